@@ -1,0 +1,112 @@
+# opsdeck — terminal operations console for Kubernetes.
+# Sources are picked up by wildcard: add a file under tui/ or drill/ and it is built;
+# tests/unit/test_*.c become unit tests, tests/{integration,e2e}/*.sh regress tests,
+# tests/fuzz/fuzz_*.c libFuzzer targets.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+BUILD     ?= build
+PKGS      := ncursesw libcurl jansson yaml-0.1 readline libmicrohttpd gnutls
+DEB_PKGS  := pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev libyaml-dev \
+             libreadline-dev libmicrohttpd-dev libgnutls28-dev libcmocka-dev \
+             python3-kubernetes prometheus-alertmanager tmux valgrind \
+             libclang-rt-14-dev tinyproxy dante-server
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+             -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DOPSDECK_VERSION=\"$(VERSION)\" \
+             -DOPSDECK_DATADIR=\"$(PREFIX)/share/opsdeck\" \
+             -Iinclude $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS    := $(PKG_LIBS) -lpthread -lm $(EXTRA_LDLIBS)
+
+SRCS      := $(sort $(wildcard tui/*.c drill/*.c))
+OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS  := $(filter-out $(BUILD)/tui/main.o,$(OBJS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+BIN       := $(BUILD)/opsdeck
+
+.PHONY: all check unit regress demo deps asan install clean bench fuzz valgrind
+
+all: $(BIN) opsdeck
+
+opsdeck: $(BIN)
+	@ln -sf $(BIN) opsdeck
+
+$(BIN): $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+-include $(OBJS:.o=.d)
+
+# The one test command (README, .ci/run): unit tests, then regress tests that
+# drive the real binary against the drill simulator with real kubectl, the
+# Python client, Alertmanager and tmux.
+check: all $(UNIT_BINS)
+	@OPSDECK=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run.sh $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	@OPSDECK=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) TESTS_ONLY_UNIT=1 tests/run.sh $(UNIT_BINS)
+
+# Opens the console on a simulated multi-cluster estate.
+demo: all
+	./opsdeck --drill $(or $(SCENARIO),bad-rollout)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: run: sudo apt-get install$$missing"; exit 1; fi
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  EXTRA_LDLIBS="-fsanitize=address,undefined" check
+
+valgrind: all $(UNIT_BINS)
+	@for t in $(UNIT_BINS); do \
+	  valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite $$t >/dev/null || exit 1; \
+	done; echo "valgrind: unit tests clean"
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-O1 -g" \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
+	  EXTRA_LDLIBS="-fsanitize=address,undefined" $(LIB_OBJS:$(BUILD)/%=build-fuzz/%)
+	@mkdir -p build-fuzz/fuzz
+	@for f in $(FUZZ_SRCS); do n=$$(basename $$f .c); \
+	  clang -std=c11 -D_GNU_SOURCE -Iinclude -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	    -o build-fuzz/fuzz/$$n $$f $(LIB_OBJS:$(BUILD)/%=build-fuzz/%) $(LDLIBS) || exit 1; \
+	  echo "built build-fuzz/fuzz/$$n"; done
+
+bench: all
+	@OPSDECK=$(abspath $(BIN)) tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -d $(DESTDIR)$(PREFIX)/share/opsdeck/themes $(DESTDIR)$(PREFIX)/share/opsdeck/runbooks $(DESTDIR)$(PREFIX)/share/opsdeck/scenarios
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/opsdeck
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	-install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	-install -m 644 themes/*.yaml $(DESTDIR)$(PREFIX)/share/opsdeck/themes/
+	-install -m 644 runbooks/*.yaml $(DESTDIR)$(PREFIX)/share/opsdeck/runbooks/
+	-install -m 644 drill/scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/opsdeck/scenarios/
+
+clean:
+	rm -rf build build-asan build-fuzz opsdeck

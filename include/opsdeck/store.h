@@ -1,0 +1,105 @@
+/* The console's live store: per cluster, per resource, compact rows (the
+ * cells the printers compute, sanitised, plus identity fields), never JSON
+ * trees. Reflectors feed it; views, `opsdeck get` and actions read it.
+ * Single-threaded: only the loop's thread touches it. */
+#ifndef OPSDECK_STORE_H
+#define OPSDECK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "opsdeck/printers.h"
+
+/* A cluster's (or one resource's) connection state, shown in the header. */
+enum conn_state {
+	CONN_CONNECTING,
+	CONN_LIVE,
+	CONN_STALE,		/* was live; last good data still shown */
+	CONN_UNAUTHORIZED,	/* 401, or the credential plugin failed */
+	CONN_FORBIDDEN,		/* 403 (usually per resource) */
+	CONN_UNREACHABLE,	/* refused, timed out, DNS */
+	CONN_TLS_ERROR,
+	CONN_ERROR,		/* anything else; reason says what */
+};
+const char	*conn_state_name(enum conn_state);	/* "live", "stale", ... */
+
+/* One selected cluster (kubeconfig context). */
+struct store_cluster {
+	char		*name;		/* context name */
+	char		*role;		/* primary | dr | staging | dev | "" */
+	bool		 protected_ctx;
+	bool		 read_only;
+	double		 rpo_seconds;	/* backup RPO (0: unset) */
+	enum conn_state	 state;
+	char		*reason;	/* human-readable, sanitised; NULL when live */
+	int64_t		 since;		/* unix seconds of the last state change */
+	int64_t		 last_ok;	/* unix seconds of the last good response */
+};
+
+/* One object, projected. All strings are sanitised and owned by the row. */
+struct row {
+	char		*uid;
+	char		*ns;		/* "" for cluster-scoped */
+	char		*name;
+	char		*rv;
+	char		*owner_kind;	/* controller ownerReference, or NULL */
+	char		*owner_name;
+	char		*owner_uid;
+	char		*labels;	/* "k=v,k2=v2" in key order, or "" */
+	char		*selector;	/* workloads: spec.selector.matchLabels as "k=v,.."; else NULL */
+	int64_t		 created;	/* creationTimestamp, unix seconds */
+	struct cell	*cells;		/* printer_find(resource)->ncolumns cells */
+	size_t		 ncells;
+	unsigned	 flags;		/* enum row_flag */
+	char		*reason;
+};
+
+struct store;
+
+struct store	*store_new(void);
+void		 store_free(struct store *);
+
+/* Add a cluster; returns its index. */
+size_t		 store_add_cluster(struct store *, const char *name);
+size_t		 store_ncluster(const struct store *);
+struct store_cluster *store_cluster(struct store *, size_t);
+/* Index of the cluster named name, or SIZE_MAX. */
+size_t		 store_cluster_find(const struct store *, const char *name);
+void		 store_set_state(struct store *, size_t cluster, enum conn_state,
+		    const char *reason);
+
+/* Per (cluster, resource) state: forbidden on one kind leaves others live. */
+void		 store_set_kind_state(struct store *, size_t cluster, const char *resource,
+		    enum conn_state, const char *reason);
+enum conn_state	 store_kind_state(const struct store *, size_t cluster, const char *resource,
+		    const char **reason);
+/* True once the first full list of resource on cluster has been applied. */
+bool		 store_synced(const struct store *, size_t cluster, const char *resource);
+
+/* Insert or replace from an API object (borrowed): projected through the
+ * resource's printer and sanitised; the JSON is not kept. Key: uid (or
+ * namespace/name when the object has no uid, e.g. alerts by fingerprint). */
+void		 store_upsert(struct store *, size_t cluster, const char *resource, json_t *obj);
+void		 store_remove(struct store *, size_t cluster, const char *resource, json_t *obj);
+/* Relist: begin marks every row of (cluster, resource) old; upserts during
+ * the relist renew them; end removes those not seen and marks synced. */
+void		 store_relist_begin(struct store *, size_t cluster, const char *resource);
+void		 store_relist_end(struct store *, size_t cluster, const char *resource);
+
+/* Call cb for each row of resource (cluster SIZE_MAX: all clusters; ns
+ * NULL: all namespaces) in cluster order, then namespace/name order; stop
+ * if cb returns non-zero. Rows are valid until the next store change. */
+void		 store_foreach(struct store *, size_t cluster, const char *resource,
+		    const char *ns, int (*cb)(size_t cluster, const struct row *, void *arg),
+		    void *arg);
+size_t		 store_count(struct store *, size_t cluster, const char *resource);
+/* Changes whenever anything of resource changes (any cluster): views
+ * rebuild their row lists when it differs from what they saw. */
+uint64_t	 store_version(const struct store *, const char *resource);
+/* Changes whenever anything at all changes (rows or states). */
+uint64_t	 store_generation(const struct store *);
+
+#endif

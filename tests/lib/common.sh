@@ -1,0 +1,76 @@
+# Shared helpers for regress tests (sourced). Every test gets a private
+# temporary directory ($T), its own XDG dirs, and cleanup of what it started.
+set -euo pipefail
+: "${OPSDECK:?OPSDECK must point at the built binary}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/opsdeck-test.XXXXXX")
+export XDG_CONFIG_HOME=$T/config XDG_STATE_HOME=$T/state XDG_CACHE_HOME=$T/cache
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
+export HOME=$T/home; mkdir -p "$HOME"
+_cleanup_pids=()
+_cleanup_cmds=()
+
+cleanup() {
+	local p c
+	for c in "${_cleanup_cmds[@]:-}"; do [ -n "$c" ] && eval "$c" >/dev/null 2>&1 || true; done
+	for p in "${_cleanup_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+	for p in "${_cleanup_pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+
+on_exit() { _cleanup_cmds+=("$*"); }
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "skipped: $*"; exit 77; }
+ok() { echo "ok - $*"; }
+
+# wait_for TIMEOUT_SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+	local limit=$1; shift
+	local end=$((SECONDS + limit))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+
+# free_port_base: a base port with 16 free ports above it.
+free_port_base() {
+	python3 - <<'PY'
+import socket, random
+for _ in range(200):
+    base = random.randrange(20000, 60000, 16)
+    ok = True
+    for p in range(base, base + 16):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", p))
+        except OSError:
+            ok = False
+        finally:
+            s.close()
+        if not ok:
+            break
+    if ok:
+        print(base); break
+PY
+}
+
+# start_drill SCENARIO [extra args]: start the simulator, export KUBECONFIG.
+start_drill() {
+	local scenario=$1; shift
+	export KUBECONFIG=$T/drill.kubeconfig
+	"$OPSDECK" drill serve "$scenario" --kubeconfig-out "$KUBECONFIG" \
+		--port-base "$(free_port_base)" "$@" >"$T/drill.log" 2>&1 &
+	DRILL_PID=$!
+	_cleanup_pids+=("$DRILL_PID")
+	wait_for 30 test -s "$KUBECONFIG" || { cat "$T/drill.log" >&2; fail "drill did not start"; }
+}
+
+# assert_contains HAYSTACK NEEDLE [what]
+assert_contains() {
+	case "$1" in *"$2"*) ;; *) printf '%s\n' "$1" >&2; fail "${3:-output} lacks '$2'" ;; esac
+}
+assert_not_contains() {
+	case "$1" in *"$2"*) printf '%s\n' "$1" >&2; fail "${3:-output} has '$2'" ;; *) ;; esac
+}
