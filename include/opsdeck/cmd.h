@@ -1,0 +1,98 @@
+/* Commands are data: one table entry per command. A key binding, the ":"
+ * prompt, a runbook `action` step and the headless CLI all go through
+ * cmd_execute(): the same lookup (unambiguous prefixes), the same read-only
+ * guard for CMD_MUTATES entries, the same audit (done by the action
+ * pipeline). Entries are registered by their modules at start-up: the
+ * console's view/navigation commands (tui/cmd.c, tui/console.c) and the
+ * actions (tui/actions.c). */
+#ifndef OPSDECK_CMD_H
+#define OPSDECK_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct client;
+struct store;
+struct cmd_ctx;
+
+/* Where a command came from (recorded in the audit log). */
+enum cmd_origin {
+	CMD_FROM_KEY,
+	CMD_FROM_PROMPT,
+	CMD_FROM_RUNBOOK,
+	CMD_FROM_CLI,
+};
+
+enum cmd_flag {
+	CMD_MUTATES		= 0x01,	/* refused in read-only mode / read-only contexts */
+	CMD_NEEDS_TARGET	= 0x02,	/* needs a selected row (or marked rows) */
+	CMD_CONSOLE_ONLY	= 0x04,	/* meaningless headless (views, navigation) */
+};
+
+/* One object a command acts on: the selected row, or each marked row. */
+struct cmd_target {
+	size_t		 cluster;	/* store cluster index */
+	const char	*resource;	/* "deployments", "pods", "alerts", ... */
+	const char	*ns;
+	const char	*name;
+	const char	*uid;
+};
+
+/* How a command talks back: the console implements these with views (a
+ * confirmation dialog is a view, never a nested loop); headless runs
+ * implement them on stdio (--yes answers confirmations). */
+struct cmd_ui {
+	/* A one-line message to the status line (or stderr). */
+	void	(*message)(void *ui, bool error, const char *text);
+	/* Show preview (multi-line) and ask. If typed is non-NULL the operator
+	 * must type exactly that (protected contexts). done(ok, arg) runs
+	 * later, from the loop, exactly once. */
+	void	(*confirm)(void *ui, const char *title, const char *preview, const char *typed,
+		    void (*done)(bool ok, void *arg), void *arg);
+	/* Ask for a value (scale replicas, silence duration): done(value or NULL). */
+	void	(*prompt)(void *ui, const char *question, const char *initial,
+		    void (*done)(const char *value, void *arg), void *arg);
+	/* Switch the console to a view (":pods @prod-tokyo"); NULL headless. */
+	int	(*show_view)(void *ui, const char *view, const char *arg, char **cause);
+};
+
+/* The context a command runs in. */
+struct cmd_ctx {
+	enum cmd_origin		 origin;
+	struct client		*client;
+	struct store		*store;
+	const struct cmd_target	*targets;	/* selection or marks; may be 0 */
+	size_t			 ntargets;
+	bool			 read_only;	/* --read-only for the whole session */
+	const char		*incident_id;	/* open incident, or NULL */
+	const struct cmd_ui	*ui_ops;
+	void			*ui;
+};
+
+/* One command. */
+struct cmd_entry {
+	const char	*name;		/* "scale" */
+	const char	*alias;		/* "sc", or NULL */
+	const char	*args;		/* "[REPLICAS]" for usage and help */
+	const char	*help;		/* one line */
+	unsigned	 flags;		/* enum cmd_flag */
+	const char	*rbac_verb;	/* "patch" for the RBAC check, or NULL */
+	const char	*kinds;		/* comma list of resources it applies to, or NULL (any) */
+	/* Run with argv[0] = the command name. Returns 0 when started; errors
+	 * set *cause. Asynchronous work reports through ctx->ui_ops. */
+	int		(*exec)(struct cmd_ctx *, int argc, char **argv, char **cause);
+};
+
+/* Register n entries (kept by pointer: pass a static table). */
+void		 cmd_register(const struct cmd_entry *, size_t n);
+/* Find by exact name or alias, else by unambiguous prefix; on ambiguity
+ * *cause lists the candidates. */
+const struct cmd_entry *cmd_find(const char *name, char **cause);
+/* Iterate registered commands (help screen, completion). */
+size_t		 cmd_count(void);
+const struct cmd_entry *cmd_at(size_t);
+/* Split line shell-like (quotes, backslashes), find, apply the read-only
+ * guard (global and per target cluster), run. Returns 0 or -1 with *cause. */
+int		 cmd_execute(struct cmd_ctx *, const char *line, char **cause);
+
+#endif
