@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BIN       := $(BUILD)/opsdeck
 
-.PHONY: all check unit regress demo deps asan install clean bench fuzz valgrind
+.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz valgrind
 
 all: $(BIN) opsdeck
 
@@ -56,14 +56,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 # The one test command (README, .ci/run): unit tests, then regress tests that
 # drive the real binary against the drill simulator with real kubectl, the
 # Python client, Alertmanager and tmux.
-check: all $(UNIT_BINS)
+check: deps
+	@$(MAKE) --no-print-directory check-only
+
+check-only: all $(UNIT_BINS)
 	@OPSDECK=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)
 	@OPSDECK=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) TESTS_ONLY_UNIT=1 tests/run.sh $(UNIT_BINS)
 
 # Opens the console on a simulated multi-cluster estate.
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	./opsdeck --drill $(or $(SCENARIO),bad-rollout)
 
 deps:
