@@ -40,16 +40,22 @@ all: $(BIN) opsdeck
 opsdeck: $(BIN)
 	@ln -sf $(BIN) opsdeck
 
+# `make V=1` shows full command lines.
+Q         := $(if $(V),,@)
+
 $(BIN): $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 -include $(OBJS:.o=.d)
 
