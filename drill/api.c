@@ -892,7 +892,10 @@ arg_bool(struct drill_req *req, const char *name)
 {
 	const char	*v = req->arg(req, name);
 
-	return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
+	/* As Go's strconv.ParseBool: 1, t, T, true, TRUE, True. */
+	return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "t") == 0 ||
+	    strcmp(v, "T") == 0 || strcmp(v, "true") == 0 || strcmp(v, "TRUE") == 0 ||
+	    strcmp(v, "True") == 0);
 }
 
 /* Decode the request body as a JSON object; on failure answer 400. */
@@ -1300,7 +1303,7 @@ api_watch(struct drill_req *req, struct drill_resp *resp, struct target *t,
 
 	rvarg = req->arg(req, "resourceVersion");
 	sie = req->arg(req, "sendInitialEvents");
-	send_initial = sie != NULL && strcmp(sie, "true") == 0;
+	send_initial = arg_bool(req, "sendInitialEvents");
 	if (send_initial && !arg_bool(req, "allowWatchBookmarks")) {
 		drill_api_status(resp, 422, "Invalid", "sendInitialEvents: Forbidden: "
 		    "sendInitialEvents requires setting allowWatchBookmarks to true", NULL, NULL);

@@ -120,7 +120,7 @@ drill_serve(int argc, char **argv)
 	};
 	struct drill_creds	 creds;
 	struct sim		*sim = NULL;
-	const char		*out = "opsdeck-drill.kubeconfig", *generate = NULL;
+	const char		*out = "opsdeck-drill.kubeconfig", *generate = NULL, *hist;
 	char			*cause = NULL, *end, self[PATH_MAX];
 	int			 ch, port_base = 0, rc = 1, sig, started = 0;
 	double			 speed = 1.0;
@@ -188,6 +188,12 @@ drill_serve(int argc, char **argv)
 	if (sim->nclusters == 0) {
 		cause = xstrdup("the scenario declares no clusters");
 		goto fail;
+	}
+	hist = getenv("OPSDECK_DRILL_HISTORY");
+	if (hist != NULL && strtol(hist, NULL, 10) > 0) {
+		for (i = 0; i < sim->nclusters; i++)
+			sim_store_set_history(sim->clusters[i]->store,
+			    (size_t)strtol(hist, NULL, 10));
 	}
 	if (drill_creds_generate(&creds, &cause) != 0)
 		goto fail;

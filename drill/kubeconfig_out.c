@@ -2,6 +2,7 @@
  * context (client certificate), a viewer context (bearer token) and, for the
  * first cluster, an exec-plugin context; written atomically. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@ drill_kubeconfig_write(struct sim *sim, const struct drill_creds *cr, const char
 	const char	*ttl;
 	size_t		 i;
 	FILE		*f = NULL;
-	int		 rc = -1;
+	int		 rc = -1, fd;
 
 	ca = b64(cr->ca_cert);
 	cert = b64(cr->client_cert);
@@ -74,8 +75,11 @@ drill_kubeconfig_write(struct sim *sim, const struct drill_creds *cr, const char
 	    "clusters", clusters, "users", users, "contexts", contexts, "current-context",
 	    sim->nclusters > 0 ? sim->clusters[0]->name : "", "preferences");
 	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp, "w");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	f = fd != -1 ? fdopen(fd, "w") : NULL;
 	if (f == NULL) {
+		if (fd != -1)
+			close(fd);
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		goto out;
 	}
