@@ -289,6 +289,9 @@ ctl_get(struct sim_cluster *c)
 	ctl->node_down = ctl_map_new();
 	ctl->evnames = xcalloc(CTL_EVENTS_MAX, sizeof *ctl->evnames);
 	ctl->reach_until = -1;
+	ctl->backup_fail_until = -1;
+	ctl->velero_fail_until = -1;
+	ctl->node_down_until = -1;
 	ctl->last_good_backup_t = -1800;
 	ctl->cron_last_min = -1;
 	ctl->last_gc_t = -1e18;
