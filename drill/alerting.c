@@ -203,6 +203,8 @@ pod_acc_one(const char *key, void *val, void *arg)
 	size_t		 i;
 
 	(void)key;
+	if (p->terminating)
+		return 0;
 	if (p->is_db) {
 		a->db_total++;
 		if (p->was_ready)

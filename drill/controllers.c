@@ -243,6 +243,7 @@ sim_ctl_free(struct sim_ctl *ctl)
 	ctl_map_free(ctl->pods, ctl_pod_free);
 	ctl_map_free(ctl->deps, free);
 	ctl_map_free(ctl->hpas, free);
+	ctl_map_free(ctl->velero, free);
 	ctl_map_free(ctl->owned, ctl_vec_free_heap);
 	ctl_map_free(ctl->evkeys, free);
 	ctl_map_free(ctl->db_bad, NULL);
@@ -283,6 +284,7 @@ ctl_get(struct sim_cluster *c)
 	ctl->pods = ctl_map_new();
 	ctl->deps = ctl_map_new();
 	ctl->hpas = ctl_map_new();
+	ctl->velero = ctl_map_new();
 	ctl->owned = ctl_map_new();
 	ctl->evkeys = ctl_map_new();
 	ctl->db_bad = ctl_map_new();

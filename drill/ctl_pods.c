@@ -621,8 +621,10 @@ pods_one(json_t *pod, void *arg)
 	}
 	p->seen = ctl->gen;
 	pod_echo(c, pod, p);
-	if (ctl_pod_terminating(pod))
+	if (ctl_pod_terminating(pod)) {
+		p->terminating = true;
 		return 0;
+	}
 	if (pp->now < p->next_t && p->epoch == ctl->epoch)
 		return 0;
 	p->epoch = ctl->epoch;

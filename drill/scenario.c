@@ -508,13 +508,17 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 	size_t		 i;
 	const char	*name, *ns;
 	struct scn	*scn = scn_get(ld->sim);
+	json_t		*surge25 = json_string("25%");
 
 	json_array_foreach(json_object_get(doc, "deployments"), i, item) {
 		if (!applies(item, c))
 			continue;
 		name = fstr(item, "name", NULL);
 		if (name == NULL || !json_is_string(json_object_get(item, "image")))
+		{
+			json_decref(surge25);
 			return ld_fail(ld, item, "a deployment needs name and image");
+		}
 		ns = fstr(item, "namespace", "default");
 		labels = item_labels(item, name);
 		strat = json_object_get(item, "strategy");
@@ -524,9 +528,9 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		else
 			strat = json_pack("{s:s,s:{s:O,s:O}}", "type", "RollingUpdate",
 			    "rollingUpdate", "maxSurge", json_object_get(strat, "maxSurge") ?
-			    json_object_get(strat, "maxSurge") : json_string("25%"),
+			    json_object_get(strat, "maxSurge") : surge25,
 			    "maxUnavailable", json_object_get(strat, "maxUnavailable") ?
-			    json_object_get(strat, "maxUnavailable") : json_string("25%"));
+			    json_object_get(strat, "maxUnavailable") : surge25);
 		ann = json_object();
 		x = json_object_get(item, "change_cause");
 		if (json_is_string(x))
@@ -540,8 +544,10 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		    (json_int_t)fnum(item, "progressDeadlineSeconds", 600), "paused",
 		    json_is_true(json_object_get(item, "paused")));
 		json_decref(labels);
-		if (d == NULL)
+		if (d == NULL) {
+			json_decref(surge25);
 			return ld_fail(ld, item, "bad deployment %s", name);
+		}
 		aged(d, ld->wall, 3 * 86400);
 		if (strcmp(c->role, "primary") == 0) {
 			char *key = xasprintf("%s/%s", ns, name);
@@ -552,6 +558,7 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		}
 		put(c, "apps", "deployments", ns, d);
 	}
+	json_decref(surge25);
 	return 0;
 }
 
@@ -1556,9 +1563,14 @@ scn_resolved_tick(struct sim *sim)
 			return;
 	}
 	json_array_foreach(scn->resolved_when, i, cond) {
-		if (!condition_holds(sim, cond))
+		if (!condition_holds(sim, cond)) {
+			scn->broken = true;
 			return;
+		}
 	}
+	/* Resolved only once the fault has shown. */
+	if (!scn->broken)
+		return;
 	scn->resolved = true;
 	scn->resolved_wall = sim_wallclock();
 }

@@ -113,6 +113,7 @@ struct ctl_pod {
 	double		 start_wall;
 	bool		 was_ready;
 	double		 ready_wall;	/* last Ready flip */
+	bool		 terminating;	/* has a deletionTimestamp */
 	char		 ip[16];
 	uint64_t	 epoch;		/* ctl->epoch when last computed */
 };
@@ -168,6 +169,7 @@ struct sim_ctl {
 	struct ctl_map		*pods;		/* uid -> struct ctl_pod */
 	struct ctl_map		*deps;		/* uid -> struct ctl_dep */
 	struct ctl_map		*hpas;		/* uid -> struct ctl_hpa */
+	struct ctl_map		*velero;	/* backup/restore uid -> double start */
 	struct ctl_map		*owned;		/* owner uid -> struct ctl_vec (per tick) */
 	struct ctl_map		*evkeys;	/* event dedupe key -> event name (owned) */
 	char			**evnames;	/* FIFO of event "ns/name" */
@@ -237,6 +239,7 @@ struct scn {
 	size_t		 nfaults;
 	json_t		*resolved_when;	/* array of conditions, owned */
 	json_t		*primary_replicas;	/* "ns/name" -> replicas at start */
+	bool		 broken;	/* a condition failed after the faults */
 	bool		 resolved;
 	double		 resolved_wall;
 	double		 first_fault_wall;
