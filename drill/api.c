@@ -963,9 +963,11 @@ list_cb(json_t *obj, const char *json, size_t len, void *arg)
 		lc->matched_after++;
 		return 0;
 	}
-	if (lc->table)
-		json_array_append_new(lc->rows, table_row(lc->res->resource, obj, lc->inc));
-	else {
+	if (lc->table) {
+		/* Rows are built after the lock is released, from a copy. */
+		json_array_append_new(lc->rows, json != NULL ? json_stringn(json, len) :
+		    json_incref(obj));
+	} else {
 		if (lc->count > 0)
 			buf_add(lc->b, ",", 1);
 		if (json != NULL)
@@ -1093,6 +1095,20 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 		}
 		sim_unlock(c->sim);
 		if (lc.table) {
+			json_t	*rows = json_array(), *copy, *it;
+			size_t	 k;
+
+			json_array_foreach(lc.rows, k, it) {
+				copy = json_is_string(it) ? json_loadb(json_string_value(it),
+				    json_string_length(it), 0, NULL) : NULL;
+				if (copy == NULL)
+					continue;
+				json_array_append_new(rows, table_row(t->res->resource, copy,
+				    lc.inc));
+				json_decref(copy);
+			}
+			json_decref(lc.rows);
+			lc.rows = rows;
 			table = json_pack("{s:s,s:s,s:o,s:o,s:o}", "kind", "Table", "apiVersion",
 			    "meta.k8s.io/v1", "metadata", meta, "columnDefinitions",
 			    table_columns(t->res->resource), "rows", lc.rows);
