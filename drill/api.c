@@ -2431,6 +2431,92 @@ out:
 	target_free(&t);
 }
 
+/* The OpenAPI v3 index: one entry per served group version. */
+static json_t *
+openapi_index(void)
+{
+	json_t	*paths = json_object();
+	char	 key[160], url[200];
+	size_t	 i;
+
+	for (i = 0; i < sim_nresources; i++) {
+		const struct sim_resource *r = &sim_resources[i];
+
+		if (*r->group == '\0')
+			snprintf(key, sizeof key, "api/%s", r->version);
+		else
+			snprintf(key, sizeof key, "apis/%s/%s", r->group, r->version);
+		snprintf(url, sizeof url, "/openapi/v3/%s?hash=%s", key, OPSDECK_VERSION);
+		json_object_set_new(paths, key, json_pack("{s:s}", "serverRelativeURL", url));
+	}
+	return json_pack("{s:o}", "paths", paths);
+}
+
+/* The OpenAPI v3 document of one group version: enough for kubectl to see
+ * that the server validates fields itself (fieldValidation on PATCH, POST
+ * and PUT) and that every kind has an open schema. */
+static void
+api_openapi_v3(struct drill_resp *resp, const char *gv)
+{
+	json_t		*paths, *schemas, *gvk, *params, *op;
+	char		 path[256], item[300], sname[256], want[160];
+	const char	*q;
+	size_t		 i, n = 0, gvlen;
+
+	if (gv == NULL) {
+		resp_json(resp, 200, openapi_index());
+		return;
+	}
+	q = strchr(gv, '?');
+	gvlen = q != NULL ? (size_t)(q - gv) : strlen(gv);
+	paths = json_object();
+	schemas = json_object();
+	for (i = 0; i < sim_nresources; i++) {
+		const struct sim_resource *r = &sim_resources[i];
+
+		if (*r->group == '\0')
+			snprintf(want, sizeof want, "api/%s", r->version);
+		else
+			snprintf(want, sizeof want, "apis/%s/%s", r->group, r->version);
+		if (strlen(want) != gvlen || strncmp(want, gv, gvlen) != 0)
+			continue;
+		n++;
+		if (r->namespaced)
+			snprintf(path, sizeof path, "/%s/namespaces/{namespace}/%s", want,
+			    r->resource);
+		else
+			snprintf(path, sizeof path, "/%s/%s", want, r->resource);
+		snprintf(item, sizeof item, "%s/{name}", path);
+		gvk = json_pack("{s:s,s:s,s:s}", "group", r->group, "version", r->version,
+		    "kind", r->kind);
+		params = json_pack("[{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}}]",
+		    "name", "fieldValidation", "in", "query", "schema", "type", "string",
+		    "name", "dryRun", "in", "query", "schema", "type", "string",
+		    "name", "fieldManager", "in", "query", "schema", "type", "string");
+		op = json_pack("{s:O,s:O}", "parameters", params,
+		    "x-kubernetes-group-version-kind", gvk);
+		json_object_set_new(paths, path, json_pack("{s:o}", "post", op));
+		json_object_set_new(paths, item, json_pack("{s:O,s:O}", "patch", op, "put", op));
+		json_decref(params);
+		snprintf(sname, sizeof sname, "%s.%s.%s", *r->group != '\0' ? r->group : "core",
+		    r->version, r->kind);
+		json_object_set_new(schemas, sname, json_pack("{s:s,s:b,s:[O]}", "type",
+		    "object", "x-kubernetes-preserve-unknown-fields", 1,
+		    "x-kubernetes-group-version-kind", gvk));
+		json_decref(gvk);
+	}
+	if (n == 0) {
+		json_decref(paths);
+		json_decref(schemas);
+		drill_api_status(resp, 404, "NotFound", "the server could not find the "
+		    "requested resource", NULL, NULL);
+		return;
+	}
+	resp_json(resp, 200, json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:o}}", "openapi", "3.0.0",
+	    "info", "title", "Kubernetes", "version", "v1.30.0", "paths", paths,
+	    "components", "schemas", schemas));
+}
+
 /* POST /drill/v1/reach?cluster=NAME&state=ok|refuse|hang: an instructor's
  * (and the tests') switch for a cluster's reachability. Admin only. */
 static void
@@ -2539,6 +2625,8 @@ drill_api_handle(struct drill_req *req, struct drill_resp *resp)
 		}
 	} else if (n == 3 && strcmp(seg[0], "apis") == 0)
 		api_resource_list(resp, seg[1], seg[2]);
+	else if (n >= 2 && strcmp(seg[0], "openapi") == 0 && strcmp(seg[1], "v3") == 0)
+		api_openapi_v3(resp, n == 2 ? NULL : p + strlen("/openapi/v3/"));
 	else if (n >= 3 && strcmp(seg[0], "api") == 0)
 		api_resource(req, resp, "", seg[1], seg + 2, n - 2, rest);
 	else if (n >= 4 && strcmp(seg[0], "apis") == 0)

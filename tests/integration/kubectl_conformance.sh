@@ -160,6 +160,17 @@ c_logs() {
 	cat "$T/logs.$V"
 	[ "$(wc -l <"$T/logs.$V")" -ge 1 ] && [ "$(wc -l <"$T/logs.$V")" -le 5 ]
 }
+c_apply() {
+	local f=$T/apply-$V.json
+	printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"conf-cm-%s","namespace":"%s"},"data":{"a":"1"}}\n' "$suffix" "$ns" >"$f"
+	k apply -f "$f"
+	sed -i 's/"a":"1"/"a":"2"/' "$f"
+	k apply -f "$f"
+	want "$(jpath "cm/conf-cm-$suffix" '{.data.a}')" 2
+	k delete -f "$f"
+	k create -f "$f"
+	want "$(jpath "cm/conf-cm-$suffix" '{.data.a}')" 2
+}
 c_exec_plugin() {
 	k --context "exec@$ctx" get ns "$ns" -o name | grep -qx "namespace/$ns"
 }
@@ -194,6 +205,12 @@ for V in 1.27 1.32 1.33; do
 	run_case "viewer scale Forbidden" no c_viewer_forbidden
 	run_case "logs" yes c_logs
 	run_case "exec plugin context" no c_exec_plugin
+	# kubectl 1.27 downloads the OpenAPI v2 document (protobuf only) for apply.
+	if [ "$V" = 1.27 ]; then
+		echo "$V apply -f / create -f n/a" >>"$results"
+	else
+		run_case "apply -f / create -f" no c_apply
+	fi
 done
 
 echo
