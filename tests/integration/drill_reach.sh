@@ -39,7 +39,8 @@ reach "$second" ok || fail "cannot set ok"
 wait "$hpid" || fail "held request failed"
 [ "$(cat "$T/held.code")" = 200 ] || fail "held request did not complete once the cluster recovered"
 wait_for 30 serving || fail "$second did not come back"
-kubectl --context "$second" get ns -o name | grep -q '^namespace/' || fail "kubectl cannot reach $second after recovery"
+out=$(kubectl --request-timeout=60s --context "$second" get ns -o name 2>&1) || true
+grep -q "^namespace/" <<<"$out" || { echo "$out"; fail "kubectl cannot reach $second after recovery"; }
 ok "held request completes and the cluster serves again"
 
 # Streaming list: ADDED for each object, then the initial-events-end bookmark.
