@@ -2296,10 +2296,8 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 
 	memset(&t, 0, sizeof t);
 	memset(&sel, 0, sizeof sel);
-	if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0 && *group == '\0') {
-		t.ns = xstrdup(seg[1]);
-		i = 2;
-	} else if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0) {
+	/* namespaces/NS/RESOURCE...; namespaces/NS alone is the namespace. */
+	if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0) {
 		t.ns = xstrdup(seg[1]);
 		i = 2;
 	}
@@ -2375,8 +2373,10 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 	sim_lock(c->sim);
 	obj = sim_obj_get(c, t.res, t.ns, t.name);
 	if (obj == NULL && !(t.sub != NULL && strcmp(t.sub, "proxy") == 0)) {
+		bad = t.ns != NULL && !namespace_ok(c, t.res, t.ns) &&
+		    strcmp(t.verb, "get") != 0;
 		sim_unlock(c->sim);
-		if (t.ns != NULL && !namespace_ok(c, t.res, t.ns) && strcmp(t.verb, "get") != 0)
+		if (bad)
 			ns_not_found(resp, t.ns);
 		else
 			not_found(resp, &t);
@@ -2614,15 +2614,13 @@ drill_api_handle(struct drill_req *req, struct drill_resp *resp)
 	else if (n == 2 && strcmp(seg[0], "api") == 0)
 		api_resource_list(resp, "", seg[1]);
 	else if (n == 2 && strcmp(seg[0], "apis") == 0) {
-		if (sim_resource_find(seg[1], "") == NULL) {
-			const char *vers[4];
+		const char *vers[4];
 
-			if (group_versions(seg[1], vers, 4) == 0)
-				drill_api_status(resp, 404, "NotFound", "the server could not "
-				    "find the requested resource", NULL, NULL);
-			else
-				resp_json(resp, 200, api_group(seg[1]));
-		}
+		if (group_versions(seg[1], vers, 4) == 0)
+			drill_api_status(resp, 404, "NotFound", "the server could not find "
+			    "the requested resource", NULL, NULL);
+		else
+			resp_json(resp, 200, api_group(seg[1]));
 	} else if (n == 3 && strcmp(seg[0], "apis") == 0)
 		api_resource_list(resp, seg[1], seg[2]);
 	else if (n >= 2 && strcmp(seg[0], "openapi") == 0 && strcmp(seg[1], "v3") == 0)
