@@ -2281,6 +2281,23 @@ request_verb(struct drill_req *req, struct target *t)
 	return NULL;
 }
 
+/* A Table holding the one row of obj (kubectl get KIND NAME). Lock held. */
+static json_t *
+table_of_one(const struct sim_resource *res, json_t *obj, struct drill_req *req)
+{
+	const char		*inc = req->arg(req, "includeObject");
+	enum include_object	 mode = INCLUDE_METADATA;
+
+	if (inc != NULL && strcmp(inc, "Object") == 0)
+		mode = INCLUDE_OBJECT;
+	else if (inc != NULL && strcmp(inc, "None") == 0)
+		mode = INCLUDE_NONE;
+	return json_pack("{s:s,s:s,s:{s:s},s:o,s:[o]}", "kind", "Table", "apiVersion",
+	    "meta.k8s.io/v1", "metadata", "resourceVersion",
+	    field_value(obj, "metadata.resourceVersion"), "columnDefinitions",
+	    table_columns(res->resource), "rows", table_row(res->resource, obj, mode));
+}
+
 /* Answer a resource request: prefix gives group and version, seg the rest. */
 static void
 api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
@@ -2383,7 +2400,9 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 		goto out;
 	}
 	if (t.sub == NULL || strcmp(t.sub, "status") == 0) {
-		if (strcmp(t.verb, "get") == 0)
+		if (strcmp(t.verb, "get") == 0 && t.sub == NULL && wants_table(req->accept))
+			resp_json(resp, 200, table_of_one(t.res, obj, req));
+		else if (strcmp(t.verb, "get") == 0)
 			resp_object(resp, 200, obj);
 		else if (strcmp(t.verb, "update") == 0) {
 			body = body_object(req, resp);

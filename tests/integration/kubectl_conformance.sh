@@ -58,6 +58,13 @@ c_get_deploy_hpa() {
 	grep -Eq '^NAMESPACE +NAME +READY +UP-TO-DATE +AVAILABLE +AGE$' <<<"$out"
 	grep -q "deployment.apps/$DEP " <<<"$out"
 }
+c_get_one() {
+	local out
+	out=$(k get deploy "$DEP" -n "$ns")
+	echo "$out"
+	grep -Eq '^NAME +READY +UP-TO-DATE +AVAILABLE +AGE$' <<<"$out"
+	grep -Eq "^$DEP +[0-9]+/[0-9]+ " <<<"$out"
+}
 c_get_json() {
 	k get deploy -n "$ns" -o json | jq -e --arg d "$DEP" \
 		'.kind == "List" and ([.items[].metadata.name] | index($d)) != null' >/dev/null
@@ -188,6 +195,7 @@ for V in 1.27 1.32 1.33; do
 	/usr/bin/kubectl create deployment "$DEP" -n "$ns" --image=nginx:1.25 --replicas=2 >/dev/null
 	run_case "get pods -A (table)" no c_get_pods
 	run_case "get deploy,hpa -A" no c_get_deploy_hpa
+	run_case "get deploy NAME (table)" no c_get_one
 	run_case "get -o json" no c_get_json
 	run_case "get -w sees MODIFIED" no c_watch
 	run_case "describe deployment" no c_describe
