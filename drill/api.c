@@ -1226,12 +1226,33 @@ watch_initial_cb(json_t *obj, const char *json, size_t len, void *arg)
 	return 0;
 }
 
+/* The event type a watch with a selector sends for ev, or NULL for none:
+ * objects entering the selection are ADDED, leaving it DELETED. */
+static const char *
+watch_type(struct watch *w, const struct sim_event *ev)
+{
+	int	now, before;
+
+	now = selector_match(&w->sel, ev->object);
+	if (strcmp(ev->type, "MODIFIED") != 0 || ev->prev_object == NULL)
+		return now ? ev->type : NULL;
+	before = selector_match(&w->sel, ev->prev_object);
+	if (now && before)
+		return "MODIFIED";
+	if (now)
+		return "ADDED";
+	if (before)
+		return "DELETED";
+	return NULL;
+}
+
 /* Collect new history events into w->out. Lock held. */
 static void
 watch_collect(struct watch *w)
 {
 	const struct sim_event	*evs[256];
 	json_t			*full, *obj;
+	const char		*type, *line;
 	long			 n, i;
 
 	for (;;) {
@@ -1241,15 +1262,25 @@ watch_collect(struct watch *w)
 			return;
 		}
 		for (i = 0; i < n; i++) {
-			if (selector_match(&w->sel, evs[i]->object)) {
-				if (w->table) {
-					full = json_loads(evs[i]->line, 0, NULL);
-					obj = json_object_get(full, "object");
-					if (obj != NULL)
-						watch_emit(w, evs[i]->type, obj, NULL);
-					json_decref(full);
-				} else
-					watch_emit(w, evs[i]->type, NULL, evs[i]->line);
+			type = watch_type(w, evs[i]);
+			if (type != NULL && w->table) {
+				full = json_loads(evs[i]->line, 0, NULL);
+				obj = json_object_get(full, "object");
+				if (obj != NULL)
+					watch_emit(w, type, obj, NULL);
+				json_decref(full);
+			} else if (type != NULL && strcmp(type, evs[i]->type) == 0)
+				watch_emit(w, type, NULL, evs[i]->line);
+			else if (type != NULL) {
+				/* Same object, another event type. */
+				line = strstr(evs[i]->line, ",\"object\":");
+				if (line != NULL) {
+					buf_str(&w->out, "{\"type\":\"");
+					buf_str(&w->out, type);
+					buf_str(&w->out, "\"");
+					buf_str(&w->out, line);
+					buf_add(&w->out, "\n", 1);
+				}
 			}
 			w->since = evs[i]->rv;
 		}

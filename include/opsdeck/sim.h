@@ -143,6 +143,10 @@ struct sim_event {
 							 * namespace, labels; spec.nodeName;
 							 * status.phase; involvedObject, reason,
 							 * type (events) */
+	json_t				*prev_object;	/* the same before the change
+							 * (NULL for ADDED): a watch with a
+							 * selector turns MODIFIED into ADDED
+							 * or DELETED when the match changes */
 };
 /* Copy into *out the events with rv > since for res (ns NULL: all), up to
  * max; returns how many, or -1 if since is older than the history keeps
