@@ -2009,6 +2009,67 @@ out:
 	json_decref(opts);
 }
 
+/* Names of the objects a collection deletion selects. */
+struct coll_ctx {
+	struct selector	*sel;
+	char		**ns;
+	char		**name;
+	size_t		 n;
+	size_t		 max;
+};
+
+/* Remember obj if the selector matches. */
+static int
+coll_cb(json_t *obj, void *arg)
+{
+	struct coll_ctx	*cc = arg;
+
+	if (cc->n < cc->max && selector_match(cc->sel, obj)) {
+		cc->ns[cc->n] = xstrdup(field_value(obj, "metadata.namespace"));
+		cc->name[cc->n] = xstrdup(field_value(obj, "metadata.name"));
+		cc->n++;
+	}
+	return 0;
+}
+
+/* DELETE on a collection: each selected object as a DELETE would. Lock held. */
+static void
+api_delete_collection(struct drill_req *req, struct drill_resp *resp, struct target *t,
+    struct selector *sel, int dry)
+{
+	struct coll_ctx	 cc;
+	struct target	 one;
+	struct drill_resp r1;
+	json_t		*obj;
+	size_t		 i;
+
+	memset(&cc, 0, sizeof cc);
+	cc.sel = sel;
+	cc.max = sim_obj_count(req->cluster, t->res, t->ns);
+	cc.ns = xcalloc(cc.max + 1, sizeof *cc.ns);
+	cc.name = xcalloc(cc.max + 1, sizeof *cc.name);
+	sim_obj_foreach(req->cluster, t->res, t->ns, coll_cb, &cc);
+	for (i = 0; i < cc.n; i++) {
+		obj = sim_obj_get(req->cluster, t->res, cc.ns[i], cc.name[i]);
+		if (obj != NULL) {
+			memset(&one, 0, sizeof one);
+			memset(&r1, 0, sizeof r1);
+			one.res = t->res;
+			one.ns = cc.ns[i];
+			one.name = cc.name[i];
+			one.verb = "delete";
+			api_delete(req, &r1, &one, obj, dry, 0);
+			free(r1.body);
+		}
+		free(cc.ns[i]);
+		free(cc.name[i]);
+	}
+	free(cc.ns);
+	free(cc.name);
+	resp_json(resp, 200, json_pack("{s:s,s:s,s:{},s:s}", "kind", "Status", "apiVersion",
+	    "v1", "metadata", "status", "Success"));
+}
+
 /* POST on a collection. Lock held. */
 static void
 api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *body,
@@ -2404,6 +2465,18 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 				api_watch(req, resp, &t, &sel);
 			else
 				api_list(req, resp, &t, &sel);
+			goto out;
+		}
+		if (strcmp(t.verb, "deletecollection") == 0) {
+			if (parse_label_selector(req->arg(req, "labelSelector"), &sel,
+			    &cause) != 0 || (rc = parse_field_selector(t.res,
+			    req->arg(req, "fieldSelector"), &sel, &cause)) != 0) {
+				drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
+				goto out;
+			}
+			sim_lock(c->sim);
+			api_delete_collection(req, resp, &t, &sel, dry);
+			sim_unlock(c->sim);
 			goto out;
 		}
 		if (strcmp(t.verb, "create") == 0) {

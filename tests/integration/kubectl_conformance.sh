@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Real kubectl (1.27, 1.32, 1.33), unmodified and verifying TLS, against the
 # drill API server: tables, JSON, watch, describe, scale, rollouts, delete,
-# create job from a cronjob, auth can-i, viewer refusals, logs, exec plugin.
-# Cases that need the simulated controllers report "pending" when the build
-# has none; any failure fails the test; pending cases make it a skip.
+# create job from a cronjob, auth can-i, viewer refusals, logs, exec plugin,
+# apply. Ends with a case x version table.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/drill_api.sh"
 
@@ -11,23 +10,16 @@ start_drill "$(drill_test_scenario)" --speed 20
 kc_extract
 ctx=$(jq -r '."current-context"' "$KUBECONFIG")
 ns=conformance
-controllers=$(acurl "$SERVER/drill/v1/status" | jq -r 'if .controllers == false then "no" else "yes" end')
-echo "controllers: $controllers"
 
 results=$T/results
 : >"$results"
 declare -A VERSIONS=([1.27]=/usr/lib/google-cloud-sdk/bin/kubectl.1.27 [1.32]=/usr/bin/kubectl
 	[1.33]=/usr/lib/google-cloud-sdk/bin/kubectl.1.33)
-failed=0 pending=0
+failed=0
 
-# run_case NAME NEEDS_CONTROLLERS FUNCTION: record pass, fail or pending.
+# run_case NAME FUNCTION: record pass or fail.
 run_case() {
-	local name=$1 needs=$2 fn=$3 log=$T/case.log
-	if [ "$needs" = yes ] && [ "$controllers" = no ]; then
-		echo "$V $name pending" >>"$results"; pending=$((pending + 1))
-		echo "PENDING $V $name (needs the simulated controllers)"
-		return
-	fi
+	local name=$1 fn=$2 log=$T/case.log
 	if ( set -e; "$fn" ) >"$log" 2>&1; then
 		echo "$V $name pass" >>"$results"; echo "ok - $V $name"
 	else
@@ -193,31 +185,31 @@ for V in 1.27 1.32 1.33; do
 	suffix=${V/./}
 	DEP=conf-web-$suffix POD=conf-pod-$suffix JOB=conf-job-$suffix
 	/usr/bin/kubectl create deployment "$DEP" -n "$ns" --image=nginx:1.25 --replicas=2 >/dev/null
-	run_case "get pods -A (table)" no c_get_pods
-	run_case "get deploy,hpa -A" no c_get_deploy_hpa
-	run_case "get deploy NAME (table)" no c_get_one
-	run_case "get -o json" no c_get_json
-	run_case "get -w sees MODIFIED" no c_watch
-	run_case "describe deployment" no c_describe
-	run_case "scale" no c_scale
-	run_case "scale: pods follow" yes c_scale_pods
-	run_case "rollout status" yes c_rollout_status
-	run_case "rollout history" yes c_rollout_history
-	run_case "rollout undo" yes c_rollout_undo
-	run_case "rollout restart" no c_rollout_restart
-	run_case "rollout pause/resume" no c_pause_resume
-	run_case "delete pod" no c_delete_pod
-	run_case "delete pod: replaced" yes c_delete_replaced
-	run_case "create job --from=cronjob" no c_create_job
-	run_case "auth can-i (admin yes, viewer no)" no c_can_i
-	run_case "viewer scale Forbidden" no c_viewer_forbidden
-	run_case "logs" yes c_logs
-	run_case "exec plugin context" no c_exec_plugin
+	run_case "get pods -A (table)" c_get_pods
+	run_case "get deploy,hpa -A" c_get_deploy_hpa
+	run_case "get deploy NAME (table)" c_get_one
+	run_case "get -o json" c_get_json
+	run_case "get -w sees MODIFIED" c_watch
+	run_case "describe deployment" c_describe
+	run_case "scale" c_scale
+	run_case "scale: pods follow" c_scale_pods
+	run_case "rollout status" c_rollout_status
+	run_case "rollout history" c_rollout_history
+	run_case "rollout undo" c_rollout_undo
+	run_case "rollout restart" c_rollout_restart
+	run_case "rollout pause/resume" c_pause_resume
+	run_case "delete pod" c_delete_pod
+	run_case "delete pod: replaced" c_delete_replaced
+	run_case "create job --from=cronjob" c_create_job
+	run_case "auth can-i (admin yes, viewer no)" c_can_i
+	run_case "viewer scale Forbidden" c_viewer_forbidden
+	run_case "logs" c_logs
+	run_case "exec plugin context" c_exec_plugin
 	# kubectl 1.27 downloads the OpenAPI v2 document (protobuf only) for apply.
 	if [ "$V" = 1.27 ]; then
 		echo "$V apply -f / create -f n/a" >>"$results"
 	else
-		run_case "apply -f / create -f" no c_apply
+		run_case "apply -f / create -f" c_apply
 	fi
 done
 
@@ -227,5 +219,4 @@ awk '{ v=$1; r=$NF; $1=""; $NF=""; sub(/^ /, ""); sub(/ $/, ""); res[$0, v]=r; i
 	END { for (i = 0; i < n; i++) printf "%s | %s | %s | %s\n", order[i], res[order[i], "1.27"], res[order[i], "1.32"], res[order[i], "1.33"] }' "$results"
 kill -0 "$DRILL_PID" || fail "drill died"
 [ "$failed" -eq 0 ] || fail "$failed kubectl cases failed"
-[ "$pending" -eq 0 ] || skip "$pending cases pending the simulated controllers (all others passed)"
 ok "kubectl conformance"

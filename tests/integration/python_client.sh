@@ -88,6 +88,13 @@ for ev in watch.Watch().stream(v1.list_namespaced_config_map, ns, label_selector
         break
 check(types == ["DELETED", "ADDED"], "selector watch: leaving is DELETED, entering is ADDED (%s)" % types)
 
+# deletecollection with a selector removes only the selected objects.
+for i in range(3):
+    v1.create_namespaced_config_map(ns, {"metadata": {"name": "dc-%d" % i, "labels": {"dc": "x" if i < 2 else "y"}}})
+v1.delete_collection_namespaced_config_map(ns, label_selector="dc=x")
+left = sorted(c.metadata.name for c in v1.list_namespaced_config_map(ns, label_selector="dc").items)
+check(left == ["dc-2"], "delete_collection with a label selector (%s left)" % left)
+
 # Exec plugin and viewer credentials.
 ex = client.CoreV1Api(config.new_client_from_config(context="exec@" + cluster))
 check(len(ex.list_namespace().items) > 0, "exec-plugin context lists namespaces")
