@@ -22,6 +22,8 @@
 /* Deepest YAML nesting and most JSON values produced (alias bombs). */
 #define SCN_MAX_DEPTH	64
 #define SCN_MAX_NODES	200000
+/* Most replicas a scenario workload may ask for. */
+#define SCN_MAX_REPLICAS	20000
 /* Most base: levels followed. */
 #define SCN_MAX_BASE	4
 
@@ -476,10 +478,16 @@ replicas_in(json_t *item, json_t *cl, const char *ns, json_int_t def)
 {
 	json_t	*scale = json_object_get(cl, "scale"), *v;
 
+	double	 r;
+
 	v = json_object_get(scale, ns);
 	if (json_is_integer(v))
-		return json_integer_value(v);
-	return (json_int_t)fnum(item, "replicas", (double)def);
+		r = (double)json_integer_value(v);
+	else
+		r = fnum(item, "replicas", (double)def);
+	if (!(r >= 0))
+		return 0;
+	return r > SCN_MAX_REPLICAS ? SCN_MAX_REPLICAS : (json_int_t)r;
 }
 
 /* Build a Deployment (new). */
@@ -869,8 +877,8 @@ ld_cluster(struct ld *ld, json_t *doc, json_t *cl)
 		json_array_foreach(x, i, g) {
 			int n = (int)fnum(g, "count", 3);
 
-			if (n < 0 || n > 5000)
-				return ld_fail(ld, g, "node count must be 0..5000");
+			if (n < 0 || n > 1000)
+				return ld_fail(ld, g, "node count must be 0..1000");
 			scn_apply_nodes(c, fstr(g, "group", "general"), n,
 			    fstr(g, "instance_type", "m5.xlarge"), json_object_get(g, "zones"));
 		}

@@ -191,6 +191,13 @@ struct sim_ctl {
 	double			 node_down_until;
 	double			 last_gc_t;
 	uint64_t		 epoch;		/* bumped when every pod must recompute */
+	uint64_t		 last_epoch;
+	uint64_t		 last_rv;	/* store rv after the last tick */
+	double			 next_due;	/* earliest pod timer (simulated) */
+	double			 last_full_wall;
+	double			 full_cost;	/* wall seconds of the last full pass */
+	int			 skip_left;	/* ticks to sit out after a heavy pass */
+	int			 create_budget;	/* pods still creatable this tick */
 	char			**nodes;	/* schedulable Ready nodes (this tick) */
 	char			**node_ips;
 	size_t			 nnodes;
@@ -244,6 +251,8 @@ struct scn {
 	double		 resolved_wall;
 	double		 first_fault_wall;
 	bool		 generated;
+	bool		 heavy_ran;	/* a heavy cluster pass ran this tick */
+	bool		 loading;	/* ticking before serving: no throttles */
 };
 
 /* The scenario of sim (created on demand). */
