@@ -96,7 +96,6 @@ loop_new(void)
 	if (l->multi == NULL)
 		fatal("curl_multi_init failed");
 	curl_multi_setopt(l->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-	curl_multi_setopt(l->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
 	return l;
 }
 
