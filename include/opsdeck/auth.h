@@ -31,6 +31,8 @@ struct loop;
 /* True if ctx uses an exec plugin and has no credential valid now (none
  * cached, or it expires within the refresh margin of 10 s). */
 bool		 auth_needs_exec(const struct kube_context *);
+/* True if ctx's exec plugin has left a credential that has not expired. */
+bool		 auth_have_cred(const struct kube_context *);
 /* Forget cached credentials (call on 401, then run the plugin again once).
  * Also forces the tokenFile to be re-read. */
 void		 auth_invalidate(struct kube_context *);
