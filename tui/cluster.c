@@ -683,8 +683,13 @@ client_watch_scoped(struct client *c, const char *resource, const char *ns,
 			return 0;
 	}
 	c->refs = xreallocarray(c->refs, c->nrefs + c->nconns + 1, sizeof *c->refs);
-	for (i = 0; i < c->nconns; i++)
-		c->refs[c->nrefs++] = reflector_new(c, i, res, ns, selector);
+	for (i = 0; i < c->nconns; i++) {
+		const char *scope = ns;
+
+		if (scope != NULL && *scope == '\0')
+			scope = c->conns[i]->ctx->namespace_;
+		c->refs[c->nrefs++] = reflector_new(c, i, res, scope, selector);
+	}
 	return 0;
 }
 

@@ -68,8 +68,9 @@ struct kube_context *client_context(struct client *, size_t cluster);
 /* Start reflectors for resource on every cluster (all namespaces). Returns
  * 0, or -1 with *cause if the resource is unknown. Idempotent. */
 int		 client_watch(struct client *, const char *resource, char **cause);
-/* Same, limited to namespace ns (NULL: all) and a label selector (NULL:
- * none). A resource has one scope at a time. */
+/* Same, limited to namespace ns (NULL: all; "": each context's own
+ * namespace) and a label selector (NULL: none). A resource has one scope at
+ * a time. */
 int		 client_watch_scoped(struct client *, const char *resource, const char *ns,
 		    const char *selector, char **cause);
 /* Stop the reflectors of resource (rows stay). */
