@@ -424,6 +424,15 @@ creq_http_done(struct http_req *h, void *arg)
 	creq_free(r);
 }
 
+/* A streamed line for r's owner. */
+static int
+creq_line(const char *line, size_t len, void *arg)
+{
+	struct creq *r = arg;
+
+	return r->on_line(line, len, r->arg);
+}
+
 /* Configure and start r now (credentials are ready or not needed). */
 static void
 creq_launch(struct creq *r)
@@ -489,7 +498,7 @@ creq_launch(struct creq *r)
 	o.connect_timeout = r->c->opts.connect_timeout;
 	o.timeout = r->timeout;
 	o.low_speed_time = r->low_speed_time;
-	o.on_line = r->on_line;
+	o.on_line = r->on_line != NULL ? creq_line : NULL;
 	r->http = http_start(r->c->loop, easy, &o, creq_http_done, r);
 }
 
