@@ -663,6 +663,7 @@ get_main(int argc, char **argv)
 	memset(&copts, 0, sizeof copts);
 	copts.connect_timeout = connect_timeout;
 	copts.once = !watch;
+	copts.list_only = !watch;
 	copts.health_interval = watch ? 15 : -1;
 	g.client = client_new(loop, g.store, ctxs, nctx, &copts);
 	for (k = 0; k < g.nkinds; k++) {
@@ -696,10 +697,12 @@ get_main(int argc, char **argv)
 	if (g.output == GET_JSON && !watch)
 		fputs(g.json_first ? "]\n" : "\n]\n", stdout);
 	if (total == 0 && g.output != GET_JSON) {
-		if (g.all_ns || g.ns == NULL)
+		const char *ns = g.ns != NULL ? g.ns : ctxs[0]->namespace_;
+
+		if (g.all_ns || ns == NULL)
 			fprintf(stderr, "No resources found\n");
 		else
-			fprintf(stderr, "No resources found in %s namespace.\n", g.ns);
+			fprintf(stderr, "No resources found in %s namespace.\n", ns);
 	}
 	fflush(stdout);
 	if (watch) {

@@ -29,6 +29,7 @@ struct client_opts {
 	double		 am_interval;		/* Alertmanager poll period (10) */
 	size_t		 max_line;		/* watch line cap (16 MiB) */
 	bool		 once;			/* headless: do not retry after a failure */
+	bool		 list_only;		/* headless: list, do not watch */
 };
 
 /* A known resource: where its list lives. */
