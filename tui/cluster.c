@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -592,6 +593,13 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 	struct store_cluster *sc;
 	size_t i;
 
+	static bool seeded;
+
+	if (!seeded) {
+		/* jitter and watch timeouts must differ between processes */
+		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+		seeded = true;
+	}
 	c = xcalloc(1, sizeof *c);
 	c->loop = loop;
 	c->store = store;
