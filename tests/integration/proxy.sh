@@ -34,6 +34,7 @@ with_proxy() {
 
 # port_open PORT: something listens on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_closed() { ! port_open "$1"; }
 
 base=$(free_port_base)
 
@@ -67,7 +68,7 @@ ok "http proxy-url: every cluster listed through tinyproxy (${#ports[@]} tunnels
 	{ cat "$T/kerr" >&2; fail "kubectl fails with the same proxied kubeconfig"; }
 
 kill "$tp_pid"; wait "$tp_pid" 2>/dev/null || true
-wait_for 20 sh -c "! (exec 3<>/dev/tcp/127.0.0.1/$tp_port) 2>/dev/null" || fail "tinyproxy did not stop"
+wait_for 20 port_closed "$tp_port" || fail "tinyproxy did not stop"
 rc=0
 out=$("$OPSDECK" get pods -A --context "${clusters[0]}" 2>&1) || rc=$?
 [ "$rc" -ne 0 ] || fail "listed pods with the proxy down: the proxy was bypassed"
