@@ -17,6 +17,7 @@
 
 #include "opsdeck/auth.h"
 #include "opsdeck/kubeconfig.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
 
 extern char **environ;
@@ -52,32 +53,30 @@ auth_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Untrusted plugin text made safe and short for one status line. */
+/* Untrusted plugin text made safe and short for one status line: runs of
+ * white space become one space, the rest goes through sanitize(). */
 static char *
 auth_clean(const char *s, size_t len)
 {
-	char *out = xmalloc(len * 4 + 1);
+	char *flat = xmalloc(len + 1), *out;
 	size_t i, n = 0;
-	unsigned char c;
 	bool space = false;
 
 	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '\n' || c == '\t' || c == ' ' || c == '\r') {
+		if (s[i] == '\n' || s[i] == '\t' || s[i] == ' ' || s[i] == '\r') {
 			if (n > 0)
 				space = true;
 			continue;
 		}
 		if (space) {
-			out[n++] = ' ';
+			flat[n++] = ' ';
 			space = false;
 		}
-		if (c < 0x20 || c >= 0x7f)
-			n += (size_t)snprintf(out + n, 5, "\\x%02x", c);
-		else
-			out[n++] = (char)c;
+		flat[n++] = s[i];
 	}
-	out[n] = '\0';
+	flat[n] = '\0';
+	out = sanitize(flat, n, 0);
+	free(flat);
 	return out;
 }
 

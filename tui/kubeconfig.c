@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1157,6 +1158,47 @@ kc_bearer(struct kube_context *ctx, const char **token, char **cause)
 	return 0;
 }
 
+/* True if the URL's host is this machine (never proxied by client-go). */
+static bool
+kc_loopback(const char *url)
+{
+	char *host = NULL;
+	bool yes = false;
+	CURLU *u = curl_url();
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		yes = strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+		    strcmp(host, "[::1]") == 0;
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return yes;
+}
+
+/*
+ * Without proxy-url, client-go takes the proxy from HTTPS_PROXY/https_proxy
+ * and NO_PROXY/no_proxy (Go's ProxyFromEnvironment), ignores ALL_PROXY and
+ * never proxies loopback hosts; set curl up the same way rather than let it
+ * read the environment by its own rules.
+ */
+static void
+kc_env_proxy(CURL *easy, const struct kube_context *ctx)
+{
+	const char *p = getenv("HTTPS_PROXY"), *np = getenv("NO_PROXY");
+
+	if (p == NULL || *p == '\0')
+		p = getenv("https_proxy");
+	if (np == NULL || *np == '\0')
+		np = getenv("no_proxy");
+	if (p == NULL || *p == '\0' || kc_loopback(ctx->server)) {
+		curl_easy_setopt(easy, CURLOPT_PROXY, "");
+		return;
+	}
+	curl_easy_setopt(easy, CURLOPT_PROXY, p);
+	curl_easy_setopt(easy, CURLOPT_NOPROXY, np != NULL ? np : "");
+}
+
 /* Configure easy to talk to ctx. */
 struct curl_slist *
 kube_easy_setup(CURL *easy, struct kube_context *ctx, struct curl_slist *extra, char **cause)
@@ -1249,7 +1291,7 @@ kube_easy_setup(CURL *easy, struct kube_context *ctx, struct curl_slist *extra, 
 		curl_easy_setopt(easy, CURLOPT_PROXY, proxy);
 		free(proxy);
 	} else
-		curl_easy_setopt(easy, CURLOPT_PROXY, "");	/* ignore http_proxy env */
+		kc_env_proxy(easy, ctx);
 
 	if (token != NULL) {
 		line = xasprintf("Authorization: Bearer %s", token);

@@ -12,7 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -539,6 +544,183 @@ test_easy_headers(void **state)
 	kubeconfig_free(kc);
 }
 
+/* A fake proxy on 127.0.0.1: a child that accepts one connection, answers a
+ * SOCKS5 greeting if it gets one, and writes what it received to a pipe. */
+struct fake_proxy {
+	int	port;
+	pid_t	pid;
+	int	rfd;
+};
+
+/* Start the fake proxy. */
+static void
+fake_proxy_start(struct fake_proxy *fp)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	int ls, p[2], c;
+	char buf[1024];
+	ssize_t n, m;
+	static const unsigned char ok[] = { 5, 0 };
+
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (ls == -1 || bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(ls, 4) != 0 ||
+	    getsockname(ls, (struct sockaddr *)&sa, &sl) != 0 || pipe(p) != 0)
+		fail_msg("fake proxy: %s", strerror(errno));
+	fp->port = ntohs(sa.sin_port);
+	fp->pid = fork();
+	if (fp->pid == 0) {
+		close(p[0]);
+		alarm(20);
+		c = accept(ls, NULL, NULL);
+		if (c == -1)
+			_exit(1);
+		n = read(c, buf, sizeof buf);
+		if (n > 0 && buf[0] == 5) {	/* SOCKS5 greeting */
+			if (write(c, ok, sizeof ok) != (ssize_t)sizeof ok)
+				_exit(1);
+			m = read(c, buf + n, sizeof buf - (size_t)n);
+			if (m > 0)
+				n += m;
+		}
+		if (n > 0 && write(p[1], buf, (size_t)n) != n)
+			_exit(1);
+		_exit(0);
+	}
+	close(ls);
+	close(p[1]);
+	fp->rfd = p[0];
+}
+
+/* Stop the fake proxy; what it received (up to len bytes), or -1 if nothing. */
+static ssize_t
+fake_proxy_stop(struct fake_proxy *fp, char *buf, size_t len)
+{
+	struct pollfd pfd = { fp->rfd, POLLIN, 0 };
+	ssize_t n = -1;
+
+	if (poll(&pfd, 1, 0) == 1)
+		n = read(fp->rfd, buf, len);
+	if (n == 0)
+		n = -1;
+	kill(fp->pid, SIGKILL);
+	waitpid(fp->pid, NULL, 0);
+	close(fp->rfd);
+	return n;
+}
+
+/* One request to ctx's /version, failing or not; its curl result. */
+static CURLcode
+try_request(struct kube_context *ctx)
+{
+	CURL *easy = curl_easy_init();
+	struct curl_slist *h;
+	char *cause = NULL, *url;
+	CURLcode rc;
+
+	h = kube_easy_setup(easy, ctx, NULL, &cause);
+	if (h == NULL)
+		fail_msg("setup: %s", cause);
+	url = kube_url(ctx, "/version");
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 15L);
+	rc = curl_easy_perform(easy);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(easy);
+	free(url);
+	return rc;
+}
+
+/* Proxies as client-go chooses them: proxy-url (socks5 resolving at the
+ * proxy), else HTTPS_PROXY honouring NO_PROXY, never for loopback, never
+ * ALL_PROXY. */
+static void
+test_proxy_choice(void **state)
+{
+	static const char text[] =
+	    "clusters:\n- name: remote\n  cluster: {server: 'https://api.example.invalid:6443'}\n"
+	    "- name: local\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+	    "- name: socks\n  cluster: {server: 'https://api.example.invalid:6443',"
+	    " proxy-url: 'socks5://127.0.0.1:PORT'}\n"
+	    "users:\n- name: u\n  user: {token: t}\n"
+	    "contexts:\n- {name: remote, context: {cluster: remote, user: u}}\n"
+	    "- {name: local, context: {cluster: local, user: u}}\n"
+	    "- {name: socks, context: {cluster: socks, user: u}}\n";
+	struct fake_proxy fp;
+	struct kubeconfig *kc;
+	char buf[1024], *env, *cause = NULL, *port, *c;
+	ssize_t n;
+
+	kc = kubeconfig_parse(text, strlen(text), "inline", NULL, &cause);
+	assert_non_null(kc);
+	unsetenv("https_proxy");
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+
+	/* HTTPS_PROXY: a CONNECT for the API server's host and port */
+	fake_proxy_start(&fp);
+	env = xasprintf("http://127.0.0.1:%d", fp.port);
+	setenv("HTTPS_PROXY", env, 1);
+	try_request(kubeconfig_find(kc, "remote"));
+	n = fake_proxy_stop(&fp, buf, sizeof buf - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_has(buf, "CONNECT api.example.invalid:6443 HTTP/1.1");
+
+	/* loopback servers are never proxied */
+	fake_proxy_start(&fp);
+	free(env);
+	env = xasprintf("http://127.0.0.1:%d", fp.port);
+	setenv("HTTPS_PROXY", env, 1);
+	try_request(kubeconfig_find(kc, "local"));
+	assert_int_equal(fake_proxy_stop(&fp, buf, sizeof buf), -1);
+
+	/* NO_PROXY matches */
+	fake_proxy_start(&fp);
+	free(env);
+	env = xasprintf("http://127.0.0.1:%d", fp.port);
+	setenv("HTTPS_PROXY", env, 1);
+	setenv("NO_PROXY", "example.invalid", 1);
+	try_request(kubeconfig_find(kc, "remote"));
+	assert_int_equal(fake_proxy_stop(&fp, buf, sizeof buf), -1);
+	unsetenv("NO_PROXY");
+	unsetenv("HTTPS_PROXY");
+
+	/* ALL_PROXY is not client-go's: ignored */
+	fake_proxy_start(&fp);
+	free(env);
+	env = xasprintf("http://127.0.0.1:%d", fp.port);
+	setenv("ALL_PROXY", env, 1);
+	try_request(kubeconfig_find(kc, "remote"));
+	assert_int_equal(fake_proxy_stop(&fp, buf, sizeof buf), -1);
+	unsetenv("ALL_PROXY");
+
+	/* socks5:// proxy-url: the proxy gets the host name to resolve */
+	fake_proxy_start(&fp);
+	port = xasprintf("socks5://127.0.0.1:%d", fp.port);
+	free(kubeconfig_find(kc, "socks")->proxy_url);
+	kubeconfig_find(kc, "socks")->proxy_url = port;
+	try_request(kubeconfig_find(kc, "socks"));
+	n = fake_proxy_stop(&fp, buf, sizeof buf);
+	/* greeting 05 N methods..., then CONNECT 05 01 00 03 <len> name <port> */
+	assert_true(n > 2);
+	assert_int_equal(buf[0], 5);
+	c = buf + 2 + (unsigned char)buf[1];
+	assert_true(n >= (c - buf) + 5 + 19 + 2);
+	assert_int_equal(c[0], 5);
+	assert_int_equal(c[1], 1);
+	assert_int_equal(c[3], 3);	/* a domain name, not an address */
+	assert_int_equal(c[4], (int)strlen("api.example.invalid"));
+	assert_memory_equal(c + 5, "api.example.invalid", strlen("api.example.invalid"));
+	assert_int_equal((unsigned char)c[24] << 8 | (unsigned char)c[25], 6443);
+	free(env);
+	kubeconfig_free(kc);
+}
+
 /* State for exec plugin tests: a temp dir with a script plugin. */
 struct plug {
 	char			*t;
@@ -926,6 +1108,7 @@ main(void)
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_token_file),
 		cmocka_unit_test(test_easy_headers),
+		cmocka_unit_test(test_proxy_choice),
 		cmocka_unit_test_setup_teardown(test_exec_cache, plug_setup, plug_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_failures, plug_setup, plug_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_timeout, plug_setup, plug_teardown),
