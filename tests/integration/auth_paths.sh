@@ -181,3 +181,23 @@ if [ -x "$GKE_PLUGIN" ]; then
 else
 	echo "note: $GKE_PLUGIN not installed, its case not run"
 fi
+
+# Cluster selection by a group from config.yaml.
+mkdir -p "$XDG_CONFIG_HOME/opsdeck"
+cat >"$XDG_CONFIG_HOME/opsdeck/config.yaml" <<'EOF2'
+groups:
+  pair: [tokenfile, by-name]
+contexts:
+  tokenfile: {role: primary, protected: true}
+EOF2
+"$OPSDECK" get pods -A --context pair -o json >"$T/out" 2>"$T/err" || { cat "$T/err" >&2; fail "get --context pair failed"; }
+got=$(jq -r '[.[].cluster] | unique | join(",")' "$T/out")
+[ "$got" = "by-name,tokenfile" ] || fail "group 'pair' selected '$got'"
+for ctx in tokenfile by-name; do
+	got=$(jq -r --arg c "$ctx" '.[] | select(.cluster==$c) | "\(.namespace) \(.name)"' "$T/out" | sort)
+	[ "$got" = "$want" ] || fail "group member $ctx: rows differ from kubectl's"
+done
+ok "config.yaml group selects its contexts"
+out=$("$OPSDECK" get pods -A --context nosuchgroup 2>&1) && fail "an unknown group was accepted"
+assert_contains "$out" "nosuchgroup"
+ok "unknown context or group: $(printf '%s' "$out" | head -n 1)"
