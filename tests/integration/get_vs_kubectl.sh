@@ -8,10 +8,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 KUBECTL=${KUBECTL:-/usr/bin/kubectl}
-# The estate scenario, or the small test estate until scenarios ship.
-scenario=estate
-[ -f "$TESTS_DIR/../drill/scenarios/estate.yaml" ] || scenario=$TESTS_DIR/data/mini-estate.json
-start_drill "$scenario"
+start_drill estate
 mapfile -t contexts < <("$KUBECTL" config get-contexts -o name)
 [ ${#contexts[@]} -ge 2 ] || fail "estate has fewer than 2 contexts"
 
