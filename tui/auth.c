@@ -25,7 +25,7 @@ extern char **environ;
 #define AUTH_MAX_STDOUT		(1024 * 1024)	/* an ExecCredential */
 #define AUTH_MAX_STDERR		2048		/* what an error shows of stderr */
 #define AUTH_REFRESH_MARGIN	10		/* seconds before expiry to refresh */
-#define AUTH_REAP_WAIT		2.0		/* seconds to wait for exit after EOF */
+#define AUTH_REAP_WAIT		1.0		/* seconds to wait for exit after EOF */
 
 /* A running credential plugin. */
 struct auth_exec {
