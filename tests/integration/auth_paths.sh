@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every way of authenticating to a cluster works end to end against the drill:
 # client certificate, bearer token, tokenFile (relative to its kubeconfig),
-# exec plugin (including a token the server has expired, fetched again after
+# exec plugin (a token, a client certificate, and a token the server has expired, fetched again after
 # the 401), tls-server-name; and the failures are clear and stay with their
 # own cluster: a failing plugin (the real gke-gcloud-auth-plugin), a wrong
 # CA, a wrong tls-server-name, a rejected token.
@@ -70,6 +70,10 @@ jq -r '.clusters[0].cluster["certificate-authority-data"]' "$DRILL_KC" | base64 
 secret=$(jq -r '.users[] | select(.name=="drill-exec") | .user.exec.env[] |
 	select(.name=="OPSDECK_DRILL_SECRET") | .value' "$DRILL_KC")
 [ -n "$secret" ] || fail "the drill kubeconfig has no exec secret"
+jq -r '.users[] | select(.name=="drill-admin") | .user["client-certificate-data"]' "$DRILL_KC" |
+	base64 -d >"$T/kc/admin.crt"
+jq -r '.users[] | select(.name=="drill-admin") | .user["client-key-data"]' "$DRILL_KC" |
+	base64 -d >"$T/kc/admin.key"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/kc/other.key" -out "$T/kc/other-ca.pem" \
 	-subj /CN=not-the-drill -days 1 2>/dev/null || fail "openssl could not make a CA"
 
@@ -91,6 +95,15 @@ else
 fi
 EOF
 chmod +x "$T/kc/expiring-plugin"
+
+# A plugin that answers with a client certificate instead of a token.
+cat >"$T/kc/cert-plugin" <<'EOF'
+#!/bin/sh
+jq -n --rawfile c "$DIR/admin.crt" --rawfile k "$DIR/admin.key" \
+	'{apiVersion: "client.authentication.k8s.io/v1beta1", kind: "ExecCredential",
+	  status: {clientCertificateData: $c, clientKeyData: $k}}'
+EOF
+chmod +x "$T/kc/cert-plugin"
 
 cat >"$T/kc/config" <<EOF
 apiVersion: v1
@@ -132,6 +145,12 @@ users:
       - {name: OPSDECK_DRILL_SECRET, value: "$secret"}
       - {name: OPSDECK_BIN, value: "$OPSDECK"}
       - {name: LOG, value: "$T/kc/expiring.log"}
+- name: exec-cert
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: ./cert-plugin
+      env: [{name: DIR, value: "$T/kc"}]
 - name: gke
   user:
     exec:
@@ -149,6 +168,7 @@ contexts:
 - {name: wrong-ca, context: {cluster: drill-wrong-ca, user: tokenfile}}
 - {name: bad-token, context: {cluster: drill, user: bad-token}}
 - {name: expiring, context: {cluster: drill, user: expiring}}
+- {name: exec-cert, context: {cluster: drill, user: exec-cert}}
 - {name: gke, context: {cluster: drill, user: gke}}
 EOF
 mkdir -p "$T/elsewhere" "$T/gke-home"
@@ -169,6 +189,7 @@ runs=$(wc -l <"$T/kc/expiring.log")
 [ "$(jq length "$T/out")" -gt 0 ] || fail "the expiring exec context listed no pods"
 ok "exec token expired by the server: the 401 ran the plugin exactly once more, pods listed"
 expect_rows expiring "exec context rows equal kubectl's"
+expect_rows exec-cert "exec plugin returning a client certificate and key"
 
 # failures: clear messages, each for its own cluster only
 out=$("$OPSDECK" get pods -A --context wrong-ca 2>&1) && fail "wrong CA accepted"
