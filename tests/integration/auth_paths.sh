@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Every way of authenticating to a cluster works end to end against the drill:
 # client certificate, bearer token, tokenFile (relative to its kubeconfig),
-# exec plugin (a token, a client certificate, and a token the server has expired, fetched again after
-# the 401), tls-server-name; and the failures are clear and stay with their
-# own cluster: a failing plugin (the real gke-gcloud-auth-plugin), a wrong
-# CA, a wrong tls-server-name, a rejected token.
+# exec plugins (a token; a client certificate; a token the server has
+# expired, fetched again after the 401), tls-server-name, selection by a
+# config.yaml group; and the failures are clear and stay with their own
+# cluster: a failing plugin (the real gke-gcloud-auth-plugin), a wrong CA, a
+# wrong tls-server-name, a rejected token.
 . "$(dirname "$0")/../lib/common.sh"
 
 KUBECTL=${KUBECTL:-/usr/bin/kubectl}
