@@ -1168,6 +1168,63 @@ test_exec_async(void **state)
 	assert_has(p->ctx->exec->last_error, "cancelled");
 }
 
+/* KUBERNETES_EXEC_INFO carries the cluster only with provideClusterInfo;
+ * interactiveMode Always cannot be honoured without a terminal. */
+static void
+test_exec_info(void **state)
+{
+	static const char text[] =
+	    "clusters:\n- name: c\n  cluster: {server: 'https://10.0.0.1:6443',"
+	    " tls-server-name: api, insecure-skip-tls-verify: true}\n"
+	    "users:\n- name: u\n  user:\n    exec:\n"
+	    "      apiVersion: client.authentication.k8s.io/v1beta1\n"
+	    "      command: some-plugin\n"
+	    "- name: always\n  user:\n    exec:\n"
+	    "      apiVersion: client.authentication.k8s.io/v1\n"
+	    "      command: some-plugin\n      interactiveMode: Always\n"
+	    "contexts:\n- {name: x, context: {cluster: c, user: u}}\n"
+	    "- {name: always, context: {cluster: c, user: always}}\n";
+	struct kubeconfig *kc;
+	struct kube_context *c;
+	char *cause = NULL, *info;
+	json_t *j, *spec, *cl;
+
+	kc = kubeconfig_parse(text, strlen(text), "inline", NULL, &cause);
+	assert_non_null(kc);
+	c = kubeconfig_find(kc, "x");
+	assert_null(c->error);
+	info = auth_exec_info(c);
+	j = json_loads(info, 0, NULL);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "apiVersion")),
+	    "client.authentication.k8s.io/v1beta1");
+	spec = json_object_get(j, "spec");
+	assert_true(json_is_false(json_object_get(spec, "interactive")));
+	assert_null(json_object_get(spec, "cluster"));
+	json_decref(j);
+	free(info);
+
+	c->exec->provide_cluster_info = true;
+	info = auth_exec_info(c);
+	j = json_loads(info, 0, NULL);
+	cl = json_object_get(json_object_get(j, "spec"), "cluster");
+	assert_string_equal(json_string_value(json_object_get(cl, "server")),
+	    "https://10.0.0.1:6443");
+	assert_string_equal(json_string_value(json_object_get(cl, "tls-server-name")), "api");
+	assert_true(json_is_true(json_object_get(cl, "insecure-skip-tls-verify")));
+	assert_null(json_object_get(cl, "certificate-authority-data"));
+	json_decref(j);
+	free(info);
+
+	c = kubeconfig_find(kc, "always");
+	assert_null(c->error);
+	assert_null(auth_exec_start(c, &cause));
+	assert_has(cause, "interactiveMode: Always");
+	assert_int_equal(c->exec->runs, 0);
+	free(cause);
+	kubeconfig_free(kc);
+}
+
 /* A plugin that is not installed: "not found" plus the install hint. */
 static void
 test_exec_not_found(void **state)
@@ -1243,6 +1300,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_exec_failures, plug_setup, plug_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_timeout, plug_setup, plug_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_async, plug_setup, plug_teardown),
+		cmocka_unit_test(test_exec_info),
 		cmocka_unit_test(test_exec_not_found),
 		cmocka_unit_test(test_exec_gke),
 	};
