@@ -195,6 +195,8 @@ auth_exec_info(const struct kube_context *ctx)
 		}
 		if (ctx->proxy_url != NULL)
 			json_object_set_new(cluster, "proxy-url", json_string(ctx->proxy_url));
+		if (ctx->disable_compression)
+			json_object_set_new(cluster, "disable-compression", json_true());
 		json_object_set_new(spec, "cluster", cluster);
 	}
 	root = json_object();

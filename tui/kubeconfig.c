@@ -32,6 +32,7 @@ struct kc_cluster {
 	bool		 insecure;
 	char		*tls_server_name;
 	char		*proxy_url;
+	bool		 disable_compression;
 	char		*error;
 };
 
@@ -450,6 +451,9 @@ kc_read_clusters(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq,
 		n = ydoc_get(doc, m, "insecure-skip-tls-verify");
 		if (n != NULL)
 			c->insecure = ydoc_bool(n) == 1;
+		n = ydoc_get(doc, m, "disable-compression");
+		if (n != NULL)
+			c->disable_compression = ydoc_bool(n) == 1;
 		if (ydoc_str(ydoc_get(doc, m, "certificate-authority")) != NULL &&
 		    ydoc_str(ydoc_get(doc, m, "certificate-authority-data")) != NULL)
 			kc_warn(mg->kc, "%s:%d: cluster '%s': certificate-authority-data "
@@ -693,6 +697,7 @@ kc_resolve_contexts(struct kc_merge *mg)
 		ctx->insecure = c->insecure;
 		ctx->tls_server_name = kc_dup(c->tls_server_name);
 		ctx->proxy_url = kc_dup(c->proxy_url);
+		ctx->disable_compression = c->disable_compression;
 		if (c->error != NULL) {
 			ctx->error = xstrdup(c->error);
 			continue;
@@ -1306,7 +1311,8 @@ kube_easy_setup(CURL *easy, struct kube_context *ctx, struct curl_slist *extra, 
 	}
 
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "opsdeck/" OPSDECK_VERSION);
-	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
+	if (!ctx->disable_compression)
+		curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
 	curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
 	if (h == NULL)

@@ -56,6 +56,7 @@ struct kube_context {
 	bool		 insecure;	/* insecure-skip-tls-verify */
 	char		*tls_server_name; /* or NULL */
 	char		*proxy_url;	/* http://, https://, socks5://, socks5h://, or NULL */
+	bool		 disable_compression; /* no Accept-Encoding: gzip */
 
 	/* user */
 	char		*client_cert_data; /* PEM, in memory only */

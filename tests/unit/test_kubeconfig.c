@@ -155,6 +155,8 @@ test_merge_order(void **state)
 	assert_non_null(c);
 	assert_string_equal(c->server, "https://shared-from-first.example");
 	assert_true(c->insecure);
+	assert_true(c->disable_compression);
+	assert_false(kubeconfig_find(kc, "alpha")->disable_compression);
 	assert_string_equal(c->token, "inline-token");
 	assert_string_equal(c->namespace_, "default");
 	assert_null(c->error);
