@@ -1314,7 +1314,6 @@ kube_easy_setup(CURL *easy, struct kube_context *ctx, struct curl_slist *extra, 
 	if (!ctx->disable_compression)
 		curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
 	curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
 	if (h == NULL)
 		h = curl_slist_append(NULL, "Expect:");	/* never return NULL on success */
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
