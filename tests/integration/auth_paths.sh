@@ -136,6 +136,14 @@ users:
 - name: bad-token
   user:
     token: not-a-drill-token
+- name: file-wins
+  user:
+    token: not-a-drill-token
+    tokenFile: viewer.token
+- name: file-wins-bad
+  user:
+    token: $(cat "$T/kc/viewer.token")
+    tokenFile: bad.token
 - name: expiring
   user:
     exec:
@@ -168,10 +176,13 @@ contexts:
 - {name: wrong-name, context: {cluster: drill-wrong-name, user: tokenfile}}
 - {name: wrong-ca, context: {cluster: drill-wrong-ca, user: tokenfile}}
 - {name: bad-token, context: {cluster: drill, user: bad-token}}
+- {name: file-wins, context: {cluster: drill, user: file-wins}}
+- {name: file-wins-bad, context: {cluster: drill, user: file-wins-bad}}
 - {name: expiring, context: {cluster: drill, user: expiring}}
 - {name: exec-cert, context: {cluster: drill, user: exec-cert}}
 - {name: gke, context: {cluster: drill, user: gke}}
 EOF
+echo not-a-drill-token >"$T/kc/bad.token"
 mkdir -p "$T/elsewhere" "$T/gke-home"
 cd "$T/elsewhere"
 export KUBECONFIG=$T/kc/config
@@ -180,6 +191,17 @@ expect_rows tokenfile "tokenFile resolved next to its kubeconfig"
 # kubectl agrees the same kubeconfig is valid (relative paths and all)
 "$KUBECTL" --context tokenfile get pods -A >/dev/null 2>"$T/kerr" || { cat "$T/kerr" >&2; fail "kubectl rejects the tokenFile kubeconfig"; }
 expect_rows by-name "tls-server-name matching the certificate"
+
+# token and tokenFile both set: the file's token is sent (client-go re-reads
+# the file and prefers it), as kubectl does.
+expect_rows file-wins "token and tokenFile: the file's token is used"
+"$KUBECTL" --context file-wins get pods -A >/dev/null 2>&1 || fail "kubectl does not prefer the tokenFile"
+rc=0
+out=$("$OPSDECK" get pods -A --context file-wins-bad 2>&1) || rc=$?
+[ "$rc" -ne 0 ] || fail "a bad tokenFile next to a good token was not used"
+assert_contains "$out" "nauthorized"
+"$KUBECTL" --context file-wins-bad get pods -A >/dev/null 2>&1 && fail "kubectl used the inline token"
+ok "a bad tokenFile beats a good token, in opsdeck and in kubectl"
 
 # One run only: a retry would run the plugin again.
 rc=0
