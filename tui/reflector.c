@@ -481,6 +481,19 @@ reflector_am_proxied(const struct reflector *r)
 	return u == NULL || (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0);
 }
 
+/* The kind state for a failed Alertmanager poll. */
+static enum conn_state
+reflector_am_state(const struct cresult *res)
+{
+	if (res->error != NULL)
+		return res->auth_failed ? CONN_UNAUTHORIZED : conn_state_for_curl(res->rc);
+	if (res->status == 401)
+		return CONN_UNAUTHORIZED;
+	if (res->status == 403)
+		return CONN_FORBIDDEN;
+	return CONN_ERROR;
+}
+
 /* Alertmanager answered a poll. */
 static void
 reflector_poll_done(const struct cresult *res, void *arg)
@@ -509,9 +522,7 @@ reflector_poll_done(const struct cresult *res, void *arg)
 			    msg != NULL ? ": " : "", msg != NULL ? msg : "");
 			free(msg);
 		}
-		store_set_kind_state(st, r->cluster, name, res->status == 403 ?
-		    CONN_FORBIDDEN : (res->status == 401 ? CONN_UNAUTHORIZED :
-		    (res->error != NULL ? CONN_UNREACHABLE : CONN_ERROR)), why);
+		store_set_kind_state(st, r->cluster, name, reflector_am_state(res), why);
 		free(why);
 		goto again;
 	}
