@@ -17,7 +17,22 @@ drill=
 cleanup() { [ -n "$drill" ] && kill "$drill" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 
-port=$(/usr/bin/python3 -c 'import random; print(random.randrange(20000, 60000, 16))')
+# a base port with 16 free ports above it
+port=$(/usr/bin/python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    base = random.randrange(20000, 60000, 16)
+    try:
+        for p in range(base, base + 16):
+            s = socket.socket()
+            s.bind(("127.0.0.1", p))
+            s.close()
+    except OSError:
+        continue
+    print(base)
+    break
+PY
+)
 export KUBECONFIG=$T/kubeconfig
 "$OPSDECK" drill serve --generate "clusters=$CLUSTERS,pods=$PODS" \
 	--kubeconfig-out "$KUBECONFIG" --port-base "$port" >"$T/drill.log" 2>&1 &
