@@ -104,6 +104,7 @@ cell_text(struct cell *c, const char *s)
 	c->text = xstrdup(s == NULL ? "" : s);
 }
 
+/* A text cell taking ownership of s. */
 static void
 cell_take(struct cell *c, char *s)
 {
@@ -112,6 +113,7 @@ cell_take(struct cell *c, char *s)
 	c->text = s;
 }
 
+/* An integer cell. */
 static void
 cell_int(struct cell *c, int64_t n)
 {
@@ -137,6 +139,7 @@ cell_until(struct cell *c, int64_t when, const char *fallback)
 	c->type = CELL_UNTIL;
 }
 
+/* A restarts cell: n, and the last restart (0 for none). */
 static void
 cell_restarts(struct cell *c, int64_t n, int64_t when)
 {
@@ -161,6 +164,7 @@ cell_name(struct cell *c, json_t *obj)
 	cell_text(c, json_path_str_or(obj, "metadata.name", ""));
 }
 
+/* An age cell from metadata.creationTimestamp. */
 static void
 cell_created(struct cell *c, json_t *obj)
 {
@@ -1801,6 +1805,7 @@ printer_lookup(const char *resource)
 	return NULL;
 }
 
+/* Look up a printer, falling back to NAME/AGE. */
 const struct printer *
 printer_find(const char *resource)
 {
@@ -1809,12 +1814,14 @@ printer_find(const char *resource)
 	return p == NULL ? &default_printer : p;
 }
 
+/* True if resource has a printer of its own. */
 int
 printer_has(const char *resource)
 {
 	return printer_lookup(resource) != NULL;
 }
 
+/* Run a printer over one object into a new row. */
 void
 printer_print(const struct printer *p, json_t *obj, int64_t now,
     struct printed *out)
@@ -1831,6 +1838,7 @@ printer_print(const struct printer *p, json_t *obj, int64_t now,
 	}
 }
 
+/* Free n cells and their text. */
 void
 cells_free(struct cell *cells, size_t n)
 {
@@ -1843,6 +1851,7 @@ cells_free(struct cell *cells, size_t n)
 	free(cells);
 }
 
+/* Free what printer_print produced. */
 void
 printed_free(struct printed *p)
 {
@@ -1866,6 +1875,7 @@ time_diff(int64_t a, int64_t b)
 	return a - b;
 }
 
+/* Format one cell as kubectl shows it at time now. */
 size_t
 cell_format(const struct cell *c, int64_t now, char *buf, size_t len)
 {
@@ -1913,6 +1923,7 @@ cell_format(const struct cell *c, int64_t now, char *buf, size_t len)
 	return (size_t)n >= len ? len - 1 : (size_t)n;
 }
 
+/* One cell as a Table cell value. */
 json_t *
 cell_json(const struct cell *c, int64_t now)
 {
@@ -1931,6 +1942,7 @@ cell_json(const struct cell *c, int64_t now)
 	return j != NULL ? j : json_string("");
 }
 
+/* duration.HumanDuration over whole seconds. */
 void
 human_duration(int64_t s, char *buf, size_t len)
 {
