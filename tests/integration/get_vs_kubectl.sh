@@ -68,6 +68,15 @@ for ctx in "${contexts[@]}"; do
 	ok "$ctx: pods, deployments, hpa match kubectl"
 done
 
+# Every other kind with a printer, on the primary context (it runs Velero
+# and Argo Rollouts).
+ctx=${contexts[0]}
+for c in "${contexts[@]}"; do [ "$c" = prod-tokyo ] && ctx=$c; done
+for kind in nodes rs sts ds jobs cj pdb ns svc backups schedules rollouts deploy,backups,rollouts; do
+	compare "$kind" "$ctx"
+done
+ok "$ctx: nodes, replicasets, ..., backups, schedules, rollouts, and several kinds at once match kubectl"
+
 # One namespace (no NAMESPACE column), and wide output, on a context with pods.
 for ctx in "${contexts[@]}"; do
 	ns=$("$KUBECTL" get pods -A --context "$ctx" -o jsonpath='{.items[0].metadata.namespace}')
