@@ -704,6 +704,8 @@ ui_draw(struct ui *ui)
 	body = h - used - 1;
 	if (ui->view != NULL && body > 0)
 		ui->view->cls->draw(ui->view, stdscr, used, body, w, now);
+	/* the cursor only matters at the prompt: elsewhere leave it be */
+	leaveok(stdscr, ui->prompt_mode == UI_PROMPT_NONE);
 	ui_draw_status(ui, stdscr, h - 1, w);
 	wattrset(stdscr, A_NORMAL);
 	wnoutrefresh(stdscr);

@@ -70,8 +70,6 @@ struct ov_walk {
 	size_t		 kind;
 	int64_t		 now;
 	struct ov_count	*counts;
-	struct table_row **pending;	/* problem rows, added after the cluster line */
-	size_t		 npending;
 };
 
 static int
@@ -205,14 +203,15 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 	table_set(tr, 3, state, 0);
 	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
 		tr->attr = ui_attr(sc->state == CONN_STALE ? THEME_WARN : THEME_BAD);
-		snprintf(detail, sizeof detail, "%s%s%zu problems", sc->reason != NULL ? sc->reason : "",
-		    sc->reason != NULL ? "; " : "", c->problems);
+		snprintf(detail, sizeof detail, "%s%s%zu problem%s", sc->reason != NULL ?
+		    sc->reason : "", sc->reason != NULL ? "; " : "", c->problems,
+		    c->problems == 1 ? "" : "s");
 	} else if (c->problems == 0)
 		snprintf(detail, sizeof detail, "all good");
 	else
 		snprintf(detail, sizeof detail,
-		    "%zu problems; alerts firing: %zu critical, %zu warning, %zu other",
-		    c->problems, c->crit, c->warn, c->other);
+		    "%zu problem%s; alerts firing: %zu critical, %zu warning, %zu other",
+		    c->problems, c->problems == 1 ? "" : "s", c->crit, c->warn, c->other);
 	table_set(tr, 4, detail, 0);
 
 	/* backups: the newest good one against the RPO */

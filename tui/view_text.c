@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -68,7 +69,7 @@ emit_scalar(yaml_emitter_t *em, const char *s, bool plain_ok)
 	yaml_event_t ev;
 
 	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s),
-	    plain_ok, plain_ok, plain_ok ? YAML_ANY_SCALAR_STYLE : YAML_SINGLE_QUOTED_SCALAR_STYLE);
+	    plain_ok, 1, plain_ok ? YAML_ANY_SCALAR_STYLE : YAML_SINGLE_QUOTED_SCALAR_STYLE);
 	return yaml_emitter_emit(em, &ev);
 }
 
@@ -110,8 +111,11 @@ emit_json(yaml_emitter_t *em, json_t *v, int depth)
 	case JSON_STRING:
 		/* strings that would read back as other types are quoted */
 		k = json_string_value(v);
-		if (*k == '\0' || strcmp(k, "true") == 0 || strcmp(k, "false") == 0 ||
-		    strcmp(k, "null") == 0 || strspn(k, "0123456789.-+eE") == strlen(k))
+		if (*k == '\0' || strcasecmp(k, "true") == 0 || strcasecmp(k, "false") == 0 ||
+		    strcasecmp(k, "yes") == 0 || strcasecmp(k, "no") == 0 ||
+		    strcasecmp(k, "on") == 0 || strcasecmp(k, "off") == 0 ||
+		    strcasecmp(k, "null") == 0 || strcmp(k, "~") == 0 ||
+		    strspn(k, "0123456789.-+eE:") == strlen(k))
 			return emit_scalar(em, k, false);
 		return emit_scalar(em, k, true);
 	case JSON_INTEGER:
