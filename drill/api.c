@@ -13,6 +13,7 @@
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
 #include "patch.h"
+#include "proto.h"
 #include "sim_store.h"
 
 /* The printers module may be absent from a build: fall back to NAME/AGE. */
@@ -906,10 +907,20 @@ body_object(struct drill_req *req, struct drill_resp *resp)
 	json_error_t	 err;
 	char		*msg;
 
+	if (req->content_type != NULL &&
+	    strncmp(req->content_type, "application/vnd.kubernetes.protobuf", 35) == 0) {
+		v = drill_proto_decode(req->body, req->body_len, &msg);
+		if (v == NULL) {
+			drill_api_status(resp, 415, "UnsupportedMediaType", msg, NULL, NULL);
+			free(msg);
+		}
+		return v;
+	}
 	if (req->content_type != NULL && strstr(req->content_type, "protobuf") != NULL) {
 		drill_api_status(resp, 415, "UnsupportedMediaType",
 		    "the body of the request was in an unknown format - accepted media types "
-		    "include: application/json, application/yaml", NULL, NULL);
+		    "include: application/json, application/yaml, "
+		    "application/vnd.kubernetes.protobuf", NULL, NULL);
 		return NULL;
 	}
 	v = json_loadb(req->body, req->body_len, 0, &err);
