@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <curses.h>
+#include <jansson.h>
 
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
@@ -31,6 +32,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/prompt.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/theme.h"
 #include "opsdeck/ui.h"
@@ -211,6 +213,41 @@ static int
 console_ui_show_view(void *uip, const char *view, const char *arg, char **cause)
 {
 	return ui_open(uip, view, arg, false, cause);
+}
+
+/* The drill's status arrived: take roles and protection from it (the
+ * kubeconfig the simulator writes has no place for them). */
+static void
+console_drill_status(const struct client_response *resp, void *arg)
+{
+	struct ui *ui = ui_current;
+	struct store_cluster *sc;
+	json_t *root, *cl;
+	json_error_t jerr;
+	const char *name, *role;
+	size_t i, ci;
+
+	if (ui == NULL || resp->error != NULL || resp->status != 200)
+		return;
+	root = json_loadb(resp->body, resp->len, 0, &jerr);
+	json_array_foreach(json_object_get(root, "clusters"), i, cl) {
+		name = json_string_value(json_object_get(cl, "name"));
+		role = json_string_value(json_object_get(cl, "role"));
+		if (name == NULL)
+			continue;
+		ci = store_cluster_find(ui->store, name);
+		if (ci == SIZE_MAX)
+			continue;
+		sc = store_cluster(ui->store, ci);
+		if (role != NULL && (sc->role == NULL || *sc->role == '\0')) {
+			free(sc->role);
+			sc->role = sanitize_str(role, 0);
+		}
+		if (json_is_true(json_object_get(cl, "protected")))
+			sc->protected_ctx = true;
+	}
+	json_decref(root);
+	ui_dirty(ui);
 }
 
 /* Handle one key. */
@@ -590,6 +627,11 @@ console_main(int argc, char **argv)
 	ui->store = store_new();
 	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, NULL);
 	ui->cfg = cfg;
+	if (drill != NULL) {
+		for (i = 0; i < nctx; i++)
+			client_request(ui->client, i, "GET", "/drill/v1/status", NULL, NULL,
+			    console_drill_status, NULL);
+	}
 
 	if (console_curses(ui, &cause) != 0) {
 		fprintf(stderr, "opsdeck: %s\n", cause);

@@ -761,7 +761,7 @@ table_fit(struct table *t, int w, bool wide, int *out)
 			out[i] = -1;
 			continue;
 		}
-		hw = (int)display_width(t->cols[i].name);
+		hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
 		out[i] = hw;
 		for (j = 0; j < t->nvis; j++) {
 			if (t->rows[t->vis[j]]->widths[i] > out[i])

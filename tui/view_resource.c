@@ -77,6 +77,7 @@ struct res_view {
 	char			*selector;	/* limit rows to these labels (drill-down) */
 	char			*owner_uid;	/* limit rows to this owner */
 	char			*fixed_ns;	/* limit rows to this namespace */
+	char			*of;		/* "deployments/backend" when drilled down */
 	char			 title[160];
 
 	/* revision history of the selected deployment */
@@ -227,6 +228,9 @@ res_parse_arg(struct view *v)
 		if (strncmp(w, "owner=", 6) == 0) {
 			free(rv->owner_uid);
 			rv->owner_uid = xstrdup(w + 6);
+		} else if (strncmp(w, "of=", 3) == 0) {
+			free(rv->of);
+			rv->of = xstrdup(w + 3);
 		} else if (strncmp(w, "ns=", 3) == 0) {
 			free(rv->fixed_ns);
 			rv->fixed_ns = xstrdup(w + 3);
@@ -286,6 +290,7 @@ res_free(struct view *v)
 	free(rv->selector);
 	free(rv->owner_uid);
 	free(rv->fixed_ns);
+	free(rv->of);
 	free(rv);
 	v->data = NULL;
 }
@@ -378,8 +383,7 @@ res_title(struct view *v)
 	snprintf(rv->title, sizeof rv->title, "%s%s%s%s%s",
 	    rv->spec != NULL ? rv->spec->title : v->resource,
 	    c != NULL ? " @" : "", c != NULL ? c : "",
-	    rv->owner_uid != NULL || rv->selector != NULL ? " of " : "",
-	    rv->owner_uid != NULL || rv->selector != NULL ? (v->arg != NULL ? "selection" : "") : "");
+	    rv->of != NULL ? " of " : "", rv->of != NULL ? rv->of : "");
 	return rv->title;
 }
 
@@ -576,7 +580,7 @@ res_selector_arg(struct view *v, struct table_row *r)
 	store_foreach(v->ui->store, r->cluster, v->resource, r->ns, res_find_cb, &f);
 	if (f.selector == NULL)
 		return NULL;
-	arg = xasprintf("selector=%s ns=%s", f.selector, r->ns);
+	arg = xasprintf("selector=%s ns=%s of=%s/%s", f.selector, r->ns, v->resource, r->name);
 	free(f.selector);
 	return arg;
 }

@@ -77,6 +77,7 @@ emit_scalar(yaml_emitter_t *em, const char *s, bool plain_ok)
 static int
 emit_json(yaml_emitter_t *em, json_t *v, int depth)
 {
+	static const char *first_keys[] = { "apiVersion", "kind", "metadata" };
 	yaml_event_t ev;
 	const char *k;
 	json_t *item;
@@ -90,8 +91,19 @@ emit_json(yaml_emitter_t *em, json_t *v, int depth)
 		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
 		if (!yaml_emitter_emit(em, &ev))
 			return 0;
+		/* kubectl's order at the top: apiVersion, kind, metadata, the rest */
+		for (i = 0; depth == 1 && i < 3; i++) {
+			item = json_object_get(v, first_keys[i]);
+			if (item == NULL)
+				continue;
+			if (!emit_scalar(em, first_keys[i], true) || !emit_json(em, item, depth + 1))
+				return 0;
+		}
 		json_object_foreach(v, k, item) {
-			if (depth == 1 && strcmp(k, "managedFields") == 0)
+			if (depth == 1 && (strcmp(k, "apiVersion") == 0 || strcmp(k, "kind") == 0 ||
+			    strcmp(k, "metadata") == 0))
+				continue;
+			if (depth == 2 && strcmp(k, "managedFields") == 0)
 				continue;
 			if (!emit_scalar(em, k, true) || !emit_json(em, item, depth + 1))
 				return 0;
