@@ -56,8 +56,13 @@ cmd() { keys ":$1"; key Enter; }
 # Wait until the console process is gone.
 wait_exit() {
 	local end=$((SECONDS + $1))
-	while kill -0 "$CONSOLE_PID" 2>/dev/null; do
-		[ $SECONDS -lt $end ] || fail "console did not exit"
+	# gone, or a zombie tmux has not reaped yet
+	while ps -o stat= -p "$CONSOLE_PID" 2>/dev/null | grep -qv '^Z'; do
+		if [ $SECONDS -ge $end ]; then
+			screen >&2
+			ps -o pid,stat,wchan:20,cmd -p "$CONSOLE_PID" >&2 || true
+			fail "console did not exit"
+		fi
 		sleep 0.2
 	done
 }
