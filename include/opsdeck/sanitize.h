@@ -12,14 +12,20 @@ enum sanitize_flag {
 
 /* Return a new string: ESC, other C0 controls, DEL, C1 controls (U+0080–U+009F),
  * bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069) and invalid UTF-8
- * become visible escapes ("\x1b", "\u202e"); CR becomes "\r" text. Valid
- * printable UTF-8 is kept. Caller frees. */
+ * become visible escapes ("\x1b", "\u202e"); CR becomes "\r" text. Invalid
+ * UTF-8 (stray or raw C1 bytes 0x80-0x9f, overlong forms, surrogates, values
+ * above U+10FFFF, truncated sequences) is escaped one byte at a time ("\x9b").
+ * A newline becomes "\n" text unless SAN_KEEP_NEWLINE; a tab becomes one
+ * space unless SAN_KEEP_TAB. Valid printable UTF-8 and backslashes are kept
+ * as they are. s may be NULL (len ignored): the result is "". Caller frees. */
 char	*sanitize(const char *s, size_t len, unsigned flags);
 /* Same for a NUL-terminated string. */
 char	*sanitize_str(const char *s, unsigned flags);
 /* True if s (len bytes) needs no change under flags. */
 int	 sanitize_is_clean(const char *s, size_t len, unsigned flags);
-/* Terminal display width of valid UTF-8 s (wcwidth per code point). */
+/* Terminal display width of UTF-8 s (wcwidth per code point in a UTF-8
+ * locale, whatever the process locale is; controls count 0, invalid bytes
+ * and unassigned code points 1). Thread-safe. */
 size_t	 display_width(const char *s);
 
 #endif

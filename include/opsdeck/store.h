@@ -96,6 +96,10 @@ void		 store_foreach(struct store *, size_t cluster, const char *resource,
 		    const char *ns, int (*cb)(size_t cluster, const struct row *, void *arg),
 		    void *arg);
 size_t		 store_count(struct store *, size_t cluster, const char *resource);
+/* The row of resource on cluster named name in namespace ns (NULL: any
+ * namespace), or NULL. Valid until the next store change. */
+const struct row *store_get(struct store *, size_t cluster, const char *resource,
+		    const char *ns, const char *name);
 /* Changes whenever anything of resource changes (any cluster): views
  * rebuild their row lists when it differs from what they saw. */
 uint64_t	 store_version(const struct store *, const char *resource);

@@ -1,0 +1,99 @@
+/* Internals of the drill API server shared by drill_main.c, server.c,
+ * api.c, certs.c and kubeconfig_out.c. */
+#ifndef OPSDECK_DRILL_DRILL_H
+#define OPSDECK_DRILL_DRILL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "opsdeck/sim.h"
+
+/* Certificates and keys (PEM) generated at start, and the credentials the
+ * server accepts. */
+struct drill_creds {
+	char	*ca_cert;
+	char	*server_cert;
+	char	*server_key;
+	char	*client_cert;	/* CN=drill-admin, O=system:masters */
+	char	*client_key;
+	char	*viewer_token;	/* bearer token of user drill-viewer */
+	char	*exec_secret;	/* HMAC key of exec-plugin tokens (hex) */
+};
+
+/* Who a request comes from. */
+enum drill_user {
+	DRILL_USER_NONE,	/* no or invalid credentials: 401 */
+	DRILL_USER_ADMIN,	/* client cert or exec token: everything */
+	DRILL_USER_VIEWER,	/* bearer token: get, list, watch */
+};
+
+/* Default lifetime of exec-plugin tokens, seconds (OPSDECK_DRILL_TOKEN_TTL). */
+#define DRILL_TOKEN_TTL	900
+
+/* Generate the CA, server and client certificates and the tokens. */
+int	 drill_creds_generate(struct drill_creds *, char **cause);
+void	 drill_creds_free(struct drill_creds *);
+/* An exec-plugin token for secret valid until expiry (unix seconds); new. */
+char	*drill_exec_token(const char *secret, int64_t expiry);
+/* Check an exec-plugin token: 1 valid, 0 expired, -1 not ours. */
+int	 drill_exec_token_check(const char *secret, const char *token, int64_t now);
+/* Base64 of len bytes (new string). */
+char	*drill_base64(const void *, size_t len);
+
+/* Write the kubeconfig for every cluster of sim atomically to path; self is
+ * the absolute path of this program (exec plugin command). */
+int	 drill_kubeconfig_write(struct sim *, const struct drill_creds *, const char *path,
+	    const char *self, char **cause);
+
+/* Start one HTTPS listener per cluster (port_base 0: ephemeral ports; the
+ * chosen port is stored in cluster->port). */
+int	 drill_server_start(struct sim *, const struct drill_creds *, int port_base,
+	    char **cause);
+/* Follow clusters' reach: close listeners of refused clusters, reopen them
+ * when they are reachable again. Call without the lock. */
+void	 drill_server_poll(struct sim *);
+/* Stop every listener (sim->stopping must be set). */
+void	 drill_server_stop(struct sim *);
+
+/* One API request, decoded by server.c and answered by api.c. */
+struct drill_req {
+	struct sim_cluster	*cluster;
+	const struct drill_creds *creds;
+	enum drill_user		 user;
+	const char		*user_name;
+	const char		*method;
+	const char		*path;		/* without query */
+	const char		*accept;
+	const char		*content_type;
+	const char		*body;
+	size_t			 body_len;
+	/* Query arguments (decoded). */
+	const char		*(*arg)(struct drill_req *, const char *name);
+	void			*conn;
+};
+
+/* What api.c answers: either a whole body or a stream. */
+struct drill_resp {
+	int		 status;
+	const char	*content_type;
+	char		*body;		/* whole body (new) */
+	size_t		 body_len;
+	/* Streaming (watch, log follow): called repeatedly to fill buf; returns
+	 * bytes written, 0 to wait again, -1 at the end. */
+	void		*stream;
+	long		(*stream_read)(void *stream, char *buf, size_t max);
+	void		(*stream_free)(void *stream);
+	char		*retry_after;	/* Retry-After header or NULL */
+};
+
+/* Largest request body accepted. */
+#define DRILL_BODY_MAX	(3 * 1024 * 1024)
+
+/* Answer a request (takes and releases the lock itself). */
+void	 drill_api_handle(struct drill_req *, struct drill_resp *);
+/* A Status error response. */
+void	 drill_api_status(struct drill_resp *, int code, const char *reason,
+	    const char *message, const char *kind, const char *name);
+
+#endif

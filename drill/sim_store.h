@@ -1,0 +1,48 @@
+/* Store internals shared by the simulator's own modules (sim.c, api.c,
+ * server.c): construction, cached serialisation and graceful deletion.
+ * Everything here requires the estate lock, like the sim_obj_* calls. */
+#ifndef OPSDECK_DRILL_SIM_STORE_H
+#define OPSDECK_DRILL_SIM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "opsdeck/sim.h"
+
+/* Default number of watch events kept per cluster. */
+#define SIM_HISTORY_MAX	4096
+
+struct sim_store	*sim_store_new(struct sim_cluster *);
+void			 sim_store_free(struct sim_store *);
+/* Change the history size of a store (tests); drops everything recorded. */
+void			 sim_store_set_history(struct sim_store *, size_t max);
+
+/* Call cb with each object of res (ns NULL: all) in namespace/name order,
+ * starting after (after_ns, after_name) if after_name is not NULL, with its
+ * compact JSON serialisation (borrowed); stop if cb returns non-zero. */
+void	 sim_obj_foreach_json(struct sim_cluster *, const struct sim_resource *,
+	    const char *ns, const char *after_ns, const char *after_name,
+	    int (*cb)(json_t *obj, const char *json, size_t len, void *arg), void *arg);
+/* The compact serialisation of a stored object (borrowed), or NULL. */
+const char *sim_obj_json(struct sim_cluster *, const struct sim_resource *, json_t *obj);
+
+/* Mark obj for deletion: set deletionTimestamp and deletionGracePeriodSeconds,
+ * emit MODIFIED, and remove it once due (wall clock, seconds) has passed
+ * (see sim_store_reap). grace 0 deletes now. */
+int	 sim_obj_delete_graceful(struct sim_cluster *, const struct sim_resource *,
+	    const char *ns, const char *name, int64_t grace, double due, char **cause);
+/* Delete every object whose graceful deletion is due at time now. */
+void	 sim_store_reap(struct sim_cluster *, double now);
+
+/* The resourceVersion of the oldest change still in history minus one: a
+ * watch from below this is too old. */
+uint64_t sim_history_floor(struct sim_cluster *);
+
+/* The qualified resource name used in messages: "pods", "deployments.apps". */
+void	 sim_resource_qualified(const struct sim_resource *, char *buf, size_t len);
+/* The apiVersion of res: "v1", "apps/v1". */
+void	 sim_resource_api_version(const struct sim_resource *, char *buf, size_t len);
+/* Format unix seconds as RFC 3339 UTC into buf. */
+void	 sim_rfc3339(int64_t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,108 @@
+/* The multi-cluster client: per selected context a connection (credentials,
+ * health, backoff), reflectors that keep the store in sync with list+watch,
+ * Alertmanager polling, and one-off requests for actions and on-demand
+ * fetches (YAML, describe, logs). Everything runs on the loop; nothing
+ * blocks; one bad cluster never delays the others.
+ *
+ * Cluster indexes are the store's: client_new adds one store cluster per
+ * context, in the given order. */
+#ifndef OPSDECK_CLIENT_H
+#define OPSDECK_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct loop;
+struct store;
+struct kube_context;
+struct client;
+
+/* Default Alertmanager location: the API server's service proxy path. */
+#define CLIENT_AM_PROXY_PATH \
+	"/api/v1/namespaces/monitoring/services/alertmanager:9093/proxy"
+
+/* Tunables; zero values mean defaults. */
+struct client_opts {
+	double		 connect_timeout;	/* seconds (5) */
+	double		 list_low_speed;	/* abort a list stalled this long (30) */
+	double		 health_interval;	/* seconds between /version probes (15) */
+	double		 am_interval;		/* Alertmanager poll period (10) */
+	size_t		 max_line;		/* watch line cap (16 MiB) */
+	bool		 once;			/* headless: do not retry after a failure */
+};
+
+/* A known resource: where its list lives. */
+struct client_resource {
+	const char	*resource;	/* "pods" */
+	const char	*group;		/* "" for core */
+	const char	*version;	/* "v1" */
+	const char	*kind;		/* "Pod" */
+	bool		 namespaced;
+	const char	*aliases;	/* comma list: "po,pod" */
+	bool		 alertmanager;	/* served by Alertmanager, polled */
+};
+
+/* Resource by plural, singular, kind or alias (case-insensitive), or NULL. */
+const struct client_resource *client_resource_find(const char *name);
+
+/* A response to client_request. body is NUL-terminated, borrowed for the
+ * callback only; error is a transport error (NULL if a response came). */
+struct client_response {
+	long		 status;
+	const char	*body;
+	size_t		 len;
+	const char	*error;
+};
+
+typedef void (*client_done_cb)(const struct client_response *, void *arg);
+/* One line of a streamed response (logs); return non-zero to stop. */
+typedef int (*client_line_cb)(const char *line, size_t len, void *arg);
+
+/* Create the client: contexts (borrowed, must outlive the client) become
+ * store clusters 0..n-1 with their config settings (role, protected, ...). */
+struct client	*client_new(struct loop *, struct store *, struct kube_context **ctxs,
+		    size_t n, const struct client_opts *);
+void		 client_free(struct client *);
+struct kube_context *client_context(struct client *, size_t cluster);
+
+/* Start reflectors for resource on every cluster (all namespaces). Returns
+ * 0, or -1 with *cause if the resource is unknown. Idempotent. */
+int		 client_watch(struct client *, const char *resource, char **cause);
+/* Same, limited to namespace ns (NULL: all) and a label selector (NULL:
+ * none). A resource has one scope at a time. */
+int		 client_watch_scoped(struct client *, const char *resource, const char *ns,
+		    const char *selector, char **cause);
+/* Stop the reflectors of resource (rows stay). */
+void		 client_unwatch(struct client *, const char *resource);
+
+/* True when resource on cluster finished its first list or failed (its
+ * kind state is not connecting). */
+bool		 client_settled(struct client *, size_t cluster, const char *resource);
+
+/* A request to the API server of cluster: path with query ("/api/v1/..."),
+ * body may be NULL. done runs once. Credentials are refreshed once on 401. */
+void		 client_request(struct client *, size_t cluster, const char *method,
+		    const char *path, const char *content_type, const char *body,
+		    client_done_cb done, void *arg);
+/* A streamed GET (logs ?follow=true): on_line per line, done at the end.
+ * Returns a handle for client_stream_cancel (valid until done runs). */
+struct client_stream *client_stream(struct client *, size_t cluster, const char *path,
+		    client_line_cb on_line, client_done_cb done, void *arg);
+void		 client_stream_cancel(struct client *, struct client_stream *);
+
+/* A request to the cluster's Alertmanager ("/api/v2/silences"): the
+ * context's configured URL (http(s)://..., no cluster credentials) or an API
+ * service proxy path, else CLIENT_AM_PROXY_PATH. */
+void		 client_am_request(struct client *, size_t cluster, const char *method,
+		    const char *path, const char *content_type, const char *body,
+		    client_done_cb done, void *arg);
+/* Same for Prometheus (configured URL, else the monitoring/prometheus:9090
+ * service proxy path). */
+void		 client_prom_request(struct client *, size_t cluster, const char *path,
+		    client_done_cb done, void *arg);
+
+/* Human text for a failed response: the Status message, or the transport
+ * error, or "HTTP N". New string. */
+char		*client_response_error(const struct client_response *);
+
+#endif

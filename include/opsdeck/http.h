@@ -1,0 +1,84 @@
+/* Asynchronous HTTP requests on the loop with bounded buffers.
+ *
+ * Body mode: the whole response body is kept up to a cap per request; a
+ * body over the cap ends that request with an error (never an OOM).
+ * Stream mode (watches, logs): 2xx bodies are split into lines handed to a
+ * callback as they arrive, each line capped (default 16 MiB); a longer line
+ * ends the request with an error. Non-2xx bodies in stream mode are kept as
+ * in body mode so the caller can read the Status.
+ *
+ * The caller configures the easy handle (URL, TLS, auth: kube_easy_setup);
+ * http_start takes it over and cleans it up with the request. */
+#ifndef OPSDECK_HTTP_H
+#define OPSDECK_HTTP_H
+
+#include <stddef.h>
+
+#include <curl/curl.h>
+
+struct loop;
+struct http_req;
+
+#define HTTP_DEFAULT_MAX_BODY	(256u * 1024 * 1024)
+#define HTTP_DEFAULT_MAX_LINE	(16u * 1024 * 1024)
+
+/* Splits a byte stream into lines ('\n'; a trailing '\r' is removed), each
+ * at most max bytes. Used by stream mode; exposed for tests and fuzzing. */
+struct line_splitter {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+	int	 failed;	/* a line went over max */
+};
+
+void	 splitter_init(struct line_splitter *, size_t max);
+void	 splitter_free(struct line_splitter *);
+/* Feed len bytes; cb runs for each complete line (not NUL-terminated;
+ * line[len] is readable). Returns 0, -1 if a line is over max (the splitter
+ * stays failed), or cb's non-zero return value, which stops feeding. */
+int	 splitter_feed(struct line_splitter *, const char *data, size_t len,
+	    int (*cb)(const char *line, size_t len, void *arg), void *arg);
+/* Bytes of an unterminated line held back. */
+size_t	 splitter_pending(const struct line_splitter *);
+
+/* What to send and how to receive. Zero values mean defaults. */
+struct http_opts {
+	const char		*method;	/* NULL: GET */
+	const char		*content_type;	/* for body */
+	const char		*body;		/* copied */
+	size_t			 body_len;
+	struct curl_slist	*headers;	/* taken (freed with the request) */
+	size_t			 max_body;	/* HTTP_DEFAULT_MAX_BODY */
+	size_t			 max_line;	/* stream mode: HTTP_DEFAULT_MAX_LINE */
+	double			 connect_timeout; /* seconds, 0: 5 */
+	double			 timeout;	/* whole request, 0: none */
+	long			 low_speed_time; /* abort below 1 byte/s for this many s; 0: off */
+	/* Stream mode if set: return non-zero to stop the request (it then
+	 * ends with error "aborted"). */
+	int			(*on_line)(const char *line, size_t len, void *arg);
+};
+
+/* Start a request on easy (taken). done runs once when it ends (not after
+ * http_cancel); the request is freed after done returns. */
+struct http_req	*http_start(struct loop *, CURL *easy, const struct http_opts *,
+		    void (*done)(struct http_req *, void *arg), void *arg);
+/* Abort and free a running request; done is not called. */
+void		 http_cancel(struct http_req *);
+
+/* Results, valid inside done. */
+long		 http_status(const struct http_req *);		/* 0 if no response */
+CURLcode	 http_curlcode(const struct http_req *);
+/* Human-readable transport error (curl's message, or over-cap), or NULL if
+ * an HTTP response was received completely. */
+const char	*http_error(const struct http_req *);
+const char	*http_body(const struct http_req *, size_t *len);	/* NUL-terminated */
+/* Retry-After in seconds, or -1. */
+double		 http_retry_after(const struct http_req *);
+/* Lines delivered in stream mode. */
+size_t		 http_lines(const struct http_req *);
+/* Seconds since the request started. */
+double		 http_elapsed(const struct http_req *);
+CURL		*http_easy(const struct http_req *);
+
+#endif

@@ -1,0 +1,859 @@
+/* Per-cluster connections: credentials (exec plugins run on the loop, once
+ * more on 401), requests to the API server, Alertmanager and Prometheus,
+ * a health probe that turns a silent live cluster stale, and the resource
+ * table. */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "opsdeck/auth.h"
+#include "opsdeck/client.h"
+#include "opsdeck/http.h"
+#include "opsdeck/kubeconfig.h"
+#include "opsdeck/loop.h"
+#include "opsdeck/sanitize.h"
+#include "opsdeck/store.h"
+#include "opsdeck/xmalloc.h"
+
+#include "client_int.h"
+
+/* Resources opsdeck knows how to list (kubectl's short names). */
+static const struct client_resource client_resources[] = {
+	{ "pods", "", "v1", "Pod", true, "po,pod", false },
+	{ "deployments", "apps", "v1", "Deployment", true, "deploy,deployment", false },
+	{ "replicasets", "apps", "v1", "ReplicaSet", true, "rs,replicaset", false },
+	{ "statefulsets", "apps", "v1", "StatefulSet", true, "sts,statefulset", false },
+	{ "daemonsets", "apps", "v1", "DaemonSet", true, "ds,daemonset", false },
+	{ "horizontalpodautoscalers", "autoscaling", "v2", "HorizontalPodAutoscaler", true,
+	    "hpa,horizontalpodautoscaler", false },
+	{ "nodes", "", "v1", "Node", false, "no,node", false },
+	{ "events", "", "v1", "Event", true, "ev,event", false },
+	{ "jobs", "batch", "v1", "Job", true, "job", false },
+	{ "cronjobs", "batch", "v1", "CronJob", true, "cj,cronjob", false },
+	{ "poddisruptionbudgets", "policy", "v1", "PodDisruptionBudget", true,
+	    "pdb,poddisruptionbudget", false },
+	{ "namespaces", "", "v1", "Namespace", false, "ns,namespace", false },
+	{ "services", "", "v1", "Service", true, "svc,service", false },
+	{ "configmaps", "", "v1", "ConfigMap", true, "cm,configmap", false },
+	{ "backups", "velero.io", "v1", "Backup", true, "backup", false },
+	{ "schedules", "velero.io", "v1", "Schedule", true, "schedule", false },
+	{ "restores", "velero.io", "v1", "Restore", true, "restore", false },
+	{ "rollouts", "argoproj.io", "v1alpha1", "Rollout", true, "ro,rollout", false },
+	{ "alerts", "", "", "Alert", false, "alert", true },
+	{ "silences", "", "", "Silence", false, "silence", true },
+};
+
+/* A request of the client, queued while credentials are fetched. */
+struct creq {
+	struct client		*c;
+	size_t			 cluster;
+	enum creq_target	 target;
+	char			*method;
+	char			*path;
+	char			*content_type;
+	char			*body;
+	char			*accept;
+	double			 timeout;
+	long			 low_speed_time;
+	int			(*on_line)(const char *, size_t, void *);
+	void			(*done)(const struct cresult *, void *);
+	void			*arg;
+	struct http_req		*http;
+	struct loop_timer	*fail_timer;	/* reports a setup failure next turn */
+	char			*fail;
+	bool			 queued;
+	bool			 retried;
+	struct creq		*next;
+};
+
+/* One selected context. */
+struct conn {
+	struct client		*c;
+	size_t			 idx;
+	struct kube_context	*ctx;
+	struct auth_exec	*ae;
+	struct loop_timer	*ae_timer;
+	struct creq		*queue;		/* waiting for the credential */
+	struct loop_timer	*health_timer;
+	struct creq		*health;
+	bool			 ever_live;
+};
+
+/* A public stream handle. */
+struct client_stream {
+	struct creq		*req;
+	client_line_cb		 on_line;
+	client_done_cb		 done;
+	void			*arg;
+};
+
+static void	creq_launch(struct creq *);
+static void	conn_health_arm(struct conn *);
+
+/* Find a resource by any of its names. */
+const struct client_resource *
+client_resource_find(const char *name)
+{
+	const struct client_resource *r;
+	size_t i, n = sizeof client_resources / sizeof client_resources[0];
+	const char *p, *q;
+
+	for (i = 0; i < n; i++) {
+		r = &client_resources[i];
+		if (strcasecmp(name, r->resource) == 0 || strcasecmp(name, r->kind) == 0)
+			return r;
+		for (p = r->aliases; *p != '\0'; p = *q != '\0' ? q + 1 : q) {
+			q = strchr(p, ',');
+			if (q == NULL)
+				q = p + strlen(p);
+			if (strlen(name) == (size_t)(q - p) &&
+			    strncasecmp(name, p, (size_t)(q - p)) == 0)
+				return r;
+		}
+		/* "deployments.apps" as kubectl accepts it */
+		if (*r->group != '\0' && strncasecmp(name, r->resource, strlen(r->resource)) == 0 &&
+		    name[strlen(r->resource)] == '.' &&
+		    strcasecmp(name + strlen(r->resource) + 1, r->group) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* The cluster state for a curl failure. */
+enum conn_state
+conn_state_for_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+		return CONN_TLS_ERROR;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+		return CONN_UNREACHABLE;
+	default:
+		return CONN_ERROR;
+	}
+}
+
+/* Text of a Status body (message, else reason), or NULL. */
+char *
+status_message(const char *body, size_t len)
+{
+	json_t *j;
+	const char *m;
+	char *out = NULL;
+
+	if (body == NULL || len == 0)
+		return NULL;
+	j = json_loadb(body, len, 0, NULL);
+	if (j == NULL)
+		return NULL;
+	m = json_string_value(json_object_get(j, "message"));
+	if (m == NULL || *m == '\0')
+		m = json_string_value(json_object_get(j, "reason"));
+	if (m == NULL || *m == '\0')
+		m = json_string_value(json_object_get(j, "error"));
+	if (m != NULL && *m != '\0')
+		out = sanitize_str(m, 0);
+	json_decref(j);
+	return out;
+}
+
+/* Human text for a failed public response. */
+char *
+client_response_error(const struct client_response *r)
+{
+	char *m;
+
+	if (r->error != NULL)
+		return sanitize_str(r->error, 0);
+	m = status_message(r->body, r->len);
+	if (m != NULL)
+		return m;
+	if (r->body != NULL && r->len > 0 && r->len < 512) {
+		char *t = xstrndup(r->body, r->len), *s;
+		size_t n = strlen(t);
+
+		while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
+			t[--n] = '\0';
+		s = sanitize_str(t, 0);
+		free(t);
+		if (*s != '\0') {
+			m = xasprintf("HTTP %ld: %s", r->status, s);
+			free(s);
+			return m;
+		}
+		free(s);
+	}
+	return xasprintf("HTTP %ld", r->status);
+}
+
+/* Mark a cluster live. */
+void
+conn_report_ok(struct client *c, size_t cluster)
+{
+	if (cluster >= c->nconns)
+		return;
+	c->conns[cluster]->ever_live = true;
+	store_set_state(c->store, cluster, CONN_LIVE, NULL);
+}
+
+/* Mark a cluster failed; a live one becomes stale. */
+void
+conn_report_error(struct client *c, size_t cluster, enum conn_state st, const char *reason)
+{
+	struct store_cluster *sc = store_cluster(c->store, cluster);
+	char *r;
+
+	if (sc == NULL)
+		return;
+	if ((st == CONN_UNREACHABLE || st == CONN_ERROR) &&
+	    (sc->state == CONN_LIVE || sc->state == CONN_STALE)) {
+		r = xasprintf("not answering: %s", reason != NULL ? reason : "?");
+		store_set_state(c->store, cluster, CONN_STALE, r);
+		free(r);
+		return;
+	}
+	store_set_state(c->store, cluster, st, reason);
+}
+
+/* Free a request. */
+static void
+creq_free(struct creq *r)
+{
+	free(r->method);
+	free(r->path);
+	free(r->content_type);
+	free(r->body);
+	free(r->accept);
+	free(r->fail);
+	free(r);
+}
+
+/* Unlink r from its connection's queue. */
+static void
+conn_unqueue(struct conn *cn, struct creq *r)
+{
+	struct creq **pp;
+
+	for (pp = &cn->queue; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	}
+	r->queued = false;
+	r->next = NULL;
+}
+
+/* Finish r with a setup failure (from a timer: never inside the caller). */
+static void
+creq_fail_fire(void *arg)
+{
+	struct creq *r = arg;
+	struct cresult res;
+
+	memset(&res, 0, sizeof res);
+	res.error = r->fail;
+	res.retry_after = -1;
+	res.auth_failed = true;
+	r->fail_timer = NULL;
+	r->done(&res, r->arg);
+	creq_free(r);
+}
+
+/* Fail r on the next turn with reason. */
+static void
+creq_fail_later(struct creq *r, const char *reason)
+{
+	free(r->fail);
+	r->fail = xstrdup(reason);
+	r->fail_timer = loop_timer_add(r->c->loop, 0, creq_fail_fire, r);
+}
+
+/* An exec plugin ended (or was killed): launch or fail the queue. */
+static void
+conn_exec_end(struct conn *cn, int ok, const char *cause)
+{
+	struct creq *q = cn->queue, *next;
+
+	cn->queue = NULL;
+	for (; q != NULL; q = next) {
+		next = q->next;
+		q->queued = false;
+		q->next = NULL;
+		if (ok)
+			creq_launch(q);
+		else
+			creq_fail_later(q, cause);
+	}
+	if (!ok) {
+		char *r = xasprintf("credential plugin failed: %s", cause);
+
+		store_set_state(cn->c->store, cn->idx, CONN_UNAUTHORIZED, r);
+		free(r);
+	}
+}
+
+/* Output from an exec plugin. */
+static void
+conn_exec_read(int fd, short revents, void *arg)
+{
+	struct conn *cn = arg;
+	char *cause = NULL;
+	int rc;
+
+	if (auth_exec_feed(cn->ae) == 0)
+		return;
+	loop_remove_fd(cn->c->loop, fd);
+	loop_timer_cancel(cn->c->loop, cn->ae_timer);
+	cn->ae_timer = NULL;
+	rc = auth_exec_finish(cn->ae, &cause);
+	auth_exec_free(cn->ae);
+	cn->ae = NULL;
+	conn_exec_end(cn, rc == 0, cause != NULL ? cause : "failed");
+	free(cause);
+}
+
+/* An exec plugin ran too long. */
+static void
+conn_exec_timeout(void *arg)
+{
+	struct conn *cn = arg;
+
+	cn->ae_timer = NULL;
+	loop_remove_fd(cn->c->loop, auth_exec_fd(cn->ae));
+	auth_exec_free(cn->ae);
+	cn->ae = NULL;
+	conn_exec_end(cn, 0, "credential plugin timed out");
+}
+
+/* Start the exec plugin unless it is running; 0 or -1 with *cause. */
+static int
+conn_exec_start(struct conn *cn, char **cause)
+{
+	if (cn->ae != NULL)
+		return 0;
+	cn->ae = auth_exec_start(cn->ctx, cause);
+	if (cn->ae == NULL)
+		return -1;
+	loop_add_fd(cn->c->loop, auth_exec_fd(cn->ae), POLLIN, conn_exec_read, cn);
+	cn->ae_timer = loop_timer_add(cn->c->loop, auth_exec_timeout(cn->ae),
+	    conn_exec_timeout, cn);
+	return 0;
+}
+
+/* The URL of r, and whether it needs the cluster's credentials. */
+static char *
+creq_url(struct creq *r, bool *kube)
+{
+	struct kube_context *ctx = r->c->conns[r->cluster]->ctx;
+	const char *base = NULL, *dflt = NULL;
+	char *path, *url;
+	size_t n;
+
+	*kube = true;
+	if (r->target == CREQ_API)
+		return kube_url(ctx, r->path);
+	if (r->target == CREQ_AM) {
+		base = ctx->alertmanager_url;
+		dflt = CLIENT_AM_PROXY_PATH;
+	} else {
+		base = ctx->prometheus_url;
+		dflt = "/api/v1/namespaces/monitoring/services/prometheus:9090/proxy";
+	}
+	if (base == NULL || *base == '\0')
+		base = dflt;
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if (strncmp(base, "http://", 7) == 0 || strncmp(base, "https://", 8) == 0) {
+		*kube = false;
+		return xasprintf("%.*s%s", (int)n, base, r->path);
+	}
+	path = xasprintf("%.*s%s", (int)n, base, r->path);
+	url = kube_url(ctx, path);
+	free(path);
+	return url;
+}
+
+/* The http layer finished r. */
+static void
+creq_http_done(struct http_req *h, void *arg)
+{
+	struct creq *r = arg;
+	struct conn *cn = r->c->conns[r->cluster];
+	struct cresult res;
+	bool kube;
+
+	r->http = NULL;
+	free(creq_url(r, &kube));
+	/* 401: drop the credential, fetch it again once, retry. */
+	if (http_status(h) == 401 && kube && !r->retried &&
+	    (cn->ctx->exec != NULL || cn->ctx->token_file != NULL)) {
+		r->retried = true;
+		auth_invalidate(cn->ctx);
+		creq_launch(r);
+		return;
+	}
+	memset(&res, 0, sizeof res);
+	res.status = http_status(h);
+	res.body = http_body(h, &res.len);
+	res.error = http_error(h);
+	res.rc = http_curlcode(h);
+	res.retry_after = http_retry_after(h);
+	res.lines = http_lines(h);
+	res.elapsed = http_elapsed(h);
+	r->done(&res, r->arg);
+	creq_free(r);
+}
+
+/* Configure and start r now (credentials are ready or not needed). */
+static void
+creq_launch(struct creq *r)
+{
+	struct conn *cn = r->c->conns[r->cluster];
+	struct curl_slist *hdr = NULL;
+	struct http_opts o;
+	char *url, *cause = NULL, *accept;
+	bool kube;
+	CURL *easy;
+
+	if (cn->ctx->exec != NULL && auth_needs_exec(cn->ctx)) {
+		free(creq_url(r, &kube));
+		if (kube) {
+			if (conn_exec_start(cn, &cause) != 0) {
+				creq_fail_later(r, cause != NULL ? cause : "credential plugin failed");
+				store_set_state(r->c->store, r->cluster, CONN_UNAUTHORIZED, cause);
+				free(cause);
+				return;
+			}
+			r->queued = true;
+			r->next = cn->queue;
+			cn->queue = r;
+			return;
+		}
+	}
+	easy = curl_easy_init();
+	if (easy == NULL) {
+		creq_fail_later(r, "curl_easy_init failed");
+		return;
+	}
+	url = creq_url(r, &kube);
+	accept = xasprintf("Accept: %s", r->accept != NULL ? r->accept : "application/json");
+	hdr = curl_slist_append(NULL, accept);
+	free(accept);
+	if (kube) {
+		hdr = kube_easy_setup(easy, cn->ctx, hdr, &cause);
+		if (hdr == NULL) {
+			curl_easy_cleanup(easy);
+			free(url);
+			creq_fail_later(r, cause != NULL ? cause : "cannot use this context");
+			if (cn->ctx->exec != NULL)
+				store_set_state(r->c->store, r->cluster, CONN_UNAUTHORIZED, cause);
+			else
+				store_set_state(r->c->store, r->cluster, CONN_ERROR, cause);
+			free(cause);
+			return;
+		}
+	} else {
+		curl_easy_setopt(easy, CURLOPT_USERAGENT, "opsdeck/" OPSDECK_VERSION);
+		curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
+	}
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	free(url);
+
+	memset(&o, 0, sizeof o);
+	o.method = r->method;
+	o.content_type = r->content_type;
+	o.body = r->body;
+	o.body_len = r->body != NULL ? strlen(r->body) : 0;
+	o.headers = hdr;
+	o.max_line = r->c->opts.max_line;
+	o.connect_timeout = r->c->opts.connect_timeout;
+	o.timeout = r->timeout;
+	o.low_speed_time = r->low_speed_time;
+	o.on_line = r->on_line;
+	r->http = http_start(r->c->loop, easy, &o, creq_http_done, r);
+}
+
+/* Start a request on cluster. */
+struct creq *
+creq_start(struct client *c, size_t cluster, const struct creq_spec *s)
+{
+	struct creq *r;
+
+	r = xcalloc(1, sizeof *r);
+	r->c = c;
+	r->cluster = cluster;
+	r->target = s->target;
+	r->method = s->method != NULL ? xstrdup(s->method) : NULL;
+	r->path = xstrdup(s->path);
+	r->content_type = s->content_type != NULL ? xstrdup(s->content_type) : NULL;
+	r->body = s->body != NULL ? xstrdup(s->body) : NULL;
+	r->accept = s->accept != NULL ? xstrdup(s->accept) : NULL;
+	r->timeout = s->timeout;
+	r->low_speed_time = s->low_speed_time;
+	r->on_line = s->on_line;
+	r->done = s->done;
+	r->arg = s->arg;
+	creq_launch(r);
+	return r;
+}
+
+/* Abort a request. */
+void
+creq_cancel(struct creq *r)
+{
+	if (r == NULL)
+		return;
+	if (r->queued)
+		conn_unqueue(r->c->conns[r->cluster], r);
+	if (r->fail_timer != NULL)
+		loop_timer_cancel(r->c->loop, r->fail_timer);
+	if (r->http != NULL)
+		http_cancel(r->http);
+	creq_free(r);
+}
+
+/* The health probe answered. */
+static void
+conn_health_done(const struct cresult *res, void *arg)
+{
+	struct conn *cn = arg;
+
+	cn->health = NULL;
+	if (res->error != NULL && !res->auth_failed)
+		conn_report_error(cn->c, cn->idx, conn_state_for_curl(res->rc), res->error);
+	else if (res->status == 200 && cn->ever_live)
+		conn_report_ok(cn->c, cn->idx);
+	conn_health_arm(cn);
+}
+
+/* Time for a health probe. */
+static void
+conn_health_fire(void *arg)
+{
+	struct conn *cn = arg;
+	struct creq_spec s;
+	double t = cn->c->opts.connect_timeout * 2;
+
+	cn->health_timer = NULL;
+	memset(&s, 0, sizeof s);
+	s.target = CREQ_API;
+	s.path = "/version";
+	s.timeout = t > 10 ? t : 10;
+	s.done = conn_health_done;
+	s.arg = cn;
+	cn->health = creq_start(cn->c, cn->idx, &s);
+}
+
+/* Schedule the next health probe. */
+static void
+conn_health_arm(struct conn *cn)
+{
+	if (cn->c->opts.once || cn->c->opts.health_interval < 0)
+		return;
+	cn->health_timer = loop_timer_add(cn->c->loop, cn->c->opts.health_interval,
+	    conn_health_fire, cn);
+}
+
+/* Create the client. */
+struct client *
+client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, size_t n,
+    const struct client_opts *opts)
+{
+	struct client *c;
+	struct store_cluster *sc;
+	size_t i;
+
+	c = xcalloc(1, sizeof *c);
+	c->loop = loop;
+	c->store = store;
+	if (opts != NULL)
+		c->opts = *opts;
+	if (c->opts.connect_timeout <= 0)
+		c->opts.connect_timeout = 5;
+	if (c->opts.list_low_speed <= 0)
+		c->opts.list_low_speed = 30;
+	if (c->opts.health_interval == 0)
+		c->opts.health_interval = 15;
+	if (c->opts.am_interval <= 0)
+		c->opts.am_interval = 10;
+	if (c->opts.max_line == 0)
+		c->opts.max_line = HTTP_DEFAULT_MAX_LINE;
+	c->conns = xcalloc(n + 1, sizeof *c->conns);
+	for (i = 0; i < n; i++) {
+		struct conn *cn = xcalloc(1, sizeof *cn);
+		size_t idx = store_add_cluster(store, ctxs[i]->name);
+
+		cn->c = c;
+		cn->idx = idx;
+		cn->ctx = ctxs[i];
+		c->conns[idx] = cn;
+		sc = store_cluster(store, idx);
+		free(sc->role);
+		sc->role = xstrdup(ctxs[i]->role != NULL ? ctxs[i]->role : "");
+		sc->protected_ctx = ctxs[i]->protected_ctx;
+		sc->read_only = ctxs[i]->read_only;
+		sc->rpo_seconds = ctxs[i]->rpo_seconds;
+		if (ctxs[i]->error != NULL)
+			store_set_state(store, idx, CONN_ERROR, ctxs[i]->error);
+		conn_health_arm(cn);
+	}
+	c->nconns = n;
+	return c;
+}
+
+/* Free the client: reflectors, requests, plugins. */
+void
+client_free(struct client *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nrefs; i++)
+		reflector_free(c->refs[i]);
+	free(c->refs);
+	for (i = 0; i < c->nconns; i++) {
+		struct conn *cn = c->conns[i];
+
+		loop_timer_cancel(c->loop, cn->health_timer);
+		creq_cancel(cn->health);
+		while (cn->queue != NULL)
+			creq_cancel(cn->queue);
+		if (cn->ae != NULL) {
+			loop_remove_fd(c->loop, auth_exec_fd(cn->ae));
+			loop_timer_cancel(c->loop, cn->ae_timer);
+			auth_exec_free(cn->ae);
+		}
+		free(cn);
+	}
+	free(c->conns);
+	free(c);
+}
+
+/* The context of cluster. */
+struct kube_context *
+client_context(struct client *c, size_t cluster)
+{
+	if (cluster >= c->nconns)
+		return NULL;
+	return c->conns[cluster]->ctx;
+}
+
+/* Start reflectors for resource, all namespaces. */
+int
+client_watch(struct client *c, const char *resource, char **cause)
+{
+	return client_watch_scoped(c, resource, NULL, NULL, cause);
+}
+
+/* Start reflectors for resource in a scope. */
+int
+client_watch_scoped(struct client *c, const char *resource, const char *ns,
+    const char *selector, char **cause)
+{
+	const struct client_resource *res = client_resource_find(resource);
+	size_t i;
+
+	if (res == NULL) {
+		*cause = xasprintf("unknown resource type \"%s\"", resource);
+		return -1;
+	}
+	for (i = 0; i < c->nrefs; i++) {
+		if (strcmp(reflector_resource(c->refs[i]), res->resource) == 0)
+			return 0;
+	}
+	c->refs = xreallocarray(c->refs, c->nrefs + c->nconns + 1, sizeof *c->refs);
+	for (i = 0; i < c->nconns; i++)
+		c->refs[c->nrefs++] = reflector_new(c, i, res, ns, selector);
+	return 0;
+}
+
+/* Stop the reflectors of resource. */
+void
+client_unwatch(struct client *c, const char *resource)
+{
+	const struct client_resource *res = client_resource_find(resource);
+	size_t i, j;
+
+	if (res == NULL)
+		return;
+	for (i = j = 0; i < c->nrefs; i++) {
+		if (strcmp(reflector_resource(c->refs[i]), res->resource) == 0)
+			reflector_free(c->refs[i]);
+		else
+			c->refs[j++] = c->refs[i];
+	}
+	c->nrefs = j;
+}
+
+/* True when the first list finished or failed. */
+bool
+client_settled(struct client *c, size_t cluster, const char *resource)
+{
+	const struct client_resource *res = client_resource_find(resource);
+	struct store_cluster *sc = store_cluster(c->store, cluster);
+
+	if (res == NULL || sc == NULL)
+		return true;
+	if (store_synced(c->store, cluster, res->resource))
+		return true;
+	if (store_kind_state(c->store, cluster, res->resource, NULL) != CONN_CONNECTING)
+		return true;
+	return sc->state != CONN_CONNECTING && sc->state != CONN_LIVE;
+}
+
+/* Public request completion shim. */
+struct client_call {
+	client_done_cb	 done;
+	void		*arg;
+};
+
+/* Hand an internal result to a public callback. */
+static void
+client_call_done(const struct cresult *res, void *arg)
+{
+	struct client_call *cc = arg;
+	struct client_response r;
+
+	r.status = res->status;
+	r.body = res->body != NULL ? res->body : "";
+	r.len = res->len;
+	r.error = res->error;
+	cc->done(&r, cc->arg);
+	free(cc);
+}
+
+/* Start a public request to target. */
+static void
+client_call(struct client *c, size_t cluster, enum creq_target target, const char *method,
+    const char *path, const char *content_type, const char *body, client_done_cb done,
+    void *arg)
+{
+	struct client_call *cc;
+	struct creq_spec s;
+
+	cc = xcalloc(1, sizeof *cc);
+	cc->done = done;
+	cc->arg = arg;
+	memset(&s, 0, sizeof s);
+	s.target = target;
+	s.method = method;
+	s.path = path;
+	s.content_type = content_type;
+	s.body = body;
+	s.timeout = 60;
+	s.done = client_call_done;
+	s.arg = cc;
+	if (cluster >= c->nconns) {
+		struct client_response r = { 0, "", 0, "no such cluster" };
+
+		free(cc);
+		done(&r, arg);
+		return;
+	}
+	creq_start(c, cluster, &s);
+}
+
+/* A request to the API server. */
+void
+client_request(struct client *c, size_t cluster, const char *method, const char *path,
+    const char *content_type, const char *body, client_done_cb done, void *arg)
+{
+	client_call(c, cluster, CREQ_API, method, path, content_type, body, done, arg);
+}
+
+/* A request to Alertmanager. */
+void
+client_am_request(struct client *c, size_t cluster, const char *method, const char *path,
+    const char *content_type, const char *body, client_done_cb done, void *arg)
+{
+	client_call(c, cluster, CREQ_AM, method, path, content_type, body, done, arg);
+}
+
+/* A GET to Prometheus. */
+void
+client_prom_request(struct client *c, size_t cluster, const char *path,
+    client_done_cb done, void *arg)
+{
+	client_call(c, cluster, CREQ_PROM, "GET", path, NULL, NULL, done, arg);
+}
+
+/* A streamed line for a public stream. */
+static int
+client_stream_line(const char *line, size_t len, void *arg)
+{
+	struct client_stream *st = arg;
+
+	return st->on_line(line, len, st->arg);
+}
+
+/* A public stream ended. */
+static void
+client_stream_done(const struct cresult *res, void *arg)
+{
+	struct client_stream *st = arg;
+	struct client_response r;
+
+	r.status = res->status;
+	r.body = res->body != NULL ? res->body : "";
+	r.len = res->len;
+	r.error = res->error;
+	if (st->done != NULL)
+		st->done(&r, st->arg);
+	free(st);
+}
+
+/* A streamed GET. */
+struct client_stream *
+client_stream(struct client *c, size_t cluster, const char *path, client_line_cb on_line,
+    client_done_cb done, void *arg)
+{
+	struct client_stream *st;
+	struct creq_spec s;
+
+	if (cluster >= c->nconns)
+		return NULL;
+	st = xcalloc(1, sizeof *st);
+	st->on_line = on_line;
+	st->done = done;
+	st->arg = arg;
+	memset(&s, 0, sizeof s);
+	s.target = CREQ_API;
+	s.path = path;
+	s.accept = "*/*";
+	s.on_line = client_stream_line;
+	s.done = client_stream_done;
+	s.arg = st;
+	st->req = creq_start(c, cluster, &s);
+	return st;
+}
+
+/* Stop a stream; done is not called. */
+void
+client_stream_cancel(struct client *c, struct client_stream *st)
+{
+	if (st == NULL)
+		return;
+	creq_cancel(st->req);
+	free(st);
+}

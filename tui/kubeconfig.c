@@ -1,0 +1,1283 @@
+/* kubeconfig files merged with client-go's rules, context selection, and
+ * the libcurl configuration for one context. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "opsdeck/auth.h"
+#include "opsdeck/config.h"
+#include "opsdeck/kubeconfig.h"
+#include "opsdeck/xmalloc.h"
+
+#define KC_MAX_FILE	(16 * 1024 * 1024)	/* a kubeconfig */
+#define KC_MAX_PEM	(1024 * 1024)		/* a CA, certificate or key file */
+#define KC_MAX_TOKEN	(64 * 1024)		/* a tokenFile */
+#define KC_MAX_FILES	64
+#define KC_MAX_WARNINGS	64
+#define KC_EXEC_TIMEOUT	30.0
+
+/* A cluster entry as read, before contexts join it. */
+struct kc_cluster {
+	char		*name;
+	char		*server;
+	char		*ca_data;
+	size_t		 ca_len;
+	bool		 insecure;
+	char		*tls_server_name;
+	char		*proxy_url;
+	char		*error;
+};
+
+/* A user entry as read. */
+struct kc_user {
+	char		*name;
+	char		*cert_data;
+	size_t		 cert_len;
+	char		*key_data;
+	size_t		 key_len;
+	char		*token;
+	char		*token_file;
+	char		*username;
+	char		*password;
+	struct kube_exec *exec;
+	char		*error;
+};
+
+/* A context entry as read. */
+struct kc_ctx {
+	char		*name;
+	char		*cluster;
+	char		*user;
+	char		*ns;
+};
+
+/* Everything read from all files, first entry of each name kept. */
+struct kc_merge {
+	struct kc_cluster	*clusters;
+	size_t			 nclusters;
+	struct kc_user		*users;
+	size_t			 nusers;
+	struct kc_ctx		*ctxs;
+	size_t			 nctxs;
+	struct kubeconfig	*kc;
+};
+
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Decode standard base64, ignoring whitespace. */
+char *
+kube_base64_decode(const char *in, size_t inlen, size_t *outlen)
+{
+	char *out = xmalloc(inlen / 4 * 3 + 4);
+	unsigned int acc = 0;
+	size_t i, n = 0, bits = 0, pad = 0, sym = 0;
+	const char *p;
+
+	for (i = 0; i < inlen; i++) {
+		if (in[i] == ' ' || in[i] == '\n' || in[i] == '\r' || in[i] == '\t')
+			continue;
+		if (in[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad != 0 || in[i] == '\0')
+			goto bad;
+		p = strchr(b64_alphabet, in[i]);
+		if (p == NULL)
+			goto bad;
+		sym++;
+		acc = (acc << 6) | (unsigned int)(p - b64_alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[n++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	if (pad > 2 || sym % 4 == 1 || (pad != 0 && (sym + pad) % 4 != 0))
+		goto bad;
+	out[n] = '\0';
+	*outlen = n;
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/* Append a warning to kc (capped). */
+static void
+kc_warn(struct kubeconfig *kc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void
+kc_warn(struct kubeconfig *kc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (kc->nwarnings >= KC_MAX_WARNINGS)
+		return;
+	kc->warnings = xreallocarray(kc->warnings, kc->nwarnings + 1, sizeof *kc->warnings);
+	va_start(ap, fmt);
+	kc->warnings[kc->nwarnings++] = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* Read a whole file of at most max bytes; NULL and *cause on failure. */
+static char *
+kc_read_file(const char *path, size_t max, size_t *len, char **cause)
+{
+	struct stat st;
+	char *buf = NULL;
+	ssize_t r;
+	size_t n = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		*cause = xasprintf("%s: larger than %zu bytes", path, max);
+		goto out;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (n < (size_t)st.st_size) {
+		r = read(fd, buf + n, (size_t)st.st_size - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			free(buf);
+			buf = NULL;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+out:
+	close(fd);
+	return buf;
+}
+
+/* path resolved against dir unless absolute (new string). */
+static char *
+kc_resolve(const char *dir, const char *path)
+{
+	if (path[0] == '/' || dir == NULL || *dir == '\0')
+		return xstrdup(path);
+	return xasprintf("%s/%s", dir, path);
+}
+
+/* The directory holding file, made absolute (new string). */
+static char *
+kc_dirname(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char cwd[PATH_MAX], *dir;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == file)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(file, (size_t)(slash - file));
+	if (dir[0] != '/' && getcwd(cwd, sizeof cwd) != NULL) {
+		char *abs = strcmp(dir, ".") == 0 ? xstrdup(cwd) : xasprintf("%s/%s", cwd, dir);
+
+		free(dir);
+		dir = abs;
+	}
+	return dir;
+}
+
+/* Load PEM material from a -data field (base64) or a file (resolved). */
+static int
+kc_material(yaml_document_t *doc, yaml_node_t *m, const char *datakey, const char *filekey,
+    const char *dir, char **out, size_t *outlen, char **cause)
+{
+	const char *data = ydoc_str(ydoc_get(doc, m, datakey));
+	const char *file = ydoc_str(ydoc_get(doc, m, filekey));
+	char *path, *why = NULL;
+
+	if (data != NULL && *data != '\0') {
+		*out = kube_base64_decode(data, strlen(data), outlen);
+		if (*out == NULL) {
+			*cause = xasprintf("%s is not valid base64", datakey);
+			return -1;
+		}
+		return 0;
+	}
+	if (file == NULL || *file == '\0')
+		return 0;
+	path = kc_resolve(dir, file);
+	*out = kc_read_file(path, KC_MAX_PEM, outlen, &why);
+	free(path);
+	if (*out == NULL) {
+		*cause = xasprintf("%s: %s", filekey, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* A string field, duplicated, or NULL when absent or empty. */
+static char *
+kc_strdup_field(yaml_document_t *doc, yaml_node_t *m, const char *key)
+{
+	const char *s = ydoc_str(ydoc_get(doc, m, key));
+
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
+/* Free an exec plugin description and its cached credential. */
+static void
+kc_exec_free(struct kube_exec *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	free(e->command);
+	for (i = 0; i < e->nargs; i++)
+		free(e->args[i]);
+	free(e->args);
+	for (i = 0; i < e->nenv; i++) {
+		free(e->env_names[i]);
+		free(e->env_values[i]);
+	}
+	free(e->env_names);
+	free(e->env_values);
+	free(e->api_version);
+	free(e->interactive_mode);
+	free(e->install_hint);
+	free(e->cred_token);
+	if (e->cred_key != NULL)
+		explicit_bzero(e->cred_key, e->cred_key_len);
+	free(e->cred_cert);
+	free(e->cred_key);
+	free(e->last_error);
+	free(e);
+}
+
+/* Parse users[].user.exec; NULL and *cause if invalid. */
+static struct kube_exec *
+kc_parse_exec(yaml_document_t *doc, yaml_node_t *m, const char *dir, char **cause)
+{
+	struct kube_exec *e;
+	yaml_node_t *n, *item;
+	yaml_node_item_t *it;
+	const char *s, *name, *value;
+	int b;
+
+	if (m->type != YAML_MAPPING_NODE) {
+		*cause = xasprintf("exec must be a mapping");
+		return NULL;
+	}
+	e = xcalloc(1, sizeof *e);
+	e->timeout = KC_EXEC_TIMEOUT;
+	s = ydoc_str(ydoc_get(doc, m, "command"));
+	if (s == NULL || *s == '\0') {
+		*cause = xasprintf("exec: command is required");
+		goto bad;
+	}
+	e->command = strchr(s, '/') != NULL ? kc_resolve(dir, s) : xstrdup(s);
+	e->api_version = kc_strdup_field(doc, m, "apiVersion");
+	if (e->api_version == NULL) {
+		*cause = xasprintf("exec: apiVersion is required");
+		goto bad;
+	}
+	if (strcmp(e->api_version, "client.authentication.k8s.io/v1") != 0 &&
+	    strcmp(e->api_version, "client.authentication.k8s.io/v1beta1") != 0) {
+		*cause = xasprintf("exec: unsupported apiVersion '%s' (want "
+		    "client.authentication.k8s.io/v1 or v1beta1)", e->api_version);
+		goto bad;
+	}
+	e->interactive_mode = kc_strdup_field(doc, m, "interactiveMode");
+	if (e->interactive_mode == NULL &&
+	    strcmp(e->api_version, "client.authentication.k8s.io/v1") == 0) {
+		*cause = xasprintf("exec: interactiveMode must be specified for %s",
+		    e->api_version);
+		goto bad;
+	}
+	if (e->interactive_mode != NULL && strcmp(e->interactive_mode, "Never") != 0 &&
+	    strcmp(e->interactive_mode, "IfAvailable") != 0 &&
+	    strcmp(e->interactive_mode, "Always") != 0) {
+		*cause = xasprintf("exec: invalid interactiveMode '%s' (Never, IfAvailable, "
+		    "Always)", e->interactive_mode);
+		goto bad;
+	}
+	n = ydoc_get(doc, m, "provideClusterInfo");
+	if (n != NULL) {
+		b = ydoc_bool(n);
+		if (b == -1) {
+			*cause = xasprintf("exec: provideClusterInfo must be true or false");
+			goto bad;
+		}
+		e->provide_cluster_info = b;
+	}
+	e->install_hint = kc_strdup_field(doc, m, "installHint");
+	n = ydoc_get(doc, m, "args");
+	if (n != NULL && n->type == YAML_SEQUENCE_NODE) {
+		for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+			s = ydoc_str(yaml_document_get_node(doc, *it));
+			if (s == NULL) {
+				*cause = xasprintf("exec: args must be strings");
+				goto bad;
+			}
+			e->args = xreallocarray(e->args, e->nargs + 1, sizeof *e->args);
+			e->args[e->nargs++] = xstrdup(s);
+		}
+	} else if (n != NULL && ydoc_str(n) == NULL) {
+		*cause = xasprintf("exec: args must be a list");
+		goto bad;
+	}
+	n = ydoc_get(doc, m, "env");
+	if (n != NULL && n->type == YAML_SEQUENCE_NODE) {
+		for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+			item = yaml_document_get_node(doc, *it);
+			name = ydoc_str(ydoc_get(doc, item, "name"));
+			value = ydoc_str(ydoc_get(doc, item, "value"));
+			if (name == NULL || *name == '\0' || strchr(name, '=') != NULL) {
+				*cause = xasprintf("exec: env entries need a name (and no '=')");
+				goto bad;
+			}
+			e->env_names = xreallocarray(e->env_names, e->nenv + 1,
+			    sizeof *e->env_names);
+			e->env_values = xreallocarray(e->env_values, e->nenv + 1,
+			    sizeof *e->env_values);
+			e->env_names[e->nenv] = xstrdup(name);
+			e->env_values[e->nenv] = xstrdup(value != NULL ? value : "");
+			e->nenv++;
+		}
+	} else if (n != NULL && ydoc_str(n) == NULL) {
+		*cause = xasprintf("exec: env must be a list of {name, value}");
+		goto bad;
+	}
+	return e;
+bad:
+	kc_exec_free(e);
+	return NULL;
+}
+
+/* Index of the cluster named name, or -1. */
+static ssize_t
+kc_find_cluster(struct kc_merge *mg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < mg->nclusters; i++) {
+		if (strcmp(mg->clusters[i].name, name) == 0)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/* Index of the user named name, or -1. */
+static ssize_t
+kc_find_user(struct kc_merge *mg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < mg->nusers; i++) {
+		if (strcmp(mg->users[i].name, name) == 0)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/* Index of the context named name, or -1. */
+static ssize_t
+kc_find_ctx(struct kc_merge *mg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < mg->nctxs; i++) {
+		if (strcmp(mg->ctxs[i].name, name) == 0)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/* Read clusters[] of one file (entries already named are skipped). */
+static void
+kc_read_clusters(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq,
+    const char *file, const char *dir)
+{
+	struct kc_cluster *c;
+	yaml_node_item_t *it;
+	yaml_node_t *item, *m, *n;
+	const char *name;
+	char *why = NULL;
+
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		item = yaml_document_get_node(doc, *it);
+		name = ydoc_str(ydoc_get(doc, item, "name"));
+		if (name == NULL || *name == '\0') {
+			kc_warn(mg->kc, "%s:%d: a cluster without a name is ignored", file,
+			    ydoc_line(item));
+			continue;
+		}
+		if (kc_find_cluster(mg, name) != -1)
+			continue;
+		mg->clusters = xreallocarray(mg->clusters, mg->nclusters + 1,
+		    sizeof *mg->clusters);
+		c = &mg->clusters[mg->nclusters++];
+		memset(c, 0, sizeof *c);
+		c->name = xstrdup(name);
+		m = ydoc_get(doc, item, "cluster");
+		if (m == NULL || m->type != YAML_MAPPING_NODE) {
+			c->error = xasprintf("%s:%d: cluster '%s' has no cluster: mapping", file,
+			    ydoc_line(item), name);
+			continue;
+		}
+		c->server = kc_strdup_field(doc, m, "server");
+		c->tls_server_name = kc_strdup_field(doc, m, "tls-server-name");
+		c->proxy_url = kc_strdup_field(doc, m, "proxy-url");
+		n = ydoc_get(doc, m, "insecure-skip-tls-verify");
+		if (n != NULL)
+			c->insecure = ydoc_bool(n) == 1;
+		if (ydoc_str(ydoc_get(doc, m, "certificate-authority")) != NULL &&
+		    ydoc_str(ydoc_get(doc, m, "certificate-authority-data")) != NULL)
+			kc_warn(mg->kc, "%s:%d: cluster '%s': certificate-authority-data "
+			    "overrides certificate-authority", file, ydoc_line(m), name);
+		if (kc_material(doc, m, "certificate-authority-data", "certificate-authority",
+		    dir, &c->ca_data, &c->ca_len, &why) != 0) {
+			c->error = xasprintf("cluster '%s': %s", name, why);
+			free(why);
+			why = NULL;
+		}
+		if (c->server == NULL && c->error == NULL)
+			c->error = xasprintf("cluster '%s' has no server", name);
+		if (c->proxy_url != NULL && strncmp(c->proxy_url, "http://", 7) != 0 &&
+		    strncmp(c->proxy_url, "https://", 8) != 0 &&
+		    strncmp(c->proxy_url, "socks5://", 9) != 0 &&
+		    strncmp(c->proxy_url, "socks5h://", 10) != 0 && c->error == NULL)
+			c->error = xasprintf("cluster '%s': unsupported proxy-url scheme in '%s' "
+			    "(http, https, socks5)", name, c->proxy_url);
+	}
+}
+
+/* Read users[] of one file. */
+static void
+kc_read_users(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq,
+    const char *file, const char *dir)
+{
+	struct kc_user *u;
+	yaml_node_item_t *it;
+	yaml_node_t *item, *m, *n;
+	const char *name, *s;
+	char *why = NULL;
+
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		item = yaml_document_get_node(doc, *it);
+		name = ydoc_str(ydoc_get(doc, item, "name"));
+		if (name == NULL || *name == '\0') {
+			kc_warn(mg->kc, "%s:%d: a user without a name is ignored", file,
+			    ydoc_line(item));
+			continue;
+		}
+		if (kc_find_user(mg, name) != -1)
+			continue;
+		mg->users = xreallocarray(mg->users, mg->nusers + 1, sizeof *mg->users);
+		u = &mg->users[mg->nusers++];
+		memset(u, 0, sizeof *u);
+		u->name = xstrdup(name);
+		m = ydoc_get(doc, item, "user");
+		if (m == NULL || m->type != YAML_MAPPING_NODE)
+			continue;	/* an empty user: no credentials */
+		u->token = kc_strdup_field(doc, m, "token");
+		s = ydoc_str(ydoc_get(doc, m, "tokenFile"));
+		if (s != NULL && *s != '\0')
+			u->token_file = kc_resolve(dir, s);
+		u->username = kc_strdup_field(doc, m, "username");
+		u->password = kc_strdup_field(doc, m, "password");
+		if (kc_material(doc, m, "client-certificate-data", "client-certificate", dir,
+		    &u->cert_data, &u->cert_len, &why) != 0 ||
+		    kc_material(doc, m, "client-key-data", "client-key", dir,
+		    &u->key_data, &u->key_len, &why) != 0) {
+			u->error = xasprintf("user '%s': %s", name, why);
+			free(why);
+			why = NULL;
+		}
+		if (u->error == NULL && (u->cert_data == NULL) != (u->key_data == NULL))
+			u->error = xasprintf("user '%s': client certificate and key must both "
+			    "be given", name);
+		n = ydoc_get(doc, m, "exec");
+		if (n != NULL) {
+			u->exec = kc_parse_exec(doc, n, dir, &why);
+			if (u->exec == NULL && u->error == NULL) {
+				u->error = xasprintf("user '%s': %s", name, why);
+			}
+			free(why);
+			why = NULL;
+		}
+		if (ydoc_get(doc, m, "auth-provider") != NULL)
+			kc_warn(mg->kc, "%s:%d: user '%s': auth-provider is not supported (use "
+			    "an exec plugin)", file, ydoc_line(m), name);
+	}
+}
+
+/* Read contexts[] of one file. */
+static void
+kc_read_contexts(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq, const char *file)
+{
+	struct kc_ctx *c;
+	yaml_node_item_t *it;
+	yaml_node_t *item, *m;
+	const char *name;
+
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		item = yaml_document_get_node(doc, *it);
+		name = ydoc_str(ydoc_get(doc, item, "name"));
+		if (name == NULL || *name == '\0') {
+			kc_warn(mg->kc, "%s:%d: a context without a name is ignored", file,
+			    ydoc_line(item));
+			continue;
+		}
+		if (kc_find_ctx(mg, name) != -1)
+			continue;
+		mg->ctxs = xreallocarray(mg->ctxs, mg->nctxs + 1, sizeof *mg->ctxs);
+		c = &mg->ctxs[mg->nctxs++];
+		memset(c, 0, sizeof *c);
+		c->name = xstrdup(name);
+		m = ydoc_get(doc, item, "context");
+		c->cluster = kc_strdup_field(doc, m, "cluster");
+		c->user = kc_strdup_field(doc, m, "user");
+		c->ns = kc_strdup_field(doc, m, "namespace");
+	}
+}
+
+/* Merge one file's document into mg. */
+static int
+kc_merge_buffer(struct kc_merge *mg, const char *buf, size_t len, const char *file,
+    const char *dir, char **cause)
+{
+	yaml_document_t doc;
+	yaml_node_t *root, *n;
+	const char *cur;
+	static const char *lists[] = { "clusters", "users", "contexts" };
+	size_t i;
+
+	if (ydoc_load(&doc, buf, len, file, cause) != 0)
+		return -1;
+	root = ydoc_root(&doc);
+	if (root == NULL)
+		goto out;	/* an empty file is an empty config */
+	if (root->type != YAML_MAPPING_NODE) {
+		*cause = xasprintf("%s:%d:%d: a kubeconfig must be a mapping", file,
+		    ydoc_line(root), (int)root->start_mark.column + 1);
+		yaml_document_delete(&doc);
+		return -1;
+	}
+	for (i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		n = ydoc_get(&doc, root, lists[i]);
+		if (n == NULL || (n->type == YAML_SCALAR_NODE && (ydoc_str(n)[0] == '\0' ||
+		    strcmp(ydoc_str(n), "null") == 0 || strcmp(ydoc_str(n), "~") == 0)))
+			continue;
+		if (n->type != YAML_SEQUENCE_NODE) {
+			*cause = xasprintf("%s:%d:%d: %s must be a list", file, ydoc_line(n),
+			    (int)n->start_mark.column + 1, lists[i]);
+			yaml_document_delete(&doc);
+			return -1;
+		}
+		if (i == 0)
+			kc_read_clusters(mg, &doc, n, file, dir);
+		else if (i == 1)
+			kc_read_users(mg, &doc, n, file, dir);
+		else
+			kc_read_contexts(mg, &doc, n, file);
+	}
+	cur = ydoc_str(ydoc_get(&doc, root, "current-context"));
+	if (mg->kc->current_context == NULL && cur != NULL && *cur != '\0')
+		mg->kc->current_context = xstrdup(cur);
+out:
+	yaml_document_delete(&doc);
+	return 0;
+}
+
+/* Duplicate len bytes (keeping a NUL after them), or NULL. */
+static char *
+kc_memdup(const char *p, size_t len)
+{
+	char *q;
+
+	if (p == NULL)
+		return NULL;
+	q = xmalloc(len + 1);
+	memcpy(q, p, len);
+	q[len] = '\0';
+	return q;
+}
+
+/* Copy an exec description (not its cache) for one context. */
+static struct kube_exec *
+kc_exec_dup(const struct kube_exec *e)
+{
+	struct kube_exec *d = xcalloc(1, sizeof *d);
+	size_t i;
+
+	d->command = xstrdup(e->command);
+	d->nargs = e->nargs;
+	d->args = xcalloc(e->nargs, sizeof *d->args);
+	for (i = 0; i < e->nargs; i++)
+		d->args[i] = xstrdup(e->args[i]);
+	d->nenv = e->nenv;
+	d->env_names = xcalloc(e->nenv, sizeof *d->env_names);
+	d->env_values = xcalloc(e->nenv, sizeof *d->env_values);
+	for (i = 0; i < e->nenv; i++) {
+		d->env_names[i] = xstrdup(e->env_names[i]);
+		d->env_values[i] = xstrdup(e->env_values[i]);
+	}
+	d->api_version = xstrdup(e->api_version);
+	d->interactive_mode = e->interactive_mode != NULL ? xstrdup(e->interactive_mode) : NULL;
+	d->provide_cluster_info = e->provide_cluster_info;
+	d->install_hint = e->install_hint != NULL ? xstrdup(e->install_hint) : NULL;
+	d->timeout = e->timeout;
+	return d;
+}
+
+/* Optional string copy. */
+static char *
+kc_dup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Join contexts with their clusters and users into kc->contexts. */
+static void
+kc_resolve_contexts(struct kc_merge *mg)
+{
+	struct kubeconfig *kc = mg->kc;
+	struct kube_context *ctx;
+	struct kc_cluster *c;
+	struct kc_user *u;
+	struct kc_ctx *x;
+	ssize_t ci, ui;
+	size_t i;
+
+	kc->contexts = xcalloc(mg->nctxs, sizeof *kc->contexts);
+	for (i = 0; i < mg->nctxs; i++) {
+		x = &mg->ctxs[i];
+		ctx = xcalloc(1, sizeof *ctx);
+		kc->contexts[kc->ncontexts++] = ctx;
+		ctx->name = xstrdup(x->name);
+		ctx->cluster_name = kc_dup(x->cluster);
+		ctx->user_name = kc_dup(x->user);
+		ctx->namespace_ = xstrdup(x->ns != NULL ? x->ns : "default");
+
+		ci = x->cluster != NULL ? kc_find_cluster(mg, x->cluster) : -1;
+		if (ci == -1) {
+			ctx->error = x->cluster == NULL ?
+			    xasprintf("context '%s' names no cluster", x->name) :
+			    xasprintf("context '%s': cluster '%s' not found", x->name, x->cluster);
+			continue;
+		}
+		c = &mg->clusters[ci];
+		ctx->server = kc_dup(c->server);
+		ctx->ca_data = kc_memdup(c->ca_data, c->ca_len);
+		ctx->ca_len = c->ca_len;
+		ctx->insecure = c->insecure;
+		ctx->tls_server_name = kc_dup(c->tls_server_name);
+		ctx->proxy_url = kc_dup(c->proxy_url);
+		if (c->error != NULL) {
+			ctx->error = xstrdup(c->error);
+			continue;
+		}
+		if (x->user == NULL)
+			continue;	/* anonymous */
+		ui = kc_find_user(mg, x->user);
+		if (ui == -1) {
+			ctx->error = xasprintf("context '%s': user '%s' not found", x->name,
+			    x->user);
+			continue;
+		}
+		u = &mg->users[ui];
+		if (u->error != NULL) {
+			ctx->error = xstrdup(u->error);
+			continue;
+		}
+		ctx->client_cert_data = kc_memdup(u->cert_data, u->cert_len);
+		ctx->client_cert_len = u->cert_len;
+		ctx->client_key_data = kc_memdup(u->key_data, u->key_len);
+		ctx->client_key_len = u->key_len;
+		ctx->token = kc_dup(u->token);
+		ctx->token_file = kc_dup(u->token_file);
+		ctx->username = kc_dup(u->username);
+		ctx->password = kc_dup(u->password);
+		if (u->exec != NULL)
+			ctx->exec = kc_exec_dup(u->exec);
+	}
+}
+
+/* Free the merge scratch state (not mg->kc). */
+static void
+kc_merge_free(struct kc_merge *mg)
+{
+	size_t i;
+
+	for (i = 0; i < mg->nclusters; i++) {
+		free(mg->clusters[i].name);
+		free(mg->clusters[i].server);
+		free(mg->clusters[i].ca_data);
+		free(mg->clusters[i].tls_server_name);
+		free(mg->clusters[i].proxy_url);
+		free(mg->clusters[i].error);
+	}
+	free(mg->clusters);
+	for (i = 0; i < mg->nusers; i++) {
+		free(mg->users[i].name);
+		free(mg->users[i].cert_data);
+		if (mg->users[i].key_data != NULL)
+			explicit_bzero(mg->users[i].key_data, mg->users[i].key_len);
+		free(mg->users[i].key_data);
+		free(mg->users[i].token);
+		free(mg->users[i].token_file);
+		free(mg->users[i].username);
+		free(mg->users[i].password);
+		kc_exec_free(mg->users[i].exec);
+		free(mg->users[i].error);
+	}
+	free(mg->users);
+	for (i = 0; i < mg->nctxs; i++) {
+		free(mg->ctxs[i].name);
+		free(mg->ctxs[i].cluster);
+		free(mg->ctxs[i].user);
+		free(mg->ctxs[i].ns);
+	}
+	free(mg->ctxs);
+}
+
+/* Parse one kubeconfig document from memory. */
+struct kubeconfig *
+kubeconfig_parse(const char *buf, size_t len, const char *name, const char *dir, char **cause)
+{
+	struct kc_merge mg;
+	struct kubeconfig *kc;
+
+	memset(&mg, 0, sizeof mg);
+	kc = mg.kc = xcalloc(1, sizeof *kc);
+	if (kc_merge_buffer(&mg, buf, len, name, dir, cause) != 0) {
+		kc_merge_free(&mg);
+		kubeconfig_free(kc);
+		return NULL;
+	}
+	kc_resolve_contexts(&mg);
+	kc_merge_free(&mg);
+	return kc;
+}
+
+/* Add path to the list of files to read unless already there. */
+static void
+kc_add_path(char ***paths, size_t *n, const char *p)
+{
+	size_t i;
+
+	if (*p == '\0' || *n >= KC_MAX_FILES)
+		return;
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*paths)[i], p) == 0)
+			return;
+	}
+	*paths = xreallocarray(*paths, *n + 1, sizeof **paths);
+	(*paths)[(*n)++] = xstrdup(p);
+}
+
+/* Load and merge kubeconfig files. */
+struct kubeconfig *
+kubeconfig_load(const char *explicit_path, char **cause)
+{
+	struct kc_merge mg;
+	struct kubeconfig *kc = NULL;
+	const char *env = getenv("KUBECONFIG"), *home = getenv("HOME");
+	char **paths = NULL, *copy, *tok, *save = NULL, *buf, *dir, *why = NULL;
+	size_t npaths = 0, i, len;
+	bool must_exist = false;
+	struct stat st;
+
+	memset(&mg, 0, sizeof mg);
+	if (explicit_path != NULL && *explicit_path != '\0') {
+		kc_add_path(&paths, &npaths, explicit_path);
+		must_exist = true;
+	} else if (env != NULL && *env != '\0') {
+		copy = xstrdup(env);
+		for (tok = strtok_r(copy, ":", &save); tok != NULL;
+		    tok = strtok_r(NULL, ":", &save))
+			kc_add_path(&paths, &npaths, tok);
+		free(copy);
+	} else {
+		copy = xasprintf("%s/.kube/config", home != NULL ? home : ".");
+		kc_add_path(&paths, &npaths, copy);
+		free(copy);
+	}
+
+	mg.kc = xcalloc(1, sizeof *mg.kc);
+	for (i = 0; i < npaths; i++) {
+		if (stat(paths[i], &st) != 0 && errno == ENOENT && !must_exist)
+			continue;	/* client-go skips missing files */
+		buf = kc_read_file(paths[i], KC_MAX_FILE, &len, &why);
+		if (buf == NULL) {
+			*cause = why;
+			goto out;
+		}
+		dir = kc_dirname(paths[i]);
+		if (kc_merge_buffer(&mg, buf, len, paths[i], dir, cause) != 0) {
+			free(dir);
+			free(buf);
+			goto out;
+		}
+		free(dir);
+		free(buf);
+		mg.kc->files = xreallocarray(mg.kc->files, mg.kc->nfiles + 1,
+		    sizeof *mg.kc->files);
+		mg.kc->files[mg.kc->nfiles++] = xstrdup(paths[i]);
+	}
+	if (mg.kc->nfiles == 0) {
+		*cause = env != NULL && *env != '\0' && explicit_path == NULL ?
+		    xasprintf("no kubeconfig found: none of the files in KUBECONFIG exist (%s)",
+		    env) :
+		    xasprintf("no kubeconfig found at %s (set KUBECONFIG or use --kubeconfig)",
+		    npaths > 0 ? paths[0] : "~/.kube/config");
+		goto out;
+	}
+	kc_resolve_contexts(&mg);
+	kc = mg.kc;
+	mg.kc = NULL;
+out:
+	kc_merge_free(&mg);
+	kubeconfig_free(mg.kc);
+	for (i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	return kc;
+}
+
+/* Free one context. */
+static void
+kc_context_free(struct kube_context *ctx)
+{
+	free(ctx->name);
+	free(ctx->cluster_name);
+	free(ctx->user_name);
+	free(ctx->namespace_);
+	free(ctx->server);
+	free(ctx->ca_data);
+	free(ctx->tls_server_name);
+	free(ctx->proxy_url);
+	free(ctx->client_cert_data);
+	if (ctx->client_key_data != NULL)
+		explicit_bzero(ctx->client_key_data, ctx->client_key_len);
+	free(ctx->client_key_data);
+	free(ctx->token);
+	free(ctx->token_file);
+	free(ctx->file_token);
+	free(ctx->username);
+	free(ctx->password);
+	kc_exec_free(ctx->exec);
+	curl_slist_free_all(ctx->connect_to);
+	free(ctx->error);
+	free(ctx->role);
+	free(ctx->alertmanager_url);
+	free(ctx->prometheus_url);
+	free(ctx);
+}
+
+/* Free kc and every context in it. */
+void
+kubeconfig_free(struct kubeconfig *kc)
+{
+	size_t i;
+
+	if (kc == NULL)
+		return;
+	for (i = 0; i < kc->ncontexts; i++)
+		kc_context_free(kc->contexts[i]);
+	free(kc->contexts);
+	free(kc->current_context);
+	for (i = 0; i < kc->nfiles; i++)
+		free(kc->files[i]);
+	free(kc->files);
+	for (i = 0; i < kc->nwarnings; i++)
+		free(kc->warnings[i]);
+	free(kc->warnings);
+	free(kc);
+}
+
+/* The context named name. */
+struct kube_context *
+kubeconfig_find(struct kubeconfig *kc, const char *name)
+{
+	size_t i;
+
+	if (kc == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < kc->ncontexts; i++) {
+		if (strcmp(kc->contexts[i]->name, name) == 0)
+			return kc->contexts[i];
+	}
+	return NULL;
+}
+
+/* Copy config.yaml's per-context settings onto the contexts. */
+void
+kubeconfig_apply_config(struct kubeconfig *kc, const struct opsdeck_config *cfg)
+{
+	const struct config_context *cc;
+	struct kube_context *ctx;
+	size_t i;
+
+	if (kc == NULL || cfg == NULL)
+		return;
+	for (i = 0; i < kc->ncontexts; i++) {
+		ctx = kc->contexts[i];
+		cc = config_context_find(cfg, ctx->name);
+		if (cc == NULL)
+			continue;
+		free(ctx->role);
+		ctx->role = kc_dup(cc->role);
+		ctx->protected_ctx = cc->protected_ctx;
+		ctx->read_only = cc->read_only;
+		free(ctx->alertmanager_url);
+		ctx->alertmanager_url = kc_dup(cc->alertmanager_url);
+		free(ctx->prometheus_url);
+		ctx->prometheus_url = kc_dup(cc->prometheus_url);
+		ctx->rpo_seconds = cc->rpo_seconds;
+	}
+}
+
+/* Append ctx to the selection unless it is already there. */
+static void
+kc_select_add(struct kube_context ***out, size_t *n, struct kube_context *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if ((*out)[i] == ctx)
+			return;
+	}
+	*out = xreallocarray(*out, *n + 1, sizeof **out);
+	(*out)[(*n)++] = ctx;
+}
+
+/* Select contexts by names, groups, all, or the current one. */
+int
+kubeconfig_select(struct kubeconfig *kc, const struct opsdeck_config *cfg, const char *spec,
+    bool all, struct kube_context ***out, size_t *n, char **cause)
+{
+	const struct config_group *g;
+	struct kube_context *ctx;
+	char *copy = NULL, *tok, *save = NULL;
+	size_t i;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	kubeconfig_apply_config(kc, cfg);
+	if (all) {
+		for (i = 0; i < kc->ncontexts; i++)
+			kc_select_add(out, n, kc->contexts[i]);
+		if (*n == 0) {
+			*cause = xasprintf("the kubeconfig has no contexts");
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	if (spec == NULL || *spec == '\0') {
+		if (kc->current_context == NULL) {
+			*cause = xasprintf("no current-context is set: use --context NAME or "
+			    "--all-contexts");
+			goto out;
+		}
+		ctx = kubeconfig_find(kc, kc->current_context);
+		if (ctx == NULL) {
+			*cause = xasprintf("current-context '%s' does not exist in the kubeconfig",
+			    kc->current_context);
+			goto out;
+		}
+		kc_select_add(out, n, ctx);
+		rc = 0;
+		goto out;
+	}
+	copy = xstrdup(spec);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if (*tok == '\0')
+			continue;
+		ctx = kubeconfig_find(kc, tok);
+		if (ctx != NULL) {
+			kc_select_add(out, n, ctx);
+			continue;
+		}
+		g = config_group_find(cfg, tok);
+		if (g == NULL) {
+			*cause = xasprintf("context '%s' not found in the kubeconfig (and no group "
+			    "of that name in config.yaml)", tok);
+			goto out;
+		}
+		for (i = 0; i < g->nmembers; i++) {
+			ctx = kubeconfig_find(kc, g->members[i]);
+			if (ctx == NULL) {
+				*cause = xasprintf("group '%s': context '%s' not found in the "
+				    "kubeconfig", g->name, g->members[i]);
+				goto out;
+			}
+			kc_select_add(out, n, ctx);
+		}
+	}
+	if (*n == 0) {
+		*cause = xasprintf("no contexts selected by '%s'", spec);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(copy);
+	if (rc != 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* The full URL for path on ctx. */
+char *
+kube_url(const struct kube_context *ctx, const char *path)
+{
+	const char *server = ctx->server != NULL ? ctx->server : "";
+	size_t len = strlen(server);
+	char *base, *url = NULL, *out;
+	CURLU *u;
+
+	while (len > 0 && server[len - 1] == '/')
+		len--;
+	base = xstrndup(server, len);
+	out = xasprintf("%s%s%s", base, path[0] == '/' || path[0] == '\0' ? "" : "/", path);
+	free(base);
+	if (ctx->tls_server_name == NULL)
+		return out;
+	u = curl_url();
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, out, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_HOST, ctx->tls_server_name, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK) {
+		free(out);
+		out = xstrdup(url);
+		curl_free(url);
+	}
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* Re-read ctx's tokenFile if its mtime changed; the token or NULL. */
+static const char *
+kc_file_token(struct kube_context *ctx, char **cause)
+{
+	struct stat st;
+	char *buf, *why = NULL;
+	size_t len;
+
+	if (stat(ctx->token_file, &st) != 0) {
+		*cause = xasprintf("tokenFile %s: %s", ctx->token_file, strerror(errno));
+		return NULL;
+	}
+	if (ctx->file_token != NULL && st.st_mtim.tv_sec == ctx->file_token_mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == ctx->file_token_mtime.tv_nsec)
+		return ctx->file_token;
+	buf = kc_read_file(ctx->token_file, KC_MAX_TOKEN, &len, &why);
+	if (buf == NULL) {
+		*cause = xasprintf("tokenFile %s", why);
+		free(why);
+		return NULL;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
+	    buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		buf[--len] = '\0';
+	if (len == 0 || strpbrk(buf, "\r\n") != NULL) {
+		*cause = xasprintf("tokenFile %s: %s", ctx->token_file,
+		    len == 0 ? "empty" : "holds more than one line");
+		free(buf);
+		return NULL;
+	}
+	free(ctx->file_token);
+	ctx->file_token = buf;
+	ctx->file_token_mtime = st.st_mtim;
+	return buf;
+}
+
+/* The bearer token to send for ctx, NULL for none; -1 on error. */
+static int
+kc_bearer(struct kube_context *ctx, const char **token, char **cause)
+{
+	const char *ft;
+	char *why = NULL;
+
+	*token = NULL;
+	if (ctx->exec != NULL) {
+		if (!auth_have_cred(ctx)) {
+			*cause = ctx->exec->last_error != NULL ? xstrdup(ctx->exec->last_error) :
+			    xasprintf("credential plugin %s has not run yet", ctx->exec->command);
+			return -1;
+		}
+		if (ctx->exec->cred_token != NULL) {
+			*token = ctx->exec->cred_token;
+			return 0;
+		}
+	}
+	/*
+	 * client-go: with both token and tokenFile the file is re-read per
+	 * request and wins while it is readable, the inline token is the
+	 * fallback; with only tokenFile an unreadable file is an error.
+	 */
+	if (ctx->token_file != NULL) {
+		ft = kc_file_token(ctx, &why);
+		if (ft != NULL) {
+			*token = ft;
+			return 0;
+		}
+		if (ctx->token == NULL) {
+			*cause = why;
+			return -1;
+		}
+		free(why);
+	}
+	*token = ctx->token;
+	return 0;
+}
+
+/* Configure easy to talk to ctx. */
+struct curl_slist *
+kube_easy_setup(CURL *easy, struct kube_context *ctx, struct curl_slist *extra, char **cause)
+{
+	struct curl_blob blob;
+	struct curl_slist *h = extra;
+	const char *token = NULL, *cert, *key;
+	size_t cert_len, key_len;
+	char *line, *host = NULL, *port = NULL, *proxy;
+	CURLU *u = NULL;
+
+	if (ctx->error != NULL) {
+		*cause = xstrdup(ctx->error);
+		goto bad;
+	}
+	if (ctx->server == NULL) {
+		*cause = xasprintf("context '%s' has no server", ctx->name);
+		goto bad;
+	}
+	if (kc_bearer(ctx, &token, cause) != 0)
+		goto bad;
+
+	if (ctx->ca_data != NULL) {
+		blob.data = ctx->ca_data;
+		blob.len = ctx->ca_len;
+		blob.flags = CURL_BLOB_COPY;
+		curl_easy_setopt(easy, CURLOPT_CAINFO_BLOB, &blob);
+	}
+	if (ctx->insecure) {
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+	} else {
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	}
+
+	cert = ctx->client_cert_data;
+	cert_len = ctx->client_cert_len;
+	key = ctx->client_key_data;
+	key_len = ctx->client_key_len;
+	if (ctx->exec != NULL && ctx->exec->cred_cert != NULL && ctx->exec->cred_key != NULL) {
+		cert = ctx->exec->cred_cert;
+		cert_len = ctx->exec->cred_cert_len;
+		key = ctx->exec->cred_key;
+		key_len = ctx->exec->cred_key_len;
+	}
+	if (cert != NULL && key != NULL) {
+		blob.data = (void *)cert;
+		blob.len = cert_len;
+		blob.flags = CURL_BLOB_COPY;
+		curl_easy_setopt(easy, CURLOPT_SSLCERT_BLOB, &blob);
+		curl_easy_setopt(easy, CURLOPT_SSLCERTTYPE, "PEM");
+		blob.data = (void *)key;
+		blob.len = key_len;
+		curl_easy_setopt(easy, CURLOPT_SSLKEY_BLOB, &blob);
+		curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+
+	if (ctx->tls_server_name != NULL) {
+		/*
+		 * curl has no option to set SNI alone: the URL (kube_url) names
+		 * tls-server-name, CONNECT_TO sends the connection to the real
+		 * server, and Host keeps the real server's name as client-go does.
+		 */
+		u = curl_url();
+		if (u == NULL || curl_url_set(u, CURLUPART_URL, ctx->server, 0) != CURLUE_OK ||
+		    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+		    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+			*cause = xasprintf("context '%s': cannot parse server '%s'", ctx->name,
+			    ctx->server);
+			goto bad;
+		}
+		if (ctx->connect_to == NULL) {
+			line = xasprintf("%s:%s:%s:%s", ctx->tls_server_name, port, host, port);
+			ctx->connect_to = curl_slist_append(NULL, line);
+			free(line);
+		}
+		curl_easy_setopt(easy, CURLOPT_CONNECT_TO, ctx->connect_to);
+		line = xasprintf("Host: %s:%s", host, port);
+		h = curl_slist_append(h, line);
+		free(line);
+	}
+
+	if (ctx->proxy_url != NULL) {
+		/* client-go resolves names at a SOCKS5 proxy: that is curl's socks5h. */
+		if (strncmp(ctx->proxy_url, "socks5://", 9) == 0)
+			proxy = xasprintf("socks5h://%s", ctx->proxy_url + 9);
+		else
+			proxy = xstrdup(ctx->proxy_url);
+		curl_easy_setopt(easy, CURLOPT_PROXY, proxy);
+		free(proxy);
+	} else
+		curl_easy_setopt(easy, CURLOPT_PROXY, "");	/* ignore http_proxy env */
+
+	if (token != NULL) {
+		line = xasprintf("Authorization: Bearer %s", token);
+		h = curl_slist_append(h, line);
+		explicit_bzero(line, strlen(line));
+		free(line);
+	} else if (ctx->username != NULL) {
+		curl_easy_setopt(easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(easy, CURLOPT_USERNAME, ctx->username);
+		curl_easy_setopt(easy, CURLOPT_PASSWORD,
+		    ctx->password != NULL ? ctx->password : "");
+	}
+
+	curl_easy_setopt(easy, CURLOPT_USERAGENT, "opsdeck/" OPSDECK_VERSION);
+	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
+	curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
+	if (h == NULL)
+		h = curl_slist_append(NULL, "Expect:");	/* never return NULL on success */
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return h;
+bad:
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	curl_slist_free_all(h);
+	return NULL;
+}

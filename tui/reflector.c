@@ -1,0 +1,566 @@
+/* Reflectors: keep one resource of one cluster in the store.
+ *
+ * Kubernetes kinds: a paged list (limit=500 + continue) then a watch from
+ * the list's resourceVersion with bookmarks, as client-go does, with its
+ * backoff numbers. The first list leaves resourceVersion unset (the most
+ * recent, a consistent read): client-go's resourceVersion="0" is served
+ * from the watch cache, which ignores limit, and a non-zero
+ * resourceVersion with continue is refused with 400; an unset
+ * resourceVersion pages correctly on a real apiserver and on the drill.
+ *
+ * Alertmanager kinds (alerts, silences) have no watch: they are polled. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "opsdeck/client.h"
+#include "opsdeck/loop.h"
+#include "opsdeck/store.h"
+#include "opsdeck/xmalloc.h"
+
+#include "client_int.h"
+
+#define REFLECTOR_PAGE		500
+#define BACKOFF_INITIAL		0.8
+#define BACKOFF_CAP		30.0
+#define BACKOFF_RESET		120.0
+
+/* Where a reflector is. */
+enum reflector_phase {
+	REF_IDLE,
+	REF_LISTING,
+	REF_WATCHING,
+	REF_WAITING,	/* backoff timer armed */
+	REF_DONE,	/* headless and failed, or not installed */
+};
+
+/* One (cluster, resource). */
+struct reflector {
+	struct client			*c;
+	size_t				 cluster;
+	const struct client_resource	*res;
+	char				*ns;
+	char				*selector;
+	enum reflector_phase		 phase;
+	struct creq			*req;
+	struct loop_timer		*timer;
+	char				*cont;		/* list continue token */
+	char				*rv;		/* last resourceVersion seen */
+	bool				 relisting;
+	bool				 expired;	/* watch saw ERROR 410 */
+	char				*watch_error;	/* watch saw another ERROR */
+	size_t				 events;
+	double				 backoff;
+	double				 last_failure;
+};
+
+static void	reflector_list(struct reflector *);
+static void	reflector_watch(struct reflector *);
+
+/* The resource name. */
+const char *
+reflector_resource(const struct reflector *r)
+{
+	return r->res->resource;
+}
+
+/* The cluster index. */
+size_t
+reflector_cluster(const struct reflector *r)
+{
+	return r->cluster;
+}
+
+/* Append a query parameter with its value escaped. */
+static char *
+path_add(char *path, const char *key, const char *value)
+{
+	char *esc = curl_easy_escape(NULL, value, 0), *out;
+
+	out = xasprintf("%s%c%s=%s", path, strchr(path, '?') != NULL ? '&' : '?', key,
+	    esc != NULL ? esc : "");
+	curl_free(esc);
+	free(path);
+	return out;
+}
+
+/* The collection path of r's resource (no query). */
+static char *
+reflector_base(const struct reflector *r)
+{
+	const struct client_resource *res = r->res;
+	char *prefix, *out;
+
+	if (*res->group == '\0')
+		prefix = xasprintf("/api/%s", res->version);
+	else
+		prefix = xasprintf("/apis/%s/%s", res->group, res->version);
+	if (res->namespaced && r->ns != NULL)
+		out = xasprintf("%s/namespaces/%s/%s", prefix, r->ns, res->resource);
+	else
+		out = xasprintf("%s/%s", prefix, res->resource);
+	free(prefix);
+	return out;
+}
+
+/* Next backoff delay (client-go: 0.8 s doubling to 30 s, jitter 1.0,
+ * reset after 2 minutes without failure). */
+static double
+reflector_next_backoff(struct reflector *r)
+{
+	double now = loop_now(), d;
+
+	if (r->backoff == 0 || now - r->last_failure > BACKOFF_RESET)
+		r->backoff = BACKOFF_INITIAL;
+	else if (r->backoff < BACKOFF_CAP)
+		r->backoff = r->backoff * 2 > BACKOFF_CAP ? BACKOFF_CAP : r->backoff * 2;
+	r->last_failure = now;
+	d = r->backoff;
+	return d + d * ((double)random() / (double)RAND_MAX);
+}
+
+/* Timer: retry. */
+static void
+reflector_retry(void *arg)
+{
+	struct reflector *r = arg;
+
+	r->timer = NULL;
+	if (r->rv != NULL && !r->relisting)
+		reflector_watch(r);
+	else
+		reflector_list(r);
+}
+
+/* Wait before retrying (at least min seconds, e.g. Retry-After). */
+static void
+reflector_wait(struct reflector *r, double min)
+{
+	double d;
+
+	if (r->c->opts.once) {
+		r->phase = REF_DONE;
+		return;
+	}
+	d = reflector_next_backoff(r);
+	if (min > d)
+		d = min;
+	r->phase = REF_WAITING;
+	r->timer = loop_timer_add(r->c->loop, d, reflector_retry, r);
+}
+
+/* Start over with a fresh list. */
+static void
+reflector_relist(struct reflector *r)
+{
+	free(r->rv);
+	r->rv = NULL;
+	free(r->cont);
+	r->cont = NULL;
+	r->relisting = false;
+	reflector_list(r);
+}
+
+/* Record a failed response of r: sets states, then waits or gives up.
+ * Returns nothing; r continues on its own. */
+static void
+reflector_failed(struct reflector *r, const struct cresult *res)
+{
+	struct store *st = r->c->store;
+	const char *res_name = r->res->resource;
+	char *msg = NULL, *why;
+	double min = 0;
+
+	if (res->error != NULL) {
+		if (res->auth_failed) {
+			store_set_kind_state(st, r->cluster, res_name, CONN_UNAUTHORIZED, res->error);
+		} else {
+			enum conn_state cs = conn_state_for_curl(res->rc);
+
+			conn_report_error(r->c, r->cluster, cs, res->error);
+			store_set_kind_state(st, r->cluster, res_name, cs, res->error);
+		}
+		reflector_wait(r, 0);
+		return;
+	}
+	msg = status_message(res->body, res->len);
+	switch (res->status) {
+	case 401:
+		why = xasprintf("unauthorized: %s", msg != NULL ? msg : "credentials rejected");
+		store_set_state(st, r->cluster, CONN_UNAUTHORIZED, why);
+		store_set_kind_state(st, r->cluster, res_name, CONN_UNAUTHORIZED, why);
+		free(why);
+		break;
+	case 403:
+		why = xasprintf("forbidden: %s", msg != NULL ? msg : res_name);
+		store_set_kind_state(st, r->cluster, res_name, CONN_FORBIDDEN, why);
+		free(why);
+		conn_report_ok(r->c, r->cluster);
+		break;
+	case 429:
+	case 503:
+		if (res->retry_after > 0)
+			min = res->retry_after;
+		/* FALLTHROUGH */
+	default:
+		why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
+		store_set_kind_state(st, r->cluster, res_name, CONN_ERROR, why);
+		free(why);
+		break;
+	}
+	free(msg);
+	reflector_wait(r, min);
+}
+
+/* A list page came back. */
+static void
+reflector_list_done(const struct cresult *res, void *arg)
+{
+	struct reflector *r = arg;
+	struct store *st = r->c->store;
+	json_t *doc = NULL, *items, *item;
+	const char *cont, *rv;
+	json_error_t jerr;
+	size_t i;
+
+	r->req = NULL;
+	if (res->error == NULL && res->status == 404) {
+		/* The kind is not served here (a CRD not installed). */
+		store_relist_begin(st, r->cluster, r->res->resource);
+		store_relist_end(st, r->cluster, r->res->resource);
+		store_set_kind_state(st, r->cluster, r->res->resource, CONN_LIVE, "not installed");
+		conn_report_ok(r->c, r->cluster);
+		r->phase = REF_DONE;
+		return;
+	}
+	if (res->error == NULL && res->status == 410 && r->cont != NULL) {
+		/* The continue token expired: start the list again. */
+		reflector_relist(r);
+		return;
+	}
+	if (res->error != NULL || res->status != 200) {
+		free(r->cont);
+		r->cont = NULL;
+		reflector_failed(r, res);
+		return;
+	}
+	doc = json_loadb(res->body, res->len, 0, &jerr);
+	items = json_object_get(doc, "items");
+	if (doc == NULL || !json_is_array(items)) {
+		char *why = xasprintf("bad list response: %s", doc == NULL ? jerr.text :
+		    "no items");
+
+		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR, why);
+		free(why);
+		json_decref(doc);
+		free(r->cont);
+		r->cont = NULL;
+		reflector_wait(r, 0);
+		return;
+	}
+	if (!r->relisting) {
+		store_relist_begin(st, r->cluster, r->res->resource);
+		r->relisting = true;
+	}
+	json_array_foreach(items, i, item)
+		store_upsert(st, r->cluster, r->res->resource, item);
+	cont = json_string_value(json_object_get(json_object_get(doc, "metadata"), "continue"));
+	rv = json_string_value(json_object_get(json_object_get(doc, "metadata"),
+	    "resourceVersion"));
+	free(r->cont);
+	r->cont = cont != NULL && *cont != '\0' ? xstrdup(cont) : NULL;
+	if (rv != NULL) {
+		free(r->rv);
+		r->rv = xstrdup(rv);
+	}
+	json_decref(doc);
+	conn_report_ok(r->c, r->cluster);
+	if (r->cont != NULL) {
+		reflector_list(r);
+		return;
+	}
+	store_relist_end(st, r->cluster, r->res->resource);
+	r->relisting = false;
+	store_set_kind_state(st, r->cluster, r->res->resource, CONN_LIVE, NULL);
+	if (r->rv == NULL) {
+		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
+		    "list had no resourceVersion");
+		reflector_wait(r, 0);
+		return;
+	}
+	reflector_watch(r);
+}
+
+/* Issue the next list page. */
+static void
+reflector_list(struct reflector *r)
+{
+	struct creq_spec s;
+	char *path, *lim;
+
+	path = reflector_base(r);
+	lim = xasprintf("%d", REFLECTOR_PAGE);
+	path = path_add(path, "limit", lim);
+	free(lim);
+	if (r->cont != NULL)
+		path = path_add(path, "continue", r->cont);
+	if (r->selector != NULL)
+		path = path_add(path, "labelSelector", r->selector);
+	memset(&s, 0, sizeof s);
+	s.target = CREQ_API;
+	s.path = path;
+	s.low_speed_time = (long)r->c->opts.list_low_speed;
+	s.done = reflector_list_done;
+	s.arg = r;
+	r->phase = REF_LISTING;
+	r->req = creq_start(r->c, r->cluster, &s);
+	free(path);
+}
+
+/* One watch event line. */
+static int
+reflector_event(const char *line, size_t len, void *arg)
+{
+	struct reflector *r = arg;
+	struct store *st = r->c->store;
+	json_t *ev, *obj;
+	const char *type, *rv;
+	int rc = 0;
+
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return 0;
+	ev = json_loadb(line, len, 0, NULL);
+	if (ev == NULL) {
+		free(r->watch_error);
+		r->watch_error = xstrdup("undecodable watch event");
+		return 1;
+	}
+	type = json_string_value(json_object_get(ev, "type"));
+	obj = json_object_get(ev, "object");
+	if (type == NULL || !json_is_object(obj)) {
+		free(r->watch_error);
+		r->watch_error = xstrdup("malformed watch event");
+		rc = 1;
+		goto out;
+	}
+	r->events++;
+	if (strcmp(type, "ERROR") == 0) {
+		json_int_t code = json_integer_value(json_object_get(obj, "code"));
+
+		if (code == 410) {
+			r->expired = true;
+		} else {
+			const char *m = json_string_value(json_object_get(obj, "message"));
+
+			free(r->watch_error);
+			r->watch_error = xasprintf("watch error %lld: %s", (long long)code,
+			    m != NULL ? m : "?");
+		}
+		rc = 1;
+		goto out;
+	}
+	rv = json_string_value(json_object_get(json_object_get(obj, "metadata"),
+	    "resourceVersion"));
+	if (strcmp(type, "ADDED") == 0 || strcmp(type, "MODIFIED") == 0)
+		store_upsert(st, r->cluster, r->res->resource, obj);
+	else if (strcmp(type, "DELETED") == 0)
+		store_remove(st, r->cluster, r->res->resource, obj);
+	else if (strcmp(type, "BOOKMARK") != 0)
+		goto out;	/* unknown type: ignore, as client-go does */
+	if (rv != NULL && *rv != '\0') {
+		free(r->rv);
+		r->rv = xstrdup(rv);
+	}
+out:
+	json_decref(ev);
+	return rc;
+}
+
+/* A watch ended. */
+static void
+reflector_watch_done(const struct cresult *res, void *arg)
+{
+	struct reflector *r = arg;
+	struct store *st = r->c->store;
+
+	r->req = NULL;
+	if (r->expired || (res->error == NULL && res->status == 410)) {
+		r->expired = false;
+		reflector_relist(r);
+		return;
+	}
+	if (r->watch_error != NULL) {
+		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
+		    r->watch_error);
+		free(r->watch_error);
+		r->watch_error = NULL;
+		reflector_wait(r, 0);
+		return;
+	}
+	if (res->error != NULL || res->status != 200) {
+		reflector_failed(r, res);
+		return;
+	}
+	if (res->elapsed < 1.0 && r->events == 0) {
+		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
+		    "watch closed at once with no events");
+		reflector_wait(r, 0);
+		return;
+	}
+	/* A normal end (timeoutSeconds): watch again from where we are. */
+	reflector_watch(r);
+}
+
+/* Watch from r->rv. */
+static void
+reflector_watch(struct reflector *r)
+{
+	struct creq_spec s;
+	char *path, *t;
+	int secs = 300 + (int)(random() % 301);
+
+	path = reflector_base(r);
+	path = path_add(path, "watch", "1");
+	path = path_add(path, "resourceVersion", r->rv);
+	path = path_add(path, "allowWatchBookmarks", "true");
+	t = xasprintf("%d", secs);
+	path = path_add(path, "timeoutSeconds", t);
+	free(t);
+	if (r->selector != NULL)
+		path = path_add(path, "labelSelector", r->selector);
+	memset(&s, 0, sizeof s);
+	s.target = CREQ_API;
+	s.path = path;
+	s.timeout = secs + 60;
+	s.on_line = reflector_event;
+	s.done = reflector_watch_done;
+	s.arg = r;
+	r->events = 0;
+	r->expired = false;
+	r->phase = REF_WATCHING;
+	r->req = creq_start(r->c, r->cluster, &s);
+	free(path);
+	store_set_kind_state(r->c->store, r->cluster, r->res->resource, CONN_LIVE, NULL);
+}
+
+static void	reflector_poll(struct reflector *);
+
+/* Timer: poll Alertmanager again. */
+static void
+reflector_poll_fire(void *arg)
+{
+	struct reflector *r = arg;
+
+	r->timer = NULL;
+	reflector_poll(r);
+}
+
+/* Alertmanager answered a poll. */
+static void
+reflector_poll_done(const struct cresult *res, void *arg)
+{
+	struct reflector *r = arg;
+	struct store *st = r->c->store;
+	const char *name = r->res->resource;
+	json_t *doc, *item;
+	size_t i;
+	char *msg, *why;
+
+	r->req = NULL;
+	if (res->error != NULL || res->status != 200) {
+		if (res->error != NULL) {
+			why = xasprintf("alertmanager: %s", res->error);
+		} else {
+			msg = status_message(res->body, res->len);
+			why = xasprintf("alertmanager: HTTP %ld%s%s", res->status,
+			    msg != NULL ? ": " : "", msg != NULL ? msg : "");
+			free(msg);
+		}
+		store_set_kind_state(st, r->cluster, name, res->status == 403 ?
+		    CONN_FORBIDDEN : (res->status == 401 ? CONN_UNAUTHORIZED :
+		    (res->error != NULL ? CONN_UNREACHABLE : CONN_ERROR)), why);
+		free(why);
+		goto again;
+	}
+	doc = json_loadb(res->body, res->len, 0, NULL);
+	if (!json_is_array(doc)) {
+		store_set_kind_state(st, r->cluster, name, CONN_ERROR,
+		    "alertmanager: response is not a JSON array");
+		json_decref(doc);
+		goto again;
+	}
+	store_relist_begin(st, r->cluster, name);
+	json_array_foreach(doc, i, item)
+		store_upsert(st, r->cluster, name, item);
+	store_relist_end(st, r->cluster, name);
+	store_set_kind_state(st, r->cluster, name, CONN_LIVE, NULL);
+	json_decref(doc);
+again:
+	if (r->c->opts.once) {
+		r->phase = REF_DONE;
+		return;
+	}
+	r->phase = REF_WAITING;
+	r->timer = loop_timer_add(r->c->loop, r->c->opts.am_interval, reflector_poll_fire, r);
+}
+
+/* Poll Alertmanager for alerts or silences. */
+static void
+reflector_poll(struct reflector *r)
+{
+	struct creq_spec s;
+	char *path;
+
+	path = xasprintf("/api/v2/%s", r->res->resource);
+	memset(&s, 0, sizeof s);
+	s.target = CREQ_AM;
+	s.path = path;
+	s.timeout = 30;
+	s.done = reflector_poll_done;
+	s.arg = r;
+	r->phase = REF_LISTING;
+	r->req = creq_start(r->c, r->cluster, &s);
+	free(path);
+}
+
+/* Create and start a reflector. */
+struct reflector *
+reflector_new(struct client *c, size_t cluster, const struct client_resource *res,
+    const char *ns, const char *selector)
+{
+	struct reflector *r;
+
+	r = xcalloc(1, sizeof *r);
+	r->c = c;
+	r->cluster = cluster;
+	r->res = res;
+	r->ns = ns != NULL && *ns != '\0' ? xstrdup(ns) : NULL;
+	r->selector = selector != NULL && *selector != '\0' ? xstrdup(selector) : NULL;
+	store_set_kind_state(c->store, cluster, res->resource, CONN_CONNECTING, NULL);
+	if (res->alertmanager)
+		reflector_poll(r);
+	else
+		reflector_list(r);
+	return r;
+}
+
+/* Stop and free a reflector (rows stay in the store). */
+void
+reflector_free(struct reflector *r)
+{
+	if (r == NULL)
+		return;
+	creq_cancel(r->req);
+	loop_timer_cancel(r->c->loop, r->timer);
+	free(r->ns);
+	free(r->selector);
+	free(r->cont);
+	free(r->rv);
+	free(r->watch_error);
+	free(r);
+}

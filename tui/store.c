@@ -1,0 +1,773 @@
+/* The live store: per cluster and resource, a hash map of compact rows keyed
+ * by uid (alerts: fingerprint; silences: id; else namespace/name), with
+ * relist mark/sweep, per-resource versions and a lazily sorted view. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "opsdeck/printers.h"
+#include "opsdeck/sanitize.h"
+#include "opsdeck/store.h"
+#include "opsdeck/xmalloc.h"
+
+/* One hash entry: key and its row. */
+struct store_entry {
+	char			*key;
+	struct row		*row;
+	int			 seen;		/* renewed during the current relist */
+	struct store_entry	*next;
+};
+
+/* All rows of one resource on one cluster. */
+struct store_kind {
+	char			*resource;
+	size_t			 cluster;
+	struct store_entry	**buckets;
+	size_t			 nbuckets;
+	size_t			 count;
+	enum conn_state		 state;
+	char			*reason;
+	int			 synced;
+	int			 relisting;
+	uint64_t		 version;	/* bumped on every row change */
+	struct row		**sorted;	/* cache, valid while sorted_version == version */
+	size_t			 nsorted;
+	uint64_t		 sorted_version;
+	int			 sorted_valid;
+};
+
+/* A resource's change counter across clusters. */
+struct store_version {
+	char			*resource;
+	uint64_t		 version;
+};
+
+/* The store. */
+struct store {
+	struct store_cluster	**clusters;
+	size_t			 nclusters;
+	struct store_kind	**kinds;
+	size_t			 nkinds;
+	struct store_version	*versions;
+	size_t			 nversions;
+	uint64_t		 generation;
+	uint64_t		 counter;
+};
+
+/* Names of connection states. */
+const char *
+conn_state_name(enum conn_state s)
+{
+	switch (s) {
+	case CONN_CONNECTING:
+		return "connecting";
+	case CONN_LIVE:
+		return "live";
+	case CONN_STALE:
+		return "stale";
+	case CONN_UNAUTHORIZED:
+		return "unauthorized";
+	case CONN_FORBIDDEN:
+		return "forbidden";
+	case CONN_UNREACHABLE:
+		return "unreachable";
+	case CONN_TLS_ERROR:
+		return "tls-error";
+	case CONN_ERROR:
+		return "error";
+	}
+	return "unknown";
+}
+
+/* FNV-1a of a string. */
+static uint64_t
+store_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Free a row and everything it owns. */
+static void
+row_free(struct row *r)
+{
+	if (r == NULL)
+		return;
+	free(r->uid);
+	free(r->ns);
+	free(r->name);
+	free(r->rv);
+	free(r->owner_kind);
+	free(r->owner_name);
+	free(r->owner_uid);
+	free(r->labels);
+	free(r->selector);
+	cells_free(r->cells, r->ncells);
+	free(r->reason);
+	free(r);
+}
+
+/* Create an empty store. */
+struct store *
+store_new(void)
+{
+	return xcalloc(1, sizeof(struct store));
+}
+
+/* Free a kind and its rows. */
+static void
+store_kind_free(struct store_kind *k)
+{
+	struct store_entry *e, *next;
+	size_t i;
+
+	for (i = 0; i < k->nbuckets; i++) {
+		for (e = k->buckets[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e->key);
+			row_free(e->row);
+			free(e);
+		}
+	}
+	free(k->buckets);
+	free(k->sorted);
+	free(k->resource);
+	free(k->reason);
+	free(k);
+}
+
+/* Free the store. */
+void
+store_free(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nkinds; i++)
+		store_kind_free(s->kinds[i]);
+	for (i = 0; i < s->nclusters; i++) {
+		free(s->clusters[i]->name);
+		free(s->clusters[i]->role);
+		free(s->clusters[i]->reason);
+		free(s->clusters[i]);
+	}
+	for (i = 0; i < s->nversions; i++)
+		free(s->versions[i].resource);
+	free(s->versions);
+	free(s->kinds);
+	free(s->clusters);
+	free(s);
+}
+
+/* Add a cluster. */
+size_t
+store_add_cluster(struct store *s, const char *name)
+{
+	struct store_cluster *c;
+
+	c = xcalloc(1, sizeof *c);
+	c->name = xstrdup(name);
+	c->role = xstrdup("");
+	c->state = CONN_CONNECTING;
+	c->since = (int64_t)time(NULL);
+	s->clusters = xreallocarray(s->clusters, s->nclusters + 1, sizeof *s->clusters);
+	s->clusters[s->nclusters] = c;
+	s->generation++;
+	return s->nclusters++;
+}
+
+/* Number of clusters. */
+size_t
+store_ncluster(const struct store *s)
+{
+	return s->nclusters;
+}
+
+/* Cluster by index, NULL if out of range. */
+struct store_cluster *
+store_cluster(struct store *s, size_t idx)
+{
+	if (idx >= s->nclusters)
+		return NULL;
+	return s->clusters[idx];
+}
+
+/* Cluster index by name. */
+size_t
+store_cluster_find(const struct store *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nclusters; i++) {
+		if (strcmp(s->clusters[i]->name, name) == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* Set a cluster's state and reason. */
+void
+store_set_state(struct store *s, size_t idx, enum conn_state st, const char *reason)
+{
+	struct store_cluster *c = store_cluster(s, idx);
+	int64_t now = (int64_t)time(NULL);
+	char *clean = NULL;
+
+	if (c == NULL)
+		return;
+	if (reason != NULL)
+		clean = sanitize_str(reason, 0);
+	if (st == CONN_LIVE)
+		c->last_ok = now;
+	if (c->state == st && ((clean == NULL && c->reason == NULL) ||
+	    (clean != NULL && c->reason != NULL && strcmp(clean, c->reason) == 0))) {
+		free(clean);
+		return;
+	}
+	if (c->state != st)
+		c->since = now;
+	c->state = st;
+	free(c->reason);
+	c->reason = clean;
+	s->generation++;
+}
+
+/* The kind of (cluster, resource), created if create is set. */
+static struct store_kind *
+store_kind_get(const struct store *s, size_t cluster, const char *resource, int create)
+{
+	struct store *ws = (struct store *)(uintptr_t)s;
+	struct store_kind *k;
+	size_t i;
+
+	for (i = 0; i < s->nkinds; i++) {
+		k = s->kinds[i];
+		if (k->cluster == cluster && strcmp(k->resource, resource) == 0)
+			return k;
+	}
+	if (!create || cluster >= s->nclusters)
+		return NULL;
+	k = xcalloc(1, sizeof *k);
+	k->resource = xstrdup(resource);
+	k->cluster = cluster;
+	k->nbuckets = 64;
+	k->buckets = xcalloc(k->nbuckets, sizeof *k->buckets);
+	k->state = CONN_CONNECTING;
+	ws->kinds = xreallocarray(ws->kinds, ws->nkinds + 1, sizeof *ws->kinds);
+	ws->kinds[ws->nkinds++] = k;
+	return k;
+}
+
+/* Note a change to resource rows on k. */
+static void
+store_touch(struct store *s, struct store_kind *k)
+{
+	size_t i;
+
+	s->counter++;
+	s->generation++;
+	k->version = s->counter;
+	for (i = 0; i < s->nversions; i++) {
+		if (strcmp(s->versions[i].resource, k->resource) == 0) {
+			s->versions[i].version = s->counter;
+			return;
+		}
+	}
+	s->versions = xreallocarray(s->versions, s->nversions + 1, sizeof *s->versions);
+	s->versions[s->nversions].resource = xstrdup(k->resource);
+	s->versions[s->nversions].version = s->counter;
+	s->nversions++;
+}
+
+/* Set the state of one resource on one cluster. */
+void
+store_set_kind_state(struct store *s, size_t cluster, const char *resource,
+    enum conn_state st, const char *reason)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 1);
+	char *clean;
+
+	if (k == NULL)
+		return;
+	clean = reason != NULL ? sanitize_str(reason, 0) : NULL;
+	if (k->state == st && ((clean == NULL && k->reason == NULL) ||
+	    (clean != NULL && k->reason != NULL && strcmp(clean, k->reason) == 0))) {
+		free(clean);
+		return;
+	}
+	k->state = st;
+	free(k->reason);
+	k->reason = clean;
+	s->generation++;
+}
+
+/* State of one resource on one cluster. */
+enum conn_state
+store_kind_state(const struct store *s, size_t cluster, const char *resource,
+    const char **reason)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+
+	if (reason != NULL)
+		*reason = k != NULL ? k->reason : NULL;
+	return k != NULL ? k->state : CONN_CONNECTING;
+}
+
+/* True once a full list was applied. */
+bool
+store_synced(const struct store *s, size_t cluster, const char *resource)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+
+	return k != NULL && k->synced;
+}
+
+/* A string member of obj, or NULL. */
+static const char *
+json_str(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* Sanitised copy of s (NULL stays NULL unless dflt given). */
+static char *
+clean_dup(const char *s, const char *dflt)
+{
+	if (s == NULL)
+		s = dflt;
+	if (s == NULL)
+		return NULL;
+	return sanitize_str(s, 0);
+}
+
+/* Compare two C strings through pointers (qsort). */
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "k=v,k2=v2" of a string map in key order, or NULL if map is not an object. */
+static char *
+labels_string(json_t *map)
+{
+	const char **keys;
+	const char *key;
+	json_t *v;
+	char *out, *clean;
+	size_t n, i, len, off;
+
+	if (!json_is_object(map))
+		return NULL;
+	n = json_object_size(map);
+	if (n == 0)
+		return xstrdup("");
+	keys = xcalloc(n, sizeof *keys);
+	i = 0;
+	len = 1;
+	json_object_foreach(map, key, v) {
+		keys[i++] = key;
+		len += strlen(key) + 2 + (json_is_string(v) ? strlen(json_string_value(v)) : 0);
+	}
+	qsort(keys, n, sizeof *keys, cmp_strp);
+	out = xmalloc(len);
+	off = 0;
+	for (i = 0; i < n; i++) {
+		const char *val = json_string_value(json_object_get(map, keys[i]));
+		size_t kl = strlen(keys[i]), vl = val != NULL ? strlen(val) : 0;
+
+		if (i > 0)
+			out[off++] = ',';
+		memcpy(out + off, keys[i], kl);
+		off += kl;
+		out[off++] = '=';
+		if (vl > 0)
+			memcpy(out + off, val, vl);
+		off += vl;
+	}
+	out[off] = '\0';
+	free(keys);
+	clean = sanitize_str(out, 0);
+	free(out);
+	return clean;
+}
+
+/* Key of obj within resource: uid, else fingerprint, else id, else ns/name.
+ * NULL if nothing identifies it. */
+static char *
+store_key(json_t *obj)
+{
+	json_t *md = json_object_get(obj, "metadata");
+	const char *s, *ns;
+
+	s = json_str(md, "uid");
+	if (s != NULL && *s != '\0')
+		return xstrdup(s);
+	s = json_str(obj, "fingerprint");
+	if (s != NULL && *s != '\0')
+		return xstrdup(s);
+	s = json_str(obj, "id");
+	if (s != NULL && *s != '\0')
+		return xstrdup(s);
+	s = json_str(md, "name");
+	if (s == NULL)
+		return NULL;
+	ns = json_str(md, "namespace");
+	return xasprintf("%s/%s", ns != NULL ? ns : "", s);
+}
+
+/* Project obj into a new row through resource's printer. */
+static struct row *
+row_build(const char *resource, json_t *obj, const char *key)
+{
+	const struct printer *p = printer_find(resource);
+	json_t *md = json_object_get(obj, "metadata");
+	json_t *labels = json_object_get(obj, "labels");
+	json_t *ref;
+	struct printed pr;
+	struct row *r;
+	const char *name, *ns, *ts;
+	size_t i;
+
+	r = xcalloc(1, sizeof *r);
+	r->uid = clean_dup(key, NULL);
+
+	name = json_str(md, "name");
+	ns = json_str(md, "namespace");
+	if (md == NULL) {
+		/* Alertmanager objects: alerts by alertname, silences by id. */
+		name = json_str(labels, "alertname");
+		if (name == NULL)
+			name = json_str(obj, "id");
+		ns = json_str(labels, "namespace");
+	}
+	r->name = clean_dup(name, "");
+	r->ns = clean_dup(ns, "");
+	r->rv = clean_dup(json_str(md, "resourceVersion"), "");
+	ts = json_str(md, "creationTimestamp");
+	if (ts == NULL)
+		ts = json_str(obj, "startsAt");
+	r->created = ts != NULL ? parse_rfc3339(ts) : 0;
+
+	json_array_foreach(json_object_get(md, "ownerReferences"), i, ref) {
+		if (!json_is_true(json_object_get(ref, "controller")))
+			continue;
+		r->owner_kind = clean_dup(json_str(ref, "kind"), "");
+		r->owner_name = clean_dup(json_str(ref, "name"), "");
+		r->owner_uid = clean_dup(json_str(ref, "uid"), "");
+		break;
+	}
+	r->labels = labels_string(md != NULL ? json_object_get(md, "labels") : labels);
+	if (r->labels == NULL)
+		r->labels = xstrdup("");
+	r->selector = labels_string(json_object_get(json_object_get(
+	    json_object_get(obj, "spec"), "selector"), "matchLabels"));
+
+	memset(&pr, 0, sizeof pr);
+	printer_print(p, obj, (int64_t)time(NULL), &pr);
+	for (i = 0; i < pr.ncells; i++) {
+		char *t = pr.cells[i].text;
+
+		if (t != NULL && !sanitize_is_clean(t, strlen(t), 0)) {
+			pr.cells[i].text = sanitize_str(t, 0);
+			free(t);
+		}
+	}
+	r->cells = pr.cells;
+	r->ncells = pr.ncells;
+	r->flags = pr.flags;
+	r->reason = pr.reason != NULL ? sanitize_str(pr.reason, 0) : NULL;
+	free(pr.reason);
+	return r;
+}
+
+/* Find the entry for key in k. */
+static struct store_entry *
+store_entry_find(struct store_kind *k, const char *key)
+{
+	struct store_entry *e;
+
+	for (e = k->buckets[store_hash(key) % k->nbuckets]; e != NULL; e = e->next) {
+		if (strcmp(e->key, key) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Double the bucket array of k. */
+static void
+store_kind_grow(struct store_kind *k)
+{
+	struct store_entry **nb, *e, *next;
+	size_t n = k->nbuckets * 2, i;
+
+	nb = xcalloc(n, sizeof *nb);
+	for (i = 0; i < k->nbuckets; i++) {
+		for (e = k->buckets[i]; e != NULL; e = next) {
+			size_t h = store_hash(e->key) % n;
+
+			next = e->next;
+			e->next = nb[h];
+			nb[h] = e;
+		}
+	}
+	free(k->buckets);
+	k->buckets = nb;
+	k->nbuckets = n;
+}
+
+/* Insert or replace obj. */
+void
+store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
+{
+	struct store_kind *k;
+	struct store_entry *e;
+	char *key;
+	size_t h;
+
+	if (!json_is_object(obj))
+		return;
+	k = store_kind_get(s, cluster, resource, 1);
+	if (k == NULL)
+		return;
+	key = store_key(obj);
+	if (key == NULL)
+		return;
+	e = store_entry_find(k, key);
+	if (e != NULL) {
+		row_free(e->row);
+		e->row = row_build(resource, obj, key);
+		e->seen = 1;
+		free(key);
+		store_touch(s, k);
+		return;
+	}
+	if (k->count + 1 > k->nbuckets)
+		store_kind_grow(k);
+	e = xcalloc(1, sizeof *e);
+	e->key = key;
+	e->row = row_build(resource, obj, key);
+	e->seen = 1;
+	h = store_hash(key) % k->nbuckets;
+	e->next = k->buckets[h];
+	k->buckets[h] = e;
+	k->count++;
+	store_touch(s, k);
+}
+
+/* Unlink and free the entry for key; returns 1 if one was removed. */
+static int
+store_entry_remove(struct store_kind *k, const char *key)
+{
+	struct store_entry **pp, *e;
+
+	pp = &k->buckets[store_hash(key) % k->nbuckets];
+	for (e = *pp; e != NULL; pp = &e->next, e = e->next) {
+		if (strcmp(e->key, key) != 0)
+			continue;
+		*pp = e->next;
+		free(e->key);
+		row_free(e->row);
+		free(e);
+		k->count--;
+		return 1;
+	}
+	return 0;
+}
+
+/* Remove obj. */
+void
+store_remove(struct store *s, size_t cluster, const char *resource, json_t *obj)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+	char *key;
+
+	if (k == NULL || !json_is_object(obj))
+		return;
+	key = store_key(obj);
+	if (key == NULL)
+		return;
+	if (store_entry_remove(k, key))
+		store_touch(s, k);
+	free(key);
+}
+
+/* Begin a relist: every row becomes unseen. */
+void
+store_relist_begin(struct store *s, size_t cluster, const char *resource)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 1);
+	struct store_entry *e;
+	size_t i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->nbuckets; i++) {
+		for (e = k->buckets[i]; e != NULL; e = e->next)
+			e->seen = 0;
+	}
+	k->relisting = 1;
+}
+
+/* End a relist: drop unseen rows, mark synced. */
+void
+store_relist_end(struct store *s, size_t cluster, const char *resource)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 1);
+	struct store_entry **pp, *e;
+	size_t i;
+	int changed = 0;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->nbuckets; i++) {
+		pp = &k->buckets[i];
+		while ((e = *pp) != NULL) {
+			if (e->seen) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			free(e->key);
+			row_free(e->row);
+			free(e);
+			k->count--;
+			changed = 1;
+		}
+	}
+	k->relisting = 0;
+	if (!k->synced)
+		changed = 1;
+	k->synced = 1;
+	if (changed)
+		store_touch(s, k);
+}
+
+/* Order rows by namespace, then name, then uid. */
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct row *x = *(const struct row *const *)a;
+	const struct row *y = *(const struct row *const *)b;
+	int c;
+
+	c = strcmp(x->ns, y->ns);
+	if (c != 0)
+		return c;
+	c = strcmp(x->name, y->name);
+	if (c != 0)
+		return c;
+	return strcmp(x->uid != NULL ? x->uid : "", y->uid != NULL ? y->uid : "");
+}
+
+/* The sorted rows of k, rebuilt only when k changed. */
+static struct row **
+store_kind_sorted(struct store_kind *k)
+{
+	struct store_entry *e;
+	size_t i, n = 0;
+
+	if (k->sorted_valid && k->sorted_version == k->version)
+		return k->sorted;
+	free(k->sorted);
+	k->sorted = xcalloc(k->count + 1, sizeof *k->sorted);
+	for (i = 0; i < k->nbuckets; i++) {
+		for (e = k->buckets[i]; e != NULL; e = e->next)
+			k->sorted[n++] = e->row;
+	}
+	k->nsorted = n;
+	qsort(k->sorted, n, sizeof *k->sorted, row_cmp);
+	k->sorted_version = k->version;
+	k->sorted_valid = 1;
+	return k->sorted;
+}
+
+/* Visit rows in cluster, then namespace/name order. */
+void
+store_foreach(struct store *s, size_t cluster, const char *resource, const char *ns,
+    int (*cb)(size_t, const struct row *, void *), void *arg)
+{
+	struct store_kind *k;
+	struct row **rows;
+	size_t c, i;
+
+	for (c = 0; c < s->nclusters; c++) {
+		if (cluster != SIZE_MAX && c != cluster)
+			continue;
+		k = store_kind_get(s, c, resource, 0);
+		if (k == NULL)
+			continue;
+		rows = store_kind_sorted(k);
+		for (i = 0; i < k->nsorted; i++) {
+			if (ns != NULL && strcmp(rows[i]->ns, ns) != 0)
+				continue;
+			if (cb(c, rows[i], arg) != 0)
+				return;
+		}
+	}
+}
+
+/* Number of rows of resource (cluster SIZE_MAX: all). */
+size_t
+store_count(struct store *s, size_t cluster, const char *resource)
+{
+	size_t c, n = 0;
+	struct store_kind *k;
+
+	for (c = 0; c < s->nclusters; c++) {
+		if (cluster != SIZE_MAX && c != cluster)
+			continue;
+		k = store_kind_get(s, c, resource, 0);
+		if (k != NULL)
+			n += k->count;
+	}
+	return n;
+}
+
+/* Row of resource on cluster by namespace and name, or NULL. */
+const struct row *
+store_get(struct store *s, size_t cluster, const char *resource, const char *ns,
+    const char *name)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+	struct store_entry *e;
+	size_t i;
+
+	if (k == NULL)
+		return NULL;
+	for (i = 0; i < k->nbuckets; i++) {
+		for (e = k->buckets[i]; e != NULL; e = e->next) {
+			if (strcmp(e->row->name, name) == 0 &&
+			    (ns == NULL || strcmp(e->row->ns, ns) == 0))
+				return e->row;
+		}
+	}
+	return NULL;
+}
+
+/* Change counter of resource. */
+uint64_t
+store_version(const struct store *s, const char *resource)
+{
+	size_t i;
+
+	for (i = 0; i < s->nversions; i++) {
+		if (strcmp(s->versions[i].resource, resource) == 0)
+			return s->versions[i].version;
+	}
+	return 0;
+}
+
+/* Change counter of everything. */
+uint64_t
+store_generation(const struct store *s)
+{
+	return s->generation;
+}
