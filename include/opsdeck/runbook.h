@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "opsdeck/cmd.h"
+
 /* Step kinds. */
 enum rb_kind {
 	RB_ACTION,	/* a console command through cmd_execute */
@@ -137,5 +139,67 @@ double		 rb_cell_number(const char *);
 
 /* Parse "90s", "5m", "2h", "1h30m", "45" into seconds; -1 on error. */
 double		 rb_parse_duration(const char *);
+
+/*
+ * The runner (runbook_run.c): a state machine on the loop, used by the
+ * console and by `opsdeck runbook run`. Steps run one at a time; a failed
+ * step stops the run unless the operator chooses to continue (the console
+ * asks; headless runs stop and exit non-zero). Every step is written to
+ * the audit log and to the open incident's timeline.
+ */
+struct client;
+struct store;
+struct loop;
+struct rb_run;
+
+/* Step states. */
+enum rb_state {
+	RB_PENDING,
+	RB_RUNNING,
+	RB_OK,
+	RB_FAILED,
+	RB_SKIPPED,
+};
+const char	*rb_state_name(enum rb_state);
+
+/* How to run. Strings are copied. */
+struct rb_run_opts {
+	struct client		*client;
+	struct store		*store;
+	struct loop		*loop;
+	const struct cmd_ui	*ui_ops;
+	void			*ui;
+	size_t			 cluster;	/* the target's cluster */
+	const char		*kind;		/* target resource, or NULL */
+	const char		*ns;
+	const char		*name;
+	const char		*const *pnames;	/* --param k=v */
+	const char		*const *pvalues;
+	size_t			 nparams;
+	bool			 read_only;
+	bool			 dry_run;	/* evaluate checks, run nothing that mutates */
+	bool			 ask_on_failure; /* console: offer to continue past a failure */
+	/* Called once when the run ends: 0 all steps ok, else non-zero. */
+	void			(*done)(int rc, const char *summary, void *arg);
+	void			*arg;
+};
+
+/* Start running rb (borrowed; must outlive the run). NULL with *cause when
+ * it cannot start (missing parameter, unknown role, read-only refusal). */
+struct rb_run	*runbook_run_start(const struct runbook *, const struct rb_run_opts *,
+		    char **cause);
+/* Abort: the current step is abandoned, the run ends with rc != 0. */
+void		 runbook_run_abort(struct rb_run *);
+/* Progress for views: the state of step i and its last message. */
+enum rb_state	 runbook_run_state(const struct rb_run *, size_t step, const char **message);
+size_t		 runbook_run_current(const struct rb_run *);
+/* True if rb has steps that change something (action, exec). */
+bool		 runbook_mutates(const struct runbook *);
+
+/* Evaluate a condition now: done(result 1 true / 0 false / -1 error, the
+ * measured value, a message). */
+void		 rb_cond_eval(struct client *, size_t cluster, const struct rb_cond *,
+		    void (*done)(int result, double value, const char *msg, void *arg),
+		    void *arg);
 
 #endif
