@@ -1,30 +1,2475 @@
-/* The Kubernetes API of the drill simulator (being written). */
+/* The Kubernetes API of the drill simulator: discovery, the verbs on every
+ * registered resource, selectors, watches from the store's history, Table
+ * responses, subresources (scale, status, log, eviction, service proxy),
+ * dry runs, authorisation and Status errors as the real API server sends. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <gnutls/gnutls.h>
+
+#include "opsdeck/printers.h"
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
+#include "patch.h"
+#include "sim_store.h"
+
+/* The printers module may be absent from a build: fall back to NAME/AGE. */
+#pragma weak printer_find
+#pragma weak printer_has
+#pragma weak printer_print
+#pragma weak printed_free
+#pragma weak cell_format
+
+/* A growing output buffer. */
+struct buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* Append len bytes to b. */
+static void
+buf_add(struct buf *b, const char *s, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		b->cap = (b->len + len + 1) * 2;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, s, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+}
+
+/* Append a string to b. */
+static void
+buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Append a JSON value's compact serialisation to b. */
+static void
+buf_json(struct buf *b, json_t *v)
+{
+	char	*s;
+
+	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (s != NULL) {
+		buf_str(b, s);
+		free(s);
+	}
+}
+
+/* One parsed label-selector requirement. */
+struct lreq {
+	char	*key;
+	int	 op;		/* LS_* */
+	char	**vals;
+	size_t	 nvals;
+};
+
+enum { LS_EQ, LS_NEQ, LS_IN, LS_NOTIN, LS_EXISTS, LS_NOTEXISTS };
+
+/* One parsed field-selector requirement. */
+struct freq {
+	char	*key;
+	char	*val;
+	int	 neq;
+};
+
+/* A parsed request selection. */
+struct selector {
+	struct lreq	*l;
+	size_t		 nl;
+	struct freq	*f;
+	size_t		 nf;
+};
+
+/* Free a selector. */
+static void
+selector_free(struct selector *s)
+{
+	size_t	i, j;
+
+	for (i = 0; i < s->nl; i++) {
+		free(s->l[i].key);
+		for (j = 0; j < s->l[i].nvals; j++)
+			free(s->l[i].vals[j]);
+		free(s->l[i].vals);
+	}
+	free(s->l);
+	for (i = 0; i < s->nf; i++) {
+		free(s->f[i].key);
+		free(s->f[i].val);
+	}
+	free(s->f);
+	memset(s, 0, sizeof *s);
+}
+
+/* Skip spaces. */
+static const char *
+skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* True for characters of label keys and values. */
+static int
+label_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '_' || c == '.' || c == '/';
+}
+
+/* Read a label token into a new string. */
+static char *
+label_token(const char **pp)
+{
+	const char	*p = skip_ws(*pp), *start = p;
+
+	while (label_char(*p))
+		p++;
+	*pp = p;
+	return xstrndup(start, (size_t)(p - start));
+}
+
+/* Parse a label selector. Returns 0 or -1 with *cause. */
+static int
+parse_label_selector(const char *s, struct selector *sel, char **cause)
+{
+	const char	*p = s;
+	struct lreq	*r;
+
+	if (s == NULL)
+		return 0;
+	p = skip_ws(p);
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		if (sel->nl >= 64) {
+			*cause = xstrdup("too many requirements in label selector");
+			return -1;
+		}
+		sel->l = xreallocarray(sel->l, sel->nl + 1, sizeof *sel->l);
+		r = &sel->l[sel->nl++];
+		memset(r, 0, sizeof *r);
+		p = skip_ws(p);
+		if (*p == '!') {
+			p++;
+			r->op = LS_NOTEXISTS;
+			r->key = label_token(&p);
+		} else {
+			r->key = label_token(&p);
+			p = skip_ws(p);
+			if (*p == '=' && p[1] == '=') {
+				r->op = LS_EQ;
+				p += 2;
+			} else if (*p == '=') {
+				r->op = LS_EQ;
+				p++;
+			} else if (*p == '!' && p[1] == '=') {
+				r->op = LS_NEQ;
+				p += 2;
+			} else if (strncmp(p, "in", 2) == 0 && !label_char(p[2])) {
+				r->op = LS_IN;
+				p += 2;
+			} else if (strncmp(p, "notin", 5) == 0 && !label_char(p[5])) {
+				r->op = LS_NOTIN;
+				p += 5;
+			} else
+				r->op = LS_EXISTS;
+			if (r->op == LS_EQ || r->op == LS_NEQ) {
+				r->vals = xcalloc(1, sizeof *r->vals);
+				r->vals[0] = label_token(&p);
+				r->nvals = 1;
+			} else if (r->op == LS_IN || r->op == LS_NOTIN) {
+				p = skip_ws(p);
+				if (*p != '(')
+					goto bad;
+				p++;
+				for (;;) {
+					if (r->nvals >= 64)
+						goto bad;
+					r->vals = xreallocarray(r->vals, r->nvals + 1,
+					    sizeof *r->vals);
+					r->vals[r->nvals++] = label_token(&p);
+					p = skip_ws(p);
+					if (*p == ',') {
+						p++;
+						continue;
+					}
+					if (*p == ')') {
+						p++;
+						break;
+					}
+					goto bad;
+				}
+			}
+		}
+		if (*r->key == '\0')
+			goto bad;
+		p = skip_ws(p);
+		if (*p == '\0')
+			return 0;
+		if (*p != ',')
+			goto bad;
+		p++;
+	}
+bad:
+	*cause = xasprintf("unable to parse requirement: found '%.32s', expected: "
+	    "valid label selector", p);
+	return -1;
+}
+
+/* Field keys selectable on every resource and per kind. */
+static int
+field_supported(const struct sim_resource *res, const char *key)
+{
+	static const char *pod_keys[] = { "spec.nodeName", "status.phase", "spec.restartPolicy",
+	    "spec.schedulerName", "spec.serviceAccountName", "status.podIP",
+	    "status.nominatedNodeName", NULL };
+	static const char *event_keys[] = { "involvedObject.kind", "involvedObject.namespace",
+	    "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion",
+	    "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "type",
+	    "source", "reportingComponent", NULL };
+	const char	**k = NULL;
+
+	if (strcmp(key, "metadata.name") == 0 || strcmp(key, "metadata.namespace") == 0)
+		return 1;
+	if (strcmp(res->resource, "pods") == 0)
+		k = pod_keys;
+	else if (strcmp(res->resource, "events") == 0)
+		k = event_keys;
+	else if (strcmp(res->resource, "nodes") == 0 && strcmp(key, "spec.unschedulable") == 0)
+		return 1;
+	for (; k != NULL && *k != NULL; k++) {
+		if (strcmp(*k, key) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Parse a field selector for res. Returns 0, or an HTTP code with *cause. */
+static int
+parse_field_selector(const struct sim_resource *res, const char *s, struct selector *sel,
+    char **cause)
+{
+	const char	*p = s, *end, *op;
+	struct freq	*f;
+	size_t		 len;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	while (*p != '\0') {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (sel->nf >= 32) {
+			*cause = xstrdup("too many requirements in field selector");
+			return 400;
+		}
+		op = memchr(p, '=', len);
+		if (op == NULL) {
+			*cause = xasprintf("invalid selector: '%s'; can't understand '%.*s'", s,
+			    (int)len, p);
+			return 400;
+		}
+		sel->f = xreallocarray(sel->f, sel->nf + 1, sizeof *sel->f);
+		f = &sel->f[sel->nf++];
+		f->neq = op > p && op[-1] == '!';
+		f->key = xstrndup(p, (size_t)(op - p) - (f->neq ? 1 : 0));
+		if (op + 1 < p + len && op[1] == '=')
+			op++;
+		f->val = xstrndup(op + 1, (size_t)(p + len - op - 1));
+		if (!field_supported(res, f->key)) {
+			*cause = xasprintf("field label not supported: %s", f->key);
+			return 400;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* The string at a dotted path of obj ("" if absent). */
+static const char *
+field_value(json_t *obj, const char *path)
+{
+	char		 part[128];
+	const char	*p = path, *dot;
+	json_t		*cur = obj;
+	size_t		 n;
+
+	if (strcmp(path, "source") == 0)
+		path = p = "source.component";
+	while (cur != NULL && *p != '\0') {
+		dot = strchr(p, '.');
+		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		if (n >= sizeof part)
+			return "";
+		memcpy(part, p, n);
+		part[n] = '\0';
+		cur = json_object_get(cur, part);
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+	if (json_is_string(cur))
+		return json_string_value(cur);
+	if (json_is_true(cur))
+		return "true";
+	if (json_is_false(cur))
+		return "false";
+	return "";
+}
+
+/* Does obj match the selector? */
+static int
+selector_match(const struct selector *sel, json_t *obj)
+{
+	json_t		*labels;
+	const char	*v;
+	size_t		 i, j;
+	int		 in;
+
+	labels = json_object_get(json_object_get(obj, "metadata"), "labels");
+	for (i = 0; i < sel->nl; i++) {
+		const struct lreq *r = &sel->l[i];
+
+		v = json_string_value(json_object_get(labels, r->key));
+		switch (r->op) {
+		case LS_EXISTS:
+			if (v == NULL)
+				return 0;
+			break;
+		case LS_NOTEXISTS:
+			if (v != NULL)
+				return 0;
+			break;
+		default:
+			in = 0;
+			for (j = 0; v != NULL && j < r->nvals; j++) {
+				if (strcmp(v, r->vals[j]) == 0)
+					in = 1;
+			}
+			if ((r->op == LS_EQ || r->op == LS_IN) && !in)
+				return 0;
+			if ((r->op == LS_NEQ || r->op == LS_NOTIN) && in)
+				return 0;
+			break;
+		}
+	}
+	for (i = 0; i < sel->nf; i++) {
+		v = field_value(obj, sel->f[i].key);
+		if ((strcmp(v, sel->f[i].val) == 0) == sel->f[i].neq)
+			return 0;
+	}
+	return 1;
+}
+
+/* Set a JSON response body (steals v). */
+static void
+resp_json(struct drill_resp *resp, int status, json_t *v)
+{
+	resp->status = status;
+	resp->content_type = "application/json";
+	resp->body = json_dumps(v, JSON_COMPACT);
+	if (resp->body == NULL)
+		resp->body = xstrdup("{}");
+	resp->body_len = strlen(resp->body);
+	json_decref(v);
+}
+
+/* Set a response body from a buffer (taken). */
+static void
+resp_buf(struct drill_resp *resp, int status, struct buf *b, const char *ct)
+{
+	resp->status = status;
+	resp->content_type = ct;
+	resp->body = b->p != NULL ? b->p : xstrdup("");
+	resp->body_len = b->len;
+	memset(b, 0, sizeof *b);
+}
+
+/* A Status object. */
+static json_t *
+status_object(int code, const char *reason, const char *message, const char *group,
+    const char *kind, const char *name)
+{
+	json_t	*st, *details;
+
+	st = json_pack("{s:s,s:s,s:{},s:s,s:s,s:s,s:i}", "kind", "Status", "apiVersion", "v1",
+	    "metadata", "status", "Failure", "message", message, "reason", reason, "code", code);
+	if (kind != NULL || name != NULL) {
+		details = json_object();
+		if (name != NULL)
+			json_object_set_new(details, "name", json_string(name));
+		if (group != NULL && *group != '\0')
+			json_object_set_new(details, "group", json_string(group));
+		if (kind != NULL)
+			json_object_set_new(details, "kind", json_string(kind));
+		json_object_set_new(st, "details", details);
+	}
+	return st;
+}
+
+/* A Status error response with a group. */
+static void
+api_error(struct drill_resp *resp, int code, const char *reason, const char *message,
+    const struct sim_resource *res, const char *name)
+{
+	resp_json(resp, code, status_object(code, reason, message,
+	    res != NULL ? res->group : NULL, res != NULL ? res->resource : NULL, name));
+}
 
 /* A Status error response. */
 void
 drill_api_status(struct drill_resp *resp, int code, const char *reason, const char *message,
     const char *kind, const char *name)
 {
+	resp_json(resp, code, status_object(code, reason, message, NULL, kind, name));
+}
+
+/* The reason for an HTTP error code. */
+static const char *
+code_reason(int code)
+{
+	switch (code) {
+	case 400: return "BadRequest";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "NotFound";
+	case 405: return "MethodNotAllowed";
+	case 409: return "Conflict";
+	case 410: return "Expired";
+	case 413: return "RequestEntityTooLarge";
+	case 415: return "UnsupportedMediaType";
+	case 422: return "Invalid";
+	case 429: return "TooManyRequests";
+	case 503: return "ServiceUnavailable";
+	default: return "InternalError";
+	}
+}
+
+/* An error from a store call (code and cause), freeing cause. */
+static void
+store_error(struct drill_resp *resp, int code, char *cause, const struct sim_resource *res,
+    const char *name, int creating)
+{
+	const char	*reason = code_reason(code);
+
+	if (code == 409 && creating)
+		reason = "AlreadyExists";
+	api_error(resp, code, reason, cause != NULL ? cause : "error", res, name);
+	free(cause);
+}
+
+/* kubectl's HumanDuration. */
+static void
+age_text(int64_t d, char *buf, size_t len)
+{
+	int64_t	m, h;
+
+	if (d < -1) {
+		snprintf(buf, len, "<invalid>");
+		return;
+	}
+	if (d < 0)
+		d = 0;
+	m = d / 60;
+	h = d / 3600;
+	if (d < 120)
+		snprintf(buf, len, "%llds", (long long)d);
+	else if (m < 10) {
+		if (d % 60 == 0)
+			snprintf(buf, len, "%lldm", (long long)m);
+		else
+			snprintf(buf, len, "%lldm%llds", (long long)m, (long long)(d % 60));
+	} else if (m < 180)
+		snprintf(buf, len, "%lldm", (long long)m);
+	else if (h < 8) {
+		if (m % 60 == 0)
+			snprintf(buf, len, "%lldh", (long long)h);
+		else
+			snprintf(buf, len, "%lldh%lldm", (long long)h, (long long)(m % 60));
+	} else if (h < 48)
+		snprintf(buf, len, "%lldh", (long long)h);
+	else if (h < 24 * 8) {
+		if (h % 24 == 0)
+			snprintf(buf, len, "%lldd", (long long)(h / 24));
+		else
+			snprintf(buf, len, "%lldd%lldh", (long long)(h / 24),
+			    (long long)(h % 24));
+	} else if (h < 24 * 365 * 2)
+		snprintf(buf, len, "%lldd", (long long)(h / 24));
+	else if (h < 24 * 365 * 8) {
+		if ((h / 24) % 365 == 0)
+			snprintf(buf, len, "%lldy", (long long)(h / 24 / 365));
+		else
+			snprintf(buf, len, "%lldy%lldd", (long long)(h / 24 / 365),
+			    (long long)((h / 24) % 365));
+	} else
+		snprintf(buf, len, "%lldy", (long long)(h / 24 / 365));
+}
+
+/* Parse an RFC 3339 UTC timestamp ("...Z"); 0 on failure. */
+static int64_t
+parse_time(const char *s)
+{
+	struct tm	tm;
+	const char	*end;
+
+	if (s == NULL)
+		return 0;
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL)
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+/* Table column definitions and a row for obj, in the printer's columns. */
+static json_t *
+table_columns(const char *resource)
+{
+	const struct printer	*p;
+	json_t			*cols;
+	size_t			 i;
+
+	cols = json_array();
+	if (printer_find != NULL && printer_has != NULL && printer_has(resource)) {
+		p = printer_find(resource);
+		for (i = 0; i < p->ncolumns; i++) {
+			json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:i}",
+			    "name", p->columns[i].name, "type", p->columns[i].type,
+			    "format", p->columns[i].format != NULL ? p->columns[i].format : "",
+			    "description", p->columns[i].description != NULL ?
+			    p->columns[i].description : "",
+			    "priority", p->columns[i].priority));
+		}
+		return cols;
+	}
+	json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "Name",
+	    "type", "string", "format", "name", "description",
+	    "Name must be unique within a namespace.", "priority", 0));
+	json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "Age",
+	    "type", "string", "format", "", "description",
+	    "CreationTimestamp is a timestamp representing the server time when this "
+	    "object was created.", "priority", 0));
+	return cols;
+}
+
+/* How a Table row carries its object. */
+enum include_object { INCLUDE_METADATA, INCLUDE_OBJECT, INCLUDE_NONE };
+
+/* One Table row for obj. */
+static json_t *
+table_row(const char *resource, json_t *obj, enum include_object inc)
+{
+	const struct printer	*p;
+	struct printed		 out;
+	json_t			*cells, *row, *meta;
+	char			 text[256];
+	int64_t			 now = (int64_t)sim_wallclock();
+	size_t			 i;
+
+	cells = json_array();
+	if (printer_find != NULL && printer_has != NULL && printer_has(resource)) {
+		p = printer_find(resource);
+		memset(&out, 0, sizeof out);
+		printer_print(p, obj, now, &out);
+		for (i = 0; i < out.ncells; i++) {
+			if (out.cells[i].type == CELL_INT)
+				json_array_append_new(cells, json_integer(out.cells[i].n));
+			else {
+				cell_format(&out.cells[i], now, text, sizeof text);
+				json_array_append_new(cells, json_string(text));
+			}
+		}
+		printed_free(&out);
+	} else {
+		json_array_append_new(cells, json_string(field_value(obj, "metadata.name")));
+		age_text(now - parse_time(field_value(obj, "metadata.creationTimestamp")),
+		    text, sizeof text);
+		json_array_append_new(cells, json_string(text));
+	}
+	row = json_pack("{s:o}", "cells", cells);
+	if (inc == INCLUDE_OBJECT)
+		json_object_set(row, "object", obj);
+	else if (inc == INCLUDE_METADATA) {
+		meta = json_deep_copy(json_object_get(obj, "metadata"));
+		json_object_del(meta, "managedFields");
+		json_object_set_new(row, "object", json_pack("{s:s,s:s,s:o}", "kind",
+		    "PartialObjectMetadata", "apiVersion", "meta.k8s.io/v1", "metadata",
+		    meta != NULL ? meta : json_object()));
+	}
+	return row;
+}
+
+/* Does the Accept header ask for a Table? */
+static int
+wants_table(const char *accept)
+{
+	return accept != NULL && strstr(accept, "as=Table") != NULL;
+}
+
+/* What a request addresses, parsed from its path. */
+struct target {
+	const struct sim_resource	*res;
+	char				*ns;		/* NULL: not namespaced path */
+	char				*name;
+	char				*sub;		/* subresource */
+	char				*rest;		/* after proxy/ */
+	const char			*verb;
+};
+
+/* Free a target. */
+static void
+target_free(struct target *t)
+{
+	free(t->ns);
+	free(t->name);
+	free(t->sub);
+	free(t->rest);
+}
+
+/* Split path into at most max segments (new strings); returns count. */
+static size_t
+split_path(const char *path, char **seg, size_t max, char **rest_after)
+{
+	const char	*p = path, *slash;
+	size_t		 n = 0;
+
+	*rest_after = NULL;
+	while (*p == '/')
+		p++;
+	while (*p != '\0' && n < max) {
+		slash = strchr(p, '/');
+		seg[n++] = xstrndup(p, slash != NULL ? (size_t)(slash - p) : strlen(p));
+		if (slash == NULL) {
+			p += strlen(p);
+			break;
+		}
+		p = slash + 1;
+		if (n >= 2 && strcmp(seg[n - 1], "proxy") == 0) {
+			*rest_after = xstrdup(p);
+			return n;
+		}
+	}
+	if (*p != '\0')
+		*rest_after = xstrdup(p);
+	return n;
+}
+
+/* Emit /version. */
+static void
+api_version(struct drill_resp *resp)
+{
+	resp_json(resp, 200, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+	    "major", "1", "minor", "30", "gitVersion", "v1.30.0-opsdeck-drill",
+	    "gitCommit", "0000000000000000000000000000000000000000", "gitTreeState", "clean",
+	    "buildDate", "2026-01-01T00:00:00Z", "goVersion", "go1.22.0",
+	    "compiler", "gc", "platform", "linux/amd64"));
+}
+
+/* The group-version strings served, each once, in registry order. */
+static size_t
+group_versions(const char *group, const char **out, size_t max)
+{
+	size_t	i, j, n = 0;
+
+	for (i = 0; i < sim_nresources && n < max; i++) {
+		if (group != NULL && strcmp(sim_resources[i].group, group) != 0)
+			continue;
+		for (j = 0; j < n; j++) {
+			if (strcmp(out[j], sim_resources[i].version) == 0)
+				break;
+		}
+		if (j == n)
+			out[n++] = sim_resources[i].version;
+	}
+	return n;
+}
+
+/* A JSON array from a comma-separated list. */
+static json_t *
+csv_array(const char *s)
+{
+	json_t		*a = json_array();
+	const char	*end;
+
+	while (s != NULL && *s != '\0') {
+		end = strchr(s, ',');
+		if (end == NULL) {
+			json_array_append_new(a, json_string(s));
+			break;
+		}
+		json_array_append_new(a, json_stringn(s, (size_t)(end - s)));
+		s = end + 1;
+	}
+	return a;
+}
+
+/* The APIGroup document of group. */
+static json_t *
+api_group(const char *group)
+{
+	const char	*vers[8];
+	json_t		*versions;
+	size_t		 n, i;
+	char		 gv[160];
+
+	n = group_versions(group, vers, 8);
+	versions = json_array();
+	for (i = 0; i < n; i++) {
+		snprintf(gv, sizeof gv, "%s/%s", group, vers[i]);
+		json_array_append_new(versions, json_pack("{s:s,s:s}", "groupVersion", gv,
+		    "version", vers[i]));
+	}
+	snprintf(gv, sizeof gv, "%s/%s", group, n > 0 ? vers[0] : "v1");
+	return json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s}}", "kind", "APIGroup", "apiVersion", "v1",
+	    "name", group, "versions", versions, "preferredVersion", "groupVersion", gv,
+	    "version", n > 0 ? vers[0] : "v1");
+}
+
+/* /apis: every group. */
+static void
+api_groups(struct drill_resp *resp)
+{
+	json_t	*groups;
+	size_t	 i, j;
+
+	groups = json_array();
+	for (i = 0; i < sim_nresources; i++) {
+		if (*sim_resources[i].group == '\0')
+			continue;
+		for (j = 0; j < i; j++) {
+			if (strcmp(sim_resources[j].group, sim_resources[i].group) == 0)
+				break;
+		}
+		if (j < i)
+			continue;
+		json_t *g = api_group(sim_resources[i].group);
+
+		json_object_del(g, "kind");
+		json_object_del(g, "apiVersion");
+		json_array_append_new(groups, g);
+	}
+	resp_json(resp, 200, json_pack("{s:s,s:s,s:o}", "kind", "APIGroupList", "apiVersion",
+	    "v1", "groups", groups));
+}
+
+/* Add a subresource entry to an APIResourceList. */
+static void
+add_subresource(json_t *list, const struct sim_resource *r, const char *sub)
+{
+	char	 name[160];
+	json_t	*e;
+
+	snprintf(name, sizeof name, "%s/%s", r->resource, sub);
+	e = json_pack("{s:s,s:s,s:b}", "name", name, "singularName", "", "namespaced",
+	    r->namespaced);
+	if (strcmp(sub, "scale") == 0) {
+		json_object_set_new(e, "group", json_string("autoscaling"));
+		json_object_set_new(e, "version", json_string("v1"));
+		json_object_set_new(e, "kind", json_string("Scale"));
+		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
+	} else if (strcmp(sub, "status") == 0) {
+		json_object_set_new(e, "kind", json_string(r->kind));
+		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
+	} else if (strcmp(sub, "log") == 0) {
+		json_object_set_new(e, "kind", json_string("Pod"));
+		json_object_set_new(e, "verbs", csv_array("get"));
+	} else if (strcmp(sub, "eviction") == 0) {
+		json_object_set_new(e, "group", json_string("policy"));
+		json_object_set_new(e, "version", json_string("v1"));
+		json_object_set_new(e, "kind", json_string("Eviction"));
+		json_object_set_new(e, "verbs", csv_array("create"));
+	} else {
+		json_object_set_new(e, "kind", json_string("ServiceProxyOptions"));
+		json_object_set_new(e, "verbs", csv_array("create,delete,get,patch,update"));
+	}
+	json_array_append_new(list, e);
+}
+
+/* An APIResourceList for group/version; 404 if not served. */
+static void
+api_resource_list(struct drill_resp *resp, const char *group, const char *version)
+{
+	json_t		*list, *e;
+	char		 gv[160], sub[64];
+	const char	*s, *end;
+	size_t		 i, n = 0;
+
+	list = json_array();
+	for (i = 0; i < sim_nresources; i++) {
+		const struct sim_resource *r = &sim_resources[i];
+
+		if (strcmp(r->group, group) != 0 || strcmp(r->version, version) != 0)
+			continue;
+		n++;
+		e = json_pack("{s:s,s:s,s:b,s:s,s:o}", "name", r->resource, "singularName",
+		    r->singular, "namespaced", r->namespaced, "kind", r->kind, "verbs",
+		    csv_array(r->verbs));
+		if (*r->short_names != '\0')
+			json_object_set_new(e, "shortNames", csv_array(r->short_names));
+		if (*r->categories != '\0')
+			json_object_set_new(e, "categories", csv_array(r->categories));
+		json_array_append_new(list, e);
+		for (s = r->subresources; *s != '\0'; s = *end == ',' ? end + 1 : end) {
+			end = s + strcspn(s, ",");
+			if ((size_t)(end - s) < sizeof sub) {
+				memcpy(sub, s, (size_t)(end - s));
+				sub[end - s] = '\0';
+				add_subresource(list, r, sub);
+			}
+		}
+	}
+	if (n == 0) {
+		json_decref(list);
+		drill_api_status(resp, 404, "NotFound",
+		    "the server could not find the requested resource", NULL, NULL);
+		return;
+	}
+	if (*group == '\0')
+		snprintf(gv, sizeof gv, "%s", version);
+	else
+		snprintf(gv, sizeof gv, "%s/%s", group, version);
+	resp_json(resp, 200, json_pack("{s:s,s:s,s:s,s:o}", "kind", "APIResourceList",
+	    "apiVersion", "v1", "groupVersion", gv, "resources", list));
+}
+
+/* Is verb allowed for user on (resource, sub)? */
+static int
+user_allowed(enum drill_user user, const char *verb, const char *resource)
+{
+	if (user == DRILL_USER_ADMIN)
+		return 1;
+	if (user != DRILL_USER_VIEWER)
+		return 0;
+	if (resource != NULL && strcmp(resource, "selfsubjectaccessreviews") == 0)
+		return strcmp(verb, "create") == 0;
+	return strcmp(verb, "get") == 0 || strcmp(verb, "list") == 0 ||
+	    strcmp(verb, "watch") == 0;
+}
+
+/* The 403 Forbidden answer in the API server's words. */
+static void
+api_forbidden(struct drill_resp *resp, struct drill_req *req, struct target *t)
+{
+	char	 q[160], rs[200], *msg, *scope;
 	json_t	*st;
 
-	st = json_pack("{s:s,s:s,s:{},s:s,s:s,s:s,s:i}", "kind", "Status", "apiVersion", "v1",
-	    "metadata", "status", "Failure", "message", message, "reason", reason, "code", code);
-	resp->status = code;
+	sim_resource_qualified(t->res, q, sizeof q);
+	if (t->sub != NULL)
+		snprintf(rs, sizeof rs, "%s/%s", t->res->resource, t->sub);
+	else
+		snprintf(rs, sizeof rs, "%s", t->res->resource);
+	if (t->res->namespaced && t->ns != NULL)
+		scope = xasprintf("in the namespace \"%s\"", t->ns);
+	else
+		scope = xstrdup("at the cluster scope");
+	if (t->name != NULL)
+		msg = xasprintf("%s \"%s\" is forbidden: User \"%s\" cannot %s resource \"%s\" "
+		    "in API group \"%s\" %s", q, t->name, req->user_name, t->verb, rs,
+		    t->res->group, scope);
+	else
+		msg = xasprintf("%s is forbidden: User \"%s\" cannot %s resource \"%s\" in API "
+		    "group \"%s\" %s", q, req->user_name, t->verb, rs, t->res->group, scope);
+	st = status_object(403, "Forbidden", msg, t->res->group, t->res->resource, t->name);
+	resp_json(resp, 403, st);
+	free(msg);
+	free(scope);
+}
+
+/* Read a query argument as a boolean. */
+static int
+arg_bool(struct drill_req *req, const char *name)
+{
+	const char	*v = req->arg(req, name);
+
+	/* As Go's strconv.ParseBool: 1, t, T, true, TRUE, True. */
+	return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "t") == 0 ||
+	    strcmp(v, "T") == 0 || strcmp(v, "true") == 0 || strcmp(v, "TRUE") == 0 ||
+	    strcmp(v, "True") == 0);
+}
+
+/* Decode the request body as a JSON object; on failure answer 400. */
+static json_t *
+body_object(struct drill_req *req, struct drill_resp *resp)
+{
+	json_t		*v;
+	json_error_t	 err;
+	char		*msg;
+
+	if (req->content_type != NULL && strstr(req->content_type, "protobuf") != NULL) {
+		drill_api_status(resp, 415, "UnsupportedMediaType",
+		    "the body of the request was in an unknown format - accepted media types "
+		    "include: application/json, application/yaml", NULL, NULL);
+		return NULL;
+	}
+	v = json_loadb(req->body, req->body_len, 0, &err);
+	if (v == NULL || !json_is_object(v)) {
+		msg = xasprintf("the object provided is unrecognized: %s",
+		    v == NULL ? err.text : "not a JSON object");
+		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+		free(msg);
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* State of a list being built. */
+struct list_ctx {
+	struct selector		*sel;
+	struct buf		*b;
+	const struct sim_resource *res;
+	int			 table;
+	enum include_object	 inc;
+	json_t			*rows;
+	long			 limit;		/* 0: none */
+	long			 count;
+	long			 matched_after;	/* items left after the page */
+	char			*last_ns;
+	char			*last_name;
+	int			 full;
+};
+
+/* Add one object to a list. */
+static int
+list_cb(json_t *obj, const char *json, size_t len, void *arg)
+{
+	struct list_ctx	*lc = arg;
+
+	if (!selector_match(lc->sel, obj))
+		return 0;
+	if (lc->full) {
+		lc->matched_after++;
+		return 0;
+	}
+	if (lc->table)
+		json_array_append_new(lc->rows, table_row(lc->res->resource, obj, lc->inc));
+	else {
+		if (lc->count > 0)
+			buf_add(lc->b, ",", 1);
+		if (json != NULL)
+			buf_add(lc->b, json, len);
+		else
+			buf_json(lc->b, obj);
+	}
+	lc->count++;
+	if (lc->limit > 0 && lc->count >= lc->limit) {
+		free(lc->last_ns);
+		free(lc->last_name);
+		lc->last_ns = xstrdup(field_value(obj, "metadata.namespace"));
+		lc->last_name = xstrdup(field_value(obj, "metadata.name"));
+		lc->full = 1;
+	}
+	return 0;
+}
+
+/* Decode a continue token; 0 ok. */
+static int
+continue_decode(const char *tok, uint64_t *rv, char **ns, char **name)
+{
+	gnutls_datum_t	 in, out;
+	json_t		*v;
+	int		 rc = -1;
+
+	in.data = (unsigned char *)(uintptr_t)tok;
+	in.size = (unsigned)strlen(tok);
+	if (gnutls_base64_decode2(&in, &out) != 0)
+		return -1;
+	v = json_loadb((char *)out.data, out.size, 0, NULL);
+	gnutls_free(out.data);
+	if (json_is_integer(json_object_get(v, "rv")) &&
+	    json_is_string(json_object_get(v, "ns")) &&
+	    json_is_string(json_object_get(v, "name"))) {
+		*rv = (uint64_t)json_integer_value(json_object_get(v, "rv"));
+		*ns = xstrdup(json_string_value(json_object_get(v, "ns")));
+		*name = xstrdup(json_string_value(json_object_get(v, "name")));
+		rc = 0;
+	}
+	json_decref(v);
+	return rc;
+}
+
+/* LIST. */
+static void
+api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
+    struct selector *sel)
+{
+	struct sim_cluster	*c = req->cluster;
+	struct list_ctx		 lc;
+	struct buf		 b = { 0 };
+	const char		*lim, *cont, *rvarg, *inc;
+	char			*cns = NULL, *cname = NULL, *tok, av[128], rvs[32], *enc;
+	uint64_t		 rv;
+	json_t			*meta, *table;
+
+	memset(&lc, 0, sizeof lc);
+	lc.sel = sel;
+	lc.b = &b;
+	lc.res = t->res;
+	lc.table = wants_table(req->accept);
+	inc = req->arg(req, "includeObject");
+	lc.inc = INCLUDE_METADATA;
+	if (inc != NULL && strcmp(inc, "Object") == 0)
+		lc.inc = INCLUDE_OBJECT;
+	else if (inc != NULL && strcmp(inc, "None") == 0)
+		lc.inc = INCLUDE_NONE;
+	lim = req->arg(req, "limit");
+	if (lim != NULL)
+		lc.limit = strtol(lim, NULL, 10);
+	if (lc.limit < 0)
+		lc.limit = 0;
+	cont = req->arg(req, "continue");
+	rvarg = req->arg(req, "resourceVersion");
+	if (cont != NULL && *cont != '\0' && rvarg != NULL && *rvarg != '\0' &&
+	    strcmp(rvarg, "0") != 0) {
+		drill_api_status(resp, 400, "BadRequest", "specifying resource version is not "
+		    "allowed when using continue", NULL, NULL);
+		return;
+	}
+	sim_lock(c->sim);
+	rv = sim_store_rv(c);
+	if (cont != NULL && *cont != '\0') {
+		if (continue_decode(cont, &rv, &cns, &cname) != 0) {
+			sim_unlock(c->sim);
+			drill_api_status(resp, 400, "BadRequest", "continue key is not valid: "
+			    "illegal base64 data", NULL, NULL);
+			return;
+		}
+		if (rv < sim_history_floor(c))
+			rv = sim_store_rv(c);
+	}
+	if (lc.table)
+		lc.rows = json_array();
+	else {
+		sim_resource_api_version(t->res, av, sizeof av);
+		buf_str(&b, "{\"kind\":\"");
+		buf_str(&b, t->res->kind);
+		buf_str(&b, "List\",\"apiVersion\":\"");
+		buf_str(&b, av);
+		buf_str(&b, "\",\"metadata\":");
+		/* metadata is patched in below via a placeholder-free layout */
+	}
+	{
+		struct buf items = { 0 };
+
+		lc.b = &items;
+		sim_obj_foreach_json(c, t->res, t->ns, cname != NULL ? cns : NULL, cname,
+		    list_cb, &lc);
+		snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)rv);
+		meta = json_pack("{s:s}", "resourceVersion", rvs);
+		if (lc.full && lc.matched_after > 0) {
+			json_t *ct = json_pack("{s:I,s:s,s:s}", "rv", (json_int_t)rv, "ns",
+			    lc.last_ns, "name", lc.last_name);
+
+			tok = json_dumps(ct, JSON_COMPACT);
+			enc = drill_base64(tok, strlen(tok));
+			json_object_set_new(meta, "continue", json_string(enc));
+			json_object_set_new(meta, "remainingItemCount",
+			    json_integer(lc.matched_after));
+			free(enc);
+			free(tok);
+			json_decref(ct);
+		}
+		sim_unlock(c->sim);
+		if (lc.table) {
+			table = json_pack("{s:s,s:s,s:o,s:o,s:o}", "kind", "Table", "apiVersion",
+			    "meta.k8s.io/v1", "metadata", meta, "columnDefinitions",
+			    table_columns(t->res->resource), "rows", lc.rows);
+			resp_json(resp, 200, table);
+		} else {
+			buf_json(&b, meta);
+			json_decref(meta);
+			buf_str(&b, ",\"items\":[");
+			if (items.p != NULL)
+				buf_add(&b, items.p, items.len);
+			buf_str(&b, "]}");
+			resp_buf(resp, 200, &b, "application/json");
+		}
+		free(items.p);
+	}
+	free(lc.last_ns);
+	free(lc.last_name);
+	free(cns);
+	free(cname);
+}
+
+/* A running watch. */
+struct watch {
+	struct sim_cluster		*c;
+	const struct sim_resource	*res;
+	char				*ns;
+	struct selector			 sel;
+	uint64_t			 since;
+	int				 table;
+	int				 table_headers_sent;
+	int				 bookmarks;
+	double				 deadline;
+	double				 next_bookmark;
+	struct buf			 out;		/* pending bytes */
+	size_t				 off;
+	int				 ending;	/* end once out is drained */
+};
+
+/* Append an event line for a watch (Table-converted if asked). */
+static void
+watch_emit(struct watch *w, const char *type, json_t *obj, const char *line)
+{
+	json_t	*ev, *table;
+
+	if (!w->table) {
+		buf_str(&w->out, line);
+		buf_add(&w->out, "\n", 1);
+		return;
+	}
+	table = json_pack("{s:s,s:s,s:{s:s},s:o,s:[o]}", "kind", "Table", "apiVersion",
+	    "meta.k8s.io/v1", "metadata", "resourceVersion",
+	    field_value(obj, "metadata.resourceVersion"), "columnDefinitions",
+	    w->table_headers_sent ? json_array() : table_columns(w->res->resource), "rows",
+	    table_row(w->res->resource, obj, INCLUDE_METADATA));
+	w->table_headers_sent = 1;
+	ev = json_pack("{s:s,s:o}", "type", type, "object", table);
+	buf_json(&w->out, ev);
+	buf_add(&w->out, "\n", 1);
+	json_decref(ev);
+}
+
+/* Append the 410 Expired ERROR event and end. */
+static void
+watch_expired(struct watch *w, uint64_t asked)
+{
+	char	*msg;
+	json_t	*ev;
+
+	msg = xasprintf("too old resource version: %llu (%llu)", (unsigned long long)asked,
+	    (unsigned long long)(sim_history_floor(w->c) + 1));
+	ev = json_pack("{s:s,s:o}", "type", "ERROR", "object",
+	    status_object(410, "Expired", msg, NULL, NULL, NULL));
+	buf_json(&w->out, ev);
+	buf_add(&w->out, "\n", 1);
+	json_decref(ev);
+	free(msg);
+	w->ending = 1;
+}
+
+/* Append a BOOKMARK event. */
+static void
+watch_bookmark(struct watch *w, int initial_end)
+{
+	char	 av[128], rvs[32];
+	json_t	*meta, *ev;
+
+	sim_resource_api_version(w->res, av, sizeof av);
+	snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)w->since);
+	meta = json_pack("{s:s}", "resourceVersion", rvs);
+	if (initial_end)
+		json_object_set_new(meta, "annotations", json_pack("{s:s}",
+		    "k8s.io/initial-events-end", "true"));
+	ev = json_pack("{s:s,s:{s:s,s:s,s:o}}", "type", "BOOKMARK", "object", "kind",
+	    w->res->kind, "apiVersion", av, "metadata", meta);
+	buf_json(&w->out, ev);
+	buf_add(&w->out, "\n", 1);
+	json_decref(ev);
+}
+
+/* Synthetic ADDED for a current object. */
+static int
+watch_initial_cb(json_t *obj, const char *json, size_t len, void *arg)
+{
+	struct watch	*w = arg;
+
+	if (!selector_match(&w->sel, obj))
+		return 0;
+	if (w->table)
+		watch_emit(w, "ADDED", obj, NULL);
+	else {
+		buf_str(&w->out, "{\"type\":\"ADDED\",\"object\":");
+		buf_add(&w->out, json, len);
+		buf_str(&w->out, "}\n");
+	}
+	return 0;
+}
+
+/* Collect new history events into w->out. Lock held. */
+static void
+watch_collect(struct watch *w)
+{
+	const struct sim_event	*evs[256];
+	json_t			*full, *obj;
+	long			 n, i;
+
+	for (;;) {
+		n = sim_history_since(w->c, w->res, w->ns, w->since, evs, 256);
+		if (n < 0) {
+			watch_expired(w, w->since);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (selector_match(&w->sel, evs[i]->object)) {
+				if (w->table) {
+					full = json_loads(evs[i]->line, 0, NULL);
+					obj = json_object_get(full, "object");
+					if (obj != NULL)
+						watch_emit(w, evs[i]->type, obj, NULL);
+					json_decref(full);
+				} else
+					watch_emit(w, evs[i]->type, NULL, evs[i]->line);
+			}
+			w->since = evs[i]->rv;
+		}
+		if (n < 256) {
+			w->since = sim_store_rv(w->c);
+			return;
+		}
+	}
+}
+
+/* Produce watch output; blocks until something is ready. */
+static long
+watch_read(void *arg, char *dst, size_t max)
+{
+	struct watch	*w = arg;
+	struct sim	*sim = w->c->sim;
+	struct timespec	 ts;
+	size_t		 n;
+	double		 now;
+
+	for (;;) {
+		if (w->off < w->out.len) {
+			n = w->out.len - w->off;
+			if (n > max)
+				n = max;
+			memcpy(dst, w->out.p + w->off, n);
+			w->off += n;
+			if (w->off == w->out.len)
+				w->off = w->out.len = 0;
+			return (long)n;
+		}
+		if (w->ending || sim->stopping || w->c->reach != SIM_REACH_OK)
+			return -1;
+		now = sim_wallclock();
+		if (now >= w->deadline)
+			return -1;
+		sim_lock(sim);
+		watch_collect(w);
+		if (w->out.len == 0 && !w->ending) {
+			if (w->bookmarks && now >= w->next_bookmark) {
+				watch_bookmark(w, 0);
+				w->next_bookmark = now + 15;
+			} else {
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				ts.tv_sec += 1;
+				pthread_cond_timedwait(&sim->changed, &sim->lock, &ts);
+				watch_collect(w);
+			}
+		}
+		sim_unlock(sim);
+	}
+}
+
+/* Free a watch. */
+static void
+watch_free(void *arg)
+{
+	struct watch	*w = arg;
+
+	selector_free(&w->sel);
+	free(w->ns);
+	free(w->out.p);
+	free(w);
+}
+
+/* WATCH: takes over sel. */
+static void
+api_watch(struct drill_req *req, struct drill_resp *resp, struct target *t,
+    struct selector *sel)
+{
+	struct sim_cluster	*c = req->cluster;
+	struct watch		*w;
+	const char		*rvarg, *to, *sie;
+	char			*end;
+	uint64_t		 rv = 0;
+	int			 initial, send_initial;
+	double			 timeout = 1800;
+
+	rvarg = req->arg(req, "resourceVersion");
+	sie = req->arg(req, "sendInitialEvents");
+	send_initial = arg_bool(req, "sendInitialEvents");
+	if (send_initial && !arg_bool(req, "allowWatchBookmarks")) {
+		drill_api_status(resp, 422, "Invalid", "sendInitialEvents: Forbidden: "
+		    "sendInitialEvents requires setting allowWatchBookmarks to true", NULL, NULL);
+		selector_free(sel);
+		return;
+	}
+	initial = rvarg == NULL || *rvarg == '\0' || strcmp(rvarg, "0") == 0 || send_initial;
+	if (sie != NULL && strcmp(sie, "false") == 0 && (rvarg == NULL || *rvarg == '\0'))
+		initial = 0;
+	if (rvarg != NULL && *rvarg != '\0') {
+		rv = strtoull(rvarg, &end, 10);
+		if (*end != '\0') {
+			drill_api_status(resp, 400, "BadRequest", "invalid resource version",
+			    NULL, NULL);
+			selector_free(sel);
+			return;
+		}
+	}
+	to = req->arg(req, "timeoutSeconds");
+	if (to != NULL && strtol(to, NULL, 10) > 0)
+		timeout = (double)strtol(to, NULL, 10);
+	w = xcalloc(1, sizeof *w);
+	w->c = c;
+	w->res = t->res;
+	w->ns = t->ns != NULL ? xstrdup(t->ns) : NULL;
+	w->sel = *sel;
+	memset(sel, 0, sizeof *sel);
+	w->table = wants_table(req->accept);
+	w->bookmarks = arg_bool(req, "allowWatchBookmarks") && !w->table;
+	w->deadline = sim_wallclock() + timeout;
+	w->next_bookmark = sim_wallclock() + 15;
+
+	sim_lock(c->sim);
+	if (initial) {
+		sim_obj_foreach_json(c, t->res, t->ns, NULL, NULL, watch_initial_cb, w);
+		w->since = sim_store_rv(c);
+		if (send_initial)
+			watch_bookmark(w, 1);
+	} else if (rv < sim_history_floor(c))
+		watch_expired(w, rv);
+	else
+		w->since = rv;
+	sim_unlock(c->sim);
+
+	resp->status = 200;
 	resp->content_type = "application/json";
-	resp->body = json_dumps(st, JSON_COMPACT);
+	resp->stream = w;
+	resp->stream_read = watch_read;
+	resp->stream_free = watch_free;
+}
+
+/* The label selector string of a workload ("app=web,tier=x"), new. */
+static char *
+selector_string(json_t *obj)
+{
+	json_t		*ml;
+	const char	*k;
+	json_t		*v;
+	struct buf	 b = { 0 };
+
+	ml = json_object_get(json_object_get(json_object_get(obj, "spec"), "selector"),
+	    "matchLabels");
+	if (ml == NULL)
+		ml = json_object_get(json_object_get(obj, "spec"), "selector");
+	json_object_foreach(ml, k, v) {
+		if (!json_is_string(v))
+			continue;
+		if (b.len > 0)
+			buf_add(&b, ",", 1);
+		buf_str(&b, k);
+		buf_add(&b, "=", 1);
+		buf_str(&b, json_string_value(v));
+	}
+	return b.p != NULL ? b.p : xstrdup("");
+}
+
+/* The autoscaling/v1 Scale of obj. */
+static json_t *
+scale_of(json_t *obj)
+{
+	json_t	*m = json_object_get(obj, "metadata"), *sm;
+	char	*sel;
+	json_t	*scale;
+
+	sm = json_object();
+	json_object_set(sm, "name", json_object_get(m, "name"));
+	json_object_set(sm, "namespace", json_object_get(m, "namespace"));
+	json_object_set(sm, "uid", json_object_get(m, "uid"));
+	json_object_set(sm, "resourceVersion", json_object_get(m, "resourceVersion"));
+	json_object_set(sm, "creationTimestamp", json_object_get(m, "creationTimestamp"));
+	sel = selector_string(obj);
+	scale = json_pack("{s:s,s:s,s:o,s:{s:I},s:{s:I,s:s}}", "kind", "Scale", "apiVersion",
+	    "autoscaling/v1", "metadata", sm, "spec", "replicas",
+	    json_integer_value(json_object_get(json_object_get(obj, "spec"), "replicas")),
+	    "status", "replicas",
+	    json_integer_value(json_object_get(json_object_get(obj, "status"), "replicas")),
+	    "selector", sel);
+	free(sel);
+	return scale;
+}
+
+/* Does res have subresource sub? */
+static int
+has_sub(const struct sim_resource *res, const char *sub)
+{
+	const char	*s = res->subresources;
+	size_t		 n = strlen(sub);
+
+	while (*s != '\0') {
+		if (strncmp(s, sub, n) == 0 && (s[n] == ',' || s[n] == '\0'))
+			return 1;
+		s += strcspn(s, ",");
+		if (*s == ',')
+			s++;
+	}
+	return 0;
+}
+
+/* Answer "not found" for t. */
+static void
+not_found(struct drill_resp *resp, struct target *t)
+{
+	char	 q[160], *msg;
+
+	sim_resource_qualified(t->res, q, sizeof q);
+	msg = xasprintf("%s \"%s\" not found", q, t->name);
+	api_error(resp, 404, "NotFound", msg, t->res, t->name);
+	free(msg);
+}
+
+/* Does the namespace exist (or is res cluster-scoped)? Lock held. */
+static int
+namespace_ok(struct sim_cluster *c, const struct sim_resource *res, const char *ns)
+{
+	if (!res->namespaced || ns == NULL)
+		return 1;
+	return sim_obj_get(c, sim_resource_find("", "namespaces"), NULL, ns) != NULL;
+}
+
+/* Answer namespace not found. */
+static void
+ns_not_found(struct drill_resp *resp, const char *ns)
+{
+	char	*msg = xasprintf("namespaces \"%s\" not found", ns);
+
+	resp_json(resp, 404, status_object(404, "NotFound", msg, "", "namespaces", ns));
+	free(msg);
+}
+
+/* Answer obj (copied) with status code. */
+static void
+resp_object(struct drill_resp *resp, int code, json_t *obj)
+{
+	resp_json(resp, code, json_incref(obj));
+}
+
+/* Fill server-set fields on a dry-run object. */
+static void
+dry_run_fill(const struct sim_resource *res, json_t *obj, const char *ns)
+{
+	json_t	*m;
+	char	 ts[40], av[128];
+
+	m = json_object_get(obj, "metadata");
+	if (!json_is_object(m)) {
+		m = json_object();
+		json_object_set_new(obj, "metadata", m);
+	}
+	sim_resource_api_version(res, av, sizeof av);
+	json_object_set_new(obj, "apiVersion", json_string(av));
+	json_object_set_new(obj, "kind", json_string(res->kind));
+	if (res->namespaced && json_object_get(m, "namespace") == NULL)
+		json_object_set_new(m, "namespace", json_string(ns != NULL ? ns : "default"));
+	if (json_object_get(m, "name") == NULL &&
+	    json_is_string(json_object_get(m, "generateName"))) {
+		char *n = xasprintf("%sdryrun", json_string_value(json_object_get(m,
+		    "generateName")));
+
+		json_object_set_new(m, "name", json_string(n));
+		free(n);
+	}
+	sim_rfc3339((int64_t)sim_wallclock(), ts, sizeof ts);
+	if (json_object_get(m, "creationTimestamp") == NULL)
+		json_object_set_new(m, "creationTimestamp", json_string(ts));
+	if (json_object_get(m, "uid") == NULL)
+		json_object_set_new(m, "uid", json_string("00000000-0000-4000-8000-000000000000"));
+	if (json_object_get(m, "generation") == NULL)
+		json_object_set_new(m, "generation", json_integer(1));
+}
+
+/* Answer a SelfSubjectAccessReview. */
+static void
+api_ssar(struct drill_req *req, struct drill_resp *resp, json_t *body)
+{
+	json_t		*ra, *status;
+	const char	*verb, *resource;
+	int		 allowed;
+
+	ra = json_object_get(json_object_get(body, "spec"), "resourceAttributes");
+	verb = json_string_value(json_object_get(ra, "verb"));
+	resource = json_string_value(json_object_get(ra, "resource"));
+	if (ra == NULL && json_object_get(json_object_get(body, "spec"),
+	    "nonResourceAttributes") != NULL) {
+		verb = json_string_value(json_object_get(json_object_get(
+		    json_object_get(body, "spec"), "nonResourceAttributes"), "verb"));
+		resource = NULL;
+	}
+	allowed = verb != NULL && user_allowed(req->user, verb, resource);
+	if (verb != NULL && strcmp(verb, "*") == 0)
+		allowed = req->user == DRILL_USER_ADMIN;
+	status = json_pack("{s:b}", "allowed", allowed);
+	if (allowed && req->user == DRILL_USER_ADMIN)
+		json_object_set_new(status, "reason", json_string("drill-admin is in group "
+		    "system:masters"));
+	json_object_set_new(body, "status", status);
+	json_object_set_new(body, "apiVersion", json_string("authorization.k8s.io/v1"));
+	json_object_set_new(body, "kind", json_string("SelfSubjectAccessReview"));
+	if (!json_is_object(json_object_get(body, "metadata")))
+		json_object_set_new(body, "metadata", json_object());
+	resp_object(resp, 201, body);
+}
+
+/* Owned objects found while collecting garbage. */
+struct dep_ctx {
+	const char	*uid;
+	char		**ns;
+	char		**name;
+	char		**uids;
+	size_t		 n;
+	size_t		 max;
+};
+
+/* Remember obj if it is owned by ctx->uid. */
+static int
+dep_cb(json_t *obj, void *arg)
+{
+	struct dep_ctx	*d = arg;
+	json_t		*refs, *ref;
+	size_t		 i;
+
+	refs = json_object_get(json_object_get(obj, "metadata"), "ownerReferences");
+	json_array_foreach(refs, i, ref) {
+		if (strcmp(field_value(ref, "uid"), d->uid) == 0 && d->n < d->max) {
+			d->ns[d->n] = xstrdup(field_value(obj, "metadata.namespace"));
+			d->name[d->n] = xstrdup(field_value(obj, "metadata.name"));
+			d->uids[d->n] = xstrdup(field_value(obj, "metadata.uid"));
+			d->n++;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Delete objects owned by uid (background propagation). Lock held. */
+static void
+collect_dependents(struct sim_cluster *c, const char *uid, int depth)
+{
+	static const char *kinds[][2] = { { "apps", "replicasets" }, { "", "pods" },
+	    { "batch", "jobs" }, { "apps", "controllerrevisions" } };
+	const struct sim_resource	*res;
+	struct dep_ctx			 d;
+	char				*cause = NULL;
+	size_t				 i, j;
+
+	if (depth > 4)
+		return;
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		res = sim_resource_find(kinds[i][0], kinds[i][1]);
+		if (res == NULL)
+			continue;
+		memset(&d, 0, sizeof d);
+		d.uid = uid;
+		d.max = sim_obj_count(c, res, NULL);
+		if (d.max == 0)
+			continue;
+		d.ns = xcalloc(d.max, sizeof *d.ns);
+		d.name = xcalloc(d.max, sizeof *d.name);
+		d.uids = xcalloc(d.max, sizeof *d.uids);
+		sim_obj_foreach(c, res, NULL, dep_cb, &d);
+		for (j = 0; j < d.n; j++) {
+			if (strcmp(res->resource, "pods") == 0)
+				sim_obj_delete_graceful(c, res, d.ns[j], d.name[j], 1,
+				    sim_wallclock() + 1.0 / (c->sim->speed > 0 ?
+				    c->sim->speed : 1), &cause);
+			else {
+				collect_dependents(c, d.uids[j], depth + 1);
+				sim_obj_delete(c, res, d.ns[j], d.name[j], &cause);
+			}
+			free(cause);
+			cause = NULL;
+			free(d.ns[j]);
+			free(d.name[j]);
+			free(d.uids[j]);
+		}
+		free(d.ns);
+		free(d.name);
+		free(d.uids);
+	}
+}
+
+/* Is this a dry run (dryRun=All)? Answers 400 for other values. */
+static int
+dry_run(struct drill_req *req, struct drill_resp *resp, int *bad)
+{
+	const char	*v = req->arg(req, "dryRun");
+
+	*bad = 0;
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (strcmp(v, "All") == 0)
+		return 1;
+	*bad = 1;
+	drill_api_status(resp, 400, "BadRequest", "dryRun: Unsupported value: only \"All\" "
+	    "is supported", NULL, NULL);
+	return 0;
+}
+
+/* The 409 Conflict message for t. */
+static void
+conflict(struct drill_resp *resp, struct target *t)
+{
+	char	 q[160], *msg;
+
+	sim_resource_qualified(t->res, q, sizeof q);
+	msg = xasprintf("Operation cannot be fulfilled on %s \"%s\": the object has been "
+	    "modified; please apply your changes to the latest version and try again", q,
+	    t->name);
+	api_error(resp, 409, "Conflict", msg, t->res, t->name);
+	free(msg);
+}
+
+/* Store newobj (stolen) as the new version of t; answer it. Lock held. */
+static void
+commit_object(struct drill_req *req, struct drill_resp *resp, struct target *t,
+    json_t *old, json_t *newobj, int dry)
+{
+	json_t		*out;
+	char		*cause = NULL;
+	const char	*rv, *orv;
+	int		 rc;
+
+	json_object_set_new(json_object_get(newobj, "metadata"), "name",
+	    json_string(t->name));
+	if (t->res->namespaced)
+		json_object_set(json_object_get(newobj, "metadata"), "namespace",
+		    json_object_get(json_object_get(old, "metadata"), "namespace"));
+	if (dry) {
+		rv = field_value(newobj, "metadata.resourceVersion");
+		orv = field_value(old, "metadata.resourceVersion");
+		if (*rv != '\0' && strcmp(rv, orv) != 0) {
+			json_decref(newobj);
+			conflict(resp, t);
+			return;
+		}
+		resp_json(resp, 200, newobj);
+		return;
+	}
+	rc = sim_obj_replace(req->cluster, t->res, newobj, &out, &cause);
+	if (rc != 0) {
+		if (rc == 409) {
+			free(cause);
+			conflict(resp, t);
+		} else
+			store_error(resp, rc, cause, t->res, t->name, 0);
+		return;
+	}
+	resp_object(resp, 200, out);
+}
+
+/* Does the object's name and namespace agree with the URL? Answers 400. */
+static int
+check_identity(struct drill_resp *resp, struct target *t, json_t *body)
+{
+	const char	*name, *ns;
+	char		*msg;
+
+	name = field_value(body, "metadata.name");
+	if (t->name != NULL && *name != '\0' && strcmp(name, t->name) != 0) {
+		msg = xasprintf("the name of the object (%s) does not match the name on the "
+		    "URL (%s)", name, t->name);
+		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+		free(msg);
+		return 0;
+	}
+	ns = field_value(body, "metadata.namespace");
+	if (t->res->namespaced && t->ns != NULL && *ns != '\0' && strcmp(ns, t->ns) != 0) {
+		drill_api_status(resp, 400, "BadRequest", "the namespace of the provided "
+		    "object does not match the namespace sent on the request", NULL, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+/* PUT on the object or its status. Lock held. */
+static void
+api_update(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
+    json_t *body, int dry)
+{
+	json_t	*newobj;
+
+	if (!check_identity(resp, t, body)) {
+		json_decref(body);
+		return;
+	}
+	if (t->sub != NULL && strcmp(t->sub, "status") == 0) {
+		newobj = json_deep_copy(old);
+		json_object_set(newobj, "status", json_object_get(body, "status"));
+		json_object_set(json_object_get(newobj, "metadata"), "resourceVersion",
+		    json_object_get(json_object_get(body, "metadata"), "resourceVersion"));
+		json_decref(body);
+	} else {
+		newobj = body;
+		if (!json_is_object(json_object_get(newobj, "metadata")))
+			json_object_set_new(newobj, "metadata", json_object());
+		if (has_sub(t->res, "status")) {
+			if (json_object_get(old, "status") != NULL)
+				json_object_set(newobj, "status", json_object_get(old, "status"));
+			else
+				json_object_del(newobj, "status");
+		}
+	}
+	commit_object(req, resp, t, old, newobj, dry);
+}
+
+/* PATCH on the object or its status. Lock held. */
+static void
+api_patch(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
+    int dry)
+{
+	json_t	*patched, *newobj;
+	char	*cause = NULL;
+	int	 rc;
+
+	rc = drill_patch(req->content_type, old, req->body, req->body_len, &patched, &cause);
+	if (rc != 0) {
+		api_error(resp, rc, code_reason(rc), cause, t->res, t->name);
+		free(cause);
+		return;
+	}
+	if (!json_is_object(json_object_get(patched, "metadata")))
+		json_object_set_new(patched, "metadata", json_object());
+	if (t->sub != NULL && strcmp(t->sub, "status") == 0) {
+		newobj = json_deep_copy(old);
+		json_object_set(newobj, "status", json_object_get(patched, "status"));
+		json_decref(patched);
+	} else {
+		newobj = patched;
+		json_object_set(json_object_get(newobj, "metadata"), "uid",
+		    json_object_get(json_object_get(old, "metadata"), "uid"));
+		if (has_sub(t->res, "status")) {
+			if (json_object_get(old, "status") != NULL)
+				json_object_set(newobj, "status", json_object_get(old, "status"));
+			else
+				json_object_del(newobj, "status");
+		}
+	}
+	commit_object(req, resp, t, old, newobj, dry);
+}
+
+/* GET, PUT or PATCH on the scale subresource. Lock held. */
+static void
+api_scale(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
+    int dry)
+{
+	json_t		*scale, *in = NULL, *newobj, *out;
+	const char	*rv;
+	char		*cause = NULL, *msg;
+	json_int_t	 replicas;
+	int		 rc;
+
+	scale = scale_of(old);
+	if (strcmp(req->method, "GET") == 0) {
+		resp_json(resp, 200, scale);
+		return;
+	}
+	if (strcmp(req->method, "PUT") == 0) {
+		in = body_object(req, resp);
+		if (in == NULL)
+			goto out;
+	} else {
+		rc = drill_patch(req->content_type, scale, req->body, req->body_len, &in,
+		    &cause);
+		if (rc != 0) {
+			api_error(resp, rc, code_reason(rc), cause, t->res, t->name);
+			free(cause);
+			goto out;
+		}
+	}
+	rv = field_value(in, "metadata.resourceVersion");
+	if (*rv != '\0' && strcmp(rv, field_value(old, "metadata.resourceVersion")) != 0) {
+		conflict(resp, t);
+		goto out;
+	}
+	if (!json_is_integer(json_object_get(json_object_get(in, "spec"), "replicas")) ||
+	    json_integer_value(json_object_get(json_object_get(in, "spec"), "replicas")) < 0) {
+		msg = xasprintf("Scale.autoscaling \"%s\" is invalid: spec.replicas: Invalid "
+		    "value: %s: must be greater than or equal to 0", t->name,
+		    json_is_integer(json_object_get(json_object_get(in, "spec"), "replicas")) ?
+		    "negative" : "null");
+		api_error(resp, 422, "Invalid", msg, t->res, t->name);
+		free(msg);
+		goto out;
+	}
+	replicas = json_integer_value(json_object_get(json_object_get(in, "spec"), "replicas"));
+	newobj = json_deep_copy(old);
+	if (!json_is_object(json_object_get(newobj, "spec")))
+		json_object_set_new(newobj, "spec", json_object());
+	json_object_set_new(json_object_get(newobj, "spec"), "replicas",
+	    json_integer(replicas));
+	if (dry) {
+		json_decref(scale);
+		scale = scale_of(newobj);
+		json_decref(newobj);
+		resp_json(resp, 200, scale);
+		scale = NULL;
+		goto out;
+	}
+	rc = sim_obj_replace(req->cluster, t->res, newobj, &out, &cause);
+	if (rc != 0) {
+		store_error(resp, rc, cause, t->res, t->name, 0);
+		goto out;
+	}
+	resp_json(resp, 200, scale_of(out));
+out:
+	json_decref(in);
+	json_decref(scale);
+}
+
+/* Status Success for a deletion. */
+static void
+delete_success(struct drill_resp *resp, struct target *t, const char *uid)
+{
+	json_t	*st;
+
+	st = json_pack("{s:s,s:s,s:{},s:s,s:{s:s,s:s,s:s}}", "kind", "Status", "apiVersion",
+	    "v1", "metadata", "status", "Success", "details", "name", t->name, "kind",
+	    t->res->resource, "uid", uid);
+	if (*t->res->group != '\0')
+		json_object_set_new(json_object_get(st, "details"), "group",
+		    json_string(t->res->group));
+	resp_json(resp, 200, st);
+}
+
+/* DELETE (and pod eviction). Lock held. */
+static void
+api_delete(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
+    int dry, int eviction)
+{
+	struct sim_cluster	*c = req->cluster;
+	json_t			*opts = NULL, *pre, *g;
+	const char		*q, *policy, *puid;
+	char			*uid, *cause = NULL, *msg, qn[160];
+	long long		 grace = -1;
+	double			 speed = c->sim->speed > 0 ? c->sim->speed : 1;
+	int			 rc;
+
+	if (req->body_len > 0) {
+		opts = json_loadb(req->body, req->body_len, 0, NULL);
+		if (!json_is_object(opts)) {
+			json_decref(opts);
+			drill_api_status(resp, 400, "BadRequest", "the body of the request is "
+			    "not a DeleteOptions object", NULL, NULL);
+			return;
+		}
+		if (eviction) {
+			json_t *d = json_object_get(opts, "deleteOptions");
+
+			json_incref(d);
+			json_decref(opts);
+			opts = d;
+		}
+	}
+	g = json_object_get(opts, "gracePeriodSeconds");
+	if (json_is_integer(g))
+		grace = json_integer_value(g);
+	q = req->arg(req, "gracePeriodSeconds");
+	if (q != NULL && *q != '\0')
+		grace = strtoll(q, NULL, 10);
+	policy = json_string_value(json_object_get(opts, "propagationPolicy"));
+	q = req->arg(req, "propagationPolicy");
+	if (q != NULL)
+		policy = q;
+	pre = json_object_get(opts, "preconditions");
+	puid = json_string_value(json_object_get(pre, "uid"));
+	uid = xstrdup(field_value(old, "metadata.uid"));
+	if (puid != NULL && strcmp(puid, uid) != 0) {
+		sim_resource_qualified(t->res, qn, sizeof qn);
+		msg = xasprintf("Operation cannot be fulfilled on %s \"%s\": Precondition "
+		    "failed: UID in precondition: %s, UID in object meta: %s", qn, t->name,
+		    puid, uid);
+		api_error(resp, 409, "Conflict", msg, t->res, t->name);
+		free(msg);
+		goto out;
+	}
+	puid = json_string_value(json_object_get(pre, "resourceVersion"));
+	if (puid != NULL && strcmp(puid, field_value(old, "metadata.resourceVersion")) != 0) {
+		sim_resource_qualified(t->res, qn, sizeof qn);
+		msg = xasprintf("Operation cannot be fulfilled on %s \"%s\": Precondition "
+		    "failed: ResourceVersion in precondition: %s, ResourceVersion in object "
+		    "meta: %s", qn, t->name, puid, field_value(old, "metadata.resourceVersion"));
+		api_error(resp, 409, "Conflict", msg, t->res, t->name);
+		free(msg);
+		goto out;
+	}
+	if (dry) {
+		if (strcmp(t->res->resource, "pods") == 0)
+			resp_object(resp, 200, old);
+		else
+			delete_success(resp, t, uid);
+		goto out;
+	}
+	if (strcmp(t->res->resource, "pods") == 0) {
+		if (grace < 0) {
+			g = json_object_get(json_object_get(old, "spec"),
+			    "terminationGracePeriodSeconds");
+			grace = json_is_integer(g) ? json_integer_value(g) : 30;
+		}
+		if (grace > 0 && json_object_get(json_object_get(old, "spec"), "nodeName") !=
+		    NULL) {
+			double wait = grace < 2 ? (double)grace : 2.0;
+
+			rc = sim_obj_delete_graceful(c, t->res, t->ns, t->name, grace,
+			    sim_wallclock() + wait / speed, &cause);
+			if (rc != 0) {
+				store_error(resp, rc, cause, t->res, t->name, 0);
+				goto out;
+			}
+			if (eviction)
+				delete_success(resp, t, uid);
+			else
+				resp_object(resp, 200, sim_obj_get(c, t->res, t->ns, t->name));
+			goto out;
+		}
+	}
+	if (policy == NULL || strcmp(policy, "Orphan") != 0)
+		collect_dependents(c, uid, 0);
+	rc = sim_obj_delete(c, t->res, t->ns, t->name, &cause);
+	if (rc != 0) {
+		store_error(resp, rc, cause, t->res, t->name, 0);
+		goto out;
+	}
+	delete_success(resp, t, uid);
+out:
+	free(uid);
+	json_decref(opts);
+}
+
+/* POST on a collection. Lock held. */
+static void
+api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *body,
+    int dry)
+{
+	struct sim_cluster	*c = req->cluster;
+	json_t			*out;
+	const char		*kind, *name;
+	char			*cause = NULL, *msg;
+	int			 rc;
+
+	kind = json_string_value(json_object_get(body, "kind"));
+	if (kind != NULL && strcmp(kind, t->res->kind) != 0) {
+		msg = xasprintf("the API version in the data (%s) does not match the expected "
+		    "kind %s: got kind %s", field_value(body, "apiVersion"), t->res->kind, kind);
+		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+		free(msg);
+		json_decref(body);
+		return;
+	}
+	if (!check_identity(resp, t, body)) {
+		json_decref(body);
+		return;
+	}
+	if (!namespace_ok(c, t->res, t->ns)) {
+		ns_not_found(resp, t->ns);
+		json_decref(body);
+		return;
+	}
+	if (dry) {
+		name = field_value(body, "metadata.name");
+		if (*name != '\0' && sim_obj_get(c, t->res, t->ns, name) != NULL) {
+			char q[160];
+
+			sim_resource_qualified(t->res, q, sizeof q);
+			msg = xasprintf("%s \"%s\" already exists", q, name);
+			api_error(resp, 409, "AlreadyExists", msg, t->res, name);
+			free(msg);
+			json_decref(body);
+			return;
+		}
+		dry_run_fill(t->res, body, t->ns);
+		resp_json(resp, 201, body);
+		return;
+	}
+	rc = sim_obj_create(c, t->res, t->ns, body, &out, &cause);
+	if (rc != 0) {
+		store_error(resp, rc, cause, t->res, field_value(body, "metadata.name"), 1);
+		return;
+	}
+	resp_object(resp, 201, out);
+}
+
+/* A streamed log (follow). */
+struct logstream {
+	struct sim_cluster	*c;
+	char			*ns;
+	char			*name;
+	char			*uid;
+	char			*container;
+	size_t			 next;
+	int			 timestamps;
+	struct buf		 out;
+	size_t			 off;
+};
+
+/* Prefix each line of text with a timestamp if asked; append to b. */
+static void
+log_append(struct buf *b, const char *text, int timestamps)
+{
+	const char	*p = text, *nl;
+	char		 ts[64];
+	struct timespec	 now;
+	struct tm	 tm;
+
+	if (!timestamps) {
+		buf_str(b, text);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+	while (*p != '\0') {
+		nl = strchr(p, '\n');
+		buf_str(b, ts);
+		{
+			char frac[32];
+
+			snprintf(frac, sizeof frac, ".%09ldZ ", now.tv_nsec);
+			buf_str(b, frac);
+		}
+		buf_add(b, p, nl != NULL ? (size_t)(nl - p + 1) : strlen(p));
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* Produce more of a followed log. */
+static long
+log_read(void *arg, char *dst, size_t max)
+{
+	struct logstream	*ls = arg;
+	struct sim		*sim = ls->c->sim;
+	const struct sim_resource *pods = sim_resource_find("", "pods");
+	struct timespec		 ts;
+	json_t			*pod;
+	char			*text;
+	size_t			 n;
+	int			 gone;
+
+	for (;;) {
+		if (ls->off < ls->out.len) {
+			n = ls->out.len - ls->off;
+			if (n > max)
+				n = max;
+			memcpy(dst, ls->out.p + ls->off, n);
+			ls->off += n;
+			if (ls->off == ls->out.len)
+				ls->off = ls->out.len = 0;
+			return (long)n;
+		}
+		if (sim->stopping || ls->c->reach != SIM_REACH_OK)
+			return -1;
+		sim_lock(sim);
+		pod = sim_obj_get(ls->c, pods, ls->ns, ls->name);
+		gone = pod == NULL || strcmp(field_value(pod, "metadata.uid"), ls->uid) != 0;
+		if (!gone) {
+			text = sim_pod_log(ls->c, pod, ls->container, false, ls->next, &ls->next);
+			if (text != NULL)
+				log_append(&ls->out, text, ls->timestamps);
+			free(text);
+		}
+		if (!gone && ls->out.len == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_nsec += 500 * 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&sim->changed, &sim->lock, &ts);
+		}
+		sim_unlock(sim);
+		if (gone && ls->out.len == 0)
+			return -1;
+	}
+}
+
+/* Free a log stream. */
+static void
+log_free(void *arg)
+{
+	struct logstream	*ls = arg;
+
+	free(ls->ns);
+	free(ls->name);
+	free(ls->uid);
+	free(ls->container);
+	free(ls->out.p);
+	free(ls);
+}
+
+/* GET pods/NAME/log. Lock held. */
+static void
+api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
+{
+	json_t		*containers, *ctr;
+	const char	*container, *tail;
+	char		*text, *msg;
+	struct buf	 b = { 0 }, names = { 0 };
+	struct logstream *ls;
+	size_t		 i, next = 0, nl;
+	long		 tail_n = -1;
+	int		 found = 0;
+	const char	*p;
+
+	containers = json_object_get(json_object_get(pod, "spec"), "containers");
+	container = req->arg(req, "container");
+	json_array_foreach(containers, i, ctr) {
+		if (names.len > 0)
+			buf_add(&names, " ", 1);
+		buf_str(&names, field_value(ctr, "name"));
+		if (container != NULL && strcmp(container, field_value(ctr, "name")) == 0)
+			found = 1;
+	}
+	if (container == NULL || *container == '\0') {
+		if (json_array_size(containers) > 1) {
+			msg = xasprintf("a container name must be specified for pod %s, choose "
+			    "one of: [%s]", t->name, names.p != NULL ? names.p : "");
+			drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+			free(msg);
+			free(names.p);
+			return;
+		}
+		container = json_array_size(containers) == 1 ?
+		    field_value(json_array_get(containers, 0), "name") : NULL;
+	} else if (!found) {
+		msg = xasprintf("container %s is not valid for pod %s", container, t->name);
+		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+		free(msg);
+		free(names.p);
+		return;
+	}
+	free(names.p);
+	text = sim_pod_log(req->cluster, pod, container, arg_bool(req, "previous"), 0, &next);
+	if (text == NULL)
+		text = xstrdup("");
+	tail = req->arg(req, "tailLines");
+	if (tail != NULL && *tail != '\0')
+		tail_n = strtol(tail, NULL, 10);
+	p = text;
+	if (tail_n >= 0) {
+		nl = 0;
+		for (i = strlen(text); i > 0; i--) {
+			if (text[i - 1] == '\n' && i != strlen(text)) {
+				if (++nl == (size_t)tail_n) {
+					p = text + i;
+					break;
+				}
+			}
+		}
+		if (tail_n == 0)
+			p = text + strlen(text);
+	}
+	log_append(&b, p, arg_bool(req, "timestamps"));
+	free(text);
+	if (!arg_bool(req, "follow") || arg_bool(req, "previous")) {
+		resp_buf(resp, 200, &b, "text/plain");
+		return;
+	}
+	ls = xcalloc(1, sizeof *ls);
+	ls->c = req->cluster;
+	ls->ns = xstrdup(t->ns != NULL ? t->ns : "");
+	ls->name = xstrdup(t->name);
+	ls->uid = xstrdup(field_value(pod, "metadata.uid"));
+	ls->container = container != NULL ? xstrdup(container) : NULL;
+	ls->next = next;
+	ls->timestamps = arg_bool(req, "timestamps");
+	ls->out = b;
+	resp->status = 200;
+	resp->content_type = "text/plain";
+	resp->stream = ls;
+	resp->stream_read = log_read;
+	resp->stream_free = log_free;
+}
+
+/* The service proxy. Lock held. */
+static void
+api_proxy(struct drill_req *req, struct drill_resp *resp, struct target *t)
+{
+	char		*svc, *colon, *body = NULL, *rest;
+	const char	*ct = "text/plain";
+	int		 code;
+
+	svc = xstrdup(t->name);
+	colon = strchr(svc, ':');
+	if (colon != NULL)
+		*colon = '\0';
+	if (sim_obj_get(req->cluster, t->res, t->ns, svc) == NULL) {
+		char *msg = xasprintf("services \"%s\" not found", svc);
+
+		api_error(resp, 404, "NotFound", msg, t->res, svc);
+		free(msg);
+		free(svc);
+		return;
+	}
+	rest = xasprintf("/%s", t->rest != NULL ? t->rest : "");
+	code = sim_proxy(req->cluster, t->ns, svc, req->method, rest,
+	    req->query != NULL ? req->query : "", req->body, req->body_len, &body, &ct);
+	resp->status = code;
+	resp->content_type = ct;
+	resp->body = body != NULL ? body : xstrdup("");
 	resp->body_len = strlen(resp->body);
-	json_decref(st);
+	free(rest);
+	free(svc);
+}
+
+/* Work out the verb of a request on t. */
+static const char *
+request_verb(struct drill_req *req, struct target *t)
+{
+	const char	*m = req->method;
+
+	if (t->sub != NULL && strcmp(t->sub, "proxy") == 0)
+		return strcmp(m, "GET") == 0 ? "get" : strcmp(m, "POST") == 0 ? "create" :
+		    strcmp(m, "PUT") == 0 ? "update" : strcmp(m, "PATCH") == 0 ? "patch" :
+		    "delete";
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0) {
+		if (t->name == NULL)
+			return arg_bool(req, "watch") ? "watch" : "list";
+		return "get";
+	}
+	if (strcmp(m, "POST") == 0)
+		return "create";
+	if (strcmp(m, "PUT") == 0)
+		return "update";
+	if (strcmp(m, "PATCH") == 0)
+		return "patch";
+	if (strcmp(m, "DELETE") == 0)
+		return t->name == NULL ? "deletecollection" : "delete";
+	return NULL;
+}
+
+/* Answer a resource request: prefix gives group and version, seg the rest. */
+static void
+api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
+    const char *version, char **seg, size_t nseg, const char *rest)
+{
+	struct sim_cluster	*c = req->cluster;
+	struct target		 t;
+	struct selector		 sel;
+	json_t			*obj, *body;
+	char			*cause = NULL;
+	size_t			 i = 0;
+	int			 dry, bad, rc;
+
+	memset(&t, 0, sizeof t);
+	memset(&sel, 0, sizeof sel);
+	if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0 && *group == '\0') {
+		t.ns = xstrdup(seg[1]);
+		i = 2;
+	} else if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0) {
+		t.ns = xstrdup(seg[1]);
+		i = 2;
+	}
+	if (i >= nseg)
+		goto notfound;
+	t.res = sim_resource_find(group, seg[i]);
+	if (t.res == NULL || strcmp(t.res->version, version) != 0)
+		goto notfound;
+	if (t.res->namespaced == false && t.ns != NULL)
+		goto notfound;
+	if (i + 1 < nseg)
+		t.name = xstrdup(seg[i + 1]);
+	if (i + 2 < nseg)
+		t.sub = xstrdup(seg[i + 2]);
+	if (i + 3 < nseg)
+		goto notfound;
+	if (t.sub != NULL && !has_sub(t.res, t.sub))
+		goto notfound;
+	if (t.sub != NULL && strcmp(t.sub, "proxy") == 0)
+		t.rest = rest != NULL ? xstrdup(rest) : NULL;
+	else if (rest != NULL)
+		goto notfound;
+	t.verb = request_verb(req, &t);
+	if (t.verb == NULL) {
+		drill_api_status(resp, 405, "MethodNotAllowed", "the server does not allow "
+		    "this method on the requested resource", NULL, NULL);
+		goto out;
+	}
+	if (!user_allowed(req->user, t.verb, t.res->resource)) {
+		api_forbidden(resp, req, &t);
+		goto out;
+	}
+	if (strcmp(t.res->resource, "selfsubjectaccessreviews") == 0) {
+		if (strcmp(t.verb, "create") != 0 || t.name != NULL)
+			goto notallowed;
+		body = body_object(req, resp);
+		if (body != NULL) {
+			api_ssar(req, resp, body);
+			json_decref(body);
+		}
+		goto out;
+	}
+	dry = dry_run(req, resp, &bad);
+	if (bad)
+		goto out;
+
+	if (t.name == NULL) {
+		if (strcmp(t.verb, "list") == 0 || strcmp(t.verb, "watch") == 0) {
+			if (parse_label_selector(req->arg(req, "labelSelector"), &sel,
+			    &cause) != 0 || (rc = parse_field_selector(t.res,
+			    req->arg(req, "fieldSelector"), &sel, &cause)) != 0) {
+				drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
+				goto out;
+			}
+			if (strcmp(t.verb, "watch") == 0)
+				api_watch(req, resp, &t, &sel);
+			else
+				api_list(req, resp, &t, &sel);
+			goto out;
+		}
+		if (strcmp(t.verb, "create") == 0) {
+			body = body_object(req, resp);
+			if (body == NULL)
+				goto out;
+			sim_lock(c->sim);
+			api_create(req, resp, &t, body, dry);
+			sim_unlock(c->sim);
+			goto out;
+		}
+		goto notallowed;
+	}
+
+	sim_lock(c->sim);
+	obj = sim_obj_get(c, t.res, t.ns, t.name);
+	if (obj == NULL && !(t.sub != NULL && strcmp(t.sub, "proxy") == 0)) {
+		sim_unlock(c->sim);
+		if (t.ns != NULL && !namespace_ok(c, t.res, t.ns) && strcmp(t.verb, "get") != 0)
+			ns_not_found(resp, t.ns);
+		else
+			not_found(resp, &t);
+		goto out;
+	}
+	if (t.sub == NULL || strcmp(t.sub, "status") == 0) {
+		if (strcmp(t.verb, "get") == 0)
+			resp_object(resp, 200, obj);
+		else if (strcmp(t.verb, "update") == 0) {
+			body = body_object(req, resp);
+			if (body != NULL)
+				api_update(req, resp, &t, obj, body, dry);
+		} else if (strcmp(t.verb, "patch") == 0)
+			api_patch(req, resp, &t, obj, dry);
+		else if (strcmp(t.verb, "delete") == 0 && t.sub == NULL)
+			api_delete(req, resp, &t, obj, dry, 0);
+		else {
+			sim_unlock(c->sim);
+			goto notallowed;
+		}
+	} else if (strcmp(t.sub, "scale") == 0) {
+		if (strcmp(t.verb, "get") == 0 || strcmp(t.verb, "update") == 0 ||
+		    strcmp(t.verb, "patch") == 0)
+			api_scale(req, resp, &t, obj, dry);
+		else {
+			sim_unlock(c->sim);
+			goto notallowed;
+		}
+	} else if (strcmp(t.sub, "log") == 0 && strcmp(t.verb, "get") == 0)
+		api_log(req, resp, &t, obj);
+	else if (strcmp(t.sub, "eviction") == 0 && strcmp(t.verb, "create") == 0)
+		api_delete(req, resp, &t, obj, dry, 1);
+	else if (strcmp(t.sub, "proxy") == 0)
+		api_proxy(req, resp, &t);
+	else {
+		sim_unlock(c->sim);
+		goto notallowed;
+	}
+	sim_unlock(c->sim);
+	goto out;
+
+notallowed:
+	drill_api_status(resp, 405, "MethodNotAllowed", "the server does not allow this "
+	    "method on the requested resource", NULL, NULL);
+	goto out;
+notfound:
+	drill_api_status(resp, 404, "NotFound", "the server could not find the requested "
+	    "resource", NULL, NULL);
+out:
+	free(cause);
+	selector_free(&sel);
+	target_free(&t);
 }
 
 /* Answer a request. */
 void
 drill_api_handle(struct drill_req *req, struct drill_resp *resp)
 {
-	drill_api_status(resp, 404, "NotFound", "the server could not find the requested resource",
-	    NULL, NULL);
+	char		*seg[12], *rest = NULL, *msg;
+	size_t		 n, i;
+	const char	*p = req->path;
+	json_t		*st;
+
+	if (strcmp(p, "/version") == 0 || strcmp(p, "/version/") == 0) {
+		api_version(resp);
+		return;
+	}
+	if (strcmp(p, "/healthz") == 0 || strcmp(p, "/readyz") == 0 ||
+	    strcmp(p, "/livez") == 0) {
+		resp->status = 200;
+		resp->content_type = "text/plain; charset=utf-8";
+		resp->body = xstrdup("ok");
+		resp->body_len = 2;
+		return;
+	}
+	if (req->user == DRILL_USER_NONE) {
+		drill_api_status(resp, 401, "Unauthorized", "Unauthorized", NULL, NULL);
+		return;
+	}
+	if (strcmp(p, "/drill/v1/status") == 0) {
+		sim_lock(req->cluster->sim);
+		st = sim_drill_status(req->cluster->sim);
+		sim_unlock(req->cluster->sim);
+		resp_json(resp, 200, st != NULL ? st : json_object());
+		return;
+	}
+	n = split_path(p, seg, sizeof seg / sizeof seg[0], &rest);
+	if (n == 1 && strcmp(seg[0], "api") == 0) {
+		char *addr = xasprintf("127.0.0.1:%d", req->cluster->port);
+
+		resp_json(resp, 200, json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind",
+		    "APIVersions", "versions", "v1", "serverAddressByClientCIDRs",
+		    "clientCIDR", "0.0.0.0/0", "serverAddress", addr));
+		free(addr);
+	} else if (n == 1 && strcmp(seg[0], "apis") == 0)
+		api_groups(resp);
+	else if (n == 2 && strcmp(seg[0], "api") == 0)
+		api_resource_list(resp, "", seg[1]);
+	else if (n == 2 && strcmp(seg[0], "apis") == 0) {
+		if (sim_resource_find(seg[1], "") == NULL) {
+			const char *vers[4];
+
+			if (group_versions(seg[1], vers, 4) == 0)
+				drill_api_status(resp, 404, "NotFound", "the server could not "
+				    "find the requested resource", NULL, NULL);
+			else
+				resp_json(resp, 200, api_group(seg[1]));
+		}
+	} else if (n == 3 && strcmp(seg[0], "apis") == 0)
+		api_resource_list(resp, seg[1], seg[2]);
+	else if (n >= 3 && strcmp(seg[0], "api") == 0)
+		api_resource(req, resp, "", seg[1], seg + 2, n - 2, rest);
+	else if (n >= 4 && strcmp(seg[0], "apis") == 0)
+		api_resource(req, resp, seg[1], seg[2], seg + 3, n - 3, rest);
+	else {
+		msg = xasprintf("the server could not find the requested resource");
+		drill_api_status(resp, 404, "NotFound", msg, NULL, NULL);
+		free(msg);
+	}
+	for (i = 0; i < n; i++)
+		free(seg[i]);
+	free(rest);
 }

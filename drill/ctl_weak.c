@@ -6,13 +6,42 @@
 #include "opsdeck/sim.h"
 #include "opsdeck/xmalloc.h"
 
-/* No scenario support built in. */
+/* Without the scenario module: load a JSON estate file
+ * {"clusters":[{"name":..,"region":..,"role":..,"objects":[...]}]}. */
 __attribute__((weak)) int
 scenario_load(struct sim *sim, const char *name, char **cause)
 {
-	(void)sim;
-	*cause = xasprintf("cannot load scenario %s: scenarios are not built in", name);
-	return -1;
+	const struct sim_resource	*res;
+	struct sim_cluster		*c;
+	json_error_t			 err;
+	json_t				*doc, *cl, *obj;
+	const char			*kind;
+	char				*why = NULL;
+	size_t				 i, j;
+
+	doc = json_load_file(name, 0, &err);
+	if (doc == NULL) {
+		*cause = xasprintf("cannot load scenario %s: %s", name, err.text);
+		return -1;
+	}
+	json_array_foreach(json_object_get(doc, "clusters"), i, cl) {
+		c = sim_add_cluster(sim, json_string_value(json_object_get(cl, "name")) != NULL ?
+		    json_string_value(json_object_get(cl, "name")) : "drill",
+		    json_string_value(json_object_get(cl, "region")),
+		    json_string_value(json_object_get(cl, "role")), false);
+		json_array_foreach(json_object_get(cl, "objects"), j, obj) {
+			kind = json_string_value(json_object_get(obj, "kind"));
+			res = kind != NULL ? sim_resource_by_kind(kind) : NULL;
+			if (res == NULL)
+				continue;
+			if (sim_obj_create(c, res, NULL, json_deep_copy(obj), NULL, &why) != 0) {
+				free(why);
+				why = NULL;
+			}
+		}
+	}
+	json_decref(doc);
+	return 0;
 }
 
 /* No generator built in. */

@@ -68,6 +68,7 @@ struct drill_req {
 	const char		*content_type;
 	const char		*body;
 	size_t			 body_len;
+	const char		*query;		/* raw query string or NULL */
 	/* Query arguments (decoded). */
 	const char		*(*arg)(struct drill_req *, const char *name);
 	void			*conn;

@@ -44,6 +44,56 @@ req_arg(struct drill_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* A query string being rebuilt from the decoded arguments. */
+struct query_buf {
+	char	*p;
+	size_t	 len;
+};
+
+/* Append one percent-encoded piece to q. */
+static void
+query_add(struct query_buf *q, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	size_t			 n = strlen(s), i;
+
+	if (q->len + n * 3 + 2 > 64 * 1024)
+		return;
+	q->p = xrealloc(q->p, q->len + n * 3 + 2);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~')
+			q->p[q->len++] = (char)c;
+		else {
+			q->p[q->len++] = '%';
+			q->p[q->len++] = hex[c >> 4];
+			q->p[q->len++] = hex[c & 15];
+		}
+	}
+	q->p[q->len] = '\0';
+}
+
+/* Add one argument to the rebuilt query string. */
+static enum MHD_Result
+query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query_buf	*q = cls;
+
+	(void)kind;
+	if (q->len > 0)
+		query_add(q, "&");
+	query_add(q, key);
+	if (value != NULL) {
+		q->p = xrealloc(q->p, q->len + 2);
+		q->p[q->len++] = '=';
+		q->p[q->len] = '\0';
+		query_add(q, value);
+	}
+	return MHD_YES;
+}
+
 /* The common name of a verified client certificate, or NULL. */
 static char *
 client_cn(struct MHD_Connection *conn)
@@ -197,6 +247,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	struct conn_state	*cs = *con_cls;
 	struct drill_req	 req;
 	struct drill_resp	 resp;
+	struct query_buf	 query = { NULL, 0 };
 	int			 expired;
 
 	(void)version;
@@ -240,6 +291,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	req.body_len = cs->len;
 	req.arg = req_arg;
 	req.conn = conn;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &query);
+	req.query = query.p;
 	req.user = authenticate(conn, l->creds, &req.user_name, &expired);
 	if (cs->too_big) {
 		char *msg = xasprintf("the request body exceeds the limit of %d bytes",
@@ -249,7 +302,12 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		free(msg);
 	} else
 		drill_api_handle(&req, &resp);
-	(void)expired;
+	if (resp.status == 401 && expired) {
+		free(resp.body);
+		drill_api_status(&resp, 401, "Unauthorized", "Unauthorized: the exec "
+		    "credential has expired", NULL, NULL);
+	}
+	free(query.p);
 	return send_resp(conn, &resp);
 }
 

@@ -7,6 +7,13 @@
 #include "opsdeck/xmalloc.h"
 #include "sim_store.h"
 
+/* Controller and scenario state belong to other modules that a build may
+ * lack; they are freed through weak references. */
+void	 sim_ctl_free(struct sim_ctl *);
+void	 scenario_free(struct sim *);
+#pragma weak sim_ctl_free
+#pragma weak scenario_free
+
 /* Create an empty estate. */
 struct sim *
 sim_new(void)
@@ -33,9 +40,13 @@ sim_free(struct sim *sim)
 
 	if (sim == NULL)
 		return;
+	if (sim->scn != NULL && scenario_free != NULL)
+		scenario_free(sim);
 	for (i = 0; i < sim->nclusters; i++) {
 		struct sim_cluster *c = sim->clusters[i];
 
+		if (c->ctl != NULL && sim_ctl_free != NULL)
+			sim_ctl_free(c->ctl);
 		sim_store_free(c->store);
 		free(c->name);
 		free(c->region);

@@ -15,10 +15,13 @@
 #include <jansson.h>
 
 enum cell_type {
-	CELL_TEXT,	/* text as is */
-	CELL_AGE,	/* when: unix seconds; HumanDuration(now - when); 0 → "<unknown>" */
+	CELL_TEXT,	/* text as is (NULL prints as "") */
+	CELL_AGE,	/* when: unix seconds; HumanDuration(now - when); 0 → text if
+			 * set (e.g. "<none>", "n/a"), else "<unknown>" */
 	CELL_RESTARTS,	/* n restarts; when: last restart (0 none) → "n" or "n (2m ago)" */
 	CELL_INT,	/* n, printed in decimal */
+	CELL_UNTIL,	/* when in the future: HumanDuration(when - now); in the past:
+			 * "HumanDuration(now - when) ago"; 0 as CELL_AGE */
 };
 
 /* One cell of a row. text is owned by the cell (may be NULL for non-text). */
@@ -67,7 +70,20 @@ struct printer {
 				    unsigned *flags, char **reason);
 };
 
-/* The printer for resource, or the NAME/AGE default printer if none. */
+/* The printer for resource, or the NAME/AGE default printer if none.
+ * resource is matched case-insensitively against the plural, the kind, the
+ * singular and kubectl's short names ("po", "deploy", "hpa", ...); a group
+ * suffix is ignored ("deployments.apps", "backups.velero.io").
+ *
+ * Printers with kubectl's server-side columns (as the kube-apiserver prints
+ * them, always with the wide columns): pods, deployments, replicasets,
+ * statefulsets, daemonsets, horizontalpodautoscalers, nodes, events
+ * (core/v1 and events.k8s.io/v1), jobs, cronjobs, poddisruptionbudgets,
+ * namespaces, services. Fields the API server would default (replicas 1,
+ * minReplicas 1, suspend false, protocol TCP, service type ClusterIP) are
+ * defaulted when absent. opsdeck's own columns: alerts and silences
+ * (Alertmanager v2), backups, schedules and restores (Velero), rollouts
+ * (Argo Rollouts), virtualservices (Istio). */
 const struct printer	*printer_find(const char *resource);
 /* True if resource has its own printer (not the default). */
 int			 printer_has(const char *resource);

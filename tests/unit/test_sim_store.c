@@ -1,0 +1,227 @@
+/* Unit tests of the drill object store: create, replace with conflicts,
+ * in-place changes, deletion, graceful deletion, ordering and the watch
+ * history with its 410 floor. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "opsdeck/sim.h"
+#include "../../drill/sim_store.h"
+
+/* A pod object named name in namespace ns (new). */
+static json_t *
+pod(const char *ns, const char *name)
+{
+	return json_pack("{s:{s:s,s:s,s:{s:s}},s:{s:[{s:s,s:s}]}}", "metadata", "name", name,
+	    "namespace", ns, "labels", "app", "web", "spec", "containers", "name", "c",
+	    "image", "nginx:1");
+}
+
+/* The resourceVersion of obj as a number. */
+static unsigned long long
+rv_of(json_t *obj)
+{
+	return strtoull(json_string_value(json_object_get(json_object_get(obj, "metadata"),
+	    "resourceVersion")), NULL, 10);
+}
+
+/* Collects names during iteration. */
+static int
+collect(json_t *obj, void *arg)
+{
+	char	*buf = arg;
+
+	strcat(buf, json_string_value(json_object_get(json_object_get(obj, "metadata"),
+	    "name")));
+	strcat(buf, ",");
+	return 0;
+}
+
+/* Create fills server fields; duplicates are refused; iteration is ordered. */
+static void
+test_create(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct sim_resource *pods = sim_resource_find("", "pods");
+	json_t			*out, *gen;
+	char			*cause = NULL, names[256] = "";
+	uint64_t		 rv0 = sim_store_rv(c);
+
+	(void)state;
+	assert_int_equal(sim_obj_create(c, pods, "prod", pod("prod", "b"), &out, &cause), 0);
+	assert_string_equal(json_string_value(json_object_get(out, "kind")), "Pod");
+	assert_string_equal(json_string_value(json_object_get(out, "apiVersion")), "v1");
+	assert_int_equal(strlen(json_string_value(json_object_get(json_object_get(out,
+	    "metadata"), "uid"))), 36);
+	assert_true(rv_of(out) > rv0);
+	assert_int_equal(sim_obj_create(c, pods, "prod", pod("prod", "a"), NULL, &cause), 0);
+	assert_int_equal(sim_obj_create(c, pods, "dev", pod("dev", "z"), NULL, &cause), 0);
+	assert_int_equal(sim_obj_create(c, pods, "prod", pod("prod", "a"), NULL, &cause), 409);
+	assert_string_equal(cause, "pods \"a\" already exists");
+	free(cause);
+	cause = NULL;
+	gen = json_pack("{s:{s:s}}", "metadata", "generateName", "web-");
+	assert_int_equal(sim_obj_create(c, pods, "prod", gen, &out, &cause), 0);
+	assert_int_equal(strncmp(json_string_value(json_object_get(json_object_get(out,
+	    "metadata"), "name")), "web-", 4), 0);
+	assert_int_equal(strlen(json_string_value(json_object_get(json_object_get(out,
+	    "metadata"), "name"))), 9);
+	assert_int_equal(sim_obj_count(c, pods, NULL), 4);
+	assert_int_equal(sim_obj_count(c, pods, "prod"), 3);
+	sim_obj_foreach(c, pods, NULL, collect, names);
+	assert_int_equal(strncmp(names, "z,a,b,", 6), 0);
+	names[0] = '\0';
+	sim_obj_foreach(c, pods, "dev", collect, names);
+	assert_string_equal(names, "z,");
+	assert_int_equal(sim_obj_create(c, pods, "prod", json_pack("{s:{}}", "metadata"),
+	    NULL, &cause), 422);
+	free(cause);
+	sim_free(sim);
+}
+
+/* Replace refuses stale resourceVersions and bumps generation on spec change. */
+static void
+test_replace(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct sim_resource *deps = sim_resource_find("apps", "deployments");
+	json_t			*out, *upd, *stale;
+	char			*cause = NULL, uid[64];
+
+	(void)state;
+	assert_int_equal(sim_obj_create(c, deps, "prod", json_pack("{s:{s:s},s:{s:i}}",
+	    "metadata", "name", "web", "spec", "replicas", 2), &out, &cause), 0);
+	snprintf(uid, sizeof uid, "%s", json_string_value(json_object_get(json_object_get(out,
+	    "metadata"), "uid")));
+	stale = json_deep_copy(out);
+	upd = json_deep_copy(out);
+	json_object_set_new(json_object_get(upd, "spec"), "replicas", json_integer(3));
+	json_object_set_new(json_object_get(upd, "metadata"), "uid", json_string("forged"));
+	assert_int_equal(sim_obj_replace(c, deps, upd, &out, &cause), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "metadata"),
+	    "generation")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out,
+	    "metadata"), "uid")), uid);
+	json_object_set_new(json_object_get(stale, "spec"), "replicas", json_integer(9));
+	assert_int_equal(sim_obj_replace(c, deps, stale, NULL, &cause), 409);
+	assert_string_equal(cause, "Operation cannot be fulfilled on deployments.apps \"web\": "
+	    "the object has been modified; please apply your changes to the latest version "
+	    "and try again");
+	free(cause);
+	cause = NULL;
+	out = sim_obj_get(c, deps, "prod", "web");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "spec"),
+	    "replicas")), 3);
+	/* A status-only change keeps the generation. */
+	upd = json_deep_copy(out);
+	json_object_set_new(upd, "status", json_pack("{s:i}", "replicas", 3));
+	assert_int_equal(sim_obj_replace(c, deps, upd, &out, &cause), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "metadata"),
+	    "generation")), 2);
+	assert_ptr_equal(sim_obj_get_uid(c, deps, uid), out);
+	upd = json_pack("{s:{s:s}}", "metadata", "name", "missing");
+	json_object_set_new(json_object_get(upd, "metadata"), "namespace", json_string("prod"));
+	assert_int_equal(sim_obj_replace(c, deps, upd, NULL, &cause), 404);
+	free(cause);
+	sim_free(sim);
+}
+
+/* History records every change; a watch from before the floor is refused. */
+static void
+test_history(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct sim_resource *pods = sim_resource_find("", "pods");
+	const struct sim_resource *deps = sim_resource_find("apps", "deployments");
+	const struct sim_event	*evs[16];
+	json_t			*p;
+	char			*cause = NULL, name[16];
+	uint64_t		 start = sim_store_rv(c), mid;
+	long			 n;
+	int			 i;
+
+	(void)state;
+	sim_obj_create(c, pods, "prod", pod("prod", "a"), &p, &cause);
+	sim_obj_create(c, deps, "prod", json_pack("{s:{s:s}}", "metadata", "name", "d"), NULL,
+	    &cause);
+	json_object_set_new(json_object_get(p, "metadata"), "labels", json_pack("{s:s}",
+	    "app", "db"));
+	sim_obj_modified(c, pods, p, false);
+	assert_int_equal(sim_obj_delete(c, pods, "prod", "a", &cause), 0);
+	assert_int_equal(sim_obj_delete(c, pods, "prod", "a", &cause), 404);
+	free(cause);
+	cause = NULL;
+	n = sim_history_since(c, pods, NULL, start, evs, 16);
+	assert_int_equal(n, 3);
+	assert_string_equal(evs[0]->type, "ADDED");
+	assert_string_equal(evs[1]->type, "MODIFIED");
+	assert_string_equal(evs[2]->type, "DELETED");
+	assert_true(evs[0]->rv < evs[1]->rv && evs[1]->rv < evs[2]->rv);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+	    evs[1]->object, "metadata"), "labels"), "app")), "db");
+	assert_non_null(strstr(evs[2]->line, "\"type\":\"DELETED\""));
+	assert_int_equal(sim_history_since(c, pods, "dev", start, evs, 16), 0);
+	assert_int_equal(sim_history_since(c, deps, NULL, start, evs, 16), 1);
+	mid = evs[0]->rv;
+	assert_int_equal(sim_history_since(c, deps, NULL, mid, evs, 16), 0);
+
+	/* A small ring drops the oldest: watching from before them is 410. */
+	sim_store_set_history(c->store, 4);
+	mid = sim_store_rv(c);
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		sim_obj_create(c, pods, "prod", pod("prod", name), NULL, &cause);
+	}
+	assert_int_equal(sim_history_since(c, pods, NULL, mid, evs, 16), -1);
+	assert_int_equal(sim_history_since(c, pods, NULL, sim_store_rv(c) - 4, evs, 16), 4);
+	assert_int_equal(sim_history_since(c, pods, NULL, sim_store_rv(c), evs, 16), 0);
+	sim_free(sim);
+}
+
+/* Graceful deletion marks the object and removes it when due. */
+static void
+test_graceful(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct sim_resource *pods = sim_resource_find("", "pods");
+	json_t			*p;
+	char			*cause = NULL;
+
+	(void)state;
+	sim_obj_create(c, pods, "prod", pod("prod", "a"), NULL, &cause);
+	assert_int_equal(sim_obj_delete_graceful(c, pods, "prod", "a", 30, 100.0, &cause), 0);
+	p = sim_obj_get(c, pods, "prod", "a");
+	assert_non_null(p);
+	assert_non_null(json_object_get(json_object_get(p, "metadata"), "deletionTimestamp"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(p, "metadata"),
+	    "deletionGracePeriodSeconds")), 30);
+	sim_store_reap(c, 99.0);
+	assert_non_null(sim_obj_get(c, pods, "prod", "a"));
+	sim_store_reap(c, 100.5);
+	assert_null(sim_obj_get(c, pods, "prod", "a"));
+	assert_int_equal(sim_obj_delete_graceful(c, pods, "prod", "a", 30, 1.0, &cause), 404);
+	free(cause);
+	sim_free(sim);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create),
+		cmocka_unit_test(test_replace),
+		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_graceful),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,2053 @@
+/* Table printers: kubectl's server-side columns and cell rules per kind,
+ * plus opsdeck's own columns for Alertmanager, Velero, Argo and Istio. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "opsdeck/json_util.h"
+#include "opsdeck/printers.h"
+#include "opsdeck/xmalloc.h"
+
+/* Longest text one cell may grow to (a list of thousands of images). */
+#define CELL_TEXT_MAX	(64 * 1024)
+
+#define NITEMS(a)	(sizeof (a) / sizeof (a)[0])
+
+/* A growing string with a hard cap; past the cap appends are dropped and
+ * the text ends in "...". */
+struct sbuf {
+	char	*s;
+	size_t	 len;
+	size_t	 size;
+	int	 full;
+};
+
+/* Append n bytes of p. */
+static void
+sb_addn(struct sbuf *sb, const char *p, size_t n)
+{
+	if (sb->full)
+		return;
+	if (sb->len + n > CELL_TEXT_MAX) {
+		n = CELL_TEXT_MAX - sb->len;
+		sb->full = 1;
+	}
+	if (sb->len + n + 4 > sb->size) {
+		sb->size = sb->len + n + 4 + sb->size;
+		if (sb->size > CELL_TEXT_MAX + 4)
+			sb->size = CELL_TEXT_MAX + 4;
+		sb->s = xrealloc(sb->s, sb->size);
+	}
+	memcpy(sb->s + sb->len, p, n);
+	sb->len += n;
+	if (sb->full) {
+		memcpy(sb->s + sb->len, "...", 3);
+		sb->len += 3;
+	}
+	sb->s[sb->len] = '\0';
+}
+
+/* Append a C string (NULL appends nothing). */
+static void
+sb_add(struct sbuf *sb, const char *p)
+{
+	if (p != NULL)
+		sb_addn(sb, p, strlen(p));
+}
+
+/* Append formatted text. */
+static void __attribute__((format(printf, 2, 3)))
+sb_addf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	sb_add(sb, s);
+	free(s);
+}
+
+/* Hand over the text (never NULL). */
+static char *
+sb_take(struct sbuf *sb)
+{
+	char *s = sb->s;
+
+	if (s == NULL)
+		s = xstrdup("");
+	memset(sb, 0, sizeof *sb);
+	return s;
+}
+
+/* Replace *dst with s (owned). */
+static void
+str_set(char **dst, char *s)
+{
+	free(*dst);
+	*dst = s;
+}
+
+/* Cell constructors. */
+static void
+cell_text(struct cell *c, const char *s)
+{
+	free(c->text);
+	c->type = CELL_TEXT;
+	c->text = xstrdup(s == NULL ? "" : s);
+}
+
+static void
+cell_take(struct cell *c, char *s)
+{
+	free(c->text);
+	c->type = CELL_TEXT;
+	c->text = s;
+}
+
+static void
+cell_int(struct cell *c, int64_t n)
+{
+	c->type = CELL_INT;
+	c->n = n;
+}
+
+/* An age cell; fallback (may be NULL) prints when when is 0. */
+static void
+cell_age(struct cell *c, int64_t when, const char *fallback)
+{
+	free(c->text);
+	c->type = CELL_AGE;
+	c->when = when;
+	c->text = fallback == NULL ? NULL : xstrdup(fallback);
+}
+
+/* A time-until cell; fallback as for cell_age. */
+static void
+cell_until(struct cell *c, int64_t when, const char *fallback)
+{
+	cell_age(c, when, fallback);
+	c->type = CELL_UNTIL;
+}
+
+static void
+cell_restarts(struct cell *c, int64_t n, int64_t when)
+{
+	c->type = CELL_RESTARTS;
+	c->n = n;
+	c->when = when;
+}
+
+/* The time at path as unix seconds, 0 if absent or unparseable. */
+static int64_t
+jtime(json_t *obj, const char *path)
+{
+	const char *s = json_path_str(obj, path);
+
+	return s == NULL ? 0 : parse_rfc3339(s);
+}
+
+/* Name and creation-time cells, used by nearly every printer. */
+static void
+cell_name(struct cell *c, json_t *obj)
+{
+	cell_text(c, json_path_str_or(obj, "metadata.name", ""));
+}
+
+static void
+cell_created(struct cell *c, json_t *obj)
+{
+	cell_age(c, jtime(obj, "metadata.creationTimestamp"), NULL);
+}
+
+/* A JSON scalar as text: strings as is, integers in decimal, reals in %g,
+ * booleans as true/false; NULL for anything else. Caller frees. */
+static char *
+json_scalar_text(json_t *v)
+{
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return xasprintf("%g", json_real_value(v));
+	if (json_is_boolean(v))
+		return xstrdup(json_is_true(v) ? "true" : "false");
+	return NULL;
+}
+
+/* A Quantity at path as text; def when absent. Caller frees. */
+static char *
+quantity_text(json_t *obj, const char *path, const char *def)
+{
+	char *s = json_scalar_text(json_path(obj, path));
+
+	return s == NULL ? xstrdup(def) : s;
+}
+
+/* Container names and images joined by commas (layoutContainerCells). */
+static void
+layout_containers(json_t *containers, struct cell *names, struct cell *images)
+{
+	struct sbuf n = { 0 }, i = { 0 };
+	json_t *ct;
+	size_t idx;
+
+	json_array_foreach(containers, idx, ct) {
+		if (idx != 0) {
+			sb_add(&n, ",");
+			sb_add(&i, ",");
+		}
+		sb_add(&n, json_path_str(ct, "name"));
+		sb_add(&i, json_path_str(ct, "image"));
+	}
+	cell_take(names, sb_take(&n));
+	cell_take(images, sb_take(&i));
+}
+
+/* A metav1.LabelSelector as metav1.FormatLabelSelector prints it. */
+static char *
+format_label_selector(json_t *sel)
+{
+	struct label_selector *ls;
+	char *cause = NULL, *s;
+
+	if (sel == NULL || json_is_null(sel))
+		return xstrdup("<none>");
+	ls = label_selector_from_json(sel, &cause);
+	if (ls == NULL) {
+		free(cause);
+		return xstrdup("<error>");
+	}
+	s = label_selector_string(ls);
+	label_selector_free(ls);
+	if (*s == '\0')
+		str_set(&s, xstrdup("<none>"));
+	return s;
+}
+
+/* The first condition of type in conds, or NULL. */
+static json_t *
+find_condition(json_t *conds, const char *type)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(conds, i, c) {
+		if (strcmp(json_path_str_or(c, "type", ""), type) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* True if condition type in conds has status "True". */
+static int
+condition_true(json_t *conds, const char *type)
+{
+	json_t *c = find_condition(conds, type);
+
+	return strcmp(json_path_str_or(c, "status", ""), "True") == 0;
+}
+
+/* True if condition type in conds is present with status "False". */
+static int
+condition_false(json_t *conds, const char *type)
+{
+	json_t *c = find_condition(conds, type);
+
+	return strcmp(json_path_str_or(c, "status", ""), "False") == 0;
+}
+
+/* Go's strings.TrimSpace for ASCII white space. Caller frees. */
+static char *
+trim_space(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return xstrdup("");
+	while (*s != '\0' && isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* ---- Pods ---- */
+
+static const struct column pod_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the pod." },
+	{ "Ready", "string", "", 0, "The aggregate readiness state of this pod for accepting traffic." },
+	{ "Status", "string", "", 0, "The aggregate status of the containers in this pod." },
+	{ "Restarts", "string", "", 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted." },
+	{ "Age", "string", "", 0, "Time since the pod was created." },
+	{ "IP", "string", "", 1, "IP address allocated to the pod." },
+	{ "Node", "string", "", 1, "Node the pod is scheduled onto." },
+	{ "Nominated Node", "string", "", 1, "Node the scheduler nominated for preemption." },
+	{ "Readiness Gates", "string", "", 1, "Readiness gates that are true, of those declared." },
+};
+
+/* True if init container name is declared with restartPolicy Always. */
+static int
+pod_restartable_init(json_t *inits, const char *name)
+{
+	json_t *ct;
+	size_t i;
+
+	if (name == NULL)
+		return 0;
+	json_array_foreach(inits, i, ct) {
+		if (strcmp(json_path_str_or(ct, "name", ""), name) == 0) {
+			return strcmp(json_path_str_or(ct, "restartPolicy", ""),
+			    "Always") == 0;
+		}
+	}
+	return 0;
+}
+
+/* The "Signal:N" / "ExitCode:N" text for a terminated state without a
+ * reason, with prefix ("" or "Init:"). */
+static char *
+pod_terminated_text(json_t *term, const char *prefix)
+{
+	const char *r = json_path_str_or(term, "reason", NULL);
+	int64_t sig = json_path_int(term, "signal", 0);
+
+	if (r != NULL)
+		return xasprintf("%s%s", prefix, r);
+	if (sig != 0)
+		return xasprintf("%sSignal:%lld", prefix, (long long)sig);
+	return xasprintf("%sExitCode:%lld", prefix,
+	    (long long)json_path_int(term, "exitCode", 0));
+}
+
+/* Statuses that count as healthy or merely waiting, for pod row flags. */
+static const char *pod_warn_status[] = {
+	"Pending", "ContainerCreating", "PodInitializing", "Terminating",
+	"NotReady", "SchedulingGated",
+};
+
+/* Set pod row flags and reason from the computed status and readiness. */
+static void
+pod_flags(const char *st, int64_t ready, int64_t total, unsigned *flags,
+    char **reason)
+{
+	const char *p;
+	size_t i;
+
+	if (strcmp(st, "Running") == 0) {
+		if (ready < total) {
+			*flags |= ROW_WARN;
+			*reason = xasprintf("not ready %lld/%lld",
+			    (long long)ready, (long long)total);
+		}
+		return;
+	}
+	if (strcmp(st, "Completed") == 0 || strcmp(st, "Succeeded") == 0)
+		return;
+	for (i = 0; i < NITEMS(pod_warn_status); i++) {
+		if (strcmp(st, pod_warn_status[i]) == 0) {
+			*flags |= ROW_WARN;
+			*reason = xstrdup(st);
+			return;
+		}
+	}
+	/* "Init:1/3" is progress; "Init:CrashLoopBackOff" is not. */
+	if (strncmp(st, "Init:", 5) == 0) {
+		p = st + 5;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p != st + 5 && *p == '/') {
+			*flags |= ROW_WARN;
+			*reason = xstrdup(st);
+			return;
+		}
+	}
+	*flags |= ROW_BAD;
+	*reason = xstrdup(st);
+}
+
+/* printPod: READY, STATUS and RESTARTS as the API server computes them. */
+static void
+print_pod(json_t *pod, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *spec = json_object_get(pod, "spec");
+	json_t *status = json_object_get(pod, "status");
+	json_t *inits = json_object_get(spec, "initContainers");
+	json_t *conds = json_object_get(status, "conditions");
+	json_t *cs, *cond, *gate, *state;
+	const char *phase = json_path_str_or(status, "phase", "");
+	const char *name, *wr, *ctype;
+	char *st;
+	int64_t restarts = 0, sidecar_restarts = 0, ready = 0, total, t;
+	int64_t last = 0, sidecar_last = 0, gates_true;
+	size_t i, j, ninit;
+	int initializing = 0, has_running = 0, restartable;
+
+	total = (int64_t)json_path_len(spec, "containers");
+	ninit = json_path_len(spec, "initContainers");
+	st = xstrdup(json_path_str_or(status, "reason", phase));
+	json_array_foreach(conds, i, cond) {
+		if (strcmp(json_path_str_or(cond, "type", ""), "PodScheduled") == 0 &&
+		    strcmp(json_path_str_or(cond, "reason", ""), "SchedulingGated") == 0)
+			str_set(&st, xstrdup("SchedulingGated"));
+	}
+	for (i = 0; i < ninit; i++) {
+		if (strcmp(json_path_str_or(json_array_get(inits, i),
+		    "restartPolicy", ""), "Always") == 0)
+			total++;
+	}
+
+	json_array_foreach(json_object_get(status, "initContainerStatuses"), i, cs) {
+		name = json_path_str(cs, "name");
+		restartable = pod_restartable_init(inits, name);
+		restarts += json_path_int(cs, "restartCount", 0);
+		t = jtime(cs, "lastState.terminated.finishedAt");
+		if (t > last)
+			last = t;
+		if (restartable) {
+			sidecar_restarts += json_path_int(cs, "restartCount", 0);
+			if (t > sidecar_last)
+				sidecar_last = t;
+		}
+		state = json_object_get(cs, "state");
+		if (json_is_object(json_object_get(state, "terminated")) &&
+		    json_path_int(state, "terminated.exitCode", 0) == 0)
+			continue;
+		if (restartable && json_path_true(cs, "started")) {
+			if (json_path_true(cs, "ready"))
+				ready++;
+			continue;
+		}
+		wr = json_path_str_or(state, "waiting.reason", NULL);
+		if (json_is_object(json_object_get(state, "terminated")))
+			str_set(&st, pod_terminated_text(json_object_get(state,
+			    "terminated"), "Init:"));
+		else if (wr != NULL && strcmp(wr, "PodInitializing") != 0)
+			str_set(&st, xasprintf("Init:%s", wr));
+		else
+			str_set(&st, xasprintf("Init:%zu/%zu", i, ninit));
+		initializing = 1;
+		break;
+	}
+
+	if (!initializing || condition_true(conds, "Initialized")) {
+		restarts = sidecar_restarts;
+		last = sidecar_last;
+		cs = json_object_get(status, "containerStatuses");
+		for (j = json_is_array(cs) ? json_array_size(cs) : 0; j > 0; j--) {
+			json_t *ct = json_array_get(cs, j - 1);
+
+			state = json_object_get(ct, "state");
+			restarts += json_path_int(ct, "restartCount", 0);
+			t = jtime(ct, "lastState.terminated.finishedAt");
+			if (t > last)
+				last = t;
+			wr = json_path_str_or(state, "waiting.reason", NULL);
+			if (json_is_object(json_object_get(state, "waiting")) &&
+			    wr != NULL)
+				str_set(&st, xstrdup(wr));
+			else if (json_is_object(json_object_get(state, "terminated")))
+				str_set(&st, pod_terminated_text(
+				    json_object_get(state, "terminated"), ""));
+			else if (json_path_true(ct, "ready") &&
+			    json_is_object(json_object_get(state, "running"))) {
+				has_running = 1;
+				ready++;
+			}
+		}
+		if (strcmp(st, "Completed") == 0 && has_running) {
+			str_set(&st, xstrdup(condition_true(conds, "Ready") ?
+			    "Running" : "NotReady"));
+		}
+	}
+
+	if (json_path_str(pod, "metadata.deletionTimestamp") != NULL) {
+		if (strcmp(json_path_str_or(status, "reason", ""), "NodeLost") == 0)
+			str_set(&st, xstrdup("Unknown"));
+		else if (strcmp(phase, "Succeeded") != 0 &&
+		    strcmp(phase, "Failed") != 0)
+			str_set(&st, xstrdup("Terminating"));
+	}
+
+	cell_name(&c[0], pod);
+	cell_take(&c[1], xasprintf("%lld/%lld", (long long)ready, (long long)total));
+	cell_text(&c[2], st);
+	cell_restarts(&c[3], restarts, restarts != 0 ? last : 0);
+	cell_created(&c[4], pod);
+	name = json_path_str_or(status, "podIPs.0.ip", NULL);
+	if (name == NULL)
+		name = json_path_str_or(status, "podIP", "<none>");
+	cell_text(&c[5], name);
+	cell_text(&c[6], json_path_str_or(spec, "nodeName", "<none>"));
+	cell_text(&c[7], json_path_str_or(status, "nominatedNodeName", "<none>"));
+	if (json_path_len(spec, "readinessGates") == 0)
+		cell_text(&c[8], "<none>");
+	else {
+		gates_true = 0;
+		json_array_foreach(json_object_get(spec, "readinessGates"), i, gate) {
+			ctype = json_path_str_or(gate, "conditionType", "");
+			cond = find_condition(conds, ctype);
+			if (strcmp(json_path_str_or(cond, "status", ""), "True") == 0)
+				gates_true++;
+		}
+		cell_take(&c[8], xasprintf("%lld/%zu", (long long)gates_true,
+		    json_path_len(spec, "readinessGates")));
+	}
+	pod_flags(st, ready, total, flags, reason);
+	free(st);
+}
+
+/* ---- Deployments, ReplicaSets, StatefulSets, DaemonSets ---- */
+
+static const struct column deployment_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the deployment." },
+	{ "Ready", "string", "", 0, "Number of the pod with ready state" },
+	{ "Up-to-date", "string", "", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec." },
+	{ "Available", "string", "", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment." },
+	{ "Age", "string", "", 0, "Time since the deployment was created." },
+	{ "Containers", "string", "", 1, "Names of each container in the template." },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
+	{ "Selector", "string", "", 1, "Label query over pods targeted by this deployment." },
+};
+
+/* printDeployment, plus rollout flags for the console. */
+static void
+print_deployment(json_t *d, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *status = json_object_get(d, "status");
+	json_t *conds = json_object_get(status, "conditions");
+	json_t *prog = find_condition(conds, "Progressing");
+	struct label_selector *ls;
+	char *cause = NULL;
+	int64_t desired = json_path_int(d, "spec.replicas", 1);
+	int64_t updated = json_path_int(status, "updatedReplicas", 0);
+	int64_t ready = json_path_int(status, "readyReplicas", 0);
+	int64_t avail = json_path_int(status, "availableReplicas", 0);
+	int64_t current = json_path_int(status, "replicas", 0);
+
+	cell_name(&c[0], d);
+	cell_take(&c[1], xasprintf("%lld/%lld", (long long)ready, (long long)desired));
+	cell_int(&c[2], updated);
+	cell_int(&c[3], avail);
+	cell_created(&c[4], d);
+	layout_containers(json_path(d, "spec.template.spec.containers"), &c[5], &c[6]);
+	ls = label_selector_from_json(json_path(d, "spec.selector"), &cause);
+	if (ls == NULL) {
+		free(cause);
+		cell_text(&c[7], "<invalid>");
+	} else {
+		cell_take(&c[7], label_selector_string(ls));
+		label_selector_free(ls);
+	}
+
+	if (updated < desired || current > updated || avail < updated)
+		*flags |= ROW_PROGRESSING;
+	if (json_path_true(d, "spec.paused") || avail < desired ||
+	    condition_false(conds, "Available"))
+		*flags |= ROW_WARN;
+	if (strcmp(json_path_str_or(prog, "reason", ""),
+	    "ProgressDeadlineExceeded") == 0) {
+		*flags |= ROW_STUCK;
+		*reason = xstrdup("ProgressDeadlineExceeded");
+	} else if (json_path_true(d, "spec.paused"))
+		*reason = xstrdup("paused");
+	else if (updated < desired)
+		*reason = xasprintf("rolling out %lld/%lld updated",
+		    (long long)updated, (long long)desired);
+	else if (current > updated)
+		*reason = xasprintf("%lld old replicas pending termination",
+		    (long long)(current - updated));
+	else if (avail < desired)
+		*reason = xasprintf("available %lld/%lld", (long long)avail,
+		    (long long)desired);
+}
+
+static const struct column replicaset_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the replica set." },
+	{ "Desired", "integer", "", 0, "Number of desired pods." },
+	{ "Current", "integer", "", 0, "The most recently observed number of replicas." },
+	{ "Ready", "integer", "", 0, "The number of ready replicas." },
+	{ "Age", "string", "", 0, "Time since the replica set was created." },
+	{ "Containers", "string", "", 1, "Names of each container in the template." },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
+	{ "Selector", "string", "", 1, "Label query over pods that should match the replica count." },
+};
+
+/* printReplicaSet. */
+static void
+print_replicaset(json_t *rs, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	int64_t desired = json_path_int(rs, "spec.replicas", 1);
+	int64_t ready = json_path_int(rs, "status.readyReplicas", 0);
+
+	cell_name(&c[0], rs);
+	cell_int(&c[1], desired);
+	cell_int(&c[2], json_path_int(rs, "status.replicas", 0));
+	cell_int(&c[3], ready);
+	cell_created(&c[4], rs);
+	layout_containers(json_path(rs, "spec.template.spec.containers"), &c[5], &c[6]);
+	cell_take(&c[7], format_label_selector(json_path(rs, "spec.selector")));
+	if (ready < desired) {
+		*flags |= ROW_WARN;
+		*reason = xasprintf("ready %lld/%lld", (long long)ready,
+		    (long long)desired);
+	}
+}
+
+static const struct column statefulset_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the stateful set." },
+	{ "Ready", "string", "", 0, "Number of the pod with ready state" },
+	{ "Age", "string", "", 0, "Time since the stateful set was created." },
+	{ "Containers", "string", "", 1, "Names of each container in the template." },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
+};
+
+/* printStatefulSet. */
+static void
+print_statefulset(json_t *ss, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	int64_t desired = json_path_int(ss, "spec.replicas", 1);
+	int64_t ready = json_path_int(ss, "status.readyReplicas", 0);
+
+	cell_name(&c[0], ss);
+	cell_take(&c[1], xasprintf("%lld/%lld", (long long)ready, (long long)desired));
+	cell_created(&c[2], ss);
+	layout_containers(json_path(ss, "spec.template.spec.containers"), &c[3], &c[4]);
+	if (ready < desired) {
+		*flags |= ROW_WARN;
+		*reason = xasprintf("ready %lld/%lld", (long long)ready,
+		    (long long)desired);
+	}
+}
+
+static const struct column daemonset_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the daemon set." },
+	{ "Desired", "integer", "", 0, "Number of nodes that should be running the daemon pod." },
+	{ "Current", "integer", "", 0, "Number of nodes running at least one daemon pod that should." },
+	{ "Ready", "integer", "", 0, "Number of nodes with a ready daemon pod." },
+	{ "Up-to-date", "integer", "", 0, "Number of nodes running the updated daemon pod." },
+	{ "Available", "integer", "", 0, "Number of nodes with an available daemon pod." },
+	{ "Node Selector", "string", "", 0, "Node selector of the pod template." },
+	{ "Age", "string", "", 0, "Time since the daemon set was created." },
+	{ "Containers", "string", "", 1, "Names of each container in the template." },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
+	{ "Selector", "string", "", 1, "Label query over pods managed by the daemon set." },
+};
+
+/* printDaemonSet. */
+static void
+print_daemonset(json_t *ds, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *st = json_object_get(ds, "status");
+	int64_t desired = json_path_int(st, "desiredNumberScheduled", 0);
+	int64_t ready = json_path_int(st, "numberReady", 0);
+
+	cell_name(&c[0], ds);
+	cell_int(&c[1], desired);
+	cell_int(&c[2], json_path_int(st, "currentNumberScheduled", 0));
+	cell_int(&c[3], ready);
+	cell_int(&c[4], json_path_int(st, "updatedNumberScheduled", 0));
+	cell_int(&c[5], json_path_int(st, "numberAvailable", 0));
+	cell_take(&c[6], labels_to_string(json_path(ds, "spec.template.spec.nodeSelector")));
+	cell_created(&c[7], ds);
+	layout_containers(json_path(ds, "spec.template.spec.containers"), &c[8], &c[9]);
+	cell_take(&c[10], format_label_selector(json_path(ds, "spec.selector")));
+	if (ready < desired) {
+		*flags |= ROW_WARN;
+		*reason = xasprintf("ready %lld/%lld", (long long)ready,
+		    (long long)desired);
+	}
+}
+
+/* ---- HorizontalPodAutoscalers ---- */
+
+static const struct column hpa_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the autoscaler." },
+	{ "Reference", "string", "", 0, "The target resource to scale." },
+	{ "Targets", "string", "", 0, "Current and target values of the metrics." },
+	{ "MinPods", "string", "", 0, "Lower limit for the number of replicas." },
+	{ "MaxPods", "string", "", 0, "Upper limit for the number of replicas." },
+	{ "Replicas", "string", "", 0, "Current number of replicas." },
+	{ "Age", "string", "", 0, "Time since the autoscaler was created." },
+};
+
+/* One metric of formatHPAMetrics; src is "external", "pods", ... and st
+ * the matching status entry's source object (NULL when absent). */
+static char *
+hpa_metric_text(const char *type, json_t *spec, json_t *status)
+{
+	json_t *src, *cur;
+	char *current, *target, *out;
+	const char *rname;
+
+	if (strcmp(type, "External") == 0 || strcmp(type, "Object") == 0) {
+		src = json_object_get(spec, strcmp(type, "External") == 0 ?
+		    "external" : "object");
+		cur = json_object_get(status, strcmp(type, "External") == 0 ?
+		    "external" : "object");
+		if (json_path(src, "target.averageValue") != NULL) {
+			if (json_is_object(cur) &&
+			    json_path(cur, "current.averageValue") != NULL)
+				current = quantity_text(cur, "current.averageValue", "0");
+			else
+				current = xstrdup("<unknown>");
+			target = quantity_text(src, "target.averageValue", "0");
+			out = xasprintf("%s/%s (avg)", current, target);
+		} else {
+			current = json_is_object(cur) ?
+			    quantity_text(cur, "current.value", "0") :
+			    xstrdup("<unknown>");
+			target = quantity_text(src, "target.value", "0");
+			out = xasprintf("%s/%s", current, target);
+		}
+	} else if (strcmp(type, "Pods") == 0) {
+		cur = json_object_get(status, "pods");
+		current = json_is_object(cur) ?
+		    quantity_text(cur, "current.averageValue", "0") :
+		    xstrdup("<unknown>");
+		target = quantity_text(spec, "pods.target.averageValue", "0");
+		out = xasprintf("%s/%s", current, target);
+	} else if (strcmp(type, "Resource") == 0 ||
+	    strcmp(type, "ContainerResource") == 0) {
+		src = json_object_get(spec, strcmp(type, "Resource") == 0 ?
+		    "resource" : "containerResource");
+		cur = json_object_get(status, strcmp(type, "Resource") == 0 ?
+		    "resource" : "containerResource");
+		rname = json_path_str_or(src, "name", "");
+		if (json_path(src, "target.averageValue") != NULL) {
+			current = json_is_object(cur) ?
+			    quantity_text(cur, "current.averageValue", "0") :
+			    xstrdup("<unknown>");
+			target = quantity_text(src, "target.averageValue", "0");
+		} else {
+			if (json_is_object(cur) && json_is_number(json_path(cur,
+			    "current.averageUtilization")))
+				current = xasprintf("%lld%%", (long long)json_path_int(
+				    cur, "current.averageUtilization", 0));
+			else
+				current = xstrdup("<unknown>");
+			if (json_is_number(json_path(src, "target.averageUtilization")))
+				target = xasprintf("%lld%%", (long long)json_path_int(
+				    src, "target.averageUtilization", 0));
+			else
+				target = xstrdup("<auto>");
+		}
+		out = xasprintf("%s: %s/%s", rname, current, target);
+	} else
+		return xstrdup("<unknown type>");
+	free(current);
+	free(target);
+	return out;
+}
+
+/* formatHPAMetrics: the first two metrics, then " + N more...". */
+static char *
+hpa_targets(json_t *specs, json_t *statuses)
+{
+	struct sbuf sb = { 0 };
+	json_t *m;
+	char *one;
+	size_t i, count;
+
+	count = json_is_array(specs) ? json_array_size(specs) : 0;
+	if (count == 0)
+		return xstrdup("<none>");
+	json_array_foreach(specs, i, m) {
+		if (i >= 2)
+			break;
+		one = hpa_metric_text(json_path_str_or(m, "type", ""), m,
+		    json_array_get(statuses, i));
+		if (i != 0)
+			sb_add(&sb, ", ");
+		sb_add(&sb, one);
+		free(one);
+	}
+	if (count > 2)
+		sb_addf(&sb, " + %zu more...", count - 2);
+	return sb_take(&sb);
+}
+
+/* printHorizontalPodAutoscaler, plus at-max and unable-to-scale flags. */
+static void
+print_hpa(json_t *h, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *spec = json_object_get(h, "spec");
+	json_t *conds = json_path(h, "status.conditions");
+	json_t *cond;
+	int64_t max = json_path_int(spec, "maxReplicas", 0);
+	int64_t cur = json_path_int(h, "status.currentReplicas", 0);
+
+	cell_name(&c[0], h);
+	cell_take(&c[1], xasprintf("%s/%s",
+	    json_path_str_or(spec, "scaleTargetRef.kind", ""),
+	    json_path_str_or(spec, "scaleTargetRef.name", "")));
+	cell_take(&c[2], hpa_targets(json_object_get(spec, "metrics"),
+	    json_path(h, "status.currentMetrics")));
+	cell_take(&c[3], xasprintf("%lld",
+	    (long long)json_path_int(spec, "minReplicas", 1)));
+	cell_int(&c[4], max);
+	cell_int(&c[5], cur);
+	cell_created(&c[6], h);
+
+	if (max > 0 && cur == max) {
+		*flags |= ROW_AT_MAX;
+		*reason = xasprintf("at max %lld/%lld", (long long)cur,
+		    (long long)max);
+	}
+	cond = NULL;
+	if (condition_false(conds, "AbleToScale"))
+		cond = find_condition(conds, "AbleToScale");
+	else if (condition_false(conds, "ScalingActive"))
+		cond = find_condition(conds, "ScalingActive");
+	if (cond != NULL) {
+		*flags |= ROW_STUCK;
+		str_set(reason, xstrdup(json_path_str_or(cond, "reason",
+		    json_path_str_or(cond, "type", ""))));
+	}
+}
+
+/* ---- Nodes ---- */
+
+static const struct column node_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the node." },
+	{ "Status", "string", "", 0, "The status of the node" },
+	{ "Roles", "string", "", 0, "The roles of the node" },
+	{ "Age", "string", "", 0, "Time since the node was created." },
+	{ "Version", "string", "", 0, "Kubelet version reported by the node." },
+	{ "Internal-IP", "string", "", 1, "First internal address of the node." },
+	{ "External-IP", "string", "", 1, "First external address of the node." },
+	{ "OS-Image", "string", "", 1, "OS image reported by the node." },
+	{ "Kernel-Version", "string", "", 1, "Kernel version reported by the node." },
+	{ "Container-Runtime", "string", "", 1, "Container runtime version reported by the node." },
+};
+
+/* The first node address of type, or "<none>". */
+static const char *
+node_address(json_t *node, const char *type)
+{
+	json_t *a;
+	size_t i;
+
+	json_array_foreach(json_path(node, "status.addresses"), i, a) {
+		if (strcmp(json_path_str_or(a, "type", ""), type) == 0)
+			return json_path_str_or(a, "address", "");
+	}
+	return "<none>";
+}
+
+/* Roles from node-role.kubernetes.io/<role> and kubernetes.io/role labels,
+ * sorted and unique, or "<none>". */
+static char *
+node_roles(json_t *labels)
+{
+	static const char prefix[] = "node-role.kubernetes.io/";
+	struct sbuf sb = { 0 };
+	const char *key, **roles;
+	json_t *v;
+	size_t n = 0, i;
+
+	if (!json_is_object(labels) || json_object_size(labels) == 0)
+		return xstrdup("<none>");
+	roles = xcalloc(json_object_size(labels), sizeof *roles);
+	json_object_foreach(labels, key, v) {
+		if (strncmp(key, prefix, sizeof prefix - 1) == 0 &&
+		    key[sizeof prefix - 1] != '\0')
+			roles[n++] = key + sizeof prefix - 1;
+		else if (strcmp(key, "kubernetes.io/role") == 0 &&
+		    json_is_string(v) && *json_string_value(v) != '\0')
+			roles[n++] = json_string_value(v);
+	}
+	for (i = 0; i < n; i++) {
+		size_t j, k = i;
+
+		for (j = i + 1; j < n; j++) {
+			if (strcmp(roles[j], roles[k]) < 0)
+				k = j;
+		}
+		key = roles[i];
+		roles[i] = roles[k];
+		roles[k] = key;
+		if (i == 0 || strcmp(roles[i], roles[i - 1]) != 0) {
+			if (sb.len != 0)
+				sb_add(&sb, ",");
+			sb_add(&sb, roles[i]);
+		}
+	}
+	free(roles);
+	if (sb.len == 0) {
+		free(sb.s);
+		return xstrdup("<none>");
+	}
+	return sb_take(&sb);
+}
+
+/* printNode, plus NotReady / SchedulingDisabled flags. */
+static void
+print_node(json_t *node, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *conds = json_path(node, "status.conditions"), *cond, *ready = NULL;
+	json_t *info = json_path(node, "status.nodeInfo");
+	const char *rs;
+	int unsched = json_path_true(node, "spec.unschedulable");
+	size_t i;
+
+	/* The last Ready condition wins, as the upstream map does. */
+	json_array_foreach(conds, i, cond) {
+		if (strcmp(json_path_str_or(cond, "type", ""), "Ready") == 0)
+			ready = cond;
+	}
+	if (ready == NULL)
+		rs = "Unknown";
+	else if (strcmp(json_path_str_or(ready, "status", ""), "True") == 0)
+		rs = "Ready";
+	else
+		rs = "NotReady";
+	cell_name(&c[0], node);
+	cell_take(&c[1], xasprintf("%s%s", rs, unsched ? ",SchedulingDisabled" : ""));
+	cell_take(&c[2], node_roles(json_path(node, "metadata.labels")));
+	cell_created(&c[3], node);
+	cell_text(&c[4], json_path_str_or(info, "kubeletVersion", ""));
+	cell_text(&c[5], node_address(node, "InternalIP"));
+	cell_text(&c[6], node_address(node, "ExternalIP"));
+	cell_text(&c[7], json_path_str_or(info, "osImage", "<unknown>"));
+	cell_text(&c[8], json_path_str_or(info, "kernelVersion", "<unknown>"));
+	cell_text(&c[9], json_path_str_or(info, "containerRuntimeVersion", "<unknown>"));
+	if (strcmp(rs, "Ready") != 0) {
+		*flags |= ROW_BAD;
+		*reason = xstrdup(rs);
+	} else if (unsched) {
+		*flags |= ROW_WARN;
+		*reason = xstrdup("SchedulingDisabled");
+	}
+}
+
+/* ---- Events ---- */
+
+static const struct column event_columns[] = {
+	{ "Last Seen", "string", "", 0, "Time since the event was last seen." },
+	{ "Type", "string", "", 0, "Type of this event (Normal, Warning)." },
+	{ "Reason", "string", "", 0, "Why the action was taken." },
+	{ "Object", "string", "", 0, "The object this event is about." },
+	{ "Subobject", "string", "", 1, "Field path within the object." },
+	{ "Source", "string", "", 1, "The component reporting this event." },
+	{ "Message", "string", "", 0, "A human-readable description of the event." },
+	{ "First Seen", "string", "", 1, "Time since the event was first seen." },
+	{ "Count", "string", "", 1, "The number of times this event has occurred." },
+	{ "Name", "string", "name", 1, "Name of the event." },
+};
+
+/* printEvent for core/v1 and events.k8s.io/v1 objects. */
+static void
+print_event(json_t *ev, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	int modern = json_object_get(ev, "regarding") != NULL ||
+	    json_object_get(ev, "note") != NULL ||
+	    json_object_get(ev, "deprecatedCount") != NULL;
+	json_t *ref = json_object_get(ev, modern ? "regarding" : "involvedObject");
+	json_t *series = json_object_get(ev, "series");
+	const char *kind, *oname, *comp, *inst, *type;
+	char *lkind, *p;
+	int64_t first, last, count;
+
+	first = jtime(ev, modern ? "deprecatedFirstTimestamp" : "firstTimestamp");
+	if (first == 0)
+		first = jtime(ev, "eventTime");
+	last = jtime(ev, modern ? "deprecatedLastTimestamp" : "lastTimestamp");
+	if (last == 0)
+		last = first;
+	count = json_path_int(ev, modern ? "deprecatedCount" : "count", 0);
+	if (json_is_object(series)) {
+		last = jtime(series, "lastObservedTime");
+		count = json_path_int(series, "count", 0);
+	} else if (count == 0)
+		count = 1;
+
+	kind = json_path_str_or(ref, "kind", "");
+	oname = json_path_str_or(ref, "name", "");
+	lkind = xstrdup(kind);
+	for (p = lkind; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	comp = json_path_str_or(ev, modern ? "deprecatedSource.component" :
+	    "source.component", NULL);
+	if (comp == NULL)
+		comp = json_path_str_or(ev, modern ? "reportingController" :
+		    "reportingComponent", "");
+	inst = json_path_str_or(ev, modern ? "deprecatedSource.host" :
+	    "source.host", NULL);
+	if (inst == NULL)
+		inst = json_path_str_or(ev, "reportingInstance", "");
+	type = json_path_str_or(ev, "type", "");
+
+	cell_age(&c[0], last, NULL);
+	cell_text(&c[1], type);
+	cell_text(&c[2], json_path_str_or(ev, "reason", ""));
+	if (*oname != '\0') {
+		cell_take(&c[3], xasprintf("%s/%s", lkind, oname));
+		free(lkind);
+	} else
+		cell_take(&c[3], lkind);
+	cell_text(&c[4], json_path_str_or(ref, "fieldPath", ""));
+	if (*inst == '\0')
+		cell_text(&c[5], comp);
+	else
+		cell_take(&c[5], xasprintf("%s, %s", comp, inst));
+	cell_take(&c[6], trim_space(json_path_str(ev, modern ? "note" : "message")));
+	cell_age(&c[7], first, NULL);
+	cell_int(&c[8], count);
+	cell_name(&c[9], ev);
+	if (strcmp(type, "Warning") == 0) {
+		*flags |= ROW_WARN;
+		*reason = xstrdup(json_path_str_or(ev, "reason", "Warning"));
+	}
+}
+
+/* ---- Jobs and CronJobs ---- */
+
+static const struct column job_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the job." },
+	{ "Status", "string", "", 0, "Status of the job." },
+	{ "Completions", "string", "", 0, "Succeeded pods of the desired completions." },
+	{ "Duration", "string", "", 0, "Time required to complete the job." },
+	{ "Age", "string", "", 0, "Time since the job was created." },
+	{ "Containers", "string", "", 1, "Names of each container in the template." },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
+	{ "Selector", "string", "", 1, "Label query over pods of the job." },
+};
+
+/* printJob, plus a Failed flag. */
+static void
+print_job(json_t *job, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *spec = json_object_get(job, "spec");
+	json_t *conds = json_path(job, "status.conditions");
+	int64_t succeeded = json_path_int(job, "status.succeeded", 0);
+	int64_t start = jtime(job, "status.startTime");
+	int64_t done = jtime(job, "status.completionTime");
+	int64_t par;
+	const char *st;
+	char dur[32];
+
+	if (json_is_integer(json_object_get(spec, "completions")))
+		cell_take(&c[2], xasprintf("%lld/%lld", (long long)succeeded,
+		    (long long)json_path_int(spec, "completions", 0)));
+	else if (json_object_get(spec, "parallelism") == NULL)
+		cell_take(&c[2], xasprintf("%lld/1", (long long)succeeded));
+	else {
+		par = json_path_int(spec, "parallelism", 0);
+		if (par > 1)
+			cell_take(&c[2], xasprintf("%lld/1 of %lld",
+			    (long long)succeeded, (long long)par));
+		else
+			cell_take(&c[2], xasprintf("%lld/1", (long long)succeeded));
+	}
+	if (start == 0)
+		cell_text(&c[3], "");
+	else if (done == 0)
+		cell_age(&c[3], start, NULL);
+	else {
+		human_duration(done - start, dur, sizeof dur);
+		cell_text(&c[3], dur);
+	}
+	if (condition_true(conds, "Complete"))
+		st = "Complete";
+	else if (condition_true(conds, "Failed"))
+		st = "Failed";
+	else if (json_path_str(job, "metadata.deletionTimestamp") != NULL)
+		st = "Terminating";
+	else if (condition_true(conds, "Suspended"))
+		st = "Suspended";
+	else if (condition_true(conds, "FailureTarget"))
+		st = "FailureTarget";
+	else
+		st = "Running";
+	cell_name(&c[0], job);
+	cell_text(&c[1], st);
+	cell_created(&c[4], job);
+	layout_containers(json_path(spec, "template.spec.containers"), &c[5], &c[6]);
+	cell_take(&c[7], format_label_selector(json_object_get(spec, "selector")));
+	if (strcmp(st, "Failed") == 0 || strcmp(st, "FailureTarget") == 0) {
+		*flags |= ROW_BAD;
+		*reason = xstrdup("Failed");
+	}
+}
+
+static const struct column cronjob_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the cron job." },
+	{ "Schedule", "string", "", 0, "The schedule in Cron format." },
+	{ "Timezone", "string", "", 0, "The time zone of the schedule." },
+	{ "Suspend", "boolean", "", 0, "Whether later executions are suspended." },
+	{ "Active", "integer", "", 0, "Number of currently running jobs." },
+	{ "Last Schedule", "string", "", 0, "Time since the job was last scheduled." },
+	{ "Age", "string", "", 0, "Time since the cron job was created." },
+	{ "Containers", "string", "", 1, "Names of each container in the template." },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
+	{ "Selector", "string", "", 1, "Label query over pods of the jobs." },
+};
+
+/* printCronJob. */
+static void
+print_cronjob(json_t *cj, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *spec = json_object_get(cj, "spec");
+	json_t *tz = json_object_get(spec, "timeZone");
+
+	cell_name(&c[0], cj);
+	cell_text(&c[1], json_path_str_or(spec, "schedule", ""));
+	cell_text(&c[2], json_is_string(tz) ? json_string_value(tz) : "<none>");
+	cell_text(&c[3], json_path_true(spec, "suspend") ? "True" : "False");
+	cell_int(&c[4], (int64_t)json_path_len(cj, "status.active"));
+	cell_age(&c[5], jtime(cj, "status.lastScheduleTime"), "<none>");
+	cell_created(&c[6], cj);
+	layout_containers(json_path(spec, "jobTemplate.spec.template.spec.containers"),
+	    &c[7], &c[8]);
+	cell_take(&c[9], format_label_selector(json_path(spec,
+	    "jobTemplate.spec.selector")));
+	if (json_path_true(spec, "suspend")) {
+		*flags |= ROW_WARN;
+		*reason = xstrdup("suspended");
+	}
+}
+
+/* ---- PodDisruptionBudgets, Namespaces, Services ---- */
+
+static const struct column pdb_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the budget." },
+	{ "Min Available", "string", "", 0, "The minimum number of pods that must be available." },
+	{ "Max Unavailable", "string", "", 0, "The maximum number of pods that may be unavailable." },
+	{ "Allowed Disruptions", "integer", "", 0, "Calculated number of pods that may be disrupted at this time." },
+	{ "Age", "string", "", 0, "Time since the budget was created." },
+};
+
+/* An IntOrString at path as text, or "N/A". */
+static char *
+int_or_string(json_t *obj, const char *path)
+{
+	json_t *v = json_path(obj, path);
+
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	return xstrdup("N/A");
+}
+
+/* printPodDisruptionBudget. */
+static void
+print_pdb(json_t *pdb, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	int64_t allowed = json_path_int(pdb, "status.disruptionsAllowed", 0);
+
+	cell_name(&c[0], pdb);
+	cell_take(&c[1], int_or_string(pdb, "spec.minAvailable"));
+	cell_take(&c[2], int_or_string(pdb, "spec.maxUnavailable"));
+	cell_int(&c[3], allowed);
+	cell_created(&c[4], pdb);
+	if (allowed == 0) {
+		*flags |= ROW_WARN;
+		*reason = xstrdup("no disruptions allowed");
+	}
+}
+
+static const struct column namespace_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the namespace." },
+	{ "Status", "string", "", 0, "The status of the namespace" },
+	{ "Age", "string", "", 0, "Time since the namespace was created." },
+};
+
+/* printNamespace. */
+static void
+print_namespace(json_t *ns, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	const char *phase = json_path_str_or(ns, "status.phase", "");
+
+	cell_name(&c[0], ns);
+	cell_text(&c[1], phase);
+	cell_created(&c[2], ns);
+	if (strcmp(phase, "Terminating") == 0) {
+		*flags |= ROW_WARN;
+		*reason = xstrdup(phase);
+	}
+}
+
+static const struct column service_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the service." },
+	{ "Type", "string", "", 0, "How the service is exposed." },
+	{ "Cluster-IP", "string", "", 0, "The IP address of the service." },
+	{ "External-IP", "string", "", 0, "External addresses of the service." },
+	{ "Port(s)", "string", "", 0, "Ports the service exposes." },
+	{ "Age", "string", "", 0, "Time since the service was created." },
+	{ "Selector", "string", "", 1, "Labels of the pods traffic is routed to." },
+};
+
+/* Join the strings of array a with sep onto sb. */
+static void
+sb_join(struct sbuf *sb, json_t *a, const char *sep)
+{
+	json_t *v;
+	size_t i, n = 0;
+
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v))
+			continue;
+		if (n++ != 0)
+			sb_add(sb, sep);
+		sb_add(sb, json_string_value(v));
+	}
+}
+
+/* loadBalancerStatusStringer (wide): sorted unique IPs or hostnames. */
+static char *
+service_lb_text(json_t *svc)
+{
+	struct sbuf sb = { 0 };
+	json_t *ing = json_path(svc, "status.loadBalancer.ingress"), *e;
+	const char **v, *s;
+	size_t n = 0, i, j, k;
+
+	if (!json_is_array(ing) || json_array_size(ing) == 0)
+		return xstrdup("");
+	v = xcalloc(json_array_size(ing), sizeof *v);
+	json_array_foreach(ing, i, e) {
+		s = json_path_str_or(e, "ip", NULL);
+		if (s == NULL)
+			s = json_path_str_or(e, "hostname", NULL);
+		if (s != NULL)
+			v[n++] = s;
+	}
+	for (i = 0; i < n; i++) {
+		for (k = i, j = i + 1; j < n; j++) {
+			if (strcmp(v[j], v[k]) < 0)
+				k = j;
+		}
+		s = v[i];
+		v[i] = v[k];
+		v[k] = s;
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0) {
+			if (sb.len != 0)
+				sb_add(&sb, ",");
+			sb_add(&sb, v[i]);
+		}
+	}
+	free(v);
+	return sb_take(&sb);
+}
+
+/* getServiceExternalIP with wide output, as the API server prints it. */
+static char *
+service_external_ip(json_t *svc, const char *type)
+{
+	struct sbuf sb = { 0 };
+	json_t *ext = json_path(svc, "spec.externalIPs");
+	char *lb;
+
+	if (strcmp(type, "ClusterIP") == 0 || strcmp(type, "NodePort") == 0) {
+		if (json_is_array(ext) && json_array_size(ext) > 0) {
+			sb_join(&sb, ext, ",");
+			return sb_take(&sb);
+		}
+		return xstrdup("<none>");
+	}
+	if (strcmp(type, "LoadBalancer") == 0) {
+		lb = service_lb_text(svc);
+		if (json_is_array(ext) && json_array_size(ext) > 0) {
+			sb_add(&sb, lb);
+			if (*lb != '\0')
+				sb_add(&sb, ",");
+			sb_join(&sb, ext, ",");
+			free(lb);
+			return sb_take(&sb);
+		}
+		if (*lb != '\0')
+			return lb;
+		free(lb);
+		return xstrdup("<pending>");
+	}
+	if (strcmp(type, "ExternalName") == 0)
+		return xstrdup(json_path_str_or(svc, "spec.externalName", ""));
+	return xstrdup("<unknown>");
+}
+
+/* printService. */
+static void
+print_service(json_t *svc, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	struct sbuf sb = { 0 };
+	json_t *spec = json_object_get(svc, "spec"), *p;
+	const char *type = json_path_str_or(spec, "type", "ClusterIP");
+	const char *ip;
+	size_t i;
+
+	ip = json_path_str_or(spec, "clusterIPs.0", NULL);
+	if (ip == NULL)
+		ip = json_path_str_or(spec, "clusterIP", "<none>");
+	json_array_foreach(json_object_get(spec, "ports"), i, p) {
+		if (i != 0)
+			sb_add(&sb, ",");
+		if (json_path_int(p, "nodePort", 0) > 0)
+			sb_addf(&sb, "%lld:%lld/%s",
+			    (long long)json_path_int(p, "port", 0),
+			    (long long)json_path_int(p, "nodePort", 0),
+			    json_path_str_or(p, "protocol", "TCP"));
+		else
+			sb_addf(&sb, "%lld/%s", (long long)json_path_int(p, "port", 0),
+			    json_path_str_or(p, "protocol", "TCP"));
+	}
+	cell_name(&c[0], svc);
+	cell_text(&c[1], type);
+	cell_text(&c[2], ip);
+	cell_take(&c[3], service_external_ip(svc, type));
+	if (sb.len == 0) {
+		free(sb.s);
+		cell_text(&c[4], "<none>");
+	} else
+		cell_take(&c[4], sb_take(&sb));
+	cell_created(&c[5], svc);
+	cell_take(&c[6], labels_to_string(json_object_get(spec, "selector")));
+	if (strcmp(c[3].text, "<pending>") == 0) {
+		*flags |= ROW_WARN;
+		*reason = xstrdup("load balancer pending");
+	}
+}
+
+/* ---- Alertmanager: alerts and silences ---- */
+
+static const struct column alert_columns[] = {
+	{ "Alertname", "string", "name", 0, "The alertname label." },
+	{ "Severity", "string", "", 0, "The severity label." },
+	{ "State", "string", "", 0, "firing, silenced, inhibited or unprocessed." },
+	{ "Summary", "string", "", 0, "The summary annotation." },
+	{ "Age", "string", "", 0, "Time since the alert started." },
+	{ "Namespace", "string", "", 1, "The namespace label." },
+	{ "Fingerprint", "string", "", 1, "Alertmanager's fingerprint of the labels." },
+	{ "Runbook", "string", "", 1, "The runbook_url annotation." },
+};
+
+/* An Alertmanager v2 gettableAlert. */
+static void
+print_alert(json_t *a, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	const char *state = json_path_str_or(a, "status.state", "");
+	const char *sev = json_path_str_or(a, "labels.severity", "<none>");
+	const char *shown, *summary;
+
+	if (strcmp(state, "active") == 0)
+		shown = "firing";
+	else if (strcmp(state, "suppressed") == 0) {
+		if (json_path_len(a, "status.silencedBy") > 0)
+			shown = "silenced";
+		else if (json_path_len(a, "status.inhibitedBy") > 0)
+			shown = "inhibited";
+		else
+			shown = "suppressed";
+	} else if (*state != '\0')
+		shown = state;
+	else
+		shown = "<unknown>";
+	summary = json_path_str_or(a, "annotations.summary", NULL);
+	if (summary == NULL)
+		summary = json_path_str_or(a, "annotations.description", "");
+	cell_text(&c[0], json_path_str_or(a, "labels.alertname", "<none>"));
+	cell_text(&c[1], sev);
+	cell_text(&c[2], shown);
+	cell_take(&c[3], trim_space(summary));
+	cell_age(&c[4], jtime(a, "startsAt"), NULL);
+	cell_text(&c[5], json_path_str_or(a, "labels.namespace", "<none>"));
+	cell_text(&c[6], json_path_str_or(a, "fingerprint", ""));
+	cell_text(&c[7], json_path_str_or(a, "annotations.runbook_url", "<none>"));
+	if (strcmp(shown, "firing") == 0) {
+		*flags |= ROW_FIRING;
+		if (strcmp(sev, "critical") == 0)
+			*flags |= ROW_BAD;
+		else if (strcmp(sev, "warning") == 0)
+			*flags |= ROW_WARN;
+		*reason = xstrdup(c[0].text);
+	}
+}
+
+static const struct column silence_columns[] = {
+	{ "ID", "string", "name", 0, "Silence ID." },
+	{ "State", "string", "", 0, "active, pending or expired." },
+	{ "Matchers", "string", "", 0, "Label matchers the silence applies to." },
+	{ "Created By", "string", "", 0, "Who created the silence." },
+	{ "Comment", "string", "", 0, "Why the silence exists." },
+	{ "Ends", "string", "", 0, "Time until (or since) the silence ends." },
+	{ "Starts", "string", "", 1, "Time until (or since) the silence starts." },
+};
+
+/* An Alertmanager v2 gettableSilence. */
+static void
+print_silence(json_t *s, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	struct sbuf sb = { 0 };
+	json_t *m;
+	const char *op;
+	size_t i;
+	int eq, re;
+
+	json_array_foreach(json_object_get(s, "matchers"), i, m) {
+		eq = !json_is_false(json_object_get(m, "isEqual"));
+		re = json_path_true(m, "isRegex");
+		op = re ? (eq ? "=~" : "!~") : (eq ? "=" : "!=");
+		if (i != 0)
+			sb_add(&sb, ",");
+		sb_addf(&sb, "%s%s%s", json_path_str_or(m, "name", ""), op,
+		    json_path_str_or(m, "value", ""));
+	}
+	cell_text(&c[0], json_path_str_or(s, "id", ""));
+	cell_text(&c[1], json_path_str_or(s, "status.state", "<unknown>"));
+	cell_take(&c[2], sb_take(&sb));
+	cell_text(&c[3], json_path_str_or(s, "createdBy", ""));
+	cell_take(&c[4], trim_space(json_path_str(s, "comment")));
+	cell_until(&c[5], jtime(s, "endsAt"), NULL);
+	cell_until(&c[6], jtime(s, "startsAt"), NULL);
+}
+
+/* ---- Velero: backups, schedules, restores ---- */
+
+static const struct column backup_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the backup." },
+	{ "Status", "string", "", 0, "Phase of the backup." },
+	{ "Errors", "integer", "", 0, "Errors met while backing up." },
+	{ "Warnings", "integer", "", 0, "Warnings met while backing up." },
+	{ "Created", "string", "", 0, "Time since the backup started." },
+	{ "Expires", "string", "", 0, "Time until the backup expires." },
+	{ "Storage Location", "string", "", 0, "Where the backup is stored." },
+	{ "Selector", "string", "", 0, "Label selector of the backed-up resources." },
+};
+
+/* True for Velero phases that mean a failed backup or restore. */
+static int
+velero_failed(const char *phase)
+{
+	return strcmp(phase, "Failed") == 0 ||
+	    strcmp(phase, "PartiallyFailed") == 0 ||
+	    strcmp(phase, "FailedValidation") == 0 ||
+	    strcmp(phase, "WaitingForPluginOperationsPartiallyFailed") == 0 ||
+	    strcmp(phase, "FinalizingPartiallyFailed") == 0;
+}
+
+/* True for Velero phases of work still running. */
+static int
+velero_running(const char *phase)
+{
+	return strcmp(phase, "New") == 0 || strcmp(phase, "InProgress") == 0 ||
+	    strncmp(phase, "WaitingForPluginOperations", 26) == 0 ||
+	    strncmp(phase, "Finalizing", 10) == 0;
+}
+
+/* A Velero phase as `velero get` prints it: Deleting, or New when unset. */
+static const char *
+velero_phase(json_t *obj)
+{
+	if (json_path_str(obj, "metadata.deletionTimestamp") != NULL)
+		return "Deleting";
+	return json_path_str_or(obj, "status.phase", "New");
+}
+
+/* A velero.io/v1 Backup, like `velero backup get`. */
+static void
+print_backup(json_t *b, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	const char *phase = velero_phase(b);
+
+	cell_name(&c[0], b);
+	cell_text(&c[1], phase);
+	cell_int(&c[2], json_path_int(b, "status.errors", 0));
+	cell_int(&c[3], json_path_int(b, "status.warnings", 0));
+	cell_age(&c[4], jtime(b, "status.startTimestamp"), "n/a");
+	cell_until(&c[5], jtime(b, "status.expiration"), "n/a");
+	cell_text(&c[6], json_path_str_or(b, "spec.storageLocation", ""));
+	cell_take(&c[7], format_label_selector(json_path(b, "spec.labelSelector")));
+	if (velero_failed(phase)) {
+		*flags |= ROW_BAD;
+		*reason = xstrdup(phase);
+	} else if (velero_running(phase))
+		*flags |= ROW_PROGRESSING;
+}
+
+static const struct column schedule_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the schedule." },
+	{ "Status", "string", "", 0, "Phase of the schedule." },
+	{ "Created", "string", "", 0, "Time since the schedule was created." },
+	{ "Schedule", "string", "", 0, "The schedule in Cron format." },
+	{ "Backup TTL", "string", "", 0, "How long the backups are kept." },
+	{ "Last Backup", "string", "", 0, "Time since the last backup." },
+	{ "Selector", "string", "", 0, "Label selector of the backed-up resources." },
+	{ "Paused", "string", "", 0, "Whether the schedule is paused." },
+};
+
+/* A velero.io/v1 Schedule, like `velero schedule get`. */
+static void
+print_schedule(json_t *s, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	const char *phase = velero_phase(s);
+	int paused = json_path_true(s, "spec.paused");
+
+	cell_name(&c[0], s);
+	cell_text(&c[1], phase);
+	cell_created(&c[2], s);
+	cell_text(&c[3], json_path_str_or(s, "spec.schedule", ""));
+	cell_text(&c[4], json_path_str_or(s, "spec.template.ttl", "0s"));
+	cell_age(&c[5], jtime(s, "status.lastBackup"), "n/a");
+	cell_take(&c[6], format_label_selector(json_path(s,
+	    "spec.template.labelSelector")));
+	cell_text(&c[7], paused ? "true" : "false");
+	if (strcmp(phase, "FailedValidation") == 0) {
+		*flags |= ROW_BAD;
+		*reason = xstrdup(phase);
+	} else if (paused) {
+		*flags |= ROW_WARN;
+		*reason = xstrdup("paused");
+	}
+}
+
+static const struct column restore_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the restore." },
+	{ "Backup", "string", "", 0, "The backup restored from." },
+	{ "Status", "string", "", 0, "Phase of the restore." },
+	{ "Started", "string", "", 0, "Time since the restore started." },
+	{ "Completed", "string", "", 0, "Time since the restore completed." },
+	{ "Errors", "integer", "", 0, "Errors met while restoring." },
+	{ "Warnings", "integer", "", 0, "Warnings met while restoring." },
+	{ "Created", "string", "", 0, "Time since the restore was created." },
+	{ "Selector", "string", "", 0, "Label selector of the restored resources." },
+};
+
+/* A velero.io/v1 Restore, like `velero restore get`. */
+static void
+print_restore(json_t *r, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	const char *phase = velero_phase(r);
+
+	cell_name(&c[0], r);
+	cell_text(&c[1], json_path_str_or(r, "spec.backupName", ""));
+	cell_text(&c[2], phase);
+	cell_age(&c[3], jtime(r, "status.startTimestamp"), "n/a");
+	cell_age(&c[4], jtime(r, "status.completionTimestamp"), "n/a");
+	cell_int(&c[5], json_path_int(r, "status.errors", 0));
+	cell_int(&c[6], json_path_int(r, "status.warnings", 0));
+	cell_created(&c[7], r);
+	cell_take(&c[8], format_label_selector(json_path(r, "spec.labelSelector")));
+	if (velero_failed(phase)) {
+		*flags |= ROW_BAD;
+		*reason = xstrdup(phase);
+	} else if (velero_running(phase))
+		*flags |= ROW_PROGRESSING;
+}
+
+/* ---- Argo Rollouts ---- */
+
+static const struct column rollout_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the rollout." },
+	{ "Strategy", "string", "", 0, "Canary or BlueGreen." },
+	{ "Status", "string", "", 0, "Phase of the rollout." },
+	{ "Step", "string", "", 0, "Current canary step of all steps." },
+	{ "Set-Weight", "string", "", 0, "Canary weight the current step sets." },
+	{ "Actual-Weight", "string", "", 0, "Canary weight in effect." },
+	{ "Ready", "string", "", 0, "Ready pods of the desired replicas." },
+	{ "Up-to-date", "integer", "", 0, "Pods with the current template." },
+	{ "Available", "integer", "", 0, "Available pods." },
+	{ "Age", "string", "", 0, "Time since the rollout was created." },
+	{ "Message", "string", "", 1, "Status message of the rollout." },
+};
+
+/* The weight the canary steps before the current one set (100 when all
+ * steps are done), or -1 if none applies. */
+static int64_t
+rollout_set_weight(json_t *steps, int64_t idx)
+{
+	json_t *st;
+	int64_t w = -1;
+	size_t i;
+
+	if (!json_is_array(steps))
+		return -1;
+	if (idx >= (int64_t)json_array_size(steps))
+		return 100;
+	json_array_foreach(steps, i, st) {
+		if ((int64_t)i > idx)
+			break;
+		if (json_is_integer(json_object_get(st, "setWeight")))
+			w = json_path_int(st, "setWeight", 0);
+	}
+	return w == -1 ? 0 : w;
+}
+
+/* An argoproj.io/v1alpha1 Rollout, like `kubectl argo rollouts list`. */
+static void
+print_rollout(json_t *ro, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *canary = json_path(ro, "spec.strategy.canary");
+	json_t *steps = json_object_get(canary, "steps");
+	json_t *status = json_object_get(ro, "status");
+	json_t *aw = json_path(status, "canary.weights.canary.weight");
+	const char *phase = json_path_str_or(status, "phase", "Unknown");
+	int64_t desired = json_path_int(ro, "spec.replicas", 1);
+	int64_t idx = json_path_int(status, "currentStepIndex", 0);
+	int64_t nsteps = (int64_t)json_path_len(canary, "steps");
+	int64_t sw;
+
+	cell_name(&c[0], ro);
+	if (json_is_object(canary)) {
+		cell_text(&c[1], "Canary");
+		if (nsteps > 0)
+			cell_take(&c[3], xasprintf("%lld/%lld",
+			    (long long)(idx < nsteps ? idx : nsteps),
+			    (long long)nsteps));
+		else
+			cell_text(&c[3], "-");
+		sw = nsteps > 0 ? rollout_set_weight(steps, idx) : 100;
+		cell_take(&c[4], xasprintf("%lld", (long long)sw));
+		if (json_is_integer(aw))
+			cell_take(&c[5], xasprintf("%lld",
+			    (long long)json_integer_value(aw)));
+		else
+			cell_take(&c[5], xasprintf("%lld", (long long)sw));
+	} else {
+		cell_text(&c[1], json_is_object(json_path(ro,
+		    "spec.strategy.blueGreen")) ? "BlueGreen" : "<unknown>");
+		cell_text(&c[3], "-");
+		cell_text(&c[4], "-");
+		cell_text(&c[5], "-");
+	}
+	cell_text(&c[2], phase);
+	cell_take(&c[6], xasprintf("%lld/%lld",
+	    (long long)json_path_int(status, "readyReplicas", 0), (long long)desired));
+	cell_int(&c[7], json_path_int(status, "updatedReplicas", 0));
+	cell_int(&c[8], json_path_int(status, "availableReplicas", 0));
+	cell_created(&c[9], ro);
+	cell_take(&c[10], trim_space(json_path_str(status, "message")));
+	if (json_path_true(status, "abort")) {
+		*flags |= ROW_BAD;
+		*reason = xstrdup("Aborted");
+	} else if (strcmp(phase, "Degraded") == 0) {
+		*flags |= ROW_BAD;
+		*reason = xstrdup("Degraded");
+	} else if (strcmp(phase, "Progressing") == 0 ||
+	    strcmp(phase, "Paused") == 0) {
+		*flags |= ROW_PROGRESSING;
+		*reason = xstrdup(phase);
+	}
+}
+
+/* ---- Istio VirtualServices ---- */
+
+static const struct column virtualservice_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the virtual service." },
+	{ "Gateways", "string", "", 0, "Gateways the routes apply to." },
+	{ "Hosts", "string", "", 0, "Destination hosts the routes apply to." },
+	{ "Age", "string", "", 0, "Time since the virtual service was created." },
+};
+
+/* An array as kubectl prints a CRD column holding one: compact JSON. */
+static char *
+json_array_text(json_t *a)
+{
+	char *s;
+
+	if (!json_is_array(a))
+		return xstrdup("");
+	s = json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY);
+	return s == NULL ? xstrdup("") : s;
+}
+
+/* A networking.istio.io VirtualService. */
+static void
+print_virtualservice(json_t *vs, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	char *s;
+
+	cell_name(&c[0], vs);
+	s = json_array_text(json_path(vs, "spec.gateways"));
+	cell_text(&c[1], s);
+	free(s);
+	s = json_array_text(json_path(vs, "spec.hosts"));
+	cell_text(&c[2], s);
+	free(s);
+	cell_created(&c[3], vs);
+}
+
+/* ---- Default ---- */
+
+static const struct column default_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the object." },
+	{ "Age", "string", "", 0, "Time since the object was created." },
+};
+
+/* NAME and AGE for any object. */
+static void
+print_default(json_t *obj, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	cell_name(&c[0], obj);
+	cell_created(&c[1], obj);
+}
+
+#define PRINTER(res, kind, cols, fn) { res, kind, cols, NITEMS(cols), fn }
+
+static const struct printer printers[] = {
+	PRINTER("pods", "Pod", pod_columns, print_pod),
+	PRINTER("deployments", "Deployment", deployment_columns, print_deployment),
+	PRINTER("replicasets", "ReplicaSet", replicaset_columns, print_replicaset),
+	PRINTER("statefulsets", "StatefulSet", statefulset_columns, print_statefulset),
+	PRINTER("daemonsets", "DaemonSet", daemonset_columns, print_daemonset),
+	PRINTER("horizontalpodautoscalers", "HorizontalPodAutoscaler", hpa_columns,
+	    print_hpa),
+	PRINTER("nodes", "Node", node_columns, print_node),
+	PRINTER("events", "Event", event_columns, print_event),
+	PRINTER("jobs", "Job", job_columns, print_job),
+	PRINTER("cronjobs", "CronJob", cronjob_columns, print_cronjob),
+	PRINTER("poddisruptionbudgets", "PodDisruptionBudget", pdb_columns, print_pdb),
+	PRINTER("namespaces", "Namespace", namespace_columns, print_namespace),
+	PRINTER("services", "Service", service_columns, print_service),
+	PRINTER("alerts", "Alert", alert_columns, print_alert),
+	PRINTER("silences", "Silence", silence_columns, print_silence),
+	PRINTER("backups", "Backup", backup_columns, print_backup),
+	PRINTER("schedules", "Schedule", schedule_columns, print_schedule),
+	PRINTER("restores", "Restore", restore_columns, print_restore),
+	PRINTER("rollouts", "Rollout", rollout_columns, print_rollout),
+	PRINTER("virtualservices", "VirtualService", virtualservice_columns,
+	    print_virtualservice),
+};
+
+static const struct printer default_printer =
+    PRINTER("", "", default_columns, print_default);
+
+/* Other names a resource answers to (kubectl short names and singulars). */
+static const struct {
+	const char	*alias;
+	const char	*resource;
+} aliases[] = {
+	{ "po", "pods" }, { "deploy", "deployments" }, { "rs", "replicasets" },
+	{ "sts", "statefulsets" }, { "ds", "daemonsets" },
+	{ "hpa", "horizontalpodautoscalers" }, { "no", "nodes" },
+	{ "ev", "events" }, { "cj", "cronjobs" },
+	{ "pdb", "poddisruptionbudgets" }, { "ns", "namespaces" },
+	{ "svc", "services" }, { "ro", "rollouts" }, { "vs", "virtualservices" },
+	{ "alert", "alerts" }, { "silence", "silences" },
+};
+
+/* The built-in printer named by resource, or NULL. */
+static const struct printer *
+printer_lookup(const char *resource)
+{
+	char name[128];
+	size_t i, n;
+
+	if (resource == NULL)
+		return NULL;
+	n = strcspn(resource, ".");
+	if (n == 0 || n >= sizeof name)
+		return NULL;
+	memcpy(name, resource, n);
+	name[n] = '\0';
+	for (i = 0; i < NITEMS(aliases); i++) {
+		if (strcasecmp(name, aliases[i].alias) == 0) {
+			snprintf(name, sizeof name, "%s", aliases[i].resource);
+			break;
+		}
+	}
+	for (i = 0; i < NITEMS(printers); i++) {
+		n = strlen(printers[i].kind);
+		if (strcasecmp(name, printers[i].resource) == 0 ||
+		    strcasecmp(name, printers[i].kind) == 0)
+			return &printers[i];
+		/* The singular: the plural without its final "s". */
+		if (strlen(name) + 1 == strlen(printers[i].resource) &&
+		    strncasecmp(name, printers[i].resource, strlen(name)) == 0)
+			return &printers[i];
+	}
+	return NULL;
+}
+
+const struct printer *
+printer_find(const char *resource)
+{
+	const struct printer *p = printer_lookup(resource);
+
+	return p == NULL ? &default_printer : p;
+}
+
+int
+printer_has(const char *resource)
+{
+	return printer_lookup(resource) != NULL;
+}
+
+void
+printer_print(const struct printer *p, json_t *obj, int64_t now,
+    struct printed *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	out->ncells = p->ncolumns;
+	out->cells = xcalloc(p->ncolumns, sizeof *out->cells);
+	p->print(obj, now, out->cells, &out->flags, &out->reason);
+	for (i = 0; i < out->ncells; i++) {
+		if (out->cells[i].type == CELL_TEXT && out->cells[i].text == NULL)
+			out->cells[i].text = xstrdup("");
+	}
+}
+
+void
+cells_free(struct cell *cells, size_t n)
+{
+	size_t i;
+
+	if (cells == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(cells[i].text);
+	free(cells);
+}
+
+void
+printed_free(struct printed *p)
+{
+	if (p == NULL)
+		return;
+	cells_free(p->cells, p->ncells);
+	free(p->reason);
+	p->cells = NULL;
+	p->ncells = 0;
+	p->reason = NULL;
+}
+
+/* now - when without overflow. */
+static int64_t
+time_diff(int64_t a, int64_t b)
+{
+	if (b < 0 && a > INT64_MAX + b)
+		return INT64_MAX;
+	if (b > 0 && a < INT64_MIN + b)
+		return INT64_MIN;
+	return a - b;
+}
+
+size_t
+cell_format(const struct cell *c, int64_t now, char *buf, size_t len)
+{
+	char d[64];
+	int n = 0;
+
+	if (len == 0)
+		return 0;
+	switch (c->type) {
+	case CELL_TEXT:
+		n = snprintf(buf, len, "%s", c->text == NULL ? "" : c->text);
+		break;
+	case CELL_INT:
+		n = snprintf(buf, len, "%lld", (long long)c->n);
+		break;
+	case CELL_AGE:
+	case CELL_UNTIL:
+		if (c->when == 0) {
+			n = snprintf(buf, len, "%s",
+			    c->text != NULL ? c->text : "<unknown>");
+		} else if (c->type == CELL_AGE || c->when < now) {
+			human_duration(time_diff(now, c->when), d, sizeof d);
+			n = snprintf(buf, len, "%s%s", d,
+			    c->type == CELL_UNTIL ? " ago" : "");
+		} else {
+			human_duration(time_diff(c->when, now), d, sizeof d);
+			n = snprintf(buf, len, "%s", d);
+		}
+		break;
+	case CELL_RESTARTS:
+		if (c->n != 0 && c->when != 0) {
+			human_duration(time_diff(now, c->when), d, sizeof d);
+			n = snprintf(buf, len, "%lld (%s ago)", (long long)c->n, d);
+		} else
+			n = snprintf(buf, len, "%lld", (long long)c->n);
+		break;
+	default:
+		buf[0] = '\0';
+		break;
+	}
+	if (n < 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return (size_t)n >= len ? len - 1 : (size_t)n;
+}
+
+void
+human_duration(int64_t s, char *buf, size_t len)
+{
+	int64_t m, h;
+
+	if (s < -1)
+		snprintf(buf, len, "<invalid>");
+	else if (s < 0)
+		snprintf(buf, len, "0s");
+	else if (s < 60 * 2)
+		snprintf(buf, len, "%llds", (long long)s);
+	else if ((m = s / 60) < 10) {
+		if (s % 60 == 0)
+			snprintf(buf, len, "%lldm", (long long)m);
+		else
+			snprintf(buf, len, "%lldm%llds", (long long)m,
+			    (long long)(s % 60));
+	} else if (m < 60 * 3)
+		snprintf(buf, len, "%lldm", (long long)m);
+	else if ((h = s / 3600) < 8) {
+		if (m % 60 == 0)
+			snprintf(buf, len, "%lldh", (long long)h);
+		else
+			snprintf(buf, len, "%lldh%lldm", (long long)h,
+			    (long long)(m % 60));
+	} else if (h < 48)
+		snprintf(buf, len, "%lldh", (long long)h);
+	else if (h < 24 * 8) {
+		if (h % 24 == 0)
+			snprintf(buf, len, "%lldd", (long long)(h / 24));
+		else
+			snprintf(buf, len, "%lldd%lldh", (long long)(h / 24),
+			    (long long)(h % 24));
+	} else if (h < 24 * 365 * 2)
+		snprintf(buf, len, "%lldd", (long long)(h / 24));
+	else if (h < 24 * 365 * 8) {
+		if ((h / 24) % 365 == 0)
+			snprintf(buf, len, "%lldy", (long long)(h / 24 / 365));
+		else
+			snprintf(buf, len, "%lldy%lldd", (long long)(h / 24 / 365),
+			    (long long)((h / 24) % 365));
+	} else
+		snprintf(buf, len, "%lldy", (long long)(h / 24 / 365));
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Read exactly n digits at *p into *out and advance; -1 if not digits. */
+static int
+read_digits(const char **p, int n, int *out)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+int64_t
+parse_rfc3339(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0, dim;
+	int64_t t;
+
+	if (s == NULL)
+		return 0;
+	if (read_digits(&p, 4, &y) != 0 || *p++ != '-' ||
+	    read_digits(&p, 2, &mo) != 0 || *p++ != '-' ||
+	    read_digits(&p, 2, &d) != 0 || (*p != 'T' && *p != 't'))
+		return 0;
+	p++;
+	if (read_digits(&p, 2, &h) != 0 || *p++ != ':' ||
+	    read_digits(&p, 2, &mi) != 0 || *p++ != ':' ||
+	    read_digits(&p, 2, &sec) != 0)
+		return 0;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (read_digits(&p, 2, &oh) != 0 || *p++ != ':' ||
+		    read_digits(&p, 2, &om) != 0 || oh > 23 || om > 59)
+			return 0;
+	} else
+		return 0;
+	if (*p != '\0')
+		return 0;
+	if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
+		return 0;
+	dim = mdays[mo - 1];
+	if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		dim = 29;
+	if (d > dim)
+		return 0;
+	/* Go's zero time (metav1.Time{}) means unset. */
+	if (y == 1 && mo == 1 && d == 1 && h == 0 && mi == 0 && sec == 0 &&
+	    sign == 0)
+		return 0;
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	t -= (int64_t)sign * (oh * 3600 + om * 60);
+	return t;
+}
+
+void
+format_rfc3339(int64_t t, char *buf, size_t len)
+{
+	int64_t days, secs, z, era, doe, yoe, y, doy, mp, d, m;
+
+	days = t / 86400;
+	secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	snprintf(buf, len, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+	    (long long)y, (long long)m, (long long)d, (long long)(secs / 3600),
+	    (long long)(secs % 3600 / 60), (long long)(secs % 60));
+}
