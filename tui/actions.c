@@ -634,6 +634,11 @@ plan_scale(struct act_op *op, char **cause)
 	json_object_set_new(op->params, "from", json_integer(cur));
 	json_object_set_new(op->params, "replicas", json_integer(n));
 	where = op_where(op);
+	if (cur == n && warn == NULL) {
+		op->skipped = xasprintf("%s already has %ld replicas", where, n);
+		free(where);
+		return 0;
+	}
 	op->preview = xasprintf("%s replicas %ld → %ld%s", where, cur, n, warn != NULL ? warn : "");
 	free(where);
 	free(warn);
