@@ -13,6 +13,7 @@
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
 #include "patch.h"
+#include "proto.h"
 #include "sim_store.h"
 
 /* The printers module may be absent from a build: fall back to NAME/AGE. */
@@ -906,10 +907,20 @@ body_object(struct drill_req *req, struct drill_resp *resp)
 	json_error_t	 err;
 	char		*msg;
 
+	if (req->content_type != NULL &&
+	    strncmp(req->content_type, "application/vnd.kubernetes.protobuf", 35) == 0) {
+		v = drill_proto_decode(req->body, req->body_len, &msg);
+		if (v == NULL) {
+			drill_api_status(resp, 415, "UnsupportedMediaType", msg, NULL, NULL);
+			free(msg);
+		}
+		return v;
+	}
 	if (req->content_type != NULL && strstr(req->content_type, "protobuf") != NULL) {
 		drill_api_status(resp, 415, "UnsupportedMediaType",
 		    "the body of the request was in an unknown format - accepted media types "
-		    "include: application/json, application/yaml", NULL, NULL);
+		    "include: application/json, application/yaml, "
+		    "application/vnd.kubernetes.protobuf", NULL, NULL);
 		return NULL;
 	}
 	v = json_loadb(req->body, req->body_len, 0, &err);
@@ -2404,6 +2415,54 @@ out:
 	target_free(&t);
 }
 
+/* POST /drill/v1/reach?cluster=NAME&state=ok|refuse|hang: an instructor's
+ * (and the tests') switch for a cluster's reachability. Admin only. */
+static void
+api_reach(struct drill_req *req, struct drill_resp *resp)
+{
+	struct sim_cluster	*c;
+	const char		*name = req->arg(req, "cluster"), *state = req->arg(req, "state");
+	enum sim_reach		 reach;
+
+	if (strcmp(req->method, "POST") != 0) {
+		drill_api_status(resp, 405, "MethodNotAllowed", "use POST", NULL, NULL);
+		return;
+	}
+	if (req->user != DRILL_USER_ADMIN) {
+		drill_api_status(resp, 403, "Forbidden", "only the drill admin may change "
+		    "reachability", NULL, NULL);
+		return;
+	}
+	if (state == NULL || name == NULL) {
+		drill_api_status(resp, 400, "BadRequest", "cluster and state are required",
+		    NULL, NULL);
+		return;
+	}
+	if (strcmp(state, "ok") == 0)
+		reach = SIM_REACH_OK;
+	else if (strcmp(state, "refuse") == 0)
+		reach = SIM_REACH_REFUSE;
+	else if (strcmp(state, "hang") == 0)
+		reach = SIM_REACH_HANG;
+	else {
+		drill_api_status(resp, 400, "BadRequest", "state must be ok, refuse or hang",
+		    NULL, NULL);
+		return;
+	}
+	sim_lock(req->cluster->sim);
+	c = sim_cluster_find(req->cluster->sim, name);
+	if (c != NULL) {
+		c->reach = reach;
+		pthread_cond_broadcast(&c->sim->changed);
+	}
+	sim_unlock(req->cluster->sim);
+	if (c == NULL) {
+		drill_api_status(resp, 404, "NotFound", "no such cluster", NULL, NULL);
+		return;
+	}
+	resp_json(resp, 200, json_pack("{s:s,s:s}", "cluster", name, "state", state));
+}
+
 /* Answer a request. */
 void
 drill_api_handle(struct drill_req *req, struct drill_resp *resp)
@@ -2427,6 +2486,10 @@ drill_api_handle(struct drill_req *req, struct drill_resp *resp)
 	}
 	if (req->user == DRILL_USER_NONE) {
 		drill_api_status(resp, 401, "Unauthorized", "Unauthorized", NULL, NULL);
+		return;
+	}
+	if (strcmp(p, "/drill/v1/reach") == 0) {
+		api_reach(req, resp);
 		return;
 	}
 	if (strcmp(p, "/drill/v1/status") == 0) {

@@ -189,6 +189,8 @@ drill_serve(int argc, char **argv)
 		cause = xstrdup("the scenario declares no clusters");
 		goto fail;
 	}
+	for (i = 0; i < sim->nclusters; i++)
+		sim_resources_add_crds(sim->clusters[i]);
 	hist = getenv("OPSDECK_DRILL_HISTORY");
 	if (hist != NULL && strtol(hist, NULL, 10) > 0) {
 		for (i = 0; i < sim->nclusters; i++)

@@ -1,7 +1,11 @@
 /* The registry of API resources the drill simulator serves. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/xmalloc.h"
+
 #include "opsdeck/sim.h"
+#include "sim_store.h"
 
 #define RW	"create,delete,deletecollection,get,list,patch,update,watch"
 
@@ -86,4 +90,82 @@ sim_resource_by_kind(const char *kind)
 			return &sim_resources[i];
 	}
 	return NULL;
+}
+
+/* Is res served by a CustomResourceDefinition on a real cluster? */
+static bool
+resource_is_custom(const struct sim_resource *res)
+{
+	return strcmp(res->group, "velero.io") == 0 || strcmp(res->group, "argoproj.io") == 0 ||
+	    strcmp(res->group, "networking.istio.io") == 0;
+}
+
+/* A JSON array of a comma-separated list. */
+static json_t *
+resource_list(const char *s)
+{
+	json_t		*a = json_array();
+	const char	*end;
+
+	while (s != NULL && *s != '\0') {
+		end = strchr(s, ',');
+		if (end == NULL) {
+			json_array_append_new(a, json_string(s));
+			break;
+		}
+		json_array_append_new(a, json_stringn(s, (size_t)(end - s)));
+		s = end + 1;
+	}
+	return a;
+}
+
+/* Add the CustomResourceDefinitions of the custom resources the simulator
+ * serves to cluster c (names, scope, versions and subresources; the schema
+ * is open: x-kubernetes-preserve-unknown-fields). Existing ones are kept. */
+void
+sim_resources_add_crds(struct sim_cluster *c)
+{
+	const struct sim_resource	*crd, *r;
+	json_t				*obj, *names, *version, *subs;
+	char				*name, *cause = NULL;
+	size_t				 i;
+
+	crd = sim_resource_find("apiextensions.k8s.io", "customresourcedefinitions");
+	for (i = 0; i < sim_nresources; i++) {
+		r = &sim_resources[i];
+		if (!resource_is_custom(r))
+			continue;
+		name = xasprintf("%s.%s", r->resource, r->group);
+		if (sim_obj_get(c, crd, NULL, name) != NULL) {
+			free(name);
+			continue;
+		}
+		names = json_pack("{s:s,s:s,s:s,s:s}", "plural", r->resource, "singular",
+		    r->singular, "kind", r->kind, "listKind", "");
+		json_object_set_new(names, "listKind", json_sprintf("%sList", r->kind));
+		if (*r->short_names != '\0')
+			json_object_set_new(names, "shortNames", resource_list(r->short_names));
+		if (*r->categories != '\0')
+			json_object_set_new(names, "categories", resource_list(r->categories));
+		subs = json_object();
+		if (strstr(r->subresources, "status") != NULL)
+			json_object_set_new(subs, "status", json_object());
+		if (strstr(r->subresources, "scale") != NULL)
+			json_object_set_new(subs, "scale", json_pack("{s:s,s:s,s:s}",
+			    "specReplicasPath", ".spec.replicas", "statusReplicasPath",
+			    ".status.replicas", "labelSelectorPath", ".status.selector"));
+		version = json_pack("{s:s,s:b,s:b,s:{s:{s:s,s:b}},s:o}", "name", r->version,
+		    "served", 1, "storage", 1, "schema", "openAPIV3Schema", "type", "object",
+		    "x-kubernetes-preserve-unknown-fields", 1, "subresources", subs);
+		obj = json_pack("{s:{s:s},s:{s:s,s:o,s:s,s:[o]},s:{s:o,s:[s]}}",
+		    "metadata", "name", name,
+		    "spec", "group", r->group, "names", names, "scope",
+		    r->namespaced ? "Namespaced" : "Cluster", "versions", version,
+		    "status", "acceptedNames", json_deep_copy(names), "storedVersions", r->version);
+		if (sim_obj_create(c, crd, NULL, obj, NULL, &cause) != 0) {
+			free(cause);
+			cause = NULL;
+		}
+		free(name);
+	}
 }

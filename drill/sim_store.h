@@ -42,6 +42,8 @@ uint64_t sim_history_floor(struct sim_cluster *);
 void	 sim_resource_qualified(const struct sim_resource *, char *buf, size_t len);
 /* The apiVersion of res: "v1", "apps/v1". */
 void	 sim_resource_api_version(const struct sim_resource *, char *buf, size_t len);
+/* Add the CustomResourceDefinitions of the served custom resources. */
+void	 sim_resources_add_crds(struct sim_cluster *);
 /* Format unix seconds as RFC 3339 UTC into buf. */
 void	 sim_rfc3339(int64_t, char *buf, size_t len);
 

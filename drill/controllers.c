@@ -1,0 +1,916 @@
+/* The drill's controller clock and the helpers every controller shares:
+ * hash map, JSON paths, owner references, selectors, template hashes and
+ * core v1 Events. sim_tick drives one pass of every controller. */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "opsdeck/sim.h"
+#include "opsdeck/sim_ctl.h"
+#include "opsdeck/xmalloc.h"
+#include "sim_store.h"
+
+/* Events kept per cluster before the oldest are deleted. */
+#define CTL_EVENTS_MAX	1000
+
+/* One entry of a ctl_map bucket chain. */
+struct ctl_ment {
+	char		*key;
+	void		*val;
+	struct ctl_ment	*next;
+};
+
+/* String-keyed chained hash map. */
+struct ctl_map {
+	struct ctl_ment	**b;
+	size_t		  nb;
+	size_t		  n;
+};
+
+/* Stable 32-bit FNV-1a of s. */
+uint32_t
+ctl_fnv32(const char *s)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Create an empty map. */
+struct ctl_map *
+ctl_map_new(void)
+{
+	struct ctl_map	*m;
+
+	m = xcalloc(1, sizeof *m);
+	m->nb = 64;
+	m->b = xcalloc(m->nb, sizeof *m->b);
+	return m;
+}
+
+/* Free the map and optionally its values. */
+void
+ctl_map_free(struct ctl_map *m, void (*freefn)(void *))
+{
+	struct ctl_ment	*e, *next;
+	size_t		 i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nb; i++) {
+		for (e = m->b[i]; e != NULL; e = next) {
+			next = e->next;
+			if (freefn != NULL)
+				freefn(e->val);
+			free(e->key);
+			free(e);
+		}
+	}
+	free(m->b);
+	free(m);
+}
+
+/* Double the bucket count. */
+static void
+ctl_map_grow(struct ctl_map *m)
+{
+	struct ctl_ment	**nb, *e, *next;
+	size_t		  i, n = m->nb * 2, h;
+
+	nb = xcalloc(n, sizeof *nb);
+	for (i = 0; i < m->nb; i++) {
+		for (e = m->b[i]; e != NULL; e = next) {
+			next = e->next;
+			h = ctl_fnv32(e->key) % n;
+			e->next = nb[h];
+			nb[h] = e;
+		}
+	}
+	free(m->b);
+	m->b = nb;
+	m->nb = n;
+}
+
+/* Look up key. */
+void *
+ctl_map_get(struct ctl_map *m, const char *key)
+{
+	struct ctl_ment	*e;
+
+	for (e = m->b[ctl_fnv32(key) % m->nb]; e != NULL; e = e->next) {
+		if (strcmp(e->key, key) == 0)
+			return e->val;
+	}
+	return NULL;
+}
+
+/* Insert or replace key. */
+void *
+ctl_map_put(struct ctl_map *m, const char *key, void *val)
+{
+	struct ctl_ment	*e;
+	void		*old;
+	size_t		 h;
+
+	h = ctl_fnv32(key) % m->nb;
+	for (e = m->b[h]; e != NULL; e = e->next) {
+		if (strcmp(e->key, key) == 0) {
+			old = e->val;
+			e->val = val;
+			return old;
+		}
+	}
+	if (m->n >= m->nb * 2) {
+		ctl_map_grow(m);
+		h = ctl_fnv32(key) % m->nb;
+	}
+	e = xcalloc(1, sizeof *e);
+	e->key = xstrdup(key);
+	e->val = val;
+	e->next = m->b[h];
+	m->b[h] = e;
+	m->n++;
+	return NULL;
+}
+
+/* Remove key and return its value. */
+void *
+ctl_map_take(struct ctl_map *m, const char *key)
+{
+	struct ctl_ment	**pp, *e;
+	void		 *val;
+
+	for (pp = &m->b[ctl_fnv32(key) % m->nb]; *pp != NULL; pp = &(*pp)->next) {
+		e = *pp;
+		if (strcmp(e->key, key) == 0) {
+			*pp = e->next;
+			val = e->val;
+			free(e->key);
+			free(e);
+			m->n--;
+			return val;
+		}
+	}
+	return NULL;
+}
+
+/* Visit every entry, removing those cb returns non-zero for. */
+void
+ctl_map_sweep(struct ctl_map *m, int (*cb)(const char *, void *, void *), void *arg)
+{
+	struct ctl_ment	**pp, *e;
+	size_t		  i;
+
+	for (i = 0; i < m->nb; i++) {
+		pp = &m->b[i];
+		while (*pp != NULL) {
+			e = *pp;
+			if (cb(e->key, e->val, arg) != 0) {
+				*pp = e->next;
+				free(e->key);
+				free(e);
+				m->n--;
+			} else
+				pp = &e->next;
+		}
+	}
+}
+
+/* Number of entries. */
+size_t
+ctl_map_count(struct ctl_map *m)
+{
+	return m->n;
+}
+
+/* Append to a vector. */
+void
+ctl_vec_push(struct ctl_vec *v, json_t *o)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap == 0 ? 8 : v->cap * 2;
+		v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
+	}
+	v->v[v->n++] = o;
+}
+
+/* Free a vector's storage. */
+void
+ctl_vec_free(struct ctl_vec *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = v->cap = 0;
+}
+
+/* Free a heap vector (map value). */
+static void
+ctl_vec_free_heap(void *p)
+{
+	struct ctl_vec	*v = p;
+
+	ctl_vec_free(v);
+	free(v);
+}
+
+/* Free one alert. */
+static void
+ctl_alert_free(struct ctl_alert *a)
+{
+	json_decref(a->labels);
+	json_decref(a->annotations);
+	free(a->generator);
+	free(a);
+}
+
+/* Free the controller state of a cluster. */
+void
+sim_ctl_free(struct sim_ctl *ctl)
+{
+	size_t	i;
+
+	if (ctl == NULL)
+		return;
+	ctl_map_free(ctl->pods, ctl_pod_free);
+	ctl_map_free(ctl->deps, free);
+	ctl_map_free(ctl->hpas, free);
+	ctl_map_free(ctl->owned, ctl_vec_free_heap);
+	ctl_map_free(ctl->evkeys, free);
+	ctl_map_free(ctl->db_bad, NULL);
+	ctl_map_free(ctl->node_down, NULL);
+	for (i = 0; i < ctl->nev; i++)
+		free(ctl->evnames[(ctl->evhead + i) % CTL_EVENTS_MAX]);
+	free(ctl->evnames);
+	for (i = 0; i < ctl->nalerts; i++)
+		ctl_alert_free(ctl->alerts[i]);
+	free(ctl->alerts);
+	for (i = 0; i < ctl->nsilences; i++) {
+		json_decref(ctl->silences[i]->matchers);
+		free(ctl->silences[i]->created_by);
+		free(ctl->silences[i]->comment);
+		free(ctl->silences[i]);
+	}
+	free(ctl->silences);
+	for (i = 0; i < ctl->nnodes; i++) {
+		free(ctl->nodes[i]);
+		free(ctl->node_ips[i]);
+	}
+	free(ctl->nodes);
+	free(ctl->node_ips);
+	free(ctl);
+}
+
+/* The controller state of c, created on first use. */
+struct sim_ctl *
+ctl_get(struct sim_cluster *c)
+{
+	struct sim_ctl	*ctl = c->ctl;
+
+	if (ctl != NULL)
+		return ctl;
+	ctl = xcalloc(1, sizeof *ctl);
+	ctl->c = c;
+	ctl->rng = 0x9e3779b97f4a7c15ULL ^ ctl_fnv32(c->name);
+	ctl->pods = ctl_map_new();
+	ctl->deps = ctl_map_new();
+	ctl->hpas = ctl_map_new();
+	ctl->owned = ctl_map_new();
+	ctl->evkeys = ctl_map_new();
+	ctl->db_bad = ctl_map_new();
+	ctl->node_down = ctl_map_new();
+	ctl->evnames = xcalloc(CTL_EVENTS_MAX, sizeof *ctl->evnames);
+	ctl->reach_until = -1;
+	ctl->last_good_backup_t = -1800;
+	ctl->cron_last_min = -1;
+	ctl->last_gc_t = -1e18;
+	c->ctl = ctl;
+	return ctl;
+}
+
+/* The scenario state of sim, created on first use. */
+struct scn *
+scn_get(struct sim *sim)
+{
+	struct scn	*scn = sim->scn;
+
+	if (scn != NULL)
+		return scn;
+	scn = xcalloc(1, sizeof *scn);
+	scn->rpo = 3600;
+	scn->resolved_when = json_array();
+	scn->primary_replicas = json_object();
+	sim->scn = scn;
+	return scn;
+}
+
+/* Simulated seconds since start. */
+double
+ctl_now(struct sim *sim)
+{
+	return scn_get(sim)->t;
+}
+
+/* Wall time for simulated time t. */
+double
+ctl_wall_at(struct sim *sim, double t)
+{
+	double	speed = sim->speed > 0 ? sim->speed : 1;
+
+	return (double)sim->started + t / speed;
+}
+
+/* xorshift64* step. */
+uint64_t
+ctl_rand(struct sim_ctl *ctl)
+{
+	uint64_t	x = ctl->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	ctl->rng = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* A random suffix from the apiserver's alphabet. */
+void
+ctl_suffix(struct sim_ctl *ctl, char out[6])
+{
+	static const char	alnum[] = "bcdfghjklmnpqrstvwxz2456789";
+	uint64_t		x = ctl_rand(ctl);
+	int			i;
+
+	for (i = 0; i < 5; i++) {
+		out[i] = alnum[x % (sizeof alnum - 1)];
+		x /= sizeof alnum - 1;
+	}
+	out[5] = '\0';
+}
+
+/* Format wall time w as RFC 3339 UTC. */
+void
+ctl_rfc3339(double w, char *buf, size_t len)
+{
+	time_t		t = (time_t)w;
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Parse an RFC 3339 time. */
+double
+ctl_parse_time(const char *s)
+{
+	struct tm	 tm;
+	const char	*p;
+	double		 t, frac = 0;
+	int		 sign, oh, om;
+
+	if (s == NULL)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (p == NULL)
+		return -1;
+	if (*p == '.') {
+		char	*end;
+
+		frac = strtod(p, &end);
+		p = end;
+	}
+	t = (double)timegm(&tm) + frac;
+	if (*p == 'Z' || *p == 'z')
+		return t;
+	if ((*p == '+' || *p == '-') && sscanf(p + 1, "%d:%d", &oh, &om) == 2) {
+		sign = *p == '+' ? 1 : -1;
+		return t - sign * (oh * 3600 + om * 60);
+	}
+	return -1;
+}
+
+/* Walk a dotted path; NULL if any step is missing. */
+static json_t *
+ctl_path(json_t *obj, const char *path)
+{
+	char		 key[128];
+	const char	*dot;
+	size_t		 n;
+
+	while (obj != NULL && *path != '\0') {
+		dot = strchr(path, '.');
+		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof key)
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		obj = json_object_get(obj, key);
+		path += n;
+		if (*path == '.')
+			path++;
+	}
+	return obj;
+}
+
+/* String at a dotted path, or NULL. */
+const char *
+ctl_str(json_t *obj, const char *path)
+{
+	return json_string_value(ctl_path(obj, path));
+}
+
+/* Integer at a dotted path, or def. */
+json_int_t
+ctl_int(json_t *obj, const char *path, json_int_t def)
+{
+	json_t	*v = ctl_path(obj, path);
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_real(v))
+		return (json_int_t)json_real_value(v);
+	return def;
+}
+
+/* Set a dotted path, creating intermediate objects; steals v. */
+void
+ctl_set(json_t *obj, const char *path, json_t *v)
+{
+	char		 key[128];
+	const char	*dot;
+	json_t		*next;
+	size_t		 n;
+
+	for (;;) {
+		dot = strchr(path, '.');
+		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof key) {
+			json_decref(v);
+			return;
+		}
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (dot == NULL) {
+			json_object_set_new(obj, key, v);
+			return;
+		}
+		next = json_object_get(obj, key);
+		if (!json_is_object(next)) {
+			next = json_object();
+			json_object_set_new(obj, key, next);
+		}
+		obj = next;
+		path = dot + 1;
+	}
+}
+
+/* The uid of obj's controller owner. */
+const char *
+ctl_owner_uid(json_t *obj)
+{
+	json_t	*refs, *r;
+	size_t	 i;
+
+	refs = ctl_path(obj, "metadata.ownerReferences");
+	json_array_foreach(refs, i, r) {
+		if (json_is_true(json_object_get(r, "controller")))
+			return json_string_value(json_object_get(r, "uid"));
+	}
+	return NULL;
+}
+
+/* An ownerReferences array for a controller owner. */
+json_t *
+ctl_owner_ref(json_t *owner, const char *api_version, const char *kind)
+{
+	return json_pack("[{s:s,s:s,s:s,s:s,s:b,s:b}]", "apiVersion", api_version,
+	    "kind", kind, "name", ctl_str(owner, "metadata.name"),
+	    "uid", ctl_str(owner, "metadata.uid"), "controller", 1,
+	    "blockOwnerDeletion", 1);
+}
+
+/* Does image match one of the scenario's crash patterns? */
+bool
+ctl_image_crashes(struct sim *sim, const char *image)
+{
+	struct scn	*scn = scn_get(sim);
+	size_t		 i;
+
+	if (image == NULL)
+		return false;
+	for (i = 0; i < scn->ncrash; i++) {
+		if (fnmatch(scn->crash_images[i], image, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Template hash: FNV-1a of the canonical JSON, safe-encoded as upstream. */
+void
+ctl_template_hash(json_t *tmpl, char out[16])
+{
+	static const char	alnum[] = "bcdfghjklmnpqrstvwxz2456789";
+	char			*s, dec[16];
+	size_t			 i;
+
+	s = json_dumps(tmpl, JSON_COMPACT | JSON_SORT_KEYS);
+	snprintf(dec, sizeof dec, "%u", ctl_fnv32(s != NULL ? s : ""));
+	free(s);
+	for (i = 0; dec[i] != '\0' && i < 15; i++)
+		out[i] = alnum[(unsigned char)dec[i] % (sizeof alnum - 1)];
+	out[i] = '\0';
+}
+
+/* Does one matchExpressions requirement hold? */
+static bool
+ctl_requirement(json_t *req, json_t *labels)
+{
+	const char	*key = json_string_value(json_object_get(req, "key"));
+	const char	*op = json_string_value(json_object_get(req, "operator"));
+	const char	*have;
+	json_t		*vals = json_object_get(req, "values"), *v;
+	size_t		 i;
+	bool		 in = false;
+
+	if (key == NULL || op == NULL)
+		return false;
+	have = json_string_value(json_object_get(labels, key));
+	if (strcmp(op, "Exists") == 0)
+		return have != NULL;
+	if (strcmp(op, "DoesNotExist") == 0)
+		return have == NULL;
+	json_array_foreach(vals, i, v) {
+		if (have != NULL && json_is_string(v) && strcmp(json_string_value(v), have) == 0)
+			in = true;
+	}
+	if (strcmp(op, "In") == 0)
+		return in;
+	if (strcmp(op, "NotIn") == 0)
+		return !in;
+	return false;
+}
+
+/* Label selector match. */
+bool
+ctl_selector_match(json_t *selector, json_t *labels)
+{
+	json_t		*ml, *me, *v, *r;
+	const char	*k;
+	size_t		 i;
+
+	if (!json_is_object(selector))
+		return false;
+	ml = json_object_get(selector, "matchLabels");
+	me = json_object_get(selector, "matchExpressions");
+	if (ml == NULL && me == NULL)
+		ml = selector;	/* a plain map (Service selector) */
+	json_object_foreach(ml, k, v) {
+		const char *have = json_string_value(json_object_get(labels, k));
+
+		if (have == NULL || !json_is_string(v) || strcmp(have, json_string_value(v)) != 0)
+			return false;
+	}
+	json_array_foreach(me, i, r) {
+		if (!ctl_requirement(r, labels))
+			return false;
+	}
+	return true;
+}
+
+/* Pods owned by uid in this tick's index. */
+struct ctl_vec *
+ctl_owned(struct sim_ctl *ctl, const char *uid)
+{
+	if (uid == NULL)
+		return NULL;
+	return ctl_map_get(ctl->owned, uid);
+}
+
+/* Is the pod's Ready condition True? */
+bool
+ctl_pod_ready(json_t *pod)
+{
+	json_t	*conds, *cd;
+	size_t	 i;
+
+	conds = ctl_path(pod, "status.conditions");
+	json_array_foreach(conds, i, cd) {
+		const char *type = json_string_value(json_object_get(cd, "type"));
+
+		if (type != NULL && strcmp(type, "Ready") == 0)
+			return strcmp(json_string_value(json_object_get(cd, "status")) ?
+			    json_string_value(json_object_get(cd, "status")) : "", "True") == 0;
+	}
+	return false;
+}
+
+/* Has the pod a deletionTimestamp? */
+bool
+ctl_pod_terminating(json_t *pod)
+{
+	return ctl_path(pod, "metadata.deletionTimestamp") != NULL;
+}
+
+/* Replace obj.status with st if it differs. */
+bool
+ctl_set_status(struct sim_cluster *c, const struct sim_resource *res, json_t *obj, json_t *st)
+{
+	if (json_equal(json_object_get(obj, "status"), st)) {
+		json_decref(st);
+		return false;
+	}
+	json_object_set_new(obj, "status", st);
+	sim_obj_modified(c, res, obj, false);
+	return true;
+}
+
+/* Resolve an IntOrString against total. */
+int
+ctl_int_or_percent(json_t *v, int total, bool round_up, int def)
+{
+	const char	*s;
+	double		 pct;
+
+	if (json_is_integer(v))
+		return (int)json_integer_value(v);
+	s = json_string_value(v);
+	if (s == NULL)
+		return def;
+	if (strchr(s, '%') == NULL)
+		return atoi(s);
+	pct = atof(s);
+	if (round_up)
+		return (int)ceil(pct * total / 100.0 - 1e-9);
+	return (int)floor(pct * total / 100.0 + 1e-9);
+}
+
+/* Drop the oldest recorded event. */
+static void
+ctl_event_expire(struct sim_cluster *c)
+{
+	struct sim_ctl	*ctl = ctl_get(c);
+	char		*key, *ref, *slash, *cause = NULL;
+
+	key = ctl->evnames[ctl->evhead];
+	ctl->evnames[ctl->evhead] = NULL;
+	ctl->evhead = (ctl->evhead + 1) % CTL_EVENTS_MAX;
+	ctl->nev--;
+	ref = ctl_map_take(ctl->evkeys, key);
+	if (ref != NULL) {
+		slash = strchr(ref, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			sim_obj_delete(c, sim_resource_find("", "events"), ref, slash + 1,
+			    &cause);
+			free(cause);
+		}
+		free(ref);
+	}
+	free(key);
+}
+
+/* Emit (or bump the count of) an Event about obj. */
+void
+ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reason,
+    const char *fmt, ...)
+{
+	const struct sim_resource	*res = sim_resource_find("", "events");
+	struct sim_ctl			*ctl = ctl_get(c);
+	va_list				 ap;
+	char				*msg, *key, *ref, ts[40], sfx[6];
+	const char			*ns, *uid, *name, *slash;
+	json_t				*ev, *out = NULL;
+	char				*cause = NULL;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	ns = ctl_str(obj, "metadata.namespace");
+	if (ns == NULL || *ns == '\0')
+		ns = "default";
+	uid = ctl_str(obj, "metadata.uid");
+	name = ctl_str(obj, "metadata.name");
+	if (name == NULL)
+		name = "unknown";
+	key = xasprintf("%s|%s|%s", uid != NULL ? uid : name, reason, msg);
+	ctl_rfc3339(sim_wallclock(), ts, sizeof ts);
+	ref = ctl_map_get(ctl->evkeys, key);
+	if (ref != NULL) {
+		slash = strchr(ref, '/');
+		ev = NULL;
+		if (slash != NULL) {
+			char *evns = xstrndup(ref, (size_t)(slash - ref));
+
+			ev = sim_obj_get(c, res, evns, slash + 1);
+			free(evns);
+		}
+		if (ev != NULL) {
+			json_object_set_new(ev, "count",
+			    json_integer(ctl_int(ev, "count", 1) + 1));
+			json_object_set_new(ev, "lastTimestamp", json_string(ts));
+			sim_obj_modified(c, res, ev, false);
+			goto out;
+		}
+		free(ctl_map_take(ctl->evkeys, key));
+	}
+	ctl_suffix(ctl, sfx);
+	ev = json_pack("{s:{s:s+,s:s},s:{s:s,s:s,s:s,s:s?,s:s?},s:s,s:s,s:{s:s},"
+	    "s:s,s:s,s:i,s:s,s:n,s:s,s:s}",
+	    "metadata", "name", name, ".", "namespace", ns,
+	    "involvedObject", "kind", json_string_value(json_object_get(obj, "kind")) ?
+	    json_string_value(json_object_get(obj, "kind")) : "Pod",
+	    "apiVersion", json_string_value(json_object_get(obj, "apiVersion")) ?
+	    json_string_value(json_object_get(obj, "apiVersion")) : "v1",
+	    "name", name, "namespace", ctl_str(obj, "metadata.namespace"),
+	    "uid", uid,
+	    "reason", reason, "message", msg, "source", "component", "drill-controller",
+	    "firstTimestamp", ts, "lastTimestamp", ts, "count", 1, "type", type,
+	    "eventTime", "reportingComponent", "drill-controller",
+	    "reportingInstance", c->name);
+	if (ev == NULL)
+		goto out;
+	/* A unique suffix like the apiserver's hex one. */
+	{
+		char	*nm = xasprintf("%s.%08x%s", name, (unsigned)ctl_rand(ctl), sfx);
+
+		json_object_set_new(json_object_get(ev, "metadata"), "name", json_string(nm));
+		free(nm);
+	}
+	if (sim_obj_create(c, res, ns, ev, &out, &cause) != 0 || out == NULL) {
+		free(cause);
+		goto out;
+	}
+	if (ctl->nev == CTL_EVENTS_MAX)
+		ctl_event_expire(c);
+	ctl_map_put(ctl->evkeys, key, xasprintf("%s/%s", ns, ctl_str(out, "metadata.name")));
+	ctl->evnames[(ctl->evhead + ctl->nev) % CTL_EVENTS_MAX] = xstrdup(key);
+	ctl->nev++;
+out:
+	free(key);
+	free(msg);
+}
+
+/* Build the owner -> pods index for this tick. */
+static int
+ctl_index_pod(json_t *pod, void *arg)
+{
+	struct sim_ctl	*ctl = arg;
+	struct ctl_vec	*v;
+	const char	*uid = ctl_owner_uid(pod);
+
+	if (uid == NULL)
+		return 0;
+	v = ctl_map_get(ctl->owned, uid);
+	if (v == NULL) {
+		v = xcalloc(1, sizeof *v);
+		ctl_map_put(ctl->owned, uid, v);
+	}
+	ctl_vec_push(v, pod);
+	return 0;
+}
+
+/* One owned object whose owner is gone. */
+struct ctl_orphan {
+	const struct sim_resource	*res;
+	char				**ns, **name;
+	size_t				  n;
+	const struct sim_resource	*owner_res[3];
+	struct sim_cluster		*c;
+};
+
+/* Collect objects whose controller owner no longer exists. */
+static int
+ctl_find_orphan(json_t *obj, void *arg)
+{
+	struct ctl_orphan	*o = arg;
+	const char		*uid = ctl_owner_uid(obj);
+	size_t			 i;
+
+	if (uid == NULL)
+		return 0;
+	for (i = 0; i < 3 && o->owner_res[i] != NULL; i++) {
+		if (sim_obj_get_uid(o->c, o->owner_res[i], uid) != NULL)
+			return 0;
+	}
+	o->ns = xreallocarray(o->ns, o->n + 1, sizeof *o->ns);
+	o->name = xreallocarray(o->name, o->n + 1, sizeof *o->name);
+	o->ns[o->n] = xstrdup(ctl_str(obj, "metadata.namespace"));
+	o->name[o->n] = xstrdup(ctl_str(obj, "metadata.name"));
+	o->n++;
+	return 0;
+}
+
+/* Delete objects of res whose owner (of the given kinds) is gone. */
+static void
+ctl_gc(struct sim_cluster *c, const struct sim_resource *res, const struct sim_resource *o1,
+    const struct sim_resource *o2, const struct sim_resource *o3)
+{
+	struct ctl_orphan	o = { res, NULL, NULL, 0, { o1, o2, o3 }, c };
+	char			*cause = NULL;
+	size_t			 i;
+
+	sim_obj_foreach(c, res, NULL, ctl_find_orphan, &o);
+	for (i = 0; i < o.n; i++) {
+		sim_obj_delete(c, res, o.ns[i], o.name[i], &cause);
+		free(cause);
+		cause = NULL;
+		free(o.ns[i]);
+		free(o.name[i]);
+	}
+	free(o.ns);
+	free(o.name);
+}
+
+/* Garbage-collect orphans of every owned kind. */
+static void
+ctl_gc_all(struct sim_cluster *c)
+{
+	const struct sim_resource	*deploy = sim_resource_find("apps", "deployments");
+	const struct sim_resource	*rs = sim_resource_find("apps", "replicasets");
+	const struct sim_resource	*sts = sim_resource_find("apps", "statefulsets");
+	const struct sim_resource	*ds = sim_resource_find("apps", "daemonsets");
+	const struct sim_resource	*job = sim_resource_find("batch", "jobs");
+	const struct sim_resource	*cj = sim_resource_find("batch", "cronjobs");
+	const struct sim_resource	*ro = sim_resource_find("argoproj.io", "rollouts");
+	const struct sim_resource	*pods = sim_resource_find("", "pods");
+
+	ctl_gc(c, rs, deploy, ro, NULL);
+	ctl_gc(c, job, cj, NULL, NULL);
+	/* Pods: owners are RS, StatefulSet, DaemonSet or Job. */
+	{
+		struct ctl_orphan	o = { pods, NULL, NULL, 0, { rs, sts, ds }, c };
+		char			*cause = NULL;
+		size_t			 i;
+
+		sim_obj_foreach(c, pods, NULL, ctl_find_orphan, &o);
+		for (i = 0; i < o.n; i++) {
+			if (sim_obj_get_uid(c, job, ctl_owner_uid(sim_obj_get(c, pods,
+			    o.ns[i], o.name[i]))) == NULL) {
+				sim_obj_delete(c, pods, o.ns[i], o.name[i], &cause);
+				free(cause);
+				cause = NULL;
+			}
+			free(o.ns[i]);
+			free(o.name[i]);
+		}
+		free(o.ns);
+		free(o.name);
+	}
+}
+
+/* One controller pass over one cluster. */
+static void
+ctl_cluster_tick(struct sim_cluster *c)
+{
+	struct sim_ctl	*ctl = ctl_get(c);
+	struct scn	*scn = scn_get(c->sim);
+
+	ctl->gen++;
+	sim_store_reap(c, sim_wallclock());
+	if (scn->t - ctl->last_gc_t >= 2.0) {
+		ctl_gc_all(c);
+		ctl->last_gc_t = scn->t;
+	}
+	ctl_nodes_tick(c);
+	ctl_pods_tick(c);
+	ctl_map_free(ctl->owned, ctl_vec_free_heap);
+	ctl->owned = ctl_map_new();
+	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, ctl_index_pod, ctl);
+	ctl_rs_tick(c);
+	ctl_sts_tick(c);
+	ctl_ds_tick(c);
+	ctl_job_tick(c);
+	ctl_deploy_tick(c);
+	ctl_rollouts_tick(c);
+	ctl_hpa_tick(c);
+	ctl_cron_tick(c);
+	ctl_velero_tick(c);
+	ctl_alerts_tick(c);
+}
+
+/* Advance the estate by real_dt seconds of wall clock. */
+void
+sim_tick(struct sim *sim, double real_dt)
+{
+	struct scn	*scn = scn_get(sim);
+	size_t		 i;
+
+	if (real_dt < 0)
+		real_dt = 0;
+	if (real_dt > 5)
+		real_dt = 5;	/* a stalled ticker does not leap */
+	scn->t += real_dt * (sim->speed > 0 ? sim->speed : 1);
+	scn_faults_tick(sim);
+	for (i = 0; i < sim->nclusters; i++)
+		ctl_cluster_tick(sim->clusters[i]);
+	scn_resolved_tick(sim);
+}

@@ -1,0 +1,1611 @@
+/* Drill scenarios: YAML (libyaml) into the estate's clusters and initial
+ * objects, alert rules, the fault timeline, the resolved_when conditions
+ * and the /drill/v1/status document. See opsdeck-drill(1), SCENARIO FILES. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "opsdeck/sim.h"
+#include "opsdeck/sim_ctl.h"
+#include "opsdeck/xmalloc.h"
+
+/* Largest scenario file read. */
+#define SCN_MAX_BYTES	(1024 * 1024)
+/* Deepest YAML nesting and most JSON values produced (alias bombs). */
+#define SCN_MAX_DEPTH	64
+#define SCN_MAX_NODES	200000
+/* Most base: levels followed. */
+#define SCN_MAX_BASE	4
+
+/* Where each converted node came from. */
+struct scn_marks {
+	json_t	**v;
+	int	 *line, *col;
+	size_t	  n, cap;
+	size_t	  produced;
+};
+
+/* Remember the source position of v. */
+static void
+marks_add(struct scn_marks *m, json_t *v, yaml_mark_t mk)
+{
+	if (m == NULL)
+		return;
+	if (m->n == m->cap) {
+		m->cap = m->cap == 0 ? 256 : m->cap * 2;
+		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
+		m->line = xreallocarray(m->line, m->cap, sizeof *m->line);
+		m->col = xreallocarray(m->col, m->cap, sizeof *m->col);
+	}
+	m->v[m->n] = v;
+	m->line[m->n] = (int)mk.line + 1;
+	m->col[m->n] = (int)mk.column + 1;
+	m->n++;
+}
+
+/* "line L, column C" of v, or "" if unknown (static buffer per call site). */
+static const char *
+marks_where(struct scn_marks *m, json_t *v, char *buf, size_t len)
+{
+	size_t	i;
+
+	buf[0] = '\0';
+	for (i = 0; m != NULL && i < m->n; i++) {
+		if (m->v[i] == v) {
+			snprintf(buf, len, "line %d, column %d: ", m->line[i], m->col[i]);
+			break;
+		}
+	}
+	return buf;
+}
+
+/* Free the marks table. */
+static void
+marks_free(struct scn_marks *m)
+{
+	free(m->v);
+	free(m->line);
+	free(m->col);
+	memset(m, 0, sizeof *m);
+}
+
+/* A plain scalar typed as YAML 1.2 core would: null, bool, int, float, string. */
+static json_t *
+scalar_value(const char *s, size_t len, bool plain)
+{
+	char		*end;
+	long long	 ll;
+	double		 d;
+
+	if (!plain)
+		return json_stringn(s, len);
+	if (len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0)
+		return json_null();
+	if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 || strcmp(s, "TRUE") == 0)
+		return json_true();
+	if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 || strcmp(s, "FALSE") == 0)
+		return json_false();
+	if (isdigit((unsigned char)s[0]) || ((s[0] == '-' || s[0] == '+') &&
+	    isdigit((unsigned char)s[1]))) {
+		errno = 0;
+		ll = strtoll(s, &end, 10);
+		if (*end == '\0' && errno == 0)
+			return json_integer(ll);
+		errno = 0;
+		d = strtod(s, &end);
+		if (*end == '\0' && errno == 0 && isfinite(d))
+			return json_real(d);
+	}
+	return json_stringn(s, len);
+}
+
+/* Convert a libyaml node to JSON (new), or NULL with cause. */
+static json_t *
+node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth, struct scn_marks *m,
+    char **cause)
+{
+	json_t			*v = NULL, *k, *x;
+	yaml_node_item_t	*it;
+	yaml_node_pair_t	*p;
+	yaml_node_t		*kn;
+	char			 key[512];
+
+	if (node == NULL) {
+		*cause = xstrdup("empty node");
+		return NULL;
+	}
+	if (depth > SCN_MAX_DEPTH) {
+		*cause = xasprintf("line %d, column %d: nesting deeper than %d",
+		    (int)node->start_mark.line + 1, (int)node->start_mark.column + 1,
+		    SCN_MAX_DEPTH);
+		return NULL;
+	}
+	if (m != NULL && ++m->produced > SCN_MAX_NODES) {
+		*cause = xasprintf("line %d, column %d: document expands to too many values",
+		    (int)node->start_mark.line + 1, (int)node->start_mark.column + 1);
+		return NULL;
+	}
+	switch (node->type) {
+	case YAML_SCALAR_NODE:
+		v = scalar_value((const char *)node->data.scalar.value, node->data.scalar.length,
+		    node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		    strcmp((const char *)node->tag, YAML_STR_TAG) != 0);
+		break;
+	case YAML_SEQUENCE_NODE:
+		v = json_array();
+		for (it = node->data.sequence.items.start; it < node->data.sequence.items.top;
+		    it++) {
+			x = node_to_json(doc, yaml_document_get_node(doc, *it), depth + 1, m,
+			    cause);
+			if (x == NULL) {
+				json_decref(v);
+				return NULL;
+			}
+			json_array_append_new(v, x);
+		}
+		break;
+	case YAML_MAPPING_NODE:
+		v = json_object();
+		for (p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top; p++) {
+			kn = yaml_document_get_node(doc, p->key);
+			if (kn == NULL || kn->type != YAML_SCALAR_NODE) {
+				*cause = xasprintf("line %d, column %d: mapping keys must be "
+				    "scalars", kn != NULL ? (int)kn->start_mark.line + 1 : 0,
+				    kn != NULL ? (int)kn->start_mark.column + 1 : 0);
+				json_decref(v);
+				return NULL;
+			}
+			snprintf(key, sizeof key, "%.*s", (int)kn->data.scalar.length,
+			    (const char *)kn->data.scalar.value);
+			x = node_to_json(doc, yaml_document_get_node(doc, p->value), depth + 1,
+			    m, cause);
+			if (x == NULL) {
+				json_decref(v);
+				return NULL;
+			}
+			k = x;
+			json_object_set_new(v, key, k);
+		}
+		break;
+	default:
+		*cause = xstrdup("unknown YAML node");
+		return NULL;
+	}
+	if (v != NULL)
+		marks_add(m, v, node->start_mark);
+	return v;
+}
+
+/* Parse YAML into JSON, recording marks. */
+static json_t *
+yaml_parse_marks(const char *text, size_t len, const char *what, struct scn_marks *m,
+    char **cause)
+{
+	yaml_parser_t	 parser;
+	yaml_document_t	 doc;
+	yaml_node_t	*root;
+	json_t		*v = NULL;
+	char		*why = NULL;
+
+	if (len > SCN_MAX_BYTES) {
+		*cause = xasprintf("%s: larger than %d bytes", what, SCN_MAX_BYTES);
+		return NULL;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		*cause = xasprintf("%s: cannot initialise the YAML parser", what);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		*cause = xasprintf("%s: line %d, column %d: %s%s%s", what,
+		    (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1,
+		    parser.problem != NULL ? parser.problem : "YAML syntax error",
+		    parser.context != NULL ? " " : "", parser.context != NULL ?
+		    parser.context : "");
+		yaml_parser_delete(&parser);
+		return NULL;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL)
+		*cause = xasprintf("%s: empty document", what);
+	else {
+		v = node_to_json(&doc, root, 0, m, &why);
+		if (v == NULL) {
+			*cause = xasprintf("%s: %s", what, why);
+			free(why);
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return v;
+}
+
+/* Parse YAML text into JSON (new). */
+json_t *
+scn_yaml_parse(const char *text, size_t len, const char *what, char **cause)
+{
+	struct scn_marks	m;
+	json_t			*v;
+
+	memset(&m, 0, sizeof m);
+	v = yaml_parse_marks(text, len, what, &m, cause);
+	marks_free(&m);
+	return v;
+}
+
+/* Free the scenario state. */
+void
+scenario_free(struct sim *sim)
+{
+	struct scn	*scn = sim->scn;
+	size_t		 i;
+
+	if (scn == NULL)
+		return;
+	free(scn->name);
+	free(scn->description);
+	for (i = 0; i < scn->ncrash; i++)
+		free(scn->crash_images[i]);
+	free(scn->crash_images);
+	for (i = 0; i < scn->nrules; i++) {
+		struct scn_rule *r = &scn->rules[i];
+		size_t		 j;
+
+		free(r->name);
+		free(r->severity);
+		free(r->expr);
+		json_decref(r->labels);
+		json_decref(r->annotations);
+		for (j = 0; j < r->nclusters; j++)
+			free(r->clusters[j]);
+		free(r->clusters);
+	}
+	free(scn->rules);
+	for (i = 0; i < scn->nfaults; i++) {
+		struct scn_fault *f = &scn->faults[i];
+
+		free(f->action);
+		free(f->target);
+		free(f->cluster);
+		free(f->ns);
+		free(f->name);
+		free(f->image);
+		free(f->mode);
+	}
+	free(scn->faults);
+	json_decref(scn->resolved_when);
+	json_decref(scn->primary_replicas);
+	free(scn);
+	sim->scn = NULL;
+	for (i = 0; i < sim->nclusters; i++) {
+		sim_ctl_free(sim->clusters[i]->ctl);
+		sim->clusters[i]->ctl = NULL;
+	}
+}
+
+/* Loader context: the document, its marks, the estate. */
+struct ld {
+	struct sim		*sim;
+	struct scn_marks	*m;
+	const char		*what;
+	char			**cause;
+	double			 wall;
+};
+
+/* Fail with a positioned message about v. */
+static int
+ld_fail(struct ld *ld, json_t *v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Fail with a positioned message about v. */
+static int
+ld_fail(struct ld *ld, json_t *v, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*msg, where[64];
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	*ld->cause = xasprintf("%s: %s%s", ld->what, marks_where(ld->m, v, where,
+	    sizeof where), msg);
+	free(msg);
+	return -1;
+}
+
+/* A string field or def. */
+static const char *
+fstr(json_t *o, const char *key, const char *def)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : def;
+}
+
+/* A duration in seconds: number, or "90s" / "5m" / "1h" / "2d". */
+static double
+fdur(json_t *v, double def)
+{
+	const char	*s;
+	char		*end;
+	double		 d;
+
+	if (json_is_number(v))
+		return json_number_value(v);
+	s = json_string_value(v);
+	if (s == NULL)
+		return def;
+	d = strtod(s, &end);
+	if (end == s)
+		return def;
+	switch (*end) {
+	case 'm':
+		return end[1] == 's' ? d / 1000 : d * 60;
+	case 'h':
+		return d * 3600;
+	case 'd':
+		return d * 86400;
+	default:
+		return d;
+	}
+}
+
+/* A number field or def. */
+static double
+fnum(json_t *o, const char *key, double def)
+{
+	return fdur(json_object_get(o, key), def);
+}
+
+/* Does item apply to cluster c (its clusters: list, default all)? */
+static bool
+applies(json_t *item, struct sim_cluster *c)
+{
+	json_t	*list = json_object_get(item, "clusters"), *x;
+	size_t	 i;
+
+	if (json_is_string(list))
+		return strcmp(json_string_value(list), c->name) == 0;
+	if (!json_is_array(list))
+		return true;
+	json_array_foreach(list, i, x) {
+		if (json_is_string(x) && strcmp(json_string_value(x), c->name) == 0)
+			return true;
+		if (json_is_string(x) && strcmp(json_string_value(x), c->role) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Create an object (stolen) in c, ignoring failure of duplicates. */
+static json_t *
+put(struct sim_cluster *c, const char *group, const char *resource, const char *ns,
+    json_t *obj)
+{
+	char	*cause = NULL;
+	json_t	*out = NULL;
+
+	if (obj == NULL)
+		return NULL;
+	if (sim_obj_create(c, sim_resource_find(group, resource), ns, obj, &out, &cause) != 0) {
+		free(cause);
+		return NULL;
+	}
+	return out;
+}
+
+/* The creation time of estate objects: three days before the drill. */
+static void
+aged(json_t *obj, double wall, double age)
+{
+	char	ts[40];
+
+	ctl_rfc3339(wall - age, ts, sizeof ts);
+	ctl_set(obj, "metadata.creationTimestamp", json_string(ts));
+}
+
+/* Labels of an item (default app: name), new. */
+static json_t *
+item_labels(json_t *item, const char *name)
+{
+	json_t	*l = json_object_get(item, "labels");
+
+	if (json_is_object(l) && json_object_size(l) > 0)
+		return json_deep_copy(l);
+	return json_pack("{s:s}", "app", name);
+}
+
+/* A pod template for a workload item (new). */
+static json_t *
+pod_template(json_t *item, const char *name, json_t *labels, bool service)
+{
+	json_t		*ann = json_object(), *ctr, *x;
+	char		 buf[32];
+	const char	*image = fstr(item, "image", "busybox:1.36");
+
+	if (json_object_get(item, "readiness_delay") != NULL) {
+		snprintf(buf, sizeof buf, "%g", fnum(item, "readiness_delay", 2));
+		json_object_set_new(ann, "drill.opsdeck.dev/ready-after", json_string(buf));
+	}
+	if (json_is_true(json_object_get(item, "needs_db")))
+		json_object_set_new(ann, "drill.opsdeck.dev/needs-db", json_string("true"));
+	if (json_is_true(json_object_get(item, "database")))
+		json_object_set_new(ann, "drill.opsdeck.dev/database", json_string("true"));
+	if (json_object_get(item, "run_seconds") != NULL) {
+		snprintf(buf, sizeof buf, "%g", fnum(item, "run_seconds", 4));
+		json_object_set_new(ann, "drill.opsdeck.dev/run-seconds", json_string(buf));
+	}
+	ctr = json_pack("{s:s,s:s,s:s}", "name", fstr(item, "container", name), "image", image,
+	    "imagePullPolicy", "IfNotPresent");
+	if (json_is_integer(json_object_get(item, "port")))
+		json_object_set_new(ctr, "ports", json_pack("[{s:I,s:s}]", "containerPort",
+		    json_integer_value(json_object_get(item, "port")), "protocol", "TCP"));
+	x = json_object_get(item, "resources");
+	json_object_set_new(ctr, "resources", json_is_object(x) ? json_deep_copy(x) :
+	    json_object());
+	x = json_object_get(item, "env");
+	if (json_is_array(x))
+		json_object_set_new(ctr, "env", json_deep_copy(x));
+	x = json_object_get(item, "command");
+	if (json_is_array(x))
+		json_object_set_new(ctr, "command", json_deep_copy(x));
+	if (service && json_is_integer(json_object_get(item, "port")))
+		json_object_set_new(ctr, "readinessProbe", json_pack("{s:{s:s,s:I},s:i,s:i}",
+		    "httpGet", "path", fstr(item, "readiness_path", "/health/ready"), "port",
+		    json_integer_value(json_object_get(item, "port")), "periodSeconds", 5,
+		    "failureThreshold", 3));
+	json_object_set_new(ctr, "terminationMessagePath", json_string("/dev/termination-log"));
+	json_object_set_new(ctr, "terminationMessagePolicy", json_string("File"));
+	return json_pack("{s:{s:O,s:o},s:{s:[o],s:s,s:I,s:s,s:s}}", "metadata", "labels",
+	    labels, "annotations", ann, "spec", "containers", ctr, "restartPolicy",
+	    service ? "Always" : "Never", "terminationGracePeriodSeconds",
+	    (json_int_t)fnum(item, "grace", 30), "dnsPolicy", "ClusterFirst", "schedulerName",
+	    "default-scheduler");
+}
+
+/* The replica count of an item in cluster c (namespace scale overrides). */
+static json_int_t
+replicas_in(json_t *item, json_t *cl, const char *ns, json_int_t def)
+{
+	json_t	*scale = json_object_get(cl, "scale"), *v;
+
+	v = json_object_get(scale, ns);
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	return (json_int_t)fnum(item, "replicas", (double)def);
+}
+
+/* Build a Deployment (new). */
+json_t *
+scn_deployment(const char *ns, const char *name, int replicas, const char *image,
+    json_t *labels)
+{
+	json_t	*item, *d;
+
+	item = json_pack("{s:s}", "image", image);
+	d = json_pack("{s:{s:s,s:s,s:O},s:{s:i,s:{s:O},s:o,s:{s:s,s:{s:s,s:s}},"
+	    "s:i,s:i}}", "metadata", "name", name, "namespace", ns, "labels", labels,
+	    "spec", "replicas", replicas, "selector", "matchLabels", labels, "template",
+	    pod_template(item, name, labels, true), "strategy", "type", "RollingUpdate",
+	    "rollingUpdate", "maxSurge", "25%", "maxUnavailable", "25%",
+	    "revisionHistoryLimit", 10, "progressDeadlineSeconds", 600);
+	json_decref(item);
+	return d;
+}
+
+/* Create the deployments of the document in cluster c. */
+static int
+ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
+{
+	json_t		*item, *labels, *d, *strat, *ann, *x;
+	size_t		 i;
+	const char	*name, *ns;
+	struct scn	*scn = scn_get(ld->sim);
+
+	json_array_foreach(json_object_get(doc, "deployments"), i, item) {
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || !json_is_string(json_object_get(item, "image")))
+			return ld_fail(ld, item, "a deployment needs name and image");
+		ns = fstr(item, "namespace", "default");
+		labels = item_labels(item, name);
+		strat = json_object_get(item, "strategy");
+		if (json_is_object(strat) && strcmp(fstr(strat, "type", "RollingUpdate"),
+		    "Recreate") == 0)
+			strat = json_pack("{s:s}", "type", "Recreate");
+		else
+			strat = json_pack("{s:s,s:{s:O,s:O}}", "type", "RollingUpdate",
+			    "rollingUpdate", "maxSurge", json_object_get(strat, "maxSurge") ?
+			    json_object_get(strat, "maxSurge") : json_string("25%"),
+			    "maxUnavailable", json_object_get(strat, "maxUnavailable") ?
+			    json_object_get(strat, "maxUnavailable") : json_string("25%"));
+		ann = json_object();
+		x = json_object_get(item, "change_cause");
+		if (json_is_string(x))
+			json_object_set(ann, "kubernetes.io/change-cause", x);
+		d = json_pack("{s:{s:s,s:s,s:O,s:o},s:{s:I,s:{s:O},s:o,s:o,s:I,s:I,s:b}}",
+		    "metadata", "name", name, "namespace", ns, "labels", labels, "annotations",
+		    ann, "spec", "replicas", replicas_in(item, cl, ns, 1), "selector",
+		    "matchLabels", labels, "template", pod_template(item, name, labels, true),
+		    "strategy", strat, "revisionHistoryLimit",
+		    (json_int_t)fnum(item, "revisionHistoryLimit", 10), "progressDeadlineSeconds",
+		    (json_int_t)fnum(item, "progressDeadlineSeconds", 600), "paused",
+		    json_is_true(json_object_get(item, "paused")));
+		json_decref(labels);
+		if (d == NULL)
+			return ld_fail(ld, item, "bad deployment %s", name);
+		aged(d, ld->wall, 3 * 86400);
+		if (strcmp(c->role, "primary") == 0) {
+			char *key = xasprintf("%s/%s", ns, name);
+
+			json_object_set_new(scn->primary_replicas, key, json_integer(
+			    ctl_int(d, "spec.replicas", 1)));
+			free(key);
+		}
+		put(c, "apps", "deployments", ns, d);
+	}
+	return 0;
+}
+
+/* Create the StatefulSets and DaemonSets of the document in c. */
+static int
+ld_sets(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
+{
+	json_t		*item, *labels, *o;
+	size_t		 i;
+	const char	*name, *ns;
+
+	json_array_foreach(json_object_get(doc, "statefulsets"), i, item) {
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || !json_is_string(json_object_get(item, "image")))
+			return ld_fail(ld, item, "a statefulset needs name and image");
+		ns = fstr(item, "namespace", "default");
+		labels = item_labels(item, name);
+		o = json_pack("{s:{s:s,s:s,s:O},s:{s:I,s:s,s:{s:O},s:o,s:s,s:{s:s}}}",
+		    "metadata", "name", name, "namespace", ns, "labels", labels, "spec",
+		    "replicas", replicas_in(item, cl, ns, 1), "serviceName", name, "selector",
+		    "matchLabels", labels, "template", pod_template(item, name, labels, true),
+		    "podManagementPolicy", "OrderedReady", "updateStrategy", "type",
+		    "RollingUpdate");
+		json_decref(labels);
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "apps", "statefulsets", ns, o);
+	}
+	json_array_foreach(json_object_get(doc, "daemonsets"), i, item) {
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || !json_is_string(json_object_get(item, "image")))
+			return ld_fail(ld, item, "a daemonset needs name and image");
+		ns = fstr(item, "namespace", "kube-system");
+		labels = item_labels(item, name);
+		o = json_pack("{s:{s:s,s:s,s:O},s:{s:{s:O},s:o,s:{s:s}}}", "metadata", "name",
+		    name, "namespace", ns, "labels", labels, "spec", "selector", "matchLabels",
+		    labels, "template", pod_template(item, name, labels, true),
+		    "updateStrategy", "type", "RollingUpdate");
+		json_decref(labels);
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "apps", "daemonsets", ns, o);
+	}
+	return 0;
+}
+
+/* Create Services, HPAs, CronJobs and Velero schedules of the document in c. */
+static int
+ld_misc(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
+{
+	json_t		*item, *o, *sel, *ports, *metrics, *x;
+	size_t		 i, k;
+	const char	*name, *ns;
+	char		 buf[64];
+	double		 age = fnum(cl, "backup_age", 1200);
+
+	json_array_foreach(json_object_get(doc, "services"), i, item) {
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL)
+			return ld_fail(ld, item, "a service needs a name");
+		ns = fstr(item, "namespace", "default");
+		sel = json_object_get(item, "selector");
+		sel = json_is_object(sel) ? json_deep_copy(sel) : json_pack("{s:s}", "app", name);
+		ports = json_array();
+		json_array_foreach(json_object_get(item, "ports"), k, x) {
+			json_int_t p = json_is_integer(x) ? json_integer_value(x) :
+			    (json_int_t)fnum(x, "port", 80);
+
+			json_array_append_new(ports, json_pack("{s:s,s:I,s:I,s:s}", "name",
+			    fstr(x, "name", "http"), "port", p, "targetPort",
+			    json_is_object(x) ? (json_int_t)fnum(x, "targetPort", (double)p) : p,
+			    "protocol", "TCP"));
+		}
+		snprintf(buf, sizeof buf, "172.20.%u.%u", ctl_fnv32(name) % 250,
+		    (ctl_fnv32(ns) % 250) + 1);
+		o = json_pack("{s:{s:s,s:s},s:{s:s,s:o,s:o,s:s,s:[s]}}", "metadata", "name",
+		    name, "namespace", ns, "spec", "type", fstr(item, "type", "ClusterIP"),
+		    "selector", sel, "ports", ports, "clusterIP", buf, "clusterIPs", buf);
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "", "services", ns, o);
+	}
+	json_array_foreach(json_object_get(doc, "hpas"), i, item) {
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || fstr(item, "target", NULL) == NULL)
+			return ld_fail(ld, item, "an hpa needs name and target");
+		ns = fstr(item, "namespace", "default");
+		metrics = json_array();
+		if (json_object_get(item, "cpu") != NULL)
+			json_array_append_new(metrics, json_pack("{s:s,s:{s:s,s:{s:s,s:I}}}", "type",
+			    "Resource", "resource", "name", "cpu", "target", "type", "Utilization",
+			    "averageUtilization", (json_int_t)fnum(item, "cpu", 70)));
+		if (json_object_get(item, "memory") != NULL)
+			json_array_append_new(metrics, json_pack("{s:s,s:{s:s,s:{s:s,s:I}}}", "type",
+			    "Resource", "resource", "name", "memory", "target", "type",
+			    "Utilization", "averageUtilization", (json_int_t)fnum(item, "memory",
+			    80)));
+		snprintf(buf, sizeof buf, "%g", fnum(item, "load", 0.5 * fnum(item, "min", 1)));
+		o = json_pack("{s:{s:s,s:s,s:{s:s}},s:{s:{s:s,s:s,s:s},s:I,s:I,s:o}}",
+		    "metadata", "name", name, "namespace", ns, "annotations",
+		    "drill.opsdeck.dev/load", buf, "spec", "scaleTargetRef", "apiVersion",
+		    "apps/v1", "kind", fstr(item, "target_kind", "Deployment"), "name",
+		    fstr(item, "target", ""), "minReplicas", (json_int_t)fnum(item, "min", 1),
+		    "maxReplicas", (json_int_t)fnum(item, "max", 10), "metrics", metrics);
+		x = json_object_get(item, "behavior");
+		if (json_is_object(x))
+			ctl_set(o, "spec.behavior", json_deep_copy(x));
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "autoscaling", "horizontalpodautoscalers", ns, o);
+	}
+	json_array_foreach(json_object_get(doc, "cronjobs"), i, item) {
+		json_t *labels, *tmpl;
+		char	ts[40];
+
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || !ctl_cron_valid(fstr(item, "schedule", NULL)))
+			return ld_fail(ld, item, "a cronjob needs a name and a valid schedule");
+		ns = fstr(item, "namespace", "default");
+		labels = item_labels(item, name);
+		tmpl = pod_template(item, name, labels, false);
+		o = json_pack("{s:{s:s,s:s,s:{s:s}},s:{s:s,s:s,s:i,s:i,s:{s:{s:O},s:{s:I,s:o}}}}",
+		    "metadata", "name", name, "namespace", ns, "annotations",
+		    "drill.opsdeck.dev/backup", json_is_true(json_object_get(item, "backup")) ?
+		    "true" : "false", "spec", "schedule", fstr(item, "schedule", "0 * * * *"),
+		    "concurrencyPolicy", "Forbid", "successfulJobsHistoryLimit", 3,
+		    "failedJobsHistoryLimit", 1, "jobTemplate", "metadata", "labels", labels,
+		    "spec", "backoffLimit", (json_int_t)fnum(item, "backoffLimit", 1),
+		    "template", tmpl);
+		json_decref(labels);
+		ctl_rfc3339(ld->wall - age, ts, sizeof ts);
+		json_object_set_new(o, "status", json_pack("{s:s,s:s}", "lastScheduleTime", ts,
+		    "lastSuccessfulTime", ts));
+		aged(o, ld->wall, 30 * 86400);
+		put(c, "batch", "cronjobs", ns, o);
+	}
+	json_array_foreach(json_object_get(doc, "velero_schedules"), i, item) {
+		json_t	*inc;
+		int	 n, b;
+		char	 ts[40];
+
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || !ctl_cron_valid(fstr(item, "schedule", NULL)))
+			return ld_fail(ld, item, "a velero schedule needs a name and a valid "
+			    "schedule");
+		ns = fstr(item, "namespace", "velero");
+		inc = json_object_get(item, "include_namespaces");
+		inc = json_is_array(inc) ? json_deep_copy(inc) : json_pack("[s]", "*");
+		o = json_pack("{s:{s:s,s:s},s:{s:s,s:{s:s,s:o,s:s},s:b}}", "metadata", "name",
+		    name, "namespace", ns, "spec", "schedule", fstr(item, "schedule", "0 * * * *"),
+		    "template", "ttl", fstr(item, "ttl", "720h0m0s"), "includedNamespaces", inc,
+		    "storageLocation", "default", "paused", 0);
+		ctl_rfc3339(ld->wall - age, ts, sizeof ts);
+		json_object_set_new(o, "status", json_pack("{s:s,s:s}", "phase", "Enabled",
+		    "lastBackup", ts));
+		aged(o, ld->wall, 30 * 86400);
+		put(c, "velero.io", "schedules", ns, o);
+		/* Completed backups: hourly, the newest backup_age ago. */
+		n = (int)fnum(item, "existing_backups", 3);
+		for (b = n - 1; b >= 0; b--) {
+			double		 done = ld->wall - age - b * 3600.0;
+			char		 stamp[32], ts2[40], ts3[40], *bn;
+			time_t		 tt = (time_t)(done - 95);
+			struct tm	 tm;
+
+			gmtime_r(&tt, &tm);
+			strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
+			bn = xasprintf("%s-%s", name, stamp);
+			ctl_rfc3339(done - 95, ts, sizeof ts);
+			ctl_rfc3339(done, ts2, sizeof ts2);
+			ctl_rfc3339(done + 720 * 3600.0, ts3, sizeof ts3);
+			x = json_pack("{s:{s:s,s:s,s:{s:s,s:s}},s:{s:s,s:s},s:{s:s,s:s,s:s,s:s,"
+			    "s:i,s:s,s:{s:i,s:i},s:i,s:i}}", "metadata", "name", bn, "namespace",
+			    ns, "labels", "velero.io/schedule-name", name,
+			    "velero.io/storage-location", "default", "spec", "ttl", "720h0m0s",
+			    "storageLocation", "default", "status", "phase", "Completed",
+			    "startTimestamp", ts, "completionTimestamp", ts2, "expiration", ts3,
+			    "version", 1, "formatVersion", "1.1.0", "progress", "totalItems", 412,
+			    "itemsBackedUp", 412, "errors", 0, "warnings", 0);
+			aged(x, done - 95, 0);
+			put(c, "velero.io", "backups", ns, x);
+			free(bn);
+		}
+	}
+	return 0;
+}
+
+/* Create nodes of one group. */
+void
+scn_apply_nodes(struct sim_cluster *c, const char *group, int count,
+    const char *instance_type, json_t *zones)
+{
+	json_t	*node, *taints;
+	int	 i;
+	size_t	 nz = json_array_size(zones);
+	char	 name[128], ip[32], ts[40];
+	const char *zone;
+	static int seq;
+
+	ctl_rfc3339(sim_wallclock() - 5 * 86400, ts, sizeof ts);
+	for (i = 0; i < count; i++) {
+		zone = nz > 0 ? json_string_value(json_array_get(zones, (size_t)i % nz)) : NULL;
+		if (zone == NULL)
+			zone = "zone-a";
+		seq++;
+		snprintf(ip, sizeof ip, "10.0.%d.%d", 10 + (seq / 250) % 240, seq % 250 + 1);
+		snprintf(name, sizeof name, "ip-10-0-%d-%d.%s.compute.internal",
+		    10 + (seq / 250) % 240, seq % 250 + 1, c->region[0] != '\0' ? c->region :
+		    "local");
+		taints = json_array();
+		if (strcmp(group, "spot") == 0)
+			json_array_append_new(taints, json_pack("{s:s,s:s,s:s}", "key", "spot",
+			    "value", "true", "effect", "NoSchedule"));
+		else if (strcmp(group, "compute") == 0)
+			json_array_append_new(taints, json_pack("{s:s,s:s,s:s}", "key",
+			    "workload-type", "value", "compute", "effect", "NoSchedule"));
+		else if (strcmp(group, "gpu") == 0)
+			json_array_append_new(taints, json_pack("{s:s,s:s,s:s}", "key",
+			    "nvidia.com/gpu", "value", "true", "effect", "NoSchedule"));
+		node = json_pack("{s:{s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}},"
+		    "s:{s:s,s:o},"
+		    "s:{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s},s:[{s:s,s:s},{s:s,s:s}],"
+		    "s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s},s:[]}}",
+		    "metadata", "name", name, "creationTimestamp", ts, "labels",
+		    "kubernetes.io/hostname", name, "kubernetes.io/os", "linux",
+		    "kubernetes.io/arch", "amd64", "topology.kubernetes.io/zone", zone,
+		    "topology.kubernetes.io/region", c->region, "node.kubernetes.io/instance-type",
+		    instance_type, "eks.amazonaws.com/nodegroup", group,
+		    "spec", "providerID", "aws:///node", "taints", taints,
+		    "status", "capacity", "cpu", "4", "memory", "15944020Ki", "pods", "58",
+		    "allocatable", "cpu", "3920m", "memory", "15034708Ki", "pods", "58",
+		    "addresses", "type", "InternalIP", "address", ip, "type", "Hostname",
+		    "address", name, "nodeInfo", "kubeletVersion", "v1.29.3-eks-ae9a62a",
+		    "osImage", "Amazon Linux 2", "containerRuntimeVersion", "containerd://1.7.11",
+		    "kernelVersion", "5.10.210-201.852.amzn2.x86_64", "operatingSystem", "linux",
+		    "architecture", "amd64", "kubeProxyVersion", "v1.29.3-eks-ae9a62a",
+		    "conditions");
+		put(c, "", "nodes", NULL, node);
+	}
+}
+
+/* Create one cluster and its base objects. */
+static int
+ld_cluster(struct ld *ld, json_t *doc, json_t *cl)
+{
+	struct sim_cluster	*c;
+	json_t			*x, *nss, *seen;
+	const char		*name = fstr(cl, "name", NULL), *role, *k;
+	size_t			 i;
+	static const char	*lists[] = { "deployments", "statefulsets", "daemonsets",
+				    "services", "hpas", "cronjobs", "velero_schedules", NULL };
+
+	if (name == NULL)
+		return ld_fail(ld, cl, "a cluster needs a name");
+	role = fstr(cl, "role", "primary");
+	if (strcmp(role, "primary") != 0 && strcmp(role, "dr") != 0 &&
+	    strcmp(role, "staging") != 0 && strcmp(role, "dev") != 0)
+		return ld_fail(ld, json_object_get(cl, "role"), "role must be primary, dr, "
+		    "staging or dev, not \"%s\"", role);
+	if (sim_cluster_find(ld->sim, name) != NULL)
+		return ld_fail(ld, cl, "cluster %s is declared twice", name);
+	c = sim_add_cluster(ld->sim, name, fstr(cl, "region", "local"), role,
+	    json_is_true(json_object_get(cl, "protected")));
+	ctl_get(c)->last_good_backup_t = -fnum(cl, "backup_age", 1200);
+	/* Namespaces: declared ones plus every one an object uses. */
+	seen = json_object();
+	json_object_set_new(seen, "default", json_true());
+	json_object_set_new(seen, "kube-system", json_true());
+	json_object_set_new(seen, "monitoring", json_true());
+	nss = json_object_get(cl, "namespaces");
+	if (!json_is_array(nss))
+		nss = json_object_get(doc, "namespaces");
+	json_array_foreach(nss, i, x) {
+		if (json_is_string(x))
+			json_object_set_new(seen, json_string_value(x), json_true());
+	}
+	for (i = 0; lists[i] != NULL; i++) {
+		size_t j;
+
+		json_array_foreach(json_object_get(doc, lists[i]), j, x) {
+			if (applies(x, c) && json_is_string(json_object_get(x, "namespace")))
+				json_object_set_new(seen, json_string_value(json_object_get(x,
+				    "namespace")), json_true());
+		}
+	}
+	json_object_foreach(seen, k, x) {
+		json_t *ns = json_pack("{s:{s:s,s:{s:s}},s:{s:[s]},s:{s:s}}", "metadata", "name",
+		    k, "labels", "kubernetes.io/metadata.name", k, "spec", "finalizers",
+		    "kubernetes", "status", "phase", "Active");
+
+		aged(ns, ld->wall, 30 * 86400);
+		put(c, "", "namespaces", NULL, ns);
+	}
+	json_decref(seen);
+	/* Nodes. */
+	x = json_object_get(cl, "nodes");
+	if (json_is_array(x)) {
+		json_t *g;
+
+		json_array_foreach(x, i, g) {
+			int n = (int)fnum(g, "count", 3);
+
+			if (n < 0 || n > 5000)
+				return ld_fail(ld, g, "node count must be 0..5000");
+			scn_apply_nodes(c, fstr(g, "group", "general"), n,
+			    fstr(g, "instance_type", "m5.xlarge"), json_object_get(g, "zones"));
+		}
+	} else {
+		json_t *zones = json_pack("[s,s,s]", "zone-a", "zone-b", "zone-c");
+
+		scn_apply_nodes(c, "general", 3, "m5.xlarge", zones);
+		json_decref(zones);
+	}
+	/* The monitoring services the proxy serves. */
+	put(c, "", "services", "monitoring", json_pack("{s:{s:s,s:s,s:{s:s}},s:{s:s,s:{s:s},"
+	    "s:[{s:s,s:i,s:i,s:s}]}}", "metadata", "name", "alertmanager", "namespace",
+	    "monitoring", "labels", "app", "alertmanager", "spec", "type", "ClusterIP",
+	    "selector", "app", "alertmanager", "ports", "name", "web", "port", 9093,
+	    "targetPort", 9093, "protocol", "TCP"));
+	put(c, "", "services", "monitoring", json_pack("{s:{s:s,s:s,s:{s:s}},s:{s:s,s:{s:s},"
+	    "s:[{s:s,s:i,s:i,s:s}]}}", "metadata", "name", "prometheus", "namespace",
+	    "monitoring", "labels", "app", "prometheus", "spec", "type", "ClusterIP",
+	    "selector", "app", "prometheus", "ports", "name", "web", "port", 9090,
+	    "targetPort", 9090, "protocol", "TCP"));
+	if (json_array_size(json_object_get(doc, "velero_schedules")) > 0)
+		put(c, "velero.io", "backupstoragelocations", "velero", json_pack("{s:{s:s,s:s},"
+		    "s:{s:s,s:{s:s,s:s},s:b},s:{s:s}}", "metadata", "name", "default",
+		    "namespace", "velero", "spec", "provider", "aws", "objectStorage", "bucket",
+		    "quiz-backups", "prefix", c->name, "default", 1, "status", "phase",
+		    "Available"));
+	if (ld_deployments(ld, doc, c, cl) != 0 || ld_sets(ld, doc, c, cl) != 0 ||
+	    ld_misc(ld, doc, c, cl) != 0)
+		return -1;
+	return 0;
+}
+
+/* Load the alert rules. */
+static int
+ld_rules(struct ld *ld, json_t *doc)
+{
+	struct scn	*scn = scn_get(ld->sim);
+	json_t		*item, *x;
+	size_t		 i, j;
+	char		*why = NULL;
+	const char	*expr, *name;
+
+	json_array_foreach(json_object_get(doc, "alerts"), i, item) {
+		struct scn_rule *r;
+
+		name = fstr(item, "name", NULL);
+		expr = fstr(item, "expr", NULL);
+		if (name == NULL || expr == NULL)
+			return ld_fail(ld, item, "an alert needs name and expr");
+		if (ctl_expr_check(expr, &why) != 0) {
+			ld_fail(ld, json_object_get(item, "expr"), "alert %s: %s", name, why);
+			free(why);
+			return -1;
+		}
+		scn->rules = xreallocarray(scn->rules, scn->nrules + 1, sizeof *scn->rules);
+		r = &scn->rules[scn->nrules++];
+		memset(r, 0, sizeof *r);
+		r->name = xstrdup(name);
+		r->severity = xstrdup(fstr(item, "severity", "warning"));
+		r->expr = xstrdup(expr);
+		r->for_s = fnum(item, "for", 0);
+		x = json_object_get(item, "labels");
+		r->labels = json_is_object(x) ? json_deep_copy(x) : json_object();
+		x = json_object_get(item, "annotations");
+		r->annotations = json_is_object(x) ? json_deep_copy(x) : json_object();
+		x = json_object_get(item, "clusters");
+		if (json_is_string(x)) {
+			r->clusters = xcalloc(1, sizeof *r->clusters);
+			r->clusters[0] = xstrdup(json_string_value(x));
+			r->nclusters = 1;
+		}
+		json_array_foreach(x, j, item) {
+			if (!json_is_string(item))
+				continue;
+			r->clusters = xreallocarray(r->clusters, r->nclusters + 1,
+			    sizeof *r->clusters);
+			r->clusters[r->nclusters++] = xstrdup(json_string_value(item));
+		}
+	}
+	return 0;
+}
+
+/* The fault actions understood. */
+static const char *fault_actions[] = { "set-image", "cluster-unreachable", "node-notready",
+    "load", "backup-fail", "db-down", NULL };
+
+/* Load the fault timeline. */
+static int
+ld_faults(struct ld *ld, json_t *doc)
+{
+	struct scn	*scn = scn_get(ld->sim);
+	json_t		*item;
+	size_t		 i, k;
+	const char	*action, *target;
+	char		*t, *p, *save = NULL;
+	bool		 known;
+
+	json_array_foreach(json_object_get(doc, "faults"), i, item) {
+		struct scn_fault *f;
+
+		action = fstr(item, "action", NULL);
+		target = fstr(item, "target", NULL);
+		if (action == NULL || target == NULL)
+			return ld_fail(ld, item, "a fault needs action and target");
+		known = false;
+		for (k = 0; fault_actions[k] != NULL; k++) {
+			if (strcmp(fault_actions[k], action) == 0)
+				known = true;
+		}
+		if (!known)
+			return ld_fail(ld, json_object_get(item, "action"), "unknown fault action "
+			    "\"%s\" (set-image, cluster-unreachable, node-notready, load, "
+			    "backup-fail, db-down)", action);
+		scn->faults = xreallocarray(scn->faults, scn->nfaults + 1, sizeof *scn->faults);
+		f = &scn->faults[scn->nfaults++];
+		memset(f, 0, sizeof *f);
+		f->at = fnum(item, "at", 0);
+		f->action = xstrdup(action);
+		f->target = xstrdup(target);
+		f->image = json_is_string(json_object_get(item, "image")) ?
+		    xstrdup(fstr(item, "image", "")) : NULL;
+		f->mode = xstrdup(fstr(item, "mode", ""));
+		f->duration = fnum(item, "duration", 0);
+		f->value = fnum(item, "value", 0);
+		/* target: CLUSTER[/NAMESPACE[/NAME]] */
+		t = xstrdup(target);
+		p = strtok_r(t, "/", &save);
+		f->cluster = xstrdup(p != NULL ? p : "");
+		p = strtok_r(NULL, "/", &save);
+		if (p != NULL) {
+			char *q = strtok_r(NULL, "/", &save);
+
+			if (q != NULL) {
+				f->ns = xstrdup(p);
+				f->name = xstrdup(q);
+			} else
+				f->name = xstrdup(p);
+		}
+		free(t);
+		if (sim_cluster_find(ld->sim, f->cluster) == NULL)
+			return ld_fail(ld, json_object_get(item, "target"), "fault target cluster "
+			    "\"%s\" is not declared", f->cluster);
+		if (strcmp(action, "set-image") == 0 && (f->image == NULL || f->name == NULL))
+			return ld_fail(ld, item, "set-image needs target CLUSTER/NS/DEPLOYMENT "
+			    "and image");
+	}
+	return 0;
+}
+
+/* Merge base (borrowed) under doc (borrowed): lists concatenate, else doc wins. */
+static json_t *
+merge_base(json_t *base, json_t *doc)
+{
+	json_t		*out = json_deep_copy(base), *v, *b;
+	const char	*k;
+
+	json_object_del(out, "base");
+	if (json_is_string(json_object_get(base, "base")))
+		json_object_set(out, "base", json_object_get(base, "base"));
+	json_object_foreach(doc, k, v) {
+		if (strcmp(k, "base") == 0)
+			continue;
+		b = json_object_get(out, k);
+		if (json_is_array(b) && json_is_array(v) && strcmp(k, "clusters") != 0)
+			json_array_extend(b, v);
+		else
+			json_object_set(out, k, v);
+	}
+	return out;
+}
+
+/* Read a whole file (new string) with a size cap. */
+static char *
+read_file(const char *path, size_t *len, char **cause)
+{
+	FILE	*f;
+	char	*buf;
+	size_t	 n;
+
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = xmalloc(SCN_MAX_BYTES + 1);
+	n = fread(buf, 1, SCN_MAX_BYTES + 1, f);
+	fclose(f);
+	if (n > SCN_MAX_BYTES) {
+		free(buf);
+		*cause = xasprintf("%s: larger than %d bytes", path, SCN_MAX_BYTES);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Resolve a scenario name to a readable path (new), or NULL. */
+static char *
+scn_find(const char *name)
+{
+	char		 exe[PATH_MAX], *dir, *p;
+	const char	*env = getenv("OPSDECK_SCENARIOS");
+	ssize_t		 n;
+	const char	*tries[3] = { "..", "../..", NULL };
+	size_t		 i;
+
+	if (strchr(name, '/') != NULL || (strlen(name) > 5 &&
+	    strcmp(name + strlen(name) - 5, ".yaml") == 0))
+		return xstrdup(name);
+	for (i = 0; name[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)name[i]) && name[i] != '-' && name[i] != '_')
+			return NULL;
+	}
+	if (env != NULL && *env != '\0') {
+		p = xasprintf("%s/%s.yaml", env, name);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		dir = strrchr(exe, '/');
+		if (dir != NULL)
+			*dir = '\0';
+		for (i = 0; tries[i] != NULL; i++) {
+			p = xasprintf("%s/%s/drill/scenarios/%s.yaml", exe, tries[i], name);
+			if (access(p, R_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	p = xasprintf("%s/scenarios/%s.yaml", OPSDECK_DATADIR, name);
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* Load the parsed scenario doc (borrowed) into sim. */
+static int
+load_doc(struct sim *sim, json_t *doc, const char *what, struct scn_marks *m, char **cause)
+{
+	struct scn	*scn = scn_get(sim);
+	struct ld	 ld = { sim, m, what, cause, sim_wallclock() };
+	json_t		*x, *cl;
+	size_t		 i;
+
+	if (!json_is_object(doc))
+		return ld_fail(&ld, doc, "a scenario is a mapping");
+	if (!json_is_array(json_object_get(doc, "clusters")) ||
+	    json_array_size(json_object_get(doc, "clusters")) == 0)
+		return ld_fail(&ld, doc, "a scenario needs at least one cluster");
+	free(scn->name);
+	scn->name = xstrdup(fstr(doc, "name", what));
+	free(scn->description);
+	scn->description = xstrdup(fstr(doc, "description", ""));
+	scn->rpo = fnum(doc, "rpo", 3600);
+	json_array_foreach(json_object_get(doc, "crash_images"), i, x) {
+		if (!json_is_string(x))
+			return ld_fail(&ld, x, "crash_images holds strings");
+		scn->crash_images = xreallocarray(scn->crash_images, scn->ncrash + 1,
+		    sizeof *scn->crash_images);
+		scn->crash_images[scn->ncrash++] = xstrdup(json_string_value(x));
+	}
+	json_array_foreach(json_object_get(doc, "clusters"), i, cl) {
+		if (!json_is_object(cl))
+			return ld_fail(&ld, cl, "a cluster is a mapping");
+		if (ld_cluster(&ld, doc, cl) != 0)
+			return -1;
+	}
+	if (ld_rules(&ld, doc) != 0 || ld_faults(&ld, doc) != 0)
+		return -1;
+	x = json_object_get(doc, "resolved_when");
+	if (x != NULL && !json_is_array(x))
+		return ld_fail(&ld, x, "resolved_when is a list of conditions");
+	json_array_foreach(x, i, cl) {
+		static const char *kinds[] = { "deployment_healthy", "dr_matches_primary",
+		    "hpa_not_at_max", "backup_fresh", "db_up", "alert_clear", "expr", NULL };
+		size_t	k;
+		bool	ok = false;
+
+		for (k = 0; kinds[k] != NULL; k++) {
+			if (json_object_get(cl, kinds[k]) != NULL)
+				ok = true;
+		}
+		if (!ok)
+			return ld_fail(&ld, cl, "unknown resolved_when condition (deployment_healthy, "
+			    "dr_matches_primary, hpa_not_at_max, backup_fresh, db_up, "
+			    "alert_clear, expr)");
+		json_array_append(scn->resolved_when, cl);
+	}
+	free(sim->scenario);
+	sim->scenario = xstrdup(scn->name);
+	return 0;
+}
+
+/* Load a scenario document from parsed YAML (no marks). */
+int
+scn_load_doc(struct sim *sim, json_t *doc, const char *what, char **cause)
+{
+	return load_doc(sim, doc, what, NULL, cause);
+}
+
+/* Load a scenario by name or path. */
+int
+scenario_load(struct sim *sim, const char *name, char **cause)
+{
+	struct scn_marks	 m;
+	char			*path = NULL, *text = NULL, *bpath = NULL, *btext = NULL;
+	json_t			*doc = NULL, *base, *merged;
+	size_t			 len, blen;
+	int			 rc = -1, depth;
+	const char		*bname;
+
+	memset(&m, 0, sizeof m);
+	path = scn_find(name);
+	if (path == NULL) {
+		*cause = xasprintf("scenario %s not found (looked in $OPSDECK_SCENARIOS, "
+		    "the source tree's drill/scenarios and %s/scenarios)", name,
+		    OPSDECK_DATADIR);
+		goto out;
+	}
+	text = read_file(path, &len, cause);
+	if (text == NULL)
+		goto out;
+	doc = yaml_parse_marks(text, len, path, &m, cause);
+	if (doc == NULL)
+		goto out;
+	for (depth = 0; json_is_string(json_object_get(doc, "base")); depth++) {
+		if (depth >= SCN_MAX_BASE) {
+			*cause = xasprintf("%s: base: nested too deeply", path);
+			goto out;
+		}
+		bname = json_string_value(json_object_get(doc, "base"));
+		free(bpath);
+		bpath = scn_find(bname);
+		if (bpath == NULL && strchr(bname, '/') == NULL) {
+			/* Next to the scenario itself. */
+			char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+			if (slash != NULL) {
+				*slash = '\0';
+				bpath = xasprintf("%s/%s.yaml", dir, bname);
+			}
+			free(dir);
+		}
+		if (bpath == NULL) {
+			*cause = xasprintf("%s: base scenario %s not found", path, bname);
+			goto out;
+		}
+		free(btext);
+		btext = read_file(bpath, &blen, cause);
+		if (btext == NULL)
+			goto out;
+		base = yaml_parse_marks(btext, blen, bpath, &m, cause);
+		if (base == NULL)
+			goto out;
+		if (!json_is_object(base)) {
+			json_decref(base);
+			*cause = xasprintf("%s: a scenario is a mapping", bpath);
+			goto out;
+		}
+		merged = merge_base(base, doc);
+		json_decref(base);
+		json_decref(doc);
+		doc = merged;
+	}
+	rc = load_doc(sim, doc, path, &m, cause);
+out:
+	json_decref(doc);
+	marks_free(&m);
+	free(path);
+	free(text);
+	free(bpath);
+	free(btext);
+	return rc;
+}
+
+/* Set every matching deployment's first container image (set-image). */
+static void
+fault_set_image(struct sim_cluster *c, struct scn_fault *f)
+{
+	const struct sim_resource	*res = sim_resource_find("apps", "deployments");
+	json_t				*d, *ctrs, *ann;
+	char				*cause;
+
+	d = sim_obj_get(c, res, f->ns != NULL ? f->ns : "default", f->name);
+	if (d == NULL)
+		return;
+	ctrs = json_object_get(json_object_get(json_object_get(json_object_get(d, "spec"),
+	    "template"), "spec"), "containers");
+	if (json_array_size(ctrs) == 0)
+		return;
+	json_object_set_new(json_array_get(ctrs, 0), "image", json_string(f->image));
+	ann = json_object_get(json_object_get(d, "metadata"), "annotations");
+	if (!json_is_object(ann)) {
+		ann = json_object();
+		ctl_set(d, "metadata.annotations", ann);
+	}
+	cause = xasprintf("ci: kubectl set image deployment/%s %s=%s", f->name,
+	    json_string_value(json_object_get(json_array_get(ctrs, 0), "name")) ?
+	    json_string_value(json_object_get(json_array_get(ctrs, 0), "name")) : "app",
+	    f->image);
+	json_object_set_new(ann, "kubernetes.io/change-cause", json_string(cause));
+	free(cause);
+	sim_obj_modified(c, res, d, true);
+}
+
+/* Collect db pod uids into the db-down set. */
+static int
+db_mark(const char *key, void *val, void *arg)
+{
+	struct sim_ctl	*ctl = arg;
+	struct ctl_pod	*p = val;
+
+	if (p->is_db)
+		ctl_map_put(ctl->db_bad, key, (void *)1);
+	return 0;
+}
+
+/* Is any db-down pod still present? */
+static int
+db_still(const char *key, void *val, void *arg)
+{
+	struct sim_ctl	*ctl = arg;
+
+	(void)val;
+	if (ctl_map_get(ctl->pods, key) != NULL)
+		return 0;
+	return 1;	/* replaced: forget it */
+}
+
+/* Mark nodes NotReady for a node-notready fault. */
+static int
+node_pick(json_t *node, void *arg)
+{
+	struct scn_fault	*f = ((void **)arg)[0];
+	struct sim_ctl		*ctl = ((void **)arg)[1];
+	size_t			*left = ((void **)arg)[2];
+	const char		*name = ctl_str(node, "metadata.name");
+
+	if (name == NULL || *left == 0)
+		return 1;
+	if (f->name != NULL && strcmp(f->name, name) != 0)
+		return 0;
+	ctl_map_put(ctl->node_down, name, (void *)1);
+	(*left)--;
+	return 0;
+}
+
+/* Clear a node from the down set. */
+static int
+node_clear(const char *key, void *val, void *arg)
+{
+	(void)key;
+	(void)val;
+	(void)arg;
+	return 1;
+}
+
+/* Inject one fault now. */
+static void
+fault_inject(struct sim *sim, struct scn_fault *f)
+{
+	struct sim_cluster	*c = sim_cluster_find(sim, f->cluster);
+	struct sim_ctl		*ctl;
+	struct scn		*scn = scn_get(sim);
+	double			 now = scn->t;
+	char			 buf[32];
+
+	f->injected = true;
+	f->injected_wall = sim_wallclock();
+	if (scn->first_fault_wall == 0)
+		scn->first_fault_wall = f->injected_wall;
+	if (c == NULL)
+		return;
+	ctl = ctl_get(c);
+	ctl->epoch++;
+	if (strcmp(f->action, "set-image") == 0)
+		fault_set_image(c, f);
+	else if (strcmp(f->action, "cluster-unreachable") == 0) {
+		c->reach = strcmp(f->mode, "hang") == 0 ? SIM_REACH_HANG : SIM_REACH_REFUSE;
+		ctl->reach_until = f->duration > 0 ? now + f->duration : -1;
+	} else if (strcmp(f->action, "node-notready") == 0) {
+		size_t	 left = f->value > 0 ? (size_t)f->value : 1;
+		void	*a[3] = { f, ctl, &left };
+
+		sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, node_pick, a);
+		ctl->node_down_until = f->duration > 0 ? now + f->duration : -1;
+	} else if (strcmp(f->action, "load") == 0) {
+		json_t *hpa = sim_obj_get(c, sim_resource_find("autoscaling",
+		    "horizontalpodautoscalers"), f->ns != NULL ? f->ns : "default",
+		    f->name != NULL ? f->name : "");
+
+		if (hpa != NULL) {
+			json_t *ann = json_object_get(json_object_get(hpa, "metadata"),
+			    "annotations");
+
+			if (!json_is_object(ann)) {
+				ann = json_object();
+				ctl_set(hpa, "metadata.annotations", ann);
+			}
+			snprintf(buf, sizeof buf, "%g", f->value);
+			json_object_set_new(ann, "drill.opsdeck.dev/load", json_string(buf));
+			sim_obj_modified(c, sim_resource_find("autoscaling",
+			    "horizontalpodautoscalers"), hpa, false);
+		}
+	} else if (strcmp(f->action, "backup-fail") == 0) {
+		if (strcmp(f->mode, "velero") != 0)
+			ctl->backup_fail = true;
+		if (strcmp(f->mode, "velero") == 0 || strcmp(f->mode, "all") == 0)
+			ctl->velero_fail = true;
+		ctl->backup_fail_until = f->duration > 0 ? now + f->duration : -1;
+	} else if (strcmp(f->action, "db-down") == 0) {
+		ctl->db_down = true;
+		ctl_map_sweep(ctl->pods, db_mark, ctl);
+	}
+}
+
+/* Inject due faults and end expired ones. */
+void
+scn_faults_tick(struct sim *sim)
+{
+	struct scn	*scn = scn_get(sim);
+	size_t		 i;
+	double		 now = scn->t;
+
+	for (i = 0; i < scn->nfaults; i++) {
+		if (!scn->faults[i].injected && now >= scn->faults[i].at)
+			fault_inject(sim, &scn->faults[i]);
+	}
+	for (i = 0; i < sim->nclusters; i++) {
+		struct sim_cluster	*c = sim->clusters[i];
+		struct sim_ctl		*ctl = ctl_get(c);
+
+		if (c->reach != SIM_REACH_OK && ctl->reach_until >= 0 && now >= ctl->reach_until)
+			c->reach = SIM_REACH_OK;
+		if (ctl_map_count(ctl->node_down) > 0 && ctl->node_down_until >= 0 &&
+		    now >= ctl->node_down_until) {
+			ctl_map_sweep(ctl->node_down, node_clear, NULL);
+			ctl->epoch++;
+		}
+		if ((ctl->backup_fail || ctl->velero_fail) && ctl->backup_fail_until >= 0 &&
+		    now >= ctl->backup_fail_until) {
+			ctl->backup_fail = false;
+			ctl->velero_fail = false;
+		}
+		if (ctl->db_down) {
+			/* The database recovers once its broken pods were replaced. */
+			ctl_map_sweep(ctl->db_bad, db_still, ctl);
+			if (ctl_map_count(ctl->db_bad) == 0) {
+				ctl->db_down = false;
+				ctl->epoch++;
+			}
+		}
+	}
+}
+
+/* Is deployment d healthy: fully rolled out, all available, no crashing image? */
+static bool
+deployment_healthy(struct sim *sim, json_t *d)
+{
+	json_int_t	 r = ctl_int(d, "spec.replicas", 1);
+	json_t		*ctrs, *ct;
+	size_t		 i;
+
+	if (ctl_int(d, "status.observedGeneration", 0) < ctl_int(d, "metadata.generation", 1))
+		return false;
+	if (ctl_int(d, "status.updatedReplicas", 0) != r ||
+	    ctl_int(d, "status.availableReplicas", 0) < r ||
+	    ctl_int(d, "status.replicas", 0) != r)
+		return false;
+	ctrs = json_object_get(json_object_get(json_object_get(json_object_get(d, "spec"),
+	    "template"), "spec"), "containers");
+	json_array_foreach(ctrs, i, ct) {
+		if (ctl_image_crashes(sim, json_string_value(json_object_get(ct, "image"))))
+			return false;
+	}
+	return true;
+}
+
+/* Check one dr_matches_primary condition. */
+static bool
+dr_matches(struct sim *sim, json_t *cond)
+{
+	struct scn		*scn = scn_get(sim);
+	const char		*ns = fstr(cond, "namespace", "production");
+	struct sim_cluster	*dr = sim_cluster_find(sim, fstr(cond, "dr", ""));
+	const struct sim_resource *res = sim_resource_find("apps", "deployments");
+	const char		*k;
+	json_t			*v, *d;
+	size_t			 n = strlen(ns), count = 0;
+
+	if (dr == NULL)
+		return false;
+	json_object_foreach(scn->primary_replicas, k, v) {
+		if (strncmp(k, ns, n) != 0 || k[n] != '/')
+			continue;
+		count++;
+		d = sim_obj_get(dr, res, ns, k + n + 1);
+		if (d == NULL || ctl_int(d, "status.availableReplicas", 0) <
+		    json_integer_value(v))
+			return false;
+	}
+	return count > 0;
+}
+
+/* Does one resolved_when condition hold? */
+static bool
+condition_holds(struct sim *sim, json_t *cond)
+{
+	struct scn		*scn = scn_get(sim);
+	struct sim_cluster	*c;
+	json_t			*x, *d;
+	double			 v;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 rc;
+
+	if ((x = json_object_get(cond, "deployment_healthy")) != NULL) {
+		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
+		if (c == NULL)
+			return false;
+		d = sim_obj_get(c, sim_resource_find("apps", "deployments"),
+		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
+		return d != NULL && deployment_healthy(sim, d);
+	}
+	if ((x = json_object_get(cond, "dr_matches_primary")) != NULL)
+		return dr_matches(sim, x);
+	if ((x = json_object_get(cond, "hpa_not_at_max")) != NULL) {
+		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
+		if (c == NULL)
+			return false;
+		d = sim_obj_get(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"),
+		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
+		if (d == NULL)
+			return false;
+		return ctl_int(d, "status.desiredReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1)
+		    && ctl_int(d, "status.currentReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1);
+	}
+	if ((x = json_object_get(cond, "backup_fresh")) != NULL) {
+		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
+		return c != NULL && scn->t - ctl_get(c)->last_good_backup_t < scn->rpo;
+	}
+	if ((x = json_object_get(cond, "db_up")) != NULL) {
+		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
+		return c != NULL && ctl_metric(c, "db_up", NULL, &v) && v == 1;
+	}
+	if ((x = json_object_get(cond, "alert_clear")) != NULL) {
+		struct sim_ctl *ctl;
+
+		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
+		if (c == NULL)
+			return false;
+		ctl = ctl_get(c);
+		for (i = 0; i < ctl->nalerts; i++) {
+			if (ctl->alerts[i]->firing && !ctl->alerts[i]->resolved &&
+			    strcmp(json_string_value(json_object_get(ctl->alerts[i]->labels,
+			    "alertname")) ? json_string_value(json_object_get(
+			    ctl->alerts[i]->labels, "alertname")) : "", fstr(x, "alert", "")) == 0)
+				return false;
+		}
+		return true;
+	}
+	if ((x = json_object_get(cond, "expr")) != NULL) {
+		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
+		if (c == NULL)
+			return false;
+		rc = ctl_expr_eval(c, fstr(x, "expr", ""), &v, &cause);
+		free(cause);
+		return rc == 1;
+	}
+	return false;
+}
+
+/* Evaluate resolved_when once every fault has been injected. */
+void
+scn_resolved_tick(struct sim *sim)
+{
+	struct scn	*scn = scn_get(sim);
+	json_t		*cond;
+	size_t		 i;
+
+	if (scn->resolved || json_array_size(scn->resolved_when) == 0)
+		return;
+	for (i = 0; i < scn->nfaults; i++) {
+		if (!scn->faults[i].injected)
+			return;
+	}
+	json_array_foreach(scn->resolved_when, i, cond) {
+		if (!condition_holds(sim, cond))
+			return;
+	}
+	scn->resolved = true;
+	scn->resolved_wall = sim_wallclock();
+}
+
+/* The /drill/v1/status document. */
+json_t *
+sim_drill_status(struct sim *sim)
+{
+	struct scn	*scn = scn_get(sim);
+	json_t		*st, *faults = json_array(), *clusters = json_array();
+	char		 ts[40];
+	size_t		 i;
+
+	for (i = 0; i < scn->nfaults; i++) {
+		struct scn_fault *f = &scn->faults[i];
+
+		ctl_rfc3339(f->injected_wall, ts, sizeof ts);
+		json_array_append_new(faults, json_pack("{s:f,s:s,s:s,s:s?}", "at", f->at,
+		    "action", f->action, "target", f->target, "injected", f->injected ? ts :
+		    NULL));
+		if (!f->injected)
+			json_object_set_new(json_array_get(faults, json_array_size(faults) - 1),
+			    "injected", json_null());
+	}
+	for (i = 0; i < sim->nclusters; i++) {
+		struct sim_cluster *c = sim->clusters[i];
+
+		json_array_append_new(clusters, json_pack("{s:s,s:s,s:s,s:b,s:b}", "name",
+		    c->name, "role", c->role, "region", c->region, "protected",
+		    c->protected_ctx, "reachable", c->reach == SIM_REACH_OK));
+	}
+	ctl_rfc3339((double)sim->started, ts, sizeof ts);
+	st = json_pack("{s:s,s:s,s:s,s:f,s:f,s:o,s:b,s:o,s:o}", "scenario",
+	    scn->name != NULL ? scn->name : (sim->scenario != NULL ? sim->scenario : ""),
+	    "description", scn->description != NULL ? scn->description : "",
+	    "started", ts, "speed", sim->speed, "simulatedSeconds", scn->t, "faults", faults,
+	    "resolved", scn->resolved, "clusters", clusters, "resolvedAt", json_null());
+	if (scn->resolved) {
+		ctl_rfc3339(scn->resolved_wall, ts, sizeof ts);
+		json_object_set_new(st, "resolvedAt", json_string(ts));
+		if (scn->first_fault_wall > 0)
+			json_object_set_new(st, "timeToMitigateSeconds",
+			    json_real(floor((scn->resolved_wall - scn->first_fault_wall) * 10) /
+			    10));
+	}
+	if (json_object_get(st, "timeToMitigateSeconds") == NULL)
+		json_object_set_new(st, "timeToMitigateSeconds", json_null());
+	return st;
+}

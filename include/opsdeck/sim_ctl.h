@@ -1,0 +1,350 @@
+/* Internal contracts of the drill's controllers, scenarios and alerting
+ * (drill/controllers.c, drill/ctl_*.c, drill/scenario.c, drill/alerting.c,
+ * drill/generate.c). Everything here runs under the estate lock.
+ *
+ * Time: controllers work in simulated seconds since the drill started
+ * (scn->t, advanced by real_dt * speed); timestamps written into objects
+ * are wall-clock RFC 3339 (sim_wallclock()), like the store's. */
+#ifndef OPSDECK_SIM_CTL_H
+#define OPSDECK_SIM_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "opsdeck/sim.h"
+
+/* Free the controller state of a cluster (sim_free should call it). */
+void	 sim_ctl_free(struct sim_ctl *);
+/* Free the scenario state of an estate (sim->scn); sim_free should call it. */
+void	 scenario_free(struct sim *);
+
+/* A string-keyed hash map of borrowed or owned pointers. */
+struct ctl_map;
+struct ctl_map	*ctl_map_new(void);
+/* Free the map; freefn (may be NULL) is called on each value. */
+void		 ctl_map_free(struct ctl_map *, void (*freefn)(void *));
+void		*ctl_map_get(struct ctl_map *, const char *key);
+/* Insert or replace; returns the previous value (or NULL). */
+void		*ctl_map_put(struct ctl_map *, const char *key, void *val);
+/* Remove and return the value (or NULL). */
+void		*ctl_map_take(struct ctl_map *, const char *key);
+/* Call cb for each entry; if cb returns non-zero the entry is removed (its
+ * value must have been freed by cb). */
+void		 ctl_map_sweep(struct ctl_map *, int (*cb)(const char *key, void *val,
+		    void *arg), void *arg);
+size_t		 ctl_map_count(struct ctl_map *);
+
+/* A growable vector of borrowed json objects. */
+struct ctl_vec {
+	json_t	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+void	 ctl_vec_push(struct ctl_vec *, json_t *);
+void	 ctl_vec_free(struct ctl_vec *);
+
+/* Log state of one container instance (lines are generated lazily). */
+struct ctl_log {
+	char	**lines;	/* ring */
+	size_t	  cap;
+	size_t	  first;	/* absolute index of the oldest kept line */
+	size_t	  n;		/* absolute index after the newest line */
+	double	  gen_t;	/* simulated time generated up to */
+	uint64_t  seq;		/* request counter for access lines */
+};
+
+/* Container runtime states. */
+enum ctl_cstate {
+	CS_CREATING,	/* waiting ContainerCreating */
+	CS_RUNNING,
+	CS_BACKOFF,	/* waiting CrashLoopBackOff */
+	CS_DONE,	/* terminated for good (job pods) */
+};
+
+/* One container of a simulated pod. */
+struct ctl_ctr {
+	char		*name;
+	char		*image;
+	bool		 crash;		/* this image crash-loops */
+	enum ctl_cstate	 state;
+	double		 state_t;	/* simulated time the state began */
+	double		 start_wall;	/* wall time the running instance started */
+	int		 restarts;
+	int		 exit_code;	/* of CS_DONE / last termination */
+	double		 last_crash_t;	/* simulated; -1e18 if never */
+	bool		 has_prev;
+	double		 prev_start_t, prev_end_t, prev_start_wall, prev_end_wall;
+	int		 prev_exit;
+	struct ctl_log	 log;		/* newest instance */
+	struct ctl_log	 prev;		/* the instance before */
+	uint64_t	 seed;
+};
+
+/* Pod roles (what drives its lifecycle). */
+enum ctl_podkind {
+	PK_SERVICE,	/* long running */
+	PK_JOB,		/* runs to completion */
+};
+
+/* Runtime state of one pod, keyed by uid. */
+struct ctl_pod {
+	char		*uid;
+	char		*ns;
+	char		*name;
+	enum ctl_podkind kind;
+	double		 created_t;
+	double		 ready_delay;	/* simulated seconds after start */
+	double		 run_seconds;	/* job pods */
+	bool		 job_fail;	/* job pod fails */
+	bool		 needs_db;
+	bool		 is_db;
+	bool		 scheduled;
+	bool		 done;		/* Succeeded/Failed */
+	bool		 failed;
+	double		 next_t;	/* recompute at or after */
+	size_t		 nctr;
+	struct ctl_ctr	*ctr;
+	char		*echo;		/* last echo annotation emitted */
+	uint64_t	 seen;		/* tick generation */
+	double		 done_wall;
+	double		 start_wall;
+	bool		 was_ready;
+	double		 ready_wall;	/* last Ready flip */
+	char		 ip[16];
+	uint64_t	 epoch;		/* ctl->epoch when last computed */
+};
+
+/* Per-deployment (or rollout) bookkeeping. */
+struct ctl_dep {
+	double	 last_progress_t;
+	long	 last_key;
+	uint64_t seen;
+};
+
+/* Per-HPA bookkeeping. */
+struct ctl_hpa {
+	double	 rec_t[64];
+	int	 rec_v[64];
+	size_t	 nrec, rec_head;
+	double	 last_scale_t;
+	int	 last_scale_from;
+	double	 load;		/* demand in pods at 100 % CPU; < 0: unset */
+	uint64_t seen;
+};
+
+/* One firing or pending alert on a cluster's Alertmanager. */
+struct ctl_alert {
+	json_t	*labels;	/* owned */
+	json_t	*annotations;	/* owned */
+	char	 fingerprint[17];
+	double	 active_t;	/* simulated time the condition became true */
+	double	 starts_wall;
+	double	 updated_wall;
+	double	 ends_wall;	/* 0 while firing from a rule */
+	bool	 firing;	/* past `for` */
+	bool	 resolved;
+	bool	 posted;	/* came from POST /api/v2/alerts */
+	char	*generator;
+	int	 rule;		/* index into scenario rules, -1 if posted */
+};
+
+/* One silence. */
+struct ctl_silence {
+	char	 id[37];
+	json_t	*matchers;	/* owned */
+	double	 starts_wall, ends_wall, updated_wall;
+	char	*created_by;
+	char	*comment;
+};
+
+/* Controller state of one cluster. */
+struct sim_ctl {
+	struct sim_cluster	*c;
+	uint64_t		 rng;
+	uint64_t		 gen;		/* tick generation */
+	struct ctl_map		*pods;		/* uid -> struct ctl_pod */
+	struct ctl_map		*deps;		/* uid -> struct ctl_dep */
+	struct ctl_map		*hpas;		/* uid -> struct ctl_hpa */
+	struct ctl_map		*owned;		/* owner uid -> struct ctl_vec (per tick) */
+	struct ctl_map		*evkeys;	/* event dedupe key -> event name (owned) */
+	char			**evnames;	/* FIFO of event "ns/name" */
+	size_t			 nev, evhead;
+	bool			 quiet;		/* no per-pod events (big estates) */
+	bool			 db_down;
+	struct ctl_map		*db_bad;	/* pod uids broken by db-down */
+	bool			 backup_fail;	/* cronjob backup jobs fail */
+	bool			 velero_fail;	/* velero backups PartiallyFailed */
+	double			 backup_fail_until, velero_fail_until;
+	double			 reach_until;	/* simulated; <0 forever */
+	double			 last_good_backup_t;	/* simulated */
+	double			 cron_last_min;	/* last simulated minute evaluated */
+	struct ctl_alert	**alerts;
+	size_t			 nalerts;
+	struct ctl_silence	**silences;
+	size_t			 nsilences;
+	struct ctl_map		*node_down;	/* node name -> (void *)1 */
+	double			 node_down_until;
+	double			 last_gc_t;
+	uint64_t		 epoch;		/* bumped when every pod must recompute */
+	char			**nodes;	/* schedulable Ready nodes (this tick) */
+	char			**node_ips;
+	size_t			 nnodes;
+	size_t			 next_node;
+};
+
+/* One alert rule of the scenario. */
+struct scn_rule {
+	char	*name;
+	char	*severity;
+	char	*expr;
+	double	 for_s;
+	json_t	*labels;	/* owned; extra labels */
+	json_t	*annotations;	/* owned */
+	char	**clusters;	/* NULL: every cluster */
+	size_t	 nclusters;
+};
+
+/* One fault of the timeline. */
+struct scn_fault {
+	double	 at;		/* simulated seconds */
+	char	*action;
+	char	*target;	/* as written */
+	char	*cluster;
+	char	*ns;
+	char	*name;
+	char	*image;
+	char	*mode;
+	double	 duration;	/* 0: until fixed */
+	double	 value;
+	double	 injected_wall;	/* 0: not yet */
+	bool	 injected;
+};
+
+/* The loaded scenario (sim->scn). */
+struct scn {
+	char		*name;
+	char		*description;
+	double		 t;		/* simulated seconds since start */
+	double		 rpo;		/* seconds */
+	char		**crash_images;	/* fnmatch patterns */
+	size_t		 ncrash;
+	struct scn_rule	*rules;
+	size_t		 nrules;
+	struct scn_fault *faults;
+	size_t		 nfaults;
+	json_t		*resolved_when;	/* array of conditions, owned */
+	json_t		*primary_replicas;	/* "ns/name" -> replicas at start */
+	bool		 resolved;
+	double		 resolved_wall;
+	double		 first_fault_wall;
+	bool		 generated;
+};
+
+/* The scenario of sim (created on demand). */
+struct scn	*scn_get(struct sim *);
+/* The controller state of c (created on demand). */
+struct sim_ctl	*ctl_get(struct sim_cluster *);
+/* Simulated seconds since start. */
+double		 ctl_now(struct sim *);
+/* Wall time corresponding to simulated time t. */
+double		 ctl_wall_at(struct sim *, double t);
+
+/* Helpers (drill/controllers.c). */
+uint64_t	 ctl_rand(struct sim_ctl *);
+/* A random 5-character suffix as the apiserver makes them. */
+void		 ctl_suffix(struct sim_ctl *, char out[6]);
+/* RFC 3339 UTC of wall time w. */
+void		 ctl_rfc3339(double w, char *buf, size_t len);
+/* Parse RFC 3339 (UTC "Z" or offset); -1 if bad. */
+double		 ctl_parse_time(const char *);
+const char	*ctl_str(json_t *obj, const char *path);	/* "a.b.c" */
+json_int_t	 ctl_int(json_t *obj, const char *path, json_int_t def);
+/* Set a.b.c (creating objects), stealing v. */
+void		 ctl_set(json_t *obj, const char *path, json_t *v);
+/* The controller owner uid of obj or NULL. */
+const char	*ctl_owner_uid(json_t *obj);
+/* A metadata.ownerReferences array pointing at owner (new). */
+json_t		*ctl_owner_ref(json_t *owner, const char *api_version, const char *kind);
+/* Does image crash-loop under the scenario? */
+bool		 ctl_image_crashes(struct sim *, const char *image);
+/* Emit (or bump) a core v1 Event about obj. */
+void		 ctl_event(struct sim_cluster *, json_t *obj, const char *type,
+		    const char *reason, const char *fmt, ...)
+		    __attribute__((format(printf, 5, 6)));
+/* Stable 32-bit FNV-1a of a string. */
+uint32_t	 ctl_fnv32(const char *);
+/* The pod-template-hash of a template (upstream-style safe encoding). */
+void		 ctl_template_hash(json_t *tmpl, char out[16]);
+/* Do obj's labels match selector (a LabelSelector with matchLabels /
+ * matchExpressions, or a plain map)? */
+bool		 ctl_selector_match(json_t *selector, json_t *labels);
+/* Pods owned by uid in this tick's index (NULL if none). */
+struct ctl_vec	*ctl_owned(struct sim_ctl *, const char *uid);
+/* Create a pod from a template owned by owner; returns it (borrowed) or NULL. */
+json_t		*ctl_pod_create(struct sim_cluster *, json_t *owner, const char *owner_api,
+		    const char *owner_kind, json_t *tmpl, const char *name,
+		    json_t *extra_labels);
+/* Is this pod Ready / terminating? */
+bool		 ctl_pod_ready(json_t *pod);
+bool		 ctl_pod_terminating(json_t *pod);
+/* Replace obj's status with st (stolen) if different; true if changed. */
+bool		 ctl_set_status(struct sim_cluster *, const struct sim_resource *, json_t *obj,
+		    json_t *st);
+/* Resolve an IntOrString (percent or int) against total. */
+int		 ctl_int_or_percent(json_t *v, int total, bool round_up, int def);
+
+/* Create the new ReplicaSet of a Deployment/Rollout for tmpl (drill/ctl_deploy.c). */
+json_t	*ctl_rs_create(struct sim_cluster *, json_t *owner, const char *owner_kind,
+	    json_t *tmpl, const char *hash_label, long revision, json_int_t replicas);
+/* A conditions array (new) with condition type set; timestamps kept when
+ * nothing changed. */
+json_t	*ctl_condition(json_t *old, const char *type, const char *status,
+	    const char *reason, const char *message, bool update_time);
+
+/* Is s a valid cron schedule (five fields or @hourly...)? */
+bool	 ctl_cron_valid(const char *);
+
+/* Controllers, one pass per tick (drill/ctl_*.c). */
+void	 ctl_nodes_tick(struct sim_cluster *);
+void	 ctl_pods_tick(struct sim_cluster *);
+void	 ctl_rs_tick(struct sim_cluster *);
+void	 ctl_deploy_tick(struct sim_cluster *);
+void	 ctl_sts_tick(struct sim_cluster *);
+void	 ctl_ds_tick(struct sim_cluster *);
+void	 ctl_hpa_tick(struct sim_cluster *);
+void	 ctl_cron_tick(struct sim_cluster *);
+void	 ctl_job_tick(struct sim_cluster *);
+void	 ctl_velero_tick(struct sim_cluster *);
+void	 ctl_rollouts_tick(struct sim_cluster *);
+void	 ctl_alerts_tick(struct sim_cluster *);
+void	 ctl_pod_free(void *);
+
+/* Metrics over simulated state (drill/alerting.c): the value of a metric
+ * with label selector sel (object of string values) on cluster c; false if
+ * the metric is unknown. */
+bool	 ctl_metric(struct sim_cluster *, const char *metric, json_t *sel, double *value);
+/* Evaluate an alert expression; -1 on a syntax error (cause set). */
+int	 ctl_expr_eval(struct sim_cluster *, const char *expr, double *value, char **cause);
+/* Check an expression's syntax without a cluster; -1 with cause if bad. */
+int	 ctl_expr_check(const char *expr, char **cause);
+
+/* Scenario internals (drill/scenario.c). */
+/* Inject due faults and end expired ones. */
+void	 scn_faults_tick(struct sim *);
+/* Evaluate the resolved_when conditions. */
+void	 scn_resolved_tick(struct sim *);
+/* Parse YAML text into JSON (new); on error NULL with cause carrying
+ * "line L, column C". */
+json_t	*scn_yaml_parse(const char *text, size_t len, const char *what, char **cause);
+/* Load a scenario from parsed YAML (name for messages). */
+int	 scn_load_doc(struct sim *, json_t *doc, const char *what, char **cause);
+/* Build the initial objects of one workload kind into cluster c. */
+void	 scn_apply_nodes(struct sim_cluster *, const char *group, int count,
+	    const char *instance_type, json_t *zones);
+json_t	*scn_deployment(const char *ns, const char *name, int replicas, const char *image,
+	    json_t *labels);
+
+#endif
