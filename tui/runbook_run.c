@@ -218,9 +218,12 @@ run_record(struct rb_run *run, size_t i, const char *outcome, const char *msg)
 	if (run->incident != NULL) {
 		extra = json_pack("{s:s,s:i,s:s,s:s}", "runbook", run->rb->name, "step",
 		    (json_int_t)(i + 1), "kind", rb_kind_name(st->kind), "outcome", outcome);
-		text = xasprintf("%s step %zu (%s) %s: %s", run->rb->name, i + 1,
-		    rb_kind_name(st->kind), run->text != NULL ? run->text : st->text,
-		    msg != NULL ? msg : outcome);
+		if (st->kind == RB_NOTE)
+			text = xasprintf("%s: %s", run->rb->name, msg != NULL ? msg : "");
+		else
+			text = xasprintf("%s step %zu (%s) %s: %s", run->rb->name, i + 1,
+			    rb_kind_name(st->kind), run->text != NULL ? run->text : st->text,
+			    msg != NULL ? msg : outcome);
 		if (incident_event(run->incident, st->kind == RB_NOTE ? "note" : "step", text,
 		    extra, &cause) != 0)
 			free(cause);
