@@ -755,7 +755,14 @@ run_cond_done(int result, double value, const char *msg, void *arg)
 		run_step_done(run, RB_OK, msg);
 		return;
 	}
-	if (st->kind == RB_CHECK || run->o.dry_run) {
+	if (st->kind == RB_WAIT && run->o.dry_run) {
+		char *m = xasprintf("dry run: would wait (now %s)", msg);
+
+		run_step_done(run, RB_SKIPPED, m);
+		free(m);
+		return;
+	}
+	if (st->kind == RB_CHECK) {
 		run_step_done(run, RB_FAILED, msg);
 		return;
 	}
