@@ -167,18 +167,77 @@ set_annotation(json_t *obj, const char *key, const char *val)
 	return true;
 }
 
+/* Canonical form of a resource quantity ("1000m" -> "1", "1024Mi" -> "1Gi"). */
+static json_t *
+canon_quantity(const char *q)
+{
+	static const char	*bin[] = { "Ki", "Mi", "Gi", "Ti", "Pi", NULL };
+	char			*end;
+	long long		 v;
+	size_t			 i;
+
+	v = strtoll(q, &end, 10);
+	if (end == q || v < 0)
+		return json_string(q);
+	if (strcmp(end, "m") == 0 && v % 1000 == 0)
+		return json_sprintf("%lld", v / 1000);
+	for (i = 0; bin[i] != NULL; i++) {
+		if (strcmp(end, bin[i]) == 0)
+			break;
+	}
+	if (bin[i] == NULL || v == 0)
+		return json_string(q);
+	while (bin[i + 1] != NULL && v % 1024 == 0) {
+		v /= 1024;
+		i++;
+	}
+	return json_sprintf("%lld%s", v, bin[i]);
+	return json_string(q);
+}
+
+/* Deep copy of v without null members, with canonical resource quantities. */
+static json_t *
+canon(json_t *v, bool quantities)
+{
+	json_t		*out, *x;
+	const char	*k;
+	size_t		 i;
+
+	if (json_is_object(v)) {
+		out = json_object();
+		json_object_foreach(v, k, x) {
+			if (json_is_null(x))
+				continue;
+			json_object_set_new(out, k, canon(x, quantities ||
+			    strcmp(k, "limits") == 0 || strcmp(k, "requests") == 0));
+		}
+		return out;
+	}
+	if (json_is_array(v)) {
+		out = json_array();
+		json_array_foreach(v, i, x)
+			json_array_append_new(out, canon(x, false));
+		return out;
+	}
+	if (quantities && json_is_string(v))
+		return canon_quantity(json_string_value(v));
+	return json_deep_copy(v);
+}
+
 /* Does the RS's template (minus pod-template-hash) equal tmpl? */
 static bool
 rs_matches(json_t *rs, json_t *tmpl, const char *hash_label)
 {
-	json_t	*t, *labels;
+	json_t	*t, *u, *labels;
 	bool	 eq;
 
-	t = json_deep_copy(json_object_get(json_object_get(rs, "spec"), "template"));
+	t = canon(json_object_get(json_object_get(rs, "spec"), "template"), false);
 	labels = json_object_get(json_object_get(t, "metadata"), "labels");
 	json_object_del(labels, hash_label);
-	eq = json_equal(t, tmpl);
+	u = canon(tmpl, false);
+	eq = json_equal(t, u);
 	json_decref(t);
+	json_decref(u);
 	return eq;
 }
 

@@ -137,8 +137,7 @@ node_to_json(yaml_document_t *doc, yaml_node_t *node, int depth, struct scn_mark
 	switch (node->type) {
 	case YAML_SCALAR_NODE:
 		v = scalar_value((const char *)node->data.scalar.value, node->data.scalar.length,
-		    node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-		    strcmp((const char *)node->tag, YAML_STR_TAG) != 0);
+		    node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
 		break;
 	case YAML_SEQUENCE_NODE:
 		v = json_array();
@@ -1595,15 +1594,15 @@ sim_drill_status(struct sim *sim)
 	st = json_pack("{s:s,s:s,s:s,s:f,s:f,s:o,s:b,s:o,s:o}", "scenario",
 	    scn->name != NULL ? scn->name : (sim->scenario != NULL ? sim->scenario : ""),
 	    "description", scn->description != NULL ? scn->description : "",
-	    "started", ts, "speed", sim->speed, "simulatedSeconds", scn->t, "faults", faults,
+	    "started", ts, "speed", sim->speed, "simulatedSeconds", floor(scn->t), "faults", faults,
 	    "resolved", scn->resolved, "clusters", clusters, "resolvedAt", json_null());
 	if (scn->resolved) {
 		ctl_rfc3339(scn->resolved_wall, ts, sizeof ts);
 		json_object_set_new(st, "resolvedAt", json_string(ts));
 		if (scn->first_fault_wall > 0)
 			json_object_set_new(st, "timeToMitigateSeconds",
-			    json_real(floor((scn->resolved_wall - scn->first_fault_wall) * 10) /
-			    10));
+			    json_integer((json_int_t)llround(scn->resolved_wall -
+			    scn->first_fault_wall)));
 	}
 	if (json_object_get(st, "timeToMitigateSeconds") == NULL)
 		json_object_set_new(st, "timeToMitigateSeconds", json_null());

@@ -377,6 +377,31 @@ auth_strv_free(char **v)
 	free(v);
 }
 
+/* The plugin's executable: command itself if it has a slash, else the first
+ * executable match on PATH (new string), or NULL. */
+static char *
+auth_lookpath(const char *command)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL, *cand;
+
+	if (strchr(command, '/') != NULL)
+		return access(command, X_OK) == 0 ? xstrdup(command) : NULL;
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	copy = xstrdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir != NULL; dir = strtok_r(NULL, ":", &save)) {
+		cand = xasprintf("%s/%s", *dir != '\0' ? dir : ".", command);
+		if (access(cand, X_OK) == 0) {
+			free(copy);
+			return cand;
+		}
+		free(cand);
+	}
+	free(copy);
+	return NULL;
+}
+
 /* Start ctx's exec plugin. */
 struct auth_exec *
 auth_exec_start(struct kube_context *ctx, char **cause)
@@ -386,7 +411,7 @@ auth_exec_start(struct kube_context *ctx, char **cause)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, defs;
-	char **argv = NULL, **envp = NULL, *msg;
+	char **argv = NULL, **envp = NULL, *msg, *exe;
 	int out[2] = { -1, -1 }, errfd = -1, err;
 	size_t i;
 	pid_t pid;
@@ -402,8 +427,19 @@ auth_exec_start(struct kube_context *ctx, char **cause)
 		*cause = msg;
 		return NULL;
 	}
+	exe = auth_lookpath(e->command);
+	if (exe == NULL) {
+		msg = xasprintf("credential plugin %s not found%s%s", e->command,
+		    e->install_hint != NULL ? "; " : "",
+		    e->install_hint != NULL ? e->install_hint : "");
+		*cause = auth_clean(msg, strlen(msg));
+		free(msg);
+		auth_set_error(ctx, *cause);
+		return NULL;
+	}
 	if (pipe2(out, O_CLOEXEC) != 0) {
 		*cause = xasprintf("credential plugin: pipe: %s", strerror(errno));
+		free(exe);
 		return NULL;
 	}
 	errfd = memfd_create("opsdeck-plugin-stderr", MFD_CLOEXEC);
@@ -411,6 +447,7 @@ auth_exec_start(struct kube_context *ctx, char **cause)
 		*cause = xasprintf("credential plugin: memfd_create: %s", strerror(errno));
 		close(out[0]);
 		close(out[1]);
+		free(exe);
 		return NULL;
 	}
 	argv = xcalloc(e->nargs + 2, sizeof *argv);
@@ -437,19 +474,17 @@ auth_exec_start(struct kube_context *ctx, char **cause)
 	posix_spawnattr_setpgroup(&attr, 0);	/* its own group: killed whole */
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
 	    POSIX_SPAWN_SETPGROUP);
-	err = posix_spawnp(&pid, e->command, &fa, &attr, argv, envp);
+	err = posix_spawn(&pid, exe, &fa, &attr, argv, envp);
+	free(exe);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	auth_strv_free(argv);
 	auth_strv_free(envp);
 	close(out[1]);
 	if (err != 0) {
-		if (err == ENOENT)
-			msg = xasprintf("credential plugin %s not found%s%s", e->command,
-			    e->install_hint != NULL ? ": " : "",
-			    e->install_hint != NULL ? e->install_hint : "");
-		else
-			msg = xasprintf("credential plugin %s: %s", e->command, strerror(err));
+		msg = xasprintf("credential plugin %s: %s%s%s", e->command, strerror(err),
+		    e->install_hint != NULL ? "; " : "",
+		    e->install_hint != NULL ? e->install_hint : "");
 		*cause = auth_clean(msg, strlen(msg));
 		free(msg);
 		auth_set_error(ctx, *cause);
@@ -614,7 +649,7 @@ auth_exec_finish(struct auth_exec *ae, char **cause)
 	} else if (!WIFEXITED(ae->status) || WEXITSTATUS(ae->status) != 0) {
 		msg = xasprintf("credential plugin %s failed (exit status %d)%s%s%s%s",
 		    e->command, WIFEXITED(ae->status) ? WEXITSTATUS(ae->status) : -1,
-		    *err != '\0' ? ": " : "", err, hint != NULL ? " — " : "",
+		    *err != '\0' ? ": " : "", err, hint != NULL ? "; " : "",
 		    hint != NULL ? hint : "");
 	} else if (auth_exec_parse(ae->ctx, ae->buf != NULL ? ae->buf : "", ae->len,
 	    &why) != 0) {

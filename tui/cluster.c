@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -424,6 +425,15 @@ creq_http_done(struct http_req *h, void *arg)
 	creq_free(r);
 }
 
+/* A streamed line for r's owner. */
+static int
+creq_line(const char *line, size_t len, void *arg)
+{
+	struct creq *r = arg;
+
+	return r->on_line(line, len, r->arg);
+}
+
 /* Configure and start r now (credentials are ready or not needed). */
 static void
 creq_launch(struct creq *r)
@@ -489,7 +499,7 @@ creq_launch(struct creq *r)
 	o.connect_timeout = r->c->opts.connect_timeout;
 	o.timeout = r->timeout;
 	o.low_speed_time = r->low_speed_time;
-	o.on_line = r->on_line;
+	o.on_line = r->on_line != NULL ? creq_line : NULL;
 	r->http = http_start(r->c->loop, easy, &o, creq_http_done, r);
 }
 
@@ -583,6 +593,13 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 	struct store_cluster *sc;
 	size_t i;
 
+	static bool seeded;
+
+	if (!seeded) {
+		/* jitter and watch timeouts must differ between processes */
+		srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+		seeded = true;
+	}
 	c = xcalloc(1, sizeof *c);
 	c->loop = loop;
 	c->store = store;
@@ -683,8 +700,13 @@ client_watch_scoped(struct client *c, const char *resource, const char *ns,
 			return 0;
 	}
 	c->refs = xreallocarray(c->refs, c->nrefs + c->nconns + 1, sizeof *c->refs);
-	for (i = 0; i < c->nconns; i++)
-		c->refs[c->nrefs++] = reflector_new(c, i, res, ns, selector);
+	for (i = 0; i < c->nconns; i++) {
+		const char *scope = ns;
+
+		if (scope != NULL && *scope == '\0')
+			scope = c->conns[i]->ctx->namespace_;
+		c->refs[c->nrefs++] = reflector_new(c, i, res, scope, selector);
+	}
 	return 0;
 }
 

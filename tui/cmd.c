@@ -541,10 +541,26 @@ cmd_nav_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	return ui->view->cls->enter(ui->view, cause);
 }
 
-/* The selected target (first of ctx's), or NULL with *cause. */
+/* The selected row (not the marks) in the console, else the first of
+ * ctx's targets, or NULL with *cause. */
 static const struct cmd_target *
 cmd_one_target(struct cmd_ctx *ctx, const char *name, char **cause)
 {
+	static struct cmd_target sel;
+	struct ui *ui = ctx->ui;
+	struct table_row *r;
+
+	if (ui != NULL && ui->view != NULL && ui->view->table != NULL) {
+		r = table_selected(ui->view->table);
+		if (r != NULL && r->name != NULL) {
+			sel.cluster = r->cluster;
+			sel.resource = r->resource != NULL ? r->resource : ui->view->resource;
+			sel.ns = r->ns;
+			sel.name = r->name;
+			sel.uid = r->uid;
+			return &sel;
+		}
+	}
 	if (ctx->ntargets == 0) {
 		*cause = xasprintf("%s: nothing selected", name);
 		return NULL;

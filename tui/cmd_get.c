@@ -1,12 +1,742 @@
-/* Placeholder for get_main until the module lands. */
+/* opsdeck get: the store's rows across clusters without the console, as
+ * kubectl prints them (plus a leading CLUSTER column), or as JSON.
+ *
+ * JSON (-o json) is an array of row objects, in cluster, namespace, name
+ * order:
+ *	{"cluster":"prod-tokyo","kind":"Pod","resource":"pods",
+ *	 "namespace":"shop","name":"web-1","uid":"...","labels":"app=web",
+ *	 "cells":{"NAME":"web-1","READY":"1/1",...}}
+ * cells carries every column (wide ones too) under kubectl's upper-cased
+ * header, formatted as the table prints it. */
+#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "opsdeck/cli.h"
+#include "opsdeck/client.h"
+#include "opsdeck/config.h"
+#include "opsdeck/kubeconfig.h"
+#include "opsdeck/loop.h"
+#include "opsdeck/printers.h"
+#include "opsdeck/sanitize.h"
+#include "opsdeck/store.h"
+#include "opsdeck/xmalloc.h"
 
+/* Output formats. */
+enum get_output {
+	GET_TABLE,
+	GET_WIDE,
+	GET_JSON,
+};
+
+/* What get was asked for and the state it runs with. */
+struct get_ctx {
+	struct store			*store;
+	struct client			*client;
+	const struct client_resource	**kinds;
+	size_t				 nkinds;
+	enum get_output			 output;
+	bool				 all_ns;
+	const char			*ns;		/* -n, or NULL */
+	bool				 multi_kind;
+	int64_t				 now;
+	/* --watch: rows already printed, keyed by content */
+	char				**seen;
+	size_t				 nseen_buckets;
+	size_t				 nseen;
+	size_t				*widths;	/* --watch: widths of the first table */
+	size_t				 nwidths;
+	uint64_t			*versions;
+	bool				 json_first;
+};
+
+/* Print usage. */
+static void
+get_usage(FILE *f)
+{
+	fprintf(f, "usage: opsdeck get KIND[,KIND...] [-A | -n NS] [--context A,B | "
+	    "--all-contexts]\n"
+	    "                   [-l SELECTOR] [-o table|wide|json] [--watch] "
+	    "[--kubeconfig FILE]\n"
+	    "                   [--request-timeout DURATION] [--connect-timeout DURATION]\n");
+}
+
+/* True once every (cluster, kind) has synced or failed. */
+static int
+get_settled(void *arg)
+{
+	struct get_ctx *g = arg;
+	size_t c, k;
+
+	for (c = 0; c < store_ncluster(g->store); c++) {
+		for (k = 0; k < g->nkinds; k++) {
+			if (!client_settled(g->client, c, g->kinds[k]->resource))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Number of UTF-8 code points in s (Go's tabwriter counts runes). */
+static size_t
+rune_count(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* Index of the name column of p, or 0. */
+static size_t
+name_column(const struct printer *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncolumns; i++) {
+		if (p->columns[i].format != NULL && strcmp(p->columns[i].format, "name") == 0)
+			return i;
+	}
+	return 0;
+}
+
+/* Whether column i shows in this output. */
+static bool
+column_shown(const struct get_ctx *g, const struct printer *p, size_t i)
+{
+	return p->columns[i].priority == 0 || g->output != GET_TABLE;
+}
+
+/* Upper-cased copy of a header. */
+static char *
+header_text(const char *name)
+{
+	char *h = xstrdup(name), *q;
+
+	for (q = h; *q != '\0'; q++) {
+		if (*q >= 'a' && *q <= 'z')
+			*q = (char)(*q - 'a' + 'A');
+	}
+	return h;
+}
+
+/* kubectl's "kind.group/" prefix for names when several kinds print. */
+static char *
+name_prefix(const struct client_resource *res)
+{
+	char *kind = xstrdup(res->kind), *q, *out;
+
+	for (q = kind; *q != '\0'; q++) {
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	}
+	if (*res->group != '\0')
+		out = xasprintf("%s.%s/", kind, res->group);
+	else
+		out = xasprintf("%s/", kind);
+	free(kind);
+	return out;
+}
+
+/* The formatted cells of one table line (CLUSTER, NAMESPACE, columns). */
+struct get_line {
+	char	**cells;
+	size_t	  n;
+};
+
+/* Build the displayed cells of row on cluster. */
+static void
+get_line_build(struct get_ctx *g, const struct client_resource *res, const struct printer *p,
+    size_t cluster, const struct row *row, struct get_line *out)
+{
+	char buf[4096];
+	size_t i, ncol = name_column(p);
+	char *prefix = g->multi_kind ? name_prefix(res) : NULL;
+
+	out->cells = xcalloc(p->ncolumns + 2, sizeof *out->cells);
+	out->n = 0;
+	out->cells[out->n++] = xstrdup(store_cluster(g->store, cluster)->name);
+	if (g->all_ns && res->namespaced)
+		out->cells[out->n++] = xstrdup(row->ns);
+	for (i = 0; i < p->ncolumns && i < row->ncells; i++) {
+		if (!column_shown(g, p, i))
+			continue;
+		cell_format(&row->cells[i], g->now, buf, sizeof buf);
+		if (i == ncol && prefix != NULL)
+			out->cells[out->n++] = xasprintf("%s%s", prefix, buf);
+		else
+			out->cells[out->n++] = xstrdup(buf);
+	}
+	free(prefix);
+}
+
+/* Free a line's cells. */
+static void
+get_line_free(struct get_line *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->cells[i]);
+	free(l->cells);
+}
+
+/* Print one line padded to widths (the last cell unpadded), as Go's
+ * tabwriter does for kubectl: width + 3 spaces, at least 6. */
+static void
+get_line_print(const struct get_line *l, const size_t *widths, size_t nwidths)
+{
+	size_t i, w, cw;
+
+	for (i = 0; i < l->n; i++) {
+		fputs(l->cells[i], stdout);
+		if (i + 1 == l->n)
+			break;
+		w = i < nwidths ? widths[i] + 3 : 0;
+		if (w < 6)
+			w = 6;
+		cw = rune_count(l->cells[i]);
+		for (; cw < w; cw++)
+			putchar(' ');
+	}
+	putchar('\n');
+}
+
+/* Collector of table lines. */
+struct get_table {
+	struct get_ctx			*g;
+	const struct client_resource	*res;
+	const struct printer		*p;
+	struct get_line			*lines;
+	size_t				 n;
+	size_t				 cap;
+};
+
+/* store_foreach callback: add a line. */
+static int
+get_table_add(size_t cluster, const struct row *row, void *arg)
+{
+	struct get_table *t = arg;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->lines = xreallocarray(t->lines, t->cap, sizeof *t->lines);
+	}
+	get_line_build(t->g, t->res, t->p, cluster, row, &t->lines[t->n++]);
+	return 0;
+}
+
+/* The header line of a table. */
+static void
+get_header(struct get_ctx *g, const struct client_resource *res, const struct printer *p,
+    struct get_line *h)
+{
+	size_t i;
+
+	h->cells = xcalloc(p->ncolumns + 2, sizeof *h->cells);
+	h->n = 0;
+	h->cells[h->n++] = xstrdup("CLUSTER");
+	if (g->all_ns && res->namespaced)
+		h->cells[h->n++] = xstrdup("NAMESPACE");
+	for (i = 0; i < p->ncolumns; i++) {
+		if (column_shown(g, p, i))
+			h->cells[h->n++] = header_text(p->columns[i].name);
+	}
+}
+
+/* Print the table of one kind; returns the number of rows. */
+static size_t
+get_print_table(struct get_ctx *g, const struct client_resource *res, bool blank_before)
+{
+	const struct printer *p = printer_find(res->resource);
+	struct get_table t;
+	struct get_line hdr;
+	size_t *widths, i, j, n;
+
+	memset(&t, 0, sizeof t);
+	t.g = g;
+	t.res = res;
+	t.p = p;
+	store_foreach(g->store, SIZE_MAX, res->resource, NULL,
+	    get_table_add, &t);
+	n = t.n;
+	if (n == 0) {
+		free(t.lines);
+		return 0;
+	}
+	get_header(g, res, p, &hdr);
+	widths = xcalloc(hdr.n, sizeof *widths);
+	for (j = 0; j < hdr.n; j++)
+		widths[j] = rune_count(hdr.cells[j]);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < t.lines[i].n && j < hdr.n; j++) {
+			size_t w = rune_count(t.lines[i].cells[j]);
+
+			if (w > widths[j])
+				widths[j] = w;
+		}
+	}
+	if (blank_before)
+		putchar('\n');
+	get_line_print(&hdr, widths, hdr.n);
+	for (i = 0; i < n; i++) {
+		get_line_print(&t.lines[i], widths, hdr.n);
+		get_line_free(&t.lines[i]);
+	}
+	get_line_free(&hdr);
+	free(t.lines);
+	if (g->widths == NULL) {
+		g->widths = widths;
+		g->nwidths = j;
+	} else {
+		free(widths);
+	}
+	return n;
+}
+
+/* One row as a JSON object (new reference). */
+static json_t *
+get_row_json(struct get_ctx *g, const struct client_resource *res, size_t cluster,
+    const struct row *row)
+{
+	const struct printer *p = printer_find(res->resource);
+	json_t *o = json_object(), *cells = json_object();
+	char buf[4096], *h;
+	size_t i;
+
+	json_object_set_new(o, "cluster", json_string(store_cluster(g->store, cluster)->name));
+	json_object_set_new(o, "kind", json_string(res->kind));
+	json_object_set_new(o, "resource", json_string(res->resource));
+	json_object_set_new(o, "namespace", json_string(row->ns));
+	json_object_set_new(o, "name", json_string(row->name));
+	json_object_set_new(o, "uid", json_string(row->uid != NULL ? row->uid : ""));
+	json_object_set_new(o, "labels", json_string(row->labels != NULL ? row->labels : ""));
+	for (i = 0; i < p->ncolumns && i < row->ncells; i++) {
+		cell_format(&row->cells[i], g->now, buf, sizeof buf);
+		h = header_text(p->columns[i].name);
+		json_object_set_new(cells, h, json_string(buf));
+		free(h);
+	}
+	json_object_set_new(o, "cells", cells);
+	return o;
+}
+
+/* JSON printer state. */
+struct get_json {
+	struct get_ctx			*g;
+	const struct client_resource	*res;
+	size_t				 n;
+};
+
+/* store_foreach callback: print one JSON element. */
+static int
+get_json_add(size_t cluster, const struct row *row, void *arg)
+{
+	struct get_json *j = arg;
+	json_t *o = get_row_json(j->g, j->res, cluster, row);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	if (s != NULL) {
+		fputs(j->g->json_first ? "\n  " : ",\n  ", stdout);
+		fputs(s, stdout);
+		j->g->json_first = false;
+		free(s);
+		j->n++;
+	}
+	json_decref(o);
+	return 0;
+}
+
+/* Add s to the seen set; true if it was new. */
+static bool
+get_seen_add(struct get_ctx *g, const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i, idx;
+	const char *p;
+
+	if (g->nseen_buckets == 0 || g->nseen * 2 >= g->nseen_buckets) {
+		size_t nb = g->nseen_buckets ? g->nseen_buckets * 2 : 1024;
+		char **old = g->seen;
+		size_t oldn = g->nseen_buckets;
+
+		g->seen = xcalloc(nb, sizeof *g->seen);
+		g->nseen_buckets = nb;
+		g->nseen = 0;
+		for (i = 0; i < oldn; i++) {
+			if (old[i] != NULL) {
+				get_seen_add(g, old[i]);
+				free(old[i]);
+			}
+		}
+		free(old);
+	}
+	for (p = s; *p != '\0'; p++) {
+		h ^= (unsigned char)*p;
+		h *= 1099511628211ULL;
+	}
+	idx = (size_t)(h % g->nseen_buckets);
+	while (g->seen[idx] != NULL) {
+		if (strcmp(g->seen[idx], s) == 0)
+			return false;
+		idx = (idx + 1) % g->nseen_buckets;
+	}
+	g->seen[idx] = xstrdup(s);
+	g->nseen++;
+	return true;
+}
+
+/* Watch printer state. */
+struct get_watch {
+	struct get_ctx			*g;
+	const struct client_resource	*res;
+	bool				 print;
+};
+
+/* store_foreach callback: print a row not printed in this form before. */
+static int
+get_watch_row(size_t cluster, const struct row *row, void *arg)
+{
+	struct get_watch *w = arg;
+	struct get_ctx *g = w->g;
+	const struct printer *p = printer_find(w->res->resource);
+	struct get_line l;
+	char *key, *tmp;
+	size_t i;
+
+	get_line_build(g, w->res, p, cluster, row, &l);
+	key = xasprintf("%s\x1f%s\x1f%s", w->res->resource,
+	    store_cluster(g->store, cluster)->name, row->uid != NULL ? row->uid : "");
+	for (i = 0; i < row->ncells; i++) {
+		char buf[1024];
+
+		if (row->cells[i].type == CELL_AGE)
+			continue;
+		cell_format(&row->cells[i], 0, buf, sizeof buf);
+		tmp = xasprintf("%s\x1f%s", key, buf);
+		free(key);
+		key = tmp;
+	}
+	if (get_seen_add(g, key) && w->print) {
+		if (g->output == GET_JSON) {
+			json_t *o = get_row_json(g, w->res, cluster, row);
+			char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+			if (s != NULL)
+				puts(s);
+			free(s);
+			json_decref(o);
+		} else {
+			get_line_print(&l, g->widths, g->nwidths);
+		}
+	}
+	free(key);
+	get_line_free(&l);
+	return 0;
+}
+
+/* Before sleep in --watch: print what changed. */
+static void
+get_watch_hook(void *arg)
+{
+	struct get_ctx *g = arg;
+	struct get_watch w;
+	size_t k;
+
+	for (k = 0; k < g->nkinds; k++) {
+		uint64_t v = store_version(g->store, g->kinds[k]->resource);
+
+		if (v == g->versions[k])
+			continue;
+		g->versions[k] = v;
+		g->now = (int64_t)time(NULL);
+		w.g = g;
+		w.res = g->kinds[k];
+		w.print = true;
+		store_foreach(g->store, SIZE_MAX, g->kinds[k]->resource, NULL, get_watch_row, &w);
+	}
+	fflush(stdout);
+}
+
+/* Report clusters that failed for kind; returns how many. */
+static int
+get_report_failures(struct get_ctx *g, const struct client_resource *res, bool timed_out)
+{
+	size_t c;
+	int failed = 0;
+
+	for (c = 0; c < store_ncluster(g->store); c++) {
+		struct store_cluster *sc = store_cluster(g->store, c);
+		const char *reason = NULL;
+		enum conn_state ks = store_kind_state(g->store, c, res->resource, &reason);
+
+		if (store_synced(g->store, c, res->resource) &&
+		    (ks == CONN_LIVE || ks == CONN_CONNECTING)) {
+			if (reason != NULL && strcmp(reason, "not installed") == 0)
+				fprintf(stderr, "opsdeck: %s: %s: not installed on this cluster\n",
+				    sc->name, res->resource);
+			continue;
+		}
+		if (ks == CONN_CONNECTING && (sc->state == CONN_CONNECTING ||
+		    sc->state == CONN_LIVE)) {
+			fprintf(stderr, "opsdeck: %s: %s: %s\n", sc->name, res->resource,
+			    timed_out ? "timed out waiting for the list" : "not synced");
+			failed++;
+			continue;
+		}
+		if (ks == CONN_CONNECTING || reason == NULL)
+			reason = sc->reason;
+		fprintf(stderr, "opsdeck: %s: %s: %s: %s\n", sc->name, res->resource,
+		    conn_state_name(ks != CONN_CONNECTING ? ks : sc->state),
+		    reason != NULL ? reason : "failed");
+		failed++;
+	}
+	return failed;
+}
+
+/* Parse the kinds list into g. 0, or -1 with a message printed. */
+static int
+get_parse_kinds(struct get_ctx *g, const char *spec)
+{
+	char *copy = xstrdup(spec), *p, *tok, *save = NULL;
+	const struct client_resource *res;
+	size_t i;
+	int rc = 0;
+
+	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+		res = client_resource_find(tok);
+		if (res == NULL) {
+			char *clean = sanitize_str(tok, 0);
+
+			fprintf(stderr, "opsdeck: the server doesn't have a resource type \"%s\"\n",
+			    clean);
+			free(clean);
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < g->nkinds; i++) {
+			if (g->kinds[i] == res)
+				break;
+		}
+		if (i < g->nkinds)
+			continue;
+		g->kinds = xreallocarray(g->kinds, g->nkinds + 1, sizeof *g->kinds);
+		g->kinds[g->nkinds++] = res;
+	}
+	free(copy);
+	if (rc == 0 && g->nkinds == 0) {
+		fprintf(stderr, "opsdeck: get: no resource type given\n");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* opsdeck get. */
 int
 get_main(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "opsdeck: '%s' is not built yet\n", argv[0]);
-	return 2;
+	static const struct option longopts[] = {
+		{ "all-namespaces", no_argument, NULL, 'A' },
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "context", required_argument, NULL, 'c' },
+		{ "all-contexts", no_argument, NULL, 'a' },
+		{ "selector", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "watch", no_argument, NULL, 'w' },
+		{ "kubeconfig", required_argument, NULL, 'k' },
+		{ "request-timeout", required_argument, NULL, 't' },
+		{ "connect-timeout", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct get_ctx g;
+	struct kubeconfig *kc = NULL;
+	struct opsdeck_config *cfg = NULL;
+	struct kube_context **ctxs = NULL;
+	struct loop *loop = NULL;
+	struct client_opts copts;
+	const char *context_spec = NULL, *kubeconfig = NULL, *selector = NULL;
+	char *cause = NULL;
+	size_t nctx = 0, k, total = 0;
+	double timeout = 60, connect_timeout = 5;
+	bool all_contexts = false, watch = false, timed_out = false;
+	int ch, rc = 2, failed = 0;
+
+	memset(&g, 0, sizeof g);
+	g.json_first = true;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "An:l:o:wh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			g.all_ns = true;
+			break;
+		case 'n':
+			g.ns = optarg;
+			break;
+		case 'c':
+			context_spec = optarg;
+			break;
+		case 'a':
+			all_contexts = true;
+			break;
+		case 'l':
+			selector = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "table") == 0)
+				g.output = GET_TABLE;
+			else if (strcmp(optarg, "wide") == 0)
+				g.output = GET_WIDE;
+			else if (strcmp(optarg, "json") == 0)
+				g.output = GET_JSON;
+			else {
+				fprintf(stderr, "opsdeck: get: unknown output format '%s' "
+				    "(table, wide, json)\n", optarg);
+				goto out;
+			}
+			break;
+		case 'w':
+			watch = true;
+			break;
+		case 'k':
+			kubeconfig = optarg;
+			break;
+		case 't':
+		case 'C':
+			if (config_parse_duration(optarg, ch == 't' ? &timeout :
+			    &connect_timeout) != 0 || (ch == 't' ? timeout : connect_timeout) <= 0) {
+				fprintf(stderr, "opsdeck: get: bad duration '%s'\n", optarg);
+				goto out;
+			}
+			break;
+		case 'h':
+			get_usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			get_usage(stderr);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		get_usage(stderr);
+		goto out;
+	}
+	if (get_parse_kinds(&g, argv[optind]) != 0)
+		goto out;
+	g.multi_kind = g.nkinds > 1;
+	if (g.all_ns && g.ns != NULL)
+		g.ns = NULL;
+
+	kc = kubeconfig_load(kubeconfig, &cause);
+	if (kc == NULL) {
+		fprintf(stderr, "opsdeck: %s\n", cause);
+		goto out;
+	}
+	cfg = config_load(NULL, &cause);
+	if (cfg == NULL) {
+		fprintf(stderr, "opsdeck: %s (ignored)\n", cause);
+		free(cause);
+		cause = NULL;
+	}
+	if (kubeconfig_select(kc, cfg, context_spec, all_contexts, &ctxs, &nctx, &cause) != 0) {
+		fprintf(stderr, "opsdeck: %s\n", cause);
+		goto out;
+	}
+	if (nctx == 0) {
+		fprintf(stderr, "opsdeck: no context selected (no current-context; "
+		    "use --context or --all-contexts)\n");
+		goto out;
+	}
+
+	loop = loop_new();
+	g.store = store_new();
+	memset(&copts, 0, sizeof copts);
+	copts.connect_timeout = connect_timeout;
+	copts.once = !watch;
+	copts.list_only = !watch;
+	copts.health_interval = watch ? 15 : -1;
+	g.client = client_new(loop, g.store, ctxs, nctx, &copts);
+	for (k = 0; k < g.nkinds; k++) {
+		const char *scope = g.all_ns ? NULL : (g.ns != NULL ? g.ns : "");
+
+		if (client_watch_scoped(g.client, g.kinds[k]->resource, scope, selector,
+		    &cause) != 0) {
+			fprintf(stderr, "opsdeck: %s\n", cause);
+			goto out;
+		}
+	}
+	if (loop_run_until(loop, get_settled, &g, timeout) != 0)
+		timed_out = true;
+
+	g.now = (int64_t)time(NULL);
+	if (g.output == GET_JSON && !watch)
+		fputs("[", stdout);
+	for (k = 0; k < g.nkinds; k++) {
+		if (g.output == GET_JSON) {
+			struct get_json j = { &g, g.kinds[k], 0 };
+
+			if (!watch)
+				store_foreach(g.store, SIZE_MAX, g.kinds[k]->resource, NULL,
+				    get_json_add, &j);
+			total += j.n;
+		} else {
+			total += get_print_table(&g, g.kinds[k], total > 0);
+		}
+		failed += get_report_failures(&g, g.kinds[k], timed_out);
+	}
+	if (g.output == GET_JSON && !watch)
+		fputs(g.json_first ? "]\n" : "\n]\n", stdout);
+	if (total == 0 && g.output != GET_JSON) {
+		const char *ns = g.ns != NULL ? g.ns : ctxs[0]->namespace_;
+
+		if (g.all_ns || ns == NULL)
+			fprintf(stderr, "No resources found\n");
+		else
+			fprintf(stderr, "No resources found in %s namespace.\n", ns);
+	}
+	fflush(stdout);
+	if (watch) {
+		struct get_watch w;
+
+		g.versions = xcalloc(g.nkinds, sizeof *g.versions);
+		for (k = 0; k < g.nkinds; k++) {
+			w.g = &g;
+			w.res = g.kinds[k];
+			w.print = g.output == GET_JSON;
+			g.versions[k] = store_version(g.store, g.kinds[k]->resource);
+			store_foreach(g.store, SIZE_MAX, g.kinds[k]->resource, NULL,
+			    get_watch_row, &w);
+		}
+		fflush(stdout);
+		loop_before_sleep(loop, get_watch_hook, &g);
+		loop_run(loop);
+	}
+	rc = failed > 0 ? 1 : 0;
+out:
+	free(cause);
+	client_free(g.client);
+	store_free(g.store);
+	loop_free(loop);
+	free(ctxs);
+	kubeconfig_free(kc);
+	config_free(cfg);
+	free(g.kinds);
+	free(g.widths);
+	free(g.versions);
+	if (g.seen != NULL) {
+		for (k = 0; k < g.nseen_buckets; k++)
+			free(g.seen[k]);
+		free(g.seen);
+	}
+	return rc;
 }

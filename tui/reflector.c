@@ -176,7 +176,13 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 
 	if (res->error != NULL) {
 		if (res->auth_failed) {
-			store_set_kind_state(st, r->cluster, res_name, CONN_UNAUTHORIZED, res->error);
+			/* No usable credential or context: the cluster's state
+			 * (unauthorized, or error for a broken context) says which. */
+			enum conn_state cs = store_cluster(st, r->cluster)->state;
+
+			if (cs == CONN_CONNECTING || cs == CONN_LIVE)
+				cs = CONN_UNAUTHORIZED;
+			store_set_kind_state(st, r->cluster, res_name, cs, res->error);
 		} else {
 			enum conn_state cs = conn_state_for_curl(res->rc);
 
@@ -285,6 +291,10 @@ reflector_list_done(const struct cresult *res, void *arg)
 	store_relist_end(st, r->cluster, r->res->resource);
 	r->relisting = false;
 	store_set_kind_state(st, r->cluster, r->res->resource, CONN_LIVE, NULL);
+	if (r->c->opts.list_only) {
+		r->phase = REF_DONE;
+		return;
+	}
 	if (r->rv == NULL) {
 		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
 		    "list had no resourceVersion");

@@ -162,7 +162,6 @@ table_add(struct table *t, const char *key, size_t cluster)
 	r->cells = xcalloc(t->ncols, sizeof *r->cells);
 	r->widths = xcalloc(t->ncols, sizeof *r->widths);
 	r->nums = xcalloc(t->ncols, sizeof *r->nums);
-	r->slot = -1;
 	t->rows[t->nrows++] = r;
 	/* the cell count is needed by table_set: keep it in slot of widths */
 	return r;
@@ -762,7 +761,7 @@ table_fit(struct table *t, int w, bool wide, int *out)
 			out[i] = -1;
 			continue;
 		}
-		hw = (int)display_width(t->cols[i].name);
+		hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
 		out[i] = hw;
 		for (j = 0; j < t->nvis; j++) {
 			if (t->rows[t->vis[j]]->widths[i] > out[i])
@@ -835,6 +834,8 @@ table_fit(struct table *t, int w, bool wide, int *out)
 static unsigned long
 row_attr(const struct table_row *r, const struct table_style *st)
 {
+	if (r->attr != 0)
+		return r->attr;
 	if (r->flags & ROW_FIRING)
 		return st->firing;
 	if (r->flags & (ROW_BAD | ROW_STUCK))

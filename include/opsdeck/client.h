@@ -29,6 +29,7 @@ struct client_opts {
 	double		 am_interval;		/* Alertmanager poll period (10) */
 	size_t		 max_line;		/* watch line cap (16 MiB) */
 	bool		 once;			/* headless: do not retry after a failure */
+	bool		 list_only;		/* headless: list, do not watch */
 };
 
 /* A known resource: where its list lives. */
@@ -68,8 +69,9 @@ struct kube_context *client_context(struct client *, size_t cluster);
 /* Start reflectors for resource on every cluster (all namespaces). Returns
  * 0, or -1 with *cause if the resource is unknown. Idempotent. */
 int		 client_watch(struct client *, const char *resource, char **cause);
-/* Same, limited to namespace ns (NULL: all) and a label selector (NULL:
- * none). A resource has one scope at a time. */
+/* Same, limited to namespace ns (NULL: all; "": each context's own
+ * namespace) and a label selector (NULL: none). A resource has one scope at
+ * a time. */
 int		 client_watch_scoped(struct client *, const char *resource, const char *ns,
 		    const char *selector, char **cause);
 /* Stop the reflectors of resource (rows stay). */

@@ -59,7 +59,7 @@ struct http_opts {
 	int			(*on_line)(const char *line, size_t len, void *arg);
 };
 
-/* Start a request on easy (taken). done runs once when it ends (not after
+/* Start a request on easy (taken). done and on_line get arg. done runs once when it ends (not after
  * http_cancel); the request is freed after done returns. */
 struct http_req	*http_start(struct loop *, CURL *easy, const struct http_opts *,
 		    void (*done)(struct http_req *, void *arg), void *arg);

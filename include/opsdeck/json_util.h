@@ -11,7 +11,8 @@
 
 /* The value at a dotted path ("metadata.name", "spec.containers.0.image":
  * an all-digit segment indexes an array), or NULL. Keys holding dots
- * (label keys) cannot be reached this way: use json_object_get. */
+ * (label keys) cannot be reached this way: use json_object_get. An empty
+ * path is obj itself. */
 json_t		*json_path(json_t *obj, const char *path);
 /* The string at path, or NULL if absent or not a string. */
 const char	*json_path_str(json_t *obj, const char *path);

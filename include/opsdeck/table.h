@@ -32,7 +32,7 @@ struct table_row {
 	int64_t		*nums;		/* numeric sort keys */
 	char		*labels;	/* "k=v,k2=v2" or NULL */
 	unsigned	 flags;		/* enum row_flag: colour */
-	int		 slot;		/* explicit theme slot (>= 0), or -1 */
+	unsigned long	 attr;		/* explicit curses attributes, or 0: by flags */
 	void		*data;		/* the view's (not freed) */
 	char		*ns;		/* for command targets */
 	char		*name;

@@ -46,6 +46,8 @@ struct view_class {
 	const char	*(*title)(struct view *);
 	/* Targets of commands: selection or marks (caller frees the array). */
 	size_t		(*targets)(struct view *, struct cmd_target **);
+	/* "/" in a view without a table: search for text ("" clears). */
+	int		(*search)(struct view *, const char *text, char **cause);
 };
 
 /* One open view; views stack (Esc pops). */
@@ -140,6 +142,8 @@ int		 ui_open(struct ui *, const char *name, const char *arg, bool replace,
 /* Open a view of a given class directly (logs, yaml, dialogs). */
 struct view	*ui_push(struct ui *, const struct view_class *, const char *resource,
 		    const char *arg, size_t cluster, char **cause);
+/* Remove v from the stack (wherever it is) and free it. */
+void		 ui_remove(struct ui *, struct view *);
 /* Pop the top view (Esc); the last one stays. */
 void		 ui_back(struct ui *);
 /* Status line message (copied; sanitised by the caller). */
@@ -175,6 +179,27 @@ void		 view_free(struct view *);
 int		 view_key(struct view *, int key);
 const char	*view_title(struct view *);
 
+/* A pager: lines of sanitised text with scrolling, wrap and search; the
+ * body of the YAML, describe, help, log and dialog views. */
+struct pager;
+struct pager	*pager_new(size_t max_lines);
+void		 pager_free(struct pager *);
+void		 pager_clear(struct pager *);
+/* Append text (untrusted: sanitised here, split at newlines). */
+void		 pager_add(struct pager *, const char *text, size_t len);
+/* Append one trusted line with a theme slot. */
+void		 pager_add_line(struct pager *, const char *line, enum theme_slot);
+size_t		 pager_count(const struct pager *);
+const char	*pager_line(const struct pager *, size_t);
+/* Keys: movement, n/N search next/previous. VIEW_HANDLED or not. */
+int		 pager_key(struct pager *, int key);
+void		 pager_draw(struct pager *, struct ui *, WINDOW *, int y, int h, int w);
+int		 pager_search(struct pager *, const char *regex, char **cause);
+void		 pager_bottom(struct pager *);
+/* Follow: stay at the bottom as lines arrive. */
+void		 pager_follow(struct pager *, bool);
+bool		 pager_following(const struct pager *);
+
 /* View classes. */
 extern const struct view_class	view_overview_class;
 extern const struct view_class	view_resource_class;
@@ -183,6 +208,10 @@ extern const struct view_class	view_help_class;
 extern const struct view_class	view_text_class;	/* yaml, describe */
 extern const struct view_class	view_logs_class;
 extern const struct view_class	view_dialog_class;
+
+/* cmd_ui.confirm for the console: pushes a dialog view. */
+void		 dialog_confirm(void *ui, const char *title, const char *preview,
+		    const char *typed, void (*done)(bool, void *), void *arg);
 
 /* Resource views: the resource for a view name or alias ("deploy" →
  * "deployments"), or NULL. */

@@ -965,6 +965,29 @@ test_hostile_types(void **state)
 	}
 }
 
+/* A cell built from thousands of containers stops at its cap with "...". */
+static void
+test_cell_cap(void **state)
+{
+	const struct printer *p = printer_find("deployments");
+	json_t *obj = json_pack("{s{s{s{s[]}}}}", "spec", "template", "spec",
+	    "containers");
+	json_t *cts = json_object_get(json_object_get(json_object_get(
+	    json_object_get(obj, "spec"), "template"), "spec"), "containers");
+	struct printed out;
+	size_t i, len;
+
+	for (i = 0; i < 20000; i++)
+		json_array_append_new(cts, json_pack("{s:s, s:s}", "name",
+		    "container-with-a-long-name", "image", "registry/image:tag"));
+	printer_print(p, obj, NOW, &out);
+	len = strlen(out.cells[5].text);
+	assert_true(len > 60000 && len <= 64 * 1024 + 3);
+	assert_string_equal(out.cells[5].text + len - 3, "...");
+	printed_free(&out);
+	json_decref(obj);
+}
+
 int
 main(void)
 {
@@ -990,6 +1013,7 @@ main(void)
 		cmocka_unit_test(test_crds),
 		cmocka_unit_test(test_printer_find),
 		cmocka_unit_test(test_hostile_types),
+		cmocka_unit_test(test_cell_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

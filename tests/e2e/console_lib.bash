@@ -1,0 +1,63 @@
+# Helpers for the console's screen tests (sourced after tests/lib/common.sh):
+# a private tmux server per test, the console started in it, screen polls.
+command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
+TMUX_SOCK=opsdeck-test-$$
+on_exit "tmux -L $TMUX_SOCK kill-server"
+
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+
+# start_console ARGS...: run the console in a 160x48 pane (kept on exit so
+# a failure stays readable); CONSOLE_PID is the console's pid.
+start_console() {
+	local cmd q a
+	cmd="exec env TERM=tmux-256color LANG=C.UTF-8 $(printf '%q ' "$OPSDECK" "$@") 2>$T/console.err"
+	tm new-session -d -x 160 -y 48 -s console "sleep 600"
+	tm set-option -g remain-on-exit on
+	tm respawn-pane -k -t console "$cmd"
+	CONSOLE_PID=$(tm display -p -t console '#{pane_pid}')
+}
+
+screen() { tm capture-pane -p -t console; }
+
+# The header's cluster line.
+header() { screen | sed -n 2p; }
+
+# wait_screen TIMEOUT NEEDLE: until the screen shows NEEDLE.
+wait_screen() {
+	local limit=$1 needle=$2 end=$((SECONDS + $1))
+	until screen | grep -qF -- "$needle"; do
+		if [ $SECONDS -ge $end ]; then
+			screen >&2
+			cat "$T/console.err" >&2 2>/dev/null || true
+			fail "screen did not show '$needle' within ${limit}s"
+		fi
+		sleep 0.2
+	done
+}
+
+# wait_gone TIMEOUT NEEDLE: until the screen no longer shows NEEDLE.
+wait_gone() {
+	local limit=$1 needle=$2 end=$((SECONDS + $1))
+	while screen | grep -qF -- "$needle"; do
+		if [ $SECONDS -ge $end ]; then
+			screen >&2
+			fail "screen still shows '$needle' after ${limit}s"
+		fi
+		sleep 0.2
+	done
+}
+
+# keys TEXT: type literal text; key NAME...: tmux key names (Enter, Escape).
+keys() { tm send-keys -t console -l -- "$1"; }
+key() { tm send-keys -t console "$@"; }
+# cmd TEXT: ":TEXT" Enter
+cmd() { keys ":$1"; key Enter; }
+
+# Wait until the console process is gone.
+wait_exit() {
+	local end=$((SECONDS + $1))
+	while kill -0 "$CONSOLE_PID" 2>/dev/null; do
+		[ $SECONDS -lt $end ] || fail "console did not exit"
+		sleep 0.2
+	done
+}

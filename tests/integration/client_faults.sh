@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# One bad cluster never delays or hides the others:
+#  - drill contexts plus a refused port, a listener that accepts and never
+#    answers, and the real gke-gcloud-auth-plugin (fails without Google
+#    credentials): healthy rows print, each bad cluster fails with its own
+#    reason, and the command ends within a generous bound of the connect
+#    timeout;
+#  - a watch cut in the middle of a line resumes from the last
+#    resourceVersion without a relist and without duplicates;
+#  - a watch ERROR 410 (Expired) relists.
+# The wire faults come from tests/integration/fake_kube.py (plain HTTP).
+. "$(dirname "$0")/../lib/common.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+
+scenario=estate
+[ -f "$TESTS_DIR/../drill/scenarios/estate.yaml" ] || scenario=$TESTS_DIR/data/mini-estate.json
+start_drill "$scenario"
+drill_kc=$KUBECONFIG
+mapfile -t drill_ctx < <(kubectl --kubeconfig "$drill_kc" config get-contexts -o name)
+[ ${#drill_ctx[@]} -ge 1 ] || fail "drill kubeconfig has no contexts"
+
+# A listener that accepts connections and never says a word.
+$PY - "$T/hang.port" <<'PY' &
+import os, socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
+while True:
+    held.append(s.accept()[0])
+PY
+_cleanup_pids+=($!)
+wait_for 30 test -s "$T/hang.port" || fail "hanging listener did not start"
+hang_port=$(cat "$T/hang.port")
+# A port nothing listens on: bind, note, close.
+refused_port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+
+GKE=/usr/lib/google-cloud-sdk/bin/gke-gcloud-auth-plugin
+cat >"$T/bad.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: refused
+  cluster: {server: "https://127.0.0.1:$refused_port"}
+- name: hang
+  cluster: {server: "https://127.0.0.1:$hang_port"}
+- name: gke
+  cluster: {server: "https://127.0.0.1:$refused_port"}
+users:
+- name: tok
+  user: {token: abc}
+- name: gke
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: $GKE
+      interactiveMode: Never
+      provideClusterInfo: true
+contexts:
+- name: bad-refused
+  context: {cluster: refused, user: tok}
+- name: bad-hang
+  context: {cluster: hang, user: tok}
+EOF
+if [ -x "$GKE" ]; then
+	cat >>"$T/bad.kubeconfig" <<EOF
+- name: bad-gke
+  context: {cluster: gke, user: gke}
+EOF
+fi
+export KUBECONFIG=$drill_kc:$T/bad.kubeconfig
+
+connect=5
+t0=$(date +%s.%N)
+set +e
+"$OPSDECK" get pods -A --all-contexts --connect-timeout ${connect}s >"$T/out" 2>"$T/err"
+rc=$?
+set -e
+t1=$(date +%s.%N)
+elapsed=$($PY -c "print(round($t1 - $t0, 2))")
+echo "get over ${#drill_ctx[@]} drill contexts + bad ones took ${elapsed}s (connect timeout ${connect}s)"
+cat "$T/err"
+[ "$rc" -ne 0 ] || fail "exit status 0 although clusters failed"
+$PY -c "import sys; sys.exit(0 if $elapsed < 3 * $connect else 1)" ||
+	fail "took ${elapsed}s, more than 3x the connect timeout"
+rows=0
+for c in "${drill_ctx[@]}"; do
+	n_k=$(kubectl --kubeconfig "$drill_kc" get pods -A --context "$c" --no-headers 2>/dev/null | wc -l)
+	n_o=$(awk -v c="$c" 'NR > 1 && $1 == c' "$T/out" | wc -l)
+	[ "$n_k" = "$n_o" ] || { cat "$T/out"; fail "$c: kubectl lists $n_k pods, opsdeck $n_o"; }
+	rows=$((rows + n_o))
+	grep -q "opsdeck: $c:" "$T/err" && fail "healthy context $c reported an error"
+done
+[ "$rows" -gt 0 ] || fail "no healthy rows at all"
+err=$(cat "$T/err")
+assert_contains "$err" "opsdeck: bad-refused: pods: unreachable" "stderr"
+assert_contains "$err" "opsdeck: bad-hang: pods: unreachable" "stderr"
+assert_not_contains "$(cat "$T/out")" "bad-" "stdout"
+if [ -x "$GKE" ]; then
+	assert_contains "$err" "opsdeck: bad-gke: pods: unauthorized" "stderr"
+	assert_contains "$err" "gke-gcloud-auth-plugin" "stderr"
+fi
+ok "healthy clusters print; refused, hanging and failing-plugin clusters fail alone"
+
+# The same rows as a healthy-only run: bad clusters hide nothing.
+KUBECONFIG=$drill_kc "$OPSDECK" get pods -A --all-contexts >"$T/healthy" ||
+	fail "healthy-only get failed"
+diff <(awk '{print $1, $2, $3}' "$T/healthy") <(awk '{print $1, $2, $3}' "$T/out") ||
+	fail "rows differ between the healthy-only run and the run with bad clusters"
+ok "same rows with and without the bad clusters"
+
+# start_fake MODE: run fake_kube.py, write $T/fake-MODE.kubeconfig.
+start_fake() {
+	local mode=$1
+	$PY "$here/fake_kube.py" "$T/fake-$mode.port" "$T/fake-$mode.log" "$mode" &
+	_cleanup_pids+=($!)
+	wait_for 30 test -s "$T/fake-$mode.port" || fail "fake server ($mode) did not start"
+	cat >"$T/fake-$mode.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: fake
+  cluster: {server: "http://127.0.0.1:$(cat "$T/fake-$mode.port")"}
+users:
+- name: tok
+  user: {token: abc}
+contexts:
+- name: fake-$mode
+  context: {cluster: fake, user: tok, namespace: default}
+current-context: fake-$mode
+EOF
+}
+
+# watch_until MODE PATTERN: run get --watch -o json until PATTERN shows.
+watch_until() {
+	local mode=$1 pattern=$2 pid
+	"$OPSDECK" get pods -A --watch -o json --kubeconfig "$T/fake-$mode.kubeconfig" \
+		>"$T/watch-$mode.out" 2>"$T/watch-$mode.err" &
+	pid=$!
+	_cleanup_pids+=($pid)
+	wait_for 60 grep -q "$pattern" "$T/watch-$mode.out" ||
+		{ cat "$T/watch-$mode.out" "$T/watch-$mode.err" "$T/fake-$mode.log"; fail "$mode: $pattern never showed"; }
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+start_fake cut
+watch_until cut '"name":"pod-b"'
+log=$(cat "$T/fake-cut.log")
+echo "$log"
+[ "$(grep -c '^GET /api/v1/pods?limit=500' "$T/fake-cut.log")" = 1 ] || fail "cut: relisted"
+grep -q 'watch=1&resourceVersion=20&' "$T/fake-cut.log" || fail "cut: first watch not from the list RV"
+grep -q 'watch=1&resourceVersion=21&' "$T/fake-cut.log" ||
+	fail "cut: second watch did not resume from pod-a's resourceVersion 21"
+[ "$(grep -c '"name":"pod-b"' "$T/watch-cut.out")" = 1 ] || fail "cut: pod-b printed more than once"
+[ "$(grep -c '"name":"pod-a"' "$T/watch-cut.out")" = 1 ] || fail "cut: pod-a printed more than once"
+ok "watch cut mid-line resumes from RV 21 without relist or duplicates"
+
+start_fake gone
+watch_until gone '"name":"pod-c"'
+cat "$T/fake-gone.log"
+[ "$(grep -c '^GET /api/v1/pods?limit=500' "$T/fake-gone.log")" = 2 ] || fail "gone: no relist after 410"
+grep -q 'watch=1&resourceVersion=40&' "$T/fake-gone.log" || fail "gone: no watch from the relist RV"
+[ "$(grep -c '"name":"pod-a0"' "$T/watch-gone.out")" = 1 ] || fail "gone: pod-a0 duplicated"
+ok "watch ERROR 410 relists and watches from the new RV"

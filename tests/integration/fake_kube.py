@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""A tiny Kubernetes API stand-in for wire faults the drill does not make on
+purpose: a watch cut in the middle of a line, an ERROR 410 event, paging.
+
+Usage: fake_kube.py PORTFILE LOGFILE MODE
+  MODE cut:  first watch sends pod-a whole and half of pod-b, then drops the
+             connection; later watches from pod-a's resourceVersion send pod-b.
+  MODE gone: first watch answers with an ERROR 410 event; the relist then
+             holds pod-c as well.
+Every request is appended to LOGFILE as "METHOD PATH".
+"""
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+PORTFILE, LOGFILE, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
+lock = threading.Lock()
+state = {"lists": 0, "watches": 0}
+
+
+def pod(name, rv):
+    return {
+        "kind": "Pod", "apiVersion": "v1",
+        "metadata": {"name": name, "namespace": "default", "uid": "uid-" + name,
+                     "resourceVersion": str(rv),
+                     "creationTimestamp": "2026-01-01T00:00:00Z"},
+        "spec": {"containers": [{"name": "c", "image": "x"}]},
+        "status": {"phase": "Running"},
+    }
+
+
+def log(line):
+    with lock, open(LOGFILE, "a") as f:
+        f.write(line + "\n")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, code, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def do_GET(self):
+        log("GET " + self.path)
+        u = urlparse(self.path)
+        q = parse_qs(u.query)
+        if u.path == "/version":
+            return self.send_json(200, {"major": "1", "minor": "32", "gitVersion": "v1.32.0"})
+        if u.path not in ("/api/v1/pods", "/api/v1/namespaces/default/pods"):
+            return self.send_json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                        "message": "not found", "reason": "NotFound", "code": 404})
+        if q.get("watch") != ["1"]:
+            with lock:
+                state["lists"] += 1
+                n = state["lists"]
+            items = [pod("pod-a0", 10)]
+            if MODE == "gone" and n > 1:
+                items.append(pod("pod-c", 30))
+            return self.send_json(200, {"kind": "PodList", "apiVersion": "v1",
+                                        "metadata": {"resourceVersion": "20" if n == 1 else "40"},
+                                        "items": items})
+        with lock:
+            state["watches"] += 1
+            n = state["watches"]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if MODE == "cut" and n == 1:
+            a = json.dumps({"type": "ADDED", "object": pod("pod-a", 21)}).encode() + b"\n"
+            b = json.dumps({"type": "ADDED", "object": pod("pod-b", 22)}).encode() + b"\n"
+            self.chunk(a[:17])
+            time.sleep(0.2)
+            self.chunk(a[17:] + b[: len(b) // 2])
+            time.sleep(0.3)
+            self.wfile.write(b"0\r\n\r\n")  # end the body mid-line
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if MODE == "cut":
+            b = json.dumps({"type": "ADDED", "object": pod("pod-b", 22)}).encode() + b"\n"
+            self.chunk(b)
+        if MODE == "gone" and n == 1:
+            err = {"type": "ERROR", "object": {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                                               "status": "Failure",
+                                               "message": "too old resource version: 20 (35)",
+                                               "reason": "Expired", "code": 410}}
+            self.chunk(json.dumps(err).encode() + b"\n")
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+            return
+        # Hold the watch open with bookmarks until the client goes away.
+        try:
+            for _ in range(600):
+                time.sleep(1)
+                bm = {"type": "BOOKMARK", "object": {"kind": "Pod", "apiVersion": "v1",
+                                                     "metadata": {"resourceVersion": "50"}}}
+                self.chunk(json.dumps(bm).encode() + b"\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+srv.daemon_threads = True
+with open(PORTFILE + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+import os  # noqa: E402
+os.rename(PORTFILE + ".tmp", PORTFILE)
+srv.serve_forever()

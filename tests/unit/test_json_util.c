@@ -1,0 +1,240 @@
+/* Unit tests for the jansson path helpers, label formatting and label
+ * selectors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "opsdeck/json_util.h"
+
+/* Parse a JSON literal for a test. */
+static json_t *
+js(const char *text)
+{
+	json_error_t err;
+	json_t *v = json_loads(text, JSON_DECODE_ANY, &err);
+
+	if (v == NULL)
+		fail_msg("bad test JSON: %s", err.text);
+	return v;
+}
+
+/* Dotted paths, array indexes, typed getters and their defaults. */
+static void
+test_paths(void **state)
+{
+	json_t *o = js("{\"metadata\":{\"name\":\"web\",\"labels\":{\"app.kubernetes"
+	    ".io/name\":\"x\"},\"generation\":7},\"spec\":{\"replicas\":3.9,"
+	    "\"paused\":true,\"containers\":[{\"name\":\"a\",\"image\":\"i:1\"},"
+	    "{\"name\":\"b\"}],\"empty\":\"\"}}");
+
+	assert_string_equal(json_path_str(o, "metadata.name"), "web");
+	assert_null(json_path_str(o, "metadata.generation"));
+	assert_null(json_path_str(o, "metadata.missing"));
+	assert_null(json_path_str(o, "metadata.name.deeper"));
+	assert_string_equal(json_path_str(o, "spec.containers.1.name"), "b");
+	assert_string_equal(json_path_str(o, "spec.containers.0.image"), "i:1");
+	assert_null(json_path(o, "spec.containers.2"));
+	assert_null(json_path(o, "spec.containers.x"));
+	assert_null(json_path(o, "spec..replicas"));
+	assert_ptr_equal(json_path(o, ""), o);
+	assert_null(json_path(NULL, "a"));
+	assert_ptr_equal(json_path(o, "spec"), json_object_get(o, "spec"));
+	assert_int_equal(json_path_int(o, "metadata.generation", -1), 7);
+	assert_int_equal(json_path_int(o, "spec.replicas", -1), 3);
+	assert_int_equal(json_path_int(o, "metadata.name", -1), -1);
+	assert_true(json_path_true(o, "spec.paused"));
+	assert_false(json_path_true(o, "spec.replicas"));
+	assert_int_equal(json_path_len(o, "spec.containers"), 2);
+	assert_int_equal(json_path_len(o, "spec.paused"), 0);
+	assert_string_equal(json_path_str_or(o, "spec.empty", "d"), "d");
+	assert_string_equal(json_path_str_or(o, "spec.nope", "d"), "d");
+	assert_string_equal(json_path_str_or(o, "metadata.name", "d"), "web");
+	json_decref(o);
+}
+
+/* labels_to_string sorts by key; empty or wrong types read "<none>". */
+static void
+test_labels_to_string(void **state)
+{
+	json_t *l = js("{\"tier\":\"fe\",\"app\":\"web\",\"a.b/c\":\"\",\"n\":1}");
+	char *s;
+
+	s = labels_to_string(l);
+	assert_string_equal(s, "a.b/c=,app=web,tier=fe");
+	free(s);
+	json_decref(l);
+	l = js("{}");
+	s = labels_to_string(l);
+	assert_string_equal(s, "<none>");
+	free(s);
+	json_decref(l);
+	s = labels_to_string(NULL);
+	assert_string_equal(s, "<none>");
+	free(s);
+}
+
+/* Parse sel, check its canonical string and whether it matches labels. */
+static void
+check_sel(const char *sel, const char *canon, const char *labels, int want)
+{
+	struct label_selector *ls;
+	char *cause = NULL, *s;
+	json_t *l = labels == NULL ? NULL : js(labels);
+
+	ls = label_selector_parse(sel, &cause);
+	if (ls == NULL)
+		fail_msg("'%s' failed: %s", sel, cause);
+	s = label_selector_string(ls);
+	assert_string_equal(s, canon);
+	if (label_selector_match(ls, l) != want)
+		fail_msg("'%s' on %s: want %d", sel, labels ? labels : "NULL", want);
+	free(s);
+	label_selector_free(ls);
+	json_decref(l);
+}
+
+/* Every operator of the string syntax, and their matching. */
+static void
+test_selector_parse_match(void **state)
+{
+	static const char web[] = "{\"app\":\"web\",\"tier\":\"fe\",\"env\":\"prod\"}";
+
+	check_sel("", "", web, 1);
+	check_sel("", "", NULL, 1);
+	check_sel("app=web", "app=web", web, 1);
+	check_sel("app=db", "app=db", web, 0);
+	check_sel("app==web", "app==web", web, 1);
+	check_sel("app!=db", "app!=db", web, 1);
+	check_sel("app!=web", "app!=web", web, 0);
+	check_sel("missing!=x", "missing!=x", web, 1);	/* absent key matches != */
+	check_sel("tier in (be, fe)", "tier in (be,fe)", web, 1);
+	check_sel("tier in (be)", "tier in (be)", web, 0);
+	check_sel("tier notin (be)", "tier notin (be)", web, 1);
+	check_sel("tier notin (fe,be)", "tier notin (be,fe)", web, 0);
+	check_sel("nokey notin (fe)", "nokey notin (fe)", web, 1);
+	check_sel("nokey in (fe)", "nokey in (fe)", web, 0);
+	check_sel("env", "env", web, 1);
+	check_sel("nokey", "nokey", web, 0);
+	check_sel("!nokey", "!nokey", web, 1);
+	check_sel("!env", "!env", web, 0);
+	check_sel(" tier in (fe) , app=web,!canary ", "app=web,!canary,tier in (fe)",
+	    web, 1);
+	check_sel("app=web,env=dev", "app=web,env=dev", web, 0);
+	check_sel("app.kubernetes.io/name=api", "app.kubernetes.io/name=api",
+	    "{\"app.kubernetes.io/name\":\"api\"}", 1);
+	check_sel("a=", "a=", "{\"a\":\"\"}", 1);
+	check_sel("a=", "a=", "{\"a\":\"x\"}", 0);
+	check_sel("a in ()", "a in ()", "{\"a\":\"\"}", 1);
+	check_sel("a in (x,x,y)", "a in (x,y)", "{\"a\":\"y\"}", 1);
+	check_sel("app=web", "app=web", NULL, 0);
+	check_sel("!app", "!app", NULL, 1);
+}
+
+/* Malformed selectors fail with a cause. */
+static void
+test_selector_errors(void **state)
+{
+	static const char *bad[] = {
+		"=x", "a in x", "a in (x", "a in (x y)", "a notin", "!", "!=b",
+		"a b", "a=b c", "a,,b", ",", "a=(", "a in (x,)", "(a)", "a=b,",
+	};
+	struct label_selector *ls;
+	char *cause;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		ls = label_selector_parse(bad[i], &cause);
+		if (ls != NULL)
+			fail_msg("'%s' parsed", bad[i]);
+		assert_non_null(cause);
+		free(cause);
+	}
+}
+
+/* metav1.LabelSelector objects: nil matches nothing, {} everything. */
+static void
+test_selector_from_json(void **state)
+{
+	json_t *sel, *l = js("{\"app\":\"web\",\"tier\":\"fe\"}");
+	struct label_selector *ls;
+	char *cause = NULL, *s;
+
+	ls = label_selector_from_json(NULL, &cause);
+	assert_non_null(ls);
+	assert_false(label_selector_match(ls, l));
+	s = label_selector_string(ls);
+	assert_string_equal(s, "");
+	free(s);
+	label_selector_free(ls);
+
+	sel = js("{}");
+	ls = label_selector_from_json(sel, &cause);
+	assert_true(label_selector_match(ls, l));
+	label_selector_free(ls);
+	json_decref(sel);
+
+	sel = js("{\"matchLabels\":{\"tier\":\"fe\",\"app\":\"web\"},"
+	    "\"matchExpressions\":[{\"key\":\"env\",\"operator\":\"NotIn\","
+	    "\"values\":[\"prod\",\"dev\"]},{\"key\":\"canary\",\"operator\":"
+	    "\"DoesNotExist\"},{\"key\":\"app\",\"operator\":\"Exists\"}]}");
+	ls = label_selector_from_json(sel, &cause);
+	assert_non_null(ls);
+	s = label_selector_string(ls);
+	assert_string_equal(s, "app=web,app,!canary,env notin (dev,prod),tier=fe");
+	assert_true(label_selector_match(ls, l));
+	free(s);
+	label_selector_free(ls);
+	json_decref(sel);
+
+	sel = js("{\"matchExpressions\":[{\"key\":\"tier\",\"operator\":\"In\","
+	    "\"values\":[\"be\"]}]}");
+	ls = label_selector_from_json(sel, &cause);
+	assert_false(label_selector_match(ls, l));
+	label_selector_free(ls);
+	json_decref(sel);
+
+	/* Invalid operators and value sets. */
+	sel = js("{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Gt\","
+	    "\"values\":[\"1\"]}]}");
+	assert_null(label_selector_from_json(sel, &cause));
+	assert_non_null(cause);
+	free(cause);
+	json_decref(sel);
+	sel = js("{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"In\"}]}");
+	cause = NULL;
+	assert_null(label_selector_from_json(sel, &cause));
+	free(cause);
+	json_decref(sel);
+	sel = js("{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Exists\","
+	    "\"values\":[\"x\"]}]}");
+	cause = NULL;
+	assert_null(label_selector_from_json(sel, &cause));
+	free(cause);
+	json_decref(sel);
+	sel = js("\"app=web\"");
+	cause = NULL;
+	assert_null(label_selector_from_json(sel, &cause));
+	free(cause);
+	json_decref(sel);
+	json_decref(l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_labels_to_string),
+		cmocka_unit_test(test_selector_parse_match),
+		cmocka_unit_test(test_selector_errors),
+		cmocka_unit_test(test_selector_from_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

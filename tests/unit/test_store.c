@@ -1,0 +1,309 @@
+/* Unit tests for the store: upsert/replace/remove by uid, identity fields
+ * and sanitised cells, relist mark/sweep, versions, ordered iteration,
+ * cluster and per-kind states, Alertmanager keys. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "opsdeck/store.h"
+
+/* A pod object. */
+static json_t *
+pod(const char *ns, const char *name, const char *uid, const char *rv)
+{
+	return json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s},"
+	    " s:[{s:s, s:s, s:s, s:b}]}, s:{s:[{s:s, s:s}]}, s:{s:s}}",
+	    "kind", "Pod", "apiVersion", "v1",
+	    "metadata", "name", name, "namespace", ns, "uid", uid,
+	    "resourceVersion", rv, "creationTimestamp", "2026-01-01T00:00:00Z",
+	    "labels", "tier", "web", "app", "shop",
+	    "ownerReferences", "kind", "ReplicaSet", "name", "web-7d9f", "uid", "rs-uid",
+	    "controller", 1,
+	    "spec", "containers", "name", "c", "image", "nginx",
+	    "status", "phase", "Running");
+}
+
+/* Rows seen by a foreach. */
+struct seen {
+	char	 names[32][64];
+	size_t	 clusters[32];
+	size_t	 n;
+	size_t	 stop_at;
+};
+
+/* Record a row. */
+static int
+visit(size_t cluster, const struct row *r, void *arg)
+{
+	struct seen *s = arg;
+
+	snprintf(s->names[s->n], sizeof s->names[0], "%s/%s", r->ns, r->name);
+	s->clusters[s->n] = cluster;
+	s->n++;
+	return s->stop_at != 0 && s->n >= s->stop_at;
+}
+
+/* Upsert projects identity fields; the same uid replaces; remove drops;
+ * versions change with every change and only for that resource. */
+static void
+test_upsert_replace_remove(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	json_t *p1 = pod("shop", "web-1", "u1", "10");
+	json_t *p1b = pod("shop", "web-1", "u1", "11");
+	const struct row *r;
+	uint64_t v0, v1, v2, g;
+
+	assert_int_equal(c, 0);
+	v0 = store_version(s, "pods");
+	store_upsert(s, c, "pods", p1);
+	v1 = store_version(s, "pods");
+	assert_true(v1 != v0);
+	assert_int_equal(store_count(s, c, "pods"), 1);
+	r = store_get(s, c, "pods", "shop", "web-1");
+	assert_non_null(r);
+	assert_string_equal(r->uid, "u1");
+	assert_string_equal(r->rv, "10");
+	assert_string_equal(r->labels, "app=shop,tier=web");
+	assert_string_equal(r->owner_kind, "ReplicaSet");
+	assert_string_equal(r->owner_name, "web-7d9f");
+	assert_string_equal(r->owner_uid, "rs-uid");
+	assert_true(r->created == 1767225600);
+	assert_true(r->ncells >= 2);
+	assert_string_equal(r->cells[0].text, "web-1");
+
+	g = store_generation(s);
+	store_upsert(s, c, "pods", p1b);
+	assert_int_equal(store_count(s, c, "pods"), 1);
+	r = store_get(s, c, "pods", "shop", "web-1");
+	assert_string_equal(r->rv, "11");
+	v2 = store_version(s, "pods");
+	assert_true(v2 != v1);
+	assert_true(store_generation(s) != g);
+	assert_int_equal(store_version(s, "deployments"), 0);
+
+	store_remove(s, c, "pods", p1);
+	assert_int_equal(store_count(s, c, "pods"), 0);
+	assert_null(store_get(s, c, "pods", "shop", "web-1"));
+	assert_true(store_version(s, "pods") != v2);
+
+	json_decref(p1);
+	json_decref(p1b);
+	store_free(s);
+}
+
+/* A relist keeps rows seen again, adds new ones and drops the rest;
+ * synced turns true at the end. */
+static void
+test_relist_sweep(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	json_t *a = pod("ns", "a", "ua", "1"), *b = pod("ns", "b", "ub", "1");
+	json_t *d = pod("ns", "d", "ud", "2");
+
+	assert_false(store_synced(s, c, "pods"));
+	store_relist_begin(s, c, "pods");
+	store_upsert(s, c, "pods", a);
+	store_upsert(s, c, "pods", b);
+	store_relist_end(s, c, "pods");
+	assert_true(store_synced(s, c, "pods"));
+	assert_int_equal(store_count(s, c, "pods"), 2);
+
+	store_relist_begin(s, c, "pods");
+	store_upsert(s, c, "pods", b);
+	store_upsert(s, c, "pods", d);
+	store_relist_end(s, c, "pods");
+	assert_int_equal(store_count(s, c, "pods"), 2);
+	assert_null(store_get(s, c, "pods", "ns", "a"));
+	assert_non_null(store_get(s, c, "pods", "ns", "b"));
+	assert_non_null(store_get(s, c, "pods", "ns", "d"));
+
+	json_decref(a);
+	json_decref(b);
+	json_decref(d);
+	store_free(s);
+}
+
+/* Iteration: cluster order, then namespace/name; namespace filter; the
+ * callback can stop it; the cached order follows changes. */
+static void
+test_foreach_order(void **state)
+{
+	struct store *s = store_new();
+	size_t c0 = store_add_cluster(s, "zeta"), c1 = store_add_cluster(s, "alpha");
+	const char *names[][2] = { { "b", "x" }, { "a", "y" }, { "a", "b" }, { "b", "a" } };
+	struct seen seen;
+	json_t *o;
+	char uid[32];
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(uid, sizeof uid, "c1-%zu", i);
+		o = pod(names[i][0], names[i][1], uid, "1");
+		store_upsert(s, c1, "pods", o);
+		json_decref(o);
+	}
+	o = pod("z", "only", "c0-0", "1");
+	store_upsert(s, c0, "pods", o);
+	json_decref(o);
+
+	memset(&seen, 0, sizeof seen);
+	store_foreach(s, SIZE_MAX, "pods", NULL, visit, &seen);
+	assert_int_equal(seen.n, 5);
+	assert_string_equal(seen.names[0], "z/only");
+	assert_int_equal(seen.clusters[0], c0);
+	assert_string_equal(seen.names[1], "a/b");
+	assert_string_equal(seen.names[2], "a/y");
+	assert_string_equal(seen.names[3], "b/a");
+	assert_string_equal(seen.names[4], "b/x");
+	assert_int_equal(seen.clusters[4], c1);
+
+	memset(&seen, 0, sizeof seen);
+	store_foreach(s, c1, "pods", "b", visit, &seen);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.names[0], "b/a");
+
+	memset(&seen, 0, sizeof seen);
+	seen.stop_at = 2;
+	store_foreach(s, SIZE_MAX, "pods", NULL, visit, &seen);
+	assert_int_equal(seen.n, 2);
+
+	o = pod("a", "a", "c1-new", "1");
+	store_upsert(s, c1, "pods", o);
+	json_decref(o);
+	memset(&seen, 0, sizeof seen);
+	store_foreach(s, c1, "pods", NULL, visit, &seen);
+	assert_int_equal(seen.n, 5);
+	assert_string_equal(seen.names[0], "a/a");
+	store_free(s);
+}
+
+/* Many rows (hash growth) stay reachable and counted. */
+static void
+test_many_rows(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "big"), i;
+	char name[32], uid[32];
+	json_t *o;
+
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof name, "p-%05zu", i);
+		snprintf(uid, sizeof uid, "u-%zu", i);
+		o = pod("ns", name, uid, "1");
+		store_upsert(s, c, "pods", o);
+		json_decref(o);
+	}
+	assert_int_equal(store_count(s, c, "pods"), 5000);
+	assert_non_null(store_get(s, c, "pods", "ns", "p-04999"));
+	assert_non_null(store_get(s, c, "pods", NULL, "p-00000"));
+	store_free(s);
+}
+
+/* Untrusted names are sanitised in identity fields and cells. */
+static void
+test_sanitised(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	json_t *o = pod("ns", "evil\x1b[2Jname", "u-evil", "1");
+	struct seen seen;
+
+	store_upsert(s, c, "pods", o);
+	memset(&seen, 0, sizeof seen);
+	store_foreach(s, c, "pods", NULL, visit, &seen);
+	assert_int_equal(seen.n, 1);
+	assert_null(strchr(seen.names[0], '\x1b'));
+	assert_non_null(strstr(seen.names[0], "\\x1b"));
+	json_decref(o);
+	store_free(s);
+}
+
+/* Alertmanager objects: alerts keyed by fingerprint, silences by id;
+ * an alert's name is its alertname. */
+static void
+test_alertmanager_keys(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	json_t *a1 = json_pack("{s:s, s:{s:s, s:s}, s:s, s:{s:s}}", "fingerprint", "f1",
+	    "labels", "alertname", "HighLatency", "namespace", "shop",
+	    "startsAt", "2026-01-01T00:00:00Z", "status", "state", "active");
+	json_t *a2 = json_pack("{s:s, s:{s:s}, s:s, s:{s:s}}", "fingerprint", "f2",
+	    "labels", "alertname", "HighLatency",
+	    "startsAt", "2026-01-01T00:00:00Z", "status", "state", "active");
+	json_t *sil = json_pack("{s:s, s:s, s:{s:s}}", "id", "sil-1", "comment", "x",
+	    "status", "state", "active");
+	const struct row *r;
+
+	store_upsert(s, c, "alerts", a1);
+	store_upsert(s, c, "alerts", a2);
+	store_upsert(s, c, "alerts", a1);
+	assert_int_equal(store_count(s, c, "alerts"), 2);
+	r = store_get(s, c, "alerts", "shop", "HighLatency");
+	assert_non_null(r);
+	assert_string_equal(r->uid, "f1");
+	store_upsert(s, c, "silences", sil);
+	r = store_get(s, c, "silences", NULL, "sil-1");
+	assert_non_null(r);
+	json_decref(a1);
+	json_decref(a2);
+	json_decref(sil);
+	store_free(s);
+}
+
+/* Cluster and per-kind states: reasons sanitised, since moves on change,
+ * a forbidden kind leaves others and the cluster alone. */
+static void
+test_states(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	struct store_cluster *sc = store_cluster(s, c);
+	const char *reason;
+	uint64_t g;
+
+	assert_int_equal(store_cluster_find(s, "prod"), c);
+	assert_int_equal(store_cluster_find(s, "nope"), SIZE_MAX);
+	assert_int_equal(sc->state, CONN_CONNECTING);
+	g = store_generation(s);
+	store_set_state(s, c, CONN_UNREACHABLE, "refused\x1b]0;x\x07");
+	assert_int_equal(sc->state, CONN_UNREACHABLE);
+	assert_null(strchr(sc->reason, '\x1b'));
+	assert_true(store_generation(s) != g);
+	store_set_state(s, c, CONN_LIVE, NULL);
+	assert_null(sc->reason);
+	assert_true(sc->last_ok > 0);
+	assert_string_equal(conn_state_name(CONN_STALE), "stale");
+
+	store_set_kind_state(s, c, "secrets", CONN_FORBIDDEN, "forbidden: secrets");
+	assert_int_equal(store_kind_state(s, c, "secrets", &reason), CONN_FORBIDDEN);
+	assert_string_equal(reason, "forbidden: secrets");
+	assert_int_equal(store_kind_state(s, c, "pods", &reason), CONN_CONNECTING);
+	assert_int_equal(sc->state, CONN_LIVE);
+	store_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_upsert_replace_remove),
+		cmocka_unit_test(test_relist_sweep),
+		cmocka_unit_test(test_foreach_order),
+		cmocka_unit_test(test_many_rows),
+		cmocka_unit_test(test_sanitised),
+		cmocka_unit_test(test_alertmanager_keys),
+		cmocka_unit_test(test_states),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
