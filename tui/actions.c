@@ -21,6 +21,7 @@
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
+#include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
 #define ACT_MAX_TARGETS	256
@@ -2028,6 +2029,8 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xasprintf("%s: no cluster connection", def->verb);
 		return -1;
 	}
+	if (act_loop == NULL && ui_current != NULL)
+		act_loop = ui_current->loop;
 	if (ctx->read_only) {
 		*cause = xasprintf("%s: refused: read-only mode", def->verb);
 		return -1;
@@ -2242,4 +2245,11 @@ void
 actions_register(void)
 {
 	cmd_register(act_commands, sizeof act_commands / sizeof act_commands[0]);
+}
+
+/* The actions are in the command table of every program that links them. */
+__attribute__((constructor)) static void
+actions_init(void)
+{
+	actions_register();
 }

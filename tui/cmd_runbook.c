@@ -14,6 +14,7 @@
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
 #include "opsdeck/store.h"
+#include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
 #define RUN_PARAMS_MAX	32
@@ -465,6 +466,157 @@ out:
 	config_free(cfg);
 	runbook_free(rb);
 	return rc;
+}
+
+/*
+ * The console's :runbook and :runbook-abort.
+ */
+
+/* The runbook running in the console (one at a time). */
+static struct runbook	*console_rb;
+static struct rb_run	*console_run;
+
+/* The console's run ended. */
+static void
+console_run_done(int rc, const char *summary, void *arg)
+{
+	(void)rc;
+	(void)summary;
+	(void)arg;
+	console_run = NULL;
+	/* the run still references console_rb until it returns: free later */
+}
+
+/* Say something through the command's UI. */
+static void
+cmd_say(struct cmd_ctx *ctx, bool error, const char *text)
+{
+	if (ctx->ui_ops != NULL && ctx->ui_ops->message != NULL)
+		ctx->ui_ops->message(ctx->ui, error, text);
+}
+
+/* :runbook NAME [--param k=v]... [--dry-run] [@CONTEXT] */
+static int
+cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	const char *pnames[RUN_PARAMS_MAX], *pvalues[RUN_PARAMS_MAX], *name = NULL;
+	struct runbook **list;
+	struct rb_run_opts o;
+	struct loop *loop = ui_current != NULL ? ui_current->loop : NULL;
+	char *line, *n, *eq, *params[RUN_PARAMS_MAX];
+	size_t np = 0, i, nl, cluster = SIZE_MAX;
+	bool dry = false;
+	int a, rc = -1;
+
+	if (argc < 2) {
+		list = runbook_list(&nl, NULL, NULL);
+		line = xstrdup("runbooks:");
+		for (i = 0; i < nl; i++) {
+			n = xasprintf("%s %s", line, list[i]->name);
+			free(line);
+			line = n;
+		}
+		cmd_say(ctx, false, line);
+		free(line);
+		runbook_list_free(list, nl);
+		return 0;
+	}
+	if (console_run != NULL) {
+		*cause = xstrdup("runbook: one is running (:runbook-abort stops it)");
+		return -1;
+	}
+	if (loop == NULL || ctx->client == NULL || ctx->store == NULL) {
+		*cause = xstrdup("runbook: run it from the console, or use opsdeck runbook run");
+		return -1;
+	}
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--param") == 0 && a + 1 < argc && np < RUN_PARAMS_MAX) {
+			a++;
+			eq = strchr(argv[a], '=');
+			if (eq == NULL || eq == argv[a]) {
+				*cause = xstrdup("runbook: --param wants NAME=VALUE");
+				goto out;
+			}
+			params[np] = xstrndup(argv[a], (size_t)(eq - argv[a]));
+			pnames[np] = params[np];
+			pvalues[np++] = eq + 1;
+		} else if (strcmp(argv[a], "--dry-run") == 0)
+			dry = true;
+		else if (argv[a][0] == '@') {
+			cluster = store_cluster_find(ctx->store, argv[a] + 1);
+			if (cluster == SIZE_MAX) {
+				*cause = xasprintf("runbook: unknown context %s", argv[a] + 1);
+				goto out;
+			}
+		} else if (name == NULL)
+			name = argv[a];
+	}
+	if (name == NULL) {
+		*cause = xstrdup("runbook: which one?");
+		goto out;
+	}
+	runbook_free(console_rb);
+	console_rb = runbook_find(name, cause);
+	if (console_rb == NULL)
+		goto out;
+	memset(&o, 0, sizeof o);
+	o.client = ctx->client;
+	o.store = ctx->store;
+	o.loop = loop;
+	o.ui_ops = ctx->ui_ops;
+	o.ui = ctx->ui;
+	if (ctx->ntargets > 0) {
+		o.cluster = ctx->targets[0].cluster;
+		o.kind = ctx->targets[0].resource;
+		o.ns = ctx->targets[0].ns;
+		o.name = ctx->targets[0].name;
+	}
+	if (cluster != SIZE_MAX)
+		o.cluster = cluster;
+	o.pnames = pnames;
+	o.pvalues = pvalues;
+	o.nparams = np;
+	o.read_only = ctx->read_only;
+	o.dry_run = dry;
+	o.ask_on_failure = true;
+	o.done = console_run_done;
+	actions_set_loop(loop);
+	console_run = runbook_run_start(console_rb, &o, cause);
+	if (console_run == NULL && *cause != NULL)
+		goto out;
+	rc = 0;
+out:
+	for (i = 0; i < np; i++)
+		free(params[i]);
+	return rc;
+}
+
+/* :runbook-abort */
+static int
+cmd_runbook_abort_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	if (console_run == NULL) {
+		*cause = xstrdup("runbook-abort: no runbook is running");
+		return -1;
+	}
+	runbook_run_abort(console_run);
+	return 0;
+}
+
+/* The console's runbook commands. */
+static const struct cmd_entry runbook_commands[] = {
+	{ "runbook", "rb", "[NAME] [--param K=V]... [--dry-run] [@CONTEXT]",
+	    "run a runbook on the selection (no name: list them)", 0, NULL, NULL,
+	    cmd_runbook_exec },
+	{ "runbook-abort", NULL, "", "abort the running runbook", 0, NULL, NULL,
+	    cmd_runbook_abort_exec },
+};
+
+/* Registered in every program that links the runbooks. */
+__attribute__((constructor)) static void
+runbook_commands_init(void)
+{
+	cmd_register(runbook_commands, sizeof runbook_commands / sizeof runbook_commands[0]);
 }
 
 /* Entry point of `opsdeck runbook`. */

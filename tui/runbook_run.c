@@ -44,6 +44,8 @@ struct rb_run {
 	const char		**pnames;
 	char			*incident;
 	struct rb_step_run	*steps;
+	size_t			 nsteps;	/* copies: rb may be gone when the */
+	size_t			 nparams;	/* last callback frees the run */
 	size_t			 cur;
 	double			 started;
 	bool			 aborted;
@@ -239,11 +241,11 @@ run_free(struct rb_run *run)
 {
 	size_t i;
 
-	for (i = 0; i < run->rb->nparams; i++)
+	for (i = 0; i < run->nparams; i++)
 		free(run->pvalues[i]);
 	free(run->pvalues);
 	free(run->pnames);
-	for (i = 0; i < run->rb->nsteps; i++)
+	for (i = 0; i < run->nsteps; i++)
 		free(run->steps[i].message);
 	free(run->steps);
 	free(run->kind);
@@ -1218,6 +1220,8 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	run->cluster_name = xstrdup(sc->name);
 	run->incident = incident_current();
 	run->steps = xcalloc(rb->nsteps, sizeof *run->steps);
+	run->nsteps = rb->nsteps;
+	run->nparams = rb->nparams;
 	run->pvalues = xcalloc(rb->nparams + 1, sizeof *run->pvalues);
 	run->pnames = xcalloc(rb->nparams + 1, sizeof *run->pnames);
 	for (i = 0; i < rb->nparams; i++) {
