@@ -12,7 +12,7 @@ ctxs=prod-tokyo,prod-osaka,staging,dev
 
 start_console --kubeconfig "$KUBECONFIG" --context "$ctxs" --read-only
 wait_screen 60 "staging live"
-assert_contains "$(screen | sed -n 1p)" "READ-ONLY"
+expect 10 "READ-ONLY in the header" line_matches 1 "READ-ONLY"
 cmd "deploy @staging"
 wait_screen 30 "frontend"
 keys "/frontend"; key Enter
@@ -50,7 +50,7 @@ wait_screen 10 "replicas"
 key C-u
 keys "$want"; key Enter
 wait_screen 30 "y: go ahead"
-assert_contains "$(screen)" "replicas $before → $want"
+wait_screen 10 "replicas $before → $want"
 ok "scale asks, then previews in a confirmation view"
 key y
 wait_for 60 sh -c "[ \"\$(kubectl --context staging -n staging get deploy frontend -o jsonpath='{.spec.replicas}')\" = $want ]" ||

@@ -66,3 +66,20 @@ wait_exit() {
 		sleep 0.2
 	done
 }
+
+# rows_show HAVE [LACK]: the table rows (below the header) show HAVE and not LACK.
+rows_show() {
+	local s
+	s=$(screen | sed -n '4,47p')
+	echo "$s" | grep -qE -- "$1" || return 1
+	[ -z "${2:-}" ] || ! echo "$s" | grep -qE -- "$2"
+}
+
+# line_matches N REGEX: screen line N matches REGEX.
+line_matches() { screen | sed -n "${1}p" | grep -qE -- "$2"; }
+
+# expect TIMEOUT WHAT COMMAND...: poll COMMAND; on timeout dump the screen.
+expect() {
+	local limit=$1 what=$2; shift 2
+	wait_for "$limit" "$@" || { screen >&2; fail "$what (after ${limit}s)"; }
+}

@@ -25,7 +25,7 @@ wait_for 60 sh -c "tmux -L $TMUX_SOCK capture-pane -p -t console | grep -q 'aler
 	fail "alert line gone"
 key g; key Enter
 wait_screen 10 "alerts @prod-tokyo"
-assert_contains "$(screen)" "PodCrashLooping"
+wait_screen 10 "PodCrashLooping"
 ok "overview line opens its detail"
 cmd q
 wait_exit 30
