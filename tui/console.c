@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -159,6 +162,12 @@ console_start_drill(const char *scenario, const char *speed, char **cause)
 			close(fd);
 		}
 		setpgid(0, 0);	/* keys typed at the console are not its signals */
+#ifdef __linux__
+		/* and if the console dies without cleaning up, so does the drill */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			_exit(0);
+#endif
 		execv(exe, argv);
 		_exit(127);
 	}

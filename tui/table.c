@@ -409,6 +409,12 @@ table_row_at(struct table *t, size_t i)
 }
 
 struct table_row *
+table_row_raw(struct table *t, size_t i)
+{
+	return i < t->nrows ? t->rows[i] : NULL;
+}
+
+struct table_row *
 table_selected(struct table *t)
 {
 	return table_row_at(t, t->sel);

@@ -703,6 +703,13 @@ ui_draw(struct ui *ui)
 	ui_draw_title(ui, stdscr, w, now);
 	used = 1 + ui_draw_clusters(ui, stdscr, 1, w, h > 20 ? UI_MAX_HEADER_LINES - 1 : 1);
 	body = h - used - 1;
+	if (ui->prompt_mode != UI_PROMPT_NONE && ui->status != NULL && body > 2) {
+		/* messages while prompting (completion matches) go above the prompt */
+		body--;
+		ui_fill(stdscr, h - 2, 0, w, ui_attr(THEME_STATUS));
+		ui_put(ui, stdscr, h - 2, 0, w, ui->status,
+		    ui_attr(ui->status_error ? THEME_ERROR : THEME_DIM));
+	}
 	if (ui->view != NULL && body > 0)
 		ui->view->cls->draw(ui->view, stdscr, used, body, w, now);
 	/* the cursor only matters at the prompt: elsewhere leave it be */
