@@ -1,12 +1,640 @@
-/* Placeholder for runbook_main until the module lands. */
+/* opsdeck runbook list|show|run: runbooks without the console. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "opsdeck/actions.h"
 #include "opsdeck/cli.h"
+#include "opsdeck/client.h"
+#include "opsdeck/cmd.h"
+#include "opsdeck/config.h"
+#include "opsdeck/kubeconfig.h"
+#include "opsdeck/loop.h"
+#include "opsdeck/runbook.h"
+#include "opsdeck/store.h"
+#include "opsdeck/ui.h"
+#include "opsdeck/xmalloc.h"
 
+#define RUN_PARAMS_MAX	32
+
+/* Print usage to f. */
+static void
+runbook_usage(FILE *f)
+{
+	fprintf(f, "usage: opsdeck runbook list\n"
+	    "       opsdeck runbook show NAME\n"
+	    "       opsdeck runbook check FILE...\n"
+	    "       opsdeck runbook run NAME [--context C] [--target KIND/NAME] [-n NS]\n"
+	    "                          [--param k=v]... [--yes] [--dry-run] [--read-only]\n"
+	    "                          [--kubeconfig FILE]\n");
+}
+
+/* Print a string list as "a, b". */
+static void
+print_list(const char *what, char **v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	printf("  %-10s ", what);
+	for (i = 0; i < n; i++)
+		printf("%s%s", i > 0 ? ", " : "", v[i]);
+	printf("\n");
+}
+
+/* opsdeck runbook list */
+static int
+runbook_cmd_list(void)
+{
+	struct runbook **list;
+	char **warnings = NULL;
+	size_t n, nw = 0, i;
+
+	list = runbook_list(&n, &warnings, &nw);
+	for (i = 0; i < n; i++)
+		printf("%-28s %-3s %s\n", list[i]->name, list[i]->severity, list[i]->title);
+	for (i = 0; i < nw; i++) {
+		fprintf(stderr, "opsdeck runbook: warning: %s\n", warnings[i]);
+		free(warnings[i]);
+	}
+	free(warnings);
+	runbook_list_free(list, n);
+	return 0;
+}
+
+/* opsdeck runbook show NAME */
+static int
+runbook_cmd_show(const char *name)
+{
+	struct runbook *rb;
+	char *cause = NULL;
+	size_t i, j;
+
+	rb = runbook_find(name, &cause);
+	if (rb == NULL) {
+		fprintf(stderr, "opsdeck runbook: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	printf("%s: %s\n", rb->name, rb->title);
+	printf("  severity   %s\n", rb->severity);
+	if (rb->description != NULL)
+		printf("  about      %s\n", rb->description);
+	print_list("kinds", rb->kinds, rb->nkinds);
+	print_list("alerts", rb->alerts, rb->nalerts);
+	print_list("roles", rb->roles, rb->nroles);
+	if (rb->key != NULL)
+		printf("  key        %s\n", rb->key);
+	if (rb->rto > 0)
+		printf("  rto        %.0fs\n", rb->rto);
+	printf("  file       %s\n", rb->path);
+	if (rb->nparams > 0)
+		printf("parameters:\n");
+	for (i = 0; i < rb->nparams; i++) {
+		printf("  %-12s default %s", rb->params[i].name,
+		    rb->params[i].def != NULL ? rb->params[i].def : "(required)");
+		for (j = 0; j < rb->params[i].nchoices; j++)
+			printf("%s%s", j == 0 ? "  choices " : "|", rb->params[i].choices[j]);
+		if (rb->params[i].prompt != NULL)
+			printf("  -- %s", rb->params[i].prompt);
+		printf("\n");
+	}
+	printf("steps:\n");
+	for (i = 0; i < rb->nsteps; i++) {
+		printf("  %2zu. %-7s %s", i + 1, rb_kind_name(rb->steps[i].kind),
+		    rb->steps[i].text);
+		if (rb->steps[i].context != NULL)
+			printf("  [on %s]", rb->steps[i].context);
+		printf("\n");
+		if (rb->steps[i].title != NULL)
+			printf("               (%s)\n", rb->steps[i].title);
+	}
+	runbook_free(rb);
+	return 0;
+}
+
+/* opsdeck runbook check FILE...: validate files, print errors with lines. */
+static int
+runbook_cmd_check(int argc, char **argv)
+{
+	struct runbook *rb;
+	char *cause;
+	int i, rc = 0;
+
+	for (i = 0; i < argc; i++) {
+		cause = NULL;
+		rb = runbook_load(argv[i], &cause);
+		if (rb == NULL) {
+			fprintf(stderr, "%s\n", cause);
+			free(cause);
+			rc = 1;
+			continue;
+		}
+		printf("%s: ok (%s, %zu steps)\n", argv[i], rb->name, rb->nsteps);
+		runbook_free(rb);
+	}
+	return rc;
+}
+
+/* The headless UI: stdio, --yes answers confirmations. */
+struct hl_ui {
+	struct loop	*loop;
+	bool		 yes;
+	bool		 tty;
+};
+
+/* A deferred answer (callbacks run later, from the loop). */
+struct hl_answer {
+	void		(*confirm_done)(bool, void *);
+	void		(*prompt_done)(const char *, void *);
+	void		*arg;
+	bool		 ok;
+	char		*value;
+};
+
+/* Deliver a deferred answer. */
+static void
+hl_deliver(void *arg)
+{
+	struct hl_answer *a = arg;
+
+	if (a->confirm_done != NULL)
+		a->confirm_done(a->ok, a->arg);
+	else
+		a->prompt_done(a->value, a->arg);
+	free(a->value);
+	free(a);
+}
+
+/* Print a message. */
+static void
+hl_message(void *ui, bool error, const char *text)
+{
+	(void)ui;
+	fprintf(error ? stderr : stdout, "%s%s\n", error ? "opsdeck: " : "", text);
+	fflush(error ? stderr : stdout);
+}
+
+/* Read one answer line from the terminal (headless only); new or NULL. */
+static char *
+hl_read_line(void)
+{
+	char buf[512];
+
+	if (fgets(buf, sizeof buf, stdin) == NULL)
+		return NULL;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return xstrdup(buf);
+}
+
+/* Confirm: --yes, else ask on a terminal, else refuse. */
+static void
+hl_confirm(void *ui, const char *title, const char *preview, const char *typed,
+    void (*done)(bool, void *), void *arg)
+{
+	struct hl_ui *h = ui;
+	struct hl_answer *a = xcalloc(1, sizeof *a);
+	char *line;
+
+	a->confirm_done = done;
+	a->arg = arg;
+	printf("== %s\n%s\n", title, preview);
+	if (typed != NULL)
+		printf("(protected: type '%s' to confirm)\n", typed);
+	if (h->yes) {
+		printf("confirmed by --yes\n");
+		a->ok = true;
+	} else if (h->tty) {
+		printf("%s ", typed != NULL ? "type the name:" : "proceed? [y/N]");
+		fflush(stdout);
+		line = hl_read_line();
+		if (typed != NULL)
+			a->ok = line != NULL && strcmp(line, typed) == 0;
+		else
+			a->ok = line != NULL && (strcmp(line, "y") == 0 || strcmp(line, "yes") == 0);
+		free(line);
+	} else {
+		fprintf(stderr, "opsdeck: refusing: confirmation needed (use --yes, or run on a "
+		    "terminal)\n");
+		a->ok = false;
+	}
+	fflush(stdout);
+	loop_timer_add(h->loop, 0, hl_deliver, a);
+}
+
+/* Prompt: --yes takes the initial value, else ask on a terminal. */
+static void
+hl_prompt(void *ui, const char *question, const char *initial,
+    void (*done)(const char *, void *), void *arg)
+{
+	struct hl_ui *h = ui;
+	struct hl_answer *a = xcalloc(1, sizeof *a);
+
+	a->prompt_done = done;
+	a->arg = arg;
+	if (h->yes)
+		a->value = initial != NULL && *initial != '\0' ? xstrdup(initial) : NULL;
+	else if (h->tty) {
+		printf("%s [%s] ", question, initial != NULL ? initial : "");
+		fflush(stdout);
+		a->value = hl_read_line();
+		if (a->value != NULL && *a->value == '\0' && initial != NULL) {
+			free(a->value);
+			a->value = xstrdup(initial);
+		}
+	}
+	loop_timer_add(h->loop, 0, hl_deliver, a);
+}
+
+static const struct cmd_ui hl_ops = {
+	.message = hl_message,
+	.confirm = hl_confirm,
+	.prompt = hl_prompt,
+	.show_view = NULL,
+};
+
+/* State of a headless run. */
+struct hl_run {
+	bool	 done;
+	int	 rc;
+};
+
+/* The run ended. */
+static void
+hl_run_done(int rc, const char *summary, void *arg)
+{
+	struct hl_run *hr = arg;
+
+	(void)summary;
+	hr->done = true;
+	hr->rc = rc;
+}
+
+/* Loop condition: the run ended. */
+static int
+hl_run_over(void *arg)
+{
+	struct hl_run *hr = arg;
+
+	return hr->done && actions_running() == 0;
+}
+
+/* Contexts to connect: the target plus every context with a role. */
+static char *
+run_context_spec(struct kubeconfig *kc, const struct opsdeck_config *cfg, const char *target)
+{
+	char *spec = xstrdup(target), *n;
+	size_t i;
+
+	for (i = 0; cfg != NULL && i < cfg->ncontexts; i++) {
+		if (cfg->contexts[i].role == NULL || *cfg->contexts[i].role == '\0' ||
+		    strcmp(cfg->contexts[i].name, target) == 0 ||
+		    kubeconfig_find(kc, cfg->contexts[i].name) == NULL)
+			continue;
+		n = xasprintf("%s,%s", spec, cfg->contexts[i].name);
+		free(spec);
+		spec = n;
+	}
+	return spec;
+}
+
+/* opsdeck runbook run NAME ... */
+static int
+runbook_cmd_run(int argc, char **argv)
+{
+	const char *pnames[RUN_PARAMS_MAX], *pvalues[RUN_PARAMS_MAX];
+	const char *context = NULL, *target = NULL, *ns = NULL, *kcpath = NULL, *name = NULL;
+	char *cause = NULL, *spec = NULL, *kind = NULL, *tname = NULL, *tns = NULL, *eq;
+	struct kube_context **sel = NULL;
+	struct opsdeck_config *cfg = NULL;
+	struct kubeconfig *kc = NULL;
+	struct runbook *rb = NULL;
+	struct client *client = NULL;
+	struct store *store = NULL;
+	struct loop *loop = NULL;
+	struct rb_run_opts o;
+	struct hl_ui h;
+	struct hl_run hr;
+	const struct client_resource *res;
+	size_t nsel = 0, np = 0, cluster, i;
+	double budget = 60;
+	bool yes = false, dry = false, ro = false;
+	int a, rc = 1;
+
+	for (a = 1; a < argc; a++) {
+		if ((strcmp(argv[a], "--context") == 0 || strcmp(argv[a], "-c") == 0) &&
+		    a + 1 < argc)
+			context = argv[++a];
+		else if (strcmp(argv[a], "--target") == 0 && a + 1 < argc)
+			target = argv[++a];
+		else if (strcmp(argv[a], "-n") == 0 && a + 1 < argc)
+			ns = argv[++a];
+		else if (strcmp(argv[a], "--kubeconfig") == 0 && a + 1 < argc)
+			kcpath = argv[++a];
+		else if (strcmp(argv[a], "--param") == 0 && a + 1 < argc) {
+			a++;
+			eq = strchr(argv[a], '=');
+			if (eq == NULL || eq == argv[a] || np == RUN_PARAMS_MAX) {
+				fprintf(stderr, "opsdeck runbook: --param wants NAME=VALUE\n");
+				return 2;
+			}
+			*eq = '\0';
+			pnames[np] = argv[a];
+			pvalues[np++] = eq + 1;
+		} else if (strcmp(argv[a], "--yes") == 0 || strcmp(argv[a], "-y") == 0)
+			yes = true;
+		else if (strcmp(argv[a], "--dry-run") == 0)
+			dry = true;
+		else if (strcmp(argv[a], "--read-only") == 0)
+			ro = true;
+		else if (argv[a][0] == '-') {
+			fprintf(stderr, "opsdeck runbook: unknown option %s\n", argv[a]);
+			runbook_usage(stderr);
+			return 2;
+		} else if (name == NULL)
+			name = argv[a];
+		else {
+			runbook_usage(stderr);
+			return 2;
+		}
+	}
+	if (name == NULL) {
+		runbook_usage(stderr);
+		return 2;
+	}
+	rb = runbook_find(name, &cause);
+	if (rb == NULL)
+		goto out;
+	if (ro && runbook_mutates(rb) && !dry) {
+		cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
+		goto out;
+	}
+	cfg = config_load(NULL, &cause);
+	if (cfg == NULL)
+		goto out;
+	kc = kubeconfig_load(kcpath, &cause);
+	if (kc == NULL)
+		goto out;
+	if (context == NULL)
+		context = kc->current_context;
+	if (context == NULL || kubeconfig_find(kc, context) == NULL) {
+		cause = xasprintf("unknown context '%s'", context != NULL ? context : "(none)");
+		goto out;
+	}
+	spec = run_context_spec(kc, cfg, context);
+	if (kubeconfig_select(kc, cfg, spec, false, &sel, &nsel, &cause) != 0)
+		goto out;
+	if (target != NULL) {
+		char *p = xstrdup(target), *q = strchr(p, '/');
+
+		if (q == NULL) {
+			free(p);
+			cause = xstrdup("--target wants KIND/NAME or KIND/NAMESPACE/NAME");
+			goto out;
+		}
+		*q++ = '\0';
+		res = client_resource_find(p);
+		kind = xstrdup(res != NULL ? res->resource : p);
+		if (strchr(q, '/') != NULL) {
+			tns = xstrndup(q, strcspn(q, "/"));
+			tname = xstrdup(q + strcspn(q, "/") + 1);
+		} else
+			tname = xstrdup(q);
+		free(p);
+		if (ns == NULL)
+			ns = tns;
+	}
+	loop = loop_new();
+	store = store_new();
+	client = client_new(loop, store, sel, nsel, NULL);
+	actions_set_loop(loop);
+	actions_register();
+	cluster = store_cluster_find(store, context);
+	if (ns == NULL)
+		ns = kubeconfig_find(kc, context)->namespace_;
+	if (ro) {
+		for (i = 0; i < store_ncluster(store); i++)
+			store_cluster(store, i)->read_only = true;
+	}
+	memset(&h, 0, sizeof h);
+	h.loop = loop;
+	h.yes = yes;
+	h.tty = isatty(0) != 0;
+	memset(&hr, 0, sizeof hr);
+	memset(&o, 0, sizeof o);
+	o.client = client;
+	o.store = store;
+	o.loop = loop;
+	o.ui_ops = &hl_ops;
+	o.ui = &h;
+	o.cluster = cluster;
+	o.kind = kind;
+	o.ns = ns;
+	o.name = tname;
+	o.pnames = pnames;
+	o.pvalues = pvalues;
+	o.nparams = np;
+	o.read_only = ro;
+	o.dry_run = dry;
+	o.done = hl_run_done;
+	o.arg = &hr;
+	for (i = 0; i < rb->nsteps; i++)
+		budget += rb->steps[i].timeout + 5;
+	if (runbook_run_start(rb, &o, &cause) == NULL)
+		goto out;
+	if (loop_run_until(loop, hl_run_over, &hr, budget) != 0) {
+		cause = xstrdup("runbook did not finish in time");
+		goto out;
+	}
+	rc = hr.rc != 0 ? 1 : 0;
+out:
+	if (cause != NULL)
+		fprintf(stderr, "opsdeck runbook: %s\n", cause);
+	free(cause);
+	free(spec);
+	free(kind);
+	free(tname);
+	free(tns);
+	client_free(client);
+	store_free(store);
+	loop_free(loop);
+	free(sel);
+	kubeconfig_free(kc);
+	config_free(cfg);
+	runbook_free(rb);
+	return rc;
+}
+
+/*
+ * The console's :runbook and :runbook-abort.
+ */
+
+/* The runbook running in the console (one at a time). */
+static struct runbook	*console_rb;
+static struct rb_run	*console_run;
+
+/* The console's run ended. */
+static void
+console_run_done(int rc, const char *summary, void *arg)
+{
+	(void)rc;
+	(void)summary;
+	(void)arg;
+	console_run = NULL;
+	/* the run still references console_rb until it returns: free later */
+}
+
+/* Say something through the command's UI. */
+static void
+cmd_say(struct cmd_ctx *ctx, bool error, const char *text)
+{
+	if (ctx->ui_ops != NULL && ctx->ui_ops->message != NULL)
+		ctx->ui_ops->message(ctx->ui, error, text);
+}
+
+/* :runbook NAME [--param k=v]... [--dry-run] [@CONTEXT] */
+static int
+cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	const char *pnames[RUN_PARAMS_MAX], *pvalues[RUN_PARAMS_MAX], *name = NULL;
+	struct runbook **list;
+	struct rb_run_opts o;
+	struct loop *loop = ui_current != NULL ? ui_current->loop : NULL;
+	char *line, *n, *eq, *params[RUN_PARAMS_MAX];
+	size_t np = 0, i, nl, cluster = SIZE_MAX;
+	bool dry = false;
+	int a, rc = -1;
+
+	if (argc < 2) {
+		list = runbook_list(&nl, NULL, NULL);
+		line = xstrdup("runbooks:");
+		for (i = 0; i < nl; i++) {
+			n = xasprintf("%s %s", line, list[i]->name);
+			free(line);
+			line = n;
+		}
+		cmd_say(ctx, false, line);
+		free(line);
+		runbook_list_free(list, nl);
+		return 0;
+	}
+	if (console_run != NULL) {
+		*cause = xstrdup("runbook: one is running (:runbook-abort stops it)");
+		return -1;
+	}
+	if (loop == NULL || ctx->client == NULL || ctx->store == NULL) {
+		*cause = xstrdup("runbook: run it from the console, or use opsdeck runbook run");
+		return -1;
+	}
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--param") == 0 && a + 1 < argc && np < RUN_PARAMS_MAX) {
+			a++;
+			eq = strchr(argv[a], '=');
+			if (eq == NULL || eq == argv[a]) {
+				*cause = xstrdup("runbook: --param wants NAME=VALUE");
+				goto out;
+			}
+			params[np] = xstrndup(argv[a], (size_t)(eq - argv[a]));
+			pnames[np] = params[np];
+			pvalues[np++] = eq + 1;
+		} else if (strcmp(argv[a], "--dry-run") == 0)
+			dry = true;
+		else if (argv[a][0] == '@') {
+			cluster = store_cluster_find(ctx->store, argv[a] + 1);
+			if (cluster == SIZE_MAX) {
+				*cause = xasprintf("runbook: unknown context %s", argv[a] + 1);
+				goto out;
+			}
+		} else if (name == NULL)
+			name = argv[a];
+	}
+	if (name == NULL) {
+		*cause = xstrdup("runbook: which one?");
+		goto out;
+	}
+	runbook_free(console_rb);
+	console_rb = runbook_find(name, cause);
+	if (console_rb == NULL)
+		goto out;
+	memset(&o, 0, sizeof o);
+	o.client = ctx->client;
+	o.store = ctx->store;
+	o.loop = loop;
+	o.ui_ops = ctx->ui_ops;
+	o.ui = ctx->ui;
+	if (ctx->ntargets > 0) {
+		o.cluster = ctx->targets[0].cluster;
+		o.kind = ctx->targets[0].resource;
+		o.ns = ctx->targets[0].ns;
+		o.name = ctx->targets[0].name;
+	}
+	if (cluster != SIZE_MAX)
+		o.cluster = cluster;
+	o.pnames = pnames;
+	o.pvalues = pvalues;
+	o.nparams = np;
+	o.read_only = ctx->read_only;
+	o.dry_run = dry;
+	o.ask_on_failure = true;
+	o.done = console_run_done;
+	actions_set_loop(loop);
+	console_run = runbook_run_start(console_rb, &o, cause);
+	if (console_run == NULL && *cause != NULL)
+		goto out;
+	rc = 0;
+out:
+	for (i = 0; i < np; i++)
+		free(params[i]);
+	return rc;
+}
+
+/* :runbook-abort */
+static int
+cmd_runbook_abort_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	if (console_run == NULL) {
+		*cause = xstrdup("runbook-abort: no runbook is running");
+		return -1;
+	}
+	runbook_run_abort(console_run);
+	return 0;
+}
+
+/* The console's runbook commands. */
+static const struct cmd_entry runbook_commands[] = {
+	{ "runbook", "rb", "[NAME] [--param K=V]... [--dry-run] [@CONTEXT]",
+	    "run a runbook on the selection (no name: list them)", 0, NULL, NULL,
+	    cmd_runbook_exec },
+	{ "runbook-abort", NULL, "", "abort the running runbook", 0, NULL, NULL,
+	    cmd_runbook_abort_exec },
+};
+
+/* Registered in every program that links the runbooks. */
+__attribute__((constructor)) static void
+runbook_commands_init(void)
+{
+	cmd_register(runbook_commands, sizeof runbook_commands / sizeof runbook_commands[0]);
+}
+
+/* Entry point of `opsdeck runbook`. */
 int
 runbook_main(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "opsdeck: '%s' is not built yet\n", argv[0]);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		runbook_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "list") == 0)
+		return runbook_cmd_list();
+	if (strcmp(argv[1], "show") == 0 && argc == 3)
+		return runbook_cmd_show(argv[2]);
+	if (strcmp(argv[1], "check") == 0 && argc >= 3)
+		return runbook_cmd_check(argc - 2, argv + 2);
+	if (strcmp(argv[1], "run") == 0)
+		return runbook_cmd_run(argc - 1, argv + 1);
+	runbook_usage(stderr);
 	return 2;
 }

@@ -94,5 +94,15 @@ const struct cmd_entry *cmd_at(size_t);
 /* Split line shell-like (quotes, backslashes), find, apply the read-only
  * guard (global and per target cluster), run. Returns 0 or -1 with *cause. */
 int		 cmd_execute(struct cmd_ctx *, const char *line, char **cause);
+/* Split line shell-like into *argv (NULL-terminated; free with
+ * cmd_free_argv). 0, or -1 with *cause (unterminated quote, too long). */
+int		 cmd_split(const char *line, int *argc, char ***argv, char **cause);
+void		 cmd_free_argv(int argc, char **argv);
+/* The read-only guard alone: 0 if e may run in ctx with argv, else -1 and
+ * *cause says why. */
+int		 cmd_check(const struct cmd_entry *, struct cmd_ctx *, int argc, char **argv,
+		    char **cause);
+/* Register the console's own commands (views, navigation, :set, :q). */
+void		 cmd_console_register(void);
 
 #endif

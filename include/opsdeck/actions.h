@@ -1,0 +1,92 @@
+/* Actions: every mutation goes through one asynchronous pipeline on the
+ * loop, for each target (the selected row, or every marked row across
+ * clusters):
+ *
+ *	read-only guard → RBAC (SelfSubjectAccessReview, cached) → fetch the
+ *	object → plan the exact request kubectl would send → server-side dry
+ *	run (?dryRun=All) → one confirmation showing every preview (typed
+ *	cluster name on protected contexts, always for restores) → the
+ *	request → an audit line (fsync'd) and an incident event → a follow-up
+ *	poll until done, failed or timed out, reported via ui_ops->message.
+ *
+ * Action commands (registered by actions_register) take, besides their own
+ * arguments, an explicit target: "@CONTEXT" or "--context CONTEXT",
+ * "-n NAMESPACE", "-t KIND/NAME" (or KIND/NAMESPACE/NAME); without -t they
+ * act on ctx->targets. */
+#ifndef OPSDECK_ACTIONS_H
+#define OPSDECK_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+struct client;
+struct loop;
+
+/* Register the action commands in the command table. */
+void		 actions_register(void);
+/* The loop actions schedule their timers on (set once at start-up). */
+void		 actions_set_loop(struct loop *);
+/* Seconds a follow-up may take before it is reported as timed out (300). */
+void		 actions_set_timeout(double seconds);
+
+/* Completion of one command's batch of targets: outcome is "ok" when every
+ * target succeeded, else the first failure's outcome (failed, refused,
+ * forbidden, cancelled, timeout, skipped); message says what happened. */
+typedef void (*actions_done_cb)(const char *outcome, const char *message, void *arg);
+/* Claim the next batch started (by the next cmd_execute) for done. */
+void		 actions_expect(actions_done_cb done, void *arg);
+/* After cmd_execute: true if no action batch claimed the expectation (the
+ * command completed synchronously, or failed before starting); clears it. */
+bool		 actions_unclaimed(void);
+/* Number of batches still running. */
+size_t		 actions_running(void);
+
+/* The audit origin name of a command origin ("key", "prompt", ...). */
+const char	*actions_origin_name(int origin);
+
+/*
+ * Pure pieces, exposed for tests.
+ */
+
+/* kubectl's rollout undo: from the deployment (borrowed) and the
+ * ReplicaSet list (borrowed: the items array of a ReplicaSetList), build
+ * the JSON patch (new) that rolls back to revision (0: the previous one).
+ * NULL with *cause on error ("you cannot rollback a paused deployment",
+ * "unable to find specified revision 7 in history", "no rollout history
+ * found"), or NULL with *skipped set (new string) when the template
+ * already matches ("skipped rollback (current template already matches
+ * revision 2)"). *summary (new) describes the change (images old → new). */
+json_t		*actions_undo_patch(json_t *deploy, json_t *rs_items, long revision,
+		    char **summary, char **skipped, char **cause);
+/* Velero's name for a backup from schedule at now: S-YYYYMMDDhhmmss (UTC). */
+char		*actions_backup_name(const char *schedule, time_t now);
+/* The Backup object velero backup create --from-schedule S posts (new). */
+json_t		*actions_backup_from_schedule(json_t *schedule, time_t now);
+/* The Job kubectl create job --from=cronjob/C posts (new). */
+json_t		*actions_job_from_cronjob(json_t *cronjob, time_t now);
+/* The path of one object: /api/v1/namespaces/NS/pods/X,
+ * /apis/apps/v1/namespaces/NS/deployments/X (name NULL: the collection).
+ * NULL if resource is unknown. New string. */
+char		*actions_path(const char *resource, const char *ns, const char *name);
+/* Append ?dryRun=All (or &dryRun=All) to path; new string. */
+char		*actions_dry_run_path(const char *path);
+
+/*
+ * RBAC (tui/rbac.c): SelfSubjectAccessReview with a per cluster + verb +
+ * group + resource + subresource + namespace cache (180 s).
+ */
+typedef void (*rbac_done_cb)(int allowed, const char *reason, void *arg);
+/* allowed: 1 yes, 0 denied (reason says why), -1 the review itself failed. */
+void		 rbac_check(struct client *, size_t cluster, const char *verb,
+		    const char *group, const char *resource, const char *subresource,
+		    const char *ns, const char *name, rbac_done_cb done, void *arg);
+/* The SelfSubjectAccessReview body (new string). */
+char		*rbac_review_body(const char *verb, const char *group, const char *resource,
+		    const char *subresource, const char *ns, const char *name);
+/* Forget every cached answer. */
+void		 rbac_flush(void);
+
+#endif

@@ -1,0 +1,205 @@
+/* Runbooks: YAML files (see opsdeck-runbook(5)) parsed with libyaml and
+ * validated with line numbers, their {{...}} templates, and the condition
+ * language of check/wait steps. The runner is runbook_run.c.
+ *
+ * Where runbooks come from, first name wins: $OPSDECK_RUNBOOKS (a colon
+ * list of directories), $XDG_CONFIG_HOME/opsdeck/runbooks, the runbooks/
+ * directory next to the binary's build tree, OPSDECK_DATADIR/runbooks. */
+#ifndef OPSDECK_RUNBOOK_H
+#define OPSDECK_RUNBOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "opsdeck/cmd.h"
+
+/* Step kinds. */
+enum rb_kind {
+	RB_ACTION,	/* a console command through cmd_execute */
+	RB_CHECK,	/* a condition, pass or fail now */
+	RB_WAIT,	/* a condition, polled until true or timeout */
+	RB_CONFIRM,	/* a human gate */
+	RB_EXEC,	/* an external command (sh -c), shown before it runs */
+	RB_NOTE,	/* a line to the incident timeline */
+};
+const char	*rb_kind_name(enum rb_kind);
+
+/* A runbook parameter. */
+struct rb_param {
+	char		*name;
+	char		*prompt;	/* or NULL */
+	char		*def;		/* default, or NULL (required) */
+	char		**choices;
+	size_t		 nchoices;
+	int		 line;
+};
+
+/* What a step does when its cluster is unreachable. */
+enum rb_unreachable {
+	RB_UNREACH_FAIL,
+	RB_UNREACH_SKIP,	/* skip with a note */
+};
+
+/* One step. */
+struct rb_step {
+	enum rb_kind	 kind;
+	char		*text;		/* command, condition, question, shell line or note */
+	char		*title;		/* or NULL */
+	char		*context;	/* context template the step runs on, or NULL (the target's) */
+	double		 timeout;	/* wait / exec / action follow-up, seconds */
+	double		 interval;	/* wait polling, seconds */
+	enum rb_unreachable unreachable;
+	int		 line;
+};
+
+/* A parsed runbook. */
+struct runbook {
+	char		*path;		/* file it came from, or the name given to parse */
+	char		*name;
+	char		*title;
+	char		*description;	/* or NULL */
+	char		*severity;	/* P0..P3 */
+	char		**kinds;	/* applies-to */
+	size_t		 nkinds;
+	char		**alerts;
+	size_t		 nalerts;
+	char		**roles;
+	size_t		 nroles;
+	char		*key;		/* console key, or NULL */
+	double		 rto;		/* recovery-time target in seconds, 0 none */
+	struct rb_param	*params;
+	size_t		 nparams;
+	struct rb_step	*steps;
+	size_t		 nsteps;
+};
+
+/* Parse and validate one runbook from memory; fname names it in errors
+ * ("fname:12: step 3: unknown key 'wiat'"). NULL with *cause on error. */
+struct runbook	*runbook_parse(const char *buf, size_t len, const char *fname, char **cause);
+/* Read and parse a file. */
+struct runbook	*runbook_load(const char *path, char **cause);
+void		 runbook_free(struct runbook *);
+
+/* The search directories in order (new array of new strings). */
+char		**runbook_dirs(size_t *n);
+/* Every runbook found, sorted by name, first of a name wins; problems with
+ * single files go to *warnings (new strings). */
+struct runbook	**runbook_list(size_t *n, char ***warnings, size_t *nwarnings);
+void		 runbook_list_free(struct runbook **, size_t);
+/* Find by name, or load a path if name holds a '/' or ends in .yaml. */
+struct runbook	*runbook_find(const char *name, char **cause);
+
+/* Values for template expansion. */
+struct rb_vars {
+	const char	*cluster;	/* {{cluster}} */
+	const char	*ns;		/* {{namespace}} */
+	const char	*name;		/* {{name}} */
+	const char	*kind;		/* {{kind}} */
+	const char	*const *pnames;	/* {{param.X}} */
+	const char	*const *pvalues;
+	size_t		 nparams;
+	/* {{role:R}}: the context whose role is R, or NULL. */
+	const char	*(*role)(const char *role, void *arg);
+	void		*arg;
+};
+/* Expand {{...}} in tmpl (new string); unknown or empty names are errors. */
+char		*runbook_expand(const char *tmpl, const struct rb_vars *, char **cause);
+/* Check that every {{...}} in tmpl names something this runbook can
+ * provide (param names, the fixed names, role:X). */
+int		 runbook_check_template(const struct runbook *, const char *tmpl, char **cause);
+
+/* A condition:  SUBJECT MEASURE OP NUMBER
+ *	SUBJECT := RESOURCE[/NS[/NAME]][{k=v,...}][@CONTEXT]
+ *	MEASURE := count | a column (available, ready, replicas, ...) summed
+ *	           over the matching rows | not-ready | firing | bad | warn
+ *	OP	:= == != < <= > >=
+ * or a Prometheus query:  prom QUERY OP NUMBER  (first sample's value). */
+enum rb_op { RB_EQ, RB_NE, RB_LT, RB_LE, RB_GT, RB_GE };
+
+struct rb_cond {
+	bool		 prom;
+	char		*query;		/* prom: the PromQL text */
+	char		*resource;
+	char		*ns;		/* or NULL */
+	char		*name;		/* or NULL */
+	char		**keys;		/* {k=v} filters: namespace, name, a label or a column */
+	char		**values;
+	size_t		 nfilters;
+	char		*context;	/* @CONTEXT, or NULL */
+	char		*measure;
+	enum rb_op	 op;
+	double		 value;
+};
+int		 rb_cond_parse(const char *, struct rb_cond *, char **cause);
+void		 rb_cond_free(struct rb_cond *);
+bool		 rb_op_eval(enum rb_op, double lhs, double rhs);
+const char	*rb_op_name(enum rb_op);
+/* A number at the start of a cell: "3/5" → 3, "8" → 8; -1 if none. */
+double		 rb_cell_number(const char *);
+
+/* Parse "90s", "5m", "2h", "1h30m", "45" into seconds; -1 on error. */
+double		 rb_parse_duration(const char *);
+
+/*
+ * The runner (runbook_run.c): a state machine on the loop, used by the
+ * console and by `opsdeck runbook run`. Steps run one at a time; a failed
+ * step stops the run unless the operator chooses to continue (the console
+ * asks; headless runs stop and exit non-zero). Every step is written to
+ * the audit log and to the open incident's timeline.
+ */
+struct client;
+struct store;
+struct loop;
+struct rb_run;
+
+/* Step states. */
+enum rb_state {
+	RB_PENDING,
+	RB_RUNNING,
+	RB_OK,
+	RB_FAILED,
+	RB_SKIPPED,
+};
+const char	*rb_state_name(enum rb_state);
+
+/* How to run. Strings are copied. */
+struct rb_run_opts {
+	struct client		*client;
+	struct store		*store;
+	struct loop		*loop;
+	const struct cmd_ui	*ui_ops;
+	void			*ui;
+	size_t			 cluster;	/* the target's cluster */
+	const char		*kind;		/* target resource, or NULL */
+	const char		*ns;
+	const char		*name;
+	const char		*const *pnames;	/* --param k=v */
+	const char		*const *pvalues;
+	size_t			 nparams;
+	bool			 read_only;
+	bool			 dry_run;	/* evaluate checks, run nothing that mutates */
+	bool			 ask_on_failure; /* console: offer to continue past a failure */
+	/* Called once when the run ends: 0 all steps ok, else non-zero. */
+	void			(*done)(int rc, const char *summary, void *arg);
+	void			*arg;
+};
+
+/* Start running rb (borrowed; must outlive the run). NULL with *cause when
+ * it cannot start (missing parameter, unknown role, read-only refusal). */
+struct rb_run	*runbook_run_start(const struct runbook *, const struct rb_run_opts *,
+		    char **cause);
+/* Abort: the current step is abandoned, the run ends with rc != 0. */
+void		 runbook_run_abort(struct rb_run *);
+/* Progress for views: the state of step i and its last message. */
+enum rb_state	 runbook_run_state(const struct rb_run *, size_t step, const char **message);
+size_t		 runbook_run_current(const struct rb_run *);
+/* True if rb has steps that change something (action, exec). */
+bool		 runbook_mutates(const struct runbook *);
+
+/* Evaluate a condition now: done(result 1 true / 0 false / -1 error, the
+ * measured value, a message). */
+void		 rb_cond_eval(struct client *, size_t cluster, const struct rb_cond *,
+		    void (*done)(int result, double value, const char *msg, void *arg),
+		    void *arg);
+
+#endif

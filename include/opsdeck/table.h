@@ -1,0 +1,135 @@
+/* The one generic table widget: rows of text cells from any view, with
+ * scrolling, selection, marks (kept across clusters by row key), a filter
+ * (regular expression, "!" inverts, "-l k=v,k2!=v" label selector), sort by
+ * any column (toggling direction), columns sized by display width and fitted
+ * to the screen (wide-only and droppable columns go first, long cells are
+ * truncated with an ellipsis). Only visible rows are drawn. Views rebuild
+ * rows with table_begin/table_add/table_end; selection and marks survive. */
+#ifndef OPSDECK_TABLE_H
+#define OPSDECK_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "opsdeck/printers.h"
+
+/* A column. */
+struct table_col {
+	const char	*name;		/* header, upper case */
+	int		 priority;	/* 0 always, 1 wide only */
+	int		 drop;		/* 0 never dropped; higher drops first when narrow */
+	int		 min;		/* shrink limit (0: header width) */
+	bool		 numeric;	/* sort by the row's number for this column */
+};
+
+/* A row as the view built it. Strings are owned by the table. */
+struct table_row {
+	char		*key;		/* unique across clusters: marks, selection */
+	size_t		 cluster;
+	char		**cells;
+	int		*widths;	/* display width of each cell */
+	int64_t		*nums;		/* numeric sort keys */
+	struct cell	*timed;		/* time-dependent cells (ages), or NULL */
+	char		*labels;	/* "k=v,k2=v2" or NULL */
+	unsigned	 flags;		/* enum row_flag: colour */
+	unsigned long	 attr;		/* explicit curses attributes, or 0: by flags */
+	void		*data;		/* the view's (not freed) */
+	char		*ns;		/* for command targets */
+	char		*name;
+	char		*uid;
+	const char	*resource;	/* static string */
+};
+
+struct table;
+
+struct table	*table_new(const struct table_col *, size_t ncols);
+void		 table_free(struct table *);
+size_t		 table_ncols(const struct table *);
+const struct table_col *table_col_at(const struct table *, size_t);
+/* Hide or show a column (the CLUSTER column when one cluster is shown). */
+void		 table_col_hide(struct table *, size_t col, bool hide);
+
+/* Rebuild: drop all rows, add new ones, then end (filters, sorts, keeps
+ * the selection by key). */
+void		 table_begin(struct table *);
+struct table_row *table_add(struct table *, const char *key, size_t cluster);
+/* Set a cell (text copied; NULL is ""); num is its sort key for numeric
+ * columns. */
+void		 table_set(struct table_row *, size_t col, const char *text, int64_t num);
+/* Set a cell from a printer cell: ages and "n (2m ago)" are formatted
+ * again at every draw (only for visible rows), so a view need not rebuild
+ * its rows as the clock moves. The sort key is the cell's number, or its
+ * age in seconds at now. */
+void		 table_set_cell(struct table_row *, size_t col, const struct cell *, int64_t now);
+void		 table_end(struct table *);
+
+/* Rows after filter and sort. */
+size_t		 table_count(const struct table *);
+size_t		 table_total(const struct table *);
+struct table_row *table_row_at(struct table *, size_t);
+/* Row i of all rows (filtered or not), in the order added. */
+struct table_row *table_row_raw(struct table *, size_t);
+struct table_row *table_selected(struct table *);
+size_t		 table_selected_index(const struct table *);
+/* Select the row with key (true if found). */
+bool		 table_select_key(struct table *, const char *key);
+
+/* Rows so many that typing a filter applies it on Enter, not per key. */
+#define TABLE_LIVE_FILTER_MAX	5000
+
+/* Filter: "" clears. Returns 0 or -1 with *cause (bad regex, bad selector). */
+int		 table_set_filter(struct table *, const char *spec, char **cause);
+const char	*table_filter(const struct table *);
+/* Sort by column name (prefix, case-insensitive); the same column again
+ * toggles direction. Returns 0 or -1 with *cause. */
+int		 table_sort_by(struct table *, const char *name, char **cause);
+/* Sort by the next (dir 1) or previous (dir -1) visible column. */
+void		 table_sort_step(struct table *, int dir);
+/* Current sort column (or -1) and direction (1 ascending, -1 descending). */
+int		 table_sort_col(const struct table *, int *dir);
+/* Default sort when the user has not chosen one. */
+void		 table_set_default_sort(struct table *, int col, int dir);
+/* Rows with these flags first (events: warnings first), before the sort. */
+void		 table_set_flag_first(struct table *, unsigned flags);
+
+/* Movement: by delta rows (clamped), to top/bottom, by pages of h rows. */
+void		 table_move(struct table *, long delta);
+void		 table_top(struct table *);
+void		 table_bottom(struct table *);
+void		 table_page(struct table *, int dir);
+
+/* Marks: Space toggles the selected row's mark and moves down. */
+void		 table_toggle_mark(struct table *);
+void		 table_clear_marks(struct table *);
+size_t		 table_nmarks(const struct table *);
+bool		 table_is_marked(const struct table *, const char *key);
+/* Marked rows that are present now (caller frees the array only). */
+size_t		 table_marked_rows(struct table *, struct table_row ***out);
+
+/* Drawing style: theme attributes for row flags and parts. */
+struct table_style {
+	unsigned long	 normal, colhead, selected, marked, bad, warn, progressing,
+			 atmax, firing, dim;
+	const char	*ellipsis;	/* "…" or "~" */
+	bool		 wide;		/* show priority 1 columns */
+	int64_t		 now;		/* for time-dependent cells */
+};
+/* Draw header and visible rows into win at (y, x) size h x w. */
+void		 table_draw(struct table *, WINDOW *, int y, int x, int h, int w,
+		    const struct table_style *);
+/* Column widths the last draw (or fit) used: -1 for hidden columns. */
+void		 table_fit(struct table *, int w, bool wide, int *out);
+
+/* Write s into win at (y, x) in exactly width columns (truncated with
+ * ellipsis or padded with spaces). s must be sanitised UTF-8. */
+void		 table_put(WINDOW *, int y, int x, const char *s, int width, const char *ellipsis);
+/* Byte length of the longest prefix of s that fits in width columns. */
+size_t		 table_fit_bytes(const char *s, int width, int *used);
+
+/* Label selector: true if labels ("k=v,...") match sel ("k=v,k!=v,k,!k"). */
+bool		 table_labels_match(const char *labels, const char *sel);
+
+#endif

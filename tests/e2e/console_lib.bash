@@ -1,0 +1,85 @@
+# Helpers for the console's screen tests (sourced after tests/lib/common.sh):
+# a private tmux server per test, the console started in it, screen polls.
+command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
+TMUX_SOCK=opsdeck-test-$$
+on_exit "tmux -L $TMUX_SOCK kill-server"
+
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+
+# start_console ARGS...: run the console in a 160x48 pane (kept on exit so
+# a failure stays readable); CONSOLE_PID is the console's pid.
+start_console() {
+	local cmd q a
+	cmd="exec env TERM=tmux-256color LANG=C.UTF-8 $(printf '%q ' "$OPSDECK" "$@") 2>$T/console.err"
+	tm new-session -d -x 160 -y 48 -s console "sleep 600"
+	tm set-option -g remain-on-exit on
+	tm respawn-pane -k -t console "$cmd"
+	CONSOLE_PID=$(tm display -p -t console '#{pane_pid}')
+}
+
+screen() { tm capture-pane -p -t console; }
+
+# The header's cluster line.
+header() { screen | sed -n 2p; }
+
+# wait_screen TIMEOUT NEEDLE: until the screen shows NEEDLE.
+wait_screen() {
+	local limit=$1 needle=$2 end=$((SECONDS + $1))
+	until screen | grep -qF -- "$needle"; do
+		if [ $SECONDS -ge $end ]; then
+			screen >&2
+			cat "$T/console.err" >&2 2>/dev/null || true
+			fail "screen did not show '$needle' within ${limit}s"
+		fi
+		sleep 0.2
+	done
+}
+
+# wait_gone TIMEOUT NEEDLE: until the screen no longer shows NEEDLE.
+wait_gone() {
+	local limit=$1 needle=$2 end=$((SECONDS + $1))
+	while screen | grep -qF -- "$needle"; do
+		if [ $SECONDS -ge $end ]; then
+			screen >&2
+			fail "screen still shows '$needle' after ${limit}s"
+		fi
+		sleep 0.2
+	done
+}
+
+# keys TEXT: type literal text; key NAME...: tmux key names (Enter, Escape).
+keys() { tm send-keys -t console -l -- "$1"; }
+key() { tm send-keys -t console "$@"; }
+# cmd TEXT: ":TEXT" Enter
+cmd() { keys ":$1"; key Enter; }
+
+# Wait until the console process is gone.
+wait_exit() {
+	local end=$((SECONDS + $1))
+	# gone, or a zombie tmux has not reaped yet
+	while ps -o stat= -p "$CONSOLE_PID" 2>/dev/null | grep -qv '^Z'; do
+		if [ $SECONDS -ge $end ]; then
+			screen >&2
+			ps -o pid,stat,wchan:20,cmd -p "$CONSOLE_PID" >&2 || true
+			fail "console did not exit"
+		fi
+		sleep 0.2
+	done
+}
+
+# rows_show HAVE [LACK]: the table rows (below the header) show HAVE and not LACK.
+rows_show() {
+	local s
+	s=$(screen | sed -n '4,47p')
+	echo "$s" | grep -qE -- "$1" || return 1
+	[ -z "${2:-}" ] || ! echo "$s" | grep -qE -- "$2"
+}
+
+# line_matches N REGEX: screen line N matches REGEX.
+line_matches() { screen | sed -n "${1}p" | grep -qE -- "$2"; }
+
+# expect TIMEOUT WHAT COMMAND...: poll COMMAND; on timeout dump the screen.
+expect() {
+	local limit=$1 what=$2; shift 2
+	wait_for "$limit" "$@" || { screen >&2; fail "$what (after ${limit}s)"; }
+}

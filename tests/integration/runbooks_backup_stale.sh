@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# backup-stale: the newest good backup is older than the RPO; the
+# backup-now-and-verify runbook creates a Velero backup from the schedule
+# (named SCHEDULE-<UTC timestamp>, labelled with the schedule), waits for it
+# to complete and the drill reports resolved.
+. "$(dirname "$0")/../lib/common.sh"
+command -v jq >/dev/null || skip "jq missing"
+
+start_drill backup-stale --speed 20
+server=$(jq -r '.clusters[] | select(.name=="prod-tokyo") | .cluster.server' "$KUBECONFIG")
+status() {
+	curl -sS --max-time 10 -k \
+		--cert <(jq -r '.users[] | select(.name=="drill-admin") | .user["client-certificate-data"]' "$KUBECONFIG" | base64 -d) \
+		--key <(jq -r '.users[] | select(.name=="drill-admin") | .user["client-key-data"]' "$KUBECONFIG" | base64 -d) \
+		"$server/drill/v1/status"
+}
+resolved() { status | jq -e '.resolved == true' >/dev/null; }
+k() { kubectl --context prod-tokyo --request-timeout=30s "$@"; }
+
+wait_for 60 sh -c "kubectl --context prod-tokyo get schedules.velero.io -n velero daily-production >/dev/null" ||
+	fail "no schedule daily-production"
+resolved && fail "resolved before anything was done"
+before=$(k get backups.velero.io -n velero -o json | jq '.items | length')
+
+out=$("$OPSDECK" runbook run backup-now-and-verify --context prod-tokyo -n velero --yes 2>&1) || {
+	printf '%s\n' "$out"; fail "runbook failed"; }
+printf '%s\n' "$out"
+assert_contains "$out" "create backup velero/daily-production-"
+assert_contains "$out" "runbook backup-now-and-verify: completed"
+
+json=$(k get backups.velero.io -n velero -o json)
+[ "$(printf '%s' "$json" | jq '.items | length')" -gt "$before" ] || fail "no new backup"
+name=$(printf '%s' "$json" | jq -r '[.items[] | select(.metadata.labels["velero.io/schedule-name"]=="daily-production")] | sort_by(.metadata.creationTimestamp) | last | .metadata.name')
+case $name in daily-production-2[0-9][0-9][0-9][01][0-9][0-3][0-9][0-2][0-9][0-5][0-9][0-5][0-9]) ;;
+	*) fail "backup name '$name' is not daily-production-YYYYMMDDhhmmss" ;; esac
+[ "$(k get backups.velero.io -n velero "$name" -o jsonpath='{.status.phase}')" = Completed ] ||
+	fail "backup $name did not complete"
+[ "$(k get backups.velero.io -n velero "$name" -o json | jq -c '.spec.includedNamespaces')" = '["production"]' ] ||
+	fail "backup spec is not the schedule's template"
+wait_for 120 resolved || { status; fail "drill not resolved"; }
+ok "backup-now-and-verify fixed backup-stale ($name)"

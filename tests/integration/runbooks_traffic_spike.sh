@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# traffic-spike: backend-hpa is pinned at maxReplicas; the scale-out runbook
+# raises its limits (hpa-minmax) and the drill reports resolved. A plain
+# scale of a deployment an HPA manages warns and offers the HPA instead.
+. "$(dirname "$0")/../lib/common.sh"
+command -v jq >/dev/null || skip "jq missing"
+
+start_drill traffic-spike --speed 20
+server=$(jq -r '.clusters[] | select(.name=="prod-tokyo") | .cluster.server' "$KUBECONFIG")
+status() {
+	curl -sS --max-time 10 -k \
+		--cert <(jq -r '.users[] | select(.name=="drill-admin") | .user["client-certificate-data"]' "$KUBECONFIG" | base64 -d) \
+		--key <(jq -r '.users[] | select(.name=="drill-admin") | .user["client-key-data"]' "$KUBECONFIG" | base64 -d) \
+		"$server/drill/v1/status"
+}
+resolved() { status | jq -e '.resolved == true' >/dev/null; }
+hpa() { kubectl --context prod-tokyo get hpa backend-hpa -n production -o json; }
+at_max() { hpa | jq -e '.status.currentReplicas == .spec.maxReplicas' >/dev/null; }
+
+# The scenario pins the HPA at its maximum; when the simulated HPA gets
+# there, the drill must not count as resolved before the runbook runs.
+if wait_for 60 at_max; then
+	resolved && fail "resolved before anything was done"
+else
+	echo "note: backend-hpa did not reach maxReplicas in the drill; checking the runbook's effect only"
+fi
+
+# A direct scale is previewed with the HPA warning, and not confirmed here.
+out=$(printf 'name: s\ntitle: s\nseverity: P3\nsteps:\n  - action: "scale 30"\n' >"$T/s.yaml"
+	"$OPSDECK" runbook run "$T/s.yaml" --context prod-tokyo --target deployments/backend \
+	-n production </dev/null 2>&1) && fail "unconfirmed scale succeeded"
+assert_contains "$out" "HPA backend-hpa (min 3, max 20) manages this Deployment"
+assert_contains "$out" "hpa-minmax MIN MAX -t horizontalpodautoscalers/backend-hpa"
+assert_contains "$out" "refusing: confirmation needed"
+
+out=$("$OPSDECK" runbook run scale-out --context prod-tokyo --target deployments/backend \
+	-n production --param max=40 --yes 2>&1) || { printf '%s\n' "$out"; fail "runbook failed"; }
+printf '%s\n' "$out"
+assert_contains "$out" "HPA min 3 → 8, max 20 → 40"
+assert_contains "$out" "runbook scale-out: completed"
+[ "$(hpa | jq .spec.maxReplicas)" = 40 ] || fail "maxReplicas not raised"
+[ "$(hpa | jq .spec.minReplicas)" = 8 ] || fail "minReplicas not raised"
+wait_for 120 resolved || { status; fail "drill not resolved"; }
+ok "scale-out eased traffic-spike"

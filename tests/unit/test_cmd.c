@@ -1,0 +1,265 @@
+/* The command table: lookup by name, alias and unambiguous prefix,
+ * ambiguity messages, shell-like splitting, the read-only guard (global,
+ * per target context, per named context) and console-only commands refused
+ * headless. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "opsdeck/cmd.h"
+#include "opsdeck/store.h"
+#include "opsdeck/xmalloc.h"
+
+/* What the last test command saw. */
+static int ran;
+static char seen[512];
+
+/* A test command: records its argv. */
+static int
+record_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	int i;
+
+	ran++;
+	seen[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		strncat(seen, "[", sizeof seen - strlen(seen) - 1);
+		strncat(seen, argv[i], sizeof seen - strlen(seen) - 1);
+		strncat(seen, "]", sizeof seen - strlen(seen) - 1);
+	}
+	return 0;
+}
+
+static const struct cmd_entry test_cmds[] = {
+	{ "zz-scale", "zzs", "REPLICAS", "scale", CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", record_exec },
+	{ "zz-scatter", NULL, "", "test", 0, NULL, NULL, record_exec },
+	{ "zz-restart", NULL, "", "restart", CMD_MUTATES, "patch", NULL, record_exec },
+	{ "zz-read", NULL, "", "read", 0, NULL, NULL, record_exec },
+	{ "zz-view", NULL, "", "console only", CMD_CONSOLE_ONLY, NULL, NULL, record_exec },
+};
+
+/* A headless context over a store with two clusters, staging read-only. */
+static struct store *
+setup_store(void)
+{
+	struct store *st = store_new();
+
+	store_add_cluster(st, "prod-tokyo");
+	store_add_cluster(st, "staging");
+	store_cluster(st, 1)->read_only = true;
+	return st;
+}
+
+static int
+group_setup(void **state)
+{
+	cmd_register(test_cmds, sizeof test_cmds / sizeof test_cmds[0]);
+	/* registering twice is harmless */
+	cmd_register(test_cmds, sizeof test_cmds / sizeof test_cmds[0]);
+	return 0;
+}
+
+static void
+test_find(void **state)
+{
+	const struct cmd_entry *e;
+	char *cause = NULL;
+	size_t i, found;
+
+	e = cmd_find("zz-scale", &cause);
+	assert_non_null(e);
+	assert_string_equal(e->name, "zz-scale");
+	e = cmd_find("zzs", &cause);		/* alias beats prefix */
+	assert_non_null(e);
+	assert_string_equal(e->name, "zz-scale");
+	e = cmd_find("zz-res", &cause);		/* unique prefix */
+	assert_non_null(e);
+	assert_string_equal(e->name, "zz-restart");
+	e = cmd_find("zz-sca", &cause);		/* ambiguous */
+	assert_null(e);
+	assert_non_null(strstr(cause, "ambiguous command: zz-sca, could be: "));
+	assert_non_null(strstr(cause, "zz-scale"));
+	assert_non_null(strstr(cause, "zz-scatter"));
+	assert_null(strstr(cause, "zz-restart"));
+	free(cause);
+	cause = NULL;
+	e = cmd_find("nosuch", &cause);
+	assert_null(e);
+	assert_non_null(strstr(cause, "unknown command: nosuch"));
+	free(cause);
+	/* other modules may have registered tables too (actions) */
+	for (i = 0, found = 0; i < cmd_count(); i++)
+		found += cmd_at(i) >= test_cmds && cmd_at(i) < test_cmds + 5;
+	assert_int_equal(found, 5);
+	assert_null(cmd_at(cmd_count()));
+}
+
+static void
+test_split(void **state)
+{
+	char **argv, *cause = NULL;
+	int argc;
+
+	assert_int_equal(cmd_split("  scale  3 ", &argc, &argv, &cause), 0);
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[0], "scale");
+	assert_string_equal(argv[1], "3");
+	assert_null(argv[2]);
+	cmd_free_argv(argc, argv);
+	assert_int_equal(cmd_split("silence 'a b' \"c \\\"d\\\"\" e\\ f g''h", &argc, &argv,
+	    &cause), 0);
+	assert_int_equal(argc, 5);
+	assert_string_equal(argv[1], "a b");
+	assert_string_equal(argv[2], "c \"d\"");
+	assert_string_equal(argv[3], "e f");
+	assert_string_equal(argv[4], "gh");
+	cmd_free_argv(argc, argv);
+	assert_int_equal(cmd_split("x ''", &argc, &argv, &cause), 0);
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[1], "");
+	cmd_free_argv(argc, argv);
+	assert_int_equal(cmd_split("x 'open", &argc, &argv, &cause), -1);
+	assert_non_null(strstr(cause, "unterminated single quote"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(cmd_split("x \"open", &argc, &argv, &cause), -1);
+	assert_non_null(strstr(cause, "unterminated double quote"));
+	free(cause);
+}
+
+static void
+test_execute(void **state)
+{
+	struct store *st = setup_store();
+	struct cmd_target t = { 0, "deployments", "production", "backend", "uid-1" };
+	struct cmd_ctx ctx = { CMD_FROM_PROMPT, NULL, st, &t, 1, false, NULL, NULL, NULL };
+	char *cause = NULL;
+
+	ran = 0;
+	assert_int_equal(cmd_execute(&ctx, ":zzs 5", &cause), 0);
+	assert_int_equal(ran, 1);
+	assert_string_equal(seen, "[zz-scale][5]");	/* argv[0] is the full name */
+	assert_int_equal(cmd_execute(&ctx, "", &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(cmd_execute(&ctx, "zz-sca 1", &cause), -1);
+	assert_non_null(strstr(cause, "ambiguous"));
+	free(cause);
+	assert_int_equal(ran, 1);
+	store_free(st);
+}
+
+static void
+test_read_only(void **state)
+{
+	struct store *st = setup_store();
+	struct cmd_target prod = { 0, "deployments", "production", "backend", "uid-1" };
+	struct cmd_target both[2] = {
+		{ 0, "deployments", "production", "backend", "uid-1" },
+		{ 1, "deployments", "production", "backend", "uid-2" },
+	};
+	struct cmd_ctx ctx = { CMD_FROM_KEY, NULL, st, &prod, 1, true, NULL, NULL, NULL };
+	char *cause = NULL;
+
+	ran = 0;
+	/* --read-only refuses mutating commands, whatever their origin */
+	assert_int_equal(cmd_execute(&ctx, "zz-scale 3", &cause), -1);
+	assert_non_null(strstr(cause, "read-only"));
+	free(cause);
+	cause = NULL;
+	ctx.origin = CMD_FROM_RUNBOOK;
+	assert_int_equal(cmd_execute(&ctx, "zz-restart", &cause), -1);
+	free(cause);
+	cause = NULL;
+	/* reading is fine */
+	assert_int_equal(cmd_execute(&ctx, "zz-read", &cause), 0);
+	assert_int_equal(ran, 1);
+	/* per-context readOnly: a marked row on staging refuses the whole command */
+	ctx.read_only = false;
+	ctx.targets = both;
+	ctx.ntargets = 2;
+	assert_int_equal(cmd_execute(&ctx, "zz-scale 3", &cause), -1);
+	assert_non_null(strstr(cause, "staging is read-only"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ran, 1);
+	/* a context named in the arguments counts too */
+	ctx.targets = NULL;
+	ctx.ntargets = 0;
+	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x @staging", &cause), -1);
+	assert_non_null(strstr(cause, "staging is read-only"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x --context staging", &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x --context=staging", &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x --context=prod-tokyo", &cause), 0);
+	assert_int_equal(ran, 2);
+	/* a key needing a target with nothing selected */
+	ctx.origin = CMD_FROM_KEY;
+	assert_int_equal(cmd_execute(&ctx, "zz-scale", &cause), -1);
+	assert_non_null(strstr(cause, "nothing selected"));
+	free(cause);
+	store_free(st);
+}
+
+static void
+test_console_only(void **state)
+{
+	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, NULL, NULL, 0, false, NULL, NULL, NULL };
+	char *cause = NULL;
+
+	ran = 0;
+	assert_int_equal(cmd_execute(&ctx, "zz-view", &cause), -1);
+	assert_non_null(strstr(cause, "only available in the console"));
+	free(cause);
+	assert_int_equal(ran, 0);
+}
+
+static void
+test_console_commands(void **state)
+{
+	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, NULL, NULL, 0, false, NULL, NULL, NULL };
+	const struct cmd_entry *e;
+	char *cause = NULL;
+
+	cmd_console_register();
+	e = cmd_find("deploy", &cause);
+	assert_non_null(e);
+	assert_string_equal(e->name, "deployments");
+	e = cmd_find("q", &cause);
+	assert_non_null(e);
+	assert_string_equal(e->name, "quit");
+	e = cmd_find("ctx", &cause);
+	assert_non_null(e);
+	assert_string_equal(e->name, "contexts");
+	/* headless, a view command says so instead of crashing */
+	assert_int_equal(cmd_execute(&ctx, "pods @staging", &cause), -1);
+	assert_non_null(strstr(cause, "console"));
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_execute),
+		cmocka_unit_test(test_read_only),
+		cmocka_unit_test(test_console_only),
+		cmocka_unit_test(test_console_commands),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}

@@ -1,0 +1,319 @@
+/* The table widget: filters (regex, inverted, label selector), sort by
+ * column with direction toggling and numeric keys, selection and marks kept
+ * across rebuilds, fitting columns to narrow screens, UTF-8 truncation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "opsdeck/printers.h"
+#include "opsdeck/table.h"
+#include "opsdeck/xmalloc.h"
+
+static const struct table_col cols[] = {
+	{ "CLUSTER", 0, 0, 6, false },
+	{ "NAME", 0, 0, 10, false },
+	{ "STATUS", 0, 5, 6, false },
+	{ "RESTARTS", 0, 6, 0, true },
+	{ "IP", 1, 0, 0, false },
+};
+
+/* One row's data. */
+struct fixture_row {
+	size_t		 cluster;
+	const char	*name;
+	const char	*status;
+	int64_t		 restarts;
+	const char	*labels;
+	unsigned	 flags;
+};
+
+static const struct fixture_row rows[] = {
+	{ 0, "backend-1", "Running", 0, "app=backend,tier=api", 0 },
+	{ 0, "frontend-1", "Running", 2, "app=frontend,tier=web", 0 },
+	{ 1, "backend-1", "CrashLoopBackOff", 12, "app=backend,tier=api", ROW_BAD },
+	{ 1, "db-0", "Pending", 1, "app=db", ROW_WARN },
+	{ 2, "backend-2", "Running", 3, "app=backend,tier=api,canary", 0 },
+};
+
+/* Fill t with the fixture rows (n of them). */
+static void
+fill(struct table *t, size_t n)
+{
+	static const char *clusters[] = { "prod-tokyo", "prod-osaka", "staging" };
+	struct table_row *r;
+	char key[64], num[16];
+	size_t i;
+
+	table_begin(t);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "%zu/%s", rows[i].cluster, rows[i].name);
+		r = table_add(t, key, rows[i].cluster);
+		r->labels = xstrdup(rows[i].labels);
+		r->flags = rows[i].flags;
+		r->name = xstrdup(rows[i].name);
+		table_set(r, 0, clusters[rows[i].cluster], (int64_t)rows[i].cluster);
+		table_set(r, 1, rows[i].name, 0);
+		table_set(r, 2, rows[i].status, 0);
+		snprintf(num, sizeof num, "%lld", (long long)rows[i].restarts);
+		table_set(r, 3, num, rows[i].restarts);
+		table_set(r, 4, "10.0.0.1", 0);
+	}
+	table_end(t);
+}
+
+static struct table *
+new_table(void)
+{
+	struct table *t = table_new(cols, sizeof cols / sizeof cols[0]);
+
+	fill(t, sizeof rows / sizeof rows[0]);
+	return t;
+}
+
+/* Names of the visible rows joined by spaces. */
+static void
+visible(struct table *t, char *buf, size_t len)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < table_count(t); i++) {
+		if (i > 0)
+			strncat(buf, " ", len - strlen(buf) - 1);
+		strncat(buf, table_row_at(t, i)->cells[0], len - strlen(buf) - 1);
+		strncat(buf, "/", len - strlen(buf) - 1);
+		strncat(buf, table_row_at(t, i)->cells[1], len - strlen(buf) - 1);
+	}
+}
+
+static void
+test_filter_regex(void **state)
+{
+	struct table *t = new_table();
+	char buf[512], *cause = NULL;
+
+	assert_int_equal(table_set_filter(t, "backend", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/backend-1 prod-osaka/backend-1 staging/backend-2");
+	/* case-insensitive extended regex over every cell, cluster included */
+	assert_int_equal(table_set_filter(t, "CRASH|^staging", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-osaka/backend-1 staging/backend-2");
+	assert_int_equal(table_total(t), 5);
+	assert_int_equal(table_set_filter(t, "", &cause), 0);
+	assert_int_equal(table_count(t), 5);
+	assert_null(table_filter(t));
+	/* a bad regex is an error and keeps the old filter */
+	assert_int_equal(table_set_filter(t, "db", &cause), 0);
+	assert_int_equal(table_set_filter(t, "(", &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "filter"));
+	free(cause);
+	assert_string_equal(table_filter(t), "db");
+	assert_int_equal(table_count(t), 1);
+	table_free(t);
+}
+
+static void
+test_filter_invert(void **state)
+{
+	struct table *t = new_table();
+	char buf[512], *cause = NULL;
+
+	assert_int_equal(table_set_filter(t, "!backend", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/frontend-1 prod-osaka/db-0");
+	table_free(t);
+}
+
+static void
+test_filter_labels(void **state)
+{
+	struct table *t = new_table();
+	char buf[512], *cause = NULL;
+
+	assert_int_equal(table_set_filter(t, "-l app=backend", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/backend-1 prod-osaka/backend-1 staging/backend-2");
+	assert_int_equal(table_set_filter(t, "-l app=backend,canary", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "staging/backend-2");
+	assert_int_equal(table_set_filter(t, "-l tier!=api", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/frontend-1 prod-osaka/db-0");
+	assert_int_equal(table_set_filter(t, "-l !tier", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-osaka/db-0");
+	/* "app=back" is not a prefix match */
+	assert_int_equal(table_set_filter(t, "-l app=back", &cause), 0);
+	assert_int_equal(table_count(t), 0);
+	assert_int_equal(table_set_filter(t, "-l", &cause), -1);
+	free(cause);
+	assert_true(table_labels_match("a=1,b=2", "b=2,a=1"));
+	assert_false(table_labels_match("a=1,b=2", "a=2"));
+	assert_true(table_labels_match("a=1", "a==1"));
+	assert_true(table_labels_match(NULL, "!a"));
+	table_free(t);
+}
+
+static void
+test_sort(void **state)
+{
+	struct table *t = new_table();
+	char buf[512], *cause = NULL;
+	int dir;
+
+	assert_int_equal(table_sort_by(t, "name", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/backend-1 prod-osaka/backend-1 staging/backend-2 "
+	    "prod-osaka/db-0 prod-tokyo/frontend-1");
+	assert_int_equal(table_sort_col(t, &dir), 1);
+	assert_int_equal(dir, 1);
+	/* again: descending */
+	assert_int_equal(table_sort_by(t, "NAME", &cause), 0);
+	assert_int_equal(table_sort_col(t, &dir), 1);
+	assert_int_equal(dir, -1);
+	assert_string_equal(table_row_at(t, 0)->cells[1], "frontend-1");
+	/* numeric column: 12 sorts after 3 (text order would not) */
+	assert_int_equal(table_sort_by(t, "RES", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/backend-1 prod-osaka/db-0 prod-tokyo/frontend-1 "
+	    "staging/backend-2 prod-osaka/backend-1");
+	assert_int_equal(table_sort_by(t, "nosuch", &cause), -1);
+	assert_non_null(strstr(cause, "nosuch"));
+	free(cause);
+	/* sort survives a rebuild */
+	fill(t, sizeof rows / sizeof rows[0]);
+	assert_string_equal(table_row_at(t, 4)->cells[1], "backend-1");
+	assert_string_equal(table_row_at(t, 4)->cells[0], "prod-osaka");
+	table_free(t);
+}
+
+static void
+test_flag_first(void **state)
+{
+	struct table *t = table_new(cols, sizeof cols / sizeof cols[0]);
+
+	table_set_flag_first(t, ROW_BAD | ROW_WARN);
+	fill(t, sizeof rows / sizeof rows[0]);
+	assert_string_equal(table_row_at(t, 0)->cells[1], "backend-1");
+	assert_string_equal(table_row_at(t, 0)->cells[0], "prod-osaka");
+	assert_string_equal(table_row_at(t, 1)->cells[1], "db-0");
+	assert_string_equal(table_row_at(t, 2)->cells[0], "prod-tokyo");
+	table_free(t);
+}
+
+static void
+test_selection_and_marks(void **state)
+{
+	struct table *t = new_table();
+	struct table_row **marked = NULL;
+	char *cause = NULL;
+
+	table_move(t, 2);
+	assert_string_equal(table_selected(t)->key, "1/backend-1");
+	/* the selection follows its row through a re-sort and a rebuild */
+	assert_int_equal(table_sort_by(t, "NAME", &cause), 0);
+	assert_string_equal(table_selected(t)->key, "1/backend-1");
+	fill(t, sizeof rows / sizeof rows[0]);
+	assert_string_equal(table_selected(t)->key, "1/backend-1");
+	/* marks across clusters; Space moves down */
+	table_top(t);
+	table_toggle_mark(t);
+	assert_string_equal(table_selected(t)->key, "1/backend-1");
+	table_toggle_mark(t);
+	assert_int_equal(table_nmarks(t), 2);
+	assert_true(table_is_marked(t, "0/backend-1"));
+	assert_true(table_is_marked(t, "1/backend-1"));
+	fill(t, sizeof rows / sizeof rows[0]);
+	assert_int_equal(table_marked_rows(t, &marked), 2);
+	free(marked);
+	/* unmark one */
+	table_top(t);
+	table_toggle_mark(t);
+	assert_int_equal(table_nmarks(t), 1);
+	assert_false(table_is_marked(t, "0/backend-1"));
+	/* a marked row filtered out is not a target */
+	assert_int_equal(table_set_filter(t, "frontend", &cause), 0);
+	assert_int_equal(table_marked_rows(t, &marked), 1);
+	free(marked);
+	table_clear_marks(t);
+	assert_int_equal(table_nmarks(t), 0);
+	/* movement clamps */
+	table_move(t, -100);
+	assert_int_equal(table_selected_index(t), 0);
+	table_bottom(t);
+	assert_int_equal(table_selected_index(t), table_count(t) - 1);
+	table_free(t);
+}
+
+static void
+test_fit(void **state)
+{
+	struct table *t = new_table();
+	int w[8];
+
+	/* wide enough: natural widths; the wide-only IP column is hidden */
+	table_fit(t, 200, false, w);
+	assert_int_equal(w[0], 10);
+	assert_int_equal(w[1], 10);
+	assert_int_equal(w[2], 16);
+	assert_int_equal(w[3], 8);
+	assert_int_equal(w[4], -1);
+	table_fit(t, 200, true, w);
+	assert_int_equal(w[4], 8);
+	/* narrower: the widest column shrinks first, toward its minimum */
+	table_fit(t, 40, false, w);
+	assert_int_equal(w[0] + w[1] + w[2] + w[3] + 3 * 2, 40);
+	assert_int_equal(w[2], 6);
+	assert_int_equal(w[3], 8);
+	/* narrower still: at minimums, the highest drop rank (RESTARTS) goes */
+	table_fit(t, 30, false, w);
+	assert_int_equal(w[3], -1);
+	assert_int_equal(w[1], 10);
+	assert_true(w[0] + w[1] + w[2] + 2 * 2 <= 30);
+	/* a hidden column (CLUSTER when one cluster is shown) */
+	table_col_hide(t, 0, true);
+	table_fit(t, 200, false, w);
+	assert_int_equal(w[0], -1);
+	table_free(t);
+}
+
+static void
+test_fit_bytes(void **state)
+{
+	int used;
+
+	assert_int_equal(table_fit_bytes("abcdef", 3, &used), 3);
+	assert_int_equal(used, 3);
+	/* "é" is 2 bytes, 1 column; "日" 3 bytes, 2 columns */
+	assert_int_equal(table_fit_bytes("é日x", 2, &used), 2);
+	assert_int_equal(used, 1);
+	assert_int_equal(table_fit_bytes("é日x", 3, &used), 5);
+	assert_int_equal(used, 3);
+	assert_int_equal(table_fit_bytes("日本", 1, &used), 0);
+	assert_int_equal(used, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_filter_regex),
+		cmocka_unit_test(test_filter_invert),
+		cmocka_unit_test(test_filter_labels),
+		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_flag_first),
+		cmocka_unit_test(test_selection_and_marks),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fit_bytes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

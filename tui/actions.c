@@ -1,0 +1,2255 @@
+/* Actions: one asynchronous pipeline for every mutation (see actions.h). */
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <strings.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "opsdeck/actions.h"
+#include "opsdeck/audit.h"
+#include "opsdeck/client.h"
+#include "opsdeck/cmd.h"
+#include "opsdeck/incident.h"
+#include "opsdeck/kubeconfig.h"
+#include "opsdeck/loop.h"
+#include "opsdeck/runbook.h"
+#include "opsdeck/sanitize.h"
+#include "opsdeck/store.h"
+#include "opsdeck/ui.h"
+#include "opsdeck/xmalloc.h"
+
+#define ACT_MAX_TARGETS	256
+#define ACT_MAX_ARGS	16
+#define ACT_POLL	1.0
+#define ACT_PREVIEW_MAX	(32 * 1024)
+
+struct act_op;
+struct act_batch;
+
+/* What one action verb does. */
+struct act_def {
+	const char	*verb;
+	const char	*kinds;		/* comma list of resources it applies to */
+	const char	*rbac_verb;	/* "patch", "create", "delete"; NULL: no RBAC check */
+	const char	*rbac_sub;	/* subresource for RBAC ("scale"), or NULL */
+	bool		 am;		/* an Alertmanager request: no RBAC or dry run */
+	bool		 typed;		/* always ask for the cluster name (restores) */
+	bool		 no_fetch;	/* do not GET the target first */
+	/* A second GET needed for planning (after the object is fetched), or NULL. */
+	char		*(*extra)(struct act_op *);
+	/* Build the request and the preview. 0, or -1 with *cause; may set
+	 * op->skipped instead of a request. */
+	int		 (*plan)(struct act_op *, char **cause);
+	/* After the request: 1 done, 0 keep polling, -1 failed (*msg set). */
+	int		 (*follow)(struct act_op *, json_t *obj, char **msg);
+};
+
+/* Where one target is in the pipeline. */
+enum op_state {
+	OP_PREPARING,
+	OP_READY,	/* planned and dry-run: awaiting confirmation */
+	OP_RUNNING,	/* request sent or following up */
+	OP_SETTLED,
+};
+
+/* One target of an action. */
+struct act_op {
+	struct act_batch	*b;
+	enum op_state		 state;
+	size_t			 cluster;
+	char			*context;	/* context name */
+	char			*resource;
+	char			*ns;
+	char			*name;
+	json_t			*obj;		/* current object */
+	json_t			*extra;		/* the extra GET's answer */
+	json_t			*params;	/* for the audit record */
+	char			*method;
+	char			*path;
+	char			*ctype;
+	char			*body;
+	char			*preview;
+	char			*skipped;	/* nothing to do: why */
+	char			*follow_path;	/* GET for the follow-up, default path */
+	char			*outcome;
+	char			*message;
+	double			 deadline;
+	struct loop_timer	*timer;
+};
+
+/* One command's batch of targets. */
+struct act_batch {
+	const struct act_def	*def;
+	struct client		*client;
+	struct store		*store;
+	const struct cmd_ui	*ui_ops;
+	void			*ui;
+	int			 origin;
+	bool			 read_only;
+	char			*incident;
+	char			*args[ACT_MAX_ARGS];
+	int			 nargs;
+	char			*comment;	/* --comment */
+	double			 grace;		/* --grace, -1 unset */
+	struct act_op		**ops;
+	size_t			 nops;
+	bool			 confirming;
+	actions_done_cb		 done;
+	void			*done_arg;
+};
+
+static struct loop	*act_loop;
+static double		 act_timeout = 300;
+static size_t		 act_nrunning;
+static actions_done_cb	 act_expect_cb;
+static void		*act_expect_arg;
+static bool		 act_expect_set;
+
+static void	op_settle(struct act_op *, const char *outcome, const char *message);
+static void	batch_check(struct act_batch *);
+
+/* Resources actions know beyond the client's table. */
+static const struct client_resource act_extra_resources[] = {
+	{ "virtualservices", "networking.istio.io", "v1beta1", "VirtualService", true,
+	    "vs,virtualservice", false },
+	{ "services", "", "v1", "Service", true, "svc,service", false },
+};
+
+/* Set the loop timers run on. */
+void
+actions_set_loop(struct loop *l)
+{
+	act_loop = l;
+}
+
+/* Set the follow-up timeout. */
+void
+actions_set_timeout(double seconds)
+{
+	if (seconds > 0)
+		act_timeout = seconds;
+}
+
+/* Claim the next batch for done. */
+void
+actions_expect(actions_done_cb done, void *arg)
+{
+	act_expect_cb = done;
+	act_expect_arg = arg;
+	act_expect_set = true;
+}
+
+/* True if nothing claimed the expectation; clears it. */
+bool
+actions_unclaimed(void)
+{
+	bool was = act_expect_set;
+
+	act_expect_set = false;
+	act_expect_cb = NULL;
+	act_expect_arg = NULL;
+	return was;
+}
+
+/* Batches still running. */
+size_t
+actions_running(void)
+{
+	return act_nrunning;
+}
+
+/* Audit name of an origin. */
+const char *
+actions_origin_name(int origin)
+{
+	switch (origin) {
+	case CMD_FROM_KEY:
+		return "key";
+	case CMD_FROM_PROMPT:
+		return "prompt";
+	case CMD_FROM_RUNBOOK:
+		return "runbook";
+	case CMD_FROM_CLI:
+		return "cli";
+	}
+	return "unknown";
+}
+
+/* Resource info by name. */
+static const struct client_resource *
+act_resource(const char *name)
+{
+	const struct client_resource *r = client_resource_find(name);
+	size_t i;
+	const char *a;
+	size_t len;
+
+	if (r != NULL)
+		return r;
+	for (i = 0; i < sizeof act_extra_resources / sizeof act_extra_resources[0]; i++) {
+		r = &act_extra_resources[i];
+		if (strcasecmp(r->resource, name) == 0 || strcasecmp(r->kind, name) == 0)
+			return r;
+		len = strlen(name);
+		for (a = r->aliases; a != NULL && *a != '\0'; a += strcspn(a, ",") +
+		    (a[strcspn(a, ",")] == ',' ? 1 : 0)) {
+			if (strncasecmp(a, name, len) == 0 && (a[len] == ',' || a[len] == '\0'))
+				return r;
+		}
+	}
+	return NULL;
+}
+
+/* The path of an object or collection. */
+char *
+actions_path(const char *resource, const char *ns, const char *name)
+{
+	const struct client_resource *r = act_resource(resource);
+	char *base, *p;
+
+	if (r == NULL || r->alertmanager)
+		return NULL;
+	if (*r->group == '\0')
+		base = xstrdup("/api/v1");
+	else
+		base = xasprintf("/apis/%s/%s", r->group, r->version);
+	if (r->namespaced && ns != NULL && *ns != '\0')
+		p = xasprintf("%s/namespaces/%s/%s%s%s", base, ns, r->resource,
+		    name != NULL ? "/" : "", name != NULL ? name : "");
+	else
+		p = xasprintf("%s/%s%s%s", base, r->resource, name != NULL ? "/" : "",
+		    name != NULL ? name : "");
+	free(base);
+	return p;
+}
+
+/* Path with dryRun=All. */
+char *
+actions_dry_run_path(const char *path)
+{
+	return xasprintf("%s%cdryRun=All", path, strchr(path, '?') != NULL ? '&' : '?');
+}
+
+/* Percent-encode s for a query value (new string). */
+static char *
+act_query_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr("-._~", c) != NULL)
+			*o++ = (char)c;
+		else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A string at a path of objects: jstr(o, "spec", "x", NULL). */
+static const char *
+jstr(json_t *o, ...)
+{
+	va_list ap;
+	const char *k;
+
+	va_start(ap, o);
+	while ((k = va_arg(ap, const char *)) != NULL)
+		o = json_object_get(o, k);
+	va_end(ap);
+	return json_string_value(o);
+}
+
+/* An integer at a path (def if absent). */
+static long long
+jint(json_t *o, long long def, ...)
+{
+	va_list ap;
+	const char *k;
+
+	va_start(ap, def);
+	while ((k = va_arg(ap, const char *)) != NULL)
+		o = json_object_get(o, k);
+	va_end(ap);
+	return json_is_integer(o) ? json_integer_value(o) : def;
+}
+
+/* Compact JSON text of o (new). */
+static char *
+jdump(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (s == NULL)
+		fatal("json_dumps");
+	return s;
+}
+
+/*
+ * Pure builders (tested in tests/unit/test_actions.c).
+ */
+
+/* Annotations rollout undo keeps from the deployment, not the RS. */
+static const char *const undo_skip_annotations[] = {
+	"kubectl.kubernetes.io/last-applied-configuration",
+	"deployment.kubernetes.io/revision",
+	"deployment.kubernetes.io/revision-history",
+	"deployment.kubernetes.io/desired-replicas",
+	"deployment.kubernetes.io/max-replicas",
+	"deprecated.deployment.rollback.to",
+};
+
+/* True if key is one of undo_skip_annotations. */
+static bool
+undo_skipped_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof undo_skip_annotations / sizeof undo_skip_annotations[0]; i++) {
+		if (strcmp(key, undo_skip_annotations[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The revision annotation of an object as a number, or -1. */
+static long
+undo_revision(json_t *o)
+{
+	const char *s = jstr(o, "metadata", "annotations", "deployment.kubernetes.io/revision",
+	    NULL);
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0)
+		return -1;
+	return v;
+}
+
+/* A copy of a pod template without the pod-template-hash label. */
+static json_t *
+undo_template_nohash(json_t *tmpl)
+{
+	json_t *t = json_deep_copy(tmpl);
+	json_t *labels = json_object_get(json_object_get(t, "metadata"), "labels");
+
+	if (json_is_object(labels))
+		json_object_del(labels, "pod-template-hash");
+	return t;
+}
+
+/* "name=image, ..." of a template's containers (new). */
+static char *
+undo_images(json_t *tmpl)
+{
+	json_t *cs = json_object_get(json_object_get(tmpl, "spec"), "containers"), *c;
+	char *s = xstrdup(""), *n;
+	size_t i;
+
+	json_array_foreach(cs, i, c) {
+		n = xasprintf("%s%s%s=%s", s, i > 0 ? ", " : "",
+		    jstr(c, "name", NULL) != NULL ? jstr(c, "name", NULL) : "?",
+		    jstr(c, "image", NULL) != NULL ? jstr(c, "image", NULL) : "?");
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* kubectl's rollout undo. */
+json_t *
+actions_undo_patch(json_t *deploy, json_t *rs_items, long revision, char **summary,
+    char **skipped, char **cause)
+{
+	const char *uid = jstr(deploy, "metadata", "uid", NULL), *dname;
+	json_t *rs, *ref, *found = NULL, *latest = NULL, *previous = NULL;
+	json_t *a, *b, *annotations, *patch, *v;
+	long latest_rev = -1, previous_rev = -1, rev;
+	const char *k;
+	char *old_images, *new_images;
+	size_t i, j;
+	bool owned;
+
+	*summary = NULL;
+	*skipped = NULL;
+	dname = jstr(deploy, "metadata", "name", NULL);
+	if (dname == NULL || uid == NULL) {
+		*cause = xstrdup("malformed deployment");
+		return NULL;
+	}
+	json_array_foreach(rs_items, i, rs) {
+		owned = false;
+		json_array_foreach(json_object_get(json_object_get(rs, "metadata"),
+		    "ownerReferences"), j, ref) {
+			if (json_is_true(json_object_get(ref, "controller")) &&
+			    jstr(ref, "uid", NULL) != NULL &&
+			    strcmp(jstr(ref, "uid", NULL), uid) == 0)
+				owned = true;
+		}
+		if (!owned)
+			continue;
+		rev = undo_revision(rs);
+		if (rev < 0)
+			continue;
+		if (revision == 0) {
+			if (latest_rev < rev) {
+				previous_rev = latest_rev;
+				previous = latest;
+				latest_rev = rev;
+				latest = rs;
+			} else if (previous_rev < rev) {
+				previous_rev = rev;
+				previous = rs;
+			}
+		} else if (rev == revision) {
+			found = rs;
+			break;
+		}
+	}
+	if (revision > 0 && found == NULL) {
+		*cause = xasprintf("unable to find specified revision %ld in history", revision);
+		return NULL;
+	}
+	if (revision == 0) {
+		if (previous == NULL) {
+			*cause = xasprintf("no rollout history found for deployment \"%s\"", dname);
+			return NULL;
+		}
+		found = previous;
+		revision = previous_rev;
+	}
+	if (json_is_true(json_object_get(json_object_get(deploy, "spec"), "paused"))) {
+		*cause = xasprintf("you cannot rollback a paused deployment; resume it first "
+		    "with 'resume' and try again");
+		return NULL;
+	}
+	a = undo_template_nohash(json_object_get(json_object_get(found, "spec"), "template"));
+	b = undo_template_nohash(json_object_get(json_object_get(deploy, "spec"), "template"));
+	if (json_equal(a, b)) {
+		*skipped = xasprintf("skipped rollback (current template already matches "
+		    "revision %ld)", revision);
+		json_decref(a);
+		json_decref(b);
+		return NULL;
+	}
+	annotations = json_object();
+	json_object_foreach(json_object_get(json_object_get(deploy, "metadata"),
+	    "annotations"), k, v) {
+		if (undo_skipped_key(k))
+			json_object_set(annotations, k, v);
+	}
+	json_object_foreach(json_object_get(json_object_get(found, "metadata"),
+	    "annotations"), k, v) {
+		if (!undo_skipped_key(k))
+			json_object_set(annotations, k, v);
+	}
+	old_images = undo_images(b);
+	new_images = undo_images(a);
+	*summary = xasprintf("rollback to revision %ld: %s → %s", revision, old_images,
+	    new_images);
+	free(old_images);
+	free(new_images);
+	json_decref(b);
+	patch = json_pack("[{s:s,s:s,s:o},{s:s,s:s,s:o}]",
+	    "op", "replace", "path", "/spec/template", "value", a,
+	    "op", "replace", "path", "/metadata/annotations", "value", annotations);
+	return patch;
+}
+
+/* S-YYYYMMDDhhmmss. */
+char *
+actions_backup_name(const char *schedule, time_t now)
+{
+	struct tm tm;
+	char ts[32];
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y%m%d%H%M%S", &tm);
+	return xasprintf("%s-%s", schedule, ts);
+}
+
+/* The Backup velero backup create --from-schedule posts. */
+json_t *
+actions_backup_from_schedule(json_t *schedule, time_t now)
+{
+	const char *name = jstr(schedule, "metadata", "name", NULL);
+	const char *ns = jstr(schedule, "metadata", "namespace", NULL);
+	json_t *tmpl = json_object_get(json_object_get(schedule, "spec"), "template");
+	char *bname;
+	json_t *o;
+
+	if (name == NULL)
+		return NULL;
+	bname = actions_backup_name(name, now);
+	o = json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s}},s:O}",
+	    "apiVersion", "velero.io/v1", "kind", "Backup",
+	    "metadata", "name", bname, "namespace", ns != NULL ? ns : "velero",
+	    "labels", "velero.io/schedule-name", name,
+	    "spec", json_is_object(tmpl) ? tmpl : json_object());
+	free(bname);
+	return o;
+}
+
+/* The Job kubectl create job --from=cronjob/C posts. */
+json_t *
+actions_job_from_cronjob(json_t *cj, time_t now)
+{
+	const char *name = jstr(cj, "metadata", "name", NULL);
+	const char *ns = jstr(cj, "metadata", "namespace", NULL);
+	const char *uid = jstr(cj, "metadata", "uid", NULL);
+	json_t *jt = json_object_get(json_object_get(cj, "spec"), "jobTemplate");
+	json_t *annotations, *labels, *o, *v;
+	const char *k;
+	char *jname;
+
+	if (name == NULL || uid == NULL)
+		return NULL;
+	jname = xasprintf("%.40s-manual-%lld", name, (long long)now);
+	annotations = json_object();
+	json_object_foreach(json_object_get(json_object_get(jt, "metadata"), "annotations"),
+	    k, v)
+		json_object_set(annotations, k, v);
+	json_object_set_new(annotations, "cronjob.kubernetes.io/instantiate",
+	    json_string("manual"));
+	labels = json_deep_copy(json_object_get(json_object_get(jt, "metadata"), "labels"));
+	if (!json_is_object(labels)) {
+		json_decref(labels);
+		labels = json_object();
+	}
+	o = json_pack("{s:s,s:s,s:{s:s,s:s,s:o,s:o,s:[{s:s,s:s,s:s,s:s,s:b,s:b}]},s:O}",
+	    "apiVersion", "batch/v1", "kind", "Job",
+	    "metadata", "name", jname, "namespace", ns != NULL ? ns : "default",
+	    "annotations", annotations, "labels", labels,
+	    "ownerReferences", "apiVersion", "batch/v1", "kind", "CronJob", "name", name,
+	    "uid", uid, "controller", 1, "blockOwnerDeletion", 1,
+	    "spec", json_is_object(json_object_get(jt, "spec")) ?
+	    json_object_get(jt, "spec") : json_object());
+	free(jname);
+	return o;
+}
+
+/*
+ * Planning per verb.
+ */
+
+/* Set the request of op. body is taken. */
+static void
+op_request(struct act_op *op, const char *method, char *path, const char *ctype, char *body)
+{
+	free(op->method);
+	free(op->path);
+	free(op->ctype);
+	free(op->body);
+	op->method = xstrdup(method);
+	op->path = path;
+	op->ctype = ctype != NULL ? xstrdup(ctype) : NULL;
+	op->body = body;
+}
+
+/* The positional argument i, or NULL. */
+static const char *
+op_arg(struct act_op *op, int i)
+{
+	return i < op->b->nargs ? op->b->args[i] : NULL;
+}
+
+/* Parse a non-negative integer argument. */
+static int
+act_parse_count(const char *s, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "ctx ns/name" prefix for previews (new). */
+static char *
+op_where(struct act_op *op)
+{
+	if (op->ns != NULL && *op->ns != '\0')
+		return xasprintf("%s %s/%s", op->context, op->ns, op->name);
+	return xasprintf("%s %s", op->context, op->name);
+}
+
+/* HPAs of the namespace, to warn when one manages a scaled workload. */
+static char *
+extra_hpas(struct act_op *op)
+{
+	return actions_path("horizontalpodautoscalers", op->ns, NULL);
+}
+
+/* scale REPLICAS */
+static int
+plan_scale(struct act_op *op, char **cause)
+{
+	const char *kind = jstr(op->obj, "kind", NULL);
+	long n, cur = jint(op->obj, 1, "spec", "replicas", NULL);
+	json_t *hpa;
+	char *where, *warn = NULL, *base;
+	size_t i;
+
+	if (act_parse_count(op_arg(op, 0), 100000, &n) != 0) {
+		*cause = xstrdup("scale: give the number of replicas");
+		return -1;
+	}
+	json_array_foreach(json_object_get(op->extra, "items"), i, hpa) {
+		const char *tk = jstr(hpa, "spec", "scaleTargetRef", "kind", NULL);
+		const char *tn = jstr(hpa, "spec", "scaleTargetRef", "name", NULL);
+
+		if (tk == NULL || tn == NULL || kind == NULL || strcmp(tk, kind) != 0 ||
+		    strcmp(tn, op->name) != 0)
+			continue;
+		warn = xasprintf("\n! HPA %s (min %lld, max %lld) manages this %s and will "
+		    "override the count; to change its limits instead: hpa-minmax MIN MAX "
+		    "-t horizontalpodautoscalers/%s",
+		    jstr(hpa, "metadata", "name", NULL) != NULL ?
+		    jstr(hpa, "metadata", "name", NULL) : "?",
+		    jint(hpa, 1, "spec", "minReplicas", NULL),
+		    jint(hpa, 0, "spec", "maxReplicas", NULL), kind,
+		    jstr(hpa, "metadata", "name", NULL) != NULL ?
+		    jstr(hpa, "metadata", "name", NULL) : "?");
+		break;
+	}
+	json_object_set_new(op->params, "from", json_integer(cur));
+	json_object_set_new(op->params, "replicas", json_integer(n));
+	where = op_where(op);
+	if (cur == n && warn == NULL) {
+		op->skipped = xasprintf("%s already has %ld replicas", where, n);
+		free(where);
+		return 0;
+	}
+	op->preview = xasprintf("%s replicas %ld → %ld%s", where, cur, n, warn != NULL ? warn : "");
+	free(where);
+	free(warn);
+	base = actions_path(op->resource, op->ns, op->name);
+	op_request(op, "PATCH", xasprintf("%s/scale", base), "application/merge-patch+json",
+	    xasprintf("{\"spec\":{\"replicas\":%ld}}", n));
+	free(base);
+	return 0;
+}
+
+/* The ReplicaSets matching the deployment's selector. */
+static char *
+extra_replicasets(struct act_op *op)
+{
+	json_t *ml = json_object_get(json_object_get(json_object_get(op->obj, "spec"),
+	    "selector"), "matchLabels");
+	const char *k;
+	json_t *v;
+	char *sel = xstrdup(""), *n, *esc, *base, *path;
+
+	json_object_foreach(ml, k, v) {
+		n = xasprintf("%s%s%s=%s", sel, *sel != '\0' ? "," : "", k,
+		    json_string_value(v) != NULL ? json_string_value(v) : "");
+		free(sel);
+		sel = n;
+	}
+	esc = act_query_escape(sel);
+	base = actions_path("replicasets", op->ns, NULL);
+	path = xasprintf("%s?labelSelector=%s", base, esc);
+	free(base);
+	free(esc);
+	free(sel);
+	return path;
+}
+
+/* undo [REVISION] */
+static int
+plan_undo(struct act_op *op, char **cause)
+{
+	long rev = 0;
+	json_t *patch;
+	char *summary = NULL, *where;
+
+	if (op_arg(op, 0) != NULL && act_parse_count(op_arg(op, 0), LONG_MAX, &rev) != 0) {
+		*cause = xasprintf("undo: bad revision '%s'", op_arg(op, 0));
+		return -1;
+	}
+	patch = actions_undo_patch(op->obj, json_object_get(op->extra, "items"), rev, &summary,
+	    &op->skipped, cause);
+	if (patch == NULL)
+		return op->skipped != NULL ? 0 : -1;
+	json_object_set_new(op->params, "to_revision", json_integer(rev));
+	where = op_where(op);
+	op->preview = xasprintf("%s %s", where, summary);
+	free(where);
+	free(summary);
+	op_request(op, "PATCH", actions_path(op->resource, op->ns, op->name),
+	    "application/json-patch+json", jdump(patch));
+	json_decref(patch);
+	return 0;
+}
+
+/* restart */
+static int
+plan_restart(struct act_op *op, char **cause)
+{
+	char now[40], *where, *base;
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	where = op_where(op);
+	op->preview = xasprintf("%s restart every pod (restartedAt %s)", where, now);
+	free(where);
+	base = actions_path(op->resource, op->ns, op->name);
+	op_request(op, "PATCH", xasprintf("%s?fieldManager=kubectl-rollout", base),
+	    "application/strategic-merge-patch+json",
+	    xasprintf("{\"spec\":{\"template\":{\"metadata\":{\"annotations\":"
+	    "{\"kubectl.kubernetes.io/restartedAt\":\"%s\"}}}}}", now));
+	free(base);
+	return 0;
+}
+
+/* pause / resume */
+static int
+plan_pause_common(struct act_op *op, bool pause, char **cause)
+{
+	bool paused = json_is_true(json_object_get(json_object_get(op->obj, "spec"), "paused"));
+	char *where = op_where(op);
+
+	if (paused == pause) {
+		op->skipped = xasprintf("%s is already %s", where, pause ? "paused" : "resumed");
+		free(where);
+		return 0;
+	}
+	op->preview = xasprintf("%s %s the rollout", where, pause ? "pause" : "resume");
+	free(where);
+	op_request(op, "PATCH", actions_path(op->resource, op->ns, op->name),
+	    "application/strategic-merge-patch+json",
+	    xstrdup(pause ? "{\"spec\":{\"paused\":true}}" : "{\"spec\":{\"paused\":null}}"));
+	return 0;
+}
+
+/* pause */
+static int
+plan_pause(struct act_op *op, char **cause)
+{
+	return plan_pause_common(op, true, cause);
+}
+
+/* resume */
+static int
+plan_resume(struct act_op *op, char **cause)
+{
+	return plan_pause_common(op, false, cause);
+}
+
+/* delete [--grace N] */
+static int
+plan_delete(struct act_op *op, char **cause)
+{
+	char *where = op_where(op), *grace = xstrdup("");
+
+	if (op->b->grace >= 0) {
+		free(grace);
+		grace = xasprintf(",\"gracePeriodSeconds\":%lld", (long long)op->b->grace);
+		json_object_set_new(op->params, "grace_period", json_integer((json_int_t)op->b->grace));
+	}
+	op->preview = xasprintf("%s delete pod%s", where,
+	    op->b->grace >= 0 ? " (grace period set)" : "");
+	free(where);
+	op_request(op, "DELETE", actions_path(op->resource, op->ns, op->name),
+	    "application/json", xasprintf("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+	    "\"propagationPolicy\":\"Background\"%s}", grace));
+	free(grace);
+	return 0;
+}
+
+/* cordon / uncordon */
+static int
+plan_cordon_common(struct act_op *op, bool cordon)
+{
+	bool unsched = json_is_true(json_object_get(json_object_get(op->obj, "spec"),
+	    "unschedulable"));
+
+	if (unsched == cordon) {
+		op->skipped = xasprintf("%s node %s is already %s", op->context, op->name,
+		    cordon ? "cordoned" : "uncordoned");
+		return 0;
+	}
+	op->preview = xasprintf("%s node %s: %s", op->context, op->name,
+	    cordon ? "mark unschedulable (cordon)" : "mark schedulable (uncordon)");
+	op_request(op, "PATCH", actions_path(op->resource, NULL, op->name),
+	    "application/strategic-merge-patch+json",
+	    xstrdup(cordon ? "{\"spec\":{\"unschedulable\":true}}" :
+	    "{\"spec\":{\"unschedulable\":null}}"));
+	return 0;
+}
+
+/* cordon */
+static int
+plan_cordon(struct act_op *op, char **cause)
+{
+	return plan_cordon_common(op, true);
+}
+
+/* uncordon */
+static int
+plan_uncordon(struct act_op *op, char **cause)
+{
+	return plan_cordon_common(op, false);
+}
+
+/* hpa-minmax MIN MAX */
+static int
+plan_hpa(struct act_op *op, char **cause)
+{
+	long mn, mx;
+	char *where;
+
+	if (act_parse_count(op_arg(op, 0), 100000, &mn) != 0 ||
+	    act_parse_count(op_arg(op, 1), 100000, &mx) != 0 || mn < 1 || mx < mn) {
+		*cause = xstrdup("hpa-minmax: give MIN and MAX (1 <= MIN <= MAX)");
+		return -1;
+	}
+	json_object_set_new(op->params, "min", json_integer(mn));
+	json_object_set_new(op->params, "max", json_integer(mx));
+	where = op_where(op);
+	op->preview = xasprintf("%s HPA min %lld → %ld, max %lld → %ld", where,
+	    jint(op->obj, 1, "spec", "minReplicas", NULL), mn,
+	    jint(op->obj, 0, "spec", "maxReplicas", NULL), mx);
+	free(where);
+	op_request(op, "PATCH", actions_path(op->resource, op->ns, op->name),
+	    "application/merge-patch+json",
+	    xasprintf("{\"spec\":{\"minReplicas\":%ld,\"maxReplicas\":%ld}}", mn, mx));
+	return 0;
+}
+
+/* run-now: a Job from the CronJob. */
+static int
+plan_run_now(struct act_op *op, char **cause)
+{
+	json_t *job = actions_job_from_cronjob(op->obj, time(NULL));
+	const char *jname;
+	char *where;
+
+	if (job == NULL) {
+		*cause = xstrdup("run-now: malformed CronJob");
+		return -1;
+	}
+	jname = jstr(job, "metadata", "name", NULL);
+	json_object_set_new(op->params, "job", json_string(jname));
+	where = op_where(op);
+	op->preview = xasprintf("%s create job %s from cronjob %s", where, jname, op->name);
+	free(where);
+	op->follow_path = actions_path("jobs", op->ns, jname);
+	op_request(op, "POST", actions_path("jobs", op->ns, NULL), "application/json",
+	    jdump(job));
+	json_decref(job);
+	return 0;
+}
+
+/* backup-now: a Velero Backup from the Schedule. */
+static int
+plan_backup(struct act_op *op, char **cause)
+{
+	json_t *bk = actions_backup_from_schedule(op->obj, time(NULL));
+	const char *bname;
+
+	if (bk == NULL) {
+		*cause = xstrdup("backup-now: malformed Schedule");
+		return -1;
+	}
+	bname = jstr(bk, "metadata", "name", NULL);
+	json_object_set_new(op->params, "backup", json_string(bname));
+	op->preview = xasprintf("%s create backup %s/%s from schedule %s", op->context,
+	    op->ns, bname, op->name);
+	op->follow_path = actions_path("backups", op->ns, bname);
+	op_request(op, "POST", actions_path("backups", op->ns, NULL), "application/json",
+	    jdump(bk));
+	json_decref(bk);
+	return 0;
+}
+
+/* restore [BACKUP]: a Velero Restore (always a typed confirmation). */
+static int
+plan_restore(struct act_op *op, char **cause)
+{
+	const char *backup = op_arg(op, 0) != NULL ? op_arg(op, 0) : op->name;
+	char *rname, ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	json_t *o;
+
+	if (backup == NULL || *backup == '\0') {
+		*cause = xstrdup("restore: which backup?");
+		return -1;
+	}
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y%m%d%H%M%S", &tm);
+	rname = xasprintf("%.40s-%s", backup, ts);
+	o = json_pack("{s:s,s:s,s:{s:s,s:s},s:{s:s}}", "apiVersion", "velero.io/v1",
+	    "kind", "Restore", "metadata", "name", rname, "namespace", op->ns,
+	    "spec", "backupName", backup);
+	json_object_set_new(op->params, "backup", json_string(backup));
+	json_object_set_new(op->params, "restore", json_string(rname));
+	op->preview = xasprintf("%s RESTORE from backup %s (restore %s/%s): objects in the "
+	    "backup will be recreated", op->context, backup, op->ns, rname);
+	op->follow_path = actions_path("restores", op->ns, rname);
+	op_request(op, "POST", actions_path("restores", op->ns, NULL), "application/json",
+	    jdump(o));
+	json_decref(o);
+	free(rname);
+	return 0;
+}
+
+/* The Argo Rollouts status path of op. */
+static char *
+rollout_status_path(struct act_op *op)
+{
+	char *base = actions_path(op->resource, op->ns, op->name);
+	char *p = xasprintf("%s/status", base);
+
+	free(base);
+	return p;
+}
+
+/* promote [--full=yes] */
+static int
+plan_promote(struct act_op *op, char **cause)
+{
+	long step = jint(op->obj, 0, "status", "currentStepIndex", NULL);
+	const char *full = NULL;
+	char *where = op_where(op);
+	int i;
+
+	for (i = 0; i < op->b->nargs; i++) {
+		if (strncmp(op->b->args[i], "--full=", 7) == 0)
+			full = op->b->args[i] + 7;
+		else if (strcmp(op->b->args[i], "--full") == 0)
+			full = "yes";
+	}
+	if (full != NULL && (strcmp(full, "yes") == 0 || strcmp(full, "true") == 0)) {
+		op->preview = xasprintf("%s promote fully (skip the remaining steps)", where);
+		op_request(op, "PATCH", rollout_status_path(op), "application/merge-patch+json",
+		    xstrdup("{\"status\":{\"promoteFull\":true}}"));
+		json_object_set_new(op->params, "full", json_true());
+	} else {
+		op->preview = xasprintf("%s promote: step %ld → %ld", where, step, step + 1);
+		op_request(op, "PATCH", rollout_status_path(op), "application/merge-patch+json",
+		    xasprintf("{\"status\":{\"pauseConditions\":null,\"currentStepIndex\":%ld}}",
+		    step + 1));
+		json_object_set_new(op->params, "step", json_integer(step + 1));
+	}
+	free(where);
+	return 0;
+}
+
+/* abort / retry */
+static int
+plan_abort_common(struct act_op *op, bool abort)
+{
+	char *where = op_where(op);
+
+	op->preview = xasprintf("%s %s", where, abort ?
+	    "abort the rollout (traffic back to stable)" : "retry the aborted rollout");
+	free(where);
+	op_request(op, "PATCH", rollout_status_path(op), "application/merge-patch+json",
+	    xstrdup(abort ? "{\"status\":{\"abort\":true}}" : "{\"status\":{\"abort\":false}}"));
+	return 0;
+}
+
+/* abort */
+static int
+plan_abort(struct act_op *op, char **cause)
+{
+	return plan_abort_common(op, true);
+}
+
+/* retry */
+static int
+plan_retry(struct act_op *op, char **cause)
+{
+	return plan_abort_common(op, false);
+}
+
+/* switch-color COLOR: the Service selector's color (or version) label. */
+static int
+plan_switch(struct act_op *op, char **cause)
+{
+	json_t *sel = json_object_get(json_object_get(op->obj, "spec"), "selector");
+	const char *to = op_arg(op, 0), *key = NULL, *from;
+	char *where;
+
+	if (to == NULL) {
+		*cause = xstrdup("switch-color: give the colour (blue or green)");
+		return -1;
+	}
+	if (json_object_get(sel, "color") != NULL)
+		key = "color";
+	else if (json_object_get(sel, "version") != NULL)
+		key = "version";
+	if (key == NULL) {
+		*cause = xasprintf("switch-color: service %s has no color or version selector",
+		    op->name);
+		return -1;
+	}
+	from = json_string_value(json_object_get(sel, key));
+	if (from != NULL && strcmp(from, to) == 0) {
+		op->skipped = xasprintf("%s already selects %s=%s", op->name, key, to);
+		return 0;
+	}
+	json_object_set_new(op->params, "selector", json_string(key));
+	json_object_set_new(op->params, "to", json_string(to));
+	where = op_where(op);
+	op->preview = xasprintf("%s selector %s: %s → %s", where, key, from != NULL ? from : "?",
+	    to);
+	free(where);
+	op_request(op, "PATCH", actions_path(op->resource, op->ns, op->name),
+	    "application/merge-patch+json",
+	    xasprintf("{\"spec\":{\"selector\":{\"%s\":\"%s\"}}}", key, to));
+	return 0;
+}
+
+/* canary-weight N: the VirtualService's canary/stable route weights. */
+static int
+plan_canary_weight(struct act_op *op, char **cause)
+{
+	json_t *http, *route, *r, *d, *patch;
+	long w;
+	size_t i, j;
+	int changed = 0;
+	char *where;
+	long old = -1;
+
+	if (act_parse_count(op_arg(op, 0), 100, &w) != 0) {
+		*cause = xstrdup("canary-weight: give the canary weight 0-100");
+		return -1;
+	}
+	http = json_deep_copy(json_object_get(json_object_get(op->obj, "spec"), "http"));
+	json_array_foreach(http, i, route) {
+		json_array_foreach(json_object_get(route, "route"), j, r) {
+			const char *subset;
+
+			d = json_object_get(r, "destination");
+			subset = jstr(d, "subset", NULL);
+			if (subset == NULL)
+				continue;
+			if (strcmp(subset, "canary") == 0) {
+				old = jint(r, 0, "weight", NULL);
+				json_object_set_new(r, "weight", json_integer(w));
+				changed++;
+			} else if (strcmp(subset, "stable") == 0) {
+				json_object_set_new(r, "weight", json_integer(100 - w));
+				changed++;
+			}
+		}
+	}
+	if (changed < 2) {
+		json_decref(http);
+		*cause = xasprintf("canary-weight: %s has no stable and canary subsets", op->name);
+		return -1;
+	}
+	json_object_set_new(op->params, "canary_weight", json_integer(w));
+	where = op_where(op);
+	op->preview = xasprintf("%s canary weight %ld → %ld (stable %ld)", where, old, w, 100 - w);
+	free(where);
+	patch = json_pack("{s:{s:o}}", "spec", "http", http);
+	op_request(op, "PATCH", actions_path(op->resource, op->ns, op->name),
+	    "application/merge-patch+json", jdump(patch));
+	json_decref(patch);
+	return 0;
+}
+
+/* The labels of a store row of the target, as "k=v,..." (borrowed), or NULL. */
+struct row_find {
+	const char	*name;
+	const char	*uid;
+	const char	*labels;
+};
+
+/* store_foreach callback: find the row by uid or name. */
+static int
+row_find_cb(size_t cluster, const struct row *r, void *arg)
+{
+	struct row_find *rf = arg;
+
+	(void)cluster;
+	if ((rf->uid != NULL && r->uid != NULL && strcmp(r->uid, rf->uid) == 0) ||
+	    (rf->uid == NULL && strcmp(r->name, rf->name) == 0)) {
+		rf->labels = r->labels;
+		return 1;
+	}
+	return 0;
+}
+
+/* RFC 3339 of now + offset seconds (static buffer per call site). */
+static void
+act_rfc3339(double offset, char *buf, size_t len)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)offset;
+	audit_format_time(&ts, buf, len);
+}
+
+/* silence DURATION [k=v ...] [--comment TEXT]: matchers from the alert's
+ * labels (the selected alert row) plus any given. */
+static int
+plan_silence(struct act_op *op, char **cause)
+{
+	const char *dur = op_arg(op, 0);
+	json_t *matchers = json_array(), *m, *o;
+	struct row_find rf;
+	double secs;
+	char start[48], end[48], *labels = NULL, *tok, *save = NULL, *p, *eq;
+	char *mtext = xstrdup("");
+	size_t i;
+	int a;
+
+	secs = dur != NULL ? rb_parse_duration(dur) : -1;
+	if (secs <= 0) {
+		*cause = xstrdup("silence: give a duration (e.g. 2h) first");
+		json_decref(matchers);
+		free(mtext);
+		return -1;
+	}
+	/* The alert's labels from the store, when a row is the target. */
+	if (op->b->store != NULL && op->name != NULL && strcmp(op->resource, "alerts") == 0) {
+		memset(&rf, 0, sizeof rf);
+		rf.name = op->name;
+		store_foreach(op->b->store, op->cluster, "alerts", NULL, row_find_cb, &rf);
+		if (rf.labels != NULL)
+			labels = xstrdup(rf.labels);
+	}
+	for (p = labels; labels != NULL && (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+		eq = strchr(tok, '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		json_array_append_new(matchers, json_pack("{s:s,s:s,s:b,s:b}", "name", tok,
+		    "value", eq + 1, "isRegex", 0, "isEqual", 1));
+	}
+	free(labels);
+	for (a = 1; a < op->b->nargs; a++) {
+		char *kv = xstrdup(op->b->args[a]);
+
+		eq = strchr(kv, '=');
+		if (eq == NULL || eq == kv) {
+			*cause = xasprintf("silence: matcher '%s' is not name=value", kv);
+			free(kv);
+			json_decref(matchers);
+			free(mtext);
+			return -1;
+		}
+		*eq = '\0';
+		/* A given matcher replaces one of the same name. */
+		json_array_foreach(matchers, i, m) {
+			if (strcmp(jstr(m, "name", NULL), kv) == 0) {
+				json_array_remove(matchers, i);
+				break;
+			}
+		}
+		json_array_append_new(matchers, json_pack("{s:s,s:s,s:b,s:b}", "name", kv,
+		    "value", eq + 1, "isRegex", 0, "isEqual", 1));
+		free(kv);
+	}
+	if (json_array_size(matchers) == 0 && op->name != NULL && *op->name != '\0')
+		json_array_append_new(matchers, json_pack("{s:s,s:s,s:b,s:b}", "name",
+		    "alertname", "value", op->name, "isRegex", 0, "isEqual", 1));
+	if (json_array_size(matchers) == 0) {
+		*cause = xstrdup("silence: no matchers (select an alert or give name=value)");
+		json_decref(matchers);
+		free(mtext);
+		return -1;
+	}
+	json_array_foreach(matchers, i, m) {
+		p = xasprintf("%s%s%s=\"%s\"", mtext, i > 0 ? "," : "", jstr(m, "name", NULL),
+		    jstr(m, "value", NULL));
+		free(mtext);
+		mtext = p;
+	}
+	act_rfc3339(0, start, sizeof start);
+	act_rfc3339(secs, end, sizeof end);
+	o = json_pack("{s:O,s:s,s:s,s:s,s:s}", "matchers", matchers, "startsAt", start,
+	    "endsAt", end, "createdBy", audit_local_user(), "comment",
+	    op->b->comment != NULL ? op->b->comment : "silenced from opsdeck");
+	json_object_set_new(op->params, "matchers", json_string(mtext));
+	json_object_set_new(op->params, "duration", json_string(dur));
+	op->preview = xasprintf("%s silence {%s} for %s until %s: %s", op->context, mtext, dur,
+	    end, op->b->comment != NULL ? op->b->comment : "silenced from opsdeck");
+	op_request(op, "POST", xstrdup("/api/v2/silences"), "application/json", jdump(o));
+	json_decref(o);
+	json_decref(matchers);
+	free(mtext);
+	return 0;
+}
+
+/* expire-silence [ID] */
+static int
+plan_expire(struct act_op *op, char **cause)
+{
+	const char *id = op_arg(op, 0) != NULL ? op_arg(op, 0) : op->name;
+	size_t i;
+
+	if (id == NULL || *id == '\0') {
+		*cause = xstrdup("expire-silence: which silence id?");
+		return -1;
+	}
+	for (i = 0; id[i] != '\0'; i++) {
+		if (!isxdigit((unsigned char)id[i]) && id[i] != '-') {
+			*cause = xasprintf("expire-silence: bad id '%s'", id);
+			return -1;
+		}
+	}
+	json_object_set_new(op->params, "silence", json_string(id));
+	op->preview = xasprintf("%s expire silence %s", op->context, id);
+	op_request(op, "DELETE", xasprintf("/api/v2/silence/%s", id), NULL, NULL);
+	return 0;
+}
+
+/*
+ * Follow-ups.
+ */
+
+/* A condition of type in status.conditions, or NULL. */
+static json_t *
+cond_of(json_t *obj, const char *type)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(obj, "status"), "conditions"), i, c) {
+		if (jstr(c, "type", NULL) != NULL && strcmp(jstr(c, "type", NULL), type) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* kubectl rollout status for deployments; readiness for statefulsets. */
+static int
+follow_rollout(struct act_op *op, json_t *obj, char **msg)
+{
+	long long gen = jint(obj, 0, "metadata", "generation", NULL);
+	long long ogen = jint(obj, 0, "status", "observedGeneration", NULL);
+	long long want = jint(obj, 1, "spec", "replicas", NULL);
+	long long updated = jint(obj, 0, "status", "updatedReplicas", NULL);
+	long long total = jint(obj, 0, "status", "replicas", NULL);
+	long long avail = jint(obj, 0, "status", "availableReplicas", NULL);
+	long long ready = jint(obj, 0, "status", "readyReplicas", NULL);
+	json_t *c;
+
+	if (gen > ogen)
+		return 0;
+	if (strcmp(op->resource, "statefulsets") == 0)
+		return ready >= want && total == want ? 1 : 0;
+	c = cond_of(obj, "Progressing");
+	if (c != NULL && jstr(c, "reason", NULL) != NULL &&
+	    strcmp(jstr(c, "reason", NULL), "ProgressDeadlineExceeded") == 0) {
+		*msg = xasprintf("deployment \"%s\" exceeded its progress deadline", op->name);
+		return -1;
+	}
+	if (updated < want || total > updated || avail < updated)
+		return 0;
+	return 1;
+}
+
+/* A deleted pod is gone (404) or replaced (another uid). */
+static int
+follow_deleted(struct act_op *op, json_t *obj, char **msg)
+{
+	const char *uid = jstr(obj, "metadata", "uid", NULL);
+	const char *was = jstr(op->obj, "metadata", "uid", NULL);
+
+	if (obj == NULL)
+		return 1;
+	return uid != NULL && was != NULL && strcmp(uid, was) != 0 ? 1 : 0;
+}
+
+/* A Job ran to completion. */
+static int
+follow_job(struct act_op *op, json_t *obj, char **msg)
+{
+	json_t *c = cond_of(obj, "Failed");
+
+	if (c != NULL && jstr(c, "status", NULL) != NULL &&
+	    strcmp(jstr(c, "status", NULL), "True") == 0) {
+		*msg = xasprintf("job failed: %s", jstr(c, "message", NULL) != NULL ?
+		    jstr(c, "message", NULL) : "?");
+		return -1;
+	}
+	return jint(obj, 0, "status", "succeeded", NULL) >= 1 ? 1 : 0;
+}
+
+/* A Velero Backup or Restore reached a final phase. */
+static int
+follow_velero(struct act_op *op, json_t *obj, char **msg)
+{
+	const char *phase = jstr(obj, "status", "phase", NULL);
+
+	if (phase == NULL)
+		return 0;
+	if (strcmp(phase, "Completed") == 0)
+		return 1;
+	if (strcmp(phase, "Failed") == 0 || strcmp(phase, "PartiallyFailed") == 0 ||
+	    strcmp(phase, "FailedValidation") == 0) {
+		*msg = xasprintf("%s phase %s%s%s", op->resource, phase,
+		    jstr(obj, "status", "failureReason", NULL) != NULL ? ": " : "",
+		    jstr(obj, "status", "failureReason", NULL) != NULL ?
+		    jstr(obj, "status", "failureReason", NULL) : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* An aborted Argo Rollout has status.abort set. */
+static int
+follow_abort(struct act_op *op, json_t *obj, char **msg)
+{
+	return json_is_true(json_object_get(json_object_get(obj, "status"), "abort")) ? 1 : 0;
+}
+
+/* The action verbs. */
+static const struct act_def act_defs[] = {
+	{ "scale", "deployments,statefulsets,replicasets", "patch", "scale", false, false,
+	    false, extra_hpas, plan_scale, follow_rollout },
+	{ "undo", "deployments", "patch", NULL, false, false, false, extra_replicasets,
+	    plan_undo, follow_rollout },
+	{ "restart", "deployments,statefulsets,daemonsets", "patch", NULL, false, false, false,
+	    NULL, plan_restart, follow_rollout },
+	{ "pause", "deployments", "patch", NULL, false, false, false, NULL, plan_pause, NULL },
+	{ "resume", "deployments", "patch", NULL, false, false, false, NULL, plan_resume,
+	    follow_rollout },
+	{ "delete", "pods", "delete", NULL, false, false, false, NULL, plan_delete,
+	    follow_deleted },
+	{ "cordon", "nodes", "patch", NULL, false, false, false, NULL, plan_cordon, NULL },
+	{ "uncordon", "nodes", "patch", NULL, false, false, false, NULL, plan_uncordon, NULL },
+	{ "hpa-minmax", "horizontalpodautoscalers", "patch", NULL, false, false, false, NULL,
+	    plan_hpa, NULL },
+	{ "run-now", "cronjobs", "create", NULL, false, false, false, NULL, plan_run_now,
+	    follow_job },
+	{ "backup-now", "schedules", "create", NULL, false, false, false, NULL, plan_backup,
+	    follow_velero },
+	{ "restore", "backups", "create", NULL, false, true, true, NULL, plan_restore,
+	    follow_velero },
+	{ "promote", "rollouts", "patch", "status", false, false, false, NULL, plan_promote,
+	    NULL },
+	{ "abort", "rollouts", "patch", "status", false, false, false, NULL, plan_abort,
+	    follow_abort },
+	{ "retry", "rollouts", "patch", "status", false, false, false, NULL, plan_retry, NULL },
+	{ "switch-color", "services", "patch", NULL, false, false, false, NULL, plan_switch,
+	    NULL },
+	{ "canary-weight", "virtualservices", "patch", NULL, false, false, false, NULL,
+	    plan_canary_weight, NULL },
+	{ "silence", "alerts", NULL, NULL, true, false, true, NULL, plan_silence, NULL },
+	{ "expire-silence", "silences", NULL, NULL, true, false, true, NULL, plan_expire, NULL },
+};
+
+/*
+ * The pipeline.
+ */
+
+/* Report a line through the batch's UI (sanitised). */
+static void
+act_message(struct act_batch *b, bool error, const char *text)
+{
+	char *clean = sanitize_str(text, 0);
+
+	if (b->ui_ops != NULL && b->ui_ops->message != NULL)
+		b->ui_ops->message(b->ui, error, clean);
+	free(clean);
+}
+
+/* Free one op. */
+static void
+op_free(struct act_op *op)
+{
+	if (op->timer != NULL && act_loop != NULL)
+		loop_timer_cancel(act_loop, op->timer);
+	free(op->context);
+	free(op->resource);
+	free(op->ns);
+	free(op->name);
+	json_decref(op->obj);
+	json_decref(op->extra);
+	json_decref(op->params);
+	free(op->method);
+	free(op->path);
+	free(op->ctype);
+	free(op->body);
+	free(op->preview);
+	free(op->skipped);
+	free(op->follow_path);
+	free(op->outcome);
+	free(op->message);
+	free(op);
+}
+
+/* Free a batch. */
+static void
+batch_free(struct act_batch *b)
+{
+	size_t i;
+	int a;
+
+	for (i = 0; i < b->nops; i++)
+		op_free(b->ops[i]);
+	free(b->ops);
+	for (a = 0; a < b->nargs; a++)
+		free(b->args[a]);
+	free(b->comment);
+	free(b->incident);
+	free(b);
+}
+
+/* Write the audit line (and the incident event) for op. */
+static void
+op_audit(struct act_op *op, const char *outcome, const char *message)
+{
+	struct act_batch *b = op->b;
+	struct kube_context *kc = b->client != NULL ? client_context(b->client, op->cluster) : NULL;
+	struct audit_record r;
+	char *cause = NULL, *text;
+	json_t *extra;
+
+	memset(&r, 0, sizeof r);
+	r.verb = b->def->verb;
+	r.context = op->context;
+	r.kube_user = kc != NULL ? kc->user_name : NULL;
+	r.kind = op->resource;
+	r.ns = op->ns;
+	r.name = op->name;
+	r.params = op->params;
+	r.dry_run = op->preview;
+	r.outcome = outcome;
+	r.message = message;
+	r.origin = actions_origin_name(b->origin);
+	r.incident = b->incident;
+	if (audit_write(&r, &cause) != 0) {
+		text = xasprintf("audit log: %s", cause);
+		act_message(b, true, text);
+		free(text);
+		free(cause);
+		cause = NULL;
+	}
+	if (b->incident != NULL) {
+		extra = json_pack("{s:s,s:s,s:s?,s:s?}", "verb", b->def->verb, "outcome", outcome,
+		    "context", op->context, "target", op->name);
+		text = xasprintf("%s %s/%s/%s: %s", b->def->verb, op->context, op->resource,
+		    op->name != NULL ? op->name : "", message != NULL ? message : outcome);
+		if (incident_event(b->incident, "action", text, extra, &cause) != 0)
+			free(cause);
+		json_decref(extra);
+		free(text);
+	}
+}
+
+/* Finish op with outcome; audit it first if requested. */
+static void
+op_finish(struct act_op *op, const char *outcome, const char *message, bool audit)
+{
+	struct act_batch *b = op->b;
+	char *text;
+
+	if (op->state == OP_SETTLED)
+		return;
+	if (op->timer != NULL) {
+		loop_timer_cancel(act_loop, op->timer);
+		op->timer = NULL;
+	}
+	if (audit)
+		op_audit(op, outcome, message);
+	op->state = OP_SETTLED;
+	op->outcome = xstrdup(outcome);
+	op->message = xstrdup(message != NULL ? message : outcome);
+	text = xasprintf("%s %s %s/%s: %s", b->def->verb, op->context,
+	    op->ns != NULL && *op->ns != '\0' ? op->ns : "-",
+	    op->name != NULL ? op->name : "-", op->message);
+	act_message(b, strcmp(outcome, "ok") != 0 && strcmp(outcome, "skipped") != 0, text);
+	free(text);
+	batch_check(b);
+}
+
+/* Settle op before any request was sent (always audited). */
+static void
+op_settle(struct act_op *op, const char *outcome, const char *message)
+{
+	op_finish(op, outcome, message, true);
+}
+
+/* Parse a JSON body (new), or NULL. */
+static json_t *
+act_parse(const struct client_response *r)
+{
+	if (r->body == NULL || r->len == 0)
+		return NULL;
+	return json_loadb(r->body, r->len, 0, NULL);
+}
+
+/* True if the response is a 2xx. */
+static bool
+act_ok(const struct client_response *r)
+{
+	return r->error == NULL && r->status >= 200 && r->status < 300;
+}
+
+static void	op_poll(void *);
+
+/* The follow-up GET came back. */
+static void
+op_polled(const struct client_response *r, void *arg)
+{
+	struct act_op *op = arg;
+	json_t *obj = NULL;
+	char *msg = NULL, *err;
+	int rc;
+
+	if (act_ok(r))
+		obj = act_parse(r);
+	if (obj == NULL && r->status != 404) {
+		/* Transient: keep polling until the deadline. */
+		rc = 0;
+	} else
+		rc = op->b->def->follow(op, obj, &msg);
+	json_decref(obj);
+	if (rc > 0) {
+		op_finish(op, "ok", "done", false);
+	} else if (rc < 0) {
+		op_finish(op, "failed", msg != NULL ? msg : "failed", false);
+	} else if (loop_now() > op->deadline) {
+		err = xasprintf("timed out after %.0fs waiting for it to finish", act_timeout);
+		op_finish(op, "timeout", err, false);
+		free(err);
+	} else
+		op->timer = loop_timer_add(act_loop, ACT_POLL, op_poll, op);
+	free(msg);
+}
+
+/* Poll the object after the request. */
+static void
+op_poll(void *arg)
+{
+	struct act_op *op = arg;
+	char *path;
+
+	op->timer = NULL;
+	path = op->follow_path != NULL ? xstrdup(op->follow_path) :
+	    actions_path(op->resource, op->ns, op->name);
+	client_request(op->b->client, op->cluster, "GET", path, NULL, NULL, op_polled, op);
+	free(path);
+}
+
+/* The real request came back. */
+static void
+op_sent(const struct client_response *r, void *arg)
+{
+	struct act_op *op = arg;
+	struct act_batch *b = op->b;
+	json_t *o;
+	char *err, *msg;
+
+	if (!act_ok(r)) {
+		err = client_response_error(r);
+		op_finish(op, r->status == 403 ? "forbidden" : "failed", err, true);
+		free(err);
+		return;
+	}
+	msg = NULL;
+	if (b->def->am) {
+		o = act_parse(r);
+		if (jstr(o, "silenceID", NULL) != NULL) {
+			json_object_set_new(op->params, "silence_id",
+			    json_string(jstr(o, "silenceID", NULL)));
+			msg = xasprintf("silence %s created", jstr(o, "silenceID", NULL));
+		}
+		json_decref(o);
+	}
+	op_audit(op, "ok", msg != NULL ? msg : "request accepted");
+	if (b->def->follow == NULL || act_loop == NULL) {
+		op_finish(op, "ok", msg != NULL ? msg : "done", false);
+		free(msg);
+		return;
+	}
+	free(msg);
+	op->deadline = loop_now() + act_timeout;
+	act_message(b, false, op->preview != NULL ? op->preview : b->def->verb);
+	op->timer = loop_timer_add(act_loop, ACT_POLL / 2, op_poll, op);
+}
+
+/* Send the planned request. */
+static void
+op_send(struct act_op *op)
+{
+	struct act_batch *b = op->b;
+
+	op->state = OP_RUNNING;
+	if (b->def->am)
+		client_am_request(b->client, op->cluster, op->method, op->path, op->ctype,
+		    op->body, op_sent, op);
+	else
+		client_request(b->client, op->cluster, op->method, op->path, op->ctype, op->body,
+		    op_sent, op);
+}
+
+/* The dry run came back. */
+static void
+op_dry_done(const struct client_response *r, void *arg)
+{
+	struct act_op *op = arg;
+	char *err, *msg;
+
+	if (!act_ok(r)) {
+		err = client_response_error(r);
+		msg = xasprintf("server dry run refused it: %s", err);
+		op_settle(op, r->status == 403 ? "forbidden" : "failed", msg);
+		free(msg);
+		free(err);
+		return;
+	}
+	op->state = OP_READY;
+	batch_check(op->b);
+}
+
+/* Plan the request, then dry-run it. */
+static void
+op_plan(struct act_op *op)
+{
+	struct act_batch *b = op->b;
+	char *cause = NULL, *dry;
+
+	if (b->def->plan(op, &cause) != 0) {
+		op_settle(op, "failed", cause != NULL ? cause : "cannot plan the request");
+		free(cause);
+		return;
+	}
+	if (op->skipped != NULL) {
+		op_settle(op, "skipped", op->skipped);
+		return;
+	}
+	if (b->def->am) {
+		op->state = OP_READY;
+		batch_check(b);
+		return;
+	}
+	dry = actions_dry_run_path(op->path);
+	client_request(b->client, op->cluster, op->method, dry, op->ctype, op->body,
+	    op_dry_done, op);
+	free(dry);
+}
+
+/* The extra GET came back (failures leave op->extra NULL). */
+static void
+op_extra_done(const struct client_response *r, void *arg)
+{
+	struct act_op *op = arg;
+
+	if (act_ok(r))
+		op->extra = act_parse(r);
+	op_plan(op);
+}
+
+/* The object came back. */
+static void
+op_fetched(const struct client_response *r, void *arg)
+{
+	struct act_op *op = arg;
+	char *err, *path;
+
+	if (!act_ok(r)) {
+		err = client_response_error(r);
+		op_settle(op, r->status == 403 ? "forbidden" : "failed", err);
+		free(err);
+		return;
+	}
+	op->obj = act_parse(r);
+	if (!json_is_object(op->obj)) {
+		op_settle(op, "failed", "malformed object from the API server");
+		return;
+	}
+	if (op->b->def->extra != NULL) {
+		path = op->b->def->extra(op);
+		client_request(op->b->client, op->cluster, "GET", path, NULL, NULL, op_extra_done,
+		    op);
+		free(path);
+		return;
+	}
+	op_plan(op);
+}
+
+/* Fetch the target, or plan straight away. */
+static void
+op_fetch(struct act_op *op)
+{
+	char *path;
+
+	if (op->b->def->no_fetch) {
+		op_plan(op);
+		return;
+	}
+	path = actions_path(op->resource, op->ns, op->name);
+	client_request(op->b->client, op->cluster, "GET", path, NULL, NULL, op_fetched, op);
+	free(path);
+}
+
+/* The RBAC answer. */
+static void
+op_rbac_done(int allowed, const char *reason, void *arg)
+{
+	struct act_op *op = arg;
+	struct kube_context *kc = client_context(op->b->client, op->cluster);
+	const struct client_resource *res = act_resource(op->resource);
+	char *msg;
+
+	if (allowed == 0) {
+		msg = xasprintf("forbidden by RBAC: %s may not %s %s%s%s%s%s (%s)",
+		    kc != NULL && kc->user_name != NULL ? kc->user_name : "this user",
+		    op->b->def->rbac_verb, res != NULL ? res->resource : op->resource,
+		    op->b->def->rbac_sub != NULL ? "/" : "",
+		    op->b->def->rbac_sub != NULL ? op->b->def->rbac_sub : "",
+		    op->ns != NULL && *op->ns != '\0' ? " in " : "",
+		    op->ns != NULL ? op->ns : "", reason != NULL ? reason : "denied");
+		op_settle(op, "forbidden", msg);
+		free(msg);
+		return;
+	}
+	if (allowed < 0) {
+		op_settle(op, "failed", reason != NULL ? reason : "access review failed");
+		return;
+	}
+	op_fetch(op);
+}
+
+/* Start one target: guard, then RBAC. */
+static void
+op_start(struct act_op *op)
+{
+	struct act_batch *b = op->b;
+	const struct store_cluster *sc = NULL;
+	const struct client_resource *res = act_resource(op->resource);
+	char *msg;
+
+	if (b->store != NULL && op->cluster < store_ncluster(b->store))
+		sc = store_cluster(b->store, op->cluster);
+	if (b->read_only || (sc != NULL && sc->read_only)) {
+		msg = xasprintf("refused: %s", b->read_only ? "read-only mode" :
+		    "the context is read-only");
+		op_settle(op, "refused", msg);
+		free(msg);
+		return;
+	}
+	if (b->def->rbac_verb == NULL || b->def->am || res == NULL) {
+		op_fetch(op);
+		return;
+	}
+	rbac_check(b->client, op->cluster, b->def->rbac_verb, res->group, res->resource,
+	    b->def->rbac_sub, op->ns, op->name, op_rbac_done, op);
+}
+
+/* Confirmation answered. */
+static void
+batch_confirmed(bool ok, void *arg)
+{
+	struct act_batch *b = arg;
+	size_t i, n = b->nops;
+	struct act_op **ops = xcalloc(n, sizeof *ops);
+
+	b->confirming = false;
+	/* Settling may finish (and free) the batch: work on a copy. */
+	memcpy(ops, b->ops, n * sizeof *ops);
+	b->confirming = true;	/* hold batch_check until every op moved on */
+	for (i = 0; i < n; i++) {
+		if (ops[i]->state != OP_READY)
+			continue;
+		if (ok)
+			op_send(ops[i]);
+		else {
+			ops[i]->state = OP_RUNNING;
+			op_audit(ops[i], "cancelled", "not confirmed");
+			ops[i]->outcome = xstrdup("cancelled");
+			ops[i]->message = xstrdup("cancelled");
+			ops[i]->state = OP_SETTLED;
+		}
+	}
+	b->confirming = false;
+	free(ops);
+	if (!ok)
+		act_message(b, true, "cancelled");
+	batch_check(b);
+}
+
+/* Ask once for every ready target. */
+static void
+batch_confirm(struct act_batch *b)
+{
+	char *preview = xstrdup(""), *typed = NULL, *title, *n;
+	const struct store_cluster *sc;
+	struct act_op *op;
+	size_t i, nready = 0;
+
+	for (i = 0; i < b->nops; i++) {
+		op = b->ops[i];
+		if (op->state != OP_READY)
+			continue;
+		nready++;
+		if (strlen(preview) < ACT_PREVIEW_MAX) {
+			n = xasprintf("%s%s%s", preview, *preview != '\0' ? "\n" : "",
+			    op->preview != NULL ? op->preview : b->def->verb);
+			free(preview);
+			preview = n;
+		}
+		sc = b->store != NULL && op->cluster < store_ncluster(b->store) ?
+		    store_cluster(b->store, op->cluster) : NULL;
+		if (b->def->typed || (sc != NULL && sc->protected_ctx)) {
+			if (typed == NULL)
+				typed = xstrdup(op->context);
+			else if (strstr(typed, op->context) == NULL) {
+				n = xasprintf("%s,%s", typed, op->context);
+				free(typed);
+				typed = n;
+			}
+		}
+	}
+	title = xasprintf("%s: %zu target%s (dry run passed)", b->def->verb, nready,
+	    nready == 1 ? "" : "s");
+	b->confirming = true;
+	if (b->ui_ops == NULL || b->ui_ops->confirm == NULL) {
+		free(title);
+		free(preview);
+		free(typed);
+		batch_confirmed(false, b);
+		return;
+	}
+	b->ui_ops->confirm(b->ui, title, preview, typed, batch_confirmed, b);
+	free(title);
+	free(preview);
+	free(typed);
+}
+
+/* Move the batch on when every op is ready or settled; finish when all settled. */
+static void
+batch_check(struct act_batch *b)
+{
+	size_t i, nready = 0, nbusy = 0, nskipped = 0;
+	const char *outcome = NULL;
+	char *msg = NULL;
+	actions_done_cb done;
+	void *done_arg;
+
+	if (b->confirming)
+		return;
+	for (i = 0; i < b->nops; i++) {
+		switch (b->ops[i]->state) {
+		case OP_PREPARING:
+		case OP_RUNNING:
+			nbusy++;
+			break;
+		case OP_READY:
+			nready++;
+			break;
+		case OP_SETTLED:
+			if (strcmp(b->ops[i]->outcome, "skipped") == 0)
+				nskipped++;
+			else if (strcmp(b->ops[i]->outcome, "ok") != 0 && outcome == NULL) {
+				outcome = b->ops[i]->outcome;
+				msg = b->ops[i]->message;
+			}
+			break;
+		}
+	}
+	if (nbusy > 0)
+		return;
+	if (nready > 0) {
+		batch_confirm(b);
+		return;
+	}
+	if (outcome == NULL) {
+		outcome = nskipped == b->nops ? "skipped" : "ok";
+		msg = b->nops > 0 ? b->ops[0]->message : "nothing to do";
+	}
+	done = b->done;
+	done_arg = b->done_arg;
+	msg = xstrdup(msg != NULL ? msg : outcome);
+	{
+		char *oc = xstrdup(outcome);
+
+		act_nrunning--;
+		batch_free(b);
+		if (done != NULL)
+			done(oc, msg, done_arg);
+		free(oc);
+	}
+	free(msg);
+}
+
+/* The def of verb. */
+static const struct act_def *
+act_def_find(const char *verb)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof act_defs / sizeof act_defs[0]; i++) {
+		if (strcmp(act_defs[i].verb, verb) == 0)
+			return &act_defs[i];
+	}
+	return NULL;
+}
+
+/* True if resource is in the comma list kinds. */
+static bool
+act_kind_ok(const char *kinds, const char *resource)
+{
+	size_t len = strlen(resource);
+	const char *p;
+
+	for (p = kinds; *p != '\0'; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (strncmp(p, resource, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* Add an op to the batch. */
+static void
+batch_add(struct act_batch *b, size_t cluster, const char *resource, const char *ns,
+    const char *name)
+{
+	struct act_op *op = xcalloc(1, sizeof *op);
+
+	op->b = b;
+	op->state = OP_PREPARING;
+	op->cluster = cluster;
+	op->context = xstrdup(b->store != NULL && cluster < store_ncluster(b->store) ?
+	    store_cluster(b->store, cluster)->name : "?");
+	op->resource = xstrdup(resource);
+	op->ns = xstrdup(ns != NULL ? ns : "");
+	op->name = name != NULL ? xstrdup(name) : NULL;
+	op->params = json_object();
+	b->ops = xreallocarray(b->ops, b->nops + 1, sizeof *b->ops);
+	b->ops[b->nops++] = op;
+}
+
+/* Start every op, then check the batch once. */
+static void
+batch_start(struct act_batch *b)
+{
+	size_t i, n = b->nops;
+	struct act_op **ops = xcalloc(n, sizeof *ops);
+
+	memcpy(ops, b->ops, n * sizeof *ops);
+	b->confirming = true;	/* hold batch_check until all started */
+	for (i = 0; i < n; i++)
+		op_start(ops[i]);
+	b->confirming = false;
+	free(ops);
+	batch_check(b);
+}
+
+/* The scale prompt answered. */
+static void
+batch_prompted(const char *value, void *arg)
+{
+	struct act_batch *b = arg;
+	size_t i;
+
+	if (value == NULL || *value == '\0') {
+		for (i = 0; i < b->nops; i++) {
+			b->ops[i]->state = OP_SETTLED;
+			b->ops[i]->outcome = xstrdup("cancelled");
+			b->ops[i]->message = xstrdup("cancelled");
+		}
+		act_message(b, false, "cancelled");
+		batch_check(b);
+		return;
+	}
+	b->args[b->nargs++] = xstrdup(value);
+	batch_start(b);
+}
+
+/* Current replicas of a store row ("3/5" Ready → 5), or NULL (new). */
+struct row_replicas {
+	const char	*uid;
+	const char	*name;
+	char		*out;
+};
+
+/* store_foreach callback: the desired count from a "ready/desired" cell. */
+static int
+row_replicas_cb(size_t cluster, const struct row *r, void *arg)
+{
+	struct row_replicas *rr = arg;
+	const char *slash;
+	size_t i;
+
+	(void)cluster;
+	if (!((rr->uid != NULL && r->uid != NULL && strcmp(r->uid, rr->uid) == 0) ||
+	    (rr->uid == NULL && rr->name != NULL && strcmp(r->name, rr->name) == 0)))
+		return 0;
+	for (i = 0; i < r->ncells; i++) {
+		if (r->cells[i].text != NULL && (slash = strchr(r->cells[i].text, '/')) != NULL &&
+		    isdigit((unsigned char)slash[1])) {
+			rr->out = xstrdup(slash + 1);
+			break;
+		}
+	}
+	return 1;
+}
+
+/* Every action command runs here. */
+static int
+act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	const struct act_def *def = act_def_find(argv[0]);
+	const struct client_resource *res;
+	struct act_batch *b;
+	const char *context = NULL, *ns = NULL, *target = NULL;
+	char *kind = NULL, *tns = NULL, *tname = NULL, *p, *q;
+	size_t cluster = SIZE_MAX, i;
+	int a, rc = -1;
+
+	if (def == NULL) {
+		*cause = xasprintf("%s: not an action", argv[0]);
+		return -1;
+	}
+	if (ctx->client == NULL || ctx->store == NULL) {
+		*cause = xasprintf("%s: no cluster connection", def->verb);
+		return -1;
+	}
+	if (act_loop == NULL && ui_current != NULL)
+		act_loop = ui_current->loop;
+	if (ctx->read_only) {
+		*cause = xasprintf("%s: refused: read-only mode", def->verb);
+		return -1;
+	}
+	b = xcalloc(1, sizeof *b);
+	b->def = def;
+	b->client = ctx->client;
+	b->store = ctx->store;
+	b->ui_ops = ctx->ui_ops;
+	b->ui = ctx->ui;
+	b->origin = (int)ctx->origin;
+	b->read_only = ctx->read_only;
+	b->incident = ctx->incident_id != NULL ? xstrdup(ctx->incident_id) : incident_current();
+	b->grace = -1;
+	for (a = 1; a < argc; a++) {
+		if (argv[a][0] == '@' && argv[a][1] != '\0')
+			context = argv[a] + 1;
+		else if (strncmp(argv[a], "--context=", 10) == 0)
+			context = argv[a] + 10;
+		else if (strcmp(argv[a], "--context") == 0 && a + 1 < argc)
+			context = argv[++a];
+		else if (strcmp(argv[a], "-n") == 0 && a + 1 < argc)
+			ns = argv[++a];
+		else if (strcmp(argv[a], "-t") == 0 && a + 1 < argc)
+			target = argv[++a];
+		else if (strcmp(argv[a], "--comment") == 0 && a + 1 < argc) {
+			free(b->comment);
+			b->comment = xstrdup(argv[++a]);
+		} else if (strcmp(argv[a], "--grace") == 0 && a + 1 < argc) {
+			long g;
+
+			if (act_parse_count(argv[++a], 86400, &g) != 0) {
+				*cause = xasprintf("%s: bad grace period '%s'", def->verb, argv[a]);
+				goto out;
+			}
+			b->grace = (double)g;
+		} else if (b->nargs < ACT_MAX_ARGS)
+			b->args[b->nargs++] = xstrdup(argv[a]);
+		else {
+			*cause = xasprintf("%s: too many arguments", def->verb);
+			goto out;
+		}
+	}
+	if (context != NULL) {
+		cluster = store_cluster_find(ctx->store, context);
+		if (cluster == SIZE_MAX) {
+			*cause = xasprintf("%s: unknown context '%s'", def->verb, context);
+			goto out;
+		}
+		if (store_cluster(ctx->store, cluster)->read_only) {
+			*cause = xasprintf("%s: refused: context %s is read-only", def->verb,
+			    context);
+			goto out;
+		}
+	}
+	if (target != NULL) {
+		p = xstrdup(target);
+		q = strchr(p, '/');
+		if (q == NULL) {
+			free(p);
+			*cause = xasprintf("%s: -t wants KIND/NAME or KIND/NAMESPACE/NAME",
+			    def->verb);
+			goto out;
+		}
+		*q++ = '\0';
+		kind = p;
+		if (strchr(q, '/') != NULL) {
+			tns = xstrndup(q, strcspn(q, "/"));
+			tname = xstrdup(q + strcspn(q, "/") + 1);
+		} else
+			tname = xstrdup(q);
+		res = act_resource(kind);
+		if (res == NULL || !act_kind_ok(def->kinds, res->resource)) {
+			*cause = xasprintf("%s applies to %s, not %s", def->verb, def->kinds, kind);
+			goto out;
+		}
+		if (cluster == SIZE_MAX)
+			cluster = ctx->ntargets > 0 ? ctx->targets[0].cluster : 0;
+		if (ns == NULL)
+			ns = tns;
+		if (ns == NULL && ctx->ntargets > 0 && ctx->targets[0].cluster == cluster &&
+		    ctx->targets[0].ns != NULL && *ctx->targets[0].ns != '\0')
+			ns = ctx->targets[0].ns;
+		if (ns == NULL && client_context(ctx->client, cluster) != NULL)
+			ns = client_context(ctx->client, cluster)->namespace_;
+		if (cluster >= store_ncluster(ctx->store)) {
+			*cause = xasprintf("%s: no such cluster", def->verb);
+			goto out;
+		}
+		batch_add(b, cluster, res->resource, res->namespaced ? ns : "", tname);
+	} else if (ctx->ntargets > 0 && !(def->no_fetch && ctx->targets[0].resource != NULL &&
+	    !act_kind_ok(def->kinds, ctx->targets[0].resource))) {
+		if (ctx->ntargets > ACT_MAX_TARGETS) {
+			*cause = xasprintf("%s: too many targets (%zu)", def->verb, ctx->ntargets);
+			goto out;
+		}
+		for (i = 0; i < ctx->ntargets; i++) {
+			const struct cmd_target *t = &ctx->targets[i];
+
+			if (t->resource == NULL || !act_kind_ok(def->kinds, t->resource)) {
+				*cause = xasprintf("%s applies to %s, not %s", def->verb, def->kinds,
+				    t->resource != NULL ? t->resource : "this row");
+				goto out;
+			}
+			batch_add(b, cluster != SIZE_MAX ? cluster : t->cluster, t->resource,
+			    ns != NULL ? ns : t->ns, t->name);
+		}
+	} else if (def->no_fetch) {
+		if (cluster == SIZE_MAX)
+			cluster = ctx->ntargets > 0 ? ctx->targets[0].cluster : 0;
+		if (cluster >= store_ncluster(ctx->store)) {
+			*cause = xasprintf("%s: no such cluster", def->verb);
+			goto out;
+		}
+		if (ns == NULL && ctx->ntargets > 0 && ctx->targets[0].ns != NULL &&
+		    *ctx->targets[0].ns != '\0')
+			ns = ctx->targets[0].ns;
+		if (ns == NULL && client_context(ctx->client, cluster) != NULL)
+			ns = client_context(ctx->client, cluster)->namespace_;
+		batch_add(b, cluster, def->kinds, ns, NULL);
+	} else {
+		*cause = xasprintf("%s: nothing selected (select a row, mark rows, or give "
+		    "-t KIND/NAME)", def->verb);
+		goto out;
+	}
+
+	act_nrunning++;
+	if (act_expect_set) {
+		b->done = act_expect_cb;
+		b->done_arg = act_expect_arg;
+		act_expect_set = false;
+		act_expect_cb = NULL;
+		act_expect_arg = NULL;
+	}
+	/* scale with no count: ask, prefilled with the current desired count. */
+	if (strcmp(def->verb, "scale") == 0 && b->nargs == 0 && b->ui_ops != NULL &&
+	    b->ui_ops->prompt != NULL) {
+		struct row_replicas rr = { NULL, NULL, NULL };
+		char *question;
+
+		if (ctx->ntargets > 0) {
+			rr.uid = ctx->targets[0].uid;
+			rr.name = ctx->targets[0].name;
+			store_foreach(ctx->store, b->ops[0]->cluster, b->ops[0]->resource, NULL,
+			    row_replicas_cb, &rr);
+		}
+		question = xasprintf("scale %zu target%s to replicas:", b->nops,
+		    b->nops == 1 ? "" : "s");
+		b->ui_ops->prompt(b->ui, question, rr.out != NULL ? rr.out : "", batch_prompted,
+		    b);
+		free(question);
+		free(rr.out);
+	} else
+		batch_start(b);
+	b = NULL;
+	rc = 0;
+out:
+	if (b != NULL)
+		batch_free(b);
+	free(kind);
+	free(tns);
+	free(tname);
+	return rc;
+}
+
+/* The action commands. */
+static const struct cmd_entry act_commands[] = {
+	{ "scale", NULL, "[REPLICAS]", "scale a deployment or statefulset (warns about HPAs)",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments,statefulsets,replicasets",
+	    act_exec },
+	{ "undo", NULL, "[REVISION]", "roll a deployment back (kubectl rollout undo)",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", act_exec },
+	{ "restart", NULL, "", "restart every pod of a workload (rollout restart)",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments,statefulsets,daemonsets",
+	    act_exec },
+	{ "pause", NULL, "", "pause a deployment's rollout",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", act_exec },
+	{ "resume", NULL, "", "resume a paused deployment",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", act_exec },
+	{ "delete", NULL, "[--grace SECONDS]", "delete a pod",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "delete", "pods", act_exec },
+	{ "cordon", NULL, "", "mark a node unschedulable",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "nodes", act_exec },
+	{ "uncordon", NULL, "", "mark a node schedulable",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "nodes", act_exec },
+	{ "hpa-minmax", NULL, "MIN MAX", "change an HPA's minReplicas and maxReplicas",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "horizontalpodautoscalers", act_exec },
+	{ "run-now", NULL, "", "run a CronJob now (create job --from)",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "create", "cronjobs", act_exec },
+	{ "backup-now", NULL, "", "take a Velero backup from a schedule now",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "create", "schedules", act_exec },
+	{ "restore", NULL, "[BACKUP]", "restore a Velero backup (type the cluster name)",
+	    CMD_MUTATES, "create", "backups", act_exec },
+	{ "promote", NULL, "[--full]", "promote an Argo Rollout to its next step",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "rollouts", act_exec },
+	{ "abort", NULL, "", "abort an Argo Rollout (traffic back to stable)",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "rollouts", act_exec },
+	{ "retry", NULL, "", "retry an aborted Argo Rollout",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "rollouts", act_exec },
+	{ "switch-color", NULL, "COLOR", "switch a blue-green Service's selector",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "services", act_exec },
+	{ "canary-weight", NULL, "PERCENT", "set the canary weight of a VirtualService",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "virtualservices", act_exec },
+	{ "silence", NULL, "DURATION [NAME=VALUE...] [--comment TEXT]",
+	    "silence an alert in Alertmanager", CMD_MUTATES, NULL, "alerts", act_exec },
+	{ "expire-silence", NULL, "[ID]", "expire an Alertmanager silence",
+	    CMD_MUTATES, NULL, "silences", act_exec },
+};
+
+/* Register the action commands. */
+void
+actions_register(void)
+{
+	cmd_register(act_commands, sizeof act_commands / sizeof act_commands[0]);
+}
+
+/* The actions are in the command table of every program that links them. */
+__attribute__((constructor)) static void
+actions_init(void)
+{
+	actions_register();
+}

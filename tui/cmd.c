@@ -1,0 +1,691 @@
+/* The command table: registration, lookup by name, alias or unambiguous
+ * prefix, shell-like splitting, the read-only guard, and the console's own
+ * commands (views, navigation, options). */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opsdeck/cmd.h"
+#include "opsdeck/prompt.h"
+#include "opsdeck/store.h"
+#include "opsdeck/table.h"
+#include "opsdeck/ui.h"
+#include "opsdeck/xmalloc.h"
+
+#define CMD_MAX_TABLES	32
+#define CMD_MAX_LINE	4096
+#define CMD_MAX_ARGS	64
+
+/* Registered tables. */
+static struct {
+	const struct cmd_entry	*entries;
+	size_t			 n;
+} cmd_tables[CMD_MAX_TABLES];
+static size_t cmd_ntables;
+
+void
+cmd_register(const struct cmd_entry *entries, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < cmd_ntables; i++) {
+		if (cmd_tables[i].entries == entries)
+			return;	/* already registered */
+	}
+	if (cmd_ntables == CMD_MAX_TABLES)
+		fatal("too many command tables");
+	cmd_tables[cmd_ntables].entries = entries;
+	cmd_tables[cmd_ntables].n = n;
+	cmd_ntables++;
+}
+
+size_t
+cmd_count(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cmd_ntables; i++)
+		n += cmd_tables[i].n;
+	return n;
+}
+
+const struct cmd_entry *
+cmd_at(size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < cmd_ntables; i++) {
+		if (idx < cmd_tables[i].n)
+			return &cmd_tables[i].entries[idx];
+		idx -= cmd_tables[i].n;
+	}
+	return NULL;
+}
+
+/* Find a command: exact name, exact alias, then unambiguous prefix. */
+const struct cmd_entry *
+cmd_find(const char *name, char **cause)
+{
+	const struct cmd_entry *e, *found = NULL;
+	size_t i, n, len = strlen(name), nfound = 0, off;
+	char list[512];
+
+	if (len == 0) {
+		*cause = xstrdup("empty command");
+		return NULL;
+	}
+	n = cmd_count();
+	for (i = 0; i < n; i++) {
+		e = cmd_at(i);
+		if (strcmp(e->name, name) == 0)
+			return e;
+	}
+	for (i = 0; i < n; i++) {
+		e = cmd_at(i);
+		if (e->alias != NULL && strcmp(e->alias, name) == 0)
+			return e;
+	}
+	list[0] = '\0';
+	off = 0;
+	for (i = 0; i < n; i++) {
+		e = cmd_at(i);
+		if (strncmp(e->name, name, len) != 0)
+			continue;
+		if (found == e)
+			continue;
+		nfound++;
+		found = e;
+		if (off < sizeof list - 1)
+			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s",
+			    off > 0 ? ", " : "", e->name);
+	}
+	if (nfound == 1)
+		return found;
+	if (nfound == 0)
+		*cause = xasprintf("unknown command: %s", name);
+	else
+		*cause = xasprintf("ambiguous command: %s, could be: %s", name, list);
+	return NULL;
+}
+
+void
+cmd_free_argv(int argc, char **argv)
+{
+	int i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Split a line into words: whitespace separates, '...' is literal, "..."
+ * allows \" \\ escapes, a backslash outside quotes escapes the next byte. */
+int
+cmd_split(const char *line, int *argc, char ***argv, char **cause)
+{
+	char *word = NULL, **av;
+	size_t wlen = 0;
+	const char *p = line;
+	int ac = 0, in_word = 0;
+	char q;
+
+	*argc = 0;
+	*argv = NULL;
+	if (strlen(line) > CMD_MAX_LINE) {
+		*cause = xstrdup("command line too long");
+		return -1;
+	}
+	av = xcalloc(CMD_MAX_ARGS + 1, sizeof *av);
+	word = xmalloc(strlen(line) + 1);
+	for (;;) {
+		if (*p == '\0' || isspace((unsigned char)*p)) {
+			if (in_word) {
+				if (ac == CMD_MAX_ARGS) {
+					*cause = xstrdup("too many arguments");
+					goto fail;
+				}
+				word[wlen] = '\0';
+				av[ac++] = xstrdup(word);
+				wlen = 0;
+				in_word = 0;
+			}
+			if (*p == '\0')
+				break;
+			p++;
+			continue;
+		}
+		in_word = 1;
+		if (*p == '\\') {
+			p++;
+			if (*p == '\0')
+				break;
+			word[wlen++] = *p++;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			q = *p++;
+			while (*p != '\0' && *p != q) {
+				if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
+					p++;
+				word[wlen++] = *p++;
+			}
+			if (*p != q) {
+				*cause = xasprintf("unterminated %s quote",
+				    q == '"' ? "double" : "single");
+				goto fail;
+			}
+			p++;
+			continue;
+		}
+		word[wlen++] = *p++;
+	}
+	free(word);
+	*argc = ac;
+	*argv = av;
+	return 0;
+fail:
+	free(word);
+	cmd_free_argv(ac, av);
+	return -1;
+}
+
+/* A cluster named in argv ("@name", "--context name", "--context=name"),
+ * checked against read-only contexts. Returns the offending name or NULL. */
+static const char *
+cmd_read_only_arg(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *name;
+	size_t ci;
+	int i;
+
+	if (ctx->store == NULL)
+		return NULL;
+	for (i = 1; i < argc; i++) {
+		name = NULL;
+		if (argv[i][0] == '@')
+			name = argv[i] + 1;
+		else if (strncmp(argv[i], "--context=", 10) == 0)
+			name = argv[i] + 10;
+		else if (strcmp(argv[i], "--context") == 0 && i + 1 < argc)
+			name = argv[i + 1];
+		if (name == NULL)
+			continue;
+		ci = store_cluster_find(ctx->store, name);
+		if (ci != SIZE_MAX && store_cluster(ctx->store, ci)->read_only)
+			return store_cluster(ctx->store, ci)->name;
+	}
+	return NULL;
+}
+
+/* The guard every command passes before it runs. */
+int
+cmd_check(const struct cmd_entry *e, struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	const struct store_cluster *sc;
+	const char *name;
+	size_t i;
+
+	if ((e->flags & CMD_CONSOLE_ONLY) &&
+	    (ctx->ui_ops == NULL || ctx->ui_ops->show_view == NULL)) {
+		*cause = xasprintf("%s: only available in the console", e->name);
+		return -1;
+	}
+	if (!(e->flags & CMD_MUTATES))
+		return 0;
+	if (ctx->read_only) {
+		*cause = xasprintf("%s: refused: read-only mode", e->name);
+		return -1;
+	}
+	for (i = 0; i < ctx->ntargets && ctx->store != NULL; i++) {
+		if (ctx->targets[i].cluster >= store_ncluster(ctx->store))
+			continue;
+		sc = store_cluster(ctx->store, ctx->targets[i].cluster);
+		if (sc->read_only) {
+			*cause = xasprintf("%s: refused: context %s is read-only", e->name,
+			    sc->name);
+			return -1;
+		}
+	}
+	name = cmd_read_only_arg(ctx, argc, argv);
+	if (name != NULL) {
+		*cause = xasprintf("%s: refused: context %s is read-only", e->name, name);
+		return -1;
+	}
+	if ((e->flags & CMD_NEEDS_TARGET) && ctx->ntargets == 0 && ctx->origin == CMD_FROM_KEY) {
+		*cause = xasprintf("%s: nothing selected", e->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Split, find, guard and run a command line. */
+int
+cmd_execute(struct cmd_ctx *ctx, const char *line, char **cause)
+{
+	const struct cmd_entry *e;
+	char **argv = NULL;
+	int argc = 0, rc = -1;
+
+	while (*line == ' ' || *line == ':')
+		line++;
+	if (cmd_split(line, &argc, &argv, cause) != 0)
+		return -1;
+	if (argc == 0) {
+		*cause = xstrdup("empty command");
+		goto out;
+	}
+	e = cmd_find(argv[0], cause);
+	if (e == NULL)
+		goto out;
+	if (cmd_check(e, ctx, argc, argv, cause) != 0)
+		goto out;
+	free(argv[0]);
+	argv[0] = xstrdup(e->name);
+	rc = e->exec(ctx, argc, argv, cause);
+	if (rc != 0 && *cause == NULL)
+		*cause = xasprintf("%s failed", e->name);
+out:
+	cmd_free_argv(argc, argv);
+	return rc;
+}
+
+/*
+ * The console's own commands.
+ */
+
+/* The console behind ctx, or NULL with *cause. */
+static struct ui *
+cmd_ui(struct cmd_ctx *ctx, const char *name, char **cause)
+{
+	if (ctx->ui == NULL || ctx->ui_ops == NULL || ctx->ui_ops->show_view == NULL) {
+		*cause = xasprintf("%s: only available in the console", name);
+		return NULL;
+	}
+	return ctx->ui;
+}
+
+/* Join argv[from..] with spaces (new string). */
+static char *
+cmd_join(int argc, char **argv, int from)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = from; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = from; i < argc; i++) {
+		if (i > from)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+/* :pods [@cluster] [NAMESPACE|-A] and every other view. */
+static int
+cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	char *arg;
+	int rc;
+
+	if (ctx->ui_ops == NULL || ctx->ui_ops->show_view == NULL) {
+		*cause = xasprintf("%s: only available in the console", argv[0]);
+		return -1;
+	}
+	arg = cmd_join(argc, argv, 1);
+	rc = ctx->ui_ops->show_view(ctx->ui, argv[0], arg, cause);
+	free(arg);
+	return rc;
+}
+
+/* :ns NAME | -A | all */
+static int
+cmd_ns_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+
+	if (ui == NULL)
+		return -1;
+	free(ui->ns);
+	ui->ns = NULL;
+	if (argc > 1 && strcmp(argv[1], "-A") != 0 && strcmp(argv[1], "all") != 0 &&
+	    strcmp(argv[1], "*") != 0)
+		ui->ns = xstrdup(argv[1]);
+	ui_message(ui, false, "namespace: %s", ui->ns != NULL ? ui->ns : "all");
+	ui_dirty(ui);
+	return 0;
+}
+
+/* :quit */
+static int
+cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+
+	if (ui == NULL)
+		return -1;
+	ui->quit = true;
+	return 0;
+}
+
+/* :set [NAME [VALUE]] */
+static int
+cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	const struct ui_option *o;
+	char *v;
+	size_t i;
+
+	if (ui == NULL)
+		return -1;
+	if (argc < 2) {
+		ui_open(ui, "help", "options", false, cause);
+		return 0;
+	}
+	if (argc == 2) {
+		for (i = 0; i < ui_noptions; i++) {
+			o = &ui_options[i];
+			if (strcmp(o->name, argv[1]) != 0 || o->type != UI_OPT_BOOL)
+				continue;
+			if (ui_option_set(ui, argv[1], "toggle", cause) != 0)
+				return -1;
+			v = ui_option_get(ui, argv[1]);
+			ui_message(ui, false, "%s %s", argv[1], v != NULL ? v : "");
+			free(v);
+			return 0;
+		}
+		v = ui_option_get(ui, argv[1]);
+		if (v == NULL) {
+			*cause = xasprintf("unknown option: %s", argv[1]);
+			return -1;
+		}
+		ui_message(ui, false, "%s %s", argv[1], v);
+		free(v);
+		return 0;
+	}
+	if (ui_option_set(ui, argv[1], argv[2], cause) != 0)
+		return -1;
+	v = ui_option_get(ui, argv[1]);
+	ui_message(ui, false, "%s %s", argv[1], v != NULL ? v : "");
+	free(v);
+	return 0;
+}
+
+/* :help */
+static int
+cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+
+	if (ui == NULL)
+		return -1;
+	return ui_open(ui, "help", argc > 1 ? argv[1] : NULL, false, cause);
+}
+
+/* The current view's table, or NULL with *cause. */
+static struct table *
+cmd_table(struct cmd_ctx *ctx, const char *name, char **cause)
+{
+	struct ui *ui = cmd_ui(ctx, name, cause);
+
+	if (ui == NULL)
+		return NULL;
+	if (ui->view == NULL || ui->view->table == NULL) {
+		*cause = xasprintf("%s: this view has no table", name);
+		return NULL;
+	}
+	return ui->view->table;
+}
+
+/* :filter [EXPR] — regex, !regex, -l selector; no argument clears. */
+static int
+cmd_filter_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct table *t = cmd_table(ctx, argv[0], cause);
+	char *spec;
+	int rc;
+
+	if (t == NULL)
+		return -1;
+	spec = cmd_join(argc, argv, 1);
+	rc = table_set_filter(t, spec, cause);
+	free(spec);
+	ui_dirty(ctx->ui);
+	return rc;
+}
+
+/* :sort [COLUMN | -n | -p] */
+static int
+cmd_sort_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct table *t = cmd_table(ctx, argv[0], cause);
+	int dir, col;
+
+	if (t == NULL)
+		return -1;
+	if (argc < 2 || strcmp(argv[1], "-n") == 0)
+		table_sort_step(t, 1);
+	else if (strcmp(argv[1], "-p") == 0)
+		table_sort_step(t, -1);
+	else if (table_sort_by(t, argv[1], cause) != 0)
+		return -1;
+	col = table_sort_col(t, &dir);
+	if (col >= 0)
+		ui_message(ctx->ui, false, "sorted by %s %s", table_col_at(t, (size_t)col)->name,
+		    dir > 0 ? "ascending" : "descending");
+	ui_dirty(ctx->ui);
+	return 0;
+}
+
+/* Movement and marks: up, down, top, bottom, page-up, page-down, mark, clear-marks. */
+static int
+cmd_move_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct table *t;
+	long n = 1;
+
+	t = cmd_table(ctx, argv[0], cause);
+	if (t == NULL) {
+		free(*cause);
+		*cause = NULL;
+		/* views without a table take movement as keys (text, logs) */
+		return ctx->ui != NULL ? 0 : -1;
+	}
+	if (argc > 1)
+		n = strtol(argv[1], NULL, 10);
+	if (n <= 0)
+		n = 1;
+	if (strcmp(argv[0], "up") == 0)
+		table_move(t, -n);
+	else if (strcmp(argv[0], "down") == 0)
+		table_move(t, n);
+	else if (strcmp(argv[0], "top") == 0)
+		table_top(t);
+	else if (strcmp(argv[0], "bottom") == 0)
+		table_bottom(t);
+	else if (strcmp(argv[0], "page-up") == 0)
+		table_page(t, -1);
+	else if (strcmp(argv[0], "page-down") == 0)
+		table_page(t, 1);
+	else if (strcmp(argv[0], "mark") == 0)
+		table_toggle_mark(t);
+	else if (strcmp(argv[0], "clear-marks") == 0)
+		table_clear_marks(t);
+	ui_dirty(ctx->ui);
+	return 0;
+}
+
+/* enter (drill down) and back (Esc). */
+static int
+cmd_nav_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+
+	if (ui == NULL)
+		return -1;
+	ui_dirty(ui);
+	if (strcmp(argv[0], "back") == 0) {
+		if (ui->view != NULL && ui->view->table != NULL &&
+		    table_filter(ui->view->table) != NULL) {
+			/* Esc first clears a filter, then leaves the view */
+			return table_set_filter(ui->view->table, "", cause);
+		}
+		ui_back(ui);
+		return 0;
+	}
+	if (ui->view == NULL || ui->view->cls->enter == NULL) {
+		*cause = xstrdup("nothing to open here");
+		return -1;
+	}
+	return ui->view->cls->enter(ui->view, cause);
+}
+
+/* The selected row (not the marks) in the console, else the first of
+ * ctx's targets, or NULL with *cause. */
+static const struct cmd_target *
+cmd_one_target(struct cmd_ctx *ctx, const char *name, char **cause)
+{
+	static struct cmd_target sel;
+	struct ui *ui = ctx->ui;
+	struct table_row *r;
+
+	if (ui != NULL && ui->view != NULL && ui->view->table != NULL) {
+		r = table_selected(ui->view->table);
+		if (r != NULL && r->name != NULL) {
+			sel.cluster = r->cluster;
+			sel.resource = r->resource != NULL ? r->resource : ui->view->resource;
+			sel.ns = r->ns;
+			sel.name = r->name;
+			sel.uid = r->uid;
+			return &sel;
+		}
+	}
+	if (ctx->ntargets == 0) {
+		*cause = xasprintf("%s: nothing selected", name);
+		return NULL;
+	}
+	return &ctx->targets[0];
+}
+
+/* describe / yaml: the selected object, fetched from its cluster. */
+static int
+cmd_object_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	const struct cmd_target *t;
+	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+
+	if (ui == NULL)
+		return -1;
+	t = cmd_one_target(ctx, argv[0], cause);
+	if (t == NULL)
+		return -1;
+	return view_text_open(ui, argv[0], t->cluster, t->resource, t->ns, t->name, cause);
+}
+
+/* logs [-p] [CONTAINER]: the selected pod's log. */
+static int
+cmd_logs_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	const struct cmd_target *t;
+	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	const char *container = NULL;
+	bool previous = false;
+	int i;
+
+	if (ui == NULL)
+		return -1;
+	t = cmd_one_target(ctx, argv[0], cause);
+	if (t == NULL)
+		return -1;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-p") == 0 || strcmp(argv[i], "--previous") == 0)
+			previous = true;
+		else
+			container = argv[i];
+	}
+	if (strcmp(t->resource, "pods") != 0) {
+		*cause = xasprintf("logs: select a pod (this is %s)", t->resource);
+		return -1;
+	}
+	return view_logs_open(ui, t->cluster, t->ns, t->name, container, previous, cause);
+}
+
+/* command-prompt, filter-prompt, redraw. */
+static int
+cmd_prompt_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	char *initial;
+
+	if (ui == NULL)
+		return -1;
+	if (strcmp(argv[0], "redraw") == 0) {
+		if (ui->curses)
+			clearok(curscr, TRUE);
+		ui_dirty(ui);
+		return 0;
+	}
+	initial = cmd_join(argc, argv, 1);
+	if (strcmp(argv[0], "filter-prompt") == 0)
+		prompt_start(ui, UI_PROMPT_FILTER, "/", initial);
+	else
+		prompt_start(ui, UI_PROMPT_COMMAND, ":", initial);
+	free(initial);
+	return 0;
+}
+
+/* The console's command table. */
+static const struct cmd_entry console_cmds[] = {
+	{ "overview", "ov", "", "what is wrong now, per cluster", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "pods", "po", "[@CLUSTER] [NAMESPACE|-A]", "pods", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "deployments", "deploy", "[@CLUSTER] [NAMESPACE|-A]", "deployments (revision history below)", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "replicasets", "rs", "[@CLUSTER] [NAMESPACE|-A]", "replica sets", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "statefulsets", "sts", "[@CLUSTER] [NAMESPACE|-A]", "stateful sets", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "daemonsets", "ds", "[@CLUSTER] [NAMESPACE|-A]", "daemon sets", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "hpa", "horizontalpodautoscalers", "[@CLUSTER] [NAMESPACE|-A]", "horizontal pod autoscalers (at max highlighted)", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "jobs", NULL, "[@CLUSTER] [NAMESPACE|-A]", "jobs", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "cronjobs", "cj", "[@CLUSTER] [NAMESPACE|-A]", "cron jobs", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "alerts", NULL, "[@CLUSTER]", "Alertmanager alerts", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "silences", NULL, "[@CLUSTER]", "Alertmanager silences", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "backups", NULL, "[@CLUSTER]", "Velero backups (RPO breaches highlighted)", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "schedules", NULL, "[@CLUSTER]", "Velero schedules", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "events", "ev", "[@CLUSTER] [NAMESPACE|-A]", "events, warnings first", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "nodes", "no", "[@CLUSTER]", "nodes", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "rollouts", "ro", "[@CLUSTER] [NAMESPACE|-A]", "Argo Rollouts", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "contexts", "ctx", "", "the selected contexts and their connection state", CMD_CONSOLE_ONLY, NULL, NULL, cmd_view_exec },
+	{ "ns", "namespace", "NAME|-A", "show one namespace, or all", CMD_CONSOLE_ONLY, NULL, NULL, cmd_ns_exec },
+	{ "quit", "q", "", "leave the console", CMD_CONSOLE_ONLY, NULL, NULL, cmd_quit_exec },
+	{ "set", NULL, "[OPTION [VALUE]]", "show or set an option (a bare boolean toggles)", CMD_CONSOLE_ONLY, NULL, NULL, cmd_set_exec },
+	{ "help", "?", "[options]", "keys, commands and options", CMD_CONSOLE_ONLY, NULL, NULL, cmd_help_exec },
+	{ "filter", NULL, "[REGEX | !REGEX | -l SELECTOR]", "filter rows (no argument clears)", CMD_CONSOLE_ONLY, NULL, NULL, cmd_filter_exec },
+	{ "sort", NULL, "[COLUMN | -n | -p]", "sort by a column; again reverses", CMD_CONSOLE_ONLY, NULL, NULL, cmd_sort_exec },
+	{ "up", NULL, "[N]", "move the selection up", CMD_CONSOLE_ONLY, NULL, NULL, cmd_move_exec },
+	{ "down", NULL, "[N]", "move the selection down", CMD_CONSOLE_ONLY, NULL, NULL, cmd_move_exec },
+	{ "top", NULL, "", "first row", CMD_CONSOLE_ONLY, NULL, NULL, cmd_move_exec },
+	{ "bottom", NULL, "", "last row", CMD_CONSOLE_ONLY, NULL, NULL, cmd_move_exec },
+	{ "page-up", NULL, "", "one page up", CMD_CONSOLE_ONLY, NULL, NULL, cmd_move_exec },
+	{ "page-down", NULL, "", "one page down", CMD_CONSOLE_ONLY, NULL, NULL, cmd_move_exec },
+	{ "mark", NULL, "", "mark or unmark the row (bulk actions)", CMD_CONSOLE_ONLY, NULL, NULL, cmd_move_exec },
+	{ "clear-marks", NULL, "", "unmark every row", CMD_CONSOLE_ONLY, NULL, NULL, cmd_move_exec },
+	{ "enter", NULL, "", "open the selection (drill down)", CMD_CONSOLE_ONLY, NULL, NULL, cmd_nav_exec },
+	{ "back", NULL, "", "clear the filter, else go back", CMD_CONSOLE_ONLY, NULL, NULL, cmd_nav_exec },
+	{ "describe", NULL, "", "describe the selected object", CMD_CONSOLE_ONLY | CMD_NEEDS_TARGET, NULL, NULL, cmd_object_exec },
+	{ "yaml", NULL, "", "the selected object as YAML", CMD_CONSOLE_ONLY | CMD_NEEDS_TARGET, NULL, NULL, cmd_object_exec },
+	{ "logs", "log", "[-p] [CONTAINER]", "the selected pod's log (-p: previous container)", CMD_CONSOLE_ONLY | CMD_NEEDS_TARGET, NULL, "pods", cmd_logs_exec },
+	{ "command-prompt", NULL, "[TEXT]", "open the : prompt", CMD_CONSOLE_ONLY, NULL, NULL, cmd_prompt_exec },
+	{ "filter-prompt", NULL, "[TEXT]", "open the / filter prompt", CMD_CONSOLE_ONLY, NULL, NULL, cmd_prompt_exec },
+	{ "redraw", NULL, "", "redraw the screen", CMD_CONSOLE_ONLY, NULL, NULL, cmd_prompt_exec },
+};
+
+void
+cmd_console_register(void)
+{
+	cmd_register(console_cmds, sizeof console_cmds / sizeof console_cmds[0]);
+}

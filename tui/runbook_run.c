@@ -1,0 +1,1268 @@
+/* The runbook runner: one step at a time, asynchronously on the loop. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "opsdeck/actions.h"
+#include "opsdeck/audit.h"
+#include "opsdeck/client.h"
+#include "opsdeck/incident.h"
+#include "opsdeck/loop.h"
+#include "opsdeck/runbook.h"
+#include "opsdeck/sanitize.h"
+#include "opsdeck/store.h"
+#include "opsdeck/xmalloc.h"
+
+#define RUN_OUTPUT_MAX	(64 * 1024)
+
+/* One step's progress. */
+struct rb_step_run {
+	enum rb_state	 state;
+	char		*message;
+};
+
+/* A running runbook. */
+struct rb_run {
+	const struct runbook	*rb;
+	struct rb_run_opts	 o;
+	char			*kind;
+	char			*ns;
+	char			*name;
+	char			*cluster_name;
+	char			**pvalues;	/* one per rb->params */
+	const char		**pnames;
+	char			*incident;
+	struct rb_step_run	*steps;
+	size_t			 nsteps;	/* copies: rb may be gone when the */
+	size_t			 nparams;	/* last callback frees the run */
+	size_t			 cur;
+	double			 started;
+	bool			 aborted;
+	bool			 finished;
+	int			 inflight;	/* callbacks still to come */
+	struct loop_timer	*timer;
+	double			 deadline;	/* wait steps */
+	/* The current step, expanded. */
+	char			*text;
+	size_t			 step_cluster;
+	struct rb_cond		 cond;
+	bool			 have_cond;
+	/* exec */
+	pid_t			 pid;
+	int			 fd;
+	char			*output;
+	size_t			 outlen;
+	struct loop_timer	*exec_timer;
+};
+
+static void	run_next(struct rb_run *);
+static void	run_step_done(struct rb_run *, enum rb_state, const char *msg);
+
+/* Names of step states. */
+const char *
+rb_state_name(enum rb_state s)
+{
+	switch (s) {
+	case RB_PENDING:
+		return "pending";
+	case RB_RUNNING:
+		return "running";
+	case RB_OK:
+		return "ok";
+	case RB_FAILED:
+		return "failed";
+	case RB_SKIPPED:
+		return "skipped";
+	}
+	return "?";
+}
+
+/* True if rb changes anything. */
+bool
+runbook_mutates(const struct runbook *rb)
+{
+	size_t i;
+
+	for (i = 0; i < rb->nsteps; i++) {
+		if (rb->steps[i].kind == RB_ACTION || rb->steps[i].kind == RB_EXEC)
+			return true;
+	}
+	return false;
+}
+
+/* State of step i. */
+enum rb_state
+runbook_run_state(const struct rb_run *run, size_t i, const char **message)
+{
+	if (i >= run->rb->nsteps)
+		return RB_PENDING;
+	if (message != NULL)
+		*message = run->steps[i].message;
+	return run->steps[i].state;
+}
+
+/* Index of the current step. */
+size_t
+runbook_run_current(const struct rb_run *run)
+{
+	return run->cur;
+}
+
+/* Report a line through the UI. */
+static void
+run_message(struct rb_run *run, bool error, const char *text)
+{
+	char *clean = sanitize_str(text, 0);
+
+	if (run->o.ui_ops != NULL && run->o.ui_ops->message != NULL)
+		run->o.ui_ops->message(run->o.ui, error, clean);
+	free(clean);
+}
+
+/* The context with role, for {{role:X}}. */
+static const char *
+run_role(const char *role, void *arg)
+{
+	struct rb_run *run = arg;
+	struct store_cluster *sc;
+	size_t i;
+
+	for (i = 0; i < store_ncluster(run->o.store); i++) {
+		sc = store_cluster(run->o.store, i);
+		if (sc->role != NULL && strcmp(sc->role, role) == 0)
+			return sc->name;
+	}
+	return NULL;
+}
+
+/* Expand a template for this run (new), or NULL with *cause. */
+static char *
+run_expand(struct rb_run *run, const char *tmpl, char **cause)
+{
+	struct rb_vars v;
+
+	memset(&v, 0, sizeof v);
+	v.cluster = run->cluster_name;
+	v.ns = run->ns;
+	v.name = run->name;
+	v.kind = run->kind;
+	v.pnames = run->pnames;
+	v.pvalues = (const char *const *)run->pvalues;
+	v.nparams = run->rb->nparams;
+	v.role = run_role;
+	v.arg = run;
+	return runbook_expand(tmpl, &v, cause);
+}
+
+/* "T+1m02s" of the run, with the RTO if the runbook has one (static). */
+static const char *
+run_clock(struct rb_run *run)
+{
+	static char buf[96];
+	double t = loop_now() - run->started;
+	char rto[32];
+
+	if (run->rb->rto > 0) {
+		if ((int)run->rb->rto % 3600 == 0)
+			snprintf(rto, sizeof rto, "%dh", (int)run->rb->rto / 3600);
+		else
+			snprintf(rto, sizeof rto, "%dm", (int)run->rb->rto / 60);
+		snprintf(buf, sizeof buf, "T+%dm%02ds, RTO %s%s", (int)t / 60, (int)t % 60, rto,
+		    t > run->rb->rto ? " EXCEEDED" : "");
+	} else
+		snprintf(buf, sizeof buf, "T+%dm%02ds", (int)t / 60, (int)t % 60);
+	return buf;
+}
+
+/* Record step i's outcome in the audit log and the incident. */
+static void
+run_record(struct rb_run *run, size_t i, const char *outcome, const char *msg)
+{
+	const struct rb_step *st = &run->rb->steps[i];
+	struct audit_record r;
+	char *cause = NULL, *text;
+	json_t *params, *extra;
+
+	params = json_pack("{s:i,s:s,s:s}", "step", (json_int_t)(i + 1), "kind",
+	    rb_kind_name(st->kind), "text", run->text != NULL ? run->text : st->text);
+	memset(&r, 0, sizeof r);
+	r.verb = "runbook-step";
+	r.context = run->step_cluster < store_ncluster(run->o.store) ?
+	    store_cluster(run->o.store, run->step_cluster)->name : run->cluster_name;
+	r.kind = "runbook";
+	r.ns = run->ns;
+	r.name = run->rb->name;
+	r.params = params;
+	r.dry_run = run->o.dry_run ? "dry run" : NULL;
+	r.outcome = outcome;
+	r.message = msg;
+	r.origin = "runbook";
+	r.incident = run->incident;
+	r.runbook = run->rb->name;
+	if (audit_write(&r, &cause) != 0) {
+		text = xasprintf("audit log: %s", cause);
+		run_message(run, true, text);
+		free(text);
+		free(cause);
+		cause = NULL;
+	}
+	if (run->incident != NULL) {
+		extra = json_pack("{s:s,s:i,s:s,s:s}", "runbook", run->rb->name, "step",
+		    (json_int_t)(i + 1), "kind", rb_kind_name(st->kind), "outcome", outcome);
+		if (st->kind == RB_NOTE)
+			text = xasprintf("%s: %s", run->rb->name, msg != NULL ? msg : "");
+		else
+			text = xasprintf("%s step %zu (%s) %s: %s", run->rb->name, i + 1,
+			    rb_kind_name(st->kind), run->text != NULL ? run->text : st->text,
+			    msg != NULL ? msg : outcome);
+		if (incident_event(run->incident, st->kind == RB_NOTE ? "note" : "step", text,
+		    extra, &cause) != 0)
+			free(cause);
+		json_decref(extra);
+		free(text);
+	}
+	json_decref(params);
+}
+
+/* Free the run. */
+static void
+run_free(struct rb_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nparams; i++)
+		free(run->pvalues[i]);
+	free(run->pvalues);
+	free(run->pnames);
+	for (i = 0; i < run->nsteps; i++)
+		free(run->steps[i].message);
+	free(run->steps);
+	free(run->kind);
+	free(run->ns);
+	free(run->name);
+	free(run->cluster_name);
+	free(run->incident);
+	free(run->text);
+	free(run->output);
+	if (run->have_cond)
+		rb_cond_free(&run->cond);
+	free(run);
+}
+
+/* Free the run if it is over and nothing will call back. */
+static void
+run_maybe_free(struct rb_run *run)
+{
+	if (run->finished && run->inflight == 0 && run->pid <= 0)
+		run_free(run);
+}
+
+/* End the run. */
+static void
+run_finish(struct rb_run *run, int rc, const char *summary)
+{
+	char *text;
+
+	if (run->finished)
+		return;
+	run->finished = true;
+	if (run->timer != NULL) {
+		loop_timer_cancel(run->o.loop, run->timer);
+		run->timer = NULL;
+	}
+	text = xasprintf("runbook %s: %s (%s)", run->rb->name, summary, run_clock(run));
+	run_message(run, rc != 0, text);
+	if (run->incident != NULL) {
+		char *cause = NULL;
+
+		if (incident_event(run->incident, "step", text, NULL, &cause) != 0)
+			free(cause);
+	}
+	free(text);
+	if (run->o.done != NULL)
+		run->o.done(rc, summary, run->o.arg);
+	run_maybe_free(run);
+}
+
+/* Abort the run. */
+void
+runbook_run_abort(struct rb_run *run)
+{
+	if (run->finished || run->aborted)
+		return;
+	run->aborted = true;
+	if (run->pid > 0)
+		kill(-run->pid, SIGTERM);
+	if (run->cur < run->rb->nsteps && run->steps[run->cur].state == RB_RUNNING) {
+		run->steps[run->cur].state = RB_FAILED;
+		run->steps[run->cur].message = xstrdup("aborted");
+		run_record(run, run->cur, "cancelled", "aborted by the operator");
+	}
+	run_finish(run, 1, "aborted");
+}
+
+/* The operator's choice after a failed step. */
+static void
+run_failure_answered(bool cont, void *arg)
+{
+	struct rb_run *run = arg;
+
+	run->inflight--;
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	if (!cont) {
+		run_finish(run, 1, "stopped after a failed step");
+		return;
+	}
+	run->cur++;
+	run_next(run);
+}
+
+/* Step finished. */
+static void
+run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
+{
+	const struct rb_step *st = &run->rb->steps[run->cur];
+	char *text, *q;
+
+	if (run->finished)
+		return;
+	run->steps[run->cur].state = state;
+	free(run->steps[run->cur].message);
+	run->steps[run->cur].message = xstrdup(msg != NULL ? msg : rb_state_name(state));
+	run_record(run, run->cur, state == RB_OK ? "ok" : state == RB_SKIPPED ? "skipped" :
+	    "failed", msg);
+	text = xasprintf("[%zu/%zu] %s %s: %s%s%s", run->cur + 1, run->rb->nsteps,
+	    rb_kind_name(st->kind), rb_state_name(state), st->title != NULL ? st->title : "",
+	    st->title != NULL ? " - " : "", msg != NULL ? msg : "");
+	run_message(run, state == RB_FAILED, text);
+	free(text);
+	if (state == RB_FAILED) {
+		if (run->o.ask_on_failure && run->o.ui_ops != NULL &&
+		    run->o.ui_ops->confirm != NULL) {
+			q = xasprintf("Step %zu of %s failed: %s\nContinue with step %zu anyway?",
+			    run->cur + 1, run->rb->name, msg != NULL ? msg : "failed",
+			    run->cur + 2);
+			run->inflight++;
+			run->o.ui_ops->confirm(run->o.ui, "runbook step failed", q, NULL,
+			    run_failure_answered, run);
+			free(q);
+			return;
+		}
+		text = xasprintf("failed at step %zu: %s", run->cur + 1, msg != NULL ? msg :
+		    "failed");
+		run_finish(run, 1, text);
+		free(text);
+		return;
+	}
+	run->cur++;
+	run_next(run);
+}
+
+/*
+ * Conditions.
+ */
+
+/* State of one evaluation. */
+struct cond_eval {
+	const struct rb_cond	*c;
+	void			(*done)(int, double, const char *, void *);
+	void			*arg;
+	char			*measure;
+};
+
+/* A condition (type) of an object's status is "True". */
+static bool
+obj_cond_true(json_t *obj, const char *type)
+{
+	json_t *c;
+	size_t i;
+	const char *t, *s;
+
+	json_array_foreach(json_object_get(json_object_get(obj, "status"), "conditions"), i, c) {
+		t = json_string_value(json_object_get(c, "type"));
+		s = json_string_value(json_object_get(c, "status"));
+		if (t != NULL && strcmp(t, type) == 0)
+			return s != NULL && strcmp(s, "True") == 0;
+	}
+	return false;
+}
+
+/* A number at a dotted path ("status.readyReplicas"), or def. */
+static double
+obj_number(json_t *obj, const char *path, double def)
+{
+	char *p = xstrdup(path), *tok, *save = NULL, *s;
+	json_t *o = obj;
+
+	for (s = p; (tok = strtok_r(s, ".", &save)) != NULL; s = NULL)
+		o = json_object_get(o, tok);
+	free(p);
+	if (json_is_number(o))
+		return json_number_value(o);
+	if (json_is_string(o))
+		return rb_cell_number(json_string_value(o)) >= 0 ?
+		    rb_cell_number(json_string_value(o)) : def;
+	if (json_is_true(o))
+		return 1;
+	return def;
+}
+
+/* Unix seconds of an RFC 3339 UTC timestamp ("...Z"), or 0. */
+static int64_t
+run_parse_time(const char *s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (s == NULL || sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	return (int64_t)timegm(&tm);
+}
+
+/* Is a pod failing (crash loop, image pull, failed)? */
+static bool
+pod_bad(json_t *pod)
+{
+	const char *phase = json_string_value(json_object_get(json_object_get(pod, "status"),
+	    "phase"));
+	json_t *cs;
+	size_t i;
+	const char *reason;
+
+	if (phase != NULL && strcmp(phase, "Failed") == 0)
+		return true;
+	json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"),
+	    i, cs) {
+		reason = json_string_value(json_object_get(json_object_get(json_object_get(cs,
+		    "state"), "waiting"), "reason"));
+		if (reason != NULL && (strcmp(reason, "CrashLoopBackOff") == 0 ||
+		    strcmp(reason, "ImagePullBackOff") == 0 || strcmp(reason, "ErrImagePull") == 0 ||
+		    strcmp(reason, "CreateContainerConfigError") == 0))
+			return true;
+	}
+	return false;
+}
+
+/* The value of measure over one item of resource. */
+static double
+item_measure(const char *resource, const char *m, json_t *it, int64_t now)
+{
+	const char *phase = json_string_value(json_object_get(json_object_get(it, "status"),
+	    "phase"));
+	bool workload = strcmp(resource, "deployments") == 0 ||
+	    strcmp(resource, "statefulsets") == 0 || strcmp(resource, "replicasets") == 0;
+	double want, ready;
+
+	if (strcmp(m, "count") == 0)
+		return 1;
+	if (strcmp(m, "not-ready") == 0) {
+		if (workload) {
+			want = obj_number(it, "spec.replicas", 1);
+			ready = obj_number(it, "status.readyReplicas", 0);
+			return want > ready ? want - ready : 0;
+		}
+		if (strcmp(resource, "pods") == 0)
+			return (phase != NULL && strcmp(phase, "Succeeded") == 0) ||
+			    obj_cond_true(it, "Ready") ? 0 : 1;
+		if (strcmp(resource, "nodes") == 0)
+			return obj_cond_true(it, "Ready") ? 0 : 1;
+		return 0;
+	}
+	if (strcmp(m, "firing") == 0) {
+		const char *st = json_string_value(json_object_get(json_object_get(it, "status"),
+		    "state"));
+
+		return st != NULL && strcmp(st, "active") == 0 ? 1 : 0;
+	}
+	if (strcmp(m, "bad") == 0) {
+		if (strcmp(resource, "pods") == 0)
+			return pod_bad(it) ? 1 : 0;
+		if (strcmp(resource, "nodes") == 0)
+			return obj_cond_true(it, "Ready") ? 0 : 1;
+		if (strcmp(resource, "backups") == 0 || strcmp(resource, "restores") == 0)
+			return phase != NULL && (strcmp(phase, "Failed") == 0 ||
+			    strcmp(phase, "PartiallyFailed") == 0 ||
+			    strcmp(phase, "FailedValidation") == 0) ? 1 : 0;
+		if (strcmp(resource, "jobs") == 0)
+			return obj_cond_true(it, "Failed") ? 1 : 0;
+		if (workload) {
+			json_t *c;
+			size_t i;
+			const char *r;
+
+			json_array_foreach(json_object_get(json_object_get(it, "status"),
+			    "conditions"), i, c) {
+				r = json_string_value(json_object_get(c, "reason"));
+				if (r != NULL && strcmp(r, "ProgressDeadlineExceeded") == 0)
+					return 1;
+			}
+		}
+		return 0;
+	}
+	if (strcmp(m, "completed") == 0)
+		return phase != NULL && strcmp(phase, "Completed") == 0 ? 1 : 0;
+	if (strcmp(m, "available") == 0)
+		return obj_number(it, "status.availableReplicas", 0);
+	if (strcmp(m, "ready") == 0)
+		return obj_number(it, "status.readyReplicas", 0);
+	if (strcmp(m, "replicas") == 0 || strcmp(m, "desired") == 0) {
+		if (strcmp(resource, "horizontalpodautoscalers") == 0)
+			return obj_number(it, "status.desiredReplicas", 0);
+		return obj_number(it, "spec.replicas", 1);
+	}
+	if (strcmp(m, "updated") == 0 || strcmp(m, "up-to-date") == 0)
+		return obj_number(it, "status.updatedReplicas", 0);
+	if (strcmp(m, "current") == 0)
+		return obj_number(it, "status.currentReplicas", 0);
+	if (strcmp(m, "min") == 0)
+		return obj_number(it, "spec.minReplicas", 1);
+	if (strcmp(m, "max") == 0)
+		return obj_number(it, "spec.maxReplicas", 0);
+	if (strcmp(m, "restarts") == 0) {
+		json_t *cs;
+		size_t i;
+		double n = 0;
+
+		json_array_foreach(json_object_get(json_object_get(it, "status"),
+		    "containerStatuses"), i, cs)
+			n += obj_number(cs, "restartCount", 0);
+		return n;
+	}
+	(void)now;
+	return obj_number(it, m, 0);
+}
+
+/* Does item match the condition's name and filters? */
+static bool
+item_matches(const struct rb_cond *c, json_t *it, bool am)
+{
+	json_t *md = json_object_get(it, "metadata");
+	json_t *labels = am ? json_object_get(it, "labels") : json_object_get(md, "labels");
+	const char *v;
+	size_t i;
+
+	if (c->name != NULL) {
+		v = am ? json_string_value(json_object_get(labels, "alertname")) :
+		    json_string_value(json_object_get(md, "name"));
+		if (v == NULL || strcmp(v, c->name) != 0)
+			return false;
+	}
+	for (i = 0; i < c->nfilters; i++) {
+		if (strcmp(c->keys[i], "namespace") == 0 && !am)
+			v = json_string_value(json_object_get(md, "namespace"));
+		else if (strcmp(c->keys[i], "name") == 0 && !am)
+			v = json_string_value(json_object_get(md, "name"));
+		else
+			v = json_string_value(json_object_get(labels, c->keys[i]));
+		if (v == NULL || strcmp(v, c->values[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Finish an evaluation. */
+static void
+cond_done(struct cond_eval *ce, int result, double value, const char *msg)
+{
+	ce->done(result, value, msg, ce->arg);
+	free(ce->measure);
+	free(ce);
+}
+
+/* Items of a list came back: measure. */
+static void
+cond_listed(const struct client_response *r, void *arg)
+{
+	struct cond_eval *ce = arg;
+	const struct rb_cond *c = ce->c;
+	bool am = strcmp(c->resource, "alerts") == 0;
+	json_t *o = NULL, *items, *it;
+	double total = 0, newest = -1;
+	char *err, *msg;
+	size_t i;
+	int64_t now = (int64_t)time(NULL);
+
+	if (r->status == 404 && c->name != NULL && !am) {
+		items = json_array();	/* the named object does not exist */
+		o = items;
+	} else if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		err = client_response_error(r);
+		msg = xasprintf("cannot read %s: %s", c->resource, err);
+		cond_done(ce, -1, 0, msg);
+		free(msg);
+		free(err);
+		return;
+	} else {
+		o = json_loadb(r->body, r->len, 0, NULL);
+		if (json_is_array(o))
+			items = o;
+		else if (json_is_array(json_object_get(o, "items")))
+			items = json_object_get(o, "items");
+		else if (json_is_object(o) && c->name != NULL) {
+			items = json_array();
+			json_array_append(items, o);
+			json_decref(o);
+			o = items;
+		} else {
+			json_decref(o);
+			cond_done(ce, -1, 0, "malformed list");
+			return;
+		}
+	}
+	json_array_foreach(items, i, it) {
+		if (!item_matches(c, it, am))
+			continue;
+		if (strcmp(c->measure, "newest-age") == 0) {
+			const char *ph = json_string_value(json_object_get(json_object_get(it,
+			    "status"), "phase"));
+			const char *ts = json_string_value(json_object_get(json_object_get(it,
+			    "status"), "completionTimestamp"));
+			int64_t t;
+
+			if (ph == NULL || strcmp(ph, "Completed") != 0 || ts == NULL)
+				continue;
+			t = run_parse_time(ts);
+			if (t > 0 && (newest < 0 || (double)(now - t) < newest))
+				newest = (double)(now - t);
+			continue;
+		}
+		total += item_measure(c->resource, c->measure, it, now);
+	}
+	json_decref(o);
+	if (strcmp(c->measure, "newest-age") == 0)
+		total = newest < 0 ? 1e12 : newest;
+	msg = xasprintf("%s %s = %g (want %s %g)", c->resource, c->measure, total,
+	    rb_op_name(c->op), c->value);
+	cond_done(ce, rb_op_eval(c->op, total, c->value) ? 1 : 0, total, msg);
+	free(msg);
+}
+
+/* A Prometheus answer came back. */
+static void
+cond_prom(const struct client_response *r, void *arg)
+{
+	struct cond_eval *ce = arg;
+	json_t *o, *res, *val;
+	double v = 0;
+	char *err, *msg;
+	const char *s;
+
+	if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		err = client_response_error(r);
+		msg = xasprintf("prometheus: %s", err);
+		cond_done(ce, -1, 0, msg);
+		free(msg);
+		free(err);
+		return;
+	}
+	o = json_loadb(r->body, r->len, 0, NULL);
+	res = json_object_get(json_object_get(o, "data"), "result");
+	val = json_object_get(json_array_get(res, 0), "value");
+	s = json_string_value(json_array_get(val, 1));
+	if (s != NULL)
+		v = strtod(s, NULL);
+	else if (json_is_array(json_object_get(json_object_get(o, "data"), "result")) == 0) {
+		json_decref(o);
+		cond_done(ce, -1, 0, "prometheus: malformed answer");
+		return;
+	}
+	json_decref(o);
+	msg = xasprintf("query = %g (want %s %g)", v, rb_op_name(ce->c->op), ce->c->value);
+	cond_done(ce, rb_op_eval(ce->c->op, v, ce->c->value) ? 1 : 0, v, msg);
+	free(msg);
+}
+
+/* Evaluate a condition against live state. */
+void
+rb_cond_eval(struct client *client, size_t cluster, const struct rb_cond *c,
+    void (*done)(int, double, const char *, void *), void *arg)
+{
+	struct cond_eval *ce = xcalloc(1, sizeof *ce);
+	char *path, *q, *esc;
+	size_t i, o = 0;
+
+	ce->c = c;
+	ce->done = done;
+	ce->arg = arg;
+	if (c->prom) {
+		esc = xmalloc(strlen(c->query) * 3 + 1);
+		for (i = 0; c->query[i] != '\0'; i++) {
+			unsigned char ch = (unsigned char)c->query[i];
+
+			if (isalnum(ch) || strchr("-._~", ch) != NULL)
+				esc[o++] = (char)ch;
+			else
+				o += (size_t)sprintf(esc + o, "%%%02X", ch);
+		}
+		esc[o] = '\0';
+		q = xasprintf("/api/v1/query?query=%s", esc);
+		free(esc);
+		client_prom_request(client, cluster, q, cond_prom, ce);
+		free(q);
+		return;
+	}
+	if (strcmp(c->resource, "alerts") == 0) {
+		client_am_request(client, cluster, "GET", "/api/v2/alerts", NULL, NULL, cond_listed,
+		    ce);
+		return;
+	}
+	path = actions_path(c->resource, c->ns, c->name);
+	if (path == NULL) {
+		q = xasprintf("unknown resource '%s'", c->resource);
+		cond_done(ce, -1, 0, q);
+		free(q);
+		return;
+	}
+	client_request(client, cluster, "GET", path, NULL, NULL, cond_listed, ce);
+	free(path);
+}
+
+/*
+ * Steps.
+ */
+
+static void	run_wait_poll(void *);
+
+/* A condition evaluated for a check or wait step. */
+static void
+run_cond_done(int result, double value, const char *msg, void *arg)
+{
+	struct rb_run *run = arg;
+	const struct rb_step *st;
+
+	run->inflight--;
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	st = &run->rb->steps[run->cur];
+	if (result == 1) {
+		run_step_done(run, RB_OK, msg);
+		return;
+	}
+	if (st->kind == RB_WAIT && run->o.dry_run) {
+		char *m = xasprintf("dry run: would wait (now %s)", msg);
+
+		run_step_done(run, RB_SKIPPED, m);
+		free(m);
+		return;
+	}
+	if (st->kind == RB_CHECK) {
+		run_step_done(run, RB_FAILED, msg);
+		return;
+	}
+	/* wait: until true or the deadline; errors count as not yet. */
+	if (loop_now() >= run->deadline) {
+		char *m = xasprintf("timed out after %.0fs: %s", st->timeout, msg);
+
+		run_step_done(run, RB_FAILED, m);
+		free(m);
+		return;
+	}
+	free(run->steps[run->cur].message);
+	run->steps[run->cur].message = xstrdup(msg);
+	run->timer = loop_timer_add(run->o.loop, st->interval, run_wait_poll, run);
+}
+
+/* Evaluate the current condition once. */
+static void
+run_wait_poll(void *arg)
+{
+	struct rb_run *run = arg;
+
+	run->timer = NULL;
+	run->inflight++;
+	rb_cond_eval(run->o.client, run->step_cluster, &run->cond, run_cond_done, run);
+}
+
+/* The action batch of an action step finished. */
+static void
+run_action_done(const char *outcome, const char *message, void *arg)
+{
+	struct rb_run *run = arg;
+	char *m;
+
+	run->inflight--;
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	if (strcmp(outcome, "ok") == 0 || strcmp(outcome, "skipped") == 0) {
+		run_step_done(run, strcmp(outcome, "ok") == 0 ? RB_OK : RB_SKIPPED, message);
+		return;
+	}
+	m = xasprintf("%s: %s", outcome, message);
+	run_step_done(run, RB_FAILED, m);
+	free(m);
+}
+
+/* Run the current step's command through the command table. */
+static void
+run_action(struct rb_run *run)
+{
+	struct cmd_target t;
+	struct cmd_ctx ctx;
+	char *cause = NULL, *m;
+	int rc;
+
+	memset(&t, 0, sizeof t);
+	t.cluster = run->o.cluster;
+	t.resource = run->kind;
+	t.ns = run->ns;
+	t.name = run->name;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.origin = CMD_FROM_RUNBOOK;
+	ctx.client = run->o.client;
+	ctx.store = run->o.store;
+	ctx.targets = run->kind != NULL && run->name != NULL ? &t : NULL;
+	ctx.ntargets = ctx.targets != NULL ? 1 : 0;
+	ctx.read_only = run->o.read_only;
+	ctx.incident_id = run->incident;
+	ctx.ui_ops = run->o.ui_ops;
+	ctx.ui = run->o.ui;
+	run->inflight++;
+	actions_expect(run_action_done, run);
+	rc = cmd_execute(&ctx, run->text, &cause);
+	if (actions_unclaimed()) {
+		run->inflight--;
+		if (rc != 0) {
+			m = xasprintf("%s", cause != NULL ? cause : "failed");
+			run_step_done(run, RB_FAILED, m);
+			free(m);
+		} else
+			run_step_done(run, RB_OK, "done");
+	} else if (rc != 0) {
+		/* Claimed but failed: the batch still reports through its callback. */
+		m = xasprintf("%s", cause != NULL ? cause : "failed");
+		run_message(run, true, m);
+		free(m);
+	}
+	free(cause);
+}
+
+/* Reachability probe for on-unreachable: skip. */
+static void
+run_probed(const struct client_response *r, void *arg)
+{
+	struct rb_run *run = arg;
+	char *m;
+
+	run->inflight--;
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	if (r->error != NULL || r->status == 0) {
+		m = xasprintf("skipped: %s is unreachable (%s)",
+		    store_cluster(run->o.store, run->step_cluster)->name,
+		    r->error != NULL ? r->error : "no answer");
+		run_step_done(run, RB_SKIPPED, m);
+		free(m);
+		return;
+	}
+	run_action(run);
+}
+
+/* Collect exec output; on EOF reap the child. */
+static void	run_exec_reap(void *);
+
+/* Output from the exec'd command. */
+static void
+run_exec_read(int fd, short revents, void *arg)
+{
+	struct rb_run *run = arg;
+	char buf[4096];
+	ssize_t n;
+
+	n = read(fd, buf, sizeof buf);
+	if (n > 0) {
+		if (run->outlen + (size_t)n <= RUN_OUTPUT_MAX) {
+			run->output = xrealloc(run->output, run->outlen + (size_t)n + 1);
+			memcpy(run->output + run->outlen, buf, (size_t)n);
+			run->outlen += (size_t)n;
+			run->output[run->outlen] = '\0';
+		}
+		return;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	loop_remove_fd(run->o.loop, fd);
+	close(fd);
+	run->fd = -1;
+	run_exec_reap(run);
+}
+
+/* Wait for the child without blocking (polls until it is gone). */
+static void
+run_exec_reap(void *arg)
+{
+	struct rb_run *run = arg;
+	int status;
+	pid_t p;
+	char *m, *out, *line, *save = NULL, *s;
+
+	run->exec_timer = NULL;
+	p = waitpid(run->pid, &status, WNOHANG);
+	if (p == 0) {
+		if (loop_now() > run->deadline && run->fd == -1)
+			kill(-run->pid, SIGKILL);
+		run->exec_timer = loop_timer_add(run->o.loop, 0.05, run_exec_reap, run);
+		return;
+	}
+	run->pid = 0;
+	run->inflight--;
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	if (run->output != NULL) {
+		out = xstrdup(run->output);
+		for (s = out; (line = strtok_r(s, "\n", &save)) != NULL; s = NULL) {
+			m = xasprintf("  | %s", line);
+			run_message(run, false, m);
+			free(m);
+		}
+		free(out);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		m = xasprintf("exit 0%s%s", run->output != NULL ? ": " : "",
+		    run->output != NULL ? run->output : "");
+		m[strcspn(m, "\n")] = '\0';
+		run_step_done(run, RB_OK, m);
+	} else if (WIFEXITED(status)) {
+		m = xasprintf("exit status %d", WEXITSTATUS(status));
+		run_step_done(run, RB_FAILED, m);
+	} else {
+		m = xasprintf("killed by signal %d%s", WTERMSIG(status),
+		    loop_now() > run->deadline ? " (timed out)" : "");
+		run_step_done(run, RB_FAILED, m);
+	}
+	free(m);
+}
+
+/* The exec timed out: kill its process group. */
+static void
+run_exec_timeout(void *arg)
+{
+	struct rb_run *run = arg;
+
+	run->timer = NULL;
+	if (run->pid > 0)
+		kill(-run->pid, SIGTERM);
+}
+
+/* Run the current exec step: sh -c TEXT, output captured. */
+static void
+run_exec(struct rb_run *run)
+{
+	int fds[2], devnull;
+	pid_t pid;
+	char *m;
+
+	m = xasprintf("exec: %s", run->text);
+	run_message(run, false, m);
+	free(m);
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		run_step_done(run, RB_FAILED, strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		run_step_done(run, RB_FAILED, strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execl("/bin/sh", "sh", "-c", run->text, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(fds[1]);
+	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+	run->pid = pid;
+	run->fd = fds[0];
+	free(run->output);
+	run->output = NULL;
+	run->outlen = 0;
+	run->inflight++;
+	run->deadline = loop_now() + run->rb->steps[run->cur].timeout;
+	run->timer = loop_timer_add(run->o.loop, run->rb->steps[run->cur].timeout,
+	    run_exec_timeout, run);
+	loop_add_fd(run->o.loop, fds[0], POLLIN, run_exec_read, run);
+}
+
+/* A confirm step answered. */
+static void
+run_confirmed(bool ok, void *arg)
+{
+	struct rb_run *run = arg;
+
+	run->inflight--;
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	if (!ok) {
+		run->steps[run->cur].state = RB_FAILED;
+		run->steps[run->cur].message = xstrdup("declined");
+		run_record(run, run->cur, "cancelled", "declined by the operator");
+		run_finish(run, 1, "stopped: the operator declined to continue");
+		return;
+	}
+	run_step_done(run, RB_OK, "confirmed");
+}
+
+/* The cluster a step runs on: its context template, the condition's
+ * @CONTEXT, an @CONTEXT in an action, else the target's. */
+static int
+run_step_cluster(struct rb_run *run, const struct rb_step *st, size_t *cluster, char **cause)
+{
+	const char *name = NULL;
+	char *ctx = NULL, *p;
+	size_t c;
+	int rc = -1;
+
+	*cluster = run->o.cluster;
+	if (st->context != NULL) {
+		ctx = run_expand(run, st->context, cause);
+		if (ctx == NULL)
+			return -1;
+		name = ctx;
+	} else if (run->have_cond && run->cond.context != NULL)
+		name = run->cond.context;
+	else if (st->kind == RB_ACTION) {
+		for (p = strchr(run->text, '@'); p != NULL; p = strchr(p + 1, '@')) {
+			if (p == run->text || p[-1] == ' ') {
+				ctx = xstrndup(p + 1, strcspn(p + 1, " "));
+				name = ctx;
+				break;
+			}
+		}
+	}
+	if (name != NULL) {
+		c = store_cluster_find(run->o.store, name);
+		if (c == SIZE_MAX) {
+			*cause = xasprintf("unknown context '%s'", name);
+			goto out;
+		}
+		*cluster = c;
+	}
+	rc = 0;
+out:
+	free(ctx);
+	return rc;
+}
+
+/* Start the current step. */
+static void
+run_next(struct rb_run *run)
+{
+	const struct rb_step *st;
+	char *cause = NULL, *m;
+
+	if (run->finished)
+		return;
+	if (run->aborted) {
+		run_finish(run, 1, "aborted");
+		return;
+	}
+	if (run->cur >= run->rb->nsteps) {
+		run_finish(run, 0, run->o.dry_run ? "dry run complete" : "completed");
+		return;
+	}
+	st = &run->rb->steps[run->cur];
+	run->steps[run->cur].state = RB_RUNNING;
+	free(run->text);
+	if (run->have_cond) {
+		rb_cond_free(&run->cond);
+		run->have_cond = false;
+	}
+	run->text = run_expand(run, st->text, &cause);
+	if (run->text == NULL) {
+		run_step_done(run, RB_FAILED, cause);
+		free(cause);
+		return;
+	}
+	if (st->kind == RB_CHECK || st->kind == RB_WAIT) {
+		if (rb_cond_parse(run->text, &run->cond, &cause) != 0) {
+			run_step_done(run, RB_FAILED, cause);
+			free(cause);
+			return;
+		}
+		run->have_cond = true;
+	}
+	if (run_step_cluster(run, st, &run->step_cluster, &cause) != 0) {
+		run_step_done(run, RB_FAILED, cause);
+		free(cause);
+		return;
+	}
+	m = xasprintf("[%zu/%zu] %s: %s (%s)", run->cur + 1, run->rb->nsteps,
+	    rb_kind_name(st->kind), run->text, run_clock(run));
+	run_message(run, false, m);
+	free(m);
+
+	switch (st->kind) {
+	case RB_NOTE:
+		run_step_done(run, RB_OK, run->text);
+		break;
+	case RB_CONFIRM:
+		if (run->o.dry_run) {
+			run_step_done(run, RB_OK, "dry run: not asked");
+			break;
+		}
+		if (run->o.ui_ops == NULL || run->o.ui_ops->confirm == NULL) {
+			run_step_done(run, RB_FAILED, "nobody to confirm");
+			break;
+		}
+		run->inflight++;
+		m = xasprintf("runbook %s, step %zu", run->rb->name, run->cur + 1);
+		run->o.ui_ops->confirm(run->o.ui, m, run->text, NULL, run_confirmed, run);
+		free(m);
+		break;
+	case RB_CHECK:
+	case RB_WAIT:
+		run->deadline = loop_now() + st->timeout;
+		run_wait_poll(run);
+		break;
+	case RB_EXEC:
+		if (run->o.dry_run) {
+			m = xasprintf("dry run: would exec: %s", run->text);
+			run_step_done(run, RB_SKIPPED, m);
+			free(m);
+			break;
+		}
+		run_exec(run);
+		break;
+	case RB_ACTION:
+		if (run->o.dry_run) {
+			m = xasprintf("dry run: would run: %s", run->text);
+			run_step_done(run, RB_SKIPPED, m);
+			free(m);
+			break;
+		}
+		actions_set_timeout(st->timeout);
+		if (st->unreachable == RB_UNREACH_SKIP) {
+			run->inflight++;
+			client_request(run->o.client, run->step_cluster, "GET", "/version", NULL,
+			    NULL, run_probed, run);
+			break;
+		}
+		run_action(run);
+		break;
+	}
+}
+
+/* Start a run. */
+struct rb_run *
+runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **cause)
+{
+	struct rb_run *run;
+	struct store_cluster *sc;
+	size_t i, j;
+	const char *v;
+	char *m;
+
+	if (o->read_only && runbook_mutates(rb) && !o->dry_run) {
+		*cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
+		return NULL;
+	}
+	if (o->cluster >= store_ncluster(o->store)) {
+		*cause = xstrdup("no target context");
+		return NULL;
+	}
+	sc = store_cluster(o->store, o->cluster);
+	if (sc->read_only && runbook_mutates(rb) && !o->dry_run) {
+		*cause = xasprintf("refused: context %s is read-only", sc->name);
+		return NULL;
+	}
+	for (j = 0; j < o->nparams; j++) {
+		for (i = 0; i < rb->nparams; i++) {
+			if (strcmp(rb->params[i].name, o->pnames[j]) == 0)
+				break;
+		}
+		if (i == rb->nparams) {
+			*cause = xasprintf("runbook %s has no parameter '%s'", rb->name,
+			    o->pnames[j]);
+			return NULL;
+		}
+	}
+	run = xcalloc(1, sizeof *run);
+	run->rb = rb;
+	run->o = *o;
+	run->fd = -1;
+	run->kind = o->kind != NULL ? xstrdup(o->kind) : NULL;
+	run->ns = o->ns != NULL ? xstrdup(o->ns) : NULL;
+	run->name = o->name != NULL ? xstrdup(o->name) : NULL;
+	run->cluster_name = xstrdup(sc->name);
+	run->incident = incident_current();
+	run->steps = xcalloc(rb->nsteps, sizeof *run->steps);
+	run->nsteps = rb->nsteps;
+	run->nparams = rb->nparams;
+	run->pvalues = xcalloc(rb->nparams + 1, sizeof *run->pvalues);
+	run->pnames = xcalloc(rb->nparams + 1, sizeof *run->pnames);
+	for (i = 0; i < rb->nparams; i++) {
+		run->pnames[i] = rb->params[i].name;
+		v = rb->params[i].def;
+		for (j = 0; j < o->nparams; j++) {
+			if (strcmp(o->pnames[j], rb->params[i].name) == 0)
+				v = o->pvalues[j];
+		}
+		if (v == NULL) {
+			*cause = xasprintf("parameter '%s' is required (--param %s=VALUE)",
+			    rb->params[i].name, rb->params[i].name);
+			goto fail;
+		}
+		for (j = 0; j < rb->params[i].nchoices; j++) {
+			if (strcmp(rb->params[i].choices[j], v) == 0)
+				break;
+		}
+		if (rb->params[i].nchoices > 0 && j == rb->params[i].nchoices) {
+			*cause = xasprintf("parameter '%s' must be one of its choices, not '%s'",
+			    rb->params[i].name, v);
+			goto fail;
+		}
+		run->pvalues[i] = xstrdup(v);
+	}
+	run->started = loop_now();
+	m = xasprintf("runbook %s (%s) on %s%s%s%s%s", rb->name, rb->severity, sc->name,
+	    run->name != NULL ? ", target " : "", run->kind != NULL ? run->kind : "",
+	    run->name != NULL ? "/" : "", run->name != NULL ? run->name : "");
+	run_message(run, false, m);
+	if (run->incident != NULL) {
+		char *c2 = NULL;
+
+		if (incident_event(run->incident, "step", m, NULL, &c2) != 0)
+			free(c2);
+	}
+	free(m);
+	run_next(run);
+	return run;
+fail:
+	run->finished = true;
+	run_free(run);
+	return NULL;
+}

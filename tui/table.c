@@ -1,0 +1,979 @@
+/* The generic table widget (see table.h). */
+#include <ctype.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "opsdeck/printers.h"
+#include "opsdeck/sanitize.h"
+#include "opsdeck/table.h"
+#include "opsdeck/xmalloc.h"
+
+#define TABLE_MAX_CELL	256	/* widest a column grows */
+#define TABLE_GAP	2	/* spaces between columns */
+
+/* The widget. */
+struct table {
+	struct table_col	*cols;
+	size_t			 ncols;
+	bool			*hidden;
+
+	struct table_row	**rows;
+	size_t			 nrows;
+	size_t			 arows;
+	size_t			*vis;		/* filtered, sorted indices into rows */
+	size_t			 nvis;
+
+	size_t			 sel;		/* index into vis */
+	size_t			 top;
+	int			 page;		/* rows shown at the last draw */
+	char			*sel_key;
+
+	char			**marks;	/* sorted keys */
+	size_t			 nmarks;
+
+	char			*filter;
+	bool			 filter_invert;
+	bool			 filter_is_label;
+	char			*label_sel;
+	regex_t			 re;
+	bool			 have_re;
+	char			*plain;		/* no metacharacters: substring search */
+
+	int			 sort_col;	/* -1: none (default order) */
+	int			 sort_dir;
+	int			 def_col;
+	int			 def_dir;
+	unsigned		 flag_first;
+};
+
+/* Free one row. */
+static void
+row_free(struct table_row *r, size_t ncols)
+{
+	size_t i;
+
+	for (i = 0; i < ncols; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	free(r->widths);
+	free(r->nums);
+	free(r->timed);
+	free(r->key);
+	free(r->labels);
+	free(r->ns);
+	free(r->name);
+	free(r->uid);
+	free(r);
+}
+
+struct table *
+table_new(const struct table_col *cols, size_t ncols)
+{
+	struct table *t = xcalloc(1, sizeof *t);
+
+	t->cols = xcalloc(ncols, sizeof *t->cols);
+	memcpy(t->cols, cols, ncols * sizeof *cols);
+	t->ncols = ncols;
+	t->hidden = xcalloc(ncols, sizeof *t->hidden);
+	t->sort_col = -1;
+	t->sort_dir = 1;
+	t->def_col = -1;
+	t->def_dir = 1;
+	return t;
+}
+
+void
+table_free(struct table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nrows; i++)
+		row_free(t->rows[i], t->ncols);
+	free(t->rows);
+	free(t->vis);
+	for (i = 0; i < t->nmarks; i++)
+		free(t->marks[i]);
+	free(t->marks);
+	free(t->sel_key);
+	free(t->filter);
+	free(t->label_sel);
+	free(t->plain);
+	if (t->have_re)
+		regfree(&t->re);
+	free(t->hidden);
+	free(t->cols);
+	free(t);
+}
+
+size_t
+table_ncols(const struct table *t)
+{
+	return t->ncols;
+}
+
+const struct table_col *
+table_col_at(const struct table *t, size_t i)
+{
+	return i < t->ncols ? &t->cols[i] : NULL;
+}
+
+void
+table_col_hide(struct table *t, size_t col, bool hide)
+{
+	if (col < t->ncols)
+		t->hidden[col] = hide;
+}
+
+/* Remember the selected row's key so a rebuild can find it again. */
+static void
+table_remember(struct table *t)
+{
+	free(t->sel_key);
+	t->sel_key = NULL;
+	if (t->sel < t->nvis)
+		t->sel_key = xstrdup(t->rows[t->vis[t->sel]]->key);
+}
+
+void
+table_begin(struct table *t)
+{
+	size_t i;
+
+	table_remember(t);
+	for (i = 0; i < t->nrows; i++)
+		row_free(t->rows[i], t->ncols);
+	t->nrows = 0;
+	t->nvis = 0;
+}
+
+struct table_row *
+table_add(struct table *t, const char *key, size_t cluster)
+{
+	struct table_row *r;
+
+	if (t->nrows == t->arows) {
+		t->arows = t->arows == 0 ? 64 : t->arows * 2;
+		t->rows = xreallocarray(t->rows, t->arows, sizeof *t->rows);
+	}
+	r = xcalloc(1, sizeof *r);
+	r->key = xstrdup(key);
+	r->cluster = cluster;
+	r->cells = xcalloc(t->ncols, sizeof *r->cells);
+	r->widths = xcalloc(t->ncols, sizeof *r->widths);
+	r->nums = xcalloc(t->ncols, sizeof *r->nums);
+	t->rows[t->nrows++] = r;
+	/* the cell count is needed by table_set: keep it in slot of widths */
+	return r;
+}
+
+void
+table_set(struct table_row *r, size_t col, const char *text, int64_t num)
+{
+	size_t w;
+
+	free(r->cells[col]);
+	r->cells[col] = xstrdup(text != NULL ? text : "");
+	w = display_width(r->cells[col]);
+	r->widths[col] = w > TABLE_MAX_CELL ? TABLE_MAX_CELL : (int)w;
+	r->nums[col] = num;
+}
+
+void
+table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t now)
+{
+	char buf[256];
+	int64_t num = c->n;
+
+	cell_format(c, now, buf, sizeof buf);
+	if (c->type == CELL_AGE || c->type == CELL_UNTIL)
+		num = c->when != 0 ? now - c->when : INT64_MIN;
+	table_set(r, col, buf, num);
+	if (c->type == CELL_TEXT || c->type == CELL_INT || col >= 64)
+		return;
+	if (r->timed == NULL)
+		r->timed = xcalloc(64, sizeof *r->timed);
+	r->timed[col] = *c;
+	r->timed[col].text = NULL;	/* the formatted text is in cells[col] */
+	if (c->when == 0)
+		r->timed[col].type = CELL_TEXT;	/* "<none>" and friends never change */
+}
+
+/* True if labels has key k (klen bytes) with value v (or any value if v NULL). */
+static bool
+labels_have(const char *labels, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	const char *p = labels, *e, *eq;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(e - p));
+		if (eq == NULL)
+			eq = e;
+		if ((size_t)(eq - p) == klen && memcmp(p, k, klen) == 0) {
+			if (v == NULL)
+				return true;
+			if (eq < e && (size_t)(e - eq - 1) == vlen && memcmp(eq + 1, v, vlen) == 0)
+				return true;
+			return false;
+		}
+		p = *e == ',' ? e + 1 : e;
+	}
+	return false;
+}
+
+/* Label selector match: terms "k=v", "k==v", "k!=v", "k", "!k", comma separated. */
+bool
+table_labels_match(const char *labels, const char *sel)
+{
+	const char *p = sel, *e, *op;
+	const char *k, *v;
+	size_t klen, vlen;
+	bool neg, have;
+
+	if (labels == NULL)
+		labels = "";
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		neg = false;
+		if (*p == '!') {
+			neg = true;
+			p++;
+		}
+		op = p;
+		while (op < e && *op != '=' && *op != '!')
+			op++;
+		k = p;
+		klen = (size_t)(op - p);
+		while (klen > 0 && k[klen - 1] == ' ')
+			klen--;
+		if (op == e) {
+			have = labels_have(labels, k, klen, NULL, 0);
+			if (have == neg)
+				return false;
+		} else {
+			if (*op == '!') {
+				neg = !neg;
+				op++;
+			}
+			if (op < e && *op == '=')
+				op++;
+			if (op < e && *op == '=')
+				op++;
+			v = op;
+			vlen = (size_t)(e - op);
+			while (vlen > 0 && *v == ' ') {
+				v++;
+				vlen--;
+			}
+			have = labels_have(labels, k, klen, v, vlen);
+			if (have == neg)
+				return false;
+		}
+		p = e;
+	}
+	return true;
+}
+
+/* True if row r passes the filter. */
+static bool
+table_row_passes(struct table *t, struct table_row *r)
+{
+	char buf[4096];
+	size_t i, off = 0, n;
+	bool m;
+
+	if (t->filter_is_label)
+		return table_labels_match(r->labels, t->label_sel);
+	if (!t->have_re)
+		return true;
+
+	for (i = 0; i < t->ncols && off < sizeof buf - 1; i++) {
+		n = strlen(r->cells[i] != NULL ? r->cells[i] : "");
+		if (n > sizeof buf - 2 - off)
+			n = sizeof buf - 2 - off;
+		if (r->cells[i] != NULL)
+			memcpy(buf + off, r->cells[i], n);
+		off += n;
+		buf[off++] = ' ';
+	}
+	buf[off] = '\0';
+	if (t->plain != NULL)	/* plain text, the usual case: no regex engine */
+		m = strcasestr(buf, t->plain) != NULL;
+	else
+		m = regexec(&t->re, buf, 0, NULL, 0) == 0;
+	return m != t->filter_invert;
+}
+
+/* The table being sorted (qsort has no context argument). */
+static struct table *sorting;
+
+/* Compare two rows for sort. */
+static int
+row_cmp(const void *a, const void *b)
+{
+	struct table *t = sorting;
+	const struct table_row *ra = t->rows[*(const size_t *)a];
+	const struct table_row *rb = t->rows[*(const size_t *)b];
+	int col = t->sort_col >= 0 ? t->sort_col : t->def_col;
+	int dir = t->sort_col >= 0 ? t->sort_dir : t->def_dir;
+	int c = 0;
+	bool fa, fb;
+
+	if (t->flag_first != 0) {
+		fa = (ra->flags & t->flag_first) != 0;
+		fb = (rb->flags & t->flag_first) != 0;
+		if (fa != fb)
+			return fa ? -1 : 1;
+	}
+	if (col >= 0 && (size_t)col < t->ncols) {
+		if (t->cols[col].numeric) {
+			if (ra->nums[col] != rb->nums[col])
+				c = ra->nums[col] < rb->nums[col] ? -1 : 1;
+		} else
+			c = strcmp(ra->cells[col] ? ra->cells[col] : "",
+			    rb->cells[col] ? rb->cells[col] : "");
+		c *= dir;
+	}
+	if (c == 0) {
+		/* stable: original (store) order */
+		if (*(const size_t *)a != *(const size_t *)b)
+			c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	}
+	return c;
+}
+
+/* Recompute the visible list and restore the selection. */
+static void
+table_refilter(struct table *t)
+{
+	size_t i;
+
+	free(t->vis);
+	t->vis = xcalloc(t->nrows, sizeof *t->vis);
+	t->nvis = 0;
+	for (i = 0; i < t->nrows; i++) {
+		if (table_row_passes(t, t->rows[i]))
+			t->vis[t->nvis++] = i;
+	}
+	if (t->sort_col >= 0 || t->def_col >= 0 || t->flag_first != 0) {
+		sorting = t;
+		qsort(t->vis, t->nvis, sizeof *t->vis, row_cmp);
+		sorting = NULL;
+	}
+	if (t->sel_key != NULL) {
+		for (i = 0; i < t->nvis; i++) {
+			if (strcmp(t->rows[t->vis[i]]->key, t->sel_key) == 0) {
+				t->sel = i;
+				break;
+			}
+		}
+	}
+	if (t->sel >= t->nvis)
+		t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
+}
+
+void
+table_end(struct table *t)
+{
+	table_refilter(t);
+}
+
+size_t
+table_count(const struct table *t)
+{
+	return t->nvis;
+}
+
+size_t
+table_total(const struct table *t)
+{
+	return t->nrows;
+}
+
+struct table_row *
+table_row_at(struct table *t, size_t i)
+{
+	return i < t->nvis ? t->rows[t->vis[i]] : NULL;
+}
+
+struct table_row *
+table_row_raw(struct table *t, size_t i)
+{
+	return i < t->nrows ? t->rows[i] : NULL;
+}
+
+struct table_row *
+table_selected(struct table *t)
+{
+	return table_row_at(t, t->sel);
+}
+
+size_t
+table_selected_index(const struct table *t)
+{
+	return t->sel;
+}
+
+bool
+table_select_key(struct table *t, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvis; i++) {
+		if (strcmp(t->rows[t->vis[i]]->key, key) == 0) {
+			t->sel = i;
+			table_remember(t);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Set the filter. */
+int
+table_set_filter(struct table *t, const char *spec, char **cause)
+{
+	regex_t re;
+	const char *p = spec;
+	bool invert = false;
+	int rc;
+	char err[256];
+
+	while (*p == ' ')
+		p++;
+	table_remember(t);
+	if (strncmp(p, "-l", 2) == 0 && (p[2] == ' ' || p[2] == '\0')) {
+		p += 2;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0' || strchr(p, ' ') != NULL) {
+			*cause = xstrdup("label selector: -l key=value[,key!=value,...]");
+			return -1;
+		}
+		if (t->have_re)
+			regfree(&t->re);
+		t->have_re = false;
+		free(t->label_sel);
+		t->label_sel = xstrdup(p);
+		t->filter_is_label = true;
+		free(t->filter);
+		t->filter = xstrdup(spec);
+		table_refilter(t);
+		return 0;
+	}
+	if (*p == '!') {
+		invert = true;
+		p++;
+	}
+	if (*p == '\0') {
+		if (t->have_re)
+			regfree(&t->re);
+		t->have_re = false;
+		t->filter_is_label = false;
+		free(t->filter);
+		t->filter = NULL;
+		table_refilter(t);
+		return 0;
+	}
+	rc = regcomp(&re, p, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	if (rc != 0) {
+		regerror(rc, &re, err, sizeof err);
+		*cause = xasprintf("filter: %s", err);
+		return -1;
+	}
+	if (t->have_re)
+		regfree(&t->re);
+	t->re = re;
+	t->have_re = true;
+	free(t->plain);
+	t->plain = strpbrk(p, ".[]()*+?{}|^$\\") == NULL ? xstrdup(p) : NULL;
+	t->filter_invert = invert;
+	t->filter_is_label = false;
+	free(t->filter);
+	t->filter = xstrdup(spec);
+	table_refilter(t);
+	return 0;
+}
+
+const char *
+table_filter(const struct table *t)
+{
+	return t->filter;
+}
+
+/* Sort by a named column. */
+int
+table_sort_by(struct table *t, const char *name, char **cause)
+{
+	size_t i, n = strlen(name);
+	int found = -1;
+
+	for (i = 0; i < t->ncols; i++) {
+		if (strcasecmp(t->cols[i].name, name) == 0) {
+			found = (int)i;
+			break;
+		}
+	}
+	for (i = 0; found < 0 && i < t->ncols; i++) {
+		if (n > 0 && strncasecmp(t->cols[i].name, name, n) == 0)
+			found = (int)i;
+	}
+	if (found < 0) {
+		*cause = xasprintf("no column '%s'", name);
+		return -1;
+	}
+	table_remember(t);
+	if (t->sort_col == found)
+		t->sort_dir = -t->sort_dir;
+	else {
+		t->sort_col = found;
+		t->sort_dir = 1;
+	}
+	table_refilter(t);
+	return 0;
+}
+
+void
+table_sort_step(struct table *t, int dir)
+{
+	int c = t->sort_col, i;
+
+	for (i = 0; i < (int)t->ncols; i++) {
+		c += dir;
+		if (c < 0)
+			c = (int)t->ncols - 1;
+		if (c >= (int)t->ncols)
+			c = 0;
+		if (!t->hidden[c])
+			break;
+	}
+	table_remember(t);
+	t->sort_col = c;
+	t->sort_dir = 1;
+	table_refilter(t);
+}
+
+int
+table_sort_col(const struct table *t, int *dir)
+{
+	*dir = t->sort_dir;
+	return t->sort_col;
+}
+
+void
+table_set_default_sort(struct table *t, int col, int dir)
+{
+	t->def_col = col;
+	t->def_dir = dir;
+}
+
+void
+table_set_flag_first(struct table *t, unsigned flags)
+{
+	t->flag_first = flags;
+}
+
+void
+table_move(struct table *t, long delta)
+{
+	long s = (long)t->sel + delta;
+
+	if (s < 0 || t->nvis == 0)
+		s = 0;
+	else if ((size_t)s >= t->nvis)
+		s = (long)t->nvis - 1;
+	t->sel = (size_t)s;
+	table_remember(t);
+}
+
+void
+table_top(struct table *t)
+{
+	t->sel = 0;
+	table_remember(t);
+}
+
+void
+table_bottom(struct table *t)
+{
+	t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
+	table_remember(t);
+}
+
+/* Move by a page: the rows shown at the last draw (at least 1). */
+void
+table_page(struct table *t, int dir)
+{
+	long h = t->page > 1 ? t->page - 1 : 1;
+
+	table_move(t, dir * h);
+}
+
+/* Index of key in the sorted mark list, or where it would go (*found). */
+static size_t
+mark_find(const struct table *t, const char *key, bool *found)
+{
+	size_t lo = 0, hi = t->nmarks, mid;
+	int c;
+
+	*found = false;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(t->marks[mid], key);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void
+table_toggle_mark(struct table *t)
+{
+	struct table_row *r = table_selected(t);
+	bool found;
+	size_t i;
+
+	if (r == NULL)
+		return;
+	i = mark_find(t, r->key, &found);
+	if (found) {
+		free(t->marks[i]);
+		memmove(&t->marks[i], &t->marks[i + 1], (t->nmarks - i - 1) * sizeof *t->marks);
+		t->nmarks--;
+	} else {
+		t->marks = xreallocarray(t->marks, t->nmarks + 1, sizeof *t->marks);
+		memmove(&t->marks[i + 1], &t->marks[i], (t->nmarks - i) * sizeof *t->marks);
+		t->marks[i] = xstrdup(r->key);
+		t->nmarks++;
+	}
+	table_move(t, 1);
+}
+
+void
+table_clear_marks(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nmarks; i++)
+		free(t->marks[i]);
+	free(t->marks);
+	t->marks = NULL;
+	t->nmarks = 0;
+}
+
+size_t
+table_nmarks(const struct table *t)
+{
+	return t->nmarks;
+}
+
+bool
+table_is_marked(const struct table *t, const char *key)
+{
+	bool found;
+
+	mark_find(t, key, &found);
+	return found;
+}
+
+size_t
+table_marked_rows(struct table *t, struct table_row ***out)
+{
+	size_t i, n = 0;
+
+	*out = NULL;
+	if (t->nmarks == 0)
+		return 0;
+	*out = xcalloc(t->nmarks, sizeof **out);
+	for (i = 0; i < t->nrows && n < t->nmarks; i++) {
+		if (table_is_marked(t, t->rows[i]->key))
+			(*out)[n++] = t->rows[i];
+	}
+	return n;
+}
+
+/* Decode the length of the UTF-8 sequence at s (1 for invalid bytes). */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4;
+	else
+		return 1;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 1;
+	}
+	return n;
+}
+
+size_t
+table_fit_bytes(const char *s, int width, int *used)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char one[5];
+	size_t off = 0, n;
+	int w = 0, cw;
+
+	while (p[off] != '\0') {
+		n = utf8_len(p + off);
+		if (n == 1 && p[off] < 0x80)
+			cw = p[off] >= 0x20 && p[off] != 0x7f ? 1 : 0;
+		else {
+			memcpy(one, p + off, n);
+			one[n] = '\0';
+			cw = (int)display_width(one);
+		}
+		if (w + cw > width)
+			break;
+		w += cw;
+		off += n;
+	}
+	if (used != NULL)
+		*used = w;
+	return off;
+}
+
+void
+table_put(WINDOW *win, int y, int x, const char *s, int width, const char *ellipsis)
+{
+	int used, ew;
+	size_t n;
+
+	if (width <= 0)
+		return;
+	if (s == NULL)
+		s = "";
+	n = table_fit_bytes(s, width, &used);
+	if (s[n] != '\0') {
+		ew = (int)display_width(ellipsis);
+		n = table_fit_bytes(s, width - ew, &used);
+		mvwaddnstr(win, y, x, s, (int)n);
+		waddstr(win, ellipsis);
+		used += ew;
+	} else
+		mvwaddnstr(win, y, x, s, (int)n);
+	for (; used < width; used++)
+		waddch(win, ' ');
+}
+
+/* Column widths for screen width w: natural widths, wide-only columns
+ * dropped unless wide, then droppable columns, then shrink the widest. */
+void
+table_fit(struct table *t, int w, bool wide, int *out)
+{
+	size_t i, j;
+	int total, n, best, bi, hw, mins[64], shown;
+
+	for (i = 0; i < t->ncols; i++) {
+		if (t->hidden[i] || (t->cols[i].priority > 0 && !wide)) {
+			out[i] = -1;
+			continue;
+		}
+		hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
+		out[i] = hw;
+		for (j = 0; j < t->nvis; j++) {
+			if (t->rows[t->vis[j]]->widths[i] > out[i])
+				out[i] = t->rows[t->vis[j]]->widths[i];
+		}
+		if (out[i] > TABLE_MAX_CELL / 2 && t->cols[i].min < TABLE_MAX_CELL / 2)
+			out[i] = TABLE_MAX_CELL / 2;
+		if (i < 64)
+			mins[i] = t->cols[i].min > 0 ? t->cols[i].min : (hw < 3 ? 3 : hw);
+	}
+	for (;;) {
+		total = 0;
+		shown = 0;
+		for (i = 0; i < t->ncols; i++) {
+			if (out[i] >= 0) {
+				total += out[i] + (shown > 0 ? TABLE_GAP : 0);
+				shown++;
+			}
+		}
+		if (total <= w)
+			break;
+		/* shrink the column with most room above its minimum */
+		best = 0;
+		bi = -1;
+		for (i = 0; i < t->ncols && i < 64; i++) {
+			if (out[i] < 0)
+				continue;
+			n = out[i] - (mins[i] < out[i] ? mins[i] : out[i]);
+			if (n > best) {
+				best = n;
+				bi = (int)i;
+			}
+		}
+		if (bi >= 0 && (t->cols[bi].drop == 0 || best > 4)) {
+			n = total - w;
+			if (n > best)
+				n = best;
+			out[bi] -= n;
+			continue;
+		}
+		/* drop the highest drop-rank column, else the last one */
+		bi = -1;
+		best = 0;
+		for (i = 0; i < t->ncols; i++) {
+			if (out[i] >= 0 && t->cols[i].drop > best) {
+				best = t->cols[i].drop;
+				bi = (int)i;
+			}
+		}
+		if (bi < 0) {
+			if (bi < 0 && shown <= 1) {
+				for (i = 0; i < t->ncols; i++) {
+					if (out[i] >= 0)
+						out[i] = w;
+				}
+				break;
+			}
+			for (i = t->ncols; i > 0; i--) {
+				if (out[i - 1] >= 0) {
+					bi = (int)i - 1;
+					break;
+				}
+			}
+		}
+		out[bi] = -1;
+	}
+}
+
+/* Attributes for a row. */
+static unsigned long
+row_attr(const struct table_row *r, const struct table_style *st)
+{
+	if (r->attr != 0)
+		return r->attr;
+	if (r->flags & ROW_FIRING)
+		return st->firing;
+	if (r->flags & (ROW_BAD | ROW_STUCK))
+		return st->bad;
+	if (r->flags & ROW_AT_MAX)
+		return st->atmax;
+	if (r->flags & ROW_WARN)
+		return st->warn;
+	if (r->flags & ROW_PROGRESSING)
+		return st->progressing;
+	return st->normal;
+}
+
+void
+table_draw(struct table *t, WINDOW *win, int y, int x, int h, int w,
+    const struct table_style *st)
+{
+	int widths[64], cx, i, line, sdir, scol, mw;
+	size_t c, ri;
+	struct table_row *r;
+	bool marked, any = false;
+	unsigned long a;
+	char hdr[128], tbuf[256];
+	const char *cell;
+
+	if (h <= 0 || w <= 0)
+		return;
+	if (t->ncols > 64)
+		t->ncols = 64;
+	mw = t->nmarks > 0 ? 2 : 0;	/* mark gutter only while marks exist */
+	table_fit(t, w - mw, st->wide, widths);
+	scol = table_sort_col(t, &sdir);
+	/* header */
+	wattrset(win, (attr_t)st->colhead);
+	wmove(win, y, x);
+	for (i = 0; i < w; i++)
+		waddch(win, ' ');
+	cx = x + mw;
+	for (c = 0; c < t->ncols; c++) {
+		if (widths[c] < 0)
+			continue;
+		if (any)
+			cx += TABLE_GAP;
+		any = true;
+		if ((int)c == scol)
+			snprintf(hdr, sizeof hdr, "%s%s", t->cols[c].name, sdir > 0 ? "↑" : "↓");
+		else
+			snprintf(hdr, sizeof hdr, "%s", t->cols[c].name);
+		if ((int)c == scol && strcmp(st->ellipsis, "~") == 0)
+			snprintf(hdr, sizeof hdr, "%s%s", t->cols[c].name, sdir > 0 ? "^" : "v");
+		table_put(win, y, cx, hdr, widths[c] < x + w - cx ? widths[c] : x + w - cx,
+		    st->ellipsis);
+		cx += widths[c];
+	}
+	/* scroll so the selection shows */
+	h--;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (h > 0 && t->sel >= t->top + (size_t)h)
+		t->top = t->sel - (size_t)h + 1;
+	if (t->top > 0 && t->top + (size_t)h > t->nvis)
+		t->top = t->nvis > (size_t)h ? t->nvis - (size_t)h : 0;
+	t->page = h;
+	for (line = 0; line < h; line++) {
+		ri = t->top + (size_t)line;
+		wmove(win, y + 1 + line, x);
+		if (ri >= t->nvis) {
+			wattrset(win, (attr_t)st->normal);
+			for (i = 0; i < w; i++)
+				waddch(win, ' ');
+			continue;
+		}
+		r = t->rows[t->vis[ri]];
+		marked = t->nmarks > 0 && table_is_marked(t, r->key);
+		a = row_attr(r, st);
+		if (marked)
+			a = st->marked;
+		if (ri == t->sel)
+			a = st->selected;
+		wattrset(win, (attr_t)a);
+		for (i = 0; i < w; i++)
+			waddch(win, ' ');
+		if (mw > 0)
+			mvwaddstr(win, y + 1 + line, x, marked ? "* " : "  ");
+		cx = x + mw;
+		any = false;
+		for (c = 0; c < t->ncols; c++) {
+			if (widths[c] < 0)
+				continue;
+			if (any)
+				cx += TABLE_GAP;
+			any = true;
+			if (cx >= x + w)
+				break;
+			cell = r->cells[c];
+			if (r->timed != NULL && c < 64 && r->timed[c].type != CELL_TEXT) {
+				cell_format(&r->timed[c], st->now, tbuf, sizeof tbuf);
+				cell = tbuf;
+			}
+			table_put(win, y + 1 + line, cx, cell,
+			    widths[c] < x + w - cx ? widths[c] : x + w - cx, st->ellipsis);
+			cx += widths[c];
+		}
+	}
+	wattrset(win, (attr_t)st->normal);
+}

@@ -1,0 +1,720 @@
+/* The console screen: view stack, header, status line, options, and the
+ * glue that runs commands with the current selection. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "opsdeck/client.h"
+#include "opsdeck/cmd.h"
+#include "opsdeck/keymap.h"
+#include "opsdeck/loop.h"
+#include "opsdeck/prompt.h"
+#include "opsdeck/sanitize.h"
+#include "opsdeck/store.h"
+#include "opsdeck/table.h"
+#include "opsdeck/theme.h"
+#include "opsdeck/ui.h"
+#include "opsdeck/xmalloc.h"
+
+#define UI_MAX_HEADER_LINES	4
+#define UI_MESSAGE_SECONDS	10
+#define UI_MAX_VIEWS		32
+
+struct ui *ui_current;
+
+/* Options: the table drives config.yaml, :set, validation and help. */
+const struct ui_option ui_options[] = {
+	{ "theme", UI_OPT_STRING, 0, 0, "default", "colour theme: default, light, high-contrast, mono or a file" },
+	{ "ascii", UI_OPT_BOOL, 0, 1, "off", "ASCII only: no line drawing or ellipsis characters" },
+	{ "wide", UI_OPT_BOOL, 0, 1, "off", "show wide columns (kubectl -o wide)" },
+	{ "wrap", UI_OPT_BOOL, 0, 1, "off", "wrap long lines in logs and YAML" },
+	{ "logLines", UI_OPT_INT, 100, 1000000, "10000", "lines a log view keeps" },
+	{ "defaultView", UI_OPT_STRING, 0, 0, "overview", "view shown at start" },
+};
+const size_t ui_noptions = sizeof ui_options / sizeof ui_options[0];
+
+/* Parse a boolean option value; -1 if not one. */
+static int
+ui_parse_bool(const char *v, bool cur)
+{
+	if (strcmp(v, "toggle") == 0)
+		return !cur;
+	if (strcasecmp(v, "on") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 ||
+	    strcasecmp(v, "yes") == 0)
+		return 1;
+	if (strcasecmp(v, "off") == 0 || strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
+	    strcasecmp(v, "no") == 0)
+		return 0;
+	return -1;
+}
+
+/* Find an option by name (case-insensitive, "log-lines" = "logLines"). */
+static const struct ui_option *
+ui_option_find(const char *name)
+{
+	char a[64], b[64];
+	size_t i, j, k;
+
+	for (i = 0, k = 0; name[i] != '\0' && k < sizeof a - 1; i++) {
+		if (name[i] != '-' && name[i] != '_')
+			a[k++] = name[i];
+	}
+	a[k] = '\0';
+	for (i = 0; i < ui_noptions; i++) {
+		for (j = 0, k = 0; ui_options[i].name[j] != '\0' && k < sizeof b - 1; j++)
+			b[k++] = ui_options[i].name[j];
+		b[k] = '\0';
+		if (strcasecmp(a, b) == 0)
+			return &ui_options[i];
+	}
+	return NULL;
+}
+
+/* Set an option, validating it against its table entry. */
+int
+ui_option_set(struct ui *ui, const char *name, const char *value, char **cause)
+{
+	const struct ui_option *o = ui_option_find(name);
+	struct theme *t;
+	char *end;
+	long n;
+	int b;
+	bool *bp = NULL;
+
+	if (o == NULL) {
+		*cause = xasprintf("unknown option: %s", name);
+		return -1;
+	}
+	switch (o->type) {
+	case UI_OPT_BOOL:
+		if (strcmp(o->name, "ascii") == 0)
+			bp = &ui->ascii;
+		else if (strcmp(o->name, "wide") == 0)
+			bp = &ui->wide;
+		else
+			bp = &ui->wrap;
+		b = ui_parse_bool(value, *bp);
+		if (b < 0) {
+			*cause = xasprintf("%s: expected on or off, not '%s'", o->name, value);
+			return -1;
+		}
+		*bp = b != 0;
+		if (bp == &ui->ascii)
+			ui->ellipsis = ui->ascii ? "~" : "…";
+		break;
+	case UI_OPT_INT:
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || *end != '\0' || end == value || n < o->min || n > o->max) {
+			*cause = xasprintf("%s: expected a number from %ld to %ld, not '%s'",
+			    o->name, o->min, o->max, value);
+			return -1;
+		}
+		ui->log_lines = n;
+		break;
+	case UI_OPT_STRING:
+		if (strcmp(o->name, "theme") == 0) {
+			t = theme_load(value, cause);
+			if (t == NULL)
+				return -1;
+			theme_free(ui->theme);
+			ui->theme = t;
+			free(ui->theme_name);
+			ui->theme_name = xstrdup(value);
+			if (ui->curses)
+				theme_apply(ui->theme, ui->mono);
+		} else {
+			if (view_resource_find(value) == NULL && strcmp(value, "overview") != 0 &&
+			    strcmp(value, "contexts") != 0) {
+				*cause = xasprintf("%s: unknown view '%s'", o->name, value);
+				return -1;
+			}
+			free(ui->default_view);
+			ui->default_view = xstrdup(value);
+		}
+		break;
+	}
+	ui_dirty(ui);
+	return 0;
+}
+
+/* An option's value as text. */
+char *
+ui_option_get(struct ui *ui, const char *name)
+{
+	const struct ui_option *o = ui_option_find(name);
+
+	if (o == NULL)
+		return NULL;
+	if (strcmp(o->name, "theme") == 0)
+		return xstrdup(ui->theme_name != NULL ? ui->theme_name : "default");
+	if (strcmp(o->name, "ascii") == 0)
+		return xstrdup(ui->ascii ? "on" : "off");
+	if (strcmp(o->name, "wide") == 0)
+		return xstrdup(ui->wide ? "on" : "off");
+	if (strcmp(o->name, "wrap") == 0)
+		return xstrdup(ui->wrap ? "on" : "off");
+	if (strcmp(o->name, "logLines") == 0)
+		return xasprintf("%ld", ui->log_lines);
+	return xstrdup(ui->default_view != NULL ? ui->default_view : "overview");
+}
+
+void
+ui_dirty(struct ui *ui)
+{
+	if (ui != NULL)
+		ui->dirty = true;
+}
+
+void
+ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(ui->status);
+	ui->status = sanitize_str(s, 0);
+	free(s);
+	ui->status_error = error;
+	ui->status_at = loop_now();
+	ui_dirty(ui);
+}
+
+unsigned long
+ui_attr(enum theme_slot s)
+{
+	return theme_attr(s);
+}
+
+void
+ui_table_style(struct ui *ui, struct table_style *st)
+{
+	st->normal = ui_attr(THEME_NORMAL);
+	st->colhead = ui_attr(THEME_COLHEAD);
+	st->selected = ui_attr(THEME_SELECTED);
+	st->marked = ui_attr(THEME_MARKED);
+	st->bad = ui_attr(THEME_BAD);
+	st->warn = ui_attr(THEME_WARN);
+	st->progressing = ui_attr(THEME_PROGRESSING);
+	st->atmax = ui_attr(THEME_AT_MAX);
+	st->firing = ui_attr(THEME_FIRING);
+	st->dim = ui_attr(THEME_DIM);
+	st->ellipsis = ui->ellipsis;
+	st->wide = ui->wide;
+	st->now = time(NULL);
+}
+
+const char *
+ui_namespace(struct ui *ui)
+{
+	return ui->ns;
+}
+
+size_t
+ui_nclusters(struct ui *ui, const struct view *v)
+{
+	if (v != NULL && v->cluster != SIZE_MAX)
+		return 1;
+	return store_ncluster(ui->store);
+}
+
+/* Free a view. */
+void
+view_free(struct view *v)
+{
+	if (v == NULL)
+		return;
+	if (v->cls->free != NULL)
+		v->cls->free(v);
+	table_free(v->table);
+	free(v->resource);
+	free(v->arg);
+	free(v->title_buf);
+	free(v);
+}
+
+int
+view_key(struct view *v, int key)
+{
+	if (v->cls->key == NULL)
+		return VIEW_UNHANDLED;
+	return v->cls->key(v, key);
+}
+
+const char *
+view_title(struct view *v)
+{
+	if (v->cls->title != NULL)
+		return v->cls->title(v);
+	return v->resource != NULL ? v->resource : v->cls->name;
+}
+
+/* Default drawing for table views. */
+void
+view_table_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
+{
+	struct table_style st;
+
+	ui_table_style(v->ui, &st);
+	table_draw(v->table, win, y, 0, h, w, &st);
+}
+
+/* Targets from marks (if any) else the selection. */
+size_t
+view_table_targets(struct view *v, struct cmd_target **out)
+{
+	struct table_row **rows = NULL, *r;
+	size_t n, i, k = 0;
+
+	*out = NULL;
+	if (v->table == NULL)
+		return 0;
+	n = table_marked_rows(v->table, &rows);
+	if (n == 0) {
+		free(rows);
+		r = table_selected(v->table);
+		if (r == NULL || r->name == NULL)
+			return 0;
+		*out = xcalloc(1, sizeof **out);
+		(*out)[0].cluster = r->cluster;
+		(*out)[0].resource = r->resource != NULL ? r->resource : v->resource;
+		(*out)[0].ns = r->ns;
+		(*out)[0].name = r->name;
+		(*out)[0].uid = r->uid;
+		return 1;
+	}
+	*out = xcalloc(n, sizeof **out);
+	for (i = 0; i < n; i++) {
+		r = rows[i];
+		if (r->name == NULL)
+			continue;
+		(*out)[k].cluster = r->cluster;
+		(*out)[k].resource = r->resource != NULL ? r->resource : v->resource;
+		(*out)[k].ns = r->ns;
+		(*out)[k].name = r->name;
+		(*out)[k].uid = r->uid;
+		k++;
+	}
+	free(rows);
+	return k;
+}
+
+/* Stack depth. */
+static size_t
+ui_depth(struct ui *ui)
+{
+	struct view *v;
+	size_t n = 0;
+
+	for (v = ui->view; v != NULL; v = v->prev)
+		n++;
+	return n;
+}
+
+/* Push a view of class cls. */
+struct view *
+ui_push(struct ui *ui, const struct view_class *cls, const char *resource, const char *arg,
+    size_t cluster, char **cause)
+{
+	struct view *v = xcalloc(1, sizeof *v), *old;
+
+	v->cls = cls;
+	v->ui = ui;
+	v->resource = resource != NULL ? xstrdup(resource) : NULL;
+	v->arg = arg != NULL ? xstrdup(arg) : NULL;
+	v->cluster = cluster;
+	if (cls->init != NULL && cls->init(v, cause) != 0) {
+		view_free(v);
+		return NULL;
+	}
+	/* bound the stack: drop the oldest above the root */
+	if (ui_depth(ui) >= UI_MAX_VIEWS) {
+		for (old = ui->view; old->prev != NULL && old->prev->prev != NULL; old = old->prev)
+			;
+		if (old->prev != NULL) {
+			view_free(old->prev);
+			old->prev = NULL;
+		}
+	}
+	v->prev = ui->view;
+	ui->view = v;
+	if (cls->update != NULL)
+		cls->update(v, time(NULL));
+	ui_dirty(ui);
+	return v;
+}
+
+void
+ui_back(struct ui *ui)
+{
+	struct view *v = ui->view;
+
+	if (v == NULL || v->prev == NULL)
+		return;
+	ui->view = v->prev;
+	view_free(v);
+	/* force the revealed view to rebuild */
+	if (ui->view->cls->update != NULL)
+		ui->view->cls->update(ui->view, time(NULL));
+	ui_dirty(ui);
+}
+
+/* Remove view v wherever it is in the stack, and free it. */
+void
+ui_remove(struct ui *ui, struct view *v)
+{
+	struct view **pp;
+
+	for (pp = &ui->view; *pp != NULL; pp = &(*pp)->prev) {
+		if (*pp == v) {
+			*pp = v->prev;
+			view_free(v);
+			ui_dirty(ui);
+			return;
+		}
+	}
+}
+
+/* Open a named view: commands replace everything above the root. */
+int
+ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **cause)
+{
+	const struct view_class *cls = NULL;
+	const char *resource = NULL, *w;
+	char *copy = NULL, *word, *save = NULL, *rest = NULL;
+	size_t cluster = SIZE_MAX, len = 0;
+	struct view *v, *root;
+	int rc = -1;
+
+	if (strcmp(name, "overview") == 0 || strcmp(name, "ov") == 0)
+		cls = &view_overview_class;
+	else if (strcmp(name, "contexts") == 0 || strcmp(name, "ctx") == 0)
+		cls = &view_contexts_class;
+	else if (strcmp(name, "help") == 0)
+		cls = &view_help_class;
+	else {
+		resource = view_resource_find(name);
+		if (resource == NULL) {
+			*cause = xasprintf("unknown view: %s", name);
+			return -1;
+		}
+		cls = &view_resource_class;
+	}
+	/* arguments: @cluster, -A, NAMESPACE, anything else kept as arg */
+	if (arg != NULL && *arg != '\0' && cls != &view_help_class) {
+		copy = xstrdup(arg);
+		rest = xcalloc(1, strlen(arg) + 1);
+		for (word = strtok_r(copy, " ", &save); word != NULL;
+		    word = strtok_r(NULL, " ", &save)) {
+			if (word[0] == '@') {
+				cluster = store_cluster_find(ui->store, word + 1);
+				if (cluster == SIZE_MAX) {
+					*cause = xasprintf("no cluster %s (see :ctx)", word + 1);
+					goto out;
+				}
+			} else if (strcmp(word, "-A") == 0 || strcmp(word, "all") == 0) {
+				free(ui->ns);
+				ui->ns = NULL;
+			} else if (cls == &view_resource_class) {
+				free(ui->ns);
+				ui->ns = xstrdup(word);
+			} else {
+				len = strlen(rest);
+				snprintf(rest + len, strlen(arg) + 1 - len, "%s%s", len ? " " : "", word);
+			}
+		}
+	}
+	w = rest != NULL && *rest != '\0' ? rest : (cls == &view_help_class ? arg : NULL);
+	if (!replace && cls != &view_help_class) {
+		/* unwind to the root */
+		while (ui->view != NULL && ui->view->prev != NULL) {
+			v = ui->view;
+			ui->view = v->prev;
+			view_free(v);
+		}
+		root = ui->view;
+		if (root != NULL && root->cls == cls && cls != &view_help_class &&
+		    ((resource == NULL && root->resource == NULL) ||
+		    (resource != NULL && root->resource != NULL &&
+		    strcmp(resource, root->resource) == 0)))
+			replace = true;
+	}
+	if (replace && ui->view != NULL) {
+		v = ui->view;
+		ui->view = v->prev;
+		view_free(v);
+	}
+	if (ui_push(ui, cls, resource, w, cluster, cause) == NULL)
+		goto out;
+	rc = 0;
+out:
+	free(copy);
+	free(rest);
+	return rc;
+}
+
+/* Fill ctx for a command from the current view. */
+void
+ui_cmd_ctx(struct ui *ui, struct cmd_ctx *ctx, enum cmd_origin origin)
+{
+	struct cmd_target *targets = NULL;
+	size_t n = 0;
+
+	memset(ctx, 0, sizeof *ctx);
+	if (ui->view != NULL && ui->view->cls->targets != NULL)
+		n = ui->view->cls->targets(ui->view, &targets);
+	ctx->origin = origin;
+	ctx->client = ui->client;
+	ctx->store = ui->store;
+	ctx->targets = targets;
+	ctx->ntargets = n;
+	ctx->read_only = ui->read_only;
+	ctx->ui_ops = &ui->ops;
+	ctx->ui = ui;
+}
+
+void
+ui_cmd_ctx_free(struct cmd_ctx *ctx)
+{
+	free((void *)ctx->targets);
+	ctx->targets = NULL;
+}
+
+/* Run a line; errors to the status line. */
+int
+ui_run(struct ui *ui, const char *line, enum cmd_origin origin)
+{
+	struct cmd_ctx ctx;
+	char *cause = NULL, *probe = NULL, *word;
+	const char *p = line;
+	int rc;
+
+	ui_cmd_ctx(ui, &ctx, origin);
+	rc = cmd_execute(&ctx, line, &cause);
+	ui_cmd_ctx_free(&ctx);
+	if (rc != 0) {
+		while (*p == ':' || *p == ' ')
+			p++;
+		if (keymap_is_action(p)) {
+			word = xstrndup(p, strcspn(p, " "));
+			if (cmd_find(word, &probe) == NULL) {
+				free(cause);
+				cause = xasprintf("%s: not available", word);
+			}
+			free(probe);
+			free(word);
+		}
+		ui_message(ui, true, "%s", cause != NULL ? cause : "failed");
+		free(cause);
+	}
+	ui_dirty(ui);
+	return rc;
+}
+
+/* Attribute slot and text for a cluster's state. */
+static enum theme_slot
+ui_state_slot(const struct store_cluster *sc)
+{
+	switch (sc->state) {
+	case CONN_LIVE:
+		return THEME_LIVE;
+	case CONN_STALE:
+		return THEME_STALE;
+	case CONN_CONNECTING:
+		return THEME_CONNECTING;
+	default:
+		return THEME_DOWN;
+	}
+}
+
+/* "live", "stale since 17:52:10", "auth error", ... */
+static void
+ui_state_text(const struct store_cluster *sc, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t = (time_t)sc->since;
+	char hm[16];
+
+	switch (sc->state) {
+	case CONN_STALE:
+		localtime_r(&t, &tm);
+		strftime(hm, sizeof hm, "%H:%M:%S", &tm);
+		snprintf(buf, len, "stale since %s", hm);
+		break;
+	case CONN_UNAUTHORIZED:
+		snprintf(buf, len, "auth error");
+		break;
+	default:
+		snprintf(buf, len, "%s", conn_state_name(sc->state));
+		break;
+	}
+}
+
+/* Fill line y with attr from x to the right edge. */
+static void
+ui_fill(WINDOW *win, int y, int x, int w, unsigned long attr)
+{
+	wattrset(win, (attr_t)attr);
+	wmove(win, y, x);
+	for (; x < w; x++)
+		waddch(win, ' ');
+}
+
+/* Put s at (y, x) clipped to the screen; returns the new x. */
+static int
+ui_put(struct ui *ui, WINDOW *win, int y, int x, int w, const char *s, unsigned long attr)
+{
+	int width = (int)display_width(s);
+
+	if (x >= w)
+		return x;
+	if (width > w - x)
+		width = w - x;
+	wattrset(win, (attr_t)attr);
+	table_put(win, y, x, s, width, ui->ellipsis);
+	return x + width;
+}
+
+/* The title line: program, view, namespace, filter, READ-ONLY, clock. */
+static void
+ui_draw_title(struct ui *ui, WINDOW *win, int w, int64_t now)
+{
+	char buf[512], clock[16];
+	struct tm tm;
+	time_t t = (time_t)now;
+	const char *f = NULL;
+	int x = 0, cw;
+	size_t marks = 0;
+
+	ui_fill(win, 0, 0, w, ui_attr(THEME_HEADER));
+	localtime_r(&t, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	x = ui_put(ui, win, 0, x, w, " opsdeck ", ui_attr(THEME_TITLE));
+	snprintf(buf, sizeof buf, " %s ", ui->view != NULL ? view_title(ui->view) : "");
+	x = ui_put(ui, win, 0, x, w, buf, ui_attr(THEME_HEADER) | A_BOLD);
+	if (ui->view != NULL && ui->view->table != NULL) {
+		f = table_filter(ui->view->table);
+		marks = table_nmarks(ui->view->table);
+		snprintf(buf, sizeof buf, "[%zu/%zu] ", table_count(ui->view->table),
+		    table_total(ui->view->table));
+		x = ui_put(ui, win, 0, x, w, buf, ui_attr(THEME_HEADER));
+	}
+	snprintf(buf, sizeof buf, "ns:%s ", ui->ns != NULL ? ui->ns : "all");
+	x = ui_put(ui, win, 0, x, w, buf, ui_attr(THEME_HEADER));
+	if (f != NULL) {
+		snprintf(buf, sizeof buf, "filter:/%s/ ", f);
+		x = ui_put(ui, win, 0, x, w, buf, ui_attr(THEME_HEADER));
+	}
+	if (marks > 0) {
+		snprintf(buf, sizeof buf, "marked:%zu ", marks);
+		x = ui_put(ui, win, 0, x, w, buf, ui_attr(THEME_HEADER));
+	}
+	if (ui->read_only)
+		x = ui_put(ui, win, 0, x, w, " READ-ONLY ", ui_attr(THEME_READONLY));
+	cw = (int)strlen(clock) + 1;
+	if (x + cw <= w)
+		ui_put(ui, win, 0, w - cw, w, clock, ui_attr(THEME_HEADER));
+}
+
+/* The cluster lines: name, role, state per cluster; returns lines used. */
+static int
+ui_draw_clusters(struct ui *ui, WINDOW *win, int y0, int w, int maxlines)
+{
+	struct store_cluster *sc;
+	size_t i, n = store_ncluster(ui->store);
+	char state[64], buf[256];
+	int y = y0, x = 0, need;
+	enum theme_slot slot;
+
+	ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
+	for (i = 0; i < n; i++) {
+		sc = store_cluster(ui->store, i);
+		ui_state_text(sc, state, sizeof state);
+		slot = ui_state_slot(sc);
+		if (sc->role != NULL && *sc->role != '\0')
+			snprintf(buf, sizeof buf, "%s(%s)", sc->name, sc->role);
+		else
+			snprintf(buf, sizeof buf, "%s", sc->name);
+		need = (int)display_width(buf) + (int)strlen(state) + 4;
+		if (x > 0 && x + need > w) {
+			if (y - y0 + 1 >= maxlines)
+				break;
+			y++;
+			x = 0;
+			ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
+		}
+		x = ui_put(ui, win, y, x, w, " ", ui_attr(THEME_HEADER));
+		x = ui_put(ui, win, y, x, w, buf, ui_attr(THEME_HEADER) | A_BOLD);
+		x = ui_put(ui, win, y, x, w, " ", ui_attr(THEME_HEADER));
+		x = ui_put(ui, win, y, x, w, state, ui_attr(slot));
+		x = ui_put(ui, win, y, x, w, " ", ui_attr(THEME_HEADER));
+	}
+	if (n == 0)
+		ui_put(ui, win, y, 0, w, " no clusters selected", ui_attr(THEME_HEADER));
+	return y - y0 + 1;
+}
+
+/* The status line: prompt, message or key hints. */
+static void
+ui_draw_status(struct ui *ui, WINDOW *win, int y, int w)
+{
+	ui_fill(win, y, 0, w, ui_attr(THEME_STATUS));
+	if (ui->prompt_mode != UI_PROMPT_NONE) {
+		prompt_draw(ui, win, y, w);
+		return;
+	}
+	if (ui->status != NULL) {
+		ui_put(ui, win, y, 0, w, ui->status,
+		    ui_attr(ui->status_error ? THEME_ERROR : THEME_STATUS));
+		return;
+	}
+	ui_put(ui, win, y, 0, w,
+	    "?:help  ::command  /:filter  Enter:open  Esc:back  d:describe  y:yaml  l:logs  :q quit",
+	    ui_attr(THEME_DIM));
+}
+
+/* Draw the whole screen into stdscr (the caller does doupdate). */
+void
+ui_draw(struct ui *ui)
+{
+	int64_t now = time(NULL);
+	int w = COLS, h = LINES, used, body;
+
+	if (ui->status != NULL && !ui->status_error &&
+	    loop_now() - ui->status_at > UI_MESSAGE_SECONDS) {
+		free(ui->status);
+		ui->status = NULL;
+	}
+	if (ui->view != NULL && ui->view->cls->update != NULL)
+		ui->view->cls->update(ui->view, now);
+	if (h < 4 || w < 10) {
+		werase(stdscr);
+		mvwaddstr(stdscr, 0, 0, "too small");
+		wnoutrefresh(stdscr);
+		return;
+	}
+	ui_draw_title(ui, stdscr, w, now);
+	used = 1 + ui_draw_clusters(ui, stdscr, 1, w, h > 20 ? UI_MAX_HEADER_LINES - 1 : 1);
+	body = h - used - 1;
+	if (ui->prompt_mode != UI_PROMPT_NONE && ui->status != NULL && body > 2) {
+		/* messages while prompting (completion matches) go above the prompt */
+		body--;
+		ui_fill(stdscr, h - 2, 0, w, ui_attr(THEME_STATUS));
+		ui_put(ui, stdscr, h - 2, 0, w, ui->status,
+		    ui_attr(ui->status_error ? THEME_ERROR : THEME_DIM));
+	}
+	if (ui->view != NULL && body > 0)
+		ui->view->cls->draw(ui->view, stdscr, used, body, w, now);
+	/* the cursor only matters at the prompt: elsewhere leave it be */
+	leaveok(stdscr, ui->prompt_mode == UI_PROMPT_NONE);
+	ui_draw_status(ui, stdscr, h - 1, w);
+	wattrset(stdscr, A_NORMAL);
+	wnoutrefresh(stdscr);
+}

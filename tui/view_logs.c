@@ -1,0 +1,238 @@
+/* The log view: a pod's log streamed (follow) into a bounded pager
+ * (logLines, default 10 000); f follows, Space pauses, w wraps, / searches,
+ * p switches to the previous container's log. Every line is sanitised. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "opsdeck/client.h"
+#include "opsdeck/store.h"
+#include "opsdeck/ui.h"
+#include "opsdeck/xmalloc.h"
+
+/* State of a log view. */
+struct logs_view {
+	struct pager		*pager;
+	struct client_stream	*stream;
+	size_t			 cluster;
+	char			*ns;
+	char			*pod;
+	char			*container;
+	bool			 previous;
+	bool			 paused;
+	size_t			 held;		/* lines that arrived while paused */
+	char			 title[256];
+	unsigned		 id;
+};
+
+static unsigned logs_counter;
+
+/* The open log view with id (streams outlive nothing: cancelled on free). */
+static struct view *
+logs_find(unsigned id)
+{
+	struct view *v;
+
+	for (v = ui_current != NULL ? ui_current->view : NULL; v != NULL; v = v->prev) {
+		if (v->cls == &view_logs_class && v->data != NULL &&
+		    ((struct logs_view *)v->data)->id == id)
+			return v;
+	}
+	return NULL;
+}
+
+/* One log line. */
+static int
+logs_line(const char *line, size_t len, void *arg)
+{
+	struct view *v = logs_find((unsigned)(uintptr_t)arg);
+	struct logs_view *lv;
+
+	if (v == NULL)
+		return 1;
+	lv = v->data;
+	pager_add(lv->pager, line, len);
+	if (lv->paused)
+		lv->held++;
+	else
+		ui_dirty(v->ui);
+	return 0;
+}
+
+/* The stream ended. */
+static void
+logs_done(const struct client_response *resp, void *arg)
+{
+	struct view *v = logs_find((unsigned)(uintptr_t)arg);
+	struct logs_view *lv;
+	char *err;
+
+	if (v == NULL)
+		return;
+	lv = v->data;
+	lv->stream = NULL;
+	if (resp->error != NULL || resp->status / 100 != 2) {
+		err = client_response_error(resp);
+		pager_add_line(lv->pager, "-- log stream failed:", THEME_ERROR);
+		pager_add(lv->pager, err, strlen(err));
+		free(err);
+	} else
+		pager_add_line(lv->pager, "-- end of log", THEME_DIM);
+	ui_dirty(v->ui);
+}
+
+/* (Re)start the stream. */
+static void
+logs_start(struct view *v)
+{
+	struct logs_view *lv = v->data;
+	struct ui *ui = v->ui;
+	char *path, *enc_c = NULL;
+
+	if (lv->stream != NULL)
+		client_stream_cancel(ui->client, lv->stream);
+	lv->stream = NULL;
+	pager_clear(lv->pager);
+	lv->id = ++logs_counter;
+	if (lv->container != NULL)
+		enc_c = curl_easy_escape(NULL, lv->container, 0);
+	path = xasprintf("/api/v1/namespaces/%s/pods/%s/log?tailLines=%ld%s%s%s", lv->ns, lv->pod,
+	    ui->log_lines, lv->previous ? "&previous=true" : "&follow=true",
+	    enc_c != NULL ? "&container=" : "", enc_c != NULL ? enc_c : "");
+	curl_free(enc_c);
+	snprintf(lv->title, sizeof lv->title, "logs %s/%s%s%s @%s%s", lv->ns, lv->pod,
+	    lv->container != NULL ? " -c " : "", lv->container != NULL ? lv->container : "",
+	    store_cluster(ui->store, lv->cluster)->name, lv->previous ? " (previous)" : "");
+	if (ui->client != NULL)
+		lv->stream = client_stream(ui->client, lv->cluster, path, logs_line, logs_done,
+		    (void *)(uintptr_t)lv->id);
+	free(path);
+	pager_follow(lv->pager, true);
+}
+
+static int
+logs_init(struct view *v, char **cause)
+{
+	struct logs_view *lv = xcalloc(1, sizeof *lv);
+
+	lv->pager = pager_new((size_t)v->ui->log_lines);
+	v->data = lv;
+	return 0;
+}
+
+static void
+logs_free(struct view *v)
+{
+	struct logs_view *lv = v->data;
+
+	if (lv == NULL)
+		return;
+	if (lv->stream != NULL && v->ui->client != NULL)
+		client_stream_cancel(v->ui->client, lv->stream);
+	pager_free(lv->pager);
+	free(lv->ns);
+	free(lv->pod);
+	free(lv->container);
+	free(lv);
+	v->data = NULL;
+}
+
+static void
+logs_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
+{
+	struct logs_view *lv = v->data;
+	char buf[128];
+
+	pager_draw(lv->pager, v->ui, win, y, h - 1, w);
+	snprintf(buf, sizeof buf, " %zu lines  %s%s  wrap:%s  [f]ollow [Space]pause [w]rap [p]revious [/]search",
+	    pager_count(lv->pager), lv->paused ? "PAUSED" : pager_following(lv->pager) ? "following" :
+	    "scrolled", lv->held > 0 && lv->paused ? " (new lines held)" : "",
+	    v->ui->wrap ? "on" : "off");
+	wattrset(win, (attr_t)ui_attr(THEME_DIM));
+	table_put(win, y + h - 1, 0, buf, w, v->ui->ellipsis);
+}
+
+static int
+logs_key(struct view *v, int key)
+{
+	struct logs_view *lv = v->data;
+
+	switch (key) {
+	case 'f':
+		pager_follow(lv->pager, !pager_following(lv->pager));
+		lv->paused = false;
+		break;
+	case ' ':
+		lv->paused = !lv->paused;
+		if (!lv->paused)
+			lv->held = 0;
+		pager_follow(lv->pager, !lv->paused);
+		break;
+	case 'w':
+		v->ui->wrap = !v->ui->wrap;
+		break;
+	case 'p':
+		lv->previous = !lv->previous;
+		logs_start(v);
+		break;
+	default:
+		return pager_key(lv->pager, key);
+	}
+	ui_dirty(v->ui);
+	return VIEW_HANDLED;
+}
+
+static const char *
+logs_title(struct view *v)
+{
+	return ((struct logs_view *)v->data)->title;
+}
+
+static int
+logs_search(struct view *v, const char *text, char **cause)
+{
+	struct logs_view *lv = v->data;
+
+	if (pager_search(lv->pager, text, cause) != 0)
+		return -1;
+	if (*text != '\0')
+		lv->paused = true;
+	return 0;
+}
+
+const struct view_class view_logs_class = {
+	.name = "logs",
+	.init = logs_init,
+	.free = logs_free,
+	.draw = logs_draw,
+	.key = logs_key,
+	.title = logs_title,
+	.search = logs_search,
+};
+
+int
+view_logs_open(struct ui *ui, size_t cluster, const char *ns, const char *pod,
+    const char *container, bool previous, char **cause)
+{
+	struct logs_view *lv;
+	struct view *v;
+
+	if (ui->client == NULL) {
+		*cause = xstrdup("logs: no connection");
+		return -1;
+	}
+	v = ui_push(ui, &view_logs_class, "pods", pod, cluster, cause);
+	if (v == NULL)
+		return -1;
+	lv = v->data;
+	lv->cluster = cluster;
+	lv->ns = xstrdup(ns);
+	lv->pod = xstrdup(pod);
+	lv->container = container != NULL ? xstrdup(container) : NULL;
+	lv->previous = previous;
+	logs_start(v);
+	return 0;
+}

@@ -1,0 +1,669 @@
+/* The resource view: one class for every kind the store holds, columns
+ * from the kind's printer (kubectl's), plus CLUSTER (when more than one
+ * cluster is shown) and NAMESPACE (when all namespaces are shown).
+ * Specialisations by resource: events put warnings first, deployments drill
+ * down to their pods and show their revision history, pods open logs. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "opsdeck/client.h"
+#include "opsdeck/loop.h"
+#include "opsdeck/printers.h"
+#include "opsdeck/sanitize.h"
+#include "opsdeck/store.h"
+#include "opsdeck/table.h"
+#include "opsdeck/ui.h"
+#include "opsdeck/xmalloc.h"
+
+#define RES_MAX_COLS	32
+#define RES_HISTORY_MAX	16
+
+/* Generation of history requests, unique across views. */
+static unsigned res_hist_counter;
+
+/* A resource the console has a view for. */
+struct res_spec {
+	const char	*view;		/* view (command) name */
+	const char	*alias;
+	const char	*resource;	/* store resource */
+	const char	*title;
+	bool		 namespaced;
+	unsigned	 flag_first;	/* rows with these flags first */
+};
+
+static const struct res_spec res_specs[] = {
+	{ "pods", "po", "pods", "pods", true, 0 },
+	{ "deployments", "deploy", "deployments", "deployments", true, 0 },
+	{ "replicasets", "rs", "replicasets", "replicasets", true, 0 },
+	{ "statefulsets", "sts", "statefulsets", "statefulsets", true, 0 },
+	{ "daemonsets", "ds", "daemonsets", "daemonsets", true, 0 },
+	{ "hpa", "horizontalpodautoscalers", "horizontalpodautoscalers", "hpa", true, 0 },
+	{ "jobs", "job", "jobs", "jobs", true, 0 },
+	{ "cronjobs", "cj", "cronjobs", "cronjobs", true, 0 },
+	{ "alerts", "alert", "alerts", "alerts", false, ROW_FIRING },
+	{ "silences", "silence", "silences", "silences", false, 0 },
+	{ "backups", "backup", "backups", "backups", true, 0 },
+	{ "schedules", "schedule", "schedules", "schedules", true, 0 },
+	{ "events", "ev", "events", "events", true, ROW_BAD | ROW_WARN },
+	{ "nodes", "no", "nodes", "nodes", false, 0 },
+	{ "rollouts", "ro", "rollouts", "rollouts", true, 0 },
+};
+#define NSPECS (sizeof res_specs / sizeof res_specs[0])
+
+/* One revision of a deployment (from a replica set it owns). */
+struct res_revision {
+	long		 revision;
+	int64_t		 created;
+	char		*images;
+	char		*cause;
+	char		*name;
+};
+
+/* State of a resource view. */
+struct res_view {
+	const struct res_spec	*spec;
+	const struct printer	*printer;
+	uint64_t		 version;
+	int64_t			 built_at;
+	double			 last_build;	/* loop_now() of the last rebuild */
+	double			 cost;		/* seconds it took */
+	size_t			 rpo_breached;	/* backups: clusters past their RPO */
+	char			*ns_built;
+	bool			 ns_col;
+	bool			 cluster_col;
+	size_t			 ncols;
+	char			*selector;	/* limit rows to these labels (drill-down) */
+	char			*owner_uid;	/* limit rows to this owner */
+	char			*fixed_ns;	/* limit rows to this namespace */
+	char			*of;		/* "deployments/backend" when drilled down */
+	char			 title[160];
+
+	/* revision history of the selected deployment */
+	char			*hist_uid;
+	uint64_t		 hist_version;
+	struct res_revision	 hist[RES_HISTORY_MAX];
+	size_t			 nhist;
+	bool			 hist_loading;
+	char			*hist_error;
+	unsigned		 hist_gen;
+};
+
+const char *
+view_resource_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NSPECS; i++) {
+		if (strcmp(res_specs[i].view, name) == 0 || strcmp(res_specs[i].alias, name) == 0 ||
+		    strcmp(res_specs[i].resource, name) == 0)
+			return res_specs[i].resource;
+	}
+	return NULL;
+}
+
+size_t
+view_resource_count(void)
+{
+	return NSPECS;
+}
+
+const char *
+view_resource_at(size_t i, const char **alias)
+{
+	if (i >= NSPECS)
+		return NULL;
+	if (alias != NULL)
+		*alias = res_specs[i].alias;
+	return res_specs[i].view;
+}
+
+/* Spec for a store resource. */
+static const struct res_spec *
+res_spec_find(const char *resource)
+{
+	size_t i;
+
+	for (i = 0; i < NSPECS; i++) {
+		if (strcmp(res_specs[i].resource, resource) == 0)
+			return &res_specs[i];
+	}
+	return NULL;
+}
+
+/* Upper-case a column name into buf. */
+static const char *
+res_upper(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < len - 1; i++)
+		buf[i] = s[i] == ' ' ? ' ' : (char)toupper((unsigned char)s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Column header names live as long as the program: intern them. */
+static const char *
+res_intern(const char *s)
+{
+	static char *names[256];
+	static size_t nnames;
+	size_t i;
+
+	for (i = 0; i < nnames; i++) {
+		if (strcmp(names[i], s) == 0)
+			return names[i];
+	}
+	if (nnames == sizeof names / sizeof names[0])
+		return "?";
+	names[nnames] = xstrdup(s);
+	return names[nnames++];
+}
+
+/* (Re)create the table's columns for the current scope. */
+static void
+res_columns(struct view *v, bool cluster_col, bool ns_col)
+{
+	struct res_view *rv = v->data;
+	struct table_col cols[RES_MAX_COLS];
+	const struct column *pc;
+	char up[64];
+	size_t i, n = 0;
+	char *filter = NULL, *cause = NULL;
+
+	memset(cols, 0, sizeof cols);
+	cols[n].name = "CLUSTER";
+	cols[n].min = 6;
+	n++;
+	cols[n].name = "NAMESPACE";
+	cols[n].min = 6;
+	cols[n].drop = 2;
+	n++;
+	for (i = 0; i < rv->printer->ncolumns && n < RES_MAX_COLS; i++) {
+		pc = &rv->printer->columns[i];
+		cols[n].name = res_intern(res_upper(pc->name, up, sizeof up));
+		cols[n].priority = pc->priority;
+		cols[n].numeric = strcmp(pc->type, "integer") == 0 || strcmp(pc->type, "date") == 0 ||
+		    strcmp(pc->type, "number") == 0 || strcmp(pc->name, "Age") == 0 ||
+		    strcmp(pc->name, "Restarts") == 0;
+		cols[n].min = strcmp(pc->format, "name") == 0 ? 16 : 0;
+		cols[n].drop = strcmp(pc->format, "name") == 0 ? 0 : (int)(10 + i);
+		if (strcmp(pc->name, "Age") == 0 || strcmp(pc->name, "Status") == 0 ||
+		    strcmp(pc->name, "Ready") == 0)
+			cols[n].drop = 1;
+		n++;
+	}
+	if (v->table != NULL) {
+		if (table_filter(v->table) != NULL)
+			filter = xstrdup(table_filter(v->table));
+		table_free(v->table);
+	}
+	v->table = table_new(cols, n);
+	table_col_hide(v->table, 0, !cluster_col);
+	table_col_hide(v->table, 1, !ns_col);
+	table_set_flag_first(v->table, rv->spec != NULL ? rv->spec->flag_first : 0);
+	if (filter != NULL) {
+		table_set_filter(v->table, filter, &cause);
+		free(cause);
+		free(filter);
+	}
+	rv->ncols = n;
+	rv->cluster_col = cluster_col;
+	rv->ns_col = ns_col;
+}
+
+/* Parse "owner=UID" / "selector=k=v,..." / "select=KEY" in arg. */
+static void
+res_parse_arg(struct view *v)
+{
+	struct res_view *rv = v->data;
+	char *copy, *w, *save = NULL;
+
+	if (v->arg == NULL)
+		return;
+	copy = xstrdup(v->arg);
+	for (w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save)) {
+		if (strncmp(w, "owner=", 6) == 0) {
+			free(rv->owner_uid);
+			rv->owner_uid = xstrdup(w + 6);
+		} else if (strncmp(w, "of=", 3) == 0) {
+			free(rv->of);
+			rv->of = xstrdup(w + 3);
+		} else if (strncmp(w, "ns=", 3) == 0) {
+			free(rv->fixed_ns);
+			rv->fixed_ns = xstrdup(w + 3);
+		} else if (strncmp(w, "selector=", 9) == 0) {
+			free(rv->selector);
+			rv->selector = xstrdup(w + 9);
+		}
+	}
+	free(copy);
+}
+
+static int
+res_init(struct view *v, char **cause)
+{
+	struct res_view *rv = xcalloc(1, sizeof *rv);
+	char *why = NULL;
+
+	v->data = rv;
+	rv->spec = res_spec_find(v->resource);
+	rv->printer = printer_find(v->resource);
+	rv->version = UINT64_MAX;
+	res_parse_arg(v);
+	res_columns(v, ui_nclusters(v->ui, v) > 1, true);
+	if (v->ui->client != NULL && client_watch(v->ui->client, v->resource, &why) != 0) {
+		ui_message(v->ui, true, "%s", why);
+		free(why);
+	}
+	return 0;
+}
+
+static void
+res_hist_clear(struct res_view *rv)
+{
+	size_t i;
+
+	for (i = 0; i < rv->nhist; i++) {
+		free(rv->hist[i].images);
+		free(rv->hist[i].cause);
+		free(rv->hist[i].name);
+	}
+	rv->nhist = 0;
+	free(rv->hist_error);
+	rv->hist_error = NULL;
+}
+
+static void
+res_free(struct view *v)
+{
+	struct res_view *rv = v->data;
+
+	if (rv == NULL)
+		return;
+	res_hist_clear(rv);
+	rv->hist_gen++;
+	free(rv->hist_uid);
+	free(rv->ns_built);
+	free(rv->selector);
+	free(rv->owner_uid);
+	free(rv->fixed_ns);
+	free(rv->of);
+	free(rv);
+	v->data = NULL;
+}
+
+/* Arguments for the store walk. */
+struct res_walk {
+	struct view	*v;
+	int64_t		 now;
+};
+
+/* Add one store row to the table. */
+static int
+res_add_row(size_t cluster, const struct row *r, void *arg)
+{
+	struct res_walk *w = arg;
+	struct view *v = w->v;
+	struct res_view *rv = v->data;
+	struct table_row *tr;
+	char key[512];
+	size_t i;
+
+	if (v->cluster != SIZE_MAX && cluster != v->cluster)
+		return 0;
+	if (rv->owner_uid != NULL && (r->owner_uid == NULL || strcmp(r->owner_uid, rv->owner_uid) != 0))
+		return 0;
+	if (rv->selector != NULL && !table_labels_match(r->labels, rv->selector))
+		return 0;
+	snprintf(key, sizeof key, "%zu/%s/%s/%s", cluster, r->uid != NULL ? r->uid : "",
+	    r->ns, r->name);
+	tr = table_add(v->table, key, cluster);
+	tr->flags = r->flags;
+	tr->labels = r->labels != NULL ? xstrdup(r->labels) : NULL;
+	tr->ns = xstrdup(r->ns != NULL ? r->ns : "");
+	tr->name = xstrdup(r->name != NULL ? r->name : "");
+	tr->uid = xstrdup(r->uid != NULL ? r->uid : "");
+	tr->resource = rv->printer->resource != NULL ? v->resource : v->resource;
+	table_set(tr, 0, store_cluster(v->ui->store, cluster)->name, (int64_t)cluster);
+	table_set(tr, 1, r->ns, 0);
+	for (i = 0; i < r->ncells && i + 2 < rv->ncols; i++)
+		table_set_cell(tr, i + 2, &r->cells[i], w->now);
+	return 0;
+}
+
+/* Backups: per cluster, when the newest completed backup is older than the
+ * RPO, mark it (and say so in the status of the view's title). */
+static void
+res_backup_rpo(struct view *v, int64_t now)
+{
+	struct res_view *rv = v->data;
+	struct store *st = v->ui->store;
+	struct table_row *r, **newest;
+	size_t i, n = store_ncluster(st), breached = 0;
+	double rpo;
+
+	newest = xcalloc(n == 0 ? 1 : n, sizeof *newest);
+	for (i = 0; i < table_total(v->table); i++) {
+		r = table_row_raw(v->table, i);
+		if (r->cluster >= n || r->cells[3] == NULL || r->nums[6] < 0 ||
+		    strcmp(r->cells[3], "Completed") != 0)
+			continue;
+		if (newest[r->cluster] == NULL || r->nums[6] < newest[r->cluster]->nums[6])
+			newest[r->cluster] = r;
+	}
+	for (i = 0; i < n; i++) {
+		if (newest[i] == NULL)
+			continue;
+		rpo = store_cluster(st, i)->rpo_seconds > 0 ? store_cluster(st, i)->rpo_seconds :
+		    3600.0;
+		if ((double)newest[i]->nums[6] > rpo) {
+			newest[i]->flags |= ROW_BAD;
+			breached++;
+		}
+	}
+	rv->rpo_breached = breached;
+	free(newest);
+}
+
+/* Rebuild rows when the store changed or the second ticked (ages). */
+static void
+res_update(struct view *v, int64_t now)
+{
+	struct res_view *rv = v->data;
+	struct res_walk w = { v, now };
+	uint64_t ver = store_version(v->ui->store, v->resource);
+	const char *ns = rv->spec != NULL && !rv->spec->namespaced ? NULL :
+	    rv->fixed_ns != NULL ? rv->fixed_ns : ui_namespace(v->ui);
+	bool want_cluster = ui_nclusters(v->ui, v) > 1, want_ns = ns == NULL &&
+	    (rv->spec == NULL || rv->spec->namespaced);
+	bool ns_changed;
+	double t0 = loop_now();
+
+	ns_changed = (ns == NULL) != (rv->ns_built == NULL) ||
+	    (ns != NULL && strcmp(ns, rv->ns_built) != 0);
+	/* ages are formatted at draw time: rebuild only on changes, and under
+	 * a flood of changes no more often than four times what a rebuild
+	 * costs, so input stays responsive on large estates */
+	if (ver == rv->version && !ns_changed && now - rv->built_at < 60 &&
+	    want_cluster == rv->cluster_col && want_ns == rv->ns_col)
+		return;
+	if (!ns_changed && rv->version != UINT64_MAX && t0 - rv->last_build < 4 * rv->cost)
+		return;
+	if (want_cluster != rv->cluster_col || want_ns != rv->ns_col) {
+		table_col_hide(v->table, 0, !want_cluster);
+		table_col_hide(v->table, 1, !want_ns);
+		rv->cluster_col = want_cluster;
+		rv->ns_col = want_ns;
+	}
+	rv->version = ver;
+	rv->built_at = now;
+	free(rv->ns_built);
+	rv->ns_built = ns != NULL ? xstrdup(ns) : NULL;
+	table_begin(v->table);
+	store_foreach(v->ui->store, v->cluster, v->resource, ns, res_add_row, &w);
+	if (strcmp(v->resource, "backups") == 0)
+		res_backup_rpo(v, now);
+	table_end(v->table);
+	rv->last_build = loop_now();
+	rv->cost = rv->last_build - t0;
+}
+
+static const char *
+res_title(struct view *v)
+{
+	struct res_view *rv = v->data;
+	const char *c = v->cluster != SIZE_MAX ?
+	    store_cluster(v->ui->store, v->cluster)->name : NULL;
+
+	snprintf(rv->title, sizeof rv->title, "%s%s%s%s%s%s",
+	    rv->spec != NULL ? rv->spec->title : v->resource,
+	    c != NULL ? " @" : "", c != NULL ? c : "",
+	    rv->of != NULL ? " of " : "", rv->of != NULL ? rv->of : "",
+	    rv->rpo_breached > 0 ? " RPO BREACHED" : "");
+	return rv->title;
+}
+
+/* Revision history: replica sets fetched for the selected deployment. */
+struct res_hist_req {
+	struct view	*v;
+	unsigned	 gen;
+	char		*uid;
+};
+
+/* Compare revisions, newest first. */
+static int
+hist_cmp(const void *a, const void *b)
+{
+	const struct res_revision *ra = a, *rb = b;
+
+	return ra->revision < rb->revision ? 1 : ra->revision > rb->revision ? -1 : 0;
+}
+
+/* A replica set list arrived: keep those the deployment owns. */
+static void
+res_hist_done(const struct client_response *resp, void *arg)
+{
+	struct res_hist_req *req = arg;
+	struct view *v;
+	struct res_view *rv;
+	json_t *root = NULL, *items, *it, *md, *refs, *ref, *ann, *cs, *c;
+	json_error_t jerr;
+	size_t i, j;
+	const char *s;
+	char images[512], *clean;
+	struct res_revision *h;
+
+	/* the view may be gone: only its generation counter tells */
+	v = ui_current != NULL ? ui_current->view : NULL;
+	while (v != NULL && (v->cls != &view_resource_class || v->data == NULL ||
+	    ((struct res_view *)v->data)->hist_gen != req->gen ||
+	    ((struct res_view *)v->data)->hist_uid == NULL ||
+	    strcmp(((struct res_view *)v->data)->hist_uid, req->uid) != 0))
+		v = v->prev;
+	if (v == NULL || v != req->v)
+		goto out;
+	rv = v->data;
+	rv->hist_loading = false;
+	res_hist_clear(rv);
+	if (resp->error != NULL || resp->status / 100 != 2) {
+		clean = client_response_error(resp);
+		rv->hist_error = sanitize_str(clean, 0);
+		free(clean);
+		goto done;
+	}
+	root = json_loadb(resp->body, resp->len, 0, &jerr);
+	items = json_object_get(root, "items");
+	json_array_foreach(items, i, it) {
+		md = json_object_get(it, "metadata");
+		refs = json_object_get(md, "ownerReferences");
+		s = NULL;
+		json_array_foreach(refs, j, ref) {
+			if (json_is_true(json_object_get(ref, "controller")))
+				s = json_string_value(json_object_get(ref, "uid"));
+		}
+		if (s == NULL || strcmp(s, req->uid) != 0 || rv->nhist == RES_HISTORY_MAX)
+			continue;
+		h = &rv->hist[rv->nhist++];
+		ann = json_object_get(md, "annotations");
+		s = json_string_value(json_object_get(ann, "deployment.kubernetes.io/revision"));
+		h->revision = s != NULL ? strtol(s, NULL, 10) : 0;
+		s = json_string_value(json_object_get(ann, "kubernetes.io/change-cause"));
+		h->cause = sanitize_str(s != NULL ? s : "<none>", 0);
+		s = json_string_value(json_object_get(md, "name"));
+		h->name = sanitize_str(s != NULL ? s : "", 0);
+		s = json_string_value(json_object_get(md, "creationTimestamp"));
+		h->created = s != NULL ? parse_rfc3339(s) : 0;
+		images[0] = '\0';
+		cs = json_object_get(json_object_get(json_object_get(json_object_get(it, "spec"),
+		    "template"), "spec"), "containers");
+		json_array_foreach(cs, j, c) {
+			s = json_string_value(json_object_get(c, "image"));
+			if (s != NULL && strlen(images) + strlen(s) + 2 < sizeof images) {
+				if (images[0] != '\0')
+					strcat(images, ",");
+				strcat(images, s);
+			}
+		}
+		h->images = sanitize_str(images, 0);
+	}
+	qsort(rv->hist, rv->nhist, sizeof rv->hist[0], hist_cmp);
+done:
+	ui_dirty(v->ui);
+out:
+	json_decref(root);
+	free(req->uid);
+	free(req);
+}
+
+/* Fetch history for the selected deployment when it or the replica sets change. */
+static void
+res_hist_fetch(struct view *v)
+{
+	struct res_view *rv = v->data;
+	struct table_row *r = table_selected(v->table);
+	struct res_hist_req *req;
+	uint64_t ver = store_version(v->ui->store, "replicasets");
+	char *path;
+
+	if (r == NULL || v->ui->client == NULL)
+		return;
+	if (rv->hist_uid != NULL && strcmp(rv->hist_uid, r->uid) == 0 && rv->hist_version == ver)
+		return;
+	free(rv->hist_uid);
+	rv->hist_uid = xstrdup(r->uid);
+	rv->hist_version = ver;
+	rv->hist_gen = ++res_hist_counter;
+	rv->hist_loading = true;
+	req = xcalloc(1, sizeof *req);
+	req->v = v;
+	req->gen = rv->hist_gen;
+	req->uid = xstrdup(r->uid);
+	path = xasprintf("/apis/apps/v1/namespaces/%s/replicasets?limit=500", r->ns);
+	client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL, res_hist_done, req);
+	free(path);
+}
+
+/* Draw the table, with the revision history pane under deployments. */
+static void
+res_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
+{
+	struct res_view *rv = v->data;
+	int ph = 0, i, line;
+	char buf[1024], age[32];
+	struct res_revision *hr;
+
+	if (strcmp(v->resource, "deployments") == 0 && h >= 14 && table_selected(v->table) != NULL) {
+		ph = h / 3;
+		if (ph > RES_HISTORY_MAX + 2)
+			ph = RES_HISTORY_MAX + 2;
+		res_hist_fetch(v);
+	}
+	view_table_draw(v, win, y, h - ph, w, now);
+	if (ph == 0)
+		return;
+	line = y + h - ph;
+	wattrset(win, (attr_t)ui_attr(THEME_SECTION));
+	snprintf(buf, sizeof buf, " revision history: %s%s", table_selected(v->table)->name,
+	    rv->hist_loading ? " (loading)" : "");
+	table_put(win, line, 0, buf, w, v->ui->ellipsis);
+	wattrset(win, (attr_t)ui_attr(THEME_COLHEAD));
+	table_put(win, line + 1, 0, "  REVISION  AGE     IMAGES                                    CHANGE-CAUSE",
+	    w, v->ui->ellipsis);
+	wattrset(win, (attr_t)ui_attr(THEME_NORMAL));
+	for (i = 0; i < ph - 2; i++) {
+		if (i == 0 && rv->hist_error != NULL) {
+			table_put(win, line + 2, 0, rv->hist_error, w, v->ui->ellipsis);
+			continue;
+		}
+		if ((size_t)i >= rv->nhist) {
+			table_put(win, line + 2 + i, 0, "", w, v->ui->ellipsis);
+			continue;
+		}
+		hr = &rv->hist[i];
+		human_duration(hr->created != 0 ? now - hr->created : 0, age, sizeof age);
+		snprintf(buf, sizeof buf, "  %-8ld  %-6s  %-40s  %s", hr->revision, age,
+		    hr->images, hr->cause);
+		table_put(win, line + 2 + i, 0, buf, w, v->ui->ellipsis);
+	}
+}
+
+/* Finder for a row's selector. */
+struct res_find {
+	const char	*uid;
+	char		*selector;
+};
+
+/* Store walk: remember the selector of the row with uid. */
+static int
+res_find_cb(size_t cluster, const struct row *r, void *arg)
+{
+	struct res_find *f = arg;
+
+	if (r->uid == NULL || strcmp(r->uid, f->uid) != 0)
+		return 0;
+	if (r->selector != NULL && *r->selector != '\0')
+		f->selector = xstrdup(r->selector);
+	return 1;
+}
+
+/* "selector=k=v,.. ns=NS" for a workload row, or NULL. */
+static char *
+res_selector_arg(struct view *v, struct table_row *r)
+{
+	struct res_find f = { r->uid, NULL };
+	char *arg;
+
+	store_foreach(v->ui->store, r->cluster, v->resource, r->ns, res_find_cb, &f);
+	if (f.selector == NULL)
+		return NULL;
+	arg = xasprintf("selector=%s ns=%s of=%s/%s", f.selector, r->ns, v->resource, r->name);
+	free(f.selector);
+	return arg;
+}
+
+/* Enter: deployment → its pods (by selector); pod → its logs; others describe. */
+static int
+res_enter(struct view *v, char **cause)
+{
+	struct table_row *r = table_selected(v->table);
+	struct view *nv;
+	char *arg;
+
+	if (r == NULL) {
+		*cause = xstrdup("nothing selected");
+		return -1;
+	}
+	if (strcmp(v->resource, "pods") == 0)
+		return view_logs_open(v->ui, r->cluster, r->ns, r->name, NULL, false, cause);
+	if (strcmp(v->resource, "deployments") == 0 || strcmp(v->resource, "statefulsets") == 0 ||
+	    strcmp(v->resource, "daemonsets") == 0 || strcmp(v->resource, "replicasets") == 0 ||
+	    strcmp(v->resource, "rollouts") == 0 || strcmp(v->resource, "jobs") == 0) {
+		arg = res_selector_arg(v, r);
+		if (arg == NULL) {
+			*cause = xasprintf("%s %s has no selector", v->resource, r->name);
+			return -1;
+		}
+		nv = ui_push(v->ui, &view_resource_class, "pods", arg, r->cluster, cause);
+		free(arg);
+		return nv == NULL ? -1 : 0;
+	}
+	return view_text_open(v->ui, "describe", r->cluster, v->resource, r->ns, r->name, cause);
+}
+
+const struct view_class view_resource_class = {
+	.name = "resource",
+	.init = res_init,
+	.free = res_free,
+	.update = res_update,
+	.draw = res_draw,
+	.enter = res_enter,
+	.title = res_title,
+	.targets = view_table_targets,
+};
