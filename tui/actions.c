@@ -1787,8 +1787,12 @@ batch_confirmed(bool ok, void *arg)
 	}
 	b->confirming = false;
 	free(ops);
-	if (!ok)
-		act_message(b, true, "cancelled");
+	if (!ok) {
+		char *m = xasprintf("%s: cancelled (not confirmed)", b->def->verb);
+
+		act_message(b, true, m);
+		free(m);
+	}
 	batch_check(b);
 }
 
