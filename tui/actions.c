@@ -2244,16 +2244,11 @@ static const struct cmd_entry act_commands[] = {
 	    CMD_MUTATES, NULL, "silences", act_exec },
 };
 
-/* Register the action commands. */
+/* Register the action commands, and the runbook and incident commands. */
 void
 actions_register(void)
 {
 	cmd_register(act_commands, sizeof act_commands / sizeof act_commands[0]);
-}
-
-/* The actions are in the command table of every program that links them. */
-__attribute__((constructor)) static void
-actions_init(void)
-{
-	actions_register();
+	runbook_register_commands();
+	incident_register_commands();
 }

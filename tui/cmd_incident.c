@@ -125,9 +125,9 @@ static const struct cmd_entry incident_commands[] = {
 	    cmd_note_exec },
 };
 
-/* Registered in every program that links the incidents. */
-__attribute__((constructor)) static void
-incident_commands_init(void)
+/* Register :incident and :note. */
+void
+incident_register_commands(void)
 {
 	cmd_register(incident_commands, sizeof incident_commands / sizeof incident_commands[0]);
 }

@@ -612,9 +612,9 @@ static const struct cmd_entry runbook_commands[] = {
 	    cmd_runbook_abort_exec },
 };
 
-/* Registered in every program that links the runbooks. */
-__attribute__((constructor)) static void
-runbook_commands_init(void)
+/* Register :runbook and :runbook-abort. */
+void
+runbook_register_commands(void)
 {
 	cmd_register(runbook_commands, sizeof runbook_commands / sizeof runbook_commands[0]);
 }
