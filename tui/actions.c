@@ -2208,6 +2208,8 @@ struct act_url {
 	void			*ui;
 	char			*alertname;
 	char			*fingerprint;
+	actions_done_cb		 done;		/* a runbook step waiting, or NULL */
+	void			*done_arg;
 };
 
 /* Alertmanager's alerts came back: print the alert's runbook_url. */
@@ -2243,6 +2245,9 @@ act_url_done(const struct client_response *r, void *arg)
 	if (u->ui_ops != NULL && u->ui_ops->message != NULL)
 		u->ui_ops->message(u->ui, url == NULL, clean);
 	free(clean);
+	act_nrunning--;
+	if (u->done != NULL)
+		u->done(url != NULL ? "ok" : "failed", msg, u->done_arg);
 	free(msg);
 	json_decref(arr);
 	free(u->alertname);
@@ -2273,6 +2278,14 @@ act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	if (argc < 2 && t->uid != NULL && *t->uid != '\0' &&
 	    strspn(t->uid, "0123456789abcdef") == strlen(t->uid))
 		u->fingerprint = xstrdup(t->uid);
+	if (act_expect_set) {
+		u->done = act_expect_cb;
+		u->done_arg = act_expect_arg;
+		act_expect_set = false;
+		act_expect_cb = NULL;
+		act_expect_arg = NULL;
+	}
+	act_nrunning++;
 	client_am_request(ctx->client, t != NULL ? t->cluster : 0, "GET", "/api/v2/alerts",
 	    NULL, NULL, act_url_done, u);
 	return 0;
