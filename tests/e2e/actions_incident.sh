@@ -5,6 +5,20 @@
 # the Markdown timeline with all of it, `opsdeck incident list` lists it.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
+
+# quit_console: Esc, ":q", wait; a ":q" typed while the console is busy can
+# be lost, so say it once more before giving up.
+quit_console() {
+	key Escape
+	cmd q
+	local end=$((SECONDS + 30))
+	while kill -0 "$CONSOLE_PID" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
+	kill -0 "$CONSOLE_PID" 2>/dev/null || return 0
+	echo "note: the console did not quit on the first :q"
+	key Escape
+	cmd q
+	wait_exit 60
+}
 command -v jq >/dev/null || skip "jq missing"
 
 start_drill bad-rollout --speed 4
@@ -33,8 +47,7 @@ wait_screen 120 "undo prod-tokyo production/backend: done"
 key Escape
 cmd "incident close rolled back"
 wait_screen 30 "incident $id closed"
-cmd q
-wait_exit 60
+quit_console
 
 md=$("$OPSDECK" incident export "$id")
 printf '%s\n' "$md"

@@ -5,6 +5,20 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/drill_api.sh"
 . "$(dirname "$0")/console_lib.bash"
+
+# quit_console: Esc, ":q", wait; a ":q" typed while the console is busy can
+# be lost, so say it once more before giving up.
+quit_console() {
+	key Escape
+	cmd q
+	local end=$((SECONDS + 30))
+	while kill -0 "$CONSOLE_PID" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
+	kill -0 "$CONSOLE_PID" 2>/dev/null || return 0
+	echo "note: the console did not quit on the first :q"
+	key Escape
+	cmd q
+	wait_exit 60
+}
 command -v jq >/dev/null || skip "jq missing"
 
 start_drill "$(drill_test_scenario)" --speed 4
@@ -36,9 +50,7 @@ key y
 both() { [ "$(replicas prod-tokyo)" = 4 ] && [ "$(replicas prod-osaka)" = 4 ]; }
 wait_for 60 both || fail "not both scaled: tokyo $(replicas prod-tokyo), osaka $(replicas prod-osaka)"
 wait_screen 60 "production/websocket: done"
-key Escape
-cmd q
-wait_exit 60
+quit_console
 
 /usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "audit log"
 import json, sys
