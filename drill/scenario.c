@@ -22,6 +22,8 @@
 /* Deepest YAML nesting and most JSON values produced (alias bombs). */
 #define SCN_MAX_DEPTH	64
 #define SCN_MAX_NODES	200000
+/* Most replicas a scenario workload may ask for. */
+#define SCN_MAX_REPLICAS	20000
 /* Most base: levels followed. */
 #define SCN_MAX_BASE	4
 
@@ -476,10 +478,16 @@ replicas_in(json_t *item, json_t *cl, const char *ns, json_int_t def)
 {
 	json_t	*scale = json_object_get(cl, "scale"), *v;
 
+	double	 r;
+
 	v = json_object_get(scale, ns);
 	if (json_is_integer(v))
-		return json_integer_value(v);
-	return (json_int_t)fnum(item, "replicas", (double)def);
+		r = (double)json_integer_value(v);
+	else
+		r = fnum(item, "replicas", (double)def);
+	if (!(r >= 0))
+		return 0;
+	return r > SCN_MAX_REPLICAS ? SCN_MAX_REPLICAS : (json_int_t)r;
 }
 
 /* Build a Deployment (new). */
@@ -508,13 +516,17 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 	size_t		 i;
 	const char	*name, *ns;
 	struct scn	*scn = scn_get(ld->sim);
+	json_t		*surge25 = json_string("25%");
 
 	json_array_foreach(json_object_get(doc, "deployments"), i, item) {
 		if (!applies(item, c))
 			continue;
 		name = fstr(item, "name", NULL);
 		if (name == NULL || !json_is_string(json_object_get(item, "image")))
+		{
+			json_decref(surge25);
 			return ld_fail(ld, item, "a deployment needs name and image");
+		}
 		ns = fstr(item, "namespace", "default");
 		labels = item_labels(item, name);
 		strat = json_object_get(item, "strategy");
@@ -524,9 +536,9 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		else
 			strat = json_pack("{s:s,s:{s:O,s:O}}", "type", "RollingUpdate",
 			    "rollingUpdate", "maxSurge", json_object_get(strat, "maxSurge") ?
-			    json_object_get(strat, "maxSurge") : json_string("25%"),
+			    json_object_get(strat, "maxSurge") : surge25,
 			    "maxUnavailable", json_object_get(strat, "maxUnavailable") ?
-			    json_object_get(strat, "maxUnavailable") : json_string("25%"));
+			    json_object_get(strat, "maxUnavailable") : surge25);
 		ann = json_object();
 		x = json_object_get(item, "change_cause");
 		if (json_is_string(x))
@@ -540,8 +552,10 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		    (json_int_t)fnum(item, "progressDeadlineSeconds", 600), "paused",
 		    json_is_true(json_object_get(item, "paused")));
 		json_decref(labels);
-		if (d == NULL)
+		if (d == NULL) {
+			json_decref(surge25);
 			return ld_fail(ld, item, "bad deployment %s", name);
+		}
 		aged(d, ld->wall, 3 * 86400);
 		if (strcmp(c->role, "primary") == 0) {
 			char *key = xasprintf("%s/%s", ns, name);
@@ -552,6 +566,7 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		}
 		put(c, "apps", "deployments", ns, d);
 	}
+	json_decref(surge25);
 	return 0;
 }
 
@@ -862,8 +877,8 @@ ld_cluster(struct ld *ld, json_t *doc, json_t *cl)
 		json_array_foreach(x, i, g) {
 			int n = (int)fnum(g, "count", 3);
 
-			if (n < 0 || n > 5000)
-				return ld_fail(ld, g, "node count must be 0..5000");
+			if (n < 0 || n > 1000)
+				return ld_fail(ld, g, "node count must be 0..1000");
 			scn_apply_nodes(c, fstr(g, "group", "general"), n,
 			    fstr(g, "instance_type", "m5.xlarge"), json_object_get(g, "zones"));
 		}
@@ -1556,9 +1571,14 @@ scn_resolved_tick(struct sim *sim)
 			return;
 	}
 	json_array_foreach(scn->resolved_when, i, cond) {
-		if (!condition_holds(sim, cond))
+		if (!condition_holds(sim, cond)) {
+			scn->broken = true;
 			return;
+		}
 	}
+	/* Resolved only once the fault has shown. */
+	if (!scn->broken)
+		return;
 	scn->resolved = true;
 	scn->resolved_wall = sim_wallclock();
 }

@@ -205,6 +205,8 @@ get_line_print(const struct get_line *l, const size_t *widths, size_t nwidths)
 		if (w < 6)
 			w = 6;
 		cw = rune_count(l->cells[i]);
+		if (w < cw + 3)
+			w = cw + 3;	/* --watch lines wider than the first table */
 		for (; cw < w; cw++)
 			putchar(' ');
 	}
