@@ -392,8 +392,14 @@ cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	if (argc == 2) {
 		for (i = 0; i < ui_noptions; i++) {
 			o = &ui_options[i];
-			if (strcmp(o->name, argv[1]) == 0 && o->type == UI_OPT_BOOL)
-				return ui_option_set(ui, argv[1], "toggle", cause);
+			if (strcmp(o->name, argv[1]) != 0 || o->type != UI_OPT_BOOL)
+				continue;
+			if (ui_option_set(ui, argv[1], "toggle", cause) != 0)
+				return -1;
+			v = ui_option_get(ui, argv[1]);
+			ui_message(ui, false, "%s %s", argv[1], v != NULL ? v : "");
+			free(v);
+			return 0;
 		}
 		v = ui_option_get(ui, argv[1]);
 		if (v == NULL) {

@@ -76,7 +76,7 @@ prompt_live_filter(void)
 
 	if (ui == NULL || ui->prompt_mode != UI_PROMPT_FILTER || ui->view == NULL)
 		return;
-	if (ui->view->table != NULL) {
+	if (ui->view->table != NULL && table_total(ui->view->table) <= TABLE_LIVE_FILTER_MAX) {
 		if (table_set_filter(ui->view->table, rl_line_buffer, &cause) != 0)
 			free(cause);
 	}

@@ -39,6 +39,7 @@ struct table {
 	char			*label_sel;
 	regex_t			 re;
 	bool			 have_re;
+	char			*plain;		/* no metacharacters: substring search */
 
 	int			 sort_col;	/* -1: none (default order) */
 	int			 sort_dir;
@@ -58,6 +59,7 @@ row_free(struct table_row *r, size_t ncols)
 	free(r->cells);
 	free(r->widths);
 	free(r->nums);
+	free(r->timed);
 	free(r->key);
 	free(r->labels);
 	free(r->ns);
@@ -99,6 +101,7 @@ table_free(struct table *t)
 	free(t->sel_key);
 	free(t->filter);
 	free(t->label_sel);
+	free(t->plain);
 	if (t->have_re)
 		regfree(&t->re);
 	free(t->hidden);
@@ -177,6 +180,26 @@ table_set(struct table_row *r, size_t col, const char *text, int64_t num)
 	w = display_width(r->cells[col]);
 	r->widths[col] = w > TABLE_MAX_CELL ? TABLE_MAX_CELL : (int)w;
 	r->nums[col] = num;
+}
+
+void
+table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t now)
+{
+	char buf[256];
+	int64_t num = c->n;
+
+	cell_format(c, now, buf, sizeof buf);
+	if (c->type == CELL_AGE || c->type == CELL_UNTIL)
+		num = c->when != 0 ? now - c->when : INT64_MIN;
+	table_set(r, col, buf, num);
+	if (c->type == CELL_TEXT || c->type == CELL_INT || col >= 64)
+		return;
+	if (r->timed == NULL)
+		r->timed = xcalloc(64, sizeof *r->timed);
+	r->timed[col] = *c;
+	r->timed[col].text = NULL;	/* the formatted text is in cells[col] */
+	if (c->when == 0)
+		r->timed[col].type = CELL_TEXT;	/* "<none>" and friends never change */
 }
 
 /* True if labels has key k (klen bytes) with value v (or any value if v NULL). */
@@ -275,6 +298,7 @@ table_row_passes(struct table *t, struct table_row *r)
 		return table_labels_match(r->labels, t->label_sel);
 	if (!t->have_re)
 		return true;
+
 	for (i = 0; i < t->ncols && off < sizeof buf - 1; i++) {
 		n = strlen(r->cells[i] != NULL ? r->cells[i] : "");
 		if (n > sizeof buf - 2 - off)
@@ -285,7 +309,10 @@ table_row_passes(struct table *t, struct table_row *r)
 		buf[off++] = ' ';
 	}
 	buf[off] = '\0';
-	m = regexec(&t->re, buf, 0, NULL, 0) == 0;
+	if (t->plain != NULL)	/* plain text, the usual case: no regex engine */
+		m = strcasestr(buf, t->plain) != NULL;
+	else
+		m = regexec(&t->re, buf, 0, NULL, 0) == 0;
 	return m != t->filter_invert;
 }
 
@@ -464,6 +491,8 @@ table_set_filter(struct table *t, const char *spec, char **cause)
 		regfree(&t->re);
 	t->re = re;
 	t->have_re = true;
+	free(t->plain);
+	t->plain = strpbrk(p, ".[]()*+?{}|^$\\") == NULL ? xstrdup(p) : NULL;
 	t->filter_invert = invert;
 	t->filter_is_label = false;
 	free(t->filter);
@@ -858,7 +887,8 @@ table_draw(struct table *t, WINDOW *win, int y, int x, int h, int w,
 	struct table_row *r;
 	bool marked, any = false;
 	unsigned long a;
-	char hdr[128];
+	char hdr[128], tbuf[256];
+	const char *cell;
 
 	if (h <= 0 || w <= 0)
 		return;
@@ -929,7 +959,12 @@ table_draw(struct table *t, WINDOW *win, int y, int x, int h, int w,
 			any = true;
 			if (cx >= x + w)
 				break;
-			table_put(win, y + 1 + line, cx, r->cells[c],
+			cell = r->cells[c];
+			if (r->timed != NULL && c < 64 && r->timed[c].type != CELL_TEXT) {
+				cell_format(&r->timed[c], st->now, tbuf, sizeof tbuf);
+				cell = tbuf;
+			}
+			table_put(win, y + 1 + line, cx, cell,
 			    widths[c] < x + w - cx ? widths[c] : x + w - cx, st->ellipsis);
 			cx += widths[c];
 		}

@@ -208,6 +208,7 @@ ui_table_style(struct ui *ui, struct table_style *st)
 	st->dim = ui_attr(THEME_DIM);
 	st->ellipsis = ui->ellipsis;
 	st->wide = ui->wide;
+	st->now = time(NULL);
 }
 
 const char *

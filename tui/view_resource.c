@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/loop.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -70,6 +71,8 @@ struct res_view {
 	const struct printer	*printer;
 	uint64_t		 version;
 	int64_t			 built_at;
+	double			 last_build;	/* loop_now() of the last rebuild */
+	double			 cost;		/* seconds it took */
 	char			*ns_built;
 	bool			 ns_col;
 	bool			 cluster_col;
@@ -309,9 +312,8 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 	struct view *v = w->v;
 	struct res_view *rv = v->data;
 	struct table_row *tr;
-	char key[512], buf[512];
-	size_t i, col;
-	int64_t num;
+	char key[512];
+	size_t i;
 
 	if (v->cluster != SIZE_MAX && cluster != v->cluster)
 		return 0;
@@ -330,14 +332,8 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 	tr->resource = rv->printer->resource != NULL ? v->resource : v->resource;
 	table_set(tr, 0, store_cluster(v->ui->store, cluster)->name, (int64_t)cluster);
 	table_set(tr, 1, r->ns, 0);
-	for (i = 0; i < r->ncells && i + 2 < rv->ncols; i++) {
-		col = i + 2;
-		cell_format(&r->cells[i], w->now, buf, sizeof buf);
-		num = r->cells[i].n;
-		if (r->cells[i].type == CELL_AGE)
-			num = r->cells[i].when != 0 ? w->now - r->cells[i].when : INT64_MAX;
-		table_set(tr, col, buf, num);
-	}
+	for (i = 0; i < r->ncells && i + 2 < rv->ncols; i++)
+		table_set_cell(tr, i + 2, &r->cells[i], w->now);
 	return 0;
 }
 
@@ -353,10 +349,17 @@ res_update(struct view *v, int64_t now)
 	bool want_cluster = ui_nclusters(v->ui, v) > 1, want_ns = ns == NULL &&
 	    (rv->spec == NULL || rv->spec->namespaced);
 	bool ns_changed;
+	double t0 = loop_now();
 
 	ns_changed = (ns == NULL) != (rv->ns_built == NULL) ||
 	    (ns != NULL && strcmp(ns, rv->ns_built) != 0);
-	if (ver == rv->version && now == rv->built_at && !ns_changed)
+	/* ages are formatted at draw time: rebuild only on changes, and under
+	 * a flood of changes no more often than four times what a rebuild
+	 * costs, so input stays responsive on large estates */
+	if (ver == rv->version && !ns_changed &&
+	    want_cluster == rv->cluster_col && want_ns == rv->ns_col)
+		return;
+	if (!ns_changed && rv->version != UINT64_MAX && t0 - rv->last_build < 4 * rv->cost)
 		return;
 	if (want_cluster != rv->cluster_col || want_ns != rv->ns_col) {
 		table_col_hide(v->table, 0, !want_cluster);
@@ -371,6 +374,8 @@ res_update(struct view *v, int64_t now)
 	table_begin(v->table);
 	store_foreach(v->ui->store, v->cluster, v->resource, ns, res_add_row, &w);
 	table_end(v->table);
+	rv->last_build = loop_now();
+	rv->cost = rv->last_build - t0;
 }
 
 static const char *

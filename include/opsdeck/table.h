@@ -14,6 +14,8 @@
 
 #include <curses.h>
 
+#include "opsdeck/printers.h"
+
 /* A column. */
 struct table_col {
 	const char	*name;		/* header, upper case */
@@ -30,6 +32,7 @@ struct table_row {
 	char		**cells;
 	int		*widths;	/* display width of each cell */
 	int64_t		*nums;		/* numeric sort keys */
+	struct cell	*timed;		/* time-dependent cells (ages), or NULL */
 	char		*labels;	/* "k=v,k2=v2" or NULL */
 	unsigned	 flags;		/* enum row_flag: colour */
 	unsigned long	 attr;		/* explicit curses attributes, or 0: by flags */
@@ -56,6 +59,11 @@ struct table_row *table_add(struct table *, const char *key, size_t cluster);
 /* Set a cell (text copied; NULL is ""); num is its sort key for numeric
  * columns. */
 void		 table_set(struct table_row *, size_t col, const char *text, int64_t num);
+/* Set a cell from a printer cell: ages and "n (2m ago)" are formatted
+ * again at every draw (only for visible rows), so a view need not rebuild
+ * its rows as the clock moves. The sort key is the cell's number, or its
+ * age in seconds at now. */
+void		 table_set_cell(struct table_row *, size_t col, const struct cell *, int64_t now);
 void		 table_end(struct table *);
 
 /* Rows after filter and sort. */
@@ -66,6 +74,9 @@ struct table_row *table_selected(struct table *);
 size_t		 table_selected_index(const struct table *);
 /* Select the row with key (true if found). */
 bool		 table_select_key(struct table *, const char *key);
+
+/* Rows so many that typing a filter applies it on Enter, not per key. */
+#define TABLE_LIVE_FILTER_MAX	5000
 
 /* Filter: "" clears. Returns 0 or -1 with *cause (bad regex, bad selector). */
 int		 table_set_filter(struct table *, const char *spec, char **cause);
@@ -102,6 +113,7 @@ struct table_style {
 			 atmax, firing, dim;
 	const char	*ellipsis;	/* "…" or "~" */
 	bool		 wide;		/* show priority 1 columns */
+	int64_t		 now;		/* for time-dependent cells */
 };
 /* Draw header and visible rows into win at (y, x) size h x w. */
 void		 table_draw(struct table *, WINDOW *, int y, int x, int h, int w,

@@ -56,8 +56,30 @@ cmd() { keys ":$1"; key Enter; }
 # Wait until the console process is gone.
 wait_exit() {
 	local end=$((SECONDS + $1))
-	while kill -0 "$CONSOLE_PID" 2>/dev/null; do
-		[ $SECONDS -lt $end ] || fail "console did not exit"
+	# gone, or a zombie tmux has not reaped yet
+	while ps -o stat= -p "$CONSOLE_PID" 2>/dev/null | grep -qv '^Z'; do
+		if [ $SECONDS -ge $end ]; then
+			screen >&2
+			ps -o pid,stat,wchan:20,cmd -p "$CONSOLE_PID" >&2 || true
+			fail "console did not exit"
+		fi
 		sleep 0.2
 	done
+}
+
+# rows_show HAVE [LACK]: the table rows (below the header) show HAVE and not LACK.
+rows_show() {
+	local s
+	s=$(screen | sed -n '4,47p')
+	echo "$s" | grep -qE -- "$1" || return 1
+	[ -z "${2:-}" ] || ! echo "$s" | grep -qE -- "$2"
+}
+
+# line_matches N REGEX: screen line N matches REGEX.
+line_matches() { screen | sed -n "${1}p" | grep -qE -- "$2"; }
+
+# expect TIMEOUT WHAT COMMAND...: poll COMMAND; on timeout dump the screen.
+expect() {
+	local limit=$1 what=$2; shift 2
+	wait_for "$limit" "$@" || { screen >&2; fail "$what (after ${limit}s)"; }
 }

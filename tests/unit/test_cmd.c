@@ -37,11 +37,11 @@ record_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 }
 
 static const struct cmd_entry test_cmds[] = {
-	{ "scale", "sc", "REPLICAS", "scale", CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", record_exec },
-	{ "scatter", NULL, "", "test", 0, NULL, NULL, record_exec },
-	{ "restart", NULL, "", "restart", CMD_MUTATES, "patch", NULL, record_exec },
-	{ "describe-test", NULL, "", "read", 0, NULL, NULL, record_exec },
-	{ "viewish", NULL, "", "console only", CMD_CONSOLE_ONLY, NULL, NULL, record_exec },
+	{ "zz-scale", "zzs", "REPLICAS", "scale", CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", record_exec },
+	{ "zz-scatter", NULL, "", "test", 0, NULL, NULL, record_exec },
+	{ "zz-restart", NULL, "", "restart", CMD_MUTATES, "patch", NULL, record_exec },
+	{ "zz-read", NULL, "", "read", 0, NULL, NULL, record_exec },
+	{ "zz-view", NULL, "", "console only", CMD_CONSOLE_ONLY, NULL, NULL, record_exec },
 };
 
 /* A headless context over a store with two clusters, staging read-only. */
@@ -70,30 +70,34 @@ test_find(void **state)
 {
 	const struct cmd_entry *e;
 	char *cause = NULL;
+	size_t i, found;
 
-	e = cmd_find("scale", &cause);
+	e = cmd_find("zz-scale", &cause);
 	assert_non_null(e);
-	assert_string_equal(e->name, "scale");
-	e = cmd_find("sc", &cause);		/* alias beats prefix */
+	assert_string_equal(e->name, "zz-scale");
+	e = cmd_find("zzs", &cause);		/* alias beats prefix */
 	assert_non_null(e);
-	assert_string_equal(e->name, "scale");
-	e = cmd_find("res", &cause);		/* unique prefix */
+	assert_string_equal(e->name, "zz-scale");
+	e = cmd_find("zz-res", &cause);		/* unique prefix */
 	assert_non_null(e);
-	assert_string_equal(e->name, "restart");
-	e = cmd_find("sca", &cause);		/* ambiguous */
+	assert_string_equal(e->name, "zz-restart");
+	e = cmd_find("zz-sca", &cause);		/* ambiguous */
 	assert_null(e);
-	assert_non_null(strstr(cause, "ambiguous"));
-	assert_non_null(strstr(cause, "scale"));
-	assert_non_null(strstr(cause, "scatter"));
+	assert_non_null(strstr(cause, "ambiguous command: zz-sca, could be: "));
+	assert_non_null(strstr(cause, "zz-scale"));
+	assert_non_null(strstr(cause, "zz-scatter"));
+	assert_null(strstr(cause, "zz-restart"));
 	free(cause);
 	cause = NULL;
 	e = cmd_find("nosuch", &cause);
 	assert_null(e);
 	assert_non_null(strstr(cause, "unknown command: nosuch"));
 	free(cause);
-	assert_int_equal(cmd_count(), sizeof test_cmds / sizeof test_cmds[0]);
-	assert_ptr_equal(cmd_at(1), &test_cmds[1]);
-	assert_null(cmd_at(99));
+	/* other modules may have registered tables too (actions) */
+	for (i = 0, found = 0; i < cmd_count(); i++)
+		found += cmd_at(i) >= test_cmds && cmd_at(i) < test_cmds + 5;
+	assert_int_equal(found, 5);
+	assert_null(cmd_at(cmd_count()));
 }
 
 static void
@@ -138,14 +142,14 @@ test_execute(void **state)
 	char *cause = NULL;
 
 	ran = 0;
-	assert_int_equal(cmd_execute(&ctx, ":sc 5", &cause), 0);
+	assert_int_equal(cmd_execute(&ctx, ":zzs 5", &cause), 0);
 	assert_int_equal(ran, 1);
-	assert_string_equal(seen, "[scale][5]");	/* argv[0] is the full name */
+	assert_string_equal(seen, "[zz-scale][5]");	/* argv[0] is the full name */
 	assert_int_equal(cmd_execute(&ctx, "", &cause), -1);
 	assert_non_null(cause);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(cmd_execute(&ctx, "sca 1", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-sca 1", &cause), -1);
 	assert_non_null(strstr(cause, "ambiguous"));
 	free(cause);
 	assert_int_equal(ran, 1);
@@ -166,22 +170,22 @@ test_read_only(void **state)
 
 	ran = 0;
 	/* --read-only refuses mutating commands, whatever their origin */
-	assert_int_equal(cmd_execute(&ctx, "scale 3", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-scale 3", &cause), -1);
 	assert_non_null(strstr(cause, "read-only"));
 	free(cause);
 	cause = NULL;
 	ctx.origin = CMD_FROM_RUNBOOK;
-	assert_int_equal(cmd_execute(&ctx, "restart", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-restart", &cause), -1);
 	free(cause);
 	cause = NULL;
 	/* reading is fine */
-	assert_int_equal(cmd_execute(&ctx, "describe-test", &cause), 0);
+	assert_int_equal(cmd_execute(&ctx, "zz-read", &cause), 0);
 	assert_int_equal(ran, 1);
 	/* per-context readOnly: a marked row on staging refuses the whole command */
 	ctx.read_only = false;
 	ctx.targets = both;
 	ctx.ntargets = 2;
-	assert_int_equal(cmd_execute(&ctx, "scale 3", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-scale 3", &cause), -1);
 	assert_non_null(strstr(cause, "staging is read-only"));
 	free(cause);
 	cause = NULL;
@@ -189,21 +193,21 @@ test_read_only(void **state)
 	/* a context named in the arguments counts too */
 	ctx.targets = NULL;
 	ctx.ntargets = 0;
-	assert_int_equal(cmd_execute(&ctx, "restart deploy/x @staging", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x @staging", &cause), -1);
 	assert_non_null(strstr(cause, "staging is read-only"));
 	free(cause);
 	cause = NULL;
-	assert_int_equal(cmd_execute(&ctx, "restart deploy/x --context staging", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x --context staging", &cause), -1);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(cmd_execute(&ctx, "restart deploy/x --context=staging", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x --context=staging", &cause), -1);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(cmd_execute(&ctx, "restart deploy/x --context=prod-tokyo", &cause), 0);
+	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x --context=prod-tokyo", &cause), 0);
 	assert_int_equal(ran, 2);
 	/* a key needing a target with nothing selected */
 	ctx.origin = CMD_FROM_KEY;
-	assert_int_equal(cmd_execute(&ctx, "scale", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-scale", &cause), -1);
 	assert_non_null(strstr(cause, "nothing selected"));
 	free(cause);
 	store_free(st);
@@ -216,7 +220,7 @@ test_console_only(void **state)
 	char *cause = NULL;
 
 	ran = 0;
-	assert_int_equal(cmd_execute(&ctx, "viewish", &cause), -1);
+	assert_int_equal(cmd_execute(&ctx, "zz-view", &cause), -1);
 	assert_non_null(strstr(cause, "only available in the console"));
 	free(cause);
 	assert_int_equal(ran, 0);
