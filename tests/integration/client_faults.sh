@@ -249,3 +249,25 @@ set -e
 assert_contains "$(cat "$T/auth.err")" "fake-auth: pods: unauthorized" "auth stderr"
 [ "$(cat "$T/plugin.count")" = 6 ] || fail "auth: plugin ran more than twice"
 ok "rejected credentials: unauthorized after one refresh"
+
+# A live cluster that stops answering turns stale (rows kept), and live
+# again when it answers; --watch reports both on stderr. The drill's
+# reachability switch makes prod-tokyo hang, then answer again.
+export KUBECONFIG=$drill_kc
+"$OPSDECK" get pods -A --context prod-tokyo --watch >"$T/stale.out" 2>"$T/stale.err" &
+stale_pid=$!
+_cleanup_pids+=($stale_pid)
+wait_for 60 grep -q '^prod-tokyo ' "$T/stale.out" || fail "stale: no rows before the fault"
+reach() {	# STATE: switch prod-tokyo through another cluster's API
+	echo '{}' | kubectl --context staging create --raw \
+		"/drill/v1/reach?cluster=prod-tokyo&state=$1" -f - >/dev/null
+}
+reach hang
+wait_for 120 grep -q 'prod-tokyo: stale: not answering' "$T/stale.err" ||
+	{ cat "$T/stale.err"; fail "stale: never reported"; }
+reach ok
+wait_for 120 grep -q 'prod-tokyo: live' "$T/stale.err" ||
+	{ cat "$T/stale.err"; fail "stale: never live again"; }
+kill "$stale_pid" 2>/dev/null || true
+cat "$T/stale.err"
+ok "a hanging live cluster turns stale, then live again"
