@@ -38,6 +38,8 @@ hang_port=$(cat "$T/hang.port")
 refused_port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 
 GKE=/usr/lib/google-cloud-sdk/bin/gke-gcloud-auth-plugin
+# A real drill server, checked against CAs that did not sign its certificate.
+drill_server=$(kubectl --kubeconfig "$drill_kc" config view -o jsonpath='{.clusters[0].cluster.server}')
 cat >"$T/bad.kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
@@ -48,6 +50,8 @@ clusters:
   cluster: {server: "https://127.0.0.1:$hang_port"}
 - name: gke
   cluster: {server: "https://127.0.0.1:$refused_port"}
+- name: badca
+  cluster: {server: "$drill_server", certificate-authority: /etc/ssl/certs/ca-certificates.crt}
 users:
 - name: tok
   user: {token: abc}
@@ -63,6 +67,8 @@ contexts:
   context: {cluster: refused, user: tok}
 - name: bad-hang
   context: {cluster: hang, user: tok}
+- name: bad-ca
+  context: {cluster: badca, user: tok}
 EOF
 if [ -x "$GKE" ]; then
 	cat >>"$T/bad.kubeconfig" <<EOF
@@ -102,12 +108,13 @@ done
 err=$(cat "$T/err")
 assert_contains "$err" "opsdeck: bad-refused: pods: unreachable" "stderr"
 assert_contains "$err" "opsdeck: bad-hang: pods: unreachable" "stderr"
+assert_contains "$err" "opsdeck: bad-ca: pods: tls-error: SSL certificate problem" "stderr"
 assert_not_contains "$(cat "$T/out")" "bad-" "stdout"
 if [ -x "$GKE" ]; then
 	assert_contains "$err" "opsdeck: bad-gke: pods: unauthorized" "stderr"
 	assert_contains "$err" "gke-gcloud-auth-plugin" "stderr"
 fi
-ok "healthy clusters print; refused, hanging and failing-plugin clusters fail alone"
+ok "healthy clusters print; refused, hanging, untrusted and failing-plugin clusters fail alone"
 
 # The same clusters as a healthy-only run: bad clusters hide nothing.
 KUBECONFIG=$drill_kc "$OPSDECK" get pods -A --all-contexts >"$T/healthy" ||
