@@ -533,7 +533,10 @@ get_parse_kinds(struct get_ctx *g, const char *spec)
 	size_t i;
 	int rc = 0;
 
-	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+	for (p = copy;; p = NULL) {
+		tok = strtok_r(p, ",", &save);
+		if (tok == NULL)
+			break;
 		res = client_resource_find(tok);
 		if (res == NULL) {
 			char *clean = sanitize_str(tok, 0);
@@ -595,7 +598,10 @@ get_main(int argc, char **argv)
 	memset(&g, 0, sizeof g);
 	g.json_first = true;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "An:l:o:wh", longopts, NULL)) != -1) {
+	for (;;) {
+		ch = getopt_long(argc, argv, "An:l:o:wh", longopts, NULL);
+		if (ch == -1)
+			break;
 		switch (ch) {
 		case 'A':
 			g.all_ns = true;
