@@ -95,6 +95,9 @@ ok "pods -n $ns match kubectl"
 compare pods "$ctx" -o wide
 compare deployments "$ctx" -o wide
 ok "$ctx: -o wide matches kubectl"
+compare pods "$ctx" -l 'app in (frontend,backend)'
+compare deployments "$ctx" -l 'app!=frontend'
+ok "$ctx: label selectors match kubectl"
 
 # Several contexts at once: each context's rows are its own kubectl rows.
 "$OPSDECK" get deployments -A --all-contexts >"$T/all.raw" || fail "get --all-contexts failed"
