@@ -250,6 +250,7 @@ sim_ctl_free(struct sim_ctl *ctl)
 	ctl_map_free(ctl->deps, free);
 	ctl_map_free(ctl->hpas, free);
 	ctl_map_free(ctl->velero, free);
+	ctl_map_free(ctl->ros, free);
 	ctl_map_free(ctl->owned, ctl_vec_free_heap);
 	ctl_map_free(ctl->evkeys, free);
 	ctl_map_free(ctl->db_bad, NULL);
@@ -291,6 +292,7 @@ ctl_get(struct sim_cluster *c)
 	ctl->deps = ctl_map_new();
 	ctl->hpas = ctl_map_new();
 	ctl->velero = ctl_map_new();
+	ctl->ros = ctl_map_new();
 	ctl->owned = ctl_map_new();
 	ctl->evkeys = ctl_map_new();
 	ctl->db_bad = ctl_map_new();
@@ -930,7 +932,6 @@ ctl_cluster_tick(struct sim_cluster *c)
 		ctl_ds_tick(c);
 		ctl_job_tick(c);
 		ctl_deploy_tick(c);
-		ctl_rollouts_tick(c);
 		ctl->full_cost = sim_wallclock() - w;
 		if (ctl->full_cost > CTL_HEAVY) {
 			/* Skip about three times the pass's cost at 10 ticks/s. */
@@ -939,6 +940,7 @@ ctl_cluster_tick(struct sim_cluster *c)
 				ctl->skip_left = 30;
 		}
 	}
+	ctl_rollouts_tick(c);
 	ctl_hpa_tick(c);
 	ctl_cron_tick(c);
 	ctl_velero_tick(c);

@@ -682,6 +682,27 @@ ld_misc(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		aged(o, ld->wall, 3 * 86400);
 		put(c, "autoscaling", "horizontalpodautoscalers", ns, o);
 	}
+	json_array_foreach(json_object_get(doc, "rollouts"), i, item) {
+		json_t *labels, *steps;
+
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || !json_is_string(json_object_get(item, "image")))
+			return ld_fail(ld, item, "a rollout needs name and image");
+		ns = fstr(item, "namespace", "default");
+		labels = item_labels(item, name);
+		steps = json_object_get(item, "steps");
+		steps = json_is_array(steps) ? json_deep_copy(steps) : json_pack("[{s:i},{s:{}}]",
+		    "setWeight", 20, "pause");
+		o = json_pack("{s:{s:s,s:s,s:O},s:{s:I,s:{s:O},s:o,s:{s:{s:o}}}}", "metadata",
+		    "name", name, "namespace", ns, "labels", labels, "spec", "replicas",
+		    replicas_in(item, cl, ns, 1), "selector", "matchLabels", labels, "template",
+		    pod_template(item, name, labels, true), "strategy", "canary", "steps", steps);
+		json_decref(labels);
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "argoproj.io", "rollouts", ns, o);
+	}
 	json_array_foreach(json_object_get(doc, "cronjobs"), i, item) {
 		json_t *labels, *tmpl;
 		char	ts[40];
@@ -825,7 +846,8 @@ ld_cluster(struct ld *ld, json_t *doc, json_t *cl)
 	const char		*name = fstr(cl, "name", NULL), *role, *k;
 	size_t			 i;
 	static const char	*lists[] = { "deployments", "statefulsets", "daemonsets",
-				    "services", "hpas", "cronjobs", "velero_schedules", NULL };
+				    "services", "hpas", "cronjobs", "velero_schedules", "rollouts",
+				    NULL };
 
 	if (name == NULL)
 		return ld_fail(ld, cl, "a cluster needs a name");
@@ -1500,7 +1522,8 @@ condition_holds(struct sim *sim, json_t *cond)
 	size_t			 i;
 	int			 rc;
 
-	if ((x = json_object_get(cond, "deployment_healthy")) != NULL) {
+	x = json_object_get(cond, "deployment_healthy");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1508,9 +1531,11 @@ condition_holds(struct sim *sim, json_t *cond)
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		return d != NULL && deployment_healthy(sim, d);
 	}
-	if ((x = json_object_get(cond, "dr_matches_primary")) != NULL)
+	x = json_object_get(cond, "dr_matches_primary");
+	if (x != NULL)
 		return dr_matches(sim, x);
-	if ((x = json_object_get(cond, "hpa_not_at_max")) != NULL) {
+	x = json_object_get(cond, "hpa_not_at_max");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1521,15 +1546,18 @@ condition_holds(struct sim *sim, json_t *cond)
 		return ctl_int(d, "status.desiredReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1)
 		    && ctl_int(d, "status.currentReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1);
 	}
-	if ((x = json_object_get(cond, "backup_fresh")) != NULL) {
+	x = json_object_get(cond, "backup_fresh");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		return c != NULL && scn->t - ctl_get(c)->last_good_backup_t < scn->rpo;
 	}
-	if ((x = json_object_get(cond, "db_up")) != NULL) {
+	x = json_object_get(cond, "db_up");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		return c != NULL && ctl_metric(c, "db_up", NULL, &v) && v == 1;
 	}
-	if ((x = json_object_get(cond, "alert_clear")) != NULL) {
+	x = json_object_get(cond, "alert_clear");
+	if (x != NULL) {
 		struct sim_ctl *ctl;
 
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
@@ -1545,7 +1573,8 @@ condition_holds(struct sim *sim, json_t *cond)
 		}
 		return true;
 	}
-	if ((x = json_object_get(cond, "expr")) != NULL) {
+	x = json_object_get(cond, "expr");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;

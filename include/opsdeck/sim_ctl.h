@@ -125,6 +125,14 @@ struct ctl_dep {
 	uint64_t seen;
 };
 
+/* Per-Rollout bookkeeping. */
+struct ctl_ro {
+	long	 paused_step;	/* step index we paused at, -1 if none */
+	double	 pause_t;	/* simulated time the pause began */
+	bool	 aborted;	/* abort seen last tick */
+	bool	 completed;	/* completion event emitted for this hash */
+};
+
 /* Per-HPA bookkeeping. */
 struct ctl_hpa {
 	double	 rec_t[64];
@@ -170,6 +178,7 @@ struct sim_ctl {
 	struct ctl_map		*deps;		/* uid -> struct ctl_dep */
 	struct ctl_map		*hpas;		/* uid -> struct ctl_hpa */
 	struct ctl_map		*velero;	/* backup/restore uid -> double start */
+	struct ctl_map		*ros;		/* rollout uid -> struct ctl_ro */
 	struct ctl_map		*owned;		/* owner uid -> struct ctl_vec (per tick) */
 	struct ctl_map		*evkeys;	/* event dedupe key -> event name (owned) */
 	char			**evnames;	/* FIFO of event "ns/name" */

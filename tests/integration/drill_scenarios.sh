@@ -81,6 +81,29 @@ resolved && fail "resolved with websocket still at 0"
 $K --context prod-osaka scale deployment websocket --replicas=2 -n production
 wait_for 90 resolved || { status >&2; fail "not resolved after scaling the DR"; }
 ok "region-outage: scaling prod-osaka to the primary's counts resolves the drill"
+
+# --- Argo Rollouts canary on staging (unaffected by the outage): a new image
+# stops at the first pause with 25 % weight; the promote status patch moves
+# on; the 30 s pause passes by itself (3 s at speed 10); the canary is stable.
+R="$K --context staging -n production"
+ro() { $R get rollout quiz-api -o jsonpath="$1"; }
+wait_for 60 sh -c "[ \"\$($R get rollout quiz-api -o jsonpath='{.status.phase}')\" = Healthy ]" ||
+	fail "quiz-api rollout never healthy"
+stable=$(ro '{.status.stableRS}')
+$R patch rollout quiz-api --type=json \
+	-p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"quiz-api:v1.3.0"}]'
+wait_for 60 sh -c "[ \"\$($R get rollout quiz-api -o jsonpath='{.status.phase}')\" = Paused ]" ||
+	fail "rollout did not pause"
+[ "$(ro '{.status.currentStepIndex}')" = 1 ] || fail "paused at step $(ro '{.status.currentStepIndex}')"
+[ "$(ro '{.status.canary.weights.canary.weight}')" = 25 ] || fail "canary weight $(ro '{.status.canary.weights}')"
+[ "$(ro '{.status.stableRS}')" = "$stable" ] || fail "stableRS moved while paused"
+$R patch rollout quiz-api --subresource=status --type=merge \
+	-p '{"status":{"pauseConditions":null,"currentStepIndex":2}}'
+wait_for 90 sh -c "[ \"\$($R get rollout quiz-api -o jsonpath='{.status.phase}')\" = Healthy ]" ||
+	fail "rollout did not complete after promote: $(ro '{.status}')"
+[ "$(ro '{.status.stableRS}')" != "$stable" ] || fail "stableRS did not move"
+[ "$(ro '{.status.stableRS}')" = "$(ro '{.status.currentPodHash}')" ] || fail "stable is not current"
+ok "rollouts: canary pauses at 25 %, promote and timed pause complete it"
 stop_drill
 
 # --- a hanging API server: accepts and never answers, for 30 s simulated.

@@ -228,6 +228,20 @@ count_rs(json_t *rs, void *arg)
 	return 0;
 }
 
+/* Is the deployment's Progressing condition at reason? */
+static bool
+progress_reason(json_t *d, const char *reason)
+{
+	json_t	*cd;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(json_object_get(d, "status"), "conditions"), i, cd) {
+		if (strcmp(ctl_str(cd, "type"), "Progressing") == 0)
+			return strcmp(ctl_str(cd, "reason"), reason) == 0;
+	}
+	return false;
+}
+
 /* A crash-looping image restarts with CrashLoopBackOff; reverting the
  * template reuses the first ReplicaSet with a bumped revision. */
 static void
@@ -245,9 +259,12 @@ test_crash_loop_and_rollback(void **state)
 	scn->crash_images = xcalloc(1, sizeof *scn->crash_images);
 	scn->crash_images[0] = xstrdup("*:*bad*");
 	scn->ncrash = 1;
-	create(c, "apps", "deployments", "default", deployment("api", 3, "api:1", "1", "0"));
+	d = deployment("api", 3, "api:1", "1", "0");
+	ctl_set(d, "spec.progressDeadlineSeconds", json_integer(60));
+	create(c, "apps", "deployments", "default", d);
 	settle(sim, c, "api", "api:1", 3);
 	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "default", "api");
+	assert_true(progress_reason(d, "NewReplicaSetAvailable"));
 	set_image(c, "api", "api:2-bad");
 	for (i = 0; i < MAX_TICKS; i++) {
 		sim_tick(sim, 0.5);
@@ -258,6 +275,10 @@ test_crash_loop_and_rollback(void **state)
 	assert_true(k.max_restarts >= 3);
 	assert_true(k.backoff);
 	assert_int_equal(k.exit_code, 1);
+	/* No progress for progressDeadlineSeconds: ProgressDeadlineExceeded. */
+	for (i = 0; i < MAX_TICKS && !progress_reason(d, "ProgressDeadlineExceeded"); i++)
+		sim_tick(sim, 0.5);
+	assert_true(progress_reason(d, "ProgressDeadlineExceeded"));
 	/* Old pods stay: maxUnavailable 0 and the new ones never get ready. */
 	k = count(c, "api", "api:1");
 	assert_int_equal(k.updated, 3);
@@ -279,6 +300,7 @@ test_crash_loop_and_rollback(void **state)
 	}
 	assert_int_equal(ctl_int(d, "status.updatedReplicas", -1), 3);
 	assert_int_equal(ctl_int(d, "status.availableReplicas", -1), 3);
+	assert_true(progress_reason(d, "NewReplicaSetAvailable"));
 	sim_free(sim);
 }
 
@@ -695,6 +717,90 @@ test_statefulset_daemonset(void **state)
 	sim_free(sim);
 }
 
+/* Set a top-level status field of a rollout as a status patch would. */
+static void
+ro_patch(struct sim_cluster *c, json_t *ro, const char *key, json_t *v)
+{
+	if (v == NULL)
+		json_object_del(json_object_get(ro, "status"), key);
+	else
+		json_object_set_new(json_object_get(ro, "status"), key, v);
+	sim_obj_modified(c, sim_resource_find("argoproj.io", "rollouts"), ro, false);
+}
+
+/* Tick until the rollout's phase is want. */
+static void
+ro_wait(struct sim *sim, json_t *ro, const char *want)
+{
+	int	t;
+
+	for (t = 0; t < MAX_TICKS; t++) {
+		sim_tick(sim, 0.25);
+		if (ctl_str(ro, "status.phase") != NULL &&
+		    strcmp(ctl_str(ro, "status.phase"), want) == 0)
+			return;
+	}
+	fail_msg("rollout phase %s, want %s", ctl_str(ro, "status.phase"), want);
+}
+
+/* Argo Rollout canary: setWeight scales the canary, pause waits for a
+ * promote, a timed pause passes by itself, abort and retry. */
+static void
+test_rollout_canary(void **state)
+{
+	struct sim_cluster	*c;
+	struct sim		*sim = estate(&c);
+	json_t			*ro, *labels = json_pack("{s:s}", "app", "quiz"), *t;
+	struct counts		 k;
+	char			*first;
+
+	(void)state;
+	t = json_pack("{s:{s:O},s:{s:[{s:s,s:s}]}}", "metadata", "labels", labels, "spec",
+	    "containers", "name", "quiz", "image", "quiz:1");
+	ro = json_pack("{s:{s:s},s:{s:i,s:{s:O},s:o,s:{s:{s:[{s:i},{s:{}},{s:i},{s:{s:s}}]}}}}",
+	    "metadata", "name", "quiz", "spec", "replicas", 4, "selector", "matchLabels", labels,
+	    "template", t, "strategy", "canary", "steps", "setWeight", 25, "pause", "setWeight",
+	    50, "pause", "duration", "10s");
+	json_decref(labels);
+	ro = create(c, "argoproj.io", "rollouts", "default", ro);
+	ro_wait(sim, ro, "Healthy");
+	first = xstrdup(ctl_str(ro, "status.stableRS"));
+	assert_string_equal(first, ctl_str(ro, "status.currentPodHash"));
+	/* New template: canary at 25 % (1 of 4), paused at step 1. */
+	json_object_set_new(json_array_get(json_object_get(json_object_get(json_object_get(
+	    json_object_get(ro, "spec"), "template"), "spec"), "containers"), 0), "image",
+	    json_string("quiz:2"));
+	sim_obj_modified(c, sim_resource_find("argoproj.io", "rollouts"), ro, true);
+	ro_wait(sim, ro, "Paused");
+	assert_int_equal(ctl_int(ro, "status.currentStepIndex", -1), 1);
+	assert_string_equal(ctl_str(ro, "status.stableRS"), first);
+	assert_int_equal(ctl_int(ro, "status.canary.weights.canary.weight", -1), 25);
+	assert_string_equal(ctl_str(json_array_get(json_object_get(json_object_get(ro, "status"),
+	    "pauseConditions"), 0), "reason"), "CanaryPauseStep");
+	k = count(c, "quiz", "quiz:2");
+	assert_int_equal(k.updated, 1);
+	/* Abort: canary to 0, Degraded; retry: back to the first pause. */
+	ro_patch(c, ro, "abort", json_true());
+	ro_wait(sim, ro, "Degraded");
+	settle(sim, c, "quiz", "quiz:1", 4);
+	assert_non_null(strstr(ctl_str(ro, "status.message"), "RolloutAborted"));
+	ro_patch(c, ro, "abort", json_false());
+	ro_wait(sim, ro, "Paused");
+	assert_int_equal(ctl_int(ro, "status.currentStepIndex", -1), 1);
+	/* Promote: clear the pause, next step; the timed pause passes; healthy. */
+	ro_patch(c, ro, "pauseConditions", NULL);
+	ro_patch(c, ro, "currentStepIndex", json_integer(2));
+	ro_wait(sim, ro, "Paused");
+	assert_int_equal(ctl_int(ro, "status.currentStepIndex", -1), 3);
+	assert_int_equal(ctl_int(ro, "status.canary.weights.canary.weight", -1), 50);
+	ro_wait(sim, ro, "Healthy");
+	assert_string_not_equal(ctl_str(ro, "status.stableRS"), first);
+	assert_string_equal(ctl_str(ro, "status.stableRS"), ctl_str(ro, "status.currentPodHash"));
+	settle(sim, c, "quiz", "quiz:2", 4);
+	free(first);
+	sim_free(sim);
+}
+
 int
 main(void)
 {
@@ -709,6 +815,7 @@ main(void)
 		cmocka_unit_test(test_events_and_logs),
 		cmocka_unit_test(test_alertmanager_silence),
 		cmocka_unit_test(test_statefulset_daemonset),
+		cmocka_unit_test(test_rollout_canary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
