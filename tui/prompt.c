@@ -163,7 +163,6 @@ prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 {
 	char **cands = NULL, first[64];
 	const struct cmd_entry *e;
-	const char *alias;
 	struct ns_walk w;
 	size_t n = 0, i, flen;
 	char *why = NULL;
@@ -210,9 +209,6 @@ prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 			store_foreach(ui->store, SIZE_MAX, "pods", NULL, ns_cb, &w);
 		if (strcmp(e->name, "ns") == 0)
 			cand_add(&cands, &n, "-A", "", word);
-	}
-	for (i = 0; i < view_resource_count() && strcmp(e->name, "help") == 0; i++) {
-		(void)view_resource_at(i, &alias);
 	}
 	return cands;
 }
