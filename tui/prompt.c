@@ -335,7 +335,7 @@ prompt_start(struct ui *ui, enum ui_prompt_mode mode, const char *prefix, const 
 	prompt_ui = ui;
 	ui->prompt_mode = mode;
 	free(ui->prompt_question);
-	ui->prompt_question = xstrdup(prefix);
+	ui->prompt_question = sanitize_str(prefix, 0);
 	free(saved_filter);
 	saved_filter = NULL;
 	if (mode == UI_PROMPT_FILTER && ui->view != NULL && ui->view->table != NULL) {
