@@ -54,8 +54,14 @@ wait_screen 10 "statefulsets"
 cmd "nosuchcommand"
 wait_screen 10 "unknown command: nosuchcommand"
 ok "ambiguous and unknown commands"
+# history: Up recalls the last line; lines are kept in $XDG_STATE_HOME
+keys ":"; key Up
+wait_screen 10 ":nosuchcommand"
+key Escape
 cmd q
 wait_exit 30
+grep -qx "set logLines 5" "$XDG_STATE_HOME/opsdeck/history" || fail "history file lacks a command"
+ok "prompt history recalled and saved"
 tm kill-server 2>/dev/null || true
 
 # NO_COLOR: attributes only, no colour sequences in the raw stream
