@@ -203,6 +203,8 @@ pod_acc_one(const char *key, void *val, void *arg)
 	size_t		 i;
 
 	(void)key;
+	if (p->terminating)
+		return 0;
 	if (p->is_db) {
 		a->db_total++;
 		if (p->was_ready)
@@ -423,7 +425,10 @@ expand(const char *s, json_t *labels)
 	const char	*open, *close, *v;
 	size_t		 n;
 
-	while ((open = strstr(s, "{{")) != NULL) {
+	for (;;) {
+		open = strstr(s, "{{");
+		if (open == NULL)
+			break;
 		close = strstr(open, "}}");
 		if (close == NULL)
 			break;
@@ -791,6 +796,10 @@ query_parse(const char *q)
 	if (*q == '?')
 		q++;
 	copy = xstrdup(q);
+	/* A query whose separators arrive percent-encoded (a proxy that
+	 * re-encoded the whole string) is decoded once up front. */
+	if (strchr(copy, '&') == NULL && strstr(copy, "%26") != NULL)
+		url_decode(copy);
 	for (tok = strtok_r(copy, "&", &save); tok != NULL; tok = strtok_r(NULL, "&", &save)) {
 		eq = strchr(tok, '=');
 		if (eq != NULL)
@@ -1217,7 +1226,7 @@ am_status(struct sim_cluster *c, char **body, const char **ct)
 	    "s:s}}", "cluster", "name", c->name, "peers", "status", "disabled", "config",
 	    "original", cfg, "uptime", ts, "versionInfo", "branch", "HEAD", "buildDate",
 	    "20240101-00:00:00", "buildUser", "opsdeck-drill", "goVersion", "go1.21.5",
-	    "revision", "drill", "version", "0.26.0"), body, ct);
+	    "revision", "drill", "version", "0.25.0"), body, ct);
 	free(cfg);
 	return rc;
 }

@@ -963,9 +963,11 @@ list_cb(json_t *obj, const char *json, size_t len, void *arg)
 		lc->matched_after++;
 		return 0;
 	}
-	if (lc->table)
-		json_array_append_new(lc->rows, table_row(lc->res->resource, obj, lc->inc));
-	else {
+	if (lc->table) {
+		/* Rows are built after the lock is released, from a copy. */
+		json_array_append_new(lc->rows, json != NULL ? json_stringn(json, len) :
+		    json_incref(obj));
+	} else {
 		if (lc->count > 0)
 			buf_add(lc->b, ",", 1);
 		if (json != NULL)
@@ -1093,6 +1095,20 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 		}
 		sim_unlock(c->sim);
 		if (lc.table) {
+			json_t	*rows = json_array(), *copy, *it;
+			size_t	 k;
+
+			json_array_foreach(lc.rows, k, it) {
+				copy = json_is_string(it) ? json_loadb(json_string_value(it),
+				    json_string_length(it), 0, NULL) : NULL;
+				if (copy == NULL)
+					continue;
+				json_array_append_new(rows, table_row(t->res->resource, copy,
+				    lc.inc));
+				json_decref(copy);
+			}
+			json_decref(lc.rows);
+			lc.rows = rows;
 			table = json_pack("{s:s,s:s,s:o,s:o,s:o}", "kind", "Table", "apiVersion",
 			    "meta.k8s.io/v1", "metadata", meta, "columnDefinitions",
 			    table_columns(t->res->resource), "rows", lc.rows);
@@ -1210,12 +1226,33 @@ watch_initial_cb(json_t *obj, const char *json, size_t len, void *arg)
 	return 0;
 }
 
+/* The event type a watch with a selector sends for ev, or NULL for none:
+ * objects entering the selection are ADDED, leaving it DELETED. */
+static const char *
+watch_type(struct watch *w, const struct sim_event *ev)
+{
+	int	now, before;
+
+	now = selector_match(&w->sel, ev->object);
+	if (strcmp(ev->type, "MODIFIED") != 0 || ev->prev_object == NULL)
+		return now ? ev->type : NULL;
+	before = selector_match(&w->sel, ev->prev_object);
+	if (now && before)
+		return "MODIFIED";
+	if (now)
+		return "ADDED";
+	if (before)
+		return "DELETED";
+	return NULL;
+}
+
 /* Collect new history events into w->out. Lock held. */
 static void
 watch_collect(struct watch *w)
 {
 	const struct sim_event	*evs[256];
 	json_t			*full, *obj;
+	const char		*type, *line;
 	long			 n, i;
 
 	for (;;) {
@@ -1225,15 +1262,25 @@ watch_collect(struct watch *w)
 			return;
 		}
 		for (i = 0; i < n; i++) {
-			if (selector_match(&w->sel, evs[i]->object)) {
-				if (w->table) {
-					full = json_loads(evs[i]->line, 0, NULL);
-					obj = json_object_get(full, "object");
-					if (obj != NULL)
-						watch_emit(w, evs[i]->type, obj, NULL);
-					json_decref(full);
-				} else
-					watch_emit(w, evs[i]->type, NULL, evs[i]->line);
+			type = watch_type(w, evs[i]);
+			if (type != NULL && w->table) {
+				full = json_loads(evs[i]->line, 0, NULL);
+				obj = json_object_get(full, "object");
+				if (obj != NULL)
+					watch_emit(w, type, obj, NULL);
+				json_decref(full);
+			} else if (type != NULL && strcmp(type, evs[i]->type) == 0)
+				watch_emit(w, type, NULL, evs[i]->line);
+			else if (type != NULL) {
+				/* Same object, another event type. */
+				line = strstr(evs[i]->line, ",\"object\":");
+				if (line != NULL) {
+					buf_str(&w->out, "{\"type\":\"");
+					buf_str(&w->out, type);
+					buf_str(&w->out, "\"");
+					buf_str(&w->out, line);
+					buf_add(&w->out, "\n", 1);
+				}
 			}
 			w->since = evs[i]->rv;
 		}
@@ -1962,6 +2009,67 @@ out:
 	json_decref(opts);
 }
 
+/* Names of the objects a collection deletion selects. */
+struct coll_ctx {
+	struct selector	*sel;
+	char		**ns;
+	char		**name;
+	size_t		 n;
+	size_t		 max;
+};
+
+/* Remember obj if the selector matches. */
+static int
+coll_cb(json_t *obj, void *arg)
+{
+	struct coll_ctx	*cc = arg;
+
+	if (cc->n < cc->max && selector_match(cc->sel, obj)) {
+		cc->ns[cc->n] = xstrdup(field_value(obj, "metadata.namespace"));
+		cc->name[cc->n] = xstrdup(field_value(obj, "metadata.name"));
+		cc->n++;
+	}
+	return 0;
+}
+
+/* DELETE on a collection: each selected object as a DELETE would. Lock held. */
+static void
+api_delete_collection(struct drill_req *req, struct drill_resp *resp, struct target *t,
+    struct selector *sel, int dry)
+{
+	struct coll_ctx	 cc;
+	struct target	 one;
+	struct drill_resp r1;
+	json_t		*obj;
+	size_t		 i;
+
+	memset(&cc, 0, sizeof cc);
+	cc.sel = sel;
+	cc.max = sim_obj_count(req->cluster, t->res, t->ns);
+	cc.ns = xcalloc(cc.max + 1, sizeof *cc.ns);
+	cc.name = xcalloc(cc.max + 1, sizeof *cc.name);
+	sim_obj_foreach(req->cluster, t->res, t->ns, coll_cb, &cc);
+	for (i = 0; i < cc.n; i++) {
+		obj = sim_obj_get(req->cluster, t->res, cc.ns[i], cc.name[i]);
+		if (obj != NULL) {
+			memset(&one, 0, sizeof one);
+			memset(&r1, 0, sizeof r1);
+			one.res = t->res;
+			one.ns = cc.ns[i];
+			one.name = cc.name[i];
+			one.verb = "delete";
+			api_delete(req, &r1, &one, obj, dry, 0);
+			free(r1.body);
+		}
+		free(cc.ns[i]);
+		free(cc.name[i]);
+	}
+	free(cc.ns);
+	free(cc.name);
+	resp_json(resp, 200, json_pack("{s:s,s:s,s:{},s:s}", "kind", "Status", "apiVersion",
+	    "v1", "metadata", "status", "Success"));
+}
+
 /* POST on a collection. Lock held. */
 static void
 api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *body,
@@ -2265,6 +2373,23 @@ request_verb(struct drill_req *req, struct target *t)
 	return NULL;
 }
 
+/* A Table holding the one row of obj (kubectl get KIND NAME). Lock held. */
+static json_t *
+table_of_one(const struct sim_resource *res, json_t *obj, struct drill_req *req)
+{
+	const char		*inc = req->arg(req, "includeObject");
+	enum include_object	 mode = INCLUDE_METADATA;
+
+	if (inc != NULL && strcmp(inc, "Object") == 0)
+		mode = INCLUDE_OBJECT;
+	else if (inc != NULL && strcmp(inc, "None") == 0)
+		mode = INCLUDE_NONE;
+	return json_pack("{s:s,s:s,s:{s:s},s:o,s:[o]}", "kind", "Table", "apiVersion",
+	    "meta.k8s.io/v1", "metadata", "resourceVersion",
+	    field_value(obj, "metadata.resourceVersion"), "columnDefinitions",
+	    table_columns(res->resource), "rows", table_row(res->resource, obj, mode));
+}
+
 /* Answer a resource request: prefix gives group and version, seg the rest. */
 static void
 api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
@@ -2280,10 +2405,8 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 
 	memset(&t, 0, sizeof t);
 	memset(&sel, 0, sizeof sel);
-	if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0 && *group == '\0') {
-		t.ns = xstrdup(seg[1]);
-		i = 2;
-	} else if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0) {
+	/* namespaces/NS/RESOURCE...; namespaces/NS alone is the namespace. */
+	if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0) {
 		t.ns = xstrdup(seg[1]);
 		i = 2;
 	}
@@ -2344,6 +2467,18 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 				api_list(req, resp, &t, &sel);
 			goto out;
 		}
+		if (strcmp(t.verb, "deletecollection") == 0) {
+			if (parse_label_selector(req->arg(req, "labelSelector"), &sel,
+			    &cause) != 0 || (rc = parse_field_selector(t.res,
+			    req->arg(req, "fieldSelector"), &sel, &cause)) != 0) {
+				drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
+				goto out;
+			}
+			sim_lock(c->sim);
+			api_delete_collection(req, resp, &t, &sel, dry);
+			sim_unlock(c->sim);
+			goto out;
+		}
 		if (strcmp(t.verb, "create") == 0) {
 			body = body_object(req, resp);
 			if (body == NULL)
@@ -2359,15 +2494,19 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 	sim_lock(c->sim);
 	obj = sim_obj_get(c, t.res, t.ns, t.name);
 	if (obj == NULL && !(t.sub != NULL && strcmp(t.sub, "proxy") == 0)) {
+		bad = t.ns != NULL && !namespace_ok(c, t.res, t.ns) &&
+		    strcmp(t.verb, "get") != 0;
 		sim_unlock(c->sim);
-		if (t.ns != NULL && !namespace_ok(c, t.res, t.ns) && strcmp(t.verb, "get") != 0)
+		if (bad)
 			ns_not_found(resp, t.ns);
 		else
 			not_found(resp, &t);
 		goto out;
 	}
 	if (t.sub == NULL || strcmp(t.sub, "status") == 0) {
-		if (strcmp(t.verb, "get") == 0)
+		if (strcmp(t.verb, "get") == 0 && t.sub == NULL && wants_table(req->accept))
+			resp_json(resp, 200, table_of_one(t.res, obj, req));
+		else if (strcmp(t.verb, "get") == 0)
 			resp_object(resp, 200, obj);
 		else if (strcmp(t.verb, "update") == 0) {
 			body = body_object(req, resp);
@@ -2413,6 +2552,92 @@ out:
 	free(cause);
 	selector_free(&sel);
 	target_free(&t);
+}
+
+/* The OpenAPI v3 index: one entry per served group version. */
+static json_t *
+openapi_index(void)
+{
+	json_t	*paths = json_object();
+	char	 key[160], url[200];
+	size_t	 i;
+
+	for (i = 0; i < sim_nresources; i++) {
+		const struct sim_resource *r = &sim_resources[i];
+
+		if (*r->group == '\0')
+			snprintf(key, sizeof key, "api/%s", r->version);
+		else
+			snprintf(key, sizeof key, "apis/%s/%s", r->group, r->version);
+		snprintf(url, sizeof url, "/openapi/v3/%s?hash=%s", key, OPSDECK_VERSION);
+		json_object_set_new(paths, key, json_pack("{s:s}", "serverRelativeURL", url));
+	}
+	return json_pack("{s:o}", "paths", paths);
+}
+
+/* The OpenAPI v3 document of one group version: enough for kubectl to see
+ * that the server validates fields itself (fieldValidation on PATCH, POST
+ * and PUT) and that every kind has an open schema. */
+static void
+api_openapi_v3(struct drill_resp *resp, const char *gv)
+{
+	json_t		*paths, *schemas, *gvk, *params, *op;
+	char		 path[256], item[300], sname[256], want[160];
+	const char	*q;
+	size_t		 i, n = 0, gvlen;
+
+	if (gv == NULL) {
+		resp_json(resp, 200, openapi_index());
+		return;
+	}
+	q = strchr(gv, '?');
+	gvlen = q != NULL ? (size_t)(q - gv) : strlen(gv);
+	paths = json_object();
+	schemas = json_object();
+	for (i = 0; i < sim_nresources; i++) {
+		const struct sim_resource *r = &sim_resources[i];
+
+		if (*r->group == '\0')
+			snprintf(want, sizeof want, "api/%s", r->version);
+		else
+			snprintf(want, sizeof want, "apis/%s/%s", r->group, r->version);
+		if (strlen(want) != gvlen || strncmp(want, gv, gvlen) != 0)
+			continue;
+		n++;
+		if (r->namespaced)
+			snprintf(path, sizeof path, "/%s/namespaces/{namespace}/%s", want,
+			    r->resource);
+		else
+			snprintf(path, sizeof path, "/%s/%s", want, r->resource);
+		snprintf(item, sizeof item, "%s/{name}", path);
+		gvk = json_pack("{s:s,s:s,s:s}", "group", r->group, "version", r->version,
+		    "kind", r->kind);
+		params = json_pack("[{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}}]",
+		    "name", "fieldValidation", "in", "query", "schema", "type", "string",
+		    "name", "dryRun", "in", "query", "schema", "type", "string",
+		    "name", "fieldManager", "in", "query", "schema", "type", "string");
+		op = json_pack("{s:O,s:O}", "parameters", params,
+		    "x-kubernetes-group-version-kind", gvk);
+		json_object_set_new(paths, path, json_pack("{s:o}", "post", op));
+		json_object_set_new(paths, item, json_pack("{s:O,s:O}", "patch", op, "put", op));
+		json_decref(params);
+		snprintf(sname, sizeof sname, "%s.%s.%s", *r->group != '\0' ? r->group : "core",
+		    r->version, r->kind);
+		json_object_set_new(schemas, sname, json_pack("{s:s,s:b,s:[O]}", "type",
+		    "object", "x-kubernetes-preserve-unknown-fields", 1,
+		    "x-kubernetes-group-version-kind", gvk));
+		json_decref(gvk);
+	}
+	if (n == 0) {
+		json_decref(paths);
+		json_decref(schemas);
+		drill_api_status(resp, 404, "NotFound", "the server could not find the "
+		    "requested resource", NULL, NULL);
+		return;
+	}
+	resp_json(resp, 200, json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:o}}", "openapi", "3.0.0",
+	    "info", "title", "Kubernetes", "version", "v1.30.0", "paths", paths,
+	    "components", "schemas", schemas));
 }
 
 /* POST /drill/v1/reach?cluster=NAME&state=ok|refuse|hang: an instructor's
@@ -2512,17 +2737,17 @@ drill_api_handle(struct drill_req *req, struct drill_resp *resp)
 	else if (n == 2 && strcmp(seg[0], "api") == 0)
 		api_resource_list(resp, "", seg[1]);
 	else if (n == 2 && strcmp(seg[0], "apis") == 0) {
-		if (sim_resource_find(seg[1], "") == NULL) {
-			const char *vers[4];
+		const char *vers[4];
 
-			if (group_versions(seg[1], vers, 4) == 0)
-				drill_api_status(resp, 404, "NotFound", "the server could not "
-				    "find the requested resource", NULL, NULL);
-			else
-				resp_json(resp, 200, api_group(seg[1]));
-		}
+		if (group_versions(seg[1], vers, 4) == 0)
+			drill_api_status(resp, 404, "NotFound", "the server could not find "
+			    "the requested resource", NULL, NULL);
+		else
+			resp_json(resp, 200, api_group(seg[1]));
 	} else if (n == 3 && strcmp(seg[0], "apis") == 0)
 		api_resource_list(resp, seg[1], seg[2]);
+	else if (n >= 2 && strcmp(seg[0], "openapi") == 0 && strcmp(seg[1], "v3") == 0)
+		api_openapi_v3(resp, n == 2 ? NULL : p + strlen("/openapi/v3/"));
 	else if (n >= 3 && strcmp(seg[0], "api") == 0)
 		api_resource(req, resp, "", seg[1], seg + 2, n - 2, rest);
 	else if (n >= 4 && strcmp(seg[0], "apis") == 0)

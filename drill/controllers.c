@@ -2,6 +2,7 @@
  * hash map, JSON paths, owner references, selectors, template hashes and
  * core v1 Events. sim_tick drives one pass of every controller. */
 #include <ctype.h>
+#include <limits.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
@@ -15,6 +16,11 @@
 #include "opsdeck/xmalloc.h"
 #include "sim_store.h"
 
+/* Pods a cluster creates per tick at most (spreads a big scale-up so the
+ * API server keeps answering). */
+#define CTL_CREATE_BUDGET	2000
+/* Wall seconds from which a cluster's full pass counts as heavy. */
+#define CTL_HEAVY		0.02
 /* Events kept per cluster before the oldest are deleted. */
 #define CTL_EVENTS_MAX	1000
 
@@ -243,6 +249,8 @@ sim_ctl_free(struct sim_ctl *ctl)
 	ctl_map_free(ctl->pods, ctl_pod_free);
 	ctl_map_free(ctl->deps, free);
 	ctl_map_free(ctl->hpas, free);
+	ctl_map_free(ctl->velero, free);
+	ctl_map_free(ctl->ros, free);
 	ctl_map_free(ctl->owned, ctl_vec_free_heap);
 	ctl_map_free(ctl->evkeys, free);
 	ctl_map_free(ctl->db_bad, NULL);
@@ -283,15 +291,21 @@ ctl_get(struct sim_cluster *c)
 	ctl->pods = ctl_map_new();
 	ctl->deps = ctl_map_new();
 	ctl->hpas = ctl_map_new();
+	ctl->velero = ctl_map_new();
+	ctl->ros = ctl_map_new();
 	ctl->owned = ctl_map_new();
 	ctl->evkeys = ctl_map_new();
 	ctl->db_bad = ctl_map_new();
 	ctl->node_down = ctl_map_new();
 	ctl->evnames = xcalloc(CTL_EVENTS_MAX, sizeof *ctl->evnames);
 	ctl->reach_until = -1;
+	ctl->backup_fail_until = -1;
+	ctl->velero_fail_until = -1;
+	ctl->node_down_until = -1;
 	ctl->last_good_backup_t = -1800;
 	ctl->cron_last_min = -1;
 	ctl->last_gc_t = -1e18;
+	ctl->next_due = -1;
 	c->ctl = ctl;
 	return ctl;
 }
@@ -874,27 +888,65 @@ ctl_cluster_tick(struct sim_cluster *c)
 	struct sim_ctl	*ctl = ctl_get(c);
 	struct scn	*scn = scn_get(c->sim);
 
+	double		 w = sim_wallclock(), every;
+	size_t		 npods;
+	uint64_t	 rv0;
+	bool		 full;
+
 	ctl->gen++;
-	sim_store_reap(c, sim_wallclock());
-	if (scn->t - ctl->last_gc_t >= 2.0) {
-		ctl_gc_all(c);
-		ctl->last_gc_t = scn->t;
+	sim_store_reap(c, w);
+	ctl->create_budget = scn->loading ? INT_MAX : CTL_CREATE_BUDGET;
+	/* The pod-level passes cost O(pods): skip them while nothing changed,
+	 * no pod timer is due and the estate's epoch is the same; run them at
+	 * least every couple of seconds (longer for big clusters). */
+	npods = sim_obj_count(c, sim_resource_find("", "pods"), NULL);
+	rv0 = sim_store_rv(c);
+	every = npods > 4000 ? (double)npods / 2000.0 : 2.0;
+	full = ctl->last_rv != sim_store_rv(c) || scn->t >= ctl->next_due ||
+	    ctl->last_epoch != ctl->epoch || w - ctl->last_full_wall >= every;
+	/* After a heavy pass (tens of ms and up) a cluster sits out a few
+	 * ticks, and only one heavy cluster runs per tick. */
+	if (full && ctl->full_cost > CTL_HEAVY && !scn->loading) {
+		if (ctl->skip_left > 0) {
+			ctl->skip_left--;
+			full = false;
+		} else if (scn->heavy_ran)
+			full = false;
 	}
-	ctl_nodes_tick(c);
-	ctl_pods_tick(c);
-	ctl_map_free(ctl->owned, ctl_vec_free_heap);
-	ctl->owned = ctl_map_new();
-	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, ctl_index_pod, ctl);
-	ctl_rs_tick(c);
-	ctl_sts_tick(c);
-	ctl_ds_tick(c);
-	ctl_job_tick(c);
-	ctl_deploy_tick(c);
+	if (full) {
+		ctl->last_full_wall = w;
+		if (ctl->full_cost > CTL_HEAVY)
+			scn->heavy_ran = true;
+		ctl->last_epoch = ctl->epoch;
+		if (scn->t - ctl->last_gc_t >= 2.0) {
+			ctl_gc_all(c);
+			ctl->last_gc_t = scn->t;
+		}
+		ctl_nodes_tick(c);
+		ctl_pods_tick(c);
+		ctl_map_free(ctl->owned, ctl_vec_free_heap);
+		ctl->owned = ctl_map_new();
+		sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, ctl_index_pod, ctl);
+		ctl_rs_tick(c);
+		ctl_sts_tick(c);
+		ctl_ds_tick(c);
+		ctl_job_tick(c);
+		ctl_deploy_tick(c);
+		ctl->full_cost = sim_wallclock() - w;
+		if (ctl->full_cost > CTL_HEAVY) {
+			/* Skip about three times the pass's cost at 10 ticks/s. */
+			ctl->skip_left = (int)(ctl->full_cost * 30);
+			if (ctl->skip_left > 30)
+				ctl->skip_left = 30;
+		}
+	}
 	ctl_rollouts_tick(c);
 	ctl_hpa_tick(c);
 	ctl_cron_tick(c);
 	ctl_velero_tick(c);
 	ctl_alerts_tick(c);
+	/* Changes made by this tick call for another full pass. */
+	ctl->last_rv = sim_store_rv(c) == rv0 ? rv0 : rv0 - 1;
 }
 
 /* Advance the estate by real_dt seconds of wall clock. */
@@ -909,6 +961,7 @@ sim_tick(struct sim *sim, double real_dt)
 	if (real_dt > 5)
 		real_dt = 5;	/* a stalled ticker does not leap */
 	scn->t += real_dt * (sim->speed > 0 ? sim->speed : 1);
+	scn->heavy_ran = false;
 	scn_faults_tick(sim);
 	for (i = 0; i < sim->nclusters; i++)
 		ctl_cluster_tick(sim->clusters[i]);

@@ -549,15 +549,31 @@ ctl_job_tick(struct sim_cluster *c)
 	sim_obj_foreach(c, sim_resource_find("batch", "jobs"), NULL, job_one, c);
 }
 
-/* Seconds of simulated time since a wall timestamp. */
+/* Simulated seconds since the Velero object with uid started (first call
+ * starts its clock). */
 static double
-sim_since(struct sim *sim, const char *ts)
+sim_since(struct sim_cluster *c, const char *uid)
 {
-	double	t = ctl_parse_time(ts);
+	struct sim_ctl	*ctl = ctl_get(c);
+	double		*t;
 
-	if (t < 0)
+	if (uid == NULL)
 		return 0;
-	return (sim_wallclock() - t) * (sim->speed > 0 ? sim->speed : 1);
+	t = ctl_map_get(ctl->velero, uid);
+	if (t == NULL) {
+		t = xmalloc(sizeof *t);
+		*t = ctl_now(c->sim);
+		ctl_map_put(ctl->velero, uid, t);
+	}
+	return ctl_now(c->sim) - *t;
+}
+
+/* Forget the clock of a finished Velero object. */
+static void
+sim_since_done(struct sim_cluster *c, const char *uid)
+{
+	if (uid != NULL)
+		free(ctl_map_take(ctl_get(c)->velero, uid));
 }
 
 /* Parse a Go duration like 720h0m0s into seconds (0 if bad). */
@@ -624,15 +640,17 @@ backup_one(json_t *b, void *arg)
 		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", total,
 		    "itemsBackedUp", 0));
 		ctl_set_status(c, res, b, st);
+		sim_since(c, ctl_str(b, "metadata.uid"));
 		return 0;
 	}
-	el = sim_since(c->sim, ctl_str(b, "status.startTimestamp"));
+	el = sim_since(c, ctl_str(b, "metadata.uid"));
 	if (el < VELERO_SECONDS) {
 		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", total,
 		    "itemsBackedUp", (int)(total * el / VELERO_SECONDS)));
 		ctl_set_status(c, res, b, st);
 		return 0;
 	}
+	sim_since_done(c, ctl_str(b, "metadata.uid"));
 	json_object_set_new(st, "completionTimestamp", json_string(ts));
 	json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", total,
 	    "itemsBackedUp", total));
@@ -676,7 +694,9 @@ restore_one(json_t *r, void *arg)
 		json_object_set_new(st, "startTimestamp", json_string(ts));
 		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", 120,
 		    "itemsRestored", 0));
-	} else if (sim_since(c->sim, ctl_str(r, "status.startTimestamp")) >= VELERO_SECONDS) {
+		sim_since(c, ctl_str(r, "metadata.uid"));
+	} else if (sim_since(c, ctl_str(r, "metadata.uid")) >= VELERO_SECONDS) {
+		sim_since_done(c, ctl_str(r, "metadata.uid"));
 		json_object_set_new(st, "phase", json_string("Completed"));
 		json_object_set_new(st, "completionTimestamp", json_string(ts));
 		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", 120,

@@ -17,6 +17,8 @@
 #define ANN_DESIRED	"deployment.kubernetes.io/desired-replicas"
 #define ANN_MAX		"deployment.kubernetes.io/max-replicas"
 #define ANN_CAUSE	"kubernetes.io/change-cause"
+/* Most pods a ReplicaSet creates in one tick. */
+#define RS_BURST	1000
 
 /* Order pods for scale-down: unready first, then newest. */
 static int
@@ -65,7 +67,7 @@ rs_one(json_t *rs, void *arg)
 		ctl_vec_push(&live, owned->v[i]);
 	}
 	if ((json_int_t)live.n < want) {
-		for (i = live.n; (json_int_t)i < want; i++)
+		for (i = live.n; (json_int_t)i < want && i < live.n + RS_BURST; i++)
 			ctl_pod_create(c, rs, "apps/v1", "ReplicaSet",
 			    json_object_get(json_object_get(rs, "spec"), "template"), NULL, NULL);
 	} else if ((json_int_t)live.n > want) {

@@ -293,6 +293,12 @@ pod_state_new(struct sim_cluster *c, json_t *pod)
 		p->ctr[i].crash = ctl_image_crashes(c->sim, p->ctr[i].image);
 		p->ctr[i].state = CS_CREATING;
 		p->ctr[i].state_t = p->created_t;
+		if (scn_get(c->sim)->loading && p->kind == PK_SERVICE) {
+			/* An estate brought up before serving starts out running. */
+			p->ctr[i].state = CS_RUNNING;
+			p->ctr[i].state_t = p->created_t - p->ready_delay;
+			p->ctr[i].start_wall = sim_wallclock();
+		}
 		p->ctr[i].last_crash_t = -1e18;
 		p->ctr[i].seed = mix64(ctl_fnv32(p->name) ^ ((uint64_t)i << 40));
 		p->ctr[i].exit_code = p->job_fail ? 1 : 0;
@@ -551,6 +557,7 @@ pod_status(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
 struct pods_pass {
 	struct sim_cluster	*c;
 	double			 now;
+	double			 min_next;
 };
 
 /* Put a pod without a node onto one. */
@@ -621,13 +628,18 @@ pods_one(json_t *pod, void *arg)
 	}
 	p->seen = ctl->gen;
 	pod_echo(c, pod, p);
-	if (ctl_pod_terminating(pod))
+	if (ctl_pod_terminating(pod)) {
+		p->terminating = true;
 		return 0;
+	}
 	if (pp->now < p->next_t && p->epoch == ctl->epoch)
-		return 0;
+		goto out;
 	p->epoch = ctl->epoch;
 	p->next_t = pod_advance(c, pod, p, pp->now);
 	ctl_set_status(c, res, pod, pod_status(c, pod, p, pp->now));
+out:
+	if (p->next_t < pp->min_next)
+		pp->min_next = p->next_t;
 	return 0;
 }
 
@@ -650,9 +662,10 @@ void
 ctl_pods_tick(struct sim_cluster *c)
 {
 	struct sim_ctl		*ctl = ctl_get(c);
-	struct pods_pass	 pp = { c, ctl_now(c->sim) };
+	struct pods_pass	 pp = { c, ctl_now(c->sim), 1e18 };
 
 	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, pods_one, &pp);
+	ctl->next_due = pp.min_next;
 	ctl_map_sweep(ctl->pods, pods_sweep, &ctl->gen);
 }
 
@@ -668,6 +681,9 @@ ctl_pod_create(struct sim_cluster *c, json_t *owner, const char *owner_api,
 	const char			*k;
 	json_t				*v;
 
+	if (ctl->create_budget <= 0)
+		return NULL;
+	ctl->create_budget--;
 	meta = json_object();
 	labels = json_deep_copy(json_object_get(json_object_get(tmpl, "metadata"), "labels"));
 	if (!json_is_object(labels)) {

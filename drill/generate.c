@@ -116,5 +116,11 @@ scenario_generate(struct sim *sim, const char *spec, char **cause)
 		}
 	}
 	json_decref(zones);
+	/* Bring the estate up before it is served: every pod created, started
+	 * and ready, so serving starts from a steady state. */
+	scn->loading = true;
+	for (i = 0; i < 6; i++)
+		sim_tick(sim, 1.0 / (sim->speed > 0 ? sim->speed : 1));
+	scn->loading = false;
 	return 0;
 }

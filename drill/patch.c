@@ -207,7 +207,9 @@ drill_strategic_patch(json_t *target, json_t *patch, const char *path, char **ca
 			}
 			continue;
 		}
-		if (json_is_null(v)) {
+		if (json_is_null(v) || (json_is_object(v) && json_string_value(json_object_get(v,
+		    "$patch")) != NULL && strcmp(json_string_value(json_object_get(v, "$patch")),
+		    "delete") == 0)) {
 			json_object_del(target, k);
 			continue;
 		}

@@ -22,6 +22,8 @@
 /* Deepest YAML nesting and most JSON values produced (alias bombs). */
 #define SCN_MAX_DEPTH	64
 #define SCN_MAX_NODES	200000
+/* Most replicas a scenario workload may ask for. */
+#define SCN_MAX_REPLICAS	20000
 /* Most base: levels followed. */
 #define SCN_MAX_BASE	4
 
@@ -476,10 +478,16 @@ replicas_in(json_t *item, json_t *cl, const char *ns, json_int_t def)
 {
 	json_t	*scale = json_object_get(cl, "scale"), *v;
 
+	double	 r;
+
 	v = json_object_get(scale, ns);
 	if (json_is_integer(v))
-		return json_integer_value(v);
-	return (json_int_t)fnum(item, "replicas", (double)def);
+		r = (double)json_integer_value(v);
+	else
+		r = fnum(item, "replicas", (double)def);
+	if (!(r >= 0))
+		return 0;
+	return r > SCN_MAX_REPLICAS ? SCN_MAX_REPLICAS : (json_int_t)r;
 }
 
 /* Build a Deployment (new). */
@@ -508,13 +516,17 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 	size_t		 i;
 	const char	*name, *ns;
 	struct scn	*scn = scn_get(ld->sim);
+	json_t		*surge25 = json_string("25%");
 
 	json_array_foreach(json_object_get(doc, "deployments"), i, item) {
 		if (!applies(item, c))
 			continue;
 		name = fstr(item, "name", NULL);
 		if (name == NULL || !json_is_string(json_object_get(item, "image")))
+		{
+			json_decref(surge25);
 			return ld_fail(ld, item, "a deployment needs name and image");
+		}
 		ns = fstr(item, "namespace", "default");
 		labels = item_labels(item, name);
 		strat = json_object_get(item, "strategy");
@@ -524,9 +536,9 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		else
 			strat = json_pack("{s:s,s:{s:O,s:O}}", "type", "RollingUpdate",
 			    "rollingUpdate", "maxSurge", json_object_get(strat, "maxSurge") ?
-			    json_object_get(strat, "maxSurge") : json_string("25%"),
+			    json_object_get(strat, "maxSurge") : surge25,
 			    "maxUnavailable", json_object_get(strat, "maxUnavailable") ?
-			    json_object_get(strat, "maxUnavailable") : json_string("25%"));
+			    json_object_get(strat, "maxUnavailable") : surge25);
 		ann = json_object();
 		x = json_object_get(item, "change_cause");
 		if (json_is_string(x))
@@ -540,8 +552,10 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		    (json_int_t)fnum(item, "progressDeadlineSeconds", 600), "paused",
 		    json_is_true(json_object_get(item, "paused")));
 		json_decref(labels);
-		if (d == NULL)
+		if (d == NULL) {
+			json_decref(surge25);
 			return ld_fail(ld, item, "bad deployment %s", name);
+		}
 		aged(d, ld->wall, 3 * 86400);
 		if (strcmp(c->role, "primary") == 0) {
 			char *key = xasprintf("%s/%s", ns, name);
@@ -552,6 +566,7 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		}
 		put(c, "apps", "deployments", ns, d);
 	}
+	json_decref(surge25);
 	return 0;
 }
 
@@ -666,6 +681,27 @@ ld_misc(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 			ctl_set(o, "spec.behavior", json_deep_copy(x));
 		aged(o, ld->wall, 3 * 86400);
 		put(c, "autoscaling", "horizontalpodautoscalers", ns, o);
+	}
+	json_array_foreach(json_object_get(doc, "rollouts"), i, item) {
+		json_t *labels, *steps;
+
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || !json_is_string(json_object_get(item, "image")))
+			return ld_fail(ld, item, "a rollout needs name and image");
+		ns = fstr(item, "namespace", "default");
+		labels = item_labels(item, name);
+		steps = json_object_get(item, "steps");
+		steps = json_is_array(steps) ? json_deep_copy(steps) : json_pack("[{s:i},{s:{}}]",
+		    "setWeight", 20, "pause");
+		o = json_pack("{s:{s:s,s:s,s:O},s:{s:I,s:{s:O},s:o,s:{s:{s:o}}}}", "metadata",
+		    "name", name, "namespace", ns, "labels", labels, "spec", "replicas",
+		    replicas_in(item, cl, ns, 1), "selector", "matchLabels", labels, "template",
+		    pod_template(item, name, labels, true), "strategy", "canary", "steps", steps);
+		json_decref(labels);
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "argoproj.io", "rollouts", ns, o);
 	}
 	json_array_foreach(json_object_get(doc, "cronjobs"), i, item) {
 		json_t *labels, *tmpl;
@@ -810,7 +846,8 @@ ld_cluster(struct ld *ld, json_t *doc, json_t *cl)
 	const char		*name = fstr(cl, "name", NULL), *role, *k;
 	size_t			 i;
 	static const char	*lists[] = { "deployments", "statefulsets", "daemonsets",
-				    "services", "hpas", "cronjobs", "velero_schedules", NULL };
+				    "services", "hpas", "cronjobs", "velero_schedules", "rollouts",
+				    NULL };
 
 	if (name == NULL)
 		return ld_fail(ld, cl, "a cluster needs a name");
@@ -862,8 +899,8 @@ ld_cluster(struct ld *ld, json_t *doc, json_t *cl)
 		json_array_foreach(x, i, g) {
 			int n = (int)fnum(g, "count", 3);
 
-			if (n < 0 || n > 5000)
-				return ld_fail(ld, g, "node count must be 0..5000");
+			if (n < 0 || n > 1000)
+				return ld_fail(ld, g, "node count must be 0..1000");
 			scn_apply_nodes(c, fstr(g, "group", "general"), n,
 			    fstr(g, "instance_type", "m5.xlarge"), json_object_get(g, "zones"));
 		}
@@ -1485,7 +1522,8 @@ condition_holds(struct sim *sim, json_t *cond)
 	size_t			 i;
 	int			 rc;
 
-	if ((x = json_object_get(cond, "deployment_healthy")) != NULL) {
+	x = json_object_get(cond, "deployment_healthy");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1493,9 +1531,11 @@ condition_holds(struct sim *sim, json_t *cond)
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		return d != NULL && deployment_healthy(sim, d);
 	}
-	if ((x = json_object_get(cond, "dr_matches_primary")) != NULL)
+	x = json_object_get(cond, "dr_matches_primary");
+	if (x != NULL)
 		return dr_matches(sim, x);
-	if ((x = json_object_get(cond, "hpa_not_at_max")) != NULL) {
+	x = json_object_get(cond, "hpa_not_at_max");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1506,15 +1546,18 @@ condition_holds(struct sim *sim, json_t *cond)
 		return ctl_int(d, "status.desiredReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1)
 		    && ctl_int(d, "status.currentReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1);
 	}
-	if ((x = json_object_get(cond, "backup_fresh")) != NULL) {
+	x = json_object_get(cond, "backup_fresh");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		return c != NULL && scn->t - ctl_get(c)->last_good_backup_t < scn->rpo;
 	}
-	if ((x = json_object_get(cond, "db_up")) != NULL) {
+	x = json_object_get(cond, "db_up");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		return c != NULL && ctl_metric(c, "db_up", NULL, &v) && v == 1;
 	}
-	if ((x = json_object_get(cond, "alert_clear")) != NULL) {
+	x = json_object_get(cond, "alert_clear");
+	if (x != NULL) {
 		struct sim_ctl *ctl;
 
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
@@ -1530,7 +1573,8 @@ condition_holds(struct sim *sim, json_t *cond)
 		}
 		return true;
 	}
-	if ((x = json_object_get(cond, "expr")) != NULL) {
+	x = json_object_get(cond, "expr");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1556,9 +1600,14 @@ scn_resolved_tick(struct sim *sim)
 			return;
 	}
 	json_array_foreach(scn->resolved_when, i, cond) {
-		if (!condition_holds(sim, cond))
+		if (!condition_holds(sim, cond)) {
+			scn->broken = true;
 			return;
+		}
 	}
+	/* Resolved only once the fault has shown. */
+	if (!scn->broken)
+		return;
 	scn->resolved = true;
 	scn->resolved_wall = sim_wallclock();
 }

@@ -17,6 +17,7 @@ struct sim_entry {
 	json_t		*obj;
 	char		*json;		/* compact JSON as of the last change */
 	size_t		 len;
+	json_t		*view;		/* selector view as of the last change */
 };
 
 /* The objects of one resource. */
@@ -108,6 +109,7 @@ event_clear(struct sim_event *ev)
 	free(ev->name);
 	free(ev->line);
 	json_decref(ev->object);
+	json_decref(ev->prev_object);
 	memset(ev, 0, sizeof *ev);
 }
 
@@ -139,6 +141,7 @@ sim_store_free(struct sim_store *s)
 			free(s->r[i].v[j].ns);
 			free(s->r[i].v[j].name);
 			free(s->r[i].v[j].json);
+			json_decref(s->r[i].v[j].view);
 			json_decref(s->r[i].v[j].obj);
 		}
 		free(s->r[i].v);
@@ -310,7 +313,7 @@ selector_view(json_t *obj)
 /* Record a change in history; json is obj's serialisation (borrowed). */
 static void
 store_record(struct sim_store *s, const struct sim_resource *res, const char *type,
-    json_t *obj, const char *json)
+    json_t *obj, const char *json, json_t *view, json_t *prev)
 {
 	struct sim_event	*ev;
 
@@ -329,7 +332,8 @@ store_record(struct sim_store *s, const struct sim_resource *res, const char *ty
 	ev->ns = xstrdup(meta_str(obj, "namespace"));
 	ev->name = xstrdup(meta_str(obj, "name"));
 	ev->line = xasprintf("{\"type\":\"%s\",\"object\":%s}", type, json);
-	ev->object = selector_view(obj);
+	ev->object = json_incref(view);
+	ev->prev_object = prev;
 	pthread_cond_broadcast(&s->cluster->sim->changed);
 }
 
@@ -352,14 +356,17 @@ static void
 store_changed(struct sim_store *s, const struct sim_resource *res, struct sim_entry *e,
     const char *type)
 {
-	char	buf[32];
+	json_t	*prev;
+	char	 buf[32];
 
 	s->rv++;
 	snprintf(buf, sizeof buf, "%llu", (unsigned long long)s->rv);
 	json_object_set_new(meta_of(e->obj), "resourceVersion", json_string(buf));
 	free(e->json);
 	e->json = store_dump(e->obj, &e->len);
-	store_record(s, res, type, e->obj, e->json);
+	prev = e->view;
+	e->view = selector_view(e->obj);
+	store_record(s, res, type, e->obj, e->json, e->view, prev);
 }
 
 /* Make a v4-style uid. */
@@ -576,6 +583,7 @@ sim_obj_create(struct sim_cluster *c, const struct sim_resource *res, const char
 	e->name = xstrdup(name);
 	e->obj = obj;
 	e->json = NULL;
+	e->view = NULL;
 	obj = NULL;
 	json_object_set(r->uids, meta_str(e->obj, "uid"), e->obj);
 	store_changed(s, res, e, "ADDED");
@@ -701,6 +709,7 @@ store_remove(struct sim_store *s, const struct sim_resource *res, size_t i)
 	free(e.ns);
 	free(e.name);
 	free(e.json);
+	json_decref(e.view);
 	json_decref(e.obj);
 }
 

@@ -1477,9 +1477,11 @@ op_finish(struct act_op *op, const char *outcome, const char *message, bool audi
 	op->state = OP_SETTLED;
 	op->outcome = xstrdup(outcome);
 	op->message = xstrdup(message != NULL ? message : outcome);
-	text = xasprintf("%s %s %s/%s: %s", b->def->verb, op->context,
-	    op->ns != NULL && *op->ns != '\0' ? op->ns : "-",
-	    op->name != NULL ? op->name : "-", op->message);
+	if (b->def->am || op->name == NULL)
+		text = xasprintf("%s %s: %s", b->def->verb, op->context, op->message);
+	else
+		text = xasprintf("%s %s %s/%s: %s", b->def->verb, op->context,
+		    op->ns != NULL && *op->ns != '\0' ? op->ns : "-", op->name, op->message);
 	act_message(b, strcmp(outcome, "ok") != 0 && strcmp(outcome, "skipped") != 0, text);
 	free(text);
 	batch_check(b);
@@ -1787,8 +1789,12 @@ batch_confirmed(bool ok, void *arg)
 	}
 	b->confirming = false;
 	free(ops);
-	if (!ok)
-		act_message(b, true, "cancelled");
+	if (!ok) {
+		char *m = xasprintf("%s: cancelled (not confirmed)", b->def->verb);
+
+		act_message(b, true, m);
+		free(m);
+	}
 	batch_check(b);
 }
 
@@ -1824,8 +1830,8 @@ batch_confirm(struct act_batch *b)
 			}
 		}
 	}
-	title = xasprintf("%s: %zu target%s (dry run passed)", b->def->verb, nready,
-	    nready == 1 ? "" : "s");
+	title = xasprintf("%s: %zu target%s (%s)", b->def->verb, nready, nready == 1 ? "" : "s",
+	    b->def->am ? "Alertmanager has no dry run: preview" : "dry run passed");
 	b->confirming = true;
 	if (b->ui_ops == NULL || b->ui_ops->confirm == NULL) {
 		free(title);
@@ -2196,6 +2202,95 @@ out:
 	return rc;
 }
 
+/* A runbook-url lookup in flight. */
+struct act_url {
+	const struct cmd_ui	*ui_ops;
+	void			*ui;
+	char			*alertname;
+	char			*fingerprint;
+	actions_done_cb		 done;		/* a runbook step waiting, or NULL */
+	void			*done_arg;
+};
+
+/* Alertmanager's alerts came back: print the alert's runbook_url. */
+static void
+act_url_done(const struct client_response *r, void *arg)
+{
+	struct act_url *u = arg;
+	json_t *arr = NULL, *a;
+	const char *url = NULL, *fp, *name;
+	char *msg, *clean;
+	size_t i;
+
+	if (r->error == NULL && r->status == 200)
+		arr = json_loadb(r->body, r->len, 0, NULL);
+	json_array_foreach(arr, i, a) {
+		name = jstr(a, "labels", "alertname", NULL);
+		fp = jstr(a, "fingerprint", NULL);
+		if (name == NULL || strcmp(name, u->alertname) != 0)
+			continue;
+		if (u->fingerprint != NULL && fp != NULL && strcmp(fp, u->fingerprint) != 0)
+			continue;
+		url = jstr(a, "annotations", "runbook_url", NULL);
+		if (url != NULL)
+			break;
+	}
+	if (url != NULL)
+		msg = xasprintf("%s runbook: %s", u->alertname, url);
+	else if (arr == NULL)
+		msg = xasprintf("runbook-url: cannot read alerts (HTTP %ld)", r->status);
+	else
+		msg = xasprintf("runbook-url: %s has no runbook_url annotation", u->alertname);
+	clean = sanitize_str(msg, 0);
+	if (u->ui_ops != NULL && u->ui_ops->message != NULL)
+		u->ui_ops->message(u->ui, url == NULL, clean);
+	free(clean);
+	act_nrunning--;
+	if (u->done != NULL)
+		u->done(url != NULL ? "ok" : "failed", msg, u->done_arg);
+	free(msg);
+	json_decref(arr);
+	free(u->alertname);
+	free(u->fingerprint);
+	free(u);
+}
+
+/* runbook-url: print the selected alert's runbook_url annotation. */
+static int
+act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	const struct cmd_target *t = ctx->ntargets > 0 ? &ctx->targets[0] : NULL;
+	struct act_url *u;
+
+	if (ctx->client == NULL) {
+		*cause = xstrdup("runbook-url: no cluster connection");
+		return -1;
+	}
+	if ((t == NULL || t->resource == NULL || strcmp(t->resource, "alerts") != 0) &&
+	    argc < 2) {
+		*cause = xstrdup("runbook-url: select an alert (or give its name)");
+		return -1;
+	}
+	u = xcalloc(1, sizeof *u);
+	u->ui_ops = ctx->ui_ops;
+	u->ui = ctx->ui;
+	u->alertname = xstrdup(argc >= 2 ? argv[1] : t->name);
+	if (argc < 2 && t->uid != NULL && *t->uid != '\0' &&
+	    strspn(t->uid, "0123456789abcdef") == strlen(t->uid))
+		u->fingerprint = xstrdup(t->uid);
+	if (act_expect_set) {
+		u->done = act_expect_cb;
+		u->done_arg = act_expect_arg;
+		act_expect_set = false;
+		act_expect_cb = NULL;
+		act_expect_arg = NULL;
+	}
+	act_nrunning++;
+	client_am_request(ctx->client, t != NULL ? t->cluster : 0, "GET", "/api/v2/alerts",
+	    NULL, NULL, act_url_done, u);
+	return 0;
+}
+
 /* The action commands. */
 static const struct cmd_entry act_commands[] = {
 	{ "scale", NULL, "[REPLICAS]", "scale a deployment or statefulset (warns about HPAs)",
@@ -2238,18 +2333,15 @@ static const struct cmd_entry act_commands[] = {
 	    "silence an alert in Alertmanager", CMD_MUTATES, NULL, "alerts", act_exec },
 	{ "expire-silence", NULL, "[ID]", "expire an Alertmanager silence",
 	    CMD_MUTATES, NULL, "silences", act_exec },
+	{ "runbook-url", NULL, "[ALERTNAME]", "show the selected alert's runbook URL",
+	    0, NULL, "alerts", act_runbook_url },
 };
 
-/* Register the action commands. */
+/* Register the action commands, and the runbook and incident commands. */
 void
 actions_register(void)
 {
 	cmd_register(act_commands, sizeof act_commands / sizeof act_commands[0]);
-}
-
-/* The actions are in the command table of every program that links them. */
-__attribute__((constructor)) static void
-actions_init(void)
-{
-	actions_register();
+	runbook_register_commands();
+	incident_register_commands();
 }

@@ -17,6 +17,7 @@
 
 #include "opsdeck/auth.h"
 #include "opsdeck/kubeconfig.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
 
 extern char **environ;
@@ -24,7 +25,7 @@ extern char **environ;
 #define AUTH_MAX_STDOUT		(1024 * 1024)	/* an ExecCredential */
 #define AUTH_MAX_STDERR		2048		/* what an error shows of stderr */
 #define AUTH_REFRESH_MARGIN	10		/* seconds before expiry to refresh */
-#define AUTH_REAP_WAIT		2.0		/* seconds to wait for exit after EOF */
+#define AUTH_REAP_WAIT		1.0		/* seconds to wait for exit after EOF */
 
 /* A running credential plugin. */
 struct auth_exec {
@@ -52,32 +53,30 @@ auth_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Untrusted plugin text made safe and short for one status line. */
+/* Untrusted plugin text made safe and short for one status line: runs of
+ * white space become one space, the rest goes through sanitize(). */
 static char *
 auth_clean(const char *s, size_t len)
 {
-	char *out = xmalloc(len * 4 + 1);
+	char *flat = xmalloc(len + 1), *out;
 	size_t i, n = 0;
-	unsigned char c;
 	bool space = false;
 
 	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '\n' || c == '\t' || c == ' ' || c == '\r') {
+		if (s[i] == '\n' || s[i] == '\t' || s[i] == ' ' || s[i] == '\r') {
 			if (n > 0)
 				space = true;
 			continue;
 		}
 		if (space) {
-			out[n++] = ' ';
+			flat[n++] = ' ';
 			space = false;
 		}
-		if (c < 0x20 || c >= 0x7f)
-			n += (size_t)snprintf(out + n, 5, "\\x%02x", c);
-		else
-			out[n++] = (char)c;
+		flat[n++] = s[i];
 	}
-	out[n] = '\0';
+	flat[n] = '\0';
+	out = sanitize(flat, n, 0);
+	free(flat);
 	return out;
 }
 
@@ -196,6 +195,8 @@ auth_exec_info(const struct kube_context *ctx)
 		}
 		if (ctx->proxy_url != NULL)
 			json_object_set_new(cluster, "proxy-url", json_string(ctx->proxy_url));
+		if (ctx->disable_compression)
+			json_object_set_new(cluster, "disable-compression", json_true());
 		json_object_set_new(spec, "cluster", cluster);
 	}
 	root = json_object();

@@ -733,15 +733,13 @@ bool
 client_settled(struct client *c, size_t cluster, const char *resource)
 {
 	const struct client_resource *res = client_resource_find(resource);
-	struct store_cluster *sc = store_cluster(c->store, cluster);
 
-	if (res == NULL || sc == NULL)
+	if (res == NULL || cluster >= c->nconns)
 		return true;
 	if (store_synced(c->store, cluster, res->resource))
 		return true;
-	if (store_kind_state(c->store, cluster, res->resource, NULL) != CONN_CONNECTING)
-		return true;
-	return sc->state != CONN_CONNECTING && sc->state != CONN_LIVE;
+	/* every failure path of a reflector sets its kind state */
+	return store_kind_state(c->store, cluster, res->resource, NULL) != CONN_CONNECTING;
 }
 
 /* Public request completion shim. */

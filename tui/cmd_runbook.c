@@ -10,6 +10,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
+#include "opsdeck/incident.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
@@ -258,19 +259,49 @@ static const struct cmd_ui hl_ops = {
 
 /* State of a headless run. */
 struct hl_run {
-	bool	 done;
-	int	 rc;
+	bool		 done;
+	int		 rc;
+	bool		 scoring;	/* asking the drill for its status */
+	struct client	*client;
+	size_t		 cluster;
 };
 
-/* The run ended. */
+/* The drill's status came back: score the open incident. */
+static void
+hl_scored(const struct client_response *r, void *arg)
+{
+	struct hl_run *hr = arg;
+	char *id = incident_current(), *cause = NULL;
+	json_t *st;
+
+	hr->scoring = false;
+	if (id == NULL || r->error != NULL || r->status != 200)
+		goto out;
+	st = json_loadb(r->body, r->len, 0, NULL);
+	if (st != NULL && incident_drill_score(id, st, &cause) == 0)
+		printf("drill score recorded on incident %s\n", id);
+	json_decref(st);
+out:
+	free(cause);
+	free(id);
+}
+
+/* The run ended: in a drill with an open incident, record the score. */
 static void
 hl_run_done(int rc, const char *summary, void *arg)
 {
 	struct hl_run *hr = arg;
+	char *id = incident_current();
 
 	(void)summary;
 	hr->done = true;
 	hr->rc = rc;
+	if (id != NULL) {
+		hr->scoring = true;
+		client_request(hr->client, hr->cluster, "GET", "/drill/v1/status", NULL, NULL,
+		    hl_scored, hr);
+	}
+	free(id);
 }
 
 /* Loop condition: the run ended. */
@@ -279,7 +310,7 @@ hl_run_over(void *arg)
 {
 	struct hl_run *hr = arg;
 
-	return hr->done && actions_running() == 0;
+	return hr->done && !hr->scoring && actions_running() == 0;
 }
 
 /* Contexts to connect: the target plus every context with a role. */
@@ -424,6 +455,8 @@ runbook_cmd_run(int argc, char **argv)
 	h.yes = yes;
 	h.tty = isatty(0) != 0;
 	memset(&hr, 0, sizeof hr);
+	hr.client = client;
+	hr.cluster = cluster;
 	memset(&o, 0, sizeof o);
 	o.client = client;
 	o.store = store;
@@ -612,9 +645,9 @@ static const struct cmd_entry runbook_commands[] = {
 	    cmd_runbook_abort_exec },
 };
 
-/* Registered in every program that links the runbooks. */
-__attribute__((constructor)) static void
-runbook_commands_init(void)
+/* Register :runbook and :runbook-abort. */
+void
+runbook_register_commands(void)
 {
 	cmd_register(runbook_commands, sizeof runbook_commands / sizeof runbook_commands[0]);
 }

@@ -17,7 +17,7 @@
 /* Top-level console keys kept as raw strings (mappings flattened "a.b"). */
 static const char *config_console_keys[] = {
 	"defaultView", "theme", "refresh", "keys", "readOnly", "mouse", "logLines",
-	"editor", "runbookDirs",
+	"editor", "runbookDirs", "ascii", "wide", "wrap",
 };
 
 /* Keys allowed under contexts.NAME. */

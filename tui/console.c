@@ -27,6 +27,7 @@
 #include <curses.h>
 #include <jansson.h>
 
+#include "opsdeck/actions.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
@@ -592,6 +593,7 @@ console_main(int argc, char **argv)
 	xmalloc_set_fatal_hook(console_fatal_hook);
 	keymap_init();
 	cmd_console_register();
+	actions_register();
 
 	cfg = config_load(NULL, &cause);
 	if (cfg == NULL) {

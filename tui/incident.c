@@ -364,6 +364,60 @@ fmt_dur(double s, char *buf, size_t len)
 		snprintf(buf, len, "%.1fs", s);
 }
 
+/* Record the drill score. */
+int
+incident_drill_score(const char *id, json_t *status, char **cause)
+{
+	json_t *arr, *ev, *f, *extra;
+	const char *fault = NULL, *opened = NULL, *first_action = NULL, *resolved, *type;
+	const char *scenario;
+	char d1[32], d2[32], d3[32], *text;
+	size_t i;
+	int rc;
+
+	scenario = json_string_value(json_object_get(status, "scenario"));
+	if (scenario == NULL) {
+		*cause = xstrdup("not a drill status document");
+		return -1;
+	}
+	json_array_foreach(json_object_get(status, "faults"), i, f) {
+		const char *inj = json_string_value(json_object_get(f, "injected"));
+
+		if (inj != NULL && (fault == NULL || strcmp(inj, fault) < 0))
+			fault = inj;
+	}
+	if (fault == NULL) {
+		*cause = xasprintf("drill %s: no fault injected yet", scenario);
+		return -1;
+	}
+	arr = incident_read(id, cause);
+	if (arr == NULL)
+		return -1;
+	json_array_foreach(arr, i, ev) {
+		type = ev_str(ev, "type", "");
+		if (strcmp(type, "open") == 0 && opened == NULL)
+			opened = ev_str(ev, "time", NULL);
+		if (strcmp(type, "action") == 0 && first_action == NULL &&
+		    strcmp(ev_str(ev, "outcome", ""), "ok") == 0)
+			first_action = ev_str(ev, "time", NULL);
+	}
+	resolved = json_is_true(json_object_get(status, "resolved")) ?
+	    json_string_value(json_object_get(status, "resolvedAt")) : NULL;
+	fmt_dur(ts_diff(fault, opened), d1, sizeof d1);
+	fmt_dur(ts_diff(fault, first_action), d2, sizeof d2);
+	fmt_dur(ts_diff(fault, resolved), d3, sizeof d3);
+	text = xasprintf("%s: fault at %s; incident opened +%s, first action +%s, %s%s",
+	    scenario, fault, d1, d2, resolved != NULL ? "resolved +" : "not resolved",
+	    resolved != NULL ? d3 : "");
+	extra = json_pack("{s:s,s:s,s:s?,s:s?,s:s?}", "scenario", scenario, "fault", fault,
+	    "opened", opened, "first_action", first_action, "resolved", resolved);
+	rc = incident_append(id, "drill", text, extra, cause);
+	json_decref(extra);
+	json_decref(arr);
+	free(text);
+	return rc;
+}
+
 /* Markdown timeline of incident id. */
 int
 incident_export(const char *id, FILE *f, char **cause)

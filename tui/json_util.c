@@ -9,6 +9,7 @@
 /* Longest path segment json_path accepts. */
 #define PATH_SEGMENT_MAX	256
 
+/* Walk a dotted path through objects and arrays. */
 json_t *
 json_path(json_t *obj, const char *path)
 {
@@ -46,6 +47,7 @@ json_path(json_t *obj, const char *path)
 	return obj;
 }
 
+/* A string at a path. */
 const char *
 json_path_str(json_t *obj, const char *path)
 {
@@ -54,6 +56,7 @@ json_path_str(json_t *obj, const char *path)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* A non-empty string at a path, else a default. */
 const char *
 json_path_str_or(json_t *obj, const char *path, const char *def)
 {
@@ -62,6 +65,7 @@ json_path_str_or(json_t *obj, const char *path, const char *def)
 	return (s == NULL || *s == '\0') ? def : s;
 }
 
+/* An integer at a path, else a default. */
 int64_t
 json_path_int(json_t *obj, const char *path, int64_t def)
 {
@@ -78,12 +82,14 @@ json_path_int(json_t *obj, const char *path, int64_t def)
 	return def;
 }
 
+/* True if the value at a path is JSON true. */
 int
 json_path_true(json_t *obj, const char *path)
 {
 	return json_is_true(json_path(obj, path));
 }
 
+/* Length of the array at a path. */
 size_t
 json_path_len(json_t *obj, const char *path)
 {
@@ -99,6 +105,7 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Labels as sorted "k=v,k2=v2". */
 char *
 labels_to_string(json_t *labels)
 {
@@ -222,6 +229,7 @@ sel_finish(struct label_selector *sel)
 		qsort(sel->reqs, sel->nreqs, sizeof *sel->reqs, cmp_req);
 }
 
+/* Free a selector. */
 void
 label_selector_free(struct label_selector *sel)
 {
@@ -379,6 +387,7 @@ values_free(char **values, size_t n)
 	free(values);
 }
 
+/* Parse the kubectl -l selector syntax. */
 struct label_selector *
 label_selector_parse(const char *s, char **cause)
 {
@@ -482,6 +491,7 @@ out:
 	return sel;
 }
 
+/* Build a selector from a metav1.LabelSelector. */
 struct label_selector *
 label_selector_from_json(json_t *js, char **cause)
 {
@@ -582,6 +592,7 @@ req_has_value(const struct sel_req *r, const char *value)
 	return 0;
 }
 
+/* True if labels satisfy every requirement. */
 int
 label_selector_match(const struct label_selector *sel, json_t *labels)
 {
@@ -636,6 +647,7 @@ buf_add(char **buf, size_t *len, size_t *size, const char *s)
 	*len += n;
 }
 
+/* The selector in its canonical printed form. */
 char *
 label_selector_string(const struct label_selector *sel)
 {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ struct kc_cluster {
 	bool		 insecure;
 	char		*tls_server_name;
 	char		*proxy_url;
+	bool		 disable_compression;
 	char		*error;
 };
 
@@ -449,6 +451,9 @@ kc_read_clusters(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq,
 		n = ydoc_get(doc, m, "insecure-skip-tls-verify");
 		if (n != NULL)
 			c->insecure = ydoc_bool(n) == 1;
+		n = ydoc_get(doc, m, "disable-compression");
+		if (n != NULL)
+			c->disable_compression = ydoc_bool(n) == 1;
 		if (ydoc_str(ydoc_get(doc, m, "certificate-authority")) != NULL &&
 		    ydoc_str(ydoc_get(doc, m, "certificate-authority-data")) != NULL)
 			kc_warn(mg->kc, "%s:%d: cluster '%s': certificate-authority-data "
@@ -692,6 +697,7 @@ kc_resolve_contexts(struct kc_merge *mg)
 		ctx->insecure = c->insecure;
 		ctx->tls_server_name = kc_dup(c->tls_server_name);
 		ctx->proxy_url = kc_dup(c->proxy_url);
+		ctx->disable_compression = c->disable_compression;
 		if (c->error != NULL) {
 			ctx->error = xstrdup(c->error);
 			continue;
@@ -1157,6 +1163,47 @@ kc_bearer(struct kube_context *ctx, const char **token, char **cause)
 	return 0;
 }
 
+/* True if the URL's host is this machine (never proxied by client-go). */
+static bool
+kc_loopback(const char *url)
+{
+	char *host = NULL;
+	bool yes = false;
+	CURLU *u = curl_url();
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		yes = strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+		    strcmp(host, "[::1]") == 0;
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return yes;
+}
+
+/*
+ * Without proxy-url, client-go takes the proxy from HTTPS_PROXY/https_proxy
+ * and NO_PROXY/no_proxy (Go's ProxyFromEnvironment), ignores ALL_PROXY and
+ * never proxies loopback hosts; set curl up the same way rather than let it
+ * read the environment by its own rules.
+ */
+static void
+kc_env_proxy(CURL *easy, const struct kube_context *ctx)
+{
+	const char *p = getenv("HTTPS_PROXY"), *np = getenv("NO_PROXY");
+
+	if (p == NULL || *p == '\0')
+		p = getenv("https_proxy");
+	if (np == NULL || *np == '\0')
+		np = getenv("no_proxy");
+	if (p == NULL || *p == '\0' || kc_loopback(ctx->server)) {
+		curl_easy_setopt(easy, CURLOPT_PROXY, "");
+		return;
+	}
+	curl_easy_setopt(easy, CURLOPT_PROXY, p);
+	curl_easy_setopt(easy, CURLOPT_NOPROXY, np != NULL ? np : "");
+}
+
 /* Configure easy to talk to ctx. */
 struct curl_slist *
 kube_easy_setup(CURL *easy, struct kube_context *ctx, struct curl_slist *extra, char **cause)
@@ -1249,7 +1296,7 @@ kube_easy_setup(CURL *easy, struct kube_context *ctx, struct curl_slist *extra, 
 		curl_easy_setopt(easy, CURLOPT_PROXY, proxy);
 		free(proxy);
 	} else
-		curl_easy_setopt(easy, CURLOPT_PROXY, "");	/* ignore http_proxy env */
+		kc_env_proxy(easy, ctx);
 
 	if (token != NULL) {
 		line = xasprintf("Authorization: Bearer %s", token);
@@ -1264,9 +1311,9 @@ kube_easy_setup(CURL *easy, struct kube_context *ctx, struct curl_slist *extra, 
 	}
 
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "opsdeck/" OPSDECK_VERSION);
-	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
+	if (!ctx->disable_compression)
+		curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "gzip");
 	curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
 	if (h == NULL)
 		h = curl_slist_append(NULL, "Expect:");	/* never return NULL on success */
 	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);

@@ -33,6 +33,9 @@ sb_addn(struct sbuf *sb, const char *p, size_t n)
 		return;
 	if (sb->len + n > CELL_TEXT_MAX) {
 		n = CELL_TEXT_MAX - sb->len;
+		/* Cut on a UTF-8 character boundary. */
+		while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
 		sb->full = 1;
 	}
 	if (sb->len + n + 4 > sb->size) {
@@ -101,6 +104,7 @@ cell_text(struct cell *c, const char *s)
 	c->text = xstrdup(s == NULL ? "" : s);
 }
 
+/* A text cell taking ownership of s. */
 static void
 cell_take(struct cell *c, char *s)
 {
@@ -109,6 +113,7 @@ cell_take(struct cell *c, char *s)
 	c->text = s;
 }
 
+/* An integer cell. */
 static void
 cell_int(struct cell *c, int64_t n)
 {
@@ -134,6 +139,7 @@ cell_until(struct cell *c, int64_t when, const char *fallback)
 	c->type = CELL_UNTIL;
 }
 
+/* A restarts cell: n, and the last restart (0 for none). */
 static void
 cell_restarts(struct cell *c, int64_t n, int64_t when)
 {
@@ -158,6 +164,7 @@ cell_name(struct cell *c, json_t *obj)
 	cell_text(c, json_path_str_or(obj, "metadata.name", ""));
 }
 
+/* An age cell from metadata.creationTimestamp. */
 static void
 cell_created(struct cell *c, json_t *obj)
 {
@@ -1610,24 +1617,36 @@ print_rollout(json_t *ro, int64_t now, struct cell *c, unsigned *flags,
 	int64_t desired = json_path_int(ro, "spec.replicas", 1);
 	int64_t idx = json_path_int(status, "currentStepIndex", 0);
 	int64_t nsteps = (int64_t)json_path_len(canary, "steps");
-	int64_t sw;
+	int64_t sw, aw_now, avail, updated;
 
 	cell_name(&c[0], ro);
 	if (json_is_object(canary)) {
 		cell_text(&c[1], "Canary");
-		if (nsteps > 0)
-			cell_take(&c[3], xasprintf("%lld/%lld",
-			    (long long)(idx < nsteps ? idx : nsteps),
+		if (nsteps > 0 && json_is_integer(json_object_get(status,
+		    "currentStepIndex")))
+			cell_take(&c[3], xasprintf("%lld/%lld", (long long)idx,
 			    (long long)nsteps));
 		else
 			cell_text(&c[3], "-");
-		sw = nsteps > 0 ? rollout_set_weight(steps, idx) : 100;
-		cell_take(&c[4], xasprintf("%lld", (long long)sw));
-		if (json_is_integer(aw))
-			cell_take(&c[5], xasprintf("%lld",
-			    (long long)json_integer_value(aw)));
+		/* GetCurrentSetWeight: 0 when aborted, 100 past the steps. */
+		if (json_path_true(status, "abort"))
+			sw = 0;
 		else
-			cell_take(&c[5], xasprintf("%lld", (long long)sw));
+			sw = nsteps > 0 ? rollout_set_weight(steps, idx) : 100;
+		cell_take(&c[4], xasprintf("%lld", (long long)sw));
+		avail = json_path_int(status, "availableReplicas", 0);
+		updated = json_path_int(status, "updatedReplicas", 0);
+		if (nsteps == 0 || idx >= nsteps)
+			aw_now = 100;
+		else if (json_is_integer(aw))
+			aw_now = json_integer_value(aw);
+		else if (avail > 0)
+			/* Without traffic routing the weight is the share of
+			 * available pods on the new template. */
+			aw_now = (updated < avail ? updated : avail) * 100 / avail;
+		else
+			aw_now = 0;
+		cell_take(&c[5], xasprintf("%lld", (long long)aw_now));
 	} else {
 		cell_text(&c[1], json_is_object(json_path(ro,
 		    "spec.strategy.blueGreen")) ? "BlueGreen" : "<unknown>");
@@ -1786,6 +1805,7 @@ printer_lookup(const char *resource)
 	return NULL;
 }
 
+/* Look up a printer, falling back to NAME/AGE. */
 const struct printer *
 printer_find(const char *resource)
 {
@@ -1794,12 +1814,14 @@ printer_find(const char *resource)
 	return p == NULL ? &default_printer : p;
 }
 
+/* True if resource has a printer of its own. */
 int
 printer_has(const char *resource)
 {
 	return printer_lookup(resource) != NULL;
 }
 
+/* Run a printer over one object into a new row. */
 void
 printer_print(const struct printer *p, json_t *obj, int64_t now,
     struct printed *out)
@@ -1816,6 +1838,7 @@ printer_print(const struct printer *p, json_t *obj, int64_t now,
 	}
 }
 
+/* Free n cells and their text. */
 void
 cells_free(struct cell *cells, size_t n)
 {
@@ -1828,6 +1851,7 @@ cells_free(struct cell *cells, size_t n)
 	free(cells);
 }
 
+/* Free what printer_print produced. */
 void
 printed_free(struct printed *p)
 {
@@ -1851,6 +1875,7 @@ time_diff(int64_t a, int64_t b)
 	return a - b;
 }
 
+/* Format one cell as kubectl shows it at time now. */
 size_t
 cell_format(const struct cell *c, int64_t now, char *buf, size_t len)
 {
@@ -1898,6 +1923,26 @@ cell_format(const struct cell *c, int64_t now, char *buf, size_t len)
 	return (size_t)n >= len ? len - 1 : (size_t)n;
 }
 
+/* One cell as a Table cell value. */
+json_t *
+cell_json(const struct cell *c, int64_t now)
+{
+	char buf[256];
+	json_t *j;
+
+	if (c->type == CELL_INT)
+		return json_integer((json_int_t)c->n);
+	if (c->type == CELL_TEXT && c->text != NULL && strlen(c->text) >= sizeof buf)
+		j = json_string(c->text);
+	else {
+		cell_format(c, now, buf, sizeof buf);
+		j = json_string(buf);
+	}
+	/* Text from jansson is valid UTF-8; anything else becomes "". */
+	return j != NULL ? j : json_string("");
+}
+
+/* duration.HumanDuration over whole seconds. */
 void
 human_duration(int64_t s, char *buf, size_t len)
 {

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/store.h"
 #include "opsdeck/xmalloc.h"
@@ -358,7 +359,8 @@ reflector_event(const char *line, size_t len, void *arg)
 		rc = 1;
 		goto out;
 	}
-	r->events++;
+	if (r->events++ == 0)
+		conn_report_ok(r->c, r->cluster);	/* answering again */
 	if (strcmp(type, "ERROR") == 0) {
 		json_int_t code = json_integer_value(json_object_get(obj, "code"));
 
@@ -470,6 +472,29 @@ reflector_poll_fire(void *arg)
 	reflector_poll(r);
 }
 
+/* True if r's Alertmanager is reached through the API server's proxy. */
+static bool
+reflector_am_proxied(const struct reflector *r)
+{
+	struct kube_context *ctx = client_context(r->c, r->cluster);
+	const char *u = ctx != NULL ? ctx->alertmanager_url : NULL;
+
+	return u == NULL || (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0);
+}
+
+/* The kind state for a failed Alertmanager poll. */
+static enum conn_state
+reflector_am_state(const struct cresult *res)
+{
+	if (res->error != NULL)
+		return res->auth_failed ? CONN_UNAUTHORIZED : conn_state_for_curl(res->rc);
+	if (res->status == 401)
+		return CONN_UNAUTHORIZED;
+	if (res->status == 403)
+		return CONN_FORBIDDEN;
+	return CONN_ERROR;
+}
+
 /* Alertmanager answered a poll. */
 static void
 reflector_poll_done(const struct cresult *res, void *arg)
@@ -482,6 +507,13 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	char *msg, *why;
 
 	r->req = NULL;
+	if (res->error == NULL && res->status == 404 && reflector_am_proxied(r)) {
+		/* No Alertmanager service behind the API server's proxy. */
+		store_relist_begin(st, r->cluster, name);
+		store_relist_end(st, r->cluster, name);
+		store_set_kind_state(st, r->cluster, name, CONN_LIVE, "not installed");
+		goto again;
+	}
 	if (res->error != NULL || res->status != 200) {
 		if (res->error != NULL) {
 			why = xasprintf("alertmanager: %s", res->error);
@@ -491,9 +523,7 @@ reflector_poll_done(const struct cresult *res, void *arg)
 			    msg != NULL ? ": " : "", msg != NULL ? msg : "");
 			free(msg);
 		}
-		store_set_kind_state(st, r->cluster, name, res->status == 403 ?
-		    CONN_FORBIDDEN : (res->status == 401 ? CONN_UNAUTHORIZED :
-		    (res->error != NULL ? CONN_UNREACHABLE : CONN_ERROR)), why);
+		store_set_kind_state(st, r->cluster, name, reflector_am_state(res), why);
 		free(why);
 		goto again;
 	}

@@ -95,6 +95,7 @@ classify(const unsigned char *s, size_t avail, unsigned flags, size_t *used,
 	return SAN_COPY;
 }
 
+/* Escape everything that could change terminal state. */
 char *
 sanitize(const char *s, size_t len, unsigned flags)
 {
@@ -140,12 +141,14 @@ sanitize(const char *s, size_t len, unsigned flags)
 	return out;
 }
 
+/* sanitize() for a NUL-terminated string. */
 char *
 sanitize_str(const char *s, unsigned flags)
 {
 	return sanitize(s, s == NULL ? 0 : strlen(s), flags);
 }
 
+/* True if sanitize() would return s unchanged. */
 int
 sanitize_is_clean(const char *s, size_t len, unsigned flags)
 {
@@ -195,6 +198,7 @@ fallback_width(uint32_t cp)
 	return 1;
 }
 
+/* Terminal columns taken by s. */
 size_t
 display_width(const char *s)
 {

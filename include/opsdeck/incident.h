@@ -26,12 +26,20 @@ char	*incident_current(void);
  * none is open). */
 int	 incident_event(const char *id, const char *type, const char *text, json_t *extra,
 	    char **cause);
+/* Record a drill score on incident id from a /drill/v1/status document
+ * (borrowed): seconds from the first fault to the incident being opened,
+ * to the first action, to the scenario being resolved. 0, or -1 with
+ * *cause (not a drill document, no fault yet, I/O). */
+int	 incident_drill_score(const char *id, json_t *status, char **cause);
 /* Close the current incident (with an optional closing note). */
 int	 incident_close(const char *text, char **cause);
 /* Write incident id's timeline as Markdown to f. */
 int	 incident_export(const char *id, FILE *f, char **cause);
 /* List incidents (id, severity, state, title) to f. */
 int	 incident_list(FILE *f, char **cause);
+/* Register the console's :incident and :note commands (actions_register
+ * does this). */
+void	 incident_register_commands(void);
 /* True if s is a valid incident id (no path tricks). */
 int	 incident_id_valid(const char *s);
 

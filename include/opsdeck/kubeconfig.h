@@ -56,6 +56,7 @@ struct kube_context {
 	bool		 insecure;	/* insecure-skip-tls-verify */
 	char		*tls_server_name; /* or NULL */
 	char		*proxy_url;	/* http://, https://, socks5://, socks5h://, or NULL */
+	bool		 disable_compression; /* no Accept-Encoding: gzip */
 
 	/* user */
 	char		*client_cert_data; /* PEM, in memory only */
@@ -135,8 +136,12 @@ char			*kube_url(const struct kube_context *, const char *path);
 /* Configure easy for ctx: CA blob, client certificate/key blobs (from the
  * kubeconfig or an exec credential), insecure, tls-server-name, proxy,
  * Authorization from the current credential (token, tokenFile re-read when
- * its mtime changes, exec token, basic auth), User-Agent opsdeck/VERSION,
- * Accept-Encoding gzip, HTTP/2 over TLS. extra (taken, may be NULL) is
+ * its mtime changes and wins over token while readable, as in client-go;
+ * exec token or certificate; basic auth), User-Agent opsdeck/VERSION,
+ * Accept-Encoding gzip (unless disable-compression), HTTP/2 over TLS.
+ * Without proxy-url the proxy comes from HTTPS_PROXY/NO_PROXY as client-go
+ * takes it (never for loopback servers; ALL_PROXY ignored); socks5:// is
+ * resolved at the proxy (curl's socks5h). extra (taken, may be NULL) is
  * appended to. Returns the header list to pass as CURLOPT_HTTPHEADER (the
  * caller frees it after the transfer), or NULL with *cause set if ctx
  * cannot be used (ctx->error, or an exec plugin whose credential is

@@ -193,6 +193,9 @@ void		 runbook_run_abort(struct rb_run *);
 /* Progress for views: the state of step i and its last message. */
 enum rb_state	 runbook_run_state(const struct rb_run *, size_t step, const char **message);
 size_t		 runbook_run_current(const struct rb_run *);
+/* Register the console's :runbook and :runbook-abort (actions_register
+ * does this). */
+void		 runbook_register_commands(void);
 /* True if rb has steps that change something (action, exec). */
 bool		 runbook_mutates(const struct runbook *);
 

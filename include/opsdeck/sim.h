@@ -139,7 +139,14 @@ struct sim_event {
 	char				*ns;
 	char				*name;
 	char				*line;		/* {"type":..,"object":..} */
-	json_t				*object;	/* the object as sent (for selectors) */
+	json_t				*object;	/* what selectors read: metadata name,
+							 * namespace, labels; spec.nodeName;
+							 * status.phase; involvedObject, reason,
+							 * type (events) */
+	json_t				*prev_object;	/* the same before the change
+							 * (NULL for ADDED): a watch with a
+							 * selector turns MODIFIED into ADDED
+							 * or DELETED when the match changes */
 };
 /* Copy into *out the events with rv > since for res (ns NULL: all), up to
  * max; returns how many, or -1 if since is older than the history keeps

@@ -113,6 +113,7 @@ struct ctl_pod {
 	double		 start_wall;
 	bool		 was_ready;
 	double		 ready_wall;	/* last Ready flip */
+	bool		 terminating;	/* has a deletionTimestamp */
 	char		 ip[16];
 	uint64_t	 epoch;		/* ctl->epoch when last computed */
 };
@@ -122,6 +123,14 @@ struct ctl_dep {
 	double	 last_progress_t;
 	long	 last_key;
 	uint64_t seen;
+};
+
+/* Per-Rollout bookkeeping. */
+struct ctl_ro {
+	long	 paused_step;	/* step index we paused at, -1 if none */
+	double	 pause_t;	/* simulated time the pause began */
+	bool	 aborted;	/* abort seen last tick */
+	bool	 completed;	/* completion event emitted for this hash */
 };
 
 /* Per-HPA bookkeeping. */
@@ -168,6 +177,8 @@ struct sim_ctl {
 	struct ctl_map		*pods;		/* uid -> struct ctl_pod */
 	struct ctl_map		*deps;		/* uid -> struct ctl_dep */
 	struct ctl_map		*hpas;		/* uid -> struct ctl_hpa */
+	struct ctl_map		*velero;	/* backup/restore uid -> double start */
+	struct ctl_map		*ros;		/* rollout uid -> struct ctl_ro */
 	struct ctl_map		*owned;		/* owner uid -> struct ctl_vec (per tick) */
 	struct ctl_map		*evkeys;	/* event dedupe key -> event name (owned) */
 	char			**evnames;	/* FIFO of event "ns/name" */
@@ -189,6 +200,13 @@ struct sim_ctl {
 	double			 node_down_until;
 	double			 last_gc_t;
 	uint64_t		 epoch;		/* bumped when every pod must recompute */
+	uint64_t		 last_epoch;
+	uint64_t		 last_rv;	/* store rv after the last tick */
+	double			 next_due;	/* earliest pod timer (simulated) */
+	double			 last_full_wall;
+	double			 full_cost;	/* wall seconds of the last full pass */
+	int			 skip_left;	/* ticks to sit out after a heavy pass */
+	int			 create_budget;	/* pods still creatable this tick */
 	char			**nodes;	/* schedulable Ready nodes (this tick) */
 	char			**node_ips;
 	size_t			 nnodes;
@@ -237,10 +255,13 @@ struct scn {
 	size_t		 nfaults;
 	json_t		*resolved_when;	/* array of conditions, owned */
 	json_t		*primary_replicas;	/* "ns/name" -> replicas at start */
+	bool		 broken;	/* a condition failed after the faults */
 	bool		 resolved;
 	double		 resolved_wall;
 	double		 first_fault_wall;
 	bool		 generated;
+	bool		 heavy_ran;	/* a heavy cluster pass ran this tick */
+	bool		 loading;	/* ticking before serving: no throttles */
 };
 
 /* The scenario of sim (created on demand). */

@@ -25,6 +25,7 @@ static void
 print_one(const struct printer *p, json_t *obj, int64_t now)
 {
 	struct printed out;
+	json_t *j;
 	char buf[256];
 	size_t i, n;
 
@@ -35,6 +36,10 @@ print_one(const struct printer *p, json_t *obj, int64_t now)
 		n = cell_format(&out.cells[i], now, buf, sizeof buf);
 		if (n >= sizeof buf || strlen(buf) != n)
 			abort();
+		j = cell_json(&out.cells[i], now);
+		if (j == NULL)
+			abort();
+		json_decref(j);
 	}
 	printed_free(&out);
 }

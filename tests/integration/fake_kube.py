@@ -7,6 +7,9 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
              connection; later watches from pod-a's resourceVersion send pod-b.
   MODE gone: first watch answers with an ERROR 410 event; the relist then
              holds pod-c as well.
+  MODE forbid: deployments answer 403 Forbidden; pods are served.
+  MODE busy: the first list answers 429 with Retry-After: 2.
+  MODE auth: only "Authorization: Bearer tok-2" is accepted, else 401.
 Every request is appended to LOGFILE as "METHOD PATH".
 """
 import json
@@ -35,6 +38,13 @@ def pod(name, rv):
 def log(line):
     with lock, open(LOGFILE, "a") as f:
         f.write(line + "\n")
+    with lock, open(LOGFILE + ".time", "a") as f:
+        f.write("%.3f %s\n" % (time.time(), line))
+
+
+def status(code, reason, message):
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": message, "reason": reason, "code": code}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -59,6 +69,13 @@ class Handler(BaseHTTPRequestHandler):
         log("GET " + self.path)
         u = urlparse(self.path)
         q = parse_qs(u.query)
+        if MODE == "auth" and self.headers.get("Authorization") != "Bearer tok-2":
+            return self.send_json(401, status(401, "Unauthorized", "Unauthorized"))
+        if MODE == "forbid" and "/deployments" in u.path:
+            return self.send_json(403, status(403, "Forbidden",
+                                              'deployments.apps is forbidden: User "test" cannot '
+                                              'list resource "deployments" in API group "apps" '
+                                              'at the cluster scope'))
         if u.path == "/version":
             return self.send_json(200, {"major": "1", "minor": "32", "gitVersion": "v1.32.0"})
         if u.path not in ("/api/v1/pods", "/api/v1/namespaces/default/pods"):
@@ -68,6 +85,15 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 state["lists"] += 1
                 n = state["lists"]
+            if MODE == "busy" and n == 1:
+                body = json.dumps(status(429, "TooManyRequests", "too many requests")).encode()
+                self.send_response(429)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Retry-After", "2")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             items = [pod("pod-a0", 10)]
             if MODE == "gone" and n > 1:
                 items.append(pod("pod-c", 30))

@@ -72,6 +72,29 @@ except ApiException as e:
     code = e.status
 check(code == 410, "watch from an expired resourceVersion gives 410 (got %s)" % code)
 
+# A watch with a label selector sees objects leave (DELETED) and enter (ADDED).
+cm = client.V1ConfigMap(metadata=client.V1ObjectMeta(name="sel-test", labels={"sel": "a"}), data={"k": "v"})
+v1.create_namespaced_config_map(ns, cm)
+lst = v1.list_namespaced_config_map(ns, label_selector="sel=a")
+check([c.metadata.name for c in lst.items] == ["sel-test"], "label selector lists the labelled configmap")
+v1.patch_namespaced_config_map("sel-test", ns, {"metadata": {"labels": {"sel": "b"}}})
+v1.patch_namespaced_config_map("sel-test", ns, {"data": {"k": "w"}})
+v1.patch_namespaced_config_map("sel-test", ns, {"metadata": {"labels": {"sel": "a"}}})
+types = []
+for ev in watch.Watch().stream(v1.list_namespaced_config_map, ns, label_selector="sel=a",
+                               resource_version=lst.metadata.resource_version, timeout_seconds=5):
+    types.append(ev["type"])
+    if len(types) == 2:
+        break
+check(types == ["DELETED", "ADDED"], "selector watch: leaving is DELETED, entering is ADDED (%s)" % types)
+
+# deletecollection with a selector removes only the selected objects.
+for i in range(3):
+    v1.create_namespaced_config_map(ns, {"metadata": {"name": "dc-%d" % i, "labels": {"dc": "x" if i < 2 else "y"}}})
+v1.delete_collection_namespaced_config_map(ns, label_selector="dc=x")
+left = sorted(c.metadata.name for c in v1.list_namespaced_config_map(ns, label_selector="dc").items)
+check(left == ["dc-2"], "delete_collection with a label selector (%s left)" % left)
+
 # Exec plugin and viewer credentials.
 ex = client.CoreV1Api(config.new_client_from_config(context="exec@" + cluster))
 check(len(ex.list_namespace().items) > 0, "exec-plugin context lists namespaces")

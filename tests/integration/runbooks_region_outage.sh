@@ -58,6 +58,10 @@ md=$("$OPSDECK" incident export "$id")
 assert_contains "$md" "region-failover step 11 (exec)"
 assert_contains "$md" "(skipped)"
 assert_contains "$md" "scale prod-osaka/deployments/backend"
+assert_contains "$out" "drill score recorded on incident $id"
+assert_contains "$md" "- Drill: region-outage: fault at "
+echo "$md" | grep -Eq -- "- Drill: region-outage: .*first action \+[0-9.hms]+, resolved \+[0-9.hms]+" ||
+	fail "drill score lacks the times"
 
 /usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" "$id" <<'PY' || fail "audit log"
 import json, sys

@@ -1,14 +1,9 @@
 # Helpers for tests that talk to the drill API server directly (sourced after
 # common.sh): a scenario to serve, curl with the kubeconfig's credentials.
 
-# The scenario the API tests serve: the shipped estate when present, else the
-# small JSON estate under tests/data.
+# The scenario the API tests serve: the healthy estate.
 drill_test_scenario() {
-	if [ -f "$TESTS_DIR/../drill/scenarios/estate.yaml" ]; then
-		echo estate
-	else
-		echo "$TESTS_DIR/data/mini-estate.json"
-	fi
+	echo estate
 }
 
 # kc_extract: write ca.pem, admin.crt, admin.key and viewer.token under $T from

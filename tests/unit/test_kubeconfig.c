@@ -12,7 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -135,7 +140,7 @@ test_merge_order(void **state)
 	struct kube_context *c;
 	static const char *order[] = { "alpha", "shared", "both", "file", "basic",
 	    "no-such-cluster", "no-such-user", "beta", "sub-file", "exec", "path-exec",
-	    "bad-exec", "bad-b64", "gamma" };
+	    "bad-exec", "gamma" };
 	size_t i;
 
 	assert_int_equal(kc->nfiles, 3);
@@ -150,6 +155,8 @@ test_merge_order(void **state)
 	assert_non_null(c);
 	assert_string_equal(c->server, "https://shared-from-first.example");
 	assert_true(c->insecure);
+	assert_true(c->disable_compression);
+	assert_false(kubeconfig_find(kc, "alpha")->disable_compression);
 	assert_string_equal(c->token, "inline-token");
 	assert_string_equal(c->namespace_, "default");
 	assert_null(c->error);
@@ -225,6 +232,135 @@ test_paths_and_data(void **state)
 	kubeconfig_free(kc);
 }
 
+/* A file in the fixture directory (new string). */
+static char *
+fixture(const char *name)
+{
+	return xasprintf("%s/%s", data_dir, name);
+}
+
+/* An invalid -data field spoils only its own context (kubectl would refuse
+ * the whole file; a console of many clusters keeps the others). */
+static void
+test_bad_base64(void **state)
+{
+	struct kubeconfig *kc;
+	char *p = fixture("badb64.yaml"), *cause = NULL;
+
+	kc = kubeconfig_load(p, &cause);
+	if (kc == NULL)
+		fail_msg("%s", cause);
+	assert_has(kubeconfig_find(kc, "bad-b64")->error,
+	    "certificate-authority-data is not valid base64");
+	assert_null(kubeconfig_find(kc, "fine")->error);
+	kubeconfig_free(kc);
+	free(p);
+}
+
+/* The string member key of object o, or NULL. */
+static const char *
+jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* The entry named name in kubectl's list (clusters, users, contexts). */
+static json_t *
+jentry(json_t *root, const char *list, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, list), i, e) {
+		if (strcmp(jstr(e, "name"), name) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Decode base64 text s and compare it with len bytes at p. */
+static void
+assert_b64_equal(const char *s, const char *p, size_t len, const char *what)
+{
+	char *d;
+	size_t n;
+
+	d = kube_base64_decode(s, strlen(s), &n);
+	assert_non_null(d);
+	if (n != len || memcmp(d, p, len) != 0)
+		fail_msg("%s differs from kubectl's", what);
+	free(d);
+}
+
+/* The real kubectl merges the same KUBECONFIG list to the same contexts,
+ * clusters, users, current-context and file contents. */
+static void
+test_kubectl_agrees(void **state)
+{
+	struct kubeconfig *kc;
+	struct kube_context *c;
+	json_t *root, *e, *ctxj, *cl, *us;
+	json_error_t jerr;
+	const char *ns, *s;
+	FILE *f;
+	size_t i;
+
+	if (access("/usr/bin/kubectl", X_OK) != 0) {
+		print_message("skipping: /usr/bin/kubectl not installed\n");
+		skip();
+	}
+	kc = load_fixture_merge();	/* sets KUBECONFIG */
+	f = popen("/usr/bin/kubectl config view --flatten -o json 2>/dev/null", "r");
+	assert_non_null(f);
+	root = json_loadf(f, 0, &jerr);
+	assert_int_equal(pclose(f), 0);
+	if (root == NULL)
+		fail_msg("kubectl output: %s", jerr.text);
+
+	assert_string_equal(jstr(root, "current-context"), kc->current_context);
+	assert_int_equal(json_array_size(json_object_get(root, "contexts")), kc->ncontexts);
+	for (i = 0; i < kc->ncontexts; i++) {
+		c = kc->contexts[i];
+		e = jentry(root, "contexts", c->name);
+		if (e == NULL)
+			fail_msg("kubectl has no context %s", c->name);
+		ctxj = json_object_get(e, "context");
+		assert_string_equal(jstr(ctxj, "cluster"), c->cluster_name);
+		s = jstr(ctxj, "user");
+		assert_string_equal(s != NULL ? s : "", c->user_name != NULL ? c->user_name : "");
+		ns = jstr(ctxj, "namespace");
+		assert_string_equal(ns != NULL ? ns : "default", c->namespace_);
+		cl = json_object_get(jentry(root, "clusters", c->cluster_name), "cluster");
+		if (cl == NULL) {
+			assert_non_null(c->error);	/* no such cluster */
+			continue;
+		}
+		assert_string_equal(jstr(cl, "server"), c->server);
+		s = jstr(cl, "certificate-authority-data");
+		if (s != NULL)
+			assert_b64_equal(s, c->ca_data, c->ca_len, "certificate-authority");
+		else
+			assert_null(c->ca_data);
+		if (c->user_name == NULL || c->error != NULL)
+			continue;
+		us = json_object_get(jentry(root, "users", c->user_name), "user");
+		assert_non_null(us);
+		s = jstr(us, "token");
+		assert_string_equal(s != NULL ? s : "", c->token != NULL ? c->token : "");
+		s = jstr(us, "client-certificate-data");
+		if (s != NULL)
+			assert_b64_equal(s, c->client_cert_data, c->client_cert_len,
+			    "client certificate");
+		else
+			assert_null(c->client_cert_data);
+		s = jstr(us, "client-key-data");
+		if (s != NULL && strcmp(s, "DATA+OMITTED") != 0 && strcmp(s, "REDACTED") != 0)
+			assert_b64_equal(s, c->client_key_data, c->client_key_len, "client key");
+	}
+	json_decref(root);
+	kubeconfig_free(kc);
+}
+
 /* Broken entries make only their own contexts unusable, with a reason. */
 static void
 test_entry_errors(void **state)
@@ -235,7 +371,6 @@ test_entry_errors(void **state)
 	char *cause = NULL;
 
 	assert_has(kubeconfig_find(kc, "bad-exec")->error, "interactiveMode");
-	assert_has(kubeconfig_find(kc, "bad-b64")->error, "base64");
 	assert_has(kubeconfig_find(kc, "no-such-cluster")->error, "cluster 'nowhere' not found");
 	assert_has(kubeconfig_find(kc, "no-such-user")->error, "user 'nobody' not found");
 	h = kube_easy_setup(easy, kubeconfig_find(kc, "no-such-cluster"), NULL, &cause);
@@ -536,6 +671,183 @@ test_easy_headers(void **state)
 	assert_string_equal(header(h, "Host"), "alpha.example:6443");
 	curl_slist_free_all(h);
 	curl_easy_cleanup(easy);
+	kubeconfig_free(kc);
+}
+
+/* A fake proxy on 127.0.0.1: a child that accepts one connection, answers a
+ * SOCKS5 greeting if it gets one, and writes what it received to a pipe. */
+struct fake_proxy {
+	int	port;
+	pid_t	pid;
+	int	rfd;
+};
+
+/* Start the fake proxy. */
+static void
+fake_proxy_start(struct fake_proxy *fp)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	int ls, p[2], c;
+	char buf[1024];
+	ssize_t n, m;
+	static const unsigned char ok[] = { 5, 0 };
+
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (ls == -1 || bind(ls, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(ls, 4) != 0 ||
+	    getsockname(ls, (struct sockaddr *)&sa, &sl) != 0 || pipe(p) != 0)
+		fail_msg("fake proxy: %s", strerror(errno));
+	fp->port = ntohs(sa.sin_port);
+	fp->pid = fork();
+	if (fp->pid == 0) {
+		close(p[0]);
+		alarm(20);
+		c = accept(ls, NULL, NULL);
+		if (c == -1)
+			_exit(1);
+		n = read(c, buf, sizeof buf);
+		if (n > 0 && buf[0] == 5) {	/* SOCKS5 greeting */
+			if (write(c, ok, sizeof ok) != (ssize_t)sizeof ok)
+				_exit(1);
+			m = read(c, buf + n, sizeof buf - (size_t)n);
+			if (m > 0)
+				n += m;
+		}
+		if (n > 0 && write(p[1], buf, (size_t)n) != n)
+			_exit(1);
+		_exit(0);
+	}
+	close(ls);
+	close(p[1]);
+	fp->rfd = p[0];
+}
+
+/* Stop the fake proxy; what it received (up to len bytes), or -1 if nothing. */
+static ssize_t
+fake_proxy_stop(struct fake_proxy *fp, char *buf, size_t len)
+{
+	struct pollfd pfd = { fp->rfd, POLLIN, 0 };
+	ssize_t n = -1;
+
+	if (poll(&pfd, 1, 0) == 1)
+		n = read(fp->rfd, buf, len);
+	if (n == 0)
+		n = -1;
+	kill(fp->pid, SIGKILL);
+	waitpid(fp->pid, NULL, 0);
+	close(fp->rfd);
+	return n;
+}
+
+/* One request to ctx's /version, failing or not; its curl result. */
+static CURLcode
+try_request(struct kube_context *ctx)
+{
+	CURL *easy = curl_easy_init();
+	struct curl_slist *h;
+	char *cause = NULL, *url;
+	CURLcode rc;
+
+	h = kube_easy_setup(easy, ctx, NULL, &cause);
+	if (h == NULL)
+		fail_msg("setup: %s", cause);
+	url = kube_url(ctx, "/version");
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 15L);
+	rc = curl_easy_perform(easy);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(easy);
+	free(url);
+	return rc;
+}
+
+/* Proxies as client-go chooses them: proxy-url (socks5 resolving at the
+ * proxy), else HTTPS_PROXY honouring NO_PROXY, never for loopback, never
+ * ALL_PROXY. */
+static void
+test_proxy_choice(void **state)
+{
+	static const char text[] =
+	    "clusters:\n- name: remote\n  cluster: {server: 'https://api.example.invalid:6443'}\n"
+	    "- name: local\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+	    "- name: socks\n  cluster: {server: 'https://api.example.invalid:6443',"
+	    " proxy-url: 'socks5://127.0.0.1:PORT'}\n"
+	    "users:\n- name: u\n  user: {token: t}\n"
+	    "contexts:\n- {name: remote, context: {cluster: remote, user: u}}\n"
+	    "- {name: local, context: {cluster: local, user: u}}\n"
+	    "- {name: socks, context: {cluster: socks, user: u}}\n";
+	struct fake_proxy fp;
+	struct kubeconfig *kc;
+	char buf[1024], *env, *cause = NULL, *port, *c;
+	ssize_t n;
+
+	kc = kubeconfig_parse(text, strlen(text), "inline", NULL, &cause);
+	assert_non_null(kc);
+	unsetenv("https_proxy");
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+
+	/* HTTPS_PROXY: a CONNECT for the API server's host and port */
+	fake_proxy_start(&fp);
+	env = xasprintf("http://127.0.0.1:%d", fp.port);
+	setenv("HTTPS_PROXY", env, 1);
+	try_request(kubeconfig_find(kc, "remote"));
+	n = fake_proxy_stop(&fp, buf, sizeof buf - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_has(buf, "CONNECT api.example.invalid:6443 HTTP/1.1");
+
+	/* loopback servers are never proxied */
+	fake_proxy_start(&fp);
+	free(env);
+	env = xasprintf("http://127.0.0.1:%d", fp.port);
+	setenv("HTTPS_PROXY", env, 1);
+	try_request(kubeconfig_find(kc, "local"));
+	assert_int_equal(fake_proxy_stop(&fp, buf, sizeof buf), -1);
+
+	/* NO_PROXY matches */
+	fake_proxy_start(&fp);
+	free(env);
+	env = xasprintf("http://127.0.0.1:%d", fp.port);
+	setenv("HTTPS_PROXY", env, 1);
+	setenv("NO_PROXY", "example.invalid", 1);
+	try_request(kubeconfig_find(kc, "remote"));
+	assert_int_equal(fake_proxy_stop(&fp, buf, sizeof buf), -1);
+	unsetenv("NO_PROXY");
+	unsetenv("HTTPS_PROXY");
+
+	/* ALL_PROXY is not client-go's: ignored */
+	fake_proxy_start(&fp);
+	free(env);
+	env = xasprintf("http://127.0.0.1:%d", fp.port);
+	setenv("ALL_PROXY", env, 1);
+	try_request(kubeconfig_find(kc, "remote"));
+	assert_int_equal(fake_proxy_stop(&fp, buf, sizeof buf), -1);
+	unsetenv("ALL_PROXY");
+
+	/* socks5:// proxy-url: the proxy gets the host name to resolve */
+	fake_proxy_start(&fp);
+	port = xasprintf("socks5://127.0.0.1:%d", fp.port);
+	free(kubeconfig_find(kc, "socks")->proxy_url);
+	kubeconfig_find(kc, "socks")->proxy_url = port;
+	try_request(kubeconfig_find(kc, "socks"));
+	n = fake_proxy_stop(&fp, buf, sizeof buf);
+	/* greeting 05 N methods..., then CONNECT 05 01 00 03 <len> name <port> */
+	assert_true(n > 2);
+	assert_int_equal(buf[0], 5);
+	c = buf + 2 + (unsigned char)buf[1];
+	assert_true(n >= (c - buf) + 5 + 19 + 2);
+	assert_int_equal(c[0], 5);
+	assert_int_equal(c[1], 1);
+	assert_int_equal(c[3], 3);	/* a domain name, not an address */
+	assert_int_equal(c[4], (int)strlen("api.example.invalid"));
+	assert_memory_equal(c + 5, "api.example.invalid", strlen("api.example.invalid"));
+	assert_int_equal((unsigned char)c[24] << 8 | (unsigned char)c[25], 6443);
+	free(env);
 	kubeconfig_free(kc);
 }
 
@@ -858,6 +1170,63 @@ test_exec_async(void **state)
 	assert_has(p->ctx->exec->last_error, "cancelled");
 }
 
+/* KUBERNETES_EXEC_INFO carries the cluster only with provideClusterInfo;
+ * interactiveMode Always cannot be honoured without a terminal. */
+static void
+test_exec_info(void **state)
+{
+	static const char text[] =
+	    "clusters:\n- name: c\n  cluster: {server: 'https://10.0.0.1:6443',"
+	    " tls-server-name: api, insecure-skip-tls-verify: true}\n"
+	    "users:\n- name: u\n  user:\n    exec:\n"
+	    "      apiVersion: client.authentication.k8s.io/v1beta1\n"
+	    "      command: some-plugin\n"
+	    "- name: always\n  user:\n    exec:\n"
+	    "      apiVersion: client.authentication.k8s.io/v1\n"
+	    "      command: some-plugin\n      interactiveMode: Always\n"
+	    "contexts:\n- {name: x, context: {cluster: c, user: u}}\n"
+	    "- {name: always, context: {cluster: c, user: always}}\n";
+	struct kubeconfig *kc;
+	struct kube_context *c;
+	char *cause = NULL, *info;
+	json_t *j, *spec, *cl;
+
+	kc = kubeconfig_parse(text, strlen(text), "inline", NULL, &cause);
+	assert_non_null(kc);
+	c = kubeconfig_find(kc, "x");
+	assert_null(c->error);
+	info = auth_exec_info(c);
+	j = json_loads(info, 0, NULL);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "apiVersion")),
+	    "client.authentication.k8s.io/v1beta1");
+	spec = json_object_get(j, "spec");
+	assert_true(json_is_false(json_object_get(spec, "interactive")));
+	assert_null(json_object_get(spec, "cluster"));
+	json_decref(j);
+	free(info);
+
+	c->exec->provide_cluster_info = true;
+	info = auth_exec_info(c);
+	j = json_loads(info, 0, NULL);
+	cl = json_object_get(json_object_get(j, "spec"), "cluster");
+	assert_string_equal(json_string_value(json_object_get(cl, "server")),
+	    "https://10.0.0.1:6443");
+	assert_string_equal(json_string_value(json_object_get(cl, "tls-server-name")), "api");
+	assert_true(json_is_true(json_object_get(cl, "insecure-skip-tls-verify")));
+	assert_null(json_object_get(cl, "certificate-authority-data"));
+	json_decref(j);
+	free(info);
+
+	c = kubeconfig_find(kc, "always");
+	assert_null(c->error);
+	assert_null(auth_exec_start(c, &cause));
+	assert_has(cause, "interactiveMode: Always");
+	assert_int_equal(c->exec->runs, 0);
+	free(cause);
+	kubeconfig_free(kc);
+}
+
 /* A plugin that is not installed: "not found" plus the install hint. */
 static void
 test_exec_not_found(void **state)
@@ -921,15 +1290,19 @@ main(void)
 		cmocka_unit_test(test_merge_order),
 		cmocka_unit_test(test_paths_and_data),
 		cmocka_unit_test(test_entry_errors),
+		cmocka_unit_test(test_bad_base64),
+		cmocka_unit_test(test_kubectl_agrees),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_token_file),
 		cmocka_unit_test(test_easy_headers),
+		cmocka_unit_test(test_proxy_choice),
 		cmocka_unit_test_setup_teardown(test_exec_cache, plug_setup, plug_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_failures, plug_setup, plug_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_timeout, plug_setup, plug_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_async, plug_setup, plug_teardown),
+		cmocka_unit_test(test_exec_info),
 		cmocka_unit_test(test_exec_not_found),
 		cmocka_unit_test(test_exec_gke),
 	};

@@ -163,6 +163,11 @@ test_strategic(void **state)
 	expect(s, "{\"volumes\":[{\"name\":\"a\"},{\"name\":\"b\"}]}",
 	    "{\"volumes\":[{\"name\":\"c\"},{\"$patch\":\"replace\"}]}",
 	    "{\"volumes\":[{\"name\":\"c\"}]}");
+	/* $patch: delete on a map removes it; replace swaps it whole. */
+	expect(s, "{\"a\":{\"b\":1},\"c\":2}", "{\"a\":{\"$patch\":\"delete\"}}",
+	    "{\"c\":2}");
+	expect(s, "{\"a\":{\"b\":1,\"x\":1}}", "{\"a\":{\"$patch\":\"replace\",\"b\":2}}",
+	    "{\"a\":{\"b\":2}}");
 	/* Lists without a merge key are replaced. */
 	expect(s, "{\"args\":[\"a\",\"b\"]}", "{\"args\":[\"c\"]}", "{\"args\":[\"c\"]}");
 	/* Service ports merge by port. */

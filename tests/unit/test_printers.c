@@ -877,6 +877,34 @@ test_crds(void **state)
 	assert_int_equal(r.p.flags, ROW_PROGRESSING);
 	printed_free(&r.p);
 
+	/* No traffic routing: the share of available pods updated. */
+	print_json("rollouts", "{\"spec\":{\"strategy\":{\"canary\":{\"steps\":"
+	    "[{\"setWeight\":40},{\"pause\":{}}]}}},\"status\":{\"phase\":"
+	    "\"Paused\",\"currentStepIndex\":1,\"availableReplicas\":5,"
+	    "\"updatedReplicas\":1}}", &r);
+	assert_string_equal(r.text[3], "1/2");
+	assert_string_equal(r.text[4], "40");
+	assert_string_equal(r.text[5], "20");
+	printed_free(&r.p);
+
+	/* Past the last step: 100; aborted: set weight 0; no index: "-". */
+	print_json("rollouts", "{\"spec\":{\"strategy\":{\"canary\":{\"steps\":"
+	    "[{\"setWeight\":40}]}}},\"status\":{\"phase\":\"Healthy\","
+	    "\"currentStepIndex\":1}}", &r);
+	assert_string_equal(r.text[3], "1/1");
+	assert_string_equal(r.text[4], "100");
+	assert_string_equal(r.text[5], "100");
+	assert_int_equal(r.p.flags, 0);
+	printed_free(&r.p);
+	print_json("rollouts", "{\"spec\":{\"strategy\":{\"canary\":{\"steps\":"
+	    "[{\"setWeight\":40},{\"pause\":{}}]}}},\"status\":{\"abort\":true}}",
+	    &r);
+	assert_string_equal(r.text[3], "-");
+	assert_string_equal(r.text[4], "0");
+	assert_string_equal(r.text[5], "0");
+	assert_int_equal(r.p.flags, ROW_BAD);
+	printed_free(&r.p);
+
 	print_json("ro", "{\"spec\":{\"strategy\":{\"blueGreen\":{}}},\"status\":"
 	    "{\"phase\":\"Degraded\",\"abort\":true}}", &r);
 	assert_string_equal(r.text[1], "BlueGreen");
@@ -965,6 +993,33 @@ test_hostile_types(void **state)
 	}
 }
 
+/* Table cells in JSON: integers stay numbers, the rest formatted text. */
+static void
+test_cell_json(void **state)
+{
+	struct cell c;
+	json_t *j;
+
+	memset(&c, 0, sizeof c);
+	c.type = CELL_INT;
+	c.n = 7;
+	j = cell_json(&c, NOW);
+	assert_true(json_is_integer(j));
+	assert_int_equal(json_integer_value(j), 7);
+	json_decref(j);
+	c.type = CELL_RESTARTS;
+	c.n = 3;
+	c.when = NOW - 30;
+	j = cell_json(&c, NOW);
+	assert_string_equal(json_string_value(j), "3 (30s ago)");
+	json_decref(j);
+	c.type = CELL_TEXT;
+	c.text = "Running";
+	j = cell_json(&c, NOW);
+	assert_string_equal(json_string_value(j), "Running");
+	json_decref(j);
+}
+
 /* A cell built from thousands of containers stops at its cap with "...". */
 static void
 test_cell_cap(void **state)
@@ -984,6 +1039,25 @@ test_cell_cap(void **state)
 	len = strlen(out.cells[5].text);
 	assert_true(len > 60000 && len <= 64 * 1024 + 3);
 	assert_string_equal(out.cells[5].text + len - 3, "...");
+	printed_free(&out);
+
+	/* The cut never splits a UTF-8 character: the cell stays valid JSON
+	 * text. Each name is 7 bytes with its comma, so 64 KiB lands inside
+	 * a character. */
+	json_array_clear(cts);
+	for (i = 0; i < 20000; i++)
+		json_array_append_new(cts, json_pack("{s:s}", "name",
+		    "\xe6\x97\xa5\xe6\x97\xa5"));
+	printer_print(p, obj, NOW, &out);
+	len = strlen(out.cells[5].text);
+	assert_true(len < 64 * 1024 + 3);
+	assert_string_equal(out.cells[5].text + len - 3, "...");
+	{
+		json_t *j = cell_json(&out.cells[5], NOW);
+
+		assert_int_equal(json_string_length(j), len);
+		json_decref(j);
+	}
 	printed_free(&out);
 	json_decref(obj);
 }
@@ -1014,6 +1088,7 @@ main(void)
 		cmocka_unit_test(test_printer_find),
 		cmocka_unit_test(test_hostile_types),
 		cmocka_unit_test(test_cell_cap),
+		cmocka_unit_test(test_cell_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,6 +168,9 @@ test_history(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
 	    evs[1]->object, "metadata"), "labels"), "app")), "db");
 	assert_non_null(strstr(evs[2]->line, "\"type\":\"DELETED\""));
+	assert_null(evs[0]->prev_object);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+	    evs[1]->prev_object, "metadata"), "labels"), "app")), "web");
 	assert_int_equal(sim_history_since(c, pods, "dev", start, evs, 16), 0);
 	assert_int_equal(sim_history_since(c, deps, NULL, start, evs, 16), 1);
 	mid = evs[0]->rv;

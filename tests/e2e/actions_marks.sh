@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Marks across two clusters: Space on websocket in prod-tokyo and in
+# prod-osaka, then ":scale 4" scales both after one confirmation showing
+# both previews; each cluster's change is audited separately.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/drill_api.sh"
+. "$(dirname "$0")/console_lib.bash"
+
+# quit_console: Esc, ":q", wait; a ":q" typed while the console is busy can
+# be lost, so say it once more before giving up.
+quit_console() {
+	key Escape
+	cmd q
+	local end=$((SECONDS + 30))
+	while kill -0 "$CONSOLE_PID" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
+	kill -0 "$CONSOLE_PID" 2>/dev/null || return 0
+	echo "note: the console did not quit on the first :q"
+	key Escape
+	cmd q
+	wait_exit 60
+}
+command -v jq >/dev/null || skip "jq missing"
+
+start_drill "$(drill_test_scenario)" --speed 4
+mkdir -p "$XDG_CONFIG_HOME/opsdeck"
+cat >"$XDG_CONFIG_HOME/opsdeck/config.yaml" <<'YAML'
+contexts:
+  prod-tokyo: {role: primary}
+  prod-osaka: {role: dr}
+YAML
+replicas() { kubectl --context "$1" get deploy websocket -n production -o jsonpath='{.spec.replicas}'; }
+for c in prod-tokyo prod-osaka; do
+	[ "$(replicas $c)" != 4 ] || fail "$c websocket already at 4"
+done
+
+start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo,prod-osaka
+wait_screen 60 "prod-osaka(dr) live"
+cmd "deployments production"
+wait_screen 30 "websocket"
+keys "/websocket"; key Enter
+wait_screen 10 "filter:/websocket/"
+key g; key Space; key j; key Space
+wait_screen 10 "marked:2"
+cmd "scale 4"
+wait_screen 30 "scale: 2 targets (dry run passed)"
+s=$(screen)
+assert_contains "$s" "prod-tokyo production/websocket replicas"
+assert_contains "$s" "prod-osaka production/websocket replicas"
+key y
+both() { [ "$(replicas prod-tokyo)" = 4 ] && [ "$(replicas prod-osaka)" = 4 ]; }
+wait_for 60 both || fail "not both scaled: tokyo $(replicas prod-tokyo), osaka $(replicas prod-osaka)"
+wait_screen 60 "production/websocket: done"
+quit_console
+
+/usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "audit log"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+scale = [o for o in lines if o["verb"] == "scale"]
+assert sorted(o["context"] for o in scale) == ["prod-osaka", "prod-tokyo"], scale
+assert all(o["outcome"] == "ok" and o["params"]["replicas"] == 4 and o["origin"] == "prompt"
+           for o in scale), scale
+PY
+ok "marks across two clusters scaled both"

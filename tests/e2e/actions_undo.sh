@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# `u` on the crash-looping backend deployment of a protected context, with
+# the cluster name typed, rolls back to the healthy revision; the follow-up
+# reports done and the audit log has it. A wrong typed name cancels and
+# nothing changes.
+# The same key and the same ":" command are refused in read-only mode.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/console_lib.bash"
+
+# quit_console: Esc, ":q", wait; a ":q" typed while the console is busy can
+# be lost, so say it once more before giving up.
+quit_console() {
+	key Escape
+	cmd q
+	local end=$((SECONDS + 30))
+	while kill -0 "$CONSOLE_PID" 2>/dev/null && [ $SECONDS -lt $end ]; do sleep 0.2; done
+	kill -0 "$CONSOLE_PID" 2>/dev/null || return 0
+	echo "note: the console did not quit on the first :q"
+	key Escape
+	cmd q
+	wait_exit 60
+}
+command -v jq >/dev/null || skip "jq missing"
+
+start_drill bad-rollout --speed 4
+mkdir -p "$XDG_CONFIG_HOME/opsdeck"
+cat >"$XDG_CONFIG_HOME/opsdeck/config.yaml" <<'YAML'
+contexts:
+  prod-tokyo: {role: primary, protected: true}
+  prod-osaka: {role: dr, protected: true}
+  staging: {role: staging}
+YAML
+k() { kubectl --context prod-tokyo --request-timeout=30s "$@"; }
+image() { k get deploy backend -n production -o jsonpath='{.spec.template.spec.containers[0].image}'; }
+bad() { image | grep -q -- -bad; }
+audit=$XDG_STATE_HOME/opsdeck/audit.jsonl
+
+wait_for 120 bad || fail "the bad rollout never started"
+# Read-only first: the key and the command are both refused.
+start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo,prod-osaka --read-only
+wait_screen 60 "prod-tokyo(primary) live"
+cmd "deployments @prod-tokyo production"
+wait_screen 30 "backend"
+keys "/backend"; key Enter
+wait_screen 10 "filter:/backend/"
+key u
+wait_screen 10 "refused: read-only mode"
+cmd "undo"
+wait_screen 10 "undo: refused: read-only mode"
+bad || fail "read-only console changed the deployment"
+[ ! -s "$audit" ] || ! grep -q '"verb":"undo","outcome":"ok"' "$audit" || fail "read-only undo audited ok"
+quit_console
+tm kill-server 2>/dev/null || true
+ok "read-only refuses u and :undo"
+
+start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo,prod-osaka
+wait_screen 60 "prod-tokyo(primary) live"
+cmd "deployments @prod-tokyo production"
+wait_screen 30 "backend"
+keys "/backend"; key Enter
+wait_screen 10 "filter:/backend/"
+
+# Right name: rolled back, followed up until done.
+key u
+wait_screen 30 "rollback to revision"
+wait_screen 10 "type prod-tokyo"
+keys "prod-tokyo"; key Enter
+wait_screen 120 "undo prod-tokyo production/backend: done"
+bad && fail "still the bad image after undo"
+echo "backend image now $(image)"
+
+# A protected context refuses a wrong typed name: nothing changes.
+replicas() { k get deploy frontend -n production -o jsonpath='{.spec.replicas}'; }
+before=$(replicas)
+keys "/frontend"; key Enter
+wait_screen 10 "filter:/frontend/"
+cmd "scale 7"
+wait_screen 30 "replicas $before → 7"
+wait_screen 10 "type prod-tokyo"
+keys "prod-osaka"; key Enter
+wait_screen 10 "scale: cancelled (not confirmed)"
+[ "$(replicas)" = "$before" ] || fail "a wrong typed name still scaled"
+ok "wrong typed name cancels"
+quit_console
+
+/usr/bin/python3 - "$audit" <<'PY' || fail "audit log"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+undo = [o for o in lines if o["verb"] == "undo"]
+assert [o["outcome"] for o in undo] == ["ok"], undo
+ok = undo[0]
+scale = [o for o in lines if o["verb"] == "scale"]
+assert [o["outcome"] for o in scale] == ["cancelled"], scale
+assert scale[0]["origin"] == "prompt" and scale[0]["params"]["replicas"] == 7, scale
+assert ok["origin"] == "key" and ok["context"] == "prod-tokyo", ok
+assert ok["target"] == {"kind": "deployments", "namespace": "production", "name": "backend"}, ok
+PY
+ok "u with the typed name restores the healthy revision"

@@ -1,0 +1,163 @@
+/* Fuzz the drill API server's request decoding: routing, query arguments,
+ * label and field selectors, JSON and protobuf bodies, the three patch
+ * types, subresources and watch setup, against a small in-memory cluster.
+ *
+ * Input: a method byte, then NUL-separated path, query, content type and
+ * body. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opsdeck/sim.h"
+#include "../../drill/drill.h"
+#include "../../drill/patch.h"
+#include "../../drill/proto.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define MAX_ARGS	16
+
+/* Decoded query arguments of one input. */
+struct fuzz_args {
+	char	*key[MAX_ARGS];
+	char	*val[MAX_ARGS];
+	size_t	 n;
+};
+
+static struct fuzz_args	fargs;
+
+/* Query argument lookup for the request. */
+static const char *
+fuzz_arg(struct drill_req *req, const char *name)
+{
+	size_t	i;
+
+	(void)req;
+	for (i = 0; i < fargs.n; i++) {
+		if (strcmp(fargs.key[i], name) == 0)
+			return fargs.val[i];
+	}
+	return NULL;
+}
+
+/* Split "a=b&c=d" (no percent-decoding: arguments arrive decoded). */
+static void
+parse_query(char *q)
+{
+	char	*tok, *eq, *save = NULL;
+
+	fargs.n = 0;
+	for (tok = strtok_r(q, "&", &save); tok != NULL && fargs.n < MAX_ARGS;
+	    tok = strtok_r(NULL, "&", &save)) {
+		eq = strchr(tok, '=');
+		if (eq != NULL)
+			*eq++ = '\0';
+		fargs.key[fargs.n] = tok;
+		fargs.val[fargs.n] = eq != NULL ? eq : (char *)"";
+		fargs.n++;
+	}
+}
+
+/* A small estate: namespaces, a deployment and its pod. */
+static struct sim *
+fuzz_sim(void)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "fuzz", "r", "primary", false);
+	char			*cause = NULL;
+
+	sim_obj_create(c, sim_resource_find("", "namespaces"), NULL,
+	    json_pack("{s:{s:s}}", "metadata", "name", "default"), NULL, &cause);
+	sim_obj_create(c, sim_resource_find("apps", "deployments"), "default",
+	    json_pack("{s:{s:s,s:{s:s}},s:{s:i,s:{s:{s:s}},s:{s:{s:[{s:s,s:s}]}}}}",
+	    "metadata", "name", "web", "labels", "app", "web", "spec", "replicas", 2,
+	    "selector", "matchLabels", "app", "web", "template", "spec", "containers",
+	    "name", "web", "image", "nginx"), NULL, &cause);
+	sim_obj_create(c, sim_resource_find("", "pods"), "default",
+	    json_pack("{s:{s:s,s:{s:s}},s:{s:s,s:[{s:s}]},s:{s:s}}", "metadata", "name",
+	    "web-1", "labels", "app", "web", "spec", "nodeName", "n1", "containers", "name",
+	    "web", "status", "phase", "Running"), NULL, &cause);
+	free(cause);
+	sim->stopping = 1;	/* streams end as soon as their backlog is read */
+	return sim;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE" };
+	static struct drill_creds creds;
+	struct sim	*sim;
+	struct drill_req req;
+	struct drill_resp resp;
+	char		*buf, *parts[4], *p, *end, out[4096], *cause = NULL;
+	size_t		 i, body_len;
+	json_t		*doc, *res = NULL;
+	int		 guard;
+
+	if (size < 1 || size > 65536)
+		return 0;
+	buf = malloc(size + 1);
+	memcpy(buf, data + 1, size - 1);
+	buf[size - 1] = '\0';
+	end = buf + size - 1;
+	p = buf;
+	for (i = 0; i < 4; i++) {
+		parts[i] = p;
+		if (i < 3) {
+			p = memchr(p, '\0', (size_t)(end - p));
+			p = p != NULL ? p + 1 : end;
+		}
+	}
+	body_len = (size_t)(end - parts[3]);
+
+	/* The decoders on their own. */
+	res = drill_proto_decode(parts[3], body_len, &cause);
+	json_decref(res);
+	free(cause);
+	cause = NULL;
+	doc = json_pack("{s:{s:s},s:{s:[{s:s}]}}", "metadata", "name", "x", "spec",
+	    "containers", "name", "a");
+	res = NULL;
+	drill_patch(parts[2], doc, parts[3], body_len, &res, &cause);
+	json_decref(res);
+	json_decref(doc);
+	free(cause);
+	cause = NULL;
+
+	/* The whole request path. */
+	sim = fuzz_sim();
+	{
+		char *q = strdup(parts[1]);
+
+		parse_query(q);
+		memset(&req, 0, sizeof req);
+		memset(&resp, 0, sizeof resp);
+		req.cluster = sim->clusters[0];
+		req.creds = &creds;
+		req.user = (data[0] & 0x80) ? DRILL_USER_VIEWER : DRILL_USER_ADMIN;
+		req.user_name = req.user == DRILL_USER_ADMIN ? "drill-admin" : "drill-viewer";
+		req.method = methods[(data[0] & 0x7f) % 5];
+		req.path = parts[0];
+		req.accept = (data[0] & 0x40) ? "application/json;as=Table;v=v1;g=meta.k8s.io" :
+		    "application/json";
+		req.content_type = parts[2];
+		req.body = parts[3];
+		req.body_len = body_len;
+		req.arg = fuzz_arg;
+		drill_api_handle(&req, &resp);
+		if (resp.stream_read != NULL) {
+			for (guard = 0; guard < 10000; guard++) {
+				if (resp.stream_read(resp.stream, out, sizeof out) < 0)
+					break;
+			}
+			resp.stream_free(resp.stream);
+		}
+		free(resp.body);
+		free(resp.retry_after);
+		free(q);
+	}
+	sim_free(sim);
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Every other action through the pipeline, headless, against the drill
+# estate, each checked with kubectl afterwards: restart, pause/resume,
+# delete (grace period), cordon/uncordon, run-now, restore, switch-color,
+# canary-weight, promote/abort/retry on an Argo Rollout; one audit line per
+# mutation.
+. "$(dirname "$0")/../lib/common.sh"
+command -v jq >/dev/null || skip "jq missing"
+
+start_drill estate --speed 20
+k() { kubectl --context prod-tokyo --request-timeout=30s "$@"; }
+# run NAME STEP...: a one-off runbook of action steps on prod-tokyo, --yes.
+run() {
+	local name=$1 f=$T/$1.yaml; shift
+	{ echo "name: $name"; echo "title: $name"; echo "severity: P3"; echo "steps:"
+	  for s in "$@"; do printf '  - action: %s\n' "$(printf '%s' "$s" | jq -Rs .)"; done; } >"$f"
+	"$OPSDECK" runbook run "$f" --context prod-tokyo --yes >"$T/$name.out" 2>&1 ||
+		{ cat "$T/$name.out"; fail "$name failed"; }
+}
+
+# restart: a new restartedAt annotation, followed until the rollout is done
+run restart "restart -n production -t deployments/frontend"
+[ -n "$(k get deploy frontend -n production -o jsonpath='{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}')" ] ||
+	fail "no restartedAt annotation"
+assert_contains "$(cat "$T/restart.out")" "restart prod-tokyo production/frontend: done"
+
+# pause, then resume
+run pause "pause -n production -t deployments/websocket"
+[ "$(k get deploy websocket -n production -o jsonpath='{.spec.paused}')" = true ] || fail "not paused"
+run resume "resume -n production -t deployments/websocket"
+[ -z "$(k get deploy websocket -n production -o jsonpath='{.spec.paused}')" ] || fail "still paused"
+
+# delete a pod: gone or replaced, followed up
+pod=$(k get pods -n production -l app=websocket -o jsonpath='{.items[0].metadata.name}')
+uid=$(k get pod "$pod" -n production -o jsonpath='{.metadata.uid}')
+run delete "delete --grace 0 -n production -t pods/$pod"
+now=$(k get pod "$pod" -n production -o jsonpath='{.metadata.uid}' 2>/dev/null || true)
+[ "$now" != "$uid" ] || fail "pod $pod still there"
+
+# cordon, uncordon
+node=$(k get nodes -o jsonpath='{.items[0].metadata.name}')
+run cordon "cordon -t nodes/$node"
+[ "$(k get node "$node" -o jsonpath='{.spec.unschedulable}')" = true ] || fail "not cordoned"
+run uncordon "uncordon -t nodes/$node"
+[ -z "$(k get node "$node" -o jsonpath='{.spec.unschedulable}')" ] || fail "still cordoned"
+
+# run-now: a Job from the CronJob, owned by it, run to completion
+run runnow "run-now -n production -t cronjobs/backup"
+job=$(k get jobs -n production -o json | jq -r '[.items[] | select(.metadata.annotations["cronjob.kubernetes.io/instantiate"]=="manual")][0].metadata.name')
+[ -n "$job" ] && [ "$job" != null ] || fail "no manual job"
+[ "$(k get job "$job" -n production -o jsonpath='{.metadata.ownerReferences[0].kind}')" = CronJob ] ||
+	fail "job not owned by the cronjob"
+
+# restore from an existing backup (always a typed confirmation; --yes types it)
+backup=$(k get backups.velero.io -n velero -o jsonpath='{.items[0].metadata.name}')
+run restore "restore $backup -n velero"
+assert_contains "$(cat "$T/restore.out")" "type 'prod-tokyo' to confirm"
+[ "$(k get restores.velero.io -n velero -o json | jq --arg b "$backup" '[.items[] | select(.spec.backupName==$b)] | length')" = 1 ] ||
+	fail "no restore of $backup"
+
+# blue-green: a Service selecting color=blue switched to green
+k create --validate=false -f - >/dev/null <<'JSON' || fail "cannot create the service"
+{"apiVersion":"v1","kind":"Service","metadata":{"name":"shop","namespace":"production"},
+ "spec":{"selector":{"app":"shop","color":"blue"},"ports":[{"port":80,"targetPort":3000}]}}
+JSON
+run switch "switch-color green -n production -t services/shop"
+[ "$(k get svc shop -n production -o jsonpath='{.spec.selector.color}')" = green ] || fail "not switched"
+[ "$(k get svc shop -n production -o jsonpath='{.spec.selector.app}')" = shop ] || fail "selector lost app"
+
+# canary weights on an Istio VirtualService
+k create --validate=false -f - >/dev/null <<'JSON' || fail "cannot create the virtualservice"
+{"apiVersion":"networking.istio.io/v1beta1","kind":"VirtualService",
+ "metadata":{"name":"shop","namespace":"production"},
+ "spec":{"hosts":["shop"],"http":[{"route":[
+   {"destination":{"host":"shop","subset":"stable"},"weight":95},
+   {"destination":{"host":"shop","subset":"canary"},"weight":5}]}]}}
+JSON
+run canary "canary-weight 25 -n production -t virtualservices/shop"
+w=$(k get virtualservices.networking.istio.io shop -n production -o json | jq -c '[.spec.http[0].route[] | {(.destination.subset): .weight}] | add')
+[ "$w" = '{"stable":75,"canary":25}' ] || fail "weights $w"
+
+# Argo Rollouts: abort sets status.abort, retry clears it, promote steps on
+k create --validate=false -f - >/dev/null <<'JSON' || fail "cannot create the rollout"
+{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"name":"shop","namespace":"production"},
+ "spec":{"replicas":2,"selector":{"matchLabels":{"app":"shop"}},
+  "template":{"metadata":{"labels":{"app":"shop"}},"spec":{"containers":[{"name":"shop","image":"shop:v1"}]}},
+  "strategy":{"canary":{"steps":[{"setWeight":20},{"pause":{}},{"setWeight":50},{"pause":{}}]}}}}
+JSON
+run abort "abort -n production -t rollouts/shop"
+[ "$(k get rollouts.argoproj.io shop -n production -o jsonpath='{.status.abort}')" = true ] || fail "not aborted"
+run retry "retry -n production -t rollouts/shop"
+[ "$(k get rollouts.argoproj.io shop -n production -o jsonpath='{.status.abort}')" != true ] || fail "still aborted"
+step=$(k get rollouts.argoproj.io shop -n production -o jsonpath='{.status.currentStepIndex}')
+run promote "promote -n production -t rollouts/shop"
+assert_contains "$(cat "$T/promote.out")" "promote: step ${step:-0} → $(( ${step:-0} + 1 ))"
+
+/usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "audit log"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+ok = [o["verb"] for o in lines if o["verb"] != "runbook-step" and o["outcome"] == "ok"]
+want = ["restart", "pause", "resume", "delete", "cordon", "uncordon", "run-now", "restore",
+        "switch-color", "canary-weight", "abort", "retry", "promote"]
+assert ok == want, ok
+PY
+ok "restart, pause, resume, delete, cordon, uncordon, run-now, restore, switch-color, canary-weight, abort, retry, promote"
