@@ -660,6 +660,7 @@ console_main(int argc, char **argv)
 	}
 
 	ui->loop = loop_new();
+	actions_set_loop(ui->loop);
 	ui->store = store_new();
 	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, NULL);
 	ui->cfg = cfg;
