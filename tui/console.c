@@ -110,6 +110,31 @@ console_signal(int sig)
 	errno = saved;
 }
 
+/* Why the drill exited: the end of its log (its directory goes away). */
+static char *
+console_drill_log(const char *log)
+{
+	char buf[2048], *clean, *out;
+	FILE *f = fopen(log, "r");
+	size_t n = 0;
+	long size;
+
+	if (f != NULL) {
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	clean = sanitize_str(buf, SAN_KEEP_NEWLINE);
+	out = xasprintf("the drill simulator exited%s%s", *clean != '\0' ? ":\n" : "", clean);
+	free(clean);
+	return out;
+}
+
 /* Start `<self> drill serve SCENARIO` and wait (bounded) for its kubeconfig. */
 static char *
 console_start_drill(const char *scenario, const char *speed, char **cause)
@@ -178,7 +203,7 @@ console_start_drill(const char *scenario, const char *speed, char **cause)
 			break;
 		if (waitpid(drill_pid, &status, WNOHANG) == drill_pid) {
 			drill_pid = -1;
-			*cause = xasprintf("the drill simulator exited (see %s)", log);
+			*cause = console_drill_log(log);
 			goto fail;
 		}
 		if (loop_now() - start > DRILL_START_TIMEOUT) {
@@ -635,6 +660,7 @@ console_main(int argc, char **argv)
 	}
 
 	ui->loop = loop_new();
+	actions_set_loop(ui->loop);
 	ui->store = store_new();
 	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, NULL);
 	ui->cfg = cfg;

@@ -181,7 +181,7 @@ static void
 ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, int64_t now)
 {
 	struct store_cluster *sc = store_cluster(v->ui->store, ci);
-	char key[64], detail[512], age[32], rpo[32], state[96];
+	char key[64], detail[512], age[32], rpo[32], state[640];
 	double limit = sc->rpo_seconds > 0 ? sc->rpo_seconds : OV_DEFAULT_RPO;
 	struct tm tm;
 	time_t t = (time_t)sc->since;
@@ -192,14 +192,18 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 	tr->ns = xstrdup("");
 	table_set(tr, 0, sc->name, (int64_t)ci);
 	table_set(tr, 1, "cluster", 0);
-	table_set(tr, 2, sc->role != NULL ? sc->role : "", 0);
+	table_set(tr, 2, "", 0);
 	if (sc->state == CONN_STALE) {
 		localtime_r(&t, &tm);
 		strftime(age, sizeof age, "%H:%M:%S", &tm);
-		snprintf(state, sizeof state, "stale since %s", age);
+		snprintf(detail, sizeof detail, "stale since %s", age);
 	} else
-		snprintf(state, sizeof state, "%s", sc->state == CONN_UNAUTHORIZED ? "auth error" :
-		    conn_state_name(sc->state));
+		snprintf(detail, sizeof detail, "%s", sc->state == CONN_UNAUTHORIZED ?
+		    "auth error" : conn_state_name(sc->state));
+	if (sc->role != NULL && *sc->role != '\0')
+		snprintf(state, sizeof state, "%s, %s", sc->role, detail);
+	else
+		snprintf(state, sizeof state, "%s", detail);
 	table_set(tr, 3, state, 0);
 	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
 		tr->attr = ui_attr(sc->state == CONN_STALE ? THEME_WARN : THEME_BAD);
