@@ -796,10 +796,6 @@ query_parse(const char *q)
 	if (*q == '?')
 		q++;
 	copy = xstrdup(q);
-	/* A query whose separators arrive percent-encoded (a proxy that
-	 * re-encoded the whole string) is decoded once up front. */
-	if (strchr(copy, '&') == NULL && strstr(copy, "%26") != NULL)
-		url_decode(copy);
 	for (tok = strtok_r(copy, "&", &save); tok != NULL; tok = strtok_r(NULL, "&", &save)) {
 		eq = strchr(tok, '=');
 		if (eq != NULL)
