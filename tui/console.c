@@ -405,7 +405,7 @@ console_before_sleep(void *arg)
 		loop_stop(ui->loop);
 		return;
 	}
-	if (!draw && gen != ui->seen_gen) {
+	if (!draw && (gen != ui->seen_gen || ui->frame)) {
 		if (now - ui->last_draw >= CONSOLE_MIN_FRAME)
 			draw = true;
 		else if (frame_timer == NULL)
@@ -414,6 +414,7 @@ console_before_sleep(void *arg)
 	if (!draw)
 		return;
 	ui->dirty = false;
+	ui->frame = false;
 	ui->seen_sec = sec;
 	ui->seen_gen = gen;
 	ui->last_draw = now;
