@@ -470,6 +470,9 @@ console_usage(FILE *f)
 	    "[--drill SCENARIO [--speed X]]\n");
 }
 
+/* The curses screen (newterm). */
+static SCREEN *console_screen;
+
 /* Start curses on the terminal. */
 static int
 console_curses(struct ui *ui, char **cause)
@@ -488,10 +491,14 @@ console_curses(struct ui *ui, char **cause)
 	if (!ui->ascii)
 		ui->ellipsis = "…";
 	set_escdelay(25);
-	if (initscr() == NULL) {
-		*cause = xstrdup("cannot initialise the terminal");
+	/* newterm, unlike initscr, returns on an unknown terminal type */
+	console_screen = newterm(NULL, stdout, stdin);
+	if (console_screen == NULL) {
+		*cause = xasprintf("cannot use terminal type '%s'",
+		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");
 		return -1;
 	}
+	set_term(console_screen);
 	ui->curses = true;
 	cbreak();
 	noecho();
@@ -705,6 +712,10 @@ out:
 			delwin(ui->input);
 		endwin();
 		ui->curses = false;
+	}
+	if (console_screen != NULL) {
+		delscreen(console_screen);
+		console_screen = NULL;
 	}
 	if (ui->client != NULL)
 		client_free(ui->client);
