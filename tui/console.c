@@ -139,18 +139,21 @@ console_drill_log(const char *log)
 static char *
 console_start_drill(const char *scenario, const char *speed, char **cause)
 {
-	char tmpl[] = "/tmp/opsdeck-drill.XXXXXX", *kc, *log, exe[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl, *kc = NULL, *log = NULL, exe[PATH_MAX];
 	char *argv[12];
 	struct stat sb;
 	double start;
 	int fd, status, argc = 0;
 	ssize_t n;
 
+	tmpl = xasprintf("%s/opsdeck-drill.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	if (mkdtemp(tmpl) == NULL) {
-		*cause = xasprintf("mkdtemp: %s", strerror(errno));
+		*cause = xasprintf("mkdtemp %s: %s", tmpl, strerror(errno));
+		free(tmpl);
 		return NULL;
 	}
-	drill_dir = xstrdup(tmpl);
+	drill_dir = tmpl;
 	kc = xasprintf("%s/kubeconfig", drill_dir);
 	log = xasprintf("%s/drill.log", drill_dir);
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
