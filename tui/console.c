@@ -139,18 +139,21 @@ console_drill_log(const char *log)
 static char *
 console_start_drill(const char *scenario, const char *speed, char **cause)
 {
-	char tmpl[] = "/tmp/opsdeck-drill.XXXXXX", *kc, *log, exe[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl, *kc = NULL, *log = NULL, exe[PATH_MAX];
 	char *argv[12];
 	struct stat sb;
 	double start;
 	int fd, status, argc = 0;
 	ssize_t n;
 
+	tmpl = xasprintf("%s/opsdeck-drill.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	if (mkdtemp(tmpl) == NULL) {
-		*cause = xasprintf("mkdtemp: %s", strerror(errno));
+		*cause = xasprintf("mkdtemp %s: %s", tmpl, strerror(errno));
+		free(tmpl);
 		return NULL;
 	}
-	drill_dir = xstrdup(tmpl);
+	drill_dir = tmpl;
 	kc = xasprintf("%s/kubeconfig", drill_dir);
 	log = xasprintf("%s/drill.log", drill_dir);
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -405,7 +408,7 @@ console_before_sleep(void *arg)
 		loop_stop(ui->loop);
 		return;
 	}
-	if (!draw && gen != ui->seen_gen) {
+	if (!draw && (gen != ui->seen_gen || ui->frame)) {
 		if (now - ui->last_draw >= CONSOLE_MIN_FRAME)
 			draw = true;
 		else if (frame_timer == NULL)
@@ -414,6 +417,7 @@ console_before_sleep(void *arg)
 	if (!draw)
 		return;
 	ui->dirty = false;
+	ui->frame = false;
 	ui->seen_sec = sec;
 	ui->seen_gen = gen;
 	ui->last_draw = now;
@@ -469,6 +473,9 @@ console_usage(FILE *f)
 	    "[--drill SCENARIO [--speed X]]\n");
 }
 
+/* The curses screen (newterm). */
+static SCREEN *console_screen;
+
 /* Start curses on the terminal. */
 static int
 console_curses(struct ui *ui, char **cause)
@@ -487,10 +494,14 @@ console_curses(struct ui *ui, char **cause)
 	if (!ui->ascii)
 		ui->ellipsis = "…";
 	set_escdelay(25);
-	if (initscr() == NULL) {
-		*cause = xstrdup("cannot initialise the terminal");
+	/* newterm, unlike initscr, returns on an unknown terminal type */
+	console_screen = newterm(NULL, stdout, stdin);
+	if (console_screen == NULL) {
+		*cause = xasprintf("cannot use terminal type '%s'",
+		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");
 		return -1;
 	}
+	set_term(console_screen);
 	ui->curses = true;
 	cbreak();
 	noecho();
@@ -704,6 +715,10 @@ out:
 			delwin(ui->input);
 		endwin();
 		ui->curses = false;
+	}
+	if (console_screen != NULL) {
+		delscreen(console_screen);
+		console_screen = NULL;
 	}
 	if (ui->client != NULL)
 		client_free(ui->client);

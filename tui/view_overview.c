@@ -294,6 +294,7 @@ static int
 ov_enter(struct view *v, char **cause)
 {
 	struct table_row *r = table_selected(v->table);
+	struct ui *ui = v->ui;
 	struct store_cluster *sc;
 	char *arg, *key;
 	int rc;
@@ -305,16 +306,17 @@ ov_enter(struct view *v, char **cause)
 	sc = store_cluster(v->ui->store, r->cluster);
 	if (strcmp(r->resource, "contexts") == 0) {
 		arg = xasprintf("@%s", sc->name);
-		rc = ui_open(v->ui, "pods", arg, false, cause);
+		rc = ui_open(ui, "pods", arg, false, cause);
 		free(arg);
 		return rc;
 	}
+	/* opening a view may free this one (when it is not the root) */
 	key = xstrdup(r->key);
 	arg = xasprintf("@%s", sc->name);
-	rc = ui_open(v->ui, r->resource, arg, false, cause);
+	rc = ui_open(ui, r->resource, arg, false, cause);
 	free(arg);
-	if (rc == 0 && v->ui->view->table != NULL)
-		table_select_key(v->ui->view->table, key);
+	if (rc == 0 && ui->view->table != NULL)
+		table_select_key(ui->view->table, key);
 	free(key);
 	return rc;
 }
