@@ -14,6 +14,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
@@ -198,11 +199,15 @@ hl_confirm(void *ui, const char *title, const char *preview, const char *typed,
 {
 	struct hl_ui *h = ui;
 	struct hl_answer *a = xcalloc(1, sizeof *a);
-	char *line;
+	char *line, *clean, *clean_title;
 
 	a->confirm_done = done;
 	a->arg = arg;
-	printf("== %s\n%s\n", title, preview);
+	clean_title = sanitize_str(title, 0);
+	clean = sanitize_str(preview, SAN_KEEP_NEWLINE);
+	printf("== %s\n%s\n", clean_title, clean);
+	free(clean_title);
+	free(clean);
 	if (typed != NULL)
 		printf("(protected: type '%s' to confirm)\n", typed);
 	if (h->yes) {
