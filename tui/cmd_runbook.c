@@ -318,21 +318,36 @@ hl_run_over(void *arg)
 	return hr->done && !hr->scoring && actions_running() == 0;
 }
 
-/* Contexts to connect: the target plus every context with a role. */
+/* Append name to a comma-separated context spec unless it is the target. */
+static void
+spec_add(char **spec, const char *target, const char *name)
+{
+	char *n;
+
+	if (strcmp(name, target) == 0)
+		return;
+	n = xasprintf("%s,%s", *spec, name);
+	free(*spec);
+	*spec = n;
+}
+
+/* Contexts to connect: the target plus every context with a role, given in
+ * config.yaml or in the kubeconfig's opsdeck.dev/context extension. */
 static char *
 run_context_spec(struct kubeconfig *kc, const struct opsdeck_config *cfg, const char *target)
 {
-	char *spec = xstrdup(target), *n;
+	char *spec = xstrdup(target);
 	size_t i;
 
 	for (i = 0; cfg != NULL && i < cfg->ncontexts; i++) {
-		if (cfg->contexts[i].role == NULL || *cfg->contexts[i].role == '\0' ||
-		    strcmp(cfg->contexts[i].name, target) == 0 ||
-		    kubeconfig_find(kc, cfg->contexts[i].name) == NULL)
-			continue;
-		n = xasprintf("%s,%s", spec, cfg->contexts[i].name);
-		free(spec);
-		spec = n;
+		if (cfg->contexts[i].role != NULL && *cfg->contexts[i].role != '\0' &&
+		    kubeconfig_find(kc, cfg->contexts[i].name) != NULL)
+			spec_add(&spec, target, cfg->contexts[i].name);
+	}
+	for (i = 0; i < kc->ncontexts; i++) {
+		if (kc->contexts[i]->role != NULL && *kc->contexts[i]->role != '\0' &&
+		    (cfg == NULL || config_context_find(cfg, kc->contexts[i]->name) == NULL))
+			spec_add(&spec, target, kc->contexts[i]->name);
 	}
 	return spec;
 }
