@@ -251,7 +251,7 @@ sim_ctl_free(struct sim_ctl *ctl)
 	ctl_map_free(ctl->hpas, free);
 	ctl_map_free(ctl->velero, free);
 	ctl_map_free(ctl->ros, free);
-	ctl_map_free(ctl->owned, ctl_vec_free_heap);
+	ctl_index_free(ctl->owned);
 	ctl_map_free(ctl->evkeys, free);
 	ctl_map_free(ctl->db_bad, NULL);
 	ctl_map_free(ctl->node_down, NULL);
@@ -773,23 +773,40 @@ out:
 	free(msg);
 }
 
-/* Build the owner -> pods index for this tick. */
+/* Add obj to the owner index arg (a ctl_map) under its controller owner. */
 static int
-ctl_index_pod(json_t *pod, void *arg)
+ctl_index_one(json_t *obj, void *arg)
 {
-	struct sim_ctl	*ctl = arg;
+	struct ctl_map	*m = arg;
 	struct ctl_vec	*v;
-	const char	*uid = ctl_owner_uid(pod);
+	const char	*uid = ctl_owner_uid(obj);
 
 	if (uid == NULL)
 		return 0;
-	v = ctl_map_get(ctl->owned, uid);
+	v = ctl_map_get(m, uid);
 	if (v == NULL) {
 		v = xcalloc(1, sizeof *v);
-		ctl_map_put(ctl->owned, uid, v);
+		ctl_map_put(m, uid, v);
 	}
-	ctl_vec_push(v, pod);
+	ctl_vec_push(v, obj);
 	return 0;
+}
+
+/* Index the objects of res by controller owner uid. */
+struct ctl_map *
+ctl_index_by_owner(struct sim_cluster *c, const struct sim_resource *res)
+{
+	struct ctl_map	*m = ctl_map_new();
+
+	sim_obj_foreach(c, res, NULL, ctl_index_one, m);
+	return m;
+}
+
+/* Free an owner index. */
+void
+ctl_index_free(struct ctl_map *m)
+{
+	ctl_map_free(m, ctl_vec_free_heap);
 }
 
 /* One owned object whose owner is gone. */
@@ -928,9 +945,8 @@ ctl_cluster_tick(struct sim_cluster *c)
 		}
 		ctl_nodes_tick(c);
 		ctl_pods_tick(c);
-		ctl_map_free(ctl->owned, ctl_vec_free_heap);
-		ctl->owned = ctl_map_new();
-		sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, ctl_index_pod, ctl);
+		ctl_index_free(ctl->owned);
+		ctl->owned = ctl_index_by_owner(c, sim_resource_find("", "pods"));
 		ctl_rs_tick(c);
 		ctl_sts_tick(c);
 		ctl_ds_tick(c);

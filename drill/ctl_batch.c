@@ -303,33 +303,6 @@ cron_one(json_t *cj, void *arg)
 	return 0;
 }
 
-/* Index jobs by their CronJob owner. */
-static int
-job_index(json_t *job, void *arg)
-{
-	struct ctl_map	*m = arg;
-	struct ctl_vec	*v;
-	const char	*uid = ctl_owner_uid(job);
-
-	if (uid == NULL)
-		return 0;
-	v = ctl_map_get(m, uid);
-	if (v == NULL) {
-		v = xcalloc(1, sizeof *v);
-		ctl_map_put(m, uid, v);
-	}
-	ctl_vec_push(v, job);
-	return 0;
-}
-
-/* Free an index vector. */
-static void
-vec_free(void *p)
-{
-	ctl_vec_free(p);
-	free(p);
-}
-
 /* Create a Velero Backup for schedule sched now. */
 static void
 velero_from_schedule(struct sim_cluster *c, json_t *sched)
@@ -416,11 +389,10 @@ ctl_cron_tick(struct sim_cluster *c)
 	cp.c = c;
 	cp.from = (long)ctl->cron_last_min;
 	cp.to = cur;
-	cp.jobs = ctl_map_new();
 	ctl->cron_last_min = (double)cur;
-	sim_obj_foreach(c, sim_resource_find("batch", "jobs"), NULL, job_index, cp.jobs);
+	cp.jobs = ctl_index_by_owner(c, sim_resource_find("batch", "jobs"));
 	sim_obj_foreach(c, sim_resource_find("batch", "cronjobs"), NULL, cron_one, &cp);
-	ctl_map_free(cp.jobs, vec_free);
+	ctl_index_free(cp.jobs);
 	sim_obj_foreach(c, sim_resource_find("velero.io", "schedules"), NULL, schedule_one, &cp);
 }
 

@@ -112,33 +112,6 @@ ctl_rs_tick(struct sim_cluster *c)
 	sim_obj_foreach(c, sim_resource_find("apps", "replicasets"), NULL, rs_one, &rp);
 }
 
-/* Index ReplicaSets by their controller owner. */
-static int
-rs_index(json_t *rs, void *arg)
-{
-	struct ctl_map	*m = arg;
-	struct ctl_vec	*v;
-	const char	*uid = ctl_owner_uid(rs);
-
-	if (uid == NULL)
-		return 0;
-	v = ctl_map_get(m, uid);
-	if (v == NULL) {
-		v = xcalloc(1, sizeof *v);
-		ctl_map_put(m, uid, v);
-	}
-	ctl_vec_push(v, rs);
-	return 0;
-}
-
-/* Free an index vector. */
-static void
-vec_free(void *p)
-{
-	ctl_vec_free(p);
-	free(p);
-}
-
 /* The revision annotation of an object. */
 static long
 rs_revision(json_t *obj)
@@ -687,12 +660,11 @@ void
 ctl_deploy_tick(struct sim_cluster *c)
 {
 	struct sim_ctl	*ctl = ctl_get(c);
-	struct dep_pass	 dp = { c, ctl_map_new() };
+	struct dep_pass	 dp = { c, NULL };
 
-	sim_obj_foreach(c, sim_resource_find("apps", "replicasets"), NULL, rs_index,
-	    dp.rsidx);
+	dp.rsidx = ctl_index_by_owner(c, sim_resource_find("apps", "replicasets"));
 	sim_obj_foreach(c, sim_resource_find("apps", "deployments"), NULL, dep_one, &dp);
-	ctl_map_free(dp.rsidx, vec_free);
+	ctl_index_free(dp.rsidx);
 	if (ctl->gen % 64 == 0)
 		ctl_map_sweep(ctl->deps, dep_sweep, &ctl->gen);
 }

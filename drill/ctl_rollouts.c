@@ -20,33 +20,6 @@ struct ro_pass {
 	struct ctl_map		*rsidx;
 };
 
-/* Index ReplicaSets by controller owner. */
-static int
-ro_index(json_t *rs, void *arg)
-{
-	struct ctl_map	*m = arg;
-	struct ctl_vec	*v;
-	const char	*uid = ctl_owner_uid(rs);
-
-	if (uid == NULL)
-		return 0;
-	v = ctl_map_get(m, uid);
-	if (v == NULL) {
-		v = xcalloc(1, sizeof *v);
-		ctl_map_put(m, uid, v);
-	}
-	ctl_vec_push(v, rs);
-	return 0;
-}
-
-/* Free an index vector. */
-static void
-ro_vec_free(void *p)
-{
-	ctl_vec_free(p);
-	free(p);
-}
-
 /* The hash label of a ReplicaSet. */
 static const char *
 rs_hash(json_t *rs)
@@ -333,8 +306,7 @@ ctl_rollouts_tick(struct sim_cluster *c)
 	if (res == NULL || sim_obj_count(c, res, NULL) == 0)
 		return;
 	rp.c = c;
-	rp.rsidx = ctl_map_new();
-	sim_obj_foreach(c, sim_resource_find("apps", "replicasets"), NULL, ro_index, rp.rsidx);
+	rp.rsidx = ctl_index_by_owner(c, sim_resource_find("apps", "replicasets"));
 	sim_obj_foreach(c, res, NULL, ro_one, &rp);
-	ctl_map_free(rp.rsidx, ro_vec_free);
+	ctl_index_free(rp.rsidx);
 }

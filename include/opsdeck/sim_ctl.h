@@ -304,6 +304,10 @@ void		 ctl_template_hash(json_t *tmpl, char out[16]);
 /* Do obj's labels match selector (a LabelSelector with matchLabels /
  * matchExpressions, or a plain map)? */
 bool		 ctl_selector_match(json_t *selector, json_t *labels);
+/* The objects of res indexed by controller owner uid: a map of owner uid ->
+ * struct ctl_vec of borrowed objects (new; free with ctl_index_free). */
+struct ctl_map	*ctl_index_by_owner(struct sim_cluster *, const struct sim_resource *);
+void		 ctl_index_free(struct ctl_map *);
 /* Pods owned by uid in this tick's index (NULL if none). */
 struct ctl_vec	*ctl_owned(struct sim_ctl *, const char *uid);
 /* Create a pod from a template owned by owner; returns it (borrowed) or NULL. */
