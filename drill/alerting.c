@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -242,9 +243,9 @@ hpa_acc_one(json_t *hpa, void *arg)
 	json_t		*cd;
 	size_t		 i;
 
-	if (name != NULL && strcmp(name, ctl_str(hpa, "metadata.name")) != 0)
+	if (name != NULL && strcmp(name, json_path_str(hpa, "metadata.name")) != 0)
 		return 0;
-	if (ctl_int(hpa, "status.currentReplicas", 0) < ctl_int(hpa, "spec.maxReplicas", 1))
+	if (json_path_int(hpa, "status.currentReplicas", 0) < json_path_int(hpa, "spec.maxReplicas", 1))
 		return 0;
 	json_array_foreach(json_object_get(json_object_get(hpa, "status"), "conditions"), i,
 	    cd) {
@@ -264,9 +265,9 @@ dep_acc_one(json_t *d, void *arg)
 	const char	*name = sel_get(a->sel, "deployment");
 	json_int_t	 miss;
 
-	if (name != NULL && strcmp(name, ctl_str(d, "metadata.name")) != 0)
+	if (name != NULL && strcmp(name, json_path_str(d, "metadata.name")) != 0)
 		return 0;
-	miss = ctl_int(d, "spec.replicas", 1) - ctl_int(d, "status.availableReplicas", 0);
+	miss = json_path_int(d, "spec.replicas", 1) - json_path_int(d, "status.availableReplicas", 0);
 	if (miss > 0)
 		a->n += (double)miss;
 	return 0;

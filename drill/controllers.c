@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -412,49 +413,6 @@ ctl_parse_time(const char *s)
 	return -1;
 }
 
-/* Walk a dotted path; NULL if any step is missing. */
-static json_t *
-ctl_path(json_t *obj, const char *path)
-{
-	char		 key[128];
-	const char	*dot;
-	size_t		 n;
-
-	while (obj != NULL && *path != '\0') {
-		dot = strchr(path, '.');
-		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
-		if (n >= sizeof key)
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		obj = json_object_get(obj, key);
-		path += n;
-		if (*path == '.')
-			path++;
-	}
-	return obj;
-}
-
-/* String at a dotted path, or NULL. */
-const char *
-ctl_str(json_t *obj, const char *path)
-{
-	return json_string_value(ctl_path(obj, path));
-}
-
-/* Integer at a dotted path, or def. */
-json_int_t
-ctl_int(json_t *obj, const char *path, json_int_t def)
-{
-	json_t	*v = ctl_path(obj, path);
-
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	if (json_is_real(v))
-		return (json_int_t)json_real_value(v);
-	return def;
-}
-
 /* Set a dotted path, creating intermediate objects; steals v. */
 void
 ctl_set(json_t *obj, const char *path, json_t *v)
@@ -494,7 +452,7 @@ ctl_owner_uid(json_t *obj)
 	json_t	*refs, *r;
 	size_t	 i;
 
-	refs = ctl_path(obj, "metadata.ownerReferences");
+	refs = json_path(obj, "metadata.ownerReferences");
 	json_array_foreach(refs, i, r) {
 		if (json_is_true(json_object_get(r, "controller")))
 			return json_string_value(json_object_get(r, "uid"));
@@ -507,8 +465,8 @@ json_t *
 ctl_owner_ref(json_t *owner, const char *api_version, const char *kind)
 {
 	return json_pack("[{s:s,s:s,s:s,s:s,s:b,s:b}]", "apiVersion", api_version,
-	    "kind", kind, "name", ctl_str(owner, "metadata.name"),
-	    "uid", ctl_str(owner, "metadata.uid"), "controller", 1,
+	    "kind", kind, "name", json_path_str(owner, "metadata.name"),
+	    "uid", json_path_str(owner, "metadata.uid"), "controller", 1,
 	    "blockOwnerDeletion", 1);
 }
 
@@ -616,7 +574,7 @@ ctl_pod_ready(json_t *pod)
 	json_t	*conds, *cd;
 	size_t	 i;
 
-	conds = ctl_path(pod, "status.conditions");
+	conds = json_path(pod, "status.conditions");
 	json_array_foreach(conds, i, cd) {
 		const char *type = json_string_value(json_object_get(cd, "type"));
 
@@ -631,7 +589,7 @@ ctl_pod_ready(json_t *pod)
 bool
 ctl_pod_terminating(json_t *pod)
 {
-	return ctl_path(pod, "metadata.deletionTimestamp") != NULL;
+	return json_path(pod, "metadata.deletionTimestamp") != NULL;
 }
 
 /* Replace obj.status with st if it differs. */
@@ -708,11 +666,11 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	ns = ctl_str(obj, "metadata.namespace");
+	ns = json_path_str(obj, "metadata.namespace");
 	if (ns == NULL || *ns == '\0')
 		ns = "default";
-	uid = ctl_str(obj, "metadata.uid");
-	name = ctl_str(obj, "metadata.name");
+	uid = json_path_str(obj, "metadata.uid");
+	name = json_path_str(obj, "metadata.name");
 	if (name == NULL)
 		name = "unknown";
 	key = xasprintf("%s|%s|%s", uid != NULL ? uid : name, reason, msg);
@@ -729,7 +687,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 		}
 		if (ev != NULL) {
 			json_object_set_new(ev, "count",
-			    json_integer(ctl_int(ev, "count", 1) + 1));
+			    json_integer(json_path_int(ev, "count", 1) + 1));
 			json_object_set_new(ev, "lastTimestamp", json_string(ts));
 			sim_obj_modified(c, res, ev, false);
 			goto out;
@@ -744,7 +702,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	    json_string_value(json_object_get(obj, "kind")) : "Pod",
 	    "apiVersion", json_string_value(json_object_get(obj, "apiVersion")) ?
 	    json_string_value(json_object_get(obj, "apiVersion")) : "v1",
-	    "name", name, "namespace", ctl_str(obj, "metadata.namespace"),
+	    "name", name, "namespace", json_path_str(obj, "metadata.namespace"),
 	    "uid", uid,
 	    "reason", reason, "message", msg, "source", "component", "drill-controller",
 	    "firstTimestamp", ts, "lastTimestamp", ts, "count", 1, "type", type,
@@ -765,7 +723,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	}
 	if (ctl->nev == CTL_EVENTS_MAX)
 		ctl_event_expire(c);
-	ctl_map_put(ctl->evkeys, key, xasprintf("%s/%s", ns, ctl_str(out, "metadata.name")));
+	ctl_map_put(ctl->evkeys, key, xasprintf("%s/%s", ns, json_path_str(out, "metadata.name")));
 	ctl->evnames[(ctl->evhead + ctl->nev) % CTL_EVENTS_MAX] = xstrdup(key);
 	ctl->nev++;
 out:
@@ -834,8 +792,8 @@ ctl_find_orphan(json_t *obj, void *arg)
 	}
 	o->ns = xreallocarray(o->ns, o->n + 1, sizeof *o->ns);
 	o->name = xreallocarray(o->name, o->n + 1, sizeof *o->name);
-	o->ns[o->n] = xstrdup(ctl_str(obj, "metadata.namespace"));
-	o->name[o->n] = xstrdup(ctl_str(obj, "metadata.name"));
+	o->ns[o->n] = xstrdup(json_path_str(obj, "metadata.namespace"));
+	o->name[o->n] = xstrdup(json_path_str(obj, "metadata.name"));
 	o->n++;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -255,9 +256,9 @@ pod_state_new(struct sim_cluster *c, json_t *pod)
 	uint64_t	 r;
 
 	p = xcalloc(1, sizeof *p);
-	p->uid = xstrdup(ctl_str(pod, "metadata.uid"));
-	p->ns = xstrdup(ctl_str(pod, "metadata.namespace"));
-	p->name = xstrdup(ctl_str(pod, "metadata.name"));
+	p->uid = xstrdup(json_path_str(pod, "metadata.uid"));
+	p->ns = xstrdup(json_path_str(pod, "metadata.namespace"));
+	p->name = xstrdup(json_path_str(pod, "metadata.name"));
 	p->created_t = ctl_now(c->sim);
 	p->ready_delay = 2;
 	p->run_seconds = 4;
@@ -276,8 +277,8 @@ pod_state_new(struct sim_cluster *c, json_t *pod)
 	p->is_db = s != NULL && strcmp(s, "true") == 0;
 	s = json_string_value(json_object_get(json_object_get(json_object_get(pod,
 	    "metadata"), "labels"), "job-name"));
-	if (s != NULL || strcmp(ctl_str(pod, "spec.restartPolicy") ?
-	    ctl_str(pod, "spec.restartPolicy") : "Always", "Always") != 0)
+	if (s != NULL || strcmp(json_path_str(pod, "spec.restartPolicy") ?
+	    json_path_str(pod, "spec.restartPolicy") : "Always", "Always") != 0)
 		p->kind = PK_JOB;
 	ctrs = json_object_get(json_object_get(pod, "spec"), "containers");
 	p->nctr = json_array_size(ctrs);
@@ -473,7 +474,7 @@ pod_status(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
 {
 	struct sim_ctl	*ctl = ctl_get(c);
 	json_t		*st, *cs = json_array(), *conds;
-	const char	*node = ctl_str(pod, "spec.nodeName");
+	const char	*node = json_path_str(pod, "spec.nodeName");
 	const char	*phase = "Running", *hostip;
 	char		 ts[40], tsready[40], *unready = NULL, *tmp;
 	bool		 all_ready = true, any_created = false, all_done = true, any_fail = false;
@@ -608,7 +609,7 @@ pods_one(json_t *pod, void *arg)
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("", "pods");
 	struct ctl_pod			*p;
-	const char			*uid = ctl_str(pod, "metadata.uid");
+	const char			*uid = json_path_str(pod, "metadata.uid");
 
 	if (uid == NULL)
 		return 0;
@@ -617,12 +618,12 @@ pods_one(json_t *pod, void *arg)
 		p = pod_state_new(c, pod);
 		ctl_map_put(ctl->pods, uid, p);
 		p->start_wall = sim_wallclock();
-		if (ctl_str(pod, "spec.nodeName") == NULL) {
+		if (json_path_str(pod, "spec.nodeName") == NULL) {
 			pod_schedule(c, pod);
 			if (!ctl->quiet)
 				ctl_event(c, pod, "Normal", "Scheduled", "Successfully assigned "
-				    "%s/%s to %s", p->ns, p->name, ctl_str(pod, "spec.nodeName") ?
-				    ctl_str(pod, "spec.nodeName") : "node");
+				    "%s/%s to %s", p->ns, p->name, json_path_str(pod, "spec.nodeName") ?
+				    json_path_str(pod, "spec.nodeName") : "node");
 		}
 		p->epoch = ctl->epoch - 1;
 	}
@@ -700,10 +701,10 @@ ctl_pod_create(struct sim_cluster *c, json_t *owner, const char *owner_api,
 		nm = xstrdup(name);
 	else {
 		ctl_suffix(ctl, sfx);
-		nm = xasprintf("%s-%s", ctl_str(owner, "metadata.name"), sfx);
+		nm = xasprintf("%s-%s", json_path_str(owner, "metadata.name"), sfx);
 	}
 	json_object_set_new(meta, "name", json_string(nm));
-	json_object_set_new(meta, "namespace", json_string(ctl_str(owner,
+	json_object_set_new(meta, "namespace", json_string(json_path_str(owner,
 	    "metadata.namespace")));
 	json_object_set_new(meta, "ownerReferences", ctl_owner_ref(owner, owner_api,
 	    owner_kind));
@@ -725,15 +726,15 @@ ctl_pod_create(struct sim_cluster *c, json_t *owner, const char *owner_api,
 	    "phase", "Pending", "qosClass", "Burstable");
 	if (json_object_get(spec, "nodeName") == NULL)
 		pod_schedule(c, pod);
-	if (sim_obj_create(c, res, ctl_str(owner, "metadata.namespace"), pod, &out,
+	if (sim_obj_create(c, res, json_path_str(owner, "metadata.namespace"), pod, &out,
 	    &cause) != 0) {
 		free(cause);
 		out = NULL;
 	} else if (!ctl->quiet) {
 		ctl_event(c, owner, "Normal", "SuccessfulCreate", "Created pod: %s", nm);
 		ctl_event(c, out, "Normal", "Scheduled", "Successfully assigned %s/%s to %s",
-		    ctl_str(out, "metadata.namespace"), nm, ctl_str(out, "spec.nodeName") ?
-		    ctl_str(out, "spec.nodeName") : "node");
+		    json_path_str(out, "metadata.namespace"), nm, json_path_str(out, "spec.nodeName") ?
+		    json_path_str(out, "spec.nodeName") : "node");
 	}
 	free(nm);
 	return out;
@@ -750,7 +751,7 @@ sim_pod_log(struct sim_cluster *c, json_t *pod, const char *container, bool prev
 	struct ctl_log	*l;
 	size_t		 i, len = 0, cap = 256;
 	char		*out;
-	const char	*uid = ctl_str(pod, "metadata.uid");
+	const char	*uid = json_path_str(pod, "metadata.uid");
 
 	*next = from;
 	out = xmalloc(cap);

@@ -13,6 +13,7 @@
 
 #include <yaml.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -561,7 +562,7 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 			char *key = xasprintf("%s/%s", ns, name);
 
 			json_object_set_new(scn->primary_replicas, key, json_integer(
-			    ctl_int(d, "spec.replicas", 1)));
+			    json_path_int(d, "spec.replicas", 1)));
 			free(key);
 		}
 		put(c, "apps", "deployments", ns, d);
@@ -1376,7 +1377,7 @@ node_pick(json_t *node, void *arg)
 	struct scn_fault	*f = ((void **)arg)[0];
 	struct sim_ctl		*ctl = ((void **)arg)[1];
 	size_t			*left = ((void **)arg)[2];
-	const char		*name = ctl_str(node, "metadata.name");
+	const char		*name = json_path_str(node, "metadata.name");
 
 	if (name == NULL || *left == 0)
 		return 1;
@@ -1499,15 +1500,15 @@ scn_faults_tick(struct sim *sim)
 static bool
 deployment_healthy(struct sim *sim, json_t *d)
 {
-	json_int_t	 r = ctl_int(d, "spec.replicas", 1);
+	json_int_t	 r = json_path_int(d, "spec.replicas", 1);
 	json_t		*ctrs, *ct;
 	size_t		 i;
 
-	if (ctl_int(d, "status.observedGeneration", 0) < ctl_int(d, "metadata.generation", 1))
+	if (json_path_int(d, "status.observedGeneration", 0) < json_path_int(d, "metadata.generation", 1))
 		return false;
-	if (ctl_int(d, "status.updatedReplicas", 0) != r ||
-	    ctl_int(d, "status.availableReplicas", 0) < r ||
-	    ctl_int(d, "status.replicas", 0) != r)
+	if (json_path_int(d, "status.updatedReplicas", 0) != r ||
+	    json_path_int(d, "status.availableReplicas", 0) < r ||
+	    json_path_int(d, "status.replicas", 0) != r)
 		return false;
 	ctrs = json_object_get(json_object_get(json_object_get(json_object_get(d, "spec"),
 	    "template"), "spec"), "containers");
@@ -1537,7 +1538,7 @@ dr_matches(struct sim *sim, json_t *cond)
 			continue;
 		count++;
 		d = sim_obj_get(dr, res, ns, k + n + 1);
-		if (d == NULL || ctl_int(d, "status.availableReplicas", 0) <
+		if (d == NULL || json_path_int(d, "status.availableReplicas", 0) <
 		    json_integer_value(v))
 			return false;
 	}
@@ -1577,8 +1578,8 @@ condition_holds(struct sim *sim, json_t *cond)
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		if (d == NULL)
 			return false;
-		return ctl_int(d, "status.desiredReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1)
-		    && ctl_int(d, "status.currentReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1);
+		return json_path_int(d, "status.desiredReplicas", 0) < json_path_int(d, "spec.maxReplicas", 1)
+		    && json_path_int(d, "status.currentReplicas", 0) < json_path_int(d, "spec.maxReplicas", 1);
 	}
 	x = json_object_get(cond, "backup_fresh");
 	if (x != NULL) {

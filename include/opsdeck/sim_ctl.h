@@ -283,8 +283,6 @@ void		 ctl_suffix(struct sim_ctl *, char out[6]);
 void		 ctl_rfc3339(double w, char *buf, size_t len);
 /* Parse RFC 3339 (UTC "Z" or offset); -1 if bad. */
 double		 ctl_parse_time(const char *);
-const char	*ctl_str(json_t *obj, const char *path);	/* "a.b.c" */
-json_int_t	 ctl_int(json_t *obj, const char *path, json_int_t def);
 /* Set a.b.c (creating objects), stealing v. */
 void		 ctl_set(json_t *obj, const char *path, json_t *v);
 /* The controller owner uid of obj or NULL. */
