@@ -1,7 +1,6 @@
 /* The drill's controller clock and the helpers every controller shares:
  * hash map, JSON paths, owner references, selectors, template hashes and
  * core v1 Events. sim_tick drives one pass of every controller. */
-#include <ctype.h>
 #include <limits.h>
 #include <fnmatch.h>
 #include <math.h>
@@ -9,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/printers.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -375,42 +374,22 @@ ctl_suffix(struct sim_ctl *ctl, char out[6])
 void
 ctl_rfc3339(double w, char *buf, size_t len)
 {
-	time_t		t = (time_t)w;
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	format_rfc3339((int64_t)w, buf, len);
 }
 
-/* Parse an RFC 3339 time. */
+/* Parse an RFC 3339 time, keeping fractional seconds. */
 double
 ctl_parse_time(const char *s)
 {
-	struct tm	 tm;
-	const char	*p;
-	double		 t, frac = 0;
-	int		 sign, oh, om;
+	int64_t	t = parse_rfc3339(s);
 
-	if (s == NULL)
+	if (t <= 0)
 		return -1;
-	memset(&tm, 0, sizeof tm);
-	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (p == NULL)
-		return -1;
-	if (*p == '.') {
-		char	*end;
-
-		frac = strtod(p, &end);
-		p = end;
-	}
-	t = (double)timegm(&tm) + frac;
-	if (*p == 'Z' || *p == 'z')
-		return t;
-	if ((*p == '+' || *p == '-') && sscanf(p + 1, "%d:%d", &oh, &om) == 2) {
-		sign = *p == '+' ? 1 : -1;
-		return t - sign * (oh * 3600 + om * 60);
-	}
-	return -1;
+	/* parse_rfc3339 took the fixed "YYYY-MM-DDTHH:MM:SS" layout, so a
+	 * fraction can only start at offset 19. */
+	if (s[19] == '.')
+		return (double)t + strtod(s + 19, NULL);
+	return (double)t;
 }
 
 /* Set a dotted path, creating intermediate objects; steals v. */

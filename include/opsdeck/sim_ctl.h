@@ -281,7 +281,8 @@ uint64_t	 ctl_rand(struct sim_ctl *);
 void		 ctl_suffix(struct sim_ctl *, char out[6]);
 /* RFC 3339 UTC of wall time w. */
 void		 ctl_rfc3339(double w, char *buf, size_t len);
-/* Parse RFC 3339 (UTC "Z" or offset); -1 if bad. */
+/* Parse RFC 3339 (UTC "Z" or offset, fractional seconds kept) as
+ * parse_rfc3339 does; -1 if bad, unset (Go's zero time) or not after 1970. */
 double		 ctl_parse_time(const char *);
 /* Set a.b.c (creating objects), stealing v. */
 void		 ctl_set(json_t *obj, const char *path, json_t *v);

@@ -441,6 +441,31 @@ scheduled_backup(json_t *b, void *arg)
 	return 0;
 }
 
+/* Object timestamps parse with fractions and offsets and format back as
+ * whole-second UTC; malformed or unset times are -1. */
+static void
+test_times(void **state)
+{
+	char	buf[40];
+
+	(void)state;
+	/* 2026-11-23T17:45:00Z is 1795455900 unix seconds. */
+	assert_true(ctl_parse_time("2026-11-23T17:45:00Z") == 1795455900.0);
+	assert_true(ctl_parse_time("2026-11-23T17:45:00.25Z") == 1795455900.25);
+	assert_true(ctl_parse_time("2026-11-23T18:45:00+01:00") == 1795455900.0);
+	assert_true(ctl_parse_time("2026-11-23T17:15:00.5-00:30") == 1795455900.5);
+	assert_true(ctl_parse_time(NULL) == -1);
+	assert_true(ctl_parse_time("") == -1);
+	assert_true(ctl_parse_time("yesterday") == -1);
+	assert_true(ctl_parse_time("2026-11-23T17:45:00") == -1);
+	assert_true(ctl_parse_time("2026-11-23T17:45:00Zjunk") == -1);
+	assert_true(ctl_parse_time("0001-01-01T00:00:00Z") == -1);
+	ctl_rfc3339(1795455900.9, buf, sizeof buf);
+	assert_string_equal(buf, "2026-11-23T17:45:00Z");
+	ctl_rfc3339(951782400, buf, sizeof buf);
+	assert_string_equal(buf, "2000-02-29T00:00:00Z");
+}
+
 /* A Velero Schedule creates SCHEDULE-YYYYMMDDhhmmss Backups that complete;
  * a client's Backup and a Restore complete too. */
 static void
@@ -812,6 +837,7 @@ main(void)
 		cmocka_unit_test(test_crash_loop_and_rollback),
 		cmocka_unit_test(test_hpa_clamps_to_max),
 		cmocka_unit_test(test_cronjob_to_job),
+		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_schedule_to_backup),
 		cmocka_unit_test(test_events_and_logs),
 		cmocka_unit_test(test_alertmanager_silence),
