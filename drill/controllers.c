@@ -481,62 +481,6 @@ ctl_template_hash(json_t *tmpl, char out[16])
 	out[i] = '\0';
 }
 
-/* Does one matchExpressions requirement hold? */
-static bool
-ctl_requirement(json_t *req, json_t *labels)
-{
-	const char	*key = json_string_value(json_object_get(req, "key"));
-	const char	*op = json_string_value(json_object_get(req, "operator"));
-	const char	*have;
-	json_t		*vals = json_object_get(req, "values"), *v;
-	size_t		 i;
-	bool		 in = false;
-
-	if (key == NULL || op == NULL)
-		return false;
-	have = json_string_value(json_object_get(labels, key));
-	if (strcmp(op, "Exists") == 0)
-		return have != NULL;
-	if (strcmp(op, "DoesNotExist") == 0)
-		return have == NULL;
-	json_array_foreach(vals, i, v) {
-		if (have != NULL && json_is_string(v) && strcmp(json_string_value(v), have) == 0)
-			in = true;
-	}
-	if (strcmp(op, "In") == 0)
-		return in;
-	if (strcmp(op, "NotIn") == 0)
-		return !in;
-	return false;
-}
-
-/* Label selector match. */
-bool
-ctl_selector_match(json_t *selector, json_t *labels)
-{
-	json_t		*ml, *me, *v, *r;
-	const char	*k;
-	size_t		 i;
-
-	if (!json_is_object(selector))
-		return false;
-	ml = json_object_get(selector, "matchLabels");
-	me = json_object_get(selector, "matchExpressions");
-	if (ml == NULL && me == NULL)
-		ml = selector;	/* a plain map (Service selector) */
-	json_object_foreach(ml, k, v) {
-		const char *have = json_string_value(json_object_get(labels, k));
-
-		if (have == NULL || !json_is_string(v) || strcmp(have, json_string_value(v)) != 0)
-			return false;
-	}
-	json_array_foreach(me, i, r) {
-		if (!ctl_requirement(r, labels))
-			return false;
-	}
-	return true;
-}
-
 /* Pods owned by uid in this tick's index. */
 struct ctl_vec *
 ctl_owned(struct sim_ctl *ctl, const char *uid)
@@ -746,12 +690,14 @@ ctl_index_free(struct ctl_map *m)
 	ctl_map_free(m, ctl_vec_free_heap);
 }
 
-/* One owned object whose owner is gone. */
+/* Owner kinds one owned kind may have at most. */
+#define CTL_OWNER_KINDS	4
+
+/* The owned objects of one kind whose owner is gone. */
 struct ctl_orphan {
-	const struct sim_resource	*res;
 	char				**ns, **name;
 	size_t				  n;
-	const struct sim_resource	*owner_res[3];
+	const struct sim_resource	*owner_res[CTL_OWNER_KINDS];
 	struct sim_cluster		*c;
 };
 
@@ -765,7 +711,7 @@ ctl_find_orphan(json_t *obj, void *arg)
 
 	if (uid == NULL)
 		return 0;
-	for (i = 0; i < 3 && o->owner_res[i] != NULL; i++) {
+	for (i = 0; i < CTL_OWNER_KINDS && o->owner_res[i] != NULL; i++) {
 		if (sim_obj_get_uid(o->c, o->owner_res[i], uid) != NULL)
 			return 0;
 	}
@@ -777,12 +723,14 @@ ctl_find_orphan(json_t *obj, void *arg)
 	return 0;
 }
 
-/* Delete objects of res whose owner (of the given kinds) is gone. */
+/* Delete objects of res whose owner (of the given kinds, NULL after the
+ * last) is gone. */
 static void
 ctl_gc(struct sim_cluster *c, const struct sim_resource *res, const struct sim_resource *o1,
-    const struct sim_resource *o2, const struct sim_resource *o3)
+    const struct sim_resource *o2, const struct sim_resource *o3,
+    const struct sim_resource *o4)
 {
-	struct ctl_orphan	o = { res, NULL, NULL, 0, { o1, o2, o3 }, c };
+	struct ctl_orphan	o = { NULL, NULL, 0, { o1, o2, o3, o4 }, c };
 	char			*cause = NULL;
 	size_t			 i;
 
@@ -811,28 +759,9 @@ ctl_gc_all(struct sim_cluster *c)
 	const struct sim_resource	*ro = sim_resource_find("argoproj.io", "rollouts");
 	const struct sim_resource	*pods = sim_resource_find("", "pods");
 
-	ctl_gc(c, rs, deploy, ro, NULL);
-	ctl_gc(c, job, cj, NULL, NULL);
-	/* Pods: owners are RS, StatefulSet, DaemonSet or Job. */
-	{
-		struct ctl_orphan	o = { pods, NULL, NULL, 0, { rs, sts, ds }, c };
-		char			*cause = NULL;
-		size_t			 i;
-
-		sim_obj_foreach(c, pods, NULL, ctl_find_orphan, &o);
-		for (i = 0; i < o.n; i++) {
-			if (sim_obj_get_uid(c, job, ctl_owner_uid(sim_obj_get(c, pods,
-			    o.ns[i], o.name[i]))) == NULL) {
-				sim_obj_delete(c, pods, o.ns[i], o.name[i], &cause);
-				free(cause);
-				cause = NULL;
-			}
-			free(o.ns[i]);
-			free(o.name[i]);
-		}
-		free(o.ns);
-		free(o.name);
-	}
+	ctl_gc(c, rs, deploy, ro, NULL, NULL);
+	ctl_gc(c, job, cj, NULL, NULL, NULL);
+	ctl_gc(c, pods, rs, sts, ds, job);
 }
 
 /* One controller pass over one cluster. */

@@ -300,9 +300,6 @@ void		 ctl_event(struct sim_cluster *, json_t *obj, const char *type,
 uint32_t	 ctl_fnv32(const char *);
 /* The pod-template-hash of a template (upstream-style safe encoding). */
 void		 ctl_template_hash(json_t *tmpl, char out[16]);
-/* Do obj's labels match selector (a LabelSelector with matchLabels /
- * matchExpressions, or a plain map)? */
-bool		 ctl_selector_match(json_t *selector, json_t *labels);
 /* The objects of res indexed by controller owner uid: a map of owner uid ->
  * struct ctl_vec of borrowed objects (new; free with ctl_index_free). */
 struct ctl_map	*ctl_index_by_owner(struct sim_cluster *, const struct sim_resource *);
