@@ -490,22 +490,29 @@ ctl_owned(struct sim_ctl *ctl, const char *uid)
 	return ctl_map_get(ctl->owned, uid);
 }
 
+/* Is the first status condition of type on obj True? */
+bool
+ctl_cond_true(json_t *obj, const char *type)
+{
+	json_t		*cd;
+	const char	*t, *st;
+	size_t		 i;
+
+	json_array_foreach(json_path(obj, "status.conditions"), i, cd) {
+		t = json_string_value(json_object_get(cd, "type"));
+		if (t == NULL || strcmp(t, type) != 0)
+			continue;
+		st = json_string_value(json_object_get(cd, "status"));
+		return st != NULL && strcmp(st, "True") == 0;
+	}
+	return false;
+}
+
 /* Is the pod's Ready condition True? */
 bool
 ctl_pod_ready(json_t *pod)
 {
-	json_t	*conds, *cd;
-	size_t	 i;
-
-	conds = json_path(pod, "status.conditions");
-	json_array_foreach(conds, i, cd) {
-		const char *type = json_string_value(json_object_get(cd, "type"));
-
-		if (type != NULL && strcmp(type, "Ready") == 0)
-			return strcmp(json_string_value(json_object_get(cd, "status")) ?
-			    json_string_value(json_object_get(cd, "status")) : "", "True") == 0;
-	}
-	return false;
+	return ctl_cond_true(pod, "Ready");
 }
 
 /* Has the pod a deletionTimestamp? */

@@ -191,24 +191,6 @@ job_age_cmp(const void *a, const void *b)
 	    json_path_str(*(json_t * const *)b, "metadata.name"));
 }
 
-/* Has the job a true condition of type? */
-static bool
-job_cond(json_t *job, const char *type)
-{
-	json_t	*cd;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(json_object_get(job, "status"), "conditions"), i,
-	    cd) {
-		if (strcmp(json_string_value(json_object_get(cd, "type")) ?
-		    json_string_value(json_object_get(cd, "type")) : "", type) == 0 &&
-		    strcmp(json_string_value(json_object_get(cd, "status")) ?
-		    json_string_value(json_object_get(cd, "status")) : "", "True") == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Reconcile one CronJob. */
 static int
 cron_one(json_t *cj, void *arg)
@@ -257,13 +239,13 @@ cron_one(json_t *cj, void *arg)
 		qsort(jobs->v, jobs->n, sizeof *jobs->v, job_age_cmp);
 		for (i = 0; i < jobs->n; i++) {
 			job = jobs->v[i];
-			if (job_cond(job, "Complete")) {
+			if (ctl_cond_true(job, "Complete")) {
 				double t = ctl_parse_time(json_path_str(job, "status.completionTime"));
 
 				if (t > last_ok)
 					last_ok = t;
 				nsucc++;
-			} else if (job_cond(job, "Failed"))
+			} else if (ctl_cond_true(job, "Failed"))
 				nfail++;
 			else
 				json_array_append_new(active, json_pack("{s:s,s:s,s:s,s:s,s:s}",
@@ -275,8 +257,8 @@ cron_one(json_t *cj, void *arg)
 			bool ok;
 
 			job = jobs->v[i];
-			ok = job_cond(job, "Complete");
-			if (!ok && !job_cond(job, "Failed"))
+			ok = ctl_cond_true(job, "Complete");
+			if (!ok && !ctl_cond_true(job, "Failed"))
 				continue;
 			if (ok ? (json_int_t)nsucc <= keep_s : (json_int_t)nfail <= keep_f)
 				continue;
@@ -437,7 +419,7 @@ job_one(json_t *job, void *arg)
 	char				 ts[40];
 	const char			*uid = json_path_str(job, "metadata.uid");
 
-	if (uid == NULL || job_cond(job, "Complete") || job_cond(job, "Failed"))
+	if (uid == NULL || ctl_cond_true(job, "Complete") || ctl_cond_true(job, "Failed"))
 		return 0;
 	if (json_is_true(json_object_get(json_object_get(job, "spec"), "suspend")))
 		return 0;

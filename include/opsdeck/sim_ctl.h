@@ -310,6 +310,8 @@ struct ctl_vec	*ctl_owned(struct sim_ctl *, const char *uid);
 json_t		*ctl_pod_create(struct sim_cluster *, json_t *owner, const char *owner_api,
 		    const char *owner_kind, json_t *tmpl, const char *name,
 		    json_t *extra_labels);
+/* Is the first status condition of type on obj True? */
+bool		 ctl_cond_true(json_t *obj, const char *type);
 /* Is this pod Ready / terminating? */
 bool		 ctl_pod_ready(json_t *pod);
 bool		 ctl_pod_terminating(json_t *pod);
