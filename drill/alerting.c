@@ -611,16 +611,6 @@ ctl_alerts_tick(struct sim_cluster *c)
 	}
 }
 
-/* Time with milliseconds as Alertmanager prints it. */
-static void
-am_time(double w, char *buf, size_t len)
-{
-	char	base[40];
-
-	ctl_rfc3339(w, base, sizeof base);
-	snprintf(buf, len, "%.19s.%03uZ", base, (unsigned)((w - floor(w)) * 1000) % 1000u);
-}
-
 /* One matcher of a silence or filter. */
 struct matcher {
 	char	*name;
@@ -959,9 +949,9 @@ am_get_alerts(struct sim_cluster *c, json_t *q, char **body, const char **ct)
 			json_decref(sil);
 			continue;
 		}
-		am_time(a->starts_wall, ts1, sizeof ts1);
-		am_time(a->posted ? a->ends_wall : w + 240, ts2, sizeof ts2);
-		am_time(a->updated_wall, ts3, sizeof ts3);
+		ctl_rfc3339_ms(a->starts_wall, ts1, sizeof ts1);
+		ctl_rfc3339_ms(a->posted ? a->ends_wall : w + 240, ts2, sizeof ts2);
+		ctl_rfc3339_ms(a->updated_wall, ts3, sizeof ts3);
 		o = json_pack("{s:O,s:O,s:s,s:s,s:s,s:s,s:s,s:[{s:s}],s:{s:s,s:o,s:[]}}",
 		    "labels", a->labels, "annotations", a->annotations, "fingerprint",
 		    a->fingerprint, "startsAt", ts1, "endsAt", ts2, "updatedAt", ts3,
@@ -1041,9 +1031,9 @@ silence_json(struct ctl_silence *s, double w)
 {
 	char	ts1[40], ts2[40], ts3[40];
 
-	am_time(s->starts_wall, ts1, sizeof ts1);
-	am_time(s->ends_wall, ts2, sizeof ts2);
-	am_time(s->updated_wall, ts3, sizeof ts3);
+	ctl_rfc3339_ms(s->starts_wall, ts1, sizeof ts1);
+	ctl_rfc3339_ms(s->ends_wall, ts2, sizeof ts2);
+	ctl_rfc3339_ms(s->updated_wall, ts3, sizeof ts3);
 	return json_pack("{s:s,s:O,s:s,s:s,s:s,s:s,s:s,s:{s:s}}", "id", s->id, "matchers",
 	    s->matchers, "startsAt", ts1, "endsAt", ts2, "updatedAt", ts3, "createdBy",
 	    s->created_by, "comment", s->comment, "status", "state", silence_state(s, w));
@@ -1212,7 +1202,7 @@ am_status(struct sim_cluster *c, char **body, const char **ct)
 	char	ts[40], *cfg;
 	int	rc;
 
-	am_time((double)c->sim->started, ts, sizeof ts);
+	ctl_rfc3339_ms((double)c->sim->started, ts, sizeof ts);
 	cfg = xasprintf("global:\n  resolve_timeout: 5m\nroute:\n  receiver: default\n"
 	    "  group_by: [alertname, cluster]\n  routes:\n  - receiver: team-backend\n"
 	    "    matchers: [team=\"backend\"]\n  - receiver: team-platform\n"
@@ -1419,7 +1409,7 @@ prom_rules(struct sim_cluster *c, bool only_alerts, char **body, const char **ct
 			if (x->rule != (int)i || x->resolved)
 				continue;
 			state = x->firing ? "firing" : "pending";
-			am_time(x->starts_wall, ts, sizeof ts);
+			ctl_rfc3339_ms(x->starts_wall, ts, sizeof ts);
 			a = json_pack("{s:O,s:O,s:s,s:s,s:s}", "labels", x->labels, "annotations",
 			    x->annotations, "state", state, "activeAt", ts, "value", "1e+00");
 			json_array_append(alerts, a);

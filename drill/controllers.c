@@ -268,12 +268,7 @@ sim_ctl_free(struct sim_ctl *ctl)
 		free(ctl->silences[i]);
 	}
 	free(ctl->silences);
-	for (i = 0; i < ctl->nnodes; i++) {
-		free(ctl->nodes[i]);
-		free(ctl->node_ips[i]);
-	}
-	free(ctl->nodes);
-	free(ctl->node_ips);
+	ctl_nodes_free(ctl);
 	free(ctl);
 }
 
@@ -375,6 +370,16 @@ void
 ctl_rfc3339(double w, char *buf, size_t len)
 {
 	format_rfc3339((int64_t)w, buf, len);
+}
+
+/* Format wall time w as RFC 3339 UTC with milliseconds. */
+void
+ctl_rfc3339_ms(double w, char *buf, size_t len)
+{
+	char	base[40];
+
+	ctl_rfc3339(w, base, sizeof base);
+	snprintf(buf, len, "%.19s.%03uZ", base, (unsigned)((w - floor(w)) * 1000) % 1000u);
 }
 
 /* Parse an RFC 3339 time, keeping fractional seconds. */

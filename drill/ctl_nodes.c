@@ -116,21 +116,31 @@ node_one(json_t *node, void *arg)
 	return 0;
 }
 
-/* The node pass: conditions and the schedulable set. */
+/* Free the schedulable node set of the last node pass. */
 void
-ctl_nodes_tick(struct sim_cluster *c)
+ctl_nodes_free(struct sim_ctl *ctl)
 {
-	struct sim_ctl		*ctl = ctl_get(c);
-	struct node_pass	 np = { c, NULL, NULL, 0 };
-	size_t			 i;
+	size_t	i;
 
-	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, node_one, &np);
 	for (i = 0; i < ctl->nnodes; i++) {
 		free(ctl->nodes[i]);
 		free(ctl->node_ips[i]);
 	}
 	free(ctl->nodes);
 	free(ctl->node_ips);
+	ctl->nodes = ctl->node_ips = NULL;
+	ctl->nnodes = 0;
+}
+
+/* The node pass: conditions and the schedulable set. */
+void
+ctl_nodes_tick(struct sim_cluster *c)
+{
+	struct sim_ctl		*ctl = ctl_get(c);
+	struct node_pass	 np = { c, NULL, NULL, 0 };
+
+	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, node_one, &np);
+	ctl_nodes_free(ctl);
 	ctl->nodes = np.names;
 	ctl->node_ips = np.ips;
 	ctl->nnodes = np.n;

@@ -87,23 +87,13 @@ mix64(uint64_t x)
 	return x;
 }
 
-/* Format a wall time for log text: 2026-11-23T17:50:00.123Z. */
-static void
-log_time(double w, char *buf, size_t len)
-{
-	char	base[32];
-
-	ctl_rfc3339(w, base, sizeof base);
-	snprintf(buf, len, "%.19s.%03uZ", base, (unsigned)((w - floor(w)) * 1000) % 1000u);
-}
-
 /* The startup lines of a container instance. */
 static void
 log_startup(struct ctl_log *l, const char *image, const char *pod, double w)
 {
 	char	ts[40];
 
-	log_time(w, ts, sizeof ts);
+	ctl_rfc3339_ms(w, ts, sizeof ts);
 	if (strstr(image, "redis") != NULL) {
 		log_push(l, xasprintf("1:C %s # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", ts));
 		log_push(l, xasprintf("1:M %s * Running mode=cluster, port=6379.", ts));
@@ -138,7 +128,7 @@ log_activity(const char *image, uint64_t seed, uint64_t k, double w, bool db_dow
 	char		 ts[40];
 	int		 status, ms, i = (int)(r % 7);
 
-	log_time(w, ts, sizeof ts);
+	ctl_rfc3339_ms(w, ts, sizeof ts);
 	if (strstr(image, "redis") != NULL)
 		return xasprintf("1:M %s * %d changes in 60 seconds. Saving...", ts,
 		    (int)(r % 900) + 100);
@@ -165,7 +155,7 @@ log_crash(struct ctl_log *l, const char *image, double w)
 {
 	char	ts[40];
 
-	log_time(w, ts, sizeof ts);
+	ctl_rfc3339_ms(w, ts, sizeof ts);
 	log_push(l, xasprintf("%s [Nest] 1  - ERROR [ExceptionHandler] Config validation error: "
 	    "\"FEATURE_FLAGS_URL\" is required", ts));
 	log_push(l, xstrdup("Error: Config validation error: \"FEATURE_FLAGS_URL\" is required"));
@@ -192,7 +182,7 @@ log_fill(struct sim *sim, struct ctl_pod *p, struct ctl_ctr *ct, struct ctl_log 
 		if (!crashed && until - start_t >= p->run_seconds && l->seq == 1) {
 			char ts[40];
 
-			log_time(start_wall + p->run_seconds / speed, ts, sizeof ts);
+			ctl_rfc3339_ms(start_wall + p->run_seconds / speed, ts, sizeof ts);
 			if (ct->exit_code == 0)
 				log_push(l, xasprintf("%s backup: pg_dump, redis-cli --rdb and "
 				    "manifests uploaded to s3://quiz-backups/ (%d MiB)", ts,

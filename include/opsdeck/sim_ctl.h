@@ -281,6 +281,9 @@ uint64_t	 ctl_rand(struct sim_ctl *);
 void		 ctl_suffix(struct sim_ctl *, char out[6]);
 /* RFC 3339 UTC of wall time w. */
 void		 ctl_rfc3339(double w, char *buf, size_t len);
+/* RFC 3339 UTC of wall time w with milliseconds, as Alertmanager and
+ * container logs print it ("2026-11-23T17:50:00.123Z"). */
+void		 ctl_rfc3339_ms(double w, char *buf, size_t len);
 /* Parse RFC 3339 (UTC "Z" or offset, fractional seconds kept) as
  * parse_rfc3339 does; -1 if bad, unset (Go's zero time) or not after 1970. */
 double		 ctl_parse_time(const char *);
@@ -334,6 +337,8 @@ bool	 ctl_cron_valid(const char *);
 
 /* Controllers, one pass per tick (drill/ctl_*.c). */
 void	 ctl_nodes_tick(struct sim_cluster *);
+/* Free the schedulable node set (ctl->nodes, ctl->node_ips). */
+void	 ctl_nodes_free(struct sim_ctl *);
 void	 ctl_pods_tick(struct sim_cluster *);
 void	 ctl_rs_tick(struct sim_cluster *);
 void	 ctl_deploy_tick(struct sim_cluster *);

@@ -442,7 +442,7 @@ scheduled_backup(json_t *b, void *arg)
 }
 
 /* Object timestamps parse with fractions and offsets and format back as
- * whole-second UTC; malformed or unset times are -1. */
+ * whole-second or millisecond UTC; malformed or unset times are -1. */
 static void
 test_times(void **state)
 {
@@ -464,6 +464,8 @@ test_times(void **state)
 	assert_string_equal(buf, "2026-11-23T17:45:00Z");
 	ctl_rfc3339(951782400, buf, sizeof buf);
 	assert_string_equal(buf, "2000-02-29T00:00:00Z");
+	ctl_rfc3339_ms(1795455900.25, buf, sizeof buf);
+	assert_string_equal(buf, "2026-11-23T17:45:00.250Z");
 }
 
 /* A Velero Schedule creates SCHEDULE-YYYYMMDDhhmmss Backups that complete;
