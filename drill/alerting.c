@@ -249,8 +249,7 @@ hpa_acc_one(json_t *hpa, void *arg)
 		return 0;
 	json_array_foreach(json_object_get(json_object_get(hpa, "status"), "conditions"), i,
 	    cd) {
-		if (strcmp(json_string_value(json_object_get(cd, "reason")) ?
-		    json_string_value(json_object_get(cd, "reason")) : "",
+		if (strcmp(json_path_str_or(cd, "reason", ""),
 		    "TooManyReplicas") == 0)
 			a->n++;
 	}
@@ -687,10 +686,8 @@ matchers_from_json(json_t *arr, size_t *n)
 	m = xcalloc(*n + 1, sizeof *m);
 	json_array_foreach(arr, i, x) {
 		eq = json_object_get(x, "isEqual");
-		if (!matcher_init(&m[i], json_string_value(json_object_get(x, "name")) ?
-		    json_string_value(json_object_get(x, "name")) : "",
-		    json_string_value(json_object_get(x, "value")) ?
-		    json_string_value(json_object_get(x, "value")) : "",
+		if (!matcher_init(&m[i], json_path_str_or(x, "name", ""),
+		    json_path_str_or(x, "value", ""),
 		    json_is_true(json_object_get(x, "isRegex")), eq == NULL || json_is_true(eq))) {
 			matchers_free(m, i + 1);
 			return NULL;
@@ -1017,8 +1014,7 @@ am_post_alerts(struct sim_cluster *c, json_t *in, char **body, const char **ct)
 		a->firing = true;
 		a->updated_wall = w;
 		free(a->generator);
-		a->generator = xstrdup(json_string_value(json_object_get(x, "generatorURL")) ?
-		    json_string_value(json_object_get(x, "generatorURL")) : "");
+		a->generator = xstrdup(json_path_str_or(x, "generatorURL", ""));
 	}
 	*body = xstrdup("");
 	*ct = "application/json";

@@ -395,8 +395,7 @@ job_is_backup(struct sim_cluster *c, json_t *job)
 		if (kind == NULL || strcmp(kind, "CronJob") != 0)
 			continue;
 		cj = sim_obj_get_uid(c, sim_resource_find("batch", "cronjobs"),
-		    json_string_value(json_object_get(r, "uid")) ?
-		    json_string_value(json_object_get(r, "uid")) : "");
+		    json_path_str_or(r, "uid", ""));
 		if (cj != NULL && ann_true(cj, "drill.opsdeck.dev/backup"))
 			return true;
 	}
@@ -571,8 +570,8 @@ backup_one(json_t *b, void *arg)
 	json_t				*st;
 	char				 ts[40];
 	double				 el, ttl;
-	int				 total = 180 + (int)(ctl_fnv32(json_path_str(b, "metadata.name") ?
-					    json_path_str(b, "metadata.name") : "") % 300);
+	int				 total = 180 + (int)(ctl_fnv32(
+					    json_path_str_or(b, "metadata.name", "")) % 300);
 
 	if (phase != NULL && strcmp(phase, "New") != 0 && strcmp(phase, "InProgress") != 0)
 		return 0;

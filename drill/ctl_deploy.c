@@ -617,8 +617,7 @@ dep_one(json_t *d, void *arg)
 			size_t	    j;
 
 			json_array_foreach(conds, j, pc) {
-				if (strcmp(json_string_value(json_object_get(pc, "type")) ?
-				    json_string_value(json_object_get(pc, "type")) : "",
+				if (strcmp(json_path_str_or(pc, "type", ""),
 				    "Progressing") == 0)
 					prev = json_string_value(json_object_get(pc, "reason"));
 			}

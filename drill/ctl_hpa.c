@@ -36,7 +36,7 @@ hpa_target(json_t *hpa, const char *name)
 
 		if (t == NULL || strcmp(t, "Resource") != 0)
 			continue;
-		if (strcmp(json_path_str(m, "resource.name") ? json_path_str(m, "resource.name") : "",
+		if (strcmp(json_path_str_or(m, "resource.name", ""),
 		    name) == 0)
 			return (int)json_path_int(m, "resource.target.averageUtilization", 0);
 	}

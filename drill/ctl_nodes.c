@@ -73,8 +73,7 @@ node_one(json_t *node, void *arg)
 	}
 	taints = json_object_get(spec, "taints");
 	json_array_foreach(taints, i, t) {
-		if (strcmp(json_string_value(json_object_get(t, "key")) ?
-		    json_string_value(json_object_get(t, "key")) : "",
+		if (strcmp(json_path_str_or(t, "key", ""),
 		    "node.kubernetes.io/unreachable") == 0) {
 			has_taint = true;
 			if (!down) {
@@ -100,8 +99,7 @@ node_one(json_t *node, void *arg)
 		sim_obj_modified(c, res, node, true);
 	addr = json_object_get(json_object_get(node, "status"), "addresses");
 	json_array_foreach(addr, i, a) {
-		if (strcmp(json_string_value(json_object_get(a, "type")) ?
-		    json_string_value(json_object_get(a, "type")) : "", "InternalIP") == 0 &&
+		if (strcmp(json_path_str_or(a, "type", ""), "InternalIP") == 0 &&
 		    json_is_string(json_object_get(a, "address")))
 			ip = json_string_value(json_object_get(a, "address"));
 	}
