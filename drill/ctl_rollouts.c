@@ -272,18 +272,11 @@ ro_one(json_t *ro, void *arg)
 		free(msg);
 	}
 	{
-		json_t *sel = json_object_get(json_object_get(json_object_get(ro, "spec"),
-		    "selector"), "matchLabels");
-		const char *key;
-		json_t	   *v;
-		char	   *s = xstrdup(""), *t;
+		json_t	*sel = json_path(ro, "spec.selector.matchLabels");
+		char	*s;
 
-		json_object_foreach(sel, key, v) {
-			t = s;
-			s = xasprintf("%s%s%s=%s", t, *t != '\0' ? "," : "", key,
-			    json_string_value(v) ? json_string_value(v) : "");
-			free(t);
-		}
+		/* "a=b,c=d" sorted by key as labels.FormatLabels; "" when empty. */
+		s = json_object_size(sel) > 0 ? labels_to_string(sel) : xstrdup("");
 		json_object_set_new(st, "selector", json_string(s));
 		free(s);
 	}

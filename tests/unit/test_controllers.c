@@ -778,7 +778,8 @@ test_rollout_canary(void **state)
 {
 	struct sim_cluster	*c;
 	struct sim		*sim = estate(&c);
-	json_t			*ro, *labels = json_pack("{s:s}", "app", "quiz"), *t;
+	json_t			*ro, *t, *labels = json_pack("{s:s,s:s}", "tier", "fe",
+				    "app", "quiz");
 	struct counts		 k;
 	char			*first;
 
@@ -792,6 +793,8 @@ test_rollout_canary(void **state)
 	json_decref(labels);
 	ro = create(c, "argoproj.io", "rollouts", "default", ro);
 	ro_wait(sim, ro, "Healthy");
+	/* The selector as Kubernetes formats label sets: sorted by key. */
+	assert_string_equal(json_path_str(ro, "status.selector"), "app=quiz,tier=fe");
 	first = xstrdup(json_path_str(ro, "status.stableRS"));
 	assert_string_equal(first, json_path_str(ro, "status.currentPodHash"));
 	/* New template: canary at 25 % (1 of 4), paused at step 1. */
