@@ -429,6 +429,32 @@ ctl_set(json_t *obj, const char *path, json_t *v)
 	}
 }
 
+/* The string annotation key of obj. */
+const char *
+ctl_annotation(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(json_object_get(obj,
+	    "metadata"), "annotations"), key));
+}
+
+/* Set string annotation key of obj to val; true if it changed. */
+bool
+ctl_set_annotation(json_t *obj, const char *key, const char *val)
+{
+	json_t		*ann = json_path(obj, "metadata.annotations");
+	const char	*old;
+
+	if (!json_is_object(ann)) {
+		ann = json_object();
+		ctl_set(obj, "metadata.annotations", ann);
+	}
+	old = json_string_value(json_object_get(ann, key));
+	if (old != NULL && strcmp(old, val) == 0)
+		return false;
+	json_object_set_new(ann, key, json_string(val));
+	return true;
+}
+
 /* The uid of obj's controller owner. */
 const char *
 ctl_owner_uid(json_t *obj)

@@ -165,8 +165,7 @@ ann_true(json_t *obj, const char *key)
 {
 	const char	*s;
 
-	s = json_string_value(json_object_get(json_object_get(json_object_get(obj,
-	    "metadata"), "annotations"), key));
+	s = ctl_annotation(obj, key);
 	return s != NULL && strcmp(s, "true") == 0;
 }
 
@@ -466,14 +465,7 @@ job_one(json_t *job, void *arg)
 			tmpl = json_object();
 		}
 		if (job_is_backup(c, job) && ctl->backup_fail) {
-			json_t *ann = json_object_get(json_object_get(tmpl, "metadata"),
-			    "annotations");
-
-			if (!json_is_object(ann)) {
-				ann = json_object();
-				ctl_set(tmpl, "metadata.annotations", ann);
-			}
-			json_object_set_new(ann, "drill.opsdeck.dev/fail", json_string("true"));
+			ctl_set_annotation(tmpl, "drill.opsdeck.dev/fail", "true");
 		}
 		extra = json_pack("{s:s,s:s,s:s,s:s}", "job-name", json_path_str(job, "metadata.name"),
 		    "controller-uid", uid, "batch.kubernetes.io/job-name",

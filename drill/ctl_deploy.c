@@ -119,28 +119,8 @@ rs_revision(json_t *obj)
 {
 	const char	*s;
 
-	s = json_string_value(json_object_get(json_object_get(json_object_get(obj,
-	    "metadata"), "annotations"), ANN_REV));
+	s = ctl_annotation(obj, ANN_REV);
 	return s != NULL ? atol(s) : 0;
-}
-
-/* Set a string annotation; true if it changed. */
-static bool
-set_annotation(json_t *obj, const char *key, const char *val)
-{
-	json_t		*meta = json_object_get(obj, "metadata"), *ann;
-	const char	*old;
-
-	ann = json_object_get(meta, "annotations");
-	if (!json_is_object(ann)) {
-		ann = json_object();
-		json_object_set_new(meta, "annotations", ann);
-	}
-	old = json_string_value(json_object_get(ann, key));
-	if (old != NULL && strcmp(old, val) == 0)
-		return false;
-	json_object_set_new(ann, key, json_string(val));
-	return true;
 }
 
 /* Canonical form of a resource quantity ("1000m" -> "1", "1024Mi" -> "1Gi"). */
@@ -226,10 +206,10 @@ rs_scale(struct sim_cluster *c, json_t *owner, json_t *rs, json_int_t n, int max
 	char				 buf[32];
 
 	snprintf(buf, sizeof buf, "%lld", (long long)json_path_int(owner, "spec.replicas", 1));
-	set_annotation(rs, ANN_DESIRED, buf);
+	ctl_set_annotation(rs, ANN_DESIRED, buf);
 	snprintf(buf, sizeof buf, "%lld", (long long)json_path_int(owner, "spec.replicas", 1) +
 	    max_surge);
-	set_annotation(rs, ANN_MAX, buf);
+	ctl_set_annotation(rs, ANN_MAX, buf);
 	if (old == n)
 		return false;
 	ctl_set(rs, "spec.replicas", json_integer(n));
@@ -269,8 +249,7 @@ ctl_rs_create(struct sim_cluster *c, json_t *owner, const char *owner_kind, json
 	name = xasprintf("%s-%s", json_path_str(owner, "metadata.name"), hash);
 	snprintf(rev, sizeof rev, "%ld", revision);
 	ann = json_pack("{s:s}", ANN_REV, rev);
-	cause_ann = json_string_value(json_object_get(json_object_get(json_object_get(owner,
-	    "metadata"), "annotations"), ANN_CAUSE));
+	cause_ann = ctl_annotation(owner, ANN_CAUSE);
 	if (cause_ann != NULL)
 		json_object_set_new(ann, ANN_CAUSE, json_string(cause_ann));
 	rs = json_pack("{s:{s:s,s:s,s:O,s:o,s:o},s:{s:I,s:o,s:o}}",
@@ -523,19 +502,18 @@ dep_one(json_t *d, void *arg)
 
 		snprintf(buf, sizeof buf, "%ld", maxold + 1);
 		snprintf(hist, sizeof hist, "%ld", rs_revision(newrs));
-		set_annotation(newrs, ANN_REVHIST, hist);
-		set_annotation(newrs, ANN_REV, buf);
+		ctl_set_annotation(newrs, ANN_REVHIST, hist);
+		ctl_set_annotation(newrs, ANN_REV, buf);
 		sim_obj_modified(c, sim_resource_find("apps", "replicasets"), newrs, false);
 	}
 	if (newrs != NULL && !paused) {
-		const char *cause_ann = json_string_value(json_object_get(json_object_get(
-		    json_object_get(d, "metadata"), "annotations"), ANN_CAUSE));
+		const char *cause_ann = ctl_annotation(d, ANN_CAUSE);
 
-		if (cause_ann != NULL && set_annotation(newrs, ANN_CAUSE, cause_ann))
+		if (cause_ann != NULL && ctl_set_annotation(newrs, ANN_CAUSE, cause_ann))
 			sim_obj_modified(c, sim_resource_find("apps", "replicasets"), newrs, false);
 		rev = rs_revision(newrs);
 		snprintf(buf, sizeof buf, "%ld", rev);
-		meta_changed = set_annotation(d, ANN_REV, buf);
+		meta_changed = ctl_set_annotation(d, ANN_REV, buf);
 	}
 	if (!paused)
 		dep_roll(c, d, newrs, &old, R, surge, unavail, recreate);

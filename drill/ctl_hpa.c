@@ -17,8 +17,7 @@ hpa_load(json_t *hpa)
 {
 	const char	*s;
 
-	s = json_string_value(json_object_get(json_object_get(json_object_get(hpa,
-	    "metadata"), "annotations"), "drill.opsdeck.dev/load"));
+	s = ctl_annotation(hpa, "drill.opsdeck.dev/load");
 	if (s != NULL)
 		return atof(s);
 	return 0.5 * (double)json_path_int(hpa, "spec.minReplicas", 1);

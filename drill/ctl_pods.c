@@ -572,8 +572,7 @@ pod_echo(struct sim_cluster *c, json_t *pod, struct ctl_pod *p)
 {
 	const char	*echo, *s, *nl;
 
-	echo = json_string_value(json_object_get(json_object_get(json_object_get(pod,
-	    "metadata"), "annotations"), "drill.opsdeck.dev/echo"));
+	echo = ctl_annotation(pod, "drill.opsdeck.dev/echo");
 	if (echo == NULL || (p->echo != NULL && strcmp(p->echo, echo) == 0))
 		return;
 	free(p->echo);

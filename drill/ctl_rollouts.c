@@ -118,9 +118,7 @@ ro_one(json_t *ro, void *arg)
 	ds->aborted = abort_;
 	for (k = 0; all != NULL && k < all->n; k++) {
 		const char	*h = rs_hash(all->v[k]);
-		const char	*rv = json_string_value(json_object_get(json_object_get(
-				    json_object_get(all->v[k], "metadata"), "annotations"),
-				    "rollout.argoproj.io/revision"));
+		const char	*rv = ctl_annotation(all->v[k], "rollout.argoproj.io/revision");
 
 		if (rv != NULL && atol(rv) > maxrev)
 			maxrev = atol(rv);
@@ -133,11 +131,8 @@ ro_one(json_t *ro, void *arg)
 		canary = ctl_rs_create(c, ro, "Rollout", tmpl, HASH_LABEL, maxrev + 1,
 		    stable_hash == NULL ? R : 0);
 		if (canary != NULL) {
-			json_t *ann = json_object_get(json_object_get(canary, "metadata"),
-			    "annotations");
-
 			snprintf(gen, sizeof gen, "%ld", maxrev + 1);
-			json_object_set_new(ann, "rollout.argoproj.io/revision", json_string(gen));
+			ctl_set_annotation(canary, "rollout.argoproj.io/revision", gen);
 			sim_obj_modified(c, sim_resource_find("apps", "replicasets"), canary, false);
 		}
 	}
@@ -166,14 +161,13 @@ ro_one(json_t *ro, void *arg)
 		    "Progressing";
 		weight = 0;
 	} else if (abort_) {
+		const char *crev = ctl_annotation(canary, "rollout.argoproj.io/revision");
+
 		ro_scale(c, ro, canary, 0);
 		ro_scale(c, ro, stable, R);
 		phase = "Degraded";
 		msg = xasprintf("RolloutAborted: Rollout aborted update to revision %s",
-		    json_string_value(json_object_get(json_object_get(json_object_get(canary,
-		    "metadata"), "annotations"), "rollout.argoproj.io/revision")) ?
-		    json_string_value(json_object_get(json_object_get(json_object_get(canary,
-		    "metadata"), "annotations"), "rollout.argoproj.io/revision")) : "?");
+		    crev != NULL ? crev : "?");
 		if (!ds->completed)
 			ctl_event(c, ro, "Warning", "RolloutAborted", "Rollout aborted update to "
 			    "revision");

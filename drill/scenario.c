@@ -1321,7 +1321,7 @@ static void
 fault_set_image(struct sim_cluster *c, struct scn_fault *f)
 {
 	const struct sim_resource	*res = sim_resource_find("apps", "deployments");
-	json_t				*d, *ctrs, *ann;
+	json_t				*d, *ctrs;
 	char				*cause;
 
 	d = sim_obj_get(c, res, f->ns != NULL ? f->ns : "default", f->name);
@@ -1332,16 +1332,11 @@ fault_set_image(struct sim_cluster *c, struct scn_fault *f)
 	if (json_array_size(ctrs) == 0)
 		return;
 	json_object_set_new(json_array_get(ctrs, 0), "image", json_string(f->image));
-	ann = json_object_get(json_object_get(d, "metadata"), "annotations");
-	if (!json_is_object(ann)) {
-		ann = json_object();
-		ctl_set(d, "metadata.annotations", ann);
-	}
 	cause = xasprintf("ci: kubectl set image deployment/%s %s=%s", f->name,
 	    json_string_value(json_object_get(json_array_get(ctrs, 0), "name")) ?
 	    json_string_value(json_object_get(json_array_get(ctrs, 0), "name")) : "app",
 	    f->image);
-	json_object_set_new(ann, "kubernetes.io/change-cause", json_string(cause));
+	ctl_set_annotation(d, "kubernetes.io/change-cause", cause);
 	free(cause);
 	sim_obj_modified(c, res, d, true);
 }
@@ -1433,15 +1428,8 @@ fault_inject(struct sim *sim, struct scn_fault *f)
 		    f->name != NULL ? f->name : "");
 
 		if (hpa != NULL) {
-			json_t *ann = json_object_get(json_object_get(hpa, "metadata"),
-			    "annotations");
-
-			if (!json_is_object(ann)) {
-				ann = json_object();
-				ctl_set(hpa, "metadata.annotations", ann);
-			}
 			snprintf(buf, sizeof buf, "%g", f->value);
-			json_object_set_new(ann, "drill.opsdeck.dev/load", json_string(buf));
+			ctl_set_annotation(hpa, "drill.opsdeck.dev/load", buf);
 			sim_obj_modified(c, sim_resource_find("autoscaling",
 			    "horizontalpodautoscalers"), hpa, false);
 		}

@@ -289,6 +289,11 @@ void		 ctl_rfc3339_ms(double w, char *buf, size_t len);
 double		 ctl_parse_time(const char *);
 /* Set a.b.c (creating objects), stealing v. */
 void		 ctl_set(json_t *obj, const char *path, json_t *v);
+/* The string annotation key of obj (keys hold dots, so not a path), or NULL. */
+const char	*ctl_annotation(json_t *obj, const char *key);
+/* Set string annotation key of obj to val (creating metadata.annotations);
+ * true if it changed. */
+bool		 ctl_set_annotation(json_t *obj, const char *key, const char *val);
 /* The controller owner uid of obj or NULL. */
 const char	*ctl_owner_uid(json_t *obj);
 /* A metadata.ownerReferences array pointing at owner (new). */
