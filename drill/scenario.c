@@ -13,6 +13,7 @@
 
 #include <yaml.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -561,7 +562,7 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 			char *key = xasprintf("%s/%s", ns, name);
 
 			json_object_set_new(scn->primary_replicas, key, json_integer(
-			    ctl_int(d, "spec.replicas", 1)));
+			    json_path_int(d, "spec.replicas", 1)));
 			free(key);
 		}
 		put(c, "apps", "deployments", ns, d);
@@ -1320,7 +1321,7 @@ static void
 fault_set_image(struct sim_cluster *c, struct scn_fault *f)
 {
 	const struct sim_resource	*res = sim_resource_find("apps", "deployments");
-	json_t				*d, *ctrs, *ann;
+	json_t				*d, *ctrs;
 	char				*cause;
 
 	d = sim_obj_get(c, res, f->ns != NULL ? f->ns : "default", f->name);
@@ -1331,16 +1332,11 @@ fault_set_image(struct sim_cluster *c, struct scn_fault *f)
 	if (json_array_size(ctrs) == 0)
 		return;
 	json_object_set_new(json_array_get(ctrs, 0), "image", json_string(f->image));
-	ann = json_object_get(json_object_get(d, "metadata"), "annotations");
-	if (!json_is_object(ann)) {
-		ann = json_object();
-		ctl_set(d, "metadata.annotations", ann);
-	}
 	cause = xasprintf("ci: kubectl set image deployment/%s %s=%s", f->name,
 	    json_string_value(json_object_get(json_array_get(ctrs, 0), "name")) ?
 	    json_string_value(json_object_get(json_array_get(ctrs, 0), "name")) : "app",
 	    f->image);
-	json_object_set_new(ann, "kubernetes.io/change-cause", json_string(cause));
+	ctl_set_annotation(d, "kubernetes.io/change-cause", cause);
 	free(cause);
 	sim_obj_modified(c, res, d, true);
 }
@@ -1376,7 +1372,7 @@ node_pick(json_t *node, void *arg)
 	struct scn_fault	*f = ((void **)arg)[0];
 	struct sim_ctl		*ctl = ((void **)arg)[1];
 	size_t			*left = ((void **)arg)[2];
-	const char		*name = ctl_str(node, "metadata.name");
+	const char		*name = json_path_str(node, "metadata.name");
 
 	if (name == NULL || *left == 0)
 		return 1;
@@ -1432,15 +1428,8 @@ fault_inject(struct sim *sim, struct scn_fault *f)
 		    f->name != NULL ? f->name : "");
 
 		if (hpa != NULL) {
-			json_t *ann = json_object_get(json_object_get(hpa, "metadata"),
-			    "annotations");
-
-			if (!json_is_object(ann)) {
-				ann = json_object();
-				ctl_set(hpa, "metadata.annotations", ann);
-			}
 			snprintf(buf, sizeof buf, "%g", f->value);
-			json_object_set_new(ann, "drill.opsdeck.dev/load", json_string(buf));
+			ctl_set_annotation(hpa, "drill.opsdeck.dev/load", buf);
 			sim_obj_modified(c, sim_resource_find("autoscaling",
 			    "horizontalpodautoscalers"), hpa, false);
 		}
@@ -1499,15 +1488,15 @@ scn_faults_tick(struct sim *sim)
 static bool
 deployment_healthy(struct sim *sim, json_t *d)
 {
-	json_int_t	 r = ctl_int(d, "spec.replicas", 1);
+	json_int_t	 r = json_path_int(d, "spec.replicas", 1);
 	json_t		*ctrs, *ct;
 	size_t		 i;
 
-	if (ctl_int(d, "status.observedGeneration", 0) < ctl_int(d, "metadata.generation", 1))
+	if (json_path_int(d, "status.observedGeneration", 0) < json_path_int(d, "metadata.generation", 1))
 		return false;
-	if (ctl_int(d, "status.updatedReplicas", 0) != r ||
-	    ctl_int(d, "status.availableReplicas", 0) < r ||
-	    ctl_int(d, "status.replicas", 0) != r)
+	if (json_path_int(d, "status.updatedReplicas", 0) != r ||
+	    json_path_int(d, "status.availableReplicas", 0) < r ||
+	    json_path_int(d, "status.replicas", 0) != r)
 		return false;
 	ctrs = json_object_get(json_object_get(json_object_get(json_object_get(d, "spec"),
 	    "template"), "spec"), "containers");
@@ -1537,7 +1526,7 @@ dr_matches(struct sim *sim, json_t *cond)
 			continue;
 		count++;
 		d = sim_obj_get(dr, res, ns, k + n + 1);
-		if (d == NULL || ctl_int(d, "status.availableReplicas", 0) <
+		if (d == NULL || json_path_int(d, "status.availableReplicas", 0) <
 		    json_integer_value(v))
 			return false;
 	}
@@ -1577,8 +1566,8 @@ condition_holds(struct sim *sim, json_t *cond)
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		if (d == NULL)
 			return false;
-		return ctl_int(d, "status.desiredReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1)
-		    && ctl_int(d, "status.currentReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1);
+		return json_path_int(d, "status.desiredReplicas", 0) < json_path_int(d, "spec.maxReplicas", 1)
+		    && json_path_int(d, "status.currentReplicas", 0) < json_path_int(d, "spec.maxReplicas", 1);
 	}
 	x = json_object_get(cond, "backup_fresh");
 	if (x != NULL) {

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -200,13 +201,13 @@ test_estate(void **state)
 	d = sim_obj_get(tokyo, sim_resource_find("apps", "deployments"), "production",
 	    "backend");
 	assert_non_null(d);
-	for (t = 0; t < MAX_TICKS && ctl_int(d, "status.availableReplicas", 0) < 5; t++)
+	for (t = 0; t < MAX_TICKS && json_path_int(d, "status.availableReplicas", 0) < 5; t++)
 		sim_tick(sim, 0.2);
-	assert_int_equal(ctl_int(d, "status.availableReplicas", 0), 5);
+	assert_int_equal(json_path_int(d, "status.availableReplicas", 0), 5);
 	d = sim_obj_get(osaka, sim_resource_find("apps", "deployments"), "production",
 	    "backend");
 	assert_non_null(d);
-	assert_int_equal(ctl_int(d, "spec.replicas", -1), 0);
+	assert_int_equal(json_path_int(d, "spec.replicas", -1), 0);
 	assert_non_null(sim_obj_get(tokyo, sim_resource_find("apps", "statefulsets"),
 	    "production", "redis-cluster"));
 	assert_int_equal(sim_obj_count(tokyo, sim_resource_find("velero.io", "backups"),
@@ -270,10 +271,10 @@ scale_up(json_t *d, void *arg)
 	json_t			*pd;
 
 	pd = sim_obj_get(p, sim_resource_find("apps", "deployments"), "production",
-	    ctl_str(d, "metadata.name"));
+	    json_path_str(d, "metadata.name"));
 	if (pd == NULL)
 		return 0;
-	ctl_set(d, "spec.replicas", json_integer(ctl_int(pd, "spec.replicas", 1)));
+	ctl_set(d, "spec.replicas", json_integer(json_path_int(pd, "spec.replicas", 1)));
 	sim_obj_modified(c, sim_resource_find("apps", "deployments"), d, true);
 	return 0;
 }
@@ -319,7 +320,7 @@ test_traffic_spike(void **state)
 	for (t = 0; t < MAX_TICKS && !firing(c, "HPAMaxedOut"); t++)
 		sim_tick(sim, 0.2);
 	assert_true(firing(c, "HPAMaxedOut"));
-	assert_int_equal(ctl_int(hpa, "status.currentReplicas", 0), 20);
+	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 20);
 	assert_false(resolved(sim));
 	ctl_set(hpa, "spec.maxReplicas", json_integer(40));
 	sim_obj_modified(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"), hpa,
@@ -328,9 +329,9 @@ test_traffic_spike(void **state)
 		sim_tick(sim, 0.2);
 	assert_true(resolved(sim));
 	/* It now scales past the old ceiling (24 pods of demand at 70 %: 35). */
-	for (t = 0; t < MAX_TICKS && ctl_int(hpa, "status.currentReplicas", 0) < 35; t++)
+	for (t = 0; t < MAX_TICKS && json_path_int(hpa, "status.currentReplicas", 0) < 35; t++)
 		sim_tick(sim, 0.2);
-	assert_int_equal(ctl_int(hpa, "status.currentReplicas", 0), 35);
+	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 35);
 	sim_free(sim);
 }
 
@@ -376,15 +377,15 @@ test_db_failure(void **state)
 	for (t = 0; t < MAX_TICKS && !firing(c, "DatabaseConnectionFailure"); t++)
 		sim_tick(sim, 0.2);
 	assert_true(firing(c, "DatabaseConnectionFailure"));
-	for (t = 0; t < MAX_TICKS && ctl_int(d, "status.availableReplicas", 0) > 0; t++)
+	for (t = 0; t < MAX_TICKS && json_path_int(d, "status.availableReplicas", 0) > 0; t++)
 		sim_tick(sim, 0.2);
-	assert_int_equal(ctl_int(d, "status.availableReplicas", -1), 0);
+	assert_int_equal(json_path_int(d, "status.availableReplicas", -1), 0);
 	assert_int_equal(sim_obj_delete(c, sim_resource_find("", "pods"), "production",
 	    "postgresql-0", &cause), 0);
 	for (t = 0; t < MAX_TICKS && !resolved(sim); t++)
 		sim_tick(sim, 0.2);
 	assert_true(resolved(sim));
-	assert_int_equal(ctl_int(d, "status.availableReplicas", 0), 5);
+	assert_int_equal(json_path_int(d, "status.availableReplicas", 0), 5);
 	sim_free(sim);
 }
 
@@ -427,7 +428,7 @@ on_node_one(json_t *pod, void *arg)
 {
 	struct on_node	*o = arg;
 
-	if (ctl_str(pod, "spec.nodeName") == NULL || strcmp(ctl_str(pod, "spec.nodeName"),
+	if (json_path_str(pod, "spec.nodeName") == NULL || strcmp(json_path_str(pod, "spec.nodeName"),
 	    o->node) != 0)
 		return 0;
 	o->pods++;
@@ -445,8 +446,8 @@ node_ready(json_t *node)
 
 	json_array_foreach(json_object_get(json_object_get(node, "status"), "conditions"), i,
 	    cd) {
-		if (strcmp(ctl_str(cd, "type"), "Ready") == 0)
-			return ctl_str(cd, "status");
+		if (strcmp(json_path_str(cd, "type"), "Ready") == 0)
+			return json_path_str(cd, "status");
 	}
 	return "";
 }
@@ -469,7 +470,7 @@ test_node_notready(void **state)
 	(void)state;
 	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, first_node, &node);
 	assert_non_null(node);
-	o.node = ctl_str(node, "metadata.name");
+	o.node = json_path_str(node, "metadata.name");
 	for (t = 0; t < MAX_TICKS; t++) {
 		sim_tick(sim, 0.1);
 		o.pods = o.ready = 0;
@@ -483,7 +484,7 @@ test_node_notready(void **state)
 		sim_tick(sim, 0.1);
 	assert_true(firing(c, "NodeNotReady"));
 	assert_string_equal(node_ready(node), "Unknown");
-	assert_string_equal(ctl_str(json_array_get(json_object_get(json_object_get(node, "spec"),
+	assert_string_equal(json_path_str(json_array_get(json_object_get(json_object_get(node, "spec"),
 	    "taints"), 0), "key"), "node.kubernetes.io/unreachable");
 	o.pods = o.ready = 0;
 	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, on_node_one, &o);
@@ -515,10 +516,10 @@ test_load_curve(void **state)
 	assert_non_null(hpa);
 	for (t = 0; t < 10; t++)	/* 20 simulated seconds at speed 10 */
 		sim_tick(sim, 0.2);
-	assert_int_equal(ctl_int(hpa, "status.currentReplicas", 0), 2);
-	for (t = 0; t < MAX_TICKS && ctl_int(hpa, "status.currentReplicas", 0) != 6; t++)
+	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 2);
+	for (t = 0; t < MAX_TICKS && json_path_int(hpa, "status.currentReplicas", 0) != 6; t++)
 		sim_tick(sim, 0.2);
-	assert_int_equal(ctl_int(hpa, "status.currentReplicas", 0), 6);
+	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 6);
 	st = sim_drill_status(sim);
 	assert_int_equal(json_array_size(json_object_get(st, "faults")), 0);
 	json_decref(st);
@@ -529,8 +530,8 @@ test_load_curve(void **state)
 static int
 running(json_t *pod, void *arg)
 {
-	if (ctl_str(pod, "status.phase") != NULL &&
-	    strcmp(ctl_str(pod, "status.phase"), "Running") == 0)
+	if (json_path_str(pod, "status.phase") != NULL &&
+	    strcmp(json_path_str(pod, "status.phase"), "Running") == 0)
 		(*(size_t *)arg)++;
 	return 0;
 }
