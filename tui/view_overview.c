@@ -36,6 +36,9 @@ static const struct {
 	{ "nodes", "node", ROW_BAD | ROW_WARN },
 	{ "backups", "backup", ROW_BAD },
 	{ "jobs", "job", ROW_BAD },
+	/* counted only: is there a backup schedule */
+	{ "schedules", "schedule", 0 },
+	{ "cronjobs", "cronjob", 0 },
 };
 #define OV_NKINDS (sizeof ov_kinds / sizeof ov_kinds[0])
 
@@ -53,7 +56,11 @@ struct ov_count {
 	size_t		 problems;
 	size_t		 crit, warn, other;	/* firing alerts by severity */
 	int64_t		 newest_backup;		/* newest good backup start */
+	int64_t		 newest_any;		/* newest backup start, any phase */
+	bool		 newest_failed;		/* ... and it failed */
+	char		 newest_name[256];
 	size_t		 backups;
+	size_t		 schedules;		/* Velero schedules, backup CronJobs */
 };
 
 /* Overview state. */
@@ -113,6 +120,19 @@ ov_alert_severity(const struct row *r)
 	return "";
 }
 
+/* Whether an HPA row is ScalingDisabled because its target is scaled to 0.
+ * The HPA controller turns scaling off by design when a target has zero
+ * replicas (a pilot-light DR copy, a workload parked on purpose): that is a
+ * deliberate state, whatever the cluster's role, so it is never listed. */
+static bool
+ov_scaled_to_zero(const struct row *r, const char *res)
+{
+	if (strcmp(res, "horizontalpodautoscalers") != 0 || r->reason == NULL ||
+	    strcmp(r->reason, "ScalingDisabled") != 0)
+		return false;
+	return r->ncells > 5 && r->cells[5].n == 0;
+}
+
 /* Walk one kind's rows of one cluster: count and add problem rows. */
 static int
 ov_row(size_t cluster, const struct row *r, void *arg)
@@ -127,15 +147,31 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 
 	if (strcmp(res, "backups") == 0) {
 		c->backups++;
+		when = r->ncells > 4 && r->cells[4].type == CELL_AGE && r->cells[4].when != 0 ?
+		    r->cells[4].when : r->created;
 		if (!(r->flags & (ROW_BAD | ROW_PROGRESSING)) && r->ncells > 1 &&
 		    r->cells[1].text != NULL && strcmp(r->cells[1].text, "Completed") == 0) {
-			when = r->ncells > 4 && r->cells[4].type == CELL_AGE && r->cells[4].when != 0 ?
-			    r->cells[4].when : r->created;
 			if (when > c->newest_backup)
 				c->newest_backup = when;
 		}
+		if (!(r->flags & ROW_PROGRESSING) && when >= c->newest_any) {
+			c->newest_any = when;
+			c->newest_failed = (r->flags & ROW_BAD) != 0;
+			snprintf(c->newest_name, sizeof c->newest_name, "%s",
+			    r->name != NULL ? r->name : "");
+		}
+		/* the backup line speaks for them */
+		return 0;
+	}
+	if (strcmp(res, "schedules") == 0 || (strcmp(res, "cronjobs") == 0 &&
+	    ((r->name != NULL && strstr(r->name, "backup") != NULL) ||
+	    (r->labels != NULL && strstr(r->labels, "backup") != NULL)))) {
+		c->schedules++;
+		return 0;
 	}
 	if (!(r->flags & ov_kinds[w->kind].flags))
+		return 0;
+	if (ov_scaled_to_zero(r, res))
 		return 0;
 	if (strcmp(res, "alerts") == 0) {
 		sev = ov_alert_severity(r);
@@ -176,15 +212,80 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 	return 0;
 }
 
-/* Fill the cluster line (state, counts) and add the backup line. */
+/* HH:MM:SS of a unix time, local. */
+static void
+ov_clock(int64_t when, char *buf, size_t len)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+/* The backup line's text, and whether it is a problem: the RPO breached,
+ * the newest backup failed, or no good backup although a schedule exists.
+ * info gets the cluster line's note ("backup 22m ago"). Returns false when
+ * there is nothing to say. */
+static bool
+ov_backup(struct store_cluster *sc, struct ov_count *c, int64_t now, char *detail,
+    size_t len, char *info, size_t ilen, bool *problem)
+{
+	double limit = sc->rpo_seconds > 0 ? sc->rpo_seconds : OV_DEFAULT_RPO;
+	char age[32], rpo[32];
+
+	*problem = false;
+	*info = '\0';
+	human_duration((int64_t)limit, rpo, sizeof rpo);
+	if (c->newest_backup != 0) {
+		human_duration(now - c->newest_backup, age, sizeof age);
+		snprintf(info, ilen, "backup %s ago", age);
+	}
+	if (c->newest_failed && c->newest_any >= c->newest_backup) {
+		*problem = true;
+		if (c->newest_backup != 0)
+			snprintf(detail, len, "%s failed; newest good %s ago%s%s%s",
+			    c->newest_name, age, (double)(now - c->newest_backup) > limit ?
+			    ": RPO " : " (RPO ", rpo,
+			    (double)(now - c->newest_backup) > limit ? " breached" : ")");
+		else
+			snprintf(detail, len, "%s failed; none completed (RPO %s)",
+			    c->newest_name, rpo);
+		return true;
+	}
+	if (c->newest_backup == 0) {
+		if (c->schedules == 0)
+			return false;	/* nothing scheduled: nothing expected */
+		*problem = true;
+		snprintf(detail, len, "none completed (RPO %s)", rpo);
+		return true;
+	}
+	if ((double)(now - c->newest_backup) > limit) {
+		*problem = true;
+		snprintf(detail, len, "%s ago: RPO %s breached", age, rpo);
+		return true;
+	}
+	return false;
+}
+
+/* Fill the cluster line (state, counts) and add the backup line when it is
+ * a problem. */
 static void
 ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, int64_t now)
 {
 	struct store_cluster *sc = store_cluster(v->ui->store, ci);
-	char key[64], detail[512], age[32], rpo[32], state[640];
-	double limit = sc->rpo_seconds > 0 ? sc->rpo_seconds : OV_DEFAULT_RPO;
-	struct tm tm;
-	time_t t = (time_t)sc->since;
+	char key[64], detail[512], bdetail[512], info[64], since[32], state[640];
+	struct table_row *br;
+	bool backup_line = false, backup_problem = false;
+
+	/* backups: the newest good one against the RPO */
+	if (c->backups != 0 || store_synced(v->ui->store, ci, "backups")) {
+		backup_line = ov_backup(sc, c, now, bdetail, sizeof bdetail, info, sizeof info,
+		    &backup_problem);
+	} else
+		*info = '\0';
+	if (backup_problem)
+		c->problems++;
 
 	tr->attr = ui_attr(THEME_SECTION);
 	tr->resource = "contexts";
@@ -194,9 +295,8 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 	table_set(tr, 1, "cluster", 0);
 	table_set(tr, 2, "", 0);
 	if (sc->state == CONN_STALE) {
-		localtime_r(&t, &tm);
-		strftime(age, sizeof age, "%H:%M:%S", &tm);
-		snprintf(detail, sizeof detail, "stale since %s", age);
+		ov_clock(sc->since, since, sizeof since);
+		snprintf(detail, sizeof detail, "stale since %s", since);
 	} else
 		snprintf(detail, sizeof detail, "%s", sc->state == CONN_UNAUTHORIZED ?
 		    "auth error" : conn_state_name(sc->state));
@@ -216,31 +316,23 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 		snprintf(detail, sizeof detail,
 		    "%zu problem%s; alerts firing: %zu critical, %zu warning, %zu other",
 		    c->problems, c->problems == 1 ? "" : "s", c->crit, c->warn, c->other);
-	table_set(tr, 4, detail, 0);
-
-	/* backups: the newest good one against the RPO */
-	if (c->backups == 0 && !store_synced(v->ui->store, ci, "backups"))
-		return;
-	snprintf(key, sizeof key, "%zu/backup-rpo", ci);
-	tr = table_add(v->table, key, ci);
-	tr->resource = "backups";
-	table_set(tr, 0, sc->name, (int64_t)ci);
-	table_set(tr, 1, "backup", 0);
-	table_set(tr, 2, "", 0);
-	table_set(tr, 3, "newest good backup", 0);
-	human_duration((int64_t)limit, rpo, sizeof rpo);
-	if (c->newest_backup == 0) {
-		tr->flags = ROW_BAD;
-		snprintf(detail, sizeof detail, "none completed (RPO %s)", rpo);
-	} else {
-		human_duration(now - c->newest_backup, age, sizeof age);
-		if ((double)(now - c->newest_backup) > limit) {
-			tr->flags = ROW_BAD;
-			snprintf(detail, sizeof detail, "%s ago: RPO %s breached", age, rpo);
-		} else
-			snprintf(detail, sizeof detail, "%s ago (RPO %s)", age, rpo);
+	if (*info != '\0' && strlen(detail) + strlen(info) + 3 < sizeof detail) {
+		strcat(detail, "; ");
+		strcat(detail, info);
 	}
 	table_set(tr, 4, detail, 0);
+
+	if (!backup_line)
+		return;
+	snprintf(key, sizeof key, "%zu/backup-rpo", ci);
+	br = table_add(v->table, key, ci);
+	br->resource = "backups";
+	br->flags = backup_problem ? ROW_BAD : 0;
+	table_set(br, 0, sc->name, (int64_t)ci);
+	table_set(br, 1, "backup", 0);
+	table_set(br, 2, "", 0);
+	table_set(br, 3, "newest good backup", 0);
+	table_set(br, 4, bdetail, 0);
 }
 
 /* Rebuild when anything changed (or once a second for ages). */

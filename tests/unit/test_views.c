@@ -144,15 +144,18 @@ test_overview(void **state)
 	assert_non_null(v);
 	s = dump(v->table);
 	/* the cluster line leads, with the role, state and counts */
-	assert_non_null(strstr(s, "prod-tokyo|cluster||primary, live|3 problems; "
-	    "alerts firing: 1 critical, 1 warning, 0 other\n"));
+	/* the pod, two alerts and the breached RPO: four problems */
+	assert_non_null(strstr(s, "prod-tokyo|cluster||primary, live|4 problems; "
+	    "alerts firing: 1 critical, 1 warning, 0 other; backup 3h ago\n"));
 	assert_non_null(strstr(s, "prod-tokyo|alert||PodCrashLooping|critical firing: something is wrong\n"));
 	assert_non_null(strstr(s, "prod-tokyo|pod|production|backend-1|CrashLoopBackOff (restarts 7)\n"));
 	assert_null(strstr(s, "backend-2"));	/* healthy pods are not problems */
 	/* backups: three hours old breaches the default one-hour RPO */
 	assert_non_null(strstr(s, "prod-tokyo|backup||newest good backup|3h ago: RPO 60m breached\n"));
-	assert_non_null(strstr(s, "prod-osaka|cluster||unreachable|connection refused; 0 problems\n"));
-	assert_non_null(strstr(s, "prod-osaka|backup||newest good backup|10m ago (RPO 60m)\n"));
+	assert_non_null(strstr(s, "prod-osaka|cluster||unreachable|"
+	    "connection refused; 0 problems; backup 10m ago\n"));
+	/* a backup within its RPO is information, not a problem line */
+	assert_null(strstr(s, "prod-osaka|backup"));
 	/* order: a cluster's line comes before its problems */
 	assert_true(strstr(s, "prod-tokyo|cluster") < strstr(s, "prod-tokyo|pod"));
 	assert_true(strstr(s, "prod-tokyo|pod") < strstr(s, "prod-osaka|cluster"));
@@ -163,7 +166,9 @@ test_overview(void **state)
 	put(st, tokyo, "pods", pod("backend-2", "u2", false));	/* a change: rebuild */
 	v->cls->update(v, time(NULL));
 	s = dump(v->table);
-	assert_non_null(strstr(s, "prod-tokyo|backup||newest good backup|3h ago (RPO 4h)\n"));
+	assert_null(strstr(s, "prod-tokyo|backup"));
+	assert_non_null(strstr(s, "prod-tokyo|cluster||primary, live|3 problems; "
+	    "alerts firing: 1 critical, 1 warning, 0 other; backup 3h ago\n"));
 	free(s);
 
 	while (ui->view != NULL) {
@@ -220,12 +225,145 @@ test_resource_columns(void **state)
 	ui_current = NULL;
 }
 
+/* An HPA whose target has `replicas`, with ScalingActive false for reason. */
+static json_t *
+hpa(const char *name, const char *uid, int replicas, const char *reason)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},"
+	    "s:{s:{s:s,s:s,s:s},s:i,s:i},"
+	    "s:{s:i,s:i,s:[{s:s,s:s,s:s}]}}",
+	    "apiVersion", "autoscaling/v2", "kind", "HorizontalPodAutoscaler",
+	    "metadata", "name", name, "namespace", "production", "uid", uid,
+	    "creationTimestamp", ago(3600),
+	    "spec", "scaleTargetRef", "apiVersion", "apps/v1", "kind", "Deployment",
+	    "name", name, "minReplicas", 2, "maxReplicas", 10,
+	    "status", "currentReplicas", replicas, "desiredReplicas", replicas,
+	    "conditions", "type", "ScalingActive", "status", "False", "reason", reason);
+}
+
+/* A Velero backup that failed `age` seconds ago. */
+static json_t *
+failed_backup(const char *name, const char *uid, int64_t age)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s}}",
+	    "apiVersion", "velero.io/v1", "kind", "Backup",
+	    "metadata", "name", name, "namespace", "velero", "uid", uid,
+	    "creationTimestamp", ago(age),
+	    "status", "phase", "Failed", "startTimestamp", ago(age));
+}
+
+/* A Velero schedule. */
+static json_t *
+schedule(const char *name, const char *uid)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s}}",
+	    "apiVersion", "velero.io/v1", "kind", "Schedule",
+	    "metadata", "name", name, "namespace", "velero", "uid", uid,
+	    "creationTimestamp", ago(86400),
+	    "spec", "schedule", "0 * * * *");
+}
+
+/* Free the view stack and the store. */
+static void
+views_done(struct ui *ui, struct store *st)
+{
+	struct view *v;
+
+	while (ui->view != NULL) {
+		v = ui->view;
+		ui->view = v->prev;
+		view_free(v);
+	}
+	store_free(st);
+	ui_current = NULL;
+}
+
+/* Lines of s starting with prefix. */
+static size_t
+count_lines(const char *s, const char *prefix)
+{
+	size_t n = 0;
+	const char *p = s;
+
+	while (*p != '\0') {
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			n++;
+		p = strchr(p, '\n');
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return n;
+}
+
+/* Pilot-light HPAs and backups within the RPO are not
+ * problems; the cluster's count matches the problem lines. */
+static void
+test_overview_noise(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	size_t osaka = store_add_cluster(st, "prod-osaka");
+	size_t staging = store_add_cluster(st, "staging");
+	struct ui *ui = fake_ui(st);
+	struct view *v;
+	char *cause = NULL, *s;
+
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	store_set_state(st, osaka, CONN_LIVE, NULL);
+	store_set_state(st, staging, CONN_LIVE, NULL);
+	/* a backup 22 minutes old: within the RPO */
+	store_relist_begin(st, tokyo, "backups");
+	put(st, tokyo, "backups", backup("daily-1", "b1", 22 * 60));
+	store_relist_end(st, tokyo, "backups");
+	/* osaka: pilot-light HPA (target at 0) is fine, a stuck one is not;
+	 * the newest backup failed */
+	put(st, osaka, "horizontalpodautoscalers", hpa("backend", "h1", 0, "ScalingDisabled"));
+	put(st, osaka, "horizontalpodautoscalers", hpa("frontend", "h2", 3, "FailedGetResourceMetric"));
+	store_relist_begin(st, osaka, "backups");
+	put(st, osaka, "backups", backup("daily-old", "b2", 7200));
+	put(st, osaka, "backups", failed_backup("daily-new", "b3", 600));
+	store_relist_end(st, osaka, "backups");
+	/* staging: no backups and no schedule */
+	store_relist_begin(st, staging, "backups");
+	store_relist_end(st, staging, "backups");
+
+	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	s = dump(v->table);
+	assert_null(strstr(s, "prod-tokyo|backup"));
+	assert_non_null(strstr(s, "prod-tokyo|cluster||live|all good; backup 22m ago\n"));
+	assert_int_equal(count_lines(s, "prod-tokyo|"), 1);
+
+	assert_null(strstr(s, "|backend|ScalingDisabled"));
+	assert_non_null(strstr(s, "prod-osaka|hpa|production|frontend|FailedGetResourceMetric\n"));
+	assert_non_null(strstr(s, "prod-osaka|backup||newest good backup|daily-new failed; "
+	    "newest good 120m ago: RPO 60m breached\n"));
+	assert_non_null(strstr(s, "prod-osaka|cluster||live|2 problems;"));
+	assert_int_equal(count_lines(s, "prod-osaka|") - 1, 2);
+
+	/* nothing scheduled, nothing expected */
+	assert_non_null(strstr(s, "staging|cluster||live|all good\n"));
+	assert_int_equal(count_lines(s, "staging|"), 1);
+	free(s);
+
+	/* a schedule on staging with no backup yet: that is a problem */
+	put(st, staging, "schedules", schedule("daily", "s1"));
+	v->cls->update(v, time(NULL));
+	s = dump(v->table);
+	assert_non_null(strstr(s, "staging|backup||newest good backup|none completed (RPO 60m)\n"));
+	assert_non_null(strstr(s, "staging|cluster||live|1 problem;"));
+	free(s);
+	views_done(ui, st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_resource_columns),
+		cmocka_unit_test(test_overview_noise),
 	};
 
 	setenv("TZ", "UTC", 1);
