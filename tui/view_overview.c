@@ -133,6 +133,20 @@ ov_scaled_to_zero(const struct row *r, const char *res)
 	return r->ncells > 5 && r->cells[5].n == 0;
 }
 
+/* Set a problem line's text, marked when its cluster's data may be old. */
+static void
+ov_set_problem(struct view *v, struct table_row *tr, size_t cluster, const char *detail)
+{
+	struct store_cluster *sc = store_cluster(v->ui->store, cluster);
+	char buf[560];
+
+	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
+		snprintf(buf, sizeof buf, "%s (stale)", detail);
+		table_set(tr, 4, buf, 0);
+	} else
+		table_set(tr, 4, detail, 0);
+}
+
 /* Walk one kind's rows of one cluster: count and add problem rows. */
 static int
 ov_row(size_t cluster, const struct row *r, void *arg)
@@ -208,7 +222,7 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 	} else
 		snprintf(detail, sizeof detail, "%s", r->reason != NULL ? r->reason :
 		    (r->flags & ROW_PROGRESSING) ? "in progress" : "degraded");
-	table_set(tr, 4, detail, 0);
+	ov_set_problem(v, tr, cluster, detail);
 	return 0;
 }
 
@@ -274,7 +288,7 @@ static void
 ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, int64_t now)
 {
 	struct store_cluster *sc = store_cluster(v->ui->store, ci);
-	char key[64], detail[512], bdetail[512], info[64], since[32], state[640];
+	char key[64], detail[512], bdetail[512], info[64], since[32], ok[32], state[640];
 	struct table_row *br;
 	bool backup_line = false, backup_problem = false;
 
@@ -294,12 +308,20 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 	table_set(tr, 0, sc->name, (int64_t)ci);
 	table_set(tr, 1, "cluster", 0);
 	table_set(tr, 2, "", 0);
-	if (sc->state == CONN_STALE) {
+	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
 		ov_clock(sc->since, since, sizeof since);
-		snprintf(detail, sizeof detail, "stale since %s", since);
+		if (sc->last_ok != 0) {
+			ov_clock(sc->last_ok, ok, sizeof ok);
+			snprintf(detail, sizeof detail, "%s since %s: data below is from %s",
+			    sc->state == CONN_UNAUTHORIZED ? "auth error" :
+			    conn_state_name(sc->state), since, ok);
+		} else {
+			snprintf(detail, sizeof detail, "%s since %s",
+			    sc->state == CONN_UNAUTHORIZED ? "auth error" :
+			    conn_state_name(sc->state), since);
+		}
 	} else
-		snprintf(detail, sizeof detail, "%s", sc->state == CONN_UNAUTHORIZED ?
-		    "auth error" : conn_state_name(sc->state));
+		snprintf(detail, sizeof detail, "%s", conn_state_name(sc->state));
 	if (sc->role != NULL && *sc->role != '\0')
 		snprintf(state, sizeof state, "%s, %s", sc->role, detail);
 	else
@@ -332,7 +354,7 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 	table_set(br, 1, "backup", 0);
 	table_set(br, 2, "", 0);
 	table_set(br, 3, "newest good backup", 0);
-	table_set(br, 4, bdetail, 0);
+	ov_set_problem(v, br, ci, bdetail);
 }
 
 /* Rebuild when anything changed (or once a second for ages). */

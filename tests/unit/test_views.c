@@ -73,6 +73,21 @@ backup(const char *name, const char *uid, int64_t age)
 	    "completionTimestamp", ago(age - 60));
 }
 
+/* HH:MM:SS of a unix time (TZ is UTC in these tests). */
+static const char *
+clock_of(int64_t when)
+{
+	static char buf[2][16];
+	static int i;
+	time_t t = (time_t)when;
+	struct tm tm;
+
+	i = (i + 1) % 2;
+	gmtime_r(&t, &tm);
+	strftime(buf[i], sizeof buf[i], "%H:%M:%S", &tm);
+	return buf[i];
+}
+
 /* Put obj in the store and drop our reference. */
 static void
 put(struct store *st, size_t c, const char *resource, json_t *obj)
@@ -123,7 +138,7 @@ test_overview(void **state)
 	size_t osaka = store_add_cluster(st, "prod-osaka");
 	struct ui *ui = fake_ui(st);
 	struct view *v;
-	char *cause = NULL, *s;
+	char *cause = NULL, *s, want[256];
 
 	free(store_cluster(st, tokyo)->role);
 	store_cluster(st, tokyo)->role = xstrdup("primary");
@@ -152,8 +167,10 @@ test_overview(void **state)
 	assert_null(strstr(s, "backend-2"));	/* healthy pods are not problems */
 	/* backups: three hours old breaches the default one-hour RPO */
 	assert_non_null(strstr(s, "prod-tokyo|backup||newest good backup|3h ago: RPO 60m breached\n"));
-	assert_non_null(strstr(s, "prod-osaka|cluster||unreachable|"
-	    "connection refused; 0 problems; backup 10m ago\n"));
+	snprintf(want, sizeof want, "prod-osaka|cluster||unreachable since %s|"
+	    "connection refused; 0 problems; backup 10m ago\n",
+	    clock_of(store_cluster(st, osaka)->since));
+	assert_non_null(strstr(s, want));
 	/* a backup within its RPO is information, not a problem line */
 	assert_null(strstr(s, "prod-osaka|backup"));
 	/* order: a cluster's line comes before its problems */
@@ -296,6 +313,44 @@ count_lines(const char *s, const char *prefix)
 	return n;
 }
 
+/* A cluster that is not live says since when and how old its rows are, and
+ * marks its problems as possibly stale. */
+static void
+test_overview_stale(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	size_t osaka = store_add_cluster(st, "prod-osaka");
+	struct ui *ui = fake_ui(st);
+	struct store_cluster *sc = store_cluster(st, tokyo);
+	struct view *v;
+	char *cause = NULL, *s, want[256], ok[16];
+
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	store_set_state(st, osaka, CONN_LIVE, NULL);
+	put(st, tokyo, "pods", pod("backend-1", "u1", true));
+	put(st, osaka, "pods", pod("backend-9", "u9", true));
+	store_set_state(st, tokyo, CONN_UNREACHABLE, "connection refused (data from x)");
+	sc->last_ok -= 125;	/* the rows are two minutes old */
+	sc->since -= 60;
+	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	s = dump(v->table);
+	snprintf(ok, sizeof ok, "%s", clock_of(sc->last_ok));
+	snprintf(want, sizeof want, "prod-tokyo|cluster||unreachable since %s: "
+	    "data below is from %s|connection refused (data from x); 1 problem\n",
+	    clock_of(sc->since), ok);
+	assert_non_null(strstr(s, want));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|backend-1|"
+	    "CrashLoopBackOff (restarts 7) (stale)\n"));
+	/* the live cluster's problems are not marked */
+	assert_non_null(strstr(s, "prod-osaka|pod|production|backend-9|"
+	    "CrashLoopBackOff (restarts 7)\n"));
+	assert_non_null(strstr(s, "prod-osaka|cluster||live|1 problem;"));
+	free(s);
+	views_done(ui, st);
+}
+
 /* Pilot-light HPAs and backups within the RPO are not
  * problems; the cluster's count matches the problem lines. */
 static void
@@ -363,6 +418,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_resource_columns),
+		cmocka_unit_test(test_overview_stale),
 		cmocka_unit_test(test_overview_noise),
 	};
 
