@@ -20,6 +20,10 @@
 /* Default RPO when a context has none configured (ESTATE: 1 hour). */
 #define OV_DEFAULT_RPO	3600.0
 
+/* A pod younger than this that is still starting (pending, creating,
+ * initialising, running but not ready yet, no restarts) is not a problem. */
+#define OV_START_GRACE	15
+
 /* Resources the overview watches and reports, in display order. */
 static const struct {
 	const char	*resource;
@@ -120,6 +124,28 @@ ov_alert_severity(const struct row *r)
 	return "";
 }
 
+/* Whether a pod row is merely starting: young, no restarts, waiting or
+ * not ready yet (not crash looping or failed, which are ROW_BAD). */
+static bool
+ov_starting(const struct row *r, const char *res, int64_t now)
+{
+	static const char *starting[] = { "Pending", "ContainerCreating",
+	    "PodInitializing", "Init:", "not ready " };
+	size_t i;
+
+	if (strcmp(res, "pods") != 0 || (r->flags & ROW_BAD) || r->reason == NULL)
+		return false;
+	if (r->created == 0 || now - r->created >= OV_START_GRACE)
+		return false;
+	if (r->ncells > 3 && r->cells[3].n > 0)
+		return false;	/* restarted: not just starting */
+	for (i = 0; i < sizeof starting / sizeof starting[0]; i++) {
+		if (strncmp(r->reason, starting[i], strlen(starting[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Whether an HPA row is ScalingDisabled because its target is scaled to 0.
  * The HPA controller turns scaling off by design when a target has zero
  * replicas (a pilot-light DR copy, a workload parked on purpose): that is a
@@ -185,7 +211,7 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 	}
 	if (!(r->flags & ov_kinds[w->kind].flags))
 		return 0;
-	if (ov_scaled_to_zero(r, res))
+	if (ov_starting(r, res, w->now) || ov_scaled_to_zero(r, res))
 		return 0;
 	if (strcmp(res, "alerts") == 0) {
 		sev = ov_alert_severity(r);

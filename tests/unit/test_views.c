@@ -242,6 +242,27 @@ test_resource_columns(void **state)
 	ui_current = NULL;
 }
 
+/* A pod created `age` seconds ago, in status `waiting` (NULL: running but
+ * not ready), with `restarts`. */
+static json_t *
+young_pod(const char *name, const char *uid, int64_t age, const char *waiting,
+    int restarts)
+{
+	json_t *state = waiting != NULL ?
+	    json_pack("{s:{s:s}}", "waiting", "reason", waiting) :
+	    json_pack("{s:{s:s}}", "running", "startedAt", ago(age));
+
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:[{s:s,s:s}]},"
+	    "s:{s:s,s:[{s:s,s:b,s:i,s:o}]}}",
+	    "apiVersion", "v1", "kind", "Pod",
+	    "metadata", "name", name, "namespace", "production", "uid", uid,
+	    "creationTimestamp", ago(age),
+	    "spec", "containers", "name", "app", "image", "backend:v1",
+	    "status", "phase", waiting != NULL ? "Pending" : "Running",
+	    "containerStatuses", "name", "app", "ready", false, "restartCount", restarts,
+	    "state", state);
+}
+
 /* An HPA whose target has `replicas`, with ScalingActive false for reason. */
 static json_t *
 hpa(const char *name, const char *uid, int replicas, const char *reason)
@@ -351,7 +372,7 @@ test_overview_stale(void **state)
 	views_done(ui, st);
 }
 
-/* Pilot-light HPAs and backups within the RPO are not
+/* Starting pods, pilot-light HPAs and backups within the RPO are not
  * problems; the cluster's count matches the problem lines. */
 static void
 test_overview_noise(void **state)
@@ -367,6 +388,13 @@ test_overview_noise(void **state)
 	store_set_state(st, tokyo, CONN_LIVE, NULL);
 	store_set_state(st, osaka, CONN_LIVE, NULL);
 	store_set_state(st, staging, CONN_LIVE, NULL);
+	/* tokyo: starting pods (not problems), an old not-ready pod, a young
+	 * one that restarted and one crash looping at once (problems) */
+	put(st, tokyo, "pods", young_pod("start-1", "p1", 3, "ContainerCreating", 0));
+	put(st, tokyo, "pods", young_pod("start-2", "p2", 3, NULL, 0));
+	put(st, tokyo, "pods", young_pod("old-1", "p3", 120, NULL, 0));
+	put(st, tokyo, "pods", young_pod("restarted-1", "p4", 5, NULL, 2));
+	put(st, tokyo, "pods", young_pod("crash-1", "p5", 2, "CrashLoopBackOff", 1));
 	/* a backup 22 minutes old: within the RPO */
 	store_relist_begin(st, tokyo, "backups");
 	put(st, tokyo, "backups", backup("daily-1", "b1", 22 * 60));
@@ -386,9 +414,15 @@ test_overview_noise(void **state)
 	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
 	assert_non_null(v);
 	s = dump(v->table);
+	assert_null(strstr(s, "start-1"));
+	assert_null(strstr(s, "start-2"));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|old-1|not ready 0/1"));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|restarted-1|not ready 0/1"));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|crash-1|CrashLoopBackOff"));
 	assert_null(strstr(s, "prod-tokyo|backup"));
-	assert_non_null(strstr(s, "prod-tokyo|cluster||live|all good; backup 22m ago\n"));
-	assert_int_equal(count_lines(s, "prod-tokyo|"), 1);
+	assert_non_null(strstr(s, "prod-tokyo|cluster||live|3 problems; alerts firing: "
+	    "0 critical, 0 warning, 0 other; backup 22m ago\n"));
+	assert_int_equal(count_lines(s, "prod-tokyo|") - 1, 3);
 
 	assert_null(strstr(s, "|backend|ScalingDisabled"));
 	assert_non_null(strstr(s, "prod-osaka|hpa|production|frontend|FailedGetResourceMetric\n"));
