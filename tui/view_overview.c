@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/cmd.h"
+#include "opsdeck/keymap.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -124,6 +126,23 @@ ov_alert_severity(const struct row *r)
 	return "";
 }
 
+/* When a backup row started (its start time, else its creation). */
+static int64_t
+ov_backup_when(const struct row *r)
+{
+	if (r->ncells > 4 && r->cells[4].type == CELL_AGE && r->cells[4].when != 0)
+		return r->cells[4].when;
+	return r->created;
+}
+
+/* Whether a backup row completed well. */
+static bool
+ov_backup_good(const struct row *r)
+{
+	return !(r->flags & (ROW_BAD | ROW_PROGRESSING)) && r->ncells > 1 &&
+	    r->cells[1].text != NULL && strcmp(r->cells[1].text, "Completed") == 0;
+}
+
 /* Whether a pod row is merely starting: young, no restarts, waiting or
  * not ready yet (not crash looping or failed, which are ROW_BAD). */
 static bool
@@ -187,10 +206,8 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 
 	if (strcmp(res, "backups") == 0) {
 		c->backups++;
-		when = r->ncells > 4 && r->cells[4].type == CELL_AGE && r->cells[4].when != 0 ?
-		    r->cells[4].when : r->created;
-		if (!(r->flags & (ROW_BAD | ROW_PROGRESSING)) && r->ncells > 1 &&
-		    r->cells[1].text != NULL && strcmp(r->cells[1].text, "Completed") == 0) {
+		when = ov_backup_when(r);
+		if (ov_backup_good(r)) {
 			if (when > c->newest_backup)
 				c->newest_backup = when;
 		}
@@ -429,13 +446,136 @@ ov_update(struct view *v, int64_t now)
 	free(counts);
 }
 
-/* Enter: the line's detail (the object in its kind's view). */
+/* The newest good backup of a cluster (else the newest), for Enter. */
+struct ov_newest {
+	int64_t		 when;
+	bool		 good;
+	char		 key[512];
+};
+
+/* Walk a cluster's backups for the newest good one. */
+static int
+ov_newest_row(size_t cluster, const struct row *r, void *arg)
+{
+	struct ov_newest *nw = arg;
+	int64_t when = ov_backup_when(r);
+	bool good = ov_backup_good(r);
+
+	if ((good && !nw->good) || (good == nw->good && when >= nw->when)) {
+		nw->when = when;
+		nw->good = good;
+		snprintf(nw->key, sizeof nw->key, "%zu/%s/%s/%s", cluster,
+		    r->uid != NULL ? r->uid : "", r->ns, r->name);
+	}
+	return 0;
+}
+
+/* Velero schedules of one cluster. */
+struct ov_sched {
+	size_t		 n;
+	const struct row *first;
+};
+
+/* Count a cluster's schedules. */
+static int
+ov_sched_row(size_t cluster, const struct row *r, void *arg)
+{
+	struct ov_sched *os = arg;
+
+	if (os->n++ == 0)
+		os->first = r;
+	return 0;
+}
+
+/* The cluster of the selected line when it is a cluster or backup line and
+ * nothing is marked, else SIZE_MAX. */
+static size_t
+ov_backup_cluster(struct view *v)
+{
+	struct table_row *r, **rows = NULL;
+	size_t n;
+
+	if (v->table == NULL)
+		return SIZE_MAX;
+	n = table_marked_rows(v->table, &rows);
+	free(rows);
+	r = table_selected(v->table);
+	if (n != 0 || r == NULL || r->resource == NULL || r->key == NULL)
+		return SIZE_MAX;
+	if (strcmp(r->resource, "contexts") == 0)
+		return r->cluster;
+	if (strcmp(r->resource, "backups") == 0 && strstr(r->key, "/backup-rpo") != NULL)
+		return r->cluster;
+	return SIZE_MAX;
+}
+
+/* Targets: on a cluster or backup line, the cluster's one Velero schedule
+ * (what backup-now needs); otherwise the selection or marks. */
+static size_t
+ov_targets(struct view *v, struct cmd_target **out)
+{
+	size_t ci = ov_backup_cluster(v);
+	struct ov_sched os;
+
+	memset(&os, 0, sizeof os);
+	if (ci != SIZE_MAX)
+		store_foreach(v->ui->store, ci, "schedules", NULL, ov_sched_row, &os);
+	if (os.n == 1) {
+		*out = xcalloc(1, sizeof **out);
+		(*out)[0].cluster = ci;
+		(*out)[0].resource = "schedules";
+		(*out)[0].ns = os.first->ns;
+		(*out)[0].name = os.first->name;
+		(*out)[0].uid = os.first->uid;
+		return 1;
+	}
+	return view_table_targets(v, out);
+}
+
+/* A key before the key table: backup-now on a cluster or backup line of a
+ * cluster with no or several schedules says so (and lists them). */
+static int
+ov_key(struct view *v, int key)
+{
+	const char *cmd = keymap_lookup(key);
+	size_t ci = ov_backup_cluster(v);
+	struct ui *ui = v->ui;
+	struct ov_sched os;
+	char *arg, *cause = NULL, *name;
+
+	if (cmd == NULL || strcmp(cmd, "backup-now") != 0 || ci == SIZE_MAX)
+		return VIEW_UNHANDLED;
+	memset(&os, 0, sizeof os);
+	store_foreach(ui->store, ci, "schedules", NULL, ov_sched_row, &os);
+	if (os.n == 1)
+		return VIEW_UNHANDLED;	/* ov_targets gives it */
+	name = xstrdup(store_cluster(ui->store, ci)->name);
+	if (os.n == 0) {
+		ui_message(ui, true, "backup-now: no Velero schedule on %s", name);
+		free(name);
+		return VIEW_HANDLED;
+	}
+	/* opening a view may free this one */
+	arg = xasprintf("@%s", name);
+	if (ui_open(ui, "schedules", arg, false, &cause) != 0) {
+		ui_message(ui, true, "%s", cause);
+		free(cause);
+	} else
+		ui_message(ui, false, "%zu schedules on %s: choose a schedule", os.n, name);
+	free(arg);
+	free(name);
+	return VIEW_HANDLED;
+}
+
+/* Enter: the line's detail (the object in its kind's view); the backup
+ * line opens the backups at the newest good one. */
 static int
 ov_enter(struct view *v, char **cause)
 {
 	struct table_row *r = table_selected(v->table);
 	struct ui *ui = v->ui;
 	struct store_cluster *sc;
+	struct ov_newest nw;
 	char *arg, *key;
 	int rc;
 
@@ -451,7 +591,12 @@ ov_enter(struct view *v, char **cause)
 		return rc;
 	}
 	/* opening a view may free this one (when it is not the root) */
-	key = xstrdup(r->key);
+	if (strcmp(r->resource, "backups") == 0 && strstr(r->key, "/backup-rpo") != NULL) {
+		memset(&nw, 0, sizeof nw);
+		store_foreach(ui->store, r->cluster, "backups", NULL, ov_newest_row, &nw);
+		key = xstrdup(nw.key);
+	} else
+		key = xstrdup(r->key);
 	arg = xasprintf("@%s", sc->name);
 	rc = ui_open(ui, r->resource, arg, false, cause);
 	free(arg);
@@ -473,7 +618,8 @@ const struct view_class view_overview_class = {
 	.free = ov_free,
 	.update = ov_update,
 	.draw = view_table_draw,
+	.key = ov_key,
 	.enter = ov_enter,
 	.title = ov_title,
-	.targets = view_table_targets,
+	.targets = ov_targets,
 };

@@ -14,6 +14,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "opsdeck/cmd.h"
+#include "opsdeck/keymap.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -446,6 +448,85 @@ test_overview_noise(void **state)
 	views_done(ui, st);
 }
 
+/* Enter on the backup line selects the newest good backup; on a cluster or
+ * backup line the target is the cluster's one Velero schedule, and `b` with
+ * several schedules opens them to choose from. */
+static void
+test_overview_backup_keys(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	size_t osaka = store_add_cluster(st, "prod-osaka");
+	struct ui *ui = fake_ui(st);
+	struct view *v;
+	struct cmd_target *t = NULL;
+	char *cause = NULL;
+	size_t n;
+
+	keymap_init();
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	store_set_state(st, osaka, CONN_LIVE, NULL);
+	put(st, tokyo, "schedules", schedule("daily-production", "s1"));
+	put(st, osaka, "schedules", schedule("daily-a", "s2"));
+	put(st, osaka, "schedules", schedule("daily-b", "s3"));
+	/* oldest first in the backups view; the newest one failed */
+	store_relist_begin(st, tokyo, "backups");
+	put(st, tokyo, "backups", backup("daily-1", "b1", 4 * 3600));
+	put(st, tokyo, "backups", backup("daily-2", "b2", 3 * 3600));
+	put(st, tokyo, "backups", backup("daily-3", "b3", 2 * 3600));
+	put(st, tokyo, "backups", failed_backup("daily-4", "b4", 600));
+	store_relist_end(st, tokyo, "backups");
+
+	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	v->cls->update(v, time(NULL));
+
+	/* the cluster line and the backup line target the one schedule */
+	assert_true(table_select_key(v->table, "0/cluster"));
+	n = v->cls->targets(v, &t);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].resource, "schedules");
+	assert_string_equal(t[0].name, "daily-production");
+	assert_string_equal(t[0].ns, "velero");
+	assert_int_equal(t[0].cluster, tokyo);
+	free(t);
+	assert_true(table_select_key(v->table, "0/backup-rpo"));
+	n = v->cls->targets(v, &t);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].name, "daily-production");
+	free(t);
+	/* a key bound to something else is the key table's */
+	assert_int_equal(v->cls->key(v, 'j'), VIEW_UNHANDLED);
+	assert_int_equal(v->cls->key(v, 'b'), VIEW_UNHANDLED);
+
+	/* Enter on the backup line: the backups view at the newest good one */
+	assert_int_equal(v->cls->enter(v, &cause), 0);
+	assert_ptr_not_equal(ui->view, v);
+	assert_string_equal(ui->view->resource, "backups");
+	ui->view->cls->update(ui->view, time(NULL));
+	assert_non_null(table_selected(ui->view->table));
+	assert_string_equal(table_selected(ui->view->table)->name, "daily-3");
+	v = ui->view;
+	ui->view = v->prev;
+	view_free(v);
+	v = ui->view;
+
+	/* two schedules on osaka: b opens them and asks to choose */
+	assert_true(table_select_key(v->table, "1/cluster"));
+	n = v->cls->targets(v, &t);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].resource, "contexts");
+	free(t);
+	assert_int_equal(v->cls->key(v, 'b'), VIEW_HANDLED);
+	assert_string_equal(ui->view->resource, "schedules");
+	assert_int_equal(ui->view->cluster, osaka);
+	assert_non_null(strstr(ui->status, "choose a schedule"));
+
+	views_done(ui, st);
+	free(ui->status);
+	keymap_free();
+}
+
 int
 main(void)
 {
@@ -454,6 +535,7 @@ main(void)
 		cmocka_unit_test(test_resource_columns),
 		cmocka_unit_test(test_overview_stale),
 		cmocka_unit_test(test_overview_noise),
+		cmocka_unit_test(test_overview_backup_keys),
 	};
 
 	setenv("TZ", "UTC", 1);
