@@ -23,7 +23,8 @@
 #define OV_DEFAULT_RPO	3600.0
 
 /* A pod younger than this that is still starting (pending, creating,
- * initialising, running but not ready yet, no restarts) is not a problem. */
+ * initialising, running but not ready yet, no restarts) is not a problem,
+ * nor a workload short only of such pods (or younger than this). */
 #define OV_START_GRACE	15
 
 /* Resources the overview watches and reports, in display order. */
@@ -146,15 +147,14 @@ ov_backup_good(const struct row *r)
 /* Whether a pod row is merely starting: young, no restarts, waiting or
  * not ready yet (not crash looping or failed, which are ROW_BAD). */
 static bool
-ov_starting(const struct row *r, const char *res, int64_t now)
+ov_pod_starting(const struct row *r, int64_t now)
 {
 	static const char *starting[] = { "Pending", "ContainerCreating",
 	    "PodInitializing", "Init:", "not ready " };
 	size_t i;
 
-	if (strcmp(res, "pods") != 0 || (r->flags & ROW_BAD) || r->reason == NULL)
-		return false;
-	if (r->created == 0 || now - r->created >= OV_START_GRACE)
+	if (r->created == 0 || now - r->created >= OV_START_GRACE ||
+	    (r->flags & (ROW_BAD | ROW_STUCK)) || r->reason == NULL)
 		return false;
 	if (r->ncells > 3 && r->cells[3].n > 0)
 		return false;	/* restarted: not just starting */
@@ -163,6 +163,57 @@ ov_starting(const struct row *r, const char *res, int64_t now)
 			return true;
 	}
 	return false;
+}
+
+/* A workload's pods: how many, and how many are problems. */
+struct ov_pods {
+	const struct row *wl;
+	int64_t		 now;
+	size_t		 matched, starting, failing;
+};
+
+/* Count one pod of a workload. */
+static int
+ov_pod_of(size_t cluster, const struct row *r, void *arg)
+{
+	struct ov_pods *op = arg;
+
+	if (!table_labels_match(r->labels, op->wl->selector))
+		return 0;
+	op->matched++;
+	if (ov_pod_starting(r, op->now))
+		op->starting++;
+	else if (r->flags & (ROW_BAD | ROW_WARN))
+		op->failing++;
+	return 0;
+}
+
+/* Whether a row is merely starting: a young pod (ov_pod_starting), or a
+ * workload that is neither stuck nor paused and is short only of pods that
+ * are starting (or was created moments ago). */
+static bool
+ov_starting(struct ov_walk *w, size_t cluster, const struct row *r, const char *res)
+{
+	struct ov_pods op;
+
+	if (strcmp(res, "pods") == 0)
+		return ov_pod_starting(r, w->now);
+	if (strcmp(res, "deployments") != 0 && strcmp(res, "statefulsets") != 0 &&
+	    strcmp(res, "daemonsets") != 0 && strcmp(res, "rollouts") != 0)
+		return false;
+	/* an update in progress is worth seeing; so is a paused one */
+	if ((r->flags & (ROW_BAD | ROW_STUCK)) || (r->reason != NULL &&
+	    (strcmp(r->reason, "paused") == 0 || strncmp(r->reason, "rolling out", 11) == 0)))
+		return false;
+	if (r->created != 0 && w->now - r->created < OV_START_GRACE)
+		return true;
+	if (r->selector == NULL || *r->selector == '\0')
+		return false;
+	memset(&op, 0, sizeof op);
+	op.wl = r;
+	op.now = w->now;
+	store_foreach(w->v->ui->store, cluster, "pods", r->ns, ov_pod_of, &op);
+	return op.starting > 0 && op.failing == 0;
 }
 
 /* Whether an HPA row is ScalingDisabled because its target is scaled to 0.
@@ -228,7 +279,7 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 	}
 	if (!(r->flags & ov_kinds[w->kind].flags))
 		return 0;
-	if (ov_starting(r, res, w->now) || ov_scaled_to_zero(r, res))
+	if (ov_starting(w, cluster, r, res) || ov_scaled_to_zero(r, res))
 		return 0;
 	if (strcmp(res, "alerts") == 0) {
 		sev = ov_alert_severity(r);

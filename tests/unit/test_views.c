@@ -527,6 +527,69 @@ test_overview_backup_keys(void **state)
 	keymap_free();
 }
 
+/* A deployment created `age` seconds ago with `ready` of 2 replicas. */
+static json_t *
+deployment(const char *name, const char *uid, int64_t age, int ready)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},"
+	    "s:{s:i,s:{s:{s:s}},s:{s:{s:[{s:s,s:s}]}}},"
+	    "s:{s:i,s:i,s:i,s:i}}",
+	    "apiVersion", "apps/v1", "kind", "Deployment",
+	    "metadata", "name", name, "namespace", "production", "uid", uid,
+	    "creationTimestamp", ago(age),
+	    "spec", "replicas", 2, "selector", "matchLabels", "app", name,
+	    "template", "spec", "containers", "name", "app", "image", "app:v1",
+	    "status", "replicas", 2, "updatedReplicas", 2, "readyReplicas", ready,
+	    "availableReplicas", ready);
+}
+
+/* p with the label app=app. */
+static json_t *
+labelled(json_t *p, const char *app)
+{
+	json_object_set_new(json_object_get(p, "metadata"), "labels",
+	    json_pack("{s:s}", "app", app));
+	return p;
+}
+
+/* A workload created moments ago, or short only of pods that are starting,
+ * is starting, not degraded; an old one
+ * that is not ready is a problem. */
+static void
+test_overview_starting_workloads(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	struct ui *ui = fake_ui(st);
+	struct view *v;
+	char *cause = NULL, *s;
+
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	put(st, tokyo, "deployments", deployment("fresh", "d1", 2, 0));
+	put(st, tokyo, "deployments", deployment("old", "d2", 600, 1));
+	/* short only of pods that are starting: not a problem */
+	put(st, tokyo, "deployments", deployment("web", "d3", 600, 0));
+	put(st, tokyo, "pods", labelled(young_pod("web-1", "p1", 3, "ContainerCreating", 0),
+	    "web"));
+	put(st, tokyo, "pods", labelled(young_pod("web-2", "p2", 3, NULL, 0), "web"));
+	/* one starting, one not ready for minutes: both shown */
+	put(st, tokyo, "deployments", deployment("mixed", "d4", 600, 0));
+	put(st, tokyo, "pods", labelled(young_pod("mixed-1", "p3", 3, NULL, 0), "mixed"));
+	put(st, tokyo, "pods", labelled(young_pod("mixed-2", "p4", 300, NULL, 0), "mixed"));
+	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	s = dump(v->table);
+	assert_null(strstr(s, "|fresh|"));
+	assert_non_null(strstr(s, "prod-tokyo|deployment|production|old|"));
+	assert_null(strstr(s, "|web"));
+	assert_non_null(strstr(s, "prod-tokyo|deployment|production|mixed|"));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|mixed-2|"));
+	assert_null(strstr(s, "|mixed-1|"));
+	assert_non_null(strstr(s, "|live|3 problems;"));
+	free(s);
+	views_done(ui, st);
+}
+
 int
 main(void)
 {
@@ -536,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_overview_stale),
 		cmocka_unit_test(test_overview_noise),
 		cmocka_unit_test(test_overview_backup_keys),
+		cmocka_unit_test(test_overview_starting_workloads),
 	};
 
 	setenv("TZ", "UTC", 1);
