@@ -24,8 +24,10 @@
 
 /* A pod younger than this that is still starting (pending, creating,
  * initialising, running but not ready yet, no restarts) is not a problem,
- * nor a workload short only of such pods (or younger than this). */
-#define OV_START_GRACE	15
+ * nor a workload short only of such pods (or younger than this). Image
+ * pulls and readiness probes' initial delays often take longer than 15 s,
+ * and a loaded cluster is slower still; crash loops show at once anyway. */
+#define OV_START_GRACE	30
 
 /* Resources the overview watches and reports, in display order. */
 static const struct {
