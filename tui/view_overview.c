@@ -171,7 +171,7 @@ ov_pod_starting(const struct row *r, int64_t now)
 struct ov_pods {
 	const struct row *wl;
 	int64_t		 now;
-	size_t		 matched, starting, failing;
+	size_t		 matched, starting, failing, young;
 };
 
 /* Count one pod of a workload. */
@@ -183,6 +183,8 @@ ov_pod_of(size_t cluster, const struct row *r, void *arg)
 	if (!table_labels_match(r->labels, op->wl->selector))
 		return 0;
 	op->matched++;
+	if (r->created != 0 && op->now - r->created < OV_START_GRACE)
+		op->young++;
 	if (ov_pod_starting(r, op->now))
 		op->starting++;
 	else if (r->flags & (ROW_BAD | ROW_WARN))
@@ -191,8 +193,8 @@ ov_pod_of(size_t cluster, const struct row *r, void *arg)
 }
 
 /* Whether a row is merely starting: a young pod (ov_pod_starting), or a
- * workload that is neither stuck nor paused and is short only of pods that
- * are starting (or was created moments ago). */
+ * workload that is neither stuck nor paused, has no failing pods and some
+ * starting or young ones (or was created moments ago). */
 static bool
 ov_starting(struct ov_walk *w, size_t cluster, const struct row *r, const char *res)
 {
@@ -215,7 +217,9 @@ ov_starting(struct ov_walk *w, size_t cluster, const struct row *r, const char *
 	op.wl = r;
 	op.now = w->now;
 	store_foreach(w->v->ui->store, cluster, "pods", r->ns, ov_pod_of, &op);
-	return op.starting > 0 && op.failing == 0;
+	/* young pods count too: an ordered StatefulSet is short between
+	 * one pod turning ready and the next being created */
+	return (op.starting > 0 || op.young > 0) && op.failing == 0;
 }
 
 /* Whether an HPA row is ScalingDisabled because its target is scaled to 0.

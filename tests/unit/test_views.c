@@ -572,6 +572,13 @@ test_overview_starting_workloads(void **state)
 	put(st, tokyo, "pods", labelled(young_pod("web-1", "p1", 3, "ContainerCreating", 0),
 	    "web"));
 	put(st, tokyo, "pods", labelled(young_pod("web-2", "p2", 3, NULL, 0), "web"));
+	/* between two pods of an ordered rollout: the young pod is ready */
+	put(st, tokyo, "deployments", deployment("ordered", "d5", 600, 1));
+	put(st, tokyo, "pods", labelled(pod("ordered-0", "p5", false), "ordered"));
+	json_t *p6 = labelled(young_pod("ordered-1", "p6", 5, NULL, 0), "ordered");
+	json_object_set_new(json_array_get(json_object_get(json_object_get(p6, "status"),
+	    "containerStatuses"), 0), "ready", json_true());
+	put(st, tokyo, "pods", p6);
 	/* one starting, one not ready for minutes: both shown */
 	put(st, tokyo, "deployments", deployment("mixed", "d4", 600, 0));
 	put(st, tokyo, "pods", labelled(young_pod("mixed-1", "p3", 3, NULL, 0), "mixed"));
@@ -582,6 +589,7 @@ test_overview_starting_workloads(void **state)
 	assert_null(strstr(s, "|fresh|"));
 	assert_non_null(strstr(s, "prod-tokyo|deployment|production|old|"));
 	assert_null(strstr(s, "|web"));
+	assert_null(strstr(s, "|ordered"));
 	assert_non_null(strstr(s, "prod-tokyo|deployment|production|mixed|"));
 	assert_non_null(strstr(s, "prod-tokyo|pod|production|mixed-2|"));
 	assert_null(strstr(s, "|mixed-1|"));
