@@ -27,7 +27,7 @@ drill_usage(FILE *f)
 {
 	fprintf(f, "usage: opsdeck drill serve [SCENARIO] [--kubeconfig-out FILE] "
 	    "[--port-base N] [--speed X]\n"
-	    "                          [--generate clusters=N,pods=M]\n"
+	    "                          [--generate clusters=N,pods=M] [--remove-on-exit]\n"
 	    "       opsdeck drill credential\n"
 	    "       opsdeck drill report [--kubeconfig FILE] [--context C] [-o text|json]\n");
 }
@@ -106,6 +106,26 @@ ticker(void *arg)
 	return NULL;
 }
 
+/* --remove-on-exit: remove the kubeconfig, the drill.log beside it and
+ * their directory (when nothing else is left in it). */
+static void
+drill_remove_out(const char *out)
+{
+	char *dir, *slash, *log;
+
+	unlink(out);
+	dir = xstrdup(out);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		log = xasprintf("%s/drill.log", dir);
+		unlink(log);
+		free(log);
+		rmdir(dir);
+	}
+	free(dir);
+}
+
 /* opsdeck drill serve. */
 static int
 drill_serve(int argc, char **argv)
@@ -115,6 +135,7 @@ drill_serve(int argc, char **argv)
 		{ "port-base", required_argument, NULL, 'p' },
 		{ "speed", required_argument, NULL, 's' },
 		{ "generate", required_argument, NULL, 'g' },
+		{ "remove-on-exit", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -123,6 +144,7 @@ drill_serve(int argc, char **argv)
 	const char		*out = "opsdeck-drill.kubeconfig", *generate = NULL, *hist;
 	char			*cause = NULL, *end, self[PATH_MAX];
 	int			 ch, port_base = 0, rc = 1, sig, started = 0;
+	int			 remove_out = 0, written = 0;
 	double			 speed = 1.0;
 	sigset_t		 set;
 	pthread_t		 tick;
@@ -152,6 +174,9 @@ drill_serve(int argc, char **argv)
 			break;
 		case 'g':
 			generate = optarg;
+			break;
+		case 'R':
+			remove_out = 1;
 			break;
 		case 'h':
 			drill_usage(stdout);
@@ -209,6 +234,7 @@ drill_serve(int argc, char **argv)
 	started = 1;
 	if (drill_kubeconfig_write(sim, &creds, out, self, &cause) != 0)
 		goto fail;
+	written = 1;
 	for (i = 0; i < sim->nclusters; i++)
 		printf("%s https://127.0.0.1:%d\n", sim->clusters[i]->name,
 		    sim->clusters[i]->port);
@@ -240,6 +266,9 @@ out:
 		sim_free(sim);
 	}
 	drill_creds_free(&creds);
+	/* (the console that started us may be gone: leave nothing behind) */
+	if (remove_out && written)
+		drill_remove_out(out);
 	return rc;
 }
 

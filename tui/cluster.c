@@ -82,7 +82,13 @@ struct conn {
 	struct loop_timer	*health_timer;
 	struct creq		*health;
 	bool			 ever_live;
+	unsigned		 failed_probes;	/* consecutive failed health probes */
 };
+
+/* A stale cluster escalates to its failure state after this many failed
+ * health probes in a row, or this long after it turned stale. */
+#define CONN_STALE_PROBES	3
+#define CONN_STALE_SECONDS	30
 
 /* A public stream handle. */
 struct client_stream {
@@ -212,26 +218,49 @@ conn_report_ok(struct client *c, size_t cluster)
 	if (cluster >= c->nconns)
 		return;
 	c->conns[cluster]->ever_live = true;
+	c->conns[cluster]->failed_probes = 0;
 	store_set_state(c->store, cluster, CONN_LIVE, NULL);
 }
 
-/* Mark a cluster failed; a live one becomes stale. */
+/* Mark a cluster failed. A cluster that has been live keeps its rows: it
+ * turns stale first, and after CONN_STALE_PROBES failed probes or
+ * CONN_STALE_SECONDS takes the failure's state with the age of its data in
+ * the reason. */
 void
 conn_report_error(struct client *c, size_t cluster, enum conn_state st, const char *reason)
 {
 	struct store_cluster *sc = store_cluster(c->store, cluster);
-	char *r;
+	struct conn *cn;
+	char *r, when[32];
+	int64_t now = (int64_t)time(NULL);
+	time_t t;
+	struct tm tm;
 
-	if (sc == NULL)
+	if (sc == NULL || cluster >= c->nconns)
 		return;
-	if ((st == CONN_UNREACHABLE || st == CONN_ERROR) &&
-	    (sc->state == CONN_LIVE || sc->state == CONN_STALE)) {
+	cn = c->conns[cluster];
+	if (st != CONN_UNREACHABLE && st != CONN_ERROR && st != CONN_TLS_ERROR) {
+		store_set_state(c->store, cluster, st, reason);
+		return;
+	}
+	if ((st == CONN_UNREACHABLE || st == CONN_ERROR) && (sc->state == CONN_LIVE ||
+	    (sc->state == CONN_STALE && cn->failed_probes < CONN_STALE_PROBES &&
+	    now - sc->since < CONN_STALE_SECONDS))) {
 		r = xasprintf("not answering: %s", reason != NULL ? reason : "?");
 		store_set_state(c->store, cluster, CONN_STALE, r);
 		free(r);
 		return;
 	}
-	store_set_state(c->store, cluster, st, reason);
+	if (!cn->ever_live || sc->last_ok == 0) {
+		store_set_state(c->store, cluster, st, reason);
+		return;
+	}
+	t = (time_t)sc->last_ok;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	r = xasprintf("%s (data from %s)", reason != NULL ? reason : "?", when);
+	store_set_state(c->store, cluster, st, r);
+	free(r);
 }
 
 /* Free a request. */
@@ -549,9 +578,10 @@ conn_health_done(const struct cresult *res, void *arg)
 	struct conn *cn = arg;
 
 	cn->health = NULL;
-	if (res->error != NULL && !res->auth_failed)
+	if (res->error != NULL && !res->auth_failed) {
+		cn->failed_probes++;
 		conn_report_error(cn->c, cn->idx, conn_state_for_curl(res->rc), res->error);
-	else if (res->status == 200 && cn->ever_live)
+	} else if (res->status == 200 && cn->ever_live)
 		conn_report_ok(cn->c, cn->idx);
 	conn_health_arm(cn);
 }

@@ -168,6 +168,9 @@ console_start_drill(const char *scenario, const char *speed, char **cause)
 	argv[argc++] = (char *)scenario;
 	argv[argc++] = (char *)"--kubeconfig-out";
 	argv[argc++] = kc;
+	/* a console killed outright leaves no kubeconfig behind: the drill
+	 * gets SIGTERM when it dies (PR_SET_PDEATHSIG) and cleans up */
+	argv[argc++] = (char *)"--remove-on-exit";
 	if (speed != NULL) {
 		argv[argc++] = (char *)"--speed";
 		argv[argc++] = (char *)speed;

@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/cmd.h"
+#include "opsdeck/keymap.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -19,6 +21,13 @@
 
 /* Default RPO when a context has none configured (ESTATE: 1 hour). */
 #define OV_DEFAULT_RPO	3600.0
+
+/* A pod younger than this that is still starting (pending, creating,
+ * initialising, running but not ready yet, no restarts) is not a problem,
+ * nor a workload short only of such pods (or younger than this). Image
+ * pulls and readiness probes' initial delays often take longer than 15 s,
+ * and a loaded cluster is slower still; crash loops show at once anyway. */
+#define OV_START_GRACE	30
 
 /* Resources the overview watches and reports, in display order. */
 static const struct {
@@ -36,6 +45,9 @@ static const struct {
 	{ "nodes", "node", ROW_BAD | ROW_WARN },
 	{ "backups", "backup", ROW_BAD },
 	{ "jobs", "job", ROW_BAD },
+	/* counted only: is there a backup schedule */
+	{ "schedules", "schedule", 0 },
+	{ "cronjobs", "cronjob", 0 },
 };
 #define OV_NKINDS (sizeof ov_kinds / sizeof ov_kinds[0])
 
@@ -53,7 +65,11 @@ struct ov_count {
 	size_t		 problems;
 	size_t		 crit, warn, other;	/* firing alerts by severity */
 	int64_t		 newest_backup;		/* newest good backup start */
+	int64_t		 newest_any;		/* newest backup start, any phase */
+	bool		 newest_failed;		/* ... and it failed */
+	char		 newest_name[256];
 	size_t		 backups;
+	size_t		 schedules;		/* Velero schedules, backup CronJobs */
 };
 
 /* Overview state. */
@@ -113,6 +129,126 @@ ov_alert_severity(const struct row *r)
 	return "";
 }
 
+/* When a backup row started (its start time, else its creation). */
+static int64_t
+ov_backup_when(const struct row *r)
+{
+	if (r->ncells > 4 && r->cells[4].type == CELL_AGE && r->cells[4].when != 0)
+		return r->cells[4].when;
+	return r->created;
+}
+
+/* Whether a backup row completed well. */
+static bool
+ov_backup_good(const struct row *r)
+{
+	return !(r->flags & (ROW_BAD | ROW_PROGRESSING)) && r->ncells > 1 &&
+	    r->cells[1].text != NULL && strcmp(r->cells[1].text, "Completed") == 0;
+}
+
+/* Whether a pod row is merely starting: young, no restarts, waiting or
+ * not ready yet (not crash looping or failed, which are ROW_BAD). */
+static bool
+ov_pod_starting(const struct row *r, int64_t now)
+{
+	static const char *starting[] = { "Pending", "ContainerCreating",
+	    "PodInitializing", "Init:", "not ready " };
+	size_t i;
+
+	if (r->created == 0 || now - r->created >= OV_START_GRACE ||
+	    (r->flags & (ROW_BAD | ROW_STUCK)) || r->reason == NULL)
+		return false;
+	if (r->ncells > 3 && r->cells[3].n > 0)
+		return false;	/* restarted: not just starting */
+	for (i = 0; i < sizeof starting / sizeof starting[0]; i++) {
+		if (strncmp(r->reason, starting[i], strlen(starting[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A workload's pods: how many, and how many are problems. */
+struct ov_pods {
+	const struct row *wl;
+	int64_t		 now;
+	size_t		 matched, starting, failing, young;
+};
+
+/* Count one pod of a workload. */
+static int
+ov_pod_of(size_t cluster, const struct row *r, void *arg)
+{
+	struct ov_pods *op = arg;
+
+	if (!table_labels_match(r->labels, op->wl->selector))
+		return 0;
+	op->matched++;
+	if (r->created != 0 && op->now - r->created < OV_START_GRACE)
+		op->young++;
+	if (ov_pod_starting(r, op->now))
+		op->starting++;
+	else if (r->flags & (ROW_BAD | ROW_WARN))
+		op->failing++;
+	return 0;
+}
+
+/* Whether a row is merely starting: a young pod (ov_pod_starting), or a
+ * workload that is neither stuck nor paused, has no failing pods and some
+ * starting or young ones (or was created moments ago). */
+static bool
+ov_starting(struct ov_walk *w, size_t cluster, const struct row *r, const char *res)
+{
+	struct ov_pods op;
+
+	if (strcmp(res, "pods") == 0)
+		return ov_pod_starting(r, w->now);
+	if (strcmp(res, "deployments") != 0 && strcmp(res, "statefulsets") != 0 &&
+	    strcmp(res, "daemonsets") != 0 && strcmp(res, "rollouts") != 0)
+		return false;
+	/* an update in progress is worth seeing; so is a paused one */
+	if ((r->flags & (ROW_BAD | ROW_STUCK)) || (r->reason != NULL &&
+	    (strcmp(r->reason, "paused") == 0 || strncmp(r->reason, "rolling out", 11) == 0)))
+		return false;
+	if (r->created != 0 && w->now - r->created < OV_START_GRACE)
+		return true;
+	if (r->selector == NULL || *r->selector == '\0')
+		return false;
+	memset(&op, 0, sizeof op);
+	op.wl = r;
+	op.now = w->now;
+	store_foreach(w->v->ui->store, cluster, "pods", r->ns, ov_pod_of, &op);
+	/* young pods count too: an ordered StatefulSet is short between
+	 * one pod turning ready and the next being created */
+	return (op.starting > 0 || op.young > 0) && op.failing == 0;
+}
+
+/* Whether an HPA row is ScalingDisabled because its target is scaled to 0.
+ * The HPA controller turns scaling off by design when a target has zero
+ * replicas (a pilot-light DR copy, a workload parked on purpose): that is a
+ * deliberate state, whatever the cluster's role, so it is never listed. */
+static bool
+ov_scaled_to_zero(const struct row *r, const char *res)
+{
+	if (strcmp(res, "horizontalpodautoscalers") != 0 || r->reason == NULL ||
+	    strcmp(r->reason, "ScalingDisabled") != 0)
+		return false;
+	return r->ncells > 5 && r->cells[5].n == 0;
+}
+
+/* Set a problem line's text, marked when its cluster's data may be old. */
+static void
+ov_set_problem(struct view *v, struct table_row *tr, size_t cluster, const char *detail)
+{
+	struct store_cluster *sc = store_cluster(v->ui->store, cluster);
+	char buf[560];
+
+	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
+		snprintf(buf, sizeof buf, "%s (stale)", detail);
+		table_set(tr, 4, buf, 0);
+	} else
+		table_set(tr, 4, detail, 0);
+}
+
 /* Walk one kind's rows of one cluster: count and add problem rows. */
 static int
 ov_row(size_t cluster, const struct row *r, void *arg)
@@ -127,15 +263,29 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 
 	if (strcmp(res, "backups") == 0) {
 		c->backups++;
-		if (!(r->flags & (ROW_BAD | ROW_PROGRESSING)) && r->ncells > 1 &&
-		    r->cells[1].text != NULL && strcmp(r->cells[1].text, "Completed") == 0) {
-			when = r->ncells > 4 && r->cells[4].type == CELL_AGE && r->cells[4].when != 0 ?
-			    r->cells[4].when : r->created;
+		when = ov_backup_when(r);
+		if (ov_backup_good(r)) {
 			if (when > c->newest_backup)
 				c->newest_backup = when;
 		}
+		if (!(r->flags & ROW_PROGRESSING) && when >= c->newest_any) {
+			c->newest_any = when;
+			c->newest_failed = (r->flags & ROW_BAD) != 0;
+			snprintf(c->newest_name, sizeof c->newest_name, "%s",
+			    r->name != NULL ? r->name : "");
+		}
+		/* the backup line speaks for them */
+		return 0;
+	}
+	if (strcmp(res, "schedules") == 0 || (strcmp(res, "cronjobs") == 0 &&
+	    ((r->name != NULL && strstr(r->name, "backup") != NULL) ||
+	    (r->labels != NULL && strstr(r->labels, "backup") != NULL)))) {
+		c->schedules++;
+		return 0;
 	}
 	if (!(r->flags & ov_kinds[w->kind].flags))
+		return 0;
+	if (ov_starting(w, cluster, r, res) || ov_scaled_to_zero(r, res))
 		return 0;
 	if (strcmp(res, "alerts") == 0) {
 		sev = ov_alert_severity(r);
@@ -172,19 +322,84 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 	} else
 		snprintf(detail, sizeof detail, "%s", r->reason != NULL ? r->reason :
 		    (r->flags & ROW_PROGRESSING) ? "in progress" : "degraded");
-	table_set(tr, 4, detail, 0);
+	ov_set_problem(v, tr, cluster, detail);
 	return 0;
 }
 
-/* Fill the cluster line (state, counts) and add the backup line. */
+/* HH:MM:SS of a unix time, local. */
+static void
+ov_clock(int64_t when, char *buf, size_t len)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+/* The backup line's text, and whether it is a problem: the RPO breached,
+ * the newest backup failed, or no good backup although a schedule exists.
+ * info gets the cluster line's note ("backup 22m ago"). Returns false when
+ * there is nothing to say. */
+static bool
+ov_backup(struct store_cluster *sc, struct ov_count *c, int64_t now, char *detail,
+    size_t len, char *info, size_t ilen, bool *problem)
+{
+	double limit = sc->rpo_seconds > 0 ? sc->rpo_seconds : OV_DEFAULT_RPO;
+	char age[32], rpo[32];
+
+	*problem = false;
+	*info = '\0';
+	human_duration((int64_t)limit, rpo, sizeof rpo);
+	if (c->newest_backup != 0) {
+		human_duration(now - c->newest_backup, age, sizeof age);
+		snprintf(info, ilen, "backup %s ago", age);
+	}
+	if (c->newest_failed && c->newest_any >= c->newest_backup) {
+		*problem = true;
+		if (c->newest_backup != 0)
+			snprintf(detail, len, "%s failed; newest good %s ago%s%s%s",
+			    c->newest_name, age, (double)(now - c->newest_backup) > limit ?
+			    ": RPO " : " (RPO ", rpo,
+			    (double)(now - c->newest_backup) > limit ? " breached" : ")");
+		else
+			snprintf(detail, len, "%s failed; none completed (RPO %s)",
+			    c->newest_name, rpo);
+		return true;
+	}
+	if (c->newest_backup == 0) {
+		if (c->schedules == 0)
+			return false;	/* nothing scheduled: nothing expected */
+		*problem = true;
+		snprintf(detail, len, "none completed (RPO %s)", rpo);
+		return true;
+	}
+	if ((double)(now - c->newest_backup) > limit) {
+		*problem = true;
+		snprintf(detail, len, "%s ago: RPO %s breached", age, rpo);
+		return true;
+	}
+	return false;
+}
+
+/* Fill the cluster line (state, counts) and add the backup line when it is
+ * a problem. */
 static void
 ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, int64_t now)
 {
 	struct store_cluster *sc = store_cluster(v->ui->store, ci);
-	char key[64], detail[512], age[32], rpo[32], state[640];
-	double limit = sc->rpo_seconds > 0 ? sc->rpo_seconds : OV_DEFAULT_RPO;
-	struct tm tm;
-	time_t t = (time_t)sc->since;
+	char key[64], detail[512], bdetail[512], info[64], since[32], ok[32], state[640];
+	struct table_row *br;
+	bool backup_line = false, backup_problem = false;
+
+	/* backups: the newest good one against the RPO */
+	if (c->backups != 0 || store_synced(v->ui->store, ci, "backups")) {
+		backup_line = ov_backup(sc, c, now, bdetail, sizeof bdetail, info, sizeof info,
+		    &backup_problem);
+	} else
+		*info = '\0';
+	if (backup_problem)
+		c->problems++;
 
 	tr->attr = ui_attr(THEME_SECTION);
 	tr->resource = "contexts";
@@ -193,13 +408,20 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 	table_set(tr, 0, sc->name, (int64_t)ci);
 	table_set(tr, 1, "cluster", 0);
 	table_set(tr, 2, "", 0);
-	if (sc->state == CONN_STALE) {
-		localtime_r(&t, &tm);
-		strftime(age, sizeof age, "%H:%M:%S", &tm);
-		snprintf(detail, sizeof detail, "stale since %s", age);
+	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
+		ov_clock(sc->since, since, sizeof since);
+		if (sc->last_ok != 0) {
+			ov_clock(sc->last_ok, ok, sizeof ok);
+			snprintf(detail, sizeof detail, "%s since %s: data below is from %s",
+			    sc->state == CONN_UNAUTHORIZED ? "auth error" :
+			    conn_state_name(sc->state), since, ok);
+		} else {
+			snprintf(detail, sizeof detail, "%s since %s",
+			    sc->state == CONN_UNAUTHORIZED ? "auth error" :
+			    conn_state_name(sc->state), since);
+		}
 	} else
-		snprintf(detail, sizeof detail, "%s", sc->state == CONN_UNAUTHORIZED ?
-		    "auth error" : conn_state_name(sc->state));
+		snprintf(detail, sizeof detail, "%s", conn_state_name(sc->state));
 	if (sc->role != NULL && *sc->role != '\0')
 		snprintf(state, sizeof state, "%s, %s", sc->role, detail);
 	else
@@ -216,31 +438,23 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 		snprintf(detail, sizeof detail,
 		    "%zu problem%s; alerts firing: %zu critical, %zu warning, %zu other",
 		    c->problems, c->problems == 1 ? "" : "s", c->crit, c->warn, c->other);
-	table_set(tr, 4, detail, 0);
-
-	/* backups: the newest good one against the RPO */
-	if (c->backups == 0 && !store_synced(v->ui->store, ci, "backups"))
-		return;
-	snprintf(key, sizeof key, "%zu/backup-rpo", ci);
-	tr = table_add(v->table, key, ci);
-	tr->resource = "backups";
-	table_set(tr, 0, sc->name, (int64_t)ci);
-	table_set(tr, 1, "backup", 0);
-	table_set(tr, 2, "", 0);
-	table_set(tr, 3, "newest good backup", 0);
-	human_duration((int64_t)limit, rpo, sizeof rpo);
-	if (c->newest_backup == 0) {
-		tr->flags = ROW_BAD;
-		snprintf(detail, sizeof detail, "none completed (RPO %s)", rpo);
-	} else {
-		human_duration(now - c->newest_backup, age, sizeof age);
-		if ((double)(now - c->newest_backup) > limit) {
-			tr->flags = ROW_BAD;
-			snprintf(detail, sizeof detail, "%s ago: RPO %s breached", age, rpo);
-		} else
-			snprintf(detail, sizeof detail, "%s ago (RPO %s)", age, rpo);
+	if (*info != '\0' && strlen(detail) + strlen(info) + 3 < sizeof detail) {
+		strcat(detail, "; ");
+		strcat(detail, info);
 	}
 	table_set(tr, 4, detail, 0);
+
+	if (!backup_line)
+		return;
+	snprintf(key, sizeof key, "%zu/backup-rpo", ci);
+	br = table_add(v->table, key, ci);
+	br->resource = "backups";
+	br->flags = backup_problem ? ROW_BAD : 0;
+	table_set(br, 0, sc->name, (int64_t)ci);
+	table_set(br, 1, "backup", 0);
+	table_set(br, 2, "", 0);
+	table_set(br, 3, "newest good backup", 0);
+	ov_set_problem(v, br, ci, bdetail);
 }
 
 /* Rebuild when anything changed (or once a second for ages). */
@@ -289,13 +503,136 @@ ov_update(struct view *v, int64_t now)
 	free(counts);
 }
 
-/* Enter: the line's detail (the object in its kind's view). */
+/* The newest good backup of a cluster (else the newest), for Enter. */
+struct ov_newest {
+	int64_t		 when;
+	bool		 good;
+	char		 key[512];
+};
+
+/* Walk a cluster's backups for the newest good one. */
+static int
+ov_newest_row(size_t cluster, const struct row *r, void *arg)
+{
+	struct ov_newest *nw = arg;
+	int64_t when = ov_backup_when(r);
+	bool good = ov_backup_good(r);
+
+	if ((good && !nw->good) || (good == nw->good && when >= nw->when)) {
+		nw->when = when;
+		nw->good = good;
+		snprintf(nw->key, sizeof nw->key, "%zu/%s/%s/%s", cluster,
+		    r->uid != NULL ? r->uid : "", r->ns, r->name);
+	}
+	return 0;
+}
+
+/* Velero schedules of one cluster. */
+struct ov_sched {
+	size_t		 n;
+	const struct row *first;
+};
+
+/* Count a cluster's schedules. */
+static int
+ov_sched_row(size_t cluster, const struct row *r, void *arg)
+{
+	struct ov_sched *os = arg;
+
+	if (os->n++ == 0)
+		os->first = r;
+	return 0;
+}
+
+/* The cluster of the selected line when it is a cluster or backup line and
+ * nothing is marked, else SIZE_MAX. */
+static size_t
+ov_backup_cluster(struct view *v)
+{
+	struct table_row *r, **rows = NULL;
+	size_t n;
+
+	if (v->table == NULL)
+		return SIZE_MAX;
+	n = table_marked_rows(v->table, &rows);
+	free(rows);
+	r = table_selected(v->table);
+	if (n != 0 || r == NULL || r->resource == NULL || r->key == NULL)
+		return SIZE_MAX;
+	if (strcmp(r->resource, "contexts") == 0)
+		return r->cluster;
+	if (strcmp(r->resource, "backups") == 0 && strstr(r->key, "/backup-rpo") != NULL)
+		return r->cluster;
+	return SIZE_MAX;
+}
+
+/* Targets: on a cluster or backup line, the cluster's one Velero schedule
+ * (what backup-now needs); otherwise the selection or marks. */
+static size_t
+ov_targets(struct view *v, struct cmd_target **out)
+{
+	size_t ci = ov_backup_cluster(v);
+	struct ov_sched os;
+
+	memset(&os, 0, sizeof os);
+	if (ci != SIZE_MAX)
+		store_foreach(v->ui->store, ci, "schedules", NULL, ov_sched_row, &os);
+	if (os.n == 1) {
+		*out = xcalloc(1, sizeof **out);
+		(*out)[0].cluster = ci;
+		(*out)[0].resource = "schedules";
+		(*out)[0].ns = os.first->ns;
+		(*out)[0].name = os.first->name;
+		(*out)[0].uid = os.first->uid;
+		return 1;
+	}
+	return view_table_targets(v, out);
+}
+
+/* A key before the key table: backup-now on a cluster or backup line of a
+ * cluster with no or several schedules says so (and lists them). */
+static int
+ov_key(struct view *v, int key)
+{
+	const char *cmd = keymap_lookup(key);
+	size_t ci = ov_backup_cluster(v);
+	struct ui *ui = v->ui;
+	struct ov_sched os;
+	char *arg, *cause = NULL, *name;
+
+	if (cmd == NULL || strcmp(cmd, "backup-now") != 0 || ci == SIZE_MAX)
+		return VIEW_UNHANDLED;
+	memset(&os, 0, sizeof os);
+	store_foreach(ui->store, ci, "schedules", NULL, ov_sched_row, &os);
+	if (os.n == 1)
+		return VIEW_UNHANDLED;	/* ov_targets gives it */
+	name = xstrdup(store_cluster(ui->store, ci)->name);
+	if (os.n == 0) {
+		ui_message(ui, true, "backup-now: no Velero schedule on %s", name);
+		free(name);
+		return VIEW_HANDLED;
+	}
+	/* opening a view may free this one */
+	arg = xasprintf("@%s", name);
+	if (ui_open(ui, "schedules", arg, false, &cause) != 0) {
+		ui_message(ui, true, "%s", cause);
+		free(cause);
+	} else
+		ui_message(ui, false, "%zu schedules on %s: choose a schedule", os.n, name);
+	free(arg);
+	free(name);
+	return VIEW_HANDLED;
+}
+
+/* Enter: the line's detail (the object in its kind's view); the backup
+ * line opens the backups at the newest good one. */
 static int
 ov_enter(struct view *v, char **cause)
 {
 	struct table_row *r = table_selected(v->table);
 	struct ui *ui = v->ui;
 	struct store_cluster *sc;
+	struct ov_newest nw;
 	char *arg, *key;
 	int rc;
 
@@ -311,7 +648,12 @@ ov_enter(struct view *v, char **cause)
 		return rc;
 	}
 	/* opening a view may free this one (when it is not the root) */
-	key = xstrdup(r->key);
+	if (strcmp(r->resource, "backups") == 0 && strstr(r->key, "/backup-rpo") != NULL) {
+		memset(&nw, 0, sizeof nw);
+		store_foreach(ui->store, r->cluster, "backups", NULL, ov_newest_row, &nw);
+		key = xstrdup(nw.key);
+	} else
+		key = xstrdup(r->key);
 	arg = xasprintf("@%s", sc->name);
 	rc = ui_open(ui, r->resource, arg, false, cause);
 	free(arg);
@@ -333,7 +675,8 @@ const struct view_class view_overview_class = {
 	.free = ov_free,
 	.update = ov_update,
 	.draw = view_table_draw,
+	.key = ov_key,
 	.enter = ov_enter,
 	.title = ov_title,
-	.targets = view_table_targets,
+	.targets = ov_targets,
 };

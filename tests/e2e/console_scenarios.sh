@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Drill scenarios on the overview and header: bad-rollout shows crash-looping
 # pods and the firing alerts; region-outage turns the primary stale or
-# unreachable in the header while the other clusters stay live.
+# unreachable in the header while the other clusters stay live, and the
+# overview says how old its data is; kill -9 of the console leaves no drill
+# directory behind.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 
@@ -44,6 +46,14 @@ for c in "prod-osaka(dr) live" "staging(staging) live" "dev(dev) live"; do
 	assert_contains "$h" "$c" "header"
 done
 ok "region-outage: primary $(echo "$h" | grep -Eo 'prod-tokyo\(primary\) (stale since [0-9:]+|unreachable)'), others live"
+# stale does not last: it turns unreachable, and the overview's cluster line
+# says since when and how old the rows below it are
+overview_unreachable() {
+	header | grep -q "prod-tokyo(primary) unreachable" &&
+	screen | grep -Eq "^prod-tokyo +cluster +primary, unreachable since [0-9:]{8}: data below is from [0-9:]{8}"
+}
+expect 150 "prod-tokyo never escalated to unreachable on the overview" overview_unreachable
+ok "region-outage: stale turns unreachable, the overview says how old the data is"
 cmd "ctx"
 wait_screen 10 "CONTEXT"
 wait_screen 10 "prod-osaka"
@@ -52,3 +62,19 @@ echo "$s" | grep -Eq "prod-tokyo +primary +(stale|unreachable)" || { echo "$s" >
 ok "contexts view shows the state"
 cmd q
 wait_exit 30
+tm kill-server 2>/dev/null || true
+
+# kill -9 of the console: the drill child stops (parent-death signal) and
+# removes its kubeconfig directory
+mkdir -p "$T/k9"
+CONSOLE_ENV="TMPDIR=$T/k9" start_console --drill estate
+wait_screen 90 "prod-tokyo(primary) live"
+ls "$T"/k9/opsdeck-drill.*/kubeconfig >/dev/null || fail "no drill kubeconfig under TMPDIR"
+drill_child=$(ps --ppid "$CONSOLE_PID" -o pid= | head -n 1 | tr -d ' ')
+[ -n "$drill_child" ] || fail "no drill child under the console"
+kill -9 "$CONSOLE_PID"
+drill_gone() { ! kill -0 "$drill_child" 2>/dev/null; }
+expect 60 "drill child still running after kill -9 of the console" drill_gone
+dir_gone() { ! ls -d "$T"/k9/opsdeck-drill.* >/dev/null 2>&1; }
+expect 30 "drill directory left behind: $(ls -R "$T/k9" 2>&1)" dir_gone
+ok "kill -9 of the console: drill stopped and its directory removed"

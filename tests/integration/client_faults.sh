@@ -278,3 +278,24 @@ wait_for 120 grep -q 'prod-tokyo: live' "$T/stale.err" ||
 kill "$stale_pid" 2>/dev/null || true
 cat "$T/stale.err"
 ok "a hanging live cluster turns stale, then live again"
+
+# A cluster that keeps refusing does not stay stale forever: after a few
+# failed probes (or 30 s) it turns unreachable, the reason giving the age of
+# the rows it keeps, and live again once it answers.
+"$OPSDECK" get pods -A --context prod-tokyo --watch >"$T/unreach.out" 2>"$T/unreach.err" &
+unreach_pid=$!
+_cleanup_pids+=($unreach_pid)
+wait_for 60 grep -q '^prod-tokyo ' "$T/unreach.out" || fail "unreachable: no rows before the fault"
+reach refuse
+wait_for 120 grep -q 'prod-tokyo: stale: not answering' "$T/unreach.err" ||
+	{ cat "$T/unreach.err"; fail "unreachable: never stale first"; }
+wait_for 180 grep -Eq 'prod-tokyo: unreachable: .*\(data from [0-9]{2}:[0-9]{2}:[0-9]{2}\)' \
+	"$T/unreach.err" || { cat "$T/unreach.err"; fail "unreachable: stale never escalated"; }
+grep -n 'prod-tokyo: ' "$T/unreach.err" | grep -B100 'unreachable' | grep -q 'stale' ||
+	{ cat "$T/unreach.err"; fail "unreachable: not stale before unreachable"; }
+reach ok
+wait_for 120 sh -c "sed -n '/prod-tokyo: unreachable/,\$p' '$T/unreach.err' | grep -q 'prod-tokyo: live'" ||
+	{ cat "$T/unreach.err"; fail "unreachable: never live again"; }
+kill "$unreach_pid" 2>/dev/null || true
+cat "$T/unreach.err"
+ok "a refusing cluster goes live, stale, unreachable (data age kept), live again"

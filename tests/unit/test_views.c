@@ -14,6 +14,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "opsdeck/cmd.h"
+#include "opsdeck/keymap.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -73,6 +75,21 @@ backup(const char *name, const char *uid, int64_t age)
 	    "completionTimestamp", ago(age - 60));
 }
 
+/* HH:MM:SS of a unix time (TZ is UTC in these tests). */
+static const char *
+clock_of(int64_t when)
+{
+	static char buf[2][16];
+	static int i;
+	time_t t = (time_t)when;
+	struct tm tm;
+
+	i = (i + 1) % 2;
+	gmtime_r(&t, &tm);
+	strftime(buf[i], sizeof buf[i], "%H:%M:%S", &tm);
+	return buf[i];
+}
+
 /* Put obj in the store and drop our reference. */
 static void
 put(struct store *st, size_t c, const char *resource, json_t *obj)
@@ -123,7 +140,7 @@ test_overview(void **state)
 	size_t osaka = store_add_cluster(st, "prod-osaka");
 	struct ui *ui = fake_ui(st);
 	struct view *v;
-	char *cause = NULL, *s;
+	char *cause = NULL, *s, want[256];
 
 	free(store_cluster(st, tokyo)->role);
 	store_cluster(st, tokyo)->role = xstrdup("primary");
@@ -144,15 +161,20 @@ test_overview(void **state)
 	assert_non_null(v);
 	s = dump(v->table);
 	/* the cluster line leads, with the role, state and counts */
-	assert_non_null(strstr(s, "prod-tokyo|cluster||primary, live|3 problems; "
-	    "alerts firing: 1 critical, 1 warning, 0 other\n"));
+	/* the pod, two alerts and the breached RPO: four problems */
+	assert_non_null(strstr(s, "prod-tokyo|cluster||primary, live|4 problems; "
+	    "alerts firing: 1 critical, 1 warning, 0 other; backup 3h ago\n"));
 	assert_non_null(strstr(s, "prod-tokyo|alert||PodCrashLooping|critical firing: something is wrong\n"));
 	assert_non_null(strstr(s, "prod-tokyo|pod|production|backend-1|CrashLoopBackOff (restarts 7)\n"));
 	assert_null(strstr(s, "backend-2"));	/* healthy pods are not problems */
 	/* backups: three hours old breaches the default one-hour RPO */
 	assert_non_null(strstr(s, "prod-tokyo|backup||newest good backup|3h ago: RPO 60m breached\n"));
-	assert_non_null(strstr(s, "prod-osaka|cluster||unreachable|connection refused; 0 problems\n"));
-	assert_non_null(strstr(s, "prod-osaka|backup||newest good backup|10m ago (RPO 60m)\n"));
+	snprintf(want, sizeof want, "prod-osaka|cluster||unreachable since %s|"
+	    "connection refused; 0 problems; backup 10m ago\n",
+	    clock_of(store_cluster(st, osaka)->since));
+	assert_non_null(strstr(s, want));
+	/* a backup within its RPO is information, not a problem line */
+	assert_null(strstr(s, "prod-osaka|backup"));
 	/* order: a cluster's line comes before its problems */
 	assert_true(strstr(s, "prod-tokyo|cluster") < strstr(s, "prod-tokyo|pod"));
 	assert_true(strstr(s, "prod-tokyo|pod") < strstr(s, "prod-osaka|cluster"));
@@ -163,7 +185,9 @@ test_overview(void **state)
 	put(st, tokyo, "pods", pod("backend-2", "u2", false));	/* a change: rebuild */
 	v->cls->update(v, time(NULL));
 	s = dump(v->table);
-	assert_non_null(strstr(s, "prod-tokyo|backup||newest good backup|3h ago (RPO 4h)\n"));
+	assert_null(strstr(s, "prod-tokyo|backup"));
+	assert_non_null(strstr(s, "prod-tokyo|cluster||primary, live|3 problems; "
+	    "alerts firing: 1 critical, 1 warning, 0 other; backup 3h ago\n"));
 	free(s);
 
 	while (ui->view != NULL) {
@@ -220,12 +244,370 @@ test_resource_columns(void **state)
 	ui_current = NULL;
 }
 
+/* A pod created `age` seconds ago, in status `waiting` (NULL: running but
+ * not ready), with `restarts`. */
+static json_t *
+young_pod(const char *name, const char *uid, int64_t age, const char *waiting,
+    int restarts)
+{
+	json_t *state = waiting != NULL ?
+	    json_pack("{s:{s:s}}", "waiting", "reason", waiting) :
+	    json_pack("{s:{s:s}}", "running", "startedAt", ago(age));
+
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:[{s:s,s:s}]},"
+	    "s:{s:s,s:[{s:s,s:b,s:i,s:o}]}}",
+	    "apiVersion", "v1", "kind", "Pod",
+	    "metadata", "name", name, "namespace", "production", "uid", uid,
+	    "creationTimestamp", ago(age),
+	    "spec", "containers", "name", "app", "image", "backend:v1",
+	    "status", "phase", waiting != NULL ? "Pending" : "Running",
+	    "containerStatuses", "name", "app", "ready", false, "restartCount", restarts,
+	    "state", state);
+}
+
+/* An HPA whose target has `replicas`, with ScalingActive false for reason. */
+static json_t *
+hpa(const char *name, const char *uid, int replicas, const char *reason)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},"
+	    "s:{s:{s:s,s:s,s:s},s:i,s:i},"
+	    "s:{s:i,s:i,s:[{s:s,s:s,s:s}]}}",
+	    "apiVersion", "autoscaling/v2", "kind", "HorizontalPodAutoscaler",
+	    "metadata", "name", name, "namespace", "production", "uid", uid,
+	    "creationTimestamp", ago(3600),
+	    "spec", "scaleTargetRef", "apiVersion", "apps/v1", "kind", "Deployment",
+	    "name", name, "minReplicas", 2, "maxReplicas", 10,
+	    "status", "currentReplicas", replicas, "desiredReplicas", replicas,
+	    "conditions", "type", "ScalingActive", "status", "False", "reason", reason);
+}
+
+/* A Velero backup that failed `age` seconds ago. */
+static json_t *
+failed_backup(const char *name, const char *uid, int64_t age)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s,s:s}}",
+	    "apiVersion", "velero.io/v1", "kind", "Backup",
+	    "metadata", "name", name, "namespace", "velero", "uid", uid,
+	    "creationTimestamp", ago(age),
+	    "status", "phase", "Failed", "startTimestamp", ago(age));
+}
+
+/* A Velero schedule. */
+static json_t *
+schedule(const char *name, const char *uid)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:s}}",
+	    "apiVersion", "velero.io/v1", "kind", "Schedule",
+	    "metadata", "name", name, "namespace", "velero", "uid", uid,
+	    "creationTimestamp", ago(86400),
+	    "spec", "schedule", "0 * * * *");
+}
+
+/* Free the view stack and the store. */
+static void
+views_done(struct ui *ui, struct store *st)
+{
+	struct view *v;
+
+	while (ui->view != NULL) {
+		v = ui->view;
+		ui->view = v->prev;
+		view_free(v);
+	}
+	store_free(st);
+	ui_current = NULL;
+}
+
+/* Lines of s starting with prefix. */
+static size_t
+count_lines(const char *s, const char *prefix)
+{
+	size_t n = 0;
+	const char *p = s;
+
+	while (*p != '\0') {
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			n++;
+		p = strchr(p, '\n');
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return n;
+}
+
+/* A cluster that is not live says since when and how old its rows are, and
+ * marks its problems as possibly stale. */
+static void
+test_overview_stale(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	size_t osaka = store_add_cluster(st, "prod-osaka");
+	struct ui *ui = fake_ui(st);
+	struct store_cluster *sc = store_cluster(st, tokyo);
+	struct view *v;
+	char *cause = NULL, *s, want[256], ok[16];
+
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	store_set_state(st, osaka, CONN_LIVE, NULL);
+	put(st, tokyo, "pods", pod("backend-1", "u1", true));
+	put(st, osaka, "pods", pod("backend-9", "u9", true));
+	store_set_state(st, tokyo, CONN_UNREACHABLE, "connection refused (data from x)");
+	sc->last_ok -= 125;	/* the rows are two minutes old */
+	sc->since -= 60;
+	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	s = dump(v->table);
+	snprintf(ok, sizeof ok, "%s", clock_of(sc->last_ok));
+	snprintf(want, sizeof want, "prod-tokyo|cluster||unreachable since %s: "
+	    "data below is from %s|connection refused (data from x); 1 problem\n",
+	    clock_of(sc->since), ok);
+	assert_non_null(strstr(s, want));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|backend-1|"
+	    "CrashLoopBackOff (restarts 7) (stale)\n"));
+	/* the live cluster's problems are not marked */
+	assert_non_null(strstr(s, "prod-osaka|pod|production|backend-9|"
+	    "CrashLoopBackOff (restarts 7)\n"));
+	assert_non_null(strstr(s, "prod-osaka|cluster||live|1 problem;"));
+	free(s);
+	views_done(ui, st);
+}
+
+/* Starting pods, pilot-light HPAs and backups within the RPO are not
+ * problems; the cluster's count matches the problem lines. */
+static void
+test_overview_noise(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	size_t osaka = store_add_cluster(st, "prod-osaka");
+	size_t staging = store_add_cluster(st, "staging");
+	struct ui *ui = fake_ui(st);
+	struct view *v;
+	char *cause = NULL, *s;
+
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	store_set_state(st, osaka, CONN_LIVE, NULL);
+	store_set_state(st, staging, CONN_LIVE, NULL);
+	/* tokyo: starting pods (not problems), an old not-ready pod, a young
+	 * one that restarted and one crash looping at once (problems) */
+	put(st, tokyo, "pods", young_pod("start-1", "p1", 3, "ContainerCreating", 0));
+	put(st, tokyo, "pods", young_pod("start-2", "p2", 3, NULL, 0));
+	put(st, tokyo, "pods", young_pod("old-1", "p3", 120, NULL, 0));
+	put(st, tokyo, "pods", young_pod("restarted-1", "p4", 5, NULL, 2));
+	put(st, tokyo, "pods", young_pod("crash-1", "p5", 2, "CrashLoopBackOff", 1));
+	/* a backup 22 minutes old: within the RPO */
+	store_relist_begin(st, tokyo, "backups");
+	put(st, tokyo, "backups", backup("daily-1", "b1", 22 * 60));
+	store_relist_end(st, tokyo, "backups");
+	/* osaka: pilot-light HPA (target at 0) is fine, a stuck one is not;
+	 * the newest backup failed */
+	put(st, osaka, "horizontalpodautoscalers", hpa("backend", "h1", 0, "ScalingDisabled"));
+	put(st, osaka, "horizontalpodautoscalers", hpa("frontend", "h2", 3, "FailedGetResourceMetric"));
+	store_relist_begin(st, osaka, "backups");
+	put(st, osaka, "backups", backup("daily-old", "b2", 7200));
+	put(st, osaka, "backups", failed_backup("daily-new", "b3", 600));
+	store_relist_end(st, osaka, "backups");
+	/* staging: no backups and no schedule */
+	store_relist_begin(st, staging, "backups");
+	store_relist_end(st, staging, "backups");
+
+	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	s = dump(v->table);
+	assert_null(strstr(s, "start-1"));
+	assert_null(strstr(s, "start-2"));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|old-1|not ready 0/1"));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|restarted-1|not ready 0/1"));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|crash-1|CrashLoopBackOff"));
+	assert_null(strstr(s, "prod-tokyo|backup"));
+	assert_non_null(strstr(s, "prod-tokyo|cluster||live|3 problems; alerts firing: "
+	    "0 critical, 0 warning, 0 other; backup 22m ago\n"));
+	assert_int_equal(count_lines(s, "prod-tokyo|") - 1, 3);
+
+	assert_null(strstr(s, "|backend|ScalingDisabled"));
+	assert_non_null(strstr(s, "prod-osaka|hpa|production|frontend|FailedGetResourceMetric\n"));
+	assert_non_null(strstr(s, "prod-osaka|backup||newest good backup|daily-new failed; "
+	    "newest good 120m ago: RPO 60m breached\n"));
+	assert_non_null(strstr(s, "prod-osaka|cluster||live|2 problems;"));
+	assert_int_equal(count_lines(s, "prod-osaka|") - 1, 2);
+
+	/* nothing scheduled, nothing expected */
+	assert_non_null(strstr(s, "staging|cluster||live|all good\n"));
+	assert_int_equal(count_lines(s, "staging|"), 1);
+	free(s);
+
+	/* a schedule on staging with no backup yet: that is a problem */
+	put(st, staging, "schedules", schedule("daily", "s1"));
+	v->cls->update(v, time(NULL));
+	s = dump(v->table);
+	assert_non_null(strstr(s, "staging|backup||newest good backup|none completed (RPO 60m)\n"));
+	assert_non_null(strstr(s, "staging|cluster||live|1 problem;"));
+	free(s);
+	views_done(ui, st);
+}
+
+/* Enter on the backup line selects the newest good backup; on a cluster or
+ * backup line the target is the cluster's one Velero schedule, and `b` with
+ * several schedules opens them to choose from. */
+static void
+test_overview_backup_keys(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	size_t osaka = store_add_cluster(st, "prod-osaka");
+	struct ui *ui = fake_ui(st);
+	struct view *v;
+	struct cmd_target *t = NULL;
+	char *cause = NULL;
+	size_t n;
+
+	keymap_init();
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	store_set_state(st, osaka, CONN_LIVE, NULL);
+	put(st, tokyo, "schedules", schedule("daily-production", "s1"));
+	put(st, osaka, "schedules", schedule("daily-a", "s2"));
+	put(st, osaka, "schedules", schedule("daily-b", "s3"));
+	/* oldest first in the backups view; the newest one failed */
+	store_relist_begin(st, tokyo, "backups");
+	put(st, tokyo, "backups", backup("daily-1", "b1", 4 * 3600));
+	put(st, tokyo, "backups", backup("daily-2", "b2", 3 * 3600));
+	put(st, tokyo, "backups", backup("daily-3", "b3", 2 * 3600));
+	put(st, tokyo, "backups", failed_backup("daily-4", "b4", 600));
+	store_relist_end(st, tokyo, "backups");
+
+	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	v->cls->update(v, time(NULL));
+
+	/* the cluster line and the backup line target the one schedule */
+	assert_true(table_select_key(v->table, "0/cluster"));
+	n = v->cls->targets(v, &t);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].resource, "schedules");
+	assert_string_equal(t[0].name, "daily-production");
+	assert_string_equal(t[0].ns, "velero");
+	assert_int_equal(t[0].cluster, tokyo);
+	free(t);
+	assert_true(table_select_key(v->table, "0/backup-rpo"));
+	n = v->cls->targets(v, &t);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].name, "daily-production");
+	free(t);
+	/* a key bound to something else is the key table's */
+	assert_int_equal(v->cls->key(v, 'j'), VIEW_UNHANDLED);
+	assert_int_equal(v->cls->key(v, 'b'), VIEW_UNHANDLED);
+
+	/* Enter on the backup line: the backups view at the newest good one */
+	assert_int_equal(v->cls->enter(v, &cause), 0);
+	assert_ptr_not_equal(ui->view, v);
+	assert_string_equal(ui->view->resource, "backups");
+	ui->view->cls->update(ui->view, time(NULL));
+	assert_non_null(table_selected(ui->view->table));
+	assert_string_equal(table_selected(ui->view->table)->name, "daily-3");
+	v = ui->view;
+	ui->view = v->prev;
+	view_free(v);
+	v = ui->view;
+
+	/* two schedules on osaka: b opens them and asks to choose */
+	assert_true(table_select_key(v->table, "1/cluster"));
+	n = v->cls->targets(v, &t);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].resource, "contexts");
+	free(t);
+	assert_int_equal(v->cls->key(v, 'b'), VIEW_HANDLED);
+	assert_string_equal(ui->view->resource, "schedules");
+	assert_int_equal(ui->view->cluster, osaka);
+	assert_non_null(strstr(ui->status, "choose a schedule"));
+
+	views_done(ui, st);
+	free(ui->status);
+	keymap_free();
+}
+
+/* A deployment created `age` seconds ago with `ready` of 2 replicas. */
+static json_t *
+deployment(const char *name, const char *uid, int64_t age, int ready)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},"
+	    "s:{s:i,s:{s:{s:s}},s:{s:{s:[{s:s,s:s}]}}},"
+	    "s:{s:i,s:i,s:i,s:i}}",
+	    "apiVersion", "apps/v1", "kind", "Deployment",
+	    "metadata", "name", name, "namespace", "production", "uid", uid,
+	    "creationTimestamp", ago(age),
+	    "spec", "replicas", 2, "selector", "matchLabels", "app", name,
+	    "template", "spec", "containers", "name", "app", "image", "app:v1",
+	    "status", "replicas", 2, "updatedReplicas", 2, "readyReplicas", ready,
+	    "availableReplicas", ready);
+}
+
+/* p with the label app=app. */
+static json_t *
+labelled(json_t *p, const char *app)
+{
+	json_object_set_new(json_object_get(p, "metadata"), "labels",
+	    json_pack("{s:s}", "app", app));
+	return p;
+}
+
+/* A workload created moments ago, or short only of pods that are starting,
+ * is starting, not degraded; an old one
+ * that is not ready is a problem. */
+static void
+test_overview_starting_workloads(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	struct ui *ui = fake_ui(st);
+	struct view *v;
+	char *cause = NULL, *s;
+
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	put(st, tokyo, "deployments", deployment("fresh", "d1", 2, 0));
+	put(st, tokyo, "deployments", deployment("old", "d2", 600, 1));
+	/* short only of pods that are starting: not a problem */
+	put(st, tokyo, "deployments", deployment("web", "d3", 600, 0));
+	put(st, tokyo, "pods", labelled(young_pod("web-1", "p1", 3, "ContainerCreating", 0),
+	    "web"));
+	put(st, tokyo, "pods", labelled(young_pod("web-2", "p2", 3, NULL, 0), "web"));
+	/* between two pods of an ordered rollout: the young pod is ready */
+	put(st, tokyo, "deployments", deployment("ordered", "d5", 600, 1));
+	put(st, tokyo, "pods", labelled(pod("ordered-0", "p5", false), "ordered"));
+	json_t *p6 = labelled(young_pod("ordered-1", "p6", 5, NULL, 0), "ordered");
+	json_object_set_new(json_array_get(json_object_get(json_object_get(p6, "status"),
+	    "containerStatuses"), 0), "ready", json_true());
+	put(st, tokyo, "pods", p6);
+	/* one starting, one not ready for minutes: both shown */
+	put(st, tokyo, "deployments", deployment("mixed", "d4", 600, 0));
+	put(st, tokyo, "pods", labelled(young_pod("mixed-1", "p3", 3, NULL, 0), "mixed"));
+	put(st, tokyo, "pods", labelled(young_pod("mixed-2", "p4", 300, NULL, 0), "mixed"));
+	v = ui_push(ui, &view_overview_class, NULL, NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	s = dump(v->table);
+	assert_null(strstr(s, "|fresh|"));
+	assert_non_null(strstr(s, "prod-tokyo|deployment|production|old|"));
+	assert_null(strstr(s, "|web"));
+	assert_null(strstr(s, "|ordered"));
+	assert_non_null(strstr(s, "prod-tokyo|deployment|production|mixed|"));
+	assert_non_null(strstr(s, "prod-tokyo|pod|production|mixed-2|"));
+	assert_null(strstr(s, "|mixed-1|"));
+	assert_non_null(strstr(s, "|live|3 problems;"));
+	free(s);
+	views_done(ui, st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_resource_columns),
+		cmocka_unit_test(test_overview_stale),
+		cmocka_unit_test(test_overview_noise),
+		cmocka_unit_test(test_overview_backup_keys),
+		cmocka_unit_test(test_overview_starting_workloads),
 	};
 
 	setenv("TZ", "UTC", 1);
