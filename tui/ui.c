@@ -22,7 +22,8 @@
 #include "opsdeck/xmalloc.h"
 
 #define UI_MAX_HEADER_LINES	4
-#define UI_MESSAGE_SECONDS	10
+#define UI_MESSAGE_SECONDS	5	/* a message shows this long */
+#define UI_ERROR_SECONDS	10	/* an error this long */
 #define UI_MAX_VIEWS		32
 
 struct ui *ui_current;
@@ -188,6 +189,16 @@ ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	ui_dirty(ui);
 }
 
+/* Drop the status message (it expired, or the view changed). */
+static void
+ui_clear_message(struct ui *ui)
+{
+	free(ui->status);
+	ui->status = NULL;
+	ui->status_error = false;
+	ui_dirty(ui);
+}
+
 unsigned long
 ui_attr(enum theme_slot s)
 {
@@ -331,6 +342,8 @@ ui_push(struct ui *ui, const struct view_class *cls, const char *resource, const
 	v->resource = resource != NULL ? xstrdup(resource) : NULL;
 	v->arg = arg != NULL ? xstrdup(arg) : NULL;
 	v->cluster = cluster;
+	/* a new view starts with a clean status line (its init may set one) */
+	ui_clear_message(ui);
 	if (cls->init != NULL && cls->init(v, cause) != 0) {
 		view_free(v);
 		return NULL;
@@ -361,6 +374,7 @@ ui_back(struct ui *ui)
 		return;
 	ui->view = v->prev;
 	view_free(v);
+	ui_clear_message(ui);
 	/* force the revealed view to rebuild */
 	if (ui->view->cls->update != NULL)
 		ui->view->cls->update(ui->view, time(NULL));
@@ -694,11 +708,9 @@ ui_draw(struct ui *ui)
 	int64_t now = time(NULL);
 	int w = COLS, h = LINES, used, body;
 
-	if (ui->status != NULL && !ui->status_error &&
-	    loop_now() - ui->status_at > UI_MESSAGE_SECONDS) {
-		free(ui->status);
-		ui->status = NULL;
-	}
+	if (ui->status != NULL && loop_now() - ui->status_at >
+	    (ui->status_error ? UI_ERROR_SECONDS : UI_MESSAGE_SECONDS))
+		ui_clear_message(ui);
 	if (ui->view != NULL && ui->view->cls->update != NULL)
 		ui->view->cls->update(ui->view, now);
 	if (h < 4 || w < 10) {
