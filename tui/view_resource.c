@@ -191,7 +191,8 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 		cols[n].priority = pc->priority;
 		cols[n].numeric = strcmp(pc->type, "integer") == 0 || strcmp(pc->type, "date") == 0 ||
 		    strcmp(pc->type, "number") == 0 || strcmp(pc->name, "Age") == 0 ||
-		    strcmp(pc->name, "Restarts") == 0;
+		    strcmp(pc->name, "Restarts") == 0 || strcmp(pc->name, "Last Seen") == 0 ||
+		    strcmp(pc->name, "First Seen") == 0;
 		cols[n].min = strcmp(pc->format, "name") == 0 ? 16 : 0;
 		cols[n].drop = strcmp(pc->format, "name") == 0 ? 0 : (int)(10 + i);
 		if (strcmp(pc->name, "Age") == 0 || strcmp(pc->name, "Status") == 0 ||
@@ -208,6 +209,9 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 	table_col_hide(v->table, 0, !cluster_col);
 	table_col_hide(v->table, 1, !ns_col);
 	table_set_flag_first(v->table, rv->spec != NULL ? rv->spec->flag_first : 0);
+	/* events: (warnings first, then) the most recently seen first */
+	if (strcmp(v->resource, "events") == 0)
+		table_set_default_sort(v->table, 2, 1);
 	if (filter != NULL) {
 		table_set_filter(v->table, filter, &cause);
 		free(cause);

@@ -73,6 +73,18 @@ backup(const char *name, const char *uid, int64_t age)
 	    "completionTimestamp", ago(age - 60));
 }
 
+/* A core/v1 event about pod backend-1, last seen `age` seconds ago. */
+static json_t *
+event(const char *name, const char *type, const char *reason, int64_t age)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s},s:{s:s,s:s,s:s},s:s,s:s,s:s,s:s,s:s,s:i}",
+	    "apiVersion", "v1", "kind", "Event",
+	    "metadata", "name", name, "namespace", "production", "uid", name,
+	    "involvedObject", "kind", "Pod", "name", "backend-1", "namespace", "production",
+	    "type", type, "reason", reason, "message", "something happened",
+	    "firstTimestamp", ago(age + 600), "lastTimestamp", ago(age), "count", 1);
+}
+
 /* Put obj in the store and drop our reference. */
 static void
 put(struct store *st, size_t c, const char *resource, json_t *obj)
@@ -220,12 +232,46 @@ test_resource_columns(void **state)
 	ui_current = NULL;
 }
 
+static void
+test_events_order(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	struct ui *ui = fake_ui(st);
+	struct view *v;
+	char *cause = NULL, order[128];
+	size_t i;
+
+	/* stored in an order that is neither by age nor by name */
+	put(st, tokyo, "events", event("e-74", "Normal", "Pulled", 74));
+	put(st, tokyo, "events", event("e-232", "Normal", "Created", 232));
+	put(st, tokyo, "events", event("e-91", "Normal", "Started", 91));
+	put(st, tokyo, "events", event("e-300w", "Warning", "BackOff", 300));
+	put(st, tokyo, "events", event("e-213", "Normal", "Scheduled", 213));
+	put(st, tokyo, "events", event("e-10w", "Warning", "Unhealthy", 10));
+	v = ui_push(ui, &view_resource_class, "events", NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	assert_int_equal(table_count(v->table), 6);
+	order[0] = '\0';
+	for (i = 0; i < table_count(v->table); i++) {
+		strcat(order, table_row_at(v->table, i)->name);
+		strcat(order, " ");
+	}
+	/* warnings first, then newest first by LAST SEEN */
+	assert_string_equal(order, "e-10w e-300w e-74 e-91 e-213 e-232 ");
+	view_free(v);
+	ui->view = NULL;
+	store_free(st);
+	ui_current = NULL;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_resource_columns),
+		cmocka_unit_test(test_events_order),
 	};
 
 	setenv("TZ", "UTC", 1);
