@@ -208,6 +208,8 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 	v->table = table_new(cols, n);
 	table_col_hide(v->table, 0, !cluster_col);
 	table_col_hide(v->table, 1, !ns_col);
+	table_col_shrink_first(v->table, 0);
+	table_col_shrink_first(v->table, 1);
 	table_set_flag_first(v->table, rv->spec != NULL ? rv->spec->flag_first : 0);
 	/* events: (warnings first, then) the most recently seen first */
 	if (strcmp(v->resource, "events") == 0)

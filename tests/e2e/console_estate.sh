@@ -106,7 +106,7 @@ small_layout() {
 	s=$(screen)
 	[ "$(echo "$s" | wc -l)" -le 24 ] &&
 	echo "$s" | grep -q "NAME.*READY.*STATUS" &&
-	echo "$s" | grep -q "prod-tokyo  kube-system" &&
+	echo "$s" | grep -q "prod-to[^ ]*  kube-sy[^ ]*  coredns-[a-z0-9]*-[a-z0-9]\{5\}  " &&
 	echo "$s" | grep -q "dev(dev) live"
 }
 expect 10 "usable layout at 80x24" small_layout

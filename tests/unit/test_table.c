@@ -285,6 +285,67 @@ test_fit(void **state)
 	table_free(t);
 }
 
+/* Pod columns as the resource view makes them, all namespaces, wide. */
+static const struct table_col pod_cols[] = {
+	{ "NAMESPACE", 0, 2, 6, false },
+	{ "NAME", 0, 0, 16, false },
+	{ "READY", 0, 1, 0, false },
+	{ "NODE", 1, 16, 0, false },
+	{ "NOMINATED NODE", 1, 17, 0, false },
+	{ "READINESS GATES", 1, 18, 0, false },
+};
+
+static void
+test_fit_priority(void **state)
+{
+	struct table *t = table_new(pod_cols, sizeof pod_cols / sizeof pod_cols[0]);
+	struct table_row *r;
+	const char *name = "checkout-backend-7d9f8c6b5d-x2v9k-canary";	/* 40 */
+	int w[8];
+
+	table_col_shrink_first(t, 0);
+	table_begin(t);
+	r = table_add(t, "0/p", 0);
+	table_set(r, 0, "payments-prod", 0);		/* 13 */
+	table_set(r, 1, name, 0);
+	table_set(r, 2, "1/1", 0);
+	table_set(r, 3, "worker-node-eu-west-1a-17", 0);	/* 25 */
+	table_set(r, 4, "<none>", 0);
+	table_set(r, 5, "<none>", 0);
+	table_end(t);
+
+	/* 5 columns short: NAMESPACE gives way, NAME stays whole */
+	table_fit(t, 13 + 2 + 40 + 2 + 5 - 5, false, w);
+	assert_int_equal(w[1], 40);
+	assert_int_equal(w[0], 8);
+	/* very narrow: NAMESPACE keeps 8 columns, then NAME shrinks */
+	table_fit(t, 40, false, w);
+	assert_int_equal(w[0], 8);
+	assert_int_equal(w[1], 40 - 8 - 2 - 2 - 5);
+	/* wide, 22 short: READINESS GATES goes, NODE and NAME stay whole */
+	table_fit(t, 100, true, w);
+	assert_int_equal(w[5], -1);
+	assert_int_equal(w[4], 14);
+	assert_int_equal(w[3], 25);
+	assert_int_equal(w[1], 40);
+	/* narrower: NOMINATED NODE goes before NODE */
+	table_fit(t, 86, true, w);
+	assert_int_equal(w[4], -1);
+	assert_int_equal(w[3], 25);
+	assert_int_equal(w[1], 40);
+
+	/* widths follow the rows as they are rebuilt */
+	table_begin(t);
+	r = table_add(t, "0/p", 0);
+	table_set(r, 0, "payments-prod", 0);
+	table_set(r, 1, name, 0);
+	table_set(r, 2, "120/120", 0);
+	table_end(t);
+	table_fit(t, 200, false, w);
+	assert_int_equal(w[2], 7);
+	table_free(t);
+}
+
 static void
 test_fit_bytes(void **state)
 {
@@ -312,6 +373,7 @@ main(void)
 		cmocka_unit_test(test_flag_first),
 		cmocka_unit_test(test_selection_and_marks),
 		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fit_priority),
 		cmocka_unit_test(test_fit_bytes),
 	};
 
