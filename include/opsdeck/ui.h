@@ -190,6 +190,14 @@ void		 pager_clear(struct pager *);
 void		 pager_add(struct pager *, const char *text, size_t len);
 /* Append one trusted line with a theme slot. */
 void		 pager_add_line(struct pager *, const char *line, enum theme_slot);
+/* Append one line (sanitised here; a newline shows as "\n") whose wrapped
+ * parts start at column hang (describe's values), when wrap is on. */
+void		 pager_add_hanging(struct pager *, const char *line, int hang);
+/* Colour the last line with a theme slot. */
+void		 pager_set_last_slot(struct pager *, enum theme_slot);
+/* First line shown, to keep the place when the text is rebuilt. */
+size_t		 pager_get_top(const struct pager *);
+void		 pager_set_top(struct pager *, size_t);
 size_t		 pager_count(const struct pager *);
 const char	*pager_line(const struct pager *, size_t);
 /* Keys: movement, n/N search next/previous. VIEW_HANDLED or not. */

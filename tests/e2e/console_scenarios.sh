@@ -5,6 +5,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 
+# line_matches_any REGEX: some screen line matches REGEX.
+line_matches_any() { screen | grep -qE -- "$1"; }
+
 # bad-rollout: the fault lands at t=20 (simulated); --speed 4 makes that 5 s
 start_console --drill bad-rollout --speed 4
 wait_screen 60 "prod-tokyo(primary) live"
@@ -27,6 +30,25 @@ key g; key Enter
 wait_screen 10 "alerts @prod-tokyo"
 wait_screen 10 "PodCrashLooping"
 ok "overview line opens its detail"
+# describe fetches the pod's own events (the events view was never opened),
+# in kubectl's columns; labels as "Labels:  k=v" with the rest under it
+cmd "pods @prod-tokyo"
+keys "/CrashLoop"; key Enter
+wait_screen 10 "filter:/CrashLoop/"
+wait_screen 60 "CrashLoopBackOff"
+key g; key d
+wait_screen 30 "Annotations:"
+expect 10 "describe labels" line_matches_any "^Labels: +[a-z0-9.-]+=[^ ]+$"
+describe_events() {
+	local s
+	key G
+	s=$(screen)
+	echo "$s" | grep -Eq "^  Type +Reason +Age +From +Message" &&
+	echo "$s" | grep -Eq "^  Warning +BackOff +[0-9a-z]+( \(x[0-9]+ over [0-9a-z]+\))? +drill-controller(, prod-tokyo)? +Back-off"
+}
+expect 60 "describe shows the pod's events" describe_events
+ok "describe: labels and the pod's own events"
+key Escape
 cmd q
 wait_exit 30
 tm kill-server 2>/dev/null || true
