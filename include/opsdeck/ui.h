@@ -218,6 +218,8 @@ extern const struct view_class	view_text_class;	/* yaml, describe */
 extern const struct view_class	view_logs_class;
 extern const struct view_class	view_dialog_class;
 
+/* Word-wrap text (sanitised; newlines kept) into p's lines of width w. */
+void		 dialog_wrap(struct pager *p, const char *text, int w);
 /* cmd_ui.confirm for the console: pushes a dialog view. */
 void		 dialog_confirm(void *ui, const char *title, const char *preview,
 		    const char *typed, void (*done)(bool, void *), void *arg);

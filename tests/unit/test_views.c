@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "opsdeck/printers.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
 #include "opsdeck/ui.h"
@@ -265,6 +266,45 @@ test_events_order(void **state)
 	ui_current = NULL;
 }
 
+static void
+test_dialog_wrap(void **state)
+{
+	struct pager *p = pager_new(100);
+	const char *text = "prod-tokyo production/backend set image "
+	    "backend=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/quiz-backend:v2.4.0 "
+	    "(was v2.3.9)\n  WARNING: the HPA backend scales this deployment; its minimum "
+	    "of 4 replicas wins over the new count";
+	char all[1024] = "";
+	size_t i;
+	const char *l;
+
+	dialog_wrap(p, text, 30);
+	assert_true(pager_count(p) > 6);
+	for (i = 0; i < pager_count(p); i++) {
+		l = pager_line(p, i);
+		assert_true(display_width(l) <= 30);
+		strcat(all, l);
+		strcat(all, "|");
+	}
+	/* every character kept, in order: only spaces and line breaks differ */
+	for (i = 0, l = text; all[i] != '\0'; i++) {
+		if (all[i] == ' ' || all[i] == '|')
+			continue;
+		while (*l == ' ' || *l == '\n')
+			l++;
+		assert_int_equal(all[i], *l);
+		l++;
+	}
+	assert_string_equal(l, "");
+	/* a word that does not fit starts a line; one wider than a line is split */
+	assert_string_equal(pager_line(p, 0), "prod-tokyo production/backend");
+	assert_non_null(strstr(all, "|set image|backend=123456789012.dkr.ecr.a|p-northeast"));
+	/* the indented paragraph keeps its indent on its wrapped parts */
+	assert_non_null(strstr(all, "(was v2.3.9)|  WARNING: the HPA backend|  scales this"));
+	assert_non_null(strstr(all, "|  over the new count|"));
+	pager_free(p);
+}
+
 int
 main(void)
 {
@@ -272,6 +312,7 @@ main(void)
 		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_resource_columns),
 		cmocka_unit_test(test_events_order),
+		cmocka_unit_test(test_dialog_wrap),
 	};
 
 	setenv("TZ", "UTC", 1);
