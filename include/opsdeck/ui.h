@@ -230,6 +230,9 @@ const char	*view_resource_find(const char *name);
 /* Enumerate known resource view names (help, completion). */
 size_t		 view_resource_count(void);
 const char	*view_resource_at(size_t, const char **alias);
+/* Container images ("a/b:t,c/d:u") shortened from the left to width
+ * columns, keeping each name:tag ("…/quiz-backend:v2.4.0-bad"). New string. */
+char		*view_short_image(const char *images, int width, const char *ellipsis);
 /* Open the text view for (cluster, resource, ns, name): what is "yaml" or
  * "describe". */
 int		 view_text_open(struct ui *, const char *what, size_t cluster,

@@ -49,6 +49,20 @@ describe_events() {
 expect 60 "describe shows the pod's events" describe_events
 ok "describe: labels and the pod's own events"
 key Escape
+# the revision history pane at 80x24: anchored above the status line,
+# images shortened from the left so the tags show, CHANGE-CAUSE aligned
+cmd "deploy @prod-tokyo"
+keys "/backend"; key Enter
+wait_screen 10 "filter:/backend/"
+key g
+tm resize-window -t console -x 80 -y 24
+history_pane() {
+	line_matches 22 "^  2 +[0-9a-z]+ +[^ ]*/quiz-backend:v2\.4\.0-bad +ci: " &&
+	line_matches 23 "^  1 +[0-9a-z]+ +[^ ]*/quiz-backend:v2\.3\.1 +ci: deploy" &&
+	[ "$(screen | sed -n 22p | grep -bo 'ci: ' | head -1)" = "$(screen | sed -n 23p | grep -bo 'ci: ' | head -1)" ]
+}
+expect 30 "revision history at 80x24" history_pane
+ok "revision history: tags kept, columns aligned, pane at the bottom"
 cmd q
 wait_exit 30
 tm kill-server 2>/dev/null || true

@@ -305,6 +305,28 @@ test_dialog_wrap(void **state)
 	pager_free(p);
 }
 
+static void
+test_short_image(void **state)
+{
+	const char *img = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/quiz-backend:v2.4.0-bad";
+	char *s;
+
+	s = view_short_image(img, 80, "…");
+	assert_string_equal(s, img);		/* fits: as it is */
+	free(s);
+	s = view_short_image(img, 30, "…");
+	assert_string_equal(s, "…/quiz-backend:v2.4.0-bad");	/* the tag is kept */
+	free(s);
+	s = view_short_image(img, 12, "~");
+	assert_string_equal(s, "~:v2.4.0-bad");	/* narrower still: the right end */
+	assert_int_equal(display_width(s), 12);
+	free(s);
+	s = view_short_image("registry.example.com/team/api:v1,registry.example.com/team/sidecar:v9",
+	    30, "~");
+	assert_string_equal(s, "~/api:v1,~/sidecar:v9");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -313,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_resource_columns),
 		cmocka_unit_test(test_events_order),
 		cmocka_unit_test(test_dialog_wrap),
+		cmocka_unit_test(test_short_image),
 	};
 
 	setenv("TZ", "UTC", 1);
