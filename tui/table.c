@@ -954,10 +954,18 @@ table_measure_timed(struct table *t, int h, int64_t now)
 	}
 }
 
-/* Attributes for a row. */
+/* Attributes for a row: by its flags; dimmed when its cluster is not live
+ * (problems keep their colour, dimmed). */
 static unsigned long
 row_attr(const struct table_row *r, const struct table_style *st)
 {
+	if (st->stale != NULL && st->stale(r->cluster, st->stale_arg)) {
+		if (r->flags & ROW_FIRING)
+			return st->firing | A_DIM;
+		if (r->flags & (ROW_BAD | ROW_STUCK))
+			return st->bad | A_DIM;
+		return st->dim;
+	}
 	if (r->attr != 0)
 		return r->attr;
 	if (r->flags & ROW_FIRING)

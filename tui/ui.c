@@ -205,6 +205,18 @@ ui_attr(enum theme_slot s)
 	return theme_attr(s);
 }
 
+/* table_style.stale: the cluster's connection is not live. */
+static bool
+ui_cluster_stale(size_t cluster, void *arg)
+{
+	struct store *st = arg;
+
+	if (st == NULL || cluster >= store_ncluster(st))
+		return false;
+	return store_cluster(st, cluster)->state != CONN_LIVE &&
+	    store_cluster(st, cluster)->state != CONN_CONNECTING;
+}
+
 void
 ui_table_style(struct ui *ui, struct table_style *st)
 {
@@ -221,6 +233,8 @@ ui_table_style(struct ui *ui, struct table_style *st)
 	st->ellipsis = ui->ellipsis;
 	st->wide = ui->wide;
 	st->now = time(NULL);
+	st->stale = ui_cluster_stale;
+	st->stale_arg = ui->store;
 }
 
 const char *
@@ -549,27 +563,40 @@ ui_state_slot(const struct store_cluster *sc)
 	}
 }
 
-/* "live", "stale since 17:52:10", "auth error", ... */
+/* "live", "stale since 17:52:10", "unreachable (data from 17:52:04)",
+ * "auth error", ...: the state and how old the data shown is. */
 static void
 ui_state_text(const struct store_cluster *sc, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t t = (time_t)sc->since;
-	char hm[16];
+	char hm[16] = "";
+	const char *name;
 
 	switch (sc->state) {
+	case CONN_LIVE:
+	case CONN_CONNECTING:
+		snprintf(buf, len, "%s", conn_state_name(sc->state));
+		return;
 	case CONN_STALE:
 		localtime_r(&t, &tm);
 		strftime(hm, sizeof hm, "%H:%M:%S", &tm);
 		snprintf(buf, len, "stale since %s", hm);
-		break;
+		return;
 	case CONN_UNAUTHORIZED:
-		snprintf(buf, len, "auth error");
+		name = "auth error";
 		break;
 	default:
-		snprintf(buf, len, "%s", conn_state_name(sc->state));
+		name = conn_state_name(sc->state);
 		break;
 	}
+	if (sc->last_ok > 0) {
+		t = (time_t)sc->last_ok;
+		localtime_r(&t, &tm);
+		strftime(hm, sizeof hm, "%H:%M:%S", &tm);
+		snprintf(buf, len, "%s (data from %s)", name, hm);
+	} else
+		snprintf(buf, len, "%s", name);
 }
 
 /* Fill line y with attr from x to the right edge. */

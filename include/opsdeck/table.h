@@ -119,6 +119,9 @@ struct table_style {
 	const char	*ellipsis;	/* "…" or "~" */
 	bool		 wide;		/* show priority 1 columns */
 	int64_t		 now;		/* for time-dependent cells */
+	/* true if the cluster's rows are not live (drawn dimmed), or NULL */
+	bool		(*stale)(size_t cluster, void *arg);
+	void		*stale_arg;
 };
 /* Draw header and visible rows into win at (y, x) size h x w. */
 void		 table_draw(struct table *, WINDOW *, int y, int x, int h, int w,

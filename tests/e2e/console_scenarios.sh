@@ -80,6 +80,50 @@ for c in "prod-osaka(dr) live" "staging(staging) live" "dev(dev) live"; do
 	assert_contains "$h" "$c" "header"
 done
 ok "region-outage: primary $(echo "$h" | grep -Eo 'prod-tokyo\(primary\) (stale since [0-9:]+|unreachable)'), others live"
+# the stale cluster's rows are dimmed, the live clusters' are not
+cmd "deploy"
+wait_screen 30 "prod-osaka"
+# rows_dim: every prod-tokyo row below the selection starts dimmed (SGR 2 or
+# 90, the theme's dim), every prod-osaka row does not
+rows_dim() {
+	tm capture-pane -e -p -t console | /usr/bin/python3 -c '
+import re, sys
+dim = False
+seen = {"prod-tokyo": 0, "prod-osaka": 0}
+lines = sys.stdin.read().split("\n")
+for n, line in enumerate(lines):
+    m = re.match(r"((?:\x1b\[[0-9;]*m)*)(.*)", line)
+    def apply(seq):
+        global dim
+        for sgr in re.findall(r"\x1b\[([0-9;]*)m", seq):
+            ps = (sgr or "0").split(";")
+            i = 0
+            while i < len(ps):
+                p = ps[i]
+                if p in ("38", "48"):
+                    if p == "38":
+                        dim = False
+                    i += 3 if ps[i + 1:i + 2] == ["5"] else 5
+                    continue
+                if p in ("0", "22", "39") or (p.isdigit() and (30 <= int(p) <= 37 or 91 <= int(p) <= 97)):
+                    dim = False
+                if p in ("2", "90"):
+                    dim = True
+                i += 1
+    apply(m.group(1))
+    text = re.sub(r"\x1b\[[0-9;]*m", "", m.group(2))
+    if n >= 4 and n < len(lines) - 2:
+        for c in seen:
+            if text.startswith(c + " "):
+                if dim != (c == "prod-tokyo"):
+                    sys.exit(1)
+                seen[c] += 1
+    apply(m.group(2))
+sys.exit(0 if seen["prod-tokyo"] > 0 and seen["prod-osaka"] > 0 else 1)
+'
+}
+expect 30 "stale rows dimmed" rows_dim
+ok "stale cluster's rows dimmed"
 cmd "ctx"
 wait_screen 10 "CONTEXT"
 wait_screen 10 "prod-osaka"
