@@ -5,9 +5,6 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 
-# line_matches_any REGEX: some screen line matches REGEX.
-line_matches_any() { screen | grep -qE -- "$1"; }
-
 # bad-rollout: the fault lands at t=20 (simulated); --speed 4 makes that 5 s
 start_console --drill bad-rollout --speed 4
 wait_screen 60 "prod-tokyo(primary) live"
