@@ -347,6 +347,57 @@ test_fit_priority(void **state)
 }
 
 static void
+test_timed_grow(void **state)
+{
+	static const struct table_col rc[] = {
+		{ "NAME", 0, 0, 16, false },
+		{ "RESTARTS", 0, 6, 0, true },
+	};
+	struct table *t = table_new(rc, 2);
+	struct table_style st;
+	struct table_row *r;
+	struct cell c = { CELL_RESTARTS, NULL, 3, 0 };
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+	WINDOW *win;
+	int64_t now = 1700000000;
+	int w[2];
+
+	assert_non_null(out);
+	assert_non_null(in);
+	scr = newterm("xterm", out, in);
+	if (scr == NULL) {
+		fclose(out);
+		fclose(in);
+		table_free(t);
+		skip();
+	}
+	win = newwin(5, 160, 0, 0);
+	table_begin(t);
+	r = table_add(t, "p", 0);
+	table_set(r, 0, "backend-1", 0);
+	c.when = now - 5;			/* "3 (5s ago)" when built */
+	table_set_cell(r, 1, &c, now);
+	table_end(t);
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[1], 12);		/* 10, and room for two more */
+	/* five and a half hours on, without a rebuild: "3 (5h30m ago)" is
+	 * wider than the room kept when built; drawing it grows the column */
+	memset(&st, 0, sizeof st);
+	st.ellipsis = "~";
+	st.now = now - 5 + 5 * 3600 + 30 * 60;
+	table_draw(t, win, 0, 0, 5, 160, &st);
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[1], 13);
+	delwin(win);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	table_free(t);
+}
+
+static void
 test_fit_bytes(void **state)
 {
 	int used;
@@ -374,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_selection_and_marks),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_fit_priority),
+		cmocka_unit_test(test_timed_grow),
 		cmocka_unit_test(test_fit_bytes),
 	};
 
