@@ -610,6 +610,7 @@ text_events_fetch(struct view *v, json_t *obj)
 	const char *name = json_string_value(json_object_get(md, "name"));
 	const char *ns = json_string_value(json_object_get(md, "namespace"));
 	const char *uid = json_string_value(json_object_get(md, "uid"));
+	const char *kind = json_string_value(json_object_get(obj, "kind"));
 	struct text_req *req;
 	char q[4096] = "", e[512] = "", *sel, *path;
 
@@ -617,7 +618,12 @@ text_events_fetch(struct view *v, json_t *obj)
 		tv->events_error = xstrdup("the object has no name");
 		return;
 	}
-	sel = xasprintf("involvedObject.name=%s%s%s%s%s", name,
+	/* a node's events carry the node's name as their uid (the kubelet's
+	 * way) or its real uid: ask by kind and name instead */
+	if (kind != NULL && strcmp(kind, "Node") == 0)
+		uid = NULL;
+	sel = xasprintf("involvedObject.name=%s%s%s%s%s%s", name,
+	    kind != NULL && strcmp(kind, "Node") == 0 ? ",involvedObject.kind=Node" : "",
 	    ns != NULL && *ns != '\0' ? ",involvedObject.namespace=" : "",
 	    ns != NULL && *ns != '\0' ? ns : "",
 	    uid != NULL && *uid != '\0' ? ",involvedObject.uid=" : "",
