@@ -925,6 +925,20 @@ table_fit(struct table *t, int w, bool wide, int *out)
 		}
 		out[bi] = -1;
 	}
+	/* room left after dropping columns goes back to those that gave way */
+	total = table_total_width(t, out, &shown);
+	for (i = 0; i < t->ncols && i < 64 && total < w; i++) {
+		if (out[i] < 0 || !t->give_way[i])
+			continue;
+		hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
+		n = (t->maxw[i] > hw ? t->maxw[i] : hw) - out[i];
+		if (n > w - total)
+			n = w - total;
+		if (n > 0) {
+			out[i] += n;
+			total += n;
+		}
+	}
 }
 
 /* Time-dependent cells of the rows about to show may have grown since

@@ -322,12 +322,14 @@ test_fit_priority(void **state)
 	table_fit(t, 40, false, w);
 	assert_int_equal(w[0], 8);
 	assert_int_equal(w[1], 40 - 8 - 2 - 2 - 5);
-	/* wide, 22 short: READINESS GATES goes, NODE and NAME stay whole */
-	table_fit(t, 100, true, w);
+	/* wide, 17 short: READINESS GATES goes, NODE and NAME stay whole, and
+	 * NAMESPACE gets back what is left over */
+	table_fit(t, 105, true, w);
 	assert_int_equal(w[5], -1);
 	assert_int_equal(w[4], 14);
 	assert_int_equal(w[3], 25);
 	assert_int_equal(w[1], 40);
+	assert_int_equal(w[0], 13);
 	/* narrower: NOMINATED NODE goes before NODE */
 	table_fit(t, 86, true, w);
 	assert_int_equal(w[4], -1);
