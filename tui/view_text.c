@@ -423,18 +423,19 @@ text_events(struct pager *p, json_t *items, int64_t now)
 	}
 	pager_add_line(p, "Events:", THEME_NORMAL);
 	for (i = 0; i < n + 2; i++) {
+		static const char *head[5] = { "Type", "Reason", "Age", "From", "Message" };
+		static const char *rule[5] = { "----", "------", "----", "----", "-------" };
 		char buf[4096] = "  ";
 		const char *c[5];
 
-		if (i == 0) {
-			c[0] = "Type"; c[1] = "Reason"; c[2] = "Age"; c[3] = "From";
-			c[4] = "Message";
-		} else if (i == 1) {
-			c[0] = "----"; c[1] = "------"; c[2] = "----"; c[3] = "----";
-			c[4] = "-------";
-		} else {
-			c[0] = evs[i - 2].type; c[1] = evs[i - 2].reason; c[2] = evs[i - 2].age;
-			c[3] = evs[i - 2].from; c[4] = evs[i - 2].message;
+		if (i < 2)
+			memcpy(c, i == 0 ? head : rule, sizeof c);
+		else {
+			c[0] = evs[i - 2].type;
+			c[1] = evs[i - 2].reason;
+			c[2] = evs[i - 2].age;
+			c[3] = evs[i - 2].from;
+			c[4] = evs[i - 2].message;
 		}
 		text_pad(buf, sizeof buf, c[0], wt + 2);
 		text_pad(buf, sizeof buf, c[1], wr + 2);
