@@ -15,6 +15,7 @@
 struct pager_line {
 	char		*text;
 	int		 slot;
+	int		 hang;		/* wrapped parts start at this column */
 };
 
 /* A ring of at most max lines. */
@@ -82,6 +83,7 @@ pager_push(struct pager *p, char *text, int slot)
 	l = &p->lines[(p->first + p->n) % p->max];
 	l->text = text;
 	l->slot = slot;
+	l->hang = 0;
 	p->n++;
 	if (p->follow)
 		pager_bottom(p);
@@ -113,6 +115,32 @@ void
 pager_add_line(struct pager *p, const char *line, enum theme_slot slot)
 {
 	pager_push(p, sanitize_str(line, 0), (int)slot);
+}
+
+void
+pager_add_hanging(struct pager *p, const char *line, int hang)
+{
+	pager_push(p, sanitize_str(line, 0), -1);
+	p->lines[(p->first + p->n - 1) % p->max].hang = hang > 0 ? hang : 0;
+}
+
+void
+pager_set_last_slot(struct pager *p, enum theme_slot slot)
+{
+	if (p->n > 0)
+		p->lines[(p->first + p->n - 1) % p->max].slot = (int)slot;
+}
+
+size_t
+pager_get_top(const struct pager *p)
+{
+	return p->top;
+}
+
+void
+pager_set_top(struct pager *p, size_t top)
+{
+	p->top = top < p->n ? top : (p->n > 0 ? p->n - 1 : 0);
 }
 
 size_t
@@ -243,7 +271,7 @@ pager_draw(struct pager *p, struct ui *ui, WINDOW *win, int y, int h, int w)
 {
 	const char *s;
 	size_t li = p->top, off, n;
-	int line = 0, used, slot;
+	int line = 0, used, slot, hang, x;
 	unsigned long a;
 
 	p->page = h;
@@ -269,12 +297,19 @@ pager_draw(struct pager *p, struct ui *ui, WINDOW *win, int y, int h, int w)
 			line++;
 		} else {
 			off = 0;
+			hang = p->lines[(p->first + li) % p->max].hang;
+			if (hang > w / 2)
+				hang = 0;
 			do {
-				n = table_fit_bytes(s + off, w, &used);
+				x = off == 0 ? 0 : hang;
+				wmove(win, y + line, 0);
+				for (used = 0; used < x; used++)
+					waddch(win, ' ');
+				n = table_fit_bytes(s + off, w - x, &used);
 				if (n == 0 && s[off] != '\0')
 					n = 1;
-				mvwaddnstr(win, y + line, 0, s + off, (int)n);
-				for (; used < w; used++)
+				mvwaddnstr(win, y + line, x, s + off, (int)n);
+				for (used += x; used < w; used++)
 					waddch(win, ' ');
 				off += n;
 				line++;

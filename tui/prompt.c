@@ -29,7 +29,11 @@
 static struct ui *prompt_ui;
 static unsigned char queue[PROMPT_QUEUE];
 static size_t qhead, qlen;
-static char *history_path;
+static char *history_path;		/* ":" commands */
+static char *filter_history_path;	/* "/" filters and searches */
+static HISTORY_STATE *hist_cmd;		/* the history not in use, saved */
+static HISTORY_STATE *hist_filter;
+static bool hist_on_filter;		/* readline holds the filter history */
 static FILE *devnull;
 static char *saved_filter;	/* the filter before "/" started, restored on Esc */
 static char *line_done;		/* the line readline handed back */
@@ -247,9 +251,9 @@ prompt_attempt(const char *text, int start, int end)
 	return m;
 }
 
-/* The history file: $XDG_STATE_HOME/opsdeck/history. */
+/* A history file: $XDG_STATE_HOME/opsdeck/NAME. */
 static char *
-prompt_history_path(void)
+prompt_history_path(const char *name)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char *dir, *path;
@@ -260,7 +264,7 @@ prompt_history_path(void)
 		dir = xasprintf("%s/.local/state/opsdeck", home);
 	else
 		return NULL;
-	path = xasprintf("%s/history", dir);
+	path = xasprintf("%s/%s", dir, name);
 	if (mkdir(dir, 0700) != 0 && errno == ENOENT) {
 		/* make the parents one level at a time */
 		char *p;
@@ -276,6 +280,26 @@ prompt_history_path(void)
 	}
 	free(dir);
 	return path;
+}
+
+/* Make readline use the filter history (true) or the command history. */
+static void
+prompt_use_history(bool filter)
+{
+	HISTORY_STATE **save, **load;
+
+	if (filter == hist_on_filter)
+		return;
+	save = hist_on_filter ? &hist_filter : &hist_cmd;
+	load = filter ? &hist_filter : &hist_cmd;
+	free(*save);
+	*save = history_get_history_state();
+	if (*load != NULL) {
+		history_set_history_state(*load);
+		free(*load);
+		*load = NULL;
+	}
+	hist_on_filter = filter;
 }
 
 void
@@ -297,8 +321,17 @@ prompt_init(struct ui *ui)
 	rl_completion_display_matches_hook = prompt_show_matches;
 	rl_inhibit_completion = 0;
 	using_history();
+	/* the filter history first, then set aside for the command history */
+	hist_on_filter = true;
 	stifle_history(PROMPT_HISTORY);
-	history_path = prompt_history_path();
+	filter_history_path = prompt_history_path("filter-history");
+	if (filter_history_path != NULL)
+		read_history(filter_history_path);
+	hist_filter = history_get_history_state();
+	history_set_history_state(&(HISTORY_STATE){ 0 });
+	hist_on_filter = false;
+	stifle_history(PROMPT_HISTORY);
+	history_path = prompt_history_path("history");
 	if (history_path != NULL)
 		read_history(history_path);
 }
@@ -308,17 +341,33 @@ prompt_done(struct ui *ui)
 {
 	if (ui->prompt_mode != UI_PROMPT_NONE)
 		rl_callback_handler_remove();
+	prompt_use_history(false);
 	if (history_path != NULL) {
 		write_history(history_path);
 		chmod(history_path, 0600);
 	}
+	clear_history();
+	prompt_use_history(true);
+	if (filter_history_path != NULL) {
+		write_history(filter_history_path);
+		chmod(filter_history_path, 0600);
+	}
 	free(history_path);
 	history_path = NULL;
+	free(filter_history_path);
+	filter_history_path = NULL;
 	free(saved_filter);
 	saved_filter = NULL;
 	free(line_done);
 	line_done = NULL;
 	clear_history();
+	if (hist_cmd != NULL)
+		free(hist_cmd->entries);	/* emptied by clear_history above */
+	free(hist_cmd);
+	hist_cmd = NULL;
+	free(hist_filter);
+	hist_filter = NULL;
+	hist_on_filter = false;
 	if (devnull != NULL)
 		fclose(devnull);
 	devnull = NULL;
@@ -344,6 +393,8 @@ prompt_start(struct ui *ui, enum ui_prompt_mode mode, const char *prefix, const 
 	}
 	qlen = 0;
 	got_line = false;
+	prompt_use_history(mode == UI_PROMPT_FILTER);
+	using_history();
 	rl_callback_handler_install("", prompt_line);
 	if (initial != NULL && *initial != '\0') {
 		rl_insert_text(initial);
@@ -378,6 +429,11 @@ prompt_finish(struct ui *ui, const char *line)
 		}
 		break;
 	case UI_PROMPT_FILTER:
+		if (copy != NULL && *copy != '\0') {
+			add_history(copy);
+			if (filter_history_path != NULL)
+				append_history(1, filter_history_path);
+		}
 		if (ui->view == NULL)
 			break;
 		if (copy == NULL) {
@@ -441,12 +497,14 @@ prompt_key(struct ui *ui, int key)
 		rl_end_of_line(1, 0);
 		break;
 	case KEY_UP:
-		if (ui->prompt_mode == UI_PROMPT_COMMAND)
+		if (ui->prompt_mode == UI_PROMPT_COMMAND || ui->prompt_mode == UI_PROMPT_FILTER)
 			rl_get_previous_history(1, 0);
+		prompt_live_filter();
 		break;
 	case KEY_DOWN:
-		if (ui->prompt_mode == UI_PROMPT_COMMAND)
+		if (ui->prompt_mode == UI_PROMPT_COMMAND || ui->prompt_mode == UI_PROMPT_FILTER)
 			rl_get_next_history(1, 0);
+		prompt_live_filter();
 		break;
 	case KEY_DC:
 		rl_delete(1, 0);

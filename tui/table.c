@@ -12,18 +12,21 @@
 
 #define TABLE_MAX_CELL	256	/* widest a column grows */
 #define TABLE_GAP	2	/* spaces between columns */
+#define TABLE_GIVE_WAY_MIN 8	/* a column that gives way keeps this much at first */
 
 /* The widget. */
 struct table {
 	struct table_col	*cols;
 	size_t			 ncols;
 	bool			*hidden;
+	bool			*give_way;	/* table_col_shrink_first */
 
 	struct table_row	**rows;
 	size_t			 nrows;
 	size_t			 arows;
 	size_t			*vis;		/* filtered, sorted indices into rows */
 	size_t			 nvis;
+	int			*maxw;		/* widest visible cell per column */
 
 	size_t			 sel;		/* index into vis */
 	size_t			 top;
@@ -77,6 +80,8 @@ table_new(const struct table_col *cols, size_t ncols)
 	memcpy(t->cols, cols, ncols * sizeof *cols);
 	t->ncols = ncols;
 	t->hidden = xcalloc(ncols, sizeof *t->hidden);
+	t->maxw = xcalloc(ncols, sizeof *t->maxw);
+	t->give_way = xcalloc(ncols, sizeof *t->give_way);
 	t->sort_col = -1;
 	t->sort_dir = 1;
 	t->def_col = -1;
@@ -105,6 +110,8 @@ table_free(struct table *t)
 	if (t->have_re)
 		regfree(&t->re);
 	free(t->hidden);
+	free(t->maxw);
+	free(t->give_way);
 	free(t->cols);
 	free(t);
 }
@@ -126,6 +133,13 @@ table_col_hide(struct table *t, size_t col, bool hide)
 {
 	if (col < t->ncols)
 		t->hidden[col] = hide;
+}
+
+void
+table_col_shrink_first(struct table *t, size_t col)
+{
+	if (col < t->ncols)
+		t->give_way[col] = true;
 }
 
 /* Remember the selected row's key so a rebuild can find it again. */
@@ -365,14 +379,22 @@ row_cmp(const void *a, const void *b)
 static void
 table_refilter(struct table *t)
 {
-	size_t i;
+	size_t i, c;
+	struct table_row *r;
 
 	free(t->vis);
 	t->vis = xcalloc(t->nrows, sizeof *t->vis);
 	t->nvis = 0;
+	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
 	for (i = 0; i < t->nrows; i++) {
-		if (table_row_passes(t, t->rows[i]))
-			t->vis[t->nvis++] = i;
+		r = t->rows[i];
+		if (!table_row_passes(t, r))
+			continue;
+		t->vis[t->nvis++] = i;
+		for (c = 0; c < t->ncols; c++) {
+			if (r->widths[c] > t->maxw[c])
+				t->maxw[c] = r->widths[c];
+		}
 	}
 	if (t->sort_col >= 0 || t->def_col >= 0 || t->flag_first != 0) {
 		sorting = t;
@@ -790,12 +812,28 @@ table_put(WINDOW *win, int y, int x, const char *s, int width, const char *ellip
 		waddch(win, ' ');
 }
 
-/* Column widths for screen width w: natural widths, wide-only columns
- * dropped unless wide, then droppable columns, then shrink the widest. */
+/* Total width of the shown columns in out, with gaps; *shown counts them. */
+static int
+table_total_width(const struct table *t, const int *out, int *shown)
+{
+	size_t i;
+	int total = 0;
+
+	*shown = 0;
+	for (i = 0; i < t->ncols; i++) {
+		if (out[i] >= 0) {
+			total += out[i] + (*shown > 0 ? TABLE_GAP : 0);
+			(*shown)++;
+		}
+	}
+	return total;
+}
+
+/* Column widths for screen width w (see table.h). */
 void
 table_fit(struct table *t, int w, bool wide, int *out)
 {
-	size_t i, j;
+	size_t i;
 	int total, n, best, bi, hw, mins[64], shown;
 
 	for (i = 0; i < t->ncols; i++) {
@@ -804,25 +842,42 @@ table_fit(struct table *t, int w, bool wide, int *out)
 			continue;
 		}
 		hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
-		out[i] = hw;
-		for (j = 0; j < t->nvis; j++) {
-			if (t->rows[t->vis[j]]->widths[i] > out[i])
-				out[i] = t->rows[t->vis[j]]->widths[i];
-		}
+		out[i] = t->maxw[i] > hw ? t->maxw[i] : hw;
 		if (out[i] > TABLE_MAX_CELL / 2 && t->cols[i].min < TABLE_MAX_CELL / 2)
 			out[i] = TABLE_MAX_CELL / 2;
 		if (i < 64)
 			mins[i] = t->cols[i].min > 0 ? t->cols[i].min : (hw < 3 ? 3 : hw);
 	}
-	for (;;) {
-		total = 0;
-		shown = 0;
+	/* columns that give way (NAMESPACE, CLUSTER) shrink first, to a floor
+	 * that still tells "prod-to…" from "prod-os…" */
+	total = table_total_width(t, out, &shown);
+	for (i = 0; i < t->ncols && i < 64 && total > w; i++) {
+		hw = mins[i] > TABLE_GIVE_WAY_MIN ? mins[i] : TABLE_GIVE_WAY_MIN;
+		if (out[i] < 0 || !t->give_way[i] || out[i] <= hw)
+			continue;
+		n = out[i] - hw;
+		if (n > total - w)
+			n = total - w;
+		out[i] -= n;
+		total -= n;
+	}
+	/* wide-only columns go before anything is cut, least useful first */
+	while (total > w) {
+		bi = -1;
+		best = -1;
 		for (i = 0; i < t->ncols; i++) {
-			if (out[i] >= 0) {
-				total += out[i] + (shown > 0 ? TABLE_GAP : 0);
-				shown++;
+			if (out[i] >= 0 && t->cols[i].priority > 0 && t->cols[i].drop > best) {
+				best = t->cols[i].drop;
+				bi = (int)i;
 			}
 		}
+		if (bi < 0)
+			break;
+		out[bi] = -1;
+		total = table_total_width(t, out, &shown);
+	}
+	for (;;) {
+		total = table_total_width(t, out, &shown);
 		if (total <= w)
 			break;
 		/* shrink the column with most room above its minimum */
@@ -854,7 +909,7 @@ table_fit(struct table *t, int w, bool wide, int *out)
 			}
 		}
 		if (bi < 0) {
-			if (bi < 0 && shown <= 1) {
+			if (shown <= 1) {
 				for (i = 0; i < t->ncols; i++) {
 					if (out[i] >= 0)
 						out[i] = w;
@@ -870,12 +925,61 @@ table_fit(struct table *t, int w, bool wide, int *out)
 		}
 		out[bi] = -1;
 	}
+	/* room left after dropping columns goes back to those that gave way */
+	total = table_total_width(t, out, &shown);
+	for (i = 0; i < t->ncols && i < 64 && total < w; i++) {
+		if (out[i] < 0 || !t->give_way[i])
+			continue;
+		hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
+		n = (t->maxw[i] > hw ? t->maxw[i] : hw) - out[i];
+		if (n > w - total)
+			n = w - total;
+		if (n > 0) {
+			out[i] += n;
+			total += n;
+		}
+	}
 }
 
-/* Attributes for a row. */
+/* Time-dependent cells of the rows about to show may have grown since
+ * the rows were built ("59s" → "1m0s"): widen their columns. */
+static void
+table_measure_timed(struct table *t, int h, int64_t now)
+{
+	struct table_row *r;
+	size_t ri, c;
+	char tbuf[256];
+	int cw;
+
+	for (ri = t->top; ri < t->nvis && ri < t->top + (size_t)h; ri++) {
+		r = t->rows[t->vis[ri]];
+		if (r->timed == NULL)
+			continue;
+		for (c = 0; c < t->ncols && c < 64; c++) {
+			if (r->timed[c].type == CELL_TEXT)
+				continue;
+			cell_format(&r->timed[c], now, tbuf, sizeof tbuf);
+			cw = (int)display_width(tbuf);
+			if (cw > TABLE_MAX_CELL)
+				cw = TABLE_MAX_CELL;
+			if (cw > t->maxw[c])
+				t->maxw[c] = cw;
+		}
+	}
+}
+
+/* Attributes for a row: by its flags; dimmed when its cluster is not live
+ * (problems keep their colour, dimmed). */
 static unsigned long
 row_attr(const struct table_row *r, const struct table_style *st)
 {
+	if (st->stale != NULL && st->stale(r->cluster, st->stale_arg)) {
+		if (r->flags & ROW_FIRING)
+			return st->firing | A_DIM;
+		if (r->flags & (ROW_BAD | ROW_STUCK))
+			return st->bad | A_DIM;
+		return st->dim;
+	}
 	if (r->attr != 0)
 		return r->attr;
 	if (r->flags & ROW_FIRING)
@@ -908,6 +1012,7 @@ table_draw(struct table *t, WINDOW *win, int y, int x, int h, int w,
 	if (t->ncols > 64)
 		t->ncols = 64;
 	mw = t->nmarks > 0 ? 2 : 0;	/* mark gutter only while marks exist */
+	table_measure_timed(t, h, st->now);
 	table_fit(t, w - mw, st->wide, widths);
 	scol = table_sort_col(t, &sdir);
 	/* header */

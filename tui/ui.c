@@ -22,7 +22,8 @@
 #include "opsdeck/xmalloc.h"
 
 #define UI_MAX_HEADER_LINES	4
-#define UI_MESSAGE_SECONDS	10
+#define UI_MESSAGE_SECONDS	5	/* a message shows this long */
+#define UI_ERROR_SECONDS	10	/* an error this long */
 #define UI_MAX_VIEWS		32
 
 struct ui *ui_current;
@@ -188,10 +189,32 @@ ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	ui_dirty(ui);
 }
 
+/* Drop the status message (it expired, or the view changed). */
+static void
+ui_clear_message(struct ui *ui)
+{
+	free(ui->status);
+	ui->status = NULL;
+	ui->status_error = false;
+	ui_dirty(ui);
+}
+
 unsigned long
 ui_attr(enum theme_slot s)
 {
 	return theme_attr(s);
+}
+
+/* table_style.stale: the cluster's connection is not live. */
+static bool
+ui_cluster_stale(size_t cluster, void *arg)
+{
+	struct store *st = arg;
+
+	if (st == NULL || cluster >= store_ncluster(st))
+		return false;
+	return store_cluster(st, cluster)->state != CONN_LIVE &&
+	    store_cluster(st, cluster)->state != CONN_CONNECTING;
 }
 
 void
@@ -210,6 +233,8 @@ ui_table_style(struct ui *ui, struct table_style *st)
 	st->ellipsis = ui->ellipsis;
 	st->wide = ui->wide;
 	st->now = time(NULL);
+	st->stale = ui_cluster_stale;
+	st->stale_arg = ui->store;
 }
 
 const char *
@@ -331,6 +356,8 @@ ui_push(struct ui *ui, const struct view_class *cls, const char *resource, const
 	v->resource = resource != NULL ? xstrdup(resource) : NULL;
 	v->arg = arg != NULL ? xstrdup(arg) : NULL;
 	v->cluster = cluster;
+	/* a new view starts with a clean status line (its init may set one) */
+	ui_clear_message(ui);
 	if (cls->init != NULL && cls->init(v, cause) != 0) {
 		view_free(v);
 		return NULL;
@@ -361,6 +388,7 @@ ui_back(struct ui *ui)
 		return;
 	ui->view = v->prev;
 	view_free(v);
+	ui_clear_message(ui);
 	/* force the revealed view to rebuild */
 	if (ui->view->cls->update != NULL)
 		ui->view->cls->update(ui->view, time(NULL));
@@ -535,27 +563,40 @@ ui_state_slot(const struct store_cluster *sc)
 	}
 }
 
-/* "live", "stale since 17:52:10", "auth error", ... */
+/* "live", "stale since 17:52:10", "unreachable (data from 17:52:04)",
+ * "auth error", ...: the state and how old the data shown is. */
 static void
 ui_state_text(const struct store_cluster *sc, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t t = (time_t)sc->since;
-	char hm[16];
+	char hm[16] = "";
+	const char *name;
 
 	switch (sc->state) {
+	case CONN_LIVE:
+	case CONN_CONNECTING:
+		snprintf(buf, len, "%s", conn_state_name(sc->state));
+		return;
 	case CONN_STALE:
 		localtime_r(&t, &tm);
 		strftime(hm, sizeof hm, "%H:%M:%S", &tm);
 		snprintf(buf, len, "stale since %s", hm);
-		break;
+		return;
 	case CONN_UNAUTHORIZED:
-		snprintf(buf, len, "auth error");
+		name = "auth error";
 		break;
 	default:
-		snprintf(buf, len, "%s", conn_state_name(sc->state));
+		name = conn_state_name(sc->state);
 		break;
 	}
+	if (sc->last_ok > 0) {
+		t = (time_t)sc->last_ok;
+		localtime_r(&t, &tm);
+		strftime(hm, sizeof hm, "%H:%M:%S", &tm);
+		snprintf(buf, len, "%s (data from %s)", name, hm);
+	} else
+		snprintf(buf, len, "%s", name);
 }
 
 /* Fill line y with attr from x to the right edge. */
@@ -694,11 +735,9 @@ ui_draw(struct ui *ui)
 	int64_t now = time(NULL);
 	int w = COLS, h = LINES, used, body;
 
-	if (ui->status != NULL && !ui->status_error &&
-	    loop_now() - ui->status_at > UI_MESSAGE_SECONDS) {
-		free(ui->status);
-		ui->status = NULL;
-	}
+	if (ui->status != NULL && loop_now() - ui->status_at >
+	    (ui->status_error ? UI_ERROR_SECONDS : UI_MESSAGE_SECONDS))
+		ui_clear_message(ui);
 	if (ui->view != NULL && ui->view->cls->update != NULL)
 		ui->view->cls->update(ui->view, now);
 	if (h < 4 || w < 10) {

@@ -1,19 +1,25 @@
 /* Dialogs are views, never nested loops: a confirmation shows the preview
  * (the server's dry-run result) and waits for y/n, or for the context name
- * typed at the prompt on protected contexts. The callback runs exactly
- * once, from the loop, whatever ends the dialog (answer, Esc, quit). */
+ * typed at the prompt on protected contexts. The preview is word-wrapped to
+ * the dialog, which is as tall as its text (up to the screen) and drawn over
+ * the view below it; it scrolls when the text does not fit. The callback
+ * runs exactly once, from the loop, whatever ends the dialog (answer, Esc,
+ * quit). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "opsdeck/prompt.h"
 #include "opsdeck/sanitize.h"
+#include "opsdeck/table.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
 /* A pending confirmation. */
 struct dialog {
-	struct pager	*pager;
+	struct pager	*pager;		/* the preview wrapped to wrap_w */
+	char		*preview;	/* sanitised, newlines kept */
+	int		 wrap_w;
 	char		*title;
 	char		*typed;
 	void		(*done)(bool, void *);
@@ -52,6 +58,8 @@ dialog_free(struct view *v)
 		return;
 	pager_free(d->pager);
 	d->pager = NULL;
+	free(d->preview);
+	d->preview = NULL;
 	free(d->title);
 	d->title = NULL;
 	free(d->typed);
@@ -67,21 +75,193 @@ dialog_free(struct view *v)
 	v->data = NULL;
 }
 
+/* Word-wrap the preview into the pager at width w: break at spaces, split
+ * words longer than a line, keep every line; wrapped parts keep the
+ * paragraph's indent. */
+void
+dialog_wrap(struct pager *p, const char *text, int w)
+{
+	const char *para = text, *end, *s, *word;
+	char *line;
+	size_t len, cap, indent, n, wl;
+	int used, lw, ww;
+
+	pager_clear(p);
+	if (w < 8)
+		w = 8;
+	cap = strlen(text) + 1 + (size_t)w;
+	line = xmalloc(cap * 2 + 16);
+	for (;;) {
+		end = strchr(para, '\n');
+		if (end == NULL)
+			end = para + strlen(para);
+		indent = strspn(para, " ");
+		if ((int)indent > w / 2)
+			indent = (size_t)w / 2;
+		memcpy(line, para, indent);
+		len = indent;
+		lw = (int)indent;
+		s = para + indent;
+		while (s < end) {
+			word = s;
+			while (s < end && *s != ' ')
+				s++;
+			wl = (size_t)(s - word);
+			memcpy(line + len + 1, word, wl);	/* measure the word alone */
+			line[len + 1 + wl] = '\0';
+			ww = (int)display_width(line + len + 1);
+			if (lw > (int)indent && lw + 1 + ww > w) {
+				line[len] = '\0';
+				pager_add(p, line, len);
+				memset(line, ' ', indent);
+				len = indent;
+				lw = (int)indent;
+			}
+			if (lw > (int)indent) {
+				line[len++] = ' ';
+				lw++;
+			}
+			/* a word wider than a line is split */
+			while (lw + ww > w) {
+				n = table_fit_bytes(word, w - lw, &used);
+				if (n == 0)
+					n = 1;
+				memcpy(line + len, word, n);
+				len += n;
+				line[len] = '\0';
+				pager_add(p, line, len);
+				word += n;
+				wl -= n;
+				memset(line, ' ', indent);
+				len = indent;
+				lw = (int)indent;
+				memcpy(line + len, word, wl);
+				line[len + wl] = '\0';
+				ww = (int)display_width(line + len);
+			}
+			memcpy(line + len, word, wl);
+			len += wl;
+			lw += ww;
+			while (s < end && *s == ' ')
+				s++;
+		}
+		line[len] = '\0';
+		pager_add(p, line, len);
+		if (*end == '\0')
+			break;
+		para = end + 1;
+	}
+	free(line);
+}
+
+/* Draw a dialog line: border, text padded to the inner width, border. */
+static void
+dialog_line(struct view *v, WINDOW *win, int y, int x, int iw, const char *text,
+    unsigned long attr)
+{
+	const char *side = v->ui->ascii ? "|" : "\xe2\x94\x82";
+
+	wattrset(win, (attr_t)ui_attr(THEME_TITLE));
+	mvwaddstr(win, y, x, side);
+	waddch(win, ' ');
+	wattrset(win, (attr_t)attr);
+	table_put(win, y, x + 2, text, iw, v->ui->ellipsis);
+	wattrset(win, (attr_t)ui_attr(THEME_TITLE));
+	waddch(win, ' ');
+	waddstr(win, side);
+}
+
+/* Draw a border line with a label: "┌ label ───┐" or "└───┘". */
+static void
+dialog_edge(struct view *v, WINDOW *win, int y, int x, int bw, const char *label, bool top)
+{
+	const char *h = v->ui->ascii ? "-" : "\xe2\x94\x80";
+	const char *l = v->ui->ascii ? "+" : top ? "\xe2\x94\x8c" : "\xe2\x94\x94";
+	const char *r = v->ui->ascii ? "+" : top ? "\xe2\x94\x90" : "\xe2\x94\x98";
+	int i, used = 0;
+
+	wattrset(win, (attr_t)ui_attr(THEME_TITLE));
+	mvwaddstr(win, y, x, l);
+	if (label != NULL && bw > 6) {
+		waddch(win, ' ');
+		used = (int)display_width(label);
+		if (used > bw - 6)
+			used = bw - 6;
+		table_put(win, y, x + 2, label, used, v->ui->ellipsis);
+		waddch(win, ' ');
+		used += 2;
+	}
+	for (i = used; i < bw - 2; i++)
+		waddstr(win, h);
+	waddstr(win, r);
+}
+
 static void
 dialog_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
 	struct dialog *d = v->data;
 	char buf[512];
+	int iw, bw, bh, ch, x, y0, i, need;
+	size_t top, n;
 
-	wattrset(win, (attr_t)ui_attr(THEME_TITLE));
-	table_put(win, y, 0, d->title, w, v->ui->ellipsis);
-	pager_draw(d->pager, v->ui, win, y + 1, h - 2, w);
+	/* the view below shows through around the dialog */
+	if (v->prev != NULL && v->prev->cls->draw != NULL)
+		v->prev->cls->draw(v->prev, win, y, h, w, now);
 	if (d->typed != NULL)
-		snprintf(buf, sizeof buf, " type %s at the prompt to go ahead; Esc cancels", d->typed);
+		snprintf(buf, sizeof buf, "type %s at the prompt to go ahead; Esc cancels", d->typed);
 	else
-		snprintf(buf, sizeof buf, " y: go ahead   n or Esc: cancel");
-	wattrset(win, (attr_t)ui_attr(THEME_WARN));
-	table_put(win, y + h - 1, 0, buf, w, v->ui->ellipsis);
+		snprintf(buf, sizeof buf, "y: go ahead   n or Esc: cancel");
+	iw = w - 4 > 96 ? 96 : w - 4;
+	if (iw < 1 || h < 4) {
+		wattrset(win, (attr_t)ui_attr(THEME_WARN));
+		table_put(win, y, 0, buf, w, v->ui->ellipsis);
+		return;
+	}
+	if (d->wrap_w != iw) {
+		dialog_wrap(d->pager, d->preview, iw);
+		d->wrap_w = iw;
+	}
+	/* as wide as the longest line (at least the key hint), up to iw */
+	need = (int)display_width(buf);
+	if ((int)display_width(d->title) + 2 > need)
+		need = (int)display_width(d->title) + 2;
+	n = pager_count(d->pager);
+	for (top = 0; top < n; top++) {
+		i = (int)display_width(pager_line(d->pager, top));
+		need = i > need ? i : need;
+	}
+	if (need < iw)
+		iw = need;
+	bw = iw + 4;
+	ch = (int)n;
+	bh = ch + 4;		/* top edge, text, blank, key hint, bottom edge: ch + 4 */
+	if (bh > h) {
+		ch = h - 4;
+		bh = h;
+	}
+	if (ch < 1)
+		ch = 1;
+	top = pager_get_top(d->pager);
+	if (n > (size_t)ch && top > n - (size_t)ch)
+		top = n - (size_t)ch;
+	if (n <= (size_t)ch)
+		top = 0;
+	pager_set_top(d->pager, top);
+	x = (w - bw) / 2;
+	y0 = y + (h - bh) / 2;
+	if (n > (size_t)ch)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "   [%zu-%zu/%zu j/k]",
+		    top + 1, top + (size_t)ch, n);
+	dialog_edge(v, win, y0, x, bw, d->title, true);
+	for (i = 0; i < ch; i++) {
+		dialog_line(v, win, y0 + 1 + i, x, iw,
+		    pager_line(d->pager, top + (size_t)i) != NULL ?
+		    pager_line(d->pager, top + (size_t)i) : "", ui_attr(THEME_NORMAL));
+	}
+	dialog_line(v, win, y0 + 1 + ch, x, iw, "", ui_attr(THEME_NORMAL));
+	dialog_line(v, win, y0 + 2 + ch, x, iw, buf, ui_attr(THEME_WARN));
+	dialog_edge(v, win, y0 + 3 + ch, x, bw, NULL, false);
+	wattrset(win, (attr_t)ui_attr(THEME_NORMAL));
 }
 
 /* The typed confirmation came back from the prompt. */
@@ -167,12 +347,12 @@ dialog_confirm(void *uip, const char *title, const char *preview, const char *ty
 	d->typed = typed != NULL ? sanitize_str(typed, 0) : NULL;
 	d->done = done;
 	d->arg = arg;
-	if (preview != NULL)
-		pager_add(d->pager, preview, strlen(preview));
+	d->preview = sanitize_str(preview != NULL ? preview : "", SAN_KEEP_NEWLINE);
 	v = ui_push(ui, &view_dialog_class, NULL, NULL, SIZE_MAX, &cause);
 	if (v == NULL) {
 		free(cause);
 		pager_free(d->pager);
+		free(d->preview);
 		free(d->title);
 		free(d->typed);
 		free(d);

@@ -24,6 +24,8 @@ struct logs_view {
 	bool			 previous;
 	bool			 paused;
 	size_t			 held;		/* lines that arrived while paused */
+	size_t			 got;		/* lines this stream sent */
+	bool			 ended;		/* the stream is over */
 	char			 title[256];
 	unsigned		 id;
 };
@@ -55,6 +57,7 @@ logs_line(const char *line, size_t len, void *arg)
 		return 1;
 	lv = v->data;
 	pager_add(lv->pager, line, len);
+	lv->got++;
 	if (lv->paused)
 		lv->held++;
 	else
@@ -74,13 +77,22 @@ logs_done(const struct client_response *resp, void *arg)
 		return;
 	lv = v->data;
 	lv->stream = NULL;
+	lv->ended = true;
 	if (resp->error != NULL || resp->status / 100 != 2) {
+		/* the server's Status message: "previous terminated container
+		 * "app" in pod "x" not found" */
 		err = client_response_error(resp);
-		pager_add_line(lv->pager, "-- log stream failed:", THEME_ERROR);
+		pager_add_line(lv->pager, lv->previous ? "-- no previous log:" :
+		    "-- log stream failed:", THEME_ERROR);
 		pager_add(lv->pager, err, strlen(err));
+		pager_set_last_slot(lv->pager, THEME_ERROR);
 		free(err);
-	} else
-		pager_add_line(lv->pager, "-- end of log", THEME_DIM);
+	} else if (lv->previous && lv->got == 0)
+		pager_add_line(lv->pager, "-- no previous log: the server sent nothing (has the "
+		    "container restarted?)", THEME_WARN);
+	else
+		pager_add_line(lv->pager, lv->previous ? "-- end of the previous container's log" :
+		    "-- end of log", THEME_DIM);
 	ui_dirty(v->ui);
 }
 
@@ -97,6 +109,8 @@ logs_start(struct view *v)
 	lv->stream = NULL;
 	pager_clear(lv->pager);
 	lv->id = ++logs_counter;
+	lv->got = 0;
+	lv->ended = false;
 	if (lv->container != NULL)
 		enc_c = curl_easy_escape(NULL, lv->container, 0);
 	path = xasprintf("/api/v1/namespaces/%s/pods/%s/log?tailLines=%ld%s%s%s", lv->ns, lv->pod,
@@ -144,13 +158,19 @@ static void
 logs_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
 	struct logs_view *lv = v->data;
-	char buf[128];
+	char buf[160];
 
 	pager_draw(lv->pager, v->ui, win, y, h - 1, w);
-	snprintf(buf, sizeof buf, " %zu lines  %s%s  wrap:%s  [f]ollow [Space]pause [w]rap [p]revious [/]search",
-	    pager_count(lv->pager), lv->paused ? "PAUSED" : pager_following(lv->pager) ? "following" :
-	    "scrolled", lv->held > 0 && lv->paused ? " (new lines held)" : "",
-	    v->ui->wrap ? "on" : "off");
+	if (lv->previous)	/* a finished log: nothing to follow */
+		snprintf(buf, sizeof buf, " %zu lines  previous log%s  wrap:%s  [w]rap "
+		    "[p]current log [/]search", lv->got, lv->ended ? "" : " (loading)",
+		    v->ui->wrap ? "on" : "off");
+	else
+		snprintf(buf, sizeof buf, " %zu lines  %s%s  wrap:%s  [f]ollow [Space]pause "
+		    "[w]rap [p]revious [/]search", pager_count(lv->pager), lv->paused ? "PAUSED" :
+		    lv->ended ? "ended" : pager_following(lv->pager) ? "following" : "scrolled",
+		    lv->held > 0 && lv->paused ? " (new lines held)" : "",
+		    v->ui->wrap ? "on" : "off");
 	wattrset(win, (attr_t)ui_attr(THEME_DIM));
 	table_put(win, y + h - 1, 0, buf, w, v->ui->ellipsis);
 }

@@ -191,7 +191,8 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 		cols[n].priority = pc->priority;
 		cols[n].numeric = strcmp(pc->type, "integer") == 0 || strcmp(pc->type, "date") == 0 ||
 		    strcmp(pc->type, "number") == 0 || strcmp(pc->name, "Age") == 0 ||
-		    strcmp(pc->name, "Restarts") == 0;
+		    strcmp(pc->name, "Restarts") == 0 || strcmp(pc->name, "Last Seen") == 0 ||
+		    strcmp(pc->name, "First Seen") == 0;
 		cols[n].min = strcmp(pc->format, "name") == 0 ? 16 : 0;
 		cols[n].drop = strcmp(pc->format, "name") == 0 ? 0 : (int)(10 + i);
 		if (strcmp(pc->name, "Age") == 0 || strcmp(pc->name, "Status") == 0 ||
@@ -207,7 +208,12 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 	v->table = table_new(cols, n);
 	table_col_hide(v->table, 0, !cluster_col);
 	table_col_hide(v->table, 1, !ns_col);
+	table_col_shrink_first(v->table, 0);
+	table_col_shrink_first(v->table, 1);
 	table_set_flag_first(v->table, rv->spec != NULL ? rv->spec->flag_first : 0);
+	/* events: (warnings first, then) the most recently seen first */
+	if (strcmp(v->resource, "events") == 0)
+		table_set_default_sort(v->table, 2, 1);
 	if (filter != NULL) {
 		table_set_filter(v->table, filter, &cause);
 		free(cause);
@@ -550,20 +556,78 @@ res_hist_fetch(struct view *v)
 	free(path);
 }
 
-/* Draw the table, with the revision history pane under deployments. */
+/* Byte offset in s after which the rest is at most width columns wide. */
+static size_t
+res_tail_bytes(const char *s, int width)
+{
+	size_t off = 0;
+
+	while (s[off] != '\0' && (int)display_width(s + off) > width) {
+		off++;
+		while (((unsigned char)s[off] & 0xc0) == 0x80)
+			off++;
+	}
+	return off;
+}
+
+/* Images (comma separated, sanitised) shortened from the left to width
+ * columns, keeping each repo:tag: "…/quiz-backend:v2.4.0-bad". New string. */
+char *
+view_short_image(const char *images, int width, const char *ellipsis)
+{
+	char *out, *copy, *img, *save = NULL, *slash;
+	size_t len;
+	int ew = (int)display_width(ellipsis);
+
+	if (width <= 0)
+		return xstrdup("");
+	if ((int)display_width(images) <= width)
+		return xstrdup(images);
+	/* registry and path go first: "…/name:tag" for each image */
+	len = strlen(images) * 2 + 16;
+	out = xcalloc(1, len);
+	copy = xstrdup(images);
+	for (img = strtok_r(copy, ",", &save); img != NULL; img = strtok_r(NULL, ",", &save)) {
+		if (*out != '\0')
+			strcat(out, ",");
+		slash = strrchr(img, '/');
+		if (slash != NULL) {
+			strcat(out, ellipsis);
+			strcat(out, slash);
+		} else
+			strcat(out, img);
+	}
+	free(copy);
+	if ((int)display_width(out) > width) {
+		/* still too wide: keep the right end */
+		copy = out;
+		out = ew < width ? xasprintf("%s%s", ellipsis,
+		    copy + res_tail_bytes(copy, width - ew)) :
+		    xstrdup(copy + res_tail_bytes(copy, width));
+		free(copy);
+	}
+	return out;
+}
+
+/* Draw the table, with the revision history pane under deployments,
+ * anchored at the bottom and as tall as the history (up to a third). */
 static void
 res_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
 	struct res_view *rv = v->data;
-	int ph = 0, i, line;
-	char buf[1024], age[32];
+	int ph = 0, i, line, wr = 8, wa = 3, wi = 6, x, cw, avail, n;
+	char buf[1024], age[32], rev[32], *img;
 	struct res_revision *hr;
+	size_t k;
 
 	if (strcmp(v->resource, "deployments") == 0 && h >= 14 && table_selected(v->table) != NULL) {
-		ph = h / 3;
+		res_hist_fetch(v);
+		n = rv->nhist > 0 ? (int)rv->nhist : 1;
+		ph = n + 2;
+		if (ph > h / 3)
+			ph = h / 3;
 		if (ph > RES_HISTORY_MAX + 2)
 			ph = RES_HISTORY_MAX + 2;
-		res_hist_fetch(v);
 	}
 	view_table_draw(v, win, y, h - ph, w, now);
 	if (ph == 0)
@@ -573,24 +637,69 @@ res_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 	snprintf(buf, sizeof buf, " revision history: %s%s", table_selected(v->table)->name,
 	    rv->hist_loading ? " (loading)" : "");
 	table_put(win, line, 0, buf, w, v->ui->ellipsis);
+	/* column widths by display width: REVISION, AGE, IMAGES, CHANGE-CAUSE */
+	for (k = 0; k < rv->nhist; k++) {
+		hr = &rv->hist[k];
+		n = snprintf(rev, sizeof rev, "%ld", hr->revision);
+		wr = n > wr ? n : wr;
+		human_duration(hr->created != 0 ? now - hr->created : 0, age, sizeof age);
+		n = (int)display_width(age);
+		wa = n > wa ? n : wa;
+		n = (int)display_width(hr->images);
+		wi = n > wi ? n : wi;
+	}
+	/* IMAGES gets what CHANGE-CAUSE (12 at least) leaves */
+	avail = w - (2 + wr + 2 + wa + 2) - 2 - 12;
+	if (wi > avail) {
+		/* as wide as the shortened images need */
+		avail = avail > 12 ? avail : 12;
+		wi = 6;
+		for (k = 0; k < rv->nhist; k++) {
+			img = view_short_image(rv->hist[k].images, avail, v->ui->ellipsis);
+			n = (int)display_width(img);
+			wi = n > wi ? n : wi;
+			free(img);
+		}
+	}
 	wattrset(win, (attr_t)ui_attr(THEME_COLHEAD));
-	table_put(win, line + 1, 0, "  REVISION  AGE     IMAGES                                    CHANGE-CAUSE",
-	    w, v->ui->ellipsis);
+	table_put(win, line + 1, 0, "", w, v->ui->ellipsis);
+	x = 2;
+	table_put(win, line + 1, x, "REVISION", wr, v->ui->ellipsis);
+	x += wr + 2;
+	table_put(win, line + 1, x, "AGE", wa < w - x ? wa : w - x, v->ui->ellipsis);
+	x += wa + 2;
+	table_put(win, line + 1, x, "IMAGES", wi < w - x ? wi : w - x, v->ui->ellipsis);
+	x += wi + 2;
+	if (x < w)
+		table_put(win, line + 1, x, "CHANGE-CAUSE", w - x, v->ui->ellipsis);
 	wattrset(win, (attr_t)ui_attr(THEME_NORMAL));
 	for (i = 0; i < ph - 2; i++) {
+		table_put(win, line + 2 + i, 0, "", w, v->ui->ellipsis);
 		if (i == 0 && rv->hist_error != NULL) {
 			table_put(win, line + 2, 0, rv->hist_error, w, v->ui->ellipsis);
 			continue;
 		}
-		if ((size_t)i >= rv->nhist) {
-			table_put(win, line + 2 + i, 0, "", w, v->ui->ellipsis);
+		if ((size_t)i >= rv->nhist)
 			continue;
-		}
 		hr = &rv->hist[i];
+		snprintf(rev, sizeof rev, "%ld", hr->revision);
 		human_duration(hr->created != 0 ? now - hr->created : 0, age, sizeof age);
-		snprintf(buf, sizeof buf, "  %-8ld  %-6s  %-40s  %s", hr->revision, age,
-		    hr->images, hr->cause);
-		table_put(win, line + 2 + i, 0, buf, w, v->ui->ellipsis);
+		x = 2;
+		table_put(win, line + 2 + i, x, rev, wr, v->ui->ellipsis);
+		x += wr + 2;
+		if (x >= w)
+			continue;
+		table_put(win, line + 2 + i, x, age, wa < w - x ? wa : w - x, v->ui->ellipsis);
+		x += wa + 2;
+		if (x >= w)
+			continue;
+		cw = wi < w - x ? wi : w - x;
+		img = view_short_image(hr->images, cw, v->ui->ellipsis);
+		table_put(win, line + 2 + i, x, img, cw, v->ui->ellipsis);
+		free(img);
+		x += wi + 2;
+		if (x < w)
+			table_put(win, line + 2 + i, x, hr->cause, w - x, v->ui->ellipsis);
 	}
 }
 

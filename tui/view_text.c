@@ -29,6 +29,11 @@ struct text_view {
 	char		 title[256];
 	unsigned	 id;
 	bool		 loading;
+	size_t		 cluster;
+	json_t		*obj;		/* describe: the object */
+	json_t		*events;	/* describe: its events (array), or NULL */
+	char		*events_error;	/* describe: why there are none */
+	bool		 events_loading;
 };
 
 /* Request ids, to ignore answers for views already closed. */
@@ -185,16 +190,80 @@ text_yaml(json_t *obj, char **cause)
 	return b.s != NULL ? b.s : xstrdup("");
 }
 
-/* Append "Key:  value" (untrusted value) to the pager. */
+#define TEXT_VALUE_COL	20	/* where describe's values start */
+
+/* Append "Key:  value" (untrusted value) to the pager; the lines of a
+ * multi-line value, and the wrapped parts of a long one, start under the
+ * value (kubectl's layout). */
 static void
 text_kv(struct pager *p, int indent, const char *key, const char *value)
 {
-	char *line = xasprintf("%*s%s:%*s%s", indent, "", key,
-	    (int)(indent + strlen(key) < 20 ? 20 - indent - strlen(key) : 1), "",
-	    value != NULL ? value : "<none>");
+	int col = indent + (int)strlen(key) + 1 < TEXT_VALUE_COL ? TEXT_VALUE_COL :
+	    indent + (int)strlen(key) + 2;
+	char *line, *clean, *s, *nl;
 
-	pager_add(p, line, strlen(line));
+	clean = sanitize_str(value != NULL ? value : "<none>", SAN_KEEP_NEWLINE);
+	s = clean;
+	nl = strchr(s, '\n');
+	if (nl != NULL)
+		*nl = '\0';
+	line = xasprintf("%*s%s:%*s%s", indent, "", key,
+	    col - indent - (int)strlen(key) - 1, "", s);
+	pager_add_hanging(p, line, col);
 	free(line);
+	while (nl != NULL) {
+		s = nl + 1;
+		nl = strchr(s, '\n');
+		if (nl != NULL)
+			*nl = '\0';
+		if (nl == NULL && *s == '\0')
+			break;
+		line = xasprintf("%*s%s", col, "", s);
+		pager_add_hanging(p, line, col);
+		free(line);
+	}
+	free(clean);
+}
+
+/* Append an untrusted value on a line of its own, indented by pad. */
+static void
+text_cont(struct pager *p, const char *pad, const char *value)
+{
+	char *clean = sanitize_str(value, 0), *line = xasprintf("%s%s", pad, clean);
+
+	pager_add_hanging(p, line, (int)strlen(pad));
+	free(line);
+	free(clean);
+}
+
+/* Append a block of "k=v" (labels) or "k: v" (annotations) lines, the
+ * first after "Key:", the rest under it; <none> when empty. */
+static void
+text_map(struct pager *p, const char *key, json_t *map, const char *sep, const char *skip)
+{
+	const char *k, *first = key;
+	json_t *val;
+	char *s, *pad;
+	size_t n = 0;
+
+	json_object_foreach(map, k, val) {
+		if (skip != NULL && strcmp(k, skip) == 0)
+			continue;
+		s = xasprintf("%s%s%s", k, sep, json_is_string(val) ? json_string_value(val) : "");
+		if (first != NULL)
+			text_kv(p, 0, first, s);
+		else {
+			pad = xasprintf("%*s", TEXT_VALUE_COL, "");
+			/* a continuation line: no key, value under the first */
+			text_cont(p, pad, s);
+			free(pad);
+		}
+		first = NULL;
+		free(s);
+		n++;
+	}
+	if (n == 0)
+		text_kv(p, 0, key, "<none>");
 }
 
 /* Describe a JSON subtree as indented "Key: value" lines. */
@@ -239,51 +308,162 @@ text_tree(struct pager *p, json_t *v, int indent, int depth)
 	}
 }
 
-/* Events about an object from the store (Object column "kind/name"). */
-struct text_events {
-	struct pager	*p;
-	const char	*object;	/* "pod/x" */
-	int64_t		 now;
-	int		 n;
+/* One event as describe shows it. */
+struct text_event {
+	const char	*type;
+	char		*reason;
+	char		*age;
+	char		*from;
+	char		*message;
+	int64_t		 last;
 };
 
-/* Store walk: add event lines that are about the object. */
+/* Compare events by when they were last seen, oldest first (kubectl). */
 static int
-text_event_cb(size_t cluster, const struct row *r, void *arg)
+text_event_cmp(const void *a, const void *b)
 {
-	struct text_events *te = arg;
-	char line[1024], age[64];
-	size_t i;
-	bool match = false;
+	const struct text_event *ea = a, *eb = b;
 
-	for (i = 0; i < r->ncells; i++) {
-		if (r->cells[i].text != NULL && strcasecmp(r->cells[i].text, te->object) == 0)
-			match = true;
-	}
-	if (!match || te->n >= 50)
-		return 0;
-	line[0] = '\0';
-	for (i = 0; i < r->ncells; i++) {
-		cell_format(&r->cells[i], te->now, age, sizeof age);
-		if (strlen(line) + strlen(age) + 3 < sizeof line) {
-			strcat(line, "  ");
-			strcat(line, age);
-		}
-	}
-	pager_add_line(te->p, line, (r->flags & (ROW_WARN | ROW_BAD)) ? THEME_WARN : THEME_NORMAL);
-	te->n++;
+	if (ea->last != eb->last)
+		return ea->last < eb->last ? -1 : 1;
 	return 0;
+}
+
+/* Unix seconds of an event's time field, or 0. */
+static int64_t
+text_event_time(json_t *ev, const char *field)
+{
+	const char *s = json_string_value(json_object_get(ev, field));
+
+	return s != NULL && *s != '\0' ? parse_rfc3339(s) : 0;
+}
+
+/* Pad s (sanitised) with spaces to width columns. */
+static void
+text_pad(char *buf, size_t len, const char *s, int width)
+{
+	int w = (int)display_width(s);
+	size_t off = strlen(buf);
+
+	snprintf(buf + off, len - off, "%s%*s", s, width > w ? width - w : 0, "");
+}
+
+/* The Events section, kubectl's table: Type, Reason, Age, From, Message,
+ * oldest first; every field sanitised. */
+static void
+text_events(struct pager *p, json_t *items, int64_t now)
+{
+	struct text_event *evs;
+	json_t *ev, *src;
+	size_t i, n = 0;
+	int64_t first, count;
+	const char *comp, *host, *reason, *msg;
+	char a1[32], a2[32], *line;
+	int wt = 4, wr = 6, wa = 3, wf = 4, w;
+	size_t len;
+
+	if (json_array_size(items) == 0) {
+		pager_add_line(p, "Events:             <none>", THEME_NORMAL);
+		return;
+	}
+	evs = xcalloc(json_array_size(items), sizeof *evs);
+	json_array_foreach(items, i, ev) {
+		struct text_event *e = &evs[n++];
+
+		first = text_event_time(ev, "firstTimestamp");
+		if (first == 0)
+			first = text_event_time(ev, "eventTime");
+		e->last = text_event_time(ev, "lastTimestamp");
+		if (e->last == 0)
+			e->last = first;
+		count = json_integer_value(json_object_get(ev, "count"));
+		human_duration(e->last != 0 ? now - e->last : 0, a1, sizeof a1);
+		human_duration(first != 0 ? now - first : 0, a2, sizeof a2);
+		if (count > 1)
+			e->age = xasprintf("%s (x%lld over %s)", a1, (long long)count, a2);
+		else
+			e->age = xstrdup(first != 0 ? a2 : "<unknown>");
+		e->type = json_is_string(json_object_get(ev, "type")) ?
+		    json_string_value(json_object_get(ev, "type")) : "";
+		e->type = strcmp(e->type, "Warning") == 0 ? "Warning" :
+		    strcmp(e->type, "Normal") == 0 ? "Normal" : "?";
+		reason = json_string_value(json_object_get(ev, "reason"));
+		e->reason = sanitize_str(reason != NULL ? reason : "", 0);
+		src = json_object_get(ev, "source");
+		comp = json_string_value(json_object_get(src, "component"));
+		host = json_string_value(json_object_get(src, "host"));
+		if (comp == NULL || *comp == '\0')
+			comp = json_string_value(json_object_get(ev, "reportingComponent"));
+		if (host == NULL || *host == '\0')
+			host = json_string_value(json_object_get(ev, "reportingInstance"));
+		if (comp == NULL)
+			comp = "";
+		line = host != NULL && *host != '\0' ? xasprintf("%s, %s", comp, host) :
+		    xstrdup(comp);
+		e->from = sanitize_str(line, 0);
+		free(line);
+		msg = json_string_value(json_object_get(ev, "message"));
+		while (msg != NULL && (*msg == ' ' || *msg == '\n' || *msg == '\t'))
+			msg++;
+		e->message = sanitize_str(msg != NULL ? msg : "", 0);
+		len = strlen(e->message);
+		while (len > 0 && e->message[len - 1] == ' ')
+			e->message[--len] = '\0';
+	}
+	qsort(evs, n, sizeof *evs, text_event_cmp);
+	for (i = 0; i < n; i++) {
+		w = (int)display_width(evs[i].type);
+		wt = w > wt ? w : wt;
+		w = (int)display_width(evs[i].reason);
+		wr = w > wr ? w : wr;
+		w = (int)display_width(evs[i].age);
+		wa = w > wa ? w : wa;
+		w = (int)display_width(evs[i].from);
+		wf = w > wf ? w : wf;
+	}
+	pager_add_line(p, "Events:", THEME_NORMAL);
+	for (i = 0; i < n + 2; i++) {
+		static const char *head[5] = { "Type", "Reason", "Age", "From", "Message" };
+		static const char *rule[5] = { "----", "------", "----", "----", "-------" };
+		char buf[4096] = "  ";
+		const char *c[5];
+
+		if (i < 2)
+			memcpy(c, i == 0 ? head : rule, sizeof c);
+		else {
+			c[0] = evs[i - 2].type;
+			c[1] = evs[i - 2].reason;
+			c[2] = evs[i - 2].age;
+			c[3] = evs[i - 2].from;
+			c[4] = evs[i - 2].message;
+		}
+		text_pad(buf, sizeof buf, c[0], wt + 2);
+		text_pad(buf, sizeof buf, c[1], wr + 2);
+		text_pad(buf, sizeof buf, c[2], wa + 2);
+		text_pad(buf, sizeof buf, c[3], wf + 2);
+		text_pad(buf, sizeof buf, c[4], 0);
+		pager_add_hanging(p, buf, 2 + wt + wr + wa + wf + 8);
+		if (i >= 2 && strcmp(evs[i - 2].type, "Warning") == 0)
+			pager_set_last_slot(p, THEME_WARN);
+	}
+	for (i = 0; i < n; i++) {
+		free(evs[i].reason);
+		free(evs[i].age);
+		free(evs[i].from);
+		free(evs[i].message);
+	}
+	free(evs);
 }
 
 /* Describe obj into the pager. */
 static void
 text_describe(struct view *v, struct pager *p, json_t *obj, size_t cluster)
 {
-	struct text_events te;
+	struct text_view *tv = v->data;
 	json_t *md = json_object_get(obj, "metadata"), *sec;
 	const char *k, *kind = json_string_value(json_object_get(obj, "kind"));
 	json_t *val;
-	char *s, lower[64];
+	char *s;
 	size_t i;
 
 	text_kv(p, 0, "Name", json_string_value(json_object_get(md, "name")));
@@ -292,21 +472,9 @@ text_describe(struct view *v, struct pager *p, json_t *obj, size_t cluster)
 	text_kv(p, 0, "Kind", kind);
 	text_kv(p, 0, "Cluster", store_cluster(v->ui->store, cluster)->name);
 	text_kv(p, 0, "Created", json_string_value(json_object_get(md, "creationTimestamp")));
-	text_kv(p, 0, "Labels", json_object_size(json_object_get(md, "labels")) == 0 ? "<none>" : "");
-	json_object_foreach(json_object_get(md, "labels"), k, val) {
-		s = xasprintf("%s=%s", k, json_string_value(val) ? json_string_value(val) : "");
-		text_kv(p, 2, "-", s);
-		free(s);
-	}
-	text_kv(p, 0, "Annotations",
-	    json_object_size(json_object_get(md, "annotations")) == 0 ? "<none>" : "");
-	json_object_foreach(json_object_get(md, "annotations"), k, val) {
-		if (strcmp(k, "kubectl.kubernetes.io/last-applied-configuration") == 0)
-			continue;
-		s = xasprintf("%s: %s", k, json_string_value(val) ? json_string_value(val) : "");
-		text_kv(p, 2, "-", s);
-		free(s);
-	}
+	text_map(p, "Labels", json_object_get(md, "labels"), "=", NULL);
+	text_map(p, "Annotations", json_object_get(md, "annotations"), ": ",
+	    "kubectl.kubernetes.io/last-applied-configuration");
 	for (i = 0; i < json_array_size(json_object_get(md, "ownerReferences")); i++) {
 		val = json_array_get(json_object_get(md, "ownerReferences"), i);
 		s = xasprintf("%s/%s", json_string_value(json_object_get(val, "kind")) ?
@@ -332,25 +500,29 @@ text_describe(struct view *v, struct pager *p, json_t *obj, size_t cluster)
 			free(s);
 		}
 	}
-	/* events about it, from the store */
-	if (kind != NULL) {
-		for (i = 0; kind[i] != '\0' && i < sizeof lower - 1; i++)
-			lower[i] = (char)(kind[i] >= 'A' && kind[i] <= 'Z' ? kind[i] + 32 : kind[i]);
-		lower[i] = '\0';
-		te.p = p;
-		s = xasprintf("%s/%s", lower, json_string_value(json_object_get(md, "name")) ?
-		    json_string_value(json_object_get(md, "name")) : "");
-		te.object = s;
-		te.now = time(NULL);
-		te.n = 0;
-		pager_add_line(p, "", THEME_NORMAL);
-		pager_add_line(p, "Events:", THEME_SECTION);
-		store_foreach(v->ui->store, cluster, "events",
-		    json_string_value(json_object_get(md, "namespace")), text_event_cb, &te);
-		if (te.n == 0)
-			pager_add_line(p, "  <none>", THEME_DIM);
+	/* events about it, fetched when the view opened */
+	pager_add_line(p, "", THEME_NORMAL);
+	if (tv->events_loading)
+		pager_add_line(p, "Events:             (loading)", THEME_DIM);
+	else if (tv->events_error != NULL) {
+		pager_add_line(p, "Events:", THEME_NORMAL);
+		s = xasprintf("  could not list events: %s", tv->events_error);
+		pager_add_line(p, s, THEME_ERROR);
 		free(s);
-	}
+	} else
+		text_events(p, tv->events, time(NULL));
+}
+
+/* Render the view's describe text again (the object or its events came). */
+static void
+text_render(struct view *v)
+{
+	struct text_view *tv = v->data;
+	size_t top = pager_get_top(tv->pager);
+
+	pager_clear(tv->pager);
+	text_describe(v, tv->pager, tv->obj, tv->cluster);
+	pager_set_top(tv->pager, top);
 }
 
 /* A fetch request in flight. */
@@ -371,6 +543,106 @@ text_find(unsigned id)
 			return v;
 	}
 	return NULL;
+}
+
+/* Append s to buf percent-encoded for a query value. */
+static void
+text_query_escape(char *buf, size_t len, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t off = strlen(buf);
+	unsigned char c;
+
+	for (; *s != '\0' && off + 4 < len; s++) {
+		c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~')
+			buf[off++] = (char)c;
+		else {
+			buf[off++] = '%';
+			buf[off++] = hex[c >> 4];
+			buf[off++] = hex[c & 15];
+		}
+	}
+	buf[off] = '\0';
+}
+
+/* The events list arrived. */
+static void
+text_events_done(const struct client_response *resp, void *arg)
+{
+	struct text_req *req = arg;
+	struct view *v = text_find(req->id);
+	struct text_view *tv;
+	json_t *list = NULL;
+	json_error_t jerr;
+	char *err;
+
+	if (v == NULL)
+		goto out;
+	tv = v->data;
+	tv->events_loading = false;
+	if (resp->error != NULL || resp->status / 100 != 2) {
+		err = client_response_error(resp);
+		tv->events_error = sanitize_str(err, 0);
+		free(err);
+	} else {
+		list = json_loadb(resp->body, resp->len, 0, &jerr);
+		if (!json_is_array(json_object_get(list, "items")))
+			tv->events_error = xstrdup("the server sent malformed JSON");
+		else
+			tv->events = json_incref(json_object_get(list, "items"));
+	}
+	if (tv->obj != NULL)
+		text_render(v);
+	ui_dirty(v->ui);
+out:
+	json_decref(list);
+	free(req);
+}
+
+/* Ask for the events about obj, as kubectl describe does: by the involved
+ * object's name, namespace and uid. */
+static void
+text_events_fetch(struct view *v, json_t *obj)
+{
+	struct text_view *tv = v->data;
+	json_t *md = json_object_get(obj, "metadata");
+	const char *name = json_string_value(json_object_get(md, "name"));
+	const char *ns = json_string_value(json_object_get(md, "namespace"));
+	const char *uid = json_string_value(json_object_get(md, "uid"));
+	const char *kind = json_string_value(json_object_get(obj, "kind"));
+	struct text_req *req;
+	char q[4096] = "", e[512] = "", *sel, *path;
+
+	if (name == NULL) {
+		tv->events_error = xstrdup("the object has no name");
+		return;
+	}
+	/* a node's events carry the node's name as their uid (the kubelet's
+	 * way) or its real uid: ask by kind and name instead */
+	if (kind != NULL && strcmp(kind, "Node") == 0)
+		uid = NULL;
+	sel = xasprintf("involvedObject.name=%s%s%s%s%s%s", name,
+	    kind != NULL && strcmp(kind, "Node") == 0 ? ",involvedObject.kind=Node" : "",
+	    ns != NULL && *ns != '\0' ? ",involvedObject.namespace=" : "",
+	    ns != NULL && *ns != '\0' ? ns : "",
+	    uid != NULL && *uid != '\0' ? ",involvedObject.uid=" : "",
+	    uid != NULL && *uid != '\0' ? uid : "");
+	text_query_escape(q, sizeof q, sel);
+	free(sel);
+	if (ns != NULL && *ns != '\0') {
+		text_query_escape(e, sizeof e, ns);
+		path = xasprintf("/api/v1/namespaces/%s/events?fieldSelector=%s", e, q);
+	} else
+		path = xasprintf("/api/v1/events?fieldSelector=%s", q);
+	tv->events_loading = true;
+	req = xcalloc(1, sizeof *req);
+	req->id = tv->id;
+	req->cluster = tv->cluster;
+	client_request(v->ui->client, tv->cluster, "GET", path, NULL, NULL, text_events_done,
+	    req);
+	free(path);
 }
 
 /* The object arrived: render it. */
@@ -410,8 +682,11 @@ text_done(const struct client_response *resp, void *arg)
 			pager_add(tv->pager, out, strlen(out));
 			free(out);
 		}
-	} else
-		text_describe(v, tv->pager, obj, req->cluster);
+	} else {
+		tv->obj = json_incref(obj);
+		text_events_fetch(v, obj);
+		text_render(v);
+	}
 done:
 	ui_dirty(v->ui);
 out:
@@ -438,6 +713,9 @@ text_free(struct view *v)
 	if (tv == NULL)
 		return;
 	pager_free(tv->pager);
+	json_decref(tv->obj);
+	json_decref(tv->events);
+	free(tv->events_error);
 	free(tv->what);
 	free(tv->ns);
 	free(tv->name);
@@ -516,6 +794,7 @@ view_text_open(struct ui *ui, const char *what, size_t cluster, const char *reso
 	tv->what = xstrdup(what);
 	tv->ns = xstrdup(ns != NULL ? ns : "");
 	tv->name = xstrdup(name);
+	tv->cluster = cluster;
 	snprintf(tv->title, sizeof tv->title, "%s %s/%s%s%s @%s", what, resource,
 	    res->namespaced && ns != NULL && *ns != '\0' ? ns : "",
 	    res->namespaced && ns != NULL && *ns != '\0' ? "/" : "", name,

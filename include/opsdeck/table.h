@@ -51,6 +51,9 @@ size_t		 table_ncols(const struct table *);
 const struct table_col *table_col_at(const struct table *, size_t);
 /* Hide or show a column (the CLUSTER column when one cluster is shown). */
 void		 table_col_hide(struct table *, size_t col, bool hide);
+/* Let a column give way first when the screen is narrow (NAMESPACE and
+ * CLUSTER shrink to their minimum before NAME is cut). */
+void		 table_col_shrink_first(struct table *, size_t col);
 
 /* Rebuild: drop all rows, add new ones, then end (filters, sorts, keeps
  * the selection by key). */
@@ -116,11 +119,19 @@ struct table_style {
 	const char	*ellipsis;	/* "…" or "~" */
 	bool		 wide;		/* show priority 1 columns */
 	int64_t		 now;		/* for time-dependent cells */
+	/* true if the cluster's rows are not live (drawn dimmed), or NULL */
+	bool		(*stale)(size_t cluster, void *arg);
+	void		*stale_arg;
 };
 /* Draw header and visible rows into win at (y, x) size h x w. */
 void		 table_draw(struct table *, WINDOW *, int y, int x, int h, int w,
 		    const struct table_style *);
-/* Column widths the last draw (or fit) used: -1 for hidden columns. */
+/* Column widths for width w: -1 for hidden or dropped columns. Columns
+ * set with table_col_shrink_first shrink to their minimum first; then wide-only
+ * columns go, highest drop rank first; then the column with most room
+ * above its minimum shrinks; then droppable columns go. Natural widths
+ * are the widest cell of the rows (kept as rows are rebuilt, and grown
+ * as time-dependent cells are drawn wider). */
 void		 table_fit(struct table *, int w, bool wide, int *out);
 
 /* Write s into win at (y, x) in exactly width columns (truncated with

@@ -190,6 +190,14 @@ void		 pager_clear(struct pager *);
 void		 pager_add(struct pager *, const char *text, size_t len);
 /* Append one trusted line with a theme slot. */
 void		 pager_add_line(struct pager *, const char *line, enum theme_slot);
+/* Append one line (sanitised here; a newline shows as "\n") whose wrapped
+ * parts start at column hang (describe's values), when wrap is on. */
+void		 pager_add_hanging(struct pager *, const char *line, int hang);
+/* Colour the last line with a theme slot. */
+void		 pager_set_last_slot(struct pager *, enum theme_slot);
+/* First line shown, to keep the place when the text is rebuilt. */
+size_t		 pager_get_top(const struct pager *);
+void		 pager_set_top(struct pager *, size_t);
 size_t		 pager_count(const struct pager *);
 const char	*pager_line(const struct pager *, size_t);
 /* Keys: movement, n/N search next/previous. VIEW_HANDLED or not. */
@@ -210,6 +218,8 @@ extern const struct view_class	view_text_class;	/* yaml, describe */
 extern const struct view_class	view_logs_class;
 extern const struct view_class	view_dialog_class;
 
+/* Word-wrap text (sanitised; newlines kept) into p's lines of width w. */
+void		 dialog_wrap(struct pager *p, const char *text, int w);
 /* cmd_ui.confirm for the console: pushes a dialog view. */
 void		 dialog_confirm(void *ui, const char *title, const char *preview,
 		    const char *typed, void (*done)(bool, void *), void *arg);
@@ -220,6 +230,9 @@ const char	*view_resource_find(const char *name);
 /* Enumerate known resource view names (help, completion). */
 size_t		 view_resource_count(void);
 const char	*view_resource_at(size_t, const char **alias);
+/* Container images ("a/b:t,c/d:u") shortened from the left to width
+ * columns, keeping each name:tag ("…/quiz-backend:v2.4.0-bad"). New string. */
+char		*view_short_image(const char *images, int width, const char *ellipsis);
 /* Open the text view for (cluster, resource, ns, name): what is "yaml" or
  * "describe". */
 int		 view_text_open(struct ui *, const char *what, size_t cluster,

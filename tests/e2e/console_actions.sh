@@ -45,6 +45,26 @@ wait_screen 30 "frontend"
 keys "/frontend"; key Enter
 wait_screen 10 "filter:/frontend/"
 key g
+# a message goes when another view opens ("cancelled" is not shown in the
+# next confirmation), and it expires
+key s
+wait_screen 10 "replicas"
+key C-u
+keys "$want"; key Enter
+wait_screen 30 "y: go ahead"
+key n
+wait_screen 10 "cancelled"
+key s
+wait_screen 10 "replicas"
+key C-u
+keys "$want"; key Enter
+wait_screen 30 "y: go ahead"
+expect 10 "no stale 'cancelled' in the next confirmation" sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t console | grep -q cancelled"
+ok "messages cleared when a view opens"
+key n
+wait_screen 10 "cancelled"
+wait_gone 30 "cancelled"
+ok "messages expire"
 key s
 wait_screen 10 "replicas"
 key C-u
@@ -57,5 +77,11 @@ wait_for 60 sh -c "[ \"\$(kubectl --context staging -n staging get deploy fronte
 	fail "frontend not scaled to $want"
 wait_screen 60 "frontend  "
 ok "confirmed scale reached the cluster ($before → $want)"
+cmd "sort NAME"
+wait_screen 10 "sorted by NAME"
+cmd "pods @staging"
+wait_screen 30 "pods @staging"
+expect 10 "sort message cleared by the view switch" sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t console | grep -q 'sorted by'"
+ok "messages cleared on a view switch"
 cmd q
 wait_exit 30

@@ -76,6 +76,14 @@ key Enter
 wait_screen 10 "logs production/backend-"
 wait_screen 60 "[Nest]"
 ok "logs on Enter"
+# p: the previous container's log; this pod never restarted, so say so
+# (the server's message or its empty answer), never "following"
+key p
+wait_screen 30 "(previous)"
+wait_screen 30 "-- no previous log"
+expect 10 "previous log is not following" sh -c "! tmux -L $TMUX_SOCK capture-pane -p -t console | grep -q following"
+expect 10 "previous log label" line_matches_any " 0 lines  previous log  "
+ok "previous log of a pod that never restarted"
 key Escape
 
 # deployment → its pods → logs
@@ -106,7 +114,7 @@ small_layout() {
 	s=$(screen)
 	[ "$(echo "$s" | wc -l)" -le 24 ] &&
 	echo "$s" | grep -q "NAME.*READY.*STATUS" &&
-	echo "$s" | grep -q "prod-tokyo  kube-system" &&
+	echo "$s" | grep -q "prod-to[^ ]*  kube-sy[^ ]*  coredns-[a-z0-9]*-[a-z0-9]\{5\}  " &&
 	echo "$s" | grep -q "dev(dev) live"
 }
 expect 10 "usable layout at 80x24" small_layout

@@ -79,6 +79,9 @@ rows_show() {
 # line_matches N REGEX: screen line N matches REGEX.
 line_matches() { screen | sed -n "${1}p" | grep -qE -- "$2"; }
 
+# line_matches_any REGEX: some screen line matches REGEX.
+line_matches_any() { screen | grep -qE -- "$1"; }
+
 # expect TIMEOUT WHAT COMMAND...: poll COMMAND; on timeout dump the screen.
 expect() {
 	local limit=$1 what=$2; shift 2

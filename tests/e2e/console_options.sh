@@ -54,6 +54,12 @@ wait_screen 10 "statefulsets"
 cmd "nosuchcommand"
 wait_screen 10 "unknown command: nosuchcommand"
 ok "ambiguous and unknown commands"
+# "/" has a history of its own: Up recalls the last filter
+keys "/kube-sys"; key Enter
+keys "/"; key C-u; key Enter
+keys "/"; key Up
+expect 10 "Up recalls the last filter" line_matches 48 "^/kube-sys"
+key Escape
 # history: Up recalls the last line; lines are kept in $XDG_STATE_HOME
 keys ":"; key Up
 wait_screen 10 ":nosuchcommand"
@@ -62,6 +68,9 @@ cmd q
 wait_exit 30
 grep -qx "set logLines 5" "$XDG_STATE_HOME/opsdeck/history" || fail "history file lacks a command"
 ok "prompt history recalled and saved"
+grep -qx "kube-sys" "$XDG_STATE_HOME/opsdeck/filter-history" || fail "filter history not saved"
+! grep -q "kube-sys" "$XDG_STATE_HOME/opsdeck/history" || fail "a filter in the command history"
+ok "filter history recalled and saved apart"
 tm kill-server 2>/dev/null || true
 
 # NO_COLOR: attributes only, no colour sequences in the raw stream

@@ -29,6 +29,39 @@ key g; key Enter
 wait_screen 10 "alerts @prod-tokyo"
 wait_screen 10 "PodCrashLooping"
 ok "overview line opens its detail"
+# describe fetches the pod's own events (the events view was never opened),
+# in kubectl's columns; labels as "Labels:  k=v" with the rest under it
+cmd "pods @prod-tokyo"
+keys "/CrashLoop"; key Enter
+wait_screen 10 "filter:/CrashLoop/"
+wait_screen 60 "CrashLoopBackOff"
+key g; key d
+wait_screen 30 "Annotations:"
+expect 10 "describe labels" line_matches_any "^Labels: +[a-z0-9.-]+=[^ ]+$"
+describe_events() {
+	local s
+	key G
+	s=$(screen)
+	echo "$s" | grep -Eq "^  Type +Reason +Age +From +Message" &&
+	echo "$s" | grep -Eq "^  Warning +BackOff +[0-9a-z]+( \(x[0-9]+ over [0-9a-z]+\))? +drill-controller(, prod-tokyo)? +Back-off"
+}
+expect 60 "describe shows the pod's events" describe_events
+ok "describe: labels and the pod's own events"
+key Escape
+# the revision history pane at 80x24: anchored above the status line,
+# images shortened from the left so the tags show, CHANGE-CAUSE aligned
+cmd "deploy @prod-tokyo"
+keys "/backend"; key Enter
+wait_screen 10 "filter:/backend/"
+key g
+tm resize-window -t console -x 80 -y 24
+history_pane() {
+	line_matches 22 "^  2 +[0-9a-z]+ +[^ ]*/quiz-backend:v2\.4\.0-bad +ci: " &&
+	line_matches 23 "^  1 +[0-9a-z]+ +[^ ]*/quiz-backend:v2\.3\.1 +ci: deploy" &&
+	[ "$(screen | sed -n 22p | grep -bo 'ci: ' | head -1)" = "$(screen | sed -n 23p | grep -bo 'ci: ' | head -1)" ]
+}
+expect 30 "revision history at 80x24" history_pane
+ok "revision history: tags kept, columns aligned, pane at the bottom"
 cmd q
 wait_exit 30
 tm kill-server 2>/dev/null || true
@@ -46,6 +79,50 @@ for c in "prod-osaka(dr) live" "staging(staging) live" "dev(dev) live"; do
 	assert_contains "$h" "$c" "header"
 done
 ok "region-outage: primary $(echo "$h" | grep -Eo 'prod-tokyo\(primary\) (stale since [0-9:]+|unreachable)'), others live"
+# the stale cluster's rows are dimmed, the live clusters' are not
+cmd "deploy"
+wait_screen 30 "prod-osaka"
+# rows_dim: every prod-tokyo row below the selection starts dimmed (SGR 2 or
+# 90, the theme's dim), every prod-osaka row does not
+rows_dim() {
+	tm capture-pane -e -p -t console | /usr/bin/python3 -c '
+import re, sys
+dim = False
+seen = {"prod-tokyo": 0, "prod-osaka": 0}
+lines = sys.stdin.read().split("\n")
+for n, line in enumerate(lines):
+    m = re.match(r"((?:\x1b\[[0-9;]*m)*)(.*)", line)
+    def apply(seq):
+        global dim
+        for sgr in re.findall(r"\x1b\[([0-9;]*)m", seq):
+            ps = (sgr or "0").split(";")
+            i = 0
+            while i < len(ps):
+                p = ps[i]
+                if p in ("38", "48"):
+                    if p == "38":
+                        dim = False
+                    i += 3 if ps[i + 1:i + 2] == ["5"] else 5
+                    continue
+                if p in ("0", "22", "39") or (p.isdigit() and (30 <= int(p) <= 37 or 91 <= int(p) <= 97)):
+                    dim = False
+                if p in ("2", "90"):
+                    dim = True
+                i += 1
+    apply(m.group(1))
+    text = re.sub(r"\x1b\[[0-9;]*m", "", m.group(2))
+    if n >= 4 and n < len(lines) - 2:
+        for c in seen:
+            if text.startswith(c + " "):
+                if dim != (c == "prod-tokyo"):
+                    sys.exit(1)
+                seen[c] += 1
+    apply(m.group(2))
+sys.exit(0 if seen["prod-tokyo"] > 0 and seen["prod-osaka"] > 0 else 1)
+'
+}
+expect 30 "stale rows dimmed" rows_dim
+ok "stale cluster's rows dimmed"
 # stale does not last: it turns unreachable, and the overview's cluster line
 # says since when and how old the rows below it are
 overview_unreachable() {

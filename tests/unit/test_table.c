@@ -285,6 +285,120 @@ test_fit(void **state)
 	table_free(t);
 }
 
+/* Pod columns as the resource view makes them, all namespaces, wide. */
+static const struct table_col pod_cols[] = {
+	{ "NAMESPACE", 0, 2, 6, false },
+	{ "NAME", 0, 0, 16, false },
+	{ "READY", 0, 1, 0, false },
+	{ "NODE", 1, 16, 0, false },
+	{ "NOMINATED NODE", 1, 17, 0, false },
+	{ "READINESS GATES", 1, 18, 0, false },
+};
+
+static void
+test_fit_priority(void **state)
+{
+	struct table *t = table_new(pod_cols, sizeof pod_cols / sizeof pod_cols[0]);
+	struct table_row *r;
+	const char *name = "checkout-backend-7d9f8c6b5d-x2v9k-canary";	/* 40 */
+	int w[8];
+
+	table_col_shrink_first(t, 0);
+	table_begin(t);
+	r = table_add(t, "0/p", 0);
+	table_set(r, 0, "payments-prod", 0);		/* 13 */
+	table_set(r, 1, name, 0);
+	table_set(r, 2, "1/1", 0);
+	table_set(r, 3, "worker-node-eu-west-1a-17", 0);	/* 25 */
+	table_set(r, 4, "<none>", 0);
+	table_set(r, 5, "<none>", 0);
+	table_end(t);
+
+	/* 5 columns short: NAMESPACE gives way, NAME stays whole */
+	table_fit(t, 13 + 2 + 40 + 2 + 5 - 5, false, w);
+	assert_int_equal(w[1], 40);
+	assert_int_equal(w[0], 8);
+	/* very narrow: NAMESPACE keeps 8 columns, then NAME shrinks */
+	table_fit(t, 40, false, w);
+	assert_int_equal(w[0], 8);
+	assert_int_equal(w[1], 40 - 8 - 2 - 2 - 5);
+	/* wide, 17 short: READINESS GATES goes, NODE and NAME stay whole, and
+	 * NAMESPACE gets back what is left over */
+	table_fit(t, 105, true, w);
+	assert_int_equal(w[5], -1);
+	assert_int_equal(w[4], 14);
+	assert_int_equal(w[3], 25);
+	assert_int_equal(w[1], 40);
+	assert_int_equal(w[0], 13);
+	/* narrower: NOMINATED NODE goes before NODE */
+	table_fit(t, 86, true, w);
+	assert_int_equal(w[4], -1);
+	assert_int_equal(w[3], 25);
+	assert_int_equal(w[1], 40);
+
+	/* widths follow the rows as they are rebuilt */
+	table_begin(t);
+	r = table_add(t, "0/p", 0);
+	table_set(r, 0, "payments-prod", 0);
+	table_set(r, 1, name, 0);
+	table_set(r, 2, "120/120", 0);
+	table_end(t);
+	table_fit(t, 200, false, w);
+	assert_int_equal(w[2], 7);
+	table_free(t);
+}
+
+static void
+test_timed_grow(void **state)
+{
+	static const struct table_col rc[] = {
+		{ "NAME", 0, 0, 16, false },
+		{ "RESTARTS", 0, 6, 0, true },
+	};
+	struct table *t = table_new(rc, 2);
+	struct table_style st;
+	struct table_row *r;
+	struct cell c = { CELL_RESTARTS, NULL, 3, 0 };
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+	WINDOW *win;
+	int64_t now = 1700000000;
+	int w[2];
+
+	assert_non_null(out);
+	assert_non_null(in);
+	scr = newterm("xterm", out, in);
+	if (scr == NULL) {
+		fclose(out);
+		fclose(in);
+		table_free(t);
+		skip();
+	}
+	win = newwin(5, 160, 0, 0);
+	table_begin(t);
+	r = table_add(t, "p", 0);
+	table_set(r, 0, "backend-1", 0);
+	c.when = now - 5;			/* "3 (5s ago)" when built */
+	table_set_cell(r, 1, &c, now);
+	table_end(t);
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[1], 12);		/* 10, and room for two more */
+	/* five and a half hours on, without a rebuild: "3 (5h30m ago)" is
+	 * wider than the room kept when built; drawing it grows the column */
+	memset(&st, 0, sizeof st);
+	st.ellipsis = "~";
+	st.now = now - 5 + 5 * 3600 + 30 * 60;
+	table_draw(t, win, 0, 0, 5, 160, &st);
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[1], 13);
+	delwin(win);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	table_free(t);
+}
+
 static void
 test_fit_bytes(void **state)
 {
@@ -312,6 +426,8 @@ main(void)
 		cmocka_unit_test(test_flag_first),
 		cmocka_unit_test(test_selection_and_marks),
 		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fit_priority),
+		cmocka_unit_test(test_timed_grow),
 		cmocka_unit_test(test_fit_bytes),
 	};
 

@@ -17,6 +17,7 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/printers.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
 #include "opsdeck/ui.h"
@@ -88,6 +89,18 @@ clock_of(int64_t when)
 	gmtime_r(&t, &tm);
 	strftime(buf[i], sizeof buf[i], "%H:%M:%S", &tm);
 	return buf[i];
+}
+
+/* A core/v1 event about pod backend-1, last seen `age` seconds ago. */
+static json_t *
+event(const char *name, const char *type, const char *reason, int64_t age)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s},s:{s:s,s:s,s:s},s:s,s:s,s:s,s:s,s:s,s:i}",
+	    "apiVersion", "v1", "kind", "Event",
+	    "metadata", "name", name, "namespace", "production", "uid", name,
+	    "involvedObject", "kind", "Pod", "name", "backend-1", "namespace", "production",
+	    "type", type, "reason", reason, "message", "something happened",
+	    "firstTimestamp", ago(age + 600), "lastTimestamp", ago(age), "count", 1);
 }
 
 /* Put obj in the store and drop our reference. */
@@ -598,6 +611,103 @@ test_overview_starting_workloads(void **state)
 	views_done(ui, st);
 }
 
+/* The events view: warnings first, then newest first by last seen. */
+static void
+test_events_order(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	struct ui *ui = fake_ui(st);
+	struct view *v;
+	char *cause = NULL, order[128];
+	size_t i;
+
+	/* stored in an order that is neither by age nor by name */
+	put(st, tokyo, "events", event("e-74", "Normal", "Pulled", 74));
+	put(st, tokyo, "events", event("e-232", "Normal", "Created", 232));
+	put(st, tokyo, "events", event("e-91", "Normal", "Started", 91));
+	put(st, tokyo, "events", event("e-300w", "Warning", "BackOff", 300));
+	put(st, tokyo, "events", event("e-213", "Normal", "Scheduled", 213));
+	put(st, tokyo, "events", event("e-10w", "Warning", "Unhealthy", 10));
+	v = ui_push(ui, &view_resource_class, "events", NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	assert_int_equal(table_count(v->table), 6);
+	order[0] = '\0';
+	for (i = 0; i < table_count(v->table); i++) {
+		strcat(order, table_row_at(v->table, i)->name);
+		strcat(order, " ");
+	}
+	/* warnings first, then newest first by LAST SEEN */
+	assert_string_equal(order, "e-10w e-300w e-74 e-91 e-213 e-232 ");
+	view_free(v);
+	ui->view = NULL;
+	store_free(st);
+	ui_current = NULL;
+}
+
+/* A confirmation preview wraps to the box, keeping every character and indent. */
+static void
+test_dialog_wrap(void **state)
+{
+	struct pager *p = pager_new(100);
+	const char *text = "prod-tokyo production/backend set image "
+	    "backend=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/quiz-backend:v2.4.0 "
+	    "(was v2.3.9)\n  WARNING: the HPA backend scales this deployment; its minimum "
+	    "of 4 replicas wins over the new count";
+	char all[1024] = "";
+	size_t i;
+	const char *l;
+
+	dialog_wrap(p, text, 30);
+	assert_true(pager_count(p) > 6);
+	for (i = 0; i < pager_count(p); i++) {
+		l = pager_line(p, i);
+		assert_true(display_width(l) <= 30);
+		strcat(all, l);
+		strcat(all, "|");
+	}
+	/* every character kept, in order: only spaces and line breaks differ */
+	for (i = 0, l = text; all[i] != '\0'; i++) {
+		if (all[i] == ' ' || all[i] == '|')
+			continue;
+		while (*l == ' ' || *l == '\n')
+			l++;
+		assert_int_equal(all[i], *l);
+		l++;
+	}
+	assert_string_equal(l, "");
+	/* a word that does not fit starts a line; one wider than a line is split */
+	assert_string_equal(pager_line(p, 0), "prod-tokyo production/backend");
+	assert_non_null(strstr(all, "|set image|backend=123456789012.dkr.ecr.a|p-northeast"));
+	/* the indented paragraph keeps its indent on its wrapped parts */
+	assert_non_null(strstr(all, "(was v2.3.9)|  WARNING: the HPA backend|  scales this"));
+	assert_non_null(strstr(all, "|  over the new count|"));
+	pager_free(p);
+}
+
+/* Images shorten from the left, keeping repository and tag. */
+static void
+test_short_image(void **state)
+{
+	const char *img = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/quiz-backend:v2.4.0-bad";
+	char *s;
+
+	s = view_short_image(img, 80, "…");
+	assert_string_equal(s, img);		/* fits: as it is */
+	free(s);
+	s = view_short_image(img, 30, "…");
+	assert_string_equal(s, "…/quiz-backend:v2.4.0-bad");	/* the tag is kept */
+	free(s);
+	s = view_short_image(img, 12, "~");
+	assert_string_equal(s, "~:v2.4.0-bad");	/* narrower still: the right end */
+	assert_int_equal(display_width(s), 12);
+	free(s);
+	s = view_short_image("registry.example.com/team/api:v1,registry.example.com/team/sidecar:v9",
+	    30, "~");
+	assert_string_equal(s, "~/api:v1,~/sidecar:v9");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -608,6 +718,9 @@ main(void)
 		cmocka_unit_test(test_overview_noise),
 		cmocka_unit_test(test_overview_backup_keys),
 		cmocka_unit_test(test_overview_starting_workloads),
+		cmocka_unit_test(test_events_order),
+		cmocka_unit_test(test_dialog_wrap),
+		cmocka_unit_test(test_short_image),
 	};
 
 	setenv("TZ", "UTC", 1);
