@@ -123,6 +123,7 @@ sys.exit(0 if seen["prod-tokyo"] > 0 and seen["prod-osaka"] > 0 else 1)
 }
 expect 30 "stale rows dimmed" rows_dim
 ok "stale cluster's rows dimmed"
+cmd "overview"
 # stale does not last: it turns unreachable, and the overview's cluster line
 # says since when and how old the rows below it are
 overview_unreachable() {
