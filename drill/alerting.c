@@ -425,7 +425,10 @@ expand(const char *s, json_t *labels)
 	const char	*open, *close, *v;
 	size_t		 n;
 
-	while ((open = strstr(s, "{{")) != NULL) {
+	for (;;) {
+		open = strstr(s, "{{");
+		if (open == NULL)
+			break;
 		close = strstr(open, "}}");
 		if (close == NULL)
 			break;

@@ -1522,7 +1522,8 @@ condition_holds(struct sim *sim, json_t *cond)
 	size_t			 i;
 	int			 rc;
 
-	if ((x = json_object_get(cond, "deployment_healthy")) != NULL) {
+	x = json_object_get(cond, "deployment_healthy");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1530,9 +1531,11 @@ condition_holds(struct sim *sim, json_t *cond)
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		return d != NULL && deployment_healthy(sim, d);
 	}
-	if ((x = json_object_get(cond, "dr_matches_primary")) != NULL)
+	x = json_object_get(cond, "dr_matches_primary");
+	if (x != NULL)
 		return dr_matches(sim, x);
-	if ((x = json_object_get(cond, "hpa_not_at_max")) != NULL) {
+	x = json_object_get(cond, "hpa_not_at_max");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1543,15 +1546,18 @@ condition_holds(struct sim *sim, json_t *cond)
 		return ctl_int(d, "status.desiredReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1)
 		    && ctl_int(d, "status.currentReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1);
 	}
-	if ((x = json_object_get(cond, "backup_fresh")) != NULL) {
+	x = json_object_get(cond, "backup_fresh");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		return c != NULL && scn->t - ctl_get(c)->last_good_backup_t < scn->rpo;
 	}
-	if ((x = json_object_get(cond, "db_up")) != NULL) {
+	x = json_object_get(cond, "db_up");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		return c != NULL && ctl_metric(c, "db_up", NULL, &v) && v == 1;
 	}
-	if ((x = json_object_get(cond, "alert_clear")) != NULL) {
+	x = json_object_get(cond, "alert_clear");
+	if (x != NULL) {
 		struct sim_ctl *ctl;
 
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
@@ -1567,7 +1573,8 @@ condition_holds(struct sim *sim, json_t *cond)
 		}
 		return true;
 	}
-	if ((x = json_object_get(cond, "expr")) != NULL) {
+	x = json_object_get(cond, "expr");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;

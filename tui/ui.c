@@ -10,6 +10,7 @@
 
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
+#include "opsdeck/incident.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/prompt.h"
@@ -586,7 +587,7 @@ ui_put(struct ui *ui, WINDOW *win, int y, int x, int w, const char *s, unsigned 
 static void
 ui_draw_title(struct ui *ui, WINDOW *win, int w, int64_t now)
 {
-	char buf[512], clock[16];
+	char buf[512], clock[16], *inc;
 	struct tm tm;
 	time_t t = (time_t)now;
 	const char *f = NULL;
@@ -618,6 +619,12 @@ ui_draw_title(struct ui *ui, WINDOW *win, int w, int64_t now)
 	}
 	if (ui->read_only)
 		x = ui_put(ui, win, 0, x, w, " READ-ONLY ", ui_attr(THEME_READONLY));
+	inc = incident_current();	/* a small file: read once a draw */
+	if (inc != NULL) {
+		snprintf(buf, sizeof buf, " INCIDENT %s ", inc);
+		x = ui_put(ui, win, 0, x + 1, w, buf, ui_attr(THEME_ERROR));
+		free(inc);
+	}
 	cw = (int)strlen(clock) + 1;
 	if (x + cw <= w)
 		ui_put(ui, win, 0, w - cw, w, clock, ui_attr(THEME_HEADER));
@@ -703,6 +710,13 @@ ui_draw(struct ui *ui)
 	ui_draw_title(ui, stdscr, w, now);
 	used = 1 + ui_draw_clusters(ui, stdscr, 1, w, h > 20 ? UI_MAX_HEADER_LINES - 1 : 1);
 	body = h - used - 1;
+	if (ui->prompt_mode != UI_PROMPT_NONE && ui->status != NULL && body > 2) {
+		/* messages while prompting (completion matches) go above the prompt */
+		body--;
+		ui_fill(stdscr, h - 2, 0, w, ui_attr(THEME_STATUS));
+		ui_put(ui, stdscr, h - 2, 0, w, ui->status,
+		    ui_attr(ui->status_error ? THEME_ERROR : THEME_DIM));
+	}
 	if (ui->view != NULL && body > 0)
 		ui->view->cls->draw(ui->view, stdscr, used, body, w, now);
 	/* the cursor only matters at the prompt: elsewhere leave it be */

@@ -73,6 +73,7 @@ struct res_view {
 	int64_t			 built_at;
 	double			 last_build;	/* loop_now() of the last rebuild */
 	double			 cost;		/* seconds it took */
+	size_t			 rpo_breached;	/* backups: clusters past their RPO */
 	char			*ns_built;
 	bool			 ns_col;
 	bool			 cluster_col;
@@ -337,6 +338,40 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 	return 0;
 }
 
+/* Backups: per cluster, when the newest completed backup is older than the
+ * RPO, mark it (and say so in the status of the view's title). */
+static void
+res_backup_rpo(struct view *v, int64_t now)
+{
+	struct res_view *rv = v->data;
+	struct store *st = v->ui->store;
+	struct table_row *r, **newest;
+	size_t i, n = store_ncluster(st), breached = 0;
+	double rpo;
+
+	newest = xcalloc(n == 0 ? 1 : n, sizeof *newest);
+	for (i = 0; i < table_total(v->table); i++) {
+		r = table_row_raw(v->table, i);
+		if (r->cluster >= n || r->cells[3] == NULL || r->nums[6] < 0 ||
+		    strcmp(r->cells[3], "Completed") != 0)
+			continue;
+		if (newest[r->cluster] == NULL || r->nums[6] < newest[r->cluster]->nums[6])
+			newest[r->cluster] = r;
+	}
+	for (i = 0; i < n; i++) {
+		if (newest[i] == NULL)
+			continue;
+		rpo = store_cluster(st, i)->rpo_seconds > 0 ? store_cluster(st, i)->rpo_seconds :
+		    3600.0;
+		if ((double)newest[i]->nums[6] > rpo) {
+			newest[i]->flags |= ROW_BAD;
+			breached++;
+		}
+	}
+	rv->rpo_breached = breached;
+	free(newest);
+}
+
 /* Rebuild rows when the store changed or the second ticked (ages). */
 static void
 res_update(struct view *v, int64_t now)
@@ -356,7 +391,7 @@ res_update(struct view *v, int64_t now)
 	/* ages are formatted at draw time: rebuild only on changes, and under
 	 * a flood of changes no more often than four times what a rebuild
 	 * costs, so input stays responsive on large estates */
-	if (ver == rv->version && !ns_changed &&
+	if (ver == rv->version && !ns_changed && now - rv->built_at < 60 &&
 	    want_cluster == rv->cluster_col && want_ns == rv->ns_col)
 		return;
 	if (!ns_changed && rv->version != UINT64_MAX && t0 - rv->last_build < 4 * rv->cost)
@@ -373,6 +408,8 @@ res_update(struct view *v, int64_t now)
 	rv->ns_built = ns != NULL ? xstrdup(ns) : NULL;
 	table_begin(v->table);
 	store_foreach(v->ui->store, v->cluster, v->resource, ns, res_add_row, &w);
+	if (strcmp(v->resource, "backups") == 0)
+		res_backup_rpo(v, now);
 	table_end(v->table);
 	rv->last_build = loop_now();
 	rv->cost = rv->last_build - t0;
@@ -385,10 +422,11 @@ res_title(struct view *v)
 	const char *c = v->cluster != SIZE_MAX ?
 	    store_cluster(v->ui->store, v->cluster)->name : NULL;
 
-	snprintf(rv->title, sizeof rv->title, "%s%s%s%s%s",
+	snprintf(rv->title, sizeof rv->title, "%s%s%s%s%s%s",
 	    rv->spec != NULL ? rv->spec->title : v->resource,
 	    c != NULL ? " @" : "", c != NULL ? c : "",
-	    rv->of != NULL ? " of " : "", rv->of != NULL ? rv->of : "");
+	    rv->of != NULL ? " of " : "", rv->of != NULL ? rv->of : "",
+	    rv->rpo_breached > 0 ? " RPO BREACHED" : "");
 	return rv->title;
 }
 

@@ -70,6 +70,8 @@ void		 table_end(struct table *);
 size_t		 table_count(const struct table *);
 size_t		 table_total(const struct table *);
 struct table_row *table_row_at(struct table *, size_t);
+/* Row i of all rows (filtered or not), in the order added. */
+struct table_row *table_row_raw(struct table *, size_t);
 struct table_row *table_selected(struct table *);
 size_t		 table_selected_index(const struct table *);
 /* Select the row with key (true if found). */

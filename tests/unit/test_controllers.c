@@ -228,6 +228,20 @@ count_rs(json_t *rs, void *arg)
 	return 0;
 }
 
+/* Is the deployment's Progressing condition at reason? */
+static bool
+progress_reason(json_t *d, const char *reason)
+{
+	json_t	*cd;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(json_object_get(d, "status"), "conditions"), i, cd) {
+		if (strcmp(ctl_str(cd, "type"), "Progressing") == 0)
+			return strcmp(ctl_str(cd, "reason"), reason) == 0;
+	}
+	return false;
+}
+
 /* A crash-looping image restarts with CrashLoopBackOff; reverting the
  * template reuses the first ReplicaSet with a bumped revision. */
 static void
@@ -245,9 +259,12 @@ test_crash_loop_and_rollback(void **state)
 	scn->crash_images = xcalloc(1, sizeof *scn->crash_images);
 	scn->crash_images[0] = xstrdup("*:*bad*");
 	scn->ncrash = 1;
-	create(c, "apps", "deployments", "default", deployment("api", 3, "api:1", "1", "0"));
+	d = deployment("api", 3, "api:1", "1", "0");
+	ctl_set(d, "spec.progressDeadlineSeconds", json_integer(60));
+	create(c, "apps", "deployments", "default", d);
 	settle(sim, c, "api", "api:1", 3);
 	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "default", "api");
+	assert_true(progress_reason(d, "NewReplicaSetAvailable"));
 	set_image(c, "api", "api:2-bad");
 	for (i = 0; i < MAX_TICKS; i++) {
 		sim_tick(sim, 0.5);
@@ -258,6 +275,10 @@ test_crash_loop_and_rollback(void **state)
 	assert_true(k.max_restarts >= 3);
 	assert_true(k.backoff);
 	assert_int_equal(k.exit_code, 1);
+	/* No progress for progressDeadlineSeconds: ProgressDeadlineExceeded. */
+	for (i = 0; i < MAX_TICKS && !progress_reason(d, "ProgressDeadlineExceeded"); i++)
+		sim_tick(sim, 0.5);
+	assert_true(progress_reason(d, "ProgressDeadlineExceeded"));
 	/* Old pods stay: maxUnavailable 0 and the new ones never get ready. */
 	k = count(c, "api", "api:1");
 	assert_int_equal(k.updated, 3);
@@ -279,6 +300,7 @@ test_crash_loop_and_rollback(void **state)
 	}
 	assert_int_equal(ctl_int(d, "status.updatedReplicas", -1), 3);
 	assert_int_equal(ctl_int(d, "status.availableReplicas", -1), 3);
+	assert_true(progress_reason(d, "NewReplicaSetAvailable"));
 	sim_free(sim);
 }
 

@@ -388,6 +388,114 @@ test_db_failure(void **state)
 	sim_free(sim);
 }
 
+/* The first node. */
+static int
+first_node(json_t *node, void *arg)
+{
+	*(json_t **)arg = node;
+	return 1;
+}
+
+/* Load YAML text into a new estate (speed 10) or fail. */
+static struct sim *
+load_keep(const char *text)
+{
+	struct sim	*sim = sim_new();
+	char		 path[] = "/tmp/opsdeck-scn-XXXXXX.yaml", *cause = NULL;
+	int		 fd;
+
+	sim->speed = 10;
+	fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	if (scenario_load(sim, path, &cause) != 0)
+		fail_msg("%s", cause);
+	unlink(path);
+	return sim;
+}
+
+/* Count pods on a node that are Ready. */
+struct on_node {
+	const char	*node;
+	int		 pods, ready;
+};
+
+/* Count one pod. */
+static int
+on_node_one(json_t *pod, void *arg)
+{
+	struct on_node	*o = arg;
+
+	if (ctl_str(pod, "spec.nodeName") == NULL || strcmp(ctl_str(pod, "spec.nodeName"),
+	    o->node) != 0)
+		return 0;
+	o->pods++;
+	if (ctl_pod_ready(pod))
+		o->ready++;
+	return 0;
+}
+
+/* The Ready condition status of a node. */
+static const char *
+node_ready(json_t *node)
+{
+	json_t	*cd;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(json_object_get(node, "status"), "conditions"), i,
+	    cd) {
+		if (strcmp(ctl_str(cd, "type"), "Ready") == 0)
+			return ctl_str(cd, "status");
+	}
+	return "";
+}
+
+/* node-notready: the node goes Unknown with the unreachable taint, its pods
+ * lose readiness and NodeNotReady fires; after the duration all recovers. */
+static void
+test_node_notready(void **state)
+{
+	struct sim		*sim = load_keep("clusters:\n  - name: a\n    nodes:\n"
+	    "      - {group: general, count: 1, zones: [z1]}\n"
+	    "daemonsets:\n  - {name: agent, namespace: kube-system, image: fluent-bit:2}\n"
+	    "alerts:\n  - {name: NodeNotReady, expr: node_not_ready > 0, for: 2}\n"
+	    "faults:\n  - {at: 10, action: node-notready, target: a, value: 1, duration: 60}\n");
+	struct sim_cluster	*c = sim_cluster_find(sim, "a");
+	json_t			*node = NULL;
+	struct on_node		 o;
+	int			 t;
+
+	(void)state;
+	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, first_node, &node);
+	assert_non_null(node);
+	o.node = ctl_str(node, "metadata.name");
+	for (t = 0; t < MAX_TICKS; t++) {
+		sim_tick(sim, 0.1);
+		o.pods = o.ready = 0;
+		sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, on_node_one, &o);
+		if (o.ready == 1)
+			break;
+	}
+	assert_int_equal(o.ready, 1);
+	assert_string_equal(node_ready(node), "True");
+	for (t = 0; t < MAX_TICKS && !firing(c, "NodeNotReady"); t++)
+		sim_tick(sim, 0.1);
+	assert_true(firing(c, "NodeNotReady"));
+	assert_string_equal(node_ready(node), "Unknown");
+	assert_string_equal(ctl_str(json_array_get(json_object_get(json_object_get(node, "spec"),
+	    "taints"), 0), "key"), "node.kubernetes.io/unreachable");
+	o.pods = o.ready = 0;
+	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, on_node_one, &o);
+	assert_int_equal(o.pods, 1);
+	assert_int_equal(o.ready, 0);
+	for (t = 0; t < MAX_TICKS && firing(c, "NodeNotReady"); t++)
+		sim_tick(sim, 0.1);
+	assert_false(firing(c, "NodeNotReady"));
+	assert_string_equal(node_ready(node), "True");
+	sim_free(sim);
+}
+
 /* Count pods that are Running. */
 static int
 running(json_t *pod, void *arg)
@@ -439,6 +547,7 @@ main(void)
 		cmocka_unit_test(test_traffic_spike),
 		cmocka_unit_test(test_backup_stale),
 		cmocka_unit_test(test_db_failure),
+		cmocka_unit_test(test_node_notready),
 		cmocka_unit_test(test_generate),
 	};
 
