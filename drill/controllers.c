@@ -902,8 +902,9 @@ ctl_cluster_tick(struct sim_cluster *c)
 	npods = sim_obj_count(c, sim_resource_find("", "pods"), NULL);
 	rv0 = sim_store_rv(c);
 	every = npods > 4000 ? (double)npods / 2000.0 : 2.0;
-	full = ctl->last_rv != sim_store_rv(c) || scn->t >= ctl->next_due ||
-	    ctl->last_epoch != ctl->epoch || w - ctl->last_full_wall >= every;
+	full = ctl->full_pending || ctl->last_rv != sim_store_rv(c) ||
+	    scn->t >= ctl->next_due || ctl->last_epoch != ctl->epoch ||
+	    w - ctl->last_full_wall >= every;
 	/* After a heavy pass (tens of ms and up) a cluster sits out a few
 	 * ticks, and only one heavy cluster runs per tick. */
 	if (full && ctl->full_cost > CTL_HEAVY && !scn->loading) {
@@ -912,8 +913,11 @@ ctl_cluster_tick(struct sim_cluster *c)
 			full = false;
 		} else if (scn->heavy_ran)
 			full = false;
+		/* Wanted but put off: it stays wanted. */
+		ctl->full_pending = !full;
 	}
 	if (full) {
+		ctl->full_pending = false;
 		ctl->last_full_wall = w;
 		if (ctl->full_cost > CTL_HEAVY)
 			scn->heavy_ran = true;

@@ -615,6 +615,35 @@ ld_sets(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 	return 0;
 }
 
+/* Turn an HPA's load_curve ([{at, value}]) into timed load changes. */
+static int
+ld_curve(struct ld *ld, struct sim_cluster *c, const char *ns, const char *name,
+    json_t *curve)
+{
+	struct scn	*scn = scn_get(ld->sim);
+	struct scn_fault *f;
+	json_t		*pt;
+	size_t		 i;
+
+	json_array_foreach(curve, i, pt) {
+		if (!json_is_number(json_object_get(pt, "value")))
+			return ld_fail(ld, pt, "a load_curve point needs at and a numeric value");
+		scn->faults = xreallocarray(scn->faults, scn->nfaults + 1, sizeof *scn->faults);
+		f = &scn->faults[scn->nfaults++];
+		memset(f, 0, sizeof *f);
+		f->curve = true;
+		f->at = fnum(pt, "at", 0);
+		f->action = xstrdup("load");
+		f->target = xasprintf("%s/%s/%s", c->name, ns, name);
+		f->cluster = xstrdup(c->name);
+		f->ns = xstrdup(ns);
+		f->name = xstrdup(name);
+		f->mode = xstrdup("");
+		f->value = json_number_value(json_object_get(pt, "value"));
+	}
+	return 0;
+}
+
 /* Create Services, HPAs, CronJobs and Velero schedules of the document in c. */
 static int
 ld_misc(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
@@ -679,6 +708,11 @@ ld_misc(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		x = json_object_get(item, "behavior");
 		if (json_is_object(x))
 			ctl_set(o, "spec.behavior", json_deep_copy(x));
+		if (json_is_array(json_object_get(item, "load_curve")) &&
+		    ld_curve(ld, c, ns, name, json_object_get(item, "load_curve")) != 0) {
+			json_decref(o);
+			return -1;
+		}
 		aged(o, ld->wall, 3 * 86400);
 		put(c, "autoscaling", "horizontalpodautoscalers", ns, o);
 	}
@@ -1375,7 +1409,7 @@ fault_inject(struct sim *sim, struct scn_fault *f)
 
 	f->injected = true;
 	f->injected_wall = sim_wallclock();
-	if (scn->first_fault_wall == 0)
+	if (scn->first_fault_wall == 0 && !f->curve)
 		scn->first_fault_wall = f->injected_wall;
 	if (c == NULL)
 		return;
@@ -1596,7 +1630,7 @@ scn_resolved_tick(struct sim *sim)
 	if (scn->resolved || json_array_size(scn->resolved_when) == 0)
 		return;
 	for (i = 0; i < scn->nfaults; i++) {
-		if (!scn->faults[i].injected)
+		if (!scn->faults[i].injected && !scn->faults[i].curve)
 			return;
 	}
 	json_array_foreach(scn->resolved_when, i, cond) {
@@ -1624,6 +1658,8 @@ sim_drill_status(struct sim *sim)
 	for (i = 0; i < scn->nfaults; i++) {
 		struct scn_fault *f = &scn->faults[i];
 
+		if (f->curve)
+			continue;
 		ctl_rfc3339(f->injected_wall, ts, sizeof ts);
 		json_array_append_new(faults, json_pack("{s:f,s:s,s:s,s:s?}", "at", f->at,
 		    "action", f->action, "target", f->target, "injected", f->injected ? ts :

@@ -206,6 +206,7 @@ struct sim_ctl {
 	double			 last_full_wall;
 	double			 full_cost;	/* wall seconds of the last full pass */
 	int			 skip_left;	/* ticks to sit out after a heavy pass */
+	bool			 full_pending;	/* a full pass was put off */
 	int			 create_budget;	/* pods still creatable this tick */
 	char			**nodes;	/* schedulable Ready nodes (this tick) */
 	char			**node_ips;
@@ -239,6 +240,7 @@ struct scn_fault {
 	double	 value;
 	double	 injected_wall;	/* 0: not yet */
 	bool	 injected;
+	bool	 curve;		/* a point of an HPA load curve, not a fault */
 };
 
 /* The loaded scenario (sim->scn). */

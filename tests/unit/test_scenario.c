@@ -496,6 +496,35 @@ test_node_notready(void **state)
 	sim_free(sim);
 }
 
+/* An HPA load curve changes the demand on schedule; its points are not
+ * faults in the status document. */
+static void
+test_load_curve(void **state)
+{
+	struct sim		*sim = load_keep("clusters:\n  - name: a\n"
+	    "deployments:\n  - {name: web, replicas: 2, image: web:1}\n"
+	    "hpas:\n  - name: web\n    target: web\n    min: 2\n    max: 8\n    cpu: 50\n"
+	    "    load: 1\n    load_curve: [{at: 30, value: 3}]\n");
+	struct sim_cluster	*c = sim_cluster_find(sim, "a");
+	json_t			*hpa, *st;
+	int			 t;
+
+	(void)state;
+	hpa = sim_obj_get(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"),
+	    "default", "web");
+	assert_non_null(hpa);
+	for (t = 0; t < 10; t++)	/* 20 simulated seconds at speed 10 */
+		sim_tick(sim, 0.2);
+	assert_int_equal(ctl_int(hpa, "status.currentReplicas", 0), 2);
+	for (t = 0; t < MAX_TICKS && ctl_int(hpa, "status.currentReplicas", 0) != 6; t++)
+		sim_tick(sim, 0.2);
+	assert_int_equal(ctl_int(hpa, "status.currentReplicas", 0), 6);
+	st = sim_drill_status(sim);
+	assert_int_equal(json_array_size(json_object_get(st, "faults")), 0);
+	json_decref(st);
+	sim_free(sim);
+}
+
 /* Count pods that are Running. */
 static int
 running(json_t *pod, void *arg)
@@ -548,6 +577,7 @@ main(void)
 		cmocka_unit_test(test_backup_stale),
 		cmocka_unit_test(test_db_failure),
 		cmocka_unit_test(test_node_notready),
+		cmocka_unit_test(test_load_curve),
 		cmocka_unit_test(test_generate),
 	};
 
