@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "opsdeck/actions.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
@@ -318,13 +320,27 @@ hl_run_over(void *arg)
 	return hr->done && !hr->scoring && actions_running() == 0;
 }
 
-/* Contexts to connect: the target plus every context with a role. */
+/* Contexts to connect: the target plus every context with a role; with no
+ * roles configured at all, every context without an '@' in its name (a
+ * drill's admin contexts), whose roles the drill then says. */
 static char *
 run_context_spec(struct kubeconfig *kc, const struct opsdeck_config *cfg, const char *target)
 {
 	char *spec = xstrdup(target), *n;
-	size_t i;
+	size_t i, nroles = 0;
 
+	for (i = 0; cfg != NULL && i < cfg->ncontexts; i++) {
+		if (cfg->contexts[i].role != NULL && *cfg->contexts[i].role != '\0')
+			nroles++;
+	}
+	for (i = 0; nroles == 0 && i < kc->ncontexts; i++) {
+		if (strchr(kc->contexts[i]->name, '@') != NULL ||
+		    strcmp(kc->contexts[i]->name, target) == 0)
+			continue;
+		n = xasprintf("%s,%s", spec, kc->contexts[i]->name);
+		free(spec);
+		spec = n;
+	}
 	for (i = 0; cfg != NULL && i < cfg->ncontexts; i++) {
 		if (cfg->contexts[i].role == NULL || *cfg->contexts[i].role == '\0' ||
 		    strcmp(cfg->contexts[i].name, target) == 0 ||
@@ -335,6 +351,50 @@ run_context_spec(struct kubeconfig *kc, const struct opsdeck_config *cfg, const 
 		spec = n;
 	}
 	return spec;
+}
+
+/* Waiting for the drill's status (roles of contexts nobody configured). */
+struct hl_roles {
+	struct store	*store;
+	bool		 done;
+};
+
+/* The drill's status came back: roles and protection of its clusters. */
+static void
+hl_roles_done(const struct client_response *r, void *arg)
+{
+	struct hl_roles *hr = arg;
+	struct store_cluster *sc;
+	const char *name, *role;
+	json_t *st, *cl;
+	size_t i, ci;
+
+	hr->done = true;
+	if (r->error != NULL || r->status != 200)
+		return;
+	st = json_loadb(r->body, r->len, 0, NULL);
+	json_array_foreach(json_object_get(st, "clusters"), i, cl) {
+		name = json_string_value(json_object_get(cl, "name"));
+		role = json_string_value(json_object_get(cl, "role"));
+		ci = name != NULL ? store_cluster_find(hr->store, name) : SIZE_MAX;
+		if (ci == SIZE_MAX)
+			continue;
+		sc = store_cluster(hr->store, ci);
+		if (role != NULL && (sc->role == NULL || *sc->role == '\0')) {
+			free(sc->role);
+			sc->role = sanitize_str(role, 0);
+		}
+		if (json_is_true(json_object_get(cl, "protected")))
+			sc->protected_ctx = true;
+	}
+	json_decref(st);
+}
+
+/* Loop condition: the drill answered (or not). */
+static int
+hl_roles_over(void *arg)
+{
+	return ((struct hl_roles *)arg)->done;
 }
 
 /* opsdeck runbook run NAME ... */
@@ -354,6 +414,7 @@ runbook_cmd_run(int argc, char **argv)
 	struct rb_run_opts o;
 	struct hl_ui h;
 	struct hl_run hr;
+	struct hl_roles hroles;		/* outlives a late answer: function scope */
 	const struct client_resource *res;
 	size_t nsel = 0, np = 0, cluster, i;
 	double budget = 60;
@@ -449,6 +510,18 @@ runbook_cmd_run(int argc, char **argv)
 	actions_set_loop(loop);
 	actions_register();
 	cluster = store_cluster_find(store, context);
+	for (i = 0; i < store_ncluster(store); i++) {
+		if (store_cluster(store, i)->role != NULL && *store_cluster(store, i)->role != '\0')
+			break;
+	}
+	if (i == store_ncluster(store)) {
+		/* No roles configured: a drill knows its clusters' roles. */
+		hroles.store = store;
+		hroles.done = false;
+		client_request(client, cluster, "GET", "/drill/v1/status", NULL, NULL,
+		    hl_roles_done, &hroles);
+		loop_run_until(loop, hl_roles_over, &hroles, 15);
+	}
 	if (ns == NULL)
 		ns = kubeconfig_find(kc, context)->namespace_;
 	if (ro) {
