@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "opsdeck/actions.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"

@@ -13,7 +13,8 @@ k() { kubectl --context prod-tokyo --request-timeout=30s "$@"; }
 run() {
 	local name=$1 f=$T/$1.yaml; shift
 	{ echo "name: $name"; echo "title: $name"; echo "severity: P3"; echo "steps:"
-	  for s in "$@"; do printf '  - action: %s\n' "$(printf '%s' "$s" | jq -Rs .)"; done; } >"$f"
+	  for s in "$@"; do printf '  - action: %s\n    timeout: 90s\n' "$(printf '%s' "$s" | jq -Rs .)"; done
+	} >"$f"
 	"$OPSDECK" runbook run "$f" --context prod-tokyo --yes >"$T/$name.out" 2>&1 ||
 		{ cat "$T/$name.out"; fail "$name failed"; }
 }
@@ -79,20 +80,28 @@ run canary "canary-weight 25 -n production -t virtualservices/shop"
 w=$(k get virtualservices.networking.istio.io shop -n production -o json | jq -c '[.spec.http[0].route[] | {(.destination.subset): .weight}] | add')
 [ "$w" = '{"stable":75,"canary":25}' ] || fail "weights $w"
 
-# Argo Rollouts: abort sets status.abort, retry clears it, promote steps on
+# Argo Rollouts: a new image starts a canary that pauses; abort sets
+# status.abort, retry clears it, promote moves to the next step.
 k create --validate=false -f - >/dev/null <<'JSON' || fail "cannot create the rollout"
 {"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"name":"shop","namespace":"production"},
  "spec":{"replicas":2,"selector":{"matchLabels":{"app":"shop"}},
   "template":{"metadata":{"labels":{"app":"shop"}},"spec":{"containers":[{"name":"shop","image":"shop:v1"}]}},
   "strategy":{"canary":{"steps":[{"setWeight":20},{"pause":{}},{"setWeight":50},{"pause":{}}]}}}}
 JSON
+ro() { k get rollouts.argoproj.io shop -n production -o json; }
+phase() { [ "$(ro | jq -r .status.phase)" = "$1" ]; }
+wait_for 60 phase Healthy || { ro | jq .status; fail "rollout never healthy"; }
+k patch rollouts.argoproj.io shop -n production --type=merge \
+	-p '{"spec":{"template":{"spec":{"containers":[{"name":"shop","image":"shop:v2"}]}}}}' >/dev/null
+wait_for 60 phase Paused || { ro | jq .status; fail "canary never paused"; }
 run abort "abort -n production -t rollouts/shop"
-[ "$(k get rollouts.argoproj.io shop -n production -o jsonpath='{.status.abort}')" = true ] || fail "not aborted"
+[ "$(ro | jq -r .status.abort)" = true ] || fail "not aborted"
 run retry "retry -n production -t rollouts/shop"
-[ "$(k get rollouts.argoproj.io shop -n production -o jsonpath='{.status.abort}')" != true ] || fail "still aborted"
-step=$(k get rollouts.argoproj.io shop -n production -o jsonpath='{.status.currentStepIndex}')
+[ "$(ro | jq -r .status.abort)" != true ] || fail "still aborted"
+wait_for 60 phase Paused || { ro | jq .status; fail "canary not paused after retry"; }
+step=$(ro | jq -r '.status.currentStepIndex // 0')
 run promote "promote -n production -t rollouts/shop"
-assert_contains "$(cat "$T/promote.out")" "promote: step ${step:-0} → $(( ${step:-0} + 1 ))"
+assert_contains "$(cat "$T/promote.out")" "promote: step $step → $((step + 1))"
 
 /usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "audit log"
 import json, sys

@@ -39,3 +39,10 @@ case $name in daily-production-2[0-9][0-9][0-9][01][0-9][0-3][0-9][0-2][0-9][0-5
 	fail "backup spec is not the schedule's template"
 wait_for 120 resolved || { status; fail "drill not resolved"; }
 ok "backup-now-and-verify fixed backup-stale ($name)"
+
+# No config.yaml here: {{role:...}} comes from the drill's own status.
+out=$("$OPSDECK" runbook run region-failover --context prod-osaka --dry-run 2>&1) ||
+	{ printf '%s\n' "$out"; fail "region-failover dry run"; }
+assert_contains "$out" "Failover started: prod-tokyo -> prod-osaka"
+assert_contains "$out" "dry run: would run: scale 5 @prod-osaka -n production -t deployments/backend"
+ok "roles from the drill without a config"
