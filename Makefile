@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BIN       := $(BUILD)/opsdeck
 
-.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz valgrind
+.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz fuzz-run valgrind
 
 all: $(BIN) opsdeck
 
@@ -104,6 +104,10 @@ fuzz:
 	  clang -std=c11 -D_GNU_SOURCE -Iinclude -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -o build-fuzz/fuzz/$$n $$f $(LIB_OBJS:$(BUILD)/%=build-fuzz/%) $(LDLIBS) || exit 1; \
 	  echo "built build-fuzz/fuzz/$$n"; done
+
+# Builds the fuzz targets and runs each for FUZZ_SECONDS (default 30). Not part of check.
+fuzz-run: fuzz
+	@FUZZ_DIR=$(abspath build-fuzz) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30) tests/fuzz/run.sh
 
 bench: all
 	@OPSDECK=$(abspath $(BIN)) tests/bench/run.sh
