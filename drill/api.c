@@ -1154,6 +1154,8 @@ watch_emit(struct watch *w, const char *type, json_t *obj, const char *line)
 	json_t	*ev, *table;
 
 	if (!w->table) {
+		if (line == NULL)
+			return;
 		buf_str(&w->out, line);
 		buf_add(&w->out, "\n", 1);
 		return;
