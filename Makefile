@@ -12,7 +12,7 @@ PKGS      := ncursesw libcurl jansson yaml-0.1 readline libmicrohttpd gnutls
 DEB_PKGS  := pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev libyaml-dev \
              libreadline-dev libmicrohttpd-dev libgnutls28-dev libcmocka-dev \
              python3-kubernetes prometheus-alertmanager tmux valgrind \
-             libclang-rt-14-dev tinyproxy dante-server
+             libclang-rt-14-dev tinyproxy dante-server jq curl time openssl
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -82,7 +82,7 @@ deps:
 	done; \
 	if [ -z "$$missing" ]; then echo "deps: all present"; \
 	elif [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "deps: run: sudo apt-get install$$missing"; exit 1; fi
 
 # Sanitizer reports go to build-asan/sanitizer/ (the drill and the console

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -242,14 +243,13 @@ hpa_acc_one(json_t *hpa, void *arg)
 	json_t		*cd;
 	size_t		 i;
 
-	if (name != NULL && strcmp(name, ctl_str(hpa, "metadata.name")) != 0)
+	if (name != NULL && strcmp(name, json_path_str(hpa, "metadata.name")) != 0)
 		return 0;
-	if (ctl_int(hpa, "status.currentReplicas", 0) < ctl_int(hpa, "spec.maxReplicas", 1))
+	if (json_path_int(hpa, "status.currentReplicas", 0) < json_path_int(hpa, "spec.maxReplicas", 1))
 		return 0;
 	json_array_foreach(json_object_get(json_object_get(hpa, "status"), "conditions"), i,
 	    cd) {
-		if (strcmp(json_string_value(json_object_get(cd, "reason")) ?
-		    json_string_value(json_object_get(cd, "reason")) : "",
+		if (strcmp(json_path_str_or(cd, "reason", ""),
 		    "TooManyReplicas") == 0)
 			a->n++;
 	}
@@ -264,9 +264,9 @@ dep_acc_one(json_t *d, void *arg)
 	const char	*name = sel_get(a->sel, "deployment");
 	json_int_t	 miss;
 
-	if (name != NULL && strcmp(name, ctl_str(d, "metadata.name")) != 0)
+	if (name != NULL && strcmp(name, json_path_str(d, "metadata.name")) != 0)
 		return 0;
-	miss = ctl_int(d, "spec.replicas", 1) - ctl_int(d, "status.availableReplicas", 0);
+	miss = json_path_int(d, "spec.replicas", 1) - json_path_int(d, "status.availableReplicas", 0);
 	if (miss > 0)
 		a->n += (double)miss;
 	return 0;
@@ -425,7 +425,10 @@ expand(const char *s, json_t *labels)
 	const char	*open, *close, *v;
 	size_t		 n;
 
-	while ((open = strstr(s, "{{")) != NULL) {
+	for (;;) {
+		open = strstr(s, "{{");
+		if (open == NULL)
+			break;
 		close = strstr(open, "}}");
 		if (close == NULL)
 			break;
@@ -607,16 +610,6 @@ ctl_alerts_tick(struct sim_cluster *c)
 	}
 }
 
-/* Time with milliseconds as Alertmanager prints it. */
-static void
-am_time(double w, char *buf, size_t len)
-{
-	char	base[40];
-
-	ctl_rfc3339(w, base, sizeof base);
-	snprintf(buf, len, "%.19s.%03uZ", base, (unsigned)((w - floor(w)) * 1000) % 1000u);
-}
-
 /* One matcher of a silence or filter. */
 struct matcher {
 	char	*name;
@@ -693,10 +686,8 @@ matchers_from_json(json_t *arr, size_t *n)
 	m = xcalloc(*n + 1, sizeof *m);
 	json_array_foreach(arr, i, x) {
 		eq = json_object_get(x, "isEqual");
-		if (!matcher_init(&m[i], json_string_value(json_object_get(x, "name")) ?
-		    json_string_value(json_object_get(x, "name")) : "",
-		    json_string_value(json_object_get(x, "value")) ?
-		    json_string_value(json_object_get(x, "value")) : "",
+		if (!matcher_init(&m[i], json_path_str_or(x, "name", ""),
+		    json_path_str_or(x, "value", ""),
 		    json_is_true(json_object_get(x, "isRegex")), eq == NULL || json_is_true(eq))) {
 			matchers_free(m, i + 1);
 			return NULL;
@@ -793,10 +784,6 @@ query_parse(const char *q)
 	if (*q == '?')
 		q++;
 	copy = xstrdup(q);
-	/* A query whose separators arrive percent-encoded (a proxy that
-	 * re-encoded the whole string) is decoded once up front. */
-	if (strchr(copy, '&') == NULL && strstr(copy, "%26") != NULL)
-		url_decode(copy);
 	for (tok = strtok_r(copy, "&", &save); tok != NULL; tok = strtok_r(NULL, "&", &save)) {
 		eq = strchr(tok, '=');
 		if (eq != NULL)
@@ -959,9 +946,9 @@ am_get_alerts(struct sim_cluster *c, json_t *q, char **body, const char **ct)
 			json_decref(sil);
 			continue;
 		}
-		am_time(a->starts_wall, ts1, sizeof ts1);
-		am_time(a->posted ? a->ends_wall : w + 240, ts2, sizeof ts2);
-		am_time(a->updated_wall, ts3, sizeof ts3);
+		ctl_rfc3339_ms(a->starts_wall, ts1, sizeof ts1);
+		ctl_rfc3339_ms(a->posted ? a->ends_wall : w + 240, ts2, sizeof ts2);
+		ctl_rfc3339_ms(a->updated_wall, ts3, sizeof ts3);
 		o = json_pack("{s:O,s:O,s:s,s:s,s:s,s:s,s:s,s:[{s:s}],s:{s:s,s:o,s:[]}}",
 		    "labels", a->labels, "annotations", a->annotations, "fingerprint",
 		    a->fingerprint, "startsAt", ts1, "endsAt", ts2, "updatedAt", ts3,
@@ -1027,8 +1014,7 @@ am_post_alerts(struct sim_cluster *c, json_t *in, char **body, const char **ct)
 		a->firing = true;
 		a->updated_wall = w;
 		free(a->generator);
-		a->generator = xstrdup(json_string_value(json_object_get(x, "generatorURL")) ?
-		    json_string_value(json_object_get(x, "generatorURL")) : "");
+		a->generator = xstrdup(json_path_str_or(x, "generatorURL", ""));
 	}
 	*body = xstrdup("");
 	*ct = "application/json";
@@ -1041,9 +1027,9 @@ silence_json(struct ctl_silence *s, double w)
 {
 	char	ts1[40], ts2[40], ts3[40];
 
-	am_time(s->starts_wall, ts1, sizeof ts1);
-	am_time(s->ends_wall, ts2, sizeof ts2);
-	am_time(s->updated_wall, ts3, sizeof ts3);
+	ctl_rfc3339_ms(s->starts_wall, ts1, sizeof ts1);
+	ctl_rfc3339_ms(s->ends_wall, ts2, sizeof ts2);
+	ctl_rfc3339_ms(s->updated_wall, ts3, sizeof ts3);
 	return json_pack("{s:s,s:O,s:s,s:s,s:s,s:s,s:s,s:{s:s}}", "id", s->id, "matchers",
 	    s->matchers, "startsAt", ts1, "endsAt", ts2, "updatedAt", ts3, "createdBy",
 	    s->created_by, "comment", s->comment, "status", "state", silence_state(s, w));
@@ -1212,7 +1198,7 @@ am_status(struct sim_cluster *c, char **body, const char **ct)
 	char	ts[40], *cfg;
 	int	rc;
 
-	am_time((double)c->sim->started, ts, sizeof ts);
+	ctl_rfc3339_ms((double)c->sim->started, ts, sizeof ts);
 	cfg = xasprintf("global:\n  resolve_timeout: 5m\nroute:\n  receiver: default\n"
 	    "  group_by: [alertname, cluster]\n  routes:\n  - receiver: team-backend\n"
 	    "    matchers: [team=\"backend\"]\n  - receiver: team-platform\n"
@@ -1419,7 +1405,7 @@ prom_rules(struct sim_cluster *c, bool only_alerts, char **body, const char **ct
 			if (x->rule != (int)i || x->resolved)
 				continue;
 			state = x->firing ? "firing" : "pending";
-			am_time(x->starts_wall, ts, sizeof ts);
+			ctl_rfc3339_ms(x->starts_wall, ts, sizeof ts);
 			a = json_pack("{s:O,s:O,s:s,s:s,s:s}", "labels", x->labels, "annotations",
 			    x->annotations, "state", state, "activeAt", ts, "value", "1e+00");
 			json_array_append(alerts, a);

@@ -16,13 +16,6 @@
 #include "proto.h"
 #include "sim_store.h"
 
-/* The printers module may be absent from a build: fall back to NAME/AGE. */
-#pragma weak printer_find
-#pragma weak printer_has
-#pragma weak printer_print
-#pragma weak printed_free
-#pragma weak cell_format
-
 /* A growing output buffer. */
 struct buf {
 	char	*p;
@@ -469,98 +462,23 @@ store_error(struct drill_resp *resp, int code, char *cause, const struct sim_res
 	free(cause);
 }
 
-/* kubectl's HumanDuration. */
-static void
-age_text(int64_t d, char *buf, size_t len)
-{
-	int64_t	m, h;
-
-	if (d < -1) {
-		snprintf(buf, len, "<invalid>");
-		return;
-	}
-	if (d < 0)
-		d = 0;
-	m = d / 60;
-	h = d / 3600;
-	if (d < 120)
-		snprintf(buf, len, "%llds", (long long)d);
-	else if (m < 10) {
-		if (d % 60 == 0)
-			snprintf(buf, len, "%lldm", (long long)m);
-		else
-			snprintf(buf, len, "%lldm%llds", (long long)m, (long long)(d % 60));
-	} else if (m < 180)
-		snprintf(buf, len, "%lldm", (long long)m);
-	else if (h < 8) {
-		if (m % 60 == 0)
-			snprintf(buf, len, "%lldh", (long long)h);
-		else
-			snprintf(buf, len, "%lldh%lldm", (long long)h, (long long)(m % 60));
-	} else if (h < 48)
-		snprintf(buf, len, "%lldh", (long long)h);
-	else if (h < 24 * 8) {
-		if (h % 24 == 0)
-			snprintf(buf, len, "%lldd", (long long)(h / 24));
-		else
-			snprintf(buf, len, "%lldd%lldh", (long long)(h / 24),
-			    (long long)(h % 24));
-	} else if (h < 24 * 365 * 2)
-		snprintf(buf, len, "%lldd", (long long)(h / 24));
-	else if (h < 24 * 365 * 8) {
-		if ((h / 24) % 365 == 0)
-			snprintf(buf, len, "%lldy", (long long)(h / 24 / 365));
-		else
-			snprintf(buf, len, "%lldy%lldd", (long long)(h / 24 / 365),
-			    (long long)((h / 24) % 365));
-	} else
-		snprintf(buf, len, "%lldy", (long long)(h / 24 / 365));
-}
-
-/* Parse an RFC 3339 UTC timestamp ("...Z"); 0 on failure. */
-static int64_t
-parse_time(const char *s)
-{
-	struct tm	tm;
-	const char	*end;
-
-	if (s == NULL)
-		return 0;
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL)
-		return 0;
-	return (int64_t)timegm(&tm);
-}
-
 /* Table column definitions and a row for obj, in the printer's columns. */
 static json_t *
 table_columns(const char *resource)
 {
-	const struct printer	*p;
+	const struct printer	*p = printer_find(resource);
 	json_t			*cols;
 	size_t			 i;
 
 	cols = json_array();
-	if (printer_find != NULL && printer_has != NULL && printer_has(resource)) {
-		p = printer_find(resource);
-		for (i = 0; i < p->ncolumns; i++) {
-			json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:i}",
-			    "name", p->columns[i].name, "type", p->columns[i].type,
-			    "format", p->columns[i].format != NULL ? p->columns[i].format : "",
-			    "description", p->columns[i].description != NULL ?
-			    p->columns[i].description : "",
-			    "priority", p->columns[i].priority));
-		}
-		return cols;
+	for (i = 0; i < p->ncolumns; i++) {
+		json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:i}",
+		    "name", p->columns[i].name, "type", p->columns[i].type,
+		    "format", p->columns[i].format != NULL ? p->columns[i].format : "",
+		    "description", p->columns[i].description != NULL ?
+		    p->columns[i].description : "",
+		    "priority", p->columns[i].priority));
 	}
-	json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "Name",
-	    "type", "string", "format", "name", "description",
-	    "Name must be unique within a namespace.", "priority", 0));
-	json_array_append_new(cols, json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", "Age",
-	    "type", "string", "format", "", "description",
-	    "CreationTimestamp is a timestamp representing the server time when this "
-	    "object was created.", "priority", 0));
 	return cols;
 }
 
@@ -571,33 +489,16 @@ enum include_object { INCLUDE_METADATA, INCLUDE_OBJECT, INCLUDE_NONE };
 static json_t *
 table_row(const char *resource, json_t *obj, enum include_object inc)
 {
-	const struct printer	*p;
 	struct printed		 out;
 	json_t			*cells, *row, *meta;
-	char			 text[256];
 	int64_t			 now = (int64_t)sim_wallclock();
 	size_t			 i;
 
 	cells = json_array();
-	if (printer_find != NULL && printer_has != NULL && printer_has(resource)) {
-		p = printer_find(resource);
-		memset(&out, 0, sizeof out);
-		printer_print(p, obj, now, &out);
-		for (i = 0; i < out.ncells; i++) {
-			if (out.cells[i].type == CELL_INT)
-				json_array_append_new(cells, json_integer(out.cells[i].n));
-			else {
-				cell_format(&out.cells[i], now, text, sizeof text);
-				json_array_append_new(cells, json_string(text));
-			}
-		}
-		printed_free(&out);
-	} else {
-		json_array_append_new(cells, json_string(field_value(obj, "metadata.name")));
-		age_text(now - parse_time(field_value(obj, "metadata.creationTimestamp")),
-		    text, sizeof text);
-		json_array_append_new(cells, json_string(text));
-	}
+	printer_print(printer_find(resource), obj, now, &out);
+	for (i = 0; i < out.ncells; i++)
+		json_array_append_new(cells, cell_json(&out.cells[i], now));
+	printed_free(&out);
 	row = json_pack("{s:o}", "cells", cells);
 	if (inc == INCLUDE_OBJECT)
 		json_object_set(row, "object", obj);

@@ -1,7 +1,6 @@
 /* The drill's controller clock and the helpers every controller shares:
  * hash map, JSON paths, owner references, selectors, template hashes and
  * core v1 Events. sim_tick drives one pass of every controller. */
-#include <ctype.h>
 #include <limits.h>
 #include <fnmatch.h>
 #include <math.h>
@@ -9,8 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "opsdeck/json_util.h"
+#include "opsdeck/printers.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -251,7 +251,7 @@ sim_ctl_free(struct sim_ctl *ctl)
 	ctl_map_free(ctl->hpas, free);
 	ctl_map_free(ctl->velero, free);
 	ctl_map_free(ctl->ros, free);
-	ctl_map_free(ctl->owned, ctl_vec_free_heap);
+	ctl_index_free(ctl->owned);
 	ctl_map_free(ctl->evkeys, free);
 	ctl_map_free(ctl->db_bad, NULL);
 	ctl_map_free(ctl->node_down, NULL);
@@ -268,12 +268,7 @@ sim_ctl_free(struct sim_ctl *ctl)
 		free(ctl->silences[i]);
 	}
 	free(ctl->silences);
-	for (i = 0; i < ctl->nnodes; i++) {
-		free(ctl->nodes[i]);
-		free(ctl->node_ips[i]);
-	}
-	free(ctl->nodes);
-	free(ctl->node_ips);
+	ctl_nodes_free(ctl);
 	free(ctl);
 }
 
@@ -374,85 +369,32 @@ ctl_suffix(struct sim_ctl *ctl, char out[6])
 void
 ctl_rfc3339(double w, char *buf, size_t len)
 {
-	time_t		t = (time_t)w;
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	format_rfc3339((int64_t)w, buf, len);
 }
 
-/* Parse an RFC 3339 time. */
+/* Format wall time w as RFC 3339 UTC with milliseconds. */
+void
+ctl_rfc3339_ms(double w, char *buf, size_t len)
+{
+	char	base[40];
+
+	ctl_rfc3339(w, base, sizeof base);
+	snprintf(buf, len, "%.19s.%03uZ", base, (unsigned)((w - floor(w)) * 1000) % 1000u);
+}
+
+/* Parse an RFC 3339 time, keeping fractional seconds. */
 double
 ctl_parse_time(const char *s)
 {
-	struct tm	 tm;
-	const char	*p;
-	double		 t, frac = 0;
-	int		 sign, oh, om;
+	int64_t	t = parse_rfc3339(s);
 
-	if (s == NULL)
+	if (t <= 0)
 		return -1;
-	memset(&tm, 0, sizeof tm);
-	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (p == NULL)
-		return -1;
-	if (*p == '.') {
-		char	*end;
-
-		frac = strtod(p, &end);
-		p = end;
-	}
-	t = (double)timegm(&tm) + frac;
-	if (*p == 'Z' || *p == 'z')
-		return t;
-	if ((*p == '+' || *p == '-') && sscanf(p + 1, "%d:%d", &oh, &om) == 2) {
-		sign = *p == '+' ? 1 : -1;
-		return t - sign * (oh * 3600 + om * 60);
-	}
-	return -1;
-}
-
-/* Walk a dotted path; NULL if any step is missing. */
-static json_t *
-ctl_path(json_t *obj, const char *path)
-{
-	char		 key[128];
-	const char	*dot;
-	size_t		 n;
-
-	while (obj != NULL && *path != '\0') {
-		dot = strchr(path, '.');
-		n = dot != NULL ? (size_t)(dot - path) : strlen(path);
-		if (n >= sizeof key)
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		obj = json_object_get(obj, key);
-		path += n;
-		if (*path == '.')
-			path++;
-	}
-	return obj;
-}
-
-/* String at a dotted path, or NULL. */
-const char *
-ctl_str(json_t *obj, const char *path)
-{
-	return json_string_value(ctl_path(obj, path));
-}
-
-/* Integer at a dotted path, or def. */
-json_int_t
-ctl_int(json_t *obj, const char *path, json_int_t def)
-{
-	json_t	*v = ctl_path(obj, path);
-
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	if (json_is_real(v))
-		return (json_int_t)json_real_value(v);
-	return def;
+	/* parse_rfc3339 took the fixed "YYYY-MM-DDTHH:MM:SS" layout, so a
+	 * fraction can only start at offset 19. */
+	if (s[19] == '.')
+		return (double)t + strtod(s + 19, NULL);
+	return (double)t;
 }
 
 /* Set a dotted path, creating intermediate objects; steals v. */
@@ -487,6 +429,32 @@ ctl_set(json_t *obj, const char *path, json_t *v)
 	}
 }
 
+/* The string annotation key of obj. */
+const char *
+ctl_annotation(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(json_object_get(obj,
+	    "metadata"), "annotations"), key));
+}
+
+/* Set string annotation key of obj to val; true if it changed. */
+bool
+ctl_set_annotation(json_t *obj, const char *key, const char *val)
+{
+	json_t		*ann = json_path(obj, "metadata.annotations");
+	const char	*old;
+
+	if (!json_is_object(ann)) {
+		ann = json_object();
+		ctl_set(obj, "metadata.annotations", ann);
+	}
+	old = json_string_value(json_object_get(ann, key));
+	if (old != NULL && strcmp(old, val) == 0)
+		return false;
+	json_object_set_new(ann, key, json_string(val));
+	return true;
+}
+
 /* The uid of obj's controller owner. */
 const char *
 ctl_owner_uid(json_t *obj)
@@ -494,7 +462,7 @@ ctl_owner_uid(json_t *obj)
 	json_t	*refs, *r;
 	size_t	 i;
 
-	refs = ctl_path(obj, "metadata.ownerReferences");
+	refs = json_path(obj, "metadata.ownerReferences");
 	json_array_foreach(refs, i, r) {
 		if (json_is_true(json_object_get(r, "controller")))
 			return json_string_value(json_object_get(r, "uid"));
@@ -507,8 +475,8 @@ json_t *
 ctl_owner_ref(json_t *owner, const char *api_version, const char *kind)
 {
 	return json_pack("[{s:s,s:s,s:s,s:s,s:b,s:b}]", "apiVersion", api_version,
-	    "kind", kind, "name", ctl_str(owner, "metadata.name"),
-	    "uid", ctl_str(owner, "metadata.uid"), "controller", 1,
+	    "kind", kind, "name", json_path_str(owner, "metadata.name"),
+	    "uid", json_path_str(owner, "metadata.uid"), "controller", 1,
 	    "blockOwnerDeletion", 1);
 }
 
@@ -544,62 +512,6 @@ ctl_template_hash(json_t *tmpl, char out[16])
 	out[i] = '\0';
 }
 
-/* Does one matchExpressions requirement hold? */
-static bool
-ctl_requirement(json_t *req, json_t *labels)
-{
-	const char	*key = json_string_value(json_object_get(req, "key"));
-	const char	*op = json_string_value(json_object_get(req, "operator"));
-	const char	*have;
-	json_t		*vals = json_object_get(req, "values"), *v;
-	size_t		 i;
-	bool		 in = false;
-
-	if (key == NULL || op == NULL)
-		return false;
-	have = json_string_value(json_object_get(labels, key));
-	if (strcmp(op, "Exists") == 0)
-		return have != NULL;
-	if (strcmp(op, "DoesNotExist") == 0)
-		return have == NULL;
-	json_array_foreach(vals, i, v) {
-		if (have != NULL && json_is_string(v) && strcmp(json_string_value(v), have) == 0)
-			in = true;
-	}
-	if (strcmp(op, "In") == 0)
-		return in;
-	if (strcmp(op, "NotIn") == 0)
-		return !in;
-	return false;
-}
-
-/* Label selector match. */
-bool
-ctl_selector_match(json_t *selector, json_t *labels)
-{
-	json_t		*ml, *me, *v, *r;
-	const char	*k;
-	size_t		 i;
-
-	if (!json_is_object(selector))
-		return false;
-	ml = json_object_get(selector, "matchLabels");
-	me = json_object_get(selector, "matchExpressions");
-	if (ml == NULL && me == NULL)
-		ml = selector;	/* a plain map (Service selector) */
-	json_object_foreach(ml, k, v) {
-		const char *have = json_string_value(json_object_get(labels, k));
-
-		if (have == NULL || !json_is_string(v) || strcmp(have, json_string_value(v)) != 0)
-			return false;
-	}
-	json_array_foreach(me, i, r) {
-		if (!ctl_requirement(r, labels))
-			return false;
-	}
-	return true;
-}
-
 /* Pods owned by uid in this tick's index. */
 struct ctl_vec *
 ctl_owned(struct sim_ctl *ctl, const char *uid)
@@ -609,29 +521,36 @@ ctl_owned(struct sim_ctl *ctl, const char *uid)
 	return ctl_map_get(ctl->owned, uid);
 }
 
+/* Is the first status condition of type on obj True? */
+bool
+ctl_cond_true(json_t *obj, const char *type)
+{
+	json_t		*cd;
+	const char	*t, *st;
+	size_t		 i;
+
+	json_array_foreach(json_path(obj, "status.conditions"), i, cd) {
+		t = json_string_value(json_object_get(cd, "type"));
+		if (t == NULL || strcmp(t, type) != 0)
+			continue;
+		st = json_string_value(json_object_get(cd, "status"));
+		return st != NULL && strcmp(st, "True") == 0;
+	}
+	return false;
+}
+
 /* Is the pod's Ready condition True? */
 bool
 ctl_pod_ready(json_t *pod)
 {
-	json_t	*conds, *cd;
-	size_t	 i;
-
-	conds = ctl_path(pod, "status.conditions");
-	json_array_foreach(conds, i, cd) {
-		const char *type = json_string_value(json_object_get(cd, "type"));
-
-		if (type != NULL && strcmp(type, "Ready") == 0)
-			return strcmp(json_string_value(json_object_get(cd, "status")) ?
-			    json_string_value(json_object_get(cd, "status")) : "", "True") == 0;
-	}
-	return false;
+	return ctl_cond_true(pod, "Ready");
 }
 
 /* Has the pod a deletionTimestamp? */
 bool
 ctl_pod_terminating(json_t *pod)
 {
-	return ctl_path(pod, "metadata.deletionTimestamp") != NULL;
+	return json_path(pod, "metadata.deletionTimestamp") != NULL;
 }
 
 /* Replace obj.status with st if it differs. */
@@ -708,11 +627,11 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	ns = ctl_str(obj, "metadata.namespace");
+	ns = json_path_str(obj, "metadata.namespace");
 	if (ns == NULL || *ns == '\0')
 		ns = "default";
-	uid = ctl_str(obj, "metadata.uid");
-	name = ctl_str(obj, "metadata.name");
+	uid = json_path_str(obj, "metadata.uid");
+	name = json_path_str(obj, "metadata.name");
 	if (name == NULL)
 		name = "unknown";
 	key = xasprintf("%s|%s|%s", uid != NULL ? uid : name, reason, msg);
@@ -729,7 +648,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 		}
 		if (ev != NULL) {
 			json_object_set_new(ev, "count",
-			    json_integer(ctl_int(ev, "count", 1) + 1));
+			    json_integer(json_path_int(ev, "count", 1) + 1));
 			json_object_set_new(ev, "lastTimestamp", json_string(ts));
 			sim_obj_modified(c, res, ev, false);
 			goto out;
@@ -744,7 +663,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	    json_string_value(json_object_get(obj, "kind")) : "Pod",
 	    "apiVersion", json_string_value(json_object_get(obj, "apiVersion")) ?
 	    json_string_value(json_object_get(obj, "apiVersion")) : "v1",
-	    "name", name, "namespace", ctl_str(obj, "metadata.namespace"),
+	    "name", name, "namespace", json_path_str(obj, "metadata.namespace"),
 	    "uid", uid,
 	    "reason", reason, "message", msg, "source", "component", "drill-controller",
 	    "firstTimestamp", ts, "lastTimestamp", ts, "count", 1, "type", type,
@@ -765,7 +684,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	}
 	if (ctl->nev == CTL_EVENTS_MAX)
 		ctl_event_expire(c);
-	ctl_map_put(ctl->evkeys, key, xasprintf("%s/%s", ns, ctl_str(out, "metadata.name")));
+	ctl_map_put(ctl->evkeys, key, xasprintf("%s/%s", ns, json_path_str(out, "metadata.name")));
 	ctl->evnames[(ctl->evhead + ctl->nev) % CTL_EVENTS_MAX] = xstrdup(key);
 	ctl->nev++;
 out:
@@ -773,31 +692,50 @@ out:
 	free(msg);
 }
 
-/* Build the owner -> pods index for this tick. */
+/* Add obj to the owner index arg (a ctl_map) under its controller owner. */
 static int
-ctl_index_pod(json_t *pod, void *arg)
+ctl_index_one(json_t *obj, void *arg)
 {
-	struct sim_ctl	*ctl = arg;
+	struct ctl_map	*m = arg;
 	struct ctl_vec	*v;
-	const char	*uid = ctl_owner_uid(pod);
+	const char	*uid = ctl_owner_uid(obj);
 
 	if (uid == NULL)
 		return 0;
-	v = ctl_map_get(ctl->owned, uid);
+	v = ctl_map_get(m, uid);
 	if (v == NULL) {
 		v = xcalloc(1, sizeof *v);
-		ctl_map_put(ctl->owned, uid, v);
+		ctl_map_put(m, uid, v);
 	}
-	ctl_vec_push(v, pod);
+	ctl_vec_push(v, obj);
 	return 0;
 }
 
-/* One owned object whose owner is gone. */
+/* Index the objects of res by controller owner uid. */
+struct ctl_map *
+ctl_index_by_owner(struct sim_cluster *c, const struct sim_resource *res)
+{
+	struct ctl_map	*m = ctl_map_new();
+
+	sim_obj_foreach(c, res, NULL, ctl_index_one, m);
+	return m;
+}
+
+/* Free an owner index. */
+void
+ctl_index_free(struct ctl_map *m)
+{
+	ctl_map_free(m, ctl_vec_free_heap);
+}
+
+/* Owner kinds one owned kind may have at most. */
+#define CTL_OWNER_KINDS	4
+
+/* The owned objects of one kind whose owner is gone. */
 struct ctl_orphan {
-	const struct sim_resource	*res;
 	char				**ns, **name;
 	size_t				  n;
-	const struct sim_resource	*owner_res[3];
+	const struct sim_resource	*owner_res[CTL_OWNER_KINDS];
 	struct sim_cluster		*c;
 };
 
@@ -811,24 +749,26 @@ ctl_find_orphan(json_t *obj, void *arg)
 
 	if (uid == NULL)
 		return 0;
-	for (i = 0; i < 3 && o->owner_res[i] != NULL; i++) {
+	for (i = 0; i < CTL_OWNER_KINDS && o->owner_res[i] != NULL; i++) {
 		if (sim_obj_get_uid(o->c, o->owner_res[i], uid) != NULL)
 			return 0;
 	}
 	o->ns = xreallocarray(o->ns, o->n + 1, sizeof *o->ns);
 	o->name = xreallocarray(o->name, o->n + 1, sizeof *o->name);
-	o->ns[o->n] = xstrdup(ctl_str(obj, "metadata.namespace"));
-	o->name[o->n] = xstrdup(ctl_str(obj, "metadata.name"));
+	o->ns[o->n] = xstrdup(json_path_str(obj, "metadata.namespace"));
+	o->name[o->n] = xstrdup(json_path_str(obj, "metadata.name"));
 	o->n++;
 	return 0;
 }
 
-/* Delete objects of res whose owner (of the given kinds) is gone. */
+/* Delete objects of res whose owner (of the given kinds, NULL after the
+ * last) is gone. */
 static void
 ctl_gc(struct sim_cluster *c, const struct sim_resource *res, const struct sim_resource *o1,
-    const struct sim_resource *o2, const struct sim_resource *o3)
+    const struct sim_resource *o2, const struct sim_resource *o3,
+    const struct sim_resource *o4)
 {
-	struct ctl_orphan	o = { res, NULL, NULL, 0, { o1, o2, o3 }, c };
+	struct ctl_orphan	o = { NULL, NULL, 0, { o1, o2, o3, o4 }, c };
 	char			*cause = NULL;
 	size_t			 i;
 
@@ -857,28 +797,9 @@ ctl_gc_all(struct sim_cluster *c)
 	const struct sim_resource	*ro = sim_resource_find("argoproj.io", "rollouts");
 	const struct sim_resource	*pods = sim_resource_find("", "pods");
 
-	ctl_gc(c, rs, deploy, ro, NULL);
-	ctl_gc(c, job, cj, NULL, NULL);
-	/* Pods: owners are RS, StatefulSet, DaemonSet or Job. */
-	{
-		struct ctl_orphan	o = { pods, NULL, NULL, 0, { rs, sts, ds }, c };
-		char			*cause = NULL;
-		size_t			 i;
-
-		sim_obj_foreach(c, pods, NULL, ctl_find_orphan, &o);
-		for (i = 0; i < o.n; i++) {
-			if (sim_obj_get_uid(c, job, ctl_owner_uid(sim_obj_get(c, pods,
-			    o.ns[i], o.name[i]))) == NULL) {
-				sim_obj_delete(c, pods, o.ns[i], o.name[i], &cause);
-				free(cause);
-				cause = NULL;
-			}
-			free(o.ns[i]);
-			free(o.name[i]);
-		}
-		free(o.ns);
-		free(o.name);
-	}
+	ctl_gc(c, rs, deploy, ro, NULL, NULL);
+	ctl_gc(c, job, cj, NULL, NULL, NULL);
+	ctl_gc(c, pods, rs, sts, ds, job);
 }
 
 /* One controller pass over one cluster. */
@@ -902,8 +823,9 @@ ctl_cluster_tick(struct sim_cluster *c)
 	npods = sim_obj_count(c, sim_resource_find("", "pods"), NULL);
 	rv0 = sim_store_rv(c);
 	every = npods > 4000 ? (double)npods / 2000.0 : 2.0;
-	full = ctl->last_rv != sim_store_rv(c) || scn->t >= ctl->next_due ||
-	    ctl->last_epoch != ctl->epoch || w - ctl->last_full_wall >= every;
+	full = ctl->full_pending || ctl->last_rv != sim_store_rv(c) ||
+	    scn->t >= ctl->next_due || ctl->last_epoch != ctl->epoch ||
+	    w - ctl->last_full_wall >= every;
 	/* After a heavy pass (tens of ms and up) a cluster sits out a few
 	 * ticks, and only one heavy cluster runs per tick. */
 	if (full && ctl->full_cost > CTL_HEAVY && !scn->loading) {
@@ -912,8 +834,11 @@ ctl_cluster_tick(struct sim_cluster *c)
 			full = false;
 		} else if (scn->heavy_ran)
 			full = false;
+		/* Wanted but put off: it stays wanted. */
+		ctl->full_pending = !full;
 	}
 	if (full) {
+		ctl->full_pending = false;
 		ctl->last_full_wall = w;
 		if (ctl->full_cost > CTL_HEAVY)
 			scn->heavy_ran = true;
@@ -924,9 +849,8 @@ ctl_cluster_tick(struct sim_cluster *c)
 		}
 		ctl_nodes_tick(c);
 		ctl_pods_tick(c);
-		ctl_map_free(ctl->owned, ctl_vec_free_heap);
-		ctl->owned = ctl_map_new();
-		sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, ctl_index_pod, ctl);
+		ctl_index_free(ctl->owned);
+		ctl->owned = ctl_index_by_owner(c, sim_resource_find("", "pods"));
 		ctl_rs_tick(c);
 		ctl_sts_tick(c);
 		ctl_ds_tick(c);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -164,8 +165,7 @@ ann_true(json_t *obj, const char *key)
 {
 	const char	*s;
 
-	s = json_string_value(json_object_get(json_object_get(json_object_get(obj,
-	    "metadata"), "annotations"), key));
+	s = ctl_annotation(obj, key);
 	return s != NULL && strcmp(s, "true") == 0;
 }
 
@@ -180,32 +180,14 @@ struct cron_pass {
 static int
 job_age_cmp(const void *a, const void *b)
 {
-	const char	*ta = ctl_str(*(json_t * const *)a, "metadata.creationTimestamp");
-	const char	*tb = ctl_str(*(json_t * const *)b, "metadata.creationTimestamp");
+	const char	*ta = json_path_str(*(json_t * const *)a, "metadata.creationTimestamp");
+	const char	*tb = json_path_str(*(json_t * const *)b, "metadata.creationTimestamp");
 	int		 r = strcmp(ta != NULL ? ta : "", tb != NULL ? tb : "");
 
 	if (r != 0)
 		return r;
-	return strcmp(ctl_str(*(json_t * const *)a, "metadata.name"),
-	    ctl_str(*(json_t * const *)b, "metadata.name"));
-}
-
-/* Has the job a true condition of type? */
-static bool
-job_cond(json_t *job, const char *type)
-{
-	json_t	*cd;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(json_object_get(job, "status"), "conditions"), i,
-	    cd) {
-		if (strcmp(json_string_value(json_object_get(cd, "type")) ?
-		    json_string_value(json_object_get(cd, "type")) : "", type) == 0 &&
-		    strcmp(json_string_value(json_object_get(cd, "status")) ?
-		    json_string_value(json_object_get(cd, "status")) : "", "True") == 0)
-			return true;
-	}
-	return false;
+	return strcmp(json_path_str(*(json_t * const *)a, "metadata.name"),
+	    json_path_str(*(json_t * const *)b, "metadata.name"));
 }
 
 /* Reconcile one CronJob. */
@@ -216,13 +198,13 @@ cron_one(json_t *cj, void *arg)
 	struct sim_cluster		*c = cp->c;
 	const struct sim_resource	*res = sim_resource_find("batch", "cronjobs");
 	const struct sim_resource	*jres = sim_resource_find("batch", "jobs");
-	struct ctl_vec			*jobs = ctl_map_get(cp->jobs, ctl_str(cj, "metadata.uid"));
+	struct ctl_vec			*jobs = ctl_map_get(cp->jobs, json_path_str(cj, "metadata.uid"));
 	json_t				*st, *active, *job, *out = NULL, *jt;
 	long				 due;
 	char				 ts[40], *name, *cause = NULL, buf[32];
 	size_t				 i, nsucc = 0, nfail = 0;
-	json_int_t			 keep_s = ctl_int(cj, "spec.successfulJobsHistoryLimit", 3);
-	json_int_t			 keep_f = ctl_int(cj, "spec.failedJobsHistoryLimit", 1);
+	json_int_t			 keep_s = json_path_int(cj, "spec.successfulJobsHistoryLimit", 3);
+	json_int_t			 keep_f = json_path_int(cj, "spec.failedJobsHistoryLimit", 1);
 	double				 last_ok = -1;
 
 	st = json_deep_copy(json_object_get(cj, "status"));
@@ -231,17 +213,17 @@ cron_one(json_t *cj, void *arg)
 		st = json_object();
 	}
 	due = json_is_true(json_object_get(json_object_get(cj, "spec"), "suspend")) ? -1 :
-	    cron_due(ctl_str(cj, "spec.schedule"), cp->from, cp->to);
+	    cron_due(json_path_str(cj, "spec.schedule"), cp->from, cp->to);
 	if (due >= 0) {
-		name = xasprintf("%s-%ld", ctl_str(cj, "metadata.name"), due);
+		name = xasprintf("%s-%ld", json_path_str(cj, "metadata.name"), due);
 		jt = json_object_get(json_object_get(cj, "spec"), "jobTemplate");
 		snprintf(buf, sizeof buf, "%ld", due * 60);
 		job = json_pack("{s:{s:s,s:s,s:O?,s:{s:s},s:o},s:O?}", "metadata", "name", name,
-		    "namespace", ctl_str(cj, "metadata.namespace"), "labels",
+		    "namespace", json_path_str(cj, "metadata.namespace"), "labels",
 		    json_object_get(json_object_get(jt, "metadata"), "labels"), "annotations",
 		    "batch.kubernetes.io/cronjob-scheduled-timestamp", buf, "ownerReferences",
 		    ctl_owner_ref(cj, "batch/v1", "CronJob"), "spec", json_object_get(jt, "spec"));
-		if (job != NULL && sim_obj_create(c, jres, ctl_str(cj, "metadata.namespace"),
+		if (job != NULL && sim_obj_create(c, jres, json_path_str(cj, "metadata.namespace"),
 		    job, &out, &cause) == 0) {
 			ctl_rfc3339(sim_wallclock(), ts, sizeof ts);
 			json_object_set_new(st, "lastScheduleTime", json_string(ts));
@@ -256,26 +238,26 @@ cron_one(json_t *cj, void *arg)
 		qsort(jobs->v, jobs->n, sizeof *jobs->v, job_age_cmp);
 		for (i = 0; i < jobs->n; i++) {
 			job = jobs->v[i];
-			if (job_cond(job, "Complete")) {
-				double t = ctl_parse_time(ctl_str(job, "status.completionTime"));
+			if (ctl_cond_true(job, "Complete")) {
+				double t = ctl_parse_time(json_path_str(job, "status.completionTime"));
 
 				if (t > last_ok)
 					last_ok = t;
 				nsucc++;
-			} else if (job_cond(job, "Failed"))
+			} else if (ctl_cond_true(job, "Failed"))
 				nfail++;
 			else
 				json_array_append_new(active, json_pack("{s:s,s:s,s:s,s:s,s:s}",
-				    "kind", "Job", "namespace", ctl_str(job, "metadata.namespace"),
-				    "name", ctl_str(job, "metadata.name"), "uid",
-				    ctl_str(job, "metadata.uid"), "apiVersion", "batch/v1"));
+				    "kind", "Job", "namespace", json_path_str(job, "metadata.namespace"),
+				    "name", json_path_str(job, "metadata.name"), "uid",
+				    json_path_str(job, "metadata.uid"), "apiVersion", "batch/v1"));
 		}
 		for (i = 0; i < jobs->n; i++) {
 			bool ok;
 
 			job = jobs->v[i];
-			ok = job_cond(job, "Complete");
-			if (!ok && !job_cond(job, "Failed"))
+			ok = ctl_cond_true(job, "Complete");
+			if (!ok && !ctl_cond_true(job, "Failed"))
 				continue;
 			if (ok ? (json_int_t)nsucc <= keep_s : (json_int_t)nfail <= keep_f)
 				continue;
@@ -283,8 +265,8 @@ cron_one(json_t *cj, void *arg)
 				nsucc--;
 			else
 				nfail--;
-			sim_obj_delete(c, jres, ctl_str(job, "metadata.namespace"),
-			    ctl_str(job, "metadata.name"), &cause);
+			sim_obj_delete(c, jres, json_path_str(job, "metadata.namespace"),
+			    json_path_str(job, "metadata.name"), &cause);
 			free(cause);
 			cause = NULL;
 		}
@@ -303,33 +285,6 @@ cron_one(json_t *cj, void *arg)
 	return 0;
 }
 
-/* Index jobs by their CronJob owner. */
-static int
-job_index(json_t *job, void *arg)
-{
-	struct ctl_map	*m = arg;
-	struct ctl_vec	*v;
-	const char	*uid = ctl_owner_uid(job);
-
-	if (uid == NULL)
-		return 0;
-	v = ctl_map_get(m, uid);
-	if (v == NULL) {
-		v = xcalloc(1, sizeof *v);
-		ctl_map_put(m, uid, v);
-	}
-	ctl_vec_push(v, job);
-	return 0;
-}
-
-/* Free an index vector. */
-static void
-vec_free(void *p)
-{
-	ctl_vec_free(p);
-	free(p);
-}
-
 /* Create a Velero Backup for schedule sched now. */
 static void
 velero_from_schedule(struct sim_cluster *c, json_t *sched)
@@ -342,7 +297,7 @@ velero_from_schedule(struct sim_cluster *c, json_t *sched)
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-	name = xasprintf("%s-%s", ctl_str(sched, "metadata.name"), stamp);
+	name = xasprintf("%s-%s", json_path_str(sched, "metadata.name"), stamp);
 	spec = json_deep_copy(json_object_get(json_object_get(sched, "spec"), "template"));
 	if (!json_is_object(spec)) {
 		json_decref(spec);
@@ -353,10 +308,10 @@ velero_from_schedule(struct sim_cluster *c, json_t *sched)
 	if (json_object_get(spec, "storageLocation") == NULL)
 		json_object_set_new(spec, "storageLocation", json_string("default"));
 	b = json_pack("{s:{s:s,s:s,s:{s:s,s:s}},s:o}", "metadata", "name", name, "namespace",
-	    ctl_str(sched, "metadata.namespace"), "labels", "velero.io/schedule-name",
-	    ctl_str(sched, "metadata.name"), "velero.io/storage-location", "default",
+	    json_path_str(sched, "metadata.namespace"), "labels", "velero.io/schedule-name",
+	    json_path_str(sched, "metadata.name"), "velero.io/storage-location", "default",
 	    "spec", spec);
-	if (sim_obj_create(c, bres, ctl_str(sched, "metadata.namespace"), b, NULL, &cause) != 0)
+	if (sim_obj_create(c, bres, json_path_str(sched, "metadata.namespace"), b, NULL, &cause) != 0)
 		free(cause);
 	free(name);
 }
@@ -381,7 +336,7 @@ schedule_one(json_t *sched, void *arg)
 	{
 		struct cron cr;
 
-		if (ctl_cron_parse(ctl_str(sched, "spec.schedule"), &cr) != 0) {
+		if (ctl_cron_parse(json_path_str(sched, "spec.schedule"), &cr) != 0) {
 			json_object_set_new(st, "phase", json_string("FailedValidation"));
 			json_object_set_new(st, "validationErrors", json_pack("[s]",
 			    "invalid schedule"));
@@ -390,7 +345,7 @@ schedule_one(json_t *sched, void *arg)
 		}
 	}
 	json_object_set_new(st, "phase", json_string("Enabled"));
-	due = paused ? -1 : cron_due(ctl_str(sched, "spec.schedule"), cp->from, cp->to);
+	due = paused ? -1 : cron_due(json_path_str(sched, "spec.schedule"), cp->from, cp->to);
 	if (due >= 0) {
 		velero_from_schedule(cp->c, sched);
 		ctl_rfc3339(sim_wallclock(), ts, sizeof ts);
@@ -416,11 +371,10 @@ ctl_cron_tick(struct sim_cluster *c)
 	cp.c = c;
 	cp.from = (long)ctl->cron_last_min;
 	cp.to = cur;
-	cp.jobs = ctl_map_new();
 	ctl->cron_last_min = (double)cur;
-	sim_obj_foreach(c, sim_resource_find("batch", "jobs"), NULL, job_index, cp.jobs);
+	cp.jobs = ctl_index_by_owner(c, sim_resource_find("batch", "jobs"));
 	sim_obj_foreach(c, sim_resource_find("batch", "cronjobs"), NULL, cron_one, &cp);
-	ctl_map_free(cp.jobs, vec_free);
+	ctl_index_free(cp.jobs);
 	sim_obj_foreach(c, sim_resource_find("velero.io", "schedules"), NULL, schedule_one, &cp);
 }
 
@@ -440,8 +394,7 @@ job_is_backup(struct sim_cluster *c, json_t *job)
 		if (kind == NULL || strcmp(kind, "CronJob") != 0)
 			continue;
 		cj = sim_obj_get_uid(c, sim_resource_find("batch", "cronjobs"),
-		    json_string_value(json_object_get(r, "uid")) ?
-		    json_string_value(json_object_get(r, "uid")) : "");
+		    json_path_str_or(r, "uid", ""));
 		if (cj != NULL && ann_true(cj, "drill.opsdeck.dev/backup"))
 			return true;
 	}
@@ -455,21 +408,21 @@ job_one(json_t *job, void *arg)
 	struct sim_cluster		*c = arg;
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("batch", "jobs");
-	struct ctl_vec			*pods = ctl_owned(ctl, ctl_str(job, "metadata.uid"));
+	struct ctl_vec			*pods = ctl_owned(ctl, json_path_str(job, "metadata.uid"));
 	json_t				*st, *conds, *tmpl, *extra;
 	size_t				 i, active = 0, succ = 0, fail = 0, ready = 0;
-	json_int_t			 completions = ctl_int(job, "spec.completions", 1);
-	json_int_t			 parallel = ctl_int(job, "spec.parallelism", 1);
-	json_int_t			 backoff = ctl_int(job, "spec.backoffLimit", 6);
+	json_int_t			 completions = json_path_int(job, "spec.completions", 1);
+	json_int_t			 parallel = json_path_int(job, "spec.parallelism", 1);
+	json_int_t			 backoff = json_path_int(job, "spec.backoffLimit", 6);
 	char				 ts[40];
-	const char			*uid = ctl_str(job, "metadata.uid");
+	const char			*uid = json_path_str(job, "metadata.uid");
 
-	if (uid == NULL || job_cond(job, "Complete") || job_cond(job, "Failed"))
+	if (uid == NULL || ctl_cond_true(job, "Complete") || ctl_cond_true(job, "Failed"))
 		return 0;
 	if (json_is_true(json_object_get(json_object_get(job, "spec"), "suspend")))
 		return 0;
 	for (i = 0; pods != NULL && i < pods->n; i++) {
-		const char *ph = ctl_str(pods->v[i], "status.phase");
+		const char *ph = json_path_str(pods->v[i], "status.phase");
 
 		if (ph != NULL && strcmp(ph, "Succeeded") == 0)
 			succ++;
@@ -512,18 +465,11 @@ job_one(json_t *job, void *arg)
 			tmpl = json_object();
 		}
 		if (job_is_backup(c, job) && ctl->backup_fail) {
-			json_t *ann = json_object_get(json_object_get(tmpl, "metadata"),
-			    "annotations");
-
-			if (!json_is_object(ann)) {
-				ann = json_object();
-				ctl_set(tmpl, "metadata.annotations", ann);
-			}
-			json_object_set_new(ann, "drill.opsdeck.dev/fail", json_string("true"));
+			ctl_set_annotation(tmpl, "drill.opsdeck.dev/fail", "true");
 		}
-		extra = json_pack("{s:s,s:s,s:s,s:s}", "job-name", ctl_str(job, "metadata.name"),
+		extra = json_pack("{s:s,s:s,s:s,s:s}", "job-name", json_path_str(job, "metadata.name"),
 		    "controller-uid", uid, "batch.kubernetes.io/job-name",
-		    ctl_str(job, "metadata.name"), "batch.kubernetes.io/controller-uid", uid);
+		    json_path_str(job, "metadata.name"), "batch.kubernetes.io/controller-uid", uid);
 		if (json_object_get(json_object_get(tmpl, "spec"), "restartPolicy") == NULL)
 			ctl_set(tmpl, "spec.restartPolicy", json_string("Never"));
 		ctl_pod_create(c, job, "batch/v1", "Job", tmpl, NULL, extra);
@@ -612,12 +558,12 @@ backup_one(json_t *b, void *arg)
 	struct sim_cluster		*c = arg;
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("velero.io", "backups");
-	const char			*phase = ctl_str(b, "status.phase");
+	const char			*phase = json_path_str(b, "status.phase");
 	json_t				*st;
 	char				 ts[40];
 	double				 el, ttl;
-	int				 total = 180 + (int)(ctl_fnv32(ctl_str(b, "metadata.name") ?
-					    ctl_str(b, "metadata.name") : "") % 300);
+	int				 total = 180 + (int)(ctl_fnv32(
+					    json_path_str_or(b, "metadata.name", "")) % 300);
 
 	if (phase != NULL && strcmp(phase, "New") != 0 && strcmp(phase, "InProgress") != 0)
 		return 0;
@@ -628,7 +574,7 @@ backup_one(json_t *b, void *arg)
 	}
 	ctl_rfc3339(sim_wallclock(), ts, sizeof ts);
 	if (phase == NULL || strcmp(phase, "New") == 0) {
-		ttl = go_duration(ctl_str(b, "spec.ttl"));
+		ttl = go_duration(json_path_str(b, "spec.ttl"));
 		if (ttl <= 0)
 			ttl = 720 * 3600;
 		json_object_set_new(st, "phase", json_string("InProgress"));
@@ -640,17 +586,17 @@ backup_one(json_t *b, void *arg)
 		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", total,
 		    "itemsBackedUp", 0));
 		ctl_set_status(c, res, b, st);
-		sim_since(c, ctl_str(b, "metadata.uid"));
+		sim_since(c, json_path_str(b, "metadata.uid"));
 		return 0;
 	}
-	el = sim_since(c, ctl_str(b, "metadata.uid"));
+	el = sim_since(c, json_path_str(b, "metadata.uid"));
 	if (el < VELERO_SECONDS) {
 		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", total,
 		    "itemsBackedUp", (int)(total * el / VELERO_SECONDS)));
 		ctl_set_status(c, res, b, st);
 		return 0;
 	}
-	sim_since_done(c, ctl_str(b, "metadata.uid"));
+	sim_since_done(c, json_path_str(b, "metadata.uid"));
 	json_object_set_new(st, "completionTimestamp", json_string(ts));
 	json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", total,
 	    "itemsBackedUp", total));
@@ -660,7 +606,7 @@ backup_one(json_t *b, void *arg)
 		json_object_set_new(st, "warnings", json_integer(1));
 		ctl_event(c, b, "Warning", "BackupPartiallyFailed", "backup %s partially "
 		    "failed: 3 errors uploading to the backup storage location",
-		    ctl_str(b, "metadata.name"));
+		    json_path_str(b, "metadata.name"));
 	} else {
 		json_object_set_new(st, "phase", json_string("Completed"));
 		json_object_set_new(st, "warnings", json_integer(0));
@@ -677,7 +623,7 @@ restore_one(json_t *r, void *arg)
 {
 	struct sim_cluster		*c = arg;
 	const struct sim_resource	*res = sim_resource_find("velero.io", "restores");
-	const char			*phase = ctl_str(r, "status.phase");
+	const char			*phase = json_path_str(r, "status.phase");
 	json_t				*st;
 	char				 ts[40];
 
@@ -694,9 +640,9 @@ restore_one(json_t *r, void *arg)
 		json_object_set_new(st, "startTimestamp", json_string(ts));
 		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", 120,
 		    "itemsRestored", 0));
-		sim_since(c, ctl_str(r, "metadata.uid"));
-	} else if (sim_since(c, ctl_str(r, "metadata.uid")) >= VELERO_SECONDS) {
-		sim_since_done(c, ctl_str(r, "metadata.uid"));
+		sim_since(c, json_path_str(r, "metadata.uid"));
+	} else if (sim_since(c, json_path_str(r, "metadata.uid")) >= VELERO_SECONDS) {
+		sim_since_done(c, json_path_str(r, "metadata.uid"));
 		json_object_set_new(st, "phase", json_string("Completed"));
 		json_object_set_new(st, "completionTimestamp", json_string(ts));
 		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", 120,
@@ -726,7 +672,7 @@ prune_collect(json_t *b, void *arg)
 	if (s == NULL || strcmp(s, p->sched) != 0)
 		return 0;
 	p->names = xreallocarray(p->names, p->n + 1, sizeof *p->names);
-	p->names[p->n++] = xstrdup(ctl_str(b, "metadata.name"));
+	p->names[p->n++] = xstrdup(json_path_str(b, "metadata.name"));
 	return 0;
 }
 
@@ -736,17 +682,17 @@ prune_schedule(json_t *sched, void *arg)
 {
 	struct sim_cluster		*c = arg;
 	const struct sim_resource	*bres = sim_resource_find("velero.io", "backups");
-	struct prune			 p = { ctl_str(sched, "metadata.name"), NULL, 0 };
+	struct prune			 p = { json_path_str(sched, "metadata.name"), NULL, 0 };
 	char				*cause = NULL;
 	size_t				 i;
 
 	if (p.sched == NULL)
 		return 0;
-	sim_obj_foreach(c, bres, ctl_str(sched, "metadata.namespace"), prune_collect, &p);
+	sim_obj_foreach(c, bres, json_path_str(sched, "metadata.namespace"), prune_collect, &p);
 	/* Names sort by timestamp suffix: oldest first. */
 	for (i = 0; i < p.n; i++) {
 		if (p.n - i > VELERO_KEEP) {
-			sim_obj_delete(c, bres, ctl_str(sched, "metadata.namespace"), p.names[i],
+			sim_obj_delete(c, bres, json_path_str(sched, "metadata.namespace"), p.names[i],
 			    &cause);
 			free(cause);
 			cause = NULL;

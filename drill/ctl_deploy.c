@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -30,8 +31,8 @@ rs_victim_cmp(const void *a, const void *b)
 
 	if (ra != rb)
 		return ra ? 1 : -1;
-	ta = ctl_str(pa, "metadata.creationTimestamp");
-	tb = ctl_str(pb, "metadata.creationTimestamp");
+	ta = json_path_str(pa, "metadata.creationTimestamp");
+	tb = json_path_str(pb, "metadata.creationTimestamp");
 	return -strcmp(ta != NULL ? ta : "", tb != NULL ? tb : "");
 }
 
@@ -49,16 +50,16 @@ rs_one(json_t *rs, void *arg)
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("apps", "replicasets");
 	const struct sim_resource	*pres = sim_resource_find("", "pods");
-	struct ctl_vec			*owned = ctl_owned(ctl, ctl_str(rs, "metadata.uid"));
+	struct ctl_vec			*owned = ctl_owned(ctl, json_path_str(rs, "metadata.uid"));
 	struct ctl_vec			 live = { NULL, 0, 0 };
-	json_int_t			 want = ctl_int(rs, "spec.replicas", 1);
+	json_int_t			 want = json_path_int(rs, "spec.replicas", 1);
 	size_t				 i, ready = 0;
 	char				*cause = NULL;
 	double				 speed = c->sim->speed > 0 ? c->sim->speed : 1;
 	json_t				*st;
 
 	for (i = 0; owned != NULL && i < owned->n; i++) {
-		const char *ph = ctl_str(owned->v[i], "status.phase");
+		const char *ph = json_path_str(owned->v[i], "status.phase");
 
 		if (ctl_pod_terminating(owned->v[i]))
 			continue;
@@ -73,11 +74,11 @@ rs_one(json_t *rs, void *arg)
 	} else if ((json_int_t)live.n > want) {
 		qsort(live.v, live.n, sizeof *live.v, rs_victim_cmp);
 		for (i = 0; (json_int_t)i < (json_int_t)live.n - want; i++) {
-			const char	*nm = ctl_str(live.v[i], "metadata.name");
+			const char	*nm = json_path_str(live.v[i], "metadata.name");
 			char		*name = xstrdup(nm != NULL ? nm : "");
 
-			sim_obj_delete_graceful(c, pres, ctl_str(live.v[i], "metadata.namespace"),
-			    name, ctl_int(live.v[i], "spec.terminationGracePeriodSeconds", 30),
+			sim_obj_delete_graceful(c, pres, json_path_str(live.v[i], "metadata.namespace"),
+			    name, json_path_int(live.v[i], "spec.terminationGracePeriodSeconds", 30),
 			    sim_wallclock() + 2.0 / speed, &cause);
 			free(cause);
 			cause = NULL;
@@ -97,7 +98,7 @@ rs_one(json_t *rs, void *arg)
 	st = json_pack("{s:I,s:I,s:I,s:I,s:I}", "replicas", (json_int_t)live.n,
 	    "fullyLabeledReplicas", (json_int_t)live.n, "readyReplicas", (json_int_t)ready,
 	    "availableReplicas", (json_int_t)ready, "observedGeneration",
-	    ctl_int(rs, "metadata.generation", 1));
+	    (json_int_t)json_path_int(rs, "metadata.generation", 1));
 	ctl_set_status(c, res, rs, st);
 	ctl_vec_free(&live);
 	return 0;
@@ -112,61 +113,14 @@ ctl_rs_tick(struct sim_cluster *c)
 	sim_obj_foreach(c, sim_resource_find("apps", "replicasets"), NULL, rs_one, &rp);
 }
 
-/* Index ReplicaSets by their controller owner. */
-static int
-rs_index(json_t *rs, void *arg)
-{
-	struct ctl_map	*m = arg;
-	struct ctl_vec	*v;
-	const char	*uid = ctl_owner_uid(rs);
-
-	if (uid == NULL)
-		return 0;
-	v = ctl_map_get(m, uid);
-	if (v == NULL) {
-		v = xcalloc(1, sizeof *v);
-		ctl_map_put(m, uid, v);
-	}
-	ctl_vec_push(v, rs);
-	return 0;
-}
-
-/* Free an index vector. */
-static void
-vec_free(void *p)
-{
-	ctl_vec_free(p);
-	free(p);
-}
-
 /* The revision annotation of an object. */
 static long
 rs_revision(json_t *obj)
 {
 	const char	*s;
 
-	s = json_string_value(json_object_get(json_object_get(json_object_get(obj,
-	    "metadata"), "annotations"), ANN_REV));
+	s = ctl_annotation(obj, ANN_REV);
 	return s != NULL ? atol(s) : 0;
-}
-
-/* Set a string annotation; true if it changed. */
-static bool
-set_annotation(json_t *obj, const char *key, const char *val)
-{
-	json_t		*meta = json_object_get(obj, "metadata"), *ann;
-	const char	*old;
-
-	ann = json_object_get(meta, "annotations");
-	if (!json_is_object(ann)) {
-		ann = json_object();
-		json_object_set_new(meta, "annotations", ann);
-	}
-	old = json_string_value(json_object_get(ann, key));
-	if (old != NULL && strcmp(old, val) == 0)
-		return false;
-	json_object_set_new(ann, key, json_string(val));
-	return true;
 }
 
 /* Canonical form of a resource quantity ("1000m" -> "1", "1024Mi" -> "1Gi"). */
@@ -248,20 +202,20 @@ static bool
 rs_scale(struct sim_cluster *c, json_t *owner, json_t *rs, json_int_t n, int max_surge)
 {
 	const struct sim_resource	*res = sim_resource_find("apps", "replicasets");
-	json_int_t			 old = ctl_int(rs, "spec.replicas", 1);
+	json_int_t			 old = json_path_int(rs, "spec.replicas", 1);
 	char				 buf[32];
 
-	snprintf(buf, sizeof buf, "%lld", (long long)ctl_int(owner, "spec.replicas", 1));
-	set_annotation(rs, ANN_DESIRED, buf);
-	snprintf(buf, sizeof buf, "%lld", (long long)ctl_int(owner, "spec.replicas", 1) +
+	snprintf(buf, sizeof buf, "%lld", (long long)json_path_int(owner, "spec.replicas", 1));
+	ctl_set_annotation(rs, ANN_DESIRED, buf);
+	snprintf(buf, sizeof buf, "%lld", (long long)json_path_int(owner, "spec.replicas", 1) +
 	    max_surge);
-	set_annotation(rs, ANN_MAX, buf);
+	ctl_set_annotation(rs, ANN_MAX, buf);
 	if (old == n)
 		return false;
 	ctl_set(rs, "spec.replicas", json_integer(n));
 	sim_obj_modified(c, res, rs, true);
 	ctl_event(c, owner, "Normal", "ScalingReplicaSet", "Scaled %s replica set %s from "
-	    "%lld to %lld", n > old ? "up" : "down", ctl_str(rs, "metadata.name"),
+	    "%lld to %lld", n > old ? "up" : "down", json_path_str(rs, "metadata.name"),
 	    (long long)old, (long long)n);
 	return true;
 }
@@ -292,20 +246,19 @@ ctl_rs_create(struct sim_cluster *c, json_t *owner, const char *owner_kind, json
 	if (!json_is_object(json_object_get(sel, "matchLabels")))
 		json_object_set_new(sel, "matchLabels", json_object());
 	json_object_set_new(json_object_get(sel, "matchLabels"), hash_label, json_string(hash));
-	name = xasprintf("%s-%s", ctl_str(owner, "metadata.name"), hash);
+	name = xasprintf("%s-%s", json_path_str(owner, "metadata.name"), hash);
 	snprintf(rev, sizeof rev, "%ld", revision);
 	ann = json_pack("{s:s}", ANN_REV, rev);
-	cause_ann = json_string_value(json_object_get(json_object_get(json_object_get(owner,
-	    "metadata"), "annotations"), ANN_CAUSE));
+	cause_ann = ctl_annotation(owner, ANN_CAUSE);
 	if (cause_ann != NULL)
 		json_object_set_new(ann, ANN_CAUSE, json_string(cause_ann));
 	rs = json_pack("{s:{s:s,s:s,s:O,s:o,s:o},s:{s:I,s:o,s:o}}",
-	    "metadata", "name", name, "namespace", ctl_str(owner, "metadata.namespace"),
+	    "metadata", "name", name, "namespace", json_path_str(owner, "metadata.namespace"),
 	    "labels", labels, "annotations", ann, "ownerReferences",
 	    ctl_owner_ref(owner, json_string_value(json_object_get(owner, "apiVersion")) ?
 	    json_string_value(json_object_get(owner, "apiVersion")) : "apps/v1", owner_kind),
 	    "spec", "replicas", replicas, "selector", sel, "template", t);
-	if (sim_obj_create(c, res, ctl_str(owner, "metadata.namespace"), rs, &out, &cause)
+	if (sim_obj_create(c, res, json_path_str(owner, "metadata.namespace"), rs, &out, &cause)
 	    != 0) {
 		free(cause);
 		out = NULL;
@@ -373,13 +326,13 @@ static bool
 dep_roll(struct sim_cluster *c, json_t *d, json_t *newrs, struct ctl_vec *old, int R,
     int surge, int unavail, bool recreate)
 {
-	json_int_t	 newrep = newrs != NULL ? ctl_int(newrs, "spec.replicas", 0) : 0;
+	json_int_t	 newrep = newrs != NULL ? json_path_int(newrs, "spec.replicas", 0) : 0;
 	json_int_t	 oldpods = 0, allpods, maxtotal, up, minavail, newunavail, maxdown;
 	json_int_t	 avail = 0, total_down, cleaned = 0, n;
 	size_t		 i;
 
 	for (i = 0; i < old->n; i++)
-		oldpods += ctl_int(old->v[i], "spec.replicas", 0);
+		oldpods += json_path_int(old->v[i], "spec.replicas", 0);
 	if (recreate) {
 		json_int_t running = 0;
 
@@ -389,7 +342,7 @@ dep_roll(struct sim_cluster *c, json_t *d, json_t *newrs, struct ctl_vec *old, i
 			return true;
 		}
 		for (i = 0; i < old->n; i++)
-			running += ctl_int(old->v[i], "status.replicas", 0);
+			running += json_path_int(old->v[i], "status.replicas", 0);
 		if (running > 0 || newrs == NULL)
 			return false;
 		return rs_scale(c, d, newrs, R, 0);
@@ -415,15 +368,15 @@ dep_roll(struct sim_cluster *c, json_t *d, json_t *newrs, struct ctl_vec *old, i
 		return false;
 	allpods = oldpods + newrep;
 	minavail = R - unavail;
-	newunavail = newrep - (newrs != NULL ? ctl_int(newrs, "status.availableReplicas", 0) : 0);
+	newunavail = newrep - (newrs != NULL ? json_path_int(newrs, "status.availableReplicas", 0) : 0);
 	maxdown = allpods - minavail - newunavail;
 	if (maxdown <= 0)
 		return false;
 	qsort(old->v, old->n, sizeof *old->v, rs_rev_cmp);
 	/* Unhealthy old replicas go first. */
 	for (i = 0; i < old->n && cleaned < maxdown; i++) {
-		json_int_t rep = ctl_int(old->v[i], "spec.replicas", 0);
-		json_int_t bad = rep - ctl_int(old->v[i], "status.availableReplicas", 0);
+		json_int_t rep = json_path_int(old->v[i], "spec.replicas", 0);
+		json_int_t bad = rep - json_path_int(old->v[i], "status.availableReplicas", 0);
 
 		if (rep == 0 || bad <= 0)
 			continue;
@@ -434,14 +387,14 @@ dep_roll(struct sim_cluster *c, json_t *d, json_t *newrs, struct ctl_vec *old, i
 	if (cleaned > 0)
 		return true;
 	for (i = 0; i < old->n; i++)
-		avail += ctl_int(old->v[i], "status.availableReplicas", 0);
+		avail += json_path_int(old->v[i], "status.availableReplicas", 0);
 	if (newrs != NULL)
-		avail += ctl_int(newrs, "status.availableReplicas", 0);
+		avail += json_path_int(newrs, "status.availableReplicas", 0);
 	total_down = avail - minavail;
 	if (total_down <= 0)
 		return false;
 	for (i = 0; i < old->n && total_down > 0; i++) {
-		json_int_t rep = ctl_int(old->v[i], "spec.replicas", 0);
+		json_int_t rep = json_path_int(old->v[i], "spec.replicas", 0);
 
 		if (rep == 0)
 			continue;
@@ -458,13 +411,13 @@ static void
 dep_cleanup(struct sim_cluster *c, json_t *d, struct ctl_vec *old)
 {
 	const struct sim_resource	*res = sim_resource_find("apps", "replicasets");
-	json_int_t			 limit = ctl_int(d, "spec.revisionHistoryLimit", 10);
+	json_int_t			 limit = json_path_int(d, "spec.revisionHistoryLimit", 10);
 	size_t				 i, idle = 0, drop;
 	char				*cause = NULL;
 
 	for (i = 0; i < old->n; i++) {
-		if (ctl_int(old->v[i], "spec.replicas", 0) == 0 &&
-		    ctl_int(old->v[i], "status.replicas", 0) == 0)
+		if (json_path_int(old->v[i], "spec.replicas", 0) == 0 &&
+		    json_path_int(old->v[i], "status.replicas", 0) == 0)
 			idle++;
 	}
 	if ((json_int_t)idle <= limit)
@@ -472,11 +425,11 @@ dep_cleanup(struct sim_cluster *c, json_t *d, struct ctl_vec *old)
 	drop = idle - (size_t)limit;
 	qsort(old->v, old->n, sizeof *old->v, rs_rev_cmp);
 	for (i = 0; i < old->n && drop > 0; i++) {
-		if (ctl_int(old->v[i], "spec.replicas", 0) != 0 ||
-		    ctl_int(old->v[i], "status.replicas", 0) != 0)
+		if (json_path_int(old->v[i], "spec.replicas", 0) != 0 ||
+		    json_path_int(old->v[i], "status.replicas", 0) != 0)
 			continue;
-		sim_obj_delete(c, res, ctl_str(old->v[i], "metadata.namespace"),
-		    ctl_str(old->v[i], "metadata.name"), &cause);
+		sim_obj_delete(c, res, json_path_str(old->v[i], "metadata.namespace"),
+		    json_path_str(old->v[i], "metadata.name"), &cause);
 		free(cause);
 		cause = NULL;
 		old->v[i] = NULL;
@@ -492,15 +445,15 @@ dep_one(json_t *d, void *arg)
 	struct sim_cluster		*c = dp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("apps", "deployments");
-	struct ctl_vec			*all = ctl_map_get(dp->rsidx, ctl_str(d, "metadata.uid"));
+	struct ctl_vec			*all = ctl_map_get(dp->rsidx, json_path_str(d, "metadata.uid"));
 	struct ctl_vec			 old = { NULL, 0, 0 };
 	json_t				*tmpl = json_object_get(json_object_get(d, "spec"),
 					    "template");
 	json_t				*newrs = NULL, *st, *conds, *strategy, *ru;
 	struct ctl_dep			*ds;
-	const char			*uid = ctl_str(d, "metadata.uid");
+	const char			*uid = json_path_str(d, "metadata.uid");
 	const char			*stype;
-	int				 R = (int)ctl_int(d, "spec.replicas", 1);
+	int				 R = (int)json_path_int(d, "spec.replicas", 1);
 	int				 surge = 0, unavail = 0;
 	bool				 paused, recreate, meta_changed = false, created = false;
 	long				 maxold = 0, rev;
@@ -549,19 +502,18 @@ dep_one(json_t *d, void *arg)
 
 		snprintf(buf, sizeof buf, "%ld", maxold + 1);
 		snprintf(hist, sizeof hist, "%ld", rs_revision(newrs));
-		set_annotation(newrs, ANN_REVHIST, hist);
-		set_annotation(newrs, ANN_REV, buf);
+		ctl_set_annotation(newrs, ANN_REVHIST, hist);
+		ctl_set_annotation(newrs, ANN_REV, buf);
 		sim_obj_modified(c, sim_resource_find("apps", "replicasets"), newrs, false);
 	}
 	if (newrs != NULL && !paused) {
-		const char *cause_ann = json_string_value(json_object_get(json_object_get(
-		    json_object_get(d, "metadata"), "annotations"), ANN_CAUSE));
+		const char *cause_ann = ctl_annotation(d, ANN_CAUSE);
 
-		if (cause_ann != NULL && set_annotation(newrs, ANN_CAUSE, cause_ann))
+		if (cause_ann != NULL && ctl_set_annotation(newrs, ANN_CAUSE, cause_ann))
 			sim_obj_modified(c, sim_resource_find("apps", "replicasets"), newrs, false);
 		rev = rs_revision(newrs);
 		snprintf(buf, sizeof buf, "%ld", rev);
-		meta_changed = set_annotation(d, ANN_REV, buf);
+		meta_changed = ctl_set_annotation(d, ANN_REV, buf);
 	}
 	if (!paused)
 		dep_roll(c, d, newrs, &old, R, surge, unavail, recreate);
@@ -573,15 +525,15 @@ dep_one(json_t *d, void *arg)
 	for (i = 0; i < old.n; i++) {
 		if (old.v[i] == NULL)
 			continue;
-		sreplicas += ctl_int(old.v[i], "status.replicas", 0);
-		sready += ctl_int(old.v[i], "status.readyReplicas", 0);
-		savail += ctl_int(old.v[i], "status.availableReplicas", 0);
+		sreplicas += json_path_int(old.v[i], "status.replicas", 0);
+		sready += json_path_int(old.v[i], "status.readyReplicas", 0);
+		savail += json_path_int(old.v[i], "status.availableReplicas", 0);
 	}
 	if (newrs != NULL) {
-		sreplicas += ctl_int(newrs, "status.replicas", 0);
-		supdated = ctl_int(newrs, "status.replicas", 0);
-		sready += ctl_int(newrs, "status.readyReplicas", 0);
-		savail += ctl_int(newrs, "status.availableReplicas", 0);
+		sreplicas += json_path_int(newrs, "status.replicas", 0);
+		supdated = json_path_int(newrs, "status.replicas", 0);
+		sready += json_path_int(newrs, "status.readyReplicas", 0);
+		savail += json_path_int(newrs, "status.availableReplicas", 0);
 	}
 	ds = ctl_map_get(ctl->deps, uid);
 	if (ds == NULL) {
@@ -591,14 +543,14 @@ dep_one(json_t *d, void *arg)
 	}
 	ds->seen = ctl->gen;
 	key = (long)(supdated * 1000003 + savail * 1009 + sreplicas * 7 + sready +
-	    (newrs != NULL ? ctl_int(newrs, "spec.replicas", 0) * 100003 : 0));
+	    (newrs != NULL ? json_path_int(newrs, "spec.replicas", 0) * 100003 : 0));
 	if (key != ds->last_key || created) {
 		ds->last_key = key;
 		ds->last_progress_t = now;
 	}
 	st = json_object();
 	json_object_set_new(st, "observedGeneration",
-	    json_integer(ctl_int(d, "metadata.generation", 1)));
+	    json_integer(json_path_int(d, "metadata.generation", 1)));
 	json_object_set_new(st, "replicas", json_integer(sreplicas));
 	json_object_set_new(st, "updatedReplicas", json_integer(supdated));
 	json_object_set_new(st, "readyReplicas", json_integer(sready));
@@ -614,8 +566,8 @@ dep_one(json_t *d, void *arg)
 		    "Deployment does not have minimum availability.", false);
 	{
 		json_t		*c2;
-		const char	*rsname = newrs != NULL ? ctl_str(newrs, "metadata.name") : "";
-		double		 deadline = (double)ctl_int(d, "spec.progressDeadlineSeconds", 600);
+		const char	*rsname = newrs != NULL ? json_path_str(newrs, "metadata.name") : "";
+		double		 deadline = (double)json_path_int(d, "spec.progressDeadlineSeconds", 600);
 		bool		 complete = newrs != NULL && supdated == R && sreplicas == R &&
 				    savail == R;
 
@@ -643,8 +595,7 @@ dep_one(json_t *d, void *arg)
 			size_t	    j;
 
 			json_array_foreach(conds, j, pc) {
-				if (strcmp(json_string_value(json_object_get(pc, "type")) ?
-				    json_string_value(json_object_get(pc, "type")) : "",
+				if (strcmp(json_path_str_or(pc, "type", ""),
 				    "Progressing") == 0)
 					prev = json_string_value(json_object_get(pc, "reason"));
 			}
@@ -687,12 +638,11 @@ void
 ctl_deploy_tick(struct sim_cluster *c)
 {
 	struct sim_ctl	*ctl = ctl_get(c);
-	struct dep_pass	 dp = { c, ctl_map_new() };
+	struct dep_pass	 dp = { c, NULL };
 
-	sim_obj_foreach(c, sim_resource_find("apps", "replicasets"), NULL, rs_index,
-	    dp.rsidx);
+	dp.rsidx = ctl_index_by_owner(c, sim_resource_find("apps", "replicasets"));
 	sim_obj_foreach(c, sim_resource_find("apps", "deployments"), NULL, dep_one, &dp);
-	ctl_map_free(dp.rsidx, vec_free);
+	ctl_index_free(dp.rsidx);
 	if (ctl->gen % 64 == 0)
 		ctl_map_sweep(ctl->deps, dep_sweep, &ctl->gen);
 }

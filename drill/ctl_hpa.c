@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -16,11 +17,10 @@ hpa_load(json_t *hpa)
 {
 	const char	*s;
 
-	s = json_string_value(json_object_get(json_object_get(json_object_get(hpa,
-	    "metadata"), "annotations"), "drill.opsdeck.dev/load"));
+	s = ctl_annotation(hpa, "drill.opsdeck.dev/load");
 	if (s != NULL)
 		return atof(s);
-	return 0.5 * (double)ctl_int(hpa, "spec.minReplicas", 1);
+	return 0.5 * (double)json_path_int(hpa, "spec.minReplicas", 1);
 }
 
 /* The target utilisation of resource metric name, or 0. */
@@ -35,9 +35,9 @@ hpa_target(json_t *hpa, const char *name)
 
 		if (t == NULL || strcmp(t, "Resource") != 0)
 			continue;
-		if (strcmp(ctl_str(m, "resource.name") ? ctl_str(m, "resource.name") : "",
+		if (strcmp(json_path_str_or(m, "resource.name", ""),
 		    name) == 0)
-			return (int)ctl_int(m, "resource.target.averageUtilization", 0);
+			return (int)json_path_int(m, "resource.target.averageUtilization", 0);
 	}
 	return 0;
 }
@@ -59,11 +59,11 @@ hpa_limit(json_t *rules, long cur, bool up, double *period)
 		return cur;
 	json_array_foreach(pol, i, p) {
 		const char	*type = json_string_value(json_object_get(p, "type"));
-		long		 val = (long)ctl_int(p, "value", 0);
+		long		 val = (long)json_path_int(p, "value", 0);
 
 		if (type == NULL)
 			continue;
-		*period = (double)ctl_int(p, "periodSeconds", 15);
+		*period = (double)json_path_int(p, "periodSeconds", 15);
 		if (strcmp(type, "Percent") == 0)
 			v = up ? (long)ceil(cur * (1 + val / 100.0)) :
 			    (long)ceil(cur * (1 - val / 100.0));
@@ -93,9 +93,9 @@ hpa_one(json_t *hpa, void *arg)
 	const struct sim_resource	*tres;
 	struct ctl_hpa			*hs;
 	json_t				*target, *st, *conds, *metrics, *behavior, *old;
-	const char			*kind = ctl_str(hpa, "spec.scaleTargetRef.kind");
-	const char			*tname = ctl_str(hpa, "spec.scaleTargetRef.name");
-	const char			*uid = ctl_str(hpa, "metadata.uid");
+	const char			*kind = json_path_str(hpa, "spec.scaleTargetRef.kind");
+	const char			*tname = json_path_str(hpa, "spec.scaleTargetRef.name");
+	const char			*uid = json_path_str(hpa, "metadata.uid");
 	long				 cur, minr, maxr, desired, raw, ready, limit, rec;
 	double				 load, cpu, mem, now = ctl_now(c->sim), period, window;
 	int				 tcpu, tmem;
@@ -114,10 +114,10 @@ hpa_one(json_t *hpa, void *arg)
 	hs->seen = ctl->gen;
 	tres = sim_resource_find("apps", kind != NULL && strcmp(kind, "StatefulSet") == 0 ?
 	    "statefulsets" : "deployments");
-	target = sim_obj_get(c, tres, ctl_str(hpa, "metadata.namespace"), tname);
+	target = sim_obj_get(c, tres, json_path_str(hpa, "metadata.namespace"), tname);
 	old = json_object_get(json_object_get(hpa, "status"), "conditions");
-	minr = (long)ctl_int(hpa, "spec.minReplicas", 1);
-	maxr = (long)ctl_int(hpa, "spec.maxReplicas", minr);
+	minr = (long)json_path_int(hpa, "spec.minReplicas", 1);
+	maxr = (long)json_path_int(hpa, "spec.maxReplicas", minr);
 	if (target == NULL) {
 		conds = ctl_condition(old, "AbleToScale", "False", "FailedGetScale",
 		    "the HPA controller was unable to get the target's current scale", false);
@@ -126,8 +126,8 @@ hpa_one(json_t *hpa, void *arg)
 		ctl_set_status(c, res, hpa, st);
 		return 0;
 	}
-	cur = (long)ctl_int(target, "spec.replicas", 1);
-	ready = (long)ctl_int(target, "status.readyReplicas", 0);
+	cur = (long)json_path_int(target, "spec.replicas", 1);
+	ready = (long)json_path_int(target, "status.readyReplicas", 0);
 	if (ready <= 0)
 		ready = cur > 0 ? cur : 1;
 	load = hpa_load(hpa);
@@ -166,7 +166,7 @@ hpa_one(json_t *hpa, void *arg)
 	behavior = json_object_get(json_object_get(hpa, "spec"), "behavior");
 	rec = raw;
 	if (raw < cur) {
-		window = (double)ctl_int(behavior, "scaleDown.stabilizationWindowSeconds", 300);
+		window = (double)json_path_int(behavior, "scaleDown.stabilizationWindowSeconds", 300);
 		for (i = 0; i < hs->nrec; i++) {
 			if (now - hs->rec_t[i] <= window && hs->rec_v[i] > rec)
 				rec = hs->rec_v[i];
@@ -174,7 +174,7 @@ hpa_one(json_t *hpa, void *arg)
 		if (rec > cur)
 			rec = cur;
 	} else if (raw > cur) {
-		window = (double)ctl_int(behavior, "scaleUp.stabilizationWindowSeconds", 0);
+		window = (double)json_path_int(behavior, "scaleUp.stabilizationWindowSeconds", 0);
 		for (i = 0; i < hs->nrec; i++) {
 			if (now - hs->rec_t[i] <= window && hs->rec_v[i] < rec)
 				rec = hs->rec_v[i];

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -41,7 +42,7 @@ node_one(json_t *node, void *arg)
 	struct sim_cluster		*c = np->c;
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("", "nodes");
-	const char			*name = ctl_str(node, "metadata.name");
+	const char			*name = json_path_str(node, "metadata.name");
 	json_t				*st, *conds, *spec, *taints, *t, *addr, *a;
 	bool				 down = name != NULL &&
 					    ctl_map_get(ctl->node_down, name) != NULL;
@@ -72,8 +73,7 @@ node_one(json_t *node, void *arg)
 	}
 	taints = json_object_get(spec, "taints");
 	json_array_foreach(taints, i, t) {
-		if (strcmp(json_string_value(json_object_get(t, "key")) ?
-		    json_string_value(json_object_get(t, "key")) : "",
+		if (strcmp(json_path_str_or(t, "key", ""),
 		    "node.kubernetes.io/unreachable") == 0) {
 			has_taint = true;
 			if (!down) {
@@ -99,8 +99,7 @@ node_one(json_t *node, void *arg)
 		sim_obj_modified(c, res, node, true);
 	addr = json_object_get(json_object_get(node, "status"), "addresses");
 	json_array_foreach(addr, i, a) {
-		if (strcmp(json_string_value(json_object_get(a, "type")) ?
-		    json_string_value(json_object_get(a, "type")) : "", "InternalIP") == 0 &&
+		if (strcmp(json_path_str_or(a, "type", ""), "InternalIP") == 0 &&
 		    json_is_string(json_object_get(a, "address")))
 			ip = json_string_value(json_object_get(a, "address"));
 	}
@@ -115,21 +114,31 @@ node_one(json_t *node, void *arg)
 	return 0;
 }
 
-/* The node pass: conditions and the schedulable set. */
+/* Free the schedulable node set of the last node pass. */
 void
-ctl_nodes_tick(struct sim_cluster *c)
+ctl_nodes_free(struct sim_ctl *ctl)
 {
-	struct sim_ctl		*ctl = ctl_get(c);
-	struct node_pass	 np = { c, NULL, NULL, 0 };
-	size_t			 i;
+	size_t	i;
 
-	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, node_one, &np);
 	for (i = 0; i < ctl->nnodes; i++) {
 		free(ctl->nodes[i]);
 		free(ctl->node_ips[i]);
 	}
 	free(ctl->nodes);
 	free(ctl->node_ips);
+	ctl->nodes = ctl->node_ips = NULL;
+	ctl->nnodes = 0;
+}
+
+/* The node pass: conditions and the schedulable set. */
+void
+ctl_nodes_tick(struct sim_cluster *c)
+{
+	struct sim_ctl		*ctl = ctl_get(c);
+	struct node_pass	 np = { c, NULL, NULL, 0 };
+
+	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, node_one, &np);
+	ctl_nodes_free(ctl);
 	ctl->nodes = np.names;
 	ctl->node_ips = np.ips;
 	ctl->nnodes = np.n;
@@ -163,9 +172,9 @@ sts_one(json_t *sts, void *arg)
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("apps", "statefulsets");
 	const struct sim_resource	*pres = sim_resource_find("", "pods");
-	struct ctl_vec			*owned = ctl_owned(ctl, ctl_str(sts, "metadata.uid"));
-	const char			*name = ctl_str(sts, "metadata.name");
-	json_int_t			 want = ctl_int(sts, "spec.replicas", 1);
+	struct ctl_vec			*owned = ctl_owned(ctl, json_path_str(sts, "metadata.uid"));
+	const char			*name = json_path_str(sts, "metadata.name");
+	json_int_t			 want = json_path_int(sts, "spec.replicas", 1);
 	json_t				*tmpl = json_object_get(json_object_get(sts, "spec"),
 					    "template"), *byord[512], *extra, *st;
 	char				 hash[16], rev[64], *pname, *cause = NULL;
@@ -185,12 +194,12 @@ sts_one(json_t *sts, void *arg)
 
 		if (ctl_pod_terminating(p))
 			continue;
-		o = sts_ordinal(name, ctl_str(p, "metadata.name"));
+		o = sts_ordinal(name, json_path_str(p, "metadata.name"));
 		if (o < 0 || o >= 512)
 			continue;
 		if (o >= want) {
-			sim_obj_delete_graceful(c, pres, ctl_str(p, "metadata.namespace"),
-			    ctl_str(p, "metadata.name"), 30, sim_wallclock() + 1, &cause);
+			sim_obj_delete_graceful(c, pres, json_path_str(p, "metadata.namespace"),
+			    json_path_str(p, "metadata.name"), 30, sim_wallclock() + 1, &cause);
 			free(cause);
 			cause = NULL;
 			continue;
@@ -234,15 +243,15 @@ sts_one(json_t *sts, void *arg)
 			    "metadata"), "labels"), "controller-revision-hash"));
 			if (h != NULL && strcmp(h, rev) == 0)
 				continue;
-			sim_obj_delete_graceful(c, pres, ctl_str(p, "metadata.namespace"),
-			    ctl_str(p, "metadata.name"), 30, sim_wallclock() + 1, &cause);
+			sim_obj_delete_graceful(c, pres, json_path_str(p, "metadata.namespace"),
+			    json_path_str(p, "metadata.name"), 30, sim_wallclock() + 1, &cause);
 			free(cause);
 			cause = NULL;
 			rolled = true;
 		}
 	}
 	st = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I}", "observedGeneration",
-	    ctl_int(sts, "metadata.generation", 1), "replicas", (json_int_t)live,
+	    (json_int_t)json_path_int(sts, "metadata.generation", 1), "replicas", (json_int_t)live,
 	    "readyReplicas", (json_int_t)ready, "currentReplicas", (json_int_t)current,
 	    "updatedReplicas", (json_int_t)current, "availableReplicas", (json_int_t)ready,
 	    "currentRevision", rev, "updateRevision", rev, "collisionCount", (json_int_t)0);
@@ -270,7 +279,7 @@ static int
 ds_node(json_t *node, void *arg)
 {
 	struct ds_nodes	*dn = arg;
-	const char	*name = ctl_str(node, "metadata.name");
+	const char	*name = json_path_str(node, "metadata.name");
 
 	if (name == NULL)
 		return 0;
@@ -293,7 +302,7 @@ ds_one(json_t *ds, void *arg)
 	struct sim_cluster		*c = dp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("apps", "daemonsets");
-	struct ctl_vec			*owned = ctl_owned(ctl, ctl_str(ds, "metadata.uid"));
+	struct ctl_vec			*owned = ctl_owned(ctl, json_path_str(ds, "metadata.uid"));
 	json_t				*tmpl = json_object_get(json_object_get(ds, "spec"),
 					    "template"), *t, *st, *p;
 	size_t				 i, j, ready = 0, sched = 0;
@@ -304,7 +313,7 @@ ds_one(json_t *ds, void *arg)
 	for (i = 0; i < dp->nodes.n; i++) {
 		found = false;
 		for (j = 0; owned != NULL && j < owned->n; j++) {
-			const char *nn = ctl_str(owned->v[j], "spec.nodeName");
+			const char *nn = json_path_str(owned->v[j], "spec.nodeName");
 
 			if (nn != NULL && strcmp(nn, dp->nodes.names[i]) == 0 &&
 			    !ctl_pod_terminating(owned->v[j])) {
@@ -324,7 +333,7 @@ ds_one(json_t *ds, void *arg)
 		(void)p;
 	}
 	st = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "observedGeneration",
-	    ctl_int(ds, "metadata.generation", 1), "desiredNumberScheduled",
+	    (json_int_t)json_path_int(ds, "metadata.generation", 1), "desiredNumberScheduled",
 	    (json_int_t)dp->nodes.n, "currentNumberScheduled", (json_int_t)sched,
 	    "numberReady", (json_int_t)ready, "numberAvailable", (json_int_t)ready,
 	    "updatedNumberScheduled", (json_int_t)sched, "numberMisscheduled", (json_int_t)0,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -86,23 +87,13 @@ mix64(uint64_t x)
 	return x;
 }
 
-/* Format a wall time for log text: 2026-11-23T17:50:00.123Z. */
-static void
-log_time(double w, char *buf, size_t len)
-{
-	char	base[32];
-
-	ctl_rfc3339(w, base, sizeof base);
-	snprintf(buf, len, "%.19s.%03uZ", base, (unsigned)((w - floor(w)) * 1000) % 1000u);
-}
-
 /* The startup lines of a container instance. */
 static void
 log_startup(struct ctl_log *l, const char *image, const char *pod, double w)
 {
 	char	ts[40];
 
-	log_time(w, ts, sizeof ts);
+	ctl_rfc3339_ms(w, ts, sizeof ts);
 	if (strstr(image, "redis") != NULL) {
 		log_push(l, xasprintf("1:C %s # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", ts));
 		log_push(l, xasprintf("1:M %s * Running mode=cluster, port=6379.", ts));
@@ -137,7 +128,7 @@ log_activity(const char *image, uint64_t seed, uint64_t k, double w, bool db_dow
 	char		 ts[40];
 	int		 status, ms, i = (int)(r % 7);
 
-	log_time(w, ts, sizeof ts);
+	ctl_rfc3339_ms(w, ts, sizeof ts);
 	if (strstr(image, "redis") != NULL)
 		return xasprintf("1:M %s * %d changes in 60 seconds. Saving...", ts,
 		    (int)(r % 900) + 100);
@@ -164,7 +155,7 @@ log_crash(struct ctl_log *l, const char *image, double w)
 {
 	char	ts[40];
 
-	log_time(w, ts, sizeof ts);
+	ctl_rfc3339_ms(w, ts, sizeof ts);
 	log_push(l, xasprintf("%s [Nest] 1  - ERROR [ExceptionHandler] Config validation error: "
 	    "\"FEATURE_FLAGS_URL\" is required", ts));
 	log_push(l, xstrdup("Error: Config validation error: \"FEATURE_FLAGS_URL\" is required"));
@@ -191,7 +182,7 @@ log_fill(struct sim *sim, struct ctl_pod *p, struct ctl_ctr *ct, struct ctl_log 
 		if (!crashed && until - start_t >= p->run_seconds && l->seq == 1) {
 			char ts[40];
 
-			log_time(start_wall + p->run_seconds / speed, ts, sizeof ts);
+			ctl_rfc3339_ms(start_wall + p->run_seconds / speed, ts, sizeof ts);
 			if (ct->exit_code == 0)
 				log_push(l, xasprintf("%s backup: pg_dump, redis-cli --rdb and "
 				    "manifests uploaded to s3://quiz-backups/ (%d MiB)", ts,
@@ -255,9 +246,9 @@ pod_state_new(struct sim_cluster *c, json_t *pod)
 	uint64_t	 r;
 
 	p = xcalloc(1, sizeof *p);
-	p->uid = xstrdup(ctl_str(pod, "metadata.uid"));
-	p->ns = xstrdup(ctl_str(pod, "metadata.namespace"));
-	p->name = xstrdup(ctl_str(pod, "metadata.name"));
+	p->uid = xstrdup(json_path_str(pod, "metadata.uid"));
+	p->ns = xstrdup(json_path_str(pod, "metadata.namespace"));
+	p->name = xstrdup(json_path_str(pod, "metadata.name"));
 	p->created_t = ctl_now(c->sim);
 	p->ready_delay = 2;
 	p->run_seconds = 4;
@@ -276,8 +267,8 @@ pod_state_new(struct sim_cluster *c, json_t *pod)
 	p->is_db = s != NULL && strcmp(s, "true") == 0;
 	s = json_string_value(json_object_get(json_object_get(json_object_get(pod,
 	    "metadata"), "labels"), "job-name"));
-	if (s != NULL || strcmp(ctl_str(pod, "spec.restartPolicy") ?
-	    ctl_str(pod, "spec.restartPolicy") : "Always", "Always") != 0)
+	if (s != NULL || strcmp(json_path_str(pod, "spec.restartPolicy") ?
+	    json_path_str(pod, "spec.restartPolicy") : "Always", "Always") != 0)
 		p->kind = PK_JOB;
 	ctrs = json_object_get(json_object_get(pod, "spec"), "containers");
 	p->nctr = json_array_size(ctrs);
@@ -473,7 +464,7 @@ pod_status(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
 {
 	struct sim_ctl	*ctl = ctl_get(c);
 	json_t		*st, *cs = json_array(), *conds;
-	const char	*node = ctl_str(pod, "spec.nodeName");
+	const char	*node = json_path_str(pod, "spec.nodeName");
 	const char	*phase = "Running", *hostip;
 	char		 ts[40], tsready[40], *unready = NULL, *tmp;
 	bool		 all_ready = true, any_created = false, all_done = true, any_fail = false;
@@ -581,8 +572,7 @@ pod_echo(struct sim_cluster *c, json_t *pod, struct ctl_pod *p)
 {
 	const char	*echo, *s, *nl;
 
-	echo = json_string_value(json_object_get(json_object_get(json_object_get(pod,
-	    "metadata"), "annotations"), "drill.opsdeck.dev/echo"));
+	echo = ctl_annotation(pod, "drill.opsdeck.dev/echo");
 	if (echo == NULL || (p->echo != NULL && strcmp(p->echo, echo) == 0))
 		return;
 	free(p->echo);
@@ -608,7 +598,7 @@ pods_one(json_t *pod, void *arg)
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("", "pods");
 	struct ctl_pod			*p;
-	const char			*uid = ctl_str(pod, "metadata.uid");
+	const char			*uid = json_path_str(pod, "metadata.uid");
 
 	if (uid == NULL)
 		return 0;
@@ -617,12 +607,12 @@ pods_one(json_t *pod, void *arg)
 		p = pod_state_new(c, pod);
 		ctl_map_put(ctl->pods, uid, p);
 		p->start_wall = sim_wallclock();
-		if (ctl_str(pod, "spec.nodeName") == NULL) {
+		if (json_path_str(pod, "spec.nodeName") == NULL) {
 			pod_schedule(c, pod);
 			if (!ctl->quiet)
 				ctl_event(c, pod, "Normal", "Scheduled", "Successfully assigned "
-				    "%s/%s to %s", p->ns, p->name, ctl_str(pod, "spec.nodeName") ?
-				    ctl_str(pod, "spec.nodeName") : "node");
+				    "%s/%s to %s", p->ns, p->name, json_path_str(pod, "spec.nodeName") ?
+				    json_path_str(pod, "spec.nodeName") : "node");
 		}
 		p->epoch = ctl->epoch - 1;
 	}
@@ -700,10 +690,10 @@ ctl_pod_create(struct sim_cluster *c, json_t *owner, const char *owner_api,
 		nm = xstrdup(name);
 	else {
 		ctl_suffix(ctl, sfx);
-		nm = xasprintf("%s-%s", ctl_str(owner, "metadata.name"), sfx);
+		nm = xasprintf("%s-%s", json_path_str(owner, "metadata.name"), sfx);
 	}
 	json_object_set_new(meta, "name", json_string(nm));
-	json_object_set_new(meta, "namespace", json_string(ctl_str(owner,
+	json_object_set_new(meta, "namespace", json_string(json_path_str(owner,
 	    "metadata.namespace")));
 	json_object_set_new(meta, "ownerReferences", ctl_owner_ref(owner, owner_api,
 	    owner_kind));
@@ -725,15 +715,15 @@ ctl_pod_create(struct sim_cluster *c, json_t *owner, const char *owner_api,
 	    "phase", "Pending", "qosClass", "Burstable");
 	if (json_object_get(spec, "nodeName") == NULL)
 		pod_schedule(c, pod);
-	if (sim_obj_create(c, res, ctl_str(owner, "metadata.namespace"), pod, &out,
+	if (sim_obj_create(c, res, json_path_str(owner, "metadata.namespace"), pod, &out,
 	    &cause) != 0) {
 		free(cause);
 		out = NULL;
 	} else if (!ctl->quiet) {
 		ctl_event(c, owner, "Normal", "SuccessfulCreate", "Created pod: %s", nm);
 		ctl_event(c, out, "Normal", "Scheduled", "Successfully assigned %s/%s to %s",
-		    ctl_str(out, "metadata.namespace"), nm, ctl_str(out, "spec.nodeName") ?
-		    ctl_str(out, "spec.nodeName") : "node");
+		    json_path_str(out, "metadata.namespace"), nm, json_path_str(out, "spec.nodeName") ?
+		    json_path_str(out, "spec.nodeName") : "node");
 	}
 	free(nm);
 	return out;
@@ -750,7 +740,7 @@ sim_pod_log(struct sim_cluster *c, json_t *pod, const char *container, bool prev
 	struct ctl_log	*l;
 	size_t		 i, len = 0, cap = 256;
 	char		*out;
-	const char	*uid = ctl_str(pod, "metadata.uid");
+	const char	*uid = json_path_str(pod, "metadata.uid");
 
 	*next = from;
 	out = xmalloc(cap);

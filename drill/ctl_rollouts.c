@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -19,33 +20,6 @@ struct ro_pass {
 	struct sim_cluster	*c;
 	struct ctl_map		*rsidx;
 };
-
-/* Index ReplicaSets by controller owner. */
-static int
-ro_index(json_t *rs, void *arg)
-{
-	struct ctl_map	*m = arg;
-	struct ctl_vec	*v;
-	const char	*uid = ctl_owner_uid(rs);
-
-	if (uid == NULL)
-		return 0;
-	v = ctl_map_get(m, uid);
-	if (v == NULL) {
-		v = xcalloc(1, sizeof *v);
-		ctl_map_put(m, uid, v);
-	}
-	ctl_vec_push(v, rs);
-	return 0;
-}
-
-/* Free an index vector. */
-static void
-ro_vec_free(void *p)
-{
-	ctl_vec_free(p);
-	free(p);
-}
 
 /* The hash label of a ReplicaSet. */
 static const char *
@@ -63,13 +37,13 @@ ro_scale(struct sim_cluster *c, json_t *ro, json_t *rs, json_int_t n)
 
 	if (rs == NULL)
 		return;
-	old = ctl_int(rs, "spec.replicas", 0);
+	old = json_path_int(rs, "spec.replicas", 0);
 	if (old == n)
 		return;
 	ctl_set(rs, "spec.replicas", json_integer(n));
 	sim_obj_modified(c, sim_resource_find("apps", "replicasets"), rs, true);
 	ctl_event(c, ro, "Normal", "ScalingReplicaSet", "Scaled %s ReplicaSet %s from %lld "
-	    "to %lld", n > old ? "up" : "down", ctl_str(rs, "metadata.name"), (long long)old,
+	    "to %lld", n > old ? "up" : "down", json_path_str(rs, "metadata.name"), (long long)old,
 	    (long long)n);
 }
 
@@ -103,15 +77,15 @@ ro_one(json_t *ro, void *arg)
 	struct sim_cluster		*c = rp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct sim_resource	*res = sim_resource_find("argoproj.io", "rollouts");
-	struct ctl_vec			*all = ctl_map_get(rp->rsidx, ctl_str(ro, "metadata.uid"));
+	struct ctl_vec			*all = ctl_map_get(rp->rsidx, json_path_str(ro, "metadata.uid"));
 	json_t				*tmpl = json_object_get(json_object_get(ro, "spec"),
 					    "template");
 	json_t				*steps, *step, *st, *old, *canary = NULL, *stable = NULL;
 	struct ctl_ro			*ds;
-	const char			*uid = ctl_str(ro, "metadata.uid");
+	const char			*uid = json_path_str(ro, "metadata.uid");
 	const char			*stable_hash, *cur_hash;
 	char				 hash[16], ts[40], gen[32], *msg = NULL;
-	json_int_t			 R = ctl_int(ro, "spec.replicas", 1), want_canary;
+	json_int_t			 R = json_path_int(ro, "spec.replicas", 1), want_canary;
 	long				 i, nsteps, maxrev = 0;
 	size_t				 k;
 	bool				 abort_, promote_full, paused = false;
@@ -122,12 +96,12 @@ ro_one(json_t *ro, void *arg)
 		return 0;
 	ctl_template_hash(tmpl, hash);
 	old = json_object_get(ro, "status");
-	stable_hash = ctl_str(ro, "status.stableRS");
-	cur_hash = ctl_str(ro, "status.currentPodHash");
+	stable_hash = json_path_str(ro, "status.stableRS");
+	cur_hash = json_path_str(ro, "status.currentPodHash");
 	steps = json_object_get(json_object_get(json_object_get(json_object_get(ro, "spec"),
 	    "strategy"), "canary"), "steps");
 	nsteps = (long)json_array_size(steps);
-	i = (long)ctl_int(ro, "status.currentStepIndex", 0);
+	i = (long)json_path_int(ro, "status.currentStepIndex", 0);
 	abort_ = json_is_true(json_object_get(old, "abort"));
 	promote_full = json_is_true(json_object_get(old, "promoteFull"));
 	ds = ctl_map_get(ctl->ros, uid);
@@ -144,9 +118,7 @@ ro_one(json_t *ro, void *arg)
 	ds->aborted = abort_;
 	for (k = 0; all != NULL && k < all->n; k++) {
 		const char	*h = rs_hash(all->v[k]);
-		const char	*rv = json_string_value(json_object_get(json_object_get(
-				    json_object_get(all->v[k], "metadata"), "annotations"),
-				    "rollout.argoproj.io/revision"));
+		const char	*rv = ctl_annotation(all->v[k], "rollout.argoproj.io/revision");
 
 		if (rv != NULL && atol(rv) > maxrev)
 			maxrev = atol(rv);
@@ -159,11 +131,8 @@ ro_one(json_t *ro, void *arg)
 		canary = ctl_rs_create(c, ro, "Rollout", tmpl, HASH_LABEL, maxrev + 1,
 		    stable_hash == NULL ? R : 0);
 		if (canary != NULL) {
-			json_t *ann = json_object_get(json_object_get(canary, "metadata"),
-			    "annotations");
-
 			snprintf(gen, sizeof gen, "%ld", maxrev + 1);
-			json_object_set_new(ann, "rollout.argoproj.io/revision", json_string(gen));
+			ctl_set_annotation(canary, "rollout.argoproj.io/revision", gen);
 			sim_obj_modified(c, sim_resource_find("apps", "replicasets"), canary, false);
 		}
 	}
@@ -188,18 +157,17 @@ ro_one(json_t *ro, void *arg)
 				ro_scale(c, ro, all->v[k], 0);
 		}
 		i = nsteps;
-		phase = ctl_int(canary, "status.availableReplicas", 0) >= R ? "Healthy" :
+		phase = json_path_int(canary, "status.availableReplicas", 0) >= R ? "Healthy" :
 		    "Progressing";
 		weight = 0;
 	} else if (abort_) {
+		const char *crev = ctl_annotation(canary, "rollout.argoproj.io/revision");
+
 		ro_scale(c, ro, canary, 0);
 		ro_scale(c, ro, stable, R);
 		phase = "Degraded";
 		msg = xasprintf("RolloutAborted: Rollout aborted update to revision %s",
-		    json_string_value(json_object_get(json_object_get(json_object_get(canary,
-		    "metadata"), "annotations"), "rollout.argoproj.io/revision")) ?
-		    json_string_value(json_object_get(json_object_get(json_object_get(canary,
-		    "metadata"), "annotations"), "rollout.argoproj.io/revision")) : "?");
+		    crev != NULL ? crev : "?");
 		if (!ds->completed)
 			ctl_event(c, ro, "Warning", "RolloutAborted", "Rollout aborted update to "
 			    "revision");
@@ -212,17 +180,17 @@ ro_one(json_t *ro, void *arg)
 		for (k = 0; (long)k < i && (long)k < nsteps; k++) {
 			step = json_array_get(steps, k);
 			if (json_object_get(step, "setWeight") != NULL)
-				weight = (double)ctl_int(step, "setWeight", 0);
+				weight = (double)json_path_int(step, "setWeight", 0);
 		}
 		/* Walk steps as far as they allow this tick. */
 		while (i < nsteps) {
 			step = json_array_get(steps, (size_t)i);
 			if (json_object_get(step, "setWeight") != NULL) {
-				weight = (double)ctl_int(step, "setWeight", 0);
+				weight = (double)json_path_int(step, "setWeight", 0);
 				want_canary = (json_int_t)ceil((double)R * weight / 100.0);
 				ro_scale(c, ro, canary, want_canary);
 				ro_scale(c, ro, stable, R - want_canary > 0 ? R - want_canary : 0);
-				if (ctl_int(canary, "status.availableReplicas", 0) < want_canary)
+				if (json_path_int(canary, "status.availableReplicas", 0) < want_canary)
 					break;
 				i++;
 				continue;
@@ -237,8 +205,8 @@ ro_one(json_t *ro, void *arg)
 					paused = true;
 					break;
 				}
-				if (json_array_size(pc) == 0 && ctl_str(ro, "status.phase") != NULL &&
-				    strcmp(ctl_str(ro, "status.phase"), "Paused") == 0) {
+				if (json_array_size(pc) == 0 && json_path_str(ro, "status.phase") != NULL &&
+				    strcmp(json_path_str(ro, "status.phase"), "Paused") == 0) {
 					/* Promoted: the pause conditions were cleared. */
 					i++;
 					continue;
@@ -255,7 +223,7 @@ ro_one(json_t *ro, void *arg)
 		if (i >= nsteps) {
 			/* Promote: the canary becomes stable. */
 			ro_scale(c, ro, canary, R);
-			if (ctl_int(canary, "status.availableReplicas", 0) >= R) {
+			if (json_path_int(canary, "status.availableReplicas", 0) >= R) {
 				ro_scale(c, ro, stable, 0);
 				stable_hash = hash;
 				if (!ds->completed)
@@ -269,7 +237,7 @@ ro_one(json_t *ro, void *arg)
 			phase = "Paused";
 	}
 	ctl_rfc3339(sim_wallclock(), ts, sizeof ts);
-	snprintf(gen, sizeof gen, "%lld", (long long)ctl_int(ro, "metadata.generation", 1));
+	snprintf(gen, sizeof gen, "%lld", (long long)json_path_int(ro, "metadata.generation", 1));
 	st = json_pack("{s:s,s:I,s:s,s:s,s:{s:{s:{s:s,s:i},s:{s:s,s:i}}},s:I,s:I,s:I,s:I,"
 	    "s:s,s:b}",
 	    "phase", phase, "currentStepIndex", (json_int_t)(i > nsteps ? nsteps : i),
@@ -277,16 +245,17 @@ ro_one(json_t *ro, void *arg)
 	    "podTemplateHash", hash, "weight", strcmp(stable_hash, hash) == 0 ? 0 :
 	    (int)weight, "stable", "podTemplateHash", stable_hash, "weight",
 	    strcmp(stable_hash, hash) == 0 ? 100 : 100 - (int)weight,
-	    "replicas", R, "updatedReplicas", ctl_int(canary, "status.replicas", 0),
-	    "readyReplicas", ctl_int(canary, "status.readyReplicas", 0) +
-	    (stable != NULL && stable != canary ? ctl_int(stable, "status.readyReplicas", 0) : 0),
-	    "availableReplicas", ctl_int(canary, "status.availableReplicas", 0) +
-	    (stable != NULL && stable != canary ? ctl_int(stable, "status.availableReplicas", 0) :
-	    0), "observedGeneration", gen, "abort", abort_);
+	    "replicas", R, "updatedReplicas",
+	    (json_int_t)json_path_int(canary, "status.replicas", 0), "readyReplicas",
+	    (json_int_t)(json_path_int(canary, "status.readyReplicas", 0) +
+	    (stable != NULL && stable != canary ? json_path_int(stable, "status.readyReplicas", 0) : 0)),
+	    "availableReplicas", (json_int_t)(json_path_int(canary, "status.availableReplicas", 0) +
+	    (stable != NULL && stable != canary ? json_path_int(stable, "status.availableReplicas", 0) :
+	    0)), "observedGeneration", gen, "abort", abort_);
 	if (paused) {
 		json_t *pc = json_object_get(old, "pauseConditions");
 		const char *since = json_array_size(pc) > 0 ?
-		    ctl_str(json_array_get(pc, 0), "startTime") : NULL;
+		    json_path_str(json_array_get(pc, 0), "startTime") : NULL;
 
 		json_object_set_new(st, "pauseConditions", json_pack("[{s:s,s:s}]", "reason",
 		    "CanaryPauseStep", "startTime", since != NULL ? since : ts));
@@ -297,18 +266,11 @@ ro_one(json_t *ro, void *arg)
 		free(msg);
 	}
 	{
-		json_t *sel = json_object_get(json_object_get(json_object_get(ro, "spec"),
-		    "selector"), "matchLabels");
-		const char *key;
-		json_t	   *v;
-		char	   *s = xstrdup(""), *t;
+		json_t	*sel = json_path(ro, "spec.selector.matchLabels");
+		char	*s;
 
-		json_object_foreach(sel, key, v) {
-			t = s;
-			s = xasprintf("%s%s%s=%s", t, *t != '\0' ? "," : "", key,
-			    json_string_value(v) ? json_string_value(v) : "");
-			free(t);
-		}
+		/* "a=b,c=d" sorted by key as labels.FormatLabels; "" when empty. */
+		s = json_object_size(sel) > 0 ? labels_to_string(sel) : xstrdup("");
 		json_object_set_new(st, "selector", json_string(s));
 		free(s);
 	}
@@ -333,8 +295,7 @@ ctl_rollouts_tick(struct sim_cluster *c)
 	if (res == NULL || sim_obj_count(c, res, NULL) == 0)
 		return;
 	rp.c = c;
-	rp.rsidx = ctl_map_new();
-	sim_obj_foreach(c, sim_resource_find("apps", "replicasets"), NULL, ro_index, rp.rsidx);
+	rp.rsidx = ctl_index_by_owner(c, sim_resource_find("apps", "replicasets"));
 	sim_obj_foreach(c, res, NULL, ro_one, &rp);
-	ctl_map_free(rp.rsidx, ro_vec_free);
+	ctl_index_free(rp.rsidx);
 }

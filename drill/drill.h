@@ -28,6 +28,11 @@ enum drill_user {
 	DRILL_USER_VIEWER,	/* bearer token: get, list, watch */
 };
 
+/* The file a drill saves its status in for `opsdeck drill report` (new). */
+char	*drill_report_path(void);
+/* opsdeck drill report (drill/report.c). */
+int	 drill_report(int, char **);
+
 /* Default lifetime of exec-plugin tokens, seconds (OPSDECK_DRILL_TOKEN_TTL). */
 #define DRILL_TOKEN_TTL	900
 

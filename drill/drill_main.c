@@ -29,12 +29,12 @@ drill_usage(FILE *f)
 	    "[--port-base N] [--speed X]\n"
 	    "                          [--generate clusters=N,pods=M]\n"
 	    "       opsdeck drill credential\n"
-	    "       opsdeck drill report [--json]\n");
+	    "       opsdeck drill report [--kubeconfig FILE] [--context C] [-o text|json]\n");
 }
 
 /* The file the last drill's outcome is saved in (new string). */
-static char *
-report_path(void)
+char *
+drill_report_path(void)
 {
 	const char	*state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 
@@ -73,7 +73,7 @@ report_save(struct sim *sim)
 	sim_unlock(sim);
 	if (st == NULL)
 		return;
-	path = report_path();
+	path = drill_report_path();
 	make_parents(path);
 	tmp = xasprintf("%s.tmp", path);
 	if (json_dump_file(st, tmp, JSON_INDENT(2)) == 0)
@@ -280,29 +280,6 @@ drill_credential(void)
 	json_decref(cred);
 	json_decref(in);
 	free(tok);
-	return 0;
-}
-
-/* opsdeck drill report: show the last drill's outcome. */
-static int
-drill_report(int argc, char **argv)
-{
-	json_t		*st;
-	json_error_t	 err;
-	char		*path;
-	int		 raw = argc > 1 && strcmp(argv[1], "--json") == 0;
-
-	path = report_path();
-	st = json_load_file(path, 0, &err);
-	if (st == NULL) {
-		fprintf(stderr, "opsdeck drill report: no drill recorded (%s)\n", path);
-		free(path);
-		return 1;
-	}
-	free(path);
-	json_dumpf(st, stdout, raw ? JSON_COMPACT : JSON_INDENT(2));
-	putchar('\n');
-	json_decref(st);
 	return 0;
 }
 

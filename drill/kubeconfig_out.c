@@ -20,6 +20,27 @@ b64(const char *s)
 	return drill_base64(s, strlen(s));
 }
 
+/* Append context name for cluster c and user. The admin context (the one
+ * named after the cluster) carries the cluster's role and protection in the
+ * opsdeck.dev/context extension: kubectl ignores it, opsdeck reads it, so a
+ * drill needs no config.yaml and {{role:dr}} names exactly one context. */
+static void
+add_context(json_t *contexts, const char *name, const struct sim_cluster *c,
+    const char *user)
+{
+	json_t *ctx;
+
+	ctx = json_pack("{s:s,s:s}", "cluster", c->name, "user", user);
+	if (strcmp(name, c->name) == 0) {
+		json_object_set_new(ctx, "extensions", json_pack("[{s:s,s:{s:s,s:s,s:b}}]",
+		    "name", "opsdeck.dev/context", "extension",
+		    "role", c->role != NULL ? c->role : "",
+		    "region", c->region != NULL ? c->region : "",
+		    "protected", c->protected_ctx));
+	}
+	json_array_append_new(contexts, json_pack("{s:s,s:o}", "name", name, "context", ctx));
+}
+
 /* Write the kubeconfig (JSON is valid YAML) to path via a temporary file. */
 int
 drill_kubeconfig_write(struct sim *sim, const struct drill_creds *cr, const char *path,
@@ -59,15 +80,12 @@ drill_kubeconfig_write(struct sim *sim, const struct drill_creds *cr, const char
 		server = xasprintf("https://127.0.0.1:%d", c->port);
 		json_array_append_new(clusters, json_pack("{s:s,s:{s:s,s:s}}", "name", c->name,
 		    "cluster", "server", server, "certificate-authority-data", ca));
-		json_array_append_new(contexts, json_pack("{s:s,s:{s:s,s:s}}", "name", c->name,
-		    "context", "cluster", c->name, "user", "drill-admin"));
+		add_context(contexts, c->name, c, "drill-admin");
 		ctx = xasprintf("viewer@%s", c->name);
-		json_array_append_new(contexts, json_pack("{s:s,s:{s:s,s:s}}", "name", ctx,
-		    "context", "cluster", c->name, "user", "drill-viewer"));
+		add_context(contexts, ctx, c, "drill-viewer");
 		free(ctx);
 		ctx = xasprintf("exec@%s", c->name);
-		json_array_append_new(contexts, json_pack("{s:s,s:{s:s,s:s}}", "name", ctx,
-		    "context", "cluster", c->name, "user", "drill-exec"));
+		add_context(contexts, ctx, c, "drill-exec");
 		free(ctx);
 		free(server);
 	}

@@ -406,7 +406,7 @@ out:
 	return rc;
 }
 
-/* Apply RFC 6902 operations. */
+/* Apply RFC 6902 operations to a copy of doc. */
 json_t *
 drill_json_patch(json_t *doc, json_t *ops, char **cause)
 {
@@ -414,7 +414,7 @@ drill_json_patch(json_t *doc, json_t *ops, char **cause)
 	const char	*name, *path, *from;
 	size_t		 i;
 
-	doc = json_incref(doc);
+	doc = json_deep_copy(doc);
 	if (!json_is_array(ops)) {
 		*cause = xstrdup("json patch must be an array of operations");
 		goto fail;

@@ -20,8 +20,10 @@ json_t	*drill_merge_patch(json_t *target, json_t *patch);
 /* Strategic merge of patch into target (in place, same return rule);
  * path is the dotted field path of target ("" at the root). */
 json_t	*drill_strategic_patch(json_t *target, json_t *patch, const char *path, char **cause);
-/* Apply the RFC 6902 operations in ops to doc (in place); returns the new
- * document (new reference) or NULL with *cause set. */
+/* Apply the RFC 6902 operations in ops to a deep copy of doc (doc itself
+ * is never changed, so a dry run or a failed patch leaves the stored object
+ * as it was); returns the new document (new reference) or NULL with *cause
+ * set. */
 json_t	*drill_json_patch(json_t *doc, json_t *ops, char **cause);
 
 #endif

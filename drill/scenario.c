@@ -13,6 +13,7 @@
 
 #include <yaml.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -561,7 +562,7 @@ ld_deployments(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 			char *key = xasprintf("%s/%s", ns, name);
 
 			json_object_set_new(scn->primary_replicas, key, json_integer(
-			    ctl_int(d, "spec.replicas", 1)));
+			    json_path_int(d, "spec.replicas", 1)));
 			free(key);
 		}
 		put(c, "apps", "deployments", ns, d);
@@ -611,6 +612,35 @@ ld_sets(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		json_decref(labels);
 		aged(o, ld->wall, 3 * 86400);
 		put(c, "apps", "daemonsets", ns, o);
+	}
+	return 0;
+}
+
+/* Turn an HPA's load_curve ([{at, value}]) into timed load changes. */
+static int
+ld_curve(struct ld *ld, struct sim_cluster *c, const char *ns, const char *name,
+    json_t *curve)
+{
+	struct scn	*scn = scn_get(ld->sim);
+	struct scn_fault *f;
+	json_t		*pt;
+	size_t		 i;
+
+	json_array_foreach(curve, i, pt) {
+		if (!json_is_number(json_object_get(pt, "value")))
+			return ld_fail(ld, pt, "a load_curve point needs at and a numeric value");
+		scn->faults = xreallocarray(scn->faults, scn->nfaults + 1, sizeof *scn->faults);
+		f = &scn->faults[scn->nfaults++];
+		memset(f, 0, sizeof *f);
+		f->curve = true;
+		f->at = fnum(pt, "at", 0);
+		f->action = xstrdup("load");
+		f->target = xasprintf("%s/%s/%s", c->name, ns, name);
+		f->cluster = xstrdup(c->name);
+		f->ns = xstrdup(ns);
+		f->name = xstrdup(name);
+		f->mode = xstrdup("");
+		f->value = json_number_value(json_object_get(pt, "value"));
 	}
 	return 0;
 }
@@ -679,6 +709,11 @@ ld_misc(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		x = json_object_get(item, "behavior");
 		if (json_is_object(x))
 			ctl_set(o, "spec.behavior", json_deep_copy(x));
+		if (json_is_array(json_object_get(item, "load_curve")) &&
+		    ld_curve(ld, c, ns, name, json_object_get(item, "load_curve")) != 0) {
+			json_decref(o);
+			return -1;
+		}
 		aged(o, ld->wall, 3 * 86400);
 		put(c, "autoscaling", "horizontalpodautoscalers", ns, o);
 	}
@@ -1286,7 +1321,7 @@ static void
 fault_set_image(struct sim_cluster *c, struct scn_fault *f)
 {
 	const struct sim_resource	*res = sim_resource_find("apps", "deployments");
-	json_t				*d, *ctrs, *ann;
+	json_t				*d, *ctrs;
 	char				*cause;
 
 	d = sim_obj_get(c, res, f->ns != NULL ? f->ns : "default", f->name);
@@ -1297,16 +1332,11 @@ fault_set_image(struct sim_cluster *c, struct scn_fault *f)
 	if (json_array_size(ctrs) == 0)
 		return;
 	json_object_set_new(json_array_get(ctrs, 0), "image", json_string(f->image));
-	ann = json_object_get(json_object_get(d, "metadata"), "annotations");
-	if (!json_is_object(ann)) {
-		ann = json_object();
-		ctl_set(d, "metadata.annotations", ann);
-	}
 	cause = xasprintf("ci: kubectl set image deployment/%s %s=%s", f->name,
 	    json_string_value(json_object_get(json_array_get(ctrs, 0), "name")) ?
 	    json_string_value(json_object_get(json_array_get(ctrs, 0), "name")) : "app",
 	    f->image);
-	json_object_set_new(ann, "kubernetes.io/change-cause", json_string(cause));
+	ctl_set_annotation(d, "kubernetes.io/change-cause", cause);
 	free(cause);
 	sim_obj_modified(c, res, d, true);
 }
@@ -1342,7 +1372,7 @@ node_pick(json_t *node, void *arg)
 	struct scn_fault	*f = ((void **)arg)[0];
 	struct sim_ctl		*ctl = ((void **)arg)[1];
 	size_t			*left = ((void **)arg)[2];
-	const char		*name = ctl_str(node, "metadata.name");
+	const char		*name = json_path_str(node, "metadata.name");
 
 	if (name == NULL || *left == 0)
 		return 1;
@@ -1375,7 +1405,7 @@ fault_inject(struct sim *sim, struct scn_fault *f)
 
 	f->injected = true;
 	f->injected_wall = sim_wallclock();
-	if (scn->first_fault_wall == 0)
+	if (scn->first_fault_wall == 0 && !f->curve)
 		scn->first_fault_wall = f->injected_wall;
 	if (c == NULL)
 		return;
@@ -1398,15 +1428,8 @@ fault_inject(struct sim *sim, struct scn_fault *f)
 		    f->name != NULL ? f->name : "");
 
 		if (hpa != NULL) {
-			json_t *ann = json_object_get(json_object_get(hpa, "metadata"),
-			    "annotations");
-
-			if (!json_is_object(ann)) {
-				ann = json_object();
-				ctl_set(hpa, "metadata.annotations", ann);
-			}
 			snprintf(buf, sizeof buf, "%g", f->value);
-			json_object_set_new(ann, "drill.opsdeck.dev/load", json_string(buf));
+			ctl_set_annotation(hpa, "drill.opsdeck.dev/load", buf);
 			sim_obj_modified(c, sim_resource_find("autoscaling",
 			    "horizontalpodautoscalers"), hpa, false);
 		}
@@ -1465,15 +1488,15 @@ scn_faults_tick(struct sim *sim)
 static bool
 deployment_healthy(struct sim *sim, json_t *d)
 {
-	json_int_t	 r = ctl_int(d, "spec.replicas", 1);
+	json_int_t	 r = json_path_int(d, "spec.replicas", 1);
 	json_t		*ctrs, *ct;
 	size_t		 i;
 
-	if (ctl_int(d, "status.observedGeneration", 0) < ctl_int(d, "metadata.generation", 1))
+	if (json_path_int(d, "status.observedGeneration", 0) < json_path_int(d, "metadata.generation", 1))
 		return false;
-	if (ctl_int(d, "status.updatedReplicas", 0) != r ||
-	    ctl_int(d, "status.availableReplicas", 0) < r ||
-	    ctl_int(d, "status.replicas", 0) != r)
+	if (json_path_int(d, "status.updatedReplicas", 0) != r ||
+	    json_path_int(d, "status.availableReplicas", 0) < r ||
+	    json_path_int(d, "status.replicas", 0) != r)
 		return false;
 	ctrs = json_object_get(json_object_get(json_object_get(json_object_get(d, "spec"),
 	    "template"), "spec"), "containers");
@@ -1503,7 +1526,7 @@ dr_matches(struct sim *sim, json_t *cond)
 			continue;
 		count++;
 		d = sim_obj_get(dr, res, ns, k + n + 1);
-		if (d == NULL || ctl_int(d, "status.availableReplicas", 0) <
+		if (d == NULL || json_path_int(d, "status.availableReplicas", 0) <
 		    json_integer_value(v))
 			return false;
 	}
@@ -1522,7 +1545,8 @@ condition_holds(struct sim *sim, json_t *cond)
 	size_t			 i;
 	int			 rc;
 
-	if ((x = json_object_get(cond, "deployment_healthy")) != NULL) {
+	x = json_object_get(cond, "deployment_healthy");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1530,9 +1554,11 @@ condition_holds(struct sim *sim, json_t *cond)
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		return d != NULL && deployment_healthy(sim, d);
 	}
-	if ((x = json_object_get(cond, "dr_matches_primary")) != NULL)
+	x = json_object_get(cond, "dr_matches_primary");
+	if (x != NULL)
 		return dr_matches(sim, x);
-	if ((x = json_object_get(cond, "hpa_not_at_max")) != NULL) {
+	x = json_object_get(cond, "hpa_not_at_max");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1540,18 +1566,21 @@ condition_holds(struct sim *sim, json_t *cond)
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		if (d == NULL)
 			return false;
-		return ctl_int(d, "status.desiredReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1)
-		    && ctl_int(d, "status.currentReplicas", 0) < ctl_int(d, "spec.maxReplicas", 1);
+		return json_path_int(d, "status.desiredReplicas", 0) < json_path_int(d, "spec.maxReplicas", 1)
+		    && json_path_int(d, "status.currentReplicas", 0) < json_path_int(d, "spec.maxReplicas", 1);
 	}
-	if ((x = json_object_get(cond, "backup_fresh")) != NULL) {
+	x = json_object_get(cond, "backup_fresh");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		return c != NULL && scn->t - ctl_get(c)->last_good_backup_t < scn->rpo;
 	}
-	if ((x = json_object_get(cond, "db_up")) != NULL) {
+	x = json_object_get(cond, "db_up");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		return c != NULL && ctl_metric(c, "db_up", NULL, &v) && v == 1;
 	}
-	if ((x = json_object_get(cond, "alert_clear")) != NULL) {
+	x = json_object_get(cond, "alert_clear");
+	if (x != NULL) {
 		struct sim_ctl *ctl;
 
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
@@ -1567,7 +1596,8 @@ condition_holds(struct sim *sim, json_t *cond)
 		}
 		return true;
 	}
-	if ((x = json_object_get(cond, "expr")) != NULL) {
+	x = json_object_get(cond, "expr");
+	if (x != NULL) {
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
@@ -1589,7 +1619,7 @@ scn_resolved_tick(struct sim *sim)
 	if (scn->resolved || json_array_size(scn->resolved_when) == 0)
 		return;
 	for (i = 0; i < scn->nfaults; i++) {
-		if (!scn->faults[i].injected)
+		if (!scn->faults[i].injected && !scn->faults[i].curve)
 			return;
 	}
 	json_array_foreach(scn->resolved_when, i, cond) {
@@ -1617,6 +1647,8 @@ sim_drill_status(struct sim *sim)
 	for (i = 0; i < scn->nfaults; i++) {
 		struct scn_fault *f = &scn->faults[i];
 
+		if (f->curve)
+			continue;
 		ctl_rfc3339(f->injected_wall, ts, sizeof ts);
 		json_array_append_new(faults, json_pack("{s:f,s:s,s:s,s:s?}", "at", f->at,
 		    "action", f->action, "target", f->target, "injected", f->injected ? ts :

@@ -75,6 +75,15 @@ query_add(struct query_buf *q, const char *s)
 	q->p[q->len] = '\0';
 }
 
+/* Append one separator character ('&', '=') unencoded. */
+static void
+query_sep(struct query_buf *q, char c)
+{
+	q->p = xrealloc(q->p, q->len + 2);
+	q->p[q->len++] = c;
+	q->p[q->len] = '\0';
+}
+
 /* Add one argument to the rebuilt query string. */
 static enum MHD_Result
 query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -83,12 +92,10 @@ query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value
 
 	(void)kind;
 	if (q->len > 0)
-		query_add(q, "&");
+		query_sep(q, '&');
 	query_add(q, key);
 	if (value != NULL) {
-		q->p = xrealloc(q->p, q->len + 2);
-		q->p[q->len++] = '=';
-		q->p[q->len] = '\0';
+		query_sep(q, '=');
 		query_add(q, value);
 	}
 	return MHD_YES;

@@ -4,15 +4,9 @@
 #include <time.h>
 
 #include "opsdeck/sim.h"
+#include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
 #include "sim_store.h"
-
-/* Controller and scenario state belong to other modules that a build may
- * lack; they are freed through weak references. */
-void	 sim_ctl_free(struct sim_ctl *);
-void	 scenario_free(struct sim *);
-#pragma weak sim_ctl_free
-#pragma weak scenario_free
 
 /* Create an empty estate. */
 struct sim *
@@ -40,12 +34,12 @@ sim_free(struct sim *sim)
 
 	if (sim == NULL)
 		return;
-	if (sim->scn != NULL && scenario_free != NULL)
+	if (sim->scn != NULL)
 		scenario_free(sim);
 	for (i = 0; i < sim->nclusters; i++) {
 		struct sim_cluster *c = sim->clusters[i];
 
-		if (c->ctl != NULL && sim_ctl_free != NULL)
+		if (c->ctl != NULL)
 			sim_ctl_free(c->ctl);
 		sim_store_free(c->store);
 		free(c->name);

@@ -266,7 +266,7 @@ jstr(json_t *o, ...)
 	const char *k;
 
 	va_start(ap, o);
-	while ((k = va_arg(ap, const char *)) != NULL)
+	for (k = va_arg(ap, const char *); k != NULL; k = va_arg(ap, const char *))
 		o = json_object_get(o, k);
 	va_end(ap);
 	return json_string_value(o);
@@ -280,7 +280,7 @@ jint(json_t *o, long long def, ...)
 	const char *k;
 
 	va_start(ap, def);
-	while ((k = va_arg(ap, const char *)) != NULL)
+	for (k = va_arg(ap, const char *); k != NULL; k = va_arg(ap, const char *))
 		o = json_object_get(o, k);
 	va_end(ap);
 	return json_is_integer(o) ? json_integer_value(o) : def;
@@ -1137,7 +1137,8 @@ plan_silence(struct act_op *op, char **cause)
 		if (rf.labels != NULL)
 			labels = xstrdup(rf.labels);
 	}
-	for (p = labels; labels != NULL && (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+	for (tok = labels != NULL ? strtok_r(labels, ",", &save) : NULL; tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
 		eq = strchr(tok, '=');
 		if (eq == NULL)
 			continue;
@@ -2006,8 +2007,8 @@ row_replicas_cb(size_t cluster, const struct row *r, void *arg)
 	    (rr->uid == NULL && rr->name != NULL && strcmp(r->name, rr->name) == 0)))
 		return 0;
 	for (i = 0; i < r->ncells; i++) {
-		if (r->cells[i].text != NULL && (slash = strchr(r->cells[i].text, '/')) != NULL &&
-		    isdigit((unsigned char)slash[1])) {
+		slash = r->cells[i].text != NULL ? strchr(r->cells[i].text, '/') : NULL;
+		if (slash != NULL && isdigit((unsigned char)slash[1])) {
 			rr->out = xstrdup(slash + 1);
 			break;
 		}

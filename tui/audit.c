@@ -159,9 +159,10 @@ audit_local_user(void)
 	if (name[0] != '\0')
 		return name;
 	pw = getpwuid(getuid());
+	env = getenv("USER");
 	if (pw != NULL && pw->pw_name != NULL)
 		snprintf(name, sizeof name, "%s", pw->pw_name);
-	else if ((env = getenv("USER")) != NULL && *env != '\0')
+	else if (env != NULL && *env != '\0')
 		snprintf(name, sizeof name, "%s", env);
 	else
 		snprintf(name, sizeof name, "uid%ld", (long)getuid());

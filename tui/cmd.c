@@ -299,7 +299,7 @@ out:
 
 /* The console behind ctx, or NULL with *cause. */
 static struct ui *
-cmd_ui(struct cmd_ctx *ctx, const char *name, char **cause)
+cmd_console(struct cmd_ctx *ctx, const char *name, char **cause)
 {
 	if (ctx->ui == NULL || ctx->ui_ops == NULL || ctx->ui_ops->show_view == NULL) {
 		*cause = xasprintf("%s: only available in the console", name);
@@ -348,7 +348,7 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 static int
 cmd_ns_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	struct ui *ui = cmd_console(ctx, argv[0], cause);
 
 	if (ui == NULL)
 		return -1;
@@ -366,7 +366,7 @@ cmd_ns_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 static int
 cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	struct ui *ui = cmd_console(ctx, argv[0], cause);
 
 	if (ui == NULL)
 		return -1;
@@ -378,7 +378,7 @@ cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 static int
 cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	struct ui *ui = cmd_console(ctx, argv[0], cause);
 	const struct ui_option *o;
 	char *v;
 	size_t i;
@@ -422,7 +422,7 @@ cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 static int
 cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	struct ui *ui = cmd_console(ctx, argv[0], cause);
 
 	if (ui == NULL)
 		return -1;
@@ -433,7 +433,7 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 static struct table *
 cmd_table(struct cmd_ctx *ctx, const char *name, char **cause)
 {
-	struct ui *ui = cmd_ui(ctx, name, cause);
+	struct ui *ui = cmd_console(ctx, name, cause);
 
 	if (ui == NULL)
 		return NULL;
@@ -526,7 +526,7 @@ cmd_move_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 static int
 cmd_nav_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	struct ui *ui = cmd_console(ctx, argv[0], cause);
 
 	if (ui == NULL)
 		return -1;
@@ -579,7 +579,7 @@ static int
 cmd_object_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	const struct cmd_target *t;
-	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	struct ui *ui = cmd_console(ctx, argv[0], cause);
 
 	if (ui == NULL)
 		return -1;
@@ -594,7 +594,7 @@ static int
 cmd_logs_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	const struct cmd_target *t;
-	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	struct ui *ui = cmd_console(ctx, argv[0], cause);
 	const char *container = NULL;
 	bool previous = false;
 	int i;
@@ -621,7 +621,7 @@ cmd_logs_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 static int
 cmd_prompt_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
-	struct ui *ui = cmd_ui(ctx, argv[0], cause);
+	struct ui *ui = cmd_console(ctx, argv[0], cause);
 	char *initial;
 
 	if (ui == NULL)

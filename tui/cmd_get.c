@@ -53,6 +53,7 @@ struct get_ctx {
 	size_t				*widths;	/* --watch: widths of the first table */
 	size_t				 nwidths;
 	uint64_t			*versions;
+	enum conn_state			*states;	/* --watch: last reported */
 	bool				 json_first;
 };
 
@@ -446,6 +447,23 @@ get_watch_row(size_t cluster, const struct row *row, void *arg)
 	return 0;
 }
 
+/* --watch: say on stderr when a cluster's connection state changes. */
+static void
+get_watch_states(struct get_ctx *g)
+{
+	struct store_cluster *sc;
+	size_t c;
+
+	for (c = 0; c < store_ncluster(g->store); c++) {
+		sc = store_cluster(g->store, c);
+		if (sc->state == g->states[c])
+			continue;
+		g->states[c] = sc->state;
+		fprintf(stderr, "opsdeck: %s: %s%s%s\n", sc->name, conn_state_name(sc->state),
+		    sc->reason != NULL ? ": " : "", sc->reason != NULL ? sc->reason : "");
+	}
+}
+
 /* Before sleep in --watch: print what changed. */
 static void
 get_watch_hook(void *arg)
@@ -454,6 +472,7 @@ get_watch_hook(void *arg)
 	struct get_watch w;
 	size_t k;
 
+	get_watch_states(g);
 	for (k = 0; k < g->nkinds; k++) {
 		uint64_t v = store_version(g->store, g->kinds[k]->resource);
 
@@ -514,7 +533,10 @@ get_parse_kinds(struct get_ctx *g, const char *spec)
 	size_t i;
 	int rc = 0;
 
-	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+	for (p = copy;; p = NULL) {
+		tok = strtok_r(p, ",", &save);
+		if (tok == NULL)
+			break;
 		res = client_resource_find(tok);
 		if (res == NULL) {
 			char *clean = sanitize_str(tok, 0);
@@ -576,7 +598,10 @@ get_main(int argc, char **argv)
 	memset(&g, 0, sizeof g);
 	g.json_first = true;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "An:l:o:wh", longopts, NULL)) != -1) {
+	for (;;) {
+		ch = getopt_long(argc, argv, "An:l:o:wh", longopts, NULL);
+		if (ch == -1)
+			break;
 		switch (ch) {
 		case 'A':
 			g.all_ns = true;
@@ -711,6 +736,9 @@ get_main(int argc, char **argv)
 		struct get_watch w;
 
 		g.versions = xcalloc(g.nkinds, sizeof *g.versions);
+		g.states = xcalloc(store_ncluster(g.store), sizeof *g.states);
+		for (k = 0; k < store_ncluster(g.store); k++)
+			g.states[k] = store_cluster(g.store, k)->state;
 		for (k = 0; k < g.nkinds; k++) {
 			w.g = &g;
 			w.res = g.kinds[k];
@@ -735,6 +763,7 @@ out:
 	free(g.kinds);
 	free(g.widths);
 	free(g.versions);
+	free(g.states);
 	if (g.seen != NULL) {
 		for (k = 0; k < g.nseen_buckets; k++)
 			free(g.seen[k]);

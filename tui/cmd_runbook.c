@@ -14,6 +14,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
@@ -198,11 +199,15 @@ hl_confirm(void *ui, const char *title, const char *preview, const char *typed,
 {
 	struct hl_ui *h = ui;
 	struct hl_answer *a = xcalloc(1, sizeof *a);
-	char *line;
+	char *line, *clean, *clean_title;
 
 	a->confirm_done = done;
 	a->arg = arg;
-	printf("== %s\n%s\n", title, preview);
+	clean_title = sanitize_str(title, 0);
+	clean = sanitize_str(preview, SAN_KEEP_NEWLINE);
+	printf("== %s\n%s\n", clean_title, clean);
+	free(clean_title);
+	free(clean);
 	if (typed != NULL)
 		printf("(protected: type '%s' to confirm)\n", typed);
 	if (h->yes) {
@@ -313,21 +318,36 @@ hl_run_over(void *arg)
 	return hr->done && !hr->scoring && actions_running() == 0;
 }
 
-/* Contexts to connect: the target plus every context with a role. */
+/* Append name to a comma-separated context spec unless it is the target. */
+static void
+spec_add(char **spec, const char *target, const char *name)
+{
+	char *n;
+
+	if (strcmp(name, target) == 0)
+		return;
+	n = xasprintf("%s,%s", *spec, name);
+	free(*spec);
+	*spec = n;
+}
+
+/* Contexts to connect: the target plus every context with a role, given in
+ * config.yaml or in the kubeconfig's opsdeck.dev/context extension. */
 static char *
 run_context_spec(struct kubeconfig *kc, const struct opsdeck_config *cfg, const char *target)
 {
-	char *spec = xstrdup(target), *n;
+	char *spec = xstrdup(target);
 	size_t i;
 
 	for (i = 0; cfg != NULL && i < cfg->ncontexts; i++) {
-		if (cfg->contexts[i].role == NULL || *cfg->contexts[i].role == '\0' ||
-		    strcmp(cfg->contexts[i].name, target) == 0 ||
-		    kubeconfig_find(kc, cfg->contexts[i].name) == NULL)
-			continue;
-		n = xasprintf("%s,%s", spec, cfg->contexts[i].name);
-		free(spec);
-		spec = n;
+		if (cfg->contexts[i].role != NULL && *cfg->contexts[i].role != '\0' &&
+		    kubeconfig_find(kc, cfg->contexts[i].name) != NULL)
+			spec_add(&spec, target, cfg->contexts[i].name);
+	}
+	for (i = 0; i < kc->ncontexts; i++) {
+		if (kc->contexts[i]->role != NULL && *kc->contexts[i]->role != '\0' &&
+		    (cfg == NULL || config_context_find(cfg, kc->contexts[i]->name) == NULL))
+			spec_add(&spec, target, kc->contexts[i]->name);
 	}
 	return spec;
 }

@@ -166,7 +166,10 @@ silence_main(int argc, char **argv)
 		goto out;
 	}
 	optind = 2;
-	while ((ch = getopt_long(argc, argv, "m:d:h", longopts, NULL)) != -1) {
+	for (;;) {
+		ch = getopt_long(argc, argv, "m:d:h", longopts, NULL);
+		if (ch == -1)
+			break;
 		switch (ch) {
 		case 'c':
 			context_spec = optarg;

@@ -110,22 +110,50 @@ console_signal(int sig)
 	errno = saved;
 }
 
+/* Why the drill exited: the end of its log (its directory goes away). */
+static char *
+console_drill_log(const char *log)
+{
+	char buf[2048], *clean, *out;
+	FILE *f = fopen(log, "r");
+	size_t n = 0;
+	long size;
+
+	if (f != NULL) {
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	clean = sanitize_str(buf, SAN_KEEP_NEWLINE);
+	out = xasprintf("the drill simulator exited%s%s", *clean != '\0' ? ":\n" : "", clean);
+	free(clean);
+	return out;
+}
+
 /* Start `<self> drill serve SCENARIO` and wait (bounded) for its kubeconfig. */
 static char *
 console_start_drill(const char *scenario, const char *speed, char **cause)
 {
-	char tmpl[] = "/tmp/opsdeck-drill.XXXXXX", *kc, *log, exe[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	char *tmpl, *kc = NULL, *log = NULL, exe[PATH_MAX];
 	char *argv[12];
 	struct stat sb;
 	double start;
 	int fd, status, argc = 0;
 	ssize_t n;
 
+	tmpl = xasprintf("%s/opsdeck-drill.XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	if (mkdtemp(tmpl) == NULL) {
-		*cause = xasprintf("mkdtemp: %s", strerror(errno));
+		*cause = xasprintf("mkdtemp %s: %s", tmpl, strerror(errno));
+		free(tmpl);
 		return NULL;
 	}
-	drill_dir = xstrdup(tmpl);
+	drill_dir = tmpl;
 	kc = xasprintf("%s/kubeconfig", drill_dir);
 	log = xasprintf("%s/drill.log", drill_dir);
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -178,7 +206,7 @@ console_start_drill(const char *scenario, const char *speed, char **cause)
 			break;
 		if (waitpid(drill_pid, &status, WNOHANG) == drill_pid) {
 			drill_pid = -1;
-			*cause = xasprintf("the drill simulator exited (see %s)", log);
+			*cause = console_drill_log(log);
 			goto fail;
 		}
 		if (loop_now() - start > DRILL_START_TIMEOUT) {
@@ -380,7 +408,7 @@ console_before_sleep(void *arg)
 		loop_stop(ui->loop);
 		return;
 	}
-	if (!draw && gen != ui->seen_gen) {
+	if (!draw && (gen != ui->seen_gen || ui->frame)) {
 		if (now - ui->last_draw >= CONSOLE_MIN_FRAME)
 			draw = true;
 		else if (frame_timer == NULL)
@@ -389,6 +417,7 @@ console_before_sleep(void *arg)
 	if (!draw)
 		return;
 	ui->dirty = false;
+	ui->frame = false;
 	ui->seen_sec = sec;
 	ui->seen_gen = gen;
 	ui->last_draw = now;
@@ -444,6 +473,9 @@ console_usage(FILE *f)
 	    "[--drill SCENARIO [--speed X]]\n");
 }
 
+/* The curses screen (newterm). */
+static SCREEN *console_screen;
+
 /* Start curses on the terminal. */
 static int
 console_curses(struct ui *ui, char **cause)
@@ -462,10 +494,14 @@ console_curses(struct ui *ui, char **cause)
 	if (!ui->ascii)
 		ui->ellipsis = "…";
 	set_escdelay(25);
-	if (initscr() == NULL) {
-		*cause = xstrdup("cannot initialise the terminal");
+	/* newterm, unlike initscr, returns on an unknown terminal type */
+	console_screen = newterm(NULL, stdout, stdin);
+	if (console_screen == NULL) {
+		*cause = xasprintf("cannot use terminal type '%s'",
+		    getenv("TERM") != NULL ? getenv("TERM") : "(unset)");
 		return -1;
 	}
+	set_term(console_screen);
 	ui->curses = true;
 	cbreak();
 	noecho();
@@ -635,6 +671,7 @@ console_main(int argc, char **argv)
 	}
 
 	ui->loop = loop_new();
+	actions_set_loop(ui->loop);
 	ui->store = store_new();
 	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, NULL);
 	ui->cfg = cfg;
@@ -678,6 +715,10 @@ out:
 			delwin(ui->input);
 		endwin();
 		ui->curses = false;
+	}
+	if (console_screen != NULL) {
+		delscreen(console_screen);
+		console_screen = NULL;
 	}
 	if (ui->client != NULL)
 		client_free(ui->client);

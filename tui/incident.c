@@ -277,7 +277,7 @@ incident_read(const char *id, char **cause)
 	}
 	free(path);
 	arr = json_array();
-	while ((n = getline(&line, &cap, f)) != -1) {
+	for (n = getline(&line, &cap, f); n != -1; n = getline(&line, &cap, f)) {
 		if (n > INCIDENT_LINE_MAX || json_array_size(arr) >= INCIDENT_EVENTS_MAX)
 			continue;
 		ev = json_loads(line, 0, NULL);
@@ -526,7 +526,7 @@ incident_list(FILE *f, char **cause)
 		*cause = xasprintf("incidents: %s", strerror(errno));
 		return -1;
 	}
-	while ((de = readdir(d)) != NULL) {
+	for (de = readdir(d); de != NULL; de = readdir(d)) {
 		len = strlen(de->d_name);
 		if (len < 7 || strcmp(de->d_name + len - 6, ".jsonl") != 0)
 			continue;

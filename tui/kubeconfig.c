@@ -57,6 +57,9 @@ struct kc_ctx {
 	char		*cluster;
 	char		*user;
 	char		*ns;
+	char		*role;		/* from the opsdeck.dev/context extension */
+	int		 protected_ctx;	/* -1 unset, else 0/1 (same extension) */
+	int		 read_only;	/* -1 unset, else 0/1 */
 };
 
 /* Everything read from all files, first entry of each name kept. */
@@ -535,6 +538,42 @@ kc_read_users(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq,
 	}
 }
 
+/* opsdeck's settings for a context carried in the kubeconfig itself, as a
+ * context extension (kubectl ignores extensions it does not know):
+ *   extensions: [{name: opsdeck.dev/context, extension: {role: dr,
+ *                 protected: true, readOnly: false}}]
+ * config.yaml, where it names the context, takes precedence. */
+static void
+kc_read_extension(yaml_document_t *doc, yaml_node_t *m, struct kc_ctx *c)
+{
+	yaml_node_t *seq, *item, *ext, *n;
+	yaml_node_item_t *it;
+	const char *name;
+
+	c->protected_ctx = -1;
+	c->read_only = -1;
+	seq = m != NULL ? ydoc_get(doc, m, "extensions") : NULL;
+	if (seq == NULL || seq->type != YAML_SEQUENCE_NODE)
+		return;
+	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		item = yaml_document_get_node(doc, *it);
+		name = ydoc_str(ydoc_get(doc, item, "name"));
+		if (name == NULL || strcmp(name, "opsdeck.dev/context") != 0)
+			continue;
+		ext = ydoc_get(doc, item, "extension");
+		if (ext == NULL || ext->type != YAML_MAPPING_NODE)
+			continue;
+		free(c->role);
+		c->role = kc_strdup_field(doc, ext, "role");
+		n = ydoc_get(doc, ext, "protected");
+		if (n != NULL && ydoc_bool(n) != -1)
+			c->protected_ctx = ydoc_bool(n);
+		n = ydoc_get(doc, ext, "readOnly");
+		if (n != NULL && ydoc_bool(n) != -1)
+			c->read_only = ydoc_bool(n);
+	}
+}
+
 /* Read contexts[] of one file. */
 static void
 kc_read_contexts(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq, const char *file)
@@ -562,6 +601,7 @@ kc_read_contexts(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq, co
 		c->cluster = kc_strdup_field(doc, m, "cluster");
 		c->user = kc_strdup_field(doc, m, "user");
 		c->ns = kc_strdup_field(doc, m, "namespace");
+		kc_read_extension(doc, m, c);
 	}
 }
 
@@ -682,6 +722,9 @@ kc_resolve_contexts(struct kc_merge *mg)
 		ctx->cluster_name = kc_dup(x->cluster);
 		ctx->user_name = kc_dup(x->user);
 		ctx->namespace_ = xstrdup(x->ns != NULL ? x->ns : "default");
+		ctx->role = kc_dup(x->role);
+		ctx->protected_ctx = x->protected_ctx == 1;
+		ctx->read_only = x->read_only == 1;
 
 		ci = x->cluster != NULL ? kc_find_cluster(mg, x->cluster) : -1;
 		if (ci == -1) {
@@ -762,6 +805,7 @@ kc_merge_free(struct kc_merge *mg)
 		free(mg->ctxs[i].cluster);
 		free(mg->ctxs[i].user);
 		free(mg->ctxs[i].ns);
+		free(mg->ctxs[i].role);
 	}
 	free(mg->ctxs);
 }
@@ -936,7 +980,8 @@ kubeconfig_find(struct kubeconfig *kc, const char *name)
 	return NULL;
 }
 
-/* Copy config.yaml's per-context settings onto the contexts. */
+/* Copy config.yaml's per-context settings onto the contexts; a role given
+ * in the kubeconfig's extension stays unless config.yaml names another. */
 void
 kubeconfig_apply_config(struct kubeconfig *kc, const struct opsdeck_config *cfg)
 {
@@ -951,8 +996,10 @@ kubeconfig_apply_config(struct kubeconfig *kc, const struct opsdeck_config *cfg)
 		cc = config_context_find(cfg, ctx->name);
 		if (cc == NULL)
 			continue;
-		free(ctx->role);
-		ctx->role = kc_dup(cc->role);
+		if (cc->role != NULL) {
+			free(ctx->role);
+			ctx->role = kc_dup(cc->role);
+		}
 		ctx->protected_ctx = cc->protected_ctx;
 		ctx->read_only = cc->read_only;
 		free(ctx->alertmanager_url);

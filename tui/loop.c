@@ -371,10 +371,13 @@ loop_finish_transfers(struct loop *l)
 	CURLMsg *msg;
 	int left;
 
-	while ((msg = curl_multi_info_read(l->multi, &left)) != NULL) {
+	for (;;) {
 		CURL *easy;
 		CURLcode rc;
 
+		msg = curl_multi_info_read(l->multi, &left);
+		if (msg == NULL)
+			break;
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		easy = msg->easy_handle;

@@ -163,7 +163,6 @@ prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 {
 	char **cands = NULL, first[64];
 	const struct cmd_entry *e;
-	const char *alias;
 	struct ns_walk w;
 	size_t n = 0, i, flen;
 	char *why = NULL;
@@ -210,9 +209,6 @@ prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 			store_foreach(ui->store, SIZE_MAX, "pods", NULL, ns_cb, &w);
 		if (strcmp(e->name, "ns") == 0)
 			cand_add(&cands, &n, "-A", "", word);
-	}
-	for (i = 0; i < view_resource_count() && strcmp(e->name, "help") == 0; i++) {
-		(void)view_resource_at(i, &alias);
 	}
 	return cands;
 }
@@ -339,7 +335,7 @@ prompt_start(struct ui *ui, enum ui_prompt_mode mode, const char *prefix, const 
 	prompt_ui = ui;
 	ui->prompt_mode = mode;
 	free(ui->prompt_question);
-	ui->prompt_question = xstrdup(prefix);
+	ui->prompt_question = sanitize_str(prefix, 0);
 	free(saved_filter);
 	saved_filter = NULL;
 	if (mode == UI_PROMPT_FILTER && ui->view != NULL && ui->view->table != NULL) {

@@ -359,7 +359,8 @@ reflector_event(const char *line, size_t len, void *arg)
 		rc = 1;
 		goto out;
 	}
-	r->events++;
+	if (r->events++ == 0)
+		conn_report_ok(r->c, r->cluster);	/* answering again */
 	if (strcmp(type, "ERROR") == 0) {
 		json_int_t code = json_integer_value(json_object_get(obj, "code"));
 

@@ -379,7 +379,7 @@ rb_template_walk(const char *tmpl, int (*cb)(const char *name, void *arg), void 
 	char *name, *a, *b;
 	int rc;
 
-	while ((open = strstr(s, "{{")) != NULL) {
+	for (open = strstr(s, "{{"); open != NULL; open = strstr(s, "{{")) {
 		close = strstr(open + 2, "}}");
 		if (close == NULL) {
 			*cause = xstrdup("unclosed '{{' in template");
@@ -633,7 +633,10 @@ runbook_load(const char *path, char **cause)
 		return NULL;
 	}
 	buf = xmalloc(RB_FILE_MAX + 1);
-	while ((n = fread(buf + len, 1, RB_FILE_MAX + 1 - len, f)) > 0) {
+	for (;;) {
+		n = fread(buf + len, 1, RB_FILE_MAX + 1 - len, f);
+		if (n == 0)
+			break;
 		len += n;
 		if (len > RB_FILE_MAX)
 			break;
@@ -700,7 +703,7 @@ rb_add_dir(char ***dirs, size_t *n, const char *dir)
 char **
 runbook_dirs(size_t *n)
 {
-	char **dirs = NULL, *env, *s, *tok, *save = NULL, exe[PATH_MAX], *slash, *d;
+	char **dirs = NULL, *env, *tok, *save = NULL, exe[PATH_MAX], *slash, *d;
 	const char *x, *home;
 	ssize_t len;
 
@@ -708,7 +711,7 @@ runbook_dirs(size_t *n)
 	x = getenv("OPSDECK_RUNBOOKS");
 	if (x != NULL && *x != '\0') {
 		env = xstrdup(x);
-		for (s = env; (tok = strtok_r(s, ":", &save)) != NULL; s = NULL)
+		for (tok = strtok_r(env, ":", &save); tok != NULL; tok = strtok_r(NULL, ":", &save))
 			rb_add_dir(&dirs, n, tok);
 		free(env);
 	}
@@ -766,7 +769,7 @@ runbook_list(size_t *n, char ***warnings, size_t *nwarnings)
 		d = opendir(dirs[i]);
 		if (d == NULL)
 			continue;
-		while ((de = readdir(d)) != NULL && count < 1000) {
+		for (de = readdir(d); de != NULL && count < 1000; de = readdir(d)) {
 			len = strlen(de->d_name);
 			if (len < 6 || de->d_name[0] == '.' ||
 			    (strcmp(de->d_name + len - 5, ".yaml") != 0 &&
@@ -917,7 +920,7 @@ runbook_expand(const char *tmpl, const struct rb_vars *vars, char **cause)
 	memset(&e, 0, sizeof e);
 	e.vars = vars;
 	rb_expand_add(&e, "", 0);
-	while ((open = strstr(s, "{{")) != NULL) {
+	for (open = strstr(s, "{{"); open != NULL; open = strstr(s, "{{")) {
 		if (rb_expand_add(&e, s, (size_t)(open - s)) != 0)
 			goto fail;
 		close = strstr(open + 2, "}}");
@@ -1057,9 +1060,9 @@ rb_token_ok(const char *s, bool allow_empty)
 static int
 rb_parse_filters(char *s, struct rb_cond *c, char **cause)
 {
-	char *tok, *save = NULL, *eq, *p;
+	char *tok, *save = NULL, *eq;
 
-	for (p = s; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+	for (tok = strtok_r(s, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
 		while (isspace((unsigned char)*tok))
 			tok++;
 		eq = strchr(tok, '=');

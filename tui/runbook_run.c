@@ -405,10 +405,10 @@ obj_cond_true(json_t *obj, const char *type)
 static double
 obj_number(json_t *obj, const char *path, double def)
 {
-	char *p = xstrdup(path), *tok, *save = NULL, *s;
+	char *p = xstrdup(path), *tok, *save = NULL;
 	json_t *o = obj;
 
-	for (s = p; (tok = strtok_r(s, ".", &save)) != NULL; s = NULL)
+	for (tok = strtok_r(p, ".", &save); tok != NULL; tok = strtok_r(NULL, ".", &save))
 		o = json_object_get(o, tok);
 	free(p);
 	if (json_is_number(o))
@@ -916,7 +916,7 @@ run_exec_reap(void *arg)
 	struct rb_run *run = arg;
 	int status;
 	pid_t p;
-	char *m, *out, *line, *save = NULL, *s;
+	char *m, *out, *line, *save = NULL;
 
 	run->exec_timer = NULL;
 	p = waitpid(run->pid, &status, WNOHANG);
@@ -934,7 +934,7 @@ run_exec_reap(void *arg)
 	}
 	if (run->output != NULL) {
 		out = xstrdup(run->output);
-		for (s = out; (line = strtok_r(s, "\n", &save)) != NULL; s = NULL) {
+		for (line = strtok_r(out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
 			m = xasprintf("  | %s", line);
 			run_message(run, false, m);
 			free(m);

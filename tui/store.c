@@ -629,7 +629,7 @@ store_relist_end(struct store *s, size_t cluster, const char *resource)
 		return;
 	for (i = 0; i < k->nbuckets; i++) {
 		pp = &k->buckets[i];
-		while ((e = *pp) != NULL) {
+		for (e = *pp; e != NULL; e = *pp) {
 			if (e->seen) {
 				pp = &e->next;
 				continue;

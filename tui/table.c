@@ -194,6 +194,13 @@ table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t no
 	table_set(r, col, buf, num);
 	if (c->type == CELL_TEXT || c->type == CELL_INT || col >= 64)
 		return;
+	/* room for the text to grow as the clock moves ("59s" → "2m30s") */
+	if (c->when != 0) {
+		if (c->type == CELL_RESTARTS)
+			r->widths[col] += 2;
+		else if (r->widths[col] < (c->type == CELL_UNTIL ? 9 : 5))
+			r->widths[col] = c->type == CELL_UNTIL ? 9 : 5;
+	}
 	if (r->timed == NULL)
 		r->timed = xcalloc(64, sizeof *r->timed);
 	r->timed[col] = *c;

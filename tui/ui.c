@@ -10,6 +10,7 @@
 
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
+#include "opsdeck/incident.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/prompt.h"
@@ -586,7 +587,7 @@ ui_put(struct ui *ui, WINDOW *win, int y, int x, int w, const char *s, unsigned 
 static void
 ui_draw_title(struct ui *ui, WINDOW *win, int w, int64_t now)
 {
-	char buf[512], clock[16];
+	char buf[512], clock[16], *inc;
 	struct tm tm;
 	time_t t = (time_t)now;
 	const char *f = NULL;
@@ -618,6 +619,12 @@ ui_draw_title(struct ui *ui, WINDOW *win, int w, int64_t now)
 	}
 	if (ui->read_only)
 		x = ui_put(ui, win, 0, x, w, " READ-ONLY ", ui_attr(THEME_READONLY));
+	inc = incident_current();	/* a small file: read once a draw */
+	if (inc != NULL) {
+		snprintf(buf, sizeof buf, " INCIDENT %s ", inc);
+		x = ui_put(ui, win, 0, x + 1, w, buf, ui_attr(THEME_ERROR));
+		free(inc);
+	}
 	cw = (int)strlen(clock) + 1;
 	if (x + cw <= w)
 		ui_put(ui, win, 0, w - cw, w, clock, ui_attr(THEME_HEADER));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "opsdeck/prompt.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
@@ -162,8 +163,8 @@ dialog_confirm(void *uip, const char *title, const char *preview, const char *ty
 	char *cause = NULL, *q;
 
 	d->pager = pager_new(100000);
-	d->title = xstrdup(title != NULL ? title : "confirm");
-	d->typed = typed != NULL ? xstrdup(typed) : NULL;
+	d->title = sanitize_str(title != NULL ? title : "confirm", 0);
+	d->typed = typed != NULL ? sanitize_str(typed, 0) : NULL;
 	d->done = done;
 	d->arg = arg;
 	if (preview != NULL)

@@ -58,7 +58,7 @@ logs_line(const char *line, size_t len, void *arg)
 	if (lv->paused)
 		lv->held++;
 	else
-		ui_dirty(v->ui);
+		v->ui->frame = true;	/* a busy log redraws at a bounded rate */
 	return 0;
 }
 

@@ -181,7 +181,7 @@ static void
 ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, int64_t now)
 {
 	struct store_cluster *sc = store_cluster(v->ui->store, ci);
-	char key[64], detail[512], age[32], rpo[32], state[96];
+	char key[64], detail[512], age[32], rpo[32], state[640];
 	double limit = sc->rpo_seconds > 0 ? sc->rpo_seconds : OV_DEFAULT_RPO;
 	struct tm tm;
 	time_t t = (time_t)sc->since;
@@ -192,14 +192,18 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 	tr->ns = xstrdup("");
 	table_set(tr, 0, sc->name, (int64_t)ci);
 	table_set(tr, 1, "cluster", 0);
-	table_set(tr, 2, sc->role != NULL ? sc->role : "", 0);
+	table_set(tr, 2, "", 0);
 	if (sc->state == CONN_STALE) {
 		localtime_r(&t, &tm);
 		strftime(age, sizeof age, "%H:%M:%S", &tm);
-		snprintf(state, sizeof state, "stale since %s", age);
+		snprintf(detail, sizeof detail, "stale since %s", age);
 	} else
-		snprintf(state, sizeof state, "%s", sc->state == CONN_UNAUTHORIZED ? "auth error" :
-		    conn_state_name(sc->state));
+		snprintf(detail, sizeof detail, "%s", sc->state == CONN_UNAUTHORIZED ?
+		    "auth error" : conn_state_name(sc->state));
+	if (sc->role != NULL && *sc->role != '\0')
+		snprintf(state, sizeof state, "%s, %s", sc->role, detail);
+	else
+		snprintf(state, sizeof state, "%s", detail);
 	table_set(tr, 3, state, 0);
 	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
 		tr->attr = ui_attr(sc->state == CONN_STALE ? THEME_WARN : THEME_BAD);
@@ -290,6 +294,7 @@ static int
 ov_enter(struct view *v, char **cause)
 {
 	struct table_row *r = table_selected(v->table);
+	struct ui *ui = v->ui;
 	struct store_cluster *sc;
 	char *arg, *key;
 	int rc;
@@ -301,16 +306,17 @@ ov_enter(struct view *v, char **cause)
 	sc = store_cluster(v->ui->store, r->cluster);
 	if (strcmp(r->resource, "contexts") == 0) {
 		arg = xasprintf("@%s", sc->name);
-		rc = ui_open(v->ui, "pods", arg, false, cause);
+		rc = ui_open(ui, "pods", arg, false, cause);
 		free(arg);
 		return rc;
 	}
+	/* opening a view may free this one (when it is not the root) */
 	key = xstrdup(r->key);
 	arg = xasprintf("@%s", sc->name);
-	rc = ui_open(v->ui, r->resource, arg, false, cause);
+	rc = ui_open(ui, r->resource, arg, false, cause);
 	free(arg);
-	if (rc == 0 && v->ui->view->table != NULL)
-		table_select_key(v->ui->view->table, key);
+	if (rc == 0 && ui->view->table != NULL)
+		table_select_key(ui->view->table, key);
 	free(key);
 	return rc;
 }

@@ -206,6 +206,7 @@ struct sim_ctl {
 	double			 last_full_wall;
 	double			 full_cost;	/* wall seconds of the last full pass */
 	int			 skip_left;	/* ticks to sit out after a heavy pass */
+	bool			 full_pending;	/* a full pass was put off */
 	int			 create_budget;	/* pods still creatable this tick */
 	char			**nodes;	/* schedulable Ready nodes (this tick) */
 	char			**node_ips;
@@ -239,6 +240,7 @@ struct scn_fault {
 	double	 value;
 	double	 injected_wall;	/* 0: not yet */
 	bool	 injected;
+	bool	 curve;		/* a point of an HPA load curve, not a fault */
 };
 
 /* The loaded scenario (sim->scn). */
@@ -279,12 +281,19 @@ uint64_t	 ctl_rand(struct sim_ctl *);
 void		 ctl_suffix(struct sim_ctl *, char out[6]);
 /* RFC 3339 UTC of wall time w. */
 void		 ctl_rfc3339(double w, char *buf, size_t len);
-/* Parse RFC 3339 (UTC "Z" or offset); -1 if bad. */
+/* RFC 3339 UTC of wall time w with milliseconds, as Alertmanager and
+ * container logs print it ("2026-11-23T17:50:00.123Z"). */
+void		 ctl_rfc3339_ms(double w, char *buf, size_t len);
+/* Parse RFC 3339 (UTC "Z" or offset, fractional seconds kept) as
+ * parse_rfc3339 does; -1 if bad, unset (Go's zero time) or not after 1970. */
 double		 ctl_parse_time(const char *);
-const char	*ctl_str(json_t *obj, const char *path);	/* "a.b.c" */
-json_int_t	 ctl_int(json_t *obj, const char *path, json_int_t def);
 /* Set a.b.c (creating objects), stealing v. */
 void		 ctl_set(json_t *obj, const char *path, json_t *v);
+/* The string annotation key of obj (keys hold dots, so not a path), or NULL. */
+const char	*ctl_annotation(json_t *obj, const char *key);
+/* Set string annotation key of obj to val (creating metadata.annotations);
+ * true if it changed. */
+bool		 ctl_set_annotation(json_t *obj, const char *key, const char *val);
 /* The controller owner uid of obj or NULL. */
 const char	*ctl_owner_uid(json_t *obj);
 /* A metadata.ownerReferences array pointing at owner (new). */
@@ -299,15 +308,18 @@ void		 ctl_event(struct sim_cluster *, json_t *obj, const char *type,
 uint32_t	 ctl_fnv32(const char *);
 /* The pod-template-hash of a template (upstream-style safe encoding). */
 void		 ctl_template_hash(json_t *tmpl, char out[16]);
-/* Do obj's labels match selector (a LabelSelector with matchLabels /
- * matchExpressions, or a plain map)? */
-bool		 ctl_selector_match(json_t *selector, json_t *labels);
+/* The objects of res indexed by controller owner uid: a map of owner uid ->
+ * struct ctl_vec of borrowed objects (new; free with ctl_index_free). */
+struct ctl_map	*ctl_index_by_owner(struct sim_cluster *, const struct sim_resource *);
+void		 ctl_index_free(struct ctl_map *);
 /* Pods owned by uid in this tick's index (NULL if none). */
 struct ctl_vec	*ctl_owned(struct sim_ctl *, const char *uid);
 /* Create a pod from a template owned by owner; returns it (borrowed) or NULL. */
 json_t		*ctl_pod_create(struct sim_cluster *, json_t *owner, const char *owner_api,
 		    const char *owner_kind, json_t *tmpl, const char *name,
 		    json_t *extra_labels);
+/* Is the first status condition of type on obj True? */
+bool		 ctl_cond_true(json_t *obj, const char *type);
 /* Is this pod Ready / terminating? */
 bool		 ctl_pod_ready(json_t *pod);
 bool		 ctl_pod_terminating(json_t *pod);
@@ -330,6 +342,8 @@ bool	 ctl_cron_valid(const char *);
 
 /* Controllers, one pass per tick (drill/ctl_*.c). */
 void	 ctl_nodes_tick(struct sim_cluster *);
+/* Free the schedulable node set (ctl->nodes, ctl->node_ips). */
+void	 ctl_nodes_free(struct sim_ctl *);
 void	 ctl_pods_tick(struct sim_cluster *);
 void	 ctl_rs_tick(struct sim_cluster *);
 void	 ctl_deploy_tick(struct sim_cluster *);

@@ -118,7 +118,8 @@ struct ui {
 	void			(*ask_done)(const char *, void *);
 	void			*ask_arg;
 
-	bool			 dirty;
+	bool			 dirty;		/* redraw this turn (input, resize) */
+	bool			 frame;		/* redraw soon, at most 10 times a second */
 	bool			 quit;
 	bool			 curses;	/* initscr done */
 	uint64_t		 seen_gen;

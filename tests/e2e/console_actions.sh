@@ -11,7 +11,7 @@ start_drill estate
 ctxs=prod-tokyo,prod-osaka,staging,dev
 
 start_console --kubeconfig "$KUBECONFIG" --context "$ctxs" --read-only
-wait_screen 60 "staging live"
+wait_screen 60 "staging(staging) live"
 expect 10 "READ-ONLY in the header" line_matches 1 "READ-ONLY"
 cmd "deploy @staging"
 wait_screen 30 "frontend"
@@ -38,7 +38,7 @@ tm kill-server 2>/dev/null || true
 before=$(kubectl --context staging -n staging get deploy frontend -o jsonpath='{.spec.replicas}')
 want=$((before + 1))
 start_console --kubeconfig "$KUBECONFIG" --context "$ctxs"
-wait_screen 60 "staging live"
+wait_screen 60 "staging(staging) live"
 assert_not_contains "$(screen | sed -n 1p)" "READ-ONLY"
 cmd "deploy @staging"
 wait_screen 30 "frontend"

@@ -30,7 +30,7 @@ k create --validate=false -f "$T/event.json" >/dev/null
 
 start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo,prod-osaka,staging,dev
 tm pipe-pane -t console -o "cat >>$T/raw"
-wait_screen 60 "prod-tokyo live"
+wait_screen 60 "prod-tokyo(primary) live"
 
 # the event message, as visible text
 cmd "events @prod-tokyo"

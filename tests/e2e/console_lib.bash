@@ -7,10 +7,11 @@ on_exit "tmux -L $TMUX_SOCK kill-server"
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
 
 # start_console ARGS...: run the console in a 160x48 pane (kept on exit so
-# a failure stays readable); CONSOLE_PID is the console's pid.
+# a failure stays readable); CONSOLE_PID is the console's pid. CONSOLE_ENV
+# adds NAME=VALUE words to its environment.
 start_console() {
 	local cmd q a
-	cmd="exec env TERM=tmux-256color LANG=C.UTF-8 $(printf '%q ' "$OPSDECK" "$@") 2>$T/console.err"
+	cmd="exec env TERM=tmux-256color LANG=C.UTF-8 ${CONSOLE_ENV:-} $(printf '%q ' "$OPSDECK" "$@") 2>$T/console.err"
 	tm new-session -d -x 160 -y 48 -s console "sleep 600"
 	tm set-option -g remain-on-exit on
 	tm respawn-pane -k -t console "$cmd"

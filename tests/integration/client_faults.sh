@@ -38,6 +38,8 @@ hang_port=$(cat "$T/hang.port")
 refused_port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 
 GKE=/usr/lib/google-cloud-sdk/bin/gke-gcloud-auth-plugin
+# A real drill server, checked against CAs that did not sign its certificate.
+drill_server=$(kubectl --kubeconfig "$drill_kc" config view -o jsonpath='{.clusters[0].cluster.server}')
 cat >"$T/bad.kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
@@ -48,6 +50,8 @@ clusters:
   cluster: {server: "https://127.0.0.1:$hang_port"}
 - name: gke
   cluster: {server: "https://127.0.0.1:$refused_port"}
+- name: badca
+  cluster: {server: "$drill_server", certificate-authority: /etc/ssl/certs/ca-certificates.crt}
 users:
 - name: tok
   user: {token: abc}
@@ -63,6 +67,8 @@ contexts:
   context: {cluster: refused, user: tok}
 - name: bad-hang
   context: {cluster: hang, user: tok}
+- name: bad-ca
+  context: {cluster: badca, user: tok}
 EOF
 if [ -x "$GKE" ]; then
 	cat >>"$T/bad.kubeconfig" <<EOF
@@ -102,12 +108,13 @@ done
 err=$(cat "$T/err")
 assert_contains "$err" "opsdeck: bad-refused: pods: unreachable" "stderr"
 assert_contains "$err" "opsdeck: bad-hang: pods: unreachable" "stderr"
+assert_contains "$err" "opsdeck: bad-ca: pods: tls-error: SSL certificate problem" "stderr"
 assert_not_contains "$(cat "$T/out")" "bad-" "stdout"
 if [ -x "$GKE" ]; then
 	assert_contains "$err" "opsdeck: bad-gke: pods: unauthorized" "stderr"
 	assert_contains "$err" "gke-gcloud-auth-plugin" "stderr"
 fi
-ok "healthy clusters print; refused, hanging and failing-plugin clusters fail alone"
+ok "healthy clusters print; refused, hanging, untrusted and failing-plugin clusters fail alone"
 
 # The same clusters as a healthy-only run: bad clusters hide nothing.
 KUBECONFIG=$drill_kc "$OPSDECK" get pods -A --all-contexts >"$T/healthy" ||
@@ -249,3 +256,25 @@ set -e
 assert_contains "$(cat "$T/auth.err")" "fake-auth: pods: unauthorized" "auth stderr"
 [ "$(cat "$T/plugin.count")" = 6 ] || fail "auth: plugin ran more than twice"
 ok "rejected credentials: unauthorized after one refresh"
+
+# A live cluster that stops answering turns stale (rows kept), and live
+# again when it answers; --watch reports both on stderr. The drill's
+# reachability switch makes prod-tokyo hang, then answer again.
+export KUBECONFIG=$drill_kc
+"$OPSDECK" get pods -A --context prod-tokyo --watch >"$T/stale.out" 2>"$T/stale.err" &
+stale_pid=$!
+_cleanup_pids+=($stale_pid)
+wait_for 60 grep -q '^prod-tokyo ' "$T/stale.out" || fail "stale: no rows before the fault"
+reach() {	# STATE: switch prod-tokyo through another cluster's API
+	echo '{}' | kubectl --context staging create --raw \
+		"/drill/v1/reach?cluster=prod-tokyo&state=$1" -f - >/dev/null
+}
+reach hang
+wait_for 120 grep -q 'prod-tokyo: stale: not answering' "$T/stale.err" ||
+	{ cat "$T/stale.err"; fail "stale: never reported"; }
+reach ok
+wait_for 120 grep -q 'prod-tokyo: live' "$T/stale.err" ||
+	{ cat "$T/stale.err"; fail "stale: never live again"; }
+kill "$stale_pid" 2>/dev/null || true
+cat "$T/stale.err"
+ok "a hanging live cluster turns stale, then live again"

@@ -12,6 +12,17 @@ start_drill estate
 mapfile -t contexts < <("$KUBECTL" config get-contexts -o name)
 [ ${#contexts[@]} -ge 2 ] || fail "estate has fewer than 2 contexts"
 
+# Let the estate come up (pods start as ContainerCreating) so that rows
+# hold still between the kubectl and the opsdeck run.
+settled() {
+	local c
+	for c in "${contexts[@]}"; do
+		"$KUBECTL" get pods -A --context "$c" --no-headers 2>/dev/null |
+			awk '$4 != "Running" { bad = 1 } END { exit bad }' || return 1
+	done
+}
+wait_for 120 settled || echo "note: estate pods not all Running yet; comparing anyway"
+
 # strip_cluster FILE: drop the first column (CLUSTER + its padding). The
 # column is as wide as its widest cell + 3 spaces, the same on every line.
 strip_cluster() {
@@ -33,11 +44,11 @@ for l in lines:
 PY
 }
 
-# compare KIND CONTEXT [extra args]: up to 5 tries for an exact match.
+# compare KIND CONTEXT [extra args]: up to 8 tries for an exact match.
 compare() {
 	local kind=$1 ctx=$2 try
 	shift 2
-	for try in 1 2 3 4 5; do
+	for try in 1 2 3 4 5 6 7 8; do
 		"$KUBECTL" get "$kind" -A --context "$ctx" "$@" >"$T/k.out" 2>"$T/k.err" || true
 		"$OPSDECK" get "$kind" -A --context "$ctx" "$@" >"$T/o.raw" 2>"$T/o.err" ||
 			{ cat "$T/o.err"; fail "opsdeck get $kind --context $ctx failed"; }
@@ -95,6 +106,9 @@ ok "pods -n $ns match kubectl"
 compare pods "$ctx" -o wide
 compare deployments "$ctx" -o wide
 ok "$ctx: -o wide matches kubectl"
+compare pods "$ctx" -l 'app in (frontend,backend)'
+compare deployments "$ctx" -l 'app!=frontend'
+ok "$ctx: label selectors match kubectl"
 
 # Several contexts at once: each context's rows are its own kubectl rows.
 "$OPSDECK" get deployments -A --all-contexts >"$T/all.raw" || fail "get --all-contexts failed"

@@ -106,6 +106,22 @@ c_rollout_undo() {
 	want "$(jpath "deploy/$DEP" '{.spec.template.spec.containers[0].image}')" nginx:1.25
 	timeout 120 "$K" rollout status "deploy/$DEP" -n "$ns" --timeout=100s
 }
+# A server-side dry run of every patch type changes nothing that is stored.
+c_patch_dry_run() {
+	local before after rv
+	before=$(jpath "deploy/$DEP" '{.spec.template.spec.containers[0].image}')
+	rv=$(jpath "deploy/$DEP" '{.metadata.resourceVersion}')
+	k patch "deploy/$DEP" -n "$ns" --dry-run=server --type=json \
+		-p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"dry/run:json"}]' |
+		grep -q "patched (server dry run)"
+	k patch "deploy/$DEP" -n "$ns" --dry-run=server --type=merge \
+		-p '{"spec":{"replicas":7}}' >/dev/null
+	k patch "deploy/$DEP" -n "$ns" --dry-run=server \
+		-p '{"spec":{"template":{"spec":{"containers":[{"name":"'"$(jpath "deploy/$DEP" '{.spec.template.spec.containers[0].name}')"'","image":"dry/run:smp"}]}}}}' >/dev/null
+	after=$(jpath "deploy/$DEP" '{.spec.template.spec.containers[0].image}')
+	want "$after" "$before"
+	want "$(jpath "deploy/$DEP" '{.metadata.resourceVersion}')" "$rv"
+}
 c_rollout_restart() {
 	k rollout restart "deploy/$DEP" -n "$ns"
 	[ -n "$(jpath "deploy/$DEP" '{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}')" ]
@@ -196,6 +212,7 @@ for V in 1.27 1.32 1.33; do
 	run_case "rollout status" c_rollout_status
 	run_case "rollout history" c_rollout_history
 	run_case "rollout undo" c_rollout_undo
+	run_case "patch --dry-run=server (json, merge, strategic)" c_patch_dry_run
 	run_case "rollout restart" c_rollout_restart
 	run_case "rollout pause/resume" c_pause_resume
 	run_case "delete pod" c_delete_pod

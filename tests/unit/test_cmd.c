@@ -13,7 +13,9 @@
 #include <cmocka.h>
 
 #include "opsdeck/cmd.h"
+#include "opsdeck/prompt.h"
 #include "opsdeck/store.h"
+#include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
 /* What the last test command saw. */
@@ -249,6 +251,48 @@ test_console_commands(void **state)
 	free(cause);
 }
 
+/* Join a NULL-terminated candidate list and free it. */
+static void
+joined(char **c, char *buf, size_t len)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; c[i] != NULL; i++) {
+		if (i > 0)
+			strncat(buf, " ", len - strlen(buf) - 1);
+		strncat(buf, c[i], len - strlen(buf) - 1);
+		free(c[i]);
+	}
+	free(c);
+}
+
+static void
+test_completion(void **state)
+{
+	struct ui ui;
+	char buf[1024];
+
+	cmd_console_register();
+	memset(&ui, 0, sizeof ui);
+	ui.store = setup_store();
+	/* command names */
+	joined(prompt_complete(&ui, ":dep", 0, "dep"), buf, sizeof buf);
+	assert_string_equal(buf, "deployments");
+	/* contexts after a view command */
+	joined(prompt_complete(&ui, "pods @st", 5, "@st"), buf, sizeof buf);
+	assert_string_equal(buf, "@staging");
+	joined(prompt_complete(&ui, "pods @", 5, "@"), buf, sizeof buf);
+	assert_string_equal(buf, "@prod-tokyo @staging");
+	/* option names for :set */
+	joined(prompt_complete(&ui, "set log", 4, "log"), buf, sizeof buf);
+	assert_string_equal(buf, "logLines");
+	/* nothing for an unknown command's arguments */
+	joined(prompt_complete(&ui, "nosuch x", 7, "x"), buf, sizeof buf);
+	assert_string_equal(buf, "");
+	store_free(ui.store);
+}
+
 int
 main(void)
 {
@@ -259,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_console_only),
 		cmocka_unit_test(test_console_commands),
+		cmocka_unit_test(test_completion),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

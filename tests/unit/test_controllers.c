@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -77,7 +78,7 @@ static int
 count_pod(json_t *pod, void *arg)
 {
 	struct counts	*k = arg;
-	const char	*app = ctl_str(pod, "metadata.labels.app");
+	const char	*app = json_path_str(pod, "metadata.labels.app");
 	json_t		*cs;
 
 	if (app == NULL || strcmp(app, k->app) != 0)
@@ -89,19 +90,19 @@ count_pod(json_t *pod, void *arg)
 	k->live++;
 	if (ctl_pod_ready(pod))
 		k->ready++;
-	if (k->image != NULL && strcmp(ctl_str(json_array_get(json_object_get(json_object_get(
+	if (k->image != NULL && strcmp(json_path_str(json_array_get(json_object_get(json_object_get(
 	    pod, "spec"), "containers"), 0), "image"), k->image) == 0)
 		k->updated++;
 	cs = json_array_get(json_object_get(json_object_get(pod, "status"),
 	    "containerStatuses"), 0);
-	if (ctl_int(cs, "restartCount", 0) > k->max_restarts)
-		k->max_restarts = (int)ctl_int(cs, "restartCount", 0);
-	if (ctl_str(cs, "state.waiting.reason") != NULL &&
-	    strcmp(ctl_str(cs, "state.waiting.reason"), "CrashLoopBackOff") == 0)
+	if (json_path_int(cs, "restartCount", 0) > k->max_restarts)
+		k->max_restarts = (int)json_path_int(cs, "restartCount", 0);
+	if (json_path_str(cs, "state.waiting.reason") != NULL &&
+	    strcmp(json_path_str(cs, "state.waiting.reason"), "CrashLoopBackOff") == 0)
 		k->backoff = true;
 	if (json_is_integer(json_object_get(json_object_get(json_object_get(cs, "lastState"),
 	    "terminated"), "exitCode")))
-		k->exit_code = (int)ctl_int(cs, "lastState.terminated.exitCode", -1);
+		k->exit_code = (int)json_path_int(cs, "lastState.terminated.exitCode", -1);
 	return 0;
 }
 
@@ -183,10 +184,10 @@ roll_within_bounds(const char *surge, const char *unavail, int replicas, int max
 	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "default", "web");
 	for (i = 0; i < 40; i++)
 		sim_tick(sim, 0.25);
-	assert_int_equal(ctl_int(d, "status.updatedReplicas", -1), replicas);
-	assert_int_equal(ctl_int(d, "status.availableReplicas", -1), replicas);
-	assert_int_equal(ctl_int(d, "status.observedGeneration", -1),
-	    ctl_int(d, "metadata.generation", -2));
+	assert_int_equal(json_path_int(d, "status.updatedReplicas", -1), replicas);
+	assert_int_equal(json_path_int(d, "status.availableReplicas", -1), replicas);
+	assert_int_equal(json_path_int(d, "status.observedGeneration", -1),
+	    json_path_int(d, "metadata.generation", -2));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(d,
 	    "metadata"), "annotations"), "deployment.kubernetes.io/revision")), "2");
 	sim_free(sim);
@@ -228,6 +229,20 @@ count_rs(json_t *rs, void *arg)
 	return 0;
 }
 
+/* Is the deployment's Progressing condition at reason? */
+static bool
+progress_reason(json_t *d, const char *reason)
+{
+	json_t	*cd;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(json_object_get(d, "status"), "conditions"), i, cd) {
+		if (strcmp(json_path_str(cd, "type"), "Progressing") == 0)
+			return strcmp(json_path_str(cd, "reason"), reason) == 0;
+	}
+	return false;
+}
+
 /* A crash-looping image restarts with CrashLoopBackOff; reverting the
  * template reuses the first ReplicaSet with a bumped revision. */
 static void
@@ -245,9 +260,12 @@ test_crash_loop_and_rollback(void **state)
 	scn->crash_images = xcalloc(1, sizeof *scn->crash_images);
 	scn->crash_images[0] = xstrdup("*:*bad*");
 	scn->ncrash = 1;
-	create(c, "apps", "deployments", "default", deployment("api", 3, "api:1", "1", "0"));
+	d = deployment("api", 3, "api:1", "1", "0");
+	ctl_set(d, "spec.progressDeadlineSeconds", json_integer(60));
+	create(c, "apps", "deployments", "default", d);
 	settle(sim, c, "api", "api:1", 3);
 	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "default", "api");
+	assert_true(progress_reason(d, "NewReplicaSetAvailable"));
 	set_image(c, "api", "api:2-bad");
 	for (i = 0; i < MAX_TICKS; i++) {
 		sim_tick(sim, 0.5);
@@ -258,11 +276,15 @@ test_crash_loop_and_rollback(void **state)
 	assert_true(k.max_restarts >= 3);
 	assert_true(k.backoff);
 	assert_int_equal(k.exit_code, 1);
+	/* No progress for progressDeadlineSeconds: ProgressDeadlineExceeded. */
+	for (i = 0; i < MAX_TICKS && !progress_reason(d, "ProgressDeadlineExceeded"); i++)
+		sim_tick(sim, 0.5);
+	assert_true(progress_reason(d, "ProgressDeadlineExceeded"));
 	/* Old pods stay: maxUnavailable 0 and the new ones never get ready. */
 	k = count(c, "api", "api:1");
 	assert_int_equal(k.updated, 3);
 	assert_int_equal(k.ready, 3);
-	assert_int_equal(ctl_int(d, "status.updatedReplicas", -1), 1);
+	assert_int_equal(json_path_int(d, "status.updatedReplicas", -1), 1);
 	/* Roll back: same template as revision 1. */
 	set_image(c, "api", "api:1");
 	settle(sim, c, "api", "api:1", 3);
@@ -277,8 +299,9 @@ test_crash_loop_and_rollback(void **state)
 		assert_string_equal(json_string_value(json_object_get(ann,
 		    "deployment.kubernetes.io/revision")), "3");
 	}
-	assert_int_equal(ctl_int(d, "status.updatedReplicas", -1), 3);
-	assert_int_equal(ctl_int(d, "status.availableReplicas", -1), 3);
+	assert_int_equal(json_path_int(d, "status.updatedReplicas", -1), 3);
+	assert_int_equal(json_path_int(d, "status.availableReplicas", -1), 3);
+	assert_true(progress_reason(d, "NewReplicaSetAvailable"));
 	sim_free(sim);
 }
 
@@ -305,22 +328,22 @@ test_hpa_clamps_to_max(void **state)
 	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "default", "api");
 	for (t = 0; t < MAX_TICKS; t++) {
 		sim_tick(sim, 1);
-		if (ctl_int(d, "spec.replicas", 0) == 6 &&
-		    ctl_int(hpa, "status.currentReplicas", 0) == 6)
+		if (json_path_int(d, "spec.replicas", 0) == 6 &&
+		    json_path_int(hpa, "status.currentReplicas", 0) == 6)
 			break;
 	}
-	assert_int_equal(ctl_int(d, "spec.replicas", 0), 6);
-	assert_int_equal(ctl_int(hpa, "status.desiredReplicas", 0), 6);
+	assert_int_equal(json_path_int(d, "spec.replicas", 0), 6);
+	assert_int_equal(json_path_int(hpa, "status.desiredReplicas", 0), 6);
 	json_array_foreach(json_object_get(json_object_get(hpa, "status"), "conditions"), i,
 	    cd) {
-		if (strcmp(ctl_str(cd, "type"), "ScalingLimited") == 0) {
-			assert_string_equal(ctl_str(cd, "status"), "True");
-			assert_string_equal(ctl_str(cd, "reason"), "TooManyReplicas");
+		if (strcmp(json_path_str(cd, "type"), "ScalingLimited") == 0) {
+			assert_string_equal(json_path_str(cd, "status"), "True");
+			assert_string_equal(json_path_str(cd, "reason"), "TooManyReplicas");
 			limited = true;
 		}
 	}
 	assert_true(limited);
-	assert_true(ctl_int(json_array_get(json_object_get(json_object_get(hpa, "status"),
+	assert_true(json_path_int(json_array_get(json_object_get(json_object_get(hpa, "status"),
 	    "currentMetrics"), 0), "resource.current.averageUtilization", 0) > 70);
 	sim_free(sim);
 }
@@ -341,8 +364,8 @@ has_condition(json_t *obj, const char *type)
 	size_t	 i;
 
 	json_array_foreach(json_object_get(json_object_get(obj, "status"), "conditions"), i, cd) {
-		if (strcmp(ctl_str(cd, "type"), type) == 0 &&
-		    strcmp(ctl_str(cd, "status"), "True") == 0)
+		if (strcmp(json_path_str(cd, "type"), type) == 0 &&
+		    strcmp(json_path_str(cd, "status"), "True") == 0)
 			return true;
 	}
 	return false;
@@ -372,21 +395,21 @@ test_cronjob_to_job(void **state)
 		sim_obj_foreach(c, sim_resource_find("batch", "jobs"), "default", first_obj, &job);
 	}
 	assert_non_null(job);
-	assert_non_null(strstr(ctl_str(job, "metadata.name"), "backup-"));
-	assert_string_equal(ctl_str(json_array_get(json_object_get(json_object_get(job,
+	assert_non_null(strstr(json_path_str(job, "metadata.name"), "backup-"));
+	assert_string_equal(json_path_str(json_array_get(json_object_get(json_object_get(job,
 	    "metadata"), "ownerReferences"), 0), "kind"), "CronJob");
 	for (t = 0; t < MAX_TICKS && !has_condition(job, "Complete"); t++)
 		sim_tick(sim, 0.25);
 	assert_true(has_condition(job, "Complete"));
-	assert_int_equal(ctl_int(job, "status.succeeded", 0), 1);
-	assert_non_null(ctl_str(job, "status.completionTime"));
+	assert_int_equal(json_path_int(job, "status.succeeded", 0), 1);
+	assert_non_null(json_path_str(job, "status.completionTime"));
 	sim_obj_foreach(c, sim_resource_find("", "pods"), "default", first_obj, &pod);
 	assert_non_null(pod);
-	assert_string_equal(ctl_str(pod, "status.phase"), "Succeeded");
-	for (t = 0; t < MAX_TICKS && ctl_str(cj, "status.lastSuccessfulTime") == NULL; t++)
+	assert_string_equal(json_path_str(pod, "status.phase"), "Succeeded");
+	for (t = 0; t < MAX_TICKS && json_path_str(cj, "status.lastSuccessfulTime") == NULL; t++)
 		sim_tick(sim, 0.25);
-	assert_non_null(ctl_str(cj, "status.lastScheduleTime"));
-	assert_non_null(ctl_str(cj, "status.lastSuccessfulTime"));
+	assert_non_null(json_path_str(cj, "status.lastScheduleTime"));
+	assert_non_null(json_path_str(cj, "status.lastSuccessfulTime"));
 	assert_true(ctl_get(c)->last_good_backup_t > 0);
 
 	/* While backups fail, a manual run fails with BackoffLimitExceeded. */
@@ -394,13 +417,13 @@ test_cronjob_to_job(void **state)
 	job = json_pack("{s:{s:s,s:{s:s},s:[{s:s,s:s,s:s,s:s,s:b}]},s:O}", "metadata", "name",
 	    "backup-manual", "annotations", "cronjob.kubernetes.io/instantiate", "manual",
 	    "ownerReferences", "apiVersion", "batch/v1", "kind", "CronJob", "name", "backup",
-	    "uid", ctl_str(cj, "metadata.uid"), "controller", 1, "spec",
+	    "uid", json_path_str(cj, "metadata.uid"), "controller", 1, "spec",
 	    json_object_get(json_object_get(json_object_get(cj, "spec"), "jobTemplate"), "spec"));
 	job = create(c, "batch", "jobs", "default", job);
 	for (t = 0; t < MAX_TICKS && !has_condition(job, "Failed"); t++)
 		sim_tick(sim, 0.1);
 	assert_true(has_condition(job, "Failed"));
-	assert_int_equal(ctl_int(job, "status.failed", 0), 1);
+	assert_int_equal(json_path_int(job, "status.failed", 0), 1);
 	sim_free(sim);
 }
 
@@ -416,6 +439,33 @@ scheduled_backup(json_t *b, void *arg)
 		return 1;
 	}
 	return 0;
+}
+
+/* Object timestamps parse with fractions and offsets and format back as
+ * whole-second or millisecond UTC; malformed or unset times are -1. */
+static void
+test_times(void **state)
+{
+	char	buf[40];
+
+	(void)state;
+	/* 2026-11-23T17:45:00Z is 1795455900 unix seconds. */
+	assert_true(ctl_parse_time("2026-11-23T17:45:00Z") == 1795455900.0);
+	assert_true(ctl_parse_time("2026-11-23T17:45:00.25Z") == 1795455900.25);
+	assert_true(ctl_parse_time("2026-11-23T18:45:00+01:00") == 1795455900.0);
+	assert_true(ctl_parse_time("2026-11-23T17:15:00.5-00:30") == 1795455900.5);
+	assert_true(ctl_parse_time(NULL) == -1);
+	assert_true(ctl_parse_time("") == -1);
+	assert_true(ctl_parse_time("yesterday") == -1);
+	assert_true(ctl_parse_time("2026-11-23T17:45:00") == -1);
+	assert_true(ctl_parse_time("2026-11-23T17:45:00Zjunk") == -1);
+	assert_true(ctl_parse_time("0001-01-01T00:00:00Z") == -1);
+	ctl_rfc3339(1795455900.9, buf, sizeof buf);
+	assert_string_equal(buf, "2026-11-23T17:45:00Z");
+	ctl_rfc3339(951782400, buf, sizeof buf);
+	assert_string_equal(buf, "2000-02-29T00:00:00Z");
+	ctl_rfc3339_ms(1795455900.25, buf, sizeof buf);
+	assert_string_equal(buf, "2026-11-23T17:45:00.250Z");
 }
 
 /* A Velero Schedule creates SCHEDULE-YYYYMMDDhhmmss Backups that complete;
@@ -443,36 +493,36 @@ test_schedule_to_backup(void **state)
 		    scheduled_backup, &b);
 	}
 	assert_non_null(b);
-	name = ctl_str(b, "metadata.name");
+	name = json_path_str(b, "metadata.name");
 	assert_true(strncmp(name, "hourly-", 7) == 0);
 	assert_int_equal(strlen(name), strlen("hourly-") + 14);
 	for (p = name + 7; *p != '\0'; p++)
 		assert_true(*p >= '0' && *p <= '9');
 	for (t = 0; t < MAX_TICKS; t++) {
 		sim_tick(sim, 0.25);
-		if (ctl_str(b, "status.phase") != NULL &&
-		    strcmp(ctl_str(b, "status.phase"), "Completed") == 0)
+		if (json_path_str(b, "status.phase") != NULL &&
+		    strcmp(json_path_str(b, "status.phase"), "Completed") == 0)
 			break;
 	}
-	assert_string_equal(ctl_str(b, "status.phase"), "Completed");
-	assert_non_null(ctl_str(b, "status.startTimestamp"));
-	assert_non_null(ctl_str(b, "status.completionTimestamp"));
-	assert_true(ctl_parse_time(ctl_str(b, "status.expiration")) -
-	    ctl_parse_time(ctl_str(b, "status.startTimestamp")) > 7000);
-	assert_int_equal(ctl_int(b, "status.progress.itemsBackedUp", -1),
-	    ctl_int(b, "status.progress.totalItems", -2));
-	assert_string_equal(ctl_str(own, "status.phase"), "Completed");
-	assert_non_null(ctl_str(sched, "status.lastBackup"));
-	assert_string_equal(ctl_str(sched, "status.phase"), "Enabled");
+	assert_string_equal(json_path_str(b, "status.phase"), "Completed");
+	assert_non_null(json_path_str(b, "status.startTimestamp"));
+	assert_non_null(json_path_str(b, "status.completionTimestamp"));
+	assert_true(ctl_parse_time(json_path_str(b, "status.expiration")) -
+	    ctl_parse_time(json_path_str(b, "status.startTimestamp")) > 7000);
+	assert_int_equal(json_path_int(b, "status.progress.itemsBackedUp", -1),
+	    json_path_int(b, "status.progress.totalItems", -2));
+	assert_string_equal(json_path_str(own, "status.phase"), "Completed");
+	assert_non_null(json_path_str(sched, "status.lastBackup"));
+	assert_string_equal(json_path_str(sched, "status.phase"), "Enabled");
 	rst = create(c, "velero.io", "restores", "velero", json_pack("{s:{s:s},s:{s:s}}",
 	    "metadata", "name", "restore-1", "spec", "backupName", "manual-1"));
 	for (t = 0; t < MAX_TICKS; t++) {
 		sim_tick(sim, 0.25);
-		if (ctl_str(rst, "status.phase") != NULL &&
-		    strcmp(ctl_str(rst, "status.phase"), "Completed") == 0)
+		if (json_path_str(rst, "status.phase") != NULL &&
+		    strcmp(json_path_str(rst, "status.phase"), "Completed") == 0)
 			break;
 	}
-	assert_string_equal(ctl_str(rst, "status.phase"), "Completed");
+	assert_string_equal(json_path_str(rst, "status.phase"), "Completed");
 	sim_free(sim);
 }
 
@@ -488,7 +538,7 @@ ev_match(json_t *ev, void *arg)
 {
 	struct ev_find	*f = arg;
 
-	if (strcmp(ctl_str(ev, "reason"), f->reason) == 0) {
+	if (strcmp(json_path_str(ev, "reason"), f->reason) == 0) {
 		f->found = ev;
 		return 1;
 	}
@@ -512,9 +562,9 @@ test_events_and_logs(void **state)
 	settle(sim, c, "api", "api:1", 2);
 	sim_obj_foreach(c, sim_resource_find("", "events"), "default", ev_match, &f);
 	assert_non_null(f.found);
-	assert_string_equal(ctl_str(f.found, "involvedObject.kind"), "Deployment");
-	assert_string_equal(ctl_str(f.found, "type"), "Normal");
-	assert_non_null(strstr(ctl_str(f.found, "message"), "Scaled up replica set api-"));
+	assert_string_equal(json_path_str(f.found, "involvedObject.kind"), "Deployment");
+	assert_string_equal(json_path_str(f.found, "type"), "Normal");
+	assert_non_null(strstr(json_path_str(f.found, "message"), "Scaled up replica set api-"));
 	f.reason = "Scheduled";
 	f.found = NULL;
 	sim_obj_foreach(c, sim_resource_find("", "events"), "default", ev_match, &f);
@@ -597,11 +647,11 @@ test_alertmanager_silence(void **state)
 	    "filter=alertname%3D%22BackupStale%22", NULL, 200);
 	assert_int_equal(json_array_size(alerts), 1);
 	a = json_array_get(alerts, 0);
-	assert_string_equal(ctl_str(a, "status.state"), "active");
-	assert_string_equal(ctl_str(a, "labels.cluster"), "test");
-	assert_string_equal(ctl_str(a, "annotations.summary"), "stale on test");
-	assert_int_equal(strlen(ctl_str(a, "fingerprint")), 16);
-	assert_string_equal(ctl_str(json_array_get(json_object_get(a, "receivers"), 0), "name"),
+	assert_string_equal(json_path_str(a, "status.state"), "active");
+	assert_string_equal(json_path_str(a, "labels.cluster"), "test");
+	assert_string_equal(json_path_str(a, "annotations.summary"), "stale on test");
+	assert_int_equal(strlen(json_path_str(a, "fingerprint")), 16);
+	assert_string_equal(json_path_str(json_array_get(json_object_get(a, "receivers"), 0), "name"),
 	    "team-platform");
 	json_decref(alerts);
 
@@ -611,12 +661,12 @@ test_alertmanager_silence(void **state)
 	    ends);
 	sil = proxy(c, "alertmanager", "POST", "/api/v2/silences", "", body, 200);
 	free(body);
-	id = ctl_str(sil, "silenceID");
+	id = json_path_str(sil, "silenceID");
 	assert_non_null(id);
 	assert_int_equal(strlen(id), 36);
 	alerts = proxy(c, "alertmanager", "GET", "/api/v2/alerts", "", NULL, 200);
 	a = json_array_get(alerts, 0);
-	assert_string_equal(ctl_str(a, "status.state"), "suppressed");
+	assert_string_equal(json_path_str(a, "status.state"), "suppressed");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(a,
 	    "status"), "silencedBy"), 0)), id);
 	json_decref(alerts);
@@ -627,11 +677,11 @@ test_alertmanager_silence(void **state)
 	body = xasprintf("/api/v2/silence/%s", id);
 	json_decref(proxy(c, "alertmanager", "DELETE", body, "", NULL, 200));
 	q = proxy(c, "alertmanager", "GET", body, "", NULL, 200);
-	assert_string_equal(ctl_str(q, "status.state"), "expired");
+	assert_string_equal(json_path_str(q, "status.state"), "expired");
 	json_decref(q);
 	free(body);
 	alerts = proxy(c, "alertmanager", "GET", "/api/v2/alerts", "", NULL, 200);
-	assert_string_equal(ctl_str(json_array_get(alerts, 0), "status.state"), "active");
+	assert_string_equal(json_path_str(json_array_get(alerts, 0), "status.state"), "active");
 	json_decref(alerts);
 	json_decref(sil);
 	/* Bad silences are refused. */
@@ -640,8 +690,8 @@ test_alertmanager_silence(void **state)
 	    "\"comment\":\"y\"}", 400));
 	/* Prometheus. */
 	q = proxy(c, "prometheus", "GET", "/api/v1/query", "query=ALERTS", NULL, 200);
-	assert_string_equal(ctl_str(q, "status"), "success");
-	assert_string_equal(ctl_str(json_array_get(json_object_get(json_object_get(q, "data"),
+	assert_string_equal(json_path_str(q, "status"), "success");
+	assert_string_equal(json_path_str(json_array_get(json_object_get(json_object_get(q, "data"),
 	    "result"), 0), "metric.alertstate"), "firing");
 	json_decref(q);
 	q = proxy(c, "prometheus", "GET", "/api/v1/query", "query=backup_age_seconds", NULL, 200);
@@ -683,15 +733,15 @@ test_statefulset_daemonset(void **state)
 	ds = create(c, "apps", "daemonsets", "default", ds);
 	for (i = 0; i < MAX_TICKS; i++) {
 		sim_tick(sim, 0.25);
-		if (ctl_int(sts, "status.readyReplicas", 0) == 3 &&
-		    ctl_int(ds, "status.numberReady", 0) == 3)
+		if (json_path_int(sts, "status.readyReplicas", 0) == 3 &&
+		    json_path_int(ds, "status.numberReady", 0) == 3)
 			break;
 	}
-	assert_int_equal(ctl_int(sts, "status.readyReplicas", 0), 3);
+	assert_int_equal(json_path_int(sts, "status.readyReplicas", 0), 3);
 	assert_non_null(sim_obj_get(c, sim_resource_find("", "pods"), "default", "redis-0"));
 	assert_non_null(sim_obj_get(c, sim_resource_find("", "pods"), "default", "redis-2"));
-	assert_int_equal(ctl_int(ds, "status.desiredNumberScheduled", 0), 3);
-	assert_int_equal(ctl_int(ds, "status.numberReady", 0), 3);
+	assert_int_equal(json_path_int(ds, "status.desiredNumberScheduled", 0), 3);
+	assert_int_equal(json_path_int(ds, "status.numberReady", 0), 3);
 	sim_free(sim);
 }
 
@@ -714,11 +764,11 @@ ro_wait(struct sim *sim, json_t *ro, const char *want)
 
 	for (t = 0; t < MAX_TICKS; t++) {
 		sim_tick(sim, 0.25);
-		if (ctl_str(ro, "status.phase") != NULL &&
-		    strcmp(ctl_str(ro, "status.phase"), want) == 0)
+		if (json_path_str(ro, "status.phase") != NULL &&
+		    strcmp(json_path_str(ro, "status.phase"), want) == 0)
 			return;
 	}
-	fail_msg("rollout phase %s, want %s", ctl_str(ro, "status.phase"), want);
+	fail_msg("rollout phase %s, want %s", json_path_str(ro, "status.phase"), want);
 }
 
 /* Argo Rollout canary: setWeight scales the canary, pause waits for a
@@ -728,7 +778,8 @@ test_rollout_canary(void **state)
 {
 	struct sim_cluster	*c;
 	struct sim		*sim = estate(&c);
-	json_t			*ro, *labels = json_pack("{s:s}", "app", "quiz"), *t;
+	json_t			*ro, *t, *labels = json_pack("{s:s,s:s}", "tier", "fe",
+				    "app", "quiz");
 	struct counts		 k;
 	char			*first;
 
@@ -742,18 +793,20 @@ test_rollout_canary(void **state)
 	json_decref(labels);
 	ro = create(c, "argoproj.io", "rollouts", "default", ro);
 	ro_wait(sim, ro, "Healthy");
-	first = xstrdup(ctl_str(ro, "status.stableRS"));
-	assert_string_equal(first, ctl_str(ro, "status.currentPodHash"));
+	/* The selector as Kubernetes formats label sets: sorted by key. */
+	assert_string_equal(json_path_str(ro, "status.selector"), "app=quiz,tier=fe");
+	first = xstrdup(json_path_str(ro, "status.stableRS"));
+	assert_string_equal(first, json_path_str(ro, "status.currentPodHash"));
 	/* New template: canary at 25 % (1 of 4), paused at step 1. */
 	json_object_set_new(json_array_get(json_object_get(json_object_get(json_object_get(
 	    json_object_get(ro, "spec"), "template"), "spec"), "containers"), 0), "image",
 	    json_string("quiz:2"));
 	sim_obj_modified(c, sim_resource_find("argoproj.io", "rollouts"), ro, true);
 	ro_wait(sim, ro, "Paused");
-	assert_int_equal(ctl_int(ro, "status.currentStepIndex", -1), 1);
-	assert_string_equal(ctl_str(ro, "status.stableRS"), first);
-	assert_int_equal(ctl_int(ro, "status.canary.weights.canary.weight", -1), 25);
-	assert_string_equal(ctl_str(json_array_get(json_object_get(json_object_get(ro, "status"),
+	assert_int_equal(json_path_int(ro, "status.currentStepIndex", -1), 1);
+	assert_string_equal(json_path_str(ro, "status.stableRS"), first);
+	assert_int_equal(json_path_int(ro, "status.canary.weights.canary.weight", -1), 25);
+	assert_string_equal(json_path_str(json_array_get(json_object_get(json_object_get(ro, "status"),
 	    "pauseConditions"), 0), "reason"), "CanaryPauseStep");
 	k = count(c, "quiz", "quiz:2");
 	assert_int_equal(k.updated, 1);
@@ -761,19 +814,19 @@ test_rollout_canary(void **state)
 	ro_patch(c, ro, "abort", json_true());
 	ro_wait(sim, ro, "Degraded");
 	settle(sim, c, "quiz", "quiz:1", 4);
-	assert_non_null(strstr(ctl_str(ro, "status.message"), "RolloutAborted"));
+	assert_non_null(strstr(json_path_str(ro, "status.message"), "RolloutAborted"));
 	ro_patch(c, ro, "abort", json_false());
 	ro_wait(sim, ro, "Paused");
-	assert_int_equal(ctl_int(ro, "status.currentStepIndex", -1), 1);
+	assert_int_equal(json_path_int(ro, "status.currentStepIndex", -1), 1);
 	/* Promote: clear the pause, next step; the timed pause passes; healthy. */
 	ro_patch(c, ro, "pauseConditions", NULL);
 	ro_patch(c, ro, "currentStepIndex", json_integer(2));
 	ro_wait(sim, ro, "Paused");
-	assert_int_equal(ctl_int(ro, "status.currentStepIndex", -1), 3);
-	assert_int_equal(ctl_int(ro, "status.canary.weights.canary.weight", -1), 50);
+	assert_int_equal(json_path_int(ro, "status.currentStepIndex", -1), 3);
+	assert_int_equal(json_path_int(ro, "status.canary.weights.canary.weight", -1), 50);
 	ro_wait(sim, ro, "Healthy");
-	assert_string_not_equal(ctl_str(ro, "status.stableRS"), first);
-	assert_string_equal(ctl_str(ro, "status.stableRS"), ctl_str(ro, "status.currentPodHash"));
+	assert_string_not_equal(json_path_str(ro, "status.stableRS"), first);
+	assert_string_equal(json_path_str(ro, "status.stableRS"), json_path_str(ro, "status.currentPodHash"));
 	settle(sim, c, "quiz", "quiz:2", 4);
 	free(first);
 	sim_free(sim);
@@ -789,6 +842,7 @@ main(void)
 		cmocka_unit_test(test_crash_loop_and_rollback),
 		cmocka_unit_test(test_hpa_clamps_to_max),
 		cmocka_unit_test(test_cronjob_to_job),
+		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_schedule_to_backup),
 		cmocka_unit_test(test_events_and_logs),
 		cmocka_unit_test(test_alertmanager_silence),

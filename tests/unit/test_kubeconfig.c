@@ -1283,11 +1283,71 @@ test_exec_gke(void **state)
 	remove_tmp(t);
 }
 
+/* Role and protection ride in a context's opsdeck.dev/context extension;
+ * other extensions are ignored; config.yaml, where it names a context, sets
+ * protection and overrides the role only when it gives one. */
+static void
+test_context_extension(void **state)
+{
+	static const char kcy[] =
+	    "clusters: [{name: c, cluster: {server: 'https://c.example'}}]\n"
+	    "users: [{name: u, user: {token: t}}]\n"
+	    "contexts:\n"
+	    "- name: tokyo\n"
+	    "  context:\n"
+	    "    cluster: c\n"
+	    "    user: u\n"
+	    "    extensions:\n"
+	    "    - {name: example.com/other, extension: {role: wrong}}\n"
+	    "    - name: opsdeck.dev/context\n"
+	    "      extension: {role: primary, protected: true, readOnly: true}\n"
+	    "- name: osaka\n"
+	    "  context: {cluster: c, user: u, extensions: [{name: opsdeck.dev/context, "
+	    "extension: {role: dr, protected: yes}}]}\n"
+	    "- name: plain\n"
+	    "  context: {cluster: c, user: u}\n";
+	static const char cfgy[] =
+	    "contexts:\n"
+	    "  tokyo: {protected: false}\n"
+	    "  plain: {role: staging}\n";
+	struct kubeconfig *kc;
+	struct opsdeck_config *cfg;
+	struct kube_context *c;
+	char *cause = NULL;
+
+	(void)state;
+	kc = kubeconfig_parse(kcy, sizeof kcy - 1, "ext.yaml", NULL, &cause);
+	assert_non_null(kc);
+	c = kubeconfig_find(kc, "tokyo");
+	assert_string_equal(c->role, "primary");
+	assert_true(c->protected_ctx);
+	assert_true(c->read_only);
+	c = kubeconfig_find(kc, "osaka");
+	assert_string_equal(c->role, "dr");
+	assert_true(c->protected_ctx);
+	assert_false(c->read_only);
+	c = kubeconfig_find(kc, "plain");
+	assert_null(c->role);
+	assert_false(c->protected_ctx);
+
+	cfg = config_parse(cfgy, sizeof cfgy - 1, "config.yaml", &cause);
+	assert_non_null(cfg);
+	kubeconfig_apply_config(kc, cfg);
+	c = kubeconfig_find(kc, "tokyo");
+	assert_string_equal(c->role, "primary");	/* config gave no role */
+	assert_false(c->protected_ctx);			/* config said so */
+	assert_string_equal(kubeconfig_find(kc, "plain")->role, "staging");
+	assert_string_equal(kubeconfig_find(kc, "osaka")->role, "dr");
+	config_free(cfg);
+	kubeconfig_free(kc);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_context_extension),
 		cmocka_unit_test(test_paths_and_data),
 		cmocka_unit_test(test_entry_errors),
 		cmocka_unit_test(test_bad_base64),

@@ -132,6 +132,51 @@ test_json_patch(void **state)
 	expect_fail(j, "{}", "[{\"op\":\"replace\",\"path\":\"\",\"value\":3}]", 422);
 }
 
+/* No patch type changes the document it is given, whether it succeeds or
+ * fails: the server applies patches to stored objects, and a dry run or a
+ * refused patch must leave them untouched. */
+static void
+test_input_untouched(void **state)
+{
+	static const struct {
+		const char	*ct;
+		const char	*patch;
+		int		 code;
+	} cases[] = {
+		{ "application/json-patch+json", "[{\"op\":\"replace\",\"path\":"
+		    "\"/spec/template/image\",\"value\":\"x:dry\"}]", 0 },
+		{ "application/json-patch+json", "[{\"op\":\"replace\",\"path\":"
+		    "\"/spec/template/image\",\"value\":\"x:half\"},{\"op\":\"remove\","
+		    "\"path\":\"/nope\"}]", 422 },
+		{ "application/merge-patch+json", "{\"spec\":{\"template\":{\"image\":"
+		    "\"x:dry\"}}}", 0 },
+		{ "application/strategic-merge-patch+json", "{\"spec\":{\"template\":"
+		    "{\"image\":\"x:dry\"}}}", 0 },
+	};
+	const char	*orig = "{\"spec\":{\"template\":{\"image\":\"x:v1\"}}}";
+	json_t		*doc, *out;
+	char		*cause, *after;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		doc = json_loads(orig, 0, NULL);
+		assert_non_null(doc);
+		out = NULL;
+		cause = NULL;
+		assert_int_equal(drill_patch(cases[i].ct, doc, cases[i].patch,
+		    strlen(cases[i].patch), &out, &cause), cases[i].code);
+		after = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+		assert_string_equal(after, orig);
+		if (cases[i].code == 0)
+			assert_ptr_not_equal(out, doc);
+		free(after);
+		free(cause);
+		json_decref(out);
+		json_decref(doc);
+	}
+}
+
 /* Strategic merge: lists merged by key, directives, nulls. */
 static void
 test_strategic(void **state)
@@ -188,6 +233,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_json_patch),
+		cmocka_unit_test(test_input_untouched),
 		cmocka_unit_test(test_strategic),
 	};
 

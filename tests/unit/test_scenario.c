@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -200,13 +201,13 @@ test_estate(void **state)
 	d = sim_obj_get(tokyo, sim_resource_find("apps", "deployments"), "production",
 	    "backend");
 	assert_non_null(d);
-	for (t = 0; t < MAX_TICKS && ctl_int(d, "status.availableReplicas", 0) < 5; t++)
+	for (t = 0; t < MAX_TICKS && json_path_int(d, "status.availableReplicas", 0) < 5; t++)
 		sim_tick(sim, 0.2);
-	assert_int_equal(ctl_int(d, "status.availableReplicas", 0), 5);
+	assert_int_equal(json_path_int(d, "status.availableReplicas", 0), 5);
 	d = sim_obj_get(osaka, sim_resource_find("apps", "deployments"), "production",
 	    "backend");
 	assert_non_null(d);
-	assert_int_equal(ctl_int(d, "spec.replicas", -1), 0);
+	assert_int_equal(json_path_int(d, "spec.replicas", -1), 0);
 	assert_non_null(sim_obj_get(tokyo, sim_resource_find("apps", "statefulsets"),
 	    "production", "redis-cluster"));
 	assert_int_equal(sim_obj_count(tokyo, sim_resource_find("velero.io", "backups"),
@@ -270,10 +271,10 @@ scale_up(json_t *d, void *arg)
 	json_t			*pd;
 
 	pd = sim_obj_get(p, sim_resource_find("apps", "deployments"), "production",
-	    ctl_str(d, "metadata.name"));
+	    json_path_str(d, "metadata.name"));
 	if (pd == NULL)
 		return 0;
-	ctl_set(d, "spec.replicas", json_integer(ctl_int(pd, "spec.replicas", 1)));
+	ctl_set(d, "spec.replicas", json_integer(json_path_int(pd, "spec.replicas", 1)));
 	sim_obj_modified(c, sim_resource_find("apps", "deployments"), d, true);
 	return 0;
 }
@@ -319,7 +320,7 @@ test_traffic_spike(void **state)
 	for (t = 0; t < MAX_TICKS && !firing(c, "HPAMaxedOut"); t++)
 		sim_tick(sim, 0.2);
 	assert_true(firing(c, "HPAMaxedOut"));
-	assert_int_equal(ctl_int(hpa, "status.currentReplicas", 0), 20);
+	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 20);
 	assert_false(resolved(sim));
 	ctl_set(hpa, "spec.maxReplicas", json_integer(40));
 	sim_obj_modified(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"), hpa,
@@ -328,9 +329,9 @@ test_traffic_spike(void **state)
 		sim_tick(sim, 0.2);
 	assert_true(resolved(sim));
 	/* It now scales past the old ceiling (24 pods of demand at 70 %: 35). */
-	for (t = 0; t < MAX_TICKS && ctl_int(hpa, "status.currentReplicas", 0) < 35; t++)
+	for (t = 0; t < MAX_TICKS && json_path_int(hpa, "status.currentReplicas", 0) < 35; t++)
 		sim_tick(sim, 0.2);
-	assert_int_equal(ctl_int(hpa, "status.currentReplicas", 0), 35);
+	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 35);
 	sim_free(sim);
 }
 
@@ -376,15 +377,152 @@ test_db_failure(void **state)
 	for (t = 0; t < MAX_TICKS && !firing(c, "DatabaseConnectionFailure"); t++)
 		sim_tick(sim, 0.2);
 	assert_true(firing(c, "DatabaseConnectionFailure"));
-	for (t = 0; t < MAX_TICKS && ctl_int(d, "status.availableReplicas", 0) > 0; t++)
+	for (t = 0; t < MAX_TICKS && json_path_int(d, "status.availableReplicas", 0) > 0; t++)
 		sim_tick(sim, 0.2);
-	assert_int_equal(ctl_int(d, "status.availableReplicas", -1), 0);
+	assert_int_equal(json_path_int(d, "status.availableReplicas", -1), 0);
 	assert_int_equal(sim_obj_delete(c, sim_resource_find("", "pods"), "production",
 	    "postgresql-0", &cause), 0);
 	for (t = 0; t < MAX_TICKS && !resolved(sim); t++)
 		sim_tick(sim, 0.2);
 	assert_true(resolved(sim));
-	assert_int_equal(ctl_int(d, "status.availableReplicas", 0), 5);
+	assert_int_equal(json_path_int(d, "status.availableReplicas", 0), 5);
+	sim_free(sim);
+}
+
+/* The first node. */
+static int
+first_node(json_t *node, void *arg)
+{
+	*(json_t **)arg = node;
+	return 1;
+}
+
+/* Load YAML text into a new estate (speed 10) or fail. */
+static struct sim *
+load_keep(const char *text)
+{
+	struct sim	*sim = sim_new();
+	char		 path[] = "/tmp/opsdeck-scn-XXXXXX.yaml", *cause = NULL;
+	int		 fd;
+
+	sim->speed = 10;
+	fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	if (scenario_load(sim, path, &cause) != 0)
+		fail_msg("%s", cause);
+	unlink(path);
+	return sim;
+}
+
+/* Count pods on a node that are Ready. */
+struct on_node {
+	const char	*node;
+	int		 pods, ready;
+};
+
+/* Count one pod. */
+static int
+on_node_one(json_t *pod, void *arg)
+{
+	struct on_node	*o = arg;
+
+	if (json_path_str(pod, "spec.nodeName") == NULL || strcmp(json_path_str(pod, "spec.nodeName"),
+	    o->node) != 0)
+		return 0;
+	o->pods++;
+	if (ctl_pod_ready(pod))
+		o->ready++;
+	return 0;
+}
+
+/* The Ready condition status of a node. */
+static const char *
+node_ready(json_t *node)
+{
+	json_t	*cd;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(json_object_get(node, "status"), "conditions"), i,
+	    cd) {
+		if (strcmp(json_path_str(cd, "type"), "Ready") == 0)
+			return json_path_str(cd, "status");
+	}
+	return "";
+}
+
+/* node-notready: the node goes Unknown with the unreachable taint, its pods
+ * lose readiness and NodeNotReady fires; after the duration all recovers. */
+static void
+test_node_notready(void **state)
+{
+	struct sim		*sim = load_keep("clusters:\n  - name: a\n    nodes:\n"
+	    "      - {group: general, count: 1, zones: [z1]}\n"
+	    "daemonsets:\n  - {name: agent, namespace: kube-system, image: fluent-bit:2}\n"
+	    "alerts:\n  - {name: NodeNotReady, expr: node_not_ready > 0, for: 2}\n"
+	    "faults:\n  - {at: 10, action: node-notready, target: a, value: 1, duration: 60}\n");
+	struct sim_cluster	*c = sim_cluster_find(sim, "a");
+	json_t			*node = NULL;
+	struct on_node		 o;
+	int			 t;
+
+	(void)state;
+	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, first_node, &node);
+	assert_non_null(node);
+	o.node = json_path_str(node, "metadata.name");
+	for (t = 0; t < MAX_TICKS; t++) {
+		sim_tick(sim, 0.1);
+		o.pods = o.ready = 0;
+		sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, on_node_one, &o);
+		if (o.ready == 1)
+			break;
+	}
+	assert_int_equal(o.ready, 1);
+	assert_string_equal(node_ready(node), "True");
+	for (t = 0; t < MAX_TICKS && !firing(c, "NodeNotReady"); t++)
+		sim_tick(sim, 0.1);
+	assert_true(firing(c, "NodeNotReady"));
+	assert_string_equal(node_ready(node), "Unknown");
+	assert_string_equal(json_path_str(json_array_get(json_object_get(json_object_get(node, "spec"),
+	    "taints"), 0), "key"), "node.kubernetes.io/unreachable");
+	o.pods = o.ready = 0;
+	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, on_node_one, &o);
+	assert_int_equal(o.pods, 1);
+	assert_int_equal(o.ready, 0);
+	for (t = 0; t < MAX_TICKS && firing(c, "NodeNotReady"); t++)
+		sim_tick(sim, 0.1);
+	assert_false(firing(c, "NodeNotReady"));
+	assert_string_equal(node_ready(node), "True");
+	sim_free(sim);
+}
+
+/* An HPA load curve changes the demand on schedule; its points are not
+ * faults in the status document. */
+static void
+test_load_curve(void **state)
+{
+	struct sim		*sim = load_keep("clusters:\n  - name: a\n"
+	    "deployments:\n  - {name: web, replicas: 2, image: web:1}\n"
+	    "hpas:\n  - name: web\n    target: web\n    min: 2\n    max: 8\n    cpu: 50\n"
+	    "    load: 1\n    load_curve: [{at: 30, value: 3}]\n");
+	struct sim_cluster	*c = sim_cluster_find(sim, "a");
+	json_t			*hpa, *st;
+	int			 t;
+
+	(void)state;
+	hpa = sim_obj_get(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"),
+	    "default", "web");
+	assert_non_null(hpa);
+	for (t = 0; t < 10; t++)	/* 20 simulated seconds at speed 10 */
+		sim_tick(sim, 0.2);
+	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 2);
+	for (t = 0; t < MAX_TICKS && json_path_int(hpa, "status.currentReplicas", 0) != 6; t++)
+		sim_tick(sim, 0.2);
+	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 6);
+	st = sim_drill_status(sim);
+	assert_int_equal(json_array_size(json_object_get(st, "faults")), 0);
+	json_decref(st);
 	sim_free(sim);
 }
 
@@ -392,8 +530,8 @@ test_db_failure(void **state)
 static int
 running(json_t *pod, void *arg)
 {
-	if (ctl_str(pod, "status.phase") != NULL &&
-	    strcmp(ctl_str(pod, "status.phase"), "Running") == 0)
+	if (json_path_str(pod, "status.phase") != NULL &&
+	    strcmp(json_path_str(pod, "status.phase"), "Running") == 0)
 		(*(size_t *)arg)++;
 	return 0;
 }
@@ -439,6 +577,8 @@ main(void)
 		cmocka_unit_test(test_traffic_spike),
 		cmocka_unit_test(test_backup_stale),
 		cmocka_unit_test(test_db_failure),
+		cmocka_unit_test(test_node_notready),
+		cmocka_unit_test(test_load_curve),
 		cmocka_unit_test(test_generate),
 	};
 
