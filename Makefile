@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BIN       := $(BUILD)/opsdeck
 
-.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz valgrind
+.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz fuzz-run valgrind
 
 all: $(BIN) opsdeck
 
@@ -85,14 +85,27 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "deps: run: sudo apt-get install$$missing"; exit 1; fi
 
+# Sanitizer reports go to build-asan/sanitizer/ (the drill and the console
+# run with their stderr captured or discarded by the tests); any report
+# fails the target after the test run.
+SAN_DIR   := $(abspath build-asan)/sanitizer
 asan:
+	@rm -rf $(SAN_DIR); mkdir -p $(SAN_DIR)
+	@ASAN_OPTIONS="$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}log_path=$(SAN_DIR)/asan" \
+	UBSAN_OPTIONS="$${UBSAN_OPTIONS:+$$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$(SAN_DIR)/ubsan" \
 	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  EXTRA_LDLIBS="-fsanitize=address,undefined" check
+	  EXTRA_LDLIBS="-fsanitize=address,undefined" check; rc=$$?; \
+	n=$$(ls $(SAN_DIR) | wc -l); \
+	if [ "$$n" -gt 0 ]; then \
+	  echo "asan: $$n sanitizer report(s) in $(SAN_DIR):"; \
+	  for f in $(SAN_DIR)/*; do echo "  $$f: $$(grep -m 1 '^SUMMARY' $$f)"; done; exit 1; \
+	fi; exit $$rc
 
 valgrind: all $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do \
-	  valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite $$t >/dev/null || exit 1; \
+	  valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite $$t >/dev/null || \
+	    { echo "valgrind: $$t failed"; exit 1; }; \
 	done; echo "valgrind: unit tests clean"
 
 fuzz:
@@ -104,6 +117,10 @@ fuzz:
 	  clang -std=c11 -D_GNU_SOURCE -Iinclude -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -o build-fuzz/fuzz/$$n $$f $(LIB_OBJS:$(BUILD)/%=build-fuzz/%) $(LDLIBS) || exit 1; \
 	  echo "built build-fuzz/fuzz/$$n"; done
+
+# Builds the fuzz targets and runs each for FUZZ_SECONDS (default 30). Not part of check.
+fuzz-run: fuzz
+	@FUZZ_DIR=$(abspath build-fuzz) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30) tests/fuzz/run.sh
 
 bench: all
 	@OPSDECK=$(abspath $(BIN)) tests/bench/run.sh

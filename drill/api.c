@@ -1055,6 +1055,8 @@ watch_emit(struct watch *w, const char *type, json_t *obj, const char *line)
 	json_t	*ev, *table;
 
 	if (!w->table) {
+		if (line == NULL)
+			return;
 		buf_str(&w->out, line);
 		buf_add(&w->out, "\n", 1);
 		return;
@@ -1213,12 +1215,16 @@ watch_read(void *arg, char *dst, size_t max)
 				w->off = w->out.len = 0;
 			return (long)n;
 		}
-		if (w->ending || sim->stopping || w->c->reach != SIM_REACH_OK)
+		if (w->ending)
 			return -1;
 		now = sim_wallclock();
 		if (now >= w->deadline)
 			return -1;
 		sim_lock(sim);
+		if (sim->stopping || w->c->reach != SIM_REACH_OK) {
+			sim_unlock(sim);
+			return -1;
+		}
 		watch_collect(w);
 		if (w->out.len == 0 && !w->ending) {
 			if (w->bookmarks && now >= w->next_bookmark) {
@@ -2093,9 +2099,11 @@ log_read(void *arg, char *dst, size_t max)
 				ls->off = ls->out.len = 0;
 			return (long)n;
 		}
-		if (sim->stopping || ls->c->reach != SIM_REACH_OK)
-			return -1;
 		sim_lock(sim);
+		if (sim->stopping || ls->c->reach != SIM_REACH_OK) {
+			sim_unlock(sim);
+			return -1;
+		}
 		pod = sim_obj_get(ls->c, pods, ls->ns, ls->name);
 		gone = pod == NULL || strcmp(field_value(pod, "metadata.uid"), ls->uid) != 0;
 		if (!gone) {

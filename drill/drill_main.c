@@ -92,10 +92,14 @@ ticker(void *arg)
 	double		 last = sim_wallclock(), now;
 	size_t		 i;
 
-	while (!sim->stopping) {
+	for (;;) {
 		nanosleep(&ts, NULL);
 		now = sim_wallclock();
 		sim_lock(sim);
+		if (sim->stopping) {
+			sim_unlock(sim);
+			break;
+		}
 		sim_tick(sim, now - last);
 		for (i = 0; i < sim->nclusters; i++)
 			sim_store_reap(sim->clusters[i], now);
@@ -254,8 +258,8 @@ fail:
 	free(cause);
 out:
 	if (sim != NULL) {
-		sim->stopping = 1;
 		sim_lock(sim);
+		sim->stopping = 1;
 		pthread_cond_broadcast(&sim->changed);
 		sim_unlock(sim);
 		if (started) {

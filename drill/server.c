@@ -201,15 +201,32 @@ stream_free(void *cls)
 	free(st);
 }
 
+/* The cluster's reachability, or SIM_REACH_REFUSE once the drill stops. */
+static enum sim_reach
+cluster_reach(struct sim_cluster *c)
+{
+	enum sim_reach	reach;
+
+	sim_lock(c->sim);
+	reach = c->sim->stopping ? SIM_REACH_REFUSE : c->reach;
+	sim_unlock(c->sim);
+	return reach;
+}
+
 /* Wait while the cluster hangs; false if the connection should be dropped. */
 static int
 wait_reachable(struct sim_cluster *c)
 {
 	struct timespec	ts = { 0, 100 * 1000 * 1000 };
+	enum sim_reach	reach;
 
-	while (c->reach == SIM_REACH_HANG && !c->sim->stopping)
+	for (;;) {
+		reach = cluster_reach(c);
+		if (reach != SIM_REACH_HANG)
+			break;
 		nanosleep(&ts, NULL);
-	return c->reach == SIM_REACH_OK && !c->sim->stopping;
+	}
+	return reach == SIM_REACH_OK;
 }
 
 /* Send an answer built by api.c. */
@@ -259,7 +276,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 
 	(void)version;
 	if (cs == NULL) {
-		if (l->cluster->reach == SIM_REACH_REFUSE)
+		if (cluster_reach(l->cluster) == SIM_REACH_REFUSE)
 			return MHD_NO;
 		cs = xcalloc(1, sizeof *cs);
 		*con_cls = cs;
@@ -365,7 +382,6 @@ listener_start(struct listener *l, char **cause)
 	di = MHD_get_daemon_info(l->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	if (di != NULL && di->port != 0)
 		l->port = di->port;
-	l->cluster->port = l->port;
 	return 0;
 }
 
@@ -385,6 +401,8 @@ drill_server_start(struct sim *sim, const struct drill_creds *creds, int port_ba
 		sim->clusters[i]->server = l;
 		if (listener_start(l, cause) != 0)
 			return -1;
+		/* Set once: a listener reopened after a refusal keeps its port. */
+		sim->clusters[i]->port = l->port;
 	}
 	return 0;
 }
@@ -396,15 +414,23 @@ drill_server_poll(struct sim *sim)
 	struct listener	*l;
 	char		*cause = NULL;
 	size_t		 i;
+	enum sim_reach	 reach;
+	int		 stopping;
 
 	for (i = 0; i < sim->nclusters; i++) {
 		l = sim->clusters[i]->server;
-		if (l == NULL || sim->stopping)
+		/* Read under the lock; the daemon is stopped outside it, since
+		 * its threads take the lock to finish their requests. */
+		sim_lock(sim);
+		stopping = sim->stopping;
+		reach = sim->clusters[i]->reach;
+		sim_unlock(sim);
+		if (l == NULL || stopping)
 			continue;
-		if (sim->clusters[i]->reach == SIM_REACH_REFUSE && l->daemon != NULL) {
+		if (reach == SIM_REACH_REFUSE && l->daemon != NULL) {
 			MHD_stop_daemon(l->daemon);
 			l->daemon = NULL;
-		} else if (sim->clusters[i]->reach != SIM_REACH_REFUSE && l->daemon == NULL) {
+		} else if (reach != SIM_REACH_REFUSE && l->daemon == NULL) {
 			if (listener_start(l, &cause) != 0) {
 				fprintf(stderr, "opsdeck drill: %s\n", cause);
 				free(cause);

@@ -828,6 +828,8 @@ test_proxy_choice(void **state)
 	try_request(kubeconfig_find(kc, "remote"));
 	assert_int_equal(fake_proxy_stop(&fp, buf, sizeof buf), -1);
 	unsetenv("ALL_PROXY");
+	free(env);	/* before the fork below: the child would report it lost */
+	env = NULL;
 
 	/* socks5:// proxy-url: the proxy gets the host name to resolve */
 	fake_proxy_start(&fp);
