@@ -431,6 +431,7 @@ runbook_cmd_run(int argc, char **argv)
 	kc = kubeconfig_load(kcpath, &cause);
 	if (kc == NULL)
 		goto out;
+	kubeconfig_warnings(kc, cfg, kubeconfig_warn_stderr, NULL);
 	if (context == NULL)
 		context = kc->current_context;
 	if (context == NULL || kubeconfig_find(kc, context) == NULL) {

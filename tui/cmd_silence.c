@@ -240,6 +240,7 @@ silence_main(int argc, char **argv)
 		free(cause);
 		cause = NULL;
 	}
+	kubeconfig_warnings(kc, cfg, kubeconfig_warn_stderr, NULL);
 	if (kubeconfig_select(kc, cfg, context_spec, all, &ctxs, &nctx, &cause) != 0) {
 		fprintf(stderr, "opsdeck: %s\n", cause);
 		goto out;

@@ -479,6 +479,39 @@ console_usage(FILE *f)
 /* The curses screen (newterm). */
 static SCREEN *console_screen;
 
+/* Count configuration warnings and keep the first (kubeconfig_warnings emit). */
+struct console_warnings {
+	size_t	 n;
+	char	*first;
+};
+
+/* Collect one warning. */
+static void
+console_warning(const char *text, void *arg)
+{
+	struct console_warnings *w = arg;
+
+	if (w->n++ == 0)
+		w->first = xstrdup(text);
+}
+
+/* Put kubeconfig and config.yaml warnings on the status line: a console
+ * owns the terminal, so stderr would be wiped at once. */
+static void
+console_show_warnings(struct ui *ui, const struct kubeconfig *kc,
+    const struct opsdeck_config *cfg)
+{
+	struct console_warnings w = { 0, NULL };
+
+	kubeconfig_warnings(kc, cfg, console_warning, &w);
+	if (w.n == 1)
+		ui_message(ui, true, "warning: %s", w.first);
+	else if (w.n > 1)
+		ui_message(ui, true, "warning: %s (and %zu more; opsdeck get shows them all)",
+		    w.first, w.n - 1);
+	free(w.first);
+}
+
 /* Start curses on the terminal. */
 static int
 console_curses(struct ui *ui, char **cause)
@@ -697,6 +730,7 @@ console_main(int argc, char **argv)
 		cause = NULL;
 		ui_open(ui, "overview", NULL, false, &cause);
 	}
+	console_show_warnings(ui, kc, cfg);
 	loop_add_fd(ui->loop, STDIN_FILENO, POLLIN, console_input, ui);
 	loop_add_fd(ui->loop, sig_pipe[0], POLLIN, console_signal_fd, ui);
 	loop_before_sleep(ui->loop, console_before_sleep, ui);

@@ -14,6 +14,7 @@
 #include "opsdeck/auth.h"
 #include "opsdeck/config.h"
 #include "opsdeck/kubeconfig.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
 
 #define KC_MAX_FILE	(16 * 1024 * 1024)	/* a kubeconfig */
@@ -1374,4 +1375,33 @@ bad:
 	curl_url_cleanup(u);
 	curl_slist_free_all(h);
 	return NULL;
+}
+
+/* Hand every kubeconfig and config.yaml warning, sanitised, to emit. */
+size_t
+kubeconfig_warnings(const struct kubeconfig *kc, const struct opsdeck_config *cfg,
+    void (*emit)(const char *, void *), void *arg)
+{
+	size_t i, n = 0;
+	char *clean;
+
+	for (i = 0; kc != NULL && i < kc->nwarnings; i++, n++) {
+		clean = sanitize_str(kc->warnings[i], 0);
+		emit(clean, arg);
+		free(clean);
+	}
+	for (i = 0; cfg != NULL && i < cfg->nwarnings; i++, n++) {
+		clean = sanitize_str(cfg->warnings[i], 0);
+		emit(clean, arg);
+		free(clean);
+	}
+	return n;
+}
+
+/* Print one warning on stderr (headless commands). */
+void
+kubeconfig_warn_stderr(const char *text, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "opsdeck: warning: %s\n", text);
 }

@@ -149,6 +149,13 @@ char			*kube_url(const struct kube_context *, const char *path);
 struct curl_slist	*kube_easy_setup(CURL *, struct kube_context *, struct curl_slist *extra,
 			    char **cause);
 
+/* Call emit once per warning of kc and then of cfg (either may be NULL),
+ * each text sanitised ("file:12: unknown key 'colour'"). Returns how many. */
+size_t			 kubeconfig_warnings(const struct kubeconfig *, const struct opsdeck_config *,
+			    void (*emit)(const char *text, void *arg), void *arg);
+/* An emit for kubeconfig_warnings: "opsdeck: warning: TEXT" on stderr. */
+void			 kubeconfig_warn_stderr(const char *text, void *arg);
+
 /* Decode standard base64 (whitespace ignored); NULL on bad input. *outlen
  * excludes the NUL that is always appended. */
 char			*kube_base64_decode(const char *in, size_t inlen, size_t *outlen);
