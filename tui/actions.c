@@ -1,4 +1,6 @@
 /* Actions: one asynchronous pipeline for every mutation (see actions.h). */
+#include <sys/queue.h>
+
 #include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -102,7 +104,9 @@ struct act_batch {
 	bool			 confirming;
 	actions_done_cb		 done;
 	void			*done_arg;
+	TAILQ_ENTRY(act_batch)	 entry;		/* in act_batches */
 };
+TAILQ_HEAD(act_batch_list, act_batch);
 
 static struct loop	*act_loop;
 static double		 act_timeout = 300;
@@ -110,9 +114,12 @@ static size_t		 act_nrunning;
 static actions_done_cb	 act_expect_cb;
 static void		*act_expect_arg;
 static bool		 act_expect_set;
+static struct act_batch_list act_batches = TAILQ_HEAD_INITIALIZER(act_batches);
 
 static void	op_settle(struct act_op *, const char *outcome, const char *message);
 static void	batch_check(struct act_batch *);
+static void	batch_free(struct act_batch *);
+static void	op_audit(struct act_op *, const char *outcome, const char *message);
 
 /* Resources actions know beyond the client's table. */
 static const struct client_resource act_extra_resources[] = {
@@ -162,6 +169,35 @@ size_t
 actions_running(void)
 {
 	return act_nrunning;
+}
+
+/* Drop every live batch, auditing requests whose follow-up never finished. */
+void
+actions_shutdown(void)
+{
+	struct act_batch *b;
+	struct act_op *op;
+	size_t i;
+
+	while (!TAILQ_EMPTY(&act_batches)) {
+		b = TAILQ_FIRST(&act_batches);
+		b->ui_ops = NULL;	/* the UI is going away: no messages */
+		for (i = 0; i < b->nops; i++) {
+			op = b->ops[i];
+			if (op->timer != NULL && act_loop != NULL)
+				loop_timer_cancel(act_loop, op->timer);
+			op->timer = NULL;
+			if (op->state == OP_RUNNING) {
+				op_audit(op, "interrupted",
+				    "quit before the outcome was known");
+			}
+		}
+		batch_free(b);
+	}
+	act_nrunning = 0;
+	act_expect_set = false;
+	act_expect_cb = NULL;
+	act_expect_arg = NULL;
 }
 
 /* Audit name of an origin. */
@@ -1408,6 +1444,7 @@ batch_free(struct act_batch *b)
 	size_t i;
 	int a;
 
+	TAILQ_REMOVE(&act_batches, b, entry);
 	for (i = 0; i < b->nops; i++)
 		op_free(b->ops[i]);
 	free(b->ops);
@@ -2043,6 +2080,7 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		return -1;
 	}
 	b = xcalloc(1, sizeof *b);
+	TAILQ_INSERT_TAIL(&act_batches, b, entry);
 	b->def = def;
 	b->client = ctx->client;
 	b->store = ctx->store;

@@ -514,6 +514,7 @@ out:
 	free(kind);
 	free(tname);
 	free(tns);
+	actions_shutdown();
 	client_free(client);
 	store_free(store);
 	loop_free(loop);

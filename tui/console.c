@@ -757,6 +757,8 @@ out:
 		delscreen(console_screen);
 		console_screen = NULL;
 	}
+	/* Live actions refer to the client and the loop: drop them first. */
+	actions_shutdown();
 	if (ui->client != NULL)
 		client_free(ui->client);
 	if (ui->store != NULL)

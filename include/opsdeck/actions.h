@@ -36,7 +36,8 @@ void		 actions_set_timeout(double seconds);
 
 /* Completion of one command's batch of targets: outcome is "ok" when every
  * target succeeded, else the first failure's outcome (failed, refused,
- * forbidden, cancelled, timeout, skipped); message says what happened. */
+ * forbidden, cancelled, timeout, skipped); message says what happened.
+ * Never called for batches dropped by actions_shutdown. */
 typedef void (*actions_done_cb)(const char *outcome, const char *message, void *arg);
 /* Claim the next batch started (by the next cmd_execute) for done. */
 void		 actions_expect(actions_done_cb done, void *arg);
@@ -45,6 +46,13 @@ void		 actions_expect(actions_done_cb done, void *arg);
 bool		 actions_unclaimed(void);
 /* Number of batches still running. */
 size_t		 actions_running(void);
+/* At teardown, before the client and the loop are freed: cancel every
+ * pending timer, write an audit record with outcome "interrupted" for each
+ * target whose request was sent but whose follow-up had not finished, and
+ * free every batch without calling its done callback or the UI. Requests
+ * still in flight must then be dropped unanswered (client_free does), as
+ * their callbacks would refer to freed batches. */
+void		 actions_shutdown(void);
 
 /* The audit origin name of a command origin ("key", "prompt", ...). */
 const char	*actions_origin_name(int origin);

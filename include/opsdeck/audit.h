@@ -31,7 +31,9 @@ struct audit_record {
 	const char	*name;
 	json_t		*params;
 	const char	*dry_run;	/* preview summary */
-	const char	*outcome;	/* ok | failed | refused | forbidden | cancelled | timeout | skipped */
+	/* ok | failed | refused | forbidden | cancelled | timeout | skipped |
+	 * interrupted (quit while following up a sent request) */
+	const char	*outcome;
 	const char	*message;
 	const char	*origin;	/* key | prompt | runbook | cli */
 	const char	*incident;	/* open incident id */

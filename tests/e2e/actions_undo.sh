@@ -30,6 +30,12 @@ quit_console() {
 		2>/dev/null | grep '^#' >&2
 	fail "console did not exit"
 }
+# backend_selected: the filtered table holds rows (the header counts them,
+# and the cursor is on the first) and the backend deployment is among them.
+backend_selected() {
+	line_matches 1 "\[[1-9][0-9]*/[0-9]+\] .*filter:/backend/" &&
+		rows_show "(^| )backend +[0-9]+/[0-9]+ "
+}
 command -v jq >/dev/null || skip "jq missing"
 
 start_drill bad-rollout --speed 4
@@ -53,6 +59,7 @@ cmd "deployments @prod-tokyo production"
 wait_screen 30 "backend"
 keys "/backend"; key Enter
 wait_screen 10 "filter:/backend/"
+expect 60 "the backend row shown and selected" backend_selected
 key u
 wait_screen 10 "refused: read-only mode"
 cmd "undo"
@@ -69,6 +76,8 @@ cmd "deployments @prod-tokyo production"
 wait_screen 30 "backend"
 keys "/backend"; key Enter
 wait_screen 10 "filter:/backend/"
+# the filter shows before the rows do: u needs the backend row selected
+expect 60 "the backend row shown and selected" backend_selected
 
 # Right name: rolled back, followed up until done.
 key u

@@ -59,7 +59,7 @@ for i, line in enumerate(data.split(b"\n")[:-1], 1):
               "dry_run", "outcome", "message", "origin", "incident"):
         assert k in o, "line %d lacks %s" % (i, k)
     assert o["outcome"] in ("ok", "failed", "refused", "forbidden", "cancelled", "timeout",
-                            "skipped"), o["outcome"]
+                            "skipped", "interrupted"), o["outcome"]
     n += 1
 mut = 0
 for line in data.split(b"\n")[:-1]:
