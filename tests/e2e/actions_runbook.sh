@@ -6,29 +6,6 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 
-# alive PID: running (a zombie waiting for tmux to reap it has exited).
-alive() {
-	[ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
-}
-
-# quit_console: Esc, ":q", wait until the console process is gone; a ":q"
-# typed while the console is busy can be lost, so say it once more.
-quit_console() {
-	local end try
-	for try in 1 2; do
-		key Escape
-		cmd q
-		end=$((SECONDS + 45))
-		while alive "$CONSOLE_PID" && [ $SECONDS -lt $end ]; do sleep 0.2; done
-		alive "$CONSOLE_PID" || return 0
-		echo "note: the console did not quit after :q ($try)"
-	done
-	screen >&2
-	grep State "/proc/$CONSOLE_PID/status" >&2
-	command -v gdb >/dev/null && gdb -p "$CONSOLE_PID" -batch -ex "thread apply all bt" \
-		2>/dev/null | grep '^#' >&2
-	fail "console did not exit"
-}
 command -v jq >/dev/null || skip "jq missing"
 
 start_drill bad-rollout --speed 4
