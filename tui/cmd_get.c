@@ -664,27 +664,9 @@ get_main(int argc, char **argv)
 	if (g.all_ns && g.ns != NULL)
 		g.ns = NULL;
 
-	kc = kubeconfig_load(kubeconfig, &cause);
-	if (kc == NULL) {
-		fprintf(stderr, "opsdeck: %s\n", cause);
+	if (kubeconfig_open_headless(kubeconfig, context_spec, all_contexts, &kc, &cfg, &ctxs,
+	    &nctx) != 0)
 		goto out;
-	}
-	cfg = config_load(NULL, &cause);
-	if (cfg == NULL) {
-		fprintf(stderr, "opsdeck: %s (ignored)\n", cause);
-		free(cause);
-		cause = NULL;
-	}
-	kubeconfig_warnings(kc, cfg, kubeconfig_warn_stderr, NULL);
-	if (kubeconfig_select(kc, cfg, context_spec, all_contexts, &ctxs, &nctx, &cause) != 0) {
-		fprintf(stderr, "opsdeck: %s\n", cause);
-		goto out;
-	}
-	if (nctx == 0) {
-		fprintf(stderr, "opsdeck: no context selected (no current-context; "
-		    "use --context or --all-contexts)\n");
-		goto out;
-	}
 
 	loop = loop_new();
 	g.store = store_new();

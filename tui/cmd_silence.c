@@ -229,26 +229,9 @@ silence_main(int argc, char **argv)
 			author = "opsdeck";
 	}
 
-	kc = kubeconfig_load(kubeconfig, &cause);
-	if (kc == NULL) {
-		fprintf(stderr, "opsdeck: %s\n", cause);
+	if (kubeconfig_open_headless(kubeconfig, context_spec, all, &kc, &cfg, &ctxs,
+	    &nctx) != 0)
 		goto out;
-	}
-	cfg = config_load(NULL, &cause);
-	if (cfg == NULL) {
-		fprintf(stderr, "opsdeck: %s (ignored)\n", cause);
-		free(cause);
-		cause = NULL;
-	}
-	kubeconfig_warnings(kc, cfg, kubeconfig_warn_stderr, NULL);
-	if (kubeconfig_select(kc, cfg, context_spec, all, &ctxs, &nctx, &cause) != 0) {
-		fprintf(stderr, "opsdeck: %s\n", cause);
-		goto out;
-	}
-	if (nctx == 0) {
-		fprintf(stderr, "opsdeck: no context selected (use --context)\n");
-		goto out;
-	}
 	loop = loop_new();
 	store = store_new();
 	memset(&copts, 0, sizeof copts);
