@@ -231,7 +231,10 @@ cmd_incident_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 			ic->ui = ctx->ui;
 			ic->text = text;
 			text = NULL;
-			client_request(ctx->client, ctx->ntargets > 0 ? ctx->targets[0].cluster : 0,
+			/* any listener answers for the whole drill; the
+			 * selected cluster may be the one that is down */
+			client_request(ctx->client, store_live_cluster(ctx->store,
+			    ctx->ntargets > 0 ? ctx->targets[0].cluster : 0),
 			    "GET", "/drill/v1/status", NULL, NULL, incident_close_scored, ic);
 		} else
 			incident_finish_close(ctx->ui_ops, ctx->ui, text);

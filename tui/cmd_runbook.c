@@ -270,6 +270,7 @@ struct hl_run {
 	int		 rc;
 	bool		 scoring;	/* asking the drill for its status */
 	struct client	*client;
+	struct store	*store;
 	size_t		 cluster;
 };
 
@@ -305,8 +306,8 @@ hl_run_done(int rc, const char *summary, void *arg)
 	hr->rc = rc;
 	if (id != NULL) {
 		hr->scoring = true;
-		client_request(hr->client, hr->cluster, "GET", "/drill/v1/status", NULL, NULL,
-		    hl_scored, hr);
+		client_request(hr->client, store_live_cluster(hr->store, hr->cluster), "GET",
+		    "/drill/v1/status", NULL, NULL, hl_scored, hr);
 	}
 	free(id);
 }
@@ -479,6 +480,7 @@ runbook_cmd_run(int argc, char **argv)
 	h.tty = isatty(0) != 0;
 	memset(&hr, 0, sizeof hr);
 	hr.client = client;
+	hr.store = store;
 	hr.cluster = cluster;
 	memset(&o, 0, sizeof o);
 	o.client = client;

@@ -771,3 +771,18 @@ store_generation(const struct store *s)
 {
 	return s->generation;
 }
+
+/* A live cluster, preferring prefer. */
+size_t
+store_live_cluster(struct store *st, size_t prefer)
+{
+	size_t i, n = store_ncluster(st);
+
+	if (prefer < n && store_cluster(st, prefer)->state == CONN_LIVE)
+		return prefer;
+	for (i = 0; i < n; i++) {
+		if (store_cluster(st, i)->state == CONN_LIVE)
+			return i;
+	}
+	return prefer;
+}

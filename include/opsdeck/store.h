@@ -70,6 +70,9 @@ struct store_cluster *store_cluster(struct store *, size_t);
 size_t		 store_cluster_find(const struct store *, const char *name);
 void		 store_set_state(struct store *, size_t cluster, enum conn_state,
 		    const char *reason);
+/* prefer if that cluster is live, else the first live cluster, else prefer
+ * (for requests any cluster can answer, such as a drill's status). */
+size_t		 store_live_cluster(struct store *, size_t prefer);
 
 /* Per (cluster, resource) state: forbidden on one kind leaves others live. */
 void		 store_set_kind_state(struct store *, size_t cluster, const char *resource,

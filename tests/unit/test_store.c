@@ -292,10 +292,34 @@ test_states(void **state)
 	store_free(s);
 }
 
+/* store_live_cluster keeps a live preference, else takes the first live
+ * cluster, else falls back to the preference. */
+static void
+test_live_cluster(void **state)
+{
+	struct store *st = store_new();
+	size_t a = store_add_cluster(st, "prod-tokyo");
+	size_t b = store_add_cluster(st, "prod-osaka");
+	size_t c = store_add_cluster(st, "staging");
+
+	(void)state;
+	assert_int_equal(store_live_cluster(st, a), a);	/* nobody live yet */
+	store_set_state(st, b, CONN_LIVE, NULL);
+	store_set_state(st, c, CONN_LIVE, NULL);
+	store_set_state(st, a, CONN_UNREACHABLE, "refused");
+	assert_int_equal(store_live_cluster(st, a), b);
+	assert_int_equal(store_live_cluster(st, c), c);
+	store_set_state(st, a, CONN_LIVE, NULL);
+	assert_int_equal(store_live_cluster(st, a), a);
+	assert_int_equal(store_live_cluster(st, 99), a);	/* out of range */
+	store_free(st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_live_cluster),
 		cmocka_unit_test(test_upsert_replace_remove),
 		cmocka_unit_test(test_relist_sweep),
 		cmocka_unit_test(test_foreach_order),
