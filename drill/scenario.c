@@ -16,6 +16,7 @@
 #include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
+#include "opsdeck/file.h"
 #include "opsdeck/xmalloc.h"
 
 /* Largest scenario file read. */
@@ -1107,32 +1108,6 @@ merge_base(json_t *base, json_t *doc)
 	return out;
 }
 
-/* Read a whole file (new string) with a size cap. */
-static char *
-read_file(const char *path, size_t *len, char **cause)
-{
-	FILE	*f;
-	char	*buf;
-	size_t	 n;
-
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(SCN_MAX_BYTES + 1);
-	n = fread(buf, 1, SCN_MAX_BYTES + 1, f);
-	fclose(f);
-	if (n > SCN_MAX_BYTES) {
-		free(buf);
-		*cause = xasprintf("%s: larger than %d bytes", path, SCN_MAX_BYTES);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* Resolve a scenario name to a readable path (new), or NULL. */
 static char *
 scn_find(const char *name)
@@ -1260,7 +1235,7 @@ scenario_load(struct sim *sim, const char *name, char **cause)
 		    OPSDECK_DATADIR);
 		goto out;
 	}
-	text = read_file(path, &len, cause);
+	text = file_read(path, SCN_MAX_BYTES, &len, cause);
 	if (text == NULL)
 		goto out;
 	doc = yaml_parse_marks(text, len, path, &m, cause);
@@ -1289,7 +1264,7 @@ scenario_load(struct sim *sim, const char *name, char **cause)
 			goto out;
 		}
 		free(btext);
-		btext = read_file(bpath, &blen, cause);
+		btext = file_read(bpath, SCN_MAX_BYTES, &blen, cause);
 		if (btext == NULL)
 			goto out;
 		base = yaml_parse_marks(btext, blen, bpath, &m, cause);

@@ -13,6 +13,7 @@
 
 #include "opsdeck/auth.h"
 #include "opsdeck/config.h"
+#include "opsdeck/file.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
@@ -133,51 +134,6 @@ kc_warn(struct kubeconfig *kc, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Read a whole file of at most max bytes; NULL and *cause on failure. */
-static char *
-kc_read_file(const char *path, size_t max, size_t *len, char **cause)
-{
-	struct stat st;
-	char *buf = NULL;
-	ssize_t r;
-	size_t n = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		goto out;
-	}
-	if ((size_t)st.st_size > max) {
-		*cause = xasprintf("%s: larger than %zu bytes", path, max);
-		goto out;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (n < (size_t)st.st_size) {
-		r = read(fd, buf + n, (size_t)st.st_size - n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-			free(buf);
-			buf = NULL;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*len = n;
-out:
-	close(fd);
-	return buf;
-}
-
 /* path resolved against dir unless absolute (new string). */
 static char *
 kc_resolve(const char *dir, const char *path)
@@ -229,7 +185,7 @@ kc_material(yaml_document_t *doc, yaml_node_t *m, const char *datakey, const cha
 	if (file == NULL || *file == '\0')
 		return 0;
 	path = kc_resolve(dir, file);
-	*out = kc_read_file(path, KC_MAX_PEM, outlen, &why);
+	*out = file_read(path, KC_MAX_PEM, outlen, &why);
 	free(path);
 	if (*out == NULL) {
 		*cause = xasprintf("%s: %s", filekey, why);
@@ -878,7 +834,7 @@ kubeconfig_load(const char *explicit_path, char **cause)
 	for (i = 0; i < npaths; i++) {
 		if (stat(paths[i], &st) != 0 && errno == ENOENT && !must_exist)
 			continue;	/* client-go skips missing files */
-		buf = kc_read_file(paths[i], KC_MAX_FILE, &len, &why);
+		buf = file_read(paths[i], KC_MAX_FILE, &len, &why);
 		if (buf == NULL) {
 			*cause = why;
 			goto out;
@@ -1150,7 +1106,7 @@ kc_file_token(struct kube_context *ctx, char **cause)
 	if (ctx->file_token != NULL && st.st_mtim.tv_sec == ctx->file_token_mtime.tv_sec &&
 	    st.st_mtim.tv_nsec == ctx->file_token_mtime.tv_nsec)
 		return ctx->file_token;
-	buf = kc_read_file(ctx->token_file, KC_MAX_TOKEN, &len, &why);
+	buf = file_read(ctx->token_file, KC_MAX_TOKEN, &len, &why);
 	if (buf == NULL) {
 		*cause = xasprintf("tokenFile %s", why);
 		free(why);

@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "opsdeck/theme.h"
+#include "opsdeck/file.h"
 #include "opsdeck/xmalloc.h"
 
 #define THEME_MAX_FILE	(256 * 1024)
@@ -314,32 +315,6 @@ out:
 	return t;
 }
 
-/* Read a whole (bounded) file; NULL if missing or unreadable. */
-static char *
-read_file(const char *path, size_t *len, char **cause)
-{
-	FILE *f;
-	char *buf;
-	size_t n;
-
-	f = fopen(path, "r");
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = xmalloc(THEME_MAX_FILE + 1);
-	n = fread(buf, 1, THEME_MAX_FILE + 1, f);
-	fclose(f);
-	if (n > THEME_MAX_FILE) {
-		free(buf);
-		*cause = xasprintf("%s: theme too large", path);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* Load a theme by name or path. */
 struct theme *
 theme_load(const char *name, char **cause)
@@ -355,7 +330,7 @@ theme_load(const char *name, char **cause)
 			break;
 	}
 	if (name[i] != '\0' || name[0] == '\0') {
-		buf = read_file(name, &len, cause);
+		buf = file_read(name, THEME_MAX_FILE, &len, cause);
 		if (buf == NULL)
 			return NULL;
 		t = theme_parse(buf, len, name, cause);
@@ -380,7 +355,7 @@ theme_load(const char *name, char **cause)
 	for (i = 0; i < nd && t == NULL; i++) {
 		path = xasprintf("%s/%s.yaml", dirs[i], name);
 		if (access(path, R_OK) == 0) {
-			buf = read_file(path, &len, cause);
+			buf = file_read(path, THEME_MAX_FILE, &len, cause);
 			if (buf != NULL) {
 				t = theme_parse(buf, len, path, cause);
 				free(buf);

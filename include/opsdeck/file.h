@@ -1,0 +1,14 @@
+/* Whole-file reads with a hard cap: a file over the cap is an error for
+ * that file, never an allocation of its size. */
+#ifndef OPSDECK_FILE_H
+#define OPSDECK_FILE_H
+
+#include <stddef.h>
+
+/* Read the regular file path of at most max bytes into a new NUL-terminated
+ * buffer (caller frees), its length in *len; NULL with *cause set ("path:
+ * No such file or directory", "path: larger than N bytes", "path: not a
+ * regular file") on failure. */
+char	*file_read(const char *path, size_t max, size_t *len, char **cause);
+
+#endif
