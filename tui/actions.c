@@ -18,6 +18,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/incident.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
@@ -71,6 +72,10 @@ struct act_op {
 	char			*name;
 	json_t			*obj;		/* current object */
 	json_t			*extra;		/* the extra GET's answer */
+	json_t			*extra2;	/* the second extra GET's answer (drain) */
+	json_t			*evict;		/* drain: [[ns, name], ...] to evict */
+	size_t			 nevicted;	/* drain: evictions sent so far */
+	char			*refused;	/* planning refused the action: why */
 	json_t			*params;	/* for the audit record */
 	char			*method;
 	char			*path;
@@ -850,6 +855,140 @@ plan_uncordon(struct act_op *op, char **cause)
 	return plan_cordon_common(op, false);
 }
 
+/* True if a drain evicts pod: not a mirror pod nor owned by a DaemonSet. */
+static bool
+drain_evictable(json_t *pod)
+{
+	json_t *refs, *ref;
+	const char *kind;
+	size_t i;
+
+	if (jstr(pod, "metadata", "annotations", "kubernetes.io/config.mirror", NULL) != NULL)
+		return false;
+	refs = json_object_get(json_object_get(pod, "metadata"), "ownerReferences");
+	json_array_foreach(refs, i, ref) {
+		kind = jstr(ref, "kind", NULL);
+		if (kind != NULL && strcmp(kind, "DaemonSet") == 0)
+			return false;
+	}
+	return true;
+}
+
+/* The pods on the drained node (new path). */
+static char *
+extra_node_pods(struct act_op *op)
+{
+	char *sel = xasprintf("spec.nodeName=%s", op->name), *esc, *path;
+
+	esc = act_query_escape(sel);
+	path = xasprintf("/api/v1/pods?fieldSelector=%s", esc);
+	free(esc);
+	free(sel);
+	return path;
+}
+
+/* The PodDisruptionBudgets of the cluster, for a drain (new path), or NULL. */
+static char *
+act_extra2(struct act_op *op)
+{
+	if (strcmp(op->b->def->verb, "drain") != 0)
+		return NULL;
+	return xstrdup("/apis/policy/v1/poddisruptionbudgets");
+}
+
+/* Pods of ns on the node that sel covers and a drain would evict. */
+static long
+drain_covered(json_t *pods, const char *ns, const struct label_selector *sel)
+{
+	json_t *pod;
+	const char *pns;
+	size_t i;
+	long n = 0;
+
+	json_array_foreach(pods, i, pod) {
+		pns = jstr(pod, "metadata", "namespace", NULL);
+		if (!drain_evictable(pod) || pns == NULL || strcmp(pns, ns) != 0)
+			continue;
+		if (label_selector_match(sel, json_object_get(json_object_get(pod, "metadata"),
+		    "labels")))
+			n++;
+	}
+	return n;
+}
+
+/* drain: cordon the node, then evict its pods unless a PDB forbids it. */
+static int
+plan_drain(struct act_op *op, char **cause)
+{
+	json_t *pods = json_object_get(op->extra, "items"), *pdb, *pod;
+	const char *ns, *name;
+	struct label_selector *sel;
+	char *blocked = NULL, *n, *list = xstrdup(""), *err = NULL;
+	long covered, allowed;
+	size_t i, count = 0;
+
+	if (!json_is_array(pods) || !json_is_array(json_object_get(op->extra2, "items"))) {
+		free(list);
+		*cause = xstrdup("drain: cannot list the node's pods or the "
+		    "PodDisruptionBudgets");
+		return -1;
+	}
+	json_array_foreach(json_object_get(op->extra2, "items"), i, pdb) {
+		ns = jstr(pdb, "metadata", "namespace", NULL);
+		name = jstr(pdb, "metadata", "name", NULL);
+		if (ns == NULL || name == NULL)
+			continue;
+		sel = label_selector_from_json(json_object_get(json_object_get(pdb, "spec"),
+		    "selector"), &err);
+		if (sel == NULL) {
+			free(err);
+			err = NULL;
+			continue;
+		}
+		covered = drain_covered(pods, ns, sel);
+		label_selector_free(sel);
+		allowed = jint(pdb, 0, "status", "disruptionsAllowed", NULL);
+		if (covered == 0 || allowed >= covered)
+			continue;
+		n = xasprintf("%s%sPodDisruptionBudget %s/%s allows %ld disruption%s (covers "
+		    "%ld pod%s on this node)", blocked != NULL ? blocked : "",
+		    blocked != NULL ? "; " : "", ns, name, allowed, allowed == 1 ? "" : "s",
+		    covered, covered == 1 ? "" : "s");
+		free(blocked);
+		blocked = n;
+	}
+	if (blocked != NULL) {
+		op->refused = xasprintf("drain refused: %s", blocked);
+		free(blocked);
+		free(list);
+		*cause = xstrdup(op->refused);
+		return -1;
+	}
+	op->evict = json_array();
+	json_array_foreach(pods, i, pod) {
+		ns = jstr(pod, "metadata", "namespace", NULL);
+		name = jstr(pod, "metadata", "name", NULL);
+		if (!drain_evictable(pod) || ns == NULL || name == NULL)
+			continue;
+		json_array_append_new(op->evict, json_pack("[ss]", ns, name));
+		if (count++ < 64) {
+			n = xasprintf("%s\n  evict pod %s/%s", list, ns, name);
+			free(list);
+			list = n;
+		}
+	}
+	json_object_set_new(op->params, "pods", json_integer((json_int_t)count));
+	op->preview = xasprintf("%s node %s: mark unschedulable (cordon), evict %zu pod%s%s%s",
+	    op->context, op->name, count, count == 1 ? "" : "s", list,
+	    count > 64 ? "\n  ..." : "");
+	free(list);
+	op->follow_path = extra_node_pods(op);
+	op_request(op, "PATCH", actions_path(op->resource, NULL, op->name),
+	    "application/strategic-merge-patch+json",
+	    xstrdup("{\"spec\":{\"unschedulable\":true}}"));
+	return 0;
+}
+
 /* hpa-minmax MIN MAX */
 static int
 plan_hpa(struct act_op *op, char **cause)
@@ -1361,6 +1500,22 @@ follow_abort(struct act_op *op, json_t *obj, char **msg)
 	return json_is_true(json_object_get(json_object_get(obj, "status"), "abort")) ? 1 : 0;
 }
 
+/* A drain is done when no evictable pod is left on the node. */
+static int
+follow_drain(struct act_op *op, json_t *obj, char **msg)
+{
+	json_t *pod;
+	size_t i;
+
+	if (!json_is_array(json_object_get(obj, "items")))
+		return 0;
+	json_array_foreach(json_object_get(obj, "items"), i, pod) {
+		if (drain_evictable(pod))
+			return 0;
+	}
+	return 1;
+}
+
 /* The action verbs. */
 static const struct act_def act_defs[] = {
 	{ "scale", "deployments,statefulsets,replicasets", "patch", "scale", false, false,
@@ -1376,6 +1531,8 @@ static const struct act_def act_defs[] = {
 	    follow_deleted },
 	{ "cordon", "nodes", "patch", NULL, false, false, false, NULL, plan_cordon, NULL },
 	{ "uncordon", "nodes", "patch", NULL, false, false, false, NULL, plan_uncordon, NULL },
+	{ "drain", "nodes", "patch", NULL, false, false, false, extra_node_pods, plan_drain,
+	    follow_drain },
 	{ "hpa-minmax", "horizontalpodautoscalers", "patch", NULL, false, false, false, NULL,
 	    plan_hpa, NULL },
 	{ "run-now", "cronjobs", "create", NULL, false, false, false, NULL, plan_run_now,
@@ -1424,6 +1581,9 @@ op_free(struct act_op *op)
 	free(op->name);
 	json_decref(op->obj);
 	json_decref(op->extra);
+	json_decref(op->extra2);
+	json_decref(op->evict);
+	free(op->refused);
 	json_decref(op->params);
 	free(op->method);
 	free(op->path);
@@ -1549,6 +1709,9 @@ act_ok(const struct client_response *r)
 }
 
 static void	op_poll(void *);
+static void	op_evict_next(struct act_op *);
+static void	op_extra2_done(const struct client_response *, void *);
+static char	*act_extra2(struct act_op *);
 
 /* The follow-up GET came back. */
 static void
@@ -1594,6 +1757,74 @@ op_poll(void *arg)
 	free(path);
 }
 
+/* The requests were accepted: follow up, or finish. */
+static void
+op_accepted(struct act_op *op, const char *msg)
+{
+	struct act_batch *b = op->b;
+
+	if (op->evict != NULL && op->nevicted < json_array_size(op->evict)) {
+		op_evict_next(op);
+		return;
+	}
+	if (b->def->follow == NULL || act_loop == NULL) {
+		op_finish(op, "ok", msg != NULL ? msg : "done", false);
+		return;
+	}
+	op->deadline = loop_now() + act_timeout;
+	act_message(b, false, op->preview != NULL ? op->preview : b->def->verb);
+	op->timer = loop_timer_add(act_loop, ACT_POLL / 2, op_poll, op);
+}
+
+/* One eviction came back: audit it, then go on. */
+static void
+op_evicted(const struct client_response *r, void *arg)
+{
+	struct act_op *op = arg;
+	json_t *p = json_array_get(op->evict, op->nevicted);
+	char *err, *msg;
+
+	msg = xasprintf("evict pod %s/%s", json_string_value(json_array_get(p, 0)),
+	    json_string_value(json_array_get(p, 1)));
+	op->nevicted++;
+	if (!act_ok(r)) {
+		err = client_response_error(r);
+		free(msg);
+		msg = xasprintf("evict pod %s/%s: %s", json_string_value(json_array_get(p, 0)),
+		    json_string_value(json_array_get(p, 1)), err);
+		free(err);
+		op_finish(op, r->status == 403 ? "forbidden" : "failed", msg, true);
+		free(msg);
+		return;
+	}
+	op_audit(op, "ok", msg);
+	free(msg);
+	op_accepted(op, NULL);
+}
+
+/* Send the next eviction of a drain. */
+static void
+op_evict_next(struct act_op *op)
+{
+	json_t *p = json_array_get(op->evict, op->nevicted);
+	const char *ns = json_string_value(json_array_get(p, 0));
+	const char *name = json_string_value(json_array_get(p, 1));
+	json_t *body;
+	char *base, *text, *path;
+
+	body = json_pack("{s:s,s:s,s:{s:s,s:s}}", "apiVersion", "policy/v1", "kind",
+	    "Eviction", "metadata", "name", name, "namespace", ns);
+	text = jdump(body);
+	json_decref(body);
+	base = actions_path("pods", ns, name);
+	path = xasprintf("%s/eviction", base);
+	client_request(op->b->client, op->cluster, "POST", path, "application/json", text,
+	    op_evicted, op);
+	free(path);
+	free(base);
+	free(text);
+}
+
 /* The real request came back. */
 static void
 op_sent(const struct client_response *r, void *arg)
@@ -1620,15 +1851,8 @@ op_sent(const struct client_response *r, void *arg)
 		json_decref(o);
 	}
 	op_audit(op, "ok", msg != NULL ? msg : "request accepted");
-	if (b->def->follow == NULL || act_loop == NULL) {
-		op_finish(op, "ok", msg != NULL ? msg : "done", false);
-		free(msg);
-		return;
-	}
+	op_accepted(op, msg);
 	free(msg);
-	op->deadline = loop_now() + act_timeout;
-	act_message(b, false, op->preview != NULL ? op->preview : b->def->verb);
-	op->timer = loop_timer_add(act_loop, ACT_POLL / 2, op_poll, op);
 }
 
 /* Send the planned request. */
@@ -1673,7 +1897,8 @@ op_plan(struct act_op *op)
 	char *cause = NULL, *dry;
 
 	if (b->def->plan(op, &cause) != 0) {
-		op_settle(op, "failed", cause != NULL ? cause : "cannot plan the request");
+		op_settle(op, op->refused != NULL ? "refused" : "failed",
+		    cause != NULL ? cause : "cannot plan the request");
 		free(cause);
 		return;
 	}
@@ -1692,14 +1917,33 @@ op_plan(struct act_op *op)
 	free(dry);
 }
 
+/* The second extra GET came back (failures leave op->extra2 NULL). */
+static void
+op_extra2_done(const struct client_response *r, void *arg)
+{
+	struct act_op *op = arg;
+
+	if (act_ok(r))
+		op->extra2 = act_parse(r);
+	op_plan(op);
+}
+
 /* The extra GET came back (failures leave op->extra NULL). */
 static void
 op_extra_done(const struct client_response *r, void *arg)
 {
 	struct act_op *op = arg;
+	char *path;
 
 	if (act_ok(r))
 		op->extra = act_parse(r);
+	path = act_extra2(op);
+	if (path != NULL) {
+		client_request(op->b->client, op->cluster, "GET", path, NULL, NULL,
+		    op_extra2_done, op);
+		free(path);
+		return;
+	}
 	op_plan(op);
 }
 
@@ -2349,6 +2593,8 @@ static const struct cmd_entry act_commands[] = {
 	{ "cordon", NULL, "", "mark a node unschedulable",
 	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "nodes", act_exec },
 	{ "uncordon", NULL, "", "mark a node schedulable",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "nodes", act_exec },
+	{ "drain", NULL, "", "cordon a node and evict its pods (refused if a PDB forbids it)",
 	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "nodes", act_exec },
 	{ "hpa-minmax", NULL, "MIN MAX", "change an HPA's minReplicas and maxReplicas",
 	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "horizontalpodautoscalers", act_exec },
