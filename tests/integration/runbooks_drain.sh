@@ -22,11 +22,15 @@ left() {
 }
 none_left() { [ "$(left "$1")" = 0 ]; }
 
-# A node carrying a pod of a Deployment in production.
-pods=$(k get pods -n production -o json)
-pod=$(printf '%s' "$pods" | jq -r '[.items[] | select(.spec.nodeName != null and .spec.nodeName != "")
-	| select(any(.metadata.ownerReferences[]?; .kind == "ReplicaSet"))][0] | .metadata.name')
-[ -n "$pod" ] && [ "$pod" != null ] || fail "no deployment pod with a node"
+# A node carrying a pod of a Deployment in production (once one is scheduled).
+find_pod() {
+	pod=$(k get pods -n production -o json | jq -r '[.items[]
+		| select(.spec.nodeName != null and .spec.nodeName != "")
+		| select(any(.metadata.ownerReferences[]?; .kind == "ReplicaSet"))][0] | .metadata.name')
+	[ -n "$pod" ] && [ "$pod" != null ]
+}
+wait_for 120 find_pod || fail "no deployment pod with a node"
+find_pod
 node=$(k get pod "$pod" -n production -o jsonpath='{.spec.nodeName}')
 app=$(k get pod "$pod" -n production -o jsonpath='{.metadata.labels.app}')
 [ -n "$app" ] || fail "pod $pod has no app label"
