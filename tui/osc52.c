@@ -1,9 +1,12 @@
 /* OSC 52 clipboard sequences. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "opsdeck/osc52.h"
 #include "opsdeck/xmalloc.h"
+
+bool osc52_enabled;
 
 static const char osc52_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -51,4 +54,23 @@ osc52_build(const char *text, size_t len)
 	out[o++] = '\a';
 	out[o] = '\0';
 	return out;
+}
+
+/* Copy text to the terminal's clipboard if the option is on. */
+int
+osc52_copy(const char *text)
+{
+	char *seq;
+	int rc = -1;
+
+	if (!osc52_enabled || text == NULL)
+		return -1;
+	seq = osc52_build(text, strlen(text));
+	if (seq == NULL)
+		goto out;
+	if (fputs(seq, stdout) != EOF && fflush(stdout) == 0)
+		rc = 0;
+out:
+	free(seq);
+	return rc;
 }
