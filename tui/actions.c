@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/osc52.h"
 #include "opsdeck/audit.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
@@ -2495,6 +2496,20 @@ struct act_url {
 	void			*done_arg;
 };
 
+/* With the osc52 option on, copy the sanitised url and say so in *msg. */
+static void
+act_url_copy(const char *url, char **msg)
+{
+	char *clean = sanitize_str(url, 0), *m;
+
+	if (osc52_copy(clean) == 0) {
+		m = xasprintf("%s: copied to clipboard (OSC 52)", *msg);
+		free(*msg);
+		*msg = m;
+	}
+	free(clean);
+}
+
 /* Alertmanager's alerts came back: print the alert's runbook_url. */
 static void
 act_url_done(const struct client_response *r, void *arg)
@@ -2525,6 +2540,8 @@ act_url_done(const struct client_response *r, void *arg)
 	else
 		msg = xasprintf("runbook-url: %s has no runbook_url annotation", u->alertname);
 	clean = sanitize_str(msg, 0);
+	if (url != NULL && u->ui_ops != NULL && u->ui_ops->show_view != NULL)
+		act_url_copy(url, &clean);
 	if (u->ui_ops != NULL && u->ui_ops->message != NULL)
 		u->ui_ops->message(u->ui, url == NULL, clean);
 	free(clean);

@@ -18,6 +18,7 @@
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
 #include "opsdeck/theme.h"
+#include "opsdeck/osc52.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
@@ -34,6 +35,7 @@ const struct ui_option ui_options[] = {
 	{ "ascii", UI_OPT_BOOL, 0, 1, "off", "ASCII only: no line drawing or ellipsis characters" },
 	{ "wide", UI_OPT_BOOL, 0, 1, "off", "show wide columns (kubectl -o wide)" },
 	{ "wrap", UI_OPT_BOOL, 0, 1, "off", "wrap long lines in logs and YAML" },
+	{ "osc52", UI_OPT_BOOL, 0, 1, "off", "runbook-url also copies the URL to the clipboard (OSC 52)" },
 	{ "logLines", UI_OPT_INT, 100, 1000000, "10000", "lines a log view keeps" },
 	{ "defaultView", UI_OPT_STRING, 0, 0, "overview", "view shown at start" },
 };
@@ -97,6 +99,8 @@ ui_option_set(struct ui *ui, const char *name, const char *value, char **cause)
 			bp = &ui->ascii;
 		else if (strcmp(o->name, "wide") == 0)
 			bp = &ui->wide;
+		else if (strcmp(o->name, "osc52") == 0)
+			bp = &osc52_enabled;
 		else
 			bp = &ui->wrap;
 		b = ui_parse_bool(value, *bp);
@@ -160,6 +164,8 @@ ui_option_get(struct ui *ui, const char *name)
 		return xstrdup(ui->wide ? "on" : "off");
 	if (strcmp(o->name, "wrap") == 0)
 		return xstrdup(ui->wrap ? "on" : "off");
+	if (strcmp(o->name, "osc52") == 0)
+		return xstrdup(osc52_enabled ? "on" : "off");
 	if (strcmp(o->name, "logLines") == 0)
 		return xasprintf("%ld", ui->log_lines);
 	return xstrdup(ui->default_view != NULL ? ui->default_view : "overview");

@@ -4,19 +4,116 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/actions.h"
+#include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
+#include "opsdeck/store.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
+
+#define HELP_RBAC_MAX 256
+
+/* The help view's state: the pager and RBAC answers per command. */
+struct help_data {
+	struct pager	*pager;
+	struct view	*view;		/* NULL once the view is gone */
+	size_t		 cluster;
+	char		*cluster_name;
+	signed char	 allowed[HELP_RBAC_MAX];	/* 1 yes, 0 denied, -1 unknown */
+	size_t		 pending;
+};
+
+/* One outstanding review. */
+struct help_req {
+	struct help_data	*hd;
+	size_t			 idx;
+};
+
+static void	help_fill(struct view *, struct pager *);
+
+/* An access review came back: note it and rebuild the text. */
+static void
+help_rbac_done(int allowed, const char *reason, void *arg)
+{
+	struct help_req *rq = arg;
+	struct help_data *hd = rq->hd;
+	size_t top;
+
+	(void)reason;
+	hd->allowed[rq->idx] = (signed char)(allowed == 0 ? 0 : allowed == 1 ? 1 : -1);
+	free(rq);
+	if (hd->pending > 0)
+		hd->pending--;
+	if (hd->view == NULL) {
+		if (hd->pending == 0) {
+			free(hd->cluster_name);
+			free(hd);
+		}
+		return;
+	}
+	top = pager_get_top(hd->pager);
+	pager_clear(hd->pager);
+	help_fill(hd->view, hd->pager);
+	pager_set_top(hd->pager, top);
+	hd->view->ui->dirty = true;
+}
+
+/* Ask, for each mutating command, whether its verb is allowed. */
+static void
+help_rbac_start(struct view *v, struct help_data *hd)
+{
+	const struct cmd_entry *e;
+	const struct client_resource *res;
+	const struct store_cluster *sc;
+	struct help_req *rq;
+	const char *ns;
+	char kind[64];
+	size_t i, n;
+
+	if (v->ui == NULL || v->ui->client == NULL || v->ui->store == NULL ||
+	    store_ncluster(v->ui->store) == 0)
+		return;
+	hd->cluster = 0;
+	if (v->prev != NULL && v->prev->cluster != SIZE_MAX &&
+	    v->prev->cluster < store_ncluster(v->ui->store))
+		hd->cluster = v->prev->cluster;
+	sc = store_cluster(v->ui->store, hd->cluster);
+	hd->cluster_name = xstrdup(sc != NULL && sc->name != NULL ? sc->name : "?");
+	ns = ui_namespace(v->ui);
+	if (ns == NULL)
+		ns = "";
+	for (i = 0; i < cmd_count() && i < HELP_RBAC_MAX; i++) {
+		e = cmd_at(i);
+		if (!(e->flags & CMD_MUTATES) || e->rbac_verb == NULL || e->kinds == NULL)
+			continue;
+		n = strcspn(e->kinds, ",");
+		if (n == 0 || n >= sizeof kind)
+			continue;
+		memcpy(kind, e->kinds, n);
+		kind[n] = '\0';
+		res = client_resource_find(kind);
+		if (res == NULL)
+			continue;
+		rq = xcalloc(1, sizeof *rq);
+		rq->hd = hd;
+		rq->idx = i;
+		hd->pending++;
+		rbac_check(v->ui->client, hd->cluster, e->rbac_verb, res->group, res->resource,
+		    NULL, ns, NULL, help_rbac_done, rq);
+	}
+}
 
 /* Fill the pager from the tables. */
 static void
 help_fill(struct view *v, struct pager *p)
 {
+	struct help_data *hd = v->data;
+	bool denied;
 	const struct key_binding *b;
 	const struct cmd_entry *e;
 	const struct ui_option *o;
-	char line[512], name[64];
+	char line[512], name[64], note[160];
 	size_t i;
 	bool options_only = v->arg != NULL && strcmp(v->arg, "options") == 0;
 
@@ -40,14 +137,25 @@ help_fill(struct view *v, struct pager *p)
 		pager_add_line(p, "  -l k=v,k2!=v2  label selector on the rows' labels", THEME_NORMAL);
 		pager_add_line(p, "", THEME_NORMAL);
 		pager_add_line(p, "COMMANDS (: prompt; unambiguous prefixes work)", THEME_SECTION);
+		if (hd != NULL && hd->cluster_name != NULL && hd->pending == 0) {
+			snprintf(line, sizeof line, "  RBAC checked on %s : greyed commands are "
+			    "forbidden there", hd->cluster_name);
+			pager_add_line(p, line, THEME_NORMAL);
+		}
 		for (i = 0; i < cmd_count(); i++) {
 			e = cmd_at(i);
 			snprintf(name, sizeof name, "%s%s%s%s", e->name, e->alias != NULL ? " (" : "",
 			    e->alias != NULL ? e->alias : "", e->alias != NULL ? ")" : "");
-			snprintf(line, sizeof line, "  :%-28s %-28s %s%s", name,
-			    e->args != NULL ? e->args : "", e->help != NULL ? e->help : "",
+			denied = hd != NULL && i < HELP_RBAC_MAX && hd->allowed[i] == 0;
+			note[0] = '\0';
+			if (denied) {
+				snprintf(note, sizeof note, "(forbidden by RBAC on %s) ",
+				    hd->cluster_name);
+			}
+			snprintf(line, sizeof line, "  :%-28s %-28s %s%s%s", name,
+			    e->args != NULL ? e->args : "", note, e->help != NULL ? e->help : "",
 			    (e->flags & CMD_MUTATES) ? " [mutates]" : "");
-			pager_add_line(p, line, THEME_NORMAL);
+			pager_add_line(p, line, denied ? THEME_DIM : THEME_NORMAL);
 		}
 		pager_add_line(p, "", THEME_NORMAL);
 	}
@@ -64,24 +172,36 @@ help_fill(struct view *v, struct pager *p)
 static int
 help_init(struct view *v, char **cause)
 {
-	struct pager *p = pager_new(4096);
+	struct help_data *hd = xcalloc(1, sizeof *hd);
 
-	v->data = p;
-	help_fill(v, p);
+	memset(hd->allowed, -1, sizeof hd->allowed);
+	hd->pager = pager_new(4096);
+	hd->view = v;
+	v->data = hd;
+	help_fill(v, hd->pager);
+	help_rbac_start(v, hd);
 	return 0;
 }
 
 static void
 help_free(struct view *v)
 {
-	pager_free(v->data);
+	struct help_data *hd = v->data;
+
+	pager_free(hd->pager);
+	hd->pager = NULL;
+	hd->view = NULL;
+	if (hd->pending == 0) {
+		free(hd->cluster_name);
+		free(hd);
+	}
 	v->data = NULL;
 }
 
 static void
 help_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
-	pager_draw(v->data, v->ui, win, y, h, w);
+	pager_draw(((struct help_data *)v->data)->pager, v->ui, win, y, h, w);
 }
 
 static int
@@ -91,7 +211,7 @@ help_key(struct view *v, int key)
 		ui_back(v->ui);
 		return VIEW_HANDLED;
 	}
-	return pager_key(v->data, key);
+	return pager_key(((struct help_data *)v->data)->pager, key);
 }
 
 static const char *
@@ -103,7 +223,7 @@ help_title(struct view *v)
 static int
 help_search(struct view *v, const char *text, char **cause)
 {
-	return pager_search(v->data, text, cause);
+	return pager_search(((struct help_data *)v->data)->pager, text, cause);
 }
 
 const struct view_class view_help_class = {
