@@ -1662,6 +1662,19 @@ check_identity(struct drill_resp *resp, struct target *t, json_t *body)
 	return 1;
 }
 
+/* A write to the main resource of a kind with a status subresource keeps
+ * the stored status (clients change status only through /status). */
+static void
+keep_status(const struct sim_resource *res, json_t *old, json_t *newobj)
+{
+	if (!has_sub(res, "status"))
+		return;
+	if (json_object_get(old, "status") != NULL)
+		json_object_set(newobj, "status", json_object_get(old, "status"));
+	else
+		json_object_del(newobj, "status");
+}
+
 /* PUT on the object or its status. Lock held. */
 static void
 api_update(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
@@ -1683,12 +1696,7 @@ api_update(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		newobj = body;
 		if (!json_is_object(json_object_get(newobj, "metadata")))
 			json_object_set_new(newobj, "metadata", json_object());
-		if (has_sub(t->res, "status")) {
-			if (json_object_get(old, "status") != NULL)
-				json_object_set(newobj, "status", json_object_get(old, "status"));
-			else
-				json_object_del(newobj, "status");
-		}
+		keep_status(t->res, old, newobj);
 	}
 	commit_object(req, resp, t, old, newobj, dry);
 }
@@ -1718,12 +1726,7 @@ api_patch(struct drill_req *req, struct drill_resp *resp, struct target *t, json
 		newobj = patched;
 		json_object_set(json_object_get(newobj, "metadata"), "uid",
 		    json_object_get(json_object_get(old, "metadata"), "uid"));
-		if (has_sub(t->res, "status")) {
-			if (json_object_get(old, "status") != NULL)
-				json_object_set(newobj, "status", json_object_get(old, "status"));
-			else
-				json_object_del(newobj, "status");
-		}
+		keep_status(t->res, old, newobj);
 	}
 	commit_object(req, resp, t, old, newobj, dry);
 }
