@@ -10,6 +10,7 @@
 #include <gnutls/gnutls.h>
 
 #include "opsdeck/printers.h"
+#include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
 #include "patch.h"
@@ -2600,6 +2601,44 @@ api_reach(struct drill_req *req, struct drill_resp *resp)
 	resp_json(resp, 200, json_pack("{s:s,s:s}", "cluster", name, "state", state));
 }
 
+/* POST /drill/v1/looks: a console reports a view its operator opened;
+ * the drill judges it against the faults (drill/looks.c). Any drill user:
+ * in a shared drill a viewer's look is detection too. */
+static void
+api_look(struct drill_req *req, struct drill_resp *resp)
+{
+	struct drill_look	 look;
+	const struct scn_fault	*f;
+	json_t			*body;
+	json_error_t		 jerr;
+	char			*cause = NULL;
+
+	if (strcmp(req->method, "POST") != 0) {
+		drill_api_status(resp, 405, "MethodNotAllowed", "use POST", NULL, NULL);
+		return;
+	}
+	body = json_loadb(req->body != NULL ? req->body : "", req->body_len, 0, &jerr);
+	if (body == NULL) {
+		cause = xasprintf("a look must be JSON: %s", jerr.text);
+		drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
+		free(cause);
+		return;
+	}
+	if (drill_look_parse(body, &look, &cause) != 0) {
+		drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
+		free(cause);
+		json_decref(body);
+		return;
+	}
+	sim_lock(req->cluster->sim);
+	f = drill_look_record(req->cluster->sim, &look, sim_wallclock());
+	/* the answer says whether this look was the first relevant one */
+	resp_json(resp, 200, json_pack("{s:b,s:s?}", "firstRelevant", f != NULL, "fault",
+	    f != NULL ? f->target : NULL));
+	sim_unlock(req->cluster->sim);
+	json_decref(body);
+}
+
 /* Answer a request. */
 void
 drill_api_handle(struct drill_req *req, struct drill_resp *resp)
@@ -2627,6 +2666,10 @@ drill_api_handle(struct drill_req *req, struct drill_resp *resp)
 	}
 	if (strcmp(p, "/drill/v1/reach") == 0) {
 		api_reach(req, resp);
+		return;
+	}
+	if (strcmp(p, "/drill/v1/looks") == 0) {
+		api_look(req, resp);
 		return;
 	}
 	if (strcmp(p, "/drill/v1/status") == 0) {

@@ -145,6 +145,44 @@ report_str(json_t *o, const char *key)
 	return sanitize_str(s != NULL ? s : "-", 0);
 }
 
+/* Print the "detected" line: the first view an operator opened that showed
+ * a fault, and how long after that fault. */
+static void
+report_print_detected(json_t *st)
+{
+	json_t	*fv = json_object_get(st, "firstRelevantView"), *c;
+	char	*view, *ns, *name, *user, *cl;
+	double	 s = json_number_value(json_object_get(st, "timeToDetectSeconds"));
+	size_t	 i;
+
+	if (!json_is_object(fv)) {
+		printf("detected   no relevant view reported (%lld views opened)\n",
+		    (long long)json_integer_value(json_object_get(st, "looks")));
+		return;
+	}
+	view = report_str(fv, "view");
+	ns = report_str(fv, "namespace");
+	name = report_str(fv, "name");
+	user = report_str(fv, "user");
+	printf("detected   %.1fs after its fault: %s", s, view);
+	json_array_foreach(json_object_get(fv, "clusters"), i, c) {
+		cl = sanitize_str(json_string_value(c) != NULL ? json_string_value(c) : "?", 0);
+		printf(" @%s", cl);
+		free(cl);
+	}
+	if (json_array_size(json_object_get(fv, "clusters")) == 0)
+		printf(" (all clusters)");
+	if (strcmp(ns, "-") != 0)
+		printf(" ns:%s", ns);
+	if (strcmp(name, "-") != 0)
+		printf(" %s", name);
+	printf(", by %s\n", user);
+	free(view);
+	free(ns);
+	free(name);
+	free(user);
+}
+
 /* Print the status as text: scenario, faults, resolution and its times. */
 static void
 report_print(json_t *st)
@@ -177,6 +215,7 @@ report_print(json_t *st)
 		free(a);
 		free(b);
 	}
+	report_print_detected(st);
 	if (json_is_true(json_object_get(st, "resolved"))) {
 		s = report_str(st, "resolvedAt");
 		printf("resolved   yes, at %s\n", s);

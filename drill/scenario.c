@@ -287,6 +287,8 @@ scenario_free(struct sim *sim)
 	free(scn->faults);
 	json_decref(scn->resolved_when);
 	json_decref(scn->primary_replicas);
+	json_decref(scn->first_look);
+	json_decref(scn->recent_looks);
 	free(scn);
 	sim->scn = NULL;
 	for (i = 0; i < sim->nclusters; i++) {
@@ -1624,7 +1626,7 @@ sim_drill_status(struct sim *sim)
 
 		if (f->curve)
 			continue;
-		ctl_rfc3339(f->injected_wall, ts, sizeof ts);
+		ctl_rfc3339_ms(f->injected_wall, ts, sizeof ts);
 		json_array_append_new(faults, json_pack("{s:f,s:s,s:s,s:s?}", "at", f->at,
 		    "action", f->action, "target", f->target, "injected", f->injected ? ts :
 		    NULL));
@@ -1646,7 +1648,7 @@ sim_drill_status(struct sim *sim)
 	    "started", ts, "speed", sim->speed, "simulatedSeconds", floor(scn->t), "faults", faults,
 	    "resolved", scn->resolved, "clusters", clusters, "resolvedAt", json_null());
 	if (scn->resolved) {
-		ctl_rfc3339(scn->resolved_wall, ts, sizeof ts);
+		ctl_rfc3339_ms(scn->resolved_wall, ts, sizeof ts);
 		json_object_set_new(st, "resolvedAt", json_string(ts));
 		if (scn->first_fault_wall > 0)
 			json_object_set_new(st, "timeToMitigateSeconds",
@@ -1655,5 +1657,13 @@ sim_drill_status(struct sim *sim)
 	}
 	if (json_object_get(st, "timeToMitigateSeconds") == NULL)
 		json_object_set_new(st, "timeToMitigateSeconds", json_null());
+	/* detection: the first view that showed a fault (drill/looks.c) */
+	json_object_set_new(st, "looks", json_integer((json_int_t)scn->nlooks));
+	json_object_set(st, "firstRelevantView", scn->first_look != NULL ? scn->first_look :
+	    json_null());
+	json_object_set_new(st, "recentLooks", scn->recent_looks != NULL ?
+	    json_deep_copy(scn->recent_looks) : json_array());
+	json_object_set_new(st, "timeToDetectSeconds", scn->first_look == NULL ? json_null() :
+	    json_real(floor((scn->first_look_wall - scn->first_look_fault_wall) * 10) / 10));
 	return st;
 }

@@ -264,7 +264,46 @@ struct scn {
 	bool		 generated;
 	bool		 heavy_ran;	/* a heavy cluster pass ran this tick */
 	bool		 loading;	/* ticking before serving: no throttles */
+	/* looks (drill/looks.c) */
+	size_t		 nlooks;	/* views reported by consoles */
+	json_t		*first_look;	/* the first relevant view (owned), or NULL */
+	json_t		*recent_looks;	/* the last DRILL_LOOKS_RECENT looks (owned), or NULL */
+	double		 first_look_wall;
+	double		 first_look_fault_wall;	/* injection of the fault it showed */
 };
+
+/* Looks kept for the status document (recentLooks), newest last. */
+#define DRILL_LOOKS_RECENT	16
+
+/* Most clusters a look may name (a console showing more sends none: every
+ * cluster). */
+#define DRILL_LOOK_CLUSTERS_MAX	64
+
+/* A view an operator opened, as a console reports it (POST
+ * /drill/v1/looks). Strings are borrowed; NULL (or no clusters): not
+ * narrowed (every cluster, every namespace, no single object). */
+struct drill_look {
+	const char	*view;		/* resource ("pods", "horizontalpodautoscalers"), */
+					/* "alerts" or "contexts" */
+	const char	*clusters[DRILL_LOOK_CLUSTERS_MAX];	/* the view's scope */
+	size_t		 nclusters;
+	const char	*ns;
+	const char	*name;
+	const char	*user;
+};
+
+/* Parse a look from a request body (strings borrowed from body). 0, or
+ * -1 with *cause. */
+int		 drill_look_parse(json_t *body, struct drill_look *, char **cause);
+/* Does look show what fault f broke? names (NULL-terminated, or NULL for
+ * any) are the objects the fault broke. The rule per fault action is in
+ * drill/looks.c and opsdeck-drill(1). */
+bool		 drill_look_relevant(const struct scn_fault *f, const struct drill_look *,
+		    const char *const *names);
+/* Count look (received at wall time now) and, if it is the first relevant
+ * one after a fault, record it as the drill's first relevant view and
+ * return that fault; else NULL. Lock held. */
+const struct scn_fault *drill_look_record(struct sim *, const struct drill_look *, double now);
 
 /* The scenario of sim (created on demand). */
 struct scn	*scn_get(struct sim *);
