@@ -32,11 +32,16 @@ add_context(json_t *contexts, const char *name, const struct sim_cluster *c,
 
 	ctx = json_pack("{s:s,s:s}", "cluster", c->name, "user", user);
 	if (strcmp(name, c->name) == 0) {
-		json_object_set_new(ctx, "extensions", json_pack("[{s:s,s:{s:s,s:s,s:b}}]",
+		json_object_set_new(ctx, "extensions", json_pack("[{s:s,s:{s:s,s:s,s:b,s:b}}]",
 		    "name", "opsdeck.dev/context", "extension",
 		    "role", c->role != NULL ? c->role : "",
 		    "region", c->region != NULL ? c->region : "",
-		    "protected", c->protected_ctx));
+		    "protected", c->protected_ctx, "drill", 1));
+	} else {
+		/* viewer@ and exec@ contexts: a drill's, but no role (one
+		 * context per role keeps {{role:dr}} unambiguous) */
+		json_object_set_new(ctx, "extensions", json_pack("[{s:s,s:{s:b}}]",
+		    "name", "opsdeck.dev/context", "extension", "drill", 1));
 	}
 	json_array_append_new(contexts, json_pack("{s:s,s:o}", "name", name, "context", ctx));
 }

@@ -660,6 +660,9 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 		sc->protected_ctx = ctxs[i]->protected_ctx;
 		sc->read_only = ctxs[i]->read_only;
 		sc->rpo_seconds = ctxs[i]->rpo_seconds;
+		sc->drill = ctxs[i]->drill;
+		sc->kube_cluster = ctxs[i]->cluster_name != NULL ?
+		    xstrdup(ctxs[i]->cluster_name) : NULL;
 		if (ctxs[i]->error != NULL)
 			store_set_state(store, idx, CONN_ERROR, ctxs[i]->error);
 		conn_health_arm(cn);

@@ -411,6 +411,8 @@ console_before_sleep(void *arg)
 		loop_stop(ui->loop);
 		return;
 	}
+	if (ui->look_pending)
+		look_report(ui);
 	if (!draw && (gen != ui->seen_gen || ui->frame)) {
 		if (now - ui->last_draw >= CONSOLE_MIN_FRAME)
 			draw = true;

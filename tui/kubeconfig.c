@@ -62,6 +62,7 @@ struct kc_ctx {
 	char		*role;		/* from the opsdeck.dev/context extension */
 	int		 protected_ctx;	/* -1 unset, else 0/1 (same extension) */
 	int		 read_only;	/* -1 unset, else 0/1 */
+	bool		 drill;		/* the extension says drill: true */
 };
 
 /* Everything read from all files, first entry of each name kept. */
@@ -498,7 +499,7 @@ kc_read_users(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq,
 /* opsdeck's settings for a context carried in the kubeconfig itself, as a
  * context extension (kubectl ignores extensions it does not know):
  *   extensions: [{name: opsdeck.dev/context, extension: {role: dr,
- *                 protected: true, readOnly: false}}]
+ *                 protected: true, readOnly: false, drill: true}}]
  * config.yaml, where it names the context, takes precedence. */
 static void
 kc_read_extension(yaml_document_t *doc, yaml_node_t *m, struct kc_ctx *c)
@@ -528,6 +529,8 @@ kc_read_extension(yaml_document_t *doc, yaml_node_t *m, struct kc_ctx *c)
 		n = ydoc_get(doc, ext, "readOnly");
 		if (n != NULL && ydoc_bool(n) != -1)
 			c->read_only = ydoc_bool(n);
+		n = ydoc_get(doc, ext, "drill");
+		c->drill = n != NULL && ydoc_bool(n) == 1;
 	}
 }
 
@@ -682,6 +685,7 @@ kc_resolve_contexts(struct kc_merge *mg)
 		ctx->role = kc_dup(x->role);
 		ctx->protected_ctx = x->protected_ctx == 1;
 		ctx->read_only = x->read_only == 1;
+		ctx->drill = x->drill;
 
 		ci = x->cluster != NULL ? kc_find_cluster(mg, x->cluster) : -1;
 		if (ci == -1) {

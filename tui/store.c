@@ -155,6 +155,7 @@ store_free(struct store *s)
 	for (i = 0; i < s->nclusters; i++) {
 		free(s->clusters[i]->name);
 		free(s->clusters[i]->role);
+		free(s->clusters[i]->kube_cluster);
 		free(s->clusters[i]->reason);
 		free(s->clusters[i]);
 	}

@@ -381,6 +381,8 @@ ui_push(struct ui *ui, const struct view_class *cls, const char *resource, const
 	ui->view = v;
 	if (cls->update != NULL)
 		cls->update(v, time(NULL));
+	/* reported once the opener has filled the view in (look.c) */
+	ui->look_pending = true;
 	ui_dirty(ui);
 	return v;
 }

@@ -223,6 +223,16 @@ logs_search(struct view *v, const char *text, char **cause)
 	return 0;
 }
 
+/* The pod whose log this is. */
+static void
+logs_subject(struct view *v, const char **ns, const char **name)
+{
+	struct logs_view *lv = v->data;
+
+	*ns = lv->ns;
+	*name = lv->pod;
+}
+
 const struct view_class view_logs_class = {
 	.name = "logs",
 	.init = logs_init,
@@ -231,6 +241,7 @@ const struct view_class view_logs_class = {
 	.key = logs_key,
 	.title = logs_title,
 	.search = logs_search,
+	.subject = logs_subject,
 };
 
 int

@@ -758,6 +758,16 @@ text_search(struct view *v, const char *text, char **cause)
 	return pager_search(tv->pager, text, cause);
 }
 
+/* The object shown. */
+static void
+text_subject(struct view *v, const char **ns, const char **name)
+{
+	struct text_view *tv = v->data;
+
+	*ns = tv->ns != NULL && *tv->ns != '\0' ? tv->ns : NULL;
+	*name = tv->name;
+}
+
 const struct view_class view_text_class = {
 	.name = "text",
 	.init = text_init,
@@ -766,6 +776,7 @@ const struct view_class view_text_class = {
 	.key = text_key,
 	.title = text_title,
 	.search = text_search,
+	.subject = text_subject,
 };
 
 /* Open yaml/describe for one object. */

@@ -87,6 +87,9 @@ struct kube_context {
 	char		*alertmanager_url; /* full URL or API service proxy path, or NULL */
 	char		*prometheus_url;
 	double		 rpo_seconds;	/* 0: unset */
+	/* from the opsdeck.dev/context extension only: a drill simulator's
+	 * context (the console reports the views it opens, for the score) */
+	bool		 drill;
 };
 
 /* A merged kubeconfig. */

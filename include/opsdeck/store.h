@@ -33,6 +33,8 @@ struct store_cluster {
 	bool		 protected_ctx;
 	bool		 read_only;
 	double		 rpo_seconds;	/* backup RPO (0: unset) */
+	bool		 drill;		/* a drill simulator's cluster */
+	char		*kube_cluster;	/* the kubeconfig cluster entry's name, or NULL */
 	enum conn_state	 state;
 	char		*reason;	/* human-readable, sanitised; NULL when live */
 	int64_t		 since;		/* unix seconds of the last state change */

@@ -48,6 +48,10 @@ struct view_class {
 	size_t		(*targets)(struct view *, struct cmd_target **);
 	/* "/" in a view without a table: search for text ("" clears). */
 	int		(*search)(struct view *, const char *text, char **cause);
+	/* The one object the view shows: its namespace and name (borrowed,
+	 * either may be NULL). Absent: the view's namespace, no single object.
+	 * Drills score what an operator looks at with it (look.c). */
+	void		(*subject)(struct view *, const char **ns, const char **name);
 };
 
 /* One open view; views stack (Esc pops). */
@@ -118,6 +122,7 @@ struct ui {
 	void			(*ask_done)(const char *, void *);
 	void			*ask_arg;
 
+	bool			 look_pending;	/* a view opened: tell the drill (look.c) */
 	bool			 dirty;		/* redraw this turn (input, resize) */
 	bool			 frame;		/* redraw soon, at most 10 times a second */
 	bool			 quit;
@@ -217,6 +222,13 @@ extern const struct view_class	view_help_class;
 extern const struct view_class	view_text_class;	/* yaml, describe */
 extern const struct view_class	view_logs_class;
 extern const struct view_class	view_dialog_class;
+
+/* Tell a drill simulator, if any selected context is a drill's, which view
+ * the operator has just opened (POST /drill/v1/looks): the drill scores
+ * the first one that shows a fault as its time to detect. Called from the
+ * loop's before-sleep step once a view has opened; a no-op on real
+ * clusters. */
+void		 look_report(struct ui *);
 
 /* Word-wrap text (sanitised; newlines kept) into p's lines of width w. */
 void		 dialog_wrap(struct pager *p, const char *text, int w);

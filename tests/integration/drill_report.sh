@@ -11,8 +11,10 @@ start_drill region-outage --speed 10
 # Roles ride in the kubeconfig; kubectl 1.27 and 1.33 accept the extension.
 [ "$(jq -r '.contexts[] | select(.name=="prod-osaka") | .context.extensions[0].extension.role' "$KUBECONFIG")" = dr ] ||
 	fail "prod-osaka carries no dr role"
-[ "$(jq -r '[.contexts[] | select(.context.extensions != null)] | length' "$KUBECONFIG")" = 4 ] ||
+[ "$(jq -r '[.contexts[] | select(.context.extensions[0].extension.role != null)] | length' "$KUBECONFIG")" = 4 ] ||
 	fail "only the four admin contexts should carry roles"
+[ "$(jq -r '[.contexts[] | select(.context.extensions[0].extension.drill == true)] | length' "$KUBECONFIG")" = 12 ] ||
+	fail "every drill context should say it is a drill's"
 for v in 1.27 1.33; do
 	/usr/lib/google-cloud-sdk/bin/kubectl.$v --context prod-osaka get ns default >/dev/null ||
 		fail "kubectl $v rejects the drill kubeconfig"
