@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # An incident in the console during the bad-rollout drill: :incident open,
 # the firing alerts land in its timeline, :note adds a note, `u` rolls back,
-# :incident close records the drill score; `opsdeck incident export` writes
+# :incident close records the drill score (with the first view that showed
+# the fault); `opsdeck incident export` writes
 # the Markdown timeline with all of it, `opsdeck incident list` lists it.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
@@ -48,6 +49,9 @@ assert_contains "$md" "undo prod-tokyo/deployments/backend"
 assert_contains "$md" "- Closed: "
 echo "$md" | grep -Eq -- "- Drill: bad-rollout: fault at .*first action \+[0-9.hms]+" ||
 	fail "no drill score"
+# detection: the deployments view opened after the fault, judged by the drill
+echo "$md" | grep -Eq -- "- Drill: .*first relevant view \+[0-9.hms]+ \(deployments @prod-tokyo ns:production\), incident opened" ||
+	fail "no first relevant view in the drill score"
 list=$("$OPSDECK" incident list)
 assert_contains "$list" "$id"
 assert_contains "$list" "closed"
