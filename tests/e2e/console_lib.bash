@@ -90,7 +90,9 @@ expect() {
 
 # alive PID: running (a zombie waiting for tmux to reap it has exited).
 alive() {
-	[ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
+	local st
+	st=$(grep '^State:' "/proc/$1/status" 2>/dev/null) || return 1	# gone
+	case $st in *Z*) return 1 ;; esac
 }
 
 # quit_console: Esc, ":q", wait until the console process is gone; a ":q"
