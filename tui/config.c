@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "opsdeck/config.h"
+#include "opsdeck/file.h"
 #include "opsdeck/xmalloc.h"
 
 #define CONFIG_MAX_SIZE		(4 * 1024 * 1024)
@@ -486,41 +487,30 @@ out:
 	return cfg;
 }
 
-/* Load config.yaml from path or the default place. */
+/* Load config.yaml from path or the default place; a missing file is an
+ * empty configuration. */
 struct opsdeck_config *
 config_load(const char *path, char **cause)
 {
 	struct opsdeck_config *cfg = NULL;
-	char *p = path != NULL ? xstrdup(path) : config_default_path(), *buf = NULL;
-	struct stat st;
-	FILE *f;
+	char *p = path != NULL ? xstrdup(path) : config_default_path(), *buf, *why = NULL;
 	size_t n;
 
-	f = fopen(p, "r");
-	if (f == NULL) {
-		if (errno == ENOENT) {
+	buf = file_read(p, CONFIG_MAX_SIZE, &n, &why);
+	if (buf == NULL) {
+		if (errno == ENOENT)
 			cfg = xcalloc(1, sizeof *cfg);
-			goto out;
+		else {
+			*cause = why;
+			why = NULL;
 		}
-		*cause = xasprintf("%s: %s", p, strerror(errno));
-		goto out;
-	}
-	if (fstat(fileno(f), &st) != 0 || st.st_size > CONFIG_MAX_SIZE) {
-		*cause = xasprintf("%s: not a readable file under %d bytes", p, CONFIG_MAX_SIZE);
-		goto out;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		*cause = xasprintf("%s: %s", p, strerror(errno));
 		goto out;
 	}
 	cfg = config_parse(buf, n, p, cause);
 	if (cfg != NULL)
 		cfg->path = xstrdup(p);
 out:
-	if (f != NULL)
-		fclose(f);
+	free(why);
 	free(buf);
 	free(p);
 	return cfg;

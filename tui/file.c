@@ -11,7 +11,8 @@
 #include "opsdeck/file.h"
 #include "opsdeck/xmalloc.h"
 
-/* Read a whole file of at most max bytes; NULL and *cause on failure. */
+/* Read a whole file of at most max bytes; NULL, *cause and errno on
+ * failure. */
 char *
 file_read(const char *path, size_t max, size_t *len, char **cause)
 {
@@ -19,18 +20,22 @@ file_read(const char *path, size_t max, size_t *len, char **cause)
 	char *buf = NULL;
 	ssize_t r;
 	size_t n = 0;
-	int fd;
+	int fd, err = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+		err = errno;
+		*cause = xasprintf("%s: %s", path, strerror(err));
+		errno = err;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		err = EINVAL;
 		*cause = xasprintf("%s: not a regular file", path);
 		goto out;
 	}
 	if ((size_t)st.st_size > max) {
+		err = EFBIG;
 		*cause = xasprintf("%s: larger than %zu bytes", path, max);
 		goto out;
 	}
@@ -40,7 +45,8 @@ file_read(const char *path, size_t max, size_t *len, char **cause)
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			*cause = xasprintf("%s: %s", path, strerror(errno));
+			err = errno;
+			*cause = xasprintf("%s: %s", path, strerror(err));
 			free(buf);
 			buf = NULL;
 			goto out;
@@ -53,5 +59,7 @@ file_read(const char *path, size_t max, size_t *len, char **cause)
 	*len = n;
 out:
 	close(fd);
+	if (buf == NULL)
+		errno = err;
 	return buf;
 }

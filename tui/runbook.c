@@ -11,6 +11,7 @@
 
 #include <yaml.h>
 
+#include "opsdeck/file.h"
 #include "opsdeck/runbook.h"
 #include "opsdeck/xmalloc.h"
 
@@ -622,26 +623,13 @@ runbook_parse(const char *buf, size_t len, const char *fname, char **cause)
 struct runbook *
 runbook_load(const char *path, char **cause)
 {
-	struct runbook *rb = NULL;
-	char *buf = NULL;
-	size_t len = 0, n;
-	FILE *f;
+	struct runbook *rb;
+	char *buf;
+	size_t len;
 
-	f = fopen(path, "r");
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	buf = file_read(path, RB_FILE_MAX, &len, cause);
+	if (buf == NULL)
 		return NULL;
-	}
-	buf = xmalloc(RB_FILE_MAX + 1);
-	for (;;) {
-		n = fread(buf + len, 1, RB_FILE_MAX + 1 - len, f);
-		if (n == 0)
-			break;
-		len += n;
-		if (len > RB_FILE_MAX)
-			break;
-	}
-	fclose(f);
 	rb = runbook_parse(buf, len, path, cause);
 	free(buf);
 	return rb;

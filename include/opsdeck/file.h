@@ -8,7 +8,8 @@
 /* Read the regular file path of at most max bytes into a new NUL-terminated
  * buffer (caller frees), its length in *len; NULL with *cause set ("path:
  * No such file or directory", "path: larger than N bytes", "path: not a
- * regular file") on failure. */
+ * regular file") and errno set (ENOENT and the like from open or read,
+ * EFBIG, EINVAL) on failure. */
 char	*file_read(const char *path, size_t max, size_t *len, char **cause);
 
 #endif

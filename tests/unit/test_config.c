@@ -201,6 +201,21 @@ test_load(void **state)
 	assert_has(cause, p);
 	assert_has(cause, ":2:");
 	free(cause);
+
+	/* over the 4 MiB cap (sparse): an error, never read; a directory in
+	 * its place: an error, not the empty configuration of a missing file */
+	assert_int_equal(truncate(p, 4 * 1024 * 1024 + 1), 0);
+	cause = NULL;
+	assert_null(config_load(NULL, &cause));
+	assert_has(cause, "larger than 4194304 bytes");
+	free(cause);
+	unlink(p);
+	assert_int_equal(mkdir(p, 0700), 0);
+	cause = NULL;
+	assert_null(config_load(NULL, &cause));
+	assert_has(cause, "not a regular file");
+	free(cause);
+	rmdir(p);
 	free(p);
 
 	unsetenv("XDG_CONFIG_HOME");

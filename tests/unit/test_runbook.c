@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "opsdeck/runbook.h"
+#include "opsdeck/xmalloc.h"
 
 /* A runbook using every feature. */
 static const char good[] =
@@ -310,6 +312,39 @@ test_shipped(void **state)
 	}
 }
 
+/* runbook_load: a missing file, one over the 1 MiB cap and a directory are
+ * errors that name the path. */
+static void
+test_load_errors(void **state)
+{
+	char dir[] = "/tmp/opsdeck-rb.XXXXXX", *p, *cause = NULL;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	p = xasprintf("%s/big.yaml", dir);
+	assert_null(runbook_load(p, &cause));
+	assert_non_null(strstr(cause, p));
+	assert_non_null(strstr(cause, "No such file"));
+	free(cause);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("name: big\n", f);
+	fclose(f);
+	assert_int_equal(truncate(p, 1024 * 1024 + 1), 0);
+	cause = NULL;
+	assert_null(runbook_load(p, &cause));
+	assert_non_null(strstr(cause, "larger than 1048576 bytes"));
+	free(cause);
+	cause = NULL;
+	assert_null(runbook_load(dir, &cause));
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+	unlink(p);
+	rmdir(dir);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -320,6 +355,7 @@ main(void)
 		cmocka_unit_test(test_conditions),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_shipped),
+		cmocka_unit_test(test_load_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
