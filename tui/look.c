@@ -47,13 +47,29 @@ look_target(struct store *store)
 	return pick;
 }
 
-/* The clusters view v shows, by the drill's names (new array; empty when
- * it shows more than LOOK_CLUSTERS_MAX: every cluster). */
+/* True if arr (strings) holds s. */
+static int
+look_has(json_t *arr, const char *s)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v) {
+		if (strcmp(json_string_value(v), s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The drill clusters view v shows, by the drill's names, each once (the
+ * same cluster may be selected through two contexts): a new array, empty
+ * when there are more than LOOK_CLUSTERS_MAX (every cluster); NULL when it
+ * shows none of the drill's clusters (a real cluster's view is no look). */
 static json_t *
 look_clusters(struct ui *ui, const struct view *v)
 {
 	json_t *arr = json_array();
-	size_t i, n = store_ncluster(ui->store);
+	size_t i, n = store_ncluster(ui->store), seen = 0;
 	const struct store_cluster *sc;
 
 	for (i = 0; i < n; i++) {
@@ -62,11 +78,18 @@ look_clusters(struct ui *ui, const struct view *v)
 		sc = store_cluster(ui->store, i);
 		if (!sc->drill || sc->kube_cluster == NULL)
 			continue;
+		seen++;
+		if (look_has(arr, sc->kube_cluster))
+			continue;
 		if (json_array_size(arr) == LOOK_CLUSTERS_MAX) {
 			json_array_clear(arr);
 			break;
 		}
 		json_array_append_new(arr, json_string(sc->kube_cluster));
+	}
+	if (seen == 0) {
+		json_decref(arr);
+		return NULL;
 	}
 	return arr;
 }
@@ -78,7 +101,7 @@ look_report(struct ui *ui)
 	struct view	*v = ui->view;
 	const char	*view, *ns = NULL, *name = NULL;
 	size_t		 target;
-	json_t		*body;
+	json_t		*body, *clusters;
 	char		*text;
 
 	ui->look_pending = false;
@@ -97,8 +120,11 @@ look_report(struct ui *ui)
 		v->cls->subject(v, &ns, &name);
 	else
 		ns = ui_namespace(ui);
-	body = json_pack("{s:s,s:o,s:s?,s:s?,s:s}", "view", view, "clusters",
-	    look_clusters(ui, v), "namespace", ns, "name", name, "user", audit_local_user());
+	clusters = look_clusters(ui, v);
+	if (clusters == NULL)
+		return;
+	body = json_pack("{s:s,s:o,s:s?,s:s?,s:s}", "view", view, "clusters", clusters,
+	    "namespace", ns, "name", name, "user", audit_local_user());
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (text == NULL)

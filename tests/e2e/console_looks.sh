@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The console tells a drill what its operator looks at, and only a drill:
-# - a kubeconfig without the drill's opsdeck.dev/context extension is a
-#   real estate to the console: opening views there sends no look;
+# - contexts without the drill's opsdeck.dev/context extension are a real
+#   estate to the console: a view of those alone sends no look, even
+#   beside a drill context in the same console;
 # - on the drill's own contexts (viewer@prod-tokyo and staging here), each
 #   view opened is a look: the overview is not one, nodes and another
 #   namespace are looks that show nothing of the bad rollout, `pods
@@ -19,14 +20,19 @@ bad() { kubectl --context prod-tokyo get deploy backend -n production \
 	-o jsonpath='{.spec.template.spec.containers[0].image}' | grep -q -- -bad; }
 wait_for 120 bad || fail "the bad rollout never started"
 
-# A real estate to the console: the same clusters, no extension.
-jq 'del(.contexts[].context.extensions)' "$KUBECONFIG" >"$T/plain.kubeconfig"
-start_console --kubeconfig "$T/plain.kubeconfig" --context prod-tokyo
-wait_screen 60 "prod-tokyo live"
-cmd "pods production"
+# A real estate to the console: the same clusters under other context
+# names, without the extension, beside a drill context in one console. A
+# view of the real context alone sends nothing; one of the drill's does.
+jq '.contexts |= map(.name = "real-" + .name | del(.context.extensions))' "$KUBECONFIG" >"$T/real.kubeconfig"
+KUBECONFIG="$T/real.kubeconfig:$KUBECONFIG" start_console --context real-prod-tokyo,staging
+wait_screen 60 "staging(staging) live"
+cmd "pods @real-prod-tokyo production"
 wait_screen 30 "backend-"
-cmd "ctx"
-wait_screen 10 "contexts"
+cmd "nodes @staging"
+wait_screen 30 "ip-10-"
+expect 10 "the staging nodes view was not a look" looks_are 1
+status | jq -e '.recentLooks[0].view == "nodes" and .recentLooks[0].clusters == ["staging"]' >/dev/null ||
+	fail "the first look was not staging's nodes: $(status | jq .recentLooks)"
 quit_console
 tm kill-server 2>/dev/null || true
 
@@ -35,16 +41,15 @@ start_console --kubeconfig "$KUBECONFIG" --context viewer@prod-tokyo,staging
 wait_screen 60 "staging(staging) live"
 cmd "nodes"
 wait_screen 30 "ip-10-"
-# one look: the plain console above sent none
-expect 10 "the nodes view was not the first look" looks_are 1
+expect 10 "the nodes view was not a look" looks_are 2
 cmd "pods kube-system"
 wait_screen 30 "kube-system"
-expect 10 "pods kube-system was not a look" looks_are 2
+expect 10 "pods kube-system was not a look" looks_are 3
 status | jq -e '.firstRelevantView == null' >/dev/null || fail "nodes or kube-system counted as detection"
 cmd "overview"
 wait_screen 30 "PodCrashLooping"
 sleep 1
-looks_are 2 >/dev/null || fail "the overview counted as a look: $(status | jq .looks)"
+looks_are 3 >/dev/null || fail "the overview counted as a look: $(status | jq .looks)"
 cmd "pods production"
 wait_screen 30 "CrashLoopBackOff"
 found() { status | jq -e '.firstRelevantView != null'; }
