@@ -856,6 +856,7 @@ ctl_cluster_tick(struct sim_cluster *c)
 		ctl_ds_tick(c);
 		ctl_job_tick(c);
 		ctl_deploy_tick(c);
+		ctl_pdb_tick(c);
 		ctl->full_cost = sim_wallclock() - w;
 		if (ctl->full_cost > CTL_HEAVY) {
 			/* Skip about three times the pass's cost at 10 ticks/s. */
