@@ -20,6 +20,7 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/pdb.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
@@ -897,67 +898,94 @@ act_extra2(struct act_op *op)
 	return xstrdup("/apis/policy/v1/poddisruptionbudgets");
 }
 
-/* Pods of ns on the node that sel covers and a drain would evict. */
-static long
-drain_covered(json_t *pods, const char *ns, const struct label_selector *sel)
+/* The PDB (in items) covering pod, NULL if none; *n counts them all. */
+static json_t *
+drain_pdb_of(json_t *items, json_t *pod, size_t *n)
 {
-	json_t *pod;
-	const char *pns;
+	json_t *pdb, *first = NULL;
 	size_t i;
-	long n = 0;
 
-	json_array_foreach(pods, i, pod) {
-		pns = jstr(pod, "metadata", "namespace", NULL);
-		if (!drain_evictable(pod) || pns == NULL || strcmp(pns, ns) != 0)
+	*n = 0;
+	json_array_foreach(items, i, pdb) {
+		if (!pdb_selects(pdb, pod))
 			continue;
-		if (label_selector_match(sel, json_object_get(json_object_get(pod, "metadata"),
-		    "labels")))
-			n++;
+		if ((*n)++ == 0)
+			first = pdb;
 	}
-	return n;
+	return first;
 }
 
-/* drain: cordon the node, then evict its pods unless a PDB forbids it. */
+/* Append "; " and a new reason (new) to *blocked. */
+static void
+drain_block(char **blocked, char *why)
+{
+	char *n = xasprintf("%s%s%s", *blocked != NULL ? *blocked : "",
+	    *blocked != NULL ? "; " : "", why);
+
+	free(*blocked);
+	free(why);
+	*blocked = n;
+}
+
+/* drain: cordon the node, then evict its pods, unless the API server would
+ * refuse an eviction: the same rules as its eviction handler (opsdeck/pdb.h).
+ * A pod pending, finished or deleting goes regardless; a pod under two PDBs
+ * is refused (500); an unready pod the unhealthy-pod policy lets go costs
+ * nothing; every other pod costs one disruption of its PDB, which must
+ * allow as many as the node has such pods. A PDB whose status its
+ * controller has not filled (or not for its generation) allows none. */
 static int
 plan_drain(struct act_op *op, char **cause)
 {
-	json_t *pods = json_object_get(op->extra, "items"), *pdb, *pod;
+	json_t *pods = json_object_get(op->extra, "items"), *pdbs, *pdb, *pod, *need;
 	const char *ns, *name;
-	struct label_selector *sel;
-	char *blocked = NULL, *n, *list = xstrdup(""), *err = NULL;
+	char *blocked = NULL, *n, *list = xstrdup(""), *key;
 	long covered, allowed;
-	size_t i, count = 0;
+	size_t i, count = 0, npdb;
 
-	if (!json_is_array(pods) || !json_is_array(json_object_get(op->extra2, "items"))) {
+	pdbs = json_object_get(op->extra2, "items");
+	if (!json_is_array(pods) || !json_is_array(pdbs)) {
 		free(list);
 		*cause = xstrdup("drain: cannot list the node's pods or the "
 		    "PodDisruptionBudgets");
 		return -1;
 	}
-	json_array_foreach(json_object_get(op->extra2, "items"), i, pdb) {
+	need = json_object();
+	json_array_foreach(pods, i, pod) {
+		if (!drain_evictable(pod) || pdb_pod_exempt(pod))
+			continue;
+		pdb = drain_pdb_of(pdbs, pod, &npdb);
+		if (npdb > 1) {
+			drain_block(&blocked, xasprintf("pod %s/%s is covered by %zu "
+			    "PodDisruptionBudgets (the eviction API refuses such pods)",
+			    json_path_str_or(pod, "metadata.namespace", "?"),
+			    json_path_str_or(pod, "metadata.name", "?"), npdb));
+			continue;
+		}
+		if (pdb == NULL || pdb_unhealthy_exempt(pdb, pod))
+			continue;
+		key = xasprintf("%s/%s", jstr(pdb, "metadata", "namespace", NULL),
+		    jstr(pdb, "metadata", "name", NULL));
+		json_object_set_new(need, key, json_integer(json_integer_value(
+		    json_object_get(need, key)) + 1));
+		free(key);
+	}
+	json_array_foreach(pdbs, i, pdb) {
 		ns = jstr(pdb, "metadata", "namespace", NULL);
 		name = jstr(pdb, "metadata", "name", NULL);
 		if (ns == NULL || name == NULL)
 			continue;
-		sel = label_selector_from_json(json_object_get(json_object_get(pdb, "spec"),
-		    "selector"), &err);
-		if (sel == NULL) {
-			free(err);
-			err = NULL;
-			continue;
-		}
-		covered = drain_covered(pods, ns, sel);
-		label_selector_free(sel);
-		allowed = jint(pdb, 0, "status", "disruptionsAllowed", NULL);
+		key = xasprintf("%s/%s", ns, name);
+		covered = (long)json_integer_value(json_object_get(need, key));
+		free(key);
+		allowed = pdb_allowed(pdb);
 		if (covered == 0 || allowed >= covered)
 			continue;
-		n = xasprintf("%s%sPodDisruptionBudget %s/%s allows %ld disruption%s (covers "
-		    "%ld pod%s on this node)", blocked != NULL ? blocked : "",
-		    blocked != NULL ? "; " : "", ns, name, allowed, allowed == 1 ? "" : "s",
-		    covered, covered == 1 ? "" : "s");
-		free(blocked);
-		blocked = n;
+		drain_block(&blocked, xasprintf("PodDisruptionBudget %s/%s allows %ld "
+		    "disruption%s (covers %ld pod%s on this node)", ns, name, allowed,
+		    allowed == 1 ? "" : "s", covered, covered == 1 ? "" : "s"));
 	}
+	json_decref(need);
 	if (blocked != NULL) {
 		op->refused = xasprintf("drain refused: %s", blocked);
 		free(blocked);
