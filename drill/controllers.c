@@ -525,18 +525,7 @@ ctl_owned(struct sim_ctl *ctl, const char *uid)
 bool
 ctl_cond_true(json_t *obj, const char *type)
 {
-	json_t		*cd;
-	const char	*t, *st;
-	size_t		 i;
-
-	json_array_foreach(json_path(obj, "status.conditions"), i, cd) {
-		t = json_string_value(json_object_get(cd, "type"));
-		if (t == NULL || strcmp(t, type) != 0)
-			continue;
-		st = json_string_value(json_object_get(cd, "status"));
-		return st != NULL && strcmp(st, "True") == 0;
-	}
-	return false;
+	return json_condition_true(obj, type) != 0;
 }
 
 /* Is the pod's Ready condition True? */

@@ -67,18 +67,7 @@ pdb_disruptions_allowed(int current, int desired, int expected)
 bool
 pdb_pod_ready(json_t *pod)
 {
-	json_t *c;
-	const char *t, *st;
-	size_t i;
-
-	json_array_foreach(json_path(pod, "status.conditions"), i, c) {
-		t = json_string_value(json_object_get(c, "type"));
-		if (t == NULL || strcmp(t, "Ready") != 0)
-			continue;
-		st = json_string_value(json_object_get(c, "status"));
-		return st != NULL && strcmp(st, "True") == 0;
-	}
-	return false;
+	return json_condition_true(pod, "Ready") != 0;
 }
 
 /* upstream canIgnorePDB: terminal, pending or already deleting pods. */
