@@ -9,6 +9,8 @@
 
 #include <gnutls/gnutls.h>
 
+#include "opsdeck/json_util.h"
+#include "opsdeck/pdb.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -1816,6 +1818,14 @@ delete_success(struct drill_resp *resp, struct target *t, const char *uid)
 	resp_json(resp, 200, st);
 }
 
+/* Status Success for an eviction: the create handler's Status, code 201. */
+static void
+eviction_success(struct drill_resp *resp)
+{
+	resp_json(resp, 201, json_pack("{s:s,s:s,s:{},s:s,s:i}", "kind", "Status",
+	    "apiVersion", "v1", "metadata", "status", "Success", "code", 201));
+}
+
 /* DELETE (and pod eviction). Lock held. */
 static void
 api_delete(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
@@ -1878,7 +1888,9 @@ api_delete(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		goto out;
 	}
 	if (dry) {
-		if (strcmp(t->res->resource, "pods") == 0)
+		if (eviction)
+			eviction_success(resp);
+		else if (strcmp(t->res->resource, "pods") == 0)
 			resp_object(resp, 200, old);
 		else
 			delete_success(resp, t, uid);
@@ -1901,7 +1913,7 @@ api_delete(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 				goto out;
 			}
 			if (eviction)
-				delete_success(resp, t, uid);
+				eviction_success(resp);
 			else
 				resp_object(resp, 200, sim_obj_get(c, t->res, t->ns, t->name));
 			goto out;
@@ -1914,10 +1926,124 @@ api_delete(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		store_error(resp, rc, cause, t->res, t->name, 0);
 		goto out;
 	}
-	delete_success(resp, t, uid);
+	if (eviction)
+		eviction_success(resp);
+	else
+		delete_success(resp, t, uid);
 out:
 	free(uid);
 	json_decref(opts);
+}
+
+/* The PodDisruptionBudgets covering one pod. */
+struct evict_pdbs {
+	json_t	*pod;
+	json_t	*pdb;		/* the first (borrowed) */
+	size_t	 n;
+};
+
+/* Count pdb if it selects the pod. */
+static int
+evict_pdb_cb(json_t *pdb, void *arg)
+{
+	struct evict_pdbs *e = arg;
+
+	if (!pdb_selects(pdb, e->pod))
+		return 0;
+	if (e->n++ == 0)
+		e->pdb = pdb;
+	return 0;
+}
+
+/* The 429 (or 403) of a PDB refusing an eviction, as checkAndDecrement
+ * builds it. */
+static void
+evict_refused(struct drill_resp *resp, json_t *pdb, enum pdb_refusal r, char *cause)
+{
+	const char	*name = json_path_str_or(pdb, "metadata.name", "?");
+	json_t		*st, *details;
+	char		*msg;
+
+	if (r == PDB_NEGATIVE) {
+		msg = xasprintf("poddisruptionbudget.policy \"%s\" is forbidden: %s", name,
+		    cause);
+		resp_json(resp, 403, status_object(403, "Forbidden", msg, "policy",
+		    "poddisruptionbudget", name));
+		free(msg);
+		return;
+	}
+	st = status_object(429, "TooManyRequests", "Cannot evict pod as it would violate the "
+	    "pod's disruption budget.", NULL, NULL, NULL);
+	details = json_pack("{s:[{s:s,s:s}]}", "causes", "reason", "DisruptionBudget",
+	    "message", cause);
+	if (r == PDB_UNOBSERVED) {
+		/* errors.NewTooManyRequests(..., 10): a Retry-After hint. */
+		json_object_set_new(details, "retryAfterSeconds", json_integer(10));
+		resp->retry_after = xstrdup("10");
+	}
+	json_object_set_new(st, "details", details);
+	resp_json(resp, 429, st);
+}
+
+/* Take one disruption from pdb for the pod being evicted (upstream
+ * checkAndDecrement after its checks): at once, so that two evictions
+ * cannot both pass on the last disruption. */
+static void
+evict_decrement(struct sim_cluster *c, json_t *pdb, const char *pod)
+{
+	json_t	*st = json_object_get(pdb, "status"), *dp;
+	char	 ts[40];
+
+	json_object_set_new(st, "disruptionsAllowed",
+	    json_integer(json_integer_value(json_object_get(st, "disruptionsAllowed")) - 1));
+	if (json_integer_value(json_object_get(st, "disruptionsAllowed")) == 0)
+		ctl_pdb_condition(st);
+	dp = json_object_get(st, "disruptedPods");
+	if (!json_is_object(dp)) {
+		dp = json_object();
+		json_object_set_new(st, "disruptedPods", dp);
+	}
+	sim_rfc3339((int64_t)sim_wallclock(), ts, sizeof ts);
+	json_object_set_new(dp, pod, json_string(ts));
+	sim_obj_modified(c, sim_resource_find("policy", "poddisruptionbudgets"), pdb, false);
+}
+
+/* POST pods/NAME/eviction, as upstream's EvictionREST.Create: pods that are
+ * pending, finished or already deleting go at once; otherwise the one PDB
+ * covering the pod must allow a disruption (more than one PDB: 500), unless
+ * the pod is unready and the budget's unhealthy-pod policy lets it go.
+ * dryRun checks everything and changes nothing. Lock held. */
+static void
+api_evict(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod,
+    int dry)
+{
+	struct evict_pdbs	 e = { pod, NULL, 0 };
+	enum pdb_refusal	 r;
+	char			*cause = NULL;
+
+	if (pdb_pod_exempt(pod))
+		goto evict;
+	sim_obj_foreach(req->cluster, sim_resource_find("policy", "poddisruptionbudgets"),
+	    t->ns, evict_pdb_cb, &e);
+	if (e.n > 1) {
+		resp_json(resp, 500, json_pack("{s:s,s:s,s:{},s:s,s:s,s:i}", "kind", "Status",
+		    "apiVersion", "v1", "metadata", "status", "Failure", "message", "This pod "
+		    "has more than one PodDisruptionBudget, which the eviction subresource "
+		    "does not support.", "code", 500));
+		return;
+	}
+	if (e.n == 0 || pdb_unhealthy_exempt(e.pdb, pod))
+		goto evict;
+	r = pdb_check(e.pdb, &cause);
+	if (r != PDB_ALLOWS) {
+		evict_refused(resp, e.pdb, r, cause);
+		free(cause);
+		return;
+	}
+	if (!dry)
+		evict_decrement(req->cluster, e.pdb, t->name);
+evict:
+	api_delete(req, resp, t, pod, dry, 1);
 }
 
 /* Names of the objects a collection deletion selects. */
@@ -2444,7 +2570,7 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 	} else if (strcmp(t.sub, "log") == 0 && strcmp(t.verb, "get") == 0)
 		api_log(req, resp, &t, obj);
 	else if (strcmp(t.sub, "eviction") == 0 && strcmp(t.verb, "create") == 0)
-		api_delete(req, resp, &t, obj, dry, 1);
+		api_evict(req, resp, &t, obj, dry);
 	else if (strcmp(t.sub, "proxy") == 0)
 		api_proxy(req, resp, &t);
 	else {

@@ -525,18 +525,7 @@ ctl_owned(struct sim_ctl *ctl, const char *uid)
 bool
 ctl_cond_true(json_t *obj, const char *type)
 {
-	json_t		*cd;
-	const char	*t, *st;
-	size_t		 i;
-
-	json_array_foreach(json_path(obj, "status.conditions"), i, cd) {
-		t = json_string_value(json_object_get(cd, "type"));
-		if (t == NULL || strcmp(t, type) != 0)
-			continue;
-		st = json_string_value(json_object_get(cd, "status"));
-		return st != NULL && strcmp(st, "True") == 0;
-	}
-	return false;
+	return json_condition_true(obj, type) != 0;
 }
 
 /* Is the pod's Ready condition True? */
@@ -856,6 +845,7 @@ ctl_cluster_tick(struct sim_cluster *c)
 		ctl_ds_tick(c);
 		ctl_job_tick(c);
 		ctl_deploy_tick(c);
+		ctl_pdb_tick(c);
 		ctl->full_cost = sim_wallclock() - w;
 		if (ctl->full_cost > CTL_HEAVY) {
 			/* Skip about three times the pass's cost at 10 ticks/s. */

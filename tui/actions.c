@@ -20,6 +20,7 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/pdb.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
@@ -40,8 +41,13 @@ struct act_batch;
 struct act_def {
 	const char	*verb;
 	const char	*kinds;		/* comma list of resources it applies to */
-	const char	*rbac_verb;	/* "patch", "create", "delete"; NULL: no RBAC check */
-	const char	*rbac_sub;	/* subresource for RBAC ("scale"), or NULL */
+	/* The writes it sends, for the RBAC checks (and the help view's
+	 * greying): verb, resource (NULL: the target's) and subresource. */
+	struct act_need {
+		const char	*verb;
+		const char	*resource;
+		const char	*sub;
+	}		 need[ACTIONS_ACCESS_MAX];
 	bool		 am;		/* an Alertmanager request: no RBAC or dry run */
 	bool		 typed;		/* always ask for the cluster name (restores) */
 	bool		 no_fetch;	/* do not GET the target first */
@@ -76,6 +82,9 @@ struct act_op {
 	json_t			*extra2;	/* the second extra GET's answer (drain) */
 	json_t			*evict;		/* drain: [[ns, name], ...] to evict */
 	size_t			 nevicted;	/* drain: evictions sent so far */
+	struct actions_access	 access[ACTIONS_ACCESS_MAX];	/* RBAC checks */
+	size_t			 naccess;
+	size_t			 nchecked;	/* checks answered yes so far */
 	char			*refused;	/* planning refused the action: why */
 	json_t			*params;	/* for the audit record */
 	char			*method;
@@ -897,67 +906,94 @@ act_extra2(struct act_op *op)
 	return xstrdup("/apis/policy/v1/poddisruptionbudgets");
 }
 
-/* Pods of ns on the node that sel covers and a drain would evict. */
-static long
-drain_covered(json_t *pods, const char *ns, const struct label_selector *sel)
+/* The PDB (in items) covering pod, NULL if none; *n counts them all. */
+static json_t *
+drain_pdb_of(json_t *items, json_t *pod, size_t *n)
 {
-	json_t *pod;
-	const char *pns;
+	json_t *pdb, *first = NULL;
 	size_t i;
-	long n = 0;
 
-	json_array_foreach(pods, i, pod) {
-		pns = jstr(pod, "metadata", "namespace", NULL);
-		if (!drain_evictable(pod) || pns == NULL || strcmp(pns, ns) != 0)
+	*n = 0;
+	json_array_foreach(items, i, pdb) {
+		if (!pdb_selects(pdb, pod))
 			continue;
-		if (label_selector_match(sel, json_object_get(json_object_get(pod, "metadata"),
-		    "labels")))
-			n++;
+		if ((*n)++ == 0)
+			first = pdb;
 	}
-	return n;
+	return first;
 }
 
-/* drain: cordon the node, then evict its pods unless a PDB forbids it. */
+/* Append "; " and a new reason (new) to *blocked. */
+static void
+drain_block(char **blocked, char *why)
+{
+	char *n = xasprintf("%s%s%s", *blocked != NULL ? *blocked : "",
+	    *blocked != NULL ? "; " : "", why);
+
+	free(*blocked);
+	free(why);
+	*blocked = n;
+}
+
+/* drain: cordon the node, then evict its pods, unless the API server would
+ * refuse an eviction: the same rules as its eviction handler (opsdeck/pdb.h).
+ * A pod pending, finished or deleting goes regardless; a pod under two PDBs
+ * is refused (500); an unready pod the unhealthy-pod policy lets go costs
+ * nothing; every other pod costs one disruption of its PDB, which must
+ * allow as many as the node has such pods. A PDB whose status its
+ * controller has not filled (or not for its generation) allows none. */
 static int
 plan_drain(struct act_op *op, char **cause)
 {
-	json_t *pods = json_object_get(op->extra, "items"), *pdb, *pod;
+	json_t *pods = json_object_get(op->extra, "items"), *pdbs, *pdb, *pod, *need;
 	const char *ns, *name;
-	struct label_selector *sel;
-	char *blocked = NULL, *n, *list = xstrdup(""), *err = NULL;
+	char *blocked = NULL, *n, *list = xstrdup(""), *key;
 	long covered, allowed;
-	size_t i, count = 0;
+	size_t i, count = 0, npdb;
 
-	if (!json_is_array(pods) || !json_is_array(json_object_get(op->extra2, "items"))) {
+	pdbs = json_object_get(op->extra2, "items");
+	if (!json_is_array(pods) || !json_is_array(pdbs)) {
 		free(list);
 		*cause = xstrdup("drain: cannot list the node's pods or the "
 		    "PodDisruptionBudgets");
 		return -1;
 	}
-	json_array_foreach(json_object_get(op->extra2, "items"), i, pdb) {
+	need = json_object();
+	json_array_foreach(pods, i, pod) {
+		if (!drain_evictable(pod) || pdb_pod_exempt(pod))
+			continue;
+		pdb = drain_pdb_of(pdbs, pod, &npdb);
+		if (npdb > 1) {
+			drain_block(&blocked, xasprintf("pod %s/%s is covered by %zu "
+			    "PodDisruptionBudgets (the eviction API refuses such pods)",
+			    json_path_str_or(pod, "metadata.namespace", "?"),
+			    json_path_str_or(pod, "metadata.name", "?"), npdb));
+			continue;
+		}
+		if (pdb == NULL || pdb_unhealthy_exempt(pdb, pod))
+			continue;
+		key = xasprintf("%s/%s", jstr(pdb, "metadata", "namespace", NULL),
+		    jstr(pdb, "metadata", "name", NULL));
+		json_object_set_new(need, key, json_integer(json_integer_value(
+		    json_object_get(need, key)) + 1));
+		free(key);
+	}
+	json_array_foreach(pdbs, i, pdb) {
 		ns = jstr(pdb, "metadata", "namespace", NULL);
 		name = jstr(pdb, "metadata", "name", NULL);
 		if (ns == NULL || name == NULL)
 			continue;
-		sel = label_selector_from_json(json_object_get(json_object_get(pdb, "spec"),
-		    "selector"), &err);
-		if (sel == NULL) {
-			free(err);
-			err = NULL;
-			continue;
-		}
-		covered = drain_covered(pods, ns, sel);
-		label_selector_free(sel);
-		allowed = jint(pdb, 0, "status", "disruptionsAllowed", NULL);
+		key = xasprintf("%s/%s", ns, name);
+		covered = (long)json_integer_value(json_object_get(need, key));
+		free(key);
+		allowed = pdb_allowed(pdb);
 		if (covered == 0 || allowed >= covered)
 			continue;
-		n = xasprintf("%s%sPodDisruptionBudget %s/%s allows %ld disruption%s (covers "
-		    "%ld pod%s on this node)", blocked != NULL ? blocked : "",
-		    blocked != NULL ? "; " : "", ns, name, allowed, allowed == 1 ? "" : "s",
-		    covered, covered == 1 ? "" : "s");
-		free(blocked);
-		blocked = n;
+		drain_block(&blocked, xasprintf("PodDisruptionBudget %s/%s allows %ld "
+		    "disruption%s (covers %ld pod%s on this node)", ns, name, allowed,
+		    allowed == 1 ? "" : "s", covered, covered == 1 ? "" : "s"));
 	}
+	json_decref(need);
 	if (blocked != NULL) {
 		op->refused = xasprintf("drain refused: %s", blocked);
 		free(blocked);
@@ -1519,40 +1555,48 @@ follow_drain(struct act_op *op, json_t *obj, char **msg)
 
 /* The action verbs. */
 static const struct act_def act_defs[] = {
-	{ "scale", "deployments,statefulsets,replicasets", "patch", "scale", false, false,
-	    false, extra_hpas, plan_scale, follow_rollout },
-	{ "undo", "deployments", "patch", NULL, false, false, false, extra_replicasets,
-	    plan_undo, follow_rollout },
-	{ "restart", "deployments,statefulsets,daemonsets", "patch", NULL, false, false, false,
-	    NULL, plan_restart, follow_rollout },
-	{ "pause", "deployments", "patch", NULL, false, false, false, NULL, plan_pause, NULL },
-	{ "resume", "deployments", "patch", NULL, false, false, false, NULL, plan_resume,
-	    follow_rollout },
-	{ "delete", "pods", "delete", NULL, false, false, false, NULL, plan_delete,
-	    follow_deleted },
-	{ "cordon", "nodes", "patch", NULL, false, false, false, NULL, plan_cordon, NULL },
-	{ "uncordon", "nodes", "patch", NULL, false, false, false, NULL, plan_uncordon, NULL },
-	{ "drain", "nodes", "patch", NULL, false, false, false, extra_node_pods, plan_drain,
-	    follow_drain },
-	{ "hpa-minmax", "horizontalpodautoscalers", "patch", NULL, false, false, false, NULL,
-	    plan_hpa, NULL },
-	{ "run-now", "cronjobs", "create", NULL, false, false, false, NULL, plan_run_now,
-	    follow_job },
-	{ "backup-now", "schedules", "create", NULL, false, false, false, NULL, plan_backup,
-	    follow_velero },
-	{ "restore", "backups", "create", NULL, false, true, true, NULL, plan_restore,
-	    follow_velero },
-	{ "promote", "rollouts", "patch", "status", false, false, false, NULL, plan_promote,
+	{ "scale", "deployments,statefulsets,replicasets", { { "patch", NULL, "scale" } },
+	    false, false, false, extra_hpas, plan_scale, follow_rollout },
+	{ "undo", "deployments", { { "patch", NULL, NULL } }, false, false, false,
+	    extra_replicasets, plan_undo, follow_rollout },
+	{ "restart", "deployments,statefulsets,daemonsets", { { "patch", NULL, NULL } },
+	    false, false, false, NULL, plan_restart, follow_rollout },
+	{ "pause", "deployments", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	    plan_pause, NULL },
+	{ "resume", "deployments", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	    plan_resume, follow_rollout },
+	{ "delete", "pods", { { "delete", NULL, NULL } }, false, false, false, NULL,
+	    plan_delete, follow_deleted },
+	{ "cordon", "nodes", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	    plan_cordon, NULL },
+	{ "uncordon", "nodes", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	    plan_uncordon, NULL },
+	/* cordon, then a policy/v1 Eviction per pod */
+	{ "drain", "nodes", { { "patch", NULL, NULL }, { "create", "pods", "eviction" } },
+	    false, false, false, extra_node_pods, plan_drain, follow_drain },
+	{ "hpa-minmax", "horizontalpodautoscalers", { { "patch", NULL, NULL } }, false, false,
+	    false, NULL, plan_hpa, NULL },
+	/* these three create another kind than their target's */
+	{ "run-now", "cronjobs", { { "create", "jobs", NULL } }, false, false, false, NULL,
+	    plan_run_now, follow_job },
+	{ "backup-now", "schedules", { { "create", "backups", NULL } }, false, false, false,
+	    NULL, plan_backup, follow_velero },
+	{ "restore", "backups", { { "create", "restores", NULL } }, false, true, true, NULL,
+	    plan_restore, follow_velero },
+	{ "promote", "rollouts", { { "patch", NULL, "status" } }, false, false, false, NULL,
+	    plan_promote, NULL },
+	{ "abort", "rollouts", { { "patch", NULL, "status" } }, false, false, false, NULL,
+	    plan_abort, follow_abort },
+	{ "retry", "rollouts", { { "patch", NULL, "status" } }, false, false, false, NULL,
+	    plan_retry, NULL },
+	{ "switch-color", "services", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	    plan_switch, NULL },
+	{ "canary-weight", "virtualservices", { { "patch", NULL, NULL } }, false, false, false,
+	    NULL, plan_canary_weight, NULL },
+	{ "silence", "alerts", { { NULL, NULL, NULL } }, true, false, true, NULL, plan_silence,
 	    NULL },
-	{ "abort", "rollouts", "patch", "status", false, false, false, NULL, plan_abort,
-	    follow_abort },
-	{ "retry", "rollouts", "patch", "status", false, false, false, NULL, plan_retry, NULL },
-	{ "switch-color", "services", "patch", NULL, false, false, false, NULL, plan_switch,
-	    NULL },
-	{ "canary-weight", "virtualservices", "patch", NULL, false, false, false, NULL,
-	    plan_canary_weight, NULL },
-	{ "silence", "alerts", NULL, NULL, true, false, true, NULL, plan_silence, NULL },
-	{ "expire-silence", "silences", NULL, NULL, true, false, true, NULL, plan_expire, NULL },
+	{ "expire-silence", "silences", { { NULL, NULL, NULL } }, true, false, true, NULL,
+	    plan_expire, NULL },
 };
 
 /*
@@ -1803,6 +1847,17 @@ op_evicted(const struct client_response *r, void *arg)
 	op_accepted(op, NULL);
 }
 
+/* The eviction path of a pod (new). */
+static char *
+evict_path(const char *ns, const char *name)
+{
+	char *base = actions_path("pods", ns, name), *path;
+
+	path = xasprintf("%s/eviction", base);
+	free(base);
+	return path;
+}
+
 /* Send the next eviction of a drain. */
 static void
 op_evict_next(struct act_op *op)
@@ -1811,18 +1866,16 @@ op_evict_next(struct act_op *op)
 	const char *ns = json_string_value(json_array_get(p, 0));
 	const char *name = json_string_value(json_array_get(p, 1));
 	json_t *body;
-	char *base, *text, *path;
+	char *text, *path;
 
 	body = json_pack("{s:s,s:s,s:{s:s,s:s}}", "apiVersion", "policy/v1", "kind",
 	    "Eviction", "metadata", "name", name, "namespace", ns);
 	text = jdump(body);
 	json_decref(body);
-	base = actions_path("pods", ns, name);
-	path = xasprintf("%s/eviction", base);
+	path = evict_path(ns, name);
 	client_request(op->b->client, op->cluster, "POST", path, "application/json", text,
 	    op_evicted, op);
 	free(path);
-	free(base);
 	free(text);
 }
 
@@ -1991,21 +2044,64 @@ op_fetch(struct act_op *op)
 	free(path);
 }
 
+/* The permissions def needs on an object of resource. */
+static size_t
+act_access(const struct act_def *def, const char *resource,
+    struct actions_access out[ACTIONS_ACCESS_MAX])
+{
+	const struct client_resource *r;
+	size_t i, n = 0;
+
+	if (def->am)
+		return 0;
+	for (i = 0; i < ACTIONS_ACCESS_MAX && def->need[i].verb != NULL; i++) {
+		r = act_resource(def->need[i].resource != NULL ? def->need[i].resource :
+		    resource);
+		if (r == NULL)
+			return 0;
+		out[n].verb = def->need[i].verb;
+		out[n].group = r->group;
+		out[n].resource = r->resource;
+		out[n].subresource = def->need[i].sub;
+		n++;
+	}
+	return n;
+}
+
+static void	op_rbac_done(int, const char *, void *);
+
+/* Ask about the next permission op needs, or fetch once all are granted. */
+static void
+op_rbac_next(struct act_op *op)
+{
+	const struct client_resource *r = act_resource(op->resource);
+	const struct actions_access *a;
+
+	if (op->nchecked == op->naccess) {
+		op_fetch(op);
+		return;
+	}
+	a = &op->access[op->nchecked];
+	/* The object's name only where the write goes to the object itself. */
+	rbac_check(op->b->client, op->cluster, a->verb, a->group, a->resource,
+	    a->subresource, op->ns, r != NULL && strcmp(a->resource, r->resource) == 0 ?
+	    op->name : NULL, op_rbac_done, op);
+}
+
 /* The RBAC answer. */
 static void
 op_rbac_done(int allowed, const char *reason, void *arg)
 {
 	struct act_op *op = arg;
 	struct kube_context *kc = client_context(op->b->client, op->cluster);
-	const struct client_resource *res = act_resource(op->resource);
+	const struct actions_access *a = &op->access[op->nchecked];
 	char *msg;
 
 	if (allowed == 0) {
 		msg = xasprintf("forbidden by RBAC: %s may not %s %s%s%s%s%s (%s)",
 		    kc != NULL && kc->user_name != NULL ? kc->user_name : "this user",
-		    op->b->def->rbac_verb, res != NULL ? res->resource : op->resource,
-		    op->b->def->rbac_sub != NULL ? "/" : "",
-		    op->b->def->rbac_sub != NULL ? op->b->def->rbac_sub : "",
+		    a->verb, a->resource, a->subresource != NULL ? "/" : "",
+		    a->subresource != NULL ? a->subresource : "",
 		    op->ns != NULL && *op->ns != '\0' ? " in " : "",
 		    op->ns != NULL ? op->ns : "", reason != NULL ? reason : "denied");
 		op_settle(op, "forbidden", msg);
@@ -2016,7 +2112,8 @@ op_rbac_done(int allowed, const char *reason, void *arg)
 		op_settle(op, "failed", reason != NULL ? reason : "access review failed");
 		return;
 	}
-	op_fetch(op);
+	op->nchecked++;
+	op_rbac_next(op);
 }
 
 /* Start one target: guard, then RBAC. */
@@ -2025,7 +2122,6 @@ op_start(struct act_op *op)
 {
 	struct act_batch *b = op->b;
 	const struct store_cluster *sc = NULL;
-	const struct client_resource *res = act_resource(op->resource);
 	char *msg;
 
 	if (b->store != NULL && op->cluster < store_ncluster(b->store))
@@ -2037,12 +2133,9 @@ op_start(struct act_op *op)
 		free(msg);
 		return;
 	}
-	if (b->def->rbac_verb == NULL || b->def->am || res == NULL) {
-		op_fetch(op);
-		return;
-	}
-	rbac_check(b->client, op->cluster, b->def->rbac_verb, res->group, res->resource,
-	    b->def->rbac_sub, op->ns, op->name, op_rbac_done, op);
+	op->naccess = act_access(b->def, op->resource, op->access);
+	op->nchecked = 0;
+	op_rbac_next(op);
 }
 
 /* Confirmation answered. */
@@ -2196,6 +2289,79 @@ act_def_find(const char *verb)
 			return &act_defs[i];
 	}
 	return NULL;
+}
+
+/* Plan command on obj without sending anything: its writes (for tests). */
+json_t *
+actions_plan_writes(const char *command, const char *resource, const char *ns,
+    const char *name, json_t *obj, json_t *extra, json_t *extra2, int argc, char **argv,
+    char **cause)
+{
+	struct act_batch b;
+	struct act_op *op;
+	json_t *writes = NULL, *p;
+	size_t i;
+	int a;
+
+	memset(&b, 0, sizeof b);
+	b.def = act_def_find(command);
+	if (b.def == NULL) {
+		*cause = xasprintf("%s is not an action", command);
+		return NULL;
+	}
+	b.grace = -1;
+	for (a = 0; a < argc && a < ACT_MAX_ARGS; a++)
+		b.args[b.nargs++] = xstrdup(argv[a]);
+	op = xcalloc(1, sizeof *op);
+	op->b = &b;
+	op->context = xstrdup("test");
+	op->resource = xstrdup(resource);
+	op->ns = ns != NULL ? xstrdup(ns) : NULL;
+	op->name = name != NULL ? xstrdup(name) : NULL;
+	op->obj = json_incref(obj);
+	op->extra = json_incref(extra);
+	op->extra2 = json_incref(extra2);
+	op->params = json_object();
+	*cause = NULL;
+	if (b.def->plan(op, cause) != 0)
+		goto out;
+	writes = json_array();
+	if (op->method != NULL)
+		json_array_append_new(writes, json_pack("[ss]", op->method, op->path));
+	json_array_foreach(op->evict, i, p) {
+		char *path = evict_path(json_string_value(json_array_get(p, 0)),
+		    json_string_value(json_array_get(p, 1)));
+
+		json_array_append_new(writes, json_pack("[ss]", "POST", path));
+		free(path);
+	}
+out:
+	op_free(op);
+	for (a = 0; a < b.nargs; a++)
+		free(b.args[a]);
+	return writes;
+}
+
+/* The permissions command needs on resource (NULL: its first kind). */
+size_t
+actions_access(const char *command, const char *resource,
+    struct actions_access out[ACTIONS_ACCESS_MAX])
+{
+	const struct act_def *def = act_def_find(command);
+	char kind[64];
+	size_t n;
+
+	if (def == NULL)
+		return 0;
+	if (resource == NULL) {
+		n = strcspn(def->kinds, ",");
+		if (n == 0 || n >= sizeof kind)
+			return 0;
+		memcpy(kind, def->kinds, n);
+		kind[n] = '\0';
+		return act_access(def, kind, out);
+	}
+	return act_access(def, resource, out);
 }
 
 /* True if resource is in the comma list kinds. */
@@ -2594,49 +2760,49 @@ act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 /* The action commands. */
 static const struct cmd_entry act_commands[] = {
 	{ "scale", NULL, "[REPLICAS]", "scale a deployment or statefulset (warns about HPAs)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments,statefulsets,replicasets",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments,statefulsets,replicasets",
 	    act_exec },
 	{ "undo", NULL, "[REVISION]", "roll a deployment back (kubectl rollout undo)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments", act_exec },
 	{ "restart", NULL, "", "restart every pod of a workload (rollout restart)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments,statefulsets,daemonsets",
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments,statefulsets,daemonsets",
 	    act_exec },
 	{ "pause", NULL, "", "pause a deployment's rollout",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments", act_exec },
 	{ "resume", NULL, "", "resume a paused deployment",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments", act_exec },
 	{ "delete", NULL, "[--grace SECONDS]", "delete a pod",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "delete", "pods", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "pods", act_exec },
 	{ "cordon", NULL, "", "mark a node unschedulable",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "nodes", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "nodes", act_exec },
 	{ "uncordon", NULL, "", "mark a node schedulable",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "nodes", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "nodes", act_exec },
 	{ "drain", NULL, "", "cordon a node and evict its pods (refused if a PDB forbids it)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "nodes", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "nodes", act_exec },
 	{ "hpa-minmax", NULL, "MIN MAX", "change an HPA's minReplicas and maxReplicas",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "horizontalpodautoscalers", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "horizontalpodautoscalers", act_exec },
 	{ "run-now", NULL, "", "run a CronJob now (create job --from)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "create", "cronjobs", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "cronjobs", act_exec },
 	{ "backup-now", NULL, "", "take a Velero backup from a schedule now",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "create", "schedules", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "schedules", act_exec },
 	{ "restore", NULL, "[BACKUP]", "restore a Velero backup (type the cluster name)",
-	    CMD_MUTATES, "create", "backups", act_exec },
+	    CMD_MUTATES, "backups", act_exec },
 	{ "promote", NULL, "[--full]", "promote an Argo Rollout to its next step",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "rollouts", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "rollouts", act_exec },
 	{ "abort", NULL, "", "abort an Argo Rollout (traffic back to stable)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "rollouts", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "rollouts", act_exec },
 	{ "retry", NULL, "", "retry an aborted Argo Rollout",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "rollouts", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "rollouts", act_exec },
 	{ "switch-color", NULL, "COLOR", "switch a blue-green Service's selector",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "services", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "services", act_exec },
 	{ "canary-weight", NULL, "PERCENT", "set the canary weight of a VirtualService",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "virtualservices", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, "virtualservices", act_exec },
 	{ "silence", NULL, "DURATION [NAME=VALUE...] [--comment TEXT]",
-	    "silence an alert in Alertmanager", CMD_MUTATES, NULL, "alerts", act_exec },
+	    "silence an alert in Alertmanager", CMD_MUTATES, "alerts", act_exec },
 	{ "expire-silence", NULL, "[ID]", "expire an Alertmanager silence",
-	    CMD_MUTATES, NULL, "silences", act_exec },
+	    CMD_MUTATES, "silences", act_exec },
 	{ "runbook-url", NULL, "[ALERTNAME]", "show the selected alert's runbook URL",
-	    0, NULL, "alerts", act_runbook_url },
+	    0, "alerts", act_runbook_url },
 };
 
 /* Register the action commands, and the runbook and incident commands. */

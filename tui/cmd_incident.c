@@ -279,8 +279,8 @@ out:
 /* The console's incident commands. */
 static const struct cmd_entry incident_commands[] = {
 	{ "incident", NULL, "[open P0..P3 TITLE | close [TEXT]]",
-	    "open or close an incident timeline", 0, NULL, NULL, cmd_incident_exec },
-	{ "note", NULL, "TEXT", "add a note to the open incident", 0, NULL, NULL,
+	    "open or close an incident timeline", 0, NULL, cmd_incident_exec },
+	{ "note", NULL, "TEXT", "add a note to the open incident", 0, NULL,
 	    cmd_note_exec },
 };
 

@@ -98,6 +98,24 @@ json_path_len(json_t *obj, const char *path)
 	return json_is_array(v) ? json_array_size(v) : 0;
 }
 
+/* Is the first status condition of type on obj True? */
+int
+json_condition_true(json_t *obj, const char *type)
+{
+	json_t *c;
+	const char *t, *st;
+	size_t i;
+
+	json_array_foreach(json_path(obj, "status.conditions"), i, c) {
+		t = json_string_value(json_object_get(c, "type"));
+		if (t == NULL || strcmp(t, type) != 0)
+			continue;
+		st = json_string_value(json_object_get(c, "status"));
+		return st != NULL && strcmp(st, "True") == 0;
+	}
+	return 0;
+}
+
 /* qsort comparison for an array of C strings. */
 static int
 cmp_str(const void *a, const void *b)

@@ -21,6 +21,8 @@ struct help_data {
 	size_t		 cluster;
 	char		*cluster_name;
 	signed char	 allowed[HELP_RBAC_MAX];	/* 1 yes, 0 denied, -1 unknown */
+	unsigned char	 needed[HELP_RBAC_MAX];	/* permissions per command */
+	unsigned char	 granted[HELP_RBAC_MAX];	/* of which answered yes */
 	size_t		 pending;
 };
 
@@ -32,16 +34,20 @@ struct help_req {
 
 static void	help_fill(struct view *, struct pager *);
 
-/* An access review came back: note it and rebuild the text. */
+/* An access review came back: note it and rebuild the text. A command is
+ * allowed once every permission it needs is, denied as soon as one is. */
 static void
 help_rbac_done(int allowed, const char *reason, void *arg)
 {
 	struct help_req *rq = arg;
 	struct help_data *hd = rq->hd;
-	size_t top;
+	size_t top, i = rq->idx;
 
 	(void)reason;
-	hd->allowed[rq->idx] = (signed char)(allowed == 0 ? 0 : allowed == 1 ? 1 : -1);
+	if (allowed == 0)
+		hd->allowed[i] = 0;
+	else if (allowed == 1 && hd->allowed[i] != 0 && ++hd->granted[i] == hd->needed[i])
+		hd->allowed[i] = 1;
 	free(rq);
 	if (hd->pending > 0)
 		hd->pending--;
@@ -59,17 +65,17 @@ help_rbac_done(int allowed, const char *reason, void *arg)
 	hd->view->ui->dirty = true;
 }
 
-/* Ask, for each mutating command, whether its verb is allowed. */
+/* Ask, for each mutating command, about every permission its action checks
+ * before acting (actions_access: verb, group, resource and subresource). */
 static void
 help_rbac_start(struct view *v, struct help_data *hd)
 {
+	struct actions_access acc[ACTIONS_ACCESS_MAX];
 	const struct cmd_entry *e;
-	const struct client_resource *res;
 	const struct store_cluster *sc;
 	struct help_req *rq;
 	const char *ns;
-	char kind[64];
-	size_t i, n;
+	size_t i, j, n;
 
 	if (v->ui == NULL || v->ui->client == NULL || v->ui->store == NULL ||
 	    store_ncluster(v->ui->store) == 0)
@@ -85,22 +91,18 @@ help_rbac_start(struct view *v, struct help_data *hd)
 		ns = "";
 	for (i = 0; i < cmd_count() && i < HELP_RBAC_MAX; i++) {
 		e = cmd_at(i);
-		if (!(e->flags & CMD_MUTATES) || e->rbac_verb == NULL || e->kinds == NULL)
+		if (!(e->flags & CMD_MUTATES))
 			continue;
-		n = strcspn(e->kinds, ",");
-		if (n == 0 || n >= sizeof kind)
-			continue;
-		memcpy(kind, e->kinds, n);
-		kind[n] = '\0';
-		res = client_resource_find(kind);
-		if (res == NULL)
-			continue;
-		rq = xcalloc(1, sizeof *rq);
-		rq->hd = hd;
-		rq->idx = i;
-		hd->pending++;
-		rbac_check(v->ui->client, hd->cluster, e->rbac_verb, res->group, res->resource,
-		    NULL, ns, NULL, help_rbac_done, rq);
+		n = actions_access(e->name, NULL, acc);
+		hd->needed[i] = (unsigned char)n;
+		for (j = 0; j < n; j++) {
+			rq = xcalloc(1, sizeof *rq);
+			rq->hd = hd;
+			rq->idx = i;
+			hd->pending++;
+			rbac_check(v->ui->client, hd->cluster, acc[j].verb, acc[j].group,
+			    acc[j].resource, acc[j].subresource, ns, NULL, help_rbac_done, rq);
+		}
 	}
 }
 

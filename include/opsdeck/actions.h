@@ -84,6 +84,33 @@ char		*actions_path(const char *resource, const char *ns, const char *name);
 /* Append ?dryRun=All (or &dryRun=All) to path; new string. */
 char		*actions_dry_run_path(const char *path);
 
+/* One permission an action needs: the attributes of the
+ * SelfSubjectAccessReview asked before it acts (static strings). */
+struct actions_access {
+	const char	*verb;		/* "patch", "create", "delete" */
+	const char	*group;		/* "" for the core group */
+	const char	*resource;	/* "deployments" */
+	const char	*subresource;	/* "scale", "status", "eviction", or NULL */
+};
+/* Most permissions one action needs (drain: patch nodes, create pods/eviction). */
+#define ACTIONS_ACCESS_MAX	2
+/* The permissions command needs to act on an object of resource (NULL: the
+ * first kind it applies to), in the order the action checks them; the help
+ * view greys a command by the same answer. Returns how many were filled; 0
+ * if command is not an action or checks none (Alertmanager actions). */
+size_t		 actions_access(const char *command, const char *resource,
+		    struct actions_access out[ACTIONS_ACCESS_MAX]);
+
+/* Plan command (an action verb) on the fetched object obj of resource ns/name
+ * as the pipeline does, extra and extra2 standing for the answers of its
+ * extra GETs (HPAs, ReplicaSets; a drain's node pods and PDBs), args as
+ * typed after the command; nothing is sent. The writes it would send, in
+ * order, as [["METHOD", "PATH"], ...] (new; a drain's evictions after its
+ * cordon; empty if it would skip), or NULL with *cause. For tests. */
+json_t		*actions_plan_writes(const char *command, const char *resource,
+		    const char *ns, const char *name, json_t *obj, json_t *extra,
+		    json_t *extra2, int argc, char **argv, char **cause);
+
 /*
  * RBAC (tui/rbac.c): SelfSubjectAccessReview with a per cluster + verb +
  * group + resource + subresource + namespace cache (180 s).

@@ -76,7 +76,6 @@ struct cmd_entry {
 	const char	*args;		/* "[REPLICAS]" for usage and help */
 	const char	*help;		/* one line */
 	unsigned	 flags;		/* enum cmd_flag */
-	const char	*rbac_verb;	/* "patch" for the RBAC check, or NULL */
 	const char	*kinds;		/* comma list of resources it applies to, or NULL (any) */
 	/* Run with argv[0] = the command name. Returns 0 when started; errors
 	 * set *cause. Asynchronous work reports through ctx->ui_ops. */

@@ -24,6 +24,8 @@ int64_t		 json_path_int(json_t *obj, const char *path, int64_t def);
 int		 json_path_true(json_t *obj, const char *path);
 /* Number of elements of the array at path (0 if absent or not an array). */
 size_t		 json_path_len(json_t *obj, const char *path);
+/* True if the first of obj's status.conditions of type has status "True". */
+int		 json_condition_true(json_t *obj, const char *type);
 
 /* A string-valued object ({"app":"web","tier":"fe"}) as "app=web,tier=fe"
  * sorted by key, like labels.FormatLabels; "<none>" when empty or not an

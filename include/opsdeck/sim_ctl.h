@@ -394,6 +394,11 @@ void	 ctl_job_tick(struct sim_cluster *);
 void	 ctl_velero_tick(struct sim_cluster *);
 void	 ctl_rollouts_tick(struct sim_cluster *);
 void	 ctl_alerts_tick(struct sim_cluster *);
+/* PodDisruptionBudget status (drill/ctl_pdb.c). */
+void	 ctl_pdb_tick(struct sim_cluster *);
+/* Set status.conditions' DisruptionAllowed from status.disruptionsAllowed
+ * (upstream UpdateDisruptionAllowedCondition). */
+void	 ctl_pdb_condition(json_t *status);
 void	 ctl_pod_free(void *);
 
 /* Metrics over simulated state (drill/alerting.c): the value of a metric

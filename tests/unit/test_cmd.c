@@ -39,11 +39,11 @@ record_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 }
 
 static const struct cmd_entry test_cmds[] = {
-	{ "zz-scale", "zzs", "REPLICAS", "scale", CMD_MUTATES | CMD_NEEDS_TARGET, "patch", "deployments", record_exec },
-	{ "zz-scatter", NULL, "", "test", 0, NULL, NULL, record_exec },
-	{ "zz-restart", NULL, "", "restart", CMD_MUTATES, "patch", NULL, record_exec },
-	{ "zz-read", NULL, "", "read", 0, NULL, NULL, record_exec },
-	{ "zz-view", NULL, "", "console only", CMD_CONSOLE_ONLY, NULL, NULL, record_exec },
+	{ "zz-scale", "zzs", "REPLICAS", "scale", CMD_MUTATES | CMD_NEEDS_TARGET, "deployments", record_exec },
+	{ "zz-scatter", NULL, "", "test", 0, NULL, record_exec },
+	{ "zz-restart", NULL, "", "restart", CMD_MUTATES, NULL, record_exec },
+	{ "zz-read", NULL, "", "read", 0, NULL, record_exec },
+	{ "zz-view", NULL, "", "console only", CMD_CONSOLE_ONLY, NULL, record_exec },
 };
 
 /* A headless context over a store with two clusters, staging read-only. */
