@@ -139,6 +139,15 @@ double		 rb_cell_number(const char *);
 
 /* Parse "90s", "5m", "2h", "1h30m", "45" into seconds; -1 on error. */
 double		 rb_parse_duration(const char *);
+/* Format elapsed seconds as "0m16s" or "1h02m03s" into buf. */
+void		 rb_format_duration(double secs, char *buf, size_t len);
+/* Format a limit the way runbooks write one: "2h", "2h30m", "5m", "1m30s". */
+void		 rb_format_limit(double secs, char *buf, size_t len);
+/* The RTO clock for a run elapsed seconds in: "RTO 2h: 0m16s used, 1h59m44s
+ * left" (the time left only while running), "RTO 5m: 6m02s used, EXCEEDED
+ * by 1m02s", or "" when rto is 0. */
+void		 rb_format_rto(double rto, double elapsed, bool running, char *buf,
+		    size_t len);
 
 /*
  * The runner (runbook_run.c): a state machine on the loop, used by the
