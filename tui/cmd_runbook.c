@@ -591,7 +591,7 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	struct rb_run_opts o;
 	struct rb_run *run;
 	struct loop *loop = ui_current != NULL ? ui_current->loop : NULL;
-	char *line, *n, *eq, *params[RUN_PARAMS_MAX];
+	char *line, *n, *eq, *params[RUN_PARAMS_MAX], *vcause = NULL;
 	size_t np = 0, i, nl, cluster = SIZE_MAX;
 	bool dry = false;
 	int a, rc = -1;
@@ -610,7 +610,8 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		return 0;
 	}
 	if (console_run_active()) {
-		*cause = xstrdup("runbook: one is running (:runbook-abort stops it)");
+		*cause = xstrdup("runbook: one is running (:runbook-show shows it, "
+		    ":runbook-abort stops it)");
 		return -1;
 	}
 	if (loop == NULL || ctx->client == NULL || ctx->store == NULL) {
@@ -677,10 +678,27 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	runbook_run_unref(console_run);
 	console_run = run;
 	rc = 0;
+	/* the progress view, before the first step asks anything */
+	if (ctx->ui_ops != NULL && ctx->ui_ops->show_view != NULL &&
+	    ctx->ui_ops->show_view(ctx->ui, "runbook", NULL, &vcause) != 0) {
+		cmd_say(ctx, true, vcause);
+		free(vcause);
+	}
 out:
 	for (i = 0; i < np; i++)
 		free(params[i]);
 	return rc;
+}
+
+/* :runbook-show: the progress view of the console's run. */
+static int
+cmd_runbook_show_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	if (console_run == NULL) {
+		*cause = xstrdup("runbook-show: no runbook has run (:runbook NAME starts one)");
+		return -1;
+	}
+	return ctx->ui_ops->show_view(ctx->ui, "runbook", NULL, cause);
 }
 
 /* :runbook-abort */
@@ -700,11 +718,13 @@ static const struct cmd_entry runbook_commands[] = {
 	{ "runbook", "rb", "[NAME] [--param K=V]... [--dry-run] [@CONTEXT]",
 	    "run a runbook on the selection (no name: list them)", 0, NULL, NULL,
 	    cmd_runbook_exec },
+	{ "runbook-show", NULL, "", "show the runbook run: every step and its state",
+	    CMD_CONSOLE_ONLY, NULL, NULL, cmd_runbook_show_exec },
 	{ "runbook-abort", NULL, "", "abort the running runbook", 0, NULL, NULL,
 	    cmd_runbook_abort_exec },
 };
 
-/* Register :runbook and :runbook-abort. */
+/* Register :runbook, :runbook-show and :runbook-abort. */
 void
 runbook_register_commands(void)
 {

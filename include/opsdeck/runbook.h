@@ -241,8 +241,8 @@ void		 runbook_run_info(const struct rb_run *, struct rb_run_info *);
 struct rb_run	*runbook_console_run(void);
 /* Drop the console's reference to its run (at exit). */
 void		 runbook_console_release(void);
-/* Register the console's :runbook and :runbook-abort (actions_register
- * does this). */
+/* Register the console's :runbook, :runbook-show and :runbook-abort
+ * (actions_register does this). */
 void		 runbook_register_commands(void);
 /* True if rb has steps that change something (action, exec). */
 bool		 runbook_mutates(const struct runbook *);
