@@ -29,7 +29,8 @@ const size_t view_runbook_nkeys = sizeof view_runbook_keys / sizeof view_runbook
 /* State of a runbook view. */
 struct rbv {
 	struct rb_run	*run;		/* a reference */
-	struct pager	*pager;		/* the lines, rebuilt at each draw */
+	struct pager	*head;		/* title, target, state and clock: pinned */
+	struct pager	*pager;		/* the steps; both rebuilt at each draw */
 	struct pager	*wrap;		/* scratch for word wrapping */
 	bool		 scrolled;	/* the operator scrolled: stop following */
 	char		 title[160];
@@ -72,11 +73,11 @@ rbv_slot(enum rb_state s)
 	return THEME_NORMAL;
 }
 
-/* Add text word-wrapped to width w: the first line after first, the rest
- * indented to indent columns. */
+/* Add text to p word-wrapped to width w: the first line after first, the
+ * rest indented to indent columns. */
 static void
-rbv_add(struct rbv *d, const char *first, int indent, const char *text, int w,
-    enum theme_slot slot)
+rbv_add(struct rbv *d, struct pager *p, const char *first, int indent, const char *text,
+    int w, enum theme_slot slot)
 {
 	char *line;
 	size_t i;
@@ -85,7 +86,7 @@ rbv_add(struct rbv *d, const char *first, int indent, const char *text, int w,
 	for (i = 0; i < pager_count(d->wrap); i++) {
 		line = xasprintf("%-*s%s", indent, i == 0 && first != NULL ? first : "",
 		    pager_line(d->wrap, i));
-		pager_add_line(d->pager, line, slot);
+		pager_add_line(p, line, slot);
 		free(line);
 	}
 }
@@ -129,12 +130,14 @@ rbv_add_step(struct rbv *d, const struct rb_run_info *info, size_t i, int w)
 
 	snprintf(head, sizeof head, " %s %2zu. %-7s ", rbv_marker(s), i + 1,
 	    rb_kind_name(st->kind));
-	rbv_add(d, head, RBV_INDENT, st->title != NULL ? st->title : text, w, rbv_slot(s));
+	rbv_add(d, d->pager, head, RBV_INDENT, st->title != NULL ? st->title : text, w,
+	    rbv_slot(s));
 	if (st->title != NULL)
-		rbv_add(d, NULL, RBV_INDENT, text, w, THEME_DIM);
+		rbv_add(d, d->pager, NULL, RBV_INDENT, text, w, THEME_DIM);
 	msg = rbv_step_message(d->run, info, i);
 	if (msg != NULL) {
-		rbv_add(d, NULL, RBV_INDENT + 2, msg, w, s == RB_OK ? THEME_NORMAL : rbv_slot(s));
+		rbv_add(d, d->pager, NULL, RBV_INDENT + 2, msg, w,
+		    s == RB_OK ? THEME_NORMAL : rbv_slot(s));
 		free(msg);
 	}
 	return at;
@@ -166,8 +169,9 @@ rbv_build(struct rbv *d, int w)
 	char *s;
 
 	runbook_run_info(d->run, &info);
+	pager_clear(d->head);
 	pager_clear(d->pager);
-	rbv_add(d, " ", 1, info.rb->title, w, THEME_SECTION);
+	rbv_add(d, d->head, " ", 1, info.rb->title, w, THEME_SECTION);
 	if (info.name != NULL)
 		s = xasprintf("runbook %s | severity %s | target %s, %s%s%s%s%s", info.rb->name,
 		    info.rb->severity, info.cluster, info.kind != NULL ? info.kind : "",
@@ -176,20 +180,21 @@ rbv_build(struct rbv *d, int w)
 	else
 		s = xasprintf("runbook %s | severity %s | target %s", info.rb->name,
 		    info.rb->severity, info.cluster);
-	rbv_add(d, " ", 1, s, w, THEME_NORMAL);
+	rbv_add(d, d->head, " ", 1, s, w, THEME_NORMAL);
 	free(s);
 	s = rbv_state_line(&info);
-	rbv_add(d, " ", 1, s, w, info.finished ? (info.rc == 0 ? THEME_SECTION : THEME_BAD) :
+	rbv_add(d, d->head, " ", 1, s, w, info.finished ?
+	    (info.rc == 0 ? THEME_SECTION : THEME_BAD) :
 	    info.asking ? THEME_WARN : THEME_PROGRESSING);
 	free(s);
-	pager_add_line(d->pager, "", THEME_NORMAL);
+	pager_add_line(d->head, "", THEME_NORMAL);
 	for (i = 0; i < info.rb->nsteps; i++) {
 		at = rbv_add_step(d, &info, i, w);
 		if (i == info.current)
 			cur = at;
 	}
 	pager_add_line(d->pager, "", THEME_NORMAL);
-	rbv_add(d, " ", 1, info.finished ? "Esc: back" :
+	rbv_add(d, d->pager, " ", 1, info.finished ? "Esc: back" :
 	    "x: abort the run | Esc: back (the run goes on; :runbook-show reopens this)", w,
 	    THEME_DIM);
 	return cur;
@@ -209,6 +214,7 @@ rbv_init(struct view *v, char **cause)
 	d = xcalloc(1, sizeof *d);
 	d->run = run;
 	runbook_run_ref(run);
+	d->head = pager_new(RBV_MAX_LINES);
 	d->pager = pager_new(RBV_MAX_LINES);
 	d->wrap = pager_new(RBV_MAX_LINES);
 	v->data = d;
@@ -224,20 +230,30 @@ rbv_free(struct view *v)
 	if (d == NULL)
 		return;
 	runbook_run_unref(d->run);
+	pager_free(d->head);
 	pager_free(d->pager);
 	pager_free(d->wrap);
 	free(d);
 	v->data = NULL;
 }
 
-/* Draw the run; keep the current step in sight unless the operator scrolled. */
+/* Draw the run: the head pinned, the steps below it following the current
+ * step unless the operator scrolled. */
 static void
 rbv_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
 	struct rbv *d = v->data;
 	size_t top = pager_get_top(d->pager), cur, n;
+	int nh;
 
 	cur = rbv_build(d, w);
+	nh = (int)pager_count(d->head);
+	if (nh > h / 2)
+		nh = h / 2;	/* a tiny screen: the steps come first */
+	pager_set_top(d->head, 0);
+	pager_draw(d->head, v->ui, win, y, nh, w);
+	y += nh;
+	h -= nh;
 	n = pager_count(d->pager);
 	if (!d->scrolled && n > (size_t)h) {
 		top = cur + 4 > (size_t)h ? cur + 4 - (size_t)h : 0;
