@@ -54,10 +54,7 @@ elapsed() { screen | grep -oE 'elapsed [0-9hms]+' | head -1; }
 CONSOLE_ENV="OPSDECK_RUNBOOKS=$T/runbooks"
 start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo
 wait_screen 60 "prod-tokyo(primary) live"
-cmd "deployments @prod-tokyo production"
-wait_screen 30 "backend"
-keys "/backend"; key Enter
-wait_screen 10 "filter:/backend/"
+show_backend
 
 # 1. rollback-deployment: the whole plan, states moving, done.
 cmd "runbook rollback-deployment"
