@@ -201,6 +201,7 @@ rb_format_rto(double rto, double elapsed, bool running, char *buf, size_t len)
 {
 	char limit[32], used[32], rest[32];
 
+	elapsed = elapsed > 0 ? (double)(long)elapsed : 0;	/* used + left = rto */
 	if (rto <= 0) {
 		snprintf(buf, len, "%s", "");
 		return;

@@ -311,6 +311,8 @@ test_clock_format(void **state)
 	assert_string_equal(buf, "0s");
 	rb_format_rto(7200, 16, true, buf, sizeof buf);
 	assert_string_equal(buf, "RTO 2h: 0m16s used, 1h59m44s left");
+	rb_format_rto(7200, 16.7, true, buf, sizeof buf);	/* whole seconds add up */
+	assert_string_equal(buf, "RTO 2h: 0m16s used, 1h59m44s left");
 	rb_format_rto(7200, 16, false, buf, sizeof buf);
 	assert_string_equal(buf, "RTO 2h: 0m16s used");
 	rb_format_rto(300, 362, true, buf, sizeof buf);
