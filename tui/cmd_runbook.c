@@ -370,6 +370,7 @@ runbook_cmd_run(int argc, char **argv)
 	struct store *store = NULL;
 	struct loop *loop = NULL;
 	struct rb_run_opts o;
+	struct rb_run *run = NULL;
 	struct hl_ui h;
 	struct hl_run hr;
 	const struct client_resource *res;
@@ -501,7 +502,8 @@ runbook_cmd_run(int argc, char **argv)
 	o.arg = &hr;
 	for (i = 0; i < rb->nsteps; i++)
 		budget += rb->steps[i].timeout + 5;
-	if (runbook_run_start(rb, &o, &cause) == NULL)
+	run = runbook_run_start(rb, &o, &cause);
+	if (run == NULL)
 		goto out;
 	if (loop_run_until(loop, hl_run_over, &hr, budget) != 0) {
 		cause = xstrdup("runbook did not finish in time");
@@ -516,6 +518,7 @@ out:
 	free(kind);
 	free(tname);
 	free(tns);
+	runbook_run_unref(run);
 	actions_shutdown();
 	client_free(client);
 	store_free(store);
@@ -531,19 +534,44 @@ out:
  * The console's :runbook and :runbook-abort.
  */
 
-/* The runbook running in the console (one at a time). */
-static struct runbook	*console_rb;
+/* The console's run, running or the last one (one runs at a time): a
+ * reference, dropped when the next one starts or at exit. The run owns its
+ * runbook. */
 static struct rb_run	*console_run;
 
-/* The console's run ended. */
-static void
-console_run_done(int rc, const char *summary, void *arg)
+/* The console's run, for the runbook view. */
+struct rb_run *
+runbook_console_run(void)
 {
-	(void)rc;
-	(void)summary;
-	(void)arg;
+	return console_run;
+}
+
+/* Drop the console's reference (at exit). */
+void
+runbook_console_release(void)
+{
+	runbook_run_unref(console_run);
 	console_run = NULL;
-	/* the run still references console_rb until it returns: free later */
+}
+
+/* True while the console's run has not ended. */
+static bool
+console_run_active(void)
+{
+	struct rb_run_info info;
+
+	if (console_run == NULL)
+		return false;
+	runbook_run_info(console_run, &info);
+	return !info.finished;
+}
+
+/* A step of the console's run changed: redraw its view. */
+static void
+console_run_changed(void *arg)
+{
+	(void)arg;
+	ui_dirty(ui_current);
 }
 
 /* Say something through the command's UI. */
@@ -559,10 +587,11 @@ static int
 cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	const char *pnames[RUN_PARAMS_MAX], *pvalues[RUN_PARAMS_MAX], *name = NULL;
-	struct runbook **list;
+	struct runbook **list, *rb;
 	struct rb_run_opts o;
+	struct rb_run *run;
 	struct loop *loop = ui_current != NULL ? ui_current->loop : NULL;
-	char *line, *n, *eq, *params[RUN_PARAMS_MAX];
+	char *line, *n, *eq, *params[RUN_PARAMS_MAX], *vcause = NULL;
 	size_t np = 0, i, nl, cluster = SIZE_MAX;
 	bool dry = false;
 	int a, rc = -1;
@@ -580,8 +609,9 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		runbook_list_free(list, nl);
 		return 0;
 	}
-	if (console_run != NULL) {
-		*cause = xstrdup("runbook: one is running (:runbook-abort stops it)");
+	if (console_run_active()) {
+		*cause = xstrdup("runbook: one is running (:runbook-show shows it, "
+		    ":runbook-abort stops it)");
 		return -1;
 	}
 	if (loop == NULL || ctx->client == NULL || ctx->store == NULL) {
@@ -614,9 +644,8 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xstrdup("runbook: which one?");
 		goto out;
 	}
-	runbook_free(console_rb);
-	console_rb = runbook_find(name, cause);
-	if (console_rb == NULL)
+	rb = runbook_find(name, cause);
+	if (rb == NULL)
 		goto out;
 	memset(&o, 0, sizeof o);
 	o.client = ctx->client;
@@ -638,23 +667,45 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	o.read_only = ctx->read_only;
 	o.dry_run = dry;
 	o.ask_on_failure = true;
-	o.done = console_run_done;
+	o.own_rb = true;
+	o.changed = console_run_changed;
 	actions_set_loop(loop);
-	console_run = runbook_run_start(console_rb, &o, cause);
-	if (console_run == NULL && *cause != NULL)
+	run = runbook_run_start(rb, &o, cause);
+	if (run == NULL) {
+		runbook_free(rb);
 		goto out;
+	}
+	runbook_run_unref(console_run);
+	console_run = run;
 	rc = 0;
+	/* the progress view, before the first step asks anything */
+	if (ctx->ui_ops != NULL && ctx->ui_ops->show_view != NULL &&
+	    ctx->ui_ops->show_view(ctx->ui, "runbook", NULL, &vcause) != 0) {
+		cmd_say(ctx, true, vcause);
+		free(vcause);
+	}
 out:
 	for (i = 0; i < np; i++)
 		free(params[i]);
 	return rc;
 }
 
+/* :runbook-show: the progress view of the console's run. */
+static int
+cmd_runbook_show_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+{
+	if (console_run == NULL) {
+		*cause = xstrdup("runbook-show: no runbook has run (:runbook NAME starts one)");
+		return -1;
+	}
+	return ctx->ui_ops->show_view(ctx->ui, "runbook", NULL, cause);
+}
+
 /* :runbook-abort */
 static int
 cmd_runbook_abort_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
-	if (console_run == NULL) {
+	if (!console_run_active()) {
 		*cause = xstrdup("runbook-abort: no runbook is running");
 		return -1;
 	}
@@ -667,11 +718,13 @@ static const struct cmd_entry runbook_commands[] = {
 	{ "runbook", "rb", "[NAME] [--param K=V]... [--dry-run] [@CONTEXT]",
 	    "run a runbook on the selection (no name: list them)", 0, NULL,
 	    cmd_runbook_exec },
+	{ "runbook-show", NULL, "", "show the runbook run: every step and its state",
+	    CMD_CONSOLE_ONLY, NULL, cmd_runbook_show_exec },
 	{ "runbook-abort", NULL, "", "abort the running runbook", 0, NULL,
 	    cmd_runbook_abort_exec },
 };
 
-/* Register :runbook and :runbook-abort. */
+/* Register :runbook, :runbook-show and :runbook-abort. */
 void
 runbook_register_commands(void)
 {

@@ -36,6 +36,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/prompt.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/theme.h"
@@ -761,6 +762,7 @@ out:
 	}
 	/* Live actions refer to the client and the loop: drop them first. */
 	actions_shutdown();
+	runbook_console_release();
 	if (ui->client != NULL)
 		client_free(ui->client);
 	if (ui->store != NULL)

@@ -166,6 +166,59 @@ rb_parse_duration(const char *s)
 	return total;
 }
 
+/* Format an elapsed time as "0m16s" or "1h02m03s". */
+void
+rb_format_duration(double secs, char *buf, size_t len)
+{
+	long t = secs > 0 ? (long)secs : 0;
+
+	if (t >= 3600)
+		snprintf(buf, len, "%ldh%02ldm%02lds", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%ldm%02lds", t / 60, t % 60);
+}
+
+/* Format a limit as written in runbooks: "2h", "2h30m", "5m", "1m30s", "45s". */
+void
+rb_format_limit(double secs, char *buf, size_t len)
+{
+	long t = secs > 0 ? (long)secs : 0, h = t / 3600, m = t / 60 % 60, s = t % 60;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (h > 0)
+		o += (size_t)snprintf(buf + o, len - o, "%ldh", h);
+	if (m > 0 && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%ldm", m);
+	if ((s > 0 || t == 0) && o < len)
+		snprintf(buf + o, len - o, "%lds", s);
+}
+
+/* The RTO clock: "RTO 2h: 0m16s used, 1h59m44s left" (the time left only
+ * while running) or "RTO 5m: 6m02s used, EXCEEDED by 1m02s"; "" without an
+ * RTO. */
+void
+rb_format_rto(double rto, double elapsed, bool running, char *buf, size_t len)
+{
+	char limit[32], used[32], rest[32];
+
+	elapsed = elapsed > 0 ? (double)(long)elapsed : 0;	/* used + left = rto */
+	if (rto <= 0) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	rb_format_limit(rto, limit, sizeof limit);
+	rb_format_duration(elapsed, used, sizeof used);
+	if (elapsed > rto) {
+		rb_format_duration(elapsed - rto, rest, sizeof rest);
+		snprintf(buf, len, "RTO %s: %s used, EXCEEDED by %s", limit, used, rest);
+	} else if (running) {
+		rb_format_duration(rto - elapsed, rest, sizeof rest);
+		snprintf(buf, len, "RTO %s: %s used, %s left", limit, used, rest);
+	} else
+		snprintf(buf, len, "RTO %s: %s used", limit, used);
+}
+
 /* A duration option of a step. */
 static int
 rb_get_duration(struct rb_parse *p, yaml_node_t *n, const char *what, double *out)

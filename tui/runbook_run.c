@@ -30,6 +30,7 @@
 struct rb_step_run {
 	enum rb_state	 state;
 	char		*message;
+	char		*text;		/* the step's text expanded, or NULL */
 };
 
 /* A running runbook. */
@@ -48,9 +49,14 @@ struct rb_run {
 	size_t			 nparams;	/* last callback frees the run */
 	size_t			 cur;
 	double			 started;
+	double			 ended;
 	bool			 aborted;
 	bool			 finished;
+	bool			 asking;	/* a question to the operator is open */
+	int			 rc;
+	char			*summary;	/* how it ended, or NULL */
 	int			 inflight;	/* callbacks still to come */
+	int			 refs;		/* holders: the starter, views */
 	struct loop_timer	*timer;
 	double			 deadline;	/* wait steps */
 	/* The current step, expanded. */
@@ -105,7 +111,9 @@ runbook_mutates(const struct runbook *rb)
 enum rb_state
 runbook_run_state(const struct rb_run *run, size_t i, const char **message)
 {
-	if (i >= run->rb->nsteps)
+	if (message != NULL)
+		*message = NULL;
+	if (i >= run->nsteps)
 		return RB_PENDING;
 	if (message != NULL)
 		*message = run->steps[i].message;
@@ -117,6 +125,61 @@ size_t
 runbook_run_current(const struct rb_run *run)
 {
 	return run->cur;
+}
+
+/* Seconds since the run started, stopped at its end. */
+static double
+run_elapsed(const struct rb_run *run)
+{
+	return (run->finished ? run->ended : loop_now()) - run->started;
+}
+
+/* Step i's text with its templates expanded (or as written). */
+const char *
+runbook_run_step_text(const struct rb_run *run, size_t i)
+{
+	if (i >= run->nsteps)
+		return "";
+	if (run->steps[i].text != NULL)
+		return run->steps[i].text;
+	return run->rb->steps[i].text;
+}
+
+/* The run as a whole, for views. */
+void
+runbook_run_info(const struct rb_run *run, struct rb_run_info *info)
+{
+	memset(info, 0, sizeof *info);
+	info->rb = run->rb;
+	info->cluster = run->cluster_name;
+	info->kind = run->kind;
+	info->ns = run->ns;
+	info->name = run->name;
+	info->elapsed = run_elapsed(run);
+	info->current = run->cur;
+	info->asking = run->asking && !run->finished;
+	info->finished = run->finished;
+	info->aborted = run->aborted;
+	info->rc = run->rc;
+	info->summary = run->summary;
+}
+
+/* Tell the holder that a step's state or message changed. */
+static void
+run_changed(struct rb_run *run)
+{
+	if (run->o.changed != NULL)
+		run->o.changed(run->o.arg);
+}
+
+/* Set step i's state and message (copied; NULL keeps none). */
+static void
+run_set_step(struct rb_run *run, size_t i, enum rb_state state, const char *msg)
+{
+	run->steps[i].state = state;
+	free(run->steps[i].message);
+	run->steps[i].message = msg != NULL ? xstrdup(msg) : NULL;
+	run_changed(run);
 }
 
 /* Report a line through the UI. */
@@ -170,18 +233,16 @@ static const char *
 run_clock(struct rb_run *run)
 {
 	static char buf[96];
-	double t = loop_now() - run->started;
-	char rto[32];
+	double t = run_elapsed(run);
+	char used[32], rto[32];
 
+	rb_format_duration(t, used, sizeof used);
 	if (run->rb->rto > 0) {
-		if ((int)run->rb->rto % 3600 == 0)
-			snprintf(rto, sizeof rto, "%dh", (int)run->rb->rto / 3600);
-		else
-			snprintf(rto, sizeof rto, "%dm", (int)run->rb->rto / 60);
-		snprintf(buf, sizeof buf, "T+%dm%02ds, RTO %s%s", (int)t / 60, (int)t % 60, rto,
+		rb_format_limit(run->rb->rto, rto, sizeof rto);
+		snprintf(buf, sizeof buf, "T+%s, RTO %s%s", used, rto,
 		    t > run->rb->rto ? " EXCEEDED" : "");
 	} else
-		snprintf(buf, sizeof buf, "T+%dm%02ds", (int)t / 60, (int)t % 60);
+		snprintf(buf, sizeof buf, "T+%s", used);
 	return buf;
 }
 
@@ -245,9 +306,12 @@ run_free(struct rb_run *run)
 		free(run->pvalues[i]);
 	free(run->pvalues);
 	free(run->pnames);
-	for (i = 0; i < run->nsteps; i++)
+	for (i = 0; i < run->nsteps; i++) {
 		free(run->steps[i].message);
+		free(run->steps[i].text);
+	}
 	free(run->steps);
+	free(run->summary);
 	free(run->kind);
 	free(run->ns);
 	free(run->name);
@@ -257,15 +321,34 @@ run_free(struct rb_run *run)
 	free(run->output);
 	if (run->have_cond)
 		rb_cond_free(&run->cond);
+	if (run->o.own_rb)
+		runbook_free((struct runbook *)run->rb);
 	free(run);
 }
 
-/* Free the run if it is over and nothing will call back. */
+/* Free the run if it is over, nothing will call back and nobody holds it. */
 static void
 run_maybe_free(struct rb_run *run)
 {
-	if (run->finished && run->inflight == 0 && run->pid <= 0)
+	if (run->finished && run->inflight == 0 && run->pid <= 0 && run->refs == 0)
 		run_free(run);
+}
+
+/* Hold the run: it is not freed before runbook_run_unref. */
+void
+runbook_run_ref(struct rb_run *run)
+{
+	run->refs++;
+}
+
+/* Drop a hold; the run is freed once it is over and nobody holds it. */
+void
+runbook_run_unref(struct rb_run *run)
+{
+	if (run == NULL)
+		return;
+	run->refs--;
+	run_maybe_free(run);
 }
 
 /* End the run. */
@@ -277,6 +360,9 @@ run_finish(struct rb_run *run, int rc, const char *summary)
 	if (run->finished)
 		return;
 	run->finished = true;
+	run->ended = loop_now();
+	run->rc = rc;
+	run->summary = xstrdup(summary);
 	if (run->timer != NULL) {
 		loop_timer_cancel(run->o.loop, run->timer);
 		run->timer = NULL;
@@ -290,6 +376,7 @@ run_finish(struct rb_run *run, int rc, const char *summary)
 			free(cause);
 	}
 	free(text);
+	run_changed(run);
 	if (run->o.done != NULL)
 		run->o.done(rc, summary, run->o.arg);
 	run_maybe_free(run);
@@ -305,8 +392,7 @@ runbook_run_abort(struct rb_run *run)
 	if (run->pid > 0)
 		kill(-run->pid, SIGTERM);
 	if (run->cur < run->rb->nsteps && run->steps[run->cur].state == RB_RUNNING) {
-		run->steps[run->cur].state = RB_FAILED;
-		run->steps[run->cur].message = xstrdup("aborted");
+		run_set_step(run, run->cur, RB_FAILED, "aborted");
 		run_record(run, run->cur, "cancelled", "aborted by the operator");
 	}
 	run_finish(run, 1, "aborted");
@@ -319,6 +405,7 @@ run_failure_answered(bool cont, void *arg)
 	struct rb_run *run = arg;
 
 	run->inflight--;
+	run->asking = false;
 	if (run->finished) {
 		run_maybe_free(run);
 		return;
@@ -340,9 +427,7 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 
 	if (run->finished)
 		return;
-	run->steps[run->cur].state = state;
-	free(run->steps[run->cur].message);
-	run->steps[run->cur].message = xstrdup(msg != NULL ? msg : rb_state_name(state));
+	run_set_step(run, run->cur, state, msg != NULL ? msg : rb_state_name(state));
 	run_record(run, run->cur, state == RB_OK ? "ok" : state == RB_SKIPPED ? "skipped" :
 	    "failed", msg);
 	text = xasprintf("[%zu/%zu] %s %s: %s%s%s", run->cur + 1, run->rb->nsteps,
@@ -357,6 +442,8 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 			    run->cur + 1, run->rb->name, msg != NULL ? msg : "failed",
 			    run->cur + 2);
 			run->inflight++;
+			run->asking = true;
+			run_changed(run);
 			run->o.ui_ops->confirm(run->o.ui, "runbook step failed", q, NULL,
 			    run_failure_answered, run);
 			free(q);
@@ -776,8 +863,7 @@ run_cond_done(int result, double value, const char *msg, void *arg)
 		free(m);
 		return;
 	}
-	free(run->steps[run->cur].message);
-	run->steps[run->cur].message = xstrdup(msg);
+	run_set_step(run, run->cur, RB_RUNNING, msg);
 	run->timer = loop_timer_add(run->o.loop, st->interval, run_wait_poll, run);
 }
 
@@ -1022,13 +1108,13 @@ run_confirmed(bool ok, void *arg)
 	struct rb_run *run = arg;
 
 	run->inflight--;
+	run->asking = false;
 	if (run->finished) {
 		run_maybe_free(run);
 		return;
 	}
 	if (!ok) {
-		run->steps[run->cur].state = RB_FAILED;
-		run->steps[run->cur].message = xstrdup("declined");
+		run_set_step(run, run->cur, RB_FAILED, "declined");
 		run_record(run, run->cur, "cancelled", "declined by the operator");
 		run_finish(run, 1, "stopped: the operator declined to continue");
 		return;
@@ -1095,7 +1181,7 @@ run_next(struct rb_run *run)
 		return;
 	}
 	st = &run->rb->steps[run->cur];
-	run->steps[run->cur].state = RB_RUNNING;
+	run_set_step(run, run->cur, RB_RUNNING, NULL);
 	free(run->text);
 	if (run->have_cond) {
 		rb_cond_free(&run->cond);
@@ -1107,6 +1193,8 @@ run_next(struct rb_run *run)
 		free(cause);
 		return;
 	}
+	free(run->steps[run->cur].text);
+	run->steps[run->cur].text = xstrdup(run->text);
 	if (st->kind == RB_CHECK || st->kind == RB_WAIT) {
 		if (rb_cond_parse(run->text, &run->cond, &cause) != 0) {
 			run_step_done(run, RB_FAILED, cause);
@@ -1139,6 +1227,8 @@ run_next(struct rb_run *run)
 			break;
 		}
 		run->inflight++;
+		run->asking = true;
+		run_changed(run);
 		m = xasprintf("runbook %s, step %zu", run->rb->name, run->cur + 1);
 		run->o.ui_ops->confirm(run->o.ui, m, run->text, NULL, run_confirmed, run);
 		free(m);
@@ -1176,6 +1266,16 @@ run_next(struct rb_run *run)
 	}
 }
 
+/* The run's first step, from the loop. */
+static void
+run_begin(void *arg)
+{
+	struct rb_run *run = arg;
+
+	run->timer = NULL;
+	run_next(run);
+}
+
 /* Start a run. */
 struct rb_run *
 runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **cause)
@@ -1184,7 +1284,7 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	struct store_cluster *sc;
 	size_t i, j;
 	const char *v;
-	char *m;
+	char *m, *c2 = NULL;
 
 	if (o->read_only && runbook_mutates(rb) && !o->dry_run) {
 		*cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
@@ -1247,19 +1347,24 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 		}
 		run->pvalues[i] = xstrdup(v);
 	}
+	for (i = 0; i < rb->nsteps; i++) {
+		run->steps[i].text = run_expand(run, rb->steps[i].text, &c2);
+		free(c2);	/* the step fails with it when it runs */
+		c2 = NULL;
+	}
 	run->started = loop_now();
 	m = xasprintf("runbook %s (%s) on %s%s%s%s%s", rb->name, rb->severity, sc->name,
 	    run->name != NULL ? ", target " : "", run->kind != NULL ? run->kind : "",
 	    run->name != NULL ? "/" : "", run->name != NULL ? run->name : "");
 	run_message(run, false, m);
-	if (run->incident != NULL) {
-		char *c2 = NULL;
-
-		if (incident_event(run->incident, "step", m, NULL, &c2) != 0)
-			free(c2);
+	if (run->incident != NULL && incident_event(run->incident, "step", m, NULL, &c2) != 0) {
+		free(c2);
+		c2 = NULL;
 	}
 	free(m);
-	run_next(run);
+	/* the first step starts from the loop: the caller can show the run first */
+	run->refs = 1;
+	run->timer = loop_timer_add(run->o.loop, 0, run_begin, run);
 	return run;
 fail:
 	run->finished = true;

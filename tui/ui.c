@@ -436,6 +436,8 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 		cls = &view_contexts_class;
 	else if (strcmp(name, "help") == 0)
 		cls = &view_help_class;
+	else if (strcmp(name, "runbook") == 0)
+		cls = &view_runbook_class;
 	else {
 		resource = view_resource_find(name);
 		if (resource == NULL) {
@@ -469,7 +471,11 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 		}
 	}
 	w = rest != NULL && *rest != '\0' ? rest : (cls == &view_help_class ? arg : NULL);
-	if (!replace && cls != &view_help_class) {
+	/* the runbook view goes on top of where the operator was, once */
+	if (cls == &view_runbook_class && ui->view != NULL && ui->view->cls == cls &&
+	    ui->view->prev != NULL)
+		replace = true;
+	if (!replace && cls != &view_help_class && cls != &view_runbook_class) {
 		/* unwind to the root */
 		while (ui->view != NULL && ui->view->prev != NULL) {
 			v = ui->view;

@@ -133,6 +133,13 @@ help_fill(struct view *v, struct pager *p)
 		pager_add_line(p, "  w          wrap lines     p          previous container (logs)", THEME_NORMAL);
 		pager_add_line(p, "  /          search         n, N       next, previous match", THEME_NORMAL);
 		pager_add_line(p, "", THEME_NORMAL);
+		pager_add_line(p, "IN THE RUNBOOK VIEW (:runbook NAME, :runbook-show)", THEME_SECTION);
+		for (i = 0; i < view_runbook_nkeys; i++) {
+			snprintf(line, sizeof line, "  %-10s %s", view_runbook_keys[i].key,
+			    view_runbook_keys[i].help);
+			pager_add_line(p, line, THEME_NORMAL);
+		}
+		pager_add_line(p, "", THEME_NORMAL);
 		pager_add_line(p, "FILTERS (/ or :filter)", THEME_SECTION);
 		pager_add_line(p, "  REGEX      rows matching (extended, case-insensitive)", THEME_NORMAL);
 		pager_add_line(p, "  !REGEX     rows not matching", THEME_NORMAL);

@@ -139,6 +139,15 @@ double		 rb_cell_number(const char *);
 
 /* Parse "90s", "5m", "2h", "1h30m", "45" into seconds; -1 on error. */
 double		 rb_parse_duration(const char *);
+/* Format elapsed seconds as "0m16s" or "1h02m03s" into buf. */
+void		 rb_format_duration(double secs, char *buf, size_t len);
+/* Format a limit the way runbooks write one: "2h", "2h30m", "5m", "1m30s". */
+void		 rb_format_limit(double secs, char *buf, size_t len);
+/* The RTO clock for a run elapsed seconds in: "RTO 2h: 0m16s used, 1h59m44s
+ * left" (the time left only while running), "RTO 5m: 6m02s used, EXCEEDED
+ * by 1m02s", or "" when rto is 0. */
+void		 rb_format_rto(double rto, double elapsed, bool running, char *buf,
+		    size_t len);
 
 /*
  * The runner (runbook_run.c): a state machine on the loop, used by the
@@ -179,22 +188,61 @@ struct rb_run_opts {
 	bool			 read_only;
 	bool			 dry_run;	/* evaluate checks, run nothing that mutates */
 	bool			 ask_on_failure; /* console: offer to continue past a failure */
+	bool			 own_rb;	/* the run frees rb when it is freed */
 	/* Called once when the run ends: 0 all steps ok, else non-zero. */
 	void			(*done)(int rc, const char *summary, void *arg);
+	/* Called when a step's state or message changes, or the run ends
+	 * (a view redraws); may be NULL. */
+	void			(*changed)(void *arg);
 	void			*arg;
 };
 
-/* Start running rb (borrowed; must outlive the run). NULL with *cause when
- * it cannot start (missing parameter, unknown role, read-only refusal). */
+/*
+ * Start running rb (borrowed unless own_rb: then the run frees it, but only
+ * when the start succeeds). NULL with *cause when it cannot start (missing
+ * parameter, unknown role, read-only refusal).
+ *
+ * The caller gets a reference: the run (and its progress, for views) lives
+ * until it has ended, no callback is pending, and every reference has been
+ * dropped with runbook_run_unref. The first step starts from the loop, so
+ * the caller can show the run before any question is asked.
+ */
 struct rb_run	*runbook_run_start(const struct runbook *, const struct rb_run_opts *,
 		    char **cause);
+/* Take and drop a reference (a view showing the run holds one). */
+void		 runbook_run_ref(struct rb_run *);
+void		 runbook_run_unref(struct rb_run *);
 /* Abort: the current step is abandoned, the run ends with rc != 0. */
 void		 runbook_run_abort(struct rb_run *);
-/* Progress for views: the state of step i and its last message. */
+/* Progress for views: the state of step i and its last message (borrowed,
+ * NULL if none; raw: sanitise before showing). */
 enum rb_state	 runbook_run_state(const struct rb_run *, size_t step, const char **message);
 size_t		 runbook_run_current(const struct rb_run *);
-/* Register the console's :runbook and :runbook-abort (actions_register
- * does this). */
+/* Step i's text with its {{...}} expanded (as written if that failed). */
+const char	*runbook_run_step_text(const struct rb_run *, size_t step);
+/* The run as a whole; pointers are borrowed from the run. */
+struct rb_run_info {
+	const struct runbook	*rb;
+	const char		*cluster;	/* the target's context */
+	const char		*kind;		/* target, or NULL */
+	const char		*ns;
+	const char		*name;
+	double			 elapsed;	/* seconds, stopped at the end */
+	size_t			 current;	/* step index (nsteps when done) */
+	bool			 asking;	/* waiting for the operator's answer */
+	bool			 finished;
+	bool			 aborted;
+	int			 rc;		/* when finished: 0 all steps ok */
+	const char		*summary;	/* when finished: "completed", ... */
+};
+void		 runbook_run_info(const struct rb_run *, struct rb_run_info *);
+/* The console's run: the one running or the last one (borrowed; hold a
+ * reference to keep it), or NULL. */
+struct rb_run	*runbook_console_run(void);
+/* Drop the console's reference to its run (at exit). */
+void		 runbook_console_release(void);
+/* Register the console's :runbook, :runbook-show and :runbook-abort
+ * (actions_register does this). */
 void		 runbook_register_commands(void);
 /* True if rb has steps that change something (action, exec). */
 bool		 runbook_mutates(const struct runbook *);

@@ -222,6 +222,16 @@ extern const struct view_class	view_help_class;
 extern const struct view_class	view_text_class;	/* yaml, describe */
 extern const struct view_class	view_logs_class;
 extern const struct view_class	view_dialog_class;
+extern const struct view_class	view_runbook_class;	/* a runbook run's progress */
+
+/* A key a view handles itself, for the help screen. */
+struct view_key_help {
+	const char	*key;
+	const char	*help;
+};
+/* The runbook view's own keys. */
+extern const struct view_key_help	view_runbook_keys[];
+extern const size_t			view_runbook_nkeys;
 
 /* Tell a drill simulator, if any selected context is a drill's, which view
  * the operator has just opened (POST /drill/v1/looks): the drill scores

@@ -24,10 +24,7 @@ wait_screen 10 "opened (P1): backend crash loop after release"
 id=$("$OPSDECK" incident current) || fail "no current incident"
 cmd "note rolling back backend to the previous release"
 wait_screen 10 "noted"
-cmd "deployments @prod-tokyo production"
-wait_screen 30 "backend"
-keys "/backend"; key Enter
-wait_screen 10 "filter:/backend/"
+show_backend
 key u
 wait_screen 30 "rollback to revision"
 key y

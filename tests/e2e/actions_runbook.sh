@@ -17,10 +17,7 @@ wait_for 120 bad || fail "the bad rollout never started"
 
 start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo --read-only
 wait_screen 60 "prod-tokyo(primary) live"
-cmd "deployments @prod-tokyo production"
-wait_screen 30 "backend"
-keys "/backend"; key Enter
-wait_screen 10 "filter:/backend/"
+show_backend
 cmd "runbook rollback-deployment"
 wait_screen 10 "refused: read-only mode (runbook rollback-deployment changes things)"
 quit_console
@@ -29,10 +26,7 @@ bad || fail "read-only console ran the runbook"
 
 start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo
 wait_screen 60 "prod-tokyo(primary) live"
-cmd "deployments @prod-tokyo production"
-wait_screen 30 "backend"
-keys "/backend"; key Enter
-wait_screen 10 "filter:/backend/"
+show_backend
 cmd "runbook rollback-deployment"
 wait_screen 60 "undo: 1 target (dry run passed)"
 assert_contains "$(screen)" "rollback to revision"

@@ -54,6 +54,15 @@ key() { tm send-keys -t console "$@"; }
 # cmd TEXT: ":TEXT" Enter
 cmd() { keys ":$1"; key Enter; }
 
+# show_backend: prod-tokyo's production deployments filtered to backend
+# (the selection actions and runbooks then act on).
+show_backend() {
+	cmd "deployments @prod-tokyo production"
+	wait_screen 30 "backend"
+	keys "/backend"; key Enter
+	wait_screen 10 "filter:/backend/"
+}
+
 # Wait until the console process is gone.
 wait_exit() {
 	local end=$((SECONDS + $1))

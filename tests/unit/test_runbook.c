@@ -285,6 +285,47 @@ test_durations(void **state)
 	assert_true(rb_parse_duration("10d") == -1);	/* over a week */
 }
 
+/* Elapsed times, limits and the RTO clock as the runbook view shows them. */
+static void
+test_clock_format(void **state)
+{
+	char buf[96];
+	const char *limits[] = { "2h", "1h30m", "5m", "90s", "45s", "2h0m5s" };
+	size_t i;
+
+	(void)state;
+	rb_format_duration(16, buf, sizeof buf);
+	assert_string_equal(buf, "0m16s");
+	rb_format_duration(3723.9, buf, sizeof buf);
+	assert_string_equal(buf, "1h02m03s");
+	rb_format_duration(-3, buf, sizeof buf);
+	assert_string_equal(buf, "0m00s");
+	/* a limit reads back as the same duration */
+	for (i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		rb_format_limit(rb_parse_duration(limits[i]), buf, sizeof buf);
+		assert_true(rb_parse_duration(buf) == rb_parse_duration(limits[i]));
+	}
+	rb_format_limit(5400, buf, sizeof buf);
+	assert_string_equal(buf, "1h30m");
+	rb_format_limit(90, buf, sizeof buf);
+	assert_string_equal(buf, "1m30s");
+	rb_format_limit(0, buf, sizeof buf);
+	assert_string_equal(buf, "0s");
+	rb_format_rto(7200, 16, true, buf, sizeof buf);
+	assert_string_equal(buf, "RTO 2h: 0m16s used, 1h59m44s left");
+	rb_format_rto(7200, 16.7, true, buf, sizeof buf);	/* whole seconds add up */
+	assert_string_equal(buf, "RTO 2h: 0m16s used, 1h59m44s left");
+	rb_format_rto(7200, 16, false, buf, sizeof buf);
+	assert_string_equal(buf, "RTO 2h: 0m16s used");
+	rb_format_rto(300, 362, true, buf, sizeof buf);
+	assert_string_equal(buf, "RTO 5m: 6m02s used, EXCEEDED by 1m02s");
+	rb_format_rto(0, 362, true, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	/* a small buffer truncates, never overflows */
+	rb_format_rto(7200, 16, true, buf, 8);
+	assert_string_equal(buf, "RTO 2h:");
+}
+
 /* Every shipped runbook parses and validates. */
 static void
 test_shipped(void **state)
@@ -354,6 +395,7 @@ main(void)
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_conditions),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_clock_format),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_load_errors),
 	};
