@@ -17,17 +17,7 @@
 
 #include "opsdeck/actions.h"
 
-/* Parse a JSON literal for a test. */
-static json_t *
-js(const char *text)
-{
-	json_error_t err;
-	json_t *v = json_loads(text, JSON_DECODE_ANY, &err);
-
-	if (v == NULL)
-		fail_msg("bad test JSON: %s", err.text);
-	return v;
-}
+#include "test_json.h"
 
 /* "verb group resource subresource" (new; "-" for none, "core" for ""). */
 static char *

@@ -11,17 +11,7 @@
 
 #include "opsdeck/json_util.h"
 
-/* Parse a JSON literal for a test. */
-static json_t *
-js(const char *text)
-{
-	json_error_t err;
-	json_t *v = json_loads(text, JSON_DECODE_ANY, &err);
-
-	if (v == NULL)
-		fail_msg("bad test JSON: %s", err.text);
-	return v;
-}
+#include "test_json.h"
 
 /* Dotted paths, array indexes, typed getters and their defaults. */
 static void
