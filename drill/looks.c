@@ -12,6 +12,7 @@
 
 #include "drill.h"
 #include "opsdeck/sim.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
 
@@ -281,6 +282,32 @@ look_json(const struct drill_look *l, double now)
 	o = json_pack("{s:s,s:s,s:o,s:s?,s:s?,s:s?}", "at", ts, "view", l->view, "clusters", cl,
 	    "namespace", l->ns, "name", l->name, "user", l->user);
 	return o;
+}
+
+/* A look of the status in words (new, sanitised). */
+char *
+drill_look_describe(json_t *look)
+{
+	const char	*view = json_string_value(json_object_get(look, "view"));
+	const char	*ns = json_string_value(json_object_get(look, "namespace"));
+	const char	*name = json_string_value(json_object_get(look, "name"));
+	char		*where = xstrdup(""), *t, *out, *clean;
+	json_t		*c;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(look, "clusters"), i, c) {
+		t = xasprintf("%s @%s", where, json_string_value(c) != NULL ?
+		    json_string_value(c) : "?");
+		free(where);
+		where = t;
+	}
+	out = xasprintf("%s%s%s%s%s%s", view != NULL ? view : "?",
+	    *where != '\0' ? where : " @all", ns != NULL ? " ns:" : "", ns != NULL ? ns : "",
+	    name != NULL ? " " : "", name != NULL ? name : "");
+	free(where);
+	clean = sanitize_str(out, 0);
+	free(out);
+	return clean;
 }
 
 /* Record look l (received at wall time now). Returns the fault it is the

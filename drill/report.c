@@ -12,6 +12,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
+#include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
 
@@ -150,36 +151,19 @@ report_str(json_t *o, const char *key)
 static void
 report_print_detected(json_t *st)
 {
-	json_t	*fv = json_object_get(st, "firstRelevantView"), *c;
-	char	*view, *ns, *name, *user, *cl;
-	double	 s = json_number_value(json_object_get(st, "timeToDetectSeconds"));
-	size_t	 i;
+	json_t	*fv = json_object_get(st, "firstRelevantView");
+	char	*what, *user;
 
 	if (!json_is_object(fv)) {
 		printf("detected   no relevant view reported (%lld views opened)\n",
 		    (long long)json_integer_value(json_object_get(st, "looks")));
 		return;
 	}
-	view = report_str(fv, "view");
-	ns = report_str(fv, "namespace");
-	name = report_str(fv, "name");
+	what = drill_look_describe(fv);
 	user = report_str(fv, "user");
-	printf("detected   %.1fs after its fault: %s", s, view);
-	json_array_foreach(json_object_get(fv, "clusters"), i, c) {
-		cl = sanitize_str(json_string_value(c) != NULL ? json_string_value(c) : "?", 0);
-		printf(" @%s", cl);
-		free(cl);
-	}
-	if (json_array_size(json_object_get(fv, "clusters")) == 0)
-		printf(" (all clusters)");
-	if (strcmp(ns, "-") != 0)
-		printf(" ns:%s", ns);
-	if (strcmp(name, "-") != 0)
-		printf(" %s", name);
-	printf(", by %s\n", user);
-	free(view);
-	free(ns);
-	free(name);
+	printf("detected   %.1fs after its fault: %s, by %s\n",
+	    json_number_value(json_object_get(st, "timeToDetectSeconds")), what, user);
+	free(what);
 	free(user);
 }
 

@@ -10,7 +10,7 @@
 
 #include "opsdeck/audit.h"
 #include "opsdeck/incident.h"
-#include "opsdeck/sanitize.h"
+#include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
 
 /* Hard caps when reading a timeline back. */
@@ -365,35 +365,6 @@ fmt_dur(double s, char *buf, size_t len)
 		snprintf(buf, len, "%.1fs", s);
 }
 
-/* "first relevant view +4.2s (pods @prod-tokyo ns:production backend-1)"
- * from the drill's firstRelevantView (borrowed); new string. The parts
- * come from the drill and are written to a file and a terminal later:
- * sanitised here. */
-static char *
-incident_look_text(json_t *look, const char *dur)
-{
-	const char *view = json_string_value(json_object_get(look, "view"));
-	const char *ns = json_string_value(json_object_get(look, "namespace"));
-	const char *name = json_string_value(json_object_get(look, "name"));
-	char *where = xstrdup(""), *t, *out, *clean;
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(json_object_get(look, "clusters"), i, c) {
-		t = xasprintf("%s @%s", where, json_string_value(c) != NULL ?
-		    json_string_value(c) : "?");
-		free(where);
-		where = t;
-	}
-	out = xasprintf("first relevant view +%s (%s%s%s%s%s%s)", dur, view != NULL ? view : "?",
-	    *where != '\0' ? where : " @all", ns != NULL ? " ns:" : "", ns != NULL ? ns : "",
-	    name != NULL ? " " : "", name != NULL ? name : "");
-	free(where);
-	clean = sanitize_str(out, 0);
-	free(out);
-	return clean;
-}
-
 /* Record the drill score. */
 int
 incident_drill_score(const char *id, json_t *status, char **cause)
@@ -401,7 +372,7 @@ incident_drill_score(const char *id, json_t *status, char **cause)
 	json_t *arr, *ev, *f, *extra, *look;
 	const char *fault = NULL, *opened = NULL, *first_action = NULL, *resolved, *type;
 	const char *scenario, *look_at = NULL;
-	char d0[32], d1[32], d2[32], d3[32], *text, *seen;
+	char d0[32], d1[32], d2[32], d3[32], *text, *seen, *where;
 	size_t i;
 	int rc;
 
@@ -440,7 +411,9 @@ incident_drill_score(const char *id, json_t *status, char **cause)
 		look_at = json_string_value(json_object_get(look, "at"));
 		fmt_dur(json_number_value(json_object_get(status, "timeToDetectSeconds")), d0,
 		    sizeof d0);
-		seen = incident_look_text(look, d0);
+		where = drill_look_describe(look);
+		seen = xasprintf("first relevant view +%s (%s)", d0, where);
+		free(where);
 	} else
 		seen = xstrdup("no relevant view seen");
 	fmt_dur(ts_diff(fault, opened), d1, sizeof d1);
