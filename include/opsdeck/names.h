@@ -1,0 +1,35 @@
+/* Kubernetes object names as the API server validates them, and the other
+ * identifiers opsdeck takes from clusters and alerts. One owner for "is this
+ * string what it claims to be", used before such a value goes into a
+ * command, an argument vector or a request path.
+ *
+ *	DNS-1123 label:     1-63 of [a-z0-9-], starting and ending [a-z0-9]
+ *	                    (namespaces, and names of most namespaced kinds'
+ *	                    label-only fields)
+ *	DNS-1123 subdomain: 1-253, DNS-1123 labels joined by '.', where a label
+ *	                    here may be longer than 63 (the API server checks
+ *	                    only the whole length and the character rules)
+ *	resource:           a plural resource name, optionally with a group:
+ *	                    "deployments", "backups.velero.io"
+ *	alert name:         a Prometheus label value used as alertname:
+ *	                    [A-Za-z_:][A-Za-z0-9_:]* (the metric-name alphabet)
+ *	context name:       a kubeconfig context: printable, no whitespace or
+ *	                    control characters, not starting with '-' (so that
+ *	                    it is never read as an option) */
+#ifndef OPSDECK_NAMES_H
+#define OPSDECK_NAMES_H
+
+#include <stdbool.h>
+
+bool	 name_is_dns1123_label(const char *);
+bool	 name_is_dns1123_subdomain(const char *);
+bool	 name_is_resource(const char *);
+bool	 name_is_alert(const char *);
+bool	 name_is_context(const char *);
+
+/* Check the name of an object of resource kind (subdomain for Kubernetes
+ * kinds, alert name for "alerts", a silence id for "silences"). NULL when it
+ * is valid, else a static phrase saying what it must be. */
+const char *name_object_rule(const char *resource, const char *name);
+
+#endif
