@@ -262,33 +262,93 @@ cmd_check(const struct cmd_entry *e, struct cmd_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
+/* True if word reads back from cmd_split unchanged without quotes. */
+static bool
+cmd_word_plain(const char *w)
+{
+	const unsigned char *p;
+
+	if (*w == '\0')
+		return false;
+	for (p = (const unsigned char *)w; *p != '\0'; p++) {
+		if (isspace(*p) || *p == '\'' || *p == '"' || *p == '\\' || *p < 0x20 ||
+		    *p == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* The words as one line that cmd_split reads back as the same words. */
+char *
+cmd_quote_argv(int argc, char *const *argv)
+{
+	size_t len = 1, i;
+	char *s, *o;
+	int a;
+
+	for (a = 0; a < argc; a++)
+		len += 2 * strlen(argv[a]) + 3;
+	s = o = xmalloc(len);
+	for (a = 0; a < argc; a++) {
+		if (a > 0)
+			*o++ = ' ';
+		if (cmd_word_plain(argv[a])) {
+			o = stpcpy(o, argv[a]);
+			continue;
+		}
+		/* "..." with \" and \\ escaped: everything else is literal */
+		*o++ = '"';
+		for (i = 0; argv[a][i] != '\0'; i++) {
+			if (argv[a][i] == '"' || argv[a][i] == '\\')
+				*o++ = '\\';
+			*o++ = argv[a][i];
+		}
+		*o++ = '"';
+	}
+	*o = '\0';
+	return s;
+}
+
+/* Find, guard and run a command given as words; argv[0] is the command. */
+int
+cmd_execute_argv(struct cmd_ctx *ctx, int argc, char *const *argv, char **cause)
+{
+	const struct cmd_entry *e;
+	char **av;
+	int a, rc;
+
+	if (argc == 0) {
+		*cause = xstrdup("empty command");
+		return -1;
+	}
+	e = cmd_find(argv[0], cause);
+	if (e == NULL)
+		return -1;
+	if (cmd_check(e, ctx, argc, (char **)argv, cause) != 0)
+		return -1;
+	av = xcalloc((size_t)argc + 1, sizeof *av);
+	av[0] = xstrdup(e->name);
+	for (a = 1; a < argc; a++)
+		av[a] = xstrdup(argv[a]);
+	rc = e->exec(ctx, argc, av, cause);
+	if (rc != 0 && *cause == NULL)
+		*cause = xasprintf("%s failed", e->name);
+	cmd_free_argv(argc, av);
+	return rc;
+}
+
 /* Split, find, guard and run a command line. */
 int
 cmd_execute(struct cmd_ctx *ctx, const char *line, char **cause)
 {
-	const struct cmd_entry *e;
 	char **argv = NULL;
-	int argc = 0, rc = -1;
+	int argc = 0, rc;
 
 	while (*line == ' ' || *line == ':')
 		line++;
 	if (cmd_split(line, &argc, &argv, cause) != 0)
 		return -1;
-	if (argc == 0) {
-		*cause = xstrdup("empty command");
-		goto out;
-	}
-	e = cmd_find(argv[0], cause);
-	if (e == NULL)
-		goto out;
-	if (cmd_check(e, ctx, argc, argv, cause) != 0)
-		goto out;
-	free(argv[0]);
-	argv[0] = xstrdup(e->name);
-	rc = e->exec(ctx, argc, argv, cause);
-	if (rc != 0 && *cause == NULL)
-		*cause = xasprintf("%s failed", e->name);
-out:
+	rc = cmd_execute_argv(ctx, argc, argv, cause);
 	cmd_free_argv(argc, argv);
 	return rc;
 }

@@ -93,6 +93,14 @@ const struct cmd_entry *cmd_at(size_t);
 /* Split line shell-like (quotes, backslashes), find, apply the read-only
  * guard (global and per target cluster), run. Returns 0 or -1 with *cause. */
 int		 cmd_execute(struct cmd_ctx *, const char *line, char **cause);
+/* The same for a command already split into words (argv[0] the command):
+ * each word is one argument whatever it holds, so values put into words
+ * (runbook templates) cannot add arguments or commands. */
+int		 cmd_execute_argv(struct cmd_ctx *, int argc, char *const *argv, char **cause);
+/* One line that cmd_split reads back as exactly argv (words needing it are
+ * double-quoted with \" and \\ escaped); new string. For showing argument
+ * vectors unambiguously. */
+char		*cmd_quote_argv(int argc, char *const *argv);
 /* Split line shell-like into *argv (NULL-terminated; free with
  * cmd_free_argv). 0, or -1 with *cause (unterminated quote, too long). */
 int		 cmd_split(const char *line, int *argc, char ***argv, char **cause);
