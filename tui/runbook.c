@@ -12,7 +12,9 @@
 #include <yaml.h>
 
 #include "opsdeck/file.h"
+#include "opsdeck/names.h"
 #include "opsdeck/runbook.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
 
 /* Hard caps: a runbook file, steps, parameters, list entries, a template. */
@@ -382,6 +384,16 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 				st->unreachable = RB_UNREACH_FAIL;
 			else
 				return rb_err(p, v, "on-unreachable must be skip or fail");
+		} else if (strcmp(key, "on-failure") == 0) {
+			s = rb_scalar(v);
+			if (s != NULL && strcmp(s, "ask") == 0)
+				st->on_failure = RB_FAIL_ASK;
+			else if (s != NULL && strcmp(s, "abort") == 0)
+				st->on_failure = RB_FAIL_ABORT;
+			else if (s != NULL && strcmp(s, "continue") == 0)
+				st->on_failure = RB_FAIL_CONTINUE;
+			else
+				return rb_err(p, v, "on-failure must be ask, abort or continue");
 		} else
 			return rb_err(p, k, "step %zu: unknown key '%s'", index, key);
 	}
@@ -535,9 +547,22 @@ rb_validate(struct rb_parse *p, struct runbook *rb, yaml_node_t *root)
 			free(cause);
 			return -1;
 		}
+		if (st->kind == RB_EXEC || st->kind == RB_ACTION) {
+			int ac = 0;
+			char **av = NULL;
+
+			if (runbook_expand_argv(st->text, &vars, &ac, &av, &cause) != 0) {
+				p->cause = xasprintf("%s:%d: step %zu: %s", p->fname, st->line,
+				    i + 1, cause);
+				free(cause);
+				return -1;
+			}
+			cmd_free_argv(ac, av);
+			continue;
+		}
 		if (st->kind != RB_CHECK && st->kind != RB_WAIT)
 			continue;
-		x = runbook_expand(st->text, &vars, &cause);
+		x = runbook_expand_cond(st->text, &vars, &cause);
 		if (x == NULL || rb_cond_parse(x, &c, &cause) != 0) {
 			p->cause = xasprintf("%s:%d: step %zu: %s", p->fname, st->line, i + 1, cause);
 			free(cause);
@@ -885,6 +910,7 @@ runbook_find(const char *name, char **cause)
 /* Expansion state. */
 struct rb_expand {
 	const struct rb_vars	*vars;
+	bool			 cond;	/* into a condition: values must be one token */
 	char			*out;
 	size_t			 len;
 	char			*cause;
@@ -902,6 +928,66 @@ rb_expand_add(struct rb_expand *e, const char *s, size_t n)
 	memcpy(e->out + e->len, s, n);
 	e->len += n;
 	e->out[e->len] = '\0';
+	return 0;
+}
+
+/* A value that stays one word of a condition: it cannot add a part to
+ * RESOURCE/NS/NAME, a filter, an @CONTEXT or another token. */
+static bool
+rb_cond_word_ok(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (!isalnum((unsigned char)*s) && strchr("-._:", *s) == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* Refuse val for {{name}} with the value shown sanitised. */
+static int
+rb_value_refuse(struct rb_expand *e, const char *name, const char *val, const char *rule)
+{
+	char *clean = sanitize_str(val, 0);
+
+	e->cause = xasprintf("refused: {{%s}} is '%s', which is not %s", name, clean, rule);
+	free(clean);
+	return -1;
+}
+
+/* Is val what {{name}} claims to be? Values come from clusters, alerts,
+ * the kubeconfig and the operator; each is checked for its kind before it
+ * goes anywhere. 0, or -1 with e->cause. */
+static int
+rb_value_check(struct rb_expand *e, const char *name, const char *val)
+{
+	const unsigned char *p;
+	const char *rule = NULL;
+
+	if (strcmp(name, "namespace") == 0) {
+		if (!name_is_dns1123_label(val))
+			rule = "a namespace (a DNS-1123 label: a-z, 0-9 and '-', at most 63)";
+	} else if (strcmp(name, "name") == 0)
+		rule = name_object_rule(e->vars->kind, val);
+	else if (strcmp(name, "kind") == 0) {
+		if (!name_is_resource(val))
+			rule = "a resource name";
+	} else if (strcmp(name, "cluster") == 0 || strncmp(name, "role:", 5) == 0) {
+		if (!name_is_context(val))
+			rule = "a context name (no spaces or control characters, no leading '-')";
+	} else {
+		/* parameters: the operator's words, one argument each, but no
+		 * control characters */
+		for (p = (const unsigned char *)val; *p != '\0'; p++) {
+			if (*p < 0x20 || *p == 0x7f) {
+				rule = "a parameter value (control characters are not allowed)";
+				break;
+			}
+		}
+	}
+	if (rule == NULL && e->cond && !rb_cond_word_ok(val))
+		rule = "one word of a condition (letters, digits, '-', '.', '_', ':')";
+	if (rule != NULL)
+		return rb_value_refuse(e, name, val, rule);
 	return 0;
 }
 
@@ -947,12 +1033,14 @@ rb_expand_value(struct rb_expand *e, const char *name)
 		    name);
 		return NULL;
 	}
+	if (rb_value_check(e, name, val) != 0)
+		return NULL;
 	return val;
 }
 
-/* Expand {{...}} in tmpl. */
-char *
-runbook_expand(const char *tmpl, const struct rb_vars *vars, char **cause)
+/* Expand {{...}} in tmpl; cond: the result is a condition. */
+static char *
+rb_expand(const char *tmpl, const struct rb_vars *vars, bool cond, char **cause)
 {
 	struct rb_expand e;
 	const char *s = tmpl, *open, *close, *val;
@@ -960,6 +1048,7 @@ runbook_expand(const char *tmpl, const struct rb_vars *vars, char **cause)
 
 	memset(&e, 0, sizeof e);
 	e.vars = vars;
+	e.cond = cond;
 	rb_expand_add(&e, "", 0);
 	for (open = strstr(s, "{{"); open != NULL; open = strstr(s, "{{")) {
 		if (rb_expand_add(&e, s, (size_t)(open - s)) != 0)
@@ -988,6 +1077,88 @@ fail:
 	*cause = e.cause;
 	free(e.out);
 	return NULL;
+}
+
+/* Expand {{...}} in tmpl (text: notes, questions, titles). */
+char *
+runbook_expand(const char *tmpl, const struct rb_vars *vars, char **cause)
+{
+	return rb_expand(tmpl, vars, false, cause);
+}
+
+/* Expand a check/wait condition: every value must be one condition word. */
+char *
+runbook_expand_cond(const char *tmpl, const struct rb_vars *vars, char **cause)
+{
+	return rb_expand(tmpl, vars, true, cause);
+}
+
+/* tmpl with the blanks inside {{ ... }} removed, so that splitting it
+ * into words never cuts a template apart (new). */
+static char *
+rb_template_tight(const char *tmpl)
+{
+	char *out = xmalloc(strlen(tmpl) + 1), *o = out;
+	const char *s = tmpl;
+	int depth = 0;
+
+	while (*s != '\0') {
+		if (s[0] == '{' && s[1] == '{') {
+			depth = 1;
+			*o++ = *s++;
+			*o++ = *s++;
+			continue;
+		}
+		if (depth && s[0] == '}' && s[1] == '}') {
+			depth = 0;
+			*o++ = *s++;
+			*o++ = *s++;
+			continue;
+		}
+		if (depth && isspace((unsigned char)*s)) {
+			s++;
+			continue;
+		}
+		*o++ = *s++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Split tmpl into words as the command line does, then expand each word:
+ * a value is always inside exactly one word, whatever it holds. */
+int
+runbook_expand_argv(const char *tmpl, const struct rb_vars *vars, int *argc, char ***argv,
+    char **cause)
+{
+	char *tight, **words = NULL, *x;
+	int n = 0, i;
+
+	*argc = 0;
+	*argv = NULL;
+	tight = rb_template_tight(tmpl);
+	if (cmd_split(tight, &n, &words, cause) != 0) {
+		free(tight);
+		return -1;
+	}
+	free(tight);
+	if (n == 0) {
+		cmd_free_argv(n, words);
+		*cause = xstrdup("empty command");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		x = rb_expand(words[i], vars, false, cause);
+		if (x == NULL) {
+			cmd_free_argv(n, words);
+			return -1;
+		}
+		free(words[i]);
+		words[i] = x;
+	}
+	*argc = n;
+	*argv = words;
+	return 0;
 }
 
 /* Operators, longest first. */

@@ -19,6 +19,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/loop.h"
+#include "opsdeck/names.h"
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -59,8 +60,11 @@ struct rb_run {
 	int			 refs;		/* holders: the starter, views */
 	struct loop_timer	*timer;
 	double			 deadline;	/* wait steps */
-	/* The current step, expanded. */
+	/* The current step, expanded: text for showing; argv for exec and
+	 * action steps, one template value inside exactly one word. */
 	char			*text;
+	char			**argv;
+	int			 argc;
 	size_t			 step_cluster;
 	struct rb_cond		 cond;
 	bool			 have_cond;
@@ -209,23 +213,65 @@ run_role(const char *role, void *arg)
 	return NULL;
 }
 
-/* Expand a template for this run (new), or NULL with *cause. */
+/* The template values of this run. */
+static void
+run_vars(struct rb_run *run, struct rb_vars *v)
+{
+	memset(v, 0, sizeof *v);
+	v->cluster = run->cluster_name;
+	v->ns = run->ns;
+	v->name = run->name;
+	v->kind = run->kind;
+	v->pnames = run->pnames;
+	v->pvalues = (const char *const *)run->pvalues;
+	v->nparams = run->rb->nparams;
+	v->role = run_role;
+	v->arg = run;
+}
+
+/* Expand a text template for this run (new), or NULL with *cause. */
 static char *
 run_expand(struct rb_run *run, const char *tmpl, char **cause)
 {
 	struct rb_vars v;
 
-	memset(&v, 0, sizeof v);
-	v.cluster = run->cluster_name;
-	v.ns = run->ns;
-	v.name = run->name;
-	v.kind = run->kind;
-	v.pnames = run->pnames;
-	v.pvalues = (const char *const *)run->pvalues;
-	v.nparams = run->rb->nparams;
-	v.role = run_role;
-	v.arg = run;
+	run_vars(run, &v);
 	return runbook_expand(tmpl, &v, cause);
+}
+
+/* Expand step st the way its kind needs: a condition for check and wait,
+ * words for exec and action (*argv, when argv is not NULL), text for the
+ * rest. Returns the text to show (for words: quoted so that it reads back
+ * as the same words), or NULL with *cause. */
+static char *
+run_expand_step(struct rb_run *run, const struct rb_step *st, int *argc, char ***argv,
+    char **cause)
+{
+	struct rb_vars v;
+	char **av = NULL, *text;
+	int ac = 0;
+
+	run_vars(run, &v);
+	switch (st->kind) {
+	case RB_CHECK:
+	case RB_WAIT:
+		return runbook_expand_cond(st->text, &v, cause);
+	case RB_EXEC:
+	case RB_ACTION:
+		if (runbook_expand_argv(st->text, &v, &ac, &av, cause) != 0)
+			return NULL;
+		text = cmd_quote_argv(ac, av);
+		if (argv != NULL) {
+			*argc = ac;
+			*argv = av;
+		} else
+			cmd_free_argv(ac, av);
+		return text;
+	case RB_CONFIRM:
+	case RB_NOTE:
+		break;
+	}
+	return runbook_expand(st->text, &v, cause);
 }
 
 /* "T+1m02s" of the run, with the RTO if the runbook has one (static). */
@@ -318,6 +364,7 @@ run_free(struct rb_run *run)
 	free(run->cluster_name);
 	free(run->incident);
 	free(run->text);
+	cmd_free_argv(run->argc, run->argv);
 	free(run->output);
 	if (run->have_cond)
 		rb_cond_free(&run->cond);
@@ -435,8 +482,15 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 	    st->title != NULL ? " - " : "", msg != NULL ? msg : "");
 	run_message(run, state == RB_FAILED, text);
 	free(text);
+	if (state == RB_FAILED && st->on_failure == RB_FAIL_CONTINUE) {
+		run_message(run, false, "on-failure: continue; going on with the next step");
+		run->cur++;
+		run_next(run);
+		return;
+	}
 	if (state == RB_FAILED) {
-		if (run->o.ask_on_failure && run->o.ui_ops != NULL &&
+		if (st->on_failure == RB_FAIL_ASK && run->o.ask_on_failure &&
+		    run->o.ui_ops != NULL &&
 		    run->o.ui_ops->confirm != NULL) {
 			q = xasprintf("Step %zu of %s failed: %s\nContinue with step %zu anyway?",
 			    run->cur + 1, run->rb->name, msg != NULL ? msg : "failed",
@@ -925,7 +979,7 @@ run_action(struct rb_run *run)
 	ctx.ui = run->o.ui;
 	run->inflight++;
 	actions_expect(run_action_done, run);
-	rc = cmd_execute(&ctx, run->text, &cause);
+	rc = cmd_execute_argv(&ctx, run->argc, run->argv, &cause);
 	if (actions_unclaimed()) {
 		run->inflight--;
 		if (rc != 0) {
@@ -968,6 +1022,7 @@ run_probed(const struct client_response *r, void *arg)
 
 /* Collect exec output; on EOF reap the child. */
 static void	run_exec_reap(void *);
+static void	run_confirmed(bool, void *);
 
 /* Output from the exec'd command. */
 static void
@@ -1054,9 +1109,10 @@ run_exec_timeout(void *arg)
 		kill(-run->pid, SIGTERM);
 }
 
-/* Run the current exec step: sh -c TEXT, output captured. */
+/* Start the current exec step's argument vector, output captured. No
+ * shell: argv[0] is looked up in PATH and every word is one argument. */
 static void
-run_exec(struct rb_run *run)
+run_exec_start(struct rb_run *run)
 {
 	int fds[2], devnull;
 	pid_t pid;
@@ -1083,7 +1139,8 @@ run_exec(struct rb_run *run)
 			dup2(devnull, 0);
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
-		execl("/bin/sh", "sh", "-c", run->text, (char *)NULL);
+		execvp(run->argv[0], run->argv);
+		dprintf(2, "cannot run %s: %s\n", run->argv[0], strerror(errno));
 		_exit(127);
 	}
 	setpgid(pid, pid);
@@ -1101,7 +1158,49 @@ run_exec(struct rb_run *run)
 	loop_add_fd(run->o.loop, fds[0], POLLIN, run_exec_read, run);
 }
 
-/* A confirm step answered. */
+/* The question for an exec step: the exact argument vector, one word a
+ * line, as it will be passed (new). */
+char *
+runbook_exec_preview(int argc, char *const *argv)
+{
+	char *line = cmd_quote_argv(argc, argv), *s, *n;
+	int a;
+
+	s = xasprintf("run this command, without a shell, %d argument%s:\n  %s\n", argc,
+	    argc == 1 ? "" : "s", line);
+	free(line);
+	for (a = 0; a < argc; a++) {
+		line = cmd_quote_argv(1, &argv[a]);
+		n = xasprintf("%s  [%d] %s\n", s, a, line);
+		free(line);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* The current exec step: every one is confirmed with its argument vector
+ * shown, so no command runs before the operator has seen it. */
+static void
+run_exec(struct rb_run *run)
+{
+	char *title, *preview;
+
+	if (run->o.ui_ops == NULL || run->o.ui_ops->confirm == NULL) {
+		run_step_done(run, RB_FAILED, "nobody to confirm the command");
+		return;
+	}
+	run->inflight++;
+	run->asking = true;
+	run_changed(run);
+	title = xasprintf("runbook %s, step %zu: run a command", run->rb->name, run->cur + 1);
+	preview = runbook_exec_preview(run->argc, run->argv);
+	run->o.ui_ops->confirm(run->o.ui, title, preview, NULL, run_confirmed, run);
+	free(preview);
+	free(title);
+}
+
+/* A confirm step, or an exec step's question, answered. */
 static void
 run_confirmed(bool ok, void *arg)
 {
@@ -1116,10 +1215,15 @@ run_confirmed(bool ok, void *arg)
 	if (!ok) {
 		run_set_step(run, run->cur, RB_FAILED, "declined");
 		run_record(run, run->cur, "cancelled", "declined by the operator");
-		run_finish(run, 1, "stopped: the operator declined to continue");
+		run_finish(run, 1, run->rb->steps[run->cur].kind == RB_EXEC ?
+		    "stopped: the operator declined to run the command" :
+		    "stopped: the operator declined to continue");
 		return;
 	}
-	run_step_done(run, RB_OK, "confirmed");
+	if (run->rb->steps[run->cur].kind == RB_EXEC)
+		run_exec_start(run);
+	else
+		run_step_done(run, RB_OK, "confirmed");
 }
 
 /* The cluster a step runs on: its context template, the condition's
@@ -1128,9 +1232,9 @@ static int
 run_step_cluster(struct rb_run *run, const struct rb_step *st, size_t *cluster, char **cause)
 {
 	const char *name = NULL;
-	char *ctx = NULL, *p;
+	char *ctx = NULL;
 	size_t c;
-	int rc = -1;
+	int a, rc = -1;
 
 	*cluster = run->o.cluster;
 	if (st->context != NULL) {
@@ -1141,10 +1245,9 @@ run_step_cluster(struct rb_run *run, const struct rb_step *st, size_t *cluster, 
 	} else if (run->have_cond && run->cond.context != NULL)
 		name = run->cond.context;
 	else if (st->kind == RB_ACTION) {
-		for (p = strchr(run->text, '@'); p != NULL; p = strchr(p + 1, '@')) {
-			if (p == run->text || p[-1] == ' ') {
-				ctx = xstrndup(p + 1, strcspn(p + 1, " "));
-				name = ctx;
+		for (a = 1; a < run->argc; a++) {
+			if (run->argv[a][0] == '@') {
+				name = run->argv[a] + 1;
 				break;
 			}
 		}
@@ -1183,11 +1286,14 @@ run_next(struct rb_run *run)
 	st = &run->rb->steps[run->cur];
 	run_set_step(run, run->cur, RB_RUNNING, NULL);
 	free(run->text);
+	cmd_free_argv(run->argc, run->argv);
+	run->argv = NULL;
+	run->argc = 0;
 	if (run->have_cond) {
 		rb_cond_free(&run->cond);
 		run->have_cond = false;
 	}
-	run->text = run_expand(run, st->text, &cause);
+	run->text = run_expand_step(run, st, &run->argc, &run->argv, &cause);
 	if (run->text == NULL) {
 		run_step_done(run, RB_FAILED, cause);
 		free(cause);
@@ -1276,6 +1382,34 @@ run_begin(void *arg)
 	run_next(run);
 }
 
+/* Refuse a target whose kind, namespace or name is not what it claims to
+ * be (it came from a cluster or an alert): nothing runs. */
+static int
+run_target_check(const struct rb_run_opts *o, char **cause)
+{
+	const char *what = NULL, *val = NULL, *rule = NULL;
+	char *clean;
+
+	if (o->kind != NULL && !name_is_resource(o->kind)) {
+		what = "kind";
+		val = o->kind;
+		rule = "a resource name";
+	} else if (o->ns != NULL && *o->ns != '\0' && !name_is_dns1123_label(o->ns)) {
+		what = "namespace";
+		val = o->ns;
+		rule = "a namespace (a DNS-1123 label: a-z, 0-9 and '-', at most 63)";
+	} else if (o->name != NULL && (rule = name_object_rule(o->kind, o->name)) != NULL) {
+		what = "name";
+		val = o->name;
+	}
+	if (what == NULL)
+		return 0;
+	clean = sanitize_str(val, 0);
+	*cause = xasprintf("refused: the target's %s '%s' is not %s", what, clean, rule);
+	free(clean);
+	return -1;
+}
+
 /* Start a run. */
 struct rb_run *
 runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **cause)
@@ -1299,6 +1433,8 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 		*cause = xasprintf("refused: context %s is read-only", sc->name);
 		return NULL;
 	}
+	if (run_target_check(o, cause) != 0)
+		return NULL;
 	for (j = 0; j < o->nparams; j++) {
 		for (i = 0; i < rb->nparams; i++) {
 			if (strcmp(rb->params[i].name, o->pnames[j]) == 0)
@@ -1348,7 +1484,7 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 		run->pvalues[i] = xstrdup(v);
 	}
 	for (i = 0; i < rb->nsteps; i++) {
-		run->steps[i].text = run_expand(run, rb->steps[i].text, &c2);
+		run->steps[i].text = run_expand_step(run, &rb->steps[i], NULL, NULL, &c2);
 		free(c2);	/* the step fails with it when it runs */
 		c2 = NULL;
 	}

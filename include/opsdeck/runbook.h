@@ -19,7 +19,8 @@ enum rb_kind {
 	RB_CHECK,	/* a condition, pass or fail now */
 	RB_WAIT,	/* a condition, polled until true or timeout */
 	RB_CONFIRM,	/* a human gate */
-	RB_EXEC,	/* an external command (sh -c), shown before it runs */
+	RB_EXEC,	/* an external command: an argument vector run without a
+			 * shell, confirmed with every argument shown */
 	RB_NOTE,	/* a line to the incident timeline */
 };
 const char	*rb_kind_name(enum rb_kind);
@@ -40,6 +41,13 @@ enum rb_unreachable {
 	RB_UNREACH_SKIP,	/* skip with a note */
 };
 
+/* What a failed step does to the run. */
+enum rb_on_failure {
+	RB_FAIL_ASK,		/* the console asks; headless runs stop */
+	RB_FAIL_ABORT,		/* the run stops */
+	RB_FAIL_CONTINUE,	/* recorded as failed, the run goes on */
+};
+
 /* One step. */
 struct rb_step {
 	enum rb_kind	 kind;
@@ -49,6 +57,7 @@ struct rb_step {
 	double		 timeout;	/* wait / exec / action follow-up, seconds */
 	double		 interval;	/* wait polling, seconds */
 	enum rb_unreachable unreachable;
+	enum rb_on_failure on_failure;
 	int		 line;
 };
 
@@ -102,11 +111,27 @@ struct rb_vars {
 	const char	*(*role)(const char *role, void *arg);
 	void		*arg;
 };
-/* Expand {{...}} in tmpl (new string); unknown or empty names are errors. */
+/* Expand {{...}} in tmpl (new string); unknown or empty names are errors,
+ * and so is a value that is not what its name claims: {{namespace}} must be
+ * a DNS-1123 label, {{name}} a valid name of {{kind}} (names.h), {{cluster}}
+ * and {{role:R}} context names, parameters free of control characters.
+ * The refusal shows the value sanitised. For text (notes, questions). */
 char		*runbook_expand(const char *tmpl, const struct rb_vars *, char **cause);
+/* The same for a check/wait condition: each value must also stay one word
+ * of the condition ([A-Za-z0-9._:-]). */
+char		*runbook_expand_cond(const char *tmpl, const struct rb_vars *, char **cause);
+/* For exec and action steps: split tmpl into words (cmd_split's rules),
+ * then expand inside each word, so a value is always part of exactly one
+ * argument and can add no argument, option or command. */
+int		 runbook_expand_argv(const char *tmpl, const struct rb_vars *, int *argc,
+		    char ***argv, char **cause);
 /* Check that every {{...}} in tmpl names something this runbook can
  * provide (param names, the fixed names, role:X). */
 int		 runbook_check_template(const struct runbook *, const char *tmpl, char **cause);
+
+/* The confirmation text of an exec step: the argument vector on one line
+ * (quoted as cmd_split reads it) and one argument a line (new string). */
+char		*runbook_exec_preview(int argc, char *const *argv);
 
 /* A condition:  SUBJECT MEASURE OP NUMBER
  *	SUBJECT := RESOURCE[/NS[/NAME]][{k=v,...}][@CONTEXT]
