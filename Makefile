@@ -12,7 +12,7 @@ PKGS      := ncursesw libcurl jansson yaml-0.1 readline libmicrohttpd gnutls
 DEB_PKGS  := pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev libyaml-dev \
              libreadline-dev libmicrohttpd-dev libgnutls28-dev libcmocka-dev \
              python3-kubernetes prometheus-alertmanager tmux valgrind \
-             libclang-rt-14-dev tinyproxy dante-server jq curl time openssl
+             clang libclang-rt-14-dev tinyproxy dante-server jq curl time openssl
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
