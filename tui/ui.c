@@ -638,6 +638,15 @@ ui_put(struct ui *ui, WINDOW *win, int y, int x, int w, const char *s, unsigned 
 	return x + width;
 }
 
+/* The namespace the current view shows (NULL: all). */
+static const char *
+ui_view_namespace(struct ui *ui)
+{
+	if (ui->view != NULL && ui->view->cls->namespace_ != NULL)
+		return ui->view->cls->namespace_(ui->view);
+	return ui->ns;
+}
+
 /* The title line: program, view, namespace, filter, READ-ONLY, clock. */
 static void
 ui_draw_title(struct ui *ui, WINDOW *win, int w, int64_t now)
@@ -662,7 +671,8 @@ ui_draw_title(struct ui *ui, WINDOW *win, int w, int64_t now)
 		    table_total(ui->view->table));
 		x = ui_put(ui, win, 0, x, w, buf, ui_attr(THEME_HEADER));
 	}
-	snprintf(buf, sizeof buf, "ns:%s ", ui->ns != NULL ? ui->ns : "all");
+	snprintf(buf, sizeof buf, "ns:%s ", ui_view_namespace(ui) != NULL ?
+	    ui_view_namespace(ui) : "all");
 	x = ui_put(ui, win, 0, x, w, buf, ui_attr(THEME_HEADER));
 	if (f != NULL) {
 		snprintf(buf, sizeof buf, "filter:/%s/ ", f);

@@ -72,12 +72,15 @@ struct ov_count {
 	size_t		 schedules;		/* Velero schedules, backup CronJobs */
 };
 
-/* Overview state. */
+/* Overview state. The overview is estate-wide: it never follows the
+ * namespace other views stick to. Only ":overview NAMESPACE" narrows it,
+ * and then its title says so and counts the problems it hides. */
 struct ov_view {
 	uint64_t	 gen;
 	int64_t		 built_at;
-	char		*ns_built;
-	bool		 ns_all;
+	char		*ns_filter;	/* explicit filter, or NULL (all) */
+	size_t		 hidden;	/* problems outside ns_filter */
+	char		 title[160];
 };
 
 /* Walk state while building. */
@@ -97,6 +100,9 @@ ov_init(struct view *v, char **cause)
 
 	v->data = ov;
 	ov->gen = UINT64_MAX;
+	if (v->arg != NULL && *v->arg != '\0' && strcmp(v->arg, "-A") != 0 &&
+	    strcmp(v->arg, "all") != 0)
+		ov->ns_filter = xstrdup(v->arg);
 	v->table = table_new(ov_cols, sizeof ov_cols / sizeof ov_cols[0]);
 	if (v->ui->client != NULL) {
 		for (i = 0; i < OV_NKINDS; i++) {
@@ -115,7 +121,7 @@ ov_free(struct view *v)
 	struct ov_view *ov = v->data;
 
 	if (ov != NULL)
-		free(ov->ns_built);
+		free(ov->ns_filter);
 	free(ov);
 	v->data = NULL;
 }
@@ -255,6 +261,7 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 {
 	struct ov_walk *w = arg;
 	struct view *v = w->v;
+	struct ov_view *ov = v->data;
 	struct ov_count *c = &w->counts[cluster];
 	struct table_row *tr;
 	char key[512], detail[512], buf[128];
@@ -287,6 +294,11 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 		return 0;
 	if (ov_starting(w, cluster, r, res) || ov_scaled_to_zero(r, res))
 		return 0;
+	if (ov->ns_filter != NULL && strcmp(res, "nodes") != 0 &&
+	    (r->ns == NULL || strcmp(r->ns, ov->ns_filter) != 0)) {
+		ov->hidden++;
+		return 0;
+	}
 	if (strcmp(res, "alerts") == 0) {
 		sev = ov_alert_severity(r);
 		if (strcmp(sev, "critical") == 0)
@@ -469,16 +481,12 @@ ov_update(struct view *v, int64_t now)
 	struct ov_walk w;
 	struct table_row *head;
 	char key[64];
-	const char *ns = ui_namespace(v->ui);
-	bool ns_changed = (ns == NULL) != (ov->ns_built == NULL) ||
-	    (ns != NULL && strcmp(ns, ov->ns_built) != 0);
 
-	if (gen == ov->gen && now == ov->built_at && !ns_changed)
+	if (gen == ov->gen && now == ov->built_at)
 		return;
 	ov->gen = gen;
 	ov->built_at = now;
-	free(ov->ns_built);
-	ov->ns_built = ns != NULL ? xstrdup(ns) : NULL;
+	ov->hidden = 0;
 	table_col_hide(v->table, 0, n <= 1);
 	counts = xcalloc(n == 0 ? 1 : n, sizeof *counts);
 	table_begin(v->table);
@@ -493,9 +501,7 @@ ov_update(struct view *v, int64_t now)
 		w.counts = counts;
 		for (k = 0; k < OV_NKINDS; k++) {
 			w.kind = k;
-			store_foreach(st, ci, ov_kinds[k].resource,
-			    strcmp(ov_kinds[k].resource, "nodes") == 0 ||
-			    strcmp(ov_kinds[k].resource, "alerts") == 0 ? NULL : ns, ov_row, &w);
+			store_foreach(st, ci, ov_kinds[k].resource, NULL, ov_row, &w);
 		}
 		ov_cluster(v, ci, head, &counts[ci], now);
 	}
@@ -666,7 +672,22 @@ ov_enter(struct view *v, char **cause)
 static const char *
 ov_title(struct view *v)
 {
-	return "overview";
+	struct ov_view *ov = v->data;
+
+	if (ov == NULL || ov->ns_filter == NULL)
+		return "overview";
+	snprintf(ov->title, sizeof ov->title, "overview of ns %s, %zu problem%s elsewhere hidden",
+	    ov->ns_filter, ov->hidden, ov->hidden == 1 ? "" : "s");
+	return ov->title;
+}
+
+/* The namespace the overview shows: its own filter, never the sticky one. */
+static const char *
+ov_namespace(struct view *v)
+{
+	struct ov_view *ov = v->data;
+
+	return ov != NULL ? ov->ns_filter : NULL;
 }
 
 const struct view_class view_overview_class = {
@@ -679,4 +700,5 @@ const struct view_class view_overview_class = {
 	.enter = ov_enter,
 	.title = ov_title,
 	.targets = ov_targets,
+	.namespace_ = ov_namespace,
 };

@@ -52,6 +52,9 @@ struct view_class {
 	 * either may be NULL). Absent: the view's namespace, no single object.
 	 * Drills score what an operator looks at with it (look.c). */
 	void		(*subject)(struct view *, const char **ns, const char **name);
+	/* The namespace the view shows (NULL: all) when it is not the
+	 * console's sticky one (the overview is estate-wide). Absent: ui->ns. */
+	const char	*(*namespace_)(struct view *);
 };
 
 /* One open view; views stack (Esc pops). */
