@@ -2019,7 +2019,7 @@ op_evict_next(struct act_op *op)
 	json_decref(body);
 	path = evict_path(ns, name);
 	if (op_intent(op, "POST", path, text, &cause) != 0) {
-		m = xasprintf("refused: cannot write the audit record, pod %s/%s not evicted "
+		m = xasprintf("cannot write the audit record, pod %s/%s not evicted "
 		    "(%s)", ns, name, cause);
 		op_finish(op, "refused", m, false);
 		free(m);
@@ -2081,7 +2081,7 @@ op_send(struct act_op *op)
 	}
 	if (op_intent(op, op->method, op->path, op->body, &cause) != 0) {
 		/* Its outcome record would fail the same way: say it here. */
-		m = xasprintf("refused: cannot write the audit record, nothing was sent (%s)",
+		m = xasprintf("cannot write the audit record, nothing was sent (%s)",
 		    cause);
 		op_finish(op, "refused", m, false);
 		free(m);

@@ -513,6 +513,7 @@ audit_recover(void (*report)(const char *line, void *arg), void *arg, char **cau
 	size_t cap = 0, i;
 	ssize_t len;
 	FILE *f = NULL;
+	struct stat st;
 	int fd, n = -1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -521,6 +522,13 @@ audit_recover(void (*report)(const char *line, void *arg), void *arg, char **cau
 			n = 0;
 		else
 			*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* not a log we can read back (a device, a directory): its
+		 * writes are refused anyway */
+		close(fd);
+		n = 0;
 		goto out;
 	}
 	/* One recovery at a time: a second start waits, then sees the closes. */
