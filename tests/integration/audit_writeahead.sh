@@ -17,7 +17,7 @@ printf 'name: scale-websocket\ntitle: s\nseverity: P3\nsteps:\n  - action: "scal
 replicas() { k get deploy websocket -n production -o jsonpath='{.spec.replicas}'; }
 active_silences() {
 	"$OPSDECK" get silences --context staging -o json |
-		jq '[.. | objects | select(.status? | type == "object" and .state? == "active")] | length'
+		jq '[.[] | select(.cells.STATE == "active")] | length'
 }
 [ "$(replicas)" = 2 ] || fail "websocket does not start at 2 replicas"
 
