@@ -98,6 +98,10 @@ struct act_op {
 	char			*message;
 	double			 deadline;
 	struct loop_timer	*timer;
+	/* The intent of the last request sent (empty before the first): its
+	 * outcome record names it. */
+	char			 intent[AUDIT_ID_SIZE];
+	bool			 inflight;	/* a request sent, its reply not in */
 };
 
 /* One command's batch of targets. */
@@ -119,6 +123,8 @@ struct act_batch {
 	bool			 confirming;
 	actions_done_cb		 done;
 	void			*done_arg;
+	json_t			**result;	/* actions_expect_result */
+	char			*author;	/* --author (silences) */
 	TAILQ_ENTRY(act_batch)	 entry;		/* in act_batches */
 };
 TAILQ_HEAD(act_batch_list, act_batch);
@@ -129,6 +135,9 @@ static size_t		 act_nrunning;
 static actions_done_cb	 act_expect_cb;
 static void		*act_expect_arg;
 static bool		 act_expect_set;
+static json_t		**act_expect_result;
+static size_t		 act_ninflight;	/* requests sent whose reply is not in */
+static char		*act_stopping;	/* interrupted: why; nothing more is sent */
 static struct act_batch_list act_batches = TAILQ_HEAD_INITIALIZER(act_batches);
 
 static void	op_settle(struct act_op *, const char *outcome, const char *message);
@@ -167,6 +176,13 @@ actions_expect(actions_done_cb done, void *arg)
 	act_expect_set = true;
 }
 
+/* Also hand the next batch's first target's params to *out at its end. */
+void
+actions_expect_result(json_t **out)
+{
+	act_expect_result = out;
+}
+
 /* True if nothing claimed the expectation; clears it. */
 bool
 actions_unclaimed(void)
@@ -176,7 +192,23 @@ actions_unclaimed(void)
 	act_expect_set = false;
 	act_expect_cb = NULL;
 	act_expect_arg = NULL;
+	act_expect_result = NULL;
 	return was;
+}
+
+/* Requests sent whose reply has not arrived. */
+size_t
+actions_inflight(void)
+{
+	return act_ninflight;
+}
+
+/* Stop sending: every later request is settled "interrupted" unsent. */
+void
+actions_interrupt(const char *why)
+{
+	free(act_stopping);
+	act_stopping = xstrdup(why != NULL ? why : "interrupted");
 }
 
 /* Batches still running. */
@@ -202,17 +234,29 @@ actions_shutdown(void)
 			if (op->timer != NULL && act_loop != NULL)
 				loop_timer_cancel(act_loop, op->timer);
 			op->timer = NULL;
-			if (op->state == OP_RUNNING) {
+			if (op->state == OP_RUNNING && op->inflight) {
+				char *m = xasprintf("%s before the reply arrived: outcome "
+				    "unknown — check the cluster", act_stopping != NULL ?
+				    act_stopping : "quit");
+
+				op_audit(op, "interrupted", m);
+				free(m);
+			} else if (op->state == OP_RUNNING) {
 				op_audit(op, "interrupted",
 				    "quit before the outcome was known");
 			}
+			op->inflight = false;
 		}
 		batch_free(b);
 	}
 	act_nrunning = 0;
+	act_ninflight = 0;
 	act_expect_set = false;
 	act_expect_cb = NULL;
 	act_expect_arg = NULL;
+	act_expect_result = NULL;
+	free(act_stopping);
+	act_stopping = NULL;
 }
 
 /* Audit name of an origin. */
@@ -1320,8 +1364,56 @@ act_rfc3339(double offset, char *buf, size_t len)
 	audit_format_time(&ts, buf, len);
 }
 
-/* silence DURATION [k=v ...] [--comment TEXT]: matchers from the alert's
- * labels (the selected alert row) plus any given. */
+/* Alertmanager's matcher operators, by position in the spec, longest first
+ * at the same position. */
+static const struct {
+	const char	*op;
+	bool		 regex;
+	bool		 equal;
+} act_matcher_ops[] = {
+	{ "!~", true, false }, { "=~", true, true }, { "!=", false, false },
+	{ "=", false, true },
+};
+
+/* Parse "name<op>value" (= != =~ !~) into a matcher object (new), or NULL. */
+json_t *
+actions_silence_matcher(const char *spec)
+{
+	const char *best = NULL, *p;
+	size_t i, bi = 0;
+	json_t *m;
+	char *name;
+
+	for (i = 0; i < sizeof act_matcher_ops / sizeof act_matcher_ops[0]; i++) {
+		p = strstr(spec, act_matcher_ops[i].op);
+		if (p != NULL && (best == NULL || p < best ||
+		    (p == best && strlen(act_matcher_ops[i].op) > strlen(act_matcher_ops[bi].op)))) {
+			best = p;
+			bi = i;
+		}
+	}
+	if (best == NULL || best == spec)
+		return NULL;
+	name = xstrndup(spec, (size_t)(best - spec));
+	m = json_pack("{s:s, s:s, s:b, s:b}", "name", name, "value",
+	    best + strlen(act_matcher_ops[bi].op), "isRegex", act_matcher_ops[bi].regex,
+	    "isEqual", act_matcher_ops[bi].equal);
+	free(name);
+	return m;
+}
+
+/* The operator of a matcher object. */
+static const char *
+matcher_op(json_t *m)
+{
+	bool re = json_is_true(json_object_get(m, "isRegex"));
+	bool eq = !json_is_false(json_object_get(m, "isEqual"));
+
+	return re ? (eq ? "=~" : "!~") : (eq ? "=" : "!=");
+}
+
+/* silence DURATION [k=v k!=v k=~re k!~re ...] [--comment TEXT] [--author U]:
+ * matchers from the alert's labels (the selected alert row) plus any given. */
 static int
 plan_silence(struct act_op *op, char **cause)
 {
@@ -1360,28 +1452,28 @@ plan_silence(struct act_op *op, char **cause)
 	}
 	free(labels);
 	for (a = 1; a < op->b->nargs; a++) {
-		char *kv = xstrdup(op->b->args[a]);
+		json_t *given = actions_silence_matcher(op->b->args[a]);
 
-		eq = strchr(kv, '=');
-		if (eq == NULL || eq == kv) {
-			*cause = xasprintf("silence: matcher '%s' is not name=value", kv);
-			free(kv);
+		if (given == NULL) {
+			*cause = xasprintf("silence: matcher '%s' is not name=value (or !=, =~, "
+			    "!~)", op->b->args[a]);
 			json_decref(matchers);
 			free(mtext);
 			return -1;
 		}
-		*eq = '\0';
-		/* A given matcher replaces one of the same name. */
+		/* A given matcher replaces one of the same name from the alert. */
 		json_array_foreach(matchers, i, m) {
-			if (strcmp(jstr(m, "name", NULL), kv) == 0) {
+			if (strcmp(jstr(m, "name", NULL), jstr(given, "name", NULL)) == 0 &&
+			    !json_is_true(json_object_get(m, "given"))) {
 				json_array_remove(matchers, i);
 				break;
 			}
 		}
-		json_array_append_new(matchers, json_pack("{s:s,s:s,s:b,s:b}", "name", kv,
-		    "value", eq + 1, "isRegex", 0, "isEqual", 1));
-		free(kv);
+		json_object_set_new(given, "given", json_true());
+		json_array_append_new(matchers, given);
 	}
+	json_array_foreach(matchers, i, m)
+		json_object_del(m, "given");
 	if (json_array_size(matchers) == 0 && op->name != NULL && *op->name != '\0')
 		json_array_append_new(matchers, json_pack("{s:s,s:s,s:b,s:b}", "name",
 		    "alertname", "value", op->name, "isRegex", 0, "isEqual", 1));
@@ -1392,15 +1484,16 @@ plan_silence(struct act_op *op, char **cause)
 		return -1;
 	}
 	json_array_foreach(matchers, i, m) {
-		p = xasprintf("%s%s%s=\"%s\"", mtext, i > 0 ? "," : "", jstr(m, "name", NULL),
-		    jstr(m, "value", NULL));
+		p = xasprintf("%s%s%s%s\"%s\"", mtext, i > 0 ? "," : "", jstr(m, "name", NULL),
+		    matcher_op(m), jstr(m, "value", NULL));
 		free(mtext);
 		mtext = p;
 	}
 	act_rfc3339(0, start, sizeof start);
 	act_rfc3339(secs, end, sizeof end);
 	o = json_pack("{s:O,s:s,s:s,s:s,s:s}", "matchers", matchers, "startsAt", start,
-	    "endsAt", end, "createdBy", audit_local_user(), "comment",
+	    "endsAt", end, "createdBy", op->b->author != NULL ? op->b->author :
+	    audit_local_user(), "comment",
 	    op->b->comment != NULL ? op->b->comment : "silenced from opsdeck");
 	json_object_set_new(op->params, "matchers", json_string(mtext));
 	json_object_set_new(op->params, "duration", json_string(dur));
@@ -1656,8 +1749,54 @@ batch_free(struct act_batch *b)
 	for (a = 0; a < b->nargs; a++)
 		free(b->args[a]);
 	free(b->comment);
+	free(b->author);
 	free(b->incident);
 	free(b);
+}
+
+/* The audit record of op (borrowing from it). */
+static void
+op_record(struct act_op *op, struct audit_record *r)
+{
+	struct act_batch *b = op->b;
+	struct kube_context *kc = b->client != NULL ? client_context(b->client, op->cluster) : NULL;
+
+	memset(r, 0, sizeof *r);
+	r->verb = b->def->verb;
+	r->context = op->context;
+	r->kube_user = kc != NULL ? kc->user_name : NULL;
+	r->kind = op->resource;
+	r->ns = op->ns;
+	r->name = op->name;
+	r->params = op->params;
+	r->dry_run = op->preview;
+	r->origin = actions_origin_name(b->origin);
+	r->incident = b->incident;
+}
+
+/* Write-ahead: the intent of the request op is about to send. 0, or -1
+ * with *cause (then nothing may be sent). */
+static int
+op_intent(struct act_op *op, const char *method, const char *path, const char *body,
+    char **cause)
+{
+	struct audit_record r;
+
+	op_record(op, &r);
+	return audit_intent(&r, method, path, body, op->intent, cause);
+}
+
+/* The request was sent: count it in flight until its reply. */
+static void
+op_inflight(struct act_op *op, bool on)
+{
+	if (op->inflight == on)
+		return;
+	op->inflight = on;
+	if (on)
+		act_ninflight++;
+	else if (act_ninflight > 0)
+		act_ninflight--;
 }
 
 /* Write the audit line (and the incident event) for op. */
@@ -1665,24 +1804,14 @@ static void
 op_audit(struct act_op *op, const char *outcome, const char *message)
 {
 	struct act_batch *b = op->b;
-	struct kube_context *kc = b->client != NULL ? client_context(b->client, op->cluster) : NULL;
 	struct audit_record r;
 	char *cause = NULL, *text;
 	json_t *extra;
 
-	memset(&r, 0, sizeof r);
-	r.verb = b->def->verb;
-	r.context = op->context;
-	r.kube_user = kc != NULL ? kc->user_name : NULL;
-	r.kind = op->resource;
-	r.ns = op->ns;
-	r.name = op->name;
-	r.params = op->params;
-	r.dry_run = op->preview;
+	op_record(op, &r);
 	r.outcome = outcome;
 	r.message = message;
-	r.origin = actions_origin_name(b->origin);
-	r.incident = b->incident;
+	r.intent = op->intent[0] != '\0' ? op->intent : NULL;
 	if (audit_write(&r, &cause) != 0) {
 		text = xasprintf("audit log: %s", cause);
 		act_message(b, true, text);
@@ -1807,9 +1936,16 @@ static void
 op_accepted(struct act_op *op, const char *msg)
 {
 	struct act_batch *b = op->b;
+	char *m;
 
 	if (op->evict != NULL && op->nevicted < json_array_size(op->evict)) {
 		op_evict_next(op);
+		return;
+	}
+	if (act_stopping != NULL && b->def->follow != NULL) {
+		m = xasprintf("request accepted; follow-up stopped (%s)", act_stopping);
+		op_finish(op, "interrupted", m, true);
+		free(m);
 		return;
 	}
 	if (b->def->follow == NULL || act_loop == NULL) {
@@ -1829,6 +1965,7 @@ op_evicted(const struct client_response *r, void *arg)
 	json_t *p = json_array_get(op->evict, op->nevicted);
 	char *err, *msg;
 
+	op_inflight(op, false);
 	msg = xasprintf("evict pod %s/%s", json_string_value(json_array_get(p, 0)),
 	    json_string_value(json_array_get(p, 1)));
 	op->nevicted++;
@@ -1843,6 +1980,7 @@ op_evicted(const struct client_response *r, void *arg)
 		return;
 	}
 	op_audit(op, "ok", msg);
+	op->intent[0] = '\0';	/* closed: later records are not about it */
 	free(msg);
 	op_accepted(op, NULL);
 }
@@ -1866,15 +2004,31 @@ op_evict_next(struct act_op *op)
 	const char *ns = json_string_value(json_array_get(p, 0));
 	const char *name = json_string_value(json_array_get(p, 1));
 	json_t *body;
-	char *text, *path;
+	char *text, *path, *cause = NULL, *m;
 
+	if (act_stopping != NULL) {
+		m = xasprintf("stopped before evicting pod %s/%s (%s); %zu of %zu evicted",
+		    ns, name, act_stopping, op->nevicted, json_array_size(op->evict));
+		op_finish(op, "interrupted", m, true);
+		free(m);
+		return;
+	}
 	body = json_pack("{s:s,s:s,s:{s:s,s:s}}", "apiVersion", "policy/v1", "kind",
 	    "Eviction", "metadata", "name", name, "namespace", ns);
 	text = jdump(body);
 	json_decref(body);
 	path = evict_path(ns, name);
-	client_request(op->b->client, op->cluster, "POST", path, "application/json", text,
-	    op_evicted, op);
+	if (op_intent(op, "POST", path, text, &cause) != 0) {
+		m = xasprintf("cannot write the audit record, pod %s/%s not evicted "
+		    "(%s)", ns, name, cause);
+		op_finish(op, "refused", m, false);
+		free(m);
+		free(cause);
+	} else {
+		op_inflight(op, true);
+		client_request(op->b->client, op->cluster, "POST", path, "application/json",
+		    text, op_evicted, op);
+	}
 	free(path);
 	free(text);
 }
@@ -1888,6 +2042,7 @@ op_sent(const struct client_response *r, void *arg)
 	json_t *o;
 	char *err, *msg;
 
+	op_inflight(op, false);
 	if (!act_ok(r)) {
 		err = client_response_error(r);
 		op_finish(op, r->status == 403 ? "forbidden" : "failed", err, true);
@@ -1905,17 +2060,35 @@ op_sent(const struct client_response *r, void *arg)
 		json_decref(o);
 	}
 	op_audit(op, "ok", msg != NULL ? msg : "request accepted");
+	op->intent[0] = '\0';	/* closed: later records are not about it */
 	op_accepted(op, msg);
 	free(msg);
 }
 
-/* Send the planned request. */
+/* Send the planned request, its intent written first. */
 static void
 op_send(struct act_op *op)
 {
 	struct act_batch *b = op->b;
+	char *cause = NULL, *m;
 
 	op->state = OP_RUNNING;
+	if (act_stopping != NULL) {
+		m = xasprintf("not sent (%s)", act_stopping);
+		op_finish(op, "interrupted", m, true);
+		free(m);
+		return;
+	}
+	if (op_intent(op, op->method, op->path, op->body, &cause) != 0) {
+		/* Its outcome record would fail the same way: say it here. */
+		m = xasprintf("cannot write the audit record, nothing was sent (%s)",
+		    cause);
+		op_finish(op, "refused", m, false);
+		free(m);
+		free(cause);
+		return;
+	}
+	op_inflight(op, true);
 	if (b->def->am)
 		client_am_request(b->client, op->cluster, op->method, op->path, op->ctype,
 		    op->body, op_sent, op);
@@ -2265,6 +2438,8 @@ batch_check(struct act_batch *b)
 	}
 	done = b->done;
 	done_arg = b->done_arg;
+	if (b->result != NULL && b->nops > 0)
+		*b->result = json_incref(b->ops[0]->params);
 	msg = xstrdup(msg != NULL ? msg : outcome);
 	{
 		char *oc = xstrdup(outcome);
@@ -2490,6 +2665,10 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xasprintf("%s: refused: read-only mode", def->verb);
 		return -1;
 	}
+	if (act_stopping != NULL) {
+		*cause = xasprintf("%s: not started (%s)", def->verb, act_stopping);
+		return -1;
+	}
 	b = xcalloc(1, sizeof *b);
 	TAILQ_INSERT_TAIL(&act_batches, b, entry);
 	b->def = def;
@@ -2515,6 +2694,10 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		else if (strcmp(argv[a], "--comment") == 0 && a + 1 < argc) {
 			free(b->comment);
 			b->comment = xstrdup(argv[++a]);
+		} else if (strcmp(argv[a], "--author") == 0 && a + 1 < argc &&
+		    def->am) {
+			free(b->author);
+			b->author = xstrdup(argv[++a]);
 		} else if (strcmp(argv[a], "--grace") == 0 && a + 1 < argc) {
 			long g;
 
@@ -2617,9 +2800,11 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	if (act_expect_set) {
 		b->done = act_expect_cb;
 		b->done_arg = act_expect_arg;
+		b->result = act_expect_result;
 		act_expect_set = false;
 		act_expect_cb = NULL;
 		act_expect_arg = NULL;
+		act_expect_result = NULL;
 	}
 	/* scale with no count: ask, prefilled with the current desired count. */
 	if (strcmp(def->verb, "scale") == 0 && b->nargs == 0 && b->ui_ops != NULL &&
@@ -2750,6 +2935,7 @@ act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		act_expect_set = false;
 		act_expect_cb = NULL;
 		act_expect_arg = NULL;
+		act_expect_result = NULL;
 	}
 	act_nrunning++;
 	client_am_request(ctx->client, t != NULL ? t->cluster : 0, "GET", "/api/v2/alerts",

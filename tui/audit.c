@@ -1,7 +1,12 @@
 /* The audit log: one JSON line per mutation, one write() each, fsync'd. */
+#include <sys/file.h>
+#include <sys/random.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/crypto.h>
+
 #include "opsdeck/audit.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
 
 /* Hard cap on one audit line (a preview or message larger than this is cut). */
@@ -180,6 +188,54 @@ audit_host(void)
 	return host;
 }
 
+/* True if s (n bytes) is valid UTF-8 without NUL bytes. */
+static bool
+audit_utf8_ok(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (u[i] == 0)
+			return false;
+		k = utf8_seq(u + i, n - i);
+		if (k == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+/* The "request" object of an intent: the body verbatim, or its digest. */
+static json_t *
+audit_request_json(const struct audit_record *r)
+{
+	unsigned char d[32];
+	char hex[65];
+	size_t n, i;
+	json_t *o;
+
+	o = json_object();
+	json_object_set_new(o, "method", audit_json_str(r->method));
+	json_object_set_new(o, "path", audit_json_str(r->path));
+	n = r->body != NULL ? strlen(r->body) : 0;
+	if (r->body == NULL) {
+		json_object_set_new(o, "body", json_null());
+	} else if (n <= AUDIT_BODY_MAX && audit_utf8_ok(r->body, n)) {
+		json_object_set_new(o, "body", json_stringn(r->body, n));
+	} else {
+		json_object_set_new(o, "body", json_null());
+		if (gnutls_hash_fast(GNUTLS_DIG_SHA256, r->body, n, d) == 0) {
+			for (i = 0; i < sizeof d; i++)
+				snprintf(hex + 2 * i, 3, "%02x", d[i]);
+			json_object_set_new(o, "body_sha256", json_string(hex));
+		} else
+			json_object_set_new(o, "body_sha256", json_null());
+		json_object_set_new(o, "body_bytes", json_integer((json_int_t)n));
+	}
+	return o;
+}
+
 /* The audit line for r at ts. */
 char *
 audit_format(const struct audit_record *r, const struct timespec *ts)
@@ -213,6 +269,15 @@ audit_format(const struct audit_record *r, const struct timespec *ts)
 	json_object_set_new(o, "incident", audit_json_str(r->incident));
 	if (r->runbook != NULL)
 		json_object_set_new(o, "runbook", audit_json_str(r->runbook));
+	if (r->id != NULL) {
+		json_object_set_new(o, "phase", json_string("intent"));
+		json_object_set_new(o, "id", audit_json_str(r->id));
+		json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
+		json_object_set_new(o, "request", audit_request_json(r));
+	} else {
+		json_object_set_new(o, "phase", json_string("outcome"));
+		json_object_set_new(o, "intent", audit_json_str(r->intent));
+	}
 
 	body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -221,10 +286,20 @@ audit_format(const struct audit_record *r, const struct timespec *ts)
 	if (body == NULL)
 		fatal("out of memory");
 	if (strlen(body) > AUDIT_LINE_MAX) {
-		/* Params too large: keep the record, say so. */
+		/* Params too large: keep the record, say so (and keep the
+		 * intent pairing, so the stub still opens or closes one). */
 		free(body);
-		body = xasprintf("{\"time\":\"%s\",\"verb\":\"oversized\",\"outcome\":\"failed\","
-		    "\"message\":\"audit record over %d bytes\"}", when, AUDIT_LINE_MAX);
+		if (r->id != NULL)
+			body = xasprintf("{\"time\":\"%s\",\"verb\":\"oversized\","
+			    "\"outcome\":\"pending\",\"message\":\"audit record over %d bytes\","
+			    "\"phase\":\"intent\",\"id\":\"%s\",\"pid\":%ld}", when,
+			    AUDIT_LINE_MAX, r->id, (long)getpid());
+		else
+			body = xasprintf("{\"time\":\"%s\",\"verb\":\"oversized\","
+			    "\"outcome\":\"failed\",\"message\":\"audit record over %d bytes\","
+			    "\"phase\":\"outcome\",\"intent\":%s%s%s}", when, AUDIT_LINE_MAX,
+			    r->intent != NULL ? "\"" : "", r->intent != NULL ? r->intent : "null",
+			    r->intent != NULL ? "\"" : "");
 	}
 	line = xasprintf("%s\n", body);
 	free(body);
@@ -285,4 +360,255 @@ out:
 	free(path);
 	free(dir);
 	return rc;
+}
+
+/* A new intent id: 16 hex digits from the kernel's random source. */
+static void
+audit_new_id(char id[AUDIT_ID_SIZE])
+{
+	static unsigned long counter;
+	unsigned char rnd[8];
+	uint64_t v;
+	struct timespec ts;
+	size_t i;
+
+	if (getrandom(rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)ts.tv_nsec ^
+		    ((uint64_t)getpid() << 16) ^ ++counter;
+		memcpy(rnd, &v, sizeof rnd);
+	}
+	for (i = 0; i < sizeof rnd; i++)
+		snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+}
+
+/* Write the intent for a request about to be sent. */
+int
+audit_intent(const struct audit_record *r, const char *method, const char *path,
+    const char *body, char id[AUDIT_ID_SIZE], char **cause)
+{
+	struct audit_record w = *r;
+	char nid[AUDIT_ID_SIZE];
+
+	audit_new_id(nid);
+	w.id = nid;
+	w.intent = NULL;
+	w.method = method;
+	w.path = path;
+	w.body = body;
+	w.outcome = "pending";
+	w.message = NULL;
+	if (audit_write(&w, cause) != 0)
+		return -1;
+	memcpy(id, nid, AUDIT_ID_SIZE);
+	return 0;
+}
+
+/* The outcome record of intent id. */
+int
+audit_outcome(const struct audit_record *r, const char *id, char **cause)
+{
+	struct audit_record w = *r;
+
+	w.id = NULL;
+	w.method = w.path = w.body = NULL;
+	w.intent = id;
+	return audit_write(&w, cause);
+}
+
+/* A string member of o, or NULL. */
+static const char *
+audit_jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* True if the writer of intent rec may still be waiting for its reply. */
+static bool
+audit_writer_alive(json_t *rec)
+{
+	const char *host = audit_jstr(rec, "host"), *when = audit_jstr(rec, "time");
+	json_int_t pid = json_integer_value(json_object_get(rec, "pid"));
+	struct tm tm;
+	time_t t;
+
+	if (host != NULL && strcmp(host, audit_host()) == 0) {
+		if (pid <= 0 || (pid_t)pid == getpid())
+			return false;
+		return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+	}
+	/* Another host: its process cannot be asked; trust a recent one. */
+	memset(&tm, 0, sizeof tm);
+	if (when == NULL || strptime(when, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+		return false;
+	t = timegm(&tm);
+	return time(NULL) - t < AUDIT_ORPHAN_AGE;
+}
+
+/* The report line for an orphaned intent (new, sanitised). */
+static char *
+audit_orphan_line(json_t *rec)
+{
+	json_t *tg = json_object_get(rec, "target"), *rq = json_object_get(rec, "request");
+	const char *ns = audit_jstr(tg, "namespace"), *name = audit_jstr(tg, "name");
+	char *raw, *clean;
+
+	raw = xasprintf("outcome unknown — check the cluster: %s on %s: %s %s%s%s "
+	    "(%s %s), sent %s by %s (pid %lld on %s) [intent %s]",
+	    audit_jstr(rec, "verb") != NULL ? audit_jstr(rec, "verb") : "?",
+	    audit_jstr(rec, "context") != NULL ? audit_jstr(rec, "context") : "?",
+	    audit_jstr(tg, "kind") != NULL ? audit_jstr(tg, "kind") : "?",
+	    ns != NULL && *ns != '\0' ? ns : "", ns != NULL && *ns != '\0' ? "/" : "",
+	    name != NULL ? name : "-",
+	    audit_jstr(rq, "method") != NULL ? audit_jstr(rq, "method") : "?",
+	    audit_jstr(rq, "path") != NULL ? audit_jstr(rq, "path") : "?",
+	    audit_jstr(rec, "time") != NULL ? audit_jstr(rec, "time") : "?",
+	    audit_jstr(rec, "user") != NULL ? audit_jstr(rec, "user") : "?",
+	    (long long)json_integer_value(json_object_get(rec, "pid")),
+	    audit_jstr(rec, "host") != NULL ? audit_jstr(rec, "host") : "?",
+	    audit_jstr(rec, "id"));
+	clean = sanitize_str(raw, 0);
+	free(raw);
+	return clean;
+}
+
+/* Append the record closing orphaned intent rec with outcome "unknown". */
+static int
+audit_close_orphan(json_t *rec, char **cause)
+{
+	json_t *tg = json_object_get(rec, "target");
+	struct audit_record r;
+	char *msg;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.verb = audit_jstr(rec, "verb");
+	r.context = audit_jstr(rec, "context");
+	r.kube_user = audit_jstr(rec, "kube_user");
+	r.kind = audit_jstr(tg, "kind");
+	r.ns = audit_jstr(tg, "namespace");
+	r.name = audit_jstr(tg, "name");
+	r.params = json_object_get(rec, "params");
+	r.dry_run = audit_jstr(rec, "dry_run");
+	r.outcome = "unknown";
+	msg = xasprintf("no outcome was recorded: the process (pid %lld) ended after sending "
+	    "the request — check the cluster",
+	    (long long)json_integer_value(json_object_get(rec, "pid")));
+	r.message = msg;
+	r.origin = audit_jstr(rec, "origin");
+	r.incident = audit_jstr(rec, "incident");
+	r.runbook = audit_jstr(rec, "runbook");
+	rc = audit_outcome(&r, audit_jstr(rec, "id"), cause);
+	free(msg);
+	return rc;
+}
+
+/* Report and close intents whose process died before the outcome. */
+int
+audit_recover(void (*report)(const char *line, void *arg), void *arg, char **cause)
+{
+	char *path = audit_path(), *line = NULL, *text, *wcause = NULL;
+	json_t *pending = json_object(), *order = json_array(), *rec, *v;
+	const char *id;
+	size_t cap = 0, i;
+	ssize_t len;
+	FILE *f = NULL;
+	struct stat st;
+	int fd, n = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			n = 0;
+		else
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* not a log we can read back (a device, a directory): its
+		 * writes are refused anyway */
+		close(fd);
+		n = 0;
+		goto out;
+	}
+	/* One recovery at a time: a second start waits, then sees the closes. */
+	while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+		;
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	while ((len = getline(&line, &cap, f)) != -1) {
+		/* Only intents and the records naming one are parsed; a string
+		 * value cannot contain these bytes unescaped. */
+		if (strstr(line, "\"phase\":\"intent\"") != NULL) {
+			rec = json_loadb(line, (size_t)len, 0, NULL);
+			if (json_is_object(rec) &&
+			    strcmp(audit_jstr(rec, "phase") != NULL ? audit_jstr(rec, "phase") :
+			    "", "intent") == 0 && (id = audit_jstr(rec, "id")) != NULL) {
+				json_object_set(pending, id, rec);
+				json_array_append_new(order, json_string(id));
+			}
+			json_decref(rec);
+		} else if (strstr(line, "\"intent\":\"") != NULL) {
+			rec = json_loadb(line, (size_t)len, 0, NULL);
+			if ((id = audit_jstr(rec, "intent")) != NULL)
+				json_object_del(pending, id);
+			json_decref(rec);
+		}
+	}
+	n = 0;
+	json_array_foreach(order, i, v) {
+		rec = json_object_get(pending, json_string_value(v));
+		if (rec == NULL || audit_writer_alive(rec))
+			continue;
+		/* an id written twice is reported once */
+		json_incref(rec);
+		json_object_del(pending, json_string_value(v));
+		text = audit_orphan_line(rec);
+		if (report != NULL)
+			report(text, arg);
+		free(text);
+		n++;
+		if (audit_close_orphan(rec, &wcause) != 0) {
+			text = xasprintf("cannot record it as closed (it will be reported again): %s",
+			    wcause);
+			if (report != NULL)
+				report(text, arg);
+			free(text);
+			free(wcause);
+			wcause = NULL;
+		}
+		json_decref(rec);
+	}
+out:
+	if (f != NULL)
+		fclose(f);	/* releases the lock */
+	free(line);
+	free(path);
+	json_decref(pending);
+	json_decref(order);
+	return n;
+}
+
+/* Report callback: one line on stderr. */
+static void
+audit_report_stderr(const char *line, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "opsdeck: %s\n", line);
+}
+
+/* Report unmatched intents on stderr. */
+void
+audit_recover_stderr(void)
+{
+	char *cause = NULL;
+
+	if (audit_recover(audit_report_stderr, NULL, &cause) < 0) {
+		fprintf(stderr, "opsdeck: audit log: %s\n", cause);
+		free(cause);
+	}
 }

@@ -8,10 +8,12 @@
 #include <jansson.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/audit.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
+#include "opsdeck/hl_signal.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
@@ -318,6 +320,8 @@ hl_run_over(void *arg)
 {
 	struct hl_run *hr = arg;
 
+	if (hl_signal_caught() != 0)
+		return 1;
 	return hr->done && !hr->scoring && actions_running() == 0;
 }
 
@@ -420,6 +424,8 @@ runbook_cmd_run(int argc, char **argv)
 		runbook_usage(stderr);
 		return 2;
 	}
+	/* Requests an earlier run sent without recording their outcome. */
+	audit_recover_stderr();
 	rb = runbook_find(name, &cause);
 	if (rb == NULL)
 		goto out;
@@ -464,6 +470,8 @@ runbook_cmd_run(int argc, char **argv)
 			ns = tns;
 	}
 	loop = loop_new();
+	if (hl_signals_install(loop, &cause) != 0)
+		goto out;
 	store = store_new();
 	client = client_new(loop, store, sel, nsel, NULL);
 	actions_set_loop(loop);
@@ -509,6 +517,15 @@ runbook_cmd_run(int argc, char **argv)
 		cause = xstrdup("runbook did not finish in time");
 		goto out;
 	}
+	if (hl_signal_caught() != 0) {
+		/* Stop: no further step or request; the replies of requests
+		 * already sent are awaited so their outcomes are recorded. */
+		if (!hr.done)
+			runbook_run_abort(run);
+		rc = hl_signals_finish(loop, HL_SIGNAL_WAIT);
+		cause = xasprintf("interrupted by %s", hl_signal_name(hl_signal_caught()));
+		goto out;
+	}
 	rc = hr.rc != 0 ? 1 : 0;
 out:
 	if (cause != NULL)
@@ -522,6 +539,7 @@ out:
 	actions_shutdown();
 	client_free(client);
 	store_free(store);
+	hl_signals_remove(loop);
 	loop_free(loop);
 	free(sel);
 	kubeconfig_free(kc);

@@ -1,6 +1,8 @@
 /* opsdeck silence add|expire|list: Alertmanager silences without the
  * console, through each context's Alertmanager (config.yaml URL, else the
- * API server's service proxy path). */
+ * API server's service proxy path). add and expire run the console's
+ * `silence` and `expire-silence` actions through the command table: the
+ * same read-only guard, the same write-ahead audit (origin "cli"). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,23 +11,21 @@
 
 #include <jansson.h>
 
+#include "opsdeck/actions.h"
+#include "opsdeck/audit.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
+#include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
+#include "opsdeck/hl_signal.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
-#include "opsdeck/printers.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/xmalloc.h"
 
-/* Outcome of one Alertmanager call. */
-struct silence_call {
-	bool		 done;
-	long		 status;
-	char		*body;
-	char		*error;
-};
+#define SILENCE_MAX_MATCHERS	12	/* the pipeline takes 16 arguments */
 
 /* Print usage. */
 static void
@@ -33,80 +33,126 @@ silence_usage(FILE *f)
 {
 	fprintf(f, "usage: opsdeck silence add [--context C] --matcher NAME=VALUE "
 	    "[--matcher NAME=~RE ...]\n"
-	    "                          --duration D --comment TEXT [--author U]\n"
-	    "       opsdeck silence expire ID [--context C]\n"
+	    "                          --duration D --comment TEXT [--author U] "
+	    "[--read-only]\n"
+	    "       opsdeck silence expire ID [--context C] [--read-only]\n"
 	    "       opsdeck silence list [--context C | --all-contexts]\n"
 	    "  matcher operators: = != =~ !~\n");
 }
 
-/* Completion of a call. */
+/* One silence command's batch through the action pipeline. */
+struct silence_wait {
+	struct loop	*loop;
+	bool		 done;
+	char		*outcome;
+	char		*message;
+};
+
+/* The batch ended. */
 static void
-silence_done(const struct client_response *r, void *arg)
+silence_done(const char *outcome, const char *message, void *arg)
 {
-	struct silence_call *sc = arg;
+	struct silence_wait *w = arg;
 
-	sc->done = true;
-	sc->status = r->status;
-	sc->body = xstrndup(r->body, r->len);
-	if (r->error != NULL || r->status < 200 || r->status >= 300)
-		sc->error = client_response_error(r);
+	w->done = true;
+	free(w->outcome);
+	free(w->message);
+	w->outcome = xstrdup(outcome);
+	w->message = xstrdup(message != NULL ? message : outcome);
 }
 
-/* Loop condition: the call finished. */
+/* Loop condition: the batch ended, or a signal came. */
 static int
-silence_finished(void *arg)
+silence_over(void *arg)
 {
-	return ((struct silence_call *)arg)->done;
+	return ((struct silence_wait *)arg)->done || hl_signal_caught() != 0;
 }
 
-/* Parse "name<op>value" into a matcher object; NULL if malformed. */
-static json_t *
-silence_matcher(const char *spec)
+/* Progress and errors go to stderr (stdout carries only silence ids); the
+ * pipeline hands over sanitised text. */
+static void
+silence_message(void *ui, bool error, const char *text)
 {
-	static const struct {
-		const char	*op;
-		bool		 regex;
-		bool		 equal;
-	} ops[] = {
-		{ "!~", true, false }, { "=~", true, true }, { "!=", false, false },
-		{ "=", false, true },
-	};
-	const char *best = NULL;
-	size_t i, bi = 0;
-	json_t *m;
-	char *name;
-
-	for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-		const char *p = strstr(spec, ops[i].op);
-
-		if (p != NULL && (best == NULL || p < best ||
-		    (p == best && strlen(ops[i].op) > strlen(ops[bi].op)))) {
-			best = p;
-			bi = i;
-		}
-	}
-	if (best == NULL || best == spec)
-		return NULL;
-	name = xstrndup(spec, (size_t)(best - spec));
-	m = json_pack("{s:s, s:s, s:b, s:b}", "name", name, "value",
-	    best + strlen(ops[bi].op), "isRegex", ops[bi].regex, "isEqual", ops[bi].equal);
-	free(name);
-	return m;
+	(void)ui;
+	fprintf(stderr, "%s%s\n", error ? "opsdeck: " : "", text);
 }
 
-/* Run one Alertmanager request on cluster idx and wait for it. */
+/* A deferred yes. */
+struct silence_yes {
+	void	(*done)(bool, void *);
+	void	*arg;
+};
+
+/* Deliver the yes from the loop, as the pipeline expects. */
+static void
+silence_yes_deliver(void *arg)
+{
+	struct silence_yes *y = arg;
+
+	y->done(true, y->arg);
+	free(y);
+}
+
+/* The command line is the confirmation: show the preview, answer yes. */
+static void
+silence_confirm(void *ui, const char *title, const char *preview, const char *typed,
+    void (*done)(bool, void *), void *arg)
+{
+	struct silence_wait *w = ui;
+	struct silence_yes *y = xcalloc(1, sizeof *y);
+	char *t = sanitize_str(title, 0), *p = sanitize_str(preview, SAN_KEEP_NEWLINE);
+
+	(void)typed;
+	fprintf(stderr, "%s\n%s\n", t, p);
+	free(t);
+	free(p);
+	y->done = done;
+	y->arg = arg;
+	loop_timer_add(w->loop, 0, silence_yes_deliver, y);
+}
+
+static const struct cmd_ui silence_ui = {
+	.message = silence_message,
+	.confirm = silence_confirm,
+	.prompt = NULL,
+	.show_view = NULL,
+};
+
+/* Run one action command (argv[0] an action verb) as the CLI through the
+ * command table's guard, and wait for it. Returns 0 when it ran (then
+ * w->outcome says how it went), 1 if refused or failed to start (*cause),
+ * or 128 + signal. *result gets the target's audited params. */
 static int
-silence_run(struct loop *loop, struct client *c, size_t idx, const char *method,
-    const char *path, const char *body, double timeout, struct silence_call *sc)
+silence_exec(struct cmd_ctx *ctx, int argc, char **argv, double timeout,
+    struct silence_wait *w, json_t **result, char **cause)
 {
-	memset(sc, 0, sizeof *sc);
-	client_am_request(c, idx, method, path, body != NULL ? "application/json" : NULL,
-	    body, silence_done, sc);
-	if (loop_run_until(loop, silence_finished, sc, timeout) != 0) {
-		sc->error = xstrdup("timed out waiting for Alertmanager");
-		return -1;
+	const struct cmd_entry *e;
+
+	e = cmd_find(argv[0], cause);
+	if (e == NULL)
+		return 1;
+	if (cmd_check(e, ctx, argc, argv, cause) != 0)
+		return 1;
+	actions_expect(silence_done, w);
+	actions_expect_result(result);
+	if (e->exec(ctx, argc, argv, cause) != 0) {
+		actions_unclaimed();
+		if (*cause == NULL)
+			*cause = xasprintf("%s failed", e->name);
+		return 1;
 	}
-	return sc->error != NULL ? -1 : 0;
+	if (actions_unclaimed()) {
+		*cause = xasprintf("%s did not start", e->name);
+		return 1;
+	}
+	if (loop_run_until(w->loop, silence_over, w, timeout) != 0) {
+		*cause = xstrdup("timed out waiting for Alertmanager");
+		actions_interrupt("timed out");
+		return 1;
+	}
+	if (hl_signal_caught() != 0)
+		return hl_signals_finish(w->loop, HL_SIGNAL_WAIT);
+	return 0;
 }
 
 /* opsdeck silence. */
@@ -122,6 +168,7 @@ silence_main(int argc, char **argv)
 		{ "author", required_argument, NULL, 'u' },
 		{ "kubeconfig", required_argument, NULL, 'k' },
 		{ "request-timeout", required_argument, NULL, 't' },
+		{ "read-only", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -132,17 +179,19 @@ silence_main(int argc, char **argv)
 	struct store *store = NULL;
 	struct client *client = NULL;
 	struct client_opts copts;
-	struct silence_call sc;
-	json_t *matchers = json_array(), *m, *body = NULL, *reply;
+	struct silence_wait w;
+	struct cmd_ctx cctx;
 	const char *sub, *context_spec = NULL, *kubeconfig = NULL, *comment = NULL;
-	const char *author = NULL, *id = NULL;
-	char *cause = NULL, *s, *path, starts[64], ends[64];
+	const char *author = NULL, *id = NULL, *dur_text = NULL, *sid;
+	const char *matchers[SILENCE_MAX_MATCHERS];
+	char *cause = NULL, *dur = NULL, *av[32], *clean;
+	json_t *m, *result = NULL;
 	double duration = 0, timeout = 30;
-	size_t nctx = 0, i;
-	bool all = false;
-	int ch, rc = 2;
+	size_t nctx = 0, nm = 0, i, j;
+	bool all = false, ro = false;
+	int ch, ac, rc = 2, r;
 
-	memset(&sc, 0, sizeof sc);
+	memset(&w, 0, sizeof w);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		silence_usage(argc < 2 ? stderr : stdout);
 		rc = argc < 2 ? 2 : 0;
@@ -150,14 +199,14 @@ silence_main(int argc, char **argv)
 	}
 	sub = argv[1];
 	if (strcmp(sub, "list") == 0 || strcmp(sub, "ls") == 0) {
-		char **av = xcalloc((size_t)argc + 2, sizeof *av);
+		char **lav = xcalloc((size_t)argc + 2, sizeof *lav);
 
-		av[0] = (char *)"get";
-		av[1] = (char *)"silences";
+		lav[0] = (char *)"get";
+		lav[1] = (char *)"silences";
 		for (i = 2; i < (size_t)argc; i++)
-			av[i] = argv[i];
-		rc = get_main(argc, av);
-		free(av);
+			lav[i] = argv[i];
+		rc = get_main(argc, lav);
+		free(lav);
 		goto out;
 	}
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "expire") != 0) {
@@ -178,13 +227,19 @@ silence_main(int argc, char **argv)
 			all = true;
 			break;
 		case 'm':
-			m = silence_matcher(optarg);
+			m = actions_silence_matcher(optarg);
 			if (m == NULL) {
 				fprintf(stderr, "opsdeck: silence: bad matcher '%s' "
 				    "(NAME=VALUE, NAME!=VALUE, NAME=~RE, NAME!~RE)\n", optarg);
 				goto out;
 			}
-			json_array_append_new(matchers, m);
+			json_decref(m);
+			if (nm == SILENCE_MAX_MATCHERS) {
+				fprintf(stderr, "opsdeck: silence: at most %d matchers\n",
+				    SILENCE_MAX_MATCHERS);
+				goto out;
+			}
+			matchers[nm++] = optarg;
 			break;
 		case 'd':
 		case 't':
@@ -192,6 +247,8 @@ silence_main(int argc, char **argv)
 				fprintf(stderr, "opsdeck: silence: bad duration '%s'\n", optarg);
 				goto out;
 			}
+			if (ch == 'd')
+				dur_text = optarg;
 			break;
 		case 'C':
 			comment = optarg;
@@ -201,6 +258,9 @@ silence_main(int argc, char **argv)
 			break;
 		case 'k':
 			kubeconfig = optarg;
+			break;
+		case 'r':
+			ro = true;
 			break;
 		case 'h':
 			silence_usage(stdout);
@@ -218,7 +278,7 @@ silence_main(int argc, char **argv)
 		}
 		id = argv[optind];
 	} else {
-		if (json_array_size(matchers) == 0 || duration <= 0 || comment == NULL) {
+		if (nm == 0 || duration <= 0 || comment == NULL) {
 			fprintf(stderr, "opsdeck: silence add needs --matcher, --duration "
 			    "and --comment\n");
 			goto out;
@@ -227,70 +287,108 @@ silence_main(int argc, char **argv)
 			author = getenv("USER");
 		if (author == NULL || *author == '\0')
 			author = "opsdeck";
+		/* the pipeline's duration syntax, else plain seconds */
+		dur = rb_parse_duration(dur_text) == duration ? xstrdup(dur_text) :
+		    xasprintf("%.0fs", duration);
 	}
 
+	/* Requests an earlier run sent without recording their outcome. */
+	audit_recover_stderr();
 	if (kubeconfig_open_headless(kubeconfig, context_spec, all, &kc, &cfg, &ctxs,
 	    &nctx) != 0)
 		goto out;
+	if (cfg == NULL) {
+		/* its readOnly flags would be lost: change nothing */
+		fprintf(stderr, "opsdeck: silence %s: refused: config.yaml could not be read, "
+		    "so its read-only contexts are unknown\n", sub);
+		rc = 1;
+		goto out;
+	}
 	loop = loop_new();
+	if (hl_signals_install(loop, &cause) != 0) {
+		fprintf(stderr, "opsdeck: %s\n", cause);
+		rc = 1;
+		goto out;
+	}
 	store = store_new();
 	memset(&copts, 0, sizeof copts);
 	copts.once = true;
 	copts.health_interval = -1;
 	client = client_new(loop, store, ctxs, nctx, &copts);
+	actions_set_loop(loop);
+	actions_register();
+	w.loop = loop;
 
 	rc = 0;
 	for (i = 0; i < nctx; i++) {
+		ac = 0;
 		if (id != NULL) {
-			char *esc = curl_easy_escape(NULL, id, 0);
-
-			path = xasprintf("/api/v2/silence/%s", esc != NULL ? esc : "");
-			curl_free(esc);
-			if (silence_run(loop, client, i, "DELETE", path, NULL, timeout, &sc) == 0)
-				fprintf(stderr, "silence %s expired on %s\n", id, ctxs[i]->name);
-			free(path);
+			av[ac++] = (char *)"expire-silence";
+			av[ac++] = (char *)id;
 		} else {
-			time_t now = time(NULL);
-
-			format_rfc3339((int64_t)now, starts, sizeof starts);
-			format_rfc3339((int64_t)now + (int64_t)duration, ends, sizeof ends);
-			body = json_pack("{s:O, s:s, s:s, s:s, s:s}", "matchers", matchers,
-			    "startsAt", starts, "endsAt", ends, "createdBy", author,
-			    "comment", comment);
-			s = json_dumps(body, JSON_COMPACT);
-			json_decref(body);
-			body = NULL;
-			if (silence_run(loop, client, i, "POST", "/api/v2/silences", s, timeout,
-			    &sc) == 0) {
-				const char *sid;
-
-				reply = json_loads(sc.body, 0, NULL);
-				sid = json_string_value(json_object_get(reply, "silenceID"));
-				if (sid != NULL) {
-					char *clean = sanitize_str(sid, 0);
-
-					printf("%s\n", clean);
-					free(clean);
-				} else {
-					sc.error = xstrdup("reply has no silenceID");
-				}
-				json_decref(reply);
-			}
-			free(s);
+			av[ac++] = (char *)"silence";
+			av[ac++] = dur;
+			for (j = 0; j < nm; j++)
+				av[ac++] = (char *)matchers[j];
+			av[ac++] = (char *)"--comment";
+			av[ac++] = (char *)comment;
+			av[ac++] = (char *)"--author";
+			av[ac++] = (char *)author;
 		}
-		if (sc.error != NULL) {
-			fprintf(stderr, "opsdeck: %s: %s\n", ctxs[i]->name, sc.error);
+		av[ac++] = (char *)"--context";
+		av[ac++] = ctxs[i]->name;
+		av[ac] = NULL;
+		memset(&cctx, 0, sizeof cctx);
+		cctx.origin = CMD_FROM_CLI;
+		cctx.client = client;
+		cctx.store = store;
+		cctx.read_only = ro;
+		cctx.ui_ops = &silence_ui;
+		cctx.ui = &w;
+		w.done = false;
+		r = silence_exec(&cctx, ac, av, timeout, &w, &result, &cause);
+		if (r > 1) {
+			fprintf(stderr, "opsdeck: silence %s: interrupted by %s\n", sub,
+			    hl_signal_name(hl_signal_caught()));
+			rc = r;
+			break;
+		}
+		if (r != 0) {
+			fprintf(stderr, "opsdeck: %s: %s\n", ctxs[i]->name, cause);
+			free(cause);
+			cause = NULL;
 			rc = 1;
+		} else if (strcmp(w.outcome, "ok") != 0) {
+			/* the pipeline has said why */
+			rc = 1;
+		} else if (id != NULL) {
+			fprintf(stderr, "silence %s expired on %s\n", id, ctxs[i]->name);
+		} else {
+			sid = json_string_value(json_object_get(result, "silence_id"));
+			if (sid != NULL) {
+				clean = sanitize_str(sid, 0);
+				printf("%s\n", clean);
+				free(clean);
+			} else {
+				fprintf(stderr, "opsdeck: %s: reply has no silenceID\n",
+				    ctxs[i]->name);
+				rc = 1;
+			}
 		}
-		free(sc.body);
-		free(sc.error);
-		memset(&sc, 0, sizeof sc);
+		json_decref(result);
+		result = NULL;
 	}
+	fflush(stdout);
 out:
 	free(cause);
-	json_decref(matchers);
+	free(dur);
+	free(w.outcome);
+	free(w.message);
+	json_decref(result);
+	actions_shutdown();
 	client_free(client);
 	store_free(store);
+	hl_signals_remove(loop);
 	loop_free(loop);
 	free(ctxs);
 	kubeconfig_free(kc);

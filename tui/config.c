@@ -360,10 +360,13 @@ config_parse_context(struct opsdeck_config *cfg, yaml_document_t *doc, const cha
 				    "false", name, ydoc_line(vn), ctxname, k, v);
 				return -1;
 			}
-			if (strcmp(k, "protected") == 0)
+			if (strcmp(k, "protected") == 0) {
 				cc->protected_ctx = b;
-			else
+				cc->protected_set = true;
+			} else {
 				cc->read_only = b;
+				cc->read_only_set = true;
+			}
 		} else if (strcmp(k, "backupRPO") == 0) {
 			if (config_parse_duration(v, &cc->rpo_seconds) != 0) {
 				*cause = xasprintf("%s:%d: contexts.%s.backupRPO: bad duration "

@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/audit.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
@@ -515,6 +516,40 @@ console_show_warnings(struct ui *ui, const struct kubeconfig *kc,
 	free(w.first);
 }
 
+/* Unmatched intents found at start: how many, and the first. */
+struct console_orphans {
+	size_t	 n;
+	char	*first;
+};
+
+/* audit_recover callback: keep the first line (already sanitised). */
+static void
+console_orphan(const char *line, void *arg)
+{
+	struct console_orphans *o = arg;
+
+	if (o->n++ == 0)
+		o->first = xstrdup(line);
+}
+
+/* Report requests an earlier run sent without recording their outcome. */
+static void
+console_show_orphans(struct ui *ui)
+{
+	struct console_orphans o = { 0, NULL };
+	char *cause = NULL;
+
+	if (audit_recover(console_orphan, &o, &cause) < 0) {
+		ui_message(ui, true, "audit log: %s", cause);
+		free(cause);
+	} else if (o.n == 1)
+		ui_message(ui, true, "%s", o.first);
+	else if (o.n > 1)
+		ui_message(ui, true, "%s (and %zu more: outcome \"unknown\" in the audit log)",
+		    o.first, o.n - 1);
+	free(o.first);
+}
+
 /* Start curses on the terminal. */
 static int
 console_curses(struct ui *ui, char **cause)
@@ -734,6 +769,7 @@ console_main(int argc, char **argv)
 		ui_open(ui, "overview", NULL, false, &cause);
 	}
 	console_show_warnings(ui, kc, cfg);
+	console_show_orphans(ui);
 	loop_add_fd(ui->loop, STDIN_FILENO, POLLIN, console_input, ui);
 	loop_add_fd(ui->loop, sig_pipe[0], POLLIN, console_signal_fd, ui);
 	loop_before_sleep(ui->loop, console_before_sleep, ui);

@@ -961,8 +961,10 @@ kubeconfig_apply_config(struct kubeconfig *kc, const struct opsdeck_config *cfg)
 			free(ctx->role);
 			ctx->role = kc_dup(cc->role);
 		}
-		ctx->protected_ctx = cc->protected_ctx;
-		ctx->read_only = cc->read_only;
+		if (cc->protected_set)
+			ctx->protected_ctx = cc->protected_ctx;
+		if (cc->read_only_set)
+			ctx->read_only = cc->read_only;
 		free(ctx->alertmanager_url);
 		ctx->alertmanager_url = kc_dup(cc->alertmanager_url);
 		free(ctx->prometheus_url);

@@ -41,6 +41,10 @@ void		 actions_set_timeout(double seconds);
 typedef void (*actions_done_cb)(const char *outcome, const char *message, void *arg);
 /* Claim the next batch started (by the next cmd_execute) for done. */
 void		 actions_expect(actions_done_cb done, void *arg);
+/* With actions_expect: when that batch ends, *out gets a new reference to
+ * its first target's audited params (a silence's "silence_id", ...), or
+ * stays NULL if the batch had no target. Cleared like the expectation. */
+void		 actions_expect_result(json_t **out);
 /* After cmd_execute: true if no action batch claimed the expectation (the
  * command completed synchronously, or failed before starting); clears it. */
 bool		 actions_unclaimed(void);
@@ -48,11 +52,21 @@ bool		 actions_unclaimed(void);
 size_t		 actions_running(void);
 /* At teardown, before the client and the loop are freed: cancel every
  * pending timer, write an audit record with outcome "interrupted" for each
- * target whose request was sent but whose follow-up had not finished, and
+ * target whose request was sent but whose reply had not arrived or whose
+ * follow-up had not finished (naming its intent when in flight), and
  * free every batch without calling its done callback or the UI. Requests
  * still in flight must then be dropped unanswered (client_free does), as
  * their callbacks would refer to freed batches. */
 void		 actions_shutdown(void);
+
+/* Requests sent (their intent written) whose reply has not arrived yet. */
+size_t		 actions_inflight(void);
+/* A signal asked the process to stop: from now on nothing more is sent
+ * (a planned request, the next eviction of a drain, a new command) and
+ * such targets settle "interrupted" with why ("SIGTERM"); follow-ups stop
+ * once their request's reply is in. Replies still in flight are awaited by
+ * the caller (actions_inflight), then actions_shutdown records the rest. */
+void		 actions_interrupt(const char *why);
 
 /* The audit origin name of a command origin ("key", "prompt", ...). */
 const char	*actions_origin_name(int origin);
@@ -81,6 +95,9 @@ json_t		*actions_job_from_cronjob(json_t *cronjob, time_t now);
  * /apis/apps/v1/namespaces/NS/deployments/X (name NULL: the collection).
  * NULL if resource is unknown. New string. */
 char		*actions_path(const char *resource, const char *ns, const char *name);
+/* An Alertmanager matcher from "NAME=VALUE", "NAME!=VALUE", "NAME=~RE" or
+ * "NAME!~RE" (new object: name, value, isRegex, isEqual), or NULL. */
+json_t		*actions_silence_matcher(const char *spec);
 /* Append ?dryRun=All (or &dryRun=All) to path; new string. */
 char		*actions_dry_run_path(const char *path);
 

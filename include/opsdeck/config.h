@@ -30,6 +30,10 @@ struct config_context {
 	char		*role;			/* or NULL */
 	bool		 protected_ctx;
 	bool		 read_only;
+	/* Whether config.yaml gave them: a context named only for its URLs
+	 * keeps the kubeconfig extension's protection and read-only flag. */
+	bool		 protected_set;
+	bool		 read_only_set;
 	char		*alertmanager_url;	/* or NULL: the default service path */
 	char		*prometheus_url;
 	double		 rpo_seconds;		/* 0: unset */

@@ -41,10 +41,13 @@ quit_console
 
 /usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "audit log"
 import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1])]
+lines = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase") != "intent"]
 scale = [o for o in lines if o["verb"] == "scale"]
 assert sorted(o["context"] for o in scale) == ["prod-osaka", "prod-tokyo"], scale
 assert all(o["outcome"] == "ok" and o["params"]["replicas"] == 4 and o["origin"] == "prompt"
            for o in scale), scale
 PY
 ok "marks across two clusters scaled both"
+
+audit_check_intents scale
+ok "each scale from the console wrote its intent before the request"

@@ -81,7 +81,7 @@ quit_console
 
 /usr/bin/python3 - "$audit" <<'PY' || fail "audit log"
 import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1])]
+lines = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase") != "intent"]
 undo = [o for o in lines if o["verb"] == "undo"]
 assert [o["outcome"] for o in undo] == ["ok"], undo
 ok = undo[0]

@@ -108,9 +108,12 @@ wait_exit 30
 /usr/bin/python3 - "$audit" "$again" <<'PY' || fail "no interrupted audit record for the quit follow-up"
 import json, sys
 want = int(sys.argv[2])
-recs = [json.loads(l) for l in open(sys.argv[1])]
+recs = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase") != "intent"]
 last = [o["outcome"] for o in recs
         if o["verb"] == "scale" and o["params"].get("replicas") == want]
 assert last[-1] == "interrupted", last
 PY
 ok "quitting during a follow-up audits it as interrupted"
+
+audit_check_intents scale
+ok "console scales wrote their intents before the requests"

@@ -183,7 +183,7 @@ quit_console
 
 /usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "audit log"
 import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1])]
+lines = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase") != "intent"]
 def steps(name):
     return [o for o in lines if o["verb"] == "runbook-step" and o["runbook"] == name]
 rb = steps("rollback-deployment")

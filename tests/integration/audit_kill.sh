@@ -58,13 +58,17 @@ for i, line in enumerate(data.split(b"\n")[:-1], 1):
     for k in ("time", "user", "host", "kube_user", "context", "verb", "target", "params",
               "dry_run", "outcome", "message", "origin", "incident"):
         assert k in o, "line %d lacks %s" % (i, k)
-    assert o["outcome"] in ("ok", "failed", "refused", "forbidden", "cancelled", "timeout",
-                            "skipped", "interrupted"), o["outcome"]
+    assert o["phase"] in ("intent", "outcome"), o
+    if o["phase"] == "intent":
+        assert o["outcome"] == "pending" and o["id"] and o["request"]["method"], o
+    else:
+        assert o["outcome"] in ("ok", "failed", "refused", "forbidden", "cancelled", "timeout",
+                                "skipped", "interrupted", "unknown"), o["outcome"]
     n += 1
 mut = 0
 for line in data.split(b"\n")[:-1]:
     o = json.loads(line)
-    if o["verb"] in ("cordon", "uncordon") and o["outcome"] == "ok":
+    if o["verb"] in ("cordon", "uncordon") and o["outcome"] == "ok" and o["phase"] == "outcome":
         assert o["origin"] == "runbook" and o["target"]["kind"] == "nodes", o
         assert o["kube_user"], o
         mut += 1

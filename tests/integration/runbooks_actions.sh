@@ -112,3 +112,6 @@ want = ["restart", "pause", "resume", "delete", "cordon", "uncordon", "run-now",
 assert ok == want, ok
 PY
 ok "restart, pause, resume, delete, cordon, uncordon, run-now, restore, switch-color, canary-weight, abort, retry, promote"
+audit_check_intents restart pause resume delete cordon uncordon run-now restore switch-color \
+	canary-weight abort retry promote
+ok "each of them wrote its intent before the request"

@@ -56,7 +56,7 @@ printf 'name: unquiet\ntitle: expire\nseverity: P3\nsteps:\n  - action: "expire-
 
 /usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" "$id" <<'PY' || fail "audit log"
 import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1])]
+lines = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase") != "intent"]
 sil = [o for o in lines if o["verb"] == "silence"]
 assert len(sil) == 1 and sil[0]["outcome"] == "ok" and sil[0]["params"]["silence_id"] == sys.argv[2], sil
 exp = [o for o in lines if o["verb"] == "expire-silence"]

@@ -46,3 +46,6 @@ out=$("$OPSDECK" runbook run region-failover --context prod-osaka --dry-run 2>&1
 assert_contains "$out" "Failover started: prod-tokyo -> prod-osaka"
 assert_contains "$out" "dry run: would run: scale 5 @prod-osaka -n production -t deployments/backend"
 ok "roles from the drill without a config"
+
+audit_check_intents backup-now
+ok "every request of the run had its intent written first"

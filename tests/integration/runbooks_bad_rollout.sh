@@ -46,7 +46,7 @@ audit=$XDG_STATE_HOME/opsdeck/audit.jsonl
 /usr/bin/python3 - "$audit" <<'PY' || fail "audit log"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-undo = [o for o in lines if o["verb"] == "undo"]
+undo = [o for o in lines if o["verb"] == "undo" and o.get("phase") == "outcome"]
 assert len(undo) == 1, undo
 u = undo[0]
 assert u["outcome"] == "ok" and u["context"] == "prod-tokyo" and u["origin"] == "runbook", u
@@ -56,3 +56,6 @@ steps = [o for o in lines if o["verb"] == "runbook-step"]
 assert len(steps) == 5 and all(o["outcome"] == "ok" for o in steps), steps
 PY
 ok "rollback-deployment resolved bad-rollout"
+
+audit_check_intents undo
+ok "every request of the run had its intent written first"

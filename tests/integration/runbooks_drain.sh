@@ -64,3 +64,8 @@ ev = [l for l in d if l.get("outcome") == "ok" and "evict pod" in (l.get("messag
 assert len(ev) >= int(sys.argv[3]), (len(ev), sys.argv[3])
 PY
 ok "drain refused by a PDB with no change, then cordon and $before+ evictions on $node"
+
+audit_check_intents drain
+[ "$(jq -s '[.[] | select(.phase == "intent" and (.request.path | endswith("/eviction")))] | length' "$XDG_STATE_HOME/opsdeck/audit.jsonl")" -ge 1 ] ||
+	fail "no intent per eviction"
+ok "the cordon and each eviction had its intent written first"

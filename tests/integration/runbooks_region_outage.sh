@@ -73,3 +73,6 @@ skipped = [o for o in lines if o["verb"] == "runbook-step" and o["outcome"] == "
 assert len(skipped) == 3, skipped
 PY
 ok "region-failover resolved region-outage"
+
+audit_check_intents scale
+ok "every request of the run had its intent written first"

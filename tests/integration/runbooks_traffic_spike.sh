@@ -45,3 +45,6 @@ wait_for 120 resolved || { status; fail "drill not resolved"; }
 below() { hpa | jq -e '.status.currentReplicas < .spec.maxReplicas' >/dev/null; }
 [ $pinned = no ] || wait_for 120 below || { hpa | jq .status; fail "HPA still at its maximum"; }
 ok "scale-out eased traffic-spike"
+
+audit_check_intents hpa-minmax
+ok "every request of the run had its intent written first"

@@ -74,3 +74,31 @@ assert_contains() {
 assert_not_contains() {
 	case "$1" in *"$2"*) printf '%s\n' "$1" >&2; fail "${3:-output} has '$2'" ;; *) ;; esac
 }
+
+# audit_check_intents [VERB...]: the write-ahead audit held in
+# $XDG_STATE_HOME/opsdeck/audit.jsonl: every outcome of a sent request names
+# an intent written before it (with the request's method and path), every
+# "ok" outcome of a mutation names one, and each VERB given has at least one
+# intent.
+audit_check_intents() {
+	/usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" "$@" <<'PY' || fail "write-ahead audit"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+seen = {}
+for n, o in enumerate(lines, 1):
+    if o.get("phase") == "intent":
+        assert o["id"] and o["request"]["method"] and o["request"]["path"], o
+        seen[o["id"]] = o
+        continue
+    i = o.get("intent")
+    if i is not None:
+        assert i in seen, "line %d names intent %s not written before it" % (n, i)
+        assert seen[i]["verb"] == o["verb"], (seen[i], o)
+    elif o["verb"] not in ("runbook-step", "oversized") and o["outcome"] == "ok":
+        raise AssertionError("line %d: an ok %s without its intent" % (n, o["verb"]))
+verbs = {o["verb"] for o in seen.values()}
+missing = [v for v in sys.argv[2:] if v not in verbs]
+assert not missing, "no intent for %s" % missing
+print("audit: %d intents, every outcome of a request names one" % len(seen))
+PY
+}

@@ -1338,6 +1338,7 @@ test_context_extension(void **state)
 	c = kubeconfig_find(kc, "tokyo");
 	assert_string_equal(c->role, "primary");	/* config gave no role */
 	assert_false(c->protected_ctx);			/* config said so */
+	assert_true(c->read_only);			/* config said nothing */
 	assert_string_equal(kubeconfig_find(kc, "plain")->role, "staging");
 	assert_string_equal(kubeconfig_find(kc, "osaka")->role, "dr");
 	config_free(cfg);
