@@ -311,13 +311,13 @@ ctl_metric(struct sim_cluster *c, const char *metric, json_t *sel, double *value
 		return true;
 	}
 	if (strcmp(metric, "hpa_at_max") == 0) {
-		sim_obj_foreach(other, sim_resource_find("autoscaling",
+		sim_obj_foreach(other, kind_find_api("autoscaling",
 		    "horizontalpodautoscalers"), sel_get(sel, "namespace"), hpa_acc_one, &ha);
 		*value = ha.n;
 		return true;
 	}
 	if (strcmp(metric, "deployment_unavailable") == 0) {
-		sim_obj_foreach(other, sim_resource_find("apps", "deployments"),
+		sim_obj_foreach(other, kind_find_api("apps", "deployments"),
 		    sel_get(sel, "namespace"), dep_acc_one, &ha);
 		*value = ha.n;
 		return true;

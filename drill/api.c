@@ -224,7 +224,7 @@ bad:
 
 /* Field keys selectable on every resource and per kind. */
 static int
-field_supported(const struct sim_resource *res, const char *key)
+field_supported(const struct kind *res, const char *key)
 {
 	static const char *pod_keys[] = { "spec.nodeName", "status.phase", "spec.restartPolicy",
 	    "spec.schedulerName", "spec.serviceAccountName", "status.podIP",
@@ -252,7 +252,7 @@ field_supported(const struct sim_resource *res, const char *key)
 
 /* Parse a field selector for res. Returns 0, or an HTTP code with *cause. */
 static int
-parse_field_selector(const struct sim_resource *res, const char *s, struct selector *sel,
+parse_field_selector(const struct kind *res, const char *s, struct selector *sel,
     char **cause)
 {
 	const char	*p = s, *end, *op;
@@ -417,7 +417,7 @@ status_object(int code, const char *reason, const char *message, const char *gro
 /* A Status error response with a group. */
 static void
 api_error(struct drill_resp *resp, int code, const char *reason, const char *message,
-    const struct sim_resource *res, const char *name)
+    const struct kind *res, const char *name)
 {
 	resp_json(resp, code, status_object(code, reason, message,
 	    res != NULL ? res->group : NULL, res != NULL ? res->resource : NULL, name));
@@ -454,7 +454,7 @@ code_reason(int code)
 
 /* An error from a store call (code and cause), freeing cause. */
 static void
-store_error(struct drill_resp *resp, int code, char *cause, const struct sim_resource *res,
+store_error(struct drill_resp *resp, int code, char *cause, const struct kind *res,
     const char *name, int creating)
 {
 	const char	*reason = code_reason(code);
@@ -524,7 +524,7 @@ wants_table(const char *accept)
 
 /* What a request addresses, parsed from its path. */
 struct target {
-	const struct sim_resource	*res;
+	const struct kind		*res;
 	char				*ns;		/* NULL: not namespaced path */
 	char				*name;
 	char				*sub;		/* subresource */
@@ -581,21 +581,22 @@ api_version(struct drill_resp *resp)
 	    "compiler", "gc", "platform", "linux/amd64"));
 }
 
-/* The group-version strings served, each once, in registry order. */
+/* The group-version strings served, each once, in kind table order. */
 static size_t
 group_versions(const char *group, const char **out, size_t max)
 {
 	size_t	i, j, n = 0;
 
-	for (i = 0; i < sim_nresources && n < max; i++) {
-		if (group != NULL && strcmp(sim_resources[i].group, group) != 0)
+	for (i = 0; i < nkinds && n < max; i++) {
+		if (kinds[i].source != KIND_API ||
+		    (group != NULL && strcmp(kinds[i].group, group) != 0))
 			continue;
 		for (j = 0; j < n; j++) {
-			if (strcmp(out[j], sim_resources[i].version) == 0)
+			if (strcmp(out[j], kinds[i].version) == 0)
 				break;
 		}
 		if (j == n)
-			out[n++] = sim_resources[i].version;
+			out[n++] = kinds[i].version;
 	}
 	return n;
 }
@@ -649,16 +650,16 @@ api_groups(struct drill_resp *resp)
 	size_t	 i, j;
 
 	groups = json_array();
-	for (i = 0; i < sim_nresources; i++) {
-		if (*sim_resources[i].group == '\0')
+	for (i = 0; i < nkinds; i++) {
+		if (kinds[i].source != KIND_API || *kinds[i].group == '\0')
 			continue;
 		for (j = 0; j < i; j++) {
-			if (strcmp(sim_resources[j].group, sim_resources[i].group) == 0)
+			if (strcmp(kinds[j].group, kinds[i].group) == 0)
 				break;
 		}
 		if (j < i)
 			continue;
-		json_t *g = api_group(sim_resources[i].group);
+		json_t *g = api_group(kinds[i].group);
 
 		json_object_del(g, "kind");
 		json_object_del(g, "apiVersion");
@@ -670,7 +671,7 @@ api_groups(struct drill_resp *resp)
 
 /* Add a subresource entry to an APIResourceList. */
 static void
-add_subresource(json_t *list, const struct sim_resource *r, const char *sub)
+add_subresource(json_t *list, const struct kind *r, const char *sub)
 {
 	char	 name[160];
 	json_t	*e;
@@ -711,10 +712,11 @@ api_resource_list(struct drill_resp *resp, const char *group, const char *versio
 	size_t		 i, n = 0;
 
 	list = json_array();
-	for (i = 0; i < sim_nresources; i++) {
-		const struct sim_resource *r = &sim_resources[i];
+	for (i = 0; i < nkinds; i++) {
+		const struct kind *r = &kinds[i];
 
-		if (strcmp(r->group, group) != 0 || strcmp(r->version, version) != 0)
+		if (r->source != KIND_API || strcmp(r->group, group) != 0 ||
+		    strcmp(r->version, version) != 0)
 			continue;
 		n++;
 		e = json_pack("{s:s,s:s,s:b,s:s,s:o}", "name", r->resource, "singularName",
@@ -843,7 +845,7 @@ body_object(struct drill_req *req, struct drill_resp *resp)
 struct list_ctx {
 	struct selector		*sel;
 	struct buf		*b;
-	const struct sim_resource *res;
+	const struct kind *res;
 	int			 table;
 	enum include_object	 inc;
 	json_t			*rows;
@@ -1037,7 +1039,7 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 /* A running watch. */
 struct watch {
 	struct sim_cluster		*c;
-	const struct sim_resource	*res;
+	const struct kind		*res;
 	char				*ns;
 	struct selector			 sel;
 	uint64_t			 since;
@@ -1375,7 +1377,7 @@ scale_of(json_t *obj)
 
 /* Does res have subresource sub? */
 static int
-has_sub(const struct sim_resource *res, const char *sub)
+has_sub(const struct kind *res, const char *sub)
 {
 	const char	*s = res->subresources;
 	size_t		 n = strlen(sub);
@@ -1404,11 +1406,11 @@ not_found(struct drill_resp *resp, struct target *t)
 
 /* Does the namespace exist (or is res cluster-scoped)? Lock held. */
 static int
-namespace_ok(struct sim_cluster *c, const struct sim_resource *res, const char *ns)
+namespace_ok(struct sim_cluster *c, const struct kind *res, const char *ns)
 {
 	if (!res->namespaced || ns == NULL)
 		return 1;
-	return sim_obj_get(c, sim_resource_find("", "namespaces"), NULL, ns) != NULL;
+	return sim_obj_get(c, kind_find_api("", "namespaces"), NULL, ns) != NULL;
 }
 
 /* Answer namespace not found. */
@@ -1430,7 +1432,7 @@ resp_object(struct drill_resp *resp, int code, json_t *obj)
 
 /* Fill server-set fields on a dry-run object. */
 static void
-dry_run_fill(const struct sim_resource *res, json_t *obj, const char *ns)
+dry_run_fill(const struct kind *res, json_t *obj, const char *ns)
 {
 	json_t	*m;
 	char	 ts[40], av[128];
@@ -1529,17 +1531,17 @@ dep_cb(json_t *obj, void *arg)
 static void
 collect_dependents(struct sim_cluster *c, const char *uid, int depth)
 {
-	static const char *kinds[][2] = { { "apps", "replicasets" }, { "", "pods" },
+	static const char *owned[][2] = { { "apps", "replicasets" }, { "", "pods" },
 	    { "batch", "jobs" }, { "apps", "controllerrevisions" } };
-	const struct sim_resource	*res;
+	const struct kind		*res;
 	struct dep_ctx			 d;
 	char				*cause = NULL;
 	size_t				 i, j;
 
 	if (depth > 4)
 		return;
-	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-		res = sim_resource_find(kinds[i][0], kinds[i][1]);
+	for (i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+		res = kind_find_api(owned[i][0], owned[i][1]);
 		if (res == NULL)
 			continue;
 		memset(&d, 0, sizeof d);
@@ -1668,7 +1670,7 @@ check_identity(struct drill_resp *resp, struct target *t, json_t *body)
 /* A write to the main resource of a kind with a status subresource keeps
  * the stored status (clients change status only through /status). */
 static void
-keep_status(const struct sim_resource *res, json_t *old, json_t *newobj)
+keep_status(const struct kind *res, json_t *old, json_t *newobj)
 {
 	if (!has_sub(res, "status"))
 		return;
@@ -2005,7 +2007,7 @@ evict_decrement(struct sim_cluster *c, json_t *pdb, const char *pod)
 	}
 	sim_rfc3339((int64_t)sim_wallclock(), ts, sizeof ts);
 	json_object_set_new(dp, pod, json_string(ts));
-	sim_obj_modified(c, sim_resource_find("policy", "poddisruptionbudgets"), pdb, false);
+	sim_obj_modified(c, kind_find_api("policy", "poddisruptionbudgets"), pdb, false);
 }
 
 /* POST pods/NAME/eviction, as upstream's EvictionREST.Create: pods that are
@@ -2023,7 +2025,7 @@ api_evict(struct drill_req *req, struct drill_resp *resp, struct target *t, json
 
 	if (pdb_pod_exempt(pod))
 		goto evict;
-	sim_obj_foreach(req->cluster, sim_resource_find("policy", "poddisruptionbudgets"),
+	sim_obj_foreach(req->cluster, kind_find_api("policy", "poddisruptionbudgets"),
 	    t->ns, evict_pdb_cb, &e);
 	if (e.n > 1) {
 		resp_json(resp, 500, json_pack("{s:s,s:s,s:{},s:s,s:s,s:i}", "kind", "Status",
@@ -2211,7 +2213,7 @@ log_read(void *arg, char *dst, size_t max)
 {
 	struct logstream	*ls = arg;
 	struct sim		*sim = ls->c->sim;
-	const struct sim_resource *pods = sim_resource_find("", "pods");
+	const struct kind *pods = kind_find_api("", "pods");
 	struct timespec		 ts;
 	json_t			*pod;
 	char			*text;
@@ -2414,7 +2416,7 @@ request_verb(struct drill_req *req, struct target *t)
 
 /* A Table holding the one row of obj (kubectl get KIND NAME). Lock held. */
 static json_t *
-table_of_one(const struct sim_resource *res, json_t *obj, struct drill_req *req)
+table_of_one(const struct kind *res, json_t *obj, struct drill_req *req)
 {
 	const char		*inc = req->arg(req, "includeObject");
 	enum include_object	 mode = INCLUDE_METADATA;
@@ -2451,7 +2453,7 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 	}
 	if (i >= nseg)
 		goto notfound;
-	t.res = sim_resource_find(group, seg[i]);
+	t.res = kind_find_api(group, seg[i]);
 	if (t.res == NULL || strcmp(t.res->version, version) != 0)
 		goto notfound;
 	if (t.res->namespaced == false && t.ns != NULL)
@@ -2601,9 +2603,11 @@ openapi_index(void)
 	char	 key[160], url[200];
 	size_t	 i;
 
-	for (i = 0; i < sim_nresources; i++) {
-		const struct sim_resource *r = &sim_resources[i];
+	for (i = 0; i < nkinds; i++) {
+		const struct kind *r = &kinds[i];
 
+		if (r->source != KIND_API)
+			continue;
 		if (*r->group == '\0')
 			snprintf(key, sizeof key, "api/%s", r->version);
 		else
@@ -2633,9 +2637,11 @@ api_openapi_v3(struct drill_resp *resp, const char *gv)
 	gvlen = q != NULL ? (size_t)(q - gv) : strlen(gv);
 	paths = json_object();
 	schemas = json_object();
-	for (i = 0; i < sim_nresources; i++) {
-		const struct sim_resource *r = &sim_resources[i];
+	for (i = 0; i < nkinds; i++) {
+		const struct kind *r = &kinds[i];
 
+		if (r->source != KIND_API)
+			continue;
 		if (*r->group == '\0')
 			snprintf(want, sizeof want, "api/%s", r->version);
 		else

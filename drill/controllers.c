@@ -544,7 +544,7 @@ ctl_pod_terminating(json_t *pod)
 
 /* Replace obj.status with st if it differs. */
 bool
-ctl_set_status(struct sim_cluster *c, const struct sim_resource *res, json_t *obj, json_t *st)
+ctl_set_status(struct sim_cluster *c, const struct kind *res, json_t *obj, json_t *st)
 {
 	if (json_equal(json_object_get(obj, "status"), st)) {
 		json_decref(st);
@@ -591,7 +591,7 @@ ctl_event_expire(struct sim_cluster *c)
 		slash = strchr(ref, '/');
 		if (slash != NULL) {
 			*slash = '\0';
-			sim_obj_delete(c, sim_resource_find("", "events"), ref, slash + 1,
+			sim_obj_delete(c, kind_find_api("", "events"), ref, slash + 1,
 			    &cause);
 			free(cause);
 		}
@@ -605,7 +605,7 @@ void
 ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reason,
     const char *fmt, ...)
 {
-	const struct sim_resource	*res = sim_resource_find("", "events");
+	const struct kind		*res = kind_find_api("", "events");
 	struct sim_ctl			*ctl = ctl_get(c);
 	va_list				 ap;
 	char				*msg, *key, *ref, ts[40], sfx[6];
@@ -702,7 +702,7 @@ ctl_index_one(json_t *obj, void *arg)
 
 /* Index the objects of res by controller owner uid. */
 struct ctl_map *
-ctl_index_by_owner(struct sim_cluster *c, const struct sim_resource *res)
+ctl_index_by_owner(struct sim_cluster *c, const struct kind *res)
 {
 	struct ctl_map	*m = ctl_map_new();
 
@@ -724,7 +724,7 @@ ctl_index_free(struct ctl_map *m)
 struct ctl_orphan {
 	char				**ns, **name;
 	size_t				  n;
-	const struct sim_resource	*owner_res[CTL_OWNER_KINDS];
+	const struct kind		*owner_res[CTL_OWNER_KINDS];
 	struct sim_cluster		*c;
 };
 
@@ -753,9 +753,9 @@ ctl_find_orphan(json_t *obj, void *arg)
 /* Delete objects of res whose owner (of the given kinds, NULL after the
  * last) is gone. */
 static void
-ctl_gc(struct sim_cluster *c, const struct sim_resource *res, const struct sim_resource *o1,
-    const struct sim_resource *o2, const struct sim_resource *o3,
-    const struct sim_resource *o4)
+ctl_gc(struct sim_cluster *c, const struct kind *res, const struct kind *o1,
+    const struct kind *o2, const struct kind *o3,
+    const struct kind *o4)
 {
 	struct ctl_orphan	o = { NULL, NULL, 0, { o1, o2, o3, o4 }, c };
 	char			*cause = NULL;
@@ -777,14 +777,14 @@ ctl_gc(struct sim_cluster *c, const struct sim_resource *res, const struct sim_r
 static void
 ctl_gc_all(struct sim_cluster *c)
 {
-	const struct sim_resource	*deploy = sim_resource_find("apps", "deployments");
-	const struct sim_resource	*rs = sim_resource_find("apps", "replicasets");
-	const struct sim_resource	*sts = sim_resource_find("apps", "statefulsets");
-	const struct sim_resource	*ds = sim_resource_find("apps", "daemonsets");
-	const struct sim_resource	*job = sim_resource_find("batch", "jobs");
-	const struct sim_resource	*cj = sim_resource_find("batch", "cronjobs");
-	const struct sim_resource	*ro = sim_resource_find("argoproj.io", "rollouts");
-	const struct sim_resource	*pods = sim_resource_find("", "pods");
+	const struct kind		*deploy = kind_find_api("apps", "deployments");
+	const struct kind		*rs = kind_find_api("apps", "replicasets");
+	const struct kind		*sts = kind_find_api("apps", "statefulsets");
+	const struct kind		*ds = kind_find_api("apps", "daemonsets");
+	const struct kind		*job = kind_find_api("batch", "jobs");
+	const struct kind		*cj = kind_find_api("batch", "cronjobs");
+	const struct kind		*ro = kind_find_api("argoproj.io", "rollouts");
+	const struct kind		*pods = kind_find_api("", "pods");
 
 	ctl_gc(c, rs, deploy, ro, NULL, NULL);
 	ctl_gc(c, job, cj, NULL, NULL, NULL);
@@ -809,7 +809,7 @@ ctl_cluster_tick(struct sim_cluster *c)
 	/* The pod-level passes cost O(pods): skip them while nothing changed,
 	 * no pod timer is due and the estate's epoch is the same; run them at
 	 * least every couple of seconds (longer for big clusters). */
-	npods = sim_obj_count(c, sim_resource_find("", "pods"), NULL);
+	npods = sim_obj_count(c, kind_find_api("", "pods"), NULL);
 	rv0 = sim_store_rv(c);
 	every = npods > 4000 ? (double)npods / 2000.0 : 2.0;
 	full = ctl->full_pending || ctl->last_rv != sim_store_rv(c) ||
@@ -839,7 +839,7 @@ ctl_cluster_tick(struct sim_cluster *c)
 		ctl_nodes_tick(c);
 		ctl_pods_tick(c);
 		ctl_index_free(ctl->owned);
-		ctl->owned = ctl_index_by_owner(c, sim_resource_find("", "pods"));
+		ctl->owned = ctl_index_by_owner(c, kind_find_api("", "pods"));
 		ctl_rs_tick(c);
 		ctl_sts_tick(c);
 		ctl_ds_tick(c);

@@ -196,8 +196,8 @@ cron_one(json_t *cj, void *arg)
 {
 	struct cron_pass		*cp = arg;
 	struct sim_cluster		*c = cp->c;
-	const struct sim_resource	*res = sim_resource_find("batch", "cronjobs");
-	const struct sim_resource	*jres = sim_resource_find("batch", "jobs");
+	const struct kind		*res = kind_find_api("batch", "cronjobs");
+	const struct kind		*jres = kind_find_api("batch", "jobs");
 	struct ctl_vec			*jobs = ctl_map_get(cp->jobs, json_path_str(cj, "metadata.uid"));
 	json_t				*st, *active, *job, *out = NULL, *jt;
 	long				 due;
@@ -289,7 +289,7 @@ cron_one(json_t *cj, void *arg)
 static void
 velero_from_schedule(struct sim_cluster *c, json_t *sched)
 {
-	const struct sim_resource	*bres = sim_resource_find("velero.io", "backups");
+	const struct kind		*bres = kind_find_api("velero.io", "backups");
 	json_t				*spec, *b;
 	char				 stamp[32], *name, *cause = NULL;
 	time_t				 now = (time_t)sim_wallclock();
@@ -321,7 +321,7 @@ static int
 schedule_one(json_t *sched, void *arg)
 {
 	struct cron_pass		*cp = arg;
-	const struct sim_resource	*res = sim_resource_find("velero.io", "schedules");
+	const struct kind		*res = kind_find_api("velero.io", "schedules");
 	json_t				*st;
 	char				 ts[40];
 	bool				 paused;
@@ -372,10 +372,10 @@ ctl_cron_tick(struct sim_cluster *c)
 	cp.from = (long)ctl->cron_last_min;
 	cp.to = cur;
 	ctl->cron_last_min = (double)cur;
-	cp.jobs = ctl_index_by_owner(c, sim_resource_find("batch", "jobs"));
-	sim_obj_foreach(c, sim_resource_find("batch", "cronjobs"), NULL, cron_one, &cp);
+	cp.jobs = ctl_index_by_owner(c, kind_find_api("batch", "jobs"));
+	sim_obj_foreach(c, kind_find_api("batch", "cronjobs"), NULL, cron_one, &cp);
 	ctl_index_free(cp.jobs);
-	sim_obj_foreach(c, sim_resource_find("velero.io", "schedules"), NULL, schedule_one, &cp);
+	sim_obj_foreach(c, kind_find_api("velero.io", "schedules"), NULL, schedule_one, &cp);
 }
 
 /* Is job a backup job (its CronJob or itself carries the backup annotation)? */
@@ -393,7 +393,7 @@ job_is_backup(struct sim_cluster *c, json_t *job)
 
 		if (kind == NULL || strcmp(kind, "CronJob") != 0)
 			continue;
-		cj = sim_obj_get_uid(c, sim_resource_find("batch", "cronjobs"),
+		cj = sim_obj_get_uid(c, kind_find_api("batch", "cronjobs"),
 		    json_path_str_or(r, "uid", ""));
 		if (cj != NULL && ann_true(cj, "drill.opsdeck.dev/backup"))
 			return true;
@@ -407,7 +407,7 @@ job_one(json_t *job, void *arg)
 {
 	struct sim_cluster		*c = arg;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("batch", "jobs");
+	const struct kind		*res = kind_find_api("batch", "jobs");
 	struct ctl_vec			*pods = ctl_owned(ctl, json_path_str(job, "metadata.uid"));
 	json_t				*st, *conds, *tmpl, *extra;
 	size_t				 i, active = 0, succ = 0, fail = 0, ready = 0;
@@ -492,7 +492,7 @@ job_one(json_t *job, void *arg)
 void
 ctl_job_tick(struct sim_cluster *c)
 {
-	sim_obj_foreach(c, sim_resource_find("batch", "jobs"), NULL, job_one, c);
+	sim_obj_foreach(c, kind_find_api("batch", "jobs"), NULL, job_one, c);
 }
 
 /* Simulated seconds since the Velero object with uid started (first call
@@ -557,7 +557,7 @@ backup_one(json_t *b, void *arg)
 {
 	struct sim_cluster		*c = arg;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("velero.io", "backups");
+	const struct kind		*res = kind_find_api("velero.io", "backups");
 	const char			*phase = json_path_str(b, "status.phase");
 	json_t				*st;
 	char				 ts[40];
@@ -622,7 +622,7 @@ static int
 restore_one(json_t *r, void *arg)
 {
 	struct sim_cluster		*c = arg;
-	const struct sim_resource	*res = sim_resource_find("velero.io", "restores");
+	const struct kind		*res = kind_find_api("velero.io", "restores");
 	const char			*phase = json_path_str(r, "status.phase");
 	json_t				*st;
 	char				 ts[40];
@@ -681,7 +681,7 @@ static int
 prune_schedule(json_t *sched, void *arg)
 {
 	struct sim_cluster		*c = arg;
-	const struct sim_resource	*bres = sim_resource_find("velero.io", "backups");
+	const struct kind		*bres = kind_find_api("velero.io", "backups");
 	struct prune			 p = { json_path_str(sched, "metadata.name"), NULL, 0 };
 	char				*cause = NULL;
 	size_t				 i;
@@ -709,9 +709,9 @@ ctl_velero_tick(struct sim_cluster *c)
 {
 	struct sim_ctl	*ctl = ctl_get(c);
 
-	sim_obj_foreach(c, sim_resource_find("velero.io", "backups"), NULL, backup_one, c);
-	sim_obj_foreach(c, sim_resource_find("velero.io", "restores"), NULL, restore_one, c);
+	sim_obj_foreach(c, kind_find_api("velero.io", "backups"), NULL, backup_one, c);
+	sim_obj_foreach(c, kind_find_api("velero.io", "restores"), NULL, restore_one, c);
 	if (ctl->gen % 32 == 0)
-		sim_obj_foreach(c, sim_resource_find("velero.io", "schedules"), NULL,
+		sim_obj_foreach(c, kind_find_api("velero.io", "schedules"), NULL,
 		    prune_schedule, c);
 }

@@ -48,8 +48,8 @@ rs_one(json_t *rs, void *arg)
 	struct rs_pass			*rp = arg;
 	struct sim_cluster		*c = rp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("apps", "replicasets");
-	const struct sim_resource	*pres = sim_resource_find("", "pods");
+	const struct kind		*res = kind_find_api("apps", "replicasets");
+	const struct kind		*pres = kind_find_api("", "pods");
 	struct ctl_vec			*owned = ctl_owned(ctl, json_path_str(rs, "metadata.uid"));
 	struct ctl_vec			 live = { NULL, 0, 0 };
 	json_int_t			 want = json_path_int(rs, "spec.replicas", 1);
@@ -110,7 +110,7 @@ ctl_rs_tick(struct sim_cluster *c)
 {
 	struct rs_pass	rp = { c };
 
-	sim_obj_foreach(c, sim_resource_find("apps", "replicasets"), NULL, rs_one, &rp);
+	sim_obj_foreach(c, kind_find_api("apps", "replicasets"), NULL, rs_one, &rp);
 }
 
 /* The revision annotation of an object. */
@@ -201,7 +201,7 @@ rs_matches(json_t *rs, json_t *tmpl, const char *hash_label)
 static bool
 rs_scale(struct sim_cluster *c, json_t *owner, json_t *rs, json_int_t n, int max_surge)
 {
-	const struct sim_resource	*res = sim_resource_find("apps", "replicasets");
+	const struct kind		*res = kind_find_api("apps", "replicasets");
 	json_int_t			 old = json_path_int(rs, "spec.replicas", 1);
 	char				 buf[32];
 
@@ -225,7 +225,7 @@ json_t *
 ctl_rs_create(struct sim_cluster *c, json_t *owner, const char *owner_kind, json_t *tmpl,
     const char *hash_label, long revision, json_int_t replicas)
 {
-	const struct sim_resource	*res = sim_resource_find("apps", "replicasets");
+	const struct kind		*res = kind_find_api("apps", "replicasets");
 	json_t				*rs, *t, *sel, *labels, *out = NULL, *ann;
 	char				 hash[16], rev[32], *name, *cause = NULL;
 	const char			*cause_ann;
@@ -410,7 +410,7 @@ dep_roll(struct sim_cluster *c, json_t *d, json_t *newrs, struct ctl_vec *old, i
 static void
 dep_cleanup(struct sim_cluster *c, json_t *d, struct ctl_vec *old)
 {
-	const struct sim_resource	*res = sim_resource_find("apps", "replicasets");
+	const struct kind		*res = kind_find_api("apps", "replicasets");
 	json_int_t			 limit = json_path_int(d, "spec.revisionHistoryLimit", 10);
 	size_t				 i, idle = 0, drop;
 	char				*cause = NULL;
@@ -444,7 +444,7 @@ dep_one(json_t *d, void *arg)
 	struct dep_pass			*dp = arg;
 	struct sim_cluster		*c = dp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("apps", "deployments");
+	const struct kind		*res = kind_find_api("apps", "deployments");
 	struct ctl_vec			*all = ctl_map_get(dp->rsidx, json_path_str(d, "metadata.uid"));
 	struct ctl_vec			 old = { NULL, 0, 0 };
 	json_t				*tmpl = json_object_get(json_object_get(d, "spec"),
@@ -504,13 +504,13 @@ dep_one(json_t *d, void *arg)
 		snprintf(hist, sizeof hist, "%ld", rs_revision(newrs));
 		ctl_set_annotation(newrs, ANN_REVHIST, hist);
 		ctl_set_annotation(newrs, ANN_REV, buf);
-		sim_obj_modified(c, sim_resource_find("apps", "replicasets"), newrs, false);
+		sim_obj_modified(c, kind_find_api("apps", "replicasets"), newrs, false);
 	}
 	if (newrs != NULL && !paused) {
 		const char *cause_ann = ctl_annotation(d, ANN_CAUSE);
 
 		if (cause_ann != NULL && ctl_set_annotation(newrs, ANN_CAUSE, cause_ann))
-			sim_obj_modified(c, sim_resource_find("apps", "replicasets"), newrs, false);
+			sim_obj_modified(c, kind_find_api("apps", "replicasets"), newrs, false);
 		rev = rs_revision(newrs);
 		snprintf(buf, sizeof buf, "%ld", rev);
 		meta_changed = ctl_set_annotation(d, ANN_REV, buf);
@@ -640,8 +640,8 @@ ctl_deploy_tick(struct sim_cluster *c)
 	struct sim_ctl	*ctl = ctl_get(c);
 	struct dep_pass	 dp = { c, NULL };
 
-	dp.rsidx = ctl_index_by_owner(c, sim_resource_find("apps", "replicasets"));
-	sim_obj_foreach(c, sim_resource_find("apps", "deployments"), NULL, dep_one, &dp);
+	dp.rsidx = ctl_index_by_owner(c, kind_find_api("apps", "replicasets"));
+	sim_obj_foreach(c, kind_find_api("apps", "deployments"), NULL, dep_one, &dp);
 	ctl_index_free(dp.rsidx);
 	if (ctl->gen % 64 == 0)
 		ctl_map_sweep(ctl->deps, dep_sweep, &ctl->gen);

@@ -88,9 +88,9 @@ hpa_one(json_t *hpa, void *arg)
 {
 	struct sim_cluster		*c = arg;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("autoscaling",
+	const struct kind		*res = kind_find_api("autoscaling",
 					    "horizontalpodautoscalers");
-	const struct sim_resource	*tres;
+	const struct kind		*tres;
 	struct ctl_hpa			*hs;
 	json_t				*target, *st, *conds, *metrics, *behavior, *old;
 	const char			*kind = json_path_str(hpa, "spec.scaleTargetRef.kind");
@@ -112,7 +112,7 @@ hpa_one(json_t *hpa, void *arg)
 		ctl_map_put(ctl->hpas, uid, hs);
 	}
 	hs->seen = ctl->gen;
-	tres = sim_resource_find("apps", kind != NULL && strcmp(kind, "StatefulSet") == 0 ?
+	tres = kind_find_api("apps", kind != NULL && strcmp(kind, "StatefulSet") == 0 ?
 	    "statefulsets" : "deployments");
 	target = sim_obj_get(c, tres, json_path_str(hpa, "metadata.namespace"), tname);
 	old = json_object_get(json_object_get(hpa, "status"), "conditions");
@@ -280,7 +280,7 @@ ctl_hpa_tick(struct sim_cluster *c)
 {
 	struct sim_ctl	*ctl = ctl_get(c);
 
-	sim_obj_foreach(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"), NULL,
+	sim_obj_foreach(c, kind_find_api("autoscaling", "horizontalpodautoscalers"), NULL,
 	    hpa_one, c);
 	if (ctl->gen % 64 == 0)
 		ctl_map_sweep(ctl->hpas, hpa_sweep, &ctl->gen);

@@ -41,7 +41,7 @@ node_one(json_t *node, void *arg)
 	struct node_pass		*np = arg;
 	struct sim_cluster		*c = np->c;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("", "nodes");
+	const struct kind		*res = kind_find_api("", "nodes");
 	const char			*name = json_path_str(node, "metadata.name");
 	json_t				*st, *conds, *spec, *taints, *t, *addr, *a;
 	bool				 down = name != NULL &&
@@ -137,7 +137,7 @@ ctl_nodes_tick(struct sim_cluster *c)
 	struct sim_ctl		*ctl = ctl_get(c);
 	struct node_pass	 np = { c, NULL, NULL, 0 };
 
-	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, node_one, &np);
+	sim_obj_foreach(c, kind_find_api("", "nodes"), NULL, node_one, &np);
 	ctl_nodes_free(ctl);
 	ctl->nodes = np.names;
 	ctl->node_ips = np.ips;
@@ -170,8 +170,8 @@ sts_one(json_t *sts, void *arg)
 	struct wl_pass			*wp = arg;
 	struct sim_cluster		*c = wp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("apps", "statefulsets");
-	const struct sim_resource	*pres = sim_resource_find("", "pods");
+	const struct kind		*res = kind_find_api("apps", "statefulsets");
+	const struct kind		*pres = kind_find_api("", "pods");
 	struct ctl_vec			*owned = ctl_owned(ctl, json_path_str(sts, "metadata.uid"));
 	const char			*name = json_path_str(sts, "metadata.name");
 	json_int_t			 want = json_path_int(sts, "spec.replicas", 1);
@@ -265,7 +265,7 @@ ctl_sts_tick(struct sim_cluster *c)
 {
 	struct wl_pass	wp = { c };
 
-	sim_obj_foreach(c, sim_resource_find("apps", "statefulsets"), NULL, sts_one, &wp);
+	sim_obj_foreach(c, kind_find_api("apps", "statefulsets"), NULL, sts_one, &wp);
 }
 
 /* Pass state of node enumeration for DaemonSets. */
@@ -301,7 +301,7 @@ ds_one(json_t *ds, void *arg)
 	struct ds_pass			*dp = arg;
 	struct sim_cluster		*c = dp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("apps", "daemonsets");
+	const struct kind		*res = kind_find_api("apps", "daemonsets");
 	struct ctl_vec			*owned = ctl_owned(ctl, json_path_str(ds, "metadata.uid"));
 	json_t				*tmpl = json_object_get(json_object_get(ds, "spec"),
 					    "template"), *t, *st, *p;
@@ -349,10 +349,10 @@ ctl_ds_tick(struct sim_cluster *c)
 	struct ds_pass	dp = { c, { NULL, 0 } };
 	size_t		i;
 
-	if (sim_obj_count(c, sim_resource_find("apps", "daemonsets"), NULL) == 0)
+	if (sim_obj_count(c, kind_find_api("apps", "daemonsets"), NULL) == 0)
 		return;
-	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, ds_node, &dp.nodes);
-	sim_obj_foreach(c, sim_resource_find("apps", "daemonsets"), NULL, ds_one, &dp);
+	sim_obj_foreach(c, kind_find_api("", "nodes"), NULL, ds_node, &dp.nodes);
+	sim_obj_foreach(c, kind_find_api("apps", "daemonsets"), NULL, ds_one, &dp);
 	for (i = 0; i < dp.nodes.n; i++)
 		free(dp.nodes.names[i]);
 	free(dp.nodes.names);

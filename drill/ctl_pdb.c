@@ -105,7 +105,7 @@ pdb_one(json_t *pdb, void *arg)
 	pc.now = sim_wallclock();
 	pc.disrupted_old = json_object_get(old, "disruptedPods");
 	pc.disrupted = json_object();
-	sim_obj_foreach(c, sim_resource_find("", "pods"), ns, pdb_count_pod, &pc);
+	sim_obj_foreach(c, kind_find_api("", "pods"), ns, pdb_count_pod, &pc);
 	/* expectedPods: upstream takes the selected pods for an integer
 	 * minAvailable, else the sum of the scales of their controllers. The
 	 * drill approximates that scale by the selected pods not being
@@ -128,7 +128,7 @@ pdb_one(json_t *pdb, void *arg)
 	if (json_is_array(json_object_get(old, "conditions")))
 		json_object_set(st, "conditions", json_object_get(old, "conditions"));
 	ctl_pdb_condition(st);
-	ctl_set_status(c, sim_resource_find("policy", "poddisruptionbudgets"), pdb, st);
+	ctl_set_status(c, kind_find_api("policy", "poddisruptionbudgets"), pdb, st);
 	return 0;
 }
 
@@ -136,6 +136,6 @@ pdb_one(json_t *pdb, void *arg)
 void
 ctl_pdb_tick(struct sim_cluster *c)
 {
-	sim_obj_foreach(c, sim_resource_find("policy", "poddisruptionbudgets"), NULL, pdb_one,
+	sim_obj_foreach(c, kind_find_api("policy", "poddisruptionbudgets"), NULL, pdb_one,
 	    c);
 }

@@ -596,7 +596,7 @@ pods_one(json_t *pod, void *arg)
 	struct pods_pass		*pp = arg;
 	struct sim_cluster		*c = pp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("", "pods");
+	const struct kind		*res = kind_find_api("", "pods");
 	struct ctl_pod			*p;
 	const char			*uid = json_path_str(pod, "metadata.uid");
 
@@ -654,7 +654,7 @@ ctl_pods_tick(struct sim_cluster *c)
 	struct sim_ctl		*ctl = ctl_get(c);
 	struct pods_pass	 pp = { c, ctl_now(c->sim), 1e18 };
 
-	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, pods_one, &pp);
+	sim_obj_foreach(c, kind_find_api("", "pods"), NULL, pods_one, &pp);
 	ctl->next_due = pp.min_next;
 	ctl_map_sweep(ctl->pods, pods_sweep, &ctl->gen);
 }
@@ -664,7 +664,7 @@ json_t *
 ctl_pod_create(struct sim_cluster *c, json_t *owner, const char *owner_api,
     const char *owner_kind, json_t *tmpl, const char *name, json_t *extra_labels)
 {
-	const struct sim_resource	*res = sim_resource_find("", "pods");
+	const struct kind		*res = kind_find_api("", "pods");
 	struct sim_ctl			*ctl = ctl_get(c);
 	json_t				*pod, *meta, *labels, *spec, *out = NULL;
 	char				*cause = NULL, sfx[6], *nm;

@@ -41,7 +41,7 @@ ro_scale(struct sim_cluster *c, json_t *ro, json_t *rs, json_int_t n)
 	if (old == n)
 		return;
 	ctl_set(rs, "spec.replicas", json_integer(n));
-	sim_obj_modified(c, sim_resource_find("apps", "replicasets"), rs, true);
+	sim_obj_modified(c, kind_find_api("apps", "replicasets"), rs, true);
 	ctl_event(c, ro, "Normal", "ScalingReplicaSet", "Scaled %s ReplicaSet %s from %lld "
 	    "to %lld", n > old ? "up" : "down", json_path_str(rs, "metadata.name"), (long long)old,
 	    (long long)n);
@@ -76,7 +76,7 @@ ro_one(json_t *ro, void *arg)
 	struct ro_pass			*rp = arg;
 	struct sim_cluster		*c = rp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
-	const struct sim_resource	*res = sim_resource_find("argoproj.io", "rollouts");
+	const struct kind		*res = kind_find_api("argoproj.io", "rollouts");
 	struct ctl_vec			*all = ctl_map_get(rp->rsidx, json_path_str(ro, "metadata.uid"));
 	json_t				*tmpl = json_object_get(json_object_get(ro, "spec"),
 					    "template");
@@ -133,7 +133,7 @@ ro_one(json_t *ro, void *arg)
 		if (canary != NULL) {
 			snprintf(gen, sizeof gen, "%ld", maxrev + 1);
 			ctl_set_annotation(canary, "rollout.argoproj.io/revision", gen);
-			sim_obj_modified(c, sim_resource_find("apps", "replicasets"), canary, false);
+			sim_obj_modified(c, kind_find_api("apps", "replicasets"), canary, false);
 		}
 	}
 	if (stable_hash == NULL || (stable == NULL && strcmp(stable_hash, hash) != 0)) {
@@ -289,13 +289,13 @@ ro_one(json_t *ro, void *arg)
 void
 ctl_rollouts_tick(struct sim_cluster *c)
 {
-	const struct sim_resource	*res = sim_resource_find("argoproj.io", "rollouts");
+	const struct kind		*res = kind_find_api("argoproj.io", "rollouts");
 	struct ro_pass			 rp;
 
 	if (res == NULL || sim_obj_count(c, res, NULL) == 0)
 		return;
 	rp.c = c;
-	rp.rsidx = ctl_index_by_owner(c, sim_resource_find("apps", "replicasets"));
+	rp.rsidx = ctl_index_by_owner(c, kind_find_api("apps", "replicasets"));
 	sim_obj_foreach(c, res, NULL, ro_one, &rp);
 	ctl_index_free(rp.rsidx);
 }

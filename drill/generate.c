@@ -89,7 +89,7 @@ scenario_generate(struct sim *sim, const char *spec, char **cause)
 		for (k = 0; k < 4; k++) {
 			ns = json_pack("{s:{s:s},s:{s:s}}", "metadata", "name", nss[k], "status",
 			    "phase", "Active");
-			if (sim_obj_create(c, sim_resource_find("", "namespaces"), NULL, ns, NULL,
+			if (sim_obj_create(c, kind_find_api("", "namespaces"), NULL, ns, NULL,
 			    &err) != 0) {
 				free(err);
 				err = NULL;
@@ -108,7 +108,7 @@ scenario_generate(struct sim *sim, const char *spec, char **cause)
 			ctl_set(json_object_get(json_object_get(d, "spec"), "template"),
 			    "metadata.annotations", json_pack("{s:s}",
 			    "drill.opsdeck.dev/ready-after", "0"));
-			if (sim_obj_create(c, sim_resource_find("apps", "deployments"), nss[k % 4],
+			if (sim_obj_create(c, kind_find_api("apps", "deployments"), nss[k % 4],
 			    d, NULL, &err) != 0) {
 				free(err);
 				err = NULL;

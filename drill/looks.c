@@ -178,7 +178,7 @@ fault_names(struct sim *sim, const struct scn_fault *f)
 		names_add(&v, &n, f->name);
 	else if (strcmp(f->action, "load") == 0 && f->name != NULL) {
 		names_add(&v, &n, f->name);
-		hpa = sim_obj_get(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"),
+		hpa = sim_obj_get(c, kind_find_api("autoscaling", "horizontalpodautoscalers"),
 		    f->ns != NULL ? f->ns : "default", f->name);
 		target = json_string_value(json_object_get(json_object_get(json_object_get(hpa,
 		    "spec"), "scaleTargetRef"), "name"));

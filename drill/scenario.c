@@ -400,7 +400,7 @@ put(struct sim_cluster *c, const char *group, const char *resource, const char *
 
 	if (obj == NULL)
 		return NULL;
-	if (sim_obj_create(c, sim_resource_find(group, resource), ns, obj, &out, &cause) != 0) {
+	if (sim_obj_create(c, kind_find_api(group, resource), ns, obj, &out, &cause) != 0) {
 		free(cause);
 		return NULL;
 	}
@@ -1191,13 +1191,13 @@ load_doc(struct sim *sim, json_t *doc, const char *what, struct scn_marks *m, ch
 	if (x != NULL && !json_is_array(x))
 		return ld_fail(&ld, x, "resolved_when is a list of conditions");
 	json_array_foreach(x, i, cl) {
-		static const char *kinds[] = { "deployment_healthy", "dr_matches_primary",
+		static const char *conds[] = { "deployment_healthy", "dr_matches_primary",
 		    "hpa_not_at_max", "backup_fresh", "db_up", "alert_clear", "expr", NULL };
 		size_t	k;
 		bool	ok = false;
 
-		for (k = 0; kinds[k] != NULL; k++) {
-			if (json_object_get(cl, kinds[k]) != NULL)
+		for (k = 0; conds[k] != NULL; k++) {
+			if (json_object_get(cl, conds[k]) != NULL)
 				ok = true;
 		}
 		if (!ok)
@@ -1297,7 +1297,7 @@ out:
 static void
 fault_set_image(struct sim_cluster *c, struct scn_fault *f)
 {
-	const struct sim_resource	*res = sim_resource_find("apps", "deployments");
+	const struct kind		*res = kind_find_api("apps", "deployments");
 	json_t				*d, *ctrs;
 	char				*cause;
 
@@ -1397,17 +1397,17 @@ fault_inject(struct sim *sim, struct scn_fault *f)
 		size_t	 left = f->value > 0 ? (size_t)f->value : 1;
 		void	*a[3] = { f, ctl, &left };
 
-		sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, node_pick, a);
+		sim_obj_foreach(c, kind_find_api("", "nodes"), NULL, node_pick, a);
 		ctl->node_down_until = f->duration > 0 ? now + f->duration : -1;
 	} else if (strcmp(f->action, "load") == 0) {
-		json_t *hpa = sim_obj_get(c, sim_resource_find("autoscaling",
+		json_t *hpa = sim_obj_get(c, kind_find_api("autoscaling",
 		    "horizontalpodautoscalers"), f->ns != NULL ? f->ns : "default",
 		    f->name != NULL ? f->name : "");
 
 		if (hpa != NULL) {
 			snprintf(buf, sizeof buf, "%g", f->value);
 			ctl_set_annotation(hpa, "drill.opsdeck.dev/load", buf);
-			sim_obj_modified(c, sim_resource_find("autoscaling",
+			sim_obj_modified(c, kind_find_api("autoscaling",
 			    "horizontalpodautoscalers"), hpa, false);
 		}
 	} else if (strcmp(f->action, "backup-fail") == 0) {
@@ -1491,7 +1491,7 @@ dr_matches(struct sim *sim, json_t *cond)
 	struct scn		*scn = scn_get(sim);
 	const char		*ns = fstr(cond, "namespace", "production");
 	struct sim_cluster	*dr = sim_cluster_find(sim, fstr(cond, "dr", ""));
-	const struct sim_resource *res = sim_resource_find("apps", "deployments");
+	const struct kind *res = kind_find_api("apps", "deployments");
 	const char		*k;
 	json_t			*v, *d;
 	size_t			 n = strlen(ns), count = 0;
@@ -1527,7 +1527,7 @@ condition_holds(struct sim *sim, json_t *cond)
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
-		d = sim_obj_get(c, sim_resource_find("apps", "deployments"),
+		d = sim_obj_get(c, kind_find_api("apps", "deployments"),
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		return d != NULL && deployment_healthy(sim, d);
 	}
@@ -1539,7 +1539,7 @@ condition_holds(struct sim *sim, json_t *cond)
 		c = sim_cluster_find(sim, fstr(x, "cluster", ""));
 		if (c == NULL)
 			return false;
-		d = sim_obj_get(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"),
+		d = sim_obj_get(c, kind_find_api("autoscaling", "horizontalpodautoscalers"),
 		    fstr(x, "namespace", "default"), fstr(x, "name", ""));
 		if (d == NULL)
 			return false;

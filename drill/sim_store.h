@@ -20,16 +20,16 @@ void			 sim_store_set_history(struct sim_store *, size_t max);
 /* Call cb with each object of res (ns NULL: all) in namespace/name order,
  * starting after (after_ns, after_name) if after_name is not NULL, with its
  * compact JSON serialisation (borrowed); stop if cb returns non-zero. */
-void	 sim_obj_foreach_json(struct sim_cluster *, const struct sim_resource *,
+void	 sim_obj_foreach_json(struct sim_cluster *, const struct kind *,
 	    const char *ns, const char *after_ns, const char *after_name,
 	    int (*cb)(json_t *obj, const char *json, size_t len, void *arg), void *arg);
 /* The compact serialisation of a stored object (borrowed), or NULL. */
-const char *sim_obj_json(struct sim_cluster *, const struct sim_resource *, json_t *obj);
+const char *sim_obj_json(struct sim_cluster *, const struct kind *, json_t *obj);
 
 /* Mark obj for deletion: set deletionTimestamp and deletionGracePeriodSeconds,
  * emit MODIFIED, and remove it once due (wall clock, seconds) has passed
  * (see sim_store_reap). grace 0 deletes now. */
-int	 sim_obj_delete_graceful(struct sim_cluster *, const struct sim_resource *,
+int	 sim_obj_delete_graceful(struct sim_cluster *, const struct kind *,
 	    const char *ns, const char *name, int64_t grace, double due, char **cause);
 /* Delete every object whose graceful deletion is due at time now. */
 void	 sim_store_reap(struct sim_cluster *, double now);
@@ -39,9 +39,9 @@ void	 sim_store_reap(struct sim_cluster *, double now);
 uint64_t sim_history_floor(struct sim_cluster *);
 
 /* The qualified resource name used in messages: "pods", "deployments.apps". */
-void	 sim_resource_qualified(const struct sim_resource *, char *buf, size_t len);
+void	 sim_resource_qualified(const struct kind *, char *buf, size_t len);
 /* The apiVersion of res: "v1", "apps/v1". */
-void	 sim_resource_api_version(const struct sim_resource *, char *buf, size_t len);
+void	 sim_resource_api_version(const struct kind *, char *buf, size_t len);
 /* Add the CustomResourceDefinitions of the served custom resources. */
 void	 sim_resources_add_crds(struct sim_cluster *);
 /* Format unix seconds as RFC 3339 UTC into buf. */

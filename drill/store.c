@@ -30,7 +30,7 @@ struct sim_rstore {
 
 /* A pending graceful deletion. */
 struct sim_pending {
-	const struct sim_resource	*res;
+	const struct kind		*res;
 	char				*ns;
 	char				*name;
 	char				*uid;
@@ -41,7 +41,7 @@ struct sim_pending {
 struct sim_store {
 	struct sim_cluster	*cluster;
 	uint64_t		 rv;
-	struct sim_rstore	*r;		/* sim_nresources */
+	struct sim_rstore	*r;		/* one per kind: nkinds */
 	struct sim_event	*ring;
 	size_t			 ring_max;
 	size_t			 ring_head;	/* index of the oldest */
@@ -52,11 +52,11 @@ struct sim_store {
 	uint64_t		 rand;
 };
 
-/* Index of res in the registry. */
+/* Index of res in the kind table. */
 static size_t
-store_index(const struct sim_resource *res)
+store_index(const struct kind *res)
 {
-	return (size_t)(res - sim_resources);
+	return (size_t)(res - kinds);
 }
 
 /* A pseudo-random 64-bit number (xorshift*). */
@@ -80,8 +80,8 @@ sim_store_new(struct sim_cluster *c)
 
 	s = xcalloc(1, sizeof *s);
 	s->cluster = c;
-	s->r = xcalloc(sim_nresources, sizeof *s->r);
-	for (i = 0; i < sim_nresources; i++)
+	s->r = xcalloc(nkinds, sizeof *s->r);
+	for (i = 0; i < nkinds; i++)
 		s->r[i].uids = json_object();
 	s->ring_max = SIM_HISTORY_MAX;
 	s->ring = xcalloc(s->ring_max, sizeof *s->ring);
@@ -136,7 +136,7 @@ sim_store_free(struct sim_store *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < sim_nresources; i++) {
+	for (i = 0; i < nkinds; i++) {
 		for (j = 0; j < s->r[i].n; j++) {
 			free(s->r[i].v[j].ns);
 			free(s->r[i].v[j].name);
@@ -248,7 +248,7 @@ sim_rfc3339(int64_t t, char *buf, size_t len)
 
 /* "pods" or "deployments.apps". */
 void
-sim_resource_qualified(const struct sim_resource *res, char *buf, size_t len)
+sim_resource_qualified(const struct kind *res, char *buf, size_t len)
 {
 	if (*res->group == '\0')
 		snprintf(buf, len, "%s", res->resource);
@@ -258,7 +258,7 @@ sim_resource_qualified(const struct sim_resource *res, char *buf, size_t len)
 
 /* "v1" or "apps/v1". */
 void
-sim_resource_api_version(const struct sim_resource *res, char *buf, size_t len)
+sim_resource_api_version(const struct kind *res, char *buf, size_t len)
 {
 	if (*res->group == '\0')
 		snprintf(buf, len, "%s", res->version);
@@ -268,7 +268,7 @@ sim_resource_api_version(const struct sim_resource *res, char *buf, size_t len)
 
 /* Set kind and apiVersion of obj from res. */
 static void
-set_type_meta(const struct sim_resource *res, json_t *obj)
+set_type_meta(const struct kind *res, json_t *obj)
 {
 	char	av[128];
 
@@ -312,7 +312,7 @@ selector_view(json_t *obj)
 
 /* Record a change in history; json is obj's serialisation (borrowed). */
 static void
-store_record(struct sim_store *s, const struct sim_resource *res, const char *type,
+store_record(struct sim_store *s, const struct kind *res, const char *type,
     json_t *obj, const char *json, json_t *view, json_t *prev)
 {
 	struct sim_event	*ev;
@@ -353,7 +353,7 @@ store_dump(json_t *obj, size_t *len)
 /* Bump the resourceVersion, stamp it on obj, refresh the entry's cache and
  * record the event. */
 static void
-store_changed(struct sim_store *s, const struct sim_resource *res, struct sim_entry *e,
+store_changed(struct sim_store *s, const struct kind *res, struct sim_entry *e,
     const char *type)
 {
 	json_t	*prev;
@@ -383,7 +383,7 @@ store_uid(struct sim_store *s)
 
 /* The stored object, or NULL. */
 json_t *
-sim_obj_get(struct sim_cluster *c, const struct sim_resource *res, const char *ns,
+sim_obj_get(struct sim_cluster *c, const struct kind *res, const char *ns,
     const char *name)
 {
 	struct sim_rstore	*r = &c->store->r[store_index(res)];
@@ -398,14 +398,14 @@ sim_obj_get(struct sim_cluster *c, const struct sim_resource *res, const char *n
 
 /* The stored object with uid, or NULL. */
 json_t *
-sim_obj_get_uid(struct sim_cluster *c, const struct sim_resource *res, const char *uid)
+sim_obj_get_uid(struct sim_cluster *c, const struct kind *res, const char *uid)
 {
 	return json_object_get(c->store->r[store_index(res)].uids, uid);
 }
 
 /* The cached serialisation of a stored object. */
 const char *
-sim_obj_json(struct sim_cluster *c, const struct sim_resource *res, json_t *obj)
+sim_obj_json(struct sim_cluster *c, const struct kind *res, json_t *obj)
 {
 	struct sim_rstore	*r = &c->store->r[store_index(res)];
 	const char		*ns = res->namespaced ? meta_str(obj, "namespace") : "";
@@ -420,7 +420,7 @@ sim_obj_json(struct sim_cluster *c, const struct sim_resource *res, json_t *obj)
 
 /* Iterate with serialisations, optionally starting after a key. */
 void
-sim_obj_foreach_json(struct sim_cluster *c, const struct sim_resource *res, const char *ns,
+sim_obj_foreach_json(struct sim_cluster *c, const struct kind *res, const char *ns,
     const char *after_ns, const char *after_name,
     int (*cb)(json_t *, const char *, size_t, void *), void *arg)
 {
@@ -468,7 +468,7 @@ foreach_adapter(json_t *obj, const char *json, size_t len, void *arg)
 
 /* Call cb for each object of res in order. */
 void
-sim_obj_foreach(struct sim_cluster *c, const struct sim_resource *res, const char *ns,
+sim_obj_foreach(struct sim_cluster *c, const struct kind *res, const char *ns,
     int (*cb)(json_t *, void *), void *arg)
 {
 	struct foreach_arg	fa = { cb, arg };
@@ -478,7 +478,7 @@ sim_obj_foreach(struct sim_cluster *c, const struct sim_resource *res, const cha
 
 /* Number of objects of res (ns NULL: all). */
 size_t
-sim_obj_count(struct sim_cluster *c, const struct sim_resource *res, const char *ns)
+sim_obj_count(struct sim_cluster *c, const struct kind *res, const char *ns)
 {
 	struct sim_rstore	*r = &c->store->r[store_index(res)];
 	size_t			 i, n = 0;
@@ -492,7 +492,7 @@ sim_obj_count(struct sim_cluster *c, const struct sim_resource *res, const char 
 
 /* Create obj (stolen). */
 int
-sim_obj_create(struct sim_cluster *c, const struct sim_resource *res, const char *ns,
+sim_obj_create(struct sim_cluster *c, const struct kind *res, const char *ns,
     json_t *obj, json_t **out, char **cause)
 {
 	struct sim_store	*s = c->store;
@@ -597,7 +597,7 @@ out:
 
 /* Replace the stored object with obj (stolen). */
 int
-sim_obj_replace(struct sim_cluster *c, const struct sim_resource *res, json_t *obj,
+sim_obj_replace(struct sim_cluster *c, const struct kind *res, json_t *obj,
     json_t **out, char **cause)
 {
 	struct sim_store	*s = c->store;
@@ -673,7 +673,7 @@ out:
 
 /* Record an in-place change of a stored object. */
 void
-sim_obj_modified(struct sim_cluster *c, const struct sim_resource *res, json_t *obj,
+sim_obj_modified(struct sim_cluster *c, const struct kind *res, json_t *obj,
     bool spec_changed)
 {
 	struct sim_rstore	*r = &c->store->r[store_index(res)];
@@ -697,7 +697,7 @@ sim_obj_modified(struct sim_cluster *c, const struct sim_resource *res, json_t *
 
 /* Remove the entry at index i of resource res, emitting DELETED. */
 static void
-store_remove(struct sim_store *s, const struct sim_resource *res, size_t i)
+store_remove(struct sim_store *s, const struct kind *res, size_t i)
 {
 	struct sim_rstore	*r = &s->r[store_index(res)];
 	struct sim_entry	 e = r->v[i];
@@ -715,7 +715,7 @@ store_remove(struct sim_store *s, const struct sim_resource *res, size_t i)
 
 /* Delete now. */
 int
-sim_obj_delete(struct sim_cluster *c, const struct sim_resource *res, const char *ns,
+sim_obj_delete(struct sim_cluster *c, const struct kind *res, const char *ns,
     const char *name, char **cause)
 {
 	struct sim_rstore	*r = &c->store->r[store_index(res)];
@@ -737,7 +737,7 @@ sim_obj_delete(struct sim_cluster *c, const struct sim_resource *res, const char
 
 /* Mark for deletion after a grace period. */
 int
-sim_obj_delete_graceful(struct sim_cluster *c, const struct sim_resource *res,
+sim_obj_delete_graceful(struct sim_cluster *c, const struct kind *res,
     const char *ns, const char *name, int64_t grace, double due, char **cause)
 {
 	struct sim_store	*s = c->store;
@@ -818,7 +818,7 @@ sim_history_floor(struct sim_cluster *c)
 
 /* Events with rv > since for res and ns. */
 long
-sim_history_since(struct sim_cluster *c, const struct sim_resource *res, const char *ns,
+sim_history_since(struct sim_cluster *c, const struct kind *res, const char *ns,
     uint64_t since, const struct sim_event **out, size_t max)
 {
 	struct sim_store	*s = c->store;

@@ -19,6 +19,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/incident.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/pdb.h"
 #include "opsdeck/kubeconfig.h"
@@ -39,8 +40,7 @@ struct act_batch;
 
 /* What one action verb does. */
 struct act_def {
-	const char	*verb;
-	const char	*kinds;		/* comma list of resources it applies to */
+	const char	*verb;		/* the kinds that allow it list it (kinds.h) */
 	/* The writes it sends, for the RBAC checks (and the help view's
 	 * greying): verb, resource (NULL: the target's) and subresource. */
 	struct act_need {
@@ -144,13 +144,6 @@ static void	op_settle(struct act_op *, const char *outcome, const char *message)
 static void	batch_check(struct act_batch *);
 static void	batch_free(struct act_batch *);
 static void	op_audit(struct act_op *, const char *outcome, const char *message);
-
-/* Resources actions know beyond the client's table. */
-static const struct client_resource act_extra_resources[] = {
-	{ "virtualservices", "networking.istio.io", "v1beta1", "VirtualService", true,
-	    "vs,virtualservice", false },
-	{ "services", "", "v1", "Service", true, "svc,service", false },
-};
 
 /* Set the loop timers run on. */
 void
@@ -276,39 +269,14 @@ actions_origin_name(int origin)
 	return "unknown";
 }
 
-/* Resource info by name. */
-static const struct client_resource *
-act_resource(const char *name)
-{
-	const struct client_resource *r = client_resource_find(name);
-	size_t i;
-	const char *a;
-	size_t len;
-
-	if (r != NULL)
-		return r;
-	for (i = 0; i < sizeof act_extra_resources / sizeof act_extra_resources[0]; i++) {
-		r = &act_extra_resources[i];
-		if (strcasecmp(r->resource, name) == 0 || strcasecmp(r->kind, name) == 0)
-			return r;
-		len = strlen(name);
-		for (a = r->aliases; a != NULL && *a != '\0'; a += strcspn(a, ",") +
-		    (a[strcspn(a, ",")] == ',' ? 1 : 0)) {
-			if (strncasecmp(a, name, len) == 0 && (a[len] == ',' || a[len] == '\0'))
-				return r;
-		}
-	}
-	return NULL;
-}
-
 /* The path of an object or collection. */
 char *
 actions_path(const char *resource, const char *ns, const char *name)
 {
-	const struct client_resource *r = act_resource(resource);
+	const struct kind *r = kind_find(resource);
 	char *base, *p;
 
-	if (r == NULL || r->alertmanager)
+	if (r == NULL || r->source == KIND_ALERTMANAGER)
 		return NULL;
 	if (*r->group == '\0')
 		base = xstrdup("/api/v1");
@@ -1648,47 +1616,47 @@ follow_drain(struct act_op *op, json_t *obj, char **msg)
 
 /* The action verbs. */
 static const struct act_def act_defs[] = {
-	{ "scale", "deployments,statefulsets,replicasets", { { "patch", NULL, "scale" } },
+	{ "scale", { { "patch", NULL, "scale" } },
 	    false, false, false, extra_hpas, plan_scale, follow_rollout },
-	{ "undo", "deployments", { { "patch", NULL, NULL } }, false, false, false,
+	{ "undo", { { "patch", NULL, NULL } }, false, false, false,
 	    extra_replicasets, plan_undo, follow_rollout },
-	{ "restart", "deployments,statefulsets,daemonsets", { { "patch", NULL, NULL } },
+	{ "restart", { { "patch", NULL, NULL } },
 	    false, false, false, NULL, plan_restart, follow_rollout },
-	{ "pause", "deployments", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	{ "pause", { { "patch", NULL, NULL } }, false, false, false, NULL,
 	    plan_pause, NULL },
-	{ "resume", "deployments", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	{ "resume", { { "patch", NULL, NULL } }, false, false, false, NULL,
 	    plan_resume, follow_rollout },
-	{ "delete", "pods", { { "delete", NULL, NULL } }, false, false, false, NULL,
+	{ "delete", { { "delete", NULL, NULL } }, false, false, false, NULL,
 	    plan_delete, follow_deleted },
-	{ "cordon", "nodes", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	{ "cordon", { { "patch", NULL, NULL } }, false, false, false, NULL,
 	    plan_cordon, NULL },
-	{ "uncordon", "nodes", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	{ "uncordon", { { "patch", NULL, NULL } }, false, false, false, NULL,
 	    plan_uncordon, NULL },
 	/* cordon, then a policy/v1 Eviction per pod */
-	{ "drain", "nodes", { { "patch", NULL, NULL }, { "create", "pods", "eviction" } },
+	{ "drain", { { "patch", NULL, NULL }, { "create", "pods", "eviction" } },
 	    false, false, false, extra_node_pods, plan_drain, follow_drain },
-	{ "hpa-minmax", "horizontalpodautoscalers", { { "patch", NULL, NULL } }, false, false,
+	{ "hpa-minmax", { { "patch", NULL, NULL } }, false, false,
 	    false, NULL, plan_hpa, NULL },
 	/* these three create another kind than their target's */
-	{ "run-now", "cronjobs", { { "create", "jobs", NULL } }, false, false, false, NULL,
+	{ "run-now", { { "create", "jobs", NULL } }, false, false, false, NULL,
 	    plan_run_now, follow_job },
-	{ "backup-now", "schedules", { { "create", "backups", NULL } }, false, false, false,
+	{ "backup-now", { { "create", "backups", NULL } }, false, false, false,
 	    NULL, plan_backup, follow_velero },
-	{ "restore", "backups", { { "create", "restores", NULL } }, false, true, true, NULL,
+	{ "restore", { { "create", "restores", NULL } }, false, true, true, NULL,
 	    plan_restore, follow_velero },
-	{ "promote", "rollouts", { { "patch", NULL, "status" } }, false, false, false, NULL,
+	{ "promote", { { "patch", NULL, "status" } }, false, false, false, NULL,
 	    plan_promote, NULL },
-	{ "abort", "rollouts", { { "patch", NULL, "status" } }, false, false, false, NULL,
+	{ "abort", { { "patch", NULL, "status" } }, false, false, false, NULL,
 	    plan_abort, follow_abort },
-	{ "retry", "rollouts", { { "patch", NULL, "status" } }, false, false, false, NULL,
+	{ "retry", { { "patch", NULL, "status" } }, false, false, false, NULL,
 	    plan_retry, NULL },
-	{ "switch-color", "services", { { "patch", NULL, NULL } }, false, false, false, NULL,
+	{ "switch-color", { { "patch", NULL, NULL } }, false, false, false, NULL,
 	    plan_switch, NULL },
-	{ "canary-weight", "virtualservices", { { "patch", NULL, NULL } }, false, false, false,
+	{ "canary-weight", { { "patch", NULL, NULL } }, false, false, false,
 	    NULL, plan_canary_weight, NULL },
-	{ "silence", "alerts", { { NULL, NULL, NULL } }, true, false, true, NULL, plan_silence,
+	{ "silence", { { NULL, NULL, NULL } }, true, false, true, NULL, plan_silence,
 	    NULL },
-	{ "expire-silence", "silences", { { NULL, NULL, NULL } }, true, false, true, NULL,
+	{ "expire-silence", { { NULL, NULL, NULL } }, true, false, true, NULL,
 	    plan_expire, NULL },
 };
 
@@ -2222,13 +2190,13 @@ static size_t
 act_access(const struct act_def *def, const char *resource,
     struct actions_access out[ACTIONS_ACCESS_MAX])
 {
-	const struct client_resource *r;
+	const struct kind *r;
 	size_t i, n = 0;
 
 	if (def->am)
 		return 0;
 	for (i = 0; i < ACTIONS_ACCESS_MAX && def->need[i].verb != NULL; i++) {
-		r = act_resource(def->need[i].resource != NULL ? def->need[i].resource :
+		r = kind_find(def->need[i].resource != NULL ? def->need[i].resource :
 		    resource);
 		if (r == NULL)
 			return 0;
@@ -2247,7 +2215,7 @@ static void	op_rbac_done(int, const char *, void *);
 static void
 op_rbac_next(struct act_op *op)
 {
-	const struct client_resource *r = act_resource(op->resource);
+	const struct kind *r = kind_find(op->resource);
 	const struct actions_access *a;
 
 	if (op->nchecked == op->naccess) {
@@ -2523,34 +2491,32 @@ actions_access(const char *command, const char *resource,
     struct actions_access out[ACTIONS_ACCESS_MAX])
 {
 	const struct act_def *def = act_def_find(command);
-	char kind[64];
-	size_t n;
+	const struct kind *k;
 
 	if (def == NULL)
 		return 0;
 	if (resource == NULL) {
-		n = strcspn(def->kinds, ",");
-		if (n == 0 || n >= sizeof kind)
-			return 0;
-		memcpy(kind, def->kinds, n);
-		kind[n] = '\0';
-		return act_access(def, kind, out);
+		k = kind_for_action(def->verb, 0);
+		return k != NULL ? act_access(def, k->resource, out) : 0;
 	}
 	return act_access(def, resource, out);
 }
 
-/* True if resource is in the comma list kinds. */
+/* True if def applies to resource. */
 static bool
-act_kind_ok(const char *kinds, const char *resource)
+act_kind_ok(const struct act_def *def, const char *resource)
 {
-	size_t len = strlen(resource);
-	const char *p;
+	return kind_allows(kind_find(resource), def->verb);
+}
 
-	for (p = kinds; *p != '\0'; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
-		if (strncmp(p, resource, len) == 0 && (p[len] == ',' || p[len] == '\0'))
-			return true;
-	}
-	return false;
+/* "VERB applies to KINDS, not WHAT" into *cause. */
+static void
+act_not_for(const struct act_def *def, const char *what, char **cause)
+{
+	char *list = kind_action_kinds(def->verb);
+
+	*cause = xasprintf("%s applies to %s, not %s", def->verb, list, what);
+	free(list);
 }
 
 /* Add an op to the batch. */
@@ -2644,7 +2610,7 @@ static int
 act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	const struct act_def *def = act_def_find(argv[0]);
-	const struct client_resource *res;
+	const struct kind *res;
 	struct act_batch *b;
 	const char *context = NULL, *ns = NULL, *target = NULL;
 	char *kind = NULL, *tns = NULL, *tname = NULL, *p, *q;
@@ -2741,9 +2707,9 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 			tname = xstrdup(q + strcspn(q, "/") + 1);
 		} else
 			tname = xstrdup(q);
-		res = act_resource(kind);
-		if (res == NULL || !act_kind_ok(def->kinds, res->resource)) {
-			*cause = xasprintf("%s applies to %s, not %s", def->verb, def->kinds, kind);
+		res = kind_find(kind);
+		if (res == NULL || !kind_allows(res, def->verb)) {
+			act_not_for(def, kind, cause);
 			goto out;
 		}
 		if (cluster == SIZE_MAX)
@@ -2761,7 +2727,7 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		}
 		batch_add(b, cluster, res->resource, res->namespaced ? ns : "", tname);
 	} else if (ctx->ntargets > 0 && !(def->no_fetch && ctx->targets[0].resource != NULL &&
-	    !act_kind_ok(def->kinds, ctx->targets[0].resource))) {
+	    !act_kind_ok(def, ctx->targets[0].resource))) {
 		if (ctx->ntargets > ACT_MAX_TARGETS) {
 			*cause = xasprintf("%s: too many targets (%zu)", def->verb, ctx->ntargets);
 			goto out;
@@ -2769,9 +2735,9 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		for (i = 0; i < ctx->ntargets; i++) {
 			const struct cmd_target *t = &ctx->targets[i];
 
-			if (t->resource == NULL || !act_kind_ok(def->kinds, t->resource)) {
-				*cause = xasprintf("%s applies to %s, not %s", def->verb, def->kinds,
-				    t->resource != NULL ? t->resource : "this row");
+			if (t->resource == NULL || !act_kind_ok(def, t->resource)) {
+				act_not_for(def, t->resource != NULL ? t->resource : "this row",
+				    cause);
 				goto out;
 			}
 			batch_add(b, cluster != SIZE_MAX ? cluster : t->cluster, t->resource,
@@ -2789,7 +2755,7 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 			ns = ctx->targets[0].ns;
 		if (ns == NULL && client_context(ctx->client, cluster) != NULL)
 			ns = client_context(ctx->client, cluster)->namespace_;
-		batch_add(b, cluster, def->kinds, ns, NULL);
+		batch_add(b, cluster, kind_for_action(def->verb, 0)->resource, ns, NULL);
 	} else {
 		*cause = xasprintf("%s: nothing selected (select a row, mark rows, or give "
 		    "-t KIND/NAME)", def->verb);
@@ -2943,52 +2909,50 @@ act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	return 0;
 }
 
-/* The action commands. */
+/* The action commands (the kinds each applies to: kinds.h). */
 static const struct cmd_entry act_commands[] = {
 	{ "scale", NULL, "[REPLICAS]", "scale a deployment or statefulset (warns about HPAs)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments,statefulsets,replicasets",
-	    act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "undo", NULL, "[REVISION]", "roll a deployment back (kubectl rollout undo)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "restart", NULL, "", "restart every pod of a workload (rollout restart)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments,statefulsets,daemonsets",
-	    act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "pause", NULL, "", "pause a deployment's rollout",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "resume", NULL, "", "resume a paused deployment",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "deployments", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "delete", NULL, "[--grace SECONDS]", "delete a pod",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "pods", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "cordon", NULL, "", "mark a node unschedulable",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "nodes", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "uncordon", NULL, "", "mark a node schedulable",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "nodes", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "drain", NULL, "", "cordon a node and evict its pods (refused if a PDB forbids it)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "nodes", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "hpa-minmax", NULL, "MIN MAX", "change an HPA's minReplicas and maxReplicas",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "horizontalpodautoscalers", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "run-now", NULL, "", "run a CronJob now (create job --from)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "cronjobs", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "backup-now", NULL, "", "take a Velero backup from a schedule now",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "schedules", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "restore", NULL, "[BACKUP]", "restore a Velero backup (type the cluster name)",
-	    CMD_MUTATES, "backups", act_exec },
+	    CMD_MUTATES, NULL, act_exec },
 	{ "promote", NULL, "[--full]", "promote an Argo Rollout to its next step",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "rollouts", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "abort", NULL, "", "abort an Argo Rollout (traffic back to stable)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "rollouts", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "retry", NULL, "", "retry an aborted Argo Rollout",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "rollouts", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "switch-color", NULL, "COLOR", "switch a blue-green Service's selector",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "services", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "canary-weight", NULL, "PERCENT", "set the canary weight of a VirtualService",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, "virtualservices", act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "silence", NULL, "DURATION [NAME=VALUE...] [--comment TEXT]",
-	    "silence an alert in Alertmanager", CMD_MUTATES, "alerts", act_exec },
+	    "silence an alert in Alertmanager", CMD_MUTATES, NULL, act_exec },
 	{ "expire-silence", NULL, "[ID]", "expire an Alertmanager silence",
-	    CMD_MUTATES, "silences", act_exec },
+	    CMD_MUTATES, NULL, act_exec },
 	{ "runbook-url", NULL, "[ALERTNAME]", "show the selected alert's runbook URL",
-	    0, "alerts", act_runbook_url },
+	    0, NULL, act_runbook_url },
 };
 
 /* Register the action commands, and the runbook and incident commands. */

@@ -14,6 +14,7 @@
 
 struct reflector;
 struct creq;
+struct kind;
 
 /* Where a request goes. */
 enum creq_target {
@@ -80,7 +81,7 @@ enum conn_state	 conn_state_for_curl(CURLcode rc);
 
 /* Reflectors (reflector.c). */
 struct reflector *reflector_new(struct client *, size_t cluster,
-		    const struct client_resource *, const char *ns, const char *selector);
+		    const struct kind *, const char *ns, const char *selector);
 void		 reflector_free(struct reflector *);
 const char	*reflector_resource(const struct reflector *);
 size_t		 reflector_cluster(const struct reflector *);

@@ -1,7 +1,6 @@
 /* Per-cluster connections: credentials (exec plugins run on the loop, once
  * more on 401), requests to the API server, Alertmanager and Prometheus,
- * a health probe that turns a silent live cluster stale, and the resource
- * table. */
+ * and a health probe that turns a silent live cluster stale. */
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "opsdeck/auth.h"
 #include "opsdeck/client.h"
 #include "opsdeck/http.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/sanitize.h"
@@ -21,32 +21,6 @@
 #include "opsdeck/xmalloc.h"
 
 #include "client_int.h"
-
-/* Resources opsdeck knows how to list (kubectl's short names). */
-static const struct client_resource client_resources[] = {
-	{ "pods", "", "v1", "Pod", true, "po,pod", false },
-	{ "deployments", "apps", "v1", "Deployment", true, "deploy,deployment", false },
-	{ "replicasets", "apps", "v1", "ReplicaSet", true, "rs,replicaset", false },
-	{ "statefulsets", "apps", "v1", "StatefulSet", true, "sts,statefulset", false },
-	{ "daemonsets", "apps", "v1", "DaemonSet", true, "ds,daemonset", false },
-	{ "horizontalpodautoscalers", "autoscaling", "v2", "HorizontalPodAutoscaler", true,
-	    "hpa,horizontalpodautoscaler", false },
-	{ "nodes", "", "v1", "Node", false, "no,node", false },
-	{ "events", "", "v1", "Event", true, "ev,event", false },
-	{ "jobs", "batch", "v1", "Job", true, "job", false },
-	{ "cronjobs", "batch", "v1", "CronJob", true, "cj,cronjob", false },
-	{ "poddisruptionbudgets", "policy", "v1", "PodDisruptionBudget", true,
-	    "pdb,poddisruptionbudget", false },
-	{ "namespaces", "", "v1", "Namespace", false, "ns,namespace", false },
-	{ "services", "", "v1", "Service", true, "svc,service", false },
-	{ "configmaps", "", "v1", "ConfigMap", true, "cm,configmap", false },
-	{ "backups", "velero.io", "v1", "Backup", true, "backup", false },
-	{ "schedules", "velero.io", "v1", "Schedule", true, "schedule", false },
-	{ "restores", "velero.io", "v1", "Restore", true, "restore", false },
-	{ "rollouts", "argoproj.io", "v1alpha1", "Rollout", true, "ro,rollout", false },
-	{ "alerts", "", "", "Alert", false, "alert", true },
-	{ "silences", "", "", "Silence", false, "silence", true },
-};
 
 /* A request of the client, queued while credentials are fetched. */
 struct creq {
@@ -100,35 +74,6 @@ struct client_stream {
 
 static void	creq_launch(struct creq *);
 static void	conn_health_arm(struct conn *);
-
-/* Find a resource by any of its names. */
-const struct client_resource *
-client_resource_find(const char *name)
-{
-	const struct client_resource *r;
-	size_t i, n = sizeof client_resources / sizeof client_resources[0];
-	const char *p, *q;
-
-	for (i = 0; i < n; i++) {
-		r = &client_resources[i];
-		if (strcasecmp(name, r->resource) == 0 || strcasecmp(name, r->kind) == 0)
-			return r;
-		for (p = r->aliases; *p != '\0'; p = *q != '\0' ? q + 1 : q) {
-			q = strchr(p, ',');
-			if (q == NULL)
-				q = p + strlen(p);
-			if (strlen(name) == (size_t)(q - p) &&
-			    strncasecmp(name, p, (size_t)(q - p)) == 0)
-				return r;
-		}
-		/* "deployments.apps" as kubectl accepts it */
-		if (*r->group != '\0' && strncasecmp(name, r->resource, strlen(r->resource)) == 0 &&
-		    name[strlen(r->resource)] == '.' &&
-		    strcasecmp(name + strlen(r->resource) + 1, r->group) == 0)
-			return r;
-	}
-	return NULL;
-}
 
 /* The cluster state for a curl failure. */
 enum conn_state
@@ -721,7 +666,7 @@ int
 client_watch_scoped(struct client *c, const char *resource, const char *ns,
     const char *selector, char **cause)
 {
-	const struct client_resource *res = client_resource_find(resource);
+	const struct kind *res = kind_find(resource);
 	size_t i;
 
 	if (res == NULL) {
@@ -747,7 +692,7 @@ client_watch_scoped(struct client *c, const char *resource, const char *ns,
 void
 client_unwatch(struct client *c, const char *resource)
 {
-	const struct client_resource *res = client_resource_find(resource);
+	const struct kind *res = kind_find(resource);
 	size_t i, j;
 
 	if (res == NULL)
@@ -765,7 +710,7 @@ client_unwatch(struct client *c, const char *resource)
 bool
 client_settled(struct client *c, size_t cluster, const char *resource)
 {
-	const struct client_resource *res = client_resource_find(resource);
+	const struct kind *res = kind_find(resource);
 
 	if (res == NULL || cluster >= c->nconns)
 		return true;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "opsdeck/cmd.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/prompt.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -701,24 +702,13 @@ cmd_prompt_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	return 0;
 }
 
-/* The console's command table. */
-static const struct cmd_entry console_cmds[] = {
+/* The overview comes first; then a view per kind (kinds.h). */
+static const struct cmd_entry console_first[] = {
 	{ "overview", "ov", "", "what is wrong now, per cluster", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "pods", "po", "[@CLUSTER] [NAMESPACE|-A]", "pods", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "deployments", "deploy", "[@CLUSTER] [NAMESPACE|-A]", "deployments (revision history below)", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "replicasets", "rs", "[@CLUSTER] [NAMESPACE|-A]", "replica sets", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "statefulsets", "sts", "[@CLUSTER] [NAMESPACE|-A]", "stateful sets", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "daemonsets", "ds", "[@CLUSTER] [NAMESPACE|-A]", "daemon sets", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "hpa", "horizontalpodautoscalers", "[@CLUSTER] [NAMESPACE|-A]", "horizontal pod autoscalers (at max highlighted)", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "jobs", NULL, "[@CLUSTER] [NAMESPACE|-A]", "jobs", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "cronjobs", "cj", "[@CLUSTER] [NAMESPACE|-A]", "cron jobs", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "alerts", NULL, "[@CLUSTER]", "Alertmanager alerts", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "silences", NULL, "[@CLUSTER]", "Alertmanager silences", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "backups", NULL, "[@CLUSTER]", "Velero backups (RPO breaches highlighted)", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "schedules", NULL, "[@CLUSTER]", "Velero schedules", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "events", "ev", "[@CLUSTER] [NAMESPACE|-A]", "events, warnings first", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "nodes", "no", "[@CLUSTER]", "nodes", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
-	{ "rollouts", "ro", "[@CLUSTER] [NAMESPACE|-A]", "Argo Rollouts", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
+};
+
+/* The rest of the console's commands. */
+static const struct cmd_entry console_cmds[] = {
 	{ "contexts", "ctx", "", "the selected contexts and their connection state", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
 	{ "ns", "namespace", "NAME|-A", "show one namespace, or all", CMD_CONSOLE_ONLY, NULL, cmd_ns_exec },
 	{ "quit", "q", "", "leave the console", CMD_CONSOLE_ONLY, NULL, cmd_quit_exec },
@@ -744,8 +734,51 @@ static const struct cmd_entry console_cmds[] = {
 	{ "redraw", NULL, "", "redraw the screen", CMD_CONSOLE_ONLY, NULL, cmd_prompt_exec },
 };
 
+/* The view commands, one per kind with a view: named after the view, the
+ * alias the plural where the view's name is not (hpa), else kubectl's first
+ * short name. Built once; lives as long as the program. */
+static const struct cmd_entry *
+cmd_kind_views(size_t *n)
+{
+	static struct cmd_entry *views;
+	static size_t nviews;
+	const struct kind *k;
+	struct cmd_entry *e;
+	size_t i;
+
+	if (views != NULL) {
+		*n = nviews;
+		return views;
+	}
+	views = xcalloc(nkinds, sizeof *views);
+	for (i = 0; i < nkinds; i++) {
+		k = &kinds[i];
+		if (k->view.name == NULL)
+			continue;
+		e = &views[nviews++];
+		e->name = k->view.name;
+		if (strcmp(k->view.name, k->resource) != 0)
+			e->alias = k->resource;
+		else if (*k->short_names != '\0')
+			e->alias = xstrndup(k->short_names, strcspn(k->short_names, ","));
+		e->args = k->view.args != NULL ? k->view.args :
+		    k->namespaced ? "[@CLUSTER] [NAMESPACE|-A]" : "[@CLUSTER]";
+		e->help = k->view.help;
+		e->flags = CMD_CONSOLE_ONLY;
+		e->exec = cmd_view_exec;
+	}
+	*n = nviews;
+	return views;
+}
+
 void
 cmd_console_register(void)
 {
+	const struct cmd_entry *views;
+	size_t n;
+
+	views = cmd_kind_views(&n);
+	cmd_register(console_first, sizeof console_first / sizeof console_first[0]);
+	cmd_register(views, n);
 	cmd_register(console_cmds, sizeof console_cmds / sizeof console_cmds[0]);
 }

@@ -21,6 +21,7 @@
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/printers.h"
@@ -39,7 +40,7 @@ enum get_output {
 struct get_ctx {
 	struct store			*store;
 	struct client			*client;
-	const struct client_resource	**kinds;
+	const struct kind	**kinds;
 	size_t				 nkinds;
 	enum get_output			 output;
 	bool				 all_ns;
@@ -132,7 +133,7 @@ header_text(const char *name)
 
 /* kubectl's "kind.group/" prefix for names when several kinds print. */
 static char *
-name_prefix(const struct client_resource *res)
+name_prefix(const struct kind *res)
 {
 	char *kind = xstrdup(res->kind), *q, *out;
 
@@ -156,7 +157,7 @@ struct get_line {
 
 /* Build the displayed cells of row on cluster. */
 static void
-get_line_build(struct get_ctx *g, const struct client_resource *res, const struct printer *p,
+get_line_build(struct get_ctx *g, const struct kind *res, const struct printer *p,
     size_t cluster, const struct row *row, struct get_line *out)
 {
 	char buf[4096];
@@ -217,7 +218,7 @@ get_line_print(const struct get_line *l, const size_t *widths, size_t nwidths)
 /* Collector of table lines. */
 struct get_table {
 	struct get_ctx			*g;
-	const struct client_resource	*res;
+	const struct kind	*res;
 	const struct printer		*p;
 	struct get_line			*lines;
 	size_t				 n;
@@ -240,7 +241,7 @@ get_table_add(size_t cluster, const struct row *row, void *arg)
 
 /* The header line of a table. */
 static void
-get_header(struct get_ctx *g, const struct client_resource *res, const struct printer *p,
+get_header(struct get_ctx *g, const struct kind *res, const struct printer *p,
     struct get_line *h)
 {
 	size_t i;
@@ -258,7 +259,7 @@ get_header(struct get_ctx *g, const struct client_resource *res, const struct pr
 
 /* Print the table of one kind; returns the number of rows. */
 static size_t
-get_print_table(struct get_ctx *g, const struct client_resource *res, bool blank_before)
+get_print_table(struct get_ctx *g, const struct kind *res, bool blank_before)
 {
 	const struct printer *p = printer_find(res->resource);
 	struct get_table t;
@@ -308,7 +309,7 @@ get_print_table(struct get_ctx *g, const struct client_resource *res, bool blank
 
 /* One row as a JSON object (new reference). */
 static json_t *
-get_row_json(struct get_ctx *g, const struct client_resource *res, size_t cluster,
+get_row_json(struct get_ctx *g, const struct kind *res, size_t cluster,
     const struct row *row)
 {
 	const struct printer *p = printer_find(res->resource);
@@ -336,7 +337,7 @@ get_row_json(struct get_ctx *g, const struct client_resource *res, size_t cluste
 /* JSON printer state. */
 struct get_json {
 	struct get_ctx			*g;
-	const struct client_resource	*res;
+	const struct kind	*res;
 	size_t				 n;
 };
 
@@ -401,7 +402,7 @@ get_seen_add(struct get_ctx *g, const char *s)
 /* Watch printer state. */
 struct get_watch {
 	struct get_ctx			*g;
-	const struct client_resource	*res;
+	const struct kind	*res;
 	bool				 print;
 };
 
@@ -490,7 +491,7 @@ get_watch_hook(void *arg)
 
 /* Report clusters that failed for kind; returns how many. */
 static int
-get_report_failures(struct get_ctx *g, const struct client_resource *res, bool timed_out)
+get_report_failures(struct get_ctx *g, const struct kind *res, bool timed_out)
 {
 	size_t c;
 	int failed = 0;
@@ -529,7 +530,7 @@ static int
 get_parse_kinds(struct get_ctx *g, const char *spec)
 {
 	char *copy = xstrdup(spec), *p, *tok, *save = NULL;
-	const struct client_resource *res;
+	const struct kind *res;
 	size_t i;
 	int rc = 0;
 
@@ -537,7 +538,7 @@ get_parse_kinds(struct get_ctx *g, const char *spec)
 		tok = strtok_r(p, ",", &save);
 		if (tok == NULL)
 			break;
-		res = client_resource_find(tok);
+		res = kind_find(tok);
 		if (res == NULL) {
 			char *clean = sanitize_str(tok, 0);
 

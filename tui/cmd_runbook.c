@@ -15,6 +15,7 @@
 #include "opsdeck/config.h"
 #include "opsdeck/hl_signal.h"
 #include "opsdeck/incident.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
@@ -377,7 +378,7 @@ runbook_cmd_run(int argc, char **argv)
 	struct rb_run *run = NULL;
 	struct hl_ui h;
 	struct hl_run hr;
-	const struct client_resource *res;
+	const struct kind *res;
 	size_t nsel = 0, np = 0, cluster, i;
 	double budget = 60;
 	bool yes = false, dry = false, ro = false;
@@ -458,7 +459,7 @@ runbook_cmd_run(int argc, char **argv)
 			goto out;
 		}
 		*q++ = '\0';
-		res = client_resource_find(p);
+		res = kind_find(p);
 		kind = xstrdup(res != NULL ? res->resource : p);
 		if (strchr(q, '/') != NULL) {
 			tns = xstrndup(q, strcspn(q, "/"));

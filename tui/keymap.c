@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "opsdeck/keymap.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/xmalloc.h"
 
 #define KEYMAP_MAX	256
@@ -58,14 +59,6 @@ static const struct {
 	{ "2", "pods", "pods" },
 	{ "3", "deployments", "deployments" },
 	{ "4", "alerts", "alerts" },
-};
-
-/* Commands other modules register; a key bound to one that is missing
- * says "not available". */
-static const char *action_names[] = {
-	"scale", "restart", "delete", "undo", "silence", "backup-now", "pause", "resume",
-	"cordon", "uncordon", "trigger", "expire", "promote", "abort", "restore",
-	"delete-pod",
 };
 
 /* Key names. */
@@ -277,11 +270,9 @@ keymap_at(size_t i)
 int
 keymap_is_action(const char *command)
 {
-	size_t i, n = strcspn(command, " ");
+	char *verb = xstrndup(command, strcspn(command, " "));
+	int yes = kind_is_action(verb);
 
-	for (i = 0; i < sizeof action_names / sizeof action_names[0]; i++) {
-		if (strlen(action_names[i]) == n && strncmp(action_names[i], command, n) == 0)
-			return 1;
-	}
-	return 0;
+	free(verb);
+	return yes;
 }

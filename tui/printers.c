@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/xmalloc.h"
 
@@ -1728,56 +1729,44 @@ print_default(json_t *obj, int64_t now, struct cell *c, unsigned *flags,
 	cell_created(&c[1], obj);
 }
 
-#define PRINTER(res, kind, cols, fn) { res, kind, cols, NITEMS(cols), fn }
+#define PRINTER(name, res, kind, cols, fn) \
+	const struct printer name = { res, kind, cols, NITEMS(cols), fn }
 
-static const struct printer printers[] = {
-	PRINTER("pods", "Pod", pod_columns, print_pod),
-	PRINTER("deployments", "Deployment", deployment_columns, print_deployment),
-	PRINTER("replicasets", "ReplicaSet", replicaset_columns, print_replicaset),
-	PRINTER("statefulsets", "StatefulSet", statefulset_columns, print_statefulset),
-	PRINTER("daemonsets", "DaemonSet", daemonset_columns, print_daemonset),
-	PRINTER("horizontalpodautoscalers", "HorizontalPodAutoscaler", hpa_columns,
-	    print_hpa),
-	PRINTER("nodes", "Node", node_columns, print_node),
-	PRINTER("events", "Event", event_columns, print_event),
-	PRINTER("jobs", "Job", job_columns, print_job),
-	PRINTER("cronjobs", "CronJob", cronjob_columns, print_cronjob),
-	PRINTER("poddisruptionbudgets", "PodDisruptionBudget", pdb_columns, print_pdb),
-	PRINTER("namespaces", "Namespace", namespace_columns, print_namespace),
-	PRINTER("services", "Service", service_columns, print_service),
-	PRINTER("alerts", "Alert", alert_columns, print_alert),
-	PRINTER("silences", "Silence", silence_columns, print_silence),
-	PRINTER("backups", "Backup", backup_columns, print_backup),
-	PRINTER("schedules", "Schedule", schedule_columns, print_schedule),
-	PRINTER("restores", "Restore", restore_columns, print_restore),
-	PRINTER("rollouts", "Rollout", rollout_columns, print_rollout),
-	PRINTER("virtualservices", "VirtualService", virtualservice_columns,
-	    print_virtualservice),
-};
+PRINTER(printer_pods, "pods", "Pod", pod_columns, print_pod);
+PRINTER(printer_deployments, "deployments", "Deployment", deployment_columns, print_deployment);
+PRINTER(printer_replicasets, "replicasets", "ReplicaSet", replicaset_columns, print_replicaset);
+PRINTER(printer_statefulsets, "statefulsets", "StatefulSet", statefulset_columns,
+    print_statefulset);
+PRINTER(printer_daemonsets, "daemonsets", "DaemonSet", daemonset_columns, print_daemonset);
+PRINTER(printer_hpa, "horizontalpodautoscalers", "HorizontalPodAutoscaler", hpa_columns,
+    print_hpa);
+PRINTER(printer_nodes, "nodes", "Node", node_columns, print_node);
+PRINTER(printer_events, "events", "Event", event_columns, print_event);
+PRINTER(printer_jobs, "jobs", "Job", job_columns, print_job);
+PRINTER(printer_cronjobs, "cronjobs", "CronJob", cronjob_columns, print_cronjob);
+PRINTER(printer_pdb, "poddisruptionbudgets", "PodDisruptionBudget", pdb_columns, print_pdb);
+PRINTER(printer_namespaces, "namespaces", "Namespace", namespace_columns, print_namespace);
+PRINTER(printer_services, "services", "Service", service_columns, print_service);
+PRINTER(printer_alerts, "alerts", "Alert", alert_columns, print_alert);
+PRINTER(printer_silences, "silences", "Silence", silence_columns, print_silence);
+PRINTER(printer_backups, "backups", "Backup", backup_columns, print_backup);
+PRINTER(printer_schedules, "schedules", "Schedule", schedule_columns, print_schedule);
+PRINTER(printer_restores, "restores", "Restore", restore_columns, print_restore);
+PRINTER(printer_rollouts, "rollouts", "Rollout", rollout_columns, print_rollout);
+PRINTER(printer_virtualservices, "virtualservices", "VirtualService", virtualservice_columns,
+    print_virtualservice);
 
 static const struct printer default_printer =
-    PRINTER("", "", default_columns, print_default);
+    { "", "", default_columns, NITEMS(default_columns), print_default };
 
-/* Other names a resource answers to (kubectl short names and singulars). */
-static const struct {
-	const char	*alias;
-	const char	*resource;
-} aliases[] = {
-	{ "po", "pods" }, { "deploy", "deployments" }, { "rs", "replicasets" },
-	{ "sts", "statefulsets" }, { "ds", "daemonsets" },
-	{ "hpa", "horizontalpodautoscalers" }, { "no", "nodes" },
-	{ "ev", "events" }, { "cj", "cronjobs" },
-	{ "pdb", "poddisruptionbudgets" }, { "ns", "namespaces" },
-	{ "svc", "services" }, { "ro", "rollouts" }, { "vs", "virtualservices" },
-	{ "alert", "alerts" }, { "silence", "silences" },
-};
-
-/* The built-in printer named by resource, or NULL. */
+/* The built-in printer of the kind resource names (a group suffix is
+ * ignored), or NULL. */
 static const struct printer *
 printer_lookup(const char *resource)
 {
+	const struct kind *k;
 	char name[128];
-	size_t i, n;
+	size_t n;
 
 	if (resource == NULL)
 		return NULL;
@@ -1786,23 +1775,8 @@ printer_lookup(const char *resource)
 		return NULL;
 	memcpy(name, resource, n);
 	name[n] = '\0';
-	for (i = 0; i < NITEMS(aliases); i++) {
-		if (strcasecmp(name, aliases[i].alias) == 0) {
-			snprintf(name, sizeof name, "%s", aliases[i].resource);
-			break;
-		}
-	}
-	for (i = 0; i < NITEMS(printers); i++) {
-		n = strlen(printers[i].kind);
-		if (strcasecmp(name, printers[i].resource) == 0 ||
-		    strcasecmp(name, printers[i].kind) == 0)
-			return &printers[i];
-		/* The singular: the plural without its final "s". */
-		if (strlen(name) + 1 == strlen(printers[i].resource) &&
-		    strncasecmp(name, printers[i].resource, strlen(name)) == 0)
-			return &printers[i];
-	}
-	return NULL;
+	k = kind_find(name);
+	return k != NULL ? k->printer : NULL;
 }
 
 /* Look up a printer, falling back to NAME/AGE. */

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/store.h"
@@ -42,7 +43,7 @@ enum reflector_phase {
 struct reflector {
 	struct client			*c;
 	size_t				 cluster;
-	const struct client_resource	*res;
+	const struct kind	*res;
 	char				*ns;
 	char				*selector;
 	enum reflector_phase		 phase;
@@ -92,7 +93,7 @@ path_add(char *path, const char *key, const char *value)
 static char *
 reflector_base(const struct reflector *r)
 {
-	const struct client_resource *res = r->res;
+	const struct kind *res = r->res;
 	char *prefix, *out;
 
 	if (*res->group == '\0')
@@ -570,7 +571,7 @@ reflector_poll(struct reflector *r)
 
 /* Create and start a reflector. */
 struct reflector *
-reflector_new(struct client *c, size_t cluster, const struct client_resource *res,
+reflector_new(struct client *c, size_t cluster, const struct kind *res,
     const char *ns, const char *selector)
 {
 	struct reflector *r;
@@ -582,7 +583,7 @@ reflector_new(struct client *c, size_t cluster, const struct client_resource *re
 	r->ns = ns != NULL && *ns != '\0' ? xstrdup(ns) : NULL;
 	r->selector = selector != NULL && *selector != '\0' ? xstrdup(selector) : NULL;
 	store_set_kind_state(c->store, cluster, res->resource, CONN_CONNECTING, NULL);
-	if (res->alertmanager)
+	if (res->source == KIND_ALERTMANAGER)
 		reflector_poll(r);
 	else
 		reflector_list(r);

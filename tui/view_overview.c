@@ -13,6 +13,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/keymap.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -29,27 +30,28 @@
  * and a loaded cluster is slower still; crash loops show at once anyway. */
 #define OV_START_GRACE	30
 
-/* Resources the overview watches and reports, in display order. */
-static const struct {
-	const char	*resource;
-	const char	*what;		/* WHAT column */
-	unsigned	 flags;		/* which row flags are problems */
-} ov_kinds[] = {
-	{ "alerts", "alert", ROW_FIRING },
-	{ "pods", "pod", ROW_BAD | ROW_WARN },
-	{ "deployments", "deployment", ROW_BAD | ROW_WARN | ROW_PROGRESSING | ROW_STUCK },
-	{ "rollouts", "rollout", ROW_BAD | ROW_WARN | ROW_PROGRESSING | ROW_STUCK },
-	{ "statefulsets", "statefulset", ROW_BAD | ROW_WARN | ROW_PROGRESSING | ROW_STUCK },
-	{ "daemonsets", "daemonset", ROW_BAD | ROW_WARN | ROW_PROGRESSING | ROW_STUCK },
-	{ "horizontalpodautoscalers", "hpa", ROW_AT_MAX | ROW_STUCK | ROW_BAD },
-	{ "nodes", "node", ROW_BAD | ROW_WARN },
-	{ "backups", "backup", ROW_BAD },
-	{ "jobs", "job", ROW_BAD },
-	/* counted only: is there a backup schedule */
-	{ "schedules", "schedule", 0 },
-	{ "cronjobs", "cronjob", 0 },
-};
-#define OV_NKINDS (sizeof ov_kinds / sizeof ov_kinds[0])
+/* The kinds the overview watches and reports, in display order (their
+ * .overview places); *n of them. Which row flags are problems is each
+ * kind's health rule, its WHAT its label. */
+static const struct kind *const *
+ov_kinds(size_t *n)
+{
+	static const struct kind *order[32];
+	static size_t norder;
+	static bool built;
+	size_t i;
+	int place;
+
+	for (place = 1; !built && place <= (int)nkinds; place++) {
+		for (i = 0; i < nkinds && norder < sizeof order / sizeof order[0]; i++) {
+			if (kinds[i].overview == place)
+				order[norder++] = &kinds[i];
+		}
+	}
+	built = true;
+	*n = norder;
+	return order;
+}
 
 /* Columns. */
 static const struct table_col ov_cols[] = {
@@ -86,7 +88,7 @@ struct ov_view {
 /* Walk state while building. */
 struct ov_walk {
 	struct view	*v;
-	size_t		 kind;
+	const struct kind	*kind;
 	int64_t		 now;
 	struct ov_count	*counts;
 };
@@ -95,8 +97,9 @@ static int
 ov_init(struct view *v, char **cause)
 {
 	struct ov_view *ov = xcalloc(1, sizeof *ov);
+	const struct kind *const *ks;
 	char *why = NULL;
-	size_t i;
+	size_t i, nks;
 
 	v->data = ov;
 	ov->gen = UINT64_MAX;
@@ -105,8 +108,9 @@ ov_init(struct view *v, char **cause)
 		ov->ns_filter = xstrdup(v->arg);
 	v->table = table_new(ov_cols, sizeof ov_cols / sizeof ov_cols[0]);
 	if (v->ui->client != NULL) {
-		for (i = 0; i < OV_NKINDS; i++) {
-			if (client_watch(v->ui->client, ov_kinds[i].resource, &why) != 0) {
+		ks = ov_kinds(&nks);
+		for (i = 0; i < nks; i++) {
+			if (client_watch(v->ui->client, ks[i]->resource, &why) != 0) {
 				free(why);
 				why = NULL;
 			}
@@ -265,7 +269,7 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 	struct ov_count *c = &w->counts[cluster];
 	struct table_row *tr;
 	char key[512], detail[512], buf[128];
-	const char *what = ov_kinds[w->kind].what, *sev, *res = ov_kinds[w->kind].resource;
+	const char *what = kind_label(w->kind), *sev, *res = w->kind->resource;
 	int64_t when;
 
 	if (strcmp(res, "backups") == 0) {
@@ -290,11 +294,11 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 		c->schedules++;
 		return 0;
 	}
-	if (!(r->flags & ov_kinds[w->kind].flags))
+	if (!(r->flags & w->kind->problems))
 		return 0;
 	if (ov_starting(w, cluster, r, res) || ov_scaled_to_zero(r, res))
 		return 0;
-	if (ov->ns_filter != NULL && strcmp(res, "nodes") != 0 &&
+	if (ov->ns_filter != NULL && w->kind->namespaced &&
 	    (r->ns == NULL || strcmp(r->ns, ov->ns_filter) != 0)) {
 		ov->hidden++;
 		return 0;
@@ -476,7 +480,8 @@ ov_update(struct view *v, int64_t now)
 	struct ov_view *ov = v->data;
 	struct store *st = v->ui->store;
 	uint64_t gen = store_generation(st);
-	size_t n = store_ncluster(st), ci, k;
+	size_t n = store_ncluster(st), ci, k, nks;
+	const struct kind *const *ks = ov_kinds(&nks);
 	struct ov_count *counts;
 	struct ov_walk w;
 	struct table_row *head;
@@ -499,9 +504,9 @@ ov_update(struct view *v, int64_t now)
 		w.v = v;
 		w.now = now;
 		w.counts = counts;
-		for (k = 0; k < OV_NKINDS; k++) {
-			w.kind = k;
-			store_foreach(st, ci, ov_kinds[k].resource, NULL, ov_row, &w);
+		for (k = 0; k < nks; k++) {
+			w.kind = ks[k];
+			store_foreach(st, ci, ks[k]->resource, NULL, ov_row, &w);
 		}
 		ov_cluster(v, ci, head, &counts[ci], now);
 	}

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
@@ -27,35 +28,6 @@
 /* Generation of history requests, unique across views. */
 static unsigned res_hist_counter;
 
-/* A resource the console has a view for. */
-struct res_spec {
-	const char	*view;		/* view (command) name */
-	const char	*alias;
-	const char	*resource;	/* store resource */
-	const char	*title;
-	bool		 namespaced;
-	unsigned	 flag_first;	/* rows with these flags first */
-};
-
-static const struct res_spec res_specs[] = {
-	{ "pods", "po", "pods", "pods", true, 0 },
-	{ "deployments", "deploy", "deployments", "deployments", true, 0 },
-	{ "replicasets", "rs", "replicasets", "replicasets", true, 0 },
-	{ "statefulsets", "sts", "statefulsets", "statefulsets", true, 0 },
-	{ "daemonsets", "ds", "daemonsets", "daemonsets", true, 0 },
-	{ "hpa", "horizontalpodautoscalers", "horizontalpodautoscalers", "hpa", true, 0 },
-	{ "jobs", "job", "jobs", "jobs", true, 0 },
-	{ "cronjobs", "cj", "cronjobs", "cronjobs", true, 0 },
-	{ "alerts", "alert", "alerts", "alerts", false, ROW_FIRING },
-	{ "silences", "silence", "silences", "silences", false, 0 },
-	{ "backups", "backup", "backups", "backups", true, 0 },
-	{ "schedules", "schedule", "schedules", "schedules", true, 0 },
-	{ "events", "ev", "events", "events", true, ROW_BAD | ROW_WARN },
-	{ "nodes", "no", "nodes", "nodes", false, 0 },
-	{ "rollouts", "ro", "rollouts", "rollouts", true, 0 },
-};
-#define NSPECS (sizeof res_specs / sizeof res_specs[0])
-
 /* One revision of a deployment (from a replica set it owns). */
 struct res_revision {
 	long		 revision;
@@ -67,7 +39,7 @@ struct res_revision {
 
 /* State of a resource view. */
 struct res_view {
-	const struct res_spec	*spec;
+	const struct kind	*kind;		/* NULL if the kind has no view */
 	const struct printer	*printer;
 	uint64_t		 version;
 	int64_t			 built_at;
@@ -97,43 +69,9 @@ struct res_view {
 const char *
 view_resource_find(const char *name)
 {
-	size_t i;
+	const struct kind *k = kind_find_view(name);
 
-	for (i = 0; i < NSPECS; i++) {
-		if (strcmp(res_specs[i].view, name) == 0 || strcmp(res_specs[i].alias, name) == 0 ||
-		    strcmp(res_specs[i].resource, name) == 0)
-			return res_specs[i].resource;
-	}
-	return NULL;
-}
-
-size_t
-view_resource_count(void)
-{
-	return NSPECS;
-}
-
-const char *
-view_resource_at(size_t i, const char **alias)
-{
-	if (i >= NSPECS)
-		return NULL;
-	if (alias != NULL)
-		*alias = res_specs[i].alias;
-	return res_specs[i].view;
-}
-
-/* Spec for a store resource. */
-static const struct res_spec *
-res_spec_find(const char *resource)
-{
-	size_t i;
-
-	for (i = 0; i < NSPECS; i++) {
-		if (strcmp(res_specs[i].resource, resource) == 0)
-			return &res_specs[i];
-	}
-	return NULL;
+	return k != NULL ? k->resource : NULL;
 }
 
 /* Upper-case a column name into buf. */
@@ -210,7 +148,7 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 	table_col_hide(v->table, 1, !ns_col);
 	table_col_shrink_first(v->table, 0);
 	table_col_shrink_first(v->table, 1);
-	table_set_flag_first(v->table, rv->spec != NULL ? rv->spec->flag_first : 0);
+	table_set_flag_first(v->table, rv->kind != NULL ? rv->kind->view.flag_first : 0);
 	/* events: (warnings first, then) the most recently seen first */
 	if (strcmp(v->resource, "events") == 0)
 		table_set_default_sort(v->table, 2, 1);
@@ -259,7 +197,7 @@ res_init(struct view *v, char **cause)
 	char *why = NULL;
 
 	v->data = rv;
-	rv->spec = res_spec_find(v->resource);
+	rv->kind = kind_find_view(v->resource);
 	rv->printer = printer_find(v->resource);
 	rv->version = UINT64_MAX;
 	res_parse_arg(v);
@@ -385,10 +323,10 @@ res_update(struct view *v, int64_t now)
 	struct res_view *rv = v->data;
 	struct res_walk w = { v, now };
 	uint64_t ver = store_version(v->ui->store, v->resource);
-	const char *ns = rv->spec != NULL && !rv->spec->namespaced ? NULL :
+	const char *ns = rv->kind != NULL && !rv->kind->namespaced ? NULL :
 	    rv->fixed_ns != NULL ? rv->fixed_ns : ui_namespace(v->ui);
 	bool want_cluster = ui_nclusters(v->ui, v) > 1, want_ns = ns == NULL &&
-	    (rv->spec == NULL || rv->spec->namespaced);
+	    (rv->kind == NULL || rv->kind->namespaced);
 	bool ns_changed;
 	double t0 = loop_now();
 
@@ -429,7 +367,7 @@ res_title(struct view *v)
 	    store_cluster(v->ui->store, v->cluster)->name : NULL;
 
 	snprintf(rv->title, sizeof rv->title, "%s%s%s%s%s%s",
-	    rv->spec != NULL ? rv->spec->title : v->resource,
+	    rv->kind != NULL ? rv->kind->view.name : v->resource,
 	    c != NULL ? " @" : "", c != NULL ? c : "",
 	    rv->of != NULL ? " of " : "", rv->of != NULL ? rv->of : "",
 	    rv->rpo_breached > 0 ? " RPO BREACHED" : "");

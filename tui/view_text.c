@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -784,13 +785,13 @@ int
 view_text_open(struct ui *ui, const char *what, size_t cluster, const char *resource,
     const char *ns, const char *name, char **cause)
 {
-	const struct client_resource *res = client_resource_find(resource);
+	const struct kind *res = kind_find(resource);
 	struct text_view *tv;
 	struct text_req *req;
 	struct view *v;
 	char *path;
 
-	if (res == NULL || res->alertmanager) {
+	if (res == NULL || res->source == KIND_ALERTMANAGER) {
 		*cause = xasprintf("%s: not available for %s", what, resource);
 		return -1;
 	}

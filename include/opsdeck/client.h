@@ -33,19 +33,6 @@ struct client_opts {
 };
 
 /* A known resource: where its list lives. */
-struct client_resource {
-	const char	*resource;	/* "pods" */
-	const char	*group;		/* "" for core */
-	const char	*version;	/* "v1" */
-	const char	*kind;		/* "Pod" */
-	bool		 namespaced;
-	const char	*aliases;	/* comma list: "po,pod" */
-	bool		 alertmanager;	/* served by Alertmanager, polled */
-};
-
-/* Resource by plural, singular, kind or alias (case-insensitive), or NULL. */
-const struct client_resource *client_resource_find(const char *name);
-
 /* A response to client_request. body is NUL-terminated, borrowed for the
  * callback only; error is a transport error (NULL if a response came). */
 struct client_response {

@@ -76,7 +76,9 @@ struct cmd_entry {
 	const char	*args;		/* "[REPLICAS]" for usage and help */
 	const char	*help;		/* one line */
 	unsigned	 flags;		/* enum cmd_flag */
-	const char	*kinds;		/* comma list of resources it applies to, or NULL (any) */
+	/* Comma list of resources it applies to, or NULL (any). Actions leave
+	 * it NULL: the kinds that allow one list it (kinds.h). */
+	const char	*kinds;
 	/* Run with argv[0] = the command name. Returns 0 when started; errors
 	 * set *cause. Asynchronous work reports through ctx->ui_ops. */
 	int		(*exec)(struct cmd_ctx *, int argc, char **argv, char **cause);

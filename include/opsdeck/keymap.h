@@ -34,8 +34,9 @@ const char	*keymap_lookup(int key);
 /* Iterate bindings (help screen). */
 size_t		 keymap_count(void);
 const struct key_binding *keymap_at(size_t);
-/* True if cmd names a command that another module registers (actions):
- * when it is missing the key says "not available". */
+/* True if cmd's first word is an action command some kind allows
+ * (kinds.h), which the actions module registers: when it is missing the
+ * key says "not available". */
 int		 keymap_is_action(const char *command);
 
 #endif

@@ -70,10 +70,16 @@ struct printer {
 				    unsigned *flags, char **reason);
 };
 
+/* The built-in printers; struct kind names its own (kinds.h). */
+extern const struct printer printer_pods, printer_deployments, printer_replicasets,
+    printer_statefulsets, printer_daemonsets, printer_hpa, printer_nodes, printer_events,
+    printer_jobs, printer_cronjobs, printer_pdb, printer_namespaces, printer_services,
+    printer_alerts, printer_silences, printer_backups, printer_schedules, printer_restores,
+    printer_rollouts, printer_virtualservices;
+
 /* The printer for resource, or the NAME/AGE default printer if none.
- * resource is matched case-insensitively against the plural, the kind, the
- * singular and kubectl's short names ("po", "deploy", "hpa", ...); a group
- * suffix is ignored ("deployments.apps", "backups.velero.io").
+ * resource is any name kind_find() takes ("po", "pod", "Pod", "pods"); a
+ * group suffix is ignored ("deployments.apps", "backups.velero.io").
  *
  * Printers with kubectl's server-side columns (as the kube-apiserver prints
  * them, always with the wide columns): pods, deployments, replicasets,

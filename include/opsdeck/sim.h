@@ -1,7 +1,9 @@
 /* The drill simulator's shared state: the estate (clusters, clock,
- * scenario), the resource registry and the object store with its watch
- * history. Used by the API server (drill/server.c, drill/api.c) and by the
- * controllers and scenarios (drill/controllers.c, drill/scenario.c).
+ * scenario) and the object store with its watch history. Used by the API
+ * server (drill/server.c, drill/api.c) and by the controllers and scenarios
+ * (drill/controllers.c, drill/scenario.c). The resources it serves are the
+ * kinds of kinds.h that the API server serves (kind_find_api,
+ * kind_find_kind); the store keeps one slot per kind.
  *
  * Threading: libmicrohttpd serves each connection on its own thread and the
  * controllers tick on another. One mutex per estate guards everything below
@@ -17,27 +19,7 @@
 
 #include <jansson.h>
 
-/* One API resource the simulator serves. */
-struct sim_resource {
-	const char	*group;		/* "" for core */
-	const char	*version;	/* "v1", "v2", "v1alpha1" */
-	const char	*resource;	/* plural: "pods" */
-	const char	*singular;	/* "pod" */
-	const char	*kind;		/* "Pod" */
-	bool		 namespaced;
-	const char	*short_names;	/* comma-separated: "po" */
-	const char	*categories;	/* comma-separated: "all" */
-	const char	*subresources;	/* comma-separated: "log,status" */
-	const char	*verbs;		/* comma-separated verbs for discovery */
-};
-
-/* Registry of served resources (drill/resources.c). */
-extern const struct sim_resource	 sim_resources[];
-extern const size_t			 sim_nresources;
-/* Find by group and plural resource name; NULL if not served. */
-const struct sim_resource	*sim_resource_find(const char *group, const char *resource);
-/* Find by Kind (first match); NULL if none. */
-const struct sim_resource	*sim_resource_by_kind(const char *kind);
+#include "opsdeck/kinds.h"
 
 /* How a cluster's listener behaves (fault injection). */
 enum sim_reach {
@@ -95,33 +77,33 @@ double		 sim_wallclock(void);
  */
 
 /* The object, or NULL. */
-json_t	*sim_obj_get(struct sim_cluster *, const struct sim_resource *,
+json_t	*sim_obj_get(struct sim_cluster *, const struct kind *,
 	    const char *ns, const char *name);
 /* The object with this uid in resource, or NULL. */
-json_t	*sim_obj_get_uid(struct sim_cluster *, const struct sim_resource *, const char *uid);
+json_t	*sim_obj_get_uid(struct sim_cluster *, const struct kind *, const char *uid);
 /* Call cb for each object of resource (ns NULL: all namespaces), ordered by
  * namespace then name; stop early if cb returns non-zero. cb must not
  * create or delete objects of the same resource. */
-void	 sim_obj_foreach(struct sim_cluster *, const struct sim_resource *, const char *ns,
+void	 sim_obj_foreach(struct sim_cluster *, const struct kind *, const char *ns,
 	    int (*cb)(json_t *obj, void *arg), void *arg);
 /* Number of objects of resource (ns NULL: all). */
-size_t	 sim_obj_count(struct sim_cluster *, const struct sim_resource *, const char *ns);
+size_t	 sim_obj_count(struct sim_cluster *, const struct kind *, const char *ns);
 /* Create: steals obj. Sets kind/apiVersion, metadata.uid, creationTimestamp,
  * resourceVersion, generation 1, namespace (from ns if absent); generateName
  * is honoured. 409 AlreadyExists if present. *out (optional) is borrowed. */
-int	 sim_obj_create(struct sim_cluster *, const struct sim_resource *, const char *ns,
+int	 sim_obj_create(struct sim_cluster *, const struct kind *, const char *ns,
 	    json_t *obj, json_t **out, char **cause);
 /* Replace: steals obj. If obj carries a resourceVersion that differs from
  * the stored one → 409 Conflict. Bumps resourceVersion; bumps
  * metadata.generation when spec changed; keeps uid/creationTimestamp. */
-int	 sim_obj_replace(struct sim_cluster *, const struct sim_resource *, json_t *obj,
+int	 sim_obj_replace(struct sim_cluster *, const struct kind *, json_t *obj,
 	    json_t **out, char **cause);
 /* The caller changed a stored object in place: bump its resourceVersion
  * (and generation if spec_changed) and emit MODIFIED. */
-void	 sim_obj_modified(struct sim_cluster *, const struct sim_resource *, json_t *obj,
+void	 sim_obj_modified(struct sim_cluster *, const struct kind *, json_t *obj,
 	    bool spec_changed);
 /* Remove now and emit DELETED. 404 if absent. */
-int	 sim_obj_delete(struct sim_cluster *, const struct sim_resource *, const char *ns,
+int	 sim_obj_delete(struct sim_cluster *, const struct kind *, const char *ns,
 	    const char *name, char **cause);
 /* The cluster's current resourceVersion (as a number). */
 uint64_t sim_store_rv(struct sim_cluster *);
@@ -134,7 +116,7 @@ uint64_t sim_store_rv(struct sim_cluster *);
  */
 struct sim_event {
 	uint64_t			 rv;
-	const struct sim_resource	*res;
+	const struct kind	*res;
 	char				 type[10];	/* ADDED MODIFIED DELETED */
 	char				*ns;
 	char				*name;
@@ -151,7 +133,7 @@ struct sim_event {
 /* Copy into *out the events with rv > since for res (ns NULL: all), up to
  * max; returns how many, or -1 if since is older than the history keeps
  * (410). Events are borrowed (valid under the lock). */
-long	 sim_history_since(struct sim_cluster *, const struct sim_resource *, const char *ns,
+long	 sim_history_since(struct sim_cluster *, const struct kind *, const char *ns,
 	    uint64_t since, const struct sim_event **out, size_t max);
 
 /*

@@ -353,7 +353,7 @@ uint32_t	 ctl_fnv32(const char *);
 void		 ctl_template_hash(json_t *tmpl, char out[16]);
 /* The objects of res indexed by controller owner uid: a map of owner uid ->
  * struct ctl_vec of borrowed objects (new; free with ctl_index_free). */
-struct ctl_map	*ctl_index_by_owner(struct sim_cluster *, const struct sim_resource *);
+struct ctl_map	*ctl_index_by_owner(struct sim_cluster *, const struct kind *);
 void		 ctl_index_free(struct ctl_map *);
 /* Pods owned by uid in this tick's index (NULL if none). */
 struct ctl_vec	*ctl_owned(struct sim_ctl *, const char *uid);
@@ -367,7 +367,7 @@ bool		 ctl_cond_true(json_t *obj, const char *type);
 bool		 ctl_pod_ready(json_t *pod);
 bool		 ctl_pod_terminating(json_t *pod);
 /* Replace obj's status with st (stolen) if different; true if changed. */
-bool		 ctl_set_status(struct sim_cluster *, const struct sim_resource *, json_t *obj,
+bool		 ctl_set_status(struct sim_cluster *, const struct kind *, json_t *obj,
 		    json_t *st);
 /* Resolve an IntOrString (percent or int) against total. */
 int		 ctl_int_or_percent(json_t *v, int total, bool round_up, int def);

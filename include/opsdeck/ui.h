@@ -249,12 +249,9 @@ void		 dialog_wrap(struct pager *p, const char *text, int w);
 void		 dialog_confirm(void *ui, const char *title, const char *preview,
 		    const char *typed, void (*done)(bool, void *), void *arg);
 
-/* Resource views: the resource for a view name or alias ("deploy" →
- * "deployments"), or NULL. */
+/* Resource views: the resource of a kind with a view, by its view's name
+ * or any name kind_find() takes ("deploy" → "deployments"), or NULL. */
 const char	*view_resource_find(const char *name);
-/* Enumerate known resource view names (help, completion). */
-size_t		 view_resource_count(void);
-const char	*view_resource_at(size_t, const char **alias);
 /* Container images ("a/b:t,c/d:u") shortened from the left to width
  * columns, keeping each name:tag ("…/quiz-backend:v2.4.0-bad"). New string. */
 char		*view_short_image(const char *images, int width, const char *ellipsis);

@@ -66,14 +66,14 @@ fuzz_sim(void)
 	struct sim_cluster	*c = sim_add_cluster(sim, "fuzz", "r", "primary", false);
 	char			*cause = NULL;
 
-	sim_obj_create(c, sim_resource_find("", "namespaces"), NULL,
+	sim_obj_create(c, kind_find_api("", "namespaces"), NULL,
 	    json_pack("{s:{s:s}}", "metadata", "name", "default"), NULL, &cause);
-	sim_obj_create(c, sim_resource_find("apps", "deployments"), "default",
+	sim_obj_create(c, kind_find_api("apps", "deployments"), "default",
 	    json_pack("{s:{s:s,s:{s:s}},s:{s:i,s:{s:{s:s}},s:{s:{s:[{s:s,s:s}]}}}}",
 	    "metadata", "name", "web", "labels", "app", "web", "spec", "replicas", 2,
 	    "selector", "matchLabels", "app", "web", "template", "spec", "containers",
 	    "name", "web", "image", "nginx"), NULL, &cause);
-	sim_obj_create(c, sim_resource_find("", "pods"), "default",
+	sim_obj_create(c, kind_find_api("", "pods"), "default",
 	    json_pack("{s:{s:s,s:{s:s}},s:{s:s,s:[{s:s}]},s:{s:s}}", "metadata", "name",
 	    "web-1", "labels", "app", "web", "spec", "nodeName", "n1", "containers", "name",
 	    "web", "status", "phase", "Running"), NULL, &cause);

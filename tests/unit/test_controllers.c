@@ -43,7 +43,7 @@ create(struct sim_cluster *c, const char *group, const char *res, const char *ns
 	json_t	*out = NULL;
 	int	 rc;
 
-	rc = sim_obj_create(c, sim_resource_find(group, res), ns, obj, &out, &cause);
+	rc = sim_obj_create(c, kind_find_api(group, res), ns, obj, &out, &cause);
 	if (rc != 0)
 		fail_msg("create %s: %d %s", res, rc, cause != NULL ? cause : "");
 	return out;
@@ -116,7 +116,7 @@ count(struct sim_cluster *c, const char *app, const char *image)
 	k.app = app;
 	k.image = image;
 	k.exit_code = -1;
-	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, count_pod, &k);
+	sim_obj_foreach(c, kind_find_api("", "pods"), NULL, count_pod, &k);
 	return k;
 }
 
@@ -141,7 +141,7 @@ settle(struct sim *sim, struct sim_cluster *c, const char *app, const char *imag
 static void
 set_image(struct sim_cluster *c, const char *name, const char *image)
 {
-	const struct sim_resource	*res = sim_resource_find("apps", "deployments");
+	const struct kind		*res = kind_find_api("apps", "deployments");
 	json_t				*d = sim_obj_get(c, res, "default", name);
 
 	assert_non_null(d);
@@ -181,7 +181,7 @@ roll_within_bounds(const char *surge, const char *unavail, int replicas, int max
 	assert_int_equal(k.updated, replicas);
 	/* The rollout used its surge budget (or its unavailability budget). */
 	assert_true(peak > replicas || low < replicas);
-	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "default", "web");
+	d = sim_obj_get(c, kind_find_api("apps", "deployments"), "default", "web");
 	for (i = 0; i < 40; i++)
 		sim_tick(sim, 0.25);
 	assert_int_equal(json_path_int(d, "status.updatedReplicas", -1), replicas);
@@ -252,7 +252,7 @@ test_crash_loop_and_rollback(void **state)
 	struct sim		*sim = estate(&c);
 	struct scn		*scn = scn_get(sim);
 	struct counts		 k;
-	const struct sim_resource *rsres = sim_resource_find("apps", "replicasets");
+	const struct kind *rsres = kind_find_api("apps", "replicasets");
 	json_t			*d;
 	int			 i, nrs = 0;
 
@@ -264,7 +264,7 @@ test_crash_loop_and_rollback(void **state)
 	ctl_set(d, "spec.progressDeadlineSeconds", json_integer(60));
 	create(c, "apps", "deployments", "default", d);
 	settle(sim, c, "api", "api:1", 3);
-	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "default", "api");
+	d = sim_obj_get(c, kind_find_api("apps", "deployments"), "default", "api");
 	assert_true(progress_reason(d, "NewReplicaSetAvailable"));
 	set_image(c, "api", "api:2-bad");
 	for (i = 0; i < MAX_TICKS; i++) {
@@ -325,7 +325,7 @@ test_hpa_clamps_to_max(void **state)
 	    "name", "api", "minReplicas", 2, "maxReplicas", 6, "metrics", "type", "Resource",
 	    "resource", "name", "cpu", "target", "type", "Utilization", "averageUtilization", 70);
 	hpa = create(c, "autoscaling", "horizontalpodautoscalers", "default", hpa);
-	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "default", "api");
+	d = sim_obj_get(c, kind_find_api("apps", "deployments"), "default", "api");
 	for (t = 0; t < MAX_TICKS; t++) {
 		sim_tick(sim, 1);
 		if (json_path_int(d, "spec.replicas", 0) == 6 &&
@@ -392,7 +392,7 @@ test_cronjob_to_job(void **state)
 	cj = create(c, "batch", "cronjobs", "default", cj);
 	for (t = 0; t < MAX_TICKS && job == NULL; t++) {
 		sim_tick(sim, 0.5);
-		sim_obj_foreach(c, sim_resource_find("batch", "jobs"), "default", first_obj, &job);
+		sim_obj_foreach(c, kind_find_api("batch", "jobs"), "default", first_obj, &job);
 	}
 	assert_non_null(job);
 	assert_non_null(strstr(json_path_str(job, "metadata.name"), "backup-"));
@@ -403,7 +403,7 @@ test_cronjob_to_job(void **state)
 	assert_true(has_condition(job, "Complete"));
 	assert_int_equal(json_path_int(job, "status.succeeded", 0), 1);
 	assert_non_null(json_path_str(job, "status.completionTime"));
-	sim_obj_foreach(c, sim_resource_find("", "pods"), "default", first_obj, &pod);
+	sim_obj_foreach(c, kind_find_api("", "pods"), "default", first_obj, &pod);
 	assert_non_null(pod);
 	assert_string_equal(json_path_str(pod, "status.phase"), "Succeeded");
 	for (t = 0; t < MAX_TICKS && json_path_str(cj, "status.lastSuccessfulTime") == NULL; t++)
@@ -489,7 +489,7 @@ test_schedule_to_backup(void **state)
 	    "metadata", "name", "manual-1", "spec"));
 	for (t = 0; t < MAX_TICKS && b == NULL; t++) {
 		sim_tick(sim, 0.5);
-		sim_obj_foreach(c, sim_resource_find("velero.io", "backups"), "velero",
+		sim_obj_foreach(c, kind_find_api("velero.io", "backups"), "velero",
 		    scheduled_backup, &b);
 	}
 	assert_non_null(b);
@@ -560,18 +560,18 @@ test_events_and_logs(void **state)
 	(void)state;
 	create(c, "apps", "deployments", "default", deployment("api", 2, "api:1", "1", "0"));
 	settle(sim, c, "api", "api:1", 2);
-	sim_obj_foreach(c, sim_resource_find("", "events"), "default", ev_match, &f);
+	sim_obj_foreach(c, kind_find_api("", "events"), "default", ev_match, &f);
 	assert_non_null(f.found);
 	assert_string_equal(json_path_str(f.found, "involvedObject.kind"), "Deployment");
 	assert_string_equal(json_path_str(f.found, "type"), "Normal");
 	assert_non_null(strstr(json_path_str(f.found, "message"), "Scaled up replica set api-"));
 	f.reason = "Scheduled";
 	f.found = NULL;
-	sim_obj_foreach(c, sim_resource_find("", "events"), "default", ev_match, &f);
+	sim_obj_foreach(c, kind_find_api("", "events"), "default", ev_match, &f);
 	assert_non_null(f.found);
 	for (t = 0; t < 40; t++)
 		sim_tick(sim, 0.25);
-	sim_obj_foreach(c, sim_resource_find("", "pods"), "default", first_obj, &pod);
+	sim_obj_foreach(c, kind_find_api("", "pods"), "default", first_obj, &pod);
 	assert_non_null(pod);
 	text = sim_pod_log(c, pod, NULL, false, 0, &next);
 	assert_true(next > 4);
@@ -585,7 +585,7 @@ test_events_and_logs(void **state)
 		ctl_set(pod, "metadata.annotations", ann);
 	}
 	json_object_set_new(ann, "drill.opsdeck.dev/echo", json_string("\x1b[31mHOSTILE\x07"));
-	sim_obj_modified(c, sim_resource_find("", "pods"), pod, false);
+	sim_obj_modified(c, kind_find_api("", "pods"), pod, false);
 	sim_tick(sim, 0.1);
 	text = sim_pod_log(c, pod, NULL, false, next, &next2);
 	assert_true(next2 > next);
@@ -738,8 +738,8 @@ test_statefulset_daemonset(void **state)
 			break;
 	}
 	assert_int_equal(json_path_int(sts, "status.readyReplicas", 0), 3);
-	assert_non_null(sim_obj_get(c, sim_resource_find("", "pods"), "default", "redis-0"));
-	assert_non_null(sim_obj_get(c, sim_resource_find("", "pods"), "default", "redis-2"));
+	assert_non_null(sim_obj_get(c, kind_find_api("", "pods"), "default", "redis-0"));
+	assert_non_null(sim_obj_get(c, kind_find_api("", "pods"), "default", "redis-2"));
 	assert_int_equal(json_path_int(ds, "status.desiredNumberScheduled", 0), 3);
 	assert_int_equal(json_path_int(ds, "status.numberReady", 0), 3);
 	sim_free(sim);
@@ -753,7 +753,7 @@ ro_patch(struct sim_cluster *c, json_t *ro, const char *key, json_t *v)
 		json_object_del(json_object_get(ro, "status"), key);
 	else
 		json_object_set_new(json_object_get(ro, "status"), key, v);
-	sim_obj_modified(c, sim_resource_find("argoproj.io", "rollouts"), ro, false);
+	sim_obj_modified(c, kind_find_api("argoproj.io", "rollouts"), ro, false);
 }
 
 /* Tick until the rollout's phase is want. */
@@ -801,7 +801,7 @@ test_rollout_canary(void **state)
 	json_object_set_new(json_array_get(json_object_get(json_object_get(json_object_get(
 	    json_object_get(ro, "spec"), "template"), "spec"), "containers"), 0), "image",
 	    json_string("quiz:2"));
-	sim_obj_modified(c, sim_resource_find("argoproj.io", "rollouts"), ro, true);
+	sim_obj_modified(c, kind_find_api("argoproj.io", "rollouts"), ro, true);
 	ro_wait(sim, ro, "Paused");
 	assert_int_equal(json_path_int(ro, "status.currentStepIndex", -1), 1);
 	assert_string_equal(json_path_str(ro, "status.stableRS"), first);

@@ -198,19 +198,19 @@ test_estate(void **state)
 	assert_string_equal(tokyo->role, "primary");
 	assert_true(tokyo->protected_ctx);
 	assert_string_equal(osaka->region, "ap-northeast-3");
-	d = sim_obj_get(tokyo, sim_resource_find("apps", "deployments"), "production",
+	d = sim_obj_get(tokyo, kind_find_api("apps", "deployments"), "production",
 	    "backend");
 	assert_non_null(d);
 	for (t = 0; t < MAX_TICKS && json_path_int(d, "status.availableReplicas", 0) < 5; t++)
 		sim_tick(sim, 0.2);
 	assert_int_equal(json_path_int(d, "status.availableReplicas", 0), 5);
-	d = sim_obj_get(osaka, sim_resource_find("apps", "deployments"), "production",
+	d = sim_obj_get(osaka, kind_find_api("apps", "deployments"), "production",
 	    "backend");
 	assert_non_null(d);
 	assert_int_equal(json_path_int(d, "spec.replicas", -1), 0);
-	assert_non_null(sim_obj_get(tokyo, sim_resource_find("apps", "statefulsets"),
+	assert_non_null(sim_obj_get(tokyo, kind_find_api("apps", "statefulsets"),
 	    "production", "redis-cluster"));
-	assert_int_equal(sim_obj_count(tokyo, sim_resource_find("velero.io", "backups"),
+	assert_int_equal(sim_obj_count(tokyo, kind_find_api("velero.io", "backups"),
 	    "velero"), 3);
 	st = sim_drill_status(sim);
 	assert_string_equal(json_string_value(json_object_get(st, "scenario")), "estate");
@@ -226,7 +226,7 @@ test_bad_rollout(void **state)
 {
 	struct sim		*sim = load("bad-rollout", 10);
 	struct sim_cluster	*c = sim_cluster_find(sim, "prod-tokyo");
-	const struct sim_resource *res = sim_resource_find("apps", "deployments");
+	const struct kind *res = kind_find_api("apps", "deployments");
 	json_t			*d, *ctr, *st;
 	char			*good;
 	int			 t;
@@ -270,12 +270,12 @@ scale_up(json_t *d, void *arg)
 	struct sim_cluster	*p = sim_cluster_find(c->sim, "prod-tokyo");
 	json_t			*pd;
 
-	pd = sim_obj_get(p, sim_resource_find("apps", "deployments"), "production",
+	pd = sim_obj_get(p, kind_find_api("apps", "deployments"), "production",
 	    json_path_str(d, "metadata.name"));
 	if (pd == NULL)
 		return 0;
 	ctl_set(d, "spec.replicas", json_integer(json_path_int(pd, "spec.replicas", 1)));
-	sim_obj_modified(c, sim_resource_find("apps", "deployments"), d, true);
+	sim_obj_modified(c, kind_find_api("apps", "deployments"), d, true);
 	return 0;
 }
 
@@ -296,7 +296,7 @@ test_region_outage(void **state)
 	assert_int_equal(tokyo->reach, SIM_REACH_REFUSE);
 	assert_true(firing(osaka, "ServiceDown"));
 	assert_false(resolved(sim));
-	sim_obj_foreach(osaka, sim_resource_find("apps", "deployments"), "production", scale_up,
+	sim_obj_foreach(osaka, kind_find_api("apps", "deployments"), "production", scale_up,
 	    osaka);
 	for (t = 0; t < MAX_TICKS && !resolved(sim); t++)
 		sim_tick(sim, 0.2);
@@ -314,7 +314,7 @@ test_traffic_spike(void **state)
 	int			 t;
 
 	(void)state;
-	hpa = sim_obj_get(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"),
+	hpa = sim_obj_get(c, kind_find_api("autoscaling", "horizontalpodautoscalers"),
 	    "production", "backend-hpa");
 	assert_non_null(hpa);
 	for (t = 0; t < MAX_TICKS && !firing(c, "HPAMaxedOut"); t++)
@@ -323,7 +323,7 @@ test_traffic_spike(void **state)
 	assert_int_equal(json_path_int(hpa, "status.currentReplicas", 0), 20);
 	assert_false(resolved(sim));
 	ctl_set(hpa, "spec.maxReplicas", json_integer(40));
-	sim_obj_modified(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"), hpa,
+	sim_obj_modified(c, kind_find_api("autoscaling", "horizontalpodautoscalers"), hpa,
 	    true);
 	for (t = 0; t < MAX_TICKS && !resolved(sim); t++)
 		sim_tick(sim, 0.2);
@@ -349,7 +349,7 @@ test_backup_stale(void **state)
 		sim_tick(sim, 0.2);
 	assert_true(firing(c, "BackupStale"));
 	assert_true(ctl_get(c)->backup_fail);
-	assert_int_equal(sim_obj_create(c, sim_resource_find("velero.io", "backups"), "velero",
+	assert_int_equal(sim_obj_create(c, kind_find_api("velero.io", "backups"), "velero",
 	    json_pack("{s:{s:s},s:{s:[s]}}", "metadata", "name", "now-1", "spec",
 	    "includedNamespaces", "production"), NULL, &cause), 0);
 	for (t = 0; t < MAX_TICKS && !resolved(sim); t++)
@@ -373,14 +373,14 @@ test_db_failure(void **state)
 	int			 t;
 
 	(void)state;
-	d = sim_obj_get(c, sim_resource_find("apps", "deployments"), "production", "backend");
+	d = sim_obj_get(c, kind_find_api("apps", "deployments"), "production", "backend");
 	for (t = 0; t < MAX_TICKS && !firing(c, "DatabaseConnectionFailure"); t++)
 		sim_tick(sim, 0.2);
 	assert_true(firing(c, "DatabaseConnectionFailure"));
 	for (t = 0; t < MAX_TICKS && json_path_int(d, "status.availableReplicas", 0) > 0; t++)
 		sim_tick(sim, 0.2);
 	assert_int_equal(json_path_int(d, "status.availableReplicas", -1), 0);
-	assert_int_equal(sim_obj_delete(c, sim_resource_find("", "pods"), "production",
+	assert_int_equal(sim_obj_delete(c, kind_find_api("", "pods"), "production",
 	    "postgresql-0", &cause), 0);
 	for (t = 0; t < MAX_TICKS && !resolved(sim); t++)
 		sim_tick(sim, 0.2);
@@ -468,13 +468,13 @@ test_node_notready(void **state)
 	int			 t;
 
 	(void)state;
-	sim_obj_foreach(c, sim_resource_find("", "nodes"), NULL, first_node, &node);
+	sim_obj_foreach(c, kind_find_api("", "nodes"), NULL, first_node, &node);
 	assert_non_null(node);
 	o.node = json_path_str(node, "metadata.name");
 	for (t = 0; t < MAX_TICKS; t++) {
 		sim_tick(sim, 0.1);
 		o.pods = o.ready = 0;
-		sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, on_node_one, &o);
+		sim_obj_foreach(c, kind_find_api("", "pods"), NULL, on_node_one, &o);
 		if (o.ready == 1)
 			break;
 	}
@@ -487,7 +487,7 @@ test_node_notready(void **state)
 	assert_string_equal(json_path_str(json_array_get(json_object_get(json_object_get(node, "spec"),
 	    "taints"), 0), "key"), "node.kubernetes.io/unreachable");
 	o.pods = o.ready = 0;
-	sim_obj_foreach(c, sim_resource_find("", "pods"), NULL, on_node_one, &o);
+	sim_obj_foreach(c, kind_find_api("", "pods"), NULL, on_node_one, &o);
 	assert_int_equal(o.pods, 1);
 	assert_int_equal(o.ready, 0);
 	for (t = 0; t < MAX_TICKS && firing(c, "NodeNotReady"); t++)
@@ -511,7 +511,7 @@ test_load_curve(void **state)
 	int			 t;
 
 	(void)state;
-	hpa = sim_obj_get(c, sim_resource_find("autoscaling", "horizontalpodautoscalers"),
+	hpa = sim_obj_get(c, kind_find_api("autoscaling", "horizontalpodautoscalers"),
 	    "default", "web");
 	assert_non_null(hpa);
 	for (t = 0; t < 10; t++)	/* 20 simulated seconds at speed 10 */
@@ -556,7 +556,7 @@ test_generate(void **state)
 		sim_tick(sim, 0.5);
 		n = 0;
 		for (i = 0; i < sim->nclusters; i++)
-			sim_obj_foreach(sim->clusters[i], sim_resource_find("", "pods"), NULL,
+			sim_obj_foreach(sim->clusters[i], kind_find_api("", "pods"), NULL,
 			    running, &n);
 		if (n == 1040)
 			break;

@@ -48,7 +48,7 @@ test_create(void **state)
 {
 	struct sim		*sim = sim_new();
 	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
-	const struct sim_resource *pods = sim_resource_find("", "pods");
+	const struct kind *pods = kind_find_api("", "pods");
 	json_t			*out, *gen;
 	char			*cause = NULL, names[256] = "";
 	uint64_t		 rv0 = sim_store_rv(c);
@@ -91,7 +91,7 @@ test_replace(void **state)
 {
 	struct sim		*sim = sim_new();
 	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
-	const struct sim_resource *deps = sim_resource_find("apps", "deployments");
+	const struct kind *deps = kind_find_api("apps", "deployments");
 	json_t			*out, *upd, *stale;
 	char			*cause = NULL, uid[64];
 
@@ -139,8 +139,8 @@ test_history(void **state)
 {
 	struct sim		*sim = sim_new();
 	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
-	const struct sim_resource *pods = sim_resource_find("", "pods");
-	const struct sim_resource *deps = sim_resource_find("apps", "deployments");
+	const struct kind *pods = kind_find_api("", "pods");
+	const struct kind *deps = kind_find_api("apps", "deployments");
 	const struct sim_event	*evs[16];
 	json_t			*p;
 	char			*cause = NULL, name[16];
@@ -195,7 +195,7 @@ test_graceful(void **state)
 {
 	struct sim		*sim = sim_new();
 	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
-	const struct sim_resource *pods = sim_resource_find("", "pods");
+	const struct kind *pods = kind_find_api("", "pods");
 	json_t			*p;
 	char			*cause = NULL;
 

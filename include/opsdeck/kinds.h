@@ -1,0 +1,94 @@
+/* Kinds: one table, one entry per Kubernetes kind opsdeck knows
+ * (tui/kinds.c). The rest derives from it: the client's API paths and
+ * reflectors, the printer a kind's rows go through, its health rule, the
+ * console's resource views and their ":" commands, the actions a kind allows
+ * (and so the keymap's list of action commands), and the drill simulator's
+ * discovery documents. Adding a kind is one entry (and a printer in
+ * printers.c). */
+#ifndef OPSDECK_KINDS_H
+#define OPSDECK_KINDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct printer;
+
+/* Who serves a kind. */
+enum kind_source {
+	KIND_API,		/* the Kubernetes API server: listed and watched */
+	KIND_ALERTMANAGER,	/* Alertmanager's v2 API: polled, no RBAC */
+};
+
+/* How the console shows a kind (a zero view: it has none). */
+struct kind_view {
+	const char	*name;		/* the ":" command and title: "pods", "hpa" */
+	const char	*args;		/* usage; NULL: from the kind's scope */
+	const char	*help;		/* one line for the help view */
+	unsigned	 flag_first;	/* rows with these row flags sort first */
+};
+
+/* One kind. */
+struct kind {
+	/* As the API server's discovery describes it. */
+	const char		*group;		/* "" for core */
+	const char		*version;	/* "v1", "v2", "v1alpha1" */
+	const char		*resource;	/* plural: "pods" */
+	const char		*singular;	/* "pod" */
+	const char		*kind;		/* "Pod" */
+	bool			 namespaced;
+	const char		*short_names;	/* kubectl's, comma list: "po"; "" none */
+	const char		*categories;	/* comma list: "all"; "" none */
+	const char		*subresources;	/* comma list: "log,status,eviction" */
+	const char		*verbs;		/* comma list of the verbs discovery shows */
+	enum kind_source	 source;
+	/* Served by the drill (for kubectl, controllers, RBAC) but not a kind
+	 * the console lists: lookups by name do not find it. */
+	bool			 drill_only;
+
+	/* What the console does with it. */
+	const struct printer	*printer;	/* NULL: the NAME/AGE printer */
+	/* The health rule: the printer's row flags that are a problem for this
+	 * kind (overview lines, kind_health). */
+	unsigned		 problems;
+	int			 overview;	/* place in the overview, 1 first; 0 not there */
+	const char		*actions;	/* comma list of the action commands it allows */
+	struct kind_view	 view;
+};
+
+/* The table, in the console's view order. */
+extern const struct kind	 kinds[];
+extern const size_t		 nkinds;
+
+/* A console kind by plural, singular, Kind, kubectl short name
+ * (case-insensitive) or "plural.group" ("deployments.apps"); NULL if none. */
+const struct kind	*kind_find(const char *name);
+/* Any kind the API server (or the drill) serves, by group and plural. */
+const struct kind	*kind_find_api(const char *group, const char *resource);
+/* Any kind the API server (or the drill) serves, by Kind. */
+const struct kind	*kind_find_kind(const char *kind);
+/* A console kind with a view, by any name kind_find takes or by its
+ * view's name; NULL if none. */
+const struct kind	*kind_find_view(const char *name);
+
+/* The label for one object of k in lines: the view's name where it is not
+ * the plural ("hpa"), else the singular. */
+const char		*kind_label(const struct kind *k);
+/* True if k allows the action command verb. */
+bool			 kind_allows(const struct kind *k, const char *verb);
+/* True if some kind allows the action command verb. */
+bool			 kind_is_action(const char *verb);
+/* The n-th kind (from 0, in table order) that allows verb, or NULL. */
+const struct kind	*kind_for_action(const char *verb, size_t n);
+/* The plurals of the kinds that allow verb, comma-separated (new string). */
+char			*kind_action_kinds(const char *verb);
+
+/* The health rule: the row flags k's printer gives obj (borrowed) at time
+ * now that are a problem for k (0: healthy). *reason, if not NULL, gets
+ * the printer's short why (new string, or NULL). */
+unsigned		 kind_health(const struct kind *k, json_t *obj, int64_t now,
+			    char **reason);
+
+#endif

@@ -1,0 +1,261 @@
+/* The kind table: every name of a kind finds it and no other, the actions a
+ * kind allows are registered commands (and every action is allowed by some
+ * kind), the keymap's action list is the kinds' actions, each view has its
+ * command, the overview's places are 1..N, and the health rule judges by the
+ * printer's flags. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "opsdeck/actions.h"
+#include "opsdeck/cmd.h"
+#include "opsdeck/keymap.h"
+#include "opsdeck/kinds.h"
+#include "opsdeck/printers.h"
+#include "opsdeck/ui.h"
+
+#include "test_json.h"
+
+#define NAMES_MAX	16
+
+/* Every name k answers to: plural, singular, Kind and short names. */
+static size_t
+kind_names(const struct kind *k, char names[NAMES_MAX][64])
+{
+	const char *p;
+	size_t n = 0, len;
+
+	snprintf(names[n++], 64, "%s", k->resource);
+	snprintf(names[n++], 64, "%s", k->singular);
+	snprintf(names[n++], 64, "%s", k->kind);
+	for (p = k->short_names; *p != '\0' && n < NAMES_MAX; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		snprintf(names[n++], 64, "%.*s", (int)len, p);
+	}
+	return n;
+}
+
+/* Each name of a console kind finds it, also "plural.group"; drill-only
+ * kinds are found by group and plural only. */
+static void
+test_every_name_resolves(void **state)
+{
+	char names[NAMES_MAX][64], dotted[160];
+	const struct kind *k;
+	size_t i, j, n;
+
+	assert_true(nkinds > 20);
+	for (i = 0; i < nkinds; i++) {
+		k = &kinds[i];
+		n = kind_names(k, names);
+		for (j = 0; j < n; j++) {
+			if (k->drill_only)
+				assert_null(kind_find(names[j]));
+			else
+				assert_ptr_equal(kind_find(names[j]), k);
+		}
+		if (!k->drill_only && *k->group != '\0') {
+			snprintf(dotted, sizeof dotted, "%s.%s", k->resource, k->group);
+			assert_ptr_equal(kind_find(dotted), k);
+		}
+		if (k->source == KIND_API) {
+			assert_ptr_equal(kind_find_api(k->group, k->resource), k);
+			assert_ptr_equal(kind_find_kind(k->kind), k);
+		} else
+			assert_null(kind_find_api(k->group, k->resource));
+	}
+	/* kubectl's names for the kinds the issue found disagreeing */
+	assert_string_equal(kind_find("job")->resource, "jobs");
+	assert_string_equal(kind_find("deploy")->resource, "deployments");
+	assert_string_equal(kind_find("HPA")->resource, "horizontalpodautoscalers");
+	assert_string_equal(kind_find("svc")->resource, "services");
+	assert_string_equal(kind_find("deployments.apps")->resource, "deployments");
+	assert_null(kind_find("deployments.batch"));
+	assert_null(kind_find("secrets"));
+	assert_null(kind_find(""));
+	assert_null(kind_find(NULL));
+}
+
+/* No name is shared by two kinds. */
+static void
+test_names_unique(void **state)
+{
+	char a[NAMES_MAX][64], b[NAMES_MAX][64];
+	size_t i, j, x, y, na, nb;
+
+	for (i = 0; i < nkinds; i++) {
+		na = kind_names(&kinds[i], a);
+		for (j = i + 1; j < nkinds; j++) {
+			nb = kind_names(&kinds[j], b);
+			for (x = 0; x < na; x++) {
+				for (y = 0; y < nb; y++) {
+					if (strcasecmp(a[x], b[y]) == 0)
+						fail_msg("%s and %s share %s", kinds[i].resource,
+						    kinds[j].resource, a[x]);
+				}
+			}
+		}
+	}
+}
+
+/* The actions a kind allows are the action table's commands, and every
+ * action (every mutating command) applies to some kind. */
+static void
+test_actions_registered(void **state)
+{
+	const struct cmd_entry *e;
+	const char *p;
+	char verb[64], *cause = NULL;
+	size_t i, len, nactions = 0;
+
+	actions_register();
+	for (i = 0; i < nkinds; i++) {
+		for (p = kinds[i].actions; p != NULL && *p != '\0'; p += len + (p[len] == ',')) {
+			len = strcspn(p, ",");
+			snprintf(verb, sizeof verb, "%.*s", (int)len, p);
+			e = cmd_find(verb, &cause);
+			if (e == NULL || strcmp(e->name, verb) != 0)
+				fail_msg("%s allows %s, not a command", kinds[i].resource, verb);
+			assert_false(e->flags & CMD_CONSOLE_ONLY);
+			assert_true(kind_allows(&kinds[i], verb));
+			assert_true(kind_is_action(verb));
+			nactions++;
+		}
+	}
+	assert_true(nactions >= 21);
+	for (i = 0; i < cmd_count(); i++) {
+		e = cmd_at(i);
+		if ((e->flags & CMD_MUTATES) && kind_for_action(e->name, 0) == NULL)
+			fail_msg("action %s applies to no kind", e->name);
+	}
+	/* the kinds an action lists, in table order */
+	p = kind_action_kinds("scale");
+	assert_string_equal(p, "deployments,replicasets,statefulsets");
+	free((char *)p);
+	assert_false(kind_allows(kind_find("pods"), "scale"));
+	assert_false(kind_allows(kind_find("pods"), "delet"));
+	assert_null(kind_for_action("scale", 3));
+}
+
+/* The keymap's action list is the kinds' actions: real command names. */
+static void
+test_keymap_actions(void **state)
+{
+	const struct key_binding *b;
+	const struct cmd_entry *e;
+	char word[64], *cause = NULL;
+	size_t i;
+
+	actions_register();
+	cmd_console_register();
+	keymap_init();
+	for (i = 0; i < keymap_count(); i++) {
+		b = keymap_at(i);
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(b->command, " "), b->command);
+		e = cmd_find(word, &cause);
+		if (e == NULL || strcmp(e->name, word) != 0)
+			fail_msg("key %s runs %s, not a command", keymap_key_name(b->key), word);
+		if (keymap_is_action(b->command))
+			assert_true(kind_is_action(word));
+	}
+	keymap_free();
+	assert_true(keymap_is_action("drain"));
+	assert_true(keymap_is_action("run-now"));
+	assert_true(keymap_is_action("expire-silence"));
+	assert_false(keymap_is_action("trigger"));
+	assert_false(keymap_is_action("expire"));
+	assert_false(keymap_is_action("delete-pod"));
+}
+
+/* Each view has its ":" command, found by the view's name and the kind's
+ * names; the overview's places run 1..N once each. */
+static void
+test_views_and_overview(void **state)
+{
+	char names[NAMES_MAX][64], *cause = NULL;
+	const struct cmd_entry *e;
+	size_t i, j, n, views = 0, places = 0;
+	int seen[64];
+
+	cmd_console_register();
+	memset(seen, 0, sizeof seen);
+	for (i = 0; i < nkinds; i++) {
+		if (kinds[i].overview > 0) {
+			assert_true(kinds[i].overview < 64);
+			seen[kinds[i].overview]++;
+			places++;
+		}
+		if (kinds[i].view.name == NULL) {
+			assert_null(view_resource_find(kinds[i].resource));
+			continue;
+		}
+		views++;
+		e = cmd_find(kinds[i].view.name, &cause);
+		assert_non_null(e);
+		assert_string_equal(e->name, kinds[i].view.name);
+		assert_non_null(e->help);
+		assert_ptr_equal(kind_find_view(kinds[i].view.name), &kinds[i]);
+		assert_string_equal(view_resource_find(kinds[i].view.name), kinds[i].resource);
+		n = kind_names(&kinds[i], names);
+		for (j = 0; j < n; j++)
+			assert_string_equal(view_resource_find(names[j]), kinds[i].resource);
+	}
+	assert_int_equal(views, 15);
+	for (i = 1; i <= places; i++)
+		assert_int_equal(seen[i], 1);
+	assert_string_equal(kind_label(kind_find("hpa")), "hpa");
+	assert_string_equal(kind_label(kind_find("pods")), "pod");
+	assert_null(view_resource_find("ns"));
+	assert_null(view_resource_find("overview"));
+}
+
+/* The health rule: the printer's flags that are a problem for the kind. */
+static void
+test_health(void **state)
+{
+	json_t *crash = js("{\"metadata\":{\"name\":\"web-1\",\"namespace\":\"p\"},"
+	    "\"spec\":{\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Running\","
+	    "\"containerStatuses\":[{\"name\":\"c\",\"ready\":false,\"restartCount\":5,"
+	    "\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}}}]}}");
+	json_t *fine = js("{\"metadata\":{\"name\":\"web-2\",\"namespace\":\"p\"},"
+	    "\"spec\":{\"containers\":[{\"name\":\"c\"}]},\"status\":{\"phase\":\"Running\","
+	    "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],"
+	    "\"containerStatuses\":[{\"name\":\"c\",\"ready\":true,\"restartCount\":0,"
+	    "\"state\":{\"running\":{}}}]}}");
+	char *reason = NULL;
+
+	assert_true(kind_health(kind_find("pods"), crash, 1000, &reason) & ROW_BAD);
+	assert_non_null(reason);
+	free(reason);
+	assert_int_equal(kind_health(kind_find("pods"), fine, 1000, &reason), 0);
+	assert_null(reason);
+	/* a kind with no problems in its rule is never unhealthy */
+	assert_int_equal(kind_find("cronjobs")->problems, 0);
+	assert_int_equal(kind_health(kind_find("cronjobs"), crash, 1000, NULL), 0);
+	assert_int_equal(kind_health(kind_find("configmaps"), crash, 1000, NULL), 0);
+	json_decref(crash);
+	json_decref(fine);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_name_resolves),
+		cmocka_unit_test(test_names_unique),
+		cmocka_unit_test(test_actions_registered),
+		cmocka_unit_test(test_keymap_actions),
+		cmocka_unit_test(test_views_and_overview),
+		cmocka_unit_test(test_health),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

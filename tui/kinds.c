@@ -1,0 +1,318 @@
+/* The kind table (see kinds.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "opsdeck/kinds.h"
+#include "opsdeck/printers.h"
+#include "opsdeck/xmalloc.h"
+
+/* The verbs a read-write resource shows in discovery. */
+#define RW	"create,delete,deletecollection,get,list,patch,update,watch"
+/* Problems of a workload with a rollout. */
+#define ROLLING	(ROW_BAD | ROW_WARN | ROW_PROGRESSING | ROW_STUCK)
+
+const struct kind kinds[] = {
+	/* The console's views, in the order of their commands. */
+	{ .group = "", .version = "v1", .resource = "pods", .singular = "pod", .kind = "Pod",
+	  .namespaced = true, .short_names = "po", .categories = "all",
+	  .subresources = "log,status,eviction", .verbs = RW,
+	  .printer = &printer_pods, .problems = ROW_BAD | ROW_WARN, .overview = 2,
+	  .actions = "delete",
+	  .view = { .name = "pods", .help = "pods" } },
+	{ .group = "apps", .version = "v1", .resource = "deployments", .singular = "deployment",
+	  .kind = "Deployment", .namespaced = true, .short_names = "deploy",
+	  .categories = "all", .subresources = "scale,status", .verbs = RW,
+	  .printer = &printer_deployments, .problems = ROLLING, .overview = 3,
+	  .actions = "scale,undo,restart,pause,resume",
+	  .view = { .name = "deployments", .help = "deployments (revision history below)" } },
+	{ .group = "apps", .version = "v1", .resource = "replicasets", .singular = "replicaset",
+	  .kind = "ReplicaSet", .namespaced = true, .short_names = "rs", .categories = "all",
+	  .subresources = "scale,status", .verbs = RW,
+	  .printer = &printer_replicasets, .actions = "scale",
+	  .view = { .name = "replicasets", .help = "replica sets" } },
+	{ .group = "apps", .version = "v1", .resource = "statefulsets", .singular = "statefulset",
+	  .kind = "StatefulSet", .namespaced = true, .short_names = "sts", .categories = "all",
+	  .subresources = "scale,status", .verbs = RW,
+	  .printer = &printer_statefulsets, .problems = ROLLING, .overview = 5,
+	  .actions = "scale,restart",
+	  .view = { .name = "statefulsets", .help = "stateful sets" } },
+	{ .group = "apps", .version = "v1", .resource = "daemonsets", .singular = "daemonset",
+	  .kind = "DaemonSet", .namespaced = true, .short_names = "ds", .categories = "all",
+	  .subresources = "status", .verbs = RW,
+	  .printer = &printer_daemonsets, .problems = ROLLING, .overview = 6,
+	  .actions = "restart",
+	  .view = { .name = "daemonsets", .help = "daemon sets" } },
+	{ .group = "autoscaling", .version = "v2", .resource = "horizontalpodautoscalers",
+	  .singular = "horizontalpodautoscaler", .kind = "HorizontalPodAutoscaler",
+	  .namespaced = true, .short_names = "hpa", .categories = "all",
+	  .subresources = "status", .verbs = RW,
+	  .printer = &printer_hpa, .problems = ROW_AT_MAX | ROW_STUCK | ROW_BAD, .overview = 7,
+	  .actions = "hpa-minmax",
+	  .view = { .name = "hpa", .help = "horizontal pod autoscalers (at max highlighted)" } },
+	{ .group = "batch", .version = "v1", .resource = "jobs", .singular = "job", .kind = "Job",
+	  .namespaced = true, .short_names = "", .categories = "all", .subresources = "status",
+	  .verbs = RW,
+	  .printer = &printer_jobs, .problems = ROW_BAD, .overview = 10,
+	  .view = { .name = "jobs", .help = "jobs" } },
+	{ .group = "batch", .version = "v1", .resource = "cronjobs", .singular = "cronjob",
+	  .kind = "CronJob", .namespaced = true, .short_names = "cj", .categories = "all",
+	  .subresources = "status", .verbs = RW,
+	  /* counted by the overview (is there a backup schedule), never a problem */
+	  .printer = &printer_cronjobs, .overview = 12,
+	  .actions = "run-now",
+	  .view = { .name = "cronjobs", .help = "cron jobs" } },
+	{ .group = "", .version = "", .resource = "alerts", .singular = "alert", .kind = "Alert",
+	  .short_names = "", .categories = "", .subresources = "", .verbs = "",
+	  .source = KIND_ALERTMANAGER,
+	  .printer = &printer_alerts, .problems = ROW_FIRING, .overview = 1,
+	  .actions = "silence,runbook-url",
+	  .view = { .name = "alerts", .help = "Alertmanager alerts", .flag_first = ROW_FIRING } },
+	{ .group = "", .version = "", .resource = "silences", .singular = "silence",
+	  .kind = "Silence", .short_names = "", .categories = "", .subresources = "",
+	  .verbs = "", .source = KIND_ALERTMANAGER,
+	  .printer = &printer_silences, .actions = "expire-silence",
+	  .view = { .name = "silences", .help = "Alertmanager silences" } },
+	{ .group = "velero.io", .version = "v1", .resource = "backups", .singular = "backup",
+	  .kind = "Backup", .namespaced = true, .short_names = "", .categories = "velero",
+	  .subresources = "", .verbs = RW,
+	  .printer = &printer_backups, .problems = ROW_BAD, .overview = 9,
+	  .actions = "restore",
+	  .view = { .name = "backups", .args = "[@CLUSTER]",
+	      .help = "Velero backups (RPO breaches highlighted)" } },
+	{ .group = "velero.io", .version = "v1", .resource = "schedules", .singular = "schedule",
+	  .kind = "Schedule", .namespaced = true, .short_names = "", .categories = "velero",
+	  .subresources = "", .verbs = RW,
+	  /* counted by the overview (is there a backup schedule), never a problem */
+	  .printer = &printer_schedules, .overview = 11,
+	  .actions = "backup-now",
+	  .view = { .name = "schedules", .args = "[@CLUSTER]", .help = "Velero schedules" } },
+	{ .group = "", .version = "v1", .resource = "events", .singular = "event", .kind = "Event",
+	  .namespaced = true, .short_names = "ev", .categories = "", .subresources = "",
+	  .verbs = RW,
+	  .printer = &printer_events,
+	  .view = { .name = "events", .help = "events, warnings first",
+	      .flag_first = ROW_BAD | ROW_WARN } },
+	{ .group = "", .version = "v1", .resource = "nodes", .singular = "node", .kind = "Node",
+	  .short_names = "no", .categories = "", .subresources = "status", .verbs = RW,
+	  .printer = &printer_nodes, .problems = ROW_BAD | ROW_WARN, .overview = 8,
+	  .actions = "cordon,uncordon,drain",
+	  .view = { .name = "nodes", .help = "nodes" } },
+	{ .group = "argoproj.io", .version = "v1alpha1", .resource = "rollouts",
+	  .singular = "rollout", .kind = "Rollout", .namespaced = true, .short_names = "ro",
+	  .categories = "all", .subresources = "scale,status", .verbs = RW,
+	  .printer = &printer_rollouts, .problems = ROLLING, .overview = 4,
+	  .actions = "promote,abort,retry",
+	  .view = { .name = "rollouts", .help = "Argo Rollouts" } },
+
+	/* Kinds the console lists (opsdeck get, runbooks) with no view. */
+	{ .group = "policy", .version = "v1", .resource = "poddisruptionbudgets",
+	  .singular = "poddisruptionbudget", .kind = "PodDisruptionBudget", .namespaced = true,
+	  .short_names = "pdb", .categories = "", .subresources = "status", .verbs = RW,
+	  .printer = &printer_pdb },
+	{ .group = "", .version = "v1", .resource = "namespaces", .singular = "namespace",
+	  .kind = "Namespace", .short_names = "ns", .categories = "", .subresources = "status",
+	  .verbs = "create,delete,get,list,patch,update,watch",
+	  .printer = &printer_namespaces },
+	{ .group = "", .version = "v1", .resource = "services", .singular = "service",
+	  .kind = "Service", .namespaced = true, .short_names = "svc", .categories = "all",
+	  .subresources = "status,proxy", .verbs = RW,
+	  .printer = &printer_services, .actions = "switch-color" },
+	{ .group = "", .version = "v1", .resource = "configmaps", .singular = "configmap",
+	  .kind = "ConfigMap", .namespaced = true, .short_names = "cm", .categories = "",
+	  .subresources = "", .verbs = RW },
+	{ .group = "velero.io", .version = "v1", .resource = "restores", .singular = "restore",
+	  .kind = "Restore", .namespaced = true, .short_names = "", .categories = "velero",
+	  .subresources = "", .verbs = RW,
+	  .printer = &printer_restores, .problems = ROW_BAD },
+	{ .group = "networking.istio.io", .version = "v1beta1", .resource = "virtualservices",
+	  .singular = "virtualservice", .kind = "VirtualService", .namespaced = true,
+	  .short_names = "vs", .categories = "istio-io,networking-istio-io", .subresources = "",
+	  .verbs = RW,
+	  .printer = &printer_virtualservices, .actions = "canary-weight" },
+
+	/* Kinds only the drill serves (kubectl, its controllers, RBAC checks). */
+	{ .group = "", .version = "v1", .resource = "endpoints", .singular = "endpoints",
+	  .kind = "Endpoints", .namespaced = true, .short_names = "ep", .categories = "",
+	  .subresources = "", .verbs = RW, .drill_only = true },
+	{ .group = "", .version = "v1", .resource = "secrets", .singular = "secret",
+	  .kind = "Secret", .namespaced = true, .short_names = "", .categories = "",
+	  .subresources = "", .verbs = RW, .drill_only = true },
+	{ .group = "", .version = "v1", .resource = "serviceaccounts",
+	  .singular = "serviceaccount", .kind = "ServiceAccount", .namespaced = true,
+	  .short_names = "sa", .categories = "", .subresources = "", .verbs = RW,
+	  .drill_only = true },
+	{ .group = "apps", .version = "v1", .resource = "controllerrevisions",
+	  .singular = "controllerrevision", .kind = "ControllerRevision", .namespaced = true,
+	  .short_names = "", .categories = "", .subresources = "", .verbs = RW,
+	  .drill_only = true },
+	{ .group = "authorization.k8s.io", .version = "v1", .resource = "selfsubjectaccessreviews",
+	  .singular = "selfsubjectaccessreview", .kind = "SelfSubjectAccessReview",
+	  .short_names = "", .categories = "", .subresources = "", .verbs = "create",
+	  .drill_only = true },
+	{ .group = "apiextensions.k8s.io", .version = "v1",
+	  .resource = "customresourcedefinitions", .singular = "customresourcedefinition",
+	  .kind = "CustomResourceDefinition", .short_names = "crd,crds", .categories = "",
+	  .subresources = "status", .verbs = RW, .drill_only = true },
+	{ .group = "velero.io", .version = "v1", .resource = "backupstoragelocations",
+	  .singular = "backupstoragelocation", .kind = "BackupStorageLocation",
+	  .namespaced = true, .short_names = "bsl", .categories = "velero", .subresources = "",
+	  .verbs = RW, .drill_only = true },
+};
+const size_t nkinds = sizeof kinds / sizeof kinds[0];
+
+/* True if the comma list list holds the word [w, w + n). */
+static bool
+list_has(const char *list, const char *w, size_t n, bool nocase)
+{
+	const char *p;
+	size_t len;
+
+	for (p = list; p != NULL && *p != '\0'; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		if (len == n && (nocase ? strncasecmp(p, w, n) : strncmp(p, w, n)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* True if k answers to the name [name, name + n). */
+static bool
+kind_named(const struct kind *k, const char *name, size_t n)
+{
+	return (strlen(k->resource) == n && strncasecmp(k->resource, name, n) == 0) ||
+	    (strlen(k->singular) == n && strncasecmp(k->singular, name, n) == 0) ||
+	    (strlen(k->kind) == n && strncasecmp(k->kind, name, n) == 0) ||
+	    list_has(k->short_names, name, n, true);
+}
+
+const struct kind *
+kind_find(const char *name)
+{
+	const struct kind *k;
+	const char *dot;
+	size_t i;
+
+	if (name == NULL || *name == '\0')
+		return NULL;
+	dot = strchr(name, '.');
+	for (i = 0; i < nkinds; i++) {
+		k = &kinds[i];
+		if (k->drill_only)
+			continue;
+		if (kind_named(k, name, strlen(name)))
+			return k;
+		/* "deployments.apps" as kubectl takes it */
+		if (dot != NULL && *k->group != '\0' && kind_named(k, name, (size_t)(dot - name)) &&
+		    strcasecmp(dot + 1, k->group) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+const struct kind *
+kind_find_api(const char *group, const char *resource)
+{
+	size_t i;
+
+	for (i = 0; i < nkinds; i++) {
+		if (kinds[i].source == KIND_API && strcmp(kinds[i].group, group) == 0 &&
+		    strcmp(kinds[i].resource, resource) == 0)
+			return &kinds[i];
+	}
+	return NULL;
+}
+
+const struct kind *
+kind_find_kind(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < nkinds; i++) {
+		if (kinds[i].source == KIND_API && strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	}
+	return NULL;
+}
+
+const struct kind *
+kind_find_view(const char *name)
+{
+	const struct kind *k = kind_find(name);
+	size_t i;
+
+	if (k != NULL)
+		return k->view.name != NULL ? k : NULL;
+	for (i = 0; name != NULL && i < nkinds; i++) {
+		if (kinds[i].view.name != NULL && strcmp(kinds[i].view.name, name) == 0)
+			return &kinds[i];
+	}
+	return NULL;
+}
+
+const char *
+kind_label(const struct kind *k)
+{
+	if (k->view.name != NULL && strcmp(k->view.name, k->resource) != 0)
+		return k->view.name;
+	return k->singular;
+}
+
+bool
+kind_allows(const struct kind *k, const char *verb)
+{
+	return k != NULL && verb != NULL && list_has(k->actions, verb, strlen(verb), false);
+}
+
+bool
+kind_is_action(const char *verb)
+{
+	return kind_for_action(verb, 0) != NULL;
+}
+
+const struct kind *
+kind_for_action(const char *verb, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nkinds; i++) {
+		if (kind_allows(&kinds[i], verb) && n-- == 0)
+			return &kinds[i];
+	}
+	return NULL;
+}
+
+char *
+kind_action_kinds(const char *verb)
+{
+	const struct kind *k;
+	char *s = xstrdup(""), *t;
+	size_t i;
+
+	for (i = 0; (k = kind_for_action(verb, i)) != NULL; i++) {
+		t = xasprintf("%s%s%s", s, i > 0 ? "," : "", k->resource);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+unsigned
+kind_health(const struct kind *k, json_t *obj, int64_t now, char **reason)
+{
+	struct printed out;
+	unsigned flags;
+
+	if (reason != NULL)
+		*reason = NULL;
+	if (k == NULL || k->printer == NULL || k->problems == 0)
+		return 0;
+	printer_print(k->printer, obj, now, &out);
+	flags = out.flags & k->problems;
+	if (reason != NULL && flags != 0) {
+		*reason = out.reason;
+		out.reason = NULL;
+	}
+	printed_free(&out);
+	return flags;
+}
