@@ -74,6 +74,7 @@ struct rb_run {
 	char			*output;
 	size_t			 outlen;
 	struct loop_timer	*exec_timer;
+	char			 exec_intent[AUDIT_ID_SIZE];	/* "" when none */
 };
 
 static void	run_next(struct rb_run *);
@@ -292,16 +293,14 @@ run_clock(struct rb_run *run)
 	return buf;
 }
 
-/* Record step i's outcome in the audit log and the incident. */
+/* The audit record of step i (params is the caller's to release). */
 static void
-run_record(struct rb_run *run, size_t i, const char *outcome, const char *msg)
+run_audit_record(struct rb_run *run, size_t i, struct audit_record *rp, json_t **params)
 {
 	const struct rb_step *st = &run->rb->steps[i];
 	struct audit_record r;
-	char *cause = NULL, *text;
-	json_t *params, *extra;
 
-	params = json_pack("{s:i,s:s,s:s}", "step", (json_int_t)(i + 1), "kind",
+	*params = json_pack("{s:i,s:s,s:s}", "step", (json_int_t)(i + 1), "kind",
 	    rb_kind_name(st->kind), "text", run->text != NULL ? run->text : st->text);
 	memset(&r, 0, sizeof r);
 	r.verb = "runbook-step";
@@ -310,14 +309,34 @@ run_record(struct rb_run *run, size_t i, const char *outcome, const char *msg)
 	r.kind = "runbook";
 	r.ns = run->ns;
 	r.name = run->rb->name;
-	r.params = params;
+	r.params = *params;
 	r.dry_run = run->o.dry_run ? "dry run" : NULL;
-	r.outcome = outcome;
-	r.message = msg;
 	r.origin = "runbook";
 	r.incident = run->incident;
 	r.runbook = run->rb->name;
-	if (audit_write(&r, &cause) != 0) {
+	*rp = r;
+}
+
+/* Record step i's outcome in the audit log and the incident; an exec step
+ * that started its command closes the intent written before it. */
+static void
+run_record(struct rb_run *run, size_t i, const char *outcome, const char *msg)
+{
+	const struct rb_step *st = &run->rb->steps[i];
+	struct audit_record r;
+	char *cause = NULL, *text;
+	json_t *params, *extra;
+	int rc;
+
+	run_audit_record(run, i, &r, &params);
+	r.outcome = outcome;
+	r.message = msg;
+	if (run->exec_intent[0] != '\0' && st->kind == RB_EXEC) {
+		rc = audit_outcome(&r, run->exec_intent, &cause);
+		run->exec_intent[0] = '\0';
+	} else
+		rc = audit_write(&r, &cause);
+	if (rc != 0) {
 		text = xasprintf("audit log: %s", cause);
 		run_message(run, true, text);
 		free(text);
@@ -1114,10 +1133,27 @@ run_exec_timeout(void *arg)
 static void
 run_exec_start(struct rb_run *run)
 {
-	int fds[2], devnull;
+	struct audit_record r;
+	json_t *params;
+	int fds[2], devnull, rc;
 	pid_t pid;
-	char *m;
+	char *m, *line, *cause = NULL;
 
+	/* Write-ahead: the command is on disk before it runs; if it cannot
+	 * be recorded it does not run. */
+	run_audit_record(run, run->cur, &r, &params);
+	line = cmd_quote_argv(run->argc, run->argv);
+	rc = audit_intent(&r, "EXEC", line, NULL, run->exec_intent, &cause);
+	free(line);
+	json_decref(params);
+	if (rc != 0) {
+		run->exec_intent[0] = '\0';
+		m = xasprintf("not run: audit log: %s", cause);
+		free(cause);
+		run_step_done(run, RB_FAILED, m);
+		free(m);
+		return;
+	}
 	m = xasprintf("exec: %s", run->text);
 	run_message(run, false, m);
 	free(m);

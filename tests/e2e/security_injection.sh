@@ -57,6 +57,37 @@ for v in "a;touch $pwned;#" "\$(touch $pwned)" "\`touch $pwned\`" "two words" "i
 done
 ok "exec: each value one argument, no shell, vector shown before it runs"
 
+# write-ahead: each exec step's vector was on disk before it ran, and its
+# outcome closes that intent
+/usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "exec intents"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+intents = {o["id"]: (n, o) for n, o in enumerate(lines) if o.get("phase") == "intent"
+           and o["request"]["method"] == "EXEC"}
+assert len(intents) == 7, len(intents)
+for i, (n, o) in intents.items():
+    assert o["request"]["path"].startswith("printf "), o
+    assert o["verb"] == "runbook-step" and o["runbook"] == "argv", o
+    closing = [p for p in lines[n + 1:] if p.get("intent") == i]
+    assert len(closing) == 1 and closing[0]["outcome"] == "ok", (o, closing)
+PY
+audit_check_intents
+ok "exec: the vector is recorded before it runs, the outcome closes it"
+
+# no record, no run: an audit log that cannot be written stops the command
+mkdir -p "$T/full-state/opsdeck"
+ln -s /dev/full "$T/full-state/opsdeck/audit.jsonl"
+set +e
+out=$(XDG_STATE_HOME="$T/full-state" "$OPSDECK" runbook run "$T/argv.yaml" --context prod-tokyo \
+    --param "v=x" --yes 2>&1 </dev/null)
+rc=$?
+set -e
+printf '%s\n' "$out"
+[ "$rc" -ne 0 ] || fail "an exec step without its audit record exited 0"
+assert_contains "$out" "not run: audit log"
+assert_not_contains "$out" "| [x]"
+ok "exec: a full disk under the audit log means the command does not run"
+
 # no exec step runs without its confirmation: no --yes, no terminal
 cat >"$T/first.yaml" <<YAML
 name: first
