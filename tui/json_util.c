@@ -701,3 +701,62 @@ label_selector_string(const struct label_selector *sel)
 	}
 	return buf;
 }
+
+/* Resource quantities. */
+int
+quantity_parse(const char *s, double *out)
+{
+	static const struct {
+		const char	*suffix;
+		double		 mult;
+	} suffixes[] = {
+		{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
+		{ "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
+		{ "Ei", 1152921504606846976.0 },
+		{ "n", 1e-9 }, { "u", 1e-6 }, { "m", 1e-3 }, { "", 1.0 }, { "k", 1e3 },
+		{ "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 }, { "P", 1e15 }, { "E", 1e18 },
+	};
+	const char *p = s, *q;
+	char num[64], *end;
+	double v;
+	long e;
+	size_t i, digits = 0, dots = 0;
+
+	if (s == NULL)
+		return -1;
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
+		if (*p == '.')
+			dots++;
+		else
+			digits++;
+	}
+	if (digits == 0 || dots > 1 || (size_t)(p - s) >= sizeof num)
+		return -1;
+	memcpy(num, s, (size_t)(p - s));
+	num[p - s] = '\0';
+	v = strtod(num, NULL);
+	/* "1e3": a decimal exponent; a lone "E" is the exa suffix */
+	q = p + 1;
+	if ((*p == 'e' || *p == 'E') && (*q == '+' || *q == '-'))
+		q++;
+	if ((*p == 'e' || *p == 'E') && isdigit((unsigned char)*q)) {
+		e = strtol(p + 1, &end, 10);
+		if (*end != '\0' || e > 30 || e < -30)
+			return -1;
+		for (; e > 0; e--)
+			v *= 10;
+		for (; e < 0; e++)
+			v /= 10;
+		*out = v;
+		return 0;
+	}
+	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		if (strcmp(p, suffixes[i].suffix) == 0) {
+			*out = v * suffixes[i].mult;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -27,6 +27,11 @@ size_t		 json_path_len(json_t *obj, const char *path);
 /* True if the first of obj's status.conditions of type has status "True". */
 int		 json_condition_true(json_t *obj, const char *type);
 
+/* A Kubernetes resource quantity ("250m", "1.5Gi", "2k", "1e3", "-4") as a
+ * number: decimal SI suffixes (n u m k M G T P E), binary ones (Ki Mi Gi Ti
+ * Pi Ei) and decimal exponents. 0, or -1 if s is not a quantity. */
+int		 quantity_parse(const char *s, double *out);
+
 /* A string-valued object ({"app":"web","tier":"fe"}) as "app=web,tier=fe"
  * sorted by key, like labels.FormatLabels; "<none>" when empty or not an
  * object. Non-string values are skipped. Caller frees. */

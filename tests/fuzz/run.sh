@@ -17,6 +17,8 @@ if [ $# -eq 0 ]; then
 fi
 [ $# -gt 0 ] || { echo "no fuzz targets in $dir/fuzz: run 'make fuzz' first" >&2; exit 1; }
 mkdir -p "$dir/corpus" "$dir/artifacts" "$dir/logs"
+# committed seed inputs, read beside the working corpus
+seeds=$here/corpus
 for name in "$@"; do
 	name=$(basename "$name" .c)
 	bin=$dir/fuzz/$name
@@ -25,6 +27,7 @@ for name in "$@"; do
 	log=$dir/logs/$name.log
 	"$bin" -max_total_time="$secs" -rss_limit_mb="$rss" -timeout=25 \
 		-artifact_prefix="$dir/artifacts/$name-" "$dir/corpus/$name" \
+		$( [ -d "$seeds/$name" ] && printf '%s' "$seeds/$name") \
 		>"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -n 1)

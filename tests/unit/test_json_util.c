@@ -215,11 +215,43 @@ test_selector_from_json(void **state)
 	json_decref(l);
 }
 
+/* Resource quantities as numbers; anything else is refused. */
+static void
+test_quantity_parse(void **state)
+{
+	static const struct {
+		const char	*in;
+		double		 want;
+	} ok[] = {
+		{ "250m", 0.25 }, { "1", 1 }, { "1.5Gi", 1.5 * 1073741824.0 }, { "2k", 2000 },
+		{ "1e3", 1000 }, { "1E-2", 0.01 }, { "-4", -4 }, { "+3M", 3e6 }, { ".5", 0.5 },
+		{ "300Mi", 300.0 * 1048576 }, { "1E", 1e18 }, { "7n", 7e-9 }, { "12u", 12e-6 },
+	};
+	static const char *bad[] = { "", "m", "1.2.3", "0x10", "inf", "nan", "1 Gi", "1Gib",
+	    "1e", "1e3m", "abc", "-", "1ki" };
+	double v, d, tol;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		v = -1;
+		assert_int_equal(quantity_parse(ok[i].in, &v), 0);
+		d = v > ok[i].want ? v - ok[i].want : ok[i].want - v;
+		tol = (ok[i].want < 0 ? -ok[i].want : ok[i].want) * 1e-9 + 1e-15;
+		if (d > tol)
+			fail_msg("%s: %g, want %g", ok[i].in, v, ok[i].want);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(quantity_parse(bad[i], &v), -1);
+	assert_int_equal(quantity_parse(NULL, &v), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_quantity_parse),
 		cmocka_unit_test(test_labels_to_string),
 		cmocka_unit_test(test_selector_parse_match),
 		cmocka_unit_test(test_selector_errors),
