@@ -47,7 +47,7 @@ const struct kind kinds[] = {
 	  .singular = "horizontalpodautoscaler", .kind = "HorizontalPodAutoscaler",
 	  .namespaced = true, .short_names = "hpa", .categories = "all",
 	  .subresources = "status", .verbs = RW,
-	  .printer = &printer_hpa, .problems = ROW_AT_MAX | ROW_STUCK | ROW_BAD, .overview = 7,
+	  .printer = &printer_hpa, .problems = ROW_AT_MAX | ROW_STUCK | ROW_BAD | ROW_WARN, .overview = 7,
 	  .actions = "hpa-minmax",
 	  .view = { .name = "hpa", .help = "horizontal pod autoscalers (at max highlighted)" } },
 	{ .group = "batch", .version = "v1", .resource = "jobs", .singular = "job", .kind = "Job",

@@ -16,6 +16,9 @@
 #define CELL_TEXT_MAX	(64 * 1024)
 
 #define NITEMS(a)	(sizeof (a) / sizeof (a)[0])
+/* Seconds between a pod's start and its Ready condition's last change
+ * beyond which a False Ready was True before (pod_readiness_lost). */
+#define POD_READY_SLACK	2
 
 /* A growing string with a hard cap; past the cap appends are dropped and
  * the text ends in "...". */
@@ -340,9 +343,27 @@ static const char *pod_warn_status[] = {
 	"NotReady", "SchedulingGated",
 };
 
-/* Set pod row flags and reason from the computed status and readiness. */
+/* Whether a pod's Ready condition is False after having been True: the
+ * kubelet keeps a condition's lastTransitionTime while its status stays the
+ * same, so a False one that changed well after the pod started went there
+ * from True. A pod that never became ready keeps its first time. */
+static bool
+pod_readiness_lost(json_t *status, json_t *conds)
+{
+	json_t *ready = find_condition(conds, "Ready");
+	int64_t started, changed;
+
+	if (ready == NULL || strcmp(json_path_str_or(ready, "status", ""), "False") != 0)
+		return false;
+	started = parse_rfc3339(json_path_str_or(status, "startTime", ""));
+	changed = parse_rfc3339(json_path_str_or(ready, "lastTransitionTime", ""));
+	return started > 0 && changed > started + POD_READY_SLACK;
+}
+
+/* Set pod row flags and reason from the computed status and readiness. A
+ * running pod that lost its readiness says so: it is never "starting". */
 static void
-pod_flags(const char *st, int64_t ready, int64_t total, unsigned *flags,
+pod_flags(const char *st, int64_t ready, int64_t total, bool lost, unsigned *flags,
     char **reason)
 {
 	const char *p;
@@ -351,8 +372,8 @@ pod_flags(const char *st, int64_t ready, int64_t total, unsigned *flags,
 	if (strcmp(st, "Running") == 0) {
 		if (ready < total) {
 			*flags |= ROW_WARN;
-			*reason = xasprintf("not ready %lld/%lld",
-			    (long long)ready, (long long)total);
+			*reason = xasprintf("%s %lld/%lld", lost ? "readiness lost" :
+			    "not ready", (long long)ready, (long long)total);
 		}
 		return;
 	}
@@ -508,7 +529,7 @@ print_pod(json_t *pod, int64_t now, struct cell *c, unsigned *flags,
 		cell_take(&c[8], xasprintf("%lld/%zu", (long long)gates_true,
 		    json_path_len(spec, "readinessGates")));
 	}
-	pod_flags(st, ready, total, flags, reason);
+	pod_flags(st, ready, total, pod_readiness_lost(status, conds), flags, reason);
 	free(st);
 }
 
@@ -561,18 +582,25 @@ print_deployment(json_t *d, int64_t now, struct cell *c, unsigned *flags,
 	if (json_path_true(d, "spec.paused") || avail < desired ||
 	    condition_false(conds, "Available"))
 		*flags |= ROW_WARN;
+	/* A stuck rollout is never "in progress"; a rollout is pods of an
+	 * older template still running (or a new ReplicaSet just made); more
+	 * pods of the same template is scaling. */
 	if (strcmp(json_path_str_or(prog, "reason", ""),
 	    "ProgressDeadlineExceeded") == 0) {
-		*flags |= ROW_STUCK;
+		*flags = (*flags & ~ROW_PROGRESSING) | ROW_STUCK;
 		*reason = xstrdup("ProgressDeadlineExceeded");
 	} else if (json_path_true(d, "spec.paused"))
 		*reason = xstrdup("paused");
-	else if (updated < desired)
+	else if (updated < desired && (current > updated ||
+	    strcmp(json_path_str_or(prog, "reason", ""), "NewReplicaSetCreated") == 0))
 		*reason = xasprintf("rolling out %lld/%lld updated",
 		    (long long)updated, (long long)desired);
 	else if (current > updated)
 		*reason = xasprintf("%lld old replicas pending termination",
 		    (long long)(current - updated));
+	else if (updated < desired || current < desired)
+		*reason = xasprintf("scaling to %lld, %lld available", (long long)desired,
+		    (long long)avail);
 	else if (avail < desired)
 		*reason = xasprintf("available %lld/%lld", (long long)avail,
 		    (long long)desired);
@@ -786,7 +814,70 @@ hpa_targets(json_t *specs, json_t *statuses)
 	return sb_take(&sb);
 }
 
-/* printHorizontalPodAutoscaler, plus at-max and unable-to-scale flags. */
+/* One metric's current value and target as numbers, when both are known
+ * and comparable (utilisation with utilisation, quantity with quantity). */
+static bool
+hpa_metric_values(json_t *spec, json_t *status, double *cur, double *target)
+{
+	const char *type = json_path_str_or(spec, "type", "");
+	const char *key;
+	json_t *src, *st;
+
+	if (strcmp(type, "Resource") == 0 || strcmp(type, "ContainerResource") == 0)
+		key = strcmp(type, "Resource") == 0 ? "resource" : "containerResource";
+	else if (strcmp(type, "Pods") == 0)
+		key = "pods";
+	else if (strcmp(type, "Object") == 0)
+		key = "object";
+	else if (strcmp(type, "External") == 0)
+		key = "external";
+	else
+		return false;
+	src = json_path(json_object_get(spec, key), "target");
+	st = json_path(json_object_get(status, key), "current");
+	if (!json_is_object(src) || !json_is_object(st))
+		return false;
+	if (json_is_number(json_object_get(src, "averageUtilization")))
+		return json_is_number(json_object_get(st, "averageUtilization")) &&
+		    (*cur = json_number_value(json_object_get(st, "averageUtilization")),
+		    *target = json_number_value(json_object_get(src, "averageUtilization")),
+		    true);
+	if (json_is_string(json_object_get(src, "averageValue")))
+		return quantity_parse(json_path_str_or(st, "averageValue", ""), cur) == 0 &&
+		    quantity_parse(json_path_str_or(src, "averageValue", ""), target) == 0;
+	if (json_is_string(json_object_get(src, "value")))
+		return quantity_parse(json_path_str_or(st, "value", ""), cur) == 0 &&
+		    quantity_parse(json_path_str_or(src, "value", ""), target) == 0;
+	return false;
+}
+
+/* The metrics whose current value is above their target, as the TARGETS
+ * cell writes them ("cpu: 133%/70%"), or NULL when none is (new string).
+ * Metrics are matched to their status by position, as kubectl does. */
+static char *
+hpa_over_target(json_t *specs, json_t *statuses)
+{
+	struct sbuf sb = { 0 };
+	json_t *m, *st;
+	double cur, target;
+	char *one;
+	size_t i;
+
+	json_array_foreach(specs, i, m) {
+		st = json_array_get(statuses, i);
+		if (!hpa_metric_values(m, st, &cur, &target) || cur <= target)
+			continue;
+		one = hpa_metric_text(json_path_str_or(m, "type", ""), m, st);
+		if (sb.len != 0)
+			sb_add(&sb, ", ");
+		sb_add(&sb, one);
+		free(one);
+	}
+	return sb.len != 0 ? sb_take(&sb) : NULL;
+}
+
+/* printHorizontalPodAutoscaler, plus the console's flags: above target
+ * (warning), at max (critical when also above target), unable to scale. */
 static void
 print_hpa(json_t *h, int64_t now, struct cell *c, unsigned *flags,
     char **reason)
@@ -796,6 +887,7 @@ print_hpa(json_t *h, int64_t now, struct cell *c, unsigned *flags,
 	json_t *cond;
 	int64_t max = json_path_int(spec, "maxReplicas", 0);
 	int64_t cur = json_path_int(h, "status.currentReplicas", 0);
+	char *over;
 
 	cell_name(&c[0], h);
 	cell_take(&c[1], xasprintf("%s/%s",
@@ -809,11 +901,22 @@ print_hpa(json_t *h, int64_t now, struct cell *c, unsigned *flags,
 	cell_int(&c[5], cur);
 	cell_created(&c[6], h);
 
+	over = hpa_over_target(json_object_get(spec, "metrics"),
+	    json_path(h, "status.currentMetrics"));
 	if (max > 0 && cur == max) {
-		*flags |= ROW_AT_MAX;
-		*reason = xasprintf("at max %lld/%lld", (long long)cur,
+		/* at max: it cannot add more; above target there too is the
+		 * load outrunning the ceiling */
+		*flags |= ROW_AT_MAX | (over != NULL ? ROW_BAD : 0);
+		*reason = over != NULL ? xasprintf("at max %lld/%lld, %s", (long long)cur,
+		    (long long)max, over) : xasprintf("at max %lld/%lld", (long long)cur,
 		    (long long)max);
+	} else if (over != NULL) {
+		/* above target from the first observation, before it scales */
+		*flags |= ROW_WARN;
+		*reason = xasprintf("above target: %s (%lld/%lld replicas)", over,
+		    (long long)cur, (long long)max);
 	}
+	free(over);
 	cond = NULL;
 	if (condition_false(conds, "AbleToScale"))
 		cond = find_condition(conds, "AbleToScale");

@@ -207,6 +207,29 @@ test_pod_crashloop(void **state)
 	    "2/2", "Running", "3 (5m ago)", 0);
 }
 
+/* A running pod not ready: never ready yet (its Ready condition changed
+ * when it started) or ready once and lost it (changed since). */
+#define READY_POD(t) "{\"spec\":{\"containers\":[{\"name\":\"a\"}]},\"status\":" \
+	    "{\"phase\":\"Running\",\"startTime\":\"2026-11-23T17:00:00Z\"," \
+	    "\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\"," \
+	    "\"lastTransitionTime\":\"" t "\"}],\"containerStatuses\":[{\"name\":\"a\"," \
+	    "\"ready\":false,\"restartCount\":0,\"state\":{\"running\":{}}}]}}"
+
+static void
+test_pod_readiness_lost(void **state)
+{
+	struct row r;
+
+	print_json("pods", READY_POD("2026-11-23T17:00:01Z"), &r);
+	assert_int_equal(r.p.flags, ROW_WARN);
+	assert_string_equal(r.p.reason, "not ready 0/1");
+	printed_free(&r.p);
+	print_json("pods", READY_POD("2026-11-23T17:00:20Z"), &r);
+	assert_int_equal(r.p.flags, ROW_WARN);
+	assert_string_equal(r.p.reason, "readiness lost 0/1");
+	printed_free(&r.p);
+}
+
 /* Container terminations without reasons, image pulls, evictions. */
 static void
 test_pod_terminated_states(void **state)
@@ -479,6 +502,44 @@ test_hpa_flags(void **state)
 	assert_string_equal(r.p.reason, "at max 20/20");
 	printed_free(&r.p);
 
+	/* Above target before scaling: a warning from the first look. */
+	print_json("hpa", "{\"spec\":{\"maxReplicas\":8,\"metrics\":[" CPU70 "]},"
+	    "\"status\":{\"currentReplicas\":3,\"currentMetrics\":[{\"type\":"
+	    "\"Resource\",\"resource\":{\"name\":\"cpu\",\"current\":"
+	    "{\"averageUtilization\":133}}}]}}", &r);
+	assert_int_equal(r.p.flags, ROW_WARN);
+	assert_string_equal(r.p.reason, "above target: cpu: 133%/70% (3/8 replicas)");
+	printed_free(&r.p);
+	/* ... and at max it is critical */
+	print_json("hpa", "{\"spec\":{\"maxReplicas\":8,\"metrics\":[" CPU70 "]},"
+	    "\"status\":{\"currentReplicas\":8,\"currentMetrics\":[{\"type\":"
+	    "\"Resource\",\"resource\":{\"name\":\"cpu\",\"current\":"
+	    "{\"averageUtilization\":133}}}]}}", &r);
+	assert_int_equal(r.p.flags, ROW_AT_MAX | ROW_BAD);
+	assert_string_equal(r.p.reason, "at max 8/8, cpu: 133%/70%");
+	printed_free(&r.p);
+	/* at target is not above it; the second metric (a quantity) is */
+	print_json("hpa", "{\"spec\":{\"maxReplicas\":8,\"metrics\":[" CPU70 ","
+	    "{\"type\":\"Pods\",\"pods\":{\"metric\":{\"name\":\"rps\"},\"target\":"
+	    "{\"type\":\"AverageValue\",\"averageValue\":\"1k\"}}}]},"
+	    "\"status\":{\"currentReplicas\":3,\"currentMetrics\":[{\"type\":"
+	    "\"Resource\",\"resource\":{\"name\":\"cpu\",\"current\":"
+	    "{\"averageUtilization\":70}}},{\"type\":\"Pods\",\"pods\":{\"current\":"
+	    "{\"averageValue\":\"1500\"}}}]}}", &r);
+	assert_int_equal(r.p.flags, ROW_WARN);
+	assert_string_equal(r.p.reason, "above target: 1500/1k (3/8 replicas)");
+	printed_free(&r.p);
+	/* below target, or no current value yet: nothing to say */
+	print_json("hpa", "{\"spec\":{\"maxReplicas\":8,\"metrics\":[" CPU70 "]},"
+	    "\"status\":{\"currentReplicas\":3,\"currentMetrics\":[" CPU45 "]}}", &r);
+	assert_int_equal(r.p.flags, 0);
+	assert_null(r.p.reason);
+	printed_free(&r.p);
+	print_json("hpa", "{\"spec\":{\"maxReplicas\":8,\"metrics\":[" CPU70 "]},"
+	    "\"status\":{\"currentReplicas\":3}}", &r);
+	assert_int_equal(r.p.flags, 0);
+	printed_free(&r.p);
+
 	print_json("hpa", "{\"spec\":{\"maxReplicas\":5},\"status\":{"
 	    "\"currentReplicas\":1,\"conditions\":[{\"type\":\"AbleToScale\","
 	    "\"status\":\"True\"},{\"type\":\"ScalingActive\",\"status\":\"False\","
@@ -520,7 +581,8 @@ test_deployment(void **state)
 	    "\"updatedReplicas\":1,\"readyReplicas\":3,\"availableReplicas\":3,"
 	    "\"conditions\":[{\"type\":\"Progressing\",\"status\":\"False\","
 	    "\"reason\":\"ProgressDeadlineExceeded\"}]}}", &r);
-	assert_int_equal(r.p.flags, ROW_PROGRESSING | ROW_STUCK);
+	/* stuck: never drawn or read as in progress */
+	assert_int_equal(r.p.flags, ROW_STUCK);
 	assert_string_equal(r.p.reason, "ProgressDeadlineExceeded");
 	assert_string_equal(r.text[4], "<unknown>");
 	printed_free(&r.p);
@@ -533,6 +595,28 @@ test_deployment(void **state)
 	assert_string_equal(r.text[7], "");
 	assert_int_equal(r.p.flags, 0);
 	assert_null(r.p.reason);
+	printed_free(&r.p);
+
+	/* An HPA scale-up: every pod has the newest template, more are
+	 * wanted. That is scaling, not a rollout. */
+	print_json("deploy", "{\"spec\":{\"replicas\":8},\"status\":{\"replicas\":5,"
+	    "\"updatedReplicas\":5,\"readyReplicas\":5,\"availableReplicas\":5,"
+	    "\"conditions\":[{\"type\":\"Progressing\",\"status\":\"True\","
+	    "\"reason\":\"NewReplicaSetAvailable\"}]}}", &r);
+	assert_string_equal(r.p.reason, "scaling to 8, 5 available");
+	assert_int_equal(r.p.flags, ROW_PROGRESSING | ROW_WARN);
+	printed_free(&r.p);
+	/* ... created but not yet available is scaling too */
+	print_json("deploy", "{\"spec\":{\"replicas\":8},\"status\":{\"replicas\":8,"
+	    "\"updatedReplicas\":8,\"readyReplicas\":6,\"availableReplicas\":6}}", &r);
+	assert_string_equal(r.p.reason, "available 6/8");
+	printed_free(&r.p);
+	/* A new ReplicaSet just made, no pods of it yet, old ones gone
+	 * (Recreate): a rollout. */
+	print_json("deploy", "{\"spec\":{\"replicas\":3},\"status\":{\"replicas\":0,"
+	    "\"updatedReplicas\":0,\"conditions\":[{\"type\":\"Progressing\","
+	    "\"status\":\"True\",\"reason\":\"NewReplicaSetCreated\"}]}}", &r);
+	assert_string_equal(r.p.reason, "rolling out 0/3 updated");
 	printed_free(&r.p);
 
 	print_json("deployments", "{\"spec\":{\"replicas\":2,\"paused\":true},"
@@ -1070,6 +1154,7 @@ main(void)
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_cell_format),
 		cmocka_unit_test(test_pod_crashloop),
+		cmocka_unit_test(test_pod_readiness_lost),
 		cmocka_unit_test(test_pod_terminated_states),
 		cmocka_unit_test(test_pod_init),
 		cmocka_unit_test(test_pod_sidecars),
