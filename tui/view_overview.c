@@ -1,8 +1,8 @@
 /* The overview: per cluster, what is wrong now. One line per cluster with
  * its state and counts, then a line per problem: pods not ready or crash
- * looping, rollouts in progress or stuck, HPAs at max or unable to scale,
- * firing alerts (by severity), the newest good backup against the RPO,
- * nodes not ready. Built from the row flags and reasons the printers set;
+ * looping, rollouts in progress, failing or stuck, HPAs above target, at
+ * max or unable to scale, firing alerts (by severity), the newest good
+ * backup against the RPO, nodes not ready. Built from the row flags and reasons the printers set;
  * Enter jumps to the line's detail. */
 #include <stdint.h>
 #include <stdio.h>
@@ -66,6 +66,7 @@ static const struct table_col ov_cols[] = {
 struct ov_count {
 	size_t		 problems;
 	size_t		 crit, warn, other;	/* firing alerts by severity */
+	size_t		 bad;			/* failing or stuck rows */
 	int64_t		 newest_backup;		/* newest good backup start */
 	int64_t		 newest_any;		/* newest backup start, any phase */
 	bool		 newest_failed;		/* ... and it failed */
@@ -182,6 +183,8 @@ struct ov_pods {
 	const struct row *wl;
 	int64_t		 now;
 	size_t		 matched, starting, failing, young;
+	size_t		 bad;		/* crash looping, failed: ROW_BAD */
+	char		 bad_reason[128];	/* the first bad pod's */
 };
 
 /* Count one pod of a workload. */
@@ -199,7 +202,29 @@ ov_pod_of(size_t cluster, const struct row *r, void *arg)
 		op->starting++;
 	else if (r->flags & (ROW_BAD | ROW_WARN))
 		op->failing++;
+	if ((r->flags & ROW_BAD) && op->bad++ == 0)
+		snprintf(op->bad_reason, sizeof op->bad_reason, "%s",
+		    r->reason != NULL ? r->reason : "failing");
 	return 0;
+}
+
+/* Whether res is a workload kind whose pods follow its selector. */
+static bool
+ov_workload(const char *res)
+{
+	return strcmp(res, "deployments") == 0 || strcmp(res, "statefulsets") == 0 ||
+	    strcmp(res, "daemonsets") == 0 || strcmp(res, "rollouts") == 0;
+}
+
+/* Count a workload's pods (op is cleared first). */
+static void
+ov_workload_pods(struct ov_walk *w, size_t cluster, const struct row *r, struct ov_pods *op)
+{
+	memset(op, 0, sizeof *op);
+	op->wl = r;
+	op->now = w->now;
+	if (r->selector != NULL && *r->selector != '\0')
+		store_foreach(w->v->ui->store, cluster, "pods", r->ns, ov_pod_of, op);
 }
 
 /* Whether a row is merely starting: a young pod (ov_pod_starting), or a
@@ -212,8 +237,7 @@ ov_starting(struct ov_walk *w, size_t cluster, const struct row *r, const char *
 
 	if (strcmp(res, "pods") == 0)
 		return ov_pod_starting(r, w->now);
-	if (strcmp(res, "deployments") != 0 && strcmp(res, "statefulsets") != 0 &&
-	    strcmp(res, "daemonsets") != 0 && strcmp(res, "rollouts") != 0)
+	if (!ov_workload(res))
 		return false;
 	/* an update in progress is worth seeing; so is a paused one */
 	if ((r->flags & (ROW_BAD | ROW_STUCK)) || (r->reason != NULL &&
@@ -223,10 +247,7 @@ ov_starting(struct ov_walk *w, size_t cluster, const struct row *r, const char *
 		return true;
 	if (r->selector == NULL || *r->selector == '\0')
 		return false;
-	memset(&op, 0, sizeof op);
-	op.wl = r;
-	op.now = w->now;
-	store_foreach(w->v->ui->store, cluster, "pods", r->ns, ov_pod_of, &op);
+	ov_workload_pods(w, cluster, r, &op);
 	/* young pods count too: an ordered StatefulSet is short between
 	 * one pod turning ready and the next being created */
 	return (op.starting > 0 || op.young > 0) && op.failing == 0;
@@ -268,7 +289,8 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 	struct ov_view *ov = v->data;
 	struct ov_count *c = &w->counts[cluster];
 	struct table_row *tr;
-	char key[512], detail[512], buf[128];
+	struct ov_pods op;
+	char key[512], detail[512], buf[128], *failing = NULL;
 	const char *what = kind_label(w->kind), *sev, *res = w->kind->resource;
 	int64_t when;
 
@@ -338,7 +360,20 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 	} else
 		snprintf(detail, sizeof detail, "%s", r->reason != NULL ? r->reason :
 		    (r->flags & ROW_PROGRESSING) ? "in progress" : "degraded");
-	ov_set_problem(v, tr, cluster, detail);
+	/* a workload whose pods crash loop or fail is failing, whatever its
+	 * rollout says: red, with the pods' reason first */
+	if (ov_workload(res)) {
+		ov_workload_pods(w, cluster, r, &op);
+		if (op.bad > 0) {
+			failing = xasprintf("failing: %zu pod%s %s; %s", op.bad,
+			    op.bad == 1 ? "" : "s", op.bad_reason, detail);
+			tr->flags = (tr->flags & ~ROW_PROGRESSING) | ROW_BAD;
+		}
+	}
+	if (tr->flags & (ROW_BAD | ROW_STUCK))
+		c->bad++;
+	ov_set_problem(v, tr, cluster, failing != NULL ? failing : detail);
+	free(failing);
 	return 0;
 }
 
@@ -450,10 +485,16 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 		    c->problems == 1 ? "" : "s");
 	} else if (c->problems == 0)
 		snprintf(detail, sizeof detail, "all good");
-	else
+	else {
+		/* the cluster line takes the colour of its worst problem: a
+		 * critical alert or a failing object is never drawn as "all
+		 * good" is */
+		tr->attr = ui_attr(c->crit > 0 ? THEME_FIRING : c->bad > 0 || backup_problem ?
+		    THEME_BAD : THEME_WARN);
 		snprintf(detail, sizeof detail,
 		    "%zu problem%s; alerts firing: %zu critical, %zu warning, %zu other",
 		    c->problems, c->problems == 1 ? "" : "s", c->crit, c->warn, c->other);
+	}
 	if (*info != '\0' && strlen(detail) + strlen(info) + 3 < sizeof detail) {
 		strcat(detail, "; ");
 		strcat(detail, info);
