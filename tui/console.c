@@ -483,20 +483,22 @@ console_usage(FILE *f)
 /* The curses screen (newterm). */
 static SCREEN *console_screen;
 
-/* Count configuration warnings and keep the first (kubeconfig_warnings emit). */
-struct console_warnings {
+/* Lines reported at start (configuration warnings, unmatched audit
+ * intents): how many, and the first, for one status line. */
+struct console_lines {
 	size_t	 n;
 	char	*first;
 };
 
-/* Collect one warning. */
+/* Count one line, keeping the first (a kubeconfig_warnings or
+ * audit_recover callback; the text is already sanitised). */
 static void
-console_warning(const char *text, void *arg)
+console_line(const char *text, void *arg)
 {
-	struct console_warnings *w = arg;
+	struct console_lines *l = arg;
 
-	if (w->n++ == 0)
-		w->first = xstrdup(text);
+	if (l->n++ == 0)
+		l->first = xstrdup(text);
 }
 
 /* Put kubeconfig and config.yaml warnings on the status line: a console
@@ -505,9 +507,9 @@ static void
 console_show_warnings(struct ui *ui, const struct kubeconfig *kc,
     const struct opsdeck_config *cfg)
 {
-	struct console_warnings w = { 0, NULL };
+	struct console_lines w = { 0, NULL };
 
-	kubeconfig_warnings(kc, cfg, console_warning, &w);
+	kubeconfig_warnings(kc, cfg, console_line, &w);
 	if (w.n == 1)
 		ui_message(ui, true, "warning: %s", w.first);
 	else if (w.n > 1)
@@ -516,30 +518,14 @@ console_show_warnings(struct ui *ui, const struct kubeconfig *kc,
 	free(w.first);
 }
 
-/* Unmatched intents found at start: how many, and the first. */
-struct console_orphans {
-	size_t	 n;
-	char	*first;
-};
-
-/* audit_recover callback: keep the first line (already sanitised). */
-static void
-console_orphan(const char *line, void *arg)
-{
-	struct console_orphans *o = arg;
-
-	if (o->n++ == 0)
-		o->first = xstrdup(line);
-}
-
 /* Report requests an earlier run sent without recording their outcome. */
 static void
 console_show_orphans(struct ui *ui)
 {
-	struct console_orphans o = { 0, NULL };
+	struct console_lines o = { 0, NULL };
 	char *cause = NULL;
 
-	if (audit_recover(console_orphan, &o, &cause) < 0) {
+	if (audit_recover(console_line, &o, &cause) < 0) {
 		ui_message(ui, true, "audit log: %s", cause);
 		free(cause);
 	} else if (o.n == 1)
