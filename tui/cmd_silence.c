@@ -18,6 +18,7 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
 #include "opsdeck/hl_signal.h"
+#include "opsdeck/hl_ui.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
@@ -68,55 +69,6 @@ silence_over(void *arg)
 	return ((struct silence_wait *)arg)->done || hl_signal_caught() != 0;
 }
 
-/* Progress and errors go to stderr (stdout carries only silence ids); the
- * pipeline hands over sanitised text. */
-static void
-silence_message(void *ui, bool error, const char *text)
-{
-	(void)ui;
-	fprintf(stderr, "%s%s\n", error ? "opsdeck: " : "", text);
-}
-
-/* A deferred yes. */
-struct silence_yes {
-	void	(*done)(bool, void *);
-	void	*arg;
-};
-
-/* Deliver the yes from the loop, as the pipeline expects. */
-static void
-silence_yes_deliver(void *arg)
-{
-	struct silence_yes *y = arg;
-
-	y->done(true, y->arg);
-	free(y);
-}
-
-/* The command line is the confirmation: show the preview, answer yes. */
-static void
-silence_confirm(void *ui, const char *title, const char *preview, const char *typed,
-    void (*done)(bool, void *), void *arg)
-{
-	struct silence_wait *w = ui;
-	struct silence_yes *y = xcalloc(1, sizeof *y);
-	char *t = sanitize_str(title, 0), *p = sanitize_str(preview, SAN_KEEP_NEWLINE);
-
-	(void)typed;
-	fprintf(stderr, "%s\n%s\n", t, p);
-	free(t);
-	free(p);
-	y->done = done;
-	y->arg = arg;
-	loop_timer_add(w->loop, 0, silence_yes_deliver, y);
-}
-
-static const struct cmd_ui silence_ui = {
-	.message = silence_message,
-	.confirm = silence_confirm,
-	.prompt = NULL,
-	.show_view = NULL,
-};
 
 /* Run one action command (argv[0] an action verb) as the CLI through the
  * command table's guard, and wait for it. Returns 0 when it ran (then
@@ -180,6 +132,7 @@ silence_main(int argc, char **argv)
 	struct client *client = NULL;
 	struct client_opts copts;
 	struct silence_wait w;
+	struct hl_ui h;
 	struct cmd_ctx cctx;
 	const char *sub, *context_spec = NULL, *kubeconfig = NULL, *comment = NULL;
 	const char *author = NULL, *id = NULL, *dur_text = NULL, *sid;
@@ -318,6 +271,13 @@ silence_main(int argc, char **argv)
 	actions_set_loop(loop);
 	actions_register();
 	w.loop = loop;
+	/* stdout carries only silence ids: previews and progress go to
+	 * stderr, and the command line is the confirmation */
+	memset(&h, 0, sizeof h);
+	h.loop = loop;
+	h.out = stderr;
+	h.yes = true;
+	h.yes_why = "confirmed by the command line";
 
 	rc = 0;
 	for (i = 0; i < nctx; i++) {
@@ -343,8 +303,8 @@ silence_main(int argc, char **argv)
 		cctx.client = client;
 		cctx.store = store;
 		cctx.read_only = ro;
-		cctx.ui_ops = &silence_ui;
-		cctx.ui = &w;
+		cctx.ui_ops = &hl_ui_ops;
+		cctx.ui = &h;
 		w.done = false;
 		r = silence_exec(&cctx, ac, av, timeout, &w, &result, &cause);
 		if (r > 1) {
