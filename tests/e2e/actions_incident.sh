@@ -27,7 +27,9 @@ wait_screen 10 "noted"
 show_backend
 key u
 wait_screen 30 "rollback to revision"
-key y
+# prod-tokyo is protected (the drill's kubeconfig says so): its name is typed
+wait_screen 10 "type prod-tokyo"
+keys "prod-tokyo"; key Enter
 wait_screen 120 "undo prod-tokyo production/backend: done"
 key Escape
 cmd "incident close rolled back"

@@ -33,7 +33,9 @@ wait_screen 30 "scale: 2 targets (dry run passed)"
 s=$(screen)
 assert_contains "$s" "prod-tokyo production/websocket replicas"
 assert_contains "$s" "prod-osaka production/websocket replicas"
-key y
+# both contexts are protected (the drill's kubeconfig says so): both names are typed
+wait_screen 10 "type prod-tokyo,prod-osaka"
+keys "prod-tokyo,prod-osaka"; key Enter
 both() { [ "$(replicas prod-tokyo)" = 4 ] && [ "$(replicas prod-osaka)" = 4 ]; }
 wait_for 60 both || fail "not both scaled: tokyo $(replicas prod-tokyo), osaka $(replicas prod-osaka)"
 wait_screen 60 "production/websocket: done"

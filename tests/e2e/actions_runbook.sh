@@ -30,7 +30,9 @@ show_backend
 cmd "runbook rollback-deployment"
 wait_screen 60 "undo: 1 target (dry run passed)"
 assert_contains "$(screen)" "rollback to revision"
-key y
+# prod-tokyo is protected (the drill's kubeconfig says so): its name is typed
+wait_screen 10 "type prod-tokyo"
+keys "prod-tokyo"; key Enter
 wait_screen 180 "runbook rollback-deployment: completed"
 bad && fail "backend still on the bad image"
 quit_console

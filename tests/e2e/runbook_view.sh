@@ -90,7 +90,9 @@ assert_contains "$s" "[ >> ]  3. action  Roll back (rollout undo)"
 assert_contains "$s" "[    ]  4. wait    Every replica ready"
 assert_contains "$s" "[    ]  5. note    Rollback of production/backend on prod-tokyo complete"
 assert_contains "$s" "rollback to revision"		# the dialog, over the view
-key y
+# prod-tokyo is protected (the drill's kubeconfig says so): its name is typed
+wait_screen 10 "type prod-tokyo"
+keys "prod-tokyo"; key Enter
 wait_screen 180 "DONE: completed"
 [ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 5 ] || { screen >&2; fail "not every step ok"; }
 assert_contains "$(body)" "deployments not-ready = 0 (want == 0)"
