@@ -55,14 +55,25 @@ struct conn {
 	struct creq		*queue;		/* waiting for the credential */
 	struct loop_timer	*health_timer;
 	struct creq		*health;
+	struct loop_timer	*slow_timer;	/* the probe is late: stale */
+	struct loop_timer	*escalate_timer; /* stale too long: its failure */
 	bool			 ever_live;
 	unsigned		 failed_probes;	/* consecutive failed health probes */
+	enum conn_state		 fail_state;	/* the latest failure while stale */
+	char			*fail_reason;
 };
 
-/* A stale cluster escalates to its failure state after this many failed
- * health probes in a row, or this long after it turned stale. */
+/* How a live cluster that stops answering is seen: a /version probe every
+ * health_interval (CONN_PROBE_INTERVAL) that has no answer after
+ * CONN_PROBE_LATE seconds turns it stale (so a hung cluster is stale within
+ * interval + late seconds of its last answer); a stale cluster takes its
+ * failure state (unreachable, with the age of its data) after
+ * CONN_STALE_PROBES failed probes in a row, or CONN_STALE_SECONDS after it
+ * turned stale, whichever is first: unreachable by 30 s of a hang. */
+#define CONN_PROBE_INTERVAL	5
+#define CONN_PROBE_LATE		3
 #define CONN_STALE_PROBES	3
-#define CONN_STALE_SECONDS	30
+#define CONN_STALE_SECONDS	20
 
 /* A public stream handle. */
 struct client_stream {
@@ -160,11 +171,69 @@ client_response_error(const struct client_response *r)
 void
 conn_report_ok(struct client *c, size_t cluster)
 {
+	struct conn *cn;
+
 	if (cluster >= c->nconns)
 		return;
-	c->conns[cluster]->ever_live = true;
-	c->conns[cluster]->failed_probes = 0;
+	cn = c->conns[cluster];
+	cn->ever_live = true;
+	cn->failed_probes = 0;
+	loop_timer_cancel(c->loop, cn->escalate_timer);
+	cn->escalate_timer = NULL;
 	store_set_state(c->store, cluster, CONN_LIVE, NULL);
+}
+
+/* A stale cluster takes its failure state, with the age of its data. */
+static void
+conn_escalate(struct conn *cn, enum conn_state st, const char *reason)
+{
+	struct store_cluster *sc = store_cluster(cn->c->store, cn->idx);
+	char *r, when[32];
+	time_t t;
+	struct tm tm;
+
+	loop_timer_cancel(cn->c->loop, cn->escalate_timer);
+	cn->escalate_timer = NULL;
+	if (!cn->ever_live || sc->last_ok == 0) {
+		store_set_state(cn->c->store, cn->idx, st, reason);
+		return;
+	}
+	t = (time_t)sc->last_ok;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	r = xasprintf("%s (data from %s)", reason != NULL ? reason : "?", when);
+	store_set_state(cn->c->store, cn->idx, st, r);
+	free(r);
+}
+
+/* Stale for CONN_STALE_SECONDS: escalate to the latest failure. */
+static void
+conn_escalate_fire(void *arg)
+{
+	struct conn *cn = arg;
+	struct store_cluster *sc = store_cluster(cn->c->store, cn->idx);
+
+	cn->escalate_timer = NULL;
+	if (sc->state != CONN_STALE)
+		return;
+	conn_escalate(cn, cn->fail_state, cn->fail_reason);
+}
+
+/* Turn a live (or still stale) cluster stale, keeping why. */
+static void
+conn_stale(struct conn *cn, enum conn_state st, const char *reason)
+{
+	char *r;
+
+	cn->fail_state = st;
+	free(cn->fail_reason);
+	cn->fail_reason = xstrdup(reason != NULL ? reason : "?");
+	r = xasprintf("not answering: %s", cn->fail_reason);
+	store_set_state(cn->c->store, cn->idx, CONN_STALE, r);
+	free(r);
+	if (cn->escalate_timer == NULL)
+		cn->escalate_timer = loop_timer_add(cn->c->loop, CONN_STALE_SECONDS,
+		    conn_escalate_fire, cn);
 }
 
 /* Mark a cluster failed. A cluster that has been live keeps its rows: it
@@ -176,10 +245,7 @@ conn_report_error(struct client *c, size_t cluster, enum conn_state st, const ch
 {
 	struct store_cluster *sc = store_cluster(c->store, cluster);
 	struct conn *cn;
-	char *r, when[32];
 	int64_t now = (int64_t)time(NULL);
-	time_t t;
-	struct tm tm;
 
 	if (sc == NULL || cluster >= c->nconns)
 		return;
@@ -191,21 +257,10 @@ conn_report_error(struct client *c, size_t cluster, enum conn_state st, const ch
 	if ((st == CONN_UNREACHABLE || st == CONN_ERROR) && (sc->state == CONN_LIVE ||
 	    (sc->state == CONN_STALE && cn->failed_probes < CONN_STALE_PROBES &&
 	    now - sc->since < CONN_STALE_SECONDS))) {
-		r = xasprintf("not answering: %s", reason != NULL ? reason : "?");
-		store_set_state(c->store, cluster, CONN_STALE, r);
-		free(r);
+		conn_stale(cn, st, reason);
 		return;
 	}
-	if (!cn->ever_live || sc->last_ok == 0) {
-		store_set_state(c->store, cluster, st, reason);
-		return;
-	}
-	t = (time_t)sc->last_ok;
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%H:%M:%S", &tm);
-	r = xasprintf("%s (data from %s)", reason != NULL ? reason : "?", when);
-	store_set_state(c->store, cluster, st, r);
-	free(r);
+	conn_escalate(cn, st, reason);
 }
 
 /* Free a request. */
@@ -516,6 +571,22 @@ creq_cancel(struct creq *r)
 	creq_free(r);
 }
 
+/* The health probe is late: a live cluster that does not answer within
+ * CONN_PROBE_LATE seconds is stale now, not when the probe times out. */
+static void
+conn_health_late(void *arg)
+{
+	struct conn *cn = arg;
+	struct store_cluster *sc = store_cluster(cn->c->store, cn->idx);
+	char why[64];
+
+	cn->slow_timer = NULL;
+	if (sc->state != CONN_LIVE)
+		return;
+	snprintf(why, sizeof why, "no answer in %ds", CONN_PROBE_LATE);
+	conn_stale(cn, CONN_UNREACHABLE, why);
+}
+
 /* The health probe answered. */
 static void
 conn_health_done(const struct cresult *res, void *arg)
@@ -523,6 +594,8 @@ conn_health_done(const struct cresult *res, void *arg)
 	struct conn *cn = arg;
 
 	cn->health = NULL;
+	loop_timer_cancel(cn->c->loop, cn->slow_timer);
+	cn->slow_timer = NULL;
 	if (res->error != NULL && !res->auth_failed) {
 		cn->failed_probes++;
 		conn_report_error(cn->c, cn->idx, conn_state_for_curl(res->rc), res->error);
@@ -547,6 +620,9 @@ conn_health_fire(void *arg)
 	s.done = conn_health_done;
 	s.arg = cn;
 	cn->health = creq_start(cn->c, cn->idx, &s);
+	if (cn->health != NULL)
+		cn->slow_timer = loop_timer_add(cn->c->loop, CONN_PROBE_LATE, conn_health_late,
+		    cn);
 }
 
 /* Schedule the next health probe. */
@@ -585,7 +661,7 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 	if (c->opts.list_low_speed <= 0)
 		c->opts.list_low_speed = 30;
 	if (c->opts.health_interval == 0)
-		c->opts.health_interval = 15;
+		c->opts.health_interval = CONN_PROBE_INTERVAL;
 	if (c->opts.am_interval <= 0)
 		c->opts.am_interval = 10;
 	if (c->opts.max_line == 0)
@@ -631,6 +707,9 @@ client_free(struct client *c)
 		struct conn *cn = c->conns[i];
 
 		loop_timer_cancel(c->loop, cn->health_timer);
+		loop_timer_cancel(c->loop, cn->slow_timer);
+		loop_timer_cancel(c->loop, cn->escalate_timer);
+		free(cn->fail_reason);
 		creq_cancel(cn->health);
 		while (cn->queue != NULL)
 			creq_cancel(cn->queue);

@@ -675,7 +675,7 @@ get_main(int argc, char **argv)
 	copts.connect_timeout = connect_timeout;
 	copts.once = !watch;
 	copts.list_only = !watch;
-	copts.health_interval = watch ? 15 : -1;
+	copts.health_interval = watch ? 0 : -1;	/* 0: the default probe period */
 	g.client = client_new(loop, g.store, ctxs, nctx, &copts);
 	for (k = 0; k < g.nkinds; k++) {
 		const char *scope = g.all_ns ? NULL : (g.ns != NULL ? g.ns : "");

@@ -25,7 +25,7 @@ struct client;
 struct client_opts {
 	double		 connect_timeout;	/* seconds (5) */
 	double		 list_low_speed;	/* abort a list stalled this long (30) */
-	double		 health_interval;	/* seconds between /version probes (15) */
+	double		 health_interval;	/* seconds between /version probes (5) */
 	double		 am_interval;		/* Alertmanager poll period (10) */
 	size_t		 max_line;		/* watch line cap (16 MiB) */
 	bool		 once;			/* headless: do not retry after a failure */
