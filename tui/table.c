@@ -829,12 +829,53 @@ table_total_width(const struct table *t, const int *out, int *shown)
 	return total;
 }
 
+/* A column's natural width: its widest cell, or its heading (with the
+ * sort arrow) when wider. */
+static int
+table_natural(const struct table *t, size_t i)
+{
+	int hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
+
+	return t->maxw[i] > hw ? t->maxw[i] : hw;
+}
+
+/* The column to shrink next and its room (*room): among the columns that
+ * are not kept, the one with most room above its minimum; among kept
+ * ones (kept true), room above half the screen while a droppable column
+ * is still shown (even one left with a little room), else above the
+ * minimum. -1 when none has room. */
+static int
+table_fit_room(const struct table *t, const int *out, const int *mins, int w,
+    bool kept, int *room)
+{
+	size_t i;
+	bool droppable = false;
+	int bi = -1, n, floor;
+
+	*room = 0;
+	for (i = 0; kept && i < t->ncols; i++) {
+		if (out[i] >= 0 && t->cols[i].drop > 0 && !t->cols[i].keep)
+			droppable = true;
+	}
+	for (i = 0; i < t->ncols && i < 64; i++) {
+		if (out[i] < 0 || t->cols[i].keep != kept)
+			continue;
+		floor = kept && droppable && w / 2 > mins[i] ? w / 2 : mins[i];
+		n = out[i] - (floor < out[i] ? floor : out[i]);
+		if (n > *room) {
+			*room = n;
+			bi = (int)i;
+		}
+	}
+	return bi;
+}
+
 /* Column widths for screen width w (see table.h). */
 void
 table_fit(struct table *t, int w, bool wide, int *out)
 {
 	size_t i;
-	int total, n, best, bi, hw, mins[64], shown;
+	int total, n, best, bi, hw, mins[64], shown, pass;
 
 	for (i = 0; i < t->ncols; i++) {
 		if (t->hidden[i] || (t->cols[i].priority > 0 && !wide)) {
@@ -842,7 +883,7 @@ table_fit(struct table *t, int w, bool wide, int *out)
 			continue;
 		}
 		hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
-		out[i] = t->maxw[i] > hw ? t->maxw[i] : hw;
+		out[i] = table_natural(t, i);
 		if (out[i] > TABLE_MAX_CELL / 2 && t->cols[i].min < TABLE_MAX_CELL / 2)
 			out[i] = TABLE_MAX_CELL / 2;
 		if (i < 64)
@@ -880,19 +921,14 @@ table_fit(struct table *t, int w, bool wide, int *out)
 		total = table_total_width(t, out, &shown);
 		if (total <= w)
 			break;
-		/* shrink the column with most room above its minimum */
-		best = 0;
-		bi = -1;
-		for (i = 0; i < t->ncols && i < 64; i++) {
-			if (out[i] < 0)
-				continue;
-			n = out[i] - (mins[i] < out[i] ? mins[i] : out[i]);
-			if (n > best) {
-				best = n;
-				bi = (int)i;
-			}
+		/* shrink the column with most room above its minimum; a kept
+		 * column only when no other has room left */
+		for (pass = 0; pass < 2; pass++) {
+			bi = table_fit_room(t, out, mins, w, pass == 1, &best);
+			if (bi >= 0 && (t->cols[bi].drop == 0 || best > 4))
+				break;
 		}
-		if (bi >= 0 && (t->cols[bi].drop == 0 || best > 4)) {
+		if (pass < 2) {
 			n = total - w;
 			if (n > best)
 				n = best;
@@ -916,27 +952,33 @@ table_fit(struct table *t, int w, bool wide, int *out)
 				}
 				break;
 			}
-			for (i = t->ncols; i > 0; i--) {
-				if (out[i - 1] >= 0) {
+			/* the last column, unless it is kept: then the last
+			 * other one */
+			for (i = t->ncols; i > 0 && bi < 0; i--) {
+				if (out[i - 1] >= 0 && !t->cols[i - 1].keep)
 					bi = (int)i - 1;
-					break;
-				}
+			}
+			for (i = t->ncols; i > 0 && bi < 0; i--) {
+				if (out[i - 1] >= 0)
+					bi = (int)i - 1;
 			}
 		}
 		out[bi] = -1;
 	}
-	/* room left after dropping columns goes back to those that gave way */
+	/* room left after dropping columns goes back to a kept column, then to
+	 * those that gave way, up to their natural width */
 	total = table_total_width(t, out, &shown);
-	for (i = 0; i < t->ncols && i < 64 && total < w; i++) {
-		if (out[i] < 0 || !t->give_way[i])
-			continue;
-		hw = (int)display_width(t->cols[i].name) + ((int)i == t->sort_col ? 1 : 0);
-		n = (t->maxw[i] > hw ? t->maxw[i] : hw) - out[i];
-		if (n > w - total)
-			n = w - total;
-		if (n > 0) {
-			out[i] += n;
-			total += n;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < t->ncols && i < 64 && total < w; i++) {
+			if (out[i] < 0 || !(pass == 0 ? t->cols[i].keep : t->give_way[i]))
+				continue;
+			n = table_natural(t, i) - out[i];
+			if (n > w - total)
+				n = w - total;
+			if (n > 0) {
+				out[i] += n;
+				total += n;
+			}
 		}
 	}
 }

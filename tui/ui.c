@@ -1,5 +1,6 @@
 /* The console screen: view stack, header, status line, options, and the
  * glue that runs commands with the current selection. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "opsdeck/incident.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/loop.h"
+#include "opsdeck/printers.h"
 #include "opsdeck/prompt.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -695,7 +697,129 @@ ui_draw_title(struct ui *ui, WINDOW *win, int w, int64_t now)
 		ui_put(ui, win, 0, w - cw, w, clock, ui_attr(THEME_HEADER));
 }
 
-/* The cluster lines: name, role, state per cluster; returns lines used. */
+/* The full label of cluster i: "prod-tokyo(primary)". */
+static void
+ui_cluster_label(const struct store_cluster *sc, char *buf, size_t len)
+{
+	if (sc->role != NULL && *sc->role != '\0')
+		snprintf(buf, len, "%s(%s)", sc->name, sc->role);
+	else
+		snprintf(buf, len, "%s", sc->name);
+}
+
+/* Lines the full form needs at width w: every cluster with its role and
+ * state, wrapped. */
+static int
+ui_clusters_full_lines(struct ui *ui, int w)
+{
+	struct store_cluster *sc;
+	size_t i, n = store_ncluster(ui->store);
+	char state[64], buf[256];
+	int lines = 1, x = 0, need;
+
+	for (i = 0; i < n; i++) {
+		sc = store_cluster(ui->store, i);
+		ui_state_text(sc, state, sizeof state);
+		ui_cluster_label(sc, buf, sizeof buf);
+		need = (int)display_width(buf) + (int)strlen(state) + 4;
+		if (x > 0 && x + need > w) {
+			lines++;
+			x = 0;
+		}
+		x += need - 1;
+	}
+	return lines;
+}
+
+/* A cluster that is not live, short: "dev STALE 14s", "prod-tokyo
+ * UNREACHABLE 2m" (with_age false: without the age). */
+static void
+ui_cluster_short(const struct store_cluster *sc, int64_t now, bool with_age, char *buf,
+    size_t len)
+{
+	char age[32];
+	const char *st;
+
+	switch (sc->state) {
+	case CONN_UNAUTHORIZED:
+		st = "AUTH-ERROR";
+		break;
+	case CONN_CONNECTING:
+		st = "connecting";
+		with_age = false;
+		break;
+	default:
+		st = conn_state_name(sc->state);
+		break;
+	}
+	human_duration(now - sc->since, age, sizeof age);
+	if (with_age && sc->since > 0)
+		snprintf(buf, len, "%s %s %s", sc->name, st, age);
+	else
+		snprintf(buf, len, "%s %s", sc->name, st);
+	if (sc->state != CONN_CONNECTING && sc->state != CONN_UNAUTHORIZED) {
+		/* STALE, UNREACHABLE: the state word in capitals */
+		for (char *p = buf + strlen(sc->name) + 1; *p != '\0' && *p != ' '; p++)
+			*p = (char)toupper((unsigned char)*p);
+	}
+}
+
+/* The compact form, when the full one does not fit: the live clusters
+ * folded into a count, every other one named with its state ("3 live ·
+ * dev STALE 14s"). Returns the lines used, or -1 if it does not fit
+ * either. */
+static int
+ui_draw_clusters_compact(struct ui *ui, WINDOW *win, int y0, int w, int maxlines,
+    bool with_age, bool draw)
+{
+	struct store_cluster *sc;
+	size_t i, n = store_ncluster(ui->store), live = 0;
+	char buf[320];
+	int y = y0, x = 0, need;
+	int64_t now = time(NULL);
+
+	for (i = 0; i < n; i++) {
+		if (store_cluster(ui->store, i)->state == CONN_LIVE)
+			live++;
+	}
+	if (draw)
+		ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
+	if (live > 0) {
+		snprintf(buf, sizeof buf, " %zu live", live);
+		if (draw)
+			x = ui_put(ui, win, y, x, w, buf, ui_attr(THEME_LIVE));
+		else
+			x += (int)strlen(buf);
+	}
+	for (i = 0; i < n; i++) {
+		sc = store_cluster(ui->store, i);
+		if (sc->state == CONN_LIVE)
+			continue;
+		ui_cluster_short(sc, now, with_age, buf, sizeof buf);
+		need = (int)display_width(buf) + (x > 0 ? 3 : 1);
+		if (x > 0 && x + need > w) {
+			if (y - y0 + 1 >= maxlines)
+				return -1;
+			y++;
+			x = 0;
+			need = (int)display_width(buf) + 1;
+			if (draw)
+				ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
+		}
+		if (x + need > w && !draw)
+			return -1;
+		if (draw) {
+			x = ui_put(ui, win, y, x, w, x > 0 ? " · " : " ", ui_attr(THEME_HEADER));
+			x = ui_put(ui, win, y, x, w, buf, ui_attr(ui_state_slot(sc)));
+		} else
+			x += need;
+	}
+	return y - y0 + 1;
+}
+
+/* The cluster lines: name, role, state per cluster, wrapped; where that
+ * does not fit in maxlines, the compact form, so every cluster that is not
+ * live is named at any size. Returns lines used. */
 static int
 ui_draw_clusters(struct ui *ui, WINDOW *win, int y0, int w, int maxlines)
 {
@@ -705,15 +829,21 @@ ui_draw_clusters(struct ui *ui, WINDOW *win, int y0, int w, int maxlines)
 	int y = y0, x = 0, need;
 	enum theme_slot slot;
 
+	if (n > 0 && ui_clusters_full_lines(ui, w) > maxlines) {
+		if (ui_draw_clusters_compact(ui, win, y0, w, maxlines, true, false) > 0)
+			return ui_draw_clusters_compact(ui, win, y0, w, maxlines, true, true);
+		if (ui_draw_clusters_compact(ui, win, y0, w, maxlines, false, false) > 0)
+			return ui_draw_clusters_compact(ui, win, y0, w, maxlines, false, true);
+		/* names cut at the edge: still every one that fits */
+		ui_draw_clusters_compact(ui, win, y0, w, 1, false, true);
+		return 1;
+	}
 	ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
 	for (i = 0; i < n; i++) {
 		sc = store_cluster(ui->store, i);
 		ui_state_text(sc, state, sizeof state);
 		slot = ui_state_slot(sc);
-		if (sc->role != NULL && *sc->role != '\0')
-			snprintf(buf, sizeof buf, "%s(%s)", sc->name, sc->role);
-		else
-			snprintf(buf, sizeof buf, "%s", sc->name);
+		ui_cluster_label(sc, buf, sizeof buf);
 		need = (int)display_width(buf) + (int)strlen(state) + 4;
 		if (x > 0 && x + need > w) {
 			if (y - y0 + 1 >= maxlines)

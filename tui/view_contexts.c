@@ -13,14 +13,14 @@
 #include "opsdeck/xmalloc.h"
 
 static const struct table_col ctx_cols[] = {
-	{ "CONTEXT", 0, 0, 8, false },
-	{ "ROLE", 0, 0, 4, false },
-	{ "STATE", 0, 0, 5, false },
-	{ "SINCE", 0, 2, 5, true },
-	{ "LAST OK", 0, 3, 5, true },
-	{ "PROTECTED", 0, 4, 3, false },
-	{ "READ-ONLY", 0, 4, 3, false },
-	{ "REASON", 0, 0, 10, false },
+	{ "CONTEXT", 0, 0, 8, false, false },
+	{ "ROLE", 0, 0, 4, false, false },
+	{ "STATE", 0, 0, 5, false, false },
+	{ "SINCE", 0, 2, 5, true, false },
+	{ "LAST OK", 0, 3, 5, true, false },
+	{ "PROTECTED", 0, 4, 3, false, false },
+	{ "READ-ONLY", 0, 4, 3, false, false },
+	{ "REASON", 0, 0, 10, false, false },
 };
 
 static int

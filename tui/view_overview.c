@@ -55,11 +55,12 @@ ov_kinds(size_t *n)
 
 /* Columns. */
 static const struct table_col ov_cols[] = {
-	{ "CLUSTER", 0, 0, 8, false },
-	{ "WHAT", 0, 0, 5, false },
-	{ "NAMESPACE", 0, 3, 6, false },
-	{ "NAME", 0, 0, 16, false },
-	{ "PROBLEM", 0, 0, 12, false },
+	{ "CLUSTER", 0, 0, 8, false, false },
+	{ "WHAT", 0, 2, 5, false, false },
+	{ "NAMESPACE", 0, 3, 6, false, false },
+	{ "NAME", 0, 1, 16, false, false },
+	/* the problem gets the width: the others shrink and drop first */
+	{ "PROBLEM", 0, 0, 12, false, true },
 };
 
 /* Counts for one cluster. */
@@ -439,7 +440,8 @@ static void
 ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, int64_t now)
 {
 	struct store_cluster *sc = store_cluster(v->ui->store, ci);
-	char key[64], detail[512], bdetail[512], info[64], since[32], ok[32], state[640];
+	char key[64], detail[1024], bdetail[512], info[64], since[32], ok[32], state[320];
+	const char *name;
 	struct table_row *br;
 	bool backup_line = false, backup_problem = false;
 
@@ -459,30 +461,23 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 	table_set(tr, 0, sc->name, (int64_t)ci);
 	table_set(tr, 1, "cluster", 0);
 	table_set(tr, 2, "", 0);
-	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
-		ov_clock(sc->since, since, sizeof since);
-		if (sc->last_ok != 0) {
-			ov_clock(sc->last_ok, ok, sizeof ok);
-			snprintf(detail, sizeof detail, "%s since %s: data below is from %s",
-			    sc->state == CONN_UNAUTHORIZED ? "auth error" :
-			    conn_state_name(sc->state), since, ok);
-		} else {
-			snprintf(detail, sizeof detail, "%s since %s",
-			    sc->state == CONN_UNAUTHORIZED ? "auth error" :
-			    conn_state_name(sc->state), since);
-		}
-	} else
-		snprintf(detail, sizeof detail, "%s", conn_state_name(sc->state));
+	/* NAME holds the role and the state word; how long and why go to
+	 * PROBLEM, which gets the width */
+	name = sc->state == CONN_UNAUTHORIZED ? "auth error" : conn_state_name(sc->state);
 	if (sc->role != NULL && *sc->role != '\0')
-		snprintf(state, sizeof state, "%s, %s", sc->role, detail);
+		snprintf(state, sizeof state, "%s, %s", sc->role, name);
 	else
-		snprintf(state, sizeof state, "%s", detail);
+		snprintf(state, sizeof state, "%s", name);
 	table_set(tr, 3, state, 0);
 	if (sc->state != CONN_LIVE && sc->state != CONN_CONNECTING) {
 		tr->attr = ui_attr(sc->state == CONN_STALE ? THEME_WARN : THEME_BAD);
-		snprintf(detail, sizeof detail, "%s%s%zu problem%s", sc->reason != NULL ?
-		    sc->reason : "", sc->reason != NULL ? "; " : "", c->problems,
-		    c->problems == 1 ? "" : "s");
+		ov_clock(sc->since, since, sizeof since);
+		if (sc->last_ok != 0)
+			ov_clock(sc->last_ok, ok, sizeof ok);
+		snprintf(detail, sizeof detail, "%s since %s%s%s: %zu problem%s%s%s",
+		    name, since, sc->last_ok != 0 ? ", data below from " : "",
+		    sc->last_ok != 0 ? ok : "", c->problems, c->problems == 1 ? "" : "s",
+		    sc->reason != NULL ? "; " : "", sc->reason != NULL ? sc->reason : "");
 	} else if (c->problems == 0)
 		snprintf(detail, sizeof detail, "all good");
 	else {

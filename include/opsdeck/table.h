@@ -23,6 +23,8 @@ struct table_col {
 	int		 drop;		/* 0 never dropped; higher drops first when narrow */
 	int		 min;		/* shrink limit (0: header width) */
 	bool		 numeric;	/* sort by the row's number for this column */
+	bool		 keep;		/* the text that matters: others shrink to
+					 * their minimum (and drop) before it does */
 };
 
 /* A row as the view built it. Strings are owned by the table. */

@@ -128,7 +128,7 @@ cmd "overview"
 # says since when and how old the rows below it are
 overview_unreachable() {
 	header | grep -q "prod-tokyo(primary) unreachable" &&
-	screen | grep -Eq "^prod-tokyo +cluster +primary, unreachable since [0-9:]{8}: data below is from [0-9:]{8}"
+	screen | grep -Eq "^prod-tokyo +cluster +primary, unreachable +unreachable since [0-9:]{8}, data below from [0-9:]{8}"
 }
 expect 150 "prod-tokyo never escalated to unreachable on the overview" overview_unreachable
 ok "region-outage: stale turns unreachable, the overview says how old the data is"

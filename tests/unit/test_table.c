@@ -16,11 +16,11 @@
 #include "opsdeck/xmalloc.h"
 
 static const struct table_col cols[] = {
-	{ "CLUSTER", 0, 0, 6, false },
-	{ "NAME", 0, 0, 10, false },
-	{ "STATUS", 0, 5, 6, false },
-	{ "RESTARTS", 0, 6, 0, true },
-	{ "IP", 1, 0, 0, false },
+	{ "CLUSTER", 0, 0, 6, false, false },
+	{ "NAME", 0, 0, 10, false, false },
+	{ "STATUS", 0, 5, 6, false, false },
+	{ "RESTARTS", 0, 6, 0, true, false },
+	{ "IP", 1, 0, 0, false, false },
 };
 
 /* One row's data. */
@@ -287,12 +287,12 @@ test_fit(void **state)
 
 /* Pod columns as the resource view makes them, all namespaces, wide. */
 static const struct table_col pod_cols[] = {
-	{ "NAMESPACE", 0, 2, 6, false },
-	{ "NAME", 0, 0, 16, false },
-	{ "READY", 0, 1, 0, false },
-	{ "NODE", 1, 16, 0, false },
-	{ "NOMINATED NODE", 1, 17, 0, false },
-	{ "READINESS GATES", 1, 18, 0, false },
+	{ "NAMESPACE", 0, 2, 6, false, false },
+	{ "NAME", 0, 0, 16, false, false },
+	{ "READY", 0, 1, 0, false, false },
+	{ "NODE", 1, 16, 0, false, false },
+	{ "NOMINATED NODE", 1, 17, 0, false, false },
+	{ "READINESS GATES", 1, 18, 0, false, false },
 };
 
 static void
@@ -348,12 +348,99 @@ test_fit_priority(void **state)
 	table_free(t);
 }
 
+/* A kept column (the overview's PROBLEM): the others shrink to their
+ * minimum first, it gives up to half the screen, then droppable columns go
+ * before it shrinks further; it is never the one dropped. */
+static void
+test_fit_keep(void **state)
+{
+	static const struct table_col kc[] = {
+		{ "CLUSTER", 0, 0, 8, false, false },
+		{ "WHAT", 0, 2, 5, false, false },
+		{ "NAME", 0, 1, 16, false, false },
+		{ "PROBLEM", 0, 0, 12, false, true },
+	};
+	struct table *t = table_new(kc, 4);
+	struct table_row *r;
+	int w[4];
+
+	(void)state;
+	table_begin(t);
+	r = table_add(t, "a", 0);
+	table_set(r, 0, "prod-tokyo", 0);				/* 10 */
+	table_set(r, 1, "deployment", 0);				/* 10 */
+	table_set(r, 2, "websocket-66595fbf7d-hqctc", 0);		/* 26 */
+	table_set(r, 3, "unreachable since 13:23:57, data below from 13:23:42: "
+	    "3 problems; connection refused", 0);			/* 86 */
+	table_end(t);
+	/* 80: the others at their minimum (8 + 5 + 16 and three gaps of 2),
+	 * PROBLEM gets the rest, above half the screen: nothing dropped */
+	table_fit(t, 80, false, w);
+	assert_int_equal(w[0], 8);
+	assert_int_equal(w[1], 5);
+	assert_int_equal(w[2], 16);
+	assert_int_equal(w[3], 80 - 8 - 5 - 16 - 6);
+	/* 60: PROBLEM would fall below half: WHAT (drop 2) goes first */
+	table_fit(t, 60, false, w);
+	assert_int_equal(w[1], -1);
+	assert_int_equal(w[2], 16);
+	assert_int_equal(w[3], 60 - 8 - 16 - 4);
+	/* 40: NAME goes too; PROBLEM stays */
+	table_fit(t, 40, false, w);
+	assert_int_equal(w[1], -1);
+	assert_int_equal(w[2], -1);
+	assert_int_equal(w[3], 40 - 8 - 2);
+	/* 20: the last column that is not kept goes, never PROBLEM */
+	table_fit(t, 20, false, w);
+	assert_int_equal(w[0], -1);
+	assert_true(w[3] >= 12);
+	table_free(t);
+}
+
+/* A column left with a little room above its minimum (too little to be
+ * worth shrinking) must not stop the kept column from giving way: on a
+ * wide screen with a very long problem, nothing is dropped. */
+static void
+test_fit_keep_little_room(void **state)
+{
+	static const struct table_col kc[] = {
+		{ "CLUSTER", 0, 0, 8, false, false },
+		{ "WHAT", 0, 2, 5, false, false },
+		{ "NAMESPACE", 0, 3, 6, false, false },
+		{ "NAME", 0, 1, 16, false, false },
+		{ "PROBLEM", 0, 0, 12, false, true },
+	};
+	struct table *t = table_new(kc, 5);
+	struct table_row *r;
+	char problem[201];
+	int w[5];
+
+	(void)state;
+	memset(problem, 'x', 200);
+	problem[200] = '\0';
+	table_begin(t);
+	r = table_add(t, "a", 0);
+	table_set(r, 0, "prod-tokyo", 0);				/* 10 */
+	table_set(r, 1, "deployment", 0);				/* 10 */
+	table_set(r, 2, "production", 0);				/* 10: 4 above its min */
+	table_set(r, 3, "websocket-66595fbf7d-hqctc", 0);		/* 26 */
+	table_set(r, 4, problem, 0);
+	table_end(t);
+	table_fit(t, 160, false, w);
+	assert_true(w[1] > 0);
+	assert_true(w[2] > 0);
+	assert_true(w[3] > 0);
+	assert_int_equal(w[0] + w[1] + w[2] + w[3] + w[4] + 4 * 2, 160);
+	assert_true(w[4] >= 80);
+	table_free(t);
+}
+
 static void
 test_timed_grow(void **state)
 {
 	static const struct table_col rc[] = {
-		{ "NAME", 0, 0, 16, false },
-		{ "RESTARTS", 0, 6, 0, true },
+		{ "NAME", 0, 0, 16, false, false },
+		{ "RESTARTS", 0, 6, 0, true, false },
 	};
 	struct table *t = table_new(rc, 2);
 	struct table_style st;
@@ -427,6 +514,8 @@ main(void)
 		cmocka_unit_test(test_selection_and_marks),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_fit_priority),
+		cmocka_unit_test(test_fit_keep),
+		cmocka_unit_test(test_fit_keep_little_room),
 		cmocka_unit_test(test_timed_grow),
 		cmocka_unit_test(test_fit_bytes),
 	};

@@ -182,8 +182,9 @@ test_overview(void **state)
 	assert_null(strstr(s, "backend-2"));	/* healthy pods are not problems */
 	/* backups: three hours old breaches the default one-hour RPO */
 	assert_non_null(strstr(s, "prod-tokyo|backup||newest good backup|3h ago: RPO 60m breached\n"));
-	snprintf(want, sizeof want, "prod-osaka|cluster||unreachable since %s|"
-	    "connection refused; 0 problems; backup 10m ago\n",
+	/* NAME: the role and state word only; PROBLEM: since when and why */
+	snprintf(want, sizeof want, "prod-osaka|cluster||unreachable|unreachable since %s: "
+	    "0 problems; connection refused; backup 10m ago\n",
 	    clock_of(store_cluster(st, osaka)->since));
 	assert_non_null(strstr(s, want));
 	/* a backup within its RPO is information, not a problem line */
@@ -373,8 +374,8 @@ test_overview_stale(void **state)
 	assert_non_null(v);
 	s = dump(v->table);
 	snprintf(ok, sizeof ok, "%s", clock_of(sc->last_ok));
-	snprintf(want, sizeof want, "prod-tokyo|cluster||unreachable since %s: "
-	    "data below is from %s|connection refused (data from x); 1 problem\n",
+	snprintf(want, sizeof want, "prod-tokyo|cluster||unreachable|unreachable since %s, "
+	    "data below from %s: 1 problem; connection refused (data from x)\n",
 	    clock_of(sc->since), ok);
 	assert_non_null(strstr(s, want));
 	assert_non_null(strstr(s, "prod-tokyo|pod|production|backend-1|"
