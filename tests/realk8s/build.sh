@@ -23,7 +23,10 @@ if ! command -v go >/dev/null 2>&1; then
 	exit 3
 fi
 
-k8s_version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" { print $3 }' "$here/cp/go.mod")
+# The pin, written either "require k8s.io/kubernetes vX" or inside a
+# "require (" block.
+k8s_version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" { print $3; exit }
+	$1 == "k8s.io/kubernetes" && $2 ~ /^v/ { print $2; exit }' "$here/cp/go.mod")
 [ -n "$k8s_version" ] || { echo "realk8s: cp/go.mod does not pin k8s.io/kubernetes" >&2; exit 1; }
 minor=${k8s_version#v1.}; minor=${minor%%.*}
 
