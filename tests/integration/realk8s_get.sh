@@ -6,7 +6,8 @@
 # - `opsdeck get pods -A` and `opsdeck get deployments -A` list the same
 #   rows (namespace/name) as kubectl on the same server, and every cell both
 #   print (READY, STATUS, RESTARTS, UP-TO-DATE, AVAILABLE; AGE aside) is
-#   equal.
+#   equal; so are replicasets, statefulsets, daemonsets, hpa, pdb, cronjobs,
+#   nodes and pods -o wide.
 # - The viewer (a token bound to the "view" ClusterRole) can read, but a
 #   scale through opsdeck is refused as forbidden by the server's RBAC and
 #   changes nothing; the admin's same scale goes through.
@@ -34,8 +35,10 @@ lines = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l]
 if not lines:
     sys.exit(0)
 head = lines[0]
-starts = [m.start() for m in re.finditer(r"\S+", head)]
-names = head.split()
+# a header may hold one space ("NOMINATED NODE"); columns are apart by more
+cols = list(re.finditer(r"\S+(?: \S+)*", head))
+starts = [m.start() for m in cols]
+names = [m.group() for m in cols]
 rows = []
 for l in lines[1:]:
     cell = {}
@@ -53,15 +56,16 @@ print("\n".join(sorted(rows)))
 PY
 }
 
-# same_cells KIND CONTEXT: opsdeck's and kubectl's rows and cells agree
-# (up to 5 tries: a pod can change between the two requests).
+# same_cells KIND CONTEXT [ARGS]: opsdeck's and kubectl's rows and cells
+# agree (up to 5 tries: a pod can change between the two requests).
 same_cells() {
 	local kind=$1 c=$2 try
+	shift 2
 	for try in 1 2 3 4 5; do
-		kc --context "$c" get "$kind" -A >"$T/k.out" 2>"$T/k.err" ||
-			{ cat "$T/k.err" >&2; fail "kubectl get $kind -A --context $c failed"; }
-		"$OPSDECK" get "$kind" -A --context "$c" >"$T/o.out" 2>"$T/o.err" ||
-			{ cat "$T/o.err" >&2; fail "opsdeck get $kind -A --context $c failed"; }
+		kc --context "$c" get "$kind" -A "$@" >"$T/k.out" 2>"$T/k.err" ||
+			{ cat "$T/k.err" >&2; fail "kubectl get $kind -A $* --context $c failed"; }
+		"$OPSDECK" get "$kind" -A --context "$c" "$@" >"$T/o.out" 2>"$T/o.err" ||
+			{ cat "$T/o.err" >&2; fail "opsdeck get $kind -A $* --context $c failed"; }
 		head -n 1 "$T/o.out" | grep -q '^CLUSTER ' || { cat "$T/o.out" >&2; fail "opsdeck $kind: no CLUSTER column"; }
 		awk -v c="$c" 'NR > 1 && $1 != c { bad = 1 } END { exit bad }' "$T/o.out" ||
 			fail "opsdeck $kind: a row is not labelled $c"
@@ -72,7 +76,7 @@ same_cells() {
 		sleep 1
 	done
 	diff -u "$T/k.cells" "$T/o.cells" >&2 || true
-	fail "$kind -A on $c: opsdeck's rows or cells differ from kubectl's"
+	fail "$kind -A $* on $c: opsdeck's rows or cells differ from kubectl's"
 }
 
 same_cells pods "$ctx"
@@ -82,6 +86,16 @@ ok "get pods -A: $npods rows, READY/STATUS/RESTARTS equal to kubectl's"
 same_cells deployments "$ctx"
 grep -q '^production/backend	READY=5/5	' "$T/o.cells" || { cat "$T/o.cells" >&2; fail "production/backend not 5/5"; }
 ok "get deployments -A: $(wc -l <"$T/o.cells") rows, READY/UP-TO-DATE/AVAILABLE equal to kubectl's"
+
+# The other kinds the console lists, and the wide pod rows (NODE, IP: the
+# scheduler's and kwok's work).
+for kind in replicasets statefulsets daemonsets hpa pdb cronjobs nodes; do
+	same_cells "$kind" "$ctx"
+done
+ok "get replicasets, statefulsets, daemonsets, hpa, pdb, cronjobs, nodes -A: cells equal to kubectl's"
+same_cells pods "$ctx" -o wide
+grep -q $'\tNODE=real-tokyo-node-' "$T/o.cells" || fail "opsdeck -o wide shows no pod on a kwok node"
+ok "get pods -A -o wide: NODE, IP, NOMINATED NODE, READINESS GATES equal to kubectl's"
 
 # The viewer reads what the admin reads ...
 same_cells deployments "$ctx-viewer"
