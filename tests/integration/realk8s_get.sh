@@ -8,6 +8,7 @@
 #   print (READY, STATUS, RESTARTS, UP-TO-DATE, AVAILABLE; AGE aside) is
 #   equal; so are replicasets, statefulsets, daemonsets, hpa, pdb, cronjobs,
 #   nodes and pods -o wide.
+# - The exec-plugin user reads the same pods.
 # - The viewer (a token bound to the "view" ClusterRole) can read, but a
 #   scale through opsdeck is refused as forbidden by the server's RBAC and
 #   changes nothing; the admin's same scale goes through.
@@ -100,6 +101,14 @@ ok "get pods -A -o wide: NODE, IP, NOMINATED NODE, READINESS GATES equal to kube
 # The viewer reads what the admin reads ...
 same_cells deployments "$ctx-viewer"
 ok "the viewer (token, view ClusterRole) reads the same deployments"
+# ops USER FILTER: the API server's audit events of opsdeck's requests as
+# USER, through the jq FILTER.
+ops() { jq -c "select(.userAgent | startswith(\"opsdeck/\")) | select(.user.username == \"$1\") | $2" \
+	"$RK_DIR/$ctx/apiserver.audit.log"; }
+same_cells pods "$ctx-exec"
+[ -n "$(ops opsdeck-exec 'select(.objectRef.resource == "pods")')" ] ||
+	fail "opsdeck's pod list did not reach the server as the exec plugin's user"
+ok "the exec-plugin user reads the same pods (the server saw opsdeck-exec)"
 
 # ... but may not scale. The server itself refuses it (kubectl is told
 # Forbidden), and opsdeck, asked the same, is refused and sends nothing.
@@ -125,8 +134,6 @@ assert_contains "$out" "forbidden by RBAC: realk8s-viewer may not patch deployme
 tail -n 2 "$audit" | grep -q '"outcome":"forbidden"' || fail "the refusal was not audited"
 # The server's audit log: opsdeck asked a SelfSubjectAccessReview as the
 # viewer (the real RBAC's answer is the refusal above) and sent no scale.
-ops() { jq -c "select(.userAgent | startswith(\"opsdeck/\")) | select(.user.username == \"$1\") | $2" \
-	"$RK_DIR/$ctx/apiserver.audit.log"; }
 [ -n "$(ops opsdeck-viewer 'select(.objectRef.resource == "selfsubjectaccessreviews")')" ] ||
 	fail "no SelfSubjectAccessReview from opsdeck as the viewer reached the server"
 [ -z "$(ops opsdeck-viewer 'select(.objectRef.subresource == "scale" and .verb != "get")')" ] ||
