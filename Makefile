@@ -33,7 +33,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BIN       := $(BUILD)/opsdeck
 
-.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz fuzz-run valgrind
+.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz fuzz-run valgrind \
+        realk8s realk8s-bin
 
 all: $(BIN) opsdeck
 
@@ -65,7 +66,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 check: deps
 	@$(MAKE) --no-print-directory check-only
 
-check-only: all $(UNIT_BINS)
+check-only: all $(UNIT_BINS) realk8s-bin
 	@OPSDECK=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)
@@ -75,6 +76,19 @@ unit: $(UNIT_BINS)
 demo: deps
 	@$(MAKE) --no-print-directory all
 	./opsdeck --drill $(or $(SCENARIO),bad-rollout)
+
+# The real control plane (kube-apiserver, controller-manager, scheduler,
+# etcd, kwok) built from the Go modules pinned in tests/realk8s/ into
+# ~/.cache/opsdeck/realk8s (reused while up to date). Without Go the
+# realk8s tests skip.
+realk8s-bin:
+	@tests/realk8s/build.sh || { rc=$$?; [ $$rc -eq 3 ] || exit $$rc; \
+	  echo "realk8s: no Go toolchain: the realk8s tests will skip"; }
+
+# Starts two real clusters on loopback (REALK8S_ARGS: -n NODES, names) and
+# waits; Ctrl-C stops them.
+realk8s: all realk8s-bin
+	@tests/realk8s/start.sh $(REALK8S_ARGS)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# opsdeck against a real control plane: a kube-apiserver with RBAC and the
+# default admission plugins, controller-manager, scheduler and kwok nodes
+# whose pods go Running and Ready, started by this test and stopped when it
+# ends (tests/realk8s/realk8s.sh).
+# - `opsdeck get pods -A` and `opsdeck get deployments -A` list the same
+#   rows (namespace/name) as kubectl on the same server, and every cell both
+#   print (READY, STATUS, RESTARTS, UP-TO-DATE, AVAILABLE; AGE aside) is
+#   equal; so are replicasets, statefulsets, daemonsets, hpa, pdb, cronjobs,
+#   nodes and pods -o wide.
+# - The exec-plugin user reads the same pods.
+# - The viewer (a token bound to the "view" ClusterRole) can read, but a
+#   scale through opsdeck is refused as forbidden by the server's RBAC and
+#   changes nothing; the admin's same scale goes through.
+. "$(dirname "$0")/../lib/realk8s.sh"
+command -v jq >/dev/null || skip "jq missing"
+
+t_start=$SECONDS
+realk8s_up real-tokyo
+ctx=real-tokyo
+ok "estate up in $((SECONDS - t_start))s"
+t_up=$SECONDS
+wait_for 240 rk_settled "$ctx" ||
+	{ kc --context "$ctx" get pods -A >&2; rk_dump_logs; fail "estate did not settle"; }
+npods=$(kc --context "$ctx" get pods -A --no-headers | wc -l)
+ok "estate settled in $((SECONDS - t_up))s: $npods pods Running, every deployment available"
+
+# cells FILE: the rows of a kubectl-style table as "NAMESPACE/NAME<TAB>COL=cell..."
+# lines, sorted, for every column but AGE; opsdeck's CLUSTER column is
+# dropped. Columns start where their header starts (cells may hold spaces,
+# e.g. RESTARTS "1 (5s ago)").
+cells() {
+	/usr/bin/python3 - "$1" <<'PY'
+import re, sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l]
+if not lines:
+    sys.exit(0)
+head = lines[0]
+# a header may hold one space ("NOMINATED NODE"); columns are apart by more
+cols = list(re.finditer(r"\S+(?: \S+)*", head))
+starts = [m.start() for m in cols]
+names = [m.group() for m in cols]
+rows = []
+for l in lines[1:]:
+    cell = {}
+    for i, n in enumerate(names):
+        end = starts[i + 1] if i + 1 < len(starts) else len(l)
+        cell[n] = l[starts[i]:end].strip()
+    key = cell.get("NAMESPACE", "") + "/" + cell["NAME"]
+    # RESTARTS may say how long ago the last one was: that part ticks.
+    if "RESTARTS" in cell:
+        cell["RESTARTS"] = cell["RESTARTS"].split(" ")[0]
+    rest = "\t".join(f"{n}={cell[n]}" for n in names
+                     if n not in ("CLUSTER", "NAMESPACE", "NAME", "AGE"))
+    rows.append(f"{key}\t{rest}")
+print("\n".join(sorted(rows)))
+PY
+}
+
+# same_cells KIND CONTEXT [ARGS]: opsdeck's and kubectl's rows and cells
+# agree (up to 5 tries: a pod can change between the two requests).
+same_cells() {
+	local kind=$1 c=$2 try
+	shift 2
+	for try in 1 2 3 4 5; do
+		kc --context "$c" get "$kind" -A "$@" >"$T/k.out" 2>"$T/k.err" ||
+			{ cat "$T/k.err" >&2; fail "kubectl get $kind -A $* --context $c failed"; }
+		"$OPSDECK" get "$kind" -A --context "$c" "$@" >"$T/o.out" 2>"$T/o.err" ||
+			{ cat "$T/o.err" >&2; fail "opsdeck get $kind -A $* --context $c failed"; }
+		head -n 1 "$T/o.out" | grep -q '^CLUSTER ' || { cat "$T/o.out" >&2; fail "opsdeck $kind: no CLUSTER column"; }
+		awk -v c="$c" 'NR > 1 && $1 != c { bad = 1 } END { exit bad }' "$T/o.out" ||
+			fail "opsdeck $kind: a row is not labelled $c"
+		cells "$T/k.out" >"$T/k.cells"
+		cells "$T/o.out" >"$T/o.cells"
+		[ -s "$T/k.cells" ] || fail "kubectl listed no $kind"
+		cmp -s "$T/k.cells" "$T/o.cells" && return 0
+		sleep 1
+	done
+	diff -u "$T/k.cells" "$T/o.cells" >&2 || true
+	fail "$kind -A $* on $c: opsdeck's rows or cells differ from kubectl's"
+}
+
+same_cells pods "$ctx"
+grep -q $'\tREADY=1/1\tSTATUS=Running\t' "$T/o.cells" || fail "opsdeck shows no Running 1/1 pod"
+[ "$(wc -l <"$T/o.cells")" -eq "$npods" ] || fail "opsdeck lists $(wc -l <"$T/o.cells") pods, kubectl $npods"
+ok "get pods -A: $npods rows, READY/STATUS/RESTARTS equal to kubectl's"
+same_cells deployments "$ctx"
+grep -q '^production/backend	READY=5/5	' "$T/o.cells" || { cat "$T/o.cells" >&2; fail "production/backend not 5/5"; }
+ok "get deployments -A: $(wc -l <"$T/o.cells") rows, READY/UP-TO-DATE/AVAILABLE equal to kubectl's"
+
+# The other kinds the console lists, and the wide pod rows (NODE, IP: the
+# scheduler's and kwok's work).
+for kind in replicasets statefulsets daemonsets hpa pdb cronjobs nodes; do
+	same_cells "$kind" "$ctx"
+done
+ok "get replicasets, statefulsets, daemonsets, hpa, pdb, cronjobs, nodes -A: cells equal to kubectl's"
+same_cells pods "$ctx" -o wide
+grep -q $'\tNODE=real-tokyo-node-' "$T/o.cells" || fail "opsdeck -o wide shows no pod on a kwok node"
+ok "get pods -A -o wide: NODE, IP, NOMINATED NODE, READINESS GATES equal to kubectl's"
+
+# The viewer reads what the admin reads ...
+same_cells deployments "$ctx-viewer"
+ok "the viewer (token, view ClusterRole) reads the same deployments"
+# ops USER FILTER: the API server's audit events of opsdeck's requests as
+# USER, through the jq FILTER.
+ops() { jq -c "select(.userAgent | startswith(\"opsdeck/\")) | select(.user.username == \"$1\") | $2" \
+	"$RK_DIR/$ctx/apiserver.audit.log"; }
+same_cells pods "$ctx-exec"
+[ -n "$(ops opsdeck-exec 'select(.objectRef.resource == "pods")')" ] ||
+	fail "opsdeck's pod list did not reach the server as the exec plugin's user"
+ok "the exec-plugin user reads the same pods (the server saw opsdeck-exec)"
+
+# ... but may not scale. The server itself refuses it (kubectl is told
+# Forbidden), and opsdeck, asked the same, is refused and sends nothing.
+replicas() { kc --context "$ctx" -n production get deploy frontend -o jsonpath='{.spec.replicas}'; }
+before=$(replicas)
+out=$(kc --context "$ctx-viewer" -n production scale deploy/frontend --replicas=7 2>&1) &&
+	fail "the real server let the viewer scale: $out"
+assert_contains "$out" "Forbidden" "kubectl as viewer"
+cat >"$T/scale.yaml" <<'YAML'
+name: scale-one
+title: scale one deployment
+severity: P3
+parameters:
+  - {name: n, default: "4"}
+steps:
+  - action: "scale {{param.n}}"
+YAML
+audit=$XDG_STATE_HOME/opsdeck/audit.jsonl
+out=$("$OPSDECK" runbook run "$T/scale.yaml" --context "$ctx-viewer" \
+	--target deployments/frontend -n production --yes 2>&1) && { printf '%s\n' "$out" >&2; fail "opsdeck scaled as the viewer"; }
+assert_contains "$out" "forbidden by RBAC: realk8s-viewer may not patch deployments/scale in production"
+[ "$(replicas)" = "$before" ] || fail "the viewer's scale changed replicas ($before -> $(replicas))"
+tail -n 2 "$audit" | grep -q '"outcome":"forbidden"' || fail "the refusal was not audited"
+# The server's audit log: opsdeck asked a SelfSubjectAccessReview as the
+# viewer (the real RBAC's answer is the refusal above) and sent no scale.
+[ -n "$(ops opsdeck-viewer 'select(.objectRef.resource == "selfsubjectaccessreviews")')" ] ||
+	fail "no SelfSubjectAccessReview from opsdeck as the viewer reached the server"
+[ -z "$(ops opsdeck-viewer 'select(.objectRef.subresource == "scale" and .verb != "get")')" ] ||
+	fail "opsdeck sent the viewer's scale to the server"
+ok "the viewer is refused a scale by the real RBAC; replicas stay $before; audited"
+
+# The same runbook as the admin goes through: the refusal was the viewer's.
+"$OPSDECK" runbook run "$T/scale.yaml" --context "$ctx" \
+	--target deployments/frontend -n production --yes >"$T/admin-scale.out" 2>&1 ||
+	{ cat "$T/admin-scale.out" >&2; fail "the admin's scale failed"; }
+scaled_to_4() { [ "$(replicas)" = 4 ]; }
+wait_for 30 scaled_to_4 || fail "the admin's scale did not reach the server (replicas $(replicas))"
+ok "the admin's scale to 4 reached the real server"
+ok "total $((SECONDS - t_start))s"
