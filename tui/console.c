@@ -53,21 +53,23 @@ static pid_t drill_pid = -1;
 static char *drill_dir;
 static int sig_pipe[2] = { -1, -1 };
 
-/* Stop the drill child: SIGTERM, wait a little, then SIGKILL. */
+/* Stop the drill child (SIGTERM, wait a little, then SIGKILL) and remove
+ * its directory, whether or not the child is still there: a drill that
+ * failed to start has exited already and left its log behind. */
 static void
 console_stop_drill(void)
 {
 	int status, i;
 
-	if (drill_pid <= 0)
-		return;
-	kill(drill_pid, SIGTERM);
-	for (i = 0; i < 50; i++) {
-		if (waitpid(drill_pid, &status, WNOHANG) == drill_pid) {
-			drill_pid = -1;
-			break;
+	if (drill_pid > 0) {
+		kill(drill_pid, SIGTERM);
+		for (i = 0; i < 50; i++) {
+			if (waitpid(drill_pid, &status, WNOHANG) == drill_pid) {
+				drill_pid = -1;
+				break;
+			}
+			usleep(100 * 1000);
 		}
-		usleep(100 * 1000);
 	}
 	if (drill_pid > 0) {
 		kill(drill_pid, SIGKILL);
