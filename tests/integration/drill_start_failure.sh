@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `opsdeck --drill SCENARIO` keeps its drill's kubeconfig and log in a
 # directory under $TMPDIR; whatever way the console ends, the directory goes:
-# an unknown scenario, a scenario the drill cannot load, and a drill that
-# started for a console that then cannot open its terminal.
+# an unknown scenario, a scenario the drill cannot load, and a console
+# without a terminal.
 . "$(dirname "$0")/../lib/common.sh"
 
 mkdir -p "$T/scenarios"
@@ -35,4 +35,5 @@ assert_contains "$(cat "$T/empty.err")" "at least one cluster"
 ok "scenario without clusters: the error is said and TMPDIR is left empty"
 
 run_drill noterm estate
-ok "drill started, console without a terminal: TMPDIR is left empty"
+assert_contains "$(cat "$T/noterm.err")" "needs a terminal"
+ok "console without a terminal: TMPDIR is left empty"
