@@ -410,15 +410,22 @@ static int
 cmd_ns_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	struct ui *ui = cmd_console(ctx, argv[0], cause);
+	const char *ns = NULL;
+	char *note = NULL;
 
 	if (ui == NULL)
 		return -1;
-	free(ui->ns);
-	ui->ns = NULL;
 	if (argc > 1 && strcmp(argv[1], "-A") != 0 && strcmp(argv[1], "all") != 0 &&
 	    strcmp(argv[1], "*") != 0)
-		ui->ns = xstrdup(argv[1]);
-	ui_message(ui, false, "namespace: %s", ui->ns != NULL ? ui->ns : "all");
+		ns = argv[1];
+	/* a namespace no cluster has changes nothing */
+	if (ns != NULL && ui_namespace_check(ui, SIZE_MAX, ns, &note, cause) != 0)
+		return -1;
+	free(ui->ns);
+	ui->ns = ns != NULL ? xstrdup(ns) : NULL;
+	ui_message(ui, false, "namespace: %s%s%s%s", ui->ns != NULL ? ui->ns : "all",
+	    note != NULL ? " (" : "", note != NULL ? note : "", note != NULL ? ")" : "");
+	free(note);
 	ui_dirty(ui);
 	return 0;
 }

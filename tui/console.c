@@ -737,6 +737,12 @@ console_main(int argc, char **argv)
 	ui->store = store_new();
 	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, NULL);
 	ui->cfg = cfg;
+	/* the namespaces :ns and views are checked against (ui_namespace_check);
+	 * a cluster that may not list them only goes unchecked */
+	if (client_watch(ui->client, "namespaces", &cause) != 0) {
+		free(cause);
+		cause = NULL;
+	}
 	if (drill != NULL) {
 		for (i = 0; i < nctx; i++)
 			client_request(ui->client, i, "GET", "/drill/v1/status", NULL, NULL,
