@@ -410,15 +410,22 @@ static int
 cmd_ns_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	struct ui *ui = cmd_console(ctx, argv[0], cause);
+	const char *ns = NULL;
+	char *note = NULL;
 
 	if (ui == NULL)
 		return -1;
-	free(ui->ns);
-	ui->ns = NULL;
 	if (argc > 1 && strcmp(argv[1], "-A") != 0 && strcmp(argv[1], "all") != 0 &&
 	    strcmp(argv[1], "*") != 0)
-		ui->ns = xstrdup(argv[1]);
-	ui_message(ui, false, "namespace: %s", ui->ns != NULL ? ui->ns : "all");
+		ns = argv[1];
+	/* a namespace no cluster has changes nothing */
+	if (ns != NULL && ui_namespace_check(ui, SIZE_MAX, ns, &note, cause) != 0)
+		return -1;
+	free(ui->ns);
+	ui->ns = ns != NULL ? xstrdup(ns) : NULL;
+	ui_message(ui, false, "namespace: %s%s%s%s", ui->ns != NULL ? ui->ns : "all",
+	    note != NULL ? " (" : "", note != NULL ? note : "", note != NULL ? ")" : "");
+	free(note);
 	ui_dirty(ui);
 	return 0;
 }
@@ -709,7 +716,7 @@ static const struct cmd_entry console_first[] = {
 
 /* The rest of the console's commands. */
 static const struct cmd_entry console_cmds[] = {
-	{ "contexts", "ctx", "", "the selected contexts and their connection state", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
+	{ "contexts", "ctx", "[CONTEXT]", "the selected contexts and their connection state", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
 	{ "ns", "namespace", "NAME|-A", "show one namespace, or all", CMD_CONSOLE_ONLY, NULL, cmd_ns_exec },
 	{ "quit", "q", "", "leave the console", CMD_CONSOLE_ONLY, NULL, cmd_quit_exec },
 	{ "set", NULL, "[OPTION [VALUE]]", "show or set an option (a bare boolean toggles)", CMD_CONSOLE_ONLY, NULL, cmd_set_exec },

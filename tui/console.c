@@ -53,21 +53,23 @@ static pid_t drill_pid = -1;
 static char *drill_dir;
 static int sig_pipe[2] = { -1, -1 };
 
-/* Stop the drill child: SIGTERM, wait a little, then SIGKILL. */
+/* Stop the drill child (SIGTERM, wait a little, then SIGKILL) and remove
+ * its directory, whether or not the child is still there: a drill that
+ * failed to start has exited already and left its log behind. */
 static void
 console_stop_drill(void)
 {
 	int status, i;
 
-	if (drill_pid <= 0)
-		return;
-	kill(drill_pid, SIGTERM);
-	for (i = 0; i < 50; i++) {
-		if (waitpid(drill_pid, &status, WNOHANG) == drill_pid) {
-			drill_pid = -1;
-			break;
+	if (drill_pid > 0) {
+		kill(drill_pid, SIGTERM);
+		for (i = 0; i < 50; i++) {
+			if (waitpid(drill_pid, &status, WNOHANG) == drill_pid) {
+				drill_pid = -1;
+				break;
+			}
+			usleep(100 * 1000);
 		}
-		usleep(100 * 1000);
 	}
 	if (drill_pid > 0) {
 		kill(drill_pid, SIGKILL);
@@ -735,6 +737,12 @@ console_main(int argc, char **argv)
 	ui->store = store_new();
 	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, NULL);
 	ui->cfg = cfg;
+	/* the namespaces :ns and views are checked against (ui_namespace_check);
+	 * a cluster that may not list them only goes unchecked */
+	if (client_watch(ui->client, "namespaces", &cause) != 0) {
+		free(cause);
+		cause = NULL;
+	}
 	if (drill != NULL) {
 		for (i = 0; i < nctx; i++)
 			client_request(ui->client, i, "GET", "/drill/v1/status", NULL, NULL,

@@ -1,7 +1,9 @@
 /* Validation of names and identifiers (names.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "opsdeck/names.h"
+#include "opsdeck/xmalloc.h"
 
 /* [a-z0-9] */
 static bool
@@ -121,4 +123,87 @@ name_object_rule(const char *resource, const char *name)
 		return name_is_silence_id(name) ? NULL : "a silence id ([0-9a-f-])";
 	return name_is_dns1123_subdomain(name) ? NULL :
 	    "a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)";
+}
+
+#define NAME_NEAR_MAX	3	/* names offered */
+#define NAME_NEAR_LEN	253	/* longer names are never near */
+
+/* Edit distance of a and b (optimal string alignment: insert, delete,
+ * replace, swap of neighbours), both at most NAME_NEAR_LEN long. */
+static size_t
+name_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, best;
+	size_t rows[3][NAME_NEAR_LEN + 1], *pp, *p, *c;
+
+	/* row r of the table is rows[r % 3] */
+	for (j = 0; j <= lb; j++)
+		rows[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		pp = rows[(i + 1) % 3];	/* row i - 2 */
+		p = rows[(i + 2) % 3];	/* row i - 1 */
+		c = rows[i % 3];	/* row i */
+		c[0] = i;
+		for (j = 1; j <= lb; j++) {
+			best = p[j - 1] + (a[i - 1] != b[j - 1]);
+			if (p[j] + 1 < best)
+				best = p[j] + 1;
+			if (c[j - 1] + 1 < best)
+				best = c[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < best)
+				best = pp[j - 2] + 1;
+			c[j] = best;
+		}
+	}
+	return rows[la % 3][lb];
+}
+
+char *
+name_near(const char *word, const char *const *cands, size_t n)
+{
+	const char *pick[NAME_NEAR_MAX];
+	size_t dist[NAME_NEAR_MAX], npick = 0, lw, lc, limit, d, i, k;
+	char *out;
+
+	lw = strlen(word);
+	if (lw == 0 || lw > NAME_NEAR_LEN)
+		return NULL;
+	limit = lw / 3 > 1 ? lw / 3 : 1;
+	for (i = 0; i < n; i++) {
+		lc = strlen(cands[i]);
+		if (lc == 0 || lc > NAME_NEAR_LEN || strcmp(cands[i], word) == 0)
+			continue;
+		for (k = 0; k < npick && strcmp(pick[k], cands[i]) != 0; k++)
+			;
+		if (k < npick)
+			continue;
+		if (strncmp(cands[i], word, lc < lw ? lc : lw) == 0)
+			d = 0;	/* a prefix either way: nearest */
+		else if ((d = name_distance(word, cands[i])) > limit)
+			continue;
+		/* keep the nearest NAME_NEAR_MAX, in order, first seen first */
+		for (k = npick; k > 0 && dist[k - 1] > d; k--) {
+			if (k < NAME_NEAR_MAX) {
+				pick[k] = pick[k - 1];
+				dist[k] = dist[k - 1];
+			}
+		}
+		if (k < NAME_NEAR_MAX) {
+			pick[k] = cands[i];
+			dist[k] = d;
+			if (npick < NAME_NEAR_MAX)
+				npick++;
+		}
+	}
+	if (npick == 0)
+		return NULL;
+	out = xstrdup(pick[0]);
+	for (k = 1; k < npick; k++) {
+		char *t = xasprintf("%s, %s", out, pick[k]);
+
+		free(out);
+		out = t;
+	}
+	return out;
 }

@@ -14,6 +14,7 @@
 #include "opsdeck/incident.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/loop.h"
+#include "opsdeck/names.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/prompt.h"
 #include "opsdeck/sanitize.h"
@@ -421,14 +422,101 @@ ui_remove(struct ui *ui, struct view *v)
 	}
 }
 
+size_t
+ui_cluster_named(struct ui *ui, const char *name, char **cause)
+{
+	const char **names;
+	size_t i, n = ui->store != NULL ? store_ncluster(ui->store) : 0, found;
+	char *near;
+
+	found = ui->store != NULL ? store_cluster_find(ui->store, name) : SIZE_MAX;
+	if (found != SIZE_MAX)
+		return found;
+	names = xcalloc(n + 1, sizeof *names);
+	for (i = 0; i < n; i++)
+		names[i] = store_cluster(ui->store, i)->name;
+	near = name_near(name, names, n);
+	if (near != NULL)
+		*cause = xasprintf("no context '%s'; did you mean %s?", name, near);
+	else
+		*cause = xasprintf("no context '%s' (see :ctx)", name);
+	free(near);
+	free(names);
+	return SIZE_MAX;
+}
+
+/* The names of namespaces, gathered from the store. */
+struct ui_ns_names {
+	const char	**names;
+	size_t		 n;
+};
+
+static int
+ui_ns_collect(size_t cluster, const struct row *r, void *arg)
+{
+	struct ui_ns_names *w = arg;
+
+	w->names = xreallocarray(w->names, w->n + 1, sizeof *w->names);
+	w->names[w->n++] = r->name;
+	return 0;
+}
+
+int
+ui_namespace_check(struct ui *ui, size_t cluster, const char *ns, char **note, char **cause)
+{
+	struct ui_ns_names w = { NULL, 0 };
+	size_t i, from, to, nknown = 0;
+	char *unknown = NULL, *near, *t;
+	int rc = 0;
+
+	*note = NULL;
+	if (ui->store == NULL)
+		return 0;
+	from = cluster != SIZE_MAX ? cluster : 0;
+	to = cluster != SIZE_MAX ? cluster + 1 : store_ncluster(ui->store);
+	for (i = from; i < to; i++) {
+		if (!store_synced(ui->store, i, "namespaces")) {
+			t = xasprintf("%s%s%s", unknown != NULL ? unknown : "",
+			    unknown != NULL ? ", " : "", store_cluster(ui->store, i)->name);
+			free(unknown);
+			unknown = t;
+			continue;
+		}
+		if (store_get(ui->store, i, "namespaces", NULL, ns) != NULL)
+			goto out;
+		nknown++;
+		store_foreach(ui->store, i, "namespaces", NULL, ui_ns_collect, &w);
+	}
+	near = name_near(ns, w.names, w.n);
+	if (unknown != NULL) {
+		/* it may be on a cluster whose namespaces are not known yet */
+		*note = xasprintf("namespaces of %s not known yet%s%s%s%s", unknown,
+		    nknown > 0 ? "; not on the others" : "",
+		    near != NULL ? "; did you mean " : "", near != NULL ? near : "",
+		    near != NULL ? "?" : "");
+	} else {
+		*cause = near != NULL ?
+		    xasprintf("no namespace '%s'; did you mean %s?", ns, near) :
+		    xasprintf("no namespace '%s'", ns);
+		rc = -1;
+	}
+	free(near);
+out:
+	free(unknown);
+	free(w.names);
+	return rc;
+}
+
 /* Open a named view: commands replace everything above the root. */
 int
 ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **cause)
 {
 	const struct view_class *cls = NULL;
 	const char *resource = NULL, *w;
-	char *copy = NULL, *word, *save = NULL, *rest = NULL;
+	char *copy = NULL, *word, *save = NULL, *rest = NULL, *note = NULL, key[32];
+	const char *ns = NULL;
 	size_t cluster = SIZE_MAX, len = 0;
+	bool ns_set = false;
 	struct view *v, *root;
 	int rc = -1;
 
@@ -454,23 +542,30 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 		rest = xcalloc(1, strlen(arg) + 1);
 		for (word = strtok_r(copy, " ", &save); word != NULL;
 		    word = strtok_r(NULL, " ", &save)) {
-			if (word[0] == '@') {
-				cluster = store_cluster_find(ui->store, word + 1);
-				if (cluster == SIZE_MAX) {
-					*cause = xasprintf("no cluster %s (see :ctx)", word + 1);
+			if (word[0] == '@' || cls == &view_contexts_class) {
+				/* :ctx NAME selects that context's row */
+				cluster = ui_cluster_named(ui, word + (word[0] == '@'), cause);
+				if (cluster == SIZE_MAX)
 					goto out;
-				}
 			} else if (strcmp(word, "-A") == 0 || strcmp(word, "all") == 0) {
-				free(ui->ns);
-				ui->ns = NULL;
+				ns = NULL;
+				ns_set = true;
 			} else if (cls == &view_resource_class) {
-				free(ui->ns);
-				ui->ns = xstrdup(word);
+				ns = word;
+				ns_set = true;
 			} else {
 				len = strlen(rest);
 				snprintf(rest + len, strlen(arg) + 1 - len, "%s%s", len ? " " : "", word);
 			}
 		}
+	}
+	/* a namespace is checked on the cluster the view shows, changing
+	 * nothing when it is not there */
+	if (ns != NULL && ui_namespace_check(ui, cluster, ns, &note, cause) != 0)
+		goto out;
+	if (ns_set) {
+		free(ui->ns);
+		ui->ns = ns != NULL ? xstrdup(ns) : NULL;
 	}
 	w = rest != NULL && *rest != '\0' ? rest : (cls == &view_help_class ? arg : NULL);
 	/* the runbook view goes on top of where the operator was, once */
@@ -496,10 +591,21 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 		ui->view = v->prev;
 		view_free(v);
 	}
-	if (ui_push(ui, cls, resource, w, cluster, cause) == NULL)
+	if (cls == &view_contexts_class) {
+		/* every context stays listed; the one named is selected */
+		if ((v = ui_push(ui, cls, resource, w, SIZE_MAX, cause)) == NULL)
+			goto out;
+		if (cluster != SIZE_MAX) {
+			snprintf(key, sizeof key, "%zu", cluster);
+			table_select_key(v->table, key);
+		}
+	} else if (ui_push(ui, cls, resource, w, cluster, cause) == NULL)
 		goto out;
+	if (note != NULL)
+		ui_message(ui, false, "namespace: %s (%s)", ui->ns, note);
 	rc = 0;
 out:
+	free(note);
 	free(copy);
 	free(rest);
 	return rc;

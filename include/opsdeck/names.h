@@ -20,6 +20,7 @@
 #define OPSDECK_NAMES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 bool	 name_is_dns1123_label(const char *);
 bool	 name_is_dns1123_subdomain(const char *);
@@ -31,5 +32,11 @@ bool	 name_is_context(const char *);
  * kinds, alert name for "alerts", a silence id for "silences"). NULL when it
  * is valid, else a static phrase saying what it must be. */
 const char *name_object_rule(const char *resource, const char *name);
+
+/* The names among cands (n of them, duplicates allowed) near word, for "did
+ * you mean": a prefix of the other either way, or within an edit distance
+ * of a third of word's length (at least 1; a swap of neighbours counts 1).
+ * At most three, nearest first, joined by ", " (new string); NULL if none. */
+char	*name_near(const char *word, const char *const *cands, size_t n);
 
 #endif

@@ -148,6 +148,15 @@ extern struct ui	*ui_current;
  * (replace: instead of the top). 0 or -1 with *cause. */
 int		 ui_open(struct ui *, const char *name, const char *arg, bool replace,
 		    char **cause);
+/* The cluster named name, or SIZE_MAX with *cause saying there is no such
+ * context and offering the near names. */
+size_t		 ui_cluster_named(struct ui *, const char *name, char **cause);
+/* Check a namespace typed for cluster (SIZE_MAX: any cluster) against the
+ * namespaces the clusters listed. 0 when it is one, or when it may be (some
+ * cluster's namespaces are not known yet: then *note says so, new string);
+ * -1 with *cause, offering the near names, when none of them has it. */
+int		 ui_namespace_check(struct ui *, size_t cluster, const char *ns,
+		    char **note, char **cause);
 /* Open a view of a given class directly (logs, yaml, dialogs). */
 struct view	*ui_push(struct ui *, const struct view_class *, const char *resource,
 		    const char *arg, size_t cluster, char **cause);
