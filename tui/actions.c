@@ -103,6 +103,7 @@ struct act_op {
 	char			 intent[AUDIT_ID_SIZE];
 	bool			 inflight;	/* a request sent, its reply not in */
 	bool			 granted;	/* every permission granted: may go on */
+	char			*typed;		/* the plan wants this typed to confirm */
 };
 
 /* One command's batch of targets. */
@@ -671,14 +672,36 @@ extra_hpas(struct act_op *op)
 	return actions_path("horizontalpodautoscalers", op->ns, NULL);
 }
 
+/* A count far beyond the current one (over 3x and over +10) or beyond the
+ * HPA's max (hmax, -1: none) is typed, not just confirmed: why (new), or NULL. */
+static char *
+scale_far(long cur, long n, long long hmax)
+{
+	bool far = n > cur * 3 && n > cur + 10, over = hmax >= 0 && n > hmax;
+	char *cur_s = xasprintf("the current %ld", cur);
+	char *max_s = xasprintf("the HPA's max %lld", hmax);
+	char *why;
+
+	if (!far && !over)
+		why = NULL;
+	else
+		why = xasprintf("\n! %ld is %s%s%s%s: type %ld to go ahead", n,
+		    far ? "far beyond " : "beyond ", far ? cur_s : max_s,
+		    far && over ? " / " : "", far && over ? max_s : "", n);
+	free(cur_s);
+	free(max_s);
+	return why;
+}
+
 /* scale REPLICAS */
 static int
 plan_scale(struct act_op *op, char **cause)
 {
 	const char *kind = jstr(op->obj, "kind", NULL);
 	long n, cur = jint(op->obj, 1, "spec", "replicas", NULL);
+	long long hmax = -1;
 	json_t *hpa;
-	char *where, *warn = NULL, *base;
+	char *where, *warn = NULL, *base, *far;
 	size_t i;
 
 	if (act_parse_count(op_arg(op, 0), 100000, &n) != 0) {
@@ -701,6 +724,8 @@ plan_scale(struct act_op *op, char **cause)
 		    jint(hpa, 0, "spec", "maxReplicas", NULL), kind,
 		    jstr(hpa, "metadata", "name", NULL) != NULL ?
 		    jstr(hpa, "metadata", "name", NULL) : "?");
+		if (json_is_integer(json_object_get(json_object_get(hpa, "spec"), "maxReplicas")))
+			hmax = jint(hpa, 0, "spec", "maxReplicas", NULL);
 		break;
 	}
 	json_object_set_new(op->params, "from", json_integer(cur));
@@ -711,9 +736,14 @@ plan_scale(struct act_op *op, char **cause)
 		free(where);
 		return 0;
 	}
-	op->preview = xasprintf("%s replicas %ld → %ld%s", where, cur, n, warn != NULL ? warn : "");
+	far = scale_far(cur, n, hmax);
+	if (far != NULL)
+		op->typed = xasprintf("%ld", n);
+	op->preview = xasprintf("%s replicas %ld → %ld%s%s", where, cur, n,
+	    far != NULL ? far : "", warn != NULL ? warn : "");
 	free(where);
 	free(warn);
+	free(far);
 	base = actions_path(op->resource, op->ns, op->name);
 	op_request(op, "PATCH", xasprintf("%s/scale", base), "application/merge-patch+json",
 	    xasprintf("{\"spec\":{\"replicas\":%ld}}", n));
@@ -1698,6 +1728,7 @@ op_free(struct act_op *op)
 	json_decref(op->extra2);
 	json_decref(op->evict);
 	free(op->refused);
+	free(op->typed);
 	json_decref(op->params);
 	free(op->method);
 	free(op->path);
@@ -2329,6 +2360,21 @@ batch_confirmed(bool ok, void *arg)
 	batch_check(b);
 }
 
+/* Add what to the comma list *typed the operator must type (once). */
+static void
+batch_typed_add(char **typed, const char *what)
+{
+	char *n;
+
+	if (*typed == NULL)
+		*typed = xstrdup(what);
+	else if (strstr(*typed, what) == NULL) {
+		n = xasprintf("%s,%s", *typed, what);
+		free(*typed);
+		*typed = n;
+	}
+}
+
 /* Ask once for every ready target. */
 static void
 batch_confirm(struct act_batch *b)
@@ -2351,15 +2397,10 @@ batch_confirm(struct act_batch *b)
 		}
 		sc = b->store != NULL && op->cluster < store_ncluster(b->store) ?
 		    store_cluster(b->store, op->cluster) : NULL;
-		if (b->def->typed || (sc != NULL && sc->protected_ctx)) {
-			if (typed == NULL)
-				typed = xstrdup(op->context);
-			else if (strstr(typed, op->context) == NULL) {
-				n = xasprintf("%s,%s", typed, op->context);
-				free(typed);
-				typed = n;
-			}
-		}
+		if (b->def->typed || (sc != NULL && sc->protected_ctx))
+			batch_typed_add(&typed, op->context);
+		if (op->typed != NULL)
+			batch_typed_add(&typed, op->typed);
 	}
 	title = xasprintf("%s: %zu target%s (%s)", b->def->verb, nready, nready == 1 ? "" : "s",
 	    b->def->am ? "Alertmanager has no dry run: preview" : "dry run passed");
