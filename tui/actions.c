@@ -102,6 +102,8 @@ struct act_op {
 	 * outcome record names it. */
 	char			 intent[AUDIT_ID_SIZE];
 	bool			 inflight;	/* a request sent, its reply not in */
+	bool			 granted;	/* every permission granted: may go on */
+	char			*typed;		/* the plan wants this typed to confirm */
 };
 
 /* One command's batch of targets. */
@@ -125,6 +127,12 @@ struct act_batch {
 	void			*done_arg;
 	json_t			**result;	/* actions_expect_result */
 	char			*author;	/* --author (silences) */
+	/* Values to ask for once access is known (scale's count, silence's
+	 * duration and comment): asking, a question is open; ask_initial,
+	 * the first question's prefill. */
+	bool			 ask;
+	bool			 asking;
+	char			*ask_initial;
 	TAILQ_ENTRY(act_batch)	 entry;		/* in act_batches */
 };
 TAILQ_HEAD(act_batch_list, act_batch);
@@ -142,6 +150,7 @@ static struct act_batch_list act_batches = TAILQ_HEAD_INITIALIZER(act_batches);
 
 static void	op_settle(struct act_op *, const char *outcome, const char *message);
 static void	batch_check(struct act_batch *);
+static void	batch_ask(struct act_batch *);
 static void	batch_free(struct act_batch *);
 static void	op_audit(struct act_op *, const char *outcome, const char *message);
 
@@ -663,14 +672,36 @@ extra_hpas(struct act_op *op)
 	return actions_path("horizontalpodautoscalers", op->ns, NULL);
 }
 
+/* A count far beyond the current one (over 3x and over +10) or beyond the
+ * HPA's max (hmax, -1: none) is typed, not just confirmed: why (new), or NULL. */
+static char *
+scale_far(long cur, long n, long long hmax)
+{
+	bool far = n > cur * 3 && n > cur + 10, over = hmax >= 0 && n > hmax;
+	char *cur_s = xasprintf("the current %ld", cur);
+	char *max_s = xasprintf("the HPA's max %lld", hmax);
+	char *why;
+
+	if (!far && !over)
+		why = NULL;
+	else
+		why = xasprintf("\n! %ld is %s%s%s%s: type %ld to go ahead", n,
+		    far ? "far beyond " : "beyond ", far ? cur_s : max_s,
+		    far && over ? " / " : "", far && over ? max_s : "", n);
+	free(cur_s);
+	free(max_s);
+	return why;
+}
+
 /* scale REPLICAS */
 static int
 plan_scale(struct act_op *op, char **cause)
 {
 	const char *kind = jstr(op->obj, "kind", NULL);
 	long n, cur = jint(op->obj, 1, "spec", "replicas", NULL);
+	long long hmax = -1;
 	json_t *hpa;
-	char *where, *warn = NULL, *base;
+	char *where, *warn = NULL, *base, *far;
 	size_t i;
 
 	if (act_parse_count(op_arg(op, 0), 100000, &n) != 0) {
@@ -693,6 +724,8 @@ plan_scale(struct act_op *op, char **cause)
 		    jint(hpa, 0, "spec", "maxReplicas", NULL), kind,
 		    jstr(hpa, "metadata", "name", NULL) != NULL ?
 		    jstr(hpa, "metadata", "name", NULL) : "?");
+		if (json_is_integer(json_object_get(json_object_get(hpa, "spec"), "maxReplicas")))
+			hmax = jint(hpa, 0, "spec", "maxReplicas", NULL);
 		break;
 	}
 	json_object_set_new(op->params, "from", json_integer(cur));
@@ -703,9 +736,14 @@ plan_scale(struct act_op *op, char **cause)
 		free(where);
 		return 0;
 	}
-	op->preview = xasprintf("%s replicas %ld → %ld%s", where, cur, n, warn != NULL ? warn : "");
+	far = scale_far(cur, n, hmax);
+	if (far != NULL)
+		op->typed = xasprintf("%ld", n);
+	op->preview = xasprintf("%s replicas %ld → %ld%s%s", where, cur, n,
+	    far != NULL ? far : "", warn != NULL ? warn : "");
 	free(where);
 	free(warn);
+	free(far);
 	base = actions_path(op->resource, op->ns, op->name);
 	op_request(op, "PATCH", xasprintf("%s/scale", base), "application/merge-patch+json",
 	    xasprintf("{\"spec\":{\"replicas\":%ld}}", n));
@@ -1690,6 +1728,7 @@ op_free(struct act_op *op)
 	json_decref(op->extra2);
 	json_decref(op->evict);
 	free(op->refused);
+	free(op->typed);
 	json_decref(op->params);
 	free(op->method);
 	free(op->path);
@@ -1718,6 +1757,7 @@ batch_free(struct act_batch *b)
 		free(b->args[a]);
 	free(b->comment);
 	free(b->author);
+	free(b->ask_initial);
 	free(b->incident);
 	free(b);
 }
@@ -2219,7 +2259,12 @@ op_rbac_next(struct act_op *op)
 	const struct actions_access *a;
 
 	if (op->nchecked == op->naccess) {
-		op_fetch(op);
+		if (op->b->ask) {
+			/* a value is still to be asked: wait for the others */
+			op->granted = true;
+			batch_check(op->b);
+		} else
+			op_fetch(op);
 		return;
 	}
 	a = &op->access[op->nchecked];
@@ -2315,6 +2360,21 @@ batch_confirmed(bool ok, void *arg)
 	batch_check(b);
 }
 
+/* Add what to the comma list *typed the operator must type (once). */
+static void
+batch_typed_add(char **typed, const char *what)
+{
+	char *n;
+
+	if (*typed == NULL)
+		*typed = xstrdup(what);
+	else if (strstr(*typed, what) == NULL) {
+		n = xasprintf("%s,%s", *typed, what);
+		free(*typed);
+		*typed = n;
+	}
+}
+
 /* Ask once for every ready target. */
 static void
 batch_confirm(struct act_batch *b)
@@ -2337,15 +2397,10 @@ batch_confirm(struct act_batch *b)
 		}
 		sc = b->store != NULL && op->cluster < store_ncluster(b->store) ?
 		    store_cluster(b->store, op->cluster) : NULL;
-		if (b->def->typed || (sc != NULL && sc->protected_ctx)) {
-			if (typed == NULL)
-				typed = xstrdup(op->context);
-			else if (strstr(typed, op->context) == NULL) {
-				n = xasprintf("%s,%s", typed, op->context);
-				free(typed);
-				typed = n;
-			}
-		}
+		if (b->def->typed || (sc != NULL && sc->protected_ctx))
+			batch_typed_add(&typed, op->context);
+		if (op->typed != NULL)
+			batch_typed_add(&typed, op->typed);
 	}
 	title = xasprintf("%s: %zu target%s (%s)", b->def->verb, nready, nready == 1 ? "" : "s",
 	    b->def->am ? "Alertmanager has no dry run: preview" : "dry run passed");
@@ -2375,6 +2430,10 @@ batch_check(struct act_batch *b)
 
 	if (b->confirming)
 		return;
+	if (b->ask) {
+		batch_ask(b);
+		return;
+	}
 	for (i = 0; i < b->nops; i++) {
 		switch (b->ops[i]->state) {
 		case OP_PREPARING:
@@ -2555,15 +2614,67 @@ batch_start(struct act_batch *b)
 	batch_check(b);
 }
 
-/* The scale prompt answered. */
+/* The next value to ask for (new), its prefill in *initial (new); NULL
+ * when everything is known. */
+static char *
+batch_question(struct act_batch *b, char **initial)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->nops; i++)
+		n += b->ops[i]->state == OP_PREPARING && b->ops[i]->granted;
+	if (strcmp(b->def->verb, "scale") == 0 && b->nargs == 0) {
+		*initial = xstrdup(b->ask_initial != NULL ? b->ask_initial : "");
+		return xasprintf("scale %zu target%s to replicas:", n, n == 1 ? "" : "s");
+	}
+	if (strcmp(b->def->verb, "silence") != 0)
+		return NULL;
+	if (b->nargs == 0) {
+		*initial = xstrdup("2h");
+		return xasprintf("silence %zu alert%s for (e.g. 30m, 2h, 1d):", n,
+		    n == 1 ? "" : "s");
+	}
+	if (b->comment == NULL) {
+		*initial = xasprintf("silenced from opsdeck by %s", audit_local_user());
+		return xstrdup("comment:");
+	}
+	return NULL;
+}
+
+static void	op_fetch(struct act_op *);
+
+/* Every value known: fetch and plan the targets access was granted for. */
+static void
+batch_go(struct act_batch *b)
+{
+	size_t i, n = b->nops;
+	struct act_op **ops = xcalloc(n, sizeof *ops);
+
+	b->ask = false;
+	memcpy(ops, b->ops, n * sizeof *ops);
+	b->confirming = true;	/* hold batch_check until all moved on */
+	for (i = 0; i < n; i++) {
+		if (ops[i]->state == OP_PREPARING && ops[i]->granted)
+			op_fetch(ops[i]);
+	}
+	b->confirming = false;
+	free(ops);
+	batch_check(b);
+}
+
+/* A question answered: NULL (Esc), or empty where a value is needed, cancels. */
 static void
 batch_prompted(const char *value, void *arg)
 {
 	struct act_batch *b = arg;
 	size_t i;
 
-	if (value == NULL || *value == '\0') {
+	b->asking = false;
+	if (value == NULL || (*value == '\0' && b->nargs == 0)) {
+		b->ask = false;
 		for (i = 0; i < b->nops; i++) {
+			if (b->ops[i]->state == OP_SETTLED)
+				continue;
 			b->ops[i]->state = OP_SETTLED;
 			b->ops[i]->outcome = xstrdup("cancelled");
 			b->ops[i]->message = xstrdup("cancelled");
@@ -2572,8 +2683,49 @@ batch_prompted(const char *value, void *arg)
 		batch_check(b);
 		return;
 	}
-	b->args[b->nargs++] = xstrdup(value);
-	batch_start(b);
+	if (b->nargs == 0)
+		b->args[b->nargs++] = xstrdup(value);
+	else if (*value != '\0')
+		b->comment = xstrdup(value);
+	else
+		b->comment = xstrdup("silenced from opsdeck");
+	batch_ask(b);
+}
+
+/* Once every target's access is known, ask for the values still missing
+ * (nothing is asked when no target may be changed), then go on. */
+static void
+batch_ask(struct act_batch *b)
+{
+	size_t i, nwait = 0, ngranted = 0;
+	char *q, *initial = NULL;
+
+	if (b->confirming || b->asking)
+		return;
+	for (i = 0; i < b->nops; i++) {
+		if (b->ops[i]->state != OP_PREPARING)
+			continue;
+		if (b->ops[i]->granted)
+			ngranted++;
+		else
+			nwait++;
+	}
+	if (nwait > 0)
+		return;
+	if (ngranted == 0) {
+		b->ask = false;
+		batch_check(b);
+		return;
+	}
+	q = batch_question(b, &initial);
+	if (q == NULL) {
+		batch_go(b);
+		return;
+	}
+	b->asking = true;
+	b->ui_ops->prompt(b->ui, q, initial, batch_prompted, b);
+	free(q);
+	free(initial);
 }
 
 /* Current replicas of a store row ("3/5" Ready → 5), or NULL (new). */
@@ -2658,8 +2810,15 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		else if (strcmp(argv[a], "-t") == 0 && a + 1 < argc)
 			target = argv[++a];
 		else if (strcmp(argv[a], "--comment") == 0 && a + 1 < argc) {
+			/* the rest of the words up to the next --option (a quoted
+			 * string is one word) */
 			free(b->comment);
 			b->comment = xstrdup(argv[++a]);
+			while (a + 1 < argc && strncmp(argv[a + 1], "--", 2) != 0) {
+				p = xasprintf("%s %s", b->comment, argv[++a]);
+				free(b->comment);
+				b->comment = p;
+			}
 		} else if (strcmp(argv[a], "--author") == 0 && a + 1 < argc &&
 		    def->am) {
 			free(b->author);
@@ -2772,26 +2931,22 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		act_expect_arg = NULL;
 		act_expect_result = NULL;
 	}
-	/* scale with no count: ask, prefilled with the current desired count. */
-	if (strcmp(def->verb, "scale") == 0 && b->nargs == 0 && b->ui_ops != NULL &&
-	    b->ui_ops->prompt != NULL) {
+	/* scale with no count, silence with no duration: ask once access is
+	 * known (the count prefilled with the current desired count). */
+	if ((strcmp(def->verb, "scale") == 0 || strcmp(def->verb, "silence") == 0) &&
+	    b->nargs == 0 && b->ui_ops != NULL && b->ui_ops->prompt != NULL) {
 		struct row_replicas rr = { NULL, NULL, NULL };
-		char *question;
 
-		if (ctx->ntargets > 0) {
+		if (strcmp(def->verb, "scale") == 0 && ctx->ntargets > 0) {
 			rr.uid = ctx->targets[0].uid;
 			rr.name = ctx->targets[0].name;
 			store_foreach(ctx->store, b->ops[0]->cluster, b->ops[0]->resource, NULL,
 			    row_replicas_cb, &rr);
 		}
-		question = xasprintf("scale %zu target%s to replicas:", b->nops,
-		    b->nops == 1 ? "" : "s");
-		b->ui_ops->prompt(b->ui, question, rr.out != NULL ? rr.out : "", batch_prompted,
-		    b);
-		free(question);
-		free(rr.out);
-	} else
-		batch_start(b);
+		b->ask_initial = rr.out;
+		b->ask = true;
+	}
+	batch_start(b);
 	b = NULL;
 	rc = 0;
 out:
@@ -2947,7 +3102,7 @@ static const struct cmd_entry act_commands[] = {
 	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
 	{ "canary-weight", NULL, "PERCENT", "set the canary weight of a VirtualService",
 	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
-	{ "silence", NULL, "DURATION [NAME=VALUE...] [--comment TEXT]",
+	{ "silence", NULL, "[DURATION [NAME=VALUE...]] [--comment TEXT...]",
 	    "silence an alert in Alertmanager", CMD_MUTATES, NULL, act_exec },
 	{ "expire-silence", NULL, "[ID]", "expire an Alertmanager silence",
 	    CMD_MUTATES, NULL, act_exec },

@@ -28,6 +28,7 @@
 #define UI_MAX_HEADER_LINES	4
 #define UI_MESSAGE_SECONDS	5	/* a message shows this long */
 #define UI_ERROR_SECONDS	10	/* an error this long */
+#define UI_STATUS_MAX_LINES	6	/* a long message wraps to at most this */
 #define UI_MAX_VIEWS		32
 
 struct ui *ui_current;
@@ -969,13 +970,24 @@ ui_draw_clusters(struct ui *ui, WINDOW *win, int y0, int w, int maxlines)
 	return y - y0 + 1;
 }
 
-/* The status line: prompt, message or key hints. */
+/* The status line: prompt, message or key hints. A message wider than
+ * the screen comes word-wrapped (wrapped), its n lines ending at y. */
 static void
-ui_draw_status(struct ui *ui, WINDOW *win, int y, int w)
+ui_draw_status(struct ui *ui, WINDOW *win, int y, int w, struct pager *wrapped, int n)
 {
+	int i;
+
 	ui_fill(win, y, 0, w, ui_attr(THEME_STATUS));
 	if (ui->prompt_mode != UI_PROMPT_NONE) {
 		prompt_draw(ui, win, y, w);
+		return;
+	}
+	if (ui->status != NULL && wrapped != NULL) {
+		for (i = 0; i < n; i++) {
+			ui_fill(win, y - n + 1 + i, 0, w, ui_attr(THEME_STATUS));
+			ui_put(ui, win, y - n + 1 + i, 0, w, pager_line(wrapped, (size_t)i),
+			    ui_attr(ui->status_error ? THEME_ERROR : THEME_STATUS));
+		}
 		return;
 	}
 	if (ui->status != NULL) {
@@ -993,7 +1005,8 @@ void
 ui_draw(struct ui *ui)
 {
 	int64_t now = time(NULL);
-	int w = COLS, h = LINES, used, body;
+	int w = COLS, h = LINES, used, body, nstatus = 1, maxstatus;
+	struct pager *wrapped = NULL;
 
 	if (ui->status != NULL && loop_now() - ui->status_at >
 	    (ui->status_error ? UI_ERROR_SECONDS : UI_MESSAGE_SECONDS))
@@ -1009,6 +1022,19 @@ ui_draw(struct ui *ui)
 	ui_draw_title(ui, stdscr, w, now);
 	used = 1 + ui_draw_clusters(ui, stdscr, 1, w, h > 20 ? UI_MAX_HEADER_LINES - 1 : 1);
 	body = h - used - 1;
+	/* A message wider than the screen (an RBAC refusal names the user,
+	 * verb, resource, namespace and reason) is wrapped, not clipped: it
+	 * takes lines from the view's bottom, at most half of it, and the
+	 * view stays where the operator was. */
+	maxstatus = body / 2 + 1 < UI_STATUS_MAX_LINES ? body / 2 + 1 : UI_STATUS_MAX_LINES;
+	if (ui->prompt_mode == UI_PROMPT_NONE && ui->status != NULL &&
+	    (int)display_width(ui->status) > w && maxstatus > 1) {
+		wrapped = pager_new(64);
+		dialog_wrap(wrapped, ui->status, w);
+		nstatus = (int)pager_count(wrapped);
+		nstatus = nstatus > maxstatus ? maxstatus : nstatus;
+		body -= nstatus - 1;
+	}
 	if (ui->prompt_mode != UI_PROMPT_NONE && ui->status != NULL && body > 2) {
 		/* messages while prompting (completion matches) go above the prompt */
 		body--;
@@ -1020,7 +1046,8 @@ ui_draw(struct ui *ui)
 		ui->view->cls->draw(ui->view, stdscr, used, body, w, now);
 	/* the cursor only matters at the prompt: elsewhere leave it be */
 	leaveok(stdscr, ui->prompt_mode == UI_PROMPT_NONE);
-	ui_draw_status(ui, stdscr, h - 1, w);
+	ui_draw_status(ui, stdscr, h - 1, w, wrapped, nstatus);
+	pager_free(wrapped);
 	wattrset(stdscr, A_NORMAL);
 	wnoutrefresh(stdscr);
 }

@@ -106,6 +106,28 @@ help_rbac_start(struct view *v, struct help_data *hd)
 	}
 }
 
+/* True if the RBAC answers deny the command a key line runs (its first
+ * word, as the command table resolves it). */
+static bool
+help_denied(const struct help_data *hd, const char *command)
+{
+	const struct cmd_entry *e;
+	char *name, *cause = NULL;
+	size_t i;
+
+	if (hd == NULL)
+		return false;
+	name = xstrndup(command, strcspn(command, " "));
+	e = cmd_find(name, &cause);
+	free(cause);
+	free(name);
+	for (i = 0; e != NULL && i < cmd_count() && i < HELP_RBAC_MAX; i++) {
+		if (cmd_at(i) == e)
+			return hd->allowed[i] == 0;
+	}
+	return false;
+}
+
 /* Fill the pager from the tables. */
 static void
 help_fill(struct view *v, struct pager *p)
@@ -123,9 +145,15 @@ help_fill(struct view *v, struct pager *p)
 		pager_add_line(p, "KEYS (config.yaml keys: to change)", THEME_SECTION);
 		for (i = 0; i < keymap_count(); i++) {
 			b = keymap_at(i);
-			snprintf(line, sizeof line, "  %-10s %-22s %s", keymap_key_name(b->key),
-			    b->command, b->help != NULL ? b->help : "");
-			pager_add_line(p, line, THEME_NORMAL);
+			denied = help_denied(hd, b->command);
+			note[0] = '\0';
+			if (denied) {
+				snprintf(note, sizeof note, " (forbidden by RBAC on %s)",
+				    hd->cluster_name);
+			}
+			snprintf(line, sizeof line, "  %-10s %-22s %s%s", keymap_key_name(b->key),
+			    b->command, b->help != NULL ? b->help : "", note);
+			pager_add_line(p, line, denied ? THEME_DIM : THEME_NORMAL);
 		}
 		pager_add_line(p, "", THEME_NORMAL);
 		pager_add_line(p, "IN LOGS, YAML AND DESCRIBE", THEME_SECTION);
@@ -147,7 +175,7 @@ help_fill(struct view *v, struct pager *p)
 		pager_add_line(p, "", THEME_NORMAL);
 		pager_add_line(p, "COMMANDS (: prompt; unambiguous prefixes work)", THEME_SECTION);
 		if (hd != NULL && hd->cluster_name != NULL && hd->pending == 0) {
-			snprintf(line, sizeof line, "  RBAC checked on %s : greyed commands are "
+			snprintf(line, sizeof line, "  RBAC checked on %s : greyed keys and commands are "
 			    "forbidden there", hd->cluster_name);
 			pager_add_line(p, line, THEME_NORMAL);
 		}
