@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/cmd.h"
+#include "opsdeck/store.h"
 
 #include "test_json.h"
 
@@ -231,11 +233,71 @@ test_default_kind(void **state)
 	assert_int_equal(actions_access("pods", NULL, acc), 0);	/* not an action */
 }
 
+/* Every command the real table registers (actions, runbook and incident
+ * commands): one that asks RBAC for a write (or writes to Alertmanager) is
+ * marked mutating; and every mutating command is refused by
+ * both read-only guards (--read-only, and a read-only context among its
+ * targets) before it runs: a command that forgot its flag would act on a
+ * read-only context. Counts what it checked so an empty table cannot pass. */
+static void
+test_every_mutating_command_guarded(void **state)
+{
+	struct store *st = store_new();
+	struct cmd_target staging = { 1, "deployments", "production", "backend", "uid-1" };
+	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, st, NULL, 0, true, NULL, NULL, NULL };
+	struct actions_access acc[ACTIONS_ACCESS_MAX];
+	const struct cmd_entry *e;
+	char *cause;
+	size_t i, nmut = 0, nact = 0;
+
+	(void)state;
+	store_add_cluster(st, "prod-tokyo");
+	store_add_cluster(st, "staging");
+	store_cluster(st, 1)->read_only = true;
+	actions_register();
+	for (i = 0; i < cmd_count(); i++) {
+		e = cmd_at(i);
+		/* Alertmanager's writes ask no RBAC: named here */
+		if (actions_access(e->name, NULL, acc) > 0 ||
+		    strcmp(e->name, "silence") == 0 || strcmp(e->name, "expire") == 0) {
+			nact++;
+			if (!(e->flags & CMD_MUTATES))
+				fail_msg("%s writes but is not marked mutating", e->name);
+		}
+		if (!(e->flags & CMD_MUTATES))
+			continue;
+		nmut++;
+		/* --read-only */
+		cause = NULL;
+		ctx.read_only = true;
+		ctx.targets = NULL;
+		ctx.ntargets = 0;
+		if (cmd_execute(&ctx, e->name, &cause) != -1 || cause == NULL ||
+		    strstr(cause, "read-only") == NULL)
+			fail_msg("%s ran under --read-only (%s)", e->name, cause ? cause : "no cause");
+		free(cause);
+		/* a read-only context among the targets */
+		cause = NULL;
+		ctx.read_only = false;
+		ctx.targets = &staging;
+		ctx.ntargets = 1;
+		if (cmd_execute(&ctx, e->name, &cause) != -1 || cause == NULL ||
+		    strstr(cause, "staging is read-only") == NULL)
+			fail_msg("%s ran on read-only staging (%s)", e->name, cause ? cause : "no cause");
+		free(cause);
+	}
+	/* scale, undo, restart, ..., silence, expire: the table is not empty */
+	assert_true(nact >= 10);
+	assert_true(nmut >= nact);
+	store_free(st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_workloads),
+		cmocka_unit_test(test_every_mutating_command_guarded),
 		cmocka_unit_test(test_nodes),
 		cmocka_unit_test(test_creators_and_rollouts),
 		cmocka_unit_test(test_default_kind),
