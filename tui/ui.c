@@ -814,30 +814,6 @@ ui_cluster_label(const struct store_cluster *sc, char *buf, size_t len)
 		snprintf(buf, len, "%s", sc->name);
 }
 
-/* Lines the full form needs at width w: every cluster with its role and
- * state, wrapped. */
-static int
-ui_clusters_full_lines(struct ui *ui, int w)
-{
-	struct store_cluster *sc;
-	size_t i, n = store_ncluster(ui->store);
-	char state[64], buf[256];
-	int lines = 1, x = 0, need;
-
-	for (i = 0; i < n; i++) {
-		sc = store_cluster(ui->store, i);
-		ui_state_text(sc, state, sizeof state);
-		ui_cluster_label(sc, buf, sizeof buf);
-		need = (int)display_width(buf) + (int)strlen(state) + 4;
-		if (x > 0 && x + need > w) {
-			lines++;
-			x = 0;
-		}
-		x += need - 1;
-	}
-	return lines;
-}
-
 /* A cluster that is not live, short: "dev STALE 14s", "prod-tokyo
  * UNREACHABLE 2m" (with_age false: without the age). */
 static void
@@ -924,50 +900,66 @@ ui_draw_clusters_compact(struct ui *ui, WINDOW *win, int y0, int w, int maxlines
 	return y - y0 + 1;
 }
 
-/* The cluster lines: name, role, state per cluster, wrapped; where that
- * does not fit in maxlines, the compact form, so every cluster that is not
- * live is named at any size. Returns lines used. */
+/* The full form: every cluster with its role and state, wrapped. Returns
+ * the lines used, or -1 if it needs more than maxlines (draw false
+ * measures only, with the same layout). */
 static int
-ui_draw_clusters(struct ui *ui, WINDOW *win, int y0, int w, int maxlines)
+ui_draw_clusters_full(struct ui *ui, WINDOW *win, int y0, int w, int maxlines, bool draw)
 {
 	struct store_cluster *sc;
 	size_t i, n = store_ncluster(ui->store);
 	char state[64], buf[256];
 	int y = y0, x = 0, need;
-	enum theme_slot slot;
 
-	if (n > 0 && ui_clusters_full_lines(ui, w) > maxlines) {
-		if (ui_draw_clusters_compact(ui, win, y0, w, maxlines, true, false) > 0)
-			return ui_draw_clusters_compact(ui, win, y0, w, maxlines, true, true);
-		if (ui_draw_clusters_compact(ui, win, y0, w, maxlines, false, false) > 0)
-			return ui_draw_clusters_compact(ui, win, y0, w, maxlines, false, true);
-		/* names cut at the edge: still every one that fits */
-		ui_draw_clusters_compact(ui, win, y0, w, 1, false, true);
-		return 1;
-	}
-	ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
+	if (draw)
+		ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
 	for (i = 0; i < n; i++) {
 		sc = store_cluster(ui->store, i);
 		ui_state_text(sc, state, sizeof state);
-		slot = ui_state_slot(sc);
 		ui_cluster_label(sc, buf, sizeof buf);
+		/* " label state " */
 		need = (int)display_width(buf) + (int)strlen(state) + 4;
 		if (x > 0 && x + need > w) {
 			if (y - y0 + 1 >= maxlines)
-				break;
+				return -1;
 			y++;
 			x = 0;
-			ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
+			if (draw)
+				ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
+		}
+		if (!draw) {
+			x += need - 1;
+			continue;
 		}
 		x = ui_put(ui, win, y, x, w, " ", ui_attr(THEME_HEADER));
 		x = ui_put(ui, win, y, x, w, buf, ui_attr(THEME_HEADER) | A_BOLD);
 		x = ui_put(ui, win, y, x, w, " ", ui_attr(THEME_HEADER));
-		x = ui_put(ui, win, y, x, w, state, ui_attr(slot));
+		x = ui_put(ui, win, y, x, w, state, ui_attr(ui_state_slot(sc)));
 		x = ui_put(ui, win, y, x, w, " ", ui_attr(THEME_HEADER));
 	}
-	if (n == 0)
-		ui_put(ui, win, y, 0, w, " no clusters selected", ui_attr(THEME_HEADER));
 	return y - y0 + 1;
+}
+
+/* The cluster lines: the full form; where that does not fit in maxlines,
+ * the compact form, so every cluster that is not live is named at any
+ * size. Returns lines used. */
+static int
+ui_draw_clusters(struct ui *ui, WINDOW *win, int y0, int w, int maxlines)
+{
+	if (store_ncluster(ui->store) == 0) {
+		ui_fill(win, y0, 0, w, ui_attr(THEME_HEADER));
+		ui_put(ui, win, y0, 0, w, " no clusters selected", ui_attr(THEME_HEADER));
+		return 1;
+	}
+	if (ui_draw_clusters_full(ui, win, y0, w, maxlines, false) > 0)
+		return ui_draw_clusters_full(ui, win, y0, w, maxlines, true);
+	if (ui_draw_clusters_compact(ui, win, y0, w, maxlines, true, false) > 0)
+		return ui_draw_clusters_compact(ui, win, y0, w, maxlines, true, true);
+	if (ui_draw_clusters_compact(ui, win, y0, w, maxlines, false, false) > 0)
+		return ui_draw_clusters_compact(ui, win, y0, w, maxlines, false, true);
+	/* names cut at the edge: still every one that fits */
+	ui_draw_clusters_compact(ui, win, y0, w, 1, false, true);
+	return 1;
 }
 
 /* The status line: prompt, message or key hints. A message wider than
