@@ -1961,7 +1961,12 @@ op_accepted(struct act_op *op, const char *msg)
 		return;
 	}
 	op->deadline = loop_now() + act_timeout;
-	act_message(b, false, op->preview != NULL ? op->preview : b->def->verb);
+	/* while it is followed: the preview's first line (the rest are the
+	 * dialog's warnings, not a status line) */
+	m = xstrndup(op->preview != NULL ? op->preview : b->def->verb,
+	    strcspn(op->preview != NULL ? op->preview : b->def->verb, "\n"));
+	act_message(b, false, m);
+	free(m);
 	op->timer = loop_timer_add(act_loop, ACT_POLL / 2, op_poll, op);
 }
 

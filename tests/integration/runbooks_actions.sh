@@ -25,6 +25,14 @@ run restart "restart -n production -t deployments/frontend"
 	fail "no restartedAt annotation"
 assert_contains "$(cat "$T/restart.out")" "restart prod-tokyo production/frontend: done"
 
+# scale where an HPA manages the deployment: the preview warns on a line of
+# its own, and the follow-up status line is the preview's first line only
+# (no escaped "\n" from the warning)
+cur=$(k get deploy backend -n production -o jsonpath='{.spec.replicas}')
+run scalehpa "scale $cur -n production -t deployments/backend"
+assert_contains "$(cat "$T/scalehpa.out")" "! HPA backend-hpa"
+if grep -F '\n' "$T/scalehpa.out"; then fail "an escaped newline in the output"; fi
+
 # pause, then resume
 run pause "pause -n production -t deployments/websocket"
 [ "$(k get deploy websocket -n production -o jsonpath='{.spec.paused}')" = true ] || fail "not paused"
@@ -107,11 +115,11 @@ assert_contains "$(cat "$T/promote.out")" "promote: step $step → $((step + 1))
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 ok = [o["verb"] for o in lines if o["verb"] != "runbook-step" and o["outcome"] == "ok"]
-want = ["restart", "pause", "resume", "delete", "cordon", "uncordon", "run-now", "restore",
+want = ["restart", "scale", "pause", "resume", "delete", "cordon", "uncordon", "run-now", "restore",
         "switch-color", "canary-weight", "abort", "retry", "promote"]
 assert ok == want, ok
 PY
-ok "restart, pause, resume, delete, cordon, uncordon, run-now, restore, switch-color, canary-weight, abort, retry, promote"
-audit_check_intents restart pause resume delete cordon uncordon run-now restore switch-color \
+ok "restart, scale, pause, resume, delete, cordon, uncordon, run-now, restore, switch-color, canary-weight, abort, retry, promote"
+audit_check_intents restart scale pause resume delete cordon uncordon run-now restore switch-color \
 	canary-weight abort retry promote
 ok "each of them wrote its intent before the request"
