@@ -617,7 +617,7 @@ cmd_runbook_abort_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 
 /* The console's runbook commands. */
 static const struct cmd_entry runbook_commands[] = {
-	{ "runbook", "rb", "[NAME] [--param K=V]... [--dry-run] [@CONTEXT]",
+	{ "runbook", "rb", "[RUNBOOK] [--param K=V]... [--dry-run] [@CONTEXT]",
 	    "run a runbook on the selection (no name: list them)", 0, NULL,
 	    cmd_runbook_exec },
 	{ "runbook-show", NULL, "", "show the runbook run: every step and its state",

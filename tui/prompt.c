@@ -16,6 +16,7 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/prompt.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -38,6 +39,7 @@ static FILE *devnull;
 static char *saved_filter;	/* the filter before "/" started, restored on Esc */
 static char *line_done;		/* the line readline handed back */
 static bool got_line;
+static char word_breaks[] = " \t";	/* "@prod-t" is one word */
 
 /* readline reads its next byte from our queue. */
 static int
@@ -144,32 +146,181 @@ cand_add(char ***cands, size_t *n, const char *s, const char *prefix, const char
 	(*cands)[*n] = NULL;
 }
 
-/* Store walk state for namespace completion. */
-struct ns_walk {
+/* Store walk state for completion from the store's rows. */
+struct row_walk {
 	char		***cands;
 	size_t		*n;
 	const char	*word;
+	bool		 ns;	/* the rows' namespaces, else their names */
 };
 
-/* Collect namespaces seen in pods. */
+/* Collect the namespaces (or names) of the rows walked. */
 static int
-ns_cb(size_t cluster, const struct row *r, void *arg)
+row_cb(size_t cluster, const struct row *r, void *arg)
 {
-	struct ns_walk *w = arg;
+	struct row_walk *w = arg;
+	const char *s = w->ns ? r->ns : r->name;
 
-	if (r->ns != NULL && *r->ns != '\0')
-		cand_add(w->cands, w->n, r->ns, "", w->word);
+	if (s != NULL && *s != '\0')
+		cand_add(w->cands, w->n, s, "", w->word);
 	return *w->n >= PROMPT_MAX_CAND;
+}
+
+/* Add the namespaces (ns) or names of resource's rows. */
+static void
+cand_rows(struct ui *ui, char ***cands, size_t *n, const char *word, const char *resource,
+    bool ns)
+{
+	struct row_walk w = { cands, n, word, ns };
+
+	if (ui->store != NULL)
+		store_foreach(ui->store, SIZE_MAX, resource, NULL, row_cb, &w);
+}
+
+/*
+ * Completion follows the command's argument template (cmd_entry.args, the
+ * usage help shows): "[@CLUSTER] [NAMESPACE|-A]", "[RUNBOOK] [--param K=V]...".
+ * A word in capitals names a kind of value, anything else is literal; "|"
+ * separates alternatives, "[" "]" and "..." are dropped. A template word
+ * starting with "@" is where contexts go; one starting with "-" is a flag,
+ * and a flag followed by a capitalised word takes that value. Every other
+ * word is a positional slot, filled in order (the last repeats if it ends
+ * in "...").
+ */
+#define PROMPT_MAX_SLOTS	8
+
+struct tmpl_slot {
+	char	alt[4][32];	/* the slot's alternatives */
+	size_t	nalt;
+	bool	repeats;
+};
+
+struct tmpl {
+	struct tmpl_slot pos[PROMPT_MAX_SLOTS];	/* positional slots */
+	size_t		 npos;
+	char		 flags[PROMPT_MAX_SLOTS][32];
+	bool		 flag_value[PROMPT_MAX_SLOTS];	/* the flag takes a value */
+	size_t		 nflags;
+	bool		 at;		/* takes @CONTEXT */
+};
+
+/* Whether s names a kind of value (capitals, digits, = and _ only). */
+static bool
+tmpl_is_value(const char *s)
+{
+	bool upper = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s >= 'A' && *s <= 'Z')
+			upper = true;
+		else if (!(*s >= '0' && *s <= '9') && *s != '=' && *s != '_' && *s != '.')
+			return false;
+	}
+	return upper;
+}
+
+/* Parse an argument template into t. */
+static void
+tmpl_parse(const char *args, struct tmpl *t)
+{
+	char buf[256], *word, *save = NULL, *alt, *save2;
+	struct tmpl_slot *sl;
+	size_t len;
+	bool after_flag = false, rep;
+
+	memset(t, 0, sizeof *t);
+	if (args == NULL)
+		return;
+	snprintf(buf, sizeof buf, "%s", args);
+	for (word = strtok_r(buf, " []", &save); word != NULL; word = strtok_r(NULL, " []", &save)) {
+		len = strlen(word);
+		rep = len > 3 && strcmp(word + len - 3, "...") == 0;
+		if (rep)
+			word[len - 3] = '\0';
+		if (strcmp(word, "|") == 0)
+			continue;
+		if (*word == '@') {
+			t->at = true;
+			after_flag = false;
+			continue;
+		}
+		if (*word == '-' && strchr(word, '|') == NULL) {
+			if (t->nflags < PROMPT_MAX_SLOTS)
+				snprintf(t->flags[t->nflags++], sizeof t->flags[0], "%s", word);
+			after_flag = true;
+			continue;
+		}
+		if (after_flag && tmpl_is_value(word)) {
+			t->flag_value[t->nflags - 1] = true;
+			after_flag = false;
+			continue;
+		}
+		after_flag = false;
+		if (t->npos == PROMPT_MAX_SLOTS)
+			continue;
+		sl = &t->pos[t->npos++];
+		sl->repeats = rep;
+		for (alt = strtok_r(word, "|", &save2); alt != NULL && sl->nalt < 4;
+		    alt = strtok_r(NULL, "|", &save2))
+			snprintf(sl->alt[sl->nalt++], sizeof sl->alt[0], "%s", alt);
+	}
+}
+
+/* Whether flag takes a value in t. */
+static bool
+tmpl_flag_takes_value(const struct tmpl *t, const char *flag)
+{
+	size_t i;
+
+	for (i = 0; i < t->nflags; i++) {
+		if (strcmp(t->flags[i], flag) == 0)
+			return t->flag_value[i];
+	}
+	return false;
+}
+
+/* Add the candidates for one kind of value (or a literal). */
+static void
+cand_value(struct ui *ui, char ***cands, size_t *n, const char *kind, const char *word)
+{
+	struct runbook **rbs;
+	size_t i, nrb;
+
+	if (kind[0] == '-' || strspn(kind, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(kind)) {
+		cand_add(cands, n, kind, "", word);	/* a literal */
+	} else if (strcmp(kind, "CONTEXT") == 0) {
+		for (i = 0; ui->store != NULL && i < store_ncluster(ui->store); i++)
+			cand_add(cands, n, store_cluster(ui->store, i)->name, "", word);
+	} else if (strcmp(kind, "NAMESPACE") == 0) {
+		cand_rows(ui, cands, n, word, "namespaces", false);
+		cand_rows(ui, cands, n, word, "pods", true);
+	} else if (strcmp(kind, "OPTION") == 0) {
+		for (i = 0; i < ui_noptions; i++)
+			cand_add(cands, n, ui_options[i].name, "", word);
+	} else if (strcmp(kind, "COLUMN") == 0) {
+		if (ui->view == NULL || ui->view->table == NULL)
+			return;
+		for (i = 0; i < table_ncols(ui->view->table); i++)
+			cand_add(cands, n, table_col_at(ui->view->table, i)->name, "", word);
+	} else if (strcmp(kind, "RUNBOOK") == 0) {
+		rbs = runbook_list(&nrb, NULL, NULL);
+		for (i = 0; i < nrb; i++)
+			cand_add(cands, n, rbs[i]->name, "", word);
+		runbook_list_free(rbs, nrb);
+	} else if (strcmp(kind, "BACKUP") == 0) {
+		cand_rows(ui, cands, n, word, "backups", false);
+	}
 }
 
 char **
 prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 {
-	char **cands = NULL, first[64];
+	char **cands = NULL, **argv = NULL, *why = NULL, *head;
 	const struct cmd_entry *e;
-	struct ns_walk w;
-	size_t n = 0, i, flen;
-	char *why = NULL;
+	const struct tmpl_slot *sl;
+	struct tmpl t;
+	size_t n = 0, i, pos = 0;
+	int argc = 0, a;
 
 	cands = xcalloc(1, sizeof *cands);
 	while (*line == ':' || *line == ' ') {
@@ -177,43 +328,64 @@ prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 		start--;
 	}
 	if (start <= 0) {
-		for (i = 0; i < cmd_count(); i++) {
-			e = cmd_at(i);
-			cand_add(&cands, &n, e->name, "", word);
-		}
+		for (i = 0; i < cmd_count(); i++)
+			cand_add(&cands, &n, cmd_at(i)->name, "", word);
 		return cands;
 	}
-	flen = strcspn(line, " ");
-	if (flen >= sizeof first)
-		flen = sizeof first - 1;
-	memcpy(first, line, flen);
-	first[flen] = '\0';
-	e = cmd_find(first, &why);
+	/* the words before the one being completed */
+	head = xstrndup(line, (size_t)start);
+	if (cmd_split(head, &argc, &argv, &why) != 0 || argc == 0) {
+		free(why);
+		free(head);
+		cmd_free_argv(argc, argv);
+		return cands;
+	}
+	free(head);
+	e = cmd_find(argv[0], &why);
 	free(why);
-	if (word[0] == '@' || (e != NULL && strcmp(e->name, "ns") != 0 &&
-	    view_resource_find(e->name) != NULL && word[0] == '\0')) {
-		for (i = 0; ui->store != NULL && i < store_ncluster(ui->store); i++)
-			cand_add(&cands, &n, store_cluster(ui->store, i)->name, "@", word);
-	}
-	if (e == NULL)
+	if (e == NULL) {
+		cmd_free_argv(argc, argv);
 		return cands;
-	if (strcmp(e->name, "set") == 0) {
-		for (i = 0; i < ui_noptions; i++)
-			cand_add(&cands, &n, ui_options[i].name, "", word);
-	} else if (strcmp(e->name, "sort") == 0 && ui->view != NULL && ui->view->table != NULL) {
-		for (i = 0; i < table_ncols(ui->view->table); i++)
-			cand_add(&cands, &n, table_col_at(ui->view->table, i)->name, "", word);
-	} else if (strcmp(e->name, "help") == 0) {
-		cand_add(&cands, &n, "options", "", word);
-	} else if (strcmp(e->name, "ns") == 0 || view_resource_find(e->name) != NULL) {
-		w.cands = &cands;
-		w.n = &n;
-		w.word = word;
-		if (word[0] != '@' && ui->store != NULL)
-			store_foreach(ui->store, SIZE_MAX, "pods", NULL, ns_cb, &w);
-		if (strcmp(e->name, "ns") == 0)
-			cand_add(&cands, &n, "-A", "", word);
 	}
+	tmpl_parse(e->args, &t);
+	if (word[0] == '@') {
+		for (i = 0; t.at && ui->store != NULL && i < store_ncluster(ui->store); i++)
+			cand_add(&cands, &n, store_cluster(ui->store, i)->name, "@", word);
+	} else if (word[0] == '-') {
+		for (i = 0; i < t.nflags; i++)
+			cand_add(&cands, &n, t.flags[i], "", word);
+		for (i = 0; i < t.npos; i++) {
+			if (t.pos[i].alt[0][0] != '\0' && t.pos[i].nalt > 1)
+				cand_value(ui, &cands, &n, t.pos[i].alt[t.pos[i].nalt - 1], word);
+		}
+	} else {
+		/* which positional slot this word fills */
+		for (a = 1; a < argc; a++) {
+			if (argv[a][0] == '@')
+				continue;
+			if (argv[a][0] == '-' && strcmp(argv[a], "-A") != 0) {
+				if (tmpl_flag_takes_value(&t, argv[a]))
+					a++;
+				continue;
+			}
+			pos++;
+		}
+		if (a > argc)	/* the word is a flag's value */
+			pos = SIZE_MAX;
+		if (pos != SIZE_MAX && t.npos > 0 && pos >= t.npos && t.pos[t.npos - 1].repeats)
+			pos = t.npos - 1;
+		if (pos < t.npos) {
+			sl = &t.pos[pos];
+			for (i = 0; i < sl->nalt; i++)
+				cand_value(ui, &cands, &n, sl->alt[i], word);
+		}
+		/* nothing positional to offer: where the contexts go */
+		if (n == 0 && pos != SIZE_MAX && word[0] == '\0' && t.at && ui->store != NULL) {
+			for (i = 0; i < store_ncluster(ui->store); i++)
+				cand_add(&cands, &n, store_cluster(ui->store, i)->name, "@", word);
+		}
+	}
+	cmd_free_argv(argc, argv);
 	return cands;
 }
 
@@ -317,6 +489,9 @@ prompt_init(struct ui *ui)
 	rl_catch_sigwinch = 0;
 	rl_change_environment = 0;
 	rl_outstream = devnull;
+	rl_completer_word_break_characters = word_breaks;
+	/* one Tab lists what an ambiguous word could be (the status line) */
+	rl_variable_bind("show-all-if-ambiguous", "on");
 	rl_attempted_completion_function = prompt_attempt;
 	rl_completion_display_matches_hook = prompt_show_matches;
 	rl_inhibit_completion = 0;

@@ -962,26 +962,28 @@ ui_draw_clusters(struct ui *ui, WINDOW *win, int y0, int w, int maxlines)
 	return 1;
 }
 
-/* The status line: prompt, message or key hints. A message wider than
- * the screen comes word-wrapped (wrapped), its n lines ending at y. */
+/* The status line: prompt, message or key hints. A message comes
+ * word-wrapped (wrapped, n lines): its lines end at y, or at y - 1 above
+ * the prompt while one is open (completion matches). */
 static void
 ui_draw_status(struct ui *ui, WINDOW *win, int y, int w, struct pager *wrapped, int n)
 {
-	int i;
+	int i, last = ui->prompt_mode != UI_PROMPT_NONE ? y - 1 : y;
 
 	ui_fill(win, y, 0, w, ui_attr(THEME_STATUS));
+	if (ui->status != NULL && wrapped != NULL) {
+		for (i = 0; i < n; i++) {
+			ui_fill(win, last - n + 1 + i, 0, w, ui_attr(THEME_STATUS));
+			ui_put(ui, win, last - n + 1 + i, 0, w, pager_line(wrapped, (size_t)i),
+			    ui_attr(ui->status_error ? THEME_ERROR : THEME_STATUS));
+		}
+	}
 	if (ui->prompt_mode != UI_PROMPT_NONE) {
 		prompt_draw(ui, win, y, w);
 		return;
 	}
-	if (ui->status != NULL && wrapped != NULL) {
-		for (i = 0; i < n; i++) {
-			ui_fill(win, y - n + 1 + i, 0, w, ui_attr(THEME_STATUS));
-			ui_put(ui, win, y - n + 1 + i, 0, w, pager_line(wrapped, (size_t)i),
-			    ui_attr(ui->status_error ? THEME_ERROR : THEME_STATUS));
-		}
+	if (wrapped != NULL)
 		return;
-	}
 	if (ui->status != NULL) {
 		ui_put(ui, win, y, 0, w, ui->status,
 		    ui_attr(ui->status_error ? THEME_ERROR : THEME_STATUS));
@@ -1019,20 +1021,15 @@ ui_draw(struct ui *ui)
 	 * takes lines from the view's bottom, at most half of it, and the
 	 * view stays where the operator was. */
 	maxstatus = body / 2 + 1 < UI_STATUS_MAX_LINES ? body / 2 + 1 : UI_STATUS_MAX_LINES;
-	if (ui->prompt_mode == UI_PROMPT_NONE && ui->status != NULL &&
-	    (int)display_width(ui->status) > w && maxstatus > 1) {
+	if (ui->status != NULL && (ui->prompt_mode != UI_PROMPT_NONE ||
+	    ((int)display_width(ui->status) > w && maxstatus > 1))) {
 		wrapped = pager_new(64);
 		dialog_wrap(wrapped, ui->status, w);
 		nstatus = (int)pager_count(wrapped);
 		nstatus = nstatus > maxstatus ? maxstatus : nstatus;
-		body -= nstatus - 1;
-	}
-	if (ui->prompt_mode != UI_PROMPT_NONE && ui->status != NULL && body > 2) {
-		/* messages while prompting (completion matches) go above the prompt */
-		body--;
-		ui_fill(stdscr, h - 2, 0, w, ui_attr(THEME_STATUS));
-		ui_put(ui, stdscr, h - 2, 0, w, ui->status,
-		    ui_attr(ui->status_error ? THEME_ERROR : THEME_DIM));
+		/* while prompting, the message (completion matches) goes
+		 * above the prompt */
+		body -= ui->prompt_mode != UI_PROMPT_NONE ? nstatus : nstatus - 1;
 	}
 	if (ui->view != NULL && body > 0)
 		ui->view->cls->draw(ui->view, stdscr, used, body, w, now);

@@ -14,6 +14,7 @@
 
 #include "opsdeck/cmd.h"
 #include "opsdeck/prompt.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
@@ -287,6 +288,37 @@ test_completion(void **state)
 	/* option names for :set */
 	joined(prompt_complete(&ui, "set log", 4, "log"), buf, sizeof buf);
 	assert_string_equal(buf, "logLines");
+	/* by the argument's kind: after "@" only contexts, never a namespace
+	 * that happens to start the same way */
+	store_upsert(ui.store, 0, "pods", json_pack("{s:{s:s,s:s,s:s}}", "metadata",
+	    "name", "web-1", "namespace", "production", "uid", "u1"));
+	joined(prompt_complete(&ui, "pods @pr", 5, "@pr"), buf, sizeof buf);
+	assert_string_equal(buf, "@prod-tokyo");
+	/* a view's first positional argument is a namespace or -A */
+	joined(prompt_complete(&ui, "pods ", 5, ""), buf, sizeof buf);
+	assert_string_equal(buf, "production -A");
+	joined(prompt_complete(&ui, "ns pro", 3, "pro"), buf, sizeof buf);
+	assert_string_equal(buf, "production");
+	/* a namespace given, nothing positional is left: the contexts */
+	joined(prompt_complete(&ui, "pods production ", 16, ""), buf, sizeof buf);
+	assert_string_equal(buf, "@prod-tokyo @staging");
+	/* flags and literals from the template */
+	joined(prompt_complete(&ui, "sort -", 5, "-"), buf, sizeof buf);
+	assert_string_equal(buf, "-n -p");
+	joined(prompt_complete(&ui, "help ", 5, ""), buf, sizeof buf);
+	assert_string_equal(buf, "options");
+	/* runbooks for :runbook, not contexts or namespaces; a flag's value
+	 * is not a runbook */
+	runbook_register_commands();
+	setenv("OPSDECK_RUNBOOKS", "runbooks", 1);
+	joined(prompt_complete(&ui, "rb ", 3, ""), buf, sizeof buf);
+	assert_non_null(strstr(buf, "rollback-deployment"));
+	assert_null(strstr(buf, "@"));
+	assert_null(strstr(buf, "production"));
+	joined(prompt_complete(&ui, "rb --param ", 11, ""), buf, sizeof buf);
+	assert_string_equal(buf, "");
+	joined(prompt_complete(&ui, "rb scale-out --", 13, "--"), buf, sizeof buf);
+	assert_string_equal(buf, "--param --dry-run");
 	/* nothing for an unknown command's arguments */
 	joined(prompt_complete(&ui, "nosuch x", 7, "x"), buf, sizeof buf);
 	assert_string_equal(buf, "");
