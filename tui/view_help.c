@@ -24,6 +24,7 @@ struct help_data {
 	unsigned char	 needed[HELP_RBAC_MAX];	/* permissions per command */
 	unsigned char	 granted[HELP_RBAC_MAX];	/* of which answered yes */
 	size_t		 pending;
+	int		 width;		/* the screen width the text was laid out for */
 };
 
 /* One outstanding review. */
@@ -128,6 +129,119 @@ help_denied(const struct help_data *hd, const char *command)
 	return false;
 }
 
+/*
+ * The cheat sheet: every key on one screen, the keys that act first, laid
+ * out in columns to the screen's width (as k9s's header does), the full
+ * list below it. Keys bound to the same command share a cell ("j/Down").
+ */
+#define HELP_CELLS	64
+
+struct help_cell {
+	char	text[48];
+	bool	mutates;
+	bool	denied;
+};
+
+/* Lay cells out in columns across width w, one pager line per row. */
+static void
+help_grid(struct pager *p, const struct help_cell *cells, size_t n, int w,
+    enum theme_slot slot)
+{
+	char line[512];
+	size_t i, r, c, ncols, nrows, colw = 0, off;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (strlen(cells[i].text) + 3 > colw)
+			colw = strlen(cells[i].text) + 3;
+	}
+	ncols = w > 4 ? (size_t)(w - 2) / colw : 1;
+	if (ncols == 0)
+		ncols = 1;
+	nrows = (n + ncols - 1) / ncols;
+	for (r = 0; r < nrows; r++) {
+		off = (size_t)snprintf(line, sizeof line, "  ");
+		for (c = 0; c < ncols && off < sizeof line; c++) {
+			i = c * nrows + r;	/* down the columns, like ls */
+			if (i >= n)
+				break;
+			off += (size_t)snprintf(line + off, sizeof line - off, "%-*s",
+			    (int)colw, cells[i].text);
+		}
+		pager_add_line(p, line, slot);
+	}
+}
+
+/* A key's label in the cheat sheet: its help up to the first note
+ * ("command prompt (:pods, …)", "open: overview line …"), at most 26. */
+static size_t
+help_label_len(const struct key_binding *b)
+{
+	const char *h = b->help != NULL ? b->help : b->command;
+	size_t n = strcspn(h, "(:,");
+
+	while (n > 0 && h[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		n = strlen(h);
+	return n > 26 ? 26 : n;
+}
+
+static void
+help_cheat_sheet(struct help_data *hd, struct pager *p, int w)
+{
+	struct help_cell cells[HELP_CELLS], act[HELP_CELLS], denied[HELP_CELLS];
+	const struct key_binding *b, *b2;
+	const struct cmd_entry *e;
+	char *name, *cause = NULL, keys[32];
+	size_t i, j, n = 0, nact = 0, ndenied = 0;
+	struct help_cell *cell;
+	bool seen;
+
+	for (i = 0; i < keymap_count(); i++) {
+		b = keymap_at(i);
+		seen = false;
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(keymap_at(j)->command, b->command) == 0;
+		if (seen)
+			continue;
+		snprintf(keys, sizeof keys, "%s", keymap_key_name(b->key));
+		for (j = i + 1; j < keymap_count(); j++) {
+			b2 = keymap_at(j);
+			if (strcmp(b2->command, b->command) == 0 &&
+			    strlen(keys) + strlen(keymap_key_name(b2->key)) + 2 < sizeof keys) {
+				strcat(keys, "/");
+				strcat(keys, keymap_key_name(b2->key));
+			}
+		}
+		name = xstrndup(b->command, strcspn(b->command, " "));
+		e = cmd_find(name, &cause);
+		free(cause);
+		cause = NULL;
+		free(name);
+		if (e != NULL && (e->flags & CMD_MUTATES))
+			cell = help_denied(hd, b->command) ? &denied[ndenied++] : &act[nact++];
+		else
+			cell = &cells[n++];
+		snprintf(cell->text, sizeof cell->text, "%s %.*s", keys,
+		    (int)help_label_len(b), b->help != NULL ? b->help : b->command);
+		if (n == HELP_CELLS || nact == HELP_CELLS || ndenied == HELP_CELLS)
+			break;
+	}
+	pager_add_line(p, "KEYS AT A GLANCE (the full list follows; / searches)", THEME_SECTION);
+	help_grid(p, act, nact, w, THEME_NORMAL);
+	if (ndenied > 0) {
+		char line[160];
+
+		snprintf(line, sizeof line, "  forbidden by RBAC on %s:", hd->cluster_name);
+		pager_add_line(p, line, THEME_DIM);
+		help_grid(p, denied, ndenied, w, THEME_DIM);
+	}
+	help_grid(p, cells, n, w, THEME_NORMAL);
+	pager_add_line(p, "", THEME_NORMAL);
+}
+
 /* Fill the pager from the tables. */
 static void
 help_fill(struct view *v, struct pager *p)
@@ -142,6 +256,8 @@ help_fill(struct view *v, struct pager *p)
 	bool options_only = v->arg != NULL && strcmp(v->arg, "options") == 0;
 
 	if (!options_only) {
+		hd->width = COLS > 0 ? COLS : 80;
+		help_cheat_sheet(hd, p, hd->width);
 		pager_add_line(p, "KEYS (config.yaml keys: to change)", THEME_SECTION);
 		for (i = 0; i < keymap_count(); i++) {
 			b = keymap_at(i);
@@ -238,7 +354,16 @@ help_free(struct view *v)
 static void
 help_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
-	pager_draw(((struct help_data *)v->data)->pager, v->ui, win, y, h, w);
+	struct help_data *hd = v->data;
+	size_t top;
+
+	if (hd->width != 0 && hd->width != w) {	/* resized: lay out again */
+		top = pager_get_top(hd->pager);
+		pager_clear(hd->pager);
+		help_fill(v, hd->pager);
+		pager_set_top(hd->pager, top);
+	}
+	pager_draw(hd->pager, v->ui, win, y, h, w);
 }
 
 static int

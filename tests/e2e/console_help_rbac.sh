@@ -2,27 +2,60 @@
 # The help view asks RBAC for each mutating command: with the drill's
 # read-only viewer@staging context the :scale line is dimmed and says
 # "forbidden by RBAC on viewer@staging"; with the admin context it is not.
+# At 80x24 the first screen of help is a cheat sheet holding every key,
+# the action keys first (they were once on the third page); the viewer's
+# forbidden keys are set apart, dimmed.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 
 start_drill estate
 
-# scale_line_dim: the :scale help line (not the search match) carries SGR 2 (dim) or 90 (the
-# theme's brightblack dim slot) before its text
-scale_line_dim() {
+# line_dim PREFIX: the first line starting with PREFIX (not the search
+# match) is drawn dim (SGR 2) or in the theme's brightblack dim slot (SGR
+# 90) where its text starts; tmux -e only emits changes, so the state is
+# carried from line to line
+line_dim() {
 	tm capture-pane -e -p -t console | /usr/bin/python3 -c '
 import re, sys
+want = sys.argv[1]
+dim = fg90 = False
+def apply(sgr):
+    global dim, fg90
+    ps = (sgr or "0").split(";")
+    for p in ps:
+        if p in ("0", ""):
+            dim = fg90 = False
+        elif p == "2":
+            dim = True
+        elif p == "22":
+            dim = False
+        elif p == "90":
+            fg90 = True
+        elif p == "39" or (p.isdigit() and (30 <= int(p) <= 37 or 91 <= int(p) <= 97)):
+            fg90 = False
 for line in sys.stdin.read().split("\n"):
     plain = re.sub(r"\x1b\[[0-9;]*m", "", line)
-    if not plain.startswith("  :scale "):
-        continue
-    pre = line[:line.find(":scale")]
-    for sgr in re.findall(r"\x1b\[([0-9;]*)m", pre):
-        ps = (sgr or "0").split(";")
-        if "2" in ps or "90" in ps:
-            sys.exit(0)
-    sys.exit(1)
-sys.exit(1)'
+    cut = len(line)
+    if plain.startswith(want):
+        cut = line.find(want.strip())
+    for sgr in re.findall(r"\x1b\[([0-9;]*)m", line[:cut]):
+        apply(sgr)
+    if plain.startswith(want):
+        sys.exit(0 if dim or fg90 else 1)
+    for sgr in re.findall(r"\x1b\[([0-9;]*)m", line[cut:]):
+        apply(sgr)
+sys.exit(1)' "$1"
+}
+scale_line_dim() { line_dim "  :scale "; }
+
+# cheat_sheet_shows: the first screen of help holds the action keys and
+# the view keys
+cheat_sheet_shows() {
+	local k
+	for k in "s scale" "r rollout restart" "u rollout undo" "C-d delete" "b backup now" \
+	    "S silence alert" "d describe" "l logs" "1 overview" "4 alerts" "? this help"; do
+		screen | grep -qF -- "$k" || { echo "not on the first screen: $k"; return 1; }
+	done
 }
 
 # rbac_answered CLUSTER: the help says every review has answered (searched
@@ -36,8 +69,14 @@ start_console --kubeconfig "$KUBECONFIG" --context viewer@staging
 wait_screen 60 "live"
 cmd "deploy"
 wait_screen 30 "frontend"
+tm resize-window -t console -x 80 -y 24
 key '?'
-wait_screen 10 "KEYS"
+wait_screen 10 "KEYS AT A GLANCE"
+expect 30 "viewer: forbidden keys set apart" line_matches_any "^  forbidden by RBAC on viewer@staging:"
+expect 10 "80x24: every key on the first screen" cheat_sheet_shows
+expect 10 "viewer: the scale key dimmed" line_dim "  s scale "
+ok "80x24 cheat sheet: every key on one screen, the viewer's forbidden keys dimmed"
+tm resize-window -t console -x 160 -y 48
 keys "/^  :redraw "; key Enter
 expect 60 ":scale marked forbidden for the viewer" \
     line_matches_any "^  :scale .*forbidden by RBAC on viewer@staging"
@@ -52,10 +91,18 @@ start_console --kubeconfig "$KUBECONFIG" --context staging
 wait_screen 60 "live"
 cmd "deploy"
 wait_screen 30 "frontend"
+tm resize-window -t console -x 80 -y 24
 cmd "help"
-wait_screen 10 "KEYS"
+wait_screen 10 "KEYS AT A GLANCE"
 # every review has answered once the help says so
 expect 60 "RBAC reviews answered" rbac_answered staging
+key g
+wait_screen 10 "KEYS AT A GLANCE"
+expect 10 "80x24: every key on the first screen" cheat_sheet_shows
+if screen | grep -q "forbidden by RBAC"; then screen >&2; fail "admin: keys marked forbidden"; fi
+if line_dim "  s scale "; then fail "admin: the scale key dimmed"; fi
+ok "admin: the action keys lead the cheat sheet, not dimmed"
+tm resize-window -t console -x 160 -y 48
 keys "/^  :redraw "; key Enter
 expect 30 ":scale listed in the help" line_matches_any "^  :scale "
 if screen | grep -E "^  :scale " | grep -q "forbidden by RBAC"; then
