@@ -249,6 +249,8 @@ struct res_walk {
 	int64_t		 now;
 };
 
+static void	res_event_fade(struct view *, size_t, const struct row *, struct table_row *);
+
 /* Add one store row to the table. */
 static int
 res_add_row(size_t cluster, const struct row *r, void *arg)
@@ -279,7 +281,39 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 	table_set(tr, 1, r->ns, 0);
 	for (i = 0; i < r->ncells && i + 2 < rv->ncols; i++)
 		table_set_cell(tr, i + 2, &r->cells[i], w->now);
+	if (strcmp(v->resource, "events") == 0)
+		res_event_fade(v, cluster, r, tr);
 	return 0;
+}
+
+/* Events: a warning or error about an object that is gone (its kind is
+ * listed on the cluster and the object is not there) fades once it was
+ * last seen RES_EVENT_FADE seconds ago: no longer sorted first, drawn dim.
+ * A crash loop of a deleted pod must not sit above what is failing now. */
+#define RES_EVENT_FADE	180
+
+static void
+res_event_fade(struct view *v, size_t cluster, const struct row *r, struct table_row *tr)
+{
+	struct store *st = v->ui->store;
+	const struct kind *k;
+	const char *obj, *slash;
+	char *kname;
+
+	if (!(tr->flags & (ROW_BAD | ROW_WARN)) || r->ncells < 4 ||
+	    tr->nums[2] == INT64_MIN || tr->nums[2] < RES_EVENT_FADE)
+		return;
+	obj = r->cells[3].text;		/* OBJECT: "pod/backend-7c9d-x2" */
+	if (obj == NULL || (slash = strchr(obj, '/')) == NULL)
+		return;
+	kname = xstrndup(obj, (size_t)(slash - obj));
+	k = kind_find(kname);
+	free(kname);
+	if (k == NULL || !store_synced(st, cluster, k->resource) ||
+	    store_get(st, cluster, k->resource, k->namespaced ? r->ns : "", slash + 1) != NULL)
+		return;
+	tr->flags &= ~(unsigned)(ROW_BAD | ROW_WARN);
+	tr->attr = ui_attr(THEME_DIM);
 }
 
 /* Backups: per cluster, when the newest completed backup is older than the

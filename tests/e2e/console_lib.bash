@@ -97,6 +97,42 @@ expect() {
 	wait_for "$limit" "$@" || { screen >&2; fail "$what (after ${limit}s)"; }
 }
 
+# line_dim REGEX: the first screen line matching REGEX (extended, on the
+# plain text) is drawn dim (SGR 2) or in the theme's brightblack dim slot
+# (SGR 90) where its text starts; tmux -e only emits changes, so the state
+# is carried from line to line
+line_dim() {
+	tm capture-pane -e -p -t console | /usr/bin/python3 -c '
+import re, sys
+want = re.compile(sys.argv[1])
+dim = fg90 = False
+def apply(sgr):
+    global dim, fg90
+    for p in (sgr or "0").split(";"):
+        if p in ("0", ""):
+            dim = fg90 = False
+        elif p == "2":
+            dim = True
+        elif p == "22":
+            dim = False
+        elif p == "90":
+            fg90 = True
+        elif p == "39" or (p.isdigit() and (30 <= int(p) <= 37 or 91 <= int(p) <= 97)):
+            fg90 = False
+sgr_re = re.compile(r"\x1b\[([0-9;]*)m")
+for line in sys.stdin.read().split("\n"):
+    hit = want.search(sgr_re.sub("", line)) is not None
+    pos = 0
+    for m in sgr_re.finditer(line):
+        if hit and line[pos:m.start()].strip() != "":
+            break		# the text has started
+        apply(m.group(1))
+        pos = m.end()
+    if hit:
+        sys.exit(0 if dim or fg90 else 1)
+sys.exit(1)' "$1"
+}
+
 # alive PID: running (a zombie waiting for tmux to reap it has exited).
 alive() {
 	local st
