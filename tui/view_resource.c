@@ -59,6 +59,7 @@ struct res_view {
 	/* revision history of the selected deployment */
 	char			*hist_uid;
 	uint64_t		 hist_version;
+	char			*hist_rv;	/* the deployment's resourceVersion fetched for */
 	struct res_revision	 hist[RES_HISTORY_MAX];
 	size_t			 nhist;
 	bool			 hist_loading;
@@ -234,6 +235,7 @@ res_free(struct view *v)
 	res_hist_clear(rv);
 	rv->hist_gen++;
 	free(rv->hist_uid);
+	free(rv->hist_rv);
 	free(rv->ns_built);
 	free(rv->selector);
 	free(rv->owner_uid);
@@ -500,22 +502,34 @@ out:
 	free(req);
 }
 
-/* Fetch history for the selected deployment when it or the replica sets change. */
+/* Fetch history for the selected deployment when it changes (a rollback
+ * or rollout gives it a new resourceVersion: the history follows the
+ * store, whether or not replica sets are watched) or the replica sets do;
+ * one request at a time per deployment. */
 static void
 res_hist_fetch(struct view *v)
 {
 	struct res_view *rv = v->data;
 	struct table_row *r = table_selected(v->table);
 	struct res_hist_req *req;
+	const struct row *dep;
 	uint64_t ver = store_version(v->ui->store, "replicasets");
+	const char *dep_rv;
+	bool same;
 	char *path;
 
 	if (r == NULL || v->ui->client == NULL)
 		return;
-	if (rv->hist_uid != NULL && strcmp(rv->hist_uid, r->uid) == 0 && rv->hist_version == ver)
+	dep = store_get(v->ui->store, r->cluster, "deployments", r->ns, r->name);
+	dep_rv = dep != NULL && dep->rv != NULL ? dep->rv : "";
+	same = rv->hist_uid != NULL && strcmp(rv->hist_uid, r->uid) == 0;
+	if (same && (rv->hist_loading || (rv->hist_version == ver &&
+	    rv->hist_rv != NULL && strcmp(rv->hist_rv, dep_rv) == 0)))
 		return;
 	free(rv->hist_uid);
 	rv->hist_uid = xstrdup(r->uid);
+	free(rv->hist_rv);
+	rv->hist_rv = xstrdup(dep_rv);
 	rv->hist_version = ver;
 	rv->hist_gen = ++res_hist_counter;
 	rv->hist_loading = true;

@@ -64,6 +64,15 @@ keys "prod-tokyo"; key Enter
 wait_screen 120 "undo prod-tokyo production/backend: done"
 bad && fail "still the bad image after undo"
 echo "backend image now $(image)"
+# The revision pane follows: the revisions kubectl lists after the undo
+# (the old good revision renumbered), not those from before it.
+revisions() { k rollout history deploy/backend -n production | awk '$1 ~ /^[0-9]+$/ {print $1}' | sort -n | tr '\n' ' '; }
+pane_revisions() {
+	screen | sed -n '/revision history: backend/,$p' | awk '$1 ~ /^[0-9]+$/ {print $1}' | sort -n | tr '\n' ' '
+}
+pane_matches_kubectl() { [ -n "$(revisions)" ] && [ "$(pane_revisions)" = "$(revisions)" ]; }
+expect 15 "revision pane $(pane_revisions)= kubectl's $(revisions)after the undo" pane_matches_kubectl
+ok "the revision pane shows kubectl's revisions after the undo: $(revisions)"
 
 # A protected context refuses a wrong typed name: nothing changes.
 replicas() { k get deploy frontend -n production -o jsonpath='{.spec.replicas}'; }
