@@ -599,12 +599,12 @@ console_main(int argc, char **argv)
 	struct ui ui_storage, *ui = &ui_storage;
 	struct opsdeck_config *cfg = NULL;
 	struct kubeconfig *kc = NULL;
-	struct kube_context **ctxs = NULL, **admin = NULL;
+	struct kube_context **ctxs = NULL;
 	struct sigaction sa;
 	const char *spec = NULL, *kcpath = NULL, *drill = NULL, *speed = NULL, *theme = NULL;
-	char *cause = NULL, *drill_kc = NULL;
+	char *cause = NULL, *drill_kc = NULL, **also = NULL;
 	bool all = false, ascii = false, read_only = false;
-	size_t nctx = 0, i, nadmin = 0;
+	size_t nctx = 0, i;
 	int ch, rc = 1;
 	struct view *v;
 
@@ -712,18 +712,10 @@ console_main(int argc, char **argv)
 		fprintf(stderr, "opsdeck: %s\n", cause);
 		goto out;
 	}
-	if (drill != NULL && spec == NULL) {
-		/* every admin context of the drill (not viewer@ / exec@) */
-		kubeconfig_apply_config(kc, cfg);
-		admin = xcalloc(kc->ncontexts + 1, sizeof *admin);
-		for (i = 0; i < kc->ncontexts; i++) {
-			if (strchr(kc->contexts[i]->name, '@') == NULL)
-				admin[nadmin++] = kc->contexts[i];
-		}
-		ctxs = admin;
-		nctx = nadmin;
-		admin = NULL;
-	} else if (kubeconfig_select(kc, cfg, spec, all, &ctxs, &nctx, &cause) != 0) {
+	/* the drill without --context: all of its clusters (folded below to
+	 * the admin context of each, listed first) */
+	if (kubeconfig_select(kc, cfg, spec, all || (drill != NULL && spec == NULL), &ctxs, &nctx,
+	    &cause) != 0) {
 		fprintf(stderr, "opsdeck: %s\n", cause);
 		goto out;
 	}
@@ -731,11 +723,19 @@ console_main(int argc, char **argv)
 		fprintf(stderr, "opsdeck: no contexts selected\n");
 		goto out;
 	}
+	/* one cluster, one row: contexts reaching the same cluster fold into
+	 * the one named first (with --all-contexts, the current context) */
+	also = xcalloc(nctx, sizeof *also);
+	nctx = kubeconfig_fold(ctxs, nctx, all ? kc->current_context : NULL, also);
 
 	ui->loop = loop_new();
 	actions_set_loop(ui->loop);
 	ui->store = store_new();
 	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, NULL);
+	for (i = 0; i < nctx; i++) {
+		store_cluster(ui->store, i)->also = also[i];
+		also[i] = NULL;
+	}
 	ui->cfg = cfg;
 	/* the namespaces :ns and views are checked against (ui_namespace_check);
 	 * a cluster that may not list them only goes unchecked */
@@ -801,7 +801,9 @@ out:
 		loop_free(ui->loop);
 	console_stop_drill();
 	free(ctxs);
-	free(admin);
+	for (i = 0; also != NULL && i < nctx; i++)
+		free(also[i]);
+	free(also);
 	if (kc != NULL)
 		kubeconfig_free(kc);
 	if (cfg != NULL)

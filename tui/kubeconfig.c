@@ -987,6 +987,67 @@ kc_select_add(struct kube_context ***out, size_t *n, struct kube_context *ctx)
 	(*out)[(*n)++] = ctx;
 }
 
+bool
+kubeconfig_same_cluster(const struct kube_context *a, const struct kube_context *b)
+{
+	const char *ta = a->tls_server_name != NULL ? a->tls_server_name : "";
+	const char *tb = b->tls_server_name != NULL ? b->tls_server_name : "";
+
+	if (a->server == NULL || b->server == NULL || strcmp(a->server, b->server) != 0 ||
+	    strcmp(ta, tb) != 0 || a->insecure != b->insecure || a->ca_len != b->ca_len)
+		return false;
+	return a->ca_len == 0 || memcmp(a->ca_data, b->ca_data, a->ca_len) == 0;
+}
+
+/* What config.yaml says of the cluster (not of the identity) is the
+ * cluster's whichever context it was said for: to, acting for the
+ * cluster, takes from from what it lacks; protection is kept if any
+ * context has it. read-only stays the identity's own. */
+static void
+kc_inherit(struct kube_context *to, const struct kube_context *from)
+{
+	if (to->role == NULL && from->role != NULL)
+		to->role = xstrdup(from->role);
+	if (to->alertmanager_url == NULL && from->alertmanager_url != NULL)
+		to->alertmanager_url = xstrdup(from->alertmanager_url);
+	if (to->prometheus_url == NULL && from->prometheus_url != NULL)
+		to->prometheus_url = xstrdup(from->prometheus_url);
+	if (to->rpo_seconds == 0)
+		to->rpo_seconds = from->rpo_seconds;
+	to->protected_ctx = to->protected_ctx || from->protected_ctx;
+	to->drill = to->drill || from->drill;
+}
+
+size_t
+kubeconfig_fold(struct kube_context **ctxs, size_t n, const char *prefer, char **also)
+{
+	struct kube_context *c, *folded;
+	size_t i, j, kept = 0;
+	char *s;
+
+	for (i = 0; i < n; i++) {
+		c = ctxs[i];
+		for (j = 0; j < kept && !kubeconfig_same_cluster(ctxs[j], c); j++)
+			;
+		if (j == kept) {		/* a cluster not seen yet */
+			also[kept] = NULL;
+			ctxs[kept++] = c;
+			continue;
+		}
+		folded = c;
+		if (prefer != NULL && strcmp(c->name, prefer) == 0) {
+			folded = ctxs[j];	/* the preferred context acts */
+			ctxs[j] = c;
+		}
+		kc_inherit(ctxs[j], folded);
+		s = also[j] == NULL ? xstrdup(folded->name) :
+		    xasprintf("%s, %s", also[j], folded->name);
+		free(also[j]);
+		also[j] = s;
+	}
+	return kept;
+}
+
 /* Select contexts by names, groups, all, or the current one. */
 int
 kubeconfig_select(struct kubeconfig *kc, const struct opsdeck_config *cfg, const char *spec,

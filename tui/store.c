@@ -156,6 +156,7 @@ store_free(struct store *s)
 		free(s->clusters[i]->name);
 		free(s->clusters[i]->role);
 		free(s->clusters[i]->kube_cluster);
+		free(s->clusters[i]->also);
 		free(s->clusters[i]->reason);
 		free(s->clusters[i]);
 	}

@@ -1,5 +1,6 @@
 /* The contexts view: every selected cluster with role, connection state
- * (and since when), the reason of a failure, protection and read-only. */
+ * (and since when), the reason of a failure, protection and read-only, and
+ * the other contexts that reach the same cluster (folded into this one). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ static const struct table_col ctx_cols[] = {
 	{ "PROTECTED", 0, 4, 3, false, false },
 	{ "READ-ONLY", 0, 4, 3, false, false },
 	{ "REASON", 0, 0, 10, false, false },
+	{ "ALSO AS", 0, 5, 7, false, false },	/* contexts folded into this one */
 };
 
 static int
@@ -75,6 +77,7 @@ ctx_update(struct view *v, int64_t now)
 		table_set(tr, 5, sc->protected_ctx ? "yes" : "no", 0);
 		table_set(tr, 6, sc->read_only || v->ui->read_only ? "yes" : "no", 0);
 		table_set(tr, 7, sc->reason != NULL ? sc->reason : "", 0);
+		table_set(tr, 8, sc->also != NULL ? sc->also : "", 0);
 	}
 	table_end(v->table);
 }

@@ -130,6 +130,20 @@ int			 kubeconfig_select(struct kubeconfig *, const struct opsdeck_config *,
 			    const char *spec, bool all, struct kube_context ***out, size_t *n,
 			    char **cause);
 
+/* Whether two contexts reach the same cluster: the same server, CA and TLS
+ * server name (whoever they authenticate as). */
+bool			 kubeconfig_same_cluster(const struct kube_context *,
+			    const struct kube_context *);
+/* One context per cluster: contexts reaching a cluster already in ctxs[0..n)
+ * fold into the first that reached it, which acts for it, unless prefer
+ * names one of them (that one acts). ctxs is packed in place, in order;
+ * returns how many are kept. also (n entries) gets for each kept context
+ * the names folded into it ("viewer@a, exec@a", new strings) or NULL. The
+ * acting context takes the cluster's role, protection, Alertmanager,
+ * Prometheus and RPO from those folded into it where it has none. */
+size_t			 kubeconfig_fold(struct kube_context **ctxs, size_t n,
+			    const char *prefer, char **also);
+
 /* The full URL for path ("/api/v1/pods?limit=500") on ctx. When
  * tls-server-name is set the URL names that host (so curl sends it as SNI
  * and checks the certificate against it) and kube_easy_setup connects to

@@ -35,6 +35,8 @@ struct store_cluster {
 	double		 rpo_seconds;	/* backup RPO (0: unset) */
 	bool		 drill;		/* a drill simulator's cluster */
 	char		*kube_cluster;	/* the kubeconfig cluster entry's name, or NULL */
+	char		*also;		/* other contexts reaching this cluster, folded
+					 * into this one ("viewer@a, exec@a"), or NULL */
 	enum conn_state	 state;
 	char		*reason;	/* human-readable, sanitised; NULL when live */
 	int64_t		 since;		/* unix seconds of the last state change */

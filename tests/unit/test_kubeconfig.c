@@ -1345,6 +1345,60 @@ test_context_extension(void **state)
 	kubeconfig_free(kc);
 }
 
+/* Contexts reaching one cluster (same server, CA and TLS name) fold into
+ * one: the first, or the preferred; the cluster's role and protection
+ * carry over to the acting one; a different CA or server is another
+ * cluster. */
+static void
+test_fold(void **state)
+{
+	static char ca1[] = "CA-ONE", ca2[] = "CA-TWO";
+	struct kube_context a = { 0 }, va = { 0 }, ea = { 0 }, b = { 0 }, other_ca = { 0 };
+	struct kube_context *ctxs[5];
+	char *also[5];
+	size_t n, i;
+
+	a.name = "prod"; a.server = "https://10.0.0.1:6443"; a.ca_data = ca1; a.ca_len = 6;
+	a.protected_ctx = true;
+	va = a; va.name = "viewer@prod"; va.protected_ctx = false;
+	ea = a; ea.name = "exec@prod"; ea.protected_ctx = false;
+	b.name = "staging"; b.server = "https://10.0.0.2:6443";
+	other_ca = a; other_ca.name = "prod-other-ca"; other_ca.ca_data = ca2;
+	a.role = NULL;
+	va.role = NULL;
+	ea.role = "primary";	/* said for one context only */
+	assert_true(kubeconfig_same_cluster(&a, &va));
+	assert_false(kubeconfig_same_cluster(&a, &b));
+	assert_false(kubeconfig_same_cluster(&a, &other_ca));
+
+	ctxs[0] = &va; ctxs[1] = &b; ctxs[2] = &a; ctxs[3] = &ea; ctxs[4] = &other_ca;
+	n = kubeconfig_fold(ctxs, 5, NULL, also);
+	assert_int_equal(n, 3);
+	assert_ptr_equal(ctxs[0], &va);		/* the first named acts */
+	assert_ptr_equal(ctxs[1], &b);
+	assert_ptr_equal(ctxs[2], &other_ca);
+	assert_string_equal(also[0], "prod, exec@prod");
+	assert_null(also[1]);
+	assert_null(also[2]);
+	assert_true(va.protected_ctx);		/* the cluster is protected */
+	assert_string_equal(va.role, "primary");
+	for (i = 0; i < n; i++)
+		free(also[i]);
+	free(va.role);
+	va.role = NULL;
+	va.protected_ctx = false;
+
+	/* the preferred context acts wherever it is listed */
+	ctxs[0] = &va; ctxs[1] = &a; ctxs[2] = &ea;
+	n = kubeconfig_fold(ctxs, 3, "prod", also);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(ctxs[0], &a);
+	assert_string_equal(also[0], "viewer@prod, exec@prod");
+	assert_string_equal(a.role, "primary");
+	free(also[0]);
+	free(a.role);
+}
+
 int
 main(void)
 {
@@ -1358,6 +1412,7 @@ main(void)
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_token_file),
 		cmocka_unit_test(test_easy_headers),
 		cmocka_unit_test(test_proxy_choice),
