@@ -54,6 +54,14 @@ key() { tm send-keys -t console "$@"; }
 # cmd TEXT: ":TEXT" Enter
 cmd() { keys ":$1"; key Enter; }
 
+# break_staging_backend: staging's backend rolled to an image that crash
+# loops (what an on-call engineer sees first in the estate scenario).
+break_staging_backend() {
+	wait_for 60 kubectl --context staging -n staging get deploy backend || fail "no staging backend"
+	kubectl --context staging -n staging set image deploy/backend \
+		backend=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/quiz-backend:v2.4.0-bad >/dev/null
+}
+
 # show_backend: prod-tokyo's production deployments filtered to backend
 # (the selection actions and runbooks then act on).
 show_backend() {

@@ -10,9 +10,7 @@
 command -v kubectl >/dev/null 2>&1 || skip "kubectl not installed"
 
 start_drill estate --speed 4
-wait_for 60 kubectl --context staging -n staging get deploy backend || fail "no staging backend"
-kubectl --context staging -n staging set image deploy/backend \
-	backend=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/quiz-backend:v2.4.0-bad >/dev/null
+break_staging_backend
 
 start_console --kubeconfig "$KUBECONFIG" --all-contexts
 wait_screen 60 "dev(dev) live"

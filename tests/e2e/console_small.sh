@@ -15,9 +15,7 @@ reach() {	# CLUSTER STATE: switch a cluster's reachability through staging's API
 	echo '{}' | kubectl --context staging create --raw \
 		"/drill/v1/reach?cluster=$1&state=$2" -f - >/dev/null
 }
-wait_for 60 kubectl --context staging -n staging get deploy backend || fail "no staging backend"
-kubectl --context staging -n staging set image deploy/backend \
-	backend=123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/quiz-backend:v2.4.0-bad >/dev/null
+break_staging_backend
 
 start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo,prod-osaka,staging,dev
 wait_screen 60 "dev(dev) live"
