@@ -610,12 +610,42 @@ req_has_value(const struct sel_req *r, const char *value)
 	return 0;
 }
 
-/* True if labels satisfy every requirement. */
-int
-label_selector_match(const struct label_selector *sel, json_t *labels)
+/* The value of key in a flattened label set "k=v,k2=v2" (labels_to_string's
+ * form), copied into buf; NULL if the key is absent or the value too long. */
+static const char *
+flat_label(const char *flat, const char *key, char *buf, size_t len)
+{
+	const char *p = flat, *e, *eq;
+	size_t klen = strlen(key), vlen;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(e - p));
+		if (eq == NULL)
+			eq = e;
+		if ((size_t)(eq - p) == klen && memcmp(p, key, klen) == 0) {
+			vlen = eq < e ? (size_t)(e - eq - 1) : 0;
+			if (vlen >= len)
+				return NULL;
+			memcpy(buf, eq < e ? eq + 1 : "", vlen);
+			buf[vlen] = '\0';
+			return buf;
+		}
+		p = *e == ',' ? e + 1 : e;
+	}
+	return NULL;
+}
+
+/* True if the labels satisfy every requirement: one of labels (an object)
+ * or flat ("k=v,k2=v2") is given. */
+static int
+sel_match(const struct label_selector *sel, json_t *labels, const char *flat)
 {
 	const struct sel_req *r;
 	const char *value;
+	char buf[256];
 	json_t *v;
 	size_t i;
 
@@ -623,8 +653,12 @@ label_selector_match(const struct label_selector *sel, json_t *labels)
 		return 0;
 	for (i = 0; i < sel->nreqs; i++) {
 		r = &sel->reqs[i];
-		v = json_is_object(labels) ? json_object_get(labels, r->key) : NULL;
-		value = json_is_string(v) ? json_string_value(v) : NULL;
+		if (flat != NULL)
+			value = flat_label(flat, r->key, buf, sizeof buf);
+		else {
+			v = json_is_object(labels) ? json_object_get(labels, r->key) : NULL;
+			value = json_is_string(v) ? json_string_value(v) : NULL;
+		}
 		switch (r->op) {
 		case SEL_EQUALS:
 		case SEL_DOUBLE_EQUALS:
@@ -648,6 +682,18 @@ label_selector_match(const struct label_selector *sel, json_t *labels)
 		}
 	}
 	return 1;
+}
+
+int
+label_selector_match(const struct label_selector *sel, json_t *labels)
+{
+	return sel_match(sel, labels, NULL);
+}
+
+int
+label_selector_match_flat(const struct label_selector *sel, const char *labels)
+{
+	return sel_match(sel, NULL, labels != NULL ? labels : "");
 }
 
 /* Append s to a growing buffer. */

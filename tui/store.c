@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -349,55 +350,18 @@ clean_dup(const char *s, const char *dflt)
 	return sanitize_str(s, 0);
 }
 
-/* Compare two C strings through pointers (qsort). */
-static int
-cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* "k=v,k2=v2" of a string map in key order, or NULL if map is not an object. */
+/* "k=v,k2=v2" of a string map in key order (labels_to_string's form, ""
+ * for none), sanitised, or NULL if map is not an object. */
 static char *
 labels_string(json_t *map)
 {
-	const char **keys;
-	const char *key;
-	json_t *v;
-	char *out, *clean;
-	size_t n, i, len, off;
+	char *flat, *clean;
 
 	if (!json_is_object(map))
 		return NULL;
-	n = json_object_size(map);
-	if (n == 0)
-		return xstrdup("");
-	keys = xcalloc(n, sizeof *keys);
-	i = 0;
-	len = 1;
-	json_object_foreach(map, key, v) {
-		keys[i++] = key;
-		len += strlen(key) + 2 + (json_is_string(v) ? strlen(json_string_value(v)) : 0);
-	}
-	qsort(keys, n, sizeof *keys, cmp_strp);
-	out = xmalloc(len);
-	off = 0;
-	for (i = 0; i < n; i++) {
-		const char *val = json_string_value(json_object_get(map, keys[i]));
-		size_t kl = strlen(keys[i]), vl = val != NULL ? strlen(val) : 0;
-
-		if (i > 0)
-			out[off++] = ',';
-		memcpy(out + off, keys[i], kl);
-		off += kl;
-		out[off++] = '=';
-		if (vl > 0)
-			memcpy(out + off, val, vl);
-		off += vl;
-	}
-	out[off] = '\0';
-	free(keys);
-	clean = sanitize_str(out, 0);
-	free(out);
+	flat = labels_to_string(map);
+	clean = sanitize_str(strcmp(flat, "<none>") == 0 ? "" : flat, 0);
+	free(flat);
 	return clean;
 }
 

@@ -7,6 +7,7 @@
 
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/table.h"
 #include "opsdeck/xmalloc.h"
 
@@ -39,7 +40,7 @@ struct table {
 	char			*filter;
 	bool			 filter_invert;
 	bool			 filter_is_label;
-	char			*label_sel;
+	struct label_selector	*label_sel;	/* the -l filter */
 	regex_t			 re;
 	bool			 have_re;
 	char			*plain;		/* no metacharacters: substring search */
@@ -105,7 +106,7 @@ table_free(struct table *t)
 	free(t->marks);
 	free(t->sel_key);
 	free(t->filter);
-	free(t->label_sel);
+	label_selector_free(t->label_sel);
 	free(t->plain);
 	if (t->have_re)
 		regfree(&t->re);
@@ -223,90 +224,6 @@ table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t no
 		r->timed[col].type = CELL_TEXT;	/* "<none>" and friends never change */
 }
 
-/* True if labels has key k (klen bytes) with value v (or any value if v NULL). */
-static bool
-labels_have(const char *labels, const char *k, size_t klen, const char *v, size_t vlen)
-{
-	const char *p = labels, *e, *eq;
-
-	while (p != NULL && *p != '\0') {
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		eq = memchr(p, '=', (size_t)(e - p));
-		if (eq == NULL)
-			eq = e;
-		if ((size_t)(eq - p) == klen && memcmp(p, k, klen) == 0) {
-			if (v == NULL)
-				return true;
-			if (eq < e && (size_t)(e - eq - 1) == vlen && memcmp(eq + 1, v, vlen) == 0)
-				return true;
-			return false;
-		}
-		p = *e == ',' ? e + 1 : e;
-	}
-	return false;
-}
-
-/* Label selector match: terms "k=v", "k==v", "k!=v", "k", "!k", comma separated. */
-bool
-table_labels_match(const char *labels, const char *sel)
-{
-	const char *p = sel, *e, *op;
-	const char *k, *v;
-	size_t klen, vlen;
-	bool neg, have;
-
-	if (labels == NULL)
-		labels = "";
-	while (*p != '\0') {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		neg = false;
-		if (*p == '!') {
-			neg = true;
-			p++;
-		}
-		op = p;
-		while (op < e && *op != '=' && *op != '!')
-			op++;
-		k = p;
-		klen = (size_t)(op - p);
-		while (klen > 0 && k[klen - 1] == ' ')
-			klen--;
-		if (op == e) {
-			have = labels_have(labels, k, klen, NULL, 0);
-			if (have == neg)
-				return false;
-		} else {
-			if (*op == '!') {
-				neg = !neg;
-				op++;
-			}
-			if (op < e && *op == '=')
-				op++;
-			if (op < e && *op == '=')
-				op++;
-			v = op;
-			vlen = (size_t)(e - op);
-			while (vlen > 0 && *v == ' ') {
-				v++;
-				vlen--;
-			}
-			have = labels_have(labels, k, klen, v, vlen);
-			if (have == neg)
-				return false;
-		}
-		p = e;
-	}
-	return true;
-}
-
 /* True if row r passes the filter. */
 static bool
 table_row_passes(struct table *t, struct table_row *r)
@@ -316,7 +233,7 @@ table_row_passes(struct table *t, struct table_row *r)
 	bool m;
 
 	if (t->filter_is_label)
-		return table_labels_match(r->labels, t->label_sel);
+		return label_selector_match_flat(t->label_sel, r->labels);
 	if (!t->have_re)
 		return true;
 
@@ -476,9 +393,10 @@ table_set_filter(struct table *t, const char *spec, char **cause)
 {
 	regex_t re;
 	const char *p = spec;
+	struct label_selector *sel;
 	bool invert = false;
+	char err[256], *why = NULL;
 	int rc;
-	char err[256];
 
 	while (*p == ' ')
 		p++;
@@ -487,15 +405,21 @@ table_set_filter(struct table *t, const char *spec, char **cause)
 		p += 2;
 		while (*p == ' ')
 			p++;
-		if (*p == '\0' || strchr(p, ' ') != NULL) {
-			*cause = xstrdup("label selector: -l key=value[,key!=value,...]");
+		if (*p == '\0') {
+			*cause = xstrdup("label selector: -l key=value[,key!=value,key in (a,b),...]");
+			return -1;
+		}
+		sel = label_selector_parse(p, &why);
+		if (sel == NULL) {
+			*cause = xasprintf("label selector: %s", why);
+			free(why);
 			return -1;
 		}
 		if (t->have_re)
 			regfree(&t->re);
 		t->have_re = false;
-		free(t->label_sel);
-		t->label_sel = xstrdup(p);
+		label_selector_free(t->label_sel);
+		t->label_sel = sel;
 		t->filter_is_label = true;
 		free(t->filter);
 		t->filter = xstrdup(spec);

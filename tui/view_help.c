@@ -287,7 +287,7 @@ help_fill(struct view *v, struct pager *p)
 		pager_add_line(p, "FILTERS (/ or :filter)", THEME_SECTION);
 		pager_add_line(p, "  REGEX      rows matching (extended, case-insensitive)", THEME_NORMAL);
 		pager_add_line(p, "  !REGEX     rows not matching", THEME_NORMAL);
-		pager_add_line(p, "  -l k=v,k2!=v2  label selector on the rows' labels", THEME_NORMAL);
+		pager_add_line(p, "  -l SELECTOR  the rows' labels: k=v,k2!=v2,k3,!k4,k5 in (a,b)", THEME_NORMAL);
 		pager_add_line(p, "", THEME_NORMAL);
 		pager_add_line(p, "COMMANDS (: prompt; unambiguous prefixes work)", THEME_SECTION);
 		if (hd != NULL && hd->cluster_name != NULL && hd->pending == 0) {

@@ -14,6 +14,7 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/kinds.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -182,6 +183,7 @@ ov_pod_starting(const struct row *r, int64_t now)
 /* A workload's pods: how many, and how many are problems. */
 struct ov_pods {
 	const struct row *wl;
+	struct label_selector *sel;	/* the workload's selector */
 	int64_t		 now;
 	size_t		 matched, starting, failing, young;
 	size_t		 bad;		/* crash looping, failed: ROW_BAD */
@@ -194,7 +196,7 @@ ov_pod_of(size_t cluster, const struct row *r, void *arg)
 {
 	struct ov_pods *op = arg;
 
-	if (!table_labels_match(r->labels, op->wl->selector))
+	if (!label_selector_match_flat(op->sel, r->labels))
 		return 0;
 	op->matched++;
 	if (r->created != 0 && op->now - r->created < OV_START_GRACE)
@@ -221,11 +223,19 @@ ov_workload(const char *res)
 static void
 ov_workload_pods(struct ov_walk *w, size_t cluster, const struct row *r, struct ov_pods *op)
 {
+	char *cause = NULL;
+
 	memset(op, 0, sizeof *op);
 	op->wl = r;
 	op->now = w->now;
-	if (r->selector != NULL && *r->selector != '\0')
+	if (r->selector == NULL || *r->selector == '\0')
+		return;
+	op->sel = label_selector_parse(r->selector, &cause);
+	free(cause);
+	if (op->sel != NULL)
 		store_foreach(w->v->ui->store, cluster, "pods", r->ns, ov_pod_of, op);
+	label_selector_free(op->sel);
+	op->sel = NULL;
 }
 
 /* Whether a row is merely starting: a young pod (ov_pod_starting), or a

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/printers.h"
@@ -51,6 +52,7 @@ struct res_view {
 	bool			 cluster_col;
 	size_t			 ncols;
 	char			*selector;	/* limit rows to these labels (drill-down) */
+	struct label_selector	*sel;		/* selector parsed; NULL matches nothing */
 	char			*owner_uid;	/* limit rows to this owner */
 	char			*fixed_ns;	/* limit rows to this namespace */
 	char			*of;		/* "deployments/backend" when drilled down */
@@ -168,7 +170,7 @@ static void
 res_parse_arg(struct view *v)
 {
 	struct res_view *rv = v->data;
-	char *copy, *w, *save = NULL;
+	char *copy, *w, *save = NULL, *why = NULL;
 
 	if (v->arg == NULL)
 		return;
@@ -186,6 +188,10 @@ res_parse_arg(struct view *v)
 		} else if (strncmp(w, "selector=", 9) == 0) {
 			free(rv->selector);
 			rv->selector = xstrdup(w + 9);
+			label_selector_free(rv->sel);
+			rv->sel = label_selector_parse(rv->selector, &why);
+			free(why);	/* NULL matches nothing */
+			why = NULL;
 		}
 	}
 	free(copy);
@@ -238,6 +244,7 @@ res_free(struct view *v)
 	free(rv->hist_rv);
 	free(rv->ns_built);
 	free(rv->selector);
+	label_selector_free(rv->sel);
 	free(rv->owner_uid);
 	free(rv->fixed_ns);
 	free(rv->of);
@@ -268,7 +275,7 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 		return 0;
 	if (rv->owner_uid != NULL && (r->owner_uid == NULL || strcmp(r->owner_uid, rv->owner_uid) != 0))
 		return 0;
-	if (rv->selector != NULL && !table_labels_match(r->labels, rv->selector))
+	if (rv->selector != NULL && !label_selector_match_flat(rv->sel, r->labels))
 		return 0;
 	snprintf(key, sizeof key, "%zu/%s/%s/%s", cluster, r->uid != NULL ? r->uid : "",
 	    r->ns, r->name);

@@ -52,6 +52,10 @@ struct label_selector	*label_selector_from_json(json_t *sel, char **cause);
 /* True if labels (a string-valued object, may be NULL) satisfy sel. */
 int			 label_selector_match(const struct label_selector *sel,
 			    json_t *labels);
+/* The same over labels flattened as labels_to_string makes them
+ * ("app=web,tier=fe"; NULL or "" for none), as the store keeps them. */
+int			 label_selector_match_flat(const struct label_selector *sel,
+			    const char *labels);
 /* The selector as Kubernetes prints it: requirements sorted by key,
  * "a=b,c in (x,y),!d"; "" for an empty selector. Caller frees. */
 char			*label_selector_string(const struct label_selector *sel);

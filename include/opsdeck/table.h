@@ -142,7 +142,4 @@ void		 table_put(WINDOW *, int y, int x, const char *s, int width, const char *e
 /* Byte length of the longest prefix of s that fits in width columns. */
 size_t		 table_fit_bytes(const char *s, int width, int *used);
 
-/* Label selector: true if labels ("k=v,...") match sel ("k=v,k!=v,k,!k"). */
-bool		 table_labels_match(const char *labels, const char *sel);
-
 #endif

@@ -83,6 +83,11 @@ check_sel(const char *sel, const char *canon, const char *labels, int want)
 	assert_string_equal(s, canon);
 	if (label_selector_match(ls, l) != want)
 		fail_msg("'%s' on %s: want %d", sel, labels ? labels : "NULL", want);
+	/* the same answer on the labels flattened as the store keeps them */
+	free(s);
+	s = labels_to_string(l);
+	if (label_selector_match_flat(ls, strcmp(s, "<none>") == 0 ? "" : s) != want)
+		fail_msg("'%s' on flat %s: want %d", sel, s, want);
 	free(s);
 	label_selector_free(ls);
 	json_decref(l);

@@ -155,10 +155,21 @@ test_filter_labels(void **state)
 	assert_int_equal(table_count(t), 0);
 	assert_int_equal(table_set_filter(t, "-l", &cause), -1);
 	free(cause);
-	assert_true(table_labels_match("a=1,b=2", "b=2,a=1"));
-	assert_false(table_labels_match("a=1,b=2", "a=2"));
-	assert_true(table_labels_match("a=1", "a==1"));
-	assert_true(table_labels_match(NULL, "!a"));
+	/* the whole kubectl grammar: sets, and spaces inside them */
+	assert_int_equal(table_set_filter(t, "-l app in (backend, db)", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/backend-1 prod-osaka/backend-1 prod-osaka/db-0 "
+	    "staging/backend-2");
+	assert_int_equal(table_set_filter(t, "-l app notin (backend)", &cause), 0);
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/frontend-1 prod-osaka/db-0");
+	/* a bad selector says why and keeps the filter that was there */
+	assert_int_equal(table_set_filter(t, "-l app in (x", &cause), -1);
+	assert_non_null(strstr(cause, "label selector: "));
+	free(cause);
+	cause = NULL;
+	visible(t, buf, sizeof buf);
+	assert_string_equal(buf, "prod-tokyo/frontend-1 prod-osaka/db-0");
 	table_free(t);
 }
 
