@@ -1539,20 +1539,6 @@ plan_expire(struct act_op *op, char **cause)
  * Follow-ups.
  */
 
-/* A condition of type in status.conditions, or NULL. */
-static json_t *
-cond_of(json_t *obj, const char *type)
-{
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(json_object_get(json_object_get(obj, "status"), "conditions"), i, c) {
-		if (jstr(c, "type", NULL) != NULL && strcmp(jstr(c, "type", NULL), type) == 0)
-			return c;
-	}
-	return NULL;
-}
-
 /* kubectl rollout status for deployments; readiness for statefulsets. */
 static int
 follow_rollout(struct act_op *op, json_t *obj, char **msg)
@@ -1570,7 +1556,7 @@ follow_rollout(struct act_op *op, json_t *obj, char **msg)
 		return 0;
 	if (strcmp(op->resource, "statefulsets") == 0)
 		return ready >= want && total == want ? 1 : 0;
-	c = cond_of(obj, "Progressing");
+	c = json_condition_find(json_path(obj, "status.conditions"), "Progressing");
 	if (c != NULL && jstr(c, "reason", NULL) != NULL &&
 	    strcmp(jstr(c, "reason", NULL), "ProgressDeadlineExceeded") == 0) {
 		*msg = xasprintf("deployment \"%s\" exceeded its progress deadline", op->name);
@@ -1597,7 +1583,7 @@ follow_deleted(struct act_op *op, json_t *obj, char **msg)
 static int
 follow_job(struct act_op *op, json_t *obj, char **msg)
 {
-	json_t *c = cond_of(obj, "Failed");
+	json_t *c = json_condition_find(json_path(obj, "status.conditions"), "Failed");
 
 	if (c != NULL && jstr(c, "status", NULL) != NULL &&
 	    strcmp(jstr(c, "status", NULL), "True") == 0) {

@@ -98,22 +98,34 @@ json_path_len(json_t *obj, const char *path)
 	return json_is_array(v) ? json_array_size(v) : 0;
 }
 
-/* Is the first status condition of type on obj True? */
+json_t *
+json_condition_find(json_t *conds, const char *type)
+{
+	json_t *c;
+	const char *t;
+	size_t i;
+
+	json_array_foreach(conds, i, c) {
+		t = json_string_value(json_object_get(c, "type"));
+		if (t != NULL && strcmp(t, type) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+int
+json_condition_is(json_t *conds, const char *type, const char *status)
+{
+	const char *st = json_string_value(json_object_get(json_condition_find(conds, type),
+	    "status"));
+
+	return st != NULL && strcmp(st, status) == 0;
+}
+
 int
 json_condition_true(json_t *obj, const char *type)
 {
-	json_t *c;
-	const char *t, *st;
-	size_t i;
-
-	json_array_foreach(json_path(obj, "status.conditions"), i, c) {
-		t = json_string_value(json_object_get(c, "type"));
-		if (t == NULL || strcmp(t, type) != 0)
-			continue;
-		st = json_string_value(json_object_get(c, "status"));
-		return st != NULL && strcmp(st, "True") == 0;
-	}
-	return 0;
+	return json_condition_is(json_path(obj, "status.conditions"), type, "True");
 }
 
 /* qsort comparison for an array of C strings. */

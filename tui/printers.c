@@ -241,38 +241,6 @@ format_label_selector(json_t *sel)
 	return s;
 }
 
-/* The first condition of type in conds, or NULL. */
-static json_t *
-find_condition(json_t *conds, const char *type)
-{
-	json_t *c;
-	size_t i;
-
-	json_array_foreach(conds, i, c) {
-		if (strcmp(json_path_str_or(c, "type", ""), type) == 0)
-			return c;
-	}
-	return NULL;
-}
-
-/* True if condition type in conds has status "True". */
-static int
-condition_true(json_t *conds, const char *type)
-{
-	json_t *c = find_condition(conds, type);
-
-	return strcmp(json_path_str_or(c, "status", ""), "True") == 0;
-}
-
-/* True if condition type in conds is present with status "False". */
-static int
-condition_false(json_t *conds, const char *type)
-{
-	json_t *c = find_condition(conds, type);
-
-	return strcmp(json_path_str_or(c, "status", ""), "False") == 0;
-}
-
 /* Go's strings.TrimSpace for ASCII white space. Caller frees. */
 static char *
 trim_space(const char *s)
@@ -350,7 +318,7 @@ static const char *pod_warn_status[] = {
 static bool
 pod_readiness_lost(json_t *status, json_t *conds)
 {
-	json_t *ready = find_condition(conds, "Ready");
+	json_t *ready = json_condition_find(conds, "Ready");
 	int64_t started, changed;
 
 	if (ready == NULL || strcmp(json_path_str_or(ready, "status", ""), "False") != 0)
@@ -466,7 +434,7 @@ print_pod(json_t *pod, int64_t now, struct cell *c, unsigned *flags,
 		break;
 	}
 
-	if (!initializing || condition_true(conds, "Initialized")) {
+	if (!initializing || json_condition_is(conds, "Initialized", "True")) {
 		restarts = sidecar_restarts;
 		last = sidecar_last;
 		cs = json_object_get(status, "containerStatuses");
@@ -492,7 +460,7 @@ print_pod(json_t *pod, int64_t now, struct cell *c, unsigned *flags,
 			}
 		}
 		if (strcmp(st, "Completed") == 0 && has_running) {
-			str_set(&st, xstrdup(condition_true(conds, "Ready") ?
+			str_set(&st, xstrdup(json_condition_is(conds, "Ready", "True") ?
 			    "Running" : "NotReady"));
 		}
 	}
@@ -522,7 +490,7 @@ print_pod(json_t *pod, int64_t now, struct cell *c, unsigned *flags,
 		gates_true = 0;
 		json_array_foreach(json_object_get(spec, "readinessGates"), i, gate) {
 			ctype = json_path_str_or(gate, "conditionType", "");
-			cond = find_condition(conds, ctype);
+			cond = json_condition_find(conds, ctype);
 			if (strcmp(json_path_str_or(cond, "status", ""), "True") == 0)
 				gates_true++;
 		}
@@ -553,7 +521,7 @@ print_deployment(json_t *d, int64_t now, struct cell *c, unsigned *flags,
 {
 	json_t *status = json_object_get(d, "status");
 	json_t *conds = json_object_get(status, "conditions");
-	json_t *prog = find_condition(conds, "Progressing");
+	json_t *prog = json_condition_find(conds, "Progressing");
 	struct label_selector *ls;
 	char *cause = NULL;
 	int64_t desired = json_path_int(d, "spec.replicas", 1);
@@ -580,7 +548,7 @@ print_deployment(json_t *d, int64_t now, struct cell *c, unsigned *flags,
 	if (updated < desired || current > updated || avail < updated)
 		*flags |= ROW_PROGRESSING;
 	if (json_path_true(d, "spec.paused") || avail < desired ||
-	    condition_false(conds, "Available"))
+	    json_condition_is(conds, "Available", "False"))
 		*flags |= ROW_WARN;
 	/* A stuck rollout is never "in progress"; a rollout is pods of an
 	 * older template still running (or a new ReplicaSet just made); more
@@ -918,10 +886,10 @@ print_hpa(json_t *h, int64_t now, struct cell *c, unsigned *flags,
 	}
 	free(over);
 	cond = NULL;
-	if (condition_false(conds, "AbleToScale"))
-		cond = find_condition(conds, "AbleToScale");
-	else if (condition_false(conds, "ScalingActive"))
-		cond = find_condition(conds, "ScalingActive");
+	if (json_condition_is(conds, "AbleToScale", "False"))
+		cond = json_condition_find(conds, "AbleToScale");
+	else if (json_condition_is(conds, "ScalingActive", "False"))
+		cond = json_condition_find(conds, "ScalingActive");
 	if (cond != NULL) {
 		*flags |= ROW_STUCK;
 		str_set(reason, xstrdup(json_path_str_or(cond, "reason",
@@ -1174,15 +1142,15 @@ print_job(json_t *job, int64_t now, struct cell *c, unsigned *flags,
 		human_duration(done - start, dur, sizeof dur);
 		cell_text(&c[3], dur);
 	}
-	if (condition_true(conds, "Complete"))
+	if (json_condition_is(conds, "Complete", "True"))
 		st = "Complete";
-	else if (condition_true(conds, "Failed"))
+	else if (json_condition_is(conds, "Failed", "True"))
 		st = "Failed";
 	else if (json_path_str(job, "metadata.deletionTimestamp") != NULL)
 		st = "Terminating";
-	else if (condition_true(conds, "Suspended"))
+	else if (json_condition_is(conds, "Suspended", "True"))
 		st = "Suspended";
-	else if (condition_true(conds, "FailureTarget"))
+	else if (json_condition_is(conds, "FailureTarget", "True"))
 		st = "FailureTarget";
 	else
 		st = "Running";

@@ -24,7 +24,12 @@ int64_t		 json_path_int(json_t *obj, const char *path, int64_t def);
 int		 json_path_true(json_t *obj, const char *path);
 /* Number of elements of the array at path (0 if absent or not an array). */
 size_t		 json_path_len(json_t *obj, const char *path);
-/* True if the first of obj's status.conditions of type has status "True". */
+/* The one owner of Kubernetes conditions: the first condition of type in
+ * an array of conditions (NULL if none or conds is not an array); whether
+ * it is there with status ("True", "False", "Unknown"); whether the first
+ * of obj's status.conditions of type has status "True". */
+json_t		*json_condition_find(json_t *conds, const char *type);
+int		 json_condition_is(json_t *conds, const char *type, const char *status);
 int		 json_condition_true(json_t *obj, const char *type);
 
 /* A Kubernetes resource quantity ("250m", "1.5Gi", "2k", "1e3", "-4") as a
