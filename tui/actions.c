@@ -2755,7 +2755,7 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	const struct act_def *def = act_def_find(argv[0]);
 	const struct kind *res;
 	struct act_batch *b;
-	const char *context = NULL, *ns = NULL, *target = NULL;
+	const char *context = ctx->scope.context, *ns = ctx->scope.ns, *target = ctx->scope.target;
 	char *kind = NULL, *tns = NULL, *tname = NULL, *p, *q;
 	size_t cluster = SIZE_MAX, i;
 	int a, rc = -1;
@@ -2770,10 +2770,7 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	}
 	if (act_loop == NULL && ui_current != NULL)
 		act_loop = ui_current->loop;
-	if (ctx->read_only) {
-		*cause = xasprintf("%s: refused: read-only mode", def->verb);
-		return -1;
-	}
+	/* read-only mode and read-only contexts: cmd_check, before any exec */
 	if (act_stopping != NULL) {
 		*cause = xasprintf("%s: not started (%s)", def->verb, act_stopping);
 		return -1;
@@ -2790,17 +2787,7 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	b->incident = ctx->incident_id != NULL ? xstrdup(ctx->incident_id) : incident_current();
 	b->grace = -1;
 	for (a = 1; a < argc; a++) {
-		if (argv[a][0] == '@' && argv[a][1] != '\0')
-			context = argv[a] + 1;
-		else if (strncmp(argv[a], "--context=", 10) == 0)
-			context = argv[a] + 10;
-		else if (strcmp(argv[a], "--context") == 0 && a + 1 < argc)
-			context = argv[++a];
-		else if (strcmp(argv[a], "-n") == 0 && a + 1 < argc)
-			ns = argv[++a];
-		else if (strcmp(argv[a], "-t") == 0 && a + 1 < argc)
-			target = argv[++a];
-		else if (strcmp(argv[a], "--comment") == 0 && a + 1 < argc) {
+		if (strcmp(argv[a], "--comment") == 0 && a + 1 < argc) {
 			/* the rest of the words up to the next --option (a quoted
 			 * string is one word) */
 			free(b->comment);
@@ -2833,11 +2820,6 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		cluster = store_cluster_find(ctx->store, context);
 		if (cluster == SIZE_MAX) {
 			*cause = xasprintf("%s: unknown context '%s'", def->verb, context);
-			goto out;
-		}
-		if (store_cluster(ctx->store, cluster)->read_only) {
-			*cause = xasprintf("%s: refused: context %s is read-only", def->verb,
-			    context);
 			goto out;
 		}
 	}
@@ -3058,45 +3040,45 @@ act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 /* The action commands (the kinds each applies to: kinds.h). */
 static const struct cmd_entry act_commands[] = {
 	{ "scale", NULL, "[REPLICAS]", "scale a deployment or statefulset (warns about HPAs)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "undo", NULL, "[REVISION]", "roll a deployment back (kubectl rollout undo)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "restart", NULL, "", "restart every pod of a workload (rollout restart)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "pause", NULL, "", "pause a deployment's rollout",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "resume", NULL, "", "resume a paused deployment",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "delete", NULL, "[--grace SECONDS]", "delete a pod",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "cordon", NULL, "", "mark a node unschedulable",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "uncordon", NULL, "", "mark a node schedulable",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "drain", NULL, "", "cordon a node and evict its pods (refused if a PDB forbids it)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "hpa-minmax", NULL, "MIN MAX", "change an HPA's minReplicas and maxReplicas",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "run-now", NULL, "", "run a CronJob now (create job --from)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "backup-now", NULL, "", "take a Velero backup from a schedule now",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "restore", NULL, "[BACKUP]", "restore a Velero backup (type the cluster name)",
-	    CMD_MUTATES, NULL, act_exec },
+	    CMD_MUTATES | CMD_SCOPED, NULL, act_exec },
 	{ "promote", NULL, "[--full]", "promote an Argo Rollout to its next step",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "abort", NULL, "", "abort an Argo Rollout (traffic back to stable)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "retry", NULL, "", "retry an aborted Argo Rollout",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "switch-color", NULL, "COLOR", "switch a blue-green Service's selector",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "canary-weight", NULL, "PERCENT", "set the canary weight of a VirtualService",
-	    CMD_MUTATES | CMD_NEEDS_TARGET, NULL, act_exec },
+	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
 	{ "silence", NULL, "[DURATION [NAME=VALUE...]] [--comment TEXT...]",
-	    "silence an alert in Alertmanager", CMD_MUTATES, NULL, act_exec },
+	    "silence an alert in Alertmanager", CMD_MUTATES | CMD_SCOPED, NULL, act_exec },
 	{ "expire-silence", NULL, "[ID]", "expire an Alertmanager silence",
-	    CMD_MUTATES, NULL, act_exec },
+	    CMD_MUTATES | CMD_SCOPED, NULL, act_exec },
 	{ "runbook-url", NULL, "[ALERTNAME]", "show the selected alert's runbook URL",
 	    0, NULL, act_runbook_url },
 };

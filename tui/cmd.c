@@ -194,41 +194,56 @@ fail:
 	return -1;
 }
 
-/* A cluster named in argv ("@name", "--context name", "--context=name"),
- * checked against read-only contexts. Returns the offending name or NULL. */
-static const char *
-cmd_read_only_arg(struct cmd_ctx *ctx, int argc, char **argv)
+/* Take the scope words (struct cmd_scope) of argv[1..] into *sc; the other
+ * words go to *out (borrowed, NULL-terminated; the caller frees the array),
+ * argv[0] first. 0, or -1 with *cause if an option lacks its value. */
+static int
+cmd_scope_parse(const struct cmd_entry *e, int argc, char *const *argv, struct cmd_scope *sc,
+    int *outc, char ***out, char **cause)
 {
-	const char *name;
-	size_t ci;
-	int i;
+	const char **slot;
+	int a, n = 1;
 
-	if (ctx->store == NULL)
-		return NULL;
-	for (i = 1; i < argc; i++) {
-		name = NULL;
-		if (argv[i][0] == '@')
-			name = argv[i] + 1;
-		else if (strncmp(argv[i], "--context=", 10) == 0)
-			name = argv[i] + 10;
-		else if (strcmp(argv[i], "--context") == 0 && i + 1 < argc)
-			name = argv[i + 1];
-		if (name == NULL)
+	*out = xcalloc((size_t)argc + 1, sizeof **out);
+	(*out)[0] = argv[0];
+	for (a = 1; a < argc; a++) {
+		slot = NULL;
+		if (argv[a][0] == '@' && argv[a][1] != '\0') {
+			sc->context = argv[a] + 1;
 			continue;
-		ci = store_cluster_find(ctx->store, name);
-		if (ci != SIZE_MAX && store_cluster(ctx->store, ci)->read_only)
-			return store_cluster(ctx->store, ci)->name;
+		}
+		if (strncmp(argv[a], "--context=", 10) == 0) {
+			sc->context = argv[a] + 10;
+			continue;
+		}
+		if (strcmp(argv[a], "--context") == 0)
+			slot = &sc->context;
+		else if (strcmp(argv[a], "-n") == 0)
+			slot = &sc->ns;
+		else if (strcmp(argv[a], "-t") == 0)
+			slot = &sc->target;
+		if (slot == NULL) {
+			(*out)[n++] = argv[a];
+			continue;
+		}
+		if (a + 1 >= argc) {
+			*cause = xasprintf("%s: %s needs a value", e->name, argv[a]);
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		*slot = argv[++a];
 	}
-	return NULL;
+	*outc = n;
+	return 0;
 }
 
 /* The guard every command passes before it runs. */
 int
-cmd_check(const struct cmd_entry *e, struct cmd_ctx *ctx, int argc, char **argv, char **cause)
+cmd_check(const struct cmd_entry *e, struct cmd_ctx *ctx, char **cause)
 {
 	const struct store_cluster *sc;
-	const char *name;
-	size_t i;
+	size_t i, ci;
 
 	if ((e->flags & CMD_CONSOLE_ONLY) &&
 	    (ctx->ui_ops == NULL || ctx->ui_ops->show_view == NULL)) {
@@ -251,10 +266,13 @@ cmd_check(const struct cmd_entry *e, struct cmd_ctx *ctx, int argc, char **argv,
 			return -1;
 		}
 	}
-	name = cmd_read_only_arg(ctx, argc, argv);
-	if (name != NULL) {
-		*cause = xasprintf("%s: refused: context %s is read-only", e->name, name);
-		return -1;
+	if (ctx->scope.context != NULL && ctx->store != NULL) {
+		ci = store_cluster_find(ctx->store, ctx->scope.context);
+		if (ci != SIZE_MAX && store_cluster(ctx->store, ci)->read_only) {
+			*cause = xasprintf("%s: refused: context %s is read-only", e->name,
+			    store_cluster(ctx->store, ci)->name);
+			return -1;
+		}
 	}
 	if ((e->flags & CMD_NEEDS_TARGET) && ctx->ntargets == 0 && ctx->origin == CMD_FROM_KEY) {
 		*cause = xasprintf("%s: nothing selected", e->name);
@@ -315,8 +333,9 @@ int
 cmd_execute_argv(struct cmd_ctx *ctx, int argc, char *const *argv, char **cause)
 {
 	const struct cmd_entry *e;
-	char **av;
-	int a, rc;
+	struct cmd_scope outer = ctx->scope;
+	char **words = NULL, **av;
+	int a, n = argc, rc = -1;
 
 	if (argc == 0) {
 		*cause = xstrdup("empty command");
@@ -325,16 +344,24 @@ cmd_execute_argv(struct cmd_ctx *ctx, int argc, char *const *argv, char **cause)
 	e = cmd_find(argv[0], cause);
 	if (e == NULL)
 		return -1;
-	if (cmd_check(e, ctx, argc, (char **)argv, cause) != 0)
-		return -1;
-	av = xcalloc((size_t)argc + 1, sizeof *av);
+	memset(&ctx->scope, 0, sizeof ctx->scope);
+	if (e->flags & CMD_SCOPED) {
+		if (cmd_scope_parse(e, argc, argv, &ctx->scope, &n, &words, cause) != 0)
+			goto out;
+	}
+	if (cmd_check(e, ctx, cause) != 0)
+		goto out;
+	av = xcalloc((size_t)n + 1, sizeof *av);
 	av[0] = xstrdup(e->name);
-	for (a = 1; a < argc; a++)
-		av[a] = xstrdup(argv[a]);
-	rc = e->exec(ctx, argc, av, cause);
+	for (a = 1; a < n; a++)
+		av[a] = xstrdup(words != NULL ? words[a] : argv[a]);
+	rc = e->exec(ctx, n, av, cause);
 	if (rc != 0 && *cause == NULL)
 		*cause = xasprintf("%s failed", e->name);
-	cmd_free_argv(argc, av);
+	cmd_free_argv(n, av);
+out:
+	free(words);
+	ctx->scope = outer;
 	return rc;
 }
 

@@ -78,23 +78,14 @@ static int
 silence_exec(struct cmd_ctx *ctx, int argc, char **argv, double timeout,
     struct silence_wait *w, json_t **result, char **cause)
 {
-	const struct cmd_entry *e;
-
-	e = cmd_find(argv[0], cause);
-	if (e == NULL)
-		return 1;
-	if (cmd_check(e, ctx, argc, argv, cause) != 0)
-		return 1;
 	actions_expect(silence_done, w);
 	actions_expect_result(result);
-	if (e->exec(ctx, argc, argv, cause) != 0) {
+	if (cmd_execute_argv(ctx, argc, argv, cause) != 0) {
 		actions_unclaimed();
-		if (*cause == NULL)
-			*cause = xasprintf("%s failed", e->name);
 		return 1;
 	}
 	if (actions_unclaimed()) {
-		*cause = xasprintf("%s did not start", e->name);
+		*cause = xasprintf("%s did not start", argv[0]);
 		return 1;
 	}
 	if (loop_run_until(w->loop, silence_over, w, timeout) != 0) {

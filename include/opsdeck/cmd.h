@@ -27,6 +27,18 @@ enum cmd_flag {
 	CMD_MUTATES		= 0x01,	/* refused in read-only mode / read-only contexts */
 	CMD_NEEDS_TARGET	= 0x02,	/* needs a selected row (or marked rows) */
 	CMD_CONSOLE_ONLY	= 0x04,	/* meaningless headless (views, navigation) */
+	CMD_SCOPED		= 0x08,	/* takes the scope words (struct cmd_scope) */
+};
+
+/* Where a command acts when its words say so, parsed once by cmd_execute
+ * for CMD_SCOPED commands and taken out of the words they get:
+ * "@CONTEXT", "--context CONTEXT" or "--context=CONTEXT"; "-n NAMESPACE";
+ * "-t KIND/NAME" or "-t KIND/NAMESPACE/NAME". NULL where not given. Other
+ * commands get every word as typed (an incident title may hold "@team"). */
+struct cmd_scope {
+	const char	*context;
+	const char	*ns;
+	const char	*target;
 };
 
 /* One object a command acts on: the selected row, or each marked row. */
@@ -67,6 +79,7 @@ struct cmd_ctx {
 	const char		*incident_id;	/* open incident, or NULL */
 	const struct cmd_ui	*ui_ops;
 	void			*ui;
+	struct cmd_scope	 scope;		/* set by cmd_execute while exec runs */
 };
 
 /* One command. */
@@ -107,10 +120,10 @@ char		*cmd_quote_argv(int argc, char *const *argv);
  * cmd_free_argv). 0, or -1 with *cause (unterminated quote, too long). */
 int		 cmd_split(const char *line, int *argc, char ***argv, char **cause);
 void		 cmd_free_argv(int argc, char **argv);
-/* The read-only guard alone: 0 if e may run in ctx with argv, else -1 and
- * *cause says why. */
-int		 cmd_check(const struct cmd_entry *, struct cmd_ctx *, int argc, char **argv,
-		    char **cause);
+/* The guard alone: console-only commands headless, and for CMD_MUTATES
+ * commands read-only mode, read-only target clusters and a read-only
+ * ctx->scope.context. 0 if e may run in ctx, else -1 and *cause says why. */
+int		 cmd_check(const struct cmd_entry *, struct cmd_ctx *, char **cause);
 /* Register the console's own commands (views, navigation, :set, :q). */
 void		 cmd_console_register(void);
 

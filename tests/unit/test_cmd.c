@@ -22,6 +22,7 @@
 /* What the last test command saw. */
 static int ran;
 static char seen[512];
+static char seen_scope[256];	/* "context|ns|target", "-" for none */
 
 /* A test command: records its argv. */
 static int
@@ -36,13 +37,18 @@ record_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		strncat(seen, argv[i], sizeof seen - strlen(seen) - 1);
 		strncat(seen, "]", sizeof seen - strlen(seen) - 1);
 	}
+	snprintf(seen_scope, sizeof seen_scope, "%s|%s|%s",
+	    ctx->scope.context != NULL ? ctx->scope.context : "-",
+	    ctx->scope.ns != NULL ? ctx->scope.ns : "-",
+	    ctx->scope.target != NULL ? ctx->scope.target : "-");
 	return 0;
 }
 
 static const struct cmd_entry test_cmds[] = {
 	{ "zz-scale", "zzs", "REPLICAS", "scale", CMD_MUTATES | CMD_NEEDS_TARGET, "deployments", record_exec },
 	{ "zz-scatter", NULL, "", "test", 0, NULL, record_exec },
-	{ "zz-restart", NULL, "", "restart", CMD_MUTATES, NULL, record_exec },
+	{ "zz-restart", NULL, "", "restart", CMD_MUTATES | CMD_SCOPED, NULL, record_exec },
+	{ "zz-note", NULL, "TEXT...", "words as typed", CMD_MUTATES, NULL, record_exec },
 	{ "zz-read", NULL, "", "read", 0, NULL, record_exec },
 	{ "zz-view", NULL, "", "console only", CMD_CONSOLE_ONLY, NULL, record_exec },
 };
@@ -141,7 +147,7 @@ test_execute(void **state)
 {
 	struct store *st = setup_store();
 	struct cmd_target t = { 0, "deployments", "production", "backend", "uid-1" };
-	struct cmd_ctx ctx = { CMD_FROM_PROMPT, NULL, st, &t, 1, false, NULL, NULL, NULL };
+	struct cmd_ctx ctx = { CMD_FROM_PROMPT, NULL, st, &t, 1, false, NULL, NULL, NULL, { NULL, NULL, NULL } };
 	char *cause = NULL;
 
 	ran = 0;
@@ -168,7 +174,7 @@ test_read_only(void **state)
 		{ 0, "deployments", "production", "backend", "uid-1" },
 		{ 1, "deployments", "production", "backend", "uid-2" },
 	};
-	struct cmd_ctx ctx = { CMD_FROM_KEY, NULL, st, &prod, 1, true, NULL, NULL, NULL };
+	struct cmd_ctx ctx = { CMD_FROM_KEY, NULL, st, &prod, 1, true, NULL, NULL, NULL, { NULL, NULL, NULL } };
 	char *cause = NULL;
 
 	ran = 0;
@@ -208,6 +214,24 @@ test_read_only(void **state)
 	cause = NULL;
 	assert_int_equal(cmd_execute(&ctx, "zz-restart deploy/x --context=prod-tokyo", &cause), 0);
 	assert_int_equal(ran, 2);
+	/* the scope words are taken out of a scoped command's words */
+	assert_string_equal(seen, "[zz-restart][deploy/x]");
+	assert_string_equal(seen_scope, "prod-tokyo|-|-");
+	assert_int_equal(cmd_execute(&ctx, "zz-restart -n web @prod-tokyo -t deploy/x 3", &cause),
+	    0);
+	assert_string_equal(seen, "[zz-restart][3]");
+	assert_string_equal(seen_scope, "prod-tokyo|web|deploy/x");
+	/* an option without its value is an error, not a word */
+	assert_int_equal(cmd_execute(&ctx, "zz-restart -t", &cause), -1);
+	assert_non_null(strstr(cause, "-t needs a value"));
+	free(cause);
+	cause = NULL;
+	/* a command without scope words gets every word as typed: "@staging"
+	 * in a note is text, not a context */
+	assert_int_equal(cmd_execute(&ctx, "zz-note paged @staging -n", &cause), 0);
+	assert_string_equal(seen, "[zz-note][paged][@staging][-n]");
+	assert_string_equal(seen_scope, "-|-|-");
+	ran = 2;
 	/* a key needing a target with nothing selected */
 	ctx.origin = CMD_FROM_KEY;
 	assert_int_equal(cmd_execute(&ctx, "zz-scale", &cause), -1);
@@ -219,7 +243,7 @@ test_read_only(void **state)
 static void
 test_console_only(void **state)
 {
-	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, NULL, NULL, 0, false, NULL, NULL, NULL };
+	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, NULL, NULL, 0, false, NULL, NULL, NULL, { NULL, NULL, NULL } };
 	char *cause = NULL;
 
 	ran = 0;
@@ -232,7 +256,7 @@ test_console_only(void **state)
 static void
 test_console_commands(void **state)
 {
-	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, NULL, NULL, 0, false, NULL, NULL, NULL };
+	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, NULL, NULL, 0, false, NULL, NULL, NULL, { NULL, NULL, NULL } };
 	const struct cmd_entry *e;
 	char *cause = NULL;
 
