@@ -41,6 +41,8 @@ struct act_batch;
 /* What one action verb does. */
 struct act_def {
 	const char	*verb;		/* the kinds that allow it list it (kinds.h) */
+	const char	*args;		/* usage, as the command table shows it */
+	const char	*help;
 	/* The writes it sends, for the RBAC checks (and the help view's
 	 * greying): verb, resource (NULL: the target's) and subresource. */
 	struct act_need {
@@ -51,6 +53,7 @@ struct act_def {
 	bool		 am;		/* an Alertmanager request: no RBAC or dry run */
 	bool		 typed;		/* always ask for the cluster name (restores) */
 	bool		 no_fetch;	/* do not GET the target first */
+	bool		 untargeted;	/* may run with no row selected */
 	/* A second GET needed for planning (after the object is fetched), or NULL. */
 	char		*(*extra)(struct act_op *);
 	/* Build the request and the preview. 0, or -1 with *cause; may set
@@ -1640,48 +1643,81 @@ follow_drain(struct act_op *op, json_t *obj, char **msg)
 
 /* The action verbs. */
 static const struct act_def act_defs[] = {
-	{ "scale", { { "patch", NULL, "scale" } },
-	    false, false, false, extra_hpas, plan_scale, follow_rollout },
-	{ "undo", { { "patch", NULL, NULL } }, false, false, false,
-	    extra_replicasets, plan_undo, follow_rollout },
-	{ "restart", { { "patch", NULL, NULL } },
-	    false, false, false, NULL, plan_restart, follow_rollout },
-	{ "pause", { { "patch", NULL, NULL } }, false, false, false, NULL,
-	    plan_pause, NULL },
-	{ "resume", { { "patch", NULL, NULL } }, false, false, false, NULL,
-	    plan_resume, follow_rollout },
-	{ "delete", { { "delete", NULL, NULL } }, false, false, false, NULL,
-	    plan_delete, follow_deleted },
-	{ "cordon", { { "patch", NULL, NULL } }, false, false, false, NULL,
-	    plan_cordon, NULL },
-	{ "uncordon", { { "patch", NULL, NULL } }, false, false, false, NULL,
-	    plan_uncordon, NULL },
+	{ .verb = "scale", .args = "[REPLICAS]",
+	  .help = "scale a deployment or statefulset (warns about HPAs)",
+	  .need = { { "patch", NULL, "scale" } },
+	  .extra = extra_hpas, .plan = plan_scale, .follow = follow_rollout },
+	{ .verb = "undo", .args = "[REVISION]",
+	  .help = "roll a deployment back (kubectl rollout undo)",
+	  .need = { { "patch", NULL, NULL } },
+	  .extra = extra_replicasets, .plan = plan_undo, .follow = follow_rollout },
+	{ .verb = "restart", .args = "",
+	  .help = "restart every pod of a workload (rollout restart)",
+	  .need = { { "patch", NULL, NULL } },
+	  .plan = plan_restart, .follow = follow_rollout },
+	{ .verb = "pause", .args = "", .help = "pause a deployment's rollout",
+	  .need = { { "patch", NULL, NULL } },
+	  .plan = plan_pause },
+	{ .verb = "resume", .args = "", .help = "resume a paused deployment",
+	  .need = { { "patch", NULL, NULL } },
+	  .plan = plan_resume, .follow = follow_rollout },
+	{ .verb = "delete", .args = "[--grace SECONDS]", .help = "delete a pod",
+	  .need = { { "delete", NULL, NULL } },
+	  .plan = plan_delete, .follow = follow_deleted },
+	{ .verb = "cordon", .args = "", .help = "mark a node unschedulable",
+	  .need = { { "patch", NULL, NULL } },
+	  .plan = plan_cordon },
+	{ .verb = "uncordon", .args = "", .help = "mark a node schedulable",
+	  .need = { { "patch", NULL, NULL } },
+	  .plan = plan_uncordon },
 	/* cordon, then a policy/v1 Eviction per pod */
-	{ "drain", { { "patch", NULL, NULL }, { "create", "pods", "eviction" } },
-	    false, false, false, extra_node_pods, plan_drain, follow_drain },
-	{ "hpa-minmax", { { "patch", NULL, NULL } }, false, false,
-	    false, NULL, plan_hpa, NULL },
+	{ .verb = "drain", .args = "",
+	  .help = "cordon a node and evict its pods (refused if a PDB forbids it)",
+	  .need = { { "patch", NULL, NULL }, { "create", "pods", "eviction" } },
+	  .extra = extra_node_pods, .plan = plan_drain, .follow = follow_drain },
+	{ .verb = "hpa-minmax", .args = "MIN MAX",
+	  .help = "change an HPA's minReplicas and maxReplicas",
+	  .need = { { "patch", NULL, NULL } },
+	  .plan = plan_hpa },
 	/* these three create another kind than their target's */
-	{ "run-now", { { "create", "jobs", NULL } }, false, false, false, NULL,
-	    plan_run_now, follow_job },
-	{ "backup-now", { { "create", "backups", NULL } }, false, false, false,
-	    NULL, plan_backup, follow_velero },
-	{ "restore", { { "create", "restores", NULL } }, false, true, true, NULL,
-	    plan_restore, follow_velero },
-	{ "promote", { { "patch", NULL, "status" } }, false, false, false, NULL,
-	    plan_promote, NULL },
-	{ "abort", { { "patch", NULL, "status" } }, false, false, false, NULL,
-	    plan_abort, follow_abort },
-	{ "retry", { { "patch", NULL, "status" } }, false, false, false, NULL,
-	    plan_retry, NULL },
-	{ "switch-color", { { "patch", NULL, NULL } }, false, false, false, NULL,
-	    plan_switch, NULL },
-	{ "canary-weight", { { "patch", NULL, NULL } }, false, false, false,
-	    NULL, plan_canary_weight, NULL },
-	{ "silence", { { NULL, NULL, NULL } }, true, false, true, NULL, plan_silence,
-	    NULL },
-	{ "expire-silence", { { NULL, NULL, NULL } }, true, false, true, NULL,
-	    plan_expire, NULL },
+	{ .verb = "run-now", .args = "", .help = "run a CronJob now (create job --from)",
+	  .need = { { "create", "jobs", NULL } },
+	  .plan = plan_run_now, .follow = follow_job },
+	{ .verb = "backup-now", .args = "", .help = "take a Velero backup from a schedule now",
+	  .need = { { "create", "backups", NULL } },
+	  .plan = plan_backup, .follow = follow_velero },
+	{ .verb = "restore", .args = "[BACKUP]",
+	  .help = "restore a Velero backup (type the cluster name)",
+	  .need = { { "create", "restores", NULL } },
+	  .typed = true, .no_fetch = true, .untargeted = true,
+	  .plan = plan_restore, .follow = follow_velero },
+	{ .verb = "promote", .args = "[--full]",
+	  .help = "promote an Argo Rollout to its next step",
+	  .need = { { "patch", NULL, "status" } },
+	  .plan = plan_promote },
+	{ .verb = "abort", .args = "",
+	  .help = "abort an Argo Rollout (traffic back to stable)",
+	  .need = { { "patch", NULL, "status" } },
+	  .plan = plan_abort, .follow = follow_abort },
+	{ .verb = "retry", .args = "", .help = "retry an aborted Argo Rollout",
+	  .need = { { "patch", NULL, "status" } },
+	  .plan = plan_retry },
+	{ .verb = "switch-color", .args = "COLOR",
+	  .help = "switch a blue-green Service's selector",
+	  .need = { { "patch", NULL, NULL } },
+	  .plan = plan_switch },
+	{ .verb = "canary-weight", .args = "PERCENT",
+	  .help = "set the canary weight of a VirtualService",
+	  .need = { { "patch", NULL, NULL } },
+	  .plan = plan_canary_weight },
+	/* Alertmanager's: no RBAC, no dry run, nothing to fetch first */
+	{ .verb = "silence", .args = "[DURATION [NAME=VALUE...]] [--comment TEXT...]",
+	  .help = "silence an alert in Alertmanager",
+	  .am = true, .no_fetch = true, .untargeted = true,
+	  .plan = plan_silence },
+	{ .verb = "expire-silence", .args = "[ID]", .help = "expire an Alertmanager silence",
+	  .am = true, .no_fetch = true, .untargeted = true,
+	  .plan = plan_expire },
 };
 
 /*
@@ -3038,56 +3074,44 @@ act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 }
 
 /* The action commands (the kinds each applies to: kinds.h). */
-static const struct cmd_entry act_commands[] = {
-	{ "scale", NULL, "[REPLICAS]", "scale a deployment or statefulset (warns about HPAs)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "undo", NULL, "[REVISION]", "roll a deployment back (kubectl rollout undo)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "restart", NULL, "", "restart every pod of a workload (rollout restart)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "pause", NULL, "", "pause a deployment's rollout",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "resume", NULL, "", "resume a paused deployment",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "delete", NULL, "[--grace SECONDS]", "delete a pod",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "cordon", NULL, "", "mark a node unschedulable",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "uncordon", NULL, "", "mark a node schedulable",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "drain", NULL, "", "cordon a node and evict its pods (refused if a PDB forbids it)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "hpa-minmax", NULL, "MIN MAX", "change an HPA's minReplicas and maxReplicas",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "run-now", NULL, "", "run a CronJob now (create job --from)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "backup-now", NULL, "", "take a Velero backup from a schedule now",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "restore", NULL, "[BACKUP]", "restore a Velero backup (type the cluster name)",
-	    CMD_MUTATES | CMD_SCOPED, NULL, act_exec },
-	{ "promote", NULL, "[--full]", "promote an Argo Rollout to its next step",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "abort", NULL, "", "abort an Argo Rollout (traffic back to stable)",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "retry", NULL, "", "retry an aborted Argo Rollout",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "switch-color", NULL, "COLOR", "switch a blue-green Service's selector",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "canary-weight", NULL, "PERCENT", "set the canary weight of a VirtualService",
-	    CMD_MUTATES | CMD_NEEDS_TARGET | CMD_SCOPED, NULL, act_exec },
-	{ "silence", NULL, "[DURATION [NAME=VALUE...]] [--comment TEXT...]",
-	    "silence an alert in Alertmanager", CMD_MUTATES | CMD_SCOPED, NULL, act_exec },
-	{ "expire-silence", NULL, "[ID]", "expire an Alertmanager silence",
-	    CMD_MUTATES | CMD_SCOPED, NULL, act_exec },
+/* The commands that are not actions. */
+static const struct cmd_entry act_other_commands[] = {
 	{ "runbook-url", NULL, "[ALERTNAME]", "show the selected alert's runbook URL",
 	    0, NULL, act_runbook_url },
 };
+
+/* The action commands, one per act_defs entry, built once (they live as
+ * long as the program): every action mutates and takes the scope words. */
+static const struct cmd_entry *
+act_commands(size_t *n)
+{
+	static struct cmd_entry cmds[sizeof act_defs / sizeof act_defs[0]];
+	size_t i;
+
+	*n = sizeof act_defs / sizeof act_defs[0];
+	if (cmds[0].name != NULL)
+		return cmds;
+	for (i = 0; i < *n; i++) {
+		cmds[i].name = act_defs[i].verb;
+		cmds[i].args = act_defs[i].args;
+		cmds[i].help = act_defs[i].help;
+		cmds[i].flags = CMD_MUTATES | CMD_SCOPED |
+		    (act_defs[i].untargeted ? 0 : CMD_NEEDS_TARGET);
+		cmds[i].exec = act_exec;
+	}
+	return cmds;
+}
 
 /* Register the action commands, and the runbook and incident commands. */
 void
 actions_register(void)
 {
-	cmd_register(act_commands, sizeof act_commands / sizeof act_commands[0]);
+	const struct cmd_entry *cmds;
+	size_t n;
+
+	cmds = act_commands(&n);
+	cmd_register(cmds, n);
+	cmd_register(act_other_commands, sizeof act_other_commands / sizeof act_other_commands[0]);
 	runbook_register_commands();
 	incident_register_commands();
 }
