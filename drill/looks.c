@@ -284,32 +284,6 @@ look_json(const struct drill_look *l, double now)
 	return o;
 }
 
-/* A look of the status in words (new, sanitised). */
-char *
-drill_look_describe(json_t *look)
-{
-	const char	*view = json_string_value(json_object_get(look, "view"));
-	const char	*ns = json_string_value(json_object_get(look, "namespace"));
-	const char	*name = json_string_value(json_object_get(look, "name"));
-	char		*where = xstrdup(""), *t, *out, *clean;
-	json_t		*c;
-	size_t		 i;
-
-	json_array_foreach(json_object_get(look, "clusters"), i, c) {
-		t = xasprintf("%s @%s", where, json_string_value(c) != NULL ?
-		    json_string_value(c) : "?");
-		free(where);
-		where = t;
-	}
-	out = xasprintf("%s%s%s%s%s%s", view != NULL ? view : "?",
-	    *where != '\0' ? where : " @all", ns != NULL ? " ns:" : "", ns != NULL ? ns : "",
-	    name != NULL ? " " : "", name != NULL ? name : "");
-	free(where);
-	clean = sanitize_str(out, 0);
-	free(out);
-	return clean;
-}
-
 /* Record look l (received at wall time now). Returns the fault it is the
  * first relevant view of, or NULL (not relevant, before any fault, or a
  * first one was already recorded). Lock held. */

@@ -10,6 +10,7 @@
 
 #include "opsdeck/auth.h"
 #include "opsdeck/kubeconfig.h"
+#include "opsdeck/look.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/sim_ctl.h"
@@ -159,7 +160,7 @@ report_print_detected(json_t *st)
 		    (long long)json_integer_value(json_object_get(st, "looks")));
 		return;
 	}
-	what = drill_look_describe(fv);
+	what = look_describe(fv);
 	user = report_str(fv, "user");
 	printf("detected   %.1fs after its fault: %s, by %s\n",
 	    json_number_value(json_object_get(st, "timeToDetectSeconds")), what, user);

@@ -10,7 +10,7 @@
 
 #include "opsdeck/audit.h"
 #include "opsdeck/incident.h"
-#include "opsdeck/sim_ctl.h"
+#include "opsdeck/look.h"
 #include "opsdeck/xmalloc.h"
 
 /* Hard caps when reading a timeline back. */
@@ -411,7 +411,7 @@ incident_drill_score(const char *id, json_t *status, char **cause)
 		look_at = json_string_value(json_object_get(look, "at"));
 		fmt_dur(json_number_value(json_object_get(status, "timeToDetectSeconds")), d0,
 		    sizeof d0);
-		where = drill_look_describe(look);
+		where = look_describe(look);
 		seen = xasprintf("first relevant view +%s (%s)", d0, where);
 		free(where);
 	} else

@@ -11,8 +11,11 @@
 
 #include "opsdeck/audit.h"
 #include "opsdeck/client.h"
+#include "opsdeck/look.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
+#include "opsdeck/xmalloc.h"
 
 /* Most clusters a look names; a wider view is sent as "every cluster"
  * (the simulator's DRILL_LOOK_CLUSTERS_MAX). */
@@ -132,4 +135,29 @@ look_report(struct ui *ui)
 	client_request(ui->client, target, "POST", "/drill/v1/looks", "application/json", text,
 	    look_done, NULL);
 	free(text);
+}
+
+char *
+look_describe(json_t *look)
+{
+	const char	*view = json_string_value(json_object_get(look, "view"));
+	const char	*ns = json_string_value(json_object_get(look, "namespace"));
+	const char	*name = json_string_value(json_object_get(look, "name"));
+	char		*where = xstrdup(""), *t, *out, *clean;
+	json_t		*c;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(look, "clusters"), i, c) {
+		t = xasprintf("%s @%s", where, json_string_value(c) != NULL ?
+		    json_string_value(c) : "?");
+		free(where);
+		where = t;
+	}
+	out = xasprintf("%s%s%s%s%s%s", view != NULL ? view : "?",
+	    *where != '\0' ? where : " @all", ns != NULL ? " ns:" : "", ns != NULL ? ns : "",
+	    name != NULL ? " " : "", name != NULL ? name : "");
+	free(where);
+	clean = sanitize_str(out, 0);
+	free(out);
+	return clean;
 }

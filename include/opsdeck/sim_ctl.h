@@ -300,10 +300,6 @@ int		 drill_look_parse(json_t *body, struct drill_look *, char **cause);
  * drill/looks.c and opsdeck-drill(1). */
 bool		 drill_look_relevant(const struct scn_fault *f, const struct drill_look *,
 		    const char *const *names);
-/* A look as the status shows it (firstRelevantView, recentLooks; borrowed)
- * in words: "deployments @prod-tokyo @prod-osaka ns:production backend",
- * "@all" when it names no cluster. New string, sanitised. */
-char		*drill_look_describe(json_t *look);
 /* Count look (received at wall time now) and, if it is the first relevant
  * one after a fault, record it as the drill's first relevant view and
  * return that fault; else NULL. Lock held. */
