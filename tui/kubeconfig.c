@@ -17,6 +17,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
+#include "opsdeck/ydoc.h"
 
 #define KC_MAX_FILE	(16 * 1024 * 1024)	/* a kubeconfig */
 #define KC_MAX_PEM	(1024 * 1024)		/* a CA, certificate or key file */

@@ -14,6 +14,7 @@
 #include "opsdeck/theme.h"
 #include "opsdeck/file.h"
 #include "opsdeck/xmalloc.h"
+#include "opsdeck/ydoc.h"
 
 #define THEME_MAX_FILE	(256 * 1024)
 
@@ -200,15 +201,6 @@ theme_free(struct theme *t)
 	free(t);
 }
 
-/* Scalar text of node, or NULL if not a scalar. */
-static const char *
-node_scalar(yaml_node_t *n)
-{
-	if (n == NULL || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	return (const char *)n->data.scalar.value;
-}
-
 /* Fill t from the "colors" mapping m. */
 static int
 theme_parse_colors(struct theme *t, yaml_document_t *doc, yaml_node_t *m, const char *name,
@@ -221,27 +213,27 @@ theme_parse_colors(struct theme *t, yaml_document_t *doc, yaml_node_t *m, const 
 	int slot;
 
 	if (m->type != YAML_MAPPING_NODE) {
-		*cause = xasprintf("%s:%zu: colors must be a mapping", name, m->start_mark.line + 1);
+		*cause = xasprintf("%s:%d: colors must be a mapping", name, ydoc_line(m));
 		return -1;
 	}
 	for (pair = m->data.mapping.pairs.start; pair < m->data.mapping.pairs.top; pair++) {
 		k = yaml_document_get_node(doc, pair->key);
 		v = yaml_document_get_node(doc, pair->value);
-		ks = node_scalar(k);
-		vs = node_scalar(v);
+		ks = ydoc_str(k);
+		vs = ydoc_str(v);
 		if (ks == NULL || vs == NULL) {
-			*cause = xasprintf("%s:%zu: colour entries must be scalars", name,
-			    (k != NULL ? k->start_mark.line : 0) + 1);
+			*cause = xasprintf("%s:%d: colour entries must be scalars", name,
+			    ydoc_line(k != NULL ? k : v));
 			return -1;
 		}
 		slot = theme_slot_find(ks);
 		if (slot < 0) {
-			*cause = xasprintf("%s:%zu: unknown colour slot '%s'", name,
-			    k->start_mark.line + 1, ks);
+			*cause = xasprintf("%s:%d: unknown colour slot '%s'", name,
+			    ydoc_line(k), ks);
 			return -1;
 		}
 		if (theme_spec_parse(vs, &t->slots[slot], &why) != 0) {
-			*cause = xasprintf("%s:%zu: %s: %s", name, v->start_mark.line + 1, ks, why);
+			*cause = xasprintf("%s:%d: %s: %s", name, ydoc_line(v), ks, why);
 			free(why);
 			return -1;
 		}
@@ -253,54 +245,42 @@ theme_parse_colors(struct theme *t, yaml_document_t *doc, yaml_node_t *m, const 
 struct theme *
 theme_parse(const char *buf, size_t len, const char *name, char **cause)
 {
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root, *k, *v;
 	yaml_node_pair_t *pair;
 	struct theme *t = NULL;
 	const char *ks;
-	int have_doc = 0;
 
 	if (len > THEME_MAX_FILE) {
 		*cause = xasprintf("%s: theme too large", name);
 		return NULL;
 	}
-	if (!yaml_parser_initialize(&parser)) {
-		*cause = xstrdup("cannot initialise YAML parser");
+	if (ydoc_load(&doc, buf, len, name, cause) != 0)
 		return NULL;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		*cause = xasprintf("%s:%zu:%zu: %s", name, parser.problem_mark.line + 1,
-		    parser.problem_mark.column + 1,
-		    parser.problem != NULL ? parser.problem : "malformed YAML");
-		goto out;
-	}
-	have_doc = 1;
 	t = theme_default();
-	root = yaml_document_get_root_node(&doc);
+	root = ydoc_root(&doc);
 	if (root == NULL)
 		goto out;
 	if (root->type != YAML_MAPPING_NODE) {
-		*cause = xasprintf("%s:%zu: a theme is a mapping", name, root->start_mark.line + 1);
+		*cause = xasprintf("%s:%d: a theme is a mapping", name, ydoc_line(root));
 		goto fail;
 	}
 	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
 		k = yaml_document_get_node(&doc, pair->key);
 		v = yaml_document_get_node(&doc, pair->value);
-		ks = node_scalar(k);
+		ks = ydoc_str(k);
 		if (ks == NULL || v == NULL) {
 			*cause = xasprintf("%s: keys must be scalars", name);
 			goto fail;
 		}
-		if (strcmp(ks, "name") == 0 && node_scalar(v) != NULL) {
+		if (strcmp(ks, "name") == 0 && ydoc_str(v) != NULL) {
 			free(t->name);
-			t->name = xstrndup(node_scalar(v), 64);
+			t->name = xstrndup(ydoc_str(v), 64);
 		} else if (strcmp(ks, "colors") == 0 || strcmp(ks, "colours") == 0) {
 			if (theme_parse_colors(t, &doc, v, name, cause) != 0)
 				goto fail;
 		} else if (strcmp(ks, "description") != 0) {
-			*cause = xasprintf("%s:%zu: unknown key '%s'", name, k->start_mark.line + 1, ks);
+			*cause = xasprintf("%s:%d: unknown key '%s'", name, ydoc_line(k), ks);
 			goto fail;
 		}
 	}
@@ -309,9 +289,7 @@ fail:
 	theme_free(t);
 	t = NULL;
 out:
-	if (have_doc)
-		yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	yaml_document_delete(&doc);
 	return t;
 }
 
