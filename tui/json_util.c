@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/buf.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/xmalloc.h"
 
@@ -708,21 +709,6 @@ label_selector_match_flat(const struct label_selector *sel, const char *labels)
 	return sel_match(sel, NULL, labels != NULL ? labels : "");
 }
 
-/* Append s to a growing buffer. */
-static void
-buf_add(char **buf, size_t *len, size_t *size, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*len + n + 1 > *size) {
-		while (*len + n + 1 > *size)
-			*size = *size * 2 + 64;
-		*buf = xrealloc(*buf, *size);
-	}
-	memcpy(*buf + *len, s, n + 1);
-	*len += n;
-}
-
 /* The selector in its canonical printed form. */
 char *
 label_selector_string(const struct label_selector *sel)
@@ -733,31 +719,30 @@ label_selector_string(const struct label_selector *sel)
 		[SEL_NOT_IN] = " notin ",
 	};
 	const struct sel_req *r;
-	char *buf = NULL;
-	size_t len = 0, size = 0, i, j;
+	struct buf b = { 0 };
+	size_t i, j;
 
-	buf_add(&buf, &len, &size, "");
 	for (i = 0; sel != NULL && i < sel->nreqs; i++) {
 		r = &sel->reqs[i];
 		if (i != 0)
-			buf_add(&buf, &len, &size, ",");
+			buf_str(&b, ",");
 		if (r->op == SEL_NOT_EXISTS)
-			buf_add(&buf, &len, &size, "!");
-		buf_add(&buf, &len, &size, r->key);
+			buf_str(&b, "!");
+		buf_str(&b, r->key);
 		if (r->op == SEL_EXISTS || r->op == SEL_NOT_EXISTS)
 			continue;
-		buf_add(&buf, &len, &size, opstr[r->op]);
+		buf_str(&b, opstr[r->op]);
 		if (r->op == SEL_IN || r->op == SEL_NOT_IN)
-			buf_add(&buf, &len, &size, "(");
+			buf_str(&b, "(");
 		for (j = 0; j < r->nvalues; j++) {
 			if (j != 0)
-				buf_add(&buf, &len, &size, ",");
-			buf_add(&buf, &len, &size, r->values[j]);
+				buf_str(&b, ",");
+			buf_str(&b, r->values[j]);
 		}
 		if (r->op == SEL_IN || r->op == SEL_NOT_IN)
-			buf_add(&buf, &len, &size, ")");
+			buf_str(&b, ")");
 	}
-	return buf;
+	return buf_take(&b);
 }
 
 /* Resource quantities. */

@@ -1,12 +1,12 @@
 /* Table printers: kubectl's server-side columns and cell rules per kind,
  * plus opsdeck's own columns for Alertmanager, Velero, Argo and Istio. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "opsdeck/buf.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
@@ -19,77 +19,6 @@
 /* Seconds between a pod's start and its Ready condition's last change
  * beyond which a False Ready was True before (pod_readiness_lost). */
 #define POD_READY_SLACK	2
-
-/* A growing string with a hard cap; past the cap appends are dropped and
- * the text ends in "...". */
-struct sbuf {
-	char	*s;
-	size_t	 len;
-	size_t	 size;
-	int	 full;
-};
-
-/* Append n bytes of p. */
-static void
-sb_addn(struct sbuf *sb, const char *p, size_t n)
-{
-	if (sb->full)
-		return;
-	if (sb->len + n > CELL_TEXT_MAX) {
-		n = CELL_TEXT_MAX - sb->len;
-		/* Cut on a UTF-8 character boundary. */
-		while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
-			n--;
-		sb->full = 1;
-	}
-	if (sb->len + n + 4 > sb->size) {
-		sb->size = sb->len + n + 4 + sb->size;
-		if (sb->size > CELL_TEXT_MAX + 4)
-			sb->size = CELL_TEXT_MAX + 4;
-		sb->s = xrealloc(sb->s, sb->size);
-	}
-	memcpy(sb->s + sb->len, p, n);
-	sb->len += n;
-	if (sb->full) {
-		memcpy(sb->s + sb->len, "...", 3);
-		sb->len += 3;
-	}
-	sb->s[sb->len] = '\0';
-}
-
-/* Append a C string (NULL appends nothing). */
-static void
-sb_add(struct sbuf *sb, const char *p)
-{
-	if (p != NULL)
-		sb_addn(sb, p, strlen(p));
-}
-
-/* Append formatted text. */
-static void __attribute__((format(printf, 2, 3)))
-sb_addf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	sb_add(sb, s);
-	free(s);
-}
-
-/* Hand over the text (never NULL). */
-static char *
-sb_take(struct sbuf *sb)
-{
-	char *s = sb->s;
-
-	if (s == NULL)
-		s = xstrdup("");
-	memset(sb, 0, sizeof *sb);
-	return s;
-}
 
 /* Replace *dst with s (owned). */
 static void
@@ -204,20 +133,20 @@ quantity_text(json_t *obj, const char *path, const char *def)
 static void
 layout_containers(json_t *containers, struct cell *names, struct cell *images)
 {
-	struct sbuf n = { 0 }, i = { 0 };
+	struct buf n = { .max = CELL_TEXT_MAX }, i = { .max = CELL_TEXT_MAX };
 	json_t *ct;
 	size_t idx;
 
 	json_array_foreach(containers, idx, ct) {
 		if (idx != 0) {
-			sb_add(&n, ",");
-			sb_add(&i, ",");
+			buf_str(&n, ",");
+			buf_str(&i, ",");
 		}
-		sb_add(&n, json_path_str(ct, "name"));
-		sb_add(&i, json_path_str(ct, "image"));
+		buf_str(&n, json_path_str(ct, "name"));
+		buf_str(&i, json_path_str(ct, "image"));
 	}
-	cell_take(names, sb_take(&n));
-	cell_take(images, sb_take(&i));
+	cell_take(names, buf_take(&n));
+	cell_take(images, buf_take(&i));
 }
 
 /* A metav1.LabelSelector as metav1.FormatLabelSelector prints it. */
@@ -759,7 +688,7 @@ hpa_metric_text(const char *type, json_t *spec, json_t *status)
 static char *
 hpa_targets(json_t *specs, json_t *statuses)
 {
-	struct sbuf sb = { 0 };
+	struct buf sb = { .max = CELL_TEXT_MAX };
 	json_t *m;
 	char *one;
 	size_t i, count;
@@ -773,13 +702,13 @@ hpa_targets(json_t *specs, json_t *statuses)
 		one = hpa_metric_text(json_path_str_or(m, "type", ""), m,
 		    json_array_get(statuses, i));
 		if (i != 0)
-			sb_add(&sb, ", ");
-		sb_add(&sb, one);
+			buf_str(&sb, ", ");
+		buf_str(&sb, one);
 		free(one);
 	}
 	if (count > 2)
-		sb_addf(&sb, " + %zu more...", count - 2);
-	return sb_take(&sb);
+		buf_printf(&sb, " + %zu more...", count - 2);
+	return buf_take(&sb);
 }
 
 /* One metric's current value and target as numbers, when both are known
@@ -825,7 +754,7 @@ hpa_metric_values(json_t *spec, json_t *status, double *cur, double *target)
 static char *
 hpa_over_target(json_t *specs, json_t *statuses)
 {
-	struct sbuf sb = { 0 };
+	struct buf sb = { .max = CELL_TEXT_MAX };
 	json_t *m, *st;
 	double cur, target;
 	char *one;
@@ -837,11 +766,11 @@ hpa_over_target(json_t *specs, json_t *statuses)
 			continue;
 		one = hpa_metric_text(json_path_str_or(m, "type", ""), m, st);
 		if (sb.len != 0)
-			sb_add(&sb, ", ");
-		sb_add(&sb, one);
+			buf_str(&sb, ", ");
+		buf_str(&sb, one);
 		free(one);
 	}
-	return sb.len != 0 ? sb_take(&sb) : NULL;
+	return sb.len != 0 ? buf_take(&sb) : NULL;
 }
 
 /* printHorizontalPodAutoscaler, plus the console's flags: above target
@@ -932,7 +861,7 @@ static char *
 node_roles(json_t *labels)
 {
 	static const char prefix[] = "node-role.kubernetes.io/";
-	struct sbuf sb = { 0 };
+	struct buf sb = { .max = CELL_TEXT_MAX };
 	const char *key, **roles;
 	json_t *v;
 	size_t n = 0, i;
@@ -960,16 +889,16 @@ node_roles(json_t *labels)
 		roles[k] = key;
 		if (i == 0 || strcmp(roles[i], roles[i - 1]) != 0) {
 			if (sb.len != 0)
-				sb_add(&sb, ",");
-			sb_add(&sb, roles[i]);
+				buf_str(&sb, ",");
+			buf_str(&sb, roles[i]);
 		}
 	}
 	free(roles);
 	if (sb.len == 0) {
-		free(sb.s);
+		buf_free(&sb);
 		return xstrdup("<none>");
 	}
-	return sb_take(&sb);
+	return buf_take(&sb);
 }
 
 /* printNode, plus NotReady / SchedulingDisabled flags. */
@@ -1278,7 +1207,7 @@ static const struct column service_columns[] = {
 
 /* Join the strings of array a with sep onto sb. */
 static void
-sb_join(struct sbuf *sb, json_t *a, const char *sep)
+sb_join(struct buf *sb, json_t *a, const char *sep)
 {
 	json_t *v;
 	size_t i, n = 0;
@@ -1287,8 +1216,8 @@ sb_join(struct sbuf *sb, json_t *a, const char *sep)
 		if (!json_is_string(v))
 			continue;
 		if (n++ != 0)
-			sb_add(sb, sep);
-		sb_add(sb, json_string_value(v));
+			buf_str(sb, sep);
+		buf_str(sb, json_string_value(v));
 	}
 }
 
@@ -1296,7 +1225,7 @@ sb_join(struct sbuf *sb, json_t *a, const char *sep)
 static char *
 service_lb_text(json_t *svc)
 {
-	struct sbuf sb = { 0 };
+	struct buf sb = { .max = CELL_TEXT_MAX };
 	json_t *ing = json_path(svc, "status.loadBalancer.ingress"), *e;
 	const char **v, *s;
 	size_t n = 0, i, j, k;
@@ -1321,38 +1250,38 @@ service_lb_text(json_t *svc)
 		v[k] = s;
 		if (i == 0 || strcmp(v[i], v[i - 1]) != 0) {
 			if (sb.len != 0)
-				sb_add(&sb, ",");
-			sb_add(&sb, v[i]);
+				buf_str(&sb, ",");
+			buf_str(&sb, v[i]);
 		}
 	}
 	free(v);
-	return sb_take(&sb);
+	return buf_take(&sb);
 }
 
 /* getServiceExternalIP with wide output, as the API server prints it. */
 static char *
 service_external_ip(json_t *svc, const char *type)
 {
-	struct sbuf sb = { 0 };
+	struct buf sb = { .max = CELL_TEXT_MAX };
 	json_t *ext = json_path(svc, "spec.externalIPs");
 	char *lb;
 
 	if (strcmp(type, "ClusterIP") == 0 || strcmp(type, "NodePort") == 0) {
 		if (json_is_array(ext) && json_array_size(ext) > 0) {
 			sb_join(&sb, ext, ",");
-			return sb_take(&sb);
+			return buf_take(&sb);
 		}
 		return xstrdup("<none>");
 	}
 	if (strcmp(type, "LoadBalancer") == 0) {
 		lb = service_lb_text(svc);
 		if (json_is_array(ext) && json_array_size(ext) > 0) {
-			sb_add(&sb, lb);
+			buf_str(&sb, lb);
 			if (*lb != '\0')
-				sb_add(&sb, ",");
+				buf_str(&sb, ",");
 			sb_join(&sb, ext, ",");
 			free(lb);
-			return sb_take(&sb);
+			return buf_take(&sb);
 		}
 		if (*lb != '\0')
 			return lb;
@@ -1369,7 +1298,7 @@ static void
 print_service(json_t *svc, int64_t now, struct cell *c, unsigned *flags,
     char **reason)
 {
-	struct sbuf sb = { 0 };
+	struct buf sb = { .max = CELL_TEXT_MAX };
 	json_t *spec = json_object_get(svc, "spec"), *p;
 	const char *type = json_path_str_or(spec, "type", "ClusterIP");
 	const char *ip;
@@ -1380,14 +1309,14 @@ print_service(json_t *svc, int64_t now, struct cell *c, unsigned *flags,
 		ip = json_path_str_or(spec, "clusterIP", "<none>");
 	json_array_foreach(json_object_get(spec, "ports"), i, p) {
 		if (i != 0)
-			sb_add(&sb, ",");
+			buf_str(&sb, ",");
 		if (json_path_int(p, "nodePort", 0) > 0)
-			sb_addf(&sb, "%lld:%lld/%s",
+			buf_printf(&sb, "%lld:%lld/%s",
 			    (long long)json_path_int(p, "port", 0),
 			    (long long)json_path_int(p, "nodePort", 0),
 			    json_path_str_or(p, "protocol", "TCP"));
 		else
-			sb_addf(&sb, "%lld/%s", (long long)json_path_int(p, "port", 0),
+			buf_printf(&sb, "%lld/%s", (long long)json_path_int(p, "port", 0),
 			    json_path_str_or(p, "protocol", "TCP"));
 	}
 	cell_name(&c[0], svc);
@@ -1395,10 +1324,10 @@ print_service(json_t *svc, int64_t now, struct cell *c, unsigned *flags,
 	cell_text(&c[2], ip);
 	cell_take(&c[3], service_external_ip(svc, type));
 	if (sb.len == 0) {
-		free(sb.s);
+		buf_free(&sb);
 		cell_text(&c[4], "<none>");
 	} else
-		cell_take(&c[4], sb_take(&sb));
+		cell_take(&c[4], buf_take(&sb));
 	cell_created(&c[5], svc);
 	cell_take(&c[6], labels_to_string(json_object_get(spec, "selector")));
 	if (strcmp(c[3].text, "<pending>") == 0) {
@@ -1478,7 +1407,7 @@ static void
 print_silence(json_t *s, int64_t now, struct cell *c, unsigned *flags,
     char **reason)
 {
-	struct sbuf sb = { 0 };
+	struct buf sb = { .max = CELL_TEXT_MAX };
 	json_t *m;
 	const char *op;
 	size_t i;
@@ -1489,13 +1418,13 @@ print_silence(json_t *s, int64_t now, struct cell *c, unsigned *flags,
 		re = json_path_true(m, "isRegex");
 		op = re ? (eq ? "=~" : "!~") : (eq ? "=" : "!=");
 		if (i != 0)
-			sb_add(&sb, ",");
-		sb_addf(&sb, "%s%s%s", json_path_str_or(m, "name", ""), op,
+			buf_str(&sb, ",");
+		buf_printf(&sb, "%s%s%s", json_path_str_or(m, "name", ""), op,
 		    json_path_str_or(m, "value", ""));
 	}
 	cell_text(&c[0], json_path_str_or(s, "id", ""));
 	cell_text(&c[1], json_path_str_or(s, "status.state", "<unknown>"));
-	cell_take(&c[2], sb_take(&sb));
+	cell_take(&c[2], buf_take(&sb));
 	cell_text(&c[3], json_path_str_or(s, "createdBy", ""));
 	cell_take(&c[4], trim_space(json_path_str(s, "comment")));
 	cell_until(&c[5], jtime(s, "endsAt"), NULL);
