@@ -20,6 +20,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
@@ -151,6 +152,7 @@ runbook_cmd_check(int argc, char **argv)
 struct hl_run {
 	bool		 done;
 	int		 rc;
+	char		*summary;	/* how the run ended */
 	bool		 scoring;	/* asking the drill for its status */
 	struct client	*client;
 	struct store	*store;
@@ -184,9 +186,9 @@ hl_run_done(int rc, const char *summary, void *arg)
 	struct hl_run *hr = arg;
 	char *id = incident_current();
 
-	(void)summary;
 	hr->done = true;
 	hr->rc = rc;
+	hr->summary = xstrdup(summary);
 	if (id != NULL) {
 		hr->scoring = true;
 		client_request(hr->client, store_live_cluster(hr->store, hr->cluster), "GET",
@@ -264,6 +266,7 @@ runbook_cmd_run(int argc, char **argv)
 	bool yes = false, dry = false, ro = false;
 	int a, rc = 1;
 
+	memset(&hr, 0, sizeof hr);
 	for (a = 1; a < argc; a++) {
 		if ((strcmp(argv[a], "--context") == 0 || strcmp(argv[a], "-c") == 0) &&
 		    a + 1 < argc)
@@ -365,13 +368,11 @@ runbook_cmd_run(int argc, char **argv)
 			store_cluster(store, i)->read_only = true;
 	}
 	memset(&h, 0, sizeof h);
-	memset(&h, 0, sizeof h);
 	h.loop = loop;
 	h.out = stdout;
 	h.yes = yes;
 	h.yes_why = "confirmed by --yes";
 	h.tty = isatty(0) != 0;
-	memset(&hr, 0, sizeof hr);
 	hr.client = client;
 	hr.store = store;
 	hr.cluster = cluster;
@@ -411,10 +412,13 @@ runbook_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	rc = hr.rc != 0 ? 1 : 0;
+	if (rc != 0)
+		cause = xasprintf("runbook %s FAILED: %s", rb->name, hr.summary);
 out:
 	if (cause != NULL)
 		fprintf(stderr, "opsdeck runbook: %s\n", cause);
 	free(cause);
+	free(hr.summary);
 	free(spec);
 	free(kind);
 	free(tname);
@@ -484,31 +488,79 @@ cmd_say(struct cmd_ctx *ctx, bool error, const char *text)
 		ctx->ui_ops->message(ctx->ui, error, text);
 }
 
+/* The runbooks' names, those that apply to the selection t (NULL: none,
+ * a cluster) first: *napply of them; NULL-terminated, new strings. */
+char **
+runbook_names_for(const struct cmd_target *t, size_t *napply)
+{
+	struct runbook **list;
+	char **names;
+	size_t nl, i, k = 0, pass;
+	bool ap;
+
+	list = runbook_list(&nl, NULL, NULL);
+	names = xcalloc(nl + 1, sizeof *names);
+	*napply = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nl; i++) {
+			ap = runbook_applies(list[i], t != NULL && t->name != NULL ?
+			    t->resource : NULL, t != NULL ? t->name : NULL);
+			if (ap != (pass == 0))
+				continue;
+			names[k++] = xstrdup(list[i]->name);
+			if (ap)
+				(*napply)++;
+		}
+	}
+	runbook_list_free(list, nl);
+	return names;
+}
+
+/* :runbook without a name: the runbooks, those for the selection first. */
+static void
+cmd_runbook_list(struct cmd_ctx *ctx)
+{
+	const struct cmd_target *t = ctx->ntargets > 0 ? &ctx->targets[0] : NULL;
+	char **names, *line, *n, *what;
+	size_t na, i;
+
+	names = runbook_names_for(t, &na);
+	if (t != NULL && t->name != NULL)
+		what = xasprintf("%s %s%s%s", t->resource, t->ns != NULL && *t->ns != '\0' ?
+		    t->ns : "", t->ns != NULL && *t->ns != '\0' ? "/" : "", t->name);
+	else
+		what = xstrdup("the cluster");
+	line = xasprintf("runbooks for %s:%s", what, na == 0 ? " none" : "");
+	for (i = 0; names[i] != NULL; i++) {
+		n = xasprintf("%s%s %s", line, i == na ? " | others:" : "", names[i]);
+		free(line);
+		line = n;
+		free(names[i]);
+	}
+	free(names);
+	n = sanitize_str(line, 0);
+	cmd_say(ctx, false, n);
+	free(n);
+	free(line);
+	free(what);
+}
+
 /* :runbook NAME [--param k=v]... [--dry-run] [@CONTEXT] */
 static int
 cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	const char *pnames[RUN_PARAMS_MAX], *pvalues[RUN_PARAMS_MAX], *name = NULL;
-	struct runbook **list, *rb;
+	struct runbook *rb;
 	struct rb_run_opts o;
 	struct rb_run *run;
 	struct loop *loop = ui_current != NULL ? ui_current->loop : NULL;
-	char *line, *n, *eq, *params[RUN_PARAMS_MAX], *vcause = NULL;
-	size_t np = 0, i, nl, cluster = SIZE_MAX;
+	char *eq, *params[RUN_PARAMS_MAX], *vcause = NULL;
+	size_t np = 0, i, cluster = SIZE_MAX;
 	bool dry = false;
 	int a, rc = -1;
 
 	if (argc < 2) {
-		list = runbook_list(&nl, NULL, NULL);
-		line = xstrdup("runbooks:");
-		for (i = 0; i < nl; i++) {
-			n = xasprintf("%s %s", line, list[i]->name);
-			free(line);
-			line = n;
-		}
-		cmd_say(ctx, false, line);
-		free(line);
-		runbook_list_free(list, nl);
+		cmd_runbook_list(ctx);
 		return 0;
 	}
 	if (console_run_active()) {

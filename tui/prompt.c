@@ -16,6 +16,7 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/prompt.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -162,6 +163,31 @@ ns_cb(size_t cluster, const struct row *r, void *arg)
 	return *w->n >= PROMPT_MAX_CAND;
 }
 
+/* Runbook names for :runbook: those that apply to the selection, or the
+ * rest when none of those starts with word. */
+static void
+prompt_runbooks(struct ui *ui, char ***cands, size_t *n, const char *word)
+{
+	struct cmd_target *t = NULL;
+	char **names;
+	size_t na, nt = 0, i, before = *n;
+
+	if (ui->view != NULL && ui->view->cls->targets != NULL)
+		nt = ui->view->cls->targets(ui->view, &t);
+	names = runbook_names_for(nt > 0 ? t : NULL, &na);
+	for (i = 0; i < na; i++)
+		cand_add(cands, n, names[i], "", word);
+	if (*n == before) {
+		/* none of those: offer the rest */
+		for (i = na; names[i] != NULL; i++)
+			cand_add(cands, n, names[i], "", word);
+	}
+	for (i = 0; names[i] != NULL; i++)
+		free(names[i]);
+	free(names);
+	free(t);
+}
+
 char **
 prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 {
@@ -205,6 +231,8 @@ prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 			cand_add(&cands, &n, table_col_at(ui->view->table, i)->name, "", word);
 	} else if (strcmp(e->name, "help") == 0) {
 		cand_add(&cands, &n, "options", "", word);
+	} else if (strcmp(e->name, "runbook") == 0 && word[0] != '@' && word[0] != '-') {
+		prompt_runbooks(ui, &cands, &n, word);
 	} else if (strcmp(e->name, "ns") == 0 || view_resource_find(e->name) != NULL) {
 		w.cands = &cands;
 		w.n = &n;

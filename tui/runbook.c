@@ -343,6 +343,7 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 	st->line = rb_line(e);
 	st->timeout = -1;
 	st->interval = 2;
+	st->on_failure = RB_FAIL_ABORT;
 	for (pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
 		k = yaml_document_get_node(p->doc, pr->key);
 		v = yaml_document_get_node(p->doc, pr->value);
@@ -491,6 +492,109 @@ runbook_check_template(const struct runbook *rb, const char *tmpl, char **cause)
 	struct rb_check_arg ca = { rb };
 
 	return rb_template_walk(tmpl, rb_check_cb, &ca, cause);
+}
+
+/* Template callback: does the name stand for the target object? */
+static int
+rb_target_cb(const char *name, void *arg)
+{
+	bool *uses = arg;
+
+	if (strcmp(name, "name") == 0 || strcmp(name, "kind") == 0)
+		*uses = true;
+	return 0;
+}
+
+/* Does rb act on its target object ({{name}} or {{kind}} in a step)? */
+bool
+runbook_uses_target(const struct runbook *rb)
+{
+	bool uses = false;
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < rb->nsteps; i++) {
+		if (rb_template_walk(rb->steps[i].text, rb_target_cb, &uses, &cause) != 0 ||
+		    (rb->steps[i].context != NULL && rb_template_walk(rb->steps[i].context,
+		    rb_target_cb, &uses, &cause) != 0)) {
+			free(cause);
+			cause = NULL;
+		}
+	}
+	return uses;
+}
+
+/* Is s one of v[0..n)? */
+static bool
+rb_strv_has(char **v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < n; i++) {
+		if (strcmp(v[i], s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* What rb applies to, in words (new): "deployments or pods"; the alerts
+ * it names are the "alerts" part: "the alerts A, B" ("" when it has none). */
+char *
+runbook_applies_text(const struct runbook *rb, bool alerts)
+{
+	char *s = xstrdup(""), *n;
+	size_t i, nv = alerts ? rb->nalerts : rb->nkinds;
+	char **v = alerts ? rb->alerts : rb->kinds;
+
+	for (i = 0; i < nv; i++) {
+		n = xasprintf("%s%s%s", s, i > 0 ? (i + 1 == nv && !alerts ? " or " : ", ") :
+		    alerts ? (nv > 1 ? "the alerts " : "the alert ") : "", v[i]);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* Does rb apply to a target of kind (resource) and name (an alert's name
+ * for alerts)? kind NULL: no target (a cluster). */
+bool
+runbook_applies(const struct runbook *rb, const char *kind, const char *name)
+{
+	if (kind == NULL)
+		return rb->nkinds == 0 || !runbook_uses_target(rb);
+	if (rb->nkinds == 0 && rb->nalerts == 0)
+		return true;
+	if (rb_strv_has(rb->kinds, rb->nkinds, kind))
+		return true;
+	if (strcmp(kind, "alerts") == 0)
+		return rb_strv_has(rb->alerts, rb->nalerts, name);
+	/* a runbook for alerts only acts on a cluster: any selection will do */
+	return rb->nkinds == 0;
+}
+
+/* The refusal when rb does not apply (new): names what it applies to. */
+char *
+runbook_applies_refusal(const struct runbook *rb, const char *kind, const char *ns,
+    const char *name)
+{
+	char *kinds = runbook_applies_text(rb, false), *alerts = runbook_applies_text(rb, true);
+	char *s, *clean, *also;
+
+	also = *alerts != '\0' ? xasprintf(" (and %s)", alerts) : xstrdup("");
+	if (kind == NULL)
+		s = xasprintf("refused: runbook %s applies to %s%s; nothing of that kind is "
+		    "selected (select one, or give --target KIND/NAME)", rb->name, kinds, also);
+	else {
+		clean = sanitize_str(name != NULL ? name : "", 0);
+		s = xasprintf("refused: runbook %s applies to %s, not %s %s%s%s%s", rb->name,
+		    *kinds != '\0' ? kinds : alerts, kind, ns != NULL && *ns != '\0' ? ns : "",
+		    ns != NULL && *ns != '\0' ? "/" : "", clean, *kinds != '\0' ? also : "");
+		free(clean);
+	}
+	free(also);
+	free(kinds);
+	free(alerts);
+	return s;
 }
 
 /* Role lookup used while validating: every role maps to a placeholder. */

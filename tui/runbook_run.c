@@ -56,6 +56,8 @@ struct rb_run {
 	bool			 asking;	/* a question to the operator is open */
 	int			 rc;
 	char			*summary;	/* how it ended, or NULL */
+	size_t			 nfailed;	/* steps that failed */
+	size_t			 first_failed;	/* index of the first of them */
 	int			 inflight;	/* callbacks still to come */
 	int			 refs;		/* holders: the starter, views */
 	struct loop_timer	*timer;
@@ -166,6 +168,7 @@ runbook_run_info(const struct rb_run *run, struct rb_run_info *info)
 	info->finished = run->finished;
 	info->aborted = run->aborted;
 	info->rc = run->rc;
+	info->nfailed = run->nfailed;
 	info->summary = run->summary;
 }
 
@@ -361,6 +364,53 @@ run_record(struct rb_run *run, size_t i, const char *outcome, const char *msg)
 	json_decref(params);
 }
 
+/* Record how the run ended (text: the line for the timeline) in the audit
+ * log and the open incident: its outcome, the failed steps, and the step
+ * the run stopped at. */
+static void
+run_record_end(struct rb_run *run, const char *text)
+{
+	struct audit_record r;
+	char *cause = NULL, *m;
+	json_t *params, *extra;
+	const char *outcome = run->rc == 0 ? "ok" : run->aborted ? "cancelled" : "failed";
+
+	params = json_pack("{s:i,s:i,s:i}", "steps", (json_int_t)run->nsteps, "failed",
+	    (json_int_t)run->nfailed, "stopped_at", (json_int_t)(run->cur < run->nsteps ?
+	    run->cur + 1 : 0));
+	if (run->nfailed > 0)
+		json_object_set_new(params, "first_failed",
+		    json_integer((json_int_t)(run->first_failed + 1)));
+	memset(&r, 0, sizeof r);
+	r.verb = "runbook-run";
+	r.context = run->cluster_name;
+	r.kind = "runbook";
+	r.ns = run->ns;
+	r.name = run->rb->name;
+	r.params = params;
+	r.dry_run = run->o.dry_run ? "dry run" : NULL;
+	r.outcome = outcome;
+	r.message = run->summary;
+	r.origin = "runbook";
+	r.incident = run->incident;
+	r.runbook = run->rb->name;
+	if (audit_write(&r, &cause) != 0) {
+		m = xasprintf("audit log: %s", cause);
+		run_message(run, true, m);
+		free(m);
+		free(cause);
+		cause = NULL;
+	}
+	if (run->incident != NULL) {
+		extra = json_pack("{s:s,s:s}", "runbook", run->rb->name, "outcome", outcome);
+		json_object_set(extra, "run", params);
+		if (incident_event(run->incident, "step", text, extra, &cause) != 0)
+			free(cause);
+		json_decref(extra);
+	}
+	json_decref(params);
+}
+
 /* Free the run. */
 static void
 run_free(struct rb_run *run)
@@ -433,14 +483,10 @@ run_finish(struct rb_run *run, int rc, const char *summary)
 		loop_timer_cancel(run->o.loop, run->timer);
 		run->timer = NULL;
 	}
-	text = xasprintf("runbook %s: %s (%s)", run->rb->name, summary, run_clock(run));
+	text = xasprintf("runbook %s: %s%s (%s)", run->rb->name, rc == 0 ? "" :
+	    run->aborted ? "ABORTED: " : "FAILED: ", summary, run_clock(run));
 	run_message(run, rc != 0, text);
-	if (run->incident != NULL) {
-		char *cause = NULL;
-
-		if (incident_event(run->incident, "step", text, NULL, &cause) != 0)
-			free(cause);
-	}
+	run_record_end(run, text);
 	free(text);
 	run_changed(run);
 	if (run->o.done != NULL)
@@ -452,6 +498,8 @@ run_finish(struct rb_run *run, int rc, const char *summary)
 void
 runbook_run_abort(struct rb_run *run)
 {
+	char *m;
+
 	if (run->finished || run->aborted)
 		return;
 	run->aborted = true;
@@ -461,7 +509,9 @@ runbook_run_abort(struct rb_run *run)
 		run_set_step(run, run->cur, RB_FAILED, "aborted");
 		run_record(run, run->cur, "cancelled", "aborted by the operator");
 	}
-	run_finish(run, 1, "aborted");
+	m = xasprintf("aborted by the operator at step %zu", run->cur + 1);
+	run_finish(run, 1, m);
+	free(m);
 }
 
 /* The operator's choice after a failed step. */
@@ -477,7 +527,10 @@ run_failure_answered(bool cont, void *arg)
 		return;
 	}
 	if (!cont) {
-		run_finish(run, 1, "stopped after a failed step");
+		char *m = xasprintf("stopped after step %zu failed", run->cur + 1);
+
+		run_finish(run, 1, m);
+		free(m);
 		return;
 	}
 	run->cur++;
@@ -493,6 +546,8 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 
 	if (run->finished)
 		return;
+	if (state == RB_FAILED && run->nfailed++ == 0)
+		run->first_failed = run->cur;
 	run_set_step(run, run->cur, state, msg != NULL ? msg : rb_state_name(state));
 	run_record(run, run->cur, state == RB_OK ? "ok" : state == RB_SKIPPED ? "skipped" :
 	    "failed", msg);
@@ -522,8 +577,9 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 			free(q);
 			return;
 		}
-		text = xasprintf("failed at step %zu: %s", run->cur + 1, msg != NULL ? msg :
-		    "failed");
+		text = xasprintf("failed at step %zu%s%s%s: %s", run->cur + 1,
+		    st->title != NULL ? " (" : "", st->title != NULL ? st->title : "",
+		    st->title != NULL ? ")" : "", msg != NULL ? msg : "failed");
 		run_finish(run, 1, text);
 		free(text);
 		return;
@@ -1316,6 +1372,17 @@ run_next(struct rb_run *run)
 		return;
 	}
 	if (run->cur >= run->rb->nsteps) {
+		if (run->nfailed > 0) {
+			const struct rb_step *f = &run->rb->steps[run->first_failed];
+
+			m = xasprintf("%s with %zu failed step%s (first: step %zu%s%s)",
+			    run->o.dry_run ? "dry run complete" : "completed", run->nfailed,
+			    run->nfailed == 1 ? "" : "s", run->first_failed + 1,
+			    f->title != NULL ? ", " : "", f->title != NULL ? f->title : "");
+			run_finish(run, 1, m);
+			free(m);
+			return;
+		}
 		run_finish(run, 0, run->o.dry_run ? "dry run complete" : "completed");
 		return;
 	}
@@ -1357,6 +1424,14 @@ run_next(struct rb_run *run)
 
 	switch (st->kind) {
 	case RB_NOTE:
+		if (run->nfailed > 0) {
+			/* the note was written for a run that went well */
+			m = xasprintf("%s (written after %zu failed step%s)", run->text,
+			    run->nfailed, run->nfailed == 1 ? "" : "s");
+			run_step_done(run, RB_OK, m);
+			free(m);
+			break;
+		}
 		run_step_done(run, RB_OK, run->text);
 		break;
 	case RB_CONFIRM:
@@ -1471,6 +1546,11 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	}
 	if (run_target_check(o, cause) != 0)
 		return NULL;
+	if (!runbook_applies(rb, o->name != NULL ? o->kind : NULL, o->name)) {
+		*cause = runbook_applies_refusal(rb, o->name != NULL ? o->kind : NULL, o->ns,
+		    o->name);
+		return NULL;
+	}
 	for (j = 0; j < o->nparams; j++) {
 		for (i = 0; i < rb->nparams; i++) {
 			if (strcmp(rb->params[i].name, o->pnames[j]) == 0)

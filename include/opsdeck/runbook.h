@@ -41,10 +41,11 @@ enum rb_unreachable {
 	RB_UNREACH_SKIP,	/* skip with a note */
 };
 
-/* What a failed step does to the run. */
+/* What a failed step does to the run. Whatever it is, a run with a failed
+ * step never ends as plainly "completed": it ends FAILED (rc != 0). */
 enum rb_on_failure {
+	RB_FAIL_ABORT,		/* the run stops (the default) */
 	RB_FAIL_ASK,		/* the console asks; headless runs stop */
-	RB_FAIL_ABORT,		/* the run stops */
 	RB_FAIL_CONTINUE,	/* recorded as failed, the run goes on */
 };
 
@@ -88,6 +89,20 @@ struct runbook	*runbook_parse(const char *buf, size_t len, const char *fname, ch
 /* Read and parse a file. */
 struct runbook	*runbook_load(const char *path, char **cause);
 void		 runbook_free(struct runbook *);
+
+/* applies-to. A runbook with kinds applies to a selection of one of them,
+ * and to an alert it names; with no target (a cluster) only if it does not
+ * act on its target object ({{name}}, {{kind}}). A runbook without kinds
+ * acts on a cluster and applies to any selection. */
+bool		 runbook_uses_target(const struct runbook *);
+bool		 runbook_applies(const struct runbook *, const char *kind, const char *name);
+/* The kinds it applies to, "deployments or pods", or with alerts the
+ * alerts it names, "the alerts A, B" ("" if none) (new). */
+char		*runbook_applies_text(const struct runbook *, bool alerts);
+/* "refused: runbook R applies to ..., not KIND NS/NAME" (new; the name is
+ * sanitised). */
+char		*runbook_applies_refusal(const struct runbook *, const char *kind,
+		    const char *ns, const char *name);
 
 /* The search directories in order (new array of new strings). */
 char		**runbook_dirs(size_t *n);
@@ -177,8 +192,9 @@ void		 rb_format_rto(double rto, double elapsed, bool running, char *buf,
 /*
  * The runner (runbook_run.c): a state machine on the loop, used by the
  * console and by `opsdeck runbook run`. Steps run one at a time; a failed
- * step stops the run unless the operator chooses to continue (the console
- * asks; headless runs stop and exit non-zero). Every step is written to
+ * step stops the run unless the step says otherwise (on-failure: continue,
+ * or ask: the console asks, headless runs stop). A run with a failed step
+ * ends with rc != 0 even when it went on to the end. Every step is written to
  * the audit log and to the open incident's timeline.
  */
 struct client;
@@ -258,6 +274,7 @@ struct rb_run_info {
 	bool			 finished;
 	bool			 aborted;
 	int			 rc;		/* when finished: 0 all steps ok */
+	size_t			 nfailed;	/* steps that failed so far */
 	const char		*summary;	/* when finished: "completed", ... */
 };
 void		 runbook_run_info(const struct rb_run *, struct rb_run_info *);
@@ -266,6 +283,9 @@ void		 runbook_run_info(const struct rb_run *, struct rb_run_info *);
 struct rb_run	*runbook_console_run(void);
 /* Drop the console's reference to its run (at exit). */
 void		 runbook_console_release(void);
+/* The runbooks' names, those that apply to the selection t (NULL: a
+ * cluster) first, *napply of them (NULL-terminated, new strings). */
+char		**runbook_names_for(const struct cmd_target *t, size_t *napply);
 /* Register the console's :runbook, :runbook-show and :runbook-abort
  * (actions_register does this). */
 void		 runbook_register_commands(void);

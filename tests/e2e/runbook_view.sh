@@ -7,7 +7,8 @@
 # waits for what never happens: its confirm step shows as waiting for the
 # operator, its wait step as waiting with the live value, the clock ticks,
 # x (after a confirmation) aborts it; the audit log and the incident record
-# the cancelled step as before. A failed check asks whether to go on.
+# the cancelled step as before. A failed check that says on-failure: ask
+# asks whether to go on.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 
@@ -38,6 +39,7 @@ severity: P2
 steps:
   - check: "deployments/production/backend count == 2"
     title: Two backends
+    on-failure: ask
   - note: "not reached when the operator stops"
 EOF
 bad() { kubectl --context prod-tokyo get deploy backend -n production \
@@ -153,7 +155,7 @@ assert_contains "$(body)" "[ >> ]  3. wait"
 key x
 wait_screen 10 "Abort runbook view-abort at step 3 of 4?"
 key y
-wait_screen 10 "ABORTED: aborted"
+wait_screen 10 "ABORTED: aborted by the operator at step 3"
 s=$(body)
 assert_contains "$s" "[FAIL]  3. wait    Ninety-nine replicas"
 assert_contains "$s" "[    ]  4. note    never reached"
@@ -171,11 +173,11 @@ assert_contains "$s" "[FAIL]  1. check   Two backends"
 assert_contains "$s" "deployments count = 1 (want == 2) -- continue anyway? answer in the dialog"
 assert_contains "$s" "WAITING FOR YOU at step 1 of 2"
 key n
-wait_screen 10 "FAILED: stopped after a failed step"
+wait_screen 10 "FAILED: stopped after step 1 failed"
 assert_contains "$(body)" "[    ]  2. note    not reached when the operator stops"
 key Escape
 cmd "runbook-show"
-wait_screen 10 "FAILED: stopped after a failed step"
+wait_screen 10 "FAILED: stopped after step 1 failed"
 assert_contains "$(screen | sed -n 1p)" "runbook view-fail"
 ok "view-fail: the failed step asks, no stops"
 
@@ -201,6 +203,6 @@ md=$("$OPSDECK" incident export "$id")
 assert_contains "$md" "view-abort step 1 (check)"
 assert_contains "$md" "view-abort step 3 (wait) deployments/production/backend available"
 assert_contains "$md" "aborted by the operator (cancelled)"
-assert_contains "$md" "runbook view-abort: aborted"
-assert_contains "$md" "runbook view-fail: stopped after a failed step"
+assert_contains "$md" "runbook view-abort: ABORTED: aborted by the operator at step 3"
+assert_contains "$md" "runbook view-fail: FAILED: stopped after step 1 failed"
 ok "audit log and incident record the runs as before"

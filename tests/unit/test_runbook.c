@@ -386,6 +386,39 @@ test_load_errors(void **state)
 	free(p);
 }
 
+/* applies-to: kinds, the alerts named, and a cluster only for runbooks
+ * that do not act on their target; a step's on-failure defaults to abort. */
+static void
+test_applies(void **state)
+{
+	char *cause = NULL, *msg;
+	struct runbook *rb;
+	static const char cluster[] = "name: c\ntitle: c\nseverity: P3\n"
+	    "applies-to: {kinds: [schedules]}\nsteps:\n  - note: on {{cluster}}\n";
+
+	(void)state;
+	rb = runbook_parse(good, strlen(good), "good.yaml", &cause);
+	assert_non_null(rb);
+	assert_true(runbook_applies(rb, "deployments", "backend"));
+	assert_true(runbook_applies(rb, "pods", "backend-1"));
+	assert_true(runbook_applies(rb, "alerts", "HighErrorRate"));
+	assert_false(runbook_applies(rb, "alerts", "BackupStale"));
+	assert_false(runbook_applies(rb, "schedules", "daily-production"));
+	assert_false(runbook_applies(rb, "cronjobs", "backup"));
+	assert_false(runbook_applies(rb, NULL, NULL));	/* it uses {{name}} */
+	msg = runbook_applies_refusal(rb, "cronjobs", "production", "backup");
+	assert_string_equal(msg, "refused: runbook demo-book applies to deployments or pods, "
+	    "not cronjobs production/backup (and the alert HighErrorRate)");
+	free(msg);
+	assert_int_equal(rb->steps[0].on_failure, RB_FAIL_ABORT);
+	runbook_free(rb);
+	rb = runbook_parse(cluster, strlen(cluster), "c.yaml", &cause);
+	assert_non_null(rb);
+	assert_true(runbook_applies(rb, NULL, NULL));
+	assert_false(runbook_applies(rb, "deployments", "backend"));
+	runbook_free(rb);
+}
+
 int
 main(void)
 {
@@ -398,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_clock_format),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_applies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
