@@ -17,6 +17,7 @@
 #include "opsdeck/hl_ui.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/kinds.h"
+#include "opsdeck/keymap.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
@@ -104,12 +105,22 @@ runbook_cmd_show(const char *name)
 	for (i = 0; i < rb->nparams; i++) {
 		printf("  %-12s default %s", rb->params[i].name,
 		    rb->params[i].def != NULL ? rb->params[i].def : "(required)");
+		if (rb->params[i].type != RB_P_STRING)
+			printf("  type %s", rb_ptype_name(rb->params[i].type));
+		if (rb->params[i].has_min)
+			printf("  min %g", rb->params[i].min);
+		if (rb->params[i].has_max)
+			printf("  max %g", rb->params[i].max);
+		if (rb->params[i].default_from != NULL)
+			printf("  default-from %s", rb->params[i].default_from);
 		for (j = 0; j < rb->params[i].nchoices; j++)
 			printf("%s%s", j == 0 ? "  choices " : "|", rb->params[i].choices[j]);
 		if (rb->params[i].prompt != NULL)
 			printf("  -- %s", rb->params[i].prompt);
 		printf("\n");
 	}
+	for (i = 0; i < rb->nrules; i++)
+		printf("%s  %s\n", i == 0 ? "rules:\n" : "", rb->rules[i].text);
 	printf("steps:\n");
 	for (i = 0; i < rb->nsteps; i++) {
 		printf("  %2zu. %-7s %s", i + 1, rb_kind_name(rb->steps[i].kind),
@@ -472,6 +483,28 @@ console_run_active(void)
 	return !info.finished;
 }
 
+/* While the console's run goes on: which runbook, at which step. */
+bool
+runbook_console_running(char **what)
+{
+	struct rb_run_info info;
+
+	if (!console_run_active())
+		return false;
+	runbook_run_info(console_run, &info);
+	*what = xasprintf("%s at step %zu of %zu", info.rb->name, info.current + 1,
+	    info.rb->nsteps);
+	return true;
+}
+
+/* The console quits: record its run as interrupted. */
+void
+runbook_console_interrupt(const char *why)
+{
+	if (console_run_active())
+		runbook_run_interrupt(console_run, why);
+}
+
 /* A step of the console's run changed: redraw its view. */
 static void
 console_run_changed(void *arg)
@@ -642,6 +675,174 @@ out:
 	for (i = 0; i < np; i++)
 		free(params[i]);
 	return rc;
+}
+
+/*
+ * Runbook keys: a runbook's `key:` runs it where the selection is one of
+ * its applies-to kinds, ahead of the global keymap; so S silences on alerts
+ * and scales out on deployments. (Not on the alerts it names: its steps act
+ * on a workload, which an alert is not.)
+ */
+
+/* One bound runbook. */
+struct rb_key {
+	int		 key;
+	char		*name;
+	char		**kinds;
+	size_t		 nkinds;
+};
+static struct rb_key	*rb_keys;
+static size_t		 rb_nkeys;
+
+/* Copy a string list. */
+static char **
+strv_dup(char **v, size_t n)
+{
+	char **c = xcalloc(n + 1, sizeof *c);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
+
+/* Free a string list. */
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Is s one of v[0..n)? */
+static bool
+strv_has(char **v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < n; i++) {
+		if (strcmp(v[i], s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The first kind two bindings of one key share, or NULL. */
+static const char *
+rb_keys_clash(const struct rb_key *a, const struct rb_key *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->nkinds; i++) {
+		if (strv_has(b->kinds, b->nkinds, a->kinds[i]))
+			return a->kinds[i];
+	}
+	return NULL;
+}
+
+/* Free the runbook keys. */
+void
+runbook_keys_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < rb_nkeys; i++) {
+		free(rb_keys[i].name);
+		strv_free(rb_keys[i].kinds, rb_keys[i].nkinds);
+	}
+	free(rb_keys);
+	rb_keys = NULL;
+	rb_nkeys = 0;
+}
+
+/* Bind the runbooks' keys; a key that does not parse, or one two runbooks
+ * claim for the same kind, is reported in *warnings (new, joined with "; ",
+ * or NULL) and the later runbook (by name) is not bound there. */
+void
+runbook_keys_load(char **warnings)
+{
+	struct runbook **list;
+	struct rb_key k;
+	size_t nl, i, j;
+	char *w = NULL, *m, *n;
+	const char *kind;
+
+	runbook_keys_free();
+	list = runbook_list(&nl, NULL, NULL);
+	for (i = 0; i < nl; i++) {
+		if (list[i]->key == NULL)
+			continue;
+		m = NULL;
+		memset(&k, 0, sizeof k);
+		k.key = keymap_key_parse(list[i]->key);
+		if (k.key < 0)
+			m = xasprintf("runbook %s: key '%s' is not a key name", list[i]->name,
+			    list[i]->key);
+		else if (list[i]->nkinds == 0)
+			m = xasprintf("runbook %s: key '%s' needs applies-to kinds",
+			    list[i]->name, list[i]->key);
+		k.kinds = list[i]->kinds;
+		k.nkinds = list[i]->nkinds;
+		for (j = 0; m == NULL && j < rb_nkeys; j++) {
+			if (rb_keys[j].key == k.key && (kind = rb_keys_clash(&rb_keys[j], &k)) != NULL)
+				m = xasprintf("runbook %s: key '%s' clashes with runbook %s on %s",
+				    list[i]->name, list[i]->key, rb_keys[j].name, kind);
+		}
+		if (m != NULL) {
+			n = xasprintf("%s%s%s", w != NULL ? w : "", w != NULL ? "; " : "", m);
+			free(w);
+			free(m);
+			w = n;
+			continue;
+		}
+		k.name = xstrdup(list[i]->name);
+		k.kinds = strv_dup(list[i]->kinds, list[i]->nkinds);
+		rb_keys = xreallocarray(rb_keys, rb_nkeys + 1, sizeof *rb_keys);
+		rb_keys[rb_nkeys++] = k;
+	}
+	runbook_list_free(list, nl);
+	*warnings = w;
+}
+
+/* The runbook key for a selection of kind (resource), or NULL. */
+const char *
+runbook_key_lookup(int key, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind != NULL && i < rb_nkeys; i++) {
+		if (rb_keys[i].key == key && strv_has(rb_keys[i].kinds, rb_keys[i].nkinds, kind))
+			return rb_keys[i].name;
+	}
+	return NULL;
+}
+
+/* The bound runbook keys, one line each for the help view: "S  :runbook
+ * scale-out  on deployments, horizontalpodautoscalers". */
+size_t
+runbook_keys_count(void)
+{
+	return rb_nkeys;
+}
+
+char *
+runbook_key_line(size_t i)
+{
+	const struct rb_key *k = &rb_keys[i];
+	char *on = xstrdup(""), *n, *line;
+	size_t j;
+
+	for (j = 0; j < k->nkinds; j++) {
+		n = xasprintf("%s%s%s", on, j > 0 ? ", " : "", k->kinds[j]);
+		free(on);
+		on = n;
+	}
+	line = xasprintf("  %-10s :runbook %-22s on %s", keymap_key_name(k->key), k->name, on);
+	free(on);
+	return line;
 }
 
 /* :runbook-show: the progress view of the console's run. */

@@ -114,7 +114,7 @@ assert_contains "$(cat "$T/promote.out")" "promote: step $step → $((step + 1))
 /usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "audit log"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-ok = [o["verb"] for o in lines if o["verb"] != "runbook-step" and o["outcome"] == "ok"]
+ok = [o["verb"] for o in lines if o["verb"] not in ("runbook-step", "runbook-run") and o["outcome"] == "ok"]
 want = ["restart", "scale", "pause", "resume", "delete", "cordon", "uncordon", "run-now", "restore",
         "switch-color", "canary-weight", "abort", "retry", "promote"]
 assert ok == want, ok
