@@ -684,112 +684,58 @@ out:
  * on a workload, which an alert is not.)
  */
 
-/* One bound runbook. */
+/* One bound runbook (borrowed from rb_keys_list). */
 struct rb_key {
-	int		 key;
-	char		*name;
-	char		**kinds;
-	size_t		 nkinds;
+	int			 key;
+	const struct runbook	*rb;
 };
 static struct rb_key	*rb_keys;
 static size_t		 rb_nkeys;
-
-/* Copy a string list. */
-static char **
-strv_dup(char **v, size_t n)
-{
-	char **c = xcalloc(n + 1, sizeof *c);
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		c[i] = xstrdup(v[i]);
-	return c;
-}
-
-/* Free a string list. */
-static void
-strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* Is s one of v[0..n)? */
-static bool
-strv_has(char **v, size_t n, const char *s)
-{
-	size_t i;
-
-	for (i = 0; s != NULL && i < n; i++) {
-		if (strcmp(v[i], s) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The first kind two bindings of one key share, or NULL. */
-static const char *
-rb_keys_clash(const struct rb_key *a, const struct rb_key *b)
-{
-	size_t i;
-
-	for (i = 0; i < a->nkinds; i++) {
-		if (strv_has(b->kinds, b->nkinds, a->kinds[i]))
-			return a->kinds[i];
-	}
-	return NULL;
-}
+static struct runbook	**rb_keys_list;
+static size_t		 rb_keys_nlist;
 
 /* Free the runbook keys. */
 void
 runbook_keys_free(void)
 {
-	size_t i;
-
-	for (i = 0; i < rb_nkeys; i++) {
-		free(rb_keys[i].name);
-		strv_free(rb_keys[i].kinds, rb_keys[i].nkinds);
-	}
 	free(rb_keys);
 	rb_keys = NULL;
 	rb_nkeys = 0;
+	runbook_list_free(rb_keys_list, rb_keys_nlist);
+	rb_keys_list = NULL;
+	rb_keys_nlist = 0;
 }
 
 /* Bind the runbooks' keys; a key that does not parse, or one two runbooks
  * claim for the same kind, is reported in *warnings (new, joined with "; ",
- * or NULL) and the later runbook (by name) is not bound there. */
+ * or NULL) and the later runbook (by name) is not bound. */
 void
 runbook_keys_load(char **warnings)
 {
-	struct runbook **list;
-	struct rb_key k;
-	size_t nl, i, j;
+	const struct runbook *rb;
+	size_t i, j, k;
 	char *w = NULL, *m, *n;
-	const char *kind;
+	int key;
 
 	runbook_keys_free();
-	list = runbook_list(&nl, NULL, NULL);
-	for (i = 0; i < nl; i++) {
-		if (list[i]->key == NULL)
+	rb_keys_list = runbook_list(&rb_keys_nlist, NULL, NULL);
+	for (i = 0; i < rb_keys_nlist; i++) {
+		rb = rb_keys_list[i];
+		if (rb->key == NULL)
 			continue;
 		m = NULL;
-		memset(&k, 0, sizeof k);
-		k.key = keymap_key_parse(list[i]->key);
-		if (k.key < 0)
-			m = xasprintf("runbook %s: key '%s' is not a key name", list[i]->name,
-			    list[i]->key);
-		else if (list[i]->nkinds == 0)
-			m = xasprintf("runbook %s: key '%s' needs applies-to kinds",
-			    list[i]->name, list[i]->key);
-		k.kinds = list[i]->kinds;
-		k.nkinds = list[i]->nkinds;
+		key = keymap_key_parse(rb->key);
+		if (key < 0)
+			m = xasprintf("runbook %s: key '%s' is not a key name", rb->name, rb->key);
+		else if (rb->nkinds == 0)
+			m = xasprintf("runbook %s: key '%s' needs applies-to kinds", rb->name, rb->key);
 		for (j = 0; m == NULL && j < rb_nkeys; j++) {
-			if (rb_keys[j].key == k.key && (kind = rb_keys_clash(&rb_keys[j], &k)) != NULL)
-				m = xasprintf("runbook %s: key '%s' clashes with runbook %s on %s",
-				    list[i]->name, list[i]->key, rb_keys[j].name, kind);
+			for (k = 0; m == NULL && rb_keys[j].key == key && k < rb->nkinds; k++) {
+				if (runbook_for_kind(rb_keys[j].rb, rb->kinds[k]))
+					m = xasprintf("runbook %s: key '%s' clashes with runbook %s "
+					    "on %s", rb->name, rb->key, rb_keys[j].rb->name,
+					    rb->kinds[k]);
+			}
 		}
 		if (m != NULL) {
 			n = xasprintf("%s%s%s", w != NULL ? w : "", w != NULL ? "; " : "", m);
@@ -798,12 +744,10 @@ runbook_keys_load(char **warnings)
 			w = n;
 			continue;
 		}
-		k.name = xstrdup(list[i]->name);
-		k.kinds = strv_dup(list[i]->kinds, list[i]->nkinds);
 		rb_keys = xreallocarray(rb_keys, rb_nkeys + 1, sizeof *rb_keys);
-		rb_keys[rb_nkeys++] = k;
+		rb_keys[rb_nkeys].key = key;
+		rb_keys[rb_nkeys++].rb = rb;
 	}
-	runbook_list_free(list, nl);
 	*warnings = w;
 }
 
@@ -814,8 +758,8 @@ runbook_key_lookup(int key, const char *kind)
 	size_t i;
 
 	for (i = 0; kind != NULL && i < rb_nkeys; i++) {
-		if (rb_keys[i].key == key && strv_has(rb_keys[i].kinds, rb_keys[i].nkinds, kind))
-			return rb_keys[i].name;
+		if (rb_keys[i].key == key && runbook_for_kind(rb_keys[i].rb, kind))
+			return rb_keys[i].rb->name;
 	}
 	return NULL;
 }
@@ -832,15 +776,10 @@ char *
 runbook_key_line(size_t i)
 {
 	const struct rb_key *k = &rb_keys[i];
-	char *on = xstrdup(""), *n, *line;
-	size_t j;
+	char *on = runbook_applies_text(k->rb, false), *line;
 
-	for (j = 0; j < k->nkinds; j++) {
-		n = xasprintf("%s%s%s", on, j > 0 ? ", " : "", k->kinds[j]);
-		free(on);
-		on = n;
-	}
-	line = xasprintf("  %-10s :runbook %-22s on %s", keymap_key_name(k->key), k->name, on);
+	line = xasprintf("  %-10s :runbook %-22s on %s", keymap_key_name(k->key), k->rb->name,
+	    on);
 	free(on);
 	return line;
 }

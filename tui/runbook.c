@@ -756,6 +756,13 @@ rb_strv_has(char **v, size_t n, const char *s)
 	return false;
 }
 
+/* Is kind one of rb's applies-to kinds? */
+bool
+runbook_for_kind(const struct runbook *rb, const char *kind)
+{
+	return rb_strv_has(rb->kinds, rb->nkinds, kind);
+}
+
 /* What rb applies to, in words (new): "deployments or pods"; the alerts
  * it names are the "alerts" part: "the alerts A, B" ("" when it has none). */
 char *

@@ -136,6 +136,8 @@ int		 runbook_rules_check(const struct runbook *, const char *const *values,
  * acts on a cluster and applies to any selection. */
 bool		 runbook_uses_target(const struct runbook *);
 bool		 runbook_applies(const struct runbook *, const char *kind, const char *name);
+/* Is kind one of its applies-to kinds? */
+bool		 runbook_for_kind(const struct runbook *, const char *kind);
 /* The kinds it applies to, "deployments or pods", or with alerts the
  * alerts it names, "the alerts A, B" ("" if none) (new). */
 char		*runbook_applies_text(const struct runbook *, bool alerts);
