@@ -4,7 +4,8 @@
 # runbook keys; two runbooks claiming one key for one kind are reported at
 # load. Quitting while a run goes on asks first, and the run is recorded as
 # interrupted (which step, how many done) in the audit log and the
-# incident, with the operator's OS user, host and kube identity.
+# incident, with the operator's OS user, host and kube identity; so is a
+# run under a console ended by SIGTERM.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 
@@ -97,3 +98,21 @@ md=$("$OPSDECK" incident export "$id")
 assert_contains "$md" "runbook slow-wait: INTERRUPTED: interrupted at step 2 (Ninety-nine replicas), 1 of 3 steps done"
 assert_contains "$md" "| $(id -un)@$(hostname) as drill-admin | slow-wait step 2 (wait)"
 ok "the interrupted run is in the audit log and the timeline, with who ran it"
+
+# SIGTERM while a run goes on: recorded as interrupted too.
+tm kill-server 2>/dev/null || true
+start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo
+wait_screen 60 "prod-tokyo(primary) live"
+show_backend
+key W
+wait_screen 30 "RUNNING step 2 of 3"
+kill -TERM "$CONSOLE_PID"
+wait_exit 20
+/usr/bin/python3 - "$XDG_STATE_HOME/opsdeck/audit.jsonl" <<'PY' || fail "audit log after SIGTERM"
+import json, sys
+lines = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase") != "intent"]
+end = [o for o in lines if o["verb"] == "runbook-run" and o["runbook"] == "slow-wait"]
+assert len(end) == 2 and end[1]["outcome"] == "interrupted", end
+assert end[1]["message"].endswith("1 of 3 steps done: the console exited"), end[1]
+PY
+ok "a console ended by SIGTERM records its run as interrupted"
