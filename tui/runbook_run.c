@@ -60,6 +60,7 @@ struct rb_run {
 	int			 rc;
 	char			*summary;	/* how it ended, or NULL */
 	size_t			 nfailed;	/* steps that failed */
+	size_t			 nfatal;	/* of them, not on-failure: continue */
 	/* Before step one: parameter lookups still out, and where each
 	 * value came from ("given", "default", or what the estate said). */
 	int			 preparing;
@@ -619,6 +620,8 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 		return;
 	if (state == RB_FAILED && run->nfailed++ == 0)
 		run->first_failed = run->cur;
+	if (state == RB_FAILED && st->on_failure != RB_FAIL_CONTINUE)
+		run->nfatal++;
 	run_set_step(run, run->cur, state, msg != NULL ? msg : rb_state_name(state));
 	run_record(run, run->cur, state == RB_OK ? "ok" : state == RB_SKIPPED ? "skipped" :
 	    "failed", msg);
@@ -1483,13 +1486,17 @@ run_next(struct rb_run *run)
 	}
 	if (run->cur >= run->rb->nsteps) {
 		if (run->nfailed > 0) {
+			/* went on past a failure: FAILED unless every failed step
+			 * said on-failure: continue; either way the summary says so */
 			const struct rb_step *f = &run->rb->steps[run->first_failed];
 
-			m = xasprintf("%s with %zu failed step%s (first: step %zu%s%s)",
-			    run->o.dry_run ? "dry run complete" : "completed", run->nfailed,
-			    run->nfailed == 1 ? "" : "s", run->first_failed + 1,
+			m = xasprintf("%s %s %zu failed step%s (%sfirst: step %zu%s%s)",
+			    run->o.dry_run ? "dry run complete" : "completed",
+			    run->nfatal > 0 ? "with" : "despite", run->nfailed,
+			    run->nfailed == 1 ? "" : "s", run->nfatal > 0 ? "" :
+			    "on-failure: continue; ", run->first_failed + 1,
 			    f->title != NULL ? ", " : "", f->title != NULL ? f->title : "");
-			run_finish(run, 1, m);
+			run_finish(run, run->nfatal > 0 ? 1 : 0, m);
 			free(m);
 			return;
 		}
@@ -1541,10 +1548,10 @@ run_next(struct rb_run *run)
 	}
 	switch (st->kind) {
 	case RB_NOTE:
-		if (run->nfailed > 0) {
+		if (run->nfatal > 0) {
 			/* the note was written for a run that went well */
 			m = xasprintf("%s (written after %zu failed step%s)", run->text,
-			    run->nfailed, run->nfailed == 1 ? "" : "s");
+			    run->nfatal, run->nfatal == 1 ? "" : "s");
 			run_step_done(run, RB_OK, m);
 			free(m);
 			break;

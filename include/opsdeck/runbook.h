@@ -70,8 +70,9 @@ enum rb_unreachable {
 	RB_UNREACH_SKIP,	/* skip with a note */
 };
 
-/* What a failed step does to the run. Whatever it is, a run with a failed
- * step never ends as plainly "completed": it ends FAILED (rc != 0). */
+/* What a failed step does to the run. A run with a failed step never ends
+ * as plainly "completed": it ends FAILED (rc != 0), unless every failed
+ * step said continue ("completed despite 1 failed step", rc 0). */
 enum rb_on_failure {
 	RB_FAIL_ABORT,		/* the run stops (the default) */
 	RB_FAIL_ASK,		/* the console asks; headless runs stop */
@@ -235,8 +236,8 @@ void		 rb_format_rto(double rto, double elapsed, bool running, char *buf,
  * The runner (runbook_run.c): a state machine on the loop, used by the
  * console and by `opsdeck runbook run`. Steps run one at a time; a failed
  * step stops the run unless the step says otherwise (on-failure: continue,
- * or ask: the console asks, headless runs stop). A run with a failed step
- * ends with rc != 0 even when it went on to the end. Every step is written to
+ * or ask: the console asks, headless runs stop). A run that went on past
+ * a failed step (ask) ends with rc != 0 even when it reached the end. Every step is written to
  * the audit log and to the open incident's timeline.
  */
 struct client;
