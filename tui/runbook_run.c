@@ -806,6 +806,15 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 		}
 		return 0;
 	}
+	if (strcmp(m, "restarted-age") == 0) {
+		/* seconds since a rollout restart (kubectl's annotation on the
+		 * pod template); never restarted: a very large age */
+		int64_t t = run_parse_time(json_string_value(json_object_get(json_object_get(
+		    json_object_get(json_object_get(json_object_get(it, "spec"), "template"),
+		    "metadata"), "annotations"), "kubectl.kubernetes.io/restartedAt")));
+
+		return t > 0 ? (double)(now - t) : 1e12;
+	}
 	if (strcmp(m, "rollout-pending") == 0 && workload) {
 		/* what `kubectl rollout status` waits for: the spec observed,
 		 * every replica updated, no old one left, the updated available */
@@ -852,7 +861,6 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 			n += obj_number(cs, "restartCount", 0);
 		return n;
 	}
-	(void)now;
 	return obj_number(it, m, 0);
 }
 
