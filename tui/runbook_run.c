@@ -34,6 +34,7 @@ struct rb_step_run {
 	enum rb_state	 state;
 	char		*message;
 	char		*text;		/* the step's text expanded, or NULL */
+	char		*title;		/* its title expanded, or NULL */
 };
 
 /* A running runbook. */
@@ -161,6 +162,18 @@ runbook_run_step_text(const struct rb_run *run, size_t i)
 	if (run->steps[i].text != NULL)
 		return run->steps[i].text;
 	return run->rb->steps[i].text;
+}
+
+/* Step i's title with its {{...}} expanded (as written if that failed),
+ * or NULL if it has none. */
+const char *
+runbook_run_step_title(const struct rb_run *run, size_t i)
+{
+	if (i >= run->nsteps)
+		return NULL;
+	if (run->steps[i].title != NULL)
+		return run->steps[i].title;
+	return run->rb->steps[i].title;
 }
 
 /* The run as a whole, for views. */
@@ -462,6 +475,7 @@ run_free(struct rb_run *run)
 	for (i = 0; i < run->nsteps; i++) {
 		free(run->steps[i].message);
 		free(run->steps[i].text);
+		free(run->steps[i].title);
 	}
 	free(run->steps);
 	free(run->summary);
@@ -558,7 +572,7 @@ runbook_run_abort(struct rb_run *run)
 void
 runbook_run_interrupt(struct rb_run *run, const char *why)
 {
-	const struct rb_step *st;
+	const char *title;
 	size_t i, done = 0;
 	char *m;
 
@@ -576,10 +590,10 @@ runbook_run_interrupt(struct rb_run *run, const char *why)
 		run_record(run, run->cur, "interrupted", why);
 	}
 	if (run->cur < run->rb->nsteps) {
-		st = &run->rb->steps[run->cur];
+		title = runbook_run_step_title(run, run->cur);
 		m = xasprintf("interrupted at step %zu%s%s%s, %zu of %zu steps done: %s",
-		    run->cur + 1, st->title != NULL ? " (" : "", st->title != NULL ? st->title : "",
-		    st->title != NULL ? ")" : "", done, run->rb->nsteps, why);
+		    run->cur + 1, title != NULL ? " (" : "", title != NULL ? title : "",
+		    title != NULL ? ")" : "", done, run->rb->nsteps, why);
 	} else
 		m = xasprintf("interrupted: %s", why);
 	run_finish(run, 1, m);
@@ -614,6 +628,7 @@ static void
 run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 {
 	const struct rb_step *st = &run->rb->steps[run->cur];
+	const char *title = runbook_run_step_title(run, run->cur);
 	char *text, *q;
 
 	if (run->finished)
@@ -626,8 +641,8 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 	run_record(run, run->cur, state == RB_OK ? "ok" : state == RB_SKIPPED ? "skipped" :
 	    "failed", msg);
 	text = xasprintf("[%zu/%zu] %s %s: %s%s%s", run->cur + 1, run->rb->nsteps,
-	    rb_kind_name(st->kind), rb_state_name(state), st->title != NULL ? st->title : "",
-	    st->title != NULL ? " - " : "", msg != NULL ? msg : "");
+	    rb_kind_name(st->kind), rb_state_name(state), title != NULL ? title : "",
+	    title != NULL ? " - " : "", msg != NULL ? msg : "");
 	run_message(run, state == RB_FAILED, text);
 	free(text);
 	if (state == RB_FAILED && st->on_failure == RB_FAIL_CONTINUE) {
@@ -652,8 +667,8 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 			return;
 		}
 		text = xasprintf("failed at step %zu%s%s%s: %s", run->cur + 1,
-		    st->title != NULL ? " (" : "", st->title != NULL ? st->title : "",
-		    st->title != NULL ? ")" : "", msg != NULL ? msg : "failed");
+		    title != NULL ? " (" : "", title != NULL ? title : "",
+		    title != NULL ? ")" : "", msg != NULL ? msg : "failed");
 		run_finish(run, 1, text);
 		free(text);
 		return;
@@ -834,6 +849,10 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 	}
 	if (strcmp(m, "completed") == 0)
 		return phase != NULL && strcmp(phase, "Completed") == 0 ? 1 : 0;
+	if (strcmp(m, "finished") == 0)
+		return phase != NULL && (strcmp(phase, "Completed") == 0 ||
+		    strcmp(phase, "PartiallyFailed") == 0 || strcmp(phase, "Failed") == 0 ||
+		    strcmp(phase, "FailedValidation") == 0) ? 1 : 0;
 	if (strcmp(m, "available") == 0)
 		return obj_number(it, "status.availableReplicas", 0);
 	if (strcmp(m, "ready") == 0)
@@ -864,13 +883,38 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 	return obj_number(it, m, 0);
 }
 
-/* Does item match the condition's name and filters? */
+/* The text at a dotted path ("spec.selector.color") for a filter: a
+ * string as it is, true/false, an integer in decimal; NULL otherwise. */
+static const char *
+obj_text(json_t *obj, const char *path, char *buf, size_t len)
+{
+	char *p = xstrdup(path), *tok, *save = NULL;
+	json_t *o = obj;
+
+	for (tok = strtok_r(p, ".", &save); tok != NULL; tok = strtok_r(NULL, ".", &save))
+		o = json_object_get(o, tok);
+	free(p);
+	if (json_is_string(o))
+		return json_string_value(o);
+	if (json_is_boolean(o))
+		return json_is_true(o) ? "true" : "false";
+	if (json_is_integer(o)) {
+		snprintf(buf, len, "%lld", (long long)json_integer_value(o));
+		return buf;
+	}
+	return NULL;
+}
+
+/* Does item match the condition's name and filters? A filter key under
+ * spec., status. or metadata. is a path into the object
+ * (spec.selector.color=green); other keys are labels. */
 static bool
 item_matches(const struct rb_cond *c, json_t *it, bool am)
 {
 	json_t *md = json_object_get(it, "metadata");
 	json_t *labels = am ? json_object_get(it, "labels") : json_object_get(md, "labels");
 	const char *v;
+	char num[32];
 	size_t i;
 
 	if (c->name != NULL) {
@@ -884,6 +928,10 @@ item_matches(const struct rb_cond *c, json_t *it, bool am)
 			v = json_string_value(json_object_get(md, "namespace"));
 		else if (strcmp(c->keys[i], "name") == 0 && !am)
 			v = json_string_value(json_object_get(md, "name"));
+		else if (!am && (strncmp(c->keys[i], "spec.", 5) == 0 ||
+		    strncmp(c->keys[i], "status.", 7) == 0 ||
+		    strncmp(c->keys[i], "metadata.", 9) == 0))
+			v = obj_text(it, c->keys[i], num, sizeof num);
 		else
 			v = json_string_value(json_object_get(labels, c->keys[i]));
 		if (v == NULL || strcmp(v, c->values[i]) != 0)
@@ -1496,14 +1544,14 @@ run_next(struct rb_run *run)
 		if (run->nfailed > 0) {
 			/* went on past a failure: FAILED unless every failed step
 			 * said on-failure: continue; either way the summary says so */
-			const struct rb_step *f = &run->rb->steps[run->first_failed];
+			const char *ft = runbook_run_step_title(run, run->first_failed);
 
 			m = xasprintf("%s %s %zu failed step%s (%sfirst: step %zu%s%s)",
 			    run->o.dry_run ? "dry run complete" : "completed",
 			    run->nfatal > 0 ? "with" : "despite", run->nfailed,
 			    run->nfailed == 1 ? "" : "s", run->nfatal > 0 ? "" :
 			    "on-failure: continue; ", run->first_failed + 1,
-			    f->title != NULL ? ", " : "", f->title != NULL ? f->title : "");
+			    ft != NULL ? ", " : "", ft != NULL ? ft : "");
 			run_finish(run, run->nfatal > 0 ? 1 : 0, m);
 			free(m);
 			return;
@@ -2052,6 +2100,11 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 		run->steps[i].text = run_expand_step(run, &rb->steps[i], NULL, NULL, &c2);
 		free(c2);	/* the step fails with it when it runs */
 		c2 = NULL;
+		if (rb->steps[i].title != NULL) {
+			run->steps[i].title = run_expand(run, rb->steps[i].title, &c2);
+			free(c2);	/* shown as written */
+			c2 = NULL;
+		}
 	}
 	run->started = loop_now();
 	m = xasprintf("runbook %s (%s) on %s%s%s%s%s", rb->name, rb->severity, sc->name,

@@ -125,14 +125,14 @@ rbv_add_step(struct rbv *d, const struct rb_run_info *info, size_t i, int w)
 	const struct rb_step *st = &info->rb->steps[i];
 	enum rb_state s = runbook_run_state(d->run, i, NULL);
 	const char *text = runbook_run_step_text(d->run, i);
+	const char *title = runbook_run_step_title(d->run, i);
 	size_t at = pager_count(d->pager);
 	char head[64], *msg;
 
 	snprintf(head, sizeof head, " %s %2zu. %-7s ", rbv_marker(s), i + 1,
 	    rb_kind_name(st->kind));
-	rbv_add(d, d->pager, head, RBV_INDENT, st->title != NULL ? st->title : text, w,
-	    rbv_slot(s));
-	if (st->title != NULL)
+	rbv_add(d, d->pager, head, RBV_INDENT, title != NULL ? title : text, w, rbv_slot(s));
+	if (title != NULL)
 		rbv_add(d, d->pager, NULL, RBV_INDENT, text, w, THEME_DIM);
 	msg = rbv_step_message(d->run, info, i);
 	if (msg != NULL) {

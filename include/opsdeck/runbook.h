@@ -307,6 +307,8 @@ enum rb_state	 runbook_run_state(const struct rb_run *, size_t step, const char 
 size_t		 runbook_run_current(const struct rb_run *);
 /* Step i's text with its {{...}} expanded (as written if that failed). */
 const char	*runbook_run_step_text(const struct rb_run *, size_t step);
+/* Its title the same way, or NULL when it has none. */
+const char	*runbook_run_step_title(const struct rb_run *, size_t step);
 /* The run as a whole; pointers are borrowed from the run. */
 struct rb_run_info {
 	const struct runbook	*rb;

@@ -129,3 +129,27 @@ drill_status() {
 		--key <(jq -r '.users[] | select(.name=="drill-admin") | .user["client-key-data"]' "$KUBECONFIG" | base64 -d) \
 		"$server/drill/v1/status"
 }
+
+# shop_rollout: the Argo Rollout production/shop on prod-tokyo, as JSON.
+shop_rollout() {
+	kubectl --context prod-tokyo --request-timeout=30s get rollouts.argoproj.io shop \
+		-n production -o json
+}
+
+# shop_canary_paused STEPS: create the Rollout production/shop on prod-tokyo
+# with canary STEPS (a JSON list), let it become Healthy, then give it a new
+# image and wait until its canary pauses.
+shop_canary_paused() {
+	local k="kubectl --context prod-tokyo --request-timeout=30s"
+	$k create --validate=false -f - >/dev/null <<JSON || fail "cannot create the rollout"
+{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"name":"shop","namespace":"production"},
+ "spec":{"replicas":2,"selector":{"matchLabels":{"app":"shop"}},
+  "template":{"metadata":{"labels":{"app":"shop"}},"spec":{"containers":[{"name":"shop","image":"shop:v1"}]}},
+  "strategy":{"canary":{"steps":$1}}}}
+JSON
+	_shop_phase() { [ "$(shop_rollout | jq -r .status.phase)" = "$1" ]; }
+	wait_for 60 _shop_phase Healthy || { shop_rollout | jq .status; fail "rollout never healthy"; }
+	$k patch rollouts.argoproj.io shop -n production --type=merge \
+		-p '{"spec":{"template":{"spec":{"containers":[{"name":"shop","image":"shop:v2"}]}}}}' >/dev/null
+	wait_for 60 _shop_phase Paused || { shop_rollout | jq .status; fail "canary never paused"; }
+}
