@@ -9,7 +9,9 @@
 
 #include "opsdeck/cmd.h"
 #include "opsdeck/kinds.h"
+#include "opsdeck/loop.h"
 #include "opsdeck/prompt.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
 #include "opsdeck/ui.h"
@@ -457,14 +459,39 @@ cmd_ns_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	return 0;
 }
 
-/* :quit */
+/* The operator answered "quit while a runbook runs?". */
+static void
+cmd_quit_answered(bool ok, void *arg)
+{
+	struct ui *ui = arg;
+
+	if (!ok)
+		return;
+	runbook_console_interrupt("the operator quit the console");
+	ui->quit = true;
+	loop_stop(ui->loop);
+}
+
+/* :quit (while a runbook runs: asks first) */
 static int
 cmd_quit_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	struct ui *ui = cmd_console(ctx, argv[0], cause);
+	char *what = NULL, *q;
 
 	if (ui == NULL)
 		return -1;
+	if (runbook_console_running(&what) && ctx->ui_ops != NULL &&
+	    ctx->ui_ops->confirm != NULL) {
+		q = xasprintf("Runbook %s is running.\nQuit anyway? The run is recorded as "
+		    "interrupted at this step, in the audit log and the incident.", what);
+		ctx->ui_ops->confirm(ctx->ui, "quit while a runbook runs", q, NULL,
+		    cmd_quit_answered, ui);
+		free(q);
+		free(what);
+		return 0;
+	}
+	free(what);
 	ui->quit = true;
 	return 0;
 }

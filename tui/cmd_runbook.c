@@ -17,9 +17,11 @@
 #include "opsdeck/hl_ui.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/kinds.h"
+#include "opsdeck/keymap.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
@@ -103,12 +105,22 @@ runbook_cmd_show(const char *name)
 	for (i = 0; i < rb->nparams; i++) {
 		printf("  %-12s default %s", rb->params[i].name,
 		    rb->params[i].def != NULL ? rb->params[i].def : "(required)");
+		if (rb->params[i].type != RB_P_STRING)
+			printf("  type %s", rb_ptype_name(rb->params[i].type));
+		if (rb->params[i].has_min)
+			printf("  min %g", rb->params[i].min);
+		if (rb->params[i].has_max)
+			printf("  max %g", rb->params[i].max);
+		if (rb->params[i].default_from != NULL)
+			printf("  default-from %s", rb->params[i].default_from);
 		for (j = 0; j < rb->params[i].nchoices; j++)
 			printf("%s%s", j == 0 ? "  choices " : "|", rb->params[i].choices[j]);
 		if (rb->params[i].prompt != NULL)
 			printf("  -- %s", rb->params[i].prompt);
 		printf("\n");
 	}
+	for (i = 0; i < rb->nrules; i++)
+		printf("%s  %s\n", i == 0 ? "rules:\n" : "", rb->rules[i].text);
 	printf("steps:\n");
 	for (i = 0; i < rb->nsteps; i++) {
 		printf("  %2zu. %-7s %s", i + 1, rb_kind_name(rb->steps[i].kind),
@@ -151,6 +163,7 @@ runbook_cmd_check(int argc, char **argv)
 struct hl_run {
 	bool		 done;
 	int		 rc;
+	char		*summary;	/* how the run ended */
 	bool		 scoring;	/* asking the drill for its status */
 	struct client	*client;
 	struct store	*store;
@@ -184,9 +197,9 @@ hl_run_done(int rc, const char *summary, void *arg)
 	struct hl_run *hr = arg;
 	char *id = incident_current();
 
-	(void)summary;
 	hr->done = true;
 	hr->rc = rc;
+	hr->summary = xstrdup(summary);
 	if (id != NULL) {
 		hr->scoring = true;
 		client_request(hr->client, store_live_cluster(hr->store, hr->cluster), "GET",
@@ -264,6 +277,7 @@ runbook_cmd_run(int argc, char **argv)
 	bool yes = false, dry = false, ro = false;
 	int a, rc = 1;
 
+	memset(&hr, 0, sizeof hr);
 	for (a = 1; a < argc; a++) {
 		if ((strcmp(argv[a], "--context") == 0 || strcmp(argv[a], "-c") == 0) &&
 		    a + 1 < argc)
@@ -365,13 +379,11 @@ runbook_cmd_run(int argc, char **argv)
 			store_cluster(store, i)->read_only = true;
 	}
 	memset(&h, 0, sizeof h);
-	memset(&h, 0, sizeof h);
 	h.loop = loop;
 	h.out = stdout;
 	h.yes = yes;
 	h.yes_why = "confirmed by --yes";
 	h.tty = isatty(0) != 0;
-	memset(&hr, 0, sizeof hr);
 	hr.client = client;
 	hr.store = store;
 	hr.cluster = cluster;
@@ -411,10 +423,13 @@ runbook_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	rc = hr.rc != 0 ? 1 : 0;
+	if (rc != 0)
+		cause = xasprintf("runbook %s FAILED: %s", rb->name, hr.summary);
 out:
 	if (cause != NULL)
 		fprintf(stderr, "opsdeck runbook: %s\n", cause);
 	free(cause);
+	free(hr.summary);
 	free(spec);
 	free(kind);
 	free(tname);
@@ -468,6 +483,28 @@ console_run_active(void)
 	return !info.finished;
 }
 
+/* While the console's run goes on: which runbook, at which step. */
+bool
+runbook_console_running(char **what)
+{
+	struct rb_run_info info;
+
+	if (!console_run_active())
+		return false;
+	runbook_run_info(console_run, &info);
+	*what = xasprintf("%s at step %zu of %zu", info.rb->name, info.current + 1,
+	    info.rb->nsteps);
+	return true;
+}
+
+/* The console quits: record its run as interrupted. */
+void
+runbook_console_interrupt(const char *why)
+{
+	if (console_run_active())
+		runbook_run_interrupt(console_run, why);
+}
+
 /* A step of the console's run changed: redraw its view. */
 static void
 console_run_changed(void *arg)
@@ -484,31 +521,79 @@ cmd_say(struct cmd_ctx *ctx, bool error, const char *text)
 		ctx->ui_ops->message(ctx->ui, error, text);
 }
 
+/* The runbooks' names, those that apply to the selection t (NULL: none,
+ * a cluster) first: *napply of them; NULL-terminated, new strings. */
+char **
+runbook_names_for(const struct cmd_target *t, size_t *napply)
+{
+	struct runbook **list;
+	char **names;
+	size_t nl, i, k = 0, pass;
+	bool ap;
+
+	list = runbook_list(&nl, NULL, NULL);
+	names = xcalloc(nl + 1, sizeof *names);
+	*napply = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nl; i++) {
+			ap = runbook_applies(list[i], t != NULL && t->name != NULL ?
+			    t->resource : NULL, t != NULL ? t->name : NULL);
+			if (ap != (pass == 0))
+				continue;
+			names[k++] = xstrdup(list[i]->name);
+			if (ap)
+				(*napply)++;
+		}
+	}
+	runbook_list_free(list, nl);
+	return names;
+}
+
+/* :runbook without a name: the runbooks, those for the selection first. */
+static void
+cmd_runbook_list(struct cmd_ctx *ctx)
+{
+	const struct cmd_target *t = ctx->ntargets > 0 ? &ctx->targets[0] : NULL;
+	char **names, *line, *n, *what;
+	size_t na, i;
+
+	names = runbook_names_for(t, &na);
+	if (t != NULL && t->name != NULL)
+		what = xasprintf("%s %s%s%s", t->resource, t->ns != NULL && *t->ns != '\0' ?
+		    t->ns : "", t->ns != NULL && *t->ns != '\0' ? "/" : "", t->name);
+	else
+		what = xstrdup("the cluster");
+	line = xasprintf("runbooks for %s:%s", what, na == 0 ? " none" : "");
+	for (i = 0; names[i] != NULL; i++) {
+		n = xasprintf("%s%s %s", line, i == na ? " | others:" : "", names[i]);
+		free(line);
+		line = n;
+		free(names[i]);
+	}
+	free(names);
+	n = sanitize_str(line, 0);
+	cmd_say(ctx, false, n);
+	free(n);
+	free(line);
+	free(what);
+}
+
 /* :runbook NAME [--param k=v]... [--dry-run] [@CONTEXT] */
 static int
 cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 {
 	const char *pnames[RUN_PARAMS_MAX], *pvalues[RUN_PARAMS_MAX], *name = NULL;
-	struct runbook **list, *rb;
+	struct runbook *rb;
 	struct rb_run_opts o;
 	struct rb_run *run;
 	struct loop *loop = ui_current != NULL ? ui_current->loop : NULL;
-	char *line, *n, *eq, *params[RUN_PARAMS_MAX], *vcause = NULL;
-	size_t np = 0, i, nl, cluster = SIZE_MAX;
+	char *eq, *params[RUN_PARAMS_MAX], *vcause = NULL;
+	size_t np = 0, i, cluster = SIZE_MAX;
 	bool dry = false;
 	int a, rc = -1;
 
 	if (argc < 2) {
-		list = runbook_list(&nl, NULL, NULL);
-		line = xstrdup("runbooks:");
-		for (i = 0; i < nl; i++) {
-			n = xasprintf("%s %s", line, list[i]->name);
-			free(line);
-			line = n;
-		}
-		cmd_say(ctx, false, line);
-		free(line);
-		runbook_list_free(list, nl);
+		cmd_runbook_list(ctx);
 		return 0;
 	}
 	if (console_run_active()) {
@@ -590,6 +675,113 @@ out:
 	for (i = 0; i < np; i++)
 		free(params[i]);
 	return rc;
+}
+
+/*
+ * Runbook keys: a runbook's `key:` runs it where the selection is one of
+ * its applies-to kinds, ahead of the global keymap; so S silences on alerts
+ * and scales out on deployments. (Not on the alerts it names: its steps act
+ * on a workload, which an alert is not.)
+ */
+
+/* One bound runbook (borrowed from rb_keys_list). */
+struct rb_key {
+	int			 key;
+	const struct runbook	*rb;
+};
+static struct rb_key	*rb_keys;
+static size_t		 rb_nkeys;
+static struct runbook	**rb_keys_list;
+static size_t		 rb_keys_nlist;
+
+/* Free the runbook keys. */
+void
+runbook_keys_free(void)
+{
+	free(rb_keys);
+	rb_keys = NULL;
+	rb_nkeys = 0;
+	runbook_list_free(rb_keys_list, rb_keys_nlist);
+	rb_keys_list = NULL;
+	rb_keys_nlist = 0;
+}
+
+/* Bind the runbooks' keys; a key that does not parse, or one two runbooks
+ * claim for the same kind, is reported in *warnings (new, joined with "; ",
+ * or NULL) and the later runbook (by name) is not bound. */
+void
+runbook_keys_load(char **warnings)
+{
+	const struct runbook *rb;
+	size_t i, j, k;
+	char *w = NULL, *m, *n;
+	int key;
+
+	runbook_keys_free();
+	rb_keys_list = runbook_list(&rb_keys_nlist, NULL, NULL);
+	for (i = 0; i < rb_keys_nlist; i++) {
+		rb = rb_keys_list[i];
+		if (rb->key == NULL)
+			continue;
+		m = NULL;
+		key = keymap_key_parse(rb->key);
+		if (key < 0)
+			m = xasprintf("runbook %s: key '%s' is not a key name", rb->name, rb->key);
+		else if (rb->nkinds == 0)
+			m = xasprintf("runbook %s: key '%s' needs applies-to kinds", rb->name, rb->key);
+		for (j = 0; m == NULL && j < rb_nkeys; j++) {
+			for (k = 0; m == NULL && rb_keys[j].key == key && k < rb->nkinds; k++) {
+				if (runbook_for_kind(rb_keys[j].rb, rb->kinds[k]))
+					m = xasprintf("runbook %s: key '%s' clashes with runbook %s "
+					    "on %s", rb->name, rb->key, rb_keys[j].rb->name,
+					    rb->kinds[k]);
+			}
+		}
+		if (m != NULL) {
+			n = xasprintf("%s%s%s", w != NULL ? w : "", w != NULL ? "; " : "", m);
+			free(w);
+			free(m);
+			w = n;
+			continue;
+		}
+		rb_keys = xreallocarray(rb_keys, rb_nkeys + 1, sizeof *rb_keys);
+		rb_keys[rb_nkeys].key = key;
+		rb_keys[rb_nkeys++].rb = rb;
+	}
+	*warnings = w;
+}
+
+/* The runbook key for a selection of kind (resource), or NULL. */
+const char *
+runbook_key_lookup(int key, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind != NULL && i < rb_nkeys; i++) {
+		if (rb_keys[i].key == key && runbook_for_kind(rb_keys[i].rb, kind))
+			return rb_keys[i].rb->name;
+	}
+	return NULL;
+}
+
+/* The bound runbook keys, one line each for the help view: "S  :runbook
+ * scale-out  on deployments, horizontalpodautoscalers". */
+size_t
+runbook_keys_count(void)
+{
+	return rb_nkeys;
+}
+
+char *
+runbook_key_line(size_t i)
+{
+	const struct rb_key *k = &rb_keys[i];
+	char *on = runbook_applies_text(k->rb, false), *line;
+
+	line = xasprintf("  %-10s :runbook %-22s on %s", keymap_key_name(k->key), k->rb->name,
+	    on);
+	free(on);
+	return line;
 }
 
 /* :runbook-show: the progress view of the console's run. */

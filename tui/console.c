@@ -295,6 +295,42 @@ console_drill_status(const struct client_response *resp, void *arg)
 	ui_dirty(ui);
 }
 
+/* Bind the runbooks' keys; problems go to the status line. */
+static void
+console_runbook_keys(struct ui *ui)
+{
+	char *w = NULL;
+
+	runbook_keys_load(&w);
+	if (w != NULL) {
+		ui_message(ui, true, "runbook keys: %s", w);
+		free(w);
+	}
+}
+
+/* A runbook's key for the selection's kind, ahead of the global keymap:
+ * run it. */
+static bool
+console_runbook_key(struct ui *ui, int key)
+{
+	struct cmd_target *t = NULL;
+	const char *name = NULL;
+	size_t n = 0;
+	char *cmd;
+
+	if (ui->view != NULL && ui->view->cls->targets != NULL)
+		n = ui->view->cls->targets(ui->view, &t);
+	if (n > 0)
+		name = runbook_key_lookup(key, t[0].resource);
+	free(t);
+	if (name == NULL)
+		return false;
+	cmd = xasprintf("runbook %s", name);
+	ui_run(ui, cmd, CMD_FROM_KEY);
+	free(cmd);
+	return true;
+}
+
 /* Handle one key. */
 static void
 console_key(struct ui *ui, int key)
@@ -313,6 +349,8 @@ console_key(struct ui *ui, int key)
 	}
 	ui_dirty(ui);
 	if (ui->view != NULL && view_key(ui->view, key) == VIEW_HANDLED)
+		return;
+	if (console_runbook_key(ui, key))
 		return;
 	cmd = keymap_lookup(key);
 	if (cmd == NULL) {
@@ -764,6 +802,7 @@ console_main(int argc, char **argv)
 	}
 	console_show_warnings(ui, kc, cfg);
 	console_show_orphans(ui);
+	console_runbook_keys(ui);
 	loop_add_fd(ui->loop, STDIN_FILENO, POLLIN, console_input, ui);
 	loop_add_fd(ui->loop, sig_pipe[0], POLLIN, console_signal_fd, ui);
 	loop_before_sleep(ui->loop, console_before_sleep, ui);
@@ -790,7 +829,9 @@ out:
 		delscreen(console_screen);
 		console_screen = NULL;
 	}
-	/* Live actions refer to the client and the loop: drop them first. */
+	/* A run still going is recorded as interrupted, never left unrecorded;
+	 * live actions refer to the client and the loop: drop them first. */
+	runbook_console_interrupt("the console exited");
 	actions_shutdown();
 	runbook_console_release();
 	if (ui->client != NULL)
@@ -810,6 +851,7 @@ out:
 		config_free(cfg);
 	free(drill_kc);
 	keymap_free();
+	runbook_keys_free();
 	theme_free(ui->theme);
 	free(ui->theme_name);
 	free(ui->default_view);

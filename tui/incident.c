@@ -133,6 +133,7 @@ incident_append(const char *id, const char *type, const char *text, json_t *extr
 	json_object_set_new(o, "time", json_string(when));
 	json_object_set_new(o, "type", audit_json_str(type));
 	json_object_set_new(o, "user", audit_json_str(audit_local_user()));
+	json_object_set_new(o, "host", audit_json_str(audit_host()));
 	json_object_set_new(o, "text", audit_json_str(text));
 	if (extra != NULL && json_is_object(extra)) {
 		json_object_foreach(extra, k, v) {
@@ -500,7 +501,16 @@ incident_export(const char *id, FILE *f, char **cause)
 		fprintf(f, "| %s | %s | ", ev_str(ev, "time", "?"), dur);
 		md_inline(f, ev_str(ev, "type", "?"));
 		fprintf(f, " | ");
+		/* who: OS user@host, and the kube identity when an event has one */
 		md_inline(f, ev_str(ev, "user", ""));
+		if (ev_str(ev, "host", NULL) != NULL) {
+			fprintf(f, "@");
+			md_inline(f, ev_str(ev, "host", ""));
+		}
+		if (ev_str(ev, "kube_user", NULL) != NULL) {
+			fprintf(f, " as ");
+			md_inline(f, ev_str(ev, "kube_user", ""));
+		}
 		fprintf(f, " | ");
 		md_inline(f, ev_str(ev, "text", ""));
 		if (outcome != NULL) {

@@ -279,12 +279,36 @@ tmpl_flag_takes_value(const struct tmpl *t, const char *flag)
 	return false;
 }
 
+/* Runbook names: those that apply to the selection, or the rest when
+ * none of those starts with word. */
+static void
+cand_runbooks(struct ui *ui, char ***cands, size_t *n, const char *word)
+{
+	struct cmd_target *t = NULL;
+	char **names;
+	size_t na, nt = 0, i, before = *n;
+
+	if (ui->view != NULL && ui->view->cls->targets != NULL)
+		nt = ui->view->cls->targets(ui->view, &t);
+	names = runbook_names_for(nt > 0 ? t : NULL, &na);
+	for (i = 0; i < na; i++)
+		cand_add(cands, n, names[i], "", word);
+	if (*n == before) {
+		/* none of those: offer the rest */
+		for (i = na; names[i] != NULL; i++)
+			cand_add(cands, n, names[i], "", word);
+	}
+	for (i = 0; names[i] != NULL; i++)
+		free(names[i]);
+	free(names);
+	free(t);
+}
+
 /* Add the candidates for one kind of value (or a literal). */
 static void
 cand_value(struct ui *ui, char ***cands, size_t *n, const char *kind, const char *word)
 {
-	struct runbook **rbs;
-	size_t i, nrb;
+	size_t i;
 
 	if (kind[0] == '-' || strspn(kind, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(kind)) {
 		cand_add(cands, n, kind, "", word);	/* a literal */
@@ -303,10 +327,7 @@ cand_value(struct ui *ui, char ***cands, size_t *n, const char *kind, const char
 		for (i = 0; i < table_ncols(ui->view->table); i++)
 			cand_add(cands, n, table_col_at(ui->view->table, i)->name, "", word);
 	} else if (strcmp(kind, "RUNBOOK") == 0) {
-		rbs = runbook_list(&nrb, NULL, NULL);
-		for (i = 0; i < nrb; i++)
-			cand_add(cands, n, rbs[i]->name, "", word);
-		runbook_list_free(rbs, nrb);
+		cand_runbooks(ui, cands, n, word);
 	} else if (strcmp(kind, "BACKUP") == 0) {
 		cand_rows(ui, cands, n, word, "backups", false);
 	}

@@ -256,6 +256,162 @@ rb_valid_name(const char *s, bool allow_underscore)
 	return true;
 }
 
+/* Names of parameter types, indexed by enum rb_ptype. */
+static const char *const rb_ptype_names[] = {
+	"string", "int", "duration", "enum", "bool", "context", "role", "revision",
+};
+
+const char *
+rb_ptype_name(enum rb_ptype t)
+{
+	return (size_t)t < sizeof rb_ptype_names / sizeof rb_ptype_names[0] ?
+	    rb_ptype_names[t] : "?";
+}
+
+/* An integer value of a parameter: digits with an optional sign. */
+static bool
+rb_parse_int(const char *s, double *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > 1000000000LL || v < -1000000000LL)
+		return false;
+	*out = (double)v;
+	return true;
+}
+
+/* The number a value of parameter pa stands for (int: itself, duration:
+ * seconds); false if it is not one. */
+static bool
+rb_param_number(const struct rb_param *pa, const char *value, double *out)
+{
+	if (pa->type == RB_P_DURATION) {
+		*out = rb_parse_duration(value);
+		return *out >= 0;
+	}
+	return rb_parse_int(value, out);
+}
+
+/* Check a value against a parameter's type. */
+int
+runbook_param_check(const struct runbook *rb, size_t i, const char *value, char **cause)
+{
+	const struct rb_param *pa = &rb->params[i];
+	char *clean, lim[32];
+	double v;
+	size_t j;
+
+	clean = sanitize_str(value, 0);
+	switch (pa->type) {
+	case RB_P_INT:
+	case RB_P_DURATION:
+		if (!rb_param_number(pa, value, &v)) {
+			*cause = xasprintf("parameter '%s' must be %s, not '%s'", pa->name,
+			    pa->type == RB_P_INT ? "an integer" : "a duration (90s, 5m, 1h30m)",
+			    clean);
+			goto bad;
+		}
+		if ((pa->has_min && v < pa->min) || (pa->has_max && v > pa->max)) {
+			if (pa->type == RB_P_DURATION)
+				rb_format_limit(pa->has_min && v < pa->min ? pa->min : pa->max,
+				    lim, sizeof lim);
+			else
+				snprintf(lim, sizeof lim, "%.0f", pa->has_min && v < pa->min ?
+				    pa->min : pa->max);
+			*cause = xasprintf("parameter '%s' must be %s %s, not %s", pa->name,
+			    pa->has_min && v < pa->min ? "at least" : "at most", lim, clean);
+			goto bad;
+		}
+		break;
+	case RB_P_BOOL:
+		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0 &&
+		    strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			*cause = xasprintf("parameter '%s' must be true or false, not '%s'",
+			    pa->name, clean);
+			goto bad;
+		}
+		break;
+	case RB_P_REVISION:
+		if (!rb_parse_int(value, &v) || v < 0) {
+			*cause = xasprintf("parameter '%s' must be a revision number (0: the "
+			    "previous one), not '%s'", pa->name, clean);
+			goto bad;
+		}
+		break;
+	case RB_P_CONTEXT:
+	case RB_P_ROLE:
+		if (!rb_valid_name(value, true) && strchr(value, '@') == NULL) {
+			*cause = xasprintf("parameter '%s' must be a %s name, not '%s'", pa->name,
+			    rb_ptype_name(pa->type), clean);
+			goto bad;
+		}
+		break;
+	case RB_P_STRING:
+	case RB_P_ENUM:
+		break;
+	}
+	for (j = 0; j < pa->nchoices; j++) {
+		if (strcmp(pa->choices[j], value) == 0)
+			break;
+	}
+	if (pa->nchoices > 0 && j == pa->nchoices) {
+		*cause = xasprintf("parameter '%s' must be one of its choices, not '%s'",
+		    pa->name, clean);
+		goto bad;
+	}
+	free(clean);
+	return 0;
+bad:
+	free(clean);
+	return -1;
+}
+
+/* The number one side of a rule stands for, or false. */
+static bool
+rb_rule_side(const struct runbook *rb, const char *side, const char *const *values,
+    double *out, const char **pname)
+{
+	size_t i;
+
+	*pname = NULL;
+	for (i = 0; i < rb->nparams; i++) {
+		if (strcmp(rb->params[i].name, side) == 0) {
+			*pname = rb->params[i].name;
+			return values != NULL && values[i] != NULL &&
+			    rb_param_number(&rb->params[i], values[i], out);
+		}
+	}
+	return rb_parse_int(side, out) || (*out = rb_parse_duration(side)) >= 0;
+}
+
+/* Check the rules between parameters. */
+int
+runbook_rules_check(const struct runbook *rb, const char *const *values, char **cause)
+{
+	const struct rb_rule *ru;
+	const char *ln, *rn;
+	double l, r;
+	size_t i;
+
+	for (i = 0; i < rb->nrules; i++) {
+		ru = &rb->rules[i];
+		if (!rb_rule_side(rb, ru->lhs, values, &l, &ln) ||
+		    !rb_rule_side(rb, ru->rhs, values, &r, &rn))
+			continue;	/* a bad value is refused by its own check */
+		if (!rb_op_eval((enum rb_op)ru->op, l, r)) {
+			*cause = xasprintf("parameters break the rule '%s' (%s = %g, %s = %g)",
+			    ru->text, ln != NULL ? ln : ru->lhs, l, rn != NULL ? rn : ru->rhs, r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Parse the parameters list. */
 static int
 rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
@@ -264,8 +420,10 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 	yaml_node_pair_t *pr;
 	yaml_node_t *e, *k, *v;
 	struct rb_param *pa;
-	const char *key;
-	size_t i, j;
+	const char *key, *s;
+	char *cause = NULL;
+	yaml_node_t *minn, *maxn;
+	size_t i;
 
 	if (n->type != YAML_SEQUENCE_NODE)
 		return rb_err(p, n, "parameters must be a list");
@@ -279,6 +437,7 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 		pa = &rb->params[rb->nparams++];
 		memset(pa, 0, sizeof *pa);
 		pa->line = rb_line(e);
+		minn = maxn = NULL;
 		for (pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
 			k = yaml_document_get_node(p->doc, pr->key);
 			v = yaml_document_get_node(p->doc, pr->value);
@@ -297,9 +456,39 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 			} else if (strcmp(key, "choices") == 0) {
 				if (rb_get_list(p, v, "choices", &pa->choices, &pa->nchoices) != 0)
 					return -1;
+			} else if (strcmp(key, "type") == 0) {
+				s = rb_scalar(v);
+				for (i = 0; s != NULL && i < sizeof rb_ptype_names /
+				    sizeof rb_ptype_names[0]; i++) {
+					if (strcmp(s, rb_ptype_names[i]) == 0)
+						break;
+				}
+				if (s == NULL || i == sizeof rb_ptype_names / sizeof rb_ptype_names[0])
+					return rb_err(p, v, "parameter: type must be string, int, "
+					    "duration, enum, bool, context, role or revision");
+				pa->type = (enum rb_ptype)i;
+			} else if (strcmp(key, "min") == 0)
+				minn = v;
+			else if (strcmp(key, "max") == 0)
+				maxn = v;
+			else if (strcmp(key, "default-from") == 0) {
+				if (rb_get_str(p, v, "default-from", &pa->default_from) != 0)
+					return -1;
 			} else
 				return rb_err(p, k, "parameter: unknown key '%s'", key);
 		}
+		if ((minn != NULL || maxn != NULL) && pa->type != RB_P_INT &&
+		    pa->type != RB_P_DURATION)
+			return rb_err(p, minn != NULL ? minn : maxn, "parameter: min and max are "
+			    "for int and duration parameters");
+		if (minn != NULL && !rb_param_number(pa, rb_scalar(minn), &pa->min))
+			return rb_err(p, minn, "parameter: bad min");
+		if (maxn != NULL && !rb_param_number(pa, rb_scalar(maxn), &pa->max))
+			return rb_err(p, maxn, "parameter: bad max");
+		pa->has_min = minn != NULL;
+		pa->has_max = maxn != NULL;
+		if (pa->type == RB_P_ENUM && pa->nchoices == 0)
+			return rb_err(p, e, "parameter: an enum needs choices");
 		if (pa->name == NULL)
 			return rb_err(p, e, "a parameter needs a name");
 		if (!rb_valid_name(pa->name, true))
@@ -309,15 +498,45 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 			if (strcmp(rb->params[i].name, pa->name) == 0)
 				return rb_err(p, e, "parameter '%s' is defined twice", pa->name);
 		}
-		if (pa->def != NULL && pa->nchoices > 0) {
-			for (j = 0; j < pa->nchoices; j++) {
-				if (strcmp(pa->choices[j], pa->def) == 0)
-					break;
-			}
-			if (j == pa->nchoices)
-				return rb_err(p, e, "parameter '%s': default '%s' is not one of its "
-				    "choices", pa->name, pa->def);
+		if (pa->def != NULL && runbook_param_check(rb, rb->nparams - 1, pa->def,
+		    &cause) != 0) {
+			rb_err(p, e, "default: %s", cause);
+			free(cause);
+			return -1;
 		}
+	}
+	return 0;
+}
+
+static int	rb_parse_op(const char *, enum rb_op *);
+
+/* Parse the rules list: "A OP B", A and B parameters or numbers. The
+ * parameters are checked in rb_validate (they may be listed later). */
+static int
+rb_parse_rules(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *e;
+	struct rb_rule *ru;
+	const char *s;
+	char a[64], o[8], b[64], x;
+	enum rb_op op;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return rb_err(p, n, "rules must be a list");
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		e = yaml_document_get_node(p->doc, *it);
+		s = rb_scalar(e);
+		if (s == NULL || sscanf(s, "%63s %7s %63s %c", a, o, b, &x) != 3 ||
+		    rb_parse_op(o, &op) != 0)
+			return rb_err(p, e, "a rule is 'A OP B' (e.g. \"min <= max\")");
+		rb->rules = xreallocarray(rb->rules, rb->nrules + 1, sizeof *rb->rules);
+		ru = &rb->rules[rb->nrules++];
+		ru->text = xstrdup(s);
+		ru->lhs = xstrdup(a);
+		ru->rhs = xstrdup(b);
+		ru->op = (int)op;
+		ru->line = rb_line(e);
 	}
 	return 0;
 }
@@ -343,6 +562,7 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 	st->line = rb_line(e);
 	st->timeout = -1;
 	st->interval = 2;
+	st->on_failure = RB_FAIL_ABORT;
 	for (pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
 		k = yaml_document_get_node(p->doc, pr->key);
 		v = yaml_document_get_node(p->doc, pr->value);
@@ -493,6 +713,116 @@ runbook_check_template(const struct runbook *rb, const char *tmpl, char **cause)
 	return rb_template_walk(tmpl, rb_check_cb, &ca, cause);
 }
 
+/* Template callback: does the name stand for the target object? */
+static int
+rb_target_cb(const char *name, void *arg)
+{
+	bool *uses = arg;
+
+	if (strcmp(name, "name") == 0 || strcmp(name, "kind") == 0)
+		*uses = true;
+	return 0;
+}
+
+/* Does rb act on its target object ({{name}} or {{kind}} in a step)? */
+bool
+runbook_uses_target(const struct runbook *rb)
+{
+	bool uses = false;
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < rb->nsteps; i++) {
+		if (rb_template_walk(rb->steps[i].text, rb_target_cb, &uses, &cause) != 0 ||
+		    (rb->steps[i].context != NULL && rb_template_walk(rb->steps[i].context,
+		    rb_target_cb, &uses, &cause) != 0)) {
+			free(cause);
+			cause = NULL;
+		}
+	}
+	return uses;
+}
+
+/* Is s one of v[0..n)? */
+static bool
+rb_strv_has(char **v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < n; i++) {
+		if (strcmp(v[i], s) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Is kind one of rb's applies-to kinds? */
+bool
+runbook_for_kind(const struct runbook *rb, const char *kind)
+{
+	return rb_strv_has(rb->kinds, rb->nkinds, kind);
+}
+
+/* What rb applies to, in words (new): "deployments or pods"; the alerts
+ * it names are the "alerts" part: "the alerts A, B" ("" when it has none). */
+char *
+runbook_applies_text(const struct runbook *rb, bool alerts)
+{
+	char *s = xstrdup(""), *n;
+	size_t i, nv = alerts ? rb->nalerts : rb->nkinds;
+	char **v = alerts ? rb->alerts : rb->kinds;
+
+	for (i = 0; i < nv; i++) {
+		n = xasprintf("%s%s%s", s, i > 0 ? (i + 1 == nv && !alerts ? " or " : ", ") :
+		    alerts ? (nv > 1 ? "the alerts " : "the alert ") : "", v[i]);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* Does rb apply to a target of kind (resource) and name (an alert's name
+ * for alerts)? kind NULL: no target (a cluster). */
+bool
+runbook_applies(const struct runbook *rb, const char *kind, const char *name)
+{
+	if (kind == NULL)
+		return rb->nkinds == 0 || !runbook_uses_target(rb);
+	if (rb->nkinds == 0 && rb->nalerts == 0)
+		return true;
+	if (rb_strv_has(rb->kinds, rb->nkinds, kind))
+		return true;
+	if (strcmp(kind, "alerts") == 0)
+		return rb_strv_has(rb->alerts, rb->nalerts, name);
+	/* a runbook for alerts only acts on a cluster: any selection will do */
+	return rb->nkinds == 0;
+}
+
+/* The refusal when rb does not apply (new): names what it applies to. */
+char *
+runbook_applies_refusal(const struct runbook *rb, const char *kind, const char *ns,
+    const char *name)
+{
+	char *kinds = runbook_applies_text(rb, false), *alerts = runbook_applies_text(rb, true);
+	char *s, *clean, *also;
+
+	also = *alerts != '\0' ? xasprintf(" (and %s)", alerts) : xstrdup("");
+	if (kind == NULL)
+		s = xasprintf("refused: runbook %s applies to %s%s; nothing of that kind is "
+		    "selected (select one, or give --target KIND/NAME)", rb->name, kinds, also);
+	else {
+		clean = sanitize_str(name != NULL ? name : "", 0);
+		s = xasprintf("refused: runbook %s applies to %s, not %s %s%s%s%s", rb->name,
+		    *kinds != '\0' ? kinds : alerts, kind, ns != NULL && *ns != '\0' ? ns : "",
+		    ns != NULL && *ns != '\0' ? "/" : "", clean, *kinds != '\0' ? also : "");
+		free(clean);
+	}
+	free(also);
+	free(kinds);
+	free(alerts);
+	return s;
+}
+
 /* Role lookup used while validating: every role maps to a placeholder. */
 static const char *
 rb_dummy_role(const char *role, void *arg)
@@ -515,6 +845,50 @@ rb_validate(struct rb_parse *p, struct runbook *rb, yaml_node_t *root)
 
 	if (rb->name == NULL)
 		return rb_err(p, root, "missing 'name'");
+	for (i = 0; i < rb->nparams; i++) {
+		const char *df = rb->params[i].default_from;
+		size_t l = df != NULL ? strlen(df) : 0;
+
+		if (df == NULL)
+			continue;
+		if (l < 10 || strcmp(df + l - 9, " replicas") != 0 || rb->params[i].def == NULL) {
+			p->cause = xasprintf("%s:%d: parameter '%s': default-from is 'SUBJECT "
+			    "replicas', with a default for when nothing is known", p->fname,
+			    rb->params[i].line, rb->params[i].name);
+			return -1;
+		}
+		if (runbook_check_template(rb, df, &cause) != 0) {
+			p->cause = xasprintf("%s:%d: parameter '%s': %s", p->fname,
+			    rb->params[i].line, rb->params[i].name, cause);
+			free(cause);
+			return -1;
+		}
+	}
+	for (i = 0; i < rb->nrules; i++) {
+		const char *sides[2] = { rb->rules[i].lhs, rb->rules[i].rhs }, *pn;
+		double d;
+		size_t k, j;
+
+		for (k = 0; k < 2; k++) {
+			for (j = 0; j < rb->nparams; j++) {
+				if (strcmp(rb->params[j].name, sides[k]) == 0)
+					break;
+			}
+			if (j < rb->nparams && rb->params[j].type != RB_P_INT &&
+			    rb->params[j].type != RB_P_DURATION) {
+				p->cause = xasprintf("%s:%d: rule '%s': parameter '%s' is not an "
+				    "int or a duration", p->fname, rb->rules[i].line,
+				    rb->rules[i].text, sides[k]);
+				return -1;
+			}
+			if (j == rb->nparams && !rb_rule_side(rb, sides[k], NULL, &d, &pn)) {
+				p->cause = xasprintf("%s:%d: rule '%s': '%s' is neither a parameter "
+				    "nor a number", p->fname, rb->rules[i].line, rb->rules[i].text,
+				    sides[k]);
+				return -1;
+			}
+		}
+	}
 	if (!rb_valid_name(rb->name, false))
 		return rb_err(p, root, "bad name '%s' (lower-case letters, digits and -)", rb->name);
 	if (rb->title == NULL)
@@ -636,6 +1010,9 @@ rb_parse_root(struct rb_parse *p, struct runbook *rb, yaml_node_t *root)
 		} else if (strcmp(key, "parameters") == 0) {
 			if (rb_parse_params(p, rb, v) != 0)
 				return -1;
+		} else if (strcmp(key, "rules") == 0) {
+			if (rb_parse_rules(p, rb, v) != 0)
+				return -1;
 		} else if (strcmp(key, "steps") == 0) {
 			if (v->type != YAML_SEQUENCE_NODE)
 				return rb_err(p, v, "steps must be a list");
@@ -746,8 +1123,15 @@ runbook_free(struct runbook *rb)
 		free(rb->params[i].prompt);
 		free(rb->params[i].def);
 		rb_strv_free(rb->params[i].choices, rb->params[i].nchoices);
+		free(rb->params[i].default_from);
 	}
 	free(rb->params);
+	for (i = 0; i < rb->nrules; i++) {
+		free(rb->rules[i].text);
+		free(rb->rules[i].lhs);
+		free(rb->rules[i].rhs);
+	}
+	free(rb->rules);
 	for (i = 0; i < rb->nsteps; i++) {
 		free(rb->steps[i].text);
 		free(rb->steps[i].title);

@@ -18,8 +18,10 @@
 #include "opsdeck/audit.h"
 #include "opsdeck/client.h"
 #include "opsdeck/incident.h"
+#include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/names.h"
+#include "opsdeck/printers.h"
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -32,6 +34,7 @@ struct rb_step_run {
 	enum rb_state	 state;
 	char		*message;
 	char		*text;		/* the step's text expanded, or NULL */
+	char		*title;		/* its title expanded, or NULL */
 };
 
 /* A running runbook. */
@@ -52,10 +55,20 @@ struct rb_run {
 	double			 started;
 	double			 ended;
 	bool			 aborted;
+	bool			 interrupted;	/* the console quit under it */
 	bool			 finished;
 	bool			 asking;	/* a question to the operator is open */
 	int			 rc;
 	char			*summary;	/* how it ended, or NULL */
+	size_t			 nfailed;	/* steps that failed */
+	size_t			 nfatal;	/* of them, not on-failure: continue */
+	/* Before step one: parameter lookups still out, and where each
+	 * value came from ("given", "default", or what the estate said). */
+	int			 preparing;
+	bool			 prep_failed;
+	char			**porigin;	/* one per rb->params, or NULL */
+	bool			*pgiven;
+	size_t			 first_failed;	/* index of the first of them */
 	int			 inflight;	/* callbacks still to come */
 	int			 refs;		/* holders: the starter, views */
 	struct loop_timer	*timer;
@@ -78,6 +91,7 @@ struct rb_run {
 };
 
 static void	run_next(struct rb_run *);
+static double	run_wait_limit(double);
 static void	run_step_done(struct rb_run *, enum rb_state, const char *msg);
 
 /* Names of step states. */
@@ -150,6 +164,18 @@ runbook_run_step_text(const struct rb_run *run, size_t i)
 	return run->rb->steps[i].text;
 }
 
+/* Step i's title with its {{...}} expanded (as written if that failed),
+ * or NULL if it has none. */
+const char *
+runbook_run_step_title(const struct rb_run *run, size_t i)
+{
+	if (i >= run->nsteps)
+		return NULL;
+	if (run->steps[i].title != NULL)
+		return run->steps[i].title;
+	return run->rb->steps[i].title;
+}
+
 /* The run as a whole, for views. */
 void
 runbook_run_info(const struct rb_run *run, struct rb_run_info *info)
@@ -165,7 +191,13 @@ runbook_run_info(const struct rb_run *run, struct rb_run_info *info)
 	info->asking = run->asking && !run->finished;
 	info->finished = run->finished;
 	info->aborted = run->aborted;
+	info->interrupted = run->interrupted;
 	info->rc = run->rc;
+	info->nfailed = run->nfailed;
+	info->pnames = run->pnames;
+	info->pvalues = (const char *const *)run->pvalues;
+	info->porigin = (const char *const *)run->porigin;
+	info->nparams = run->nparams;
 	info->summary = run->summary;
 }
 
@@ -293,6 +325,16 @@ run_clock(struct rb_run *run)
 	return buf;
 }
 
+/* The kubeconfig user the run acts as on cluster, or NULL. */
+static const char *
+run_kube_user(struct rb_run *run, size_t cluster)
+{
+	struct kube_context *kc = run->o.client != NULL && cluster < store_ncluster(run->o.store) ?
+	    client_context(run->o.client, cluster) : NULL;
+
+	return kc != NULL ? kc->user_name : NULL;
+}
+
 /* The audit record of step i (params is the caller's to release). */
 static void
 run_audit_record(struct rb_run *run, size_t i, struct audit_record *rp, json_t **params)
@@ -306,6 +348,7 @@ run_audit_record(struct rb_run *run, size_t i, struct audit_record *rp, json_t *
 	r.verb = "runbook-step";
 	r.context = run->step_cluster < store_ncluster(run->o.store) ?
 	    store_cluster(run->o.store, run->step_cluster)->name : run->cluster_name;
+	r.kube_user = run_kube_user(run, run->step_cluster);
 	r.kind = "runbook";
 	r.ns = run->ns;
 	r.name = run->rb->name;
@@ -346,6 +389,8 @@ run_record(struct rb_run *run, size_t i, const char *outcome, const char *msg)
 	if (run->incident != NULL) {
 		extra = json_pack("{s:s,s:i,s:s,s:s}", "runbook", run->rb->name, "step",
 		    (json_int_t)(i + 1), "kind", rb_kind_name(st->kind), "outcome", outcome);
+		if (r.kube_user != NULL)
+			json_object_set_new(extra, "kube_user", json_string(r.kube_user));
 		if (st->kind == RB_NOTE)
 			text = xasprintf("%s: %s", run->rb->name, msg != NULL ? msg : "");
 		else
@@ -361,19 +406,76 @@ run_record(struct rb_run *run, size_t i, const char *outcome, const char *msg)
 	json_decref(params);
 }
 
+/* Record how the run ended (text: the line for the timeline) in the audit
+ * log and the open incident: its outcome, the failed steps, and the step
+ * the run stopped at. */
+static void
+run_record_end(struct rb_run *run, const char *text)
+{
+	struct audit_record r;
+	char *cause = NULL, *m;
+	json_t *params, *extra;
+	const char *outcome = run->rc == 0 ? "ok" : run->interrupted ? "interrupted" :
+	    run->aborted ? "cancelled" : "failed";
+
+	/* stopped_at: the step the run ended at, 0 before step one or after all */
+	params = json_pack("{s:i,s:i,s:i}", "steps", (json_int_t)run->nsteps, "failed",
+	    (json_int_t)run->nfailed, "stopped_at", (json_int_t)(run->cur < run->nsteps &&
+	    !run->prep_failed ? run->cur + 1 : 0));
+	if (run->nfailed > 0)
+		json_object_set_new(params, "first_failed",
+		    json_integer((json_int_t)(run->first_failed + 1)));
+	memset(&r, 0, sizeof r);
+	r.verb = "runbook-run";
+	r.context = run->cluster_name;
+	r.kube_user = run_kube_user(run, run->o.cluster);
+	r.kind = "runbook";
+	r.ns = run->ns;
+	r.name = run->rb->name;
+	r.params = params;
+	r.dry_run = run->o.dry_run ? "dry run" : NULL;
+	r.outcome = outcome;
+	r.message = run->summary;
+	r.origin = "runbook";
+	r.incident = run->incident;
+	r.runbook = run->rb->name;
+	if (audit_write(&r, &cause) != 0) {
+		m = xasprintf("audit log: %s", cause);
+		run_message(run, true, m);
+		free(m);
+		free(cause);
+		cause = NULL;
+	}
+	if (run->incident != NULL) {
+		extra = json_pack("{s:s,s:s}", "runbook", run->rb->name, "outcome", outcome);
+		if (r.kube_user != NULL)
+			json_object_set_new(extra, "kube_user", json_string(r.kube_user));
+		json_object_set(extra, "run", params);
+		if (incident_event(run->incident, "step", text, extra, &cause) != 0)
+			free(cause);
+		json_decref(extra);
+	}
+	json_decref(params);
+}
+
 /* Free the run. */
 static void
 run_free(struct rb_run *run)
 {
 	size_t i;
 
-	for (i = 0; i < run->nparams; i++)
+	for (i = 0; i < run->nparams; i++) {
 		free(run->pvalues[i]);
+		free(run->porigin[i]);
+	}
 	free(run->pvalues);
+	free(run->porigin);
+	free(run->pgiven);
 	free(run->pnames);
 	for (i = 0; i < run->nsteps; i++) {
 		free(run->steps[i].message);
 		free(run->steps[i].text);
+		free(run->steps[i].title);
 	}
 	free(run->steps);
 	free(run->summary);
@@ -433,14 +535,11 @@ run_finish(struct rb_run *run, int rc, const char *summary)
 		loop_timer_cancel(run->o.loop, run->timer);
 		run->timer = NULL;
 	}
-	text = xasprintf("runbook %s: %s (%s)", run->rb->name, summary, run_clock(run));
+	text = xasprintf("runbook %s: %s%s (%s)", run->rb->name, rc == 0 ? "" :
+	    run->interrupted ? "INTERRUPTED: " : run->aborted ? "ABORTED: " : "FAILED: ", summary,
+	    run_clock(run));
 	run_message(run, rc != 0, text);
-	if (run->incident != NULL) {
-		char *cause = NULL;
-
-		if (incident_event(run->incident, "step", text, NULL, &cause) != 0)
-			free(cause);
-	}
+	run_record_end(run, text);
 	free(text);
 	run_changed(run);
 	if (run->o.done != NULL)
@@ -452,6 +551,8 @@ run_finish(struct rb_run *run, int rc, const char *summary)
 void
 runbook_run_abort(struct rb_run *run)
 {
+	char *m;
+
 	if (run->finished || run->aborted)
 		return;
 	run->aborted = true;
@@ -461,7 +562,42 @@ runbook_run_abort(struct rb_run *run)
 		run_set_step(run, run->cur, RB_FAILED, "aborted");
 		run_record(run, run->cur, "cancelled", "aborted by the operator");
 	}
-	run_finish(run, 1, "aborted");
+	m = xasprintf("aborted by the operator at step %zu", run->cur + 1);
+	run_finish(run, 1, m);
+	free(m);
+}
+
+/* The console quits under the run: the current step and the run are
+ * recorded as interrupted, with what was done. */
+void
+runbook_run_interrupt(struct rb_run *run, const char *why)
+{
+	const char *title;
+	size_t i, done = 0;
+	char *m;
+
+	if (run->finished)
+		return;
+	run->interrupted = run->aborted = true;
+	if (run->pid > 0)
+		kill(-run->pid, SIGTERM);
+	for (i = 0; i < run->nsteps; i++) {
+		if (run->steps[i].state == RB_OK || run->steps[i].state == RB_SKIPPED)
+			done++;
+	}
+	if (run->cur < run->rb->nsteps && run->steps[run->cur].state == RB_RUNNING) {
+		run_set_step(run, run->cur, RB_FAILED, "interrupted");
+		run_record(run, run->cur, "interrupted", why);
+	}
+	if (run->cur < run->rb->nsteps) {
+		title = runbook_run_step_title(run, run->cur);
+		m = xasprintf("interrupted at step %zu%s%s%s, %zu of %zu steps done: %s",
+		    run->cur + 1, title != NULL ? " (" : "", title != NULL ? title : "",
+		    title != NULL ? ")" : "", done, run->rb->nsteps, why);
+	} else
+		m = xasprintf("interrupted: %s", why);
+	run_finish(run, 1, m);
+	free(m);
 }
 
 /* The operator's choice after a failed step. */
@@ -477,7 +613,10 @@ run_failure_answered(bool cont, void *arg)
 		return;
 	}
 	if (!cont) {
-		run_finish(run, 1, "stopped after a failed step");
+		char *m = xasprintf("stopped after step %zu failed", run->cur + 1);
+
+		run_finish(run, 1, m);
+		free(m);
 		return;
 	}
 	run->cur++;
@@ -489,16 +628,21 @@ static void
 run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 {
 	const struct rb_step *st = &run->rb->steps[run->cur];
+	const char *title = runbook_run_step_title(run, run->cur);
 	char *text, *q;
 
 	if (run->finished)
 		return;
+	if (state == RB_FAILED && run->nfailed++ == 0)
+		run->first_failed = run->cur;
+	if (state == RB_FAILED && st->on_failure != RB_FAIL_CONTINUE)
+		run->nfatal++;
 	run_set_step(run, run->cur, state, msg != NULL ? msg : rb_state_name(state));
 	run_record(run, run->cur, state == RB_OK ? "ok" : state == RB_SKIPPED ? "skipped" :
 	    "failed", msg);
 	text = xasprintf("[%zu/%zu] %s %s: %s%s%s", run->cur + 1, run->rb->nsteps,
-	    rb_kind_name(st->kind), rb_state_name(state), st->title != NULL ? st->title : "",
-	    st->title != NULL ? " - " : "", msg != NULL ? msg : "");
+	    rb_kind_name(st->kind), rb_state_name(state), title != NULL ? title : "",
+	    title != NULL ? " - " : "", msg != NULL ? msg : "");
 	run_message(run, state == RB_FAILED, text);
 	free(text);
 	if (state == RB_FAILED && st->on_failure == RB_FAIL_CONTINUE) {
@@ -522,8 +666,9 @@ run_step_done(struct rb_run *run, enum rb_state state, const char *msg)
 			free(q);
 			return;
 		}
-		text = xasprintf("failed at step %zu: %s", run->cur + 1, msg != NULL ? msg :
-		    "failed");
+		text = xasprintf("failed at step %zu%s%s%s: %s", run->cur + 1,
+		    title != NULL ? " (" : "", title != NULL ? title : "",
+		    title != NULL ? ")" : "", msg != NULL ? msg : "failed");
 		run_finish(run, 1, text);
 		free(text);
 		return;
@@ -676,8 +821,38 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 		}
 		return 0;
 	}
+	if (strcmp(m, "restarted-age") == 0) {
+		/* seconds since a rollout restart (kubectl's annotation on the
+		 * pod template); never restarted: a very large age */
+		int64_t t = run_parse_time(json_string_value(json_object_get(json_object_get(
+		    json_object_get(json_object_get(json_object_get(it, "spec"), "template"),
+		    "metadata"), "annotations"), "kubectl.kubernetes.io/restartedAt")));
+
+		return t > 0 ? (double)(now - t) : 1e12;
+	}
+	if (strcmp(m, "rollout-pending") == 0 && workload) {
+		/* what `kubectl rollout status` waits for: the spec observed,
+		 * every replica updated, no old one left, the updated available */
+		double spec = obj_number(it, "spec.replicas", 1);
+		double updated = obj_number(it, "status.updatedReplicas", 0);
+		double total = obj_number(it, "status.replicas", 0);
+		double avail = obj_number(it, "status.availableReplicas", 0);
+		double n = 0;
+
+		if (obj_number(it, "status.observedGeneration", 0) <
+		    obj_number(it, "metadata.generation", 0))
+			n += 1;
+		n += spec > updated ? spec - updated : 0;
+		n += total > updated ? total - updated : 0;
+		n += updated > avail ? updated - avail : 0;
+		return n;
+	}
 	if (strcmp(m, "completed") == 0)
 		return phase != NULL && strcmp(phase, "Completed") == 0 ? 1 : 0;
+	if (strcmp(m, "finished") == 0)
+		return phase != NULL && (strcmp(phase, "Completed") == 0 ||
+		    strcmp(phase, "PartiallyFailed") == 0 || strcmp(phase, "Failed") == 0 ||
+		    strcmp(phase, "FailedValidation") == 0) ? 1 : 0;
 	if (strcmp(m, "available") == 0)
 		return obj_number(it, "status.availableReplicas", 0);
 	if (strcmp(m, "ready") == 0)
@@ -705,17 +880,41 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 			n += obj_number(cs, "restartCount", 0);
 		return n;
 	}
-	(void)now;
 	return obj_number(it, m, 0);
 }
 
-/* Does item match the condition's name and filters? */
+/* The text at a dotted path ("spec.selector.color") for a filter: a
+ * string as it is, true/false, an integer in decimal; NULL otherwise. */
+static const char *
+obj_text(json_t *obj, const char *path, char *buf, size_t len)
+{
+	char *p = xstrdup(path), *tok, *save = NULL;
+	json_t *o = obj;
+
+	for (tok = strtok_r(p, ".", &save); tok != NULL; tok = strtok_r(NULL, ".", &save))
+		o = json_object_get(o, tok);
+	free(p);
+	if (json_is_string(o))
+		return json_string_value(o);
+	if (json_is_boolean(o))
+		return json_is_true(o) ? "true" : "false";
+	if (json_is_integer(o)) {
+		snprintf(buf, len, "%lld", (long long)json_integer_value(o));
+		return buf;
+	}
+	return NULL;
+}
+
+/* Does item match the condition's name and filters? A filter key under
+ * spec., status. or metadata. is a path into the object
+ * (spec.selector.color=green); other keys are labels. */
 static bool
 item_matches(const struct rb_cond *c, json_t *it, bool am)
 {
 	json_t *md = json_object_get(it, "metadata");
 	json_t *labels = am ? json_object_get(it, "labels") : json_object_get(md, "labels");
 	const char *v;
+	char num[32];
 	size_t i;
 
 	if (c->name != NULL) {
@@ -729,6 +928,10 @@ item_matches(const struct rb_cond *c, json_t *it, bool am)
 			v = json_string_value(json_object_get(md, "namespace"));
 		else if (strcmp(c->keys[i], "name") == 0 && !am)
 			v = json_string_value(json_object_get(md, "name"));
+		else if (!am && (strncmp(c->keys[i], "spec.", 5) == 0 ||
+		    strncmp(c->keys[i], "status.", 7) == 0 ||
+		    strncmp(c->keys[i], "metadata.", 9) == 0))
+			v = obj_text(it, c->keys[i], num, sizeof num);
 		else
 			v = json_string_value(json_object_get(labels, c->keys[i]));
 		if (v == NULL || strcmp(v, c->values[i]) != 0)
@@ -930,7 +1133,7 @@ run_cond_done(int result, double value, const char *msg, void *arg)
 	}
 	/* wait: until true or the deadline; errors count as not yet. */
 	if (loop_now() >= run->deadline) {
-		char *m = xasprintf("timed out after %.0fs: %s", st->timeout, msg);
+		char *m = xasprintf("timed out after %.0fs: %s", run_wait_limit(st->timeout), msg);
 
 		run_step_done(run, RB_FAILED, m);
 		free(m);
@@ -1302,6 +1505,28 @@ out:
 	return rc;
 }
 
+/* Test-only: OPSDECK_RUNBOOK_NOOP=1 replaces every action and exec step
+ * with a no-op that reports success, so a test can prove that a runbook's
+ * checks fail when nothing was done. */
+static bool
+run_noop(void)
+{
+	const char *e = getenv("OPSDECK_RUNBOOK_NOOP");
+
+	return e != NULL && strcmp(e, "1") == 0;
+}
+
+/* A wait step's limit: its timeout, capped by the test-only
+ * OPSDECK_RUNBOOK_WAIT_MAX (seconds) when set. */
+static double
+run_wait_limit(double timeout)
+{
+	const char *e = getenv("OPSDECK_RUNBOOK_WAIT_MAX");
+	double cap = e != NULL ? strtod(e, NULL) : 0;
+
+	return cap > 0 && cap < timeout ? cap : timeout;
+}
+
 /* Start the current step. */
 static void
 run_next(struct rb_run *run)
@@ -1316,6 +1541,21 @@ run_next(struct rb_run *run)
 		return;
 	}
 	if (run->cur >= run->rb->nsteps) {
+		if (run->nfailed > 0) {
+			/* went on past a failure: FAILED unless every failed step
+			 * said on-failure: continue; either way the summary says so */
+			const char *ft = runbook_run_step_title(run, run->first_failed);
+
+			m = xasprintf("%s %s %zu failed step%s (%sfirst: step %zu%s%s)",
+			    run->o.dry_run ? "dry run complete" : "completed",
+			    run->nfatal > 0 ? "with" : "despite", run->nfailed,
+			    run->nfailed == 1 ? "" : "s", run->nfatal > 0 ? "" :
+			    "on-failure: continue; ", run->first_failed + 1,
+			    ft != NULL ? ", " : "", ft != NULL ? ft : "");
+			run_finish(run, run->nfatal > 0 ? 1 : 0, m);
+			free(m);
+			return;
+		}
 		run_finish(run, 0, run->o.dry_run ? "dry run complete" : "completed");
 		return;
 	}
@@ -1355,8 +1595,23 @@ run_next(struct rb_run *run)
 	run_message(run, false, m);
 	free(m);
 
+	if ((st->kind == RB_ACTION || st->kind == RB_EXEC) && !run->o.dry_run && run_noop()) {
+		m = xasprintf("no-op (OPSDECK_RUNBOOK_NOOP, a test switch): not run: %s",
+		    run->text);
+		run_step_done(run, RB_OK, m);
+		free(m);
+		return;
+	}
 	switch (st->kind) {
 	case RB_NOTE:
+		if (run->nfatal > 0) {
+			/* the note was written for a run that went well */
+			m = xasprintf("%s (written after %zu failed step%s)", run->text,
+			    run->nfatal, run->nfatal == 1 ? "" : "s");
+			run_step_done(run, RB_OK, m);
+			free(m);
+			break;
+		}
 		run_step_done(run, RB_OK, run->text);
 		break;
 	case RB_CONFIRM:
@@ -1377,7 +1632,7 @@ run_next(struct rb_run *run)
 		break;
 	case RB_CHECK:
 	case RB_WAIT:
-		run->deadline = loop_now() + st->timeout;
+		run->deadline = loop_now() + run_wait_limit(st->timeout);
 		run_wait_poll(run);
 		break;
 	case RB_EXEC:
@@ -1408,14 +1663,304 @@ run_next(struct rb_run *run)
 	}
 }
 
-/* The run's first step, from the loop. */
+/*
+ * Before step one: values that need the estate. A revision parameter must
+ * exist in the target deployment's history (its ReplicaSets' revision
+ * annotations); a default-from parameter not given takes the last known
+ * desired replicas of an object (the store, else a live read, else the
+ * runbook's default). Then the rules between parameters, and the values are
+ * shown. Any refusal ends the run FAILED before step one.
+ */
+
+/* One lookup of the prepare phase. */
+struct prep {
+	struct rb_run	*run;
+	size_t		 param;
+	char		*what;		/* default-from, expanded */
+};
+
+/* Set parameter i's value and where it came from. */
+static void
+run_set_param(struct rb_run *run, size_t i, const char *value, const char *origin)
+{
+	if (value != NULL) {
+		free(run->pvalues[i]);
+		run->pvalues[i] = xstrdup(value);
+	}
+	free(run->porigin[i]);
+	run->porigin[i] = xstrdup(origin);
+}
+
+/* The prepare phase failed: end the run before step one. */
+static void
+run_prep_fail(struct rb_run *run, const char *why)
+{
+	char *m;
+
+	run->prep_failed = true;
+	m = xasprintf("refused before step one: %s", why);
+	run_finish(run, 1, m);
+	free(m);
+}
+
+/* A line with every parameter, its value and where it came from (new). */
+static char *
+run_params_line(struct rb_run *run)
+{
+	char *s = xstrdup("parameters:"), *n;
+	size_t i;
+
+	for (i = 0; i < run->nparams; i++) {
+		n = xasprintf("%s %s=%s (%s)%s", s, run->pnames[i], run->pvalues[i],
+		    run->porigin[i], i + 1 < run->nparams ? "," : "");
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* Every lookup is back: the rules, the values shown, step one. */
+static void
+run_prepared(struct rb_run *run)
+{
+	char *cause = NULL, *m;
+
+	if (run->preparing > 0 || run->finished)
+		return;
+	if (runbook_rules_check(run->rb, (const char *const *)run->pvalues, &cause) != 0) {
+		run_prep_fail(run, cause);
+		free(cause);
+		return;
+	}
+	if (run->nparams > 0) {
+		m = run_params_line(run);
+		run_message(run, false, m);
+		if (run->incident != NULL && incident_event(run->incident, "step", m, NULL,
+		    &cause) != 0)
+			free(cause);
+		free(m);
+	}
+	run_changed(run);
+	run_next(run);
+}
+
+/* The target's ReplicaSets came back: is the revision in its history? */
+static void
+run_prep_revisions(const struct client_response *r, void *arg)
+{
+	struct prep *pp = arg;
+	struct rb_run *run = pp->run;
+	const char *want = run->pvalues[pp->param], *rev, *owner;
+	json_t *o = NULL, *it, *refs, *ref;
+	size_t i, j, n = 0;
+	char *list = xstrdup(""), *x, *err, *why = NULL;
+	bool found = false;
+
+	run->inflight--;
+	run->preparing--;
+	if (run->finished)
+		goto out;
+	if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		err = client_response_error(r);
+		why = xasprintf("parameter '%s': cannot read the history of %s/%s: %s",
+		    run->pnames[pp->param], run->ns, run->name, err);
+		free(err);
+		goto out;
+	}
+	o = json_loadb(r->body, r->len, 0, NULL);
+	json_array_foreach(json_object_get(o, "items"), i, it) {
+		refs = json_object_get(json_object_get(it, "metadata"), "ownerReferences");
+		owner = NULL;
+		json_array_foreach(refs, j, ref) {
+			const char *k = json_string_value(json_object_get(ref, "kind"));
+
+			if (k != NULL && strcmp(k, "Deployment") == 0)
+				owner = json_string_value(json_object_get(ref, "name"));
+		}
+		if (owner == NULL || strcmp(owner, run->name) != 0)
+			continue;
+		rev = json_string_value(json_object_get(json_object_get(json_object_get(it,
+		    "metadata"), "annotations"), "deployment.kubernetes.io/revision"));
+		if (rev == NULL)
+			continue;
+		n++;
+		if (strcmp(rev, want) == 0)
+			found = true;
+		x = xasprintf("%s%s%s", list, *list != '\0' ? ", " : "", rev);
+		free(list);
+		list = x;
+	}
+	if (strcmp(want, "0") == 0 ? n < 2 : !found) {
+		x = sanitize_str(want, 0);
+		why = strcmp(want, "0") == 0 ?
+		    xasprintf("parameter '%s': %s/%s has no previous revision to go back to "
+		    "(revisions: %s)", run->pnames[pp->param], run->ns, run->name,
+		    *list != '\0' ? list : "none") :
+		    xasprintf("parameter '%s': %s/%s has no revision %s (revisions: %s)",
+		    run->pnames[pp->param], run->ns, run->name, x, *list != '\0' ? list : "none");
+		free(x);
+	} else
+		run_set_param(run, pp->param, NULL, strcmp(want, "0") == 0 ?
+		    "the previous revision" : "in the deployment's history");
+out:
+	json_decref(o);
+	free(list);
+	if (why != NULL && !run->finished)
+		run_prep_fail(run, why);
+	free(why);
+	free(pp);
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	run_prepared(run);
+}
+
+/* The desired replicas of a deployment-like row: "ready/desired". */
+static bool
+row_desired(const char *resource, const struct row *row, double *out)
+{
+	const struct printer *pr = printer_find(resource);
+	const char *t, *slash;
+	size_t i;
+
+	for (i = 0; pr != NULL && i < pr->ncolumns && i < row->ncells; i++) {
+		if (strcmp(pr->columns[i].name, "Ready") != 0)
+			continue;
+		t = row->cells[i].text;
+		slash = t != NULL ? strchr(t, '/') : NULL;
+		if (slash == NULL)
+			return false;
+		*out = rb_cell_number(slash + 1);
+		return *out >= 0;
+	}
+	return false;
+}
+
+/* A live read of a default-from object came back. */
+static void
+run_prep_object(const struct client_response *r, void *arg)
+{
+	struct prep *pp = arg;
+	struct rb_run *run = pp->run;
+	json_t *o;
+	char *v, *origin;
+
+	run->inflight--;
+	run->preparing--;
+	if (!run->finished && r->error == NULL && r->status == 200) {
+		o = json_loadb(r->body, r->len, 0, NULL);
+		if (json_is_integer(json_object_get(json_object_get(o, "spec"), "replicas"))) {
+			v = xasprintf("%lld", (long long)json_integer_value(json_object_get(
+			    json_object_get(o, "spec"), "replicas")));
+			origin = xasprintf("%s, read now", pp->what);
+			run_set_param(run, pp->param, v, origin);
+			free(origin);
+			free(v);
+		}
+		json_decref(o);
+	}
+	free(pp->what);
+	free(pp);
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	run_prepared(run);
+}
+
+/* Start the lookups of parameter i, if it needs any. */
+static void
+run_prep_param(struct rb_run *run, size_t i)
+{
+	const struct rb_param *pa = &run->rb->params[i];
+	struct rb_cond c;
+	const struct row *row;
+	struct prep *pp;
+	char *text, *cond, *cause = NULL, *path, *v, *origin;
+	size_t cl;
+	double d;
+
+	if (pa->type == RB_P_REVISION) {
+		if (run->kind == NULL || strcmp(run->kind, "deployments") != 0 ||
+		    run->name == NULL || run->ns == NULL) {
+			v = xasprintf("parameter '%s' is a revision of the target deployment, and "
+			    "the target is not a deployment", pa->name);
+			run_prep_fail(run, v);
+			free(v);
+			return;
+		}
+		pp = xcalloc(1, sizeof *pp);
+		pp->run = run;
+		pp->param = i;
+		run->preparing++;
+		run->inflight++;
+		path = actions_path("replicasets", run->ns, NULL);
+		client_request(run->o.client, run->o.cluster, "GET", path, NULL, NULL,
+		    run_prep_revisions, pp);
+		free(path);
+		return;
+	}
+	if (pa->default_from == NULL || run->pgiven[i])
+		return;
+	/* "SUBJECT replicas": the subject parsed as a condition's */
+	text = run_expand(run, pa->default_from, &cause);
+	if (text == NULL) {
+		run_set_param(run, i, NULL, "runbook default");
+		free(cause);
+		return;
+	}
+	cond = xasprintf("%s >= 0", text);
+	if (rb_cond_parse(cond, &c, &cause) != 0) {
+		free(cause);
+		free(cond);
+		free(text);
+		run_set_param(run, i, NULL, "runbook default");
+		return;
+	}
+	free(cond);
+	cl = c.context != NULL ? store_cluster_find(run->o.store, c.context) : run->o.cluster;
+	row = cl != SIZE_MAX && c.name != NULL ? store_get(run->o.store, cl, c.resource, c.ns,
+	    c.name) : NULL;
+	if (row != NULL && row_desired(c.resource, row, &d)) {
+		v = xasprintf("%.0f", d);
+		origin = xasprintf("last known %s", text);
+		run_set_param(run, i, v, origin);
+		free(origin);
+		free(v);
+	} else if (cl != SIZE_MAX && c.name != NULL &&
+	    (path = actions_path(c.resource, c.ns, c.name)) != NULL) {
+		origin = xasprintf("runbook default: %s not known", text);
+		run_set_param(run, i, NULL, origin);
+		free(origin);
+		pp = xcalloc(1, sizeof *pp);
+		pp->run = run;
+		pp->param = i;
+		pp->what = xstrdup(text);
+		run->preparing++;
+		run->inflight++;
+		client_request(run->o.client, cl, "GET", path, NULL, NULL, run_prep_object, pp);
+		free(path);
+	} else
+		run_set_param(run, i, NULL, "runbook default");
+	rb_cond_free(&c);
+	free(text);
+}
+
+/* The run's first step, from the loop: its values first. */
 static void
 run_begin(void *arg)
 {
 	struct rb_run *run = arg;
+	size_t i;
 
 	run->timer = NULL;
-	run_next(run);
+	run->preparing++;	/* none finishes the phase before all have started */
+	for (i = 0; i < run->nparams && !run->finished; i++)
+		run_prep_param(run, i);
+	run->preparing--;
+	if (!run->finished)
+		run_prepared(run);
 }
 
 /* Refuse a target whose kind, namespace or name is not what it claims to
@@ -1446,6 +1991,26 @@ run_target_check(const struct rb_run_opts *o, char **cause)
 	return -1;
 }
 
+/* Check a context or role parameter against the estate the run knows. */
+static int
+run_param_estate(struct rb_run *run, size_t i, const char *v, char **cause)
+{
+	const struct rb_param *pa = &run->rb->params[i];
+	char *clean;
+
+	if (pa->type == RB_P_CONTEXT && store_cluster_find(run->o.store, v) != SIZE_MAX)
+		return 0;
+	if (pa->type == RB_P_ROLE && run_role(v, run) != NULL)
+		return 0;
+	if (pa->type != RB_P_CONTEXT && pa->type != RB_P_ROLE)
+		return 0;
+	clean = sanitize_str(v, 0);
+	*cause = xasprintf("parameter '%s': no %s '%s' here", pa->name,
+	    pa->type == RB_P_CONTEXT ? "context" : "context has the role", clean);
+	free(clean);
+	return -1;
+}
+
 /* Start a run. */
 struct rb_run *
 runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **cause)
@@ -1455,6 +2020,7 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	size_t i, j;
 	const char *v;
 	char *m, *c2 = NULL;
+	bool defaults_from;
 
 	if (o->read_only && runbook_mutates(rb) && !o->dry_run) {
 		*cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
@@ -1471,6 +2037,11 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	}
 	if (run_target_check(o, cause) != 0)
 		return NULL;
+	if (!runbook_applies(rb, o->name != NULL ? o->kind : NULL, o->name)) {
+		*cause = runbook_applies_refusal(rb, o->name != NULL ? o->kind : NULL, o->ns,
+		    o->name);
+		return NULL;
+	}
 	for (j = 0; j < o->nparams; j++) {
 		for (i = 0; i < rb->nparams; i++) {
 			if (strcmp(rb->params[i].name, o->pnames[j]) == 0)
@@ -1496,33 +2067,44 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	run->nparams = rb->nparams;
 	run->pvalues = xcalloc(rb->nparams + 1, sizeof *run->pvalues);
 	run->pnames = xcalloc(rb->nparams + 1, sizeof *run->pnames);
+	run->porigin = xcalloc(rb->nparams + 1, sizeof *run->porigin);
+	run->pgiven = xcalloc(rb->nparams + 1, sizeof *run->pgiven);
+	defaults_from = false;
 	for (i = 0; i < rb->nparams; i++) {
 		run->pnames[i] = rb->params[i].name;
 		v = rb->params[i].def;
 		for (j = 0; j < o->nparams; j++) {
-			if (strcmp(o->pnames[j], rb->params[i].name) == 0)
+			if (strcmp(o->pnames[j], rb->params[i].name) == 0) {
 				v = o->pvalues[j];
+				run->pgiven[i] = true;
+			}
 		}
 		if (v == NULL) {
 			*cause = xasprintf("parameter '%s' is required (--param %s=VALUE)",
 			    rb->params[i].name, rb->params[i].name);
 			goto fail;
 		}
-		for (j = 0; j < rb->params[i].nchoices; j++) {
-			if (strcmp(rb->params[i].choices[j], v) == 0)
-				break;
-		}
-		if (rb->params[i].nchoices > 0 && j == rb->params[i].nchoices) {
-			*cause = xasprintf("parameter '%s' must be one of its choices, not '%s'",
-			    rb->params[i].name, v);
+		if (runbook_param_check(rb, i, v, cause) != 0 ||
+		    run_param_estate(run, i, v, cause) != 0)
 			goto fail;
-		}
 		run->pvalues[i] = xstrdup(v);
+		run->porigin[i] = xstrdup(run->pgiven[i] ? "given" : "default");
+		if (rb->params[i].default_from != NULL && !run->pgiven[i])
+			defaults_from = true;
 	}
+	/* the rules now, unless a value is still to come from the estate */
+	if (!defaults_from &&
+	    runbook_rules_check(rb, (const char *const *)run->pvalues, cause) != 0)
+		goto fail;
 	for (i = 0; i < rb->nsteps; i++) {
 		run->steps[i].text = run_expand_step(run, &rb->steps[i], NULL, NULL, &c2);
 		free(c2);	/* the step fails with it when it runs */
 		c2 = NULL;
+		if (rb->steps[i].title != NULL) {
+			run->steps[i].title = run_expand(run, rb->steps[i].title, &c2);
+			free(c2);	/* shown as written */
+			c2 = NULL;
+		}
 	}
 	run->started = loop_now();
 	m = xasprintf("runbook %s (%s) on %s%s%s%s%s", rb->name, rb->severity, sc->name,
@@ -1540,6 +2122,7 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	return run;
 fail:
 	run->finished = true;
+	run->o.own_rb = false;	/* the caller keeps rb when the start fails */
 	run_free(run);
 	return NULL;
 }

@@ -9,6 +9,7 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/store.h"
 #include "opsdeck/keymap.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
@@ -272,6 +273,17 @@ help_fill(struct view *v, struct pager *p)
 			pager_add_line(p, line, denied ? THEME_DIM : THEME_NORMAL);
 		}
 		pager_add_line(p, "", THEME_NORMAL);
+		if (runbook_keys_count() > 0) {
+			pager_add_line(p, "RUNBOOK KEYS (ahead of the keys above, where the "
+			    "selection is what the runbook applies to)", THEME_SECTION);
+			for (i = 0; i < runbook_keys_count(); i++) {
+				char *l = runbook_key_line(i);
+
+				pager_add_line(p, l, THEME_NORMAL);
+				free(l);
+			}
+			pager_add_line(p, "", THEME_NORMAL);
+		}
 		pager_add_line(p, "IN LOGS, YAML AND DESCRIBE", THEME_SECTION);
 		pager_add_line(p, "  f          follow         Space      pause (logs)", THEME_NORMAL);
 		pager_add_line(p, "  w          wrap lines     p          previous container (logs)", THEME_NORMAL);

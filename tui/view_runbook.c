@@ -125,14 +125,14 @@ rbv_add_step(struct rbv *d, const struct rb_run_info *info, size_t i, int w)
 	const struct rb_step *st = &info->rb->steps[i];
 	enum rb_state s = runbook_run_state(d->run, i, NULL);
 	const char *text = runbook_run_step_text(d->run, i);
+	const char *title = runbook_run_step_title(d->run, i);
 	size_t at = pager_count(d->pager);
 	char head[64], *msg;
 
 	snprintf(head, sizeof head, " %s %2zu. %-7s ", rbv_marker(s), i + 1,
 	    rb_kind_name(st->kind));
-	rbv_add(d, d->pager, head, RBV_INDENT, st->title != NULL ? st->title : text, w,
-	    rbv_slot(s));
-	if (st->title != NULL)
+	rbv_add(d, d->pager, head, RBV_INDENT, title != NULL ? title : text, w, rbv_slot(s));
+	if (title != NULL)
 		rbv_add(d, d->pager, NULL, RBV_INDENT, text, w, THEME_DIM);
 	msg = rbv_step_message(d->run, info, i);
 	if (msg != NULL) {
@@ -152,9 +152,9 @@ rbv_state_line(const struct rb_run_info *info)
 	rb_format_duration(info->elapsed, used, sizeof used);
 	rb_format_rto(info->rb->rto, info->elapsed, !info->finished, rto, sizeof rto);
 	if (info->finished)
-		return xasprintf("%s: %s | elapsed %s%s%s", info->aborted ? "ABORTED" :
-		    info->rc == 0 ? "DONE" : "FAILED", info->summary, used, *rto != '\0' ?
-		    " | " : "", rto);
+		return xasprintf("%s: %s | elapsed %s%s%s", info->interrupted ? "INTERRUPTED" :
+		    info->aborted ? "ABORTED" : info->rc == 0 ? "DONE" : "FAILED", info->summary,
+		    used, *rto != '\0' ? " | " : "", rto);
 	return xasprintf("%s step %zu of %zu | elapsed %s%s%s", info->asking ?
 	    "WAITING FOR YOU at" : "RUNNING", info->current + 1, info->rb->nsteps, used,
 	    *rto != '\0' ? " | " : "", rto);
@@ -182,6 +182,12 @@ rbv_build(struct rbv *d, int w)
 		    info.rb->severity, info.cluster);
 	rbv_add(d, d->head, " ", 1, s, w, THEME_NORMAL);
 	free(s);
+	for (i = 0; i < info.nparams; i++) {
+		s = xasprintf("parameter %s = %s (%s)", info.pnames[i], info.pvalues[i],
+		    info.porigin[i] != NULL ? info.porigin[i] : "default");
+		rbv_add(d, d->head, " ", 3, s, w, THEME_DIM);
+		free(s);
+	}
 	s = rbv_state_line(&info);
 	rbv_add(d, d->head, " ", 1, s, w, info.finished ?
 	    (info.rc == 0 ? THEME_SECTION : THEME_BAD) :

@@ -25,6 +25,19 @@ enum rb_kind {
 };
 const char	*rb_kind_name(enum rb_kind);
 
+/* Parameter types (type: in the file; string when absent). */
+enum rb_ptype {
+	RB_P_STRING,
+	RB_P_INT,	/* an integer, within min/max when given */
+	RB_P_DURATION,	/* "90s", "5m", "1h30m"; min/max are durations */
+	RB_P_ENUM,	/* one of choices */
+	RB_P_BOOL,	/* true/false, yes/no */
+	RB_P_CONTEXT,	/* a context the run knows */
+	RB_P_ROLE,	/* a role some context has */
+	RB_P_REVISION,	/* a revision in the target deployment's history (0: the previous one) */
+};
+const char	*rb_ptype_name(enum rb_ptype);
+
 /* A runbook parameter. */
 struct rb_param {
 	char		*name;
@@ -32,6 +45,22 @@ struct rb_param {
 	char		*def;		/* default, or NULL (required) */
 	char		**choices;
 	size_t		 nchoices;
+	enum rb_ptype	 type;
+	bool		 has_min, has_max;
+	double		 min, max;	/* int and duration bounds (seconds) */
+	/* A default taken from the estate before the run: "SUBJECT replicas"
+	 * (a condition's subject, templates allowed), the last known desired
+	 * replicas; def is used when nothing is known. Or NULL. */
+	char		*default_from;
+	int		 line;
+};
+
+/* A rule between parameters (rules: ["min <= max"]): each side a
+ * parameter of type int or duration, or a number. */
+struct rb_rule {
+	char		*text;
+	char		*lhs, *rhs;
+	int		 op;		/* enum rb_op */
 	int		 line;
 };
 
@@ -41,10 +70,12 @@ enum rb_unreachable {
 	RB_UNREACH_SKIP,	/* skip with a note */
 };
 
-/* What a failed step does to the run. */
+/* What a failed step does to the run. A run with a failed step never ends
+ * as plainly "completed": it ends FAILED (rc != 0), unless every failed
+ * step said continue ("completed despite 1 failed step", rc 0). */
 enum rb_on_failure {
+	RB_FAIL_ABORT,		/* the run stops (the default) */
 	RB_FAIL_ASK,		/* the console asks; headless runs stop */
-	RB_FAIL_ABORT,		/* the run stops */
 	RB_FAIL_CONTINUE,	/* recorded as failed, the run goes on */
 };
 
@@ -78,6 +109,8 @@ struct runbook {
 	double		 rto;		/* recovery-time target in seconds, 0 none */
 	struct rb_param	*params;
 	size_t		 nparams;
+	struct rb_rule	*rules;
+	size_t		 nrules;
 	struct rb_step	*steps;
 	size_t		 nsteps;
 };
@@ -88,6 +121,31 @@ struct runbook	*runbook_parse(const char *buf, size_t len, const char *fname, ch
 /* Read and parse a file. */
 struct runbook	*runbook_load(const char *path, char **cause);
 void		 runbook_free(struct runbook *);
+
+/* Check value against parameter i's type, bounds and choices (context,
+ * role and revision: only their form; the runner checks them against the
+ * estate). 0, or -1 with *cause naming the parameter and what it wants. */
+int		 runbook_param_check(const struct runbook *, size_t i, const char *value,
+		    char **cause);
+/* Check the rules between parameters (values in parameter order). */
+int		 runbook_rules_check(const struct runbook *, const char *const *values,
+		    char **cause);
+
+/* applies-to. A runbook with kinds applies to a selection of one of them,
+ * and to an alert it names; with no target (a cluster) only if it does not
+ * act on its target object ({{name}}, {{kind}}). A runbook without kinds
+ * acts on a cluster and applies to any selection. */
+bool		 runbook_uses_target(const struct runbook *);
+bool		 runbook_applies(const struct runbook *, const char *kind, const char *name);
+/* Is kind one of its applies-to kinds? */
+bool		 runbook_for_kind(const struct runbook *, const char *kind);
+/* The kinds it applies to, "deployments or pods", or with alerts the
+ * alerts it names, "the alerts A, B" ("" if none) (new). */
+char		*runbook_applies_text(const struct runbook *, bool alerts);
+/* "refused: runbook R applies to ..., not KIND NS/NAME" (new; the name is
+ * sanitised). */
+char		*runbook_applies_refusal(const struct runbook *, const char *kind,
+		    const char *ns, const char *name);
 
 /* The search directories in order (new array of new strings). */
 char		**runbook_dirs(size_t *n);
@@ -177,8 +235,9 @@ void		 rb_format_rto(double rto, double elapsed, bool running, char *buf,
 /*
  * The runner (runbook_run.c): a state machine on the loop, used by the
  * console and by `opsdeck runbook run`. Steps run one at a time; a failed
- * step stops the run unless the operator chooses to continue (the console
- * asks; headless runs stop and exit non-zero). Every step is written to
+ * step stops the run unless the step says otherwise (on-failure: continue,
+ * or ask: the console asks, headless runs stop). A run that went on past
+ * a failed step (ask) ends with rc != 0 even when it reached the end. Every step is written to
  * the audit log and to the open incident's timeline.
  */
 struct client;
@@ -239,12 +298,17 @@ void		 runbook_run_ref(struct rb_run *);
 void		 runbook_run_unref(struct rb_run *);
 /* Abort: the current step is abandoned, the run ends with rc != 0. */
 void		 runbook_run_abort(struct rb_run *);
+/* The same when the console quits under the run: the step and the run are
+ * recorded "interrupted" with why and how many steps were done. */
+void		 runbook_run_interrupt(struct rb_run *, const char *why);
 /* Progress for views: the state of step i and its last message (borrowed,
  * NULL if none; raw: sanitise before showing). */
 enum rb_state	 runbook_run_state(const struct rb_run *, size_t step, const char **message);
 size_t		 runbook_run_current(const struct rb_run *);
 /* Step i's text with its {{...}} expanded (as written if that failed). */
 const char	*runbook_run_step_text(const struct rb_run *, size_t step);
+/* Its title the same way, or NULL when it has none. */
+const char	*runbook_run_step_title(const struct rb_run *, size_t step);
 /* The run as a whole; pointers are borrowed from the run. */
 struct rb_run_info {
 	const struct runbook	*rb;
@@ -257,7 +321,15 @@ struct rb_run_info {
 	bool			 asking;	/* waiting for the operator's answer */
 	bool			 finished;
 	bool			 aborted;
+	bool			 interrupted;	/* the console quit under it */
 	int			 rc;		/* when finished: 0 all steps ok */
+	size_t			 nfailed;	/* steps that failed so far */
+	/* The parameters' values and where each came from ("given",
+	 * "default", "last known deployments/...", ...); raw. */
+	const char		*const *pnames;
+	const char		*const *pvalues;
+	const char		*const *porigin;
+	size_t			 nparams;
 	const char		*summary;	/* when finished: "completed", ... */
 };
 void		 runbook_run_info(const struct rb_run *, struct rb_run_info *);
@@ -266,6 +338,24 @@ void		 runbook_run_info(const struct rb_run *, struct rb_run_info *);
 struct rb_run	*runbook_console_run(void);
 /* Drop the console's reference to its run (at exit). */
 void		 runbook_console_release(void);
+/* While the console's run has not ended: true, and *what (new) says which
+ * runbook at which step. */
+bool		 runbook_console_running(char **what);
+/* Record the console's run, if it has not ended, as interrupted (why). */
+void		 runbook_console_interrupt(const char *why);
+/* The runbooks' names, those that apply to the selection t (NULL: a
+ * cluster) first, *napply of them (NULL-terminated, new strings). */
+char		**runbook_names_for(const struct cmd_target *t, size_t *napply);
+/* Runbook keys (console): bind every runbook's key: for the kinds it
+ * applies to, ahead of the global keymap; problems (a bad key name, two
+ * runbooks claiming a key for one kind) go to *warnings (new, or NULL). */
+void		 runbook_keys_load(char **warnings);
+void		 runbook_keys_free(void);
+/* The runbook bound to key for a selection of kind, or NULL. */
+const char	*runbook_key_lookup(int key, const char *kind);
+/* For the help view: how many, and line i (new). */
+size_t		 runbook_keys_count(void);
+char		*runbook_key_line(size_t i);
 /* Register the console's :runbook, :runbook-show and :runbook-abort
  * (actions_register does this). */
 void		 runbook_register_commands(void);

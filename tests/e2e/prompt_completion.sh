@@ -3,7 +3,8 @@
 # - one Tab on an ambiguous word lists the choices on the status line;
 # - "@prod-t" completes to the context @prod-tokyo ("@" once split the word,
 #   so nothing happened, and "@pr" completed to the namespace @production);
-# - ":rb " offers runbooks, not contexts and namespaces;
+# - ":rb " offers runbooks (those for the selection), not contexts and
+#   namespaces;
 # - ":pods " offers namespaces and -A.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
@@ -33,6 +34,9 @@ expect 10 "@pr completes the common part" eval 'prompt_line | grep -qE "^:pods @
 key Escape
 ok "@pr<Tab> completes the common part and lists contexts only"
 
+# on a deployment, the runbooks for deployments
+cmd "deployments @prod-tokyo production"
+wait_screen 30 "frontend"
 keys ":rb "
 key Tab
 # the matches take two lines above the prompt at 160 columns

@@ -7,7 +7,8 @@
 # waits for what never happens: its confirm step shows as waiting for the
 # operator, its wait step as waiting with the live value, the clock ticks,
 # x (after a confirmation) aborts it; the audit log and the incident record
-# the cancelled step as before. A failed check asks whether to go on.
+# the cancelled step as before. A failed check that says on-failure: ask
+# asks whether to go on.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 
@@ -38,6 +39,7 @@ severity: P2
 steps:
   - check: "deployments/production/backend count == 2"
     title: Two backends
+    on-failure: ask
   - note: "not reached when the operator stops"
 EOF
 bad() { kubectl --context prod-tokyo get deploy backend -n production \
@@ -80,22 +82,23 @@ wait_screen 60 "undo: 1 target (dry run passed)"
 s=$(body)
 assert_contains "$s" "Roll back a bad deployment to a healthy revision"
 assert_contains "$s" "runbook rollback-deployment | severity P1 | target prod-tokyo, deployments production/backend"
-assert_contains "$s" "RUNNING step 3 of 5"
+assert_contains "$s" "RUNNING step 3 of 6"
 rto_clock 5m 300 || { screen >&2; fail "no RTO clock of 5m"; }
 assert_contains "$s" "[ ok ]  1. note    Rolling back production/backend on prod-tokyo (revision 0)"
 assert_contains "$s" "[ ok ]  2. check   The deployment exists"
 assert_contains "$s" "deployments/production/backend count == 1"
 assert_contains "$s" "deployments count = 1 (want == 1)"
 assert_contains "$s" "[ >> ]  3. action  Roll back (rollout undo)"
-assert_contains "$s" "[    ]  4. wait    Every replica ready"
-assert_contains "$s" "[    ]  5. note    Rollback of production/backend on prod-tokyo complete"
+assert_contains "$s" "[    ]  4. wait    Rolled back: every replica updated and available, none of"
+assert_contains "$s" "[    ]  5. check   The rollout is not stuck (no ProgressDeadlineExceeded)"
+assert_contains "$s" "[    ]  6. note    Rollback of production/backend on prod-tokyo complete"
 assert_contains "$s" "rollback to revision"		# the dialog, over the view
 # prod-tokyo is protected (the drill's kubeconfig says so): its name is typed
 wait_screen 10 "type prod-tokyo"
 keys "prod-tokyo"; key Enter
 wait_screen 180 "DONE: completed"
-[ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 5 ] || { screen >&2; fail "not every step ok"; }
-assert_contains "$(body)" "deployments not-ready = 0 (want == 0)"
+[ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 6 ] || { screen >&2; fail "not every step ok"; }
+assert_contains "$(body)" "deployments rollout-pending = 0 (want == 0)"
 assert_contains "$(body)" "Esc: back"
 bad && fail "backend still on the bad image"
 e1=$(elapsed); sleep 2.2; e2=$(elapsed)
@@ -106,7 +109,7 @@ assert_contains "$(screen | sed -n 1p)" "deployments @prod-tokyo"
 cmd "runbook-show"
 wait_screen 10 "DONE: completed"
 assert_contains "$(screen | sed -n 1p)" "runbook rollback-deployment"
-[ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 5 ] || fail "reopened view lost the states"
+[ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 6 ] || fail "reopened view lost the states"
 ok "rollback-deployment: plan, states, done, Esc and :runbook-show"
 
 # The help lists the view's keys and the command.
@@ -153,7 +156,7 @@ assert_contains "$(body)" "[ >> ]  3. wait"
 key x
 wait_screen 10 "Abort runbook view-abort at step 3 of 4?"
 key y
-wait_screen 10 "ABORTED: aborted"
+wait_screen 10 "ABORTED: aborted by the operator at step 3"
 s=$(body)
 assert_contains "$s" "[FAIL]  3. wait    Ninety-nine replicas"
 assert_contains "$s" "[    ]  4. note    never reached"
@@ -171,11 +174,11 @@ assert_contains "$s" "[FAIL]  1. check   Two backends"
 assert_contains "$s" "deployments count = 1 (want == 2) -- continue anyway? answer in the dialog"
 assert_contains "$s" "WAITING FOR YOU at step 1 of 2"
 key n
-wait_screen 10 "FAILED: stopped after a failed step"
+wait_screen 10 "FAILED: stopped after step 1 failed"
 assert_contains "$(body)" "[    ]  2. note    not reached when the operator stops"
 key Escape
 cmd "runbook-show"
-wait_screen 10 "FAILED: stopped after a failed step"
+wait_screen 10 "FAILED: stopped after step 1 failed"
 assert_contains "$(screen | sed -n 1p)" "runbook view-fail"
 ok "view-fail: the failed step asks, no stops"
 
@@ -189,7 +192,7 @@ lines = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase")
 def steps(name):
     return [o for o in lines if o["verb"] == "runbook-step" and o["runbook"] == name]
 rb = steps("rollback-deployment")
-assert [o["outcome"] for o in rb] == ["ok"] * 5, rb
+assert [o["outcome"] for o in rb] == ["ok"] * 6, rb
 ab = steps("view-abort")
 assert [o["outcome"] for o in ab] == ["ok", "ok", "cancelled"], ab
 assert ab[2]["message"] == "aborted by the operator", ab[2]
@@ -201,6 +204,6 @@ md=$("$OPSDECK" incident export "$id")
 assert_contains "$md" "view-abort step 1 (check)"
 assert_contains "$md" "view-abort step 3 (wait) deployments/production/backend available"
 assert_contains "$md" "aborted by the operator (cancelled)"
-assert_contains "$md" "runbook view-abort: aborted"
-assert_contains "$md" "runbook view-fail: stopped after a failed step"
+assert_contains "$md" "runbook view-abort: ABORTED: aborted by the operator at step 3"
+assert_contains "$md" "runbook view-fail: FAILED: stopped after step 1 failed"
 ok "audit log and incident record the runs as before"

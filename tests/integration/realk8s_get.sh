@@ -131,7 +131,7 @@ out=$("$OPSDECK" runbook run "$T/scale.yaml" --context "$ctx-viewer" \
 	--target deployments/frontend -n production --yes 2>&1) && { printf '%s\n' "$out" >&2; fail "opsdeck scaled as the viewer"; }
 assert_contains "$out" "forbidden by RBAC: realk8s-viewer may not patch deployments/scale in production"
 [ "$(replicas)" = "$before" ] || fail "the viewer's scale changed replicas ($before -> $(replicas))"
-tail -n 2 "$audit" | grep -q '"outcome":"forbidden"' || fail "the refusal was not audited"
+tail -n 3 "$audit" | grep -q '"outcome":"forbidden"' || fail "the refusal was not audited"
 # The server's audit log: opsdeck asked a SelfSubjectAccessReview as the
 # viewer (the real RBAC's answer is the refusal above) and sent no scale.
 [ -n "$(ops opsdeck-viewer 'select(.objectRef.resource == "selfsubjectaccessreviews")')" ] ||

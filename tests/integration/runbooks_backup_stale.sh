@@ -2,7 +2,8 @@
 # backup-stale: the newest good backup is older than the RPO; the
 # backup-now-and-verify runbook creates a Velero backup from the schedule
 # (named SCHEDULE-<UTC timestamp>, labelled with the schedule), waits for it
-# to complete and the drill reports resolved.
+# to complete and the drill reports resolved. With its backup-now replaced
+# by a no-op it ends FAILED: the newest good backup stays too old.
 . "$(dirname "$0")/../lib/common.sh"
 command -v jq >/dev/null || skip "jq missing"
 
@@ -21,6 +22,10 @@ wait_for 60 sh -c "kubectl --context prod-tokyo get schedules.velero.io -n veler
 	fail "no schedule daily-production"
 resolved && fail "resolved before anything was done"
 before=$(k get backups.velero.io -n velero -o json | jq '.items | length')
+
+runbook_noop_fails backup-now-and-verify --context prod-tokyo -n velero --yes
+assert_contains "$NOOP_OUT" "FAILED: failed at step 3 (The newest good backup is within the RPO): timed out"
+resolved && fail "resolved by a run that did nothing"
 
 out=$("$OPSDECK" runbook run backup-now-and-verify --context prod-tokyo -n velero --yes 2>&1) || {
 	printf '%s\n' "$out"; fail "runbook failed"; }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bad-rollout: the rollback-deployment runbook, run headless, rolls
 # prod-tokyo's backend back to its healthy revision and the drill reports
-# the scenario resolved. Every mutation is in the audit log.
+# the scenario resolved. Every mutation is in the audit log. Run first with
+# its undo replaced by a no-op, it ends FAILED: its wait sees the bad
+# ReplicaSet still there although the old replicas stay ready.
 . "$(dirname "$0")/../lib/common.sh"
 command -v jq >/dev/null || skip "jq missing"
 
@@ -29,6 +31,11 @@ wait_for 120 bad_image || fail "the bad rollout never started"
 wait_for 120 crashing || fail "no pod crash-looped"
 [ "$(status | jq -r .resolved)" = false ] || fail "resolved before anything was done"
 
+runbook_noop_fails rollback-deployment --context prod-tokyo --target deployments/backend \
+	-n production --yes
+assert_contains "$NOOP_OUT" "FAILED: failed at step 4 (Rolled back: every replica updated and available, none of the old left): timed out"
+[ "$(status | jq -r .resolved)" = false ] || fail "resolved by a run that did nothing"
+
 out=$("$OPSDECK" runbook run rollback-deployment --context prod-tokyo \
 	--target deployments/backend -n production --yes 2>&1) || {
 	printf '%s\n' "$out"; fail "runbook failed"; }
@@ -53,7 +60,7 @@ assert u["outcome"] == "ok" and u["context"] == "prod-tokyo" and u["origin"] == 
 assert u["target"] == {"kind": "deployments", "namespace": "production", "name": "backend"}, u
 assert "bad" in u["dry_run"] and u["kube_user"] == "drill-admin", u
 steps = [o for o in lines if o["verb"] == "runbook-step"]
-assert len(steps) == 5 and all(o["outcome"] == "ok" for o in steps), steps
+assert len(steps) == 6 and all(o["outcome"] == "ok" for o in steps), steps
 PY
 ok "rollback-deployment resolved bad-rollout"
 

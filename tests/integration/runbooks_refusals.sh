@@ -34,7 +34,7 @@ out=$("$OPSDECK" runbook run "$T/scale.yaml" --context viewer@prod-tokyo \
 assert_contains "$out" "forbidden by RBAC: drill-viewer may not patch deployments/scale in production"
 assert_not_contains "$out" "dry run passed"
 [ "$(replicas prod-tokyo frontend production)" = "$before" ] || fail "viewer changed replicas"
-tail -n 2 "$audit" | grep -q '"outcome":"forbidden"' || fail "forbidden not audited"
+tail -n 3 "$audit" | grep -q '"outcome":"forbidden"' || fail "forbidden not audited"
 
 # The same check passes for a viewer: reading is allowed.
 printf 'name: look\ntitle: look\nseverity: P3\nsteps:\n  - check: "deployments/production/frontend count == 1"\n' >"$T/look.yaml"
@@ -42,6 +42,10 @@ printf 'name: look\ntitle: look\nseverity: P3\nsteps:\n  - check: "deployments/p
 	fail "viewer could not run a read-only runbook"
 
 # --read-only refuses a mutating runbook up front, whatever it would do.
+# (Its dry run below needs a revision to go back to: the bad rollout's.)
+two_revisions() { [ "$(kubectl --context prod-tokyo get rs -n production -o json |
+	jq '[.items[] | select(.metadata.ownerReferences[0].name=="backend")] | length')" -ge 2 ]; }
+wait_for 120 two_revisions || fail "the bad rollout never made a second revision"
 n=$(wc -l <"$audit")
 out=$("$OPSDECK" runbook run rollback-deployment --context prod-tokyo \
 	--target deployments/backend -n production --yes --read-only 2>&1) && fail "read-only ran"
@@ -67,5 +71,5 @@ out=$("$OPSDECK" runbook run "$T/scale.yaml" --context prod-tokyo \
 assert_contains "$out" "type 'prod-tokyo' to confirm"
 assert_contains "$out" "cancelled"
 [ "$(replicas prod-tokyo frontend production)" = "$before" ] || fail "unconfirmed scale changed replicas"
-tail -n 2 "$audit" | grep -q '"outcome":"cancelled"' || fail "cancel not audited"
+tail -n 3 "$audit" | grep -q '"outcome":"cancelled"' || fail "cancel not audited"
 ok "viewer forbidden, read-only refused, unconfirmed cancelled"

@@ -3,6 +3,8 @@
 # run headless, checks prod-osaka, scales its production workloads to the
 # primary's counts, waits for them, runs the DNS step, skips scaling the
 # unreachable primary down (with a note), and the drill reports resolved.
+# With its scale steps replaced by no-ops it ends FAILED: its waits see the
+# DR deployments still at 0.
 . "$(dirname "$0")/../lib/common.sh"
 command -v jq >/dev/null || skip "jq missing"
 
@@ -35,6 +37,10 @@ passive() { [ "$(kubectl --context prod-osaka get deploy -n production -o json |
 	jq '[.items[].status.availableReplicas // 0] | add')" = 0 ]; }
 wait_for 60 passive || fail "prod-osaka production did not scale to 0"
 resolved && fail "resolved before the failover"
+
+runbook_noop_fails region-failover --context prod-osaka --yes
+assert_contains "$NOOP_OUT" "FAILED: failed at step 8 (DR backend available): timed out"
+resolved && fail "resolved by a run that did nothing"
 
 # An incident collects the runbook's steps.
 id=$("$OPSDECK" incident open P0 "Tokyo region down") || fail "incident open"

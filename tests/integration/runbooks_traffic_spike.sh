@@ -2,6 +2,8 @@
 # traffic-spike: backend-hpa is pinned at maxReplicas; the scale-out runbook
 # raises its limits (hpa-minmax) and the drill reports resolved. A plain
 # scale of a deployment an HPA manages warns and offers the HPA instead.
+# With its hpa-minmax replaced by a no-op, the runbook ends FAILED: it reads
+# the new limits back from the HPA.
 . "$(dirname "$0")/../lib/common.sh"
 command -v jq >/dev/null || skip "jq missing"
 
@@ -32,6 +34,11 @@ out=$(printf 'name: s\ntitle: s\nseverity: P3\nsteps:\n  - action: "scale 30"\n'
 assert_contains "$out" "HPA backend-hpa (min 3, max 20) manages this Deployment"
 assert_contains "$out" "hpa-minmax MIN MAX -t horizontalpodautoscalers/backend-hpa"
 assert_contains "$out" "refusing: confirmation needed"
+
+runbook_noop_fails scale-out --context prod-tokyo --target deployments/backend \
+	-n production --param max=40 --yes
+assert_contains "$NOOP_OUT" "FAILED: failed at step 3 (The HPA has the new minimum): horizontalpodautoscalers min = 3 (want == 8)"
+resolved && fail "resolved by a run that did nothing"
 
 out=$("$OPSDECK" runbook run scale-out --context prod-tokyo --target deployments/backend \
 	-n production --param max=40 --yes 2>&1) || { printf '%s\n' "$out"; fail "runbook failed"; }

@@ -94,11 +94,62 @@ for n, o in enumerate(lines, 1):
     if i is not None:
         assert i in seen, "line %d names intent %s not written before it" % (n, i)
         assert seen[i]["verb"] == o["verb"], (seen[i], o)
-    elif o["verb"] not in ("runbook-step", "oversized") and o["outcome"] == "ok":
+    elif o["verb"] not in ("runbook-step", "runbook-run", "oversized") and o["outcome"] == "ok":
         raise AssertionError("line %d: an ok %s without its intent" % (n, o["verb"]))
 verbs = {o["verb"] for o in seen.values()}
 missing = [v for v in sys.argv[2:] if v not in verbs]
 assert not missing, "no intent for %s" % missing
 print("audit: %d intents, every outcome of a request names one" % len(seen))
 PY
+}
+
+# runbook_noop_fails NAME ARGS...: `opsdeck runbook run NAME ARGS...` with
+# its action and exec steps replaced by no-ops (OPSDECK_RUNBOOK_NOOP, a test
+# switch) must end FAILED: a runbook whose checks pass when nothing was done
+# proves nothing. Waits are cut to NOOP_WAIT seconds (default 20); the run
+# has its own state directory (audit log, no open incident). The output is
+# left in NOOP_OUT.
+runbook_noop_fails() {
+	local rc=0
+	NOOP_OUT=$(OPSDECK_RUNBOOK_NOOP=1 OPSDECK_RUNBOOK_WAIT_MAX=${NOOP_WAIT:-20} \
+		XDG_STATE_HOME=$T/noop-state "$OPSDECK" runbook run "$@" 2>&1) || rc=$?
+	[ $rc -ne 0 ] || { printf '%s\n' "$NOOP_OUT"; fail "$1 passed with its changes replaced by no-ops"; }
+	assert_contains "$NOOP_OUT" "no-op (OPSDECK_RUNBOOK_NOOP, a test switch): not run:"
+	assert_contains "$NOOP_OUT" "runbook $1 FAILED: "
+	ok "$1 with no-ops ends FAILED: $(printf '%s\n' "$NOOP_OUT" | grep -o "runbook $1 FAILED: .*" | head -1)"
+}
+
+# drill_status [CONTEXT]: the drill's /drill/v1/status (JSON) through
+# CONTEXT's server (default prod-tokyo), as the drill's admin.
+drill_status() {
+	local ctx=${1:-prod-tokyo} server
+	server=$(jq -r --arg c "$ctx" '.clusters[] | select(.name==$c) | .cluster.server' "$KUBECONFIG")
+	curl -sS --max-time 10 -k \
+		--cert <(jq -r '.users[] | select(.name=="drill-admin") | .user["client-certificate-data"]' "$KUBECONFIG" | base64 -d) \
+		--key <(jq -r '.users[] | select(.name=="drill-admin") | .user["client-key-data"]' "$KUBECONFIG" | base64 -d) \
+		"$server/drill/v1/status"
+}
+
+# shop_rollout: the Argo Rollout production/shop on prod-tokyo, as JSON.
+shop_rollout() {
+	kubectl --context prod-tokyo --request-timeout=30s get rollouts.argoproj.io shop \
+		-n production -o json
+}
+
+# shop_canary_paused STEPS: create the Rollout production/shop on prod-tokyo
+# with canary STEPS (a JSON list), let it become Healthy, then give it a new
+# image and wait until its canary pauses.
+shop_canary_paused() {
+	local k="kubectl --context prod-tokyo --request-timeout=30s"
+	$k create --validate=false -f - >/dev/null <<JSON || fail "cannot create the rollout"
+{"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"name":"shop","namespace":"production"},
+ "spec":{"replicas":2,"selector":{"matchLabels":{"app":"shop"}},
+  "template":{"metadata":{"labels":{"app":"shop"}},"spec":{"containers":[{"name":"shop","image":"shop:v1"}]}},
+  "strategy":{"canary":{"steps":$1}}}}
+JSON
+	_shop_phase() { [ "$(shop_rollout | jq -r .status.phase)" = "$1" ]; }
+	wait_for 60 _shop_phase Healthy || { shop_rollout | jq .status; fail "rollout never healthy"; }
+	$k patch rollouts.argoproj.io shop -n production --type=merge \
+		-p '{"spec":{"template":{"spec":{"containers":[{"name":"shop","image":"shop:v2"}]}}}}' >/dev/null
+	wait_for 60 _shop_phase Paused || { shop_rollout | jq .status; fail "canary never paused"; }
 }

@@ -336,9 +336,14 @@ test_completion(void **state)
 	runbook_register_commands();
 	setenv("OPSDECK_RUNBOOKS", "runbooks", 1);
 	joined(prompt_complete(&ui, "rb ", 3, ""), buf, sizeof buf);
-	assert_non_null(strstr(buf, "rollback-deployment"));
+	assert_non_null(strstr(buf, "region-failover"));
 	assert_null(strstr(buf, "@"));
 	assert_null(strstr(buf, "production"));
+	/* with no row selected those for the whole cluster come first; the
+	 * others when none of those starts with the word */
+	assert_null(strstr(buf, "rollback-deployment"));
+	joined(prompt_complete(&ui, "rb roll", 3, "roll"), buf, sizeof buf);
+	assert_string_equal(buf, "rollback-deployment");
 	joined(prompt_complete(&ui, "rb --param ", 11, ""), buf, sizeof buf);
 	assert_string_equal(buf, "");
 	joined(prompt_complete(&ui, "rb scale-out --", 13, "--"), buf, sizeof buf);

@@ -129,7 +129,8 @@ test_parse_errors(void **state)
 	expect_error("name: x\ntitle: t\nseverity: P1\nsteps:\n  - wait: \"pods n == 1\"\n    timeout: soon\n",
 	    "t.yaml:6: timeout: bad duration 'soon'");
 	expect_error("name: x\ntitle: t\nseverity: P1\nparameters:\n  - name: c\n    default: red\n"
-	    "    choices: [blue, green]\nsteps:\n  - note: a\n", "not one of its choices");
+	    "    choices: [blue, green]\nsteps:\n  - note: a\n",
+	    "default: parameter 'c' must be one of its choices, not 'red'");
 	expect_error("name: x\ntitle: t\nseverity: P1\nparameters:\n  - name: c\n  - name: c\n"
 	    "steps:\n  - note: a\n", "defined twice");
 	expect_error("name: x\n  title: [\n", "t.yaml:");
@@ -386,6 +387,86 @@ test_load_errors(void **state)
 	free(p);
 }
 
+/* applies-to: kinds, the alerts named, and a cluster only for runbooks
+ * that do not act on their target; a step's on-failure defaults to abort. */
+static void
+test_applies(void **state)
+{
+	char *cause = NULL, *msg;
+	struct runbook *rb;
+	static const char cluster[] = "name: c\ntitle: c\nseverity: P3\n"
+	    "applies-to: {kinds: [schedules]}\nsteps:\n  - note: on {{cluster}}\n";
+
+	(void)state;
+	rb = runbook_parse(good, strlen(good), "good.yaml", &cause);
+	assert_non_null(rb);
+	assert_true(runbook_applies(rb, "deployments", "backend"));
+	assert_true(runbook_applies(rb, "pods", "backend-1"));
+	assert_true(runbook_applies(rb, "alerts", "HighErrorRate"));
+	assert_false(runbook_applies(rb, "alerts", "BackupStale"));
+	assert_false(runbook_applies(rb, "schedules", "daily-production"));
+	assert_false(runbook_applies(rb, "cronjobs", "backup"));
+	assert_false(runbook_applies(rb, NULL, NULL));	/* it uses {{name}} */
+	msg = runbook_applies_refusal(rb, "cronjobs", "production", "backup");
+	assert_string_equal(msg, "refused: runbook demo-book applies to deployments or pods, "
+	    "not cronjobs production/backup (and the alert HighErrorRate)");
+	free(msg);
+	assert_int_equal(rb->steps[0].on_failure, RB_FAIL_ABORT);
+	runbook_free(rb);
+	rb = runbook_parse(cluster, strlen(cluster), "c.yaml", &cause);
+	assert_non_null(rb);
+	assert_true(runbook_applies(rb, NULL, NULL));
+	assert_false(runbook_applies(rb, "deployments", "backend"));
+	runbook_free(rb);
+}
+
+/* Typed parameters and the rules between them. */
+static void
+test_typed_params(void **state)
+{
+	static const char text[] = "name: t\ntitle: t\nseverity: P3\nparameters:\n"
+	    "  - {name: min, type: int, min: 1, max: 50, default: \"3\"}\n"
+	    "  - {name: max, type: int, default: \"20\"}\n"
+	    "  - {name: grace, type: duration, max: 5m, default: 30s}\n"
+	    "  - {name: rev, type: revision, default: \"0\"}\n"
+	    "rules: [\"min <= max\", \"grace >= 10\"]\n"
+	    "steps:\n  - note: \"{{param.min}}\"\n";
+	const char *vals[] = { "30", "20", "1m", "2" };
+	char *cause = NULL;
+	struct runbook *rb;
+
+	(void)state;
+	rb = runbook_parse(text, strlen(text), "t.yaml", &cause);
+	if (rb == NULL)
+		fail_msg("%s", cause);
+	assert_int_equal(runbook_param_check(rb, 0, "50", &cause), 0);
+	assert_int_equal(runbook_param_check(rb, 0, "51", &cause), -1);
+	assert_string_equal(cause, "parameter 'min' must be at most 50, not 51");
+	free(cause);
+	assert_int_equal(runbook_param_check(rb, 0, "5x", &cause), -1);
+	free(cause);
+	assert_int_equal(runbook_param_check(rb, 2, "6m", &cause), -1);
+	assert_string_equal(cause, "parameter 'grace' must be at most 5m, not 6m");
+	free(cause);
+	assert_int_equal(runbook_param_check(rb, 3, "-1", &cause), -1);
+	free(cause);
+	assert_int_equal(runbook_param_check(rb, 3, "abc", &cause), -1);
+	free(cause);
+	assert_int_equal(runbook_rules_check(rb, vals, &cause), -1);
+	assert_string_equal(cause, "parameters break the rule 'min <= max' (min = 30, max = 20)");
+	free(cause);
+	vals[0] = "20";
+	assert_int_equal(runbook_rules_check(rb, vals, &cause), 0);
+	runbook_free(rb);
+	expect_error("name: t\ntitle: t\nseverity: P3\nparameters:\n  - {name: a, default: x}\n"
+	    "rules: [\"a <= 3\"]\nsteps:\n  - note: n\n", "parameter 'a' is not an int");
+	expect_error("name: t\ntitle: t\nseverity: P3\nparameters:\n  - {name: a, type: int, "
+	    "default: \"1\"}\nrules: [\"a <= b\"]\nsteps:\n  - note: n\n",
+	    "'b' is neither a parameter nor a number");
+	expect_error("name: t\ntitle: t\nseverity: P3\nparameters:\n  - {name: a, type: colour}\n"
+	    "steps:\n  - note: n\n", "type must be string, int");
+}
+
 int
 main(void)
 {
@@ -398,6 +479,8 @@ main(void)
 		cmocka_unit_test(test_clock_format),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_applies),
+		cmocka_unit_test(test_typed_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
