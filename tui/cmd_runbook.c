@@ -618,14 +618,20 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 			pvalues[np++] = eq + 1;
 		} else if (strcmp(argv[a], "--dry-run") == 0)
 			dry = true;
-		else if (argv[a][0] == '@') {
-			cluster = store_cluster_find(ctx->store, argv[a] + 1);
-			if (cluster == SIZE_MAX) {
-				*cause = xasprintf("runbook: unknown context %s", argv[a] + 1);
-				goto out;
-			}
-		} else if (name == NULL)
+		else if (name == NULL)
 			name = argv[a];
+	}
+	if (ctx->scope.ns != NULL || ctx->scope.target != NULL) {
+		*cause = xstrdup("runbook: acts on the selection: select its row (-n and -t "
+		    "are for actions)");
+		goto out;
+	}
+	if (ctx->scope.context != NULL) {
+		cluster = store_cluster_find(ctx->store, ctx->scope.context);
+		if (cluster == SIZE_MAX) {
+			*cause = xasprintf("runbook: unknown context %s", ctx->scope.context);
+			goto out;
+		}
 	}
 	if (name == NULL) {
 		*cause = xstrdup("runbook: which one?");
@@ -810,7 +816,7 @@ cmd_runbook_abort_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 /* The console's runbook commands. */
 static const struct cmd_entry runbook_commands[] = {
 	{ "runbook", "rb", "[RUNBOOK] [--param K=V]... [--dry-run] [@CONTEXT]",
-	    "run a runbook on the selection (no name: list them)", 0, NULL,
+	    "run a runbook on the selection (no name: list them)", CMD_SCOPED, NULL,
 	    cmd_runbook_exec },
 	{ "runbook-show", NULL, "", "show the runbook run: every step and its state",
 	    CMD_CONSOLE_ONLY, NULL, cmd_runbook_show_exec },

@@ -18,6 +18,7 @@
 #include "opsdeck/audit.h"
 #include "opsdeck/client.h"
 #include "opsdeck/incident.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/names.h"
@@ -689,23 +690,6 @@ struct cond_eval {
 	char			*measure;
 };
 
-/* A condition (type) of an object's status is "True". */
-static bool
-obj_cond_true(json_t *obj, const char *type)
-{
-	json_t *c;
-	size_t i;
-	const char *t, *s;
-
-	json_array_foreach(json_object_get(json_object_get(obj, "status"), "conditions"), i, c) {
-		t = json_string_value(json_object_get(c, "type"));
-		s = json_string_value(json_object_get(c, "status"));
-		if (t != NULL && strcmp(t, type) == 0)
-			return s != NULL && strcmp(s, "True") == 0;
-	}
-	return false;
-}
-
 /* A number at a dotted path ("status.readyReplicas"), or def. */
 static double
 obj_number(json_t *obj, const char *path, double def)
@@ -785,9 +769,9 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 		}
 		if (strcmp(resource, "pods") == 0)
 			return (phase != NULL && strcmp(phase, "Succeeded") == 0) ||
-			    obj_cond_true(it, "Ready") ? 0 : 1;
+			    json_condition_true(it, "Ready") ? 0 : 1;
 		if (strcmp(resource, "nodes") == 0)
-			return obj_cond_true(it, "Ready") ? 0 : 1;
+			return json_condition_true(it, "Ready") ? 0 : 1;
 		return 0;
 	}
 	if (strcmp(m, "firing") == 0) {
@@ -800,13 +784,13 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 		if (strcmp(resource, "pods") == 0)
 			return pod_bad(it) ? 1 : 0;
 		if (strcmp(resource, "nodes") == 0)
-			return obj_cond_true(it, "Ready") ? 0 : 1;
+			return json_condition_true(it, "Ready") ? 0 : 1;
 		if (strcmp(resource, "backups") == 0 || strcmp(resource, "restores") == 0)
 			return phase != NULL && (strcmp(phase, "Failed") == 0 ||
 			    strcmp(phase, "PartiallyFailed") == 0 ||
 			    strcmp(phase, "FailedValidation") == 0) ? 1 : 0;
 		if (strcmp(resource, "jobs") == 0)
-			return obj_cond_true(it, "Failed") ? 1 : 0;
+			return json_condition_true(it, "Failed") ? 1 : 0;
 		if (workload) {
 			json_t *c;
 			size_t i;
