@@ -126,9 +126,9 @@ struct act_batch {
 	struct act_op		**ops;
 	size_t			 nops;
 	bool			 confirming;
-	actions_done_cb		 done;
+	cmd_done_cb		 done;
 	void			*done_arg;
-	json_t			**result;	/* actions_expect_result */
+	json_t			**result;	/* the caller's (cmd_ctx result) */
 	char			*author;	/* --author (silences) */
 	/* Values to ask for once access is known (scale's count, silence's
 	 * duration and comment): asking, a question is open; ask_initial,
@@ -143,10 +143,6 @@ TAILQ_HEAD(act_batch_list, act_batch);
 static struct loop	*act_loop;
 static double		 act_timeout = 300;
 static size_t		 act_nrunning;
-static actions_done_cb	 act_expect_cb;
-static void		*act_expect_arg;
-static bool		 act_expect_set;
-static json_t		**act_expect_result;
 static size_t		 act_ninflight;	/* requests sent whose reply is not in */
 static char		*act_stopping;	/* interrupted: why; nothing more is sent */
 static struct act_batch_list act_batches = TAILQ_HEAD_INITIALIZER(act_batches);
@@ -170,35 +166,6 @@ actions_set_timeout(double seconds)
 {
 	if (seconds > 0)
 		act_timeout = seconds;
-}
-
-/* Claim the next batch for done. */
-void
-actions_expect(actions_done_cb done, void *arg)
-{
-	act_expect_cb = done;
-	act_expect_arg = arg;
-	act_expect_set = true;
-}
-
-/* Also hand the next batch's first target's params to *out at its end. */
-void
-actions_expect_result(json_t **out)
-{
-	act_expect_result = out;
-}
-
-/* True if nothing claimed the expectation; clears it. */
-bool
-actions_unclaimed(void)
-{
-	bool was = act_expect_set;
-
-	act_expect_set = false;
-	act_expect_cb = NULL;
-	act_expect_arg = NULL;
-	act_expect_result = NULL;
-	return was;
 }
 
 /* Requests sent whose reply has not arrived. */
@@ -256,10 +223,6 @@ actions_shutdown(void)
 	}
 	act_nrunning = 0;
 	act_ninflight = 0;
-	act_expect_set = false;
-	act_expect_cb = NULL;
-	act_expect_arg = NULL;
-	act_expect_result = NULL;
 	free(act_stopping);
 	act_stopping = NULL;
 }
@@ -2452,7 +2415,7 @@ batch_check(struct act_batch *b)
 	size_t i, nready = 0, nbusy = 0, nskipped = 0;
 	const char *outcome = NULL;
 	char *msg = NULL;
-	actions_done_cb done;
+	cmd_done_cb done;
 	void *done_arg;
 
 	if (b->confirming)
@@ -2931,14 +2894,12 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	}
 
 	act_nrunning++;
-	if (act_expect_set) {
-		b->done = act_expect_cb;
-		b->done_arg = act_expect_arg;
-		b->result = act_expect_result;
-		act_expect_set = false;
-		act_expect_cb = NULL;
-		act_expect_arg = NULL;
-		act_expect_result = NULL;
+	if (ctx->done != NULL) {
+		/* the caller (a runbook step, opsdeck silence) hears the end */
+		b->done = ctx->done;
+		b->done_arg = ctx->done_arg;
+		b->result = ctx->result;
+		ctx->started = true;
 	}
 	/* scale with no count, silence with no duration: ask once access is
 	 * known (the count prefilled with the current desired count). */
@@ -2973,7 +2934,7 @@ struct act_url {
 	void			*ui;
 	char			*alertname;
 	char			*fingerprint;
-	actions_done_cb		 done;		/* a runbook step waiting, or NULL */
+	cmd_done_cb		 done;		/* a runbook step waiting, or NULL */
 	void			*done_arg;
 };
 
@@ -3059,13 +3020,10 @@ act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	if (argc < 2 && t->uid != NULL && *t->uid != '\0' &&
 	    strspn(t->uid, "0123456789abcdef") == strlen(t->uid))
 		u->fingerprint = xstrdup(t->uid);
-	if (act_expect_set) {
-		u->done = act_expect_cb;
-		u->done_arg = act_expect_arg;
-		act_expect_set = false;
-		act_expect_cb = NULL;
-		act_expect_arg = NULL;
-		act_expect_result = NULL;
+	if (ctx->done != NULL) {
+		u->done = ctx->done;
+		u->done_arg = ctx->done_arg;
+		ctx->started = true;
 	}
 	act_nrunning++;
 	client_am_request(ctx->client, t != NULL ? t->cluster : 0, "GET", "/api/v2/alerts",

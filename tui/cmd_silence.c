@@ -78,13 +78,13 @@ static int
 silence_exec(struct cmd_ctx *ctx, int argc, char **argv, double timeout,
     struct silence_wait *w, json_t **result, char **cause)
 {
-	actions_expect(silence_done, w);
-	actions_expect_result(result);
-	if (cmd_execute_argv(ctx, argc, argv, cause) != 0) {
-		actions_unclaimed();
+	ctx->done = silence_done;
+	ctx->done_arg = w;
+	ctx->result = result;
+	ctx->started = false;
+	if (cmd_execute_argv(ctx, argc, argv, cause) != 0)
 		return 1;
-	}
-	if (actions_unclaimed()) {
+	if (!ctx->started) {
 		*cause = xasprintf("%s did not start", argv[0]);
 		return 1;
 	}

@@ -1183,10 +1183,11 @@ run_action(struct rb_run *run)
 	ctx.incident_id = run->incident;
 	ctx.ui_ops = run->o.ui_ops;
 	ctx.ui = run->o.ui;
+	ctx.done = run_action_done;
+	ctx.done_arg = run;
 	run->inflight++;
-	actions_expect(run_action_done, run);
 	rc = cmd_execute_argv(&ctx, run->argc, run->argv, &cause);
-	if (actions_unclaimed()) {
+	if (!ctx.started) {
 		run->inflight--;
 		if (rc != 0) {
 			m = xasprintf("%s", cause != NULL ? cause : "failed");

@@ -34,20 +34,6 @@ void		 actions_set_loop(struct loop *);
 /* Seconds a follow-up may take before it is reported as timed out (300). */
 void		 actions_set_timeout(double seconds);
 
-/* Completion of one command's batch of targets: outcome is "ok" when every
- * target succeeded, else the first failure's outcome (failed, refused,
- * forbidden, cancelled, timeout, skipped); message says what happened.
- * Never called for batches dropped by actions_shutdown. */
-typedef void (*actions_done_cb)(const char *outcome, const char *message, void *arg);
-/* Claim the next batch started (by the next cmd_execute) for done. */
-void		 actions_expect(actions_done_cb done, void *arg);
-/* With actions_expect: when that batch ends, *out gets a new reference to
- * its first target's audited params (a silence's "silence_id", ...), or
- * stays NULL if the batch had no target. Cleared like the expectation. */
-void		 actions_expect_result(json_t **out);
-/* After cmd_execute: true if no action batch claimed the expectation (the
- * command completed synchronously, or failed before starting); clears it. */
-bool		 actions_unclaimed(void);
 /* Number of batches still running. */
 size_t		 actions_running(void);
 /* At teardown, before the client and the loop are freed: cancel every

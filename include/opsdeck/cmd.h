@@ -14,6 +14,10 @@
 struct client;
 struct store;
 struct cmd_ctx;
+typedef struct json_t json_t;
+
+/* The end of an action a caller waits for (struct cmd_ctx's done). */
+typedef void (*cmd_done_cb)(const char *outcome, const char *message, void *arg);
 
 /* Where a command came from (recorded in the audit log). */
 enum cmd_origin {
@@ -80,6 +84,19 @@ struct cmd_ctx {
 	const struct cmd_ui	*ui_ops;
 	void			*ui;
 	struct cmd_scope	 scope;		/* set by cmd_execute while exec runs */
+	/* Set by a caller that waits for an action it starts (a runbook
+	 * step, opsdeck silence): done runs once when the action's batch of
+	 * targets ends, outcome "ok" when every target succeeded, else the
+	 * first failure's (failed, refused, forbidden, cancelled, timeout,
+	 * skipped), with a message; never for batches actions_shutdown
+	 * drops. *result, if result is set, gets a new reference to the
+	 * first target's audited params (a silence's "silence_id") or stays
+	 * NULL. The action sets started when it took done; a command that
+	 * completed at once, or failed before starting, leaves it false. */
+	cmd_done_cb		 done;
+	void			*done_arg;
+	json_t			**result;
+	bool			 started;
 };
 
 /* One command. */

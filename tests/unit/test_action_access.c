@@ -244,7 +244,7 @@ test_every_mutating_command_guarded(void **state)
 {
 	struct store *st = store_new();
 	struct cmd_target staging = { 1, "deployments", "production", "backend", "uid-1" };
-	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, st, NULL, 0, true, NULL, NULL, NULL, { NULL, NULL, NULL } };
+	struct cmd_ctx ctx = { .origin = CMD_FROM_CLI, .store = st, .read_only = true };
 	struct actions_access acc[ACTIONS_ACCESS_MAX];
 	const struct cmd_entry *e;
 	char *cause;

@@ -147,7 +147,7 @@ test_execute(void **state)
 {
 	struct store *st = setup_store();
 	struct cmd_target t = { 0, "deployments", "production", "backend", "uid-1" };
-	struct cmd_ctx ctx = { CMD_FROM_PROMPT, NULL, st, &t, 1, false, NULL, NULL, NULL, { NULL, NULL, NULL } };
+	struct cmd_ctx ctx = { .origin = CMD_FROM_PROMPT, .store = st, .targets = &t, .ntargets = 1 };
 	char *cause = NULL;
 
 	ran = 0;
@@ -174,7 +174,8 @@ test_read_only(void **state)
 		{ 0, "deployments", "production", "backend", "uid-1" },
 		{ 1, "deployments", "production", "backend", "uid-2" },
 	};
-	struct cmd_ctx ctx = { CMD_FROM_KEY, NULL, st, &prod, 1, true, NULL, NULL, NULL, { NULL, NULL, NULL } };
+	struct cmd_ctx ctx = { .origin = CMD_FROM_KEY, .store = st, .targets = &prod,
+	    .ntargets = 1, .read_only = true };
 	char *cause = NULL;
 
 	ran = 0;
@@ -243,7 +244,7 @@ test_read_only(void **state)
 static void
 test_console_only(void **state)
 {
-	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, NULL, NULL, 0, false, NULL, NULL, NULL, { NULL, NULL, NULL } };
+	struct cmd_ctx ctx = { .origin = CMD_FROM_CLI };
 	char *cause = NULL;
 
 	ran = 0;
@@ -256,7 +257,7 @@ test_console_only(void **state)
 static void
 test_console_commands(void **state)
 {
-	struct cmd_ctx ctx = { CMD_FROM_CLI, NULL, NULL, NULL, 0, false, NULL, NULL, NULL, { NULL, NULL, NULL } };
+	struct cmd_ctx ctx = { .origin = CMD_FROM_CLI };
 	const struct cmd_entry *e;
 	char *cause = NULL;
 
