@@ -16,6 +16,7 @@
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
+#include "opsdeck/ydoc.h"
 
 /* Hard caps: a runbook file, steps, parameters, list entries, a template. */
 #define RB_FILE_MAX	(1024 * 1024)
@@ -60,34 +61,18 @@ rb_err(struct rb_parse *p, yaml_node_t *n, const char *fmt, ...)
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (n != NULL)
-		p->cause = xasprintf("%s:%zu: %s", p->fname, n->start_mark.line + 1, msg);
+		p->cause = xasprintf("%s:%d: %s", p->fname, ydoc_line(n), msg);
 	else
 		p->cause = xasprintf("%s: %s", p->fname, msg);
 	free(msg);
 	return -1;
 }
 
-/* Line number of n. */
-static int
-rb_line(yaml_node_t *n)
-{
-	return (int)n->start_mark.line + 1;
-}
-
-/* The scalar text of n (borrowed), or NULL if n is not a scalar. */
-static const char *
-rb_scalar(yaml_node_t *n)
-{
-	if (n == NULL || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	return (const char *)n->data.scalar.value;
-}
-
 /* A new copy of scalar n, or an error naming what. */
 static int
 rb_get_str(struct rb_parse *p, yaml_node_t *n, const char *what, char **out)
 {
-	const char *s = rb_scalar(n);
+	const char *s = ydoc_str(n);
 
 	if (s == NULL)
 		return rb_err(p, n, "%s must be a string", what);
@@ -108,14 +93,14 @@ rb_get_list(struct rb_parse *p, yaml_node_t *n, const char *what, char ***out, s
 
 	if (n->type == YAML_SCALAR_NODE) {
 		*out = xreallocarray(*out, *nout + 1, sizeof **out);
-		(*out)[(*nout)++] = xstrdup(rb_scalar(n));
+		(*out)[(*nout)++] = xstrdup(ydoc_str(n));
 		return 0;
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
 		return rb_err(p, n, "%s must be a list of strings", what);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		e = yaml_document_get_node(p->doc, *it);
-		s = rb_scalar(e);
+		s = ydoc_str(e);
 		if (s == NULL)
 			return rb_err(p, e, "%s must be a list of strings", what);
 		if (*nout >= RB_LIST_MAX)
@@ -225,7 +210,7 @@ rb_format_rto(double rto, double elapsed, bool running, char *buf, size_t len)
 static int
 rb_get_duration(struct rb_parse *p, yaml_node_t *n, const char *what, double *out)
 {
-	const char *s = rb_scalar(n);
+	const char *s = ydoc_str(n);
 	double d;
 
 	if (s == NULL)
@@ -436,12 +421,12 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 		rb->params = xreallocarray(rb->params, rb->nparams + 1, sizeof *rb->params);
 		pa = &rb->params[rb->nparams++];
 		memset(pa, 0, sizeof *pa);
-		pa->line = rb_line(e);
+		pa->line = ydoc_line(e);
 		minn = maxn = NULL;
 		for (pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
 			k = yaml_document_get_node(p->doc, pr->key);
 			v = yaml_document_get_node(p->doc, pr->value);
-			key = rb_scalar(k);
+			key = ydoc_str(k);
 			if (key == NULL)
 				return rb_err(p, k, "parameter keys must be strings");
 			if (strcmp(key, "name") == 0) {
@@ -457,7 +442,7 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 				if (rb_get_list(p, v, "choices", &pa->choices, &pa->nchoices) != 0)
 					return -1;
 			} else if (strcmp(key, "type") == 0) {
-				s = rb_scalar(v);
+				s = ydoc_str(v);
 				for (i = 0; s != NULL && i < sizeof rb_ptype_names /
 				    sizeof rb_ptype_names[0]; i++) {
 					if (strcmp(s, rb_ptype_names[i]) == 0)
@@ -481,9 +466,9 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 		    pa->type != RB_P_DURATION)
 			return rb_err(p, minn != NULL ? minn : maxn, "parameter: min and max are "
 			    "for int and duration parameters");
-		if (minn != NULL && !rb_param_number(pa, rb_scalar(minn), &pa->min))
+		if (minn != NULL && !rb_param_number(pa, ydoc_str(minn), &pa->min))
 			return rb_err(p, minn, "parameter: bad min");
-		if (maxn != NULL && !rb_param_number(pa, rb_scalar(maxn), &pa->max))
+		if (maxn != NULL && !rb_param_number(pa, ydoc_str(maxn), &pa->max))
 			return rb_err(p, maxn, "parameter: bad max");
 		pa->has_min = minn != NULL;
 		pa->has_max = maxn != NULL;
@@ -526,7 +511,7 @@ rb_parse_rules(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 		return rb_err(p, n, "rules must be a list");
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		e = yaml_document_get_node(p->doc, *it);
-		s = rb_scalar(e);
+		s = ydoc_str(e);
 		if (s == NULL || sscanf(s, "%63s %7s %63s %c", a, o, b, &x) != 3 ||
 		    rb_parse_op(o, &op) != 0)
 			return rb_err(p, e, "a rule is 'A OP B' (e.g. \"min <= max\")");
@@ -536,7 +521,7 @@ rb_parse_rules(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 		ru->lhs = xstrdup(a);
 		ru->rhs = xstrdup(b);
 		ru->op = (int)op;
-		ru->line = rb_line(e);
+		ru->line = ydoc_line(e);
 	}
 	return 0;
 }
@@ -559,14 +544,14 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 	rb->steps = xreallocarray(rb->steps, rb->nsteps + 1, sizeof *rb->steps);
 	st = &rb->steps[rb->nsteps++];
 	memset(st, 0, sizeof *st);
-	st->line = rb_line(e);
+	st->line = ydoc_line(e);
 	st->timeout = -1;
 	st->interval = 2;
 	st->on_failure = RB_FAIL_ABORT;
 	for (pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top; pr++) {
 		k = yaml_document_get_node(p->doc, pr->key);
 		v = yaml_document_get_node(p->doc, pr->value);
-		key = rb_scalar(k);
+		key = ydoc_str(k);
 		if (key == NULL)
 			return rb_err(p, k, "step %zu: keys must be strings", index);
 		for (i = 0; i < sizeof rb_kind_names / sizeof rb_kind_names[0]; i++) {
@@ -597,7 +582,7 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 			if (st->interval < 0.1)
 				return rb_err(p, v, "interval must be at least 100ms");
 		} else if (strcmp(key, "on-unreachable") == 0) {
-			s = rb_scalar(v);
+			s = ydoc_str(v);
 			if (s != NULL && strcmp(s, "skip") == 0)
 				st->unreachable = RB_UNREACH_SKIP;
 			else if (s != NULL && strcmp(s, "fail") == 0)
@@ -605,7 +590,7 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 			else
 				return rb_err(p, v, "on-unreachable must be skip or fail");
 		} else if (strcmp(key, "on-failure") == 0) {
-			s = rb_scalar(v);
+			s = ydoc_str(v);
 			if (s != NULL && strcmp(s, "ask") == 0)
 				st->on_failure = RB_FAIL_ASK;
 			else if (s != NULL && strcmp(s, "abort") == 0)
@@ -965,7 +950,7 @@ rb_parse_root(struct rb_parse *p, struct runbook *rb, yaml_node_t *root)
 	for (pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
 		k = yaml_document_get_node(p->doc, pr->key);
 		v = yaml_document_get_node(p->doc, pr->value);
-		key = rb_scalar(k);
+		key = ydoc_str(k);
 		if (key == NULL)
 			return rb_err(p, k, "keys must be strings");
 		if (strcmp(key, "name") == 0) {
@@ -993,7 +978,7 @@ rb_parse_root(struct rb_parse *p, struct runbook *rb, yaml_node_t *root)
 			    pr2++) {
 				k2 = yaml_document_get_node(p->doc, pr2->key);
 				v2 = yaml_document_get_node(p->doc, pr2->value);
-				key2 = rb_scalar(k2);
+				key2 = ydoc_str(k2);
 				if (key2 != NULL && strcmp(key2, "kinds") == 0) {
 					if (rb_get_list(p, v2, "kinds", &rb->kinds, &rb->nkinds) != 0)
 						return -1;
@@ -1033,7 +1018,6 @@ rb_parse_root(struct rb_parse *p, struct runbook *rb, yaml_node_t *root)
 struct runbook *
 runbook_parse(const char *buf, size_t len, const char *fname, char **cause)
 {
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct rb_parse p;
 	struct runbook *rb;
@@ -1047,25 +1031,17 @@ runbook_parse(const char *buf, size_t len, const char *fname, char **cause)
 	p.fname = fname;
 	rb = xcalloc(1, sizeof *rb);
 	rb->path = xstrdup(fname);
-	if (!yaml_parser_initialize(&parser))
-		fatal("yaml_parser_initialize");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		*cause = xasprintf("%s:%zu:%zu: %s", fname, parser.problem_mark.line + 1,
-		    parser.problem_mark.column + 1,
-		    parser.problem != NULL ? parser.problem : "malformed YAML");
-		yaml_parser_delete(&parser);
+	if (ydoc_load(&doc, buf, len, fname, cause) != 0) {
 		runbook_free(rb);
 		return NULL;
 	}
 	p.doc = &doc;
-	root = yaml_document_get_root_node(&doc);
+	root = ydoc_root(&doc);
 	if (root == NULL)
 		p.cause = xasprintf("%s: empty document", fname);
 	else
 		rb_parse_root(&p, rb, root);
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	if (p.cause != NULL) {
 		*cause = p.cause;
 		runbook_free(rb);
