@@ -554,9 +554,17 @@ static void
 cmd_runbook_list(struct cmd_ctx *ctx)
 {
 	const struct cmd_target *t = ctx->ntargets > 0 ? &ctx->targets[0] : NULL;
-	char **names, *line, *n, *what;
+	char **names, *line, *n, *what, *cause = NULL;
 	size_t na, i;
 
+	/* the console lists them in a view, whole, to pick one */
+	if (ctx->ui_ops != NULL && ctx->ui_ops->show_view != NULL) {
+		if (ctx->ui_ops->show_view(ctx->ui, "runbooks", NULL, &cause) == 0)
+			return;
+		cmd_say(ctx, true, cause);
+		free(cause);
+		return;
+	}
 	names = runbook_names_for(t, &na);
 	if (t != NULL && t->name != NULL)
 		what = xasprintf("%s %s%s%s", t->resource, t->ns != NULL && *t->ns != '\0' ?

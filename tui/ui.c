@@ -529,6 +529,8 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 		cls = &view_help_class;
 	else if (strcmp(name, "runbook") == 0)
 		cls = &view_runbook_class;
+	else if (strcmp(name, "runbooks") == 0)
+		cls = &view_runbooks_class;
 	else {
 		resource = view_resource_find(name);
 		if (resource == NULL) {
@@ -573,7 +575,8 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 	if (cls == &view_runbook_class && ui->view != NULL && ui->view->cls == cls &&
 	    ui->view->prev != NULL)
 		replace = true;
-	if (!replace && cls != &view_help_class && cls != &view_runbook_class) {
+	if (!replace && cls != &view_help_class && cls != &view_runbook_class &&
+	    cls != &view_runbooks_class) {
 		/* unwind to the root */
 		while (ui->view != NULL && ui->view->prev != NULL) {
 			v = ui->view;

@@ -235,6 +235,7 @@ extern const struct view_class	view_text_class;	/* yaml, describe */
 extern const struct view_class	view_logs_class;
 extern const struct view_class	view_dialog_class;
 extern const struct view_class	view_runbook_class;	/* a runbook run's progress */
+extern const struct view_class	view_runbooks_class;	/* the runbooks, to pick one */
 
 /* A key a view handles itself, for the help screen. */
 struct view_key_help {
