@@ -154,18 +154,6 @@ reflector_wait(struct reflector *r, double min)
 	r->timer = loop_timer_add(r->c->loop, d, reflector_retry, r);
 }
 
-/* Start over with a fresh list. */
-static void
-reflector_relist(struct reflector *r)
-{
-	free(r->rv);
-	r->rv = NULL;
-	free(r->cont);
-	r->cont = NULL;
-	r->relisting = false;
-	reflector_list(r);
-}
-
 /* Record a failed response of r: sets states, then waits or gives up.
  * Returns nothing; r continues on its own. */
 static void
@@ -245,8 +233,11 @@ reflector_list_done(const struct cresult *res, void *arg)
 		return;
 	}
 	if (res->error == NULL && res->status == 410 && r->cont != NULL) {
-		/* The continue token expired: start the list again. */
-		reflector_relist(r);
+		/* The continue token expired: start the list again, after the
+		 * backoff (a server that expires every token is not hammered). */
+		free(r->cont);
+		r->cont = NULL;
+		reflector_wait(r, 0);
 		return;
 	}
 	if (res->error != NULL || res->status != 200) {
@@ -403,8 +394,13 @@ reflector_watch_done(const struct cresult *res, void *arg)
 
 	r->req = NULL;
 	if (r->expired || (res->error == NULL && res->status == 410)) {
+		/* Expired: list again, through the backoff like every retry, so
+		 * a server that expires every watch sees a few requests a
+		 * minute, not hundreds a second. */
 		r->expired = false;
-		reflector_relist(r);
+		free(r->rv);
+		r->rv = NULL;
+		reflector_wait(r, 0);
 		return;
 	}
 	if (r->watch_error != NULL) {
@@ -419,9 +415,12 @@ reflector_watch_done(const struct cresult *res, void *arg)
 		reflector_failed(r, res);
 		return;
 	}
-	if (res->elapsed < 1.0 && r->events == 0) {
-		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
-		    "watch closed at once with no events");
+	if (res->elapsed < 1.0) {
+		/* No server ends a watch of 300 s or more this soon: back off
+		 * (with events it is a server cutting every watch short). */
+		if (r->events == 0)
+			store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
+			    "watch closed at once with no events");
 		reflector_wait(r, 0);
 		return;
 	}

@@ -123,28 +123,6 @@ diff <(awk 'NR > 1 {print $1}' "$T/healthy" | sort -u) <(awk 'NR > 1 {print $1}'
 	fail "clusters differ between the healthy-only run and the run with bad clusters"
 ok "same clusters with and without the bad clusters"
 
-# start_fake MODE: run fake_kube.py, write $T/fake-MODE.kubeconfig.
-start_fake() {
-	local mode=$1
-	$PY "$here/fake_kube.py" "$T/fake-$mode.port" "$T/fake-$mode.log" "$mode" &
-	_cleanup_pids+=($!)
-	wait_for 30 test -s "$T/fake-$mode.port" || fail "fake server ($mode) did not start"
-	cat >"$T/fake-$mode.kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster: {server: "http://127.0.0.1:$(cat "$T/fake-$mode.port")"}
-users:
-- name: tok
-  user: {token: abc}
-contexts:
-- name: fake-$mode
-  context: {cluster: fake, user: tok, namespace: default}
-current-context: fake-$mode
-EOF
-}
-
 # watch_until MODE PATTERN: run get --watch -o json until PATTERN shows.
 watch_until() {
 	local mode=$1 pattern=$2 pid

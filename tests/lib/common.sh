@@ -102,3 +102,28 @@ assert not missing, "no intent for %s" % missing
 print("audit: %d intents, every outcome of a request names one" % len(seen))
 PY
 }
+
+# start_fake MODE: run tests/integration/fake_kube.py in MODE (plain HTTP),
+# write $T/fake-MODE.kubeconfig (context fake-MODE); its requests are
+# logged to $T/fake-MODE.log.
+start_fake() {
+	local mode=$1 fake
+	fake=$(cd "$(dirname "${BASH_SOURCE[0]}")/../integration" && pwd)/fake_kube.py
+	/usr/bin/python3 "$fake" "$T/fake-$mode.port" "$T/fake-$mode.log" "$mode" &
+	_cleanup_pids+=($!)
+	wait_for 30 test -s "$T/fake-$mode.port" || fail "fake server ($mode) did not start"
+	cat >"$T/fake-$mode.kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: fake
+  cluster: {server: "http://127.0.0.1:$(cat "$T/fake-$mode.port")"}
+users:
+- name: tok
+  user: {token: abc}
+contexts:
+- name: fake-$mode
+  context: {cluster: fake, user: tok, namespace: default}
+current-context: fake-$mode
+KC
+}
