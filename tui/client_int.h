@@ -15,6 +15,7 @@
 struct reflector;
 struct creq;
 struct kind;
+struct client_call;
 
 /* Where a request goes. */
 enum creq_target {
@@ -63,6 +64,7 @@ struct client {
 	size_t			 nconns;
 	struct reflector	**refs;
 	size_t			 nrefs;
+	struct client_call	*waiting;	/* public GETs waiting to retry */
 };
 
 /* Start a request on cluster (credentials first if needed). */

@@ -75,6 +75,18 @@ struct conn {
 #define CONN_STALE_PROBES	3
 #define CONN_STALE_SECONDS	20
 
+/* Public request completion shim. */
+struct client_call {
+	struct client		*c;
+	size_t			 cluster;
+	struct creq_spec	 spec;		/* path owned */
+	int			 retries;
+	struct loop_timer	*timer;		/* waiting to retry */
+	struct client_call	*next;		/* in c->waiting */
+	client_done_cb		 done;
+	void			*arg;
+};
+
 /* A public stream handle. */
 struct client_stream {
 	struct creq		*req;
@@ -703,6 +715,14 @@ client_free(struct client *c)
 	for (i = 0; i < c->nrefs; i++)
 		reflector_free(c->refs[i]);
 	free(c->refs);
+	while (c->waiting != NULL) {
+		struct client_call *cc = c->waiting;
+
+		c->waiting = cc->next;
+		loop_timer_cancel(c->loop, cc->timer);
+		free((char *)cc->spec.path);
+		free(cc);
+	}
 	for (i = 0; i < c->nconns; i++) {
 		struct conn *cn = c->conns[i];
 
@@ -799,11 +819,28 @@ client_settled(struct client *c, size_t cluster, const char *resource)
 	return store_kind_state(c->store, cluster, res->resource, NULL) != CONN_CONNECTING;
 }
 
-/* Public request completion shim. */
-struct client_call {
-	client_done_cb	 done;
-	void		*arg;
-};
+/* A public GET answered 429 or 5xx with Retry-After is tried again after
+ * the time asked (at most CALL_RETRY_CAP seconds), up to CALL_RETRIES
+ * times, as kubectl does; other methods are never repeated. */
+#define CALL_RETRIES	5
+#define CALL_RETRY_CAP	10.0
+
+/* Retry a public GET. */
+static void
+client_call_retry(void *arg)
+{
+	struct client_call *cc = arg, **pp;
+
+	for (pp = &cc->c->waiting; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == cc) {
+			*pp = cc->next;
+			break;
+		}
+	}
+	cc->timer = NULL;
+	cc->next = NULL;
+	creq_start(cc->c, cc->cluster, &cc->spec);
+}
 
 /* Hand an internal result to a public callback. */
 static void
@@ -812,11 +849,21 @@ client_call_done(const struct cresult *res, void *arg)
 	struct client_call *cc = arg;
 	struct client_response r;
 
+	if (res->error == NULL && (res->status == 429 || res->status >= 500) &&
+	    res->retry_after >= 0 && cc->retries < CALL_RETRIES && cc->spec.method == NULL) {
+		cc->retries++;
+		cc->timer = loop_timer_add(cc->c->loop, res->retry_after < CALL_RETRY_CAP ?
+		    res->retry_after : CALL_RETRY_CAP, client_call_retry, cc);
+		cc->next = cc->c->waiting;
+		cc->c->waiting = cc;
+		return;
+	}
 	r.status = res->status;
 	r.body = res->body != NULL ? res->body : "";
 	r.len = res->len;
 	r.error = res->error;
 	cc->done(&r, cc->arg);
+	free((char *)cc->spec.path);
 	free(cc);
 }
 
@@ -827,28 +874,35 @@ client_call(struct client *c, size_t cluster, enum creq_target target, const cha
     void *arg)
 {
 	struct client_call *cc;
-	struct creq_spec s;
+	struct creq_spec *s;
 
-	cc = xcalloc(1, sizeof *cc);
-	cc->done = done;
-	cc->arg = arg;
-	memset(&s, 0, sizeof s);
-	s.target = target;
-	s.method = method;
-	s.path = path;
-	s.content_type = content_type;
-	s.body = body;
-	s.timeout = 60;
-	s.done = client_call_done;
-	s.arg = cc;
 	if (cluster >= c->nconns) {
 		struct client_response r = { 0, "", 0, "no such cluster" };
 
-		free(cc);
 		done(&r, arg);
 		return;
 	}
-	creq_start(c, cluster, &s);
+	cc = xcalloc(1, sizeof *cc);
+	cc->c = c;
+	cc->cluster = cluster;
+	cc->done = done;
+	cc->arg = arg;
+	s = &cc->spec;
+	s->target = target;
+	s->method = method;
+	s->path = xstrdup(path);
+	s->content_type = content_type;
+	s->body = body;
+	s->timeout = 60;
+	s->done = client_call_done;
+	s->arg = cc;
+	creq_start(c, cluster, s);
+	/* creq_start copied what it sends; only a GET is sent again (its
+	 * spec's method NULL), never a request that may change something */
+	s->content_type = NULL;
+	s->body = NULL;
+	s->method = method == NULL || (strcmp(method, "GET") == 0 && body == NULL) ? NULL :
+	    "not repeated";
 }
 
 /* A request to the API server. */

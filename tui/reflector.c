@@ -29,6 +29,12 @@
 #define BACKOFF_INITIAL		0.8
 #define BACKOFF_CAP		30.0
 #define BACKOFF_RESET		120.0
+/* A server's Retry-After is honoured up to RETRY_AFTER_CAP seconds; a
+ * one-shot run (get) retries at most ONCE_RETRIES times, each wait at most
+ * ONCE_RETRY_CAP seconds, as kubectl does. */
+#define RETRY_AFTER_CAP		60.0
+#define ONCE_RETRIES		5
+#define ONCE_RETRY_CAP		10.0
 
 /* Where a reflector is. */
 enum reflector_phase {
@@ -57,6 +63,7 @@ struct reflector {
 	size_t				 events;
 	double				 backoff;
 	double				 last_failure;
+	int				 once_retries;	/* one-shot retries made */
 };
 
 static void	reflector_list(struct reflector *);
@@ -137,16 +144,36 @@ reflector_retry(void *arg)
 		reflector_list(r);
 }
 
-/* Wait before retrying (at least min seconds, e.g. Retry-After). */
+/* Wait before retrying: the backoff, or min seconds if longer (a server's
+ * Retry-After). A one-shot run gives up unless min >= 0 (the server asked
+ * to be retried), and then only a few times: it stays connecting while it
+ * waits, so get waits for the answer. */
 static void
 reflector_wait(struct reflector *r, double min)
 {
 	double d;
 
 	if (r->c->opts.once) {
-		r->phase = REF_DONE;
+		const char *why = NULL;
+		char *keep;
+
+		if (min < 0 || r->once_retries >= ONCE_RETRIES) {
+			r->phase = REF_DONE;
+			return;
+		}
+		r->once_retries++;
+		store_kind_state(r->c->store, r->cluster, r->res->resource, &why);
+		keep = why != NULL ? xstrdup(why) : NULL;
+		store_set_kind_state(r->c->store, r->cluster, r->res->resource,
+		    CONN_CONNECTING, keep);
+		free(keep);
+		r->phase = REF_WAITING;
+		r->timer = loop_timer_add(r->c->loop, min < ONCE_RETRY_CAP ? min :
+		    ONCE_RETRY_CAP, reflector_retry, r);
 		return;
 	}
+	if (min > RETRY_AFTER_CAP)
+		min = RETRY_AFTER_CAP;
 	d = reflector_next_backoff(r);
 	if (min > d)
 		d = min;
@@ -162,7 +189,7 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 	struct store *st = r->c->store;
 	const char *res_name = r->res->resource;
 	char *msg = NULL, *why;
-	double min = 0;
+	double min = -1;
 
 	if (res->error != NULL) {
 		if (res->auth_failed) {
@@ -179,7 +206,7 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 			conn_report_error(r->c, r->cluster, cs, res->error);
 			store_set_kind_state(st, r->cluster, res_name, cs, res->error);
 		}
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	msg = status_message(res->body, res->len);
@@ -196,12 +223,10 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 		free(why);
 		conn_report_ok(r->c, r->cluster);
 		break;
-	case 429:
-	case 503:
-		if (res->retry_after > 0)
-			min = res->retry_after;
-		/* FALLTHROUGH */
 	default:
+		/* client-go retries 429 and 5xx that carry Retry-After */
+		if ((res->status == 429 || res->status >= 500) && res->retry_after >= 0)
+			min = res->retry_after;
 		why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
 		store_set_kind_state(st, r->cluster, res_name, CONN_ERROR, why);
 		free(why);
@@ -237,7 +262,7 @@ reflector_list_done(const struct cresult *res, void *arg)
 		 * backoff (a server that expires every token is not hammered). */
 		free(r->cont);
 		r->cont = NULL;
-		reflector_wait(r, 0);
+		reflector_wait(r, 0);	/* a one-shot run lists again too */
 		return;
 	}
 	if (res->error != NULL || res->status != 200) {
@@ -257,7 +282,7 @@ reflector_list_done(const struct cresult *res, void *arg)
 		json_decref(doc);
 		free(r->cont);
 		r->cont = NULL;
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	if (!r->relisting) {
@@ -291,7 +316,7 @@ reflector_list_done(const struct cresult *res, void *arg)
 	if (r->rv == NULL) {
 		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
 		    "list had no resourceVersion");
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	reflector_watch(r);
@@ -400,7 +425,7 @@ reflector_watch_done(const struct cresult *res, void *arg)
 		r->expired = false;
 		free(r->rv);
 		r->rv = NULL;
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	if (r->watch_error != NULL) {
@@ -408,7 +433,7 @@ reflector_watch_done(const struct cresult *res, void *arg)
 		    r->watch_error);
 		free(r->watch_error);
 		r->watch_error = NULL;
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	if (res->error != NULL || res->status != 200) {
@@ -421,7 +446,7 @@ reflector_watch_done(const struct cresult *res, void *arg)
 		if (r->events == 0)
 			store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
 			    "watch closed at once with no events");
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	/* A normal end (timeoutSeconds): watch again from where we are. */
