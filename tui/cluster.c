@@ -53,11 +53,13 @@ struct conn {
 	struct auth_exec	*ae;
 	struct loop_timer	*ae_timer;
 	struct creq		*queue;		/* waiting for the credential */
+	CURLSH			*share;		/* this context's own connections */
 	struct loop_timer	*health_timer;
 	struct creq		*health;
 	struct loop_timer	*slow_timer;	/* the probe is late: stale */
 	struct loop_timer	*escalate_timer; /* stale too long: its failure */
 	bool			 ever_live;
+	bool			 probe_failed;	/* the probe set a never-live failure */
 	unsigned		 failed_probes;	/* consecutive failed health probes */
 	enum conn_state		 fail_state;	/* the latest failure while stale */
 	char			*fail_reason;
@@ -529,6 +531,11 @@ creq_launch(struct creq *r)
 	}
 	curl_easy_setopt(easy, CURLOPT_URL, url);
 	free(url);
+	/* Connections are per context: a request waiting to multiplex onto a
+	 * connection that never completes (a hung server) holds up only its
+	 * own context, never another one on the same server. */
+	if (cn->share != NULL)
+		curl_easy_setopt(easy, CURLOPT_SHARE, cn->share);
 
 	memset(&o, 0, sizeof o);
 	o.method = r->method;
@@ -593,6 +600,13 @@ conn_health_late(void *arg)
 	char why[64];
 
 	cn->slow_timer = NULL;
+	if (sc->state == CONN_CONNECTING && !cn->ever_live) {
+		/* never answered: say so now, not when a request times out */
+		snprintf(why, sizeof why, "no answer to /version in %ds", CONN_PROBE_LATE);
+		store_set_state(cn->c->store, cn->idx, CONN_UNREACHABLE, why);
+		cn->probe_failed = true;
+		return;
+	}
 	if (sc->state != CONN_LIVE)
 		return;
 	snprintf(why, sizeof why, "no answer in %ds", CONN_PROBE_LATE);
@@ -610,9 +624,30 @@ conn_health_done(const struct cresult *res, void *arg)
 	cn->slow_timer = NULL;
 	if (res->error != NULL && !res->auth_failed) {
 		cn->failed_probes++;
+		cn->probe_failed = !cn->ever_live;
 		conn_report_error(cn->c, cn->idx, conn_state_for_curl(res->rc), res->error);
-	} else if (res->status == 200 && cn->ever_live)
+	} else if (res->status == 200 && cn->ever_live) {
 		conn_report_ok(cn->c, cn->idx);
+	} else if (res->status == 200) {
+		/* answering again before any list succeeded: connecting, not
+		 * the failure the probe (or its lateness) set */
+		struct store_cluster *sc = store_cluster(cn->c->store, cn->idx);
+
+		if (cn->probe_failed && (sc->state == CONN_UNREACHABLE ||
+		    sc->state == CONN_ERROR))
+			store_set_state(cn->c->store, cn->idx, CONN_CONNECTING, NULL);
+		cn->probe_failed = false;
+	} else if (res->status == 429 || res->status >= 500) {
+		/* answering, but not serving: the status and the server's words */
+		char *msg = status_message(res->body, res->len), *why;
+
+		why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
+		cn->failed_probes++;
+		cn->probe_failed = !cn->ever_live;
+		conn_report_error(cn->c, cn->idx, CONN_ERROR, why);
+		free(why);
+		free(msg);
+	}
 	conn_health_arm(cn);
 }
 
@@ -686,6 +721,9 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 		cn->c = c;
 		cn->idx = idx;
 		cn->ctx = ctxs[i];
+		cn->share = curl_share_init();
+		if (cn->share != NULL)
+			curl_share_setopt(cn->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 		c->conns[idx] = cn;
 		sc = store_cluster(store, idx);
 		free(sc->role);
@@ -738,6 +776,7 @@ client_free(struct client *c)
 			loop_timer_cancel(c->loop, cn->ae_timer);
 			auth_exec_free(cn->ae);
 		}
+		curl_share_cleanup(cn->share);
 		free(cn);
 	}
 	free(c->conns);

@@ -229,6 +229,10 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 			min = res->retry_after;
 		why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
 		store_set_kind_state(st, r->cluster, res_name, CONN_ERROR, why);
+		/* a cluster that never served anything is failing, with this
+		 * reason, not still connecting */
+		if (store_cluster(st, r->cluster)->state == CONN_CONNECTING)
+			store_set_state(st, r->cluster, CONN_ERROR, why);
 		free(why);
 		break;
 	}

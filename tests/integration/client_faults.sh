@@ -19,21 +19,8 @@ mapfile -t drill_ctx < <(kubectl --kubeconfig "$drill_kc" config get-contexts -o
 [ ${#drill_ctx[@]} -ge 1 ] || fail "drill kubeconfig has no contexts"
 
 # A listener that accepts connections and never says a word.
-$PY - "$T/hang.port" <<'PY' &
-import os, socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(64)
-open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-held = []
-while True:
-    held.append(s.accept()[0])
-PY
-_cleanup_pids+=($!)
-wait_for 30 test -s "$T/hang.port" || fail "hanging listener did not start"
-hang_port=$(cat "$T/hang.port")
+start_hang_listener
+hang_port=$HANG_PORT
 # A port nothing listens on: bind, note, close.
 refused_port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 
