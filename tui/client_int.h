@@ -88,6 +88,19 @@ void		 reflector_free(struct reflector *);
 const char	*reflector_resource(const struct reflector *);
 size_t		 reflector_cluster(const struct reflector *);
 
+/* The reflector's decoders, for tests and fuzzing: reflector_alloc makes
+ * one that sends nothing until a decoder asks for the next request. */
+struct reflector *reflector_alloc(struct client *, size_t cluster,
+		    const struct kind *, const char *ns, const char *selector);
+/* If r waits for a list page (or poll), drop that request unanswered and
+ * return true: the caller then hands r its answer. */
+bool		 reflector_take_list(struct reflector *);
+/* One watch event line (arg: the reflector); non-zero ends the watch. */
+int		 reflector_event(const char *line, size_t len, void *arg);
+/* A list page, or an Alertmanager poll, came back (arg: the reflector). */
+void		 reflector_list_done(const struct cresult *, void *arg);
+void		 reflector_poll_done(const struct cresult *, void *arg);
+
 /* Text of a Kubernetes Status body, or NULL. New string. */
 char		*status_message(const char *body, size_t len);
 

@@ -571,7 +571,10 @@ creq_start(struct client *c, size_t cluster, const struct creq_spec *s)
 	r->on_line = s->on_line;
 	r->done = s->done;
 	r->arg = s->arg;
-	creq_launch(r);
+	if (cluster >= c->nconns)
+		creq_fail_later(r, "no such cluster");
+	else
+		creq_launch(r);
 	return r;
 }
 

@@ -76,6 +76,18 @@ reflector_resource(const struct reflector *r)
 	return r->res->resource;
 }
 
+/* If r waits for a list page (or poll), drop that request without an
+ * answer and return true: the caller hands r the answer (tests, fuzzing). */
+bool
+reflector_take_list(struct reflector *r)
+{
+	if (r->phase != REF_LISTING || r->req == NULL)
+		return false;
+	creq_cancel(r->req);
+	r->req = NULL;
+	return true;
+}
+
 /* The cluster index. */
 size_t
 reflector_cluster(const struct reflector *r)
@@ -241,7 +253,7 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 }
 
 /* A list page came back. */
-static void
+void
 reflector_list_done(const struct cresult *res, void *arg)
 {
 	struct reflector *r = arg;
@@ -353,7 +365,7 @@ reflector_list(struct reflector *r)
 }
 
 /* One watch event line. */
-static int
+int
 reflector_event(const char *line, size_t len, void *arg)
 {
 	struct reflector *r = arg;
@@ -525,7 +537,7 @@ reflector_am_state(const struct cresult *res)
 }
 
 /* Alertmanager answered a poll. */
-static void
+void
 reflector_poll_done(const struct cresult *res, void *arg)
 {
 	struct reflector *r = arg;
@@ -597,9 +609,9 @@ reflector_poll(struct reflector *r)
 	free(path);
 }
 
-/* Create and start a reflector. */
+/* Create a reflector without starting it. */
 struct reflector *
-reflector_new(struct client *c, size_t cluster, const struct kind *res,
+reflector_alloc(struct client *c, size_t cluster, const struct kind *res,
     const char *ns, const char *selector)
 {
 	struct reflector *r;
@@ -611,6 +623,16 @@ reflector_new(struct client *c, size_t cluster, const struct kind *res,
 	r->ns = ns != NULL && *ns != '\0' ? xstrdup(ns) : NULL;
 	r->selector = selector != NULL && *selector != '\0' ? xstrdup(selector) : NULL;
 	store_set_kind_state(c->store, cluster, res->resource, CONN_CONNECTING, NULL);
+	return r;
+}
+
+/* Create and start a reflector. */
+struct reflector *
+reflector_new(struct client *c, size_t cluster, const struct kind *res,
+    const char *ns, const char *selector)
+{
+	struct reflector *r = reflector_alloc(c, cluster, res, ns, selector);
+
 	if (res->source == KIND_ALERTMANAGER)
 		reflector_poll(r);
 	else
