@@ -32,6 +32,7 @@ struct cresult {
 	const char	*error;		/* transport/credential error, or NULL */
 	CURLcode	 rc;
 	double		 retry_after;	/* seconds or -1 */
+	const char	*location;	/* a 3xx's target (unsanitised), or NULL */
 	size_t		 lines;
 	double		 elapsed;
 	bool		 auth_failed;	/* no usable credential (plugin failed, ...) */

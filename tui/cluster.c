@@ -462,6 +462,7 @@ creq_http_done(struct http_req *h, void *arg)
 	res.error = http_error(h);
 	res.rc = http_curlcode(h);
 	res.retry_after = http_retry_after(h);
+	res.location = http_location(h);
 	res.lines = http_lines(h);
 	res.elapsed = http_elapsed(h);
 	r->done(&res, r->arg);

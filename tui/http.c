@@ -32,6 +32,7 @@ struct http_req {
 	CURLcode		 rc;
 	char			*error;
 	double			 retry_after;
+	char			*location;	/* a redirect's target, or NULL */
 	double			 started;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
@@ -251,6 +252,7 @@ http_free(struct http_req *r)
 	free(r->method);
 	free(r->body);
 	free(r->error);
+	free(r->location);
 	free(r);
 }
 
@@ -261,10 +263,19 @@ http_finished(CURL *easy, CURLcode rc, void *arg)
 	struct http_req *r = arg;
 	long status = 0;
 
+	char *loc = NULL;
+
 	r->rc = rc;
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	r->status = status;
-	if (rc != CURLE_OK && r->error == NULL) {
+	if (status >= 300 && status < 400 &&
+	    curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc != NULL)
+		r->location = xstrdup(loc);
+	if (rc == CURLE_OUT_OF_MEMORY && r->error == NULL && r->errbuf[0] == '\0') {
+		/* what curl says of a header line over its 100 KB limit */
+		r->error = xstrdup("response header too large (a header line over curl's "
+		    "limit; curl reports it as \"Out of memory\")");
+	} else if (rc != CURLE_OK && r->error == NULL) {
 		size_t n = strlen(r->errbuf);
 
 		while (n > 0 && (r->errbuf[n - 1] == '\n' || r->errbuf[n - 1] == ' '))
@@ -382,6 +393,13 @@ double
 http_retry_after(const struct http_req *r)
 {
 	return r->retry_after;
+}
+
+/* Where a 3xx response pointed, or NULL. */
+const char *
+http_location(const struct http_req *r)
+{
+	return r->location;
 }
 
 /* Lines streamed. */

@@ -20,6 +20,7 @@
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/xmalloc.h"
 
@@ -193,6 +194,24 @@ reflector_wait(struct reflector *r, double min)
 	r->timer = loop_timer_add(r->c->loop, d, reflector_retry, r);
 }
 
+/* What a redirect says: where it pointed (sanitised, cut at 200 bytes)
+ * and that it is not followed (credentials must not go elsewhere, as
+ * kubectl does not send them). New string. */
+static char *
+reflector_redirect_text(const struct cresult *res)
+{
+	char *where, *out;
+
+	if (res->location == NULL || *res->location == '\0')
+		return xasprintf("HTTP %ld: a redirect without a location (opsdeck does not "
+		    "follow redirects)", res->status);
+	where = sanitize(res->location, strnlen(res->location, 200), 0);
+	out = xasprintf("HTTP %ld: redirected to %s%s (opsdeck does not follow redirects)",
+	    res->status, where, strlen(res->location) > 200 ? "..." : "");
+	free(where);
+	return out;
+}
+
 /* Record a failed response of r: sets states, then waits or gives up.
  * Returns nothing; r continues on its own. */
 static void
@@ -239,7 +258,10 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 		/* client-go retries 429 and 5xx that carry Retry-After */
 		if ((res->status == 429 || res->status >= 500) && res->retry_after >= 0)
 			min = res->retry_after;
-		why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
+		if (res->status >= 300 && res->status < 400)
+			why = reflector_redirect_text(res);
+		else
+			why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
 		store_set_kind_state(st, r->cluster, res_name, CONN_ERROR, why);
 		/* a cluster that never served anything is failing, with this
 		 * reason, not still connecting */

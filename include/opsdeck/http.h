@@ -80,6 +80,8 @@ const char	*http_error(const struct http_req *);
 const char	*http_body(const struct http_req *, size_t *len);	/* NUL-terminated */
 /* Retry-After in seconds, or -1. */
 double		 http_retry_after(const struct http_req *);
+/* Where a 3xx response pointed (never followed), or NULL. */
+const char	*http_location(const struct http_req *);
 /* Lines delivered in stream mode. */
 size_t		 http_lines(const struct http_req *);
 /* Seconds since the request started. */

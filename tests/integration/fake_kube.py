@@ -16,6 +16,9 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
   MODE forbid-all: every list and watch answers 403 Forbidden.
   MODE error: every request answers 500 with a Status message.
   MODE hang: every request is read and never answered.
+  MODE redirect: every request answers 302 to https://login.example.invalid/sso.
+  MODE bigheader: every response carries one 2 MB header line.
+  MODE manyheaders: every response carries 3,000 headers (300 KB).
 While the file LOGFILE.healthy exists, every mode serves as a healthy server.
 Every request is appended to LOGFILE as "METHOD PATH".
 """
@@ -90,6 +93,23 @@ class Handler(BaseHTTPRequestHandler):
         mode = "healthy" if os.path.exists(LOGFILE + ".healthy") else MODE
         if mode == "hang":
             time.sleep(3600)
+            return
+        if mode == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "https://login.example.invalid/sso?next=%1b")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if mode in ("bigheader", "manyheaders"):
+            self.send_response(200)
+            if mode == "bigheader":
+                self.send_header("X-Big", "a" * (2 << 20))
+            else:
+                for i in range(3000):
+                    self.send_header("X-Many-%d" % i, "b" * 90)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
             return
         if mode == "busy-always":
             return self.send_status(429, "TooManyRequests", "storage is (re)initializing",
