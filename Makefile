@@ -36,7 +36,9 @@ BIN       := $(BUILD)/opsdeck
 .PHONY: all check check-only unit regress demo deps asan install clean bench fuzz fuzz-run valgrind \
         realk8s realk8s-bin
 
-all: $(BIN) opsdeck
+# ./opsdeck points at the default build only: `make asan` (BUILD=build-asan)
+# leaves it alone.
+all: $(BIN) $(if $(filter build,$(BUILD)),opsdeck)
 
 opsdeck: $(BIN)
 	@ln -sf $(BIN) opsdeck
@@ -128,7 +130,7 @@ fuzz:
 	  EXTRA_LDLIBS="-fsanitize=address,undefined" $(LIB_OBJS:$(BUILD)/%=build-fuzz/%)
 	@mkdir -p build-fuzz/fuzz
 	@for f in $(FUZZ_SRCS); do n=$$(basename $$f .c); \
-	  clang -std=c11 -D_GNU_SOURCE -Iinclude -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+	  clang -std=c11 -D_GNU_SOURCE -Iinclude -Itui -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -o build-fuzz/fuzz/$$n $$f $(LIB_OBJS:$(BUILD)/%=build-fuzz/%) $(LDLIBS) || exit 1; \
 	  echo "built build-fuzz/fuzz/$$n"; done
 

@@ -15,6 +15,7 @@
 struct reflector;
 struct creq;
 struct kind;
+struct client_call;
 
 /* Where a request goes. */
 enum creq_target {
@@ -31,6 +32,7 @@ struct cresult {
 	const char	*error;		/* transport/credential error, or NULL */
 	CURLcode	 rc;
 	double		 retry_after;	/* seconds or -1 */
+	const char	*location;	/* a 3xx's target (unsanitised), or NULL */
 	size_t		 lines;
 	double		 elapsed;
 	bool		 auth_failed;	/* no usable credential (plugin failed, ...) */
@@ -63,6 +65,7 @@ struct client {
 	size_t			 nconns;
 	struct reflector	**refs;
 	size_t			 nrefs;
+	struct client_call	*waiting;	/* public GETs waiting to retry */
 };
 
 /* Start a request on cluster (credentials first if needed). */
@@ -85,6 +88,19 @@ struct reflector *reflector_new(struct client *, size_t cluster,
 void		 reflector_free(struct reflector *);
 const char	*reflector_resource(const struct reflector *);
 size_t		 reflector_cluster(const struct reflector *);
+
+/* The reflector's decoders, for tests and fuzzing: reflector_alloc makes
+ * one that sends nothing until a decoder asks for the next request. */
+struct reflector *reflector_alloc(struct client *, size_t cluster,
+		    const struct kind *, const char *ns, const char *selector);
+/* If r waits for a list page (or poll), drop that request unanswered and
+ * return true: the caller then hands r its answer. */
+bool		 reflector_take_list(struct reflector *);
+/* One watch event line (arg: the reflector); non-zero ends the watch. */
+int		 reflector_event(const char *line, size_t len, void *arg);
+/* A list page, or an Alertmanager poll, came back (arg: the reflector). */
+void		 reflector_list_done(const struct cresult *, void *arg);
+void		 reflector_poll_done(const struct cresult *, void *arg);
 
 /* Text of a Kubernetes Status body, or NULL. New string. */
 char		*status_message(const char *body, size_t len);

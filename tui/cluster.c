@@ -53,11 +53,13 @@ struct conn {
 	struct auth_exec	*ae;
 	struct loop_timer	*ae_timer;
 	struct creq		*queue;		/* waiting for the credential */
+	CURLSH			*share;		/* this context's own connections */
 	struct loop_timer	*health_timer;
 	struct creq		*health;
 	struct loop_timer	*slow_timer;	/* the probe is late: stale */
 	struct loop_timer	*escalate_timer; /* stale too long: its failure */
 	bool			 ever_live;
+	bool			 probe_failed;	/* the probe set a never-live failure */
 	unsigned		 failed_probes;	/* consecutive failed health probes */
 	enum conn_state		 fail_state;	/* the latest failure while stale */
 	char			*fail_reason;
@@ -74,6 +76,18 @@ struct conn {
 #define CONN_PROBE_LATE		3
 #define CONN_STALE_PROBES	3
 #define CONN_STALE_SECONDS	20
+
+/* Public request completion shim. */
+struct client_call {
+	struct client		*c;
+	size_t			 cluster;
+	struct creq_spec	 spec;		/* path owned */
+	int			 retries;
+	struct loop_timer	*timer;		/* waiting to retry */
+	struct client_call	*next;		/* in c->waiting */
+	client_done_cb		 done;
+	void			*arg;
+};
 
 /* A public stream handle. */
 struct client_stream {
@@ -448,6 +462,7 @@ creq_http_done(struct http_req *h, void *arg)
 	res.error = http_error(h);
 	res.rc = http_curlcode(h);
 	res.retry_after = http_retry_after(h);
+	res.location = http_location(h);
 	res.lines = http_lines(h);
 	res.elapsed = http_elapsed(h);
 	r->done(&res, r->arg);
@@ -517,6 +532,11 @@ creq_launch(struct creq *r)
 	}
 	curl_easy_setopt(easy, CURLOPT_URL, url);
 	free(url);
+	/* Connections are per context: a request waiting to multiplex onto a
+	 * connection that never completes (a hung server) holds up only its
+	 * own context, never another one on the same server. */
+	if (cn->share != NULL)
+		curl_easy_setopt(easy, CURLOPT_SHARE, cn->share);
 
 	memset(&o, 0, sizeof o);
 	o.method = r->method;
@@ -552,7 +572,10 @@ creq_start(struct client *c, size_t cluster, const struct creq_spec *s)
 	r->on_line = s->on_line;
 	r->done = s->done;
 	r->arg = s->arg;
-	creq_launch(r);
+	if (cluster >= c->nconns)
+		creq_fail_later(r, "no such cluster");
+	else
+		creq_launch(r);
 	return r;
 }
 
@@ -581,6 +604,13 @@ conn_health_late(void *arg)
 	char why[64];
 
 	cn->slow_timer = NULL;
+	if (sc->state == CONN_CONNECTING && !cn->ever_live) {
+		/* never answered: say so now, not when a request times out */
+		snprintf(why, sizeof why, "no answer to /version in %ds", CONN_PROBE_LATE);
+		store_set_state(cn->c->store, cn->idx, CONN_UNREACHABLE, why);
+		cn->probe_failed = true;
+		return;
+	}
 	if (sc->state != CONN_LIVE)
 		return;
 	snprintf(why, sizeof why, "no answer in %ds", CONN_PROBE_LATE);
@@ -598,9 +628,30 @@ conn_health_done(const struct cresult *res, void *arg)
 	cn->slow_timer = NULL;
 	if (res->error != NULL && !res->auth_failed) {
 		cn->failed_probes++;
+		cn->probe_failed = !cn->ever_live;
 		conn_report_error(cn->c, cn->idx, conn_state_for_curl(res->rc), res->error);
-	} else if (res->status == 200 && cn->ever_live)
+	} else if (res->status == 200 && cn->ever_live) {
 		conn_report_ok(cn->c, cn->idx);
+	} else if (res->status == 200) {
+		/* answering again before any list succeeded: connecting, not
+		 * the failure the probe (or its lateness) set */
+		struct store_cluster *sc = store_cluster(cn->c->store, cn->idx);
+
+		if (cn->probe_failed && (sc->state == CONN_UNREACHABLE ||
+		    sc->state == CONN_ERROR))
+			store_set_state(cn->c->store, cn->idx, CONN_CONNECTING, NULL);
+		cn->probe_failed = false;
+	} else if (res->status == 429 || res->status >= 500) {
+		/* answering, but not serving: the status and the server's words */
+		char *msg = status_message(res->body, res->len), *why;
+
+		why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
+		cn->failed_probes++;
+		cn->probe_failed = !cn->ever_live;
+		conn_report_error(cn->c, cn->idx, CONN_ERROR, why);
+		free(why);
+		free(msg);
+	}
 	conn_health_arm(cn);
 }
 
@@ -674,6 +725,9 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 		cn->c = c;
 		cn->idx = idx;
 		cn->ctx = ctxs[i];
+		cn->share = curl_share_init();
+		if (cn->share != NULL)
+			curl_share_setopt(cn->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 		c->conns[idx] = cn;
 		sc = store_cluster(store, idx);
 		free(sc->role);
@@ -703,6 +757,14 @@ client_free(struct client *c)
 	for (i = 0; i < c->nrefs; i++)
 		reflector_free(c->refs[i]);
 	free(c->refs);
+	while (c->waiting != NULL) {
+		struct client_call *cc = c->waiting;
+
+		c->waiting = cc->next;
+		loop_timer_cancel(c->loop, cc->timer);
+		free((char *)cc->spec.path);
+		free(cc);
+	}
 	for (i = 0; i < c->nconns; i++) {
 		struct conn *cn = c->conns[i];
 
@@ -718,6 +780,7 @@ client_free(struct client *c)
 			loop_timer_cancel(c->loop, cn->ae_timer);
 			auth_exec_free(cn->ae);
 		}
+		curl_share_cleanup(cn->share);
 		free(cn);
 	}
 	free(c->conns);
@@ -799,11 +862,28 @@ client_settled(struct client *c, size_t cluster, const char *resource)
 	return store_kind_state(c->store, cluster, res->resource, NULL) != CONN_CONNECTING;
 }
 
-/* Public request completion shim. */
-struct client_call {
-	client_done_cb	 done;
-	void		*arg;
-};
+/* A public GET answered 429 or 5xx with Retry-After is tried again after
+ * the time asked (at most CALL_RETRY_CAP seconds), up to CALL_RETRIES
+ * times, as kubectl does; other methods are never repeated. */
+#define CALL_RETRIES	5
+#define CALL_RETRY_CAP	10.0
+
+/* Retry a public GET. */
+static void
+client_call_retry(void *arg)
+{
+	struct client_call *cc = arg, **pp;
+
+	for (pp = &cc->c->waiting; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == cc) {
+			*pp = cc->next;
+			break;
+		}
+	}
+	cc->timer = NULL;
+	cc->next = NULL;
+	creq_start(cc->c, cc->cluster, &cc->spec);
+}
 
 /* Hand an internal result to a public callback. */
 static void
@@ -812,11 +892,21 @@ client_call_done(const struct cresult *res, void *arg)
 	struct client_call *cc = arg;
 	struct client_response r;
 
+	if (res->error == NULL && (res->status == 429 || res->status >= 500) &&
+	    res->retry_after >= 0 && cc->retries < CALL_RETRIES && cc->spec.method == NULL) {
+		cc->retries++;
+		cc->timer = loop_timer_add(cc->c->loop, res->retry_after < CALL_RETRY_CAP ?
+		    res->retry_after : CALL_RETRY_CAP, client_call_retry, cc);
+		cc->next = cc->c->waiting;
+		cc->c->waiting = cc;
+		return;
+	}
 	r.status = res->status;
 	r.body = res->body != NULL ? res->body : "";
 	r.len = res->len;
 	r.error = res->error;
 	cc->done(&r, cc->arg);
+	free((char *)cc->spec.path);
 	free(cc);
 }
 
@@ -827,28 +917,35 @@ client_call(struct client *c, size_t cluster, enum creq_target target, const cha
     void *arg)
 {
 	struct client_call *cc;
-	struct creq_spec s;
+	struct creq_spec *s;
 
-	cc = xcalloc(1, sizeof *cc);
-	cc->done = done;
-	cc->arg = arg;
-	memset(&s, 0, sizeof s);
-	s.target = target;
-	s.method = method;
-	s.path = path;
-	s.content_type = content_type;
-	s.body = body;
-	s.timeout = 60;
-	s.done = client_call_done;
-	s.arg = cc;
 	if (cluster >= c->nconns) {
 		struct client_response r = { 0, "", 0, "no such cluster" };
 
-		free(cc);
 		done(&r, arg);
 		return;
 	}
-	creq_start(c, cluster, &s);
+	cc = xcalloc(1, sizeof *cc);
+	cc->c = c;
+	cc->cluster = cluster;
+	cc->done = done;
+	cc->arg = arg;
+	s = &cc->spec;
+	s->target = target;
+	s->method = method;
+	s->path = xstrdup(path);
+	s->content_type = content_type;
+	s->body = body;
+	s->timeout = 60;
+	s->done = client_call_done;
+	s->arg = cc;
+	creq_start(c, cluster, s);
+	/* creq_start copied what it sends; only a GET is sent again (its
+	 * spec's method NULL), never a request that may change something */
+	s->content_type = NULL;
+	s->body = NULL;
+	s->method = method == NULL || (strcmp(method, "GET") == 0 && body == NULL) ? NULL :
+	    "not repeated";
 }
 
 /* A request to the API server. */

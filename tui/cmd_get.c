@@ -510,8 +510,10 @@ get_report_failures(struct get_ctx *g, const struct kind *res, bool timed_out)
 		}
 		if (ks == CONN_CONNECTING && (sc->state == CONN_CONNECTING ||
 		    sc->state == CONN_LIVE)) {
-			fprintf(stderr, "opsdeck: %s: %s: %s\n", sc->name, res->resource,
-			    timed_out ? "timed out waiting for the list" : "not synced");
+			/* still waiting, perhaps to retry: the last answer is why */
+			fprintf(stderr, "opsdeck: %s: %s: %s%s%s\n", sc->name, res->resource,
+			    timed_out ? "timed out waiting for the list" : "not synced",
+			    reason != NULL ? "; last answer: " : "", reason != NULL ? reason : "");
 			failed++;
 			continue;
 		}
@@ -707,7 +709,9 @@ get_main(int argc, char **argv)
 	}
 	if (g.output == GET_JSON && !watch)
 		fputs(g.json_first ? "]\n" : "\n]\n", stdout);
-	if (total == 0 && g.output != GET_JSON) {
+	if (total == 0 && g.output != GET_JSON && failed < (int)(nctx * g.nkinds)) {
+		/* some cluster answered: nothing is there (never said when
+		 * every cluster failed: that is not knowing, not nothing) */
 		const char *ns = g.ns != NULL ? g.ns : ctxs[0]->namespace_;
 
 		if (g.all_ns || ns == NULL)

@@ -32,6 +32,7 @@ struct http_req {
 	CURLcode		 rc;
 	char			*error;
 	double			 retry_after;
+	char			*location;	/* a redirect's target, or NULL */
 	double			 started;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
@@ -188,16 +189,43 @@ http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Seconds a Retry-After value asks for (delta-seconds or an HTTP date),
+ * or -1 if it says nothing usable. */
+double
+http_parse_retry_after(const char *v, size_t vlen)
+{
+	char tmp[128], *end;
+	double secs;
+
+	while (vlen > 0 && isspace((unsigned char)*v)) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && isspace((unsigned char)v[vlen - 1]))
+		vlen--;
+	if (vlen == 0 || vlen >= sizeof tmp || memchr(v, '\0', vlen) != NULL)
+		return -1;
+	memcpy(tmp, v, vlen);
+	tmp[vlen] = '\0';
+	secs = strtod(tmp, &end);
+	if (end != tmp && *end == '\0')
+		return secs >= 0 && secs <= 1e9 ? secs : -1;	/* no nan, no inf */
+	{
+		time_t t = curl_getdate(tmp, NULL);
+
+		if (t == (time_t)-1)
+			return -1;
+		secs = difftime(t, time(NULL));
+		return secs > 0 ? secs : 0;
+	}
+}
+
 /* CURLOPT_HEADERFUNCTION: note the status and Retry-After. */
 static size_t
 http_header(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct http_req *r = arg;
 	size_t n = size * nmemb, klen = strlen("retry-after:");
-	char tmp[128];
-	const char *v;
-	size_t vlen;
-	char *end;
 	double secs;
 
 	if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
@@ -207,29 +235,9 @@ http_header(char *ptr, size_t size, size_t nmemb, void *arg)
 	}
 	if (n <= klen || strncasecmp(ptr, "retry-after:", klen) != 0)
 		return n;
-	v = ptr + klen;
-	vlen = n - klen;
-	while (vlen > 0 && isspace((unsigned char)*v)) {
-		v++;
-		vlen--;
-	}
-	while (vlen > 0 && isspace((unsigned char)v[vlen - 1]))
-		vlen--;
-	if (vlen == 0 || vlen >= sizeof tmp)
-		return n;
-	memcpy(tmp, v, vlen);
-	tmp[vlen] = '\0';
-	secs = strtod(tmp, &end);
-	if (end != tmp && *end == '\0' && secs >= 0) {
+	secs = http_parse_retry_after(ptr + klen, n - klen);
+	if (secs >= 0)
 		r->retry_after = secs;
-	} else {
-		time_t t = curl_getdate(tmp, NULL);
-
-		if (t != (time_t)-1) {
-			secs = difftime(t, time(NULL));
-			r->retry_after = secs > 0 ? secs : 0;
-		}
-	}
 	return n;
 }
 
@@ -244,6 +252,7 @@ http_free(struct http_req *r)
 	free(r->method);
 	free(r->body);
 	free(r->error);
+	free(r->location);
 	free(r);
 }
 
@@ -254,10 +263,19 @@ http_finished(CURL *easy, CURLcode rc, void *arg)
 	struct http_req *r = arg;
 	long status = 0;
 
+	char *loc = NULL;
+
 	r->rc = rc;
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	r->status = status;
-	if (rc != CURLE_OK && r->error == NULL) {
+	if (status >= 300 && status < 400 &&
+	    curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc != NULL)
+		r->location = xstrdup(loc);
+	if (rc == CURLE_OUT_OF_MEMORY && r->error == NULL && r->errbuf[0] == '\0') {
+		/* what curl says of a header line over its 100 KB limit */
+		r->error = xstrdup("response header too large (a header line over curl's "
+		    "limit; curl reports it as \"Out of memory\")");
+	} else if (rc != CURLE_OK && r->error == NULL) {
 		size_t n = strlen(r->errbuf);
 
 		while (n > 0 && (r->errbuf[n - 1] == '\n' || r->errbuf[n - 1] == ' '))
@@ -375,6 +393,13 @@ double
 http_retry_after(const struct http_req *r)
 {
 	return r->retry_after;
+}
+
+/* Where a 3xx response pointed, or NULL. */
+const char *
+http_location(const struct http_req *r)
+{
+	return r->location;
 }
 
 /* Lines streamed. */

@@ -20,6 +20,7 @@
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/xmalloc.h"
 
@@ -29,6 +30,12 @@
 #define BACKOFF_INITIAL		0.8
 #define BACKOFF_CAP		30.0
 #define BACKOFF_RESET		120.0
+/* A server's Retry-After is honoured up to RETRY_AFTER_CAP seconds; a
+ * one-shot run (get) retries at most ONCE_RETRIES times, each wait at most
+ * ONCE_RETRY_CAP seconds, as kubectl does. */
+#define RETRY_AFTER_CAP		60.0
+#define ONCE_RETRIES		5
+#define ONCE_RETRY_CAP		10.0
 
 /* Where a reflector is. */
 enum reflector_phase {
@@ -57,6 +64,7 @@ struct reflector {
 	size_t				 events;
 	double				 backoff;
 	double				 last_failure;
+	int				 once_retries;	/* one-shot retries made */
 };
 
 static void	reflector_list(struct reflector *);
@@ -67,6 +75,18 @@ const char *
 reflector_resource(const struct reflector *r)
 {
 	return r->res->resource;
+}
+
+/* If r waits for a list page (or poll), drop that request without an
+ * answer and return true: the caller hands r the answer (tests, fuzzing). */
+bool
+reflector_take_list(struct reflector *r)
+{
+	if (r->phase != REF_LISTING || r->req == NULL)
+		return false;
+	creq_cancel(r->req);
+	r->req = NULL;
+	return true;
 }
 
 /* The cluster index. */
@@ -137,16 +157,36 @@ reflector_retry(void *arg)
 		reflector_list(r);
 }
 
-/* Wait before retrying (at least min seconds, e.g. Retry-After). */
+/* Wait before retrying: the backoff, or min seconds if longer (a server's
+ * Retry-After). A one-shot run gives up unless min >= 0 (the server asked
+ * to be retried), and then only a few times: it stays connecting while it
+ * waits, so get waits for the answer. */
 static void
 reflector_wait(struct reflector *r, double min)
 {
 	double d;
 
 	if (r->c->opts.once) {
-		r->phase = REF_DONE;
+		const char *why = NULL;
+		char *keep;
+
+		if (min < 0 || r->once_retries >= ONCE_RETRIES) {
+			r->phase = REF_DONE;
+			return;
+		}
+		r->once_retries++;
+		store_kind_state(r->c->store, r->cluster, r->res->resource, &why);
+		keep = why != NULL ? xstrdup(why) : NULL;
+		store_set_kind_state(r->c->store, r->cluster, r->res->resource,
+		    CONN_CONNECTING, keep);
+		free(keep);
+		r->phase = REF_WAITING;
+		r->timer = loop_timer_add(r->c->loop, min < ONCE_RETRY_CAP ? min :
+		    ONCE_RETRY_CAP, reflector_retry, r);
 		return;
 	}
+	if (min > RETRY_AFTER_CAP)
+		min = RETRY_AFTER_CAP;
 	d = reflector_next_backoff(r);
 	if (min > d)
 		d = min;
@@ -154,16 +194,22 @@ reflector_wait(struct reflector *r, double min)
 	r->timer = loop_timer_add(r->c->loop, d, reflector_retry, r);
 }
 
-/* Start over with a fresh list. */
-static void
-reflector_relist(struct reflector *r)
+/* What a redirect says: where it pointed (sanitised, cut at 200 bytes)
+ * and that it is not followed (credentials must not go elsewhere, as
+ * kubectl does not send them). New string. */
+static char *
+reflector_redirect_text(const struct cresult *res)
 {
-	free(r->rv);
-	r->rv = NULL;
-	free(r->cont);
-	r->cont = NULL;
-	r->relisting = false;
-	reflector_list(r);
+	char *where, *out;
+
+	if (res->location == NULL || *res->location == '\0')
+		return xasprintf("HTTP %ld: a redirect without a location (opsdeck does not "
+		    "follow redirects)", res->status);
+	where = sanitize(res->location, strnlen(res->location, 200), 0);
+	out = xasprintf("HTTP %ld: redirected to %s%s (opsdeck does not follow redirects)",
+	    res->status, where, strlen(res->location) > 200 ? "..." : "");
+	free(where);
+	return out;
 }
 
 /* Record a failed response of r: sets states, then waits or gives up.
@@ -174,7 +220,7 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 	struct store *st = r->c->store;
 	const char *res_name = r->res->resource;
 	char *msg = NULL, *why;
-	double min = 0;
+	double min = -1;
 
 	if (res->error != NULL) {
 		if (res->auth_failed) {
@@ -191,7 +237,7 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 			conn_report_error(r->c, r->cluster, cs, res->error);
 			store_set_kind_state(st, r->cluster, res_name, cs, res->error);
 		}
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	msg = status_message(res->body, res->len);
@@ -208,14 +254,19 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 		free(why);
 		conn_report_ok(r->c, r->cluster);
 		break;
-	case 429:
-	case 503:
-		if (res->retry_after > 0)
-			min = res->retry_after;
-		/* FALLTHROUGH */
 	default:
-		why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
+		/* client-go retries 429 and 5xx that carry Retry-After */
+		if ((res->status == 429 || res->status >= 500) && res->retry_after >= 0)
+			min = res->retry_after;
+		if (res->status >= 300 && res->status < 400)
+			why = reflector_redirect_text(res);
+		else
+			why = xasprintf("HTTP %ld: %s", res->status, msg != NULL ? msg : "error");
 		store_set_kind_state(st, r->cluster, res_name, CONN_ERROR, why);
+		/* a cluster that never served anything is failing, with this
+		 * reason, not still connecting */
+		if (store_cluster(st, r->cluster)->state == CONN_CONNECTING)
+			store_set_state(st, r->cluster, CONN_ERROR, why);
 		free(why);
 		break;
 	}
@@ -224,7 +275,7 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 }
 
 /* A list page came back. */
-static void
+void
 reflector_list_done(const struct cresult *res, void *arg)
 {
 	struct reflector *r = arg;
@@ -245,8 +296,11 @@ reflector_list_done(const struct cresult *res, void *arg)
 		return;
 	}
 	if (res->error == NULL && res->status == 410 && r->cont != NULL) {
-		/* The continue token expired: start the list again. */
-		reflector_relist(r);
+		/* The continue token expired: start the list again, after the
+		 * backoff (a server that expires every token is not hammered). */
+		free(r->cont);
+		r->cont = NULL;
+		reflector_wait(r, 0);	/* a one-shot run lists again too */
 		return;
 	}
 	if (res->error != NULL || res->status != 200) {
@@ -266,7 +320,7 @@ reflector_list_done(const struct cresult *res, void *arg)
 		json_decref(doc);
 		free(r->cont);
 		r->cont = NULL;
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	if (!r->relisting) {
@@ -300,7 +354,7 @@ reflector_list_done(const struct cresult *res, void *arg)
 	if (r->rv == NULL) {
 		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
 		    "list had no resourceVersion");
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	reflector_watch(r);
@@ -333,7 +387,7 @@ reflector_list(struct reflector *r)
 }
 
 /* One watch event line. */
-static int
+int
 reflector_event(const char *line, size_t len, void *arg)
 {
 	struct reflector *r = arg;
@@ -403,8 +457,13 @@ reflector_watch_done(const struct cresult *res, void *arg)
 
 	r->req = NULL;
 	if (r->expired || (res->error == NULL && res->status == 410)) {
+		/* Expired: list again, through the backoff like every retry, so
+		 * a server that expires every watch sees a few requests a
+		 * minute, not hundreds a second. */
 		r->expired = false;
-		reflector_relist(r);
+		free(r->rv);
+		r->rv = NULL;
+		reflector_wait(r, -1);
 		return;
 	}
 	if (r->watch_error != NULL) {
@@ -412,17 +471,20 @@ reflector_watch_done(const struct cresult *res, void *arg)
 		    r->watch_error);
 		free(r->watch_error);
 		r->watch_error = NULL;
-		reflector_wait(r, 0);
+		reflector_wait(r, -1);
 		return;
 	}
 	if (res->error != NULL || res->status != 200) {
 		reflector_failed(r, res);
 		return;
 	}
-	if (res->elapsed < 1.0 && r->events == 0) {
-		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
-		    "watch closed at once with no events");
-		reflector_wait(r, 0);
+	if (res->elapsed < 1.0) {
+		/* No server ends a watch of 300 s or more this soon: back off
+		 * (with events it is a server cutting every watch short). */
+		if (r->events == 0)
+			store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR,
+			    "watch closed at once with no events");
+		reflector_wait(r, -1);
 		return;
 	}
 	/* A normal end (timeoutSeconds): watch again from where we are. */
@@ -497,7 +559,7 @@ reflector_am_state(const struct cresult *res)
 }
 
 /* Alertmanager answered a poll. */
-static void
+void
 reflector_poll_done(const struct cresult *res, void *arg)
 {
 	struct reflector *r = arg;
@@ -569,9 +631,9 @@ reflector_poll(struct reflector *r)
 	free(path);
 }
 
-/* Create and start a reflector. */
+/* Create a reflector without starting it. */
 struct reflector *
-reflector_new(struct client *c, size_t cluster, const struct kind *res,
+reflector_alloc(struct client *c, size_t cluster, const struct kind *res,
     const char *ns, const char *selector)
 {
 	struct reflector *r;
@@ -583,6 +645,16 @@ reflector_new(struct client *c, size_t cluster, const struct kind *res,
 	r->ns = ns != NULL && *ns != '\0' ? xstrdup(ns) : NULL;
 	r->selector = selector != NULL && *selector != '\0' ? xstrdup(selector) : NULL;
 	store_set_kind_state(c->store, cluster, res->resource, CONN_CONNECTING, NULL);
+	return r;
+}
+
+/* Create and start a reflector. */
+struct reflector *
+reflector_new(struct client *c, size_t cluster, const struct kind *res,
+    const char *ns, const char *selector)
+{
+	struct reflector *r = reflector_alloc(c, cluster, res, ns, selector);
+
 	if (res->source == KIND_ALERTMANAGER)
 		reflector_poll(r);
 	else

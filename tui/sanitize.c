@@ -68,6 +68,23 @@ is_bidi_control(uint32_t cp)
 	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* True for code points that draw nothing yet change what text means or
+ * how it compares: zero-width spaces and joiners, the word joiner and
+ * invisible operators, the byte order mark, soft hyphen, other format
+ * characters (Unicode category Cf), tag characters and the Hangul fillers
+ * that pass for blanks. "pro\u200bd" is not "prod": it is shown so. */
+static int
+is_invisible(uint32_t cp)
+{
+	return cp == 0xad || cp == 0x34f || (cp >= 0x600 && cp <= 0x605) || cp == 0x61c ||
+	    cp == 0x6dd || cp == 0x70f || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 ||
+	    cp == 0x17b5 || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206a && cp <= 0x206f) ||
+	    cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	    cp == 0x110bd || cp == 0x110cd || (cp >= 0x1bca0 && cp <= 0x1bca3) ||
+	    (cp >= 0x1d173 && cp <= 0x1d17a) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
 /* Classify the unit at s; sets *used to the bytes it spans and *cp. */
 static enum san_action
 classify(const unsigned char *s, size_t avail, unsigned flags, size_t *used,
@@ -90,7 +107,7 @@ classify(const unsigned char *s, size_t avail, unsigned flags, size_t *used,
 		return SAN_CR;
 	if (*cp < 0x20 || *cp == 0x7f)
 		return SAN_BYTE;
-	if ((*cp >= 0x80 && *cp <= 0x9f) || is_bidi_control(*cp))
+	if ((*cp >= 0x80 && *cp <= 0x9f) || is_bidi_control(*cp) || is_invisible(*cp))
 		return SAN_CODE;
 	return SAN_COPY;
 }
@@ -122,7 +139,11 @@ sanitize(const char *s, size_t len, unsigned flags)
 			o += snprintf(o, 5, "\\x%02x", (unsigned)cp);
 			break;
 		case SAN_CODE:
-			o += snprintf(o, 7, "\\u%04x", (unsigned)cp);
+			/* 6 bytes out of 2 or 3 in; 10 ("\U000e0041") out of 4 */
+			if (cp > 0xffff)
+				o += snprintf(o, 11, "\\U%08x", (unsigned)cp);
+			else
+				o += snprintf(o, 7, "\\u%04x", (unsigned)cp);
 			break;
 		case SAN_CR:
 			memcpy(o, "\\r", 2);

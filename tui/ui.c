@@ -689,10 +689,41 @@ ui_state_slot(const struct store_cluster *sc)
 	}
 }
 
+static void	ui_state_text_bare(const struct store_cluster *, char *, size_t);
+
+/* The longest reason the header shows after a cluster's state (bytes). */
+#define UI_HEADER_REASON	60
+
 /* "live", "stale since 17:52:10", "unreachable (data from 17:52:04)",
- * "auth error", ...: the state and how old the data shown is. */
+ * "auth error", ...: the state and how old the data shown is; with why,
+ * a failure's reason after it (cut at a character boundary). */
 static void
-ui_state_text(const struct store_cluster *sc, char *buf, size_t len)
+ui_state_text(const struct store_cluster *sc, char *buf, size_t len, bool why)
+{
+	size_t n, r;
+	bool cut = false;
+
+	ui_state_text_bare(sc, buf, len);
+	if (!why || sc->reason == NULL || *sc->reason == '\0' || sc->state == CONN_LIVE ||
+	    sc->state == CONN_STALE)
+		return;
+	n = strlen(buf);
+	r = strlen(sc->reason);
+	if (strstr(sc->reason, " (data from ") != NULL)	/* said by the state */
+		r = (size_t)(strstr(sc->reason, " (data from ") - sc->reason);
+	if (r > UI_HEADER_REASON) {
+		cut = true;
+		r = UI_HEADER_REASON;
+		while (r > 0 && ((unsigned char)sc->reason[r] & 0xc0) == 0x80)
+			r--;
+	}
+	snprintf(buf + n, len - n, ": %.*s%s", (int)r, sc->reason,
+	    cut ? "..." : "");
+}
+
+/* The state text without the reason. */
+static void
+ui_state_text_bare(const struct store_cluster *sc, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t t = (time_t)sc->since;
@@ -907,21 +938,22 @@ ui_draw_clusters_compact(struct ui *ui, WINDOW *win, int y0, int w, int maxlines
  * the lines used, or -1 if it needs more than maxlines (draw false
  * measures only, with the same layout). */
 static int
-ui_draw_clusters_full(struct ui *ui, WINDOW *win, int y0, int w, int maxlines, bool draw)
+ui_draw_clusters_full(struct ui *ui, WINDOW *win, int y0, int w, int maxlines, bool why,
+    bool draw)
 {
 	struct store_cluster *sc;
 	size_t i, n = store_ncluster(ui->store);
-	char state[64], buf[256];
+	char state[192], buf[256];
 	int y = y0, x = 0, need;
 
 	if (draw)
 		ui_fill(win, y, 0, w, ui_attr(THEME_HEADER));
 	for (i = 0; i < n; i++) {
 		sc = store_cluster(ui->store, i);
-		ui_state_text(sc, state, sizeof state);
+		ui_state_text(sc, state, sizeof state, why);
 		ui_cluster_label(sc, buf, sizeof buf);
 		/* " label state " */
-		need = (int)display_width(buf) + (int)strlen(state) + 4;
+		need = (int)display_width(buf) + (int)display_width(state) + 4;
 		if (x > 0 && x + need > w) {
 			if (y - y0 + 1 >= maxlines)
 				return -1;
@@ -949,13 +981,18 @@ ui_draw_clusters_full(struct ui *ui, WINDOW *win, int y0, int w, int maxlines, b
 static int
 ui_draw_clusters(struct ui *ui, WINDOW *win, int y0, int w, int maxlines)
 {
+	int n;
+
 	if (store_ncluster(ui->store) == 0) {
 		ui_fill(win, y0, 0, w, ui_attr(THEME_HEADER));
 		ui_put(ui, win, y0, 0, w, " no clusters selected", ui_attr(THEME_HEADER));
 		return 1;
 	}
-	if (ui_draw_clusters_full(ui, win, y0, w, maxlines, false) > 0)
-		return ui_draw_clusters_full(ui, win, y0, w, maxlines, true);
+	/* with the failures' reasons when they take no extra line */
+	n = ui_draw_clusters_full(ui, win, y0, w, maxlines, false, false);
+	if (n > 0)
+		return ui_draw_clusters_full(ui, win, y0, w, maxlines,
+		    ui_draw_clusters_full(ui, win, y0, w, n, true, false) > 0, true);
 	if (ui_draw_clusters_compact(ui, win, y0, w, maxlines, true, false) > 0)
 		return ui_draw_clusters_compact(ui, win, y0, w, maxlines, true, true);
 	if (ui_draw_clusters_compact(ui, win, y0, w, maxlines, false, false) > 0)

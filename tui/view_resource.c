@@ -602,8 +602,75 @@ view_short_image(const char *images, int width, const char *ellipsis)
 	return out;
 }
 
+/* The reason kind resource of cluster i shows no rows, as "name: state:
+ * reason" (new string), or NULL when it is listed or still coming: the
+ * kind's own failure (forbidden, HTTP 500 ...), else the cluster's when it
+ * failed before the kind was listed. */
+static char *
+res_notice(struct store *st, size_t i, const char *resource)
+{
+	struct store_cluster *sc = store_cluster(st, i);
+	const char *why = NULL;
+	enum conn_state ks = store_kind_state(st, i, resource, &why);
+
+	const char *name;
+
+	if (ks == CONN_LIVE)	/* "not installed" */
+		return why != NULL ? xasprintf("%s: %s", sc->name, why) : NULL;
+	if (ks == CONN_CONNECTING) {
+		if (store_synced(st, i, resource) || sc->state == CONN_LIVE ||
+		    (sc->state == CONN_CONNECTING && sc->reason == NULL))
+			return NULL;
+		ks = sc->state;
+		why = sc->reason;
+	}
+	name = conn_state_name(ks);
+	if (why == NULL)
+		return xasprintf("%s: %s", sc->name, name);
+	if (strncmp(why, name, strlen(name)) == 0)	/* "forbidden: ..." */
+		return xasprintf("%s: %s", sc->name, why);
+	return xasprintf("%s: %s: %s", sc->name, name, why);
+}
+
+/* Lines under the table saying why clusters show no rows of this kind (at
+ * most a third of h; the last says how many more). Returns lines used. */
+static int
+res_draw_notices(struct view *v, WINDOW *win, int y, int h, int w)
+{
+	struct store *st = v->ui->store;
+	size_t i, n = store_ncluster(st);
+	char **lines = xcalloc(n + 1, sizeof *lines), *more;
+	int k = 0, max = h / 3, used;
+
+	for (i = 0; i < n; i++) {
+		if (v->cluster != SIZE_MAX && v->cluster != i)
+			continue;
+		if ((lines[k] = res_notice(st, i, v->resource)) != NULL)
+			k++;
+	}
+	used = k < max ? k : max;
+	for (i = 0; i < (size_t)used; i++) {
+		wattrset(win, (attr_t)ui_attr(strstr(lines[i], ": not installed") != NULL ?
+		    THEME_DIM : THEME_BAD));
+		if (i + 1 == (size_t)used && used < k) {
+			more = xasprintf(" ! %s (and %d more: :ctx)", lines[i], k - used);
+			table_put(win, y + h - used + (int)i, 0, more, w, v->ui->ellipsis);
+			free(more);
+		} else {
+			more = xasprintf(" ! %s", lines[i]);
+			table_put(win, y + h - used + (int)i, 0, more, w, v->ui->ellipsis);
+			free(more);
+		}
+	}
+	for (i = 0; i < (size_t)k; i++)
+		free(lines[i]);
+	free(lines);
+	return used;
+}
+
 /* Draw the table, with the revision history pane under deployments,
- * anchored at the bottom and as tall as the history (up to a third). */
+ * anchored at the bottom and as tall as the history (up to a third), and
+ * under them why a cluster shows no rows. */
 static void
 res_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
@@ -613,6 +680,7 @@ res_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 	struct res_revision *hr;
 	size_t k;
 
+	h -= res_draw_notices(v, win, y, h, w);
 	if (strcmp(v->resource, "deployments") == 0 && h >= 14 && table_selected(v->table) != NULL) {
 		res_hist_fetch(v);
 		n = rv->nhist > 0 ? (int)rv->nhist : 1;

@@ -42,6 +42,11 @@ int	 splitter_feed(struct line_splitter *, const char *data, size_t len,
 /* Bytes of an unterminated line held back. */
 size_t	 splitter_pending(const struct line_splitter *);
 
+/* Seconds a Retry-After header value (len bytes, not NUL-terminated) asks
+ * for: delta-seconds or an HTTP date (0 if past); -1 if unusable. Exposed
+ * for tests and fuzzing. */
+double	 http_parse_retry_after(const char *v, size_t len);
+
 /* What to send and how to receive. Zero values mean defaults. */
 struct http_opts {
 	const char		*method;	/* NULL: GET */
@@ -75,6 +80,8 @@ const char	*http_error(const struct http_req *);
 const char	*http_body(const struct http_req *, size_t *len);	/* NUL-terminated */
 /* Retry-After in seconds, or -1. */
 double		 http_retry_after(const struct http_req *);
+/* Where a 3xx response pointed (never followed), or NULL. */
+const char	*http_location(const struct http_req *);
 /* Lines delivered in stream mode. */
 size_t		 http_lines(const struct http_req *);
 /* Seconds since the request started. */

@@ -11,8 +11,11 @@ enum sanitize_flag {
 };
 
 /* Return a new string: ESC, other C0 controls, DEL, C1 controls (U+0080–U+009F),
- * bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069) and invalid UTF-8
- * become visible escapes ("\x1b", "\u202e"); CR becomes "\r" text. Invalid
+ * bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069), invisible
+ * format characters (zero-width space and joiners U+200B–U+200F, word joiner
+ * U+2060–U+2064, BOM U+FEFF, soft hyphen, tags U+E0000–U+E007F, Hangul
+ * fillers, ...) and invalid UTF-8 become visible escapes ("\x1b", "\u202e",
+ * "\U000e0041"); CR becomes "\r" text. Invalid
  * UTF-8 (stray or raw C1 bytes 0x80-0x9f, overlong forms, surrogates, values
  * above U+10FFFF, truncated sequences) is escaped one byte at a time ("\x9b").
  * A newline becomes "\n" text unless SAN_KEEP_NEWLINE; a tab becomes one

@@ -1,51 +1,17 @@
-/* Fuzz target: the watch stream splitter and event decoding into the
- * store. The first input byte picks the chunk size and line cap, so cuts
- * land anywhere; each line is decoded as a watch event and applied as the
- * reflector applies it (upsert, remove, relist). */
+/* Fuzz target: the watch stream as the console reads it: the real line
+ * splitter feeding the real reflector_event (trimming, BOOKMARK, ERROR 410
+ * against other ERRORs, resourceVersion bookkeeping) into the store. The
+ * first input byte picks the chunk size, the line cap and the kind, so cuts
+ * land anywhere and every printer projects the objects. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "opsdeck/http.h"
-#include "opsdeck/store.h"
+
+#include "fuzz_fake_client.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-/* Where events go. */
-struct fuzz_state {
-	struct store	*store;
-	size_t		 cluster;
-};
-
-/* Apply one line as a watch event. */
-static int
-fuzz_line(const char *line, size_t len, void *arg)
-{
-	struct fuzz_state *fs = arg;
-	json_t *ev = json_loadb(line, len, 0, NULL), *obj;
-	const char *type;
-
-	if (ev == NULL)
-		return 0;
-	type = json_string_value(json_object_get(ev, "type"));
-	obj = json_object_get(ev, "object");
-	if (type != NULL && json_is_object(obj)) {
-		if (strcmp(type, "DELETED") == 0)
-			store_remove(fs->store, fs->cluster, "pods", obj);
-		else if (strcmp(type, "ERROR") == 0) {
-			store_relist_begin(fs->store, fs->cluster, "pods");
-			store_relist_end(fs->store, fs->cluster, "pods");
-		} else {
-			store_upsert(fs->store, fs->cluster, "pods", obj);
-			store_upsert(fs->store, fs->cluster, "deployments", obj);
-			store_upsert(fs->store, fs->cluster, "alerts", obj);
-		}
-	}
-	json_decref(ev);
-	return 0;
-}
 
 /* Visit rows (exercises the sort). */
 static int
@@ -61,27 +27,34 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct line_splitter sp;
-	struct fuzz_state fs;
+	struct client c;
+	struct reflector *r;
+	const struct kind *k;
 	size_t chunk, off = 0, n = 0;
 
-	if (size < 1)
+	if (size < 2)
+		return 0;
+	k = kind_find(fuzz_kinds[data[1] % (FUZZ_NKINDS - 2)]);	/* not the polled ones */
+	if (k == NULL)
 		return 0;
 	chunk = (size_t)(data[0] % 31) + 1;
-	fs.store = store_new();
-	fs.cluster = store_add_cluster(fs.store, "fuzz");
+	fuzz_client_init(&c, 0);
+	r = reflector_alloc(&c, 0, k, NULL, NULL);
 	splitter_init(&sp, (size_t)(data[0] & 0xe0) * 8 + 64);
-	data++;
-	size--;
+	data += 2;
+	size -= 2;
 	while (off < size) {
 		size_t take = size - off < chunk ? size - off : chunk;
 
-		if (splitter_feed(&sp, (const char *)data + off, take, fuzz_line, &fs) != 0)
+		/* non-zero: the watch ends (as the request would) */
+		if (splitter_feed(&sp, (const char *)data + off, take, reflector_event, r) != 0)
 			break;
 		off += take;
 	}
-	store_foreach(fs.store, SIZE_MAX, "pods", NULL, fuzz_visit, &n);
-	store_foreach(fs.store, 0, "alerts", NULL, fuzz_visit, &n);
+	store_foreach(c.store, SIZE_MAX, k->resource, NULL, fuzz_visit, &n);
+	store_foreach(c.store, 0, k->resource, "default", fuzz_visit, &n);
 	splitter_free(&sp);
-	store_free(fs.store);
+	reflector_free(r);
+	store_free(c.store);
 	return 0;
 }

@@ -19,21 +19,8 @@ mapfile -t drill_ctx < <(kubectl --kubeconfig "$drill_kc" config get-contexts -o
 [ ${#drill_ctx[@]} -ge 1 ] || fail "drill kubeconfig has no contexts"
 
 # A listener that accepts connections and never says a word.
-$PY - "$T/hang.port" <<'PY' &
-import os, socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0))
-s.listen(64)
-open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-held = []
-while True:
-    held.append(s.accept()[0])
-PY
-_cleanup_pids+=($!)
-wait_for 30 test -s "$T/hang.port" || fail "hanging listener did not start"
-hang_port=$(cat "$T/hang.port")
+start_hang_listener
+hang_port=$HANG_PORT
 # A port nothing listens on: bind, note, close.
 refused_port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 
@@ -122,28 +109,6 @@ KUBECONFIG=$drill_kc "$OPSDECK" get pods -A --all-contexts >"$T/healthy" ||
 diff <(awk 'NR > 1 {print $1}' "$T/healthy" | sort -u) <(awk 'NR > 1 {print $1}' "$T/out" | sort -u) ||
 	fail "clusters differ between the healthy-only run and the run with bad clusters"
 ok "same clusters with and without the bad clusters"
-
-# start_fake MODE: run fake_kube.py, write $T/fake-MODE.kubeconfig.
-start_fake() {
-	local mode=$1
-	$PY "$here/fake_kube.py" "$T/fake-$mode.port" "$T/fake-$mode.log" "$mode" &
-	_cleanup_pids+=($!)
-	wait_for 30 test -s "$T/fake-$mode.port" || fail "fake server ($mode) did not start"
-	cat >"$T/fake-$mode.kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: fake
-  cluster: {server: "http://127.0.0.1:$(cat "$T/fake-$mode.port")"}
-users:
-- name: tok
-  user: {token: abc}
-contexts:
-- name: fake-$mode
-  context: {cluster: fake, user: tok, namespace: default}
-current-context: fake-$mode
-EOF
-}
 
 # watch_until MODE PATTERN: run get --watch -o json until PATTERN shows.
 watch_until() {

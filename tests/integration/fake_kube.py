@@ -10,9 +10,20 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
   MODE forbid: deployments answer 403 Forbidden; pods are served.
   MODE busy: the first list answers 429 with Retry-After: 2.
   MODE auth: only "Authorization: Bearer tok-2" is accepted, else 401.
+  MODE expired: every watch answers HTTP 410 Gone (lists are served).
+  MODE expired-event: every watch sends an ERROR 410 event and ends.
+  MODE busy-always: every request answers 429 with Retry-After: 1.
+  MODE forbid-all: every list and watch answers 403 Forbidden.
+  MODE error: every request answers 500 with a Status message.
+  MODE hang: every request is read and never answered.
+  MODE redirect: every request answers 302 to https://login.example.invalid/sso.
+  MODE bigheader: every response carries one 2 MB header line.
+  MODE manyheaders: every response carries 3,000 headers (300 KB).
+While the file LOGFILE.healthy exists, every mode serves as a healthy server.
 Every request is appended to LOGFILE as "METHOD PATH".
 """
 import json
+import os
 import sys
 import threading
 import time
@@ -65,13 +76,58 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 
+    def send_status(self, code, reason, message, extra=()):
+        body = json.dumps(status(code, reason, message)).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        for k, v in extra:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_GET(self):
         log("GET " + self.path)
         u = urlparse(self.path)
         q = parse_qs(u.query)
-        if MODE == "auth" and self.headers.get("Authorization") != "Bearer tok-2":
+        mode = "healthy" if os.path.exists(LOGFILE + ".healthy") else MODE
+        if mode == "hang":
+            time.sleep(3600)
+            return
+        if mode == "redirect":
+            self.send_response(302)
+            self.send_header("Location", "https://login.example.invalid/sso?next=%1b")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if mode in ("bigheader", "manyheaders"):
+            self.send_response(200)
+            if mode == "bigheader":
+                self.send_header("X-Big", "a" * (2 << 20))
+            else:
+                for i in range(3000):
+                    self.send_header("X-Many-%d" % i, "b" * 90)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            return
+        if mode == "busy-always":
+            return self.send_status(429, "TooManyRequests", "storage is (re)initializing",
+                                    [("Retry-After", "1")])
+        if mode == "error":
+            return self.send_status(500, "InternalError",
+                                    "etcdserver: request timed out\x1b]0;PWNED\x07")
+        if mode == "forbid-all" and u.path != "/version":
+            return self.send_status(403, "Forbidden",
+                                    'pods is forbidden: User "test" cannot list resource '
+                                    '"pods" in API group "" at the cluster scope')
+        if mode == "expired" and q.get("watch") == ["1"]:
+            with lock:
+                state["watches"] += 1
+            return self.send_status(410, "Expired", "too old resource version: 20 (35)")
+        if mode == "auth" and self.headers.get("Authorization") != "Bearer tok-2":
             return self.send_json(401, status(401, "Unauthorized", "Unauthorized"))
-        if MODE == "forbid" and "/deployments" in u.path:
+        if mode == "forbid" and "/deployments" in u.path:
             return self.send_json(403, status(403, "Forbidden",
                                               'deployments.apps is forbidden: User "test" cannot '
                                               'list resource "deployments" in API group "apps" '
@@ -85,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 state["lists"] += 1
                 n = state["lists"]
-            if MODE == "busy" and n == 1:
+            if mode == "busy" and n == 1:
                 body = json.dumps(status(429, "TooManyRequests", "too many requests")).encode()
                 self.send_response(429)
                 self.send_header("Content-Type", "application/json")
@@ -95,7 +151,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
                 return
             items = [pod("pod-a0", 10)]
-            if MODE == "gone" and n > 1:
+            if mode == "gone" and n > 1:
                 items.append(pod("pod-c", 30))
             return self.send_json(200, {"kind": "PodList", "apiVersion": "v1",
                                         "metadata": {"resourceVersion": "20" if n == 1 else "40"},
@@ -107,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        if MODE == "cut" and n == 1:
+        if mode == "cut" and n == 1:
             a = json.dumps({"type": "ADDED", "object": pod("pod-a", 21)}).encode() + b"\n"
             b = json.dumps({"type": "ADDED", "object": pod("pod-b", 22)}).encode() + b"\n"
             self.chunk(a[:17])
@@ -118,10 +174,10 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        if MODE == "cut":
+        if mode == "cut":
             b = json.dumps({"type": "ADDED", "object": pod("pod-b", 22)}).encode() + b"\n"
             self.chunk(b)
-        if MODE == "gone" and n == 1:
+        if (mode == "gone" and n == 1) or mode == "expired-event":
             err = {"type": "ERROR", "object": {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                                "status": "Failure",
                                                "message": "too old resource version: 20 (35)",
@@ -145,6 +201,5 @@ srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 srv.daemon_threads = True
 with open(PORTFILE + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
-import os  # noqa: E402
 os.rename(PORTFILE + ".tmp", PORTFILE)
 srv.serve_forever()

@@ -153,3 +153,52 @@ JSON
 		-p '{"spec":{"template":{"spec":{"containers":[{"name":"shop","image":"shop:v2"}]}}}}' >/dev/null
 	wait_for 60 _shop_phase Paused || { shop_rollout | jq .status; fail "canary never paused"; }
 }
+
+# start_fake MODE: run tests/integration/fake_kube.py in MODE (plain HTTP),
+# write $T/fake-MODE.kubeconfig (context, cluster and user named after MODE,
+# so several merge into one KUBECONFIG); its requests are
+# logged to $T/fake-MODE.log.
+start_fake() {
+	local mode=$1 fake
+	fake=$(cd "$(dirname "${BASH_SOURCE[0]}")/../integration" && pwd)/fake_kube.py
+	/usr/bin/python3 "$fake" "$T/fake-$mode.port" "$T/fake-$mode.log" "$mode" &
+	_cleanup_pids+=($!)
+	wait_for 30 test -s "$T/fake-$mode.port" || fail "fake server ($mode) did not start"
+	cat >"$T/fake-$mode.kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: fake-$mode
+  cluster: {server: "http://127.0.0.1:$(cat "$T/fake-$mode.port")"}
+users:
+- name: tok-$mode
+  user: {token: abc}
+contexts:
+- name: fake-$mode
+  context: {cluster: fake-$mode, user: tok-$mode, namespace: default}
+current-context: fake-$mode
+KC
+}
+
+# start_hang_listener: a listener that accepts connections and never says
+# a word; HANG_PORT is its port, $T/hang.accepts gets one line (unix time)
+# per connection accepted.
+start_hang_listener() {
+	/usr/bin/python3 - "$T/hang.port" "$T/hang.accepts" <<'PY' &
+import os, socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
+while True:
+    held.append(s.accept()[0])
+    with open(sys.argv[2], "a") as f:
+        f.write("%.3f\n" % time.time())
+PY
+	_cleanup_pids+=($!)
+	wait_for 30 test -s "$T/hang.port" || fail "hanging listener did not start"
+	HANG_PORT=$(cat "$T/hang.port")
+}

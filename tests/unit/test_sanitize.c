@@ -102,8 +102,29 @@ test_bidi(void **state)
 	    "\\u202a\\u202b\\u202c\\u202d");
 	check("\xe2\x81\xa6x\xe2\x81\xa7y\xe2\x81\xa8z\xe2\x81\xa9", 0,
 	    "\\u2066x\\u2067y\\u2068z\\u2069");
-	/* Neighbours stay: U+2029 PARAGRAPH SEPARATOR ends before, U+206A after. */
-	check("\xe2\x80\xa9\xe2\x81\xaa", 0, "\xe2\x80\xa9\xe2\x81\xaa");
+	/* A neighbour stays: U+2029 PARAGRAPH SEPARATOR. */
+	check("\xe2\x80\xa9", 0, "\xe2\x80\xa9");
+}
+
+/* Characters that draw nothing are shown: a name with a zero-width space
+ * is not the name without it. */
+static void
+test_invisible(void **state)
+{
+	check("zw-pro\xe2\x80\x8b" "d-tokyo", 0, "zw-pro\\u200bd-tokyo");	/* ZWSP */
+	check("\xef\xbb\xbfprod", 0, "\\ufeffprod");				/* BOM */
+	check("a\xe2\x81\xa0" "b", 0, "a\\u2060b");				/* word joiner */
+	check("\xe2\x80\x8c\xe2\x80\x8d\xe2\x80\x8e\xe2\x80\x8f", 0,
+	    "\\u200c\\u200d\\u200e\\u200f");
+	check("soft\xc2\xad" "hyphen", 0, "soft\\u00adhyphen");
+	check("\xe3\x85\xa4", 0, "\\u3164");					/* Hangul filler */
+	check("\xe2\x81\xaa", 0, "\\u206a");					/* deprecated format */
+	/* tag characters smuggle ASCII invisibly: U+E0041 TAG LATIN CAPITAL A */
+	check("x\xf3\xa0\x81\x81y", 0, "x\\U000e0041y");
+	/* visible neighbours stay: U+200A HAIR SPACE, the euro sign */
+	check("\xe2\x80\x8a", 0, "\xe2\x80\x8a");
+	check("\xe2\x82\xac", 0, "\xe2\x82\xac");				/* euro */
+	assert_false(sanitize_is_clean("pro\xe2\x80\x8b" "d", 6, 0));
 }
 
 /* Invalid, overlong, surrogate, out-of-range and truncated UTF-8. */
@@ -191,6 +212,7 @@ main(void)
 		cmocka_unit_test(test_cr_lf_tab),
 		cmocka_unit_test(test_c1),
 		cmocka_unit_test(test_bidi),
+		cmocka_unit_test(test_invisible),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_terminal_payloads),
 		cmocka_unit_test(test_null),
