@@ -123,13 +123,29 @@ sanitize(const char *s, size_t len, unsigned flags)
 
 	if (s == NULL)
 		len = 0;
+	/* Most text a cluster sends is printable ASCII: copied as it is, in a
+	 * buffer of its own size. */
+	for (i = 0; i < len && p[i] >= 0x20 && p[i] < 0x7f; i++)
+		;
+	if (i == len) {
+		out = xmalloc(len + 1);
+		memcpy(out, p, len);
+		out[len] = '\0';
+		return out;
+	}
 	/* Worst case: every byte becomes "\xNN" (4 bytes); a code point of
 	 * 2 or 3 bytes becomes "\uNNNN" (6 bytes), still at most 4 per byte. */
 	if (len > (SIZE_MAX - 1) / 4)
 		fatal("sanitize: string too long");
 	out = xmalloc(len * 4 + 1);
-	o = out;
-	for (i = 0; i < len; i += used) {
+	memcpy(out, p, i);	/* the printable ASCII before the first other byte */
+	o = out + i;
+	for (; i < len; i += used) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			*o++ = (char)p[i];
+			used = 1;
+			continue;
+		}
 		switch (classify(p + i, len - i, flags, &used, &cp)) {
 		case SAN_COPY:
 			memcpy(o, p + i, used);
@@ -159,7 +175,8 @@ sanitize(const char *s, size_t len, unsigned flags)
 		}
 	}
 	*o = '\0';
-	return out;
+	/* give back what the worst case reserved */
+	return xrealloc(out, (size_t)(o - out) + 1);
 }
 
 /* sanitize() for a NUL-terminated string. */
@@ -178,6 +195,10 @@ sanitize_is_clean(const char *s, size_t len, unsigned flags)
 	uint32_t cp;
 
 	for (i = 0; i < len; i += used) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			used = 1;
+			continue;
+		}
 		if (classify(p + i, len - i, flags, &used, &cp) != SAN_COPY)
 			return 0;
 	}

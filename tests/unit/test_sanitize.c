@@ -1,5 +1,6 @@
 /* Unit tests for the terminal sanitiser and display width. */
 #include <locale.h>
+#include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +30,28 @@ static void
 check(const char *in, unsigned flags, const char *want)
 {
 	check_len(in, strlen(in), flags, want);
+}
+
+/* The text is kept in a buffer of its own size (the worst case once
+ * stayed reserved: four times the text in every stored string), and a run
+ * of printable ASCII around escapes is copied whole. */
+static void
+test_exact_size(void **state)
+{
+	char *got, name[101];
+
+	memset(name, 'a', 100);
+	name[100] = '\0';
+	got = sanitize(name, 100, 0);
+	assert_string_equal(got, name);
+	assert_true(malloc_usable_size(got) < 200);	/* not 401 */
+	free(got);
+	got = sanitize("ab\x1b[31mcd\xc3\xa9" "ef\tgh", 16, 0);
+	assert_string_equal(got, "ab\\x1b[31mcd\xc3\xa9" "ef gh");
+	assert_true(malloc_usable_size(got) < 16 * 4);
+	free(got);
+	check("long-printable-prefix \x07 then more", 0, "long-printable-prefix \\x07 then more");
+	check("\x1b", 0, "\\x1b");
 }
 
 /* Printable ASCII and valid multi-byte UTF-8 pass unchanged. */
@@ -208,6 +231,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_text),
+		cmocka_unit_test(test_exact_size),
 		cmocka_unit_test(test_c0_and_del),
 		cmocka_unit_test(test_cr_lf_tab),
 		cmocka_unit_test(test_c1),
