@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/http.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
@@ -494,24 +495,6 @@ alert_room(struct sim_ctl *ctl)
 	alert_remove(ctl, 0);
 }
 
-/* URL-encode s for a generator URL (new string). */
-static char *
-urlencode(const char *s)
-{
-	char	*out = xmalloc(strlen(s) * 3 + 1), *o = out;
-
-	for (; *s != '\0'; s++) {
-		if (isalnum((unsigned char)*s) || strchr("-_.~", *s) != NULL)
-			*o++ = *s;
-		else {
-			snprintf(o, 4, "%%%02X", (unsigned char)*s);
-			o += 3;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /* Evaluate the scenario's rules on c. */
 void
 ctl_alerts_tick(struct sim_cluster *c)
@@ -574,7 +557,7 @@ ctl_alerts_tick(struct sim_cluster *c)
 			a->active_t = now;
 			a->starts_wall = w;
 			a->updated_wall = w;
-			enc = urlencode(r->expr);
+			enc = http_escape(r->expr);
 			a->generator = xasprintf("http://prometheus-k8s.monitoring.svc:9090/graph?"
 			    "g0.expr=%s&g0.tab=1", enc);
 			free(enc);

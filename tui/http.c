@@ -422,3 +422,26 @@ http_easy(const struct http_req *r)
 {
 	return r->easy;
 }
+
+char *
+http_escape(const char *s)
+{
+	char *esc = curl_easy_escape(NULL, s, 0), *out;
+
+	if (esc == NULL)
+		fatal("curl_easy_escape: out of memory");
+	out = xstrdup(esc);
+	curl_free(esc);
+	return out;
+}
+
+char *
+http_query_add(char *path, const char *key, const char *value)
+{
+	char *esc = http_escape(value), *out;
+
+	out = xasprintf("%s%c%s=%s", path, strchr(path, '?') != NULL ? '&' : '?', key, esc);
+	free(esc);
+	free(path);
+	return out;
+}

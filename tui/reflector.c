@@ -96,19 +96,6 @@ reflector_cluster(const struct reflector *r)
 	return r->cluster;
 }
 
-/* Append a query parameter with its value escaped. */
-static char *
-path_add(char *path, const char *key, const char *value)
-{
-	char *esc = curl_easy_escape(NULL, value, 0), *out;
-
-	out = xasprintf("%s%c%s=%s", path, strchr(path, '?') != NULL ? '&' : '?', key,
-	    esc != NULL ? esc : "");
-	curl_free(esc);
-	free(path);
-	return out;
-}
-
 /* The collection path of r's resource (no query). */
 static char *
 reflector_base(const struct reflector *r)
@@ -369,12 +356,12 @@ reflector_list(struct reflector *r)
 
 	path = reflector_base(r);
 	lim = xasprintf("%d", REFLECTOR_PAGE);
-	path = path_add(path, "limit", lim);
+	path = http_query_add(path, "limit", lim);
 	free(lim);
 	if (r->cont != NULL)
-		path = path_add(path, "continue", r->cont);
+		path = http_query_add(path, "continue", r->cont);
 	if (r->selector != NULL)
-		path = path_add(path, "labelSelector", r->selector);
+		path = http_query_add(path, "labelSelector", r->selector);
 	memset(&s, 0, sizeof s);
 	s.target = CREQ_API;
 	s.path = path;
@@ -500,14 +487,14 @@ reflector_watch(struct reflector *r)
 	int secs = 300 + (int)(random() % 301);
 
 	path = reflector_base(r);
-	path = path_add(path, "watch", "1");
-	path = path_add(path, "resourceVersion", r->rv);
-	path = path_add(path, "allowWatchBookmarks", "true");
+	path = http_query_add(path, "watch", "1");
+	path = http_query_add(path, "resourceVersion", r->rv);
+	path = http_query_add(path, "allowWatchBookmarks", "true");
 	t = xasprintf("%d", secs);
-	path = path_add(path, "timeoutSeconds", t);
+	path = http_query_add(path, "timeoutSeconds", t);
 	free(t);
 	if (r->selector != NULL)
-		path = path_add(path, "labelSelector", r->selector);
+		path = http_query_add(path, "labelSelector", r->selector);
 	memset(&s, 0, sizeof s);
 	s.target = CREQ_API;
 	s.path = path;

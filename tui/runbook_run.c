@@ -1,5 +1,4 @@
 /* The runbook runner: one step at a time, asynchronously on the loop. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,6 +16,7 @@
 #include "opsdeck/actions.h"
 #include "opsdeck/audit.h"
 #include "opsdeck/client.h"
+#include "opsdeck/http.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/kubeconfig.h"
@@ -1042,25 +1042,13 @@ rb_cond_eval(struct client *client, size_t cluster, const struct rb_cond *c,
     void (*done)(int, double, const char *, void *), void *arg)
 {
 	struct cond_eval *ce = xcalloc(1, sizeof *ce);
-	char *path, *q, *esc;
-	size_t i, o = 0;
+	char *path, *q;
 
 	ce->c = c;
 	ce->done = done;
 	ce->arg = arg;
 	if (c->prom) {
-		esc = xmalloc(strlen(c->query) * 3 + 1);
-		for (i = 0; c->query[i] != '\0'; i++) {
-			unsigned char ch = (unsigned char)c->query[i];
-
-			if (isalnum(ch) || strchr("-._~", ch) != NULL)
-				esc[o++] = (char)ch;
-			else
-				o += (size_t)sprintf(esc + o, "%%%02X", ch);
-		}
-		esc[o] = '\0';
-		q = xasprintf("/api/v1/query?query=%s", esc);
-		free(esc);
+		q = http_query_add(xstrdup("/api/v1/query"), "query", c->query);
 		client_prom_request(client, cluster, q, cond_prom, ce);
 		free(q);
 		return;

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/http.h"
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
@@ -112,11 +113,11 @@ logs_start(struct view *v)
 	lv->got = 0;
 	lv->ended = false;
 	if (lv->container != NULL)
-		enc_c = curl_easy_escape(NULL, lv->container, 0);
+		enc_c = http_escape(lv->container);
 	path = xasprintf("/api/v1/namespaces/%s/pods/%s/log?tailLines=%ld%s%s%s", lv->ns, lv->pod,
 	    ui->log_lines, lv->previous ? "&previous=true" : "&follow=true",
 	    enc_c != NULL ? "&container=" : "", enc_c != NULL ? enc_c : "");
-	curl_free(enc_c);
+	free(enc_c);
 	snprintf(lv->title, sizeof lv->title, "logs %s/%s%s%s @%s%s", lv->ns, lv->pod,
 	    lv->container != NULL ? " -c " : "", lv->container != NULL ? lv->container : "",
 	    store_cluster(ui->store, lv->cluster)->name, lv->previous ? " (previous)" : "");

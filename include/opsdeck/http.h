@@ -64,6 +64,13 @@ struct http_opts {
 	int			(*on_line)(const char *line, size_t len, void *arg);
 };
 
+/* s percent-encoded for a URL (every byte but RFC 3986's unreserved
+ * letters, digits and "-._~"), by libcurl; new string. */
+char		*http_escape(const char *s);
+/* path with the query parameter key=value added ('?' or '&'), the value
+ * escaped; takes path, returns a new string. */
+char		*http_query_add(char *path, const char *key, const char *value);
+
 /* Start a request on easy (taken). done and on_line get arg. done runs once when it ends (not after
  * http_cancel); the request is freed after done returns. */
 struct http_req	*http_start(struct loop *, CURL *easy, const struct http_opts *,
