@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "opsdeck/describe.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/xmalloc.h"
@@ -18,18 +19,21 @@ const struct kind kinds[] = {
 	  .namespaced = true, .short_names = "po", .categories = "all",
 	  .subresources = "log,status,eviction", .verbs = RW,
 	  .printer = &printer_pods, .problems = ROW_BAD | ROW_WARN, .overview = 2,
+	  .describer = &describe_pod,
 	  .actions = "delete",
 	  .view = { .name = "pods", .help = "pods" } },
 	{ .group = "apps", .version = "v1", .resource = "deployments", .singular = "deployment",
 	  .kind = "Deployment", .namespaced = true, .short_names = "deploy",
 	  .categories = "all", .subresources = "scale,status", .verbs = RW,
 	  .printer = &printer_deployments, .problems = ROLLING, .overview = 3,
+	  .describer = &describe_deployment,
 	  .actions = "scale,undo,restart,pause,resume",
 	  .view = { .name = "deployments", .help = "deployments (revision history below)" } },
 	{ .group = "apps", .version = "v1", .resource = "replicasets", .singular = "replicaset",
 	  .kind = "ReplicaSet", .namespaced = true, .short_names = "rs", .categories = "all",
 	  .subresources = "scale,status", .verbs = RW,
 	  .printer = &printer_replicasets, .actions = "scale",
+	  .describer = &describe_replicaset,
 	  .view = { .name = "replicasets", .help = "replica sets" } },
 	{ .group = "apps", .version = "v1", .resource = "statefulsets", .singular = "statefulset",
 	  .kind = "StatefulSet", .namespaced = true, .short_names = "sts", .categories = "all",
@@ -48,18 +52,21 @@ const struct kind kinds[] = {
 	  .namespaced = true, .short_names = "hpa", .categories = "all",
 	  .subresources = "status", .verbs = RW,
 	  .printer = &printer_hpa, .problems = ROW_AT_MAX | ROW_STUCK | ROW_BAD | ROW_WARN, .overview = 7,
+	  .describer = &describe_hpa,
 	  .actions = "hpa-minmax",
 	  .view = { .name = "hpa", .help = "horizontal pod autoscalers (at max highlighted)" } },
 	{ .group = "batch", .version = "v1", .resource = "jobs", .singular = "job", .kind = "Job",
 	  .namespaced = true, .short_names = "", .categories = "all", .subresources = "status",
 	  .verbs = RW,
 	  .printer = &printer_jobs, .problems = ROW_BAD, .overview = 10,
+	  .describer = &describe_job,
 	  .view = { .name = "jobs", .help = "jobs" } },
 	{ .group = "batch", .version = "v1", .resource = "cronjobs", .singular = "cronjob",
 	  .kind = "CronJob", .namespaced = true, .short_names = "cj", .categories = "all",
 	  .subresources = "status", .verbs = RW,
 	  /* counted by the overview (is there a backup schedule), never a problem */
 	  .printer = &printer_cronjobs, .overview = 12,
+	  .describer = &describe_cronjob,
 	  .actions = "run-now",
 	  .view = { .name = "cronjobs", .help = "cron jobs" } },
 	{ .group = "", .version = "", .resource = "alerts", .singular = "alert", .kind = "Alert",
@@ -109,7 +116,7 @@ const struct kind kinds[] = {
 	{ .group = "policy", .version = "v1", .resource = "poddisruptionbudgets",
 	  .singular = "poddisruptionbudget", .kind = "PodDisruptionBudget", .namespaced = true,
 	  .short_names = "pdb", .categories = "", .subresources = "status", .verbs = RW,
-	  .printer = &printer_pdb },
+	  .printer = &printer_pdb, .describer = &describe_pdb },
 	{ .group = "", .version = "v1", .resource = "namespaces", .singular = "namespace",
 	  .kind = "Namespace", .short_names = "ns", .categories = "", .subresources = "status",
 	  .verbs = "create,delete,get,list,patch,update,watch",
