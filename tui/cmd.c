@@ -654,7 +654,8 @@ cmd_object_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	t = cmd_one_target(ctx, argv[0], cause);
 	if (t == NULL)
 		return -1;
-	return view_text_open(ui, argv[0], t->cluster, t->resource, t->ns, t->name, cause);
+	return view_text_open(ui, argv[0], t->cluster, t->resource, t->ns, t->name, t->uid,
+	    cause);
 }
 
 /* logs [-p] [CONTAINER]: the selected pod's log. */

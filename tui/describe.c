@@ -496,6 +496,19 @@ name_meta(struct dw *w, json_t *obj)
 	annotations_multiline(w, "Annotations", json_path(obj, "metadata.annotations"));
 }
 
+/* "Title:\tname, name" of an array of objects with names, or <none>. */
+static void
+name_list(struct dw *w, const char *title, json_t *arr)
+{
+	json_t *o;
+	size_t i;
+
+	W(w, 0, "%s:\t%s", title, json_array_size(arr) == 0 ? "<none>" : "");
+	json_array_foreach(arr, i, o)
+		W(w, 0, "%s%s", i != 0 ? ", " : "", VS(w, o, "name"));
+	W(w, 0, "\n");
+}
+
 /* The head of a replica set or a job: Name, Namespace, Selector (none when
  * absent), Labels, Annotations, Controlled By. */
 static void
@@ -1474,9 +1487,7 @@ const struct describer describe_job = { NULL, job_render };
 static void
 cronjob_render(struct dw *w, json_t *cj, json_t *related, int64_t now)
 {
-	json_t *spec = json_object_get(cj, "spec"), *jt = json_path(cj, "spec.jobTemplate.spec"),
-	    *a;
-	size_t i;
+	json_t *spec = json_object_get(cj, "spec"), *jt = json_path(cj, "spec.jobTemplate.spec");
 
 	(void)related;
 	(void)now;
@@ -1505,15 +1516,133 @@ cronjob_render(struct dw *w, json_t *cj, json_t *related, int64_t now)
 		    "status.lastScheduleTime")));
 	else
 		W(w, 0, "Last Schedule Time:\t<unset>\n");
-	W(w, 0, "Active Jobs:\t");
-	if (json_array_size(json_path(cj, "status.active")) == 0)
-		W(w, 0, "<none>");
-	json_array_foreach(json_path(cj, "status.active"), i, a)
-		W(w, 0, "%s%s", i != 0 ? ", " : "", VS(w, a, "name"));
-	W(w, 0, "\n");
+	name_list(w, "Active Jobs", json_path(cj, "status.active"));
 }
 
 const struct describer describe_cronjob = { NULL, cronjob_render };
+
+/* ---- Alertmanager alerts ---- */
+
+/* A time as RFC1123Z and how long ago or ahead ("5m ago", "in 2h"). */
+static const char *
+when(struct dw *w, const char *t, int64_t now)
+{
+	int64_t s = t != NULL && *t != '\0' ? parse_rfc3339(t) : 0;
+	char d[32], *x;
+	const char *r;
+
+	if (s <= 0)
+		return "<none>";
+	human_duration(s <= now ? now - s : s - now, d, sizeof d);
+	x = xasprintf("%s (%s%s%s)", rfc1123z(w, t), s <= now ? "" : "in ", d,
+	    s <= now ? " ago" : "");
+	r = V(w, x);
+	free(x);
+	return r;
+}
+
+/* Values of a key: value map, each whole (multi-line values under their
+ * key, nothing shortened: an alert's description is what the on-call
+ * engineer reads). */
+static void
+alert_map(struct dw *w, const char *title, json_t *map, const char *sep)
+{
+	const char **keys;
+	size_t n, i;
+	char *v, *line, *next;
+
+	W(w, 0, "%s:\t", title);
+	keys = sorted_keys(map, NULL, &n);
+	if (n == 0)
+		W(w, 0, "<none>\n");
+	for (i = 0; i < n; i++) {
+		v = xstrdup(json_string_value(json_object_get(map, keys[i])) != NULL ?
+		    json_string_value(json_object_get(map, keys[i])) : "");
+		if (strchr(v, '\n') == NULL || *sep == '=')
+			W(w, 0, "%s%s%s%s\n", i != 0 ? "\t" : "", V(w, keys[i]), sep, V(w, v));
+		else {
+			W(w, 0, "%s%s:\n", i != 0 ? "\t" : "", V(w, keys[i]));
+			for (line = v; line != NULL; line = next) {
+				next = strchr(line, '\n');
+				if (next != NULL)
+					*next++ = '\0';
+				if (next != NULL || *line != '\0')
+					W(w, 0, "\t  %s\n", V(w, line));
+			}
+		}
+		free(v);
+	}
+	free(keys);
+}
+
+/* The object of related (silences and alerts) with field == value. */
+static json_t *
+related_find(json_t *related, const char *field, const char *value)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(related, i, o) {
+		if (value != NULL && strcmp(json_path_str_or(o, field, ""), value) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static void
+alert_render(struct dw *w, json_t *a, json_t *related, int64_t now)
+{
+	const char *url;
+	json_t *v, *o;
+	size_t i;
+	char *s;
+
+	W(w, 0, "Alertname:\t%s\n", V(w, json_path_str_or(a, "labels.alertname", "<none>")));
+	W(w, 0, "State:\t%s\n", V(w, printer_alert_state(a)));
+	W(w, 0, "Severity:\t%s\n", V(w, json_path_str_or(a, "labels.severity", "<none>")));
+	W(w, 0, "Starts At:\t%s\n", when(w, json_path_str(a, "startsAt"), now));
+	W(w, 0, "Updated At:\t%s\n", when(w, json_path_str(a, "updatedAt"), now));
+	W(w, 0, "Ends At:\t%s\n", when(w, json_path_str(a, "endsAt"), now));
+	W(w, 0, "Fingerprint:\t%s\n", V(w, json_path_str_or(a, "fingerprint", "<none>")));
+	url = json_path_str_or(a, "generatorURL", "<none>");
+	W(w, 0, "Generator URL:\t%s\n", V(w, url));
+	url = json_path_str_or(a, "annotations.runbook_url", "<none>");
+	W(w, 0, "Runbook URL:\t%s\n", V(w, url));
+	name_list(w, "Receivers", json_object_get(a, "receivers"));
+	alert_map(w, "Labels", json_object_get(a, "labels"), "=");
+	alert_map(w, "Annotations", json_object_get(a, "annotations"), ": ");
+	/* who silences it: the silence's author, end and comment */
+	W(w, 0, "Silenced By:\t%s", json_path_len(a, "status.silencedBy") == 0 ? "<none>\n" : "");
+	json_array_foreach(json_path(a, "status.silencedBy"), i, v) {
+		o = related_find(related, "id", json_string_value(v));
+		if (o != NULL)
+			s = xasprintf("%s  by %s, ends %s: %s", json_string_value(v),
+			    json_path_str_or(o, "createdBy", "?"),
+			    when(w, json_path_str(o, "endsAt"), now),
+			    json_path_str_or(o, "comment", ""));
+		else
+			s = xstrdup(json_string_value(v) != NULL ? json_string_value(v) : "");
+		W(w, 0, "%s%s\n", i != 0 ? "\t" : "", V(w, s));
+		free(s);
+	}
+	/* what inhibits it: the inhibiting alerts by name */
+	W(w, 0, "Inhibited By:\t%s", json_path_len(a, "status.inhibitedBy") == 0 ?
+	    "<none>\n" : "");
+	json_array_foreach(json_path(a, "status.inhibitedBy"), i, v) {
+		o = related_find(related, "fingerprint", json_string_value(v));
+		if (o != NULL)
+			s = xasprintf("%s  %s (%s, %s)", json_string_value(v),
+			    json_path_str_or(o, "labels.alertname", "?"),
+			    json_path_str_or(o, "labels.severity", "no severity"),
+			    printer_alert_state(o));
+		else
+			s = xstrdup(json_string_value(v) != NULL ? json_string_value(v) : "");
+		W(w, 0, "%s%s\n", i != 0 ? "\t" : "", V(w, s));
+		free(s);
+	}
+}
+
+const struct describer describe_alert = { NULL, alert_render };
 
 /* ---- anything else: the fields as they are ---- */
 

@@ -73,6 +73,7 @@ const struct kind kinds[] = {
 	  .short_names = "", .categories = "", .subresources = "", .verbs = "",
 	  .source = KIND_ALERTMANAGER,
 	  .printer = &printer_alerts, .problems = ROW_FIRING, .overview = 1,
+	  .describer = &describe_alert,
 	  .actions = "silence,runbook-url",
 	  .view = { .name = "alerts", .help = "Alertmanager alerts", .flag_first = ROW_FIRING } },
 	{ .group = "", .version = "", .resource = "silences", .singular = "silence",

@@ -14,6 +14,7 @@
 #include "opsdeck/actions.h"
 #include "opsdeck/client.h"
 #include "opsdeck/describe.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
@@ -33,6 +34,11 @@ struct text_view {
 	unsigned	 id;
 	bool		 loading;
 	size_t		 cluster;
+	const struct kind *kind;
+	char		*uid;		/* an alert's fingerprint, or NULL */
+	int		 am_pending;	/* Alertmanager lists still to come */
+	json_t		*am_alerts;	/* Alertmanager's alerts, or NULL */
+	json_t		*am_silences;	/* and silences, or NULL */
 	json_t		*obj;		/* describe: the object */
 	json_t		*events;	/* describe: its events (array), or NULL */
 	json_t		*related;	/* describe: the related list's items, or NULL */
@@ -211,7 +217,6 @@ static void
 text_render(struct view *v)
 {
 	struct text_view *tv = v->data;
-	const char *kind = json_string_value(json_object_get(tv->obj, "kind"));
 	size_t top = pager_get_top(tv->pager);
 	struct describe_events ev = { tv->events, NULL };
 	char *note = NULL;
@@ -221,8 +226,8 @@ text_render(struct view *v)
 	else if (tv->events_error != NULL)
 		ev.note = note = xasprintf("could not list events: %s", tv->events_error);
 	pager_clear(tv->pager);
-	describe_object(kind != NULL ? kind_find_kind(kind) : NULL, tv->obj, tv->related,
-	    &ev, time(NULL), text_line, tv->pager);
+	describe_object(tv->kind, tv->obj, tv->related,
+	    tv->kind->source == KIND_API ? &ev : NULL, time(NULL), text_line, tv->pager);
 	pager_set_top(tv->pager, top);
 	free(note);
 }
@@ -231,6 +236,7 @@ text_render(struct view *v)
 struct text_req {
 	unsigned	 id;
 	size_t		 cluster;
+	bool		 silences;	/* Alertmanager's silences, not alerts */
 };
 
 /* Find the open text view with id. */
@@ -316,11 +322,10 @@ static void
 text_events_fetch(struct view *v, json_t *obj)
 {
 	struct text_view *tv = v->data;
-	const char *kind = json_string_value(json_object_get(obj, "kind"));
 	struct text_req *req;
 	char *path;
 
-	path = describe_related_path(kind != NULL ? kind_find_kind(kind) : NULL, obj);
+	path = describe_related_path(tv->kind, obj);
 	if (path != NULL) {
 		req = xcalloc(1, sizeof *req);
 		req->id = tv->id;
@@ -343,6 +348,101 @@ text_events_fetch(struct view *v, json_t *obj)
 	free(path);
 }
 
+/* Show obj (borrowed) as YAML, or describe it (Kubernetes objects: with
+ * their events and related list, fetched now). */
+static void
+text_show(struct view *v, json_t *obj)
+{
+	struct text_view *tv = v->data;
+	char *out, *cause = NULL;
+
+	if (strcmp(tv->what, "yaml") == 0) {
+		pager_clear(tv->pager);
+		out = text_yaml(obj, &cause);
+		if (out == NULL) {
+			pager_add_line(tv->pager, cause, THEME_ERROR);
+			free(cause);
+		} else {
+			pager_add(tv->pager, out, strlen(out));
+			free(out);
+		}
+		return;
+	}
+	tv->obj = json_incref(obj);
+	if (tv->kind->source == KIND_API)
+		text_events_fetch(v, obj);
+	text_render(v);
+}
+
+/* One of Alertmanager's lists arrived; with both, find the alert (by
+ * fingerprint, else by name) and show it. */
+static void
+text_am_done(const struct client_response *resp, void *arg)
+{
+	struct text_req *req = arg;
+	struct view *v = text_find(req->id);
+	struct text_view *tv;
+	json_t *list = NULL, *a, *found = NULL, *related;
+	json_error_t jerr;
+	char *err, *line;
+	size_t i;
+
+	if (v == NULL)
+		goto out;
+	tv = v->data;
+	if (resp->error == NULL && resp->status / 100 == 2)
+		list = json_loadb(resp->body, resp->len, 0, &jerr);
+	if (!json_is_array(list)) {
+		json_decref(list);
+		list = NULL;
+	}
+	if (req->silences)
+		tv->am_silences = list;
+	else if (list != NULL)
+		tv->am_alerts = list;
+	else {
+		err = client_response_error(resp);
+		line = xasprintf("could not read Alertmanager's alerts: %s", err);
+		pager_clear(tv->pager);
+		text_line(line, 0, false, tv->pager);
+		pager_set_last_slot(tv->pager, THEME_ERROR);
+		free(line);
+		free(err);
+	}
+	list = NULL;
+	if (--tv->am_pending > 0 || tv->am_alerts == NULL)
+		goto done;
+	tv->loading = false;
+	json_array_foreach(tv->am_alerts, i, a) {
+		if (tv->uid != NULL && strcmp(json_path_str_or(a, "fingerprint", ""), tv->uid) == 0) {
+			found = a;
+			break;
+		}
+		if (found == NULL && strcmp(json_path_str_or(a, "labels.alertname", ""),
+		    tv->name) == 0)
+			found = a;
+	}
+	if (found == NULL) {
+		pager_clear(tv->pager);
+		line = xasprintf("%s is no longer in Alertmanager (resolved?)", tv->name);
+		text_line(line, 0, false, tv->pager);
+		free(line);
+		goto done;
+	}
+	/* the silences and the alerts: what silences it, what inhibits it */
+	related = json_array();
+	if (tv->am_silences != NULL)
+		json_array_extend(related, tv->am_silences);
+	json_array_extend(related, tv->am_alerts);
+	tv->related = related;
+	text_show(v, found);
+done:
+	ui_dirty(v->ui);
+out:
+	json_decref(list);
+	free(req);
+}
+
 /* The object arrived: render it. */
 static void
 text_done(const struct client_response *resp, void *arg)
@@ -352,7 +452,7 @@ text_done(const struct client_response *resp, void *arg)
 	struct text_view *tv;
 	json_t *obj = NULL;
 	json_error_t jerr;
-	char *out, *cause = NULL, *err;
+	char *err;
 
 	if (v == NULL)
 		goto out;
@@ -371,20 +471,7 @@ text_done(const struct client_response *resp, void *arg)
 		pager_add_line(tv->pager, "the server sent malformed JSON", THEME_ERROR);
 		goto done;
 	}
-	if (strcmp(tv->what, "yaml") == 0) {
-		out = text_yaml(obj, &cause);
-		if (out == NULL) {
-			pager_add_line(tv->pager, cause, THEME_ERROR);
-			free(cause);
-		} else {
-			pager_add(tv->pager, out, strlen(out));
-			free(out);
-		}
-	} else {
-		tv->obj = json_incref(obj);
-		text_events_fetch(v, obj);
-		text_render(v);
-	}
+	text_show(v, obj);
 done:
 	ui_dirty(v->ui);
 out:
@@ -414,6 +501,9 @@ text_free(struct view *v)
 	json_decref(tv->obj);
 	json_decref(tv->events);
 	json_decref(tv->related);
+	json_decref(tv->am_alerts);
+	json_decref(tv->am_silences);
+	free(tv->uid);
 	free(tv->events_error);
 	free(tv->what);
 	free(tv->ns);
@@ -481,15 +571,16 @@ const struct view_class view_text_class = {
 /* Open yaml/describe for one object. */
 int
 view_text_open(struct ui *ui, const char *what, size_t cluster, const char *resource,
-    const char *ns, const char *name, char **cause)
+    const char *ns, const char *name, const char *uid, char **cause)
 {
 	const struct kind *res = kind_find(resource);
 	struct text_view *tv;
 	struct text_req *req;
 	struct view *v;
 	char *path;
+	int i;
 
-	if (res == NULL || res->source == KIND_ALERTMANAGER) {
+	if (res == NULL || (res->source == KIND_ALERTMANAGER && res->describer == NULL)) {
 		*cause = xasprintf("%s: not available for %s", what, resource);
 		return -1;
 	}
@@ -505,12 +596,28 @@ view_text_open(struct ui *ui, const char *what, size_t cluster, const char *reso
 	tv->ns = xstrdup(ns != NULL ? ns : "");
 	tv->name = xstrdup(name);
 	tv->cluster = cluster;
+	tv->kind = res;
+	tv->uid = uid != NULL && *uid != '\0' ? xstrdup(uid) : NULL;
 	snprintf(tv->title, sizeof tv->title, "%s %s/%s%s%s @%s", what, resource,
 	    res->namespaced && ns != NULL && *ns != '\0' ? ns : "",
 	    res->namespaced && ns != NULL && *ns != '\0' ? "/" : "", name,
 	    store_cluster(ui->store, cluster)->name);
 	pager_add_line(tv->pager, "loading…", THEME_DIM);
 	tv->loading = true;
+	if (res->source == KIND_ALERTMANAGER) {
+		/* the alert, its silences and inhibitors, from Alertmanager */
+		tv->am_pending = 2;
+		for (i = 0; i < 2; i++) {
+			req = xcalloc(1, sizeof *req);
+			req->id = tv->id;
+			req->cluster = cluster;
+			req->silences = i == 1;
+			client_am_request(ui->client, cluster, "GET",
+			    i == 1 ? "/api/v2/silences" : "/api/v2/alerts", NULL, NULL,
+			    text_am_done, req);
+		}
+		return 0;
+	}
 	path = actions_path(res->resource, res->namespaced ? ns : NULL, name);
 	req = xcalloc(1, sizeof *req);
 	req->id = tv->id;

@@ -23,7 +23,9 @@ struct describer {
 	 * pods), or NULL: none needed. */
 	char	*(*related)(json_t *obj);
 	/* Write obj; related is the related list's items (NULL: not fetched
-	 * or failed), now the time ages are measured from. */
+	 * or failed; for an alert, Alertmanager's silences and alerts, which
+	 * name its silences and inhibitors), now the time ages are measured
+	 * from. */
 	void	 (*render)(struct dw *, json_t *obj, json_t *related, int64_t now);
 };
 
@@ -48,6 +50,6 @@ char	*describe_events_path(json_t *obj);
 
 /* The renderers the kind table names. */
 extern const struct describer describe_pod, describe_deployment, describe_replicaset,
-	    describe_hpa, describe_pdb, describe_job, describe_cronjob, describe_node;
+	    describe_hpa, describe_pdb, describe_job, describe_cronjob, describe_alert;
 
 #endif
