@@ -29,29 +29,21 @@ describe_usage(FILE *f)
 	    "                        [--kubeconfig FILE] [--request-timeout DURATION]\n");
 }
 
-/* One GET and its answer. */
+#define DESCRIBE_GETS	6	/* the object, its events, up to 4 related requests */
+
+/* One GET and its answer (describe_answer's). */
 struct describe_get {
 	bool		 done;
-	long		 status;
-	json_t		*body;
-	char		*error;
+	json_t		*ans;
 };
 
 static void
 describe_get_done(const struct client_response *resp, void *arg)
 {
 	struct describe_get *g = arg;
-	json_error_t jerr;
 
 	g->done = true;
-	g->status = resp->status;
-	if (resp->error != NULL || resp->status / 100 != 2) {
-		g->error = client_response_error(resp);
-		return;
-	}
-	g->body = json_loadb(resp->body, resp->len, 0, &jerr);
-	if (g->body == NULL)
-		g->error = xstrdup("the server sent malformed JSON");
+	g->ans = describe_answer(resp);
 }
 
 static int
@@ -60,19 +52,11 @@ describe_get_settled(void *arg)
 	struct describe_get *g = arg;
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < DESCRIBE_GETS; i++) {
 		if (!g[i].done)
 			return 0;
 	}
 	return 1;
-}
-
-static void
-describe_get_clear(struct describe_get *g)
-{
-	json_decref(g->body);
-	free(g->error);
-	memset(g, 0, sizeof *g);
 }
 
 static void
@@ -103,16 +87,17 @@ describe_main(int argc, char **argv)
 	struct store *store = NULL;
 	struct client *client = NULL;
 	struct client_opts copts;
-	struct describe_get get[3];
+	struct describe_get get[DESCRIBE_GETS];
+	struct describe_events ev;
+	json_t *related;
 	const struct kind *k;
 	const char *context_spec = NULL, *kubeconfig = NULL, *ns = NULL, *name, *use_ns;
-	char *path, *clean;
-	size_t nctx = 0, c;
+	char *path, *clean, *note;
+	size_t nctx = 0, c, i;
 	double timeout = 60;
 	bool all_contexts = false;
 	int ch, rc = 2, failed = 0;
 
-	memset(get, 0, sizeof get);
 	optind = 1;
 	for (;;) {
 		ch = getopt_long(argc, argv, "n:h", longopts, NULL);
@@ -173,48 +158,49 @@ describe_main(int argc, char **argv)
 		if (nctx > 1)
 			printf("%s# %s\n", c > 0 ? "\n" : "", store_cluster(store, c)->name);
 		path = actions_path(k->resource, k->namespaced ? use_ns : NULL, name);
+		memset(get, 0, sizeof get);
+		for (i = 1; i < DESCRIBE_GETS; i++)
+			get[i].done = true;
 		client_request(client, c, "GET", path, NULL, NULL, describe_get_done, &get[0]);
 		free(path);
-		get[1].done = get[2].done = true;
 		if (loop_run_until(loop, describe_get_settled, get, timeout) != 0 ||
-		    get[0].error != NULL) {
-			clean = sanitize_str(get[0].error != NULL ? get[0].error : "timed out", 0);
+		    !json_is_object(get[0].ans)) {
+			clean = sanitize_str(json_is_string(get[0].ans) ?
+			    json_string_value(get[0].ans) : "timed out", 0);
 			fprintf(stderr, "opsdeck: describe: %s/%s on %s: %s\n", k->resource, name,
 			    store_cluster(store, c)->name, clean);
 			free(clean);
 			failed++;
-			describe_get_clear(&get[0]);
+			json_decref(get[0].ans);
 			continue;
 		}
-		get[1].done = get[2].done = false;
-		path = describe_related_path(k, get[0].body);
+		/* its events (1) and the related requests (2...) at once */
+		path = describe_events_path(get[0].ans);
+		get[1].done = path == NULL;
 		if (path != NULL)
 			client_request(client, c, "GET", path, NULL, NULL, describe_get_done, &get[1]);
-		else
-			get[1].done = true;
 		free(path);
-		path = describe_events_path(get[0].body);
-		if (path != NULL)
-			client_request(client, c, "GET", path, NULL, NULL, describe_get_done, &get[2]);
-		else
-			get[2].done = true;
-		free(path);
+		related = json_array();
+		for (i = 2; i < DESCRIBE_GETS &&
+		    (path = describe_related_path(k, get[0].ans, i - 2)) != NULL; i++) {
+			get[i].done = false;
+			client_request(client, c, "GET", path, NULL, NULL, describe_get_done, &get[i]);
+			free(path);
+		}
 		if (loop_run_until(loop, describe_get_settled, get, timeout) != 0)
 			failed++;
-		{
-			struct describe_events ev = { json_object_get(get[2].body, "items"), NULL };
-			char *note = NULL;
-
-			if (ev.items == NULL)
-				ev.note = note = xasprintf("could not list events: %s",
-				    get[2].error != NULL ? get[2].error : "timed out");
-			describe_object(k, get[0].body, json_object_get(get[1].body, "items"), &ev,
-			    (int64_t)time(NULL), describe_print, NULL);
-			free(note);
-		}
-		describe_get_clear(&get[0]);
-		describe_get_clear(&get[1]);
-		describe_get_clear(&get[2]);
+		for (i = 2; i < DESCRIBE_GETS && get[i].ans != NULL; i++)
+			json_array_append(related, get[i].ans);
+		ev.items = json_is_array(get[1].ans) ? get[1].ans : NULL;
+		note = ev.items == NULL ? xasprintf("could not list events: %s",
+		    json_is_string(get[1].ans) ? json_string_value(get[1].ans) : "timed out") : NULL;
+		ev.note = note;
+		describe_object(k, get[0].ans, related, &ev, (int64_t)time(NULL), describe_print,
+		    NULL);
+		free(note);
+		json_decref(related);
+		for (i = 0; i < DESCRIBE_GETS; i++)
+			json_decref(get[i].ans);
 	}
 	fflush(stdout);
 	rc = failed > 0 ? 1 : 0;

@@ -104,6 +104,7 @@ const struct kind kinds[] = {
 	{ .group = "", .version = "v1", .resource = "nodes", .singular = "node", .kind = "Node",
 	  .short_names = "no", .categories = "", .subresources = "status", .verbs = RW,
 	  .printer = &printer_nodes, .problems = ROW_BAD | ROW_WARN, .overview = 8,
+	  .describer = &describe_node,
 	  .actions = "cordon,uncordon,drain",
 	  .view = { .name = "nodes", .help = "nodes" } },
 	{ .group = "argoproj.io", .version = "v1alpha1", .resource = "rollouts",

@@ -41,7 +41,7 @@ struct text_view {
 	json_t		*am_silences;	/* and silences, or NULL */
 	json_t		*obj;		/* describe: the object */
 	json_t		*events;	/* describe: its events (array), or NULL */
-	json_t		*related;	/* describe: the related list's items, or NULL */
+	json_t		*related;	/* describe: the related answers, or NULL */
 	char		*events_error;	/* describe: why there are none */
 	bool		 events_loading;
 };
@@ -237,6 +237,7 @@ struct text_req {
 	unsigned	 id;
 	size_t		 cluster;
 	bool		 silences;	/* Alertmanager's silences, not alerts */
+	int		 related;	/* the related request's index; -1: events */
 };
 
 /* Find the open text view with id. */
@@ -253,68 +254,34 @@ text_find(unsigned id)
 	return NULL;
 }
 
-/* The items of a list answer (new reference), or NULL with *err (new,
- * clean) if there are none. */
-static json_t *
-text_items(const struct client_response *resp, char **err)
-{
-	json_t *list, *items;
-	json_error_t jerr;
-	char *e;
-
-	if (resp->error != NULL || resp->status / 100 != 2) {
-		e = client_response_error(resp);
-		*err = sanitize_str(e, 0);
-		free(e);
-		return NULL;
-	}
-	list = json_loadb(resp->body, resp->len, 0, &jerr);
-	items = json_incref(json_object_get(list, "items"));
-	json_decref(list);
-	if (!json_is_array(items)) {
-		json_decref(items);
-		*err = xstrdup("the server sent malformed JSON");
-		return NULL;
-	}
-	return items;
-}
-
-/* The events list (events) or the related list arrived. */
+/* The events list or a related request answered. */
 static void
-text_list_done(const struct client_response *resp, struct text_req *req, bool events)
+text_list_done(const struct client_response *resp, void *arg)
 {
+	struct text_req *req = arg;
 	struct view *v = text_find(req->id);
 	struct text_view *tv;
-	char *err = NULL;
+	json_t *ans;
 
 	if (v == NULL)
 		goto out;
 	tv = v->data;
-	if (events) {
+	ans = describe_answer(resp);
+	if (req->related < 0) {
 		tv->events_loading = false;
-		tv->events = text_items(resp, &tv->events_error);
-	} else {
-		tv->related = text_items(resp, &err);
-		free(err);
-	}
+		if (json_is_array(ans))
+			tv->events = json_incref(ans);
+		else
+			tv->events_error = xstrdup(json_is_string(ans) ? json_string_value(ans) :
+			    "the server sent malformed JSON");
+		json_decref(ans);
+	} else
+		json_array_set_new(tv->related, (size_t)req->related, ans);
 	if (tv->obj != NULL)
 		text_render(v);
 	ui_dirty(v->ui);
 out:
 	free(req);
-}
-
-static void
-text_events_done(const struct client_response *resp, void *arg)
-{
-	text_list_done(resp, arg, true);
-}
-
-/* The related list arrived (a deployment's replica sets, ...). */
-static void
-text_related_done(const struct client_response *resp, void *arg)
-{
-	text_list_done(resp, arg, false);
 }
 
 /* Ask for the object's events and the list its describe reads. */
@@ -324,14 +291,17 @@ text_events_fetch(struct view *v, json_t *obj)
 	struct text_view *tv = v->data;
 	struct text_req *req;
 	char *path;
+	size_t i;
 
-	path = describe_related_path(tv->kind, obj);
-	if (path != NULL) {
+	tv->related = json_array();
+	for (i = 0; (path = describe_related_path(tv->kind, obj, i)) != NULL; i++) {
+		json_array_append_new(tv->related, json_null());
 		req = xcalloc(1, sizeof *req);
 		req->id = tv->id;
 		req->cluster = tv->cluster;
+		req->related = (int)i;
 		client_request(v->ui->client, tv->cluster, "GET", path, NULL, NULL,
-		    text_related_done, req);
+		    text_list_done, req);
 		free(path);
 	}
 	path = describe_events_path(obj);
@@ -343,8 +313,8 @@ text_events_fetch(struct view *v, json_t *obj)
 	req = xcalloc(1, sizeof *req);
 	req->id = tv->id;
 	req->cluster = tv->cluster;
-	client_request(v->ui->client, tv->cluster, "GET", path, NULL, NULL, text_events_done,
-	    req);
+	req->related = -1;
+	client_request(v->ui->client, tv->cluster, "GET", path, NULL, NULL, text_list_done, req);
 	free(path);
 }
 
@@ -434,7 +404,8 @@ text_am_done(const struct client_response *resp, void *arg)
 	if (tv->am_silences != NULL)
 		json_array_extend(related, tv->am_silences);
 	json_array_extend(related, tv->am_alerts);
-	tv->related = related;
+	tv->related = json_array();
+	json_array_append_new(tv->related, related);
 	text_show(v, found);
 done:
 	ui_dirty(v->ui);

@@ -15,17 +15,20 @@
 
 struct kind;
 struct dw;
+struct client_response;
 
 /* A kind's renderer. */
 struct describer {
-	/* The list (API path with query, new string) of the related objects
-	 * the renderer reads (a deployment's replica sets, a replica set's
-	 * pods), or NULL: none needed. */
-	char	*(*related)(json_t *obj);
-	/* Write obj; related is the related list's items (NULL: not fetched
-	 * or failed; for an alert, Alertmanager's silences and alerts, which
-	 * name its silences and inhibitors), now the time ages are measured
-	 * from. */
+	/* The i-th (from 0) request the renderer reads besides the object and
+	 * its events: an API path with query (new string), or NULL past the
+	 * last (a deployment's replica sets; a node's pods and its lease).
+	 * NULL: none. */
+	char	*(*related)(json_t *obj, size_t i);
+	/* Write obj. related (may be NULL) holds one element per related
+	 * request, in order: a list's items (an array), a single object, or a
+	 * string saying why it could not be read (an alert's: Alertmanager's
+	 * silences and alerts, which name its silences and inhibitors). now is
+	 * the time ages are measured from. */
 	void	 (*render)(struct dw *, json_t *obj, json_t *related, int64_t now);
 };
 
@@ -42,14 +45,19 @@ typedef void (*describe_line_cb)(const char *line, int hang, bool warning, void 
 /* Describe obj of kind k (k may be NULL: the generic dump) into lines. */
 void	 describe_object(const struct kind *k, json_t *obj, json_t *related,
 	    const struct describe_events *events, int64_t now, describe_line_cb, void *arg);
-/* The related list path for obj of kind k (new string), or NULL. */
-char	*describe_related_path(const struct kind *k, json_t *obj);
+/* The i-th related request path for obj of kind k (new string), or NULL
+ * past the last. */
+char	*describe_related_path(const struct kind *k, json_t *obj, size_t i);
+/* An answer as describe takes it (new reference): a list's items, an
+ * object, or a string saying why there is none. */
+json_t	*describe_answer(const struct client_response *);
 /* The path of obj's events list, as kubectl describe asks: by the involved
  * object's name, namespace and uid (new string), or NULL if obj has no name. */
 char	*describe_events_path(json_t *obj);
 
 /* The renderers the kind table names. */
 extern const struct describer describe_pod, describe_deployment, describe_replicaset,
-	    describe_hpa, describe_pdb, describe_job, describe_cronjob, describe_alert;
+	    describe_hpa, describe_pdb, describe_job, describe_cronjob, describe_node,
+	    describe_alert;
 
 #endif

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `opsdeck describe KIND NAME` prints what `kubectl describe` prints, line for
-# line, for every pod, deployment, replica set, HPA, cron job, job and pod
-# disruption budget of the bad-rollout drill (crash-looping pods with a last
-# state, a rollout with old and new replica sets), on two contexts. Ages
+# line, for every pod, deployment, replica set, HPA, cron job, job, pod
+# disruption budget and node of the bad-rollout drill (crash-looping pods
+# with a last state, a rollout with old and new replica sets, a cordoned,
+# tainted node with a role), on two contexts. Ages
 # tick between the two runs: every duration is replaced by AGE and runs of
 # spaces are squeezed before comparing; nothing else is normalised.
 . "$(dirname "$0")/../lib/common.sh"
@@ -56,6 +57,13 @@ spec:
         emptyDir: {}
 EOF
 
+node=$("$KUBECTL" --context staging get nodes -o name | head -n 1)
+"$KUBECTL" --context staging cordon "$node" >/dev/null || fail "kubectl cordon"
+"$KUBECTL" --context staging taint node "${node#node/}" dedicated=ops:NoSchedule >/dev/null ||
+	fail "kubectl taint"
+"$KUBECTL" --context staging label "$node" node-role.kubernetes.io/infra= >/dev/null ||
+	fail "kubectl label"
+
 # Let the rollout go bad: a pod of the new replica set restarted at least once.
 crashed() {
 	"$KUBECTL" --context prod-tokyo get pods -n production --no-headers 2>/dev/null |
@@ -69,9 +77,10 @@ norm() {
 
 compared=0
 for ctx in prod-tokyo staging; do
-	for kind in pods deployments replicasets hpa cronjobs jobs pdb; do
+	for kind in pods deployments replicasets hpa cronjobs jobs pdb nodes; do
 		while read -r ns name; do
 			[ -n "$name" ] || continue
+			[ "$ns" != "<none>" ] || ns=default
 			"$KUBECTL" --context "$ctx" describe "$kind" -n "$ns" "$name" >"$T/k.raw" 2>&1 ||
 				fail "kubectl describe $kind $ns/$name"
 			"$OPSDECK" describe "$kind" -n "$ns" "$name" --context "$ctx" >"$T/o.raw" 2>"$T/o.err" ||
@@ -87,7 +96,7 @@ for ctx in prod-tokyo staging; do
 			-o custom-columns=NS:.metadata.namespace,N:.metadata.name 2>/dev/null)
 	done
 done
-[ "$compared" -ge 40 ] || fail "only $compared objects compared"
+[ "$compared" -ge 50 ] || fail "only $compared objects compared"
 ok "$compared objects: opsdeck describe matches kubectl describe"
 
 # The sections an on-call engineer looks for are there, in kubectl's order.
@@ -99,3 +108,10 @@ order=$(printf '%s\n' "$out" | grep -oE '^(Name|Containers|    Last State|Condit
 [ "$order" = "Name: Containers:     Last State: Conditions: QoS Class: Events: " ] ||
 	fail "pod sections out of order: $order"
 ok "crash-looping pod: Last State, Conditions, events last"
+
+out=$("$OPSDECK" describe node "${node#node/}" --context staging)
+assert_contains "$out" "Roles:              infra"
+assert_contains "$out" "Taints:             dedicated=ops:NoSchedule"
+assert_contains "$out" "Unschedulable:      true"
+assert_contains "$out" "Non-terminated Pods:"
+ok "node: role, taints, cordon, its pods"
