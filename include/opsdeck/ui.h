@@ -231,6 +231,7 @@ extern const struct view_class	view_overview_class;
 extern const struct view_class	view_resource_class;
 extern const struct view_class	view_contexts_class;
 extern const struct view_class	view_help_class;
+extern const struct view_class	view_alert_groups_class;	/* alerts by name and cluster */
 extern const struct view_class	view_text_class;	/* yaml, describe */
 extern const struct view_class	view_logs_class;
 extern const struct view_class	view_dialog_class;
