@@ -1254,28 +1254,25 @@ deployment_render(struct dw *w, json_t *d, json_t *related, int64_t now)
 
 const struct describer describe_deployment = { deployment_related, deployment_render };
 
+/* The related request of the workloads that count their pods. */
 static char *
-replicaset_related(json_t *obj, size_t i)
+pods_related(json_t *obj, size_t i)
 {
 	return i == 0 ? selector_list_path(obj, "/api/v1", "pods") : NULL;
 }
 
+/* "Pods Status:" of owner: its pods (the first related answer) by phase. */
 static void
-replicaset_render(struct dw *w, json_t *rs, json_t *related, int64_t now)
+pods_status(struct dw *w, json_t *owner, json_t *related)
 {
 	json_t *p;
 	size_t i;
 	int running = 0, waiting = 0, succeeded = 0, failed = 0;
 	const char *phase;
 
-	(void)now;
-	controller_head(w, rs, "<none>");
-	W(w, 0, "Replicas:\t%lld current / %lld desired\n",
-	    (long long)json_path_int(rs, "status.replicas", 0),
-	    (long long)json_path_int(rs, "spec.replicas", 0));
 	related = json_array_get(related, 0);
 	json_array_foreach(related, i, p) {
-		if (!controlled_by(p, rs))
+		if (!controlled_by(p, owner))
 			continue;
 		phase = json_path_str_or(p, "status.phase", "");
 		running += strcmp(phase, "Running") == 0;
@@ -1291,11 +1288,112 @@ replicaset_render(struct dw *w, json_t *rs, json_t *related, int64_t now)
 	else
 		W(w, 0, "Pods Status:\t%d Running / %d Waiting / %d Succeeded / %d Failed\n",
 		    running, waiting, succeeded, failed);
+}
+
+static void
+replicaset_render(struct dw *w, json_t *rs, json_t *related, int64_t now)
+{
+	(void)now;
+	controller_head(w, rs, "<none>");
+	W(w, 0, "Replicas:\t%lld current / %lld desired\n",
+	    (long long)json_path_int(rs, "status.replicas", 0),
+	    (long long)json_path_int(rs, "spec.replicas", 0));
+	pods_status(w, rs, related);
 	pod_template(w, json_path(rs, "spec.template"));
 	conditions_table(w, json_path(rs, "status.conditions"));
 }
 
-const struct describer describe_replicaset = { replicaset_related, replicaset_render };
+const struct describer describe_replicaset = { pods_related, replicaset_render };
+
+/* A statefulset's volume claim templates. */
+static void
+claim_templates(struct dw *w, json_t *list)
+{
+	json_t *c, *m;
+	size_t i, j;
+	const char *sc;
+
+	if (json_array_size(list) == 0) {
+		W(w, 0, "Volume Claims:\t<none>\n");
+		return;
+	}
+	W(w, 0, "Volume Claims:\n");
+	json_array_foreach(list, i, c) {
+		W(w, 1, "Name:\t%s\n", VS(w, c, "metadata.name"));
+		sc = json_path_str(c, "spec.storageClassName");
+		if (sc == NULL)
+			sc = json_string_value(json_object_get(json_path(c, "metadata.annotations"),
+			    "volume.beta.kubernetes.io/storage-class"));
+		W(w, 1, "StorageClass:\t%s\n", V(w, sc));
+		labels_multiline(w, "  ", "Labels", json_path(c, "metadata.labels"));
+		labels_multiline(w, "  ", "Annotations", json_path(c, "metadata.annotations"));
+		W(w, 1, "Capacity:\t%s\n", json_path_str(c, "spec.resources.requests.storage") != NULL ?
+		    quantity(w, json_path_str(c, "spec.resources.requests.storage")) : "<default>");
+		W(w, 1, "Access Modes:\t[");
+		json_array_foreach(json_path(c, "spec.accessModes"), j, m)
+			W(w, 0, "%s%s", j != 0 ? " " : "", V(w, json_string_value(m)));
+		W(w, 0, "]\n");
+	}
+}
+
+static void
+statefulset_render(struct dw *w, json_t *ss, json_t *related, int64_t now)
+{
+	json_t *spec = json_object_get(ss, "spec"), *ru;
+
+	(void)now;
+	name_ns(w, ss);
+	W(w, 0, "CreationTimestamp:\t%s\n", rfc1123z(w, json_path_str(ss,
+	    "metadata.creationTimestamp")));
+	W(w, 0, "Selector:\t%s\n", selector(w, json_object_get(spec, "selector"), ""));
+	labels_multiline(w, "", "Labels", json_path(ss, "metadata.labels"));
+	annotations_multiline(w, "Annotations", json_path(ss, "metadata.annotations"));
+	W(w, 0, "Replicas:\t%lld desired | %lld total\n",
+	    (long long)json_path_int(spec, "replicas", 0),
+	    (long long)json_path_int(ss, "status.replicas", 0));
+	W(w, 0, "Update Strategy:\t%s\n", VS(w, spec, "updateStrategy.type"));
+	ru = json_path(spec, "updateStrategy.rollingUpdate");
+	if (json_is_integer(json_object_get(ru, "partition"))) {
+		W(w, 1, "Partition:\t%s\n", int_or(w, ru, "partition", ""));
+		if (json_object_get(ru, "maxUnavailable") != NULL)
+			W(w, 1, "MaxUnavailable:\t%s\n", intstr(w, json_object_get(ru,
+			    "maxUnavailable")));
+	}
+	pods_status(w, ss, related);
+	pod_template(w, json_object_get(spec, "template"));
+	claim_templates(w, json_object_get(spec, "volumeClaimTemplates"));
+}
+
+const struct describer describe_statefulset = { pods_related, statefulset_render };
+
+static void
+daemonset_render(struct dw *w, json_t *ds, json_t *related, int64_t now)
+{
+	json_t *st = json_object_get(ds, "status");
+	char *ns = labels_to_string(json_path(ds, "spec.template.spec.nodeSelector"));
+
+	(void)now;
+	name_ns(w, ds);
+	W(w, 0, "Selector:\t%s\n", selector(w, json_path(ds, "spec.selector"), ""));
+	W(w, 0, "Node-Selector:\t%s\n", V(w, ns));
+	free(ns);
+	labels_multiline(w, "", "Labels", json_path(ds, "metadata.labels"));
+	annotations_multiline(w, "Annotations", json_path(ds, "metadata.annotations"));
+	W(w, 0, "Desired Number of Nodes Scheduled: %lld\n",
+	    (long long)json_path_int(st, "desiredNumberScheduled", 0));
+	W(w, 0, "Current Number of Nodes Scheduled: %lld\n",
+	    (long long)json_path_int(st, "currentNumberScheduled", 0));
+	W(w, 0, "Number of Nodes Scheduled with Up-to-date Pods: %lld\n",
+	    (long long)json_path_int(st, "updatedNumberScheduled", 0));
+	W(w, 0, "Number of Nodes Scheduled with Available Pods: %lld\n",
+	    (long long)json_path_int(st, "numberAvailable", 0));
+	W(w, 0, "Number of Nodes Misscheduled: %lld\n",
+	    (long long)json_path_int(st, "numberMisscheduled", 0));
+	pods_status(w, ds, related);
+	pod_template(w, json_path(ds, "spec.template"));
+}
+
+const struct describer describe_daemonset = { pods_related, daemonset_render };
 
 /* ---- autoscaling, disruption budgets, batch ---- */
 

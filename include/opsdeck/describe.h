@@ -57,6 +57,7 @@ char	*describe_events_path(json_t *obj);
 
 /* The renderers the kind table names. */
 extern const struct describer describe_pod, describe_deployment, describe_replicaset,
+	    describe_statefulset, describe_daemonset,
 	    describe_hpa, describe_pdb, describe_job, describe_cronjob, describe_node,
 	    describe_alert;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `opsdeck describe KIND NAME` prints what `kubectl describe` prints, line for
-# line, for every pod, deployment, replica set, HPA, cron job, job, pod
-# disruption budget and node of the bad-rollout drill (crash-looping pods
+# line, for every pod, deployment, replica set, stateful set, daemon set,
+# HPA, cron job, job, pod disruption budget and node of the bad-rollout drill (crash-looping pods
 # with a last state, a rollout with old and new replica sets, a cordoned,
 # tainted node with a role), on two contexts. Ages
 # tick between the two runs: every duration is replaced by AGE and runs of
@@ -77,7 +77,7 @@ norm() {
 
 compared=0
 for ctx in prod-tokyo staging; do
-	for kind in pods deployments replicasets hpa cronjobs jobs pdb nodes; do
+	for kind in pods deployments replicasets statefulsets daemonsets hpa cronjobs jobs pdb nodes; do
 		while read -r ns name; do
 			[ -n "$name" ] || continue
 			[ "$ns" != "<none>" ] || ns=default

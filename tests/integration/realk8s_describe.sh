@@ -2,7 +2,8 @@
 # `opsdeck describe` against a real control plane (kube-apiserver,
 # controller-manager, scheduler, kwok nodes: tests/realk8s) prints what
 # kubectl describe prints on the same server, line for line, for every pod,
-# deployment, replica set, HPA, PDB, job, cron job and node: real pods carry
+# deployment, replica set, stateful set, daemon set, HPA, PDB, job, cron job
+# and node: real pods carry
 # what the drill's do not (projected service-account volumes, default
 # tolerations with their seconds, real node leases and conditions).
 # Durations are replaced by AGE and runs of spaces squeezed.
@@ -17,7 +18,7 @@ norm() {
 	sed -E 's/\b[0-9]+[smhdy]([0-9]+[smh])?\b/AGE/g; s/  +/  /g'
 }
 compared=0
-for kind in pods deployments replicasets hpa pdb jobs cronjobs nodes; do
+for kind in pods deployments replicasets statefulsets daemonsets hpa pdb jobs cronjobs nodes; do
 	while read -r ns name; do
 		[ -n "$name" ] || continue
 		[ "$ns" != "<none>" ] || ns=default
