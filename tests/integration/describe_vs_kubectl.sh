@@ -57,7 +57,7 @@ spec:
         emptyDir: {}
 EOF
 
-node=$("$KUBECTL" --context staging get nodes -o name | head -n 1)
+node=node/$("$KUBECTL" --context staging get nodes -o jsonpath='{.items[0].metadata.name}')
 "$KUBECTL" --context staging cordon "$node" >/dev/null || fail "kubectl cordon"
 "$KUBECTL" --context staging taint node "${node#node/}" dedicated=ops:NoSchedule >/dev/null ||
 	fail "kubectl taint"
@@ -101,7 +101,7 @@ ok "$compared objects: opsdeck describe matches kubectl describe"
 
 # The sections an on-call engineer looks for are there, in kubectl's order.
 pod=$("$KUBECTL" --context prod-tokyo get pods -n production --no-headers |
-	awk '$4 > 0 { print $1; exit }')
+	awk '$4 > 0 && !found { print $1; found = 1 }')
 out=$("$OPSDECK" describe pod -n production "$pod" --context prod-tokyo)
 order=$(printf '%s\n' "$out" | grep -oE '^(Name|Containers|    Last State|Conditions|QoS Class|Events):' |
 	tr '\n' ' ')
