@@ -68,6 +68,53 @@ describe_print(const char *line, int hang, bool warning, void *arg)
 	printf("%s\n", line);
 }
 
+/* The alerts named name (or with that fingerprint) on cluster's
+ * Alertmanager, with what silences and inhibits them. 0, or 1 if none. */
+static int
+describe_alerts(struct client *client, struct loop *loop, struct store *store, size_t c,
+    const struct kind *k, const char *name, double timeout)
+{
+	struct describe_get get[DESCRIBE_GETS];
+	json_t *a, *related;
+	char *clean;
+	size_t i, n;
+
+	memset(get, 0, sizeof get);
+	for (i = 2; i < DESCRIBE_GETS; i++)
+		get[i].done = true;
+	client_am_request(client, c, "GET", "/api/v2/alerts", NULL, NULL, describe_get_done,
+	    &get[0]);
+	client_am_request(client, c, "GET", "/api/v2/silences", NULL, NULL, describe_get_done,
+	    &get[1]);
+	if (loop_run_until(loop, describe_get_settled, get, timeout) != 0 ||
+	    !json_is_array(get[0].ans)) {
+		clean = sanitize_str(json_is_string(get[0].ans) ? json_string_value(get[0].ans) :
+		    "timed out", 0);
+		fprintf(stderr, "opsdeck: describe: alerts on %s: %s\n",
+		    store_cluster(store, c)->name, clean);
+		free(clean);
+		n = 0;
+		goto out;
+	}
+	related = describe_alert_related(get[0].ans, get[1].ans);
+	for (n = 0; (a = describe_alert_find(get[0].ans, name, name, n)) != NULL; n++) {
+		if (n > 0)
+			printf("\n");
+		describe_object(k, a, related, NULL, (int64_t)time(NULL), describe_print, NULL);
+	}
+	json_decref(related);
+	if (n == 0) {
+		clean = sanitize_str(name, 0);
+		fprintf(stderr, "opsdeck: describe: no alert %s on %s\n", clean,
+		    store_cluster(store, c)->name);
+		free(clean);
+	}
+out:
+	json_decref(get[0].ans);
+	json_decref(get[1].ans);
+	return n == 0;
+}
+
 int
 describe_main(int argc, char **argv)
 {
@@ -137,7 +184,7 @@ describe_main(int argc, char **argv)
 	}
 	k = kind_find(argv[optind]);
 	name = argv[optind + 1];
-	if (k == NULL || k->source != KIND_API) {
+	if (k == NULL || (k->source != KIND_API && k->describer == NULL)) {
 		clean = sanitize_str(argv[optind], 0);
 		fprintf(stderr, "opsdeck: describe: unknown kind '%s'\n", clean);
 		free(clean);
@@ -157,6 +204,10 @@ describe_main(int argc, char **argv)
 		use_ns = ns != NULL ? ns : ctxs[c]->namespace_;
 		if (nctx > 1)
 			printf("%s# %s\n", c > 0 ? "\n" : "", store_cluster(store, c)->name);
+		if (k->source == KIND_ALERTMANAGER) {
+			failed += describe_alerts(client, loop, store, c, k, name, timeout);
+			continue;
+		}
 		path = actions_path(k->resource, k->namespaced ? use_ns : NULL, name);
 		memset(get, 0, sizeof get);
 		for (i = 1; i < DESCRIBE_GETS; i++)

@@ -2076,6 +2076,39 @@ alert_render(struct dw *w, json_t *a, json_t *related, int64_t now)
 
 const struct describer describe_alert = { NULL, alert_render };
 
+json_t *
+describe_alert_find(json_t *alerts, const char *fingerprint, const char *name, size_t n)
+{
+	json_t *a;
+	size_t i;
+
+	if (fingerprint != NULL && *fingerprint != '\0') {
+		json_array_foreach(alerts, i, a) {
+			if (strcmp(json_path_str_or(a, "fingerprint", ""), fingerprint) == 0)
+				return n == 0 ? a : NULL;
+		}
+	}
+	json_array_foreach(alerts, i, a) {
+		if (name != NULL && strcmp(json_path_str_or(a, "labels.alertname", ""), name) == 0 &&
+		    n-- == 0)
+			return a;
+	}
+	return NULL;
+}
+
+json_t *
+describe_alert_related(json_t *alerts, json_t *silences)
+{
+	json_t *all = json_array(), *related = json_array();
+
+	if (json_is_array(silences))
+		json_array_extend(all, silences);
+	if (json_is_array(alerts))
+		json_array_extend(all, alerts);
+	json_array_append_new(related, all);
+	return related;
+}
+
 /* ---- anything else: the fields as they are ---- */
 
 static void
@@ -2270,6 +2303,8 @@ describe_answer(const struct client_response *resp)
 		return body != NULL ? body : json_string("the answer is not text");
 	}
 	body = json_loadb(resp->body, resp->len, 0, &jerr);
+	if (json_is_array(body))	/* Alertmanager's lists */
+		return body;
 	if (!json_is_object(body)) {
 		json_decref(body);
 		return json_string("the server sent malformed JSON");

@@ -352,10 +352,9 @@ text_am_done(const struct client_response *resp, void *arg)
 	struct text_req *req = arg;
 	struct view *v = text_find(req->id);
 	struct text_view *tv;
-	json_t *list = NULL, *a, *found = NULL, *related;
+	json_t *list = NULL, *found;
 	json_error_t jerr;
 	char *err, *line;
-	size_t i;
 
 	if (v == NULL)
 		goto out;
@@ -383,15 +382,7 @@ text_am_done(const struct client_response *resp, void *arg)
 	if (--tv->am_pending > 0 || tv->am_alerts == NULL)
 		goto done;
 	tv->loading = false;
-	json_array_foreach(tv->am_alerts, i, a) {
-		if (tv->uid != NULL && strcmp(json_path_str_or(a, "fingerprint", ""), tv->uid) == 0) {
-			found = a;
-			break;
-		}
-		if (found == NULL && strcmp(json_path_str_or(a, "labels.alertname", ""),
-		    tv->name) == 0)
-			found = a;
-	}
+	found = describe_alert_find(tv->am_alerts, tv->uid, tv->name, 0);
 	if (found == NULL) {
 		pager_clear(tv->pager);
 		line = xasprintf("%s is no longer in Alertmanager (resolved?)", tv->name);
@@ -399,13 +390,7 @@ text_am_done(const struct client_response *resp, void *arg)
 		free(line);
 		goto done;
 	}
-	/* the silences and the alerts: what silences it, what inhibits it */
-	related = json_array();
-	if (tv->am_silences != NULL)
-		json_array_extend(related, tv->am_silences);
-	json_array_extend(related, tv->am_alerts);
-	tv->related = json_array();
-	json_array_append_new(tv->related, related);
+	tv->related = describe_alert_related(tv->am_alerts, tv->am_silences);
 	text_show(v, found);
 done:
 	ui_dirty(v->ui);

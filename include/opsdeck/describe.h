@@ -48,9 +48,16 @@ void	 describe_object(const struct kind *k, json_t *obj, json_t *related,
 /* The i-th related request path for obj of kind k (new string), or NULL
  * past the last. */
 char	*describe_related_path(const struct kind *k, json_t *obj, size_t i);
-/* An answer as describe takes it (new reference): a list's items, an
- * object, or a string saying why there is none. */
+/* An answer as describe takes it (new reference): a list's items (or
+ * Alertmanager's array), an object, or a string saying why there is none. */
 json_t	*describe_answer(const struct client_response *);
+/* In Alertmanager's alerts, the alert with fingerprint (if given and
+ * there), else the n-th (from 0) named name; NULL if none (borrowed). */
+json_t	*describe_alert_find(json_t *alerts, const char *fingerprint, const char *name,
+	    size_t n);
+/* The related answers describe_alert reads, from Alertmanager's alerts
+ * and silences (either may be NULL); a new reference. */
+json_t	*describe_alert_related(json_t *alerts, json_t *silences);
 /* The path of obj's events list, as kubectl describe asks: by the involved
  * object's name, namespace and uid (new string), or NULL if obj has no name. */
 char	*describe_events_path(json_t *obj);

@@ -50,6 +50,15 @@ wait_for 30 inhibited || fail "DiskSlow not inhibited by Alertmanager"
 nodedown_fp=$(curl -sf "$AMURL/api/v2/alerts" |
 	jq -r '.[] | select(.labels.alertname == "NodeDown") | .fingerprint')
 
+# headless: the same text
+out=$("$OPSDECK" describe alert DiskSlow --context am-ctx) || fail "opsdeck describe alert"
+assert_contains "$out" "Inhibited By:   $nodedown_fp  NodeDown (critical, firing)"
+assert_contains "$out" "State:          inhibited"
+out=$("$OPSDECK" describe alert NodeDown --context am-ctx) || fail "opsdeck describe alert"
+assert_contains "$out" "node=n1\x1b]0;pwned\x07"
+case $out in *$'\e'*) fail "ESC reached standard output" ;; esac
+ok "opsdeck describe alert: the inhibitor named, hostile text escaped"
+
 start_console --kubeconfig "$KUBECONFIG" --context am-ctx
 cmd "alerts"
 wait_screen 60 "DiskSlow"
