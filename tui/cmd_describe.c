@@ -68,8 +68,8 @@ describe_print(const char *line, int hang, bool warning, void *arg)
 	printf("%s\n", line);
 }
 
-/* The alerts named name (or with that fingerprint) on cluster's
- * Alertmanager, with what silences and inhibits them. 0, or 1 if none. */
+/* The alerts named name (or with that fingerprint), or the silence with
+ * that id, on cluster's Alertmanager. 0, or 1 if none. */
 static int
 describe_alerts(struct client *client, struct loop *loop, struct store *store, size_t c,
     const struct kind *k, const char *name, double timeout)
@@ -97,7 +97,8 @@ describe_alerts(struct client *client, struct loop *loop, struct store *store, s
 		goto out;
 	}
 	related = describe_alert_related(get[0].ans, get[1].ans);
-	for (n = 0; (a = describe_alert_find(get[0].ans, name, name, n)) != NULL; n++) {
+	for (n = 0; (a = describe_am_find(k, get[0].ans, get[1].ans, name, name, n)) != NULL;
+	    n++) {
 		if (n > 0)
 			printf("\n");
 		describe_object(k, a, related, NULL, (int64_t)time(NULL), describe_print, NULL);
@@ -105,7 +106,7 @@ describe_alerts(struct client *client, struct loop *loop, struct store *store, s
 	json_decref(related);
 	if (n == 0) {
 		clean = sanitize_str(name, 0);
-		fprintf(stderr, "opsdeck: describe: no alert %s on %s\n", clean,
+		fprintf(stderr, "opsdeck: describe: no %s %s on %s\n", k->singular, clean,
 		    store_cluster(store, c)->name);
 		free(clean);
 	}

@@ -2076,12 +2076,64 @@ alert_render(struct dw *w, json_t *a, json_t *related, int64_t now)
 
 const struct describer describe_alert = { NULL, alert_render };
 
+/* An Alertmanager silence: its matchers, author, comment, times, and the
+ * alerts it silences now. */
+static void
+silence_render(struct dw *w, json_t *sl, json_t *related, int64_t now)
+{
+	const char *id = json_path_str_or(sl, "id", ""), *op;
+	json_t *m, *a, *by;
+	size_t i, j, n = 0;
+	bool eq, re;
+	char *s;
+
+	related = json_array_get(related, 0);
+	W(w, 0, "ID:\t%s\n", V(w, id));
+	W(w, 0, "State:\t%s\n", V(w, json_path_str_or(sl, "status.state", "<unknown>")));
+	W(w, 0, "Matchers:\t%s", json_path_len(sl, "matchers") == 0 ? "<none>\n" : "");
+	json_array_foreach(json_object_get(sl, "matchers"), i, m) {
+		eq = !json_is_false(json_object_get(m, "isEqual"));
+		re = json_path_true(m, "isRegex");
+		op = re ? (eq ? "=~" : "!~") : (eq ? "=" : "!=");
+		W(w, 0, "%s%s%s%s\n", i != 0 ? "\t" : "", VS(w, m, "name"), op, VS(w, m, "value"));
+	}
+	W(w, 0, "Created By:\t%s\n", VS(w, sl, "createdBy"));
+	W(w, 0, "Comment:\t%s\n", VS(w, sl, "comment"));
+	W(w, 0, "Starts At:\t%s\n", when(w, json_path_str(sl, "startsAt"), now));
+	W(w, 0, "Ends At:\t%s\n", when(w, json_path_str(sl, "endsAt"), now));
+	W(w, 0, "Updated At:\t%s\n", when(w, json_path_str(sl, "updatedAt"), now));
+	W(w, 0, "Silences:\t");
+	json_array_foreach(related, i, a) {
+		json_array_foreach(json_path(a, "status.silencedBy"), j, by) {
+			if (strcmp(json_string_value(by) != NULL ? json_string_value(by) : "", id) != 0)
+				continue;
+			s = xasprintf("%s (%s, %s)", json_path_str_or(a, "labels.alertname", "?"),
+			    json_path_str_or(a, "labels.severity", "no severity"),
+			    json_path_str_or(a, "fingerprint", "?"));
+			W(w, 0, "%s%s\n", n++ != 0 ? "\t" : "", V(w, s));
+			free(s);
+		}
+	}
+	if (n == 0)
+		W(w, 0, "<none>\n");
+}
+
+const struct describer describe_silence = { NULL, silence_render };
+
 json_t *
-describe_alert_find(json_t *alerts, const char *fingerprint, const char *name, size_t n)
+describe_am_find(const struct kind *k, json_t *alerts, json_t *silences,
+    const char *fingerprint, const char *name, size_t n)
 {
 	json_t *a;
 	size_t i;
 
+	if (k != NULL && k->describer == &describe_silence) {
+		json_array_foreach(silences, i, a) {
+			if (strcmp(json_path_str_or(a, "id", ""), name) == 0)
+				return n == 0 ? a : NULL;
+		}
+		return NULL;
+	}
 	if (fingerprint != NULL && *fingerprint != '\0') {
 		json_array_foreach(alerts, i, a) {
 			if (strcmp(json_path_str_or(a, "fingerprint", ""), fingerprint) == 0)

@@ -82,6 +82,7 @@ const struct kind kinds[] = {
 	  .kind = "Silence", .short_names = "", .categories = "", .subresources = "",
 	  .verbs = "", .source = KIND_ALERTMANAGER,
 	  .printer = &printer_silences, .actions = "expire-silence",
+	  .describer = &describe_silence,
 	  .view = { .name = "silences", .help = "Alertmanager silences" } },
 	{ .group = "velero.io", .version = "v1", .resource = "backups", .singular = "backup",
 	  .kind = "Backup", .namespaced = true, .short_names = "", .categories = "velero",

@@ -5,7 +5,7 @@
  * then the silences that expired recently, because an alert that comes
  * back when its silence runs out is the first thing to check. A group's
  * line also names the last silence of its alertname that expired. d, y and
- * Enter open the group's oldest alert. */
+ * Enter open the group's oldest alert (or the silence). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,8 +330,7 @@ ag_free(struct view *v)
 	v->data = NULL;
 }
 
-/* Enter: the group's oldest firing alert (or an expired silence's row:
- * the silences view). */
+/* Enter: the group's oldest firing alert, or the expired silence. */
 static int
 ag_enter(struct view *v, char **cause)
 {
@@ -341,9 +340,7 @@ ag_enter(struct view *v, char **cause)
 		*cause = xstrdup("nothing selected");
 		return -1;
 	}
-	if (strcmp(r->resource, "silences") == 0)
-		return ui_open(v->ui, "silences", NULL, true, cause);
-	return view_text_open(v->ui, "describe", r->cluster, "alerts", NULL, r->name, r->uid,
+	return view_text_open(v->ui, "describe", r->cluster, r->resource, NULL, r->name, r->uid,
 	    cause);
 }
 

@@ -382,10 +382,11 @@ text_am_done(const struct client_response *resp, void *arg)
 	if (--tv->am_pending > 0 || tv->am_alerts == NULL)
 		goto done;
 	tv->loading = false;
-	found = describe_alert_find(tv->am_alerts, tv->uid, tv->name, 0);
+	found = describe_am_find(tv->kind, tv->am_alerts, tv->am_silences, tv->uid, tv->name,
+	    0);
 	if (found == NULL) {
 		pager_clear(tv->pager);
-		line = xasprintf("%s is no longer in Alertmanager (resolved?)", tv->name);
+		line = xasprintf("%s is no longer in Alertmanager", tv->name);
 		text_line(line, 0, false, tv->pager);
 		free(line);
 		goto done;

@@ -51,10 +51,11 @@ char	*describe_related_path(const struct kind *k, json_t *obj, size_t i);
 /* An answer as describe takes it (new reference): a list's items (or
  * Alertmanager's array), an object, or a string saying why there is none. */
 json_t	*describe_answer(const struct client_response *);
-/* In Alertmanager's alerts, the alert with fingerprint (if given and
- * there), else the n-th (from 0) named name; NULL if none (borrowed). */
-json_t	*describe_alert_find(json_t *alerts, const char *fingerprint, const char *name,
-	    size_t n);
+/* What k (alerts or silences) names in Alertmanager's lists: the alert
+ * with fingerprint (if given and there), else the n-th (from 0) alert
+ * named name; the silence with id name. NULL if none (borrowed). */
+json_t	*describe_am_find(const struct kind *k, json_t *alerts, json_t *silences,
+	    const char *fingerprint, const char *name, size_t n);
 /* The related answers describe_alert reads, from Alertmanager's alerts
  * and silences (either may be NULL); a new reference. */
 json_t	*describe_alert_related(json_t *alerts, json_t *silences);
@@ -66,6 +67,6 @@ char	*describe_events_path(json_t *obj);
 extern const struct describer describe_pod, describe_deployment, describe_replicaset,
 	    describe_statefulset, describe_daemonset,
 	    describe_hpa, describe_pdb, describe_job, describe_cronjob, describe_node,
-	    describe_alert;
+	    describe_alert, describe_silence;
 
 #endif

@@ -3,7 +3,7 @@
 # and cluster label (karma's grouping), with how many fire, are silenced or
 # inhibited; a silence that expired is named on its alertname's groups
 # (who made it, why) and one whose alert is gone gets a row of its own;
-# Enter opens the group's alert.
+# Enter opens the group's alert, or the silence.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 . "$(dirname "$0")/../lib/alertmanager.sh"
@@ -73,5 +73,20 @@ key Enter
 wait_screen 20 "describe alerts/NodeDown @am-ctx"
 wait_screen 20 "Labels:         alertname=NodeDown"
 ok "Enter opens the group's alert"
+
+key Escape
+wait_screen 10 "filter:/NodeDown/"
+key Escape
+keys "/Flaky"; key Enter
+wait_screen 10 "filter:/Flaky/"
+key Enter
+wait_screen 20 "describe silences/"
+wait_screen 20 "Silences:"
+s=$(screen)
+assert_contains "$s" "State:       expired"
+assert_contains "$s" "Matchers:    alertname=Flaky"
+assert_contains "$s" "Created By:  tester"
+assert_contains "$s" "Comment:     Flaky work"
+ok "Enter on an expired silence opens it"
 cmd q
 wait_exit 30
