@@ -313,7 +313,8 @@ quantity(struct dw *w, const char *s)
 			frac = 0;
 			continue;
 		}
-		if (v > ((__int128)1 << 100))
+		/* bounds that keep every scaling below within 128 bits */
+		if (v >= 100000000000000LL || frac > 9)
 			return V(w, s);
 		v = v * 10 + (*p - '0');
 		if (frac >= 0)
@@ -344,6 +345,8 @@ quantity(struct dw *w, const char *s)
 	if (k == 10)
 		return V(w, s);
 	/* v in nano units */
+	if (3 * k - (frac > 0 ? frac : 0) > 22)
+		return V(w, s);
 	for (e = 0; e < 3 * k - (frac > 0 ? frac : 0); e++)
 		v *= 10;
 	for (e = 3 * k; e < (frac > 0 ? frac : 0); e++) {
@@ -1105,8 +1108,10 @@ selector_list_path(json_t *obj, const char *prefix, const char *resource)
 
 	ls = label_selector_from_json(json_path(obj, "spec.selector"), &cause);
 	free(cause);
-	if (ls == NULL || ns == NULL)
+	if (ls == NULL || ns == NULL) {
+		label_selector_free(ls);
 		return NULL;
+	}
 	sel = label_selector_string(ls);
 	label_selector_free(ls);
 	q = query_escape(sel);
@@ -1685,7 +1690,7 @@ qsum_add(struct qsum *q, const char *s)
 	double v;
 	size_t n;
 
-	if (s == NULL || quantity_parse(s, &v) != 0)
+	if (s == NULL || quantity_parse(s, &v) != 0 || !(v > -1e12 && v < 1e12))
 		return;
 	if (!q->set) {
 		n = strlen(s);
@@ -1716,14 +1721,15 @@ qsum_string(struct dw *w, const struct qsum *q)
 static const char *
 qsum_share(struct dw *w, const struct qsum *q, const char *alloc)
 {
-	double a = 0;
+	double a = 0, pct;
 	char *s;
 	const char *r;
 
 	if (alloc == NULL || quantity_parse(alloc, &a) != 0)
 		a = 0;
+	pct = a > 0 ? (double)q->milli / (a * 1000) * 100 : 0;
 	s = xasprintf("%s (%lld%%)", qsum_string(w, q),
-	    a > 0 ? (long long)((double)q->milli / (a * 1000) * 100) : 0LL);
+	    pct > -1e15 && pct < 1e15 ? (long long)pct : 0LL);
 	r = V(w, s);
 	free(s);
 	return r;

@@ -111,6 +111,44 @@ test_hostile(void **state)
 	free(s);
 }
 
+/* The requests a describe reads besides the object and its events. */
+static void
+test_related_paths(void **state)
+{
+	json_t *d = js("{\"metadata\":{\"name\":\"web\",\"namespace\":\"n\"},"
+	    "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\",\"tier\":\"fe\"}}}}");
+	json_t *orphan = js("{\"metadata\":{\"name\":\"web\"},"
+	    "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}");
+	json_t *node = js("{\"kind\":\"Node\",\"metadata\":{\"name\":\"n 1\",\"uid\":\"u\"}}");
+	char *p;
+
+	(void)state;
+	p = describe_related_path(kind_find("deployments"), d, 0);
+	assert_string_equal(p, "/apis/apps/v1/namespaces/n/replicasets?labelSelector="
+	    "app%3Dweb%2Ctier%3Dfe");
+	free(p);
+	assert_null(describe_related_path(kind_find("deployments"), d, 1));
+	/* no namespace: no list (and nothing leaks) */
+	assert_null(describe_related_path(kind_find("deployments"), orphan, 0));
+	assert_null(describe_related_path(kind_find("pods"), d, 0));
+	p = describe_related_path(kind_find("nodes"), node, 0);
+	assert_string_equal(p, "/api/v1/pods?fieldSelector=spec.nodeName%3Dn%201%2C"
+	    "status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed");
+	free(p);
+	p = describe_related_path(kind_find("nodes"), node, 1);
+	assert_string_equal(p, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/"
+	    "n%201");
+	free(p);
+	/* a node's events by kind and name, not uid */
+	p = describe_events_path(node);
+	assert_string_equal(p, "/api/v1/events?fieldSelector=involvedObject.name%3Dn%201%2C"
+	    "involvedObject.kind%3DNode");
+	free(p);
+	json_decref(d);
+	json_decref(orphan);
+	json_decref(node);
+}
+
 int
 main(void)
 {
@@ -118,6 +156,7 @@ main(void)
 		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_quantities),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_related_paths),
 	};
 
 	setenv("TZ", "UTC", 1);
