@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# `opsdeck describe KIND NAME` prints what `kubectl describe` prints, line for
-# line, for every pod, deployment, replica set, stateful set, daemon set,
-# HPA, cron job, job, pod disruption budget and node of the bad-rollout drill (crash-looping pods
-# with a last state, a rollout with old and new replica sets, a cordoned,
-# tainted node with a role), on two contexts. Ages
-# tick between the two runs: every duration is replaced by AGE and runs of
-# spaces are squeezed before comparing; nothing else is normalised.
+# `opsdeck describe KIND NAME` prints what `kubectl describe` prints, line
+# for line, for every pod, deployment, replica set, stateful set, daemon
+# set, HPA, cron job, job, pod disruption budget and node of the
+# bad-rollout drill (crash-looping pods with a last state, a rollout with
+# old and new replica sets, a cordoned, tainted node with a role), on two
+# contexts. Ages tick between the two runs: every duration is replaced by
+# AGE and runs of spaces are squeezed before comparing; nothing else is
+# normalised. As the drill's controllers change objects between the two
+# runs, a pair is tried up to five times.
 . "$(dirname "$0")/../lib/common.sh"
 
 KUBECTL=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
@@ -81,12 +83,17 @@ for ctx in prod-tokyo staging; do
 		while read -r ns name; do
 			[ -n "$name" ] || continue
 			[ "$ns" != "<none>" ] || ns=default
-			"$KUBECTL" --context "$ctx" describe "$kind" -n "$ns" "$name" >"$T/k.raw" 2>&1 ||
-				fail "kubectl describe $kind $ns/$name"
-			"$OPSDECK" describe "$kind" -n "$ns" "$name" --context "$ctx" >"$T/o.raw" 2>"$T/o.err" ||
-				{ cat "$T/o.err" >&2; fail "opsdeck describe $kind $ns/$name on $ctx"; }
-			norm <"$T/k.raw" >"$T/k.out"
-			norm <"$T/o.raw" >"$T/o.out"
+			# the drill's controllers change objects between the runs: a few tries
+			for try in 1 2 3 4 5; do
+				"$KUBECTL" --context "$ctx" describe "$kind" -n "$ns" "$name" >"$T/k.raw" 2>&1 ||
+					fail "kubectl describe $kind $ns/$name"
+				"$OPSDECK" describe "$kind" -n "$ns" "$name" --context "$ctx" >"$T/o.raw" 2>"$T/o.err" ||
+					{ cat "$T/o.err" >&2; fail "opsdeck describe $kind $ns/$name on $ctx"; }
+				norm <"$T/k.raw" >"$T/k.out"
+				norm <"$T/o.raw" >"$T/o.out"
+				! cmp -s "$T/k.out" "$T/o.out" || break
+				sleep 1
+			done
 			if ! cmp -s "$T/k.out" "$T/o.out"; then
 				diff -u "$T/k.out" "$T/o.out" >&2 || true
 				fail "describe $kind $ns/$name on $ctx differs from kubectl"

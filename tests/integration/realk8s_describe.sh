@@ -6,7 +6,8 @@
 # and node: real pods carry
 # what the drill's do not (projected service-account volumes, default
 # tolerations with their seconds, real node leases and conditions).
-# Durations are replaced by AGE and runs of spaces squeezed.
+# Durations are replaced by AGE and runs of spaces squeezed; as controllers
+# change objects between the two runs, a pair is tried up to five times.
 . "$(dirname "$0")/../lib/realk8s.sh"
 
 realk8s_up real-tokyo
@@ -22,9 +23,14 @@ for kind in pods deployments replicasets statefulsets daemonsets hpa pdb jobs cr
 	while read -r ns name; do
 		[ -n "$name" ] || continue
 		[ "$ns" != "<none>" ] || ns=default
-		kc --context "$ctx" describe "$kind" -n "$ns" "$name" 2>&1 | norm >"$T/k.out"
-		"$OPSDECK" describe "$kind" -n "$ns" "$name" --context "$ctx" 2>"$T/o.err" |
-			norm >"$T/o.out"
+		# controllers update status between the two runs: a few tries
+		for try in 1 2 3 4 5; do
+			kc --context "$ctx" describe "$kind" -n "$ns" "$name" 2>&1 | norm >"$T/k.out"
+			"$OPSDECK" describe "$kind" -n "$ns" "$name" --context "$ctx" 2>"$T/o.err" |
+				norm >"$T/o.out"
+			! cmp -s "$T/k.out" "$T/o.out" || break
+			sleep 1
+		done
 		if ! cmp -s "$T/k.out" "$T/o.out"; then
 			cat "$T/o.err" >&2
 			diff -u "$T/k.out" "$T/o.out" >&2 || true
