@@ -708,7 +708,8 @@ cmd_object_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	t = cmd_one_target(ctx, argv[0], cause);
 	if (t == NULL)
 		return -1;
-	return view_text_open(ui, argv[0], t->cluster, t->resource, t->ns, t->name, cause);
+	return view_text_open(ui, argv[0], t->cluster, t->resource, t->ns, t->name, t->uid,
+	    cause);
 }
 
 /* logs [-p] [CONTAINER]: the selected pod's log. */
@@ -771,6 +772,7 @@ static const struct cmd_entry console_first[] = {
 /* The rest of the console's commands. */
 static const struct cmd_entry console_cmds[] = {
 	{ "contexts", "ctx", "[CONTEXT]", "the selected contexts and their connection state", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
+	{ "alert-groups", "ag", "[@CLUSTER]", "alerts grouped by name and cluster, recently expired silences", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
 	{ "ns", "namespace", "NAMESPACE|-A", "show one namespace, or all", CMD_CONSOLE_ONLY, NULL, cmd_ns_exec },
 	{ "quit", "q", "", "leave the console", CMD_CONSOLE_ONLY, NULL, cmd_quit_exec },
 	{ "set", NULL, "[OPTION [VALUE]]", "show or set an option (a bare boolean toggles)", CMD_CONSOLE_ONLY, NULL, cmd_set_exec },

@@ -1349,28 +1349,31 @@ static const struct column alert_columns[] = {
 	{ "Runbook", "string", "", 1, "The runbook_url annotation." },
 };
 
+const char *
+printer_alert_state(json_t *a)
+{
+	const char *state = json_path_str_or(a, "status.state", "");
+
+	if (strcmp(state, "active") == 0)
+		return "firing";
+	if (strcmp(state, "suppressed") == 0) {
+		if (json_path_len(a, "status.silencedBy") > 0)
+			return "silenced";
+		if (json_path_len(a, "status.inhibitedBy") > 0)
+			return "inhibited";
+		return "suppressed";
+	}
+	return *state != '\0' ? state : "<unknown>";
+}
+
 /* An Alertmanager v2 gettableAlert. */
 static void
 print_alert(json_t *a, int64_t now, struct cell *c, unsigned *flags,
     char **reason)
 {
-	const char *state = json_path_str_or(a, "status.state", "");
 	const char *sev = json_path_str_or(a, "labels.severity", "<none>");
-	const char *shown, *summary;
+	const char *shown = printer_alert_state(a), *summary;
 
-	if (strcmp(state, "active") == 0)
-		shown = "firing";
-	else if (strcmp(state, "suppressed") == 0) {
-		if (json_path_len(a, "status.silencedBy") > 0)
-			shown = "silenced";
-		else if (json_path_len(a, "status.inhibitedBy") > 0)
-			shown = "inhibited";
-		else
-			shown = "suppressed";
-	} else if (*state != '\0')
-		shown = state;
-	else
-		shown = "<unknown>";
 	summary = json_path_str_or(a, "annotations.summary", NULL);
 	if (summary == NULL)
 		summary = json_path_str_or(a, "annotations.description", "");

@@ -527,6 +527,8 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 		cls = &view_contexts_class;
 	else if (strcmp(name, "help") == 0)
 		cls = &view_help_class;
+	else if (strcmp(name, "alert-groups") == 0 || strcmp(name, "ag") == 0)
+		cls = &view_alert_groups_class;
 	else if (strcmp(name, "runbook") == 0)
 		cls = &view_runbook_class;
 	else if (strcmp(name, "runbooks") == 0)

@@ -824,7 +824,8 @@ res_enter(struct view *v, char **cause)
 		free(arg);
 		return nv == NULL ? -1 : 0;
 	}
-	return view_text_open(v->ui, "describe", r->cluster, v->resource, r->ns, r->name, cause);
+	return view_text_open(v->ui, "describe", r->cluster, v->resource, r->ns, r->name,
+	    r->uid, cause);
 }
 
 const struct view_class view_resource_class = {

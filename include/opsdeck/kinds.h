@@ -2,8 +2,8 @@
  * (tui/kinds.c). The rest derives from it: the client's API paths and
  * reflectors, the printer a kind's rows go through, its health rule, the
  * console's resource views and their ":" commands, the actions a kind allows
- * (and so the keymap's list of action commands), and the drill simulator's
- * discovery documents. Adding a kind is one entry (and a printer in
+ * (and so the keymap's list of action commands), its describe renderer, and
+ * the drill simulator's discovery documents. Adding a kind is one entry (and a printer in
  * printers.c). */
 #ifndef OPSDECK_KINDS_H
 #define OPSDECK_KINDS_H
@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 struct printer;
+struct describer;
 
 /* Who serves a kind. */
 enum kind_source {
@@ -55,6 +56,8 @@ struct kind {
 	unsigned		 problems;
 	int			 overview;	/* place in the overview, 1 first; 0 not there */
 	const char		*actions;	/* comma list of the action commands it allows */
+	/* describe as kubectl shows it (describe.h); NULL: a generic dump */
+	const struct describer	*describer;
 	struct kind_view	 view;
 };
 

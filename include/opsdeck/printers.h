@@ -104,6 +104,9 @@ size_t			 cell_format(const struct cell *, int64_t now, char *buf, size_t len);
 /* A cell as a meta.k8s.io/v1 Table cell at time now: a JSON integer for
  * CELL_INT, else the formatted string. Returns a new reference. */
 json_t			*cell_json(const struct cell *, int64_t now);
+/* An Alertmanager v2 alert's state as the console shows it: firing,
+ * silenced, inhibited, suppressed, unprocessed (borrowed string). */
+const char		*printer_alert_state(json_t *alert);
 /* kubectl's duration.HumanDuration: "45s", "5m", "2m30s", "3h", "2d3h", "8y". */
 void			 human_duration(int64_t seconds, char *buf, size_t len);
 /* Parse RFC 3339 ("2026-11-23T17:45:00Z", fractional seconds, offsets);

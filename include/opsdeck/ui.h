@@ -231,6 +231,7 @@ extern const struct view_class	view_overview_class;
 extern const struct view_class	view_resource_class;
 extern const struct view_class	view_contexts_class;
 extern const struct view_class	view_help_class;
+extern const struct view_class	view_alert_groups_class;	/* alerts by name and cluster */
 extern const struct view_class	view_text_class;	/* yaml, describe */
 extern const struct view_class	view_logs_class;
 extern const struct view_class	view_dialog_class;
@@ -266,9 +267,10 @@ const char	*view_resource_find(const char *name);
  * columns, keeping each name:tag ("…/quiz-backend:v2.4.0-bad"). New string. */
 char		*view_short_image(const char *images, int width, const char *ellipsis);
 /* Open the text view for (cluster, resource, ns, name): what is "yaml" or
- * "describe". */
+ * "describe". uid (may be NULL) picks an alert by fingerprint. */
 int		 view_text_open(struct ui *, const char *what, size_t cluster,
-		    const char *resource, const char *ns, const char *name, char **cause);
+		    const char *resource, const char *ns, const char *name, const char *uid,
+		    char **cause);
 /* Open the log view for a pod (container may be NULL); previous: -p. */
 int		 view_logs_open(struct ui *, size_t cluster, const char *ns, const char *pod,
 		    const char *container, bool previous, char **cause);

@@ -7,47 +7,15 @@
 # port on purpose).
 . "$(dirname "$0")/../lib/common.sh"
 
-AM=$(command -v prometheus-alertmanager || true)
-[ -x "$AM" ] || skip "prometheus-alertmanager not installed"
+. "$(dirname "$0")/../lib/alertmanager.sh"
 command -v amtool >/dev/null || skip "amtool not installed"
-
-port=$(free_port_base)
-mkdir -p "$T/am"
-cat >"$T/am/alertmanager.yml" <<'EOF'
+start_real_alertmanager <<'EOF'
 route:
   receiver: blackhole
   group_wait: 1s
 receivers:
   - name: blackhole
 EOF
-"$AM" --config.file="$T/am/alertmanager.yml" --storage.path="$T/am/data" \
-	--web.listen-address="127.0.0.1:$port" --cluster.listen-address= \
-	>"$T/am/log" 2>&1 &
-_cleanup_pids+=($!)
-AMURL="http://127.0.0.1:$port"
-wait_for 60 curl -sf "$AMURL/-/ready" || { cat "$T/am/log" >&2; fail "alertmanager did not start"; }
-
-cat >"$T/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: c
-  cluster: {server: "https://127.0.0.1:1"}
-users:
-- name: u
-  user: {token: unused}
-contexts:
-- name: am-ctx
-  context: {cluster: c, user: u}
-current-context: am-ctx
-EOF
-mkdir -p "$XDG_CONFIG_HOME/opsdeck"
-cat >"$XDG_CONFIG_HOME/opsdeck/config.yaml" <<EOF
-contexts:
-  am-ctx:
-    alertmanager: {url: "$AMURL"}
-EOF
-export KUBECONFIG=$T/kubeconfig
 
 amtool --alertmanager.url="$AMURL" alert add DiskFull severity=critical namespace=shop \
 	--annotation=summary="disk almost full" || fail "amtool alert add"
