@@ -18,6 +18,7 @@
 #include "opsdeck/audit.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
+#include "opsdeck/http.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/json_util.h"
@@ -272,28 +273,6 @@ char *
 actions_dry_run_path(const char *path)
 {
 	return xasprintf("%s%cdryRun=All", path, strchr(path, '?') != NULL ? '&' : '?');
-}
-
-/* Percent-encode s for a query value (new string). */
-static char *
-act_query_escape(const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || strchr("-._~", c) != NULL)
-			*o++ = (char)c;
-		else {
-			*o++ = '%';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
-	}
-	*o = '\0';
-	return out;
 }
 
 /* A string at a path of objects: jstr(o, "spec", "x", NULL). */
@@ -733,7 +712,7 @@ extra_replicasets(struct act_op *op)
 		free(sel);
 		sel = n;
 	}
-	esc = act_query_escape(sel);
+	esc = http_escape(sel);
 	base = actions_path("replicasets", op->ns, NULL);
 	path = xasprintf("%s?labelSelector=%s", base, esc);
 	free(base);
@@ -906,7 +885,7 @@ extra_node_pods(struct act_op *op)
 {
 	char *sel = xasprintf("spec.nodeName=%s", op->name), *esc, *path;
 
-	esc = act_query_escape(sel);
+	esc = http_escape(sel);
 	path = xasprintf("/api/v1/pods?fieldSelector=%s", esc);
 	free(esc);
 	free(sel);

@@ -12,6 +12,7 @@
 
 #include "opsdeck/client.h"
 #include "opsdeck/describe.h"
+#include "opsdeck/http.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
@@ -1078,26 +1079,6 @@ const struct describer describe_pod = { NULL, pod_render };
 
 /* ---- workloads ---- */
 
-/* s percent-encoded for a query value (new string). */
-static char *
-query_escape(const char *s)
-{
-	char *q = xcalloc(1, strlen(s) * 3 + 1);
-	size_t o = 0;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~')
-			q[o++] = (char)c;
-		else
-			o += (size_t)sprintf(q + o, "%%%02X", c);
-	}
-	return q;
-}
-
-
 /* A list path in obj's namespace: /PREFIX/namespaces/NS/RESOURCE?labelSelector=SEL. */
 static char *
 selector_list_path(json_t *obj, const char *prefix, const char *resource)
@@ -1114,7 +1095,7 @@ selector_list_path(json_t *obj, const char *prefix, const char *resource)
 	}
 	sel = label_selector_string(ls);
 	label_selector_free(ls);
-	q = query_escape(sel);
+	q = http_escape(sel);
 	path = xasprintf("%s/namespaces/%s/%s?labelSelector=%s", prefix, ns, resource, q);
 	free(sel);
 	free(q);
@@ -1653,7 +1634,7 @@ node_related(json_t *obj, size_t i)
 
 	if (name == NULL || i > 1)
 		return NULL;
-	q = query_escape(name);
+	q = http_escape(name);
 	if (i == 1) {
 		path = xasprintf("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/%s",
 		    q);
@@ -1662,7 +1643,7 @@ node_related(json_t *obj, size_t i)
 	}
 	free(q);
 	sel = xasprintf("spec.nodeName=%s,status.phase!=Succeeded,status.phase!=Failed", name);
-	q = query_escape(sel);
+	q = http_escape(sel);
 	path = xasprintf("/api/v1/pods?fieldSelector=%s", q);
 	free(sel);
 	free(q);
@@ -2406,10 +2387,10 @@ describe_events_path(json_t *obj)
 	    ns != NULL && *ns != '\0' ? ns : "",
 	    uid != NULL && *uid != '\0' ? ",involvedObject.uid=" : "",
 	    uid != NULL && *uid != '\0' ? uid : "");
-	q = query_escape(sel);
+	q = http_escape(sel);
 	free(sel);
 	if (ns != NULL && *ns != '\0') {
-		e = query_escape(ns);
+		e = http_escape(ns);
 		path = xasprintf("/api/v1/namespaces/%s/events?fieldSelector=%s", e, q);
 		free(e);
 	} else
