@@ -1778,6 +1778,7 @@ api_update(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		if (!json_is_object(json_object_get(newobj, "metadata")))
 			json_object_set_new(newobj, "metadata", json_object());
 		keep_status(t->res, old, newobj);
+		drill_defaults(t->res, newobj);
 	}
 	commit_object(req, resp, t, old, newobj, dry);
 }
@@ -1811,6 +1812,7 @@ api_patch(struct drill_req *req, struct drill_resp *resp, struct target *t, json
 	}
 	if (!json_is_object(json_object_get(patched, "metadata")))
 		json_object_set_new(patched, "metadata", json_object());
+	drill_defaults(t->res, patched);
 	if (t->sub != NULL && strcmp(t->sub, "status") == 0) {
 		newobj = json_deep_copy(old);
 		json_object_set(newobj, "status", json_object_get(patched, "status"));
@@ -2230,6 +2232,7 @@ api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		json_decref(body);
 		return;
 	}
+	drill_defaults(t->res, body);
 	if (dry) {
 		name = field_value(body, "metadata.name");
 		if (*name != '\0' && sim_obj_get(c, t->res, t->ns, name) != NULL) {

@@ -15,6 +15,8 @@
 # - dryRun=Foo: 422 naming PatchOptions.meta.k8s.io (CreateOptions...);
 # - a create on the all-namespaces path of a namespaced kind: 405;
 # - resourceVersionMatch on a watch without sendInitialEvents: 422;
+# - the field defaults a created object gets (deployments, statefulsets,
+#   daemonsets, pods, jobs, cronjobs, services, HPAs);
 # - the Table columns of every built-in kind the console lists.
 # The words of the JSON decoder's error differ (Go's and jansson's) and are
 # not compared; the CRDs' Table columns are listed below as known.
@@ -123,6 +125,67 @@ probe("the scale subresource", "GET", DEP + "/backend/scale",
 probe("the viewer's delete", "DELETE", CM + "/probe-b", who="viewer")
 probe("the viewer's scale", "PATCH", DEP + "/backend/scale", '{"spec":{"replicas":1}}',
       "application/merge-patch+json", who="viewer")
+
+# Field defaults: a minimal object of each kind, created as a dry run; the
+# spec the server answers with. Fields filled by admission plugins
+# (service account, priority, default tolerations) and allocators (cluster
+# IPs) are not defaults and not compared.
+ADMISSION = re.compile(r"\.(serviceAccount|serviceAccountName|volumes|volumeMounts|tolerations|"
+                       r"priority|preemptionPolicy|clusterIP|clusterIPs|ipFamilies|ipFamilyPolicy)\b")
+
+
+def flat(o, p=""):
+    if isinstance(o, dict):
+        return {k: v for key, val in o.items() for k, v in flat(val, p + "." + key).items()}
+    if isinstance(o, list):
+        return {k: v for i, val in enumerate(o) for k, v in flat(val, f"{p}[{i}]").items()}
+    return {p: o}
+
+
+ctr = [{"name": "c", "image": "example.com/x:1", "ports": [{"containerPort": 80}]},
+       {"name": "d", "image": "example.com/y"}]
+tmpl = {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": ctr}}
+sel = {"matchLabels": {"a": "b"}}
+for path, body in (
+        ("/apis/apps/v1/namespaces/staging/deployments",
+         {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "dflt"},
+          "spec": {"selector": sel, "template": tmpl}}),
+        ("/apis/apps/v1/namespaces/staging/statefulsets",
+         {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "dflt"},
+          "spec": {"serviceName": "x", "selector": sel, "template": tmpl}}),
+        ("/apis/apps/v1/namespaces/staging/daemonsets",
+         {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "dflt"},
+          "spec": {"selector": sel, "template": tmpl}}),
+        ("/api/v1/namespaces/staging/pods",
+         {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "dflt"},
+          "spec": {"containers": ctr}}),
+        ("/apis/batch/v1/namespaces/staging/jobs",
+         {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "dflt"},
+          "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": ctr}}}}),
+        ("/apis/batch/v1/namespaces/staging/cronjobs",
+         {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "dflt"},
+          "spec": {"schedule": "0 * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+              "restartPolicy": "Never", "containers": ctr}}}}}}),
+        ("/api/v1/namespaces/staging/services",
+         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "dflt"},
+          "spec": {"selector": {"a": "b"}, "ports": [{"port": 80}]}}),
+        ("/apis/autoscaling/v2/namespaces/staging/horizontalpodautoscalers",
+         {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+          "metadata": {"name": "dflt"}, "spec": {"scaleTargetRef": {
+              "apiVersion": "apps/v1", "kind": "Deployment", "name": "dflt"},
+              "maxReplicas": 3}})):
+    specs = []
+    for side in (drill, real):
+        code, text = side["admin"].req("POST", path + "?dryRun=All", body)
+        got = json.loads(text)
+        if got.get("kind") == "Job" or got.get("kind") == "Pod":
+            # a Job's selector and labels come from its controller-uid
+            for k in ("selector", "manualSelector"):
+                got["spec"].pop(k, None)
+            got["spec"].get("template", {}).pop("metadata", None)
+        specs.append([code] + sorted((k, v) for k, v in flat(got.get("spec", {})).items()
+                                     if not ADMISSION.search(k)))
+    same("field defaults of " + path.rsplit("/", 1)[1], *specs)
 
 # Table columns (name, type, format, priority) of the built-in kinds.
 for path in ("/api/v1/pods", "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets",
