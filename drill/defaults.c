@@ -50,6 +50,24 @@ pull_policy(const char *image)
 }
 
 static void
+probe_defaults(json_t *probe)
+{
+	json_t	*get;
+
+	if (!json_is_object(probe))
+		return;
+	def(probe, "timeoutSeconds", json_integer(1));
+	def(probe, "periodSeconds", json_integer(10));
+	def(probe, "successThreshold", json_integer(1));
+	def(probe, "failureThreshold", json_integer(3));
+	get = json_object_get(probe, "httpGet");
+	if (json_is_object(get)) {
+		def(get, "path", json_string("/"));
+		def(get, "scheme", json_string("HTTP"));
+	}
+}
+
+static void
 containers_defaults(json_t *list)
 {
 	json_t	*c, *p;
@@ -64,6 +82,9 @@ containers_defaults(json_t *list)
 		def(c, "terminationMessagePolicy", json_string("File"));
 		json_array_foreach(json_object_get(c, "ports"), j, p)
 			def(p, "protocol", json_string("TCP"));
+		probe_defaults(json_object_get(c, "readinessProbe"));
+		probe_defaults(json_object_get(c, "livenessProbe"));
+		probe_defaults(json_object_get(c, "startupProbe"));
 	}
 }
 

@@ -17,7 +17,9 @@
 # - resourceVersionMatch on a watch without sendInitialEvents: 422;
 # - the field defaults a created object gets (deployments, statefulsets,
 #   daemonsets, pods, jobs, cronjobs, services, HPAs);
-# - the Table columns of every built-in kind the console lists.
+# - the Table columns of every built-in kind the console lists;
+# - who reports an event (deployment-controller, replicaset-controller,
+#   default-scheduler through events/v1...).
 # The words of the JSON decoder's error differ (Go's and jansson's) and are
 # not compared; the CRDs' Table columns are listed below as known.
 . "$(dirname "$0")/../lib/realk8s.sh"
@@ -201,6 +203,29 @@ for path in ("/api/v1/pods", "/apis/apps/v1/deployments", "/apis/apps/v1/replica
         cols.append([code] + [(c["name"], c["type"], c.get("format", ""), c["priority"])
                               for c in t.get("columnDefinitions", [])])
     same("Table columns of " + path.rsplit("/", 1)[1], *cols)
+
+# Who reports an event: per involved kind and reason, the source component
+# and reporting controller, and whether a reporting instance is named. The
+# pairs both estates have made by now (scaling, pod creation, scheduling).
+def sources(side):
+    code, text = side["admin"].req("GET", "/api/v1/events")
+    out = {}
+    for e in json.loads(text)["items"]:
+        key = (e["involvedObject"].get("kind"), e.get("reason"))
+        out[key] = (e.get("source", {}).get("component", ""), e.get("reportingComponent", ""),
+                    bool(e.get("reportingInstance")))
+    return out
+
+
+ds, rs = sources(drill), sources(real)
+common = sorted(set(ds) & set(rs))
+for need in (("Deployment", "ScalingReplicaSet"), ("ReplicaSet", "SuccessfulCreate"),
+             ("Pod", "Scheduled")):
+    if need not in common:
+        bad += 1
+        print(f"DIFF no {need} event on both: drill {sorted(ds)} real {sorted(rs)}")
+for key in common:
+    same(f"event source of {key[0]} {key[1]}", ds[key], rs[key])
 
 # Known and left: a CRD's Table comes from its additionalPrinterColumns on a
 # real server; the drill prints its own columns for Rollouts and Backups.
