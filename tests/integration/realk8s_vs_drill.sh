@@ -144,7 +144,8 @@ def flat(o, p=""):
     return {p: o}
 
 
-ctr = [{"name": "c", "image": "example.com/x:1", "ports": [{"containerPort": 80}]},
+ctr = [{"name": "c", "image": "example.com/x:1", "ports": [{"containerPort": 80}],
+        "readinessProbe": {"httpGet": {"port": 80}}},
        {"name": "d", "image": "example.com/y"}]
 tmpl = {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": ctr}}
 sel = {"matchLabels": {"a": "b"}}
