@@ -53,8 +53,16 @@ wait_for 30 ns_watching || true
 first_ns_rv=$(ns_watch_rv)
 [ -n "$first_ns_rv" ] || fail "no namespaces watch from the console"
 
-# A bookmark comes about once a minute on a watch that asked for them.
-sleep 75
+# A bookmark comes about once a minute on a watch that asked for them,
+# carrying the version the server's cache of that kind has reached. Writes
+# elsewhere move etcd on; a consistent list of namespaces makes the cache
+# catch up (it asks etcd for progress), so the bookmark is newer than the
+# console's list.
+for i in 1 2; do
+	k -n default create configmap "bump-$i" >/dev/null
+	k get namespaces >/dev/null
+	sleep 40
+done
 
 # Stop the API server: stale, then unreachable; the drill stays live.
 rk_kill "$ctx-apiserver"
@@ -99,7 +107,7 @@ relisted() {
 		tr '\n' ' ')
 	case $seq in "watch list watch"*) return 0 ;; *) return 1 ;; esac
 }
-wait_for 30 relisted || { after '[.verb, .requestURI]' | grep deployments >&2; fail "no watch, list, watch of deployments after the restart"; }
+wait_for 90 relisted || { after '[.verb, .requestURI]' | grep deployments >&2; fail "no watch, list, watch of deployments after the restart"; }
 uri=$(old_watch)
 [ -n "$uri" ] || fail "the console did not resume its deployments watch"
 # The watch is answered 200 with an ERROR event in the stream: ask the same
@@ -121,8 +129,14 @@ expect 30 "the console's rows equal kubectl's" same_rows
 ok "after the relist: $(screen_rows | wc -l) rows, kubectl's, none twice, staging/frontend gone"
 
 # Bookmarks: the quiet namespaces watch resumed from a newer version.
-ns_rv=$(after 'select(.verb == "watch" and .objectRef.resource == "namespaces") |
-	.requestURI | capture("resourceVersion=(?<rv>[0-9]+)").rv' | head -n 1 | tr -d '"')
+ns_resumed_rv() {
+	after 'select(.verb == "watch" and .objectRef.resource == "namespaces") |
+		.requestURI | capture("resourceVersion=(?<rv>[0-9]+)").rv' | head -n 1 | tr -d '"'
+}
+ns_resumed() { [ -n "$(ns_resumed_rv)" ]; }
+# its retries back off (up to 30 s) while the server is down
+wait_for 90 ns_resumed || true
+ns_rv=$(ns_resumed_rv)
 [ -n "$ns_rv" ] || fail "the namespaces watch was not resumed"
 [ "$ns_rv" -gt "$first_ns_rv" ] ||
 	fail "namespaces watch resumed from $ns_rv, its list's version $first_ns_rv: no bookmark taken"
