@@ -1505,9 +1505,15 @@ api_ssar(struct drill_req *req, struct drill_resp *resp, json_t *body)
 	if (verb != NULL && strcmp(verb, "*") == 0)
 		allowed = req->user == DRILL_USER_ADMIN;
 	status = json_pack("{s:b}", "allowed", allowed);
+	/* a real RBAC authorizer names what allowed it */
 	if (allowed && req->user == DRILL_USER_ADMIN)
-		json_object_set_new(status, "reason", json_string("drill-admin is in group "
-		    "system:masters"));
+		json_object_set_new(status, "reason", json_string("RBAC: allowed by "
+		    "ClusterRoleBinding \"cluster-admin\" of ClusterRole \"cluster-admin\" to "
+		    "Group \"system:masters\""));
+	else if (allowed)
+		json_object_set_new(status, "reason", json_string("RBAC: allowed by "
+		    "ClusterRoleBinding \"drill-viewers-view\" of ClusterRole \"view\" to "
+		    "Group \"drill-viewers\""));
 	json_object_set_new(body, "status", status);
 	json_object_set_new(body, "apiVersion", json_string("authorization.k8s.io/v1"));
 	json_object_set_new(body, "kind", json_string("SelfSubjectAccessReview"));

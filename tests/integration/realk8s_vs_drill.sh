@@ -190,6 +190,22 @@ for path, body in (
                                      if not ADMISSION.search(k)))
     same("field defaults of " + path.rsplit("/", 1)[1], *specs)
 
+# SelfSubjectAccessReviews: the viewer's answer for a write and a read.
+for verb, res, subres in (("patch", "deployments", "scale"), ("list", "pods", "")):
+    review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+              "spec": {"resourceAttributes": {"namespace": "staging", "verb": verb,
+                                              "group": "apps" if res == "deployments" else "",
+                                              "resource": res, "subresource": subres}}}
+    got = []
+    for side in (drill, real):
+        code, text = side["viewer"].req("POST",
+                                        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                                        review)
+        st = json.loads(text).get("status", {})
+        got.append({"code": code, "allowed": st.get("allowed"), "denied": st.get("denied"),
+                    "reason": bool(st.get("reason"))})
+    same(f"the viewer's access review of {verb} {res}", *got)
+
 # Table columns (name, type, format, priority) of the built-in kinds.
 for path in ("/api/v1/pods", "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets",
              "/apis/apps/v1/statefulsets", "/apis/apps/v1/daemonsets",
