@@ -875,7 +875,104 @@ struct list_ctx {
 	char			*last_ns;
 	char			*last_name;
 	int			 full;
+	int			 strip_type;	/* items without apiVersion, kind */
 };
+
+/* The end of the JSON value that starts at p (compact JSON, as the store
+ * writes it), or NULL if it does not end before end. */
+static const char *
+json_value_end(const char *p, const char *end)
+{
+	int	depth = 0, instr = 0;
+
+	for (; p < end; p++) {
+		if (instr) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '"')
+				instr = 0;
+			if (!instr && depth == 0)
+				return p + 1;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			instr = 1;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (--depth == 0)
+				return p + 1;
+			if (depth < 0)
+				return p;
+			break;
+		case ',':
+			if (depth == 0)
+				return p;
+			break;
+		default:
+			break;
+		}
+	}
+	return depth == 0 ? p : NULL;
+}
+
+/* Append the object json (compact) to b without its top-level apiVersion
+ * and kind: a real API server's list of a built-in kind leaves them out of
+ * the items (a custom resource's keep theirs). */
+static void
+buf_item(struct buf *b, const char *json, size_t len)
+{
+	const char	*p = json, *end = json + len, *k, *v;
+	size_t		 start = b->len;
+	int		 first = 1;
+
+	if (len < 2 || *p != '{') {
+		buf_add(b, json, len);
+		return;
+	}
+	buf_add(b, "{", 1);
+	p++;
+	while (p < end && *p == '"') {
+		k = p;
+		v = json_value_end(k, end);		/* the key */
+		if (v == NULL || v >= end || *v != ':')
+			goto whole;
+		v = json_value_end(v + 1, end);		/* its value */
+		if (v == NULL)
+			goto whole;
+		if (!((size_t)(v - k) > 12 && strncmp(k, "\"apiVersion\":", 13) == 0) &&
+		    !((size_t)(v - k) > 6 && strncmp(k, "\"kind\":", 7) == 0)) {
+			if (!first)
+				buf_add(b, ",", 1);
+			buf_add(b, k, (size_t)(v - k));
+			first = 0;
+		}
+		p = v;
+		if (p < end && *p == ',')
+			p++;
+	}
+	buf_add(b, "}", 1);
+	return;
+whole:
+	/* not the shape expected: the object as it is */
+	b->len = start;
+	buf_add(b, json, len);
+}
+
+/* A custom resource's kind: its group is not one of Kubernetes' own. */
+static int
+custom_kind(const struct kind *res)
+{
+	size_t	n = strlen(res->group);
+
+	return strchr(res->group, '.') != NULL &&
+	    !(n > 7 && strcmp(res->group + n - 7, ".k8s.io") == 0);
+}
 
 /* Add one object to a list. */
 static int
@@ -896,9 +993,17 @@ list_cb(json_t *obj, const char *json, size_t len, void *arg)
 	} else {
 		if (lc->count > 0)
 			buf_add(lc->b, ",", 1);
-		if (json != NULL)
+		if (json != NULL && lc->strip_type)
+			buf_item(lc->b, json, len);
+		else if (json != NULL)
 			buf_add(lc->b, json, len);
-		else
+		else if (lc->strip_type) {
+			char	*dump = json_dumps(obj, JSON_COMPACT);
+
+			if (dump != NULL)
+				buf_item(lc->b, dump, strlen(dump));
+			free(dump);
+		} else
 			buf_json(lc->b, obj);
 	}
 	lc->count++;
@@ -956,6 +1061,7 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 	lc.b = &b;
 	lc.res = t->res;
 	lc.table = wants_table(req->accept);
+	lc.strip_type = !custom_kind(t->res);
 	inc = req->arg(req, "includeObject");
 	lc.inc = INCLUDE_METADATA;
 	if (inc != NULL && strcmp(inc, "Object") == 0)

@@ -19,7 +19,9 @@
 #   daemonsets, pods, jobs, cronjobs, services, HPAs);
 # - the Table columns of every built-in kind the console lists;
 # - who reports an event (deployment-controller, replicaset-controller,
-#   default-scheduler through events/v1...).
+#   default-scheduler through events/v1...);
+# - a list's items of a built-in kind carry no apiVersion and kind;
+# - an allowed SelfSubjectAccessReview gives a reason.
 # The words of the JSON decoder's error differ (Go's and jansson's) and are
 # not compared; the CRDs' Table columns are listed below as known.
 . "$(dirname "$0")/../lib/realk8s.sh"
@@ -189,6 +191,15 @@ for path, body in (
         specs.append([code] + sorted((k, v) for k, v in flat(got.get("spec", {})).items()
                                      if not ADMISSION.search(k)))
     same("field defaults of " + path.rsplit("/", 1)[1], *specs)
+
+# A list's items: a built-in kind's carry no apiVersion and kind.
+for path in (DEP, "/api/v1/namespaces/staging/pods", "/api/v1/namespaces"):
+    keys = []
+    for side in (drill, real):
+        code, text = side["admin"].req("GET", path + "?limit=1")
+        items = json.loads(text).get("items", [])
+        keys.append([code] + sorted(items[0].keys() if items else []))
+    same("list items of " + path.rsplit("/", 1)[1], *keys)
 
 # SelfSubjectAccessReviews: the viewer's answer for a write and a read.
 for verb, res, subres in (("patch", "deployments", "scale"), ("list", "pods", "")):
