@@ -918,7 +918,7 @@ json_value_end(const char *p, const char *end)
 			break;
 		}
 	}
-	return depth == 0 ? p : NULL;
+	return depth == 0 && p <= end ? p : NULL;
 }
 
 /* Append the object json (compact) to b without its top-level apiVersion
@@ -943,7 +943,7 @@ buf_item(struct buf *b, const char *json, size_t len)
 		if (v == NULL || v >= end || *v != ':')
 			goto whole;
 		v = json_value_end(v + 1, end);		/* its value */
-		if (v == NULL)
+		if (v == NULL || v > end)
 			goto whole;
 		if (!((size_t)(v - k) > 12 && strncmp(k, "\"apiVersion\":", 13) == 0) &&
 		    !((size_t)(v - k) > 6 && strncmp(k, "\"kind\":", 7) == 0)) {
