@@ -423,6 +423,26 @@ api_error(struct drill_resp *resp, int code, const char *reason, const char *mes
 	    res != NULL ? res->group : NULL, res != NULL ? res->resource : NULL, name));
 }
 
+/* A 422 Invalid for one field, as a real API server words it:
+ * `KIND.GROUP "NAME" is invalid: FIELD: DETAIL`, with the field in
+ * details.causes. cause_reason: FieldValueInvalid, FieldValueNotSupported... */
+static void
+invalid_field(struct drill_resp *resp, const char *group, const char *kind, const char *name,
+    const char *field, const char *cause_reason, const char *detail)
+{
+	json_t	*st, *details;
+	char	*msg;
+
+	msg = xasprintf("%s.%s \"%s\" is invalid: %s: %s", kind, group, name != NULL ? name : "",
+	    field, detail);
+	st = status_object(422, "Invalid", msg, group, kind, name);
+	details = json_object_get(st, "details");
+	json_object_set_new(details, "causes", json_pack("[{s:s,s:s,s:s}]", "reason",
+	    cause_reason, "message", detail, "field", field));
+	resp_json(resp, 422, st);
+	free(msg);
+}
+
 /* A Status error response. */
 void
 drill_api_status(struct drill_resp *resp, int code, const char *reason, const char *message,
@@ -855,7 +875,104 @@ struct list_ctx {
 	char			*last_ns;
 	char			*last_name;
 	int			 full;
+	int			 strip_type;	/* items without apiVersion, kind */
 };
+
+/* The end of the JSON value that starts at p (compact JSON, as the store
+ * writes it), or NULL if it does not end before end. */
+static const char *
+json_value_end(const char *p, const char *end)
+{
+	int	depth = 0, instr = 0;
+
+	for (; p < end; p++) {
+		if (instr) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '"')
+				instr = 0;
+			if (!instr && depth == 0)
+				return p + 1;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			instr = 1;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (--depth == 0)
+				return p + 1;
+			if (depth < 0)
+				return p;
+			break;
+		case ',':
+			if (depth == 0)
+				return p;
+			break;
+		default:
+			break;
+		}
+	}
+	return depth == 0 && p <= end ? p : NULL;
+}
+
+/* Append the object json (compact) to b without its top-level apiVersion
+ * and kind: a real API server's list of a built-in kind leaves them out of
+ * the items (a custom resource's keep theirs). */
+static void
+buf_item(struct buf *b, const char *json, size_t len)
+{
+	const char	*p = json, *end = json + len, *k, *v;
+	size_t		 start = b->len;
+	int		 first = 1;
+
+	if (len < 2 || *p != '{') {
+		buf_add(b, json, len);
+		return;
+	}
+	buf_add(b, "{", 1);
+	p++;
+	while (p < end && *p == '"') {
+		k = p;
+		v = json_value_end(k, end);		/* the key */
+		if (v == NULL || v >= end || *v != ':')
+			goto whole;
+		v = json_value_end(v + 1, end);		/* its value */
+		if (v == NULL || v > end)
+			goto whole;
+		if (!((size_t)(v - k) > 12 && strncmp(k, "\"apiVersion\":", 13) == 0) &&
+		    !((size_t)(v - k) > 6 && strncmp(k, "\"kind\":", 7) == 0)) {
+			if (!first)
+				buf_add(b, ",", 1);
+			buf_add(b, k, (size_t)(v - k));
+			first = 0;
+		}
+		p = v;
+		if (p < end && *p == ',')
+			p++;
+	}
+	buf_add(b, "}", 1);
+	return;
+whole:
+	/* not the shape expected: the object as it is */
+	b->len = start;
+	buf_add(b, json, len);
+}
+
+/* A custom resource's kind: its group is not one of Kubernetes' own. */
+static int
+custom_kind(const struct kind *res)
+{
+	size_t	n = strlen(res->group);
+
+	return strchr(res->group, '.') != NULL &&
+	    !(n > 7 && strcmp(res->group + n - 7, ".k8s.io") == 0);
+}
 
 /* Add one object to a list. */
 static int
@@ -876,9 +993,17 @@ list_cb(json_t *obj, const char *json, size_t len, void *arg)
 	} else {
 		if (lc->count > 0)
 			buf_add(lc->b, ",", 1);
-		if (json != NULL)
+		if (json != NULL && lc->strip_type)
+			buf_item(lc->b, json, len);
+		else if (json != NULL)
 			buf_add(lc->b, json, len);
-		else
+		else if (lc->strip_type) {
+			char	*dump = json_dumps(obj, JSON_COMPACT);
+
+			if (dump != NULL)
+				buf_item(lc->b, dump, strlen(dump));
+			free(dump);
+		} else
 			buf_json(lc->b, obj);
 	}
 	lc->count++;
@@ -936,6 +1061,7 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 	lc.b = &b;
 	lc.res = t->res;
 	lc.table = wants_table(req->accept);
+	lc.strip_type = !custom_kind(t->res);
 	inc = req->arg(req, "includeObject");
 	lc.inc = INCLUDE_METADATA;
 	if (inc != NULL && strcmp(inc, "Object") == 0)
@@ -1485,9 +1611,15 @@ api_ssar(struct drill_req *req, struct drill_resp *resp, json_t *body)
 	if (verb != NULL && strcmp(verb, "*") == 0)
 		allowed = req->user == DRILL_USER_ADMIN;
 	status = json_pack("{s:b}", "allowed", allowed);
+	/* a real RBAC authorizer names what allowed it */
 	if (allowed && req->user == DRILL_USER_ADMIN)
-		json_object_set_new(status, "reason", json_string("drill-admin is in group "
-		    "system:masters"));
+		json_object_set_new(status, "reason", json_string("RBAC: allowed by "
+		    "ClusterRoleBinding \"cluster-admin\" of ClusterRole \"cluster-admin\" to "
+		    "Group \"system:masters\""));
+	else if (allowed)
+		json_object_set_new(status, "reason", json_string("RBAC: allowed by "
+		    "ClusterRoleBinding \"drill-viewers-view\" of ClusterRole \"view\" to "
+		    "Group \"drill-viewers\""));
 	json_object_set_new(body, "status", status);
 	json_object_set_new(body, "apiVersion", json_string("authorization.k8s.io/v1"));
 	json_object_set_new(body, "kind", json_string("SelfSubjectAccessReview"));
@@ -1574,21 +1706,77 @@ collect_dependents(struct sim_cluster *c, const char *uid, int depth)
 	}
 }
 
-/* Is this a dry run (dryRun=All)? Answers 400 for other values. */
+/* Is this a dry run (dryRun=All)? Other values of a verb that takes the
+ * option answer 422, naming the verb's options kind as a real API server
+ * does; other verbs ignore it. */
 static int
-dry_run(struct drill_req *req, struct drill_resp *resp, int *bad)
+dry_run(struct drill_req *req, struct drill_resp *resp, const char *verb, int *bad)
 {
-	const char	*v = req->arg(req, "dryRun");
+	const char	*v = req->arg(req, "dryRun"), *kind;
+	char		*detail;
 
 	*bad = 0;
 	if (v == NULL || *v == '\0')
 		return 0;
 	if (strcmp(v, "All") == 0)
 		return 1;
+	/* a DELETE with a body ignores its query (delete_dry_run()) */
+	if (strcmp(verb, "delete") == 0 && req->body_len > 0)
+		return 0;
+	if (strcmp(verb, "create") == 0)
+		kind = "CreateOptions";
+	else if (strcmp(verb, "update") == 0)
+		kind = "UpdateOptions";
+	else if (strcmp(verb, "patch") == 0)
+		kind = "PatchOptions";
+	else if (strcmp(verb, "delete") == 0 || strcmp(verb, "deletecollection") == 0)
+		kind = "DeleteOptions";
+	else
+		return 0;
 	*bad = 1;
-	drill_api_status(resp, 400, "BadRequest", "dryRun: Unsupported value: only \"All\" "
-	    "is supported", NULL, NULL);
+	detail = xasprintf("Unsupported value: [\"%s\"]: supported values: \"All\"", v);
+	invalid_field(resp, "meta.k8s.io", kind, NULL, "dryRun", "FieldValueNotSupported",
+	    detail);
+	free(detail);
 	return 0;
+}
+
+/* Does this DeleteOptions (NULL: none) ask for a dry run? */
+static int
+options_dry_run(json_t *opts)
+{
+	json_t	*v;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(opts, "dryRun"), i, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v), "All") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The dry run of a DELETE or an eviction, as a real API server decides it:
+ * a DELETE with a body takes its options from the body alone (the query's
+ * dryRun is then ignored); an eviction is a dry run when its query or its
+ * deleteOptions say so. query_dry is dry_run()'s answer. */
+static int
+delete_dry_run(struct drill_req *req, const char *verb, const char *sub, int query_dry)
+{
+	json_t	*body, *opts;
+	int	 dry;
+
+	if (req->body_len == 0)
+		return query_dry;
+	body = json_loadb(req->body, req->body_len, 0, NULL);
+	if (sub != NULL && strcmp(sub, "eviction") == 0) {
+		opts = json_object_get(body, "deleteOptions");
+		dry = query_dry || options_dry_run(opts);
+	} else if (strcmp(verb, "delete") == 0 || strcmp(verb, "deletecollection") == 0)
+		dry = options_dry_run(body);
+	else
+		dry = query_dry;
+	json_decref(body);
+	return dry;
 }
 
 /* The 409 Conflict message for t. */
@@ -1702,8 +1890,22 @@ api_update(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		if (!json_is_object(json_object_get(newobj, "metadata")))
 			json_object_set_new(newobj, "metadata", json_object());
 		keep_status(t->res, old, newobj);
+		drill_defaults(t->res, newobj);
 	}
 	commit_object(req, resp, t, old, newobj, dry);
+}
+
+/* A drill_patch() failure (cause freed): a patch that cannot be decoded
+ * (400) or of an unknown type (415) gets a Status without details, as from a
+ * real API server; a patch that does not apply names the object. */
+static void
+patch_error(struct drill_resp *resp, int rc, char *cause, struct target *t)
+{
+	if (rc == 400 || rc == 415)
+		drill_api_status(resp, rc, code_reason(rc), cause, NULL, NULL);
+	else
+		api_error(resp, rc, code_reason(rc), cause, t->res, t->name);
+	free(cause);
 }
 
 /* PATCH on the object or its status. Lock held. */
@@ -1717,12 +1919,12 @@ api_patch(struct drill_req *req, struct drill_resp *resp, struct target *t, json
 
 	rc = drill_patch(req->content_type, old, req->body, req->body_len, &patched, &cause);
 	if (rc != 0) {
-		api_error(resp, rc, code_reason(rc), cause, t->res, t->name);
-		free(cause);
+		patch_error(resp, rc, cause, t);
 		return;
 	}
 	if (!json_is_object(json_object_get(patched, "metadata")))
 		json_object_set_new(patched, "metadata", json_object());
+	drill_defaults(t->res, patched);
 	if (t->sub != NULL && strcmp(t->sub, "status") == 0) {
 		newobj = json_deep_copy(old);
 		json_object_set(newobj, "status", json_object_get(patched, "status"));
@@ -1741,7 +1943,7 @@ static void
 api_scale(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
     int dry)
 {
-	json_t		*scale, *in = NULL, *newobj, *out;
+	json_t		*scale, *in = NULL, *newobj, *out, *g;
 	const char	*rv;
 	char		*cause = NULL, *msg;
 	json_int_t	 replicas;
@@ -1760,8 +1962,7 @@ api_scale(struct drill_req *req, struct drill_resp *resp, struct target *t, json
 		rc = drill_patch(req->content_type, scale, req->body, req->body_len, &in,
 		    &cause);
 		if (rc != 0) {
-			api_error(resp, rc, code_reason(rc), cause, t->res, t->name);
-			free(cause);
+			patch_error(resp, rc, cause, t);
 			goto out;
 		}
 	}
@@ -1772,11 +1973,12 @@ api_scale(struct drill_req *req, struct drill_resp *resp, struct target *t, json
 	}
 	if (!json_is_integer(json_object_get(json_object_get(in, "spec"), "replicas")) ||
 	    json_integer_value(json_object_get(json_object_get(in, "spec"), "replicas")) < 0) {
-		msg = xasprintf("Scale.autoscaling \"%s\" is invalid: spec.replicas: Invalid "
-		    "value: %s: must be greater than or equal to 0", t->name,
-		    json_is_integer(json_object_get(json_object_get(in, "spec"), "replicas")) ?
-		    "negative" : "null");
-		api_error(resp, 422, "Invalid", msg, t->res, t->name);
+		g = json_object_get(json_object_get(in, "spec"), "replicas");
+		msg = json_is_integer(g) ? xasprintf("Invalid value: %lld: must be greater "
+		    "than or equal to 0", (long long)json_integer_value(g)) :
+		    xstrdup("Invalid value: null: must be greater than or equal to 0");
+		invalid_field(resp, "autoscaling", "Scale", t->name, "spec.replicas",
+		    "FieldValueInvalid", msg);
 		free(msg);
 		goto out;
 	}
@@ -1860,13 +2062,17 @@ api_delete(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 	g = json_object_get(opts, "gracePeriodSeconds");
 	if (json_is_integer(g))
 		grace = json_integer_value(g);
-	q = req->arg(req, "gracePeriodSeconds");
-	if (q != NULL && *q != '\0')
-		grace = strtoll(q, NULL, 10);
 	policy = json_string_value(json_object_get(opts, "propagationPolicy"));
-	q = req->arg(req, "propagationPolicy");
-	if (q != NULL)
-		policy = q;
+	/* the query's options count only when there is no body (a real API
+	 * server then ignores the query) and never for an eviction */
+	if (req->body_len == 0 && !eviction) {
+		q = req->arg(req, "gracePeriodSeconds");
+		if (q != NULL && *q != '\0')
+			grace = strtoll(q, NULL, 10);
+		q = req->arg(req, "propagationPolicy");
+		if (q != NULL)
+			policy = q;
+	}
 	pre = json_object_get(opts, "preconditions");
 	puid = json_string_value(json_object_get(pre, "uid"));
 	uid = xstrdup(field_value(old, "metadata.uid"));
@@ -2117,7 +2323,7 @@ api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 	struct sim_cluster	*c = req->cluster;
 	json_t			*out;
 	const char		*kind, *name;
-	char			*cause = NULL, *msg;
+	char			*cause = NULL, *msg, *created;
 	int			 rc;
 
 	kind = json_string_value(json_object_get(body, "kind"));
@@ -2138,6 +2344,7 @@ api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		json_decref(body);
 		return;
 	}
+	drill_defaults(t->res, body);
 	if (dry) {
 		name = field_value(body, "metadata.name");
 		if (*name != '\0' && sim_obj_get(c, t->res, t->ns, name) != NULL) {
@@ -2154,12 +2361,14 @@ api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		resp_json(resp, 201, body);
 		return;
 	}
+	/* the store takes body: keep the name for an error's details */
+	created = xstrdup(field_value(body, "metadata.name"));
 	rc = sim_obj_create(c, t->res, t->ns, body, &out, &cause);
-	if (rc != 0) {
-		store_error(resp, rc, cause, t->res, field_value(body, "metadata.name"), 1);
-		return;
-	}
-	resp_object(resp, 201, out);
+	if (rc != 0)
+		store_error(resp, rc, cause, t->res, created, 1);
+	else
+		resp_object(resp, 201, out);
+	free(created);
 }
 
 /* A streamed log (follow). */
@@ -2490,9 +2699,14 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 		}
 		goto out;
 	}
-	dry = dry_run(req, resp, &bad);
+	/* a namespaced kind is created in a namespace's path only */
+	if (strcmp(t.verb, "create") == 0 && t.name == NULL && t.res->namespaced &&
+	    t.ns == NULL)
+		goto notallowed;
+	dry = dry_run(req, resp, t.verb, &bad);
 	if (bad)
 		goto out;
+	dry = delete_dry_run(req, t.verb, t.sub, dry);
 
 	if (t.name == NULL) {
 		if (strcmp(t.verb, "list") == 0 || strcmp(t.verb, "watch") == 0) {
@@ -2502,7 +2716,15 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 				drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
 				goto out;
 			}
-			if (strcmp(t.verb, "watch") == 0)
+			if (strcmp(t.verb, "watch") == 0 &&
+			    req->arg(req, "resourceVersionMatch") != NULL &&
+			    *req->arg(req, "resourceVersionMatch") != '\0' &&
+			    req->arg(req, "sendInitialEvents") == NULL)
+				invalid_field(resp, "meta.k8s.io", "ListOptions", NULL,
+				    "resourceVersionMatch", "FieldValueForbidden", "Forbidden: "
+				    "resourceVersionMatch is forbidden for watch unless "
+				    "sendInitialEvents is provided");
+			else if (strcmp(t.verb, "watch") == 0)
 				api_watch(req, resp, &t, &sel);
 			else
 				api_list(req, resp, &t, &sel);

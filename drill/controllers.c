@@ -600,6 +600,50 @@ ctl_event_expire(struct sim_cluster *c)
 	free(key);
 }
 
+/* Who reports an event of this reason about obj, as in a real cluster:
+ * the controller of its kind; for a pod the scheduler (Scheduled, through
+ * events/v1: no source component) or its node's kubelet. *host is the
+ * source host and reporting instance ("" none). */
+static const char *
+ctl_event_source(json_t *obj, const char *reason, const char **component, const char **host)
+{
+	static const struct {
+		const char	*kind;
+		const char	*component;
+	} owners[] = {
+		{ "Deployment", "deployment-controller" },
+		{ "ReplicaSet", "replicaset-controller" },
+		{ "StatefulSet", "statefulset-controller" },
+		{ "DaemonSet", "daemonset-controller" },
+		{ "Job", "job-controller" },
+		{ "CronJob", "cronjob-controller" },
+		{ "HorizontalPodAutoscaler", "horizontal-pod-autoscaler" },
+		{ "Rollout", "rollouts-controller" },
+		{ "Backup", "velero" },
+	};
+	const char	*kind = json_string_value(json_object_get(obj, "kind"));
+	size_t		 i;
+
+	*host = "";
+	if (kind == NULL || strcmp(kind, "Pod") == 0) {
+		if (strcmp(reason, "Scheduled") == 0) {
+			*component = "";
+			return "default-scheduler";
+		}
+		*host = json_path_str_or(obj, "spec.nodeName", "");
+		*component = "kubelet";
+		return "kubelet";
+	}
+	for (i = 0; i < sizeof owners / sizeof owners[0]; i++) {
+		if (strcmp(owners[i].kind, kind) == 0) {
+			*component = owners[i].component;
+			return owners[i].component;
+		}
+	}
+	*component = "controllermanager";
+	return "controllermanager";
+}
+
 /* Emit (or bump the count of) an Event about obj. */
 void
 ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reason,
@@ -609,7 +653,8 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	struct sim_ctl			*ctl = ctl_get(c);
 	va_list				 ap;
 	char				*msg, *key, *ref, ts[40], sfx[6];
-	const char			*ns, *uid, *name, *slash;
+	const char			*ns, *uid, *name, *slash, *reporting, *component, *host;
+	char				*instance;
 	json_t				*ev, *out = NULL;
 	char				*cause = NULL;
 
@@ -645,7 +690,10 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 		free(ctl_map_take(ctl->evkeys, key));
 	}
 	ctl_suffix(ctl, sfx);
-	ev = json_pack("{s:{s:s+,s:s},s:{s:s,s:s,s:s,s:s?,s:s?},s:s,s:s,s:{s:s},"
+	reporting = ctl_event_source(obj, reason, &component, &host);
+	instance = *host != '\0' ? xstrdup(host) : strcmp(reporting, "default-scheduler") == 0 ?
+	    xasprintf("default-scheduler-%s", c->name) : xstrdup("");
+	ev = json_pack("{s:{s:s+,s:s},s:{s:s,s:s,s:s,s:s?,s:s?},s:s,s:s,s:{s:s,s:s},"
 	    "s:s,s:s,s:i,s:s,s:n,s:s,s:s}",
 	    "metadata", "name", name, ".", "namespace", ns,
 	    "involvedObject", "kind", json_string_value(json_object_get(obj, "kind")) ?
@@ -654,12 +702,18 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	    json_string_value(json_object_get(obj, "apiVersion")) : "v1",
 	    "name", name, "namespace", json_path_str(obj, "metadata.namespace"),
 	    "uid", uid,
-	    "reason", reason, "message", msg, "source", "component", "drill-controller",
+	    "reason", reason, "message", msg, "source", "component", component, "host", host,
 	    "firstTimestamp", ts, "lastTimestamp", ts, "count", 1, "type", type,
-	    "eventTime", "reportingComponent", "drill-controller",
-	    "reportingInstance", c->name);
+	    "eventTime", "reportingComponent", reporting,
+	    "reportingInstance", instance);
+	free(instance);
 	if (ev == NULL)
 		goto out;
+	/* the source's fields are left out when empty, as upstream's omitempty */
+	if (*component == '\0')
+		json_object_del(json_object_get(ev, "source"), "component");
+	if (*host == '\0')
+		json_object_del(json_object_get(ev, "source"), "host");
 	/* A unique suffix like the apiserver's hex one. */
 	{
 		char	*nm = xasprintf("%s.%08x%s", name, (unsigned)ctl_rand(ctl), sfx);

@@ -98,6 +98,8 @@ struct drill_resp {
 
 /* Answer a request (takes and releases the lock itself). */
 void	 drill_api_handle(struct drill_req *, struct drill_resp *);
+/* Fill the API's field defaults of a res object in place (defaults.c). */
+void	 drill_defaults(const struct kind *res, json_t *obj);
 /* A Status error response. */
 void	 drill_api_status(struct drill_resp *, int code, const char *reason,
 	    const char *message, const char *kind, const char *name);

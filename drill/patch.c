@@ -516,9 +516,8 @@ drill_patch(const char *content_type, json_t *doc, const char *patch, size_t len
 	if (strcmp(ct, "application/json-patch+json") != 0 &&
 	    strcmp(ct, "application/merge-patch+json") != 0 &&
 	    strcmp(ct, "application/strategic-merge-patch+json") != 0) {
-		*cause = xasprintf("the body of the request was in an unknown format - "
-		    "accepted media types include: application/json-patch+json, "
-		    "application/merge-patch+json, application/strategic-merge-patch+json");
+		/* a real API server's words for a patch type it does not know */
+		*cause = xstrdup("415: Unsupported Media Type");
 		return 415;
 	}
 	p = json_loadb(patch, len, JSON_DECODE_ANY, &err);

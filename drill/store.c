@@ -9,6 +9,7 @@
 #include "opsdeck/sim.h"
 #include "opsdeck/xmalloc.h"
 #include "sim_store.h"
+#include "drill.h"
 
 /* One stored object and its cached serialisation. */
 struct sim_entry {
@@ -513,6 +514,7 @@ sim_obj_create(struct sim_cluster *c, const struct kind *res, const char *ns,
 	}
 	m = meta_of(obj);
 	set_type_meta(res, obj);
+	drill_defaults(res, obj);
 	if (res->namespaced) {
 		objns = json_string_value(json_object_get(m, "namespace"));
 		if (objns == NULL || *objns == '\0') {

@@ -275,6 +275,25 @@ actions_dry_run_path(const char *path)
 	return xasprintf("%s%cdryRun=All", path, strchr(path, '?') != NULL ? '&' : '?');
 }
 
+char *
+actions_dry_run_body(const char *method, const char *body)
+{
+	json_t *o;
+	char *s;
+
+	if (method == NULL || strcmp(method, "DELETE") != 0 || body == NULL || *body == '\0')
+		return NULL;
+	o = json_loads(body, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "dryRun", json_pack("[s]", "All"));
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return s;
+}
+
 /* A string at a path of objects: jstr(o, "spec", "x", NULL). */
 static const char *
 jstr(json_t *o, ...)
@@ -2098,7 +2117,7 @@ static void
 op_plan(struct act_op *op)
 {
 	struct act_batch *b = op->b;
-	char *cause = NULL, *dry;
+	char *cause = NULL, *dry, *dry_body;
 
 	if (b->def->plan(op, &cause) != 0) {
 		op_settle(op, op->refused != NULL ? "refused" : "failed",
@@ -2116,8 +2135,10 @@ op_plan(struct act_op *op)
 		return;
 	}
 	dry = actions_dry_run_path(op->path);
-	client_request(b->client, op->cluster, op->method, dry, op->ctype, op->body,
-	    op_dry_done, op);
+	dry_body = actions_dry_run_body(op->method, op->body);
+	client_request(b->client, op->cluster, op->method, dry, op->ctype,
+	    dry_body != NULL ? dry_body : op->body, op_dry_done, op);
+	free(dry_body);
 	free(dry);
 }
 

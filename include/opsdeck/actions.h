@@ -86,6 +86,12 @@ char		*actions_path(const char *resource, const char *ns, const char *name);
 json_t		*actions_silence_matcher(const char *spec);
 /* Append ?dryRun=All (or &dryRun=All) to path; new string. */
 char		*actions_dry_run_path(const char *path);
+/* The body of the dry run of a request with this method and body: a DELETE
+ * with a DeleteOptions body gets "dryRun":["All"] in it, because a real API
+ * server reads a DELETE's options from its body alone when it has one and
+ * then ignores the query. NULL when the body is unchanged (use body), or
+ * when body is not a JSON object. New string. */
+char		*actions_dry_run_body(const char *method, const char *body);
 
 /* One permission an action needs: the attributes of the
  * SelfSubjectAccessReview asked before it acts (static strings). */

@@ -43,7 +43,7 @@ describe_events() {
 	key G
 	s=$(screen)
 	echo "$s" | grep -Eq "^  Type +Reason +Age +From +Message" &&
-	echo "$s" | grep -Eq "^  Warning +BackOff +[0-9a-z]+( \(x[0-9]+ over [0-9a-z]+\))? +drill-controller(, prod-tokyo)? +Back-off"
+	echo "$s" | grep -Eq "^  Warning +BackOff +[0-9a-z]+( \(x[0-9]+ over [0-9a-z]+\))? +kubelet(, [a-z0-9.-]+)? +Back-off"
 }
 expect 60 "describe shows the pod's events" describe_events
 ok "describe: labels and the pod's own events"

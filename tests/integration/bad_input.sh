@@ -58,8 +58,12 @@ expect_status 400 BadRequest "$out"
 assert_contains "$out" "field label not supported: spec.bogus"; ok "unsupported field selector is 400"
 out=$(acurl -w "$W" "$SERVER/api/v1/pods?watch=1&sendInitialEvents=true")
 expect_status 422 Invalid "$out"; ok "sendInitialEvents without bookmarks is refused"
-out=$(acurl -w "$W" "$SERVER/api/v1/pods?dryRun=Some" -X POST -H 'Content-Type: application/json' --data '{}')
-[ "$(printf '%s\n' "$out" | tail -n 1)" = 400 ] || fail "dryRun=Some accepted"
+out=$(acurl -w "$W" "$SERVER/api/v1/namespaces/$ns/pods?dryRun=Some" -X POST -H 'Content-Type: application/json' --data '{}')
+expect_status 422 Invalid "$out"
+assert_contains "$out" 'CreateOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value'
+ok "dryRun=Some is 422, as a real API server answers"
+out=$(acurl -w "$W" "$SERVER/api/v1/pods" -X POST -H 'Content-Type: application/json' --data '{}')
+expect_status 405 MethodNotAllowed "$out"; ok "a create outside a namespace's path is 405"
 
 out=$(ncurl -w "$W" "$SERVER/api/v1/pods")
 expect_status 401 Unauthorized "$out"; ok "no credentials is 401"

@@ -252,6 +252,15 @@ test_paths(void **state)
 	p = actions_dry_run_path("/apis/apps/v1/x?fieldManager=kubectl-rollout");
 	assert_string_equal(p, "/apis/apps/v1/x?fieldManager=kubectl-rollout&dryRun=All");
 	free(p);
+	/* a DELETE's options come from its body when it has one */
+	p = actions_dry_run_body("DELETE", "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+	    "\"propagationPolicy\":\"Background\"}");
+	assert_string_equal(p, "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+	    "\"propagationPolicy\":\"Background\",\"dryRun\":[\"All\"]}");
+	free(p);
+	assert_null(actions_dry_run_body("DELETE", NULL));
+	assert_null(actions_dry_run_body("PATCH", "{\"spec\":{}}"));
+	assert_null(actions_dry_run_body("DELETE", "not json"));
 }
 
 /* The SelfSubjectAccessReview body. */
