@@ -32,6 +32,12 @@ start_drill estate
 drill_kc=$KUBECONFIG
 realk8s_up real-tokyo
 real_kc=$KUBECONFIG
+# compare a settled cluster: on a loaded machine the controllers, kwok and
+# the RBAC authorizer's cache were still catching up (no pods listed yet,
+# a Scale's status.replicas 0, the viewer's review of a list not yet allowed)
+wait_for 240 rk_settled real-tokyo || { rk_dump_logs; fail "the real estate did not settle"; }
+wait_for 60 sh -c "'$RK_KUBECTL' --kubeconfig '$real_kc' --context real-tokyo-viewer auth can-i list pods -n staging | grep -qx yes" ||
+	fail "the real viewer may not list pods"
 
 PYTHONPATH=$RK_REPO/tests/lib /usr/bin/python3 - "$drill_kc" "$real_kc" <<'PY' || fail "the drill and the real API server answer differently"
 import json, re, sys
