@@ -16,7 +16,10 @@ wait_for 120 backend_unready || fail "backend never lost readiness"
 resolved && fail "resolved before anything was done"
 
 runbook_noop_fails database-connection-failure --context prod-tokyo --yes
-assert_contains "$NOOP_OUT" "FAILED: failed at step 5 (Database ready again): timed out"
+# the database's readiness comes and goes with the fault; the backend's
+# does not come back: one of the two waits times out
+printf '%s\n' "$NOOP_OUT" | grep -qE "FAILED: failed at step (5 \(Database ready again\)|6 \(backend ready again\)): timed out" ||
+	{ printf '%s\n' "$NOOP_OUT"; fail "the no-op run did not fail on a wait"; }
 resolved && fail "resolved by a run that did nothing"
 
 out=$("$OPSDECK" runbook run database-connection-failure --context prod-tokyo --yes 2>&1) || {
