@@ -38,7 +38,7 @@ cmd "events production"
 wait_screen 30 "container live-warning"
 
 # row_of TEXT: the screen line number of the row showing TEXT
-row_of() { screen | grep -nF -- "$1" | head -1 | cut -d: -f1; }
+row_of() { screen | grep -m1 -nF -- "$1" | cut -d: -f1; }
 first_row=$(screen | grep -n "^LAST SEEN" | cut -d: -f1)
 first_row=$((first_row + 1))
 expect 10 "the live pod's warning is the first row" \

@@ -40,7 +40,7 @@ wait_screen 30 "frontend"
 keys ":rb "
 key Tab
 # the matches take two lines above the prompt at 160 columns
-matches() { screen | tail -3 | head -2; }
+matches() { screen | tail -3 | sed -n 1,2p; }
 expect 10 "runbooks offered for :rb" eval 'matches | grep -q "rollback-deployment"'
 if matches | grep -qE "@prod-tokyo|production"; then screen >&2; fail ":rb offered contexts or namespaces"; fi
 key Escape

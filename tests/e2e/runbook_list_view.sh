@@ -21,7 +21,7 @@ done
 line_matches_any "^yes +rollback-deployment +U +Roll back" || { screen >&2; fail "rollback-deployment not marked for the deployment"; }
 if line_matches_any "^yes +backup-now-and-verify"; then screen >&2; fail "a backup runbook marked for a deployment"; fi
 # those for the selection come first
-first_other=$(screen | grep -nE "^     [a-z]" | head -1 | cut -d: -f1)
+first_other=$(screen | grep -m1 -nE "^     [a-z]" | cut -d: -f1)
 last_yes=$(screen | grep -nE "^yes " | tail -1 | cut -d: -f1)
 [ "$last_yes" -lt "$first_other" ] || { screen >&2; fail "runbooks for the selection not first"; }
 ok "every runbook listed, those for the deployment first"
