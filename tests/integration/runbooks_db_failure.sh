@@ -12,12 +12,16 @@ resolved() { drill_status | jq -e '.resolved == true' >/dev/null; }
 backend_unready() { [ "$(kubectl --context prod-tokyo get deploy backend -n production \
 	-o jsonpath='{.status.readyReplicas}')" != "$(kubectl --context prod-tokyo get deploy backend \
 	-n production -o jsonpath='{.spec.replicas}')" ]; }
+# the fault first (at 15 simulated seconds): a backend still starting up is
+# unready too, and a run before the fault has nothing to fail on
+injected() { drill_status | jq -e '.faults[0].injected != null' >/dev/null; }
+wait_for 60 injected || { drill_status; fail "the fault was never injected"; }
 wait_for 120 backend_unready || fail "backend never lost readiness"
 resolved && fail "resolved before anything was done"
 
 runbook_noop_fails database-connection-failure --context prod-tokyo --yes
-# the database's readiness comes and goes with the fault; the backend's
-# does not come back: one of the two waits times out
+# the database pod may still read ready while it refuses connections; the
+# backend does not come back: one of the two waits times out
 printf '%s\n' "$NOOP_OUT" | grep -qE "FAILED: failed at step (5 \(Database ready again\)|6 \(backend ready again\)): timed out" ||
 	{ printf '%s\n' "$NOOP_OUT"; fail "the no-op run did not fail on a wait"; }
 resolved && fail "resolved by a run that did nothing"
