@@ -2109,7 +2109,7 @@ cell_format(const struct cell *c, int64_t now, char *buf, size_t len)
 		}
 		break;
 	case CELL_NONE:
-		n = snprintf(buf, len, "<none>");
+		buf[0] = '\0';
 		break;
 	case CELL_RESTARTS:
 		if (c->n != 0 && c->when != 0) {

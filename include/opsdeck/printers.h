@@ -22,7 +22,7 @@ enum cell_type {
 	CELL_INT,	/* n, printed in decimal */
 	CELL_UNTIL,	/* when in the future: HumanDuration(when - now); in the past:
 			 * "HumanDuration(now - when) ago"; 0 as CELL_AGE */
-	CELL_NONE,	/* no value (a Table's null cell): kubectl prints "<none>" */
+	CELL_NONE,	/* no value (a Table's null cell): kubectl prints nothing */
 };
 
 /* One cell of a row. text is owned by the cell (may be NULL for non-text). */
@@ -73,7 +73,7 @@ struct printer {
 	 * NULL: every column has a json_path, and a cell is the value there
 	 * as the API server's Table gives it for a custom resource's
 	 * additionalPrinterColumns (by the column's type: integer, number,
-	 * boolean, string, date as an age; null when absent). */
+	 * boolean, string, date as an age; null when absent: an empty cell). */
 	void			(*print)(json_t *obj, int64_t now, struct cell *cells,
 				    unsigned *flags, char **reason);
 };
