@@ -485,11 +485,33 @@ store_error(struct drill_resp *resp, int code, char *cause, const struct kind *r
 	free(cause);
 }
 
-/* Table column definitions and a row for obj, in the printer's columns. */
-static json_t *
-table_columns(const char *resource)
+/* The columns of res's Tables on c into *p: a custom resource's from the
+ * CustomResourceDefinition c serves for it, as a real API server builds
+ * them; else the printer's. Lock held. Returns what to printer_free(). */
+static struct printer *
+table_printer(struct sim_cluster *c, const struct kind *res, const struct printer **p)
 {
-	const struct printer	*p = printer_find(resource);
+	const struct kind	*crd_kind;
+	struct printer		*own = NULL;
+	json_t			*crd;
+	char			*name;
+
+	if (sim_kind_custom(res)) {
+		crd_kind = kind_find_api("apiextensions.k8s.io", "customresourcedefinitions");
+		name = xasprintf("%s.%s", res->resource, res->group);
+		crd = sim_obj_get(c, crd_kind, NULL, name);
+		free(name);
+		if (crd != NULL)
+			own = printer_from_crd(crd, res->version);
+	}
+	*p = own != NULL ? own : printer_find_table(res->resource);
+	return own;
+}
+
+/* Table column definitions in p's columns. */
+static json_t *
+table_columns(const struct printer *p)
+{
 	json_t			*cols;
 	size_t			 i;
 
@@ -510,7 +532,7 @@ enum include_object { INCLUDE_METADATA, INCLUDE_OBJECT, INCLUDE_NONE };
 
 /* One Table row for obj. */
 static json_t *
-table_row(const char *resource, json_t *obj, enum include_object inc)
+table_row(const struct printer *p, json_t *obj, enum include_object inc)
 {
 	struct printed		 out;
 	json_t			*cells, *row, *meta;
@@ -518,7 +540,7 @@ table_row(const char *resource, json_t *obj, enum include_object inc)
 	size_t			 i;
 
 	cells = json_array();
-	printer_print(printer_find(resource), obj, now, &out);
+	printer_print(p, obj, now, &out);
 	for (i = 0; i < out.ncells; i++)
 		json_array_append_new(cells, cell_json(&out.cells[i], now));
 	printed_free(&out);
@@ -964,16 +986,6 @@ whole:
 	buf_add(b, json, len);
 }
 
-/* A custom resource's kind: its group is not one of Kubernetes' own. */
-static int
-custom_kind(const struct kind *res)
-{
-	size_t	n = strlen(res->group);
-
-	return strchr(res->group, '.') != NULL &&
-	    !(n > 7 && strcmp(res->group + n - 7, ".k8s.io") == 0);
-}
-
 /* Add one object to a list. */
 static int
 list_cb(json_t *obj, const char *json, size_t len, void *arg)
@@ -1055,13 +1067,15 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 	char			*cns = NULL, *cname = NULL, *tok, av[128], rvs[32], *enc;
 	uint64_t		 rv;
 	json_t			*meta, *table;
+	const struct printer	*tp = NULL;
+	struct printer		*own = NULL;
 
 	memset(&lc, 0, sizeof lc);
 	lc.sel = sel;
 	lc.b = &b;
 	lc.res = t->res;
 	lc.table = wants_table(req->accept);
-	lc.strip_type = !custom_kind(t->res);
+	lc.strip_type = !sim_kind_custom(t->res);
 	inc = req->arg(req, "includeObject");
 	lc.inc = INCLUDE_METADATA;
 	if (inc != NULL && strcmp(inc, "Object") == 0)
@@ -1093,9 +1107,10 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 		if (rv < sim_history_floor(c))
 			rv = sim_store_rv(c);
 	}
-	if (lc.table)
+	if (lc.table) {
 		lc.rows = json_array();
-	else {
+		own = table_printer(c, t->res, &tp);
+	} else {
 		sim_resource_api_version(t->res, av, sizeof av);
 		buf_str(&b, "{\"kind\":\"");
 		buf_str(&b, t->res->kind);
@@ -1135,16 +1150,16 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 				    json_string_length(it), 0, NULL) : NULL;
 				if (copy == NULL)
 					continue;
-				json_array_append_new(rows, table_row(t->res->resource, copy,
-				    lc.inc));
+				json_array_append_new(rows, table_row(tp, copy, lc.inc));
 				json_decref(copy);
 			}
 			json_decref(lc.rows);
 			lc.rows = rows;
 			table = json_pack("{s:s,s:s,s:o,s:o,s:o}", "kind", "Table", "apiVersion",
 			    "meta.k8s.io/v1", "metadata", meta, "columnDefinitions",
-			    table_columns(t->res->resource), "rows", lc.rows);
+			    table_columns(tp), "rows", lc.rows);
 			resp_json(resp, 200, table);
+			printer_free(own);
 		} else {
 			buf_json(&b, meta);
 			json_decref(meta);
@@ -1183,7 +1198,9 @@ struct watch {
 static void
 watch_emit(struct watch *w, const char *type, json_t *obj, const char *line)
 {
-	json_t	*ev, *table;
+	json_t			*ev, *table;
+	const struct printer	*tp;
+	struct printer		*own;
 
 	if (!w->table) {
 		if (line == NULL)
@@ -1192,11 +1209,13 @@ watch_emit(struct watch *w, const char *type, json_t *obj, const char *line)
 		buf_add(&w->out, "\n", 1);
 		return;
 	}
+	own = table_printer(w->c, w->res, &tp);
 	table = json_pack("{s:s,s:s,s:{s:s},s:o,s:[o]}", "kind", "Table", "apiVersion",
 	    "meta.k8s.io/v1", "metadata", "resourceVersion",
 	    field_value(obj, "metadata.resourceVersion"), "columnDefinitions",
-	    w->table_headers_sent ? json_array() : table_columns(w->res->resource), "rows",
-	    table_row(w->res->resource, obj, INCLUDE_METADATA));
+	    w->table_headers_sent ? json_array() : table_columns(tp), "rows",
+	    table_row(tp, obj, INCLUDE_METADATA));
+	printer_free(own);
 	w->table_headers_sent = 1;
 	ev = json_pack("{s:s,s:o}", "type", type, "object", table);
 	buf_json(&w->out, ev);
@@ -2629,15 +2648,20 @@ table_of_one(const struct kind *res, json_t *obj, struct drill_req *req)
 {
 	const char		*inc = req->arg(req, "includeObject");
 	enum include_object	 mode = INCLUDE_METADATA;
+	const struct printer	*tp;
+	struct printer		*own = table_printer(req->cluster, res, &tp);
+	json_t			*table;
 
 	if (inc != NULL && strcmp(inc, "Object") == 0)
 		mode = INCLUDE_OBJECT;
 	else if (inc != NULL && strcmp(inc, "None") == 0)
 		mode = INCLUDE_NONE;
-	return json_pack("{s:s,s:s,s:{s:s},s:o,s:[o]}", "kind", "Table", "apiVersion",
+	table = json_pack("{s:s,s:s,s:{s:s},s:o,s:[o]}", "kind", "Table", "apiVersion",
 	    "meta.k8s.io/v1", "metadata", "resourceVersion",
 	    field_value(obj, "metadata.resourceVersion"), "columnDefinitions",
-	    table_columns(res->resource), "rows", table_row(res->resource, obj, mode));
+	    table_columns(tp), "rows", table_row(tp, obj, mode));
+	printer_free(own);
+	return table;
 }
 
 /* Answer a resource request: prefix gives group and version, seg the rest. */

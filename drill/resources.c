@@ -2,17 +2,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/printers.h"
 #include "opsdeck/xmalloc.h"
 
 #include "opsdeck/sim.h"
 #include "sim_store.h"
 
 /* Is res served by a CustomResourceDefinition on a real cluster? */
-static bool
-resource_is_custom(const struct kind *res)
+bool
+sim_kind_custom(const struct kind *res)
 {
-	return strcmp(res->group, "velero.io") == 0 || strcmp(res->group, "argoproj.io") == 0 ||
-	    strcmp(res->group, "networking.istio.io") == 0;
+	size_t	n = strlen(res->group);
+
+	return strchr(res->group, '.') != NULL &&
+	    !(n > 7 && strcmp(res->group + n - 7, ".k8s.io") == 0);
+}
+
+/* The additionalPrinterColumns of the kind's Table (its NAME column is the
+ * API server's own; a table of NAME and AGE alone declares none), or NULL. */
+static json_t *
+resource_printer_columns(const struct kind *res)
+{
+	const struct printer	*p = res->table;
+	json_t			*cols;
+	size_t			 i;
+
+	if (p == NULL || (p->ncolumns == 2 && strcmp(p->columns[1].name, "Age") == 0))
+		return NULL;
+	cols = json_array();
+	for (i = 1; i < p->ncolumns; i++) {
+		json_t *col = json_pack("{s:s,s:s,s:s}", "name", p->columns[i].name,
+		    "type", p->columns[i].type, "jsonPath", p->columns[i].json_path);
+
+		if (p->columns[i].description != NULL && *p->columns[i].description != '\0')
+			json_object_set_new(col, "description",
+			    json_string(p->columns[i].description));
+		if (p->columns[i].priority != 0)
+			json_object_set_new(col, "priority", json_integer(p->columns[i].priority));
+		json_array_append_new(cols, col);
+	}
+	return cols;
 }
 
 /* A JSON array of a comma-separated list. */
@@ -35,20 +64,21 @@ resource_list(const char *s)
 }
 
 /* Add the CustomResourceDefinitions of the custom resources the simulator
- * serves to cluster c (names, scope, versions and subresources; the schema
- * is open: x-kubernetes-preserve-unknown-fields). Existing ones are kept. */
+ * serves to cluster c (names, scope, versions, subresources and the printer
+ * columns of the kind's Table; the schema is open:
+ * x-kubernetes-preserve-unknown-fields). Existing ones are kept. */
 void
 sim_resources_add_crds(struct sim_cluster *c)
 {
 	const struct kind		*crd, *r;
-	json_t				*obj, *names, *version, *subs;
+	json_t				*obj, *names, *version, *subs, *cols;
 	char				*name, *cause = NULL;
 	size_t				 i;
 
 	crd = kind_find_api("apiextensions.k8s.io", "customresourcedefinitions");
 	for (i = 0; i < nkinds; i++) {
 		r = &kinds[i];
-		if (r->source != KIND_API || !resource_is_custom(r))
+		if (r->source != KIND_API || !sim_kind_custom(r))
 			continue;
 		name = xasprintf("%s.%s", r->resource, r->group);
 		if (sim_obj_get(c, crd, NULL, name) != NULL) {
@@ -72,6 +102,9 @@ sim_resources_add_crds(struct sim_cluster *c)
 		version = json_pack("{s:s,s:b,s:b,s:{s:{s:s,s:b}},s:o}", "name", r->version,
 		    "served", 1, "storage", 1, "schema", "openAPIV3Schema", "type", "object",
 		    "x-kubernetes-preserve-unknown-fields", 1, "subresources", subs);
+		cols = resource_printer_columns(r);
+		if (cols != NULL)
+			json_object_set_new(version, "additionalPrinterColumns", cols);
 		obj = json_pack("{s:{s:s},s:{s:s,s:o,s:s,s:[o]},s:{s:o,s:[s]}}",
 		    "metadata", "name", name,
 		    "spec", "group", r->group, "names", names, "scope",

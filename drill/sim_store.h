@@ -44,6 +44,9 @@ void	 sim_resource_qualified(const struct kind *, char *buf, size_t len);
 void	 sim_resource_api_version(const struct kind *, char *buf, size_t len);
 /* Add the CustomResourceDefinitions of the served custom resources. */
 void	 sim_resources_add_crds(struct sim_cluster *);
+/* Is res a custom resource (served through a CustomResourceDefinition on a
+ * real cluster): its group is a domain that is not one of Kubernetes' own. */
+bool	 sim_kind_custom(const struct kind *res);
 /* Format unix seconds as RFC 3339 UTC into buf. */
 void	 sim_rfc3339(int64_t, char *buf, size_t len);
 

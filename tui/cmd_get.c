@@ -7,7 +7,8 @@
  *	 "namespace":"shop","name":"web-1","uid":"...","labels":"app=web",
  *	 "cells":{"NAME":"web-1","READY":"1/1",...}}
  * cells carries every column (wide ones too) under kubectl's upper-cased
- * header, formatted as the table prints it. */
+ * header, formatted as the table prints it. The columns are the API
+ * server's Table's: for custom resources, those their CRDs declare. */
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -261,7 +262,7 @@ get_header(struct get_ctx *g, const struct kind *res, const struct printer *p,
 static size_t
 get_print_table(struct get_ctx *g, const struct kind *res, bool blank_before)
 {
-	const struct printer *p = printer_find(res->resource);
+	const struct printer *p = printer_find_table(res->resource);
 	struct get_table t;
 	struct get_line hdr;
 	size_t *widths, i, j, n;
@@ -312,7 +313,7 @@ static json_t *
 get_row_json(struct get_ctx *g, const struct kind *res, size_t cluster,
     const struct row *row)
 {
-	const struct printer *p = printer_find(res->resource);
+	const struct printer *p = printer_find_table(res->resource);
 	json_t *o = json_object(), *cells = json_object();
 	char buf[4096], *h;
 	size_t i;
@@ -412,7 +413,7 @@ get_watch_row(size_t cluster, const struct row *row, void *arg)
 {
 	struct get_watch *w = arg;
 	struct get_ctx *g = w->g;
-	const struct printer *p = printer_find(w->res->resource);
+	const struct printer *p = printer_find_table(w->res->resource);
 	struct get_line l;
 	char *key, *tmp;
 	size_t i;
@@ -673,6 +674,7 @@ get_main(int argc, char **argv)
 
 	loop = loop_new();
 	g.store = store_new();
+	store_set_server_tables(g.store, true);
 	memset(&copts, 0, sizeof copts);
 	copts.connect_timeout = connect_timeout;
 	copts.once = !watch;

@@ -48,6 +48,63 @@ json_path(json_t *obj, const char *path)
 	return obj;
 }
 
+/* Walk a simple JSONPath: ".key" steps, "[N]" indices and "['key']" or
+ * "[\"key\"]" steps for keys holding dots. */
+json_t *
+json_jsonpath(json_t *obj, const char *path)
+{
+	char seg[PATH_SEGMENT_MAX];
+	const char *p = path, *end;
+	size_t n, len;
+	char q;
+
+	if (obj == NULL || path == NULL)
+		return NULL;
+	len = strlen(p);
+	if (len >= 2 && p[0] == '{' && p[len - 1] == '}') {
+		p++;
+		len -= 2;
+	}
+	end = p + len;
+	if (p < end && *p == '$')
+		p++;
+	while (obj != NULL && p < end) {
+		if (*p == '.') {
+			p++;
+			for (n = 0; p + n < end && p[n] != '.' && p[n] != '['; n++)
+				;
+			if (n == 0 || n >= sizeof seg || !json_is_object(obj))
+				return NULL;
+			memcpy(seg, p, n);
+			seg[n] = '\0';
+			obj = json_object_get(obj, seg);
+			p += n;
+		} else if (*p == '[' && p + 1 < end && (p[1] == '\'' || p[1] == '"')) {
+			q = p[1];
+			p += 2;
+			for (n = 0; p + n < end && p[n] != q; n++)
+				;
+			if (p + n + 1 >= end || p[n + 1] != ']' || n >= sizeof seg ||
+			    !json_is_object(obj))
+				return NULL;
+			memcpy(seg, p, n);
+			seg[n] = '\0';
+			obj = json_object_get(obj, seg);
+			p += n + 2;
+		} else if (*p == '[') {
+			p++;
+			for (n = 0; p + n < end && isdigit((unsigned char)p[n]); n++)
+				;
+			if (n == 0 || n > 9 || p + n >= end || p[n] != ']' || !json_is_array(obj))
+				return NULL;
+			obj = json_array_get(obj, (size_t)strtoul(p, NULL, 10));
+			p += n + 1;
+		} else
+			return NULL;
+	}
+	return obj;
+}
+
 /* A string at a path. */
 const char *
 json_path_str(json_t *obj, const char *path)

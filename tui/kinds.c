@@ -87,7 +87,7 @@ const struct kind kinds[] = {
 	{ .group = "velero.io", .version = "v1", .resource = "backups", .singular = "backup",
 	  .kind = "Backup", .namespaced = true, .short_names = "", .categories = "velero",
 	  .subresources = "", .verbs = RW,
-	  .printer = &printer_backups, .problems = ROW_BAD, .overview = 9,
+	  .printer = &printer_backups, .table = &table_backups, .problems = ROW_BAD, .overview = 9,
 	  .actions = "restore",
 	  .view = { .name = "backups", .args = "[@CLUSTER]",
 	      .help = "Velero backups (RPO breaches highlighted)" } },
@@ -95,7 +95,7 @@ const struct kind kinds[] = {
 	  .kind = "Schedule", .namespaced = true, .short_names = "", .categories = "velero",
 	  .subresources = "", .verbs = RW,
 	  /* counted by the overview (is there a backup schedule), never a problem */
-	  .printer = &printer_schedules, .overview = 11,
+	  .printer = &printer_schedules, .table = &table_schedules, .overview = 11,
 	  .actions = "backup-now",
 	  .view = { .name = "schedules", .args = "[@CLUSTER]", .help = "Velero schedules" } },
 	{ .group = "", .version = "v1", .resource = "events", .singular = "event", .kind = "Event",
@@ -113,7 +113,8 @@ const struct kind kinds[] = {
 	{ .group = "argoproj.io", .version = "v1alpha1", .resource = "rollouts",
 	  .singular = "rollout", .kind = "Rollout", .namespaced = true, .short_names = "ro",
 	  .categories = "all", .subresources = "scale,status", .verbs = RW,
-	  .printer = &printer_rollouts, .problems = ROLLING, .overview = 4,
+	  .printer = &printer_rollouts, .table = &table_rollouts, .problems = ROLLING,
+	  .overview = 4,
 	  .actions = "promote,abort,retry",
 	  .view = { .name = "rollouts", .help = "Argo Rollouts" } },
 
@@ -136,7 +137,7 @@ const struct kind kinds[] = {
 	{ .group = "velero.io", .version = "v1", .resource = "restores", .singular = "restore",
 	  .kind = "Restore", .namespaced = true, .short_names = "", .categories = "velero",
 	  .subresources = "", .verbs = RW,
-	  .printer = &printer_restores, .problems = ROW_BAD },
+	  .printer = &printer_restores, .table = &table_restores, .problems = ROW_BAD },
 	{ .group = "networking.istio.io", .version = "v1beta1", .resource = "virtualservices",
 	  .singular = "virtualservice", .kind = "VirtualService", .namespaced = true,
 	  .short_names = "vs", .categories = "istio-io,networking-istio-io", .subresources = "",
@@ -169,7 +170,7 @@ const struct kind kinds[] = {
 	{ .group = "velero.io", .version = "v1", .resource = "backupstoragelocations",
 	  .singular = "backupstoragelocation", .kind = "BackupStorageLocation",
 	  .namespaced = true, .short_names = "bsl", .categories = "velero", .subresources = "",
-	  .verbs = RW, .drill_only = true },
+	  .verbs = RW, .drill_only = true, .table = &table_backupstoragelocations },
 };
 const size_t nkinds = sizeof kinds / sizeof kinds[0];
 

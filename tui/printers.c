@@ -1,5 +1,6 @@
 /* Table printers: kubectl's server-side columns and cell rules per kind,
- * plus opsdeck's own columns for Alertmanager, Velero, Argo and Istio. */
+ * plus opsdeck's own columns for Alertmanager, Velero, Argo and Istio, and
+ * the printer columns of custom resources' CRDs. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,15 +190,15 @@ trim_space(const char *s)
 /* ---- Pods ---- */
 
 static const struct column pod_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the pod." },
-	{ "Ready", "string", "", 0, "The aggregate readiness state of this pod for accepting traffic." },
-	{ "Status", "string", "", 0, "The aggregate status of the containers in this pod." },
-	{ "Restarts", "string", "", 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted." },
-	{ "Age", "string", "", 0, "Time since the pod was created." },
-	{ "IP", "string", "", 1, "IP address allocated to the pod." },
-	{ "Node", "string", "", 1, "Node the pod is scheduled onto." },
-	{ "Nominated Node", "string", "", 1, "Node the scheduler nominated for preemption." },
-	{ "Readiness Gates", "string", "", 1, "Readiness gates that are true, of those declared." },
+	{ "Name", "string", "name", 0, "Name of the pod.", NULL },
+	{ "Ready", "string", "", 0, "The aggregate readiness state of this pod for accepting traffic.", NULL },
+	{ "Status", "string", "", 0, "The aggregate status of the containers in this pod.", NULL },
+	{ "Restarts", "string", "", 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.", NULL },
+	{ "Age", "string", "", 0, "Time since the pod was created.", NULL },
+	{ "IP", "string", "", 1, "IP address allocated to the pod.", NULL },
+	{ "Node", "string", "", 1, "Node the pod is scheduled onto.", NULL },
+	{ "Nominated Node", "string", "", 1, "Node the scheduler nominated for preemption.", NULL },
+	{ "Readiness Gates", "string", "", 1, "Readiness gates that are true, of those declared.", NULL },
 };
 
 /* True if init container name is declared with restartPolicy Always. */
@@ -433,14 +434,14 @@ print_pod(json_t *pod, int64_t now, struct cell *c, unsigned *flags,
 /* ---- Deployments, ReplicaSets, StatefulSets, DaemonSets ---- */
 
 static const struct column deployment_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the deployment." },
-	{ "Ready", "string", "", 0, "Number of the pod with ready state" },
-	{ "Up-to-date", "string", "", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec." },
-	{ "Available", "string", "", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment." },
-	{ "Age", "string", "", 0, "Time since the deployment was created." },
-	{ "Containers", "string", "", 1, "Names of each container in the template." },
-	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
-	{ "Selector", "string", "", 1, "Label query over pods targeted by this deployment." },
+	{ "Name", "string", "name", 0, "Name of the deployment.", NULL },
+	{ "Ready", "string", "", 0, "Number of the pod with ready state", NULL },
+	{ "Up-to-date", "string", "", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec.", NULL },
+	{ "Available", "string", "", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.", NULL },
+	{ "Age", "string", "", 0, "Time since the deployment was created.", NULL },
+	{ "Containers", "string", "", 1, "Names of each container in the template.", NULL },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template.", NULL },
+	{ "Selector", "string", "", 1, "Label query over pods targeted by this deployment.", NULL },
 };
 
 /* printDeployment, plus rollout flags for the console. */
@@ -504,14 +505,14 @@ print_deployment(json_t *d, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column replicaset_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the replica set." },
-	{ "Desired", "integer", "", 0, "Number of desired pods." },
-	{ "Current", "integer", "", 0, "The most recently observed number of replicas." },
-	{ "Ready", "integer", "", 0, "The number of ready replicas." },
-	{ "Age", "string", "", 0, "Time since the replica set was created." },
-	{ "Containers", "string", "", 1, "Names of each container in the template." },
-	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
-	{ "Selector", "string", "", 1, "Label query over pods that should match the replica count." },
+	{ "Name", "string", "name", 0, "Name of the replica set.", NULL },
+	{ "Desired", "integer", "", 0, "Number of desired pods.", NULL },
+	{ "Current", "integer", "", 0, "The most recently observed number of replicas.", NULL },
+	{ "Ready", "integer", "", 0, "The number of ready replicas.", NULL },
+	{ "Age", "string", "", 0, "Time since the replica set was created.", NULL },
+	{ "Containers", "string", "", 1, "Names of each container in the template.", NULL },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template.", NULL },
+	{ "Selector", "string", "", 1, "Label query over pods that should match the replica count.", NULL },
 };
 
 /* printReplicaSet. */
@@ -537,11 +538,11 @@ print_replicaset(json_t *rs, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column statefulset_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the stateful set." },
-	{ "Ready", "string", "", 0, "Number of the pod with ready state" },
-	{ "Age", "string", "", 0, "Time since the stateful set was created." },
-	{ "Containers", "string", "", 1, "Names of each container in the template." },
-	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
+	{ "Name", "string", "name", 0, "Name of the stateful set.", NULL },
+	{ "Ready", "string", "", 0, "Number of the pod with ready state", NULL },
+	{ "Age", "string", "", 0, "Time since the stateful set was created.", NULL },
+	{ "Containers", "string", "", 1, "Names of each container in the template.", NULL },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template.", NULL },
 };
 
 /* printStatefulSet. */
@@ -564,17 +565,17 @@ print_statefulset(json_t *ss, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column daemonset_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the daemon set." },
-	{ "Desired", "integer", "", 0, "Number of nodes that should be running the daemon pod." },
-	{ "Current", "integer", "", 0, "Number of nodes running at least one daemon pod that should." },
-	{ "Ready", "integer", "", 0, "Number of nodes with a ready daemon pod." },
-	{ "Up-to-date", "integer", "", 0, "Number of nodes running the updated daemon pod." },
-	{ "Available", "integer", "", 0, "Number of nodes with an available daemon pod." },
-	{ "Node Selector", "string", "", 0, "Node selector of the pod template." },
-	{ "Age", "string", "", 0, "Time since the daemon set was created." },
-	{ "Containers", "string", "", 1, "Names of each container in the template." },
-	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
-	{ "Selector", "string", "", 1, "Label query over pods managed by the daemon set." },
+	{ "Name", "string", "name", 0, "Name of the daemon set.", NULL },
+	{ "Desired", "integer", "", 0, "Number of nodes that should be running the daemon pod.", NULL },
+	{ "Current", "integer", "", 0, "Number of nodes running at least one daemon pod that should.", NULL },
+	{ "Ready", "integer", "", 0, "Number of nodes with a ready daemon pod.", NULL },
+	{ "Up-to-date", "integer", "", 0, "Number of nodes running the updated daemon pod.", NULL },
+	{ "Available", "integer", "", 0, "Number of nodes with an available daemon pod.", NULL },
+	{ "Node Selector", "string", "", 0, "Node selector of the pod template.", NULL },
+	{ "Age", "string", "", 0, "Time since the daemon set was created.", NULL },
+	{ "Containers", "string", "", 1, "Names of each container in the template.", NULL },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template.", NULL },
+	{ "Selector", "string", "", 1, "Label query over pods managed by the daemon set.", NULL },
 };
 
 /* printDaemonSet. */
@@ -606,13 +607,13 @@ print_daemonset(json_t *ds, int64_t now, struct cell *c, unsigned *flags,
 /* ---- HorizontalPodAutoscalers ---- */
 
 static const struct column hpa_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the autoscaler." },
-	{ "Reference", "string", "", 0, "The target resource to scale." },
-	{ "Targets", "string", "", 0, "Current and target values of the metrics." },
-	{ "MinPods", "string", "", 0, "Lower limit for the number of replicas." },
-	{ "MaxPods", "string", "", 0, "Upper limit for the number of replicas." },
-	{ "Replicas", "string", "", 0, "Current number of replicas." },
-	{ "Age", "string", "", 0, "Time since the autoscaler was created." },
+	{ "Name", "string", "name", 0, "Name of the autoscaler.", NULL },
+	{ "Reference", "string", "", 0, "The target resource to scale.", NULL },
+	{ "Targets", "string", "", 0, "Current and target values of the metrics.", NULL },
+	{ "MinPods", "string", "", 0, "Lower limit for the number of replicas.", NULL },
+	{ "MaxPods", "string", "", 0, "Upper limit for the number of replicas.", NULL },
+	{ "Replicas", "string", "", 0, "Current number of replicas.", NULL },
+	{ "Age", "string", "", 0, "Time since the autoscaler was created.", NULL },
 };
 
 /* One metric of formatHPAMetrics; src is "external", "pods", ... and st
@@ -829,16 +830,16 @@ print_hpa(json_t *h, int64_t now, struct cell *c, unsigned *flags,
 /* ---- Nodes ---- */
 
 static const struct column node_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the node." },
-	{ "Status", "string", "", 0, "The status of the node" },
-	{ "Roles", "string", "", 0, "The roles of the node" },
-	{ "Age", "string", "", 0, "Time since the node was created." },
-	{ "Version", "string", "", 0, "Kubelet version reported by the node." },
-	{ "Internal-IP", "string", "", 1, "First internal address of the node." },
-	{ "External-IP", "string", "", 1, "First external address of the node." },
-	{ "OS-Image", "string", "", 1, "OS image reported by the node." },
-	{ "Kernel-Version", "string", "", 1, "Kernel version reported by the node." },
-	{ "Container-Runtime", "string", "", 1, "Container runtime version reported by the node." },
+	{ "Name", "string", "name", 0, "Name of the node.", NULL },
+	{ "Status", "string", "", 0, "The status of the node", NULL },
+	{ "Roles", "string", "", 0, "The roles of the node", NULL },
+	{ "Age", "string", "", 0, "Time since the node was created.", NULL },
+	{ "Version", "string", "", 0, "Kubelet version reported by the node.", NULL },
+	{ "Internal-IP", "string", "", 1, "First internal address of the node.", NULL },
+	{ "External-IP", "string", "", 1, "First external address of the node.", NULL },
+	{ "OS-Image", "string", "", 1, "OS image reported by the node.", NULL },
+	{ "Kernel-Version", "string", "", 1, "Kernel version reported by the node.", NULL },
+	{ "Container-Runtime", "string", "", 1, "Container runtime version reported by the node.", NULL },
 };
 
 /* The first node address of type, or "<none>". */
@@ -945,16 +946,16 @@ print_node(json_t *node, int64_t now, struct cell *c, unsigned *flags,
 /* ---- Events ---- */
 
 static const struct column event_columns[] = {
-	{ "Last Seen", "string", "", 0, "Time since the event was last seen." },
-	{ "Type", "string", "", 0, "Type of this event (Normal, Warning)." },
-	{ "Reason", "string", "", 0, "Why the action was taken." },
-	{ "Object", "string", "", 0, "The object this event is about." },
-	{ "Subobject", "string", "", 1, "Field path within the object." },
-	{ "Source", "string", "", 1, "The component reporting this event." },
-	{ "Message", "string", "", 0, "A human-readable description of the event." },
-	{ "First Seen", "string", "", 1, "Time since the event was first seen." },
-	{ "Count", "string", "", 1, "The number of times this event has occurred." },
-	{ "Name", "string", "name", 1, "Name of the event." },
+	{ "Last Seen", "string", "", 0, "Time since the event was last seen.", NULL },
+	{ "Type", "string", "", 0, "Type of this event (Normal, Warning).", NULL },
+	{ "Reason", "string", "", 0, "Why the action was taken.", NULL },
+	{ "Object", "string", "", 0, "The object this event is about.", NULL },
+	{ "Subobject", "string", "", 1, "Field path within the object.", NULL },
+	{ "Source", "string", "", 1, "The component reporting this event.", NULL },
+	{ "Message", "string", "", 0, "A human-readable description of the event.", NULL },
+	{ "First Seen", "string", "", 1, "Time since the event was first seen.", NULL },
+	{ "Count", "string", "", 1, "The number of times this event has occurred.", NULL },
+	{ "Name", "string", "name", 1, "Name of the event.", NULL },
 };
 
 /* printEvent for core/v1 and events.k8s.io/v1 objects. */
@@ -1026,14 +1027,14 @@ print_event(json_t *ev, int64_t now, struct cell *c, unsigned *flags,
 /* ---- Jobs and CronJobs ---- */
 
 static const struct column job_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the job." },
-	{ "Status", "string", "", 0, "Status of the job." },
-	{ "Completions", "string", "", 0, "Succeeded pods of the desired completions." },
-	{ "Duration", "string", "", 0, "Time required to complete the job." },
-	{ "Age", "string", "", 0, "Time since the job was created." },
-	{ "Containers", "string", "", 1, "Names of each container in the template." },
-	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
-	{ "Selector", "string", "", 1, "Label query over pods of the job." },
+	{ "Name", "string", "name", 0, "Name of the job.", NULL },
+	{ "Status", "string", "", 0, "Status of the job.", NULL },
+	{ "Completions", "string", "", 0, "Succeeded pods of the desired completions.", NULL },
+	{ "Duration", "string", "", 0, "Time required to complete the job.", NULL },
+	{ "Age", "string", "", 0, "Time since the job was created.", NULL },
+	{ "Containers", "string", "", 1, "Names of each container in the template.", NULL },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template.", NULL },
+	{ "Selector", "string", "", 1, "Label query over pods of the job.", NULL },
 };
 
 /* printJob, plus a Failed flag. */
@@ -1095,16 +1096,16 @@ print_job(json_t *job, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column cronjob_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the cron job." },
-	{ "Schedule", "string", "", 0, "The schedule in Cron format." },
-	{ "Timezone", "string", "", 0, "The time zone of the schedule." },
-	{ "Suspend", "boolean", "", 0, "Whether later executions are suspended." },
-	{ "Active", "integer", "", 0, "Number of currently running jobs." },
-	{ "Last Schedule", "string", "", 0, "Time since the job was last scheduled." },
-	{ "Age", "string", "", 0, "Time since the cron job was created." },
-	{ "Containers", "string", "", 1, "Names of each container in the template." },
-	{ "Images", "string", "", 1, "Images referenced by each container in the template." },
-	{ "Selector", "string", "", 1, "Label query over pods of the jobs." },
+	{ "Name", "string", "name", 0, "Name of the cron job.", NULL },
+	{ "Schedule", "string", "", 0, "The schedule in Cron format.", NULL },
+	{ "Timezone", "string", "", 0, "The time zone of the schedule.", NULL },
+	{ "Suspend", "boolean", "", 0, "Whether later executions are suspended.", NULL },
+	{ "Active", "integer", "", 0, "Number of currently running jobs.", NULL },
+	{ "Last Schedule", "string", "", 0, "Time since the job was last scheduled.", NULL },
+	{ "Age", "string", "", 0, "Time since the cron job was created.", NULL },
+	{ "Containers", "string", "", 1, "Names of each container in the template.", NULL },
+	{ "Images", "string", "", 1, "Images referenced by each container in the template.", NULL },
+	{ "Selector", "string", "", 1, "Label query over pods of the jobs.", NULL },
 };
 
 /* printCronJob. */
@@ -1135,11 +1136,11 @@ print_cronjob(json_t *cj, int64_t now, struct cell *c, unsigned *flags,
 /* ---- PodDisruptionBudgets, Namespaces, Services ---- */
 
 static const struct column pdb_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the budget." },
-	{ "Min Available", "string", "", 0, "The minimum number of pods that must be available." },
-	{ "Max Unavailable", "string", "", 0, "The maximum number of pods that may be unavailable." },
-	{ "Allowed Disruptions", "integer", "", 0, "Calculated number of pods that may be disrupted at this time." },
-	{ "Age", "string", "", 0, "Time since the budget was created." },
+	{ "Name", "string", "name", 0, "Name of the budget.", NULL },
+	{ "Min Available", "string", "", 0, "The minimum number of pods that must be available.", NULL },
+	{ "Max Unavailable", "string", "", 0, "The maximum number of pods that may be unavailable.", NULL },
+	{ "Allowed Disruptions", "integer", "", 0, "Calculated number of pods that may be disrupted at this time.", NULL },
+	{ "Age", "string", "", 0, "Time since the budget was created.", NULL },
 };
 
 /* An IntOrString at path as text, or "N/A". */
@@ -1174,9 +1175,9 @@ print_pdb(json_t *pdb, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column namespace_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the namespace." },
-	{ "Status", "string", "", 0, "The status of the namespace" },
-	{ "Age", "string", "", 0, "Time since the namespace was created." },
+	{ "Name", "string", "name", 0, "Name of the namespace.", NULL },
+	{ "Status", "string", "", 0, "The status of the namespace", NULL },
+	{ "Age", "string", "", 0, "Time since the namespace was created.", NULL },
 };
 
 /* printNamespace. */
@@ -1196,13 +1197,13 @@ print_namespace(json_t *ns, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column service_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the service." },
-	{ "Type", "string", "", 0, "How the service is exposed." },
-	{ "Cluster-IP", "string", "", 0, "The IP address of the service." },
-	{ "External-IP", "string", "", 0, "External addresses of the service." },
-	{ "Port(s)", "string", "", 0, "Ports the service exposes." },
-	{ "Age", "string", "", 0, "Time since the service was created." },
-	{ "Selector", "string", "", 1, "Labels of the pods traffic is routed to." },
+	{ "Name", "string", "name", 0, "Name of the service.", NULL },
+	{ "Type", "string", "", 0, "How the service is exposed.", NULL },
+	{ "Cluster-IP", "string", "", 0, "The IP address of the service.", NULL },
+	{ "External-IP", "string", "", 0, "External addresses of the service.", NULL },
+	{ "Port(s)", "string", "", 0, "Ports the service exposes.", NULL },
+	{ "Age", "string", "", 0, "Time since the service was created.", NULL },
+	{ "Selector", "string", "", 1, "Labels of the pods traffic is routed to.", NULL },
 };
 
 /* Join the strings of array a with sep onto sb. */
@@ -1339,14 +1340,14 @@ print_service(json_t *svc, int64_t now, struct cell *c, unsigned *flags,
 /* ---- Alertmanager: alerts and silences ---- */
 
 static const struct column alert_columns[] = {
-	{ "Alertname", "string", "name", 0, "The alertname label." },
-	{ "Severity", "string", "", 0, "The severity label." },
-	{ "State", "string", "", 0, "firing, silenced, inhibited or unprocessed." },
-	{ "Summary", "string", "", 0, "The summary annotation." },
-	{ "Age", "string", "", 0, "Time since the alert started." },
-	{ "Namespace", "string", "", 1, "The namespace label." },
-	{ "Fingerprint", "string", "", 1, "Alertmanager's fingerprint of the labels." },
-	{ "Runbook", "string", "", 1, "The runbook_url annotation." },
+	{ "Alertname", "string", "name", 0, "The alertname label.", NULL },
+	{ "Severity", "string", "", 0, "The severity label.", NULL },
+	{ "State", "string", "", 0, "firing, silenced, inhibited or unprocessed.", NULL },
+	{ "Summary", "string", "", 0, "The summary annotation.", NULL },
+	{ "Age", "string", "", 0, "Time since the alert started.", NULL },
+	{ "Namespace", "string", "", 1, "The namespace label.", NULL },
+	{ "Fingerprint", "string", "", 1, "Alertmanager's fingerprint of the labels.", NULL },
+	{ "Runbook", "string", "", 1, "The runbook_url annotation.", NULL },
 };
 
 const char *
@@ -1396,13 +1397,13 @@ print_alert(json_t *a, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column silence_columns[] = {
-	{ "ID", "string", "name", 0, "Silence ID." },
-	{ "State", "string", "", 0, "active, pending or expired." },
-	{ "Matchers", "string", "", 0, "Label matchers the silence applies to." },
-	{ "Created By", "string", "", 0, "Who created the silence." },
-	{ "Comment", "string", "", 0, "Why the silence exists." },
-	{ "Ends", "string", "", 0, "Time until (or since) the silence ends." },
-	{ "Starts", "string", "", 1, "Time until (or since) the silence starts." },
+	{ "ID", "string", "name", 0, "Silence ID.", NULL },
+	{ "State", "string", "", 0, "active, pending or expired.", NULL },
+	{ "Matchers", "string", "", 0, "Label matchers the silence applies to.", NULL },
+	{ "Created By", "string", "", 0, "Who created the silence.", NULL },
+	{ "Comment", "string", "", 0, "Why the silence exists.", NULL },
+	{ "Ends", "string", "", 0, "Time until (or since) the silence ends.", NULL },
+	{ "Starts", "string", "", 1, "Time until (or since) the silence starts.", NULL },
 };
 
 /* An Alertmanager v2 gettableSilence. */
@@ -1437,14 +1438,14 @@ print_silence(json_t *s, int64_t now, struct cell *c, unsigned *flags,
 /* ---- Velero: backups, schedules, restores ---- */
 
 static const struct column backup_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the backup." },
-	{ "Status", "string", "", 0, "Phase of the backup." },
-	{ "Errors", "integer", "", 0, "Errors met while backing up." },
-	{ "Warnings", "integer", "", 0, "Warnings met while backing up." },
-	{ "Created", "string", "", 0, "Time since the backup started." },
-	{ "Expires", "string", "", 0, "Time until the backup expires." },
-	{ "Storage Location", "string", "", 0, "Where the backup is stored." },
-	{ "Selector", "string", "", 0, "Label selector of the backed-up resources." },
+	{ "Name", "string", "name", 0, "Name of the backup.", NULL },
+	{ "Status", "string", "", 0, "Phase of the backup.", NULL },
+	{ "Errors", "integer", "", 0, "Errors met while backing up.", NULL },
+	{ "Warnings", "integer", "", 0, "Warnings met while backing up.", NULL },
+	{ "Created", "string", "", 0, "Time since the backup started.", NULL },
+	{ "Expires", "string", "", 0, "Time until the backup expires.", NULL },
+	{ "Storage Location", "string", "", 0, "Where the backup is stored.", NULL },
+	{ "Selector", "string", "", 0, "Label selector of the backed-up resources.", NULL },
 };
 
 /* True for Velero phases that mean a failed backup or restore. */
@@ -1499,14 +1500,14 @@ print_backup(json_t *b, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column schedule_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the schedule." },
-	{ "Status", "string", "", 0, "Phase of the schedule." },
-	{ "Created", "string", "", 0, "Time since the schedule was created." },
-	{ "Schedule", "string", "", 0, "The schedule in Cron format." },
-	{ "Backup TTL", "string", "", 0, "How long the backups are kept." },
-	{ "Last Backup", "string", "", 0, "Time since the last backup." },
-	{ "Selector", "string", "", 0, "Label selector of the backed-up resources." },
-	{ "Paused", "string", "", 0, "Whether the schedule is paused." },
+	{ "Name", "string", "name", 0, "Name of the schedule.", NULL },
+	{ "Status", "string", "", 0, "Phase of the schedule.", NULL },
+	{ "Created", "string", "", 0, "Time since the schedule was created.", NULL },
+	{ "Schedule", "string", "", 0, "The schedule in Cron format.", NULL },
+	{ "Backup TTL", "string", "", 0, "How long the backups are kept.", NULL },
+	{ "Last Backup", "string", "", 0, "Time since the last backup.", NULL },
+	{ "Selector", "string", "", 0, "Label selector of the backed-up resources.", NULL },
+	{ "Paused", "string", "", 0, "Whether the schedule is paused.", NULL },
 };
 
 /* A velero.io/v1 Schedule, like `velero schedule get`. */
@@ -1536,15 +1537,15 @@ print_schedule(json_t *s, int64_t now, struct cell *c, unsigned *flags,
 }
 
 static const struct column restore_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the restore." },
-	{ "Backup", "string", "", 0, "The backup restored from." },
-	{ "Status", "string", "", 0, "Phase of the restore." },
-	{ "Started", "string", "", 0, "Time since the restore started." },
-	{ "Completed", "string", "", 0, "Time since the restore completed." },
-	{ "Errors", "integer", "", 0, "Errors met while restoring." },
-	{ "Warnings", "integer", "", 0, "Warnings met while restoring." },
-	{ "Created", "string", "", 0, "Time since the restore was created." },
-	{ "Selector", "string", "", 0, "Label selector of the restored resources." },
+	{ "Name", "string", "name", 0, "Name of the restore.", NULL },
+	{ "Backup", "string", "", 0, "The backup restored from.", NULL },
+	{ "Status", "string", "", 0, "Phase of the restore.", NULL },
+	{ "Started", "string", "", 0, "Time since the restore started.", NULL },
+	{ "Completed", "string", "", 0, "Time since the restore completed.", NULL },
+	{ "Errors", "integer", "", 0, "Errors met while restoring.", NULL },
+	{ "Warnings", "integer", "", 0, "Warnings met while restoring.", NULL },
+	{ "Created", "string", "", 0, "Time since the restore was created.", NULL },
+	{ "Selector", "string", "", 0, "Label selector of the restored resources.", NULL },
 };
 
 /* A velero.io/v1 Restore, like `velero restore get`. */
@@ -1573,17 +1574,17 @@ print_restore(json_t *r, int64_t now, struct cell *c, unsigned *flags,
 /* ---- Argo Rollouts ---- */
 
 static const struct column rollout_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the rollout." },
-	{ "Strategy", "string", "", 0, "Canary or BlueGreen." },
-	{ "Status", "string", "", 0, "Phase of the rollout." },
-	{ "Step", "string", "", 0, "Current canary step of all steps." },
-	{ "Set-Weight", "string", "", 0, "Canary weight the current step sets." },
-	{ "Actual-Weight", "string", "", 0, "Canary weight in effect." },
-	{ "Ready", "string", "", 0, "Ready pods of the desired replicas." },
-	{ "Up-to-date", "integer", "", 0, "Pods with the current template." },
-	{ "Available", "integer", "", 0, "Available pods." },
-	{ "Age", "string", "", 0, "Time since the rollout was created." },
-	{ "Message", "string", "", 1, "Status message of the rollout." },
+	{ "Name", "string", "name", 0, "Name of the rollout.", NULL },
+	{ "Strategy", "string", "", 0, "Canary or BlueGreen.", NULL },
+	{ "Status", "string", "", 0, "Phase of the rollout.", NULL },
+	{ "Step", "string", "", 0, "Current canary step of all steps.", NULL },
+	{ "Set-Weight", "string", "", 0, "Canary weight the current step sets.", NULL },
+	{ "Actual-Weight", "string", "", 0, "Canary weight in effect.", NULL },
+	{ "Ready", "string", "", 0, "Ready pods of the desired replicas.", NULL },
+	{ "Up-to-date", "integer", "", 0, "Pods with the current template.", NULL },
+	{ "Available", "integer", "", 0, "Available pods.", NULL },
+	{ "Age", "string", "", 0, "Time since the rollout was created.", NULL },
+	{ "Message", "string", "", 1, "Status message of the rollout.", NULL },
 };
 
 /* The weight the canary steps before the current one set (100 when all
@@ -1681,10 +1682,10 @@ print_rollout(json_t *ro, int64_t now, struct cell *c, unsigned *flags,
 /* ---- Istio VirtualServices ---- */
 
 static const struct column virtualservice_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the virtual service." },
-	{ "Gateways", "string", "", 0, "Gateways the routes apply to." },
-	{ "Hosts", "string", "", 0, "Destination hosts the routes apply to." },
-	{ "Age", "string", "", 0, "Time since the virtual service was created." },
+	{ "Name", "string", "name", 0, "Name of the virtual service.", NULL },
+	{ "Gateways", "string", "", 0, "Gateways the routes apply to.", NULL },
+	{ "Hosts", "string", "", 0, "Destination hosts the routes apply to.", NULL },
+	{ "Age", "string", "", 0, "Time since the virtual service was created.", NULL },
 };
 
 /* An array as kubectl prints a CRD column holding one: compact JSON. */
@@ -1716,11 +1717,212 @@ print_virtualservice(json_t *vs, int64_t now, struct cell *c, unsigned *flags,
 	cell_created(&c[3], vs);
 }
 
+/* ---- Custom resources: the CRD's additionalPrinterColumns ---- */
+
+/* The API server's first column of every custom resource Table. */
+#define CRD_NAME_COLUMN \
+	{ "Name", "string", "name", 0, "Name of the object.", ".metadata.name" }
+/* Its only other column when a CRD declares none. */
+#define CRD_AGE_COLUMN \
+	{ "Age", "date", "", 0, "Time since the object was created.", \
+	  ".metadata.creationTimestamp" }
+
+/* argoproj.io Rollout, as its CRD declares. */
+static const struct column rollout_crd_columns[] = {
+	CRD_NAME_COLUMN,
+	{ "Desired", "integer", "", 0, "Number of desired pods", ".spec.replicas" },
+	{ "Current", "integer", "", 0,
+	  "Total number of non-terminated pods targeted by this rollout", ".status.replicas" },
+	{ "Up-to-date", "integer", "", 0, "Total number of non-terminated pods targeted by "
+	  "this rollout that have the desired template spec", ".status.updatedReplicas" },
+	{ "Available", "integer", "", 0, "Total number of available pods (ready for at least "
+	  "minReadySeconds) targeted by this rollout", ".status.availableReplicas" },
+	{ "Age", "date", "", 0, "Time since resource was created", ".metadata.creationTimestamp" },
+};
+
+/* velero.io Schedule, as its CRD declares. */
+static const struct column schedule_crd_columns[] = {
+	CRD_NAME_COLUMN,
+	{ "Status", "string", "", 0, "Status of the schedule", ".status.phase" },
+	{ "Schedule", "string", "", 0, "A Cron expression defining when to run the Backup",
+	  ".spec.schedule" },
+	{ "LastBackup", "date", "", 0, "The last time a Backup was run for this schedule",
+	  ".status.lastBackup" },
+	{ "Age", "date", "", 0, "", ".metadata.creationTimestamp" },
+	{ "Paused", "boolean", "", 0, "", ".spec.paused" },
+};
+
+/* velero.io BackupStorageLocation, as its CRD declares. */
+static const struct column bsl_crd_columns[] = {
+	CRD_NAME_COLUMN,
+	{ "Phase", "string", "", 0, "Backup Storage Location status such as "
+	  "Available/Unavailable", ".status.phase" },
+	{ "Last Validated", "date", "", 0, "LastValidationTime is the last time the backup "
+	  "store location was validated", ".status.lastValidationTime" },
+	{ "Age", "date", "", 0, "", ".metadata.creationTimestamp" },
+	{ "Default", "boolean", "", 0, "Default backup storage location", ".spec.default" },
+};
+
+/* A CRD without printer columns (velero.io Backup, Restore). */
+static const struct column crd_default_columns[] = {
+	CRD_NAME_COLUMN,
+	CRD_AGE_COLUMN,
+};
+
+/* A float64 as Go's fmt prints it: the shortest text that reads back. */
+static char *
+number_text(double d)
+{
+	char buf[64];
+	int prec;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(buf, sizeof buf, "%.17g", d);
+	return xstrdup(buf);
+}
+
+/* One printer column's cell from the value v at its JSONPath, as the API
+ * server's Table converter for custom resources makes it: a value of the
+ * wrong type for the column is null, and so is an absent one. */
+static void
+cell_from_column(struct cell *c, const struct column *col, json_t *v)
+{
+	char *s;
+
+	c->type = CELL_NONE;
+	if (v == NULL || json_is_null(v))
+		return;
+	if (strcmp(col->type, "integer") == 0) {
+		if (json_is_integer(v))
+			cell_int(c, (int64_t)json_integer_value(v));
+		else if (json_is_real(v) && json_real_value(v) > -9.2e18 &&
+		    json_real_value(v) < 9.2e18)
+			cell_int(c, (int64_t)json_real_value(v));
+	} else if (strcmp(col->type, "number") == 0) {
+		if (json_is_number(v))
+			cell_take(c, number_text(json_number_value(v)));
+	} else if (strcmp(col->type, "boolean") == 0) {
+		if (json_is_boolean(v))
+			cell_text(c, json_is_true(v) ? "true" : "false");
+	} else if (strcmp(col->type, "date") == 0) {
+		if (json_is_string(v)) {
+			int64_t when = parse_rfc3339(json_string_value(v));
+
+			if (when == 0)
+				cell_text(c, "<invalid>");
+			else
+				cell_age(c, when, NULL);
+		}
+	} else if (strcmp(col->type, "string") == 0) {
+		/* any value: text as JSONPath prints it (objects and
+		 * arrays as JSON) */
+		if (json_is_real(v))
+			s = number_text(json_real_value(v));
+		else if (json_is_object(v) || json_is_array(v))
+			s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+		else
+			s = json_scalar_text(v);
+		if (s != NULL)
+			cell_take(c, s);
+	}
+}
+
+/* The cells of a printer of printer columns (print == NULL). */
+static void
+print_columns(const struct printer *p, json_t *obj, struct cell *c)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncolumns; i++)
+		cell_from_column(&c[i], &p->columns[i],
+		    json_jsonpath(obj, p->columns[i].json_path));
+}
+
+/* Set *dst to a copy of src (every string owned). */
+static void
+column_dup(struct column *dst, const struct column *src)
+{
+	dst->name = xstrdup(src->name);
+	dst->type = xstrdup(src->type);
+	dst->format = xstrdup(src->format != NULL ? src->format : "");
+	dst->priority = src->priority;
+	dst->description = xstrdup(src->description != NULL ? src->description : "");
+	dst->json_path = xstrdup(src->json_path != NULL ? src->json_path : "");
+}
+
+/* A printer for the columns of one served version of crd. */
+struct printer *
+printer_from_crd(json_t *crd, const char *version)
+{
+	json_t *v = NULL, *cols, *col;
+	struct printer *p;
+	struct column *out, c;
+	size_t i, n;
+
+	json_array_foreach(json_path(crd, "spec.versions"), i, col) {
+		if (strcmp(json_path_str_or(col, "name", ""), version) == 0) {
+			v = col;
+			break;
+		}
+	}
+	if (v == NULL)
+		return NULL;
+	cols = json_object_get(v, "additionalPrinterColumns");
+	n = json_is_array(cols) ? json_array_size(cols) : 0;
+	out = xcalloc(n + 2, sizeof *out);
+	column_dup(&out[0], &crd_default_columns[0]);
+	if (n == 0)
+		column_dup(&out[1], &crd_default_columns[1]);
+	json_array_foreach(cols, i, col) {
+		c.name = json_path_str_or(col, "name", "");
+		c.type = json_path_str_or(col, "type", "string");
+		c.format = json_path_str_or(col, "format", "");
+		c.priority = (int)json_path_int(col, "priority", 0);
+		c.description = json_path_str_or(col, "description", "");
+		c.json_path = json_path_str_or(col, "jsonPath", "");
+		column_dup(&out[i + 1], &c);
+	}
+	p = xcalloc(1, sizeof *p);
+	p->resource = xstrdup(json_path_str_or(crd, "spec.names.plural", ""));
+	p->kind = xstrdup(json_path_str_or(crd, "spec.names.kind", ""));
+	p->columns = out;
+	p->ncolumns = n == 0 ? 2 : n + 1;
+	return p;
+}
+
+/* Free a printer from printer_from_crd. */
+void
+printer_free(struct printer *p)
+{
+	struct column *c;
+	size_t i;
+
+	if (p == NULL)
+		return;
+	c = (struct column *)(uintptr_t)p->columns;
+	for (i = 0; i < p->ncolumns; i++) {
+		free((char *)(uintptr_t)c[i].name);
+		free((char *)(uintptr_t)c[i].type);
+		free((char *)(uintptr_t)c[i].format);
+		free((char *)(uintptr_t)c[i].description);
+		free((char *)(uintptr_t)c[i].json_path);
+	}
+	free(c);
+	free((char *)(uintptr_t)p->resource);
+	free((char *)(uintptr_t)p->kind);
+	free(p);
+}
+
 /* ---- Default ---- */
 
 static const struct column default_columns[] = {
-	{ "Name", "string", "name", 0, "Name of the object." },
-	{ "Age", "string", "", 0, "Time since the object was created." },
+	{ "Name", "string", "name", 0, "Name of the object.", NULL },
+	{ "Age", "string", "", 0, "Time since the object was created.", NULL },
 };
 
 /* NAME and AGE for any object. */
@@ -1758,16 +1960,20 @@ PRINTER(printer_restores, "restores", "Restore", restore_columns, print_restore)
 PRINTER(printer_rollouts, "rollouts", "Rollout", rollout_columns, print_rollout);
 PRINTER(printer_virtualservices, "virtualservices", "VirtualService", virtualservice_columns,
     print_virtualservice);
+PRINTER(table_rollouts, "rollouts", "Rollout", rollout_crd_columns, NULL);
+PRINTER(table_backups, "backups", "Backup", crd_default_columns, NULL);
+PRINTER(table_schedules, "schedules", "Schedule", schedule_crd_columns, NULL);
+PRINTER(table_restores, "restores", "Restore", crd_default_columns, NULL);
+PRINTER(table_backupstoragelocations, "backupstoragelocations", "BackupStorageLocation",
+    bsl_crd_columns, NULL);
 
 static const struct printer default_printer =
     { "", "", default_columns, NITEMS(default_columns), print_default };
 
-/* The built-in printer of the kind resource names (a group suffix is
- * ignored), or NULL. */
-static const struct printer *
-printer_lookup(const char *resource)
+/* The kind resource names (a group suffix is ignored), or NULL. */
+static const struct kind *
+printer_kind(const char *resource)
 {
-	const struct kind *k;
 	char name[128];
 	size_t n;
 
@@ -1778,7 +1984,15 @@ printer_lookup(const char *resource)
 		return NULL;
 	memcpy(name, resource, n);
 	name[n] = '\0';
-	k = kind_find(name);
+	return kind_find(name);
+}
+
+/* The built-in printer of the kind resource names, or NULL. */
+static const struct printer *
+printer_lookup(const char *resource)
+{
+	const struct kind *k = printer_kind(resource);
+
 	return k != NULL ? k->printer : NULL;
 }
 
@@ -1789,6 +2003,15 @@ printer_find(const char *resource)
 	const struct printer *p = printer_lookup(resource);
 
 	return p == NULL ? &default_printer : p;
+}
+
+/* The API server's Table columns for resource. */
+const struct printer *
+printer_find_table(const char *resource)
+{
+	const struct kind *k = printer_kind(resource);
+
+	return k != NULL && k->table != NULL ? k->table : printer_find(resource);
 }
 
 /* True if resource has a printer of its own. */
@@ -1808,7 +2031,10 @@ printer_print(const struct printer *p, json_t *obj, int64_t now,
 	memset(out, 0, sizeof *out);
 	out->ncells = p->ncolumns;
 	out->cells = xcalloc(p->ncolumns, sizeof *out->cells);
-	p->print(obj, now, out->cells, &out->flags, &out->reason);
+	if (p->print == NULL)
+		print_columns(p, obj, out->cells);
+	else
+		p->print(obj, now, out->cells, &out->flags, &out->reason);
 	for (i = 0; i < out->ncells; i++) {
 		if (out->cells[i].type == CELL_TEXT && out->cells[i].text == NULL)
 			out->cells[i].text = xstrdup("");
@@ -1882,6 +2108,9 @@ cell_format(const struct cell *c, int64_t now, char *buf, size_t len)
 			n = snprintf(buf, len, "%s", d);
 		}
 		break;
+	case CELL_NONE:
+		buf[0] = '\0';
+		break;
 	case CELL_RESTARTS:
 		if (c->n != 0 && c->when != 0) {
 			human_duration(time_diff(now, c->when), d, sizeof d);
@@ -1909,6 +2138,8 @@ cell_json(const struct cell *c, int64_t now)
 
 	if (c->type == CELL_INT)
 		return json_integer((json_int_t)c->n);
+	if (c->type == CELL_NONE)
+		return json_null();
 	if (c->type == CELL_TEXT && c->text != NULL && strlen(c->text) >= sizeof buf)
 		j = json_string(c->text);
 	else {

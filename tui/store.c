@@ -54,6 +54,7 @@ struct store {
 	size_t			 nversions;
 	uint64_t		 generation;
 	uint64_t		 counter;
+	bool			 server_tables;	/* rows in the API server's columns */
 };
 
 /* Names of connection states. */
@@ -141,6 +142,13 @@ store_kind_free(struct store_kind *k)
 	free(k->resource);
 	free(k->reason);
 	free(k);
+}
+
+/* Rows in the API server's Table columns. */
+void
+store_set_server_tables(struct store *s, bool on)
+{
+	s->server_tables = on;
 }
 
 /* Free the store. */
@@ -389,11 +397,13 @@ store_key(json_t *obj)
 	return xasprintf("%s/%s", ns != NULL ? ns : "", s);
 }
 
-/* Project obj into a new row through resource's printer. */
+/* Project obj into a new row through resource's printer (or the API
+ * server's Table columns). */
 static struct row *
-row_build(const char *resource, json_t *obj, const char *key)
+row_build(const struct store *s, const char *resource, json_t *obj, const char *key)
 {
-	const struct printer *p = printer_find(resource);
+	const struct printer *p = s->server_tables ? printer_find_table(resource) :
+	    printer_find(resource);
 	json_t *md = json_object_get(obj, "metadata");
 	json_t *labels = json_object_get(obj, "labels");
 	json_t *ref;
@@ -509,7 +519,7 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	e = store_entry_find(k, key);
 	if (e != NULL) {
 		row_free(e->row);
-		e->row = row_build(resource, obj, key);
+		e->row = row_build(s, resource, obj, key);
 		e->seen = 1;
 		free(key);
 		store_touch(s, k);
@@ -519,7 +529,7 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 		store_kind_grow(k);
 	e = xcalloc(1, sizeof *e);
 	e->key = key;
-	e->row = row_build(resource, obj, key);
+	e->row = row_build(s, resource, obj, key);
 	e->seen = 1;
 	h = store_hash(key) % k->nbuckets;
 	e->next = k->buckets[h];

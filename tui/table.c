@@ -207,7 +207,7 @@ table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t no
 	if (c->type == CELL_AGE || c->type == CELL_UNTIL)
 		num = c->when != 0 ? now - c->when : INT64_MIN;
 	table_set(r, col, buf, num);
-	if (c->type == CELL_TEXT || c->type == CELL_INT || col >= 64)
+	if (c->type == CELL_TEXT || c->type == CELL_INT || c->type == CELL_NONE || col >= 64)
 		return;
 	/* room for the text to grow as the clock moves ("59s" → "2m30s") */
 	if (c->when != 0) {

@@ -14,6 +14,11 @@
  * (label keys) cannot be reached this way: use json_object_get. An empty
  * path is obj itself. */
 json_t		*json_path(json_t *obj, const char *path);
+/* The value at a simple JSONPath as a CustomResourceDefinition's printer
+ * columns write it: ".spec.replicas", ".status.conditions[0].type",
+ * ".metadata.labels['app.kubernetes.io/name']" (optionally inside "{...}");
+ * NULL if absent or the path is not that simple. */
+json_t		*json_jsonpath(json_t *obj, const char *path);
 /* The string at path, or NULL if absent or not a string. */
 const char	*json_path_str(json_t *obj, const char *path);
 /* The string at path, or def if absent, not a string or empty. */

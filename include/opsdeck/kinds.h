@@ -51,6 +51,10 @@ struct kind {
 
 	/* What the console does with it. */
 	const struct printer	*printer;	/* NULL: the NAME/AGE printer */
+	/* A custom resource's Table as the API server builds it from the
+	 * CRD's additionalPrinterColumns, when the console's printer differs
+	 * (`opsdeck get`, the drill's Tables and CRDs); NULL: printer. */
+	const struct printer	*table;
 	/* The health rule: the printer's row flags that are a problem for this
 	 * kind (overview lines, kind_health). */
 	unsigned		 problems;

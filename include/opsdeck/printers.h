@@ -22,6 +22,7 @@ enum cell_type {
 	CELL_INT,	/* n, printed in decimal */
 	CELL_UNTIL,	/* when in the future: HumanDuration(when - now); in the past:
 			 * "HumanDuration(now - when) ago"; 0 as CELL_AGE */
+	CELL_NONE,	/* no value (a Table's null cell): kubectl prints nothing */
 };
 
 /* One cell of a row. text is owned by the cell (may be NULL for non-text). */
@@ -39,6 +40,9 @@ struct column {
 	const char	*format;	/* "name" for the name column, else "" */
 	int		 priority;	/* 0 always shown, 1 wide only */
 	const char	*description;
+	/* A custom resource's printer column: the JSONPath of its value
+	 * (json_jsonpath); NULL in printers that compute their cells. */
+	const char	*json_path;
 };
 
 /* Row flags the console and overview use to colour and count problems. */
@@ -65,7 +69,11 @@ struct printer {
 	const char		*kind;		/* "Pod", ... */
 	const struct column	*columns;
 	size_t			 ncolumns;
-	/* Fill cells[0..ncolumns) from obj (borrowed); set *flags, *reason. */
+	/* Fill cells[0..ncolumns) from obj (borrowed); set *flags, *reason.
+	 * NULL: every column has a json_path, and a cell is the value there
+	 * as the API server's Table gives it for a custom resource's
+	 * additionalPrinterColumns (by the column's type: integer, number,
+	 * boolean, string, date as an age; null when absent: an empty cell). */
 	void			(*print)(json_t *obj, int64_t now, struct cell *cells,
 				    unsigned *flags, char **reason);
 };
@@ -76,6 +84,11 @@ extern const struct printer printer_pods, printer_deployments, printer_replicase
     printer_jobs, printer_cronjobs, printer_pdb, printer_namespaces, printer_services,
     printer_alerts, printer_silences, printer_backups, printer_schedules, printer_restores,
     printer_rollouts, printer_virtualservices;
+/* The Tables the API server builds for custom resources from their
+ * CustomResourceDefinitions' additionalPrinterColumns (struct kind's
+ * table; NAME and AGE when a CRD declares none). */
+extern const struct printer table_rollouts, table_backups, table_schedules,
+    table_restores, table_backupstoragelocations;
 
 /* The printer for resource, or the NAME/AGE default printer if none.
  * resource is any name kind_find() takes ("po", "pod", "Pod", "pods"); a
@@ -89,8 +102,19 @@ extern const struct printer printer_pods, printer_deployments, printer_replicase
  * minReplicas 1, suspend false, protocol TCP, service type ClusterIP) are
  * defaulted when absent. opsdeck's own columns: alerts and silences
  * (Alertmanager v2), backups, schedules and restores (Velero), rollouts
- * (Argo Rollouts), virtualservices (Istio). */
+ * (Argo Rollouts), virtualservices (Istio); the console shows these, and
+ * printer_find_table gives the Velero and Argo kinds' CRD columns. */
 const struct printer	*printer_find(const char *resource);
+/* The columns of the API server's Table for resource: the kind's table
+ * (a custom resource's printer columns) when it has one, else as
+ * printer_find. What `opsdeck get` prints and the drill serves. */
+const struct printer	*printer_find_table(const char *resource);
+/* A printer of the columns crd (a CustomResourceDefinition, borrowed)
+ * declares for version, as the API server builds its Table: NAME, then
+ * the version's additionalPrinterColumns, or AGE when there are none.
+ * NULL if crd does not serve version. Free with printer_free(). */
+struct printer		*printer_from_crd(json_t *crd, const char *version);
+void			 printer_free(struct printer *);
 /* True if resource has its own printer (not the default). */
 int			 printer_has(const char *resource);
 /* Run p over obj (borrowed) at time now (unix seconds). */

@@ -65,6 +65,10 @@ struct store;
 
 struct store	*store_new(void);
 void		 store_free(struct store *);
+/* Project rows into the API server's Table columns (printer_find_table:
+ * a custom resource's printer columns, as kubectl prints them) instead of
+ * the console's printers. Set before the first row. */
+void		 store_set_server_tables(struct store *, bool);
 
 /* Add a cluster; returns its index. */
 size_t		 store_add_cluster(struct store *, const char *name);

@@ -7,7 +7,8 @@
 #   rows (namespace/name) as kubectl on the same server, and every cell both
 #   print (READY, STATUS, RESTARTS, UP-TO-DATE, AVAILABLE; AGE aside) is
 #   equal; so are replicasets, statefulsets, daemonsets, hpa, pdb, cronjobs,
-#   nodes and pods -o wide.
+#   nodes and pods -o wide; and so are the custom resources rollouts,
+#   schedules and backups, in the columns their CRDs declare.
 # - The exec-plugin user reads the same pods.
 # - The viewer (a token bound to the "view" ClusterRole) can read, but a
 #   scale through opsdeck is refused as forbidden by the server's RBAC and
@@ -94,6 +95,23 @@ for kind in replicasets statefulsets daemonsets hpa pdb cronjobs nodes; do
 	same_cells "$kind" "$ctx"
 done
 ok "get replicasets, statefulsets, daemonsets, hpa, pdb, cronjobs, nodes -A: cells equal to kubectl's"
+# Custom resources: the columns their CRDs declare (additionalPrinterColumns,
+# the Table the server builds), not the console's own; values a resource
+# lacks (no Velero or Argo controller runs here: no status) are null cells,
+# which kubectl prints empty.
+same_cells rollouts "$ctx"
+head -n 1 "$T/o.out" | grep -Eq '^CLUSTER +NAMESPACE +NAME +DESIRED +CURRENT +UP-TO-DATE +AVAILABLE +AGE$' ||
+	{ cat "$T/o.out" >&2; fail "opsdeck get rollouts: not the Rollout CRD's columns"; }
+grep -q $'^production/checkout\tDESIRED=2\tCURRENT=\t' "$T/o.cells" ||
+	{ cat "$T/o.cells" >&2; fail "opsdeck get rollouts: production/checkout not DESIRED 2, CURRENT empty"; }
+same_cells schedules "$ctx"
+grep -q $'^velero/daily\tSTATUS=\tSCHEDULE=0 3 \* \* \*\tLASTBACKUP=\tPAUSED=$' \
+	"$T/o.cells" || { cat "$T/o.cells" >&2; fail "opsdeck get schedules: velero/daily cells"; }
+same_cells backups "$ctx"
+head -n 1 "$T/o.out" | grep -Eq '^CLUSTER +NAMESPACE +NAME +AGE$' ||
+	{ cat "$T/o.out" >&2; fail "opsdeck get backups: not NAME and AGE (the CRD declares no columns)"; }
+same_cells rollouts "$ctx" -o wide
+ok "get rollouts, schedules, backups -A: the CRDs' columns, cells equal to kubectl's"
 same_cells pods "$ctx" -o wide
 grep -q $'\tNODE=real-tokyo-node-' "$T/o.cells" || fail "opsdeck -o wide shows no pod on a kwok node"
 ok "get pods -A -o wide: NODE, IP, NOMINATED NODE, READINESS GATES equal to kubectl's"

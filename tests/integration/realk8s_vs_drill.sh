@@ -17,13 +17,15 @@
 # - resourceVersionMatch on a watch without sendInitialEvents: 422;
 # - the field defaults a created object gets (deployments, statefulsets,
 #   daemonsets, pods, jobs, cronjobs, services, HPAs);
-# - the Table columns of every built-in kind the console lists;
+# - the Table columns of every built-in kind the console lists, and of the
+#   custom resources (from their CRDs' printer columns), with the cells of
+#   one Schedule;
 # - who reports an event (deployment-controller, replicaset-controller,
 #   default-scheduler through events/v1...);
 # - a list's items of a built-in kind carry no apiVersion and kind;
 # - an allowed SelfSubjectAccessReview gives a reason.
 # The words of the JSON decoder's error differ (Go's and jansson's) and are
-# not compared; the CRDs' Table columns are listed below as known.
+# not compared.
 . "$(dirname "$0")/../lib/realk8s.sh"
 command -v jq >/dev/null || skip "jq missing"
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml missing"
@@ -223,13 +225,18 @@ for verb, res, subres in (("patch", "deployments", "scale"), ("list", "pods", ""
                     "reason": bool(st.get("reason"))})
     same(f"the viewer's access review of {verb} {res}", *got)
 
-# Table columns (name, type, format, priority) of the built-in kinds.
+# Table columns (name, type, format, priority) of the built-in kinds and
+# the custom resources.
 for path in ("/api/v1/pods", "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets",
              "/apis/apps/v1/statefulsets", "/apis/apps/v1/daemonsets",
              "/apis/autoscaling/v2/horizontalpodautoscalers", "/api/v1/events",
              "/api/v1/nodes", "/apis/batch/v1/jobs", "/apis/batch/v1/cronjobs",
              "/apis/policy/v1/poddisruptionbudgets", "/api/v1/namespaces",
-             "/api/v1/services"):
+             "/api/v1/services",
+             # custom resources: their CRDs' additionalPrinterColumns
+             # after NAME (NAME and AGE when a CRD declares none)
+             "/apis/argoproj.io/v1alpha1/rollouts", "/apis/velero.io/v1/schedules",
+             "/apis/velero.io/v1/backups", "/apis/velero.io/v1/restores"):
     cols = []
     for side in (drill, real):
         code, text = side["admin"].req("GET", path + "?limit=1", accept=TABLE)
@@ -261,8 +268,21 @@ for need in (("Deployment", "ScalingReplicaSet"), ("ReplicaSet", "SuccessfulCrea
 for key in common:
     same(f"event source of {key[0]} {key[1]}", ds[key], rs[key])
 
-# Known and left: a CRD's Table comes from its additionalPrinterColumns on a
-# real server; the drill prints its own columns for Rollouts and Backups.
+# The cells of one custom resource's row: the same Schedule created on both
+# (never due, so no controller writes LastBackup); NAME, SCHEDULE,
+# LASTBACKUP and PAUSED compared as JSON (an absent value is null).
+SCHED = "/apis/velero.io/v1/namespaces/staging/schedules"
+cells = []
+for side in (drill, real):
+    code, text = side["admin"].req("POST", SCHED, {
+        "apiVersion": "velero.io/v1", "kind": "Schedule", "metadata": {"name": "probe-sched"},
+        "spec": {"schedule": "0 3 1 1 *", "template": {"ttl": "1h0m0s"}}})
+    assert code == 201, (code, text)
+    code, text = side["admin"].req("GET", SCHED + "/probe-sched", accept=TABLE)
+    row = (json.loads(text).get("rows") or [{}])[0].get("cells", [])
+    cells.append([code] + [row[i] if i < len(row) else "missing" for i in (0, 2, 3, 5)])
+    side["admin"].req("DELETE", SCHED + "/probe-sched")
+same("Table cells of a Schedule", *cells)
 sys.exit(1 if bad else 0)
 PY
 ok "the drill answers as the real API server on every point compared"

@@ -13,6 +13,37 @@
 
 #include "test_json.h"
 
+/* The simple JSONPaths of CRD printer columns. */
+static void
+test_jsonpath(void **state)
+{
+	json_t *o = js("{\"metadata\":{\"name\":\"web\",\"labels\":{\"app.kubernetes"
+	    ".io/name\":\"x\"}},\"spec\":{\"replicas\":3},\"status\":{\"conditions\":["
+	    "{\"type\":\"Ready\"},{\"type\":\"Progressing\",\"status\":\"True\"}]}}");
+
+	(void)state;
+	assert_int_equal(json_integer_value(json_jsonpath(o, ".spec.replicas")), 3);
+	assert_string_equal(json_string_value(json_jsonpath(o, "{.metadata.name}")), "web");
+	assert_string_equal(json_string_value(json_jsonpath(o,
+	    ".status.conditions[1].type")), "Progressing");
+	assert_string_equal(json_string_value(json_jsonpath(o,
+	    ".metadata.labels['app.kubernetes.io/name']")), "x");
+	assert_string_equal(json_string_value(json_jsonpath(o,
+	    ".metadata.labels[\"app.kubernetes.io/name\"]")), "x");
+	assert_ptr_equal(json_jsonpath(o, ".spec"), json_object_get(o, "spec"));
+	assert_null(json_jsonpath(o, ".status.replicas"));
+	assert_null(json_jsonpath(o, ".status.conditions[2].type"));
+	assert_null(json_jsonpath(o, ".status.conditions.type"));
+	assert_null(json_jsonpath(o, ".spec.replicas.x"));
+	assert_null(json_jsonpath(o, ".spec[0]"));
+	assert_null(json_jsonpath(o, ".metadata.labels['app"));
+	assert_null(json_jsonpath(o, ".status.conditions[x]"));
+	assert_null(json_jsonpath(o, "..spec"));
+	assert_null(json_jsonpath(o, "spec"));
+	assert_null(json_jsonpath(NULL, ".spec"));
+	json_decref(o);
+}
+
 /* Dotted paths, array indexes, typed getters and their defaults. */
 static void
 test_paths(void **state)
@@ -256,6 +287,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_jsonpath),
 		cmocka_unit_test(test_quantity_parse),
 		cmocka_unit_test(test_labels_to_string),
 		cmocka_unit_test(test_selector_parse_match),

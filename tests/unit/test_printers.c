@@ -898,6 +898,130 @@ test_alertmanager(void **state)
 	printed_free(&r.p);
 }
 
+/* The cells of row r formatted at NOW, "|"-joined, and their JSON. */
+static void
+row_cells(const struct printer *p, const char *js, char *text, size_t len, char *json,
+    size_t jlen)
+{
+	struct printed out;
+	json_t *obj = json_loads(js, 0, NULL), *cells = json_array();
+	char buf[256], *dump;
+	size_t i, n = 0;
+
+	assert_non_null(obj);
+	printer_print(p, obj, NOW, &out);
+	assert_int_equal(out.ncells, p->ncolumns);
+	text[0] = '\0';
+	for (i = 0; i < out.ncells; i++) {
+		cell_format(&out.cells[i], NOW, buf, sizeof buf);
+		n += (size_t)snprintf(text + n, len - n, "%s%s", i ? "|" : "", buf);
+		json_array_append_new(cells, cell_json(&out.cells[i], NOW));
+	}
+	dump = json_dumps(cells, JSON_COMPACT);
+	snprintf(json, jlen, "%s", dump);
+	free(dump);
+	json_decref(cells);
+	json_decref(obj);
+	printed_free(&out);
+}
+
+/* The column names of p, "|"-joined. */
+static void
+column_names(const struct printer *p, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < p->ncolumns; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "|" : "", p->columns[i].name);
+}
+
+/* `kubectl get` of a custom resource: the Table the API server builds
+ * from its CRD's printer columns (the upstream CRDs' columns), not the
+ * console's own; absent values are null cells, printed empty as kubectl
+ * prints them. */
+static void
+test_crd_tables(void **state)
+{
+	char names[256], text[512], json[512];
+
+	(void)state;
+	column_names(printer_find_table("rollouts.argoproj.io"), names, sizeof names);
+	assert_string_equal(names, "Name|Desired|Current|Up-to-date|Available|Age");
+	column_names(printer_find_table("schedules"), names, sizeof names);
+	assert_string_equal(names, "Name|Status|Schedule|LastBackup|Age|Paused");
+	column_names(printer_find_table("backups"), names, sizeof names);
+	assert_string_equal(names, "Name|Age");
+	column_names(printer_find_table("restores"), names, sizeof names);
+	assert_string_equal(names, "Name|Age");
+	/* the console keeps its own columns; built-in kinds have one set */
+	assert_ptr_equal(printer_find_table("pods"), printer_find("pods"));
+	assert_ptr_not_equal(printer_find_table("backups"), printer_find("backups"));
+
+	row_cells(printer_find_table("rollouts"), "{\"metadata\":{\"name\":\"checkout\","
+	    "\"creationTimestamp\":\"2026-11-23T17:00:00Z\"},\"spec\":{\"replicas\":2}}",
+	    text, sizeof text, json, sizeof json);
+	assert_string_equal(text, "checkout|2||||60m");
+	assert_string_equal(json, "[\"checkout\",2,null,null,null,\"60m\"]");
+	row_cells(printer_find_table("rollouts"), "{\"metadata\":{\"name\":\"r\"},"
+	    "\"spec\":{\"replicas\":5},\"status\":{\"replicas\":6,\"updatedReplicas\":1,"
+	    "\"availableReplicas\":5.0}}", text, sizeof text, json, sizeof json);
+	assert_string_equal(text, "r|5|6|1|5|");
+	row_cells(printer_find_table("schedules"), "{\"metadata\":{\"name\":\"daily\","
+	    "\"creationTimestamp\":\"2026-11-20T18:00:00Z\"},\"spec\":{\"schedule\":"
+	    "\"0 3 * * *\",\"paused\":true},\"status\":{\"phase\":\"Enabled\","
+	    "\"lastBackup\":\"2026-11-23T03:00:00Z\"}}", text, sizeof text, json, sizeof json);
+	assert_string_equal(text, "daily|Enabled|0 3 * * *|15h|3d|true");
+	row_cells(printer_find_table("schedules"), "{\"metadata\":{\"name\":\"daily\"},"
+	    "\"spec\":{\"schedule\":\"0 3 * * *\"}}", text, sizeof text, json, sizeof json);
+	assert_string_equal(text, "daily||0 3 * * *|||");
+}
+
+/* A CRD's columns as the API server reads them: NAME first, AGE alone when
+ * none are declared, priority kept, a value of the wrong type null, dates
+ * that do not parse "<invalid>", objects in string columns as JSON. */
+static void
+test_printer_from_crd(void **state)
+{
+	json_t *crd = json_loads("{\"spec\":{\"names\":{\"plural\":\"widgets\",\"kind\":"
+	    "\"Widget\"},\"versions\":[{\"name\":\"v1\"},{\"name\":\"v2\","
+	    "\"additionalPrinterColumns\":["
+	    "{\"name\":\"Size\",\"type\":\"integer\",\"jsonPath\":\".spec.size\"},"
+	    "{\"name\":\"Ratio\",\"type\":\"number\",\"jsonPath\":\".spec.ratio\"},"
+	    "{\"name\":\"On\",\"type\":\"boolean\",\"jsonPath\":\".spec.on\"},"
+	    "{\"name\":\"Sel\",\"type\":\"string\",\"jsonPath\":\".spec.sel\",\"priority\":1},"
+	    "{\"name\":\"Seen\",\"type\":\"date\",\"jsonPath\":\".status.seen\"}]}]}}",
+	    0, NULL);
+	struct printer *p;
+	char names[256], text[512], json[512];
+
+	(void)state;
+	assert_non_null(crd);
+	assert_null(printer_from_crd(crd, "v3"));
+	p = printer_from_crd(crd, "v1");
+	column_names(p, names, sizeof names);
+	assert_string_equal(names, "Name|Age");
+	assert_string_equal(p->columns[1].type, "date");
+	printer_free(p);
+
+	p = printer_from_crd(crd, "v2");
+	column_names(p, names, sizeof names);
+	assert_string_equal(names, "Name|Size|Ratio|On|Sel|Seen");
+	assert_string_equal(p->columns[0].format, "name");
+	assert_int_equal(p->columns[4].priority, 1);
+	assert_string_equal(p->resource, "widgets");
+	row_cells(p, "{\"metadata\":{\"name\":\"w\"},\"spec\":{\"size\":\"big\",\"ratio\":0.25,"
+	    "\"on\":false,\"sel\":{\"b\":1,\"a\":[2]}},\"status\":{\"seen\":\"yesterday\"}}",
+	    text, sizeof text, json, sizeof json);
+	assert_string_equal(text, "w||0.25|false|{\"a\":[2],\"b\":1}|<invalid>");
+	row_cells(p, "{\"metadata\":{\"name\":\"w\"},\"spec\":{\"size\":7.9,\"ratio\":3,"
+	    "\"on\":\"yes\",\"sel\":12},\"status\":{\"seen\":\"2026-11-23T17:58:00Z\"}}",
+	    text, sizeof text, json, sizeof json);
+	assert_string_equal(text, "w|7|3||12|2m");
+	printer_free(p);
+	json_decref(crd);
+}
+
 /* Velero, Argo Rollouts and Istio printers. */
 static void
 test_crds(void **state)
@@ -1170,6 +1294,8 @@ main(void)
 		cmocka_unit_test(test_other_kinds),
 		cmocka_unit_test(test_alertmanager),
 		cmocka_unit_test(test_crds),
+		cmocka_unit_test(test_crd_tables),
+		cmocka_unit_test(test_printer_from_crd),
 		cmocka_unit_test(test_printer_find),
 		cmocka_unit_test(test_hostile_types),
 		cmocka_unit_test(test_cell_cap),
