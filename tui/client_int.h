@@ -49,6 +49,8 @@ struct creq_spec {
 	double		 timeout;
 	long		 low_speed_time;
 	int		(*on_line)(const char *, size_t, void *);
+	/* 2xx body bytes as they arrive, not kept (list pages) */
+	int		(*on_data)(const char *, size_t, void *);
 	void		(*done)(const struct cresult *, void *);
 	void		*arg;
 };

@@ -35,6 +35,7 @@ struct creq {
 	double			 timeout;
 	long			 low_speed_time;
 	int			(*on_line)(const char *, size_t, void *);
+	int			(*on_data)(const char *, size_t, void *);
 	void			(*done)(const struct cresult *, void *);
 	void			*arg;
 	struct http_req		*http;
@@ -478,6 +479,15 @@ creq_line(const char *line, size_t len, void *arg)
 	return r->on_line(line, len, r->arg);
 }
 
+/* Body bytes for r's owner. */
+static int
+creq_data(const char *data, size_t len, void *arg)
+{
+	struct creq *r = arg;
+
+	return r->on_data(data, len, r->arg);
+}
+
 /* Configure and start r now (credentials are ready or not needed). */
 static void
 creq_launch(struct creq *r)
@@ -549,6 +559,7 @@ creq_launch(struct creq *r)
 	o.timeout = r->timeout;
 	o.low_speed_time = r->low_speed_time;
 	o.on_line = r->on_line != NULL ? creq_line : NULL;
+	o.on_data = r->on_data != NULL ? creq_data : NULL;
 	r->http = http_start(r->c->loop, easy, &o, creq_http_done, r);
 }
 
@@ -570,6 +581,7 @@ creq_start(struct client *c, size_t cluster, const struct creq_spec *s)
 	r->timeout = s->timeout;
 	r->low_speed_time = s->low_speed_time;
 	r->on_line = s->on_line;
+	r->on_data = s->on_data;
 	r->done = s->done;
 	r->arg = s->arg;
 	if (cluster >= c->nconns)
@@ -715,8 +727,14 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 		c->opts.health_interval = CONN_PROBE_INTERVAL;
 	if (c->opts.am_interval <= 0)
 		c->opts.am_interval = 10;
-	if (c->opts.max_line == 0)
-		c->opts.max_line = HTTP_DEFAULT_MAX_LINE;
+	if (c->opts.max_object == 0)
+		c->opts.max_object = CLIENT_DEFAULT_MAX_OBJECT;
+	if (c->opts.max_rows == 0)
+		c->opts.max_rows = store_max_rows(store) != 0 ? store_max_rows(store) :
+		    CLIENT_DEFAULT_MAX_ROWS;
+	if (c->opts.max_line == 0)	/* one watch event: an object and its envelope */
+		c->opts.max_line = c->opts.max_object + 64 * 1024;
+	store_set_max_rows(store, c->opts.max_rows);
 	c->conns = xcalloc(n + 1, sizeof *c->conns);
 	for (i = 0; i < n; i++) {
 		struct conn *cn = xcalloc(1, sizeof *cn);

@@ -22,6 +22,7 @@
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
@@ -67,7 +68,8 @@ get_usage(FILE *f)
 	    "--all-contexts]\n"
 	    "                   [-l SELECTOR] [-o table|wide|json] [--watch] "
 	    "[--kubeconfig FILE]\n"
-	    "                   [--request-timeout DURATION] [--connect-timeout DURATION]\n");
+	    "                   [--request-timeout DURATION] [--connect-timeout DURATION]\n"
+	    "                   [--max-rows N] [--max-object-size SIZE]\n");
 }
 
 /* True once every (cluster, kind) has synced or failed. */
@@ -583,6 +585,8 @@ get_main(int argc, char **argv)
 		{ "kubeconfig", required_argument, NULL, 'k' },
 		{ "request-timeout", required_argument, NULL, 't' },
 		{ "connect-timeout", required_argument, NULL, 'C' },
+		{ "max-rows", required_argument, NULL, 'R' },
+		{ "max-object-size", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -595,7 +599,8 @@ get_main(int argc, char **argv)
 	const char *context_spec = NULL, *kubeconfig = NULL, *selector = NULL;
 	char *cause = NULL;
 	size_t nctx = 0, k, total = 0;
-	double timeout = 60, connect_timeout = 5;
+	double timeout = 60, connect_timeout = 5, q;
+	size_t max_rows = 0, max_object = 0;
 	bool all_contexts = false, watch = false, timed_out = false;
 	int ch, rc = 2, failed = 0;
 
@@ -649,6 +654,21 @@ get_main(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'R':
+		case 'S':
+			/* a count, or a size as a quantity ("8Mi"); at least 1 (a
+			 * size at least 1 KiB), at most 2^40 */
+			if (quantity_parse(optarg, &q) != 0 || !(q >= (ch == 'R' ? 1 : 1024)) ||
+			    q > 1099511627776.0 || q != (double)(size_t)q) {
+				fprintf(stderr, "opsdeck: get: bad %s '%s'\n", ch == 'R' ?
+				    "--max-rows" : "--max-object-size", optarg);
+				goto out;
+			}
+			if (ch == 'R')
+				max_rows = (size_t)q;
+			else
+				max_object = (size_t)q;
+			break;
 		case 'h':
 			get_usage(stdout);
 			rc = 0;
@@ -677,6 +697,8 @@ get_main(int argc, char **argv)
 	store_set_server_tables(g.store, true);
 	memset(&copts, 0, sizeof copts);
 	copts.connect_timeout = connect_timeout;
+	copts.max_rows = max_rows;
+	copts.max_object = max_object;
 	copts.once = !watch;
 	copts.list_only = !watch;
 	copts.health_interval = watch ? 0 : -1;	/* 0: the default probe period */

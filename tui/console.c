@@ -635,6 +635,7 @@ console_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ui ui_storage, *ui = &ui_storage;
+	struct client_opts copts;
 	struct opsdeck_config *cfg = NULL;
 	struct kubeconfig *kc = NULL;
 	struct kube_context **ctxs = NULL;
@@ -691,6 +692,7 @@ console_main(int argc, char **argv)
 	memset(ui, 0, sizeof *ui);
 	ui->ellipsis = "~";
 	ui->log_lines = 10000;
+	ui->max_rows = CLIENT_DEFAULT_MAX_ROWS;
 	ui->read_only = read_only;
 	ui->mono = theme_no_color();
 	ui->default_view = xstrdup("overview");
@@ -769,7 +771,9 @@ console_main(int argc, char **argv)
 	ui->loop = loop_new();
 	actions_set_loop(ui->loop);
 	ui->store = store_new();
-	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, NULL);
+	memset(&copts, 0, sizeof copts);
+	copts.max_rows = (size_t)ui->max_rows;
+	ui->client = client_new(ui->loop, ui->store, ctxs, nctx, &copts);
 	for (i = 0; i < nctx; i++) {
 		store_cluster(ui->store, i)->also = also[i];
 		also[i] = NULL;

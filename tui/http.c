@@ -20,6 +20,8 @@ struct http_req {
 	void			(*done)(struct http_req *, void *);
 	void			*arg;
 	int			(*on_line)(const char *, size_t, void *);
+	int			(*on_data)(const char *, size_t, void *);
+	size_t			 data_len;	/* data mode: bytes handed over */
 
 	char			*body;		/* body mode, or non-2xx in stream mode */
 	size_t			 body_len;
@@ -181,6 +183,20 @@ http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 			r->error = xstrdup("aborted");
 		return 0;
 	}
+	if (r->on_data != NULL && r->status >= 200 && r->status < 300) {
+		/* counted as decoded: a small compressed body that inflates
+		 * past the cap stops at the cap */
+		if (n > r->max_body || r->data_len > r->max_body - n) {
+			r->error = xasprintf("response body over %zu bytes", r->max_body);
+			return 0;
+		}
+		r->data_len += n;
+		if (r->on_data(ptr, n, r->arg) != 0) {
+			r->error = xstrdup("aborted");
+			return 0;
+		}
+		return n;
+	}
 	if (!http_keep(r, ptr, n)) {
 		free(r->error);
 		r->error = xasprintf("response body over %zu bytes", r->max_body);
@@ -303,6 +319,7 @@ http_start(struct loop *loop, CURL *easy, const struct http_opts *o,
 	r->done = done;
 	r->arg = arg;
 	r->on_line = o->on_line;
+	r->on_data = o->on_line == NULL ? o->on_data : NULL;
 	r->headers = o->headers;
 	r->max_body = o->max_body != 0 ? o->max_body : HTTP_DEFAULT_MAX_BODY;
 	r->retry_after = -1;

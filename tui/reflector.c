@@ -19,6 +19,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
+#include "opsdeck/listscan.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -61,6 +62,8 @@ struct reflector {
 	bool				 relisting;
 	bool				 expired;	/* watch saw ERROR 410 */
 	char				*watch_error;	/* watch saw another ERROR */
+	struct list_scan		 scan;		/* the list page being read */
+	char				*list_error;	/* an item of it was refused */
 	size_t				 events;
 	double				 backoff;
 	double				 last_failure;
@@ -68,6 +71,7 @@ struct reflector {
 };
 
 static void	reflector_list(struct reflector *);
+static void	reflector_scan_reset(struct reflector *);
 static void	reflector_watch(struct reflector *);
 
 /* The resource name. */
@@ -261,16 +265,104 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 	reflector_wait(r, min);
 }
 
-/* A list page came back. */
+/* Why an upsert of r was refused: the cluster's row cap. New string. */
+static char *
+reflector_row_cap_text(const struct reflector *r)
+{
+	return xasprintf("row cap: cluster %s keeps at most %zu rows (all kinds together), "
+	    "so %s is incomplete", store_cluster(r->c->store, r->cluster)->name,
+	    store_max_rows(r->c->store), r->res->resource);
+}
+
+/* Keep one listed object; non-zero (list_error set) if the row cap
+ * refused it. */
+static int
+reflector_keep(struct reflector *r, json_t *obj)
+{
+	if (store_upsert(r->c->store, r->cluster, r->res->resource, obj) == 0)
+		return 0;
+	free(r->list_error);
+	r->list_error = reflector_row_cap_text(r);
+	return 1;
+}
+
+/* One item of a list page, as soon as it is read: parsed and kept on its
+ * own, so a page never lives as a whole tree. */
+static int
+reflector_list_item(const char *item, size_t len, void *arg)
+{
+	struct reflector *r = arg;
+	json_error_t jerr;
+	json_t *obj;
+	int rc;
+
+	if (r->scan.nitems > store_max_rows(r->c->store) && store_max_rows(r->c->store) != 0) {
+		/* more items in one page than could ever be kept (objects
+		 * without a name count too: parsing them costs all the same) */
+		free(r->list_error);
+		r->list_error = reflector_row_cap_text(r);
+		return 1;
+	}
+	obj = json_loadb(item, len, JSON_DECODE_ANY, &jerr);
+	if (obj == NULL) {
+		free(r->list_error);
+		r->list_error = xasprintf("bad list response: %s", jerr.text);
+		return 1;
+	}
+	rc = reflector_keep(r, obj);
+	json_decref(obj);
+	return rc;
+}
+
+/* Bytes of a list page (2xx) as they arrive. */
+static int
+reflector_list_data(const char *data, size_t len, void *arg)
+{
+	struct reflector *r = arg;
+
+	if (!r->relisting) {
+		store_relist_begin(r->c->store, r->cluster, r->res->resource);
+		r->relisting = true;
+	}
+	return list_scan_feed(&r->scan, data, len, reflector_list_item, r) != 0;
+}
+
+/* Forget the page read so far. */
+static void
+reflector_scan_reset(struct reflector *r)
+{
+	size_t max = r->c->opts.max_object != 0 ? r->c->opts.max_object :
+	    CLIENT_DEFAULT_MAX_OBJECT;
+
+	list_scan_free(&r->scan);
+	list_scan_init(&r->scan, max);
+	free(r->list_error);
+	r->list_error = NULL;
+}
+
+/* A list page failed while it was read (a cap, an undecodable item):
+ * the kind is in error with that reason. */
+static void
+reflector_list_refused(struct reflector *r, const char *why)
+{
+	store_set_kind_state(r->c->store, r->cluster, r->res->resource, CONN_ERROR, why);
+	free(r->cont);
+	r->cont = NULL;
+	reflector_scan_reset(r);
+	reflector_wait(r, -1);
+}
+
+/* A list page came back. Its items were kept as they arrived
+ * (reflector_list_data); a caller with the whole body hands it here. */
 void
 reflector_list_done(const struct cresult *res, void *arg)
 {
 	struct reflector *r = arg;
 	struct store *st = r->c->store;
 	json_t *doc = NULL, *items, *item;
-	const char *cont, *rv;
+	const char *cont, *rv, *rest;
 	json_error_t jerr;
-	size_t i;
+	size_t i, len;
 
 	r->req = NULL;
 	if (res->error == NULL && res->status == 404) {
@@ -287,35 +379,53 @@ reflector_list_done(const struct cresult *res, void *arg)
 		 * backoff (a server that expires every token is not hammered). */
 		free(r->cont);
 		r->cont = NULL;
+		reflector_scan_reset(r);
 		reflector_wait(r, 0);	/* a one-shot run lists again too */
+		return;
+	}
+	if (res->error == NULL && res->status == 200 && res->len > 0)
+		(void)reflector_list_data(res->body, res->len, r);
+	if (res->status == 200 && (r->list_error != NULL || r->scan.error != NULL)) {
+		char *why = xstrdup(r->list_error != NULL ? r->list_error : r->scan.error);
+
+		reflector_list_refused(r, why);
+		free(why);
 		return;
 	}
 	if (res->error != NULL || res->status != 200) {
 		free(r->cont);
 		r->cont = NULL;
+		reflector_scan_reset(r);
 		reflector_failed(r, res);
 		return;
 	}
-	doc = json_loadb(res->body, res->len, 0, &jerr);
+	rest = list_scan_rest(&r->scan, &len);
+	doc = json_loadb(rest, len, 0, &jerr);
 	items = json_object_get(doc, "items");
 	if (doc == NULL || !json_is_array(items)) {
 		char *why = xasprintf("bad list response: %s", doc == NULL ? jerr.text :
 		    "no items");
 
-		store_set_kind_state(st, r->cluster, r->res->resource, CONN_ERROR, why);
-		free(why);
 		json_decref(doc);
-		free(r->cont);
-		r->cont = NULL;
-		reflector_wait(r, -1);
+		reflector_list_refused(r, why);
+		free(why);
 		return;
 	}
 	if (!r->relisting) {
 		store_relist_begin(st, r->cluster, r->res->resource);
 		r->relisting = true;
 	}
-	json_array_foreach(items, i, item)
-		store_upsert(st, r->cluster, r->res->resource, item);
+	/* items the scan did not recognise (an escaped key) are still here */
+	json_array_foreach(items, i, item) {
+		if (reflector_keep(r, item) != 0) {
+			char *why = xstrdup(r->list_error);
+
+			json_decref(doc);
+			reflector_list_refused(r, why);
+			free(why);
+			return;
+		}
+	}
 	cont = json_string_value(json_object_get(json_object_get(doc, "metadata"), "continue"));
 	rv = json_string_value(json_object_get(json_object_get(doc, "metadata"),
 	    "resourceVersion"));
@@ -326,6 +436,7 @@ reflector_list_done(const struct cresult *res, void *arg)
 		r->rv = xstrdup(rv);
 	}
 	json_decref(doc);
+	reflector_scan_reset(r);
 	conn_report_ok(r->c, r->cluster);
 	if (r->cont != NULL) {
 		reflector_list(r);
@@ -366,9 +477,11 @@ reflector_list(struct reflector *r)
 	s.target = CREQ_API;
 	s.path = path;
 	s.low_speed_time = (long)r->c->opts.list_low_speed;
+	s.on_data = reflector_list_data;
 	s.done = reflector_list_done;
 	s.arg = r;
 	r->phase = REF_LISTING;
+	reflector_scan_reset(r);
 	r->req = creq_start(r->c, r->cluster, &s);
 	free(path);
 }
@@ -420,9 +533,14 @@ reflector_event(const char *line, size_t len, void *arg)
 	}
 	rv = json_string_value(json_object_get(json_object_get(obj, "metadata"),
 	    "resourceVersion"));
-	if (strcmp(type, "ADDED") == 0 || strcmp(type, "MODIFIED") == 0)
-		store_upsert(st, r->cluster, r->res->resource, obj);
-	else if (strcmp(type, "DELETED") == 0)
+	if (strcmp(type, "ADDED") == 0 || strcmp(type, "MODIFIED") == 0) {
+		if (store_upsert(st, r->cluster, r->res->resource, obj) != 0) {
+			free(r->watch_error);
+			r->watch_error = reflector_row_cap_text(r);
+			rc = 1;
+			goto out;
+		}
+	} else if (strcmp(type, "DELETED") == 0)
 		store_remove(st, r->cluster, r->res->resource, obj);
 	else if (strcmp(type, "BOOKMARK") != 0)
 		goto out;	/* unknown type: ignore, as client-go does */
@@ -555,6 +673,7 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	json_t *doc, *item;
 	size_t i;
 	char *msg, *why;
+	bool capped;
 
 	r->req = NULL;
 	if (res->error == NULL && res->status == 404 && reflector_am_proxied(r)) {
@@ -585,10 +704,19 @@ reflector_poll_done(const struct cresult *res, void *arg)
 		goto again;
 	}
 	store_relist_begin(st, r->cluster, name);
-	json_array_foreach(doc, i, item)
-		store_upsert(st, r->cluster, name, item);
+	capped = false;
+	json_array_foreach(doc, i, item) {
+		if (store_upsert(st, r->cluster, name, item) != 0)
+			capped = true;
+	}
 	store_relist_end(st, r->cluster, name);
-	store_set_kind_state(st, r->cluster, name, CONN_LIVE, NULL);
+	if (capped) {
+		why = reflector_row_cap_text(r);
+		store_set_kind_state(st, r->cluster, name, CONN_ERROR, why);
+		free(why);
+	} else {
+		store_set_kind_state(st, r->cluster, name, CONN_LIVE, NULL);
+	}
 	json_decref(doc);
 again:
 	if (r->c->opts.once) {
@@ -631,6 +759,7 @@ reflector_alloc(struct client *c, size_t cluster, const struct kind *res,
 	r->res = res;
 	r->ns = ns != NULL && *ns != '\0' ? xstrdup(ns) : NULL;
 	r->selector = selector != NULL && *selector != '\0' ? xstrdup(selector) : NULL;
+	reflector_scan_reset(r);
 	store_set_kind_state(c->store, cluster, res->resource, CONN_CONNECTING, NULL);
 	return r;
 }
@@ -662,5 +791,7 @@ reflector_free(struct reflector *r)
 	free(r->cont);
 	free(r->rv);
 	free(r->watch_error);
+	list_scan_free(&r->scan);
+	free(r->list_error);
 	free(r);
 }

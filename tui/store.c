@@ -55,6 +55,7 @@ struct store {
 	uint64_t		 generation;
 	uint64_t		 counter;
 	bool			 server_tables;	/* rows in the API server's columns */
+	size_t			 max_rows;	/* per cluster; 0: no cap */
 };
 
 /* Names of connection states. */
@@ -499,8 +500,35 @@ store_kind_grow(struct store_kind *k)
 	k->nbuckets = n;
 }
 
-/* Insert or replace obj. */
+/* Set the per-cluster row cap. */
 void
+store_set_max_rows(struct store *s, size_t n)
+{
+	s->max_rows = n;
+}
+
+/* The per-cluster row cap (0: none). */
+size_t
+store_max_rows(const struct store *s)
+{
+	return s->max_rows;
+}
+
+/* Rows of cluster, all kinds. */
+size_t
+store_cluster_rows(const struct store *s, size_t cluster)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nkinds; i++) {
+		if (s->kinds[i]->cluster == cluster)
+			n += s->kinds[i]->count;
+	}
+	return n;
+}
+
+/* Insert or replace obj. */
+int
 store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 {
 	struct store_kind *k;
@@ -509,13 +537,13 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	size_t h;
 
 	if (!json_is_object(obj))
-		return;
+		return 0;
 	k = store_kind_get(s, cluster, resource, 1);
 	if (k == NULL)
-		return;
+		return 0;
 	key = store_key(obj);
 	if (key == NULL)
-		return;
+		return 0;
 	e = store_entry_find(k, key);
 	if (e != NULL) {
 		row_free(e->row);
@@ -523,7 +551,11 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 		e->seen = 1;
 		free(key);
 		store_touch(s, k);
-		return;
+		return 0;
+	}
+	if (s->max_rows != 0 && store_cluster_rows(s, cluster) >= s->max_rows) {
+		free(key);
+		return -1;
 	}
 	if (k->count + 1 > k->nbuckets)
 		store_kind_grow(k);
@@ -536,6 +568,7 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	k->buckets[h] = e;
 	k->count++;
 	store_touch(s, k);
+	return 0;
 }
 
 /* Unlink and free the entry for key; returns 1 if one was removed. */

@@ -41,6 +41,8 @@ const struct ui_option ui_options[] = {
 	{ "wrap", UI_OPT_BOOL, 0, 1, "off", "wrap long lines in logs and YAML" },
 	{ "osc52", UI_OPT_BOOL, 0, 1, "off", "runbook-url also copies the URL to the clipboard (OSC 52)" },
 	{ "logLines", UI_OPT_INT, 100, 1000000, "10000", "lines a log view keeps" },
+	{ "maxRows", UI_OPT_INT, 1000, 100000000, "250000",
+	    "rows kept per cluster, all kinds together" },
 	{ "defaultView", UI_OPT_STRING, 0, 0, "overview", "view shown at start" },
 };
 const size_t ui_noptions = sizeof ui_options / sizeof ui_options[0];
@@ -124,7 +126,13 @@ ui_option_set(struct ui *ui, const char *name, const char *value, char **cause)
 			    o->name, o->min, o->max, value);
 			return -1;
 		}
-		ui->log_lines = n;
+		if (strcmp(o->name, "maxRows") == 0) {
+			ui->max_rows = n;
+			if (ui->store != NULL)
+				store_set_max_rows(ui->store, (size_t)n);
+		} else {
+			ui->log_lines = n;
+		}
 		break;
 	case UI_OPT_STRING:
 		if (strcmp(o->name, "theme") == 0) {
@@ -172,6 +180,8 @@ ui_option_get(struct ui *ui, const char *name)
 		return xstrdup(osc52_enabled ? "on" : "off");
 	if (strcmp(o->name, "logLines") == 0)
 		return xasprintf("%ld", ui->log_lines);
+	if (strcmp(o->name, "maxRows") == 0)
+		return xasprintf("%ld", ui->max_rows);
 	return xstrdup(ui->default_view != NULL ? ui->default_view : "overview");
 }
 

@@ -21,13 +21,25 @@ struct client;
 #define CLIENT_AM_PROXY_PATH \
 	"/api/v1/namespaces/monitoring/services/alertmanager:9093/proxy"
 
+/* What is kept is capped, so a hostile or broken server cannot take the
+ * memory. One object: etcd refuses a write over 1.5 MiB by default
+ * (--max-request-bytes), so no stored object comes near 8 MiB even as JSON
+ * (binary data grows by a third in base64). Rows: Kubernetes is tested up
+ * to 150,000 pods per cluster; 250,000 rows (about 1 KiB each) leave room
+ * for the other kinds on top. */
+#define CLIENT_DEFAULT_MAX_OBJECT	(8u * 1024 * 1024)
+#define CLIENT_DEFAULT_MAX_ROWS		250000u
+
 /* Tunables; zero values mean defaults. */
 struct client_opts {
 	double		 connect_timeout;	/* seconds (5) */
 	double		 list_low_speed;	/* abort a list stalled this long (30) */
 	double		 health_interval;	/* seconds between /version probes (5) */
 	double		 am_interval;		/* Alertmanager poll period (10) */
-	size_t		 max_line;		/* watch line cap (16 MiB) */
+	size_t		 max_object;		/* per-object cap (CLIENT_DEFAULT_MAX_OBJECT) */
+	size_t		 max_rows;		/* rows kept per cluster, all kinds
+						 * (CLIENT_DEFAULT_MAX_ROWS) */
+	size_t		 max_line;		/* watch line cap (max_object + 64 KiB) */
 	bool		 once;			/* headless: do not retry after a failure */
 	bool		 list_only;		/* headless: list, do not watch */
 };

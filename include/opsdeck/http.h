@@ -62,6 +62,11 @@ struct http_opts {
 	/* Stream mode if set: return non-zero to stop the request (it then
 	 * ends with error "aborted"). */
 	int			(*on_line)(const char *line, size_t len, void *arg);
+	/* Data mode if set (and on_line is not): a 2xx body's bytes, as
+	 * decoded (gzip inflated), go here instead of being kept; max_body
+	 * still bounds their total. Return non-zero to stop the request (it
+	 * then ends with error "aborted"). */
+	int			(*on_data)(const char *data, size_t len, void *arg);
 };
 
 /* s percent-encoded for a URL (every byte but RFC 3986's unreserved

@@ -92,8 +92,15 @@ bool		 store_synced(const struct store *, size_t cluster, const char *resource);
 
 /* Insert or replace from an API object (borrowed): projected through the
  * resource's printer and sanitised; the JSON is not kept. Key: uid (or
- * namespace/name when the object has no uid, e.g. alerts by fingerprint). */
-void		 store_upsert(struct store *, size_t cluster, const char *resource, json_t *obj);
+ * namespace/name when the object has no uid, e.g. alerts by fingerprint).
+ * Returns 0, or -1 if the row was new and the cluster's cap is reached. */
+int		 store_upsert(struct store *, size_t cluster, const char *resource, json_t *obj);
+/* At most n rows per cluster, all kinds together (0: no cap): store_upsert
+ * of a new row beyond it keeps nothing and returns -1 (else 0). */
+void		 store_set_max_rows(struct store *, size_t n);
+size_t		 store_max_rows(const struct store *);
+/* Rows kept for cluster, all kinds. */
+size_t		 store_cluster_rows(const struct store *, size_t cluster);
 void		 store_remove(struct store *, size_t cluster, const char *resource, json_t *obj);
 /* Relist: begin marks every row of (cluster, resource) old; upserts during
  * the relist renew them; end removes those not seen and marks synced. */

@@ -110,6 +110,7 @@ struct ui {
 	bool			 wide;
 	bool			 wrap;
 	long			 log_lines;
+	long			 max_rows;	/* rows kept per cluster (maxRows) */
 	char			*theme_name;
 	char			*default_view;
 

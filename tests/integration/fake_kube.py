@@ -19,11 +19,16 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
   MODE redirect: every request answers 302 to https://login.example.invalid/sso.
   MODE bigheader: every response carries one 2 MB header line.
   MODE manyheaders: every response carries 3,000 headers (300 KB).
+  MODE huge: the list holds pod-a0, then a pod with a 200 MB annotation.
+  MODE many: the list holds 100,000 pods in one page (limit ignored).
+  MODE bomb: the list is gzip-encoded: pod-a0, then blanks without end
+             (1 GiB inflated from about 1 MB), sent as long as it is read.
 While the file LOGFILE.healthy exists, every mode serves as a healthy server.
 Every request is appended to LOGFILE as "METHOD PATH".
 """
 import json
 import os
+import zlib
 import sys
 import threading
 import time
@@ -85,6 +90,51 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def send_hostile_list(self, mode):
+        """A list page made to take a client's memory, sent chunked as it
+        is made (the server holds little); stops when the client goes."""
+        head = json.dumps({"kind": "PodList", "apiVersion": "v1",
+                           "metadata": {"resourceVersion": "20"}})[:-1].encode()
+        first = json.dumps(pod("pod-a0", 10)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if mode == "bomb":
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            if mode == "huge":
+                big = pod("pod-huge", 11)
+                big["metadata"]["annotations"] = {"blob": "@"}
+                pre, post = json.dumps(big).encode().split(b"@")
+                self.chunk(head + b',"items":[' + first + b"," + pre)
+                block = b"x" * (1 << 20)
+                for _ in range(200):
+                    self.chunk(block)
+                self.chunk(post + b"]}")
+            elif mode == "many":
+                self.chunk(head + b',"items":[' + first)
+                batch = []
+                for i in range(1, 100000):
+                    batch.append(b"," + json.dumps(pod("pod-%06d" % i, 100 + i)).encode())
+                    if len(batch) == 1000:
+                        self.chunk(b"".join(batch))
+                        batch = []
+                self.chunk(b"".join(batch) + b"]}")
+            else:
+                z = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip framing
+                self.chunk(z.compress(head + b',"items":[' + first + b",") +
+                           z.flush(zlib.Z_SYNC_FLUSH))
+                block = b" " * (1 << 20)
+                for _ in range(1024):  # flushed each time: a gone client is seen
+                    self.chunk(z.compress(block) + z.flush(zlib.Z_SYNC_FLUSH))
+                self.chunk(z.compress(b"{}]}") + z.flush())
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def do_GET(self):
         log("GET " + self.path)
@@ -150,6 +200,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 self.wfile.write(body)
                 return
+            if mode in ("huge", "many", "bomb"):
+                return self.send_hostile_list(mode)
             items = [pod("pod-a0", 10)]
             if mode == "gone" and n > 1:
                 items.append(pod("pod-c", 30))

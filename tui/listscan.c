@@ -1,0 +1,169 @@
+/* A list response read as it arrives, one item at a time (listscan.h).
+ *
+ * The scanner follows JSON's strings and brackets only; it does not
+ * validate. Elements go to the caller, who parses each one; the rest of
+ * the document is parsed at the end. Malformed input therefore fails in
+ * the caller's parser, on one item or on the rest, never here. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "opsdeck/listscan.h"
+#include "opsdeck/xmalloc.h"
+
+/* Set up a scanner. */
+void
+list_scan_init(struct list_scan *s, size_t max_object)
+{
+	memset(s, 0, sizeof *s);
+	s->max = max_object;
+}
+
+/* Free a scanner's buffers. */
+void
+list_scan_free(struct list_scan *s)
+{
+	free(s->item);
+	free(s->rest);
+	free(s->error);
+	memset(s, 0, sizeof *s);
+}
+
+/* Append c to buf within cap bytes; false if it would go over. */
+static bool
+scan_put(char **buf, size_t *len, size_t *cap, size_t max, char c)
+{
+	if (*len >= max)
+		return false;
+	if (*len + 2 > *cap) {
+		size_t n = *cap ? *cap * 2 : 4096;
+
+		if (n > max + 1)
+			n = max + 1;
+		*buf = xrealloc(*buf, n);
+		*cap = n;
+	}
+	(*buf)[(*len)++] = c;
+	(*buf)[*len] = '\0';
+	return true;
+}
+
+/* Hand over the element read so far (if it is more than blanks). */
+static int
+scan_emit(struct list_scan *s, int (*on_item)(const char *, size_t, void *), void *arg)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->item_len; i++) {
+		char c = s->item[i];
+
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+	}
+	if (i < s->item_len) {
+		s->nitems++;
+		rc = on_item(s->item, s->item_len, arg);
+	}
+	s->item_len = 0;
+	return rc;
+}
+
+/* Track strings and brackets for byte c (already placed). */
+static void
+scan_track(struct list_scan *s, char c)
+{
+	if (s->in_str) {
+		if (s->esc) {
+			s->esc = false;
+		} else if (c == '\\') {
+			s->esc = true;
+		} else if (c == '"') {
+			s->in_str = false;
+			if (s->depth == 1)
+				s->key_items = s->key_len == 5 && memcmp(s->key, "items", 5) == 0;
+		} else if (s->depth == 1 && s->key_len < sizeof s->key) {
+			s->key[s->key_len++] = c;
+		}
+		return;
+	}
+	switch (c) {
+	case '"':
+		s->in_str = true;
+		s->key_len = 0;
+		break;
+	case ':':
+		if (s->depth == 1)
+			s->want_items = s->key_items;
+		break;
+	case ',':
+		if (s->depth == 1)
+			s->want_items = false;
+		break;
+	case '{':
+	case '[':
+		s->depth++;
+		if (s->depth == 2 && c == '[' && s->want_items)
+			s->in_items = true;
+		if (s->depth == 2)
+			s->want_items = false;
+		break;
+	case '}':
+	case ']':
+		if (s->depth > 0)
+			s->depth--;
+		if (s->depth < 2)
+			s->in_items = false;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Feed bytes. */
+int
+list_scan_feed(struct list_scan *s, const char *data, size_t len,
+    int (*on_item)(const char *, size_t, void *), void *arg)
+{
+	size_t i;
+	int rc;
+
+	if (s->stopped)
+		return -1;
+	for (i = 0; i < len; i++) {
+		char c = data[i];
+		bool to_item = s->in_items;
+
+		if (s->in_items && s->depth == 2 && !s->in_str && (c == ',' || c == ']')) {
+			/* between elements: hand over the one just read */
+			rc = scan_emit(s, on_item, arg);
+			if (rc != 0) {
+				s->stopped = true;
+				return rc;
+			}
+			if (c == ',')
+				continue;
+			to_item = false;	/* the ']' ending the items */
+		}
+		if (to_item ? !scan_put(&s->item, &s->item_len, &s->item_cap, s->max, c) :
+		    !scan_put(&s->rest, &s->rest_len, &s->rest_cap, s->max, c)) {
+			s->error = to_item ?
+			    xasprintf("an object in the list is over %zu bytes (the per-object "
+			    "cap)", s->max) :
+			    xasprintf("the list response is over %zu bytes outside its items "
+			    "(the per-object cap)", s->max);
+			s->stopped = true;
+			return -1;
+		}
+		scan_track(s, c);
+	}
+	return 0;
+}
+
+/* The document without its items. */
+const char *
+list_scan_rest(const struct list_scan *s, size_t *len)
+{
+	if (len != NULL)
+		*len = s->rest_len;
+	return s->rest != NULL ? s->rest : "";
+}
