@@ -1,10 +1,12 @@
-/* Fuzz target: theme YAML, colour specs and the table's label selector
- * and UTF-8 fitting (all fed with untrusted text). */
+/* Fuzz target: theme YAML, colour specs, the label selector the table's
+ * -l filter uses (over flattened labels) and UTF-8 fitting (all fed with
+ * untrusted text). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/table.h"
 #include "opsdeck/theme.h"
 #include "opsdeck/xmalloc.h"
@@ -16,6 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct theme *t;
 	struct theme_spec spec;
+	struct label_selector *sel;
 	char *cause = NULL, *s;
 	const char *half;
 	int used, i;
@@ -38,7 +41,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(cause);
 	half = s + strlen(s) / 2;
-	(void)table_labels_match(s, half);
+	sel = label_selector_parse(half, &cause);
+	free(cause);
+	cause = NULL;
+	(void)label_selector_match_flat(sel, s);
+	label_selector_free(sel);
 	if (table_fit_bytes(s, (int)(size % 80), &used) > strlen(s) || used > (int)(size % 80))
 		abort();
 	free(s);
