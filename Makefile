@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BIN       := $(BUILD)/opsdeck
 
-.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz fuzz-run valgrind \
+.PHONY: all check check-only unit regress demo deps asan install clean bench fuzz fuzz-run fuzz-smoke valgrind \
         realk8s realk8s-bin
 
 # ./opsdeck points at the default build only: `make asan` (BUILD=build-asan)
@@ -67,6 +67,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 # Python client, Alertmanager and tmux.
 check: deps
 	@$(MAKE) --no-print-directory check-only
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# Every fuzz target, built with ASan and UBSan, for a few seconds each from
+# its committed seeds: a smoke in check, not a campaign (make fuzz-run).
+fuzz-smoke: fuzz
+	@FUZZ_DIR=$(abspath build-fuzz) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),5) tests/fuzz/run.sh
 
 check-only: all $(UNIT_BINS) realk8s-bin
 	@OPSDECK=$(abspath $(BIN)) BUILD=$(abspath $(BUILD)) tests/run.sh $(UNIT_BINS)
