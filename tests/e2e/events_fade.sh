@@ -9,7 +9,7 @@ command -v kubectl >/dev/null 2>&1 || skip "kubectl not installed"
 
 start_drill estate --speed 4
 wait_for 60 kubectl --context prod-tokyo -n production get deploy backend || fail "no backend"
-live_pod=$(kubectl --context prod-tokyo -n production get pods -o name | grep -m1 backend- | cut -d/ -f2)
+live_pod=$(kubectl --context prod-tokyo -n production get pods -o name | sed -n "/backend-/{s|.*/||p}" | sed -n 1p)
 [ -n "$live_pod" ] || fail "no backend pod"
 old=$(date -u -d '-8 min' +%Y-%m-%dT%H:%M:%SZ)
 event() {	# NAME POD: an 8-minute-old BackOff warning about POD

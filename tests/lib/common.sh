@@ -14,7 +14,10 @@ cleanup() {
 	for c in "${_cleanup_cmds[@]:-}"; do [ -n "$c" ] && eval "$c" >/dev/null 2>&1 || true; done
 	for p in "${_cleanup_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
 	for p in "${_cleanup_pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
-	[ -n "${KEEP_TMP:-}" ] || rm -rf "$T"
+	# a console killed with its tmux server may still be writing its state
+	# (history, audit) as it exits: try again before giving up quietly
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$T" 2>/dev/null ||
+		{ sleep 1; rm -rf "$T" 2>/dev/null; } || true
 }
 trap cleanup EXIT
 
