@@ -279,6 +279,17 @@ tmpl_flag_takes_value(const struct tmpl *t, const char *flag)
 	return false;
 }
 
+/* The context names, each after prefix ("@" where the template says
+ * @CONTEXT, "" for a CONTEXT argument). */
+static void
+cand_contexts(struct ui *ui, char ***cands, size_t *n, const char *prefix, const char *word)
+{
+	size_t i;
+
+	for (i = 0; ui->store != NULL && i < store_ncluster(ui->store); i++)
+		cand_add(cands, n, store_cluster(ui->store, i)->name, prefix, word);
+}
+
 /* Runbook names: those that apply to the selection, or the rest when
  * none of those starts with word. */
 static void
@@ -313,8 +324,7 @@ cand_value(struct ui *ui, char ***cands, size_t *n, const char *kind, const char
 	if (kind[0] == '-' || strspn(kind, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(kind)) {
 		cand_add(cands, n, kind, "", word);	/* a literal */
 	} else if (strcmp(kind, "CONTEXT") == 0) {
-		for (i = 0; ui->store != NULL && i < store_ncluster(ui->store); i++)
-			cand_add(cands, n, store_cluster(ui->store, i)->name, "", word);
+		cand_contexts(ui, cands, n, "", word);
 	} else if (strcmp(kind, "NAMESPACE") == 0) {
 		cand_rows(ui, cands, n, word, "namespaces", false);
 		cand_rows(ui, cands, n, word, "pods", true);
@@ -370,8 +380,8 @@ prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 	}
 	tmpl_parse(e->args, &t);
 	if (word[0] == '@') {
-		for (i = 0; t.at && ui->store != NULL && i < store_ncluster(ui->store); i++)
-			cand_add(&cands, &n, store_cluster(ui->store, i)->name, "@", word);
+		if (t.at)
+			cand_contexts(ui, &cands, &n, "@", word);
 	} else if (word[0] == '-') {
 		for (i = 0; i < t.nflags; i++)
 			cand_add(&cands, &n, t.flags[i], "", word);
@@ -401,10 +411,8 @@ prompt_complete(struct ui *ui, const char *line, int start, const char *word)
 				cand_value(ui, &cands, &n, sl->alt[i], word);
 		}
 		/* nothing positional to offer: where the contexts go */
-		if (n == 0 && pos != SIZE_MAX && word[0] == '\0' && t.at && ui->store != NULL) {
-			for (i = 0; i < store_ncluster(ui->store); i++)
-				cand_add(&cands, &n, store_cluster(ui->store, i)->name, "@", word);
-		}
+		if (n == 0 && pos != SIZE_MAX && word[0] == '\0' && t.at)
+			cand_contexts(ui, &cands, &n, "@", word);
 	}
 	cmd_free_argv(argc, argv);
 	return cands;
