@@ -6,7 +6,7 @@
 # editor on the server's version with the user's change made again, and both
 # end up on the server; invalid YAML re-opens the editor with the error on
 # top and the corrected text applies; a text left invalid is kept in
-# $XDG_STATE_HOME/opsdeck/edits/ and nothing changes.
+# $XDG_STATE_HOME/opsdeck/edits/ and nothing changes. The help lists e.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 command -v jq >/dev/null || skip "jq missing"
@@ -63,6 +63,11 @@ confirm_done() {
 CONSOLE_ENV="EDITOR=$T/ed.sh VISUAL= KUBECONFIG=$KUBECONFIG" \
 	start_console --kubeconfig "$KUBECONFIG" --context staging
 wait_screen 60 "staging"
+# the help lists the key among the actions
+key "?"
+wait_screen 10 "e edit"
+key Escape
+wait_gone 10 "e edit"
 cmd "deployments @staging staging"
 wait_screen 30 "backend"
 keys "/backend"; key Enter
