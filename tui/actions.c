@@ -2626,7 +2626,11 @@ batch_confirmed(bool ok, void *arg)
 	b->confirming = false;
 	free(ops);
 	if (!ok) {
-		char *m = xasprintf("%s: cancelled (not confirmed)", b->def->verb);
+		/* an edit's text is kept: say where */
+		char *m = b->def->edit && b->nops == 1 && b->ops[0]->edit != NULL ?
+		    xasprintf("%s: cancelled (not confirmed); the text is kept in %s",
+		    b->def->verb, edit_file_path(b->ops[0]->edit)) :
+		    xasprintf("%s: cancelled (not confirmed)", b->def->verb);
 
 		act_message(b, true, m);
 		free(m);

@@ -6,7 +6,8 @@
 # editor on the server's version with the user's change made again, and both
 # end up on the server; invalid YAML re-opens the editor with the error on
 # top and the corrected text applies; a text left invalid is kept in
-# $XDG_STATE_HOME/opsdeck/edits/ and nothing changes. The help lists e.
+# $XDG_STATE_HOME/opsdeck/edits/ and nothing changes, as after a cancelled
+# confirmation. The help lists e.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 command -v jq >/dev/null || skip "jq missing"
@@ -30,6 +31,7 @@ cp "$1" "$d/seen.$n"
 set_replicas() { sed -i "/^spec:/,/^[a-z]/ s/^  replicas: [0-9]*/  replicas: $1/" "$2"; }
 case "$(cat "$d/ed.mode"):$n" in
 change:1) set_replicas 4 "$1" ;;
+cancel:1) set_replicas 7 "$1" ;;
 conflict:1)
 	# kubectl changes the object while the editor is open
 	kubectl --kubeconfig "$KUBECONFIG" --context staging -n staging \
@@ -128,4 +130,14 @@ grep -q "unclosed" "$edits"/* || fail "the kept file lacks the user's text"
 jq -e 'select(.verb == "edit" and .outcome == "failed")' "$audit" >/dev/null ||
 	fail "the failed edit was not audited"
 ok "a text left invalid is kept ($kept) and nothing changes"
+
+# 5. Not confirmed: nothing changes, the text is kept and the message says where.
+mode cancel
+key e
+wait_screen 60 "dry run passed"
+key n
+wait_screen 10 "edit: cancelled (not confirmed); the text is kept in"
+[ "$(replicas)" = 2 ] || fail "a cancelled edit changed the deployment"
+grep -l "^  replicas: 7" "$edits"/* >/dev/null || fail "the cancelled text was not kept"
+ok "a cancelled edit changes nothing and keeps its text"
 quit_console
