@@ -18,6 +18,7 @@
 #include "opsdeck/audit.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
+#include "opsdeck/edit.h"
 #include "opsdeck/http.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/kinds.h"
@@ -28,6 +29,7 @@
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
+#include "opsdeck/term.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
@@ -35,6 +37,7 @@
 #define ACT_MAX_ARGS	16
 #define ACT_POLL	1.0
 #define ACT_PREVIEW_MAX	(32 * 1024)
+#define ACT_EDIT_QUIET	5	/* status-only conflicts carried over before asking */
 
 struct act_op;
 struct act_batch;
@@ -55,6 +58,10 @@ struct act_def {
 	bool		 typed;		/* always ask for the cluster name (restores) */
 	bool		 no_fetch;	/* do not GET the target first */
 	bool		 untargeted;	/* may run with no row selected */
+	/* The user edits the fetched object in an editor before it is planned
+	 * (edit): a rejected text is opened again with the reason on top, a
+	 * conflict with the change carried onto the latest version. */
+	bool		 edit;
 	/* A second GET needed for planning (after the object is fetched), or NULL. */
 	char		*(*extra)(struct act_op *);
 	/* Build the request and the preview. 0, or -1 with *cause; may set
@@ -108,6 +115,17 @@ struct act_op {
 	bool			 inflight;	/* a request sent, its reply not in */
 	bool			 granted;	/* every permission granted: may go on */
 	char			*typed;		/* the plan wants this typed to confirm */
+	/* edit: the file, the object it was made from (what the user's change
+	 * is measured against), the object last written to it, the one read
+	 * back; whether the text on top is an error (an untouched file then
+	 * gives up) or a conflict (an untouched file is the answer). */
+	struct edit_file	*edit;
+	json_t			*edit_base;
+	json_t			*edit_shown;
+	json_t			*edited;
+	bool			 edit_error;
+	bool			 edit_rebased;
+	int			 edit_quiet;	/* conflicts carried over unseen in a row */
 };
 
 /* One command's batch of targets. */
@@ -1602,6 +1620,24 @@ follow_drain(struct act_op *op, json_t *obj, char **msg)
 	return 1;
 }
 
+/* edit: PUT the edited object, its resourceVersion the condition */
+static int
+plan_edit(struct act_op *op, char **cause)
+{
+	char *where = op_where(op);
+
+	free(op->preview);
+	op->preview = xasprintf("%s update %s from %s", where, op->resource,
+	    edit_file_path(op->edit));
+	free(where);
+	json_object_set_new(op->params, "file", json_string(edit_file_path(op->edit)));
+	json_object_set_new(op->params, "resourceVersion",
+	    json_string(json_path_str_or(op->edited, "metadata.resourceVersion", "")));
+	op_request(op, "PUT", actions_path(op->resource, op->ns, op->name), "application/json",
+	    jdump(op->edited));
+	return 0;
+}
+
 /* The action verbs. */
 static const struct act_def act_defs[] = {
 	{ .verb = "scale", .args = "[REPLICAS]",
@@ -1671,6 +1707,10 @@ static const struct act_def act_defs[] = {
 	  .help = "set the canary weight of a VirtualService",
 	  .need = { { "patch", NULL, NULL } },
 	  .plan = plan_canary_weight },
+	{ .verb = "edit", .args = "",
+	  .help = "edit the object's YAML in $VISUAL or $EDITOR (dry run, diff, update)",
+	  .need = { { "update", NULL, NULL } },
+	  .edit = true, .plan = plan_edit },
 	/* Alertmanager's: no RBAC, no dry run, nothing to fetch first */
 	{ .verb = "silence", .args = "[DURATION [NAME=VALUE...]] [--comment TEXT...]",
 	  .help = "silence an alert in Alertmanager",
@@ -1712,6 +1752,10 @@ op_free(struct act_op *op)
 	json_decref(op->evict);
 	free(op->refused);
 	free(op->typed);
+	edit_file_free(op->edit);
+	json_decref(op->edit_base);
+	json_decref(op->edit_shown);
+	json_decref(op->edited);
 	json_decref(op->params);
 	free(op->method);
 	free(op->path);
@@ -2029,6 +2073,202 @@ op_evict_next(struct act_op *op)
 	free(text);
 }
 
+/*
+ * edit: the editor between the fetch and the plan.
+ */
+
+static void	op_plan(struct act_op *);
+static void	op_edit_closed(int, void *);
+
+/* Settle an edit that did not apply, saying where its text is kept. */
+static void
+op_edit_keep(struct act_op *op, const char *outcome, const char *why)
+{
+	char *m = xasprintf("%s; the text is kept in %s", why, edit_file_path(op->edit));
+
+	op_settle(op, outcome, m);
+	free(m);
+}
+
+/* Give the file to the editor; op_edit_closed reads it back. */
+static void
+op_edit_run(struct act_op *op)
+{
+	char **argv = term_editor_argv(edit_file_path(op->edit));
+
+	op->state = OP_PREPARING;
+	op->b->ui_ops->run_terminal(op->b->ui, argv, op_edit_closed, op);
+	term_argv_free(argv);
+}
+
+/* Write obj under note (a conflict's, or none) and open the editor. */
+static void
+op_edit_open(struct act_op *op, json_t *obj, const char *note)
+{
+	struct act_batch *b = op->b;
+	char *cause = NULL;
+
+	if (b->ui_ops == NULL || b->ui_ops->run_terminal == NULL) {
+		op_settle(op, "failed", "edit needs a terminal for the editor");
+		return;
+	}
+	if (op->edit == NULL)
+		op->edit = edit_file_new(op->context, op->resource, op->ns, op->name, &cause);
+	if (op->edit == NULL || edit_file_write(op->edit, note, obj, &cause) != 0) {
+		op_settle(op, "failed", cause);
+		free(cause);
+		return;
+	}
+	json_decref(op->edit_shown);
+	op->edit_shown = json_incref(obj);
+	op->edit_error = false;
+	op->edit_rebased = note != NULL;
+	op->edit_quiet = 0;
+	op_edit_run(op);
+}
+
+/* The text cannot apply: open it again, why on top. */
+static void
+op_edit_reject(struct act_op *op, const char *why)
+{
+	char *note = xasprintf("error: %s\nCorrect the text below and save, or quit without a "
+	    "change to give up.", why), *cause = NULL;
+
+	if (edit_file_renote(op->edit, note, &cause) != 0) {
+		op_edit_keep(op, "failed", cause);
+		free(cause);
+	} else {
+		op->edit_error = true;
+		op->edit_rebased = false;
+		op_edit_run(op);
+	}
+	free(note);
+}
+
+/* The editor exited: read the text back, check it, plan. */
+static void
+op_edit_closed(int status, void *arg)
+{
+	struct act_op *op = arg;
+	json_t *obj = NULL;
+	const char *name, *kind, *was;
+	char *cause = NULL, *m;
+
+	if (status != 0) {
+		m = xasprintf("the editor %s", status < 0 ? "did not start" : term_status(status));
+		op_edit_keep(op, "failed", m);
+		free(m);
+		return;
+	}
+	switch (edit_file_read(op->edit, &obj, &cause)) {
+	case EDIT_INVALID:
+		op_edit_reject(op, cause);
+		free(cause);
+		return;
+	case EDIT_UNTOUCHED:
+		if (op->edit_error) {
+			op_edit_keep(op, "failed", "not updated: the text was left as it was after "
+			    "the error");
+			return;
+		}
+		if (!op->edit_rebased)
+			break;
+		obj = json_incref(op->edit_shown);
+		break;
+	case EDIT_CHANGED:
+		break;
+	}
+	if (obj == NULL || (!op->edit_rebased && json_equal(obj, op->edit_base))) {
+		json_decref(obj);
+		edit_file_remove(op->edit);
+		op->edit = NULL;
+		op_settle(op, "skipped", "no changes made");
+		return;
+	}
+	/* an edit changes this object: another name or kind would be another */
+	name = json_path_str(obj, "metadata.name");
+	kind = json_path_str(obj, "kind");
+	was = json_path_str(op->edit_base, "kind");
+	if (name == NULL || strcmp(name, op->name) != 0 || kind == NULL ||
+	    (was != NULL && strcmp(kind, was) != 0)) {
+		m = xasprintf("kind and metadata.name must stay %s and %s (an edit changes "
+		    "this object; it cannot make another)", was != NULL ? was : "as they were",
+		    op->name);
+		op_edit_reject(op, m);
+		free(m);
+		json_decref(obj);
+		return;
+	}
+	json_decref(op->edited);
+	op->edited = obj;
+	op_plan(op);
+}
+
+/* The object again after a conflict: the user's change carried onto it. */
+static void
+op_edit_refetched(const struct client_response *r, void *arg)
+{
+	struct act_op *op = arg;
+	json_t *latest = act_ok(r) ? act_parse(r) : NULL, *stripped, *rebased;
+	char *err, *m, *diff;
+
+	if (!json_is_object(latest)) {
+		json_decref(latest);
+		err = client_response_error(r);
+		m = xasprintf("the object changed on the server and could not be read again: %s",
+		    err);
+		op_edit_keep(op, "failed", m);
+		free(m);
+		free(err);
+		return;
+	}
+	stripped = edit_strip(latest);
+	rebased = edit_rebase(op->edit_base, op->edited, stripped);
+	if (edit_status_only(op->edit_base, stripped) && op->edit_quiet++ < ACT_EDIT_QUIET) {
+		/* a controller wrote the status: nothing the user must see */
+		json_decref(op->obj);
+		op->obj = latest;
+		json_decref(op->edit_base);
+		op->edit_base = stripped;
+		json_decref(op->edited);
+		op->edited = rebased;
+		op_plan(op);
+		return;
+	}
+	diff = edit_diff(op->edit_base, stripped, "  ");
+	m = xasprintf("conflict: the object changed on the server since it was opened here:\n"
+	    "%s\nYour change is made again below, on the server's latest version: save to "
+	    "update it.", *diff != '\0' ? diff : "  (resourceVersion only)\n");
+	json_decref(op->obj);
+	op->obj = latest;
+	json_decref(op->edit_base);
+	op->edit_base = stripped;
+	op_edit_open(op, rebased, m);
+	json_decref(rebased);
+	free(diff);
+	free(m);
+}
+
+/* 409 Conflict: read the latest version. */
+static void
+op_edit_conflict(struct act_op *op)
+{
+	char *path = actions_path(op->resource, op->ns, op->name);
+
+	op->state = OP_PREPARING;
+	client_request(op->b->client, op->cluster, "GET", path, NULL, NULL, op_edit_refetched,
+	    op);
+	free(path);
+}
+
+/* A refusal the user may correct in the text: the request's fault (400,
+ * 422) or a conflict (409). */
+static bool
+op_edit_correctable(const struct client_response *r)
+{
+	return r->error == NULL && (r->status == 400 || r->status == 409 || r->status == 422);
+}
+
 /* The real request came back. */
 static void
 op_sent(const struct client_response *r, void *arg)
@@ -2041,9 +2281,28 @@ op_sent(const struct client_response *r, void *arg)
 	op_inflight(op, false);
 	if (!act_ok(r)) {
 		err = client_response_error(r);
-		op_finish(op, r->status == 403 ? "forbidden" : "failed", err, true);
+		if (b->def->edit && op_edit_correctable(r)) {
+			/* the request's record, then the text again */
+			op_audit(op, r->status == 409 ? "conflict" : "failed", err);
+			op->intent[0] = '\0';
+			if (r->status == 409)
+				op_edit_conflict(op);
+			else {
+				msg = xasprintf("the server refused the update: %s", err);
+				op_edit_reject(op, msg);
+				free(msg);
+			}
+		} else if (b->def->edit)
+			op_edit_keep(op, r->status == 403 ? "forbidden" : "failed", err);
+		else
+			op_finish(op, r->status == 403 ? "forbidden" : "failed", err, true);
 		free(err);
 		return;
+	}
+	if (b->def->edit) {
+		/* applied: the text has done its work */
+		edit_file_remove(op->edit);
+		op->edit = NULL;
 	}
 	msg = NULL;
 	if (b->def->am) {
@@ -2098,15 +2357,35 @@ static void
 op_dry_done(const struct client_response *r, void *arg)
 {
 	struct act_op *op = arg;
-	char *err, *msg;
+	json_t *res;
+	char *err, *msg, *diff;
 
 	if (!act_ok(r)) {
 		err = client_response_error(r);
 		msg = xasprintf("server dry run refused it: %s", err);
-		op_settle(op, r->status == 403 ? "forbidden" : "failed", msg);
+		if (op->b->def->edit && r->status == 409)
+			op_edit_conflict(op);
+		else if (op->b->def->edit && op_edit_correctable(r))
+			op_edit_reject(op, msg);
+		else if (op->b->def->edit)
+			op_edit_keep(op, r->status == 403 ? "forbidden" : "failed", msg);
+		else
+			op_settle(op, r->status == 403 ? "forbidden" : "failed", msg);
 		free(msg);
 		free(err);
 		return;
+	}
+	if (op->b->def->edit) {
+		/* what the update would change: the object now against what the
+		 * server made of the text */
+		res = act_parse(r);
+		diff = edit_diff(op->obj, json_is_object(res) ? res : op->edited, "");
+		msg = xasprintf("%s\n%s", op->preview, *diff != '\0' ? diff :
+		    "(the server's object would not change)");
+		free(op->preview);
+		op->preview = msg;
+		free(diff);
+		json_decref(res);
 	}
 	op->state = OP_READY;
 	batch_check(op->b);
@@ -2188,6 +2467,11 @@ op_fetched(const struct client_response *r, void *arg)
 	op->obj = act_parse(r);
 	if (!json_is_object(op->obj)) {
 		op_settle(op, "failed", "malformed object from the API server");
+		return;
+	}
+	if (op->b->def->edit) {
+		op->edit_base = edit_strip(op->obj);
+		op_edit_open(op, op->edit_base, NULL);
 		return;
 	}
 	if (op->b->def->extra != NULL) {
@@ -2342,7 +2626,11 @@ batch_confirmed(bool ok, void *arg)
 	b->confirming = false;
 	free(ops);
 	if (!ok) {
-		char *m = xasprintf("%s: cancelled (not confirmed)", b->def->verb);
+		/* an edit's text is kept: say where */
+		char *m = b->def->edit && b->nops == 1 && b->ops[0]->edit != NULL ?
+		    xasprintf("%s: cancelled (not confirmed); the text is kept in %s",
+		    b->def->verb, edit_file_path(b->ops[0]->edit)) :
+		    xasprintf("%s: cancelled (not confirmed)", b->def->verb);
 
 		act_message(b, true, m);
 		free(m);
@@ -2893,6 +3181,14 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		goto out;
 	}
 
+	if (def->edit && b->nops != 1) {
+		*cause = xasprintf("%s: one object at a time (%zu marked)", def->verb, b->nops);
+		goto out;
+	}
+	if (def->edit && (ctx->ui_ops == NULL || ctx->ui_ops->run_terminal == NULL)) {
+		*cause = xasprintf("%s: needs a terminal for the editor", def->verb);
+		goto out;
+	}
 	act_nrunning++;
 	if (ctx->done != NULL) {
 		/* the caller (a runbook step, opsdeck silence) hears the end */

@@ -41,63 +41,6 @@ silence_usage(FILE *f)
 	    "  matcher operators: = != =~ !~\n");
 }
 
-/* One silence command's batch through the action pipeline. */
-struct silence_wait {
-	struct loop	*loop;
-	bool		 done;
-	char		*outcome;
-	char		*message;
-};
-
-/* The batch ended. */
-static void
-silence_done(const char *outcome, const char *message, void *arg)
-{
-	struct silence_wait *w = arg;
-
-	w->done = true;
-	free(w->outcome);
-	free(w->message);
-	w->outcome = xstrdup(outcome);
-	w->message = xstrdup(message != NULL ? message : outcome);
-}
-
-/* Loop condition: the batch ended, or a signal came. */
-static int
-silence_over(void *arg)
-{
-	return ((struct silence_wait *)arg)->done || hl_signal_caught() != 0;
-}
-
-
-/* Run one action command (argv[0] an action verb) as the CLI through the
- * command table's guard, and wait for it. Returns 0 when it ran (then
- * w->outcome says how it went), 1 if refused or failed to start (*cause),
- * or 128 + signal. *result gets the target's audited params. */
-static int
-silence_exec(struct cmd_ctx *ctx, int argc, char **argv, double timeout,
-    struct silence_wait *w, json_t **result, char **cause)
-{
-	ctx->done = silence_done;
-	ctx->done_arg = w;
-	ctx->result = result;
-	ctx->started = false;
-	if (cmd_execute_argv(ctx, argc, argv, cause) != 0)
-		return 1;
-	if (!ctx->started) {
-		*cause = xasprintf("%s did not start", argv[0]);
-		return 1;
-	}
-	if (loop_run_until(w->loop, silence_over, w, timeout) != 0) {
-		*cause = xstrdup("timed out waiting for Alertmanager");
-		actions_interrupt("timed out");
-		return 1;
-	}
-	if (hl_signal_caught() != 0)
-		return hl_signals_finish(w->loop, HL_SIGNAL_WAIT);
-	return 0;
-}
-
 /* opsdeck silence. */
 int
 silence_main(int argc, char **argv)
@@ -115,20 +58,16 @@ silence_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct kubeconfig *kc = NULL;
-	struct opsdeck_config *cfg = NULL;
+	struct hl_session hs;
 	struct kube_context **ctxs = NULL;
 	struct loop *loop = NULL;
-	struct store *store = NULL;
-	struct client *client = NULL;
-	struct client_opts copts;
-	struct silence_wait w;
+	struct hl_wait w;
 	struct hl_ui h;
 	struct cmd_ctx cctx;
 	const char *sub, *context_spec = NULL, *kubeconfig = NULL, *comment = NULL;
 	const char *author = NULL, *id = NULL, *dur_text = NULL, *sid;
 	const char *matchers[SILENCE_MAX_MATCHERS];
-	char *cause = NULL, *dur = NULL, *av[32], *clean;
+	char *cause = NULL, *dur = NULL, *av[32], *clean, what[32];
 	json_t *m, *result = NULL;
 	double duration = 0, timeout = 30;
 	size_t nctx = 0, nm = 0, i, j;
@@ -136,6 +75,7 @@ silence_main(int argc, char **argv)
 	int ch, ac, rc = 2, r;
 
 	memset(&w, 0, sizeof w);
+	memset(&hs, 0, sizeof hs);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		silence_usage(argc < 2 ? stderr : stdout);
 		rc = argc < 2 ? 2 : 0;
@@ -236,31 +176,15 @@ silence_main(int argc, char **argv)
 		    xasprintf("%.0fs", duration);
 	}
 
-	/* Requests an earlier run sent without recording their outcome. */
-	audit_recover_stderr();
-	if (kubeconfig_open_headless(kubeconfig, context_spec, all, &kc, &cfg, &ctxs,
-	    &nctx) != 0)
-		goto out;
-	if (cfg == NULL) {
-		/* its readOnly flags would be lost: change nothing */
-		fprintf(stderr, "opsdeck: silence %s: refused: config.yaml could not be read, "
-		    "so its read-only contexts are unknown\n", sub);
-		rc = 1;
+	snprintf(what, sizeof what, "silence %s", sub);
+	r = hl_session_open(&hs, kubeconfig, context_spec, all, what);
+	if (r != 0) {
+		rc = r;
 		goto out;
 	}
-	loop = loop_new();
-	if (hl_signals_install(loop, &cause) != 0) {
-		fprintf(stderr, "opsdeck: %s\n", cause);
-		rc = 1;
-		goto out;
-	}
-	store = store_new();
-	memset(&copts, 0, sizeof copts);
-	copts.once = true;
-	copts.health_interval = -1;
-	client = client_new(loop, store, ctxs, nctx, &copts);
-	actions_set_loop(loop);
-	actions_register();
+	loop = hs.loop;
+	ctxs = hs.ctxs;
+	nctx = hs.nctx;
 	w.loop = loop;
 	/* stdout carries only silence ids: previews and progress go to
 	 * stderr, and the command line is the confirmation */
@@ -291,13 +215,13 @@ silence_main(int argc, char **argv)
 		av[ac] = NULL;
 		memset(&cctx, 0, sizeof cctx);
 		cctx.origin = CMD_FROM_CLI;
-		cctx.client = client;
-		cctx.store = store;
+		cctx.client = hs.client;
+		cctx.store = hs.store;
 		cctx.read_only = ro;
 		cctx.ui_ops = &hl_ui_ops;
 		cctx.ui = &h;
 		w.done = false;
-		r = silence_exec(&cctx, ac, av, timeout, &w, &result, &cause);
+		r = hl_action_run(&cctx, ac, av, timeout, &w, &result, &cause);
 		if (r > 1) {
 			fprintf(stderr, "opsdeck: silence %s: interrupted by %s\n", sub,
 			    hl_signal_name(hl_signal_caught()));
@@ -336,13 +260,6 @@ out:
 	free(w.outcome);
 	free(w.message);
 	json_decref(result);
-	actions_shutdown();
-	client_free(client);
-	store_free(store);
-	hl_signals_remove(loop);
-	loop_free(loop);
-	free(ctxs);
-	kubeconfig_free(kc);
-	config_free(cfg);
+	hl_session_close(&hs);
 	return rc;
 }

@@ -1,21 +1,35 @@
 /* The headless UI of the one-shot commands (see hl_ui.h). */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/actions.h"
+#include "opsdeck/audit.h"
+#include "opsdeck/client.h"
+#include "opsdeck/config.h"
+#include "opsdeck/hl_signal.h"
 #include "opsdeck/hl_ui.h"
+#include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/sanitize.h"
+#include "opsdeck/store.h"
+#include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
 
 /* A deferred answer (callbacks run later, from the loop). */
 struct hl_answer {
 	void		(*confirm_done)(bool, void *);
 	void		(*prompt_done)(const char *, void *);
+	void		(*term_done)(int, void *);
 	void		*arg;
 	bool		 ok;
 	char		*value;
+	int		 status;
 };
 
 /* Deliver a deferred answer. */
@@ -26,6 +40,8 @@ hl_deliver(void *arg)
 
 	if (a->confirm_done != NULL)
 		a->confirm_done(a->ok, a->arg);
+	else if (a->term_done != NULL)
+		a->term_done(a->status, a->arg);
 	else
 		a->prompt_done(a->value, a->arg);
 	free(a->value);
@@ -118,9 +134,136 @@ hl_prompt(void *ui, const char *question, const char *initial,
 	loop_timer_add(h->loop, 0, hl_deliver, a);
 }
 
+/* Run a program on the terminal: nothing else is on it, so wait for it. */
+static void
+hl_run_terminal(void *ui, char *const *argv, void (*done)(int, void *), void *arg)
+{
+	struct hl_ui *h = ui;
+	struct hl_answer *a = xcalloc(1, sizeof *a);
+	struct sigaction ign, old_int, old_quit;
+	char *cause = NULL;
+	pid_t pid;
+
+	a->term_done = done;
+	a->arg = arg;
+	a->status = -1;
+	pid = term_spawn(argv, &cause);
+	if (pid < 0) {
+		fprintf(stderr, "opsdeck: %s\n", cause);
+		free(cause);
+	} else {
+		/* ^C and ^\ on the terminal are the program's */
+		memset(&ign, 0, sizeof ign);
+		ign.sa_handler = SIG_IGN;
+		sigemptyset(&ign.sa_mask);
+		sigaction(SIGINT, &ign, &old_int);
+		sigaction(SIGQUIT, &ign, &old_quit);
+		while (waitpid(pid, &a->status, 0) < 0 && errno == EINTR)
+			;
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+	}
+	loop_timer_add(h->loop, 0, hl_deliver, a);
+}
+
 const struct cmd_ui hl_ui_ops = {
 	.message = hl_message,
 	.confirm = hl_confirm,
 	.prompt = hl_prompt,
 	.show_view = NULL,
+	.run_terminal = hl_run_terminal,
 };
+
+/* The batch ended. */
+static void
+hl_action_done(const char *outcome, const char *message, void *arg)
+{
+	struct hl_wait *w = arg;
+
+	w->done = true;
+	free(w->outcome);
+	free(w->message);
+	w->outcome = xstrdup(outcome);
+	w->message = xstrdup(message != NULL ? message : outcome);
+}
+
+/* Loop condition: the batch ended, or a signal came. */
+static int
+hl_action_over(void *arg)
+{
+	return ((struct hl_wait *)arg)->done || hl_signal_caught() != 0;
+}
+
+/* Run one action command and wait for it. */
+int
+hl_action_run(struct cmd_ctx *ctx, int argc, char **argv, double timeout,
+    struct hl_wait *w, json_t **result, char **cause)
+{
+	ctx->done = hl_action_done;
+	ctx->done_arg = w;
+	ctx->result = result;
+	ctx->started = false;
+	if (cmd_execute_argv(ctx, argc, argv, cause) != 0)
+		return 1;
+	if (!ctx->started) {
+		*cause = xasprintf("%s did not start", argv[0]);
+		return 1;
+	}
+	if (loop_run_until(w->loop, hl_action_over, w, timeout) != 0) {
+		*cause = xasprintf("timed out after %.0fs", timeout);
+		actions_interrupt("timed out");
+		return 1;
+	}
+	if (hl_signal_caught() != 0)
+		return hl_signals_finish(w->loop, HL_SIGNAL_WAIT);
+	return 0;
+}
+
+/* Open a headless command's contexts. */
+int
+hl_session_open(struct hl_session *s, const char *path, const char *spec, bool all,
+    const char *what)
+{
+	struct client_opts copts;
+	char *cause = NULL;
+
+	memset(s, 0, sizeof *s);
+	/* requests an earlier run sent without recording their outcome */
+	audit_recover_stderr();
+	if (kubeconfig_open_headless(path, spec, all, &s->kc, &s->cfg, &s->ctxs, &s->nctx) != 0)
+		return 2;
+	if (s->cfg == NULL) {
+		fprintf(stderr, "opsdeck: %s: refused: config.yaml could not be read, so its "
+		    "read-only contexts are unknown\n", what);
+		return 1;
+	}
+	s->loop = loop_new();
+	if (hl_signals_install(s->loop, &cause) != 0) {
+		fprintf(stderr, "opsdeck: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	s->store = store_new();
+	memset(&copts, 0, sizeof copts);
+	copts.once = true;
+	copts.health_interval = -1;
+	s->client = client_new(s->loop, s->store, s->ctxs, s->nctx, &copts);
+	actions_set_loop(s->loop);
+	actions_register();
+	return 0;
+}
+
+/* Close it. */
+void
+hl_session_close(struct hl_session *s)
+{
+	actions_shutdown();
+	client_free(s->client);
+	store_free(s->store);
+	hl_signals_remove(s->loop);
+	loop_free(s->loop);
+	free(s->ctxs);
+	kubeconfig_free(s->kc);
+	config_free(s->cfg);
+	memset(s, 0, sizeof *s);
+}

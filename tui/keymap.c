@@ -51,6 +51,7 @@ static const struct {
 	{ "r", "restart", "rollout restart" },
 	{ "C-d", "delete", "delete" },
 	{ "u", "undo", "rollout undo" },
+	{ "e", "edit", "edit the YAML in $VISUAL/$EDITOR" },
 	{ "S", "silence", "silence alert" },
 	{ "b", "backup-now", "backup now" },
 	{ "C-l", "redraw", "redraw" },

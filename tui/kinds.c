@@ -274,7 +274,13 @@ kind_label(const struct kind *k)
 bool
 kind_allows(const struct kind *k, const char *verb)
 {
-	return k != NULL && verb != NULL && list_has(k->actions, verb, strlen(verb), false);
+	if (k == NULL || verb == NULL)
+		return false;
+	/* edit: every object the API server updates */
+	if (strcmp(verb, "edit") == 0)
+		return k->source == KIND_API && !k->drill_only &&
+		    list_has(k->verbs, "update", 6, false);
+	return list_has(k->actions, verb, strlen(verb), false);
 }
 
 bool

@@ -14,6 +14,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "get", get_main, "print rows of KIND across clusters (table, wide, json)" },
 	{ "describe", describe_main, "show one object as kubectl describe does, per cluster" },
+	{ "edit", edit_main, "edit one object's YAML in $VISUAL/$EDITOR (dry run, diff, update)" },
 	{ "silence", silence_main, "add, list or expire Alertmanager silences" },
 	{ "runbook", runbook_main, "list, show or run runbooks without the console" },
 	{ "incident", incident_main, "export an incident timeline as Markdown" },

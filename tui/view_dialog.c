@@ -75,8 +75,9 @@ dialog_free(struct view *v)
 	v->data = NULL;
 }
 
-/* Word-wrap the preview into the pager at width w: break at spaces, split
- * words longer than a line, keep every line; wrapped parts keep the
+/* Word-wrap the preview into the pager at width w: a line that fits is kept
+ * as it is (a diff's indentation and columns stay); longer ones break at
+ * spaces, words longer than a line are split, wrapped parts keep the
  * paragraph's indent. */
 void
 dialog_wrap(struct pager *p, const char *text, int w)
@@ -95,6 +96,15 @@ dialog_wrap(struct pager *p, const char *text, int w)
 		end = strchr(para, '\n');
 		if (end == NULL)
 			end = para + strlen(para);
+		memcpy(line, para, (size_t)(end - para));
+		line[end - para] = '\0';
+		if ((int)display_width(line) <= w) {
+			pager_add(p, line, (size_t)(end - para));
+			if (*end == '\0')
+				break;
+			para = end + 1;
+			continue;
+		}
 		indent = strspn(para, " ");
 		if ((int)indent > w / 2)
 			indent = (size_t)w / 2;

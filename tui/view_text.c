@@ -1,5 +1,5 @@
 /* YAML and describe views: the object is fetched on demand from its
- * cluster (client_request), rendered (YAML through libyaml's emitter, or
+ * cluster (client_request), rendered (YAML: ydoc_emit_json, or
  * describe as kubectl shows it: describe.c), sanitised and shown in a pager. */
 #include <stdint.h>
 #include <stdio.h>
@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <yaml.h>
 
 #include "opsdeck/actions.h"
 #include "opsdeck/client.h"
@@ -21,8 +20,7 @@
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
-
-#define TEXT_MAX_OUT	(8u * 1024 * 1024)
+#include "opsdeck/ydoc.h"
 
 /* State of a text view. */
 struct text_view {
@@ -48,157 +46,6 @@ struct text_view {
 
 /* Request ids, to ignore answers for views already closed. */
 static unsigned text_counter;
-
-/* A growing output buffer with a cap. */
-struct text_buf {
-	char		*s;
-	size_t		 len;
-	size_t		 cap;
-	bool		 toobig;
-};
-
-/* libyaml write handler into a text_buf. */
-static int
-text_write(void *arg, unsigned char *data, size_t size)
-{
-	struct text_buf *b = arg;
-
-	if (b->len + size > TEXT_MAX_OUT) {
-		b->toobig = true;
-		return 0;
-	}
-	if (b->len + size + 1 > b->cap) {
-		b->cap = (b->len + size + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, data, size);
-	b->len += size;
-	b->s[b->len] = '\0';
-	return 1;
-}
-
-/* Emit one scalar. */
-static int
-emit_scalar(yaml_emitter_t *em, const char *s, bool plain_ok)
-{
-	yaml_event_t ev;
-
-	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s),
-	    plain_ok, 1, plain_ok ? YAML_ANY_SCALAR_STYLE : YAML_SINGLE_QUOTED_SCALAR_STYLE);
-	return yaml_emitter_emit(em, &ev);
-}
-
-/* Emit a JSON value as YAML events. */
-static int
-emit_json(yaml_emitter_t *em, json_t *v, int depth)
-{
-	static const char *first_keys[] = { "apiVersion", "kind", "metadata" };
-	yaml_event_t ev;
-	const char *k;
-	json_t *item;
-	size_t i;
-	char buf[64];
-
-	if (depth > 64)
-		return emit_scalar(em, "...", true);
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-		if (!yaml_emitter_emit(em, &ev))
-			return 0;
-		/* kubectl's order at the top: apiVersion, kind, metadata, the rest */
-		for (i = 0; depth == 1 && i < 3; i++) {
-			item = json_object_get(v, first_keys[i]);
-			if (item == NULL)
-				continue;
-			if (!emit_scalar(em, first_keys[i], true) || !emit_json(em, item, depth + 1))
-				return 0;
-		}
-		json_object_foreach(v, k, item) {
-			if (depth == 1 && (strcmp(k, "apiVersion") == 0 || strcmp(k, "kind") == 0 ||
-			    strcmp(k, "metadata") == 0))
-				continue;
-			if (depth == 2 && strcmp(k, "managedFields") == 0)
-				continue;
-			if (!emit_scalar(em, k, true) || !emit_json(em, item, depth + 1))
-				return 0;
-		}
-		yaml_mapping_end_event_initialize(&ev);
-		return yaml_emitter_emit(em, &ev);
-	case JSON_ARRAY:
-		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
-		if (!yaml_emitter_emit(em, &ev))
-			return 0;
-		json_array_foreach(v, i, item) {
-			if (!emit_json(em, item, depth + 1))
-				return 0;
-		}
-		yaml_sequence_end_event_initialize(&ev);
-		return yaml_emitter_emit(em, &ev);
-	case JSON_STRING:
-		/* strings that would read back as other types are quoted */
-		k = json_string_value(v);
-		if (*k == '\0' || strcasecmp(k, "true") == 0 || strcasecmp(k, "false") == 0 ||
-		    strcasecmp(k, "yes") == 0 || strcasecmp(k, "no") == 0 ||
-		    strcasecmp(k, "on") == 0 || strcasecmp(k, "off") == 0 ||
-		    strcasecmp(k, "null") == 0 || strcmp(k, "~") == 0 ||
-		    strspn(k, "0123456789.-+eE:") == strlen(k))
-			return emit_scalar(em, k, false);
-		return emit_scalar(em, k, true);
-	case JSON_INTEGER:
-		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return emit_scalar(em, buf, true);
-	case JSON_REAL:
-		snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
-		return emit_scalar(em, buf, true);
-	case JSON_TRUE:
-		return emit_scalar(em, "true", true);
-	case JSON_FALSE:
-		return emit_scalar(em, "false", true);
-	default:
-		return emit_scalar(em, "null", true);
-	}
-}
-
-/* Render obj as YAML (new string), or NULL with *cause. */
-static char *
-text_yaml(json_t *obj, char **cause)
-{
-	yaml_emitter_t em;
-	yaml_event_t ev;
-	struct text_buf b = { NULL, 0, 0, false };
-	int ok;
-
-	yaml_emitter_initialize(&em);
-	yaml_emitter_set_output(&em, text_write, &b);
-	yaml_emitter_set_unicode(&em, 1);
-	yaml_emitter_set_width(&em, -1);
-	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	ok = yaml_emitter_emit(&em, &ev);
-	if (ok) {
-		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-		ok = yaml_emitter_emit(&em, &ev);
-	}
-	if (ok)
-		ok = emit_json(&em, obj, 1);
-	if (ok) {
-		yaml_document_end_event_initialize(&ev, 1);
-		ok = yaml_emitter_emit(&em, &ev);
-	}
-	if (ok) {
-		yaml_stream_end_event_initialize(&ev);
-		ok = yaml_emitter_emit(&em, &ev);
-	}
-	if (ok)
-		yaml_emitter_flush(&em);
-	yaml_emitter_delete(&em);
-	if (!ok || b.toobig) {
-		*cause = xstrdup(b.toobig ? "object too large to show" : "YAML rendering failed");
-		free(b.s);
-		return NULL;
-	}
-	return b.s != NULL ? b.s : xstrdup("");
-}
 
 /* A describe line into the pager. */
 static void
@@ -328,7 +175,7 @@ text_show(struct view *v, json_t *obj)
 
 	if (strcmp(tv->what, "yaml") == 0) {
 		pager_clear(tv->pager);
-		out = text_yaml(obj, &cause);
+		out = ydoc_emit_json(obj, &cause);
 		if (out == NULL) {
 			pager_add_line(tv->pager, cause, THEME_ERROR);
 			free(cause);

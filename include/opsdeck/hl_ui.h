@@ -14,6 +14,12 @@
 #include "opsdeck/cmd.h"
 
 struct loop;
+struct store;
+struct client;
+struct kubeconfig;
+struct kube_context;
+struct opsdeck_config;
+typedef struct json_t json_t;
 
 struct hl_ui {
 	struct loop	*loop;
@@ -23,7 +29,46 @@ struct hl_ui {
 	bool		 tty;		/* else ask on the terminal (stdin) */
 };
 
-/* The operations; the ui pointer they get is a struct hl_ui. */
+/* The operations; the ui pointer they get is a struct hl_ui. A program
+ * given the terminal (an editor) is waited for. */
 extern const struct cmd_ui	 hl_ui_ops;
+
+/* One action command's end, as hl_action_run waits for it. */
+struct hl_wait {
+	struct loop	*loop;
+	bool		 done;
+	char		*outcome;	/* "ok", "failed", ... (new) */
+	char		*message;
+};
+
+/* Run one action command (argv[0] an action verb) as the CLI through the
+ * command table's guard, and wait up to timeout seconds for it. Returns 0
+ * when it ran (then w->outcome says how it went), 1 if refused, failed to
+ * start or timed out (*cause), or 128 + signal. *result gets the target's
+ * audited params. */
+int	 hl_action_run(struct cmd_ctx *, int argc, char **argv, double timeout,
+	    struct hl_wait *, json_t **result, char **cause);
+
+/* A headless action command's connection to its contexts. */
+struct hl_session {
+	struct kubeconfig	*kc;
+	struct opsdeck_config	*cfg;
+	struct kube_context	**ctxs;
+	size_t			 nctx;
+	struct loop		*loop;
+	struct store		*store;
+	struct client		*client;
+};
+
+/* Open the contexts spec (or all) of the kubeconfig at path for the
+ * command what ("silence add", "edit"): config.yaml must be readable (its
+ * read-only contexts would be unknown: refused), the loop catches the
+ * signals (hl_signal.h), the client lists once without health checks and
+ * the actions are registered. 0, or the exit status after saying why on
+ * stderr (2: the kubeconfig or the contexts; 1: the rest). */
+int	 hl_session_open(struct hl_session *, const char *path, const char *spec, bool all,
+	    const char *what);
+/* Record what is still in flight (actions_shutdown) and free it all. */
+void	 hl_session_close(struct hl_session *);
 
 #endif

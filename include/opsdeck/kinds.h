@@ -83,7 +83,8 @@ const struct kind	*kind_find_view(const char *name);
 /* The label for one object of k in lines: the view's name where it is not
  * the plural ("hpa"), else the singular. */
 const char		*kind_label(const struct kind *k);
-/* True if k allows the action command verb. */
+/* True if k allows the action command verb (edit: every API kind that
+ * may be updated). */
 bool			 kind_allows(const struct kind *k, const char *verb);
 /* True if some kind allows the action command verb. */
 bool			 kind_is_action(const char *verb);

@@ -131,6 +131,7 @@ struct ui {
 	bool			 frame;		/* redraw soon, at most 10 times a second */
 	bool			 quit;
 	bool			 curses;	/* initscr done */
+	bool			 suspended;	/* the terminal is a child's (ui_suspend) */
 	uint64_t		 seen_gen;
 	int64_t			 seen_sec;
 	double			 last_draw;
@@ -170,6 +171,11 @@ void		 ui_message(struct ui *, bool error, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 /* Mark for redraw. */
 void		 ui_dirty(struct ui *);
+/* Leave the terminal to a child (an editor): curses' modes saved, the
+ * screen left, keys no longer read, nothing drawn; the loop and every
+ * watch go on. ui_resume takes it back and redraws all of it. */
+void		 ui_suspend(struct ui *);
+void		 ui_resume(struct ui *);
 /* Set an option by name ("ascii", "logLines", ...). */
 int		 ui_option_set(struct ui *, const char *name, const char *value, char **cause);
 /* Current value of an option as text (caller frees). */

@@ -1,8 +1,10 @@
 /* libyaml document helpers shared by the YAML readers (config.yaml,
- * kubeconfigs, themes). Nodes are borrowed from the document. */
+ * kubeconfigs, themes) and the one YAML writer. Nodes are borrowed from the
+ * document. */
 #ifndef OPSDECK_YDOC_H
 #define OPSDECK_YDOC_H
 
+#include <jansson.h>
 #include <yaml.h>
 
 /* Load the first document of buf into doc. 0, or -1 with *cause
@@ -20,5 +22,9 @@ const char	*ydoc_str(yaml_node_t *n);
 int		 ydoc_bool(yaml_node_t *n);
 /* 1-based line of n. */
 int		 ydoc_line(yaml_node_t *n);
+/* obj as YAML the way kubectl prints it (apiVersion, kind, metadata first;
+ * metadata.managedFields left out; strings that would read back as another
+ * type quoted); a new string, or NULL with *cause (over 8 MiB). */
+char		*ydoc_emit_json(json_t *obj, char **cause);
 
 #endif

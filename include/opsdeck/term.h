@@ -1,0 +1,21 @@
+/* Programs run with the terminal (an editor): started here, with the
+ * signal dispositions a fresh program expects; the console gives them the
+ * screen (ui_suspend/ui_resume), headless commands wait for them. */
+#ifndef OPSDECK_TERM_H
+#define OPSDECK_TERM_H
+
+#include <sys/types.h>
+
+/* Start argv (argv[0] looked up in $PATH) as a child sharing the terminal.
+ * Its pid, or -1 with *cause. */
+pid_t	 term_spawn(char *const *argv, char **cause);
+/* "exited with status N", "killed by signal N" for a waitpid status
+ * (static buffer). */
+const char *term_status(int status);
+/* The user's editor as sh -c would run it on path: argv for term_spawn
+ * ($VISUAL, else $EDITOR, else vi), NULL-terminated; free with
+ * term_argv_free. */
+char	**term_editor_argv(const char *path);
+void	 term_argv_free(char **argv);
+
+#endif
