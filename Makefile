@@ -144,8 +144,14 @@ fuzz:
 fuzz-run: fuzz
 	@FUZZ_DIR=$(abspath build-fuzz) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30) tests/fuzz/run.sh
 
-bench: all
-	@OPSDECK=$(abspath $(BIN)) tests/bench/run.sh
+# The decode figure's program: the reflector's list decoder on captured pages.
+$(BUILD)/bench/decode: tests/bench/decode.c tests/fuzz/fuzz_fake_client.h $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itui -Itests/fuzz -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+bench: all $(BUILD)/bench/decode
+	@OPSDECK=$(abspath $(BIN)) DECODE=$(abspath $(BUILD)/bench/decode) tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5

@@ -29,6 +29,7 @@
 
 #include "opsdeck/actions.h"
 #include "opsdeck/audit.h"
+#include "opsdeck/benchlog.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
@@ -108,6 +109,7 @@ console_fatal_hook(void)
 		ui_current->curses = false;
 	}
 	console_stop_drill();
+	bench_log_close();
 }
 
 /* Signal handler: only write a byte to the self-pipe. */
@@ -384,6 +386,7 @@ console_input(int fd, short revents, void *arg)
 		key = wgetch(ui->input);
 		if (key == ERR)
 			break;
+		bench_log_key(key);
 		console_key(ui, key);
 		if (ui->quit)
 			break;
@@ -610,6 +613,7 @@ console_before_sleep(void *arg)
 	ui->last_draw = now;
 	ui_draw(ui);
 	doupdate();
+	bench_log_frame(ui);
 }
 
 /* Apply config.yaml console keys: options and keys.*. */
@@ -657,7 +661,8 @@ console_usage(FILE *f)
 	fprintf(f, "usage: opsdeck [--context A,B | --all-contexts | --group NAME] "
 	    "[--kubeconfig FILE]\n"
 	    "               [--read-only] [--theme NAME] [--ascii] "
-	    "[--drill SCENARIO [--speed X]]\n");
+	    "[--drill SCENARIO [--speed X]]\n"
+	    "               [--bench-log FILE]\n");
 }
 
 /* The curses screen (newterm). */
@@ -771,6 +776,7 @@ console_main(int argc, char **argv)
 		{ "ascii", no_argument, NULL, 'A' },
 		{ "drill", required_argument, NULL, 'd' },
 		{ "speed", required_argument, NULL, 's' },
+		{ "bench-log", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -781,6 +787,7 @@ console_main(int argc, char **argv)
 	struct kube_context **ctxs = NULL;
 	struct sigaction sa;
 	const char *spec = NULL, *kcpath = NULL, *drill = NULL, *speed = NULL, *theme = NULL;
+	const char *bench_log = NULL;
 	char *cause = NULL, *drill_kc = NULL, **also = NULL;
 	bool all = false, ascii = false, read_only = false;
 	size_t nctx = 0, i;
@@ -816,6 +823,9 @@ console_main(int argc, char **argv)
 		case 's':
 			speed = optarg;
 			break;
+		case 'B':
+			bench_log = optarg;
+			break;
 		case 'h':
 			console_usage(stdout);
 			return 0;
@@ -827,6 +837,11 @@ console_main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "opsdeck: unexpected argument '%s'\n", argv[optind]);
 		console_usage(stderr);
+		return 2;
+	}
+	if (bench_log != NULL && bench_log_open(bench_log, &cause) != 0) {
+		fprintf(stderr, "opsdeck: %s\n", cause);
+		free(cause);
 		return 2;
 	}
 	memset(ui, 0, sizeof *ui);
@@ -987,6 +1002,7 @@ out:
 	if (ui->loop != NULL)
 		loop_free(ui->loop);
 	console_stop_drill();
+	bench_log_close();
 	free(ctxs);
 	for (i = 0; also != NULL && i < nctx; i++)
 		free(also[i]);

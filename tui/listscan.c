@@ -47,6 +47,54 @@ scan_put(char **buf, size_t *len, size_t *cap, size_t max, char c)
 	return true;
 }
 
+/* Append the n bytes at p to buf within cap bytes; false if they would go
+ * over (then nothing is appended). */
+static bool
+scan_put_n(char **buf, size_t *len, size_t *cap, size_t max, const char *p, size_t n)
+{
+	if (n > max || *len > max - n)
+		return false;
+	if (*len + n + 1 > *cap) {
+		size_t m = *cap ? *cap : 4096;
+
+		while (m < *len + n + 1)
+			m *= 2;
+		if (m > max + 1)
+			m = max + 1;
+		*buf = xrealloc(*buf, m);
+		*cap = m;
+	}
+	memcpy(*buf + *len, p, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return true;
+}
+
+/* Bytes that change nothing the scanner tracks: inside a string all but
+ * '"' and '\\', outside one all but those and the structural characters.
+ * Runs of them are copied at once. */
+static const bool scan_special[256] = {
+	['"'] = true, ['\\'] = true, [','] = true, [':'] = true,
+	['{'] = true, ['}'] = true, ['['] = true, [']'] = true,
+};
+
+static size_t
+scan_plain(const struct list_scan *s, const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (s->in_str) {
+		if (s->esc)
+			return 0;
+		while (i < n && p[i] != '"' && p[i] != '\\')
+			i++;
+		return i;
+	}
+	while (i < n && !scan_special[(unsigned char)p[i]])
+		i++;
+	return i;
+}
+
 /* Hand over the element read so far (if it is more than blanks). */
 static int
 scan_emit(struct list_scan *s, int (*on_item)(const char *, size_t, void *), void *arg)
@@ -119,6 +167,18 @@ scan_track(struct list_scan *s, char c)
 	}
 }
 
+/* A cap was hit: stop with the reason. */
+static int
+scan_over(struct list_scan *s, bool in_item)
+{
+	s->error = in_item ?
+	    xasprintf("an object in the list is over %zu bytes (the per-object cap)", s->max) :
+	    xasprintf("the list response is over %zu bytes outside its items (the per-object "
+	    "cap)", s->max);
+	s->stopped = true;
+	return -1;
+}
+
 /* Feed bytes. */
 int
 list_scan_feed(struct list_scan *s, const char *data, size_t len,
@@ -132,7 +192,25 @@ list_scan_feed(struct list_scan *s, const char *data, size_t len,
 	for (i = 0; i < len; i++) {
 		char c = data[i];
 		bool to_item = s->in_items;
+		size_t n = scan_plain(s, data + i, len - i);
 
+		if (n > 0) {
+			/* a run that changes no state: one copy (a string at
+			 * depth 1 may be a key: its first bytes are kept) */
+			if (to_item ? !scan_put_n(&s->item, &s->item_len, &s->item_cap, s->max,
+			    data + i, n) : !scan_put_n(&s->rest, &s->rest_len, &s->rest_cap,
+			    s->max, data + i, n))
+				return scan_over(s, to_item);
+			if (s->in_str && s->depth == 1) {
+				size_t k = sizeof s->key - s->key_len;
+
+				k = k < n ? k : n;
+				memcpy(s->key + s->key_len, data + i, k);
+				s->key_len += k;
+			}
+			i += n - 1;
+			continue;
+		}
 		if (s->in_items && s->depth == 2 && !s->in_str && (c == ',' || c == ']')) {
 			/* between elements: hand over the one just read */
 			rc = scan_emit(s, on_item, arg);
@@ -145,15 +223,8 @@ list_scan_feed(struct list_scan *s, const char *data, size_t len,
 			to_item = false;	/* the ']' ending the items */
 		}
 		if (to_item ? !scan_put(&s->item, &s->item_len, &s->item_cap, s->max, c) :
-		    !scan_put(&s->rest, &s->rest_len, &s->rest_cap, s->max, c)) {
-			s->error = to_item ?
-			    xasprintf("an object in the list is over %zu bytes (the per-object "
-			    "cap)", s->max) :
-			    xasprintf("the list response is over %zu bytes outside its items "
-			    "(the per-object cap)", s->max);
-			s->stopped = true;
-			return -1;
-		}
+		    !scan_put(&s->rest, &s->rest_len, &s->rest_cap, s->max, c))
+			return scan_over(s, to_item);
 		scan_track(s, c);
 	}
 	return 0;

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/jsonload.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/listscan.h"
@@ -303,7 +304,7 @@ reflector_list_item(const char *item, size_t len, void *arg)
 		r->list_error = reflector_row_cap_text(r);
 		return 1;
 	}
-	obj = json_loadb(item, len, JSON_DECODE_ANY, &jerr);
+	obj = json_load_fast(item, len, JSON_DECODE_ANY, &jerr);
 	if (obj == NULL) {
 		free(r->list_error);
 		r->list_error = xasprintf("bad list response: %s", jerr.text);
@@ -500,7 +501,7 @@ reflector_event(const char *line, size_t len, void *arg)
 		len--;
 	if (len == 0)
 		return 0;
-	ev = json_loadb(line, len, 0, NULL);
+	ev = json_load_fast(line, len, 0, NULL);
 	if (ev == NULL) {
 		free(r->watch_error);
 		r->watch_error = xstrdup("undecodable watch event");

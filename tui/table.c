@@ -177,11 +177,11 @@ table_add(struct table *t, const char *key, size_t cluster)
 	r = xcalloc(1, sizeof *r);
 	r->key = xstrdup(key);
 	r->cluster = cluster;
+	r->ncols = t->ncols;
 	r->cells = xcalloc(t->ncols, sizeof *r->cells);
 	r->widths = xcalloc(t->ncols, sizeof *r->widths);
 	r->nums = xcalloc(t->ncols, sizeof *r->nums);
 	t->rows[t->nrows++] = r;
-	/* the cell count is needed by table_set: keep it in slot of widths */
 	return r;
 }
 
@@ -207,7 +207,8 @@ table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t no
 	if (c->type == CELL_AGE || c->type == CELL_UNTIL)
 		num = c->when != 0 ? now - c->when : INT64_MIN;
 	table_set(r, col, buf, num);
-	if (c->type == CELL_TEXT || c->type == CELL_INT || c->type == CELL_NONE || col >= 64)
+	if (c->type == CELL_TEXT || c->type == CELL_INT || c->type == CELL_NONE ||
+	    col >= r->ncols)
 		return;
 	/* room for the text to grow as the clock moves ("59s" → "2m30s") */
 	if (c->when != 0) {
@@ -216,8 +217,8 @@ table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t no
 		else if (r->widths[col] < (c->type == CELL_UNTIL ? 9 : 5))
 			r->widths[col] = c->type == CELL_UNTIL ? 9 : 5;
 	}
-	if (r->timed == NULL)
-		r->timed = xcalloc(64, sizeof *r->timed);
+	if (r->timed == NULL)	/* one per column: most rows have one age */
+		r->timed = xcalloc(r->ncols, sizeof *r->timed);
 	r->timed[col] = *c;
 	r->timed[col].text = NULL;	/* the formatted text is in cells[col] */
 	if (c->when == 0)
@@ -921,7 +922,7 @@ table_measure_timed(struct table *t, int h, int64_t now)
 		r = t->rows[t->vis[ri]];
 		if (r->timed == NULL)
 			continue;
-		for (c = 0; c < t->ncols && c < 64; c++) {
+		for (c = 0; c < t->ncols && c < r->ncols; c++) {
 			if (r->timed[c].type == CELL_TEXT)
 				continue;
 			cell_format(&r->timed[c], now, tbuf, sizeof tbuf);

@@ -34,7 +34,9 @@ struct table_row {
 	char		**cells;
 	int		*widths;	/* display width of each cell */
 	int64_t		*nums;		/* numeric sort keys */
-	struct cell	*timed;		/* time-dependent cells (ages), or NULL */
+	struct cell	*timed;		/* time-dependent cells (ages): ncols of
+					 * them, or NULL */
+	size_t		 ncols;		/* the table's column count */
 	char		*labels;	/* "k=v,k2=v2" or NULL */
 	unsigned	 flags;		/* enum row_flag: colour */
 	unsigned long	 attr;		/* explicit curses attributes, or 0: by flags */

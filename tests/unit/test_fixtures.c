@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/jsonload.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
 
@@ -29,6 +30,30 @@ fixture_dir(char *buf, size_t len)
 		snprintf(buf, len, "%s/fixtures/k8s-api-testdata", shared);
 	else
 		snprintf(buf, len, "../shared/fixtures/k8s-api-testdata");
+}
+
+/* The .json files of the fixture directory (dir set to it): a new array
+ * of new names, *n of them. */
+static char **
+fixture_files(char *dir, size_t len, size_t *n)
+{
+	struct dirent *de;
+	char **names = NULL;
+	DIR *d;
+
+	fixture_dir(dir, len);
+	d = opendir(dir);
+	if (d == NULL)
+		fail_msg("no fixture directory %s (set SHARED)", dir);
+	*n = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strstr(de->d_name, ".json") == NULL)
+			continue;
+		names = realloc(names, (*n + 1) * sizeof *names);
+		names[(*n)++] = strdup(de->d_name);
+	}
+	closedir(d);
+	return names;
 }
 
 /* Load one fixture file. */
@@ -70,42 +95,35 @@ print_obj(json_t *obj, struct printed *out, char text[16][1024])
 static void
 test_all_fixtures(void **state)
 {
-	char dir[4096], text[16][1024], *clean;
+	char dir[4096], text[16][1024], *clean, **names;
 	const struct printer *p;
-	struct dirent *de;
 	struct printed out;
 	json_t *obj;
-	size_t i, n = 0, printed_by_own = 0;
-	DIR *d;
+	size_t i, k, n, printed_by_own = 0;
 
-	fixture_dir(dir, sizeof dir);
-	d = opendir(dir);
-	if (d == NULL)
-		fail_msg("no fixture directory %s (set SHARED)", dir);
-	while ((de = readdir(d)) != NULL) {
-		if (strstr(de->d_name, ".json") == NULL)
-			continue;
-		obj = load(dir, de->d_name);
+	names = fixture_files(dir, sizeof dir, &n);
+	for (k = 0; k < n; k++) {
+		obj = load(dir, names[k]);
 		p = print_obj(obj, &out, text);
 		if (printer_has(json_path_str_or(obj, "kind", "")))
 			printed_by_own++;
 		for (i = 0; i < p->ncolumns; i++) {
 			if (strcmp(p->columns[i].format, "name") == 0 &&
 			    strcmp(text[i], "nameValue") != 0)
-				fail_msg("%s: name cell '%s'", de->d_name, text[i]);
+				fail_msg("%s: name cell '%s'", names[k], text[i]);
 			clean = sanitize_str(text[i], 0);
 			assert_non_null(clean);
 			free(clean);
 		}
-		printf("%-50s", de->d_name);
+		printf("%-50s", names[k]);
 		for (i = 0; i < p->ncolumns && i < 16; i++)
 			printf(" | %s", text[i]);
 		printf("\n");
 		printed_free(&out);
 		json_decref(obj);
-		n++;
+		free(names[k]);
 	}
-	closedir(d);
+	free(names);
 	/* 16 fixtures, 14 of kinds with their own printer. */
 	assert_true(n >= 16);
 	assert_true(printed_by_own >= 14);
@@ -151,12 +169,56 @@ test_fixture_cells(void **state)
 	json_decref(obj);
 }
 
+/* The client's decoder for list items and watch events builds, from every
+ * fixture's bytes, the value json_loadb builds, and the same printed row. */
+static void
+test_fast_decoder_same_rows(void **state)
+{
+	char dir[4096], path[4096 + 512], a_text[16][1024], b_text[16][1024], *buf, **names;
+	struct printed a_out, b_out;
+	json_t *a, *b;
+	size_t i, k, len, n;
+	long size;
+	FILE *f;
+
+	names = fixture_files(dir, sizeof dir, &n);
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		rewind(f);
+		buf = malloc((size_t)size + 1);
+		len = fread(buf, 1, (size_t)size, f);
+		fclose(f);
+		a = json_loadb(buf, len, JSON_DECODE_ANY, NULL);
+		b = json_load_fast(buf, len, JSON_DECODE_ANY, NULL);
+		if (a == NULL || b == NULL || !json_equal(a, b))
+			fail_msg("%s: the two decoders differ", names[k]);
+		print_obj(a, &a_out, a_text);
+		print_obj(b, &b_out, b_text);
+		assert_int_equal(a_out.ncells, b_out.ncells);
+		for (i = 0; i < a_out.ncells && i < 16; i++)
+			assert_string_equal(a_text[i], b_text[i]);
+		printed_free(&a_out);
+		printed_free(&b_out);
+		json_decref(a);
+		json_decref(b);
+		free(buf);
+		free(names[k]);
+	}
+	free(names);
+	assert_true(n >= 16);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_fixtures),
 		cmocka_unit_test(test_fixture_cells),
+		cmocka_unit_test(test_fast_decoder_same_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

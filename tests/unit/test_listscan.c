@@ -162,6 +162,68 @@ test_callback_stops(void **state)
 	list_scan_free(&s);
 }
 
+
+/* Look-alike keys at the top level are not the items array, however the
+ * page is cut: a long key starting "items", one ending in it, one with an
+ * escape; only the exact key's elements come out. */
+static void
+test_lookalike_keys(void **state)
+{
+	static const char doc[] =
+	    "{\"itemsAndMore\":[{\"no\":1}],\"xitems\":[{\"no\":2}],"
+	    "\"it\\u0065ms\":[{\"no\":3}],\"items\" : [ {\"yes\":1} , {\"yes\":2} ]}";
+	size_t cut, len = strlen(doc);
+	struct list_scan s;
+	struct items l = { .n = 0 };
+
+	for (cut = 0; cut <= len; cut++) {
+		list_scan_init(&s, 4096);
+		assert_int_equal(list_scan_feed(&s, doc, cut, collect, &l), 0);
+		assert_int_equal(list_scan_feed(&s, doc + cut, len - cut, collect, &l), 0);
+		assert_int_equal(l.n, 2);
+		assert_string_equal(l.item[0], " {\"yes\":1} ");
+		assert_string_equal(l.item[1], " {\"yes\":2} ");
+		items_free(&l);
+		list_scan_free(&s);
+	}
+}
+
+/* The per-object cap is exact whether bytes come one by one or at once:
+ * an item of max bytes passes, one of max + 1 stops the scan. */
+static void
+test_cap_exact(void **state)
+{
+	char doc[64];
+	size_t max, len, i;
+	struct list_scan s;
+	struct items l = { .n = 0 };
+	int pass, rc;
+
+	for (pass = 0; pass < 2; pass++) {
+		len = (size_t)snprintf(doc, sizeof doc, "{\"items\":[\"abcdefghij\"]}");
+		for (max = 12; max >= 11; max--) {
+			/* the item is "abcdefghij" with its quotes: 12 bytes */
+			list_scan_init(&s, max);
+			rc = 0;
+			if (pass == 0)
+				rc = list_scan_feed(&s, doc, len, collect, &l);
+			else
+				for (i = 0; i < len && rc == 0; i++)
+					rc = list_scan_feed(&s, doc + i, 1, collect, &l);
+			if (max == 12) {
+				assert_int_equal(rc, 0);
+				assert_int_equal(l.n, 1);
+			} else {
+				assert_int_equal(rc, -1);
+				assert_int_equal(l.n, 0);
+				assert_non_null(s.error);
+			}
+			items_free(&l);
+			list_scan_free(&s);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -170,6 +232,8 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_object_cap),
 		cmocka_unit_test(test_callback_stops),
+		cmocka_unit_test(test_lookalike_keys),
+		cmocka_unit_test(test_cap_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
