@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <gnutls/gnutls.h>
@@ -732,6 +733,10 @@ add_subresource(json_t *list, const struct kind *r, const char *sub)
 	} else if (strcmp(sub, "log") == 0) {
 		json_object_set_new(e, "kind", json_string("Pod"));
 		json_object_set_new(e, "verbs", csv_array("get"));
+	} else if (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0) {
+		json_object_set_new(e, "kind", json_string(strcmp(sub, "exec") == 0 ?
+		    "PodExecOptions" : "PodAttachOptions"));
+		json_object_set_new(e, "verbs", csv_array("create,get"));
 	} else if (strcmp(sub, "eviction") == 0) {
 		json_object_set_new(e, "group", json_string("policy"));
 		json_object_set_new(e, "version", json_string("v1"));
@@ -2501,19 +2506,18 @@ log_free(void *arg)
 	free(ls);
 }
 
-/* GET pods/NAME/log. Lock held. */
-static void
-api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
+/* The container a pods/log, exec or attach request names (borrowed from
+ * pod): the only one when none is named, "" when the pod has none. NULL
+ * with a 400 in resp when the name is missing or wrong. Lock held. */
+static const char *
+pod_container(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
 {
 	json_t		*containers, *ctr;
-	const char	*container, *tail;
-	char		*text, *msg;
-	struct buf	 b = { 0 }, names = { 0 };
-	struct logstream *ls;
-	size_t		 i, next = 0, nl;
-	long		 tail_n = -1;
+	const char	*container;
+	char		*msg;
+	struct buf	 names = { 0 };
+	size_t		 i;
 	int		 found = 0;
-	const char	*p;
 
 	containers = json_object_get(json_object_get(pod, "spec"), "containers");
 	container = req->arg(req, "container");
@@ -2521,8 +2525,10 @@ api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t
 		if (names.len > 0)
 			buf_add(&names, " ", 1);
 		buf_str(&names, field_value(ctr, "name"));
-		if (container != NULL && strcmp(container, field_value(ctr, "name")) == 0)
+		if (container != NULL && strcmp(container, field_value(ctr, "name")) == 0) {
 			found = 1;
+			container = field_value(ctr, "name");
+		}
 	}
 	if (container == NULL || *container == '\0') {
 		if (json_array_size(containers) > 1) {
@@ -2531,18 +2537,38 @@ api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t
 			drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
 			free(msg);
 			free(names.p);
-			return;
+			return NULL;
 		}
 		container = json_array_size(containers) == 1 ?
-		    field_value(json_array_get(containers, 0), "name") : NULL;
+		    field_value(json_array_get(containers, 0), "name") : "";
 	} else if (!found) {
 		msg = xasprintf("container %s is not valid for pod %s", container, t->name);
 		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
 		free(msg);
 		free(names.p);
-		return;
+		return NULL;
 	}
 	free(names.p);
+	return container;
+}
+
+/* GET pods/NAME/log. Lock held. */
+static void
+api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
+{
+	const char	*container, *tail;
+	char		*text;
+	struct buf	 b = { 0 };
+	struct logstream *ls;
+	size_t		 i, next = 0, nl;
+	long		 tail_n = -1;
+	const char	*p;
+
+	container = pod_container(req, resp, t, pod);
+	if (container == NULL)
+		return;
+	if (*container == '\0')
+		container = NULL;
 	text = sim_pod_log(req->cluster, pod, container, arg_bool(req, "previous"), 0, &next);
 	if (text == NULL)
 		text = xstrdup("");
@@ -2583,6 +2609,87 @@ api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t
 	resp->stream = ls;
 	resp->stream_read = log_read;
 	resp->stream_free = log_free;
+}
+
+/* GET or POST pods/NAME/exec or attach: validate, then answer 101 with
+ * the session for server.c to run. Only WebSocket upgrades are served (no
+ * SPDY). Lock held. */
+static void
+api_exec(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod,
+    int attach)
+{
+	const char		*container, *cmd[64], *proto;
+	struct drill_exec	*ex;
+	json_t			*ctr = NULL, *e;
+	size_t			 i, n = 0;
+	char			*msg;
+
+	container = pod_container(req, resp, t, pod);
+	if (container == NULL)
+		return;
+	if (!attach) {
+		n = req->arg_all(req, "command", cmd, sizeof cmd / sizeof cmd[0]);
+		if (n == 0) {
+			drill_api_status(resp, 400, "BadRequest", "you must specify at least 1 "
+			    "command", NULL, NULL);
+			return;
+		}
+	}
+	if (!arg_bool(req, "stdin") && !arg_bool(req, "stdout") && !arg_bool(req, "stderr")) {
+		drill_api_status(resp, 400, "BadRequest", "you must specify at least 1 of "
+		    "stdin, stdout, stderr", NULL, NULL);
+		return;
+	}
+	if (*container == '\0' || strcmp(field_value(pod, "status.phase"), "Running") != 0) {
+		msg = xasprintf("unable to upgrade connection: container not found (\"%s\")",
+		    container);
+		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+		free(msg);
+		return;
+	}
+	proto = drill_ws_protocol(req->ws_protocol);
+	if (req->upgrade == NULL || strcasecmp(req->upgrade, "websocket") != 0 ||
+	    req->ws_key == NULL || proto == NULL) {
+		drill_api_status(resp, 400, "BadRequest", "Upgrade request required (the drill "
+		    "serves WebSocket v5.channel.k8s.io and v4.channel.k8s.io only)", NULL,
+		    NULL);
+		return;
+	}
+	ex = xcalloc(1, sizeof *ex);
+	ex->attach = attach;
+	ex->argc = n;
+	ex->argv = xcalloc(n + 1, sizeof *ex->argv);
+	for (i = 0; i < n; i++)
+		ex->argv[i] = xstrdup(cmd[i]);
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, e) {
+		if (strcmp(field_value(e, "name"), container) == 0)
+			ctr = e;
+	}
+	json_array_foreach(json_object_get(ctr, "env"), i, e) {
+		if (!json_is_string(json_object_get(e, "value")) || ex->nenv >= 256)
+			continue;
+		ex->env = xreallocarray(ex->env, ex->nenv + 1, sizeof *ex->env);
+		ex->env[ex->nenv++] = xasprintf("%s=%s", field_value(e, "name"),
+		    field_value(e, "value"));
+	}
+	ex->hostname = xstrdup(*field_value(pod, "spec.hostname") != '\0' ?
+	    field_value(pod, "spec.hostname") : t->name);
+	ex->ns = xstrdup(t->ns != NULL ? t->ns : "default");
+	ex->ip = xstrdup(field_value(pod, "status.podIP"));
+	ex->protocol = proto;
+	ex->v5 = strcmp(proto, "v5.channel.k8s.io") == 0;
+	ex->tty = arg_bool(req, "tty");
+	ex->in = arg_bool(req, "stdin");
+	ex->out = arg_bool(req, "stdout");
+	ex->err = arg_bool(req, "stderr");
+	resp->ws_accept = drill_ws_accept(req->ws_key);
+	if (resp->ws_accept == NULL) {
+		drill_exec_free(ex);
+		drill_api_status(resp, 500, "InternalError", "cannot hash the key", NULL, NULL);
+		return;
+	}
+	resp->status = 101;
+	resp->exec = ex;
 }
 
 /* The service proxy. Lock held. */
@@ -2626,6 +2733,9 @@ request_verb(struct drill_req *req, struct target *t)
 		return strcmp(m, "GET") == 0 ? "get" : strcmp(m, "POST") == 0 ? "create" :
 		    strcmp(m, "PUT") == 0 ? "update" : strcmp(m, "PATCH") == 0 ? "patch" :
 		    "delete";
+	/* a stream upgrade is a create, whatever its method (as RBAC sees it) */
+	if (t->sub != NULL && (strcmp(t->sub, "exec") == 0 || strcmp(t->sub, "attach") == 0))
+		return strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0 ? "create" : NULL;
 	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0) {
 		if (t->name == NULL)
 			return arg_bool(req, "watch") ? "watch" : "list";
@@ -2819,6 +2929,9 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 		api_log(req, resp, &t, obj);
 	else if (strcmp(t.sub, "eviction") == 0 && strcmp(t.verb, "create") == 0)
 		api_evict(req, resp, &t, obj, dry);
+	else if ((strcmp(t.sub, "exec") == 0 || strcmp(t.sub, "attach") == 0) &&
+	    strcmp(t.verb, "create") == 0)
+		api_exec(req, resp, &t, obj, strcmp(t.sub, "attach") == 0);
 	else if (strcmp(t.sub, "proxy") == 0)
 		api_proxy(req, resp, &t);
 	else {

@@ -76,8 +76,43 @@ struct drill_req {
 	const char		*query;		/* raw query string or NULL */
 	/* Query arguments (decoded). */
 	const char		*(*arg)(struct drill_req *, const char *name);
+	/* Every value of a repeated query argument, in order (at most max);
+	 * their count. */
+	size_t			 (*arg_all)(struct drill_req *, const char *name,
+				    const char **out, size_t max);
 	void			*conn;
+	/* A WebSocket upgrade's headers, or NULL. */
+	const char		*upgrade;	/* Upgrade */
+	const char		*ws_key;	/* Sec-WebSocket-Key */
+	const char		*ws_protocol;	/* Sec-WebSocket-Protocol */
 };
+
+/* An exec or attach session the answer upgrades to (exec.c runs it). */
+struct drill_exec {
+	char		**argv;		/* the command (exec) */
+	size_t		  argc;
+	char		**env;		/* NAME=value of the container */
+	size_t		  nenv;
+	char		 *hostname;
+	char		 *ns;
+	char		 *ip;
+	const char	 *protocol;	/* the chosen subprotocol (static) */
+	int		  v5;		/* v5.channel.k8s.io: stream close messages */
+	int		  attach;
+	int		  tty;
+	int		  in, out, err;	/* the streams asked for */
+};
+
+/* The Sec-WebSocket-Accept of a client key (new), or NULL. */
+char		*drill_ws_accept(const char *key);
+/* The subprotocol chosen from a client's comma list, or NULL. */
+const char	*drill_ws_protocol(const char *offered);
+/* Run a session on the upgraded connection fd (blocking, in its own
+ * thread) until the command ends, the client goes, or alive(arg) turns 0;
+ * extra: bytes the client sent after its request. */
+void		 drill_exec_run(struct drill_exec *, int fd, const char *extra,
+		    size_t extra_len, int (*alive)(void *), void *arg);
+void		 drill_exec_free(struct drill_exec *);
 
 /* What api.c answers: either a whole body or a stream. */
 struct drill_resp {
@@ -91,6 +126,9 @@ struct drill_resp {
 	long		(*stream_read)(void *stream, char *buf, size_t max);
 	void		(*stream_free)(void *stream);
 	char		*retry_after;	/* Retry-After header or NULL */
+	/* 101 Switching Protocols to this session (status 101), or NULL. */
+	struct drill_exec *exec;
+	char		*ws_accept;	/* its Sec-WebSocket-Accept */
 };
 
 /* Largest request body accepted. */
