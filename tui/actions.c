@@ -1,5 +1,6 @@
 /* Actions: one asynchronous pipeline for every mutation (see actions.h). */
 #include <sys/queue.h>
+#include <sys/wait.h>
 
 #include <ctype.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include "opsdeck/actions.h"
 #include "opsdeck/osc52.h"
 #include "opsdeck/audit.h"
+#include "opsdeck/auth.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/http.h"
@@ -55,6 +57,14 @@ struct act_def {
 	bool		 typed;		/* always ask for the cluster name (restores) */
 	bool		 no_fetch;	/* do not GET the target first */
 	bool		 untargeted;	/* may run with no row selected */
+	/* Runs a program in the console's terminal (kubectl exec) instead of
+	 * sending a request: no dry run, one target, confirmed only where the
+	 * context asks for it (protected); the audit intent is written when
+	 * it starts, the outcome when it ends. */
+	bool		 terminal;
+	/* A value to ask for once the target is fetched (the container), or
+	 * NULL: the question (new) and its prefill in *initial (new). */
+	char		*(*question)(struct act_op *, char **initial);
 	/* A second GET needed for planning (after the object is fetched), or NULL. */
 	char		*(*extra)(struct act_op *);
 	/* Build the request and the preview. 0, or -1 with *cause; may set
@@ -108,6 +118,8 @@ struct act_op {
 	bool			 inflight;	/* a request sent, its reply not in */
 	bool			 granted;	/* every permission granted: may go on */
 	char			*typed;		/* the plan wants this typed to confirm */
+	char			**argv;		/* terminal actions: the program */
+	bool			 asked;		/* the def's question was asked */
 };
 
 /* One command's batch of targets. */
@@ -146,6 +158,9 @@ static double		 act_timeout = 300;
 static size_t		 act_nrunning;
 static size_t		 act_ninflight;	/* requests sent whose reply is not in */
 static char		*act_stopping;	/* interrupted: why; nothing more is sent */
+/* The kubeconfig files the console read (for kubectl), or NULL. */
+static char		**act_kc_files;
+static size_t		  act_kc_nfiles;
 static struct act_batch_list act_batches = TAILQ_HEAD_INITIALIZER(act_batches);
 
 static void	op_settle(struct act_op *, const char *outcome, const char *message);
@@ -1602,6 +1617,187 @@ follow_drain(struct act_op *op, json_t *obj, char **msg)
 	return 1;
 }
 
+/*
+ * Terminal actions: kubectl in the console's terminal.
+ */
+
+void
+actions_set_kubeconfig(char *const *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < act_kc_nfiles; i++)
+		free(act_kc_files[i]);
+	free(act_kc_files);
+	act_kc_files = n > 0 ? xcalloc(n, sizeof *act_kc_files) : NULL;
+	for (i = 0; i < n; i++)
+		act_kc_files[i] = xstrdup(files[i]);
+	act_kc_nfiles = n;
+}
+
+/* Free a NULL-terminated vector. */
+static void
+act_argv_free(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv != NULL && argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* The names of pod's containers (and ephemeral ones) as "a, b" (new). */
+static char *
+shell_container_list(json_t *pod)
+{
+	static const char *const lists[] = { "containers", "ephemeralContainers" };
+	char *out = xstrdup(""), *n;
+	json_t *c;
+	size_t i, l;
+
+	for (l = 0; l < 2; l++) {
+		json_array_foreach(json_object_get(json_object_get(pod, "spec"), lists[l]), i,
+		    c) {
+			if (jstr(c, "name", NULL) == NULL)
+				continue;
+			n = xasprintf("%s%s%s", out, *out != '\0' ? ", " : "",
+			    jstr(c, "name", NULL));
+			free(out);
+			out = n;
+		}
+	}
+	return out;
+}
+
+/* Is name one of pod's containers (or ephemeral containers)? */
+static bool
+shell_container_ok(json_t *pod, const char *name)
+{
+	static const char *const lists[] = { "containers", "ephemeralContainers" };
+	const char *cn;
+	json_t *c;
+	size_t i, l;
+
+	for (l = 0; l < 2; l++) {
+		json_array_foreach(json_object_get(json_object_get(pod, "spec"), lists[l]), i,
+		    c) {
+			cn = jstr(c, "name", NULL);
+			if (cn != NULL && strcmp(cn, name) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The container kubectl would pick: the default-container annotation, else
+ * the first (borrowed), or NULL. */
+static const char *
+shell_default_container(json_t *pod)
+{
+	const char *d = jstr(pod, "metadata", "annotations",
+	    "kubectl.kubernetes.io/default-container", NULL);
+
+	if (d != NULL && shell_container_ok(pod, d))
+		return d;
+	return jstr(json_array_get(json_object_get(json_object_get(pod, "spec"),
+	    "containers"), 0), "name", NULL);
+}
+
+/* Ask which container when the pod has more than one and none was given. */
+static char *
+question_shell(struct act_op *op, char **initial)
+{
+	const char *d = shell_default_container(op->obj);
+	char *list, *q;
+
+	if (op_arg(op, 0) != NULL || d == NULL ||
+	    json_array_size(json_object_get(json_object_get(op->obj, "spec"), "containers")) +
+	    json_array_size(json_object_get(json_object_get(op->obj, "spec"),
+	    "ephemeralContainers")) < 2)
+		return NULL;
+	list = shell_container_list(op->obj);
+	q = xasprintf("shell into container (%s):", list);
+	free(list);
+	*initial = xstrdup(d);
+	return q;
+}
+
+/* kubectl exec -it into the pod: the program, the request it makes (for
+ * the audit intent) and the preview. */
+static int
+plan_shell(struct act_op *op, char **cause)
+{
+	struct kube_context *kc = op->b->client != NULL ?
+	    client_context(op->b->client, op->cluster) : NULL;
+	const char *container = op_arg(op, 0), *phase = jstr(op->obj, "status", "phase", NULL);
+	const char *ctxname = kc != NULL ? kc->name : op->context;
+	char *argv[16], *exe, *line, *list, *where, *path;
+	int argc = 0, i;
+
+	if (container == NULL)
+		container = shell_default_container(op->obj);
+	if (container == NULL) {
+		*cause = xstrdup("the pod has no containers");
+		op->refused = xstrdup(*cause);
+		return -1;
+	}
+	if (!shell_container_ok(op->obj, container)) {
+		list = shell_container_list(op->obj);
+		*cause = xasprintf("no container %s in the pod (%s)", container, list);
+		op->refused = xstrdup(*cause);
+		free(list);
+		return -1;
+	}
+	if (phase == NULL || strcmp(phase, "Running") != 0) {
+		*cause = xasprintf("the pod is %s, not Running: nothing to exec into",
+		    phase != NULL ? phase : "in no phase");
+		op->refused = xstrdup(*cause);
+		return -1;
+	}
+	argv[argc++] = xstrdup("kubectl");
+	if (act_kc_nfiles == 1) {
+		argv[argc++] = xstrdup("--kubeconfig");
+		argv[argc++] = xstrdup(act_kc_files[0]);
+	}
+	argv[argc++] = xstrdup("--context");
+	argv[argc++] = xstrdup(ctxname);
+	argv[argc++] = xstrdup("-n");
+	argv[argc++] = xstrdup(op->ns);
+	argv[argc++] = xstrdup("exec");
+	argv[argc++] = xstrdup("-it");
+	argv[argc++] = xstrdup(op->name);
+	argv[argc++] = xstrdup("-c");
+	argv[argc++] = xstrdup(container);
+	argv[argc++] = xstrdup("--");
+	argv[argc++] = xstrdup("sh");
+	argv[argc] = NULL;
+	line = cmd_quote_argv(argc, argv);
+	exe = auth_lookpath("kubectl");
+	if (exe == NULL) {
+		*cause = xasprintf("kubectl is not on PATH; run it yourself: %s", line);
+		op->refused = xstrdup(*cause);
+		free(line);
+		for (i = 0; i < argc; i++)
+			free(argv[i]);
+		return -1;
+	}
+	free(exe);
+	op->argv = xcalloc((size_t)argc + 1, sizeof *op->argv);
+	memcpy(op->argv, argv, ((size_t)argc + 1) * sizeof *argv);
+	where = op_where(op);
+	op->preview = xasprintf("%s: shell in container %s\n%s", where, container, line);
+	free(where);
+	json_object_set_new(op->params, "container", json_string(container));
+	json_object_set_new(op->params, "command", json_pack("[s]", "sh"));
+	json_object_set_new(op->params, "kubectl", json_string(line));
+	free(line);
+	path = actions_path(op->resource, op->ns, op->name);
+	op_request(op, "POST", xasprintf("%s/exec?command=sh&container=%s&stdin=true&stdout=true"
+	    "&tty=true", path, container), NULL, NULL);
+	free(path);
+	return 0;
+}
+
 /* The action verbs. */
 static const struct act_def act_defs[] = {
 	{ .verb = "scale", .args = "[REPLICAS]",
@@ -1671,6 +1867,11 @@ static const struct act_def act_defs[] = {
 	  .help = "set the canary weight of a VirtualService",
 	  .need = { { "patch", NULL, NULL } },
 	  .plan = plan_canary_weight },
+	/* kubectl exec -it in the console's terminal */
+	{ .verb = "shell", .args = "[CONTAINER]",
+	  .help = "open a shell in a pod's container (kubectl exec -it)",
+	  .need = { { "create", "pods", "exec" } },
+	  .terminal = true, .question = question_shell, .plan = plan_shell },
 	/* Alertmanager's: no RBAC, no dry run, nothing to fetch first */
 	{ .verb = "silence", .args = "[DURATION [NAME=VALUE...]] [--comment TEXT...]",
 	  .help = "silence an alert in Alertmanager",
@@ -1722,6 +1923,7 @@ op_free(struct act_op *op)
 	free(op->follow_path);
 	free(op->outcome);
 	free(op->message);
+	act_argv_free(op->argv);
 	free(op);
 }
 
@@ -2061,6 +2263,70 @@ op_sent(const struct client_response *r, void *arg)
 	free(msg);
 }
 
+/* The program of a terminal action ended (status from waitpid). */
+static void
+op_terminal_done(int status, void *arg)
+{
+	struct act_op *op = arg;
+	char *msg;
+
+	if (WIFEXITED(status)) {
+		json_object_set_new(op->params, "exit_status", json_integer(WEXITSTATUS(status)));
+		msg = xasprintf("ended (kubectl exit status %d)", WEXITSTATUS(status));
+		op_finish(op, WEXITSTATUS(status) == 0 ? "ok" : "failed", msg, true);
+	} else {
+		msg = xasprintf("ended (kubectl killed by signal %d)",
+		    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+		op_finish(op, "interrupted", msg, true);
+	}
+	free(msg);
+}
+
+/* Run a terminal action's program (its intent is written). With several
+ * kubeconfig files kubectl gets them as KUBECONFIG. */
+static void
+op_terminal(struct act_op *op)
+{
+	struct act_batch *b = op->b;
+	extern char **environ;
+	char **envp = NULL, *cause = NULL, *m, *joined, *n;
+	size_t i, ne = 0;
+
+	if (act_kc_nfiles > 1) {
+		joined = xstrdup(act_kc_files[0]);
+		for (i = 1; i < act_kc_nfiles; i++) {
+			n = xasprintf("%s:%s", joined, act_kc_files[i]);
+			free(joined);
+			joined = n;
+		}
+		for (i = 0; environ[i] != NULL; i++)
+			;
+		envp = xcalloc(i + 2, sizeof *envp);
+		for (i = 0; environ[i] != NULL; i++) {
+			if (strncmp(environ[i], "KUBECONFIG=", 11) != 0)
+				envp[ne++] = environ[i];
+		}
+		envp[ne++] = n = xasprintf("KUBECONFIG=%s", joined);
+		free(joined);
+	} else
+		n = NULL;
+	if (b->ui_ops == NULL || b->ui_ops->foreground == NULL)
+		cause = xstrdup("only the console can hand its terminal to kubectl");
+	else if (b->ui_ops->foreground(b->ui, op->argv, envp, op_terminal_done, op,
+	    &cause) == 0)
+		cause = NULL;
+	else if (cause == NULL)
+		cause = xstrdup("cannot start kubectl");
+	free(envp);
+	free(n);
+	if (cause != NULL) {
+		m = xasprintf("%s: %s", b->def->verb, cause);
+		op_finish(op, "failed", m, true);
+		free(m);
+		free(cause);
+	}
+}
+
 /* Send the planned request, its intent written first. */
 static void
 op_send(struct act_op *op)
@@ -2082,6 +2348,10 @@ op_send(struct act_op *op)
 		op_finish(op, "refused", m, false);
 		free(m);
 		free(cause);
+		return;
+	}
+	if (b->def->terminal) {
+		op_terminal(op);
 		return;
 	}
 	op_inflight(op, true);
@@ -2112,12 +2382,42 @@ op_dry_done(const struct client_response *r, void *arg)
 	batch_check(op->b);
 }
 
+static void	op_plan(struct act_op *);
+
+/* The def's question answered: NULL (Esc) or empty cancels. */
+static void
+op_answered(const char *value, void *arg)
+{
+	struct act_op *op = arg;
+	struct act_batch *b = op->b;
+
+	if (value == NULL || *value == '\0') {
+		op_settle(op, "cancelled", "cancelled");
+		return;
+	}
+	if (b->nargs == 0)
+		b->args[b->nargs++] = xstrdup(value);
+	op_plan(op);
+}
+
 /* Plan the request, then dry-run it. */
 static void
 op_plan(struct act_op *op)
 {
 	struct act_batch *b = op->b;
-	char *cause = NULL, *dry, *dry_body;
+	char *cause = NULL, *dry, *dry_body, *q, *initial = NULL;
+
+	if (b->def->question != NULL && !op->asked && b->ui_ops != NULL &&
+	    b->ui_ops->prompt != NULL) {
+		op->asked = true;
+		q = b->def->question(op, &initial);
+		if (q != NULL) {
+			b->ui_ops->prompt(b->ui, q, initial, op_answered, op);
+			free(q);
+			free(initial);
+			return;
+		}
+	}
 
 	if (b->def->plan(op, &cause) != 0) {
 		op_settle(op, op->refused != NULL ? "refused" : "failed",
@@ -2129,7 +2429,7 @@ op_plan(struct act_op *op)
 		op_settle(op, "skipped", op->skipped);
 		return;
 	}
-	if (b->def->am) {
+	if (b->def->am || b->def->terminal) {
 		op->state = OP_READY;
 		batch_check(b);
 		return;
@@ -2392,8 +2692,15 @@ batch_confirm(struct act_batch *b)
 		if (op->typed != NULL)
 			batch_typed_add(&typed, op->typed);
 	}
+	if (b->def->terminal && typed == NULL) {
+		/* nothing to type: a shell starts without a question */
+		free(preview);
+		batch_confirmed(true, b);
+		return;
+	}
 	title = xasprintf("%s: %zu target%s (%s)", b->def->verb, nready, nready == 1 ? "" : "s",
-	    b->def->am ? "Alertmanager has no dry run: preview" : "dry run passed");
+	    b->def->am ? "Alertmanager has no dry run: preview" :
+	    b->def->terminal ? "kubectl in this terminal" : "dry run passed");
 	b->confirming = true;
 	if (b->ui_ops == NULL || b->ui_ops->confirm == NULL) {
 		free(title);
@@ -2893,6 +3200,14 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		goto out;
 	}
 
+	if (def->terminal && (ctx->ui_ops == NULL || ctx->ui_ops->foreground == NULL)) {
+		*cause = xasprintf("%s: only in the console (it needs the terminal)", def->verb);
+		goto out;
+	}
+	if (def->terminal && b->nops != 1) {
+		*cause = xasprintf("%s: one pod at a time (%zu selected)", def->verb, b->nops);
+		goto out;
+	}
 	act_nrunning++;
 	if (ctx->done != NULL) {
 		/* the caller (a runbook step, opsdeck silence) hears the end */

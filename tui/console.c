@@ -239,6 +239,14 @@ console_ui_message(void *uip, bool error, const char *text)
 	ui_message(uip, error, "%s", text);
 }
 
+/* The console's cmd_ui: hand the terminal to a program (kubectl exec). */
+static int
+console_ui_foreground(void *uip, char *const argv[], char *const envp[],
+    void (*done)(int status, void *arg), void *arg, char **cause)
+{
+	return ui_foreground(uip, argv, envp, done, arg, cause);
+}
+
 /* The console's cmd_ui: ask for a value at the prompt. */
 static void
 console_ui_prompt(void *uip, const char *question, const char *initial,
@@ -406,6 +414,7 @@ console_signal_fd(int fd, short revents, void *arg)
 			ui_dirty(ui);
 			break;
 		case 'C':
+			ui_foreground_reap(ui);
 			if (drill_pid > 0 && waitpid(drill_pid, &status, WNOHANG) == drill_pid) {
 				drill_pid = -1;
 				ui_message(ui, true, "the drill simulator exited");
@@ -453,6 +462,8 @@ console_before_sleep(void *arg)
 		loop_stop(ui->loop);
 		return;
 	}
+	if (ui->suspended)
+		return;		/* a child program has the terminal */
 	if (ui->look_pending)
 		look_report(ui);
 	if (!draw && (gen != ui->seen_gen || ui->frame)) {
@@ -701,6 +712,7 @@ console_main(int argc, char **argv)
 	ui->ops.message = console_ui_message;
 	ui->ops.confirm = dialog_confirm;
 	ui->ops.prompt = console_ui_prompt;
+	ui->ops.foreground = console_ui_foreground;
 	ui->ops.show_view = console_ui_show_view;
 	ui_current = ui;
 	xmalloc_set_fatal_hook(console_fatal_hook);
@@ -752,6 +764,7 @@ console_main(int argc, char **argv)
 		fprintf(stderr, "opsdeck: %s\n", cause);
 		goto out;
 	}
+	actions_set_kubeconfig(kc->files, kc->nfiles);
 	/* the drill without --context: all of its clusters (folded below to
 	 * the admin context of each, listed first) */
 	if (kubeconfig_select(kc, cfg, spec, all || (drill != NULL && spec == NULL), &ctxs, &nctx,
@@ -807,6 +820,7 @@ console_main(int argc, char **argv)
 	console_show_warnings(ui, kc, cfg);
 	console_show_orphans(ui);
 	console_runbook_keys(ui);
+	ui->input_cb = console_input;
 	loop_add_fd(ui->loop, STDIN_FILENO, POLLIN, console_input, ui);
 	loop_add_fd(ui->loop, sig_pipe[0], POLLIN, console_signal_fd, ui);
 	loop_before_sleep(ui->loop, console_before_sleep, ui);
@@ -816,6 +830,7 @@ console_main(int argc, char **argv)
 	rc = 0;
 out:
 	free(cause);
+	ui_foreground_stop(ui);
 	if (ui->curses)
 		prompt_done(ui);
 	while (ui->view != NULL) {
@@ -837,6 +852,7 @@ out:
 	 * live actions refer to the client and the loop: drop them first. */
 	runbook_console_interrupt("the console exited");
 	actions_shutdown();
+	actions_set_kubeconfig(NULL, 0);
 	runbook_console_release();
 	if (ui->client != NULL)
 		client_free(ui->client);

@@ -48,6 +48,7 @@ static const struct {
 	{ "N", "sort NAME", "sort by name (again: reverse)" },
 	{ "A", "sort AGE", "sort by age (again: reverse)" },
 	{ "s", "scale", "scale" },
+	{ "x", "shell", "shell in the pod's container (kubectl exec -it)" },
 	{ "r", "restart", "rollout restart" },
 	{ "C-d", "delete", "delete" },
 	{ "u", "undo", "rollout undo" },

@@ -20,7 +20,7 @@ const struct kind kinds[] = {
 	  .subresources = "log,status,eviction,exec,attach", .verbs = RW,
 	  .printer = &printer_pods, .problems = ROW_BAD | ROW_WARN, .overview = 2,
 	  .describer = &describe_pod,
-	  .actions = "delete",
+	  .actions = "delete,shell",
 	  .view = { .name = "pods", .help = "pods" } },
 	{ .group = "apps", .version = "v1", .resource = "deployments", .singular = "deployment",
 	  .kind = "Deployment", .namespaced = true, .short_names = "deploy",

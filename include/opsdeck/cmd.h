@@ -70,6 +70,11 @@ struct cmd_ui {
 		    void (*done)(const char *value, void *arg), void *arg);
 	/* Switch the console to a view (":pods @prod-tokyo"); NULL headless. */
 	int	(*show_view)(void *ui, const char *view, const char *arg, char **cause);
+	/* Give the terminal to argv (envp NULL: the console's) until it exits,
+	 * then done(wait status, arg) from the loop; 0 or -1 with *cause.
+	 * NULL headless. */
+	int	(*foreground)(void *ui, char *const argv[], char *const envp[],
+		    void (*done)(int status, void *arg), void *arg, char **cause);
 };
 
 /* The context a command runs in. */

@@ -138,6 +138,15 @@ struct ui {
 	WINDOW			*input;		/* a pad keys are read from */
 	const char		*ellipsis;
 
+	/* A child program has the terminal (ui_suspend): no keys are read,
+	 * nothing is drawn; the loop and every watch go on. */
+	bool			 suspended;
+	/* reads the keys (console.c): taken off the loop while suspended */
+	void			(*input_cb)(int fd, short revents, void *arg);
+	int			 fg_pid;	/* the child ui_foreground runs, or 0 */
+	void			(*fg_done)(int status, void *arg);
+	void			*fg_arg;
+
 	/* pending key sequence for count or multi-key? (none yet) */
 	struct cmd_ui		 ops;
 };
@@ -180,6 +189,23 @@ void		 ui_cmd_ctx_free(struct cmd_ctx *);
 /* Run a command line with the current selection as targets; errors go to
  * the status line. Returns 0 or -1. */
 int		 ui_run(struct ui *, const char *line, enum cmd_origin);
+/* The one place the console hands the terminal over (tui/suspend.c).
+ * ui_suspend saves the curses state and leaves the screen, stops reading
+ * keys and drawing; ui_resume takes the terminal back and redraws it whole.
+ * The loop runs meanwhile: watches are kept, not restarted. */
+void		 ui_suspend(struct ui *);
+void		 ui_resume(struct ui *);
+/* Run argv (PATH searched; envp NULL: ours) in the terminal's foreground
+ * with the console suspended; done(wait status, arg) runs from the loop
+ * once it exited and the console is back. 0, or -1 with *cause (nothing
+ * ran, nothing suspended). One child at a time. */
+int		 ui_foreground(struct ui *, char *const argv[], char *const envp[],
+		    void (*done)(int status, void *arg), void *arg, char **cause);
+/* A SIGCHLD arrived: reap the foreground child if it exited. */
+void		 ui_foreground_reap(struct ui *);
+/* The console is exiting: hang up the foreground child, wait for it, and
+ * tell its caller (status as from waitpid). */
+void		 ui_foreground_stop(struct ui *);
 /* Draw everything (called from the loop's before-sleep hook when dirty). */
 void		 ui_draw(struct ui *);
 /* Theme attributes shortcut. */
