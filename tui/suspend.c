@@ -23,12 +23,18 @@
 void
 ui_suspend(struct ui *ui)
 {
+	char *clear;
+
 	if (ui->suspended)
 		return;
 	ui->suspended = true;
 	if (ui->curses) {
 		def_prog_mode();
 		endwin();
+		/* the child starts on a clean screen, not on an earlier one's output */
+		clear = tigetstr("clear");
+		if (clear != NULL && clear != (char *)-1)
+			putp(clear);
 	}
 	fflush(stdout);
 	if (ui->loop != NULL)
