@@ -2647,7 +2647,7 @@ api_exec(struct drill_req *req, struct drill_resp *resp, struct target *t, json_
 		free(msg);
 		return;
 	}
-	proto = drill_ws_protocol(req->ws_protocol);
+	proto = drill_ws_protocol(req->ws_protocol, drill_exec_protocols);
 	if (req->upgrade == NULL || strcasecmp(req->upgrade, "websocket") != 0 ||
 	    req->ws_key == NULL || proto == NULL) {
 		drill_api_status(resp, 400, "BadRequest", "Upgrade request required (the drill "

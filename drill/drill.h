@@ -103,10 +103,35 @@ struct drill_exec {
 	int		  in, out, err;	/* the streams asked for */
 };
 
+/* One WebSocket connection of a streaming session (ws.c). */
+struct drill_ws {
+	int		 fd;
+	int		 closed;	/* the peer went away, or broke the protocol */
+	int		 stop;		/* the session is over: read no more */
+	/* each whole message from the client */
+	void		(*on_message)(void *arg, const unsigned char *, size_t);
+	void		*arg;
+	unsigned char	*in;		/* bytes read, not yet framed */
+	size_t		 inlen, incap;
+	unsigned char	*msg;		/* message being reassembled */
+	size_t		 msglen;
+};
+
 /* The Sec-WebSocket-Accept of a client key (new), or NULL. */
 char		*drill_ws_accept(const char *key);
-/* The subprotocol chosen from a client's comma list, or NULL. */
-const char	*drill_ws_protocol(const char *offered);
+/* The first of supported (NULL-terminated, best first) in a client's comma
+ * list, or NULL. */
+const char	*drill_ws_protocol(const char *offered, const char *const *supported);
+/* Send one frame (2 binary, 8 close, 10 pong); -1 once the peer is gone. */
+int		 drill_ws_send(struct drill_ws *, int opcode, const void *, size_t);
+/* Read (extra first: bytes that came with the request) and hand messages
+ * to on_message until stop is set, the peer goes, or alive(arg) is 0. */
+void		 drill_ws_run(struct drill_ws *, const char *extra, size_t extra_len,
+		    int (*alive)(void *), void *arg);
+/* Close (status 1000) unless the peer went; free the buffers. */
+void		 drill_ws_close(struct drill_ws *);
+/* The subprotocols of exec and attach (exec.c). */
+extern const char *const drill_exec_protocols[];
 /* Run a session on the upgraded connection fd (blocking, in its own
  * thread) until the command ends, the client goes, or alive(arg) turns 0;
  * extra: bytes the client sent after its request. */

@@ -4,17 +4,11 @@
  * shell. Every byte from the client is untrusted: frames and lines are
  * capped, echoed input keeps printable characters only, and what the shell
  * prints from the pod (names, env values) is escaped. */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
 #include <jansson.h>
 
 #include "opsdeck/xmalloc.h"
@@ -28,73 +22,23 @@
 #define CH_RESIZE	4
 #define CH_CLOSE	255	/* v5: "the client closed this channel" */
 
-/* Largest client message accepted, longest shell line kept. */
-#define WS_MSG_MAX	(64 * 1024)
+/* Longest shell line kept. */
 #define LINE_MAX_LEN	4096
 #define ARGV_MAX	64
 
-/* The GUID RFC 6455 appends to the client's key. */
-static const char ws_guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
 /* Protocols offered to clients, best first. */
-static const char *const ws_protocols[] = { "v5.channel.k8s.io", "v4.channel.k8s.io" };
+const char *const drill_exec_protocols[] = { "v5.channel.k8s.io", "v4.channel.k8s.io", NULL };
 
 /* A running session. */
 struct session {
 	struct drill_exec	*ex;
-	int			 fd;
-	int			 (*alive)(void *);
-	void			*alive_arg;
-	unsigned char		*in;		/* bytes read, not yet framed */
-	size_t			 inlen;
-	size_t			 incap;
-	unsigned char		*msg;		/* message being reassembled */
-	size_t			 msglen;
+	struct drill_ws		 ws;
 	char			 line[LINE_MAX_LEN];
 	size_t			 linelen;
-	int			 closed;	/* the client went away */
 	int			 stdin_eof;
 	int			 exited;	/* the shell exited */
 	int			 status;	/* its exit code */
 };
-
-char *
-drill_ws_accept(const char *key)
-{
-	unsigned char	 digest[20];
-	char		*cat;
-
-	cat = xasprintf("%s%s", key, ws_guid);
-	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, cat, strlen(cat), digest) != 0) {
-		free(cat);
-		return NULL;
-	}
-	free(cat);
-	return drill_base64(digest, sizeof digest);
-}
-
-const char *
-drill_ws_protocol(const char *offered)
-{
-	const char	*p, *end;
-	size_t		 i, n;
-
-	if (offered == NULL)
-		return NULL;
-	for (i = 0; i < sizeof ws_protocols / sizeof ws_protocols[0]; i++) {
-		for (p = offered; *p != '\0'; p = *end == ',' ? end + 1 : end) {
-			while (*p == ' ' || *p == '\t')
-				p++;
-			end = p + strcspn(p, ",");
-			n = (size_t)(end - p);
-			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-				n--;
-			if (n == strlen(ws_protocols[i]) && strncmp(p, ws_protocols[i], n) == 0)
-				return ws_protocols[i];
-		}
-	}
-	return NULL;
-}
 
 void
 drill_exec_free(struct drill_exec *ex)
@@ -115,54 +59,6 @@ drill_exec_free(struct drill_exec *ex)
 	free(ex);
 }
 
-/* Write all of buf; -1 when the peer is gone. */
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const unsigned char	*p = buf;
-	ssize_t			 n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Send one unmasked frame. */
-static int
-ws_frame(struct session *s, int opcode, const void *data, size_t len)
-{
-	unsigned char	hdr[10];
-	size_t		hlen = 2;
-
-	if (s->closed)
-		return -1;
-	hdr[0] = (unsigned char)(0x80 | opcode);
-	if (len < 126)
-		hdr[1] = (unsigned char)len;
-	else if (len < 65536) {
-		hdr[1] = 126;
-		hdr[2] = (unsigned char)(len >> 8);
-		hdr[3] = (unsigned char)len;
-		hlen = 4;
-	} else {
-		hdr[1] = 127;
-		for (hlen = 2; hlen < 10; hlen++)
-			hdr[hlen] = (unsigned char)((uint64_t)len >> (8 * (9 - hlen)));
-	}
-	if (write_all(s->fd, hdr, hlen) != 0 || (len > 0 && write_all(s->fd, data, len) != 0)) {
-		s->closed = 1;
-		return -1;
-	}
-	return 0;
-}
-
 /* Send data on a stream channel (one binary message). */
 static void
 ch_write(struct session *s, int ch, const char *data, size_t len)
@@ -178,7 +74,7 @@ ch_write(struct session *s, int ch, const char *data, size_t len)
 	m = xmalloc(len + 1);
 	m[0] = (unsigned char)ch;
 	memcpy(m + 1, data, len);
-	ws_frame(s, 2, m, len + 1);
+	drill_ws_send(&s->ws, 2, m, len + 1);
 	free(m);
 }
 
@@ -502,8 +398,10 @@ shell_input(struct session *s, const unsigned char *data, size_t len)
 
 /* A whole client message. */
 static void
-on_message(struct session *s, const unsigned char *m, size_t len)
+on_message(void *arg, const unsigned char *m, size_t len)
 {
+	struct session	*s = arg;
+
 	if (len == 0)
 		return;
 	if (m[0] == CH_STDIN && s->ex->in)
@@ -517,93 +415,9 @@ on_message(struct session *s, const unsigned char *m, size_t len)
 		}
 		s->stdin_eof = 1;
 	}
+	if (s->exited || s->stdin_eof)
+		s->ws.stop = 1;
 	/* CH_RESIZE and unknown channels: nothing to do */
-}
-
-/* Parse complete frames out of s->in; -1 on a protocol error or close. */
-static int
-ws_parse(struct session *s)
-{
-	unsigned char	*p, mask[4];
-	uint64_t	 plen;
-	size_t		 hlen, i, used = 0;
-	int		 fin, op, masked;
-
-	for (;;) {
-		p = s->in + used;
-		if (s->inlen - used < 2)
-			break;
-		fin = p[0] & 0x80;
-		op = p[0] & 0x0f;
-		masked = p[1] & 0x80;
-		plen = p[1] & 0x7f;
-		hlen = 2;
-		if (plen == 126) {
-			if (s->inlen - used < 4)
-				break;
-			plen = ((uint64_t)p[2] << 8) | p[3];
-			hlen = 4;
-		} else if (plen == 127) {
-			if (s->inlen - used < 10)
-				break;
-			plen = 0;
-			for (i = 2; i < 10; i++)
-				plen = (plen << 8) | p[i];
-			hlen = 10;
-		}
-		if (!masked || plen > WS_MSG_MAX || s->msglen + plen > WS_MSG_MAX) {
-			ws_frame(s, 8, "\x03\xf1", 2);	/* 1009: too big, or unmasked */
-			return -1;
-		}
-		if (s->inlen - used < hlen + 4 + plen)
-			break;
-		memcpy(mask, p + hlen, 4);
-		p += hlen + 4;
-		for (i = 0; i < plen; i++)
-			p[i] ^= mask[i & 3];
-		used += hlen + 4 + (size_t)plen;
-		if (op == 8) {
-			ws_frame(s, 8, "\x03\xe8", 2);
-			return -1;
-		}
-		if (op == 9) {
-			ws_frame(s, 10, p, (size_t)plen);
-			continue;
-		}
-		if (op == 10)
-			continue;
-		if (op != 0 && op != 1 && op != 2) {
-			ws_frame(s, 8, "\x03\xea", 2);	/* 1002: protocol error */
-			return -1;
-		}
-		s->msg = xrealloc(s->msg, s->msglen + (size_t)plen + 1);
-		memcpy(s->msg + s->msglen, p, (size_t)plen);
-		s->msglen += (size_t)plen;
-		if (fin) {
-			on_message(s, s->msg, s->msglen);
-			s->msglen = 0;
-		}
-		if (s->exited)
-			break;
-	}
-	memmove(s->in, s->in + used, s->inlen - used);
-	s->inlen -= used;
-	return 0;
-}
-
-/* Bytes from the client. */
-static int
-feed(struct session *s, const void *data, size_t len)
-{
-	if (s->inlen + len > s->incap) {
-		s->incap = s->inlen + len + 4096;
-		if (s->incap > 2 * WS_MSG_MAX + 64)
-			return -1;
-		s->in = xrealloc(s->in, s->incap);
-	}
-	memcpy(s->in + s->inlen, data, len);
-	s->inlen += len;
-	return ws_parse(s);
 }
 
 /* The Status the error channel carries at the end. */
@@ -648,19 +462,12 @@ drill_exec_run(struct drill_exec *ex, int fd, const char *extra, size_t extra_le
     int (*alive)(void *), void *alive_arg)
 {
 	struct session	 s;
-	struct pollfd	 pfd;
-	unsigned char	 buf[16384];
-	ssize_t		 n;
-	int		 fl;
 
 	memset(&s, 0, sizeof s);
 	s.ex = ex;
-	s.fd = fd;
-	s.alive = alive;
-	s.alive_arg = alive_arg;
-	fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	s.ws.fd = fd;
+	s.ws.on_message = on_message;
+	s.ws.arg = &s;
 
 	/* The command starts at once; an interactive shell prompts. */
 	if (ex->attach || (ex->argc > 0 && is_shell(ex->argv[0]) &&
@@ -674,29 +481,9 @@ drill_exec_run(struct drill_exec *ex, int fd, const char *extra, size_t extra_le
 		s.status = run_argv(&s, (int)ex->argc, ex->argv);
 		s.exited = 1;
 	}
-	if (!s.exited && extra_len > 0 && feed(&s, extra, extra_len) != 0)
-		s.closed = 1;
-	while (!s.exited && !s.closed && !s.stdin_eof) {
-		if (!alive(alive_arg))
-			break;
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		n = poll(&pfd, 1, 200);
-		if (n < 0 && errno != EINTR)
-			break;
-		if (n <= 0)
-			continue;
-		n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || feed(&s, buf, (size_t)n) != 0)
-			s.closed = 1;
-	}
-	if (!s.closed) {
+	s.ws.stop = s.exited;
+	drill_ws_run(&s.ws, extra, extra_len, alive, alive_arg);
+	if (!s.ws.closed)
 		send_status(&s);
-		ws_frame(&s, 8, "\x03\xe8", 2);
-	}
-	free(s.in);
-	free(s.msg);
+	drill_ws_close(&s.ws);
 }
