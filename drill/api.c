@@ -733,9 +733,11 @@ add_subresource(json_t *list, const struct kind *r, const char *sub)
 	} else if (strcmp(sub, "log") == 0) {
 		json_object_set_new(e, "kind", json_string("Pod"));
 		json_object_set_new(e, "verbs", csv_array("get"));
-	} else if (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0) {
+	} else if (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0 ||
+	    strcmp(sub, "portforward") == 0) {
 		json_object_set_new(e, "kind", json_string(strcmp(sub, "exec") == 0 ?
-		    "PodExecOptions" : "PodAttachOptions"));
+		    "PodExecOptions" : strcmp(sub, "attach") == 0 ? "PodAttachOptions" :
+		    "PodPortForwardOptions"));
 		json_object_set_new(e, "verbs", csv_array("create,get"));
 	} else if (strcmp(sub, "eviction") == 0) {
 		json_object_set_new(e, "group", json_string("policy"));
@@ -2611,6 +2613,36 @@ api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t
 	resp->stream_free = log_free;
 }
 
+/* Answer 101 to a WebSocket upgrade offering one of protocols: resp takes
+ * ex, its protocol set; 0. Otherwise 400 naming what is served, ex freed;
+ * -1. */
+static int
+ws_upgrade(struct drill_req *req, struct drill_resp *resp, struct drill_exec *ex,
+    const char *const *protocols, const char *served)
+{
+	const char	*proto = drill_ws_protocol(req->ws_protocol, protocols);
+	char		*msg;
+
+	if (req->upgrade == NULL || strcasecmp(req->upgrade, "websocket") != 0 ||
+	    req->ws_key == NULL || proto == NULL) {
+		msg = xasprintf("Upgrade request required (the drill serves %s only)", served);
+		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+		free(msg);
+		drill_exec_free(ex);
+		return -1;
+	}
+	resp->ws_accept = drill_ws_accept(req->ws_key);
+	if (resp->ws_accept == NULL) {
+		drill_api_status(resp, 500, "InternalError", "cannot hash the key", NULL, NULL);
+		drill_exec_free(ex);
+		return -1;
+	}
+	ex->protocol = proto;
+	resp->status = 101;
+	resp->exec = ex;
+	return 0;
+}
+
 /* GET or POST pods/NAME/exec or attach: validate, then answer 101 with
  * the session for server.c to run. Only WebSocket upgrades are served (no
  * SPDY). Lock held. */
@@ -2618,7 +2650,7 @@ static void
 api_exec(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod,
     int attach)
 {
-	const char		*container, *cmd[64], *proto;
+	const char		*container, *cmd[64];
 	struct drill_exec	*ex;
 	json_t			*ctr = NULL, *e;
 	size_t			 i, n = 0;
@@ -2647,14 +2679,6 @@ api_exec(struct drill_req *req, struct drill_resp *resp, struct target *t, json_
 		free(msg);
 		return;
 	}
-	proto = drill_ws_protocol(req->ws_protocol, drill_exec_protocols);
-	if (req->upgrade == NULL || strcasecmp(req->upgrade, "websocket") != 0 ||
-	    req->ws_key == NULL || proto == NULL) {
-		drill_api_status(resp, 400, "BadRequest", "Upgrade request required (the drill "
-		    "serves WebSocket v5.channel.k8s.io and v4.channel.k8s.io only)", NULL,
-		    NULL);
-		return;
-	}
 	ex = xcalloc(1, sizeof *ex);
 	ex->attach = attach;
 	ex->argc = n;
@@ -2676,20 +2700,46 @@ api_exec(struct drill_req *req, struct drill_resp *resp, struct target *t, json_
 	    field_value(pod, "spec.hostname") : t->name);
 	ex->ns = xstrdup(t->ns != NULL ? t->ns : "default");
 	ex->ip = xstrdup(field_value(pod, "status.podIP"));
-	ex->protocol = proto;
-	ex->v5 = strcmp(proto, "v5.channel.k8s.io") == 0;
 	ex->tty = arg_bool(req, "tty");
 	ex->in = arg_bool(req, "stdin");
 	ex->out = arg_bool(req, "stdout");
 	ex->err = arg_bool(req, "stderr");
-	resp->ws_accept = drill_ws_accept(req->ws_key);
-	if (resp->ws_accept == NULL) {
-		drill_exec_free(ex);
-		drill_api_status(resp, 500, "InternalError", "cannot hash the key", NULL, NULL);
+	if (ws_upgrade(req, resp, ex, drill_exec_protocols, "WebSocket v5.channel.k8s.io and "
+	    "v4.channel.k8s.io") == 0)
+		ex->v5 = strcmp(ex->protocol, "v5.channel.k8s.io") == 0;
+}
+
+/* GET or POST pods/NAME/portforward: a WebSocket upgrade to SPDY/3.1
+ * tunnelled (what kubectl 1.31+ asks for); the session is the pod's
+ * containerPorts answering HTTP. Lock held. */
+static void
+api_portforward(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
+{
+	struct drill_exec	*ex;
+	json_t			*c, *port;
+	size_t			 i, j;
+
+	if (strcmp(field_value(pod, "status.phase"), "Running") != 0) {
+		drill_api_status(resp, 400, "BadRequest", "unable to upgrade connection: pod "
+		    "is not running", NULL, NULL);
 		return;
 	}
-	resp->status = 101;
-	resp->exec = ex;
+	ex = xcalloc(1, sizeof *ex);
+	ex->portforward = 1;
+	ex->hostname = xstrdup(t->name);
+	ex->ns = xstrdup(t->ns != NULL ? t->ns : "default");
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c) {
+		json_array_foreach(json_object_get(c, "ports"), j, port) {
+			if (!json_is_integer(json_object_get(port, "containerPort")) ||
+			    ex->nports >= 64)
+				continue;
+			ex->ports = xreallocarray(ex->ports, ex->nports + 1, sizeof *ex->ports);
+			ex->ports[ex->nports++] = (int)json_integer_value(json_object_get(port,
+			    "containerPort"));
+		}
+	}
+	ws_upgrade(req, resp, ex, drill_pf_protocols, "port-forward as "
+	    "SPDY/3.1+portforward.k8s.io over WebSocket");
 }
 
 /* The service proxy. Lock held. */
@@ -2734,7 +2784,8 @@ request_verb(struct drill_req *req, struct target *t)
 		    strcmp(m, "PUT") == 0 ? "update" : strcmp(m, "PATCH") == 0 ? "patch" :
 		    "delete";
 	/* a stream upgrade is a create, whatever its method (as RBAC sees it) */
-	if (t->sub != NULL && (strcmp(t->sub, "exec") == 0 || strcmp(t->sub, "attach") == 0))
+	if (t->sub != NULL && (strcmp(t->sub, "exec") == 0 || strcmp(t->sub, "attach") == 0 ||
+	    strcmp(t->sub, "portforward") == 0))
 		return strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0 ? "create" : NULL;
 	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0) {
 		if (t->name == NULL)
@@ -2932,6 +2983,8 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 	else if ((strcmp(t.sub, "exec") == 0 || strcmp(t.sub, "attach") == 0) &&
 	    strcmp(t.verb, "create") == 0)
 		api_exec(req, resp, &t, obj, strcmp(t.sub, "attach") == 0);
+	else if (strcmp(t.sub, "portforward") == 0 && strcmp(t.verb, "create") == 0)
+		api_portforward(req, resp, &t, obj);
 	else if (strcmp(t.sub, "proxy") == 0)
 		api_proxy(req, resp, &t);
 	else {

@@ -101,6 +101,9 @@ struct drill_exec {
 	int		  attach;
 	int		  tty;
 	int		  in, out, err;	/* the streams asked for */
+	int		  portforward;	/* a pods/portforward session (portforward.c) */
+	int		 *ports;	/* the pod's containerPorts */
+	size_t		  nports;
 };
 
 /* One WebSocket connection of a streaming session (ws.c). */
@@ -130,8 +133,12 @@ void		 drill_ws_run(struct drill_ws *, const char *extra, size_t extra_len,
 		    int (*alive)(void *), void *arg);
 /* Close (status 1000) unless the peer went; free the buffers. */
 void		 drill_ws_close(struct drill_ws *);
-/* The subprotocols of exec and attach (exec.c). */
+/* The subprotocols of exec and attach (exec.c), of portforward. */
 extern const char *const drill_exec_protocols[];
+extern const char *const drill_pf_protocols[];
+/* Run a portforward session (as drill_exec_run). */
+void		 drill_pf_run(struct drill_exec *, int fd, const char *extra,
+		    size_t extra_len, int (*alive)(void *), void *arg);
 /* Run a session on the upgraded connection fd (blocking, in its own
  * thread) until the command ends, the client goes, or alive(arg) turns 0;
  * extra: bytes the client sent after its request. */

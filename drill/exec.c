@@ -56,6 +56,7 @@ drill_exec_free(struct drill_exec *ex)
 	free(ex->hostname);
 	free(ex->ns);
 	free(ex->ip);
+	free(ex->ports);
 	free(ex);
 }
 

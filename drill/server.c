@@ -285,7 +285,11 @@ session_main(void *arg)
 {
 	struct upgraded	*u = arg;
 
-	drill_exec_run(u->ex, u->sock, u->extra, u->extra_len, session_alive, u->cluster);
+	if (u->ex->portforward)
+		drill_pf_run(u->ex, u->sock, u->extra, u->extra_len, session_alive, u->cluster);
+	else
+		drill_exec_run(u->ex, u->sock, u->extra, u->extra_len, session_alive,
+		    u->cluster);
 	MHD_upgrade_action(u->urh, MHD_UPGRADE_ACTION_CLOSE);
 	drill_exec_free(u->ex);
 	free(u->extra);

@@ -17,7 +17,7 @@ const struct kind kinds[] = {
 	/* The console's views, in the order of their commands. */
 	{ .group = "", .version = "v1", .resource = "pods", .singular = "pod", .kind = "Pod",
 	  .namespaced = true, .short_names = "po", .categories = "all",
-	  .subresources = "log,status,eviction,exec,attach", .verbs = RW,
+	  .subresources = "log,status,eviction,exec,attach,portforward", .verbs = RW,
 	  .printer = &printer_pods, .problems = ROW_BAD | ROW_WARN, .overview = 2,
 	  .describer = &describe_pod,
 	  .actions = "delete,shell",
