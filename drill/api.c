@@ -2709,9 +2709,9 @@ api_exec(struct drill_req *req, struct drill_resp *resp, struct target *t, json_
 		ex->v5 = strcmp(ex->protocol, "v5.channel.k8s.io") == 0;
 }
 
-/* GET or POST pods/NAME/portforward: a WebSocket upgrade to SPDY/3.1
- * tunnelled (what kubectl 1.31+ asks for); the session is the pod's
- * containerPorts answering HTTP. Lock held. */
+/* GET or POST pods/NAME/portforward: SPDY/3.1, upgraded directly or
+ * tunnelled through WebSocket (what kubectl 1.31+ asks first); the session
+ * is the pod's containerPorts answering HTTP. Lock held. */
 static void
 api_portforward(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
 {
@@ -2738,8 +2738,18 @@ api_portforward(struct drill_req *req, struct drill_resp *resp, struct target *t
 			    "containerPort"));
 		}
 	}
-	ws_upgrade(req, resp, ex, drill_pf_protocols, "port-forward as "
-	    "SPDY/3.1+portforward.k8s.io over WebSocket");
+	if (req->upgrade != NULL && strcasecmp(req->upgrade, "SPDY/3.1") == 0 &&
+	    req->stream_protocol != NULL && strstr(req->stream_protocol,
+	    "portforward.k8s.io") != NULL) {
+		/* SPDY itself: no key to answer */
+		ex->spdy = 1;
+		ex->protocol = "portforward.k8s.io";
+		resp->status = 101;
+		resp->exec = ex;
+		return;
+	}
+	ws_upgrade(req, resp, ex, drill_pf_protocols, "port-forward as SPDY/3.1, upgraded "
+	    "or over WebSocket,");
 }
 
 /* The service proxy. Lock held. */

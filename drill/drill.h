@@ -85,6 +85,7 @@ struct drill_req {
 	const char		*upgrade;	/* Upgrade */
 	const char		*ws_key;	/* Sec-WebSocket-Key */
 	const char		*ws_protocol;	/* Sec-WebSocket-Protocol */
+	const char		*stream_protocol; /* X-Stream-Protocol-Version (SPDY) */
 };
 
 /* An exec or attach session the answer upgrades to (exec.c runs it). */
@@ -102,6 +103,7 @@ struct drill_exec {
 	int		  tty;
 	int		  in, out, err;	/* the streams asked for */
 	int		  portforward;	/* a pods/portforward session (portforward.c) */
+	int		  spdy;		/* upgraded to SPDY/3.1 itself, not WebSocket */
 	int		 *ports;	/* the pod's containerPorts */
 	size_t		  nports;
 };
@@ -109,6 +111,7 @@ struct drill_exec {
 /* One WebSocket connection of a streaming session (ws.c). */
 struct drill_ws {
 	int		 fd;
+	int		 raw;		/* no WebSocket: bytes are messages as read */
 	int		 closed;	/* the peer went away, or broke the protocol */
 	int		 stop;		/* the session is over: read no more */
 	/* each whole message from the client */

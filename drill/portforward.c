@@ -1,6 +1,7 @@
-/* pods/portforward on the drill: what kubectl 1.31+ speaks, SPDY/3.1
- * tunnelled through WebSocket binary messages (subprotocol
- * SPDY/3.1+portforward.k8s.io). Per forwarded connection the client opens
+/* pods/portforward on the drill: SPDY/3.1, either tunnelled through
+ * WebSocket binary messages (subprotocol SPDY/3.1+portforward.k8s.io, what
+ * kubectl 1.31+ asks first) or as the upgraded connection itself (Upgrade:
+ * SPDY/3.1, X-Stream-Protocol-Version portforward.k8s.io: older kubectl). Per forwarded connection the client opens
  * an error stream and a data stream (headers streamtype, port, requestid);
  * the simulated pod answers one HTTP request on each data stream from its
  * containerPorts, then finishes both streams. Other ports get a refusal on
@@ -515,6 +516,7 @@ drill_pf_run(struct drill_exec *pod, int fd, const char *extra, size_t extra_len
 
 	s->pod = pod;
 	s->ws.fd = fd;
+	s->ws.raw = pod->spdy;
 	s->ws.on_message = pf_message;
 	s->ws.arg = s;
 	dict_build(s);

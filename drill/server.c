@@ -343,9 +343,14 @@ send_upgrade(struct MHD_Connection *conn, struct sim_cluster *c, struct drill_re
 		free(resp->ws_accept);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Upgrade", "websocket");
-	MHD_add_response_header(r, "Sec-WebSocket-Accept", resp->ws_accept);
-	MHD_add_response_header(r, "Sec-WebSocket-Protocol", u->ex->protocol);
+	if (u->ex->spdy) {
+		MHD_add_response_header(r, "Upgrade", "SPDY/3.1");
+		MHD_add_response_header(r, "X-Stream-Protocol-Version", u->ex->protocol);
+	} else {
+		MHD_add_response_header(r, "Upgrade", "websocket");
+		MHD_add_response_header(r, "Sec-WebSocket-Accept", resp->ws_accept);
+		MHD_add_response_header(r, "Sec-WebSocket-Protocol", u->ex->protocol);
+	}
 	free(resp->ws_accept);
 	ret = MHD_queue_response(conn, MHD_HTTP_SWITCHING_PROTOCOLS, r);
 	MHD_destroy_response(r);
@@ -443,6 +448,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	req.ws_key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Key");
 	req.ws_protocol = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "Sec-WebSocket-Protocol");
+	req.stream_protocol = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Stream-Protocol-Version");
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &query);
 	req.query = query.p;
 	req.user = authenticate(conn, l->creds, &req.user_name, &expired);

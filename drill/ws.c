@@ -2,7 +2,8 @@
  * portforward): the RFC 6455 handshake key, frames out (unmasked, as a
  * server sends them) and frames in (masked, capped, reassembled into
  * messages; ping answered, close echoed). Everything from the client is
- * untrusted: an unmasked or oversized frame closes the connection. */
+ * untrusted: an unmasked or oversized frame closes the connection. A raw
+ * connection (SPDY upgraded directly) passes bytes through as they come. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -88,6 +89,13 @@ drill_ws_send(struct drill_ws *ws, int opcode, const void *data, size_t len)
 
 	if (ws->closed)
 		return -1;
+	if (ws->raw) {
+		if (opcode != 2 || write_all(ws->fd, data, len) != 0) {
+			ws->closed = opcode == 8 ? ws->closed : 1;
+			return opcode == 8 ? 0 : -1;
+		}
+		return 0;
+	}
 	hdr[0] = (unsigned char)(0x80 | opcode);
 	if (len < 126)
 		hdr[1] = (unsigned char)len;
@@ -184,6 +192,10 @@ ws_parse(struct drill_ws *ws)
 static int
 ws_feed(struct drill_ws *ws, const void *data, size_t len)
 {
+	if (ws->raw) {
+		ws->on_message(ws->arg, data, len);
+		return ws->closed ? -1 : 0;
+	}
 	if (ws->inlen + len > ws->incap) {
 		ws->incap = ws->inlen + len + 4096;
 		if (ws->incap > 2 * WS_MSG_MAX + 64)
