@@ -25,6 +25,7 @@
 #include "opsdeck/kinds.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/pdb.h"
+#include "opsdeck/portfwd.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/runbook.h"
@@ -57,11 +58,13 @@ struct act_def {
 	bool		 typed;		/* always ask for the cluster name (restores) */
 	bool		 no_fetch;	/* do not GET the target first */
 	bool		 untargeted;	/* may run with no row selected */
-	/* Runs a program in the console's terminal (kubectl exec) instead of
-	 * sending a request: no dry run, one target, confirmed only where the
-	 * context asks for it (protected); the audit intent is written when
-	 * it starts, the outcome when it ends. */
-	bool		 terminal;
+	/* Runs kubectl instead of sending a request, in the console's terminal
+	 * (exec) or kept in the background (port-forward): console only, no
+	 * dry run, one target, confirmed only where the context asks for it
+	 * (protected); the audit intent is written when it starts, the outcome
+	 * when it ends. */
+	bool		 kubectl;
+	bool		 background;
 	/* A value to ask for once the target is fetched (the container), or
 	 * NULL: the question (new) and its prefill in *initial (new). */
 	char		*(*question)(struct act_op *, char **initial);
@@ -1722,61 +1725,41 @@ question_shell(struct act_op *op, char **initial)
 	return q;
 }
 
-/* kubectl exec -it into the pod: the program, the request it makes (for
- * the audit intent) and the preview. */
+/* kubectl's argv for op: the kubeconfig (one file: --kubeconfig; several
+ * go as KUBECONFIG), context and namespace, then words (NULL-ended). Set
+ * as op->argv with *line its quoted form (new); -1 with *cause (and
+ * op->refused) when kubectl is not on PATH, naming the command to run. */
 static int
-plan_shell(struct act_op *op, char **cause)
+act_kubectl(struct act_op *op, char **line, char **cause, ...)
 {
 	struct kube_context *kc = op->b->client != NULL ?
 	    client_context(op->b->client, op->cluster) : NULL;
-	const char *container = op_arg(op, 0), *phase = jstr(op->obj, "status", "phase", NULL);
-	const char *ctxname = kc != NULL ? kc->name : op->context;
-	char *argv[16], *exe, *line, *list, *where, *path;
+	char *argv[32], *exe;
+	const char *w;
+	va_list ap;
 	int argc = 0, i;
 
-	if (container == NULL)
-		container = shell_default_container(op->obj);
-	if (container == NULL) {
-		*cause = xstrdup("the pod has no containers");
-		op->refused = xstrdup(*cause);
-		return -1;
-	}
-	if (!shell_container_ok(op->obj, container)) {
-		list = shell_container_list(op->obj);
-		*cause = xasprintf("no container %s in the pod (%s)", container, list);
-		op->refused = xstrdup(*cause);
-		free(list);
-		return -1;
-	}
-	if (phase == NULL || strcmp(phase, "Running") != 0) {
-		*cause = xasprintf("the pod is %s, not Running: nothing to exec into",
-		    phase != NULL ? phase : "in no phase");
-		op->refused = xstrdup(*cause);
-		return -1;
-	}
 	argv[argc++] = xstrdup("kubectl");
 	if (act_kc_nfiles == 1) {
 		argv[argc++] = xstrdup("--kubeconfig");
 		argv[argc++] = xstrdup(act_kc_files[0]);
 	}
 	argv[argc++] = xstrdup("--context");
-	argv[argc++] = xstrdup(ctxname);
+	argv[argc++] = xstrdup(kc != NULL ? kc->name : op->context);
 	argv[argc++] = xstrdup("-n");
 	argv[argc++] = xstrdup(op->ns);
-	argv[argc++] = xstrdup("exec");
-	argv[argc++] = xstrdup("-it");
-	argv[argc++] = xstrdup(op->name);
-	argv[argc++] = xstrdup("-c");
-	argv[argc++] = xstrdup(container);
-	argv[argc++] = xstrdup("--");
-	argv[argc++] = xstrdup("sh");
+	va_start(ap, cause);
+	while ((w = va_arg(ap, const char *)) != NULL && argc < 31)
+		argv[argc++] = xstrdup(w);
+	va_end(ap);
 	argv[argc] = NULL;
-	line = cmd_quote_argv(argc, argv);
+	*line = cmd_quote_argv(argc, argv);
 	exe = auth_lookpath("kubectl");
 	if (exe == NULL) {
-		*cause = xasprintf("kubectl is not on PATH; run it yourself: %s", line);
+		*cause = xasprintf("kubectl is not on PATH; run it yourself: %s", *line);
 		op->refused = xstrdup(*cause);
-		free(line);
+		free(*line);
+		*line = NULL;
 		for (i = 0; i < argc; i++)
 			free(argv[i]);
 		return -1;
@@ -1784,16 +1767,139 @@ plan_shell(struct act_op *op, char **cause)
 	free(exe);
 	op->argv = xcalloc((size_t)argc + 1, sizeof *op->argv);
 	memcpy(op->argv, argv, ((size_t)argc + 1) * sizeof *argv);
+	json_object_set_new(op->params, "kubectl", json_string(*line));
+	return 0;
+}
+
+/* Refuse op with a reason (new in *cause). */
+static int
+act_refuse(struct act_op *op, char **cause, char *why)
+{
+	*cause = why;
+	op->refused = xstrdup(why);
+	return -1;
+}
+
+/* kubectl exec -it into the pod: the program, the request it makes (for
+ * the audit intent) and the preview. */
+static int
+plan_shell(struct act_op *op, char **cause)
+{
+	const char *container = op_arg(op, 0), *phase = jstr(op->obj, "status", "phase", NULL);
+	char *line, *list, *where, *path;
+
+	if (container == NULL)
+		container = shell_default_container(op->obj);
+	if (container == NULL)
+		return act_refuse(op, cause, xstrdup("the pod has no containers"));
+	if (!shell_container_ok(op->obj, container)) {
+		list = shell_container_list(op->obj);
+		act_refuse(op, cause, xasprintf("no container %s in the pod (%s)", container,
+		    list));
+		free(list);
+		return -1;
+	}
+	if (phase == NULL || strcmp(phase, "Running") != 0)
+		return act_refuse(op, cause, xasprintf("the pod is %s, not Running: nothing to "
+		    "exec into", phase != NULL ? phase : "in no phase"));
+	if (act_kubectl(op, &line, cause, "exec", "-it", op->name, "-c", container, "--", "sh",
+	    (const char *)NULL) != 0)
+		return -1;
 	where = op_where(op);
 	op->preview = xasprintf("%s: shell in container %s\n%s", where, container, line);
 	free(where);
 	json_object_set_new(op->params, "container", json_string(container));
 	json_object_set_new(op->params, "command", json_pack("[s]", "sh"));
-	json_object_set_new(op->params, "kubectl", json_string(line));
 	free(line);
 	path = actions_path(op->resource, op->ns, op->name);
 	op_request(op, "POST", xasprintf("%s/exec?command=sh&container=%s&stdin=true&stdout=true"
 	    "&tty=true", path, container), NULL, NULL);
+	free(path);
+	return 0;
+}
+
+/* The first port a pod's containers or a service declare, or 0. */
+static long
+pf_default_port(json_t *obj)
+{
+	json_t *c, *p;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(json_object_get(obj, "spec"), "ports"), i, p) {
+		if (json_is_integer(json_object_get(p, "port")))
+			return (long)json_integer_value(json_object_get(p, "port"));
+	}
+	json_array_foreach(json_object_get(json_object_get(obj, "spec"), "containers"), i, c) {
+		json_array_foreach(json_object_get(c, "ports"), j, p) {
+			if (json_is_integer(json_object_get(p, "containerPort")))
+				return (long)json_integer_value(json_object_get(p,
+				    "containerPort"));
+		}
+	}
+	return 0;
+}
+
+/* Ask for LOCAL:REMOTE unless given, the first declared port prefilled. */
+static char *
+question_portforward(struct act_op *op, char **initial)
+{
+	long port = pf_default_port(op->obj);
+
+	if (op_arg(op, 0) != NULL)
+		return NULL;
+	*initial = port > 0 ? xasprintf("%ld:%ld", port, port) : xstrdup("");
+	return xstrdup("port-forward LOCAL:REMOTE (LOCAL 0: any free port):");
+}
+
+/* kubectl port-forward, a child the console keeps (:port-forwards). */
+static int
+plan_portforward(struct act_op *op, char **cause)
+{
+	const char *spec = op_arg(op, 0), *colon;
+	bool svc = strcmp(op->resource, "services") == 0;
+	char *line, *where, *target, *ports, *path;
+	long local, remote;
+
+	if (spec == NULL)
+		return act_refuse(op, cause, xstrdup("port-forward: which port? "
+		    "(LOCAL:REMOTE or PORT)"));
+	colon = strchr(spec, ':');
+	if (colon != NULL) {
+		char *l = xstrndup(spec, (size_t)(colon - spec));
+		int bad = act_parse_count(l, 65535, &local) != 0 ||
+		    act_parse_count(colon + 1, 65535, &remote) != 0;
+
+		free(l);
+		if (bad || remote < 1)
+			return act_refuse(op, cause, xasprintf("port-forward: bad ports '%s' "
+			    "(LOCAL:REMOTE, 0-65535 and 1-65535)", spec));
+	} else if (act_parse_count(spec, 65535, &remote) != 0 || remote < 1)
+		return act_refuse(op, cause, xasprintf("port-forward: bad port '%s'", spec));
+	else
+		local = remote;
+	if (!svc && strcmp(jstr(op->obj, "status", "phase", NULL) != NULL ?
+	    jstr(op->obj, "status", "phase", NULL) : "", "Running") != 0)
+		return act_refuse(op, cause, xstrdup("the pod is not Running: nothing to "
+		    "forward to"));
+	target = xasprintf("%s/%s", svc ? "svc" : "pod", op->name);
+	ports = local > 0 ? xasprintf("%ld:%ld", local, remote) : xasprintf(":%ld", remote);
+	if (act_kubectl(op, &line, cause, "port-forward", "--address", "127.0.0.1", target,
+	    ports, (const char *)NULL) != 0) {
+		free(target);
+		free(ports);
+		return -1;
+	}
+	where = op_where(op);
+	op->preview = xasprintf("%s: forward 127.0.0.1:%s to %s:%ld\n%s", where,
+	    local > 0 ? ports : "(any free port)", target, remote, line);
+	free(where);
+	json_object_set_new(op->params, "local_port", json_integer(local));
+	json_object_set_new(op->params, "remote_port", json_integer(remote));
+	free(line);
+	free(ports);
+	free(target);
+	path = actions_path(op->resource, op->ns, op->name);
+	op_request(op, "POST", xasprintf("%s/portforward?ports=%ld", path, remote), NULL, NULL);
 	free(path);
 	return 0;
 }
@@ -1871,7 +1977,13 @@ static const struct act_def act_defs[] = {
 	{ .verb = "shell", .args = "[CONTAINER]",
 	  .help = "open a shell in a pod's container (kubectl exec -it)",
 	  .need = { { "create", "pods", "exec" } },
-	  .terminal = true, .question = question_shell, .plan = plan_shell },
+	  .kubectl = true, .question = question_shell, .plan = plan_shell },
+	/* kubectl port-forward, kept by the console (:port-forwards) */
+	{ .verb = "port-forward", .args = "[[LOCAL:]REMOTE]",
+	  .help = "forward a local port to a pod or service (kubectl port-forward)",
+	  .need = { { "create", "pods", "portforward" } },
+	  .kubectl = true, .background = true, .question = question_portforward,
+	  .plan = plan_portforward },
 	/* Alertmanager's: no RBAC, no dry run, nothing to fetch first */
 	{ .verb = "silence", .args = "[DURATION [NAME=VALUE...]] [--comment TEXT...]",
 	  .help = "silence an alert in Alertmanager",
@@ -2282,34 +2394,44 @@ op_terminal_done(int status, void *arg)
 	free(msg);
 }
 
-/* Run a terminal action's program (its intent is written). With several
- * kubeconfig files kubectl gets them as KUBECONFIG. */
+/* The environment for kubectl (new array borrowing environ's strings, and
+ * *own to free), or NULL: ours. Several kubeconfig files go as KUBECONFIG. */
+static char **
+act_kubectl_env(char **own)
+{
+	extern char **environ;
+	char **envp, *joined, *n;
+	size_t i, ne = 0;
+
+	*own = NULL;
+	if (act_kc_nfiles < 2)
+		return NULL;
+	joined = xstrdup(act_kc_files[0]);
+	for (i = 1; i < act_kc_nfiles; i++) {
+		n = xasprintf("%s:%s", joined, act_kc_files[i]);
+		free(joined);
+		joined = n;
+	}
+	for (i = 0; environ[i] != NULL; i++)
+		;
+	envp = xcalloc(i + 2, sizeof *envp);
+	for (i = 0; environ[i] != NULL; i++) {
+		if (strncmp(environ[i], "KUBECONFIG=", 11) != 0)
+			envp[ne++] = environ[i];
+	}
+	envp[ne++] = *own = xasprintf("KUBECONFIG=%s", joined);
+	free(joined);
+	return envp;
+}
+
+/* Run a terminal action's program (its intent is written). */
 static void
 op_terminal(struct act_op *op)
 {
 	struct act_batch *b = op->b;
-	extern char **environ;
-	char **envp = NULL, *cause = NULL, *m, *joined, *n;
-	size_t i, ne = 0;
+	char **envp, *own, *cause = NULL, *m;
 
-	if (act_kc_nfiles > 1) {
-		joined = xstrdup(act_kc_files[0]);
-		for (i = 1; i < act_kc_nfiles; i++) {
-			n = xasprintf("%s:%s", joined, act_kc_files[i]);
-			free(joined);
-			joined = n;
-		}
-		for (i = 0; environ[i] != NULL; i++)
-			;
-		envp = xcalloc(i + 2, sizeof *envp);
-		for (i = 0; environ[i] != NULL; i++) {
-			if (strncmp(environ[i], "KUBECONFIG=", 11) != 0)
-				envp[ne++] = environ[i];
-		}
-		envp[ne++] = n = xasprintf("KUBECONFIG=%s", joined);
-		free(joined);
-	} else
-		n = NULL;
+	envp = act_kubectl_env(&own);
 	if (b->ui_ops == NULL || b->ui_ops->foreground == NULL)
 		cause = xstrdup("only the console can hand its terminal to kubectl");
 	else if (b->ui_ops->foreground(b->ui, op->argv, envp, op_terminal_done, op,
@@ -2318,13 +2440,120 @@ op_terminal(struct act_op *op)
 	else if (cause == NULL)
 		cause = xstrdup("cannot start kubectl");
 	free(envp);
-	free(n);
+	free(own);
 	if (cause != NULL) {
 		m = xasprintf("%s: %s", b->def->verb, cause);
 		op_finish(op, "failed", m, true);
 		free(m);
 		free(cause);
 	}
+}
+
+/* What the end of a background program is audited with (copies). */
+struct act_bg {
+	char	*verb, *context, *kube_user, *kind, *ns, *name, *origin, *incident;
+	char	 intent[AUDIT_ID_SIZE];
+	json_t	*params;
+	time_t	 started;
+};
+
+static void	act_bg_free(struct act_bg *);
+
+/* A background program ended: its closing audit record. */
+static void
+op_background_done(int status, const char *why, void *arg)
+{
+	struct act_bg *g = arg;
+	struct audit_record r;
+	char *msg, *cause = NULL;
+	bool ok = why != NULL || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	if (why != NULL)
+		msg = xasprintf("ended after %llds: %s", (long long)(time(NULL) - g->started), why);
+	else if (WIFEXITED(status))
+		msg = xasprintf("ended after %llds: kubectl exit status %d",
+		    (long long)(time(NULL) - g->started), WEXITSTATUS(status));
+	else
+		msg = xasprintf("ended after %llds: kubectl killed by signal %d",
+		    (long long)(time(NULL) - g->started), WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	memset(&r, 0, sizeof r);
+	r.verb = g->verb;
+	r.context = g->context;
+	r.kube_user = g->kube_user;
+	r.kind = g->kind;
+	r.ns = g->ns;
+	r.name = g->name;
+	r.params = g->params;
+	r.origin = g->origin;
+	r.incident = g->incident;
+	r.intent = g->intent[0] != '\0' ? g->intent : NULL;
+	r.outcome = ok ? "ok" : "failed";
+	r.message = msg;
+	if (audit_write(&r, &cause) != 0)
+		free(cause);
+	free(msg);
+	act_bg_free(g);
+}
+
+/* Free g. */
+static void
+act_bg_free(struct act_bg *g)
+{
+	free(g->verb);
+	free(g->context);
+	free(g->kube_user);
+	free(g->kind);
+	free(g->ns);
+	free(g->name);
+	free(g->origin);
+	free(g->incident);
+	json_decref(g->params);
+	free(g);
+}
+
+/* Start a background program (its intent is written): the action is done
+ * once it runs; its end is audited when it comes. */
+static void
+op_background(struct act_op *op)
+{
+	struct act_batch *b = op->b;
+	struct kube_context *kc = b->client != NULL ? client_context(b->client, op->cluster) :
+	    NULL;
+	struct act_bg *g = xcalloc(1, sizeof *g);
+	char **envp, *own, *cause = NULL, *m, *target;
+	int id;
+
+	g->verb = xstrdup(b->def->verb);
+	g->context = xstrdup(op->context);
+	g->kube_user = kc != NULL && kc->user_name != NULL ? xstrdup(kc->user_name) : NULL;
+	g->kind = xstrdup(op->resource);
+	g->ns = xstrdup(op->ns);
+	g->name = xstrdup(op->name);
+	g->origin = xstrdup(actions_origin_name(b->origin));
+	g->incident = b->incident != NULL ? xstrdup(b->incident) : NULL;
+	memcpy(g->intent, op->intent, sizeof g->intent);
+	g->params = json_incref(op->params);
+	g->started = time(NULL);
+	target = xasprintf("%s/%s", strcmp(op->resource, "services") == 0 ? "svc" : "pod",
+	    op->name);
+	envp = act_kubectl_env(&own);
+	id = portfwd_start(act_loop, op->argv, envp, op->context, op->ns, target,
+	    (int)jint(op->params, 0, "local_port", NULL), (int)jint(op->params, 0,
+	    "remote_port", NULL), op_background_done, g, &cause);
+	free(envp);
+	free(own);
+	if (id < 0) {
+		act_bg_free(g);
+		m = xasprintf("%s: %s", b->def->verb, cause);
+		op_finish(op, "failed", m, true);
+		free(m);
+		free(cause);
+	} else {
+		m = xasprintf("started: %s on 127.0.0.1 (:port-forwards lists it)", target);
+		op_finish(op, "ok", m, true);
+		free(m);
+	}
+	free(target);
 }
 
 /* Send the planned request, its intent written first. */
@@ -2350,8 +2579,11 @@ op_send(struct act_op *op)
 		free(cause);
 		return;
 	}
-	if (b->def->terminal) {
-		op_terminal(op);
+	if (b->def->kubectl) {
+		if (b->def->background)
+			op_background(op);
+		else
+			op_terminal(op);
 		return;
 	}
 	op_inflight(op, true);
@@ -2429,7 +2661,7 @@ op_plan(struct act_op *op)
 		op_settle(op, "skipped", op->skipped);
 		return;
 	}
-	if (b->def->am || b->def->terminal) {
+	if (b->def->am || b->def->kubectl) {
 		op->state = OP_READY;
 		batch_check(b);
 		return;
@@ -2692,7 +2924,7 @@ batch_confirm(struct act_batch *b)
 		if (op->typed != NULL)
 			batch_typed_add(&typed, op->typed);
 	}
-	if (b->def->terminal && typed == NULL) {
+	if (b->def->kubectl && typed == NULL) {
 		/* nothing to type: a shell starts without a question */
 		free(preview);
 		batch_confirmed(true, b);
@@ -2700,7 +2932,8 @@ batch_confirm(struct act_batch *b)
 	}
 	title = xasprintf("%s: %zu target%s (%s)", b->def->verb, nready, nready == 1 ? "" : "s",
 	    b->def->am ? "Alertmanager has no dry run: preview" :
-	    b->def->terminal ? "kubectl in this terminal" : "dry run passed");
+	    b->def->background ? "kubectl port-forward, kept by the console" :
+	    b->def->kubectl ? "kubectl in this terminal" : "dry run passed");
 	b->confirming = true;
 	if (b->ui_ops == NULL || b->ui_ops->confirm == NULL) {
 		free(title);
@@ -3200,12 +3433,12 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		goto out;
 	}
 
-	if (def->terminal && (ctx->ui_ops == NULL || ctx->ui_ops->foreground == NULL)) {
-		*cause = xasprintf("%s: only in the console (it needs the terminal)", def->verb);
+	if (def->kubectl && (ctx->ui_ops == NULL || ctx->ui_ops->foreground == NULL)) {
+		*cause = xasprintf("%s: only in the console (it runs kubectl there)", def->verb);
 		goto out;
 	}
-	if (def->terminal && b->nops != 1) {
-		*cause = xasprintf("%s: one pod at a time (%zu selected)", def->verb, b->nops);
+	if (def->kubectl && b->nops != 1) {
+		*cause = xasprintf("%s: one target at a time (%zu selected)", def->verb, b->nops);
 		goto out;
 	}
 	act_nrunning++;

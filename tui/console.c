@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/portfwd.h"
 #include "opsdeck/audit.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
@@ -851,6 +852,7 @@ out:
 	/* A run still going is recorded as interrupted, never left unrecorded;
 	 * live actions refer to the client and the loop: drop them first. */
 	runbook_console_interrupt("the console exited");
+	portfwd_stop_all();	/* each one's end audited */
 	actions_shutdown();
 	actions_set_kubeconfig(NULL, 0);
 	runbook_console_release();

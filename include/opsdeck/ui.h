@@ -257,6 +257,7 @@ bool		 pager_following(const struct pager *);
 extern const struct view_class	view_overview_class;
 extern const struct view_class	view_resource_class;
 extern const struct view_class	view_contexts_class;
+extern const struct view_class	view_portfwd_class;
 extern const struct view_class	view_help_class;
 extern const struct view_class	view_alert_groups_class;	/* alerts by name and cluster */
 extern const struct view_class	view_text_class;	/* yaml, describe */

@@ -21,12 +21,7 @@ wait_for 60 phase_is "$pod" Running || fail "$pod is not running"
 before=$(k get pods -l app=backend -o name | sort)
 
 start_console --kubeconfig "$KUBECONFIG" --context staging,prod-tokyo
-wait_screen 60 "staging(staging) live"
-cmd "pods @staging staging"
-wait_screen 30 "$pod"
-keys "/backend"; key Enter
-wait_screen 10 "filter:/backend/"
-key g
+first_staging_backend "$pod"
 key x
 wait_screen 30 "/ #"
 expect 10 "the console left the screen to the shell" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t console | grep -q 'filter:/backend/'"
@@ -137,39 +132,15 @@ ok "x on a deployment says what it applies to"
 quit_console
 tm kill-server 2>/dev/null || true
 
-# RBAC: the viewer may not create pods/exec
-start_console --kubeconfig "$KUBECONFIG" --context viewer@staging
-wait_screen 60 "live"
-cmd "pods staging"
-wait_screen 30 "$pod"
-key g
-key x
-wait_screen 30 "forbidden by RBAC: drill-viewer may not create pods/exec"
+# RBAC: the viewer may not create pods/exec; --read-only refuses
+key_on_pod "$pod" x "forbidden by RBAC: drill-viewer may not create pods/exec" \
+	--kubeconfig "$KUBECONFIG" --context viewer@staging
 ok "RBAC refuses the viewer's shell"
-quit_console
-tm kill-server 2>/dev/null || true
-
-# --read-only refuses it
-start_console --kubeconfig "$KUBECONFIG" --context staging --read-only
-wait_screen 60 "staging(staging) live"
-cmd "pods staging"
-wait_screen 30 "$pod"
-key g
-key x
-wait_screen 10 "refused: read-only"
+key_on_pod "$pod" x "refused: read-only" --kubeconfig "$KUBECONFIG" --context staging --read-only
 ok "--read-only refuses the shell"
-quit_console
-tm kill-server 2>/dev/null || true
 
 # no kubectl: say so, and show the command to run
-CONSOLE_ENV="PATH=/nonexistent" start_console --kubeconfig "$KUBECONFIG" --context staging
-wait_screen 60 "staging(staging) live"
-cmd "pods staging"
-wait_screen 30 "$pod"
-key g
-key x
-wait_screen 30 "kubectl is not on PATH; run it yourself: kubectl --kubeconfig"
-wait_screen 5 "exec -it $pod -c backend -- sh"
+CONSOLE_ENV="PATH=/nonexistent" key_on_pod "$pod" x \
+	"kubectl is not on PATH; run it yourself: kubectl --kubeconfig" \
+	--kubeconfig "$KUBECONFIG" --context staging
 ok "without kubectl the command is shown"
-quit_console
-tm kill-server 2>/dev/null || true
