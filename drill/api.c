@@ -733,6 +733,9 @@ add_subresource(json_t *list, const struct kind *r, const char *sub)
 	} else if (strcmp(sub, "log") == 0) {
 		json_object_set_new(e, "kind", json_string("Pod"));
 		json_object_set_new(e, "verbs", csv_array("get"));
+	} else if (strcmp(sub, "ephemeralcontainers") == 0) {
+		json_object_set_new(e, "kind", json_string("Pod"));
+		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
 	} else if (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0 ||
 	    strcmp(sub, "portforward") == 0) {
 		json_object_set_new(e, "kind", json_string(strcmp(sub, "exec") == 0 ?
@@ -1934,6 +1937,49 @@ patch_error(struct drill_resp *resp, int rc, char *cause, struct target *t)
 	free(cause);
 }
 
+/* The ephemeral containers of patched against old's: each named, with an
+ * image, no name twice nor a regular container's, none removed. 0, or -1
+ * with a 422 in resp. Lock held. */
+static int
+ephemeral_check(struct drill_resp *resp, struct target *t, json_t *old, json_t *patched)
+{
+	json_t		*now = json_object_get(json_object_get(patched, "spec"),
+			    "ephemeralContainers");
+	json_t		*was = json_object_get(json_object_get(old, "spec"), "ephemeralContainers");
+	json_t		*c, *d;
+	const char	*why = NULL;
+	size_t		 i, j;
+
+	if (!json_is_array(now) || json_array_size(now) < json_array_size(was) ||
+	    json_array_size(now) > 64)
+		why = "ephemeral containers may only be added";
+	json_array_foreach(now, i, c) {
+		if (why != NULL)
+			break;
+		if (*field_value(c, "name") == '\0' || *field_value(c, "image") == '\0')
+			why = "an ephemeral container needs a name and an image";
+		json_array_foreach(now, j, d) {
+			if (j < i && strcmp(field_value(c, "name"), field_value(d, "name")) == 0)
+				why = "ephemeral container names must be unique";
+		}
+		json_array_foreach(json_object_get(json_object_get(old, "spec"), "containers"),
+		    j, d) {
+			if (strcmp(field_value(c, "name"), field_value(d, "name")) == 0)
+				why = "an ephemeral container's name is a container's";
+		}
+	}
+	json_array_foreach(was, i, c) {
+		if (why == NULL && strcmp(field_value(c, "name"),
+		    field_value(json_array_get(now, i), "name")) != 0)
+			why = "ephemeral containers may only be added";
+	}
+	if (why == NULL)
+		return 0;
+	invalid_field(resp, "", t->res->kind, t->name, "spec.ephemeralContainers",
+	    "FieldValueForbidden", why);
+	return -1;
+}
+
 /* PATCH on the object or its status. Lock held. */
 static void
 api_patch(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
@@ -1954,6 +2000,16 @@ api_patch(struct drill_req *req, struct drill_resp *resp, struct target *t, json
 	if (t->sub != NULL && strcmp(t->sub, "status") == 0) {
 		newobj = json_deep_copy(old);
 		json_object_set(newobj, "status", json_object_get(patched, "status"));
+		json_decref(patched);
+	} else if (t->sub != NULL && strcmp(t->sub, "ephemeralcontainers") == 0) {
+		/* only the debug containers change, and only by being added */
+		if (ephemeral_check(resp, t, old, patched) != 0) {
+			json_decref(patched);
+			return;
+		}
+		newobj = json_deep_copy(old);
+		json_object_set(json_object_get(newobj, "spec"), "ephemeralContainers",
+		    json_object_get(json_object_get(patched, "spec"), "ephemeralContainers"));
 		json_decref(patched);
 	} else {
 		newobj = patched;
@@ -2532,6 +2588,15 @@ pod_container(struct drill_req *req, struct drill_resp *resp, struct target *t, 
 			container = field_value(ctr, "name");
 		}
 	}
+	/* a debug container added later (kubectl debug) answers too */
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "ephemeralContainers"), i,
+	    ctr) {
+		if (container != NULL && !found &&
+		    strcmp(container, field_value(ctr, "name")) == 0) {
+			found = 1;
+			container = field_value(ctr, "name");
+		}
+	}
 	if (container == NULL || *container == '\0') {
 		if (json_array_size(containers) > 1) {
 			msg = xasprintf("a container name must be specified for pod %s, choose "
@@ -2982,6 +3047,15 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 		if (strcmp(t.verb, "get") == 0 || strcmp(t.verb, "update") == 0 ||
 		    strcmp(t.verb, "patch") == 0)
 			api_scale(req, resp, &t, obj, dry);
+		else {
+			sim_unlock(c->sim);
+			goto notallowed;
+		}
+	} else if (strcmp(t.sub, "ephemeralcontainers") == 0) {
+		if (strcmp(t.verb, "get") == 0)
+			resp_object(resp, 200, obj);
+		else if (strcmp(t.verb, "patch") == 0)
+			api_patch(req, resp, &t, obj, dry);
 		else {
 			sim_unlock(c->sim);
 			goto notallowed;

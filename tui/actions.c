@@ -1706,17 +1706,16 @@ shell_default_container(json_t *pod)
 	    "containers"), 0), "name", NULL);
 }
 
-/* Ask which container when the pod has more than one and none was given. */
+/* Ask which container when the pod has several and none was given. */
 static char *
 question_shell(struct act_op *op, char **initial)
 {
 	const char *d = shell_default_container(op->obj);
 	char *list, *q;
 
+	/* debug containers do not make it ask: name one to get into it */
 	if (op_arg(op, 0) != NULL || d == NULL ||
-	    json_array_size(json_object_get(json_object_get(op->obj, "spec"), "containers")) +
-	    json_array_size(json_object_get(json_object_get(op->obj, "spec"),
-	    "ephemeralContainers")) < 2)
+	    json_array_size(json_object_get(json_object_get(op->obj, "spec"), "containers")) < 2)
 		return NULL;
 	list = shell_container_list(op->obj);
 	q = xasprintf("shell into container (%s):", list);
@@ -1814,6 +1813,65 @@ plan_shell(struct act_op *op, char **cause)
 	path = actions_path(op->resource, op->ns, op->name);
 	op_request(op, "POST", xasprintf("%s/exec?command=sh&container=%s&stdin=true&stdout=true"
 	    "&tty=true", path, container), NULL, NULL);
+	free(path);
+	return 0;
+}
+
+/* The image a debug container runs unless told. */
+#define ACT_DEBUG_IMAGE	"busybox:1.36"
+
+/* Ask for the debug container's image unless given. */
+static char *
+question_debug(struct act_op *op, char **initial)
+{
+	if (op_arg(op, 0) != NULL)
+		return NULL;
+	*initial = xstrdup(ACT_DEBUG_IMAGE);
+	return xstrdup("debug container image:");
+}
+
+/* kubectl debug -it: an ephemeral container sharing the pod's default
+ * container's process namespace (for images without a shell). */
+static int
+plan_debug(struct act_op *op, char **cause)
+{
+	const char *image = op_arg(op, 0), *target = shell_default_container(op->obj);
+	const char *phase = jstr(op->obj, "status", "phase", NULL), *p;
+	char *line, *where, *path, *img, *tgt;
+
+	if (image == NULL)
+		image = ACT_DEBUG_IMAGE;
+	for (p = image; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			break;
+	}
+	if (*p != '\0' || *image == '\0' || strlen(image) > 256 || *image == '-')
+		return act_refuse(op, cause, xstrdup("debug: the image is one word, like "
+		    ACT_DEBUG_IMAGE));
+	if (target == NULL)
+		return act_refuse(op, cause, xstrdup("the pod has no containers"));
+	if (phase == NULL || strcmp(phase, "Running") != 0)
+		return act_refuse(op, cause, xasprintf("the pod is %s, not Running: nothing to "
+		    "debug", phase != NULL ? phase : "in no phase"));
+	img = xasprintf("--image=%s", image);
+	tgt = xasprintf("--target=%s", target);
+	if (act_kubectl(op, &line, cause, "debug", "-it", op->name, img, tgt,
+	    "--profile=general", "--", "sh", (const char *)NULL) != 0) {
+		free(img);
+		free(tgt);
+		return -1;
+	}
+	free(img);
+	free(tgt);
+	where = op_where(op);
+	op->preview = xasprintf("%s: a debug container (%s) beside %s\n%s", where, image, target,
+	    line);
+	free(where);
+	json_object_set_new(op->params, "image", json_string(image));
+	json_object_set_new(op->params, "target", json_string(target));
+	free(line);
+	path = actions_path(op->resource, op->ns, op->name);
+	op_request(op, "PATCH", xasprintf("%s/ephemeralcontainers", path), NULL, NULL);
 	free(path);
 	return 0;
 }
@@ -1978,6 +2036,10 @@ static const struct act_def act_defs[] = {
 	  .help = "open a shell in a pod's container (kubectl exec -it)",
 	  .need = { { "create", "pods", "exec" } },
 	  .kubectl = true, .question = question_shell, .plan = plan_shell },
+	{ .verb = "debug", .args = "[IMAGE]",
+	  .help = "a debug container in a pod, for images without a shell (kubectl debug -it)",
+	  .need = { { "patch", "pods", "ephemeralcontainers" }, { "create", "pods", "attach" } },
+	  .kubectl = true, .question = question_debug, .plan = plan_debug },
 	/* kubectl port-forward, kept by the console (:port-forwards) */
 	{ .verb = "port-forward", .args = "[[LOCAL:]REMOTE]",
 	  .help = "forward a local port to a pod or service (kubectl port-forward)",

@@ -17,10 +17,11 @@ const struct kind kinds[] = {
 	/* The console's views, in the order of their commands. */
 	{ .group = "", .version = "v1", .resource = "pods", .singular = "pod", .kind = "Pod",
 	  .namespaced = true, .short_names = "po", .categories = "all",
-	  .subresources = "log,status,eviction,exec,attach,portforward", .verbs = RW,
+	  .subresources = "log,status,eviction,exec,attach,portforward,ephemeralcontainers",
+	  .verbs = RW,
 	  .printer = &printer_pods, .problems = ROW_BAD | ROW_WARN, .overview = 2,
 	  .describer = &describe_pod,
-	  .actions = "delete,shell,port-forward",
+	  .actions = "delete,shell,debug,port-forward",
 	  .view = { .name = "pods", .help = "pods" } },
 	{ .group = "apps", .version = "v1", .resource = "deployments", .singular = "deployment",
 	  .kind = "Deployment", .namespaced = true, .short_names = "deploy",

@@ -4,8 +4,9 @@
 # prints the pod's name there, the watches go on meanwhile (a scale made
 # during the shell is on screen after it), the screen comes back when the
 # shell exits, and the session is audited (intent at the start, outcome
-# with the exit status at the end). Protected contexts ask for the typed
-# name first; RBAC, --read-only and a missing kubectl refuse.
+# with the exit status at the end). :debug does the same with a debug
+# container. Protected contexts ask for the typed name first; RBAC,
+# --read-only and a missing kubectl refuse.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 command -v kubectl >/dev/null 2>&1 || skip "kubectl not installed"
@@ -61,6 +62,25 @@ assert out[0]["time"] > i["time"], (i["time"], out[0]["time"])
 print("audit: shell started %s, ended %s" % (i["time"], out[0]["time"]))
 PY
 audit_check_intents shell
+
+# a debug container (kubectl debug) for images without a shell: the
+# drill adds the ephemeral container, starts it and attaches to it
+key g
+cmd "debug"
+wait_screen 30 "debug container image: busybox:1.36"
+key Enter
+wait_screen 60 "/ #"
+keys "hostname"; key Enter
+expect 10 "hostname in the debug container" line_matches_any "^$pod\$"
+keys "exit"; key Enter
+wait_screen 15 "debug staging staging/$pod: ended (kubectl exit status 0)"
+[ "$(k get pod "$pod" -o jsonpath='{.spec.ephemeralContainers[0].image}')" = busybox:1.36 ] ||
+	fail "no ephemeral container in $pod"
+[ "$(k get pod "$pod" -o jsonpath='{.status.ephemeralContainerStatuses[0].state.running.startedAt}')" != "" ] ||
+	fail "the ephemeral container is not running"
+grep '"verb":"debug"' "$XDG_STATE_HOME/opsdeck/audit.jsonl" | grep -q '"phase":"intent".*ephemeralcontainers' ||
+	fail "no debug intent"
+ok ":debug added a busybox debug container to $pod and attached to it"
 
 # two containers: the console asks which, the pod's default container
 # prefilled; what the container holds from the cluster comes out escaped

@@ -5,7 +5,8 @@
 # piped stdin; the Python client (v4) too. The viewer is forbidden
 # pods/exec, a wrong container is a 400, SPDY-only clients are told the
 # drill serves WebSockets only, and hostile frames close the session
-# without hurting the server.
+# without hurting the server. kubectl debug's ephemeral container runs and
+# takes attach.
 . "$(dirname "$0")/../lib/common.sh"
 
 K33=/usr/lib/google-cloud-sdk/bin/kubectl.1.33
@@ -57,6 +58,22 @@ rc=0; err=$(k exec "$pod" -c nope -- hostname 2>&1) || rc=$?
 [ $rc -ne 0 ] || fail "a wrong container ran"
 assert_contains "$err" "container nope is not valid for pod $pod"
 ok "the viewer is forbidden pods/exec; a wrong container is refused"
+
+# kubectl debug: the ephemeral container is added, runs, and takes attach;
+# ephemeral containers are only ever added
+k debug "$pod" --image=busybox:1.36 --target=backend --profile=general -- sh >/dev/null 2>&1 ||
+	fail "kubectl debug"
+dbg=$(k get pod "$pod" -o jsonpath='{.spec.ephemeralContainers[0].name}')
+[ -n "$dbg" ] || fail "no ephemeral container"
+dbg_running() { [ -n "$(k get pod "$pod" -o jsonpath='{.status.ephemeralContainerStatuses[0].state.running.startedAt}')" ]; }
+wait_for 30 dbg_running || fail "the debug container does not run"
+out=$(printf 'hostname\nexit\n' | k attach -i "$pod" -c "$dbg" 2>/dev/null) || fail "attach"
+[ "$(printf '%s\n' "$out" | tail -1)" = "$pod" ] || fail "attach printed: $out"
+rc=0; err=$(k patch pod "$pod" --subresource=ephemeralcontainers --type=json \
+	-p '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]' 2>&1) || rc=$?
+[ $rc -ne 0 ] || fail "an ephemeral container was removed"
+assert_contains "$err" "ephemeral containers may only be added"
+ok "kubectl debug adds a running debug container; attach reaches it; none is removed"
 
 if [ -x "$K27" ]; then
 	rc=0; err=$("$K27" --context staging -n staging exec "$pod" -- hostname 2>&1) || rc=$?
