@@ -185,7 +185,7 @@ split_words(const char *line, char **argv, size_t max)
 		if (*p == '\0')
 			break;
 		if (n == max)
-			return -1;
+			goto bad;
 		w = 0;
 		while (*p != '\0' && *p != ' ' && *p != '\t') {
 			if (*p == '\'' || *p == '"') {
@@ -193,7 +193,7 @@ split_words(const char *line, char **argv, size_t max)
 				while (*p != '\0' && *p != q && w < sizeof word - 1)
 					word[w++] = *p++;
 				if (*p != q)
-					return -1;
+					goto bad;
 				p++;
 			} else if (w < sizeof word - 1)
 				word[w++] = *p++;
@@ -204,6 +204,10 @@ split_words(const char *line, char **argv, size_t max)
 		argv[n++] = xstrdup(word);
 	}
 	return (int)n;
+bad:
+	while (n > 0)
+		free(argv[--n]);
+	return -1;
 }
 
 static int	run_line(struct session *, const char *);
