@@ -8,9 +8,9 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= cc
 BUILD     ?= build
-PKGS      := ncursesw libcurl jansson yaml-0.1 readline libmicrohttpd gnutls
+PKGS      := ncursesw libcurl jansson yaml-0.1 readline libmicrohttpd gnutls zlib
 DEB_PKGS  := pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev libyaml-dev \
-             libreadline-dev libmicrohttpd-dev libgnutls28-dev libcmocka-dev \
+             libreadline-dev libmicrohttpd-dev libgnutls28-dev zlib1g-dev libcmocka-dev \
              python3-kubernetes prometheus-alertmanager tmux valgrind \
              clang libclang-rt-14-dev tinyproxy dante-server jq curl time openssl
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <gnutls/gnutls.h>
@@ -732,6 +733,15 @@ add_subresource(json_t *list, const struct kind *r, const char *sub)
 	} else if (strcmp(sub, "log") == 0) {
 		json_object_set_new(e, "kind", json_string("Pod"));
 		json_object_set_new(e, "verbs", csv_array("get"));
+	} else if (strcmp(sub, "ephemeralcontainers") == 0) {
+		json_object_set_new(e, "kind", json_string("Pod"));
+		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
+	} else if (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0 ||
+	    strcmp(sub, "portforward") == 0) {
+		json_object_set_new(e, "kind", json_string(strcmp(sub, "exec") == 0 ?
+		    "PodExecOptions" : strcmp(sub, "attach") == 0 ? "PodAttachOptions" :
+		    "PodPortForwardOptions"));
+		json_object_set_new(e, "verbs", csv_array("create,get"));
 	} else if (strcmp(sub, "eviction") == 0) {
 		json_object_set_new(e, "group", json_string("policy"));
 		json_object_set_new(e, "version", json_string("v1"));
@@ -1927,6 +1937,49 @@ patch_error(struct drill_resp *resp, int rc, char *cause, struct target *t)
 	free(cause);
 }
 
+/* The ephemeral containers of patched against old's: each named, with an
+ * image, no name twice nor a regular container's, none removed. 0, or -1
+ * with a 422 in resp. Lock held. */
+static int
+ephemeral_check(struct drill_resp *resp, struct target *t, json_t *old, json_t *patched)
+{
+	json_t		*now = json_object_get(json_object_get(patched, "spec"),
+			    "ephemeralContainers");
+	json_t		*was = json_object_get(json_object_get(old, "spec"), "ephemeralContainers");
+	json_t		*c, *d;
+	const char	*why = NULL;
+	size_t		 i, j;
+
+	if (!json_is_array(now) || json_array_size(now) < json_array_size(was) ||
+	    json_array_size(now) > 64)
+		why = "ephemeral containers may only be added";
+	json_array_foreach(now, i, c) {
+		if (why != NULL)
+			break;
+		if (*field_value(c, "name") == '\0' || *field_value(c, "image") == '\0')
+			why = "an ephemeral container needs a name and an image";
+		json_array_foreach(now, j, d) {
+			if (j < i && strcmp(field_value(c, "name"), field_value(d, "name")) == 0)
+				why = "ephemeral container names must be unique";
+		}
+		json_array_foreach(json_object_get(json_object_get(old, "spec"), "containers"),
+		    j, d) {
+			if (strcmp(field_value(c, "name"), field_value(d, "name")) == 0)
+				why = "an ephemeral container's name is a container's";
+		}
+	}
+	json_array_foreach(was, i, c) {
+		if (why == NULL && strcmp(field_value(c, "name"),
+		    field_value(json_array_get(now, i), "name")) != 0)
+			why = "ephemeral containers may only be added";
+	}
+	if (why == NULL)
+		return 0;
+	invalid_field(resp, "", t->res->kind, t->name, "spec.ephemeralContainers",
+	    "FieldValueForbidden", why);
+	return -1;
+}
+
 /* PATCH on the object or its status. Lock held. */
 static void
 api_patch(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *old,
@@ -1947,6 +2000,16 @@ api_patch(struct drill_req *req, struct drill_resp *resp, struct target *t, json
 	if (t->sub != NULL && strcmp(t->sub, "status") == 0) {
 		newobj = json_deep_copy(old);
 		json_object_set(newobj, "status", json_object_get(patched, "status"));
+		json_decref(patched);
+	} else if (t->sub != NULL && strcmp(t->sub, "ephemeralcontainers") == 0) {
+		/* only the debug containers change, and only by being added */
+		if (ephemeral_check(resp, t, old, patched) != 0) {
+			json_decref(patched);
+			return;
+		}
+		newobj = json_deep_copy(old);
+		json_object_set(json_object_get(newobj, "spec"), "ephemeralContainers",
+		    json_object_get(json_object_get(patched, "spec"), "ephemeralContainers"));
 		json_decref(patched);
 	} else {
 		newobj = patched;
@@ -2501,19 +2564,18 @@ log_free(void *arg)
 	free(ls);
 }
 
-/* GET pods/NAME/log. Lock held. */
-static void
-api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
+/* The container a pods/log, exec or attach request names (borrowed from
+ * pod): the only one when none is named, "" when the pod has none. NULL
+ * with a 400 in resp when the name is missing or wrong. Lock held. */
+static const char *
+pod_container(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
 {
 	json_t		*containers, *ctr;
-	const char	*container, *tail;
-	char		*text, *msg;
-	struct buf	 b = { 0 }, names = { 0 };
-	struct logstream *ls;
-	size_t		 i, next = 0, nl;
-	long		 tail_n = -1;
+	const char	*container;
+	char		*msg;
+	struct buf	 names = { 0 };
+	size_t		 i;
 	int		 found = 0;
-	const char	*p;
 
 	containers = json_object_get(json_object_get(pod, "spec"), "containers");
 	container = req->arg(req, "container");
@@ -2521,8 +2583,19 @@ api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t
 		if (names.len > 0)
 			buf_add(&names, " ", 1);
 		buf_str(&names, field_value(ctr, "name"));
-		if (container != NULL && strcmp(container, field_value(ctr, "name")) == 0)
+		if (container != NULL && strcmp(container, field_value(ctr, "name")) == 0) {
 			found = 1;
+			container = field_value(ctr, "name");
+		}
+	}
+	/* a debug container added later (kubectl debug) answers too */
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "ephemeralContainers"), i,
+	    ctr) {
+		if (container != NULL && !found &&
+		    strcmp(container, field_value(ctr, "name")) == 0) {
+			found = 1;
+			container = field_value(ctr, "name");
+		}
 	}
 	if (container == NULL || *container == '\0') {
 		if (json_array_size(containers) > 1) {
@@ -2531,18 +2604,38 @@ api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t
 			drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
 			free(msg);
 			free(names.p);
-			return;
+			return NULL;
 		}
 		container = json_array_size(containers) == 1 ?
-		    field_value(json_array_get(containers, 0), "name") : NULL;
+		    field_value(json_array_get(containers, 0), "name") : "";
 	} else if (!found) {
 		msg = xasprintf("container %s is not valid for pod %s", container, t->name);
 		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
 		free(msg);
 		free(names.p);
-		return;
+		return NULL;
 	}
 	free(names.p);
+	return container;
+}
+
+/* GET pods/NAME/log. Lock held. */
+static void
+api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
+{
+	const char	*container, *tail;
+	char		*text;
+	struct buf	 b = { 0 };
+	struct logstream *ls;
+	size_t		 i, next = 0, nl;
+	long		 tail_n = -1;
+	const char	*p;
+
+	container = pod_container(req, resp, t, pod);
+	if (container == NULL)
+		return;
+	if (*container == '\0')
+		container = NULL;
 	text = sim_pod_log(req->cluster, pod, container, arg_bool(req, "previous"), 0, &next);
 	if (text == NULL)
 		text = xstrdup("");
@@ -2583,6 +2676,145 @@ api_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t
 	resp->stream = ls;
 	resp->stream_read = log_read;
 	resp->stream_free = log_free;
+}
+
+/* Answer 101 to a WebSocket upgrade offering one of protocols: resp takes
+ * ex, its protocol set; 0. Otherwise 400 naming what is served, ex freed;
+ * -1. */
+static int
+ws_upgrade(struct drill_req *req, struct drill_resp *resp, struct drill_exec *ex,
+    const char *const *protocols, const char *served)
+{
+	const char	*proto = drill_ws_protocol(req->ws_protocol, protocols);
+	char		*msg;
+
+	if (req->upgrade == NULL || strcasecmp(req->upgrade, "websocket") != 0 ||
+	    req->ws_key == NULL || proto == NULL) {
+		msg = xasprintf("Upgrade request required (the drill serves %s only)", served);
+		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+		free(msg);
+		drill_exec_free(ex);
+		return -1;
+	}
+	resp->ws_accept = drill_ws_accept(req->ws_key);
+	if (resp->ws_accept == NULL) {
+		drill_api_status(resp, 500, "InternalError", "cannot hash the key", NULL, NULL);
+		drill_exec_free(ex);
+		return -1;
+	}
+	ex->protocol = proto;
+	resp->status = 101;
+	resp->exec = ex;
+	return 0;
+}
+
+/* GET or POST pods/NAME/exec or attach: validate, then answer 101 with
+ * the session for server.c to run. Only WebSocket upgrades are served (no
+ * SPDY). Lock held. */
+static void
+api_exec(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod,
+    int attach)
+{
+	const char		*container, *cmd[64];
+	struct drill_exec	*ex;
+	json_t			*ctr = NULL, *e;
+	size_t			 i, n = 0;
+	char			*msg;
+
+	container = pod_container(req, resp, t, pod);
+	if (container == NULL)
+		return;
+	if (!attach) {
+		n = req->arg_all(req, "command", cmd, sizeof cmd / sizeof cmd[0]);
+		if (n == 0) {
+			drill_api_status(resp, 400, "BadRequest", "you must specify at least 1 "
+			    "command", NULL, NULL);
+			return;
+		}
+	}
+	if (!arg_bool(req, "stdin") && !arg_bool(req, "stdout") && !arg_bool(req, "stderr")) {
+		drill_api_status(resp, 400, "BadRequest", "you must specify at least 1 of "
+		    "stdin, stdout, stderr", NULL, NULL);
+		return;
+	}
+	if (*container == '\0' || strcmp(field_value(pod, "status.phase"), "Running") != 0) {
+		msg = xasprintf("unable to upgrade connection: container not found (\"%s\")",
+		    container);
+		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
+		free(msg);
+		return;
+	}
+	ex = xcalloc(1, sizeof *ex);
+	ex->attach = attach;
+	ex->argc = n;
+	ex->argv = xcalloc(n + 1, sizeof *ex->argv);
+	for (i = 0; i < n; i++)
+		ex->argv[i] = xstrdup(cmd[i]);
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, e) {
+		if (strcmp(field_value(e, "name"), container) == 0)
+			ctr = e;
+	}
+	json_array_foreach(json_object_get(ctr, "env"), i, e) {
+		if (!json_is_string(json_object_get(e, "value")) || ex->nenv >= 256)
+			continue;
+		ex->env = xreallocarray(ex->env, ex->nenv + 1, sizeof *ex->env);
+		ex->env[ex->nenv++] = xasprintf("%s=%s", field_value(e, "name"),
+		    field_value(e, "value"));
+	}
+	ex->hostname = xstrdup(*field_value(pod, "spec.hostname") != '\0' ?
+	    field_value(pod, "spec.hostname") : t->name);
+	ex->ns = xstrdup(t->ns != NULL ? t->ns : "default");
+	ex->ip = xstrdup(field_value(pod, "status.podIP"));
+	ex->tty = arg_bool(req, "tty");
+	ex->in = arg_bool(req, "stdin");
+	ex->out = arg_bool(req, "stdout");
+	ex->err = arg_bool(req, "stderr");
+	if (ws_upgrade(req, resp, ex, drill_exec_protocols, "WebSocket v5.channel.k8s.io and "
+	    "v4.channel.k8s.io") == 0)
+		ex->v5 = strcmp(ex->protocol, "v5.channel.k8s.io") == 0;
+}
+
+/* GET or POST pods/NAME/portforward: SPDY/3.1, upgraded directly or
+ * tunnelled through WebSocket (what kubectl 1.31+ asks first); the session
+ * is the pod's containerPorts answering HTTP. Lock held. */
+static void
+api_portforward(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *pod)
+{
+	struct drill_exec	*ex;
+	json_t			*c, *port;
+	size_t			 i, j;
+
+	if (strcmp(field_value(pod, "status.phase"), "Running") != 0) {
+		drill_api_status(resp, 400, "BadRequest", "unable to upgrade connection: pod "
+		    "is not running", NULL, NULL);
+		return;
+	}
+	ex = xcalloc(1, sizeof *ex);
+	ex->portforward = 1;
+	ex->hostname = xstrdup(t->name);
+	ex->ns = xstrdup(t->ns != NULL ? t->ns : "default");
+	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, c) {
+		json_array_foreach(json_object_get(c, "ports"), j, port) {
+			if (!json_is_integer(json_object_get(port, "containerPort")) ||
+			    ex->nports >= 64)
+				continue;
+			ex->ports = xreallocarray(ex->ports, ex->nports + 1, sizeof *ex->ports);
+			ex->ports[ex->nports++] = (int)json_integer_value(json_object_get(port,
+			    "containerPort"));
+		}
+	}
+	if (req->upgrade != NULL && strcasecmp(req->upgrade, "SPDY/3.1") == 0 &&
+	    req->stream_protocol != NULL && strstr(req->stream_protocol,
+	    "portforward.k8s.io") != NULL) {
+		/* SPDY itself: no key to answer */
+		ex->spdy = 1;
+		ex->protocol = "portforward.k8s.io";
+		resp->status = 101;
+		resp->exec = ex;
+		return;
+	}
+	ws_upgrade(req, resp, ex, drill_pf_protocols, "port-forward as SPDY/3.1, upgraded "
+	    "or over WebSocket,");
 }
 
 /* The service proxy. Lock held. */
@@ -2626,6 +2858,10 @@ request_verb(struct drill_req *req, struct target *t)
 		return strcmp(m, "GET") == 0 ? "get" : strcmp(m, "POST") == 0 ? "create" :
 		    strcmp(m, "PUT") == 0 ? "update" : strcmp(m, "PATCH") == 0 ? "patch" :
 		    "delete";
+	/* a stream upgrade is a create, whatever its method (as RBAC sees it) */
+	if (t->sub != NULL && (strcmp(t->sub, "exec") == 0 || strcmp(t->sub, "attach") == 0 ||
+	    strcmp(t->sub, "portforward") == 0))
+		return strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0 ? "create" : NULL;
 	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0) {
 		if (t->name == NULL)
 			return arg_bool(req, "watch") ? "watch" : "list";
@@ -2815,10 +3051,24 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 			sim_unlock(c->sim);
 			goto notallowed;
 		}
+	} else if (strcmp(t.sub, "ephemeralcontainers") == 0) {
+		if (strcmp(t.verb, "get") == 0)
+			resp_object(resp, 200, obj);
+		else if (strcmp(t.verb, "patch") == 0)
+			api_patch(req, resp, &t, obj, dry);
+		else {
+			sim_unlock(c->sim);
+			goto notallowed;
+		}
 	} else if (strcmp(t.sub, "log") == 0 && strcmp(t.verb, "get") == 0)
 		api_log(req, resp, &t, obj);
 	else if (strcmp(t.sub, "eviction") == 0 && strcmp(t.verb, "create") == 0)
 		api_evict(req, resp, &t, obj, dry);
+	else if ((strcmp(t.sub, "exec") == 0 || strcmp(t.sub, "attach") == 0) &&
+	    strcmp(t.verb, "create") == 0)
+		api_exec(req, resp, &t, obj, strcmp(t.sub, "attach") == 0);
+	else if (strcmp(t.sub, "portforward") == 0 && strcmp(t.verb, "create") == 0)
+		api_portforward(req, resp, &t, obj);
 	else if (strcmp(t.sub, "proxy") == 0)
 		api_proxy(req, resp, &t);
 	else {

@@ -458,6 +458,38 @@ pod_advance(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
 	return next;
 }
 
+/* Debug containers (kubectl debug) run once added: their statuses, each
+ * started when first seen (kept from the pod's status). */
+static void
+pod_ephemeral_status(json_t *pod, json_t *st, const char *now)
+{
+	json_t		*list = json_path(pod, "spec.ephemeralContainers"), *c, *o, *out;
+	json_t		*was = json_path(pod, "status.ephemeralContainerStatuses");
+	const char	*name, *started;
+	size_t		 i, j;
+
+	if (json_array_size(list) == 0)
+		return;
+	out = json_array();
+	json_array_foreach(list, i, c) {
+		name = json_path_str(c, "name");
+		if (name == NULL)
+			continue;
+		started = now;
+		json_array_foreach(was, j, o) {
+			if (json_path_str(o, "name") != NULL &&
+			    strcmp(json_path_str(o, "name"), name) == 0 &&
+			    json_path_str(o, "state.running.startedAt") != NULL)
+				started = json_path_str(o, "state.running.startedAt");
+		}
+		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:b,s:i,s:{s:{s:s}},s:{}}",
+		    "name", name, "image", json_path_str(c, "image") != NULL ?
+		    json_path_str(c, "image") : "", "imageID", "", "ready", 0, "restartCount", 0,
+		    "state", "running", "startedAt", started, "lastState"));
+	}
+	json_object_set_new(st, "ephemeralContainerStatuses", out);
+}
+
 /* Compute the pod's status document from its runtime state. */
 static json_t *
 pod_status(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
@@ -541,6 +573,7 @@ pod_status(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
 	    "conditions", conds, "hostIP", hostip, "hostIPs", "ip", hostip, "podIP", p->ip,
 	    "podIPs", "ip", p->ip, "startTime", ts, "containerStatuses", cs,
 	    "qosClass", "Burstable");
+	pod_ephemeral_status(pod, st, ts);
 	return st;
 }
 
@@ -622,7 +655,10 @@ pods_one(json_t *pod, void *arg)
 		p->terminating = true;
 		return 0;
 	}
-	if (pp->now < p->next_t && p->epoch == ctl->epoch)
+	/* a debug container just added starts now, not at the next event */
+	if (pp->now < p->next_t && p->epoch == ctl->epoch &&
+	    json_array_size(json_path(pod, "spec.ephemeralContainers")) ==
+	    json_array_size(json_path(pod, "status.ephemeralContainerStatuses")))
 		goto out;
 	p->epoch = ctl->epoch;
 	p->next_t = pod_advance(c, pod, p, pp->now);

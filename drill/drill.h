@@ -76,8 +76,78 @@ struct drill_req {
 	const char		*query;		/* raw query string or NULL */
 	/* Query arguments (decoded). */
 	const char		*(*arg)(struct drill_req *, const char *name);
+	/* Every value of a repeated query argument, in order (at most max);
+	 * their count. */
+	size_t			 (*arg_all)(struct drill_req *, const char *name,
+				    const char **out, size_t max);
 	void			*conn;
+	/* A WebSocket upgrade's headers, or NULL. */
+	const char		*upgrade;	/* Upgrade */
+	const char		*ws_key;	/* Sec-WebSocket-Key */
+	const char		*ws_protocol;	/* Sec-WebSocket-Protocol */
+	const char		*stream_protocol; /* X-Stream-Protocol-Version (SPDY) */
 };
+
+/* An exec or attach session the answer upgrades to (exec.c runs it). */
+struct drill_exec {
+	char		**argv;		/* the command (exec) */
+	size_t		  argc;
+	char		**env;		/* NAME=value of the container */
+	size_t		  nenv;
+	char		 *hostname;
+	char		 *ns;
+	char		 *ip;
+	const char	 *protocol;	/* the chosen subprotocol (static) */
+	int		  v5;		/* v5.channel.k8s.io: stream close messages */
+	int		  attach;
+	int		  tty;
+	int		  in, out, err;	/* the streams asked for */
+	int		  portforward;	/* a pods/portforward session (portforward.c) */
+	int		  spdy;		/* upgraded to SPDY/3.1 itself, not WebSocket */
+	int		 *ports;	/* the pod's containerPorts */
+	size_t		  nports;
+};
+
+/* One WebSocket connection of a streaming session (ws.c). */
+struct drill_ws {
+	int		 fd;
+	int		 raw;		/* no WebSocket: bytes are messages as read */
+	int		 closed;	/* the peer went away, or broke the protocol */
+	int		 stop;		/* the session is over: read no more */
+	/* each whole message from the client */
+	void		(*on_message)(void *arg, const unsigned char *, size_t);
+	void		*arg;
+	unsigned char	*in;		/* bytes read, not yet framed */
+	size_t		 inlen, incap;
+	unsigned char	*msg;		/* message being reassembled */
+	size_t		 msglen;
+};
+
+/* The Sec-WebSocket-Accept of a client key (new), or NULL. */
+char		*drill_ws_accept(const char *key);
+/* The first of supported (NULL-terminated, best first) in a client's comma
+ * list, or NULL. */
+const char	*drill_ws_protocol(const char *offered, const char *const *supported);
+/* Send one frame (2 binary, 8 close, 10 pong); -1 once the peer is gone. */
+int		 drill_ws_send(struct drill_ws *, int opcode, const void *, size_t);
+/* Read (extra first: bytes that came with the request) and hand messages
+ * to on_message until stop is set, the peer goes, or alive(arg) is 0. */
+void		 drill_ws_run(struct drill_ws *, const char *extra, size_t extra_len,
+		    int (*alive)(void *), void *arg);
+/* Close (status 1000) unless the peer went; free the buffers. */
+void		 drill_ws_close(struct drill_ws *);
+/* The subprotocols of exec and attach (exec.c), of portforward. */
+extern const char *const drill_exec_protocols[];
+extern const char *const drill_pf_protocols[];
+/* Run a portforward session (as drill_exec_run). */
+void		 drill_pf_run(struct drill_exec *, int fd, const char *extra,
+		    size_t extra_len, int (*alive)(void *), void *arg);
+/* Run a session on the upgraded connection fd (blocking, in its own
+ * thread) until the command ends, the client goes, or alive(arg) turns 0;
+ * extra: bytes the client sent after its request. */
+void		 drill_exec_run(struct drill_exec *, int fd, const char *extra,
+		    size_t extra_len, int (*alive)(void *), void *arg);
+void		 drill_exec_free(struct drill_exec *);
 
 /* What api.c answers: either a whole body or a stream. */
 struct drill_resp {
@@ -91,6 +161,9 @@ struct drill_resp {
 	long		(*stream_read)(void *stream, char *buf, size_t max);
 	void		(*stream_free)(void *stream);
 	char		*retry_after;	/* Retry-After header or NULL */
+	/* 101 Switching Protocols to this session (status 101), or NULL. */
+	struct drill_exec *exec;
+	char		*ws_accept;	/* its Sec-WebSocket-Accept */
 };
 
 /* Largest request body accepted. */

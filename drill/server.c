@@ -1,8 +1,10 @@
 /* HTTPS listeners of the drill simulator: one libmicrohttpd daemon per
  * cluster on 127.0.0.1, a thread per connection, TLS by GnuTLS with optional
- * client certificates, request bodies capped, answers from api.c. */
+ * client certificates, request bodies capped, answers from api.c; exec and
+ * attach upgrade to WebSocket sessions run by exec.c. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,36 @@ static const char *
 req_arg(struct drill_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Collecting every value of one query argument. */
+struct arg_all_state {
+	const char	 *name;
+	const char	**out;
+	size_t		  max;
+	size_t		  n;
+};
+
+/* Keep one value of the argument asked for. */
+static enum MHD_Result
+arg_all_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct arg_all_state	*st = cls;
+
+	(void)kind;
+	if (strcmp(key, st->name) == 0 && value != NULL && st->n < st->max)
+		st->out[st->n++] = value;
+	return MHD_YES;
+}
+
+/* Every value of a repeated query argument. */
+static size_t
+req_arg_all(struct drill_req *req, const char *name, const char **out, size_t max)
+{
+	struct arg_all_state	st = { name, out, max, 0 };
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, arg_all_cb, &st);
+	return st.n;
 }
 
 /* A query string being rebuilt from the decoded arguments. */
@@ -229,6 +261,102 @@ wait_reachable(struct sim_cluster *c)
 	return reach == SIM_REACH_OK;
 }
 
+/* An upgraded exec session: its own thread, since libmicrohttpd's
+ * connection thread relays the TLS side meanwhile. */
+struct upgraded {
+	struct drill_exec		*ex;
+	struct sim_cluster		*cluster;
+	struct MHD_UpgradeResponseHandle *urh;
+	MHD_socket			 sock;
+	char				*extra;
+	size_t				 extra_len;
+};
+
+/* Is the session's cluster still served? */
+static int
+session_alive(void *arg)
+{
+	return cluster_reach(arg) == SIM_REACH_OK;
+}
+
+/* Run the session, then close the connection. */
+static void *
+session_main(void *arg)
+{
+	struct upgraded	*u = arg;
+
+	if (u->ex->portforward)
+		drill_pf_run(u->ex, u->sock, u->extra, u->extra_len, session_alive, u->cluster);
+	else
+		drill_exec_run(u->ex, u->sock, u->extra, u->extra_len, session_alive,
+		    u->cluster);
+	MHD_upgrade_action(u->urh, MHD_UPGRADE_ACTION_CLOSE);
+	drill_exec_free(u->ex);
+	free(u->extra);
+	free(u);
+	return NULL;
+}
+
+/* libmicrohttpd hands over the upgraded connection. */
+static void
+upgrade_cb(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra_in,
+    size_t extra_in_size, MHD_socket sock, struct MHD_UpgradeResponseHandle *urh)
+{
+	struct upgraded	*u = cls;
+	pthread_t	 th;
+
+	(void)conn;
+	(void)con_cls;
+	u->urh = urh;
+	u->sock = sock;
+	if (extra_in_size > 0) {
+		u->extra = xmalloc(extra_in_size);
+		memcpy(u->extra, extra_in, extra_in_size);
+		u->extra_len = extra_in_size;
+	}
+	if (pthread_create(&th, NULL, session_main, u) != 0) {
+		MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+		drill_exec_free(u->ex);
+		free(u->extra);
+		free(u);
+		return;
+	}
+	pthread_detach(th);
+}
+
+/* Switch the connection to a WebSocket exec session. */
+static enum MHD_Result
+send_upgrade(struct MHD_Connection *conn, struct sim_cluster *c, struct drill_resp *resp)
+{
+	struct MHD_Response	*r;
+	struct upgraded		*u;
+	enum MHD_Result		 ret;
+
+	u = xcalloc(1, sizeof *u);
+	u->ex = resp->exec;
+	u->cluster = c;
+	resp->exec = NULL;
+	r = MHD_create_response_for_upgrade(upgrade_cb, u);
+	if (r == NULL) {
+		drill_exec_free(u->ex);
+		free(u);
+		free(resp->ws_accept);
+		return MHD_NO;
+	}
+	if (u->ex->spdy) {
+		MHD_add_response_header(r, "Upgrade", "SPDY/3.1");
+		MHD_add_response_header(r, "X-Stream-Protocol-Version", u->ex->protocol);
+	} else {
+		MHD_add_response_header(r, "Upgrade", "websocket");
+		MHD_add_response_header(r, "Sec-WebSocket-Accept", resp->ws_accept);
+		MHD_add_response_header(r, "Sec-WebSocket-Protocol", u->ex->protocol);
+	}
+	free(resp->ws_accept);
+	ret = MHD_queue_response(conn, MHD_HTTP_SWITCHING_PROTOCOLS, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 /* Send an answer built by api.c. */
 static enum MHD_Result
 send_resp(struct MHD_Connection *conn, struct drill_resp *resp)
@@ -314,7 +442,14 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	req.body = cs->body != NULL ? cs->body : "";
 	req.body_len = cs->len;
 	req.arg = req_arg;
+	req.arg_all = req_arg_all;
 	req.conn = conn;
+	req.upgrade = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Upgrade");
+	req.ws_key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Key");
+	req.ws_protocol = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "Sec-WebSocket-Protocol");
+	req.stream_protocol = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Stream-Protocol-Version");
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &query);
 	req.query = query.p;
 	req.user = authenticate(conn, l->creds, &req.user_name, &expired);
@@ -332,6 +467,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		    "credential has expired", NULL, NULL);
 	}
 	free(query.p);
+	if (resp.exec != NULL)
+		return send_upgrade(conn, l->cluster, &resp);
 	return send_resp(conn, &resp);
 }
 
@@ -364,7 +501,8 @@ listener_start(struct listener *l, char **cause)
 	sin.sin_port = htons((uint16_t)l->port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	l->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_POLL,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_POLL |
+	    MHD_ALLOW_UPGRADE,
 	    (uint16_t)l->port, NULL, NULL, handle, l,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_HTTPS_MEM_KEY, l->creds->server_key,

@@ -378,9 +378,7 @@ auth_strv_free(char **v)
 	free(v);
 }
 
-/* The plugin's executable: command itself if it has a slash, else the first
- * executable match on PATH (new string), or NULL. */
-static char *
+char *
 auth_lookpath(const char *command)
 {
 	const char *path = getenv("PATH");

@@ -772,6 +772,7 @@ static const struct cmd_entry console_first[] = {
 /* The rest of the console's commands. */
 static const struct cmd_entry console_cmds[] = {
 	{ "contexts", "ctx", "[CONTEXT]", "the selected contexts and their connection state", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
+	{ "port-forwards", "pf", "", "the console's kubectl port-forwards (C-d stops one)", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
 	{ "alert-groups", "ag", "[@CLUSTER]", "alerts grouped by name and cluster, recently expired silences", CMD_CONSOLE_ONLY, NULL, cmd_view_exec },
 	{ "ns", "namespace", "NAMESPACE|-A", "show one namespace, or all", CMD_CONSOLE_ONLY, NULL, cmd_ns_exec },
 	{ "quit", "q", "", "leave the console", CMD_CONSOLE_ONLY, NULL, cmd_quit_exec },

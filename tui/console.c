@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/portfwd.h"
 #include "opsdeck/audit.h"
 #include "opsdeck/benchlog.h"
 #include "opsdeck/cli.h"
@@ -41,7 +42,6 @@
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
-#include "opsdeck/term.h"
 #include "opsdeck/theme.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
@@ -54,13 +54,6 @@
 static pid_t drill_pid = -1;
 static char *drill_dir;
 static int sig_pipe[2] = { -1, -1 };
-
-/* The program running with the terminal (ui_suspend), one at a time. */
-static struct {
-	pid_t	 pid;
-	void	(*done)(int, void *);
-	void	*arg;
-} term_child = { -1, NULL, NULL };
 
 /* Stop the drill child (SIGTERM, wait a little, then SIGKILL) and remove
  * its directory, whether or not the child is still there: a drill that
@@ -249,6 +242,14 @@ console_ui_message(void *uip, bool error, const char *text)
 	ui_message(uip, error, "%s", text);
 }
 
+/* The console's cmd_ui: hand the terminal to a program (kubectl exec). */
+static int
+console_ui_foreground(void *uip, char *const argv[], char *const envp[],
+    void (*done)(int status, void *arg), void *arg, char **cause)
+{
+	return ui_foreground(uip, argv, envp, done, arg, cause);
+}
+
 /* The console's cmd_ui: ask for a value at the prompt. */
 static void
 console_ui_prompt(void *uip, const char *question, const char *initial,
@@ -395,128 +396,6 @@ console_input(int fd, short revents, void *arg)
 		loop_stop(ui->loop);
 }
 
-/* stdin readable: take keys (bounded per turn) before anything is drawn. */
-static void	console_input(int, short, void *);
-
-/* Leave the terminal to a child. */
-void
-ui_suspend(struct ui *ui)
-{
-	if (ui->suspended || !ui->curses)
-		return;
-	def_prog_mode();
-	endwin();
-	fflush(stdout);
-	loop_remove_fd(ui->loop, STDIN_FILENO);
-	ui->suspended = true;
-}
-
-/* Take the terminal back: curses' modes, the size it has now, every cell
- * drawn again, keys read again. */
-void
-ui_resume(struct ui *ui)
-{
-	struct winsize ws;
-
-	if (!ui->suspended)
-		return;
-	ui->suspended = false;
-	reset_prog_mode();
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
-	ui->rows = LINES;
-	ui->cols = COLS;
-	clearok(curscr, TRUE);
-	loop_add_fd(ui->loop, STDIN_FILENO, POLLIN, console_input, ui);
-	ui_dirty(ui);
-}
-
-/* The program on the terminal exited: take the terminal back, tell its
- * caller. */
-static void
-console_term_reap(struct ui *ui)
-{
-	void (*done)(int, void *) = term_child.done;
-	void *arg = term_child.arg;
-	int status;
-
-	if (term_child.pid <= 0 || waitpid(term_child.pid, &status, WNOHANG) != term_child.pid)
-		return;
-	term_child.pid = -1;
-	term_child.done = NULL;
-	ui_resume(ui);
-	if (done != NULL)
-		done(status, arg);
-}
-
-/* Leaving with a program on the terminal: it is asked to stop and waited
- * for a little (its caller is told it ended), then the terminal is ours. */
-static void
-console_term_stop(struct ui *ui)
-{
-	int i;
-
-	if (term_child.pid <= 0)
-		return;
-	kill(term_child.pid, SIGTERM);
-	for (i = 0; i < 30 && term_child.pid > 0; i++) {
-		usleep(100 * 1000);
-		console_term_reap(ui);
-	}
-	if (term_child.pid > 0) {
-		kill(term_child.pid, SIGKILL);
-		usleep(100 * 1000);
-		console_term_reap(ui);
-	}
-	ui_resume(ui);
-}
-
-/* A start that failed, answered from the loop. */
-struct console_term_fail {
-	void	(*done)(int, void *);
-	void	*arg;
-};
-
-static void
-console_term_failed(void *arg)
-{
-	struct console_term_fail *f = arg;
-
-	f->done(-1, f->arg);
-	free(f);
-}
-
-/* cmd_ui.run_terminal: the child gets the terminal; SIGCHLD brings it back. */
-static void
-console_ui_run_terminal(void *uip, char *const *argv, void (*done)(int, void *), void *arg)
-{
-	struct ui *ui = uip;
-	struct console_term_fail *f;
-	char *cause = NULL;
-
-	if (term_child.pid > 0 || !ui->curses) {
-		ui_message(ui, true, "%s", term_child.pid > 0 ?
-		    "another program has the terminal" : "no terminal");
-		goto fail;
-	}
-	ui_suspend(ui);
-	term_child.pid = term_spawn(argv, &cause);
-	if (term_child.pid < 0) {
-		ui_resume(ui);
-		ui_message(ui, true, "%s", cause);
-		free(cause);
-		goto fail;
-	}
-	term_child.done = done;
-	term_child.arg = arg;
-	return;
-fail:
-	f = xcalloc(1, sizeof *f);
-	f->done = done;
-	f->arg = arg;
-	loop_timer_add(ui->loop, 0, console_term_failed, f);
-}
-
 /* A signal arrived through the self-pipe. */
 static void
 console_signal_fd(int fd, short revents, void *arg)
@@ -541,11 +420,11 @@ console_signal_fd(int fd, short revents, void *arg)
 			ui_dirty(ui);
 			break;
 		case 'C':
+			ui_foreground_reap(ui);
 			if (drill_pid > 0 && waitpid(drill_pid, &status, WNOHANG) == drill_pid) {
 				drill_pid = -1;
 				ui_message(ui, true, "the drill simulator exited");
 			}
-			console_term_reap(ui);
 			break;
 		case 'I':
 			/* ^C in the editor is the editor's */
@@ -595,7 +474,7 @@ console_before_sleep(void *arg)
 		return;
 	}
 	if (ui->suspended)
-		return;
+		return;		/* a child program has the terminal */
 	if (ui->look_pending)
 		look_report(ui);
 	if (!draw && (gen != ui->seen_gen || ui->frame)) {
@@ -856,8 +735,8 @@ console_main(int argc, char **argv)
 	ui->ops.message = console_ui_message;
 	ui->ops.confirm = dialog_confirm;
 	ui->ops.prompt = console_ui_prompt;
+	ui->ops.foreground = console_ui_foreground;
 	ui->ops.show_view = console_ui_show_view;
-	ui->ops.run_terminal = console_ui_run_terminal;
 	ui_current = ui;
 	xmalloc_set_fatal_hook(console_fatal_hook);
 	keymap_init();
@@ -908,6 +787,7 @@ console_main(int argc, char **argv)
 		fprintf(stderr, "opsdeck: %s\n", cause);
 		goto out;
 	}
+	actions_set_kubeconfig(kc->files, kc->nfiles);
 	/* the drill without --context: all of its clusters (folded below to
 	 * the admin context of each, listed first) */
 	if (kubeconfig_select(kc, cfg, spec, all || (drill != NULL && spec == NULL), &ctxs, &nctx,
@@ -963,6 +843,7 @@ console_main(int argc, char **argv)
 	console_show_warnings(ui, kc, cfg);
 	console_show_orphans(ui);
 	console_runbook_keys(ui);
+	ui->input_cb = console_input;
 	loop_add_fd(ui->loop, STDIN_FILENO, POLLIN, console_input, ui);
 	loop_add_fd(ui->loop, sig_pipe[0], POLLIN, console_signal_fd, ui);
 	loop_before_sleep(ui->loop, console_before_sleep, ui);
@@ -972,7 +853,7 @@ console_main(int argc, char **argv)
 	rc = 0;
 out:
 	free(cause);
-	console_term_stop(ui);
+	ui_foreground_stop(ui);
 	if (ui->curses)
 		prompt_done(ui);
 	while (ui->view != NULL) {
@@ -993,7 +874,9 @@ out:
 	/* A run still going is recorded as interrupted, never left unrecorded;
 	 * live actions refer to the client and the loop: drop them first. */
 	runbook_console_interrupt("the console exited");
+	portfwd_stop_all();	/* each one's end audited */
 	actions_shutdown();
+	actions_set_kubeconfig(NULL, 0);
 	runbook_console_release();
 	if (ui->client != NULL)
 		client_free(ui->client);

@@ -135,35 +135,34 @@ hl_prompt(void *ui, const char *question, const char *initial,
 }
 
 /* Run a program on the terminal: nothing else is on it, so wait for it. */
-static void
-hl_run_terminal(void *ui, char *const *argv, void (*done)(int, void *), void *arg)
+static int
+hl_foreground(void *ui, char *const argv[], char *const envp[],
+    void (*done)(int, void *), void *arg, char **cause)
 {
 	struct hl_ui *h = ui;
-	struct hl_answer *a = xcalloc(1, sizeof *a);
+	struct hl_answer *a;
 	struct sigaction ign, old_int, old_quit;
-	char *cause = NULL;
 	pid_t pid;
 
+	pid = term_spawn(argv, envp, false, cause);
+	if (pid < 0)
+		return -1;
+	a = xcalloc(1, sizeof *a);
 	a->term_done = done;
 	a->arg = arg;
 	a->status = -1;
-	pid = term_spawn(argv, &cause);
-	if (pid < 0) {
-		fprintf(stderr, "opsdeck: %s\n", cause);
-		free(cause);
-	} else {
-		/* ^C and ^\ on the terminal are the program's */
-		memset(&ign, 0, sizeof ign);
-		ign.sa_handler = SIG_IGN;
-		sigemptyset(&ign.sa_mask);
-		sigaction(SIGINT, &ign, &old_int);
-		sigaction(SIGQUIT, &ign, &old_quit);
-		while (waitpid(pid, &a->status, 0) < 0 && errno == EINTR)
-			;
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGQUIT, &old_quit, NULL);
-	}
+	/* ^C and ^\ on the terminal are the program's */
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	while (waitpid(pid, &a->status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
 	loop_timer_add(h->loop, 0, hl_deliver, a);
+	return 0;
 }
 
 const struct cmd_ui hl_ui_ops = {
@@ -171,7 +170,7 @@ const struct cmd_ui hl_ui_ops = {
 	.confirm = hl_confirm,
 	.prompt = hl_prompt,
 	.show_view = NULL,
-	.run_terminal = hl_run_terminal,
+	.foreground = hl_foreground,
 };
 
 /* The batch ended. */

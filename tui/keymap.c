@@ -48,6 +48,8 @@ static const struct {
 	{ "N", "sort NAME", "sort by name (again: reverse)" },
 	{ "A", "sort AGE", "sort by age (again: reverse)" },
 	{ "s", "scale", "scale" },
+	{ "x", "shell", "shell in the pod's container (kubectl exec -it)" },
+	{ "F", "port-forward", "port-forward to the pod or service (:port-forwards lists them)" },
 	{ "r", "restart", "rollout restart" },
 	{ "C-d", "delete", "delete" },
 	{ "u", "undo", "rollout undo" },

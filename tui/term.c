@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,29 @@
 #include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
 
+/* Make pgrp the terminal's foreground (SIGTTOU held off: we may be in the
+ * background when we ask). */
+void
+term_foreground(pid_t pgrp)
+{
+	sigset_t set, old;
+
+	if (!isatty(STDIN_FILENO))
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	(void)tcsetpgrp(STDIN_FILENO, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /* Start argv as a child on the terminal. */
 pid_t
-term_spawn(char *const *argv, char **cause)
+term_spawn(char *const argv[], char *const envp[], bool own_group, char **cause)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGWINCH, SIGPIPE,
-	    SIGQUIT, SIGTSTP };
+	    SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+	extern char **environ;
 	sigset_t none;
 	pid_t pid;
 	size_t i;
@@ -28,14 +46,25 @@ term_spawn(char *const *argv, char **cause)
 		*cause = xasprintf("fork: %s", strerror(errno));
 		return -1;
 	}
-	if (pid > 0)
+	if (pid > 0) {
+		if (own_group) {
+			setpgid(pid, pid);	/* whichever of us runs first */
+			term_foreground(pid);
+		}
 		return pid;
+	}
 	/* the child: the dispositions and mask a program started from a
 	 * shell has, then the program */
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		signal(sigs[i], SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (own_group) {
+		setpgid(0, 0);
+		term_foreground(getpid());
+	}
+	if (envp != NULL)
+		environ = (char **)envp;
 	execvp(argv[0], argv);
 	dprintf(STDERR_FILENO, "opsdeck: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);

@@ -535,6 +535,8 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 		cls = &view_overview_class;
 	else if (strcmp(name, "contexts") == 0 || strcmp(name, "ctx") == 0)
 		cls = &view_contexts_class;
+	else if (strcmp(name, "port-forwards") == 0 || strcmp(name, "pf") == 0)
+		cls = &view_portfwd_class;
 	else if (strcmp(name, "help") == 0)
 		cls = &view_help_class;
 	else if (strcmp(name, "alert-groups") == 0 || strcmp(name, "ag") == 0)

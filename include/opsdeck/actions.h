@@ -9,6 +9,11 @@
  *	request → an audit line (fsync'd) and an incident event → a follow-up
  *	poll until done, failed or timed out, reported via ui_ops->message.
  *
+ * Terminal actions (shell) take the same path up to the confirmation,
+ * which only a protected context asks for; instead of a request and a dry
+ * run they hand the console's terminal to kubectl (cmd_ui foreground), the
+ * audit intent written when it starts and the outcome when it exits.
+ *
  * Action commands (registered by actions_register) take, besides their own
  * arguments, an explicit target: "@CONTEXT" or "--context CONTEXT",
  * "-n NAMESPACE", "-t KIND/NAME" (or KIND/NAMESPACE/NAME); without -t they
@@ -31,6 +36,9 @@ struct loop;
 void		 actions_register(void);
 /* The loop actions schedule their timers on (set once at start-up). */
 void		 actions_set_loop(struct loop *);
+/* The kubeconfig files the console read, for the kubectl a terminal action
+ * runs (one: --kubeconfig; several: KUBECONFIG). Copied. */
+void		 actions_set_kubeconfig(char *const *files, size_t n);
 /* Seconds a follow-up may take before it is reported as timed out (300). */
 void		 actions_set_timeout(double seconds);
 

@@ -31,6 +31,9 @@ struct loop;
 /* True if ctx uses an exec plugin and has no credential valid now (none
  * cached, or it expires within the refresh margin of 10 s). */
 bool		 auth_needs_exec(const struct kube_context *);
+/* A program's executable: command itself if it has a slash, else the
+ * first executable match on PATH (new string), or NULL. */
+char		*auth_lookpath(const char *command);
 /* True if ctx's exec plugin has left a credential that has not expired. */
 bool		 auth_have_cred(const struct kube_context *);
 /* Forget cached credentials (call on 401, then run the plugin again once).

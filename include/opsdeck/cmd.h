@@ -70,14 +70,14 @@ struct cmd_ui {
 		    void (*done)(const char *value, void *arg), void *arg);
 	/* Switch the console to a view (":pods @prod-tokyo"); NULL headless. */
 	int	(*show_view)(void *ui, const char *view, const char *arg, char **cause);
-	/* Run argv (term_spawn) with the terminal, an editor: the console
-	 * leaves the screen to it and takes it back after, every watch
-	 * running meanwhile; headless, the command waits for it. done(status
-	 * as waitpid gives it, or -1 if it did not start: *why said so on the
-	 * status line) runs later, from the loop, exactly once. NULL: no
+	/* Give the terminal to argv (envp NULL: ours) until it exits (an
+	 * editor, kubectl exec): the console leaves the screen to it, every
+	 * watch running meanwhile, and takes it back after; headless, the
+	 * command waits for it. done(wait status, arg) runs later, from the
+	 * loop, exactly once; 0, or -1 with *cause (done not called). NULL: no
 	 * terminal to give. */
-	void	(*run_terminal)(void *ui, char *const *argv,
-		    void (*done)(int status, void *arg), void *arg);
+	int	(*foreground)(void *ui, char *const argv[], char *const envp[],
+		    void (*done)(int status, void *arg), void *arg, char **cause);
 };
 
 /* The context a command runs in. */

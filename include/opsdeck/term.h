@@ -1,14 +1,20 @@
 /* Programs run with the terminal (an editor): started here, with the
  * signal dispositions a fresh program expects; the console gives them the
- * screen (ui_suspend/ui_resume), headless commands wait for them. */
+ * screen (ui_foreground), headless commands wait for them. */
 #ifndef OPSDECK_TERM_H
 #define OPSDECK_TERM_H
 
 #include <sys/types.h>
 
-/* Start argv (argv[0] looked up in $PATH) as a child sharing the terminal.
- * Its pid, or -1 with *cause. */
-pid_t	 term_spawn(char *const *argv, char **cause);
+#include <stdbool.h>
+
+/* Start argv (argv[0] looked up in $PATH; envp NULL: ours) as a child
+ * sharing the terminal; own_group: in a process group of its own made the
+ * terminal's foreground, so ^C and ^Z are the child's. Its pid, or -1 with
+ * *cause. */
+pid_t	 term_spawn(char *const argv[], char *const envp[], bool own_group, char **cause);
+/* Make process group pgrp the terminal's foreground (no-op off a tty). */
+void	 term_foreground(pid_t pgrp);
 /* "exited with status N", "killed by signal N" for a waitpid status
  * (static buffer). */
 const char *term_status(int status);

@@ -131,13 +131,21 @@ struct ui {
 	bool			 frame;		/* redraw soon, at most 10 times a second */
 	bool			 quit;
 	bool			 curses;	/* initscr done */
-	bool			 suspended;	/* the terminal is a child's (ui_suspend) */
 	uint64_t		 seen_gen;
 	int64_t			 seen_sec;
 	double			 last_draw;
 	int			 rows, cols;
 	WINDOW			*input;		/* a pad keys are read from */
 	const char		*ellipsis;
+
+	/* A child program has the terminal (ui_suspend): no keys are read,
+	 * nothing is drawn; the loop and every watch go on. */
+	bool			 suspended;
+	/* reads the keys (console.c): taken off the loop while suspended */
+	void			(*input_cb)(int fd, short revents, void *arg);
+	int			 fg_pid;	/* the child ui_foreground runs, or 0 */
+	void			(*fg_done)(int status, void *arg);
+	void			*fg_arg;
 
 	/* pending key sequence for count or multi-key? (none yet) */
 	struct cmd_ui		 ops;
@@ -171,11 +179,6 @@ void		 ui_message(struct ui *, bool error, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 /* Mark for redraw. */
 void		 ui_dirty(struct ui *);
-/* Leave the terminal to a child (an editor): curses' modes saved, the
- * screen left, keys no longer read, nothing drawn; the loop and every
- * watch go on. ui_resume takes it back and redraws all of it. */
-void		 ui_suspend(struct ui *);
-void		 ui_resume(struct ui *);
 /* Set an option by name ("ascii", "logLines", ...). */
 int		 ui_option_set(struct ui *, const char *name, const char *value, char **cause);
 /* Current value of an option as text (caller frees). */
@@ -186,6 +189,23 @@ void		 ui_cmd_ctx_free(struct cmd_ctx *);
 /* Run a command line with the current selection as targets; errors go to
  * the status line. Returns 0 or -1. */
 int		 ui_run(struct ui *, const char *line, enum cmd_origin);
+/* The one place the console hands the terminal over (tui/suspend.c).
+ * ui_suspend saves the curses state and leaves the screen, stops reading
+ * keys and drawing; ui_resume takes the terminal back and redraws it whole.
+ * The loop runs meanwhile: watches are kept, not restarted. */
+void		 ui_suspend(struct ui *);
+void		 ui_resume(struct ui *);
+/* Run argv (PATH searched; envp NULL: ours) in the terminal's foreground
+ * with the console suspended; done(wait status, arg) runs from the loop
+ * once it exited and the console is back. 0, or -1 with *cause (nothing
+ * ran, nothing suspended). One child at a time. */
+int		 ui_foreground(struct ui *, char *const argv[], char *const envp[],
+		    void (*done)(int status, void *arg), void *arg, char **cause);
+/* A SIGCHLD arrived: reap the foreground child if it exited. */
+void		 ui_foreground_reap(struct ui *);
+/* The console is exiting: hang up the foreground child, wait for it, and
+ * tell its caller (status as from waitpid). */
+void		 ui_foreground_stop(struct ui *);
 /* Draw everything (called from the loop's before-sleep hook when dirty). */
 void		 ui_draw(struct ui *);
 /* Theme attributes shortcut. */
@@ -237,6 +257,7 @@ bool		 pager_following(const struct pager *);
 extern const struct view_class	view_overview_class;
 extern const struct view_class	view_resource_class;
 extern const struct view_class	view_contexts_class;
+extern const struct view_class	view_portfwd_class;
 extern const struct view_class	view_help_class;
 extern const struct view_class	view_alert_groups_class;	/* alerts by name and cluster */
 extern const struct view_class	view_text_class;	/* yaml, describe */

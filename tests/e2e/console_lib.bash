@@ -166,3 +166,31 @@ quit_console() {
 		2>/dev/null | grep '^#' >&2
 	fail "console did not exit"
 }
+
+# first_staging_backend POD: once staging is live, its backend pods (POD
+# the first) with the first row selected.
+first_staging_backend() {
+	wait_screen 60 "staging(staging) live"
+	cmd "pods @staging staging"
+	wait_screen 30 "$1"
+	keys "/backend"; key Enter
+	wait_screen 10 "filter:/backend/"
+	key g
+}
+
+# key_on_pod POD KEY NEEDLE CONSOLE_ARGS...: a console on CONSOLE_ARGS, the
+# staging pods view, KEY on its first row (POD shown first): the screen must
+# say NEEDLE; then quit.
+key_on_pod() {
+	local pod=$1 k=$2 needle=$3
+	shift 3
+	start_console "$@"
+	wait_screen 60 " live"
+	cmd "pods staging"
+	wait_screen 30 "$pod"
+	key g
+	key "$k"
+	wait_screen 30 "$needle"
+	quit_console
+	tm kill-server 2>/dev/null || true
+}

@@ -39,7 +39,8 @@ whole_refusal() {
 }
 expect 5 "the refusal is readable whole at 80 columns" whole_refusal
 ok "refusal readable whole at 80 columns"
-tm resize-window -t console -x 160 -y 48
+# tall enough for the whole key table
+tm resize-window -t console -x 160 -y 64
 
 # key_dim KEY: the help's line for KEY is drawn dim: SGR 2 or 90 (the theme's
 # brightblack dim slot) in force where its text starts (tmux carries

@@ -1,12 +1,17 @@
 /* Fuzz the drill API server's request decoding: routing, query arguments,
  * label and field selectors, JSON and protobuf bodies, the three patch
  * types, subresources and watch setup, against a small in-memory cluster.
+ * An exec, attach or portforward upgrade (bit 0x20 of the method byte
+ * offers WebSocket) runs its session with the body as the client's bytes.
  *
  * Input: a method byte, then NUL-separated path, query, content type and
  * body. */
+#include <sys/socket.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "opsdeck/sim.h"
 #include "../../drill/drill.h"
@@ -38,6 +43,49 @@ fuzz_arg(struct drill_req *req, const char *name)
 			return fargs.val[i];
 	}
 	return NULL;
+}
+
+/* Every value of a repeated query argument. */
+static size_t
+fuzz_arg_all(struct drill_req *req, const char *name, const char **out, size_t max)
+{
+	size_t	i, n = 0;
+
+	(void)req;
+	for (i = 0; i < fargs.n && n < max; i++) {
+		if (strcmp(fargs.key[i], name) == 0)
+			out[n++] = fargs.val[i];
+	}
+	return n;
+}
+
+/* Sessions run until the client's bytes end. */
+static int
+fuzz_alive(void *arg)
+{
+	(void)arg;
+	return 1;
+}
+
+/* Run the session resp upgraded to with body as everything the client
+ * sends (small bodies only: nothing reads what the session writes back). */
+static void
+fuzz_session(struct drill_resp *resp, const char *body, size_t len)
+{
+	int	sv[2];
+
+	if (len <= 4096 && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+		if (write(sv[0], body, len) == (ssize_t)len && shutdown(sv[0], SHUT_WR) == 0) {
+			if (resp->exec->portforward)
+				drill_pf_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
+			else
+				drill_exec_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
+		}
+		close(sv[0]);
+		close(sv[1]);
+	}
+	drill_exec_free(resp->exec);
+	free(resp->ws_accept);
 }
 
 /* Split "a=b&c=d" (no percent-decoding: arguments arrive decoded). */
@@ -74,9 +122,10 @@ fuzz_sim(void)
 	    "selector", "matchLabels", "app", "web", "template", "spec", "containers",
 	    "name", "web", "image", "nginx"), NULL, &cause);
 	sim_obj_create(c, kind_find_api("", "pods"), "default",
-	    json_pack("{s:{s:s,s:{s:s}},s:{s:s,s:[{s:s}]},s:{s:s}}", "metadata", "name",
-	    "web-1", "labels", "app", "web", "spec", "nodeName", "n1", "containers", "name",
-	    "web", "status", "phase", "Running"), NULL, &cause);
+	    json_pack("{s:{s:s,s:{s:s}},s:{s:s,s:[{s:s,s:[{s:i}]}]},s:{s:s}}", "metadata",
+	    "name", "web-1", "labels", "app", "web", "spec", "nodeName", "n1", "containers",
+	    "name", "web", "ports", "containerPort", 80, "status", "phase", "Running"), NULL,
+	    &cause);
 	free(cause);
 	sim->stopping = 1;	/* streams end as soon as their backlog is read */
 	return sim;
@@ -145,7 +194,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		req.body = parts[3];
 		req.body_len = body_len;
 		req.arg = fuzz_arg;
+		req.arg_all = fuzz_arg_all;
+		if (data[0] & 0x20) {
+			req.upgrade = "websocket";
+			req.ws_key = "dGhlIHNhbXBsZSBub25jZQ==";
+			req.ws_protocol = "v5.channel.k8s.io, v4.channel.k8s.io, "
+			    "SPDY/3.1+portforward.k8s.io";
+		}
 		drill_api_handle(&req, &resp);
+		if (resp.exec != NULL)
+			fuzz_session(&resp, parts[3], body_len);
 		if (resp.stream_read != NULL) {
 			for (guard = 0; guard < 10000; guard++) {
 				if (resp.stream_read(resp.stream, out, sizeof out) < 0)

@@ -74,12 +74,16 @@ test_defaults(void **state)
 	assert_false(keymap_is_action("pods"));
 	assert_false(keymap_is_action("scal"));
 	assert_null(keymap_lookup('Z'));
+	assert_string_equal(keymap_lookup('x'), "shell");
+	assert_string_equal(keymap_lookup('F'), "port-forward");
+	assert_true(keymap_is_action("shell"));
+	assert_true(keymap_is_action("port-forward"));
 }
 
 static void
 test_override(void **state)
 {
-	const char *keys[] = { "x", "s", "d", "nosuch", "C-r" };
+	const char *keys[] = { "z", "s", "d", "nosuch", "C-r" };
 	const char *cmds[] = { "delete", "sort STATUS", "none", "pods", "restart" };
 	const int lines[] = { 10, 11, 12, 13, 14 };
 	char *cause = NULL;
@@ -92,7 +96,7 @@ test_override(void **state)
 	assert_non_null(strstr(cause, "config.yaml:13"));
 	assert_non_null(strstr(cause, "nosuch"));
 	free(cause);
-	assert_string_equal(keymap_lookup('x'), "delete");
+	assert_string_equal(keymap_lookup('z'), "delete");
 	assert_string_equal(keymap_lookup('s'), "sort STATUS");
 	assert_null(keymap_lookup('d'));
 	assert_string_equal(keymap_lookup(18), "restart");
@@ -101,7 +105,7 @@ test_override(void **state)
 	keymap_init();
 	assert_string_equal(keymap_lookup('s'), "scale");
 	assert_string_equal(keymap_lookup('d'), "describe");
-	assert_null(keymap_lookup('x'));
+	assert_null(keymap_lookup('z'));
 }
 
 static void
