@@ -494,6 +494,7 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 }
 
 static int	rb_parse_op(const char *, enum rb_op *);
+static bool	rb_token_ok(const char *, bool);
 
 /* Parse the rules list: "A OP B", A and B parameters or numbers. The
  * parameters are checked in rb_validate (they may be listed later). */
@@ -832,14 +833,17 @@ rb_validate(struct rb_parse *p, struct runbook *rb, yaml_node_t *root)
 		return rb_err(p, root, "missing 'name'");
 	for (i = 0; i < rb->nparams; i++) {
 		const char *df = rb->params[i].default_from;
-		size_t l = df != NULL ? strlen(df) : 0;
+		const char *m = df != NULL ? strrchr(df, ' ') : NULL;
 
 		if (df == NULL)
 			continue;
-		if (l < 10 || strcmp(df + l - 9, " replicas") != 0 || rb->params[i].def == NULL) {
+		if (m == NULL || m == df || rb->params[i].def == NULL ||
+		    (strcmp(m + 1, "replicas") != 0 && strncmp(m + 1, "spec.", 5) != 0 &&
+		    strncmp(m + 1, "status.", 7) != 0) || !rb_token_ok(m + 1, false)) {
 			p->cause = xasprintf("%s:%d: parameter '%s': default-from is 'SUBJECT "
-			    "replicas', with a default for when nothing is known", p->fname,
-			    rb->params[i].line, rb->params[i].name);
+			    "replicas' or 'SUBJECT status.PATH' (or spec.PATH), with a default for "
+			    "when nothing is known", p->fname, rb->params[i].line,
+			    rb->params[i].name);
 			return -1;
 		}
 		if (runbook_check_template(rb, df, &cause) != 0) {

@@ -762,7 +762,7 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 	if (strcmp(m, "count") == 0)
 		return 1;
 	if (strcmp(m, "not-ready") == 0) {
-		if (workload) {
+		if (workload || strcmp(resource, "rollouts") == 0) {
 			want = obj_number(it, "spec.replicas", 1);
 			ready = obj_number(it, "status.readyReplicas", 0);
 			return want > ready ? want - ready : 0;
@@ -774,7 +774,8 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 			return json_condition_true(it, "Ready") ? 0 : 1;
 		return 0;
 	}
-	if (strcmp(m, "firing") == 0) {
+	if (strcmp(m, "firing") == 0 || strcmp(m, "active") == 0) {
+		/* an alert firing, a silence in force: Alertmanager's "active" */
 		const char *st = json_string_value(json_object_get(json_object_get(it, "status"),
 		    "state"));
 
@@ -889,6 +890,48 @@ obj_text(json_t *obj, const char *path, char *buf, size_t len)
 	return NULL;
 }
 
+/* Does an Alertmanager silence match the condition? Its name is the
+ * silence's id; a filter status.state=… or createdBy=… is that field, any
+ * other k=v an equality matcher of the silence (k="v", not a regex). */
+static bool
+silence_matches(const struct rb_cond *c, json_t *s)
+{
+	json_t *m;
+	const char *v;
+	size_t i, j;
+	bool found;
+
+	if (c->name != NULL && ((v = json_string_value(json_object_get(s, "id"))) == NULL ||
+	    strcmp(v, c->name) != 0))
+		return false;
+	for (i = 0; i < c->nfilters; i++) {
+		if (strcmp(c->keys[i], "status.state") == 0 ||
+		    strcmp(c->keys[i], "createdBy") == 0) {
+			v = strcmp(c->keys[i], "createdBy") == 0 ?
+			    json_string_value(json_object_get(s, "createdBy")) :
+			    json_string_value(json_object_get(json_object_get(s, "status"),
+			    "state"));
+			if (v == NULL || strcmp(v, c->values[i]) != 0)
+				return false;
+			continue;
+		}
+		found = false;
+		json_array_foreach(json_object_get(s, "matchers"), j, m) {
+			v = json_string_value(json_object_get(m, "value"));
+			if (json_is_true(json_object_get(m, "isRegex")) ||
+			    json_is_false(json_object_get(m, "isEqual")) || v == NULL ||
+			    strcmp(v, c->values[i]) != 0 ||
+			    (v = json_string_value(json_object_get(m, "name"))) == NULL ||
+			    strcmp(v, c->keys[i]) != 0)
+				continue;
+			found = true;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 /* Does item match the condition's name and filters? A filter key under
  * spec., status. or metadata. is a path into the object
  * (spec.selector.color=green); other keys are labels. */
@@ -940,13 +983,14 @@ cond_listed(const struct client_response *r, void *arg)
 	struct cond_eval *ce = arg;
 	const struct rb_cond *c = ce->c;
 	bool am = strcmp(c->resource, "alerts") == 0;
+	bool silences = strcmp(c->resource, "silences") == 0;
 	json_t *o = NULL, *items, *it;
 	double total = 0, newest = -1;
 	char *err, *msg;
 	size_t i;
 	int64_t now = (int64_t)time(NULL);
 
-	if (r->status == 404 && c->name != NULL && !am) {
+	if (r->status == 404 && c->name != NULL && !am && !silences) {
 		items = json_array();	/* the named object does not exist */
 		o = items;
 	} else if (r->error != NULL || r->status < 200 || r->status >= 300) {
@@ -974,7 +1018,7 @@ cond_listed(const struct client_response *r, void *arg)
 		}
 	}
 	json_array_foreach(items, i, it) {
-		if (!item_matches(c, it, am))
+		if (silences ? !silence_matches(c, it) : !item_matches(c, it, am))
 			continue;
 		if (strcmp(c->measure, "newest-age") == 0) {
 			const char *ph = json_string_value(json_object_get(json_object_get(it,
@@ -1053,9 +1097,10 @@ rb_cond_eval(struct client *client, size_t cluster, const struct rb_cond *c,
 		free(q);
 		return;
 	}
-	if (strcmp(c->resource, "alerts") == 0) {
-		client_am_request(client, cluster, "GET", "/api/v2/alerts", NULL, NULL, cond_listed,
-		    ce);
+	if (strcmp(c->resource, "alerts") == 0 || strcmp(c->resource, "silences") == 0) {
+		path = xasprintf("/api/v2/%s", c->resource);
+		client_am_request(client, cluster, "GET", path, NULL, NULL, cond_listed, ce);
+		free(path);
 		return;
 	}
 	path = actions_path(c->resource, c->ns, c->name);
@@ -1650,6 +1695,7 @@ struct prep {
 	struct rb_run	*run;
 	size_t		 param;
 	char		*what;		/* default-from, expanded */
+	char		*measure;	/* replicas or a path */
 };
 
 /* Set parameter i's value and where it came from. */
@@ -1692,6 +1738,30 @@ run_params_line(struct rb_run *run)
 	return s;
 }
 
+/* The steps' texts and titles with the parameters' values (again once
+ * the values from the estate are in). */
+static void
+run_expand_texts(struct rb_run *run)
+{
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < run->rb->nsteps; i++) {
+		free(run->steps[i].text);
+		run->steps[i].text = run_expand_step(run, &run->rb->steps[i], NULL, NULL,
+		    &cause);
+		free(cause);	/* the step fails with it when it runs */
+		cause = NULL;
+		free(run->steps[i].title);
+		run->steps[i].title = NULL;
+		if (run->rb->steps[i].title != NULL) {
+			run->steps[i].title = run_expand(run, run->rb->steps[i].title, &cause);
+			free(cause);	/* shown as written */
+			cause = NULL;
+		}
+	}
+}
+
 /* Every lookup is back: the rules, the values shown, step one. */
 static void
 run_prepared(struct rb_run *run)
@@ -1705,6 +1775,7 @@ run_prepared(struct rb_run *run)
 		free(cause);
 		return;
 	}
+	run_expand_texts(run);
 	if (run->nparams > 0) {
 		m = run_params_line(run);
 		run_message(run, false, m);
@@ -1816,16 +1887,18 @@ run_prep_object(const struct client_response *r, void *arg)
 {
 	struct prep *pp = arg;
 	struct rb_run *run = pp->run;
-	json_t *o;
+	json_t *o, *f;
 	char *v, *origin;
 
 	run->inflight--;
 	run->preparing--;
 	if (!run->finished && r->error == NULL && r->status == 200) {
 		o = json_loadb(r->body, r->len, 0, NULL);
-		if (json_is_integer(json_object_get(json_object_get(o, "spec"), "replicas"))) {
-			v = xasprintf("%lld", (long long)json_integer_value(json_object_get(
-			    json_object_get(o, "spec"), "replicas")));
+		/* "replicas" is the desired count; a path, that integer field */
+		f = json_path(o, strcmp(pp->measure, "replicas") == 0 ? "spec.replicas" :
+		    pp->measure);
+		if (json_is_integer(f)) {
+			v = xasprintf("%lld", (long long)json_integer_value(f));
 			origin = xasprintf("%s, read now", pp->what);
 			run_set_param(run, pp->param, v, origin);
 			free(origin);
@@ -1834,6 +1907,7 @@ run_prep_object(const struct client_response *r, void *arg)
 		json_decref(o);
 	}
 	free(pp->what);
+	free(pp->measure);
 	free(pp);
 	if (run->finished) {
 		run_maybe_free(run);
@@ -1895,7 +1969,8 @@ run_prep_param(struct rb_run *run, size_t i)
 	cl = c.context != NULL ? store_cluster_find(run->o.store, c.context) : run->o.cluster;
 	row = cl != SIZE_MAX && c.name != NULL ? store_get(run->o.store, cl, c.resource, c.ns,
 	    c.name) : NULL;
-	if (row != NULL && row_desired(c.resource, row, &d)) {
+	if (row != NULL && strcmp(c.measure, "replicas") == 0 &&
+	    row_desired(c.resource, row, &d)) {
 		v = xasprintf("%.0f", d);
 		origin = xasprintf("last known %s", text);
 		run_set_param(run, i, v, origin);
@@ -1910,6 +1985,7 @@ run_prep_param(struct rb_run *run, size_t i)
 		pp->run = run;
 		pp->param = i;
 		pp->what = xstrdup(text);
+		pp->measure = xstrdup(c.measure);
 		run->preparing++;
 		run->inflight++;
 		client_request(run->o.client, cl, "GET", path, NULL, NULL, run_prep_object, pp);
@@ -2069,16 +2145,7 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	if (!defaults_from &&
 	    runbook_rules_check(rb, (const char *const *)run->pvalues, cause) != 0)
 		goto fail;
-	for (i = 0; i < rb->nsteps; i++) {
-		run->steps[i].text = run_expand_step(run, &rb->steps[i], NULL, NULL, &c2);
-		free(c2);	/* the step fails with it when it runs */
-		c2 = NULL;
-		if (rb->steps[i].title != NULL) {
-			run->steps[i].title = run_expand(run, rb->steps[i].title, &c2);
-			free(c2);	/* shown as written */
-			c2 = NULL;
-		}
-	}
+	run_expand_texts(run);
 	run->started = loop_now();
 	m = xasprintf("runbook %s (%s) on %s%s%s%s%s", rb->name, rb->severity, sc->name,
 	    run->name != NULL ? ", target " : "", run->kind != NULL ? run->kind : "",
