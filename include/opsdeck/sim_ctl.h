@@ -289,7 +289,9 @@ struct drill_look {
 	size_t		 nclusters;
 	const char	*ns;
 	const char	*name;
-	const char	*user;
+	const char	*user;		/* the operator's OS user, as the console says */
+	const char	*host;		/* the console's host, as it says */
+	const char	*kube_user;	/* who the drill authenticated (not from the body) */
 };
 
 /* Parse a look from a request body (strings borrowed from body). 0, or
