@@ -1657,15 +1657,22 @@ api_ssar(struct drill_req *req, struct drill_resp *resp, json_t *body)
 static void
 api_ssr(struct drill_req *req, struct drill_resp *resp, json_t *body)
 {
-	json_t *groups = json_array();
+	json_t *groups = json_array(), *ui;
+	char *id = NULL;
 
-	if (strcmp(req->user_name, "drill-admin") == 0)
+	if (strcmp(req->user_name, "drill-admin") == 0) {
 		json_array_append_new(groups, json_string("system:masters"));
-	else if (req->user == DRILL_USER_VIEWER)
+		/* the x509 authenticator names the certificate */
+		id = drill_cert_credential_id(req->creds->client_cert);
+	} else if (req->user == DRILL_USER_VIEWER)
 		json_array_append_new(groups, json_string("drill-viewers"));
 	json_array_append_new(groups, json_string("system:authenticated"));
-	json_object_set_new(body, "status", json_pack("{s:{s:s,s:o}}", "userInfo", "username",
-	    req->user_name, "groups", groups));
+	ui = json_pack("{s:s,s:o}", "username", req->user_name, "groups", groups);
+	if (id != NULL)
+		json_object_set_new(ui, "extra", json_pack("{s:[s]}",
+		    "authentication.kubernetes.io/credential-id", id));
+	free(id);
+	json_object_set_new(body, "status", json_pack("{s:o}", "userInfo", ui));
 	json_object_set_new(body, "apiVersion", json_string("authentication.k8s.io/v1"));
 	json_object_set_new(body, "kind", json_string("SelfSubjectReview"));
 	json_object_del(body, "spec");

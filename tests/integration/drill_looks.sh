@@ -65,12 +65,16 @@ status | jq -e '[.recentLooks[] | select(.user == "ana") | .kubeUser] == ["drill
 	fail "recent looks: $(status | jq -c .recentLooks)"
 # kubectl auth whoami: the identity the drill authenticates, as a real API
 # server answers a SelfSubjectReview
+# (the admin's certificate named by its SHA-256, as the x509 authenticator does)
+fp=$(jq -r '.users[] | select(.name=="drill-admin") | .user["client-certificate-data"]' "$KUBECONFIG" |
+	base64 -d | openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f)
 for v in 1.28 1.33; do
 	kv=/usr/lib/google-cloud-sdk/bin/kubectl.$v
 	[ -x "$kv" ] || continue
 	w=$("$kv" --context prod-tokyo auth whoami -o json) || fail "kubectl $v auth whoami"
-	jq -e '.kind == "SelfSubjectReview" and .apiVersion == "authentication.k8s.io/v1"
-		and .status.userInfo == {"username": "drill-admin", "groups": ["system:masters", "system:authenticated"]}' \
+	jq -e --arg id "X509SHA256=$fp" '.kind == "SelfSubjectReview" and .apiVersion == "authentication.k8s.io/v1"
+		and .status.userInfo == {"username": "drill-admin", "groups": ["system:masters", "system:authenticated"],
+			"extra": {"authentication.kubernetes.io/credential-id": [$id]}}' \
 		<<<"$w" >/dev/null || fail "kubectl $v whoami as the admin: $w"
 	w=$("$kv" --context viewer@staging auth whoami) || fail "kubectl $v auth whoami (viewer)"
 	assert_contains "$w" "drill-viewer" "kubectl $v whoami as the viewer"
