@@ -389,6 +389,67 @@ undo_template_nohash(json_t *tmpl)
 	return t;
 }
 
+/* Is rs controlled by the object with uid? */
+static bool
+undo_owned(json_t *rs, const char *uid)
+{
+	json_t *ref;
+	size_t j;
+
+	json_array_foreach(json_object_get(json_object_get(rs, "metadata"),
+	    "ownerReferences"), j, ref) {
+		if (json_is_true(json_object_get(ref, "controller")) &&
+		    jstr(ref, "uid", NULL) != NULL && strcmp(jstr(ref, "uid", NULL), uid) == 0)
+			return true;
+	}
+	return false;
+}
+
+json_t *
+actions_current_rs(json_t *deploy, json_t *rs_items)
+{
+	const char *uid = jstr(deploy, "metadata", "uid", NULL);
+	json_t *want, *t, *rs, *found = NULL;
+	size_t i;
+
+	if (uid == NULL)
+		return NULL;
+	want = undo_template_nohash(json_object_get(json_object_get(deploy, "spec"),
+	    "template"));
+	json_array_foreach(rs_items, i, rs) {
+		if (found != NULL || !undo_owned(rs, uid))
+			continue;
+		t = undo_template_nohash(json_object_get(json_object_get(rs, "spec"),
+		    "template"));
+		if (json_equal(t, want))
+			found = rs;
+		json_decref(t);
+	}
+	json_decref(want);
+	return found;
+}
+
+bool
+actions_rs_had_revision(json_t *rs, long revision)
+{
+	const char *h = jstr(rs, "metadata", "annotations",
+	    "deployment.kubernetes.io/revision-history", NULL);
+	char *end;
+	long v;
+
+	if (undo_revision(rs) == revision)
+		return true;
+	while (h != NULL && *h != '\0') {
+		v = strtol(h, &end, 10);
+		if (end == h)
+			break;
+		if (v == revision)
+			return true;
+		h = *end == ',' ? end + 1 : end;
+	}
+	return false;
+}
+
 /* "name=image, ..." of a template's containers (new). */
 static char *
 undo_images(json_t *tmpl)
@@ -413,13 +474,12 @@ actions_undo_patch(json_t *deploy, json_t *rs_items, long revision, char **summa
     char **skipped, char **cause)
 {
 	const char *uid = jstr(deploy, "metadata", "uid", NULL), *dname;
-	json_t *rs, *ref, *found = NULL, *latest = NULL, *previous = NULL;
+	json_t *rs, *found = NULL, *latest = NULL, *previous = NULL;
 	json_t *a, *b, *annotations, *patch, *v;
 	long latest_rev = -1, previous_rev = -1, rev;
 	const char *k;
 	char *old_images, *new_images;
-	size_t i, j;
-	bool owned;
+	size_t i;
 
 	*summary = NULL;
 	*skipped = NULL;
@@ -429,15 +489,7 @@ actions_undo_patch(json_t *deploy, json_t *rs_items, long revision, char **summa
 		return NULL;
 	}
 	json_array_foreach(rs_items, i, rs) {
-		owned = false;
-		json_array_foreach(json_object_get(json_object_get(rs, "metadata"),
-		    "ownerReferences"), j, ref) {
-			if (json_is_true(json_object_get(ref, "controller")) &&
-			    jstr(ref, "uid", NULL) != NULL &&
-			    strcmp(jstr(ref, "uid", NULL), uid) == 0)
-				owned = true;
-		}
-		if (!owned)
+		if (!undo_owned(rs, uid))
 			continue;
 		rev = undo_revision(rs);
 		if (rev < 0)

@@ -582,6 +582,9 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 				return -1;
 			if (st->interval < 0.1)
 				return rb_err(p, v, "interval must be at least 100ms");
+		} else if (strcmp(key, "steady") == 0) {
+			if (rb_get_duration(p, v, "steady", &st->steady) != 0)
+				return -1;
 		} else if (strcmp(key, "on-unreachable") == 0) {
 			s = ydoc_str(v);
 			if (s != NULL && strcmp(s, "skip") == 0)
@@ -606,6 +609,8 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 	if (kinds == 0)
 		return rb_err(p, e, "step %zu: no kind (one of action, check, wait, confirm, "
 		    "exec, note)", index);
+	if (st->steady > 0 && st->kind != RB_WAIT)
+		return rb_err(p, e, "step %zu: steady is for wait steps", index);
 	if (st->timeout < 0) {
 		switch (st->kind) {
 		case RB_WAIT:

@@ -74,6 +74,7 @@ struct rb_run {
 	int			 refs;		/* holders: the starter, views */
 	struct loop_timer	*timer;
 	double			 deadline;	/* wait steps */
+	double			 held_since;	/* a steady wait's condition true since, or -1 */
 	/* The current step, expanded: text for showing; argv for exec and
 	 * action steps, one template value inside exactly one word. */
 	char			*text;
@@ -688,6 +689,10 @@ struct cond_eval {
 	void			(*done)(int, double, const char *, void *);
 	void			*arg;
 	char			*measure;
+	struct client		*client;	/* a deployment's own reads */
+	size_t			 cluster;
+	json_t			*deploy;	/* the deployment read, or NULL */
+	json_t			*rsl;		/* its namespace's ReplicaSet list */
 };
 
 /* A number at a dotted path ("status.readyReplicas"), or def. */
@@ -973,7 +978,143 @@ cond_done(struct cond_eval *ce, int result, double value, const char *msg)
 {
 	ce->done(result, value, msg, ce->arg);
 	free(ce->measure);
+	json_decref(ce->deploy);
+	json_decref(ce->rsl);
 	free(ce);
+}
+
+/*
+ * Measures of a deployment's rollout that need its ReplicaSets and pods:
+ * on-revision:N (1 when the deployment's pod template is the one revision
+ * N had: a rollback landed) and crashing (pods of the ReplicaSet running
+ * the deployment's template that crash-loop, fail or exited with an
+ * error).
+ */
+
+/* Does measure m need the deployment's ReplicaSets? */
+static bool
+cond_rollout_measure(const char *m)
+{
+	return strncmp(m, "on-revision:", 12) == 0 || strcmp(m, "crashing") == 0;
+}
+
+/* Has a pod crashed: failing as pod_bad says, or a container that exited
+ * with an error and has not started again? */
+static bool
+pod_crashing(json_t *pod)
+{
+	json_t *cs;
+	size_t i;
+
+	if (pod_bad(pod))
+		return true;
+	json_array_foreach(json_path(pod, "status.containerStatuses"), i, cs) {
+		if (json_path_int(cs, "state.terminated.exitCode", 0) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* The measure, from ce->deploy, ce->rsl and the pods (or NULL). */
+static void
+cond_rollout_measured(struct cond_eval *ce, json_t *pods)
+{
+	const struct rb_cond *c = ce->c;
+	json_t *rs = actions_current_rs(ce->deploy, json_object_get(ce->rsl, "items")), *p, *ref;
+	const char *uid = json_path_str(rs, "metadata.uid"), *rsname;
+	double v = 0;
+	char *msg, *end;
+	size_t i, j;
+	long want;
+
+	rsname = rs != NULL ? json_path_str(rs, "metadata.name") : NULL;
+	if (strcmp(c->measure, "crashing") == 0) {
+		json_array_foreach(json_object_get(pods, "items"), i, p) {
+			json_array_foreach(json_path(p, "metadata.ownerReferences"), j, ref) {
+				if (uid != NULL && json_path_str(ref, "uid") != NULL &&
+				    strcmp(json_path_str(ref, "uid"), uid) == 0 && pod_crashing(p))
+					v++;
+			}
+		}
+		msg = xasprintf("pods of %s crashing = %g (want %s %g)",
+		    rsname != NULL ? rsname : "(no ReplicaSet runs the template yet)", v,
+		    rb_op_name(c->op), c->value);
+	} else {
+		want = strtol(c->measure + 12, &end, 10);
+		v = rs != NULL && *end == '\0' && actions_rs_had_revision(rs, want) ? 1 : 0;
+		msg = xasprintf("the template is %srevision %ld's (%s%s%s)", v > 0 ? "" : "not ",
+		    want, rsname != NULL ? "ReplicaSet " : "no ReplicaSet runs it yet",
+		    rsname != NULL ? rsname : "", rsname != NULL && v == 0 ?
+		    ", another revision" : "");
+	}
+	cond_done(ce, rb_op_eval(c->op, v, c->value) ? 1 : 0, v, msg);
+	free(msg);
+}
+
+/* Fail an evaluation with a read's error. */
+static void
+cond_read_failed(struct cond_eval *ce, const char *what, const struct client_response *r)
+{
+	char *err = client_response_error(r), *msg;
+
+	msg = xasprintf("cannot read %s: %s", what, err);
+	cond_done(ce, -1, 0, msg);
+	free(msg);
+	free(err);
+}
+
+/* The namespace's pods came back. */
+static void
+cond_rollout_pods(const struct client_response *r, void *arg)
+{
+	struct cond_eval *ce = arg;
+	json_t *o;
+
+	if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		cond_read_failed(ce, "pods", r);
+		return;
+	}
+	o = json_loadb(r->body, r->len, 0, NULL);
+	cond_rollout_measured(ce, o);
+	json_decref(o);
+}
+
+/* The namespace's ReplicaSets came back: the pods next, if needed. */
+static void
+cond_rollout_rsl(const struct client_response *r, void *arg)
+{
+	struct cond_eval *ce = arg;
+	char *path;
+
+	if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		cond_read_failed(ce, "replicasets", r);
+		return;
+	}
+	ce->rsl = json_loadb(r->body, r->len, 0, NULL);
+	if (strcmp(ce->c->measure, "crashing") != 0) {
+		cond_rollout_measured(ce, NULL);
+		return;
+	}
+	path = actions_path("pods", ce->c->ns, NULL);
+	client_request(ce->client, ce->cluster, "GET", path, NULL, NULL, cond_rollout_pods, ce);
+	free(path);
+}
+
+/* The deployment came back: its namespace's ReplicaSets next. */
+static void
+cond_rollout_deploy(const struct client_response *r, void *arg)
+{
+	struct cond_eval *ce = arg;
+	char *path;
+
+	if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		cond_read_failed(ce, "deployments", r);
+		return;
+	}
+	ce->deploy = json_loadb(r->body, r->len, 0, NULL);
+	path = actions_path("replicasets", ce->c->ns, NULL);
+	client_request(ce->client, ce->cluster, "GET", path, NULL, NULL, cond_rollout_rsl, ce);
+	free(path);
 }
 
 /* Items of a list came back: measure. */
@@ -1103,6 +1244,21 @@ rb_cond_eval(struct client *client, size_t cluster, const struct rb_cond *c,
 		free(path);
 		return;
 	}
+	if (strcmp(c->resource, "deployments") == 0 && cond_rollout_measure(c->measure)) {
+		if (c->ns == NULL || c->name == NULL) {
+			q = xasprintf("%s is a measure of one deployment "
+			    "(deployments/NAMESPACE/NAME)", c->measure);
+			cond_done(ce, -1, 0, q);
+			free(q);
+			return;
+		}
+		ce->client = client;
+		ce->cluster = cluster;
+		path = actions_path(c->resource, c->ns, c->name);
+		client_request(client, cluster, "GET", path, NULL, NULL, cond_rollout_deploy, ce);
+		free(path);
+		return;
+	}
 	path = actions_path(c->resource, c->ns, c->name);
 	if (path == NULL) {
 		q = xasprintf("unknown resource '%s'", c->resource);
@@ -1133,10 +1289,38 @@ run_cond_done(int result, double value, const char *msg, void *arg)
 		return;
 	}
 	st = &run->rb->steps[run->cur];
+	if (result == 1 && st->kind == RB_WAIT && st->steady > 0 && !run->o.dry_run) {
+		/* true, and must stay true for st->steady seconds */
+		char *m;
+
+		if (run->held_since < 0)
+			run->held_since = loop_now();
+		if (loop_now() - run->held_since >= st->steady) {
+			m = xasprintf("%s, for %.0fs", msg, loop_now() - run->held_since);
+			run_step_done(run, RB_OK, m);
+			free(m);
+			return;
+		}
+		if (loop_now() >= run->deadline) {
+			m = xasprintf("timed out after %.0fs: held %.0fs of %.0fs: %s",
+			    run_wait_limit(st->timeout), loop_now() - run->held_since, st->steady,
+			    msg);
+			run_step_done(run, RB_FAILED, m);
+			free(m);
+			return;
+		}
+		m = xasprintf("%s, held %.0fs of %.0fs", msg, loop_now() - run->held_since,
+		    st->steady);
+		run_set_step(run, run->cur, RB_RUNNING, m);
+		free(m);
+		run->timer = loop_timer_add(run->o.loop, st->interval, run_wait_poll, run);
+		return;
+	}
 	if (result == 1) {
 		run_step_done(run, RB_OK, msg);
 		return;
 	}
+	run->held_since = -1;
 	if (st->kind == RB_WAIT && run->o.dry_run) {
 		char *m = xasprintf("dry run: would wait (now %s)", msg);
 
@@ -1651,6 +1835,7 @@ run_next(struct rb_run *run)
 	case RB_CHECK:
 	case RB_WAIT:
 		run->deadline = loop_now() + run_wait_limit(st->timeout);
+		run->held_since = -1;
 		run_wait_poll(run);
 		break;
 	case RB_EXEC:
@@ -1799,6 +1984,7 @@ run_prep_revisions(const struct client_response *r, void *arg)
 	size_t i, j, n = 0;
 	char *list = xstrdup(""), *x, *err, *why = NULL;
 	bool found = false;
+	long top = 0, second = 0;
 
 	run->inflight--;
 	run->preparing--;
@@ -1830,6 +2016,11 @@ run_prep_revisions(const struct client_response *r, void *arg)
 		n++;
 		if (strcmp(rev, want) == 0)
 			found = true;
+		if (atol(rev) > top) {
+			second = top;
+			top = atol(rev);
+		} else if (atol(rev) > second)
+			second = atol(rev);
 		x = xasprintf("%s%s%s", list, *list != '\0' ? ", " : "", rev);
 		free(list);
 		list = x;
@@ -1843,9 +2034,13 @@ run_prep_revisions(const struct client_response *r, void *arg)
 		    xasprintf("parameter '%s': %s/%s has no revision %s (revisions: %s)",
 		    run->pnames[pp->param], run->ns, run->name, x, *list != '\0' ? list : "none");
 		free(x);
+	} else if (strcmp(want, "0") == 0) {
+		/* the number, so later steps can check the rollback landed on it */
+		x = xasprintf("%ld", second);
+		run_set_param(run, pp->param, x, "0: the previous revision");
+		free(x);
 	} else
-		run_set_param(run, pp->param, NULL, strcmp(want, "0") == 0 ?
-		    "the previous revision" : "in the deployment's history");
+		run_set_param(run, pp->param, NULL, "in the deployment's history");
 out:
 	json_decref(o);
 	free(list);
