@@ -1303,13 +1303,33 @@ plan_switch(struct act_op *op, char **cause)
 	return 0;
 }
 
-/* canary-weight N: the VirtualService's canary/stable route weights. */
+bool
+actions_vs_split(json_t *http_route, json_t **stable, json_t **canary)
+{
+	json_t *r;
+	const char *subset;
+	size_t j;
+
+	*stable = *canary = NULL;
+	json_array_foreach(json_object_get(http_route, "route"), j, r) {
+		subset = jstr(r, "destination", "subset", NULL);
+		if (subset != NULL && strcmp(subset, "canary") == 0)
+			*canary = r;
+		else if (subset != NULL && strcmp(subset, "stable") == 0)
+			*stable = r;
+	}
+	return *stable != NULL && *canary != NULL;
+}
+
+/* canary-weight N: the canary/stable weights of the VirtualService's
+ * routes that split between the two (a route to the canary alone, such
+ * as one forced by a header, stays as it is). */
 static int
 plan_canary_weight(struct act_op *op, char **cause)
 {
-	json_t *http, *route, *r, *d, *patch;
+	json_t *http, *route, *stable, *canary, *patch;
 	long w;
-	size_t i, j;
+	size_t i;
 	int changed = 0;
 	char *where;
 	long old = -1;
@@ -1320,22 +1340,12 @@ plan_canary_weight(struct act_op *op, char **cause)
 	}
 	http = json_deep_copy(json_object_get(json_object_get(op->obj, "spec"), "http"));
 	json_array_foreach(http, i, route) {
-		json_array_foreach(json_object_get(route, "route"), j, r) {
-			const char *subset;
-
-			d = json_object_get(r, "destination");
-			subset = jstr(d, "subset", NULL);
-			if (subset == NULL)
-				continue;
-			if (strcmp(subset, "canary") == 0) {
-				old = jint(r, 0, "weight", NULL);
-				json_object_set_new(r, "weight", json_integer(w));
-				changed++;
-			} else if (strcmp(subset, "stable") == 0) {
-				json_object_set_new(r, "weight", json_integer(100 - w));
-				changed++;
-			}
-		}
+		if (!actions_vs_split(route, &stable, &canary))
+			continue;
+		old = jint(canary, 0, "weight", NULL);
+		json_object_set_new(canary, "weight", json_integer(w));
+		json_object_set_new(stable, "weight", json_integer(100 - w));
+		changed += 2;
 	}
 	if (changed < 2) {
 		json_decref(http);

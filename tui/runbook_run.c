@@ -837,6 +837,23 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 		n += updated > avail ? updated - avail : 0;
 		return n;
 	}
+	if (strcmp(resource, "virtualservices") == 0 && (strcmp(m, "canary-weight") == 0 ||
+	    strcmp(m, "stable-weight") == 0 || strcmp(m, "split-total") == 0)) {
+		/* the first route split between stable and canary; none: -1 */
+		json_t *route, *stable, *canary;
+		size_t i;
+
+		json_array_foreach(json_path(it, "spec.http"), i, route) {
+			if (!actions_vs_split(route, &stable, &canary))
+				continue;
+			if (strcmp(m, "canary-weight") == 0)
+				return obj_number(canary, "weight", 0);
+			if (strcmp(m, "stable-weight") == 0)
+				return obj_number(stable, "weight", 0);
+			return obj_number(canary, "weight", 0) + obj_number(stable, "weight", 0);
+		}
+		return -1;
+	}
 	if (strcmp(m, "completed") == 0)
 		return phase != NULL && strcmp(phase, "Completed") == 0 ? 1 : 0;
 	if (strcmp(m, "finished") == 0)
