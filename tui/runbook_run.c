@@ -19,6 +19,7 @@
 #include "opsdeck/http.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/names.h"
@@ -854,6 +855,27 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 		}
 		return -1;
 	}
+	if (strcmp(resource, "endpoints") == 0 && (strcmp(m, "addresses") == 0 ||
+	    strncmp(m, "addresses-of:", 13) == 0 || strncmp(m, "addresses-not-of:", 17) == 0)) {
+		/* ready addresses, or those whose pod is (not) named PREFIX-... */
+		const char *prefix = strchr(m, ':') != NULL ? strchr(m, ':') + 1 : NULL;
+		const char *pod;
+		json_t *sub, *a;
+		size_t i, j, pl = prefix != NULL ? strlen(prefix) : 0;
+		double n = 0;
+		bool of, want_of = strncmp(m, "addresses-of:", 13) == 0;
+
+		json_array_foreach(json_object_get(it, "subsets"), i, sub) {
+			json_array_foreach(json_object_get(sub, "addresses"), j, a) {
+				pod = json_path_str(a, "targetRef.name");
+				of = prefix != NULL && pod != NULL && strncmp(pod, prefix, pl) == 0 &&
+				    pod[pl] == '-';
+				if (prefix == NULL || of == want_of)
+					n++;
+			}
+		}
+		return n;
+	}
 	if (strcmp(m, "completed") == 0)
 		return phase != NULL && strcmp(phase, "Completed") == 0 ? 1 : 0;
 	if (strcmp(m, "finished") == 0)
@@ -1277,6 +1299,12 @@ rb_cond_eval(struct client *client, size_t cluster, const struct rb_cond *c,
 		return;
 	}
 	path = actions_path(c->resource, c->ns, c->name);
+	if (path == NULL && kind_find_api("", c->resource) != NULL && c->ns != NULL &&
+	    kind_find_api("", c->resource)->namespaced) {
+		/* a core kind the console does not list (endpoints) */
+		path = xasprintf("/api/v1/namespaces/%s/%s%s%s", c->ns, c->resource,
+		    c->name != NULL ? "/" : "", c->name != NULL ? c->name : "");
+	}
 	if (path == NULL) {
 		q = xasprintf("unknown resource '%s'", c->resource);
 		cond_done(ce, -1, 0, q);

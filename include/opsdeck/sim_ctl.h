@@ -396,6 +396,12 @@ void	 ctl_job_tick(struct sim_cluster *);
 void	 ctl_velero_tick(struct sim_cluster *);
 void	 ctl_rollouts_tick(struct sim_cluster *);
 void	 ctl_alerts_tick(struct sim_cluster *);
+/* Delete every object of res for which gone(c, obj, arg) is true (objects
+ * are collected first, then deleted). */
+void	 ctl_delete_if(struct sim_cluster *, const struct kind *res,
+	    bool (*gone)(struct sim_cluster *, json_t *, void *), void *arg);
+/* Endpoints of the Services with a selector (drill/ctl_endpoints.c). */
+void	 ctl_endpoints_tick(struct sim_cluster *);
 /* PodDisruptionBudget status (drill/ctl_pdb.c). */
 void	 ctl_pdb_tick(struct sim_cluster *);
 /* Set status.conditions' DisruptionAllowed from status.disruptionsAllowed
