@@ -1632,7 +1632,12 @@ follow_velero(struct act_op *op, json_t *obj, char **msg)
 		return 1;
 	if (strcmp(phase, "Failed") == 0 || strcmp(phase, "PartiallyFailed") == 0 ||
 	    strcmp(phase, "FailedValidation") == 0) {
-		*msg = xasprintf("%s phase %s%s%s", op->resource, phase,
+		/* the object followed (a restore follows its Restore, not the
+		 * backup it was asked on), with what went wrong counted */
+		*msg = xasprintf("%s phase %s (%lld errors, %lld warnings)%s%s",
+		    jstr(obj, "kind", NULL) != NULL ? jstr(obj, "kind", NULL) : op->resource,
+		    phase, (long long)jint(obj, 0, "status", "errors", NULL),
+		    (long long)jint(obj, 0, "status", "warnings", NULL),
 		    jstr(obj, "status", "failureReason", NULL) != NULL ? ": " : "",
 		    jstr(obj, "status", "failureReason", NULL) != NULL ?
 		    jstr(obj, "status", "failureReason", NULL) : "");

@@ -70,3 +70,31 @@ assert_contains "$out" "check ok: The restore completed (not PartiallyFailed or 
 assert_contains "$out" "check ok: No errors"
 assert_contains "$out" "runbook restore-from-backup: completed"
 ok "restore-from-backup waits for the restore and counts its problems"
+
+# With the backup storage location failing, a restore ends PartiallyFailed
+# (2 errors, 1 warning): restore-from-backup ends FAILED with the phase and
+# the counts, not "completed".
+kill "$DRILL_PID"; wait "$DRILL_PID" 2>/dev/null || true
+rm -f "$KUBECONFIG"
+cat >"$T/restore-fail.yaml" <<'YAML'
+base: estate
+name: restore-fail
+description: The backup storage location answers with errors.
+faults:
+  - {at: 0, action: backup-fail, target: prod-tokyo, mode: velero, duration: 1h}
+YAML
+start_drill "$T/restore-fail.yaml" --speed 4
+wait_for 60 k get backups.velero.io -n velero || fail "no backups"
+# a backup that completed before the fault
+backup=$(k get backups.velero.io -n velero -o json |
+	jq -r '[.items[] | select(.status.phase == "Completed")][0].metadata.name')
+[ -n "$backup" ] && [ "$backup" != null ] || fail "no completed backup"
+rc=0
+out=$(XDG_STATE_HOME=$T/pf-state "$OPSDECK" runbook run restore-from-backup --context prod-tokyo \
+	--param backup="$backup" --yes 2>&1) || rc=$?
+[ $rc -ne 0 ] || { printf '%s\n' "$out"; fail "a PartiallyFailed restore completed"; }
+# the restore action follows its Restore to the end and counts its problems
+assert_contains "$out" "FAILED: failed at step 2 (Create the restore): failed: Restore phase PartiallyFailed (2 errors, 1 warnings)"
+[ "$(k get restores.velero.io -n velero -o jsonpath='{.items[0].status.phase}/{.items[0].status.errors}')" = PartiallyFailed/2 ] ||
+	fail "restore: $(k get restores.velero.io -n velero -o json | jq -c '.items[0].status')"
+ok "a PartiallyFailed restore fails restore-from-backup"
