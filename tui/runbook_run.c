@@ -1067,6 +1067,11 @@ cond_rollout_measured(struct cond_eval *ce, json_t *pods)
 	long want;
 
 	rsname = rs != NULL ? json_path_str(rs, "metadata.name") : NULL;
+	if (strcmp(c->measure, "crashing") == 0 && rs == NULL) {
+		/* nothing runs the template: not "none crashing" (a wait waits) */
+		cond_done(ce, -1, 0, "no ReplicaSet runs the deployment's template yet");
+		return;
+	}
 	if (strcmp(c->measure, "crashing") == 0) {
 		json_array_foreach(json_object_get(pods, "items"), i, p) {
 			json_array_foreach(json_path(p, "metadata.ownerReferences"), j, ref) {
@@ -1076,8 +1081,7 @@ cond_rollout_measured(struct cond_eval *ce, json_t *pods)
 			}
 		}
 		msg = xasprintf("pods of %s crashing = %g (want %s %g)",
-		    rsname != NULL ? rsname : "(no ReplicaSet runs the template yet)", v,
-		    rb_op_name(c->op), c->value);
+		    rsname != NULL ? rsname : "?", v, rb_op_name(c->op), c->value);
 	} else {
 		want = strtol(c->measure + 12, &end, 10);
 		v = rs != NULL && *end == '\0' && actions_rs_had_revision(rs, want) ? 1 : 0;
