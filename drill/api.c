@@ -810,7 +810,10 @@ user_allowed(enum drill_user user, const char *verb, const char *resource)
 		return 1;
 	if (user != DRILL_USER_VIEWER)
 		return 0;
-	if (resource != NULL && strcmp(resource, "selfsubjectaccessreviews") == 0)
+	/* system:basic-user: every authenticated user may ask who it is and
+	 * what it may do */
+	if (resource != NULL && (strcmp(resource, "selfsubjectaccessreviews") == 0 ||
+	    strcmp(resource, "selfsubjectreviews") == 0))
 		return strcmp(verb, "create") == 0;
 	return strcmp(verb, "get") == 0 || strcmp(verb, "list") == 0 ||
 	    strcmp(verb, "watch") == 0;
@@ -1652,6 +1655,37 @@ api_ssar(struct drill_req *req, struct drill_resp *resp, json_t *body)
 	json_object_set_new(body, "status", status);
 	json_object_set_new(body, "apiVersion", json_string("authorization.k8s.io/v1"));
 	json_object_set_new(body, "kind", json_string("SelfSubjectAccessReview"));
+	if (!json_is_object(json_object_get(body, "metadata")))
+		json_object_set_new(body, "metadata", json_object());
+	resp_object(resp, 201, body);
+}
+
+/* Answer a SelfSubjectReview (`kubectl auth whoami`): the user the drill
+ * authenticated, with the groups a real API server gives it (the admin
+ * certificate's organisation, the viewers' group; every authenticated user
+ * is in system:authenticated). */
+static void
+api_ssr(struct drill_req *req, struct drill_resp *resp, json_t *body)
+{
+	json_t *groups = json_array(), *ui;
+	char *id = NULL;
+
+	if (strcmp(req->user_name, "drill-admin") == 0) {
+		json_array_append_new(groups, json_string("system:masters"));
+		/* the x509 authenticator names the certificate */
+		id = drill_cert_credential_id(req->creds->client_cert);
+	} else if (req->user == DRILL_USER_VIEWER)
+		json_array_append_new(groups, json_string("drill-viewers"));
+	json_array_append_new(groups, json_string("system:authenticated"));
+	ui = json_pack("{s:s,s:o}", "username", req->user_name, "groups", groups);
+	if (id != NULL)
+		json_object_set_new(ui, "extra", json_pack("{s:[s]}",
+		    "authentication.kubernetes.io/credential-id", id));
+	free(id);
+	json_object_set_new(body, "status", json_pack("{s:o}", "userInfo", ui));
+	json_object_set_new(body, "apiVersion", json_string("authentication.k8s.io/v1"));
+	json_object_set_new(body, "kind", json_string("SelfSubjectReview"));
+	json_object_del(body, "spec");
 	if (!json_is_object(json_object_get(body, "metadata")))
 		json_object_set_new(body, "metadata", json_object());
 	resp_object(resp, 201, body);
@@ -2949,14 +2983,16 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 		api_forbidden(resp, req, &t);
 		goto out;
 	}
-	if (strcmp(t.res->resource, "selfsubjectaccessreviews") == 0) {
+	if (strcmp(t.res->resource, "selfsubjectaccessreviews") == 0 ||
+	    strcmp(t.res->resource, "selfsubjectreviews") == 0) {
 		if (strcmp(t.verb, "create") != 0 || t.name != NULL)
 			goto notallowed;
 		body = body_object(req, resp);
-		if (body != NULL) {
+		if (body != NULL && strcmp(t.res->resource, "selfsubjectreviews") == 0)
+			api_ssr(req, resp, body);
+		else if (body != NULL)
 			api_ssar(req, resp, body);
-			json_decref(body);
-		}
+		json_decref(body);
 		goto out;
 	}
 	/* a namespaced kind is created in a namespace's path only */
@@ -3258,6 +3294,7 @@ api_look(struct drill_req *req, struct drill_resp *resp)
 		json_decref(body);
 		return;
 	}
+	look.kube_user = req->user_name;
 	sim_lock(req->cluster->sim);
 	f = drill_look_record(req->cluster->sim, &look, sim_wallclock());
 	/* the answer says whether this look was the first relevant one */

@@ -254,3 +254,29 @@ drill_exec_token_check(const char *secret, const char *token, int64_t now)
 		return -1;
 	return expiry > now ? 1 : 0;
 }
+
+/* The credential id a real API server gives a client certificate's user:
+ * X509SHA256= and the hex SHA-256 of the certificate (new), or NULL. */
+char *
+drill_cert_credential_id(const char *pem)
+{
+	gnutls_x509_crt_t	 crt;
+	gnutls_datum_t		 d;
+	unsigned char		 fp[32];
+	size_t			 n = sizeof fp;
+	char			*hex, *id = NULL;
+
+	if (pem == NULL || gnutls_x509_crt_init(&crt) != 0)
+		return NULL;
+	d.data = (unsigned char *)(uintptr_t)pem;
+	d.size = (unsigned)strlen(pem);
+	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM) == 0 &&
+	    gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, fp, &n) == 0 &&
+	    n == sizeof fp) {
+		hex = hex_of(fp, n);
+		id = xasprintf("X509SHA256=%s", hex);
+		free(hex);
+	}
+	gnutls_x509_crt_deinit(crt);
+	return id;
+}

@@ -771,37 +771,69 @@ ctl_index_free(struct ctl_map *m)
 	ctl_map_free(m, ctl_vec_free_heap);
 }
 
+/* Objects to delete, by namespace and name, collected by ctl_delete_if. */
+struct ctl_doomed {
+	char		**ns, **name;
+	size_t		  n;
+	bool		(*gone)(struct sim_cluster *, json_t *, void *);
+	void		 *arg;
+	struct sim_cluster *c;
+};
+
+/* Note obj if it is to go. */
+static int
+ctl_doom(json_t *obj, void *arg)
+{
+	struct ctl_doomed	*d = arg;
+
+	if (!d->gone(d->c, obj, d->arg))
+		return 0;
+	d->ns = xreallocarray(d->ns, d->n + 1, sizeof *d->ns);
+	d->name = xreallocarray(d->name, d->n + 1, sizeof *d->name);
+	d->ns[d->n] = xstrdup(json_path_str_or(obj, "metadata.namespace", ""));
+	d->name[d->n] = xstrdup(json_path_str_or(obj, "metadata.name", ""));
+	d->n++;
+	return 0;
+}
+
+void
+ctl_delete_if(struct sim_cluster *c, const struct kind *res,
+    bool (*gone)(struct sim_cluster *, json_t *, void *), void *arg)
+{
+	struct ctl_doomed	d = { NULL, NULL, 0, gone, arg, c };
+	char			*cause = NULL;
+	size_t			 i;
+
+	sim_obj_foreach(c, res, NULL, ctl_doom, &d);
+	for (i = 0; i < d.n; i++) {
+		sim_obj_delete(c, res, *d.ns[i] != '\0' ? d.ns[i] : NULL, d.name[i], &cause);
+		free(cause);
+		cause = NULL;
+		free(d.ns[i]);
+		free(d.name[i]);
+	}
+	free(d.ns);
+	free(d.name);
+}
+
 /* Owner kinds one owned kind may have at most. */
 #define CTL_OWNER_KINDS	4
 
-/* The owned objects of one kind whose owner is gone. */
-struct ctl_orphan {
-	char				**ns, **name;
-	size_t				  n;
-	const struct kind		*owner_res[CTL_OWNER_KINDS];
-	struct sim_cluster		*c;
-};
-
-/* Collect objects whose controller owner no longer exists. */
-static int
-ctl_find_orphan(json_t *obj, void *arg)
+/* Is obj's controller owner (of the kinds listed, NULL after the last) gone? */
+static bool
+ctl_orphaned(struct sim_cluster *c, json_t *obj, void *arg)
 {
-	struct ctl_orphan	*o = arg;
+	const struct kind	**owners = arg;
 	const char		*uid = ctl_owner_uid(obj);
 	size_t			 i;
 
 	if (uid == NULL)
-		return 0;
-	for (i = 0; i < CTL_OWNER_KINDS && o->owner_res[i] != NULL; i++) {
-		if (sim_obj_get_uid(o->c, o->owner_res[i], uid) != NULL)
-			return 0;
+		return false;
+	for (i = 0; i < CTL_OWNER_KINDS && owners[i] != NULL; i++) {
+		if (sim_obj_get_uid(c, owners[i], uid) != NULL)
+			return false;
 	}
-	o->ns = xreallocarray(o->ns, o->n + 1, sizeof *o->ns);
-	o->name = xreallocarray(o->name, o->n + 1, sizeof *o->name);
-	o->ns[o->n] = xstrdup(json_path_str(obj, "metadata.namespace"));
-	o->name[o->n] = xstrdup(json_path_str(obj, "metadata.name"));
-	o->n++;
-	return 0;
+	return true;
 }
 
 /* Delete objects of res whose owner (of the given kinds, NULL after the
@@ -811,20 +843,9 @@ ctl_gc(struct sim_cluster *c, const struct kind *res, const struct kind *o1,
     const struct kind *o2, const struct kind *o3,
     const struct kind *o4)
 {
-	struct ctl_orphan	o = { NULL, NULL, 0, { o1, o2, o3, o4 }, c };
-	char			*cause = NULL;
-	size_t			 i;
+	const struct kind	*owners[CTL_OWNER_KINDS] = { o1, o2, o3, o4 };
 
-	sim_obj_foreach(c, res, NULL, ctl_find_orphan, &o);
-	for (i = 0; i < o.n; i++) {
-		sim_obj_delete(c, res, o.ns[i], o.name[i], &cause);
-		free(cause);
-		cause = NULL;
-		free(o.ns[i]);
-		free(o.name[i]);
-	}
-	free(o.ns);
-	free(o.name);
+	ctl_delete_if(c, res, ctl_orphaned, owners);
 }
 
 /* Garbage-collect orphans of every owned kind. */
@@ -900,6 +921,7 @@ ctl_cluster_tick(struct sim_cluster *c)
 		ctl_job_tick(c);
 		ctl_deploy_tick(c);
 		ctl_pdb_tick(c);
+		ctl_endpoints_tick(c);
 		ctl->full_cost = sim_wallclock() - w;
 		if (ctl->full_cost > CTL_HEAVY) {
 			/* Skip about three times the pass's cost at 10 ticks/s. */

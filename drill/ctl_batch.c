@@ -1,7 +1,7 @@
 /* Batch work: CronJobs create Jobs on their schedule (in simulated time),
  * Jobs run pods to completion or failure, Velero Schedules create Backups,
  * and Backups and Restores progress to Completed (or PartiallyFailed
- * under a fault). A successful backup resets the cluster's backup age. */
+ * under a fault; a restore of a PartiallyFailed backup too). A successful backup resets the cluster's backup age. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -623,8 +623,8 @@ restore_one(json_t *r, void *arg)
 {
 	struct sim_cluster		*c = arg;
 	const struct kind		*res = kind_find_api("velero.io", "restores");
-	const char			*phase = json_path_str(r, "status.phase");
-	json_t				*st;
+	const char			*phase = json_path_str(r, "status.phase"), *bphase;
+	json_t				*st, *backup;
 	char				 ts[40];
 
 	if (phase != NULL && strcmp(phase, "New") != 0 && strcmp(phase, "InProgress") != 0)
@@ -643,12 +643,30 @@ restore_one(json_t *r, void *arg)
 		sim_since(c, json_path_str(r, "metadata.uid"));
 	} else if (sim_since(c, json_path_str(r, "metadata.uid")) >= VELERO_SECONDS) {
 		sim_since_done(c, json_path_str(r, "metadata.uid"));
-		json_object_set_new(st, "phase", json_string("Completed"));
 		json_object_set_new(st, "completionTimestamp", json_string(ts));
-		json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems", 120,
-		    "itemsRestored", 120));
-		json_object_set_new(st, "warnings", json_integer(0));
-		json_object_set_new(st, "errors", json_integer(0));
+		backup = json_path_str(r, "spec.backupName") != NULL ? sim_obj_get(c,
+		    kind_find_api("velero.io", "backups"), json_path_str(r, "metadata.namespace"),
+		    json_path_str(r, "spec.backupName")) : NULL;
+		bphase = json_path_str(backup, "status.phase");
+		if (ctl_get(c)->velero_fail ||
+		    (bphase != NULL && strcmp(bphase, "PartiallyFailed") == 0)) {
+			/* the storage location failing, or a backup with holes:
+			 * some items cannot be read back */
+			json_object_set_new(st, "phase", json_string("PartiallyFailed"));
+			json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems",
+			    120, "itemsRestored", 118));
+			json_object_set_new(st, "warnings", json_integer(1));
+			json_object_set_new(st, "errors", json_integer(2));
+			ctl_event(c, r, "Warning", "RestorePartiallyFailed", "restore %s partially "
+			    "failed: 2 errors reading from the backup storage location",
+			    json_path_str(r, "metadata.name"));
+		} else {
+			json_object_set_new(st, "phase", json_string("Completed"));
+			json_object_set_new(st, "progress", json_pack("{s:i,s:i}", "totalItems",
+			    120, "itemsRestored", 120));
+			json_object_set_new(st, "warnings", json_integer(0));
+			json_object_set_new(st, "errors", json_integer(0));
+		}
 	}
 	ctl_set_status(c, res, r, st);
 	return 0;

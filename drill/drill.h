@@ -43,6 +43,9 @@ void	 drill_creds_free(struct drill_creds *);
 char	*drill_exec_token(const char *secret, int64_t expiry);
 /* Check an exec-plugin token: 1 valid, 0 expired, -1 not ours. */
 int	 drill_exec_token_check(const char *secret, const char *token, int64_t now);
+/* The authentication.kubernetes.io/credential-id of a client certificate
+ * (PEM): X509SHA256=<hex> (new), or NULL. */
+char	*drill_cert_credential_id(const char *pem);
 /* Base64 of len bytes (new string). */
 char	*drill_base64(const void *, size_t len);
 

@@ -227,8 +227,8 @@ look_field(json_t *body, const char *key, const char **out)
 int
 drill_look_parse(json_t *body, struct drill_look *l, char **cause)
 {
-	static const char *const keys[] = { "view", "namespace", "name", "user" };
-	const char	**out[] = { &l->view, &l->ns, &l->name, &l->user };
+	static const char *const keys[] = { "view", "namespace", "name", "user", "host" };
+	const char	**out[] = { &l->view, &l->ns, &l->name, &l->user, &l->host };
 	json_t		*cl, *v;
 	size_t		 i;
 
@@ -268,7 +268,8 @@ drill_look_parse(json_t *body, struct drill_look *l, char **cause)
 	return 0;
 }
 
-/* A look as the status shows it (new): when, what, whose. */
+/* A look as the status shows it (new): when, what, whose (the OS user and
+ * host the console reported, the kube identity the drill authenticated). */
 static json_t *
 look_json(const struct drill_look *l, double now)
 {
@@ -279,8 +280,9 @@ look_json(const struct drill_look *l, double now)
 	ctl_rfc3339_ms(now, ts, sizeof ts);
 	for (i = 0; i < l->nclusters; i++)
 		json_array_append_new(cl, json_string(l->clusters[i]));
-	o = json_pack("{s:s,s:s,s:o,s:s?,s:s?,s:s?}", "at", ts, "view", l->view, "clusters", cl,
-	    "namespace", l->ns, "name", l->name, "user", l->user);
+	o = json_pack("{s:s,s:s,s:o,s:s?,s:s?,s:s?,s:s?,s:s?}", "at", ts, "view", l->view,
+	    "clusters", cl, "namespace", l->ns, "name", l->name, "user", l->user, "host",
+	    l->host, "kubeUser", l->kube_user);
 	return o;
 }
 

@@ -1499,185 +1499,205 @@ static const struct pb_field f244[] = {
 };
 static const struct pb_field f245[] = {
 	{ 1, "metadata", 11, 0, 1 },
-	{ 2, "spec", 11, 0, 246 },
-	{ 3, "status", 11, 0, 247 },
+	{ 2, "status", 11, 0, 246 },
 };
 static const struct pb_field f246[] = {
-	{ 1, "replicas", 5, 0, -1 },
+	{ 1, "userInfo", 11, 0, 247 },
 };
 static const struct pb_field f247[] = {
+	{ 1, "username", 9, 0, -1 },
+	{ 2, "uid", 9, 0, -1 },
+	{ 3, "groups", 9, 1, -1 },
+	{ 4, "extra", 11, 1, 248 },
+};
+static const struct pb_field f248[] = {
+	{ 1, "key", 9, 0, -1 },
+	{ 2, "value", 11, 0, 249 },
+};
+static const struct pb_field f249[] = {
+	{ 1, "items", 9, 1, -1 },
+};
+static const struct pb_field f250[] = {
+	{ 1, "metadata", 11, 0, 1 },
+	{ 2, "spec", 11, 0, 251 },
+	{ 3, "status", 11, 0, 252 },
+};
+static const struct pb_field f251[] = {
+	{ 1, "replicas", 5, 0, -1 },
+};
+static const struct pb_field f252[] = {
 	{ 1, "replicas", 5, 0, -1 },
 	{ 2, "selector", 9, 0, -1 },
 };
-static const struct pb_field f248[] = {
+static const struct pb_field f253[] = {
 	{ 1, "metadata", 11, 0, 1 },
-	{ 2, "spec", 11, 0, 249 },
-	{ 3, "status", 11, 0, 262 },
+	{ 2, "spec", 11, 0, 254 },
+	{ 3, "status", 11, 0, 267 },
 };
-static const struct pb_field f249[] = {
-	{ 1, "scaleTargetRef", 11, 0, 250 },
+static const struct pb_field f254[] = {
+	{ 1, "scaleTargetRef", 11, 0, 255 },
 	{ 2, "minReplicas", 5, 0, -1 },
 	{ 3, "maxReplicas", 5, 0, -1 },
-	{ 4, "metrics", 11, 1, 251 },
-	{ 5, "behavior", 11, 0, 259 },
+	{ 4, "metrics", 11, 1, 256 },
+	{ 5, "behavior", 11, 0, 264 },
 };
-static const struct pb_field f250[] = {
+static const struct pb_field f255[] = {
 	{ 1, "kind", 9, 0, -1 },
 	{ 2, "name", 9, 0, -1 },
 	{ 3, "apiVersion", 9, 0, -1 },
 };
-static const struct pb_field f251[] = {
+static const struct pb_field f256[] = {
 	{ 1, "type", 9, 0, -1 },
-	{ 2, "object", 11, 0, 252 },
-	{ 3, "pods", 11, 0, 255 },
-	{ 4, "resource", 11, 0, 256 },
-	{ 5, "external", 11, 0, 258 },
-	{ 7, "containerResource", 11, 0, 257 },
+	{ 2, "object", 11, 0, 257 },
+	{ 3, "pods", 11, 0, 260 },
+	{ 4, "resource", 11, 0, 261 },
+	{ 5, "external", 11, 0, 263 },
+	{ 7, "containerResource", 11, 0, 262 },
 };
-static const struct pb_field f252[] = {
-	{ 1, "describedObject", 11, 0, 250 },
-	{ 2, "target", 11, 0, 253 },
-	{ 3, "metric", 11, 0, 254 },
+static const struct pb_field f257[] = {
+	{ 1, "describedObject", 11, 0, 255 },
+	{ 2, "target", 11, 0, 258 },
+	{ 3, "metric", 11, 0, 259 },
 };
-static const struct pb_field f253[] = {
+static const struct pb_field f258[] = {
 	{ 1, "type", 9, 0, -1 },
 	{ 2, "value", 11, 0, 24 },
 	{ 3, "averageValue", 11, 0, 24 },
 	{ 4, "averageUtilization", 5, 0, -1 },
 };
-static const struct pb_field f254[] = {
+static const struct pb_field f259[] = {
 	{ 1, "name", 9, 0, -1 },
 	{ 2, "selector", 11, 0, 15 },
 };
-static const struct pb_field f255[] = {
-	{ 1, "metric", 11, 0, 254 },
-	{ 2, "target", 11, 0, 253 },
+static const struct pb_field f260[] = {
+	{ 1, "metric", 11, 0, 259 },
+	{ 2, "target", 11, 0, 258 },
 };
-static const struct pb_field f256[] = {
+static const struct pb_field f261[] = {
 	{ 1, "name", 9, 0, -1 },
-	{ 2, "target", 11, 0, 253 },
+	{ 2, "target", 11, 0, 258 },
 };
-static const struct pb_field f257[] = {
+static const struct pb_field f262[] = {
 	{ 1, "name", 9, 0, -1 },
-	{ 2, "target", 11, 0, 253 },
+	{ 2, "target", 11, 0, 258 },
 	{ 3, "container", 9, 0, -1 },
 };
-static const struct pb_field f258[] = {
-	{ 1, "metric", 11, 0, 254 },
-	{ 2, "target", 11, 0, 253 },
+static const struct pb_field f263[] = {
+	{ 1, "metric", 11, 0, 259 },
+	{ 2, "target", 11, 0, 258 },
 };
-static const struct pb_field f259[] = {
-	{ 1, "scaleUp", 11, 0, 260 },
-	{ 2, "scaleDown", 11, 0, 260 },
+static const struct pb_field f264[] = {
+	{ 1, "scaleUp", 11, 0, 265 },
+	{ 2, "scaleDown", 11, 0, 265 },
 };
-static const struct pb_field f260[] = {
+static const struct pb_field f265[] = {
 	{ 1, "selectPolicy", 9, 0, -1 },
-	{ 2, "policies", 11, 1, 261 },
+	{ 2, "policies", 11, 1, 266 },
 	{ 3, "stabilizationWindowSeconds", 5, 0, -1 },
 	{ 4, "tolerance", 11, 0, 24 },
 };
-static const struct pb_field f261[] = {
+static const struct pb_field f266[] = {
 	{ 1, "type", 9, 0, -1 },
 	{ 2, "value", 5, 0, -1 },
 	{ 3, "periodSeconds", 5, 0, -1 },
 };
-static const struct pb_field f262[] = {
+static const struct pb_field f267[] = {
 	{ 1, "observedGeneration", 3, 0, -1 },
 	{ 2, "lastScaleTime", 11, 0, 2 },
 	{ 3, "currentReplicas", 5, 0, -1 },
 	{ 4, "desiredReplicas", 5, 0, -1 },
-	{ 5, "currentMetrics", 11, 1, 263 },
-	{ 6, "conditions", 11, 1, 270 },
+	{ 5, "currentMetrics", 11, 1, 268 },
+	{ 6, "conditions", 11, 1, 275 },
 };
-static const struct pb_field f263[] = {
+static const struct pb_field f268[] = {
 	{ 1, "type", 9, 0, -1 },
-	{ 2, "object", 11, 0, 264 },
-	{ 3, "pods", 11, 0, 266 },
-	{ 4, "resource", 11, 0, 267 },
-	{ 5, "external", 11, 0, 269 },
-	{ 7, "containerResource", 11, 0, 268 },
+	{ 2, "object", 11, 0, 269 },
+	{ 3, "pods", 11, 0, 271 },
+	{ 4, "resource", 11, 0, 272 },
+	{ 5, "external", 11, 0, 274 },
+	{ 7, "containerResource", 11, 0, 273 },
 };
-static const struct pb_field f264[] = {
-	{ 1, "metric", 11, 0, 254 },
-	{ 2, "current", 11, 0, 265 },
-	{ 3, "describedObject", 11, 0, 250 },
+static const struct pb_field f269[] = {
+	{ 1, "metric", 11, 0, 259 },
+	{ 2, "current", 11, 0, 270 },
+	{ 3, "describedObject", 11, 0, 255 },
 };
-static const struct pb_field f265[] = {
+static const struct pb_field f270[] = {
 	{ 1, "value", 11, 0, 24 },
 	{ 2, "averageValue", 11, 0, 24 },
 	{ 3, "averageUtilization", 5, 0, -1 },
 };
-static const struct pb_field f266[] = {
-	{ 1, "metric", 11, 0, 254 },
-	{ 2, "current", 11, 0, 265 },
+static const struct pb_field f271[] = {
+	{ 1, "metric", 11, 0, 259 },
+	{ 2, "current", 11, 0, 270 },
 };
-static const struct pb_field f267[] = {
+static const struct pb_field f272[] = {
 	{ 1, "name", 9, 0, -1 },
-	{ 2, "current", 11, 0, 265 },
+	{ 2, "current", 11, 0, 270 },
 };
-static const struct pb_field f268[] = {
+static const struct pb_field f273[] = {
 	{ 1, "name", 9, 0, -1 },
-	{ 2, "current", 11, 0, 265 },
+	{ 2, "current", 11, 0, 270 },
 	{ 3, "container", 9, 0, -1 },
 };
-static const struct pb_field f269[] = {
-	{ 1, "metric", 11, 0, 254 },
-	{ 2, "current", 11, 0, 265 },
+static const struct pb_field f274[] = {
+	{ 1, "metric", 11, 0, 259 },
+	{ 2, "current", 11, 0, 270 },
 };
-static const struct pb_field f270[] = {
+static const struct pb_field f275[] = {
 	{ 1, "type", 9, 0, -1 },
 	{ 2, "status", 9, 0, -1 },
 	{ 3, "lastTransitionTime", 11, 0, 2 },
 	{ 4, "reason", 9, 0, -1 },
 	{ 5, "message", 9, 0, -1 },
 };
-static const struct pb_field f271[] = {
+static const struct pb_field f276[] = {
 	{ 1, "metadata", 11, 0, 1 },
-	{ 2, "spec", 11, 0, 272 },
-	{ 3, "status", 11, 0, 273 },
+	{ 2, "spec", 11, 0, 277 },
+	{ 3, "status", 11, 0, 278 },
 };
-static const struct pb_field f272[] = {
+static const struct pb_field f277[] = {
 	{ 1, "minAvailable", 11, 0, 93 },
 	{ 2, "selector", 11, 0, 15 },
 	{ 3, "maxUnavailable", 11, 0, 93 },
 	{ 4, "unhealthyPodEvictionPolicy", 9, 0, -1 },
 };
-static const struct pb_field f273[] = {
+static const struct pb_field f278[] = {
 	{ 1, "observedGeneration", 3, 0, -1 },
-	{ 2, "disruptedPods", 11, 1, 274 },
+	{ 2, "disruptedPods", 11, 1, 279 },
 	{ 3, "disruptionsAllowed", 5, 0, -1 },
 	{ 4, "currentHealthy", 5, 0, -1 },
 	{ 5, "desiredHealthy", 5, 0, -1 },
 	{ 6, "expectedPods", 5, 0, -1 },
 	{ 7, "conditions", 11, 1, 201 },
 };
-static const struct pb_field f274[] = {
+static const struct pb_field f279[] = {
 	{ 1, "key", 9, 0, -1 },
 	{ 2, "value", 11, 0, 2 },
 };
-static const struct pb_field f275[] = {
+static const struct pb_field f280[] = {
 	{ 1, "metadata", 11, 0, 1 },
-	{ 2, "deleteOptions", 11, 0, 276 },
+	{ 2, "deleteOptions", 11, 0, 281 },
 };
-static const struct pb_field f276[] = {
+static const struct pb_field f281[] = {
 	{ 1, "gracePeriodSeconds", 3, 0, -1 },
-	{ 2, "preconditions", 11, 0, 277 },
+	{ 2, "preconditions", 11, 0, 282 },
 	{ 3, "orphanDependents", 8, 0, -1 },
 	{ 4, "propagationPolicy", 9, 0, -1 },
 	{ 5, "dryRun", 9, 1, -1 },
 	{ 6, "ignoreStoreReadErrorWithClusterBreakingPotential", 8, 0, -1 },
 };
-static const struct pb_field f277[] = {
+static const struct pb_field f282[] = {
 	{ 1, "uid", 9, 0, -1 },
 	{ 2, "resourceVersion", 9, 0, -1 },
 };
-static const struct pb_field f278[] = {
-	{ 1, "typeMeta", 11, 0, 279 },
+static const struct pb_field f283[] = {
+	{ 1, "typeMeta", 11, 0, 284 },
 	{ 2, "raw", 12, 0, -1 },
 	{ 3, "contentEncoding", 9, 0, -1 },
 	{ 4, "contentType", 9, 0, -1 },
 };
-static const struct pb_field f279[] = {
+static const struct pb_field f284[] = {
 	{ 1, "apiVersion", 9, 0, -1 },
 	{ 2, "kind", 9, 0, -1 },
 };
@@ -1928,40 +1948,45 @@ const struct pb_msg pb_msgs[] = {
 	{ "k8s.io.api.authorization.v1.LabelSelectorAttributes", f242, 2, PB_PLAIN, 0 },
 	{ "k8s.io.api.authorization.v1.NonResourceAttributes", f243, 2, PB_PLAIN, 0 },
 	{ "k8s.io.api.authorization.v1.SubjectAccessReviewStatus", f244, 4, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v1.Scale", f245, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v1.ScaleSpec", f246, 1, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v1.ScaleStatus", f247, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler", f248, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec", f249, 5, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.CrossVersionObjectReference", f250, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.MetricSpec", f251, 6, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.ObjectMetricSource", f252, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.MetricTarget", f253, 4, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.MetricIdentifier", f254, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.PodsMetricSource", f255, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.ResourceMetricSource", f256, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.ContainerResourceMetricSource", f257, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.ExternalMetricSource", f258, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", f259, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.HPAScalingRules", f260, 4, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.HPAScalingPolicy", f261, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus", f262, 6, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.MetricStatus", f263, 6, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.ObjectMetricStatus", f264, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.MetricValueStatus", f265, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.PodsMetricStatus", f266, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.ResourceMetricStatus", f267, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus", f268, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.ExternalMetricStatus", f269, 2, PB_PLAIN, 0 },
-	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition", f270, 5, PB_PLAIN, 0 },
-	{ "k8s.io.api.policy.v1.PodDisruptionBudget", f271, 3, PB_PLAIN, 0 },
-	{ "k8s.io.api.policy.v1.PodDisruptionBudgetSpec", f272, 4, PB_PLAIN, 0 },
-	{ "k8s.io.api.policy.v1.PodDisruptionBudgetStatus", f273, 7, PB_PLAIN, 0 },
-	{ "k8s.io.api.policy.v1.PodDisruptionBudgetStatus.DisruptedPodsEntry", f274, 2, PB_PLAIN, 1 },
-	{ "k8s.io.api.policy.v1.Eviction", f275, 2, PB_PLAIN, 0 },
-	{ "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions", f276, 6, PB_PLAIN, 0 },
-	{ "k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions", f277, 2, PB_PLAIN, 0 },
-	{ "k8s.io.apimachinery.pkg.runtime.Unknown", f278, 4, PB_PLAIN, 0 },
-	{ "k8s.io.apimachinery.pkg.runtime.TypeMeta", f279, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.authentication.v1.SelfSubjectReview", f245, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.authentication.v1.SelfSubjectReviewStatus", f246, 1, PB_PLAIN, 0 },
+	{ "k8s.io.api.authentication.v1.UserInfo", f247, 4, PB_PLAIN, 0 },
+	{ "k8s.io.api.authentication.v1.UserInfo.ExtraEntry", f248, 2, PB_PLAIN, 1 },
+	{ "k8s.io.api.authentication.v1.ExtraValue", f249, 1, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v1.Scale", f250, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v1.ScaleSpec", f251, 1, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v1.ScaleStatus", f252, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler", f253, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec", f254, 5, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.CrossVersionObjectReference", f255, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.MetricSpec", f256, 6, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.ObjectMetricSource", f257, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.MetricTarget", f258, 4, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.MetricIdentifier", f259, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.PodsMetricSource", f260, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.ResourceMetricSource", f261, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.ContainerResourceMetricSource", f262, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.ExternalMetricSource", f263, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", f264, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.HPAScalingRules", f265, 4, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.HPAScalingPolicy", f266, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus", f267, 6, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.MetricStatus", f268, 6, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.ObjectMetricStatus", f269, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.MetricValueStatus", f270, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.PodsMetricStatus", f271, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.ResourceMetricStatus", f272, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus", f273, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.ExternalMetricStatus", f274, 2, PB_PLAIN, 0 },
+	{ "k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition", f275, 5, PB_PLAIN, 0 },
+	{ "k8s.io.api.policy.v1.PodDisruptionBudget", f276, 3, PB_PLAIN, 0 },
+	{ "k8s.io.api.policy.v1.PodDisruptionBudgetSpec", f277, 4, PB_PLAIN, 0 },
+	{ "k8s.io.api.policy.v1.PodDisruptionBudgetStatus", f278, 7, PB_PLAIN, 0 },
+	{ "k8s.io.api.policy.v1.PodDisruptionBudgetStatus.DisruptedPodsEntry", f279, 2, PB_PLAIN, 1 },
+	{ "k8s.io.api.policy.v1.Eviction", f280, 2, PB_PLAIN, 0 },
+	{ "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions", f281, 6, PB_PLAIN, 0 },
+	{ "k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions", f282, 2, PB_PLAIN, 0 },
+	{ "k8s.io.apimachinery.pkg.runtime.Unknown", f283, 4, PB_PLAIN, 0 },
+	{ "k8s.io.apimachinery.pkg.runtime.TypeMeta", f284, 2, PB_PLAIN, 0 },
 };
 const size_t pb_nmsgs = sizeof pb_msgs / sizeof pb_msgs[0];

@@ -20,6 +20,7 @@ ROOTS = [
     "k8s.io.api.core.v1.ServiceAccount", "k8s.io.api.core.v1.Event",
     "k8s.io.api.core.v1.Node", "k8s.io.api.core.v1.Endpoints",
     "k8s.io.api.authorization.v1.SelfSubjectAccessReview",
+    "k8s.io.api.authentication.v1.SelfSubjectReview",
     "k8s.io.api.autoscaling.v1.Scale", "k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler",
     "k8s.io.api.policy.v1.PodDisruptionBudget", "k8s.io.api.policy.v1.Eviction",
     "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions",

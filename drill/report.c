@@ -153,7 +153,7 @@ static void
 report_print_detected(json_t *st)
 {
 	json_t	*fv = json_object_get(st, "firstRelevantView");
-	char	*what, *user;
+	char	*what, *user, *host, *kube;
 
 	if (!json_is_object(fv)) {
 		printf("detected   no relevant view reported (%lld views opened)\n",
@@ -162,10 +162,17 @@ report_print_detected(json_t *st)
 	}
 	what = look_describe(fv);
 	user = report_str(fv, "user");
-	printf("detected   %.1fs after its fault: %s, by %s\n",
-	    json_number_value(json_object_get(st, "timeToDetectSeconds")), what, user);
+	host = report_str(fv, "host");
+	kube = report_str(fv, "kubeUser");
+	/* who: the OS user on the console's host, and the kube identity the
+	 * drill authenticated (two consoles of one OS user differ by it) */
+	printf("detected   %.1fs after its fault: %s, by %s@%s as %s\n",
+	    json_number_value(json_object_get(st, "timeToDetectSeconds")), what, user, host,
+	    kube);
 	free(what);
 	free(user);
+	free(host);
+	free(kube);
 }
 
 /* Print the status as text: scenario, faults, resolution and its times. */

@@ -425,6 +425,67 @@ undo_template_nohash(json_t *tmpl)
 	return t;
 }
 
+/* Is rs controlled by the object with uid? */
+static bool
+undo_owned(json_t *rs, const char *uid)
+{
+	json_t *ref;
+	size_t j;
+
+	json_array_foreach(json_object_get(json_object_get(rs, "metadata"),
+	    "ownerReferences"), j, ref) {
+		if (json_is_true(json_object_get(ref, "controller")) &&
+		    jstr(ref, "uid", NULL) != NULL && strcmp(jstr(ref, "uid", NULL), uid) == 0)
+			return true;
+	}
+	return false;
+}
+
+json_t *
+actions_current_rs(json_t *deploy, json_t *rs_items)
+{
+	const char *uid = jstr(deploy, "metadata", "uid", NULL);
+	json_t *want, *t, *rs, *found = NULL;
+	size_t i;
+
+	if (uid == NULL)
+		return NULL;
+	want = undo_template_nohash(json_object_get(json_object_get(deploy, "spec"),
+	    "template"));
+	json_array_foreach(rs_items, i, rs) {
+		if (found != NULL || !undo_owned(rs, uid))
+			continue;
+		t = undo_template_nohash(json_object_get(json_object_get(rs, "spec"),
+		    "template"));
+		if (json_equal(t, want))
+			found = rs;
+		json_decref(t);
+	}
+	json_decref(want);
+	return found;
+}
+
+bool
+actions_rs_had_revision(json_t *rs, long revision)
+{
+	const char *h = jstr(rs, "metadata", "annotations",
+	    "deployment.kubernetes.io/revision-history", NULL);
+	char *end;
+	long v;
+
+	if (undo_revision(rs) == revision)
+		return true;
+	while (h != NULL && *h != '\0') {
+		v = strtol(h, &end, 10);
+		if (end == h)
+			break;
+		if (v == revision)
+			return true;
+		h = *end == ',' ? end + 1 : end;
+	}
+	return false;
+}
+
 /* "name=image, ..." of a template's containers (new). */
 static char *
 undo_images(json_t *tmpl)
@@ -449,13 +510,12 @@ actions_undo_patch(json_t *deploy, json_t *rs_items, long revision, char **summa
     char **skipped, char **cause)
 {
 	const char *uid = jstr(deploy, "metadata", "uid", NULL), *dname;
-	json_t *rs, *ref, *found = NULL, *latest = NULL, *previous = NULL;
+	json_t *rs, *found = NULL, *latest = NULL, *previous = NULL;
 	json_t *a, *b, *annotations, *patch, *v;
 	long latest_rev = -1, previous_rev = -1, rev;
 	const char *k;
 	char *old_images, *new_images;
-	size_t i, j;
-	bool owned;
+	size_t i;
 
 	*summary = NULL;
 	*skipped = NULL;
@@ -465,15 +525,7 @@ actions_undo_patch(json_t *deploy, json_t *rs_items, long revision, char **summa
 		return NULL;
 	}
 	json_array_foreach(rs_items, i, rs) {
-		owned = false;
-		json_array_foreach(json_object_get(json_object_get(rs, "metadata"),
-		    "ownerReferences"), j, ref) {
-			if (json_is_true(json_object_get(ref, "controller")) &&
-			    jstr(ref, "uid", NULL) != NULL &&
-			    strcmp(jstr(ref, "uid", NULL), uid) == 0)
-				owned = true;
-		}
-		if (!owned)
+		if (!undo_owned(rs, uid))
 			continue;
 		rev = undo_revision(rs);
 		if (rev < 0)
@@ -1287,13 +1339,33 @@ plan_switch(struct act_op *op, char **cause)
 	return 0;
 }
 
-/* canary-weight N: the VirtualService's canary/stable route weights. */
+bool
+actions_vs_split(json_t *http_route, json_t **stable, json_t **canary)
+{
+	json_t *r;
+	const char *subset;
+	size_t j;
+
+	*stable = *canary = NULL;
+	json_array_foreach(json_object_get(http_route, "route"), j, r) {
+		subset = jstr(r, "destination", "subset", NULL);
+		if (subset != NULL && strcmp(subset, "canary") == 0)
+			*canary = r;
+		else if (subset != NULL && strcmp(subset, "stable") == 0)
+			*stable = r;
+	}
+	return *stable != NULL && *canary != NULL;
+}
+
+/* canary-weight N: the canary/stable weights of the VirtualService's
+ * routes that split between the two (a route to the canary alone, such
+ * as one forced by a header, stays as it is). */
 static int
 plan_canary_weight(struct act_op *op, char **cause)
 {
-	json_t *http, *route, *r, *d, *patch;
+	json_t *http, *route, *stable, *canary, *patch;
 	long w;
-	size_t i, j;
+	size_t i;
 	int changed = 0;
 	char *where;
 	long old = -1;
@@ -1304,22 +1376,12 @@ plan_canary_weight(struct act_op *op, char **cause)
 	}
 	http = json_deep_copy(json_object_get(json_object_get(op->obj, "spec"), "http"));
 	json_array_foreach(http, i, route) {
-		json_array_foreach(json_object_get(route, "route"), j, r) {
-			const char *subset;
-
-			d = json_object_get(r, "destination");
-			subset = jstr(d, "subset", NULL);
-			if (subset == NULL)
-				continue;
-			if (strcmp(subset, "canary") == 0) {
-				old = jint(r, 0, "weight", NULL);
-				json_object_set_new(r, "weight", json_integer(w));
-				changed++;
-			} else if (strcmp(subset, "stable") == 0) {
-				json_object_set_new(r, "weight", json_integer(100 - w));
-				changed++;
-			}
-		}
+		if (!actions_vs_split(route, &stable, &canary))
+			continue;
+		old = jint(canary, 0, "weight", NULL);
+		json_object_set_new(canary, "weight", json_integer(w));
+		json_object_set_new(stable, "weight", json_integer(100 - w));
+		changed += 2;
 	}
 	if (changed < 2) {
 		json_decref(http);
@@ -1606,7 +1668,12 @@ follow_velero(struct act_op *op, json_t *obj, char **msg)
 		return 1;
 	if (strcmp(phase, "Failed") == 0 || strcmp(phase, "PartiallyFailed") == 0 ||
 	    strcmp(phase, "FailedValidation") == 0) {
-		*msg = xasprintf("%s phase %s%s%s", op->resource, phase,
+		/* the object followed (a restore follows its Restore, not the
+		 * backup it was asked on), with what went wrong counted */
+		*msg = xasprintf("%s phase %s (%lld errors, %lld warnings)%s%s",
+		    jstr(obj, "kind", NULL) != NULL ? jstr(obj, "kind", NULL) : op->resource,
+		    phase, (long long)jint(obj, 0, "status", "errors", NULL),
+		    (long long)jint(obj, 0, "status", "warnings", NULL),
 		    jstr(obj, "status", "failureReason", NULL) != NULL ? ": " : "",
 		    jstr(obj, "status", "failureReason", NULL) != NULL ?
 		    jstr(obj, "status", "failureReason", NULL) : "");

@@ -126,8 +126,8 @@ look_report(struct ui *ui)
 	clusters = look_clusters(ui, v);
 	if (clusters == NULL)
 		return;
-	body = json_pack("{s:s,s:o,s:s?,s:s?,s:s}", "view", view, "clusters", clusters,
-	    "namespace", ns, "name", name, "user", audit_local_user());
+	body = json_pack("{s:s,s:o,s:s?,s:s?,s:s,s:s}", "view", view, "clusters", clusters,
+	    "namespace", ns, "name", name, "user", audit_local_user(), "host", audit_host());
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (text == NULL)

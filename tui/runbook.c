@@ -494,6 +494,7 @@ rb_parse_params(struct rb_parse *p, struct runbook *rb, yaml_node_t *n)
 }
 
 static int	rb_parse_op(const char *, enum rb_op *);
+static bool	rb_token_ok(const char *, bool);
 
 /* Parse the rules list: "A OP B", A and B parameters or numbers. The
  * parameters are checked in rb_validate (they may be listed later). */
@@ -581,6 +582,9 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 				return -1;
 			if (st->interval < 0.1)
 				return rb_err(p, v, "interval must be at least 100ms");
+		} else if (strcmp(key, "steady") == 0) {
+			if (rb_get_duration(p, v, "steady", &st->steady) != 0)
+				return -1;
 		} else if (strcmp(key, "on-unreachable") == 0) {
 			s = ydoc_str(v);
 			if (s != NULL && strcmp(s, "skip") == 0)
@@ -605,6 +609,8 @@ rb_parse_step(struct rb_parse *p, struct runbook *rb, yaml_node_t *e, size_t ind
 	if (kinds == 0)
 		return rb_err(p, e, "step %zu: no kind (one of action, check, wait, confirm, "
 		    "exec, note)", index);
+	if (st->steady > 0 && st->kind != RB_WAIT)
+		return rb_err(p, e, "step %zu: steady is for wait steps", index);
 	if (st->timeout < 0) {
 		switch (st->kind) {
 		case RB_WAIT:
@@ -832,14 +838,17 @@ rb_validate(struct rb_parse *p, struct runbook *rb, yaml_node_t *root)
 		return rb_err(p, root, "missing 'name'");
 	for (i = 0; i < rb->nparams; i++) {
 		const char *df = rb->params[i].default_from;
-		size_t l = df != NULL ? strlen(df) : 0;
+		const char *m = df != NULL ? strrchr(df, ' ') : NULL;
 
 		if (df == NULL)
 			continue;
-		if (l < 10 || strcmp(df + l - 9, " replicas") != 0 || rb->params[i].def == NULL) {
+		if (m == NULL || m == df || rb->params[i].def == NULL ||
+		    (strcmp(m + 1, "replicas") != 0 && strncmp(m + 1, "spec.", 5) != 0 &&
+		    strncmp(m + 1, "status.", 7) != 0) || !rb_token_ok(m + 1, false)) {
 			p->cause = xasprintf("%s:%d: parameter '%s': default-from is 'SUBJECT "
-			    "replicas', with a default for when nothing is known", p->fname,
-			    rb->params[i].line, rb->params[i].name);
+			    "replicas' or 'SUBJECT status.PATH' (or spec.PATH), with a default for "
+			    "when nothing is known", p->fname, rb->params[i].line,
+			    rb->params[i].name);
 			return -1;
 		}
 		if (runbook_check_template(rb, df, &cause) != 0) {

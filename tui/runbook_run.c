@@ -19,6 +19,7 @@
 #include "opsdeck/http.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/names.h"
@@ -74,6 +75,7 @@ struct rb_run {
 	int			 refs;		/* holders: the starter, views */
 	struct loop_timer	*timer;
 	double			 deadline;	/* wait steps */
+	double			 held_since;	/* a steady wait's condition true since, or -1 */
 	/* The current step, expanded: text for showing; argv for exec and
 	 * action steps, one template value inside exactly one word. */
 	char			*text;
@@ -688,6 +690,10 @@ struct cond_eval {
 	void			(*done)(int, double, const char *, void *);
 	void			*arg;
 	char			*measure;
+	struct client		*client;	/* a deployment's own reads */
+	size_t			 cluster;
+	json_t			*deploy;	/* the deployment read, or NULL */
+	json_t			*rsl;		/* its namespace's ReplicaSet list */
 };
 
 /* A number at a dotted path ("status.readyReplicas"), or def. */
@@ -762,7 +768,7 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 	if (strcmp(m, "count") == 0)
 		return 1;
 	if (strcmp(m, "not-ready") == 0) {
-		if (workload) {
+		if (workload || strcmp(resource, "rollouts") == 0) {
 			want = obj_number(it, "spec.replicas", 1);
 			ready = obj_number(it, "status.readyReplicas", 0);
 			return want > ready ? want - ready : 0;
@@ -774,7 +780,8 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 			return json_condition_true(it, "Ready") ? 0 : 1;
 		return 0;
 	}
-	if (strcmp(m, "firing") == 0) {
+	if (strcmp(m, "firing") == 0 || strcmp(m, "active") == 0) {
+		/* an alert firing, a silence in force: Alertmanager's "active" */
 		const char *st = json_string_value(json_object_get(json_object_get(it, "status"),
 		    "state"));
 
@@ -829,6 +836,44 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 		n += spec > updated ? spec - updated : 0;
 		n += total > updated ? total - updated : 0;
 		n += updated > avail ? updated - avail : 0;
+		return n;
+	}
+	if (strcmp(resource, "virtualservices") == 0 && (strcmp(m, "canary-weight") == 0 ||
+	    strcmp(m, "stable-weight") == 0 || strcmp(m, "split-total") == 0)) {
+		/* the first route split between stable and canary; none: -1 */
+		json_t *route, *stable, *canary;
+		size_t i;
+
+		json_array_foreach(json_path(it, "spec.http"), i, route) {
+			if (!actions_vs_split(route, &stable, &canary))
+				continue;
+			if (strcmp(m, "canary-weight") == 0)
+				return obj_number(canary, "weight", 0);
+			if (strcmp(m, "stable-weight") == 0)
+				return obj_number(stable, "weight", 0);
+			return obj_number(canary, "weight", 0) + obj_number(stable, "weight", 0);
+		}
+		return -1;
+	}
+	if (strcmp(resource, "endpoints") == 0 && (strcmp(m, "addresses") == 0 ||
+	    strncmp(m, "addresses-of:", 13) == 0 || strncmp(m, "addresses-not-of:", 17) == 0)) {
+		/* ready addresses, or those whose pod is (not) named PREFIX-... */
+		const char *prefix = strchr(m, ':') != NULL ? strchr(m, ':') + 1 : NULL;
+		const char *pod;
+		json_t *sub, *a;
+		size_t i, j, pl = prefix != NULL ? strlen(prefix) : 0;
+		double n = 0;
+		bool of, want_of = strncmp(m, "addresses-of:", 13) == 0;
+
+		json_array_foreach(json_object_get(it, "subsets"), i, sub) {
+			json_array_foreach(json_object_get(sub, "addresses"), j, a) {
+				pod = json_path_str(a, "targetRef.name");
+				of = prefix != NULL && pod != NULL && strncmp(pod, prefix, pl) == 0 &&
+				    pod[pl] == '-';
+				if (prefix == NULL || of == want_of)
+					n++;
+			}
+		}
 		return n;
 	}
 	if (strcmp(m, "completed") == 0)
@@ -889,6 +934,48 @@ obj_text(json_t *obj, const char *path, char *buf, size_t len)
 	return NULL;
 }
 
+/* Does an Alertmanager silence match the condition? Its name is the
+ * silence's id; a filter status.state=… or createdBy=… is that field, any
+ * other k=v an equality matcher of the silence (k="v", not a regex). */
+static bool
+silence_matches(const struct rb_cond *c, json_t *s)
+{
+	json_t *m;
+	const char *v;
+	size_t i, j;
+	bool found;
+
+	if (c->name != NULL && ((v = json_string_value(json_object_get(s, "id"))) == NULL ||
+	    strcmp(v, c->name) != 0))
+		return false;
+	for (i = 0; i < c->nfilters; i++) {
+		if (strcmp(c->keys[i], "status.state") == 0 ||
+		    strcmp(c->keys[i], "createdBy") == 0) {
+			v = strcmp(c->keys[i], "createdBy") == 0 ?
+			    json_string_value(json_object_get(s, "createdBy")) :
+			    json_string_value(json_object_get(json_object_get(s, "status"),
+			    "state"));
+			if (v == NULL || strcmp(v, c->values[i]) != 0)
+				return false;
+			continue;
+		}
+		found = false;
+		json_array_foreach(json_object_get(s, "matchers"), j, m) {
+			v = json_string_value(json_object_get(m, "value"));
+			if (json_is_true(json_object_get(m, "isRegex")) ||
+			    json_is_false(json_object_get(m, "isEqual")) || v == NULL ||
+			    strcmp(v, c->values[i]) != 0 ||
+			    (v = json_string_value(json_object_get(m, "name"))) == NULL ||
+			    strcmp(v, c->keys[i]) != 0)
+				continue;
+			found = true;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 /* Does item match the condition's name and filters? A filter key under
  * spec., status. or metadata. is a path into the object
  * (spec.selector.color=green); other keys are labels. */
@@ -930,7 +1017,147 @@ cond_done(struct cond_eval *ce, int result, double value, const char *msg)
 {
 	ce->done(result, value, msg, ce->arg);
 	free(ce->measure);
+	json_decref(ce->deploy);
+	json_decref(ce->rsl);
 	free(ce);
+}
+
+/*
+ * Measures of a deployment's rollout that need its ReplicaSets and pods:
+ * on-revision:N (1 when the deployment's pod template is the one revision
+ * N had: a rollback landed) and crashing (pods of the ReplicaSet running
+ * the deployment's template that crash-loop, fail or exited with an
+ * error).
+ */
+
+/* Does measure m need the deployment's ReplicaSets? */
+static bool
+cond_rollout_measure(const char *m)
+{
+	return strncmp(m, "on-revision:", 12) == 0 || strcmp(m, "crashing") == 0;
+}
+
+/* Has a pod crashed: failing as pod_bad says, or a container that exited
+ * with an error and has not started again? */
+static bool
+pod_crashing(json_t *pod)
+{
+	json_t *cs;
+	size_t i;
+
+	if (pod_bad(pod))
+		return true;
+	json_array_foreach(json_path(pod, "status.containerStatuses"), i, cs) {
+		if (json_path_int(cs, "state.terminated.exitCode", 0) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* The measure, from ce->deploy, ce->rsl and the pods (or NULL). */
+static void
+cond_rollout_measured(struct cond_eval *ce, json_t *pods)
+{
+	const struct rb_cond *c = ce->c;
+	json_t *rs = actions_current_rs(ce->deploy, json_object_get(ce->rsl, "items")), *p, *ref;
+	const char *uid = json_path_str(rs, "metadata.uid"), *rsname;
+	double v = 0;
+	char *msg, *end;
+	size_t i, j;
+	long want;
+
+	rsname = rs != NULL ? json_path_str(rs, "metadata.name") : NULL;
+	if (strcmp(c->measure, "crashing") == 0 && rs == NULL) {
+		/* nothing runs the template: not "none crashing" (a wait waits) */
+		cond_done(ce, -1, 0, "no ReplicaSet runs the deployment's template yet");
+		return;
+	}
+	if (strcmp(c->measure, "crashing") == 0) {
+		json_array_foreach(json_object_get(pods, "items"), i, p) {
+			json_array_foreach(json_path(p, "metadata.ownerReferences"), j, ref) {
+				if (uid != NULL && json_path_str(ref, "uid") != NULL &&
+				    strcmp(json_path_str(ref, "uid"), uid) == 0 && pod_crashing(p))
+					v++;
+			}
+		}
+		msg = xasprintf("pods of %s crashing = %g (want %s %g)",
+		    rsname != NULL ? rsname : "?", v, rb_op_name(c->op), c->value);
+	} else {
+		want = strtol(c->measure + 12, &end, 10);
+		v = rs != NULL && *end == '\0' && actions_rs_had_revision(rs, want) ? 1 : 0;
+		msg = xasprintf("the template is %srevision %ld's (%s%s%s)", v > 0 ? "" : "not ",
+		    want, rsname != NULL ? "ReplicaSet " : "no ReplicaSet runs it yet",
+		    rsname != NULL ? rsname : "", rsname != NULL && v == 0 ?
+		    ", another revision" : "");
+	}
+	cond_done(ce, rb_op_eval(c->op, v, c->value) ? 1 : 0, v, msg);
+	free(msg);
+}
+
+/* Fail an evaluation with a read's error. */
+static void
+cond_read_failed(struct cond_eval *ce, const char *what, const struct client_response *r)
+{
+	char *err = client_response_error(r), *msg;
+
+	msg = xasprintf("cannot read %s: %s", what, err);
+	cond_done(ce, -1, 0, msg);
+	free(msg);
+	free(err);
+}
+
+/* The namespace's pods came back. */
+static void
+cond_rollout_pods(const struct client_response *r, void *arg)
+{
+	struct cond_eval *ce = arg;
+	json_t *o;
+
+	if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		cond_read_failed(ce, "pods", r);
+		return;
+	}
+	o = json_loadb(r->body, r->len, 0, NULL);
+	cond_rollout_measured(ce, o);
+	json_decref(o);
+}
+
+/* The namespace's ReplicaSets came back: the pods next, if needed. */
+static void
+cond_rollout_rsl(const struct client_response *r, void *arg)
+{
+	struct cond_eval *ce = arg;
+	char *path;
+
+	if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		cond_read_failed(ce, "replicasets", r);
+		return;
+	}
+	ce->rsl = json_loadb(r->body, r->len, 0, NULL);
+	if (strcmp(ce->c->measure, "crashing") != 0) {
+		cond_rollout_measured(ce, NULL);
+		return;
+	}
+	path = actions_path("pods", ce->c->ns, NULL);
+	client_request(ce->client, ce->cluster, "GET", path, NULL, NULL, cond_rollout_pods, ce);
+	free(path);
+}
+
+/* The deployment came back: its namespace's ReplicaSets next. */
+static void
+cond_rollout_deploy(const struct client_response *r, void *arg)
+{
+	struct cond_eval *ce = arg;
+	char *path;
+
+	if (r->error != NULL || r->status < 200 || r->status >= 300) {
+		cond_read_failed(ce, "deployments", r);
+		return;
+	}
+	ce->deploy = json_loadb(r->body, r->len, 0, NULL);
+	path = actions_path("replicasets", ce->c->ns, NULL);
+	client_request(ce->client, ce->cluster, "GET", path, NULL, NULL, cond_rollout_rsl, ce);
+	free(path);
 }
 
 /* Items of a list came back: measure. */
@@ -940,13 +1167,14 @@ cond_listed(const struct client_response *r, void *arg)
 	struct cond_eval *ce = arg;
 	const struct rb_cond *c = ce->c;
 	bool am = strcmp(c->resource, "alerts") == 0;
+	bool silences = strcmp(c->resource, "silences") == 0;
 	json_t *o = NULL, *items, *it;
 	double total = 0, newest = -1;
 	char *err, *msg;
 	size_t i;
 	int64_t now = (int64_t)time(NULL);
 
-	if (r->status == 404 && c->name != NULL && !am) {
+	if (r->status == 404 && c->name != NULL && !am && !silences) {
 		items = json_array();	/* the named object does not exist */
 		o = items;
 	} else if (r->error != NULL || r->status < 200 || r->status >= 300) {
@@ -974,7 +1202,7 @@ cond_listed(const struct client_response *r, void *arg)
 		}
 	}
 	json_array_foreach(items, i, it) {
-		if (!item_matches(c, it, am))
+		if (silences ? !silence_matches(c, it) : !item_matches(c, it, am))
 			continue;
 		if (strcmp(c->measure, "newest-age") == 0) {
 			const char *ph = json_string_value(json_object_get(json_object_get(it,
@@ -1053,12 +1281,34 @@ rb_cond_eval(struct client *client, size_t cluster, const struct rb_cond *c,
 		free(q);
 		return;
 	}
-	if (strcmp(c->resource, "alerts") == 0) {
-		client_am_request(client, cluster, "GET", "/api/v2/alerts", NULL, NULL, cond_listed,
-		    ce);
+	if (strcmp(c->resource, "alerts") == 0 || strcmp(c->resource, "silences") == 0) {
+		path = xasprintf("/api/v2/%s", c->resource);
+		client_am_request(client, cluster, "GET", path, NULL, NULL, cond_listed, ce);
+		free(path);
+		return;
+	}
+	if (strcmp(c->resource, "deployments") == 0 && cond_rollout_measure(c->measure)) {
+		if (c->ns == NULL || c->name == NULL) {
+			q = xasprintf("%s is a measure of one deployment "
+			    "(deployments/NAMESPACE/NAME)", c->measure);
+			cond_done(ce, -1, 0, q);
+			free(q);
+			return;
+		}
+		ce->client = client;
+		ce->cluster = cluster;
+		path = actions_path(c->resource, c->ns, c->name);
+		client_request(client, cluster, "GET", path, NULL, NULL, cond_rollout_deploy, ce);
+		free(path);
 		return;
 	}
 	path = actions_path(c->resource, c->ns, c->name);
+	if (path == NULL && kind_find_api("", c->resource) != NULL && c->ns != NULL &&
+	    kind_find_api("", c->resource)->namespaced) {
+		/* a core kind the console does not list (endpoints) */
+		path = xasprintf("/api/v1/namespaces/%s/%s%s%s", c->ns, c->resource,
+		    c->name != NULL ? "/" : "", c->name != NULL ? c->name : "");
+	}
 	if (path == NULL) {
 		q = xasprintf("unknown resource '%s'", c->resource);
 		cond_done(ce, -1, 0, q);
@@ -1088,10 +1338,38 @@ run_cond_done(int result, double value, const char *msg, void *arg)
 		return;
 	}
 	st = &run->rb->steps[run->cur];
+	if (result == 1 && st->kind == RB_WAIT && st->steady > 0 && !run->o.dry_run) {
+		/* true, and must stay true for st->steady seconds */
+		char *m;
+
+		if (run->held_since < 0)
+			run->held_since = loop_now();
+		if (loop_now() - run->held_since >= st->steady) {
+			m = xasprintf("%s, for %.0fs", msg, loop_now() - run->held_since);
+			run_step_done(run, RB_OK, m);
+			free(m);
+			return;
+		}
+		if (loop_now() >= run->deadline) {
+			m = xasprintf("timed out after %.0fs: held %.0fs of %.0fs: %s",
+			    run_wait_limit(st->timeout), loop_now() - run->held_since, st->steady,
+			    msg);
+			run_step_done(run, RB_FAILED, m);
+			free(m);
+			return;
+		}
+		m = xasprintf("%s, held %.0fs of %.0fs", msg, loop_now() - run->held_since,
+		    st->steady);
+		run_set_step(run, run->cur, RB_RUNNING, m);
+		free(m);
+		run->timer = loop_timer_add(run->o.loop, st->interval, run_wait_poll, run);
+		return;
+	}
 	if (result == 1) {
 		run_step_done(run, RB_OK, msg);
 		return;
 	}
+	run->held_since = -1;
 	if (st->kind == RB_WAIT && run->o.dry_run) {
 		char *m = xasprintf("dry run: would wait (now %s)", msg);
 
@@ -1606,6 +1884,7 @@ run_next(struct rb_run *run)
 	case RB_CHECK:
 	case RB_WAIT:
 		run->deadline = loop_now() + run_wait_limit(st->timeout);
+		run->held_since = -1;
 		run_wait_poll(run);
 		break;
 	case RB_EXEC:
@@ -1650,6 +1929,7 @@ struct prep {
 	struct rb_run	*run;
 	size_t		 param;
 	char		*what;		/* default-from, expanded */
+	char		*measure;	/* replicas or a path */
 };
 
 /* Set parameter i's value and where it came from. */
@@ -1692,6 +1972,30 @@ run_params_line(struct rb_run *run)
 	return s;
 }
 
+/* The steps' texts and titles with the parameters' values (again once
+ * the values from the estate are in). */
+static void
+run_expand_texts(struct rb_run *run)
+{
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < run->rb->nsteps; i++) {
+		free(run->steps[i].text);
+		run->steps[i].text = run_expand_step(run, &run->rb->steps[i], NULL, NULL,
+		    &cause);
+		free(cause);	/* the step fails with it when it runs */
+		cause = NULL;
+		free(run->steps[i].title);
+		run->steps[i].title = NULL;
+		if (run->rb->steps[i].title != NULL) {
+			run->steps[i].title = run_expand(run, run->rb->steps[i].title, &cause);
+			free(cause);	/* shown as written */
+			cause = NULL;
+		}
+	}
+}
+
 /* Every lookup is back: the rules, the values shown, step one. */
 static void
 run_prepared(struct rb_run *run)
@@ -1705,6 +2009,7 @@ run_prepared(struct rb_run *run)
 		free(cause);
 		return;
 	}
+	run_expand_texts(run);
 	if (run->nparams > 0) {
 		m = run_params_line(run);
 		run_message(run, false, m);
@@ -1728,6 +2033,7 @@ run_prep_revisions(const struct client_response *r, void *arg)
 	size_t i, j, n = 0;
 	char *list = xstrdup(""), *x, *err, *why = NULL;
 	bool found = false;
+	long top = 0, second = 0;
 
 	run->inflight--;
 	run->preparing--;
@@ -1759,6 +2065,11 @@ run_prep_revisions(const struct client_response *r, void *arg)
 		n++;
 		if (strcmp(rev, want) == 0)
 			found = true;
+		if (atol(rev) > top) {
+			second = top;
+			top = atol(rev);
+		} else if (atol(rev) > second)
+			second = atol(rev);
 		x = xasprintf("%s%s%s", list, *list != '\0' ? ", " : "", rev);
 		free(list);
 		list = x;
@@ -1772,9 +2083,13 @@ run_prep_revisions(const struct client_response *r, void *arg)
 		    xasprintf("parameter '%s': %s/%s has no revision %s (revisions: %s)",
 		    run->pnames[pp->param], run->ns, run->name, x, *list != '\0' ? list : "none");
 		free(x);
+	} else if (strcmp(want, "0") == 0) {
+		/* the number, so later steps can check the rollback landed on it */
+		x = xasprintf("%ld", second);
+		run_set_param(run, pp->param, x, "0: the previous revision");
+		free(x);
 	} else
-		run_set_param(run, pp->param, NULL, strcmp(want, "0") == 0 ?
-		    "the previous revision" : "in the deployment's history");
+		run_set_param(run, pp->param, NULL, "in the deployment's history");
 out:
 	json_decref(o);
 	free(list);
@@ -1816,16 +2131,18 @@ run_prep_object(const struct client_response *r, void *arg)
 {
 	struct prep *pp = arg;
 	struct rb_run *run = pp->run;
-	json_t *o;
+	json_t *o, *f;
 	char *v, *origin;
 
 	run->inflight--;
 	run->preparing--;
 	if (!run->finished && r->error == NULL && r->status == 200) {
 		o = json_loadb(r->body, r->len, 0, NULL);
-		if (json_is_integer(json_object_get(json_object_get(o, "spec"), "replicas"))) {
-			v = xasprintf("%lld", (long long)json_integer_value(json_object_get(
-			    json_object_get(o, "spec"), "replicas")));
+		/* "replicas" is the desired count; a path, that integer field */
+		f = json_path(o, strcmp(pp->measure, "replicas") == 0 ? "spec.replicas" :
+		    pp->measure);
+		if (json_is_integer(f)) {
+			v = xasprintf("%lld", (long long)json_integer_value(f));
 			origin = xasprintf("%s, read now", pp->what);
 			run_set_param(run, pp->param, v, origin);
 			free(origin);
@@ -1834,6 +2151,7 @@ run_prep_object(const struct client_response *r, void *arg)
 		json_decref(o);
 	}
 	free(pp->what);
+	free(pp->measure);
 	free(pp);
 	if (run->finished) {
 		run_maybe_free(run);
@@ -1895,7 +2213,8 @@ run_prep_param(struct rb_run *run, size_t i)
 	cl = c.context != NULL ? store_cluster_find(run->o.store, c.context) : run->o.cluster;
 	row = cl != SIZE_MAX && c.name != NULL ? store_get(run->o.store, cl, c.resource, c.ns,
 	    c.name) : NULL;
-	if (row != NULL && row_desired(c.resource, row, &d)) {
+	if (row != NULL && strcmp(c.measure, "replicas") == 0 &&
+	    row_desired(c.resource, row, &d)) {
 		v = xasprintf("%.0f", d);
 		origin = xasprintf("last known %s", text);
 		run_set_param(run, i, v, origin);
@@ -1910,6 +2229,7 @@ run_prep_param(struct rb_run *run, size_t i)
 		pp->run = run;
 		pp->param = i;
 		pp->what = xstrdup(text);
+		pp->measure = xstrdup(c.measure);
 		run->preparing++;
 		run->inflight++;
 		client_request(run->o.client, cl, "GET", path, NULL, NULL, run_prep_object, pp);
@@ -2069,16 +2389,7 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	if (!defaults_from &&
 	    runbook_rules_check(rb, (const char *const *)run->pvalues, cause) != 0)
 		goto fail;
-	for (i = 0; i < rb->nsteps; i++) {
-		run->steps[i].text = run_expand_step(run, &rb->steps[i], NULL, NULL, &c2);
-		free(c2);	/* the step fails with it when it runs */
-		c2 = NULL;
-		if (rb->steps[i].title != NULL) {
-			run->steps[i].title = run_expand(run, rb->steps[i].title, &c2);
-			free(c2);	/* shown as written */
-			c2 = NULL;
-		}
-	}
+	run_expand_texts(run);
 	run->started = loop_now();
 	m = xasprintf("runbook %s (%s) on %s%s%s%s%s", rb->name, rb->severity, sc->name,
 	    run->name != NULL ? ", target " : "", run->kind != NULL ? run->kind : "",

@@ -79,6 +79,16 @@ const char	*actions_origin_name(int origin);
  * revision 2)"). *summary (new) describes the change (images old → new). */
 json_t		*actions_undo_patch(json_t *deploy, json_t *rs_items, long revision,
 		    char **summary, char **skipped, char **cause);
+/* The ReplicaSet of rs_items (borrowed) the deployment controls whose pod
+ * template is the deployment's, the pod-template-hash label aside: the
+ * one its rollout runs (borrowed), or NULL. */
+json_t		*actions_current_rs(json_t *deploy, json_t *rs_items);
+/* Was rs revision (its revision annotation or one in its revision-history:
+ * a rollback gives the old ReplicaSet the next number)? */
+bool		 actions_rs_had_revision(json_t *rs, long revision);
+/* Does an Istio HTTP route (an item of a VirtualService's spec.http) split
+ * between the subsets stable and canary? Their route entries (borrowed). */
+bool		 actions_vs_split(json_t *http_route, json_t **stable, json_t **canary);
 /* Velero's name for a backup from schedule at now: S-YYYYMMDDhhmmss (UTC). */
 char		*actions_backup_name(const char *schedule, time_t now);
 /* The Backup object velero backup create --from-schedule S posts (new). */

@@ -87,6 +87,7 @@ struct rb_step {
 	char		*context;	/* context template the step runs on, or NULL (the target's) */
 	double		 timeout;	/* wait / exec / action follow-up, seconds */
 	double		 interval;	/* wait polling, seconds */
+	double		 steady;	/* wait: seconds the condition must hold, or 0 */
 	enum rb_unreachable unreachable;
 	enum rb_on_failure on_failure;
 	int		 line;

@@ -289,7 +289,9 @@ struct drill_look {
 	size_t		 nclusters;
 	const char	*ns;
 	const char	*name;
-	const char	*user;
+	const char	*user;		/* the operator's OS user, as the console says */
+	const char	*host;		/* the console's host, as it says */
+	const char	*kube_user;	/* who the drill authenticated (not from the body) */
 };
 
 /* Parse a look from a request body (strings borrowed from body). 0, or
@@ -394,6 +396,12 @@ void	 ctl_job_tick(struct sim_cluster *);
 void	 ctl_velero_tick(struct sim_cluster *);
 void	 ctl_rollouts_tick(struct sim_cluster *);
 void	 ctl_alerts_tick(struct sim_cluster *);
+/* Delete every object of res for which gone(c, obj, arg) is true (objects
+ * are collected first, then deleted). */
+void	 ctl_delete_if(struct sim_cluster *, const struct kind *res,
+	    bool (*gone)(struct sim_cluster *, json_t *, void *), void *arg);
+/* Endpoints of the Services with a selector (drill/ctl_endpoints.c). */
+void	 ctl_endpoints_tick(struct sim_cluster *);
 /* PodDisruptionBudget status (drill/ctl_pdb.c). */
 void	 ctl_pdb_tick(struct sim_cluster *);
 /* Set status.conditions' DisruptionAllowed from status.disruptionsAllowed

@@ -40,7 +40,7 @@ quit_console
 import json, sys
 lines = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase") != "intent"]
 steps = [o for o in lines if o["verb"] == "runbook-step" and o["runbook"] == "rollback-deployment"]
-assert [o["outcome"] for o in steps] == ["ok"] * 6, steps
+assert [o["outcome"] for o in steps] == ["ok"] * 8, steps
 undo = [o for o in lines if o["verb"] == "undo"]
 assert len(undo) == 1 and undo[0]["origin"] == "runbook" and undo[0]["outcome"] == "ok", undo
 PY

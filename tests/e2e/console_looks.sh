@@ -8,7 +8,8 @@
 #   namespace are looks that show nothing of the bad rollout, `pods
 #   production` shows it and is the drill's firstRelevantView, scoped to
 #   the drill's cluster names (prod-tokyo, staging), not the context names;
-# - describe of a pod is a look at that one object (its name is sent).
+# - describe of a pod is a look at that one object (its name is sent);
+# - a look names the OS user and host; the drill adds the kube identity.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/console_lib.bash"
 command -v jq >/dev/null || skip "jq missing"
@@ -58,7 +59,9 @@ st=$(status)
 jq -e '.firstRelevantView.view == "pods" and .firstRelevantView.namespace == "production"
 	and .firstRelevantView.clusters == ["prod-tokyo","staging"]
 	and .firstRelevantView.fault == "prod-tokyo/production/backend"
-	and (.firstRelevantView.user | length) > 0 and .timeToDetectSeconds > 0' <<<"$st" >/dev/null ||
+	and (.firstRelevantView.user | length) > 0 and .firstRelevantView.host == $host
+	and (.firstRelevantView.kubeUser | IN("drill-admin", "drill-viewer"))
+	and .timeToDetectSeconds > 0' --arg host "$(hostname)" <<<"$st" >/dev/null ||
 	fail "first relevant view: $(jq .firstRelevantView <<<"$st")"
 
 # describe the first crash-looping pod: a look at that pod alone

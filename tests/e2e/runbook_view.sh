@@ -82,22 +82,24 @@ wait_screen 60 "undo: 1 target (dry run passed)"
 s=$(body)
 assert_contains "$s" "Roll back a bad deployment to a healthy revision"
 assert_contains "$s" "runbook rollback-deployment | severity P1 | target prod-tokyo, deployments production/backend"
-assert_contains "$s" "RUNNING step 3 of 6"
+assert_contains "$s" "RUNNING step 3 of 8"
 rto_clock 5m 300 || { screen >&2; fail "no RTO clock of 5m"; }
-assert_contains "$s" "[ ok ]  1. note    Rolling back production/backend on prod-tokyo (revision 0)"
+assert_contains "$s" "[ ok ]  1. note    Rolling back production/backend on prod-tokyo (revision 1)"
 assert_contains "$s" "[ ok ]  2. check   The deployment exists"
 assert_contains "$s" "deployments/production/backend count == 1"
 assert_contains "$s" "deployments count = 1 (want == 1)"
 assert_contains "$s" "[ >> ]  3. action  Roll back (rollout undo)"
-assert_contains "$s" "[    ]  4. wait    Rolled back: every replica updated and available, none of"
-assert_contains "$s" "[    ]  5. check   The rollout is not stuck (no ProgressDeadlineExceeded)"
-assert_contains "$s" "[    ]  6. note    Rollback of production/backend on prod-tokyo complete"
+assert_contains "$s" "[    ]  4. wait    The deployment's pod template is revision 1's"
+assert_contains "$s" "[    ]  5. wait    Rolled back: every replica updated and available, none of"
+assert_contains "$s" "[    ]  6. wait    No pod of the rolled-back ReplicaSet crashing for 30s"
+assert_contains "$s" "[    ]  7. check   The rollout is not stuck (no ProgressDeadlineExceeded)"
+assert_contains "$s" "[    ]  8. note    Rollback of prod"	# the dialog covers the rest
 assert_contains "$s" "rollback to revision"		# the dialog, over the view
 # prod-tokyo is protected (the drill's kubeconfig says so): its name is typed
 wait_screen 10 "type prod-tokyo"
 keys "prod-tokyo"; key Enter
 wait_screen 180 "DONE: completed"
-[ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 6 ] || { screen >&2; fail "not every step ok"; }
+[ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 8 ] || { screen >&2; fail "not every step ok"; }
 assert_contains "$(body)" "deployments rollout-pending = 0 (want == 0)"
 assert_contains "$(body)" "Esc: back"
 bad && fail "backend still on the bad image"
@@ -109,7 +111,7 @@ assert_contains "$(screen | sed -n 1p)" "deployments @prod-tokyo"
 cmd "runbook-show"
 wait_screen 10 "DONE: completed"
 assert_contains "$(screen | sed -n 1p)" "runbook rollback-deployment"
-[ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 6 ] || fail "reopened view lost the states"
+[ "$(count_lines '^ \[ ok \] +[0-9]+\. ')" = 8 ] || fail "reopened view lost the states"
 ok "rollback-deployment: plan, states, done, Esc and :runbook-show"
 
 # The help lists the view's keys and the command.
@@ -192,7 +194,7 @@ lines = [o for o in (json.loads(l) for l in open(sys.argv[1])) if o.get("phase")
 def steps(name):
     return [o for o in lines if o["verb"] == "runbook-step" and o["runbook"] == name]
 rb = steps("rollback-deployment")
-assert [o["outcome"] for o in rb] == ["ok"] * 6, rb
+assert [o["outcome"] for o in rb] == ["ok"] * 8, rb
 ab = steps("view-abort")
 assert [o["outcome"] for o in ab] == ["ok", "ok", "cancelled"], ab
 assert ab[2]["message"] == "aborted by the operator", ab[2]

@@ -40,11 +40,14 @@ look prod-tokyo 'not json' 2>"$T/err" && fail "a non-JSON look accepted"
 assert_contains "$(cat "$T/err")" "a look must be JSON"
 
 # The viewer opens backend's deployment across Tokyo and Osaka: detection.
-ans=$(look viewer@staging '{"view":"deployments","clusters":["prod-tokyo","prod-osaka"],"namespace":"production","name":"backend","user":"ana"}')
+# Who: the OS user and host the console reports, and the kube identity the
+# drill authenticated (a kubeUser in the body is not believed).
+ans=$(look viewer@staging '{"view":"deployments","clusters":["prod-tokyo","prod-osaka"],"namespace":"production","name":"backend","user":"ana","host":"ops-3","kubeUser":"drill-admin"}')
 [ "$(jq -r .firstRelevant <<<"$ans")" = true ] || fail "the backend deployment view did not count: $ans"
 [ "$(jq -r .fault <<<"$ans")" = prod-tokyo/production/backend ] || fail "wrong fault: $ans"
 st=$(status)
 jq -e '.looks == 7 and .firstRelevantView.view == "deployments" and .firstRelevantView.user == "ana"
+	and .firstRelevantView.host == "ops-3" and .firstRelevantView.kubeUser == "drill-viewer"
 	and (.firstRelevantView.clusters | index("prod-tokyo")) != null
 	and .timeToDetectSeconds > 0' <<<"$st" >/dev/null || fail "status: $st"
 # detection is measured from the fault: the look is later than the injection
@@ -54,7 +57,29 @@ inj=$(jq -r '.faults[0].injected' <<<"$st"); at=$(jq -r '.firstRelevantView.at' 
 [ "$(look prod-tokyo '{"view":"pods","user":"bob"}' | jq -r .firstRelevant)" = false ] ||
 	fail "a second relevant look replaced the first"
 out=$("$OPSDECK" drill report --kubeconfig "$KUBECONFIG")
-assert_contains "$out" "after its fault: deployments @prod-tokyo @prod-osaka ns:production backend, by ana"
+assert_contains "$out" "after its fault: deployments @prod-tokyo @prod-osaka ns:production backend, by ana@ops-3 as drill-viewer"
+# the same OS user on another console with the admin's credentials is
+# told apart by its kube identity
+look prod-tokyo '{"view":"pods","user":"ana","host":"ops-3"}' >/dev/null
+status | jq -e '[.recentLooks[] | select(.user == "ana") | .kubeUser] == ["drill-viewer", "drill-admin"]' >/dev/null ||
+	fail "recent looks: $(status | jq -c .recentLooks)"
+# kubectl auth whoami: the identity the drill authenticates, as a real API
+# server answers a SelfSubjectReview
+# (the admin's certificate named by its SHA-256, as the x509 authenticator does)
+fp=$(jq -r '.users[] | select(.name=="drill-admin") | .user["client-certificate-data"]' "$KUBECONFIG" |
+	base64 -d | openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//; s/://g' | tr A-F a-f)
+for v in 1.28 1.33; do
+	kv=/usr/lib/google-cloud-sdk/bin/kubectl.$v
+	[ -x "$kv" ] || continue
+	w=$("$kv" --context prod-tokyo auth whoami -o json) || fail "kubectl $v auth whoami"
+	jq -e --arg id "X509SHA256=$fp" '.kind == "SelfSubjectReview" and .apiVersion == "authentication.k8s.io/v1"
+		and .status.userInfo == {"username": "drill-admin", "groups": ["system:masters", "system:authenticated"],
+			"extra": {"authentication.kubernetes.io/credential-id": [$id]}}' \
+		<<<"$w" >/dev/null || fail "kubectl $v whoami as the admin: $w"
+	w=$("$kv" --context viewer@staging auth whoami) || fail "kubectl $v auth whoami (viewer)"
+	assert_contains "$w" "drill-viewer" "kubectl $v whoami as the viewer"
+	assert_contains "$w" "[drill-viewers system:authenticated]" "kubectl $v whoami as the viewer"
+done
 kill "$DRILL_PID"; wait "$DRILL_PID" 2>/dev/null || true
 rm -f "$KUBECONFIG"	# start_drill waits for a new one
 

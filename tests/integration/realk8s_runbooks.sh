@@ -3,8 +3,9 @@
 # real control plane (tests/realk8s/) end with the state they promise, as
 # kubectl reads it:
 # - rollback-deployment after a `kubectl set image`: the deployment's
-#   template is the previous revision's again, and every replica of it is
-#   updated and ready;
+#   template is the previous revision's again (the real controller's
+#   revision-history read back), and every replica of it is updated and
+#   ready, none crashing;
 # - scale-out: the HPA's limits are the new ones and the real HPA
 #   controller has brought the deployment to at least the new minimum,
 #   every one available.
@@ -41,7 +42,8 @@ k -n production get deploy backend -o json | jq -e '.status as $s | .spec.replic
 	$s.updatedReplicas == $n and $s.readyReplicas == $n and $s.availableReplicas == $n and
 	$s.observedGeneration == .metadata.generation' >/dev/null ||
 	fail "backend not fully rolled back and ready: $(k -n production get deploy backend -o jsonpath='{.status}')"
-assert_contains "$(cat "$T/rollback-deployment.out")" "Rollback of production/backend on $ctx complete"
+assert_contains "$(cat "$T/rollback-deployment.out")" "wait ok: The deployment's pod template is revision 1's"
+assert_contains "$(cat "$T/rollback-deployment.out")" "Rollback of production/backend on $ctx to revision 1 complete"
 grep -q '"verb":"undo".*"outcome":"ok"' "$audit" || fail "the undo is not audited ok"
 ok "rollback-deployment: backend back on $good, every replica updated and ready"
 

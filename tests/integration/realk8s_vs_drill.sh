@@ -23,7 +23,8 @@
 # - who reports an event (deployment-controller, replicaset-controller,
 #   default-scheduler through events/v1...);
 # - a list's items of a built-in kind carry no apiVersion and kind;
-# - an allowed SelfSubjectAccessReview gives a reason.
+# - an allowed SelfSubjectAccessReview gives a reason;
+# - a SelfSubjectReview (kubectl auth whoami) names the user and its groups.
 # The words of the JSON decoder's error differ (Go's and jansson's) and are
 # not compared.
 . "$(dirname "$0")/../lib/realk8s.sh"
@@ -224,6 +225,26 @@ for verb, res, subres in (("patch", "deployments", "scale"), ("list", "pods", ""
         got.append({"code": code, "allowed": st.get("allowed"), "denied": st.get("denied"),
                     "reason": bool(st.get("reason"))})
     same(f"the viewer's access review of {verb} {res}", *got)
+
+# SelfSubjectReview (kubectl auth whoami): who each credential is. The
+# names differ by design (each estate its own users); the answer's shape,
+# the admin's groups and the viewer's group count do not.
+for who in ("admin", "viewer"):
+    got = []
+    for side in (drill, real):
+        code, text = side[who].req("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                                   {"apiVersion": "authentication.k8s.io/v1",
+                                    "kind": "SelfSubjectReview"})
+        o = json.loads(text)
+        ui = o.get("status", {}).get("userInfo", {})
+        groups = ui.get("groups", [])
+        got.append({"code": code, "kind": o.get("kind"), "apiVersion": o.get("apiVersion"),
+                    "userInfo": sorted(k for k in ui if k != "uid"),
+                    "named": bool(ui.get("username")),
+                    "extra": {k: [re.sub("[0-9a-f]{64}", "<sha256>", x) for x in v]
+                              for k, v in ui.get("extra", {}).items()},
+                    "groups": groups if who == "admin" else [len(groups), groups[-1:]]})
+    same(f"the {who}'s SelfSubjectReview", *got)
 
 # Table columns (name, type, format, priority) of the built-in kinds and
 # the custom resources.

@@ -2,8 +2,10 @@
 # bad-rollout: the rollback-deployment runbook, run headless, rolls
 # prod-tokyo's backend back to its healthy revision and the drill reports
 # the scenario resolved. Every mutation is in the audit log. Run first with
-# its undo replaced by a no-op, it ends FAILED: its wait sees the bad
-# ReplicaSet still there although the old replicas stay ready.
+# its undo replaced by a no-op, it ends FAILED: the deployment's template is
+# still the bad revision's although the old replicas stay ready. Run for
+# real it waits for the template to be revision 1's, every replica on it,
+# and its pods up for 30 s.
 . "$(dirname "$0")/../lib/common.sh"
 command -v jq >/dev/null || skip "jq missing"
 
@@ -31,9 +33,29 @@ wait_for 120 bad_image || fail "the bad rollout never started"
 wait_for 120 crashing || fail "no pod crash-looped"
 [ "$(status | jq -r .resolved)" = false ] || fail "resolved before anything was done"
 
+# The rollback's last wait sees the crash loop of the template's pods: on
+# the bad revision it never holds.
+cat >"$T/steady.yaml" <<'YAML'
+name: steady
+title: the bad revision's pods stay up
+severity: P3
+steps:
+  - wait: "deployments/production/backend crashing == 0"
+    steady: 10s
+    timeout: 30s
+YAML
+out=$(XDG_STATE_HOME=$T/steady-state "$OPSDECK" runbook run "$T/steady.yaml" --context prod-tokyo 2>&1) &&
+	{ printf '%s\n' "$out"; fail "crash-looping pods held steady"; }
+assert_contains "$out" "runbook steady FAILED: failed at step 1"
+printf '%s\n' "$out" | grep -qE "timed out after 30s: (held [0-9]+s of 10s: )?pods of backend-[a-z0-9]+ crashing = [1-9]" ||
+	{ printf '%s\n' "$out"; fail "no crashing pods of the bad ReplicaSet counted"; }
+ok "a steady wait on the bad revision's pods fails: they crash"
+
 runbook_noop_fails rollback-deployment --context prod-tokyo --target deployments/backend \
 	-n production --yes
-assert_contains "$NOOP_OUT" "FAILED: failed at step 4 (Rolled back: every replica updated and available, none of the old left): timed out"
+assert_contains "$NOOP_OUT" "revision=1 (0: the previous revision)"
+assert_contains "$NOOP_OUT" "FAILED: failed at step 4 (The deployment's pod template is revision 1's): timed out"
+assert_contains "$NOOP_OUT" "the template is not revision 1's"
 [ "$(status | jq -r .resolved)" = false ] || fail "resolved by a run that did nothing"
 
 out=$("$OPSDECK" runbook run rollback-deployment --context prod-tokyo \
@@ -42,6 +64,8 @@ out=$("$OPSDECK" runbook run rollback-deployment --context prod-tokyo \
 printf '%s\n' "$out"
 assert_contains "$out" "rollback to revision"
 assert_contains "$out" "type 'prod-tokyo' to confirm" "protected context confirmation"
+assert_contains "$out" "wait ok: The deployment's pod template is revision 1's"
+assert_contains "$out" "wait ok: No pod of the rolled-back ReplicaSet crashing for 30s - pods of backend-"
 assert_contains "$out" "runbook rollback-deployment: completed"
 
 bad_image && fail "backend still runs the bad image"
@@ -60,9 +84,10 @@ assert u["outcome"] == "ok" and u["context"] == "prod-tokyo" and u["origin"] == 
 assert u["target"] == {"kind": "deployments", "namespace": "production", "name": "backend"}, u
 assert "bad" in u["dry_run"] and u["kube_user"] == "drill-admin", u
 steps = [o for o in lines if o["verb"] == "runbook-step"]
-assert len(steps) == 6 and all(o["outcome"] == "ok" for o in steps), steps
+assert len(steps) == 8 and all(o["outcome"] == "ok" for o in steps), steps
 PY
 ok "rollback-deployment resolved bad-rollout"
 
 audit_check_intents undo
 ok "every request of the run had its intent written first"
+

@@ -55,7 +55,8 @@ assert_contains "$out" "refused: read-only mode"
 out=$("$OPSDECK" runbook run rollback-deployment --context prod-tokyo \
 	--target deployments/backend -n production --dry-run --read-only 2>&1) ||
 	{ printf '%s\n' "$out"; fail "dry run failed"; }
-assert_contains "$out" "dry run: would run: undo 0"
+assert_contains "$out" "dry run: would run: undo 1"
+assert_contains "$out" "revision=1 (0: the previous revision)"
 
 # A readOnly context in config.yaml: refused at the command table.
 sbefore=$(replicas staging backend staging)

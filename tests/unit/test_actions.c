@@ -1,5 +1,6 @@
 /* Unit tests for the action builders: kubectl's rollout undo on fixture
- * ReplicaSet lists, Velero backups from schedules, Jobs from CronJobs,
+ * ReplicaSet lists, the ReplicaSet a deployment's template runs and the
+ * revisions it had, a VirtualService route's stable/canary split, Velero backups from schedules, Jobs from CronJobs,
  * object paths and the access review body. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -167,6 +168,67 @@ test_undo_refusals(void **state)
 }
 
 /* velero backup create --from-schedule. */
+/* The ReplicaSet running the deployment's template (pod-template-hash
+ * aside, owned by it as controller), and the revisions a ReplicaSet had:
+ * its own and those of its revision-history. */
+static void
+test_current_rs(void **state)
+{
+	json_t *d = json_loads(deploy_json, 0, NULL), *items = rs_list(), *cur;
+
+	(void)state;
+	cur = actions_current_rs(d, items);
+	assert_non_null(cur);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(cur, "metadata"),
+	    "name")), "web-c");
+	/* the template of revision 1 (v1): web-a; a foreign v9 is not ours */
+	json_object_set_new(json_object_get(json_object_get(json_object_get(d, "spec"),
+	    "template"), "spec"), "containers", json_pack("[{s:s,s:s}]", "name", "web",
+	    "image", "web:v1"));
+	cur = actions_current_rs(d, items);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(cur, "metadata"),
+	    "name")), "web-a");
+	assert_true(actions_rs_had_revision(cur, 1));
+	assert_false(actions_rs_had_revision(cur, 4));
+	/* rolled back to: the next number, the old one in its history */
+	json_object_set_new(json_object_get(json_object_get(cur, "metadata"), "annotations"),
+	    "deployment.kubernetes.io/revision", json_string("4"));
+	json_object_set_new(json_object_get(json_object_get(cur, "metadata"), "annotations"),
+	    "deployment.kubernetes.io/revision-history", json_string("1,3"));
+	assert_true(actions_rs_had_revision(cur, 4));
+	assert_true(actions_rs_had_revision(cur, 1));
+	assert_true(actions_rs_had_revision(cur, 3));
+	assert_false(actions_rs_had_revision(cur, 2));
+	json_object_set_new(json_object_get(json_object_get(json_object_get(d, "spec"),
+	    "template"), "spec"), "containers", json_pack("[{s:s,s:s}]", "name", "web",
+	    "image", "web:v9"));
+	assert_null(actions_current_rs(d, items));
+	json_decref(d);
+	json_decref(items);
+}
+
+/* A route splits when it has both subsets; one to the canary alone (a
+ * header's) does not. */
+static void
+test_vs_split(void **state)
+{
+	json_t *split = json_loads("{\"route\":[{\"destination\":{\"host\":\"s\","
+	    "\"subset\":\"stable\"},\"weight\":95},{\"destination\":{\"host\":\"s\","
+	    "\"subset\":\"canary\"},\"weight\":5}]}", 0, NULL);
+	json_t *header = json_loads("{\"match\":[{\"headers\":{\"x-canary\":{\"exact\":"
+	    "\"true\"}}}],\"route\":[{\"destination\":{\"host\":\"s\",\"subset\":"
+	    "\"canary\"}}]}", 0, NULL);
+	json_t *st, *ca;
+
+	(void)state;
+	assert_true(actions_vs_split(split, &st, &ca));
+	assert_int_equal(json_integer_value(json_object_get(st, "weight")), 95);
+	assert_int_equal(json_integer_value(json_object_get(ca, "weight")), 5);
+	assert_false(actions_vs_split(header, &st, &ca));
+	json_decref(split);
+	json_decref(header);
+}
+
 static void
 test_backup(void **state)
 {
@@ -303,6 +365,8 @@ main(void)
 		cmocka_unit_test(test_undo_previous),
 		cmocka_unit_test(test_undo_revision),
 		cmocka_unit_test(test_undo_refusals),
+		cmocka_unit_test(test_current_rs),
+		cmocka_unit_test(test_vs_split),
 		cmocka_unit_test(test_backup),
 		cmocka_unit_test(test_job),
 		cmocka_unit_test(test_paths),

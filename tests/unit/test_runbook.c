@@ -335,7 +335,7 @@ test_shipped(void **state)
 		"rollback-deployment", "scale-out", "restart-crashlooping", "region-failover",
 		"blue-green-switch", "canary-abort", "canary-promote", "backup-now-and-verify",
 		"restore-from-backup", "database-connection-failure", "high-memory-usage",
-		"silence-for-maintenance",
+		"silence-for-maintenance", "canary-weight-shift", "canary-weight-abort",
 	};
 	struct runbook *rb;
 	char *cause = NULL, *path;
