@@ -118,6 +118,17 @@ const struct kind kinds[] = {
 	  .actions = "promote,abort,retry",
 	  .view = { .name = "rollouts", .help = "Argo Rollouts" } },
 
+	/* Resource usage as metrics-server serves it (kubectl top): polled;
+	 * the pods and nodes views show it beside their rows. */
+	{ .group = "metrics.k8s.io", .version = "v1beta1", .resource = "pods",
+	  .singular = "", .kind = "PodMetrics", .namespaced = true, .short_names = "",
+	  .categories = "", .subresources = "", .verbs = "get,list", .source = KIND_METRICS,
+	  .store_name = "pods.metrics.k8s.io", .printer = &printer_pod_metrics },
+	{ .group = "metrics.k8s.io", .version = "v1beta1", .resource = "nodes",
+	  .singular = "", .kind = "NodeMetrics", .short_names = "", .categories = "",
+	  .subresources = "", .verbs = "get,list", .source = KIND_METRICS,
+	  .store_name = "nodes.metrics.k8s.io", .printer = &printer_node_metrics },
+
 	/* Kinds the console lists (opsdeck get, runbooks) with no view. */
 	{ .group = "policy", .version = "v1", .resource = "poddisruptionbudgets",
 	  .singular = "poddisruptionbudget", .kind = "PodDisruptionBudget", .namespaced = true,
@@ -229,11 +240,23 @@ kind_find_api(const char *group, const char *resource)
 	size_t i;
 
 	for (i = 0; i < nkinds; i++) {
-		if (kinds[i].source == KIND_API && strcmp(kinds[i].group, group) == 0 &&
+		if (kind_on_api(&kinds[i]) && strcmp(kinds[i].group, group) == 0 &&
 		    strcmp(kinds[i].resource, resource) == 0)
 			return &kinds[i];
 	}
 	return NULL;
+}
+
+const char *
+kind_store_name(const struct kind *k)
+{
+	return k->store_name != NULL ? k->store_name : k->resource;
+}
+
+bool
+kind_on_api(const struct kind *k)
+{
+	return k->source != KIND_ALERTMANAGER;
 }
 
 const struct kind *
