@@ -25,11 +25,7 @@
 static double
 metrics_hash(const char *s, unsigned salt)
 {
-	uint32_t h = 2166136261u ^ salt;
-
-	for (; s != NULL && *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return (double)(h % 10007) / 10007.0;
+	return (double)(str_hash(s, salt) % 10007) / 10007.0;
 }
 
 /* A quantity at path of obj, or def. */

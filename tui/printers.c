@@ -903,7 +903,7 @@ node_roles(json_t *labels)
 	return buf_take(&sb);
 }
 
-/* printNode, plus NotReady / SchedulingDisabled flags. */
+/* printNode, plus NotReady / SchedulingDisabled / pressure flags. */
 static void
 print_node(json_t *node, int64_t now, struct cell *c, unsigned *flags,
     char **reason)
@@ -941,6 +941,18 @@ print_node(json_t *node, int64_t now, struct cell *c, unsigned *flags,
 	} else if (unsched) {
 		*flags |= ROW_WARN;
 		*reason = xstrdup("SchedulingDisabled");
+	} else {
+		/* the kubelet's pressure conditions: the node evicts pods */
+		static const char *const pressure[] = { "MemoryPressure", "DiskPressure",
+		    "PIDPressure" };
+
+		for (i = 0; i < sizeof pressure / sizeof pressure[0]; i++) {
+			if (json_condition_is(conds, pressure[i], "True")) {
+				*flags |= ROW_WARN;
+				*reason = xstrdup(pressure[i]);
+				break;
+			}
+		}
 	}
 }
 
