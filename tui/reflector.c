@@ -69,6 +69,7 @@ struct reflector {
 	double				 backoff;
 	double				 last_failure;
 	int				 once_retries;	/* one-shot retries made */
+	int				 poll_failures;	/* metrics polls failed in a row */
 };
 
 static void	reflector_list(struct reflector *);
@@ -733,13 +734,11 @@ again:
 	}
 	r->phase = REF_WAITING;
 	delay = r->c->opts.am_interval;
-	/* a cluster without metrics (or failing) is asked less and less often */
-	if (metrics && failed) {
-		double b = reflector_next_backoff(r);
-
-		if (b > delay)
-			delay = b;
-	}
+	/* a cluster without metrics (or failing) is asked less and less
+	 * often: the poll period doubled per failure, up to eight times it */
+	r->poll_failures = failed ? r->poll_failures + 1 : 0;
+	if (metrics && failed)
+		delay *= 1 << (r->poll_failures - 1 < 3 ? r->poll_failures - 1 : 3);
 	r->timer = loop_timer_add(r->c->loop, delay, reflector_poll_fire, r);
 }
 
