@@ -749,9 +749,11 @@ reflector_poll(struct reflector *r)
 	struct creq_spec s;
 	char *path;
 
-	if (r->res->source == KIND_METRICS)
+	if (r->res->source == KIND_METRICS) {
 		path = reflector_base(r);
-	else
+		if (r->selector != NULL)
+			path = http_query_add(path, "labelSelector", r->selector);
+	} else
 		path = xasprintf("/api/v2/%s", r->res->resource);
 	memset(&s, 0, sizeof s);
 	s.target = r->res->source == KIND_METRICS ? CREQ_API : CREQ_AM;

@@ -13,6 +13,20 @@ KUBECTL=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
 
 start_drill estate
 wait_for 60 "$KUBECTL" --context prod-tokyo top nodes || fail "kubectl top nodes failed on the drill"
+
+# headless first: `opsdeck get pods.metrics.k8s.io` prints the same cells
+# (its CLUSTER column aside); kubectl top lists running pods only, as the
+# metrics API does
+headless() {
+	"$KUBECTL" --context prod-tokyo top pods -A --no-headers |
+		awk '{ print $1 " " $2 "\t" $3 "\t" $4 }' | sort >"$T/kubectl.get"
+	"$OPSDECK" get pods.metrics.k8s.io -A --context prod-tokyo | tail -n +2 |
+		awk '{ print $2 " " $3 "\t" $4 "\t" $5 }' | sort >"$T/opsdeck.get"
+	[ -s "$T/kubectl.get" ] && cmp -s "$T/kubectl.get" "$T/opsdeck.get"
+}
+wait_for 30 headless || { diff "$T/kubectl.get" "$T/opsdeck.get" >&2; fail "get pods.metrics.k8s.io differs from kubectl top pods"; }
+ok "get pods.metrics.k8s.io -A: the cells of kubectl top pods -A"
+
 start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo
 wait_screen 60 "prod-tokyo(primary) live"
 
