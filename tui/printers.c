@@ -982,6 +982,17 @@ usage_add(json_t *usage, double *cores, double *bytes)
 		*bytes += v;
 }
 
+/* v as an integer, held within int64_t (a hostile "1e400" is not UB). */
+static int64_t
+usage_int(double v)
+{
+	if (!(v > -9.2e18))
+		return v != v ? 0 : INT64_MIN;
+	if (!(v < 9.2e18))
+		return INT64_MAX;
+	return (int64_t)v;
+}
+
 void
 metrics_usage(json_t *obj, int64_t *millicores, int64_t *bytes)
 {
@@ -995,8 +1006,8 @@ metrics_usage(json_t *obj, int64_t *millicores, int64_t *bytes)
 		usage_add(json_object_get(ct, "usage"), &cores, &b);
 	/* Quantity.MilliValue rounds up; the slack absorbs binary fractions
 	 * ("250m" is not exact as a double) */
-	*millicores = (int64_t)ceil(cores * 1000 - 1e-6);
-	*bytes = (int64_t)ceil(b - 1e-6);
+	*millicores = usage_int(ceil(cores * 1000 - 1e-6));
+	*bytes = usage_int(ceil(b - 1e-6));
 }
 
 /* One usage row: NAME, CPU(cores) ("250m"), MEMORY(bytes) ("123Mi"). */

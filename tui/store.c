@@ -755,6 +755,15 @@ store_get(struct store *s, size_t cluster, const char *resource, const char *ns,
 	return NULL;
 }
 
+const struct row *
+store_get_key(struct store *s, size_t cluster, const char *resource, const char *key)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+	struct store_entry *e = k != NULL ? store_entry_find(k, key) : NULL;
+
+	return e != NULL ? e->row : NULL;
+}
+
 /* Change counter of resource. */
 uint64_t
 store_version(const struct store *s, const char *resource)

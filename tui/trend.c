@@ -203,6 +203,9 @@ trends_hpa_targets(const char *s, double *cur, double *target)
 	for (p = slash; p > s && (p[-1] == '%' || (p[-1] >= '0' && p[-1] <= '9')); p--)
 		;
 	*cur = p < slash && slash[-1] == '%' ? strtod(p, NULL) : -1;
+	/* percentages, not whatever a hostile cell may spell */
+	if (!(*target >= 0 && *target < 1e9) || !(*cur < 1e9))
+		return -1;
 	return 0;
 }
 

@@ -34,6 +34,10 @@
  * and a loaded cluster is slower still; crash loops show at once anyway. */
 #define OV_START_GRACE	30
 
+/* Cells of the cluster line's sparklines (two minutes each): short, so the
+ * line leaves the other columns their room. */
+#define OV_SPARK_WIDTH	8
+
 /* The kinds the overview watches and reports, in display order (their
  * .overview places); *n of them. Which row flags are problems is each
  * kind's health rule, its WHAT its label. */
@@ -286,9 +290,12 @@ ov_scaled_to_zero(const struct row *r, const char *res)
 static void
 ov_node_detail(struct view *v, size_t cluster, const struct row *r, char *detail, size_t len)
 {
-	const struct row *m = store_get(v->ui->store, cluster, "nodes.metrics.k8s.io", NULL,
-	    r->name);
 	const char *why = r->reason != NULL ? r->reason : "degraded";
+	const struct row *m;
+	char key[300];
+
+	snprintf(key, sizeof key, "/%s", r->name);
+	m = store_get_key(v->ui->store, cluster, "nodes.metrics.k8s.io", key);
 
 	if (m != NULL && m->ncells > 2)
 		snprintf(detail, len, "%s; CPU %s, memory %s", why, m->cells[1].text,
@@ -297,15 +304,15 @@ ov_node_detail(struct view *v, size_t cluster, const struct row *r, char *detail
 		snprintf(detail, len, "%s", why);
 }
 
-/* "; alerts firing SPARK, node CPU SPARK" for a cluster line: what the
- * trends hold of the last 15 minutes (empty when they hold nothing). */
+/* "; 15m alerts SPARK, CPU SPARK" for a cluster line: what the trends
+ * hold of the last 15 minutes (empty when they hold nothing). */
 static void
 ov_trends(struct view *v, size_t ci, char *out, size_t len)
 {
 	static const struct {
 		const char	*series;
 		const char	*label;
-	} shown[] = { { "alerts", "alerts firing" }, { "cluster-cpu", "node CPU" } };
+	} shown[] = { { "alerts", "alerts" }, { "cluster-cpu", "CPU" } };
 	const struct trend *t;
 	char key[64], *spark;
 	size_t i, used = 0;
@@ -316,9 +323,9 @@ ov_trends(struct view *v, size_t ci, char *out, size_t len)
 		t = trends_get(v->ui->trends, key);
 		if (t == NULL || t->n == 0)
 			continue;
-		spark = trend_spark(t, TREND_WIDTH, 0, v->ui->ascii);
+		spark = trend_spark(t, OV_SPARK_WIDTH, 0, v->ui->ascii);
 		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s %s",
-		    used == 0 ? "; " : ", ", shown[i].label, spark);
+		    used == 0 ? "; 15m " : ", ", shown[i].label, spark);
 		free(spark);
 		if (used >= len)
 			break;

@@ -185,7 +185,8 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 	for (i = 0; rv->extra != NULL && i < rv->extra->ncols && n < RES_MAX_COLS; i++) {
 		cols[n].name = rv->extra->cols[i].name;
 		cols[n].numeric = rv->extra->cols[i].what != RES_TREND;
-		/* dropped before the printer's columns when narrow */
+		/* given up first when narrow, before the wide columns too */
+		cols[n].priority = -1;
 		cols[n].drop = (int)(40 + i);
 		n++;
 	}
@@ -333,7 +334,8 @@ res_extra_cells(struct view *v, size_t cluster, const struct row *r, struct tabl
 	size_t i, col;
 
 	if (x->metrics != NULL) {
-		m = store_get(st, cluster, x->metrics, *r->ns != '\0' ? r->ns : NULL, r->name);
+		snprintf(key, sizeof key, "%s/%s", r->ns, r->name);
+		m = store_get_key(st, cluster, x->metrics, key);
 		none = m == NULL && (store_kind_state(st, cluster, x->metrics, &why) != CONN_LIVE ||
 		    (why != NULL && strcmp(why, "not installed") == 0));
 	}

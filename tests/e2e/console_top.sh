@@ -103,4 +103,17 @@ compare "nodes" NAME -- nodes
 n=$(wc -l <"$T/kubectl.top")
 ok "nodes view: CPU(cores) and MEMORY(bytes) of $n nodes equal kubectl top nodes"
 
+# a node under memory pressure is an overview line with its usage
+node=ip-10-0-10-3.ap-northeast-1.compute.internal
+"$KUBECTL" --context prod-tokyo patch node "$node" --subresource=status -p \
+	'{"status":{"conditions":[{"type":"MemoryPressure","status":"True","reason":"KubeletHasInsufficientMemory"}]}}' >/dev/null
+key 1
+pressure() {
+	local u
+	u=$("$KUBECTL" --context prod-tokyo top node "$node" --no-headers | awk '{ print "CPU " $2 ", memory " $4 }')
+	line_matches_any "node +ip-10-0-10-3[^ ]* +MemoryPressure; $u\$"
+}
+expect 30 "the node under pressure with kubectl top's usage" pressure
+ok "overview: a node under MemoryPressure shows its usage as kubectl top does"
+
 quit_console

@@ -18,8 +18,8 @@ wait_for 60 kt get hpa backend-hpa || fail "no backend-hpa on prod-tokyo"
 start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo --ascii
 wait_screen 60 "prod-tokyo(primary) live"
 expect 30 "ASCII trends on the cluster line" \
-	line_matches_any "alerts firing [ _.=#-]*[_.=#-], node CPU [ _.=#-]*[_.=#-]"
-ok "overview: the cluster line has alerts firing and node CPU sparklines (ASCII)"
+	line_matches_any "15m alerts [ _.=#-]*[_.=#-], CPU [ _.=#-]*[_.=#-]"
+ok "overview: the cluster line has firing alerts' and node CPU sparklines (ASCII)"
 
 cmd "hpa"
 wait_screen 30 "REPLICAS 15M"
@@ -65,7 +65,7 @@ ok "nodes view: usage and a CPU sparkline per node"
 
 key 1
 expect 30 "Unicode trends on the cluster line" \
-	line_matches_any "alerts firing [ ▁▂▃▄▅▆▇█]*[▁▂▃▄▅▆▇█], node CPU"
+	line_matches_any "15m alerts [ ▁▂▃▄▅▆▇█]*[▁▂▃▄▅▆▇█], CPU [ ▁▂▃▄▅▆▇█]*[▁▂▃▄▅▆▇█]"
 ok "overview: the cluster line's sparklines in Unicode"
 
 quit_console

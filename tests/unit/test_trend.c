@@ -162,6 +162,12 @@ test_sample(void **state)
 	json_decref(o);
 	store_relist_end(st, c, "alerts");
 
+	/* usage rows have no uid: found by "namespace/name" */
+	assert_non_null(store_get_key(st, c, "nodes.metrics.k8s.io", "/node-1"));
+	assert_string_equal(store_get_key(st, c, "nodes.metrics.k8s.io", "/node-1")->cells[1].text,
+	    "1500m");
+	assert_null(store_get_key(st, c, "nodes.metrics.k8s.io", "/node-2"));
+
 	trends_sample(ts, st);
 	t = trends_get(ts, "restarts/0/prod/web");
 	assert_non_null(t);
