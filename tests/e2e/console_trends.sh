@@ -52,7 +52,7 @@ assert marks.index(s[0]) < marks.index(s[-1]), repr(s)' "$1"
 }
 expect 20 "the replicas sparkline rises in ASCII" rises "_.-=#"
 screen | grep -q $'\u2588' && fail "Unicode blocks drawn with --ascii"
-ok "hpa view: REPLICAS 15M rises from 5 to 20 replicas in ASCII: '$(spark_cell backend-hpa)'"
+ok "hpa view: REPLICAS 15M rises as the HPA scales up to 20, in ASCII: '$(spark_cell backend-hpa)'"
 
 cmd "set ascii off"
 expect 20 "the replicas sparkline rises in Unicode" rises "▁▂▃▄▅▆▇█"
