@@ -316,6 +316,7 @@ ov_trends(struct view *v, size_t ci, char *out, size_t len)
 	const struct trend *t;
 	char key[64], *spark;
 	size_t i, used = 0;
+	int n;
 
 	*out = '\0';
 	for (i = 0; v->ui->trends != NULL && i < sizeof shown / sizeof shown[0]; i++) {
@@ -324,11 +325,14 @@ ov_trends(struct view *v, size_t ci, char *out, size_t len)
 		if (t == NULL || t->n == 0)
 			continue;
 		spark = trend_spark(t, OV_SPARK_WIDTH, 0, v->ui->ascii);
-		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s %s",
-		    used == 0 ? "; 15m " : ", ", shown[i].label, spark);
+		n = snprintf(out + used, len - used, "%s%s %s", used == 0 ? "; 15m " : ", ",
+		    shown[i].label, spark);
 		free(spark);
-		if (used >= len)
+		if (n < 0 || (size_t)n >= len - used) {
+			out[used] = '\0';	/* no room: leave the line as it was */
 			break;
+		}
+		used += (size_t)n;
 	}
 }
 

@@ -184,7 +184,7 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 	rv->extra_at = n;
 	for (i = 0; rv->extra != NULL && i < rv->extra->ncols && n < RES_MAX_COLS; i++) {
 		cols[n].name = rv->extra->cols[i].name;
-		cols[n].numeric = rv->extra->cols[i].what != RES_TREND;
+		cols[n].numeric = true;		/* usage; a trend by its newest sample */
 		/* given up first when narrow, before the wide columns too */
 		cols[n].priority = -1;
 		cols[n].drop = (int)(40 + i);
