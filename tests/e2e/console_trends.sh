@@ -26,7 +26,7 @@ wait_screen 30 "REPLICAS 15M"
 # a few samples at 5 replicas, then the demand of 30 pods scales it to 20
 sleep 8
 kt annotate hpa backend-hpa drill.opsdeck.dev/load=30 --overwrite >/dev/null
-expect 60 "backend-hpa at max" line_matches_any "backend-hpa .* 20 +[0-9]"
+expect 90 "backend-hpa at max" line_matches_any "backend-hpa .* 20 +20 +[0-9]+[smhd]"
 sleep 7		# the newest cells at 20
 
 # spark_cell NAME: the REPLICAS 15M cell of the row NAME (15 cells wide)
