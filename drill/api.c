@@ -631,7 +631,7 @@ group_versions(const char *group, const char **out, size_t max)
 	size_t	i, j, n = 0;
 
 	for (i = 0; i < nkinds && n < max; i++) {
-		if (kinds[i].source != KIND_API ||
+		if (!kind_on_api(&kinds[i]) ||
 		    (group != NULL && strcmp(kinds[i].group, group) != 0))
 			continue;
 		for (j = 0; j < n; j++) {
@@ -694,7 +694,7 @@ api_groups(struct drill_resp *resp)
 
 	groups = json_array();
 	for (i = 0; i < nkinds; i++) {
-		if (kinds[i].source != KIND_API || *kinds[i].group == '\0')
+		if (!kind_on_api(&kinds[i]) || *kinds[i].group == '\0')
 			continue;
 		for (j = 0; j < i; j++) {
 			if (strcmp(kinds[j].group, kinds[i].group) == 0)
@@ -767,7 +767,7 @@ api_resource_list(struct drill_resp *resp, const char *group, const char *versio
 	for (i = 0; i < nkinds; i++) {
 		const struct kind *r = &kinds[i];
 
-		if (r->source != KIND_API || strcmp(r->group, group) != 0 ||
+		if (!kind_on_api(r) || strcmp(r->group, group) != 0 ||
 		    strcmp(r->version, version) != 0)
 			continue;
 		n++;
@@ -2934,6 +2934,36 @@ table_of_one(const struct kind *res, json_t *obj, struct drill_req *req)
 	return table;
 }
 
+/* GET of metrics.k8s.io: a PodMetrics or NodeMetrics, or their list. */
+static void
+api_metrics(struct drill_req *req, struct drill_resp *resp, struct target *t)
+{
+	json_t	*v;
+	char	*cause = NULL, *msg;
+
+	if (strcmp(t->verb, "get") != 0 && strcmp(t->verb, "list") != 0) {
+		drill_api_status(resp, 405, "MethodNotAllowed", "the server does not allow "
+		    "this method on the requested resource", NULL, NULL);
+		return;
+	}
+	sim_lock(req->cluster->sim);
+	v = sim_metrics(req->cluster, t->res, t->ns, t->name, req->arg(req, "labelSelector"),
+	    &cause);
+	sim_unlock(req->cluster->sim);
+	if (cause != NULL) {
+		drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
+		free(cause);
+	} else if (v == NULL) {
+		msg = xasprintf("%s.metrics.k8s.io \"%s\" not found",
+		    strcmp(t->res->resource, "nodes") == 0 ? "nodemetrics" : "podmetrics",
+		    t->name != NULL ? t->name : "");
+		drill_api_status(resp, 404, "NotFound", msg, t->res->kind, t->name);
+		free(msg);
+	} else {
+		resp_json(resp, 200, v);
+	}
+}
+
 /* Answer a resource request: prefix gives group and version, seg the rest. */
 static void
 api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
@@ -2981,6 +3011,10 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 	}
 	if (!user_allowed(req->user, t.verb, t.res->resource)) {
 		api_forbidden(resp, req, &t);
+		goto out;
+	}
+	if (t.res->source == KIND_METRICS) {
+		api_metrics(req, resp, &t);
 		goto out;
 	}
 	if (strcmp(t.res->resource, "selfsubjectaccessreviews") == 0 ||

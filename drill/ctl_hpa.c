@@ -12,8 +12,8 @@
 #include "opsdeck/xmalloc.h"
 
 /* The demand of an HPA (annotation), default 50 % of min replicas. */
-static double
-hpa_load(json_t *hpa)
+double
+ctl_hpa_load(json_t *hpa)
 {
 	const char	*s;
 
@@ -130,7 +130,7 @@ hpa_one(json_t *hpa, void *arg)
 	ready = (long)json_path_int(target, "status.readyReplicas", 0);
 	if (ready <= 0)
 		ready = cur > 0 ? cur : 1;
-	load = hpa_load(hpa);
+	load = ctl_hpa_load(hpa);
 	cpu = 100.0 * load / (double)ready;
 	mem = fmin(95, 40 + 0.35 * cpu);
 	tcpu = hpa_target(hpa, "cpu");

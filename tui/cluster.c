@@ -834,7 +834,7 @@ client_watch_scoped(struct client *c, const char *resource, const char *ns,
 		return -1;
 	}
 	for (i = 0; i < c->nrefs; i++) {
-		if (strcmp(reflector_resource(c->refs[i]), res->resource) == 0)
+		if (strcmp(reflector_resource(c->refs[i]), kind_store_name(res)) == 0)
 			return 0;
 	}
 	c->refs = xreallocarray(c->refs, c->nrefs + c->nconns + 1, sizeof *c->refs);
@@ -858,7 +858,7 @@ client_unwatch(struct client *c, const char *resource)
 	if (res == NULL)
 		return;
 	for (i = j = 0; i < c->nrefs; i++) {
-		if (strcmp(reflector_resource(c->refs[i]), res->resource) == 0)
+		if (strcmp(reflector_resource(c->refs[i]), kind_store_name(res)) == 0)
 			reflector_free(c->refs[i]);
 		else
 			c->refs[j++] = c->refs[i];
@@ -874,10 +874,10 @@ client_settled(struct client *c, size_t cluster, const char *resource)
 
 	if (res == NULL || cluster >= c->nconns)
 		return true;
-	if (store_synced(c->store, cluster, res->resource))
+	if (store_synced(c->store, cluster, kind_store_name(res)))
 		return true;
 	/* every failure path of a reflector sets its kind state */
-	return store_kind_state(c->store, cluster, res->resource, NULL) != CONN_CONNECTING;
+	return store_kind_state(c->store, cluster, kind_store_name(res), NULL) != CONN_CONNECTING;
 }
 
 /* A public GET answered 429 or 5xx with Retry-After is tried again after

@@ -81,7 +81,7 @@ get_settled(void *arg)
 
 	for (c = 0; c < store_ncluster(g->store); c++) {
 		for (k = 0; k < g->nkinds; k++) {
-			if (!client_settled(g->client, c, g->kinds[k]->resource))
+			if (!client_settled(g->client, c, kind_store_name(g->kinds[k])))
 				return 0;
 		}
 	}
@@ -264,7 +264,7 @@ get_header(struct get_ctx *g, const struct kind *res, const struct printer *p,
 static size_t
 get_print_table(struct get_ctx *g, const struct kind *res, bool blank_before)
 {
-	const struct printer *p = printer_find_table(res->resource);
+	const struct printer *p = printer_find_table(kind_store_name(res));
 	struct get_table t;
 	struct get_line hdr;
 	size_t *widths, i, j, n;
@@ -273,7 +273,7 @@ get_print_table(struct get_ctx *g, const struct kind *res, bool blank_before)
 	t.g = g;
 	t.res = res;
 	t.p = p;
-	store_foreach(g->store, SIZE_MAX, res->resource, NULL,
+	store_foreach(g->store, SIZE_MAX, kind_store_name(res), NULL,
 	    get_table_add, &t);
 	n = t.n;
 	if (n == 0) {
@@ -315,7 +315,7 @@ static json_t *
 get_row_json(struct get_ctx *g, const struct kind *res, size_t cluster,
     const struct row *row)
 {
-	const struct printer *p = printer_find_table(res->resource);
+	const struct printer *p = printer_find_table(kind_store_name(res));
 	json_t *o = json_object(), *cells = json_object();
 	char buf[4096], *h;
 	size_t i;
@@ -415,13 +415,13 @@ get_watch_row(size_t cluster, const struct row *row, void *arg)
 {
 	struct get_watch *w = arg;
 	struct get_ctx *g = w->g;
-	const struct printer *p = printer_find_table(w->res->resource);
+	const struct printer *p = printer_find_table(kind_store_name(w->res));
 	struct get_line l;
 	char *key, *tmp;
 	size_t i;
 
 	get_line_build(g, w->res, p, cluster, row, &l);
-	key = xasprintf("%s\x1f%s\x1f%s", w->res->resource,
+	key = xasprintf("%s\x1f%s\x1f%s", kind_store_name(w->res),
 	    store_cluster(g->store, cluster)->name, row->uid != NULL ? row->uid : "");
 	for (i = 0; i < row->ncells; i++) {
 		char buf[1024];
@@ -478,7 +478,7 @@ get_watch_hook(void *arg)
 
 	get_watch_states(g);
 	for (k = 0; k < g->nkinds; k++) {
-		uint64_t v = store_version(g->store, g->kinds[k]->resource);
+		uint64_t v = store_version(g->store, kind_store_name(g->kinds[k]));
 
 		if (v == g->versions[k])
 			continue;
@@ -487,7 +487,7 @@ get_watch_hook(void *arg)
 		w.g = g;
 		w.res = g->kinds[k];
 		w.print = true;
-		store_foreach(g->store, SIZE_MAX, g->kinds[k]->resource, NULL, get_watch_row, &w);
+		store_foreach(g->store, SIZE_MAX, kind_store_name(g->kinds[k]), NULL, get_watch_row, &w);
 	}
 	fflush(stdout);
 }
@@ -502,19 +502,19 @@ get_report_failures(struct get_ctx *g, const struct kind *res, bool timed_out)
 	for (c = 0; c < store_ncluster(g->store); c++) {
 		struct store_cluster *sc = store_cluster(g->store, c);
 		const char *reason = NULL;
-		enum conn_state ks = store_kind_state(g->store, c, res->resource, &reason);
+		enum conn_state ks = store_kind_state(g->store, c, kind_store_name(res), &reason);
 
-		if (store_synced(g->store, c, res->resource) &&
+		if (store_synced(g->store, c, kind_store_name(res)) &&
 		    (ks == CONN_LIVE || ks == CONN_CONNECTING)) {
 			if (reason != NULL && strcmp(reason, "not installed") == 0)
 				fprintf(stderr, "opsdeck: %s: %s: not installed on this cluster\n",
-				    sc->name, res->resource);
+				    sc->name, kind_store_name(res));
 			continue;
 		}
 		if (ks == CONN_CONNECTING && (sc->state == CONN_CONNECTING ||
 		    sc->state == CONN_LIVE)) {
 			/* still waiting, perhaps to retry: the last answer is why */
-			fprintf(stderr, "opsdeck: %s: %s: %s%s%s\n", sc->name, res->resource,
+			fprintf(stderr, "opsdeck: %s: %s: %s%s%s\n", sc->name, kind_store_name(res),
 			    timed_out ? "timed out waiting for the list" : "not synced",
 			    reason != NULL ? "; last answer: " : "", reason != NULL ? reason : "");
 			failed++;
@@ -522,7 +522,7 @@ get_report_failures(struct get_ctx *g, const struct kind *res, bool timed_out)
 		}
 		if (ks == CONN_CONNECTING || reason == NULL)
 			reason = sc->reason;
-		fprintf(stderr, "opsdeck: %s: %s: %s: %s\n", sc->name, res->resource,
+		fprintf(stderr, "opsdeck: %s: %s: %s: %s\n", sc->name, kind_store_name(res),
 		    conn_state_name(ks != CONN_CONNECTING ? ks : sc->state),
 		    reason != NULL ? reason : "failed");
 		failed++;
@@ -706,7 +706,7 @@ get_main(int argc, char **argv)
 	for (k = 0; k < g.nkinds; k++) {
 		const char *scope = g.all_ns ? NULL : (g.ns != NULL ? g.ns : "");
 
-		if (client_watch_scoped(g.client, g.kinds[k]->resource, scope, selector,
+		if (client_watch_scoped(g.client, kind_store_name(g.kinds[k]), scope, selector,
 		    &cause) != 0) {
 			fprintf(stderr, "opsdeck: %s\n", cause);
 			goto out;
@@ -723,7 +723,7 @@ get_main(int argc, char **argv)
 			struct get_json j = { &g, g.kinds[k], 0 };
 
 			if (!watch)
-				store_foreach(g.store, SIZE_MAX, g.kinds[k]->resource, NULL,
+				store_foreach(g.store, SIZE_MAX, kind_store_name(g.kinds[k]), NULL,
 				    get_json_add, &j);
 			total += j.n;
 		} else {
@@ -755,8 +755,8 @@ get_main(int argc, char **argv)
 			w.g = &g;
 			w.res = g.kinds[k];
 			w.print = g.output == GET_JSON;
-			g.versions[k] = store_version(g.store, g.kinds[k]->resource);
-			store_foreach(g.store, SIZE_MAX, g.kinds[k]->resource, NULL,
+			g.versions[k] = store_version(g.store, kind_store_name(g.kinds[k]));
+			store_foreach(g.store, SIZE_MAX, kind_store_name(g.kinds[k]), NULL,
 			    get_watch_row, &w);
 		}
 		fflush(stdout);

@@ -18,7 +18,7 @@
 /* Top-level console keys kept as raw strings (mappings flattened "a.b"). */
 static const char *config_console_keys[] = {
 	"defaultView", "theme", "refresh", "keys", "readOnly", "mouse", "logLines",
-	"maxRows", "editor", "runbookDirs", "ascii", "wide", "wrap", "osc52",
+	"maxRows", "editor", "runbookDirs", "ascii", "wide", "wrap", "osc52", "trendInterval",
 };
 
 /* Keys allowed under contexts.NAME. */

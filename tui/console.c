@@ -43,6 +43,7 @@
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/theme.h"
+#include "opsdeck/trend.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
@@ -450,6 +451,17 @@ console_tick(void *arg)
 	loop_timer_add(ui->loop, 1.0 - (double)ts.tv_nsec / 1e9 + 0.002, console_tick, ui);
 }
 
+/* Every trendInterval seconds: a sample for every trend (trend.h). */
+static void
+console_trends(void *arg)
+{
+	struct ui *ui = arg;
+
+	trends_sample(ui->trends, ui->store);
+	ui_dirty(ui);
+	loop_timer_add(ui->loop, (double)ui->trend_interval, console_trends, ui);
+}
+
 /* A deferred redraw after a throttled store change. */
 static struct loop_timer *frame_timer;
 
@@ -726,6 +738,7 @@ console_main(int argc, char **argv)
 	memset(ui, 0, sizeof *ui);
 	ui->ellipsis = "~";
 	ui->log_lines = 10000;
+	ui->trend_interval = (long)TREND_STEP;
 	ui->max_rows = CLIENT_DEFAULT_MAX_ROWS;
 	ui->read_only = read_only;
 	ui->mono = theme_no_color();
@@ -821,6 +834,12 @@ console_main(int argc, char **argv)
 		free(cause);
 		cause = NULL;
 	}
+	/* node usage for the nodes view, the overview and the trends */
+	if (client_watch(ui->client, "nodes.metrics.k8s.io", &cause) != 0) {
+		free(cause);
+		cause = NULL;
+	}
+	ui->trends = trends_new();
 	if (drill != NULL) {
 		for (i = 0; i < nctx; i++)
 			client_request(ui->client, i, "GET", "/drill/v1/status", NULL, NULL,
@@ -848,6 +867,7 @@ console_main(int argc, char **argv)
 	loop_add_fd(ui->loop, sig_pipe[0], POLLIN, console_signal_fd, ui);
 	loop_before_sleep(ui->loop, console_before_sleep, ui);
 	console_tick(ui);
+	loop_timer_add(ui->loop, 1.0, console_trends, ui);
 	ui->dirty = true;
 	loop_run(ui->loop);
 	rc = 0;
@@ -882,6 +902,8 @@ out:
 		client_free(ui->client);
 	if (ui->store != NULL)
 		store_free(ui->store);
+	trends_free(ui->trends);
+	ui->trends = NULL;
 	if (ui->loop != NULL)
 		loop_free(ui->loop);
 	console_stop_drill();

@@ -22,14 +22,15 @@ const struct kind kinds[] = {
 	  .printer = &printer_pods, .problems = ROW_BAD | ROW_WARN, .overview = 2,
 	  .describer = &describe_pod,
 	  .actions = "delete,shell,debug,port-forward",
-	  .view = { .name = "pods", .help = "pods" } },
+	  .view = { .name = "pods", .help = "pods, with their usage (kubectl top)" } },
 	{ .group = "apps", .version = "v1", .resource = "deployments", .singular = "deployment",
 	  .kind = "Deployment", .namespaced = true, .short_names = "deploy",
 	  .categories = "all", .subresources = "scale,status", .verbs = RW,
 	  .printer = &printer_deployments, .problems = ROLLING, .overview = 3,
 	  .describer = &describe_deployment,
 	  .actions = "scale,undo,restart,pause,resume",
-	  .view = { .name = "deployments", .help = "deployments (revision history below)" } },
+	  .view = { .name = "deployments",
+	      .help = "deployments (revision history below, restarts over 15 minutes)" } },
 	{ .group = "apps", .version = "v1", .resource = "replicasets", .singular = "replicaset",
 	  .kind = "ReplicaSet", .namespaced = true, .short_names = "rs", .categories = "all",
 	  .subresources = "scale,status", .verbs = RW,
@@ -57,7 +58,8 @@ const struct kind kinds[] = {
 	  .printer = &printer_hpa, .problems = ROW_AT_MAX | ROW_STUCK | ROW_BAD | ROW_WARN, .overview = 7,
 	  .describer = &describe_hpa,
 	  .actions = "hpa-minmax",
-	  .view = { .name = "hpa", .help = "horizontal pod autoscalers (at max highlighted)" } },
+	  .view = { .name = "hpa", .help = "horizontal pod autoscalers (at max highlighted, "
+	      "replicas and CPU over 15 minutes)" } },
 	{ .group = "batch", .version = "v1", .resource = "jobs", .singular = "job", .kind = "Job",
 	  .namespaced = true, .short_names = "", .categories = "all", .subresources = "status",
 	  .verbs = RW,
@@ -110,7 +112,7 @@ const struct kind kinds[] = {
 	  .printer = &printer_nodes, .problems = ROW_BAD | ROW_WARN, .overview = 8,
 	  .describer = &describe_node,
 	  .actions = "cordon,uncordon,drain",
-	  .view = { .name = "nodes", .help = "nodes" } },
+	  .view = { .name = "nodes", .help = "nodes, with their usage and CPU over 15 minutes" } },
 	{ .group = "argoproj.io", .version = "v1alpha1", .resource = "rollouts",
 	  .singular = "rollout", .kind = "Rollout", .namespaced = true, .short_names = "ro",
 	  .categories = "all", .subresources = "scale,status", .verbs = RW,
@@ -118,6 +120,17 @@ const struct kind kinds[] = {
 	  .overview = 4,
 	  .actions = "promote,abort,retry",
 	  .view = { .name = "rollouts", .help = "Argo Rollouts" } },
+
+	/* Resource usage as metrics-server serves it (kubectl top): polled;
+	 * the pods and nodes views show it beside their rows. */
+	{ .group = "metrics.k8s.io", .version = "v1beta1", .resource = "pods",
+	  .singular = "", .kind = "PodMetrics", .namespaced = true, .short_names = "",
+	  .categories = "", .subresources = "", .verbs = "get,list", .source = KIND_METRICS,
+	  .store_name = "pods.metrics.k8s.io", .printer = &printer_pod_metrics },
+	{ .group = "metrics.k8s.io", .version = "v1beta1", .resource = "nodes",
+	  .singular = "", .kind = "NodeMetrics", .short_names = "", .categories = "",
+	  .subresources = "", .verbs = "get,list", .source = KIND_METRICS,
+	  .store_name = "nodes.metrics.k8s.io", .printer = &printer_node_metrics },
 
 	/* Kinds the console lists (opsdeck get, runbooks) with no view. */
 	{ .group = "policy", .version = "v1", .resource = "poddisruptionbudgets",
@@ -235,11 +248,23 @@ kind_find_api(const char *group, const char *resource)
 	size_t i;
 
 	for (i = 0; i < nkinds; i++) {
-		if (kinds[i].source == KIND_API && strcmp(kinds[i].group, group) == 0 &&
+		if (kind_on_api(&kinds[i]) && strcmp(kinds[i].group, group) == 0 &&
 		    strcmp(kinds[i].resource, resource) == 0)
 			return &kinds[i];
 	}
 	return NULL;
+}
+
+const char *
+kind_store_name(const struct kind *k)
+{
+	return k->store_name != NULL ? k->store_name : k->resource;
+}
+
+bool
+kind_on_api(const struct kind *k)
+{
+	return k->source != KIND_ALERTMANAGER;
 }
 
 const struct kind *
@@ -248,7 +273,7 @@ kind_find_kind(const char *kind)
 	size_t i;
 
 	for (i = 0; i < nkinds; i++) {
-		if (kinds[i].source == KIND_API && strcmp(kinds[i].kind, kind) == 0)
+		if (kind_on_api(&kinds[i]) && strcmp(kinds[i].kind, kind) == 0)
 			return &kinds[i];
 	}
 	return NULL;

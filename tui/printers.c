@@ -2,6 +2,7 @@
  * plus opsdeck's own columns for Alertmanager, Velero, Argo and Istio, and
  * the printer columns of custom resources' CRDs. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -902,7 +903,7 @@ node_roles(json_t *labels)
 	return buf_take(&sb);
 }
 
-/* printNode, plus NotReady / SchedulingDisabled flags. */
+/* printNode, plus NotReady / SchedulingDisabled / pressure flags. */
 static void
 print_node(json_t *node, int64_t now, struct cell *c, unsigned *flags,
     char **reason)
@@ -940,7 +941,91 @@ print_node(json_t *node, int64_t now, struct cell *c, unsigned *flags,
 	} else if (unsched) {
 		*flags |= ROW_WARN;
 		*reason = xstrdup("SchedulingDisabled");
+	} else {
+		/* the kubelet's pressure conditions: the node evicts pods */
+		static const char *const pressure[] = { "MemoryPressure", "DiskPressure",
+		    "PIDPressure" };
+
+		for (i = 0; i < sizeof pressure / sizeof pressure[0]; i++) {
+			if (json_condition_is(conds, pressure[i], "True")) {
+				*flags |= ROW_WARN;
+				*reason = xstrdup(pressure[i]);
+				break;
+			}
+		}
 	}
+}
+
+/* ---- Resource metrics (metrics.k8s.io, as kubectl top prints them) ---- */
+
+static const struct column pod_metrics_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the pod.", NULL },
+	{ "CPU(cores)", "string", "", 0, "CPU in use, in millicores.", NULL },
+	{ "MEMORY(bytes)", "string", "", 0, "Memory in use, in MiB.", NULL },
+};
+
+static const struct column node_metrics_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the node.", NULL },
+	{ "CPU(cores)", "string", "", 0, "CPU in use, in millicores.", NULL },
+	{ "MEMORY(bytes)", "string", "", 0, "Memory in use, in MiB.", NULL },
+};
+
+/* Add usage (a ResourceList, borrowed) to cores and bytes. */
+static void
+usage_add(json_t *usage, double *cores, double *bytes)
+{
+	double v;
+
+	if (quantity_parse(json_path_str_or(usage, "cpu", ""), &v) == 0)
+		*cores += v;
+	if (quantity_parse(json_path_str_or(usage, "memory", ""), &v) == 0)
+		*bytes += v;
+}
+
+/* v as an integer, held within int64_t (a hostile "1e400" is not UB). */
+static int64_t
+usage_int(double v)
+{
+	if (!(v > -9.2e18))
+		return v != v ? 0 : INT64_MIN;
+	if (!(v < 9.2e18))
+		return INT64_MAX;
+	return (int64_t)v;
+}
+
+void
+metrics_usage(json_t *obj, int64_t *millicores, int64_t *bytes)
+{
+	double cores = 0, b = 0;
+	json_t *ct;
+	size_t i;
+
+	if (json_is_object(json_object_get(obj, "usage")))
+		usage_add(json_object_get(obj, "usage"), &cores, &b);
+	json_array_foreach(json_object_get(obj, "containers"), i, ct)
+		usage_add(json_object_get(ct, "usage"), &cores, &b);
+	/* Quantity.MilliValue rounds up; the slack absorbs binary fractions
+	 * ("250m" is not exact as a double) */
+	*millicores = usage_int(ceil(cores * 1000 - 1e-6));
+	*bytes = usage_int(ceil(b - 1e-6));
+}
+
+/* One usage row: NAME, CPU(cores) ("250m"), MEMORY(bytes) ("123Mi"). */
+static void
+print_metrics(json_t *obj, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	int64_t m, b;
+
+	(void)now;
+	(void)flags;
+	(void)reason;
+	metrics_usage(obj, &m, &b);
+	cell_name(&c[0], obj);
+	cell_take(&c[1], xasprintf("%lldm", (long long)m));
+	cell_take(&c[2], xasprintf("%lldMi", (long long)(b / (1024 * 1024))));
+	c[1].n = m;
+	c[2].n = b;
 }
 
 /* ---- Events ---- */
@@ -1946,6 +2031,8 @@ PRINTER(printer_daemonsets, "daemonsets", "DaemonSet", daemonset_columns, print_
 PRINTER(printer_hpa, "horizontalpodautoscalers", "HorizontalPodAutoscaler", hpa_columns,
     print_hpa);
 PRINTER(printer_nodes, "nodes", "Node", node_columns, print_node);
+PRINTER(printer_pod_metrics, "pods", "PodMetrics", pod_metrics_columns, print_metrics);
+PRINTER(printer_node_metrics, "nodes", "NodeMetrics", node_metrics_columns, print_metrics);
 PRINTER(printer_events, "events", "Event", event_columns, print_event);
 PRINTER(printer_jobs, "jobs", "Job", job_columns, print_job);
 PRINTER(printer_cronjobs, "cronjobs", "CronJob", cronjob_columns, print_cronjob);
@@ -1979,6 +2066,10 @@ printer_kind(const char *resource)
 
 	if (resource == NULL)
 		return NULL;
+	/* a kind whose plural another kind has ("pods.metrics.k8s.io") */
+	if (strchr(resource, '.') != NULL && kind_find(resource) != NULL &&
+	    kind_find(resource)->store_name != NULL)
+		return kind_find(resource);
 	n = strcspn(resource, ".");
 	if (n == 0 || n >= sizeof name)
 		return NULL;

@@ -8,7 +8,8 @@
  * resourceVersion with continue is refused with 400; an unset
  * resourceVersion pages correctly on a real apiserver and on the drill.
  *
- * Alertmanager kinds (alerts, silences) have no watch: they are polled. */
+ * Alertmanager kinds (alerts, silences) and resource metrics
+ * (metrics.k8s.io) have no watch: they are polled. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -69,6 +70,7 @@ struct reflector {
 	double				 backoff;
 	double				 last_failure;
 	int				 once_retries;	/* one-shot retries made */
+	int				 poll_failures;	/* metrics polls failed in a row */
 };
 
 static void	reflector_list(struct reflector *);
@@ -79,7 +81,7 @@ static void	reflector_watch(struct reflector *);
 const char *
 reflector_resource(const struct reflector *r)
 {
-	return r->res->resource;
+	return kind_store_name(r->res);
 }
 
 /* If r waits for a list page (or poll), drop that request without an
@@ -631,7 +633,7 @@ reflector_watch(struct reflector *r)
 
 static void	reflector_poll(struct reflector *);
 
-/* Timer: poll Alertmanager again. */
+/* Timer: poll again. */
 static void
 reflector_poll_fire(void *arg)
 {
@@ -664,21 +666,25 @@ reflector_am_state(const struct cresult *res)
 	return CONN_ERROR;
 }
 
-/* Alertmanager answered a poll. */
+/* Alertmanager or the metrics API answered a poll. */
 void
 reflector_poll_done(const struct cresult *res, void *arg)
 {
 	struct reflector *r = arg;
 	struct store *st = r->c->store;
-	const char *name = r->res->resource;
-	json_t *doc, *item;
+	const char *name = kind_store_name(r->res);
+	const char *who = r->res->source == KIND_METRICS ? "metrics" : "alertmanager";
+	bool metrics = r->res->source == KIND_METRICS;
+	json_t *doc, *items, *item;
 	size_t i;
 	char *msg, *why;
-	bool capped;
+	bool capped, failed = true;
+	double delay;
 
 	r->req = NULL;
-	if (res->error == NULL && res->status == 404 && reflector_am_proxied(r)) {
-		/* No Alertmanager service behind the API server's proxy. */
+	if (res->error == NULL && res->status == 404 && (metrics || reflector_am_proxied(r))) {
+		/* No Alertmanager service behind the API server's proxy, or no
+		 * metrics-server (its API group is not registered). */
 		store_relist_begin(st, r->cluster, name);
 		store_relist_end(st, r->cluster, name);
 		store_set_kind_state(st, r->cluster, name, CONN_LIVE, "not installed");
@@ -686,10 +692,10 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	}
 	if (res->error != NULL || res->status != 200) {
 		if (res->error != NULL) {
-			why = xasprintf("alertmanager: %s", res->error);
+			why = xasprintf("%s: %s", who, res->error);
 		} else {
 			msg = status_message(res->body, res->len);
-			why = xasprintf("alertmanager: HTTP %ld%s%s", res->status,
+			why = xasprintf("%s: HTTP %ld%s%s", who, res->status,
 			    msg != NULL ? ": " : "", msg != NULL ? msg : "");
 			free(msg);
 		}
@@ -698,15 +704,18 @@ reflector_poll_done(const struct cresult *res, void *arg)
 		goto again;
 	}
 	doc = json_loadb(res->body, res->len, 0, NULL);
-	if (!json_is_array(doc)) {
-		store_set_kind_state(st, r->cluster, name, CONN_ERROR,
+	items = metrics ? json_object_get(doc, "items") : doc;
+	if (!json_is_array(items)) {
+		store_set_kind_state(st, r->cluster, name, CONN_ERROR, metrics ?
+		    "metrics: response is not a list" :
 		    "alertmanager: response is not a JSON array");
 		json_decref(doc);
 		goto again;
 	}
+	failed = false;
 	store_relist_begin(st, r->cluster, name);
 	capped = false;
-	json_array_foreach(doc, i, item) {
+	json_array_foreach(items, i, item) {
 		if (store_upsert(st, r->cluster, name, item) != 0)
 			capped = true;
 	}
@@ -725,19 +734,30 @@ again:
 		return;
 	}
 	r->phase = REF_WAITING;
-	r->timer = loop_timer_add(r->c->loop, r->c->opts.am_interval, reflector_poll_fire, r);
+	delay = r->c->opts.am_interval;
+	/* a cluster without metrics (or failing) is asked less and less
+	 * often: the poll period doubled per failure, up to eight times it */
+	r->poll_failures = failed ? r->poll_failures + 1 : 0;
+	if (metrics && failed)
+		delay *= 1 << (r->poll_failures - 1 < 3 ? r->poll_failures - 1 : 3);
+	r->timer = loop_timer_add(r->c->loop, delay, reflector_poll_fire, r);
 }
 
-/* Poll Alertmanager for alerts or silences. */
+/* Poll Alertmanager for alerts or silences, or the metrics API. */
 static void
 reflector_poll(struct reflector *r)
 {
 	struct creq_spec s;
 	char *path;
 
-	path = xasprintf("/api/v2/%s", r->res->resource);
+	if (r->res->source == KIND_METRICS) {
+		path = reflector_base(r);
+		if (r->selector != NULL)
+			path = http_query_add(path, "labelSelector", r->selector);
+	} else
+		path = xasprintf("/api/v2/%s", r->res->resource);
 	memset(&s, 0, sizeof s);
-	s.target = CREQ_AM;
+	s.target = r->res->source == KIND_METRICS ? CREQ_API : CREQ_AM;
 	s.path = path;
 	s.timeout = 30;
 	s.done = reflector_poll_done;
@@ -761,7 +781,7 @@ reflector_alloc(struct client *c, size_t cluster, const struct kind *res,
 	r->ns = ns != NULL && *ns != '\0' ? xstrdup(ns) : NULL;
 	r->selector = selector != NULL && *selector != '\0' ? xstrdup(selector) : NULL;
 	reflector_scan_reset(r);
-	store_set_kind_state(c->store, cluster, res->resource, CONN_CONNECTING, NULL);
+	store_set_kind_state(c->store, cluster, kind_store_name(res), CONN_CONNECTING, NULL);
 	return r;
 }
 
@@ -772,7 +792,7 @@ reflector_new(struct client *c, size_t cluster, const struct kind *res,
 {
 	struct reflector *r = reflector_alloc(c, cluster, res, ns, selector);
 
-	if (res->source == KIND_ALERTMANAGER)
+	if (res->source != KIND_API)
 		reflector_poll(r);
 	else
 		reflector_list(r);

@@ -83,17 +83,11 @@ conn_state_name(enum conn_state s)
 	return "unknown";
 }
 
-/* FNV-1a of a string. */
+/* The hash of a row key. */
 static uint64_t
 store_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return str_hash(s, 0);
 }
 
 /* Free a row and everything it owns. */
@@ -759,6 +753,15 @@ store_get(struct store *s, size_t cluster, const char *resource, const char *ns,
 		}
 	}
 	return NULL;
+}
+
+const struct row *
+store_get_key(struct store *s, size_t cluster, const char *resource, const char *key)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+	struct store_entry *e = k != NULL ? store_entry_find(k, key) : NULL;
+
+	return e != NULL ? e->row : NULL;
 }
 
 /* Change counter of resource. */

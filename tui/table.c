@@ -832,7 +832,7 @@ table_fit(struct table *t, int w, bool wide, int *out)
 		bi = -1;
 		best = -1;
 		for (i = 0; i < t->ncols; i++) {
-			if (out[i] >= 0 && t->cols[i].priority > 0 && t->cols[i].drop > best) {
+			if (out[i] >= 0 && t->cols[i].priority != 0 && t->cols[i].drop > best) {
 				best = t->cols[i].drop;
 				bi = (int)i;
 			}

@@ -44,6 +44,8 @@ const struct ui_option ui_options[] = {
 	{ "maxRows", UI_OPT_INT, 1000, 100000000, "250000",
 	    "rows kept per cluster, all kinds together" },
 	{ "defaultView", UI_OPT_STRING, 0, 0, "overview", "view shown at start" },
+	{ "trendInterval", UI_OPT_INT, 1, 60, "10",
+	    "seconds between trend samples; a sparkline shows the last 90" },
 };
 const size_t ui_noptions = sizeof ui_options / sizeof ui_options[0];
 
@@ -130,6 +132,8 @@ ui_option_set(struct ui *ui, const char *name, const char *value, char **cause)
 			ui->max_rows = n;
 			if (ui->store != NULL)
 				store_set_max_rows(ui->store, (size_t)n);
+		} else if (strcmp(o->name, "trendInterval") == 0) {
+			ui->trend_interval = n;
 		} else {
 			ui->log_lines = n;
 		}
@@ -182,6 +186,8 @@ ui_option_get(struct ui *ui, const char *name)
 		return xasprintf("%ld", ui->log_lines);
 	if (strcmp(o->name, "maxRows") == 0)
 		return xasprintf("%ld", ui->max_rows);
+	if (strcmp(o->name, "trendInterval") == 0)
+		return xasprintf("%ld", ui->trend_interval);
 	return xstrdup(ui->default_view != NULL ? ui->default_view : "overview");
 }
 

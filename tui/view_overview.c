@@ -2,8 +2,10 @@
  * its state and counts, then a line per problem: pods not ready or crash
  * looping, rollouts in progress, failing or stuck, HPAs above target, at
  * max or unable to scale, firing alerts (by severity), the newest good
- * backup against the RPO, nodes not ready. Built from the row flags and reasons the printers set;
- * Enter jumps to the line's detail. */
+ * backup against the RPO, nodes not ready or under pressure (with their
+ * usage). Built from the row flags and reasons the printers set; the
+ * cluster line ends with sparklines of its firing alerts and its nodes'
+ * CPU over the last 15 minutes (trend.h). Enter jumps to the line's detail. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
+#include "opsdeck/trend.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
@@ -30,6 +33,10 @@
  * pulls and readiness probes' initial delays often take longer than 15 s,
  * and a loaded cluster is slower still; crash loops show at once anyway. */
 #define OV_START_GRACE	30
+
+/* Cells of the cluster line's sparklines (two minutes each): short, so the
+ * line leaves the other columns their room. */
+#define OV_SPARK_WIDTH	8
 
 /* The kinds the overview watches and reports, in display order (their
  * .overview places); *n of them. Which row flags are problems is each
@@ -277,6 +284,58 @@ ov_scaled_to_zero(const struct row *r, const char *res)
 	return r->ncells > 5 && r->cells[5].n == 0;
 }
 
+/* A node's problem with its usage as kubectl top prints it, when the
+ * cluster's metrics have the node ("MemoryPressure; CPU 3612m, memory
+ * 14020Mi"). */
+static void
+ov_node_detail(struct view *v, size_t cluster, const struct row *r, char *detail, size_t len)
+{
+	const char *why = r->reason != NULL ? r->reason : "degraded";
+	const struct row *m;
+	char key[300];
+
+	snprintf(key, sizeof key, "/%s", r->name);
+	m = store_get_key(v->ui->store, cluster, "nodes.metrics.k8s.io", key);
+
+	if (m != NULL && m->ncells > 2)
+		snprintf(detail, len, "%s; CPU %s, memory %s", why, m->cells[1].text,
+		    m->cells[2].text);
+	else
+		snprintf(detail, len, "%s", why);
+}
+
+/* "; 15m alerts SPARK, CPU SPARK" for a cluster line: what the trends
+ * hold of the last 15 minutes (empty when they hold nothing). */
+static void
+ov_trends(struct view *v, size_t ci, char *out, size_t len)
+{
+	static const struct {
+		const char	*series;
+		const char	*label;
+	} shown[] = { { "alerts", "alerts" }, { "cluster-cpu", "CPU" } };
+	const struct trend *t;
+	char key[64], *spark;
+	size_t i, used = 0;
+	int n;
+
+	*out = '\0';
+	for (i = 0; v->ui->trends != NULL && i < sizeof shown / sizeof shown[0]; i++) {
+		snprintf(key, sizeof key, "%s/%zu", shown[i].series, ci);
+		t = trends_get(v->ui->trends, key);
+		if (t == NULL || t->n == 0)
+			continue;
+		spark = trend_spark(t, OV_SPARK_WIDTH, 0, v->ui->ascii);
+		n = snprintf(out + used, len - used, "%s%s %s", used == 0 ? "; 15m " : ", ",
+		    shown[i].label, spark);
+		free(spark);
+		if (n < 0 || (size_t)n >= len - used) {
+			out[used] = '\0';	/* no room: leave the line as it was */
+			break;
+		}
+		used += (size_t)n;
+	}
+}
+
 /* Set a problem line's text, marked when its cluster's data may be old. */
 static void
 ov_set_problem(struct view *v, struct table_row *tr, size_t cluster, const char *detail)
@@ -368,6 +427,8 @@ ov_row(size_t cluster, const struct row *r, void *arg)
 		cell_format(&r->cells[3], w->now, buf, sizeof buf);
 		snprintf(detail, sizeof detail, "%s (restarts %s)",
 		    r->reason != NULL ? r->reason : "not ready", buf);
+	} else if (strcmp(res, "nodes") == 0) {
+		ov_node_detail(v, cluster, r, detail, sizeof detail);
 	} else
 		snprintf(detail, sizeof detail, "%s", r->reason != NULL ? r->reason :
 		    (r->flags & ROW_PROGRESSING) ? "in progress" : "degraded");
@@ -451,6 +512,7 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 {
 	struct store_cluster *sc = store_cluster(v->ui->store, ci);
 	char key[64], detail[1024], bdetail[512], info[64], since[32], ok[32], state[320];
+	char trends[256];
 	const char *name;
 	struct table_row *br;
 	bool backup_line = false, backup_problem = false;
@@ -504,6 +566,9 @@ ov_cluster(struct view *v, size_t ci, struct table_row *tr, struct ov_count *c, 
 		strcat(detail, "; ");
 		strcat(detail, info);
 	}
+	ov_trends(v, ci, trends, sizeof trends);
+	if (strlen(detail) + strlen(trends) < sizeof detail)
+		strcat(detail, trends);
 	table_set(tr, 4, detail, 0);
 
 	if (!backup_line)

@@ -2,7 +2,9 @@
  * from the kind's printer (kubectl's), plus CLUSTER (when more than one
  * cluster is shown) and NAMESPACE (when all namespaces are shown).
  * Specialisations by resource: events put warnings first, deployments drill
- * down to their pods and show their revision history, pods open logs. */
+ * down to their pods and show their revision history, pods open logs.
+ * Pods and nodes add their usage as kubectl top prints it (metrics.k8s.io),
+ * HPAs, deployments and nodes sparklines of the last 15 minutes (trend.h). */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,11 +22,46 @@
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
+#include "opsdeck/trend.h"
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
 #define RES_MAX_COLS	32
 #define RES_HISTORY_MAX	16
+
+/* What a column after the printer's shows. */
+enum res_extra_what {
+	RES_CPU,		/* usage, from the kind's metrics rows */
+	RES_MEMORY,
+	RES_TREND,		/* a sparkline of trend series */
+};
+
+/* Columns some kinds add after their printer's. */
+struct res_extra {
+	const char		*resource;	/* the view's kind */
+	const char		*metrics;	/* its usage rows in the store, or NULL */
+	struct {
+		const char		*name;
+		enum res_extra_what	 what;
+		const char		*series;	/* RES_TREND: "hpa-replicas" */
+		const char		*floor;		/* ... and the series its
+							 * scale reaches at least */
+	}			 cols[3];
+	size_t			 ncols;
+};
+
+static const struct res_extra res_extras[] = {
+	{ "pods", "pods.metrics.k8s.io",
+	  { { "CPU(cores)", RES_CPU, NULL, NULL }, { "MEMORY(bytes)", RES_MEMORY, NULL, NULL } },
+	  2 },
+	{ "nodes", "nodes.metrics.k8s.io",
+	  { { "CPU(cores)", RES_CPU, NULL, NULL }, { "MEMORY(bytes)", RES_MEMORY, NULL, NULL },
+	    { "CPU 15M", RES_TREND, "node-cpu", NULL } }, 3 },
+	{ "horizontalpodautoscalers", NULL,
+	  { { "REPLICAS 15M", RES_TREND, "hpa-replicas", NULL },
+	    { "CPU 15M", RES_TREND, "hpa-current", "hpa-target" } }, 2 },
+	{ "deployments", NULL, { { "RESTARTS 15M", RES_TREND, "restarts", NULL } }, 1 },
+};
 
 /* Generation of history requests, unique across views. */
 static unsigned res_hist_counter;
@@ -56,6 +93,9 @@ struct res_view {
 	char			*owner_uid;	/* limit rows to this owner */
 	char			*fixed_ns;	/* limit rows to this namespace */
 	char			*of;		/* "deployments/backend" when drilled down */
+	const struct res_extra	*extra;		/* columns after the printer's, or NULL */
+	size_t			 extra_at;	/* the first of them */
+	unsigned long		 trend_round;	/* trends seen at the last rebuild */
 	char			 title[160];
 
 	/* revision history of the selected deployment */
@@ -141,6 +181,15 @@ res_columns(struct view *v, bool cluster_col, bool ns_col)
 			cols[n].drop = 1;
 		n++;
 	}
+	rv->extra_at = n;
+	for (i = 0; rv->extra != NULL && i < rv->extra->ncols && n < RES_MAX_COLS; i++) {
+		cols[n].name = rv->extra->cols[i].name;
+		cols[n].numeric = true;		/* usage; a trend by its newest sample */
+		/* given up first when narrow, before the wide columns too */
+		cols[n].priority = -1;
+		cols[n].drop = (int)(40 + i);
+		n++;
+	}
 	if (v->table != NULL) {
 		if (table_filter(v->table) != NULL)
 			filter = xstrdup(table_filter(v->table));
@@ -207,12 +256,20 @@ res_init(struct view *v, char **cause)
 	rv->kind = kind_find_view(v->resource);
 	rv->printer = printer_find(v->resource);
 	rv->version = UINT64_MAX;
+	for (size_t i = 0; i < sizeof res_extras / sizeof res_extras[0]; i++) {
+		if (strcmp(res_extras[i].resource, v->resource) == 0)
+			rv->extra = &res_extras[i];
+	}
 	res_parse_arg(v);
 	res_columns(v, ui_nclusters(v->ui, v) > 1, true);
 	if (v->ui->client != NULL && client_watch(v->ui->client, v->resource, &why) != 0) {
 		ui_message(v->ui, true, "%s", why);
 		free(why);
+		why = NULL;
 	}
+	if (v->ui->client != NULL && rv->extra != NULL && rv->extra->metrics != NULL &&
+	    client_watch(v->ui->client, rv->extra->metrics, &why) != 0)
+		free(why);
 	return 0;
 }
 
@@ -260,6 +317,59 @@ struct res_walk {
 
 static void	res_event_fade(struct view *, size_t, const struct row *, struct table_row *);
 
+/* The usage and trend cells of a row (rv->extra). Usage is "n/a" where
+ * the cluster serves no metrics, empty for an object it has none for
+ * (a pod not running, a node not ready), as kubectl top leaves them out. */
+static void
+res_extra_cells(struct view *v, size_t cluster, const struct row *r, struct table_row *tr)
+{
+	struct res_view *rv = v->data;
+	const struct res_extra *x = rv->extra;
+	struct store *st = v->ui->store;
+	const struct row *m = NULL;
+	const struct trend *t, *f;
+	const char *why = NULL;
+	bool none = false;
+	char key[600], *spark;
+	size_t i, col;
+
+	if (x->metrics != NULL) {
+		snprintf(key, sizeof key, "%s/%s", r->ns, r->name);
+		m = store_get_key(st, cluster, x->metrics, key);
+		none = m == NULL && (store_kind_state(st, cluster, x->metrics, &why) != CONN_LIVE ||
+		    (why != NULL && strcmp(why, "not installed") == 0));
+	}
+	for (i = 0; i < x->ncols; i++) {
+		col = rv->extra_at + i;
+		switch (x->cols[i].what) {
+		case RES_CPU:
+		case RES_MEMORY:
+			if (m != NULL && m->ncells > 2)
+				table_set_cell(tr, col, &m->cells[x->cols[i].what == RES_CPU ? 1 : 2],
+				    0);
+			else
+				table_set(tr, col, none ? "n/a" : "", INT64_MIN);
+			break;
+		case RES_TREND:
+			snprintf(key, sizeof key, "%s/%zu/%s/%s", x->cols[i].series, cluster,
+			    r->ns, r->name);
+			t = v->ui->trends != NULL ? trends_get(v->ui->trends, key) : NULL;
+			f = NULL;
+			if (x->cols[i].floor != NULL && v->ui->trends != NULL) {
+				snprintf(key, sizeof key, "%s/%zu/%s/%s", x->cols[i].floor,
+				    cluster, r->ns, r->name);
+				f = trends_get(v->ui->trends, key);
+			}
+			spark = trend_spark(t, TREND_WIDTH, f != NULL && f->n > 0 ?
+			    trend_at(f, 0) : 0, v->ui->ascii);
+			table_set(tr, col, spark, t != NULL && t->n > 0 ? (int64_t)trend_at(t, 0) :
+			    INT64_MIN);
+			free(spark);
+			break;
+		}
+	}
+}
+
 /* Add one store row to the table. */
 static int
 res_add_row(size_t cluster, const struct row *r, void *arg)
@@ -292,6 +402,8 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 		table_set_cell(tr, i + 2, &r->cells[i], w->now);
 	if (strcmp(v->resource, "events") == 0)
 		res_event_fade(v, cluster, r, tr);
+	if (rv->extra != NULL)
+		res_extra_cells(v, cluster, r, tr);
 	return 0;
 }
 
@@ -366,6 +478,7 @@ res_update(struct view *v, int64_t now)
 	struct res_view *rv = v->data;
 	struct res_walk w = { v, now };
 	uint64_t ver = store_version(v->ui->store, v->resource);
+	unsigned long round = v->ui->trends != NULL ? trends_round(v->ui->trends) : 0;
 	const char *ns = rv->kind != NULL && !rv->kind->namespaced ? NULL :
 	    rv->fixed_ns != NULL ? rv->fixed_ns : ui_namespace(v->ui);
 	bool want_cluster = ui_nclusters(v->ui, v) > 1, want_ns = ns == NULL &&
@@ -378,6 +491,13 @@ res_update(struct view *v, int64_t now)
 	/* ages are formatted at draw time: rebuild only on changes, and under
 	 * a flood of changes no more often than four times what a rebuild
 	 * costs, so input stays responsive on large estates */
+	/* usage and trends are cells too */
+	if (rv->extra != NULL && rv->extra->metrics != NULL)
+		ver += store_version(v->ui->store, rv->extra->metrics);
+	if (rv->extra != NULL && round != rv->trend_round) {
+		rv->trend_round = round;
+		rv->version = UINT64_MAX - 1;
+	}
 	if (ver == rv->version && !ns_changed && now - rv->built_at < 60 &&
 	    want_cluster == rv->cluster_col && want_ns == rv->ns_col)
 		return;

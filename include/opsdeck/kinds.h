@@ -21,6 +21,8 @@ struct describer;
 enum kind_source {
 	KIND_API,		/* the Kubernetes API server: listed and watched */
 	KIND_ALERTMANAGER,	/* Alertmanager's v2 API: polled, no RBAC */
+	KIND_METRICS,		/* the API server's metrics.k8s.io (metrics-server):
+				 * polled, listed and got, never watched */
 };
 
 /* How the console shows a kind (a zero view: it has none). */
@@ -48,6 +50,9 @@ struct kind {
 	/* Served by the drill (for kubectl, controllers, RBAC) but not a kind
 	 * the console lists: lookups by name do not find it. */
 	bool			 drill_only;
+	/* The store's name for its rows where resource alone is taken by
+	 * another kind ("pods.metrics.k8s.io"); NULL: resource. */
+	const char		*store_name;
 
 	/* What the console does with it. */
 	const struct printer	*printer;	/* NULL: the NAME/AGE printer */
@@ -79,6 +84,11 @@ const struct kind	*kind_find_kind(const char *kind);
 /* A console kind with a view, by any name kind_find takes or by its
  * view's name; NULL if none. */
 const struct kind	*kind_find_view(const char *name);
+
+/* The name k's rows have in the store (store_name, else resource). */
+const char		*kind_store_name(const struct kind *k);
+/* True if the API server serves k (discovery, paths): not Alertmanager. */
+bool			 kind_on_api(const struct kind *k);
 
 /* The label for one object of k in lines: the view's name where it is not
  * the plural ("hpa"), else the singular. */

@@ -83,7 +83,12 @@ extern const struct printer printer_pods, printer_deployments, printer_replicase
     printer_statefulsets, printer_daemonsets, printer_hpa, printer_nodes, printer_events,
     printer_jobs, printer_cronjobs, printer_pdb, printer_namespaces, printer_services,
     printer_alerts, printer_silences, printer_backups, printer_schedules, printer_restores,
-    printer_rollouts, printer_virtualservices;
+    printer_rollouts, printer_virtualservices, printer_pod_metrics, printer_node_metrics;
+/* A PodMetrics' or NodeMetrics' usage (obj borrowed; pods: the sum of
+ * their containers'), as kubectl top counts it: CPU in millicores rounded
+ * up, memory in bytes. The printers' CPU and MEMORY cells keep them in n. */
+void		 metrics_usage(json_t *obj, int64_t *millicores, int64_t *bytes);
+
 /* The Tables the API server builds for custom resources from their
  * CustomResourceDefinitions' additionalPrinterColumns (struct kind's
  * table; NAME and AGE when a CRD declares none). */

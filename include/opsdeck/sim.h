@@ -159,6 +159,13 @@ int	 sim_proxy(struct sim_cluster *, const char *ns, const char *service,
 	    const char *method, const char *rest, const char *query,
 	    const char *req_body, size_t req_len, char **body, const char **content_type);
 
+/* metrics.k8s.io (drill/metrics.c): the PodMetrics or NodeMetrics (res)
+ * named name in ns, or their list (name NULL; ns NULL: all namespaces;
+ * selector: a label selector or NULL), new; NULL if there is no such
+ * object (*cause NULL) or the selector is bad (*cause set, new). Lock held. */
+json_t	*sim_metrics(struct sim_cluster *, const struct kind *res, const char *ns,
+	    const char *name, const char *selector, char **cause);
+
 /* Pod logs: the lines of container (NULL: the first) of the pod with uid,
  * from line index `from` (0-based). previous selects the last terminated
  * instance. Returns a new string of the lines (each ending in \n) and sets

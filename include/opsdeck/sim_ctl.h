@@ -332,6 +332,9 @@ double		 ctl_parse_time(const char *);
 void		 ctl_set(json_t *obj, const char *path, json_t *v);
 /* The string annotation key of obj (keys hold dots, so not a path), or NULL. */
 const char	*ctl_annotation(json_t *obj, const char *key);
+/* An HPA's simulated demand, in pods at 100 % of their CPU request
+ * (drill.opsdeck.dev/load; default half of minReplicas). */
+double		 ctl_hpa_load(json_t *hpa);
 /* Set string annotation key of obj to val (creating metadata.annotations);
  * true if it changed. */
 bool		 ctl_set_annotation(json_t *obj, const char *key, const char *val);

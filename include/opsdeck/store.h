@@ -118,6 +118,12 @@ size_t		 store_count(struct store *, size_t cluster, const char *resource);
  * namespace), or NULL. Valid until the next store change. */
 const struct row *store_get(struct store *, size_t cluster, const char *resource,
 		    const char *ns, const char *name);
+/* The row of resource on cluster stored under key: its uid, or for an
+ * object without one (usage from metrics.k8s.io) "namespace/name" ("/name"
+ * cluster-scoped); NULL if none. A hash lookup. Valid until the next store
+ * change. */
+const struct row *store_get_key(struct store *, size_t cluster, const char *resource,
+		    const char *key);
 /* Changes whenever anything of resource changes (any cluster): views
  * rebuild their row lists when it differs from what they saw. */
 uint64_t	 store_version(const struct store *, const char *resource);

@@ -19,7 +19,9 @@
 /* A column. */
 struct table_col {
 	const char	*name;		/* header, upper case */
-	int		 priority;	/* 0 always, 1 wide only */
+	int		 priority;	/* 0 always, 1 wide only; -1 always, but
+					 * given up with the wide ones, before
+					 * any other column is cut */
 	int		 drop;		/* 0 never dropped; higher drops first when narrow */
 	int		 min;		/* shrink limit (0: header width) */
 	bool		 numeric;	/* sort by the row's number for this column */

@@ -111,6 +111,8 @@ struct ui {
 	bool			 wrap;
 	long			 log_lines;
 	long			 max_rows;	/* rows kept per cluster (maxRows) */
+	long			 trend_interval; /* seconds between trend samples */
+	struct trends		*trends;	/* sparklines' samples (trend.h) */
 	char			*theme_name;
 	char			*default_view;
 

@@ -17,7 +17,7 @@ static const char *resources[] = {
 	"horizontalpodautoscalers", "nodes", "events", "jobs", "cronjobs",
 	"poddisruptionbudgets", "namespaces", "services", "alerts", "silences",
 	"backups", "schedules", "restores", "rollouts", "virtualservices",
-	"configmaps",
+	"configmaps", "pods.metrics.k8s.io", "nodes.metrics.k8s.io",
 };
 
 /* Print obj with p and format every cell. */

@@ -26,13 +26,19 @@
 
 #define NAMES_MAX	16
 
-/* Every name k answers to: plural, singular, Kind and short names. */
+/* Every name k answers to: plural, singular, Kind and short names; a kind
+ * whose plural another kind has, its store name and Kind. */
 static size_t
 kind_names(const struct kind *k, char names[NAMES_MAX][64])
 {
 	const char *p;
 	size_t n = 0, len;
 
+	if (k->store_name != NULL) {
+		snprintf(names[n++], 64, "%s", k->store_name);
+		snprintf(names[n++], 64, "%s", k->kind);
+		return n;
+	}
 	snprintf(names[n++], 64, "%s", k->resource);
 	snprintf(names[n++], 64, "%s", k->singular);
 	snprintf(names[n++], 64, "%s", k->kind);
@@ -66,12 +72,20 @@ test_every_name_resolves(void **state)
 			snprintf(dotted, sizeof dotted, "%s.%s", k->resource, k->group);
 			assert_ptr_equal(kind_find(dotted), k);
 		}
-		if (k->source == KIND_API) {
+		if (kind_on_api(k)) {
 			assert_ptr_equal(kind_find_api(k->group, k->resource), k);
 			assert_ptr_equal(kind_find_kind(k->kind), k);
 		} else
 			assert_null(kind_find_api(k->group, k->resource));
+		/* its rows go through its own printer */
+		if (k->printer != NULL)
+			assert_ptr_equal(printer_find(kind_store_name(k)), k->printer);
 	}
+	/* the usage kinds do not take the plain plurals */
+	assert_string_equal(kind_find("pods")->kind, "Pod");
+	assert_string_equal(kind_find("nodes")->kind, "Node");
+	assert_string_equal(kind_find("pods.metrics.k8s.io")->kind, "PodMetrics");
+	assert_string_equal(kind_store_name(kind_find("NodeMetrics")), "nodes.metrics.k8s.io");
 	/* kubectl's names for the kinds the issue found disagreeing */
 	assert_string_equal(kind_find("job")->resource, "jobs");
 	assert_string_equal(kind_find("deploy")->resource, "deployments");
@@ -194,7 +208,7 @@ test_views_and_overview(void **state)
 			places++;
 		}
 		if (kinds[i].view.name == NULL) {
-			assert_null(view_resource_find(kinds[i].resource));
+			assert_null(view_resource_find(kind_store_name(&kinds[i])));
 			continue;
 		}
 		views++;

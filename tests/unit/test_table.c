@@ -306,6 +306,44 @@ static const struct table_col pod_cols[] = {
 	{ "READINESS GATES", 1, 18, 0, false, false },
 };
 
+/* A column shown without wide (priority -1, usage) is given up first when
+ * the wide columns do not fit, and kept when there is room. */
+static const struct table_col usage_cols[] = {
+	{ "NAME", 0, 0, 16, false, false },
+	{ "NODE", 1, 16, 0, false, false },
+	{ "CPU(cores)", -1, 40, 0, true, false },
+};
+
+static void
+test_fit_usage(void **state)
+{
+	struct table *t = table_new(usage_cols, sizeof usage_cols / sizeof usage_cols[0]);
+	struct table_row *r;
+	int w[4];
+
+	(void)state;
+	table_begin(t);
+	r = table_add(t, "0/p", 0);
+	table_set(r, 0, "backend-7d9f8c6b5d-x2v9k", 0);	/* 24 */
+	table_set(r, 1, "worker-node-1", 0);		/* 13 */
+	table_set(r, 2, "250m", 250);
+	table_end(t);
+	/* not wide: NAME and CPU(cores) */
+	table_fit(t, 80, false, w);
+	assert_int_equal(w[1], -1);
+	assert_int_equal(w[2], 10);
+	/* wide with room: all three */
+	table_fit(t, 80, true, w);
+	assert_int_equal(w[1], 13);
+	assert_int_equal(w[2], 10);
+	/* wide, short of room for all: CPU(cores) goes, NODE stays */
+	table_fit(t, 24 + 2 + 13 + 2 + 5, true, w);
+	assert_int_equal(w[2], -1);
+	assert_int_equal(w[1], 13);
+	assert_int_equal(w[0], 24);
+	table_free(t);
+}
+
 static void
 test_fit_priority(void **state)
 {
@@ -525,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_selection_and_marks),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_fit_priority),
+		cmocka_unit_test(test_fit_usage),
 		cmocka_unit_test(test_fit_keep),
 		cmocka_unit_test(test_fit_keep_little_room),
 		cmocka_unit_test(test_timed_grow),
