@@ -135,6 +135,8 @@ reflector_next_backoff(struct reflector *r)
 	return d + d * ((double)random() / (double)RAND_MAX);
 }
 
+static void	reflector_poll(struct reflector *);
+
 /* Timer: retry. */
 static void
 reflector_retry(void *arg)
@@ -142,7 +144,9 @@ reflector_retry(void *arg)
 	struct reflector *r = arg;
 
 	r->timer = NULL;
-	if (r->rv != NULL && !r->relisting)
+	if (r->res->source == KIND_ALERTMANAGER)
+		reflector_poll(r);
+	else if (r->rv != NULL && !r->relisting)
 		reflector_watch(r);
 	else
 		reflector_list(r);
@@ -628,8 +632,6 @@ reflector_watch(struct reflector *r)
 	store_set_kind_state(r->c->store, r->cluster, r->res->resource, CONN_LIVE, NULL);
 }
 
-static void	reflector_poll(struct reflector *);
-
 /* Timer: poll Alertmanager again. */
 static void
 reflector_poll_fire(void *arg)
@@ -674,6 +676,7 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	size_t i;
 	char *msg, *why;
 	bool capped;
+	double retry_after = -1;
 
 	r->req = NULL;
 	if (res->error == NULL && res->status == 404 && reflector_am_proxied(r)) {
@@ -694,6 +697,9 @@ reflector_poll_done(const struct cresult *res, void *arg)
 		}
 		store_set_kind_state(st, r->cluster, name, reflector_am_state(res), why);
 		free(why);
+		/* as the API server's lists: 429 and 5xx with Retry-After */
+		if (res->error == NULL && (res->status == 429 || res->status >= 500))
+			retry_after = res->retry_after;
 		goto again;
 	}
 	doc = json_loadb(res->body, res->len, 0, NULL);
@@ -720,11 +726,19 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	json_decref(doc);
 again:
 	if (r->c->opts.once) {
-		r->phase = REF_DONE;
+		if (retry_after >= 0)
+			reflector_wait(r, retry_after);	/* a few times, then done */
+		else
+			r->phase = REF_DONE;
 		return;
 	}
+	/* the next poll: the period, or later if the server asked so (up to
+	 * RETRY_AFTER_CAP) */
+	if (retry_after > RETRY_AFTER_CAP)
+		retry_after = RETRY_AFTER_CAP;
 	r->phase = REF_WAITING;
-	r->timer = loop_timer_add(r->c->loop, r->c->opts.am_interval, reflector_poll_fire, r);
+	r->timer = loop_timer_add(r->c->loop, retry_after > r->c->opts.am_interval ?
+	    retry_after : r->c->opts.am_interval, reflector_poll_fire, r);
 }
 
 /* Poll Alertmanager for alerts or silences. */
