@@ -10,6 +10,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "opsdeck/buf.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/pdb.h"
 #include "opsdeck/printers.h"
@@ -19,33 +20,6 @@
 #include "patch.h"
 #include "proto.h"
 #include "sim_store.h"
-
-/* A growing output buffer. */
-struct buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
-/* Append len bytes to b. */
-static void
-buf_add(struct buf *b, const char *s, size_t len)
-{
-	if (b->len + len + 1 > b->cap) {
-		b->cap = (b->len + len + 1) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, s, len);
-	b->len += len;
-	b->p[b->len] = '\0';
-}
-
-/* Append a string to b. */
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
 
 /* Append a JSON value's compact serialisation to b. */
 static void
@@ -442,6 +416,200 @@ invalid_field(struct drill_resp *resp, const char *group, const char *kind, cons
 	    cause_reason, "message", detail, "field", field));
 	resp_json(resp, 422, st);
 	free(msg);
+}
+
+/* A buffer's text so far ("" before the first append). */
+#define STR(b)	((b).p != NULL ? (b).p : "")
+
+/* s as Go's %q writes it: printable text as it is; '"' and '\' escaped;
+ * \a \b \f \n \r \t \v by name; other control bytes and bytes that are not
+ * UTF-8 as \xNN; C1 controls and U+2028/9 as \uNNNN. */
+static void
+go_quote(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	static const char named[] = "\a\b\f\n\r\t\v", letters[] = "abfnrtv";
+	const char *n;
+	uint32_t cp;
+	size_t len, i;
+
+	buf_str(b, "\"");
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			if (*p == '"' || *p == '\\')
+				buf_printf(b, "\\%c", *p);
+			else if ((n = strchr(named, *p)) != NULL && *p != '\0')
+				buf_printf(b, "\\%c", letters[n - named]);
+			else if (*p < 0x20 || *p == 0x7f)
+				buf_printf(b, "\\x%02x", *p);
+			else
+				buf_printf(b, "%c", *p);
+			p++;
+			continue;
+		}
+		len = *p >= 0xf0 && *p < 0xf5 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
+		cp = len == 4 ? *p & 0x07u : len == 3 ? *p & 0x0fu : *p & 0x1fu;
+		for (i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				break;
+			cp = cp << 6 | (p[i] & 0x3fu);
+		}
+		if (len == 0 || i < len || (len == 3 && cp < 0x800) || (len == 4 &&
+		    (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff)) {
+			buf_printf(b, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		if (cp < 0xa0 || cp == 0xad || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff)
+			buf_printf(b, "\\u%04x", (unsigned)cp);
+		else
+			buf_add(b, p, len);
+		p += len;
+	}
+	buf_str(b, "\"");
+}
+
+/* How the API server checks the names of res: a DNS-1123 label
+ * (namespaces), a DNS-1035 label (services), else a DNS-1123 subdomain. */
+enum name_rule { NAME_SUBDOMAIN, NAME_LABEL, NAME_DNS1035, NAME_LABEL_VALUE };
+
+static enum name_rule
+name_rule(const struct kind *res)
+{
+	if (*res->group == '\0' && strcmp(res->resource, "namespaces") == 0)
+		return NAME_LABEL;
+	if (*res->group == '\0' && strcmp(res->resource, "services") == 0)
+		return NAME_DNS1035;
+	return NAME_SUBDOMAIN;
+}
+
+/* True if c may be in a name under rule. */
+static bool
+name_char(char c, enum name_rule rule)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
+		return true;
+	if (rule == NAME_LABEL_VALUE)
+		return (c >= 'A' && c <= 'Z') || c == '_' || c == '.';
+	return false;
+}
+
+/* True if c may start or end a name (or, in a subdomain, a dot-separated
+ * part of one) under rule. */
+static bool
+name_edge(char c, enum name_rule rule)
+{
+	return c != '-' && c != '_' && c != '.' && name_char(c, rule);
+}
+
+/* True if name matches rule's pattern (its length aside). */
+static bool
+name_matches(const char *name, enum name_rule rule)
+{
+	size_t n = strlen(name), i, start = 0;
+
+	if (n == 0)
+		return rule == NAME_LABEL_VALUE;
+	if (rule == NAME_DNS1035 && !(name[0] >= 'a' && name[0] <= 'z'))
+		return false;
+	for (i = 0; i <= n; i++) {
+		if (i < n && !(rule == NAME_SUBDOMAIN && name[i] == '.')) {
+			if (!name_char(name[i], rule))
+				return false;
+			continue;
+		}
+		/* the end of a part: it starts and ends as the rule says */
+		if (i == start || !name_edge(name[start], rule) || !name_edge(name[i - 1], rule))
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+/* Append the API server's complaints about value under rule (apimachinery's
+ * IsDNS1123Subdomain, IsDNS1123Label, IsDNS1035Label, IsValidLabelValue) to
+ * b as "FIELD\tMESSAGE\n" lines. */
+static void
+name_problems(struct buf *b, const char *field, const char *value, enum name_rule rule)
+{
+	size_t max = rule == NAME_SUBDOMAIN ? 253 : 63;
+
+	if (strlen(value) > max)
+		buf_printf(b, "%s\tmust be no more than %zu characters\n", field, max);
+	if (name_matches(value, rule))
+		return;
+	buf_printf(b, "%s\t", field);
+	if (rule == NAME_SUBDOMAIN)
+		buf_str(b, "a lowercase RFC 1123 subdomain must consist of lower case "
+		    "alphanumeric characters, '-' or '.', and must start and end with an "
+		    "alphanumeric character (e.g. 'example.com', regex used for validation is "
+		    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n");
+	else if (rule == NAME_LABEL && name_matches(value, NAME_SUBDOMAIN))
+		buf_str(b, "must not contain dots\n");
+	else if (rule == NAME_LABEL)
+		buf_str(b, "a lowercase RFC 1123 label must consist of lower case alphanumeric "
+		    "characters or '-', and must start and end with an alphanumeric character "
+		    "(e.g. 'my-name',  or '123-abc', regex used for validation is "
+		    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')\n");
+	else if (rule == NAME_DNS1035)
+		buf_str(b, "a DNS-1035 label must consist of lower case alphanumeric characters "
+		    "or '-', start with an alphabetic character, and end with an alphanumeric "
+		    "character (e.g. 'my-name',  or 'abc-123', regex used for validation is "
+		    "'[a-z]([-a-z0-9]*[a-z0-9])?')\n");
+	else
+		buf_str(b, "a valid label must be an empty string or consist of alphanumeric "
+		    "characters, '-', '_' or '.', and must start and end with an alphanumeric "
+		    "character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for "
+		    "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')\n");
+}
+
+/* A name the API server would refuse: answer its 422 Invalid, one cause per
+ * complaint, and return 0. 1 when name is valid for res. A namespace's
+ * name is also the value of its kubernetes.io/metadata.name label, and
+ * checked as one. */
+static int
+check_name(struct drill_resp *resp, const struct kind *res, const char *name)
+{
+	enum name_rule rule = name_rule(res);
+	struct buf problems, quoted, msg, text;
+	json_t *st, *causes;
+	size_t ncauses = 0;
+	char *line, *nl, *tab;
+
+	memset(&problems, 0, sizeof problems);
+	name_problems(&problems, "metadata.name", name, rule);
+	if (rule == NAME_LABEL && problems.len > 0)
+		name_problems(&problems, "metadata.labels", name, NAME_LABEL_VALUE);
+	if (problems.len == 0)
+		return 1;
+	memset(&quoted, 0, sizeof quoted);
+	go_quote(&quoted, name);
+	memset(&msg, 0, sizeof msg);
+	causes = json_array();
+	for (line = problems.p; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		*nl = '\0';
+		tab = strchr(line, '\t');
+		*tab = '\0';
+		memset(&text, 0, sizeof text);
+		buf_printf(&text, "Invalid value: %s: %s", STR(quoted), tab + 1);
+		json_array_append_new(causes, json_pack("{s:s,s:s,s:s}", "reason",
+		    "FieldValueInvalid", "message", STR(text), "field", line));
+		buf_printf(&msg, "%s%s: %s", ncauses++ > 0 ? ", " : "", line, STR(text));
+		buf_free(&text);
+	}
+	memset(&text, 0, sizeof text);
+	buf_printf(&text, "%s%s%s %s is invalid: %s%s%s", res->kind, *res->group != '\0' ? "." :
+	    "", res->group, STR(quoted), ncauses > 1 ? "[" : "", STR(msg),
+	    ncauses > 1 ? "]" : "");
+	st = status_object(422, "Invalid", STR(text), res->group, res->kind, name);
+	json_object_set_new(json_object_get(st, "details"), "causes", causes);
+	resp_json(resp, 422, st);
+	buf_free(&text);
+	buf_free(&msg);
+	buf_free(&quoted);
+	buf_free(&problems);
+	return 0;
 }
 
 /* A Status error response. */
@@ -2461,8 +2629,12 @@ api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 		return;
 	}
 	drill_defaults(t->res, body);
+	name = field_value(body, "metadata.name");
+	if (*name != '\0' && !check_name(resp, t->res, name)) {
+		json_decref(body);
+		return;
+	}
 	if (dry) {
-		name = field_value(body, "metadata.name");
 		if (*name != '\0' && sim_obj_get(c, t->res, t->ns, name) != NULL) {
 			char q[160];
 

@@ -43,6 +43,7 @@ struct creq {
 	char			*fail;
 	bool			 queued;
 	bool			 retried;
+	bool			 one_object;	/* a GET of one API object */
 	struct creq		*next;
 };
 
@@ -495,7 +496,7 @@ creq_launch(struct creq *r)
 	struct conn *cn = r->c->conns[r->cluster];
 	struct curl_slist *hdr = NULL;
 	struct http_opts o;
-	char *url, *cause = NULL, *accept;
+	char *url, *cause = NULL, *accept, *over = NULL;
 	bool kube;
 	CURL *easy;
 
@@ -560,7 +561,54 @@ creq_launch(struct creq *r)
 	o.low_speed_time = r->low_speed_time;
 	o.on_line = r->on_line != NULL ? creq_line : NULL;
 	o.on_data = r->on_data != NULL ? creq_data : NULL;
+	if (r->one_object) {
+		/* one object is held whole: the per-object cap, as in a list */
+		o.max_body = r->c->opts.max_object;
+		over = xasprintf("the object is over %zu bytes (the per-object cap)",
+		    o.max_body);
+		o.over_text = over;
+	}
 	r->http = http_start(r->c->loop, easy, &o, creq_http_done, r);
+	free(over);
+}
+
+/* True if the path segment at seg is the word w. */
+static bool
+seg_is(const char *seg, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncmp(seg, w, n) == 0 && (seg[n] == '/' || seg[n] == '?' || seg[n] == '\0');
+}
+
+/* True if path (a query aside) names one API object or a subresource of
+ * one, not a collection: /api/v1/[namespaces/NS/]RESOURCE/NAME[/SUB],
+ * /apis/GROUP/VERSION/[namespaces/NS/]RESOURCE/NAME[/SUB], a namespace
+ * (/api/v1/namespaces/NS) and its status and finalize. */
+static bool
+api_path_is_object(const char *path)
+{
+	size_t n = 0, base, len = strcspn(path, "?");
+	const char *seg[8], *p = path;
+
+	while (n < 8) {
+		while (p < path + len && *p == '/')
+			p++;
+		if (p >= path + len)
+			break;
+		seg[n++] = p;
+		p += strcspn(p, "/?");
+	}
+	if (n == 0)
+		return false;
+	base = seg_is(seg[0], "api") ? 2 : seg_is(seg[0], "apis") ? 3 : 0;
+	if (base == 0 || n <= base + 1)
+		return false;
+	if (!seg_is(seg[base], "namespaces"))
+		return true;	/* RESOURCE/NAME[/SUB] */
+	if (n == base + 3)	/* namespaces/NS/RESOURCE, or a namespace's status */
+		return seg_is(seg[base + 2], "status") || seg_is(seg[base + 2], "finalize");
+	return true;		/* namespaces/NS, namespaces/NS/RESOURCE/NAME... */
 }
 
 /* Start a request on cluster. */
@@ -584,6 +632,9 @@ creq_start(struct client *c, size_t cluster, const struct creq_spec *s)
 	r->on_data = s->on_data;
 	r->done = s->done;
 	r->arg = s->arg;
+	r->one_object = s->target == CREQ_API && (s->method == NULL ||
+	    strcmp(s->method, "GET") == 0) && s->on_line == NULL && s->on_data == NULL &&
+	    api_path_is_object(s->path);
 	if (cluster >= c->nconns)
 		creq_fail_later(r, "no such cluster");
 	else

@@ -530,9 +530,125 @@ get_report_failures(struct get_ctx *g, const struct kind *res, bool timed_out)
 	return failed;
 }
 
-/* Parse the kinds list into g. 0, or -1 with a message printed. */
+/* The path of the CustomResourceDefinitions. */
+#define CRD_PATH	"/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+
+/* True if k is a custom resource: its Table is what its CRD declares. */
+static bool
+kind_is_custom(const struct kind *k)
+{
+	size_t n = strlen(k->group);
+
+	return k->source == KIND_API && (k->table != NULL || (strchr(k->group, '.') != NULL &&
+	    !(n >= 7 && strcmp(k->group + n - 7, ".k8s.io") == 0)));
+}
+
+/* The CustomResourceDefinitions asked of every cluster. */
+struct get_crds {
+	json_t		**answers;	/* per cluster: the CRD or the list, or NULL */
+	char		**errors;	/* per cluster: why not */
+	size_t		  pending;
+};
+
+/* One cluster's answer. */
+struct get_crd_call {
+	struct get_crds	*crds;
+	size_t		 cluster;
+};
+
+/* client_request callback: keep the CRD (or list), or why not. */
+static void
+get_crd_done(const struct client_response *resp, void *arg)
+{
+	struct get_crd_call *call = arg;
+	struct get_crds *crds = call->crds;
+	json_t *doc = NULL;
+
+	if (resp->error == NULL && resp->status == 200)
+		doc = json_loadb(resp->body, resp->len, 0, NULL);
+	if (doc != NULL)
+		crds->answers[call->cluster] = doc;
+	else
+		crds->errors[call->cluster] = client_response_error(resp);
+	crds->pending--;
+	free(call);
+}
+
+/* loop_run_until condition: every cluster answered. */
 static int
-get_parse_kinds(struct get_ctx *g, const char *spec)
+get_crds_done(void *arg)
+{
+	return ((struct get_crds *)arg)->pending == 0;
+}
+
+/* Learn the columns of the custom resources among names (a comma list) from
+ * the clusters' CRDs: the one named for a kind the table knows, the whole
+ * list when a name is unknown. The first cluster (in context order) that
+ * answers wins; a kind whose CRD no cluster lets us read keeps its built-in
+ * columns. Sets *why to the first cluster's failure, if any. */
+static void
+get_learn_crds(struct get_ctx *g, struct loop *loop, size_t nctx, const char *names,
+    double timeout, char **why)
+{
+	char *copy = xstrdup(names), *p, *tok, *save = NULL, *path = NULL;
+	const struct kind *k;
+	struct get_crds crds;
+	struct get_crd_call *call;
+	json_t *item;
+	size_t c, i, nwant = 0;
+	bool list = false;
+
+	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
+		k = kind_find(tok);
+		if (k == NULL)
+			list = true;
+		else if (kind_is_custom(k)) {
+			nwant++;
+			free(path);
+			path = xasprintf(CRD_PATH "/%s.%s", k->resource, k->group);
+		}
+	}
+	free(copy);
+	if (list || nwant > 1) {
+		free(path);
+		path = xstrdup(CRD_PATH);
+	}
+	if (path == NULL)
+		return;
+	memset(&crds, 0, sizeof crds);
+	crds.answers = xcalloc(nctx, sizeof *crds.answers);
+	crds.errors = xcalloc(nctx, sizeof *crds.errors);
+	crds.pending = nctx;
+	for (c = 0; c < nctx; c++) {
+		call = xcalloc(1, sizeof *call);
+		call->crds = &crds;
+		call->cluster = c;
+		client_request(g->client, c, "GET", path, NULL, NULL, get_crd_done, call);
+	}
+	if (loop_run_until(loop, get_crds_done, &crds, timeout) != 0 && *why == NULL)
+		*why = xstrdup("timed out");
+	for (c = 0; c < nctx; c++) {
+		if (crds.answers[c] != NULL && json_is_array(json_object_get(crds.answers[c],
+		    "items"))) {
+			json_array_foreach(json_object_get(crds.answers[c], "items"), i, item)
+				kind_learn_crd(item);
+		} else if (crds.answers[c] != NULL) {
+			kind_learn_crd(crds.answers[c]);
+		} else if (*why == NULL && crds.errors[c] != NULL) {
+			*why = sanitize_str(crds.errors[c], 0);
+		}
+		json_decref(crds.answers[c]);
+		free(crds.errors[c]);
+	}
+	free(crds.answers);
+	free(crds.errors);
+	free(path);
+}
+
+/* Parse the kinds list into g. 0, or -1 with a message printed (crd_why:
+ * why the clusters' CRDs could not be read, or NULL). */
+static int
+get_parse_kinds(struct get_ctx *g, const char *spec, const char *crd_why)
 {
 	char *copy = xstrdup(spec), *p, *tok, *save = NULL;
 	const struct kind *res;
@@ -547,8 +663,9 @@ get_parse_kinds(struct get_ctx *g, const char *spec)
 		if (res == NULL) {
 			char *clean = sanitize_str(tok, 0);
 
-			fprintf(stderr, "opsdeck: the server doesn't have a resource type \"%s\"\n",
-			    clean);
+			fprintf(stderr, "opsdeck: the server doesn't have a resource type \"%s\"%s%s%s\n",
+			    clean, crd_why != NULL ? " (its CustomResourceDefinitions could not be "
+			    "read: " : "", crd_why != NULL ? crd_why : "", crd_why != NULL ? ")" : "");
 			free(clean);
 			rc = -1;
 			break;
@@ -597,9 +714,9 @@ get_main(int argc, char **argv)
 	struct loop *loop = NULL;
 	struct client_opts copts;
 	const char *context_spec = NULL, *kubeconfig = NULL, *selector = NULL;
-	char *cause = NULL;
+	char *cause = NULL, *crd_why = NULL;
 	size_t nctx = 0, k, total = 0;
-	double timeout = 60, connect_timeout = 5, q;
+	double timeout = 60, connect_timeout = 5, q, t0;
 	size_t max_rows = 0, max_object = 0;
 	bool all_contexts = false, watch = false, timed_out = false;
 	int ch, rc = 2, failed = 0;
@@ -682,9 +799,6 @@ get_main(int argc, char **argv)
 		get_usage(stderr);
 		goto out;
 	}
-	if (get_parse_kinds(&g, argv[optind]) != 0)
-		goto out;
-	g.multi_kind = g.nkinds > 1;
 	if (g.all_ns && g.ns != NULL)
 		g.ns = NULL;
 
@@ -703,6 +817,12 @@ get_main(int argc, char **argv)
 	copts.list_only = !watch;
 	copts.health_interval = watch ? 0 : -1;	/* 0: the default probe period */
 	g.client = client_new(loop, g.store, ctxs, nctx, &copts);
+	t0 = loop_now();
+	get_learn_crds(&g, loop, nctx, argv[optind], timeout, &crd_why);
+	timeout -= loop_now() - t0;	/* one --request-timeout for it all */
+	if (get_parse_kinds(&g, argv[optind], crd_why) != 0)
+		goto out;
+	g.multi_kind = g.nkinds > 1;
 	for (k = 0; k < g.nkinds; k++) {
 		const char *scope = g.all_ns ? NULL : (g.ns != NULL ? g.ns : "");
 
@@ -712,7 +832,7 @@ get_main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (loop_run_until(loop, get_settled, &g, timeout) != 0)
+	if (timeout <= 0 || loop_run_until(loop, get_settled, &g, timeout) != 0)
 		timed_out = true;
 
 	g.now = (int64_t)time(NULL);
@@ -766,6 +886,7 @@ get_main(int argc, char **argv)
 	rc = failed > 0 ? 1 : 0;
 out:
 	free(cause);
+	free(crd_why);
 	client_free(g.client);
 	store_free(g.store);
 	loop_free(loop);
@@ -776,6 +897,7 @@ out:
 	free(g.widths);
 	free(g.versions);
 	free(g.states);
+	kind_forget_learnt();
 	if (g.seen != NULL) {
 		for (k = 0; k < g.nseen_buckets; k++)
 			free(g.seen[k]);

@@ -27,6 +27,7 @@ struct http_req {
 	size_t			 body_len;
 	size_t			 body_cap;
 	size_t			 max_body;
+	char			*over_text;	/* the error past max_body, or NULL */
 	struct line_splitter	 split;
 	size_t			 nlines;
 
@@ -152,6 +153,15 @@ http_keep(struct http_req *r, const char *p, size_t n)
 	return 1;
 }
 
+/* The error for a body over the cap. New string. */
+static char *
+http_over_text(const struct http_req *r)
+{
+	if (r->over_text != NULL)
+		return xstrdup(r->over_text);
+	return xasprintf("response body over %zu bytes", r->max_body);
+}
+
 /* Count a line and hand it to the owner. */
 static int
 http_line(const char *line, size_t len, void *arg)
@@ -187,7 +197,7 @@ http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 		/* counted as decoded: a small compressed body that inflates
 		 * past the cap stops at the cap */
 		if (n > r->max_body || r->data_len > r->max_body - n) {
-			r->error = xasprintf("response body over %zu bytes", r->max_body);
+			r->error = http_over_text(r);
 			return 0;
 		}
 		r->data_len += n;
@@ -199,7 +209,7 @@ http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	}
 	if (!http_keep(r, ptr, n)) {
 		free(r->error);
-		r->error = xasprintf("response body over %zu bytes", r->max_body);
+		r->error = http_over_text(r);
 		return 0;
 	}
 	return n;
@@ -268,6 +278,7 @@ http_free(struct http_req *r)
 	free(r->method);
 	free(r->body);
 	free(r->error);
+	free(r->over_text);
 	free(r->location);
 	free(r);
 }
@@ -322,6 +333,7 @@ http_start(struct loop *loop, CURL *easy, const struct http_opts *o,
 	r->on_data = o->on_line == NULL ? o->on_data : NULL;
 	r->headers = o->headers;
 	r->max_body = o->max_body != 0 ? o->max_body : HTTP_DEFAULT_MAX_BODY;
+	r->over_text = o->over_text != NULL ? xstrdup(o->over_text) : NULL;
 	r->retry_after = -1;
 	r->started = loop_now();
 	splitter_init(&r->split, o->max_line);

@@ -1,11 +1,14 @@
 /* The kind table (see kinds.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "opsdeck/describe.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
+#include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
 
 /* The verbs a read-write resource shows in discovery. */
@@ -193,6 +196,16 @@ const struct kind kinds[] = {
 };
 const size_t nkinds = sizeof kinds / sizeof kinds[0];
 
+/* Kinds learnt from clusters' CRDs (kind_learn_crd), searched first;
+ * their strings and tables are owned here. */
+struct learnt {
+	struct kind	 k;
+	char		*strs[7];
+	struct printer	*table;
+};
+static struct learnt	**learnt;
+static size_t		  nlearnt;
+
 /* True if the comma list list holds the word [w, w + n). */
 static bool
 list_has(const char *list, const char *w, size_t n, bool nocase)
@@ -228,8 +241,8 @@ kind_find(const char *name)
 	if (name == NULL || *name == '\0')
 		return NULL;
 	dot = strchr(name, '.');
-	for (i = 0; i < nkinds; i++) {
-		k = &kinds[i];
+	for (i = 0; i < nlearnt + nkinds; i++) {
+		k = i < nlearnt ? &learnt[i]->k : &kinds[i - nlearnt];
 		if (k->drill_only)
 			continue;
 		if (kind_named(k, name, strlen(name)))
@@ -365,4 +378,157 @@ kind_health(const struct kind *k, json_t *obj, int64_t now, char **reason)
 	}
 	printed_free(&out);
 	return flags;
+}
+
+/* ---- Kinds learnt from a cluster's CustomResourceDefinitions ---- */
+
+
+/* True if s is a non-empty name fit for an API path: lower-case letters,
+ * digits, '-' and '.', as the API server allows in groups, versions and
+ * plurals. */
+static bool
+path_name_ok(const char *s, bool dots)
+{
+	if (s == NULL || *s == '\0' || strlen(s) > 253)
+		return false;
+	for (; *s != '\0'; s++) {
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		    (dots && *s == '.')))
+			return false;
+	}
+	return true;
+}
+
+/* The rank of a version name in the API server's discovery order: GA
+ * (v2 > v1) before beta (v1beta2 > v1beta1) before alpha, the rest last.
+ * Larger ranks first. */
+static long
+version_rank(const char *v)
+{
+	char *end;
+	long major, minor = 0, level = 3;
+
+	if (v[0] != 'v' || v[1] < '1' || v[1] > '9')
+		return -1;
+	major = strtol(v + 1, &end, 10);
+	if (*end != '\0') {
+		if (strncmp(end, "beta", 4) == 0)
+			level = 2, end += 4;
+		else if (strncmp(end, "alpha", 5) == 0)
+			level = 1, end += 5;
+		else
+			return -1;
+		if (*end < '1' || *end > '9')
+			return -1;
+		minor = strtol(end, &end, 10);
+		if (*end != '\0')
+			return -1;
+	}
+	if (major > 9999 || minor > 9999)
+		return -1;
+	return level * 100000000L + major * 10000L + minor;
+}
+
+/* The version kubectl reads crd at: the served one first in the API
+ * server's discovery order (names it cannot rank after, alphabetically). */
+static const char *
+crd_preferred_version(json_t *crd)
+{
+	const char *best = NULL, *name;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_path(crd, "spec.versions"), i, v) {
+		name = json_path_str_or(v, "name", "");
+		if (!json_is_true(json_object_get(v, "served")) || !path_name_ok(name, false))
+			continue;
+		if (best == NULL || version_rank(name) > version_rank(best) ||
+		    (version_rank(name) == version_rank(best) && version_rank(name) < 0 &&
+		    strcmp(name, best) < 0))
+			best = name;
+	}
+	return best;
+}
+
+const struct kind *
+kind_learn_crd(json_t *crd)
+{
+	const struct kind *known;
+	struct learnt *l;
+	struct printer *table;
+	const char *group = json_path_str_or(crd, "spec.group", "");
+	const char *plural = json_path_str_or(crd, "spec.names.plural", "");
+	const char *version = crd_preferred_version(crd);
+	const char *kind = json_path_str_or(crd, "spec.names.kind", "");
+	char *shorts = xstrdup(""), *t;
+	json_t *s;
+	size_t i;
+
+	if (!path_name_ok(group, true) || !path_name_ok(plural, false) || version == NULL ||
+	    !sanitize_is_clean(kind, strlen(kind), 0) || *kind == '\0' ||
+	    (table = printer_from_crd(crd, version)) == NULL) {
+		free(shorts);
+		return NULL;
+	}
+	json_array_foreach(json_path(crd, "spec.names.shortNames"), i, s) {
+		if (!json_is_string(s) || !path_name_ok(json_string_value(s), false))
+			continue;
+		t = xasprintf("%s%s%s", shorts, *shorts != '\0' ? "," : "", json_string_value(s));
+		free(shorts);
+		shorts = t;
+	}
+	for (i = 0; i < table->ncolumns; i++) {
+		struct column *c = (struct column *)(uintptr_t)&table->columns[i];
+
+		if (!sanitize_is_clean(c->name, strlen(c->name), 0)) {
+			t = sanitize_str(c->name, 0);
+			free((char *)(uintptr_t)c->name);
+			c->name = t;
+		}
+	}
+	l = xcalloc(1, sizeof *l);
+	known = kind_find_api(group, plural);
+	if (known != NULL) {
+		/* the console's own knowledge of it stays; the Table is the
+		 * cluster's */
+		l->k = *known;
+	} else {
+		l->k.group = l->strs[0] = xstrdup(group);
+		l->k.version = l->strs[1] = xstrdup(version);
+		l->k.resource = l->strs[2] = xstrdup(plural);
+		l->k.singular = l->strs[3] = xstrdup(json_path_str_or(crd,
+		    "spec.names.singular", ""));
+		l->k.kind = l->strs[4] = xstrdup(kind);
+		l->k.short_names = l->strs[5] = shorts;
+		shorts = NULL;
+		l->k.categories = "";
+		l->k.subresources = "";
+		l->k.verbs = l->strs[6] = xstrdup("get,list,watch");
+		l->k.namespaced = strcmp(json_path_str_or(crd, "spec.scope", ""),
+		    "Namespaced") == 0;
+		l->k.source = KIND_API;
+		l->k.actions = "";
+	}
+	free(shorts);
+	l->table = table;
+	l->k.table = table;
+	learnt = xreallocarray(learnt, nlearnt + 1, sizeof *learnt);
+	learnt[nlearnt++] = l;
+	return &l->k;
+}
+
+void
+kind_forget_learnt(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < nlearnt; i++) {
+		for (j = 0; j < sizeof learnt[i]->strs / sizeof learnt[i]->strs[0]; j++)
+			free(learnt[i]->strs[j]);
+		printer_free(learnt[i]->table);
+		free(learnt[i]);
+	}
+	free(learnt);
+	learnt = NULL;
+	nlearnt = 0;
 }

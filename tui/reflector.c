@@ -138,6 +138,8 @@ reflector_next_backoff(struct reflector *r)
 	return d + d * ((double)random() / (double)RAND_MAX);
 }
 
+static void	reflector_poll(struct reflector *);
+
 /* Timer: retry. */
 static void
 reflector_retry(void *arg)
@@ -145,7 +147,9 @@ reflector_retry(void *arg)
 	struct reflector *r = arg;
 
 	r->timer = NULL;
-	if (r->rv != NULL && !r->relisting)
+	if (r->res->source == KIND_ALERTMANAGER)
+		reflector_poll(r);
+	else if (r->rv != NULL && !r->relisting)
 		reflector_watch(r);
 	else
 		reflector_list(r);
@@ -679,7 +683,7 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	size_t i;
 	char *msg, *why;
 	bool capped, failed = true;
-	double delay;
+	double delay, retry_after = -1;
 
 	r->req = NULL;
 	if (res->error == NULL && res->status == 404 && (metrics || reflector_am_proxied(r))) {
@@ -701,6 +705,9 @@ reflector_poll_done(const struct cresult *res, void *arg)
 		}
 		store_set_kind_state(st, r->cluster, name, reflector_am_state(res), why);
 		free(why);
+		/* as the API server's lists: 429 and 5xx with Retry-After */
+		if (res->error == NULL && (res->status == 429 || res->status >= 500))
+			retry_after = res->retry_after;
 		goto again;
 	}
 	doc = json_loadb(res->body, res->len, 0, NULL);
@@ -730,9 +737,16 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	json_decref(doc);
 again:
 	if (r->c->opts.once) {
-		r->phase = REF_DONE;
+		if (retry_after >= 0)
+			reflector_wait(r, retry_after);	/* a few times, then done */
+		else
+			r->phase = REF_DONE;
 		return;
 	}
+	/* the next poll: the period, or later if the server asked so (up to
+	 * RETRY_AFTER_CAP) */
+	if (retry_after > RETRY_AFTER_CAP)
+		retry_after = RETRY_AFTER_CAP;
 	r->phase = REF_WAITING;
 	delay = r->c->opts.am_interval;
 	/* a cluster without metrics (or failing) is asked less and less
@@ -740,6 +754,8 @@ again:
 	r->poll_failures = failed ? r->poll_failures + 1 : 0;
 	if (metrics && failed)
 		delay *= 1 << (r->poll_failures - 1 < 3 ? r->poll_failures - 1 : 3);
+	if (retry_after > delay)
+		delay = retry_after;
 	r->timer = loop_timer_add(r->c->loop, delay, reflector_poll_fire, r);
 }
 

@@ -55,6 +55,9 @@ struct http_opts {
 	size_t			 body_len;
 	struct curl_slist	*headers;	/* taken (freed with the request) */
 	size_t			 max_body;	/* HTTP_DEFAULT_MAX_BODY */
+	/* The error when a body goes over max_body (copied); NULL:
+	 * "response body over N bytes". */
+	const char		*over_text;
 	size_t			 max_line;	/* stream mode: HTTP_DEFAULT_MAX_LINE */
 	double			 connect_timeout; /* seconds, 0: 5 */
 	double			 timeout;	/* whole request, 0: none */

@@ -89,6 +89,16 @@ const struct kind	*kind_find_view(const char *name);
 const char		*kind_store_name(const struct kind *k);
 /* True if the API server serves k (discovery, paths): not Alertmanager. */
 bool			 kind_on_api(const struct kind *k);
+/* Learn a kind from a cluster's CustomResourceDefinition crd (borrowed):
+ * its Table becomes the columns crd declares for its preferred served
+ * version (the API server's discovery order: GA, beta, alpha). A kind the
+ * table knows keeps everything else; an unknown one is listed and watched
+ * like any other (no view, no actions). kind_find then answers with it
+ * first. NULL if crd is unusable (a group, plural or version unfit for an
+ * API path, no served version). */
+const struct kind	*kind_learn_crd(json_t *crd);
+/* Forget every learnt kind (their pointers die). */
+void			 kind_forget_learnt(void);
 
 /* The label for one object of k in lines: the view's name where it is not
  * the plural ("hpa"), else the singular. */

@@ -8,7 +8,10 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
   MODE gone: first watch answers with an ERROR 410 event; the relist then
              holds pod-c as well.
   MODE forbid: deployments answer 403 Forbidden; pods are served.
-  MODE busy: the first list answers 429 with Retry-After: 2.
+  MODE busy: the first list answers 429 with Retry-After: 2; so does the
+             first Alertmanager poll (/api/v2/alerts through the service
+             proxy), then it holds one alert.
+  MODE am-slow: Alertmanager polls answer 429 with Retry-After: 30.
   MODE auth: only "Authorization: Bearer tok-2" is accepted, else 401.
   MODE expired: every watch answers HTTP 410 Gone (lists are served).
   MODE expired-event: every watch sends an ERROR 410 event and ends.
@@ -19,7 +22,8 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
   MODE redirect: every request answers 302 to https://login.example.invalid/sso.
   MODE bigheader: every response carries one 2 MB header line.
   MODE manyheaders: every response carries 3,000 headers (300 KB).
-  MODE huge: the list holds pod-a0, then a pod with a 200 MB annotation.
+  MODE huge: the list holds pod-a0, then a pod with a 200 MB annotation;
+             a GET of that pod (pod-huge) sends it alone.
   MODE many: the list holds 100,000 pods in one page (limit ignored).
   MODE bomb: the list is gzip-encoded: pod-a0, then blanks without end
              (1 GiB inflated from about 1 MB), sent as long as it is read.
@@ -37,7 +41,7 @@ from urllib.parse import parse_qs, urlparse
 
 PORTFILE, LOGFILE, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
 lock = threading.Lock()
-state = {"lists": 0, "watches": 0}
+state = {"lists": 0, "watches": 0, "polls": 0}
 
 
 def pod(name, rv):
@@ -92,8 +96,9 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def send_hostile_list(self, mode):
-        """A list page made to take a client's memory, sent chunked as it
-        is made (the server holds little); stops when the client goes."""
+        """A list page made to take a client's memory (or, huge-one, the
+        200 MB object alone), sent chunked as it is made (the server holds
+        little); stops when the client goes."""
         head = json.dumps({"kind": "PodList", "apiVersion": "v1",
                            "metadata": {"resourceVersion": "20"}})[:-1].encode()
         first = json.dumps(pod("pod-a0", 10)).encode()
@@ -104,15 +109,18 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         try:
-            if mode == "huge":
+            if mode in ("huge", "huge-one"):
                 big = pod("pod-huge", 11)
                 big["metadata"]["annotations"] = {"blob": "@"}
                 pre, post = json.dumps(big).encode().split(b"@")
-                self.chunk(head + b',"items":[' + first + b"," + pre)
+                if mode == "huge":
+                    self.chunk(head + b',"items":[' + first + b"," + pre)
+                else:
+                    self.chunk(pre)
                 block = b"x" * (1 << 20)
                 for _ in range(200):
                     self.chunk(block)
-                self.chunk(post + b"]}")
+                self.chunk(post + (b"]}" if mode == "huge" else b""))
             elif mode == "many":
                 self.chunk(head + b',"items":[' + first)
                 batch = []
@@ -184,6 +192,23 @@ class Handler(BaseHTTPRequestHandler):
                                               'at the cluster scope'))
         if u.path == "/version":
             return self.send_json(200, {"major": "1", "minor": "32", "gitVersion": "v1.32.0"})
+        if u.path.endswith("/proxy/api/v2/alerts") and mode in ("busy", "am-slow"):
+            with lock:
+                state["polls"] += 1
+                n = state["polls"]
+            if mode == "am-slow" or n == 1:
+                return self.send_status(429, "TooManyRequests", "alertmanager is busy",
+                                        [("Retry-After", "30" if mode == "am-slow" else "2")])
+            return self.send_json(200, [{
+                "labels": {"alertname": "DiskFull", "severity": "critical",
+                           "namespace": "default"},
+                "annotations": {"summary": "disk full"}, "fingerprint": "f1",
+                "startsAt": "2026-01-01T00:00:00Z", "endsAt": "2026-01-01T01:00:00Z",
+                "updatedAt": "2026-01-01T00:00:00Z",
+                "status": {"state": "active", "silencedBy": [], "inhibitedBy": []},
+                "receivers": [{"name": "pager"}]}])
+        if mode == "huge" and u.path == "/api/v1/namespaces/default/pods/pod-huge":
+            return self.send_hostile_list("huge-one")
         if u.path not in ("/api/v1/pods", "/api/v1/namespaces/default/pods"):
             return self.send_json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
                                         "message": "not found", "reason": "NotFound", "code": 404})

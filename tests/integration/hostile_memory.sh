@@ -8,6 +8,7 @@
 # caps (the object being read and its buffer's growth), or the row cap at
 # 2 KiB a row. The hostile cluster's error is named on stderr and the
 # healthy cluster's rows print.
+# One object read whole (describe) is held to the per-object cap too.
 . "$(dirname "$0")/../lib/common.sh"
 
 peak_rss=$(cd "$(dirname "$0")/../lib" && pwd)/peak_rss.py
@@ -66,3 +67,19 @@ rows=$(grep -c '^fake-many ' "$T/many.out" || true)
 # A smaller object cap is honoured too (and named).
 run huge-small "$T/fake-healthy.kubeconfig:$T/fake-huge.kubeconfig" --max-object-size 1Mi
 check huge-small 2048 "fake-huge: pods: error: an object in the list is over 1048576 bytes"
+
+# One object read whole (describe's GET of the 200 MB pod) is held to the
+# same per-object cap, and the error names it.
+set +e
+KUBECONFIG=$T/fake-huge.kubeconfig /usr/bin/python3 "$peak_rss" "$T/one.peak" "$OPSDECK" \
+	describe pod pod-huge -n default >"$T/one.out" 2>"$T/one.err"
+rc=$?
+set -e
+cat "$T/one.err"
+[ "$rc" != 0 ] || fail "describe of a 200 MB object: exit 0"
+assert_contains "$(cat "$T/one.err")" "the object is over 8388608 bytes (the per-object cap)" \
+	"describe: stderr"
+peak=$(cat "$T/one.peak")
+[ "$peak" -le $((2 * base + 2 * obj_kb)) ] ||
+	fail "describe of a 200 MB object: peak RSS $peak kB over 2 x $base + $((2 * obj_kb)) kB"
+ok "describe of a 200 MB object: stopped at the per-object cap, named; peak RSS $peak kB"

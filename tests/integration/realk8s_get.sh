@@ -26,61 +26,6 @@ wait_for 240 rk_settled "$ctx" ||
 npods=$(kc --context "$ctx" get pods -A --no-headers | wc -l)
 ok "estate settled in $((SECONDS - t_up))s: $npods pods Running, every deployment available"
 
-# cells FILE: the rows of a kubectl-style table as "NAMESPACE/NAME<TAB>COL=cell..."
-# lines, sorted, for every column but AGE; opsdeck's CLUSTER column is
-# dropped. Columns start where their header starts (cells may hold spaces,
-# e.g. RESTARTS "1 (5s ago)").
-cells() {
-	/usr/bin/python3 - "$1" <<'PY'
-import re, sys
-lines = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l]
-if not lines:
-    sys.exit(0)
-head = lines[0]
-# a header may hold one space ("NOMINATED NODE"); columns are apart by more
-cols = list(re.finditer(r"\S+(?: \S+)*", head))
-starts = [m.start() for m in cols]
-names = [m.group() for m in cols]
-rows = []
-for l in lines[1:]:
-    cell = {}
-    for i, n in enumerate(names):
-        end = starts[i + 1] if i + 1 < len(starts) else len(l)
-        cell[n] = l[starts[i]:end].strip()
-    key = cell.get("NAMESPACE", "") + "/" + cell["NAME"]
-    # RESTARTS may say how long ago the last one was: that part ticks.
-    if "RESTARTS" in cell:
-        cell["RESTARTS"] = cell["RESTARTS"].split(" ")[0]
-    rest = "\t".join(f"{n}={cell[n]}" for n in names
-                     if n not in ("CLUSTER", "NAMESPACE", "NAME", "AGE"))
-    rows.append(f"{key}\t{rest}")
-print("\n".join(sorted(rows)))
-PY
-}
-
-# same_cells KIND CONTEXT [ARGS]: opsdeck's and kubectl's rows and cells
-# agree (up to 5 tries: a pod can change between the two requests).
-same_cells() {
-	local kind=$1 c=$2 try
-	shift 2
-	for try in 1 2 3 4 5; do
-		kc --context "$c" get "$kind" -A "$@" >"$T/k.out" 2>"$T/k.err" ||
-			{ cat "$T/k.err" >&2; fail "kubectl get $kind -A $* --context $c failed"; }
-		"$OPSDECK" get "$kind" -A --context "$c" "$@" >"$T/o.out" 2>"$T/o.err" ||
-			{ cat "$T/o.err" >&2; fail "opsdeck get $kind -A $* --context $c failed"; }
-		head -n 1 "$T/o.out" | grep -q '^CLUSTER ' || { cat "$T/o.out" >&2; fail "opsdeck $kind: no CLUSTER column"; }
-		awk -v c="$c" 'NR > 1 && $1 != c { bad = 1 } END { exit bad }' "$T/o.out" ||
-			fail "opsdeck $kind: a row is not labelled $c"
-		cells "$T/k.out" >"$T/k.cells"
-		cells "$T/o.out" >"$T/o.cells"
-		[ -s "$T/k.cells" ] || fail "kubectl listed no $kind"
-		cmp -s "$T/k.cells" "$T/o.cells" && return 0
-		sleep 1
-	done
-	diff -u "$T/k.cells" "$T/o.cells" >&2 || true
-	fail "$kind -A $* on $c: opsdeck's rows or cells differ from kubectl's"
-}
-
 same_cells pods "$ctx"
 grep -q $'\tREADY=1/1\tSTATUS=Running\t' "$T/o.cells" || fail "opsdeck shows no Running 1/1 pod"
 [ "$(wc -l <"$T/o.cells")" -eq "$npods" ] || fail "opsdeck lists $(wc -l <"$T/o.cells") pods, kubectl $npods"

@@ -25,6 +25,9 @@
 # - a list's items of a built-in kind carry no apiVersion and kind;
 # - an allowed SelfSubjectAccessReview gives a reason;
 # - a SelfSubjectReview (kubectl auth whoami) names the user and its groups.
+# - a name the API server refuses (ESC, CJK, '_', upper case, too long; a
+#   DNS-1123 subdomain for most kinds, a label for namespaces, a DNS-1035
+#   label for services): 422 Invalid, the value Go-quoted, one cause each.
 # The words of the JSON decoder's error differ (Go's and jansson's) and are
 # not compared.
 . "$(dirname "$0")/../lib/realk8s.sh"
@@ -133,6 +136,17 @@ probe("POST on a name", "POST", DEP + "/backend", "{}", drop=("details",))
 probe("create outside a namespace's path", "POST", "/api/v1/configmaps", cm("x"),
       drop=("details",))
 probe("dryRun=Some on a create", "POST", CM + "?dryRun=Some", cm("x"))
+# Names the API server refuses, with its words (Go-quoted values).
+for n in ("bad_name", "Upper", "\x1b[31mred", "\u65e5\u672c", "dot.", "a" * 254):
+    probe(f"a ConfigMap named {n[:12]!r}", "POST", CM + "?dryRun=All", cm(n))
+for n in ("bad.ns", "-x", "\x1b]0;t\x07"):
+    probe(f"a Namespace named {n!r}", "POST", "/api/v1/namespaces?dryRun=All",
+          {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": n}})
+probe("a Service named '1abc'", "POST", "/api/v1/namespaces/staging/services?dryRun=All",
+      {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "1abc"},
+       "spec": {"ports": [{"port": 80}]}})
+probe("a ConfigMap named 'ok.name-1'", "POST", CM + "?dryRun=All", cm("ok.name-1"),
+      fields=["metadata.name"])
 probe("the scale subresource", "GET", DEP + "/backend/scale",
       fields=["kind", "apiVersion", "spec", "status"])
 probe("the viewer's delete", "DELETE", CM + "/probe-b", who="viewer")

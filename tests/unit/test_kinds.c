@@ -259,6 +259,59 @@ test_health(void **state)
 	json_decref(fine);
 }
 
+/* A kind learnt from a cluster's CRD: found by its names, read at the
+ * served version the API server prefers, in that version's columns; a kind
+ * the table knows keeps its console printer and gets the cluster's Table;
+ * names unfit for a path are refused, hostile column names cleaned. */
+static void
+test_learn_crd(void **state)
+{
+	json_t *crd = js("{\"spec\":{\"group\":\"example.com\",\"scope\":\"Cluster\","
+	    "\"names\":{\"plural\":\"widgets\",\"singular\":\"widget\",\"kind\":\"Widget\","
+	    "\"shortNames\":[\"wd\",\"W D\"]},\"versions\":["
+	    "{\"name\":\"v2alpha1\",\"served\":true,\"additionalPrinterColumns\":"
+	    "[{\"name\":\"A\",\"type\":\"string\",\"jsonPath\":\".a\"}]},"
+	    "{\"name\":\"v1\",\"served\":true,\"additionalPrinterColumns\":"
+	    "[{\"name\":\"Col\\u001b[31m\",\"type\":\"integer\",\"jsonPath\":\".spec.n\"}]},"
+	    "{\"name\":\"v3\",\"served\":false},"
+	    "{\"name\":\"v1beta2\",\"served\":true}]}}");
+	json_t *rollout = js("{\"spec\":{\"group\":\"argoproj.io\",\"scope\":\"Namespaced\","
+	    "\"names\":{\"plural\":\"rollouts\",\"singular\":\"rollout\",\"kind\":\"Rollout\"},"
+	    "\"versions\":[{\"name\":\"v1alpha1\",\"served\":true}]}}");
+	json_t *bad = js("{\"spec\":{\"group\":\"ex/../x\",\"names\":{\"plural\":\"ws\","
+	    "\"kind\":\"W\"},\"versions\":[{\"name\":\"v1\",\"served\":true}]}}");
+	const struct kind *k, *builtin = kind_find("rollouts");
+
+	assert_null(kind_find("widgets"));
+	k = kind_learn_crd(crd);
+	assert_non_null(k);
+	assert_ptr_equal(kind_find("wd"), k);
+	assert_ptr_equal(kind_find("Widget"), k);
+	assert_ptr_equal(kind_find("widgets.example.com"), k);
+	assert_null(kind_find("W D"));
+	assert_string_equal(k->version, "v1");	/* GA before beta and alpha */
+	assert_false(k->namespaced);
+	assert_int_equal(printer_find_table("widgets")->ncolumns, 2);
+	assert_string_equal(printer_find_table("widgets")->columns[1].name, "Col\\x1b[31m");
+	assert_string_equal(printer_find_table("widgets")->columns[1].json_path, ".spec.n");
+
+	k = kind_learn_crd(rollout);
+	assert_ptr_equal(kind_find("rollouts"), k);
+	assert_ptr_not_equal(k, builtin);
+	assert_ptr_equal(k->printer, builtin->printer);	/* the console's own */
+	assert_ptr_equal(k->describer, builtin->describer);
+	assert_string_equal(printer_find_table("rollouts")->columns[1].name, "Age");
+	assert_int_equal(printer_find_table("rollouts")->ncolumns, 2);
+
+	assert_null(kind_learn_crd(bad));
+	kind_forget_learnt();
+	assert_null(kind_find("widgets"));
+	assert_ptr_equal(kind_find("rollouts"), builtin);
+	json_decref(crd);
+	json_decref(rollout);
+	json_decref(bad);
+}
+
 int
 main(void)
 {
@@ -269,6 +322,7 @@ main(void)
 		cmocka_unit_test(test_keymap_actions),
 		cmocka_unit_test(test_views_and_overview),
 		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_learn_crd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
