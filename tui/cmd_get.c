@@ -22,6 +22,7 @@
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
@@ -591,20 +592,20 @@ get_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct get_ctx g;
-	struct kubeconfig *kc = NULL;
-	struct opsdeck_config *cfg = NULL;
-	struct kube_context **ctxs = NULL;
-	struct loop *loop = NULL;
+	struct hl_session s;
+	struct hl_session_opts so;
+	struct loop *loop;
 	struct client_opts copts;
 	const char *context_spec = NULL, *kubeconfig = NULL, *selector = NULL;
 	char *cause = NULL;
-	size_t nctx = 0, k, total = 0;
+	size_t k, total = 0;
 	double timeout = 60, connect_timeout = 5, q;
 	size_t max_rows = 0, max_object = 0;
 	bool all_contexts = false, watch = false, timed_out = false;
 	int ch, rc = 2, failed = 0;
 
 	memset(&g, 0, sizeof g);
+	memset(&s, 0, sizeof s);
 	g.json_first = true;
 	optind = 1;
 	for (;;) {
@@ -688,13 +689,6 @@ get_main(int argc, char **argv)
 	if (g.all_ns && g.ns != NULL)
 		g.ns = NULL;
 
-	if (kubeconfig_open_headless(kubeconfig, context_spec, all_contexts, &kc, &cfg, &ctxs,
-	    &nctx) != 0)
-		goto out;
-
-	loop = loop_new();
-	g.store = store_new();
-	store_set_server_tables(g.store, true);
 	memset(&copts, 0, sizeof copts);
 	copts.connect_timeout = connect_timeout;
 	copts.max_rows = max_rows;
@@ -702,7 +696,13 @@ get_main(int argc, char **argv)
 	copts.once = !watch;
 	copts.list_only = !watch;
 	copts.health_interval = watch ? 0 : -1;	/* 0: the default probe period */
-	g.client = client_new(loop, g.store, ctxs, nctx, &copts);
+	so = (struct hl_session_opts){ .kubeconfig = kubeconfig, .spec = context_spec,
+	    .all = all_contexts, .server_tables = true, .client = &copts };
+	if (hl_session_open(&s, &so) != 0)
+		goto out;
+	loop = s.loop;
+	g.store = s.store;
+	g.client = s.client;
 	for (k = 0; k < g.nkinds; k++) {
 		const char *scope = g.all_ns ? NULL : (g.ns != NULL ? g.ns : "");
 
@@ -733,10 +733,10 @@ get_main(int argc, char **argv)
 	}
 	if (g.output == GET_JSON && !watch)
 		fputs(g.json_first ? "]\n" : "\n]\n", stdout);
-	if (total == 0 && g.output != GET_JSON && failed < (int)(nctx * g.nkinds)) {
+	if (total == 0 && g.output != GET_JSON && failed < (int)(s.nctx * g.nkinds)) {
 		/* some cluster answered: nothing is there (never said when
 		 * every cluster failed: that is not knowing, not nothing) */
-		const char *ns = g.ns != NULL ? g.ns : ctxs[0]->namespace_;
+		const char *ns = g.ns != NULL ? g.ns : s.ctxs[0]->namespace_;
 
 		if (g.all_ns || ns == NULL)
 			fprintf(stderr, "No resources found\n");
@@ -766,12 +766,7 @@ get_main(int argc, char **argv)
 	rc = failed > 0 ? 1 : 0;
 out:
 	free(cause);
-	client_free(g.client);
-	store_free(g.store);
-	loop_free(loop);
-	free(ctxs);
-	kubeconfig_free(kc);
-	config_free(cfg);
+	hl_session_close(&s);
 	free(g.kinds);
 	free(g.widths);
 	free(g.versions);

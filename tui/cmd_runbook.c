@@ -13,6 +13,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/hl_signal.h"
 #include "opsdeck/hl_ui.h"
 #include "opsdeck/incident.h"
@@ -260,24 +261,24 @@ runbook_cmd_run(int argc, char **argv)
 	const char *pnames[RUN_PARAMS_MAX], *pvalues[RUN_PARAMS_MAX];
 	const char *context = NULL, *target = NULL, *ns = NULL, *kcpath = NULL, *name = NULL;
 	char *cause = NULL, *spec = NULL, *kind = NULL, *tname = NULL, *tns = NULL, *eq;
-	struct kube_context **sel = NULL;
-	struct opsdeck_config *cfg = NULL;
-	struct kubeconfig *kc = NULL;
+	struct hl_session s;
+	struct hl_session_opts so;
 	struct runbook *rb = NULL;
-	struct client *client = NULL;
-	struct store *store = NULL;
-	struct loop *loop = NULL;
+	struct client *client;
+	struct store *store;
+	struct loop *loop;
 	struct rb_run_opts o;
 	struct rb_run *run = NULL;
 	struct hl_ui h;
 	struct hl_run hr;
 	const struct kind *res;
-	size_t nsel = 0, np = 0, cluster, i;
+	size_t np = 0, cluster, i;
 	double budget = 60;
 	bool yes = false, dry = false, ro = false;
 	int a, rc = 1;
 
 	memset(&hr, 0, sizeof hr);
+	memset(&s, 0, sizeof s);
 	for (a = 1; a < argc; a++) {
 		if ((strcmp(argv[a], "--context") == 0 || strcmp(argv[a], "-c") == 0) &&
 		    a + 1 < argc)
@@ -328,22 +329,23 @@ runbook_cmd_run(int argc, char **argv)
 		cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
 		goto out;
 	}
-	cfg = config_load(NULL, &cause);
-	if (cfg == NULL)
+	so = (struct hl_session_opts){ .kubeconfig = kcpath, .need_config = true,
+	    .signals = true, .actions = true };
+	if (hl_session_load(&s, &so, &cause) != 0)
 		goto out;
-	kc = kubeconfig_load(kcpath, &cause);
-	if (kc == NULL)
-		goto out;
-	kubeconfig_warnings(kc, cfg, kubeconfig_warn_stderr, NULL);
 	if (context == NULL)
-		context = kc->current_context;
-	if (context == NULL || kubeconfig_find(kc, context) == NULL) {
+		context = s.kc->current_context;
+	if (context == NULL || kubeconfig_find(s.kc, context) == NULL) {
 		cause = xasprintf("unknown context '%s'", context != NULL ? context : "(none)");
 		goto out;
 	}
-	spec = run_context_spec(kc, cfg, context);
-	if (kubeconfig_select(kc, cfg, spec, false, &sel, &nsel, &cause) != 0)
+	spec = run_context_spec(s.kc, s.cfg, context);
+	so.spec = spec;
+	if (hl_session_start(&s, &so, &cause) != 0)
 		goto out;
+	loop = s.loop;
+	store = s.store;
+	client = s.client;
 	if (target != NULL) {
 		char *p = xstrdup(target), *q = strchr(p, '/');
 
@@ -364,16 +366,9 @@ runbook_cmd_run(int argc, char **argv)
 		if (ns == NULL)
 			ns = tns;
 	}
-	loop = loop_new();
-	if (hl_signals_install(loop, &cause) != 0)
-		goto out;
-	store = store_new();
-	client = client_new(loop, store, sel, nsel, NULL);
-	actions_set_loop(loop);
-	actions_register();
 	cluster = store_cluster_find(store, context);
 	if (ns == NULL)
-		ns = kubeconfig_find(kc, context)->namespace_;
+		ns = kubeconfig_find(s.kc, context)->namespace_;
 	if (ro) {
 		for (i = 0; i < store_ncluster(store); i++)
 			store_cluster(store, i)->read_only = true;
@@ -435,14 +430,7 @@ out:
 	free(tname);
 	free(tns);
 	runbook_run_unref(run);
-	actions_shutdown();
-	client_free(client);
-	store_free(store);
-	hl_signals_remove(loop);
-	loop_free(loop);
-	free(sel);
-	kubeconfig_free(kc);
-	config_free(cfg);
+	hl_session_close(&s);
 	runbook_free(rb);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/hl_signal.h"
 #include "opsdeck/hl_ui.h"
 #include "opsdeck/kubeconfig.h"
@@ -115,12 +116,12 @@ silence_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct kubeconfig *kc = NULL;
-	struct opsdeck_config *cfg = NULL;
-	struct kube_context **ctxs = NULL;
-	struct loop *loop = NULL;
-	struct store *store = NULL;
-	struct client *client = NULL;
+	struct hl_session s;
+	struct hl_session_opts so;
+	struct kube_context **ctxs;
+	struct loop *loop;
+	struct store *store;
+	struct client *client;
 	struct client_opts copts;
 	struct silence_wait w;
 	struct hl_ui h;
@@ -131,11 +132,12 @@ silence_main(int argc, char **argv)
 	char *cause = NULL, *dur = NULL, *av[32], *clean;
 	json_t *m, *result = NULL;
 	double duration = 0, timeout = 30;
-	size_t nctx = 0, nm = 0, i, j;
+	size_t nctx, nm = 0, i, j;
 	bool all = false, ro = false;
 	int ch, ac, rc = 2, r;
 
 	memset(&w, 0, sizeof w);
+	memset(&s, 0, sizeof s);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		silence_usage(argc < 2 ? stderr : stdout);
 		rc = argc < 2 ? 2 : 0;
@@ -238,29 +240,28 @@ silence_main(int argc, char **argv)
 
 	/* Requests an earlier run sent without recording their outcome. */
 	audit_recover_stderr();
-	if (kubeconfig_open_headless(kubeconfig, context_spec, all, &kc, &cfg, &ctxs,
-	    &nctx) != 0)
+	memset(&copts, 0, sizeof copts);
+	copts.once = true;
+	copts.health_interval = -1;
+	so = (struct hl_session_opts){ .kubeconfig = kubeconfig, .spec = context_spec,
+	    .all = all, .signals = true, .actions = true, .client = &copts };
+	if (hl_session_open(&s, &so) != 0) {
+		if (s.loop != NULL)	/* selected, but could not catch signals */
+			rc = 1;
 		goto out;
-	if (cfg == NULL) {
+	}
+	if (s.cfg == NULL) {
 		/* its readOnly flags would be lost: change nothing */
 		fprintf(stderr, "opsdeck: silence %s: refused: config.yaml could not be read, "
 		    "so its read-only contexts are unknown\n", sub);
 		rc = 1;
 		goto out;
 	}
-	loop = loop_new();
-	if (hl_signals_install(loop, &cause) != 0) {
-		fprintf(stderr, "opsdeck: %s\n", cause);
-		rc = 1;
-		goto out;
-	}
-	store = store_new();
-	memset(&copts, 0, sizeof copts);
-	copts.once = true;
-	copts.health_interval = -1;
-	client = client_new(loop, store, ctxs, nctx, &copts);
-	actions_set_loop(loop);
-	actions_register();
+	loop = s.loop;
+	store = s.store;
+	client = s.client;
+	ctxs = s.ctxs;
+	nctx = s.nctx;
 	w.loop = loop;
 	/* stdout carries only silence ids: previews and progress go to
 	 * stderr, and the command line is the confirmation */
@@ -336,13 +337,6 @@ out:
 	free(w.outcome);
 	free(w.message);
 	json_decref(result);
-	actions_shutdown();
-	client_free(client);
-	store_free(store);
-	hl_signals_remove(loop);
-	loop_free(loop);
-	free(ctxs);
-	kubeconfig_free(kc);
-	config_free(cfg);
+	hl_session_close(&s);
 	return rc;
 }
