@@ -83,6 +83,11 @@ const struct kind	*kind_find_view(const char *name);
 /* The label for one object of k in lines: the view's name where it is not
  * the plural ("hpa"), else the singular. */
 const char		*kind_label(const struct kind *k);
+/* The API path of k's collection, or of the object name (NULL: the
+ * collection): /api/v1/namespaces/NS/pods/X, /apis/apps/v1/deployments.
+ * ns NULL or "": all namespaces (and always for a cluster-scoped kind).
+ * New string. */
+char			*kind_path(const struct kind *k, const char *ns, const char *name);
 /* True if k allows the action command verb. */
 bool			 kind_allows(const struct kind *k, const char *verb);
 /* True if some kind allows the action command verb. */
