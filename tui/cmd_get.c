@@ -26,6 +26,7 @@
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
+#include "opsdeck/map.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
@@ -51,9 +52,7 @@ struct get_ctx {
 	bool				 multi_kind;
 	int64_t				 now;
 	/* --watch: rows already printed, keyed by content */
-	char				**seen;
-	size_t				 nseen_buckets;
-	size_t				 nseen;
+	struct map			*seen;
 	size_t				*widths;	/* --watch: widths of the first table */
 	size_t				 nwidths;
 	uint64_t			*versions;
@@ -368,39 +367,9 @@ get_json_add(size_t cluster, const struct row *row, void *arg)
 static bool
 get_seen_add(struct get_ctx *g, const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i, idx;
-	const char *p;
-
-	if (g->nseen_buckets == 0 || g->nseen * 2 >= g->nseen_buckets) {
-		size_t nb = g->nseen_buckets ? g->nseen_buckets * 2 : 1024;
-		char **old = g->seen;
-		size_t oldn = g->nseen_buckets;
-
-		g->seen = xcalloc(nb, sizeof *g->seen);
-		g->nseen_buckets = nb;
-		g->nseen = 0;
-		for (i = 0; i < oldn; i++) {
-			if (old[i] != NULL) {
-				get_seen_add(g, old[i]);
-				free(old[i]);
-			}
-		}
-		free(old);
-	}
-	for (p = s; *p != '\0'; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	idx = (size_t)(h % g->nseen_buckets);
-	while (g->seen[idx] != NULL) {
-		if (strcmp(g->seen[idx], s) == 0)
-			return false;
-		idx = (idx + 1) % g->nseen_buckets;
-	}
-	g->seen[idx] = xstrdup(s);
-	g->nseen++;
-	return true;
+	if (g->seen == NULL)
+		g->seen = map_new();
+	return map_put(g->seen, s, (void *)1) == NULL;
 }
 
 /* Watch printer state. */
@@ -771,10 +740,6 @@ out:
 	free(g.widths);
 	free(g.versions);
 	free(g.states);
-	if (g.seen != NULL) {
-		for (k = 0; k < g.nseen_buckets; k++)
-			free(g.seen[k]);
-		free(g.seen);
-	}
+	map_free(g.seen, NULL);
 	return rc;
 }
