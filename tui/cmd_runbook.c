@@ -509,32 +509,31 @@ cmd_say(struct cmd_ctx *ctx, bool error, const char *text)
 		ctx->ui_ops->message(ctx->ui, error, text);
 }
 
-/* The runbooks' names, those that apply to the selection t (NULL: none,
- * a cluster) first: *napply of them; NULL-terminated, new strings. */
-char **
-runbook_names_for(const struct cmd_target *t, size_t *napply)
+/* The runbooks, those that apply to the selection t (NULL: none, a
+ * cluster) first: *napply of them. */
+struct runbook **
+runbook_list_for(const struct cmd_target *t, size_t *n, size_t *napply)
 {
-	struct runbook **list;
-	char **names;
-	size_t nl, i, k = 0, pass;
+	struct runbook **list, **out;
+	size_t i, k = 0, pass;
 	bool ap;
 
-	list = runbook_list(&nl, NULL, NULL);
-	names = xcalloc(nl + 1, sizeof *names);
+	list = runbook_list(n, NULL, NULL);
+	out = xcalloc(*n + 1, sizeof *out);
 	*napply = 0;
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < nl; i++) {
+		for (i = 0; i < *n; i++) {
 			ap = runbook_applies(list[i], t != NULL && t->name != NULL ?
 			    t->resource : NULL, t != NULL ? t->name : NULL);
 			if (ap != (pass == 0))
 				continue;
-			names[k++] = xstrdup(list[i]->name);
+			out[k++] = list[i];
 			if (ap)
 				(*napply)++;
 		}
 	}
-	runbook_list_free(list, nl);
-	return names;
+	free(list);
+	return out;
 }
 
 /* :runbook without a name: the runbooks, those for the selection first. */
@@ -542,8 +541,9 @@ static void
 cmd_runbook_list(struct cmd_ctx *ctx)
 {
 	const struct cmd_target *t = ctx->ntargets > 0 ? &ctx->targets[0] : NULL;
-	char **names, *line, *n, *what, *cause = NULL;
-	size_t na, i;
+	struct runbook **list;
+	char *line, *n, *what, *cause = NULL;
+	size_t nl, na, i;
 
 	/* the console lists them in a view, whole, to pick one */
 	if (ctx->ui_ops != NULL && ctx->ui_ops->show_view != NULL) {
@@ -553,20 +553,19 @@ cmd_runbook_list(struct cmd_ctx *ctx)
 		free(cause);
 		return;
 	}
-	names = runbook_names_for(t, &na);
+	list = runbook_list_for(t, &nl, &na);
 	if (t != NULL && t->name != NULL)
 		what = xasprintf("%s %s%s%s", t->resource, t->ns != NULL && *t->ns != '\0' ?
 		    t->ns : "", t->ns != NULL && *t->ns != '\0' ? "/" : "", t->name);
 	else
 		what = xstrdup("the cluster");
 	line = xasprintf("runbooks for %s:%s", what, na == 0 ? " none" : "");
-	for (i = 0; names[i] != NULL; i++) {
-		n = xasprintf("%s%s %s", line, i == na ? " | others:" : "", names[i]);
+	for (i = 0; i < nl; i++) {
+		n = xasprintf("%s%s %s", line, i == na ? " | others:" : "", list[i]->name);
 		free(line);
 		line = n;
-		free(names[i]);
 	}
-	free(names);
+	runbook_list_free(list, nl);
 	n = sanitize_str(line, 0);
 	cmd_say(ctx, false, n);
 	free(n);
