@@ -474,25 +474,6 @@ group_versions(const char *group, const char **out, size_t max)
 	return n;
 }
 
-/* A JSON array from a comma-separated list. */
-static json_t *
-csv_array(const char *s)
-{
-	json_t		*a = json_array();
-	const char	*end;
-
-	while (s != NULL && *s != '\0') {
-		end = strchr(s, ',');
-		if (end == NULL) {
-			json_array_append_new(a, json_string(s));
-			break;
-		}
-		json_array_append_new(a, json_stringn(s, (size_t)(end - s)));
-		s = end + 1;
-	}
-	return a;
-}
-
 /* The APIGroup document of group. */
 static json_t *
 api_group(const char *group)
@@ -556,21 +537,21 @@ add_subresource(json_t *list, const struct kind *r, const char *sub)
 		json_object_set_new(e, "group", json_string("autoscaling"));
 		json_object_set_new(e, "version", json_string("v1"));
 		json_object_set_new(e, "kind", json_string("Scale"));
-		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
+		json_object_set_new(e, "verbs", json_csv_array("get,patch,update"));
 	} else if (strcmp(sub, "status") == 0) {
 		json_object_set_new(e, "kind", json_string(r->kind));
-		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
+		json_object_set_new(e, "verbs", json_csv_array("get,patch,update"));
 	} else if (strcmp(sub, "log") == 0) {
 		json_object_set_new(e, "kind", json_string("Pod"));
-		json_object_set_new(e, "verbs", csv_array("get"));
+		json_object_set_new(e, "verbs", json_csv_array("get"));
 	} else if (strcmp(sub, "eviction") == 0) {
 		json_object_set_new(e, "group", json_string("policy"));
 		json_object_set_new(e, "version", json_string("v1"));
 		json_object_set_new(e, "kind", json_string("Eviction"));
-		json_object_set_new(e, "verbs", csv_array("create"));
+		json_object_set_new(e, "verbs", json_csv_array("create"));
 	} else {
 		json_object_set_new(e, "kind", json_string("ServiceProxyOptions"));
-		json_object_set_new(e, "verbs", csv_array("create,delete,get,patch,update"));
+		json_object_set_new(e, "verbs", json_csv_array("create,delete,get,patch,update"));
 	}
 	json_array_append_new(list, e);
 }
@@ -594,11 +575,11 @@ api_resource_list(struct drill_resp *resp, const char *group, const char *versio
 		n++;
 		e = json_pack("{s:s,s:s,s:b,s:s,s:o}", "name", r->resource, "singularName",
 		    r->singular, "namespaced", r->namespaced, "kind", r->kind, "verbs",
-		    csv_array(r->verbs));
+		    json_csv_array(r->verbs));
 		if (*r->short_names != '\0')
-			json_object_set_new(e, "shortNames", csv_array(r->short_names));
+			json_object_set_new(e, "shortNames", json_csv_array(r->short_names));
 		if (*r->categories != '\0')
-			json_object_set_new(e, "categories", csv_array(r->categories));
+			json_object_set_new(e, "categories", json_csv_array(r->categories));
 		json_array_append_new(list, e);
 		for (s = r->subresources; *s != '\0'; s = *end == ',' ? end + 1 : end) {
 			end = s + strcspn(s, ",");
