@@ -308,7 +308,7 @@ ctl_metric(struct sim_cluster *c, const char *metric, json_t *sel, double *value
 		return true;
 	}
 	if (strcmp(metric, "node_not_ready") == 0) {
-		*value = (double)ctl_map_count(ctl_get(other)->node_down);
+		*value = (double)map_count(ctl_get(other)->node_down);
 		return true;
 	}
 	if (strcmp(metric, "hpa_at_max") == 0) {
@@ -324,7 +324,7 @@ ctl_metric(struct sim_cluster *c, const char *metric, json_t *sel, double *value
 		return true;
 	}
 	pa.db_down = ctl_get(other)->db_down;
-	ctl_map_sweep(ctl_get(other)->pods, pod_acc_one, &pa);
+	map_sweep(ctl_get(other)->pods, pod_acc_one, &pa);
 	if (strcmp(metric, "pods_crashlooping") == 0)
 		*value = (double)pa.crash;
 	else if (strcmp(metric, "pods_not_ready") == 0)

@@ -34,16 +34,6 @@ buf_json(struct buf *b, json_t *v)
 	}
 }
 
-/* One parsed label-selector requirement. */
-struct lreq {
-	char	*key;
-	int	 op;		/* LS_* */
-	char	**vals;
-	size_t	 nvals;
-};
-
-enum { LS_EQ, LS_NEQ, LS_IN, LS_NOTIN, LS_EXISTS, LS_NOTEXISTS };
-
 /* One parsed field-selector requirement. */
 struct freq {
 	char	*key;
@@ -51,27 +41,21 @@ struct freq {
 	int	 neq;
 };
 
-/* A parsed request selection. */
+/* A parsed request selection: the labels by the one selector engine, the
+ * fields here (their keys depend on the kind). */
 struct selector {
-	struct lreq	*l;
-	size_t		 nl;
-	struct freq	*f;
-	size_t		 nf;
+	struct label_selector	*l;	/* NULL: no label selector */
+	struct freq		*f;
+	size_t			 nf;
 };
 
 /* Free a selector. */
 static void
 selector_free(struct selector *s)
 {
-	size_t	i, j;
+	size_t	i;
 
-	for (i = 0; i < s->nl; i++) {
-		free(s->l[i].key);
-		for (j = 0; j < s->l[i].nvals; j++)
-			free(s->l[i].vals[j]);
-		free(s->l[i].vals);
-	}
-	free(s->l);
+	label_selector_free(s->l);
 	for (i = 0; i < s->nf; i++) {
 		free(s->f[i].key);
 		free(s->f[i].val);
@@ -80,121 +64,21 @@ selector_free(struct selector *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Skip spaces. */
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-/* True for characters of label keys and values. */
-static int
-label_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    c == '-' || c == '_' || c == '.' || c == '/';
-}
-
-/* Read a label token into a new string. */
-static char *
-label_token(const char **pp)
-{
-	const char	*p = skip_ws(*pp), *start = p;
-
-	while (label_char(*p))
-		p++;
-	*pp = p;
-	return xstrndup(start, (size_t)(p - start));
-}
-
 /* Parse a label selector. Returns 0 or -1 with *cause. */
 static int
 parse_label_selector(const char *s, struct selector *sel, char **cause)
 {
-	const char	*p = s;
-	struct lreq	*r;
+	char	*why = NULL;
 
 	if (s == NULL)
 		return 0;
-	p = skip_ws(p);
-	if (*p == '\0')
-		return 0;
-	for (;;) {
-		if (sel->nl >= 64) {
-			*cause = xstrdup("too many requirements in label selector");
-			return -1;
-		}
-		sel->l = xreallocarray(sel->l, sel->nl + 1, sizeof *sel->l);
-		r = &sel->l[sel->nl++];
-		memset(r, 0, sizeof *r);
-		p = skip_ws(p);
-		if (*p == '!') {
-			p++;
-			r->op = LS_NOTEXISTS;
-			r->key = label_token(&p);
-		} else {
-			r->key = label_token(&p);
-			p = skip_ws(p);
-			if (*p == '=' && p[1] == '=') {
-				r->op = LS_EQ;
-				p += 2;
-			} else if (*p == '=') {
-				r->op = LS_EQ;
-				p++;
-			} else if (*p == '!' && p[1] == '=') {
-				r->op = LS_NEQ;
-				p += 2;
-			} else if (strncmp(p, "in", 2) == 0 && !label_char(p[2])) {
-				r->op = LS_IN;
-				p += 2;
-			} else if (strncmp(p, "notin", 5) == 0 && !label_char(p[5])) {
-				r->op = LS_NOTIN;
-				p += 5;
-			} else
-				r->op = LS_EXISTS;
-			if (r->op == LS_EQ || r->op == LS_NEQ) {
-				r->vals = xcalloc(1, sizeof *r->vals);
-				r->vals[0] = label_token(&p);
-				r->nvals = 1;
-			} else if (r->op == LS_IN || r->op == LS_NOTIN) {
-				p = skip_ws(p);
-				if (*p != '(')
-					goto bad;
-				p++;
-				for (;;) {
-					if (r->nvals >= 64)
-						goto bad;
-					r->vals = xreallocarray(r->vals, r->nvals + 1,
-					    sizeof *r->vals);
-					r->vals[r->nvals++] = label_token(&p);
-					p = skip_ws(p);
-					if (*p == ',') {
-						p++;
-						continue;
-					}
-					if (*p == ')') {
-						p++;
-						break;
-					}
-					goto bad;
-				}
-			}
-		}
-		if (*r->key == '\0')
-			goto bad;
-		p = skip_ws(p);
-		if (*p == '\0')
-			return 0;
-		if (*p != ',')
-			goto bad;
-		p++;
+	sel->l = label_selector_parse(s, &why);
+	if (sel->l == NULL) {
+		*cause = xasprintf("unable to parse requirement: %s", why);
+		free(why);
+		return -1;
 	}
-bad:
-	*cause = xasprintf("unable to parse requirement: found '%.32s', expected: "
-	    "valid label selector", p);
-	return -1;
+	return 0;
 }
 
 /* Field keys selectable on every resource and per kind. */
@@ -303,38 +187,12 @@ field_value(json_t *obj, const char *path)
 static int
 selector_match(const struct selector *sel, json_t *obj)
 {
-	json_t		*labels;
 	const char	*v;
-	size_t		 i, j;
-	int		 in;
+	size_t		 i;
 
-	labels = json_object_get(json_object_get(obj, "metadata"), "labels");
-	for (i = 0; i < sel->nl; i++) {
-		const struct lreq *r = &sel->l[i];
-
-		v = json_string_value(json_object_get(labels, r->key));
-		switch (r->op) {
-		case LS_EXISTS:
-			if (v == NULL)
-				return 0;
-			break;
-		case LS_NOTEXISTS:
-			if (v != NULL)
-				return 0;
-			break;
-		default:
-			in = 0;
-			for (j = 0; v != NULL && j < r->nvals; j++) {
-				if (strcmp(v, r->vals[j]) == 0)
-					in = 1;
-			}
-			if ((r->op == LS_EQ || r->op == LS_IN) && !in)
-				return 0;
-			if ((r->op == LS_NEQ || r->op == LS_NOTIN) && in)
-				return 0;
-			break;
-		}
-	}
+	if (sel->l != NULL && !label_selector_match(sel->l,
+	    json_object_get(json_object_get(obj, "metadata"), "labels")))
+		return 0;
 	for (i = 0; i < sel->nf; i++) {
 		v = field_value(obj, sel->f[i].key);
 		if ((strcmp(v, sel->f[i].val) == 0) == sel->f[i].neq)
@@ -362,9 +220,8 @@ resp_buf(struct drill_resp *resp, int status, struct buf *b, const char *ct)
 {
 	resp->status = status;
 	resp->content_type = ct;
-	resp->body = b->p != NULL ? b->p : xstrdup("");
 	resp->body_len = b->len;
-	memset(b, 0, sizeof *b);
+	resp->body = buf_take(b);
 }
 
 /* A Status object. */
@@ -812,25 +669,6 @@ group_versions(const char *group, const char **out, size_t max)
 	return n;
 }
 
-/* A JSON array from a comma-separated list. */
-static json_t *
-csv_array(const char *s)
-{
-	json_t		*a = json_array();
-	const char	*end;
-
-	while (s != NULL && *s != '\0') {
-		end = strchr(s, ',');
-		if (end == NULL) {
-			json_array_append_new(a, json_string(s));
-			break;
-		}
-		json_array_append_new(a, json_stringn(s, (size_t)(end - s)));
-		s = end + 1;
-	}
-	return a;
-}
-
 /* The APIGroup document of group. */
 static json_t *
 api_group(const char *group)
@@ -894,30 +732,30 @@ add_subresource(json_t *list, const struct kind *r, const char *sub)
 		json_object_set_new(e, "group", json_string("autoscaling"));
 		json_object_set_new(e, "version", json_string("v1"));
 		json_object_set_new(e, "kind", json_string("Scale"));
-		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
+		json_object_set_new(e, "verbs", json_csv_array("get,patch,update"));
 	} else if (strcmp(sub, "status") == 0) {
 		json_object_set_new(e, "kind", json_string(r->kind));
-		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
+		json_object_set_new(e, "verbs", json_csv_array("get,patch,update"));
 	} else if (strcmp(sub, "log") == 0) {
 		json_object_set_new(e, "kind", json_string("Pod"));
-		json_object_set_new(e, "verbs", csv_array("get"));
+		json_object_set_new(e, "verbs", json_csv_array("get"));
 	} else if (strcmp(sub, "ephemeralcontainers") == 0) {
 		json_object_set_new(e, "kind", json_string("Pod"));
-		json_object_set_new(e, "verbs", csv_array("get,patch,update"));
+		json_object_set_new(e, "verbs", json_csv_array("get,patch,update"));
 	} else if (strcmp(sub, "exec") == 0 || strcmp(sub, "attach") == 0 ||
 	    strcmp(sub, "portforward") == 0) {
 		json_object_set_new(e, "kind", json_string(strcmp(sub, "exec") == 0 ?
 		    "PodExecOptions" : strcmp(sub, "attach") == 0 ? "PodAttachOptions" :
 		    "PodPortForwardOptions"));
-		json_object_set_new(e, "verbs", csv_array("create,get"));
+		json_object_set_new(e, "verbs", json_csv_array("create,get"));
 	} else if (strcmp(sub, "eviction") == 0) {
 		json_object_set_new(e, "group", json_string("policy"));
 		json_object_set_new(e, "version", json_string("v1"));
 		json_object_set_new(e, "kind", json_string("Eviction"));
-		json_object_set_new(e, "verbs", csv_array("create"));
+		json_object_set_new(e, "verbs", json_csv_array("create"));
 	} else {
 		json_object_set_new(e, "kind", json_string("ServiceProxyOptions"));
-		json_object_set_new(e, "verbs", csv_array("create,delete,get,patch,update"));
+		json_object_set_new(e, "verbs", json_csv_array("create,delete,get,patch,update"));
 	}
 	json_array_append_new(list, e);
 }
@@ -941,11 +779,11 @@ api_resource_list(struct drill_resp *resp, const char *group, const char *versio
 		n++;
 		e = json_pack("{s:s,s:s,s:b,s:s,s:o}", "name", r->resource, "singularName",
 		    r->singular, "namespaced", r->namespaced, "kind", r->kind, "verbs",
-		    csv_array(r->verbs));
+		    json_csv_array(r->verbs));
 		if (*r->short_names != '\0')
-			json_object_set_new(e, "shortNames", csv_array(r->short_names));
+			json_object_set_new(e, "shortNames", json_csv_array(r->short_names));
 		if (*r->categories != '\0')
-			json_object_set_new(e, "categories", csv_array(r->categories));
+			json_object_set_new(e, "categories", json_csv_array(r->categories));
 		json_array_append_new(list, e);
 		for (s = r->subresources; *s != '\0'; s = *end == ',' ? end + 1 : end) {
 			end = s + strcspn(s, ",");
@@ -1350,7 +1188,7 @@ api_list(struct drill_req *req, struct drill_resp *resp, struct target *t,
 			buf_str(&b, "]}");
 			resp_buf(resp, 200, &b, "application/json");
 		}
-		free(items.p);
+		buf_free(&items);
 	}
 	free(lc.last_ns);
 	free(lc.last_name);
@@ -1580,7 +1418,7 @@ watch_free(void *arg)
 
 	selector_free(&w->sel);
 	free(w->ns);
-	free(w->out.p);
+	buf_free(&w->out);
 	free(w);
 }
 
@@ -1673,7 +1511,7 @@ selector_string(json_t *obj)
 		buf_add(&b, "=", 1);
 		buf_str(&b, json_string_value(v));
 	}
-	return b.p != NULL ? b.p : xstrdup("");
+	return buf_take(&b);
 }
 
 /* The autoscaling/v1 Scale of obj. */
@@ -2766,7 +2604,7 @@ log_free(void *arg)
 	free(ls->name);
 	free(ls->uid);
 	free(ls->container);
-	free(ls->out.p);
+	buf_free(&ls->out);
 	free(ls);
 }
 
@@ -2809,7 +2647,7 @@ pod_container(struct drill_req *req, struct drill_resp *resp, struct target *t, 
 			    "one of: [%s]", t->name, names.p != NULL ? names.p : "");
 			drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
 			free(msg);
-			free(names.p);
+			buf_free(&names);
 			return NULL;
 		}
 		container = json_array_size(containers) == 1 ?
@@ -2818,10 +2656,10 @@ pod_container(struct drill_req *req, struct drill_resp *resp, struct target *t, 
 		msg = xasprintf("container %s is not valid for pod %s", container, t->name);
 		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
 		free(msg);
-		free(names.p);
+		buf_free(&names);
 		return NULL;
 	}
-	free(names.p);
+	buf_free(&names);
 	return container;
 }
 

@@ -24,180 +24,6 @@
 /* Events kept per cluster before the oldest are deleted. */
 #define CTL_EVENTS_MAX	1000
 
-/* One entry of a ctl_map bucket chain. */
-struct ctl_ment {
-	char		*key;
-	void		*val;
-	struct ctl_ment	*next;
-};
-
-/* String-keyed chained hash map. */
-struct ctl_map {
-	struct ctl_ment	**b;
-	size_t		  nb;
-	size_t		  n;
-};
-
-/* Stable 32-bit FNV-1a of s. */
-uint32_t
-ctl_fnv32(const char *s)
-{
-	uint32_t	h = 2166136261u;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-/* Create an empty map. */
-struct ctl_map *
-ctl_map_new(void)
-{
-	struct ctl_map	*m;
-
-	m = xcalloc(1, sizeof *m);
-	m->nb = 64;
-	m->b = xcalloc(m->nb, sizeof *m->b);
-	return m;
-}
-
-/* Free the map and optionally its values. */
-void
-ctl_map_free(struct ctl_map *m, void (*freefn)(void *))
-{
-	struct ctl_ment	*e, *next;
-	size_t		 i;
-
-	if (m == NULL)
-		return;
-	for (i = 0; i < m->nb; i++) {
-		for (e = m->b[i]; e != NULL; e = next) {
-			next = e->next;
-			if (freefn != NULL)
-				freefn(e->val);
-			free(e->key);
-			free(e);
-		}
-	}
-	free(m->b);
-	free(m);
-}
-
-/* Double the bucket count. */
-static void
-ctl_map_grow(struct ctl_map *m)
-{
-	struct ctl_ment	**nb, *e, *next;
-	size_t		  i, n = m->nb * 2, h;
-
-	nb = xcalloc(n, sizeof *nb);
-	for (i = 0; i < m->nb; i++) {
-		for (e = m->b[i]; e != NULL; e = next) {
-			next = e->next;
-			h = ctl_fnv32(e->key) % n;
-			e->next = nb[h];
-			nb[h] = e;
-		}
-	}
-	free(m->b);
-	m->b = nb;
-	m->nb = n;
-}
-
-/* Look up key. */
-void *
-ctl_map_get(struct ctl_map *m, const char *key)
-{
-	struct ctl_ment	*e;
-
-	for (e = m->b[ctl_fnv32(key) % m->nb]; e != NULL; e = e->next) {
-		if (strcmp(e->key, key) == 0)
-			return e->val;
-	}
-	return NULL;
-}
-
-/* Insert or replace key. */
-void *
-ctl_map_put(struct ctl_map *m, const char *key, void *val)
-{
-	struct ctl_ment	*e;
-	void		*old;
-	size_t		 h;
-
-	h = ctl_fnv32(key) % m->nb;
-	for (e = m->b[h]; e != NULL; e = e->next) {
-		if (strcmp(e->key, key) == 0) {
-			old = e->val;
-			e->val = val;
-			return old;
-		}
-	}
-	if (m->n >= m->nb * 2) {
-		ctl_map_grow(m);
-		h = ctl_fnv32(key) % m->nb;
-	}
-	e = xcalloc(1, sizeof *e);
-	e->key = xstrdup(key);
-	e->val = val;
-	e->next = m->b[h];
-	m->b[h] = e;
-	m->n++;
-	return NULL;
-}
-
-/* Remove key and return its value. */
-void *
-ctl_map_take(struct ctl_map *m, const char *key)
-{
-	struct ctl_ment	**pp, *e;
-	void		 *val;
-
-	for (pp = &m->b[ctl_fnv32(key) % m->nb]; *pp != NULL; pp = &(*pp)->next) {
-		e = *pp;
-		if (strcmp(e->key, key) == 0) {
-			*pp = e->next;
-			val = e->val;
-			free(e->key);
-			free(e);
-			m->n--;
-			return val;
-		}
-	}
-	return NULL;
-}
-
-/* Visit every entry, removing those cb returns non-zero for. */
-void
-ctl_map_sweep(struct ctl_map *m, int (*cb)(const char *, void *, void *), void *arg)
-{
-	struct ctl_ment	**pp, *e;
-	size_t		  i;
-
-	for (i = 0; i < m->nb; i++) {
-		pp = &m->b[i];
-		while (*pp != NULL) {
-			e = *pp;
-			if (cb(e->key, e->val, arg) != 0) {
-				*pp = e->next;
-				free(e->key);
-				free(e);
-				m->n--;
-			} else
-				pp = &e->next;
-		}
-	}
-}
-
-/* Number of entries. */
-size_t
-ctl_map_count(struct ctl_map *m)
-{
-	return m->n;
-}
-
 /* Append to a vector. */
 void
 ctl_vec_push(struct ctl_vec *v, json_t *o)
@@ -246,15 +72,15 @@ sim_ctl_free(struct sim_ctl *ctl)
 
 	if (ctl == NULL)
 		return;
-	ctl_map_free(ctl->pods, ctl_pod_free);
-	ctl_map_free(ctl->deps, free);
-	ctl_map_free(ctl->hpas, free);
-	ctl_map_free(ctl->velero, free);
-	ctl_map_free(ctl->ros, free);
+	map_free(ctl->pods, ctl_pod_free);
+	map_free(ctl->deps, free);
+	map_free(ctl->hpas, free);
+	map_free(ctl->velero, free);
+	map_free(ctl->ros, free);
 	ctl_index_free(ctl->owned);
-	ctl_map_free(ctl->evkeys, free);
-	ctl_map_free(ctl->db_bad, NULL);
-	ctl_map_free(ctl->node_down, NULL);
+	map_free(ctl->evkeys, free);
+	map_free(ctl->db_bad, NULL);
+	map_free(ctl->node_down, NULL);
 	for (i = 0; i < ctl->nev; i++)
 		free(ctl->evnames[(ctl->evhead + i) % CTL_EVENTS_MAX]);
 	free(ctl->evnames);
@@ -282,16 +108,16 @@ ctl_get(struct sim_cluster *c)
 		return ctl;
 	ctl = xcalloc(1, sizeof *ctl);
 	ctl->c = c;
-	ctl->rng = 0x9e3779b97f4a7c15ULL ^ ctl_fnv32(c->name);
-	ctl->pods = ctl_map_new();
-	ctl->deps = ctl_map_new();
-	ctl->hpas = ctl_map_new();
-	ctl->velero = ctl_map_new();
-	ctl->ros = ctl_map_new();
-	ctl->owned = ctl_map_new();
-	ctl->evkeys = ctl_map_new();
-	ctl->db_bad = ctl_map_new();
-	ctl->node_down = ctl_map_new();
+	ctl->rng = 0x9e3779b97f4a7c15ULL ^ fnv1a32(c->name);
+	ctl->pods = map_new();
+	ctl->deps = map_new();
+	ctl->hpas = map_new();
+	ctl->velero = map_new();
+	ctl->ros = map_new();
+	ctl->owned = map_new();
+	ctl->evkeys = map_new();
+	ctl->db_bad = map_new();
+	ctl->node_down = map_new();
 	ctl->evnames = xcalloc(CTL_EVENTS_MAX, sizeof *ctl->evnames);
 	ctl->reach_until = -1;
 	ctl->backup_fail_until = -1;
@@ -505,7 +331,7 @@ ctl_template_hash(json_t *tmpl, char out[16])
 	size_t			 i;
 
 	s = json_dumps(tmpl, JSON_COMPACT | JSON_SORT_KEYS);
-	snprintf(dec, sizeof dec, "%u", ctl_fnv32(s != NULL ? s : ""));
+	snprintf(dec, sizeof dec, "%u", fnv1a32(s != NULL ? s : ""));
 	free(s);
 	for (i = 0; dec[i] != '\0' && i < 15; i++)
 		out[i] = alnum[(unsigned char)dec[i] % (sizeof alnum - 1)];
@@ -518,7 +344,7 @@ ctl_owned(struct sim_ctl *ctl, const char *uid)
 {
 	if (uid == NULL)
 		return NULL;
-	return ctl_map_get(ctl->owned, uid);
+	return map_get(ctl->owned, uid);
 }
 
 /* Is the first status condition of type on obj True? */
@@ -586,7 +412,7 @@ ctl_event_expire(struct sim_cluster *c)
 	ctl->evnames[ctl->evhead] = NULL;
 	ctl->evhead = (ctl->evhead + 1) % CTL_EVENTS_MAX;
 	ctl->nev--;
-	ref = ctl_map_take(ctl->evkeys, key);
+	ref = map_take(ctl->evkeys, key);
 	if (ref != NULL) {
 		slash = strchr(ref, '/');
 		if (slash != NULL) {
@@ -670,7 +496,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 		name = "unknown";
 	key = xasprintf("%s|%s|%s", uid != NULL ? uid : name, reason, msg);
 	ctl_rfc3339(sim_wallclock(), ts, sizeof ts);
-	ref = ctl_map_get(ctl->evkeys, key);
+	ref = map_get(ctl->evkeys, key);
 	if (ref != NULL) {
 		slash = strchr(ref, '/');
 		ev = NULL;
@@ -687,7 +513,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 			sim_obj_modified(c, res, ev, false);
 			goto out;
 		}
-		free(ctl_map_take(ctl->evkeys, key));
+		free(map_take(ctl->evkeys, key));
 	}
 	ctl_suffix(ctl, sfx);
 	reporting = ctl_event_source(obj, reason, &component, &host);
@@ -727,7 +553,7 @@ ctl_event(struct sim_cluster *c, json_t *obj, const char *type, const char *reas
 	}
 	if (ctl->nev == CTL_EVENTS_MAX)
 		ctl_event_expire(c);
-	ctl_map_put(ctl->evkeys, key, xasprintf("%s/%s", ns, json_path_str(out, "metadata.name")));
+	map_put(ctl->evkeys, key, xasprintf("%s/%s", ns, json_path_str(out, "metadata.name")));
 	ctl->evnames[(ctl->evhead + ctl->nev) % CTL_EVENTS_MAX] = xstrdup(key);
 	ctl->nev++;
 out:
@@ -735,30 +561,30 @@ out:
 	free(msg);
 }
 
-/* Add obj to the owner index arg (a ctl_map) under its controller owner. */
+/* Add obj to the owner index arg (a map) under its controller owner. */
 static int
 ctl_index_one(json_t *obj, void *arg)
 {
-	struct ctl_map	*m = arg;
+	struct map	*m = arg;
 	struct ctl_vec	*v;
 	const char	*uid = ctl_owner_uid(obj);
 
 	if (uid == NULL)
 		return 0;
-	v = ctl_map_get(m, uid);
+	v = map_get(m, uid);
 	if (v == NULL) {
 		v = xcalloc(1, sizeof *v);
-		ctl_map_put(m, uid, v);
+		map_put(m, uid, v);
 	}
 	ctl_vec_push(v, obj);
 	return 0;
 }
 
 /* Index the objects of res by controller owner uid. */
-struct ctl_map *
+struct map *
 ctl_index_by_owner(struct sim_cluster *c, const struct kind *res)
 {
-	struct ctl_map	*m = ctl_map_new();
+	struct map	*m = map_new();
 
 	sim_obj_foreach(c, res, NULL, ctl_index_one, m);
 	return m;
@@ -766,9 +592,9 @@ ctl_index_by_owner(struct sim_cluster *c, const struct kind *res)
 
 /* Free an owner index. */
 void
-ctl_index_free(struct ctl_map *m)
+ctl_index_free(struct map *m)
 {
-	ctl_map_free(m, ctl_vec_free_heap);
+	map_free(m, ctl_vec_free_heap);
 }
 
 /* Objects to delete, by namespace and name, collected by ctl_delete_if. */

@@ -173,7 +173,7 @@ ann_true(json_t *obj, const char *key)
 struct cron_pass {
 	struct sim_cluster	*c;
 	long			 from, to;	/* simulated calendar minutes */
-	struct ctl_map		*jobs;		/* cronjob uid -> struct ctl_vec of jobs */
+	struct map		*jobs;		/* cronjob uid -> struct ctl_vec of jobs */
 };
 
 /* Order jobs oldest first. */
@@ -198,7 +198,7 @@ cron_one(json_t *cj, void *arg)
 	struct sim_cluster		*c = cp->c;
 	const struct kind		*res = kind_find_api("batch", "cronjobs");
 	const struct kind		*jres = kind_find_api("batch", "jobs");
-	struct ctl_vec			*jobs = ctl_map_get(cp->jobs, json_path_str(cj, "metadata.uid"));
+	struct ctl_vec			*jobs = map_get(cp->jobs, json_path_str(cj, "metadata.uid"));
 	json_t				*st, *active, *job, *out = NULL, *jt;
 	long				 due;
 	char				 ts[40], *name, *cause = NULL, buf[32];
@@ -505,11 +505,11 @@ sim_since(struct sim_cluster *c, const char *uid)
 
 	if (uid == NULL)
 		return 0;
-	t = ctl_map_get(ctl->velero, uid);
+	t = map_get(ctl->velero, uid);
 	if (t == NULL) {
 		t = xmalloc(sizeof *t);
 		*t = ctl_now(c->sim);
-		ctl_map_put(ctl->velero, uid, t);
+		map_put(ctl->velero, uid, t);
 	}
 	return ctl_now(c->sim) - *t;
 }
@@ -519,7 +519,7 @@ static void
 sim_since_done(struct sim_cluster *c, const char *uid)
 {
 	if (uid != NULL)
-		free(ctl_map_take(ctl_get(c)->velero, uid));
+		free(map_take(ctl_get(c)->velero, uid));
 }
 
 /* Parse a Go duration like 720h0m0s into seconds (0 if bad). */
@@ -562,7 +562,7 @@ backup_one(json_t *b, void *arg)
 	json_t				*st;
 	char				 ts[40];
 	double				 el, ttl;
-	int				 total = 180 + (int)(ctl_fnv32(
+	int				 total = 180 + (int)(fnv1a32(
 					    json_path_str_or(b, "metadata.name", "")) % 300);
 
 	if (phase != NULL && strcmp(phase, "New") != 0 && strcmp(phase, "InProgress") != 0)

@@ -318,7 +318,7 @@ rs_rev_cmp(const void *a, const void *b)
 /* Pass state of the Deployment controller. */
 struct dep_pass {
 	struct sim_cluster	*c;
-	struct ctl_map		*rsidx;
+	struct map		*rsidx;
 };
 
 /* Roll a Deployment one step; returns true if something was scaled. */
@@ -445,7 +445,7 @@ dep_one(json_t *d, void *arg)
 	struct sim_cluster		*c = dp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct kind		*res = kind_find_api("apps", "deployments");
-	struct ctl_vec			*all = ctl_map_get(dp->rsidx, json_path_str(d, "metadata.uid"));
+	struct ctl_vec			*all = map_get(dp->rsidx, json_path_str(d, "metadata.uid"));
 	struct ctl_vec			 old = { NULL, 0, 0 };
 	json_t				*tmpl = json_object_get(json_object_get(d, "spec"),
 					    "template");
@@ -535,11 +535,11 @@ dep_one(json_t *d, void *arg)
 		sready += json_path_int(newrs, "status.readyReplicas", 0);
 		savail += json_path_int(newrs, "status.availableReplicas", 0);
 	}
-	ds = ctl_map_get(ctl->deps, uid);
+	ds = map_get(ctl->deps, uid);
 	if (ds == NULL) {
 		ds = xcalloc(1, sizeof *ds);
 		ds->last_progress_t = now;
-		ctl_map_put(ctl->deps, uid, ds);
+		map_put(ctl->deps, uid, ds);
 	}
 	ds->seen = ctl->gen;
 	key = (long)(supdated * 1000003 + savail * 1009 + sreplicas * 7 + sready +
@@ -644,5 +644,5 @@ ctl_deploy_tick(struct sim_cluster *c)
 	sim_obj_foreach(c, kind_find_api("apps", "deployments"), NULL, dep_one, &dp);
 	ctl_index_free(dp.rsidx);
 	if (ctl->gen % 64 == 0)
-		ctl_map_sweep(ctl->deps, dep_sweep, &ctl->gen);
+		map_sweep(ctl->deps, dep_sweep, &ctl->gen);
 }

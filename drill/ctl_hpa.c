@@ -105,11 +105,11 @@ hpa_one(json_t *hpa, void *arg)
 
 	if (uid == NULL || tname == NULL)
 		return 0;
-	hs = ctl_map_get(ctl->hpas, uid);
+	hs = map_get(ctl->hpas, uid);
 	if (hs == NULL) {
 		hs = xcalloc(1, sizeof *hs);
 		hs->last_scale_t = -1e18;
-		ctl_map_put(ctl->hpas, uid, hs);
+		map_put(ctl->hpas, uid, hs);
 	}
 	hs->seen = ctl->gen;
 	tres = kind_find_api("apps", kind != NULL && strcmp(kind, "StatefulSet") == 0 ?
@@ -283,5 +283,5 @@ ctl_hpa_tick(struct sim_cluster *c)
 	sim_obj_foreach(c, kind_find_api("autoscaling", "horizontalpodautoscalers"), NULL,
 	    hpa_one, c);
 	if (ctl->gen % 64 == 0)
-		ctl_map_sweep(ctl->hpas, hpa_sweep, &ctl->gen);
+		map_sweep(ctl->hpas, hpa_sweep, &ctl->gen);
 }

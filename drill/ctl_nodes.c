@@ -45,7 +45,7 @@ node_one(json_t *node, void *arg)
 	const char			*name = json_path_str(node, "metadata.name");
 	json_t				*st, *conds, *spec, *taints, *t, *addr, *a;
 	bool				 down = name != NULL &&
-					    ctl_map_get(ctl->node_down, name) != NULL;
+					    map_get(ctl->node_down, name) != NULL;
 	bool				 has_taint = false, changed = false;
 	const char			*ip = "10.0.0.10";
 	size_t				 i;

@@ -291,7 +291,7 @@ pod_state_new(struct sim_cluster *c, json_t *pod)
 			p->ctr[i].start_wall = sim_wallclock();
 		}
 		p->ctr[i].last_crash_t = -1e18;
-		p->ctr[i].seed = mix64(ctl_fnv32(p->name) ^ ((uint64_t)i << 40));
+		p->ctr[i].seed = mix64(fnv1a32(p->name) ^ ((uint64_t)i << 40));
 		p->ctr[i].exit_code = p->job_fail ? 1 : 0;
 	}
 	r = ctl_rand(ctl);
@@ -500,7 +500,7 @@ pod_status(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
 	const char	*phase = "Running", *hostip;
 	char		 ts[40], tsready[40], *unready = NULL, *tmp;
 	bool		 all_ready = true, any_created = false, all_done = true, any_fail = false;
-	bool		 node_bad = node != NULL && ctl_map_get(ctl->node_down, node) != NULL;
+	bool		 node_bad = node != NULL && map_get(ctl->node_down, node) != NULL;
 	size_t		 i;
 
 	for (i = 0; i < p->nctr; i++) {
@@ -510,7 +510,7 @@ pod_status(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
 		r = ct->state == CS_RUNNING && !ct->crash && p->kind == PK_SERVICE &&
 		    now >= ct->state_t + p->ready_delay && !node_bad &&
 		    !(p->needs_db && ctl->db_down) &&
-		    !(p->is_db && ctl_map_get(ctl->db_bad, p->uid) != NULL);
+		    !(p->is_db && map_get(ctl->db_bad, p->uid) != NULL);
 		if (ct->state != CS_CREATING)
 			any_created = true;
 		if (ct->state != CS_DONE)
@@ -635,10 +635,10 @@ pods_one(json_t *pod, void *arg)
 
 	if (uid == NULL)
 		return 0;
-	p = ctl_map_get(ctl->pods, uid);
+	p = map_get(ctl->pods, uid);
 	if (p == NULL) {
 		p = pod_state_new(c, pod);
-		ctl_map_put(ctl->pods, uid, p);
+		map_put(ctl->pods, uid, p);
 		p->start_wall = sim_wallclock();
 		if (json_path_str(pod, "spec.nodeName") == NULL) {
 			pod_schedule(c, pod);
@@ -692,7 +692,7 @@ ctl_pods_tick(struct sim_cluster *c)
 
 	sim_obj_foreach(c, kind_find_api("", "pods"), NULL, pods_one, &pp);
 	ctl->next_due = pp.min_next;
-	ctl_map_sweep(ctl->pods, pods_sweep, &ctl->gen);
+	map_sweep(ctl->pods, pods_sweep, &ctl->gen);
 }
 
 /* Create a pod from tmpl owned by owner. */
@@ -781,7 +781,7 @@ sim_pod_log(struct sim_cluster *c, json_t *pod, const char *container, bool prev
 	*next = from;
 	out = xmalloc(cap);
 	out[0] = '\0';
-	p = uid != NULL ? ctl_map_get(ctl->pods, uid) : NULL;
+	p = uid != NULL ? map_get(ctl->pods, uid) : NULL;
 	if (p == NULL || p->nctr == 0)
 		return out;
 	for (i = 0; i < p->nctr; i++) {

@@ -18,7 +18,7 @@
 /* Pass state: ReplicaSets indexed by owner. */
 struct ro_pass {
 	struct sim_cluster	*c;
-	struct ctl_map		*rsidx;
+	struct map		*rsidx;
 };
 
 /* The hash label of a ReplicaSet. */
@@ -77,7 +77,7 @@ ro_one(json_t *ro, void *arg)
 	struct sim_cluster		*c = rp->c;
 	struct sim_ctl			*ctl = ctl_get(c);
 	const struct kind		*res = kind_find_api("argoproj.io", "rollouts");
-	struct ctl_vec			*all = ctl_map_get(rp->rsidx, json_path_str(ro, "metadata.uid"));
+	struct ctl_vec			*all = map_get(rp->rsidx, json_path_str(ro, "metadata.uid"));
 	json_t				*tmpl = json_object_get(json_object_get(ro, "spec"),
 					    "template");
 	json_t				*steps, *step, *st, *old, *canary = NULL, *stable = NULL;
@@ -104,11 +104,11 @@ ro_one(json_t *ro, void *arg)
 	i = (long)json_path_int(ro, "status.currentStepIndex", 0);
 	abort_ = json_is_true(json_object_get(old, "abort"));
 	promote_full = json_is_true(json_object_get(old, "promoteFull"));
-	ds = ctl_map_get(ctl->ros, uid);
+	ds = map_get(ctl->ros, uid);
 	if (ds == NULL) {
 		ds = xcalloc(1, sizeof *ds);
 		ds->paused_step = -1;
-		ctl_map_put(ctl->ros, uid, ds);
+		map_put(ctl->ros, uid, ds);
 	}
 	if (ds->aborted && !abort_) {
 		/* Retry: walk the steps again. */

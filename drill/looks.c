@@ -136,7 +136,7 @@ names_add(char ***v, size_t *n, const char *name)
 	(*v)[*n] = NULL;
 }
 
-/* ctl_map_sweep: names of the pods a db-down fault breaks. */
+/* map_sweep: names of the pods a db-down fault breaks. */
 static int
 db_pod_name(const char *key, void *val, void *arg)
 {
@@ -149,7 +149,7 @@ db_pod_name(const char *key, void *val, void *arg)
 	return 0;
 }
 
-/* ctl_map_sweep: names of the nodes a node-notready fault took down. */
+/* map_sweep: names of the nodes a node-notready fault took down. */
 static int
 down_node_name(const char *key, void *val, void *arg)
 {
@@ -188,9 +188,9 @@ fault_names(struct sim *sim, const struct scn_fault *f)
 		if (f->name != NULL)
 			names_add(&v, &n, f->name);
 		else
-			ctl_map_sweep(ctl_get(c)->node_down, down_node_name, a);
+			map_sweep(ctl_get(c)->node_down, down_node_name, a);
 	} else if (strcmp(f->action, "db-down") == 0)
-		ctl_map_sweep(ctl_get(c)->pods, db_pod_name, a);
+		map_sweep(ctl_get(c)->pods, db_pod_name, a);
 	/* a node-notready that picked nothing, or no db pods: any object */
 	return v;
 }

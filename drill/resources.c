@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/json_util.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/xmalloc.h"
 
@@ -44,25 +45,6 @@ resource_printer_columns(const struct kind *res)
 	return cols;
 }
 
-/* A JSON array of a comma-separated list. */
-static json_t *
-resource_list(const char *s)
-{
-	json_t		*a = json_array();
-	const char	*end;
-
-	while (s != NULL && *s != '\0') {
-		end = strchr(s, ',');
-		if (end == NULL) {
-			json_array_append_new(a, json_string(s));
-			break;
-		}
-		json_array_append_new(a, json_stringn(s, (size_t)(end - s)));
-		s = end + 1;
-	}
-	return a;
-}
-
 /* Add the CustomResourceDefinitions of the custom resources the simulator
  * serves to cluster c (names, scope, versions, subresources and the printer
  * columns of the kind's Table; the schema is open:
@@ -89,9 +71,9 @@ sim_resources_add_crds(struct sim_cluster *c)
 		    r->singular, "kind", r->kind, "listKind", "");
 		json_object_set_new(names, "listKind", json_sprintf("%sList", r->kind));
 		if (*r->short_names != '\0')
-			json_object_set_new(names, "shortNames", resource_list(r->short_names));
+			json_object_set_new(names, "shortNames", json_csv_array(r->short_names));
 		if (*r->categories != '\0')
-			json_object_set_new(names, "categories", resource_list(r->categories));
+			json_object_set_new(names, "categories", json_csv_array(r->categories));
 		subs = json_object();
 		if (strstr(r->subresources, "status") != NULL)
 			json_object_set_new(subs, "status", json_object());

@@ -677,8 +677,8 @@ ld_misc(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 			    json_is_object(x) ? (json_int_t)fnum(x, "targetPort", (double)p) : p,
 			    "protocol", "TCP"));
 		}
-		snprintf(buf, sizeof buf, "172.20.%u.%u", ctl_fnv32(name) % 250,
-		    (ctl_fnv32(ns) % 250) + 1);
+		snprintf(buf, sizeof buf, "172.20.%u.%u", fnv1a32(name) % 250,
+		    (fnv1a32(ns) % 250) + 1);
 		o = json_pack("{s:{s:s,s:s},s:{s:s,s:o,s:o,s:s,s:[s]}}", "metadata", "name",
 		    name, "namespace", ns, "spec", "type", fstr(item, "type", "ClusterIP"),
 		    "selector", sel, "ports", ports, "clusterIP", buf, "clusterIPs", buf);
@@ -1326,7 +1326,7 @@ db_mark(const char *key, void *val, void *arg)
 	struct ctl_pod	*p = val;
 
 	if (p->is_db)
-		ctl_map_put(ctl->db_bad, key, (void *)1);
+		map_put(ctl->db_bad, key, (void *)1);
 	return 0;
 }
 
@@ -1337,7 +1337,7 @@ db_still(const char *key, void *val, void *arg)
 	struct sim_ctl	*ctl = arg;
 
 	(void)val;
-	if (ctl_map_get(ctl->pods, key) != NULL)
+	if (map_get(ctl->pods, key) != NULL)
 		return 0;
 	return 1;	/* replaced: forget it */
 }
@@ -1355,7 +1355,7 @@ node_pick(json_t *node, void *arg)
 		return 1;
 	if (f->name != NULL && strcmp(f->name, name) != 0)
 		return 0;
-	ctl_map_put(ctl->node_down, name, (void *)1);
+	map_put(ctl->node_down, name, (void *)1);
 	(*left)--;
 	return 0;
 }
@@ -1418,7 +1418,7 @@ fault_inject(struct sim *sim, struct scn_fault *f)
 		ctl->backup_fail_until = f->duration > 0 ? now + f->duration : -1;
 	} else if (strcmp(f->action, "db-down") == 0) {
 		ctl->db_down = true;
-		ctl_map_sweep(ctl->pods, db_mark, ctl);
+		map_sweep(ctl->pods, db_mark, ctl);
 	}
 }
 
@@ -1440,9 +1440,9 @@ scn_faults_tick(struct sim *sim)
 
 		if (c->reach != SIM_REACH_OK && ctl->reach_until >= 0 && now >= ctl->reach_until)
 			c->reach = SIM_REACH_OK;
-		if (ctl_map_count(ctl->node_down) > 0 && ctl->node_down_until >= 0 &&
+		if (map_count(ctl->node_down) > 0 && ctl->node_down_until >= 0 &&
 		    now >= ctl->node_down_until) {
-			ctl_map_sweep(ctl->node_down, node_clear, NULL);
+			map_sweep(ctl->node_down, node_clear, NULL);
 			ctl->epoch++;
 		}
 		if ((ctl->backup_fail || ctl->velero_fail) && ctl->backup_fail_until >= 0 &&
@@ -1452,8 +1452,8 @@ scn_faults_tick(struct sim *sim)
 		}
 		if (ctl->db_down) {
 			/* The database recovers once its broken pods were replaced. */
-			ctl_map_sweep(ctl->db_bad, db_still, ctl);
-			if (ctl_map_count(ctl->db_bad) == 0) {
+			map_sweep(ctl->db_bad, db_still, ctl);
+			if (map_count(ctl->db_bad) == 0) {
 				ctl->db_down = false;
 				ctl->epoch++;
 			}

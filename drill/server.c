@@ -15,6 +15,8 @@
 #include <gnutls/x509.h>
 #include <microhttpd.h>
 
+#include "opsdeck/buf.h"
+#include "opsdeck/http.h"
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
 
@@ -28,10 +30,8 @@ struct listener {
 
 /* Per-request state while the body arrives. */
 struct conn_state {
-	char	*body;
-	size_t	 len;
-	size_t	 cap;
-	int	 too_big;
+	struct buf	body;
+	int		too_big;
 };
 
 /* A stream handed to libmicrohttpd. */
@@ -76,58 +76,35 @@ req_arg_all(struct drill_req *req, const char *name, const char **out, size_t ma
 	return st.n;
 }
 
-/* A query string being rebuilt from the decoded arguments. */
-struct query_buf {
-	char	*p;
-	size_t	 len;
-};
+/* The most a rebuilt query string holds: a piece that could take it past
+ * this is left out. */
+#define QUERY_MAX	(64 * 1024)
 
 /* Append one percent-encoded piece to q. */
 static void
-query_add(struct query_buf *q, const char *s)
+query_add(struct buf *q, const char *s)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	size_t			 n = strlen(s), i;
+	char	*esc;
 
-	if (q->len + n * 3 + 2 > 64 * 1024)
+	if (q->len + strlen(s) * 3 + 2 > QUERY_MAX)
 		return;
-	q->p = xrealloc(q->p, q->len + n * 3 + 2);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~')
-			q->p[q->len++] = (char)c;
-		else {
-			q->p[q->len++] = '%';
-			q->p[q->len++] = hex[c >> 4];
-			q->p[q->len++] = hex[c & 15];
-		}
-	}
-	q->p[q->len] = '\0';
-}
-
-/* Append one separator character ('&', '=') unencoded. */
-static void
-query_sep(struct query_buf *q, char c)
-{
-	q->p = xrealloc(q->p, q->len + 2);
-	q->p[q->len++] = c;
-	q->p[q->len] = '\0';
+	esc = http_escape(s);
+	buf_str(q, esc);
+	free(esc);
 }
 
 /* Add one argument to the rebuilt query string. */
 static enum MHD_Result
 query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	struct query_buf	*q = cls;
+	struct buf	*q = cls;
 
 	(void)kind;
 	if (q->len > 0)
-		query_sep(q, '&');
+		buf_add(q, "&", 1);
 	query_add(q, key);
 	if (value != NULL) {
-		query_sep(q, '=');
+		buf_add(q, "=", 1);
 		query_add(q, value);
 	}
 	return MHD_YES;
@@ -399,7 +376,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	struct conn_state	*cs = *con_cls;
 	struct drill_req	 req;
 	struct drill_resp	 resp;
-	struct query_buf	 query = { NULL, 0 };
+	struct buf		 query = { 0 };
 	int			 expired;
 
 	(void)version;
@@ -411,19 +388,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		if (!cs->too_big && cs->len + *upload_size > DRILL_BODY_MAX)
+		if (!cs->too_big && cs->body.len + *upload_size > DRILL_BODY_MAX)
 			cs->too_big = 1;
-		if (!cs->too_big) {
-			if (cs->len + *upload_size + 1 > cs->cap) {
-				cs->cap = (cs->len + *upload_size + 1) * 2;
-				if (cs->cap > DRILL_BODY_MAX + 1)
-					cs->cap = DRILL_BODY_MAX + 1;
-				cs->body = xrealloc(cs->body, cs->cap);
-			}
-			memcpy(cs->body + cs->len, upload, *upload_size);
-			cs->len += *upload_size;
-			cs->body[cs->len] = '\0';
-		}
+		if (!cs->too_big)
+			buf_add(&cs->body, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -439,8 +407,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 	req.accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
 	req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "Content-Type");
-	req.body = cs->body != NULL ? cs->body : "";
-	req.body_len = cs->len;
+	req.body = cs->body.p != NULL ? cs->body.p : "";
+	req.body_len = cs->body.len;
 	req.arg = req_arg;
 	req.arg_all = req_arg_all;
 	req.conn = conn;
@@ -466,7 +434,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		drill_api_status(&resp, 401, "Unauthorized", "Unauthorized: the exec "
 		    "credential has expired", NULL, NULL);
 	}
-	free(query.p);
+	buf_free(&query);
 	if (resp.exec != NULL)
 		return send_upgrade(conn, l->cluster, &resp);
 	return send_resp(conn, &resp);
@@ -483,7 +451,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	(void)toe;
 	if (cs != NULL) {
-		free(cs->body);
+		buf_free(&cs->body);
 		free(cs);
 		*con_cls = NULL;
 	}

@@ -286,22 +286,10 @@ char *
 actions_path(const char *resource, const char *ns, const char *name)
 {
 	const struct kind *r = kind_find(resource);
-	char *base, *p;
 
 	if (r == NULL || r->source == KIND_ALERTMANAGER)
 		return NULL;
-	if (*r->group == '\0')
-		base = xstrdup("/api/v1");
-	else
-		base = xasprintf("/apis/%s/%s", r->group, r->version);
-	if (r->namespaced && ns != NULL && *ns != '\0')
-		p = xasprintf("%s/namespaces/%s/%s%s%s", base, ns, r->resource,
-		    name != NULL ? "/" : "", name != NULL ? name : "");
-	else
-		p = xasprintf("%s/%s%s%s", base, r->resource, name != NULL ? "/" : "",
-		    name != NULL ? name : "");
-	free(base);
-	return p;
+	return kind_path(r, ns, name);
 }
 
 /* Path with dryRun=All. */

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "opsdeck/auth.h"
+#include "opsdeck/buf.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/xmalloc.h"
@@ -33,9 +34,7 @@ struct auth_exec {
 	pid_t			 pid;		/* -1 once reaped */
 	int			 out_fd;	/* its stdout (non-blocking), or -1 */
 	int			 err_fd;	/* memfd holding its stderr */
-	char			*buf;
-	size_t			 len;
-	size_t			 cap;
+	struct buf		 out;		/* its stdout so far: a credential */
 	bool			 overflow;
 	bool			 finished;
 	int			 status;	/* waitpid status once reaped */
@@ -545,16 +544,11 @@ auth_exec_feed(struct auth_exec *ae)
 			return -1;
 		if (r == 0)
 			return 1;
-		if (ae->len + (size_t)r > AUTH_MAX_STDOUT) {
+		if (ae->out.len + (size_t)r > AUTH_MAX_STDOUT) {
 			ae->overflow = true;
 			return -1;
 		}
-		if (ae->len + (size_t)r + 1 > ae->cap) {
-			ae->cap = (ae->len + (size_t)r + 1) * 2;
-			ae->buf = xrealloc(ae->buf, ae->cap);
-		}
-		memcpy(ae->buf + ae->len, chunk, (size_t)r);
-		ae->len += (size_t)r;
+		buf_add(&ae->out, chunk, (size_t)r);
 	}
 }
 
@@ -650,7 +644,7 @@ auth_exec_finish(struct auth_exec *ae, char **cause)
 		    e->command, WIFEXITED(ae->status) ? WEXITSTATUS(ae->status) : -1,
 		    *err != '\0' ? ": " : "", err, hint != NULL ? "; " : "",
 		    hint != NULL ? hint : "");
-	} else if (auth_exec_parse(ae->ctx, ae->buf != NULL ? ae->buf : "", ae->len,
+	} else if (auth_exec_parse(ae->ctx, ae->out.p != NULL ? ae->out.p : "", ae->out.len,
 	    &why) != 0) {
 		msg = xasprintf("%s%s%s", why, *err != '\0' ? ": " : "", err);
 	} else
@@ -687,9 +681,9 @@ auth_exec_free(struct auth_exec *ae)
 	if (ae->out_fd != -1)
 		close(ae->out_fd);
 	close(ae->err_fd);
-	if (ae->buf != NULL)
-		explicit_bzero(ae->buf, ae->len);
-	free(ae->buf);
+	if (ae->out.p != NULL)
+		explicit_bzero(ae->out.p, ae->out.len);
+	buf_free(&ae->out);
 	free(ae);
 }
 

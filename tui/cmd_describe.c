@@ -15,6 +15,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
 #include "opsdeck/describe.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
@@ -128,12 +129,11 @@ describe_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct kubeconfig *kc = NULL;
-	struct opsdeck_config *cfg = NULL;
-	struct kube_context **ctxs = NULL;
-	struct loop *loop = NULL;
-	struct store *store = NULL;
-	struct client *client = NULL;
+	struct hl_session s;
+	struct hl_session_opts so;
+	struct loop *loop;
+	struct store *store;
+	struct client *client;
 	struct client_opts copts;
 	struct describe_get get[DESCRIBE_GETS];
 	struct describe_events ev;
@@ -141,11 +141,12 @@ describe_main(int argc, char **argv)
 	const struct kind *k;
 	const char *context_spec = NULL, *kubeconfig = NULL, *ns = NULL, *name, *use_ns;
 	char *path, *clean, *note;
-	size_t nctx = 0, c, i;
+	size_t c, i;
 	double timeout = 60;
 	bool all_contexts = false;
 	int ch, rc = 2, failed = 0;
 
+	memset(&s, 0, sizeof s);
 	optind = 1;
 	for (;;) {
 		ch = getopt_long(argc, argv, "n:h", longopts, NULL);
@@ -191,19 +192,20 @@ describe_main(int argc, char **argv)
 		free(clean);
 		goto out;
 	}
-	if (kubeconfig_open_headless(kubeconfig, context_spec, all_contexts, &kc, &cfg, &ctxs,
-	    &nctx) != 0)
-		goto out;
-	loop = loop_new();
-	store = store_new();
 	memset(&copts, 0, sizeof copts);
 	copts.once = true;
 	copts.list_only = true;
 	copts.health_interval = -1;
-	client = client_new(loop, store, ctxs, nctx, &copts);
-	for (c = 0; c < nctx; c++) {
-		use_ns = ns != NULL ? ns : ctxs[c]->namespace_;
-		if (nctx > 1)
+	so = (struct hl_session_opts){ .kubeconfig = kubeconfig, .spec = context_spec,
+	    .all = all_contexts, .client = &copts };
+	if (hl_session_open(&s, &so) != 0)
+		goto out;
+	loop = s.loop;
+	store = s.store;
+	client = s.client;
+	for (c = 0; c < s.nctx; c++) {
+		use_ns = ns != NULL ? ns : s.ctxs[c]->namespace_;
+		if (s.nctx > 1)
 			printf("%s# %s\n", c > 0 ? "\n" : "", store_cluster(store, c)->name);
 		if (k->source == KIND_ALERTMANAGER) {
 			failed += describe_alerts(client, loop, store, c, k, name, timeout);
@@ -257,11 +259,6 @@ describe_main(int argc, char **argv)
 	fflush(stdout);
 	rc = failed > 0 ? 1 : 0;
 out:
-	client_free(client);
-	store_free(store);
-	loop_free(loop);
-	free(ctxs);
-	kubeconfig_free(kc);
-	config_free(cfg);
+	hl_session_close(&s);
 	return rc;
 }

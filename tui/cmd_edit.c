@@ -14,6 +14,7 @@
 #include "opsdeck/cli.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/hl_signal.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/hl_ui.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/xmalloc.h"
@@ -87,7 +88,7 @@ edit_main(int argc, char **argv)
 		fprintf(stderr, "opsdeck: edit: one context at a time\n");
 		return 2;
 	}
-	rc = hl_session_open(&hs, kubeconfig, context, false, "edit");
+	rc = hl_action_session(&hs, kubeconfig, context, false, "edit");
 	if (rc != 0)
 		goto out;
 	rc = 1;

@@ -22,9 +22,11 @@
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
+#include "opsdeck/map.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
@@ -50,9 +52,7 @@ struct get_ctx {
 	bool				 multi_kind;
 	int64_t				 now;
 	/* --watch: rows already printed, keyed by content */
-	char				**seen;
-	size_t				 nseen_buckets;
-	size_t				 nseen;
+	struct map			*seen;
 	size_t				*widths;	/* --watch: widths of the first table */
 	size_t				 nwidths;
 	uint64_t			*versions;
@@ -367,39 +367,9 @@ get_json_add(size_t cluster, const struct row *row, void *arg)
 static bool
 get_seen_add(struct get_ctx *g, const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i, idx;
-	const char *p;
-
-	if (g->nseen_buckets == 0 || g->nseen * 2 >= g->nseen_buckets) {
-		size_t nb = g->nseen_buckets ? g->nseen_buckets * 2 : 1024;
-		char **old = g->seen;
-		size_t oldn = g->nseen_buckets;
-
-		g->seen = xcalloc(nb, sizeof *g->seen);
-		g->nseen_buckets = nb;
-		g->nseen = 0;
-		for (i = 0; i < oldn; i++) {
-			if (old[i] != NULL) {
-				get_seen_add(g, old[i]);
-				free(old[i]);
-			}
-		}
-		free(old);
-	}
-	for (p = s; *p != '\0'; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	idx = (size_t)(h % g->nseen_buckets);
-	while (g->seen[idx] != NULL) {
-		if (strcmp(g->seen[idx], s) == 0)
-			return false;
-		idx = (idx + 1) % g->nseen_buckets;
-	}
-	g->seen[idx] = xstrdup(s);
-	g->nseen++;
-	return true;
+	if (g->seen == NULL)
+		g->seen = map_new();
+	return map_put(g->seen, s, (void *)1) == NULL;
 }
 
 /* Watch printer state. */
@@ -708,20 +678,20 @@ get_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct get_ctx g;
-	struct kubeconfig *kc = NULL;
-	struct opsdeck_config *cfg = NULL;
-	struct kube_context **ctxs = NULL;
-	struct loop *loop = NULL;
+	struct hl_session s;
+	struct hl_session_opts so;
+	struct loop *loop;
 	struct client_opts copts;
 	const char *context_spec = NULL, *kubeconfig = NULL, *selector = NULL;
 	char *cause = NULL, *crd_why = NULL;
-	size_t nctx = 0, k, total = 0;
+	size_t k, total = 0;
 	double timeout = 60, connect_timeout = 5, q, t0;
 	size_t max_rows = 0, max_object = 0;
 	bool all_contexts = false, watch = false, timed_out = false;
 	int ch, rc = 2, failed = 0;
 
 	memset(&g, 0, sizeof g);
+	memset(&s, 0, sizeof s);
 	g.json_first = true;
 	optind = 1;
 	for (;;) {
@@ -802,13 +772,6 @@ get_main(int argc, char **argv)
 	if (g.all_ns && g.ns != NULL)
 		g.ns = NULL;
 
-	if (kubeconfig_open_headless(kubeconfig, context_spec, all_contexts, &kc, &cfg, &ctxs,
-	    &nctx) != 0)
-		goto out;
-
-	loop = loop_new();
-	g.store = store_new();
-	store_set_server_tables(g.store, true);
 	memset(&copts, 0, sizeof copts);
 	copts.connect_timeout = connect_timeout;
 	copts.max_rows = max_rows;
@@ -816,9 +779,15 @@ get_main(int argc, char **argv)
 	copts.once = !watch;
 	copts.list_only = !watch;
 	copts.health_interval = watch ? 0 : -1;	/* 0: the default probe period */
-	g.client = client_new(loop, g.store, ctxs, nctx, &copts);
+	so = (struct hl_session_opts){ .kubeconfig = kubeconfig, .spec = context_spec,
+	    .all = all_contexts, .server_tables = true, .client = &copts };
+	if (hl_session_open(&s, &so) != 0)
+		goto out;
+	loop = s.loop;
+	g.store = s.store;
+	g.client = s.client;
 	t0 = loop_now();
-	get_learn_crds(&g, loop, nctx, argv[optind], timeout, &crd_why);
+	get_learn_crds(&g, loop, s.nctx, argv[optind], timeout, &crd_why);
 	timeout -= loop_now() - t0;	/* one --request-timeout for it all */
 	if (get_parse_kinds(&g, argv[optind], crd_why) != 0)
 		goto out;
@@ -853,10 +822,10 @@ get_main(int argc, char **argv)
 	}
 	if (g.output == GET_JSON && !watch)
 		fputs(g.json_first ? "]\n" : "\n]\n", stdout);
-	if (total == 0 && g.output != GET_JSON && failed < (int)(nctx * g.nkinds)) {
+	if (total == 0 && g.output != GET_JSON && failed < (int)(s.nctx * g.nkinds)) {
 		/* some cluster answered: nothing is there (never said when
 		 * every cluster failed: that is not knowing, not nothing) */
-		const char *ns = g.ns != NULL ? g.ns : ctxs[0]->namespace_;
+		const char *ns = g.ns != NULL ? g.ns : s.ctxs[0]->namespace_;
 
 		if (g.all_ns || ns == NULL)
 			fprintf(stderr, "No resources found\n");
@@ -887,21 +856,12 @@ get_main(int argc, char **argv)
 out:
 	free(cause);
 	free(crd_why);
-	client_free(g.client);
-	store_free(g.store);
-	loop_free(loop);
-	free(ctxs);
-	kubeconfig_free(kc);
-	config_free(cfg);
+	hl_session_close(&s);
 	free(g.kinds);
 	free(g.widths);
 	free(g.versions);
 	free(g.states);
 	kind_forget_learnt();
-	if (g.seen != NULL) {
-		for (k = 0; k < g.nseen_buckets; k++)
-			free(g.seen[k]);
-		free(g.seen);
-	}
+	map_free(g.seen, NULL);
 	return rc;
 }

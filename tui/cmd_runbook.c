@@ -13,6 +13,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/hl_signal.h"
 #include "opsdeck/hl_ui.h"
 #include "opsdeck/incident.h"
@@ -260,24 +261,24 @@ runbook_cmd_run(int argc, char **argv)
 	const char *pnames[RUN_PARAMS_MAX], *pvalues[RUN_PARAMS_MAX];
 	const char *context = NULL, *target = NULL, *ns = NULL, *kcpath = NULL, *name = NULL;
 	char *cause = NULL, *spec = NULL, *kind = NULL, *tname = NULL, *tns = NULL, *eq;
-	struct kube_context **sel = NULL;
-	struct opsdeck_config *cfg = NULL;
-	struct kubeconfig *kc = NULL;
+	struct hl_session s;
+	struct hl_session_opts so;
 	struct runbook *rb = NULL;
-	struct client *client = NULL;
-	struct store *store = NULL;
-	struct loop *loop = NULL;
+	struct client *client;
+	struct store *store;
+	struct loop *loop;
 	struct rb_run_opts o;
 	struct rb_run *run = NULL;
 	struct hl_ui h;
 	struct hl_run hr;
 	const struct kind *res;
-	size_t nsel = 0, np = 0, cluster, i;
+	size_t np = 0, cluster, i;
 	double budget = 60;
 	bool yes = false, dry = false, ro = false;
 	int a, rc = 1;
 
 	memset(&hr, 0, sizeof hr);
+	memset(&s, 0, sizeof s);
 	for (a = 1; a < argc; a++) {
 		if ((strcmp(argv[a], "--context") == 0 || strcmp(argv[a], "-c") == 0) &&
 		    a + 1 < argc)
@@ -328,22 +329,23 @@ runbook_cmd_run(int argc, char **argv)
 		cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
 		goto out;
 	}
-	cfg = config_load(NULL, &cause);
-	if (cfg == NULL)
+	so = (struct hl_session_opts){ .kubeconfig = kcpath, .need_config = true,
+	    .signals = true, .actions = true };
+	if (hl_session_load(&s, &so, &cause) != 0)
 		goto out;
-	kc = kubeconfig_load(kcpath, &cause);
-	if (kc == NULL)
-		goto out;
-	kubeconfig_warnings(kc, cfg, kubeconfig_warn_stderr, NULL);
 	if (context == NULL)
-		context = kc->current_context;
-	if (context == NULL || kubeconfig_find(kc, context) == NULL) {
+		context = s.kc->current_context;
+	if (context == NULL || kubeconfig_find(s.kc, context) == NULL) {
 		cause = xasprintf("unknown context '%s'", context != NULL ? context : "(none)");
 		goto out;
 	}
-	spec = run_context_spec(kc, cfg, context);
-	if (kubeconfig_select(kc, cfg, spec, false, &sel, &nsel, &cause) != 0)
+	spec = run_context_spec(s.kc, s.cfg, context);
+	so.spec = spec;
+	if (hl_session_start(&s, &so, &cause) != 0)
 		goto out;
+	loop = s.loop;
+	store = s.store;
+	client = s.client;
 	if (target != NULL) {
 		char *p = xstrdup(target), *q = strchr(p, '/');
 
@@ -364,16 +366,9 @@ runbook_cmd_run(int argc, char **argv)
 		if (ns == NULL)
 			ns = tns;
 	}
-	loop = loop_new();
-	if (hl_signals_install(loop, &cause) != 0)
-		goto out;
-	store = store_new();
-	client = client_new(loop, store, sel, nsel, NULL);
-	actions_set_loop(loop);
-	actions_register();
 	cluster = store_cluster_find(store, context);
 	if (ns == NULL)
-		ns = kubeconfig_find(kc, context)->namespace_;
+		ns = kubeconfig_find(s.kc, context)->namespace_;
 	if (ro) {
 		for (i = 0; i < store_ncluster(store); i++)
 			store_cluster(store, i)->read_only = true;
@@ -435,14 +430,7 @@ out:
 	free(tname);
 	free(tns);
 	runbook_run_unref(run);
-	actions_shutdown();
-	client_free(client);
-	store_free(store);
-	hl_signals_remove(loop);
-	loop_free(loop);
-	free(sel);
-	kubeconfig_free(kc);
-	config_free(cfg);
+	hl_session_close(&s);
 	runbook_free(rb);
 	return rc;
 }
@@ -521,32 +509,31 @@ cmd_say(struct cmd_ctx *ctx, bool error, const char *text)
 		ctx->ui_ops->message(ctx->ui, error, text);
 }
 
-/* The runbooks' names, those that apply to the selection t (NULL: none,
- * a cluster) first: *napply of them; NULL-terminated, new strings. */
-char **
-runbook_names_for(const struct cmd_target *t, size_t *napply)
+/* The runbooks, those that apply to the selection t (NULL: none, a
+ * cluster) first: *napply of them. */
+struct runbook **
+runbook_list_for(const struct cmd_target *t, size_t *n, size_t *napply)
 {
-	struct runbook **list;
-	char **names;
-	size_t nl, i, k = 0, pass;
+	struct runbook **list, **out;
+	size_t i, k = 0, pass;
 	bool ap;
 
-	list = runbook_list(&nl, NULL, NULL);
-	names = xcalloc(nl + 1, sizeof *names);
+	list = runbook_list(n, NULL, NULL);
+	out = xcalloc(*n + 1, sizeof *out);
 	*napply = 0;
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < nl; i++) {
+		for (i = 0; i < *n; i++) {
 			ap = runbook_applies(list[i], t != NULL && t->name != NULL ?
 			    t->resource : NULL, t != NULL ? t->name : NULL);
 			if (ap != (pass == 0))
 				continue;
-			names[k++] = xstrdup(list[i]->name);
+			out[k++] = list[i];
 			if (ap)
 				(*napply)++;
 		}
 	}
-	runbook_list_free(list, nl);
-	return names;
+	free(list);
+	return out;
 }
 
 /* :runbook without a name: the runbooks, those for the selection first. */
@@ -554,8 +541,9 @@ static void
 cmd_runbook_list(struct cmd_ctx *ctx)
 {
 	const struct cmd_target *t = ctx->ntargets > 0 ? &ctx->targets[0] : NULL;
-	char **names, *line, *n, *what, *cause = NULL;
-	size_t na, i;
+	struct runbook **list;
+	char *line, *n, *what, *cause = NULL;
+	size_t nl, na, i;
 
 	/* the console lists them in a view, whole, to pick one */
 	if (ctx->ui_ops != NULL && ctx->ui_ops->show_view != NULL) {
@@ -565,20 +553,19 @@ cmd_runbook_list(struct cmd_ctx *ctx)
 		free(cause);
 		return;
 	}
-	names = runbook_names_for(t, &na);
+	list = runbook_list_for(t, &nl, &na);
 	if (t != NULL && t->name != NULL)
 		what = xasprintf("%s %s%s%s", t->resource, t->ns != NULL && *t->ns != '\0' ?
 		    t->ns : "", t->ns != NULL && *t->ns != '\0' ? "/" : "", t->name);
 	else
 		what = xstrdup("the cluster");
 	line = xasprintf("runbooks for %s:%s", what, na == 0 ? " none" : "");
-	for (i = 0; names[i] != NULL; i++) {
-		n = xasprintf("%s%s %s", line, i == na ? " | others:" : "", names[i]);
+	for (i = 0; i < nl; i++) {
+		n = xasprintf("%s%s %s", line, i == na ? " | others:" : "", list[i]->name);
 		free(line);
 		line = n;
-		free(names[i]);
 	}
-	free(names);
+	runbook_list_free(list, nl);
 	n = sanitize_str(line, 0);
 	cmd_say(ctx, false, n);
 	free(n);

@@ -17,6 +17,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/hl_signal.h"
 #include "opsdeck/hl_ui.h"
 #include "opsdeck/kubeconfig.h"
@@ -177,7 +178,7 @@ silence_main(int argc, char **argv)
 	}
 
 	snprintf(what, sizeof what, "silence %s", sub);
-	r = hl_session_open(&hs, kubeconfig, context_spec, all, what);
+	r = hl_action_session(&hs, kubeconfig, context_spec, all, what);
 	if (r != 0) {
 		rc = r;
 		goto out;

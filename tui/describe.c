@@ -1079,12 +1079,12 @@ const struct describer describe_pod = { NULL, pod_render };
 
 /* ---- workloads ---- */
 
-/* A list path in obj's namespace: /PREFIX/namespaces/NS/RESOURCE?labelSelector=SEL. */
+/* A list path in obj's namespace: .../namespaces/NS/RESOURCE?labelSelector=SEL. */
 static char *
-selector_list_path(json_t *obj, const char *prefix, const char *resource)
+selector_list_path(json_t *obj, const char *group, const char *resource)
 {
 	struct label_selector *ls;
-	char *cause = NULL, *sel, *q, *path;
+	char *cause = NULL, *sel, *path;
 	const char *ns = json_path_str(obj, "metadata.namespace");
 
 	ls = label_selector_from_json(json_path(obj, "spec.selector"), &cause);
@@ -1095,10 +1095,9 @@ selector_list_path(json_t *obj, const char *prefix, const char *resource)
 	}
 	sel = label_selector_string(ls);
 	label_selector_free(ls);
-	q = http_escape(sel);
-	path = xasprintf("%s/namespaces/%s/%s?labelSelector=%s", prefix, ns, resource, q);
+	path = http_query_add(kind_path(kind_find_api(group, resource), ns, NULL),
+	    "labelSelector", sel);
 	free(sel);
-	free(q);
 	return path;
 }
 
@@ -1134,7 +1133,7 @@ conditions_table(struct dw *w, json_t *conds)
 static char *
 deployment_related(json_t *obj, size_t i)
 {
-	return i == 0 ? selector_list_path(obj, "/apis/apps/v1", "replicasets") : NULL;
+	return i == 0 ? selector_list_path(obj, "apps", "replicasets") : NULL;
 }
 
 /* Two pod templates equal but for the pod-template-hash label. */
@@ -1244,7 +1243,7 @@ const struct describer describe_deployment = { deployment_related, deployment_re
 static char *
 pods_related(json_t *obj, size_t i)
 {
-	return i == 0 ? selector_list_path(obj, "/api/v1", "pods") : NULL;
+	return i == 0 ? selector_list_path(obj, "", "pods") : NULL;
 }
 
 /* "Pods Status:" of owner: its pods (the first related answer) by phase. */

@@ -13,6 +13,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
 #include "opsdeck/hl_signal.h"
+#include "opsdeck/hl_session.h"
 #include "opsdeck/hl_ui.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/loop.h"
@@ -218,51 +219,28 @@ hl_action_run(struct cmd_ctx *ctx, int argc, char **argv, double timeout,
 	return 0;
 }
 
-/* Open a headless command's contexts. */
+/* Open an action command's contexts. */
 int
-hl_session_open(struct hl_session *s, const char *path, const char *spec, bool all,
+hl_action_session(struct hl_session *s, const char *path, const char *spec, bool all,
     const char *what)
 {
+	struct hl_session_opts so;
 	struct client_opts copts;
-	char *cause = NULL;
 
 	memset(s, 0, sizeof *s);
 	/* requests an earlier run sent without recording their outcome */
 	audit_recover_stderr();
-	if (kubeconfig_open_headless(path, spec, all, &s->kc, &s->cfg, &s->ctxs, &s->nctx) != 0)
-		return 2;
+	memset(&copts, 0, sizeof copts);
+	copts.once = true;
+	copts.health_interval = -1;
+	so = (struct hl_session_opts){ .kubeconfig = path, .spec = spec, .all = all,
+	    .signals = true, .actions = true, .client = &copts };
+	if (hl_session_open(s, &so) != 0)
+		return s->loop != NULL ? 1 : 2;	/* selected, but no signals */
 	if (s->cfg == NULL) {
 		fprintf(stderr, "opsdeck: %s: refused: config.yaml could not be read, so its "
 		    "read-only contexts are unknown\n", what);
 		return 1;
 	}
-	s->loop = loop_new();
-	if (hl_signals_install(s->loop, &cause) != 0) {
-		fprintf(stderr, "opsdeck: %s\n", cause);
-		free(cause);
-		return 1;
-	}
-	s->store = store_new();
-	memset(&copts, 0, sizeof copts);
-	copts.once = true;
-	copts.health_interval = -1;
-	s->client = client_new(s->loop, s->store, s->ctxs, s->nctx, &copts);
-	actions_set_loop(s->loop);
-	actions_register();
 	return 0;
-}
-
-/* Close it. */
-void
-hl_session_close(struct hl_session *s)
-{
-	actions_shutdown();
-	client_free(s->client);
-	store_free(s->store);
-	hl_signals_remove(s->loop);
-	loop_free(s->loop);
-	free(s->ctxs);
-	kubeconfig_free(s->kc);
-	config_free(s->cfg);
-	memset(s, 0, sizeof *s);
 }

@@ -23,9 +23,7 @@ struct http_req {
 	int			(*on_data)(const char *, size_t, void *);
 	size_t			 data_len;	/* data mode: bytes handed over */
 
-	char			*body;		/* body mode, or non-2xx in stream mode */
-	size_t			 body_len;
-	size_t			 body_cap;
+	struct buf		 body;		/* body mode, or non-2xx in stream mode */
 	size_t			 max_body;
 	char			*over_text;	/* the error past max_body, or NULL */
 	struct line_splitter	 split;
@@ -52,38 +50,26 @@ splitter_init(struct line_splitter *s, size_t max)
 void
 splitter_free(struct line_splitter *s)
 {
-	free(s->buf);
-	s->buf = NULL;
-	s->len = s->cap = 0;
+	buf_free(&s->b);
 }
 
 /* Bytes held back. */
 size_t
 splitter_pending(const struct line_splitter *s)
 {
-	return s->len;
+	return s->b.len;
 }
 
 /* Append n bytes to the held partial line; -1 if over max. */
 static int
 splitter_hold(struct line_splitter *s, const char *p, size_t n)
 {
-	if (n > s->max || s->len > s->max - n) {
+	if (n > s->max || s->b.len > s->max - n) {
 		s->failed = 1;
 		splitter_free(s);
 		return -1;
 	}
-	if (s->len + n + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 4096;
-
-		while (cap < s->len + n + 1)
-			cap *= 2;
-		s->buf = xrealloc(s->buf, cap);
-		s->cap = cap;
-	}
-	memcpy(s->buf + s->len, p, n);
-	s->len += n;
-	s->buf[s->len] = '\0';
+	buf_add(&s->b, p, n);
 	return 0;
 }
 
@@ -113,12 +99,12 @@ splitter_feed(struct line_splitter *s, const char *data, size_t len,
 		if (nl == NULL)
 			return splitter_hold(s, p, (size_t)(end - p));
 		n = (size_t)(nl - p);
-		if (s->len > 0) {
+		if (s->b.len > 0) {
 			if (splitter_hold(s, p, n) != 0)
 				return -1;
-			n = s->len;
-			s->len = 0;
-			rc = splitter_emit(s->buf, n, cb, arg);
+			n = s->b.len;
+			s->b.len = 0;
+			rc = splitter_emit(s->b.p, n, cb, arg);
 		} else {
 			if (n > s->max) {
 				s->failed = 1;
@@ -137,19 +123,9 @@ splitter_feed(struct line_splitter *s, const char *data, size_t len,
 static int
 http_keep(struct http_req *r, const char *p, size_t n)
 {
-	if (n > r->max_body || r->body_len > r->max_body - n)
+	if (n > r->max_body || r->body.len > r->max_body - n)
 		return 0;
-	if (r->body_len + n + 1 > r->body_cap) {
-		size_t cap = r->body_cap ? r->body_cap : 16384;
-
-		while (cap < r->body_len + n + 1)
-			cap *= 2;
-		r->body = xrealloc(r->body, cap);
-		r->body_cap = cap;
-	}
-	memcpy(r->body + r->body_len, p, n);
-	r->body_len += n;
-	r->body[r->body_len] = '\0';
+	buf_add(&r->body, p, n);
 	return 1;
 }
 
@@ -276,7 +252,7 @@ http_free(struct http_req *r)
 	splitter_free(&r->split);
 	free(r->send_body);
 	free(r->method);
-	free(r->body);
+	buf_free(&r->body);
 	free(r->error);
 	free(r->over_text);
 	free(r->location);
@@ -309,7 +285,7 @@ http_finished(CURL *easy, CURLcode rc, void *arg)
 			r->errbuf[--n] = '\0';
 		r->error = xstrdup(n > 0 ? r->errbuf : curl_easy_strerror(rc));
 	}
-	if (r->body == NULL)
+	if (r->body.p == NULL)
 		http_keep(r, "", 0);
 	if (r->done != NULL)
 		r->done(r, r->arg);
@@ -413,8 +389,8 @@ const char *
 http_body(const struct http_req *r, size_t *len)
 {
 	if (len != NULL)
-		*len = r->body_len;
-	return r->body != NULL ? r->body : "";
+		*len = r->body.len;
+	return r->body.p != NULL ? r->body.p : "";
 }
 
 /* Retry-After seconds, or -1. */

@@ -226,6 +226,25 @@ labels_to_string(json_t *labels)
 	return out;
 }
 
+/* The strings of a comma-separated list. */
+json_t *
+json_csv_array(const char *s)
+{
+	json_t *a = json_array();
+	const char *end;
+
+	while (s != NULL && *s != '\0') {
+		end = strchr(s, ',');
+		if (end == NULL) {
+			json_array_append_new(a, json_string(s));
+			break;
+		}
+		json_array_append_new(a, json_stringn(s, (size_t)(end - s)));
+		s = end + 1;
+	}
+	return a;
+}
+
 /* Requirement operators, as in k8s.io/apimachinery/pkg/selection. */
 enum sel_op {
 	SEL_EQUALS,		/* "=" */

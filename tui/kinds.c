@@ -315,6 +315,25 @@ kind_label(const struct kind *k)
 	return k->singular;
 }
 
+char *
+kind_path(const struct kind *k, const char *ns, const char *name)
+{
+	char *base, *p;
+
+	if (*k->group == '\0')
+		base = xasprintf("/api/%s", k->version);
+	else
+		base = xasprintf("/apis/%s/%s", k->group, k->version);
+	if (k->namespaced && ns != NULL && *ns != '\0')
+		p = xasprintf("%s/namespaces/%s/%s%s%s", base, ns, k->resource,
+		    name != NULL ? "/" : "", name != NULL ? name : "");
+	else
+		p = xasprintf("%s/%s%s%s", base, k->resource, name != NULL ? "/" : "",
+		    name != NULL ? name : "");
+	free(base);
+	return p;
+}
+
 bool
 kind_allows(const struct kind *k, const char *verb)
 {

@@ -1429,37 +1429,3 @@ kubeconfig_warn_stderr(const char *text, void *arg)
 	(void)arg;
 	fprintf(stderr, "opsdeck: warning: %s\n", text);
 }
-
-/* Load, warn and select for a headless command; errors on stderr. */
-int
-kubeconfig_open_headless(const char *path, const char *spec, bool all, struct kubeconfig **kc,
-    struct opsdeck_config **cfg, struct kube_context ***ctxs, size_t *nctx)
-{
-	char *cause = NULL;
-
-	*cfg = NULL;
-	*ctxs = NULL;
-	*nctx = 0;
-	*kc = kubeconfig_load(path, &cause);
-	if (*kc == NULL)
-		goto fail;
-	*cfg = config_load(NULL, &cause);
-	if (*cfg == NULL) {
-		fprintf(stderr, "opsdeck: %s (ignored)\n", cause);
-		free(cause);
-		cause = NULL;
-	}
-	kubeconfig_warnings(*kc, *cfg, kubeconfig_warn_stderr, NULL);
-	if (kubeconfig_select(*kc, *cfg, spec, all, ctxs, nctx, &cause) != 0)
-		goto fail;
-	if (*nctx == 0) {
-		cause = xstrdup("no context selected (no current-context; use --context or "
-		    "--all-contexts)");
-		goto fail;
-	}
-	return 0;
-fail:
-	fprintf(stderr, "opsdeck: %s\n", cause);
-	free(cause);
-	return -1;
-}

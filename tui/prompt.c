@@ -296,22 +296,20 @@ static void
 cand_runbooks(struct ui *ui, char ***cands, size_t *n, const char *word)
 {
 	struct cmd_target *t = NULL;
-	char **names;
-	size_t na, nt = 0, i, before = *n;
+	struct runbook **list;
+	size_t nl, na, nt = 0, i, before = *n;
 
 	if (ui->view != NULL && ui->view->cls->targets != NULL)
 		nt = ui->view->cls->targets(ui->view, &t);
-	names = runbook_names_for(nt > 0 ? t : NULL, &na);
+	list = runbook_list_for(nt > 0 ? t : NULL, &nl, &na);
 	for (i = 0; i < na; i++)
-		cand_add(cands, n, names[i], "", word);
+		cand_add(cands, n, list[i]->name, "", word);
 	if (*n == before) {
 		/* none of those: offer the rest */
-		for (i = na; names[i] != NULL; i++)
-			cand_add(cands, n, names[i], "", word);
+		for (i = na; i < nl; i++)
+			cand_add(cands, n, list[i]->name, "", word);
 	}
-	for (i = 0; names[i] != NULL; i++)
-		free(names[i]);
-	free(names);
+	runbook_list_free(list, nl);
 	free(t);
 }
 

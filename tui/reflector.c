@@ -107,19 +107,7 @@ reflector_cluster(const struct reflector *r)
 static char *
 reflector_base(const struct reflector *r)
 {
-	const struct kind *res = r->res;
-	char *prefix, *out;
-
-	if (*res->group == '\0')
-		prefix = xasprintf("/api/%s", res->version);
-	else
-		prefix = xasprintf("/apis/%s/%s", res->group, res->version);
-	if (res->namespaced && r->ns != NULL)
-		out = xasprintf("%s/namespaces/%s/%s", prefix, r->ns, res->resource);
-	else
-		out = xasprintf("%s/%s", prefix, res->resource);
-	free(prefix);
-	return out;
+	return kind_path(r->res, r->ns, NULL);
 }
 
 /* Next backoff delay (client-go: 0.8 s doubling to 30 s, jitter 1.0,

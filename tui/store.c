@@ -7,26 +7,17 @@
 #include <time.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/map.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/xmalloc.h"
 
-/* One hash entry: key and its row. */
-struct store_entry {
-	char			*key;
-	struct row		*row;
-	int			 seen;		/* renewed during the current relist */
-	struct store_entry	*next;
-};
-
 /* All rows of one resource on one cluster. */
 struct store_kind {
 	char			*resource;
 	size_t			 cluster;
-	struct store_entry	**buckets;
-	size_t			 nbuckets;
-	size_t			 count;
+	struct map		*rows;		/* key -> struct row */
 	enum conn_state		 state;
 	char			*reason;
 	int			 synced;
@@ -83,13 +74,6 @@ conn_state_name(enum conn_state s)
 	return "unknown";
 }
 
-/* The hash of a row key. */
-static uint64_t
-store_hash(const char *s)
-{
-	return str_hash(s, 0);
-}
-
 /* Free a row and everything it owns. */
 static void
 row_free(struct row *r)
@@ -110,6 +94,13 @@ row_free(struct row *r)
 	free(r);
 }
 
+/* row_free for map_free. */
+static void
+row_free_any(void *r)
+{
+	row_free(r);
+}
+
 /* Create an empty store. */
 struct store *
 store_new(void)
@@ -121,18 +112,7 @@ store_new(void)
 static void
 store_kind_free(struct store_kind *k)
 {
-	struct store_entry *e, *next;
-	size_t i;
-
-	for (i = 0; i < k->nbuckets; i++) {
-		for (e = k->buckets[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->key);
-			row_free(e->row);
-			free(e);
-		}
-	}
-	free(k->buckets);
+	map_free(k->rows, row_free_any);
 	free(k->sorted);
 	free(k->resource);
 	free(k->reason);
@@ -263,8 +243,7 @@ store_kind_get(const struct store *s, size_t cluster, const char *resource, int 
 	k = xcalloc(1, sizeof *k);
 	k->resource = xstrdup(resource);
 	k->cluster = cluster;
-	k->nbuckets = 64;
-	k->buckets = xcalloc(k->nbuckets, sizeof *k->buckets);
+	k->rows = map_new();
 	k->state = CONN_CONNECTING;
 	ws->kinds = xreallocarray(ws->kinds, ws->nkinds + 1, sizeof *ws->kinds);
 	ws->kinds[ws->nkinds++] = k;
@@ -459,41 +438,6 @@ row_build(const struct store *s, const char *resource, json_t *obj, const char *
 	return r;
 }
 
-/* Find the entry for key in k. */
-static struct store_entry *
-store_entry_find(struct store_kind *k, const char *key)
-{
-	struct store_entry *e;
-
-	for (e = k->buckets[store_hash(key) % k->nbuckets]; e != NULL; e = e->next) {
-		if (strcmp(e->key, key) == 0)
-			return e;
-	}
-	return NULL;
-}
-
-/* Double the bucket array of k. */
-static void
-store_kind_grow(struct store_kind *k)
-{
-	struct store_entry **nb, *e, *next;
-	size_t n = k->nbuckets * 2, i;
-
-	nb = xcalloc(n, sizeof *nb);
-	for (i = 0; i < k->nbuckets; i++) {
-		for (e = k->buckets[i]; e != NULL; e = next) {
-			size_t h = store_hash(e->key) % n;
-
-			next = e->next;
-			e->next = nb[h];
-			nb[h] = e;
-		}
-	}
-	free(k->buckets);
-	k->buckets = nb;
-	k->nbuckets = n;
-}
-
 /* Set the per-cluster row cap. */
 void
 store_set_max_rows(struct store *s, size_t n)
@@ -516,7 +460,7 @@ store_cluster_rows(const struct store *s, size_t cluster)
 
 	for (i = 0; i < s->nkinds; i++) {
 		if (s->kinds[i]->cluster == cluster)
-			n += s->kinds[i]->count;
+			n += map_count(s->kinds[i]->rows);
 	}
 	return n;
 }
@@ -526,9 +470,8 @@ int
 store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 {
 	struct store_kind *k;
-	struct store_entry *e;
+	struct row *r;
 	char *key;
-	size_t h;
 
 	if (!json_is_object(obj))
 		return 0;
@@ -538,50 +481,16 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	key = store_key(obj);
 	if (key == NULL)
 		return 0;
-	e = store_entry_find(k, key);
-	if (e != NULL) {
-		row_free(e->row);
-		e->row = row_build(s, resource, obj, key);
-		e->seen = 1;
-		free(key);
-		store_touch(s, k);
-		return 0;
-	}
-	if (s->max_rows != 0 && store_cluster_rows(s, cluster) >= s->max_rows) {
+	if (map_get(k->rows, key) == NULL && s->max_rows != 0 &&
+	    store_cluster_rows(s, cluster) >= s->max_rows) {
 		free(key);
 		return -1;
 	}
-	if (k->count + 1 > k->nbuckets)
-		store_kind_grow(k);
-	e = xcalloc(1, sizeof *e);
-	e->key = key;
-	e->row = row_build(s, resource, obj, key);
-	e->seen = 1;
-	h = store_hash(key) % k->nbuckets;
-	e->next = k->buckets[h];
-	k->buckets[h] = e;
-	k->count++;
+	r = row_build(s, resource, obj, key);
+	r->seen = true;
+	row_free(map_put(k->rows, key, r));
+	free(key);
 	store_touch(s, k);
-	return 0;
-}
-
-/* Unlink and free the entry for key; returns 1 if one was removed. */
-static int
-store_entry_remove(struct store_kind *k, const char *key)
-{
-	struct store_entry **pp, *e;
-
-	pp = &k->buckets[store_hash(key) % k->nbuckets];
-	for (e = *pp; e != NULL; pp = &e->next, e = e->next) {
-		if (strcmp(e->key, key) != 0)
-			continue;
-		*pp = e->next;
-		free(e->key);
-		row_free(e->row);
-		free(e);
-		k->count--;
-		return 1;
-	}
 	return 0;
 }
 
@@ -590,6 +499,7 @@ void
 store_remove(struct store *s, size_t cluster, const char *resource, json_t *obj)
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+	struct row *r;
 	char *key;
 
 	if (k == NULL || !json_is_object(obj))
@@ -597,9 +507,22 @@ store_remove(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	key = store_key(obj);
 	if (key == NULL)
 		return;
-	if (store_entry_remove(k, key))
+	r = map_take(k->rows, key);
+	if (r != NULL) {
+		row_free(r);
 		store_touch(s, k);
+	}
 	free(key);
+}
+
+/* map_sweep: the row becomes unseen, stays. */
+static int
+row_unsee(const char *key, void *r, void *arg)
+{
+	(void)key;
+	(void)arg;
+	((struct row *)r)->seen = false;
+	return 0;
 }
 
 /* Begin a relist: every row becomes unseen. */
@@ -607,16 +530,23 @@ void
 store_relist_begin(struct store *s, size_t cluster, const char *resource)
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 1);
-	struct store_entry *e;
-	size_t i;
 
 	if (k == NULL)
 		return;
-	for (i = 0; i < k->nbuckets; i++) {
-		for (e = k->buckets[i]; e != NULL; e = e->next)
-			e->seen = 0;
-	}
+	map_sweep(k->rows, row_unsee, NULL);
 	k->relisting = 1;
+}
+
+/* map_sweep: drop an unseen row; *changed counts them. */
+static int
+row_drop_unseen(const char *key, void *r, void *changed)
+{
+	(void)key;
+	if (((struct row *)r)->seen)
+		return 0;
+	row_free(r);
+	*(int *)changed = 1;
+	return 1;
 }
 
 /* End a relist: drop unseen rows, mark synced. */
@@ -624,27 +554,11 @@ void
 store_relist_end(struct store *s, size_t cluster, const char *resource)
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 1);
-	struct store_entry **pp, *e;
-	size_t i;
 	int changed = 0;
 
 	if (k == NULL)
 		return;
-	for (i = 0; i < k->nbuckets; i++) {
-		pp = &k->buckets[i];
-		for (e = *pp; e != NULL; e = *pp) {
-			if (e->seen) {
-				pp = &e->next;
-				continue;
-			}
-			*pp = e->next;
-			free(e->key);
-			row_free(e->row);
-			free(e);
-			k->count--;
-			changed = 1;
-		}
-	}
+	map_sweep(k->rows, row_drop_unseen, &changed);
 	k->relisting = 0;
 	if (!k->synced)
 		changed = 1;
@@ -670,23 +584,28 @@ row_cmp(const void *a, const void *b)
 	return strcmp(x->uid != NULL ? x->uid : "", y->uid != NULL ? y->uid : "");
 }
 
+/* map_sweep: append the row to k->sorted. */
+static int
+row_collect(const char *key, void *r, void *arg)
+{
+	struct store_kind *k = arg;
+
+	(void)key;
+	k->sorted[k->nsorted++] = r;
+	return 0;
+}
+
 /* The sorted rows of k, rebuilt only when k changed. */
 static struct row **
 store_kind_sorted(struct store_kind *k)
 {
-	struct store_entry *e;
-	size_t i, n = 0;
-
 	if (k->sorted_valid && k->sorted_version == k->version)
 		return k->sorted;
 	free(k->sorted);
-	k->sorted = xcalloc(k->count + 1, sizeof *k->sorted);
-	for (i = 0; i < k->nbuckets; i++) {
-		for (e = k->buckets[i]; e != NULL; e = e->next)
-			k->sorted[n++] = e->row;
-	}
-	k->nsorted = n;
-	qsort(k->sorted, n, sizeof *k->sorted, row_cmp);
+	k->sorted = xcalloc(map_count(k->rows) + 1, sizeof *k->sorted);
+	k->nsorted = 0;
+	map_sweep(k->rows, row_collect, k);
+	qsort(k->sorted, k->nsorted, sizeof *k->sorted, row_cmp);
 	k->sorted_version = k->version;
 	k->sorted_valid = 1;
 	return k->sorted;
@@ -729,9 +648,30 @@ store_count(struct store *s, size_t cluster, const char *resource)
 			continue;
 		k = store_kind_get(s, c, resource, 0);
 		if (k != NULL)
-			n += k->count;
+			n += map_count(k->rows);
 	}
 	return n;
+}
+
+/* What store_get looks for, and the first row found. */
+struct store_find {
+	const char	*ns;		/* NULL: any */
+	const char	*name;
+	struct row	*found;
+};
+
+/* map_sweep: keep the first row with f's namespace and name. */
+static int
+row_find(const char *key, void *rv, void *arg)
+{
+	struct store_find *f = arg;
+	struct row *r = rv;
+
+	(void)key;
+	if (f->found == NULL && strcmp(r->name, f->name) == 0 &&
+	    (f->ns == NULL || strcmp(r->ns, f->ns) == 0))
+		f->found = r;
+	return 0;
 }
 
 /* Row of resource on cluster by namespace and name, or NULL. */
@@ -740,28 +680,20 @@ store_get(struct store *s, size_t cluster, const char *resource, const char *ns,
     const char *name)
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
-	struct store_entry *e;
-	size_t i;
+	struct store_find f = { ns, name, NULL };
 
 	if (k == NULL)
 		return NULL;
-	for (i = 0; i < k->nbuckets; i++) {
-		for (e = k->buckets[i]; e != NULL; e = e->next) {
-			if (strcmp(e->row->name, name) == 0 &&
-			    (ns == NULL || strcmp(e->row->ns, ns) == 0))
-				return e->row;
-		}
-	}
-	return NULL;
+	map_sweep(k->rows, row_find, &f);
+	return f.found;
 }
 
 const struct row *
 store_get_key(struct store *s, size_t cluster, const char *resource, const char *key)
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
-	struct store_entry *e = k != NULL ? store_entry_find(k, key) : NULL;
 
-	return e != NULL ? e->row : NULL;
+	return k != NULL ? map_get(k->rows, key) : NULL;
 }
 
 /* Change counter of resource. */

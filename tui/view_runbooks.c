@@ -37,8 +37,8 @@ rbs_init(struct view *v, char **cause)
 	struct rbs_data *d = xcalloc(1, sizeof *d);
 	struct runbook **list;
 	struct table_row *tr;
-	char **names, *s, *kinds, *alerts;
-	size_t nt = 0, na, nl, i, j;
+	char *s, *kinds, *alerts;
+	size_t nt = 0, na, nl, i;
 
 	if (under != NULL && under->cls->targets != NULL)
 		nt = under->cls->targets(under, &t);
@@ -50,25 +50,20 @@ rbs_init(struct view *v, char **cause)
 		d->what = xstrdup("the cluster");
 	v->data = d;
 	v->table = table_new(rbs_cols, sizeof rbs_cols / sizeof rbs_cols[0]);
-	names = runbook_names_for(nt > 0 ? t : NULL, &na);
-	list = runbook_list(&nl, NULL, NULL);
+	list = runbook_list_for(nt > 0 ? t : NULL, &nl, &na);
 	table_begin(v->table);
-	for (i = 0; names[i] != NULL; i++) {
-		for (j = 0; j < nl && strcmp(list[j]->name, names[i]) != 0; j++)
-			;
-		if (j == nl)
-			continue;
-		tr = table_add(v->table, names[i], 0);
-		tr->name = xstrdup(names[i]);
+	for (i = 0; i < nl; i++) {
+		tr = table_add(v->table, list[i]->name, 0);
+		tr->name = xstrdup(list[i]->name);
 		tr->ns = xstrdup("");
 		tr->resource = "runbooks";
-		/* the order runbook_names_for gives: those for the selection first */
+		/* the order runbook_list_for gives: those for the selection first */
 		table_set(tr, 0, i < na ? "yes" : "", (int64_t)i);
-		table_set(tr, 1, names[i], 0);
-		table_set(tr, 2, list[j]->key != NULL ? list[j]->key : "", 0);
-		table_set(tr, 3, list[j]->title != NULL ? list[j]->title : "", 0);
-		kinds = runbook_applies_text(list[j], false);
-		alerts = runbook_applies_text(list[j], true);
+		table_set(tr, 1, list[i]->name, 0);
+		table_set(tr, 2, list[i]->key != NULL ? list[i]->key : "", 0);
+		table_set(tr, 3, list[i]->title != NULL ? list[i]->title : "", 0);
+		kinds = runbook_applies_text(list[i], false);
+		alerts = runbook_applies_text(list[i], true);
 		s = xasprintf("%s%s%s", kinds, *kinds != '\0' && *alerts != '\0' ? ", " : "",
 		    alerts);
 		table_set(tr, 4, *s != '\0' ? s : "any cluster", 0);
@@ -80,9 +75,6 @@ rbs_init(struct view *v, char **cause)
 	}
 	table_end(v->table);
 	table_set_default_sort(v->table, 0, 1);
-	for (i = 0; names[i] != NULL; i++)
-		free(names[i]);
-	free(names);
 	runbook_list_free(list, nl);
 	free(t);
 	return 0;

@@ -29,6 +29,8 @@ struct hl_ui {
 	bool		 tty;		/* else ask on the terminal (stdin) */
 };
 
+struct hl_session;
+
 /* The operations; the ui pointer they get is a struct hl_ui. A program
  * given the terminal (an editor) is waited for. */
 extern const struct cmd_ui	 hl_ui_ops;
@@ -49,26 +51,15 @@ struct hl_wait {
 int	 hl_action_run(struct cmd_ctx *, int argc, char **argv, double timeout,
 	    struct hl_wait *, json_t **result, char **cause);
 
-/* A headless action command's connection to its contexts. */
-struct hl_session {
-	struct kubeconfig	*kc;
-	struct opsdeck_config	*cfg;
-	struct kube_context	**ctxs;
-	size_t			 nctx;
-	struct loop		*loop;
-	struct store		*store;
-	struct client		*client;
-};
-
 /* Open the contexts spec (or all) of the kubeconfig at path for the
- * command what ("silence add", "edit"): config.yaml must be readable (its
- * read-only contexts would be unknown: refused), the loop catches the
+ * action command what ("silence add", "edit") on an hl_session: requests an
+ * earlier run left unrecorded are reported, config.yaml must be readable
+ * (its read-only contexts would be unknown: refused), the loop catches the
  * signals (hl_signal.h), the client lists once without health checks and
  * the actions are registered. 0, or the exit status after saying why on
- * stderr (2: the kubeconfig or the contexts; 1: the rest). */
-int	 hl_session_open(struct hl_session *, const char *path, const char *spec, bool all,
+ * stderr (2: the kubeconfig or the contexts; 1: the rest). Close with
+ * hl_session_close. */
+int	 hl_action_session(struct hl_session *, const char *path, const char *spec, bool all,
 	    const char *what);
-/* Record what is still in flight (actions_shutdown) and free it all. */
-void	 hl_session_close(struct hl_session *);
 
 #endif

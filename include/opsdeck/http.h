@@ -16,6 +16,8 @@
 
 #include <curl/curl.h>
 
+#include "opsdeck/buf.h"
+
 struct loop;
 struct http_req;
 
@@ -25,11 +27,9 @@ struct http_req;
 /* Splits a byte stream into lines ('\n'; a trailing '\r' is removed), each
  * at most max bytes. Used by stream mode; exposed for tests and fuzzing. */
 struct line_splitter {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-	size_t	 max;
-	int	 failed;	/* a line went over max */
+	struct buf	 b;		/* the unterminated line held back */
+	size_t		 max;
+	int		 failed;	/* a line went over max */
 };
 
 void	 splitter_init(struct line_splitter *, size_t max);

@@ -49,6 +49,9 @@ uint64_t	 str_hash(const char *s, uint64_t seed);
  * sorted by key, like labels.FormatLabels; "<none>" when empty or not an
  * object. Non-string values are skipped. Caller frees. */
 char		*labels_to_string(json_t *labels);
+/* A JSON array of the strings of a comma-separated list ("get,list"; NULL
+ * or "": []). New reference. */
+json_t		*json_csv_array(const char *s);
 
 /* A parsed label selector (opaque). */
 struct label_selector;

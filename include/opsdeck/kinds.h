@@ -103,6 +103,11 @@ void			 kind_forget_learnt(void);
 /* The label for one object of k in lines: the view's name where it is not
  * the plural ("hpa"), else the singular. */
 const char		*kind_label(const struct kind *k);
+/* The API path of k's collection, or of the object name (NULL: the
+ * collection): /api/v1/namespaces/NS/pods/X, /apis/apps/v1/deployments.
+ * ns NULL or "": all namespaces (and always for a cluster-scoped kind).
+ * New string. */
+char			*kind_path(const struct kind *k, const char *ns, const char *name);
 /* True if k allows the action command verb (edit: every API kind that
  * may be updated). */
 bool			 kind_allows(const struct kind *k, const char *verb);

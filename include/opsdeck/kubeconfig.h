@@ -170,15 +170,8 @@ struct curl_slist	*kube_easy_setup(CURL *, struct kube_context *, struct curl_sl
  * each text sanitised ("file:12: unknown key 'colour'"). Returns how many. */
 size_t			 kubeconfig_warnings(const struct kubeconfig *, const struct opsdeck_config *,
 			    void (*emit)(const char *text, void *arg), void *arg);
-/* For headless commands: load the kubeconfig (path, or $KUBECONFIG) and
- * config.yaml (a broken one is reported and ignored), print their warnings,
- * select contexts (spec / all as kubeconfig_select). Errors go to stderr as
- * "opsdeck: ..."; returns 0, or -1 after printing why. On success the
- * caller frees *kc, *cfg (may be NULL) and the *ctxs array. */
-int			 kubeconfig_open_headless(const char *path, const char *spec, bool all,
-			    struct kubeconfig **kc, struct opsdeck_config **cfg,
-			    struct kube_context ***ctxs, size_t *nctx);
-/* An emit for kubeconfig_warnings: "opsdeck: warning: TEXT" on stderr. */
+/* An emit for kubeconfig_warnings: "opsdeck: warning: TEXT" on stderr
+ * (headless commands, see hl_session.h). */
 void			 kubeconfig_warn_stderr(const char *text, void *arg);
 
 /* Decode standard base64 (whitespace ignored); NULL on bad input. *outlen

@@ -344,9 +344,10 @@ void		 runbook_console_release(void);
 bool		 runbook_console_running(char **what);
 /* Record the console's run, if it has not ended, as interrupted (why). */
 void		 runbook_console_interrupt(const char *why);
-/* The runbooks' names, those that apply to the selection t (NULL: a
- * cluster) first, *napply of them (NULL-terminated, new strings). */
-char		**runbook_names_for(const struct cmd_target *t, size_t *napply);
+/* Every runbook (runbook_list), those that apply to the selection t (NULL:
+ * a cluster) first, *napply of them, each part in name order. Free with
+ * runbook_list_free. */
+struct runbook	**runbook_list_for(const struct cmd_target *t, size_t *n, size_t *napply);
 /* Runbook keys (console): bind every runbook's key: for the kinds it
  * applies to, ahead of the global keymap; problems (a bad key name, two
  * runbooks claiming a key for one kind) go to *warnings (new, or NULL). */

@@ -14,28 +14,13 @@
 
 #include <jansson.h>
 
+#include "opsdeck/map.h"
 #include "opsdeck/sim.h"
 
 /* Free the controller state of a cluster (sim_free should call it). */
 void	 sim_ctl_free(struct sim_ctl *);
 /* Free the scenario state of an estate (sim->scn); sim_free should call it. */
 void	 scenario_free(struct sim *);
-
-/* A string-keyed hash map of borrowed or owned pointers. */
-struct ctl_map;
-struct ctl_map	*ctl_map_new(void);
-/* Free the map; freefn (may be NULL) is called on each value. */
-void		 ctl_map_free(struct ctl_map *, void (*freefn)(void *));
-void		*ctl_map_get(struct ctl_map *, const char *key);
-/* Insert or replace; returns the previous value (or NULL). */
-void		*ctl_map_put(struct ctl_map *, const char *key, void *val);
-/* Remove and return the value (or NULL). */
-void		*ctl_map_take(struct ctl_map *, const char *key);
-/* Call cb for each entry; if cb returns non-zero the entry is removed (its
- * value must have been freed by cb). */
-void		 ctl_map_sweep(struct ctl_map *, int (*cb)(const char *key, void *val,
-		    void *arg), void *arg);
-size_t		 ctl_map_count(struct ctl_map *);
 
 /* A growable vector of borrowed json objects. */
 struct ctl_vec {
@@ -174,18 +159,18 @@ struct sim_ctl {
 	struct sim_cluster	*c;
 	uint64_t		 rng;
 	uint64_t		 gen;		/* tick generation */
-	struct ctl_map		*pods;		/* uid -> struct ctl_pod */
-	struct ctl_map		*deps;		/* uid -> struct ctl_dep */
-	struct ctl_map		*hpas;		/* uid -> struct ctl_hpa */
-	struct ctl_map		*velero;	/* backup/restore uid -> double start */
-	struct ctl_map		*ros;		/* rollout uid -> struct ctl_ro */
-	struct ctl_map		*owned;		/* owner uid -> struct ctl_vec (per tick) */
-	struct ctl_map		*evkeys;	/* event dedupe key -> event name (owned) */
+	struct map		*pods;		/* uid -> struct ctl_pod */
+	struct map		*deps;		/* uid -> struct ctl_dep */
+	struct map		*hpas;		/* uid -> struct ctl_hpa */
+	struct map		*velero;	/* backup/restore uid -> double start */
+	struct map		*ros;		/* rollout uid -> struct ctl_ro */
+	struct map		*owned;		/* owner uid -> struct ctl_vec (per tick) */
+	struct map		*evkeys;	/* event dedupe key -> event name (owned) */
 	char			**evnames;	/* FIFO of event "ns/name" */
 	size_t			 nev, evhead;
 	bool			 quiet;		/* no per-pod events (big estates) */
 	bool			 db_down;
-	struct ctl_map		*db_bad;	/* pod uids broken by db-down */
+	struct map		*db_bad;	/* pod uids broken by db-down */
 	bool			 backup_fail;	/* cronjob backup jobs fail */
 	bool			 velero_fail;	/* velero backups PartiallyFailed */
 	double			 backup_fail_until, velero_fail_until;
@@ -196,7 +181,7 @@ struct sim_ctl {
 	size_t			 nalerts;
 	struct ctl_silence	**silences;
 	size_t			 nsilences;
-	struct ctl_map		*node_down;	/* node name -> (void *)1 */
+	struct map		*node_down;	/* node name -> (void *)1 */
 	double			 node_down_until;
 	double			 last_gc_t;
 	uint64_t		 epoch;		/* bumped when every pod must recompute */
@@ -348,14 +333,12 @@ bool		 ctl_image_crashes(struct sim *, const char *image);
 void		 ctl_event(struct sim_cluster *, json_t *obj, const char *type,
 		    const char *reason, const char *fmt, ...)
 		    __attribute__((format(printf, 5, 6)));
-/* Stable 32-bit FNV-1a of a string. */
-uint32_t	 ctl_fnv32(const char *);
 /* The pod-template-hash of a template (upstream-style safe encoding). */
 void		 ctl_template_hash(json_t *tmpl, char out[16]);
 /* The objects of res indexed by controller owner uid: a map of owner uid ->
  * struct ctl_vec of borrowed objects (new; free with ctl_index_free). */
-struct ctl_map	*ctl_index_by_owner(struct sim_cluster *, const struct kind *);
-void		 ctl_index_free(struct ctl_map *);
+struct map	*ctl_index_by_owner(struct sim_cluster *, const struct kind *);
+void		 ctl_index_free(struct map *);
 /* Pods owned by uid in this tick's index (NULL if none). */
 struct ctl_vec	*ctl_owned(struct sim_ctl *, const char *uid);
 /* Create a pod from a template owned by owner; returns it (borrowed) or NULL. */

@@ -59,6 +59,7 @@ struct row {
 	size_t		 ncells;
 	unsigned	 flags;		/* enum row_flag */
 	char		*reason;
+	bool		 seen;		/* the store's: renewed during the current relist */
 };
 
 struct store;

@@ -282,6 +282,37 @@ test_quantity_parse(void **state)
 	assert_int_equal(quantity_parse(NULL, &v), -1);
 }
 
+/* The drill's discovery lists (verbs, short names, categories). */
+static void
+test_csv_array(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} cases[] = {
+		{ "get,list,watch", "[\"get\",\"list\",\"watch\"]" },
+		{ "po", "[\"po\"]" },
+		{ "a,,b", "[\"a\",\"\",\"b\"]" },
+		{ "a,", "[\"a\"]" },
+		{ "", "[]" },
+	};
+	json_t *a;
+	char *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		a = json_csv_array(cases[i].in);
+		s = json_dumps(a, JSON_COMPACT);
+		assert_string_equal(s, cases[i].want);
+		free(s);
+		json_decref(a);
+	}
+	a = json_csv_array(NULL);
+	assert_int_equal(json_array_size(a), 0);
+	json_decref(a);
+}
+
 int
 main(void)
 {
@@ -293,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_selector_parse_match),
 		cmocka_unit_test(test_selector_errors),
 		cmocka_unit_test(test_selector_from_json),
+		cmocka_unit_test(test_csv_array),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
