@@ -13,6 +13,7 @@
 
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
+#include "opsdeck/map.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
@@ -25,7 +26,7 @@
 static double
 metrics_hash(const char *s, unsigned salt)
 {
-	return (double)(str_hash(s, salt) % 10007) / 10007.0;
+	return (double)((fnv1a32(s) ^ (uint32_t)salt * 2654435761u) % 10007) / 10007.0;
 }
 
 /* A quantity at path of obj, or def. */

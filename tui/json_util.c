@@ -880,14 +880,3 @@ quantity_parse(const char *s, double *out)
 	return -1;
 }
 
-uint64_t
-str_hash(const char *s, uint64_t seed)
-{
-	uint64_t h = 1469598103934665603ULL ^ seed;
-
-	for (; s != NULL && *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}

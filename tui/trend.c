@@ -7,23 +7,20 @@
 
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
+#include "opsdeck/map.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/trend.h"
 #include "opsdeck/xmalloc.h"
 
-#define TRENDS_BUCKETS	1024
-
 /* One named series in the map. */
 struct trend_entry {
-	char			*key;
 	struct trend		 t;
-	struct trend_entry	*next;
 };
 
 /* Every series, by key. */
 struct trends {
-	struct trend_entry	*buckets[TRENDS_BUCKETS];
+	struct map		*series;	/* key -> struct trend_entry */
 	size_t			 n;
 	unsigned long		 round;		/* sampling rounds so far (from 1) */
 };
@@ -103,24 +100,18 @@ trend_spark(const struct trend *t, int width, double floor, bool ascii)
 struct trends *
 trends_new(void)
 {
-	return xcalloc(1, sizeof(struct trends));
+	struct trends *ts = xcalloc(1, sizeof *ts);
+
+	ts->series = map_new();
+	return ts;
 }
 
 void
 trends_free(struct trends *ts)
 {
-	struct trend_entry *e, *next;
-	size_t i;
-
 	if (ts == NULL)
 		return;
-	for (i = 0; i < TRENDS_BUCKETS; i++) {
-		for (e = ts->buckets[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->key);
-			free(e);
-		}
-	}
+	map_free(ts->series, free);
 	free(ts);
 }
 
@@ -128,18 +119,12 @@ trends_free(struct trends *ts)
 static struct trend_entry *
 trends_entry(struct trends *ts, const char *key, bool create)
 {
-	struct trend_entry *e, **head = &ts->buckets[str_hash(key, 0) % TRENDS_BUCKETS];
+	struct trend_entry *e = map_get(ts->series, key);
 
-	for (e = *head; e != NULL; e = e->next) {
-		if (strcmp(e->key, key) == 0)
-			return e;
-	}
-	if (!create)
-		return NULL;
+	if (e != NULL || !create)
+		return e;
 	e = xcalloc(1, sizeof *e);
-	e->key = xstrdup(key);
-	e->next = *head;
-	*head = e;
+	map_put(ts->series, key, e);
 	ts->n++;
 	return e;
 }
@@ -303,13 +288,27 @@ trends_alert(size_t cluster, const struct row *r, void *arg)
 	return 0;
 }
 
+/* map_sweep: drop a series not seen for the whole window. */
+static int
+trends_expired(const char *key, void *val, void *arg)
+{
+	struct trend_entry *e = val;
+	struct trends *ts = arg;
+
+	(void)key;
+	if (ts->round - e->t.seen <= TREND_SAMPLES)
+		return 0;
+	free(e);
+	ts->n--;
+	return 1;
+}
+
 void
 trends_sample(struct trends *ts, struct store *st)
 {
 	const char *nodes = kind_store_name(kind_find("nodes.metrics.k8s.io"));
 	struct trends_walk w = { .ts = ts, .store = st };
-	struct trend_entry *e, **pp;
-	size_t c, i;
+	size_t c;
 	char key[64];
 
 	ts->round++;
@@ -331,15 +330,5 @@ trends_sample(struct trends *ts, struct store *st)
 		}
 	}
 	/* what was not seen for the whole window is gone */
-	for (i = 0; i < TRENDS_BUCKETS; i++) {
-		for (pp = &ts->buckets[i]; (e = *pp) != NULL;) {
-			if (ts->round - e->t.seen > TREND_SAMPLES) {
-				*pp = e->next;
-				free(e->key);
-				free(e);
-				ts->n--;
-			} else
-				pp = &e->next;
-		}
-	}
+	map_sweep(ts->series, trends_expired, ts);
 }

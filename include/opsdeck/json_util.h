@@ -42,8 +42,6 @@ int		 json_condition_true(json_t *obj, const char *type);
  * Pi Ei) and decimal exponents. 0, or -1 if s is not a quantity. */
 int		 quantity_parse(const char *s, double *out);
 
-/* FNV-1a of s, started from seed mixed in (0: plain FNV-1a); s NULL is "". */
-uint64_t	 str_hash(const char *s, uint64_t seed);
 
 /* A string-valued object ({"app":"web","tier":"fe"}) as "app=web,tier=fe"
  * sorted by key, like labels.FormatLabels; "<none>" when empty or not an
