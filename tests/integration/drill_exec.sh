@@ -67,7 +67,8 @@ dbg=$(k get pod "$pod" -o jsonpath='{.spec.ephemeralContainers[0].name}')
 [ -n "$dbg" ] || fail "no ephemeral container"
 dbg_running() { [ -n "$(k get pod "$pod" -o jsonpath='{.status.ephemeralContainerStatuses[0].state.running.startedAt}')" ]; }
 wait_for 30 dbg_running || fail "the debug container does not run"
-out=$(printf 'hostname\nexit\n' | k attach -i "$pod" -c "$dbg" 2>/dev/null) || fail "attach"
+out=$(printf 'hostname\nexit\n' | k attach -i "$pod" -c "$dbg" 2>"$T/attach.err") ||
+	fail "attach: $(cat "$T/attach.err")"
 [ "$(printf '%s\n' "$out" | tail -1)" = "$pod" ] || fail "attach printed: $out"
 rc=0; err=$(k patch pod "$pod" --subresource=ephemeralcontainers --type=json \
 	-p '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]' 2>&1) || rc=$?
