@@ -757,6 +757,7 @@ ctl_cluster_tick(struct sim_cluster *c)
 		}
 	}
 	ctl_rollouts_tick(c);
+	ctl_argocd_tick(c);
 	ctl_hpa_tick(c);
 	ctl_cron_tick(c);
 	ctl_velero_tick(c);

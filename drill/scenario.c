@@ -741,6 +741,79 @@ ld_misc(struct ld *ld, json_t *doc, struct sim_cluster *c, json_t *cl)
 		aged(o, ld->wall, 3 * 86400);
 		put(c, "argoproj.io", "rollouts", ns, o);
 	}
+	json_array_foreach(json_object_get(doc, "applications"), i, item) {
+		const char *head, *dest;
+
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		head = fstr(item, "head", NULL);
+		if (name == NULL || head == NULL || strlen(head) != 40 ||
+		    strspn(head, "0123456789abcdef") != 40)
+			return ld_fail(ld, item, "an application needs a name and a head "
+			    "(a 40-digit commit)");
+		ns = fstr(item, "namespace", "argocd");
+		dest = fstr(item, "destination", "default");
+		o = json_pack("{s:{s:s,s:s,s:{s:s}},s:{s:s,s:{s:s,s:s,s:s},s:{s:s,s:s}},"
+		    "s:{s:{s:s}}}", "metadata", "name", name, "namespace", ns, "annotations",
+		    "drill.opsdeck.dev/head-revision", head, "spec", "project",
+		    fstr(item, "project", "default"), "source", "repoURL",
+		    fstr(item, "repo", "https://git.example.com/platform/deploy.git"), "path",
+		    fstr(item, "path", name), "targetRevision", fstr(item, "target_revision",
+		    "main"), "destination", "server", "https://kubernetes.default.svc",
+		    "namespace", dest, "status", "sync", "revision", fstr(item, "revision", head));
+		if (json_is_true(json_object_get(item, "automated")))
+			ctl_set(o, "spec.syncPolicy.automated", json_pack("{s:b,s:b}", "prune", 1,
+			    "selfHeal", 1));
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "argoproj.io", "applications", ns, o);
+	}
+	json_array_foreach(json_object_get(doc, "applicationsets"), i, item) {
+		json_t *elems = json_object_get(item, "elements");
+
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL || !json_is_array(elems))
+			return ld_fail(ld, item, "an applicationset needs a name and elements");
+		ns = fstr(item, "namespace", "argocd");
+		o = json_pack("{s:{s:s,s:s},s:{s:[{s:{s:O}}],s:{s:{s:s},s:{s:s,s:{s:s,s:s,s:s},"
+		    "s:{s:s,s:s}}}}}", "metadata", "name", name, "namespace", ns, "spec",
+		    "generators", "list", "elements", elems, "template", "metadata", "name",
+		    fstr(item, "app_name", "{{name}}"), "spec", "project",
+		    fstr(item, "project", "default"), "source", "repoURL",
+		    fstr(item, "repo", "https://git.example.com/platform/deploy.git"), "path",
+		    fstr(item, "path", "{{name}}"), "targetRevision",
+		    fstr(item, "target_revision", "main"), "destination", "server",
+		    "https://kubernetes.default.svc", "namespace", fstr(item, "destination",
+		    "{{namespace}}"));
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "argoproj.io", "applicationsets", ns, o);
+	}
+	json_array_foreach(json_object_get(doc, "virtualservices"), i, item) {
+		const char *host;
+		json_int_t cw;
+
+		if (!applies(item, c))
+			continue;
+		name = fstr(item, "name", NULL);
+		if (name == NULL)
+			return ld_fail(ld, item, "a virtualservice needs a name");
+		ns = fstr(item, "namespace", "default");
+		host = fstr(item, "host", name);
+		cw = (json_int_t)fnum(item, "canary_weight", 5);
+		if (cw < 0 || cw > 100)
+			return ld_fail(ld, item, "canary_weight must be 0..100");
+		/* the estate's canary: a header forces the canary, the rest splits */
+		o = json_pack("{s:{s:s,s:s},s:{s:[s],s:[{s:[{s:{s:{s:s}}}],s:[{s:{s:s,s:s}}]},"
+		    "{s:[{s:{s:s,s:s},s:I},{s:{s:s,s:s},s:I}]}]}}", "metadata", "name", name,
+		    "namespace", ns, "spec", "hosts", host, "http", "match", "headers",
+		    "x-canary", "exact", "true", "route", "destination", "host", host, "subset",
+		    "canary", "route", "destination", "host", host, "subset", "stable", "weight",
+		    100 - cw, "destination", "host", host, "subset", "canary", "weight", cw);
+		aged(o, ld->wall, 3 * 86400);
+		put(c, "networking.istio.io", "virtualservices", ns, o);
+	}
 	json_array_foreach(json_object_get(doc, "cronjobs"), i, item) {
 		json_t *labels, *tmpl;
 		char	ts[40];
@@ -885,7 +958,7 @@ ld_cluster(struct ld *ld, json_t *doc, json_t *cl)
 	size_t			 i;
 	static const char	*lists[] = { "deployments", "statefulsets", "daemonsets",
 				    "services", "hpas", "cronjobs", "velero_schedules", "rollouts",
-				    NULL };
+				    "applications", "applicationsets", "virtualservices", NULL };
 
 	if (name == NULL)
 		return ld_fail(ld, cl, "a cluster needs a name");

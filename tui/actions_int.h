@@ -199,6 +199,8 @@ int	plan_abort(struct act_op *op, char **cause);
 int	plan_retry(struct act_op *op, char **cause);
 int	plan_switch(struct act_op *op, char **cause);
 int	plan_canary_weight(struct act_op *op, char **cause);
+int	plan_sync(struct act_op *op, char **cause);
+int	plan_refresh(struct act_op *op, char **cause);
 int	plan_silence(struct act_op *op, char **cause);
 int	plan_expire(struct act_op *op, char **cause);
 int	follow_rollout(struct act_op *op, json_t *obj, char **msg);

@@ -751,6 +751,68 @@ plan_canary_weight(struct act_op *op, char **cause)
 	return 0;
 }
 
+/* sync [REVISION]: an Argo CD sync operation (the application controller
+ * runs what .operation asks, as `argocd app sync` requests it). */
+int
+plan_sync(struct act_op *op, char **cause)
+{
+	const char *rev = op_arg(op, 0), *phase;
+	json_t *patch;
+	char *where;
+
+	phase = json_path_str_or(op->obj, "status.operationState.phase", "");
+	if (json_object_get(op->obj, "operation") != NULL || strcmp(phase, "Running") == 0 ||
+	    strcmp(phase, "Terminating") == 0) {
+		*cause = xasprintf("sync: another operation is already in progress on %s",
+		    op->name);
+		return -1;
+	}
+	if (rev == NULL || *rev == '\0')
+		rev = json_path_str_or(op->obj, "spec.source.targetRevision", "HEAD");
+	if (*rev == '\0')
+		rev = "HEAD";
+	json_object_set_new(op->params, "revision", json_string(rev));
+	where = op_where(op);
+	op->preview = xasprintf("%s sync to revision %s (now %s, %s)", where, rev,
+	    json_path_str_or(op->obj, "status.sync.status", "Unknown"),
+	    json_path_str_or(op->obj, "status.health.status", "Unknown"));
+	free(where);
+	patch = json_pack("{s:{s:{s:s,s:b},s:{s:s}}}", "operation", "initiatedBy",
+	    "username", audit_local_user(), "automated", 0, "sync", "revision", rev);
+	op_request(op, "PATCH", actions_path(op->resource, op->ns, op->name),
+	    "application/merge-patch+json", jdump(patch));
+	json_decref(patch);
+	return 0;
+}
+
+/* refresh [--hard]: ask Argo CD to compare the application with its source
+ * again (the refresh annotation; hard also drops the manifest cache). */
+int
+plan_refresh(struct act_op *op, char **cause)
+{
+	const char *arg = op_arg(op, 0);
+	const char *mode = arg != NULL && (strcmp(arg, "--hard") == 0 ||
+	    strcmp(arg, "hard") == 0) ? "hard" : "normal";
+	json_t *patch;
+	char *where;
+
+	if (arg != NULL && strcmp(mode, "normal") == 0 && strcmp(arg, "normal") != 0) {
+		*cause = xasprintf("refresh: unknown argument %s (give --hard or nothing)", arg);
+		return -1;
+	}
+	json_object_set_new(op->params, "refresh", json_string(mode));
+	where = op_where(op);
+	op->preview = xasprintf("%s refresh (%s): compare with the source again", where,
+	    mode);
+	free(where);
+	patch = json_pack("{s:{s:{s:s}}}", "metadata", "annotations",
+	    "argocd.argoproj.io/refresh", mode);
+	op_request(op, "PATCH", actions_path(op->resource, op->ns, op->name),
+	    "application/merge-patch+json", jdump(patch));
+	json_decref(patch);
+	return 0;
+}
+
 /* The labels of a store row of the target, as "k=v,..." (borrowed), or NULL. */
 struct row_find {
 	const char	*name;

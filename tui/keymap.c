@@ -56,6 +56,8 @@ static const struct {
 	{ "e", "edit", "edit the YAML in $VISUAL/$EDITOR" },
 	{ "S", "silence", "silence alert" },
 	{ "b", "backup-now", "backup now" },
+	{ "c", "sync", "sync the Argo CD application" },
+	{ "R", "refresh", "refresh the Argo CD application" },
 	{ "C-l", "redraw", "redraw" },
 	{ "C-c", "quit", "quit" },
 	{ "1", "overview", "overview" },

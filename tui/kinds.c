@@ -123,6 +123,19 @@ const struct kind kinds[] = {
 	  .overview = 4,
 	  .actions = "promote,abort,retry",
 	  .view = { .name = "rollouts", .help = "Argo Rollouts" } },
+	{ .group = "argoproj.io", .version = "v1alpha1", .resource = "applications",
+	  .singular = "application", .kind = "Application", .namespaced = true,
+	  .short_names = "app,apps", .categories = "", .subresources = "", .verbs = RW,
+	  .printer = &printer_applications, .table = &table_applications,
+	  .problems = ROW_BAD | ROW_WARN | ROW_PROGRESSING,
+	  .actions = "sync,refresh",
+	  .view = { .name = "applications",
+	      .help = "Argo CD applications: sync and health, the last sync" } },
+	{ .group = "argoproj.io", .version = "v1alpha1", .resource = "applicationsets",
+	  .singular = "applicationset", .kind = "ApplicationSet", .namespaced = true,
+	  .short_names = "appset,appsets", .categories = "", .subresources = "", .verbs = RW,
+	  .printer = &printer_applicationsets, .table = &table_applicationsets,
+	  .view = { .name = "applicationsets", .help = "Argo CD application sets" } },
 
 	/* Resource usage as metrics-server serves it (kubectl top): polled;
 	 * the pods and nodes views show it beside their rows. */

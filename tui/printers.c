@@ -1802,6 +1802,87 @@ print_virtualservice(json_t *vs, int64_t now, struct cell *c, unsigned *flags,
 	cell_created(&c[3], vs);
 }
 
+/* ---- Argo CD Applications ---- */
+
+static const struct column application_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the application.", NULL },
+	{ "Sync", "string", "", 0, "Sync status against the target revision.", NULL },
+	{ "Health", "string", "", 0, "Health of the resources the application manages.",
+	  NULL },
+	{ "Revision", "string", "", 0, "Revision last synced.", NULL },
+	{ "Last-Sync", "string", "", 0, "Phase of the last sync operation.", NULL },
+	{ "Synced", "string", "", 0, "Time since the last sync finished.", NULL },
+	{ "Message", "string", "", 1, "Message of the last sync operation.", NULL },
+};
+
+/* An argoproj.io/v1alpha1 Application: sync and health status, revision,
+ * the last sync's result. */
+static void
+print_application(json_t *app, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *st = json_object_get(app, "status");
+	const char *sync = json_path_str_or(st, "sync.status", "Unknown");
+	const char *health = json_path_str_or(st, "health.status", "Unknown");
+	const char *phase = json_path_str_or(st, "operationState.phase", "-");
+	const char *rev = json_path_str_or(st, "sync.revision", "");
+	int64_t fin = jtime(st, "operationState.finishedAt");
+
+	cell_name(&c[0], app);
+	cell_text(&c[1], sync);
+	cell_text(&c[2], health);
+	/* a commit is shown short, as the Argo CD UI does */
+	cell_take(&c[3], xstrndup(*rev != '\0' ? rev : "-", strlen(rev) == 40 ? 7 : 64));
+	cell_text(&c[4], phase);
+	cell_age(&c[5], fin, "-");
+	cell_take(&c[6], trim_space(json_path_str(st, "operationState.message")));
+	if (strcmp(phase, "Failed") == 0 || strcmp(phase, "Error") == 0 ||
+	    strcmp(health, "Degraded") == 0 || strcmp(health, "Missing") == 0) {
+		*flags |= ROW_BAD;
+		*reason = xstrdup(strcmp(health, "Degraded") == 0 ||
+		    strcmp(health, "Missing") == 0 ? health : "SyncFailed");
+	} else if (strcmp(phase, "Running") == 0 || strcmp(phase, "Terminating") == 0 ||
+	    strcmp(health, "Progressing") == 0) {
+		*flags |= ROW_PROGRESSING;
+		*reason = xstrdup(strcmp(health, "Progressing") == 0 ? health : "Syncing");
+	} else if (strcmp(sync, "OutOfSync") == 0) {
+		*flags |= ROW_WARN;
+		*reason = xstrdup("OutOfSync");
+	}
+}
+
+static const struct column applicationset_columns[] = {
+	{ "Name", "string", "name", 0, "Name of the application set.", NULL },
+	{ "Generators", "string", "", 0, "Kinds of its generators.", NULL },
+	{ "Project", "string", "", 0, "Project of the applications it makes.", NULL },
+	{ "Age", "string", "", 0, "Time since the application set was created.", NULL },
+};
+
+/* An argoproj.io/v1alpha1 ApplicationSet. */
+static void
+print_applicationset(json_t *as, int64_t now, struct cell *c, unsigned *flags,
+    char **reason)
+{
+	json_t *gens = json_path(as, "spec.generators"), *g;
+	const char *k;
+	char *gk = xstrdup(""), *t;
+	size_t i;
+	void *it;
+
+	cell_name(&c[0], as);
+	json_array_foreach(gens, i, g) {
+		for (it = json_object_iter(g); it != NULL; it = json_object_iter_next(g, it)) {
+			k = json_object_iter_key(it);
+			t = xasprintf("%s%s%s", gk, *gk != '\0' ? "," : "", k);
+			free(gk);
+			gk = t;
+		}
+	}
+	cell_take(&c[1], *gk != '\0' ? gk : (free(gk), xstrdup("-")));
+	cell_text(&c[2], json_path_str_or(as, "spec.template.spec.project", "-"));
+	cell_created(&c[3], as);
+}
+
 /* ---- Custom resources: the CRD's additionalPrinterColumns ---- */
 
 /* The API server's first column of every custom resource Table. */
@@ -1823,6 +1904,15 @@ static const struct column rollout_crd_columns[] = {
 	{ "Available", "integer", "", 0, "Total number of available pods (ready for at least "
 	  "minReadySeconds) targeted by this rollout", ".status.availableReplicas" },
 	{ "Age", "date", "", 0, "Time since resource was created", ".metadata.creationTimestamp" },
+};
+
+/* argoproj.io Application, as its CRD declares (no AGE column). */
+static const struct column application_crd_columns[] = {
+	CRD_NAME_COLUMN,
+	{ "Sync Status", "string", "", 0, "", ".status.sync.status" },
+	{ "Health Status", "string", "", 0, "", ".status.health.status" },
+	{ "Revision", "string", "", 1, "", ".status.sync.revision" },
+	{ "Project", "string", "", 1, "", ".spec.project" },
 };
 
 /* velero.io Schedule, as its CRD declares. */
@@ -2047,6 +2137,13 @@ PRINTER(printer_restores, "restores", "Restore", restore_columns, print_restore)
 PRINTER(printer_rollouts, "rollouts", "Rollout", rollout_columns, print_rollout);
 PRINTER(printer_virtualservices, "virtualservices", "VirtualService", virtualservice_columns,
     print_virtualservice);
+PRINTER(printer_applications, "applications", "Application", application_columns,
+    print_application);
+PRINTER(printer_applicationsets, "applicationsets", "ApplicationSet", applicationset_columns,
+    print_applicationset);
+PRINTER(table_applications, "applications", "Application", application_crd_columns, NULL);
+PRINTER(table_applicationsets, "applicationsets", "ApplicationSet", crd_default_columns,
+    NULL);
 PRINTER(table_rollouts, "rollouts", "Rollout", rollout_crd_columns, NULL);
 PRINTER(table_backups, "backups", "Backup", crd_default_columns, NULL);
 PRINTER(table_schedules, "schedules", "Schedule", schedule_crd_columns, NULL);

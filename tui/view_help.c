@@ -143,32 +143,40 @@ struct help_cell {
 	bool	denied;
 };
 
-/* Lay cells out in columns across width w, one pager line per row. */
+/* Lay cells out in columns across width w, one pager line per row: down
+ * the columns, like ls, each column as wide as its widest cell and as many
+ * columns as fit. */
 static void
 help_grid(struct pager *p, const struct help_cell *cells, size_t n, int w,
     enum theme_slot slot)
 {
 	char line[512];
-	size_t i, r, c, ncols, nrows, colw = 0, off;
+	size_t colw[HELP_CELLS], i, r, c, ncols, nrows = 1, off, total, len;
 
 	if (n == 0)
 		return;
-	for (i = 0; i < n; i++) {
-		if (strlen(cells[i].text) + 3 > colw)
-			colw = strlen(cells[i].text) + 3;
+	for (ncols = n; ncols >= 1; ncols--) {
+		nrows = (n + ncols - 1) / ncols;
+		memset(colw, 0, sizeof colw);
+		for (i = 0; i < n; i++) {
+			len = strlen(cells[i].text) + 3;
+			if (len > colw[i / nrows])
+				colw[i / nrows] = len;
+		}
+		total = 2;
+		for (c = 0; c * nrows < n; c++)
+			total += colw[c];
+		if (ncols == 1 || total <= (size_t)(w > 0 ? w : 1))
+			break;
 	}
-	ncols = w > 4 ? (size_t)(w - 2) / colw : 1;
-	if (ncols == 0)
-		ncols = 1;
-	nrows = (n + ncols - 1) / ncols;
 	for (r = 0; r < nrows; r++) {
 		off = (size_t)snprintf(line, sizeof line, "  ");
-		for (c = 0; c < ncols && off < sizeof line; c++) {
-			i = c * nrows + r;	/* down the columns, like ls */
+		for (c = 0; off < sizeof line; c++) {
+			i = c * nrows + r;
 			if (i >= n)
 				break;
 			off += (size_t)snprintf(line + off, sizeof line - off, "%-*s",
-			    (int)colw, cells[i].text);
+			    (int)colw[c], cells[i].text);
 		}
 		pager_add_line(p, line, slot);
 	}

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "opsdeck/actions.h"
 #include "opsdeck/client.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
@@ -107,6 +108,7 @@ struct res_view {
 	bool			 hist_loading;
 	char			*hist_error;
 	unsigned		 hist_gen;
+	char			*hist_traffic;	/* its share of a VirtualService's split, or NULL */
 };
 
 const char *
@@ -299,6 +301,7 @@ res_free(struct view *v)
 	rv->hist_gen++;
 	free(rv->hist_uid);
 	free(rv->hist_rv);
+	free(rv->hist_traffic);
 	free(rv->ns_built);
 	free(rv->selector);
 	label_selector_free(rv->sel);
@@ -542,6 +545,8 @@ struct res_hist_req {
 	struct view	*v;
 	unsigned	 gen;
 	char		*uid;
+	char		*name;		/* the deployment's (VirtualService request) */
+	char		*selector;
 };
 
 /* Compare revisions, newest first. */
@@ -551,6 +556,116 @@ hist_cmp(const void *a, const void *b)
 	const struct res_revision *ra = a, *rb = b;
 
 	return ra->revision < rb->revision ? 1 : ra->revision > rb->revision ? -1 : 0;
+}
+
+/* The view a history request was made for, or NULL if it is gone or has
+ * moved on (only its generation counter tells). */
+static struct view *
+res_hist_view(const struct res_hist_req *req)
+{
+	struct view *v = ui_current != NULL ? ui_current->view : NULL;
+
+	while (v != NULL && (v->cls != &view_resource_class || v->data == NULL ||
+	    ((struct res_view *)v->data)->hist_gen != req->gen ||
+	    ((struct res_view *)v->data)->hist_uid == NULL ||
+	    strcmp(((struct res_view *)v->data)->hist_uid, req->uid) != 0))
+		v = v->prev;
+	return v == req->v ? v : NULL;
+}
+
+static void
+res_hist_req_free(struct res_hist_req *req)
+{
+	free(req->uid);
+	free(req->name);
+	free(req->selector);
+	free(req);
+}
+
+/* The value of key in a "k=v,k2=v2" selector (new), or NULL. */
+static char *
+res_selector_value(const char *sel, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = sel, *end;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, n) == 0 && p[n] == '=') {
+			end = strchr(p + n + 1, ',');
+			return end != NULL ? xstrndup(p + n + 1, (size_t)(end - p - n - 1)) :
+			    xstrdup(p + n + 1);
+		}
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+/* The share of traffic a VirtualService of list (a VirtualServiceList)
+ * gives a deployment: a split route between the stable and canary subsets
+ * of a host whose first label is the deployment's app label (or its name);
+ * the deployment is the subset its version label names ("stable" without
+ * one). New text, or NULL if no VirtualService routes to it. */
+char *
+view_vs_traffic(json_t *list, const char *name, const char *selector)
+{
+	json_t *vs, *route, *stable, *canary, *mine;
+	char *app = res_selector_value(selector, "app");
+	char *subset = res_selector_value(selector, "version");
+	const char *host, *vsname, *want = app != NULL ? app : name;
+	char *out = NULL, *clean;
+	size_t i, j, n;
+
+	json_array_foreach(json_object_get(list, "items"), i, vs) {
+		json_array_foreach(json_path(vs, "spec.http"), j, route) {
+			if (out != NULL || !actions_vs_split(route, &stable, &canary))
+				continue;
+			mine = subset == NULL || strcmp(subset, "stable") == 0 ? stable :
+			    strcmp(subset, "canary") == 0 ? canary : NULL;
+			host = json_path_str_or(mine, "destination.host", "");
+			n = strcspn(host, ".");
+			if (mine == NULL || strlen(want) != n || strncmp(host, want, n) != 0)
+				continue;
+			vsname = json_path_str_or(vs, "metadata.name", "");
+			out = xasprintf("traffic %lld%% (%s subset of VirtualService %s, "
+			    "stable/canary %lld/%lld)",
+			    (long long)json_path_int(mine, "weight", 0),
+			    mine == stable ? "stable" : "canary", vsname,
+			    (long long)json_path_int(stable, "weight", 0),
+			    (long long)json_path_int(canary, "weight", 0));
+		}
+	}
+	free(app);
+	free(subset);
+	if (out == NULL)
+		return NULL;
+	clean = sanitize_str(out, 0);
+	free(out);
+	return clean;
+}
+
+/* The namespace's VirtualServices arrived: the deployment's weight. A
+ * cluster without Istio (404) or any error shows no weight. */
+static void
+res_vs_done(const struct client_response *resp, void *arg)
+{
+	struct res_hist_req *req = arg;
+	struct view *v = res_hist_view(req);
+	struct res_view *rv;
+	json_t *root;
+	json_error_t jerr;
+
+	if (v == NULL || resp->error != NULL || resp->status / 100 != 2)
+		goto out;
+	rv = v->data;
+	root = json_loadb(resp->body, resp->len, 0, &jerr);
+	free(rv->hist_traffic);
+	rv->hist_traffic = view_vs_traffic(root, req->name, req->selector);
+	json_decref(root);
+	ui_dirty(v->ui);
+out:
+	res_hist_req_free(req);
 }
 
 /* A replica set list arrived: keep those the deployment owns. */
@@ -567,14 +682,8 @@ res_hist_done(const struct client_response *resp, void *arg)
 	char images[512], *clean;
 	struct res_revision *h;
 
-	/* the view may be gone: only its generation counter tells */
-	v = ui_current != NULL ? ui_current->view : NULL;
-	while (v != NULL && (v->cls != &view_resource_class || v->data == NULL ||
-	    ((struct res_view *)v->data)->hist_gen != req->gen ||
-	    ((struct res_view *)v->data)->hist_uid == NULL ||
-	    strcmp(((struct res_view *)v->data)->hist_uid, req->uid) != 0))
-		v = v->prev;
-	if (v == NULL || v != req->v)
+	v = res_hist_view(req);
+	if (v == NULL)
 		goto out;
 	rv = v->data;
 	rv->hist_loading = false;
@@ -625,8 +734,7 @@ done:
 	ui_dirty(v->ui);
 out:
 	json_decref(root);
-	free(req->uid);
-	free(req);
+	res_hist_req_free(req);
 }
 
 /* Fetch history for the selected deployment when it changes (a rollback
@@ -640,6 +748,7 @@ res_hist_fetch(struct view *v)
 	struct table_row *r = table_selected(v->table);
 	struct res_hist_req *req;
 	const struct row *dep;
+	const struct kind *vs;
 	uint64_t ver = store_version(v->ui->store, "replicasets");
 	const char *dep_rv;
 	bool same;
@@ -666,6 +775,21 @@ res_hist_fetch(struct view *v)
 	req->uid = xstrdup(r->uid);
 	path = xasprintf("/apis/apps/v1/namespaces/%s/replicasets?limit=500", r->ns);
 	client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL, res_hist_done, req);
+	free(path);
+	/* the VirtualServices that may route to it */
+	free(rv->hist_traffic);
+	rv->hist_traffic = NULL;
+	vs = kind_find_api("networking.istio.io", "virtualservices");
+	if (vs == NULL)
+		return;
+	req = xcalloc(1, sizeof *req);
+	req->v = v;
+	req->gen = rv->hist_gen;
+	req->uid = xstrdup(r->uid);
+	req->name = xstrdup(r->name);
+	req->selector = xstrdup(dep != NULL && dep->selector != NULL ? dep->selector : "");
+	path = kind_path(vs, r->ns, NULL);
+	client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL, res_vs_done, req);
 	free(path);
 }
 
@@ -815,8 +939,9 @@ res_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 		return;
 	line = y + h - ph;
 	wattrset(win, (attr_t)ui_attr(THEME_SECTION));
-	snprintf(buf, sizeof buf, " revision history: %s%s", table_selected(v->table)->name,
-	    rv->hist_loading ? " (loading)" : "");
+	snprintf(buf, sizeof buf, " revision history: %s%s%s%s", table_selected(v->table)->name,
+	    rv->hist_loading ? " (loading)" : "", rv->hist_traffic != NULL ? " — " : "",
+	    rv->hist_traffic != NULL ? rv->hist_traffic : "");
 	table_put(win, line, 0, buf, w, v->ui->ellipsis);
 	/* column widths by display width: REVISION, AGE, IMAGES, CHANGE-CAUSE */
 	for (k = 0; k < rv->nhist; k++) {

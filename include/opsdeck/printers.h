@@ -83,7 +83,8 @@ extern const struct printer printer_pods, printer_deployments, printer_replicase
     printer_statefulsets, printer_daemonsets, printer_hpa, printer_nodes, printer_events,
     printer_jobs, printer_cronjobs, printer_pdb, printer_namespaces, printer_services,
     printer_alerts, printer_silences, printer_backups, printer_schedules, printer_restores,
-    printer_rollouts, printer_virtualservices, printer_pod_metrics, printer_node_metrics;
+    printer_rollouts, printer_virtualservices, printer_pod_metrics, printer_node_metrics,
+    printer_applications, printer_applicationsets;
 /* A PodMetrics' or NodeMetrics' usage (obj borrowed; pods: the sum of
  * their containers'), as kubectl top counts it: CPU in millicores rounded
  * up, memory in bytes. The printers' CPU and MEMORY cells keep them in n. */
@@ -93,7 +94,8 @@ void		 metrics_usage(json_t *obj, int64_t *millicores, int64_t *bytes);
  * CustomResourceDefinitions' additionalPrinterColumns (struct kind's
  * table; NAME and AGE when a CRD declares none). */
 extern const struct printer table_rollouts, table_backups, table_schedules,
-    table_restores, table_backupstoragelocations;
+    table_restores, table_backupstoragelocations, table_applications,
+    table_applicationsets;
 
 /* The printer for resource, or the NAME/AGE default printer if none.
  * resource is any name kind_find() takes ("po", "pod", "Pod", "pods"); a

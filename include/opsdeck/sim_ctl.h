@@ -381,6 +381,7 @@ void	 ctl_cron_tick(struct sim_cluster *);
 void	 ctl_job_tick(struct sim_cluster *);
 void	 ctl_velero_tick(struct sim_cluster *);
 void	 ctl_rollouts_tick(struct sim_cluster *);
+void	 ctl_argocd_tick(struct sim_cluster *);
 void	 ctl_alerts_tick(struct sim_cluster *);
 /* Delete every object of res for which gone(c, obj, arg) is true (objects
  * are collected first, then deleted). */

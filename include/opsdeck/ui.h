@@ -296,6 +296,11 @@ const char	*view_resource_find(const char *name);
 /* Container images ("a/b:t,c/d:u") shortened from the left to width
  * columns, keeping each name:tag ("…/quiz-backend:v2.4.0-bad"). New string. */
 char		*view_short_image(const char *images, int width, const char *ellipsis);
+/* The share of traffic a VirtualService of list (a VirtualServiceList)
+ * gives the deployment name with selector ("k=v,.."): "traffic 5% (canary
+ * subset of VirtualService frontend, stable/canary 95/5)", sanitised; new,
+ * or NULL when none routes to it. */
+char		*view_vs_traffic(json_t *list, const char *name, const char *selector);
 /* Open the text view for (cluster, resource, ns, name): what is "yaml" or
  * "describe". uid (may be NULL) picks an alert by fingerprint. */
 int		 view_text_open(struct ui *, const char *what, size_t cluster,

@@ -118,3 +118,22 @@ for ctx in "${contexts[@]}"; do
 	[ "$n_k" = "$n_o" ] || fail "$ctx: kubectl has $n_k deployments, --all-contexts shows $n_o"
 done
 ok "--all-contexts: every context's deployments, each labelled"
+
+# Argo CD's Applications and ApplicationSets (custom resources: the columns
+# are their CRDs' printer columns, REVISION and PROJECT only with -o wide)
+# on the gitops drill, against kubectl 1.33.
+KUBECTL=/usr/lib/google-cloud-sdk/bin/kubectl.1.33
+[ -x "$KUBECTL" ] || skip "kubectl 1.33 missing"
+kill "$DRILL_PID" 2>/dev/null || true
+wait "$DRILL_PID" 2>/dev/null || true
+start_drill gitops
+wait_for 30 "$KUBECTL" get applications -n argocd --context staging || fail "no applications"
+for ctx in prod-tokyo staging; do
+	compare applications "$ctx"
+	compare applications "$ctx" -o wide
+	compare applicationsets "$ctx"
+done
+out=$("$OPSDECK" get app -A --context prod-tokyo)
+assert_contains "$out" "OutOfSync" "prod-tokyo applications"
+assert_contains "$out" "Synced" "prod-tokyo applications"
+ok "applications (-o wide too) and applicationsets match kubectl 1.33"

@@ -222,7 +222,7 @@ test_views_and_overview(void **state)
 		for (j = 0; j < n; j++)
 			assert_string_equal(view_resource_find(names[j]), kinds[i].resource);
 	}
-	assert_int_equal(views, 16);
+	assert_int_equal(views, 18);
 	for (i = 1; i <= places; i++)
 		assert_int_equal(seen[i], 1);
 	assert_string_equal(kind_label(kind_find("hpa")), "hpa");

@@ -709,6 +709,40 @@ test_short_image(void **state)
 	free(s);
 }
 
+/* A deployment's share of a VirtualService's stable/canary split: matched
+ * by its app label (or name) and version label, NULL when nothing routes
+ * to it, the VirtualService's name sanitised. */
+static void
+test_vs_traffic(void **state)
+{
+	json_t *list = json_loads("{\"items\":[{\"metadata\":{\"name\":\"front\\u001b[2J\"},"
+	    "\"spec\":{\"http\":["
+	    "{\"route\":[{\"destination\":{\"host\":\"frontend\",\"subset\":\"canary\"}}]},"
+	    "{\"route\":[{\"destination\":{\"host\":\"frontend.production.svc.cluster.local\","
+	    "\"subset\":\"stable\"},\"weight\":90},{\"destination\":{\"host\":"
+	    "\"frontend.production.svc.cluster.local\",\"subset\":\"canary\"},\"weight\":10}]}"
+	    "]}}]}", 0, NULL);
+	char *s;
+
+	assert_non_null(list);
+	s = view_vs_traffic(list, "frontend-canary", "app=frontend,version=canary");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "traffic 10% (canary subset"));
+	assert_non_null(strstr(s, "stable/canary 90/10"));
+	assert_null(strchr(s, '\033'));
+	free(s);
+	/* no version label: the stable subset; no app label: the name */
+	s = view_vs_traffic(list, "frontend", "");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "traffic 90% (stable subset"));
+	free(s);
+	/* another app, or a subset the split does not name */
+	assert_null(view_vs_traffic(list, "backend", "app=backend"));
+	assert_null(view_vs_traffic(list, "frontend-blue", "app=frontend,version=blue"));
+	assert_null(view_vs_traffic(NULL, "frontend", "app=frontend"));
+	json_decref(list);
+}
+
 int
 main(void)
 {
@@ -722,6 +756,7 @@ main(void)
 		cmocka_unit_test(test_events_order),
 		cmocka_unit_test(test_dialog_wrap),
 		cmocka_unit_test(test_short_image),
+		cmocka_unit_test(test_vs_traffic),
 	};
 
 	setenv("TZ", "UTC", 1);
