@@ -233,6 +233,10 @@ rk_wait_ready() {
 	return 1
 }
 
+# rk_controllers_start CLUSTER: controller-manager, scheduler, kwok. kwok
+# serves the kubelet API (logs, exec, port-forward) of its nodes on
+# 127.0.0.1:<node port>; words in $RK_KWOK_ARGS are added to its flags
+# (e.g. --config FILE with the Exec and PortForward rules those need).
 rk_controllers_start() {
 	local c=$1 d=$RK_DIR/$1 p=$RK_DIR/pki port kport
 	port=$(cat "$d/apiserver.port")
@@ -256,7 +260,7 @@ rk_controllers_start() {
 		--kubeconfig="$d/kwok.kubeconfig" --manage-all-nodes=false \
 		--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
 		--node-ip=127.0.0.1 --node-port="$kport" --server-address="127.0.0.1:$kport" \
-		--cidr=127.1.0.0/16 --node-lease-duration-seconds=40
+		--cidr=127.1.0.0/16 --node-lease-duration-seconds=40 ${RK_KWOK_ARGS:-}
 }
 
 # rk_kubeconfig: contexts <c> (admin cert), <c>-viewer (token bound to the
