@@ -194,3 +194,23 @@ key_on_pod() {
 	quit_console
 	tm kill-server 2>/dev/null || true
 }
+
+# The port-forwards view: the LOCAL column of the row matching REGEX;
+# whether that row is forwarding.
+local_port() { screen | grep -E -- "$1" | awk '{print $1}' | head -1; }
+forwarding() { screen | grep -E -- "$1" | grep -q " forwarding "; }
+
+# forward_pod POD PORT: F on the selected row (POD), LOCAL 0 for PORT, then
+# :port-forwards until POD's forward is up; PF_LPORT is its local port.
+forward_pod() {
+	local pod=$1 port=$2
+	key F
+	wait_screen 30 "port-forward LOCAL:REMOTE (LOCAL 0: any free port): $port:$port"
+	key C-u; keys "0:$port"; key Enter
+	wait_screen 30 "started: pod/$pod on 127.0.0.1"
+	cmd "pf"
+	wait_screen 10 "port-forwards"
+	expect 30 "the forward is up" forwarding "pod/$pod:$port"
+	PF_LPORT=$(local_port "pod/$pod:$port")
+	[ "$PF_LPORT" -gt 0 ] 2>/dev/null || fail "no local port: '$PF_LPORT'"
+}

@@ -29,21 +29,10 @@ spec:
     targetPort: 3000
 EOF
 
-# the LOCAL column of the port-forwards view's row matching REGEX
-local_port() { screen | grep -E -- "$1" | awk '{print $1}' | head -1; }
-forwarding() { screen | grep -E -- "$1" | grep -q " forwarding "; }
-
 start_console --kubeconfig "$KUBECONFIG" --context staging,prod-tokyo
 first_staging_backend "$pod"
-key F
-wait_screen 30 "port-forward LOCAL:REMOTE (LOCAL 0: any free port): 3000:3000"
-key C-u; keys "0:3000"; key Enter
-wait_screen 30 "started: pod/$pod on 127.0.0.1"
-cmd "pf"
-wait_screen 10 "port-forwards"
-expect 30 "the forward is up" forwarding "pod/$pod:3000"
-lport=$(local_port "pod/$pod:3000")
-[ "$lport" -gt 0 ] 2>/dev/null || fail "no local port: '$lport'"
+forward_pod "$pod" 3000
+lport=$PF_LPORT
 out=$(curl -sS --max-time 10 "http://127.0.0.1:$lport/through-the-console") || fail "curl"
 [ "$out" = "hello from $pod (namespace staging), port 3000: GET /through-the-console" ] ||
 	fail "curl got: $out"
