@@ -34,6 +34,9 @@ struct jl {
 
 static json_t	*jl_value(struct jl *, size_t depth);
 
+static json_t	*jl_fail(struct jl *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static json_t *
 jl_fail(struct jl *j, const char *fmt, ...)
 {
