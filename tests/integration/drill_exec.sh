@@ -17,10 +17,7 @@ K27=/usr/lib/google-cloud-sdk/bin/kubectl.1.27
 start_drill estate
 k() { "$K33" --context staging -n staging "$@"; }
 wait_for 60 k get deploy backend || fail "no staging backend"
-pod=$(k get pods -l app=backend -o jsonpath='{.items[0].metadata.name}')
-[ -n "$pod" ] || fail "no backend pod"
-running() { [ "$(k get pod "$pod" -o jsonpath='{.status.phase}')" = Running ]; }
-wait_for 60 running || fail "$pod is not running"
+pod=$(running_pod app=backend) || exit 1
 
 out=$(k exec "$pod" -- hostname) || fail "exec hostname"
 [ "$out" = "$pod" ] || fail "hostname said '$out'"

@@ -15,10 +15,7 @@ command -v curl >/dev/null || skip "curl not installed"
 start_drill estate
 k() { "$K33" --context staging -n staging "$@"; }
 wait_for 60 k get deploy backend || fail "no staging backend"
-pod=$(k get pods -l app=backend -o jsonpath='{.items[0].metadata.name}')
-[ -n "$pod" ] || fail "no backend pod"
-running() { [ "$(k get pod "$pod" -o jsonpath='{.status.phase}')" = Running ]; }
-wait_for 60 running || fail "$pod is not running"
+pod=$(running_pod app=backend) || exit 1
 
 # forward PORTSPEC CONTEXT [KUBECTL]: start kubectl port-forward, LPORT its local port
 forward() {

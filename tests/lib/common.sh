@@ -37,6 +37,17 @@ wait_for() {
 	done
 }
 
+# running_pod SELECTOR: the first pod of SELECTOR, listed through the test's
+# own k function, once it is Running (60 s at most); its name on stdout.
+running_pod() {
+	local pod
+	pod=$(k get pods -l "$1" -o jsonpath='{.items[0].metadata.name}')
+	[ -n "$pod" ] || fail "no pod for $1"
+	wait_for 60 _pod_running "$pod" || fail "$pod is not running"
+	printf '%s\n' "$pod"
+}
+_pod_running() { [ "$(k get pod "$1" -o jsonpath='{.status.phase}')" = Running ]; }
+
 # free_port_base: a base port with 16 free ports above it.
 free_port_base() {
 	python3 - <<'PY'
