@@ -1,5 +1,5 @@
 # opsdeck — terminal operations console for Kubernetes.
-# Sources are picked up by wildcard: add a file under tui/ or drill/ and it is built;
+# Sources are picked up by wildcard: add a file under lib/, tui/ or drill/ and it is built;
 # tests/unit/test_*.c become unit tests, tests/{integration,e2e}/*.sh regress tests,
 # tests/fuzz/fuzz_*.c libFuzzer targets.
 
@@ -25,7 +25,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DOPSDECK_VERSION=\"$(VERSION)\" \
              -Iinclude $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS    := $(PKG_LIBS) -lpthread -lm $(EXTRA_LDLIBS)
 
-SRCS      := $(sort $(wildcard tui/*.c drill/*.c))
+SRCS      := $(sort $(wildcard lib/*.c tui/*.c drill/*.c))
 OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/tui/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
