@@ -21,7 +21,7 @@
 /* How long an expired silence stays listed. */
 #define ALERTS_EXPIRED_RECENT	(24 * 3600)
 
-/* The alert printer's columns and the silence printer's (printers.c). */
+/* The alert printer's columns and the silence printer's (printers_ext.c). */
 enum { AC_NAME, AC_SEVERITY, AC_STATE, AC_SUMMARY, AC_AGE };
 enum { SC_ID, SC_STATE, SC_MATCHERS, SC_BY, SC_COMMENT, SC_ENDS };
 

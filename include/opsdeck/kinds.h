@@ -4,7 +4,7 @@
  * console's resource views and their ":" commands, the actions a kind allows
  * (and so the keymap's list of action commands), its describe renderer, and
  * the drill simulator's discovery documents. Adding a kind is one entry (and a printer in
- * printers.c). */
+ * one of tui/printers_*.c). */
 #ifndef OPSDECK_KINDS_H
 #define OPSDECK_KINDS_H
 
