@@ -1,5 +1,5 @@
 /* opsdeck describe KIND NAME: one object as `kubectl describe` shows it,
- * through the same renderers as the console's describe view (describe.c),
+ * through the same renderers as the console's describe view (describe*.c),
  * for each selected context in turn. */
 #include <getopt.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* YAML and describe views: the object is fetched on demand from its
  * cluster (client_request), rendered (YAML: ydoc_emit_json, or
- * describe as kubectl shows it: describe.c), sanitised and shown in a pager. */
+ * describe as kubectl shows it: describe*.c), sanitised and shown in a pager. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
