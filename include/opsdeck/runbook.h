@@ -1,6 +1,7 @@
 /* Runbooks: YAML files (see opsdeck-runbook(5)) parsed with libyaml and
  * validated with line numbers, their {{...}} templates, and the condition
- * language of check/wait steps. The runner is runbook_run.c.
+ * language of check/wait steps. The runner is runbook_run.c (with
+ * runbook_exec.c, runbook_prep.c, runbook_cond.c and runbook_measure.c).
  *
  * Where runbooks come from, first name wins: $OPSDECK_RUNBOOKS (a colon
  * list of directories), $XDG_CONFIG_HOME/opsdeck/runbooks, the runbooks/
@@ -234,8 +235,8 @@ void		 rb_format_rto(double rto, double elapsed, bool running, char *buf,
 		    size_t len);
 
 /*
- * The runner (runbook_run.c): a state machine on the loop, used by the
- * console and by `opsdeck runbook run`. Steps run one at a time; a failed
+ * The runner (runbook_run.c and the files it names): a state machine on
+ * the loop, used by the console and by `opsdeck runbook run`. Steps run one at a time; a failed
  * step stops the run unless the step says otherwise (on-failure: continue,
  * or ask: the console asks, headless runs stop). A run that went on past
  * a failed step (ask) ends with rc != 0 even when it reached the end. Every step is written to
