@@ -1,6 +1,7 @@
 /* Runbooks: YAML files (see opsdeck-runbook(5)) parsed with libyaml and
- * validated with line numbers, their {{...}} templates, and the condition
- * language of check/wait steps. The runner is runbook_run.c (with
+ * validated with line numbers (runbook.c, runbook_params.c), their {{...}}
+ * templates (runbook_template.c), and the condition language of check/wait
+ * steps (runbook_cond_parse.c). The runner is runbook_run.c (with
  * runbook_exec.c, runbook_prep.c, runbook_cond.c and runbook_measure.c).
  *
  * Where runbooks come from, first name wins: $OPSDECK_RUNBOOKS (a colon
