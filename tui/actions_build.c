@@ -1,5 +1,6 @@
 /* The action pipeline's pure builders and JSON getters: no request, no
- * state (see actions_int.h). */
+ * state (see actions_int.h); the API paths and dry-run requests it sends,
+ * and the audit name of a command's origin. */
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <jansson.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/xmalloc.h"
 
 #include "actions_int.h"
@@ -348,4 +350,58 @@ actions_job_from_cronjob(json_t *cj, time_t now)
 	    json_object_get(jt, "spec") : json_object());
 	free(jname);
 	return o;
+}
+
+/* Audit name of an origin. */
+const char *
+actions_origin_name(int origin)
+{
+	switch (origin) {
+	case CMD_FROM_KEY:
+		return "key";
+	case CMD_FROM_PROMPT:
+		return "prompt";
+	case CMD_FROM_RUNBOOK:
+		return "runbook";
+	case CMD_FROM_CLI:
+		return "cli";
+	}
+	return "unknown";
+}
+
+/* The path of an object or collection. */
+char *
+actions_path(const char *resource, const char *ns, const char *name)
+{
+	const struct kind *r = kind_find(resource);
+
+	if (r == NULL || r->source == KIND_ALERTMANAGER)
+		return NULL;
+	return kind_path(r, ns, name);
+}
+
+/* Path with dryRun=All. */
+char *
+actions_dry_run_path(const char *path)
+{
+	return xasprintf("%s%cdryRun=All", path, strchr(path, '?') != NULL ? '&' : '?');
+}
+
+char *
+actions_dry_run_body(const char *method, const char *body)
+{
+	json_t *o;
+	char *s;
+
+	if (method == NULL || strcmp(method, "DELETE") != 0 || body == NULL || *body == '\0')
+		return NULL;
+	o = json_loads(body, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "dryRun", json_pack("[s]", "All"));
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return s;
 }

@@ -1,6 +1,7 @@
 /* The action pipeline's private parts, shared by tui/actions.c (the
- * pipeline, the verb table, the command), tui/actions_build.c (the pure
- * builders), tui/actions_plan.c (planning and follow-ups per verb),
+ * pipeline), tui/actions_cmd.c (the verb table, the action commands),
+ * tui/actions_build.c (the pure builders), tui/actions_plan.c (planning and
+ * follow-ups per verb),
  * tui/actions_edit.c (the edit flow) and tui/actions_term.c (kubectl in the
  * terminal, port-forwards). Not a contract. */
 #ifndef OPSDECK_ACTIONS_INT_H
@@ -158,6 +159,11 @@ TAILQ_HEAD(act_batch_list, act_batch);
 
 /* The loop timers run on (actions.c). */
 extern struct loop	*act_loop;
+/* The live batches, how many run, and why nothing more is sent (NULL
+ * until interrupted) (actions.c). */
+extern struct act_batch_list act_batches;
+extern size_t		 act_nrunning;
+extern char		*act_stopping;
 
 /* The pipeline (actions.c). */
 void	op_finish(struct act_op *op, const char *outcome, const char *message, bool audit);
@@ -165,6 +171,13 @@ void	op_settle(struct act_op *op, const char *outcome, const char *message);
 json_t	*act_parse(const struct client_response *r);
 bool	act_ok(const struct client_response *r);
 void	op_plan(struct act_op *op);
+void	batch_free(struct act_batch *b);
+void	batch_add(struct act_batch *b, size_t cluster, const char *resource, const char *ns,
+	    const char *name);
+void	batch_start(struct act_batch *b);
+
+/* The verb table (actions_cmd.c). */
+const struct act_def	*act_def_find(const char *verb);
 
 /* JSON getters (actions_build.c). */
 const char	*jstr(json_t *o, ...);

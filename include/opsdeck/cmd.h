@@ -4,7 +4,7 @@
  * guard for CMD_MUTATES entries, the same audit (done by the action
  * pipeline). Entries are registered by their modules at start-up: the
  * console's view/navigation commands (tui/cmd.c, tui/console.c) and the
- * actions (tui/actions.c). */
+ * actions (tui/actions_cmd.c). */
 #ifndef OPSDECK_CMD_H
 #define OPSDECK_CMD_H
 
