@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "opsdeck/printers.h"
+
 /* Longest text one cell may grow to (a list of thousands of images). */
 #define CELL_TEXT_MAX	(64 * 1024)
 
@@ -22,6 +23,7 @@
 #define PRINTER(name, res, kind, cols, fn) \
 	const struct printer name = { res, kind, cols, NITEMS(cols), fn }
 
+/* tui/printers.c: the cell helpers every printer shares */
 void	 str_set(char **, char *);
 void	 cell_text(struct cell *, const char *);
 void	 cell_take(struct cell *, char *);
