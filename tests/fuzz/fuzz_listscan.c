@@ -1,4 +1,4 @@
-/* Fuzz target: the list scanner (tui/listscan.c). The first byte picks a
+/* Fuzz target: the list scanner (lib/listscan.c). The first byte picks a
  * chunk size; the rest is a list page, scanned whole and again in chunks of
  * that size. Both scans must hand over the same items and leave the same
  * rest (or stop at the same point), and no item or rest may pass the cap. */
