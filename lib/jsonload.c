@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/bytescan.h"
 #include "opsdeck/jsonload.h"
 #include "opsdeck/xmalloc.h"
 
@@ -183,6 +184,26 @@ static const unsigned char jl_plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* Past the bytes from p (up to end) a string holds as they are. */
+static const char *
+jl_plain_run(const char *p, const char *end)
+{
+#if BYTESCAN_WORDS
+	while (end - p >= 8) {
+		uint64_t w = bytescan_load(p), m;
+
+		m = bytescan_below(w, 0x20) | bytescan_eq(w, '"') | bytescan_eq(w, '\\') |
+		    bytescan_high(w);
+		if (m != 0)
+			return p + bytescan_first(m);
+		p += 8;
+	}
+#endif
+	while (p < end && jl_plain[(unsigned char)*p])
+		p++;
+	return p;
+}
+
 /* A string at j->p (its opening quote). On success *s and *len are its
  * text: the input itself when it has no escapes (not NUL-terminated),
  * else the scratch buffer (NUL-terminated); j->p is past the closing
@@ -198,8 +219,7 @@ jl_string(struct jl *j, const char **s, size_t *len)
 
 	run = p;
 	for (;;) {
-		while (p < end && jl_plain[(unsigned char)*p])
-			p++;
+		p = jl_plain_run(p, end);
 		if (p >= end) {
 			j->p = p;
 			jl_fail(j, "premature end of input in a string");
@@ -462,7 +482,10 @@ jl_proj_find(const struct json_proj *proj, const char *key, size_t len)
 	const struct json_proj *any = NULL;
 
 	for (; proj->key != NULL; proj++) {
-		if (strncmp(proj->key, key, len) == 0 && proj->key[len] == '\0')
+		if (len > 0 && proj->key[0] == key[0] && strncmp(proj->key, key, len) == 0 &&
+		    proj->key[len] == '\0')
+			return proj;
+		if (len == 0 && proj->key[0] == '\0')
 			return proj;
 		if (proj->key[0] == '*' && proj->key[1] == '\0')
 			any = proj;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/bytescan.h"
 #include "opsdeck/listscan.h"
 #include "opsdeck/xmalloc.h"
 
@@ -107,6 +108,25 @@ scan_over(struct list_scan *s, bool in_item)
 	return -1;
 }
 
+/* The index of the first '"' or '\\' in data[i..len), or len. */
+static size_t
+scan_string_run(const char *data, size_t i, size_t len)
+{
+#if BYTESCAN_WORDS
+	while (len - i >= 8) {
+		uint64_t w = bytescan_load(data + i), m;
+
+		m = bytescan_eq(w, '"') | bytescan_eq(w, '\\');
+		if (m != 0)
+			return i + bytescan_first(m);
+		i += 8;
+	}
+#endif
+	while (i < len && data[i] != '"' && data[i] != '\\')
+		i++;
+	return i;
+}
+
 /* Hand over the element item[0..len) (if it is more than blanks). */
 static int
 scan_emit_at(struct list_scan *s, const char *item, size_t len,
@@ -159,8 +179,7 @@ scan_items(struct list_scan *s, const char *data, size_t len, size_t *pos,
 				i++;
 				continue;
 			}
-			while (i < len && data[i] != '"' && data[i] != '\\')
-				i++;
+			i = scan_string_run(data, i, len);
 			if (i == len)
 				break;
 			if (data[i] == '\\')
