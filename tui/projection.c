@@ -10,6 +10,15 @@ static const struct json_proj keep_none[] = {
 	{ NULL, NULL },
 };
 
+/* An owner reference as the store reads it. */
+static const struct json_proj owner_ref[] = {
+	{ "kind", NULL },
+	{ "name", NULL },
+	{ "uid", NULL },
+	{ "controller", NULL },
+	{ NULL, NULL },
+};
+
 /* The store's identity fields under metadata (store.c: key, name,
  * namespace, resourceVersion, creationTimestamp, controller owner,
  * labels), and deletionTimestamp, which printers read. */
@@ -21,7 +30,7 @@ static const struct json_proj keep_none[] = {
 	{ "creationTimestamp", NULL }, \
 	{ "deletionTimestamp", NULL }, \
 	{ "labels", NULL }, \
-	{ "ownerReferences", NULL }
+	{ "ownerReferences", owner_ref }
 
 static const struct json_proj meta_identity[] = {
 	META_IDENTITY,
@@ -90,13 +99,33 @@ static const struct json_proj pod_last_state[] = {
 	{ "terminated", pod_terminated_at },
 	{ NULL, NULL },
 };
+static const struct json_proj pod_waiting[] = {
+	{ "reason", NULL },
+	{ NULL, NULL },
+};
+static const struct json_proj pod_terminated[] = {
+	{ "reason", NULL },
+	{ "signal", NULL },
+	{ "exitCode", NULL },
+	{ NULL, NULL },
+};
+static const struct json_proj pod_state[] = {
+	{ "waiting", pod_waiting },
+	{ "terminated", pod_terminated },
+	{ "running", keep_none },
+	{ NULL, NULL },
+};
 static const struct json_proj pod_container_status[] = {
 	{ "name", NULL },
 	{ "restartCount", NULL },
 	{ "lastState", pod_last_state },
-	{ "state", NULL },
+	{ "state", pod_state },
 	{ "started", NULL },
 	{ "ready", NULL },
+	{ NULL, NULL },
+};
+static const struct json_proj pod_ip[] = {
+	{ "ip", NULL },
 	{ NULL, NULL },
 };
 static const struct json_proj pod_status[] = {
@@ -105,7 +134,7 @@ static const struct json_proj pod_status[] = {
 	{ "conditions", pod_condition },
 	{ "initContainerStatuses", pod_container_status },
 	{ "containerStatuses", pod_container_status },
-	{ "podIPs", NULL },
+	{ "podIPs", pod_ip },
 	{ "podIP", NULL },
 	{ "nominatedNodeName", NULL },
 	{ "startTime", NULL },
