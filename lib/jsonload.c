@@ -7,7 +7,9 @@
  * pairs, integers that overflow int64 and reals that overflow a double
  * refused, at most JSON_MAX_DEPTH values open, duplicate keys keep the last
  * value, nothing but blanks after the value. fuzz_jsonload checks the two
- * against each other. */
+ * against each other, and a projected decode against json_project. Members
+ * a projection leaves out go through the same checks (jl_skip) without
+ * building anything. */
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/bytescan.h"
 #include "opsdeck/jsonload.h"
 #include "opsdeck/xmalloc.h"
 
@@ -32,7 +35,10 @@ struct jl {
 	size_t		 cap;
 };
 
-static json_t	*jl_value(struct jl *, size_t depth);
+static json_t	*jl_value(struct jl *, size_t depth, const struct json_proj *);
+static bool	 jl_skip(struct jl *, size_t depth);
+
+const struct json_proj json_proj_drop[] = { { NULL, NULL } };
 
 static json_t	*jl_fail(struct jl *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -158,6 +164,46 @@ jl_put_utf8(struct jl *j, size_t *len, unsigned long cp)
 	}
 }
 
+/* Bytes a string holds as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char jl_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* Past the bytes from p (up to end) a string holds as they are. */
+static const char *
+jl_plain_run(const char *p, const char *end)
+{
+#if BYTESCAN_WORDS
+	while (end - p >= 8) {
+		uint64_t w = bytescan_load(p), m;
+
+		m = bytescan_below(w, 0x20) | bytescan_eq(w, '"') | bytescan_eq(w, '\\') |
+		    bytescan_high(w);
+		if (m != 0)
+			return p + bytescan_first(m);
+		p += 8;
+	}
+#endif
+	while (p < end && jl_plain[(unsigned char)*p])
+		p++;
+	return p;
+}
+
 /* A string at j->p (its opening quote). On success *s and *len are its
  * text: the input itself when it has no escapes (not NUL-terminated),
  * else the scratch buffer (NUL-terminated); j->p is past the closing
@@ -173,6 +219,7 @@ jl_string(struct jl *j, const char **s, size_t *len)
 
 	run = p;
 	for (;;) {
+		p = jl_plain_run(p, end);
 		if (p >= end) {
 			j->p = p;
 			jl_fail(j, "premature end of input in a string");
@@ -295,67 +342,123 @@ jl_after_scalar(struct jl *j)
 		j->p++;
 }
 
-/* A number at j->p. */
-static json_t *
-jl_number(struct jl *j)
+/* The extent of a number at j->p: its end, with *real set if it has a
+ * fraction or an exponent and *digits counting its integer digits; NULL
+ * (with the failure recorded) if it is not one. */
+static const char *
+jl_number_end(struct jl *j, bool *real, size_t *digits)
 {
-	const char *p = j->p, *end = j->end, *s = p;
-	bool real = false;
-	size_t n;
-	char *stop;
+	const char *p = j->p, *end = j->end, *d;
 
+	*real = false;
 	if (*p == '-')
 		p++;
-	if (!jl_digit(p, end))
-		return jl_fail(j, "invalid number");
+	if (!jl_digit(p, end)) {
+		jl_fail(j, "invalid number");
+		return NULL;
+	}
+	d = p;
 	if (*p == '0') {
 		p++;
-		if (jl_digit(p, end))
-			return jl_fail(j, "invalid number");
+		if (jl_digit(p, end)) {
+			jl_fail(j, "invalid number");
+			return NULL;
+		}
 	} else {
 		while (jl_digit(p, end))
 			p++;
 	}
+	*digits = (size_t)(p - d);
 	if (p < end && *p == '.') {
-		real = true;
+		*real = true;
 		p++;
-		if (!jl_digit(p, end))
-			return jl_fail(j, "invalid number");
+		if (!jl_digit(p, end)) {
+			jl_fail(j, "invalid number");
+			return NULL;
+		}
 		while (jl_digit(p, end))
 			p++;
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
-		real = true;
+		*real = true;
 		p++;
 		if (p < end && (*p == '+' || *p == '-'))
 			p++;
-		if (!jl_digit(p, end))
-			return jl_fail(j, "invalid number");
+		if (!jl_digit(p, end)) {
+			jl_fail(j, "invalid number");
+			return NULL;
+		}
 		while (jl_digit(p, end))
 			p++;
 	}
-	n = (size_t)(p - s);
+	return p;
+}
+
+/* Integers of up to this many digits fit an int64 whatever they are. */
+#define JL_SAFE_DIGITS	18
+
+/* The number at j->p up to end (jl_number_end's), into *iv or *dv; false
+ * (the failure recorded) if it overflows. */
+static bool
+jl_number_value(struct jl *j, const char *end, bool real, size_t digits,
+    long long *iv, double *dv)
+{
+	const char *p = j->p;
+	size_t n = (size_t)(end - p);
+	char *stop;
+
+	if (!real && digits <= JL_SAFE_DIGITS) {
+		long long v = 0;
+		bool neg = *p == '-';
+
+		for (p += neg; p < end; p++)
+			v = v * 10 + (*p - '0');
+		*iv = neg ? -v : v;
+		return true;
+	}
 	jl_room(j, 0, n);
-	memcpy(j->buf, s, n);
+	memcpy(j->buf, p, n);
 	j->buf[n] = '\0';
 	errno = 0;
 	if (!real) {
-		long long v = strtoll(j->buf, &stop, 10);
-
-		if (errno == ERANGE)
-			return jl_fail(j, v < 0 ? "too big negative integer" : "too big integer");
-		j->p = p;
-		jl_after_scalar(j);
-		return json_integer((json_int_t)v);
-	} else {
-		double d = strtod_l(j->buf, &stop, jl_c_locale());
-
-		if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL))
-			return jl_fail(j, "real number overflow");
-		j->p = p;
-		jl_after_scalar(j);
-		return json_real(d);
+		*iv = strtoll(j->buf, &stop, 10);
+		if (errno == ERANGE) {
+			jl_fail(j, *iv < 0 ? "too big negative integer" : "too big integer");
+			return false;
+		}
+		return true;
 	}
+	*dv = strtod_l(j->buf, &stop, jl_c_locale());
+	if (errno == ERANGE && (*dv == HUGE_VAL || *dv == -HUGE_VAL)) {
+		jl_fail(j, "real number overflow");
+		return false;
+	}
+	return true;
+}
+
+/* A number at j->p; with keep false only checked (NULL on success too:
+ * *ok says which). */
+static json_t *
+jl_number(struct jl *j, bool keep, bool *ok)
+{
+	const char *end;
+	size_t digits = 0;
+	long long iv = 0;
+	double dv = 0;
+	bool real;
+
+	*ok = false;
+	if ((end = jl_number_end(j, &real, &digits)) == NULL)
+		return NULL;
+	if ((keep || real || digits > JL_SAFE_DIGITS) &&
+	    !jl_number_value(j, end, real, digits, &iv, &dv))
+		return NULL;
+	*ok = true;
+	j->p = end;
+	jl_after_scalar(j);
+	if (!keep)
+		return NULL;
+	return real ? json_real(dv) : json_integer((json_int_t)iv);
 }
 
 /* The literal word at j->p if it is w. */
@@ -371,9 +474,47 @@ jl_word(struct jl *j, const char *w, json_t *v)
 	return v;
 }
 
-static json_t *
-jl_object(struct jl *j, size_t depth)
+/* The entry of proj naming the member key[0..len), else its "*" entry,
+ * else NULL. */
+static const struct json_proj *
+jl_proj_find(const struct json_proj *proj, const char *key, size_t len)
 {
+	const struct json_proj *any = NULL;
+
+	for (; proj->key != NULL; proj++) {
+		if (len > 0 && proj->key[0] == key[0] && strncmp(proj->key, key, len) == 0 &&
+		    proj->key[len] == '\0')
+			return proj;
+		if (len == 0 && proj->key[0] == '\0')
+			return proj;
+		if (proj->key[0] == '*' && proj->key[1] == '\0')
+			any = proj;
+	}
+	return any;
+}
+
+/* Whether proj keeps the member key[0..len); *sub its projection. */
+static bool
+jl_proj_keeps(const struct json_proj *proj, const char *key, size_t len,
+    const struct json_proj **sub)
+{
+	const struct json_proj *e;
+
+	if (proj == NULL) {
+		*sub = NULL;
+		return true;
+	}
+	e = jl_proj_find(proj, key, len);
+	if (e == NULL || e->sub == json_proj_drop)
+		return false;
+	*sub = e->sub;
+	return true;
+}
+
+static json_t *
+jl_object(struct jl *j, size_t depth, const struct json_proj *proj)
+{
+	const struct json_proj *sub;
 	json_t *o = json_object(), *v;
 	char kstack[KEY_STACK], *key;
 	const char *s;
@@ -392,6 +533,18 @@ jl_object(struct jl *j, size_t depth)
 		}
 		if (!jl_string(j, &s, &len))
 			goto bad;
+		if (!jl_proj_keeps(proj, s, len, &sub)) {
+			jl_blanks(j);
+			if (j->p >= j->end || *j->p != ':') {
+				jl_fail(j, "':' expected");
+				goto bad;
+			}
+			j->p++;
+			jl_blanks(j);
+			if (!jl_skip(j, depth))
+				goto bad;
+			goto next;
+		}
 		/* the key outlives the value's parse, which reuses the buffer */
 		key = len < sizeof kstack ? kstack : xmalloc(len + 1);
 		memcpy(key, s, len);
@@ -405,7 +558,7 @@ jl_object(struct jl *j, size_t depth)
 		}
 		j->p++;
 		jl_blanks(j);
-		v = jl_value(j, depth);
+		v = jl_value(j, depth, sub);
 		if (v == NULL || json_object_set_new_nocheck(o, key, v) != 0) {
 			if (key != kstack)
 				free(key);
@@ -413,6 +566,7 @@ jl_object(struct jl *j, size_t depth)
 		}
 		if (key != kstack)
 			free(key);
+next:
 		jl_blanks(j);
 		if (j->p < j->end && *j->p == ',') {
 			j->p++;
@@ -432,7 +586,7 @@ bad:
 }
 
 static json_t *
-jl_array(struct jl *j, size_t depth)
+jl_array(struct jl *j, size_t depth, const struct json_proj *proj)
 {
 	json_t *a = json_array(), *v;
 
@@ -443,7 +597,7 @@ jl_array(struct jl *j, size_t depth)
 		return a;
 	}
 	for (;;) {
-		v = jl_value(j, depth);
+		v = jl_value(j, depth, proj);
 		if (v == NULL || json_array_append_new(a, v) != 0)
 			break;
 		jl_blanks(j);
@@ -465,10 +619,11 @@ jl_array(struct jl *j, size_t depth)
 
 /* A value at j->p (blanks before it skipped). */
 static json_t *
-jl_value(struct jl *j, size_t depth)
+jl_value(struct jl *j, size_t depth, const struct json_proj *proj)
 {
 	const char *s;
 	size_t len;
+	bool ok;
 
 	if (++depth > JSON_MAX_DEPTH)
 		return jl_fail(j, "maximum parsing depth reached");
@@ -476,9 +631,9 @@ jl_value(struct jl *j, size_t depth)
 		return jl_fail(j, "unexpected end of input");
 	switch (*j->p) {
 	case '{':
-		return jl_object(j, depth);
+		return jl_object(j, depth, proj);
 	case '[':
-		return jl_array(j, depth);
+		return jl_array(j, depth, proj);
 	case '"':
 		if (!jl_string(j, &s, &len))
 			return NULL;
@@ -491,13 +646,81 @@ jl_value(struct jl *j, size_t depth)
 		return jl_word(j, "null", json_null());
 	default:
 		if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))
-			return jl_number(j);
+			return jl_number(j, true, &ok);
 		return jl_fail(j, "invalid token");
 	}
 }
 
+/* Read past a value at j->p as jl_value would, checking it the same way,
+ * building nothing. */
+static bool
+jl_skip(struct jl *j, size_t depth)
+{
+	const char *s;
+	size_t len;
+	bool ok;
+	char close;
+
+	if (++depth > JSON_MAX_DEPTH)
+		return jl_fail(j, "maximum parsing depth reached") != NULL;
+	if (j->p >= j->end)
+		return jl_fail(j, "unexpected end of input") != NULL;
+	switch (*j->p) {
+	case '{':
+	case '[':
+		close = *j->p == '{' ? '}' : ']';
+		j->p++;
+		jl_blanks(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			return true;
+		}
+		for (;;) {
+			if (close == '}') {
+				if (j->p >= j->end || *j->p != '"')
+					return jl_fail(j, "string or '}' expected") != NULL;
+				if (!jl_string(j, &s, &len))
+					return false;
+				jl_blanks(j);
+				if (j->p >= j->end || *j->p != ':')
+					return jl_fail(j, "':' expected") != NULL;
+				j->p++;
+				jl_blanks(j);
+			}
+			if (!jl_skip(j, depth))
+				return false;
+			jl_blanks(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				jl_blanks(j);
+				continue;
+			}
+			if (j->p < j->end && *j->p == close) {
+				j->p++;
+				return true;
+			}
+			return jl_fail(j, close == '}' ? "'}' expected" : "']' expected") != NULL;
+		}
+	case '"':
+		return jl_string(j, &s, &len);
+	case 't':
+		return jl_word(j, "true", json_true()) != NULL;
+	case 'f':
+		return jl_word(j, "false", json_false()) != NULL;
+	case 'n':
+		return jl_word(j, "null", json_null()) != NULL;
+	default:
+		if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
+			(void)jl_number(j, false, &ok);
+			return ok;
+		}
+		return jl_fail(j, "invalid token") != NULL;
+	}
+}
+
 json_t *
-json_load_fast(const char *buf, size_t len, size_t flags, json_error_t *err)
+json_load_proj(const char *buf, size_t len, size_t flags, const struct json_proj *proj,
+    json_error_t *err)
 {
 	struct jl j = { buf, buf, buf + len, err, NULL, 0 };
 	json_t *v = NULL;
@@ -511,7 +734,7 @@ json_load_fast(const char *buf, size_t len, size_t flags, json_error_t *err)
 	jl_blanks(&j);
 	if (!(flags & JSON_DECODE_ANY) && (j.p >= j.end || (*j.p != '[' && *j.p != '{')))
 		jl_fail(&j, "'[' or '{' expected");
-	else if ((v = jl_value(&j, 0)) != NULL) {
+	else if ((v = jl_value(&j, 0, proj)) != NULL) {
 		jl_blanks(&j);
 		if (j.p != j.end) {
 			jl_fail(&j, "end of file expected");
@@ -521,4 +744,37 @@ json_load_fast(const char *buf, size_t len, size_t flags, json_error_t *err)
 	}
 	free(j.buf);
 	return v;
+}
+
+json_t *
+json_load_fast(const char *buf, size_t len, size_t flags, json_error_t *err)
+{
+	return json_load_proj(buf, len, flags, NULL, err);
+}
+
+json_t *
+json_project(json_t *v, const struct json_proj *proj)
+{
+	const struct json_proj *sub;
+	const char *key;
+	json_t *out, *m;
+	size_t i;
+
+	if (proj == NULL)
+		return json_deep_copy(v);
+	if (json_is_object(v)) {
+		out = json_object();
+		json_object_foreach(v, key, m) {
+			if (jl_proj_keeps(proj, key, strlen(key), &sub))
+				json_object_set_new_nocheck(out, key, json_project(m, sub));
+		}
+		return out;
+	}
+	if (json_is_array(v)) {
+		out = json_array();
+		json_array_foreach(v, i, m)
+			json_array_append_new(out, json_project(m, proj));
+		return out;
+	}
+	return json_deep_copy(v);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/bytescan.h"
 #include "opsdeck/listscan.h"
 #include "opsdeck/xmalloc.h"
 
@@ -95,25 +96,130 @@ scan_plain(const struct list_scan *s, const char *p, size_t n)
 	return i;
 }
 
-/* Hand over the element read so far (if it is more than blanks). */
+/* A cap was hit: stop with the reason. */
 static int
-scan_emit(struct list_scan *s, int (*on_item)(const char *, size_t, void *), void *arg)
+scan_over(struct list_scan *s, bool in_item)
+{
+	s->error = in_item ?
+	    xasprintf("an object in the list is over %zu bytes (the per-object cap)", s->max) :
+	    xasprintf("the list response is over %zu bytes outside its items (the per-object "
+	    "cap)", s->max);
+	s->stopped = true;
+	return -1;
+}
+
+/* The index of the first '"' or '\\' in data[i..len), or len. */
+static size_t
+scan_string_run(const char *data, size_t i, size_t len)
+{
+#if BYTESCAN_WORDS
+	while (len - i >= 8) {
+		uint64_t w = bytescan_load(data + i), m;
+
+		m = bytescan_eq(w, '"') | bytescan_eq(w, '\\');
+		if (m != 0)
+			return i + bytescan_first(m);
+		i += 8;
+	}
+#endif
+	while (i < len && data[i] != '"' && data[i] != '\\')
+		i++;
+	return i;
+}
+
+/* Hand over the element item[0..len) (if it is more than blanks). */
+static int
+scan_emit_at(struct list_scan *s, const char *item, size_t len,
+    int (*on_item)(const char *, size_t, void *), void *arg)
 {
 	size_t i;
-	int rc = 0;
 
-	for (i = 0; i < s->item_len; i++) {
-		char c = s->item[i];
+	for (i = 0; i < len; i++) {
+		char c = item[i];
 
 		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
 			break;
 	}
-	if (i < s->item_len) {
+	if (i < len) {
 		s->nitems++;
-		rc = on_item(s->item, s->item_len, arg);
+		return on_item(item, len, arg);
 	}
+	return 0;
+}
+
+/* Hand over the element read so far (if it is more than blanks). */
+static int
+scan_emit(struct list_scan *s, int (*on_item)(const char *, size_t, void *), void *arg)
+{
+	int rc = scan_emit_at(s, s->item, s->item_len, on_item, arg);
+
 	s->item_len = 0;
 	return rc;
+}
+
+/* Inside the items, from data[*pos]: follow strings and brackets, hand
+ * over each element at the comma after it (straight from data when it is
+ * all there, else through the item buffer), and stop at the end of data
+ * or at a bracket closing the items' level, which the caller's byte loop
+ * takes (with *pos on it). The bytes passed over belong to the element
+ * being read. Returns 0, or non-zero as list_scan_feed does. */
+static int
+scan_items(struct list_scan *s, const char *data, size_t len, size_t *pos,
+    int (*on_item)(const char *, size_t, void *), void *arg)
+{
+	size_t i = *pos, start = i;
+	int rc;
+
+	while (i < len) {
+		char c = data[i];
+
+		if (s->in_str) {
+			if (s->esc) {
+				s->esc = false;
+				i++;
+				continue;
+			}
+			i = scan_string_run(data, i, len);
+			if (i == len)
+				break;
+			if (data[i] == '\\')
+				s->esc = true;
+			else
+				s->in_str = false;
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			s->in_str = true;
+		} else if (c == '{' || c == '[') {
+			s->depth++;
+		} else if (c == '}' || c == ']') {
+			if (s->depth <= 2)
+				break;
+			s->depth--;
+		} else if (c == ',' && s->depth == 2) {
+			if (s->item_len == 0) {
+				if (i - start > s->max)
+					return scan_over(s, true);
+				rc = scan_emit_at(s, data + start, i - start, on_item, arg);
+			} else {
+				if (!scan_put_n(&s->item, &s->item_len, &s->item_cap, s->max,
+				    data + start, i - start))
+					return scan_over(s, true);
+				rc = scan_emit(s, on_item, arg);
+			}
+			if (rc != 0) {
+				s->stopped = true;
+				return rc;
+			}
+			start = i + 1;
+		}
+		i++;
+	}
+	if (!scan_put_n(&s->item, &s->item_len, &s->item_cap, s->max, data + start, i - start))
+		return scan_over(s, true);
+	*pos = i;
+	return 0;
 }
 
 /* Track strings and brackets for byte c (already placed). */
@@ -167,18 +273,6 @@ scan_track(struct list_scan *s, char c)
 	}
 }
 
-/* A cap was hit: stop with the reason. */
-static int
-scan_over(struct list_scan *s, bool in_item)
-{
-	s->error = in_item ?
-	    xasprintf("an object in the list is over %zu bytes (the per-object cap)", s->max) :
-	    xasprintf("the list response is over %zu bytes outside its items (the per-object "
-	    "cap)", s->max);
-	s->stopped = true;
-	return -1;
-}
-
 /* Feed bytes. */
 int
 list_scan_feed(struct list_scan *s, const char *data, size_t len,
@@ -190,9 +284,20 @@ list_scan_feed(struct list_scan *s, const char *data, size_t len,
 	if (s->stopped)
 		return -1;
 	for (i = 0; i < len; i++) {
-		char c = data[i];
-		bool to_item = s->in_items;
-		size_t n = scan_plain(s, data + i, len - i);
+		char c;
+		bool to_item;
+		size_t n;
+
+		if (s->in_items && s->depth >= 2) {
+			rc = scan_items(s, data, len, &i, on_item, arg);
+			if (rc != 0)
+				return rc;
+			if (i == len)
+				break;
+		}
+		c = data[i];
+		to_item = s->in_items;
+		n = scan_plain(s, data + i, len - i);
 
 		if (n > 0) {
 			/* a run that changes no state: one copy (a string at

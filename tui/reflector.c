@@ -23,6 +23,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/listscan.h"
 #include "opsdeck/loop.h"
+#include "opsdeck/projection.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/xmalloc.h"
@@ -65,6 +66,9 @@ struct reflector {
 	bool				 expired;	/* watch saw ERROR 410 */
 	char				*watch_error;	/* watch saw another ERROR */
 	struct list_scan		 scan;		/* the list page being read */
+	/* what a row reads of an object, and of a watch event */
+	const struct json_proj		*proj;
+	struct json_proj		 event_proj[3];
 	char				*list_error;	/* an item of it was refused */
 	size_t				 events;
 	double				 backoff;
@@ -298,7 +302,7 @@ reflector_list_item(const char *item, size_t len, void *arg)
 		r->list_error = reflector_row_cap_text(r);
 		return 1;
 	}
-	obj = json_load_fast(item, len, JSON_DECODE_ANY, &jerr);
+	obj = json_load_proj(item, len, JSON_DECODE_ANY, r->proj, &jerr);
 	if (obj == NULL) {
 		free(r->list_error);
 		r->list_error = xasprintf("bad list response: %s", jerr.text);
@@ -333,6 +337,10 @@ reflector_scan_reset(struct reflector *r)
 	list_scan_init(&r->scan, max);
 	free(r->list_error);
 	r->list_error = NULL;
+	r->proj = projection_for(store_printer(r->c->store, r->res->resource));
+	r->event_proj[0] = (struct json_proj){ "type", NULL };
+	r->event_proj[1] = (struct json_proj){ "object", r->proj };
+	r->event_proj[2] = (struct json_proj){ NULL, NULL };
 }
 
 /* A list page failed while it was read (a cap, an undecodable item):
@@ -495,7 +503,13 @@ reflector_event(const char *line, size_t len, void *arg)
 		len--;
 	if (len == 0)
 		return 0;
-	ev = json_load_fast(line, len, 0, NULL);
+	ev = json_load_proj(line, len, 0, r->proj != NULL ? r->event_proj : NULL, NULL);
+	type = json_string_value(json_object_get(ev, "type"));
+	if (r->proj != NULL && type != NULL && strcmp(type, "ERROR") == 0) {
+		/* an error's code and message are no object's row fields */
+		json_decref(ev);
+		ev = json_load_fast(line, len, 0, NULL);
+	}
 	if (ev == NULL) {
 		free(r->watch_error);
 		r->watch_error = xstrdup("undecodable watch event");

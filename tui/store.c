@@ -126,6 +126,13 @@ store_set_server_tables(struct store *s, bool on)
 	s->server_tables = on;
 }
 
+/* The printer rows of resource are printed with. */
+const struct printer *
+store_printer(const struct store *s, const char *resource)
+{
+	return s->server_tables ? printer_find_table(resource) : printer_find(resource);
+}
+
 /* Free the store. */
 void
 store_free(struct store *s)
@@ -376,8 +383,7 @@ store_key(json_t *obj)
 static struct row *
 row_build(const struct store *s, const char *resource, json_t *obj, const char *key)
 {
-	const struct printer *p = s->server_tables ? printer_find_table(resource) :
-	    printer_find(resource);
+	const struct printer *p = store_printer(s, resource);
 	json_t *md = json_object_get(obj, "metadata");
 	json_t *labels = json_object_get(obj, "labels");
 	json_t *ref;

@@ -70,6 +70,9 @@ void		 store_free(struct store *);
  * a custom resource's printer columns, as kubectl prints them) instead of
  * the console's printers. Set before the first row. */
 void		 store_set_server_tables(struct store *, bool);
+/* The printer rows of a resource are printed with (printer_find, or
+ * printer_find_table with server tables). */
+const struct printer *store_printer(const struct store *, const char *resource);
 
 /* Add a cluster; returns its index. */
 size_t		 store_add_cluster(struct store *, const char *name);

@@ -1,5 +1,7 @@
 /* Every fully populated API object under fixtures/k8s-api-testdata decodes
- * and prints through its kind's printer, with sane cells. */
+ * and prints through its kind's printer, with sane cells; decoded through
+ * its printer's projection it makes the same row, as does every object of
+ * every shipped drill scenario. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +15,12 @@
 
 #include "opsdeck/json_util.h"
 #include "opsdeck/jsonload.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
+#include "opsdeck/projection.h"
 #include "opsdeck/sanitize.h"
+#include "opsdeck/sim.h"
+#include "opsdeck/store.h"
 
 /* The instant the fixtures are printed at. */
 #define NOW	INT64_C(1795456800)
@@ -212,6 +218,188 @@ test_fast_decoder_same_rows(void **state)
 	assert_true(n >= 16);
 }
 
+/* store_foreach callback: keep the row. */
+static int
+take_row(size_t cluster, const struct row *row, void *arg)
+{
+	(void)cluster;
+	*(const struct row **)arg = row;
+	return 1;
+}
+
+/* Strings equal, NULL only to NULL. */
+static void
+same_str(const char *a, const char *b, const char *what, const char *field)
+{
+	if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0))
+		fail_msg("%s: %s '%s' whole, '%s' projected", what, field, a ? a : "(null)",
+		    b ? b : "(null)");
+}
+
+/* obj's text decoded whole and through p's projection prints the same
+ * cells, flags and reason with p, and makes the same store row. */
+static void
+same_row_projected(const struct printer *p, json_t *obj, const char *what)
+{
+	char *text = json_dumps(obj, JSON_COMPACT), a_text[1024], b_text[1024];
+	json_t *a, *b;
+	struct printed a_out, b_out;
+	struct store *sa, *sb;
+	const struct row *ra = NULL, *rb = NULL;
+	size_t i;
+
+	assert_non_null(text);
+	a = json_loadb(text, strlen(text), 0, NULL);
+	b = json_load_proj(text, strlen(text), 0, projection_for(p), NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	printer_print(p, a, NOW, &a_out);
+	printer_print(p, b, NOW, &b_out);
+	assert_int_equal(a_out.ncells, b_out.ncells);
+	for (i = 0; i < a_out.ncells; i++) {
+		cell_format(&a_out.cells[i], NOW, a_text, sizeof a_text);
+		cell_format(&b_out.cells[i], NOW, b_text, sizeof b_text);
+		if (strcmp(a_text, b_text) != 0 || a_out.cells[i].type != b_out.cells[i].type ||
+		    a_out.cells[i].n != b_out.cells[i].n || a_out.cells[i].when != b_out.cells[i].when)
+			fail_msg("%s (%s): column %s '%s' whole, '%s' projected", what, p->resource,
+			    p->columns[i].name, a_text, b_text);
+	}
+	assert_int_equal(a_out.flags, b_out.flags);
+	same_str(a_out.reason, b_out.reason, what, "reason");
+	printed_free(&a_out);
+	printed_free(&b_out);
+
+	/* the store's own fields of the row */
+	sa = store_new();
+	sb = store_new();
+	store_add_cluster(sa, "c");
+	store_add_cluster(sb, "c");
+	store_upsert(sa, 0, p->resource, a);
+	store_upsert(sb, 0, p->resource, b);
+	store_foreach(sa, 0, p->resource, NULL, take_row, &ra);
+	store_foreach(sb, 0, p->resource, NULL, take_row, &rb);
+	assert_true((ra == NULL) == (rb == NULL));
+	if (ra != NULL) {
+		same_str(ra->uid, rb->uid, what, "uid");
+		same_str(ra->ns, rb->ns, what, "namespace");
+		same_str(ra->name, rb->name, what, "name");
+		same_str(ra->rv, rb->rv, what, "resourceVersion");
+		same_str(ra->owner_kind, rb->owner_kind, what, "owner kind");
+		same_str(ra->owner_name, rb->owner_name, what, "owner name");
+		same_str(ra->owner_uid, rb->owner_uid, what, "owner uid");
+		same_str(ra->labels, rb->labels, what, "labels");
+		same_str(ra->selector, rb->selector, what, "selector");
+		assert_int_equal(ra->created, rb->created);
+	}
+	store_free(sa);
+	store_free(sb);
+	json_decref(a);
+	json_decref(b);
+	free(text);
+}
+
+/* Both printers of obj's kind (the console's, the API server's columns). */
+static void
+same_rows_projected(const struct printer *p, const struct printer *table, json_t *obj,
+    const char *what)
+{
+	same_row_projected(p, obj, what);
+	if (table != p)
+		same_row_projected(table, obj, what);
+}
+
+/* Pods in states the fixtures do not show: a running sidecar, readiness
+ * lost long after the start, a scheduling gate, a controller owner. */
+static const char *pods[] = {
+	"{\"metadata\":{\"name\":\"p\",\"uid\":\"u\",\"ownerReferences\":[{\"kind\":\"Job\","
+	"\"name\":\"j\",\"uid\":\"ju\",\"controller\":true}]},\"spec\":{\"initContainers\":"
+	"[{\"name\":\"side\",\"restartPolicy\":\"Always\"}],\"containers\":[{\"name\":\"c\"}]},"
+	"\"status\":{\"phase\":\"Running\",\"startTime\":\"2026-01-01T00:00:00Z\","
+	"\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"lastTransitionTime\":"
+	"\"2026-01-02T00:00:00Z\"}],\"initContainerStatuses\":[{\"name\":\"side\","
+	"\"started\":true,\"ready\":true,\"restartCount\":2,\"state\":{\"running\":{}}}],"
+	"\"containerStatuses\":[{\"name\":\"c\",\"ready\":false,\"restartCount\":1,"
+	"\"state\":{\"running\":{}}}]}}",
+	"{\"metadata\":{\"name\":\"g\",\"uid\":\"g\"},\"spec\":{\"containers\":[{}]},"
+	"\"status\":{\"phase\":\"Pending\",\"conditions\":[{\"type\":\"PodScheduled\","
+	"\"status\":\"False\",\"reason\":\"SchedulingGated\"}]}}",
+};
+
+/* Every fixture prints the same row whether decoded whole or through its
+ * printer's projection (which would drop a field a printer reads). */
+static void
+test_projection_same_rows(void **state)
+{
+	char dir[4096], **names;
+	json_t *obj;
+	size_t k, n;
+
+	names = fixture_files(dir, sizeof dir, &n);
+	for (k = 0; k < n; k++) {
+		const struct printer *p;
+
+		obj = load(dir, names[k]);
+		p = printer_find(json_path_str_or(obj, "kind", ""));
+		same_rows_projected(p, printer_find_table(p->resource), obj, names[k]);
+		json_decref(obj);
+		free(names[k]);
+	}
+	free(names);
+	assert_true(n >= 16);
+	for (k = 0; k < sizeof pods / sizeof pods[0]; k++) {
+		obj = json_loads(pods[k], 0, NULL);
+		assert_non_null(obj);
+		same_rows_projected(&printer_pods, printer_find_table("pods"), obj, pods[k]);
+		json_decref(obj);
+	}
+}
+
+/* sim_obj_foreach callback: compare one drill object's rows. */
+static int
+drill_obj_rows(json_t *obj, void *arg)
+{
+	const struct kind *k = arg;
+
+	same_rows_projected(printer_find(kind_store_name(k)), printer_find_table(kind_store_name(k)),
+	    obj, json_path_str_or(obj, "metadata.name", "?"));
+	return 0;
+}
+
+/* The same for every object of every kind in the shipped drill scenarios,
+ * after their controllers ran a while (pods running, restarting, failing,
+ * terminating). */
+static void
+test_projection_drill_objects(void **state)
+{
+	static const char *scenarios[] = {
+		"estate", "bad-rollout", "db-connection-failure", "region-outage",
+		"traffic-spike", "backup-stale", "gitops",
+	};
+	struct sim *sim;
+	char path[4096], *cause = NULL;
+	size_t i, c, k, t, nobj = 0;
+
+	for (i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+		sim = sim_new();
+		snprintf(path, sizeof path, "drill/scenarios/%s.yaml", scenarios[i]);
+		if (scenario_load(sim, path, &cause) != 0)
+			fail_msg("%s: %s", path, cause);
+		for (t = 0; t < 120; t++)
+			sim_tick(sim, 0.5);
+		for (c = 0; c < sim->nclusters; c++) {
+			for (k = 0; k < nkinds; k++) {
+				if (kinds[k].source != KIND_API)
+					continue;
+				nobj += sim_obj_count(sim->clusters[c], &kinds[k], NULL);
+				sim_obj_foreach(sim->clusters[c], &kinds[k], NULL, drill_obj_rows,
+				    (void *)&kinds[k]);
+			}
+		}
+		sim_free(sim);
+	}
+	assert_true(nobj > 100);
+}
+
 int
 main(void)
 {
@@ -219,6 +407,8 @@ main(void)
 		cmocka_unit_test(test_all_fixtures),
 		cmocka_unit_test(test_fixture_cells),
 		cmocka_unit_test(test_fast_decoder_same_rows),
+		cmocka_unit_test(test_projection_same_rows),
+		cmocka_unit_test(test_projection_drill_objects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
