@@ -477,6 +477,22 @@ drill_api_status(struct drill_resp *resp, int code, const char *reason, const ch
 	resp_json(resp, code, status_object(code, reason, message, NULL, kind, name));
 }
 
+/* Answer 404 for a path the server does not serve. */
+static void
+not_served(struct drill_resp *resp)
+{
+	drill_api_status(resp, 404, "NotFound", "the server could not find the requested "
+	    "resource", NULL, NULL);
+}
+
+/* Answer 405 for a method the resource does not serve. */
+static void
+not_allowed(struct drill_resp *resp)
+{
+	drill_api_status(resp, 405, "MethodNotAllowed", "the server does not allow this "
+	    "method on the requested resource", NULL, NULL);
+}
+
 /* The reason for an HTTP error code. */
 static const char *
 code_reason(int code)
@@ -600,6 +616,14 @@ struct target {
 	const char			*verb;
 };
 
+/* A request path matched by a route: its segments, and what follows them
+ * (after proxy/, or past the segment limit). */
+struct path_match {
+	char		**seg;
+	size_t		  n;
+	const char	 *rest;
+};
+
 /* Free a target. */
 static void
 target_free(struct target *t)
@@ -640,7 +664,7 @@ split_path(const char *path, char **seg, size_t max, char **rest_after)
 
 /* Emit /version. */
 static void
-api_version(struct drill_resp *resp)
+api_version(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
 {
 	resp_json(resp, 200, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
 	    "major", "1", "minor", "30", "gitVersion", "v1.30.0-opsdeck-drill",
@@ -693,7 +717,7 @@ api_group(const char *group)
 
 /* /apis: every group. */
 static void
-api_groups(struct drill_resp *resp)
+api_groups(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
 {
 	json_t	*groups;
 	size_t	 i, j;
@@ -796,8 +820,7 @@ api_resource_list(struct drill_resp *resp, const char *group, const char *versio
 	}
 	if (n == 0) {
 		json_decref(list);
-		drill_api_status(resp, 404, "NotFound",
-		    "the server could not find the requested resource", NULL, NULL);
+		not_served(resp);
 		return;
 	}
 	if (*group == '\0')
@@ -2952,8 +2975,7 @@ api_metrics(struct drill_req *req, struct drill_resp *resp, struct target *t)
 	char	*cause = NULL, *msg;
 
 	if (strcmp(t->verb, "get") != 0 && strcmp(t->verb, "list") != 0) {
-		drill_api_status(resp, 405, "MethodNotAllowed", "the server does not allow "
-		    "this method on the requested resource", NULL, NULL);
+		not_allowed(resp);
 		return;
 	}
 	sim_lock(req->cluster->sim);
@@ -2974,21 +2996,272 @@ api_metrics(struct drill_req *req, struct drill_resp *resp, struct target *t)
 	}
 }
 
+/* Parse the request's label and field selectors for t into sel; 0, or -1
+ * once answered 400. */
+static int
+target_selector(struct drill_req *req, struct drill_resp *resp, struct target *t,
+    struct selector *sel)
+{
+	char	*cause = NULL;
+
+	if (parse_label_selector(req->arg(req, "labelSelector"), sel, &cause) != 0 ||
+	    parse_field_selector(t->res, req->arg(req, "fieldSelector"), sel, &cause) != 0) {
+		drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* The handlers the resource routes name: obj is the addressed object (NULL
+ * on a collection, or a proxy's missing service), dry a dry run. */
+
+static void
+route_metrics(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	api_metrics(req, resp, t);
+}
+
+static void
+route_review(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	json_t	*body;
+
+	if (strcmp(t->verb, "create") != 0 || t->name != NULL) {
+		not_allowed(resp);
+		return;
+	}
+	body = body_object(req, resp);
+	if (body != NULL && strcmp(t->res->resource, "selfsubjectreviews") == 0)
+		api_ssr(req, resp, body);
+	else if (body != NULL)
+		api_ssar(req, resp, body);
+	json_decref(body);
+}
+
+static void
+route_list(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	struct selector	 sel;
+
+	memset(&sel, 0, sizeof sel);
+	if (target_selector(req, resp, t, &sel) == 0)
+		api_list(req, resp, t, &sel);
+	selector_free(&sel);
+}
+
+static void
+route_watch(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	struct selector	 sel;
+
+	memset(&sel, 0, sizeof sel);
+	if (target_selector(req, resp, t, &sel) != 0)
+		;
+	else if (req->arg(req, "resourceVersionMatch") != NULL &&
+	    *req->arg(req, "resourceVersionMatch") != '\0' &&
+	    req->arg(req, "sendInitialEvents") == NULL)
+		invalid_field(resp, "meta.k8s.io", "ListOptions", NULL,
+		    "resourceVersionMatch", "FieldValueForbidden", "Forbidden: "
+		    "resourceVersionMatch is forbidden for watch unless "
+		    "sendInitialEvents is provided");
+	else
+		api_watch(req, resp, t, &sel);
+	selector_free(&sel);
+}
+
+static void
+route_delete_collection(struct drill_req *req, struct drill_resp *resp, struct target *t,
+    json_t *obj, int dry)
+{
+	struct selector	 sel;
+
+	memset(&sel, 0, sizeof sel);
+	if (target_selector(req, resp, t, &sel) == 0) {
+		sim_lock(req->cluster->sim);
+		api_delete_collection(req, resp, t, &sel, dry);
+		sim_unlock(req->cluster->sim);
+	}
+	selector_free(&sel);
+}
+
+static void
+route_create(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	json_t	*body = body_object(req, resp);
+
+	if (body == NULL)
+		return;
+	sim_lock(req->cluster->sim);
+	api_create(req, resp, t, body, dry);
+	sim_unlock(req->cluster->sim);
+}
+
+static void
+route_get(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	if (t->sub == NULL && wants_table(req->accept))
+		resp_json(resp, 200, table_of_one(t->res, obj, req));
+	else
+		resp_object(resp, 200, obj);
+}
+
+static void
+route_update(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	json_t	*body = body_object(req, resp);
+
+	if (body != NULL)
+		api_update(req, resp, t, obj, body, dry);
+}
+
+static void
+route_delete(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	api_delete(req, resp, t, obj, dry, 0);
+}
+
+static void
+route_log(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	api_log(req, resp, t, obj);
+}
+
+static void
+route_exec(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	api_exec(req, resp, t, obj, strcmp(t->sub, "attach") == 0);
+}
+
+static void
+route_portforward(struct drill_req *req, struct drill_resp *resp, struct target *t,
+    json_t *obj, int dry)
+{
+	api_portforward(req, resp, t, obj);
+}
+
+static void
+route_proxy(struct drill_req *req, struct drill_resp *resp, struct target *t, json_t *obj,
+    int dry)
+{
+	api_proxy(req, resp, t);
+}
+
+/* Where a resource route applies. */
+enum route_scope {
+	ON_ANY,			/* either */
+	ON_COLLECTION,		/* no name in the path */
+	ON_OBJECT,		/* a named object or its subresource */
+};
+
+/* One route of the verbs on resources. */
+struct res_route {
+	const char		*group;		/* NULL: any API group */
+	const char		*resource;	/* NULL: any resource */
+	enum route_scope	 scope;
+	const char		*sub;		/* subresource; NULL: none */
+	const char		*verbs;		/* space-separated; NULL: any */
+	/* answered as it is: no dry run, no object looked up, no lock */
+	int			 bare;
+	/* a collection's handler runs without the lock (it takes it as it
+	 * needs), an object's with it held */
+	void			(*fn)(struct drill_req *, struct drill_resp *,
+				    struct target *, json_t *obj, int dry);
+};
+
+/* Every verb on every resource, first match wins; none: 405. */
+static const struct res_route res_routes[] = {
+	{ "metrics.k8s.io", NULL, ON_ANY, NULL, NULL, 1, route_metrics },
+	{ NULL, "selfsubjectaccessreviews", ON_ANY, NULL, NULL, 1, route_review },
+	{ NULL, "selfsubjectreviews", ON_ANY, NULL, NULL, 1, route_review },
+
+	{ NULL, NULL, ON_COLLECTION, NULL, "list", 0, route_list },
+	{ NULL, NULL, ON_COLLECTION, NULL, "watch", 0, route_watch },
+	{ NULL, NULL, ON_COLLECTION, NULL, "deletecollection", 0, route_delete_collection },
+	{ NULL, NULL, ON_COLLECTION, NULL, "create", 0, route_create },
+
+	{ NULL, NULL, ON_OBJECT, NULL, "get", 0, route_get },
+	{ NULL, NULL, ON_OBJECT, NULL, "update", 0, route_update },
+	{ NULL, NULL, ON_OBJECT, NULL, "patch", 0, api_patch },
+	{ NULL, NULL, ON_OBJECT, NULL, "delete", 0, route_delete },
+	{ NULL, NULL, ON_OBJECT, "status", "get", 0, route_get },
+	{ NULL, NULL, ON_OBJECT, "status", "update", 0, route_update },
+	{ NULL, NULL, ON_OBJECT, "status", "patch", 0, api_patch },
+	{ NULL, NULL, ON_OBJECT, "scale", "get update patch", 0, api_scale },
+	{ NULL, NULL, ON_OBJECT, "ephemeralcontainers", "get", 0, route_get },
+	{ NULL, NULL, ON_OBJECT, "ephemeralcontainers", "patch", 0, api_patch },
+	{ NULL, NULL, ON_OBJECT, "log", "get", 0, route_log },
+	{ NULL, NULL, ON_OBJECT, "eviction", "create", 0, api_evict },
+	{ NULL, NULL, ON_OBJECT, "exec", "create", 0, route_exec },
+	{ NULL, NULL, ON_OBJECT, "attach", "create", 0, route_exec },
+	{ NULL, NULL, ON_OBJECT, "portforward", "create", 0, route_portforward },
+	{ NULL, NULL, ON_OBJECT, "proxy", NULL, 0, route_proxy },
+};
+
+/* Is word in the space-separated list? */
+static int
+word_in(const char *list, const char *word)
+{
+	size_t	n = strlen(word);
+
+	while (*list != '\0') {
+		if (strncmp(list, word, n) == 0 && (list[n] == ' ' || list[n] == '\0'))
+			return 1;
+		list += strcspn(list, " ");
+		list += strspn(list, " ");
+	}
+	return 0;
+}
+
+/* The route of a request on t, or NULL. */
+static const struct res_route *
+res_route_find(const struct target *t)
+{
+	const struct res_route	*r;
+	size_t			 i;
+
+	for (i = 0; i < sizeof res_routes / sizeof res_routes[0]; i++) {
+		r = &res_routes[i];
+		if (r->group != NULL && strcmp(r->group, t->res->group) != 0)
+			continue;
+		if (r->resource != NULL && strcmp(r->resource, t->res->resource) != 0)
+			continue;
+		if ((r->scope == ON_COLLECTION && t->name != NULL) ||
+		    (r->scope == ON_OBJECT && t->name == NULL))
+			continue;
+		if ((r->sub == NULL) != (t->sub == NULL) ||
+		    (r->sub != NULL && strcmp(r->sub, t->sub) != 0))
+			continue;
+		if (r->verbs != NULL && !word_in(r->verbs, t->verb))
+			continue;
+		return r;
+	}
+	return NULL;
+}
+
 /* Answer a resource request: prefix gives group and version, seg the rest. */
 static void
 api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
     const char *version, char **seg, size_t nseg, const char *rest)
 {
 	struct sim_cluster	*c = req->cluster;
+	const struct res_route	*route;
 	struct target		 t;
-	struct selector		 sel;
-	json_t			*obj, *body;
-	char			*cause = NULL;
+	json_t			*obj;
 	size_t			 i = 0;
-	int			 dry, bad, rc;
+	int			 dry, bad;
 
 	memset(&t, 0, sizeof t);
-	memset(&sel, 0, sizeof sel);
 	/* namespaces/NS/RESOURCE...; namespaces/NS alone is the namespace. */
 	if (nseg >= 3 && strcmp(seg[0], "namespaces") == 0) {
 		t.ns = xstrdup(seg[1]);
@@ -3015,28 +3288,16 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 		goto notfound;
 	t.verb = request_verb(req, &t);
 	if (t.verb == NULL) {
-		drill_api_status(resp, 405, "MethodNotAllowed", "the server does not allow "
-		    "this method on the requested resource", NULL, NULL);
+		not_allowed(resp);
 		goto out;
 	}
 	if (!user_allowed(req->user, t.verb, t.res->resource)) {
 		api_forbidden(resp, req, &t);
 		goto out;
 	}
-	if (t.res->source == KIND_METRICS) {
-		api_metrics(req, resp, &t);
-		goto out;
-	}
-	if (strcmp(t.res->resource, "selfsubjectaccessreviews") == 0 ||
-	    strcmp(t.res->resource, "selfsubjectreviews") == 0) {
-		if (strcmp(t.verb, "create") != 0 || t.name != NULL)
-			goto notallowed;
-		body = body_object(req, resp);
-		if (body != NULL && strcmp(t.res->resource, "selfsubjectreviews") == 0)
-			api_ssr(req, resp, body);
-		else if (body != NULL)
-			api_ssar(req, resp, body);
-		json_decref(body);
+	route = res_route_find(&t);
+	if (route != NULL && route->bare) {
+		route->fn(req, resp, &t, NULL, 0);
 		goto out;
 	}
 	/* a namespaced kind is created in a namespace's path only */
@@ -3047,51 +3308,11 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 	if (bad)
 		goto out;
 	dry = delete_dry_run(req, t.verb, t.sub, dry);
-
-	if (t.name == NULL) {
-		if (strcmp(t.verb, "list") == 0 || strcmp(t.verb, "watch") == 0) {
-			if (parse_label_selector(req->arg(req, "labelSelector"), &sel,
-			    &cause) != 0 || (rc = parse_field_selector(t.res,
-			    req->arg(req, "fieldSelector"), &sel, &cause)) != 0) {
-				drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
-				goto out;
-			}
-			if (strcmp(t.verb, "watch") == 0 &&
-			    req->arg(req, "resourceVersionMatch") != NULL &&
-			    *req->arg(req, "resourceVersionMatch") != '\0' &&
-			    req->arg(req, "sendInitialEvents") == NULL)
-				invalid_field(resp, "meta.k8s.io", "ListOptions", NULL,
-				    "resourceVersionMatch", "FieldValueForbidden", "Forbidden: "
-				    "resourceVersionMatch is forbidden for watch unless "
-				    "sendInitialEvents is provided");
-			else if (strcmp(t.verb, "watch") == 0)
-				api_watch(req, resp, &t, &sel);
-			else
-				api_list(req, resp, &t, &sel);
-			goto out;
-		}
-		if (strcmp(t.verb, "deletecollection") == 0) {
-			if (parse_label_selector(req->arg(req, "labelSelector"), &sel,
-			    &cause) != 0 || (rc = parse_field_selector(t.res,
-			    req->arg(req, "fieldSelector"), &sel, &cause)) != 0) {
-				drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
-				goto out;
-			}
-			sim_lock(c->sim);
-			api_delete_collection(req, resp, &t, &sel, dry);
-			sim_unlock(c->sim);
-			goto out;
-		}
-		if (strcmp(t.verb, "create") == 0) {
-			body = body_object(req, resp);
-			if (body == NULL)
-				goto out;
-			sim_lock(c->sim);
-			api_create(req, resp, &t, body, dry);
-			sim_unlock(c->sim);
-			goto out;
-		}
+	if (route == NULL && t.name == NULL)
 		goto notallowed;
+	if (t.name == NULL) {
+		route->fn(req, resp, &t, NULL, dry);
+		goto out;
 	}
 
 	sim_lock(c->sim);
@@ -3106,68 +3327,19 @@ api_resource(struct drill_req *req, struct drill_resp *resp, const char *group,
 			not_found(resp, &t);
 		goto out;
 	}
-	if (t.sub == NULL || strcmp(t.sub, "status") == 0) {
-		if (strcmp(t.verb, "get") == 0 && t.sub == NULL && wants_table(req->accept))
-			resp_json(resp, 200, table_of_one(t.res, obj, req));
-		else if (strcmp(t.verb, "get") == 0)
-			resp_object(resp, 200, obj);
-		else if (strcmp(t.verb, "update") == 0) {
-			body = body_object(req, resp);
-			if (body != NULL)
-				api_update(req, resp, &t, obj, body, dry);
-		} else if (strcmp(t.verb, "patch") == 0)
-			api_patch(req, resp, &t, obj, dry);
-		else if (strcmp(t.verb, "delete") == 0 && t.sub == NULL)
-			api_delete(req, resp, &t, obj, dry, 0);
-		else {
-			sim_unlock(c->sim);
-			goto notallowed;
-		}
-	} else if (strcmp(t.sub, "scale") == 0) {
-		if (strcmp(t.verb, "get") == 0 || strcmp(t.verb, "update") == 0 ||
-		    strcmp(t.verb, "patch") == 0)
-			api_scale(req, resp, &t, obj, dry);
-		else {
-			sim_unlock(c->sim);
-			goto notallowed;
-		}
-	} else if (strcmp(t.sub, "ephemeralcontainers") == 0) {
-		if (strcmp(t.verb, "get") == 0)
-			resp_object(resp, 200, obj);
-		else if (strcmp(t.verb, "patch") == 0)
-			api_patch(req, resp, &t, obj, dry);
-		else {
-			sim_unlock(c->sim);
-			goto notallowed;
-		}
-	} else if (strcmp(t.sub, "log") == 0 && strcmp(t.verb, "get") == 0)
-		api_log(req, resp, &t, obj);
-	else if (strcmp(t.sub, "eviction") == 0 && strcmp(t.verb, "create") == 0)
-		api_evict(req, resp, &t, obj, dry);
-	else if ((strcmp(t.sub, "exec") == 0 || strcmp(t.sub, "attach") == 0) &&
-	    strcmp(t.verb, "create") == 0)
-		api_exec(req, resp, &t, obj, strcmp(t.sub, "attach") == 0);
-	else if (strcmp(t.sub, "portforward") == 0 && strcmp(t.verb, "create") == 0)
-		api_portforward(req, resp, &t, obj);
-	else if (strcmp(t.sub, "proxy") == 0)
-		api_proxy(req, resp, &t);
-	else {
-		sim_unlock(c->sim);
-		goto notallowed;
-	}
+	if (route != NULL)
+		route->fn(req, resp, &t, obj, dry);
 	sim_unlock(c->sim);
+	if (route == NULL)
+		not_allowed(resp);
 	goto out;
 
 notallowed:
-	drill_api_status(resp, 405, "MethodNotAllowed", "the server does not allow this "
-	    "method on the requested resource", NULL, NULL);
+	not_allowed(resp);
 	goto out;
 notfound:
-	drill_api_status(resp, 404, "NotFound", "the server could not find the requested "
-	    "resource", NULL, NULL);
+	not_served(resp);
 out:
-	free(cause);
-	selector_free(&sel);
 	target_free(&t);
 }
 
@@ -3252,8 +3424,7 @@ api_openapi_v3(struct drill_resp *resp, const char *gv)
 	if (n == 0) {
 		json_decref(paths);
 		json_decref(schemas);
-		drill_api_status(resp, 404, "NotFound", "the server could not find the "
-		    "requested resource", NULL, NULL);
+		not_served(resp);
 		return;
 	}
 	resp_json(resp, 200, json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:o}}", "openapi", "3.0.0",
@@ -3264,7 +3435,7 @@ api_openapi_v3(struct drill_resp *resp, const char *gv)
 /* POST /drill/v1/reach?cluster=NAME&state=ok|refuse|hang: an instructor's
  * (and the tests') switch for a cluster's reachability. Admin only. */
 static void
-api_reach(struct drill_req *req, struct drill_resp *resp)
+api_reach(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
 {
 	struct sim_cluster	*c;
 	const char		*name = req->arg(req, "cluster"), *state = req->arg(req, "state");
@@ -3313,7 +3484,7 @@ api_reach(struct drill_req *req, struct drill_resp *resp)
  * the drill judges it against the faults (drill/looks.c). Any drill user:
  * in a shared drill a viewer's look is detection too. */
 static void
-api_look(struct drill_req *req, struct drill_resp *resp)
+api_look(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
 {
 	struct drill_look	 look;
 	const struct scn_fault	*f;
@@ -3348,79 +3519,155 @@ api_look(struct drill_req *req, struct drill_resp *resp)
 	json_decref(body);
 }
 
+/* The handlers the path routes name, besides api_version, api_groups,
+ * api_reach and api_look. */
+
+static void
+route_health(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
+{
+	resp->status = 200;
+	resp->content_type = "text/plain; charset=utf-8";
+	resp->body = xstrdup("ok");
+	resp->body_len = 2;
+}
+
+static void
+route_drill_status(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
+{
+	json_t	*st;
+
+	sim_lock(req->cluster->sim);
+	st = sim_drill_status(req->cluster->sim);
+	sim_unlock(req->cluster->sim);
+	resp_json(resp, 200, st != NULL ? st : json_object());
+}
+
+static void
+route_core_versions(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
+{
+	char	*addr = xasprintf("127.0.0.1:%d", req->cluster->port);
+
+	resp_json(resp, 200, json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind",
+	    "APIVersions", "versions", "v1", "serverAddressByClientCIDRs",
+	    "clientCIDR", "0.0.0.0/0", "serverAddress", addr));
+	free(addr);
+}
+
+/* apis/GROUP */
+static void
+route_group(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
+{
+	const char	*vers[4];
+
+	if (group_versions(m->seg[1], vers, 4) == 0)
+		not_served(resp);
+	else
+		resp_json(resp, 200, api_group(m->seg[1]));
+}
+
+/* api/VERSION, apis/GROUP/VERSION */
+static void
+route_resources(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
+{
+	api_resource_list(resp, m->n == 2 ? "" : m->seg[1], m->seg[m->n - 1]);
+}
+
+static void
+route_openapi(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
+{
+	api_openapi_v3(resp, m->n == 2 ? NULL : req->path + strlen("/openapi/v3/"));
+}
+
+/* api/VERSION/..., apis/GROUP/VERSION/... */
+static void
+route_resource(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
+{
+	size_t	at = strcmp(m->seg[0], "api") == 0 ? 2 : 3;
+
+	api_resource(req, resp, at == 2 ? "" : m->seg[1], m->seg[at - 1], m->seg + at,
+	    m->n - at, m->rest);
+}
+
+/* One route of the request paths. */
+struct path_route {
+	/* "/..." the whole path exactly; otherwise its segments: a word is
+	 * itself, "*" any one segment, a trailing "..." any further ones */
+	const char	*shape;
+	int		 open;		/* answered without credentials */
+	void		(*fn)(struct drill_req *, struct drill_resp *,
+			    const struct path_match *);
+};
+
+/* Every path the drill serves, first match wins; none: 404. */
+static const struct path_route path_routes[] = {
+	{ "/version", 1, api_version },
+	{ "/version/", 1, api_version },
+	{ "/healthz", 1, route_health },
+	{ "/readyz", 1, route_health },
+	{ "/livez", 1, route_health },
+	{ "/drill/v1/reach", 0, api_reach },
+	{ "/drill/v1/looks", 0, api_look },
+	{ "/drill/v1/status", 0, route_drill_status },
+	{ "api", 0, route_core_versions },
+	{ "apis", 0, api_groups },
+	{ "api/*", 0, route_resources },
+	{ "apis/*", 0, route_group },
+	{ "apis/*/*", 0, route_resources },
+	{ "openapi/v3...", 0, route_openapi },
+	{ "api/*/*...", 0, route_resource },
+	{ "apis/*/*/*...", 0, route_resource },
+};
+
+/* Does the path (raw, and its n segments) have the shape? */
+static int
+path_matches(const char *shape, const char *path, char **seg, size_t n)
+{
+	const char	*s = shape, *end;
+	size_t		 i = 0, len;
+
+	if (*shape == '/')
+		return strcmp(shape, path) == 0;
+	while (*s != '\0') {
+		if (strcmp(s, "...") == 0)
+			return 1;
+		if (i >= n)
+			return 0;
+		end = s + strcspn(s, "/.");
+		len = (size_t)(end - s);
+		if (!(len == 1 && *s == '*') &&
+		    (strlen(seg[i]) != len || strncmp(seg[i], s, len) != 0))
+			return 0;
+		i++;
+		s = *end == '/' ? end + 1 : end;
+	}
+	return i == n;
+}
+
 /* Answer a request. */
 void
 drill_api_handle(struct drill_req *req, struct drill_resp *resp)
 {
-	char		*seg[12], *rest = NULL, *msg;
-	size_t		 n, i;
-	const char	*p = req->path;
-	json_t		*st;
+	const struct path_route	*route = NULL;
+	struct path_match	 m;
+	char			*seg[12], *rest = NULL;
+	size_t			 n, i;
 
-	if (strcmp(p, "/version") == 0 || strcmp(p, "/version/") == 0) {
-		api_version(resp);
-		return;
+	n = split_path(req->path, seg, sizeof seg / sizeof seg[0], &rest);
+	m.seg = seg;
+	m.n = n;
+	m.rest = rest;
+	for (i = 0; i < sizeof path_routes / sizeof path_routes[0]; i++) {
+		if (path_matches(path_routes[i].shape, req->path, seg, n)) {
+			route = &path_routes[i];
+			break;
+		}
 	}
-	if (strcmp(p, "/healthz") == 0 || strcmp(p, "/readyz") == 0 ||
-	    strcmp(p, "/livez") == 0) {
-		resp->status = 200;
-		resp->content_type = "text/plain; charset=utf-8";
-		resp->body = xstrdup("ok");
-		resp->body_len = 2;
-		return;
-	}
-	if (req->user == DRILL_USER_NONE) {
+	if ((route == NULL || !route->open) && req->user == DRILL_USER_NONE)
 		drill_api_status(resp, 401, "Unauthorized", "Unauthorized", NULL, NULL);
-		return;
-	}
-	if (strcmp(p, "/drill/v1/reach") == 0) {
-		api_reach(req, resp);
-		return;
-	}
-	if (strcmp(p, "/drill/v1/looks") == 0) {
-		api_look(req, resp);
-		return;
-	}
-	if (strcmp(p, "/drill/v1/status") == 0) {
-		sim_lock(req->cluster->sim);
-		st = sim_drill_status(req->cluster->sim);
-		sim_unlock(req->cluster->sim);
-		resp_json(resp, 200, st != NULL ? st : json_object());
-		return;
-	}
-	n = split_path(p, seg, sizeof seg / sizeof seg[0], &rest);
-	if (n == 1 && strcmp(seg[0], "api") == 0) {
-		char *addr = xasprintf("127.0.0.1:%d", req->cluster->port);
-
-		resp_json(resp, 200, json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind",
-		    "APIVersions", "versions", "v1", "serverAddressByClientCIDRs",
-		    "clientCIDR", "0.0.0.0/0", "serverAddress", addr));
-		free(addr);
-	} else if (n == 1 && strcmp(seg[0], "apis") == 0)
-		api_groups(resp);
-	else if (n == 2 && strcmp(seg[0], "api") == 0)
-		api_resource_list(resp, "", seg[1]);
-	else if (n == 2 && strcmp(seg[0], "apis") == 0) {
-		const char *vers[4];
-
-		if (group_versions(seg[1], vers, 4) == 0)
-			drill_api_status(resp, 404, "NotFound", "the server could not find "
-			    "the requested resource", NULL, NULL);
-		else
-			resp_json(resp, 200, api_group(seg[1]));
-	} else if (n == 3 && strcmp(seg[0], "apis") == 0)
-		api_resource_list(resp, seg[1], seg[2]);
-	else if (n >= 2 && strcmp(seg[0], "openapi") == 0 && strcmp(seg[1], "v3") == 0)
-		api_openapi_v3(resp, n == 2 ? NULL : p + strlen("/openapi/v3/"));
-	else if (n >= 3 && strcmp(seg[0], "api") == 0)
-		api_resource(req, resp, "", seg[1], seg + 2, n - 2, rest);
-	else if (n >= 4 && strcmp(seg[0], "apis") == 0)
-		api_resource(req, resp, seg[1], seg[2], seg + 3, n - 3, rest);
-	else {
-		msg = xasprintf("the server could not find the requested resource");
-		drill_api_status(resp, 404, "NotFound", msg, NULL, NULL);
-		free(msg);
-	}
+	else if (route == NULL)
+		not_served(resp);
+	else
+		route->fn(req, resp, &m);
 	for (i = 0; i < n; i++)
 		free(seg[i]);
 	free(rest);
