@@ -405,7 +405,7 @@ int	 ctl_expr_eval(struct sim_cluster *, const char *expr, double *value, char *
 /* Check an expression's syntax without a cluster; -1 with cause if bad. */
 int	 ctl_expr_check(const char *expr, char **cause);
 
-/* Scenario internals (drill/scenario.c). */
+/* Scenario internals (drill/scenario.c, scenario_yaml.c, scenario_run.c). */
 /* Inject due faults and end expired ones. */
 void	 scn_faults_tick(struct sim *);
 /* Evaluate the resolved_when conditions. */
