@@ -1,6 +1,6 @@
 /* Internal contracts of the drill's controllers, scenarios and alerting
- * (drill/controllers.c, drill/ctl_*.c, drill/scenario.c, drill/alerting.c,
- * drill/generate.c). Everything here runs under the estate lock.
+ * (drill/controllers.c, drill/ctl_*.c, drill/scenario*.c, drill/alerting.c,
+ * drill/alertmanager.c, drill/generate.c). Everything here runs under the estate lock.
  *
  * Time: controllers work in simulated seconds since the drill started
  * (scn->t, advanced by real_dt * speed); timestamps written into objects
