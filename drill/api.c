@@ -509,7 +509,7 @@ struct res_route {
 	const char		*resource;	/* NULL: any resource */
 	enum route_scope	 scope;
 	const char		*sub;		/* subresource; NULL: none */
-	const char		*verbs;		/* space-separated; NULL: any */
+	const char		*verb;		/* NULL: any */
 	/* answered as it is: no dry run, no object looked up, no lock */
 	int			 bare;
 	/* a collection's handler runs without the lock (it takes it as it
@@ -536,7 +536,9 @@ static const struct res_route res_routes[] = {
 	{ NULL, NULL, ON_OBJECT, "status", "get", 0, route_get },
 	{ NULL, NULL, ON_OBJECT, "status", "update", 0, route_update },
 	{ NULL, NULL, ON_OBJECT, "status", "patch", 0, api_patch },
-	{ NULL, NULL, ON_OBJECT, "scale", "get update patch", 0, api_scale },
+	{ NULL, NULL, ON_OBJECT, "scale", "get", 0, api_scale },
+	{ NULL, NULL, ON_OBJECT, "scale", "update", 0, api_scale },
+	{ NULL, NULL, ON_OBJECT, "scale", "patch", 0, api_scale },
 	{ NULL, NULL, ON_OBJECT, "ephemeralcontainers", "get", 0, route_get },
 	{ NULL, NULL, ON_OBJECT, "ephemeralcontainers", "patch", 0, api_patch },
 	{ NULL, NULL, ON_OBJECT, "log", "get", 0, route_log },
@@ -546,21 +548,6 @@ static const struct res_route res_routes[] = {
 	{ NULL, NULL, ON_OBJECT, "portforward", "create", 0, route_portforward },
 	{ NULL, NULL, ON_OBJECT, "proxy", NULL, 0, route_proxy },
 };
-
-/* Is word in the space-separated list? */
-static int
-word_in(const char *list, const char *word)
-{
-	size_t	n = strlen(word);
-
-	while (*list != '\0') {
-		if (strncmp(list, word, n) == 0 && (list[n] == ' ' || list[n] == '\0'))
-			return 1;
-		list += strcspn(list, " ");
-		list += strspn(list, " ");
-	}
-	return 0;
-}
 
 /* The route of a request on t, or NULL. */
 static const struct res_route *
@@ -581,7 +568,7 @@ res_route_find(const struct target *t)
 		if ((r->sub == NULL) != (t->sub == NULL) ||
 		    (r->sub != NULL && strcmp(r->sub, t->sub) != 0))
 			continue;
-		if (r->verbs != NULL && !word_in(r->verbs, t->verb))
+		if (r->verb != NULL && strcmp(r->verb, t->verb) != 0)
 			continue;
 		return r;
 	}
