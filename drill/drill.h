@@ -1,5 +1,5 @@
 /* Internals of the drill API server shared by drill_main.c, server.c,
- * api.c, certs.c and kubeconfig_out.c. */
+ * the api*.c files, certs.c and kubeconfig_out.c. */
 #ifndef OPSDECK_DRILL_DRILL_H
 #define OPSDECK_DRILL_DRILL_H
 

@@ -1,6 +1,6 @@
 /* Internal contracts of the drill's controllers, scenarios and alerting
- * (drill/controllers.c, drill/ctl_*.c, drill/scenario.c, drill/alerting.c,
- * drill/generate.c). Everything here runs under the estate lock.
+ * (drill/controllers.c, drill/ctl_*.c, drill/scenario*.c, drill/alerting.c,
+ * drill/alertmanager.c, drill/generate.c). Everything here runs under the estate lock.
  *
  * Time: controllers work in simulated seconds since the drill started
  * (scn->t, advanced by real_dt * speed); timestamps written into objects
@@ -405,7 +405,7 @@ int	 ctl_expr_eval(struct sim_cluster *, const char *expr, double *value, char *
 /* Check an expression's syntax without a cluster; -1 with cause if bad. */
 int	 ctl_expr_check(const char *expr, char **cause);
 
-/* Scenario internals (drill/scenario.c). */
+/* Scenario internals (drill/scenario.c, scenario_yaml.c, scenario_run.c). */
 /* Inject due faults and end expired ones. */
 void	 scn_faults_tick(struct sim *);
 /* Evaluate the resolved_when conditions. */

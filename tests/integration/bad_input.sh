@@ -65,10 +65,35 @@ ok "dryRun=Some is 422, as a real API server answers"
 out=$(acurl -w "$W" "$SERVER/api/v1/pods" -X POST -H 'Content-Type: application/json' --data '{}')
 expect_status 405 MethodNotAllowed "$out"; ok "a create outside a namespace's path is 405"
 
+# The routes: a verb a subresource does not serve is 405, an unknown
+# subresource or a segment too many 404; a collection takes no update.
+pod=$(acurl "$SERVER/api/v1/pods" | jq -r '.items[0].metadata | "\(.namespace)/pods/\(.name)"')
+[ -n "$pod" ] && [ "$pod" != null/pods/null ] || fail "no pod listed"
+P="$SERVER/api/v1/namespaces/$pod"
+while read -r method url code reason what; do
+	out=$(acurl -w "$W" -X "$method" -H 'Content-Type: application/json' \
+	    $([ "$method" = GET ] || echo --data '{}') "$url")
+	expect_status "$code" "$reason" "$out"; ok "$what"
+done <<EOF
+DELETE $P/status 405 MethodNotAllowed DELETE on pods/status is 405
+GET $P/eviction 405 MethodNotAllowed GET on pods/eviction is 405
+PUT $P/log 405 MethodNotAllowed PUT on pods/log is 405
+GET $P/status/extra 404 NotFound a segment after a subresource is 404
+GET $SERVER/api/v1/namespaces/$ns/configmaps/bad-input-cm/status 404 NotFound a subresource the kind lacks is 404
+PUT $SERVER/api/v1/namespaces/$ns/configmaps 405 MethodNotAllowed PUT on a collection is 405
+GET $SERVER/apis/authorization.k8s.io/v1/selfsubjectaccessreviews 405 MethodNotAllowed GET on selfsubjectaccessreviews is 405
+GET $SERVER/nosuch 404 NotFound an unknown path is 404
+EOF
+
 out=$(ncurl -w "$W" "$SERVER/api/v1/pods")
 expect_status 401 Unauthorized "$out"; ok "no credentials is 401"
 out=$(ncurl -w "$W" -H 'Authorization: Bearer nope' "$SERVER/api/v1/pods")
 expect_status 401 Unauthorized "$out"; ok "unknown token is 401"
+out=$(ncurl -w "$W" "$SERVER/nosuch")
+expect_status 401 Unauthorized "$out"; ok "no credentials on an unknown path is 401, not 404"
+[ "$(ncurl "$SERVER/healthz")" = ok ] || fail "/healthz without credentials"
+[ "$(ncurl "$SERVER/version" | jq -r .major)" = 1 ] || fail "/version without credentials"
+ok "/healthz and /version answer without credentials"
 out=$(vcurl -w "$W" -X DELETE "$SERVER/api/v1/namespaces/$ns/configmaps/bad-input-cm")
 expect_status 403 Forbidden "$out"
 assert_contains "$out" "configmaps \\\"bad-input-cm\\\" is forbidden: User \\\"drill-viewer\\\" cannot delete resource \\\"configmaps\\\" in API group \\\"\\\" in the namespace \\\"$ns\\\""
