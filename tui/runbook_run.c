@@ -27,6 +27,7 @@
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
+#include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
 
 #define RUN_OUTPUT_MAX	(64 * 1024)
@@ -1560,12 +1561,9 @@ run_exec_reap(void *arg)
 		    run->output != NULL ? run->output : "");
 		m[strcspn(m, "\n")] = '\0';
 		run_step_done(run, RB_OK, m);
-	} else if (WIFEXITED(status)) {
-		m = xasprintf("exit status %d", WEXITSTATUS(status));
-		run_step_done(run, RB_FAILED, m);
 	} else {
-		m = xasprintf("killed by signal %d%s", WTERMSIG(status),
-		    loop_now() > run->deadline ? " (timed out)" : "");
+		m = xasprintf("%s%s", term_status(status),
+		    !WIFEXITED(status) && loop_now() > run->deadline ? " (timed out)" : "");
 		run_step_done(run, RB_FAILED, m);
 	}
 	free(m);
