@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "opsdeck/duration.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
@@ -522,33 +523,13 @@ sim_since_done(struct sim_cluster *c, const char *uid)
 		free(map_take(ctl_get(c)->velero, uid));
 }
 
-/* Parse a Go duration like 720h0m0s into seconds (0 if bad). */
+/* A Go duration like 720h0m0s in seconds (0 if bad). */
 static double
 go_duration(const char *s)
 {
-	double	total = 0, v;
-	char	*end;
+	double d;
 
-	if (s == NULL)
-		return 0;
-	while (*s != '\0') {
-		v = strtod(s, &end);
-		if (end == s)
-			return 0;
-		if (*end == 'h')
-			total += v * 3600;
-		else if (*end == 'm' && end[1] == 's') {
-			total += v / 1000;
-			end++;
-		} else if (*end == 'm')
-			total += v * 60;
-		else if (*end == 's')
-			total += v;
-		else
-			return 0;
-		s = end + 1;
-	}
-	return total;
+	return duration_parse(s, &d, NULL) == 0 ? d : 0;
 }
 
 /* Progress one Backup. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/duration.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
@@ -52,20 +53,12 @@ static double
 step_pause(json_t *step)
 {
 	json_t		*d = json_object_get(json_object_get(step, "pause"), "duration");
-	const char	*s;
-	char		*end;
 	double		 v;
 
 	if (json_is_integer(d))
 		return (double)json_integer_value(d);
-	s = json_string_value(d);
-	if (s == NULL)
+	if (json_string_value(d) == NULL || duration_parse(json_string_value(d), &v, NULL) != 0)
 		return 0;
-	v = strtod(s, &end);
-	if (*end == 'm')
-		v *= 60;
-	else if (*end == 'h')
-		v *= 3600;
 	return v;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "opsdeck/duration.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
@@ -114,32 +115,19 @@ fstr(json_t *o, const char *key, const char *def)
 	return s != NULL ? s : def;
 }
 
-/* A duration in seconds: number, or "90s" / "5m" / "1h" / "2d". */
+/* A duration in seconds: a number, or a string as duration.h reads it. */
 static double
 fdur(json_t *v, double def)
 {
 	const char	*s;
-	char		*end;
 	double		 d;
 
 	if (json_is_number(v))
 		return json_number_value(v);
 	s = json_string_value(v);
-	if (s == NULL)
+	if (s == NULL || duration_parse(s, &d, NULL) != 0)
 		return def;
-	d = strtod(s, &end);
-	if (end == s)
-		return def;
-	switch (*end) {
-	case 'm':
-		return end[1] == 's' ? d / 1000 : d * 60;
-	case 'h':
-		return d * 3600;
-	case 'd':
-		return d * 86400;
-	default:
-		return d;
-	}
+	return d;
 }
 
 /* A number field or def. */

@@ -5,6 +5,7 @@
 
 #include "opsdeck/buf.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/names.h"
 #include "opsdeck/xmalloc.h"
 
 /* Longest path segment json_path accepts. */
@@ -354,6 +355,33 @@ label_selector_free(struct label_selector *sel)
 	free(sel);
 }
 
+/* Check every key and value as the API server does; 0, or -1 with *cause
+ * naming the first bad one and what is wrong with it. */
+static int
+sel_validate(const struct label_selector *sel, char **cause)
+{
+	const char *why;
+	size_t i, j;
+
+	for (i = 0; i < sel->nreqs; i++) {
+		if ((why = name_label_key_rule(sel->reqs[i].key)) != NULL) {
+			*cause = xasprintf("invalid label key \"%.80s\": %s",
+			    sel->reqs[i].key, why);
+			return -1;
+		}
+		for (j = 0; j < sel->reqs[i].nvalues; j++) {
+			why = name_label_value_rule(sel->reqs[i].values[j]);
+			if (why != NULL) {
+				*cause = xasprintf("invalid label value \"%.80s\" for "
+				    "key \"%.80s\": %s", sel->reqs[i].values[j],
+				    sel->reqs[i].key, why);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Lexer token kinds for the selector string grammar. */
 enum sel_tok {
 	TOK_END,
@@ -590,7 +618,7 @@ out:
 	free(lx.ident);
 	free(key);
 	values_free(values, nvalues);
-	if (*cause != NULL) {
+	if (*cause != NULL || sel_validate(sel, cause) != 0) {
 		label_selector_free(sel);
 		return NULL;
 	}
@@ -679,6 +707,8 @@ label_selector_from_json(json_t *js, char **cause)
 		}
 		sel_add(sel, xstrdup(key), op, values, n);
 	}
+	if (sel_validate(sel, cause) != 0)
+		goto fail;
 	sel_finish(sel);
 	return sel;
 fail:

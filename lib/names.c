@@ -125,6 +125,75 @@ name_object_rule(const char *resource, const char *name)
 	    "a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)";
 }
 
+/* n bytes of s are a label name body: [A-Za-z0-9._-], starting and ending
+ * alphanumeric (apimachinery's qualified-name and label-value regex). */
+static bool
+name_label_name_chars(const char *s, size_t n)
+{
+	size_t i;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			continue;
+		if ((c == '-' || c == '_' || c == '.') && i > 0 && i < n - 1)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+#define NAME_LABEL_MAX	63	/* a label name or value */
+#define NAME_LABEL_CHARS "alphanumeric characters, '-', '_' or '.', and must start and " \
+	"end with an alphanumeric character"
+
+const char *
+name_label_key_rule(const char *key)
+{
+	const char *slash, *name;
+	char prefix[254];
+
+	if (key == NULL)
+		return "name part must be non-empty";
+	slash = strchr(key, '/');
+	name = slash != NULL ? slash + 1 : key;
+	if (slash != NULL) {
+		if (strchr(name, '/') != NULL)
+			return "a qualified name must consist of " NAME_LABEL_CHARS " with an "
+			    "optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+		if (slash == key)
+			return "prefix part must be non-empty";
+		if ((size_t)(slash - key) > 253)
+			return "prefix part must be no more than 253 characters";
+		memcpy(prefix, key, (size_t)(slash - key));
+		prefix[slash - key] = '\0';
+		if (!name_is_dns1123_subdomain(prefix))
+			return "prefix part a lowercase RFC 1123 subdomain must consist "
+			    "of lower case alphanumeric characters, '-' or '.', and must "
+			    "start and end with an alphanumeric character";
+	}
+	if (*name == '\0')
+		return "name part must be non-empty";
+	if (strlen(name) > NAME_LABEL_MAX)
+		return "name part must be no more than 63 characters";
+	if (!name_label_name_chars(name, strlen(name)))
+		return "name part must consist of " NAME_LABEL_CHARS;
+	return NULL;
+}
+
+const char *
+name_label_value_rule(const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return NULL;
+	if (strlen(value) > NAME_LABEL_MAX)
+		return "must be no more than 63 characters";
+	if (!name_label_name_chars(value, strlen(value)))
+		return "a valid label must be an empty string or consist of " NAME_LABEL_CHARS;
+	return NULL;
+}
+
 #define NAME_NEAR_MAX	3	/* names offered */
 #define NAME_NEAR_LEN	253	/* longer names are never near */
 

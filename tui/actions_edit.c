@@ -121,7 +121,8 @@ op_edit_closed(int status, void *arg)
 	char *cause = NULL, *m;
 
 	if (status != 0) {
-		m = xasprintf("the editor %s", status < 0 ? "did not start" : term_status(status));
+		m = status < 0 ? xstrdup("the editor did not start") :
+		    xasprintf("the editor: %s", term_status(status));
 		op_edit_keep(op, "failed", m);
 		free(m);
 		return;

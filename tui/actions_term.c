@@ -16,6 +16,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/portfwd.h"
+#include "opsdeck/term.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/xmalloc.h"
 
@@ -374,15 +375,12 @@ op_terminal_done(int status, void *arg)
 	struct act_op *op = arg;
 	char *msg;
 
+	msg = xasprintf("ended (kubectl %s)", term_status(status));
 	if (WIFEXITED(status)) {
 		json_object_set_new(op->params, "exit_status", json_integer(WEXITSTATUS(status)));
-		msg = xasprintf("ended (kubectl exit status %d)", WEXITSTATUS(status));
 		op_finish(op, WEXITSTATUS(status) == 0 ? "ok" : "failed", msg, true);
-	} else {
-		msg = xasprintf("ended (kubectl killed by signal %d)",
-		    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	} else
 		op_finish(op, "interrupted", msg, true);
-	}
 	free(msg);
 }
 
@@ -462,12 +460,9 @@ op_background_done(int status, const char *why, void *arg)
 
 	if (why != NULL)
 		msg = xasprintf("ended after %llds: %s", (long long)(time(NULL) - g->started), why);
-	else if (WIFEXITED(status))
-		msg = xasprintf("ended after %llds: kubectl exit status %d",
-		    (long long)(time(NULL) - g->started), WEXITSTATUS(status));
 	else
-		msg = xasprintf("ended after %llds: kubectl killed by signal %d",
-		    (long long)(time(NULL) - g->started), WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+		msg = xasprintf("ended after %llds: kubectl %s",
+		    (long long)(time(NULL) - g->started), term_status(status));
 	memset(&r, 0, sizeof r);
 	r.verb = g->verb;
 	r.context = g->context;

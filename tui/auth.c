@@ -19,6 +19,7 @@
 #include "opsdeck/buf.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/sanitize.h"
+#include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
 
 extern char **environ;
@@ -636,14 +637,11 @@ auth_exec_finish(struct auth_exec *ae, char **cause)
 	if (ae->overflow) {
 		msg = xasprintf("credential plugin %s printed more than %d bytes", e->command,
 		    AUTH_MAX_STDOUT);
-	} else if (WIFSIGNALED(ae->status)) {
-		msg = xasprintf("credential plugin %s was killed by signal %d%s%s", e->command,
-		    WTERMSIG(ae->status), *err != '\0' ? ": " : "", err);
 	} else if (!WIFEXITED(ae->status) || WEXITSTATUS(ae->status) != 0) {
-		msg = xasprintf("credential plugin %s failed (exit status %d)%s%s%s%s",
-		    e->command, WIFEXITED(ae->status) ? WEXITSTATUS(ae->status) : -1,
-		    *err != '\0' ? ": " : "", err, hint != NULL ? "; " : "",
-		    hint != NULL ? hint : "");
+		msg = xasprintf("credential plugin %s failed (%s)%s%s%s%s", e->command,
+		    term_status(ae->status), *err != '\0' ? ": " : "", err,
+		    WIFEXITED(ae->status) && hint != NULL ? "; " : "",
+		    WIFEXITED(ae->status) && hint != NULL ? hint : "");
 	} else if (auth_exec_parse(ae->ctx, ae->out.p != NULL ? ae->out.p : "", ae->out.len,
 	    &why) != 0) {
 		msg = xasprintf("%s%s%s", why, *err != '\0' ? ": " : "", err);

@@ -84,6 +84,7 @@ struct client_call {
 	struct client		*c;
 	size_t			 cluster;
 	struct creq_spec	 spec;		/* path owned */
+	struct creq		*req;		/* in flight, or NULL */
 	int			 retries;
 	struct loop_timer	*timer;		/* waiting to retry */
 	struct client_call	*next;		/* in c->waiting */
@@ -937,11 +938,11 @@ client_settled(struct client *c, size_t cluster, const char *resource)
 #define CALL_RETRIES	5
 #define CALL_RETRY_CAP	10.0
 
-/* Retry a public GET. */
+/* Take a public call off the list of those waiting to retry. */
 static void
-client_call_retry(void *arg)
+client_call_unwait(struct client_call *cc)
 {
-	struct client_call *cc = arg, **pp;
+	struct client_call **pp;
 
 	for (pp = &cc->c->waiting; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == cc) {
@@ -949,9 +950,18 @@ client_call_retry(void *arg)
 			break;
 		}
 	}
-	cc->timer = NULL;
 	cc->next = NULL;
-	creq_start(cc->c, cc->cluster, &cc->spec);
+}
+
+/* Retry a public GET. */
+static void
+client_call_retry(void *arg)
+{
+	struct client_call *cc = arg;
+
+	client_call_unwait(cc);
+	cc->timer = NULL;
+	cc->req = creq_start(cc->c, cc->cluster, &cc->spec);
 }
 
 /* Hand an internal result to a public callback. */
@@ -961,6 +971,7 @@ client_call_done(const struct cresult *res, void *arg)
 	struct client_call *cc = arg;
 	struct client_response r;
 
+	cc->req = NULL;		/* the request frees itself once this returns */
 	if (res->error == NULL && (res->status == 429 || res->status >= 500) &&
 	    res->retry_after >= 0 && cc->retries < CALL_RETRIES && cc->spec.method == NULL) {
 		cc->retries++;
@@ -979,8 +990,9 @@ client_call_done(const struct cresult *res, void *arg)
 	free(cc);
 }
 
-/* Start a public request to target. */
-static void
+/* Start a public request to target; its handle (done runs later, even for
+ * a cluster that does not exist). */
+static struct client_call *
 client_call(struct client *c, size_t cluster, enum creq_target target, const char *method,
     const char *path, const char *content_type, const char *body, client_done_cb done,
     void *arg)
@@ -988,12 +1000,6 @@ client_call(struct client *c, size_t cluster, enum creq_target target, const cha
 	struct client_call *cc;
 	struct creq_spec *s;
 
-	if (cluster >= c->nconns) {
-		struct client_response r = { 0, "", 0, "no such cluster" };
-
-		done(&r, arg);
-		return;
-	}
 	cc = xcalloc(1, sizeof *cc);
 	cc->c = c;
 	cc->cluster = cluster;
@@ -1008,29 +1014,45 @@ client_call(struct client *c, size_t cluster, enum creq_target target, const cha
 	s->timeout = 60;
 	s->done = client_call_done;
 	s->arg = cc;
-	creq_start(c, cluster, s);
+	cc->req = creq_start(c, cluster, s);
 	/* creq_start copied what it sends; only a GET is sent again (its
 	 * spec's method NULL), never a request that may change something */
 	s->content_type = NULL;
 	s->body = NULL;
 	s->method = method == NULL || (strcmp(method, "GET") == 0 && body == NULL) ? NULL :
 	    "not repeated";
+	return cc;
 }
 
 /* A request to the API server. */
-void
+struct client_call *
 client_request(struct client *c, size_t cluster, const char *method, const char *path,
     const char *content_type, const char *body, client_done_cb done, void *arg)
 {
-	client_call(c, cluster, CREQ_API, method, path, content_type, body, done, arg);
+	return client_call(c, cluster, CREQ_API, method, path, content_type, body, done, arg);
+}
+
+/* Drop a public request: in flight or waiting to retry, done never runs. */
+void
+client_call_cancel(struct client *c, struct client_call *cc)
+{
+	if (cc == NULL)
+		return;
+	if (cc->timer != NULL) {
+		loop_timer_cancel(c->loop, cc->timer);
+		client_call_unwait(cc);
+	}
+	creq_cancel(cc->req);
+	free((char *)cc->spec.path);
+	free(cc);
 }
 
 /* A request to Alertmanager. */
-void
+struct client_call *
 client_am_request(struct client *c, size_t cluster, const char *method, const char *path,
     const char *content_type, const char *body, client_done_cb done, void *arg)
 {
-	client_call(c, cluster, CREQ_AM, method, path, content_type, body, done, arg);
+	return client_call(c, cluster, CREQ_AM, method, path, content_type, body, done, arg);
 }
 
 /* A GET to Prometheus. */

@@ -15,6 +15,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
 #include "opsdeck/describe.h"
+#include "opsdeck/duration.h"
 #include "opsdeck/hl_session.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
@@ -140,6 +141,7 @@ describe_main(int argc, char **argv)
 	json_t *related;
 	const struct kind *k;
 	const char *context_spec = NULL, *kubeconfig = NULL, *ns = NULL, *name, *use_ns;
+	const char *why = NULL;
 	char *path, *clean, *note;
 	size_t c, i;
 	double timeout = 60;
@@ -166,8 +168,9 @@ describe_main(int argc, char **argv)
 			kubeconfig = optarg;
 			break;
 		case 't':
-			if (config_parse_duration(optarg, &timeout) != 0 || timeout <= 0) {
-				fprintf(stderr, "opsdeck: describe: bad duration '%s'\n", optarg);
+			if (duration_parse(optarg, &timeout, &why) != 0 || timeout <= 0) {
+				fprintf(stderr, "opsdeck: describe: bad duration '%s': %s\n", optarg,
+				    why != NULL ? why : "must be more than 0");
 				goto out;
 			}
 			break;

@@ -22,6 +22,7 @@
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
+#include "opsdeck/duration.h"
 #include "opsdeck/hl_session.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
@@ -683,6 +684,7 @@ get_main(int argc, char **argv)
 	struct loop *loop;
 	struct client_opts copts;
 	const char *context_spec = NULL, *kubeconfig = NULL, *selector = NULL;
+	const char *why = NULL;
 	char *cause = NULL, *crd_why = NULL;
 	size_t k, total = 0;
 	double timeout = 60, connect_timeout = 5, q, t0;
@@ -735,9 +737,10 @@ get_main(int argc, char **argv)
 			break;
 		case 't':
 		case 'C':
-			if (config_parse_duration(optarg, ch == 't' ? &timeout :
-			    &connect_timeout) != 0 || (ch == 't' ? timeout : connect_timeout) <= 0) {
-				fprintf(stderr, "opsdeck: get: bad duration '%s'\n", optarg);
+			if (duration_parse(optarg, ch == 't' ? &timeout :
+			    &connect_timeout, &why) != 0 || (ch == 't' ? timeout : connect_timeout) <= 0) {
+				fprintf(stderr, "opsdeck: get: bad duration '%s': %s\n", optarg,
+				    why != NULL ? why : "must be more than 0");
 				goto out;
 			}
 			break;

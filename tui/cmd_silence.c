@@ -17,6 +17,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/config.h"
+#include "opsdeck/duration.h"
 #include "opsdeck/hl_session.h"
 #include "opsdeck/hl_signal.h"
 #include "opsdeck/hl_ui.h"
@@ -66,6 +67,7 @@ silence_main(int argc, char **argv)
 	struct hl_ui h;
 	struct cmd_ctx cctx;
 	const char *sub, *context_spec = NULL, *kubeconfig = NULL, *comment = NULL;
+	const char *why = NULL;
 	const char *author = NULL, *id = NULL, *dur_text = NULL, *sid;
 	const char *matchers[SILENCE_MAX_MATCHERS];
 	char *cause = NULL, *dur = NULL, *av[32], *clean, what[32];
@@ -128,8 +130,8 @@ silence_main(int argc, char **argv)
 			break;
 		case 'd':
 		case 't':
-			if (config_parse_duration(optarg, ch == 'd' ? &duration : &timeout) != 0) {
-				fprintf(stderr, "opsdeck: silence: bad duration '%s'\n", optarg);
+			if (duration_parse(optarg, ch == 'd' ? &duration : &timeout, &why) != 0) {
+				fprintf(stderr, "opsdeck: silence: bad duration '%s': %s\n", optarg, why);
 				goto out;
 			}
 			if (ch == 'd')

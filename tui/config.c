@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "opsdeck/config.h"
+#include "opsdeck/duration.h"
 #include "opsdeck/file.h"
 #include "opsdeck/xmalloc.h"
 #include "opsdeck/ydoc.h"
@@ -28,52 +29,6 @@ static const char *config_context_keys[] = {
 
 /* Roles the console knows. */
 static const char *config_roles[] = { "primary", "dr", "staging", "dev" };
-
-/* Parse a duration such as "1h30m", "90s", "500ms", "2d" or "45". */
-int
-config_parse_duration(const char *s, double *out)
-{
-	double total = 0, v;
-	char num[32];
-	size_t n;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	while (*s != '\0') {
-		n = strspn(s, "0123456789.");
-		if (n == 0 || n >= sizeof num)
-			return -1;
-		memcpy(num, s, n);
-		num[n] = '\0';
-		v = strtod(num, NULL);
-		s += n;
-		if (*s == '\0') {
-			if (total != 0)
-				return -1;	/* "1h30": a trailing number needs a unit */
-			total = v;		/* bare number: seconds */
-			break;
-		}
-		if (strncmp(s, "ms", 2) == 0) {
-			total += v / 1000;
-			s += 2;
-		} else if (*s == 's') {
-			total += v;
-			s++;
-		} else if (*s == 'm') {
-			total += v * 60;
-			s++;
-		} else if (*s == 'h') {
-			total += v * 3600;
-			s++;
-		} else if (*s == 'd') {
-			total += v * 86400;
-			s++;
-		} else
-			return -1;
-	}
-	*out = total;
-	return 0;
-}
 
 /* The default config path. */
 char *
@@ -222,7 +177,7 @@ config_parse_context(struct opsdeck_config *cfg, yaml_document_t *doc, const cha
 	struct config_context *cc;
 	yaml_node_pair_t *p;
 	yaml_node_t *kn, *vn;
-	const char *k, *v;
+	const char *k, *v, *why;
 	int b;
 
 	if (m->type != YAML_MAPPING_NODE) {
@@ -282,9 +237,9 @@ config_parse_context(struct opsdeck_config *cfg, yaml_document_t *doc, const cha
 				cc->read_only_set = true;
 			}
 		} else if (strcmp(k, "backupRPO") == 0) {
-			if (config_parse_duration(v, &cc->rpo_seconds) != 0) {
+			if (duration_parse(v, &cc->rpo_seconds, &why) != 0) {
 				*cause = xasprintf("%s:%d: contexts.%s.backupRPO: bad duration "
-				    "'%s' (use 90s, 30m, 1h)", name, ydoc_line(vn), ctxname, v);
+				    "'%s': %s", name, ydoc_line(vn), ctxname, v, why);
 				return -1;
 			}
 		}

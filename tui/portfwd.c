@@ -15,6 +15,7 @@
 #include "opsdeck/loop.h"
 #include "opsdeck/portfwd.h"
 #include "opsdeck/sanitize.h"
+#include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
 
 #define PFWD_MAX		64
@@ -104,13 +105,10 @@ pf_ended(struct pf_entry *e)
 	e->pub.state = PF_ENDED;
 	if (e->stopped)
 		m = xstrdup("stopped");
-	else if (WIFEXITED(status))
-		m = xasprintf("kubectl exited with status %d%s%s", WEXITSTATUS(status),
-		    e->pub.message != NULL ? ": " : "", e->pub.message != NULL ?
-		    e->pub.message : "");
 	else
-		m = xasprintf("kubectl killed by signal %d", WIFSIGNALED(status) ?
-		    WTERMSIG(status) : 0);
+		m = xasprintf("kubectl %s%s%s", term_status(status),
+		    WIFEXITED(status) && e->pub.message != NULL ? ": " : "",
+		    WIFEXITED(status) && e->pub.message != NULL ? e->pub.message : "");
 	free(e->pub.message);
 	e->pub.message = m;
 	pf_gen++;

@@ -13,6 +13,7 @@
 
 #include <yaml.h>
 
+#include "opsdeck/duration.h"
 #include "opsdeck/file.h"
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
@@ -105,46 +106,16 @@ rb_get_list(struct rb_parse *p, yaml_node_t *n, const char *what, char ***out, s
 	return 0;
 }
 
-/* Parse "90s", "5m", "2h", "1h30m", "500ms", plain "45" into seconds. */
+/* A duration as runbooks and the console take it (duration.h), at most a
+ * week; -1 if it is not one. */
 double
 rb_parse_duration(const char *s)
 {
-	double total = 0, v;
-	char *end;
-	int parts = 0;
+	double d;
 
-	if (s == NULL || *s == '\0')
+	if (duration_parse(s, &d, NULL) != 0 || d > 7 * 86400)
 		return -1;
-	while (*s != '\0') {
-		if (!isdigit((unsigned char)*s) && *s != '.')
-			return -1;
-		errno = 0;
-		v = strtod(s, &end);
-		if (end == s || errno != 0 || v < 0)
-			return -1;
-		s = end;
-		if (strncmp(s, "ms", 2) == 0) {
-			v /= 1000;
-			s += 2;
-		} else if (*s == 's') {
-			s++;
-		} else if (*s == 'm') {
-			v *= 60;
-			s++;
-		} else if (*s == 'h') {
-			v *= 3600;
-			s++;
-		} else if (*s == 'd') {
-			v *= 86400;
-			s++;
-		} else if (*s != '\0' || parts > 0)
-			return -1;
-		total += v;
-		parts++;
-	}
-	if (total > 7 * 86400)
-		return -1;
-	return total;
+	return d;
 }
 
 /* Format an elapsed time as "0m16s" or "1h02m03s". */
@@ -204,14 +175,15 @@ rb_format_rto(double rto, double elapsed, bool running, char *buf, size_t len)
 static int
 rb_get_duration(struct rb_parse *p, yaml_node_t *n, const char *what, double *out)
 {
-	const char *s = ydoc_str(n);
+	const char *s = ydoc_str(n), *why;
 	double d;
 
 	if (s == NULL)
 		return rb_err(p, n, "%s must be a duration", what);
-	d = rb_parse_duration(s);
-	if (d < 0)
-		return rb_err(p, n, "%s: bad duration '%s' (e.g. 90s, 5m, 1h30m)", what, s);
+	if (duration_parse(s, &d, &why) != 0)
+		return rb_err(p, n, "%s: bad duration '%s': %s", what, s, why);
+	if (rb_parse_duration(s) < 0)
+		return rb_err(p, n, "%s: bad duration '%s': more than a week", what, s);
 	*out = d;
 	return 0;
 }

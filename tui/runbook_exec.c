@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
 
 #include "runbook_run_int.h"
@@ -83,12 +84,9 @@ run_exec_reap(void *arg)
 		    run->output != NULL ? run->output : "");
 		m[strcspn(m, "\n")] = '\0';
 		run_step_done(run, RB_OK, m);
-	} else if (WIFEXITED(status)) {
-		m = xasprintf("exit status %d", WEXITSTATUS(status));
-		run_step_done(run, RB_FAILED, m);
 	} else {
-		m = xasprintf("killed by signal %d%s", WTERMSIG(status),
-		    loop_now() > run->deadline ? " (timed out)" : "");
+		m = xasprintf("%s%s", term_status(status),
+		    !WIFEXITED(status) && loop_now() > run->deadline ? " (timed out)" : "");
 		run_step_done(run, RB_FAILED, m);
 	}
 	free(m);

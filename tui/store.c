@@ -659,24 +659,33 @@ store_count(struct store *s, size_t cluster, const char *resource)
 	return n;
 }
 
-/* What store_get looks for, and the first row found. */
+/* What store_get looks for, and the best row found so far. */
 struct store_find {
 	const char	*ns;		/* NULL: any */
 	const char	*name;
 	struct row	*found;
+	const char	*found_key;
 };
 
-/* map_sweep: keep the first row with f's namespace and name. */
+/* map_sweep: keep, of the rows with f's namespace and name, the first in
+ * namespace order (then key order, for two objects briefly sharing a name),
+ * so the answer never depends on the map's hashing. */
 static int
 row_find(const char *key, void *rv, void *arg)
 {
 	struct store_find *f = arg;
 	struct row *r = rv;
+	int c;
 
-	(void)key;
-	if (f->found == NULL && strcmp(r->name, f->name) == 0 &&
-	    (f->ns == NULL || strcmp(r->ns, f->ns) == 0))
-		f->found = r;
+	if (strcmp(r->name, f->name) != 0 || (f->ns != NULL && strcmp(r->ns, f->ns) != 0))
+		return 0;
+	if (f->found != NULL) {
+		c = strcmp(r->ns, f->found->ns);
+		if (c > 0 || (c == 0 && strcmp(key, f->found_key) >= 0))
+			return 0;
+	}
+	f->found = r;
+	f->found_key = key;
 	return 0;
 }
 
@@ -686,7 +695,7 @@ store_get(struct store *s, size_t cluster, const char *resource, const char *ns,
     const char *name)
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
-	struct store_find f = { ns, name, NULL };
+	struct store_find f = { ns, name, NULL, NULL };
 
 	if (k == NULL)
 		return NULL;

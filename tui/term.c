@@ -70,14 +70,15 @@ term_spawn(char *const argv[], char *const envp[], bool own_group, char **cause)
 	_exit(127);
 }
 
-/* A waitpid status in words. */
+/* A waitpid status in words: the one wording of how a child program ended,
+ * for the shell, background programs, the editor and runbook steps. */
 const char *
 term_status(int status)
 {
 	static char buf[64];
 
 	if (WIFEXITED(status))
-		snprintf(buf, sizeof buf, "exited with status %d", WEXITSTATUS(status));
+		snprintf(buf, sizeof buf, "exit status %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
 		snprintf(buf, sizeof buf, "killed by signal %d", WTERMSIG(status));
 	else

@@ -49,6 +49,8 @@ dialog_init(struct view *v, char **cause)
 	return 0;
 }
 
+static void	dialog_typed(const char *, void *);
+
 static void
 dialog_free(struct view *v)
 {
@@ -56,6 +58,12 @@ dialog_free(struct view *v)
 
 	if (d == NULL)
 		return;
+	if (v->ui->ask_done == dialog_typed && v->ui->ask_arg == v) {
+		/* the typed confirmation's prompt is still open: it answers
+		 * nothing now */
+		v->ui->ask_done = NULL;
+		v->ui->ask_arg = NULL;
+	}
 	pager_free(d->pager);
 	d->pager = NULL;
 	free(d->preview);
@@ -278,14 +286,11 @@ dialog_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 static void
 dialog_typed(const char *value, void *arg)
 {
-	struct view *v = arg, *it;
-	struct dialog *d;
+	struct view *v = arg;	/* dialog_free takes the prompt's answer back */
+	struct dialog *d = v->data;
 
-	for (it = ui_current != NULL ? ui_current->view : NULL; it != NULL && it != v; it = it->prev)
-		;
-	if (it == NULL || v->data == NULL)
+	if (d == NULL)
 		return;
-	d = v->data;
 	if (value != NULL && strcmp(value, d->typed) != 0) {
 		ui_message(v->ui, true, "typed '%s', expected '%s': cancelled", value, d->typed);
 		dialog_answer(v, false);

@@ -28,35 +28,15 @@ struct logs_view {
 	size_t			 got;		/* lines this stream sent */
 	bool			 ended;		/* the stream is over */
 	char			 title[256];
-	unsigned		 id;
 };
-
-static unsigned logs_counter;
-
-/* The open log view with id (streams outlive nothing: cancelled on free). */
-static struct view *
-logs_find(unsigned id)
-{
-	struct view *v;
-
-	for (v = ui_current != NULL ? ui_current->view : NULL; v != NULL; v = v->prev) {
-		if (v->cls == &view_logs_class && v->data != NULL &&
-		    ((struct logs_view *)v->data)->id == id)
-			return v;
-	}
-	return NULL;
-}
 
 /* One log line. */
 static int
 logs_line(const char *line, size_t len, void *arg)
 {
-	struct view *v = logs_find((unsigned)(uintptr_t)arg);
-	struct logs_view *lv;
+	struct view *v = arg;	/* the stream is cancelled when v is freed */
+	struct logs_view *lv = v->data;
 
-	if (v == NULL)
-		return 1;
-	lv = v->data;
 	pager_add(lv->pager, line, len);
 	lv->got++;
 	if (lv->paused)
@@ -70,13 +50,10 @@ logs_line(const char *line, size_t len, void *arg)
 static void
 logs_done(const struct client_response *resp, void *arg)
 {
-	struct view *v = logs_find((unsigned)(uintptr_t)arg);
-	struct logs_view *lv;
+	struct view *v = arg;
+	struct logs_view *lv = v->data;
 	char *err;
 
-	if (v == NULL)
-		return;
-	lv = v->data;
 	lv->stream = NULL;
 	lv->ended = true;
 	if (resp->error != NULL || resp->status / 100 != 2) {
@@ -109,7 +86,6 @@ logs_start(struct view *v)
 		client_stream_cancel(ui->client, lv->stream);
 	lv->stream = NULL;
 	pager_clear(lv->pager);
-	lv->id = ++logs_counter;
 	lv->got = 0;
 	lv->ended = false;
 	if (lv->container != NULL)
@@ -123,7 +99,7 @@ logs_start(struct view *v)
 	    store_cluster(ui->store, lv->cluster)->name, lv->previous ? " (previous)" : "");
 	if (ui->client != NULL)
 		lv->stream = client_stream(ui->client, lv->cluster, path, logs_line, logs_done,
-		    (void *)(uintptr_t)lv->id);
+		    v);
 	free(path);
 	pager_follow(lv->pager, true);
 }

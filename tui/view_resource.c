@@ -64,9 +64,6 @@ static const struct res_extra res_extras[] = {
 	{ "deployments", NULL, { { "RESTARTS 15M", RES_TREND, "restarts", NULL } }, 1 },
 };
 
-/* Generation of history requests, unique across views. */
-static unsigned res_hist_counter;
-
 /* One revision of a deployment (from a replica set it owns). */
 struct res_revision {
 	long		 revision;
@@ -107,7 +104,8 @@ struct res_view {
 	size_t			 nhist;
 	bool			 hist_loading;
 	char			*hist_error;
-	unsigned		 hist_gen;
+	struct res_hist_req	*hist_req;	/* the replica set list in flight */
+	struct res_hist_req	*vs_req;	/* the VirtualService list in flight */
 	char			*hist_traffic;	/* its share of a VirtualService's split, or NULL */
 };
 
@@ -290,6 +288,8 @@ res_hist_clear(struct res_view *rv)
 	rv->hist_error = NULL;
 }
 
+static void	res_hist_cancel(struct view *);
+
 static void
 res_free(struct view *v)
 {
@@ -298,7 +298,7 @@ res_free(struct view *v)
 	if (rv == NULL)
 		return;
 	res_hist_clear(rv);
-	rv->hist_gen++;
+	res_hist_cancel(v);
 	free(rv->hist_uid);
 	free(rv->hist_rv);
 	free(rv->hist_traffic);
@@ -543,7 +543,7 @@ res_title(struct view *v)
 /* Revision history: replica sets fetched for the selected deployment. */
 struct res_hist_req {
 	struct view	*v;
-	unsigned	 gen;
+	struct client_call *call;
 	char		*uid;
 	char		*name;		/* the deployment's (VirtualService request) */
 	char		*selector;
@@ -558,28 +558,31 @@ hist_cmp(const void *a, const void *b)
 	return ra->revision < rb->revision ? 1 : ra->revision > rb->revision ? -1 : 0;
 }
 
-/* The view a history request was made for, or NULL if it is gone or has
- * moved on (only its generation counter tells). */
-static struct view *
-res_hist_view(const struct res_hist_req *req)
-{
-	struct view *v = ui_current != NULL ? ui_current->view : NULL;
-
-	while (v != NULL && (v->cls != &view_resource_class || v->data == NULL ||
-	    ((struct res_view *)v->data)->hist_gen != req->gen ||
-	    ((struct res_view *)v->data)->hist_uid == NULL ||
-	    strcmp(((struct res_view *)v->data)->hist_uid, req->uid) != 0))
-		v = v->prev;
-	return v == req->v ? v : NULL;
-}
-
 static void
 res_hist_req_free(struct res_hist_req *req)
 {
+	if (req == NULL)
+		return;
 	free(req->uid);
 	free(req->name);
 	free(req->selector);
 	free(req);
+}
+
+/* Drop the view's history requests in flight: their answers are never
+ * looked at (a newer fetch replaces them, or the view is freed). */
+static void
+res_hist_cancel(struct view *v)
+{
+	struct res_view *rv = v->data;
+
+	if (rv->hist_req != NULL)
+		client_call_cancel(v->ui->client, rv->hist_req->call);
+	if (rv->vs_req != NULL)
+		client_call_cancel(v->ui->client, rv->vs_req->call);
+	res_hist_req_free(rv->hist_req);
+	res_hist_req_free(rv->vs_req);
+	rv->hist_req = rv->vs_req = NULL;
 }
 
 /* The value of key in a "k=v,k2=v2" selector (new), or NULL. */
@@ -651,14 +654,14 @@ static void
 res_vs_done(const struct client_response *resp, void *arg)
 {
 	struct res_hist_req *req = arg;
-	struct view *v = res_hist_view(req);
-	struct res_view *rv;
+	struct view *v = req->v;
+	struct res_view *rv = v->data;
 	json_t *root;
 	json_error_t jerr;
 
-	if (v == NULL || resp->error != NULL || resp->status / 100 != 2)
+	rv->vs_req = NULL;
+	if (resp->error != NULL || resp->status / 100 != 2)
 		goto out;
-	rv = v->data;
 	root = json_loadb(resp->body, resp->len, 0, &jerr);
 	free(rv->hist_traffic);
 	rv->hist_traffic = view_vs_traffic(root, req->name, req->selector);
@@ -682,10 +685,9 @@ res_hist_done(const struct client_response *resp, void *arg)
 	char images[512], *clean;
 	struct res_revision *h;
 
-	v = res_hist_view(req);
-	if (v == NULL)
-		goto out;
+	v = req->v;
 	rv = v->data;
+	rv->hist_req = NULL;
 	rv->hist_loading = false;
 	res_hist_clear(rv);
 	if (resp->error != NULL || resp->status / 100 != 2) {
@@ -732,7 +734,6 @@ res_hist_done(const struct client_response *resp, void *arg)
 	qsort(rv->hist, rv->nhist, sizeof rv->hist[0], hist_cmp);
 done:
 	ui_dirty(v->ui);
-out:
 	json_decref(root);
 	res_hist_req_free(req);
 }
@@ -767,14 +768,15 @@ res_hist_fetch(struct view *v)
 	free(rv->hist_rv);
 	rv->hist_rv = xstrdup(dep_rv);
 	rv->hist_version = ver;
-	rv->hist_gen = ++res_hist_counter;
+	res_hist_cancel(v);
 	rv->hist_loading = true;
 	req = xcalloc(1, sizeof *req);
 	req->v = v;
-	req->gen = rv->hist_gen;
 	req->uid = xstrdup(r->uid);
 	path = xasprintf("/apis/apps/v1/namespaces/%s/replicasets?limit=500", r->ns);
-	client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL, res_hist_done, req);
+	rv->hist_req = req;
+	req->call = client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL,
+	    res_hist_done, req);
 	free(path);
 	/* the VirtualServices that may route to it */
 	free(rv->hist_traffic);
@@ -784,12 +786,13 @@ res_hist_fetch(struct view *v)
 		return;
 	req = xcalloc(1, sizeof *req);
 	req->v = v;
-	req->gen = rv->hist_gen;
 	req->uid = xstrdup(r->uid);
 	req->name = xstrdup(r->name);
 	req->selector = xstrdup(dep != NULL && dep->selector != NULL ? dep->selector : "");
 	path = kind_path(vs, r->ns, NULL);
-	client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL, res_vs_done, req);
+	rv->vs_req = req;
+	req->call = client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL,
+	    res_vs_done, req);
 	free(path);
 }
 

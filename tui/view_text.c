@@ -29,7 +29,7 @@ struct text_view {
 	char		*ns;
 	char		*name;
 	char		 title[256];
-	unsigned	 id;
+	struct text_req	*reqs;		/* requests in flight */
 	bool		 loading;
 	size_t		 cluster;
 	const struct kind *kind;
@@ -43,9 +43,6 @@ struct text_view {
 	char		*events_error;	/* describe: why there are none */
 	bool		 events_loading;
 };
-
-/* Request ids, to ignore answers for views already closed. */
-static unsigned text_counter;
 
 /* A describe line into the pager. */
 static void
@@ -79,26 +76,43 @@ text_render(struct view *v)
 	free(note);
 }
 
-/* A fetch request in flight. */
+/* A fetch request in flight, on its view's list until it is answered or
+ * the view is freed (which cancels it). */
 struct text_req {
-	unsigned	 id;
-	size_t		 cluster;
+	struct view	*v;
+	struct client_call *call;
+	struct text_req	*next;
 	bool		 silences;	/* Alertmanager's silences, not alerts */
 	int		 related;	/* the related request's index; -1: events */
 };
 
-/* Find the open text view with id. */
-static struct view *
-text_find(unsigned id)
+/* A new request of v's, on its list (send it with text_send). */
+static struct text_req *
+text_req_new(struct view *v)
 {
-	struct view *v;
+	struct text_view *tv = v->data;
+	struct text_req *req = xcalloc(1, sizeof *req);
 
-	for (v = ui_current != NULL ? ui_current->view : NULL; v != NULL; v = v->prev) {
-		if (v->cls == &view_text_class && v->data != NULL &&
-		    ((struct text_view *)v->data)->id == id)
-			return v;
+	req->v = v;
+	req->next = tv->reqs;
+	tv->reqs = req;
+	return req;
+}
+
+/* An answered request leaves its view's list; its view. */
+static struct view *
+text_req_done(struct text_req *req)
+{
+	struct text_view *tv = req->v->data;
+	struct text_req **pp;
+
+	for (pp = &tv->reqs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == req) {
+			*pp = req->next;
+			break;
+		}
 	}
-	return NULL;
+	return req->v;
 }
 
 /* The events list or a related request answered. */
@@ -106,12 +120,10 @@ static void
 text_list_done(const struct client_response *resp, void *arg)
 {
 	struct text_req *req = arg;
-	struct view *v = text_find(req->id);
+	struct view *v = text_req_done(req);
 	struct text_view *tv;
 	json_t *ans;
 
-	if (v == NULL)
-		goto out;
 	tv = v->data;
 	ans = describe_answer(resp);
 	if (req->related < 0) {
@@ -127,7 +139,6 @@ text_list_done(const struct client_response *resp, void *arg)
 	if (tv->obj != NULL)
 		text_render(v);
 	ui_dirty(v->ui);
-out:
 	free(req);
 }
 
@@ -143,11 +154,9 @@ text_events_fetch(struct view *v, json_t *obj)
 	tv->related = json_array();
 	for (i = 0; (path = describe_related_path(tv->kind, obj, i)) != NULL; i++) {
 		json_array_append_new(tv->related, json_null());
-		req = xcalloc(1, sizeof *req);
-		req->id = tv->id;
-		req->cluster = tv->cluster;
+		req = text_req_new(v);
 		req->related = (int)i;
-		client_request(v->ui->client, tv->cluster, "GET", path, NULL, NULL,
+		req->call = client_request(v->ui->client, tv->cluster, "GET", path, NULL, NULL,
 		    text_list_done, req);
 		free(path);
 	}
@@ -157,11 +166,10 @@ text_events_fetch(struct view *v, json_t *obj)
 		return;
 	}
 	tv->events_loading = true;
-	req = xcalloc(1, sizeof *req);
-	req->id = tv->id;
-	req->cluster = tv->cluster;
+	req = text_req_new(v);
 	req->related = -1;
-	client_request(v->ui->client, tv->cluster, "GET", path, NULL, NULL, text_list_done, req);
+	req->call = client_request(v->ui->client, tv->cluster, "GET", path, NULL, NULL,
+	    text_list_done, req);
 	free(path);
 }
 
@@ -197,14 +205,12 @@ static void
 text_am_done(const struct client_response *resp, void *arg)
 {
 	struct text_req *req = arg;
-	struct view *v = text_find(req->id);
+	struct view *v = text_req_done(req);
 	struct text_view *tv;
 	json_t *list = NULL, *found;
 	json_error_t jerr;
 	char *err, *line;
 
-	if (v == NULL)
-		goto out;
 	tv = v->data;
 	if (resp->error == NULL && resp->status / 100 == 2)
 		list = json_loadb(resp->body, resp->len, 0, &jerr);
@@ -242,7 +248,6 @@ text_am_done(const struct client_response *resp, void *arg)
 	text_show(v, found);
 done:
 	ui_dirty(v->ui);
-out:
 	json_decref(list);
 	free(req);
 }
@@ -252,14 +257,12 @@ static void
 text_done(const struct client_response *resp, void *arg)
 {
 	struct text_req *req = arg;
-	struct view *v = text_find(req->id);
+	struct view *v = text_req_done(req);
 	struct text_view *tv;
 	json_t *obj = NULL;
 	json_error_t jerr;
 	char *err;
 
-	if (v == NULL)
-		goto out;
 	tv = v->data;
 	tv->loading = false;
 	pager_clear(tv->pager);
@@ -278,7 +281,6 @@ text_done(const struct client_response *resp, void *arg)
 	text_show(v, obj);
 done:
 	ui_dirty(v->ui);
-out:
 	json_decref(obj);
 	free(req);
 }
@@ -289,7 +291,6 @@ text_init(struct view *v, char **cause)
 	struct text_view *tv = xcalloc(1, sizeof *tv);
 
 	tv->pager = pager_new(200000);
-	tv->id = ++text_counter;
 	v->data = tv;
 	return 0;
 }
@@ -298,9 +299,15 @@ static void
 text_free(struct view *v)
 {
 	struct text_view *tv = v->data;
+	struct text_req *req;
 
 	if (tv == NULL)
 		return;
+	while ((req = tv->reqs) != NULL) {
+		tv->reqs = req->next;
+		client_call_cancel(v->ui->client, req->call);
+		free(req);
+	}
 	pager_free(tv->pager);
 	json_decref(tv->obj);
 	json_decref(tv->events);
@@ -412,21 +419,17 @@ view_text_open(struct ui *ui, const char *what, size_t cluster, const char *reso
 		/* the alert, its silences and inhibitors, from Alertmanager */
 		tv->am_pending = 2;
 		for (i = 0; i < 2; i++) {
-			req = xcalloc(1, sizeof *req);
-			req->id = tv->id;
-			req->cluster = cluster;
+			req = text_req_new(v);
 			req->silences = i == 1;
-			client_am_request(ui->client, cluster, "GET",
+			req->call = client_am_request(ui->client, cluster, "GET",
 			    i == 1 ? "/api/v2/silences" : "/api/v2/alerts", NULL, NULL,
 			    text_am_done, req);
 		}
 		return 0;
 	}
 	path = actions_path(res->resource, res->namespaced ? ns : NULL, name);
-	req = xcalloc(1, sizeof *req);
-	req->id = tv->id;
-	req->cluster = cluster;
-	client_request(ui->client, cluster, "GET", path, NULL, NULL, text_done, req);
+	req = text_req_new(v);
+	req->call = client_request(ui->client, cluster, "GET", path, NULL, NULL, text_done, req);
 	free(path);
 	return 0;
 }

@@ -81,10 +81,15 @@ void		 client_unwatch(struct client *, const char *resource);
 bool		 client_settled(struct client *, size_t cluster, const char *resource);
 
 /* A request to the API server of cluster: path with query ("/api/v1/..."),
- * body may be NULL. done runs once. Credentials are refreshed once on 401. */
-void		 client_request(struct client *, size_t cluster, const char *method,
+ * body may be NULL. done runs once, never from inside this call (not even
+ * for a cluster that does not exist). Credentials are refreshed once on 401. The handle is for client_call_cancel and is gone once done
+ * has run: a view keeps it while the request is out and cancels it in its
+ * free, so a callback never meets a view that is gone. */
+struct client_call *client_request(struct client *, size_t cluster, const char *method,
 		    const char *path, const char *content_type, const char *body,
 		    client_done_cb done, void *arg);
+/* Drop a request from client_request: done will not run (NULL: nothing). */
+void		 client_call_cancel(struct client *, struct client_call *);
 /* A streamed GET (logs ?follow=true): on_line per line, done at the end.
  * Returns a handle for client_stream_cancel (valid until done runs). */
 struct client_stream *client_stream(struct client *, size_t cluster, const char *path,
@@ -93,8 +98,8 @@ void		 client_stream_cancel(struct client *, struct client_stream *);
 
 /* A request to the cluster's Alertmanager ("/api/v2/silences"): the
  * context's configured URL (http(s)://..., no cluster credentials) or an API
- * service proxy path, else CLIENT_AM_PROXY_PATH. */
-void		 client_am_request(struct client *, size_t cluster, const char *method,
+ * service proxy path, else CLIENT_AM_PROXY_PATH. A handle as client_request's. */
+struct client_call *client_am_request(struct client *, size_t cluster, const char *method,
 		    const char *path, const char *content_type, const char *body,
 		    client_done_cb done, void *arg);
 /* Same for Prometheus (configured URL, else the monitoring/prometheus:9090

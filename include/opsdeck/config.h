@@ -84,9 +84,5 @@ const struct config_context *config_context_find(const struct opsdeck_config *, 
 /* Group named name, or NULL. */
 const struct config_group *config_group_find(const struct opsdeck_config *, const char *name);
 
-/* Parse a duration: "90s", "30m", "1h", "1h30m", "2d", "500ms", plain
- * seconds "45". Returns 0 and *out seconds, or -1. */
-int			 config_parse_duration(const char *, double *out);
-
 #endif
 

@@ -33,6 +33,17 @@ bool	 name_is_context(const char *);
  * is valid, else a static phrase saying what it must be. */
 const char *name_object_rule(const char *resource, const char *name);
 
+/* Label keys and values as the API server validates them in a selector or
+ * an object's labels (apimachinery's qualified name and label value):
+ *
+ *	key:   [prefix '/'] name; prefix a DNS-1123 subdomain, name 1-63 of
+ *	       [A-Za-z0-9._-] starting and ending alphanumeric
+ *	value: empty, or 1-63 of the same alphabet and ends
+ *
+ * NULL when valid, else a static phrase in the API server's words. */
+const char *name_label_key_rule(const char *key);
+const char *name_label_value_rule(const char *value);
+
 /* The names among cands (n of them, duplicates allowed) near word, for "did
  * you mean": a prefix of the other either way, or within an edit distance
  * of a third of word's length (at least 1; a swap of neighbours counts 1).

@@ -223,7 +223,7 @@ const char	*rb_op_name(enum rb_op);
 /* A number at the start of a cell: "3/5" → 3, "8" → 8; -1 if none. */
 double		 rb_cell_number(const char *);
 
-/* Parse "90s", "5m", "2h", "1h30m", "45" into seconds; -1 on error. */
+/* A duration (duration.h) of at most a week, in seconds; -1 otherwise. */
 double		 rb_parse_duration(const char *);
 /* Format elapsed seconds as "0m16s" or "1h02m03s" into buf. */
 void		 rb_format_duration(double secs, char *buf, size_t len);

@@ -118,8 +118,11 @@ void		 store_foreach(struct store *, size_t cluster, const char *resource,
 		    const char *ns, int (*cb)(size_t cluster, const struct row *, void *arg),
 		    void *arg);
 size_t		 store_count(struct store *, size_t cluster, const char *resource);
-/* The row of resource on cluster named name in namespace ns (NULL: any
- * namespace), or NULL. Valid until the next store change. */
+/* The row of resource on cluster named name in namespace ns, or NULL. With
+ * ns NULL (any namespace) and the name in several namespaces, the row of
+ * the first namespace in store_foreach's order (byte order), whatever order
+ * the rows arrived in. A scan of the kind's rows; store_get_key is the hash
+ * lookup. Valid until the next store change. */
 const struct row *store_get(struct store *, size_t cluster, const char *resource,
 		    const char *ns, const char *name);
 /* The row of resource on cluster stored under key: its uid, or for an

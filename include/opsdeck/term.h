@@ -15,8 +15,9 @@
 pid_t	 term_spawn(char *const argv[], char *const envp[], bool own_group, char **cause);
 /* Make process group pgrp the terminal's foreground (no-op off a tty). */
 void	 term_foreground(pid_t pgrp);
-/* "exited with status N", "killed by signal N" for a waitpid status
- * (static buffer). */
+/* How a child ended, from its waitpid status: "exit status N", "killed by
+ * signal N" (else "ended (status N)"); a static buffer, valid until the
+ * next call. Every message about a finished child uses it. */
 const char *term_status(int status);
 /* The user's editor as sh -c would run it on path: argv for term_spawn
  * ($VISUAL, else $EDITOR, else vi), NULL-terminated; free with

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/xmalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -17,11 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	double v = 0;
 	int rc;
 
-	s = malloc(size + 1);
-	if (s == NULL)
-		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
+	s = xstrndup((const char *)data, size);
 	rc = quantity_parse(s, &v);
 	if (rc != 0 && rc != -1)
 		abort();

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/xmalloc.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -18,11 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s, *cause = NULL, *printed, *reprinted;
 	json_t *labels;
 
-	s = malloc(size + 1);
-	if (s == NULL)
-		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
+	s = xstrndup((const char *)data, size);
 	sel = label_selector_parse(s, &cause);
 	if (sel == NULL) {
 		if (cause == NULL)

@@ -53,6 +53,14 @@ expect_status 409 AlreadyExists "$out"; ok "duplicate create is 409 AlreadyExist
 
 out=$(acurl -w "$W" -G --data-urlencode 'labelSelector=app in (a,' "$SERVER/api/v1/pods")
 expect_status 400 BadRequest "$out"; ok "bad label selector is 400"
+# a key or value a real API server's label rules refuse
+out=$(acurl -w "$W" -G --data-urlencode 'labelSelector=a$=b' "$SERVER/api/v1/pods")
+expect_status 400 BadRequest "$out"
+assert_contains "$out" 'invalid label key \"a$\": name part must consist of alphanumeric characters'
+out=$(acurl -w "$W" -G --data-urlencode 'labelSelector=app in (web,-x)' "$SERVER/api/v1/pods")
+expect_status 400 BadRequest "$out"
+assert_contains "$out" 'invalid label value \"-x\" for key \"app\"'
+ok "a label key or value the API server refuses is 400, saying which and why"
 out=$(acurl -w "$W" -G --data-urlencode 'fieldSelector=spec.bogus=1' "$SERVER/api/v1/pods")
 expect_status 400 BadRequest "$out"
 assert_contains "$out" "field label not supported: spec.bogus"; ok "unsupported field selector is 400"

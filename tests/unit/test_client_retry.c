@@ -117,39 +117,94 @@ is_done(void *arg)
 	return ((struct outcome *)arg)->done;
 }
 
+/* A client on one context whose API server answers script. */
+struct harness {
+	struct srv		 s;
+	struct kubeconfig	*kc;
+	struct loop		*loop;
+	struct store		*st;
+	struct client		*c;
+	char			*text;
+};
+
+static void
+h_open(struct harness *h, const int *script, size_t n)
+{
+	struct kube_context *ctx;
+	struct client_opts opts;
+	char *cause = NULL;
+
+	srv_start(&h->s, script, n);
+	h->loop = loop_new();
+	h->st = store_new();
+	h->text = xasprintf("clusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:%d'}\n"
+	    "users:\n- name: u\n  user: {token: t}\n"
+	    "contexts:\n- {name: x, context: {cluster: c, user: u}}\n", h->s.port);
+	h->kc = kubeconfig_parse(h->text, strlen(h->text), "inline", NULL, &cause);
+	assert_non_null(h->kc);
+	ctx = kubeconfig_find(h->kc, "x");
+	memset(&opts, 0, sizeof opts);
+	opts.health_interval = -1;
+	h->c = client_new(h->loop, h->st, &ctx, 1, &opts);
+}
+
+static void
+h_close(struct harness *h)
+{
+	client_free(h->c);
+	store_free(h->st);
+	loop_free(h->loop);
+	kubeconfig_free(h->kc);
+	free(h->text);
+	srv_stop(&h->s);
+}
+
 /* One request with method to a server answering script; its outcome. */
 static void
 run(const char *method, const int *script, size_t n, struct outcome *o)
 {
-	struct srv s;
-	struct kubeconfig *kc;
-	struct kube_context *ctx;
-	struct loop *loop = loop_new();
-	struct store *st = store_new();
-	struct client_opts opts;
-	struct client *c;
-	char *text, *cause = NULL;
+	struct harness h;
 
-	srv_start(&s, script, n);
-	text = xasprintf("clusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:%d'}\n"
-	    "users:\n- name: u\n  user: {token: t}\n"
-	    "contexts:\n- {name: x, context: {cluster: c, user: u}}\n", s.port);
-	kc = kubeconfig_parse(text, strlen(text), "inline", NULL, &cause);
-	assert_non_null(kc);
-	ctx = kubeconfig_find(kc, "x");
-	memset(&opts, 0, sizeof opts);
-	opts.health_interval = -1;
-	c = client_new(loop, st, &ctx, 1, &opts);
+	h_open(&h, script, n);
 	memset(o, 0, sizeof *o);
-	client_request(c, 0, method, "/api/v1/namespaces/default/pods/p", NULL,
+	client_request(h.c, 0, method, "/api/v1/namespaces/default/pods/p", NULL,
 	    strcmp(method, "GET") == 0 ? NULL : "{}", on_done, o);
-	assert_int_equal(loop_run_until(loop, is_done, o, 20), 0);
-	client_free(c);
-	store_free(st);
-	loop_free(loop);
-	kubeconfig_free(kc);
-	free(text);
-	srv_stop(&s);
+	assert_int_equal(loop_run_until(h.loop, is_done, o, 20), 0);
+	h_close(&h);
+}
+
+/* A request cancelled while it is out never calls back (a view that is
+ * gone is never handed an answer), and the others still come. */
+static void
+test_cancelled(void **state)
+{
+	static const int script[] = { 200 };
+	struct harness h;
+	struct outcome gone, kept;
+	struct client_call *call;
+
+	(void)state;
+	h_open(&h, script, 1);
+	memset(&gone, 0, sizeof gone);
+	memset(&kept, 0, sizeof kept);
+	call = client_request(h.c, 0, "GET", "/api/v1/namespaces/default/pods/a", NULL, NULL,
+	    on_done, &gone);
+	assert_non_null(call);
+	client_request(h.c, 0, "GET", "/api/v1/namespaces/default/pods/b", NULL, NULL,
+	    on_done, &kept);
+	client_call_cancel(h.c, call);
+	client_call_cancel(h.c, NULL);
+	assert_int_equal(loop_run_until(h.loop, is_done, &kept, 20), 0);
+	assert_int_equal(kept.status, 200);
+	/* a request to a cluster that does not exist answers later, never
+	 * from inside the call */
+	client_request(h.c, 7, "GET", "/version", NULL, NULL, on_done, &gone);
+	assert_false(gone.done);
+	assert_int_equal(loop_run_until(h.loop, is_done, &gone, 20), 0);
+	assert_int_equal(gone.status, 0);
+	free(kept.body);
+	free(gone.body);
+	h_close(&h);
 }
 
 /* 429 with Retry-After, then 200: the GET is answered by the second try. */
@@ -198,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_get_retried),
 		cmocka_unit_test(test_get_bounded),
 		cmocka_unit_test(test_write_not_retried),
+		cmocka_unit_test(test_cancelled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

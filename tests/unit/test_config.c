@@ -134,31 +134,6 @@ test_errors(void **state)
 	}
 }
 
-/* Durations: units, combinations, rejects. */
-static void
-test_durations(void **state)
-{
-	static const struct {
-		const char *s;
-		double v;
-	} good[] = { { "1h", 3600 }, { "30m", 1800 }, { "90s", 90 }, { "1h30m", 5400 },
-	    { "500ms", 0.5 }, { "2d", 172800 }, { "45", 45 }, { "1.5h", 5400 }, { "0s", 0 } };
-	static const char *bad[] = { "", "h", "1x", "1h30", "-5s", "0x10s", "1 h", "s1" };
-	double v;
-	size_t i;
-
-	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
-		if (config_parse_duration(good[i].s, &v) != 0)
-			fail_msg("'%s' rejected", good[i].s);
-		if (v != good[i].v)
-			fail_msg("'%s' gave %g, want %g", good[i].s, v, good[i].v);
-	}
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		if (config_parse_duration(bad[i], &v) == 0)
-			fail_msg("'%s' accepted as %g", bad[i], v);
-	}
-}
-
 /* The file comes from $XDG_CONFIG_HOME, else ~/.config; missing is empty. */
 static void
 test_load(void **state)
@@ -235,7 +210,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_load),
 	};
 

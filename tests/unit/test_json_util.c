@@ -183,6 +183,77 @@ test_selector_errors(void **state)
 	}
 }
 
+/* Keys and values the API server refuses are refused here too, with its
+ * reason; the ones it takes still parse. */
+static void
+test_selector_label_rules(void **state)
+{
+	static const struct {
+		const char	*sel;
+		const char	*want;	/* NULL: parses */
+	} cases[] = {
+		{ "a$=b", "invalid label key \"a$\": name part must consist of "
+		    "alphanumeric characters, '-', '_' or '.', and must start and end "
+		    "with an alphanumeric character" },
+		{ "a=b$", "invalid label value \"b$\" for key \"a\": a valid label must "
+		    "be an empty string or consist of alphanumeric characters" },
+		{ "a in (x, -y)", "invalid label value \"-y\"" },
+		{ "!-a", "invalid label key \"-a\"" },
+		{ "a.", "invalid label key \"a.\"" },
+		{ "/a=b", "prefix part must be non-empty" },
+		{ "Example.com/a=b", "prefix part a lowercase RFC 1123 subdomain" },
+		{ "a/b/c", "a qualified name must consist of" },
+		{ "example.com/=b", "name part must be non-empty" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=b",
+		    "name part must be no more than 63 characters" },
+		{ "a=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+		    "must be no more than 63 characters" },
+		{ "app.kubernetes.io/name=web,My_Key.x-1 in (A.b_c-1, 2),!k8s.io/x", NULL },
+		{ "a=", NULL },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=b", NULL },
+	};
+	static const struct {
+		const char	*sel;
+		const char	*want;
+	} objs[] = {
+		{ "{\"matchLabels\":{\"a\":\"b$\"}}", "invalid label value \"b$\"" },
+		{ "{\"matchExpressions\":[{\"key\":\"a b\",\"operator\":\"Exists\"}]}",
+		    "invalid label key \"a b\"" },
+	};
+	struct label_selector *ls;
+	json_t *js_sel;
+	char *cause;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cause = NULL;
+		ls = label_selector_parse(cases[i].sel, &cause);
+		if (cases[i].want == NULL) {
+			if (ls == NULL)
+				fail_msg("'%s' refused: %s", cases[i].sel, cause);
+			label_selector_free(ls);
+			continue;
+		}
+		if (ls != NULL)
+			fail_msg("'%s' parsed", cases[i].sel);
+		if (cause == NULL || strstr(cause, cases[i].want) == NULL)
+			fail_msg("'%s': cause '%s', want '%s'", cases[i].sel,
+			    cause != NULL ? cause : "(null)", cases[i].want);
+		free(cause);
+	}
+	/* the same rules for a metav1.LabelSelector */
+	for (i = 0; i < sizeof objs / sizeof objs[0]; i++) {
+		js_sel = js(objs[i].sel);
+		cause = NULL;
+		assert_null(label_selector_from_json(js_sel, &cause));
+		if (cause == NULL || strstr(cause, objs[i].want) == NULL)
+			fail_msg("%s: cause '%s'", objs[i].sel, cause != NULL ? cause : "(null)");
+		free(cause);
+		json_decref(js_sel);
+	}
+}
+
 /* metav1.LabelSelector objects: nil matches nothing, {} everything. */
 static void
 test_selector_from_json(void **state)
@@ -323,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_labels_to_string),
 		cmocka_unit_test(test_selector_parse_match),
 		cmocka_unit_test(test_selector_errors),
+		cmocka_unit_test(test_selector_label_rules),
 		cmocka_unit_test(test_selector_from_json),
 		cmocka_unit_test(test_csv_array),
 	};

@@ -128,6 +128,10 @@ test_parse_errors(void **state)
 	    "t.yaml:5: step 1: bad condition");
 	expect_error("name: x\ntitle: t\nseverity: P1\nsteps:\n  - wait: \"pods n == 1\"\n    timeout: soon\n",
 	    "t.yaml:6: timeout: bad duration 'soon'");
+	expect_error("name: x\ntitle: t\nseverity: P1\nsteps:\n  - wait: \"pods n == 1\"\n    timeout: 1h30\n",
+	    "t.yaml:6: timeout: bad duration '1h30': a number after another part needs a unit");
+	expect_error("name: x\ntitle: t\nseverity: P1\nsteps:\n  - wait: \"pods n == 1\"\n    timeout: 8d\n",
+	    "t.yaml:6: timeout: bad duration '8d': more than a week");
 	expect_error("name: x\ntitle: t\nseverity: P1\nparameters:\n  - name: c\n    default: red\n"
 	    "    choices: [blue, green]\nsteps:\n  - note: a\n",
 	    "default: parameter 'c' must be one of its choices, not 'red'");

@@ -208,6 +208,36 @@ test_many_rows(void **state)
 	store_free(s);
 }
 
+/* A name held in many namespaces: with no namespace given, store_get gives
+ * the first namespace in foreach order, whatever the arrival order or the
+ * map's hashing; with one given, that namespace's row. */
+static void
+test_get_any_namespace(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod"), i;
+	char ns[32], uid[32];
+	const struct row *r;
+	json_t *o;
+
+	(void)state;
+	for (i = 40; i > 0; i--) {
+		snprintf(ns, sizeof ns, "ns-%02zu", i - 1);
+		snprintf(uid, sizeof uid, "uid-%02zu", (i * 7) % 40);
+		o = pod(ns, "web", uid, "1");
+		store_upsert(s, c, "pods", o);
+		json_decref(o);
+	}
+	r = store_get(s, c, "pods", NULL, "web");
+	assert_non_null(r);
+	assert_string_equal(r->ns, "ns-00");
+	r = store_get(s, c, "pods", "ns-17", "web");
+	assert_non_null(r);
+	assert_string_equal(r->ns, "ns-17");
+	assert_null(store_get(s, c, "pods", "ns-40", "web"));
+	store_free(s);
+}
+
 /* Untrusted names are sanitised in identity fields and cells. */
 static void
 test_sanitised(void **state)
@@ -324,6 +354,7 @@ main(void)
 		cmocka_unit_test(test_relist_sweep),
 		cmocka_unit_test(test_foreach_order),
 		cmocka_unit_test(test_many_rows),
+		cmocka_unit_test(test_get_any_namespace),
 		cmocka_unit_test(test_sanitised),
 		cmocka_unit_test(test_alertmanager_keys),
 		cmocka_unit_test(test_states),
