@@ -412,6 +412,20 @@ kind_health(const struct kind *k, json_t *obj, int64_t now, char **reason)
 	return flags;
 }
 
+bool
+kind_failing(const struct kind *k, json_t *obj, int64_t now)
+{
+	struct printed out;
+	bool failing;
+
+	if (k == NULL || k->printer == NULL)
+		return false;
+	printer_print(k->printer, obj, now, &out);
+	failing = (out.flags & (ROW_BAD | ROW_STUCK)) != 0;
+	printed_free(&out);
+	return failing;
+}
+
 /* ---- Kinds learnt from a cluster's CustomResourceDefinitions ---- */
 
 

@@ -165,7 +165,8 @@ cond_rollout_measured(struct cond_eval *ce, json_t *pods)
 		json_array_foreach(json_object_get(pods, "items"), i, p) {
 			json_array_foreach(json_path(p, "metadata.ownerReferences"), j, ref) {
 				if (uid != NULL && json_path_str(ref, "uid") != NULL &&
-				    strcmp(json_path_str(ref, "uid"), uid) == 0 && pod_crashing(p))
+				    strcmp(json_path_str(ref, "uid"), uid) == 0 &&
+				    pod_crashing(p, (int64_t)time(NULL)))
 					v++;
 			}
 		}

@@ -9,6 +9,7 @@
 
 #include "opsdeck/actions.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/xmalloc.h"
 
 #include "runbook_run_int.h"
@@ -48,30 +49,6 @@ run_parse_time(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
-/* Is a pod failing (crash loop, image pull, failed)? */
-static bool
-pod_bad(json_t *pod)
-{
-	const char *phase = json_string_value(json_object_get(json_object_get(pod, "status"),
-	    "phase"));
-	json_t *cs;
-	size_t i;
-	const char *reason;
-
-	if (phase != NULL && strcmp(phase, "Failed") == 0)
-		return true;
-	json_array_foreach(json_object_get(json_object_get(pod, "status"), "containerStatuses"),
-	    i, cs) {
-		reason = json_string_value(json_object_get(json_object_get(json_object_get(cs,
-		    "state"), "waiting"), "reason"));
-		if (reason != NULL && (strcmp(reason, "CrashLoopBackOff") == 0 ||
-		    strcmp(reason, "ImagePullBackOff") == 0 || strcmp(reason, "ErrImagePull") == 0 ||
-		    strcmp(reason, "CreateContainerConfigError") == 0))
-			return true;
-	}
-	return false;
-}
-
 /* The value of measure over one item of resource. */
 double
 item_measure(const char *resource, const char *m, json_t *it, int64_t now)
@@ -104,31 +81,9 @@ item_measure(const char *resource, const char *m, json_t *it, int64_t now)
 
 		return st != NULL && strcmp(st, "active") == 0 ? 1 : 0;
 	}
-	if (strcmp(m, "bad") == 0) {
-		if (strcmp(resource, "pods") == 0)
-			return pod_bad(it) ? 1 : 0;
-		if (strcmp(resource, "nodes") == 0)
-			return json_condition_true(it, "Ready") ? 0 : 1;
-		if (strcmp(resource, "backups") == 0 || strcmp(resource, "restores") == 0)
-			return phase != NULL && (strcmp(phase, "Failed") == 0 ||
-			    strcmp(phase, "PartiallyFailed") == 0 ||
-			    strcmp(phase, "FailedValidation") == 0) ? 1 : 0;
-		if (strcmp(resource, "jobs") == 0)
-			return json_condition_true(it, "Failed") ? 1 : 0;
-		if (workload) {
-			json_t *c;
-			size_t i;
-			const char *r;
-
-			json_array_foreach(json_object_get(json_object_get(it, "status"),
-			    "conditions"), i, c) {
-				r = json_string_value(json_object_get(c, "reason"));
-				if (r != NULL && strcmp(r, "ProgressDeadlineExceeded") == 0)
-					return 1;
-			}
-		}
-		return 0;
-	}
+	if (strcmp(m, "bad") == 0)
+		/* the printer's verdict, as the row's colour shows it */
+		return kind_failing(kind_find(resource), it, now) ? 1 : 0;
 	if (strcmp(m, "restarted-age") == 0) {
 		/* seconds since a rollout restart (kubectl's annotation on the
 		 * pod template); never restarted: a very large age */
@@ -244,15 +199,15 @@ cond_rollout_measure(const char *m)
 	return strncmp(m, "on-revision:", 12) == 0 || strcmp(m, "crashing") == 0;
 }
 
-/* Has a pod crashed: failing as pod_bad says, or a container that exited
+/* Has a pod crashed: failing as its row says, or a container that exited
  * with an error and has not started again? */
 bool
-pod_crashing(json_t *pod)
+pod_crashing(json_t *pod, int64_t now)
 {
 	json_t *cs;
 	size_t i;
 
-	if (pod_bad(pod))
+	if (kind_failing(kind_find("pods"), pod, now))
 		return true;
 	json_array_foreach(json_path(pod, "status.containerStatuses"), i, cs) {
 		if (json_path_int(cs, "state.terminated.exitCode", 0) != 0)

@@ -109,6 +109,6 @@ void	 run_exec(struct rb_run *run);
 int64_t	 run_parse_time(const char *s);
 double	 item_measure(const char *resource, const char *m, json_t *it, int64_t now);
 bool	 cond_rollout_measure(const char *m);
-bool	 pod_crashing(json_t *pod);
+bool	 pod_crashing(json_t *pod, int64_t now);
 
 #endif

@@ -123,5 +123,11 @@ char			*kind_action_kinds(const char *verb);
  * the printer's short why (new string, or NULL). */
 unsigned		 kind_health(const struct kind *k, json_t *obj, int64_t now,
 			    char **reason);
+/* The failure rule, the runbooks' "bad": k's printer marks obj failed
+ * (ROW_BAD: a pod crash-looping, in Error or failing to pull; a node not
+ * Ready; a failed Job or Velero backup) or stuck (ROW_STUCK: a rollout
+ * past its progress deadline). The same printer colours the row, so a
+ * runbook and the screen never judge one object differently. */
+bool			 kind_failing(const struct kind *k, json_t *obj, int64_t now);
 
 #endif

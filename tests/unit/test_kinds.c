@@ -259,6 +259,54 @@ test_health(void **state)
 	json_decref(fine);
 }
 
+/* The failure rule (the runbooks' "bad") is the printer's verdict: a pod
+ * whose container exited in error is failing as its red row says, even
+ * with phase Running; a pod still starting or not ready is a warning, not
+ * a failure; a rollout past its deadline and a node not Ready fail. */
+static void
+test_failing(void **state)
+{
+	json_t *err = js("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{}]},"
+	    "\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"ready\":false,"
+	    "\"restartCount\":0,\"state\":{\"terminated\":{\"exitCode\":1,"
+	    "\"reason\":\"Error\"}}}]}}");
+	json_t *pending = js("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{}]},"
+	    "\"status\":{\"phase\":\"Pending\"}}");
+	json_t *notready = js("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{}]},"
+	    "\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"ready\":false,"
+	    "\"restartCount\":0,\"state\":{\"running\":{}}}]}}");
+	json_t *stuck = js("{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":2},"
+	    "\"status\":{\"replicas\":2,\"updatedReplicas\":1,\"availableReplicas\":1,"
+	    "\"conditions\":[{\"type\":\"Progressing\",\"status\":\"False\","
+	    "\"reason\":\"ProgressDeadlineExceeded\"}]}}");
+	json_t *rolling = js("{\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":2},"
+	    "\"status\":{\"replicas\":3,\"updatedReplicas\":1,\"availableReplicas\":2,"
+	    "\"conditions\":[{\"type\":\"Progressing\",\"status\":\"True\","
+	    "\"reason\":\"ReplicaSetUpdated\"}]}}");
+	json_t *node = js("{\"metadata\":{\"name\":\"n\"},\"status\":{\"conditions\":"
+	    "[{\"type\":\"Ready\",\"status\":\"Unknown\"}]}}");
+	const struct kind *pods = kind_find("pods");
+	struct printed out;
+
+	assert_true(kind_failing(pods, err, 1000));
+	printer_print(pods->printer, err, 1000, &out);
+	assert_true(out.flags & ROW_BAD);
+	printed_free(&out);
+	assert_false(kind_failing(pods, pending, 1000));
+	assert_false(kind_failing(pods, notready, 1000));
+	assert_true(kind_health(pods, notready, 1000, NULL) & ROW_WARN);
+	assert_true(kind_failing(kind_find("deployments"), stuck, 1000));
+	assert_false(kind_failing(kind_find("deployments"), rolling, 1000));
+	assert_true(kind_failing(kind_find("nodes"), node, 1000));
+	assert_false(kind_failing(NULL, err, 1000));
+	json_decref(err);
+	json_decref(pending);
+	json_decref(notready);
+	json_decref(stuck);
+	json_decref(rolling);
+	json_decref(node);
+}
+
 /* A kind learnt from a cluster's CRD: found by its names, read at the
  * served version the API server prefers, in that version's columns; a kind
  * the table knows keeps its console printer and gets the cluster's Table;
@@ -322,6 +370,7 @@ main(void)
 		cmocka_unit_test(test_keymap_actions),
 		cmocka_unit_test(test_views_and_overview),
 		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_failing),
 		cmocka_unit_test(test_learn_crd),
 	};
 
