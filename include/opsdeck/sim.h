@@ -28,7 +28,7 @@ enum sim_reach {
 	SIM_REACH_HANG,		/* accept and never answer */
 };
 
-struct sim_store;	/* objects and watch history of one cluster (drill/store.c) */
+struct sim_store;	/* objects and watch history of one cluster (drill/sim_store.c) */
 struct sim_ctl;		/* controller state of one cluster (drill/controllers.c) */
 
 /* One simulated cluster. */
@@ -70,7 +70,7 @@ void		 sim_unlock(struct sim *);
 double		 sim_wallclock(void);
 
 /*
- * Object store (drill/store.c). Objects are jansson objects owned by the
+ * Object store (drill/sim_store.c). Objects are jansson objects owned by the
  * store; pointers returned are borrowed and valid while the lock is held and
  * the object is not replaced or deleted. Errors return an HTTP status code
  * (404, 409, 422, ...) with *cause set to a new human message; 0 is success.
