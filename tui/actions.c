@@ -21,12 +21,10 @@
 
 #include "actions_int.h"
 
-struct loop		*act_loop;
-static double		 act_timeout = 300;
-size_t		 act_nrunning;
-static size_t		 act_ninflight;	/* requests sent whose reply is not in */
-char		*act_stopping;	/* interrupted: why; nothing more is sent */
-struct act_batch_list act_batches = TAILQ_HEAD_INITIALIZER(act_batches);
+struct act_engine act = {
+	.timeout = 300,
+	.batches = TAILQ_HEAD_INITIALIZER(act.batches),
+};
 
 static void	batch_check(struct act_batch *);
 static void	batch_ask(struct act_batch *);
@@ -36,7 +34,7 @@ static void	op_audit(struct act_op *, const char *outcome, const char *message);
 void
 actions_set_loop(struct loop *l)
 {
-	act_loop = l;
+	act.loop = l;
 }
 
 /* Set the follow-up timeout. */
@@ -44,29 +42,29 @@ void
 actions_set_timeout(double seconds)
 {
 	if (seconds > 0)
-		act_timeout = seconds;
+		act.timeout = seconds;
 }
 
 /* Requests sent whose reply has not arrived. */
 size_t
 actions_inflight(void)
 {
-	return act_ninflight;
+	return act.ninflight;
 }
 
 /* Stop sending: every later request is settled "interrupted" unsent. */
 void
 actions_interrupt(const char *why)
 {
-	free(act_stopping);
-	act_stopping = xstrdup(why != NULL ? why : "interrupted");
+	free(act.stopping);
+	act.stopping = xstrdup(why != NULL ? why : "interrupted");
 }
 
 /* Batches still running. */
 size_t
 actions_running(void)
 {
-	return act_nrunning;
+	return act.nrunning;
 }
 
 /* Drop every live batch, auditing requests whose follow-up never finished. */
@@ -77,18 +75,18 @@ actions_shutdown(void)
 	struct act_op *op;
 	size_t i;
 
-	while (!TAILQ_EMPTY(&act_batches)) {
-		b = TAILQ_FIRST(&act_batches);
+	while (!TAILQ_EMPTY(&act.batches)) {
+		b = TAILQ_FIRST(&act.batches);
 		b->ui_ops = NULL;	/* the UI is going away: no messages */
 		for (i = 0; i < b->nops; i++) {
 			op = b->ops[i];
-			if (op->timer != NULL && act_loop != NULL)
-				loop_timer_cancel(act_loop, op->timer);
+			if (op->timer != NULL && act.loop != NULL)
+				loop_timer_cancel(act.loop, op->timer);
 			op->timer = NULL;
 			if (op->state == OP_RUNNING && op->inflight) {
 				char *m = xasprintf("%s before the reply arrived: outcome "
-				    "unknown — check the cluster", act_stopping != NULL ?
-				    act_stopping : "quit");
+				    "unknown — check the cluster", act.stopping != NULL ?
+				    act.stopping : "quit");
 
 				op_audit(op, "interrupted", m);
 				free(m);
@@ -100,10 +98,10 @@ actions_shutdown(void)
 		}
 		batch_free(b);
 	}
-	act_nrunning = 0;
-	act_ninflight = 0;
-	free(act_stopping);
-	act_stopping = NULL;
+	act.nrunning = 0;
+	act.ninflight = 0;
+	free(act.stopping);
+	act.stopping = NULL;
 }
 
 /*
@@ -125,8 +123,8 @@ act_message(struct act_batch *b, bool error, const char *text)
 static void
 op_free(struct act_op *op)
 {
-	if (op->timer != NULL && act_loop != NULL)
-		loop_timer_cancel(act_loop, op->timer);
+	if (op->timer != NULL && act.loop != NULL)
+		loop_timer_cancel(act.loop, op->timer);
 	free(op->context);
 	free(op->resource);
 	free(op->ns);
@@ -162,7 +160,7 @@ batch_free(struct act_batch *b)
 	size_t i;
 	int a;
 
-	TAILQ_REMOVE(&act_batches, b, entry);
+	TAILQ_REMOVE(&act.batches, b, entry);
 	for (i = 0; i < b->nops; i++)
 		op_free(b->ops[i]);
 	free(b->ops);
@@ -215,9 +213,9 @@ op_inflight(struct act_op *op, bool on)
 		return;
 	op->inflight = on;
 	if (on)
-		act_ninflight++;
-	else if (act_ninflight > 0)
-		act_ninflight--;
+		act.ninflight++;
+	else if (act.ninflight > 0)
+		act.ninflight--;
 }
 
 /* Write the audit line (and the incident event) for op. */
@@ -262,7 +260,7 @@ op_finish(struct act_op *op, const char *outcome, const char *message, bool audi
 	if (op->state == OP_SETTLED)
 		return;
 	if (op->timer != NULL) {
-		loop_timer_cancel(act_loop, op->timer);
+		loop_timer_cancel(act.loop, op->timer);
 		op->timer = NULL;
 	}
 	if (audit)
@@ -329,11 +327,11 @@ op_polled(const struct client_response *r, void *arg)
 	} else if (rc < 0) {
 		op_finish(op, "failed", msg != NULL ? msg : "failed", false);
 	} else if (loop_now() > op->deadline) {
-		err = xasprintf("timed out after %.0fs waiting for it to finish", act_timeout);
+		err = xasprintf("timed out after %.0fs waiting for it to finish", act.timeout);
 		op_finish(op, "timeout", err, false);
 		free(err);
 	} else
-		op->timer = loop_timer_add(act_loop, ACT_POLL, op_poll, op);
+		op->timer = loop_timer_add(act.loop, ACT_POLL, op_poll, op);
 	free(msg);
 }
 
@@ -362,24 +360,24 @@ op_accepted(struct act_op *op, const char *msg)
 		op_evict_next(op);
 		return;
 	}
-	if (act_stopping != NULL && b->def->follow != NULL) {
-		m = xasprintf("request accepted; follow-up stopped (%s)", act_stopping);
+	if (act.stopping != NULL && b->def->follow != NULL) {
+		m = xasprintf("request accepted; follow-up stopped (%s)", act.stopping);
 		op_finish(op, "interrupted", m, true);
 		free(m);
 		return;
 	}
-	if (b->def->follow == NULL || act_loop == NULL) {
+	if (b->def->follow == NULL || act.loop == NULL) {
 		op_finish(op, "ok", msg != NULL ? msg : "done", false);
 		return;
 	}
-	op->deadline = loop_now() + act_timeout;
+	op->deadline = loop_now() + act.timeout;
 	/* while it is followed: the preview's first line (the rest are the
 	 * dialog's warnings, not a status line) */
 	m = xstrndup(op->preview != NULL ? op->preview : b->def->verb,
 	    strcspn(op->preview != NULL ? op->preview : b->def->verb, "\n"));
 	act_message(b, false, m);
 	free(m);
-	op->timer = loop_timer_add(act_loop, ACT_POLL / 2, op_poll, op);
+	op->timer = loop_timer_add(act.loop, ACT_POLL / 2, op_poll, op);
 }
 
 /* One eviction came back: audit it, then go on. */
@@ -431,9 +429,9 @@ op_evict_next(struct act_op *op)
 	json_t *body;
 	char *text, *path, *cause = NULL, *m;
 
-	if (act_stopping != NULL) {
+	if (act.stopping != NULL) {
 		m = xasprintf("stopped before evicting pod %s/%s (%s); %zu of %zu evicted",
-		    ns, name, act_stopping, op->nevicted, json_array_size(op->evict));
+		    ns, name, act.stopping, op->nevicted, json_array_size(op->evict));
 		op_finish(op, "interrupted", m, true);
 		free(m);
 		return;
@@ -517,8 +515,8 @@ op_send(struct act_op *op)
 	char *cause = NULL, *m;
 
 	op->state = OP_RUNNING;
-	if (act_stopping != NULL) {
-		m = xasprintf("not sent (%s)", act_stopping);
+	if (act.stopping != NULL) {
+		m = xasprintf("not sent (%s)", act.stopping);
 		op_finish(op, "interrupted", m, true);
 		free(m);
 		return;
@@ -981,7 +979,7 @@ batch_check(struct act_batch *b)
 	{
 		char *oc = xstrdup(outcome);
 
-		act_nrunning--;
+		act.nrunning--;
 		batch_free(b);
 		if (done != NULL)
 			done(oc, msg, done_arg);

@@ -209,15 +209,15 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xasprintf("%s: no cluster connection", def->verb);
 		return -1;
 	}
-	if (act_loop == NULL && ui_current != NULL)
-		act_loop = ui_current->loop;
+	if (act.loop == NULL && ui_current != NULL)
+		act.loop = ui_current->loop;
 	/* read-only mode and read-only contexts: cmd_check, before any exec */
-	if (act_stopping != NULL) {
-		*cause = xasprintf("%s: not started (%s)", def->verb, act_stopping);
+	if (act.stopping != NULL) {
+		*cause = xasprintf("%s: not started (%s)", def->verb, act.stopping);
 		return -1;
 	}
 	b = xcalloc(1, sizeof *b);
-	TAILQ_INSERT_TAIL(&act_batches, b, entry);
+	TAILQ_INSERT_TAIL(&act.batches, b, entry);
 	b->def = def;
 	b->client = ctx->client;
 	b->store = ctx->store;
@@ -353,7 +353,7 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xasprintf("%s: one target at a time (%zu selected)", def->verb, b->nops);
 		goto out;
 	}
-	act_nrunning++;
+	act.nrunning++;
 	if (ctx->done != NULL) {
 		/* the caller (a runbook step, opsdeck silence) hears the end */
 		b->done = ctx->done;
@@ -447,7 +447,7 @@ act_url_done(const struct client_response *r, void *arg)
 	if (u->ui_ops != NULL && u->ui_ops->message != NULL)
 		u->ui_ops->message(u->ui, url == NULL, clean);
 	free(clean);
-	act_nrunning--;
+	act.nrunning--;
 	if (u->done != NULL)
 		u->done(url != NULL ? "ok" : "failed", msg, u->done_arg);
 	free(msg);
@@ -485,7 +485,7 @@ act_runbook_url(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		u->done_arg = ctx->done_arg;
 		ctx->started = true;
 	}
-	act_nrunning++;
+	act.nrunning++;
 	client_am_request(ctx->client, t != NULL ? t->cluster : 0, "GET", "/api/v2/alerts",
 	    NULL, NULL, act_url_done, u);
 	return 0;

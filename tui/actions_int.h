@@ -153,17 +153,23 @@ struct act_batch {
 	bool			 ask;
 	bool			 asking;
 	char			*ask_initial;
-	TAILQ_ENTRY(act_batch)	 entry;		/* in act_batches */
+	TAILQ_ENTRY(act_batch)	 entry;		/* in act.batches */
 };
 TAILQ_HEAD(act_batch_list, act_batch);
 
-/* The loop timers run on (actions.c). */
-extern struct loop	*act_loop;
-/* The live batches, how many run, and why nothing more is sent (NULL
- * until interrupted) (actions.c). */
-extern struct act_batch_list act_batches;
-extern size_t		 act_nrunning;
-extern char		*act_stopping;
+/* The action engine's whole state, one per process (defined in actions.c):
+ * nothing else in actions*.c is kept between calls. */
+struct act_engine {
+	struct loop		*loop;		/* the loop timers run on */
+	double			 timeout;	/* seconds an action may take */
+	struct act_batch_list	 batches;	/* the live batches */
+	size_t			 nrunning;	/* targets running */
+	size_t			 ninflight;	/* requests sent whose reply is not in */
+	char			*stopping;	/* interrupted: why; nothing more is sent */
+	char			**kc_files;	/* the kubeconfig files read, for kubectl */
+	size_t			 kc_nfiles;
+};
+extern struct act_engine act;
 
 /* The pipeline (actions.c). */
 void	op_finish(struct act_op *op, const char *outcome, const char *message, bool audit);

@@ -22,10 +22,6 @@
 
 #include "actions_int.h"
 
-/* The kubeconfig files the console read (for kubectl), or NULL. */
-static char		**act_kc_files;
-static size_t		  act_kc_nfiles;
-
 /*
  * Terminal actions: kubectl in the console's terminal.
  */
@@ -35,13 +31,13 @@ actions_set_kubeconfig(char *const *files, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < act_kc_nfiles; i++)
-		free(act_kc_files[i]);
-	free(act_kc_files);
-	act_kc_files = n > 0 ? xcalloc(n, sizeof *act_kc_files) : NULL;
+	for (i = 0; i < act.kc_nfiles; i++)
+		free(act.kc_files[i]);
+	free(act.kc_files);
+	act.kc_files = n > 0 ? xcalloc(n, sizeof *act.kc_files) : NULL;
 	for (i = 0; i < n; i++)
-		act_kc_files[i] = xstrdup(files[i]);
-	act_kc_nfiles = n;
+		act.kc_files[i] = xstrdup(files[i]);
+	act.kc_nfiles = n;
 }
 
 /* Free a NULL-terminated vector. */
@@ -145,9 +141,9 @@ act_kubectl(struct act_op *op, char **line, char **cause, ...)
 	int argc = 0, i;
 
 	argv[argc++] = xstrdup("kubectl");
-	if (act_kc_nfiles == 1) {
+	if (act.kc_nfiles == 1) {
 		argv[argc++] = xstrdup("--kubeconfig");
-		argv[argc++] = xstrdup(act_kc_files[0]);
+		argv[argc++] = xstrdup(act.kc_files[0]);
 	}
 	argv[argc++] = xstrdup("--context");
 	argv[argc++] = xstrdup(kc != NULL ? kc->name : op->context);
@@ -394,11 +390,11 @@ act_kubectl_env(char **own)
 	size_t i, ne = 0;
 
 	*own = NULL;
-	if (act_kc_nfiles < 2)
+	if (act.kc_nfiles < 2)
 		return NULL;
-	joined = xstrdup(act_kc_files[0]);
-	for (i = 1; i < act_kc_nfiles; i++) {
-		n = xasprintf("%s:%s", joined, act_kc_files[i]);
+	joined = xstrdup(act.kc_files[0]);
+	for (i = 1; i < act.kc_nfiles; i++) {
+		n = xasprintf("%s:%s", joined, act.kc_files[i]);
 		free(joined);
 		joined = n;
 	}
@@ -524,7 +520,7 @@ op_background(struct act_op *op)
 	target = xasprintf("%s/%s", strcmp(op->resource, "services") == 0 ? "svc" : "pod",
 	    op->name);
 	envp = act_kubectl_env(&own);
-	id = portfwd_start(act_loop, op->argv, envp, op->context, op->ns, target,
+	id = portfwd_start(act.loop, op->argv, envp, op->context, op->ns, target,
 	    (int)jint(op->params, 0, "local_port", NULL), (int)jint(op->params, 0,
 	    "remote_port", NULL), op_background_done, g, &cause);
 	free(envp);
