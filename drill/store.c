@@ -543,7 +543,8 @@ sim_obj_create(struct sim_cluster *c, const struct kind *res, const char *ns,
 			}
 			sfx[5] = '\0';
 			free(newname);
-			newname = xasprintf("%s%s", gen, sfx);
+			/* the API server's: a prefix of at most 58 bytes */
+			newname = xasprintf("%.58s%s", gen, sfx);
 			rstore_find(r, ns, newname, &found);
 			if (!found)
 				break;
