@@ -33,7 +33,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BIN       := $(BUILD)/opsdeck
 
-.PHONY: all check check-only unit regress demo deps asan install clean bench soak fuzz fuzz-run fuzz-smoke valgrind \
+.PHONY: all check check-only unit regress demo deps asan install clean bench soak fuzz fuzz-run fuzz-campaign fuzz-smoke valgrind \
         realk8s realk8s-bin
 
 # ./opsdeck points at the default build only: `make asan` (BUILD=build-asan)
@@ -143,6 +143,12 @@ fuzz:
 # Builds the fuzz targets and runs each for FUZZ_SECONDS (default 30). Not part of check.
 fuzz-run: fuzz
 	@FUZZ_DIR=$(abspath build-fuzz) FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30) tests/fuzz/run.sh
+
+# A campaign: each target (FUZZ_TARGETS, default all) to FUZZ_RUNS
+# executions (default 10 million), one at a time; figures in
+# tests/fuzz/campaign.md. Not part of check: hours.
+fuzz-campaign: fuzz
+	@FUZZ_DIR=$(abspath build-fuzz) FUZZ_RUNS=$(or $(FUZZ_RUNS),10000000) tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # The decode figure's program: the reflector's list decoder on captured pages.
 $(BUILD)/bench/decode: tests/bench/decode.c tests/fuzz/fuzz_fake_client.h $(LIB_OBJS)

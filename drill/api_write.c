@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "opsdeck/buf.h"
+#include "opsdeck/names.h"
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
 #include "api_int.h"
@@ -157,30 +158,25 @@ name_problems(struct buf *b, const char *field, const char *value, enum name_rul
 		    "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')\n");
 }
 
-/* A name the API server would refuse: answer its 422 Invalid, one cause per
- * complaint, and return 0. 1 when name is valid for res. A namespace's
- * name is also the value of its kubernetes.io/metadata.name label, and
- * checked as one. */
-static int
-check_name(struct drill_resp *resp, const struct kind *res, const char *name)
+/* Append to causes and msg the API server's complaints about field's value
+ * under rule. A generateName prefix is checked with its trailing dash
+ * masked, as apimachinery's maskTrailingDash does (the last two bytes
+ * become "a": a suffix follows). */
+static void
+name_causes(json_t *causes, struct buf *msg, const char *field, const char *value,
+    enum name_rule rule, bool prefix)
 {
-	enum name_rule rule = name_rule(res);
-	struct buf problems, quoted, msg, text;
-	json_t *st, *causes;
-	size_t ncauses = 0;
-	char *line, *nl, *tab;
+	struct buf problems, quoted, text;
+	char *checked = xstrdup(value), *line, *nl, *tab;
+	size_t n = strlen(checked);
 
+	if (prefix && n > 1 && checked[n - 1] == '-')
+		strcpy(checked + n - 2, "a");
 	memset(&problems, 0, sizeof problems);
-	name_problems(&problems, "metadata.name", name, rule);
-	if (rule == NAME_LABEL && problems.len > 0)
-		name_problems(&problems, "metadata.labels", name, NAME_LABEL_VALUE);
-	if (problems.len == 0)
-		return 1;
+	name_problems(&problems, field, checked, rule);
 	memset(&quoted, 0, sizeof quoted);
-	go_quote(&quoted, name);
-	memset(&msg, 0, sizeof msg);
-	causes = json_array();
-	for (line = problems.p; *line != '\0'; line = nl + 1) {
+	go_quote(&quoted, value);
+	for (line = problems.p; line != NULL && *line != '\0'; line = nl + 1) {
 		nl = strchr(line, '\n');
 		*nl = '\0';
 		tab = strchr(line, '\t');
@@ -189,20 +185,65 @@ check_name(struct drill_resp *resp, const struct kind *res, const char *name)
 		buf_printf(&text, "Invalid value: %s: %s", STR(quoted), tab + 1);
 		json_array_append_new(causes, json_pack("{s:s,s:s,s:s}", "reason",
 		    "FieldValueInvalid", "message", STR(text), "field", line));
-		buf_printf(&msg, "%s%s: %s", ncauses++ > 0 ? ", " : "", line, STR(text));
+		buf_printf(msg, "%s%s: %s", msg->len > 0 ? ", " : "", line, STR(text));
 		buf_free(&text);
 	}
+	free(checked);
+	buf_free(&quoted);
+	buf_free(&problems);
+}
+
+/* A name the API server would refuse: answer its 422 Invalid, one cause per
+ * complaint, and return 0. 1 when the name of body (metadata.name, else
+ * one made from metadata.generateName as the API server makes it: the
+ * prefix cut to 58 bytes and 5 random characters) is valid for res. A
+ * namespace's name is also the value of its kubernetes.io/metadata.name
+ * label, and checked as one. */
+static int
+check_name(struct drill_resp *resp, const struct kind *res, json_t *body)
+{
+	enum name_rule rule = name_rule(res);
+	const char *name = field_value(body, "metadata.name");
+	const char *gen = field_value(body, "metadata.generateName");
+	struct buf msg, text, quoted;
+	json_t *causes, *st;
+	char *made = NULL;
+
+	causes = json_array();
+	memset(&msg, 0, sizeof msg);
+	if (*gen != '\0')
+		name_causes(causes, &msg, "metadata.generateName", gen, rule, true);
+	if (*name == '\0' && *gen != '\0') {
+		char sfx[6];
+
+		name_suffix((uint64_t)random() << 31 ^ (uint64_t)random(), sfx);
+		made = xasprintf("%.58s%s", gen, sfx);
+		name = made;
+	}
+	if (*name != '\0') {
+		name_causes(causes, &msg, "metadata.name", name, rule, false);
+		/* a made name is not yet the label's value when it is checked */
+		if (rule == NAME_LABEL && msg.len > 0 && made == NULL)
+			name_causes(causes, &msg, "metadata.labels", name, NAME_LABEL_VALUE, false);
+	}
+	if (msg.len == 0) {
+		json_decref(causes);
+		free(made);
+		return 1;
+	}
+	memset(&quoted, 0, sizeof quoted);
+	go_quote(&quoted, name);
 	memset(&text, 0, sizeof text);
 	buf_printf(&text, "%s%s%s %s is invalid: %s%s%s", res->kind, *res->group != '\0' ? "." :
-	    "", res->group, STR(quoted), ncauses > 1 ? "[" : "", STR(msg),
-	    ncauses > 1 ? "]" : "");
+	    "", res->group, STR(quoted), json_array_size(causes) > 1 ? "[" : "", STR(msg),
+	    json_array_size(causes) > 1 ? "]" : "");
 	st = status_object(422, "Invalid", STR(text), res->group, res->kind, name);
 	json_object_set_new(json_object_get(st, "details"), "causes", causes);
 	resp_json(resp, 422, st);
 	buf_free(&text);
 	buf_free(&msg);
 	buf_free(&quoted);
-	buf_free(&problems);
+	free(made);
 	return 0;
 }
 
@@ -831,7 +872,7 @@ api_create(struct drill_req *req, struct drill_resp *resp, struct target *t, jso
 	}
 	drill_defaults(t->res, body);
 	name = field_value(body, "metadata.name");
-	if (*name != '\0' && !check_name(resp, t->res, name)) {
+	if (!check_name(resp, t->res, body)) {
 		json_decref(body);
 		return;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/names.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
@@ -180,15 +181,7 @@ ctl_rand(struct sim_ctl *ctl)
 void
 ctl_suffix(struct sim_ctl *ctl, char out[6])
 {
-	static const char	alnum[] = "bcdfghjklmnpqrstvwxz2456789";
-	uint64_t		x = ctl_rand(ctl);
-	int			i;
-
-	for (i = 0; i < 5; i++) {
-		out[i] = alnum[x % (sizeof alnum - 1)];
-		x /= sizeof alnum - 1;
-	}
-	out[5] = '\0';
+	name_suffix(ctl_rand(ctl), out);
 }
 
 /* Format wall time w as RFC 3339 UTC. */
@@ -326,7 +319,6 @@ ctl_image_crashes(struct sim *sim, const char *image)
 void
 ctl_template_hash(json_t *tmpl, char out[16])
 {
-	static const char	alnum[] = "bcdfghjklmnpqrstvwxz2456789";
 	char			*s, dec[16];
 	size_t			 i;
 
@@ -334,7 +326,7 @@ ctl_template_hash(json_t *tmpl, char out[16])
 	snprintf(dec, sizeof dec, "%u", fnv1a32(s != NULL ? s : ""));
 	free(s);
 	for (i = 0; dec[i] != '\0' && i < 15; i++)
-		out[i] = alnum[(unsigned char)dec[i] % (sizeof alnum - 1)];
+		out[i] = name_safe_alphabet[(unsigned char)dec[i] % (sizeof name_safe_alphabet - 1)];
 	out[i] = '\0';
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "opsdeck/names.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/xmalloc.h"
 #include "sim_store.h"
@@ -530,20 +531,13 @@ sim_obj_create(struct sim_cluster *c, const struct kind *res, const char *ns,
 	name = json_string_value(json_object_get(m, "name"));
 	gen = json_string_value(json_object_get(m, "generateName"));
 	if ((name == NULL || *name == '\0') && gen != NULL && *gen != '\0') {
-		static const char alnum[] = "bcdfghjklmnpqrstvwxz2456789";
-
 		for (tries = 0; tries < 16; tries++) {
-			uint64_t	x = store_random(s);
 			char		sfx[6];
-			int		k;
 
-			for (k = 0; k < 5; k++) {
-				sfx[k] = alnum[x % (sizeof alnum - 1)];
-				x /= sizeof alnum - 1;
-			}
-			sfx[5] = '\0';
+			name_suffix(store_random(s), sfx);
 			free(newname);
-			newname = xasprintf("%s%s", gen, sfx);
+			/* the API server's: a prefix of at most 58 bytes */
+			newname = xasprintf("%.58s%s", gen, sfx);
 			rstore_find(r, ns, newname, &found);
 			if (!found)
 				break;

@@ -276,3 +276,18 @@ name_near(const char *word, const char *const *cands, size_t n)
 	}
 	return out;
 }
+
+const char name_safe_alphabet[28] = "bcdfghjklmnpqrstvwxz2456789";
+
+void
+name_suffix(uint64_t x, char out[6])
+{
+	size_t n = sizeof name_safe_alphabet - 1;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		out[i] = name_safe_alphabet[x % n];
+		x /= n;
+	}
+	out[5] = '\0';
+}

@@ -32,7 +32,10 @@ V(struct dw *w, const char *s)
 {
 	char *c = sanitize_str(s != NULL ? s : "", 0);
 
-	w->arena = xreallocarray(w->arena, w->narena + 1, sizeof *w->arena);
+	if (w->narena == w->arenacap) {	/* doubling: a big object has thousands */
+		w->arenacap = w->arenacap != 0 ? w->arenacap * 2 : 64;
+		w->arena = xreallocarray(w->arena, w->arenacap, sizeof *w->arena);
+	}
 	w->arena[w->narena++] = c;
 	return c;
 }
@@ -55,8 +58,22 @@ dw_finish_line(struct dw *w)
 	w->lines[w->n].warning = w->warning;
 	w->n++;
 	w->cur = NULL;
-	w->curlen = 0;
+	w->curlen = w->curcap = 0;
 	w->warning = false;
+}
+
+/* Append len bytes of p to the line being written. */
+static void
+dw_append(struct dw *w, const char *p, size_t len)
+{
+	if (w->curlen + len + 1 > w->curcap) {
+		while (w->curlen + len + 1 > w->curcap)
+			w->curcap = w->curcap != 0 ? w->curcap * 2 : 128;
+		w->cur = xrealloc(w->cur, w->curcap);
+	}
+	memcpy(w->cur + w->curlen, p, len);
+	w->curlen += len;
+	w->cur[w->curlen] = '\0';
 }
 
 /* Write at level (two spaces each) a format whose tabs end cells and whose
@@ -64,28 +81,26 @@ dw_finish_line(struct dw *w)
 void __attribute__((format(printf, 3, 4)))
 W(struct dw *w, int level, const char *fmt, ...)
 {
+	static const char spaces[] = "                                ";
 	va_list ap;
-	char *body, *s, *p, *nl;
-	size_t len;
+	char *body, *p, *nl;
+	size_t len, indent;
 
 	va_start(ap, fmt);
-	if (vasprintf(&body, fmt, ap) < 0)
-		abort();
+	body = xvasprintf(fmt, ap);
 	va_end(ap);
-	s = xasprintf("%*s%s", level * 2, "", body);
-	free(body);
-	for (p = s; *p != '\0'; p = nl + 1) {
+	for (indent = (size_t)(level > 0 ? level : 0) * 2; indent > 0; indent -= len) {
+		len = indent < sizeof spaces - 1 ? indent : sizeof spaces - 1;
+		dw_append(w, spaces, len);
+	}
+	for (p = body; *p != '\0'; p = nl + 1) {
 		nl = strchr(p, '\n');
-		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		w->cur = xrealloc(w->cur, w->curlen + len + 1);
-		memcpy(w->cur + w->curlen, p, len);
-		w->curlen += len;
-		w->cur[w->curlen] = '\0';
+		dw_append(w, p, nl != NULL ? (size_t)(nl - p) : strlen(p));
 		if (nl == NULL)
 			break;
 		dw_finish_line(w);
 	}
-	free(s);
+	free(body);
 }
 
 /* Split a line into cells (in place); returns the count. */

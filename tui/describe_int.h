@@ -27,10 +27,10 @@ struct dw {
 	struct dw_line	*lines;
 	size_t		 n, cap;
 	char		*cur;
-	size_t		 curlen;
+	size_t		 curlen, curcap;
 	bool		 warning;	/* the next finished line is a Warning event */
 	char		**arena;
-	size_t		 narena;
+	size_t		 narena, arenacap;
 	json_t		*pod;		/* the pod described, for env fieldRefs */
 };
 

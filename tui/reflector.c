@@ -233,13 +233,15 @@ reflector_failed(struct reflector *r, const struct cresult *res)
 	msg = status_message(res->body, res->len);
 	switch (res->status) {
 	case 401:
-		why = xasprintf("unauthorized: %s", msg != NULL ? msg : "credentials rejected");
+		/* the reason follows the state's name wherever it is shown
+		 * ("unauthorized: ..."): the message alone, as kubectl's */
+		why = xstrdup(msg != NULL ? msg : "credentials rejected");
 		store_set_state(st, r->cluster, CONN_UNAUTHORIZED, why);
 		store_set_kind_state(st, r->cluster, res_name, CONN_UNAUTHORIZED, why);
 		free(why);
 		break;
 	case 403:
-		why = xasprintf("forbidden: %s", msg != NULL ? msg : res_name);
+		why = msg != NULL ? xstrdup(msg) : xasprintf("%s is forbidden", res_name);
 		store_set_kind_state(st, r->cluster, res_name, CONN_FORBIDDEN, why);
 		free(why);
 		conn_report_ok(r->c, r->cluster);

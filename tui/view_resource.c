@@ -874,8 +874,6 @@ res_notice(struct store *st, size_t i, const char *resource)
 	name = conn_state_name(ks);
 	if (why == NULL)
 		return xasprintf("%s: %s", sc->name, name);
-	if (strncmp(why, name, strlen(name)) == 0)	/* "forbidden: ..." */
-		return xasprintf("%s: %s", sc->name, why);
 	return xasprintf("%s: %s: %s", sc->name, name, why);
 }
 

@@ -20,6 +20,7 @@
 #define OPSDECK_NAMES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 bool	 name_is_dns1123_label(const char *);
@@ -48,6 +49,12 @@ const char *name_label_value_rule(const char *value);
  * you mean": a prefix of the other either way, or within an edit distance
  * of a third of word's length (at least 1; a swap of neighbours counts 1).
  * At most three, nearest first, joined by ", " (new string); NULL if none. */
+/* The API server's safe alphabet for generated names (no vowels, no
+ * look-alike digits): 27 characters, as generateName suffixes and
+ * pod-template-hash use them. */
+extern const char name_safe_alphabet[28];
+/* Five characters of that alphabet from x: a generateName suffix. */
+void	 name_suffix(uint64_t x, char out[6]);
 char	*name_near(const char *word, const char *const *cands, size_t n);
 
 #endif

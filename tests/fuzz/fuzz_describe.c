@@ -1,6 +1,7 @@
 /* Fuzz target: any JSON document described as every kind (and as an
  * alert or a silence with itself as Alertmanager's lists), with itself as
- * the events and the related answers; nothing may crash, leak or overflow,
+ * the events and the related answers (each describer once: the kinds
+ * sharing one run the same code); nothing may crash, leak or overflow,
  * and no line may hold a control character. */
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i <= nkinds; i++) {
 		const struct kind *k = i < nkinds ? &kinds[i] : NULL;
 
+		/* describe_object reads only a kind's describer: each one once
+		 * (the generic one as the NULL kind, last) */
+		if (k != NULL && k->describer == NULL)
+			continue;
+		for (j = 0; j < i && (k == NULL || kinds[j].describer != k->describer); j++)
+			;
+		if (k != NULL && j < i)
+			continue;
 		describe_object(k, obj, related, &ev, 1795456800, check_line, NULL);
 		for (j = 0; j < 3; j++) {
 			path = describe_related_path(k, obj, j);

@@ -23,6 +23,27 @@ near_is(const char *word, const char *const *cands, size_t n, const char *want)
 	free(got);
 }
 
+/* A generated name's suffix: five characters of the API server's safe
+ * alphabet (no vowels, no 0/1/3), the same for the same draw, different
+ * for different draws. */
+static void
+test_suffix(void **state)
+{
+	char a[6], b[6], c[6];
+	int i;
+
+	name_suffix(0, a);
+	assert_string_equal(a, "bbbbb");
+	name_suffix(123456789, b);
+	name_suffix(123456789, c);
+	assert_string_equal(b, c);
+	assert_string_not_equal(a, b);
+	assert_int_equal(strlen(b), 5);
+	for (i = 0; i < 5; i++)
+		assert_non_null(strchr(name_safe_alphabet, b[i]));
+	assert_null(strpbrk(b, "aeiou013"));
+}
+
 static void
 test_near(void **state)
 {
@@ -56,6 +77,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_suffix),
 		cmocka_unit_test(test_near),
 		cmocka_unit_test(test_near_order_and_limit),
 	};
