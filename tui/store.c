@@ -76,10 +76,8 @@ conn_state_name(enum conn_state s)
 
 /* Free a row and everything it owns. */
 static void
-row_free(struct row *r)
+row_destroy(struct row *r)
 {
-	if (r == NULL)
-		return;
 	free(r->uid);
 	free(r->ns);
 	free(r->name);
@@ -92,6 +90,38 @@ row_free(struct row *r)
 	cells_free(r->cells, r->ncells);
 	free(r->reason);
 	free(r);
+}
+
+/* The store lets go of a row: freed now, or when the last holder releases it. */
+static void
+row_free(struct row *r)
+{
+	if (r == NULL)
+		return;
+	if (r->holds > 0) {
+		r->dropped = true;
+		return;
+	}
+	row_destroy(r);
+}
+
+void
+store_row_hold(const struct row *cr)
+{
+	struct row *r = (struct row *)(uintptr_t)cr;
+
+	r->holds++;
+}
+
+void
+store_row_release(const struct row *cr)
+{
+	struct row *r = (struct row *)(uintptr_t)cr;
+
+	if (r == NULL || r->holds == 0)
+		return;
+	if (--r->holds == 0 && r->dropped)
+		row_destroy(r);
 }
 
 /* row_free for map_free. */

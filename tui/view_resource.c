@@ -382,7 +382,6 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 	struct res_view *rv = v->data;
 	struct table_row *tr;
 	char key[512];
-	size_t i;
 
 	if (v->cluster != SIZE_MAX && cluster != v->cluster)
 		return 0;
@@ -394,15 +393,11 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 	    r->ns, r->name);
 	tr = table_add(v->table, key, cluster);
 	tr->flags = r->flags;
-	tr->labels = r->labels != NULL ? xstrdup(r->labels) : NULL;
-	tr->ns = xstrdup(r->ns != NULL ? r->ns : "");
-	tr->name = xstrdup(r->name != NULL ? r->name : "");
-	tr->uid = xstrdup(r->uid != NULL ? r->uid : "");
-	tr->resource = rv->printer->resource != NULL ? v->resource : v->resource;
-	table_set(tr, 0, store_cluster(v->ui->store, cluster)->name, (int64_t)cluster);
-	table_set(tr, 1, r->ns, 0);
-	for (i = 0; i < r->ncells && i + 2 < rv->ncols; i++)
-		table_set_cell(tr, i + 2, &r->cells[i], w->now);
+	tr->resource = v->resource;
+	/* the cells are the store row's, not copies */
+	table_set_ref(tr, 0, store_cluster(v->ui->store, cluster)->name, (int64_t)cluster);
+	table_set_ref(tr, 1, r->ns, 0);
+	table_set_source(tr, 2, r, w->now);
 	if (strcmp(v->resource, "events") == 0)
 		res_event_fade(v, cluster, r, tr);
 	if (rv->extra != NULL)
@@ -425,7 +420,7 @@ res_event_fade(struct view *v, size_t cluster, const struct row *r, struct table
 	char *kname;
 
 	if (!(tr->flags & (ROW_BAD | ROW_WARN)) || r->ncells < 4 ||
-	    tr->nums[2] == INT64_MIN || tr->nums[2] < RES_EVENT_FADE)
+	    table_cell_num(tr, 2) == INT64_MIN || table_cell_num(tr, 2) < RES_EVENT_FADE)
 		return;
 	obj = r->cells[3].text;		/* OBJECT: "pod/backend-7c9d-x2" */
 	if (obj == NULL || (slash = strchr(obj, '/')) == NULL)
@@ -450,14 +445,16 @@ res_backup_rpo(struct view *v, int64_t now)
 	struct table_row *r, **newest;
 	size_t i, n = store_ncluster(st), breached = 0;
 	double rpo;
+	char buf[256];
 
 	newest = xcalloc(n == 0 ? 1 : n, sizeof *newest);
 	for (i = 0; i < table_total(v->table); i++) {
 		r = table_row_raw(v->table, i);
-		if (r->cluster >= n || r->cells[3] == NULL || r->nums[6] < 0 ||
-		    strcmp(r->cells[3], "Completed") != 0)
+		if (r->cluster >= n || table_cell_num(r, 6) < 0 ||
+		    strcmp(table_cell_text(r, 3, buf, sizeof buf), "Completed") != 0)
 			continue;
-		if (newest[r->cluster] == NULL || r->nums[6] < newest[r->cluster]->nums[6])
+		if (newest[r->cluster] == NULL ||
+		    table_cell_num(r, 6) < table_cell_num(newest[r->cluster], 6))
 			newest[r->cluster] = r;
 	}
 	for (i = 0; i < n; i++) {
@@ -465,7 +462,7 @@ res_backup_rpo(struct view *v, int64_t now)
 			continue;
 		rpo = store_cluster(st, i)->rpo_seconds > 0 ? store_cluster(st, i)->rpo_seconds :
 		    3600.0;
-		if ((double)newest[i]->nums[6] > rpo) {
+		if ((double)table_cell_num(newest[i], 6) > rpo) {
 			newest[i]->flags |= ROW_BAD;
 			breached++;
 		}

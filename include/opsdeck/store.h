@@ -60,6 +60,8 @@ struct row {
 	unsigned	 flags;		/* enum row_flag */
 	char		*reason;
 	bool		 seen;		/* the store's: renewed during the current relist */
+	bool		 dropped;	/* the store's: replaced or removed while held */
+	unsigned	 holds;		/* store_row_hold minus store_row_release */
 };
 
 struct store;
@@ -125,6 +127,11 @@ const struct row *store_get(struct store *, size_t cluster, const char *resource
  * change. */
 const struct row *store_get_key(struct store *, size_t cluster, const char *resource,
 		    const char *key);
+/* Keep a row valid past the store change that replaces or removes it (a
+ * view's table reads its cells until it is rebuilt); release frees a row
+ * the store has let go of once nothing holds it. */
+void		 store_row_hold(const struct row *);
+void		 store_row_release(const struct row *);
 /* Changes whenever anything of resource changes (any cluster): views
  * rebuild their row lists when it differs from what they saw. */
 uint64_t	 store_version(const struct store *, const char *resource);

@@ -551,6 +551,103 @@ test_fit_bytes(void **state)
 	assert_int_equal(used, 0);
 }
 
+/* Keys of the visible rows, in order, joined by spaces (into a new string). */
+static char *
+visible_keys(struct table *t)
+{
+	size_t i, len = 1;
+	char *s = xcalloc(1, 1);
+
+	for (i = 0; i < table_count(t); i++) {
+		len += strlen(table_row_at(t, i)->key) + 1;
+		s = xrealloc(s, len);
+		strcat(s, table_row_at(t, i)->key);
+		strcat(s, " ");
+	}
+	return s;
+}
+
+/* n rows with names from a small alphabet, so that typed text narrows
+ * step by step; sorted by NAME. */
+static struct table *
+many_rows(size_t n, unsigned seed)
+{
+	struct table *t = table_new(cols, sizeof cols / sizeof cols[0]);
+	struct table_row *r;
+	char name[16], key[32], *cause = NULL;
+	size_t i, j;
+
+	srand(seed);
+	table_begin(t);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < 6; j++)
+			name[j] = "abcd"[rand() % 4];
+		name[j] = '\0';
+		snprintf(key, sizeof key, "%zu/%s", i, name);
+		r = table_add(t, key, i % 3);
+		table_set(r, 0, i % 3 == 0 ? "prod" : "staging", (int64_t)(i % 3));
+		table_set(r, 1, name, 0);
+		table_set(r, 2, i % 7 == 0 ? "Pending" : "Running", 0);
+		table_set(r, 3, "0", 0);
+	}
+	table_end(t);
+	assert_int_equal(table_sort_by(t, "NAME", &cause), 0);
+	return t;
+}
+
+/* Typing a filter key by key (and backspacing), applied a slice at a time
+ * then finished: the same rows in the same order as filtering afresh. */
+static void
+test_live_filter(void **state)
+{
+	static const char *typed[] = {
+		"b", "ba", "bac", "ba", "bad", "badc", "bad", "ba", "b", "", "c", "cd",
+		"cdd", "!cd", "!c", "pend", "pendi", "pending", "cd", "c.d", "cad", "",
+	};
+	/* plain text containing the plain text before it */
+	static const bool narrows[] = {
+		false, true, true, false, true, true, false, false, false, false, false, true,
+		true, false, false, false, true, true, false, false, false, false,
+	};
+	struct table *t = many_rows(3000, 7), *ref;
+	char *cause = NULL, *got, *want;
+	size_t i, slices, before = 3000;
+
+	for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+		/* a budget so small that each slice filters only a few rows */
+		assert_int_equal(table_set_filter_live(t, typed[i], &cause, 1e-12), 0);
+		for (slices = 1; table_filtering(t); slices++)
+			table_filter_continue(t, 1e-12);
+		ref = many_rows(3000, 7);
+		assert_int_equal(table_set_filter(ref, typed[i], &cause), 0);
+		got = visible_keys(t);
+		want = visible_keys(ref);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+		table_free(ref);
+		/* a slice ends after 256 rows here: an extended plain text
+		 * walks only the matches before it, anything else every row */
+		if (narrows[i])
+			assert_true(slices <= before / 256 + 1);
+		else
+			assert_true(slices >= 3000 / 256);
+		before = table_count(t);
+	}
+	/* the same filter again (Enter) finishes it at once */
+	assert_int_equal(table_set_filter_live(t, "a", &cause, 1e-12), 0);
+	assert_true(table_filtering(t));
+	assert_true(table_count(t) < 3000);
+	assert_int_equal(table_set_filter(t, "a", &cause), 0);
+	assert_false(table_filtering(t));
+	ref = many_rows(3000, 7);
+	assert_int_equal(table_set_filter(ref, "a", &cause), 0);
+	assert_int_equal(table_count(t), table_count(ref));
+	table_free(ref);
+	table_free(t);
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -568,6 +665,7 @@ main(void)
 		cmocka_unit_test(test_fit_keep_little_room),
 		cmocka_unit_test(test_timed_grow),
 		cmocka_unit_test(test_fit_bytes),
+		cmocka_unit_test(test_live_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
