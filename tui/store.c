@@ -29,10 +29,13 @@ struct store_kind {
 	int			 sorted_valid;
 };
 
-/* A resource's change counter across clusters. */
+/* A resource's change counter across clusters, and its latest changes. */
 struct store_version {
 	char			*resource;
 	uint64_t		 version;
+	struct store_change	*journal;	/* oldest first; rows held */
+	size_t			 njournal;
+	uint64_t		 lost;		/* seq of the newest change dropped */
 };
 
 /* The store. */
@@ -124,6 +127,8 @@ store_row_release(const struct row *cr)
 		row_destroy(r);
 }
 
+static void	journal_drop(struct store_version *, size_t);
+
 /* row_free for map_free. */
 static void
 row_free_any(void *r)
@@ -164,6 +169,8 @@ store_free(struct store *s)
 
 	if (s == NULL)
 		return;
+	for (i = 0; i < s->nversions; i++)
+		journal_drop(&s->versions[i], s->versions[i].njournal);
 	for (i = 0; i < s->nkinds; i++)
 		store_kind_free(s->kinds[i]);
 	for (i = 0; i < s->nclusters; i++) {
@@ -174,8 +181,10 @@ store_free(struct store *s)
 		free(s->clusters[i]->reason);
 		free(s->clusters[i]);
 	}
-	for (i = 0; i < s->nversions; i++)
+	for (i = 0; i < s->nversions; i++) {
+		free(s->versions[i].journal);
 		free(s->versions[i].resource);
+	}
 	free(s->versions);
 	free(s->kinds);
 	free(s->clusters);
@@ -280,25 +289,98 @@ store_kind_get(const struct store *s, size_t cluster, const char *resource, int 
 	return k;
 }
 
+/* The change counter of resource, created if need be. */
+static struct store_version *
+store_version_of(struct store *s, const char *resource)
+{
+	size_t i;
+
+	for (i = 0; i < s->nversions; i++) {
+		if (strcmp(s->versions[i].resource, resource) == 0)
+			return &s->versions[i];
+	}
+	s->versions = xreallocarray(s->versions, s->nversions + 1, sizeof *s->versions);
+	memset(&s->versions[s->nversions], 0, sizeof *s->versions);
+	s->versions[s->nversions].resource = xstrdup(resource);
+	return &s->versions[s->nversions++];
+}
+
 /* Note a change to resource rows on k. */
 static void
 store_touch(struct store *s, struct store_kind *k)
 {
-	size_t i;
-
 	s->counter++;
 	s->generation++;
 	k->version = s->counter;
-	for (i = 0; i < s->nversions; i++) {
-		if (strcmp(s->versions[i].resource, k->resource) == 0) {
-			s->versions[i].version = s->counter;
-			return;
-		}
+	store_version_of(s, k->resource)->version = s->counter;
+}
+
+/* Forget the n oldest changes of v. */
+static void
+journal_drop(struct store_version *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v->lost = v->journal[i].seq;
+		if (v->journal[i].old != NULL)
+			store_row_release(v->journal[i].old);
+		if (v->journal[i].row != NULL)
+			store_row_release(v->journal[i].row);
 	}
-	s->versions = xreallocarray(s->versions, s->nversions + 1, sizeof *s->versions);
-	s->versions[s->nversions].resource = xstrdup(k->resource);
-	s->versions[s->nversions].version = s->counter;
-	s->nversions++;
+	memmove(v->journal, v->journal + n, (v->njournal - n) * sizeof *v->journal);
+	v->njournal -= n;
+}
+
+/* Record that old became row on k (before the store_touch that follows). */
+static void
+store_journal(struct store *s, struct store_kind *k, const struct row *old,
+    const struct row *row)
+{
+	struct store_version *v = store_version_of(s, k->resource);
+	struct store_change *c;
+
+	if (v->journal == NULL)
+		v->journal = xcalloc(STORE_JOURNAL, sizeof *v->journal);
+	if (v->njournal == STORE_JOURNAL)
+		journal_drop(v, STORE_JOURNAL / 2);
+	c = &v->journal[v->njournal++];
+	c->seq = s->counter + 1;
+	c->cluster = k->cluster;
+	c->old = old;
+	c->row = row;
+	if (old != NULL)
+		store_row_hold(old);
+	if (row != NULL)
+		store_row_hold(row);
+}
+
+bool
+store_changes(const struct store *s, const char *resource, uint64_t since,
+    const struct store_change **out, size_t *n)
+{
+	size_t i, lo = 0, hi;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; i < s->nversions; i++) {
+		if (strcmp(s->versions[i].resource, resource) == 0)
+			break;
+	}
+	if (i == s->nversions)
+		return since == 0;
+	if (s->versions[i].lost > since)
+		return false;
+	hi = s->versions[i].njournal;
+	while (lo < hi) {
+		if (s->versions[i].journal[lo + (hi - lo) / 2].seq <= since)
+			lo = lo + (hi - lo) / 2 + 1;
+		else
+			hi = lo + (hi - lo) / 2;
+	}
+	*out = s->versions[i].journal + lo;
+	*n = s->versions[i].njournal - lo;
+	return true;
 }
 
 /* Set the state of one resource on one cluster. */
@@ -518,6 +600,7 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	}
 	r = row_build(s, resource, obj, key);
 	r->seen = true;
+	store_journal(s, k, map_get(k->rows, key), r);
 	row_free(map_put(k->rows, key, r));
 	free(key);
 	store_touch(s, k);
@@ -539,6 +622,7 @@ store_remove(struct store *s, size_t cluster, const char *resource, json_t *obj)
 		return;
 	r = map_take(k->rows, key);
 	if (r != NULL) {
+		store_journal(s, k, r, NULL);
 		row_free(r);
 		store_touch(s, k);
 	}
@@ -567,15 +651,25 @@ store_relist_begin(struct store *s, size_t cluster, const char *resource)
 	k->relisting = 1;
 }
 
-/* map_sweep: drop an unseen row; *changed counts them. */
+/* A relist's sweep: the store, the kind, whether a row went. */
+struct store_sweep {
+	struct store		*s;
+	struct store_kind	*k;
+	int			 changed;
+};
+
+/* map_sweep: drop an unseen row (recorded in the journal). */
 static int
-row_drop_unseen(const char *key, void *r, void *changed)
+row_drop_unseen(const char *key, void *r, void *arg)
 {
+	struct store_sweep *sw = arg;
+
 	(void)key;
 	if (((struct row *)r)->seen)
 		return 0;
+	store_journal(sw->s, sw->k, r, NULL);
 	row_free(r);
-	*(int *)changed = 1;
+	sw->changed = 1;
 	return 1;
 }
 
@@ -584,16 +678,16 @@ void
 store_relist_end(struct store *s, size_t cluster, const char *resource)
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 1);
-	int changed = 0;
+	struct store_sweep sw = { s, k, 0 };
 
 	if (k == NULL)
 		return;
-	map_sweep(k->rows, row_drop_unseen, &changed);
+	map_sweep(k->rows, row_drop_unseen, &sw);
 	k->relisting = 0;
 	if (!k->synced)
-		changed = 1;
+		sw.changed = 1;
 	k->synced = 1;
-	if (changed)
+	if (sw.changed)
 		store_touch(s, k);
 }
 

@@ -420,13 +420,28 @@ table_row_passes(struct table *t, struct table_row *r)
 /* The table being sorted (qsort has no context argument). */
 static struct table *sorting;
 
-/* Compare two rows for sort. */
-static int
-row_cmp(const void *a, const void *b)
+/* A numeric sort key: ages of source rows by their time (the same order
+ * as their age at any one moment, whenever each row was built). */
+static int64_t
+sort_num(const struct table_row *r, size_t col)
 {
-	struct table *t = sorting;
-	const struct table_row *ra = t->rows[*(const size_t *)a];
-	const struct table_row *rb = t->rows[*(const size_t *)b];
+	const struct cell *c;
+
+	if (r->cells[col] == NULL && (c = src_cell(r, col)) != NULL &&
+	    (c->type == CELL_AGE || c->type == CELL_UNTIL))
+		return c->when != 0 ? -c->when : INT64_MIN;
+	return table_cell_num(r, col);
+}
+
+/* Order of rows rows[ia] and rows[ib]: flagged first, the sort column,
+ * then as the store lists them (cluster, namespace, name, uid) for rows
+ * from the store, else as added. A strict order: where a row goes is
+ * where a full sort puts it. */
+static int
+row_order(const struct table *t, size_t ia, size_t ib)
+{
+	const struct table_row *ra = t->rows[ia];
+	const struct table_row *rb = t->rows[ib];
 	int col = t->sort_col >= 0 ? t->sort_col : t->def_col;
 	int dir = t->sort_col >= 0 ? t->sort_dir : t->def_dir;
 	int c = 0;
@@ -442,8 +457,8 @@ row_cmp(const void *a, const void *b)
 	}
 	if (col >= 0 && (size_t)col < t->ncols) {
 		if (t->cols[col].numeric) {
-			na = table_cell_num(ra, (size_t)col);
-			nb = table_cell_num(rb, (size_t)col);
+			na = sort_num(ra, (size_t)col);
+			nb = sort_num(rb, (size_t)col);
 			if (na != nb)
 				c = na < nb ? -1 : 1;
 		} else
@@ -451,12 +466,40 @@ row_cmp(const void *a, const void *b)
 			    table_cell_text(rb, (size_t)col, bb, sizeof bb));
 		c *= dir;
 	}
-	if (c == 0) {
-		/* stable: original (store) order */
-		if (*(const size_t *)a != *(const size_t *)b)
-			c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	if (c == 0 && ra->src != NULL && rb->src != NULL) {
+		if (ra->cluster != rb->cluster)
+			return ra->cluster < rb->cluster ? -1 : 1;
+		if ((c = strcmp(ra->ns, rb->ns)) == 0 &&
+		    (c = strcmp(ra->name, rb->name)) == 0)
+			c = strcmp(ra->uid != NULL ? ra->uid : "", rb->uid != NULL ? rb->uid : "");
 	}
+	if (c == 0 && ia != ib)
+		c = ia < ib ? -1 : 1;	/* stable: as added */
 	return c;
+}
+
+/* qsort's comparison of two indices of sorting's rows. */
+static int
+row_cmp(const void *a, const void *b)
+{
+	return row_order(sorting, *(const size_t *)a, *(const size_t *)b);
+}
+
+/* Where row index i goes in a (n indices, in row order): the first
+ * position whose row comes after it. */
+static size_t
+order_find(const struct table *t, const size_t *a, size_t n, size_t i)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (row_order(t, a[mid], i) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* True if rows are sorted at all (else they stay in the order added). */
@@ -479,7 +522,9 @@ table_order(struct table *t)
 	t->order = xcalloc(t->nrows + 1, sizeof *t->order);
 	for (i = 0; i < t->nrows; i++)
 		t->order[i] = i;
-	if (table_sorted(t)) {
+	/* rows from the store in its order even with no sort: rows changed
+	 * in place (table_place) are no longer in the order added */
+	if (table_sorted(t) || (t->nrows > 0 && t->rows[0]->src != NULL)) {
 		sorting = t;
 		qsort(t->order, t->nrows, sizeof *t->order, row_cmp);
 		sorting = NULL;
@@ -642,6 +687,104 @@ table_select_key(struct table *t, const char *key)
 		}
 	}
 	return false;
+}
+
+/* The position of row index i in a (n indices), or SIZE_MAX. */
+static size_t
+order_at(const struct table *t, const size_t *a, size_t n, size_t i)
+{
+	size_t p = order_find(t, a, n, i);
+
+	return p < n && a[p] == i ? p : SIZE_MAX;
+}
+
+/* Insert index i at position p of a (n indices, room for one more). */
+static void
+order_insert(size_t *a, size_t n, size_t p, size_t i)
+{
+	memmove(&a[p + 1], &a[p], (n - p) * sizeof *a);
+	a[p] = i;
+}
+
+bool
+table_place(struct table *t, struct table_row *r)
+{
+	size_t i = t->nrows - 1, p, c;
+
+	if (t->nrows == 0 || t->rows[i] != r || r->src == NULL || !t->order_valid)
+		return false;
+	table_walk(t, 0);
+	t->order = xreallocarray(t->order, t->nrows + 1, sizeof *t->order);
+	order_insert(t->order, t->nrows - 1, order_find(t, t->order, t->nrows - 1, i), i);
+	if (!table_row_passes(t, r))
+		return true;
+	t->vis = xreallocarray(t->vis, t->nvis + 2, sizeof *t->vis);
+	p = order_find(t, t->vis, t->nvis, i);
+	order_insert(t->vis, t->nvis++, p, i);
+	if (p <= t->sel && t->nvis > 1)
+		t->sel++;
+	for (c = 0; c < t->ncols; c++) {
+		if (r->widths[c] > t->maxw[c])
+			t->maxw[c] = r->widths[c];
+	}
+	return true;
+}
+
+/* Take index i (at position p of order) out of the table and free it;
+ * the last row moves into its slot. */
+static void
+table_drop(struct table *t, size_t i, size_t p)
+{
+	struct table_row *r = t->rows[i];
+	size_t q, last = t->nrows - 1;
+
+	memmove(&t->order[p], &t->order[p + 1], (t->nrows - p - 1) * sizeof *t->order);
+	if ((q = order_at(t, t->vis, t->nvis, i)) != SIZE_MAX) {
+		memmove(&t->vis[q], &t->vis[q + 1], (t->nvis - q - 1) * sizeof *t->vis);
+		t->nvis--;
+		if (q < t->sel)
+			t->sel--;
+		if (t->sel >= t->nvis)
+			t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
+	}
+	if (i != last) {
+		/* rows from the store sort by what they show and where the
+		 * store lists them, never by index: only the index changes */
+		p = order_at(t, t->order, t->nrows - 1, last);
+		q = order_at(t, t->vis, t->nvis, last);
+		if (p != SIZE_MAX)
+			t->order[p] = i;
+		if (q != SIZE_MAX)
+			t->vis[q] = i;
+		t->rows[i] = t->rows[last];
+	}
+	row_free(r, t->ncols);
+	t->nrows--;
+}
+
+bool
+table_remove_like(struct table *t, struct table_row *probe)
+{
+	size_t pi = t->nrows - 1, p, i;
+	bool found = false;
+
+	if (t->nrows == 0 || t->rows[pi] != probe)
+		return false;
+	if (probe->src != NULL && t->order_valid) {
+		table_walk(t, 0);
+		/* the probe sorts right after the row built like it */
+		p = order_find(t, t->order, t->nrows - 1, pi);
+		if (p > 0) {
+			i = t->order[p - 1];
+			found = t->rows[i]->src == probe->src &&
+			    t->rows[i]->cluster == probe->cluster;
+		}
+	}
+	row_free(probe, t->ncols);
+	t->nrows--;
+	if (found)
+		table_drop(t, i, p - 1);
+	return found;
 }
 
 /* Parse spec into the table's filter (without applying it). */

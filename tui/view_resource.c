@@ -81,6 +81,7 @@ struct res_view {
 	const struct kind	*kind;		/* NULL if the kind has no view */
 	const struct printer	*printer;
 	uint64_t		 version;
+	uint64_t		 res_version;	/* the resource's alone, in version */
 	int64_t			 built_at;
 	double			 last_build;	/* loop_now() of the last rebuild */
 	double			 cost;		/* seconds it took */
@@ -316,6 +317,7 @@ res_free(struct view *v)
 struct res_walk {
 	struct view	*v;
 	int64_t		 now;
+	const char	*ns;		/* the namespace shown, or NULL: all */
 };
 
 static void	res_event_fade(struct view *, size_t, const struct row *, struct table_row *);
@@ -373,22 +375,23 @@ res_extra_cells(struct view *v, size_t cluster, const struct row *r, struct tabl
 	}
 }
 
-/* Add one store row to the table. */
-static int
-res_add_row(size_t cluster, const struct row *r, void *arg)
+/* Add a table row for store row r, if the view shows it (else NULL). */
+static struct table_row *
+res_row(struct res_walk *w, size_t cluster, const struct row *r)
 {
-	struct res_walk *w = arg;
 	struct view *v = w->v;
 	struct res_view *rv = v->data;
 	struct table_row *tr;
 	char key[512];
 
 	if (v->cluster != SIZE_MAX && cluster != v->cluster)
-		return 0;
+		return NULL;
+	if (w->ns != NULL && strcmp(r->ns, w->ns) != 0)
+		return NULL;
 	if (rv->owner_uid != NULL && (r->owner_uid == NULL || strcmp(r->owner_uid, rv->owner_uid) != 0))
-		return 0;
+		return NULL;
 	if (rv->selector != NULL && !label_selector_match_flat(rv->sel, r->labels))
-		return 0;
+		return NULL;
 	snprintf(key, sizeof key, "%zu/%s/%s/%s", cluster, r->uid != NULL ? r->uid : "",
 	    r->ns, r->name);
 	tr = table_add(v->table, key, cluster);
@@ -402,7 +405,46 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 		res_event_fade(v, cluster, r, tr);
 	if (rv->extra != NULL)
 		res_extra_cells(v, cluster, r, tr);
+	return tr;
+}
+
+/* store_foreach: add one store row to the table. */
+static int
+res_add_row(size_t cluster, const struct row *r, void *arg)
+{
+	res_row(arg, cluster, r);
 	return 0;
+}
+
+/* Changes to apply row by row; more go to a rebuild (a list page). */
+#define RES_PLACE_MAX	64
+
+/* Apply the store's changes since the table was built, each row taken out
+ * and put back where it now sorts; false if the table must be rebuilt
+ * (too many, forgotten, or views whose rows depend on other rows). */
+static bool
+res_apply(struct res_walk *w)
+{
+	struct view *v = w->v;
+	struct res_view *rv = v->data;
+	const struct store_change *ch;
+	struct table_row *tr;
+	size_t i, n;
+
+	if (strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0 ||
+	    !store_changes(v->ui->store, v->resource, rv->res_version, &ch, &n) ||
+	    n > RES_PLACE_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((ch[i].old != NULL && (tr = res_row(w, ch[i].cluster, ch[i].old)) != NULL &&
+		    !table_remove_like(v->table, tr)) ||
+		    (ch[i].row != NULL && (tr = res_row(w, ch[i].cluster, ch[i].row)) != NULL &&
+		    !table_place(v->table, tr))) {
+			rv->version = UINT64_MAX;	/* half done: rebuild now */
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Events: a warning or error about an object that is gone (its kind is
@@ -476,8 +518,8 @@ static void
 res_update(struct view *v, int64_t now)
 {
 	struct res_view *rv = v->data;
-	struct res_walk w = { v, now };
-	uint64_t ver = store_version(v->ui->store, v->resource);
+	struct res_walk w = { v, now, NULL };
+	uint64_t ver = store_version(v->ui->store, v->resource), res_ver = ver;
 	unsigned long round = v->ui->trends != NULL ? trends_round(v->ui->trends) : 0;
 	const char *ns = rv->kind != NULL && !rv->kind->namespaced ? NULL :
 	    rv->fixed_ns != NULL ? rv->fixed_ns : ui_namespace(v->ui);
@@ -501,6 +543,18 @@ res_update(struct view *v, int64_t now)
 	if (ver == rv->version && !ns_changed && now - rv->built_at < 60 &&
 	    want_cluster == rv->cluster_col && want_ns == rv->ns_col)
 		return;
+	/* while a typed filter is being applied, changes wait for it */
+	if (!ns_changed && table_filtering(v->table))
+		return;
+	/* only rows of the kind changed, a few: each goes where it sorts */
+	w.ns = ns;
+	if (!ns_changed && rv->version < UINT64_MAX - 1 && now - rv->built_at < 60 &&
+	    want_cluster == rv->cluster_col && want_ns == rv->ns_col &&
+	    ver - res_ver == rv->version - rv->res_version && res_apply(&w)) {
+		rv->version = ver;
+		rv->res_version = res_ver;
+		return;
+	}
 	if (!ns_changed && rv->version != UINT64_MAX && t0 - rv->last_build < 4 * rv->cost)
 		return;
 	if (want_cluster != rv->cluster_col || want_ns != rv->ns_col) {
@@ -510,6 +564,7 @@ res_update(struct view *v, int64_t now)
 		rv->ns_col = want_ns;
 	}
 	rv->version = ver;
+	rv->res_version = res_ver;
 	rv->built_at = now;
 	free(rv->ns_built);
 	rv->ns_built = ns != NULL ? xstrdup(ns) : NULL;

@@ -132,6 +132,21 @@ const struct row *store_get_key(struct store *, size_t cluster, const char *reso
  * the store has let go of once nothing holds it. */
 void		 store_row_hold(const struct row *);
 void		 store_row_release(const struct row *);
+/* One change to a row: old (NULL: added) became row (NULL: removed), on
+ * cluster, at version seq. */
+struct store_change {
+	uint64_t	 seq;
+	size_t		 cluster;
+	const struct row *old;
+	const struct row *row;
+};
+/* The changes to resource's rows after version since (oldest first; the
+ * rows valid while the changes are kept, until the next store change);
+ * false when some of them are no longer kept: rebuild from store_foreach.
+ * The store keeps the last STORE_JOURNAL changes of each resource. */
+#define STORE_JOURNAL	1024
+bool		 store_changes(const struct store *, const char *resource, uint64_t since,
+		    const struct store_change **out, size_t *n);
 /* Changes whenever anything of resource changes (any cluster): views
  * rebuild their row lists when it differs from what they saw. */
 uint64_t	 store_version(const struct store *, const char *resource);

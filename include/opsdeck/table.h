@@ -96,6 +96,13 @@ void		 table_set_source(struct table_row *, size_t col, const struct row *src,
 const char	*table_cell_text(const struct table_row *, size_t col, char *buf, size_t len);
 int64_t		 table_cell_num(const struct table_row *, size_t col);
 void		 table_end(struct table *);
+/* One row changed, in place of a rebuild (rows with a source only, while
+ * the order is kept: false otherwise, and then table_end sorts again).
+ * table_place puts the row just added where a full sort would; for
+ * table_remove_like, add a row built like the one to remove (the same
+ * source and cells): both go, true if there was one. */
+bool		 table_place(struct table *, struct table_row *);
+bool		 table_remove_like(struct table *, struct table_row *probe);
 
 /* Rows after filter and sort. */
 size_t		 table_count(const struct table *);
