@@ -1,6 +1,7 @@
 /* The live store: per cluster and resource, a hash map of compact rows keyed
  * by uid (alerts: fingerprint; silences: id; else namespace/name), with
  * relist mark/sweep, per-resource versions and a lazily sorted view. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,19 +78,112 @@ conn_state_name(enum conn_state s)
 	return "unknown";
 }
 
+/* A shared string: one copy for every row that holds the same text. */
+struct shared_str {
+	unsigned	 refs;
+	char		 s[];
+};
+
+/* Shared strings by text: one pool for every store, as rows outlive the
+ * store that made them while a view holds them. */
+static struct map *shared_pool;
+
+/* The shared copy of s (s is freed). */
+static char *
+share(char *s)
+{
+	struct shared_str *e;
+	size_t len;
+
+	if (s == NULL)
+		return NULL;
+	if (shared_pool == NULL)
+		shared_pool = map_new();
+	if ((e = map_get(shared_pool, s)) == NULL) {
+		len = strlen(s);
+		e = xmalloc(sizeof *e + len + 1);
+		e->refs = 0;
+		memcpy(e->s, s, len + 1);
+		map_put(shared_pool, s, e);
+	}
+	e->refs++;
+	free(s);
+	return e->s;
+}
+
+/* Let go of a shared string. */
+static void
+unshare(char *s)
+{
+	struct shared_str *e;
+
+	if (s == NULL)
+		return;
+	e = (struct shared_str *)(void *)(s - offsetof(struct shared_str, s));
+	if (--e->refs > 0)
+		return;
+	map_take(shared_pool, s);
+	free(e);
+	if (map_count(shared_pool) == 0) {
+		map_free(shared_pool, NULL);
+		shared_pool = NULL;
+	}
+}
+
+/* True if cells of column c of p repeat from row to row (not names or
+ * addresses): worth one shared copy. */
+static bool
+column_repeats(const struct printer *p, size_t c)
+{
+	const char *name, *ip;
+
+	if (p == NULL || c >= p->ncolumns || c >= 32)
+		return false;
+	name = p->columns[c].name;
+	ip = strstr(name, "IP");
+	return strcmp(p->columns[c].format, "name") != 0 && (ip == NULL || ip[2] != '\0');
+}
+
+/* Replace the row's repeated strings with shared copies. */
+static void
+row_share(struct row *r, const struct printer *p)
+{
+	size_t i;
+
+	r->ns = share(r->ns);
+	r->owner_kind = share(r->owner_kind);
+	r->owner_name = share(r->owner_name);
+	r->owner_uid = share(r->owner_uid);
+	r->labels = share(r->labels);
+	for (i = 0; i < r->ncells; i++) {
+		if (r->cells[i].text != NULL && column_repeats(p, i)) {
+			r->cells[i].text = share(r->cells[i].text);
+			r->shared |= (uint32_t)1 << i;
+		}
+	}
+}
+
 /* Free a row and everything it owns. */
 static void
 row_destroy(struct row *r)
 {
+	size_t i;
+
 	free(r->uid);
-	free(r->ns);
+	unshare(r->ns);
 	free(r->name);
 	free(r->rv);
-	free(r->owner_kind);
-	free(r->owner_name);
-	free(r->owner_uid);
-	free(r->labels);
+	unshare(r->owner_kind);
+	unshare(r->owner_name);
+	unshare(r->owner_uid);
+	unshare(r->labels);
 	free(r->selector);
+	for (i = 0; i < r->ncells && i < 32; i++) {
+		if (r->shared & ((uint32_t)1 << i)) {
+			unshare(r->cells[i].text);
+			r->cells[i].text = NULL;	/* not cells_free's */
+		}
+	}
 	cells_free(r->cells, r->ncells);
 	free(r->reason);
 	free(r);
@@ -599,6 +693,7 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 		return -1;
 	}
 	r = row_build(s, resource, obj, key);
+	row_share(r, s->server_tables ? printer_find_table(resource) : printer_find(resource));
 	r->seen = true;
 	store_journal(s, k, map_get(k->rows, key), r);
 	row_free(map_put(k->rows, key, r));

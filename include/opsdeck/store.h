@@ -43,7 +43,9 @@ struct store_cluster {
 	int64_t		 last_ok;	/* unix seconds of the last good response */
 };
 
-/* One object, projected. All strings are sanitised and owned by the row. */
+/* One object, projected. All strings are sanitised and belong to the row;
+ * those many rows repeat (namespace, owner, labels, most cells) are one
+ * shared copy. */
 struct row {
 	char		*uid;
 	char		*ns;		/* "" for cluster-scoped */
@@ -62,6 +64,7 @@ struct row {
 	bool		 seen;		/* the store's: renewed during the current relist */
 	bool		 dropped;	/* the store's: replaced or removed while held */
 	unsigned	 holds;		/* store_row_hold minus store_row_release */
+	uint32_t	 shared;	/* the store's: cells whose text is shared */
 };
 
 struct store;
