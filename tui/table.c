@@ -721,7 +721,9 @@ table_place(struct table *t, struct table_row *r)
 	t->vis = xreallocarray(t->vis, t->nvis + 2, sizeof *t->vis);
 	p = order_find(t, t->vis, t->nvis, i);
 	order_insert(t->vis, t->nvis++, p, i);
-	if (p <= t->sel && t->nvis > 1)
+	if (t->sel_key != NULL && strcmp(r->key, t->sel_key) == 0)
+		t->sel = p;		/* the selected row, changed */
+	else if (p <= t->sel && t->nvis > 1)
 		t->sel++;
 	for (c = 0; c < t->ncols; c++) {
 		if (r->widths[c] > t->maxw[c])
