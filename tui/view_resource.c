@@ -416,8 +416,9 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 	return 0;
 }
 
-/* Changes to apply row by row; more go to a rebuild (a list page). */
-#define RES_PLACE_MAX	64
+/* Changes to apply row by row (a watch's stream between two frames);
+ * more go to a rebuild (a list page: 500). */
+#define RES_PLACE_MAX	256
 
 /* Apply the store's changes since the table was built, each row taken out
  * and put back where it now sorts; false if the table must be rebuilt
