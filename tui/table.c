@@ -39,6 +39,7 @@ struct table {
 	bool			 walk_own;	/* walk is a copy (narrowing) */
 	bool			 walking;
 	int			*maxw;		/* widest visible cell per column */
+	bool			 maxw_stale;	/* a widest one may have gone */
 
 	size_t			 sel;		/* index into vis */
 	size_t			 top;
@@ -142,6 +143,24 @@ table_cell_text(const struct table_row *r, size_t col, char *buf, size_t len)
 		return c->text != NULL ? c->text : "";
 	cell_format(c, r->now, buf, len);
 	return buf;
+}
+
+/* Widest visible cell of each column, measured again. */
+static void
+table_measure(struct table *t)
+{
+	size_t i, c;
+	struct table_row *r;
+
+	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
+	for (i = 0; i < t->nvis; i++) {
+		r = t->rows[t->vis[i]];
+		for (c = 0; c < t->ncols; c++) {
+			if (r->widths[c] > t->maxw[c])
+				t->maxw[c] = r->widths[c];
+		}
+	}
+	t->maxw_stale = false;
 }
 
 /* The sort key of a cell: its number, or an age in seconds at build time. */
@@ -568,6 +587,7 @@ table_walk_start(struct table *t, size_t *src, size_t n, bool own)
 	t->vis = xcalloc(n + 1, sizeof *t->vis);
 	t->nvis = 0;
 	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
+	t->maxw_stale = false;
 }
 
 /* Go on filtering for at most budget seconds (0: to the end); true once
@@ -738,14 +758,22 @@ static void
 table_drop(struct table *t, size_t i, size_t p)
 {
 	struct table_row *r = t->rows[i];
-	size_t q, last = t->nrows - 1;
+	size_t q, c, last = t->nrows - 1;
 
 	memmove(&t->order[p], &t->order[p + 1], (t->nrows - p - 1) * sizeof *t->order);
 	if ((q = order_at(t, t->vis, t->nvis, i)) != SIZE_MAX) {
 		memmove(&t->vis[q], &t->vis[q + 1], (t->nvis - q - 1) * sizeof *t->vis);
 		t->nvis--;
+		if (q == t->sel) {	/* placed again (changed): selected again */
+			free(t->sel_key);
+			t->sel_key = xstrdup(r->key);
+		}
 		if (q < t->sel)
 			t->sel--;
+		for (c = 0; c < t->ncols; c++) {
+			if (r->widths[c] >= t->maxw[c])
+				t->maxw_stale = true;
+		}
 		if (t->sel >= t->nvis)
 			t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
 	}
@@ -1252,6 +1280,8 @@ table_fit(struct table *t, int w, bool wide, int *out)
 	size_t i;
 	int total, n, best, bi, hw, mins[64], shown, pass;
 
+	if (t->maxw_stale)
+		table_measure(t);
 	for (i = 0; i < t->ncols; i++) {
 		if (t->hidden[i] || (t->cols[i].priority > 0 && !wide)) {
 			out[i] = -1;
