@@ -15,6 +15,7 @@
 
 #include "opsdeck/cmd.h"
 #include "opsdeck/keymap.h"
+#include "opsdeck/loop.h"
 #include "opsdeck/prompt.h"
 #include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
@@ -73,19 +74,54 @@ prompt_deprep(void)
 {
 }
 
-/* Live filter while typing "/". */
+/* Seconds a typed key may spend filtering before the screen shows the
+ * matches so far; the rest is done a slice at a time between keys. */
+#define PROMPT_FILTER_SLICE	0.02
+
+static struct loop_timer *filter_timer;
+
+/* The table being filtered as typed, if its filter is not done yet. */
+static struct table *
+prompt_filtering(void)
+{
+	struct ui *ui = prompt_ui;
+
+	if (ui == NULL || ui->view == NULL || ui->view->table == NULL ||
+	    !table_filtering(ui->view->table))
+		return NULL;
+	return ui->view->table;
+}
+
+/* Timer: filter another slice, and again until done. */
+static void
+prompt_filter_more(void *arg)
+{
+	struct table *t;
+
+	(void)arg;
+	filter_timer = NULL;
+	if ((t = prompt_filtering()) == NULL)
+		return;
+	if (!table_filter_continue(t, PROMPT_FILTER_SLICE))
+		filter_timer = loop_timer_add(prompt_ui->loop, 0, prompt_filter_more, NULL);
+	ui_dirty(prompt_ui);
+}
+
+/* Live filter while typing "/": at most a slice per key, the rest later. */
 static void
 prompt_live_filter(void)
 {
 	struct ui *ui = prompt_ui;
 	char *cause = NULL;
 
-	if (ui == NULL || ui->prompt_mode != UI_PROMPT_FILTER || ui->view == NULL)
+	if (ui == NULL || ui->prompt_mode != UI_PROMPT_FILTER || ui->view == NULL ||
+	    ui->view->table == NULL)
 		return;
-	if (ui->view->table != NULL && table_total(ui->view->table) <= TABLE_LIVE_FILTER_MAX) {
-		if (table_set_filter(ui->view->table, rl_line_buffer, &cause) != 0)
-			free(cause);
-	}
+	if (table_set_filter_live(ui->view->table, rl_line_buffer, &cause,
+	    PROMPT_FILTER_SLICE) != 0)
+		free(cause);
+	if (prompt_filtering() != NULL && filter_timer == NULL)
+		filter_timer = loop_timer_add(ui->loop, 0, prompt_filter_more, NULL);
 }
 
 /* readline's redisplay: the screen is drawn by ui_draw. */

@@ -1,6 +1,7 @@
 /* The live store: per cluster and resource, a hash map of compact rows keyed
  * by uid (alerts: fingerprint; silences: id; else namespace/name), with
  * relist mark/sweep, per-resource versions and a lazily sorted view. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +30,13 @@ struct store_kind {
 	int			 sorted_valid;
 };
 
-/* A resource's change counter across clusters. */
+/* A resource's change counter across clusters, and its latest changes. */
 struct store_version {
 	char			*resource;
 	uint64_t		 version;
+	struct store_change	*journal;	/* oldest first; rows held */
+	size_t			 njournal;
+	uint64_t		 lost;		/* seq of the newest change dropped */
 };
 
 /* The store. */
@@ -74,25 +78,150 @@ conn_state_name(enum conn_state s)
 	return "unknown";
 }
 
+/* A shared string: one copy for every row that holds the same text. */
+struct shared_str {
+	unsigned	 refs;
+	char		 s[];
+};
+
+/* Shared strings by text: one pool for every store, as rows outlive the
+ * store that made them while a view holds them. */
+static struct map *shared_pool;
+
+/* The shared copy of s (s is freed). */
+static char *
+share(char *s)
+{
+	struct shared_str *e;
+	size_t len;
+
+	if (s == NULL)
+		return NULL;
+	if (shared_pool == NULL)
+		shared_pool = map_new();
+	if ((e = map_get(shared_pool, s)) == NULL) {
+		len = strlen(s);
+		e = xmalloc(sizeof *e + len + 1);
+		e->refs = 0;
+		memcpy(e->s, s, len + 1);
+		map_put(shared_pool, s, e);
+	}
+	e->refs++;
+	free(s);
+	return e->s;
+}
+
+/* Let go of a shared string. */
+static void
+unshare(char *s)
+{
+	struct shared_str *e;
+
+	if (s == NULL)
+		return;
+	e = (struct shared_str *)(void *)(s - offsetof(struct shared_str, s));
+	if (--e->refs > 0)
+		return;
+	map_take(shared_pool, s);
+	free(e);
+	if (map_count(shared_pool) == 0) {
+		map_free(shared_pool, NULL);
+		shared_pool = NULL;
+	}
+}
+
+/* True if cells of column c of p repeat from row to row (not names or
+ * addresses): worth one shared copy. */
+static bool
+column_repeats(const struct printer *p, size_t c)
+{
+	const char *name, *ip;
+
+	if (p == NULL || c >= p->ncolumns || c >= 32)
+		return false;
+	name = p->columns[c].name;
+	ip = strstr(name, "IP");
+	return strcmp(p->columns[c].format, "name") != 0 && (ip == NULL || ip[2] != '\0');
+}
+
+/* Replace the row's repeated strings with shared copies. */
+static void
+row_share(struct row *r, const struct printer *p)
+{
+	size_t i;
+
+	r->ns = share(r->ns);
+	r->owner_kind = share(r->owner_kind);
+	r->owner_name = share(r->owner_name);
+	r->owner_uid = share(r->owner_uid);
+	r->labels = share(r->labels);
+	for (i = 0; i < r->ncells; i++) {
+		if (r->cells[i].text != NULL && column_repeats(p, i)) {
+			r->cells[i].text = share(r->cells[i].text);
+			r->shared |= (uint32_t)1 << i;
+		}
+	}
+}
+
 /* Free a row and everything it owns. */
+static void
+row_destroy(struct row *r)
+{
+	size_t i;
+
+	free(r->uid);
+	unshare(r->ns);
+	free(r->name);
+	free(r->rv);
+	unshare(r->owner_kind);
+	unshare(r->owner_name);
+	unshare(r->owner_uid);
+	unshare(r->labels);
+	free(r->selector);
+	for (i = 0; i < r->ncells && i < 32; i++) {
+		if (r->shared & ((uint32_t)1 << i)) {
+			unshare(r->cells[i].text);
+			r->cells[i].text = NULL;	/* not cells_free's */
+		}
+	}
+	cells_free(r->cells, r->ncells);
+	free(r->reason);
+	free(r);
+}
+
+/* The store lets go of a row: freed now, or when the last holder releases it. */
 static void
 row_free(struct row *r)
 {
 	if (r == NULL)
 		return;
-	free(r->uid);
-	free(r->ns);
-	free(r->name);
-	free(r->rv);
-	free(r->owner_kind);
-	free(r->owner_name);
-	free(r->owner_uid);
-	free(r->labels);
-	free(r->selector);
-	cells_free(r->cells, r->ncells);
-	free(r->reason);
-	free(r);
+	if (r->holds > 0) {
+		r->dropped = true;
+		return;
+	}
+	row_destroy(r);
 }
+
+void
+store_row_hold(const struct row *cr)
+{
+	struct row *r = (struct row *)(uintptr_t)cr;
+
+	r->holds++;
+}
+
+void
+store_row_release(const struct row *cr)
+{
+	struct row *r = (struct row *)(uintptr_t)cr;
+
+	if (r == NULL || r->holds == 0)
+		return;
+	if (--r->holds == 0 && r->dropped)
+		row_destroy(r);
+}
+
+static void	journal_drop(struct store_version *, size_t);
 
 /* row_free for map_free. */
 static void
@@ -141,6 +270,8 @@ store_free(struct store *s)
 
 	if (s == NULL)
 		return;
+	for (i = 0; i < s->nversions; i++)
+		journal_drop(&s->versions[i], s->versions[i].njournal);
 	for (i = 0; i < s->nkinds; i++)
 		store_kind_free(s->kinds[i]);
 	for (i = 0; i < s->nclusters; i++) {
@@ -151,8 +282,10 @@ store_free(struct store *s)
 		free(s->clusters[i]->reason);
 		free(s->clusters[i]);
 	}
-	for (i = 0; i < s->nversions; i++)
+	for (i = 0; i < s->nversions; i++) {
+		free(s->versions[i].journal);
 		free(s->versions[i].resource);
+	}
 	free(s->versions);
 	free(s->kinds);
 	free(s->clusters);
@@ -257,25 +390,98 @@ store_kind_get(const struct store *s, size_t cluster, const char *resource, int 
 	return k;
 }
 
+/* The change counter of resource, created if need be. */
+static struct store_version *
+store_version_of(struct store *s, const char *resource)
+{
+	size_t i;
+
+	for (i = 0; i < s->nversions; i++) {
+		if (strcmp(s->versions[i].resource, resource) == 0)
+			return &s->versions[i];
+	}
+	s->versions = xreallocarray(s->versions, s->nversions + 1, sizeof *s->versions);
+	memset(&s->versions[s->nversions], 0, sizeof *s->versions);
+	s->versions[s->nversions].resource = xstrdup(resource);
+	return &s->versions[s->nversions++];
+}
+
 /* Note a change to resource rows on k. */
 static void
 store_touch(struct store *s, struct store_kind *k)
 {
-	size_t i;
-
 	s->counter++;
 	s->generation++;
 	k->version = s->counter;
-	for (i = 0; i < s->nversions; i++) {
-		if (strcmp(s->versions[i].resource, k->resource) == 0) {
-			s->versions[i].version = s->counter;
-			return;
-		}
+	store_version_of(s, k->resource)->version = s->counter;
+}
+
+/* Forget the n oldest changes of v. */
+static void
+journal_drop(struct store_version *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v->lost = v->journal[i].seq;
+		if (v->journal[i].old != NULL)
+			store_row_release(v->journal[i].old);
+		if (v->journal[i].row != NULL)
+			store_row_release(v->journal[i].row);
 	}
-	s->versions = xreallocarray(s->versions, s->nversions + 1, sizeof *s->versions);
-	s->versions[s->nversions].resource = xstrdup(k->resource);
-	s->versions[s->nversions].version = s->counter;
-	s->nversions++;
+	memmove(v->journal, v->journal + n, (v->njournal - n) * sizeof *v->journal);
+	v->njournal -= n;
+}
+
+/* Record that old became row on k (before the store_touch that follows). */
+static void
+store_journal(struct store *s, struct store_kind *k, const struct row *old,
+    const struct row *row)
+{
+	struct store_version *v = store_version_of(s, k->resource);
+	struct store_change *c;
+
+	if (v->journal == NULL)
+		v->journal = xcalloc(STORE_JOURNAL, sizeof *v->journal);
+	if (v->njournal == STORE_JOURNAL)
+		journal_drop(v, STORE_JOURNAL / 2);
+	c = &v->journal[v->njournal++];
+	c->seq = s->counter + 1;
+	c->cluster = k->cluster;
+	c->old = old;
+	c->row = row;
+	if (old != NULL)
+		store_row_hold(old);
+	if (row != NULL)
+		store_row_hold(row);
+}
+
+bool
+store_changes(const struct store *s, const char *resource, uint64_t since,
+    const struct store_change **out, size_t *n)
+{
+	size_t i, lo = 0, hi;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; i < s->nversions; i++) {
+		if (strcmp(s->versions[i].resource, resource) == 0)
+			break;
+	}
+	if (i == s->nversions)
+		return since == 0;
+	if (s->versions[i].lost > since)
+		return false;
+	hi = s->versions[i].njournal;
+	while (lo < hi) {
+		if (s->versions[i].journal[lo + (hi - lo) / 2].seq <= since)
+			lo = lo + (hi - lo) / 2 + 1;
+		else
+			hi = lo + (hi - lo) / 2;
+	}
+	*out = s->versions[i].journal + lo;
+	*n = s->versions[i].njournal - lo;
+	return true;
 }
 
 /* Set the state of one resource on one cluster. */
@@ -493,7 +699,9 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 		return -1;
 	}
 	r = row_build(s, resource, obj, key);
+	row_share(r, s->server_tables ? printer_find_table(resource) : printer_find(resource));
 	r->seen = true;
+	store_journal(s, k, map_get(k->rows, key), r);
 	row_free(map_put(k->rows, key, r));
 	free(key);
 	store_touch(s, k);
@@ -515,6 +723,7 @@ store_remove(struct store *s, size_t cluster, const char *resource, json_t *obj)
 		return;
 	r = map_take(k->rows, key);
 	if (r != NULL) {
+		store_journal(s, k, r, NULL);
 		row_free(r);
 		store_touch(s, k);
 	}
@@ -543,15 +752,25 @@ store_relist_begin(struct store *s, size_t cluster, const char *resource)
 	k->relisting = 1;
 }
 
-/* map_sweep: drop an unseen row; *changed counts them. */
+/* A relist's sweep: the store, the kind, whether a row went. */
+struct store_sweep {
+	struct store		*s;
+	struct store_kind	*k;
+	int			 changed;
+};
+
+/* map_sweep: drop an unseen row (recorded in the journal). */
 static int
-row_drop_unseen(const char *key, void *r, void *changed)
+row_drop_unseen(const char *key, void *r, void *arg)
 {
+	struct store_sweep *sw = arg;
+
 	(void)key;
 	if (((struct row *)r)->seen)
 		return 0;
+	store_journal(sw->s, sw->k, r, NULL);
 	row_free(r);
-	*(int *)changed = 1;
+	sw->changed = 1;
 	return 1;
 }
 
@@ -560,16 +779,16 @@ void
 store_relist_end(struct store *s, size_t cluster, const char *resource)
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 1);
-	int changed = 0;
+	struct store_sweep sw = { s, k, 0 };
 
 	if (k == NULL)
 		return;
-	map_sweep(k->rows, row_drop_unseen, &changed);
+	map_sweep(k->rows, row_drop_unseen, &sw);
 	k->relisting = 0;
 	if (!k->synced)
-		changed = 1;
+		sw.changed = 1;
 	k->synced = 1;
-	if (changed)
+	if (sw.changed)
 		store_touch(s, k);
 }
 

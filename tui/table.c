@@ -4,14 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/store.h"
 #include "opsdeck/table.h"
 #include "opsdeck/xmalloc.h"
 
 #define TABLE_MAX_CELL	256	/* widest a column grows */
+#define TABLE_MAX_COLS	64	/* the own mask's bits */
 #define TABLE_GAP	2	/* spaces between columns */
 #define TABLE_GIVE_WAY_MIN 8	/* a column that gives way keeps this much at first */
 
@@ -25,9 +28,18 @@ struct table {
 	struct table_row	**rows;
 	size_t			 nrows;
 	size_t			 arows;
-	size_t			*vis;		/* filtered, sorted indices into rows */
+	size_t			*order;		/* every row, sorted: indices into rows */
+	bool			 order_valid;	/* false when rows or the sort changed */
+	size_t			*vis;		/* filtered order: indices into rows */
 	size_t			 nvis;
+	/* a filter being applied a slice at a time: walk[wpos..nwalk) left */
+	size_t			*walk;		/* order, or the matches being narrowed */
+	size_t			 nwalk;
+	size_t			 wpos;
+	bool			 walk_own;	/* walk is a copy (narrowing) */
+	bool			 walking;
 	int			*maxw;		/* widest visible cell per column */
+	bool			 maxw_stale;	/* a widest one may have gone */
 
 	size_t			 sel;		/* index into vis */
 	size_t			 top;
@@ -52,24 +64,120 @@ struct table {
 	unsigned		 flag_first;
 };
 
+static void	table_walk_stop(struct table *);
+
 /* Free one row. */
 static void
 row_free(struct table_row *r, size_t ncols)
 {
 	size_t i;
 
-	for (i = 0; i < ncols; i++)
-		free(r->cells[i]);
-	free(r->cells);
-	free(r->widths);
-	free(r->nums);
+	for (i = 0; i < ncols; i++) {
+		if (r->own & ((uint64_t)1 << i))
+			free(r->cells[i]);
+	}
+	free(r->cells);		/* one block: cells, nums, widths */
 	free(r->timed);
 	free(r->key);
-	free(r->labels);
-	free(r->ns);
-	free(r->name);
-	free(r->uid);
+	if (r->src != NULL)
+		store_row_release(r->src);
+	else {
+		free(r->labels);
+		free(r->ns);
+		free(r->name);
+		free(r->uid);
+	}
 	free(r);
+}
+
+/* The source cell shown in column col, or NULL. */
+static const struct cell *
+src_cell(const struct table_row *r, size_t col)
+{
+	if (r->src == NULL || col < r->src_col || col - r->src_col >= r->src->ncells)
+		return NULL;
+	return &r->src->cells[col - r->src_col];
+}
+
+/* True if cell c changes with the clock. */
+static bool
+cell_timed(const struct cell *c)
+{
+	return c->when != 0 && (c->type == CELL_AGE || c->type == CELL_UNTIL ||
+	    c->type == CELL_RESTARTS);
+}
+
+/* Text of column col at now: formatted into buf when it must be. */
+static const char *
+row_text(const struct table_row *r, size_t col, int64_t now, char *buf, size_t len)
+{
+	const struct cell *c;
+
+	if (r->cells[col] != NULL) {
+		if (r->timed != NULL && r->timed[col].type != CELL_TEXT) {
+			cell_format(&r->timed[col], now, buf, len);
+			return buf;
+		}
+		return r->cells[col];
+	}
+	if ((c = src_cell(r, col)) == NULL)
+		return "";
+	if (c->type == CELL_TEXT)
+		return c->text != NULL ? c->text : "";
+	cell_format(c, now, buf, len);
+	return buf;
+}
+
+const char *
+table_cell_text(const struct table_row *r, size_t col, char *buf, size_t len)
+{
+	const struct cell *c;
+
+	if (col >= r->ncols)
+		return "";
+	if (r->cells[col] != NULL)
+		return r->cells[col];
+	if ((c = src_cell(r, col)) == NULL)
+		return "";
+	if (c->type == CELL_TEXT)
+		return c->text != NULL ? c->text : "";
+	cell_format(c, r->now, buf, len);
+	return buf;
+}
+
+/* Widest visible cell of each column, measured again. */
+static void
+table_measure(struct table *t)
+{
+	size_t i, c;
+	struct table_row *r;
+
+	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
+	for (i = 0; i < t->nvis; i++) {
+		r = t->rows[t->vis[i]];
+		for (c = 0; c < t->ncols; c++) {
+			if (r->widths[c] > t->maxw[c])
+				t->maxw[c] = r->widths[c];
+		}
+	}
+	t->maxw_stale = false;
+}
+
+/* The sort key of a cell: its number, or an age in seconds at build time. */
+int64_t
+table_cell_num(const struct table_row *r, size_t col)
+{
+	const struct cell *c;
+
+	if (col >= r->ncols)
+		return 0;
+	if (r->cells[col] != NULL)
+		return r->nums[col];
+	if ((c = src_cell(r, col)) == NULL)
+		return 0;
+	if (c->type == CELL_AGE || c->type == CELL_UNTIL)
+		return c->when != 0 ? r->now - c->when : INT64_MIN;
+	return c->n;
 }
 
 struct table *
@@ -77,6 +185,8 @@ table_new(const struct table_col *cols, size_t ncols)
 {
 	struct table *t = xcalloc(1, sizeof *t);
 
+	if (ncols > TABLE_MAX_COLS)
+		ncols = TABLE_MAX_COLS;
 	t->cols = xcalloc(ncols, sizeof *t->cols);
 	memcpy(t->cols, cols, ncols * sizeof *cols);
 	t->ncols = ncols;
@@ -101,6 +211,9 @@ table_free(struct table *t)
 		row_free(t->rows[i], t->ncols);
 	free(t->rows);
 	free(t->vis);
+	free(t->order);
+	if (t->walk_own)
+		free(t->walk);
 	for (i = 0; i < t->nmarks; i++)
 		free(t->marks[i]);
 	free(t->marks);
@@ -163,6 +276,8 @@ table_begin(struct table *t)
 		row_free(t->rows[i], t->ncols);
 	t->nrows = 0;
 	t->nvis = 0;
+	t->order_valid = false;
+	table_walk_stop(t);
 }
 
 struct table_row *
@@ -178,23 +293,94 @@ table_add(struct table *t, const char *key, size_t cluster)
 	r->key = xstrdup(key);
 	r->cluster = cluster;
 	r->ncols = t->ncols;
-	r->cells = xcalloc(t->ncols, sizeof *r->cells);
-	r->widths = xcalloc(t->ncols, sizeof *r->widths);
-	r->nums = xcalloc(t->ncols, sizeof *r->nums);
+	/* one block: cells, then nums, then widths */
+	r->cells = xcalloc(1, t->ncols * (sizeof *r->cells + sizeof *r->nums +
+	    sizeof *r->widths) + 1);
+	r->nums = (int64_t *)(void *)(r->cells + t->ncols);
+	r->widths = (uint16_t *)(void *)(r->nums + t->ncols);
 	t->rows[t->nrows++] = r;
 	return r;
+}
+
+/* Width of text for widths[]. */
+static uint16_t
+cell_width(const char *text)
+{
+	size_t w = display_width(text);
+
+	return w > TABLE_MAX_CELL ? TABLE_MAX_CELL : (uint16_t)w;
+}
+
+/* Put text in column col: owned (freed with the row) or borrowed. */
+static void
+cell_put(struct table_row *r, size_t col, const char *text, bool own, int64_t num)
+{
+	if (r->own & ((uint64_t)1 << col))
+		free(r->cells[col]);
+	r->own &= ~((uint64_t)1 << col);
+	if (own)
+		r->own |= (uint64_t)1 << col;
+	r->cells[col] = own ? xstrdup(text) : (char *)(uintptr_t)text;
+	r->widths[col] = cell_width(text);
+	r->nums[col] = num;
 }
 
 void
 table_set(struct table_row *r, size_t col, const char *text, int64_t num)
 {
-	size_t w;
+	if (col < r->ncols)
+		cell_put(r, col, text != NULL ? text : "", true, num);
+}
 
-	free(r->cells[col]);
-	r->cells[col] = xstrdup(text != NULL ? text : "");
-	w = display_width(r->cells[col]);
-	r->widths[col] = w > TABLE_MAX_CELL ? TABLE_MAX_CELL : (int)w;
-	r->nums[col] = num;
+void
+table_set_ref(struct table_row *r, size_t col, const char *text, int64_t num)
+{
+	if (col < r->ncols)
+		cell_put(r, col, text != NULL ? text : "", false, num);
+}
+
+/* Room for a time-dependent cell's text to grow as the clock moves ("59s"
+ * → "2m30s"): the width to measure it by. */
+static uint16_t
+timed_width(const struct cell *c, uint16_t w)
+{
+	if (c->when == 0)
+		return w;
+	if (c->type == CELL_RESTARTS)
+		return (uint16_t)(w + 2);
+	if (w < (c->type == CELL_UNTIL ? 9 : 5))
+		return c->type == CELL_UNTIL ? 9 : 5;
+	return w;
+}
+
+void
+table_set_source(struct table_row *r, size_t col, const struct row *src, int64_t now)
+{
+	const struct cell *c;
+	char buf[256];
+	size_t i;
+
+	if (r->src != NULL || src == NULL)
+		return;
+	store_row_hold(src);
+	r->src = src;
+	r->src_col = col;
+	r->now = now;
+	r->labels = src->labels;
+	r->ns = src->ns;
+	r->name = src->name;
+	r->uid = src->uid;
+	for (i = col; i < r->ncols; i++) {
+		if ((c = src_cell(r, i)) == NULL)
+			break;
+		if (c->type == CELL_TEXT) {
+			r->widths[i] = cell_width(c->text != NULL ? c->text : "");
+			continue;
+		}
+		cell_format(c, now, buf, sizeof buf);
+		r->widths[i] = c->type == CELL_INT || c->type == CELL_NONE ?
+		    cell_width(buf) : timed_width(c, cell_width(buf));
+	}
 }
 
 void
@@ -210,13 +396,7 @@ table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t no
 	if (c->type == CELL_TEXT || c->type == CELL_INT || c->type == CELL_NONE ||
 	    col >= r->ncols)
 		return;
-	/* room for the text to grow as the clock moves ("59s" → "2m30s") */
-	if (c->when != 0) {
-		if (c->type == CELL_RESTARTS)
-			r->widths[col] += 2;
-		else if (r->widths[col] < (c->type == CELL_UNTIL ? 9 : 5))
-			r->widths[col] = c->type == CELL_UNTIL ? 9 : 5;
-	}
+	r->widths[col] = timed_width(c, r->widths[col]);
 	if (r->timed == NULL)	/* one per column: most rows have one age */
 		r->timed = xcalloc(r->ncols, sizeof *r->timed);
 	r->timed[col] = *c;
@@ -229,7 +409,8 @@ table_set_cell(struct table_row *r, size_t col, const struct cell *c, int64_t no
 static bool
 table_row_passes(struct table *t, struct table_row *r)
 {
-	char buf[4096];
+	char buf[4096], tbuf[256];
+	const char *text;
 	size_t i, off = 0, n;
 	bool m;
 
@@ -239,11 +420,11 @@ table_row_passes(struct table *t, struct table_row *r)
 		return true;
 
 	for (i = 0; i < t->ncols && off < sizeof buf - 1; i++) {
-		n = strlen(r->cells[i] != NULL ? r->cells[i] : "");
+		text = table_cell_text(r, i, tbuf, sizeof tbuf);
+		n = strlen(text);
 		if (n > sizeof buf - 2 - off)
 			n = sizeof buf - 2 - off;
-		if (r->cells[i] != NULL)
-			memcpy(buf + off, r->cells[i], n);
+		memcpy(buf + off, text, n);
 		off += n;
 		buf[off++] = ' ';
 	}
@@ -258,17 +439,34 @@ table_row_passes(struct table *t, struct table_row *r)
 /* The table being sorted (qsort has no context argument). */
 static struct table *sorting;
 
-/* Compare two rows for sort. */
-static int
-row_cmp(const void *a, const void *b)
+/* A numeric sort key: ages of source rows by their time (the same order
+ * as their age at any one moment, whenever each row was built). */
+static int64_t
+sort_num(const struct table_row *r, size_t col)
 {
-	struct table *t = sorting;
-	const struct table_row *ra = t->rows[*(const size_t *)a];
-	const struct table_row *rb = t->rows[*(const size_t *)b];
+	const struct cell *c;
+
+	if (r->cells[col] == NULL && (c = src_cell(r, col)) != NULL &&
+	    (c->type == CELL_AGE || c->type == CELL_UNTIL))
+		return c->when != 0 ? -c->when : INT64_MIN;
+	return table_cell_num(r, col);
+}
+
+/* Order of rows rows[ia] and rows[ib]: flagged first, the sort column,
+ * then as the store lists them (cluster, namespace, name, uid) for rows
+ * from the store, else as added. A strict order: where a row goes is
+ * where a full sort puts it. */
+static int
+row_order(const struct table *t, size_t ia, size_t ib)
+{
+	const struct table_row *ra = t->rows[ia];
+	const struct table_row *rb = t->rows[ib];
 	int col = t->sort_col >= 0 ? t->sort_col : t->def_col;
 	int dir = t->sort_col >= 0 ? t->sort_dir : t->def_dir;
 	int c = 0;
 	bool fa, fb;
+	char ba[256], bb[256];
+	int64_t na, nb;
 
 	if (t->flag_first != 0) {
 		fa = (ra->flags & t->flag_first) != 0;
@@ -278,47 +476,147 @@ row_cmp(const void *a, const void *b)
 	}
 	if (col >= 0 && (size_t)col < t->ncols) {
 		if (t->cols[col].numeric) {
-			if (ra->nums[col] != rb->nums[col])
-				c = ra->nums[col] < rb->nums[col] ? -1 : 1;
+			na = sort_num(ra, (size_t)col);
+			nb = sort_num(rb, (size_t)col);
+			if (na != nb)
+				c = na < nb ? -1 : 1;
 		} else
-			c = strcmp(ra->cells[col] ? ra->cells[col] : "",
-			    rb->cells[col] ? rb->cells[col] : "");
+			c = strcmp(table_cell_text(ra, (size_t)col, ba, sizeof ba),
+			    table_cell_text(rb, (size_t)col, bb, sizeof bb));
 		c *= dir;
 	}
-	if (c == 0) {
-		/* stable: original (store) order */
-		if (*(const size_t *)a != *(const size_t *)b)
-			c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	if (c == 0 && ra->src != NULL && rb->src != NULL) {
+		if (ra->cluster != rb->cluster)
+			return ra->cluster < rb->cluster ? -1 : 1;
+		if ((c = strcmp(ra->ns, rb->ns)) == 0 &&
+		    (c = strcmp(ra->name, rb->name)) == 0)
+			c = strcmp(ra->uid != NULL ? ra->uid : "", rb->uid != NULL ? rb->uid : "");
 	}
+	if (c == 0 && ia != ib)
+		c = ia < ib ? -1 : 1;	/* stable: as added */
 	return c;
 }
 
-/* Recompute the visible list and restore the selection. */
-static void
-table_refilter(struct table *t)
+/* qsort's comparison of two indices of sorting's rows. */
+static int
+row_cmp(const void *a, const void *b)
 {
-	size_t i, c;
-	struct table_row *r;
+	return row_order(sorting, *(const size_t *)a, *(const size_t *)b);
+}
 
-	free(t->vis);
-	t->vis = xcalloc(t->nrows, sizeof *t->vis);
-	t->nvis = 0;
-	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
-	for (i = 0; i < t->nrows; i++) {
-		r = t->rows[i];
-		if (!table_row_passes(t, r))
-			continue;
-		t->vis[t->nvis++] = i;
-		for (c = 0; c < t->ncols; c++) {
-			if (r->widths[c] > t->maxw[c])
-				t->maxw[c] = r->widths[c];
-		}
+/* Where row index i goes in a (n indices, in row order): the first
+ * position whose row comes after it. */
+static size_t
+order_find(const struct table *t, const size_t *a, size_t n, size_t i)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (row_order(t, a[mid], i) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (t->sort_col >= 0 || t->def_col >= 0 || t->flag_first != 0) {
+	return lo;
+}
+
+/* True if rows are sorted at all (else they stay in the order added). */
+static bool
+table_sorted(const struct table *t)
+{
+	return t->sort_col >= 0 || t->def_col >= 0 || t->flag_first != 0;
+}
+
+/* Sort every row into t->order, if rows or the sort changed since. */
+static void
+table_order(struct table *t)
+{
+	size_t i;
+
+	if (t->order_valid)
+		return;
+	table_walk_stop(t);
+	free(t->order);
+	t->order = xcalloc(t->nrows + 1, sizeof *t->order);
+	for (i = 0; i < t->nrows; i++)
+		t->order[i] = i;
+	/* rows from the store in its order even with no sort: rows changed
+	 * in place (table_place) are no longer in the order added */
+	if (table_sorted(t) || (t->nrows > 0 && t->rows[0]->src != NULL)) {
 		sorting = t;
-		qsort(t->vis, t->nvis, sizeof *t->vis, row_cmp);
+		qsort(t->order, t->nrows, sizeof *t->order, row_cmp);
 		sorting = NULL;
 	}
+	t->order_valid = true;
+}
+
+/* Seconds on a monotonic clock. */
+static double
+table_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Forget a walk in progress. */
+static void
+table_walk_stop(struct table *t)
+{
+	if (t->walk_own)
+		free(t->walk);
+	t->walk = NULL;
+	t->nwalk = t->wpos = 0;
+	t->walk_own = false;
+	t->walking = false;
+}
+
+/* Filter anew from src (n sorted indices; a copy the table now owns if
+ * own): the matches so far are the visible rows. */
+static void
+table_walk_start(struct table *t, size_t *src, size_t n, bool own)
+{
+	table_walk_stop(t);
+	t->walk = src;
+	t->nwalk = n;
+	t->walk_own = own;
+	t->walking = true;
+	free(t->vis);
+	t->vis = xcalloc(n + 1, sizeof *t->vis);
+	t->nvis = 0;
+	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
+	t->maxw_stale = false;
+}
+
+/* Go on filtering for at most budget seconds (0: to the end); true once
+ * done, the selection found again by its key. */
+static bool
+table_walk(struct table *t, double budget)
+{
+	double t0 = budget > 0 ? table_clock() : 0;
+	struct table_row *r;
+	size_t i, c;
+
+	while (t->walking && t->wpos < t->nwalk) {
+		r = t->rows[t->walk[t->wpos++]];
+		if (table_row_passes(t, r)) {
+			t->vis[t->nvis++] = t->walk[t->wpos - 1];
+			for (c = 0; c < t->ncols; c++) {
+				if (r->widths[c] > t->maxw[c])
+					t->maxw[c] = r->widths[c];
+			}
+		}
+		if (budget > 0 && (t->wpos & 255) == 0 && table_clock() - t0 > budget)
+			break;
+	}
+	if (t->walking && t->wpos < t->nwalk) {
+		if (t->sel >= t->nvis)
+			t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
+		return false;
+	}
+	table_walk_stop(t);
 	if (t->sel_key != NULL) {
 		for (i = 0; i < t->nvis; i++) {
 			if (strcmp(t->rows[t->vis[i]]->key, t->sel_key) == 0) {
@@ -329,12 +627,35 @@ table_refilter(struct table *t)
 	}
 	if (t->sel >= t->nvis)
 		t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
+	return true;
+}
+
+/* Recompute the visible list and restore the selection. */
+static void
+table_refilter(struct table *t)
+{
+	table_order(t);
+	table_walk_start(t, t->order, t->nrows, false);
+	table_walk(t, 0);
 }
 
 void
 table_end(struct table *t)
 {
+	t->order_valid = false;
 	table_refilter(t);
+}
+
+bool
+table_filtering(const struct table *t)
+{
+	return t->walking;
+}
+
+bool
+table_filter_continue(struct table *t, double budget)
+{
+	return table_walk(t, budget);
 }
 
 size_t
@@ -388,9 +709,117 @@ table_select_key(struct table *t, const char *key)
 	return false;
 }
 
-/* Set the filter. */
-int
-table_set_filter(struct table *t, const char *spec, char **cause)
+/* The position of row index i in a (n indices), or SIZE_MAX. */
+static size_t
+order_at(const struct table *t, const size_t *a, size_t n, size_t i)
+{
+	size_t p = order_find(t, a, n, i);
+
+	return p < n && a[p] == i ? p : SIZE_MAX;
+}
+
+/* Insert index i at position p of a (n indices, room for one more). */
+static void
+order_insert(size_t *a, size_t n, size_t p, size_t i)
+{
+	memmove(&a[p + 1], &a[p], (n - p) * sizeof *a);
+	a[p] = i;
+}
+
+bool
+table_place(struct table *t, struct table_row *r)
+{
+	size_t i = t->nrows - 1, p, c;
+
+	if (t->nrows == 0 || t->rows[i] != r || r->src == NULL || !t->order_valid)
+		return false;
+	table_walk(t, 0);
+	t->order = xreallocarray(t->order, t->nrows + 1, sizeof *t->order);
+	order_insert(t->order, t->nrows - 1, order_find(t, t->order, t->nrows - 1, i), i);
+	if (!table_row_passes(t, r))
+		return true;
+	t->vis = xreallocarray(t->vis, t->nvis + 2, sizeof *t->vis);
+	p = order_find(t, t->vis, t->nvis, i);
+	order_insert(t->vis, t->nvis++, p, i);
+	if (t->sel_key != NULL && strcmp(r->key, t->sel_key) == 0)
+		t->sel = p;		/* the selected row, changed */
+	else if (p <= t->sel && t->nvis > 1)
+		t->sel++;
+	for (c = 0; c < t->ncols; c++) {
+		if (r->widths[c] > t->maxw[c])
+			t->maxw[c] = r->widths[c];
+	}
+	return true;
+}
+
+/* Take index i (at position p of order) out of the table and free it;
+ * the last row moves into its slot. */
+static void
+table_drop(struct table *t, size_t i, size_t p)
+{
+	struct table_row *r = t->rows[i];
+	size_t q, c, last = t->nrows - 1;
+
+	memmove(&t->order[p], &t->order[p + 1], (t->nrows - p - 1) * sizeof *t->order);
+	if ((q = order_at(t, t->vis, t->nvis, i)) != SIZE_MAX) {
+		memmove(&t->vis[q], &t->vis[q + 1], (t->nvis - q - 1) * sizeof *t->vis);
+		t->nvis--;
+		if (q == t->sel) {	/* placed again (changed): selected again */
+			free(t->sel_key);
+			t->sel_key = xstrdup(r->key);
+		}
+		if (q < t->sel)
+			t->sel--;
+		for (c = 0; c < t->ncols; c++) {
+			if (r->widths[c] >= t->maxw[c])
+				t->maxw_stale = true;
+		}
+		if (t->sel >= t->nvis)
+			t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
+	}
+	if (i != last) {
+		/* rows from the store sort by what they show and where the
+		 * store lists them, never by index: only the index changes */
+		p = order_at(t, t->order, t->nrows - 1, last);
+		q = order_at(t, t->vis, t->nvis, last);
+		if (p != SIZE_MAX)
+			t->order[p] = i;
+		if (q != SIZE_MAX)
+			t->vis[q] = i;
+		t->rows[i] = t->rows[last];
+	}
+	row_free(r, t->ncols);
+	t->nrows--;
+}
+
+bool
+table_remove_like(struct table *t, struct table_row *probe)
+{
+	size_t pi = t->nrows - 1, p, i;
+	bool found = false;
+
+	if (t->nrows == 0 || t->rows[pi] != probe)
+		return false;
+	if (probe->src != NULL && t->order_valid) {
+		table_walk(t, 0);
+		/* the probe sorts right after the row built like it */
+		p = order_find(t, t->order, t->nrows - 1, pi);
+		if (p > 0) {
+			i = t->order[p - 1];
+			found = t->rows[i]->src == probe->src &&
+			    t->rows[i]->cluster == probe->cluster;
+		}
+	}
+	row_free(probe, t->ncols);
+	t->nrows--;
+	if (found)
+		table_drop(t, i, p - 1);
+	return found;
+}
+
+/* Parse spec into the table's filter (without applying it). */
+static int
+table_filter_parse(struct table *t, const char *spec, char **cause)
 {
 	regex_t re;
 	const char *p = spec;
@@ -401,7 +830,6 @@ table_set_filter(struct table *t, const char *spec, char **cause)
 
 	while (*p == ' ')
 		p++;
-	table_remember(t);
 	if (strncmp(p, "-l", 2) == 0 && (p[2] == ' ' || p[2] == '\0')) {
 		p += 2;
 		while (*p == ' ')
@@ -424,7 +852,6 @@ table_set_filter(struct table *t, const char *spec, char **cause)
 		t->filter_is_label = true;
 		free(t->filter);
 		t->filter = xstrdup(spec);
-		table_refilter(t);
 		return 0;
 	}
 	if (*p == '!') {
@@ -438,7 +865,6 @@ table_set_filter(struct table *t, const char *spec, char **cause)
 		t->filter_is_label = false;
 		free(t->filter);
 		t->filter = NULL;
-		table_refilter(t);
 		return 0;
 	}
 	rc = regcomp(&re, p, REG_EXTENDED | REG_ICASE | REG_NOSUB);
@@ -457,8 +883,56 @@ table_set_filter(struct table *t, const char *spec, char **cause)
 	t->filter_is_label = false;
 	free(t->filter);
 	t->filter = xstrdup(spec);
-	table_refilter(t);
 	return 0;
+}
+
+/* Set the filter and apply it for at most budget seconds (0: all of it).
+ * A plain text that contains the one applied before only narrows its
+ * matches; anything else filters every row again, in sorted order. */
+static int
+table_filter_apply(struct table *t, const char *spec, char **cause, double budget)
+{
+	char *old = NULL;
+	size_t *src;
+	bool narrow;
+
+	if (t->filter != NULL && strcmp(spec, t->filter) == 0 && t->order_valid) {
+		table_walk(t, budget);		/* the same filter: finish it */
+		return 0;
+	}
+	if (!t->walking && t->have_re && t->plain != NULL && !t->filter_invert &&
+	    !t->filter_is_label && t->order_valid)
+		old = xstrdup(t->plain);
+	table_remember(t);
+	if (table_filter_parse(t, spec, cause) != 0) {
+		free(old);
+		return -1;
+	}
+	narrow = old != NULL && t->have_re && t->plain != NULL && !t->filter_invert &&
+	    !t->filter_is_label && strcasestr(t->plain, old) != NULL;
+	free(old);
+	if (narrow) {
+		src = xcalloc(t->nvis + 1, sizeof *src);
+		memcpy(src, t->vis, t->nvis * sizeof *src);
+		table_walk_start(t, src, t->nvis, true);
+	} else {
+		table_order(t);
+		table_walk_start(t, t->order, t->nrows, false);
+	}
+	table_walk(t, budget);
+	return 0;
+}
+
+int
+table_set_filter(struct table *t, const char *spec, char **cause)
+{
+	return table_filter_apply(t, spec, cause, 0);
+}
+
+int
+table_set_filter_live(struct table *t, const char *spec, char **cause, double budget)
+{
+	return table_filter_apply(t, spec, cause, budget);
 }
 
 const char *
@@ -495,6 +969,7 @@ table_sort_by(struct table *t, const char *name, char **cause)
 		t->sort_col = found;
 		t->sort_dir = 1;
 	}
+	t->order_valid = false;
 	table_refilter(t);
 	return 0;
 }
@@ -516,6 +991,7 @@ table_sort_step(struct table *t, int dir)
 	table_remember(t);
 	t->sort_col = c;
 	t->sort_dir = 1;
+	t->order_valid = false;
 	table_refilter(t);
 }
 
@@ -531,12 +1007,14 @@ table_set_default_sort(struct table *t, int col, int dir)
 {
 	t->def_col = col;
 	t->def_dir = dir;
+	t->order_valid = false;
 }
 
 void
 table_set_flag_first(struct table *t, unsigned flags)
 {
 	t->flag_first = flags;
+	t->order_valid = false;
 }
 
 void
@@ -802,6 +1280,8 @@ table_fit(struct table *t, int w, bool wide, int *out)
 	size_t i;
 	int total, n, best, bi, hw, mins[64], shown, pass;
 
+	if (t->maxw_stale)
+		table_measure(t);
 	for (i = 0; i < t->ncols; i++) {
 		if (t->hidden[i] || (t->cols[i].priority > 0 && !wide)) {
 			out[i] = -1;
@@ -920,13 +1400,14 @@ table_measure_timed(struct table *t, int h, int64_t now)
 
 	for (ri = t->top; ri < t->nvis && ri < t->top + (size_t)h; ri++) {
 		r = t->rows[t->vis[ri]];
-		if (r->timed == NULL)
+		if (r->timed == NULL && r->src == NULL)
 			continue;
 		for (c = 0; c < t->ncols && c < r->ncols; c++) {
-			if (r->timed[c].type == CELL_TEXT)
+			if (r->cells[c] != NULL ? r->timed == NULL ||
+			    r->timed[c].type == CELL_TEXT :
+			    src_cell(r, c) == NULL || !cell_timed(src_cell(r, c)))
 				continue;
-			cell_format(&r->timed[c], now, tbuf, sizeof tbuf);
-			cw = (int)display_width(tbuf);
+			cw = (int)display_width(row_text(r, c, now, tbuf, sizeof tbuf));
 			if (cw > TABLE_MAX_CELL)
 				cw = TABLE_MAX_CELL;
 			if (cw > t->maxw[c])
@@ -1044,11 +1525,7 @@ table_draw(struct table *t, WINDOW *win, int y, int x, int h, int w,
 			any = true;
 			if (cx >= x + w)
 				break;
-			cell = r->cells[c];
-			if (r->timed != NULL && c < 64 && r->timed[c].type != CELL_TEXT) {
-				cell_format(&r->timed[c], st->now, tbuf, sizeof tbuf);
-				cell = tbuf;
-			}
+			cell = row_text(r, c, st->now, tbuf, sizeof tbuf);
 			table_put(win, y + 1 + line, cx, cell,
 			    widths[c] < x + w - cx ? widths[c] : x + w - cx, st->ellipsis);
 			cx += widths[c];

@@ -78,6 +78,7 @@ struct res_view {
 	const struct kind	*kind;		/* NULL if the kind has no view */
 	const struct printer	*printer;
 	uint64_t		 version;
+	uint64_t		 res_version;	/* the resource's alone, in version */
 	int64_t			 built_at;
 	double			 last_build;	/* loop_now() of the last rebuild */
 	double			 cost;		/* seconds it took */
@@ -316,6 +317,7 @@ res_free(struct view *v)
 struct res_walk {
 	struct view	*v;
 	int64_t		 now;
+	const char	*ns;		/* the namespace shown, or NULL: all */
 };
 
 static void	res_event_fade(struct view *, size_t, const struct row *, struct table_row *);
@@ -373,41 +375,77 @@ res_extra_cells(struct view *v, size_t cluster, const struct row *r, struct tabl
 	}
 }
 
-/* Add one store row to the table. */
-static int
-res_add_row(size_t cluster, const struct row *r, void *arg)
+/* Add a table row for store row r, if the view shows it (else NULL). */
+static struct table_row *
+res_row(struct res_walk *w, size_t cluster, const struct row *r)
 {
-	struct res_walk *w = arg;
 	struct view *v = w->v;
 	struct res_view *rv = v->data;
 	struct table_row *tr;
 	char key[512];
-	size_t i;
 
 	if (v->cluster != SIZE_MAX && cluster != v->cluster)
-		return 0;
+		return NULL;
+	if (w->ns != NULL && strcmp(r->ns, w->ns) != 0)
+		return NULL;
 	if (rv->owner_uid != NULL && (r->owner_uid == NULL || strcmp(r->owner_uid, rv->owner_uid) != 0))
-		return 0;
+		return NULL;
 	if (rv->selector != NULL && !label_selector_match_flat(rv->sel, r->labels))
-		return 0;
+		return NULL;
 	snprintf(key, sizeof key, "%zu/%s/%s/%s", cluster, r->uid != NULL ? r->uid : "",
 	    r->ns, r->name);
 	tr = table_add(v->table, key, cluster);
 	tr->flags = r->flags;
-	tr->labels = r->labels != NULL ? xstrdup(r->labels) : NULL;
-	tr->ns = xstrdup(r->ns != NULL ? r->ns : "");
-	tr->name = xstrdup(r->name != NULL ? r->name : "");
-	tr->uid = xstrdup(r->uid != NULL ? r->uid : "");
-	tr->resource = rv->printer->resource != NULL ? v->resource : v->resource;
-	table_set(tr, 0, store_cluster(v->ui->store, cluster)->name, (int64_t)cluster);
-	table_set(tr, 1, r->ns, 0);
-	for (i = 0; i < r->ncells && i + 2 < rv->ncols; i++)
-		table_set_cell(tr, i + 2, &r->cells[i], w->now);
+	tr->resource = v->resource;
+	/* the cells are the store row's, not copies */
+	table_set_ref(tr, 0, store_cluster(v->ui->store, cluster)->name, (int64_t)cluster);
+	table_set_ref(tr, 1, r->ns, 0);
+	table_set_source(tr, 2, r, w->now);
 	if (strcmp(v->resource, "events") == 0)
 		res_event_fade(v, cluster, r, tr);
 	if (rv->extra != NULL)
 		res_extra_cells(v, cluster, r, tr);
+	return tr;
+}
+
+/* store_foreach: add one store row to the table. */
+static int
+res_add_row(size_t cluster, const struct row *r, void *arg)
+{
+	res_row(arg, cluster, r);
 	return 0;
+}
+
+/* Changes to apply row by row (a watch's stream between two frames);
+ * more go to a rebuild (a list page: 500). */
+#define RES_PLACE_MAX	256
+
+/* Apply the store's changes since the table was built, each row taken out
+ * and put back where it now sorts; false if the table must be rebuilt
+ * (too many, forgotten, or views whose rows depend on other rows). */
+static bool
+res_apply(struct res_walk *w)
+{
+	struct view *v = w->v;
+	struct res_view *rv = v->data;
+	const struct store_change *ch;
+	struct table_row *tr;
+	size_t i, n;
+
+	if (strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0 ||
+	    !store_changes(v->ui->store, v->resource, rv->res_version, &ch, &n) ||
+	    n > RES_PLACE_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((ch[i].old != NULL && (tr = res_row(w, ch[i].cluster, ch[i].old)) != NULL &&
+		    !table_remove_like(v->table, tr)) ||
+		    (ch[i].row != NULL && (tr = res_row(w, ch[i].cluster, ch[i].row)) != NULL &&
+		    !table_place(v->table, tr))) {
+			rv->version = UINT64_MAX;	/* half done: rebuild now */
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Events: a warning or error about an object that is gone (its kind is
@@ -425,7 +463,7 @@ res_event_fade(struct view *v, size_t cluster, const struct row *r, struct table
 	char *kname;
 
 	if (!(tr->flags & (ROW_BAD | ROW_WARN)) || r->ncells < 4 ||
-	    tr->nums[2] == INT64_MIN || tr->nums[2] < RES_EVENT_FADE)
+	    table_cell_num(tr, 2) == INT64_MIN || table_cell_num(tr, 2) < RES_EVENT_FADE)
 		return;
 	obj = r->cells[3].text;		/* OBJECT: "pod/backend-7c9d-x2" */
 	if (obj == NULL || (slash = strchr(obj, '/')) == NULL)
@@ -450,14 +488,16 @@ res_backup_rpo(struct view *v, int64_t now)
 	struct table_row *r, **newest;
 	size_t i, n = store_ncluster(st), breached = 0;
 	double rpo;
+	char buf[256];
 
 	newest = xcalloc(n == 0 ? 1 : n, sizeof *newest);
 	for (i = 0; i < table_total(v->table); i++) {
 		r = table_row_raw(v->table, i);
-		if (r->cluster >= n || r->cells[3] == NULL || r->nums[6] < 0 ||
-		    strcmp(r->cells[3], "Completed") != 0)
+		if (r->cluster >= n || table_cell_num(r, 6) < 0 ||
+		    strcmp(table_cell_text(r, 3, buf, sizeof buf), "Completed") != 0)
 			continue;
-		if (newest[r->cluster] == NULL || r->nums[6] < newest[r->cluster]->nums[6])
+		if (newest[r->cluster] == NULL ||
+		    table_cell_num(r, 6) < table_cell_num(newest[r->cluster], 6))
 			newest[r->cluster] = r;
 	}
 	for (i = 0; i < n; i++) {
@@ -465,7 +505,7 @@ res_backup_rpo(struct view *v, int64_t now)
 			continue;
 		rpo = store_cluster(st, i)->rpo_seconds > 0 ? store_cluster(st, i)->rpo_seconds :
 		    3600.0;
-		if ((double)newest[i]->nums[6] > rpo) {
+		if ((double)table_cell_num(newest[i], 6) > rpo) {
 			newest[i]->flags |= ROW_BAD;
 			breached++;
 		}
@@ -479,8 +519,8 @@ static void
 res_update(struct view *v, int64_t now)
 {
 	struct res_view *rv = v->data;
-	struct res_walk w = { v, now };
-	uint64_t ver = store_version(v->ui->store, v->resource);
+	struct res_walk w = { v, now, NULL };
+	uint64_t ver = store_version(v->ui->store, v->resource), res_ver = ver;
 	unsigned long round = v->ui->trends != NULL ? trends_round(v->ui->trends) : 0;
 	const char *ns = rv->kind != NULL && !rv->kind->namespaced ? NULL :
 	    rv->fixed_ns != NULL ? rv->fixed_ns : ui_namespace(v->ui);
@@ -504,6 +544,18 @@ res_update(struct view *v, int64_t now)
 	if (ver == rv->version && !ns_changed && now - rv->built_at < 60 &&
 	    want_cluster == rv->cluster_col && want_ns == rv->ns_col)
 		return;
+	/* while a typed filter is being applied, changes wait for it */
+	if (!ns_changed && table_filtering(v->table))
+		return;
+	/* only rows of the kind changed, a few: each goes where it sorts */
+	w.ns = ns;
+	if (!ns_changed && rv->version < UINT64_MAX - 1 && now - rv->built_at < 60 &&
+	    want_cluster == rv->cluster_col && want_ns == rv->ns_col &&
+	    ver - res_ver == rv->version - rv->res_version && res_apply(&w)) {
+		rv->version = ver;
+		rv->res_version = res_ver;
+		return;
+	}
 	if (!ns_changed && rv->version != UINT64_MAX && t0 - rv->last_build < 4 * rv->cost)
 		return;
 	if (want_cluster != rv->cluster_col || want_ns != rv->ns_col) {
@@ -513,6 +565,7 @@ res_update(struct view *v, int64_t now)
 		rv->ns_col = want_ns;
 	}
 	rv->version = ver;
+	rv->res_version = res_ver;
 	rv->built_at = now;
 	free(rv->ns_built);
 	rv->ns_built = ns != NULL ? xstrdup(ns) : NULL;

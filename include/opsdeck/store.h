@@ -43,7 +43,9 @@ struct store_cluster {
 	int64_t		 last_ok;	/* unix seconds of the last good response */
 };
 
-/* One object, projected. All strings are sanitised and owned by the row. */
+/* One object, projected. All strings are sanitised and belong to the row;
+ * those many rows repeat (namespace, owner, labels, most cells) are one
+ * shared copy. */
 struct row {
 	char		*uid;
 	char		*ns;		/* "" for cluster-scoped */
@@ -60,6 +62,9 @@ struct row {
 	unsigned	 flags;		/* enum row_flag */
 	char		*reason;
 	bool		 seen;		/* the store's: renewed during the current relist */
+	bool		 dropped;	/* the store's: replaced or removed while held */
+	unsigned	 holds;		/* store_row_hold minus store_row_release */
+	uint32_t	 shared;	/* the store's: cells whose text is shared */
 };
 
 struct store;
@@ -131,6 +136,26 @@ const struct row *store_get(struct store *, size_t cluster, const char *resource
  * change. */
 const struct row *store_get_key(struct store *, size_t cluster, const char *resource,
 		    const char *key);
+/* Keep a row valid past the store change that replaces or removes it (a
+ * view's table reads its cells until it is rebuilt); release frees a row
+ * the store has let go of once nothing holds it. */
+void		 store_row_hold(const struct row *);
+void		 store_row_release(const struct row *);
+/* One change to a row: old (NULL: added) became row (NULL: removed), on
+ * cluster, at version seq. */
+struct store_change {
+	uint64_t	 seq;
+	size_t		 cluster;
+	const struct row *old;
+	const struct row *row;
+};
+/* The changes to resource's rows after version since (oldest first; the
+ * rows valid while the changes are kept, until the next store change);
+ * false when some of them are no longer kept: rebuild from store_foreach.
+ * The store keeps the last STORE_JOURNAL changes of each resource. */
+#define STORE_JOURNAL	1024
+bool		 store_changes(const struct store *, const char *resource, uint64_t since,
+		    const struct store_change **out, size_t *n);
 /* Changes whenever anything of resource changes (any cluster): views
  * rebuild their row lists when it differs from what they saw. */
 uint64_t	 store_version(const struct store *, const char *resource);

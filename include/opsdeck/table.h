@@ -16,6 +16,8 @@
 
 #include "opsdeck/printers.h"
 
+struct row;
+
 /* A column. */
 struct table_col {
 	const char	*name;		/* header, upper case */
@@ -29,15 +31,21 @@ struct table_col {
 					 * their minimum (and drop) before it does */
 };
 
-/* A row as the view built it. Strings are owned by the table. */
+/* A row as the view built it. A row built from a store row (table_set_source)
+ * holds that row and reads its cells from it: nothing of it is copied. */
 struct table_row {
 	char		*key;		/* unique across clusters: marks, selection */
 	size_t		 cluster;
-	char		**cells;
-	int		*widths;	/* display width of each cell */
-	int64_t		*nums;		/* numeric sort keys */
-	struct cell	*timed;		/* time-dependent cells (ages): ncols of
-					 * them, or NULL */
+	const struct row *src;		/* the store row (held), or NULL */
+	size_t		 src_col;	/* column of src's first cell */
+	int64_t		 now;		/* when built: sort keys of src's ages */
+	char		**cells;	/* text set with table_set or table_set_ref;
+					 * NULL: src's cell (table_cell_text) */
+	int64_t		*nums;		/* numeric sort keys of those cells */
+	uint16_t	*widths;	/* display width of each cell */
+	uint64_t	 own;		/* bit c: cells[c] is the table's */
+	struct cell	*timed;		/* time-dependent cells (ages) set with
+					 * table_set_cell: ncols of them, or NULL */
 	size_t		 ncols;		/* the table's column count */
 	char		*labels;	/* "k=v,k2=v2" or NULL */
 	unsigned	 flags;		/* enum row_flag: colour */
@@ -45,7 +53,8 @@ struct table_row {
 	void		*data;		/* the view's (not freed) */
 	char		*ns;		/* for command targets */
 	char		*name;
-	char		*uid;
+	char		*uid;		/* labels, ns, name, uid: the table's, or
+					 * src's when src is set */
 	const char	*resource;	/* static string */
 };
 
@@ -73,7 +82,27 @@ void		 table_set(struct table_row *, size_t col, const char *text, int64_t num);
  * its rows as the clock moves. The sort key is the cell's number, or its
  * age in seconds at now. */
 void		 table_set_cell(struct table_row *, size_t col, const struct cell *, int64_t now);
+/* Set a cell to text that outlives the row (a cluster's name, a string of
+ * the row's source): not copied. */
+void		 table_set_ref(struct table_row *, size_t col, const char *text, int64_t num);
+/* Read the row's cells from column col on, and its labels, namespace, name
+ * and uid, from the store row src, held (not copied) until the row goes.
+ * Ages sort by their age at now; as with table_set_cell they are formatted
+ * again at every draw. */
+void		 table_set_source(struct table_row *, size_t col, const struct row *src,
+		    int64_t now);
+/* The text of a cell (ages formatted at the row's build time, into buf
+ * when they must be), "" for none; and its numeric sort key. */
+const char	*table_cell_text(const struct table_row *, size_t col, char *buf, size_t len);
+int64_t		 table_cell_num(const struct table_row *, size_t col);
 void		 table_end(struct table *);
+/* One row changed, in place of a rebuild (rows with a source only, while
+ * the order is kept: false otherwise, and then table_end sorts again).
+ * table_place puts the row just added where a full sort would; for
+ * table_remove_like, add a row built like the one to remove (the same
+ * source and cells): both go, true if there was one. */
+bool		 table_place(struct table *, struct table_row *);
+bool		 table_remove_like(struct table *, struct table_row *probe);
 
 /* Rows after filter and sort. */
 size_t		 table_count(const struct table *);
@@ -86,11 +115,18 @@ size_t		 table_selected_index(const struct table *);
 /* Select the row with key (true if found). */
 bool		 table_select_key(struct table *, const char *key);
 
-/* Rows so many that typing a filter applies it on Enter, not per key. */
-#define TABLE_LIVE_FILTER_MAX	5000
-
-/* Filter: "" clears. Returns 0 or -1 with *cause (bad regex, bad selector). */
+/* Filter: "" clears. Returns 0 or -1 with *cause (bad regex, bad selector).
+ * Filtering walks the rows in their sorted order (kept between filters,
+ * sorted again only when rows or the sort change); a plain text containing
+ * the one applied before walks only that one's matches. */
 int		 table_set_filter(struct table *, const char *spec, char **cause);
+/* The same as the user types: stops after budget seconds, the rows
+ * matched so far visible; table_filter_continue goes on (true once done),
+ * table_filtering says whether it must. The same spec again completes it. */
+int		 table_set_filter_live(struct table *, const char *spec, char **cause,
+		    double budget);
+bool		 table_filter_continue(struct table *, double budget);
+bool		 table_filtering(const struct table *);
 const char	*table_filter(const struct table *);
 /* Sort by column name (prefix, case-insensitive); the same column again
  * toggles direction. Returns 0 or -1 with *cause. */

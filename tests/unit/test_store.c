@@ -345,6 +345,99 @@ test_live_cluster(void **state)
 	store_free(st);
 }
 
+/* The journal: each change with the row before and after, in order, the
+ * rows kept valid while it holds them; a view too far behind is told so. */
+static void
+test_changes(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	const struct store_change *ch;
+	const struct row *a1, *a2;
+	uint64_t v0, v1;
+	json_t *o;
+	size_t n, i;
+	char name[32];
+
+	(void)state;
+	assert_true(store_changes(s, "pods", 0, &ch, &n));
+	assert_int_equal(n, 0);
+	o = pod("shop", "a", "u-a", "1");
+	store_upsert(s, c, "pods", o);
+	json_decref(o);
+	v0 = store_version(s, "pods");
+	a1 = store_get_key(s, c, "pods", "u-a");
+	o = pod("shop", "a", "u-a", "2");
+	store_upsert(s, c, "pods", o);
+	store_remove(s, c, "pods", o);
+	json_decref(o);
+	o = pod("shop", "b", "u-b", "1");
+	store_upsert(s, c, "pods", o);
+	json_decref(o);
+	v1 = store_version(s, "pods");
+	assert_true(store_changes(s, "pods", v0, &ch, &n));
+	assert_int_equal(n, 3);
+	a2 = ch[0].row;
+	assert_ptr_equal(ch[0].old, a1);
+	assert_string_equal(ch[0].old->rv, "1");	/* replaced, still readable */
+	assert_string_equal(a2->rv, "2");
+	assert_ptr_equal(ch[1].old, a2);
+	assert_null(ch[1].row);
+	assert_null(ch[2].old);
+	assert_string_equal(ch[2].row->name, "b");
+	assert_true(ch[0].seq > v0 && ch[2].seq == v1);
+	assert_true(store_changes(s, "pods", v1, &ch, &n));
+	assert_int_equal(n, 0);
+	/* more changes than it keeps: the oldest are forgotten */
+	for (i = 0; i < STORE_JOURNAL; i++) {
+		snprintf(name, sizeof name, "p-%zu", i);
+		o = pod("shop", name, name, "1");
+		store_upsert(s, c, "pods", o);
+		json_decref(o);
+	}
+	assert_false(store_changes(s, "pods", v0, &ch, &n));
+	assert_true(store_changes(s, "pods", store_version(s, "pods") - 10, &ch, &n));
+	assert_int_equal(n, 10);
+	store_free(s);
+}
+
+/* Rows repeating a text share one copy of it, which outlives the rows
+ * and the store that made it while a row is held. */
+static void
+test_shared_strings(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	const struct row *a, *b;
+	json_t *o;
+
+	(void)state;
+	o = pod("shop", "a", "u-a", "1");
+	store_upsert(s, c, "pods", o);
+	json_decref(o);
+	o = pod("shop", "b", "u-b", "1");
+	store_upsert(s, c, "pods", o);
+	json_decref(o);
+	a = store_get_key(s, c, "pods", "u-a");
+	b = store_get_key(s, c, "pods", "u-b");
+	assert_ptr_equal(a->ns, b->ns);
+	assert_ptr_equal(a->labels, b->labels);
+	assert_ptr_equal(a->owner_uid, b->owner_uid);
+	assert_ptr_equal(a->cells[2].text, b->cells[2].text);	/* STATUS */
+	assert_ptr_not_equal(a->name, b->name);
+	assert_string_equal(b->cells[2].text, "Running");
+	store_row_hold(b);
+	o = pod("shop", "a", "u-a", "1");
+	store_remove(s, c, "pods", o);
+	json_decref(o);
+	store_free(s);
+	/* valgrind/ASan: still there */
+	assert_string_equal(b->ns, "shop");
+	assert_string_equal(b->labels, "app=shop,tier=web");
+	assert_string_equal(b->cells[2].text, "Running");
+	store_row_release(b);
+}
+
 int
 main(void)
 {
@@ -358,6 +451,8 @@ main(void)
 		cmocka_unit_test(test_sanitised),
 		cmocka_unit_test(test_alertmanager_keys),
 		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_shared_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

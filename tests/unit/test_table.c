@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "opsdeck/printers.h"
+#include "opsdeck/store.h"
 #include "opsdeck/table.h"
 #include "opsdeck/xmalloc.h"
 
@@ -551,6 +554,268 @@ test_fit_bytes(void **state)
 	assert_int_equal(used, 0);
 }
 
+/* Keys of the visible rows, in order, joined by spaces (into a new string). */
+static char *
+visible_keys(struct table *t)
+{
+	size_t i, len = 1;
+	char *s = xcalloc(1, 1);
+
+	for (i = 0; i < table_count(t); i++) {
+		len += strlen(table_row_at(t, i)->key) + 1;
+		s = xrealloc(s, len);
+		strcat(s, table_row_at(t, i)->key);
+		strcat(s, " ");
+	}
+	return s;
+}
+
+/* t shows the rows ref shows, in the same order; ref is freed. */
+static void
+same_rows(struct table *t, struct table *ref)
+{
+	char *got = visible_keys(t), *want = visible_keys(ref);
+
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	table_free(ref);
+}
+
+/* n rows with names from a small alphabet, so that typed text narrows
+ * step by step; sorted by NAME. */
+static struct table *
+many_rows(size_t n, unsigned seed)
+{
+	struct table *t = table_new(cols, sizeof cols / sizeof cols[0]);
+	struct table_row *r;
+	char name[16], key[32], *cause = NULL;
+	size_t i, j;
+
+	srand(seed);
+	table_begin(t);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < 6; j++)
+			name[j] = "abcd"[rand() % 4];
+		name[j] = '\0';
+		snprintf(key, sizeof key, "%zu/%s", i, name);
+		r = table_add(t, key, i % 3);
+		table_set(r, 0, i % 3 == 0 ? "prod" : "staging", (int64_t)(i % 3));
+		table_set(r, 1, name, 0);
+		table_set(r, 2, i % 7 == 0 ? "Pending" : "Running", 0);
+		table_set(r, 3, "0", 0);
+	}
+	table_end(t);
+	assert_int_equal(table_sort_by(t, "NAME", &cause), 0);
+	return t;
+}
+
+/* Typing a filter key by key (and backspacing), applied a slice at a time
+ * then finished: the same rows in the same order as filtering afresh. */
+static void
+test_live_filter(void **state)
+{
+	static const char *typed[] = {
+		"b", "ba", "bac", "ba", "bad", "badc", "bad", "ba", "b", "", "c", "cd",
+		"cdd", "!cd", "!c", "pend", "pendi", "pending", "cd", "c.d", "cad", "",
+	};
+	/* plain text containing the plain text before it */
+	static const bool narrows[] = {
+		false, true, true, false, true, true, false, false, false, false, false, true,
+		true, false, false, false, true, true, false, false, false, false,
+	};
+	struct table *t = many_rows(3000, 7), *ref;
+	char *cause = NULL;
+	size_t i, slices, before = 3000;
+
+	for (i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+		/* a budget so small that each slice filters only a few rows */
+		assert_int_equal(table_set_filter_live(t, typed[i], &cause, 1e-12), 0);
+		for (slices = 1; table_filtering(t); slices++)
+			table_filter_continue(t, 1e-12);
+		ref = many_rows(3000, 7);
+		assert_int_equal(table_set_filter(ref, typed[i], &cause), 0);
+		same_rows(t, ref);
+		/* a slice ends after 256 rows here: an extended plain text
+		 * walks only the matches before it, anything else every row */
+		if (narrows[i])
+			assert_true(slices <= before / 256 + 1);
+		else
+			assert_true(slices >= 3000 / 256);
+		before = table_count(t);
+	}
+	/* the same filter again (Enter) finishes it at once */
+	assert_int_equal(table_set_filter_live(t, "a", &cause, 1e-12), 0);
+	assert_true(table_filtering(t));
+	assert_true(table_count(t) < 3000);
+	assert_int_equal(table_set_filter(t, "a", &cause), 0);
+	assert_false(table_filtering(t));
+	ref = many_rows(3000, 7);
+	assert_int_equal(table_set_filter(ref, "a", &cause), 0);
+	assert_int_equal(table_count(t), table_count(ref));
+	table_free(ref);
+	table_free(t);
+	(void)state;
+}
+
+/* Columns of a pods view: cluster and namespace, then the printer's. */
+static const struct table_col podview_cols[] = {
+	{ "CLUSTER", 0, 0, 6, false, false },
+	{ "NAMESPACE", 0, 2, 6, false, false },
+	{ "NAME", 0, 0, 16, false, false },
+	{ "READY", 0, 1, 0, false, false },
+	{ "STATUS", 0, 1, 0, false, false },
+	{ "RESTARTS", 0, 12, 0, true, false },
+	{ "AGE", 0, 1, 0, true, false },
+};
+static const char *pod_clusters[] = { "prod-tokyo", "prod-osaka" };
+
+/* A pod whose sort keys come from small sets, so that many tie. */
+static void
+put_pod(struct store *st, size_t cluster, unsigned id)
+{
+	static const char *phases[] = { "Running", "Pending", "Failed" };
+	static const char *nss[] = { "shop", "payments", "kube-system" };
+	char name[32], uid[32], ts[32];
+	time_t when = 1700000000 + (rand() % 4) * 3600;
+	json_t *pod;
+
+	snprintf(name, sizeof name, "pod-%u", (unsigned)(rand() % 40));
+	snprintf(uid, sizeof uid, "uid-%u", id);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&when));
+	pod = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:[{s:s}]},"
+	    "s:{s:s,s:[{s:s,s:b,s:i}]}}", "apiVersion", "v1", "kind", "Pod",
+	    "metadata", "name", name, "namespace", nss[rand() % 3], "uid", uid,
+	    "creationTimestamp", ts, "spec", "containers", "name", "app",
+	    "status", "phase", phases[rand() % 3], "containerStatuses", "name", "app",
+	    "ready", rand() % 2, "restartCount", rand() % 3);
+	store_upsert(st, cluster, "pods", pod);
+	json_decref(pod);
+}
+
+/* Add a row for store row src as a pods view does. */
+static struct table_row *
+add_pod_row(struct table *t, size_t cluster, const struct row *src)
+{
+	struct table_row *r;
+	char key[128];
+
+	snprintf(key, sizeof key, "%zu/%s", cluster, src->uid);
+	r = table_add(t, key, cluster);
+	r->flags = src->flags;
+	table_set_ref(r, 0, pod_clusters[cluster], (int64_t)cluster);
+	table_set_ref(r, 1, src->ns, 0);
+	table_set_source(r, 2, src, 1700100000);
+	return r;
+}
+
+/* store_foreach: add the row. */
+static int
+add_pod_cb(size_t cluster, const struct row *src, void *arg)
+{
+	add_pod_row(arg, cluster, src);
+	return 0;
+}
+
+/* A pods table built afresh from the store, sorted and filtered so. */
+static struct table *
+pods_table(struct store *st, const char *sort, int toggles, const char *filter)
+{
+	struct table *t = table_new(podview_cols, sizeof podview_cols / sizeof podview_cols[0]);
+	char *cause = NULL;
+	int i;
+
+	table_begin(t);
+	store_foreach(st, SIZE_MAX, "pods", NULL, add_pod_cb, t);
+	table_end(t);
+	for (i = 0; sort != NULL && i < toggles; i++)
+		assert_int_equal(table_sort_by(t, sort, &cause), 0);
+	assert_int_equal(table_set_filter(t, filter, &cause), 0);
+	return t;
+}
+
+/* Random adds, changes and deletes placed one row at a time: after each,
+ * the same rows in the same order as a table built and sorted afresh. */
+static void
+test_incremental_order(void **state)
+{
+	static const struct {
+		const char	*sort;
+		int		 toggles;
+		const char	*filter;
+	} cases[] = {
+		{ NULL, 0, "" }, { "NAME", 1, "" }, { "STATUS", 1, "" },
+		{ "RESTARTS", 2, "" }, { "AGE", 1, "run" }, { "NAMESPACE", 1, "" },
+		{ "CLUSTER", 2, "!pend" }, { "READY", 1, "" },
+	};
+	struct store *st;
+	struct table *t, *ref;
+	const struct row *old, *now;
+	struct table_row *probe;
+	char uid[32];
+	unsigned next, id;
+	size_t k, n, c;
+	int op;
+	json_t *gone;
+
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		srand((unsigned)k + 11);
+		st = store_new();
+		store_add_cluster(st, pod_clusters[0]);
+		store_add_cluster(st, pod_clusters[1]);
+		for (next = 0; next < 120; next++)
+			put_pod(st, next % 2, next);
+		t = pods_table(st, cases[k].sort, cases[k].toggles, cases[k].filter);
+		for (n = 0; n < 250; n++) {
+			op = rand() % 3;
+			id = (unsigned)rand() % next;
+			c = id % 2;
+			snprintf(uid, sizeof uid, "uid-%u", id);
+			old = store_get_key(st, c, "pods", uid);
+			if (op == 0) {		/* a new pod */
+				id = next++;
+				c = id % 2;
+				snprintf(uid, sizeof uid, "uid-%u", id);
+				old = NULL;
+			}
+			if (op == 2 && old != NULL) {		/* deleted */
+				gone = json_pack("{s:{s:s,s:s,s:s}}", "metadata", "name",
+				    old->name, "namespace", old->ns, "uid", uid);
+				store_remove(st, c, "pods", gone);
+				json_decref(gone);
+			} else
+				put_pod(st, c, id);
+			if (old != NULL) {
+				probe = add_pod_row(t, c, old);
+				assert_true(table_remove_like(t, probe));
+			}
+			now = store_get_key(st, c, "pods", uid);
+			if (now != NULL)
+				assert_true(table_place(t, add_pod_row(t, c, now)));
+			ref = pods_table(st, cases[k].sort, cases[k].toggles, cases[k].filter);
+			assert_int_equal(table_total(t), table_total(ref));
+			same_rows(t, ref);
+		}
+		/* the selected row changes and moves: still selected (when
+		 * the filter still shows it) */
+		if (table_count(t) > 10 && cases[k].filter[0] == '\0') {
+			table_move(t, 10);
+			now = table_selected(t)->src;
+			c = table_selected(t)->cluster;
+			snprintf(uid, sizeof uid, "%s", now->uid);
+			put_pod(st, c, (unsigned)atoi(uid + 4));
+			probe = add_pod_row(t, c, now);
+			assert_true(table_remove_like(t, probe));
+			now = store_get_key(st, c, "pods", uid);
+			assert_true(table_place(t, add_pod_row(t, c, now)));
+			assert_ptr_equal(table_selected(t)->src, now);
+		}
+		table_free(t);
+		store_free(st);
+	}
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -568,6 +833,8 @@ main(void)
 		cmocka_unit_test(test_fit_keep_little_room),
 		cmocka_unit_test(test_timed_grow),
 		cmocka_unit_test(test_fit_bytes),
+		cmocka_unit_test(test_live_filter),
+		cmocka_unit_test(test_incremental_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
