@@ -1286,11 +1286,17 @@ watch_initial_cb(json_t *obj, const char *json, size_t len, void *arg)
 {
 	struct watch	*w = arg;
 
+	json_t		*full;
+
 	if (!selector_match(&w->sel, obj))
 		return 0;
-	if (w->table)
-		watch_emit(w, "ADDED", obj, NULL);
-	else {
+	if (w->table) {
+		/* obj is the selector view: the row needs the object */
+		full = json_loadb(json, len, 0, NULL);
+		if (full != NULL)
+			watch_emit(w, "ADDED", full, NULL);
+		json_decref(full);
+	} else {
 		buf_str(&w->out, "{\"type\":\"ADDED\",\"object\":");
 		buf_add(&w->out, json, len);
 		buf_str(&w->out, "}\n");

@@ -1,6 +1,7 @@
 /* Unit tests of the drill object store: create, replace with conflicts,
- * in-place changes, deletion, graceful deletion, ordering and the watch
- * history with its 410 floor. */
+ * in-place changes, deletion, graceful deletion, ordering, the watch
+ * history with its 410 floor and byte bound, and a large store that drops
+ * its trees at settle points. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -189,6 +190,110 @@ test_history(void **state)
 	sim_free(sim);
 }
 
+/* Counts the objects a JSON iteration sees, checking what it is handed. */
+static int
+count_json(json_t *view, const char *json, size_t len, void *arg)
+{
+	size_t	*n = arg;
+
+	assert_non_null(strstr(json, "\"image\":\"nginx:1\""));
+	assert_true(len == strlen(json));
+	/* the view: selectors' fields, not the whole object */
+	assert_null(json_object_get(json_object_get(view, "spec"), "containers"));
+	if (strcmp(json_string_value(json_object_get(json_object_get(json_object_get(view,
+	    "metadata"), "labels"), "app")), "web") == 0)
+		(*n)++;
+	return 0;
+}
+
+/* Past its threshold a store drops trees at a settle point and rebuilds
+ * them on demand: what is read, written and listed stays the same. */
+static void
+test_cold(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct kind *pods = kind_find_api("", "pods");
+	json_t			*p, *q;
+	char			*cause = NULL, *before, *after, name[16], *uid;
+	uint64_t		 rv;
+	size_t			 n = 0;
+	int			 i;
+
+	(void)state;
+	sim_store_set_cold(c->store, 3);
+	assert_false(sim_store_settle(c->store));	/* empty: nothing to drop */
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		assert_int_equal(sim_obj_create(c, pods, "prod", pod("prod", name), NULL,
+		    &cause), 0);
+	}
+	p = sim_obj_get(c, pods, "prod", "p1");
+	before = json_dumps(p, JSON_COMPACT);
+	uid = strdup(json_string_value(json_object_get(json_object_get(p, "metadata"),
+	    "uid")));
+	assert_true(sim_store_settle(c->store));
+	assert_false(sim_store_settle(c->store));	/* nothing built since */
+	q = sim_obj_get(c, pods, "prod", "p1");
+	assert_non_null(q);
+	after = json_dumps(q, JSON_COMPACT);
+	assert_string_equal(after, before);
+	free(after);
+	assert_string_equal(sim_obj_json(c, pods, q), before);
+	assert_ptr_equal(sim_obj_get_uid(c, pods, uid), q);
+	/* a write to the rebuilt tree is kept past the next settle */
+	rv = sim_store_rv(c);
+	json_object_set_new(json_object_get(q, "metadata"), "labels", json_pack("{s:s}",
+	    "app", "db"));
+	sim_obj_modified(c, pods, q, false);
+	assert_int_equal(sim_store_rv(c), rv + 1);
+	assert_true(sim_store_settle(c->store));
+	q = sim_obj_get(c, pods, "prod", "p1");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+	    q, "metadata"), "labels"), "app")), "db");
+	/* deleting and listing a cold object */
+	assert_true(sim_store_settle(c->store));
+	assert_int_equal(sim_obj_delete(c, pods, "prod", "p2", &cause), 0);
+	assert_null(sim_obj_get(c, pods, "prod", "p2"));
+	sim_obj_foreach_json(c, pods, "prod", NULL, NULL, count_json, &n);
+	assert_int_equal(n, 2);	/* p0, p3: p1 is labelled db now */
+	free(before);
+	free(uid);
+	sim_free(sim);
+}
+
+/* The history keeps at most its bytes of event lines. */
+static void
+test_history_bytes(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct kind *pods = kind_find_api("", "pods");
+	const struct sim_event	*evs[64];
+	char			*cause = NULL, name[16];
+	uint64_t		 start;
+	long			 n;
+	size_t			 bytes = 0;
+	int			 i;
+
+	(void)state;
+	sim_obj_create(c, pods, "prod", pod("prod", "x"), NULL, &cause);
+	start = sim_store_rv(c);
+	sim_store_set_history_bytes(c->store, 1000);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		sim_obj_create(c, pods, "prod", pod("prod", name), NULL, &cause);
+	}
+	assert_int_equal(sim_history_since(c, pods, NULL, start, evs, 64), -1);
+	n = sim_history_since(c, pods, NULL, sim_history_floor(c), evs, 64);
+	assert_true(n > 0 && n < 20);
+	for (i = 0; i < n; i++)
+		bytes += strlen(evs[i]->line);
+	assert_true(bytes <= 1000);
+	assert_int_equal(evs[n - 1]->rv, sim_store_rv(c));
+	sim_free(sim);
+}
+
 /* Graceful deletion marks the object and removes it when due. */
 static void
 test_graceful(void **state)
@@ -224,6 +329,8 @@ main(void)
 		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_graceful),
+		cmocka_unit_test(test_cold),
+		cmocka_unit_test(test_history_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
