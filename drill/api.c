@@ -1286,17 +1286,11 @@ watch_initial_cb(json_t *obj, const char *json, size_t len, void *arg)
 {
 	struct watch	*w = arg;
 
-	json_t		*full;
-
 	if (!selector_match(&w->sel, obj))
 		return 0;
-	if (w->table) {
-		/* obj is the selector view: the row needs the object */
-		full = json_loadb(json, len, 0, NULL);
-		if (full != NULL)
-			watch_emit(w, "ADDED", full, NULL);
-		json_decref(full);
-	} else {
+	if (w->table)
+		watch_emit(w, "ADDED", obj, NULL);
+	else {
 		buf_str(&w->out, "{\"type\":\"ADDED\",\"object\":");
 		buf_add(&w->out, json, len);
 		buf_str(&w->out, "}\n");
@@ -3385,6 +3379,10 @@ drill_api_handle(struct drill_req *req, struct drill_resp *resp)
 	}
 	if (strcmp(p, "/drill/v1/looks") == 0) {
 		api_look(req, resp);
+		return;
+	}
+	if (strcmp(p, "/drill/v1/churn") == 0) {
+		drill_api_churn(req, resp);
 		return;
 	}
 	if (strcmp(p, "/drill/v1/status") == 0) {

@@ -713,9 +713,6 @@ ctl_cluster_tick(struct sim_cluster *c)
 	npods = sim_obj_count(c, kind_find_api("", "pods"), NULL);
 	rv0 = sim_store_rv(c);
 	every = npods > 4000 ? (double)npods / 2000.0 : 2.0;
-	/* A pass over a store that drops its trees rebuilds every one. */
-	if (ctl->cold)
-		every *= 8;
 	full = ctl->full_pending || ctl->last_rv != sim_store_rv(c) ||
 	    scn->t >= ctl->next_due || ctl->last_epoch != ctl->epoch ||
 	    w - ctl->last_full_wall >= every;
@@ -767,12 +764,6 @@ ctl_cluster_tick(struct sim_cluster *c)
 	ctl_alerts_tick(c);
 	/* Changes made by this tick call for another full pass. */
 	ctl->last_rv = sim_store_rv(c) == rv0 ? rv0 : rv0 - 1;
-	if (sim_store_settle(c->store)) {
-		/* the index borrowed pods whose trees are gone */
-		ctl->cold = true;
-		ctl_index_free(ctl->owned);
-		ctl->owned = map_new();
-	}
 }
 
 /* Advance the estate by real_dt seconds of wall clock. */

@@ -12,6 +12,7 @@
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
+#include "drill.h"
 #include "sim_store.h"
 
 /* Pods per generated deployment (the last one takes the remainder). */
@@ -283,4 +284,51 @@ scenario_churn_tick(struct sim *sim, double real_dt)
 		if (ctl->last_rv == rv0)
 			ctl->last_rv = sim_store_rv(c);
 	}
+}
+
+/* POST /drill/v1/churn?rate=E: an instructor's (and the bench's) switch for
+ * a generated estate's churn, in watch events a second. Admin only. */
+void
+drill_api_churn(struct drill_req *req, struct drill_resp *resp)
+{
+	struct sim	*sim = req->cluster->sim;
+	struct scn	*scn;
+	const char	*arg = req->arg(req, "rate");
+	char		*end = NULL;
+	long		 rate = -1;
+	bool		 generated;
+
+	if (strcmp(req->method, "POST") != 0) {
+		drill_api_status(resp, 405, "MethodNotAllowed", "use POST", NULL, NULL);
+		return;
+	}
+	if (req->user != DRILL_USER_ADMIN) {
+		drill_api_status(resp, 403, "Forbidden", "only the drill admin may change "
+		    "churn", NULL, NULL);
+		return;
+	}
+	if (arg != NULL && *arg != '\0')
+		rate = strtol(arg, &end, 10);
+	if (rate < 0 || rate > GEN_MAX_CHURN || *end != '\0') {
+		drill_api_status(resp, 400, "BadRequest", "rate must be a count of events a "
+		    "second, 0..100000", NULL, NULL);
+		return;
+	}
+	sim_lock(sim);
+	scn = scn_get(sim);
+	generated = scn->generated;
+	if (generated) {
+		scn->churn = (double)rate;
+		scn->churn_due = 0;
+	}
+	sim_unlock(sim);
+	if (!generated) {
+		drill_api_status(resp, 400, "BadRequest", "churn is for generated estates "
+		    "(--generate)", NULL, NULL);
+		return;
+	}
+	resp->status = 200;
+	resp->content_type = "application/json";
+	resp->body = xasprintf("{\"rate\":%ld}", rate);
+	resp->body_len = strlen(resp->body);
 }

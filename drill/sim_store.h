@@ -13,8 +13,6 @@
  * their lines. */
 #define SIM_HISTORY_MAX		4096
 #define SIM_HISTORY_BYTES	(8 * 1024 * 1024)
-/* Objects in a cluster from which the store drops trees at settle points. */
-#define SIM_COLD_MIN		5000
 
 struct sim_store	*sim_store_new(struct sim_cluster *);
 void			 sim_store_free(struct sim_store *);
@@ -23,20 +21,10 @@ void			 sim_store_set_history(struct sim_store *, size_t max);
 /* Keep at most max bytes of event lines in the history (tests;
  * SIM_HISTORY_BYTES by default). */
 void			 sim_store_set_history_bytes(struct sim_store *, size_t max);
-/* Drop trees from min objects on (tests; SIM_COLD_MIN by default). */
-void			 sim_store_set_cold(struct sim_store *, size_t min);
-/* A settle point: a large store drops the trees built since the last one
- * (they are rebuilt from the JSON on the next get or foreach); true if it
- * did. Objects borrowed before are invalid after. Called at the end of each
- * cluster's controller tick. */
-bool			 sim_store_settle(struct sim_store *);
 
 /* Call cb with each object of res (ns NULL: all) in namespace/name order,
  * starting after (after_ns, after_name) if after_name is not NULL, with its
- * compact JSON serialisation (borrowed); stop if cb returns non-zero. obj is
- * the object's selector view (metadata name, namespace and labels and every
- * field a field selector may name), not the whole object: no tree is built.
- * The view is never changed in place. */
+ * compact JSON serialisation (borrowed); stop if cb returns non-zero. */
 void	 sim_obj_foreach_json(struct sim_cluster *, const struct kind *,
 	    const char *ns, const char *after_ns, const char *after_name,
 	    int (*cb)(json_t *obj, const char *json, size_t len, void *arg), void *arg);

@@ -1,13 +1,9 @@
 /* The object store of one simulated cluster: objects per resource in
  * namespace/name order, a uid index, a monotonic resourceVersion and a
  * bounded history of watch events.
- *
- * Every object is kept serialised (compact JSON, what lists and watches
- * send) with its selector view. Its jansson tree is what the controllers and
- * the API read and write; a tree costs about eight times its JSON, so in a
- * large store (sim_store_set_cold) trees are dropped at each settle point
- * (sim_store_settle, the end of a controller tick) and rebuilt from the JSON
- * when something asks for the object again. */
+ * Every object is kept as its jansson tree (what the controllers and the
+ * API read and write), its compact JSON (what lists and watches send) and
+ * its selector view (what selectors read). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +19,7 @@
 struct sim_entry {
 	char		*ns;		/* "" for cluster-scoped */
 	char		*name;
-	json_t		*obj;		/* the tree; NULL while cold */
+	json_t		*obj;
 	char		*json;		/* compact JSON as of the last change */
 	size_t		 len;
 	json_t		*view;		/* selector view as of the last change */
@@ -63,9 +59,6 @@ struct sim_store {
 	uint64_t		 rand;
 	struct map		*interned;	/* JSON -> shared view part */
 	size_t			 ninterned;	/* after the last prune */
-	size_t			 nobjs;		/* objects of every kind */
-	size_t			 nhot;		/* entries holding a tree */
-	size_t			 cold_min;	/* drop trees from this many objects */
 };
 
 /* Index of res in the kind table. */
@@ -102,7 +95,6 @@ sim_store_new(struct sim_cluster *c)
 	s->ring_max = SIM_HISTORY_MAX;
 	s->ring_bytes_max = SIM_HISTORY_BYTES;
 	s->interned = map_new();
-	s->cold_min = SIM_COLD_MIN;
 	s->ring = xcalloc(s->ring_max, sizeof *s->ring);
 	s->rv = 1;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -153,13 +145,6 @@ void
 sim_store_set_history_bytes(struct sim_store *s, size_t max)
 {
 	s->ring_bytes_max = max;
-}
-
-/* Keep trees only below min objects (tests; SIM_COLD_MIN by default). */
-void
-sim_store_set_cold(struct sim_store *s, size_t min)
-{
-	s->cold_min = min;
 }
 
 /* Free one entry. */
@@ -482,43 +467,6 @@ store_dump(json_t *obj, size_t *len)
 	return s;
 }
 
-/* The tree of an entry, rebuilt from its JSON if it was dropped. */
-static json_t *
-entry_tree(struct sim_store *s, struct sim_entry *e)
-{
-	if (e->obj != NULL)
-		return e->obj;
-	e->obj = json_loadb(e->json, e->len, JSON_ALLOW_NUL, NULL);
-	if (e->obj == NULL)
-		e->obj = json_object();	/* not reached: the JSON is our own */
-	s->nhot++;
-	return e->obj;
-}
-
-/* Drop the trees of a large store (see the top of the file). Borrowed
- * objects are not valid past this point. */
-bool
-sim_store_settle(struct sim_store *s)
-{
-	size_t	i, j;
-
-	if (s->nhot == 0 || s->nobjs < s->cold_min)
-		return false;
-	for (i = 0; i < nkinds && s->nhot > 0; i++) {
-		for (j = 0; j < s->r[i].n; j++) {
-			struct sim_entry *e = s->r[i].v[j];
-
-			if (e->obj != NULL) {
-				json_decref(e->obj);
-				e->obj = NULL;
-				s->nhot--;
-			}
-		}
-	}
-	s->nhot = 0;
-	return true;
-}
-
 /* Bump the resourceVersion, stamp it on obj, refresh the entry's cache and
  * record the event. */
 static void
@@ -562,7 +510,7 @@ sim_obj_get(struct sim_cluster *c, const struct kind *res, const char *ns,
 	if (!res->namespaced || ns == NULL)
 		ns = "";
 	i = rstore_find(r, ns, name, &found);
-	return found ? entry_tree(c->store, r->v[i]) : NULL;
+	return found ? r->v[i]->obj : NULL;
 }
 
 /* The stored object with uid, or NULL. */
@@ -572,7 +520,7 @@ sim_obj_get_uid(struct sim_cluster *c, const struct kind *res, const char *uid)
 	struct sim_entry	*e;
 
 	e = uid != NULL ? map_get(c->store->r[store_index(res)].uids, uid) : NULL;
-	return e != NULL ? entry_tree(c->store, e) : NULL;
+	return e != NULL ? e->obj : NULL;
 }
 
 /* The cached serialisation of a stored object. */
@@ -630,14 +578,14 @@ struct foreach_arg {
 	void	*arg;
 };
 
-/* An entry's view and JSON: no tree is built. */
+/* An entry's tree and JSON. */
 static int
 foreach_json_one(struct sim_cluster *c, struct sim_entry *e, void *arg)
 {
 	struct foreach_arg	*fa = arg;
 
 	(void)c;
-	return fa->json_cb(e->view, e->json, e->len, fa->arg);
+	return fa->json_cb(e->obj, e->json, e->len, fa->arg);
 }
 
 /* Iterate with serialisations, optionally starting after a key. */
@@ -657,7 +605,8 @@ foreach_one(struct sim_cluster *c, struct sim_entry *e, void *arg)
 {
 	struct foreach_arg	*fa = arg;
 
-	return fa->cb(entry_tree(c->store, e), fa->arg);
+	(void)c;
+	return fa->cb(e->obj, fa->arg);
 }
 
 /* Call cb for each object of res in order. */
@@ -676,7 +625,7 @@ sim_obj_at(struct sim_cluster *c, const struct kind *res, size_t i)
 {
 	struct sim_rstore	*r = &c->store->r[store_index(res)];
 
-	return i < r->n ? entry_tree(c->store, r->v[i]) : NULL;
+	return i < r->n ? r->v[i]->obj : NULL;
 }
 
 /* Number of objects of res (ns NULL: all). */
@@ -788,8 +737,6 @@ sim_obj_create(struct sim_cluster *c, const struct kind *res, const char *ns,
 	e->name = xstrdup(name);
 	e->obj = obj;
 	obj = NULL;
-	s->nobjs++;
-	s->nhot++;
 	map_put(r->uids, meta_str(e->obj, "uid"), e);
 	store_changed(s, res, e, "ADDED");
 	if (out != NULL)
@@ -834,7 +781,7 @@ sim_obj_replace(struct sim_cluster *c, const struct kind *res, json_t *obj,
 		goto out;
 	}
 	e = r->v[i];
-	om = meta_of(entry_tree(s, e));
+	om = meta_of(e->obj);
 	rv = json_string_value(json_object_get(m, "resourceVersion"));
 	if (rv != NULL && *rv != '\0' &&
 	    strcmp(rv, meta_str(e->obj, "resourceVersion")) != 0) {
@@ -905,11 +852,9 @@ store_remove(struct sim_store *s, const struct kind *res, size_t i)
 	struct sim_rstore	*r = &s->r[store_index(res)];
 	struct sim_entry	*e = r->v[i];
 
-	map_take(r->uids, meta_str(entry_tree(s, e), "uid"));
+	map_take(r->uids, meta_str(e->obj, "uid"));
 	memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof *r->v);
 	r->n--;
-	s->nobjs--;
-	s->nhot--;
 	store_changed(s, res, e, "DELETED");
 	entry_free(e);
 }

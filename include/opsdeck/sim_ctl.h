@@ -169,7 +169,6 @@ struct sim_ctl {
 	char			**evnames;	/* FIFO of event "ns/name" */
 	size_t			 nev, evhead;
 	bool			 quiet;		/* no per-pod events (big estates) */
-	bool			 cold;		/* the store drops its trees */
 	bool			 db_down;
 	struct map		*db_bad;	/* pod uids broken by db-down */
 	bool			 backup_fail;	/* cronjob backup jobs fail */
