@@ -789,6 +789,14 @@ route_resource(struct drill_req *req, struct drill_resp *resp, const struct path
 }
 
 /* One route of the request paths. */
+/* POST /drill/v1/churn?rate=E: a generated estate's churn rate
+ * (drill/generate.c). */
+static void
+route_churn(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
+{
+	drill_api_churn(req, resp);
+}
+
 struct path_route {
 	/* "/..." the whole path exactly; otherwise its segments: a word is
 	 * itself, "*" any one segment, a trailing "..." any further ones */
@@ -807,6 +815,7 @@ static const struct path_route path_routes[] = {
 	{ "/livez", 1, route_health },
 	{ "/drill/v1/reach", 0, api_reach },
 	{ "/drill/v1/looks", 0, api_look },
+	{ "/drill/v1/churn", 0, route_churn },
 	{ "/drill/v1/status", 0, route_drill_status },
 	{ "api", 0, route_core_versions },
 	{ "apis", 0, api_groups },

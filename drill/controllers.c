@@ -774,5 +774,6 @@ sim_tick(struct sim *sim, double real_dt)
 	scn_faults_tick(sim);
 	for (i = 0; i < sim->nclusters; i++)
 		ctl_cluster_tick(sim->clusters[i]);
+	scenario_churn_tick(sim, real_dt);
 	scn_resolved_tick(sim);
 }

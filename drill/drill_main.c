@@ -27,7 +27,8 @@ drill_usage(FILE *f)
 {
 	fprintf(f, "usage: opsdeck drill serve [SCENARIO] [--kubeconfig-out FILE] "
 	    "[--port-base N] [--speed X]\n"
-	    "                          [--generate clusters=N,pods=M] [--remove-on-exit]\n"
+	    "                          [--generate clusters=N,pods=M[,churn=E]]\n"
+	    "                          [--remove-on-exit]\n"
 	    "       opsdeck drill credential\n"
 	    "       opsdeck drill report [--kubeconfig FILE] [--context C] [-o text|json]\n");
 }

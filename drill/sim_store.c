@@ -1,11 +1,15 @@
 /* The object store of one simulated cluster: objects per resource in
  * namespace/name order, a uid index, a monotonic resourceVersion and a
- * bounded history of watch events. */
+ * bounded history of watch events.
+ * Every object is kept as its jansson tree (what the controllers and the
+ * API read and write), its compact JSON (what lists and watches send) and
+ * its selector view (what selectors read). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "opsdeck/map.h"
 #include "opsdeck/names.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/xmalloc.h"
@@ -24,10 +28,10 @@ struct sim_entry {
 
 /* The objects of one resource. */
 struct sim_rstore {
-	struct sim_entry	*v;
+	struct sim_entry	**v;
 	size_t			 n;
 	size_t			 cap;
-	json_t			*uids;		/* uid -> object */
+	struct map		*uids;		/* uid -> entry */
 };
 
 /* A pending graceful deletion. */
@@ -49,9 +53,13 @@ struct sim_store {
 	size_t			 ring_head;	/* index of the oldest */
 	size_t			 ring_len;
 	uint64_t		 dropped_rv;	/* newest rv dropped from history */
+	size_t			 ring_bytes;	/* of the lines kept */
+	size_t			 ring_bytes_max;
 	struct sim_pending	*pending;
 	size_t			 npending;
 	uint64_t		 rand;
+	struct map		*interned;	/* JSON -> shared view part */
+	size_t			 ninterned;	/* after the last prune */
 };
 
 /* Index of res in the kind table. */
@@ -84,8 +92,10 @@ sim_store_new(struct sim_cluster *c)
 	s->cluster = c;
 	s->r = xcalloc(nkinds, sizeof *s->r);
 	for (i = 0; i < nkinds; i++)
-		s->r[i].uids = json_object();
+		s->r[i].uids = map_new();
 	s->ring_max = SIM_HISTORY_MAX;
+	s->ring_bytes_max = SIM_HISTORY_BYTES;
+	s->interned = map_new();
 	s->ring = xcalloc(s->ring_max, sizeof *s->ring);
 	s->rv = 1;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -127,7 +137,34 @@ sim_store_set_history(struct sim_store *s, size_t max)
 	s->ring_max = max > 0 ? max : 1;
 	s->ring = xcalloc(s->ring_max, sizeof *s->ring);
 	s->ring_head = s->ring_len = 0;
+	s->ring_bytes = 0;
 	s->dropped_rv = s->rv;
+}
+
+/* Keep at most max bytes of event lines in the history (tests). */
+void
+sim_store_set_history_bytes(struct sim_store *s, size_t max)
+{
+	s->ring_bytes_max = max;
+}
+
+/* Free one entry. */
+static void
+entry_free(struct sim_entry *e)
+{
+	free(e->ns);
+	free(e->name);
+	free(e->json);
+	json_decref(e->view);
+	json_decref(e->obj);
+	free(e);
+}
+
+/* Free an interned part (map value). */
+static void
+intern_free(void *v)
+{
+	json_decref(v);
 }
 
 /* Free a store and everything in it. */
@@ -139,20 +176,16 @@ sim_store_free(struct sim_store *s)
 	if (s == NULL)
 		return;
 	for (i = 0; i < nkinds; i++) {
-		for (j = 0; j < s->r[i].n; j++) {
-			free(s->r[i].v[j].ns);
-			free(s->r[i].v[j].name);
-			free(s->r[i].v[j].json);
-			json_decref(s->r[i].v[j].view);
-			json_decref(s->r[i].v[j].obj);
-		}
+		for (j = 0; j < s->r[i].n; j++)
+			entry_free(s->r[i].v[j]);
 		free(s->r[i].v);
-		json_decref(s->r[i].uids);
+		map_free(s->r[i].uids, NULL);
 	}
 	free(s->r);
 	for (i = 0; i < s->ring_len; i++)
 		event_clear(&s->ring[(s->ring_head + i) % s->ring_max]);
 	free(s->ring);
+	map_free(s->interned, intern_free);
 	for (i = 0; i < s->npending; i++) {
 		free(s->pending[i].ns);
 		free(s->pending[i].name);
@@ -184,7 +217,7 @@ rstore_find(struct sim_rstore *r, const char *ns, const char *name, int *found)
 	*found = 0;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = key_cmp(r->v[mid].ns, r->v[mid].name, ns, name);
+		c = key_cmp(r->v[mid]->ns, r->v[mid]->name, ns, name);
 		if (c == 0) {
 			*found = 1;
 			return mid;
@@ -205,7 +238,7 @@ rstore_ns_start(struct sim_rstore *r, const char *ns)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(r->v[mid].ns, ns) < 0)
+		if (strcmp(r->v[mid]->ns, ns) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -279,27 +312,88 @@ set_type_meta(const struct kind *res, json_t *obj)
 	json_object_set_new(obj, "kind", json_string(res->kind));
 }
 
-/* The fields watch filtering needs from obj (selectors). */
-static json_t *
-selector_view(json_t *obj)
+/* Copy the member at a two-level path (a.b) of src into dst, if present. */
+static void
+view_copy2(json_t *dst, json_t *src, const char *a, const char *b)
 {
-	json_t	*v, *m, *src, *x;
+	json_t	*x, *sub;
+
+	x = json_object_get(json_object_get(src, a), b);
+	if (x == NULL)
+		return;
+	sub = json_object_get(dst, a);
+	if (sub == NULL) {
+		sub = json_object();
+		json_object_set_new(dst, a, sub);
+	}
+	json_object_set_new(sub, b, json_is_object(x) || json_is_array(x) ?
+	    json_deep_copy(x) : json_incref(x));
+}
+
+/* Drop an interned part nothing else holds. */
+static int
+intern_prune(const char *key, void *val, void *arg)
+{
+	(void)key;
+	(void)arg;
+	if (((json_t *)val)->refcount > 1)
+		return 0;
+	json_decref(val);
+	return 1;
+}
+
+/* The one shared copy of a view part equal to v (stolen): views of pods
+ * of one ReplicaSet have the same labels, those on one node the same spec
+ * fields. Views are never changed in place, so they can share. */
+static json_t *
+store_intern(struct sim_store *s, json_t *v)
+{
+	json_t	*have;
+	char	*key;
+
+	key = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (key == NULL)
+		return v;
+	have = map_get(s->interned, key);
+	if (have != NULL) {
+		json_decref(v);
+		v = json_incref(have);
+	} else {
+		if (map_count(s->interned) >= 2 * s->ninterned + 1024) {
+			map_sweep(s->interned, intern_prune, NULL);
+			s->ninterned = map_count(s->interned);
+		}
+		map_put(s->interned, key, json_incref(v));
+	}
+	free(key);
+	return v;
+}
+
+/* The fields selectors read from obj (field_supported in api.c, labels):
+ * what watch filtering and list selection see. Scalars are shared with obj,
+ * never changed in place; parts are interned. */
+static json_t *
+selector_view(struct sim_store *s, json_t *obj)
+{
+	static const char *const paths[][2] = {
+		{ "metadata", "labels" },
+		{ "spec", "nodeName" }, { "spec", "restartPolicy" },
+		{ "spec", "schedulerName" }, { "spec", "serviceAccountName" },
+		{ "spec", "unschedulable" },
+		{ "status", "phase" }, { "status", "podIP" },
+		{ "status", "nominatedNodeName" },
+		{ "source", "component" },
+	};
+	json_t	*v, *m, *x;
+	size_t	 i;
 
 	v = json_object();
 	m = json_object();
-	src = json_object_get(obj, "metadata");
 	json_object_set_new(m, "name", json_string(meta_str(obj, "name")));
 	json_object_set_new(m, "namespace", json_string(meta_str(obj, "namespace")));
-	x = json_object_get(src, "labels");
-	if (json_is_object(x))
-		json_object_set_new(m, "labels", json_deep_copy(x));
 	json_object_set_new(v, "metadata", m);
-	x = json_object_get(json_object_get(obj, "spec"), "nodeName");
-	if (json_is_string(x))
-		json_object_set_new(v, "spec", json_pack("{s:O}", "nodeName", x));
-	x = json_object_get(json_object_get(obj, "status"), "phase");
-	if (json_is_string(x))
-		json_object_set_new(v, "status", json_pack("{s:O}", "phase", x));
+	for (i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		view_copy2(v, obj, paths[i][0], paths[i][1]);
 	x = json_object_get(obj, "involvedObject");
 	if (json_is_object(x))
 		json_object_set_new(v, "involvedObject", json_deep_copy(x));
@@ -309,6 +403,20 @@ selector_view(json_t *obj)
 	x = json_object_get(obj, "type");
 	if (json_is_string(x))
 		json_object_set(v, "type", x);
+	x = json_object_get(obj, "reportingComponent");
+	if (json_is_string(x))
+		json_object_set(v, "reportingComponent", x);
+	x = json_object_get(m, "labels");
+	if (x != NULL)
+		json_object_set_new(m, "labels", store_intern(s, json_incref(x)));
+	/* (a pod's status part holds its IP: not worth sharing) */
+	for (i = 0; i < 2; i++) {
+		static const char *const parts[] = { "spec", "involvedObject" };
+
+		x = json_object_get(v, parts[i]);
+		if (x != NULL)
+			json_object_set_new(v, parts[i], store_intern(s, json_incref(x)));
+	}
 	return v;
 }
 
@@ -318,22 +426,30 @@ store_record(struct sim_store *s, const struct kind *res, const char *type,
     json_t *obj, const char *json, json_t *view, json_t *prev)
 {
 	struct sim_event	*ev;
+	char			*line;
+	size_t			 len;
 
-	if (s->ring_len == s->ring_max) {
+	line = xasprintf("{\"type\":\"%s\",\"object\":%s}", type, json);
+	len = strlen(line);
+	/* Drop the oldest past the count or the bytes the history keeps. */
+	while (s->ring_len > 0 && (s->ring_len == s->ring_max ||
+	    s->ring_bytes + len > s->ring_bytes_max)) {
 		ev = &s->ring[s->ring_head];
 		s->dropped_rv = ev->rv;
+		s->ring_bytes -= strlen(ev->line);
 		event_clear(ev);
 		s->ring_head = (s->ring_head + 1) % s->ring_max;
 		s->ring_len--;
 	}
 	ev = &s->ring[(s->ring_head + s->ring_len) % s->ring_max];
 	s->ring_len++;
+	s->ring_bytes += len;
 	ev->rv = s->rv;
 	ev->res = res;
 	snprintf(ev->type, sizeof ev->type, "%s", type);
 	ev->ns = xstrdup(meta_str(obj, "namespace"));
 	ev->name = xstrdup(meta_str(obj, "name"));
-	ev->line = xasprintf("{\"type\":\"%s\",\"object\":%s}", type, json);
+	ev->line = line;
 	ev->object = json_incref(view);
 	ev->prev_object = prev;
 	pthread_cond_broadcast(&s->cluster->sim->changed);
@@ -367,7 +483,7 @@ store_changed(struct sim_store *s, const struct kind *res, struct sim_entry *e,
 	free(e->json);
 	e->json = store_dump(e->obj, &e->len);
 	prev = e->view;
-	e->view = selector_view(e->obj);
+	e->view = selector_view(s, e->obj);
 	store_record(s, res, type, e->obj, e->json, e->view, prev);
 }
 
@@ -395,14 +511,17 @@ sim_obj_get(struct sim_cluster *c, const struct kind *res, const char *ns,
 	if (!res->namespaced || ns == NULL)
 		ns = "";
 	i = rstore_find(r, ns, name, &found);
-	return found ? r->v[i].obj : NULL;
+	return found ? r->v[i]->obj : NULL;
 }
 
 /* The stored object with uid, or NULL. */
 json_t *
 sim_obj_get_uid(struct sim_cluster *c, const struct kind *res, const char *uid)
 {
-	return json_object_get(c->store->r[store_index(res)].uids, uid);
+	struct sim_entry	*e;
+
+	e = uid != NULL ? map_get(c->store->r[store_index(res)].uids, uid) : NULL;
+	return e != NULL ? e->obj : NULL;
 }
 
 /* The cached serialisation of a stored object. */
@@ -415,16 +534,18 @@ sim_obj_json(struct sim_cluster *c, const struct kind *res, json_t *obj)
 	int			 found;
 
 	i = rstore_find(r, ns, meta_str(obj, "name"), &found);
-	if (!found || r->v[i].obj != obj)
+	if (!found || r->v[i]->obj != obj)
 		return NULL;
-	return r->v[i].json;
+	return r->v[i]->json;
 }
 
-/* Iterate with serialisations, optionally starting after a key. */
-void
-sim_obj_foreach_json(struct sim_cluster *c, const struct kind *res, const char *ns,
+/* Call cb with each entry of res (ns NULL: all) in order, starting after
+ * (after_ns, after_name) if after_name is not NULL; stop when cb returns
+ * non-zero. */
+static void
+store_foreach(struct sim_cluster *c, const struct kind *res, const char *ns,
     const char *after_ns, const char *after_name,
-    int (*cb)(json_t *, const char *, size_t, void *), void *arg)
+    int (*cb)(struct sim_cluster *, struct sim_entry *, void *), void *arg)
 {
 	struct sim_rstore	*r = &c->store->r[store_index(res)];
 	size_t			 i;
@@ -441,31 +562,52 @@ sim_obj_foreach_json(struct sim_cluster *c, const struct kind *res, const char *
 	else
 		i = 0;
 	for (; i < r->n; i++) {
-		if (ns != NULL && strcmp(r->v[i].ns, ns) != 0) {
-			if (strcmp(r->v[i].ns, ns) > 0)
+		if (ns != NULL && strcmp(r->v[i]->ns, ns) != 0) {
+			if (strcmp(r->v[i]->ns, ns) > 0)
 				break;
 			continue;
 		}
-		if (cb(r->v[i].obj, r->v[i].json, r->v[i].len, arg) != 0)
+		if (cb(c, r->v[i], arg) != 0)
 			break;
 	}
 }
 
-/* Adapter state for sim_obj_foreach. */
+/* What the two iterations below call. */
 struct foreach_arg {
 	int	(*cb)(json_t *, void *);
+	int	(*json_cb)(json_t *, const char *, size_t, void *);
 	void	*arg;
 };
 
-/* Call the plain callback. */
+/* An entry's tree and JSON. */
 static int
-foreach_adapter(json_t *obj, const char *json, size_t len, void *arg)
+foreach_json_one(struct sim_cluster *c, struct sim_entry *e, void *arg)
 {
 	struct foreach_arg	*fa = arg;
 
-	(void)json;
-	(void)len;
-	return fa->cb(obj, fa->arg);
+	(void)c;
+	return fa->json_cb(e->obj, e->json, e->len, fa->arg);
+}
+
+/* Iterate with serialisations, optionally starting after a key. */
+void
+sim_obj_foreach_json(struct sim_cluster *c, const struct kind *res, const char *ns,
+    const char *after_ns, const char *after_name,
+    int (*cb)(json_t *, const char *, size_t, void *), void *arg)
+{
+	struct foreach_arg	fa = { NULL, cb, arg };
+
+	store_foreach(c, res, ns, after_ns, after_name, foreach_json_one, &fa);
+}
+
+/* An entry's tree. */
+static int
+foreach_one(struct sim_cluster *c, struct sim_entry *e, void *arg)
+{
+	struct foreach_arg	*fa = arg;
+
+	(void)c;
+	return fa->cb(e->obj, fa->arg);
 }
 
 /* Call cb for each object of res in order. */
@@ -473,9 +615,18 @@ void
 sim_obj_foreach(struct sim_cluster *c, const struct kind *res, const char *ns,
     int (*cb)(json_t *, void *), void *arg)
 {
-	struct foreach_arg	fa = { cb, arg };
+	struct foreach_arg	fa = { cb, NULL, arg };
 
-	sim_obj_foreach_json(c, res, ns, NULL, NULL, foreach_adapter, &fa);
+	store_foreach(c, res, ns, NULL, NULL, foreach_one, &fa);
+}
+
+/* The i-th object of res in namespace/name order, or NULL. */
+json_t *
+sim_obj_at(struct sim_cluster *c, const struct kind *res, size_t i)
+{
+	struct sim_rstore	*r = &c->store->r[store_index(res)];
+
+	return i < r->n ? r->v[i]->obj : NULL;
 }
 
 /* Number of objects of res (ns NULL: all). */
@@ -487,7 +638,7 @@ sim_obj_count(struct sim_cluster *c, const struct kind *res, const char *ns)
 
 	if (ns == NULL || !res->namespaced)
 		return r->n;
-	for (i = rstore_ns_start(r, ns); i < r->n && strcmp(r->v[i].ns, ns) == 0; i++)
+	for (i = rstore_ns_start(r, ns); i < r->n && strcmp(r->v[i]->ns, ns) == 0; i++)
 		n++;
 	return n;
 }
@@ -574,14 +725,13 @@ sim_obj_create(struct sim_cluster *c, const struct kind *res, const char *ns,
 	}
 	memmove(&r->v[i + 1], &r->v[i], (r->n - i) * sizeof *r->v);
 	r->n++;
-	e = &r->v[i];
+	e = xcalloc(1, sizeof *e);
+	r->v[i] = e;
 	e->ns = xstrdup(ns);
 	e->name = xstrdup(name);
 	e->obj = obj;
-	e->json = NULL;
-	e->view = NULL;
 	obj = NULL;
-	json_object_set(r->uids, meta_str(e->obj, "uid"), e->obj);
+	map_put(r->uids, meta_str(e->obj, "uid"), e);
 	store_changed(s, res, e, "ADDED");
 	if (out != NULL)
 		*out = e->obj;
@@ -624,7 +774,7 @@ sim_obj_replace(struct sim_cluster *c, const struct kind *res, json_t *obj,
 		rc = 404;
 		goto out;
 	}
-	e = &r->v[i];
+	e = r->v[i];
 	om = meta_of(e->obj);
 	rv = json_string_value(json_object_get(m, "resourceVersion"));
 	if (rv != NULL && *rv != '\0' &&
@@ -654,11 +804,9 @@ sim_obj_replace(struct sim_cluster *c, const struct kind *res, json_t *obj,
 	    (json_object_get(obj, "spec") != NULL || json_object_get(e->obj, "spec") != NULL))
 		gen++;
 	json_object_set_new(m, "generation", json_integer(gen));
-	json_object_del(r->uids, meta_str(e->obj, "uid"));
 	json_decref(e->obj);
 	e->obj = obj;
 	obj = NULL;
-	json_object_set(r->uids, meta_str(e->obj, "uid"), e->obj);
 	store_changed(s, res, e, "MODIFIED");
 	if (out != NULL)
 		*out = e->obj;
@@ -680,7 +828,7 @@ sim_obj_modified(struct sim_cluster *c, const struct kind *res, json_t *obj,
 
 	ns = res->namespaced ? meta_str(obj, "namespace") : "";
 	i = rstore_find(r, ns, meta_str(obj, "name"), &found);
-	if (!found || r->v[i].obj != obj)
+	if (!found || r->v[i]->obj != obj)
 		return;
 	if (spec_changed) {
 		m = meta_of(obj);
@@ -688,7 +836,7 @@ sim_obj_modified(struct sim_cluster *c, const struct kind *res, json_t *obj,
 		    json_integer(json_integer_value(json_object_get(m, "generation")) + 1));
 	}
 	set_type_meta(res, obj);
-	store_changed(c->store, res, &r->v[i], "MODIFIED");
+	store_changed(c->store, res, r->v[i], "MODIFIED");
 }
 
 /* Remove the entry at index i of resource res, emitting DELETED. */
@@ -696,17 +844,13 @@ static void
 store_remove(struct sim_store *s, const struct kind *res, size_t i)
 {
 	struct sim_rstore	*r = &s->r[store_index(res)];
-	struct sim_entry	 e = r->v[i];
+	struct sim_entry	*e = r->v[i];
 
-	json_object_del(r->uids, meta_str(e.obj, "uid"));
+	map_take(r->uids, meta_str(e->obj, "uid"));
 	memmove(&r->v[i], &r->v[i + 1], (r->n - i - 1) * sizeof *r->v);
 	r->n--;
-	store_changed(s, res, &e, "DELETED");
-	free(e.ns);
-	free(e.name);
-	free(e.json);
-	json_decref(e.view);
-	json_decref(e.obj);
+	store_changed(s, res, e, "DELETED");
+	entry_free(e);
 }
 
 /* Delete now. */

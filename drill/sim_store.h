@@ -9,13 +9,18 @@
 
 #include "opsdeck/sim.h"
 
-/* Default number of watch events kept per cluster. */
-#define SIM_HISTORY_MAX	4096
+/* Default number of watch events kept per cluster, and most bytes of
+ * their lines. */
+#define SIM_HISTORY_MAX		4096
+#define SIM_HISTORY_BYTES	(8 * 1024 * 1024)
 
 struct sim_store	*sim_store_new(struct sim_cluster *);
 void			 sim_store_free(struct sim_store *);
 /* Change the history size of a store (tests); drops everything recorded. */
 void			 sim_store_set_history(struct sim_store *, size_t max);
+/* Keep at most max bytes of event lines in the history (tests;
+ * SIM_HISTORY_BYTES by default). */
+void			 sim_store_set_history_bytes(struct sim_store *, size_t max);
 
 /* Call cb with each object of res (ns NULL: all) in namespace/name order,
  * starting after (after_ns, after_name) if after_name is not NULL, with its
@@ -23,6 +28,9 @@ void			 sim_store_set_history(struct sim_store *, size_t max);
 void	 sim_obj_foreach_json(struct sim_cluster *, const struct kind *,
 	    const char *ns, const char *after_ns, const char *after_name,
 	    int (*cb)(json_t *obj, const char *json, size_t len, void *arg), void *arg);
+/* The i-th object of res (every namespace) in namespace/name order, or
+ * NULL past the last (borrowed). */
+json_t	*sim_obj_at(struct sim_cluster *, const struct kind *, size_t i);
 /* The compact serialisation of a stored object (borrowed), or NULL. */
 const char *sim_obj_json(struct sim_cluster *, const struct kind *, json_t *obj);
 

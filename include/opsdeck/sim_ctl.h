@@ -247,6 +247,8 @@ struct scn {
 	double		 resolved_wall;
 	double		 first_fault_wall;
 	bool		 generated;
+	double		 churn;		/* generated watch events a second */
+	double		 churn_due;	/* events owed (a fraction) */
 	bool		 heavy_ran;	/* a heavy cluster pass ran this tick */
 	bool		 loading;	/* ticking before serving: no throttles */
 	/* looks (drill/looks.c) */
@@ -291,6 +293,9 @@ bool		 drill_look_relevant(const struct scn_fault *f, const struct drill_look *,
  * one after a fault, record it as the drill's first relevant view and
  * return that fault; else NULL. Lock held. */
 const struct scn_fault *drill_look_record(struct sim *, const struct drill_look *, double now);
+
+/* A generated estate's churn over real_dt seconds (drill/generate.c). */
+void		 scenario_churn_tick(struct sim *, double real_dt);
 
 /* The scenario of sim (created on demand). */
 struct scn	*scn_get(struct sim *);

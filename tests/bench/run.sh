@@ -7,8 +7,13 @@
 #
 #   console  launch to the first row, to every list complete, to all rows
 #            drawn (the console's --bench-log); its peak RSS; key to frame
-#            latency percentiles for j/k and G/g typed through tmux; idle CPU
-#            and the bytes it writes to the terminal per second when idle
+#            latency percentiles for j/k and G/g typed through tmux, then j/k
+#            again while the drill is asked to churn BENCH_CHURN (2500) watch
+#            events a second across the estate (the rate reached is measured from the
+#            clusters' resourceVersions); idle CPU and the bytes it writes
+#            to the terminal per second when idle; the bytes written for one
+#            row change (one visible pod's restart count, patched with
+#            kubectl)
 #   get      opsdeck get pods -A over every context at once vs kubectl get
 #            pods -A one context after another (what a script without
 #            opsdeck does), table and -o json: wall, client CPU (user+sys;
@@ -16,7 +21,7 @@
 #            single run)
 #   decode   the client's list decoder (rows kept, as the console keeps
 #            them) vs json_loadb on the same captured pages, MB/s of CPU time
-#   drill    the simulator's peak RSS
+#   drill    the simulator's peak RSS, and per pod
 #
 # Figures only: nothing here passes or fails on them. Wall times on a
 # shared machine swing with its load; CPU times and RSS much less.
@@ -26,6 +31,7 @@ set -euo pipefail
 CLUSTERS=${BENCH_CLUSTERS:-3}
 PODS=${BENCH_PODS:-5000}
 KEYS=${BENCH_KEYS:-60}
+CHURN=${BENCH_CHURN:-2500}
 KUBECTL=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
 [ -x "$KUBECTL" ] || KUBECTL=$(command -v kubectl)
 RESULTS=${RESULTS:-$(cd "$(dirname "$0")" && pwd)/results.md}
@@ -156,6 +162,29 @@ for _ in $(seq 1 $((KEYS / 2))); do typekey k; done
 for _ in $(seq 1 $((KEYS / 4))); do typekey G; typekey g; done
 keys_jk=$(awk '$1 == "key" && ($2 == "j" || $2 == "k") { print $3 }' "$T/bench.log")
 keys_gG=$(awk '$1 == "key" && ($2 == "g" || $2 == "G") { print $3 }' "$T/bench.log")
+# keys while the drill churns: the rate reached is the sum over clusters of
+# resourceVersions gained (every store change is one watch event)
+rvsum() {
+	local c s=0 v
+	for c in "${contexts[@]}"; do
+		v=$("$KUBECTL" --context "$c" get --raw "/api/v1/namespaces?limit=1" |
+			py -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
+		s=$((s + v))
+	done
+	echo "$s"
+}
+churn() { "$KUBECTL" --context "${contexts[0]}" create --raw "/drill/v1/churn?rate=$1" -f /dev/null >/dev/null; }
+nkeys=$(grep -c '^key ' "$T/bench.log" || true)
+churn "$CHURN"
+sleep 2
+rv0=$(rvsum) c0=$(date +%s.%N)
+for _ in $(seq 1 "$KEYS"); do typekey j; done
+for _ in $(seq 1 $((KEYS / 2))); do typekey k; done
+rv1=$(rvsum) c1=$(date +%s.%N)
+churn 0
+churn_rate=$(py -c "print(round(($rv1 - $rv0) / ($c1 - $c0)))")
+keys_churn=$(awk -v n="$nkeys" '$1 == "key" { i++ } $1 == "key" && i > n && ($2 == "j" || $2 == "k") { print $3 }' "$T/bench.log")
+sleep 3
 # idle: CPU and terminal bytes over 10 seconds
 $TM pipe-pane -o -t bench "cat >$T/pane.bytes"
 sleep 1
@@ -167,6 +196,36 @@ b=$(awk '{ print $14 + $15 }' "/proc/$cpid/stat")
 $TM pipe-pane -t bench
 idle_cpu=$(py -c "print(round(($b - $a) / 100 / 10 * 100, 2))")
 idle_bps=$(((b1 - b0) / 10))
+# one row change: a visible pod's restart count, patched; the bytes the
+# console writes from the patch until the row shows it (and 0.1 s more for
+# the rest of that frame), five times: the least and the median (a second's
+# redraw of ages may fall into one)
+row=$($TM capture-pane -p -t bench | grep -m1 -E ' svc-[0-9]{4}-[a-z0-9]+-[a-z0-9]{5} ' || true)
+row_bytes=() row_ms=()
+if [ -n "$row" ]; then
+	r_pod=$(grep -oE 'svc-[0-9]{4}-[a-z0-9]+-[a-z0-9]{5}' <<<"$row" | head -1)
+	r_ns=$(grep -oE '(production|staging|batch|platform)' <<<"$row" | head -1)
+	r_ctx=$(grep -oE 'gen-[0-9]{2}' <<<"$row" | head -1)
+	r_ctx=${r_ctx:-${contexts[0]}}
+	$TM pipe-pane -o -t bench "cat >$T/row.bytes"
+	sleep 1
+	for n in 4241 4242 4243 4244 4245; do
+		r0=$(stat -c %s "$T/row.bytes") t0=$(date +%s.%N)
+		"$KUBECTL" --context "$r_ctx" -n "$r_ns" patch pod "$r_pod" --subresource=status \
+			--type=json -p "[{\"op\":\"replace\",\"path\":\"/status/containerStatuses/0/restartCount\",\"value\":$n}]" >/dev/null
+		for _ in $(seq 1 200); do
+			$TM capture-pane -p -t bench | grep "$r_pod" | grep -q " $n " && break
+			sleep 0.02
+		done
+		t1=$(date +%s.%N)
+		sleep 0.1
+		r1=$(stat -c %s "$T/row.bytes")
+		row_ms+=("$(py -c "print(round(($t1 - $t0) * 1000))")")
+		row_bytes+=("$((r1 - r0))")
+		sleep 0.5
+	done
+	$TM pipe-pane -t bench
+fi
 con_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$cpid/status")
 $TM send-keys -t bench q
 drill_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$drill/status")
@@ -178,7 +237,9 @@ export B_OT="${ot[*]}" B_OJ="${oj[*]}" B_KT="${kt[*]}" B_KJ="${kj[*]}" B_JK="$ke
 	B_FIRST="$t_first" B_SYNCED="$t_synced" B_FULL="$t_full" B_FULL_ROWS="$full_rows" \
 	B_LOAD_CPU="$load_cpu" B_CON_KB="$con_kb" B_IDLE_CPU="$idle_cpu" B_IDLE_BPS="$idle_bps" \
 	B_NPAGES="${#pages[@]}" B_PAGE_BYTES="$page_bytes" B_DEC_ROWS="$dec_rows" \
-	B_DEC_CLIENT="$dec_client" B_DEC_DOM="$dec_dom" B_DRILL_KB="$drill_kb"
+	B_DEC_CLIENT="$dec_client" B_DEC_DOM="$dec_dom" B_DRILL_KB="$drill_kb" \
+	B_CHURN="$CHURN" B_CHURN_RATE="$churn_rate" B_JK_CHURN="$keys_churn" \
+	B_ROW_BYTES="${row_bytes[*]}" B_ROW_MS="${row_ms[*]}"
 py - "$RESULTS" <<'PY'
 import datetime, os, sys
 e = os.environ
@@ -190,6 +251,7 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 def r(a, b): return a / b if b else float("nan")
 ot, oj, kt, kj, jk, gg = v("B_OT"), v("B_OJ"), v("B_KT"), v("B_KJ"), v("B_JK"), v("B_GG")
+jkc = v("B_JK_CHURN")
 clusters, npods = int(e["B_CLUSTERS"]), int(e["B_PODS"])
 pods = clusters * npods
 con_kb = f("B_CON_KB")
@@ -206,11 +268,19 @@ out.append("| launch to every list complete | %.2f s |" % f("B_SYNCED"))
 out.append("| launch to all %d rows drawn, sorted | %.2f s |" % (int(f("B_FULL_ROWS")), f("B_FULL")))
 out.append("| client CPU until then | %.2f s |" % f("B_LOAD_CPU"))
 out.append("| peak RSS | %d MB (%.2f KB/pod) |" % (con_kb / 1024, con_kb / pods))
-for name, xs in (("j/k", jk), ("G/g", gg)):
+for name, xs in (("j/k", jk), ("G/g", gg),
+                 ("j/k while the drill churns %d events/s (asked %d)" % (
+                  int(f("B_CHURN_RATE")), int(f("B_CHURN"))), jkc)):
     out.append("| %s key to frame, p50 / p99 / max (%d keys) | %.1f / %.1f / %.1f ms |" % (
                name, len(xs), pct(xs, 50), pct(xs, 99), pct(xs, 100)))
 out.append("| idle CPU | %.2f %% of a core |" % f("B_IDLE_CPU"))
 out.append("| idle terminal output | %d bytes/s |" % f("B_IDLE_BPS"))
+rb, rm = v("B_ROW_BYTES"), v("B_ROW_MS")
+if rb:
+    out.append("| terminal bytes for one row change, least / median of %d (on screen %d ms after the patch, median) | %d / %d bytes |" % (
+               len(rb), pct(rm, 50), min(rb), pct(rb, 50)))
+else:
+    out.append("| terminal bytes for one row change | not measured (no pod row on screen) |")
 out += ["", "## get pods -A: opsdeck over every context at once, kubectl one context after another", ""]
 out += ["| command | wall s | client CPU s | peak RSS MB | rows |", "|---|---|---|---|---|"]
 for name, x in (("opsdeck get (table)", ot), ("kubectl get, each context (table)", kt),
@@ -226,7 +296,8 @@ out.append("| the client's list decoder, rows kept | %.1f |" % f("B_DEC_CLIENT")
 out.append("| json_loadb alone (a DOM, nothing kept) | %.1f |" % f("B_DEC_DOM"))
 out.append("| ratio | %.2fx |" % r(f("B_DEC_CLIENT"), f("B_DEC_DOM")))
 out += ["", "## Drill", "", "| figure | value |", "|---|---|"]
-out.append("| peak RSS serving %d pods | %d MB |" % (pods, f("B_DRILL_KB") / 1024))
+out.append("| peak RSS serving %d pods | %d MB (%.1f KB/pod) |" % (pods, f("B_DRILL_KB") / 1024,
+           f("B_DRILL_KB") / pods))
 text = "\n".join(out) + "\n"
 open(sys.argv[1], "w").write(text)
 print(text)

@@ -565,6 +565,67 @@ test_generate(void **state)
 	sim_free(sim);
 }
 
+/* Sums restarts and counts pods not Ready. */
+struct churn_count {
+	size_t	pods, unready;
+	long	restarts;
+};
+
+static int
+churn_counted(json_t *pod, void *arg)
+{
+	struct churn_count	*cc = arg;
+
+	cc->pods++;
+	if (!json_condition_true(pod, "Ready"))
+		cc->unready++;
+	cc->restarts += (long)json_path_int(pod, "status.containerStatuses.0.restartCount", 0);
+	return 0;
+}
+
+/* churn=E adds about E watch events a second to a steady generated estate:
+ * Ready flips, restarts and pods replaced for their ReplicaSet. */
+static void
+test_generate_churn(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c;
+	const struct kind	*pods = kind_find_api("", "pods");
+	const struct sim_event	*evs[1024];
+	struct churn_count	 cc = { 0, 0, 0 };
+	char			*cause = NULL;
+	uint64_t		 rv;
+	long			 n, i, added = 0, deleted = 0, modified = 0;
+	int			 t;
+
+	(void)state;
+	assert_int_not_equal(scenario_generate(sim, "churn=100001", &cause), 0);
+	assert_non_null(strstr(cause, "churn"));
+	free(cause);
+	assert_int_equal(scenario_generate(sim, "clusters=1,pods=60,churn=400", &cause), 0);
+	c = sim->clusters[0];
+	rv = sim_store_rv(c);
+	for (t = 0; t < 5; t++)
+		sim_tick(sim, 0.1);
+	n = sim_history_since(c, pods, NULL, rv, evs, 1024);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		if (strcmp(evs[i]->type, "ADDED") == 0)
+			added++;
+		else if (strcmp(evs[i]->type, "DELETED") == 0)
+			deleted++;
+		else
+			modified++;
+	}
+	/* about 400/s for half a second, give or take what the controllers add */
+	assert_true(added + deleted + modified >= 150);
+	assert_true(modified > 0 && deleted > 0 && added >= deleted);
+	sim_obj_foreach(c, pods, NULL, churn_counted, &cc);
+	assert_int_equal(cc.pods, 60);	/* replaced, not lost */
+	assert_true(cc.restarts > 0);
+	sim_free(sim);
+}
+
 int
 main(void)
 {
@@ -580,6 +641,7 @@ main(void)
 		cmocka_unit_test(test_node_notready),
 		cmocka_unit_test(test_load_curve),
 		cmocka_unit_test(test_generate),
+		cmocka_unit_test(test_generate_churn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

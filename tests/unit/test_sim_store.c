@@ -1,6 +1,6 @@
 /* Unit tests of the drill object store: create, replace with conflicts,
- * in-place changes, deletion, graceful deletion, ordering and the watch
- * history with its 410 floor. */
+ * in-place changes, deletion, graceful deletion, ordering, the watch
+ * history with its 410 floor and byte bound, and the selector views. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -189,6 +189,92 @@ test_history(void **state)
 	sim_free(sim);
 }
 
+/* Counts the pods labelled app=web a JSON iteration hands over, checking
+ * the JSON is the object's. */
+static int
+count_json(json_t *obj, const char *json, size_t len, void *arg)
+{
+	size_t	*n = arg;
+	char	*dump;
+
+	dump = json_dumps(obj, JSON_COMPACT);
+	assert_string_equal(dump, json);
+	assert_int_equal(len, strlen(json));
+	free(dump);
+	if (strcmp(json_string_value(json_object_get(json_object_get(json_object_get(obj,
+	    "metadata"), "labels"), "app")), "web") == 0)
+		(*n)++;
+	return 0;
+}
+
+/* A watch's selector view carries every field a field selector may name,
+ * and views with equal labels share them; iteration hands over the JSON. */
+static void
+test_views(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct kind *pods = kind_find_api("", "pods");
+	const struct sim_event	*evs[8];
+	json_t			*p, *v0, *v1;
+	char			*cause = NULL;
+	uint64_t		 start = sim_store_rv(c);
+	size_t			 n = 0;
+
+	(void)state;
+	sim_obj_create(c, pods, "prod", pod("prod", "a"), NULL, &cause);
+	p = pod("prod", "b");
+	json_object_set_new(json_object_get(p, "spec"), "restartPolicy", json_string("Never"));
+	json_object_set_new(p, "status", json_pack("{s:s,s:s}", "phase", "Running", "podIP",
+	    "10.0.0.7"));
+	sim_obj_create(c, pods, "prod", p, NULL, &cause);
+	assert_int_equal(sim_history_since(c, pods, NULL, start, evs, 8), 2);
+	v0 = evs[0]->object;
+	v1 = evs[1]->object;
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v1, "status"),
+	    "podIP")), "10.0.0.7");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v1, "spec"),
+	    "restartPolicy")), "Never");
+	assert_null(json_object_get(json_object_get(v1, "spec"), "containers"));
+	assert_ptr_equal(json_object_get(json_object_get(v0, "metadata"), "labels"),
+	    json_object_get(json_object_get(v1, "metadata"), "labels"));
+	sim_obj_foreach_json(c, pods, "prod", NULL, NULL, count_json, &n);
+	assert_int_equal(n, 2);
+	sim_free(sim);
+}
+
+/* The history keeps at most its bytes of event lines. */
+static void
+test_history_bytes(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct kind *pods = kind_find_api("", "pods");
+	const struct sim_event	*evs[64];
+	char			*cause = NULL, name[16];
+	uint64_t		 start;
+	long			 n;
+	size_t			 bytes = 0;
+	int			 i;
+
+	(void)state;
+	sim_obj_create(c, pods, "prod", pod("prod", "x"), NULL, &cause);
+	start = sim_store_rv(c);
+	sim_store_set_history_bytes(c->store, 1000);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		sim_obj_create(c, pods, "prod", pod("prod", name), NULL, &cause);
+	}
+	assert_int_equal(sim_history_since(c, pods, NULL, start, evs, 64), -1);
+	n = sim_history_since(c, pods, NULL, sim_history_floor(c), evs, 64);
+	assert_true(n > 0 && n < 20);
+	for (i = 0; i < n; i++)
+		bytes += strlen(evs[i]->line);
+	assert_true(bytes <= 1000);
+	assert_int_equal(evs[n - 1]->rv, sim_store_rv(c));
+	sim_free(sim);
+}
+
 /* Graceful deletion marks the object and removes it when due. */
 static void
 test_graceful(void **state)
@@ -224,6 +310,8 @@ main(void)
 		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_graceful),
+		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_history_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
