@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gnutls/crypto.h>
@@ -242,11 +243,54 @@ drill_ws_run(struct drill_ws *ws, const char *extra, size_t extra_len, int (*ali
 	}
 }
 
+/* How long a closing session waits for the client to close its side. */
+#define WS_LINGER_MS	2000
+
+/* Read and drop what the client still sends until it closes, at most
+ * WS_LINGER_MS. Closing a TCP connection with bytes unread makes the
+ * kernel reset it, and a reset can destroy output the client has not read
+ * yet: `kubectl exec -i` whose shell exited with stdin left over lost the
+ * shell's last lines that way. */
+static void
+ws_linger(struct drill_ws *ws)
+{
+	struct pollfd	 pfd;
+	struct timespec	 t0, t;
+	unsigned char	 buf[4096];
+	long		 left;
+	ssize_t		 n;
+
+	if (ws->fd < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = WS_LINGER_MS - ((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			break;
+		pfd.fd = ws->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		n = poll(&pfd, 1, (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		n = read(ws->fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+	}
+}
+
 void
 drill_ws_close(struct drill_ws *ws)
 {
 	if (!ws->closed)
 		ws_fail(ws, 1000);
+	ws_linger(ws);
 	free(ws->in);
 	free(ws->msg);
 	ws->in = ws->msg = NULL;
