@@ -595,6 +595,19 @@ res_backup_rpo(struct view *v, int64_t now)
 	free(newest);
 }
 
+/* True if x has a trend column (a new sample changes its cells). */
+static bool
+res_trends_shown(const struct res_extra *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ncols; i++) {
+		if (x->cols[i].what == RES_TREND)
+			return true;
+	}
+	return false;
+}
+
 /* Rebuild rows when the store changed or the second ticked (ages). */
 static void
 res_update(struct view *v, int64_t now)
@@ -618,7 +631,7 @@ res_update(struct view *v, int64_t now)
 	/* usage and trends are cells too */
 	if (rv->extra != NULL && rv->extra->metrics != NULL)
 		ver += store_version(v->ui->store, rv->extra->metrics);
-	if (rv->extra != NULL && round != rv->trend_round) {
+	if (rv->extra != NULL && round != rv->trend_round && res_trends_shown(rv->extra)) {
 		rv->trend_round = round;
 		rv->version = UINT64_MAX - 1;
 	}
