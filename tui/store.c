@@ -584,12 +584,11 @@ store_key(json_t *obj)
 	return xasprintf("%s/%s", ns != NULL ? ns : "", s);
 }
 
-/* Project obj into a new row through resource's printer (or the API
+/* Project obj into a new row through p, resource's printer (or the API
  * server's Table columns). */
 static struct row *
-row_build(const struct store *s, const char *resource, json_t *obj, const char *key)
+row_build(const struct printer *p, const char *resource, json_t *obj, const char *key)
 {
-	const struct printer *p = store_printer(s, resource);
 	json_t *md = json_object_get(obj, "metadata");
 	json_t *labels = json_object_get(obj, "labels");
 	json_t *ref;
@@ -716,6 +715,7 @@ row_same(const struct row *a, const struct row *b)
 int
 store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 {
+	const struct printer *p;
 	struct store_kind *k;
 	struct row *r, *old;
 	char *key;
@@ -733,8 +733,9 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 		free(key);
 		return -1;
 	}
-	r = row_build(s, resource, obj, key);
-	row_share(r, s->server_tables ? printer_find_table(resource) : printer_find(resource));
+	p = store_printer(s, resource);		/* once a row: a lookup by name */
+	r = row_build(p, resource, obj, key);
+	row_share(r, p);
 	r->seen = true;
 	old = map_get(k->rows, key);
 	if (old != NULL && row_same(old, r)) {
