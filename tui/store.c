@@ -783,6 +783,19 @@ row_unsee(const char *key, void *r, void *arg)
 	return 0;
 }
 
+/* Renew a row during a relist. */
+bool
+store_renew(struct store *s, size_t cluster, const char *resource, const char *key)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+	struct row *r = k != NULL ? map_get(k->rows, key) : NULL;
+
+	if (r == NULL)
+		return false;
+	r->seen = true;
+	return true;
+}
+
 /* Begin a relist: every row becomes unseen. */
 void
 store_relist_begin(struct store *s, size_t cluster, const char *resource)
