@@ -18,11 +18,13 @@
 #include <jansson.h>
 
 #include "opsdeck/client.h"
+#include "opsdeck/json_util.h"
 #include "opsdeck/jsonload.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/listscan.h"
 #include "opsdeck/loop.h"
+#include "opsdeck/printers.h"
 #include "opsdeck/projection.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -674,6 +676,28 @@ reflector_am_state(const struct cresult *res)
 	return CONN_ERROR;
 }
 
+/* A polled usage object (PodMetrics, NodeMetrics) whose usage is what its
+ * row shows: the row is renewed, not built again (most of an idle poll). */
+static bool
+reflector_usage_same(struct store *st, size_t cluster, const char *resource, json_t *obj)
+{
+	const struct row *row;
+	int64_t m, b;
+	char key[600];
+	int n;
+
+	n = snprintf(key, sizeof key, "%s/%s", json_path_str_or(obj, "metadata.namespace", ""),
+	    json_path_str_or(obj, "metadata.name", ""));
+	if (n < 0 || (size_t)n >= sizeof key)
+		return false;
+	row = store_get_key(st, cluster, resource, key);
+	if (row == NULL || row->ncells < 3)
+		return false;
+	metrics_usage(obj, &m, &b);
+	return m == row->cells[1].n && b == row->cells[2].n &&
+	    store_renew(st, cluster, resource, key);
+}
+
 /* Alertmanager or the metrics API answered a poll. */
 void
 reflector_poll_done(const struct cresult *res, void *arg)
@@ -727,6 +751,8 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	store_relist_begin(st, r->cluster, name);
 	capped = false;
 	json_array_foreach(items, i, item) {
+		if (metrics && reflector_usage_same(st, r->cluster, name, item))
+			continue;
 		if (store_upsert(st, r->cluster, name, item) != 0)
 			capped = true;
 	}

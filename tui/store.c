@@ -584,12 +584,11 @@ store_key(json_t *obj)
 	return xasprintf("%s/%s", ns != NULL ? ns : "", s);
 }
 
-/* Project obj into a new row through resource's printer (or the API
+/* Project obj into a new row through p, resource's printer (or the API
  * server's Table columns). */
 static struct row *
-row_build(const struct store *s, const char *resource, json_t *obj, const char *key)
+row_build(const struct printer *p, const char *resource, json_t *obj, const char *key)
 {
-	const struct printer *p = store_printer(s, resource);
 	json_t *md = json_object_get(obj, "metadata");
 	json_t *labels = json_object_get(obj, "labels");
 	json_t *ref;
@@ -616,6 +615,11 @@ row_build(const struct store *s, const char *resource, json_t *obj, const char *
 	ts = json_str(md, "creationTimestamp");
 	if (ts == NULL)
 		ts = json_str(obj, "startsAt");
+	/* metrics.k8s.io stamps usage with the time of the answer: it is no
+	 * creation, and would make every poll a change */
+	if (strlen(resource) > 15 &&
+	    strcmp(resource + strlen(resource) - 15, ".metrics.k8s.io") == 0)
+		ts = NULL;
 	r->created = ts != NULL ? parse_rfc3339(ts) : 0;
 
 	json_array_foreach(json_object_get(md, "ownerReferences"), i, ref) {
@@ -677,12 +681,43 @@ store_cluster_rows(const struct store *s, size_t cluster)
 	return n;
 }
 
+/* True if the strings are both NULL or equal. */
+static bool
+str_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* True if rows a and b would show the same: a poll that brings an object
+ * back unchanged (usage, alerts) is no change. */
+static bool
+row_same(const struct row *a, const struct row *b)
+{
+	size_t i;
+
+	if (a->ncells != b->ncells || a->flags != b->flags || a->created != b->created ||
+	    !str_same(a->rv, b->rv) || !str_same(a->name, b->name) ||
+	    !str_same(a->ns, b->ns) || !str_same(a->labels, b->labels) ||
+	    !str_same(a->selector, b->selector) || !str_same(a->reason, b->reason) ||
+	    !str_same(a->owner_kind, b->owner_kind) || !str_same(a->owner_name, b->owner_name) ||
+	    !str_same(a->owner_uid, b->owner_uid))
+		return false;
+	for (i = 0; i < a->ncells; i++) {
+		if (a->cells[i].type != b->cells[i].type || a->cells[i].n != b->cells[i].n ||
+		    a->cells[i].when != b->cells[i].when ||
+		    !str_same(a->cells[i].text, b->cells[i].text))
+			return false;
+	}
+	return true;
+}
+
 /* Insert or replace obj. */
 int
 store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 {
+	const struct printer *p;
 	struct store_kind *k;
-	struct row *r;
+	struct row *r, *old;
 	char *key;
 
 	if (!json_is_object(obj))
@@ -698,10 +733,18 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 		free(key);
 		return -1;
 	}
-	r = row_build(s, resource, obj, key);
-	row_share(r, s->server_tables ? printer_find_table(resource) : printer_find(resource));
+	p = store_printer(s, resource);		/* once a row: a lookup by name */
+	r = row_build(p, resource, obj, key);
+	row_share(r, p);
 	r->seen = true;
-	store_journal(s, k, map_get(k->rows, key), r);
+	old = map_get(k->rows, key);
+	if (old != NULL && row_same(old, r)) {
+		old->seen = true;	/* renewed: no change, no new version */
+		row_free(r);
+		free(key);
+		return 0;
+	}
+	store_journal(s, k, old, r);
 	row_free(map_put(k->rows, key, r));
 	free(key);
 	store_touch(s, k);
@@ -738,6 +781,19 @@ row_unsee(const char *key, void *r, void *arg)
 	(void)arg;
 	((struct row *)r)->seen = false;
 	return 0;
+}
+
+/* Renew a row during a relist. */
+bool
+store_renew(struct store *s, size_t cluster, const char *resource, const char *key)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+	struct row *r = k != NULL ? map_get(k->rows, key) : NULL;
+
+	if (r == NULL)
+		return false;
+	r->seen = true;
+	return true;
 }
 
 /* Begin a relist: every row becomes unseen. */

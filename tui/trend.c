@@ -245,7 +245,11 @@ trends_pod(size_t cluster, const struct row *r, void *arg)
 	if (r->ncells < 4 || r->cells[3].n <= 0 || r->owner_kind == NULL ||
 	    strcmp(r->owner_kind, "ReplicaSet") != 0 || r->owner_name == NULL)
 		return 0;
-	rs = store_get(w->store, cluster, "replicasets", r->ns, r->owner_name);
+	/* the controller's uid is the replica set's key: no scan */
+	rs = r->owner_uid != NULL ?
+	    store_get_key(w->store, cluster, "replicasets", r->owner_uid) : NULL;
+	if (rs != NULL && (strcmp(rs->ns, r->ns) != 0 || strcmp(rs->name, r->owner_name) != 0))
+		rs = NULL;
 	if (rs != NULL && rs->owner_name != NULL)
 		n = snprintf(key, sizeof key, "restarts/%zu/%s/%s", cluster, r->ns,
 		    rs->owner_name);

@@ -19,6 +19,7 @@
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/loop.h"
+#include "opsdeck/map.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -325,35 +326,50 @@ static void	res_event_fade(struct view *, size_t, const struct row *, struct tab
 /* The usage and trend cells of a row (rv->extra). Usage is "n/a" where
  * the cluster serves no metrics, empty for an object it has none for
  * (a pod not running, a node not ready), as kubectl top leaves them out. */
+/* The usage cells of a row from m, its metrics row (NULL: none; "n/a"
+ * when the cluster serves none). */
+static void
+res_usage_cells(struct view *v, size_t cluster, const struct row *m, struct table_row *tr)
+{
+	struct res_view *rv = v->data;
+	const struct res_extra *x = rv->extra;
+	const char *why = NULL;
+	bool none;
+	size_t i;
+
+	none = m == NULL &&
+	    (store_kind_state(v->ui->store, cluster, x->metrics, &why) != CONN_LIVE ||
+	    (why != NULL && strcmp(why, "not installed") == 0));
+	for (i = 0; i < x->ncols; i++) {
+		if (x->cols[i].what != RES_CPU && x->cols[i].what != RES_MEMORY)
+			continue;
+		if (m != NULL && m->ncells > 2)
+			table_set_cell(tr, rv->extra_at + i,
+			    &m->cells[x->cols[i].what == RES_CPU ? 1 : 2], 0);
+		else
+			table_set(tr, rv->extra_at + i, none ? "n/a" : "", INT64_MIN);
+	}
+}
+
 static void
 res_extra_cells(struct view *v, size_t cluster, const struct row *r, struct table_row *tr)
 {
 	struct res_view *rv = v->data;
 	const struct res_extra *x = rv->extra;
-	struct store *st = v->ui->store;
-	const struct row *m = NULL;
 	const struct trend *t, *f;
-	const char *why = NULL;
-	bool none = false;
 	char key[600], *spark;
 	size_t i, col;
 
 	if (x->metrics != NULL) {
 		snprintf(key, sizeof key, "%s/%s", r->ns, r->name);
-		m = store_get_key(st, cluster, x->metrics, key);
-		none = m == NULL && (store_kind_state(st, cluster, x->metrics, &why) != CONN_LIVE ||
-		    (why != NULL && strcmp(why, "not installed") == 0));
+		res_usage_cells(v, cluster, store_get_key(v->ui->store, cluster, x->metrics, key),
+		    tr);
 	}
 	for (i = 0; i < x->ncols; i++) {
 		col = rv->extra_at + i;
 		switch (x->cols[i].what) {
 		case RES_CPU:
 		case RES_MEMORY:
-			if (m != NULL && m->ncells > 2)
-				table_set_cell(tr, col, &m->cells[x->cols[i].what == RES_CPU ? 1 : 2],
-				    0);
-			else
-				table_set(tr, col, none ? "n/a" : "", INT64_MIN);
 			break;
 		case RES_TREND:
 			snprintf(key, sizeof key, "%s/%zu/%s/%s", x->cols[i].series, cluster,
@@ -448,6 +464,71 @@ res_apply(struct res_walk *w)
 	return true;
 }
 
+/* Apply the usage polled since metrics version since: each row whose
+ * usage changed is taken out (found by a probe carrying the usage it was
+ * built with) and put back with the new usage where it now sorts; the
+ * other rows are not touched. False if the table must be rebuilt. */
+static bool
+res_apply_usage(struct res_walk *w, uint64_t since)
+{
+	struct view *v = w->v;
+	struct res_view *rv = v->data;
+	const struct store_change *ch, *c;
+	struct table_row *tr;
+	struct res_usage_hit {
+		const struct row *src;	/* the object's row */
+		size_t		 cluster;
+		const struct row *old;	/* the usage its table row shows */
+	} *hit;
+	struct map *was;
+	char key[600];
+	size_t i, n, nhit = 0;
+	bool ok = true;
+
+	if (!store_changes(v->ui->store, rv->extra->metrics, since, &ch, &n) ||
+	    n > RES_PLACE_MAX)
+		return false;
+	if (n == 0)
+		return false;	/* synced, no row changed: "n/a" may now be "" */
+	/* per object, its first change: the usage its row was built with */
+	was = map_new();
+	for (i = 0; i < n; i++) {
+		const struct row *m = ch[i].row != NULL ? ch[i].row : ch[i].old;
+
+		snprintf(key, sizeof key, "%zu/%s/%s", ch[i].cluster, m->ns, m->name);
+		if (map_get(was, key) == NULL)
+			map_put(was, key, (void *)(uintptr_t)&ch[i]);
+	}
+	/* the rows shown for those objects: one walk, no sort */
+	hit = xcalloc(n, sizeof *hit);
+	for (i = 0; i < table_total(v->table) && nhit < n; i++) {
+		tr = table_row_raw(v->table, i);
+		if (tr->src == NULL)
+			continue;
+		snprintf(key, sizeof key, "%zu/%s/%s", tr->cluster, tr->src->ns, tr->src->name);
+		if ((c = map_take(was, key)) != NULL) {
+			hit[nhit].src = tr->src;
+			hit[nhit].cluster = tr->cluster;
+			hit[nhit++].old = c->old;
+		}
+	}
+	map_free(was, NULL);
+	/* each out (a probe with the old usage finds it) and back in */
+	for (i = 0; i < nhit && ok; i++) {
+		ok = (tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL;
+		if (ok) {
+			res_usage_cells(v, hit[i].cluster, hit[i].old, tr);
+			ok = table_remove_like(v->table, tr) &&
+			    (tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL &&
+			    table_place(v->table, tr);
+		}
+	}
+	free(hit);
+	if (!ok)
+		rv->version = UINT64_MAX;	/* half done: rebuild now */
+	return ok;
+}
+
 /* Events: a warning or error about an object that is gone (its kind is
  * listed on the cluster and the object is not there) fades once it was
  * last seen RES_EVENT_FADE seconds ago: no longer sorted first, drawn dim.
@@ -514,6 +595,19 @@ res_backup_rpo(struct view *v, int64_t now)
 	free(newest);
 }
 
+/* True if x has a trend column (a new sample changes its cells). */
+static bool
+res_trends_shown(const struct res_extra *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ncols; i++) {
+		if (x->cols[i].what == RES_TREND)
+			return true;
+	}
+	return false;
+}
+
 /* Rebuild rows when the store changed or the second ticked (ages). */
 static void
 res_update(struct view *v, int64_t now)
@@ -537,7 +631,7 @@ res_update(struct view *v, int64_t now)
 	/* usage and trends are cells too */
 	if (rv->extra != NULL && rv->extra->metrics != NULL)
 		ver += store_version(v->ui->store, rv->extra->metrics);
-	if (rv->extra != NULL && round != rv->trend_round) {
+	if (rv->extra != NULL && round != rv->trend_round && res_trends_shown(rv->extra)) {
 		rv->trend_round = round;
 		rv->version = UINT64_MAX - 1;
 	}
@@ -551,7 +645,9 @@ res_update(struct view *v, int64_t now)
 	w.ns = ns;
 	if (!ns_changed && rv->version < UINT64_MAX - 1 && now - rv->built_at < 60 &&
 	    want_cluster == rv->cluster_col && want_ns == rv->ns_col &&
-	    ver - res_ver == rv->version - rv->res_version && res_apply(&w)) {
+	    (res_ver == rv->res_version || res_apply(&w)) &&
+	    (ver - res_ver == rv->version - rv->res_version ||
+	    res_apply_usage(&w, rv->version - rv->res_version))) {
 		rv->version = ver;
 		rv->res_version = res_ver;
 		return;

@@ -111,6 +111,11 @@ size_t		 store_max_rows(const struct store *);
 /* Rows kept for cluster, all kinds. */
 size_t		 store_cluster_rows(const struct store *, size_t cluster);
 void		 store_remove(struct store *, size_t cluster, const char *resource, json_t *obj);
+/* During a relist: keep the row stored under key as it is (a poll that
+ * brought it back unchanged), without building it again; false if there
+ * is none. */
+bool		 store_renew(struct store *, size_t cluster, const char *resource,
+		    const char *key);
 /* Relist: begin marks every row of (cluster, resource) old; upserts during
  * the relist renew them; end removes those not seen and marks synced. */
 void		 store_relist_begin(struct store *, size_t cluster, const char *resource);

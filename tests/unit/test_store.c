@@ -29,6 +29,17 @@ pod(const char *ns, const char *name, const char *uid, const char *rv)
 	    "status", "phase", "Running");
 }
 
+/* Upsert a pod object into cluster c. */
+static void
+put_pod(struct store *s, size_t c, const char *ns, const char *name, const char *uid,
+    const char *rv)
+{
+	json_t *o = pod(ns, name, uid, rv);
+
+	store_upsert(s, c, "pods", o);
+	json_decref(o);
+}
+
 /* Rows seen by a foreach. */
 struct seen {
 	char	 names[32][64];
@@ -183,6 +194,41 @@ test_foreach_order(void **state)
 	store_foreach(s, c1, "pods", NULL, visit, &seen);
 	assert_int_equal(seen.n, 5);
 	assert_string_equal(seen.names[0], "a/a");
+	store_free(s);
+}
+
+/* A relist that brings rows back: the same object again is no change (no
+ * new version, the row kept); a renewed row survives the sweep as it is;
+ * a changed one is a change. */
+static void
+test_relist_unchanged(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	const struct row *a, *b;
+	uint64_t ver;
+
+	store_relist_begin(s, c, "pods");
+	put_pod(s, c, "shop", "a", "ua", "1");
+	put_pod(s, c, "shop", "b", "ub", "1");
+	store_relist_end(s, c, "pods");
+	ver = store_version(s, "pods");
+	a = store_get_key(s, c, "pods", "ua");
+	b = store_get_key(s, c, "pods", "ub");
+
+	store_relist_begin(s, c, "pods");
+	put_pod(s, c, "shop", "a", "ua", "1");
+	assert_true(store_renew(s, c, "pods", "ub"));
+	assert_false(store_renew(s, c, "pods", "uc"));
+	store_relist_end(s, c, "pods");
+	assert_int_equal(store_version(s, "pods"), ver);
+	assert_ptr_equal(store_get_key(s, c, "pods", "ua"), a);
+	assert_ptr_equal(store_get_key(s, c, "pods", "ub"), b);
+	assert_int_equal(store_count(s, c, "pods"), 2);
+
+	put_pod(s, c, "shop", "a", "ua", "2");
+	assert_int_not_equal(store_version(s, "pods"), ver);
+	assert_string_equal(store_get_key(s, c, "pods", "ua")->rv, "2");
 	store_free(s);
 }
 
@@ -412,12 +458,8 @@ test_shared_strings(void **state)
 	json_t *o;
 
 	(void)state;
-	o = pod("shop", "a", "u-a", "1");
-	store_upsert(s, c, "pods", o);
-	json_decref(o);
-	o = pod("shop", "b", "u-b", "1");
-	store_upsert(s, c, "pods", o);
-	json_decref(o);
+	put_pod(s, c, "shop", "a", "u-a", "1");
+	put_pod(s, c, "shop", "b", "u-b", "1");
 	a = store_get_key(s, c, "pods", "u-a");
 	b = store_get_key(s, c, "pods", "u-b");
 	assert_ptr_equal(a->ns, b->ns);
@@ -446,6 +488,7 @@ main(void)
 		cmocka_unit_test(test_upsert_replace_remove),
 		cmocka_unit_test(test_relist_sweep),
 		cmocka_unit_test(test_foreach_order),
+		cmocka_unit_test(test_relist_unchanged),
 		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_get_any_namespace),
 		cmocka_unit_test(test_sanitised),

@@ -199,7 +199,7 @@ test_overview(void **state)
 
 	/* a per-context RPO of 4h: no longer breached */
 	store_cluster(st, tokyo)->rpo_seconds = 4 * 3600;
-	put(st, tokyo, "pods", pod("backend-2", "u2", false));	/* a change: rebuild */
+	put(st, tokyo, "pods", pod("backend-3", "u3", false));	/* a change: rebuild */
 	v->cls->update(v, time(NULL));
 	s = dump(v->table);
 	assert_null(strstr(s, "prod-tokyo|backup"));
@@ -705,6 +705,108 @@ test_rows_from_store(void **state)
 	ui_current = NULL;
 }
 
+/* A PodMetrics object: pod name in production using cpu and memory, as
+ * polled `ago` seconds ago (metrics-server stamps its creationTimestamp
+ * and timestamp with the time of the answer). */
+static json_t *
+pod_usage(const char *name, const char *cpu, const char *memory, int64_t polled)
+{
+	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s},s:s,s:s,s:[{s:s,s:{s:s,s:s}}]}",
+	    "apiVersion", "metrics.k8s.io/v1beta1", "kind", "PodMetrics",
+	    "metadata", "name", name, "namespace", "production",
+	    "creationTimestamp", ago(polled), "timestamp", ago(polled), "window", "30s",
+	    "containers", "name", "app", "usage", "cpu", cpu, "memory", memory);
+}
+
+/* The pods view's row of pod name, or NULL. */
+static struct table_row *
+row_named(struct table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < table_count(t); i++) {
+		if (strcmp(table_row_at(t, i)->name, name) == 0)
+			return table_row_at(t, i);
+	}
+	return NULL;
+}
+
+/* A metrics poll: the same usage again is no change to the store; new
+ * usage of one pod updates that row's usage cells in place, at once (not
+ * after a rebuild throttle), and leaves the other rows as they were built. */
+static void
+test_usage_incremental(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	struct ui *ui = fake_ui(st);
+	struct table_row *tr;
+	struct view *v;
+	char *cause = NULL, buf[256];
+	static int untouched;
+	size_t cpu = SIZE_MAX, i;
+	uint64_t ver;
+
+	put(st, tokyo, "pods", pod("backend-1", "u1", false));
+	put(st, tokyo, "pods", pod("backend-2", "u2", false));
+	put(st, tokyo, "pods", pod("backend-3", "u3", false));
+	store_set_kind_state(st, tokyo, "pods.metrics.k8s.io", CONN_LIVE, NULL);
+	store_relist_begin(st, tokyo, "pods.metrics.k8s.io");
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-1", "100m", "64Mi", 30));
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-2", "200m", "64Mi", 30));
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-3", "300m", "64Mi", 30));
+	store_relist_end(st, tokyo, "pods.metrics.k8s.io");
+	v = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	for (i = 0; i < table_ncols(v->table); i++) {
+		if (strcmp(table_col_at(v->table, i)->name, "CPU(cores)") == 0)
+			cpu = i;
+	}
+	assert_int_not_equal(cpu, SIZE_MAX);
+	assert_string_equal(table_cell_text(row_named(v->table, "backend-2"), cpu, buf,
+	    sizeof buf), "200m");
+	/* rows built once: a mark a rebuild would not carry over */
+	for (i = 0; i < table_count(v->table); i++)
+		table_row_at(v->table, i)->data = &untouched;
+
+	/* the same usage polled again: nothing changed */
+	ver = store_version(st, "pods.metrics.k8s.io");
+	store_relist_begin(st, tokyo, "pods.metrics.k8s.io");
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-1", "100m", "64Mi", 20));
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-2", "200m", "64Mi", 20));
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-3", "300m", "64Mi", 20));
+	store_relist_end(st, tokyo, "pods.metrics.k8s.io");
+	assert_int_equal(store_version(st, "pods.metrics.k8s.io"), ver);
+	assert_non_null(store_get_key(st, tokyo, "pods.metrics.k8s.io", "production/backend-3"));
+
+	/* backend-2 uses more: one update applies it */
+	store_relist_begin(st, tokyo, "pods.metrics.k8s.io");
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-1", "100m", "64Mi", 10));
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-2", "750m", "128Mi", 10));
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-3", "300m", "64Mi", 10));
+	store_relist_end(st, tokyo, "pods.metrics.k8s.io");
+	assert_int_not_equal(store_version(st, "pods.metrics.k8s.io"), ver);
+	v->cls->update(v, time(NULL));
+	assert_int_equal(table_count(v->table), 3);
+	tr = row_named(v->table, "backend-2");
+	assert_non_null(tr);
+	assert_string_equal(table_cell_text(tr, cpu, buf, sizeof buf), "750m");
+	assert_int_equal(table_cell_num(tr, cpu), 750);
+	assert_string_equal(table_cell_text(tr, cpu + 1, buf, sizeof buf), "128Mi");
+	assert_ptr_not_equal(tr->data, &untouched);	/* its row was replaced */
+	/* the others: the rows built first, their usage as it was */
+	tr = row_named(v->table, "backend-1");
+	assert_ptr_equal(tr->data, &untouched);
+	assert_string_equal(table_cell_text(tr, cpu, buf, sizeof buf), "100m");
+	tr = row_named(v->table, "backend-3");
+	assert_ptr_equal(tr->data, &untouched);
+	assert_string_equal(table_cell_text(tr, cpu, buf, sizeof buf), "300m");
+	view_free(v);
+	ui->view = NULL;
+	store_free(st);
+	ui_current = NULL;
+}
+
 /* A confirmation preview wraps to the box, keeping every character and indent. */
 static void
 test_dialog_wrap(void **state)
@@ -814,6 +916,7 @@ main(void)
 		cmocka_unit_test(test_overview_starting_workloads),
 		cmocka_unit_test(test_events_order),
 		cmocka_unit_test(test_rows_from_store),
+		cmocka_unit_test(test_usage_incremental),
 		cmocka_unit_test(test_dialog_wrap),
 		cmocka_unit_test(test_short_image),
 		cmocka_unit_test(test_vs_traffic),
