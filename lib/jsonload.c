@@ -511,6 +511,26 @@ jl_proj_keeps(const struct json_proj *proj, const char *key, size_t len,
 	return true;
 }
 
+/* After a member or an element of a container closed by close: 1 past
+ * ',' and blanks (another follows), 0 past close, -1 with the error set.
+ * The one rule for objects, arrays and the values skipped unbuilt. */
+static int
+jl_next(struct jl *j, char close)
+{
+	jl_blanks(j);
+	if (j->p < j->end && *j->p == ',') {
+		j->p++;
+		jl_blanks(j);
+		return 1;
+	}
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		return 0;
+	}
+	jl_fail(j, close == '}' ? "'}' expected" : "']' expected");
+	return -1;
+}
+
 static json_t *
 jl_object(struct jl *j, size_t depth, const struct json_proj *proj)
 {
@@ -519,6 +539,7 @@ jl_object(struct jl *j, size_t depth, const struct json_proj *proj)
 	char kstack[KEY_STACK], *key;
 	const char *s;
 	size_t len;
+	int r;
 
 	j->p++;
 	jl_blanks(j);
@@ -567,17 +588,11 @@ jl_object(struct jl *j, size_t depth, const struct json_proj *proj)
 		if (key != kstack)
 			free(key);
 next:
-		jl_blanks(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			jl_blanks(j);
+		r = jl_next(j, '}');
+		if (r > 0)
 			continue;
-		}
-		if (j->p < j->end && *j->p == '}') {
-			j->p++;
+		if (r == 0)
 			return o;
-		}
-		jl_fail(j, "'}' expected");
 		goto bad;
 	}
 bad:
@@ -589,6 +604,7 @@ static json_t *
 jl_array(struct jl *j, size_t depth, const struct json_proj *proj)
 {
 	json_t *a = json_array(), *v;
+	int r;
 
 	j->p++;
 	jl_blanks(j);
@@ -600,17 +616,11 @@ jl_array(struct jl *j, size_t depth, const struct json_proj *proj)
 		v = jl_value(j, depth, proj);
 		if (v == NULL || json_array_append_new(a, v) != 0)
 			break;
-		jl_blanks(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			jl_blanks(j);
+		r = jl_next(j, ']');
+		if (r > 0)
 			continue;
-		}
-		if (j->p < j->end && *j->p == ']') {
-			j->p++;
+		if (r == 0)
 			return a;
-		}
-		jl_fail(j, "']' expected");
 		break;
 	}
 	json_decref(a);
@@ -660,6 +670,7 @@ jl_skip(struct jl *j, size_t depth)
 	size_t len;
 	bool ok;
 	char close;
+	int r;
 
 	if (++depth > JSON_MAX_DEPTH)
 		return jl_fail(j, "maximum parsing depth reached") != NULL;
@@ -689,17 +700,10 @@ jl_skip(struct jl *j, size_t depth)
 			}
 			if (!jl_skip(j, depth))
 				return false;
-			jl_blanks(j);
-			if (j->p < j->end && *j->p == ',') {
-				j->p++;
-				jl_blanks(j);
+			r = jl_next(j, close);
+			if (r > 0)
 				continue;
-			}
-			if (j->p < j->end && *j->p == close) {
-				j->p++;
-				return true;
-			}
-			return jl_fail(j, close == '}' ? "'}' expected" : "']' expected") != NULL;
+			return r == 0;
 		}
 	case '"':
 		return jl_string(j, &s, &len);
