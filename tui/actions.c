@@ -860,29 +860,47 @@ batch_confirmed(bool ok, void *arg)
 	batch_check(b);
 }
 
-/* Add what to the comma list *typed the operator must type (once). */
+/* Add what to the comma list *typed the operator must type, unless the
+ * list already holds it as a whole item ("prod" is not in "prod-tokyo"). */
 static void
 batch_typed_add(char **typed, const char *what)
 {
-	char *n;
+	const char *p;
+	size_t n = strlen(what);
+	char *s;
 
+	for (p = *typed; p != NULL; p = strchr(p, ',') != NULL ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, what, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return;
 	if (*typed == NULL)
-		*typed = xstrdup(what);
-	else if (strstr(*typed, what) == NULL) {
-		n = xasprintf("%s,%s", *typed, what);
+		s = xstrdup(what);
+	else {
+		s = xasprintf("%s,%s", *typed, what);
 		free(*typed);
-		*typed = n;
 	}
+	*typed = s;
 }
 
-/* Ask once for every ready target. */
+/* Whether op's context must be typed to go ahead. */
+static bool
+batch_op_typed(const struct act_batch *b, const struct act_op *op)
+{
+	const struct store_cluster *sc;
+
+	sc = b->store != NULL && op->cluster < store_ncluster(b->store) ?
+	    store_cluster(b->store, op->cluster) : NULL;
+	return b->def->typed || (sc != NULL && sc->protected_ctx);
+}
+
+/* Ask once for every ready target. The contexts to type come in the
+ * estate's order (the order of --context), whatever order the rows were
+ * marked in or sorted on screen, then any other word an op needs. */
 static void
 batch_confirm(struct act_batch *b)
 {
 	char *preview = xstrdup(""), *typed = NULL, *title, *n;
-	const struct store_cluster *sc;
 	struct act_op *op;
-	size_t i, nready = 0;
+	size_t i, c, nready = 0, ncl = b->store != NULL ? store_ncluster(b->store) : 0;
 
 	for (i = 0; i < b->nops; i++) {
 		op = b->ops[i];
@@ -895,13 +913,17 @@ batch_confirm(struct act_batch *b)
 			free(preview);
 			preview = n;
 		}
-		sc = b->store != NULL && op->cluster < store_ncluster(b->store) ?
-		    store_cluster(b->store, op->cluster) : NULL;
-		if (b->def->typed || (sc != NULL && sc->protected_ctx))
-			batch_typed_add(&typed, op->context);
-		if (op->typed != NULL)
-			batch_typed_add(&typed, op->typed);
 	}
+	for (c = 0; c <= ncl; c++)	/* c == ncl: ops with no cluster of the store */
+		for (i = 0; i < b->nops; i++) {
+			op = b->ops[i];
+			if (op->state == OP_READY && (op->cluster < ncl ? op->cluster == c : c == ncl) &&
+			    batch_op_typed(b, op))
+				batch_typed_add(&typed, op->context);
+		}
+	for (i = 0; i < b->nops; i++)
+		if (b->ops[i]->state == OP_READY && b->ops[i]->typed != NULL)
+			batch_typed_add(&typed, b->ops[i]->typed);
 	if (b->def->kubectl && typed == NULL) {
 		/* nothing to type: a shell starts without a question */
 		free(preview);

@@ -33,7 +33,8 @@ wait_screen 30 "scale: 2 targets (dry run passed)"
 s=$(screen)
 assert_contains "$s" "prod-tokyo production/websocket replicas"
 assert_contains "$s" "prod-osaka production/websocket replicas"
-# both contexts are protected (the drill's kubeconfig says so): both names are typed
+# both contexts are protected (the drill's kubeconfig says so): both names are typed,
+# in the order of --context whichever row sorts first on screen
 wait_screen 10 "type prod-tokyo,prod-osaka"
 keys "prod-tokyo,prod-osaka"; key Enter
 both() { [ "$(replicas prod-tokyo)" = 4 ] && [ "$(replicas prod-osaka)" = 4 ]; }
