@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Marks across two clusters: Space on websocket in prod-tokyo and in
 # prod-osaka, then ":scale 4" scales both after one confirmation showing
-# both previews; each cluster's change is audited separately.
+# both previews; each cluster's change is audited separately. Then two
+# protected contexts where one name is a prefix of the other ("prod" and
+# "prod-tokyo"): both are typed, and Esc leaves both untouched.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/drill_api.sh"
 . "$(dirname "$0")/console_lib.bash"
@@ -54,3 +56,27 @@ ok "marks across two clusters scaled both"
 
 audit_check_intents scale
 ok "each scale from the console wrote its intent before the request"
+
+# A context named "prod" (prod-osaka's cluster and user, protected like it)
+# beside prod-tokyo: "prod" is part of "prod-tokyo" but must be typed too.
+jq '.contexts += [.contexts[] | select(.name == "prod-osaka") | .name = "prod"]' \
+	"$KUBECONFIG" >"$T/kc-prefix.json"
+tm kill-server 2>/dev/null || true
+start_console --kubeconfig "$T/kc-prefix.json" --context prod-tokyo,prod
+wait_screen 60 "prod(dr) live"
+cmd "deployments production"
+wait_screen 30 "websocket"
+keys "/websocket"; key Enter
+wait_screen 10 "filter:/websocket/"
+key g; key Space; key j; key Space
+wait_screen 10 "marked:2"
+cmd "scale 6"
+wait_screen 30 "scale: 2 targets (dry run passed)"
+wait_screen 10 "type prod-tokyo,prod at the prompt"
+key Escape
+wait_screen 10 "scale: cancelled"
+for c in prod-tokyo prod-osaka; do
+	[ "$(replicas $c)" = 4 ] || fail "$c changed after Esc: $(replicas $c)"
+done
+quit_console
+ok "a protected context whose name is part of another's is typed too; Esc changes nothing"

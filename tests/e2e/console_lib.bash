@@ -12,7 +12,12 @@ tm() { tmux -L "$TMUX_SOCK" "$@"; }
 start_console() {
 	local cmd q a
 	cmd="exec env TERM=tmux-256color LANG=C.UTF-8 ${CONSOLE_ENV:-} $(printf '%q ' "$OPSDECK" "$@") 2>$T/console.err"
-	tm new-session -d -x 160 -y 48 -s console "sleep 600"
+	# a server killed just before may still be exiting: "server exited
+	# unexpectedly" on the first try, a fresh server on the next
+	for q in 1 2 3 4 5; do
+		tm new-session -d -x 160 -y 48 -s console "sleep 600" && break
+		sleep 0.3
+	done
 	tm set-option -g remain-on-exit on
 	tm respawn-pane -k -t console "$cmd"
 	CONSOLE_PID=$(tm display -p -t console '#{pane_pid}')
