@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "opsdeck/buf.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
@@ -59,6 +60,9 @@ struct get_ctx {
 	uint64_t			*versions;
 	enum conn_state			*states;	/* --watch: last reported */
 	bool				 json_first;
+	struct buf			 line;		/* --watch: the line being built */
+	const struct kind		*prefix_kind;	/* whose name prefix is prefix */
+	char				*prefix;	/* with several kinds, else NULL */
 };
 
 /* Print usage. */
@@ -153,80 +157,111 @@ name_prefix(const struct kind *res)
 	return out;
 }
 
-/* The formatted cells of one table line (CLUSTER, NAMESPACE, columns). */
-struct get_line {
-	char	**cells;
-	size_t	  n;
-};
+/* The formatted cells of one table line (CLUSTER, NAMESPACE, columns) are
+ * kept as text: each cell NUL-terminated, one after another. */
 
-/* Build the displayed cells of row on cluster. */
+/* Append a cell to line: prefix (may be NULL) then s. */
+static void
+get_cell_add(struct buf *line, const char *prefix, const char *s)
+{
+	buf_str(line, prefix);
+	buf_add(line, s, strlen(s) + 1);
+}
+
+/* The prefix of res's names in this output (NULL: none), made once per
+ * kind rather than once per row. */
+static const char *
+get_prefix(struct get_ctx *g, const struct kind *res)
+{
+	if (!g->multi_kind)
+		return NULL;
+	if (g->prefix_kind != res) {
+		free(g->prefix);
+		g->prefix = name_prefix(res);
+		g->prefix_kind = res;
+	}
+	return g->prefix;
+}
+
+/* Append the displayed cells of row on cluster to line. */
 static void
 get_line_build(struct get_ctx *g, const struct kind *res, const struct printer *p,
-    size_t cluster, const struct row *row, struct get_line *out)
+    size_t cluster, const struct row *row, struct buf *line)
 {
 	char buf[4096];
 	size_t i, ncol = name_column(p);
-	char *prefix = g->multi_kind ? name_prefix(res) : NULL;
+	const char *prefix = get_prefix(g, res);
 
-	out->cells = xcalloc(p->ncolumns + 2, sizeof *out->cells);
-	out->n = 0;
-	out->cells[out->n++] = xstrdup(store_cluster(g->store, cluster)->name);
+	get_cell_add(line, NULL, store_cluster(g->store, cluster)->name);
 	if (g->all_ns && res->namespaced)
-		out->cells[out->n++] = xstrdup(row->ns);
+		get_cell_add(line, NULL, row->ns);
 	for (i = 0; i < p->ncolumns && i < row->ncells; i++) {
 		if (!column_shown(g, p, i))
 			continue;
 		cell_format(&row->cells[i], g->now, buf, sizeof buf);
-		if (i == ncol && prefix != NULL)
-			out->cells[out->n++] = xasprintf("%s%s", prefix, buf);
-		else
-			out->cells[out->n++] = xstrdup(buf);
+		get_cell_add(line, i == ncol ? prefix : NULL, buf);
 	}
-	free(prefix);
 }
 
-/* Free a line's cells. */
+/* Widen widths (nwidths of them) to the cells of the line in text[0..len). */
 static void
-get_line_free(struct get_line *l)
+get_line_measure(const char *text, size_t len, size_t *widths, size_t nwidths)
 {
-	size_t i;
+	const char *c = text, *end = text + len;
+	size_t j, w;
 
-	for (i = 0; i < l->n; i++)
-		free(l->cells[i]);
-	free(l->cells);
+	for (j = 0; c < end && j < nwidths; j++) {
+		w = rune_count(c);
+		if (w > widths[j])
+			widths[j] = w;
+		c += strlen(c) + 1;
+	}
 }
 
-/* Print one line padded to widths (the last cell unpadded), as Go's
- * tabwriter does for kubectl: width + 3 spaces, at least 6. */
+/* Print the line in text[0..len) padded to widths (the last cell unpadded),
+ * as Go's tabwriter does for kubectl: width + 3 spaces, at least 6. */
 static void
-get_line_print(const struct get_line *l, const size_t *widths, size_t nwidths)
+get_line_print(const char *text, size_t len, const size_t *widths, size_t nwidths)
 {
-	size_t i, w, cw;
+	static const char spaces[] = "                                ";
+	const char *c = text, *end = text + len;
+	size_t i, w, cw, n, pad;
 
-	for (i = 0; i < l->n; i++) {
-		fputs(l->cells[i], stdout);
-		if (i + 1 == l->n)
+	for (i = 0; c < end; i++) {
+		n = strlen(c);
+		fwrite(c, 1, n, stdout);
+		if (c + n + 1 >= end)
 			break;
 		w = i < nwidths ? widths[i] + 3 : 0;
 		if (w < 6)
 			w = 6;
-		cw = rune_count(l->cells[i]);
+		cw = rune_count(c);
 		if (w < cw + 3)
 			w = cw + 3;	/* --watch lines wider than the first table */
-		for (; cw < w; cw++)
-			putchar(' ');
+		for (; cw < w; cw += pad) {
+			pad = w - cw < sizeof spaces - 1 ? w - cw : sizeof spaces - 1;
+			fwrite(spaces, 1, pad, stdout);
+		}
+		c += n + 1;
 	}
 	putchar('\n');
 }
 
-/* Collector of table lines. */
+/* The lines of one table, as text. kubectl (get.go) reads every chunk of a
+ * list before it prints, through one tabwriter, so its columns are as wide
+ * as the widest cell of the whole list and no line can be printed before
+ * the last page is in. What is kept meanwhile is each line's text, once:
+ * one buffer for all of them, not an allocation per cell. */
 struct get_table {
 	struct get_ctx			*g;
-	const struct kind	*res;
+	const struct kind		*res;
 	const struct printer		*p;
-	struct get_line			*lines;
+	struct buf			 text;
+	size_t				*ends;		/* where each line ends in text */
 	size_t				 n;
 	size_t				 cap;
+	size_t				*widths;
+	size_t				 nwidths;
 };
 
 /* store_foreach callback: add a line. */
@@ -234,31 +269,41 @@ static int
 get_table_add(size_t cluster, const struct row *row, void *arg)
 {
 	struct get_table *t = arg;
+	size_t start = t->text.len;
 
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
-		t->lines = xreallocarray(t->lines, t->cap, sizeof *t->lines);
+		t->ends = xreallocarray(t->ends, t->cap, sizeof *t->ends);
 	}
-	get_line_build(t->g, t->res, t->p, cluster, row, &t->lines[t->n++]);
+	get_line_build(t->g, t->res, t->p, cluster, row, &t->text);
+	get_line_measure(t->text.p + start, t->text.len - start, t->widths, t->nwidths);
+	t->ends[t->n++] = t->text.len;
 	return 0;
 }
 
-/* The header line of a table. */
-static void
+/* The header line of a table, appended to line; returns its cell count. */
+static size_t
 get_header(struct get_ctx *g, const struct kind *res, const struct printer *p,
-    struct get_line *h)
+    struct buf *line)
 {
-	size_t i;
+	size_t i, n = 0;
+	char *text;
 
-	h->cells = xcalloc(p->ncolumns + 2, sizeof *h->cells);
-	h->n = 0;
-	h->cells[h->n++] = xstrdup("CLUSTER");
-	if (g->all_ns && res->namespaced)
-		h->cells[h->n++] = xstrdup("NAMESPACE");
-	for (i = 0; i < p->ncolumns; i++) {
-		if (column_shown(g, p, i))
-			h->cells[h->n++] = header_text(p->columns[i].name);
+	get_cell_add(line, NULL, "CLUSTER");
+	n++;
+	if (g->all_ns && res->namespaced) {
+		get_cell_add(line, NULL, "NAMESPACE");
+		n++;
 	}
+	for (i = 0; i < p->ncolumns; i++) {
+		if (!column_shown(g, p, i))
+			continue;
+		text = header_text(p->columns[i].name);
+		get_cell_add(line, NULL, text);
+		free(text);
+		n++;
+	}
+	return n;
 }
 
 /* Print the table of one kind; returns the number of rows. */
@@ -267,46 +312,37 @@ get_print_table(struct get_ctx *g, const struct kind *res, bool blank_before)
 {
 	const struct printer *p = printer_find_table(kind_store_name(res));
 	struct get_table t;
-	struct get_line hdr;
-	size_t *widths, i, j, n;
+	struct buf hdr;
+	size_t i, n;
 
+	memset(&hdr, 0, sizeof hdr);
 	memset(&t, 0, sizeof t);
 	t.g = g;
 	t.res = res;
 	t.p = p;
-	store_foreach(g->store, SIZE_MAX, kind_store_name(res), NULL,
-	    get_table_add, &t);
+	t.nwidths = get_header(g, res, p, &hdr);
+	t.widths = xcalloc(t.nwidths, sizeof *t.widths);
+	get_line_measure(hdr.p, hdr.len, t.widths, t.nwidths);
+	store_foreach(g->store, SIZE_MAX, kind_store_name(res), NULL, get_table_add, &t);
 	n = t.n;
-	if (n == 0) {
-		free(t.lines);
-		return 0;
-	}
-	get_header(g, res, p, &hdr);
-	widths = xcalloc(hdr.n, sizeof *widths);
-	for (j = 0; j < hdr.n; j++)
-		widths[j] = rune_count(hdr.cells[j]);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < t.lines[i].n && j < hdr.n; j++) {
-			size_t w = rune_count(t.lines[i].cells[j]);
+	if (n > 0) {
+		if (blank_before)
+			putchar('\n');
+		get_line_print(hdr.p, hdr.len, t.widths, t.nwidths);
+		for (i = 0; i < n; i++) {
+			size_t start = i > 0 ? t.ends[i - 1] : 0;
 
-			if (w > widths[j])
-				widths[j] = w;
+			get_line_print(t.text.p + start, t.ends[i] - start, t.widths, t.nwidths);
 		}
 	}
-	if (blank_before)
-		putchar('\n');
-	get_line_print(&hdr, widths, hdr.n);
-	for (i = 0; i < n; i++) {
-		get_line_print(&t.lines[i], widths, hdr.n);
-		get_line_free(&t.lines[i]);
-	}
-	get_line_free(&hdr);
-	free(t.lines);
-	if (g->widths == NULL) {
-		g->widths = widths;
-		g->nwidths = j;
+	buf_free(&hdr);
+	buf_free(&t.text);
+	free(t.ends);
+	if (n > 0 && g->widths == NULL) {
+		g->widths = t.widths;
+		g->nwidths = t.nwidths;
 	} else {
-		free(widths);
+		free(t.widths);
 	}
 	return n;
 }
@@ -387,11 +423,9 @@ get_watch_row(size_t cluster, const struct row *row, void *arg)
 	struct get_watch *w = arg;
 	struct get_ctx *g = w->g;
 	const struct printer *p = printer_find_table(kind_store_name(w->res));
-	struct get_line l;
 	char *key, *tmp;
 	size_t i;
 
-	get_line_build(g, w->res, p, cluster, row, &l);
 	key = xasprintf("%s\x1f%s\x1f%s", kind_store_name(w->res),
 	    store_cluster(g->store, cluster)->name, row->uid != NULL ? row->uid : "");
 	for (i = 0; i < row->ncells; i++) {
@@ -414,11 +448,12 @@ get_watch_row(size_t cluster, const struct row *row, void *arg)
 			free(s);
 			json_decref(o);
 		} else {
-			get_line_print(&l, g->widths, g->nwidths);
+			g->line.len = 0;
+			get_line_build(g, w->res, p, cluster, row, &g->line);
+			get_line_print(g->line.p, g->line.len, g->widths, g->nwidths);
 		}
 	}
 	free(key);
-	get_line_free(&l);
 	return 0;
 }
 
@@ -866,5 +901,7 @@ out:
 	free(g.states);
 	kind_forget_learnt();
 	map_free(g.seen, NULL);
+	buf_free(&g.line);
+	free(g.prefix);
 	return rc;
 }
