@@ -60,7 +60,11 @@ struct get_ctx {
 	uint64_t			*versions;
 	enum conn_state			*states;	/* --watch: last reported */
 	bool				 json_first;
-	struct buf			 line;		/* --watch: the line being built */
+	struct buf			 line;		/* the line being built */
+	struct buf			 cells;		/* -o json: a row's cells */
+	const struct kind		*headers_kind;	/* whose headers are headers */
+	char				**headers;
+	size_t				 nheaders;
 	const struct kind		*prefix_kind;	/* whose name prefix is prefix */
 	char				*prefix;	/* with several kinds, else NULL */
 };
@@ -347,31 +351,164 @@ get_print_table(struct get_ctx *g, const struct kind *res, bool blank_before)
 	return n;
 }
 
-/* One row as a JSON object (new reference). */
-static json_t *
-get_row_json(struct get_ctx *g, const struct kind *res, size_t cluster,
-    const struct row *row)
+/* The code point of the UTF-8 sequence at NUL-terminated s in *cp; its
+ * length, or 0 where jansson would refuse the string. */
+static size_t
+get_utf8_next(const char *s, uint32_t *cp)
 {
-	const struct printer *p = printer_find_table(kind_store_name(res));
-	json_t *o = json_object(), *cells = json_object();
-	char buf[4096], *h;
+	const unsigned char *u = (const unsigned char *)s;
+
+	/* a NUL ends any cut sequence: 4 bytes are never read past it */
+	return utf8_decode(u, u[0] == 0 ? 1 : u[1] == 0 ? 2 : u[2] == 0 ? 3 : 4, cp);
+}
+
+/* True if s is a string jansson takes (valid UTF-8). */
+static bool
+get_json_valid(const char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	for (; *s != '\0'; s += n) {
+		if ((n = get_utf8_next(s, &cp)) == 0)
+			return false;
+	}
+	return true;
+}
+
+/* Append valid s as a JSON string, escaped as json_dumps escapes with
+ * JSON_ENSURE_ASCII: \" \\ \b \f \n \r \t, other control characters and
+ * everything past ASCII as \uXXXX (upper-case hex, a surrogate pair past
+ * U+FFFF), '/' and DEL as they are. */
+static void
+get_json_str(struct buf *b, const char *s)
+{
+	const char *run;
+	uint32_t cp;
+	size_t n;
+
+	buf_add(b, "\"", 1);
+	while (*s != '\0') {
+		for (run = s; (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x80 &&
+		    *s != '"' && *s != '\\'; s++)
+			;
+		buf_add(b, run, (size_t)(s - run));
+		if (*s == '\0' || (n = get_utf8_next(s, &cp)) == 0)
+			break;
+		s += n;
+		switch (cp) {
+		case '"':	buf_add(b, "\\\"", 2); break;
+		case '\\':	buf_add(b, "\\\\", 2); break;
+		case '\b':	buf_add(b, "\\b", 2); break;
+		case '\f':	buf_add(b, "\\f", 2); break;
+		case '\n':	buf_add(b, "\\n", 2); break;
+		case '\r':	buf_add(b, "\\r", 2); break;
+		case '\t':	buf_add(b, "\\t", 2); break;
+		default:
+			if (cp < 0x10000) {
+				buf_printf(b, "\\u%04X", (unsigned)cp);
+			} else {
+				cp -= 0x10000;
+				buf_printf(b, "\\u%04X\\u%04X", (unsigned)(0xd800 | (cp >> 10)),
+				    (unsigned)(0xdc00 | (cp & 0x3ff)));
+			}
+			break;
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* Append the member key:value to an object being written (*first: none
+ * yet). As json_object_set_new, a key or value that is not valid UTF-8 is
+ * no member. */
+static void
+get_json_member(struct buf *b, bool *first, const char *key, const char *value)
+{
+	if (!get_json_valid(key) || !get_json_valid(value))
+		return;
+	if (!*first)
+		buf_add(b, ",", 1);
+	*first = false;
+	get_json_str(b, key);
+	buf_add(b, ":", 1);
+	get_json_str(b, value);
+}
+
+/* The upper-cased column headers of res (once per kind). */
+static void
+get_json_headers(struct get_ctx *g, const struct kind *res, const struct printer *p)
+{
 	size_t i;
 
-	json_object_set_new(o, "cluster", json_string(store_cluster(g->store, cluster)->name));
-	json_object_set_new(o, "kind", json_string(res->kind));
-	json_object_set_new(o, "resource", json_string(res->resource));
-	json_object_set_new(o, "namespace", json_string(row->ns));
-	json_object_set_new(o, "name", json_string(row->name));
-	json_object_set_new(o, "uid", json_string(row->uid != NULL ? row->uid : ""));
-	json_object_set_new(o, "labels", json_string(row->labels != NULL ? row->labels : ""));
-	for (i = 0; i < p->ncolumns && i < row->ncells; i++) {
+	if (g->headers_kind == res)
+		return;
+	for (i = 0; i < g->nheaders; i++)
+		free(g->headers[i]);
+	g->headers = xreallocarray(g->headers, p->ncolumns + 1, sizeof *g->headers);
+	g->nheaders = p->ncolumns;
+	for (i = 0; i < p->ncolumns; i++)
+		g->headers[i] = header_text(p->columns[i].name);
+	g->headers_kind = res;
+}
+
+/* Append one row as a JSON object, written straight from the row, byte
+ * for byte what json_dumps(JSON_COMPACT | JSON_ENSURE_ASCII) made of the
+ * object built member by member (cells under their headers, in column
+ * order; a header repeated keeps its first place and its last value). */
+static void
+get_row_json(struct get_ctx *g, const struct kind *res, size_t cluster,
+    const struct row *row, struct buf *b)
+{
+	const struct printer *p = printer_find_table(kind_store_name(res));
+	char buf[4096];
+	size_t i, k, nslot = 0, ncol;
+	size_t *slot_col, *slot_val, *val;
+	bool first = true, cfirst = true;
+
+	get_json_headers(g, res, p);
+	ncol = p->ncolumns < row->ncells ? p->ncolumns : row->ncells;
+	buf_add(b, "{", 1);
+	get_json_member(b, &first, "cluster", store_cluster(g->store, cluster)->name);
+	get_json_member(b, &first, "kind", res->kind);
+	get_json_member(b, &first, "resource", res->resource);
+	get_json_member(b, &first, "namespace", row->ns);
+	get_json_member(b, &first, "name", row->name);
+	get_json_member(b, &first, "uid", row->uid != NULL ? row->uid : "");
+	get_json_member(b, &first, "labels", row->labels != NULL ? row->labels : "");
+	/* the cells' text first, to find the members they make */
+	g->cells.len = 0;
+	val = xcalloc(3 * (ncol + 1), sizeof *val);
+	slot_col = val + ncol + 1;
+	slot_val = slot_col + ncol + 1;
+	for (i = 0; i < ncol; i++) {
+		val[i] = g->cells.len;
 		cell_format(&row->cells[i], g->now, buf, sizeof buf);
-		h = header_text(p->columns[i].name);
-		json_object_set_new(cells, h, json_string(buf));
-		free(h);
+		buf_add(&g->cells, buf, strlen(buf) + 1);
 	}
-	json_object_set_new(o, "cells", cells);
-	return o;
+	for (i = 0; i < ncol; i++) {
+		if (!get_json_valid(g->headers[i]) || !get_json_valid(g->cells.p + val[i]))
+			continue;
+		for (k = 0; k < nslot; k++) {
+			if (strcmp(g->headers[slot_col[k]], g->headers[i]) == 0)
+				break;
+		}
+		if (k == nslot)
+			slot_col[nslot++] = i;
+		slot_val[k] = val[i];
+	}
+	if (!first)
+		buf_add(b, ",", 1);
+	buf_add(b, "\"cells\":{", 9);
+	for (k = 0; k < nslot; k++) {
+		if (!cfirst)
+			buf_add(b, ",", 1);
+		cfirst = false;
+		get_json_str(b, g->headers[slot_col[k]]);
+		buf_add(b, ":", 1);
+		get_json_str(b, g->cells.p + slot_val[k]);
+	}
+	buf_add(b, "}}", 2);
+	free(val);
 }
 
 /* JSON printer state. */
@@ -386,17 +523,14 @@ static int
 get_json_add(size_t cluster, const struct row *row, void *arg)
 {
 	struct get_json *j = arg;
-	json_t *o = get_row_json(j->g, j->res, cluster, row);
-	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	struct buf *b = &j->g->line;
 
-	if (s != NULL) {
-		fputs(j->g->json_first ? "\n  " : ",\n  ", stdout);
-		fputs(s, stdout);
-		j->g->json_first = false;
-		free(s);
-		j->n++;
-	}
-	json_decref(o);
+	b->len = 0;
+	buf_str(b, j->g->json_first ? "\n  " : ",\n  ");
+	get_row_json(j->g, j->res, cluster, row, b);
+	fwrite(b->p, 1, b->len, stdout);
+	j->g->json_first = false;
+	j->n++;
 	return 0;
 }
 
@@ -440,13 +574,10 @@ get_watch_row(size_t cluster, const struct row *row, void *arg)
 	}
 	if (get_seen_add(g, key) && w->print) {
 		if (g->output == GET_JSON) {
-			json_t *o = get_row_json(g, w->res, cluster, row);
-			char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-			if (s != NULL)
-				puts(s);
-			free(s);
-			json_decref(o);
+			g->line.len = 0;
+			get_row_json(g, w->res, cluster, row, &g->line);
+			buf_add(&g->line, "\n", 1);
+			fwrite(g->line.p, 1, g->line.len, stdout);
 		} else {
 			g->line.len = 0;
 			get_line_build(g, w->res, p, cluster, row, &g->line);
@@ -902,6 +1033,10 @@ out:
 	kind_forget_learnt();
 	map_free(g.seen, NULL);
 	buf_free(&g.line);
+	buf_free(&g.cells);
+	for (k = 0; k < g.nheaders; k++)
+		free(g.headers[k]);
+	free(g.headers);
 	free(g.prefix);
 	return rc;
 }
