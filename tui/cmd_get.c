@@ -370,17 +370,20 @@ get_json_valid(const char *s)
 	size_t n;
 
 	for (; *s != '\0'; s += n) {
-		if ((n = get_utf8_next(s, &cp)) == 0)
+		if ((unsigned char)*s < 0x80)
+			n = 1;
+		else if ((n = get_utf8_next(s, &cp)) == 0)
 			return false;
 	}
 	return true;
 }
 
-/* Append valid s as a JSON string, escaped as json_dumps escapes with
+/* Append s as a JSON string, escaped as json_dumps escapes with
  * JSON_ENSURE_ASCII: \" \\ \b \f \n \r \t, other control characters and
  * everything past ASCII as \uXXXX (upper-case hex, a surrogate pair past
- * U+FFFF), '/' and DEL as they are. */
-static void
+ * U+FFFF), '/' and DEL as they are. False if s is not valid UTF-8 (what
+ * was appended is then of no use). */
+static bool
 get_json_str(struct buf *b, const char *s)
 {
 	const char *run;
@@ -393,8 +396,10 @@ get_json_str(struct buf *b, const char *s)
 		    *s != '"' && *s != '\\'; s++)
 			;
 		buf_add(b, run, (size_t)(s - run));
-		if (*s == '\0' || (n = get_utf8_next(s, &cp)) == 0)
+		if (*s == '\0')
 			break;
+		if ((n = get_utf8_next(s, &cp)) == 0)
+			return false;
 		s += n;
 		switch (cp) {
 		case '"':	buf_add(b, "\\\"", 2); break;
@@ -416,6 +421,7 @@ get_json_str(struct buf *b, const char *s)
 		}
 	}
 	buf_add(b, "\"", 1);
+	return true;
 }
 
 /* Append the member key:value to an object being written (*first: none
@@ -424,14 +430,19 @@ get_json_str(struct buf *b, const char *s)
 static void
 get_json_member(struct buf *b, bool *first, const char *key, const char *value)
 {
-	if (!get_json_valid(key) || !get_json_valid(value))
-		return;
+	size_t len = b->len;
+
 	if (!*first)
 		buf_add(b, ",", 1);
-	*first = false;
-	get_json_str(b, key);
-	buf_add(b, ":", 1);
-	get_json_str(b, value);
+	if (get_json_str(b, key)) {
+		buf_add(b, ":", 1);
+		if (get_json_str(b, value)) {
+			*first = false;
+			return;
+		}
+	}
+	b->len = len;	/* no member: taken back */
+	b->p[len] = '\0';
 }
 
 /* The upper-cased column headers of res (once per kind). */
@@ -503,9 +514,9 @@ get_row_json(struct get_ctx *g, const struct kind *res, size_t cluster,
 		if (!cfirst)
 			buf_add(b, ",", 1);
 		cfirst = false;
-		get_json_str(b, g->headers[slot_col[k]]);
+		(void)get_json_str(b, g->headers[slot_col[k]]);	/* both valid */
 		buf_add(b, ":", 1);
-		get_json_str(b, g->cells.p + slot_val[k]);
+		(void)get_json_str(b, g->cells.p + slot_val[k]);
 	}
 	buf_add(b, "}}", 2);
 	free(val);
