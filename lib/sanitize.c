@@ -19,10 +19,8 @@ enum san_action {
 	SAN_SPACE,	/* one space (a tab without SAN_KEEP_TAB) */
 };
 
-/* Decode one strict UTF-8 sequence at s (avail bytes); returns its length
- * and sets *cp, or 0 if the bytes at s do not start a valid sequence
- * (stray continuation, overlong form, surrogate, above U+10FFFF, truncated). */
-static size_t
+/* Decode one strict UTF-8 sequence (sanitize.h). */
+size_t
 utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
 {
 	uint32_t c;

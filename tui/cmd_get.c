@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "opsdeck/buf.h"
 #include "opsdeck/cli.h"
 #include "opsdeck/client.h"
 #include "opsdeck/config.h"
@@ -59,6 +60,13 @@ struct get_ctx {
 	uint64_t			*versions;
 	enum conn_state			*states;	/* --watch: last reported */
 	bool				 json_first;
+	struct buf			 line;		/* the line being built */
+	struct buf			 cells;		/* -o json: a row's cells */
+	const struct kind		*headers_kind;	/* whose headers are headers */
+	char				**headers;
+	size_t				 nheaders;
+	const struct kind		*prefix_kind;	/* whose name prefix is prefix */
+	char				*prefix;	/* with several kinds, else NULL */
 };
 
 /* Print usage. */
@@ -153,80 +161,111 @@ name_prefix(const struct kind *res)
 	return out;
 }
 
-/* The formatted cells of one table line (CLUSTER, NAMESPACE, columns). */
-struct get_line {
-	char	**cells;
-	size_t	  n;
-};
+/* The formatted cells of one table line (CLUSTER, NAMESPACE, columns) are
+ * kept as text: each cell NUL-terminated, one after another. */
 
-/* Build the displayed cells of row on cluster. */
+/* Append a cell to line: prefix (may be NULL) then s. */
+static void
+get_cell_add(struct buf *line, const char *prefix, const char *s)
+{
+	buf_str(line, prefix);
+	buf_add(line, s, strlen(s) + 1);
+}
+
+/* The prefix of res's names in this output (NULL: none), made once per
+ * kind rather than once per row. */
+static const char *
+get_prefix(struct get_ctx *g, const struct kind *res)
+{
+	if (!g->multi_kind)
+		return NULL;
+	if (g->prefix_kind != res) {
+		free(g->prefix);
+		g->prefix = name_prefix(res);
+		g->prefix_kind = res;
+	}
+	return g->prefix;
+}
+
+/* Append the displayed cells of row on cluster to line. */
 static void
 get_line_build(struct get_ctx *g, const struct kind *res, const struct printer *p,
-    size_t cluster, const struct row *row, struct get_line *out)
+    size_t cluster, const struct row *row, struct buf *line)
 {
 	char buf[4096];
 	size_t i, ncol = name_column(p);
-	char *prefix = g->multi_kind ? name_prefix(res) : NULL;
+	const char *prefix = get_prefix(g, res);
 
-	out->cells = xcalloc(p->ncolumns + 2, sizeof *out->cells);
-	out->n = 0;
-	out->cells[out->n++] = xstrdup(store_cluster(g->store, cluster)->name);
+	get_cell_add(line, NULL, store_cluster(g->store, cluster)->name);
 	if (g->all_ns && res->namespaced)
-		out->cells[out->n++] = xstrdup(row->ns);
+		get_cell_add(line, NULL, row->ns);
 	for (i = 0; i < p->ncolumns && i < row->ncells; i++) {
 		if (!column_shown(g, p, i))
 			continue;
 		cell_format(&row->cells[i], g->now, buf, sizeof buf);
-		if (i == ncol && prefix != NULL)
-			out->cells[out->n++] = xasprintf("%s%s", prefix, buf);
-		else
-			out->cells[out->n++] = xstrdup(buf);
+		get_cell_add(line, i == ncol ? prefix : NULL, buf);
 	}
-	free(prefix);
 }
 
-/* Free a line's cells. */
+/* Widen widths (nwidths of them) to the cells of the line in text[0..len). */
 static void
-get_line_free(struct get_line *l)
+get_line_measure(const char *text, size_t len, size_t *widths, size_t nwidths)
 {
-	size_t i;
+	const char *c = text, *end = text + len;
+	size_t j, w;
 
-	for (i = 0; i < l->n; i++)
-		free(l->cells[i]);
-	free(l->cells);
+	for (j = 0; c < end && j < nwidths; j++) {
+		w = rune_count(c);
+		if (w > widths[j])
+			widths[j] = w;
+		c += strlen(c) + 1;
+	}
 }
 
-/* Print one line padded to widths (the last cell unpadded), as Go's
- * tabwriter does for kubectl: width + 3 spaces, at least 6. */
+/* Print the line in text[0..len) padded to widths (the last cell unpadded),
+ * as Go's tabwriter does for kubectl: width + 3 spaces, at least 6. */
 static void
-get_line_print(const struct get_line *l, const size_t *widths, size_t nwidths)
+get_line_print(const char *text, size_t len, const size_t *widths, size_t nwidths)
 {
-	size_t i, w, cw;
+	static const char spaces[] = "                                ";
+	const char *c = text, *end = text + len;
+	size_t i, w, cw, n, pad;
 
-	for (i = 0; i < l->n; i++) {
-		fputs(l->cells[i], stdout);
-		if (i + 1 == l->n)
+	for (i = 0; c < end; i++) {
+		n = strlen(c);
+		fwrite(c, 1, n, stdout);
+		if (c + n + 1 >= end)
 			break;
 		w = i < nwidths ? widths[i] + 3 : 0;
 		if (w < 6)
 			w = 6;
-		cw = rune_count(l->cells[i]);
+		cw = rune_count(c);
 		if (w < cw + 3)
 			w = cw + 3;	/* --watch lines wider than the first table */
-		for (; cw < w; cw++)
-			putchar(' ');
+		for (; cw < w; cw += pad) {
+			pad = w - cw < sizeof spaces - 1 ? w - cw : sizeof spaces - 1;
+			fwrite(spaces, 1, pad, stdout);
+		}
+		c += n + 1;
 	}
 	putchar('\n');
 }
 
-/* Collector of table lines. */
+/* The lines of one table, as text. kubectl (get.go) reads every chunk of a
+ * list before it prints, through one tabwriter, so its columns are as wide
+ * as the widest cell of the whole list and no line can be printed before
+ * the last page is in. What is kept meanwhile is each line's text, once:
+ * one buffer for all of them, not an allocation per cell. */
 struct get_table {
 	struct get_ctx			*g;
-	const struct kind	*res;
+	const struct kind		*res;
 	const struct printer		*p;
-	struct get_line			*lines;
+	struct buf			 text;
+	size_t				*ends;		/* where each line ends in text */
 	size_t				 n;
 	size_t				 cap;
+	size_t				*widths;
+	size_t				 nwidths;
 };
 
 /* store_foreach callback: add a line. */
@@ -234,31 +273,41 @@ static int
 get_table_add(size_t cluster, const struct row *row, void *arg)
 {
 	struct get_table *t = arg;
+	size_t start = t->text.len;
 
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
-		t->lines = xreallocarray(t->lines, t->cap, sizeof *t->lines);
+		t->ends = xreallocarray(t->ends, t->cap, sizeof *t->ends);
 	}
-	get_line_build(t->g, t->res, t->p, cluster, row, &t->lines[t->n++]);
+	get_line_build(t->g, t->res, t->p, cluster, row, &t->text);
+	get_line_measure(t->text.p + start, t->text.len - start, t->widths, t->nwidths);
+	t->ends[t->n++] = t->text.len;
 	return 0;
 }
 
-/* The header line of a table. */
-static void
+/* The header line of a table, appended to line; returns its cell count. */
+static size_t
 get_header(struct get_ctx *g, const struct kind *res, const struct printer *p,
-    struct get_line *h)
+    struct buf *line)
 {
-	size_t i;
+	size_t i, n = 0;
+	char *text;
 
-	h->cells = xcalloc(p->ncolumns + 2, sizeof *h->cells);
-	h->n = 0;
-	h->cells[h->n++] = xstrdup("CLUSTER");
-	if (g->all_ns && res->namespaced)
-		h->cells[h->n++] = xstrdup("NAMESPACE");
-	for (i = 0; i < p->ncolumns; i++) {
-		if (column_shown(g, p, i))
-			h->cells[h->n++] = header_text(p->columns[i].name);
+	get_cell_add(line, NULL, "CLUSTER");
+	n++;
+	if (g->all_ns && res->namespaced) {
+		get_cell_add(line, NULL, "NAMESPACE");
+		n++;
 	}
+	for (i = 0; i < p->ncolumns; i++) {
+		if (!column_shown(g, p, i))
+			continue;
+		text = header_text(p->columns[i].name);
+		get_cell_add(line, NULL, text);
+		free(text);
+		n++;
+	}
+	return n;
 }
 
 /* Print the table of one kind; returns the number of rows. */
@@ -267,75 +316,210 @@ get_print_table(struct get_ctx *g, const struct kind *res, bool blank_before)
 {
 	const struct printer *p = printer_find_table(kind_store_name(res));
 	struct get_table t;
-	struct get_line hdr;
-	size_t *widths, i, j, n;
+	struct buf hdr;
+	size_t i, n;
 
+	memset(&hdr, 0, sizeof hdr);
 	memset(&t, 0, sizeof t);
 	t.g = g;
 	t.res = res;
 	t.p = p;
-	store_foreach(g->store, SIZE_MAX, kind_store_name(res), NULL,
-	    get_table_add, &t);
+	t.nwidths = get_header(g, res, p, &hdr);
+	t.widths = xcalloc(t.nwidths, sizeof *t.widths);
+	get_line_measure(hdr.p, hdr.len, t.widths, t.nwidths);
+	store_foreach(g->store, SIZE_MAX, kind_store_name(res), NULL, get_table_add, &t);
 	n = t.n;
-	if (n == 0) {
-		free(t.lines);
-		return 0;
-	}
-	get_header(g, res, p, &hdr);
-	widths = xcalloc(hdr.n, sizeof *widths);
-	for (j = 0; j < hdr.n; j++)
-		widths[j] = rune_count(hdr.cells[j]);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < t.lines[i].n && j < hdr.n; j++) {
-			size_t w = rune_count(t.lines[i].cells[j]);
+	if (n > 0) {
+		if (blank_before)
+			putchar('\n');
+		get_line_print(hdr.p, hdr.len, t.widths, t.nwidths);
+		for (i = 0; i < n; i++) {
+			size_t start = i > 0 ? t.ends[i - 1] : 0;
 
-			if (w > widths[j])
-				widths[j] = w;
+			get_line_print(t.text.p + start, t.ends[i] - start, t.widths, t.nwidths);
 		}
 	}
-	if (blank_before)
-		putchar('\n');
-	get_line_print(&hdr, widths, hdr.n);
-	for (i = 0; i < n; i++) {
-		get_line_print(&t.lines[i], widths, hdr.n);
-		get_line_free(&t.lines[i]);
-	}
-	get_line_free(&hdr);
-	free(t.lines);
-	if (g->widths == NULL) {
-		g->widths = widths;
-		g->nwidths = j;
+	buf_free(&hdr);
+	buf_free(&t.text);
+	free(t.ends);
+	if (n > 0 && g->widths == NULL) {
+		g->widths = t.widths;
+		g->nwidths = t.nwidths;
 	} else {
-		free(widths);
+		free(t.widths);
 	}
 	return n;
 }
 
-/* One row as a JSON object (new reference). */
-static json_t *
-get_row_json(struct get_ctx *g, const struct kind *res, size_t cluster,
-    const struct row *row)
+/* The code point of the UTF-8 sequence at NUL-terminated s in *cp; its
+ * length, or 0 where jansson would refuse the string. */
+static size_t
+get_utf8_next(const char *s, uint32_t *cp)
 {
-	const struct printer *p = printer_find_table(kind_store_name(res));
-	json_t *o = json_object(), *cells = json_object();
-	char buf[4096], *h;
+	const unsigned char *u = (const unsigned char *)s;
+
+	/* a NUL ends any cut sequence: 4 bytes are never read past it */
+	return utf8_decode(u, u[0] == 0 ? 1 : u[1] == 0 ? 2 : u[2] == 0 ? 3 : 4, cp);
+}
+
+/* True if s is a string jansson takes (valid UTF-8). */
+static bool
+get_json_valid(const char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	for (; *s != '\0'; s += n) {
+		if ((unsigned char)*s < 0x80)
+			n = 1;
+		else if ((n = get_utf8_next(s, &cp)) == 0)
+			return false;
+	}
+	return true;
+}
+
+/* Append s as a JSON string, escaped as json_dumps escapes with
+ * JSON_ENSURE_ASCII: \" \\ \b \f \n \r \t, other control characters and
+ * everything past ASCII as \uXXXX (upper-case hex, a surrogate pair past
+ * U+FFFF), '/' and DEL as they are. False if s is not valid UTF-8 (what
+ * was appended is then of no use). */
+static bool
+get_json_str(struct buf *b, const char *s)
+{
+	const char *run;
+	uint32_t cp;
+	size_t n;
+
+	buf_add(b, "\"", 1);
+	while (*s != '\0') {
+		for (run = s; (unsigned char)*s >= 0x20 && (unsigned char)*s < 0x80 &&
+		    *s != '"' && *s != '\\'; s++)
+			;
+		buf_add(b, run, (size_t)(s - run));
+		if (*s == '\0')
+			break;
+		if ((n = get_utf8_next(s, &cp)) == 0)
+			return false;
+		s += n;
+		switch (cp) {
+		case '"':	buf_add(b, "\\\"", 2); break;
+		case '\\':	buf_add(b, "\\\\", 2); break;
+		case '\b':	buf_add(b, "\\b", 2); break;
+		case '\f':	buf_add(b, "\\f", 2); break;
+		case '\n':	buf_add(b, "\\n", 2); break;
+		case '\r':	buf_add(b, "\\r", 2); break;
+		case '\t':	buf_add(b, "\\t", 2); break;
+		default:
+			if (cp < 0x10000) {
+				buf_printf(b, "\\u%04X", (unsigned)cp);
+			} else {
+				cp -= 0x10000;
+				buf_printf(b, "\\u%04X\\u%04X", (unsigned)(0xd800 | (cp >> 10)),
+				    (unsigned)(0xdc00 | (cp & 0x3ff)));
+			}
+			break;
+		}
+	}
+	buf_add(b, "\"", 1);
+	return true;
+}
+
+/* Append the member key:value to an object being written (*first: none
+ * yet). As json_object_set_new, a key or value that is not valid UTF-8 is
+ * no member. */
+static void
+get_json_member(struct buf *b, bool *first, const char *key, const char *value)
+{
+	size_t len = b->len;
+
+	if (!*first)
+		buf_add(b, ",", 1);
+	if (get_json_str(b, key)) {
+		buf_add(b, ":", 1);
+		if (get_json_str(b, value)) {
+			*first = false;
+			return;
+		}
+	}
+	b->len = len;	/* no member: taken back */
+	b->p[len] = '\0';
+}
+
+/* The upper-cased column headers of res (once per kind). */
+static void
+get_json_headers(struct get_ctx *g, const struct kind *res, const struct printer *p)
+{
 	size_t i;
 
-	json_object_set_new(o, "cluster", json_string(store_cluster(g->store, cluster)->name));
-	json_object_set_new(o, "kind", json_string(res->kind));
-	json_object_set_new(o, "resource", json_string(res->resource));
-	json_object_set_new(o, "namespace", json_string(row->ns));
-	json_object_set_new(o, "name", json_string(row->name));
-	json_object_set_new(o, "uid", json_string(row->uid != NULL ? row->uid : ""));
-	json_object_set_new(o, "labels", json_string(row->labels != NULL ? row->labels : ""));
-	for (i = 0; i < p->ncolumns && i < row->ncells; i++) {
+	if (g->headers_kind == res)
+		return;
+	for (i = 0; i < g->nheaders; i++)
+		free(g->headers[i]);
+	g->headers = xreallocarray(g->headers, p->ncolumns + 1, sizeof *g->headers);
+	g->nheaders = p->ncolumns;
+	for (i = 0; i < p->ncolumns; i++)
+		g->headers[i] = header_text(p->columns[i].name);
+	g->headers_kind = res;
+}
+
+/* Append one row as a JSON object, written straight from the row, byte
+ * for byte what json_dumps(JSON_COMPACT | JSON_ENSURE_ASCII) made of the
+ * object built member by member (cells under their headers, in column
+ * order; a header repeated keeps its first place and its last value). */
+static void
+get_row_json(struct get_ctx *g, const struct kind *res, size_t cluster,
+    const struct row *row, struct buf *b)
+{
+	const struct printer *p = printer_find_table(kind_store_name(res));
+	char buf[4096];
+	size_t i, k, nslot = 0, ncol;
+	size_t *slot_col, *slot_val, *val;
+	bool first = true, cfirst = true;
+
+	get_json_headers(g, res, p);
+	ncol = p->ncolumns < row->ncells ? p->ncolumns : row->ncells;
+	buf_add(b, "{", 1);
+	get_json_member(b, &first, "cluster", store_cluster(g->store, cluster)->name);
+	get_json_member(b, &first, "kind", res->kind);
+	get_json_member(b, &first, "resource", res->resource);
+	get_json_member(b, &first, "namespace", row->ns);
+	get_json_member(b, &first, "name", row->name);
+	get_json_member(b, &first, "uid", row->uid != NULL ? row->uid : "");
+	get_json_member(b, &first, "labels", row->labels != NULL ? row->labels : "");
+	/* the cells' text first, to find the members they make */
+	g->cells.len = 0;
+	val = xcalloc(3 * (ncol + 1), sizeof *val);
+	slot_col = val + ncol + 1;
+	slot_val = slot_col + ncol + 1;
+	for (i = 0; i < ncol; i++) {
+		val[i] = g->cells.len;
 		cell_format(&row->cells[i], g->now, buf, sizeof buf);
-		h = header_text(p->columns[i].name);
-		json_object_set_new(cells, h, json_string(buf));
-		free(h);
+		buf_add(&g->cells, buf, strlen(buf) + 1);
 	}
-	json_object_set_new(o, "cells", cells);
-	return o;
+	for (i = 0; i < ncol; i++) {
+		if (!get_json_valid(g->headers[i]) || !get_json_valid(g->cells.p + val[i]))
+			continue;
+		for (k = 0; k < nslot; k++) {
+			if (strcmp(g->headers[slot_col[k]], g->headers[i]) == 0)
+				break;
+		}
+		if (k == nslot)
+			slot_col[nslot++] = i;
+		slot_val[k] = val[i];
+	}
+	if (!first)
+		buf_add(b, ",", 1);
+	buf_add(b, "\"cells\":{", 9);
+	for (k = 0; k < nslot; k++) {
+		if (!cfirst)
+			buf_add(b, ",", 1);
+		cfirst = false;
+		(void)get_json_str(b, g->headers[slot_col[k]]);	/* both valid */
+		buf_add(b, ":", 1);
+		(void)get_json_str(b, g->cells.p + slot_val[k]);
+	}
+	buf_add(b, "}}", 2);
+	free(val);
 }
 
 /* JSON printer state. */
@@ -350,17 +534,14 @@ static int
 get_json_add(size_t cluster, const struct row *row, void *arg)
 {
 	struct get_json *j = arg;
-	json_t *o = get_row_json(j->g, j->res, cluster, row);
-	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	struct buf *b = &j->g->line;
 
-	if (s != NULL) {
-		fputs(j->g->json_first ? "\n  " : ",\n  ", stdout);
-		fputs(s, stdout);
-		j->g->json_first = false;
-		free(s);
-		j->n++;
-	}
-	json_decref(o);
+	b->len = 0;
+	buf_str(b, j->g->json_first ? "\n  " : ",\n  ");
+	get_row_json(j->g, j->res, cluster, row, b);
+	fwrite(b->p, 1, b->len, stdout);
+	j->g->json_first = false;
+	j->n++;
 	return 0;
 }
 
@@ -387,11 +568,9 @@ get_watch_row(size_t cluster, const struct row *row, void *arg)
 	struct get_watch *w = arg;
 	struct get_ctx *g = w->g;
 	const struct printer *p = printer_find_table(kind_store_name(w->res));
-	struct get_line l;
 	char *key, *tmp;
 	size_t i;
 
-	get_line_build(g, w->res, p, cluster, row, &l);
 	key = xasprintf("%s\x1f%s\x1f%s", kind_store_name(w->res),
 	    store_cluster(g->store, cluster)->name, row->uid != NULL ? row->uid : "");
 	for (i = 0; i < row->ncells; i++) {
@@ -406,19 +585,17 @@ get_watch_row(size_t cluster, const struct row *row, void *arg)
 	}
 	if (get_seen_add(g, key) && w->print) {
 		if (g->output == GET_JSON) {
-			json_t *o = get_row_json(g, w->res, cluster, row);
-			char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-			if (s != NULL)
-				puts(s);
-			free(s);
-			json_decref(o);
+			g->line.len = 0;
+			get_row_json(g, w->res, cluster, row, &g->line);
+			buf_add(&g->line, "\n", 1);
+			fwrite(g->line.p, 1, g->line.len, stdout);
 		} else {
-			get_line_print(&l, g->widths, g->nwidths);
+			g->line.len = 0;
+			get_line_build(g, w->res, p, cluster, row, &g->line);
+			get_line_print(g->line.p, g->line.len, g->widths, g->nwidths);
 		}
 	}
 	free(key);
-	get_line_free(&l);
 	return 0;
 }
 
@@ -866,5 +1043,11 @@ out:
 	free(g.states);
 	kind_forget_learnt();
 	map_free(g.seen, NULL);
+	buf_free(&g.line);
+	buf_free(&g.cells);
+	for (k = 0; k < g.nheaders; k++)
+		free(g.headers[k]);
+	free(g.headers);
+	free(g.prefix);
 	return rc;
 }

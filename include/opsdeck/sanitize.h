@@ -4,6 +4,7 @@
 #define OPSDECK_SANITIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum sanitize_flag {
 	SAN_KEEP_NEWLINE = 0x1,	/* keep \n (multi-line views: describe, logs) */
@@ -30,5 +31,10 @@ int	 sanitize_is_clean(const char *s, size_t len, unsigned flags);
  * locale, whatever the process locale is; controls count 0, invalid bytes
  * and unassigned code points 1). Thread-safe. */
 size_t	 display_width(const char *s);
+/* Decode one strict UTF-8 sequence at s (avail bytes); returns its length
+ * and sets *cp, or 0 if the bytes at s do not start a valid sequence
+ * (stray continuation, overlong form, surrogate, above U+10FFFF,
+ * truncated): the strings jansson takes are those that decode throughout. */
+size_t	 utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
 
 #endif

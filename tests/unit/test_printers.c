@@ -179,6 +179,11 @@ test_cell_format(void **state)
 	c.text = "Running";
 	assert_int_equal(cell_format(&c, NOW, buf, 4), 3);
 	assert_string_equal(buf, "Run");
+	assert_int_equal(cell_format(&c, NOW, buf, sizeof buf), 7);
+	assert_string_equal(buf, "Running");
+	c.text = NULL;
+	assert_int_equal(cell_format(&c, NOW, buf, sizeof buf), 0);
+	assert_string_equal(buf, "");
 }
 
 /* A crash-looping container: waiting reason wins, restarts with age. */
