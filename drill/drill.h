@@ -28,10 +28,10 @@ enum drill_user {
 	DRILL_USER_VIEWER,	/* bearer token: get, list, watch */
 };
 
-/* The file a drill saves its status in for `opsdeck drill report` (new). */
-char	*drill_report_path(void);
-/* opsdeck drill report (drill/report.c). */
+/* opsdeck drill report (drill/report.c), and the file a drill saves its
+ * status in for it (new). */
 int	 drill_report(int, char **);
+char	*drill_report_path(void);
 
 /* Default lifetime of exec-plugin tokens, seconds (OPSDECK_DRILL_TOKEN_TTL). */
 #define DRILL_TOKEN_TTL	900
