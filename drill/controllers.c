@@ -184,38 +184,6 @@ ctl_suffix(struct sim_ctl *ctl, char out[6])
 	name_suffix(ctl_rand(ctl), out);
 }
 
-/* Format wall time w as RFC 3339 UTC. */
-void
-ctl_rfc3339(double w, char *buf, size_t len)
-{
-	format_rfc3339((int64_t)w, buf, len);
-}
-
-/* Format wall time w as RFC 3339 UTC with milliseconds. */
-void
-ctl_rfc3339_ms(double w, char *buf, size_t len)
-{
-	char	base[40];
-
-	ctl_rfc3339(w, base, sizeof base);
-	snprintf(buf, len, "%.19s.%03uZ", base, (unsigned)((w - floor(w)) * 1000) % 1000u);
-}
-
-/* Parse an RFC 3339 time, keeping fractional seconds. */
-double
-ctl_parse_time(const char *s)
-{
-	int64_t	t = parse_rfc3339(s);
-
-	if (t <= 0)
-		return -1;
-	/* parse_rfc3339 took the fixed "YYYY-MM-DDTHH:MM:SS" layout, so a
-	 * fraction can only start at offset 19. */
-	if (s[19] == '.')
-		return (double)t + strtod(s + 19, NULL);
-	return (double)t;
-}
-
 /* Set a dotted path, creating intermediate objects; steals v. */
 void
 ctl_set(json_t *obj, const char *path, json_t *v)

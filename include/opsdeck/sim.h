@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "opsdeck/kinds.h"
+#include "opsdeck/sim_clock.h"
 
 /* How a cluster's listener behaves (fault injection). */
 enum sim_reach {
@@ -66,8 +67,6 @@ struct sim_cluster *sim_add_cluster(struct sim *, const char *name, const char *
 struct sim_cluster *sim_cluster_find(struct sim *, const char *name);
 void		 sim_lock(struct sim *);
 void		 sim_unlock(struct sim *);
-/* Wall-clock time now in unix seconds (fractional). */
-double		 sim_wallclock(void);
 
 /*
  * Object store (drill/sim_store.c). Objects are jansson objects owned by the

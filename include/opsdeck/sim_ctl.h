@@ -310,14 +310,6 @@ double		 ctl_wall_at(struct sim *, double t);
 uint64_t	 ctl_rand(struct sim_ctl *);
 /* A random 5-character suffix as the apiserver makes them. */
 void		 ctl_suffix(struct sim_ctl *, char out[6]);
-/* RFC 3339 UTC of wall time w. */
-void		 ctl_rfc3339(double w, char *buf, size_t len);
-/* RFC 3339 UTC of wall time w with milliseconds, as Alertmanager and
- * container logs print it ("2026-11-23T17:50:00.123Z"). */
-void		 ctl_rfc3339_ms(double w, char *buf, size_t len);
-/* Parse RFC 3339 (UTC "Z" or offset, fractional seconds kept) as
- * parse_rfc3339 does; -1 if bad, unset (Go's zero time) or not after 1970. */
-double		 ctl_parse_time(const char *);
 /* Set a.b.c (creating objects), stealing v. */
 void		 ctl_set(json_t *obj, const char *path, json_t *v);
 /* The string annotation key of obj (keys hold dots, so not a path), or NULL. */
