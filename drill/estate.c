@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include "opsdeck/sim.h"
-#include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
 #include "sim_store.h"
 
@@ -26,7 +25,9 @@ sim_new(void)
 	return sim;
 }
 
-/* Free the estate and every cluster's store. Listeners must be stopped. */
+/* Free the estate, every cluster's store and the state the layers above
+ * keep in it (through the free functions they set). Listeners must be
+ * stopped. */
 void
 sim_free(struct sim *sim)
 {
@@ -34,13 +35,13 @@ sim_free(struct sim *sim)
 
 	if (sim == NULL)
 		return;
-	if (sim->scn != NULL)
-		scenario_free(sim);
+	if (sim->scn != NULL && sim->scn_free != NULL)
+		sim->scn_free(sim);
 	for (i = 0; i < sim->nclusters; i++) {
 		struct sim_cluster *c = sim->clusters[i];
 
-		if (c->ctl != NULL)
-			sim_ctl_free(c->ctl);
+		if (c->ctl != NULL && c->ctl_free != NULL)
+			c->ctl_free(c->ctl);
 		sim_store_free(c->store);
 		free(c->name);
 		free(c->region);

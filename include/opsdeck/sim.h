@@ -30,7 +30,7 @@ enum sim_reach {
 };
 
 struct sim_store;	/* objects and watch history of one cluster (drill/sim_store.c) */
-struct sim_ctl;		/* controller state of one cluster (drill/controllers.c) */
+struct sim_ctl;		/* controller state of one cluster (drill/ctl_state.c) */
 
 /* One simulated cluster. */
 struct sim_cluster {
@@ -43,6 +43,8 @@ struct sim_cluster {
 	enum sim_reach		 reach;
 	struct sim_store	*store;
 	struct sim_ctl		*ctl;
+	/* Frees ctl: set by the layer that creates it; sim_free calls it. */
+	void			(*ctl_free)(struct sim_ctl *);
 	void			*server;	/* server.c's listener state */
 };
 
@@ -55,7 +57,9 @@ struct sim {
 	char			*scenario;	/* scenario name */
 	double			 speed;		/* controller clock multiplier (--speed) */
 	int64_t			 started;	/* unix seconds when serving began */
-	void			*scn;		/* scenario.c's private state (faults, resolved-when) */
+	void			*scn;		/* the scenario's state (faults, resolved-when) */
+	/* Frees scn: set by the layer that creates it; sim_free calls it. */
+	void			(*scn_free)(struct sim *);
 	volatile int		 stopping;
 };
 

@@ -17,10 +17,15 @@
 #include "opsdeck/map.h"
 #include "opsdeck/sim.h"
 
-/* Free the controller state of a cluster (sim_free should call it). */
+/* Free the controller state of a cluster (drill/ctl_state.c); ctl_get
+ * registers it as the cluster's ctl_free, which sim_free calls. */
 void	 sim_ctl_free(struct sim_ctl *);
-/* Free the scenario state of an estate (sim->scn); sim_free should call it. */
+/* Free the scenario state of an estate (sim->scn) and every cluster's
+ * controller state; scn_get registers it as sim->scn_free. */
 void	 scenario_free(struct sim *);
+
+/* Events kept per cluster before the oldest are deleted. */
+#define CTL_EVENTS_MAX	1000
 
 /* A growable vector of borrowed json objects. */
 struct ctl_vec {
@@ -40,6 +45,8 @@ struct ctl_log {
 	double	  gen_t;	/* simulated time generated up to */
 	uint64_t  seq;		/* request counter for access lines */
 };
+/* Free a log ring's lines and empty it. */
+void	 ctl_log_clear(struct ctl_log *);
 
 /* Container runtime states. */
 enum ctl_cstate {
@@ -297,6 +304,7 @@ const struct scn_fault *drill_look_record(struct sim *, const struct drill_look 
 /* A generated estate's churn over real_dt seconds (drill/generate.c). */
 void		 scenario_churn_tick(struct sim *, double real_dt);
 
+/* State, clock and randomness (drill/ctl_state.c). */
 /* The scenario of sim (created on demand). */
 struct scn	*scn_get(struct sim *);
 /* The controller state of c (created on demand). */
@@ -306,10 +314,13 @@ double		 ctl_now(struct sim *);
 /* Wall time corresponding to simulated time t. */
 double		 ctl_wall_at(struct sim *, double t);
 
-/* Helpers (drill/controllers.c). */
 uint64_t	 ctl_rand(struct sim_ctl *);
 /* A random 5-character suffix as the apiserver makes them. */
 void		 ctl_suffix(struct sim_ctl *, char out[6]);
+/* Does image crash-loop under the scenario? */
+bool		 ctl_image_crashes(struct sim *, const char *image);
+
+/* Object helpers (drill/ctl_util.c). */
 /* Set a.b.c (creating objects), stealing v. */
 void		 ctl_set(json_t *obj, const char *path, json_t *v);
 /* The string annotation key of obj (keys hold dots, so not a path), or NULL. */
@@ -324,8 +335,6 @@ bool		 ctl_set_annotation(json_t *obj, const char *key, const char *val);
 const char	*ctl_owner_uid(json_t *obj);
 /* A metadata.ownerReferences array pointing at owner (new). */
 json_t		*ctl_owner_ref(json_t *owner, const char *api_version, const char *kind);
-/* Does image crash-loop under the scenario? */
-bool		 ctl_image_crashes(struct sim *, const char *image);
 /* Emit (or bump) a core v1 Event about obj. */
 void		 ctl_event(struct sim_cluster *, json_t *obj, const char *type,
 		    const char *reason, const char *fmt, ...)
