@@ -301,7 +301,7 @@ bool		 drill_look_relevant(const struct scn_fault *f, const struct drill_look *,
  * return that fault; else NULL. Lock held. */
 const struct scn_fault *drill_look_record(struct sim *, const struct drill_look *, double now);
 
-/* A generated estate's churn over real_dt seconds (drill/generate.c). */
+/* A generated estate's churn over real_dt seconds (drill/churn.c). */
 void		 scenario_churn_tick(struct sim *, double real_dt);
 
 /* State, clock and randomness (drill/ctl_state.c). */
