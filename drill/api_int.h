@@ -1,6 +1,6 @@
 /* Internals shared by the drill API's files: api.c (routes, dispatch,
- * replies, authorisation), api_read.c, api_write.c, api_sub.c and
- * api_disc.c. */
+ * authorisation), api_reply.c (replies and request helpers), api_read.c,
+ * api_write.c, api_sub.c and api_disc.c. */
 #ifndef OPSDECK_DRILL_API_INT_H
 #define OPSDECK_DRILL_API_INT_H
 
@@ -42,7 +42,7 @@ struct path_match {
 	const char	 *rest;
 };
 
-/* Replies and request helpers (api.c). */
+/* Replies and request helpers (api_reply.c). */
 void		 buf_json(struct buf *, json_t *);
 const char	*field_value(json_t *obj, const char *path);
 void		 resp_json(struct drill_resp *, int status, json_t *v);

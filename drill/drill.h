@@ -178,7 +178,7 @@ void	 drill_api_handle(struct drill_req *, struct drill_resp *);
 void	 drill_defaults(const struct kind *res, json_t *obj);
 /* POST /drill/v1/churn?rate=E: set a generated estate's churn (drill/generate.c). */
 void	 drill_api_churn(struct drill_req *, struct drill_resp *);
-/* A Status error response. */
+/* A Status error response (drill/api_reply.c). */
 void	 drill_api_status(struct drill_resp *, int code, const char *reason,
 	    const char *message, const char *kind, const char *name);
 
