@@ -1,7 +1,6 @@
 /* What every controller shares for working on objects: JSON paths and
  * annotations, owner references and the per-tick owner index, template
  * hashes, conditions and status, and core v1 Events. */
-#include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +9,6 @@
 
 #include "opsdeck/json_util.h"
 #include "opsdeck/names.h"
-#include "opsdeck/printers.h"
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"

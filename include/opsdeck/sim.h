@@ -1,7 +1,9 @@
 /* The drill simulator's shared state: the estate (clusters, clock,
  * scenario) and the object store with its watch history. Used by the API
  * server (drill/server.c, drill/api.c) and by the controllers and scenarios
- * (drill/controllers.c, drill/scenario.c). The resources it serves are the
+ * (drill/controllers.c, drill/scenario.c). The estate's life is in
+ * drill/estate.c, its lookup and lock in drill/sim.c, its clock in
+ * drill/sim_clock.c. The resources it serves are the
  * kinds of kinds.h that the API server serves (kind_find_api,
  * kind_find_kind); the store keeps one slot per kind.
  *
@@ -140,7 +142,8 @@ long	 sim_history_since(struct sim_cluster *, const struct kind *, const char *n
 	    uint64_t since, const struct sim_event **out, size_t max);
 
 /*
- * Controllers and scenarios (drill/controllers.c, drill/scenario.c).
+ * Controllers and scenarios (drill/controllers.c, drill/scenario.c,
+ * drill/generate.c, drill/scenario_run.c).
  */
 
 /* Load scenario by name (drill/scenarios/NAME.yaml, installed data dir) or
@@ -154,7 +157,7 @@ void	 sim_tick(struct sim *, double real_dt);
 /* The drill status document of /drill/v1/status (new reference). Lock held. */
 json_t	*sim_drill_status(struct sim *);
 
-/* A request through the API server's service proxy path
+/* A request through the API server's service proxy path (drill/monitoring.c)
  * (/api/v1/namespaces/NS/services/SVC[:PORT]/proxy/REST): Alertmanager v2
  * and Prometheus. Returns the HTTP status; *body (new, caller frees) and
  * *content_type (static) are set. Lock held. */

@@ -1,6 +1,9 @@
 /* Internal contracts of the drill's controllers, scenarios and alerting
- * (drill/controllers.c, drill/ctl_*.c, drill/scenario*.c, drill/alerting.c,
- * drill/alertmanager.c, drill/generate.c). Everything here runs under the estate lock.
+ * (drill/ctl_state.c and drill/ctl_util.c beneath the controllers,
+ * drill/ctl_*.c, drill/controllers.c for their tick order,
+ * drill/scenario*.c, drill/alerting.c, drill/alertmanager.c,
+ * drill/generate.c, drill/churn.c). Everything here runs under the estate
+ * lock.
  *
  * Time: controllers work in simulated seconds since the drill started
  * (scn->t, advanced by real_dt * speed); timestamps written into objects
