@@ -1,12 +1,13 @@
 /* The Kubernetes API of the drill simulator: the routes (request paths,
  * then verbs on resources), their dispatch and authorisation. Reads are in
  * api_read.c, writes in api_write.c, subresources in api_sub.c, discovery
- * in api_disc.c; the replies they all send are in api_reply.c. */
+ * in api_disc.c, the drill's own endpoints in api_drill.c; the replies they
+ * all send are in api_reply.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "opsdeck/sim_ctl.h"
+#include "opsdeck/sim.h"
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
 #include "api_int.h"
@@ -399,93 +400,6 @@ out:
 	target_free(&t);
 }
 
-/* POST /drill/v1/reach?cluster=NAME&state=ok|refuse|hang: an instructor's
- * (and the tests') switch for a cluster's reachability. Admin only. */
-static void
-api_reach(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
-{
-	struct sim_cluster	*c;
-	const char		*name = req->arg(req, "cluster"), *state = req->arg(req, "state");
-	enum sim_reach		 reach;
-
-	if (strcmp(req->method, "POST") != 0) {
-		drill_api_status(resp, 405, "MethodNotAllowed", "use POST", NULL, NULL);
-		return;
-	}
-	if (req->user != DRILL_USER_ADMIN) {
-		drill_api_status(resp, 403, "Forbidden", "only the drill admin may change "
-		    "reachability", NULL, NULL);
-		return;
-	}
-	if (state == NULL || name == NULL) {
-		drill_api_status(resp, 400, "BadRequest", "cluster and state are required",
-		    NULL, NULL);
-		return;
-	}
-	if (strcmp(state, "ok") == 0)
-		reach = SIM_REACH_OK;
-	else if (strcmp(state, "refuse") == 0)
-		reach = SIM_REACH_REFUSE;
-	else if (strcmp(state, "hang") == 0)
-		reach = SIM_REACH_HANG;
-	else {
-		drill_api_status(resp, 400, "BadRequest", "state must be ok, refuse or hang",
-		    NULL, NULL);
-		return;
-	}
-	sim_lock(req->cluster->sim);
-	c = sim_cluster_find(req->cluster->sim, name);
-	if (c != NULL) {
-		c->reach = reach;
-		pthread_cond_broadcast(&c->sim->changed);
-	}
-	sim_unlock(req->cluster->sim);
-	if (c == NULL) {
-		drill_api_status(resp, 404, "NotFound", "no such cluster", NULL, NULL);
-		return;
-	}
-	resp_json(resp, 200, json_pack("{s:s,s:s}", "cluster", name, "state", state));
-}
-
-/* POST /drill/v1/looks: a console reports a view its operator opened;
- * the drill judges it against the faults (drill/looks.c). Any drill user:
- * in a shared drill a viewer's look is detection too. */
-static void
-api_look(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
-{
-	struct drill_look	 look;
-	const struct scn_fault	*f;
-	json_t			*body;
-	json_error_t		 jerr;
-	char			*cause = NULL;
-
-	if (strcmp(req->method, "POST") != 0) {
-		drill_api_status(resp, 405, "MethodNotAllowed", "use POST", NULL, NULL);
-		return;
-	}
-	body = json_loadb(req->body != NULL ? req->body : "", req->body_len, 0, &jerr);
-	if (body == NULL) {
-		cause = xasprintf("a look must be JSON: %s", jerr.text);
-		drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
-		free(cause);
-		return;
-	}
-	if (drill_look_parse(body, &look, &cause) != 0) {
-		drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
-		free(cause);
-		json_decref(body);
-		return;
-	}
-	look.kube_user = req->user_name;
-	sim_lock(req->cluster->sim);
-	f = drill_look_record(req->cluster->sim, &look, sim_wallclock());
-	/* the answer says whether this look was the first relevant one */
-	resp_json(resp, 200, json_pack("{s:b,s:s?}", "firstRelevant", f != NULL, "fault",
-	    f != NULL ? f->target : NULL));
-	sim_unlock(req->cluster->sim);
-	json_decref(body);
-}
-
 /* /healthz, /readyz, /livez. */
 static void
 route_health(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
@@ -494,18 +408,6 @@ route_health(struct drill_req *req, struct drill_resp *resp, const struct path_m
 	resp->content_type = "text/plain; charset=utf-8";
 	resp->body = xstrdup("ok");
 	resp->body_len = 2;
-}
-
-/* /drill/v1/status: the drill's state (sim_drill_status). */
-static void
-route_drill_status(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
-{
-	json_t	*st;
-
-	sim_lock(req->cluster->sim);
-	st = sim_drill_status(req->cluster->sim);
-	sim_unlock(req->cluster->sim);
-	resp_json(resp, 200, st != NULL ? st : json_object());
 }
 
 /* api/VERSION/..., apis/GROUP/VERSION/... */
@@ -519,14 +421,6 @@ route_resource(struct drill_req *req, struct drill_resp *resp, const struct path
 }
 
 /* One route of the request paths. */
-/* POST /drill/v1/churn?rate=E: a generated estate's churn rate
- * (drill/generate.c). */
-static void
-route_churn(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
-{
-	drill_api_churn(req, resp);
-}
-
 struct path_route {
 	/* "/..." the whole path exactly; otherwise its segments: a word is
 	 * itself, "*" any one segment, a trailing "..." any further ones */
@@ -545,7 +439,7 @@ static const struct path_route path_routes[] = {
 	{ "/livez", 1, route_health },
 	{ "/drill/v1/reach", 0, api_reach },
 	{ "/drill/v1/looks", 0, api_look },
-	{ "/drill/v1/churn", 0, route_churn },
+	{ "/drill/v1/churn", 0, api_churn },
 	{ "/drill/v1/status", 0, route_drill_status },
 	{ "api", 0, route_core_versions },
 	{ "apis", 0, api_groups },

@@ -176,8 +176,6 @@ struct drill_resp {
 void	 drill_api_handle(struct drill_req *, struct drill_resp *);
 /* Fill the API's field defaults of a res object in place (defaults.c). */
 void	 drill_defaults(const struct kind *res, json_t *obj);
-/* POST /drill/v1/churn?rate=E: set a generated estate's churn (drill/generate.c). */
-void	 drill_api_churn(struct drill_req *, struct drill_resp *);
 /* A Status error response (drill/api_reply.c). */
 void	 drill_api_status(struct drill_resp *, int code, const char *reason,
 	    const char *message, const char *kind, const char *name);

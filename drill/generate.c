@@ -1,7 +1,8 @@
 /* Large generated estates for benchmarks: --generate clusters=N,pods=M
  * makes N clusters, each with deployments totalling M pods; churn=E asks
  * for a stream of about E watch events a second across the estate (made
- * by churn.c), which POST /drill/v1/churn changes while the drill runs. */
+ * by churn.c), which POST /drill/v1/churn (api_drill.c) changes while the
+ * drill runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +10,12 @@
 #include "opsdeck/sim.h"
 #include "opsdeck/sim_ctl.h"
 #include "opsdeck/xmalloc.h"
-#include "drill.h"
 
 /* Pods per generated deployment (the last one takes the remainder). */
 #define GEN_PODS_PER_DEPLOY	50
 /* Most clusters and pods per cluster a generator accepts. */
 #define GEN_MAX_CLUSTERS	64
 #define GEN_MAX_PODS		200000
-/* Most watch events a second churn may ask for. */
-#define GEN_MAX_CHURN		100000
 
 /* Parse "clusters=N,pods=M,churn=E"; -1 with cause if bad. */
 static int
@@ -137,51 +135,4 @@ scenario_generate(struct sim *sim, const char *spec, char **cause)
 		sim_tick(sim, 1.0 / (sim->speed > 0 ? sim->speed : 1));
 	scn->loading = false;
 	return 0;
-}
-
-/* POST /drill/v1/churn?rate=E: an instructor's (and the bench's) switch for
- * a generated estate's churn, in watch events a second. Admin only. */
-void
-drill_api_churn(struct drill_req *req, struct drill_resp *resp)
-{
-	struct sim	*sim = req->cluster->sim;
-	struct scn	*scn;
-	const char	*arg = req->arg(req, "rate");
-	char		*end = NULL;
-	long		 rate = -1;
-	bool		 generated;
-
-	if (strcmp(req->method, "POST") != 0) {
-		drill_api_status(resp, 405, "MethodNotAllowed", "use POST", NULL, NULL);
-		return;
-	}
-	if (req->user != DRILL_USER_ADMIN) {
-		drill_api_status(resp, 403, "Forbidden", "only the drill admin may change "
-		    "churn", NULL, NULL);
-		return;
-	}
-	if (arg != NULL && *arg != '\0')
-		rate = strtol(arg, &end, 10);
-	if (rate < 0 || rate > GEN_MAX_CHURN || *end != '\0') {
-		drill_api_status(resp, 400, "BadRequest", "rate must be a count of events a "
-		    "second, 0..100000", NULL, NULL);
-		return;
-	}
-	sim_lock(sim);
-	scn = scn_get(sim);
-	generated = scn->generated;
-	if (generated) {
-		scn->churn = (double)rate;
-		scn->churn_due = 0;
-	}
-	sim_unlock(sim);
-	if (!generated) {
-		drill_api_status(resp, 400, "BadRequest", "churn is for generated estates "
-		    "(--generate)", NULL, NULL);
-		return;
-	}
-	resp->status = 200;
-	resp->content_type = "application/json";
-	resp->body = xasprintf("{\"rate\":%ld}", rate);
-	resp->body_len = strlen(resp->body);
 }

@@ -304,6 +304,8 @@ bool		 drill_look_relevant(const struct scn_fault *f, const struct drill_look *,
  * return that fault; else NULL. Lock held. */
 const struct scn_fault *drill_look_record(struct sim *, const struct drill_look *, double now);
 
+/* Most watch events a second a generated estate's churn may ask for. */
+#define GEN_MAX_CHURN		100000
 /* A generated estate's churn over real_dt seconds (drill/churn.c). */
 void		 scenario_churn_tick(struct sim *, double real_dt);
 
