@@ -464,12 +464,7 @@ expand(const char *s, json_t *labels)
 static void
 alert_remove(struct sim_ctl *ctl, size_t i)
 {
-	struct ctl_alert	*a = ctl->alerts[i];
-
-	json_decref(a->labels);
-	json_decref(a->annotations);
-	free(a->generator);
-	free(a);
+	ctl_alert_free(ctl->alerts[i]);
 	memmove(&ctl->alerts[i], &ctl->alerts[i + 1], (ctl->nalerts - i - 1) *
 	    sizeof *ctl->alerts);
 	ctl->nalerts--;

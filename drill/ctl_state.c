@@ -50,7 +50,7 @@ ctl_index_free(struct map *m)
 }
 
 /* Free one alert. */
-static void
+void
 ctl_alert_free(struct ctl_alert *a)
 {
 	json_decref(a->labels);

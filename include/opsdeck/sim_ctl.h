@@ -154,6 +154,8 @@ struct ctl_alert {
 	char	*generator;
 	int	 rule;		/* index into scenario rules, -1 if posted */
 };
+/* Free one alert and what it owns. */
+void	 ctl_alert_free(struct ctl_alert *);
 
 /* One silence. */
 struct ctl_silence {
