@@ -1,7 +1,8 @@
 /* Alerting of a simulated cluster: metrics over the simulated state, the
  * scenario's alert rules evaluated every tick with `for` in simulated time,
- * the Prometheus HTTP API subset, and the service proxy (sim_proxy) that
- * serves it and the Alertmanager API (alertmanager.c). */
+ * the Prometheus HTTP API subset, and the replies it shares with the
+ * Alertmanager API (alertmanager.c). Both are served through the service
+ * proxy (monitoring.c). */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -463,12 +464,7 @@ expand(const char *s, json_t *labels)
 static void
 alert_remove(struct sim_ctl *ctl, size_t i)
 {
-	struct ctl_alert	*a = ctl->alerts[i];
-
-	json_decref(a->labels);
-	json_decref(a->annotations);
-	free(a->generator);
-	free(a);
+	ctl_alert_free(ctl->alerts[i]);
 	memmove(&ctl->alerts[i], &ctl->alerts[i + 1], (ctl->nalerts - i - 1) *
 	    sizeof *ctl->alerts);
 	ctl->nalerts--;
@@ -587,60 +583,6 @@ ctl_alerts_tick(struct sim_cluster *c)
 		if (a->posted && !a->resolved && a->ends_wall > 0 && a->ends_wall <= w)
 			a->resolved = true;
 	}
-}
-
-/* Decode %XX and + in place. */
-static void
-url_decode(char *s)
-{
-	char	*o = s;
-	int	 hi, lo;
-
-	for (; *s != '\0'; s++) {
-		if (*s == '+')
-			*o++ = ' ';
-		else if (*s == '%' && isxdigit((unsigned char)s[1]) &&
-		    isxdigit((unsigned char)s[2])) {
-			hi = isdigit((unsigned char)s[1]) ? s[1] - '0' :
-			    tolower((unsigned char)s[1]) - 'a' + 10;
-			lo = isdigit((unsigned char)s[2]) ? s[2] - '0' :
-			    tolower((unsigned char)s[2]) - 'a' + 10;
-			*o++ = (char)(hi * 16 + lo);
-			s += 2;
-		} else
-			*o++ = *s;
-	}
-	*o = '\0';
-}
-
-/* Query parameters as a JSON object of arrays of strings (new). */
-static json_t *
-query_parse(const char *q)
-{
-	json_t	*out = json_object(), *arr;
-	char	*copy, *tok, *save = NULL, *eq;
-
-	if (q == NULL)
-		return out;
-	if (*q == '?')
-		q++;
-	copy = xstrdup(q);
-	for (tok = strtok_r(copy, "&", &save); tok != NULL; tok = strtok_r(NULL, "&", &save)) {
-		eq = strchr(tok, '=');
-		if (eq != NULL)
-			*eq++ = '\0';
-		url_decode(tok);
-		if (eq != NULL)
-			url_decode(eq);
-		arr = json_object_get(out, tok);
-		if (arr == NULL) {
-			arr = json_array();
-			json_object_set_new(out, tok, arr);
-		}
-		json_array_append_new(arr, json_string(eq != NULL ? eq : ""));
-	}
-	free(copy);
-	return out;
 }
 
 /* A boolean query parameter (default def). */
@@ -820,68 +762,23 @@ prom_rules(struct sim_cluster *c, bool only_alerts, char **body, const char **ct
 	    "interval", 15, "rules", rules), body, ct);
 }
 
-/* A request to a proxied monitoring service. */
+/* The Prometheus HTTP API subset. */
 int
-sim_proxy(struct sim_cluster *c, const char *ns, const char *service, const char *method,
-    const char *rest, const char *query, const char *req_body, size_t req_len, char **body,
-    const char **content_type)
+prometheus(struct sim_cluster *c, const char *method, const char *path, json_t *q,
+    char **body, const char **ct)
 {
-	json_t		*q;
-	char		*path, *qm;
-	const char	*qs = query;
-	int		 rc;
-
-	*body = NULL;
-	*content_type = "application/json";
-	if (ns == NULL || strcmp(ns, "monitoring") != 0 || service == NULL ||
-	    (strncmp(service, "alertmanager", 12) != 0 &&
-	    strncmp(service, "prometheus", 10) != 0)) {
-		*body = xasprintf("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
-		    "\"status\":\"Failure\",\"message\":\"services \\\"%s\\\" not found\","
-		    "\"reason\":\"NotFound\",\"details\":{\"name\":\"%s\",\"kind\":"
-		    "\"services\"},\"code\":404}", service != NULL ? service : "",
-		    service != NULL ? service : "");
-		return 404;
-	}
-	if (method == NULL)
-		method = "GET";
-	path = xasprintf("%s%s", rest != NULL && *rest == '/' ? "" : "/", rest != NULL ? rest : "");
-	qm = strchr(path, '?');
-	if (qm != NULL) {
-		*qm = '\0';
-		if (qs == NULL || *qs == '\0')
-			qs = qm + 1;
-	}
-	q = query_parse(qs);
-	if (strcmp(method, "POST") == 0 && strcmp(path, "/api/v1/query") == 0 &&
-	    req_body != NULL && req_len < BODY_MAX) {
-		/* A form-encoded POST query. */
-		char	*form = xstrndup(req_body, req_len);
-		json_t	*fq = query_parse(form);
-
-		json_object_update(q, fq);
-		json_decref(fq);
-		free(form);
-		method = "GET";
-	}
-	if (strncmp(service, "alertmanager", 12) == 0)
-		rc = alertmanager(c, method, path, q, req_body, req_len, body, content_type);
-	else if (strcmp(path, "/api/v1/query") == 0 && strcmp(method, "GET") == 0)
-		rc = prom_query(c, q, body, content_type);
-	else if (strcmp(path, "/api/v1/rules") == 0 && strcmp(method, "GET") == 0)
-		rc = prom_rules(c, false, body, content_type);
-	else if (strcmp(path, "/api/v1/alerts") == 0 && strcmp(method, "GET") == 0)
-		rc = prom_rules(c, true, body, content_type);
-	else if (strcmp(path, "/-/healthy") == 0 || strcmp(path, "/-/ready") == 0) {
+	if (strcmp(path, "/api/v1/query") == 0 && strcmp(method, "GET") == 0)
+		return prom_query(c, q, body, ct);
+	if (strcmp(path, "/api/v1/rules") == 0 && strcmp(method, "GET") == 0)
+		return prom_rules(c, false, body, ct);
+	if (strcmp(path, "/api/v1/alerts") == 0 && strcmp(method, "GET") == 0)
+		return prom_rules(c, true, body, ct);
+	if (strcmp(path, "/-/healthy") == 0 || strcmp(path, "/-/ready") == 0) {
 		*body = xstrdup("Prometheus Server is Ready.\n");
-		*content_type = "text/plain; charset=utf-8";
-		rc = 200;
-	} else {
-		*body = xstrdup("404 page not found\n");
-		*content_type = "text/plain; charset=utf-8";
-		rc = 404;
+		*ct = "text/plain; charset=utf-8";
+		return 200;
 	}
-	json_decref(q);
-	free(path);
-	return rc;
+	*body = xstrdup("404 page not found\n");
+	*ct = "text/plain; charset=utf-8";
+	return 404;
 }

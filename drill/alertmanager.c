@@ -1,5 +1,5 @@
 /* The Alertmanager v2 API subset of a simulated cluster, served through
- * the API server's service proxy (sim_proxy in alerting.c): alerts with
+ * the API server's service proxy (sim_proxy in monitoring.c): alerts with
  * their filters and receivers, posted alerts, silences and the status. */
 #include <ctype.h>
 #include <regex.h>

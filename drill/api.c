@@ -1,195 +1,17 @@
 /* The Kubernetes API of the drill simulator: the routes (request paths,
- * then verbs on resources) and their dispatch, authorisation, and the
- * Status replies as the real API server sends them. Reads are in
+ * then verbs on resources), their dispatch and authorisation. Reads are in
  * api_read.c, writes in api_write.c, subresources in api_sub.c, discovery
- * in api_disc.c. */
+ * in api_disc.c, the drill's own endpoints in api_drill.c; the replies they
+ * all send are in api_reply.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "opsdeck/sim_ctl.h"
+#include "opsdeck/sim.h"
 #include "opsdeck/xmalloc.h"
 #include "drill.h"
 #include "api_int.h"
-#include "proto.h"
 #include "sim_store.h"
-
-/* Append a JSON value's compact serialisation to b. */
-void
-buf_json(struct buf *b, json_t *v)
-{
-	char	*s;
-
-	s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	if (s != NULL) {
-		buf_str(b, s);
-		free(s);
-	}
-}
-
-/* The string at a dotted path of obj ("" if absent). */
-const char *
-field_value(json_t *obj, const char *path)
-{
-	char		 part[128];
-	const char	*p = path, *dot;
-	json_t		*cur = obj;
-	size_t		 n;
-
-	if (strcmp(path, "source") == 0)
-		path = p = "source.component";
-	while (cur != NULL && *p != '\0') {
-		dot = strchr(p, '.');
-		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
-		if (n >= sizeof part)
-			return "";
-		memcpy(part, p, n);
-		part[n] = '\0';
-		cur = json_object_get(cur, part);
-		p += n;
-		if (*p == '.')
-			p++;
-	}
-	if (json_is_string(cur))
-		return json_string_value(cur);
-	if (json_is_true(cur))
-		return "true";
-	if (json_is_false(cur))
-		return "false";
-	return "";
-}
-
-/* Set a JSON response body (steals v). */
-void
-resp_json(struct drill_resp *resp, int status, json_t *v)
-{
-	resp->status = status;
-	resp->content_type = "application/json";
-	resp->body = json_dumps(v, JSON_COMPACT);
-	if (resp->body == NULL)
-		resp->body = xstrdup("{}");
-	resp->body_len = strlen(resp->body);
-	json_decref(v);
-}
-
-/* Set a response body from a buffer (taken). */
-void
-resp_buf(struct drill_resp *resp, int status, struct buf *b, const char *ct)
-{
-	resp->status = status;
-	resp->content_type = ct;
-	resp->body_len = b->len;
-	resp->body = buf_take(b);
-}
-
-/* A Status object. */
-json_t *
-status_object(int code, const char *reason, const char *message, const char *group,
-    const char *kind, const char *name)
-{
-	json_t	*st, *details;
-
-	st = json_pack("{s:s,s:s,s:{},s:s,s:s,s:s,s:i}", "kind", "Status", "apiVersion", "v1",
-	    "metadata", "status", "Failure", "message", message, "reason", reason, "code", code);
-	if (kind != NULL || name != NULL) {
-		details = json_object();
-		if (name != NULL)
-			json_object_set_new(details, "name", json_string(name));
-		if (group != NULL && *group != '\0')
-			json_object_set_new(details, "group", json_string(group));
-		if (kind != NULL)
-			json_object_set_new(details, "kind", json_string(kind));
-		json_object_set_new(st, "details", details);
-	}
-	return st;
-}
-
-/* A Status error response with a group. */
-void
-api_error(struct drill_resp *resp, int code, const char *reason, const char *message,
-    const struct kind *res, const char *name)
-{
-	resp_json(resp, code, status_object(code, reason, message,
-	    res != NULL ? res->group : NULL, res != NULL ? res->resource : NULL, name));
-}
-
-/* A 422 Invalid for one field, as a real API server words it:
- * `KIND.GROUP "NAME" is invalid: FIELD: DETAIL`, with the field in
- * details.causes. cause_reason: FieldValueInvalid, FieldValueNotSupported... */
-void
-invalid_field(struct drill_resp *resp, const char *group, const char *kind, const char *name,
-    const char *field, const char *cause_reason, const char *detail)
-{
-	json_t	*st, *details;
-	char	*msg;
-
-	msg = xasprintf("%s.%s \"%s\" is invalid: %s: %s", kind, group, name != NULL ? name : "",
-	    field, detail);
-	st = status_object(422, "Invalid", msg, group, kind, name);
-	details = json_object_get(st, "details");
-	json_object_set_new(details, "causes", json_pack("[{s:s,s:s,s:s}]", "reason",
-	    cause_reason, "message", detail, "field", field));
-	resp_json(resp, 422, st);
-	free(msg);
-}
-
-/* A Status error response. */
-void
-drill_api_status(struct drill_resp *resp, int code, const char *reason, const char *message,
-    const char *kind, const char *name)
-{
-	resp_json(resp, code, status_object(code, reason, message, NULL, kind, name));
-}
-
-/* Answer 404 for a path the server does not serve. */
-void
-not_served(struct drill_resp *resp)
-{
-	drill_api_status(resp, 404, "NotFound", "the server could not find the requested "
-	    "resource", NULL, NULL);
-}
-
-/* Answer 405 for a method the resource does not serve. */
-void
-not_allowed(struct drill_resp *resp)
-{
-	drill_api_status(resp, 405, "MethodNotAllowed", "the server does not allow this "
-	    "method on the requested resource", NULL, NULL);
-}
-
-/* The reason for an HTTP error code. */
-const char *
-code_reason(int code)
-{
-	switch (code) {
-	case 400: return "BadRequest";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "NotFound";
-	case 405: return "MethodNotAllowed";
-	case 409: return "Conflict";
-	case 410: return "Expired";
-	case 413: return "RequestEntityTooLarge";
-	case 415: return "UnsupportedMediaType";
-	case 422: return "Invalid";
-	case 429: return "TooManyRequests";
-	case 503: return "ServiceUnavailable";
-	default: return "InternalError";
-	}
-}
-
-/* An error from a store call (code and cause), freeing cause. */
-void
-store_error(struct drill_resp *resp, int code, char *cause, const struct kind *res,
-    const char *name, int creating)
-{
-	const char	*reason = code_reason(code);
-
-	if (code == 409 && creating)
-		reason = "AlreadyExists";
-	api_error(resp, code, reason, cause != NULL ? cause : "error", res, name);
-	free(cause);
-}
 
 /* Free a target. */
 static void
@@ -275,71 +97,6 @@ api_forbidden(struct drill_resp *resp, struct drill_req *req, struct target *t)
 	free(scope);
 }
 
-/* Read a query argument as a boolean. */
-int
-arg_bool(struct drill_req *req, const char *name)
-{
-	const char	*v = req->arg(req, name);
-
-	/* As Go's strconv.ParseBool: 1, t, T, true, TRUE, True. */
-	return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "t") == 0 ||
-	    strcmp(v, "T") == 0 || strcmp(v, "true") == 0 || strcmp(v, "TRUE") == 0 ||
-	    strcmp(v, "True") == 0);
-}
-
-/* Decode the request body as a JSON object; on failure answer 400. */
-json_t *
-body_object(struct drill_req *req, struct drill_resp *resp)
-{
-	json_t		*v;
-	json_error_t	 err;
-	char		*msg;
-
-	if (req->content_type != NULL &&
-	    strncmp(req->content_type, "application/vnd.kubernetes.protobuf", 35) == 0) {
-		v = drill_proto_decode(req->body, req->body_len, &msg);
-		if (v == NULL) {
-			drill_api_status(resp, 415, "UnsupportedMediaType", msg, NULL, NULL);
-			free(msg);
-		}
-		return v;
-	}
-	if (req->content_type != NULL && strstr(req->content_type, "protobuf") != NULL) {
-		drill_api_status(resp, 415, "UnsupportedMediaType",
-		    "the body of the request was in an unknown format - accepted media types "
-		    "include: application/json, application/yaml, "
-		    "application/vnd.kubernetes.protobuf", NULL, NULL);
-		return NULL;
-	}
-	v = json_loadb(req->body, req->body_len, 0, &err);
-	if (v == NULL || !json_is_object(v)) {
-		msg = xasprintf("the object provided is unrecognized: %s",
-		    v == NULL ? err.text : "not a JSON object");
-		drill_api_status(resp, 400, "BadRequest", msg, NULL, NULL);
-		free(msg);
-		json_decref(v);
-		return NULL;
-	}
-	return v;
-}
-
-/* Does res have subresource sub? */
-int
-has_sub(const struct kind *res, const char *sub)
-{
-	const char	*s = res->subresources;
-	size_t		 n = strlen(sub);
-
-	while (*s != '\0') {
-		if (strncmp(s, sub, n) == 0 && (s[n] == ',' || s[n] == '\0'))
-			return 1;
-		s += strcspn(s, ",");
-		if (*s == ',')
-			s++;
-	}
-	return 0;
-}
-
 /* Answer "not found" for t. */
 static void
 not_found(struct drill_resp *resp, struct target *t)
@@ -350,32 +107,6 @@ not_found(struct drill_resp *resp, struct target *t)
 	msg = xasprintf("%s \"%s\" not found", q, t->name);
 	api_error(resp, 404, "NotFound", msg, t->res, t->name);
 	free(msg);
-}
-
-/* Does the namespace exist (or is res cluster-scoped)? Lock held. */
-int
-namespace_ok(struct sim_cluster *c, const struct kind *res, const char *ns)
-{
-	if (!res->namespaced || ns == NULL)
-		return 1;
-	return sim_obj_get(c, kind_find_api("", "namespaces"), NULL, ns) != NULL;
-}
-
-/* Answer namespace not found. */
-void
-ns_not_found(struct drill_resp *resp, const char *ns)
-{
-	char	*msg = xasprintf("namespaces \"%s\" not found", ns);
-
-	resp_json(resp, 404, status_object(404, "NotFound", msg, "", "namespaces", ns));
-	free(msg);
-}
-
-/* Answer obj (copied) with status code. */
-void
-resp_object(struct drill_resp *resp, int code, json_t *obj)
-{
-	resp_json(resp, code, json_incref(obj));
 }
 
 /* Answer a SelfSubjectAccessReview. */
@@ -669,93 +400,6 @@ out:
 	target_free(&t);
 }
 
-/* POST /drill/v1/reach?cluster=NAME&state=ok|refuse|hang: an instructor's
- * (and the tests') switch for a cluster's reachability. Admin only. */
-static void
-api_reach(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
-{
-	struct sim_cluster	*c;
-	const char		*name = req->arg(req, "cluster"), *state = req->arg(req, "state");
-	enum sim_reach		 reach;
-
-	if (strcmp(req->method, "POST") != 0) {
-		drill_api_status(resp, 405, "MethodNotAllowed", "use POST", NULL, NULL);
-		return;
-	}
-	if (req->user != DRILL_USER_ADMIN) {
-		drill_api_status(resp, 403, "Forbidden", "only the drill admin may change "
-		    "reachability", NULL, NULL);
-		return;
-	}
-	if (state == NULL || name == NULL) {
-		drill_api_status(resp, 400, "BadRequest", "cluster and state are required",
-		    NULL, NULL);
-		return;
-	}
-	if (strcmp(state, "ok") == 0)
-		reach = SIM_REACH_OK;
-	else if (strcmp(state, "refuse") == 0)
-		reach = SIM_REACH_REFUSE;
-	else if (strcmp(state, "hang") == 0)
-		reach = SIM_REACH_HANG;
-	else {
-		drill_api_status(resp, 400, "BadRequest", "state must be ok, refuse or hang",
-		    NULL, NULL);
-		return;
-	}
-	sim_lock(req->cluster->sim);
-	c = sim_cluster_find(req->cluster->sim, name);
-	if (c != NULL) {
-		c->reach = reach;
-		pthread_cond_broadcast(&c->sim->changed);
-	}
-	sim_unlock(req->cluster->sim);
-	if (c == NULL) {
-		drill_api_status(resp, 404, "NotFound", "no such cluster", NULL, NULL);
-		return;
-	}
-	resp_json(resp, 200, json_pack("{s:s,s:s}", "cluster", name, "state", state));
-}
-
-/* POST /drill/v1/looks: a console reports a view its operator opened;
- * the drill judges it against the faults (drill/looks.c). Any drill user:
- * in a shared drill a viewer's look is detection too. */
-static void
-api_look(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
-{
-	struct drill_look	 look;
-	const struct scn_fault	*f;
-	json_t			*body;
-	json_error_t		 jerr;
-	char			*cause = NULL;
-
-	if (strcmp(req->method, "POST") != 0) {
-		drill_api_status(resp, 405, "MethodNotAllowed", "use POST", NULL, NULL);
-		return;
-	}
-	body = json_loadb(req->body != NULL ? req->body : "", req->body_len, 0, &jerr);
-	if (body == NULL) {
-		cause = xasprintf("a look must be JSON: %s", jerr.text);
-		drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
-		free(cause);
-		return;
-	}
-	if (drill_look_parse(body, &look, &cause) != 0) {
-		drill_api_status(resp, 400, "BadRequest", cause, NULL, NULL);
-		free(cause);
-		json_decref(body);
-		return;
-	}
-	look.kube_user = req->user_name;
-	sim_lock(req->cluster->sim);
-	f = drill_look_record(req->cluster->sim, &look, sim_wallclock());
-	/* the answer says whether this look was the first relevant one */
-	resp_json(resp, 200, json_pack("{s:b,s:s?}", "firstRelevant", f != NULL, "fault",
-	    f != NULL ? f->target : NULL));
-	sim_unlock(req->cluster->sim);
-	json_decref(body);
-}
-
 /* /healthz, /readyz, /livez. */
 static void
 route_health(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
@@ -764,18 +408,6 @@ route_health(struct drill_req *req, struct drill_resp *resp, const struct path_m
 	resp->content_type = "text/plain; charset=utf-8";
 	resp->body = xstrdup("ok");
 	resp->body_len = 2;
-}
-
-/* /drill/v1/status: the drill's state (sim_drill_status). */
-static void
-route_drill_status(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
-{
-	json_t	*st;
-
-	sim_lock(req->cluster->sim);
-	st = sim_drill_status(req->cluster->sim);
-	sim_unlock(req->cluster->sim);
-	resp_json(resp, 200, st != NULL ? st : json_object());
 }
 
 /* api/VERSION/..., apis/GROUP/VERSION/... */
@@ -789,14 +421,6 @@ route_resource(struct drill_req *req, struct drill_resp *resp, const struct path
 }
 
 /* One route of the request paths. */
-/* POST /drill/v1/churn?rate=E: a generated estate's churn rate
- * (drill/generate.c). */
-static void
-route_churn(struct drill_req *req, struct drill_resp *resp, const struct path_match *m)
-{
-	drill_api_churn(req, resp);
-}
-
 struct path_route {
 	/* "/..." the whole path exactly; otherwise its segments: a word is
 	 * itself, "*" any one segment, a trailing "..." any further ones */
@@ -815,7 +439,7 @@ static const struct path_route path_routes[] = {
 	{ "/livez", 1, route_health },
 	{ "/drill/v1/reach", 0, api_reach },
 	{ "/drill/v1/looks", 0, api_look },
-	{ "/drill/v1/churn", 0, route_churn },
+	{ "/drill/v1/churn", 0, api_churn },
 	{ "/drill/v1/status", 0, route_drill_status },
 	{ "api", 0, route_core_versions },
 	{ "apis", 0, api_groups },

@@ -1,6 +1,6 @@
 /* Internals shared by the drill API's files: api.c (routes, dispatch,
- * replies, authorisation), api_read.c, api_write.c, api_sub.c and
- * api_disc.c. */
+ * authorisation), api_reply.c (replies and request helpers), api_read.c,
+ * api_write.c, api_sub.c, api_disc.c and api_drill.c. */
 #ifndef OPSDECK_DRILL_API_INT_H
 #define OPSDECK_DRILL_API_INT_H
 
@@ -42,7 +42,7 @@ struct path_match {
 	const char	 *rest;
 };
 
-/* Replies and request helpers (api.c). */
+/* Replies and request helpers (api_reply.c). */
 void		 buf_json(struct buf *, json_t *);
 const char	*field_value(json_t *obj, const char *path);
 void		 resp_json(struct drill_resp *, int status, json_t *v);
@@ -113,6 +113,13 @@ void		 route_portforward(struct drill_req *, struct drill_resp *, struct target 
 		    json_t *obj, int dry);
 void		 route_proxy(struct drill_req *, struct drill_resp *, struct target *,
 		    json_t *obj, int dry);
+
+/* The drill's own endpoints api.c's path routes name (api_drill.c). */
+void		 api_reach(struct drill_req *, struct drill_resp *, const struct path_match *);
+void		 api_look(struct drill_req *, struct drill_resp *, const struct path_match *);
+void		 api_churn(struct drill_req *, struct drill_resp *, const struct path_match *);
+void		 route_drill_status(struct drill_req *, struct drill_resp *,
+		    const struct path_match *);
 
 /* The handlers api.c's path routes name (api_disc.c). */
 void		 api_version(struct drill_req *, struct drill_resp *,

@@ -114,22 +114,6 @@ node_one(json_t *node, void *arg)
 	return 0;
 }
 
-/* Free the schedulable node set of the last node pass. */
-void
-ctl_nodes_free(struct sim_ctl *ctl)
-{
-	size_t	i;
-
-	for (i = 0; i < ctl->nnodes; i++) {
-		free(ctl->nodes[i]);
-		free(ctl->node_ips[i]);
-	}
-	free(ctl->nodes);
-	free(ctl->node_ips);
-	ctl->nodes = ctl->node_ips = NULL;
-	ctl->nnodes = 0;
-}
-
 /* The node pass: conditions and the schedulable set. */
 void
 ctl_nodes_tick(struct sim_cluster *c)

@@ -20,43 +20,6 @@
 /* Simulated seconds between access-log lines. */
 #define LOG_EVERY	1.5
 
-/* Free one container's log ring. */
-static void
-log_clear(struct ctl_log *l)
-{
-	size_t	i;
-
-	if (l->lines != NULL) {
-		for (i = 0; i < l->cap; i++)
-			free(l->lines[i]);
-	}
-	free(l->lines);
-	memset(l, 0, sizeof *l);
-}
-
-/* Free a pod's runtime state. */
-void
-ctl_pod_free(void *p)
-{
-	struct ctl_pod	*cp = p;
-	size_t		 i;
-
-	if (cp == NULL)
-		return;
-	for (i = 0; i < cp->nctr; i++) {
-		free(cp->ctr[i].name);
-		free(cp->ctr[i].image);
-		log_clear(&cp->ctr[i].log);
-		log_clear(&cp->ctr[i].prev);
-	}
-	free(cp->ctr);
-	free(cp->uid);
-	free(cp->ns);
-	free(cp->name);
-	free(cp->echo);
-	free(cp);
-}
-
 /* Append a line (taken) to a ring. */
 static void
 log_push(struct ctl_log *l, char *line)
@@ -439,7 +402,7 @@ pod_advance(struct sim_cluster *c, json_t *pod, struct ctl_pod *p, double now)
 					break;
 				}
 				/* Restart: the crashed instance becomes "previous". */
-				log_clear(&ct->prev);
+				ctl_log_clear(&ct->prev);
 				ct->prev = ct->log;
 				memset(&ct->log, 0, sizeof ct->log);
 				ct->state = CS_RUNNING;

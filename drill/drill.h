@@ -28,10 +28,10 @@ enum drill_user {
 	DRILL_USER_VIEWER,	/* bearer token: get, list, watch */
 };
 
-/* The file a drill saves its status in for `opsdeck drill report` (new). */
-char	*drill_report_path(void);
-/* opsdeck drill report (drill/report.c). */
+/* opsdeck drill report (drill/report.c), and the file a drill saves its
+ * status in for it (new). */
 int	 drill_report(int, char **);
+char	*drill_report_path(void);
 
 /* Default lifetime of exec-plugin tokens, seconds (OPSDECK_DRILL_TOKEN_TTL). */
 #define DRILL_TOKEN_TTL	900
@@ -176,9 +176,7 @@ struct drill_resp {
 void	 drill_api_handle(struct drill_req *, struct drill_resp *);
 /* Fill the API's field defaults of a res object in place (defaults.c). */
 void	 drill_defaults(const struct kind *res, json_t *obj);
-/* POST /drill/v1/churn?rate=E: set a generated estate's churn (drill/generate.c). */
-void	 drill_api_churn(struct drill_req *, struct drill_resp *);
-/* A Status error response. */
+/* A Status error response (drill/api_reply.c). */
 void	 drill_api_status(struct drill_resp *, int code, const char *reason,
 	    const char *message, const char *kind, const char *name);
 

@@ -33,18 +33,6 @@ drill_usage(FILE *f)
 	    "       opsdeck drill report [--kubeconfig FILE] [--context C] [-o text|json]\n");
 }
 
-/* The file the last drill's outcome is saved in (new string). */
-char *
-drill_report_path(void)
-{
-	const char	*state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-
-	if (state != NULL && *state != '\0')
-		return xasprintf("%s/opsdeck/drill-report.json", state);
-	return xasprintf("%s/.local/state/opsdeck/drill-report.json",
-	    home != NULL ? home : ".");
-}
-
 /* Create the parent directories of path. */
 static void
 make_parents(const char *path)

@@ -20,6 +20,18 @@
 /* Hard cap on a status document. */
 #define REPORT_BODY_MAX	(1024 * 1024)
 
+/* The file the last drill's outcome is saved in (new string). */
+char *
+drill_report_path(void)
+{
+	const char	*state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (state != NULL && *state != '\0')
+		return xasprintf("%s/opsdeck/drill-report.json", state);
+	return xasprintf("%s/.local/state/opsdeck/drill-report.json",
+	    home != NULL ? home : ".");
+}
+
 /* A bounded response body. */
 struct report_body {
 	char	*p;

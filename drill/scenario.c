@@ -25,58 +25,6 @@
 /* Most base: levels followed. */
 #define SCN_MAX_BASE	4
 
-/* Free the scenario state. */
-void
-scenario_free(struct sim *sim)
-{
-	struct scn	*scn = sim->scn;
-	size_t		 i;
-
-	if (scn == NULL)
-		return;
-	free(scn->name);
-	free(scn->description);
-	for (i = 0; i < scn->ncrash; i++)
-		free(scn->crash_images[i]);
-	free(scn->crash_images);
-	for (i = 0; i < scn->nrules; i++) {
-		struct scn_rule *r = &scn->rules[i];
-		size_t		 j;
-
-		free(r->name);
-		free(r->severity);
-		free(r->expr);
-		json_decref(r->labels);
-		json_decref(r->annotations);
-		for (j = 0; j < r->nclusters; j++)
-			free(r->clusters[j]);
-		free(r->clusters);
-	}
-	free(scn->rules);
-	for (i = 0; i < scn->nfaults; i++) {
-		struct scn_fault *f = &scn->faults[i];
-
-		free(f->action);
-		free(f->target);
-		free(f->cluster);
-		free(f->ns);
-		free(f->name);
-		free(f->image);
-		free(f->mode);
-	}
-	free(scn->faults);
-	json_decref(scn->resolved_when);
-	json_decref(scn->primary_replicas);
-	json_decref(scn->first_look);
-	json_decref(scn->recent_looks);
-	free(scn);
-	sim->scn = NULL;
-	for (i = 0; i < sim->nclusters; i++) {
-		sim_ctl_free(sim->clusters[i]->ctl);
-		sim->clusters[i]->ctl = NULL;
-	}
-}
-
 /* Loader context: the document, its marks, the estate. */
 struct ld {
 	struct sim		*sim;

@@ -1,5 +1,6 @@
-/* Store internals shared by the simulator's own modules (sim.c, api.c,
- * server.c): construction, cached serialisation and graceful deletion.
+/* Store internals shared by the simulator's own modules (estate.c, the
+ * api*.c files, server.c): construction, cached serialisation and graceful
+ * deletion.
  * Everything here requires the estate lock, like the sim_obj_* calls. */
 #ifndef OPSDECK_DRILL_SIM_STORE_H
 #define OPSDECK_DRILL_SIM_STORE_H

@@ -1,7 +1,9 @@
 /* The drill simulator's shared state: the estate (clusters, clock,
  * scenario) and the object store with its watch history. Used by the API
  * server (drill/server.c, drill/api.c) and by the controllers and scenarios
- * (drill/controllers.c, drill/scenario.c). The resources it serves are the
+ * (drill/controllers.c, drill/scenario.c). The estate's life is in
+ * drill/estate.c, its lookup and lock in drill/sim.c, its clock in
+ * drill/sim_clock.c. The resources it serves are the
  * kinds of kinds.h that the API server serves (kind_find_api,
  * kind_find_kind); the store keeps one slot per kind.
  *
@@ -20,6 +22,7 @@
 #include <jansson.h>
 
 #include "opsdeck/kinds.h"
+#include "opsdeck/sim_clock.h"
 
 /* How a cluster's listener behaves (fault injection). */
 enum sim_reach {
@@ -29,7 +32,7 @@ enum sim_reach {
 };
 
 struct sim_store;	/* objects and watch history of one cluster (drill/sim_store.c) */
-struct sim_ctl;		/* controller state of one cluster (drill/controllers.c) */
+struct sim_ctl;		/* controller state of one cluster (drill/ctl_state.c) */
 
 /* One simulated cluster. */
 struct sim_cluster {
@@ -42,6 +45,8 @@ struct sim_cluster {
 	enum sim_reach		 reach;
 	struct sim_store	*store;
 	struct sim_ctl		*ctl;
+	/* Frees ctl: set by the layer that creates it; sim_free calls it. */
+	void			(*ctl_free)(struct sim_ctl *);
 	void			*server;	/* server.c's listener state */
 };
 
@@ -54,7 +59,9 @@ struct sim {
 	char			*scenario;	/* scenario name */
 	double			 speed;		/* controller clock multiplier (--speed) */
 	int64_t			 started;	/* unix seconds when serving began */
-	void			*scn;		/* scenario.c's private state (faults, resolved-when) */
+	void			*scn;		/* the scenario's state (faults, resolved-when) */
+	/* Frees scn: set by the layer that creates it; sim_free calls it. */
+	void			(*scn_free)(struct sim *);
 	volatile int		 stopping;
 };
 
@@ -66,8 +73,6 @@ struct sim_cluster *sim_add_cluster(struct sim *, const char *name, const char *
 struct sim_cluster *sim_cluster_find(struct sim *, const char *name);
 void		 sim_lock(struct sim *);
 void		 sim_unlock(struct sim *);
-/* Wall-clock time now in unix seconds (fractional). */
-double		 sim_wallclock(void);
 
 /*
  * Object store (drill/sim_store.c). Objects are jansson objects owned by the
@@ -137,7 +142,8 @@ long	 sim_history_since(struct sim_cluster *, const struct kind *, const char *n
 	    uint64_t since, const struct sim_event **out, size_t max);
 
 /*
- * Controllers and scenarios (drill/controllers.c, drill/scenario.c).
+ * Controllers and scenarios (drill/controllers.c, drill/scenario.c,
+ * drill/generate.c, drill/scenario_run.c).
  */
 
 /* Load scenario by name (drill/scenarios/NAME.yaml, installed data dir) or
@@ -151,7 +157,7 @@ void	 sim_tick(struct sim *, double real_dt);
 /* The drill status document of /drill/v1/status (new reference). Lock held. */
 json_t	*sim_drill_status(struct sim *);
 
-/* A request through the API server's service proxy path
+/* A request through the API server's service proxy path (drill/monitoring.c)
  * (/api/v1/namespaces/NS/services/SVC[:PORT]/proxy/REST): Alertmanager v2
  * and Prometheus. Returns the HTTP status; *body (new, caller frees) and
  * *content_type (static) are set. Lock held. */

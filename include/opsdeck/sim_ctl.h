@@ -1,6 +1,9 @@
 /* Internal contracts of the drill's controllers, scenarios and alerting
- * (drill/controllers.c, drill/ctl_*.c, drill/scenario*.c, drill/alerting.c,
- * drill/alertmanager.c, drill/generate.c). Everything here runs under the estate lock.
+ * (drill/ctl_state.c and drill/ctl_util.c beneath the controllers,
+ * drill/ctl_*.c, drill/controllers.c for their tick order,
+ * drill/scenario*.c, drill/alerting.c, drill/alertmanager.c,
+ * drill/generate.c, drill/churn.c). Everything here runs under the estate
+ * lock.
  *
  * Time: controllers work in simulated seconds since the drill started
  * (scn->t, advanced by real_dt * speed); timestamps written into objects
@@ -17,10 +20,15 @@
 #include "opsdeck/map.h"
 #include "opsdeck/sim.h"
 
-/* Free the controller state of a cluster (sim_free should call it). */
+/* Free the controller state of a cluster (drill/ctl_state.c); ctl_get
+ * registers it as the cluster's ctl_free, which sim_free calls. */
 void	 sim_ctl_free(struct sim_ctl *);
-/* Free the scenario state of an estate (sim->scn); sim_free should call it. */
+/* Free the scenario state of an estate (sim->scn) and every cluster's
+ * controller state; scn_get registers it as sim->scn_free. */
 void	 scenario_free(struct sim *);
+
+/* Events kept per cluster before the oldest are deleted. */
+#define CTL_EVENTS_MAX	1000
 
 /* A growable vector of borrowed json objects. */
 struct ctl_vec {
@@ -40,6 +48,8 @@ struct ctl_log {
 	double	  gen_t;	/* simulated time generated up to */
 	uint64_t  seq;		/* request counter for access lines */
 };
+/* Free a log ring's lines and empty it. */
+void	 ctl_log_clear(struct ctl_log *);
 
 /* Container runtime states. */
 enum ctl_cstate {
@@ -144,6 +154,8 @@ struct ctl_alert {
 	char	*generator;
 	int	 rule;		/* index into scenario rules, -1 if posted */
 };
+/* Free one alert and what it owns. */
+void	 ctl_alert_free(struct ctl_alert *);
 
 /* One silence. */
 struct ctl_silence {
@@ -294,9 +306,12 @@ bool		 drill_look_relevant(const struct scn_fault *f, const struct drill_look *,
  * return that fault; else NULL. Lock held. */
 const struct scn_fault *drill_look_record(struct sim *, const struct drill_look *, double now);
 
-/* A generated estate's churn over real_dt seconds (drill/generate.c). */
+/* Most watch events a second a generated estate's churn may ask for. */
+#define GEN_MAX_CHURN		100000
+/* A generated estate's churn over real_dt seconds (drill/churn.c). */
 void		 scenario_churn_tick(struct sim *, double real_dt);
 
+/* State, clock and randomness (drill/ctl_state.c). */
 /* The scenario of sim (created on demand). */
 struct scn	*scn_get(struct sim *);
 /* The controller state of c (created on demand). */
@@ -306,18 +321,13 @@ double		 ctl_now(struct sim *);
 /* Wall time corresponding to simulated time t. */
 double		 ctl_wall_at(struct sim *, double t);
 
-/* Helpers (drill/controllers.c). */
 uint64_t	 ctl_rand(struct sim_ctl *);
 /* A random 5-character suffix as the apiserver makes them. */
 void		 ctl_suffix(struct sim_ctl *, char out[6]);
-/* RFC 3339 UTC of wall time w. */
-void		 ctl_rfc3339(double w, char *buf, size_t len);
-/* RFC 3339 UTC of wall time w with milliseconds, as Alertmanager and
- * container logs print it ("2026-11-23T17:50:00.123Z"). */
-void		 ctl_rfc3339_ms(double w, char *buf, size_t len);
-/* Parse RFC 3339 (UTC "Z" or offset, fractional seconds kept) as
- * parse_rfc3339 does; -1 if bad, unset (Go's zero time) or not after 1970. */
-double		 ctl_parse_time(const char *);
+/* Does image crash-loop under the scenario? */
+bool		 ctl_image_crashes(struct sim *, const char *image);
+
+/* Object helpers (drill/ctl_util.c). */
 /* Set a.b.c (creating objects), stealing v. */
 void		 ctl_set(json_t *obj, const char *path, json_t *v);
 /* The string annotation key of obj (keys hold dots, so not a path), or NULL. */
@@ -332,8 +342,6 @@ bool		 ctl_set_annotation(json_t *obj, const char *key, const char *val);
 const char	*ctl_owner_uid(json_t *obj);
 /* A metadata.ownerReferences array pointing at owner (new). */
 json_t		*ctl_owner_ref(json_t *owner, const char *api_version, const char *kind);
-/* Does image crash-loop under the scenario? */
-bool		 ctl_image_crashes(struct sim *, const char *image);
 /* Emit (or bump) a core v1 Event about obj. */
 void		 ctl_event(struct sim_cluster *, json_t *obj, const char *type,
 		    const char *reason, const char *fmt, ...)
