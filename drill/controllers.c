@@ -93,7 +93,7 @@ ctl_cluster_tick(struct sim_cluster *c)
 	    w - ctl->last_full_wall >= every;
 	/* After a heavy pass (tens of ms and up) a cluster sits out a few
 	 * ticks, and only one heavy cluster runs per tick. */
-	if (full && ctl->full_cost > CTL_HEAVY && !scn->loading) {
+	if (full && ctl->full_cost > CTL_HEAVY && c->sim->realtime && !scn->loading) {
 		if (ctl->skip_left > 0) {
 			ctl->skip_left--;
 			full = false;

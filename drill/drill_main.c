@@ -81,6 +81,9 @@ ticker(void *arg)
 	double		 last = sim_wallclock(), now;
 	size_t		 i;
 
+	sim_lock(sim);
+	sim->realtime = true;
+	sim_unlock(sim);
 	for (;;) {
 		nanosleep(&ts, NULL);
 		now = sim_wallclock();

@@ -62,6 +62,11 @@ struct sim {
 	void			*scn;		/* the scenario's state (faults, resolved-when) */
 	/* Frees scn: set by the layer that creates it; sim_free calls it. */
 	void			(*scn_free)(struct sim *);
+	/* Ticked by the wall clock while serving: a heavy controller pass
+	 * then sits out ticks so requests are answered. Off (a caller that
+	 * ticks by hand, as the unit tests do): every pass runs when due, so
+	 * the outcome does not hang on how fast the machine is. */
+	bool			 realtime;
 	volatile int		 stopping;
 };
 
