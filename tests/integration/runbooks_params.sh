@@ -78,18 +78,21 @@ ok "runbook check refuses a default that breaks its type"
 for d in backend:4 frontend:7 websocket:1; do
 	k scale deploy "${d%%:*}" -n production --replicas="${d##*:}" >/dev/null
 done
-# (backend has an HPA that may move it back: what counts is what the
-# primary had when the runbook read it, before or after the run)
-b0=$(k get deploy backend -n production -o jsonpath='{.spec.replicas}')
+# (backend and frontend have HPAs that may move them back: what counts is
+# what the primary had when the runbook read it, before or after the run)
+replicas() { k get deploy "$1" -n production -o jsonpath='{.spec.replicas}'; }
+b0=$(replicas backend) f0=$(replicas frontend)
 out=$("$OPSDECK" runbook run region-failover --context prod-osaka --dry-run 2>&1) ||
 	{ printf '%s\n' "$out"; fail "region-failover dry run"; }
-b1=$(k get deploy backend -n production -o jsonpath='{.spec.replicas}')
-b=$b0
+b1=$(replicas backend) f1=$(replicas frontend)
+b=$b0 f=$f0
 case $out in *"backend=$b1 (deployments/production/backend@prod-tokyo replicas, read now)"*) b=$b1 ;; esac
+case $out in *"frontend=$f1 (deployments/production/frontend@prod-tokyo replicas, read now)"*) f=$f1 ;; esac
 assert_contains "$out" "backend=$b (deployments/production/backend@prod-tokyo replicas, read now)"
-assert_contains "$out" "frontend=7 ("
+assert_contains "$out" "frontend=$f (deployments/production/frontend@prod-tokyo replicas, read now)"
 assert_contains "$out" "websocket=1 ("
 assert_contains "$out" "would run: scale $b @prod-osaka -n production -t deployments/backend"
+assert_contains "$out" "would run: scale $f @prod-osaka -n production -t deployments/frontend"
 out=$("$OPSDECK" runbook run region-failover --context prod-osaka --dry-run --param backend=9 2>&1) ||
 	{ printf '%s\n' "$out"; fail "region-failover dry run"; }
 assert_contains "$out" "backend=9 (given)"

@@ -38,14 +38,18 @@ wait_for() {
 }
 
 # running_pod SELECTOR: the first pod of SELECTOR, listed through the test's
-# own k function, once it is Running (60 s at most); its name on stdout.
+# own k function, once there is one and it is Running (60 s at most each:
+# a deployment's pods come a controller pass after the deployment, as on a
+# real cluster); its name on stdout.
 running_pod() {
 	local pod
+	wait_for 60 _pod_listed "$1" || fail "no pod for $1"
 	pod=$(k get pods -l "$1" -o jsonpath='{.items[0].metadata.name}')
 	[ -n "$pod" ] || fail "no pod for $1"
 	wait_for 60 _pod_running "$pod" || fail "$pod is not running"
 	printf '%s\n' "$pod"
 }
+_pod_listed() { [ -n "$(k get pods -l "$1" -o jsonpath='{.items[*].metadata.name}')" ]; }
 _pod_running() { [ "$(k get pod "$1" -o jsonpath='{.status.phase}')" = Running ]; }
 
 # free_port_base: a base port with 16 free ports above it.
