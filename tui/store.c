@@ -429,7 +429,9 @@ journal_drop(struct store_version *v, size_t n)
 		if (v->journal[i].row != NULL)
 			store_row_release(v->journal[i].row);
 	}
-	memmove(v->journal, v->journal + n, (v->njournal - n) * sizeof *v->journal);
+	if (n < v->njournal)	/* (a version never journalled has no array) */
+		memmove(v->journal, v->journal + n,
+		    (v->njournal - n) * sizeof *v->journal);
 	v->njournal -= n;
 }
 
