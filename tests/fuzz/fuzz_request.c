@@ -4,6 +4,11 @@
  * An exec, attach or portforward upgrade (bit 0x20 of the method byte
  * offers WebSocket) runs its session with the body as the client's bytes.
  *
+ * The estate is built once and kept while inputs leave it as it was (its
+ * resourceVersion unchanged: no write); an input that wrote is followed by
+ * a fresh one. Random numbers restart from one seed each input, so an
+ * input gives the same uids and names whatever ran before it.
+ *
  * Input: a method byte, then NUL-separated path, query, content type and
  * body. */
 #include <sys/socket.h>
@@ -17,10 +22,16 @@
 #include "../../drill/drill.h"
 #include "../../drill/patch.h"
 #include "../../drill/proto.h"
+#include "../../drill/sim_store.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define MAX_ARGS	16
+/* Where the store's random numbers start (uids, generated names): one
+ * stream builds the estate, another serves each input (the same stream
+ * would hand an input's object the namespace's uid). */
+#define ESTATE_SEED	0x6f70736465636bULL
+#define INPUT_SEED	0x6472696c6c2d31ULL
 
 /* Decoded query arguments of one input. */
 struct fuzz_args {
@@ -114,6 +125,7 @@ fuzz_sim(void)
 	struct sim_cluster	*c = sim_add_cluster(sim, "fuzz", "r", "primary", false);
 	char			*cause = NULL;
 
+	sim_store_seed(c, ESTATE_SEED);
 	sim_obj_create(c, kind_find_api("", "namespaces"), NULL,
 	    json_pack("{s:{s:s}}", "metadata", "name", "default"), NULL, &cause);
 	sim_obj_create(c, kind_find_api("apps", "deployments"), "default",
@@ -131,12 +143,17 @@ fuzz_sim(void)
 	return sim;
 }
 
+/* The estate every input starts from (see the top of the file). */
+static struct sim	*base_sim;
+static uint64_t		 base_rv;
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE" };
 	static struct drill_creds creds;
 	struct sim	*sim;
+	struct sim_cluster *c;
 	struct drill_req req;
 	struct drill_resp resp;
 	char		*buf, *parts[4], *p, *end, out[4096], *cause = NULL;
@@ -175,14 +192,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cause = NULL;
 
 	/* The whole request path. */
-	sim = fuzz_sim();
+	if (base_sim == NULL) {
+		base_sim = fuzz_sim();
+		base_rv = sim_store_rv(base_sim->clusters[0]);
+	}
+	sim = base_sim;
+	c = sim->clusters[0];
+	c->reach = SIM_REACH_OK;
+	sim_store_seed(c, INPUT_SEED);
 	{
 		char *q = strdup(parts[1]);
 
 		parse_query(q);
 		memset(&req, 0, sizeof req);
 		memset(&resp, 0, sizeof resp);
-		req.cluster = sim->clusters[0];
+		req.cluster = c;
 		req.creds = &creds;
 		req.user = (data[0] & 0x80) ? DRILL_USER_VIEWER : DRILL_USER_ADMIN;
 		req.user_name = req.user == DRILL_USER_ADMIN ? "drill-admin" : "drill-viewer";
@@ -215,7 +239,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(resp.retry_after);
 		free(q);
 	}
-	sim_free(sim);
+	if (sim_store_rv(c) != base_rv) {
+		sim_free(base_sim);
+		base_sim = NULL;
+	}
 	free(buf);
 	return 0;
 }
