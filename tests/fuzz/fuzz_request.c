@@ -13,6 +13,8 @@
  * body. */
 #include <sys/socket.h>
 
+#include <pthread.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,19 +80,37 @@ fuzz_alive(void *arg)
 	return 1;
 }
 
+/* Read and drop what the session sends, until it closes its end. */
+static void *
+fuzz_drain(void *arg)
+{
+	char	buf[4096];
+	int	fd = *(int *)arg;
+
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	return NULL;
+}
+
 /* Run the session resp upgraded to with body as everything the client
- * sends (small bodies only: nothing reads what the session writes back). */
+ * sends (small bodies only), reading what it sends back as a client would
+ * (a terminal session echoes and prompts: more than a socket buffer holds
+ * when nothing reads it, and the session would wait forever). */
 static void
 fuzz_session(struct drill_resp *resp, const char *body, size_t len)
 {
-	int	sv[2];
+	pthread_t	reader;
+	int		sv[2];
 
 	if (len <= 4096 && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
-		if (write(sv[0], body, len) == (ssize_t)len && shutdown(sv[0], SHUT_WR) == 0) {
+		if (write(sv[0], body, len) == (ssize_t)len && shutdown(sv[0], SHUT_WR) == 0 &&
+		    pthread_create(&reader, NULL, fuzz_drain, &sv[0]) == 0) {
 			if (resp->exec->portforward)
 				drill_pf_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
 			else
 				drill_exec_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
+			shutdown(sv[1], SHUT_RDWR);
+			pthread_join(reader, NULL);
 		}
 		close(sv[0]);
 		close(sv[1]);
