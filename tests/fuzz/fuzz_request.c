@@ -5,8 +5,9 @@
  * offers WebSocket) runs its session with the body as the client's bytes.
  *
  * The estate is built once and kept while inputs leave it as it was (its
- * resourceVersion unchanged: no write); an input that wrote is followed by
- * a fresh one. Random numbers restart from one seed each input, so an
+ * resourceVersion unchanged: no write; no drill state: a look, a silence
+ * or a rule evaluated through the proxy); an input that changed it is
+ * followed by a fresh one. Random numbers restart from one seed each input, so an
  * input gives the same uids and names whatever ran before it.
  *
  * Input: a method byte, then NUL-separated path, query, content type and
@@ -80,16 +81,43 @@ fuzz_alive(void *arg)
 	return 1;
 }
 
-/* Read and drop what the session sends, until it closes its end. */
+/* Pipes to the thread that reads what sessions send: a socket's number
+ * in, a byte out when the session closed it. */
+static int	drain_in[2], drain_out[2];
+
+/* Read and drop what each session sends, until it closes its end. */
 static void *
 fuzz_drain(void *arg)
 {
-	char	buf[4096];
-	int	fd = *(int *)arg;
+	char	buf[4096], done = 0;
+	int	fd;
 
-	while (read(fd, buf, sizeof buf) > 0)
-		;
+	(void)arg;
+	while (read(drain_in[0], &fd, sizeof fd) == sizeof fd) {
+		while (read(fd, buf, sizeof buf) > 0)
+			;
+		if (write(drain_out[1], &done, 1) != 1)
+			break;
+	}
 	return NULL;
+}
+
+/* Start the reading thread once; false if it cannot run. */
+static int
+fuzz_drain_start(void)
+{
+	static int	state;	/* 0 not tried, 1 running, -1 failed */
+	pthread_t	t;
+
+	if (state == 0) {
+		state = -1;
+		if (pipe(drain_in) == 0 && pipe(drain_out) == 0 &&
+		    pthread_create(&t, NULL, fuzz_drain, NULL) == 0) {
+			pthread_detach(t);
+			state = 1;
+		}
+	}
+	return state == 1;
 }
 
 /* Run the session resp upgraded to with body as everything the client
@@ -99,18 +127,20 @@ fuzz_drain(void *arg)
 static void
 fuzz_session(struct drill_resp *resp, const char *body, size_t len)
 {
-	pthread_t	reader;
-	int		sv[2];
+	int	sv[2];
+	char	done;
 
-	if (len <= 4096 && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+	if (len <= 4096 && fuzz_drain_start() &&
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
 		if (write(sv[0], body, len) == (ssize_t)len && shutdown(sv[0], SHUT_WR) == 0 &&
-		    pthread_create(&reader, NULL, fuzz_drain, &sv[0]) == 0) {
+		    write(drain_in[1], &sv[0], sizeof sv[0]) == sizeof sv[0]) {
 			if (resp->exec->portforward)
 				drill_pf_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
 			else
 				drill_exec_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
 			shutdown(sv[1], SHUT_RDWR);
-			pthread_join(reader, NULL);
+			if (read(drain_out[0], &done, 1) != 1)
+				abort();
 		}
 		close(sv[0]);
 		close(sv[1]);
@@ -259,7 +289,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(resp.retry_after);
 		free(q);
 	}
-	if (sim_store_rv(c) != base_rv) {
+	if (sim_store_rv(c) != base_rv || sim->scn != NULL || c->ctl != NULL) {
 		sim_free(base_sim);
 		base_sim = NULL;
 	}
