@@ -429,7 +429,7 @@ selector_view(struct sim_store *s, json_t *obj)
 }
 
 /* Make room for one more event (ring_len < ring_max): double the ring, the
- * oldest event first. A store most of whose clusters see few changes (a
+ * oldest event first. A store that sees few changes (a quiet cluster, a
  * test, a fuzz input) never allocates the whole history. */
 static void
 ring_grow(struct sim_store *s)
