@@ -48,7 +48,8 @@ struct sim_store {
 	struct sim_cluster	*cluster;
 	uint64_t		 rv;
 	struct sim_rstore	*r;		/* one per kind: nkinds */
-	struct sim_event	*ring;
+	struct sim_event	*ring;		/* grows to ring_max on use */
+	size_t			 ring_cap;
 	size_t			 ring_max;
 	size_t			 ring_head;	/* index of the oldest */
 	size_t			 ring_len;
@@ -96,7 +97,6 @@ sim_store_new(struct sim_cluster *c)
 	s->ring_max = SIM_HISTORY_MAX;
 	s->ring_bytes_max = SIM_HISTORY_BYTES;
 	s->interned = map_new();
-	s->ring = xcalloc(s->ring_max, sizeof *s->ring);
 	s->rv = 1;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	s->rand = ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)ts.tv_nsec ^ (uintptr_t)s;
@@ -132,13 +132,21 @@ sim_store_set_history(struct sim_store *s, size_t max)
 	size_t	i;
 
 	for (i = 0; i < s->ring_len; i++)
-		event_clear(&s->ring[(s->ring_head + i) % s->ring_max]);
+		event_clear(&s->ring[(s->ring_head + i) % s->ring_cap]);
 	free(s->ring);
+	s->ring = NULL;
+	s->ring_cap = 0;
 	s->ring_max = max > 0 ? max : 1;
-	s->ring = xcalloc(s->ring_max, sizeof *s->ring);
 	s->ring_head = s->ring_len = 0;
 	s->ring_bytes = 0;
 	s->dropped_rv = s->rv;
+}
+
+/* Restart the random numbers from seed (never 0: xorshift stays at 0). */
+void
+sim_store_seed(struct sim_cluster *c, uint64_t seed)
+{
+	c->store->rand = seed != 0 ? seed : 0x9e3779b97f4a7c15ULL;
 }
 
 /* Keep at most max bytes of event lines in the history (tests). */
@@ -183,7 +191,7 @@ sim_store_free(struct sim_store *s)
 	}
 	free(s->r);
 	for (i = 0; i < s->ring_len; i++)
-		event_clear(&s->ring[(s->ring_head + i) % s->ring_max]);
+		event_clear(&s->ring[(s->ring_head + i) % s->ring_cap]);
 	free(s->ring);
 	map_free(s->interned, intern_free);
 	for (i = 0; i < s->npending; i++) {
@@ -420,6 +428,27 @@ selector_view(struct sim_store *s, json_t *obj)
 	return v;
 }
 
+/* Make room for one more event (ring_len < ring_max): double the ring, the
+ * oldest event first. A store that sees few changes (a quiet cluster, a
+ * test, a fuzz input) never allocates the whole history. */
+static void
+ring_grow(struct sim_store *s)
+{
+	struct sim_event	*v;
+	size_t			 cap, i;
+
+	cap = s->ring_cap > 0 ? s->ring_cap * 2 : 16;
+	if (cap > s->ring_max)
+		cap = s->ring_max;
+	v = xcalloc(cap, sizeof *v);
+	for (i = 0; i < s->ring_len; i++)
+		v[i] = s->ring[(s->ring_head + i) % s->ring_cap];
+	free(s->ring);
+	s->ring = v;
+	s->ring_cap = cap;
+	s->ring_head = 0;
+}
+
 /* Record a change in history; json is obj's serialisation (borrowed). */
 static void
 store_record(struct sim_store *s, const struct kind *res, const char *type,
@@ -438,10 +467,12 @@ store_record(struct sim_store *s, const struct kind *res, const char *type,
 		s->dropped_rv = ev->rv;
 		s->ring_bytes -= strlen(ev->line);
 		event_clear(ev);
-		s->ring_head = (s->ring_head + 1) % s->ring_max;
+		s->ring_head = (s->ring_head + 1) % s->ring_cap;
 		s->ring_len--;
 	}
-	ev = &s->ring[(s->ring_head + s->ring_len) % s->ring_max];
+	if (s->ring_len == s->ring_cap)
+		ring_grow(s);
+	ev = &s->ring[(s->ring_head + s->ring_len) % s->ring_cap];
 	s->ring_len++;
 	s->ring_bytes += len;
 	ev->rv = s->rv;
@@ -969,13 +1000,13 @@ sim_history_since(struct sim_cluster *c, const struct kind *res, const char *ns,
 		return -1;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (s->ring[(s->ring_head + mid) % s->ring_max].rv <= since)
+		if (s->ring[(s->ring_head + mid) % s->ring_cap].rv <= since)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	for (; lo < s->ring_len && n < max; lo++) {
-		ev = &s->ring[(s->ring_head + lo) % s->ring_max];
+		ev = &s->ring[(s->ring_head + lo) % s->ring_cap];
 		if (ev->res != res)
 			continue;
 		if (ns != NULL && res->namespaced && strcmp(ev->ns, ns) != 0)

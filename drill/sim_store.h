@@ -19,6 +19,10 @@ struct sim_store	*sim_store_new(struct sim_cluster *);
 void			 sim_store_free(struct sim_store *);
 /* Change the history size of a store (tests); drops everything recorded. */
 void			 sim_store_set_history(struct sim_store *, size_t max);
+/* Restart the random numbers of c's store (uids, generated names) from
+ * seed: the same requests then give the same objects (a fuzz input
+ * reproduces). */
+void			 sim_store_seed(struct sim_cluster *c, uint64_t seed);
 /* Keep at most max bytes of event lines in the history (tests;
  * SIM_HISTORY_BYTES by default). */
 void			 sim_store_set_history_bytes(struct sim_store *, size_t max);

@@ -446,6 +446,7 @@ annotations_multiline(struct dw *w, const char *title, json_t *map)
 	const char **keys, *val;
 	size_t n, i, len;
 	char *v, *line, *next;
+	bool cut;
 
 	W(w, 0, "%s:\t", title);
 	keys = sorted_keys(map, "kubectl.kubernetes.io/last-applied-configuration", &n);
@@ -465,9 +466,11 @@ annotations_multiline(struct dw *w, const char *title, json_t *map)
 				next = strchr(line, '\n');
 				if (next != NULL)
 					*next++ = '\0';
-				if (strlen(line) > ANNOTATION_MAX - 2)
-					strcpy(line + ANNOTATION_MAX - 2, "...");
-				W(w, 0, "\t  %s\n", V(w, line));
+				/* kubectl's shorten: the first 138 bytes and "..." */
+				cut = strlen(line) > ANNOTATION_MAX - 2;
+				if (cut)
+					line[ANNOTATION_MAX - 2] = '\0';
+				W(w, 0, "\t  %s%s\n", V(w, line), cut ? "..." : "");
 			}
 		} else
 			W(w, 0, "%s: %s\n", V(w, keys[i]), V(w, v));

@@ -4,9 +4,17 @@
  * An exec, attach or portforward upgrade (bit 0x20 of the method byte
  * offers WebSocket) runs its session with the body as the client's bytes.
  *
+ * The estate is built once and kept while inputs leave it as it was (its
+ * resourceVersion unchanged: no write; no drill state: a look, a silence
+ * or a rule evaluated through the proxy); an input that changed it is
+ * followed by a fresh one. Random numbers restart from one seed each input, so an
+ * input gives the same uids and names whatever ran before it.
+ *
  * Input: a method byte, then NUL-separated path, query, content type and
  * body. */
 #include <sys/socket.h>
+
+#include <pthread.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,10 +25,16 @@
 #include "../../drill/drill.h"
 #include "../../drill/patch.h"
 #include "../../drill/proto.h"
+#include "../../drill/sim_store.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define MAX_ARGS	16
+/* Where the store's random numbers start (uids, generated names): one
+ * stream builds the estate, another serves each input (the same stream
+ * would hand an input's object the namespace's uid). */
+#define ESTATE_SEED	0x6f70736465636bULL
+#define INPUT_SEED	0x6472696c6c2d31ULL
 
 /* Decoded query arguments of one input. */
 struct fuzz_args {
@@ -67,19 +81,66 @@ fuzz_alive(void *arg)
 	return 1;
 }
 
+/* Pipes to the thread that reads what sessions send: a socket's number
+ * in, a byte out when the session closed it. */
+static int	drain_in[2], drain_out[2];
+
+/* Read and drop what each session sends, until it closes its end. */
+static void *
+fuzz_drain(void *arg)
+{
+	char	buf[4096], done = 0;
+	int	fd;
+
+	(void)arg;
+	while (read(drain_in[0], &fd, sizeof fd) == sizeof fd) {
+		while (read(fd, buf, sizeof buf) > 0)
+			;
+		if (write(drain_out[1], &done, 1) != 1)
+			break;
+	}
+	return NULL;
+}
+
+/* Start the reading thread once; false if it cannot run. */
+static int
+fuzz_drain_start(void)
+{
+	static int	state;	/* 0 not tried, 1 running, -1 failed */
+	pthread_t	t;
+
+	if (state == 0) {
+		state = -1;
+		if (pipe(drain_in) == 0 && pipe(drain_out) == 0 &&
+		    pthread_create(&t, NULL, fuzz_drain, NULL) == 0) {
+			pthread_detach(t);
+			state = 1;
+		}
+	}
+	return state == 1;
+}
+
 /* Run the session resp upgraded to with body as everything the client
- * sends (small bodies only: nothing reads what the session writes back). */
+ * sends (small bodies only), reading what it sends back as a client would
+ * (a terminal session echoes and prompts: more than a socket buffer holds
+ * when nothing reads it, and the session would wait forever). */
 static void
 fuzz_session(struct drill_resp *resp, const char *body, size_t len)
 {
 	int	sv[2];
+	char	done;
 
-	if (len <= 4096 && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
-		if (write(sv[0], body, len) == (ssize_t)len && shutdown(sv[0], SHUT_WR) == 0) {
+	if (len <= 4096 && fuzz_drain_start() &&
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+		if (write(sv[0], body, len) == (ssize_t)len && shutdown(sv[0], SHUT_WR) == 0 &&
+		    write(drain_in[1], &sv[0], sizeof sv[0]) == sizeof sv[0]) {
 			if (resp->exec->portforward)
 				drill_pf_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
 			else
 				drill_exec_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
+			shutdown(sv[1], SHUT_RDWR);
+			if (read(drain_out[0], &done, 1) != 1)
+				abort();
 		}
 		close(sv[0]);
 		close(sv[1]);
@@ -114,6 +175,7 @@ fuzz_sim(void)
 	struct sim_cluster	*c = sim_add_cluster(sim, "fuzz", "r", "primary", false);
 	char			*cause = NULL;
 
+	sim_store_seed(c, ESTATE_SEED);
 	sim_obj_create(c, kind_find_api("", "namespaces"), NULL,
 	    json_pack("{s:{s:s}}", "metadata", "name", "default"), NULL, &cause);
 	sim_obj_create(c, kind_find_api("apps", "deployments"), "default",
@@ -131,12 +193,17 @@ fuzz_sim(void)
 	return sim;
 }
 
+/* The estate every input starts from (see the top of the file). */
+static struct sim	*base_sim;
+static uint64_t		 base_rv;
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE" };
 	static struct drill_creds creds;
 	struct sim	*sim;
+	struct sim_cluster *c;
 	struct drill_req req;
 	struct drill_resp resp;
 	char		*buf, *parts[4], *p, *end, out[4096], *cause = NULL;
@@ -175,14 +242,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cause = NULL;
 
 	/* The whole request path. */
-	sim = fuzz_sim();
+	if (base_sim == NULL) {
+		base_sim = fuzz_sim();
+		base_rv = sim_store_rv(base_sim->clusters[0]);
+	}
+	sim = base_sim;
+	c = sim->clusters[0];
+	c->reach = SIM_REACH_OK;
+	sim_store_seed(c, INPUT_SEED);
 	{
 		char *q = strdup(parts[1]);
 
 		parse_query(q);
 		memset(&req, 0, sizeof req);
 		memset(&resp, 0, sizeof resp);
-		req.cluster = sim->clusters[0];
+		req.cluster = c;
 		req.creds = &creds;
 		req.user = (data[0] & 0x80) ? DRILL_USER_VIEWER : DRILL_USER_ADMIN;
 		req.user_name = req.user == DRILL_USER_ADMIN ? "drill-admin" : "drill-viewer";
@@ -215,7 +289,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(resp.retry_after);
 		free(q);
 	}
-	sim_free(sim);
+	if (sim_store_rv(c) != base_rv || sim->scn != NULL || c->ctl != NULL) {
+		sim_free(base_sim);
+		base_sim = NULL;
+	}
 	free(buf);
 	return 0;
 }

@@ -111,6 +111,31 @@ test_hostile(void **state)
 	free(s);
 }
 
+/* A long annotation line is shortened as kubectl shortens it (138 bytes
+ * and "..."): the line after it stays whole, and one that ends the value
+ * is cut inside its own bytes. */
+static void
+test_annotation_shortened(void **state)
+{
+	char long1[140], long2[142], *obj, *s, *want;
+
+	(void)state;
+	memset(long1, 'a', 139);
+	long1[139] = '\0';
+	memset(long2, 'b', 141);
+	long2[141] = '\0';
+	obj = xasprintf("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\",\"annotations\":"
+	    "{\"k\":\"%s\\ntail\\n%s\"}},\"spec\":{}}", long1, long2);
+	s = describe("pod", obj, NULL, NULL);
+	long1[138] = long2[138] = '\0';
+	want = xasprintf("Annotations:  k:\n%16s%s...\n%16stail\n%16s%s...\n", "", long1, "", "",
+	    long2);
+	assert_non_null(strstr(s, want));
+	free(want);
+	free(s);
+	free(obj);
+}
+
 /* The requests a describe reads besides the object and its events. */
 static void
 test_related_paths(void **state)
@@ -157,6 +182,7 @@ main(void)
 		cmocka_unit_test(test_quantities),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_related_paths),
+		cmocka_unit_test(test_annotation_shortened),
 	};
 
 	setenv("TZ", "UTC", 1);

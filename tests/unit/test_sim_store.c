@@ -22,6 +22,21 @@ pod(const char *ns, const char *name)
 	    "image", "nginx:1");
 }
 
+/* Create n pods named prefix0, prefix1, ... in namespace prod. */
+static void
+add_pods(struct sim_cluster *c, const char *prefix, int n)
+{
+	char	*cause = NULL, name[16];
+	int	 i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s%d", prefix, i);
+		sim_obj_create(c, kind_find_api("", "pods"), "prod", pod("prod", name), NULL,
+		    &cause);
+	}
+	free(cause);
+}
+
 /* The resourceVersion of obj as a number. */
 static unsigned long long
 rv_of(json_t *obj)
@@ -143,10 +158,9 @@ test_history(void **state)
 	const struct kind *deps = kind_find_api("apps", "deployments");
 	const struct sim_event	*evs[16];
 	json_t			*p;
-	char			*cause = NULL, name[16];
+	char			*cause = NULL;
 	uint64_t		 start = sim_store_rv(c), mid;
 	long			 n;
-	int			 i;
 
 	(void)state;
 	sim_obj_create(c, pods, "prod", pod("prod", "a"), &p, &cause);
@@ -179,10 +193,7 @@ test_history(void **state)
 	/* A small ring drops the oldest: watching from before them is 410. */
 	sim_store_set_history(c->store, 4);
 	mid = sim_store_rv(c);
-	for (i = 0; i < 10; i++) {
-		snprintf(name, sizeof name, "p%d", i);
-		sim_obj_create(c, pods, "prod", pod("prod", name), NULL, &cause);
-	}
+	add_pods(c, "p", 10);
 	assert_int_equal(sim_history_since(c, pods, NULL, mid, evs, 16), -1);
 	assert_int_equal(sim_history_since(c, pods, NULL, sim_store_rv(c) - 4, evs, 16), 4);
 	assert_int_equal(sim_history_since(c, pods, NULL, sim_store_rv(c), evs, 16), 0);
@@ -251,7 +262,7 @@ test_history_bytes(void **state)
 	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
 	const struct kind *pods = kind_find_api("", "pods");
 	const struct sim_event	*evs[64];
-	char			*cause = NULL, name[16];
+	char			*cause = NULL;
 	uint64_t		 start;
 	long			 n;
 	size_t			 bytes = 0;
@@ -261,10 +272,7 @@ test_history_bytes(void **state)
 	sim_obj_create(c, pods, "prod", pod("prod", "x"), NULL, &cause);
 	start = sim_store_rv(c);
 	sim_store_set_history_bytes(c->store, 1000);
-	for (i = 0; i < 20; i++) {
-		snprintf(name, sizeof name, "p%d", i);
-		sim_obj_create(c, pods, "prod", pod("prod", name), NULL, &cause);
-	}
+	add_pods(c, "p", 20);
 	assert_int_equal(sim_history_since(c, pods, NULL, start, evs, 64), -1);
 	n = sim_history_since(c, pods, NULL, sim_history_floor(c), evs, 64);
 	assert_true(n > 0 && n < 20);
@@ -272,6 +280,78 @@ test_history_bytes(void **state)
 		bytes += strlen(evs[i]->line);
 	assert_true(bytes <= 1000);
 	assert_int_equal(evs[n - 1]->rv, sim_store_rv(c));
+	sim_free(sim);
+}
+
+/* The events from since on are every change after since, oldest first,
+ * the newest the store's resourceVersion. */
+static void
+assert_history_whole(struct sim_cluster *c, const struct kind *pods, uint64_t since,
+    long want)
+{
+	const struct sim_event	*evs[128];
+	long			 n, i;
+
+	n = sim_history_since(c, pods, NULL, since, evs, 128);
+	assert_int_equal(n, want);
+	for (i = 0; i < n; i++)
+		assert_int_equal(evs[i]->rv, since + 1 + (uint64_t)i);
+	assert_int_equal(evs[n - 1]->rv, sim_store_rv(c));
+}
+
+/* The history grows as it is used, keeping its order when the oldest
+ * events were dropped (by bytes) before it grew, and stops at its count. */
+static void
+test_history_grows(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct kind *pods = kind_find_api("", "pods");
+	uint64_t		 start;
+
+	(void)state;
+	/* room for about ten events: the oldest go while it is small */
+	sim_store_set_history_bytes(c->store, 2000);
+	add_pods(c, "a", 25);
+	assert_true(sim_history_floor(c) > 1);
+	start = sim_history_floor(c);
+	sim_store_set_history_bytes(c->store, 1 << 20);
+	add_pods(c, "b", 60);
+	assert_history_whole(c, pods, start, (long)(sim_store_rv(c) - start));
+
+	/* a count of 40: the ring grows to it, then drops the oldest */
+	sim_store_set_history(c->store, 40);
+	start = sim_store_rv(c);
+	add_pods(c, "c", 100);
+	assert_int_equal(sim_history_since(c, pods, NULL, start, NULL, 0), -1);
+	assert_history_whole(c, pods, sim_store_rv(c) - 40, 40);
+	sim_free(sim);
+}
+
+/* The same seed gives the same uids; another seed, others. */
+static void
+test_seed(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*a = sim_add_cluster(sim, "a", "r", "primary", false);
+	struct sim_cluster	*b = sim_add_cluster(sim, "b", "r", "primary", false);
+	const struct kind *pods = kind_find_api("", "pods");
+	json_t			*pa, *pb;
+	char			*cause = NULL;
+
+	(void)state;
+	sim_store_seed(a, 42);
+	sim_store_seed(b, 42);
+	sim_obj_create(a, pods, "prod", pod("prod", "x"), &pa, &cause);
+	sim_obj_create(b, pods, "prod", pod("prod", "x"), &pb, &cause);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(pa, "metadata"),
+	    "uid")), json_string_value(json_object_get(json_object_get(pb, "metadata"), "uid")));
+	sim_store_seed(b, 43);
+	sim_obj_create(a, pods, "prod", pod("prod", "y"), &pa, &cause);
+	sim_obj_create(b, pods, "prod", pod("prod", "y"), &pb, &cause);
+	assert_string_not_equal(json_string_value(json_object_get(json_object_get(pa,
+	    "metadata"), "uid")), json_string_value(json_object_get(json_object_get(pb,
+	    "metadata"), "uid")));
 	sim_free(sim);
 }
 
@@ -312,6 +392,8 @@ main(void)
 		cmocka_unit_test(test_graceful),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_history_bytes),
+		cmocka_unit_test(test_history_grows),
+		cmocka_unit_test(test_seed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
