@@ -682,15 +682,20 @@ reflector_am_state(const struct cresult *res)
 static bool
 reflector_usage_same(struct store *st, size_t cluster, const char *resource, json_t *obj)
 {
+	json_t *md = json_object_get(obj, "metadata");
+	json_t *ns = json_object_get(md, "namespace"), *name = json_object_get(md, "name");
+	size_t nlen = json_string_length(ns), len = json_string_length(name);
 	const struct row *row;
 	int64_t m, b;
 	char key[600];
-	int n;
 
-	n = snprintf(key, sizeof key, "%s/%s", json_path_str_or(obj, "metadata.namespace", ""),
-	    json_path_str_or(obj, "metadata.name", ""));
-	if (n < 0 || (size_t)n >= sizeof key)
+	/* the store's key of an object without a uid: "namespace/name" */
+	if (len == 0 || nlen + len + 2 > sizeof key)
 		return false;
+	if (nlen > 0)
+		memcpy(key, json_string_value(ns), nlen);
+	key[nlen] = '/';
+	memcpy(key + nlen + 1, json_string_value(name), len + 1);
 	row = store_get_key(st, cluster, resource, key);
 	if (row == NULL || row->ncells < 3)
 		return false;
