@@ -777,8 +777,6 @@ reflector_poll_doc(struct reflector *r, const struct cresult *res, char **why)
 		}
 		return doc;
 	}
-	if (res->len > 0)
-		(void)reflector_usage_data(res->body, res->len, r);
 	if (r->list_error != NULL || r->scan.error != NULL) {
 		*why = r->list_error != NULL ? xstrdup(r->list_error) :
 		    xasprintf("metrics: %s", r->scan.error);
@@ -806,10 +804,16 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	json_t *doc, *items, *item;
 	size_t i;
 	char *msg, *why;
-	bool failed = true;
+	bool failed = true, refused;
 	double delay, retry_after = -1;
 
 	r->req = NULL;
+	/* a caller with the whole body hands it here (tests, fuzzing) */
+	if (metrics && res->status == 200 && res->len > 0)
+		(void)reflector_usage_data(res->body, res->len, r);
+	/* the decoder stopped the transfer: its reason, not the abort's */
+	refused = metrics && res->status == 200 &&
+	    (r->list_error != NULL || r->scan.error != NULL);
 	if (res->error == NULL && res->status == 404 && (metrics || reflector_am_proxied(r))) {
 		/* No Alertmanager service behind the API server's proxy, or no
 		 * metrics-server (its API group is not registered). */
@@ -818,7 +822,7 @@ reflector_poll_done(const struct cresult *res, void *arg)
 		store_set_kind_state(st, r->cluster, name, CONN_LIVE, "not installed");
 		goto again;
 	}
-	if (res->error != NULL || res->status != 200) {
+	if (!refused && (res->error != NULL || res->status != 200)) {
 		if (res->error != NULL) {
 			why = xasprintf("%s: %s", who, res->error);
 		} else {

@@ -195,6 +195,7 @@ test_poll_bad_answers(void **state)
 {
 	struct fx *f = *state;
 	char *good = poll_body("20m", 1), *moved = poll_body("90m", 1), *cut;
+	struct cresult res;
 	const char *why;
 	static const struct {
 		const char	*body;
@@ -219,6 +220,21 @@ test_poll_bad_answers(void **state)
 		assert_int_equal(store_count(f->c.store, 0, RES), 3);
 		assert_true(store_version(f->c.store, RES) == v);
 	}
+
+	/* the decoder stops the transfer at a broken item: its reason is
+	 * the one shown, not the abort it caused */
+	memset(&res, 0, sizeof res);
+	res.status = 200;
+	res.retry_after = -1;
+	res.error = "aborted";
+	res.body = bad[0].body;
+	res.len = strlen(bad[0].body);
+	reflector_poll_done(&res, f->r);
+	assert_int_equal(kind_state(f, &why), CONN_ERROR);
+	assert_int_equal(strncmp(why, bad[0].reason, strlen(bad[0].reason)), 0);
+	assert_null(strstr(why, "aborted"));
+	assert_int_equal(store_count(f->c.store, 0, RES), 3);
+	assert_int_equal(loop_run_until(fuzz_loop, fuzz_listing, f->r, 5.0), 0);
 
 	/* cut inside the second item: the first was read, nothing went */
 	cut = xstrdup(moved);
