@@ -58,7 +58,7 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) -Itui -Itests/fuzz -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 -include $(OBJS:.o=.d)
 

@@ -409,9 +409,12 @@ usage_add(json_t *usage, double *cores, double *bytes)
 {
 	double v;
 
-	if (quantity_parse(json_path_str_or(usage, "cpu", ""), &v) == 0)
+	const char *cpu = json_string_value(json_object_get(usage, "cpu"));
+	const char *mem = json_string_value(json_object_get(usage, "memory"));
+
+	if (cpu != NULL && quantity_parse(cpu, &v) == 0)
 		*cores += v;
-	if (quantity_parse(json_path_str_or(usage, "memory", ""), &v) == 0)
+	if (mem != NULL && quantity_parse(mem, &v) == 0)
 		*bytes += v;
 }
 

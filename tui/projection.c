@@ -147,11 +147,40 @@ static const struct json_proj pods[] = {
 	{ NULL, NULL },
 };
 
+/* Resource usage (print_metrics, metrics_usage): a NodeMetrics' usage, a
+ * PodMetrics' containers' usage. */
+static const struct json_proj usage_container[] = {
+	{ "usage", NULL },
+	{ NULL, NULL },
+};
+static const struct json_proj usage[] = {
+	TOP_IDENTITY(meta_identity),
+	{ "usage", NULL },
+	{ "containers", usage_container },
+	{ NULL, NULL },
+};
+
+/* What the metrics poll reads to tell whether a row's usage moved
+ * (reflector.c: its store key and metrics_usage). */
+static const struct json_proj usage_key_meta[] = {
+	{ "name", NULL },
+	{ "namespace", NULL },
+	{ NULL, NULL },
+};
+const struct json_proj projection_usage_key[] = {
+	{ "metadata", usage_key_meta },
+	{ "usage", NULL },
+	{ "containers", usage_container },
+	{ NULL, NULL },
+};
+
 static const struct {
 	const struct printer	*printer;
 	const struct json_proj	*proj;
 } projections[] = {
 	{ &printer_pods, pods },
+	{ &printer_pod_metrics, usage },
+	{ &printer_node_metrics, usage },
 };
 
 const struct json_proj *

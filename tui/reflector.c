@@ -77,6 +77,7 @@ struct reflector {
 	double				 last_failure;
 	int				 once_retries;	/* one-shot retries made */
 	int				 poll_failures;	/* metrics polls failed in a row */
+	bool				 capped;	/* a polled object met the row cap */
 };
 
 static void	reflector_list(struct reflector *);
@@ -341,7 +342,7 @@ reflector_scan_reset(struct reflector *r)
 	list_scan_init(&r->scan, max);
 	free(r->list_error);
 	r->list_error = NULL;
-	r->proj = projection_for(store_printer(r->c->store, r->res->resource));
+	r->proj = projection_for(store_printer(r->c->store, kind_store_name(r->res)));
 	r->event_proj[0] = (struct json_proj){ "type", NULL };
 	r->event_proj[1] = (struct json_proj){ "object", r->proj };
 	r->event_proj[2] = (struct json_proj){ NULL, NULL };
@@ -681,21 +682,114 @@ reflector_am_state(const struct cresult *res)
 static bool
 reflector_usage_same(struct store *st, size_t cluster, const char *resource, json_t *obj)
 {
+	json_t *md = json_object_get(obj, "metadata");
+	json_t *ns = json_object_get(md, "namespace"), *name = json_object_get(md, "name");
+	size_t nlen = json_string_length(ns), len = json_string_length(name);
 	const struct row *row;
 	int64_t m, b;
 	char key[600];
-	int n;
 
-	n = snprintf(key, sizeof key, "%s/%s", json_path_str_or(obj, "metadata.namespace", ""),
-	    json_path_str_or(obj, "metadata.name", ""));
-	if (n < 0 || (size_t)n >= sizeof key)
+	/* the store's key of an object without a uid: "namespace/name" */
+	if (len == 0 || nlen + len + 2 > sizeof key)
 		return false;
+	if (nlen > 0)
+		memcpy(key, json_string_value(ns), nlen);
+	key[nlen] = '/';
+	memcpy(key + nlen + 1, json_string_value(name), len + 1);
 	row = store_get_key(st, cluster, resource, key);
 	if (row == NULL || row->ncells < 3)
 		return false;
 	metrics_usage(obj, &m, &b);
 	return m == row->cells[1].n && b == row->cells[2].n &&
 	    store_renew(st, cluster, resource, key);
+}
+
+/* Keep one polled object (borrowed): a usage object whose usage is what
+ * its row shows is renewed, anything else upserted (a refusal by the row
+ * cap is remembered in r->capped). */
+static void
+reflector_poll_keep(struct reflector *r, json_t *obj)
+{
+	struct store *st = r->c->store;
+	const char *name = kind_store_name(r->res);
+
+	if (r->res->source == KIND_METRICS && reflector_usage_same(st, r->cluster, name, obj))
+		return;
+	if (store_upsert(st, r->cluster, name, obj) != 0)
+		r->capped = true;
+}
+
+/* One item of a metrics poll, as soon as it is read: only what tells
+ * whether its usage moved is built; the row's members only if it did. */
+static int
+reflector_usage_item(const char *item, size_t len, void *arg)
+{
+	struct reflector *r = arg;
+	json_error_t jerr;
+	json_t *obj;
+
+	obj = json_load_proj(item, len, JSON_DECODE_ANY, projection_usage_key, &jerr);
+	if (obj == NULL) {
+		free(r->list_error);
+		r->list_error = xasprintf("metrics: bad response: %s", jerr.text);
+		return 1;
+	}
+	if (!reflector_usage_same(r->c->store, r->cluster, kind_store_name(r->res), obj)) {
+		json_decref(obj);
+		/* the same bytes (accepted a moment ago), as its row reads them */
+		obj = json_load_proj(item, len, JSON_DECODE_ANY, r->proj, NULL);
+		reflector_poll_keep(r, obj);
+	}
+	json_decref(obj);
+	return 0;
+}
+
+/* Bytes of a metrics poll (2xx) as they arrive. */
+static int
+reflector_usage_data(const char *data, size_t len, void *arg)
+{
+	struct reflector *r = arg;
+
+	if (!r->relisting) {
+		store_relist_begin(r->c->store, r->cluster, kind_store_name(r->res));
+		r->relisting = true;
+	}
+	return list_scan_feed(&r->scan, data, len, reflector_usage_item, r) != 0;
+}
+
+/* The document of a poll answer (200): a metrics list read as it came
+ * (its items are kept already; what is left of it is returned), or
+ * Alertmanager's array. NULL with *why set if it is not what was asked. */
+static json_t *
+reflector_poll_doc(struct reflector *r, const struct cresult *res, char **why)
+{
+	const char *rest;
+	json_t *doc;
+	size_t len;
+
+	*why = NULL;
+	if (r->res->source != KIND_METRICS) {
+		doc = json_loadb(res->body, res->len, 0, NULL);
+		if (!json_is_array(doc)) {
+			json_decref(doc);
+			*why = xstrdup("alertmanager: response is not a JSON array");
+			return NULL;
+		}
+		return doc;
+	}
+	if (r->list_error != NULL || r->scan.error != NULL) {
+		*why = r->list_error != NULL ? xstrdup(r->list_error) :
+		    xasprintf("metrics: %s", r->scan.error);
+		return NULL;
+	}
+	rest = list_scan_rest(&r->scan, &len);
+	doc = json_loadb(rest, len, 0, NULL);
+	if (!json_is_array(json_object_get(doc, "items"))) {
+		json_decref(doc);
+		*why = xstrdup("metrics: response is not a list");
+		return NULL;
+	}
+	return doc;
 }
 
 /* Alertmanager or the metrics API answered a poll. */
@@ -710,10 +804,16 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	json_t *doc, *items, *item;
 	size_t i;
 	char *msg, *why;
-	bool capped, failed = true;
+	bool failed = true, refused;
 	double delay, retry_after = -1;
 
 	r->req = NULL;
+	/* a caller with the whole body hands it here (tests, fuzzing) */
+	if (metrics && res->status == 200 && res->len > 0)
+		(void)reflector_usage_data(res->body, res->len, r);
+	/* the decoder stopped the transfer: its reason, not the abort's */
+	refused = metrics && res->status == 200 &&
+	    (r->list_error != NULL || r->scan.error != NULL);
 	if (res->error == NULL && res->status == 404 && (metrics || reflector_am_proxied(r))) {
 		/* No Alertmanager service behind the API server's proxy, or no
 		 * metrics-server (its API group is not registered). */
@@ -722,7 +822,7 @@ reflector_poll_done(const struct cresult *res, void *arg)
 		store_set_kind_state(st, r->cluster, name, CONN_LIVE, "not installed");
 		goto again;
 	}
-	if (res->error != NULL || res->status != 200) {
+	if (!refused && (res->error != NULL || res->status != 200)) {
 		if (res->error != NULL) {
 			why = xasprintf("%s: %s", who, res->error);
 		} else {
@@ -738,26 +838,23 @@ reflector_poll_done(const struct cresult *res, void *arg)
 			retry_after = res->retry_after;
 		goto again;
 	}
-	doc = json_loadb(res->body, res->len, 0, NULL);
-	items = metrics ? json_object_get(doc, "items") : doc;
-	if (!json_is_array(items)) {
-		store_set_kind_state(st, r->cluster, name, CONN_ERROR, metrics ?
-		    "metrics: response is not a list" :
-		    "alertmanager: response is not a JSON array");
-		json_decref(doc);
+	doc = reflector_poll_doc(r, res, &why);
+	if (doc == NULL) {
+		/* rows stay as the last good poll left them */
+		store_set_kind_state(st, r->cluster, name, CONN_ERROR, why);
+		free(why);
 		goto again;
 	}
 	failed = false;
-	store_relist_begin(st, r->cluster, name);
-	capped = false;
-	json_array_foreach(items, i, item) {
-		if (metrics && reflector_usage_same(st, r->cluster, name, item))
-			continue;
-		if (store_upsert(st, r->cluster, name, item) != 0)
-			capped = true;
-	}
+	if (!r->relisting)
+		store_relist_begin(st, r->cluster, name);
+	/* a metrics list's items were kept as they arrived: any left here
+	 * are those the scan did not recognise (an escaped key) */
+	items = metrics ? json_object_get(doc, "items") : doc;
+	json_array_foreach(items, i, item)
+		reflector_poll_keep(r, item);
 	store_relist_end(st, r->cluster, name);
-	if (capped) {
+	if (r->capped) {
 		why = reflector_row_cap_text(r);
 		store_set_kind_state(st, r->cluster, name, CONN_ERROR, why);
 		free(why);
@@ -766,6 +863,9 @@ reflector_poll_done(const struct cresult *res, void *arg)
 	}
 	json_decref(doc);
 again:
+	r->relisting = false;
+	r->capped = false;
+	reflector_scan_reset(r);
 	if (r->c->opts.once) {
 		if (retry_after >= 0)
 			reflector_wait(r, retry_after);	/* a few times, then done */
@@ -806,9 +906,14 @@ reflector_poll(struct reflector *r)
 	s.target = r->res->source == KIND_METRICS ? CREQ_API : CREQ_AM;
 	s.path = path;
 	s.timeout = 30;
+	if (r->res->source == KIND_METRICS)
+		s.on_data = reflector_usage_data;
 	s.done = reflector_poll_done;
 	s.arg = r;
 	r->phase = REF_LISTING;
+	reflector_scan_reset(r);
+	r->relisting = false;
+	r->capped = false;
 	r->req = creq_start(r->c, r->cluster, &s);
 	free(path);
 }

@@ -15,5 +15,8 @@
  * annotation); NULL (everything) for column printers, whose paths come
  * from the API server. */
 const struct json_proj	*projection_for(const struct printer *p);
+/* Of a usage object (PodMetrics, NodeMetrics), what tells whether its row
+ * moved: namespace, name and usage, none of the rest of its row. */
+extern const struct json_proj projection_usage_key[];
 
 #endif

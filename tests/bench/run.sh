@@ -11,9 +11,9 @@
 #            again while the drill is asked to churn BENCH_CHURN (2500) watch
 #            events a second across the estate (the rate reached is measured from the
 #            clusters' resourceVersions); idle CPU and the bytes it writes
-#            to the terminal per second when idle; the bytes written for one
-#            row change (one visible pod's restart count, patched with
-#            kubectl)
+#            to the terminal per second when idle (over BENCH_IDLE, 30 s);
+#            the bytes written for one row change (one visible pod's
+#            restart count, patched with kubectl)
 #   get      opsdeck get pods -A over every context at once vs kubectl get
 #            pods -A one context after another (what a script without
 #            opsdeck does), table and -o json: wall, client CPU (user+sys;
@@ -32,6 +32,7 @@ CLUSTERS=${BENCH_CLUSTERS:-3}
 PODS=${BENCH_PODS:-5000}
 KEYS=${BENCH_KEYS:-60}
 CHURN=${BENCH_CHURN:-2500}
+IDLE=${BENCH_IDLE:-30}
 KUBECTL=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
 [ -x "$KUBECTL" ] || KUBECTL=$(command -v kubectl)
 RESULTS=${RESULTS:-$(cd "$(dirname "$0")" && pwd)/results.md}
@@ -195,17 +196,19 @@ while [ "$settle" -lt 60 ]; do
 	settle=$((settle + 2))
 	[ $((b - a)) -lt 10 ] && break
 done
-# idle: CPU and terminal bytes over 10 seconds
+# idle: CPU and terminal bytes over IDLE seconds (three metrics polls of
+# each cluster at the default 30: one poll more or less in the window
+# moves the figure by a third at 10)
 $TM pipe-pane -o -t bench "cat >$T/pane.bytes"
 sleep 1
 a=$(awk '{ print $14 + $15 }' "/proc/$cpid/stat")
 b0=$(stat -c %s "$T/pane.bytes")
-sleep 10
+sleep "$IDLE"
 b1=$(stat -c %s "$T/pane.bytes")
 b=$(awk '{ print $14 + $15 }' "/proc/$cpid/stat")
 $TM pipe-pane -t bench
-idle_cpu=$(py -c "print(round(($b - $a) / 100 / 10 * 100, 2))")
-idle_bps=$(((b1 - b0) / 10))
+idle_cpu=$(py -c "print(round(($b - $a) / 100 / $IDLE * 100, 2))")
+idle_bps=$(((b1 - b0) / IDLE))
 # one row change: a visible pod's restart count, patched; the bytes the
 # console writes from the patch until the row shows it (and 0.1 s more for
 # the rest of that frame), five times: the least and the median (a second's
@@ -245,7 +248,7 @@ machine="$(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpu
 export B_OT="${ot[*]}" B_OJ="${oj[*]}" B_KT="${kt[*]}" B_KJ="${kj[*]}" B_JK="$keys_jk" B_GG="$keys_gG" \
 	B_CLUSTERS="$CLUSTERS" B_PODS="$PODS" B_KUBECTL="$(basename "$KUBECTL")" B_MACHINE="$machine" \
 	B_FIRST="$t_first" B_SYNCED="$t_synced" B_FULL="$t_full" B_FULL_ROWS="$full_rows" \
-	B_LOAD_CPU="$load_cpu" B_CON_KB="$con_kb" B_IDLE_CPU="$idle_cpu" B_SETTLE="$settle" B_IDLE_BPS="$idle_bps" \
+	B_LOAD_CPU="$load_cpu" B_CON_KB="$con_kb" B_IDLE_CPU="$idle_cpu" B_IDLE="$IDLE" B_SETTLE="$settle" B_IDLE_BPS="$idle_bps" \
 	B_NPAGES="${#pages[@]}" B_PAGE_BYTES="$page_bytes" B_DEC_ROWS="$dec_rows" \
 	B_DEC_CLIENT="$dec_client" B_DEC_DOM="$dec_dom" B_DRILL_KB="$drill_kb" \
 	B_CHURN="$CHURN" B_CHURN_RATE="$churn_rate" B_JK_CHURN="$keys_churn" \
@@ -283,8 +286,8 @@ for name, xs in (("j/k", jk), ("G/g", gg),
                   int(f("B_CHURN_RATE")), int(f("B_CHURN"))), jkc)):
     out.append("| %s key to frame, p50 / p99 / max (%d keys) | %.1f / %.1f / %.1f ms |" % (
                name, len(xs), pct(xs, 50), pct(xs, 99), pct(xs, 100)))
-out.append("| idle CPU (from %d s after the churn stopped) | %.2f %% of a core |" % (
-    f("B_SETTLE"), f("B_IDLE_CPU")))
+out.append("| idle CPU (%d s from %d s after the churn stopped) | %.2f %% of a core |" % (
+    f("B_IDLE"), f("B_SETTLE"), f("B_IDLE_CPU")))
 out.append("| idle terminal output | %d bytes/s |" % f("B_IDLE_BPS"))
 rb, rm = v("B_ROW_BYTES"), v("B_ROW_MS")
 if rb:

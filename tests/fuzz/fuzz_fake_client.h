@@ -4,6 +4,7 @@
 #ifndef FUZZ_FAKE_CLIENT_H
 #define FUZZ_FAKE_CLIENT_H
 
+#include <stdint.h>
 #include <string.h>
 
 #include "opsdeck/kinds.h"
@@ -56,6 +57,31 @@ fuzz_client_next_page(struct client *c, struct reflector *r)
 		return 0;	/* the console's retries wait out a backoff */
 	/* a turn or two of the loop: a one-shot retry is due at once */
 	return loop_run_until(fuzz_loop, fuzz_listing, r, 0.0002) == 0;
+}
+
+/* The next answer of an input of answers separated by 0xff bytes (each a
+ * byte picking its status from statuses[n], then its body) into *res,
+ * which points into the input; *p moves past it. False if none is left;
+ * *last says whether this one ends the input. */
+static inline int
+fuzz_next_answer(const uint8_t **p, const uint8_t *end, const long *statuses, size_t n,
+    struct cresult *res, int *last)
+{
+	const uint8_t *sep;
+
+	if (*p >= end)
+		return 0;
+	sep = memchr(*p, 0xff, (size_t)(end - *p));
+	if (sep == NULL)
+		sep = end;
+	memset(res, 0, sizeof *res);
+	res->retry_after = -1;
+	res->status = *p < sep ? statuses[**p % n] : 200;
+	res->body = *p < sep ? (const char *)*p + 1 : "";
+	res->len = *p < sep ? (size_t)(sep - *p - 1) : 0;
+	*last = sep == end;
+	*p = sep == end ? end : sep + 1;
+	return 1;
 }
 
 #endif

@@ -23,8 +23,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct reflector *r;
 	const struct kind *k;
 	struct cresult res;
-	const uint8_t *end = data + size, *p, *sep;
-	int pages = 0;
+	const uint8_t *end = data + size, *p = data + 1;
+	int pages, last;
 
 	if (size < 1)
 		return 0;
@@ -33,21 +33,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fuzz_client_init(&c, data[0] & 0x80);
 	r = reflector_alloc(&c, 0, k, (data[0] & 0x40) ? "default" : NULL, NULL);
-	for (p = data + 1; p < end && pages < 4; p = sep + 1, pages++) {
-		sep = memchr(p, 0xff, (size_t)(end - p));
-		if (sep == NULL)
-			sep = end;
-		memset(&res, 0, sizeof res);
-		res.retry_after = -1;
-		res.status = p < sep ? statuses[*p % (sizeof statuses / sizeof statuses[0])] : 200;
-		res.body = p < sep ? (const char *)p + 1 : "";
-		res.len = p < sep ? (size_t)(sep - p - 1) : 0;
+	for (pages = 0; pages < 4 && fuzz_next_answer(&p, end, statuses,
+	    sizeof statuses / sizeof statuses[0], &res, &last); pages++) {
 		if (k->source == KIND_ALERTMANAGER)
 			reflector_poll_done(&res, r);
 		else
 			reflector_list_done(&res, r);
 		/* the next page answers the page request r made, if any */
-		if (sep == end || !fuzz_client_next_page(&c, r))
+		if (last || !fuzz_client_next_page(&c, r))
 			break;
 	}
 	reflector_free(r);

@@ -325,6 +325,20 @@ static const char *pods[] = {
 	"\"status\":\"False\",\"reason\":\"SchedulingGated\"}]}}",
 };
 
+/* Usage objects as metrics-server serves them: every member it sets. */
+static const char *usage[] = {
+	"{\"kind\":\"PodMetrics\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"metadata\":"
+	"{\"name\":\"web-1\",\"namespace\":\"shop\",\"creationTimestamp\":"
+	"\"2026-01-01T00:00:00Z\",\"labels\":{\"app\":\"shop\",\"pod-template-hash\":\"7d9f\"}},"
+	"\"timestamp\":\"2026-01-01T00:00:00Z\",\"window\":\"15s\",\"containers\":[{\"name\":"
+	"\"a\",\"usage\":{\"cpu\":\"28627414n\",\"memory\":\"69693Ki\"}},{\"name\":\"b\","
+	"\"usage\":{\"cpu\":\"2m\",\"memory\":\"1Gi\"}}]}",
+	"{\"kind\":\"NodeMetrics\",\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"metadata\":"
+	"{\"name\":\"node-1\",\"creationTimestamp\":\"2026-01-01T00:00:00Z\",\"labels\":"
+	"{\"kubernetes.io/hostname\":\"node-1\"}},\"timestamp\":\"2026-01-01T00:00:00Z\","
+	"\"window\":\"20s\",\"usage\":{\"cpu\":\"1500m\",\"memory\":\"3Gi\"}}",
+};
+
 /* Every fixture prints the same row whether decoded whole or through its
  * printer's projection (which would drop a field a printer reads). */
 static void
@@ -350,6 +364,14 @@ test_projection_same_rows(void **state)
 		obj = json_loads(pods[k], 0, NULL);
 		assert_non_null(obj);
 		same_rows_projected(&printer_pods, printer_find_table("pods"), obj, pods[k]);
+		json_decref(obj);
+	}
+	for (k = 0; k < sizeof usage / sizeof usage[0]; k++) {
+		const struct printer *p = k == 0 ? &printer_pod_metrics : &printer_node_metrics;
+
+		obj = json_loads(usage[k], 0, NULL);
+		assert_non_null(obj);
+		same_rows_projected(p, p, obj, usage[k]);
 		json_decref(obj);
 	}
 }
