@@ -459,8 +459,9 @@ res_apply(struct res_walk *w, uint64_t *upto)
 	struct view *v = w->v;
 	struct res_view *rv = v->data;
 	const struct store_change *ch;
-	struct table_row *tr;
+	struct table_row *po, *pn;
 	size_t i, n;
+	bool ok;
 
 	/* a list page into a table much smaller than it: rebuild */
 	if (strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0 ||
@@ -468,10 +469,16 @@ res_apply(struct res_walk *w, uint64_t *upto)
 	    (n > RES_PLACE_MAX && n > table_total(v->table) / 4))
 		return RES_APPLY_FAILED;
 	for (i = 0; i < n && i < RES_PLACE_MAX; i++) {
-		if ((ch[i].old != NULL && (tr = res_row(w, ch[i].cluster, ch[i].old)) != NULL &&
-		    !table_remove_like(v->table, tr)) ||
-		    (ch[i].row != NULL && (tr = res_row(w, ch[i].cluster, ch[i].row)) != NULL &&
-		    !table_place(v->table, tr))) {
+		/* a probe built like the row shown, and the row now */
+		po = ch[i].old != NULL ? res_row(w, ch[i].cluster, ch[i].old) : NULL;
+		pn = ch[i].row != NULL ? res_row(w, ch[i].cluster, ch[i].row) : NULL;
+		if (po != NULL && pn != NULL)
+			ok = table_replace(v->table, po, pn);
+		else if (po != NULL)
+			ok = table_remove_like(v->table, po);
+		else
+			ok = pn == NULL || table_place(v->table, pn);
+		if (!ok) {
 			rv->version = UINT64_MAX;	/* half done: rebuild now */
 			return RES_APPLY_FAILED;
 		}
