@@ -487,6 +487,17 @@ test_fit_keep_little_room(void **state)
 	table_free(t);
 }
 
+/* End the screen a test drew into, and its files. */
+static void
+screen_done(WINDOW *win, SCREEN *scr, FILE *out, FILE *in)
+{
+	delwin(win);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+}
+
 static void
 test_timed_grow(void **state)
 {
@@ -530,11 +541,7 @@ test_timed_grow(void **state)
 	table_draw(t, win, 0, 0, 5, 160, &st);
 	table_fit(t, 160, false, w);
 	assert_int_equal(w[1], 13);
-	delwin(win);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screen_done(win, scr, out, in);
 	table_free(t);
 }
 
@@ -907,6 +914,63 @@ test_replace_in_place(void **state)
 	(void)state;
 }
 
+/* Ages are formatted for the rows drawn only: built, an age column is as
+ * wide as an age's room to grow; a wider age widens it once it is shown. */
+static void
+test_ages_drawn_only(void **state)
+{
+	struct store *st = store_new();
+	struct table *t;
+	struct table_style ts;
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+	WINDOW *win;
+	json_t *pod;
+	char name[16];
+	int i, w[7];
+
+	assert_non_null(out);
+	assert_non_null(in);
+	store_add_cluster(st, pod_clusters[0]);
+	for (i = 0; i < 30; i++) {
+		snprintf(name, sizeof name, "web-%02d", i);
+		put_phase(st, name, "Running");		/* 27h old when built */
+	}
+	/* 2y107d old, sorted last */
+	pod = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:[{s:s}]},s:{s:s}}",
+	    "apiVersion", "v1", "kind", "Pod", "metadata", "name", "zz-old", "namespace",
+	    "shop", "uid", "zz-old", "creationTimestamp", "2021-08-01T00:00:00Z", "spec",
+	    "containers", "name", "app", "status", "phase", "Running");
+	store_upsert(st, 0, "pods", pod);
+	json_decref(pod);
+	t = pods_table(st, NULL, 0, "");
+	scr = newterm("xterm", out, in);
+	if (scr == NULL) {
+		fclose(out);
+		fclose(in);
+		table_free(t);
+		store_free(st);
+		skip();
+	}
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[6], 5);
+	win = newwin(6, 160, 0, 0);
+	memset(&ts, 0, sizeof ts);
+	ts.ellipsis = "~";
+	ts.now = 1700100000;
+	table_draw(t, win, 0, 0, 6, 160, &ts);
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[6], 5);		/* "27h" shown */
+	table_bottom(t);
+	table_draw(t, win, 0, 0, 6, 160, &ts);
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[6], 6);		/* "2y107d" shown */
+	screen_done(win, scr, out, in);
+	table_free(t);
+	store_free(st);
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -927,6 +991,7 @@ main(void)
 		cmocka_unit_test(test_live_filter),
 		cmocka_unit_test(test_incremental_order),
 		cmocka_unit_test(test_replace_in_place),
+		cmocka_unit_test(test_ages_drawn_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
