@@ -36,6 +36,8 @@ struct store_version {
 	uint64_t		 version;
 	struct store_change	*journal;	/* oldest first; rows held */
 	size_t			 njournal;
+	size_t			 ajournal;	/* room for this many (grows to
+						 * STORE_JOURNAL) */
 	uint64_t		 lost;		/* seq of the newest change dropped */
 };
 
@@ -443,10 +445,13 @@ store_journal(struct store *s, struct store_kind *k, const struct row *old,
 	struct store_version *v = store_version_of(s, k->resource);
 	struct store_change *c;
 
-	if (v->journal == NULL)
-		v->journal = xcalloc(STORE_JOURNAL, sizeof *v->journal);
 	if (v->njournal == STORE_JOURNAL)
 		journal_drop(v, STORE_JOURNAL / 2);
+	if (v->njournal == v->ajournal) {
+		/* most kinds change a few rows at a time: room as they need it */
+		v->ajournal = v->ajournal == 0 ? 64 : v->ajournal * 2;
+		v->journal = xreallocarray(v->journal, v->ajournal, sizeof *v->journal);
+	}
 	c = &v->journal[v->njournal++];
 	c->seq = s->counter + 1;
 	c->cluster = k->cluster;

@@ -251,12 +251,17 @@ table_add(struct table *t, const char *key, size_t cluster)
 	return r;
 }
 
-/* Width of text for widths[]. */
+/* Width of text for widths[]: printable ASCII (most cells) is a column a
+ * byte, the rest as the terminal shows it. */
 static uint16_t
 cell_width(const char *text)
 {
-	size_t w = display_width(text);
+	const unsigned char *p = (const unsigned char *)text;
+	size_t w;
 
+	while (*p >= 0x20 && *p < 0x7f)
+		p++;
+	w = *p == '\0' ? (size_t)(p - (const unsigned char *)text) : display_width(text);
 	return w > TABLE_MAX_CELL ? TABLE_MAX_CELL : (uint16_t)w;
 }
 
@@ -324,6 +329,12 @@ table_set_source(struct table_row *r, size_t col, const struct row *src, int64_t
 			break;
 		if (c->type == CELL_TEXT) {
 			r->widths[i] = cell_width(c->text != NULL ? c->text : "");
+			continue;
+		}
+		/* an age is as wide as its room to grow until it is drawn:
+		 * formatted for the rows shown only (table_measure_timed) */
+		if ((c->type == CELL_AGE || c->type == CELL_UNTIL) && c->when != 0) {
+			r->widths[i] = timed_width(c, 0);
 			continue;
 		}
 		cell_format(c, now, buf, sizeof buf);
@@ -797,6 +808,16 @@ table_draw(struct table *t, WINDOW *win, int y, int x, int h, int w,
 	if (t->ncols > 64)
 		t->ncols = 64;
 	mw = t->nmarks > 0 ? 2 : 0;	/* mark gutter only while marks exist */
+	/* scroll so the selection shows (under the header), and measure
+	 * the ages of the rows that show then */
+	h--;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (h > 0 && t->sel >= t->top + (size_t)h)
+		t->top = t->sel - (size_t)h + 1;
+	if (t->top > 0 && t->top + (size_t)h > t->nvis)
+		t->top = t->nvis > (size_t)h ? t->nvis - (size_t)h : 0;
+	t->page = h;
 	table_measure_timed(t, h, st->now);
 	table_fit(t, w - mw, st->wide, widths);
 	scol = table_sort_col(t, &sdir);
@@ -822,15 +843,6 @@ table_draw(struct table *t, WINDOW *win, int y, int x, int h, int w,
 		    st->ellipsis);
 		cx += widths[c];
 	}
-	/* scroll so the selection shows */
-	h--;
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (h > 0 && t->sel >= t->top + (size_t)h)
-		t->top = t->sel - (size_t)h + 1;
-	if (t->top > 0 && t->top + (size_t)h > t->nvis)
-		t->top = t->nvis > (size_t)h ? t->nvis - (size_t)h : 0;
-	t->page = h;
 	for (line = 0; line < h; line++) {
 		ri = t->top + (size_t)line;
 		wmove(win, y + 1 + line, x);

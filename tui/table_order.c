@@ -337,18 +337,17 @@ order_insert(size_t *a, size_t n, size_t p, size_t i)
 	a[p] = i;
 }
 
-bool
-table_place(struct table *t, struct table_row *r)
+/* Put rows[i], in neither order nor vis, where it sorts in both. */
+static void
+table_place_at(struct table *t, size_t i)
 {
-	size_t i = t->nrows - 1, p, c;
+	struct table_row *r = t->rows[i];
+	size_t p, c;
 
-	if (t->nrows == 0 || t->rows[i] != r || r->src == NULL || !t->order_valid)
-		return false;
-	table_walk(t, 0);
 	t->order = xreallocarray(t->order, t->nrows + 1, sizeof *t->order);
 	order_insert(t->order, t->nrows - 1, order_find(t, t->order, t->nrows - 1, i), i);
 	if (!table_row_passes(t, r))
-		return true;
+		return;
 	t->vis = xreallocarray(t->vis, t->nvis + 2, sizeof *t->vis);
 	p = order_find(t, t->vis, t->nvis, i);
 	order_insert(t->vis, t->nvis++, p, i);
@@ -360,6 +359,17 @@ table_place(struct table *t, struct table_row *r)
 		if (r->widths[c] > t->maxw[c])
 			t->maxw[c] = r->widths[c];
 	}
+}
+
+bool
+table_place(struct table *t, struct table_row *r)
+{
+	size_t i = t->nrows - 1;
+
+	if (t->nrows == 0 || t->rows[i] != r || r->src == NULL || !t->order_valid)
+		return false;
+	table_walk(t, 0);
+	table_place_at(t, i);
 	return true;
 }
 
@@ -403,29 +413,120 @@ table_drop(struct table *t, size_t i, size_t p)
 	t->nrows--;
 }
 
+/* The row built like probe, rows[pi] (its source and cluster; order holds
+ * the rows before the probe, which sorts right after it): its index, and
+ * its position in order in *p; SIZE_MAX if there is none. */
+static size_t
+table_find_like(struct table *t, size_t pi, size_t *p)
+{
+	struct table_row *probe = t->rows[pi];
+	size_t i;
+
+	if (probe->src == NULL || !t->order_valid)
+		return SIZE_MAX;
+	table_walk(t, 0);
+	*p = order_find(t, t->order, pi, pi);
+	if (*p == 0)
+		return SIZE_MAX;
+	i = t->order[--*p];
+	return t->rows[i]->src == probe->src && t->rows[i]->cluster == probe->cluster ?
+	    i : SIZE_MAX;
+}
+
 bool
 table_remove_like(struct table *t, struct table_row *probe)
 {
-	size_t pi = t->nrows - 1, p, i;
-	bool found = false;
+	size_t pi = t->nrows - 1, p = 0, i;
 
 	if (t->nrows == 0 || t->rows[pi] != probe)
 		return false;
-	if (probe->src != NULL && t->order_valid) {
-		table_walk(t, 0);
-		/* the probe sorts right after the row built like it */
-		p = order_find(t, t->order, t->nrows - 1, pi);
-		if (p > 0) {
-			i = t->order[p - 1];
-			found = t->rows[i]->src == probe->src &&
-			    t->rows[i]->cluster == probe->cluster;
-		}
-	}
+	i = table_find_like(t, pi, &p);
 	row_free(probe, t->ncols);
 	t->nrows--;
-	if (found)
-		table_drop(t, i, p - 1);
-	return found;
+	if (i != SIZE_MAX)
+		table_drop(t, i, p);
+	return i != SIZE_MAX;
+}
+
+/* Row r takes the place of rows[i] (at position p of order), which it
+ * sorts at: the same neighbours in order, and so in vis. */
+static void
+table_swap_in(struct table *t, size_t i, struct table_row *r)
+{
+	struct table_row *old = t->rows[i];
+	size_t q = order_at(t, t->vis, t->nvis, i), c;
+	bool shown;
+
+	t->rows[i] = r;
+	shown = table_row_passes(t, r);
+	if (q != SIZE_MAX) {
+		for (c = 0; c < t->ncols; c++) {
+			if (old->widths[c] >= t->maxw[c] && (!shown || r->widths[c] < old->widths[c]))
+				t->maxw_stale = true;
+		}
+	}
+	if (q != SIZE_MAX && !shown) {
+		memmove(&t->vis[q], &t->vis[q + 1], (t->nvis - q - 1) * sizeof *t->vis);
+		t->nvis--;
+		if (q < t->sel)
+			t->sel--;
+		else if (q == t->sel) {	/* shown again if it passes again */
+			free(t->sel_key);
+			t->sel_key = xstrdup(r->key);
+		}
+		if (t->sel >= t->nvis)
+			t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
+	} else if (q == SIZE_MAX && shown) {
+		t->vis = xreallocarray(t->vis, t->nvis + 2, sizeof *t->vis);
+		q = order_find(t, t->vis, t->nvis, i);
+		order_insert(t->vis, t->nvis++, q, i);
+		if (t->sel_key != NULL && strcmp(r->key, t->sel_key) == 0)
+			t->sel = q;
+		else if (q <= t->sel && t->nvis > 1)
+			t->sel++;
+	}
+	if (shown) {
+		for (c = 0; c < t->ncols; c++) {
+			if (r->widths[c] > t->maxw[c])
+				t->maxw[c] = r->widths[c];
+		}
+	}
+	row_free(old, t->ncols);
+}
+
+bool
+table_replace(struct table *t, struct table_row *probe, struct table_row *r)
+{
+	size_t n = t->nrows, i, p = 0;
+	bool fits;
+
+	if (n < 2 || t->rows[n - 2] != probe || t->rows[n - 1] != r || r->src == NULL)
+		return false;
+	i = table_find_like(t, n - 2, &p);
+	/* the probe goes: r takes its index, the last */
+	t->rows[n - 2] = r;
+	row_free(probe, t->ncols);
+	t->nrows = --n;
+	if (i == SIZE_MAX) {
+		row_free(r, t->ncols);
+		t->nrows--;
+		return false;
+	}
+	/* order holds every row but r: where r sorts among the neighbours of
+	 * the row it replaces (the same key: most watch events) */
+	fits = (p == 0 || row_order(t, t->order[p - 1], n - 1) < 0) &&
+	    (p + 1 >= n - 1 || row_order(t, n - 1, t->order[p + 1]) < 0);
+	if (fits) {
+		t->nrows--;
+		table_swap_in(t, i, r);
+		return true;
+	}
+	/* it moves: out, and in where it sorts */
+	t->nrows--;
+	table_drop(t, i, p);
+	t->rows[t->nrows++] = r;
+	table_place_at(t, t->nrows - 1);
+	return true;
 }
 
 /* Parse spec into the table's filter (without applying it). */

@@ -109,6 +109,7 @@ struct res_view {
 	struct res_hist_req	*hist_req;	/* the replica set list in flight */
 	struct res_hist_req	*vs_req;	/* the VirtualService list in flight */
 	char			*hist_traffic;	/* its share of a VirtualService's split, or NULL */
+	struct loop_timer	*more;		/* the next slice of changes, or NULL */
 };
 
 const char *
@@ -301,6 +302,8 @@ res_free(struct view *v)
 		return;
 	res_hist_clear(rv);
 	res_hist_cancel(v);
+	if (rv->more != NULL)
+		loop_timer_cancel(v->ui->loop, rv->more);
 	free(rv->hist_uid);
 	free(rv->hist_rv);
 	free(rv->hist_traffic);
@@ -432,44 +435,69 @@ res_add_row(size_t cluster, const struct row *r, void *arg)
 	return 0;
 }
 
-/* Changes to apply row by row (a watch's stream between two frames);
- * more go to a rebuild (a list page: 500). */
+/* Changes placed row by row in one slice: a watch's stream is placed a
+ * slice per loop turn, keys handled between slices, so a key never waits
+ * behind more than one; the rows not placed yet show the store as it was
+ * (a consistent past state, each row where a full sort puts it). */
 #define RES_PLACE_MAX	256
 
-/* Apply the store's changes since the table was built, each row taken out
- * and put back where it now sorts; false if the table must be rebuilt
- * (too many, forgotten, or views whose rows depend on other rows). */
-static bool
-res_apply(struct res_walk *w)
+/* What res_apply did. */
+enum res_applied {
+	RES_APPLY_FAILED,	/* rebuild */
+	RES_APPLY_SLICE,	/* one slice placed, more changes wait */
+	RES_APPLY_DONE,		/* every change placed */
+};
+
+/* Apply the store's changes since the table was built, at most
+ * RES_PLACE_MAX of them, each row taken out and put back where it now
+ * sorts; *upto is the store's version the table then shows. Failed if the
+ * table must be rebuilt (changes forgotten, or views whose rows depend on
+ * other rows). */
+static enum res_applied
+res_apply(struct res_walk *w, uint64_t *upto)
 {
 	struct view *v = w->v;
 	struct res_view *rv = v->data;
 	const struct store_change *ch;
-	struct table_row *tr;
+	struct table_row *po, *pn;
 	size_t i, n;
+	bool ok;
 
+	/* a list page into a table much smaller than it: rebuild */
 	if (strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0 ||
 	    !store_changes(v->ui->store, v->resource, rv->res_version, &ch, &n) ||
-	    n > RES_PLACE_MAX)
-		return false;
-	for (i = 0; i < n; i++) {
-		if ((ch[i].old != NULL && (tr = res_row(w, ch[i].cluster, ch[i].old)) != NULL &&
-		    !table_remove_like(v->table, tr)) ||
-		    (ch[i].row != NULL && (tr = res_row(w, ch[i].cluster, ch[i].row)) != NULL &&
-		    !table_place(v->table, tr))) {
+	    (n > RES_PLACE_MAX && n > table_total(v->table) / 4))
+		return RES_APPLY_FAILED;
+	for (i = 0; i < n && i < RES_PLACE_MAX; i++) {
+		/* a probe built like the row shown, and the row now */
+		po = ch[i].old != NULL ? res_row(w, ch[i].cluster, ch[i].old) : NULL;
+		pn = ch[i].row != NULL ? res_row(w, ch[i].cluster, ch[i].row) : NULL;
+		if (po != NULL && pn != NULL)
+			ok = table_replace(v->table, po, pn);
+		else if (po != NULL)
+			ok = table_remove_like(v->table, po);
+		else
+			ok = pn == NULL || table_place(v->table, pn);
+		if (!ok) {
 			rv->version = UINT64_MAX;	/* half done: rebuild now */
-			return false;
+			return RES_APPLY_FAILED;
 		}
 	}
-	return true;
+	if (i < n) {
+		*upto = ch[i - 1].seq;
+		return RES_APPLY_SLICE;
+	}
+	return RES_APPLY_DONE;
 }
 
-/* Apply the usage polled since metrics version since: each row whose
- * usage changed is taken out (found by a probe carrying the usage it was
- * built with) and put back with the new usage where it now sorts; the
- * other rows are not touched. False if the table must be rebuilt. */
-static bool
-res_apply_usage(struct res_walk *w, uint64_t since)
+/* Apply the usage polled since metrics version since, at most
+ * RES_PLACE_MAX changes of it (*upto: the metrics version then shown):
+ * each row whose usage changed is taken out (found by a probe carrying the
+ * usage it was built with) and put back with the new usage where it now
+ * sorts; the other rows are not touched. Failed if the table must be
+ * rebuilt. */
+static enum res_applied
+res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 {
 	struct view *v = w->v;
 	struct res_view *rv = v->data;
@@ -482,26 +510,32 @@ res_apply_usage(struct res_walk *w, uint64_t since)
 	} *hit;
 	struct map *was;
 	char key[600];
-	size_t i, n, nhit = 0;
-	bool ok = true;
+	size_t i, n, nhit = 0, nwas = 0;
+	bool ok = true, more = false;
 
-	if (!store_changes(v->ui->store, rv->extra->metrics, since, &ch, &n) ||
-	    n > RES_PLACE_MAX)
-		return false;
+	if (!store_changes(v->ui->store, rv->extra->metrics, since, &ch, &n))
+		return RES_APPLY_FAILED;
 	if (n == 0)
-		return false;	/* synced, no row changed: "n/a" may now be "" */
+		return RES_APPLY_FAILED;	/* synced, no row changed: "n/a" may now be "" */
+	if (n > RES_PLACE_MAX) {
+		n = RES_PLACE_MAX;
+		*upto = ch[n - 1].seq;
+		more = true;
+	}
 	/* per object, its first change: the usage its row was built with */
 	was = map_new();
 	for (i = 0; i < n; i++) {
 		const struct row *m = ch[i].row != NULL ? ch[i].row : ch[i].old;
 
 		snprintf(key, sizeof key, "%zu/%s/%s", ch[i].cluster, m->ns, m->name);
-		if (map_get(was, key) == NULL)
+		if (map_get(was, key) == NULL) {
 			map_put(was, key, (void *)(uintptr_t)&ch[i]);
+			nwas++;
+		}
 	}
 	/* the rows shown for those objects: one walk, no sort */
 	hit = xcalloc(n, sizeof *hit);
-	for (i = 0; i < table_total(v->table) && nhit < n; i++) {
+	for (i = 0; i < table_total(v->table) && nhit < nwas; i++) {
 		tr = table_row_raw(v->table, i);
 		if (tr->src == NULL)
 			continue;
@@ -513,20 +547,25 @@ res_apply_usage(struct res_walk *w, uint64_t since)
 		}
 	}
 	map_free(was, NULL);
-	/* each out (a probe with the old usage finds it) and back in */
+	/* each out (a probe with the old usage finds it; one placed by an
+	 * earlier slice shows the usage now) and back in */
 	for (i = 0; i < nhit && ok; i++) {
 		ok = (tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL;
 		if (ok) {
 			res_usage_cells(v, hit[i].cluster, hit[i].old, tr);
-			ok = table_remove_like(v->table, tr) &&
+			ok = (table_remove_like(v->table, tr) ||
+			    ((tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL &&
+			    table_remove_like(v->table, tr))) &&
 			    (tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL &&
 			    table_place(v->table, tr);
 		}
 	}
 	free(hit);
-	if (!ok)
+	if (!ok) {
 		rv->version = UINT64_MAX;	/* half done: rebuild now */
-	return ok;
+		return RES_APPLY_FAILED;
+	}
+	return more ? RES_APPLY_SLICE : RES_APPLY_DONE;
 }
 
 /* Events: a warning or error about an object that is gone (its kind is
@@ -608,6 +647,39 @@ res_trends_shown(const struct res_extra *x)
 	return false;
 }
 
+static void	res_update(struct view *, int64_t);
+static void	res_more(struct view *);
+
+/* The next slice of changes, on a loop turn of its own: unless a key
+ * waits to be drawn (its frame places one), and only while the view is
+ * the one shown (a view revealed again catches up as it is). */
+static void
+res_more_cb(void *arg)
+{
+	struct view *v = arg;
+	struct res_view *rv = v->data;
+
+	rv->more = NULL;
+	if (v->ui->view != v)
+		return;
+	if (v->ui->dirty) {
+		res_more(v);
+		return;
+	}
+	res_update(v, time(NULL));
+	v->ui->frame = true;	/* drawn at the store's bounded rate */
+}
+
+/* Ask for the next slice of changes. */
+static void
+res_more(struct view *v)
+{
+	struct res_view *rv = v->data;
+
+	if (rv->more == NULL && v->ui->loop != NULL)
+		rv->more = loop_timer_add(v->ui->loop, 0, res_more_cb, v);
+}
+
 /* Rebuild rows when the store changed or the second ticked (ages). */
 static void
 res_update(struct view *v, int64_t now)
@@ -622,6 +694,8 @@ res_update(struct view *v, int64_t now)
 	    (rv->kind == NULL || rv->kind->namespaced);
 	bool ns_changed;
 	double t0 = loop_now();
+	uint64_t seen_usage, upto = 0;
+	enum res_applied applied;
 
 	ns_changed = (ns == NULL) != (rv->ns_built == NULL) ||
 	    (ns != NULL && strcmp(ns, rv->ns_built) != 0);
@@ -641,16 +715,33 @@ res_update(struct view *v, int64_t now)
 	/* while a typed filter is being applied, changes wait for it */
 	if (!ns_changed && table_filtering(v->table))
 		return;
-	/* only rows of the kind changed, a few: each goes where it sorts */
+	/* only rows of the kind changed: each goes where it sorts, a slice
+	 * at a time (the rest on the next loop turn); usage once they are */
 	w.ns = ns;
+	seen_usage = rv->version - rv->res_version;
 	if (!ns_changed && rv->version < UINT64_MAX - 1 && now - rv->built_at < 60 &&
 	    want_cluster == rv->cluster_col && want_ns == rv->ns_col &&
-	    (res_ver == rv->res_version || res_apply(&w)) &&
-	    (ver - res_ver == rv->version - rv->res_version ||
-	    res_apply_usage(&w, rv->version - rv->res_version))) {
-		rv->version = ver;
+	    (applied = res_ver == rv->res_version ? RES_APPLY_DONE :
+	    res_apply(&w, &upto)) != RES_APPLY_FAILED) {
+		if (applied == RES_APPLY_SLICE) {
+			rv->res_version = upto;
+			rv->version = seen_usage + upto;
+			res_more(v);
+			return;
+		}
 		rv->res_version = res_ver;
-		return;
+		rv->version = res_ver + seen_usage;	/* the rows, not yet their usage */
+		if (ver - res_ver != seen_usage)
+			applied = res_apply_usage(&w, seen_usage, &upto);
+		if (applied == RES_APPLY_SLICE) {
+			rv->version = res_ver + upto;
+			res_more(v);
+			return;
+		}
+		if (applied == RES_APPLY_DONE) {
+			rv->version = ver;
+			return;
+		}
 	}
 	if (!ns_changed && rv->version != UINT64_MAX && t0 - rv->last_build < 4 * rv->cost)
 		return;

@@ -157,8 +157,10 @@ struct store_change {
 /* The changes to resource's rows after version since (oldest first; the
  * rows valid while the changes are kept, until the next store change);
  * false when some of them are no longer kept: rebuild from store_foreach.
- * The store keeps the last STORE_JOURNAL changes of each resource. */
-#define STORE_JOURNAL	1024
+ * The store keeps the last STORE_JOURNAL changes of each resource (half
+ * of them at least): a second or more of a busy estate's watch events, so
+ * a view that spent a while rebuilding catches up by changes. */
+#define STORE_JOURNAL	8192
 bool		 store_changes(const struct store *, const char *resource, uint64_t since,
 		    const struct store_change **out, size_t *n);
 /* Changes whenever anything of resource changes (any cluster): views

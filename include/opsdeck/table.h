@@ -103,6 +103,11 @@ void		 table_end(struct table *);
  * source and cells): both go, true if there was one. */
 bool		 table_place(struct table *, struct table_row *);
 bool		 table_remove_like(struct table *, struct table_row *probe);
+/* Both at once for the two rows just added, probe then r: the row built
+ * like probe goes and r goes where a full sort puts it; in its place, with
+ * no other row moved, when it sorts there (a watch event that left the
+ * sort keys alone). False if there was no row like probe (both go). */
+bool		 table_replace(struct table *, struct table_row *probe, struct table_row *r);
 
 /* Rows after filter and sort. */
 size_t		 table_count(const struct table *);

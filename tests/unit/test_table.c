@@ -487,6 +487,17 @@ test_fit_keep_little_room(void **state)
 	table_free(t);
 }
 
+/* End the screen a test drew into, and its files. */
+static void
+screen_done(WINDOW *win, SCREEN *scr, FILE *out, FILE *in)
+{
+	delwin(win);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+}
+
 static void
 test_timed_grow(void **state)
 {
@@ -530,11 +541,7 @@ test_timed_grow(void **state)
 	table_draw(t, win, 0, 0, 5, 160, &st);
 	table_fit(t, 160, false, w);
 	assert_int_equal(w[1], 13);
-	delwin(win);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	screen_done(win, scr, out, in);
 	table_free(t);
 }
 
@@ -754,7 +761,7 @@ test_incremental_order(void **state)
 	struct table_row *probe;
 	char uid[32];
 	unsigned next, id;
-	size_t k, n, c;
+	size_t k, n, c, moved = 0, in_place = 0;
 	int op;
 	json_t *gone;
 
@@ -785,13 +792,24 @@ test_incremental_order(void **state)
 				json_decref(gone);
 			} else
 				put_pod(st, c, id);
-			if (old != NULL) {
-				probe = add_pod_row(t, c, old);
-				assert_true(table_remove_like(t, probe));
-			}
 			now = store_get_key(st, c, "pods", uid);
-			if (now != NULL)
-				assert_true(table_place(t, add_pod_row(t, c, now)));
+			if (old != NULL && now != NULL && n % 2 == 0) {
+				/* changed: both at once */
+				probe = add_pod_row(t, c, old);
+				assert_true(table_replace(t, probe, add_pod_row(t, c, now)));
+				/* moved: placed last; in place: where the old one was */
+				if (table_row_raw(t, table_total(t) - 1)->src == now)
+					moved++;
+				else
+					in_place++;
+			} else {
+				if (old != NULL) {
+					probe = add_pod_row(t, c, old);
+					assert_true(table_remove_like(t, probe));
+				}
+				if (now != NULL)
+					assert_true(table_place(t, add_pod_row(t, c, now)));
+			}
 			ref = pods_table(st, cases[k].sort, cases[k].toggles, cases[k].filter);
 			assert_int_equal(table_total(t), table_total(ref));
 			same_rows(t, ref);
@@ -813,6 +831,143 @@ test_incremental_order(void **state)
 		table_free(t);
 		store_free(st);
 	}
+	assert_true(moved > 0);
+	assert_true(in_place > 0);
+	(void)state;
+}
+
+/* Pod name of the shop namespace in phase (the same object each time). */
+static const struct row *
+put_phase(struct store *st, const char *name, const char *phase)
+{
+	json_t *pod = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:[{s:s}]},s:{s:s}}",
+	    "apiVersion", "v1", "kind", "Pod", "metadata", "name", name, "namespace", "shop",
+	    "uid", name, "creationTimestamp", "2023-11-14T22:13:20Z", "spec", "containers",
+	    "name", "app", "status", "phase", phase);
+
+	store_upsert(st, 0, "pods", pod);
+	json_decref(pod);
+	return store_get(st, 0, "pods", "shop", name);
+}
+
+/* table_replace of the row built from old by one built from now. */
+static bool
+replace_row(struct table *t, const struct row *old, const struct row *now)
+{
+	struct table_row *probe = add_pod_row(t, 0, old);
+
+	return table_replace(t, probe, add_pod_row(t, 0, now));
+}
+
+/* A change that leaves a row's sort keys alone replaces it where it is
+ * (no other row moves); under a filter it leaves the rows shown, or comes
+ * back to them, where a full sort puts it, the selection kept on it. */
+static void
+test_replace_in_place(void **state)
+{
+	struct store *st = store_new();
+	struct table *t, *ref;
+	const struct row *old, *now;
+	struct table_row *moved_row;
+	char name[16], *cause = NULL;
+	int i;
+
+	store_add_cluster(st, pod_clusters[0]);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "web-%02d", i);
+		put_phase(st, name, "Running");
+	}
+	t = pods_table(st, NULL, 0, "Running");
+	assert_int_equal(table_count(t), 20);
+	table_move(t, 7);
+	assert_string_equal(table_selected(t)->name, "web-07");
+	/* web-03 stops running: out of the rows shown, web-07 still selected */
+	old = store_get(st, 0, "pods", "shop", "web-03");
+	now = put_phase(st, "web-03", "Pending");
+	assert_true(replace_row(t, old, now));
+	moved_row = table_row_raw(t, table_total(t) - 1);
+	assert_ptr_not_equal(moved_row->src, now);	/* in place, not placed last */
+	assert_int_equal(table_total(t), 20);
+	ref = pods_table(st, NULL, 0, "Running");
+	same_rows(t, ref);
+	assert_string_equal(table_selected(t)->name, "web-07");
+	/* and runs again: back where it sorts */
+	old = now;
+	now = put_phase(st, "web-03", "Running");
+	assert_true(replace_row(t, old, now));
+	ref = pods_table(st, NULL, 0, "Running");
+	same_rows(t, ref);
+	assert_string_equal(table_selected(t)->name, "web-07");
+	/* the selected row itself changes in place: still selected */
+	old = store_get(st, 0, "pods", "shop", "web-07");
+	now = put_phase(st, "web-07", "Running (2)");
+	assert_true(replace_row(t, old, now));
+	assert_ptr_equal(table_selected(t)->src, now);
+	/* no row like the probe: both go, nothing else changes */
+	old = now;
+	assert_int_equal(table_set_filter(t, "", &cause), 0);
+	now = put_phase(st, "web-99", "Running");
+	assert_false(replace_row(t, now, old));
+	assert_int_equal(table_total(t), 20);
+	table_free(t);
+	store_free(st);
+	(void)state;
+}
+
+/* Ages are formatted for the rows drawn only: built, an age column is as
+ * wide as an age's room to grow; a wider age widens it once it is shown. */
+static void
+test_ages_drawn_only(void **state)
+{
+	struct store *st = store_new();
+	struct table *t;
+	struct table_style ts;
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *scr;
+	WINDOW *win;
+	json_t *pod;
+	char name[16];
+	int i, w[7];
+
+	assert_non_null(out);
+	assert_non_null(in);
+	store_add_cluster(st, pod_clusters[0]);
+	for (i = 0; i < 30; i++) {
+		snprintf(name, sizeof name, "web-%02d", i);
+		put_phase(st, name, "Running");		/* 27h old when built */
+	}
+	/* 2y107d old, sorted last */
+	pod = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:s},s:{s:[{s:s}]},s:{s:s}}",
+	    "apiVersion", "v1", "kind", "Pod", "metadata", "name", "zz-old", "namespace",
+	    "shop", "uid", "zz-old", "creationTimestamp", "2021-08-01T00:00:00Z", "spec",
+	    "containers", "name", "app", "status", "phase", "Running");
+	store_upsert(st, 0, "pods", pod);
+	json_decref(pod);
+	t = pods_table(st, NULL, 0, "");
+	scr = newterm("xterm", out, in);
+	if (scr == NULL) {
+		fclose(out);
+		fclose(in);
+		table_free(t);
+		store_free(st);
+		skip();
+	}
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[6], 5);
+	win = newwin(6, 160, 0, 0);
+	memset(&ts, 0, sizeof ts);
+	ts.ellipsis = "~";
+	ts.now = 1700100000;
+	table_draw(t, win, 0, 0, 6, 160, &ts);
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[6], 5);		/* "27h" shown */
+	table_bottom(t);
+	table_draw(t, win, 0, 0, 6, 160, &ts);
+	table_fit(t, 160, false, w);
+	assert_int_equal(w[6], 6);		/* "2y107d" shown */
+	screen_done(win, scr, out, in);
+	table_free(t);
+	store_free(st);
 	(void)state;
 }
 
@@ -835,6 +990,8 @@ main(void)
 		cmocka_unit_test(test_fit_bytes),
 		cmocka_unit_test(test_live_filter),
 		cmocka_unit_test(test_incremental_order),
+		cmocka_unit_test(test_replace_in_place),
+		cmocka_unit_test(test_ages_drawn_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -807,6 +807,134 @@ test_usage_incremental(void **state)
 	ui_current = NULL;
 }
 
+/* Pod n of the churn test, restarted `restarts` times. */
+static json_t *
+churn_pod(unsigned n, int restarts)
+{
+	char name[32], uid[32];
+	json_t *p;
+
+	snprintf(name, sizeof name, "churn-%04u", n);
+	snprintf(uid, sizeof uid, "c%u", n);
+	p = pod(name, uid, false);
+	json_object_set_new(json_array_get(json_object_get(json_object_get(p, "status"),
+	    "containerStatuses"), 0), "restartCount", json_integer(restarts));
+	return p;
+}
+
+/* The view's rows are where a full sort of the same rows puts them: sorting
+ * them again (twice, to keep the direction) changes nothing. */
+static void
+assert_sorted(struct table *t)
+{
+	char *before = dump(t), *after, *cause = NULL;
+
+	assert_int_equal(table_sort_by(t, "RESTARTS", &cause), 0);
+	assert_int_equal(table_sort_by(t, "RESTARTS", &cause), 0);
+	after = dump(t);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+/* A stream of watch changes larger than one slice is placed a slice per
+ * update: in between, the table shows the store as it was part way
+ * through, each row where a full sort puts it, and keys move over it (the
+ * selection follows its row); once the slices are done it is the table a
+ * fresh view builds. */
+static void
+test_churn_slices(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	struct ui *ui = fake_ui(st);
+	struct view *v, *fresh;
+	struct table_row *tr;
+	char *cause = NULL, *a, *b, buf[256], key[64];
+	size_t i, n, changed, rcol = SIZE_MAX, total;
+	unsigned k;
+	json_t *gone;
+	int turns;
+
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	for (k = 0; k < 3000; k++)
+		put(st, tokyo, "pods", churn_pod(k, (int)(k % 7)));
+	v = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	assert_int_equal(table_sort_by(v->table, "RESTARTS", &cause), 0);
+	for (i = 0; i < table_ncols(v->table); i++) {
+		if (strcmp(table_col_at(v->table, i)->name, "RESTARTS") == 0)
+			rcol = i;
+	}
+	assert_int_not_equal(rcol, SIZE_MAX);
+	assert_int_equal(table_count(v->table), 3000);
+	/* 600 changes (a watch's stream, not a list page: fewer than a
+	 * quarter of the rows): 400 pods restart 100 more times (they move to
+	 * the end), 100 of them are deleted and 100 new ones come */
+	for (k = 0; k < 400; k++)
+		put(st, tokyo, "pods", churn_pod(k, (int)(k % 7) + 100));
+	for (k = 0; k < 100; k++) {
+		snprintf(buf, sizeof buf, "churn-%04u", k * 4);
+		snprintf(key, sizeof key, "c%u", k * 4);
+		gone = json_pack("{s:{s:s,s:s,s:s}}", "metadata", "name", buf,
+		    "namespace", "production", "uid", key);
+		store_remove(st, tokyo, "pods", gone);
+		json_decref(gone);
+		put(st, tokyo, "pods", churn_pod(5000 + k, 50));
+	}
+
+	/* one update places one slice: some rows changed, not all */
+	v->cls->update(v, time(NULL));
+	changed = 0;
+	total = table_count(v->table);
+	for (i = 0; i < total; i++) {
+		tr = table_row_at(v->table, i);
+		if (table_cell_num(tr, rcol) >= 50)
+			changed++;
+	}
+	assert_int_equal(total, 3000);	/* no deletion or addition placed yet */
+	assert_true(changed > 0);
+	assert_true(changed < 400);
+	/* a key mid-slice: the selection moves over a consistent table */
+	table_top(v->table);
+	table_move(v->table, 5);
+	assert_int_equal(table_selected_index(v->table), 5);
+	assert_ptr_equal(table_selected(v->table), table_row_at(v->table, 5));
+	snprintf(key, sizeof key, "%s", table_selected(v->table)->key);
+	assert_sorted(v->table);
+	/* the next update places the next slice around the selection */
+	v->cls->update(v, time(NULL));
+	assert_non_null(table_selected(v->table));
+	for (i = 0; i < table_count(v->table); i++) {
+		if (strcmp(table_row_at(v->table, i)->key, key) == 0)
+			assert_int_equal(table_selected_index(v->table), i);
+	}
+	assert_sorted(v->table);
+
+	/* slices until done: the rows of a view built afresh, in its order */
+	for (turns = 0; turns < 10; turns++)
+		v->cls->update(v, time(NULL));
+	fresh = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
+	assert_non_null(fresh);
+	assert_int_equal(table_sort_by(fresh->table, "RESTARTS", &cause), 0);
+	n = table_count(fresh->table);
+	assert_int_equal(n, 3000);
+	assert_int_equal(table_count(v->table), n);
+	a = dump(v->table);
+	b = dump(fresh->table);
+	assert_string_equal(a, b);
+	assert_null(strstr(a, "churn-0000|"));	/* deleted */
+	assert_non_null(strstr(a, "churn-5099|"));	/* added */
+	free(a);
+	free(b);
+	view_free(fresh);
+	view_free(v);
+	ui->view = NULL;
+	store_free(st);
+	ui_current = NULL;
+	(void)state;
+}
+
 /* A confirmation preview wraps to the box, keeping every character and indent. */
 static void
 test_dialog_wrap(void **state)
@@ -917,6 +1045,7 @@ main(void)
 		cmocka_unit_test(test_events_order),
 		cmocka_unit_test(test_rows_from_store),
 		cmocka_unit_test(test_usage_incremental),
+		cmocka_unit_test(test_churn_slices),
 		cmocka_unit_test(test_dialog_wrap),
 		cmocka_unit_test(test_short_image),
 		cmocka_unit_test(test_vs_traffic),
