@@ -240,12 +240,44 @@ cmd_scope_parse(const struct cmd_entry *e, int argc, char *const *argv, struct c
 	return 0;
 }
 
-/* The guard every command passes before it runs. */
+/* The read-only rule, written here only. */
+char *
+cmd_read_only_refusal(bool read_only, const struct store_cluster *sc)
+{
+	if (read_only)
+		return xstrdup("refused: read-only mode");
+	if (sc != NULL && sc->read_only)
+		return xasprintf("refused: context %s is read-only", sc->name);
+	return NULL;
+}
+
+/* The refusal (new) of a change going to cluster ci of st, or NULL. */
+static char *
+cmd_cluster_refusal(struct store *st, size_t ci)
+{
+	if (st == NULL || ci >= store_ncluster(st))
+		return NULL;
+	return cmd_read_only_refusal(false, store_cluster(st, ci));
+}
+
+/*
+ * The guard every command passes before it runs.
+ *
+ * The read-only rule (cmd_read_only_refusal) is asked at two points, with
+ * the same words. Here, for every CMD_MUTATES entry, on what the command's
+ * words and selection name (the session, each target's cluster, the scope's
+ * context): a refused command asks nothing, plans nothing, writes no audit
+ * line and fails at once (the CLI's exit status, the status line). The
+ * action pipeline asks again per target once the action has resolved where
+ * it writes (op_start in actions.c): a target the words did not name (an
+ * untargeted action defaulting to the first context) is known only there;
+ * that refusal settles the target like any other (audited "refused").
+ */
 int
 cmd_check(const struct cmd_entry *e, struct cmd_ctx *ctx, char **cause)
 {
-	const struct store_cluster *sc;
-	size_t i, ci;
+	char *refusal;
+	size_t i;
 
 	if ((e->flags & CMD_CONSOLE_ONLY) &&
 	    (ctx->ui_ops == NULL || ctx->ui_ops->show_view == NULL)) {
@@ -254,27 +286,16 @@ cmd_check(const struct cmd_entry *e, struct cmd_ctx *ctx, char **cause)
 	}
 	if (!(e->flags & CMD_MUTATES))
 		return 0;
-	if (ctx->read_only) {
-		*cause = xasprintf("%s: refused: read-only mode", e->name);
+	refusal = cmd_read_only_refusal(ctx->read_only, NULL);
+	for (i = 0; refusal == NULL && i < ctx->ntargets; i++)
+		refusal = cmd_cluster_refusal(ctx->store, ctx->targets[i].cluster);
+	if (refusal == NULL && ctx->scope.context != NULL && ctx->store != NULL)
+		refusal = cmd_cluster_refusal(ctx->store,
+		    store_cluster_find(ctx->store, ctx->scope.context));
+	if (refusal != NULL) {
+		*cause = xasprintf("%s: %s", e->name, refusal);
+		free(refusal);
 		return -1;
-	}
-	for (i = 0; i < ctx->ntargets && ctx->store != NULL; i++) {
-		if (ctx->targets[i].cluster >= store_ncluster(ctx->store))
-			continue;
-		sc = store_cluster(ctx->store, ctx->targets[i].cluster);
-		if (sc->read_only) {
-			*cause = xasprintf("%s: refused: context %s is read-only", e->name,
-			    sc->name);
-			return -1;
-		}
-	}
-	if (ctx->scope.context != NULL && ctx->store != NULL) {
-		ci = store_cluster_find(ctx->store, ctx->scope.context);
-		if (ci != SIZE_MAX && store_cluster(ctx->store, ci)->read_only) {
-			*cause = xasprintf("%s: refused: context %s is read-only", e->name,
-			    store_cluster(ctx->store, ci)->name);
-			return -1;
-		}
 	}
 	if ((e->flags & CMD_NEEDS_TARGET) && ctx->ntargets == 0 && ctx->origin == CMD_FROM_KEY) {
 		*cause = xasprintf("%s: nothing selected", e->name);

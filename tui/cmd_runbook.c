@@ -325,10 +325,8 @@ runbook_cmd_run(int argc, char **argv)
 	rb = runbook_find(name, &cause);
 	if (rb == NULL)
 		goto out;
-	if (ro && runbook_mutates(rb) && !dry) {
-		cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
+	if ((cause = runbook_refusal(rb, dry, ro, NULL)) != NULL)
 		goto out;
-	}
 	so = (struct hl_session_opts){ .kubeconfig = kcpath, .need_config = true,
 	    .signals = true, .actions = true };
 	if (hl_session_load(&s, &so, &cause) != 0)
