@@ -209,8 +209,6 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xasprintf("%s: no cluster connection", def->verb);
 		return -1;
 	}
-	if (act.loop == NULL && ui_current != NULL)
-		act.loop = ui_current->loop;
 	/* read-only mode and read-only contexts: cmd_check before exec, op_start
 	 * per target */
 	if (act.stopping != NULL) {

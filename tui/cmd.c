@@ -408,15 +408,25 @@ cmd_execute(struct cmd_ctx *ctx, const char *line, char **cause)
  * The console's own commands.
  */
 
+/* The console a command runs in, or NULL headless: only the console shows
+ * views, and its ctx->ui is its struct ui. */
+struct ui *
+cmd_console_ui(const struct cmd_ctx *ctx)
+{
+	if (ctx->ui == NULL || ctx->ui_ops == NULL || ctx->ui_ops->show_view == NULL)
+		return NULL;
+	return ctx->ui;
+}
+
 /* The console behind ctx, or NULL with *cause. */
 static struct ui *
 cmd_console(struct cmd_ctx *ctx, const char *name, char **cause)
 {
-	if (ctx->ui == NULL || ctx->ui_ops == NULL || ctx->ui_ops->show_view == NULL) {
+	struct ui *ui = cmd_console_ui(ctx);
+
+	if (ui == NULL)
 		*cause = xasprintf("%s: only available in the console", name);
-		return NULL;
-	}
-	return ctx->ui;
+	return ui;
 }
 
 /* Join argv[from..] with spaces (new string). */

@@ -15,6 +15,7 @@ struct client;
 struct store;
 struct store_cluster;
 struct cmd_ctx;
+struct ui;
 typedef struct json_t json_t;
 
 /* The end of an action a caller waits for (struct cmd_ctx's done). */
@@ -157,6 +158,9 @@ char		*cmd_read_only_refusal(bool read_only, const struct store_cluster *sc);
  * commands read-only mode, read-only target clusters and a read-only
  * ctx->scope.context. 0 if e may run in ctx, else -1 and *cause says why. */
 int		 cmd_check(const struct cmd_entry *, struct cmd_ctx *, char **cause);
+/* The console a command runs in (the struct ui behind ctx->ui), or NULL
+ * when it runs headless. */
+struct ui	*cmd_console_ui(const struct cmd_ctx *);
 /* Register the console's own commands (views, navigation, :set, :q). */
 void		 cmd_console_register(void);
 
