@@ -10,6 +10,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/names.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
