@@ -808,9 +808,9 @@ op_start(struct act_op *op)
 
 	if (b->store != NULL && op->cluster < store_ncluster(b->store))
 		sc = store_cluster(b->store, op->cluster);
-	if (b->read_only || (sc != NULL && sc->read_only)) {
-		msg = xasprintf("refused: %s", b->read_only ? "read-only mode" :
-		    "the context is read-only");
+	/* the second of the rule's two points (cmd_check says why two) */
+	msg = cmd_read_only_refusal(b->read_only, sc);
+	if (msg != NULL) {
 		op_settle(op, "refused", msg);
 		free(msg);
 		return;

@@ -209,9 +209,8 @@ act_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xasprintf("%s: no cluster connection", def->verb);
 		return -1;
 	}
-	if (act.loop == NULL && ui_current != NULL)
-		act.loop = ui_current->loop;
-	/* read-only mode and read-only contexts: cmd_check, before any exec */
+	/* read-only mode and read-only contexts: cmd_check before exec, op_start
+	 * per target */
 	if (act.stopping != NULL) {
 		*cause = xasprintf("%s: not started (%s)", def->verb, act.stopping);
 		return -1;

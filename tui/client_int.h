@@ -68,6 +68,9 @@ struct client {
 	struct reflector	**refs;
 	size_t			 nrefs;
 	struct client_call	*waiting;	/* public GETs waiting to retry */
+	/* Frees refs: set by the first watch (reflector.c), called by
+	 * client_free; the watches sit above the connections. */
+	void			(*unwatch_all)(struct client *);
 };
 
 /* Start a request on cluster (credentials first if needed). */

@@ -816,7 +816,7 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 	return c;
 }
 
-/* Free the client: reflectors, requests, plugins. */
+/* Free the client: reflectors (through unwatch_all), requests, plugins. */
 void
 client_free(struct client *c)
 {
@@ -824,9 +824,8 @@ client_free(struct client *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->nrefs; i++)
-		reflector_free(c->refs[i]);
-	free(c->refs);
+	if (c->unwatch_all != NULL)
+		c->unwatch_all(c);
 	while (c->waiting != NULL) {
 		struct client_call *cc = c->waiting;
 
@@ -864,58 +863,6 @@ client_context(struct client *c, size_t cluster)
 	if (cluster >= c->nconns)
 		return NULL;
 	return c->conns[cluster]->ctx;
-}
-
-/* Start reflectors for resource, all namespaces. */
-int
-client_watch(struct client *c, const char *resource, char **cause)
-{
-	return client_watch_scoped(c, resource, NULL, NULL, cause);
-}
-
-/* Start reflectors for resource in a scope. */
-int
-client_watch_scoped(struct client *c, const char *resource, const char *ns,
-    const char *selector, char **cause)
-{
-	const struct kind *res = kind_find(resource);
-	size_t i;
-
-	if (res == NULL) {
-		*cause = xasprintf("unknown resource type \"%s\"", resource);
-		return -1;
-	}
-	for (i = 0; i < c->nrefs; i++) {
-		if (strcmp(reflector_resource(c->refs[i]), kind_store_name(res)) == 0)
-			return 0;
-	}
-	c->refs = xreallocarray(c->refs, c->nrefs + c->nconns + 1, sizeof *c->refs);
-	for (i = 0; i < c->nconns; i++) {
-		const char *scope = ns;
-
-		if (scope != NULL && *scope == '\0')
-			scope = c->conns[i]->ctx->namespace_;
-		c->refs[c->nrefs++] = reflector_new(c, i, res, scope, selector);
-	}
-	return 0;
-}
-
-/* Stop the reflectors of resource. */
-void
-client_unwatch(struct client *c, const char *resource)
-{
-	const struct kind *res = kind_find(resource);
-	size_t i, j;
-
-	if (res == NULL)
-		return;
-	for (i = j = 0; i < c->nrefs; i++) {
-		if (strcmp(reflector_resource(c->refs[i]), kind_store_name(res)) == 0)
-			reflector_free(c->refs[i]);
-		else
-			c->refs[j++] = c->refs[i];
-	}
-	c->nrefs = j;
 }
 
 /* True when the first list finished or failed. */

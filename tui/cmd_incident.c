@@ -120,11 +120,11 @@ alert_watch_tick(void *arg)
 	alert_watch.timer = loop_timer_add(ui->loop, ALERTS_PERIOD, alert_watch_tick, ui);
 }
 
-/* Start watching alerts for incident id (console only). */
+/* Start watching alerts for incident id (in the console only). */
 static void
-alert_watch_start(const char *id)
+alert_watch_start(const struct cmd_ctx *ctx, const char *id)
 {
-	struct ui *ui = ui_current;
+	struct ui *ui = cmd_console_ui(ctx);
 
 	if (ui == NULL || ui->loop == NULL || ui->store == NULL)
 		return;
@@ -215,7 +215,7 @@ cmd_incident_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		msg = xasprintf("incident %s opened (%s): %s", id, argv[2], text);
 		incident_say(ctx, false, msg);
 		free(msg);
-		alert_watch_start(id);
+		alert_watch_start(ctx, id);
 	} else if (strcmp(argv[1], "close") == 0) {
 		text = argc > 2 ? join_args(argc, argv, 2) : NULL;
 		id = incident_current();
@@ -268,7 +268,7 @@ cmd_note_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	if (incident_event(id, "note", text, NULL, cause) != 0)
 		goto out;
 	incident_say(ctx, false, "noted");
-	alert_watch_start(id);
+	alert_watch_start(ctx, id);
 	rc = 0;
 out:
 	free(id);

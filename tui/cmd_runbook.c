@@ -325,10 +325,8 @@ runbook_cmd_run(int argc, char **argv)
 	rb = runbook_find(name, &cause);
 	if (rb == NULL)
 		goto out;
-	if (ro && runbook_mutates(rb) && !dry) {
-		cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
+	if ((cause = runbook_refusal(rb, dry, ro, NULL)) != NULL)
 		goto out;
-	}
 	so = (struct hl_session_opts){ .kubeconfig = kcpath, .need_config = true,
 	    .signals = true, .actions = true };
 	if (hl_session_load(&s, &so, &cause) != 0)
@@ -497,8 +495,7 @@ runbook_console_interrupt(const char *why)
 static void
 console_run_changed(void *arg)
 {
-	(void)arg;
-	ui_dirty(ui_current);
+	ui_dirty(arg);
 }
 
 /* Say something through the command's UI. */
@@ -581,7 +578,8 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	struct runbook *rb;
 	struct rb_run_opts o;
 	struct rb_run *run;
-	struct loop *loop = ui_current != NULL ? ui_current->loop : NULL;
+	struct ui *ui = cmd_console_ui(ctx);
+	struct loop *loop = ui != NULL ? ui->loop : NULL;
 	char *eq, *params[RUN_PARAMS_MAX], *vcause = NULL;
 	size_t np = 0, i, cluster = SIZE_MAX;
 	bool dry = false;
@@ -657,6 +655,7 @@ cmd_runbook_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 	o.ask_on_failure = true;
 	o.own_rb = true;
 	o.changed = console_run_changed;
+	o.arg = ui;
 	actions_set_loop(loop);
 	run = runbook_run_start(rb, &o, cause);
 	if (run == NULL) {

@@ -277,7 +277,7 @@ console_ui_show_view(void *uip, const char *view, const char *arg, char **cause)
 static void
 console_drill_status(const struct client_response *resp, void *arg)
 {
-	struct ui *ui = ui_current;
+	struct ui *ui = arg;
 	struct store_cluster *sc;
 	json_t *root, *cl;
 	json_error_t jerr;
@@ -843,7 +843,7 @@ console_main(int argc, char **argv)
 	if (drill != NULL) {
 		for (i = 0; i < nctx; i++)
 			client_request(ui->client, i, "GET", "/drill/v1/status", NULL, NULL,
-			    console_drill_status, NULL);
+			    console_drill_status, ui);
 	}
 
 	if (console_curses(ui, &cause) != 0) {

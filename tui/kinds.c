@@ -426,6 +426,63 @@ kind_failing(const struct kind *k, json_t *obj, int64_t now)
 	return failing;
 }
 
+/* ---- The printer of the kind a resource names ---- */
+
+/* The kind resource names (a group suffix is ignored), or NULL. */
+static const struct kind *
+printer_kind(const char *resource)
+{
+	char name[128];
+	size_t n;
+
+	if (resource == NULL)
+		return NULL;
+	/* a kind whose plural another kind has ("pods.metrics.k8s.io") */
+	if (strchr(resource, '.') != NULL && kind_find(resource) != NULL &&
+	    kind_find(resource)->store_name != NULL)
+		return kind_find(resource);
+	n = strcspn(resource, ".");
+	if (n == 0 || n >= sizeof name)
+		return NULL;
+	memcpy(name, resource, n);
+	name[n] = '\0';
+	return kind_find(name);
+}
+
+/* The built-in printer of the kind resource names, or NULL. */
+static const struct printer *
+printer_lookup(const char *resource)
+{
+	const struct kind *k = printer_kind(resource);
+
+	return k != NULL ? k->printer : NULL;
+}
+
+/* Look up a printer, falling back to NAME/AGE. */
+const struct printer *
+printer_find(const char *resource)
+{
+	const struct printer *p = printer_lookup(resource);
+
+	return p == NULL ? &printer_default : p;
+}
+
+/* The API server's Table columns for resource. */
+const struct printer *
+printer_find_table(const char *resource)
+{
+	const struct kind *k = printer_kind(resource);
+
+	return k != NULL && k->table != NULL ? k->table : printer_find(resource);
+}
+
+/* True if resource has a printer of its own. */
+int
+printer_has(const char *resource)
+{
+	return printer_lookup(resource) != NULL;
+}
+
 /* ---- Kinds learnt from a cluster's CustomResourceDefinitions ---- */
 
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opsdeck/pager.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/table.h"
 #include "opsdeck/theme.h"
-#include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
 /* One line and how to colour it. */
@@ -219,7 +219,7 @@ pager_search(struct pager *p, const char *regex, char **cause)
 	return 0;
 }
 
-int
+bool
 pager_key(struct pager *p, int key)
 {
 	size_t h = p->page > 1 ? (size_t)p->page - 1 : 1;
@@ -261,13 +261,14 @@ pager_key(struct pager *p, int key)
 		pager_find(p, -1);
 		break;
 	default:
-		return VIEW_UNHANDLED;
+		return false;
 	}
-	return VIEW_HANDLED;
+	return true;
 }
 
 void
-pager_draw(struct pager *p, struct ui *ui, WINDOW *win, int y, int h, int w)
+pager_draw(struct pager *p, WINDOW *win, int y, int h, int w, bool wrap,
+    const char *ellipsis)
 {
 	const char *s;
 	size_t li = p->top, off, n;
@@ -281,19 +282,19 @@ pager_draw(struct pager *p, struct ui *ui, WINDOW *win, int y, int h, int w)
 		wmove(win, y + line, 0);
 		s = pager_line(p, li);
 		if (s == NULL) {
-			wattrset(win, (attr_t)ui_attr(THEME_NORMAL));
+			wattrset(win, (attr_t)theme_attr(THEME_NORMAL));
 			table_put(win, y + line, 0, p->n == 0 && line == 0 ? "(empty)" : "", w,
-			    ui->ellipsis);
+			    ellipsis);
 			line++;
 			continue;
 		}
 		slot = p->lines[(p->first + li) % p->max].slot;
-		a = ui_attr(slot >= 0 ? (enum theme_slot)slot : THEME_NORMAL);
+		a = theme_attr(slot >= 0 ? (enum theme_slot)slot : THEME_NORMAL);
 		if (p->have_re && regexec(&p->re, s, 0, NULL, 0) == 0)
-			a = ui_attr(THEME_MARKED);
+			a = theme_attr(THEME_MARKED);
 		wattrset(win, (attr_t)a);
-		if (!ui->wrap) {
-			table_put(win, y + line, 0, s, w, ui->ellipsis);
+		if (!wrap) {
+			table_put(win, y + line, 0, s, w, ellipsis);
 			line++;
 		} else {
 			off = 0;
@@ -317,5 +318,5 @@ pager_draw(struct pager *p, struct ui *ui, WINDOW *win, int y, int h, int w)
 		}
 		li++;
 	}
-	wattrset(win, (attr_t)ui_attr(THEME_NORMAL));
+	wattrset(win, (attr_t)theme_attr(THEME_NORMAL));
 }

@@ -11,7 +11,6 @@
 
 #include "opsdeck/buf.h"
 #include "opsdeck/json_util.h"
-#include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/xmalloc.h"
 
@@ -190,62 +189,81 @@ print_default(json_t *obj, int64_t now, struct cell *c, unsigned *flags,
 	cell_created(&c[1], obj);
 }
 
-static const struct printer default_printer =
+const struct printer printer_default =
     { "", "", default_columns, NITEMS(default_columns), print_default };
 
-/* The kind resource names (a group suffix is ignored), or NULL. */
-static const struct kind *
-printer_kind(const char *resource)
+/* A float64 as Go's fmt prints it: the shortest text that reads back. */
+static char *
+number_text(double d)
 {
-	char name[128];
-	size_t n;
+	char buf[64];
+	int prec;
 
-	if (resource == NULL)
-		return NULL;
-	/* a kind whose plural another kind has ("pods.metrics.k8s.io") */
-	if (strchr(resource, '.') != NULL && kind_find(resource) != NULL &&
-	    kind_find(resource)->store_name != NULL)
-		return kind_find(resource);
-	n = strcspn(resource, ".");
-	if (n == 0 || n >= sizeof name)
-		return NULL;
-	memcpy(name, resource, n);
-	name[n] = '\0';
-	return kind_find(name);
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(buf, sizeof buf, "%.17g", d);
+	return xstrdup(buf);
 }
 
-/* The built-in printer of the kind resource names, or NULL. */
-static const struct printer *
-printer_lookup(const char *resource)
+/* One printer column's cell from the value v at its JSONPath, as the API
+ * server's Table converter for custom resources makes it: a value of the
+ * wrong type for the column is null, and so is an absent one. */
+static void
+cell_from_column(struct cell *c, const struct column *col, json_t *v)
 {
-	const struct kind *k = printer_kind(resource);
+	char *s;
 
-	return k != NULL ? k->printer : NULL;
+	c->type = CELL_NONE;
+	if (v == NULL || json_is_null(v))
+		return;
+	if (strcmp(col->type, "integer") == 0) {
+		if (json_is_integer(v))
+			cell_int(c, (int64_t)json_integer_value(v));
+		else if (json_is_real(v) && json_real_value(v) > -9.2e18 &&
+		    json_real_value(v) < 9.2e18)
+			cell_int(c, (int64_t)json_real_value(v));
+	} else if (strcmp(col->type, "number") == 0) {
+		if (json_is_number(v))
+			cell_take(c, number_text(json_number_value(v)));
+	} else if (strcmp(col->type, "boolean") == 0) {
+		if (json_is_boolean(v))
+			cell_text(c, json_is_true(v) ? "true" : "false");
+	} else if (strcmp(col->type, "date") == 0) {
+		if (json_is_string(v)) {
+			int64_t when = parse_rfc3339(json_string_value(v));
+
+			if (when == 0)
+				cell_text(c, "<invalid>");
+			else
+				cell_age(c, when, NULL);
+		}
+	} else if (strcmp(col->type, "string") == 0) {
+		/* any value: text as JSONPath prints it (objects and
+		 * arrays as JSON) */
+		if (json_is_real(v))
+			s = number_text(json_real_value(v));
+		else if (json_is_object(v) || json_is_array(v))
+			s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+		else
+			s = json_scalar_text(v);
+		if (s != NULL)
+			cell_take(c, s);
+	}
 }
 
-/* Look up a printer, falling back to NAME/AGE. */
-const struct printer *
-printer_find(const char *resource)
+/* The cells of a printer of printer columns (print == NULL). */
+static void
+print_columns(const struct printer *p, json_t *obj, struct cell *c)
 {
-	const struct printer *p = printer_lookup(resource);
+	size_t i;
 
-	return p == NULL ? &default_printer : p;
-}
-
-/* The API server's Table columns for resource. */
-const struct printer *
-printer_find_table(const char *resource)
-{
-	const struct kind *k = printer_kind(resource);
-
-	return k != NULL && k->table != NULL ? k->table : printer_find(resource);
-}
-
-/* True if resource has a printer of its own. */
-int
-printer_has(const char *resource)
-{
-	return printer_lookup(resource) != NULL;
+	for (i = 0; i < p->ncolumns; i++)
+		cell_from_column(&c[i], &p->columns[i],
+		    json_jsonpath(obj, p->columns[i].json_path));
 }
 
 /* Run a printer over one object into a new row. */

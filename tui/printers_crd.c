@@ -1,5 +1,5 @@
-/* Custom resources: the columns the API server prints from a CRD's
- * additionalPrinterColumns, and the CRD tables of the extension kinds. */
+/* Custom resources: printers made from a CRD's additionalPrinterColumns
+ * (printers.c runs them), and the CRD tables of the extension kinds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,80 +70,6 @@ static const struct column crd_default_columns[] = {
 	CRD_NAME_COLUMN,
 	CRD_AGE_COLUMN,
 };
-
-/* A float64 as Go's fmt prints it: the shortest text that reads back. */
-static char *
-number_text(double d)
-{
-	char buf[64];
-	int prec;
-
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	if (prec == 17)
-		snprintf(buf, sizeof buf, "%.17g", d);
-	return xstrdup(buf);
-}
-
-/* One printer column's cell from the value v at its JSONPath, as the API
- * server's Table converter for custom resources makes it: a value of the
- * wrong type for the column is null, and so is an absent one. */
-static void
-cell_from_column(struct cell *c, const struct column *col, json_t *v)
-{
-	char *s;
-
-	c->type = CELL_NONE;
-	if (v == NULL || json_is_null(v))
-		return;
-	if (strcmp(col->type, "integer") == 0) {
-		if (json_is_integer(v))
-			cell_int(c, (int64_t)json_integer_value(v));
-		else if (json_is_real(v) && json_real_value(v) > -9.2e18 &&
-		    json_real_value(v) < 9.2e18)
-			cell_int(c, (int64_t)json_real_value(v));
-	} else if (strcmp(col->type, "number") == 0) {
-		if (json_is_number(v))
-			cell_take(c, number_text(json_number_value(v)));
-	} else if (strcmp(col->type, "boolean") == 0) {
-		if (json_is_boolean(v))
-			cell_text(c, json_is_true(v) ? "true" : "false");
-	} else if (strcmp(col->type, "date") == 0) {
-		if (json_is_string(v)) {
-			int64_t when = parse_rfc3339(json_string_value(v));
-
-			if (when == 0)
-				cell_text(c, "<invalid>");
-			else
-				cell_age(c, when, NULL);
-		}
-	} else if (strcmp(col->type, "string") == 0) {
-		/* any value: text as JSONPath prints it (objects and
-		 * arrays as JSON) */
-		if (json_is_real(v))
-			s = number_text(json_real_value(v));
-		else if (json_is_object(v) || json_is_array(v))
-			s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-		else
-			s = json_scalar_text(v);
-		if (s != NULL)
-			cell_take(c, s);
-	}
-}
-
-/* The cells of a printer of printer columns (print == NULL). */
-void
-print_columns(const struct printer *p, json_t *obj, struct cell *c)
-{
-	size_t i;
-
-	for (i = 0; i < p->ncolumns; i++)
-		cell_from_column(&c[i], &p->columns[i],
-		    json_jsonpath(obj, p->columns[i].json_path));
-}
 
 /* Set *dst to a copy of src (every string owned). */
 static void

@@ -39,7 +39,4 @@ void	 layout_containers(json_t *, struct cell *, struct cell *);
 char	*format_label_selector(json_t *);
 char	*trim_space(const char *);
 
-/* tui/printers_crd.c */
-void	 print_columns(const struct printer *, json_t *, struct cell *);
-
 #endif

@@ -967,3 +967,75 @@ reflector_free(struct reflector *r)
 	free(r->list_error);
 	free(r);
 }
+
+/*
+ * The client's watches: one reflector per watched resource and cluster,
+ * above the connections and requests (cluster.c), which free them through
+ * unwatch_all.
+ */
+
+/* Stop every reflector of c. */
+static void
+client_unwatch_all(struct client *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrefs; i++)
+		reflector_free(c->refs[i]);
+	free(c->refs);
+	c->refs = NULL;
+	c->nrefs = 0;
+}
+
+/* Start reflectors for resource, all namespaces. */
+int
+client_watch(struct client *c, const char *resource, char **cause)
+{
+	return client_watch_scoped(c, resource, NULL, NULL, cause);
+}
+
+/* Start reflectors for resource in a scope. */
+int
+client_watch_scoped(struct client *c, const char *resource, const char *ns,
+    const char *selector, char **cause)
+{
+	const struct kind *res = kind_find(resource);
+	size_t i;
+
+	if (res == NULL) {
+		*cause = xasprintf("unknown resource type \"%s\"", resource);
+		return -1;
+	}
+	for (i = 0; i < c->nrefs; i++) {
+		if (strcmp(reflector_resource(c->refs[i]), kind_store_name(res)) == 0)
+			return 0;
+	}
+	c->refs = xreallocarray(c->refs, c->nrefs + c->nconns + 1, sizeof *c->refs);
+	c->unwatch_all = client_unwatch_all;
+	for (i = 0; i < c->nconns; i++) {
+		const char *scope = ns;
+
+		if (scope != NULL && *scope == '\0')
+			scope = client_context(c, i)->namespace_;
+		c->refs[c->nrefs++] = reflector_new(c, i, res, scope, selector);
+	}
+	return 0;
+}
+
+/* Stop the reflectors of resource. */
+void
+client_unwatch(struct client *c, const char *resource)
+{
+	const struct kind *res = kind_find(resource);
+	size_t i, j;
+
+	if (res == NULL)
+		return;
+	for (i = j = 0; i < c->nrefs; i++) {
+		if (strcmp(reflector_resource(c->refs[i]), kind_store_name(res)) == 0)
+			reflector_free(c->refs[i]);
+		else
+			c->refs[j++] = c->refs[i];
+	}
+	c->nrefs = j;
+}

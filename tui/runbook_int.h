@@ -1,6 +1,7 @@
 /* The runbook model's private parts, shared by tui/runbook.c (the YAML
  * loader and validator, the search directories), tui/runbook_params.c
- * (parameter values and the rules between them), tui/runbook_template.c
+ * (parameter values and the rules between them), tui/runbook_words.c
+ * (names, durations, parameter type names), tui/runbook_template.c
  * (the {{...}} template engine) and tui/runbook_cond_parse.c (the condition
  * language of check and wait steps). Not a contract. */
 #ifndef OPSDECK_RUNBOOK_INT_H
@@ -19,8 +20,9 @@
 #define RB_EXPAND_MAX	(64 * 1024)
 #define RB_FILTERS_MAX	16
 
-/* tui/runbook.c */
+/* tui/runbook_words.c */
 bool	 rb_valid_name(const char *s, bool allow_underscore);
+int	 rb_ptype_find(const char *s, enum rb_ptype *t);
 
 /* tui/runbook_params.c */
 bool	 rb_param_number(const struct rb_param *pa, const char *value, double *out);

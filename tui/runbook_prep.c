@@ -10,6 +10,7 @@
 #include "opsdeck/client.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/json_util.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/names.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
@@ -417,19 +418,15 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	char *m, *c2 = NULL;
 	bool defaults_from;
 
-	if (o->read_only && runbook_mutates(rb) && !o->dry_run) {
-		*cause = xasprintf("refused: read-only mode (runbook %s changes things)", rb->name);
+	*cause = runbook_refusal(rb, o->dry_run, o->read_only,
+	    o->cluster < store_ncluster(o->store) ? store_cluster(o->store, o->cluster) : NULL);
+	if (*cause != NULL)
 		return NULL;
-	}
 	if (o->cluster >= store_ncluster(o->store)) {
 		*cause = xstrdup("no target context");
 		return NULL;
 	}
 	sc = store_cluster(o->store, o->cluster);
-	if (sc->read_only && runbook_mutates(rb) && !o->dry_run) {
-		*cause = xasprintf("refused: context %s is read-only", sc->name);
-		return NULL;
-	}
 	if (run_target_check(o, cause) != 0)
 		return NULL;
 	if (!runbook_applies(rb, o->name != NULL ? o->kind : NULL, o->name)) {

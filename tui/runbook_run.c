@@ -11,6 +11,7 @@
 
 #include "opsdeck/actions.h"
 #include "opsdeck/client.h"
+#include "opsdeck/cmd.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/sanitize.h"
@@ -51,6 +52,23 @@ runbook_mutates(const struct runbook *rb)
 			return true;
 	}
 	return false;
+}
+
+/* The read-only rule (cmd_read_only_refusal) for a whole run of rb on
+ * cluster sc (NULL: not known yet), the runbook named; NULL if it may run.
+ * A dry run, or one that changes nothing, may always. */
+char *
+runbook_refusal(const struct runbook *rb, bool dry_run, bool read_only,
+    const struct store_cluster *sc)
+{
+	char *r, *out;
+
+	if (dry_run || !runbook_mutates(rb) ||
+	    (r = cmd_read_only_refusal(read_only, sc)) == NULL)
+		return NULL;
+	out = xasprintf("%s (runbook %s changes things)", r, rb->name);
+	free(r);
+	return out;
 }
 
 /* State of step i. */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/map.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"

@@ -318,7 +318,7 @@ dialog_key(struct view *v, int key)
 			free(q);
 			return VIEW_HANDLED;
 		}
-		return pager_key(d->pager, key);
+		return pager_key(d->pager, key) ? VIEW_HANDLED : VIEW_UNHANDLED;
 	}
 	if (key == 'y' || key == 'Y') {
 		dialog_answer(v, true);

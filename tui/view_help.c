@@ -383,7 +383,7 @@ help_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 		help_fill(v, hd->pager);
 		pager_set_top(hd->pager, top);
 	}
-	pager_draw(hd->pager, v->ui, win, y, h, w);
+	pager_draw(hd->pager, win, y, h, w, v->ui->wrap, v->ui->ellipsis);
 }
 
 static int
@@ -393,7 +393,8 @@ help_key(struct view *v, int key)
 		ui_back(v->ui);
 		return VIEW_HANDLED;
 	}
-	return pager_key(((struct help_data *)v->data)->pager, key);
+	return pager_key(((struct help_data *)v->data)->pager, key) ? VIEW_HANDLED :
+	    VIEW_UNHANDLED;
 }
 
 static const char *

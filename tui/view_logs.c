@@ -137,7 +137,7 @@ logs_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 	struct logs_view *lv = v->data;
 	char buf[160];
 
-	pager_draw(lv->pager, v->ui, win, y, h - 1, w);
+	pager_draw(lv->pager, win, y, h - 1, w, v->ui->wrap, v->ui->ellipsis);
 	if (lv->previous)	/* a finished log: nothing to follow */
 		snprintf(buf, sizeof buf, " %zu lines  previous log%s  wrap:%s  [w]rap "
 		    "[p]current log [/]search", lv->got, lv->ended ? "" : " (loading)",
@@ -176,7 +176,7 @@ logs_key(struct view *v, int key)
 		logs_start(v);
 		break;
 	default:
-		return pager_key(lv->pager, key);
+		return pager_key(lv->pager, key) ? VIEW_HANDLED : VIEW_UNHANDLED;
 	}
 	ui_dirty(v->ui);
 	return VIEW_HANDLED;

@@ -257,7 +257,7 @@ rbv_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 	if (nh > h / 2)
 		nh = h / 2;	/* a tiny screen: the steps come first */
 	pager_set_top(d->head, 0);
-	pager_draw(d->head, v->ui, win, y, nh, w);
+	pager_draw(d->head, win, y, nh, w, v->ui->wrap, v->ui->ellipsis);
 	y += nh;
 	h -= nh;
 	n = pager_count(d->pager);
@@ -267,7 +267,7 @@ rbv_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 			top = n - (size_t)h;
 	}
 	pager_set_top(d->pager, top);
-	pager_draw(d->pager, v->ui, win, y, h, w);
+	pager_draw(d->pager, win, y, h, w, v->ui->wrap, v->ui->ellipsis);
 }
 
 /* The operator answered "abort?". */
@@ -290,7 +290,7 @@ rbv_key(struct view *v, int key)
 	char *q;
 
 	if (key != 'x') {
-		if (pager_key(d->pager, key) != VIEW_HANDLED)
+		if (!pager_key(d->pager, key))
 			return VIEW_UNHANDLED;
 		d->scrolled = true;
 		return VIEW_HANDLED;

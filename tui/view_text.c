@@ -327,7 +327,7 @@ text_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
 	struct text_view *tv = v->data;
 
-	pager_draw(tv->pager, v->ui, win, y, h, w);
+	pager_draw(tv->pager, win, y, h, w, v->ui->wrap, v->ui->ellipsis);
 }
 
 static int
@@ -339,7 +339,7 @@ text_key(struct view *v, int key)
 		v->ui->wrap = !v->ui->wrap;
 		return VIEW_HANDLED;
 	}
-	return pager_key(tv->pager, key);
+	return pager_key(tv->pager, key) ? VIEW_HANDLED : VIEW_UNHANDLED;
 }
 
 static const char *

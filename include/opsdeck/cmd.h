@@ -13,7 +13,9 @@
 
 struct client;
 struct store;
+struct store_cluster;
 struct cmd_ctx;
+struct ui;
 typedef struct json_t json_t;
 
 /* The end of an action a caller waits for (struct cmd_ctx's done). */
@@ -145,10 +147,20 @@ char		*cmd_quote_argv(int argc, char *const *argv);
  * cmd_free_argv). 0, or -1 with *cause (unterminated quote, too long). */
 int		 cmd_split(const char *line, int *argc, char ***argv, char **cause);
 void		 cmd_free_argv(int argc, char **argv);
+/* The read-only rule, the one place it is written: a change may not go
+ * out in read-only mode (read_only, the session's --read-only), nor to a
+ * read-only context (sc, NULL when not known). NULL if it may, else the
+ * refusal (new string): "refused: read-only mode" or "refused: context
+ * NAME is read-only". cmd_check asks it before a command runs, the action
+ * pipeline again per target, runbooks before a run starts. */
+char		*cmd_read_only_refusal(bool read_only, const struct store_cluster *sc);
 /* The guard alone: console-only commands headless, and for CMD_MUTATES
  * commands read-only mode, read-only target clusters and a read-only
  * ctx->scope.context. 0 if e may run in ctx, else -1 and *cause says why. */
 int		 cmd_check(const struct cmd_entry *, struct cmd_ctx *, char **cause);
+/* The console a command runs in (the struct ui behind ctx->ui), or NULL
+ * when it runs headless. */
+struct ui	*cmd_console_ui(const struct cmd_ctx *);
 /* Register the console's own commands (views, navigation, :set, :q). */
 void		 cmd_console_register(void);
 

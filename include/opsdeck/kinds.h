@@ -77,6 +77,27 @@ extern const size_t		 nkinds;
 /* A console kind by plural, singular, Kind, kubectl short name
  * (case-insensitive) or "plural.group" ("deployments.apps"); NULL if none. */
 const struct kind	*kind_find(const char *name);
+/* The printer for resource, or the NAME/AGE default printer if none.
+ * resource is any name kind_find() takes ("po", "pod", "Pod", "pods"); a
+ * group suffix is ignored ("deployments.apps", "backups.velero.io").
+ *
+ * Printers with kubectl's server-side columns (as the kube-apiserver prints
+ * them, always with the wide columns): pods, deployments, replicasets,
+ * statefulsets, daemonsets, horizontalpodautoscalers, nodes, events
+ * (core/v1 and events.k8s.io/v1), jobs, cronjobs, poddisruptionbudgets,
+ * namespaces, services. Fields the API server would default (replicas 1,
+ * minReplicas 1, suspend false, protocol TCP, service type ClusterIP) are
+ * defaulted when absent. opsdeck's own columns: alerts and silences
+ * (Alertmanager v2), backups, schedules and restores (Velero), rollouts
+ * (Argo Rollouts), virtualservices (Istio); the console shows these, and
+ * printer_find_table gives the Velero and Argo kinds' CRD columns. */
+const struct printer	*printer_find(const char *resource);
+/* The columns of the API server's Table for resource: the kind's table
+ * (a custom resource's printer columns) when it has one, else as
+ * printer_find. What `opsdeck get` prints and the drill serves. */
+const struct printer	*printer_find_table(const char *resource);
+/* True if resource has its own printer (not the default). */
+int			 printer_has(const char *resource);
 /* Any kind the API server (or the drill) serves, by group and plural. */
 const struct kind	*kind_find_api(const char *group, const char *resource);
 /* Any kind the API server (or the drill) serves, by Kind. */

@@ -1,5 +1,5 @@
 /* A look: which view an operator opened, as the console reports it to a
- * drill (tui/look.c) and the drill's status hands it back
+ * drill (tui/look_report.c) and the drill's status hands it back
  * (firstRelevantView, recentLooks): {"at", "view", "clusters": [...],
  * "namespace", "name", "user"}. */
 #ifndef OPSDECK_LOOK_H

@@ -97,33 +97,15 @@ extern const struct printer table_rollouts, table_backups, table_schedules,
     table_restores, table_backupstoragelocations, table_applications,
     table_applicationsets;
 
-/* The printer for resource, or the NAME/AGE default printer if none.
- * resource is any name kind_find() takes ("po", "pod", "Pod", "pods"); a
- * group suffix is ignored ("deployments.apps", "backups.velero.io").
- *
- * Printers with kubectl's server-side columns (as the kube-apiserver prints
- * them, always with the wide columns): pods, deployments, replicasets,
- * statefulsets, daemonsets, horizontalpodautoscalers, nodes, events
- * (core/v1 and events.k8s.io/v1), jobs, cronjobs, poddisruptionbudgets,
- * namespaces, services. Fields the API server would default (replicas 1,
- * minReplicas 1, suspend false, protocol TCP, service type ClusterIP) are
- * defaulted when absent. opsdeck's own columns: alerts and silences
- * (Alertmanager v2), backups, schedules and restores (Velero), rollouts
- * (Argo Rollouts), virtualservices (Istio); the console shows these, and
- * printer_find_table gives the Velero and Argo kinds' CRD columns. */
-const struct printer	*printer_find(const char *resource);
-/* The columns of the API server's Table for resource: the kind's table
- * (a custom resource's printer columns) when it has one, else as
- * printer_find. What `opsdeck get` prints and the drill serves. */
-const struct printer	*printer_find_table(const char *resource);
+/* NAME and AGE, for any object: the printer of a kind that has none of its
+ * own (printer_find in kinds.h looks a resource's printer up). */
+extern const struct printer printer_default;
 /* A printer of the columns crd (a CustomResourceDefinition, borrowed)
  * declares for version, as the API server builds its Table: NAME, then
  * the version's additionalPrinterColumns, or AGE when there are none.
  * NULL if crd does not serve version. Free with printer_free(). */
 struct printer		*printer_from_crd(json_t *crd, const char *version);
 void			 printer_free(struct printer *);
-/* True if resource has its own printer (not the default). */
-int			 printer_has(const char *resource);
 /* Run p over obj (borrowed) at time now (unix seconds). */
 void			 printer_print(const struct printer *p, json_t *obj, int64_t now,
 			    struct printed *out);

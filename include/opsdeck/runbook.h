@@ -365,6 +365,11 @@ char		*runbook_key_line(size_t i);
 void		 runbook_register_commands(void);
 /* True if rb has steps that change something (action, exec). */
 bool		 runbook_mutates(const struct runbook *);
+/* Whether a run of rb is refused by the read-only rule: NULL, or the
+ * refusal naming the runbook (new). sc: the run's context, NULL if not
+ * known yet. Never for a dry run or a runbook that changes nothing. */
+char		*runbook_refusal(const struct runbook *, bool dry_run, bool read_only,
+		    const struct store_cluster *sc);
 
 /* Evaluate a condition now: done(result 1 true / 0 false / -1 error, the
  * measured value, a message). */

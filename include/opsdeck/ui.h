@@ -12,6 +12,7 @@
 #include <curses.h>
 
 #include "opsdeck/cmd.h"
+#include "opsdeck/pager.h"
 #include "opsdeck/table.h"
 #include "opsdeck/theme.h"
 
@@ -225,35 +226,6 @@ size_t		 view_table_targets(struct view *, struct cmd_target **);
 void		 view_free(struct view *);
 int		 view_key(struct view *, int key);
 const char	*view_title(struct view *);
-
-/* A pager: lines of sanitised text with scrolling, wrap and search; the
- * body of the YAML, describe, help, log and dialog views. */
-struct pager;
-struct pager	*pager_new(size_t max_lines);
-void		 pager_free(struct pager *);
-void		 pager_clear(struct pager *);
-/* Append text (untrusted: sanitised here, split at newlines). */
-void		 pager_add(struct pager *, const char *text, size_t len);
-/* Append one trusted line with a theme slot. */
-void		 pager_add_line(struct pager *, const char *line, enum theme_slot);
-/* Append one line (sanitised here; a newline shows as "\n") whose wrapped
- * parts start at column hang (describe's values), when wrap is on. */
-void		 pager_add_hanging(struct pager *, const char *line, int hang);
-/* Colour the last line with a theme slot. */
-void		 pager_set_last_slot(struct pager *, enum theme_slot);
-/* First line shown, to keep the place when the text is rebuilt. */
-size_t		 pager_get_top(const struct pager *);
-void		 pager_set_top(struct pager *, size_t);
-size_t		 pager_count(const struct pager *);
-const char	*pager_line(const struct pager *, size_t);
-/* Keys: movement, n/N search next/previous. VIEW_HANDLED or not. */
-int		 pager_key(struct pager *, int key);
-void		 pager_draw(struct pager *, struct ui *, WINDOW *, int y, int h, int w);
-int		 pager_search(struct pager *, const char *regex, char **cause);
-void		 pager_bottom(struct pager *);
-/* Follow: stay at the bottom as lines arrive. */
-void		 pager_follow(struct pager *, bool);
-bool		 pager_following(const struct pager *);
 
 /* View classes. */
 extern const struct view_class	view_overview_class;

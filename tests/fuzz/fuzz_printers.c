@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "opsdeck/kinds.h"
 #include "opsdeck/printers.h"
 
 /* All fixtures are seen at this instant: 2026-11-23T18:00:00Z. */
