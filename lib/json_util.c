@@ -729,10 +729,8 @@ req_has_value(const struct sel_req *r, const char *value)
 	return 0;
 }
 
-/* The value of key in a flattened label set "k=v,k2=v2" (labels_to_string's
- * form), copied into buf; NULL if the key is absent or the value too long. */
-static const char *
-flat_label(const char *flat, const char *key, char *buf, size_t len)
+const char *
+labels_flat_get(const char *flat, const char *key, char *buf, size_t len)
 {
 	const char *p = flat, *e, *eq;
 	size_t klen = strlen(key), vlen;
@@ -773,7 +771,7 @@ sel_match(const struct label_selector *sel, json_t *labels, const char *flat)
 	for (i = 0; i < sel->nreqs; i++) {
 		r = &sel->reqs[i];
 		if (flat != NULL)
-			value = flat_label(flat, r->key, buf, sizeof buf);
+			value = labels_flat_get(flat, r->key, buf, sizeof buf);
 		else {
 			v = json_is_object(labels) ? json_object_get(labels, r->key) : NULL;
 			value = json_is_string(v) ? json_string_value(v) : NULL;

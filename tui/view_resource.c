@@ -14,7 +14,6 @@
 
 #include <jansson.h>
 
-#include "opsdeck/actions.h"
 #include "opsdeck/client.h"
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
@@ -28,8 +27,9 @@
 #include "opsdeck/ui.h"
 #include "opsdeck/xmalloc.h"
 
+#include "view_history.h"
+
 #define RES_MAX_COLS	32
-#define RES_HISTORY_MAX	16
 
 /* What a column after the printer's shows. */
 enum res_extra_what {
@@ -65,15 +65,6 @@ static const struct res_extra res_extras[] = {
 	{ "deployments", NULL, { { "RESTARTS 15M", RES_TREND, "restarts", NULL } }, 1 },
 };
 
-/* One revision of a deployment (from a replica set it owns). */
-struct res_revision {
-	long		 revision;
-	int64_t		 created;
-	char		*images;
-	char		*cause;
-	char		*name;
-};
-
 /* State of a resource view. */
 struct res_view {
 	const struct kind	*kind;		/* NULL if the kind has no view */
@@ -98,17 +89,7 @@ struct res_view {
 	unsigned long		 trend_round;	/* trends seen at the last rebuild */
 	char			 title[160];
 
-	/* revision history of the selected deployment */
-	char			*hist_uid;
-	uint64_t		 hist_version;
-	char			*hist_rv;	/* the deployment's resourceVersion fetched for */
-	struct res_revision	 hist[RES_HISTORY_MAX];
-	size_t			 nhist;
-	bool			 hist_loading;
-	char			*hist_error;
-	struct res_hist_req	*hist_req;	/* the replica set list in flight */
-	struct res_hist_req	*vs_req;	/* the VirtualService list in flight */
-	char			*hist_traffic;	/* its share of a VirtualService's split, or NULL */
+	struct history		 hist;		/* deployments: the revision history pane */
 	struct loop_timer	*more;		/* the next slice of changes, or NULL */
 };
 
@@ -259,6 +240,7 @@ res_init(struct view *v, char **cause)
 	rv->kind = kind_find_view(v->resource);
 	rv->printer = printer_find(v->resource);
 	rv->version = UINT64_MAX;
+	rv->hist.ui = v->ui;
 	for (size_t i = 0; i < sizeof res_extras / sizeof res_extras[0]; i++) {
 		if (strcmp(res_extras[i].resource, v->resource) == 0)
 			rv->extra = &res_extras[i];
@@ -277,36 +259,15 @@ res_init(struct view *v, char **cause)
 }
 
 static void
-res_hist_clear(struct res_view *rv)
-{
-	size_t i;
-
-	for (i = 0; i < rv->nhist; i++) {
-		free(rv->hist[i].images);
-		free(rv->hist[i].cause);
-		free(rv->hist[i].name);
-	}
-	rv->nhist = 0;
-	free(rv->hist_error);
-	rv->hist_error = NULL;
-}
-
-static void	res_hist_cancel(struct view *);
-
-static void
 res_free(struct view *v)
 {
 	struct res_view *rv = v->data;
 
 	if (rv == NULL)
 		return;
-	res_hist_clear(rv);
-	res_hist_cancel(v);
+	history_free(&rv->hist);
 	if (rv->more != NULL)
 		loop_timer_cancel(v->ui->loop, rv->more);
-	free(rv->hist_uid);
-	free(rv->hist_rv);
-	free(rv->hist_traffic);
 	free(rv->ns_built);
 	free(rv->selector);
 	label_selector_free(rv->sel);
@@ -780,315 +741,6 @@ res_title(struct view *v)
 	return rv->title;
 }
 
-/* Revision history: replica sets fetched for the selected deployment. */
-struct res_hist_req {
-	struct view	*v;
-	struct client_call *call;
-	char		*uid;
-	char		*name;		/* the deployment's (VirtualService request) */
-	char		*selector;
-};
-
-/* Compare revisions, newest first. */
-static int
-hist_cmp(const void *a, const void *b)
-{
-	const struct res_revision *ra = a, *rb = b;
-
-	return ra->revision < rb->revision ? 1 : ra->revision > rb->revision ? -1 : 0;
-}
-
-static void
-res_hist_req_free(struct res_hist_req *req)
-{
-	if (req == NULL)
-		return;
-	free(req->uid);
-	free(req->name);
-	free(req->selector);
-	free(req);
-}
-
-/* Drop the view's history requests in flight: their answers are never
- * looked at (a newer fetch replaces them, or the view is freed). */
-static void
-res_hist_cancel(struct view *v)
-{
-	struct res_view *rv = v->data;
-
-	if (rv->hist_req != NULL)
-		client_call_cancel(v->ui->client, rv->hist_req->call);
-	if (rv->vs_req != NULL)
-		client_call_cancel(v->ui->client, rv->vs_req->call);
-	res_hist_req_free(rv->hist_req);
-	res_hist_req_free(rv->vs_req);
-	rv->hist_req = rv->vs_req = NULL;
-}
-
-/* The value of key in a "k=v,k2=v2" selector (new), or NULL. */
-static char *
-res_selector_value(const char *sel, const char *key)
-{
-	size_t n = strlen(key);
-	const char *p = sel, *end;
-
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, key, n) == 0 && p[n] == '=') {
-			end = strchr(p + n + 1, ',');
-			return end != NULL ? xstrndup(p + n + 1, (size_t)(end - p - n - 1)) :
-			    xstrdup(p + n + 1);
-		}
-		p = strchr(p, ',');
-		if (p != NULL)
-			p++;
-	}
-	return NULL;
-}
-
-/* The share of traffic a VirtualService of list (a VirtualServiceList)
- * gives a deployment: a split route between the stable and canary subsets
- * of a host whose first label is the deployment's app label (or its name);
- * the deployment is the subset its version label names ("stable" without
- * one). New text, or NULL if no VirtualService routes to it. */
-char *
-view_vs_traffic(json_t *list, const char *name, const char *selector)
-{
-	json_t *vs, *route, *stable, *canary, *mine;
-	char *app = res_selector_value(selector, "app");
-	char *subset = res_selector_value(selector, "version");
-	const char *host, *vsname, *want = app != NULL ? app : name;
-	char *out = NULL, *clean;
-	size_t i, j, n;
-
-	json_array_foreach(json_object_get(list, "items"), i, vs) {
-		json_array_foreach(json_path(vs, "spec.http"), j, route) {
-			if (out != NULL || !actions_vs_split(route, &stable, &canary))
-				continue;
-			mine = subset == NULL || strcmp(subset, "stable") == 0 ? stable :
-			    strcmp(subset, "canary") == 0 ? canary : NULL;
-			host = json_path_str_or(mine, "destination.host", "");
-			n = strcspn(host, ".");
-			if (mine == NULL || strlen(want) != n || strncmp(host, want, n) != 0)
-				continue;
-			vsname = json_path_str_or(vs, "metadata.name", "");
-			out = xasprintf("traffic %lld%% (%s subset of VirtualService %s, "
-			    "stable/canary %lld/%lld)",
-			    (long long)json_path_int(mine, "weight", 0),
-			    mine == stable ? "stable" : "canary", vsname,
-			    (long long)json_path_int(stable, "weight", 0),
-			    (long long)json_path_int(canary, "weight", 0));
-		}
-	}
-	free(app);
-	free(subset);
-	if (out == NULL)
-		return NULL;
-	clean = sanitize_str(out, 0);
-	free(out);
-	return clean;
-}
-
-/* The namespace's VirtualServices arrived: the deployment's weight. A
- * cluster without Istio (404) or any error shows no weight. */
-static void
-res_vs_done(const struct client_response *resp, void *arg)
-{
-	struct res_hist_req *req = arg;
-	struct view *v = req->v;
-	struct res_view *rv = v->data;
-	json_t *root;
-	json_error_t jerr;
-
-	rv->vs_req = NULL;
-	if (resp->error != NULL || resp->status / 100 != 2)
-		goto out;
-	root = json_loadb(resp->body, resp->len, 0, &jerr);
-	free(rv->hist_traffic);
-	rv->hist_traffic = view_vs_traffic(root, req->name, req->selector);
-	json_decref(root);
-	ui_dirty(v->ui);
-out:
-	res_hist_req_free(req);
-}
-
-/* A replica set list arrived: keep those the deployment owns. */
-static void
-res_hist_done(const struct client_response *resp, void *arg)
-{
-	struct res_hist_req *req = arg;
-	struct view *v;
-	struct res_view *rv;
-	json_t *root = NULL, *items, *it, *md, *refs, *ref, *ann, *cs, *c;
-	json_error_t jerr;
-	size_t i, j;
-	const char *s;
-	char images[512], *clean;
-	struct res_revision *h;
-
-	v = req->v;
-	rv = v->data;
-	rv->hist_req = NULL;
-	rv->hist_loading = false;
-	res_hist_clear(rv);
-	if (resp->error != NULL || resp->status / 100 != 2) {
-		clean = client_response_error(resp);
-		rv->hist_error = sanitize_str(clean, 0);
-		free(clean);
-		goto done;
-	}
-	root = json_loadb(resp->body, resp->len, 0, &jerr);
-	items = json_object_get(root, "items");
-	json_array_foreach(items, i, it) {
-		md = json_object_get(it, "metadata");
-		refs = json_object_get(md, "ownerReferences");
-		s = NULL;
-		json_array_foreach(refs, j, ref) {
-			if (json_is_true(json_object_get(ref, "controller")))
-				s = json_string_value(json_object_get(ref, "uid"));
-		}
-		if (s == NULL || strcmp(s, req->uid) != 0 || rv->nhist == RES_HISTORY_MAX)
-			continue;
-		h = &rv->hist[rv->nhist++];
-		ann = json_object_get(md, "annotations");
-		s = json_string_value(json_object_get(ann, "deployment.kubernetes.io/revision"));
-		h->revision = s != NULL ? strtol(s, NULL, 10) : 0;
-		s = json_string_value(json_object_get(ann, "kubernetes.io/change-cause"));
-		h->cause = sanitize_str(s != NULL ? s : "<none>", 0);
-		s = json_string_value(json_object_get(md, "name"));
-		h->name = sanitize_str(s != NULL ? s : "", 0);
-		s = json_string_value(json_object_get(md, "creationTimestamp"));
-		h->created = s != NULL ? parse_rfc3339(s) : 0;
-		images[0] = '\0';
-		cs = json_object_get(json_object_get(json_object_get(json_object_get(it, "spec"),
-		    "template"), "spec"), "containers");
-		json_array_foreach(cs, j, c) {
-			s = json_string_value(json_object_get(c, "image"));
-			if (s != NULL && strlen(images) + strlen(s) + 2 < sizeof images) {
-				if (images[0] != '\0')
-					strcat(images, ",");
-				strcat(images, s);
-			}
-		}
-		h->images = sanitize_str(images, 0);
-	}
-	qsort(rv->hist, rv->nhist, sizeof rv->hist[0], hist_cmp);
-done:
-	ui_dirty(v->ui);
-	json_decref(root);
-	res_hist_req_free(req);
-}
-
-/* Fetch history for the selected deployment when it changes (a rollback
- * or rollout gives it a new resourceVersion: the history follows the
- * store, whether or not replica sets are watched) or the replica sets do;
- * one request at a time per deployment. */
-static void
-res_hist_fetch(struct view *v)
-{
-	struct res_view *rv = v->data;
-	struct table_row *r = table_selected(v->table);
-	struct res_hist_req *req;
-	const struct row *dep;
-	const struct kind *vs;
-	uint64_t ver = store_version(v->ui->store, "replicasets");
-	const char *dep_rv;
-	bool same;
-	char *path;
-
-	if (r == NULL || v->ui->client == NULL)
-		return;
-	dep = store_get(v->ui->store, r->cluster, "deployments", r->ns, r->name);
-	dep_rv = dep != NULL && dep->rv != NULL ? dep->rv : "";
-	same = rv->hist_uid != NULL && strcmp(rv->hist_uid, r->uid) == 0;
-	if (same && (rv->hist_loading || (rv->hist_version == ver &&
-	    rv->hist_rv != NULL && strcmp(rv->hist_rv, dep_rv) == 0)))
-		return;
-	free(rv->hist_uid);
-	rv->hist_uid = xstrdup(r->uid);
-	free(rv->hist_rv);
-	rv->hist_rv = xstrdup(dep_rv);
-	rv->hist_version = ver;
-	res_hist_cancel(v);
-	rv->hist_loading = true;
-	req = xcalloc(1, sizeof *req);
-	req->v = v;
-	req->uid = xstrdup(r->uid);
-	path = xasprintf("/apis/apps/v1/namespaces/%s/replicasets?limit=500", r->ns);
-	rv->hist_req = req;
-	req->call = client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL,
-	    res_hist_done, req);
-	free(path);
-	/* the VirtualServices that may route to it */
-	free(rv->hist_traffic);
-	rv->hist_traffic = NULL;
-	vs = kind_find_api("networking.istio.io", "virtualservices");
-	if (vs == NULL)
-		return;
-	req = xcalloc(1, sizeof *req);
-	req->v = v;
-	req->uid = xstrdup(r->uid);
-	req->name = xstrdup(r->name);
-	req->selector = xstrdup(dep != NULL && dep->selector != NULL ? dep->selector : "");
-	path = kind_path(vs, r->ns, NULL);
-	rv->vs_req = req;
-	req->call = client_request(v->ui->client, r->cluster, "GET", path, NULL, NULL,
-	    res_vs_done, req);
-	free(path);
-}
-
-/* Byte offset in s after which the rest is at most width columns wide. */
-static size_t
-res_tail_bytes(const char *s, int width)
-{
-	size_t off = 0;
-
-	while (s[off] != '\0' && (int)display_width(s + off) > width) {
-		off++;
-		while (((unsigned char)s[off] & 0xc0) == 0x80)
-			off++;
-	}
-	return off;
-}
-
-/* Images (comma separated, sanitised) shortened from the left to width
- * columns, keeping each repo:tag: "…/quiz-backend:v2.4.0-bad". New string. */
-char *
-view_short_image(const char *images, int width, const char *ellipsis)
-{
-	char *out, *copy, *img, *save = NULL, *slash;
-	size_t len;
-	int ew = (int)display_width(ellipsis);
-
-	if (width <= 0)
-		return xstrdup("");
-	if ((int)display_width(images) <= width)
-		return xstrdup(images);
-	/* registry and path go first: "…/name:tag" for each image */
-	len = strlen(images) * 2 + 16;
-	out = xcalloc(1, len);
-	copy = xstrdup(images);
-	for (img = strtok_r(copy, ",", &save); img != NULL; img = strtok_r(NULL, ",", &save)) {
-		if (*out != '\0')
-			strcat(out, ",");
-		slash = strrchr(img, '/');
-		if (slash != NULL) {
-			strcat(out, ellipsis);
-			strcat(out, slash);
-		} else
-			strcat(out, img);
-	}
-	free(copy);
-	if ((int)display_width(out) > width) {
-		/* still too wide: keep the right end */
-		copy = out;
-		out = ew < width ? xasprintf("%s%s", ellipsis,
-		    copy + res_tail_bytes(copy, width - ew)) :
-		    xstrdup(copy + res_tail_bytes(copy, width));
-		free(copy);
-	}
-	return out;
-}
-
 /* The reason kind resource of cluster i shows no rows, as "name: state:
  * reason" (new string), or NULL when it is listed or still coming: the
  * kind's own failure (forbidden, HTTP 500 ...), else the cluster's when it
@@ -1160,94 +812,17 @@ static void
 res_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
 	struct res_view *rv = v->data;
-	int ph = 0, i, line, wr = 8, wa = 3, wi = 6, x, cw, avail, n;
-	char buf[1024], age[32], rev[32], *img;
-	struct res_revision *hr;
-	size_t k;
+	int ph = 0;
 
 	h -= res_draw_notices(v, win, y, h, w);
 	if (strcmp(v->resource, "deployments") == 0 && h >= 14 && table_selected(v->table) != NULL) {
-		res_hist_fetch(v);
-		n = rv->nhist > 0 ? (int)rv->nhist : 1;
-		ph = n + 2;
-		if (ph > h / 3)
-			ph = h / 3;
-		if (ph > RES_HISTORY_MAX + 2)
-			ph = RES_HISTORY_MAX + 2;
+		history_fetch(&rv->hist, table_selected(v->table));
+		ph = history_height(&rv->hist, h);
 	}
 	view_table_draw(v, win, y, h - ph, w, now);
-	if (ph == 0)
-		return;
-	line = y + h - ph;
-	wattrset(win, (attr_t)ui_attr(THEME_SECTION));
-	snprintf(buf, sizeof buf, " revision history: %s%s%s%s", table_selected(v->table)->name,
-	    rv->hist_loading ? " (loading)" : "", rv->hist_traffic != NULL ? " — " : "",
-	    rv->hist_traffic != NULL ? rv->hist_traffic : "");
-	table_put(win, line, 0, buf, w, v->ui->ellipsis);
-	/* column widths by display width: REVISION, AGE, IMAGES, CHANGE-CAUSE */
-	for (k = 0; k < rv->nhist; k++) {
-		hr = &rv->hist[k];
-		n = snprintf(rev, sizeof rev, "%ld", hr->revision);
-		wr = n > wr ? n : wr;
-		human_duration(hr->created != 0 ? now - hr->created : 0, age, sizeof age);
-		n = (int)display_width(age);
-		wa = n > wa ? n : wa;
-		n = (int)display_width(hr->images);
-		wi = n > wi ? n : wi;
-	}
-	/* IMAGES gets what CHANGE-CAUSE (12 at least) leaves */
-	avail = w - (2 + wr + 2 + wa + 2) - 2 - 12;
-	if (wi > avail) {
-		/* as wide as the shortened images need */
-		avail = avail > 12 ? avail : 12;
-		wi = 6;
-		for (k = 0; k < rv->nhist; k++) {
-			img = view_short_image(rv->hist[k].images, avail, v->ui->ellipsis);
-			n = (int)display_width(img);
-			wi = n > wi ? n : wi;
-			free(img);
-		}
-	}
-	wattrset(win, (attr_t)ui_attr(THEME_COLHEAD));
-	table_put(win, line + 1, 0, "", w, v->ui->ellipsis);
-	x = 2;
-	table_put(win, line + 1, x, "REVISION", wr, v->ui->ellipsis);
-	x += wr + 2;
-	table_put(win, line + 1, x, "AGE", wa < w - x ? wa : w - x, v->ui->ellipsis);
-	x += wa + 2;
-	table_put(win, line + 1, x, "IMAGES", wi < w - x ? wi : w - x, v->ui->ellipsis);
-	x += wi + 2;
-	if (x < w)
-		table_put(win, line + 1, x, "CHANGE-CAUSE", w - x, v->ui->ellipsis);
-	wattrset(win, (attr_t)ui_attr(THEME_NORMAL));
-	for (i = 0; i < ph - 2; i++) {
-		table_put(win, line + 2 + i, 0, "", w, v->ui->ellipsis);
-		if (i == 0 && rv->hist_error != NULL) {
-			table_put(win, line + 2, 0, rv->hist_error, w, v->ui->ellipsis);
-			continue;
-		}
-		if ((size_t)i >= rv->nhist)
-			continue;
-		hr = &rv->hist[i];
-		snprintf(rev, sizeof rev, "%ld", hr->revision);
-		human_duration(hr->created != 0 ? now - hr->created : 0, age, sizeof age);
-		x = 2;
-		table_put(win, line + 2 + i, x, rev, wr, v->ui->ellipsis);
-		x += wr + 2;
-		if (x >= w)
-			continue;
-		table_put(win, line + 2 + i, x, age, wa < w - x ? wa : w - x, v->ui->ellipsis);
-		x += wa + 2;
-		if (x >= w)
-			continue;
-		cw = wi < w - x ? wi : w - x;
-		img = view_short_image(hr->images, cw, v->ui->ellipsis);
-		table_put(win, line + 2 + i, x, img, cw, v->ui->ellipsis);
-		free(img);
-		x += wi + 2;
-		if (x < w)
-			table_put(win, line + 2 + i, x, hr->cause, w - x, v->ui->ellipsis);
-	}
+	if (ph > 0)
+		history_draw(&rv->hist, table_selected(v->table)->name, win, y + h - ph,
+		    ph, w, now);
 }
 
 /* Finder for a row's selector. */

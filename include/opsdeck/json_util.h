@@ -70,6 +70,11 @@ int			 label_selector_match(const struct label_selector *sel,
  * ("app=web,tier=fe"; NULL or "" for none), as the store keeps them. */
 int			 label_selector_match_flat(const struct label_selector *sel,
 			    const char *labels);
+/* The value of key in a flattened label set "k=v,k2=v2" (labels_to_string's
+ * form, or a selector of equalities in it), copied into buf; NULL if the key
+ * is absent or the value too long. */
+const char		*labels_flat_get(const char *flat, const char *key, char *buf,
+			    size_t len);
 /* The selector as Kubernetes prints it: requirements sorted by key,
  * "a=b,c in (x,y),!d"; "" for an empty selector. Caller frees. */
 char			*label_selector_string(const struct label_selector *sel);
