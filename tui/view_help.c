@@ -1,5 +1,6 @@
 /* The help view: generated from the key table, the command table and the
  * option table, so it always says what the program does. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,17 +372,45 @@ help_free(struct view *v)
 	v->data = NULL;
 }
 
+/* The line of p reading anchor nearest to line near, or near when none
+ * does (or anchor is blank). */
+static size_t
+help_anchor(const struct pager *p, const char *anchor, size_t near)
+{
+	size_t i, n = pager_count(p), best = near, dist = SIZE_MAX, d;
+
+	if (anchor == NULL || *anchor == '\0')
+		return near;
+	for (i = 0; i < n; i++) {
+		if (strcmp(pager_line(p, i), anchor) != 0)
+			continue;
+		d = i > near ? i - near : near - i;
+		if (d < dist) {
+			dist = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
 static void
 help_draw(struct view *v, WINDOW *win, int y, int h, int w, int64_t now)
 {
 	struct help_data *hd = v->data;
+	const char *line;
+	char *anchor;
 	size_t top;
 
-	if (hd->width != 0 && hd->width != w) {	/* resized: lay out again */
+	if (hd->width != 0 && hd->width != w) {
+		/* resized: lay out again, the line on top staying there (the
+		 * key sheet above it changes its height with the width) */
 		top = pager_get_top(hd->pager);
+		line = top < pager_count(hd->pager) ? pager_line(hd->pager, top) : NULL;
+		anchor = line != NULL ? xstrdup(line) : NULL;
 		pager_clear(hd->pager);
 		help_fill(v, hd->pager);
-		pager_set_top(hd->pager, top);
+		pager_set_top(hd->pager, help_anchor(hd->pager, anchor, top));
+		free(anchor);
 	}
 	pager_draw(hd->pager, win, y, h, w, v->ui->wrap, v->ui->ellipsis);
 }
