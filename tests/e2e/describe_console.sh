@@ -9,6 +9,17 @@ KUBECTL=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
 [ -x "$KUBECTL" ] || skip "no $KUBECTL"
 
 start_drill estate
+# settled: the deployment's pods are made (status.replicas and
+# updatedReplicas equal spec.replicas), so kubectl, reading after the
+# console did, describes the same object
+settled() {
+	local r
+	r=$("$KUBECTL" --context staging -n staging get deployment frontend \
+	    -o jsonpath='{.spec.replicas} {.status.replicas} {.status.updatedReplicas}') || return 1
+	set -- $r
+	[ $# -eq 3 ] && [ "$1" = "$2" ] && [ "$1" = "$3" ]
+}
+wait_for 60 settled || fail "staging's frontend never had its pods"
 start_console --kubeconfig "$KUBECONFIG" --context staging
 wait_screen 60 "staging(staging) live"
 cmd "deploy @staging"
