@@ -63,3 +63,11 @@ out:
 		errno = err;
 	return buf;
 }
+
+char *
+file_resolve(const char *dir, const char *path)
+{
+	if (path[0] == '/' || dir == NULL || *dir == '\0')
+		return xstrdup(path);
+	return xasprintf("%s/%s", dir, path);
+}

@@ -75,6 +75,14 @@ ydoc_str(yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
+char *
+ydoc_strdup(yaml_document_t *doc, yaml_node_t *m, const char *key)
+{
+	const char *s = ydoc_str(ydoc_get(doc, m, key));
+
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
 /* A scalar read as a boolean. */
 int
 ydoc_bool(yaml_node_t *n)

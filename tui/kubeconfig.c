@@ -135,15 +135,6 @@ kc_warn(struct kubeconfig *kc, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* path resolved against dir unless absolute (new string). */
-char *
-kc_resolve(const char *dir, const char *path)
-{
-	if (path[0] == '/' || dir == NULL || *dir == '\0')
-		return xstrdup(path);
-	return xasprintf("%s/%s", dir, path);
-}
-
 /* The directory holding file, made absolute (new string). */
 static char *
 kc_dirname(const char *file)
@@ -185,7 +176,7 @@ kc_material(yaml_document_t *doc, yaml_node_t *m, const char *datakey, const cha
 	}
 	if (file == NULL || *file == '\0')
 		return 0;
-	path = kc_resolve(dir, file);
+	path = file_resolve(dir, file);
 	*out = file_read(path, KC_MAX_PEM, outlen, &why);
 	free(path);
 	if (*out == NULL) {
@@ -194,15 +185,6 @@ kc_material(yaml_document_t *doc, yaml_node_t *m, const char *datakey, const cha
 		return -1;
 	}
 	return 0;
-}
-
-/* A string field, duplicated, or NULL when absent or empty. */
-char *
-kc_strdup_field(yaml_document_t *doc, yaml_node_t *m, const char *key)
-{
-	const char *s = ydoc_str(ydoc_get(doc, m, key));
-
-	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
 }
 
 /* Index of the cluster named name, or -1. */
@@ -276,9 +258,9 @@ kc_read_clusters(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq,
 			    ydoc_line(item), name);
 			continue;
 		}
-		c->server = kc_strdup_field(doc, m, "server");
-		c->tls_server_name = kc_strdup_field(doc, m, "tls-server-name");
-		c->proxy_url = kc_strdup_field(doc, m, "proxy-url");
+		c->server = ydoc_strdup(doc, m, "server");
+		c->tls_server_name = ydoc_strdup(doc, m, "tls-server-name");
+		c->proxy_url = ydoc_strdup(doc, m, "proxy-url");
 		n = ydoc_get(doc, m, "insecure-skip-tls-verify");
 		if (n != NULL)
 			c->insecure = ydoc_bool(n) == 1;
@@ -334,12 +316,12 @@ kc_read_users(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq,
 		m = ydoc_get(doc, item, "user");
 		if (m == NULL || m->type != YAML_MAPPING_NODE)
 			continue;	/* an empty user: no credentials */
-		u->token = kc_strdup_field(doc, m, "token");
+		u->token = ydoc_strdup(doc, m, "token");
 		s = ydoc_str(ydoc_get(doc, m, "tokenFile"));
 		if (s != NULL && *s != '\0')
-			u->token_file = kc_resolve(dir, s);
-		u->username = kc_strdup_field(doc, m, "username");
-		u->password = kc_strdup_field(doc, m, "password");
+			u->token_file = file_resolve(dir, s);
+		u->username = ydoc_strdup(doc, m, "username");
+		u->password = ydoc_strdup(doc, m, "password");
 		if (kc_material(doc, m, "client-certificate-data", "client-certificate", dir,
 		    &u->cert_data, &u->cert_len, &why) != 0 ||
 		    kc_material(doc, m, "client-key-data", "client-key", dir,
@@ -392,7 +374,7 @@ kc_read_extension(yaml_document_t *doc, yaml_node_t *m, struct kc_ctx *c)
 		if (ext == NULL || ext->type != YAML_MAPPING_NODE)
 			continue;
 		free(c->role);
-		c->role = kc_strdup_field(doc, ext, "role");
+		c->role = ydoc_strdup(doc, ext, "role");
 		n = ydoc_get(doc, ext, "protected");
 		if (n != NULL && ydoc_bool(n) != -1)
 			c->protected_ctx = ydoc_bool(n);
@@ -428,9 +410,9 @@ kc_read_contexts(struct kc_merge *mg, yaml_document_t *doc, yaml_node_t *seq, co
 		memset(c, 0, sizeof *c);
 		c->name = xstrdup(name);
 		m = ydoc_get(doc, item, "context");
-		c->cluster = kc_strdup_field(doc, m, "cluster");
-		c->user = kc_strdup_field(doc, m, "user");
-		c->ns = kc_strdup_field(doc, m, "namespace");
+		c->cluster = ydoc_strdup(doc, m, "cluster");
+		c->user = ydoc_strdup(doc, m, "user");
+		c->ns = ydoc_strdup(doc, m, "namespace");
 		kc_read_extension(doc, m, c);
 	}
 }

@@ -71,8 +71,8 @@ kc_parse_exec(yaml_document_t *doc, yaml_node_t *m, const char *dir, char **caus
 		*cause = xasprintf("exec: command is required");
 		goto bad;
 	}
-	e->command = strchr(s, '/') != NULL ? kc_resolve(dir, s) : xstrdup(s);
-	e->api_version = kc_strdup_field(doc, m, "apiVersion");
+	e->command = strchr(s, '/') != NULL ? file_resolve(dir, s) : xstrdup(s);
+	e->api_version = ydoc_strdup(doc, m, "apiVersion");
 	if (e->api_version == NULL) {
 		*cause = xasprintf("exec: apiVersion is required");
 		goto bad;
@@ -83,7 +83,7 @@ kc_parse_exec(yaml_document_t *doc, yaml_node_t *m, const char *dir, char **caus
 		    "client.authentication.k8s.io/v1 or v1beta1)", e->api_version);
 		goto bad;
 	}
-	e->interactive_mode = kc_strdup_field(doc, m, "interactiveMode");
+	e->interactive_mode = ydoc_strdup(doc, m, "interactiveMode");
 	if (e->interactive_mode == NULL &&
 	    strcmp(e->api_version, "client.authentication.k8s.io/v1") == 0) {
 		*cause = xasprintf("exec: interactiveMode must be specified for %s",
@@ -106,7 +106,7 @@ kc_parse_exec(yaml_document_t *doc, yaml_node_t *m, const char *dir, char **caus
 		}
 		e->provide_cluster_info = b;
 	}
-	e->install_hint = kc_strdup_field(doc, m, "installHint");
+	e->install_hint = ydoc_strdup(doc, m, "installHint");
 	n = ydoc_get(doc, m, "args");
 	if (n != NULL && n->type == YAML_SEQUENCE_NODE) {
 		for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {

@@ -9,10 +9,6 @@
 
 #include "opsdeck/kubeconfig.h"
 
-/* tui/kubeconfig.c */
-char	*kc_resolve(const char *dir, const char *path);
-char	*kc_strdup_field(yaml_document_t *doc, yaml_node_t *m, const char *key);
-
 /* tui/kubeconfig_auth.c */
 void	 kc_exec_free(struct kube_exec *e);
 struct kube_exec	*kc_parse_exec(yaml_document_t *doc, yaml_node_t *m, const char *dir,

@@ -17,7 +17,7 @@
 
 /* Free one row. */
 void
-row_free(struct table_row *r, size_t ncols)
+table_row_free(struct table_row *r, size_t ncols)
 {
 	size_t i;
 
@@ -157,7 +157,7 @@ table_free(struct table *t)
 	if (t == NULL)
 		return;
 	for (i = 0; i < t->nrows; i++)
-		row_free(t->rows[i], t->ncols);
+		table_row_free(t->rows[i], t->ncols);
 	free(t->rows);
 	free(t->vis);
 	free(t->order);
@@ -222,7 +222,7 @@ table_begin(struct table *t)
 
 	table_remember(t);
 	for (i = 0; i < t->nrows; i++)
-		row_free(t->rows[i], t->ncols);
+		table_row_free(t->rows[i], t->ncols);
 	t->nrows = 0;
 	t->nvis = 0;
 	t->order_valid = false;

@@ -63,7 +63,7 @@ struct table {
 };
 
 /* table.c */
-void			 row_free(struct table_row *r, size_t ncols);
+void			 table_row_free(struct table_row *r, size_t ncols);
 const struct cell	*src_cell(const struct table_row *r, size_t col);
 void			 table_remember(struct table *t);
 /* table_order.c */

@@ -409,7 +409,7 @@ table_drop(struct table *t, size_t i, size_t p)
 			t->vis[q] = i;
 		t->rows[i] = t->rows[last];
 	}
-	row_free(r, t->ncols);
+	table_row_free(r, t->ncols);
 	t->nrows--;
 }
 
@@ -441,7 +441,7 @@ table_remove_like(struct table *t, struct table_row *probe)
 	if (t->nrows == 0 || t->rows[pi] != probe)
 		return false;
 	i = table_find_like(t, pi, &p);
-	row_free(probe, t->ncols);
+	table_row_free(probe, t->ncols);
 	t->nrows--;
 	if (i != SIZE_MAX)
 		table_drop(t, i, p);
@@ -491,7 +491,7 @@ table_swap_in(struct table *t, size_t i, struct table_row *r)
 				t->maxw[c] = r->widths[c];
 		}
 	}
-	row_free(old, t->ncols);
+	table_row_free(old, t->ncols);
 }
 
 bool
@@ -505,10 +505,10 @@ table_replace(struct table *t, struct table_row *probe, struct table_row *r)
 	i = table_find_like(t, n - 2, &p);
 	/* the probe goes: r takes its index, the last */
 	t->rows[n - 2] = r;
-	row_free(probe, t->ncols);
+	table_row_free(probe, t->ncols);
 	t->nrows = --n;
 	if (i == SIZE_MAX) {
-		row_free(r, t->ncols);
+		table_row_free(r, t->ncols);
 		t->nrows--;
 		return false;
 	}

@@ -11,5 +11,9 @@
  * regular file") and errno set (ENOENT and the like from open or read,
  * EFBIG, EINVAL) on failure. */
 char	*file_read(const char *path, size_t max, size_t *len, char **cause);
+/* path resolved against the directory dir unless path is absolute or dir
+ * is NULL or empty (a kubeconfig's relative certificate and token file
+ * paths); a new string. */
+char	*file_resolve(const char *dir, const char *path);
 
 #endif

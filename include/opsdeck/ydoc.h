@@ -18,6 +18,9 @@ yaml_node_t	*ydoc_root(yaml_document_t *);
 yaml_node_t	*ydoc_get(yaml_document_t *, yaml_node_t *m, const char *key);
 /* The scalar text of n, or NULL if n is NULL or not a scalar. */
 const char	*ydoc_str(yaml_node_t *n);
+/* The scalar text of key in mapping m, duplicated; NULL when absent, not
+ * a scalar, or empty. */
+char		*ydoc_strdup(yaml_document_t *, yaml_node_t *m, const char *key);
 /* A scalar as a boolean (true/false/yes/no/on/off/1/0); -1 if not one. */
 int		 ydoc_bool(yaml_node_t *n);
 /* 1-based line of n. */
