@@ -296,6 +296,25 @@ cmd_check(const struct cmd_entry *e, struct cmd_ctx *ctx, char **cause)
 	return 0;
 }
 
+char *
+cmd_join_argv(int argc, char *const *argv, int from)
+{
+	size_t len = 1;
+	char *s, *o;
+	int i;
+
+	for (i = from; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = o = xmalloc(len);
+	*o = '\0';
+	for (i = from; i < argc; i++) {
+		if (i > from)
+			*o++ = ' ';
+		o = stpcpy(o, argv[i]);
+	}
+	return s;
+}
+
 /* True if word reads back from cmd_split unchanged without quotes. */
 static bool
 cmd_word_plain(const char *w)

@@ -25,25 +25,6 @@ cmd_console(struct cmd_ctx *ctx, const char *name, char **cause)
 	return ui;
 }
 
-/* Join argv[from..] with spaces (new string). */
-static char *
-cmd_join(int argc, char **argv, int from)
-{
-	size_t len = 1;
-	char *s;
-	int i;
-
-	for (i = from; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = xcalloc(1, len);
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 /* :pods [@cluster] [NAMESPACE|-A] and every other view. */
 static int
 cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
@@ -55,7 +36,7 @@ cmd_view_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xasprintf("%s: only available in the console", argv[0]);
 		return -1;
 	}
-	arg = cmd_join(argc, argv, 1);
+	arg = cmd_join_argv(argc, argv, 1);
 	rc = ctx->ui_ops->show_view(ctx->ui, argv[0], arg, cause);
 	free(arg);
 	return rc;
@@ -203,7 +184,7 @@ cmd_filter_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 
 	if (t == NULL)
 		return -1;
-	spec = cmd_join(argc, argv, 1);
+	spec = cmd_join_argv(argc, argv, 1);
 	rc = table_set_filter(t, spec, cause);
 	free(spec);
 	ui_dirty(ctx->ui);
@@ -382,7 +363,7 @@ cmd_prompt_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		ui_dirty(ui);
 		return 0;
 	}
-	initial = cmd_join(argc, argv, 1);
+	initial = cmd_join_argv(argc, argv, 1);
 	if (strcmp(argv[0], "filter-prompt") == 0)
 		prompt_start(ui, UI_PROMPT_FILTER, "/", initial);
 	else

@@ -28,25 +28,6 @@ incident_usage(FILE *f)
 	    "       opsdeck incident export [ID]\n");
 }
 
-/* Join argv[from..argc) with spaces (new string). */
-static char *
-join_args(int argc, char **argv, int from)
-{
-	size_t len = 1;
-	char *s;
-	int i;
-
-	for (i = from; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = xcalloc(1, len);
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 #define ALERTS_SEEN_MAX	1024
 #define ALERTS_PERIOD	3.0
 
@@ -209,7 +190,7 @@ cmd_incident_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		return 0;
 	}
 	if (strcmp(argv[1], "open") == 0 && argc >= 4) {
-		text = join_args(argc, argv, 3);
+		text = cmd_join_argv(argc, argv, 3);
 		if (incident_open(argv[2], text, &id, cause) != 0)
 			goto out;
 		msg = xasprintf("incident %s opened (%s): %s", id, argv[2], text);
@@ -217,7 +198,7 @@ cmd_incident_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		free(msg);
 		alert_watch_start(ctx, id);
 	} else if (strcmp(argv[1], "close") == 0) {
-		text = argc > 2 ? join_args(argc, argv, 2) : NULL;
+		text = argc > 2 ? cmd_join_argv(argc, argv, 2) : NULL;
 		id = incident_current();
 		if (id == NULL) {
 			*cause = xstrdup("incident: none is open");
@@ -264,7 +245,7 @@ cmd_note_exec(struct cmd_ctx *ctx, int argc, char **argv, char **cause)
 		*cause = xstrdup("note: what?");
 		goto out;
 	}
-	text = join_args(argc, argv, 1);
+	text = cmd_join_argv(argc, argv, 1);
 	if (incident_event(id, "note", text, NULL, cause) != 0)
 		goto out;
 	incident_say(ctx, false, "noted");
@@ -309,7 +290,7 @@ incident_main(int argc, char **argv)
 			incident_usage(stderr);
 			return 2;
 		}
-		text = join_args(argc, argv, 3);
+		text = cmd_join_argv(argc, argv, 3);
 		if (incident_open(argv[2], text, &id, &cause) != 0)
 			goto out;
 		printf("%s\n", id);
@@ -323,11 +304,11 @@ incident_main(int argc, char **argv)
 			cause = xstrdup("no incident is open");
 			goto out;
 		}
-		text = join_args(argc, argv, 2);
+		text = cmd_join_argv(argc, argv, 2);
 		if (incident_event(id, "note", text, NULL, &cause) != 0)
 			goto out;
 	} else if (strcmp(sub, "close") == 0) {
-		text = argc > 2 ? join_args(argc, argv, 2) : NULL;
+		text = argc > 2 ? cmd_join_argv(argc, argv, 2) : NULL;
 		if (incident_close(text, &cause) != 0)
 			goto out;
 	} else if (strcmp(sub, "list") == 0) {

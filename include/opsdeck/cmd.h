@@ -143,6 +143,9 @@ int		 cmd_execute_argv(struct cmd_ctx *, int argc, char *const *argv, char **cau
  * double-quoted with \" and \\ escaped); new string. For showing argument
  * vectors unambiguously. */
 char		*cmd_quote_argv(int argc, char *const *argv);
+/* argv[from] .. argv[argc - 1] joined by single spaces, unquoted (free
+ * text such as a note or a filter); new string, "" when there are none. */
+char		*cmd_join_argv(int argc, char *const *argv, int from);
 /* Split line shell-like into *argv (NULL-terminated; free with
  * cmd_free_argv). 0, or -1 with *cause (unterminated quote, too long). */
 int		 cmd_split(const char *line, int *argc, char ***argv, char **cause);

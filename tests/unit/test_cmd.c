@@ -355,12 +355,32 @@ test_completion(void **state)
 	store_free(ui.store);
 }
 
+/* cmd_join_argv: the words from one on, single spaces, nothing quoted. */
+static void
+test_join(void **state)
+{
+	char *argv[] = { "note", "db", "is \"down\"", "again", NULL };
+	char *s;
+
+	(void)state;
+	s = cmd_join_argv(4, argv, 1);
+	assert_string_equal(s, "db is \"down\" again");
+	free(s);
+	s = cmd_join_argv(4, argv, 3);
+	assert_string_equal(s, "again");
+	free(s);
+	s = cmd_join_argv(4, argv, 4);
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_execute),
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_console_only),
