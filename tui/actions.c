@@ -721,30 +721,6 @@ op_fetch(struct act_op *op)
 	free(path);
 }
 
-/* The permissions def needs on an object of resource. */
-static size_t
-act_access(const struct act_def *def, const char *resource,
-    struct actions_access out[ACTIONS_ACCESS_MAX])
-{
-	const struct kind *r;
-	size_t i, n = 0;
-
-	if (def->am)
-		return 0;
-	for (i = 0; i < ACTIONS_ACCESS_MAX && def->need[i].verb != NULL; i++) {
-		r = kind_find(def->need[i].resource != NULL ? def->need[i].resource :
-		    resource);
-		if (r == NULL)
-			return 0;
-		out[n].verb = def->need[i].verb;
-		out[n].group = r->group;
-		out[n].resource = r->resource;
-		out[n].subresource = def->need[i].sub;
-		n++;
-	}
-	return n;
-}
-
 static void	op_rbac_done(int, const char *, void *);
 
 /* Ask about the next permission op needs, or fetch once all are granted. */
@@ -815,7 +791,7 @@ op_start(struct act_op *op)
 		free(msg);
 		return;
 	}
-	op->naccess = act_access(b->def, op->resource, op->access);
+	op->naccess = act_def_access(b->def, op->resource, op->access);
 	op->nchecked = 0;
 	op_rbac_next(op);
 }
@@ -1059,23 +1035,6 @@ out:
 	for (a = 0; a < b.nargs; a++)
 		free(b.args[a]);
 	return writes;
-}
-
-/* The permissions command needs on resource (NULL: its first kind). */
-size_t
-actions_access(const char *command, const char *resource,
-    struct actions_access out[ACTIONS_ACCESS_MAX])
-{
-	const struct act_def *def = act_def_find(command);
-	const struct kind *k;
-
-	if (def == NULL)
-		return 0;
-	if (resource == NULL) {
-		k = kind_for_action(def->verb, 0);
-		return k != NULL ? act_access(def, k->resource, out) : 0;
-	}
-	return act_access(def, resource, out);
 }
 
 /* Add an op to the batch. */

@@ -143,6 +143,46 @@ act_def_find(const char *verb)
 	return NULL;
 }
 
+size_t
+act_def_access(const struct act_def *def, const char *resource,
+    struct actions_access out[ACTIONS_ACCESS_MAX])
+{
+	const struct kind *r;
+	size_t i, n = 0;
+
+	if (def->am)
+		return 0;
+	for (i = 0; i < ACTIONS_ACCESS_MAX && def->need[i].verb != NULL; i++) {
+		r = kind_find(def->need[i].resource != NULL ? def->need[i].resource :
+		    resource);
+		if (r == NULL)
+			return 0;
+		out[n].verb = def->need[i].verb;
+		out[n].group = r->group;
+		out[n].resource = r->resource;
+		out[n].subresource = def->need[i].sub;
+		n++;
+	}
+	return n;
+}
+
+/* The permissions command needs on resource (NULL: its first kind). */
+size_t
+actions_access(const char *command, const char *resource,
+    struct actions_access out[ACTIONS_ACCESS_MAX])
+{
+	const struct act_def *def = act_def_find(command);
+	const struct kind *k;
+
+	if (def == NULL)
+		return 0;
+	if (resource == NULL) {
+		k = kind_for_action(def->verb, 0);
+		return k != NULL ? act_def_access(def, k->resource, out) : 0;
+	}
+	return act_def_access(def, resource, out);
+}
+
 /* True if def applies to resource. */
 static bool
 act_kind_ok(const struct act_def *def, const char *resource)

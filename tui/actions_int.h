@@ -184,6 +184,10 @@ void	batch_start(struct act_batch *b);
 
 /* The verb table (actions_cmd.c). */
 const struct act_def	*act_def_find(const char *verb);
+/* The permissions def needs on an object of resource (none for
+ * Alertmanager's): what the RBAC step asks and help lists. */
+size_t			 act_def_access(const struct act_def *def, const char *resource,
+			    struct actions_access out[ACTIONS_ACCESS_MAX]);
 
 /* JSON getters (actions_build.c). */
 const char	*jstr(json_t *o, ...);
