@@ -16,7 +16,6 @@
 #include "opsdeck/incident.h"
 #include "opsdeck/kinds.h"
 #include "opsdeck/kubeconfig.h"
-#include "opsdeck/runbook.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/ui.h"
@@ -559,7 +558,7 @@ act_commands(size_t *n)
 	return cmds;
 }
 
-/* Register the action commands, and the runbook and incident commands. */
+/* Register the action commands. */
 void
 actions_register(void)
 {
@@ -569,6 +568,4 @@ actions_register(void)
 	cmds = act_commands(&n);
 	cmd_register(cmds, n);
 	cmd_register(act_other_commands, sizeof act_other_commands / sizeof act_other_commands[0]);
-	runbook_register_commands();
-	incident_register_commands();
 }

@@ -328,7 +328,7 @@ runbook_cmd_run(int argc, char **argv)
 	if ((cause = runbook_refusal(rb, dry, ro, NULL)) != NULL)
 		goto out;
 	so = (struct hl_session_opts){ .kubeconfig = kcpath, .need_config = true,
-	    .signals = true, .actions = true };
+	    .signals = true, .commands = runbook_register_all };
 	if (hl_session_load(&s, &so, &cause) != 0)
 		goto out;
 	if (context == NULL)
@@ -823,6 +823,14 @@ void
 runbook_register_commands(void)
 {
 	cmd_register(runbook_commands, sizeof runbook_commands / sizeof runbook_commands[0]);
+}
+
+void
+runbook_register_all(void)
+{
+	actions_register();
+	runbook_register_commands();
+	incident_register_commands();
 }
 
 /* Entry point of `opsdeck runbook`. */

@@ -754,7 +754,7 @@ console_main(int argc, char **argv)
 	xmalloc_set_fatal_hook(console_fatal_hook);
 	keymap_init();
 	cmd_console_register();
-	actions_register();
+	runbook_register_all();
 
 	cfg = config_load(NULL, &cause);
 	if (cfg == NULL) {

@@ -53,9 +53,9 @@ hl_session_start(struct hl_session *s, const struct hl_session_opts *o, char **c
 	if (o->server_tables)
 		store_set_server_tables(s->store, true);
 	s->client = client_new(s->loop, s->store, s->ctxs, s->nctx, o->client);
-	if (o->actions) {
+	if (o->commands != NULL) {
 		actions_set_loop(s->loop);
-		actions_register();
+		o->commands();
 		s->actions = true;
 	}
 	return 0;

@@ -234,7 +234,7 @@ hl_action_session(struct hl_session *s, const char *path, const char *spec, bool
 	copts.once = true;
 	copts.health_interval = -1;
 	so = (struct hl_session_opts){ .kubeconfig = path, .spec = spec, .all = all,
-	    .signals = true, .actions = true, .client = &copts };
+	    .signals = true, .commands = actions_register, .client = &copts };
 	if (hl_session_open(s, &so) != 0)
 		return s->loop != NULL ? 1 : 2;	/* selected, but no signals */
 	if (s->cfg == NULL) {

@@ -320,3 +320,92 @@ pager_draw(struct pager *p, WINDOW *win, int y, int h, int w, bool wrap,
 	}
 	wattrset(win, (attr_t)theme_attr(THEME_NORMAL));
 }
+
+/* Word-wrap text into p at width w: a line that fits is kept
+ * as it is (a diff's indentation and columns stay); longer ones break at
+ * spaces, words longer than a line are split, wrapped parts keep the
+ * paragraph's indent. */
+void
+pager_wrap(struct pager *p, const char *text, int w)
+{
+	const char *para = text, *end, *s, *word;
+	char *line;
+	size_t len, cap, indent, n, wl;
+	int used, lw, ww;
+
+	pager_clear(p);
+	if (w < 8)
+		w = 8;
+	cap = strlen(text) + 1 + (size_t)w;
+	line = xmalloc(cap * 2 + 16);
+	for (;;) {
+		end = strchr(para, '\n');
+		if (end == NULL)
+			end = para + strlen(para);
+		memcpy(line, para, (size_t)(end - para));
+		line[end - para] = '\0';
+		if ((int)display_width(line) <= w) {
+			pager_add(p, line, (size_t)(end - para));
+			if (*end == '\0')
+				break;
+			para = end + 1;
+			continue;
+		}
+		indent = strspn(para, " ");
+		if ((int)indent > w / 2)
+			indent = (size_t)w / 2;
+		memcpy(line, para, indent);
+		len = indent;
+		lw = (int)indent;
+		s = para + indent;
+		while (s < end) {
+			word = s;
+			while (s < end && *s != ' ')
+				s++;
+			wl = (size_t)(s - word);
+			memcpy(line + len + 1, word, wl);	/* measure the word alone */
+			line[len + 1 + wl] = '\0';
+			ww = (int)display_width(line + len + 1);
+			if (lw > (int)indent && lw + 1 + ww > w) {
+				line[len] = '\0';
+				pager_add(p, line, len);
+				memset(line, ' ', indent);
+				len = indent;
+				lw = (int)indent;
+			}
+			if (lw > (int)indent) {
+				line[len++] = ' ';
+				lw++;
+			}
+			/* a word wider than a line is split */
+			while (lw + ww > w) {
+				n = table_fit_bytes(word, w - lw, &used);
+				if (n == 0)
+					n = 1;
+				memcpy(line + len, word, n);
+				len += n;
+				line[len] = '\0';
+				pager_add(p, line, len);
+				word += n;
+				wl -= n;
+				memset(line, ' ', indent);
+				len = indent;
+				lw = (int)indent;
+				memcpy(line + len, word, wl);
+				line[len + wl] = '\0';
+				ww = (int)display_width(line + len);
+			}
+			memcpy(line + len, word, wl);
+			len += wl;
+			lw += ww;
+			while (s < end && *s == ' ')
+				s++;
+		}
+		line[len] = '\0';
+		pager_add(p, line, len);
+		if (*end == '\0')
+			break;
+		para = end + 1;
+	}
+	free(line);
+}

@@ -621,6 +621,7 @@ prompt_start(struct ui *ui, enum ui_prompt_mode mode, const char *prefix, const 
 		rl_callback_handler_remove();
 	prompt_ui = ui;
 	ui->prompt_mode = mode;
+	ui->draw_prompt = prompt_draw;
 	free(ui->prompt_question);
 	ui->prompt_question = sanitize_str(prefix, 0);
 	free(saved_filter);

@@ -39,6 +39,18 @@ table_row_free(struct table_row *r, size_t ncols)
 	free(r);
 }
 
+/* Forget a walk in progress. */
+void
+table_walk_stop(struct table *t)
+{
+	if (t->walk_own)
+		free(t->walk);
+	t->walk = NULL;
+	t->nwalk = t->wpos = 0;
+	t->walk_own = false;
+	t->walking = false;
+}
+
 /* The source cell shown in column col, or NULL. */
 const struct cell *
 src_cell(const struct table_row *r, size_t col)
@@ -427,7 +439,7 @@ mark_find(const struct table *t, const char *key, bool *found)
 void
 table_toggle_mark(struct table *t)
 {
-	struct table_row *r = table_selected(t);
+	struct table_row *r = t->sel < t->nvis ? t->rows[t->vis[t->sel]] : NULL;
 	bool found;
 	size_t i;
 
@@ -820,7 +832,8 @@ table_draw(struct table *t, WINDOW *win, int y, int x, int h, int w,
 	t->page = h;
 	table_measure_timed(t, h, st->now);
 	table_fit(t, w - mw, st->wide, widths);
-	scol = table_sort_col(t, &sdir);
+	scol = t->sort_col;
+	sdir = t->sort_dir;
 	/* header */
 	wattrset(win, (attr_t)st->colhead);
 	wmove(win, y, x);

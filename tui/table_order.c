@@ -172,18 +172,6 @@ table_clock(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Forget a walk in progress. */
-void
-table_walk_stop(struct table *t)
-{
-	if (t->walk_own)
-		free(t->walk);
-	t->walk = NULL;
-	t->nwalk = t->wpos = 0;
-	t->walk_own = false;
-	t->walking = false;
-}
-
 /* Filter anew from src (n sorted indices; a copy the table now owns if
  * own): the matches so far are the visible rows. */
 static void

@@ -13,10 +13,10 @@
 #include "opsdeck/cmd.h"
 #include "opsdeck/incident.h"
 #include "opsdeck/keymap.h"
+#include "opsdeck/kinds.h"
 #include "opsdeck/loop.h"
 #include "opsdeck/names.h"
 #include "opsdeck/printers.h"
-#include "opsdeck/prompt.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -150,7 +150,7 @@ ui_option_set(struct ui *ui, const char *name, const char *value, char **cause)
 			if (ui->curses)
 				theme_apply(ui->theme, ui->mono);
 		} else {
-			if (view_resource_find(value) == NULL && strcmp(value, "overview") != 0 &&
+			if (kind_find_view(value) == NULL && strcmp(value, "overview") != 0 &&
 			    strcmp(value, "contexts") != 0) {
 				*cause = xasprintf("%s: unknown view '%s'", o->name, value);
 				return -1;
@@ -529,6 +529,7 @@ int
 ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **cause)
 {
 	const struct view_class *cls = NULL;
+	const struct kind *k;
 	const char *resource = NULL, *w;
 	char *copy = NULL, *word, *save = NULL, *rest = NULL, *note = NULL, key[32];
 	const char *ns = NULL;
@@ -552,11 +553,12 @@ ui_open(struct ui *ui, const char *name, const char *arg, bool replace, char **c
 	else if (strcmp(name, "runbooks") == 0)
 		cls = &view_runbooks_class;
 	else {
-		resource = view_resource_find(name);
-		if (resource == NULL) {
+		k = kind_find_view(name);
+		if (k == NULL) {
 			*cause = xasprintf("unknown view: %s", name);
 			return -1;
 		}
+		resource = k->resource;
 		cls = &view_resource_class;
 	}
 	/* arguments: @cluster, -A, NAMESPACE, anything else kept as arg */
@@ -1039,7 +1041,8 @@ ui_draw_status(struct ui *ui, WINDOW *win, int y, int w, struct pager *wrapped, 
 		}
 	}
 	if (ui->prompt_mode != UI_PROMPT_NONE) {
-		prompt_draw(ui, win, y, w);
+		if (ui->draw_prompt != NULL)
+			ui->draw_prompt(ui, win, y, w);
 		return;
 	}
 	if (wrapped != NULL)
@@ -1084,7 +1087,7 @@ ui_draw(struct ui *ui)
 	if (ui->status != NULL && (ui->prompt_mode != UI_PROMPT_NONE ||
 	    ((int)display_width(ui->status) > w && maxstatus > 1))) {
 		wrapped = pager_new(64);
-		dialog_wrap(wrapped, ui->status, w);
+		pager_wrap(wrapped, ui->status, w);
 		nstatus = (int)pager_count(wrapped);
 		nstatus = nstatus > maxstatus ? maxstatus : nstatus;
 		/* while prompting, the message (completion matches) goes

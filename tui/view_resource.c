@@ -93,14 +93,6 @@ struct res_view {
 	struct loop_timer	*more;		/* the next slice of changes, or NULL */
 };
 
-const char *
-view_resource_find(const char *name)
-{
-	const struct kind *k = kind_find_view(name);
-
-	return k != NULL ? k->resource : NULL;
-}
-
 /* Upper-case a column name into buf. */
 static const char *
 res_upper(const char *s, char *buf, size_t len)

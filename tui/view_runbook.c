@@ -82,7 +82,7 @@ rbv_add(struct rbv *d, struct pager *p, const char *first, int indent, const cha
 	char *line;
 	size_t i;
 
-	dialog_wrap(d->wrap, text, w - indent);
+	pager_wrap(d->wrap, text, w - indent);
 	for (i = 0; i < pager_count(d->wrap); i++) {
 		line = xasprintf("%-*s%s", indent, i == 0 && first != NULL ? first : "",
 		    pager_line(d->wrap, i));

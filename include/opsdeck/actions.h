@@ -30,9 +30,9 @@
 struct client;
 struct loop;
 
-/* Register the action commands in the command table, with the runbook and
- * incident commands (:runbook, :runbook-abort, :incident, :note). The
- * console calls it once at start-up; `opsdeck runbook run` too. */
+/* Register the action commands in the command table (runbook_register_all
+ * adds them with the runbook and incident commands; `opsdeck edit` and
+ * `opsdeck silence` register them alone). */
 void		 actions_register(void);
 /* The loop actions schedule their timers on (set once at start-up). */
 void		 actions_set_loop(struct loop *);

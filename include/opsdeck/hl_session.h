@@ -27,7 +27,9 @@ struct hl_session_opts {
 							 * else reported and ignored */
 	bool				 server_tables;	/* rows in the API server's columns */
 	bool				 signals;	/* catch signals (hl_signals_install) */
-	bool				 actions;	/* the action pipeline runs on the loop */
+	/* Registers the commands the session runs, the action pipeline
+	 * then running on the loop; NULL: none (a read-only session). */
+	void				(*commands)(void);
 	const struct client_opts	*client;	/* NULL: defaults */
 };
 

@@ -37,7 +37,7 @@ int	 incident_close(const char *text, char **cause);
 int	 incident_export(const char *id, FILE *f, char **cause);
 /* List incidents (id, severity, state, title) to f. */
 int	 incident_list(FILE *f, char **cause);
-/* Register the console's :incident and :note commands (actions_register
+/* Register the console's :incident and :note commands (runbook_register_all
  * does this). */
 void	 incident_register_commands(void);
 /* True if s is a valid incident id (no path tricks). */

@@ -40,6 +40,11 @@ void		 pager_draw(struct pager *, WINDOW *, int y, int h, int w, bool wrap,
 		    const char *ellipsis);
 int		 pager_search(struct pager *, const char *regex, char **cause);
 void		 pager_bottom(struct pager *);
+/* Replace p's lines by text word-wrapped at width w (a confirmation's
+ * previews, the status line, a runbook step): a line that fits is kept as
+ * it is, longer ones break at spaces, words longer than a line are split,
+ * wrapped parts keep their paragraph's indent. */
+void		 pager_wrap(struct pager *p, const char *text, int w);
 /* Follow: stay at the bottom as lines arrive. */
 void		 pager_follow(struct pager *, bool);
 bool		 pager_following(const struct pager *);

@@ -361,8 +361,12 @@ const char	*runbook_key_lookup(int key, const char *kind);
 size_t		 runbook_keys_count(void);
 char		*runbook_key_line(size_t i);
 /* Register the console's :runbook, :runbook-show and :runbook-abort
- * (actions_register does this). */
+ * (runbook_register_all does this). */
 void		 runbook_register_commands(void);
+/* Register every command a runbook's steps may run, then the runbook
+ * commands: the actions, :incident and :note, :runbook... Once, at the
+ * start of the console and of `opsdeck runbook run`. */
+void		 runbook_register_all(void);
 /* True if rb has steps that change something (action, exec). */
 bool		 runbook_mutates(const struct runbook *);
 /* Whether a run of rb is refused by the read-only rule: NULL, or the

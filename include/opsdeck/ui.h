@@ -126,6 +126,9 @@ struct ui {
 
 	enum ui_prompt_mode	 prompt_mode;
 	char			*prompt_question;
+	/* Draws the prompt line while one is open: set by the prompt
+	 * (prompt.c) when it opens, so the screen knows no line editor. */
+	void			(*draw_prompt)(struct ui *, WINDOW *, int y, int w);
 	void			(*ask_done)(const char *, void *);
 	void			*ask_arg;
 
@@ -256,15 +259,12 @@ extern const size_t			view_runbook_nkeys;
  * clusters. */
 void		 look_report(struct ui *);
 
-/* Word-wrap text (sanitised; newlines kept) into p's lines of width w. */
-void		 dialog_wrap(struct pager *p, const char *text, int w);
 /* cmd_ui.confirm for the console: pushes a dialog view. */
 void		 dialog_confirm(void *ui, const char *title, const char *preview,
 		    const char *typed, void (*done)(bool, void *), void *arg);
 
 /* Resource views: the resource of a kind with a view, by its view's name
  * or any name kind_find() takes ("deploy" → "deployments"), or NULL. */
-const char	*view_resource_find(const char *name);
 /* Container images ("a/b:t,c/d:u") shortened from the left to width
  * columns, keeping each name:tag ("…/quiz-backend:v2.4.0-bad"). New string. */
 char		*view_short_image(const char *images, int width, const char *ellipsis);

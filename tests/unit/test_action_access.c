@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/store.h"
 
@@ -254,7 +255,7 @@ test_every_mutating_command_guarded(void **state)
 	store_add_cluster(st, "prod-tokyo");
 	store_add_cluster(st, "staging");
 	store_cluster(st, 1)->read_only = true;
-	actions_register();
+	runbook_register_all();
 	for (i = 0; i < cmd_count(); i++) {
 		e = cmd_at(i);
 		/* Alertmanager's writes ask no RBAC: named here */

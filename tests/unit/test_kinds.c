@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/keymap.h"
 #include "opsdeck/kinds.h"
@@ -130,7 +131,7 @@ test_actions_registered(void **state)
 	char verb[64], *cause = NULL;
 	size_t i, len, nactions = 0;
 
-	actions_register();
+	runbook_register_all();
 	for (i = 0; i < nkinds; i++) {
 		for (p = kinds[i].actions; p != NULL && *p != '\0'; p += len + (p[len] == ',')) {
 			len = strcspn(p, ",");
@@ -168,7 +169,7 @@ test_keymap_actions(void **state)
 	char word[64], *cause = NULL;
 	size_t i;
 
-	actions_register();
+	runbook_register_all();
 	cmd_console_register();
 	keymap_init();
 	for (i = 0; i < keymap_count(); i++) {
@@ -208,7 +209,7 @@ test_views_and_overview(void **state)
 			places++;
 		}
 		if (kinds[i].view.name == NULL) {
-			assert_null(view_resource_find(kind_store_name(&kinds[i])));
+			assert_null(kind_find_view(kind_store_name(&kinds[i])));
 			continue;
 		}
 		views++;
@@ -217,18 +218,18 @@ test_views_and_overview(void **state)
 		assert_string_equal(e->name, kinds[i].view.name);
 		assert_non_null(e->help);
 		assert_ptr_equal(kind_find_view(kinds[i].view.name), &kinds[i]);
-		assert_string_equal(view_resource_find(kinds[i].view.name), kinds[i].resource);
+		assert_string_equal(kind_find_view(kinds[i].view.name)->resource, kinds[i].resource);
 		n = kind_names(&kinds[i], names);
 		for (j = 0; j < n; j++)
-			assert_string_equal(view_resource_find(names[j]), kinds[i].resource);
+			assert_string_equal(kind_find_view(names[j])->resource, kinds[i].resource);
 	}
 	assert_int_equal(views, 18);
 	for (i = 1; i <= places; i++)
 		assert_int_equal(seen[i], 1);
 	assert_string_equal(kind_label(kind_find("hpa")), "hpa");
 	assert_string_equal(kind_label(kind_find("pods")), "pod");
-	assert_null(view_resource_find("ns"));
-	assert_null(view_resource_find("overview"));
+	assert_null(kind_find_view("ns"));
+	assert_null(kind_find_view("overview"));
 }
 
 /* The health rule: the printer's flags that are a problem for the kind. */

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "opsdeck/actions.h"
+#include "opsdeck/runbook.h"
 #include "opsdeck/client.h"
 #include "opsdeck/cmd.h"
 #include "opsdeck/kubeconfig.h"
@@ -260,6 +261,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_writable_context_passes, setup, teardown),
 	};
 
-	actions_register();
+	runbook_register_all();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -937,7 +937,7 @@ test_churn_slices(void **state)
 
 /* A confirmation preview wraps to the box, keeping every character and indent. */
 static void
-test_dialog_wrap(void **state)
+test_pager_wrap(void **state)
 {
 	struct pager *p = pager_new(100);
 	const char *text = "prod-tokyo production/backend set image "
@@ -948,7 +948,7 @@ test_dialog_wrap(void **state)
 	size_t i;
 	const char *l;
 
-	dialog_wrap(p, text, 30);
+	pager_wrap(p, text, 30);
 	assert_true(pager_count(p) > 6);
 	for (i = 0; i < pager_count(p); i++) {
 		l = pager_line(p, i);
@@ -1046,7 +1046,7 @@ main(void)
 		cmocka_unit_test(test_rows_from_store),
 		cmocka_unit_test(test_usage_incremental),
 		cmocka_unit_test(test_churn_slices),
-		cmocka_unit_test(test_dialog_wrap),
+		cmocka_unit_test(test_pager_wrap),
 		cmocka_unit_test(test_short_image),
 		cmocka_unit_test(test_vs_traffic),
 	};
