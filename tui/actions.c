@@ -17,6 +17,7 @@
 #include "opsdeck/loop.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
+#include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
 
 #include "actions_int.h"
@@ -28,7 +29,6 @@ struct act_engine act = {
 
 static void	batch_check(struct act_batch *);
 static void	batch_ask(struct act_batch *);
-static void	op_audit(struct act_op *, const char *outcome, const char *message);
 
 /* Set the loop timers run on. */
 void
@@ -120,7 +120,7 @@ act_message(struct act_batch *b, bool error, const char *text)
 }
 
 /* Free one op. */
-static void
+void
 op_free(struct act_op *op)
 {
 	if (op->timer != NULL && act.loop != NULL)
@@ -149,7 +149,7 @@ op_free(struct act_op *op)
 	free(op->follow_path);
 	free(op->outcome);
 	free(op->message);
-	act_argv_free(op->argv);
+	term_argv_free(op->argv);
 	free(op);
 }
 
@@ -219,7 +219,7 @@ op_inflight(struct act_op *op, bool on)
 }
 
 /* Write the audit line (and the incident event) for op. */
-static void
+void
 op_audit(struct act_op *op, const char *outcome, const char *message)
 {
 	struct act_batch *b = op->b;
@@ -408,9 +408,8 @@ op_evicted(const struct client_response *r, void *arg)
 	op_accepted(op, NULL);
 }
 
-/* The eviction path of a pod (new). */
-static char *
-evict_path(const char *ns, const char *name)
+char *
+act_evict_path(const char *ns, const char *name)
 {
 	char *base = actions_path("pods", ns, name), *path;
 
@@ -440,7 +439,7 @@ op_evict_next(struct act_op *op)
 	    "Eviction", "metadata", "name", name, "namespace", ns);
 	text = jdump(body);
 	json_decref(body);
-	path = evict_path(ns, name);
+	path = act_evict_path(ns, name);
 	if (op_intent(op, "POST", path, text, &cause) != 0) {
 		m = xasprintf("cannot write the audit record, pod %s/%s not evicted "
 		    "(%s)", ns, name, cause);
@@ -468,19 +467,8 @@ op_sent(const struct client_response *r, void *arg)
 	op_inflight(op, false);
 	if (!act_ok(r)) {
 		err = client_response_error(r);
-		if (b->def->edit && op_edit_correctable(r)) {
-			/* the request's record, then the text again */
-			op_audit(op, r->status == 409 ? "conflict" : "failed", err);
-			op->intent[0] = '\0';
-			if (r->status == 409)
-				op_edit_conflict(op);
-			else {
-				msg = xasprintf("the server refused the update: %s", err);
-				op_edit_reject(op, msg);
-				free(msg);
-			}
-		} else if (b->def->edit)
-			op_edit_keep(op, r->status == 403 ? "forbidden" : "failed", err);
+		if (b->def->refused != NULL)
+			b->def->refused(op, r, err, false);
 		else
 			op_finish(op, r->status == 403 ? "forbidden" : "failed", err, true);
 		free(err);
@@ -530,11 +518,8 @@ op_send(struct act_op *op)
 		free(cause);
 		return;
 	}
-	if (b->def->kubectl) {
-		if (b->def->background)
-			op_background(op);
-		else
-			op_terminal(op);
+	if (b->def->run != NULL) {
+		b->def->run(op);
 		return;
 	}
 	op_inflight(op, true);
@@ -557,12 +542,8 @@ op_dry_done(const struct client_response *r, void *arg)
 	if (!act_ok(r)) {
 		err = client_response_error(r);
 		msg = xasprintf("server dry run refused it: %s", err);
-		if (op->b->def->edit && r->status == 409)
-			op_edit_conflict(op);
-		else if (op->b->def->edit && op_edit_correctable(r))
-			op_edit_reject(op, msg);
-		else if (op->b->def->edit)
-			op_edit_keep(op, r->status == 403 ? "forbidden" : "failed", msg);
+		if (op->b->def->refused != NULL)
+			op->b->def->refused(op, r, msg, true);
 		else
 			op_settle(op, r->status == 403 ? "forbidden" : "failed", msg);
 		free(msg);
@@ -691,9 +672,8 @@ op_fetched(const struct client_response *r, void *arg)
 		op_settle(op, "failed", "malformed object from the API server");
 		return;
 	}
-	if (op->b->def->edit) {
-		op->edit_base = edit_strip(op->obj);
-		op_edit_open(op, op->edit_base, NULL);
+	if (op->b->def->fetched != NULL) {
+		op->b->def->fetched(op);
 		return;
 	}
 	if (op->b->def->extra != NULL) {
@@ -719,6 +699,29 @@ op_fetch(struct act_op *op)
 	path = actions_path(op->resource, op->ns, op->name);
 	client_request(op->b->client, op->cluster, "GET", path, NULL, NULL, op_fetched, op);
 	free(path);
+}
+
+size_t
+act_def_access(const struct act_def *def, const char *resource,
+    struct actions_access out[ACTIONS_ACCESS_MAX])
+{
+	const struct kind *r;
+	size_t i, n = 0;
+
+	if (def->am)
+		return 0;
+	for (i = 0; i < ACTIONS_ACCESS_MAX && def->need[i].verb != NULL; i++) {
+		r = kind_find(def->need[i].resource != NULL ? def->need[i].resource :
+		    resource);
+		if (r == NULL)
+			return 0;
+		out[n].verb = def->need[i].verb;
+		out[n].group = r->group;
+		out[n].resource = r->resource;
+		out[n].subresource = def->need[i].sub;
+		n++;
+	}
+	return n;
 }
 
 static void	op_rbac_done(int, const char *, void *);
@@ -984,57 +987,6 @@ batch_check(struct act_batch *b)
 		free(oc);
 	}
 	free(msg);
-}
-
-/* Plan command on obj without sending anything: its writes (for tests). */
-json_t *
-actions_plan_writes(const char *command, const char *resource, const char *ns,
-    const char *name, json_t *obj, json_t *extra, json_t *extra2, int argc, char **argv,
-    char **cause)
-{
-	struct act_batch b;
-	struct act_op *op;
-	json_t *writes = NULL, *p;
-	size_t i;
-	int a;
-
-	memset(&b, 0, sizeof b);
-	b.def = act_def_find(command);
-	if (b.def == NULL) {
-		*cause = xasprintf("%s is not an action", command);
-		return NULL;
-	}
-	b.grace = -1;
-	for (a = 0; a < argc && a < ACT_MAX_ARGS; a++)
-		b.args[b.nargs++] = xstrdup(argv[a]);
-	op = xcalloc(1, sizeof *op);
-	op->b = &b;
-	op->context = xstrdup("test");
-	op->resource = xstrdup(resource);
-	op->ns = ns != NULL ? xstrdup(ns) : NULL;
-	op->name = name != NULL ? xstrdup(name) : NULL;
-	op->obj = json_incref(obj);
-	op->extra = json_incref(extra);
-	op->extra2 = json_incref(extra2);
-	op->params = json_object();
-	*cause = NULL;
-	if (b.def->plan(op, cause) != 0)
-		goto out;
-	writes = json_array();
-	if (op->method != NULL)
-		json_array_append_new(writes, json_pack("[ss]", op->method, op->path));
-	json_array_foreach(op->evict, i, p) {
-		char *path = evict_path(json_string_value(json_array_get(p, 0)),
-		    json_string_value(json_array_get(p, 1)));
-
-		json_array_append_new(writes, json_pack("[ss]", "POST", path));
-		free(path);
-	}
-out:
-	op_free(op);
-	for (a = 0; a < b.nargs; a++)
-		free(b.args[a]);
-	return writes;
 }
 
 /* Add an op to the batch. */

@@ -103,21 +103,23 @@ static const struct act_def act_defs[] = {
 	{ .verb = "edit", .args = "",
 	  .help = "edit the object's YAML in $VISUAL or $EDITOR (dry run, diff, update)",
 	  .need = { { "update", NULL, NULL } },
-	  .edit = true, .plan = plan_edit },
+	  .edit = true, .fetched = op_edit_fetched, .refused = op_edit_refused,
+	  .plan = plan_edit },
 	/* kubectl exec -it in the console's terminal */
 	{ .verb = "shell", .args = "[CONTAINER]",
 	  .help = "open a shell in a pod's container (kubectl exec -it)",
 	  .need = { { "create", "pods", "exec" } },
-	  .kubectl = true, .question = question_shell, .plan = plan_shell },
+	  .kubectl = true, .run = op_terminal, .question = question_shell, .plan = plan_shell },
 	{ .verb = "debug", .args = "[IMAGE]",
 	  .help = "a debug container in a pod, for images without a shell (kubectl debug -it)",
 	  .need = { { "patch", "pods", "ephemeralcontainers" }, { "create", "pods", "attach" } },
-	  .kubectl = true, .question = question_debug, .plan = plan_debug },
+	  .kubectl = true, .run = op_terminal, .question = question_debug, .plan = plan_debug },
 	/* kubectl port-forward, kept by the console (:port-forwards) */
 	{ .verb = "port-forward", .args = "[[LOCAL:]REMOTE]",
 	  .help = "forward a local port to a pod or service (kubectl port-forward)",
 	  .need = { { "create", "pods", "portforward" } },
-	  .kubectl = true, .background = true, .question = question_portforward,
+	  .kubectl = true, .background = true, .run = op_background,
+	  .question = question_portforward,
 	  .plan = plan_portforward },
 	/* Alertmanager's: no RBAC, no dry run, nothing to fetch first */
 	{ .verb = "silence", .args = "[DURATION [NAME=VALUE...]] [--comment TEXT...]",
@@ -142,27 +144,55 @@ act_def_find(const char *verb)
 	return NULL;
 }
 
-size_t
-act_def_access(const struct act_def *def, const char *resource,
-    struct actions_access out[ACTIONS_ACCESS_MAX])
+/* Plan command on obj without sending anything: its writes (for tests). */
+json_t *
+actions_plan_writes(const char *command, const char *resource, const char *ns,
+    const char *name, json_t *obj, json_t *extra, json_t *extra2, int argc, char **argv,
+    char **cause)
 {
-	const struct kind *r;
-	size_t i, n = 0;
+	struct act_batch b;
+	struct act_op *op;
+	json_t *writes = NULL, *p;
+	size_t i;
+	int a;
 
-	if (def->am)
-		return 0;
-	for (i = 0; i < ACTIONS_ACCESS_MAX && def->need[i].verb != NULL; i++) {
-		r = kind_find(def->need[i].resource != NULL ? def->need[i].resource :
-		    resource);
-		if (r == NULL)
-			return 0;
-		out[n].verb = def->need[i].verb;
-		out[n].group = r->group;
-		out[n].resource = r->resource;
-		out[n].subresource = def->need[i].sub;
-		n++;
+	memset(&b, 0, sizeof b);
+	b.def = act_def_find(command);
+	if (b.def == NULL) {
+		*cause = xasprintf("%s is not an action", command);
+		return NULL;
 	}
-	return n;
+	b.grace = -1;
+	for (a = 0; a < argc && a < ACT_MAX_ARGS; a++)
+		b.args[b.nargs++] = xstrdup(argv[a]);
+	op = xcalloc(1, sizeof *op);
+	op->b = &b;
+	op->context = xstrdup("test");
+	op->resource = xstrdup(resource);
+	op->ns = ns != NULL ? xstrdup(ns) : NULL;
+	op->name = name != NULL ? xstrdup(name) : NULL;
+	op->obj = json_incref(obj);
+	op->extra = json_incref(extra);
+	op->extra2 = json_incref(extra2);
+	op->params = json_object();
+	*cause = NULL;
+	if (b.def->plan(op, cause) != 0)
+		goto out;
+	writes = json_array();
+	if (op->method != NULL)
+		json_array_append_new(writes, json_pack("[ss]", op->method, op->path));
+	json_array_foreach(op->evict, i, p) {
+		char *path = act_evict_path(json_string_value(json_array_get(p, 0)),
+		    json_string_value(json_array_get(p, 1)));
+
+		json_array_append_new(writes, json_pack("[ss]", "POST", path));
+		free(path);
+	}
+out:
+	op_free(op);
+	for (a = 0; a < b.nargs; a++)
+		free(b.args[a]);
+	return writes;
 }
 
 /* The permissions command needs on resource (NULL: its first kind). */

@@ -235,3 +235,46 @@ op_edit_correctable(const struct client_response *r)
 {
 	return r->error == NULL && (r->status == 400 || r->status == 409 || r->status == 422);
 }
+
+/* The target fetched: open it in the editor. */
+void
+op_edit_fetched(struct act_op *op)
+{
+	op->edit_base = edit_strip(op->obj);
+	op_edit_open(op, op->edit_base, NULL);
+}
+
+/* The dry run or the update refused (text: the pipeline's report): a
+ * conflict is carried onto the latest version, a text the server can
+ * tell the user how to correct is opened again with the reason on top,
+ * anything else keeps the text and says where it is. The update's own
+ * audit record comes first when the text goes back to the editor. */
+void
+op_edit_refused(struct act_op *op, const struct client_response *r, const char *text,
+    bool dry)
+{
+	char *msg;
+
+	if (dry) {
+		if (r->status == 409)
+			op_edit_conflict(op);
+		else if (op_edit_correctable(r))
+			op_edit_reject(op, text);
+		else
+			op_edit_keep(op, r->status == 403 ? "forbidden" : "failed", text);
+		return;
+	}
+	if (!op_edit_correctable(r)) {
+		op_edit_keep(op, r->status == 403 ? "forbidden" : "failed", text);
+		return;
+	}
+	op_audit(op, r->status == 409 ? "conflict" : "failed", text);
+	op->intent[0] = '\0';
+	if (r->status == 409)
+		op_edit_conflict(op);
+	else {
+		msg = xasprintf("the server refused the update: %s", text);
+		op_edit_reject(op, msg);
+		free(msg);
+	}
+}

@@ -55,6 +55,16 @@ struct act_def {
 	 * when it ends. */
 	bool		 kubectl;
 	bool		 background;
+	/* Where the verb leaves the plain flow (fetch, plan, dry run, send),
+	 * or NULL: run the planned op instead of sending a request (kubectl's
+	 * terminal and background runs); take over once the target is
+	 * fetched (edit opens the editor); a refused dry run (dry) or request,
+	 * text what the pipeline would report (edit carries a conflict over or
+	 * reopens the text). */
+	void		 (*run)(struct act_op *);
+	void		 (*fetched)(struct act_op *);
+	void		 (*refused)(struct act_op *, const struct client_response *,
+			    const char *text, bool dry);
 	/* A value to ask for once the target is fetched (the container), or
 	 * NULL: the question (new) and its prefill in *initial (new). */
 	char		*(*question)(struct act_op *, char **initial);
@@ -172,6 +182,8 @@ struct act_engine {
 extern struct act_engine act;
 
 /* The pipeline (actions.c). */
+void	op_free(struct act_op *op);
+void	op_audit(struct act_op *op, const char *outcome, const char *message);
 void	op_finish(struct act_op *op, const char *outcome, const char *message, bool audit);
 void	op_settle(struct act_op *op, const char *outcome, const char *message);
 json_t	*act_parse(const struct client_response *r);
@@ -181,13 +193,15 @@ void	batch_free(struct act_batch *b);
 void	batch_add(struct act_batch *b, size_t cluster, const char *resource, const char *ns,
 	    const char *name);
 void	batch_start(struct act_batch *b);
+/* The permissions def needs on an object of resource (none for
+ * Alertmanager's): what the RBAC step asks and help lists. */
+size_t	act_def_access(const struct act_def *def, const char *resource,
+	    struct actions_access out[ACTIONS_ACCESS_MAX]);
+/* The eviction path of a pod (new). */
+char	*act_evict_path(const char *ns, const char *name);
 
 /* The verb table (actions_cmd.c). */
 const struct act_def	*act_def_find(const char *verb);
-/* The permissions def needs on an object of resource (none for
- * Alertmanager's): what the RBAC step asks and help lists. */
-size_t			 act_def_access(const struct act_def *def, const char *resource,
-			    struct actions_access out[ACTIONS_ACCESS_MAX]);
 
 /* JSON getters (actions_build.c). */
 const char	*jstr(json_t *o, ...);
@@ -240,9 +254,11 @@ void	op_edit_open(struct act_op *op, json_t *obj, const char *note);
 void	op_edit_reject(struct act_op *op, const char *why);
 void	op_edit_conflict(struct act_op *op);
 bool	op_edit_correctable(const struct client_response *r);
+void	op_edit_fetched(struct act_op *op);
+void	op_edit_refused(struct act_op *op, const struct client_response *r,
+	    const char *text, bool dry);
 
 /* Terminal and background actions (actions_term.c). */
-void	act_argv_free(char **argv);
 char	*question_shell(struct act_op *op, char **initial);
 int	plan_shell(struct act_op *op, char **cause);
 char	*question_debug(struct act_op *op, char **initial);

@@ -40,17 +40,6 @@ actions_set_kubeconfig(char *const *files, size_t n)
 	act.kc_nfiles = n;
 }
 
-/* Free a NULL-terminated vector. */
-void
-act_argv_free(char **argv)
-{
-	size_t i;
-
-	for (i = 0; argv != NULL && argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
-}
-
 /* The names of pod's containers (and ephemeral ones) as "a, b" (new). */
 static char *
 shell_container_list(json_t *pod)

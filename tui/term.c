@@ -106,7 +106,7 @@ term_editor_argv(const char *path)
 	return argv;
 }
 
-/* Free an argv from term_editor_argv. */
+/* Free a NULL-terminated argument vector. */
 void
 term_argv_free(char **argv)
 {

@@ -23,6 +23,7 @@ const char *term_status(int status);
  * ($VISUAL, else $EDITOR, else vi), NULL-terminated; free with
  * term_argv_free. */
 char	**term_editor_argv(const char *path);
+/* Free a NULL-terminated argument vector and its words (NULL is nothing). */
 void	 term_argv_free(char **argv);
 
 #endif
