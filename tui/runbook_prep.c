@@ -448,7 +448,6 @@ runbook_run_start(const struct runbook *rb, const struct rb_run_opts *o, char **
 	run = xcalloc(1, sizeof *run);
 	run->rb = rb;
 	run->o = *o;
-	run->fd = -1;
 	run->kind = o->kind != NULL ? xstrdup(o->kind) : NULL;
 	run->ns = o->ns != NULL ? xstrdup(o->ns) : NULL;
 	run->name = o->name != NULL ? xstrdup(o->name) : NULL;

@@ -1,7 +1,9 @@
 /* The runbook runner: one step at a time, asynchronously on the loop.
- * Exec steps are in tui/runbook_exec.c, the preparation before step one in
- * tui/runbook_prep.c, conditions in tui/runbook_cond.c and
+ * Exec steps run their program through term_capture (tui/term.c); the
+ * preparation before step one is in tui/runbook_prep.c, conditions in tui/runbook_cond.c and
  * tui/runbook_measure.c (see runbook_run_int.h). */
+#include <sys/wait.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "opsdeck/kubeconfig.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/store.h"
+#include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
 
 #include "runbook_run_int.h"
@@ -431,7 +434,6 @@ run_free(struct rb_run *run)
 	free(run->incident);
 	free(run->text);
 	cmd_free_argv(run->argc, run->argv);
-	free(run->output);
 	if (run->have_cond)
 		rb_cond_free(&run->cond);
 	if (run->o.own_rb)
@@ -443,7 +445,7 @@ run_free(struct rb_run *run)
 void
 run_maybe_free(struct rb_run *run)
 {
-	if (run->finished && run->inflight == 0 && run->pid <= 0 && run->refs == 0)
+	if (run->finished && run->inflight == 0 && run->child == NULL && run->refs == 0)
 		run_free(run);
 }
 
@@ -501,8 +503,7 @@ runbook_run_abort(struct rb_run *run)
 	if (run->finished || run->aborted)
 		return;
 	run->aborted = true;
-	if (run->pid > 0)
-		kill(-run->pid, SIGTERM);
+	term_capture_kill(run->child, SIGTERM);
 	if (run->cur < run->rb->nsteps && run->steps[run->cur].state == RB_RUNNING) {
 		run_set_step(run, run->cur, RB_FAILED, "aborted");
 		run_record(run, run->cur, "cancelled", "aborted by the operator");
@@ -524,8 +525,7 @@ runbook_run_interrupt(struct rb_run *run, const char *why)
 	if (run->finished)
 		return;
 	run->interrupted = run->aborted = true;
-	if (run->pid > 0)
-		kill(-run->pid, SIGTERM);
+	term_capture_kill(run->child, SIGTERM);
 	for (i = 0; i < run->nsteps; i++) {
 		if (run->steps[i].state == RB_OK || run->steps[i].state == RB_SKIPPED)
 			done++;
@@ -794,6 +794,120 @@ run_probed(const struct client_response *r, void *arg)
 		return;
 	}
 	run_action(run);
+}
+
+/* The exec step's program was reaped: its output as messages, the step
+ * done by its exit status. */
+static void
+run_exec_done(int status, const char *output, bool timed_out, void *arg)
+{
+	struct rb_run *run = arg;
+	char *m, *out, *line, *save = NULL;
+
+	run->child = NULL;
+	run->inflight--;
+	if (run->finished) {
+		run_maybe_free(run);
+		return;
+	}
+	if (output != NULL) {
+		out = xstrdup(output);
+		for (line = strtok_r(out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+			m = xasprintf("  | %s", line);
+			run_message(run, false, m);
+			free(m);
+		}
+		free(out);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		m = xasprintf("exit 0%s%s", output != NULL ? ": " : "", output != NULL ? output : "");
+		m[strcspn(m, "\n")] = '\0';
+		run_step_done(run, RB_OK, m);
+	} else {
+		m = xasprintf("%s%s", term_status(status), timed_out ? " (timed out)" : "");
+		run_step_done(run, RB_FAILED, m);
+	}
+	free(m);
+}
+
+/* Start the current exec step's argument vector, output captured. No
+ * shell: argv[0] is looked up in PATH and every word is one argument. */
+static void
+run_exec_start(struct rb_run *run)
+{
+	struct audit_record r;
+	json_t *params;
+	int rc;
+	char *m, *line, *cause = NULL;
+
+	/* Write-ahead: the command is on disk before it runs; if it cannot
+	 * be recorded it does not run. */
+	run_audit_record(run, run->cur, &r, &params);
+	line = cmd_quote_argv(run->argc, run->argv);
+	rc = audit_intent(&r, "EXEC", line, NULL, run->exec_intent, &cause);
+	free(line);
+	json_decref(params);
+	if (rc != 0) {
+		run->exec_intent[0] = '\0';
+		m = xasprintf("not run: audit log: %s", cause);
+		free(cause);
+		run_step_done(run, RB_FAILED, m);
+		free(m);
+		return;
+	}
+	m = xasprintf("exec: %s", run->text);
+	run_message(run, false, m);
+	free(m);
+	run->child = term_capture_start(run->o.loop, run->argv,
+	    run->rb->steps[run->cur].timeout, RUN_OUTPUT_MAX, run_exec_done, run, &cause);
+	if (run->child == NULL) {
+		run_step_done(run, RB_FAILED, cause);
+		free(cause);
+		return;
+	}
+	run->inflight++;
+}
+
+/* The question for an exec step: the exact argument vector, one word a
+ * line, as it will be passed (new). */
+char *
+runbook_exec_preview(int argc, char *const *argv)
+{
+	char *line = cmd_quote_argv(argc, argv), *s, *n;
+	int a;
+
+	s = xasprintf("run this command, without a shell, %d argument%s:\n  %s\n", argc,
+	    argc == 1 ? "" : "s", line);
+	free(line);
+	for (a = 0; a < argc; a++) {
+		line = cmd_quote_argv(1, &argv[a]);
+		n = xasprintf("%s  [%d] %s\n", s, a, line);
+		free(line);
+		free(s);
+		s = n;
+	}
+	return s;
+}
+
+/* The current exec step: every one is confirmed with its argument vector
+ * shown, so no command runs before the operator has seen it. */
+static void
+run_exec(struct rb_run *run)
+{
+	char *title, *preview;
+
+	if (run->o.ui_ops == NULL || run->o.ui_ops->confirm == NULL) {
+		run_step_done(run, RB_FAILED, "nobody to confirm the command");
+		return;
+	}
+	run->inflight++;
+	run->asking = true;
+	run_changed(run);
+	title = xasprintf("runbook %s, step %zu: run a command", run->rb->name, run->cur + 1);
+	preview = runbook_exec_preview(run->argc, run->argv);
+	run->o.ui_ops->confirm(run->o.ui, title, preview, NULL, run_confirmed, run);
+	free(preview);
+	free(title);
 }
 
 /* A confirm step, or an exec step's question, answered. */

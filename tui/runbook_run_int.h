@@ -1,7 +1,6 @@
 /* The runbook runner's private parts, shared by tui/runbook_run.c (the
  * step runner: a run's state, its steps one at a time, its records),
- * tui/runbook_exec.c (exec steps: the confirmed argument vector, its output
- * and time limit), tui/runbook_prep.c (before step one: parameters against
+ * tui/runbook_prep.c (before step one: parameters against
  * the estate, the target's checks, starting a run), tui/runbook_cond.c (the
  * check and wait conditions evaluated against live state) and
  * tui/runbook_measure.c (the health rules a condition measures). Not a
@@ -77,11 +76,7 @@ struct rb_run {
 	struct rb_cond		 cond;
 	bool			 have_cond;
 	/* exec */
-	pid_t			 pid;
-	int			 fd;
-	char			*output;
-	size_t			 outlen;
-	struct loop_timer	*exec_timer;
+	struct term_capture	*child;		/* the exec step's program running */
 	char			 exec_intent[AUDIT_ID_SIZE];	/* "" when none */
 };
 
@@ -100,10 +95,6 @@ void	 run_finish(struct rb_run *run, int rc, const char *summary);
 void	 run_confirmed(bool ok, void *arg);
 void	 run_step_done(struct rb_run *run, enum rb_state state, const char *msg);
 void	 run_next(struct rb_run *run);
-
-/* tui/runbook_exec.c */
-void	 run_exec_start(struct rb_run *run);
-void	 run_exec(struct rb_run *run);
 
 /* tui/runbook_measure.c */
 int64_t	 run_parse_time(const char *s);

@@ -2,7 +2,8 @@
  * validated with line numbers (runbook.c, runbook_params.c), their {{...}}
  * templates (runbook_template.c), and the condition language of check/wait
  * steps (runbook_cond_parse.c). The runner is runbook_run.c (with
- * runbook_exec.c, runbook_prep.c, runbook_cond.c and runbook_measure.c).
+ * runbook_prep.c, runbook_cond.c and runbook_measure.c; exec steps' programs
+ * through term_capture).
  *
  * Where runbooks come from, first name wins: $OPSDECK_RUNBOOKS (a colon
  * list of directories), $XDG_CONFIG_HOME/opsdeck/runbooks, the runbooks/
