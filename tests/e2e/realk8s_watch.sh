@@ -149,6 +149,15 @@ ops 'select(.objectRef.resource == "namespaces" and .verb == "watch") | .request
 	grep -q 'allowWatchBookmarks=true' || fail "the console's watches do not ask for bookmarks"
 ok "bookmarks: the namespaces watch resumed from $ns_rv (list at $first_ns_rv)"
 
+# The first server may have been killed (a graceful shutdown over 10 s
+# under load) before it logged the watches it had: the check below may
+# have only the restarted server's. Let the console's watches come back on
+# it first (each retry backs off up to 30 s).
+watches_back() {
+	[ "$(after 'select(.verb == "watch") | .objectRef.resource' | sort -u | wc -l)" -ge 4 ]
+}
+wait_for 90 watches_back ||
+	fail "fewer than four of the console's watches came back after the restart: $(after 'select(.verb == "watch") | .objectRef.resource' | sort -u | tr '\n' ' ')"
 quit_console
 # HTTP/2: the server logs each request when it ends, with its latency and
 # the client's address and port. Watches of the console's that were open
