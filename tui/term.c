@@ -32,16 +32,29 @@ term_foreground(pid_t pgrp)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* In a child about to exec: the dispositions and mask a program started
+ * from a shell has (nothing ignored or blocked that opsdeck ignores or
+ * blocks, SIGPIPE among them). */
+static void
+term_child_defaults(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGWINCH, SIGPIPE,
+	    SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+	sigset_t none;
+	size_t i;
+
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* Start argv as a child on the terminal. */
 pid_t
 term_spawn(char *const argv[], char *const envp[], bool own_group, char **cause)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGWINCH, SIGPIPE,
-	    SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
 	extern char **environ;
-	sigset_t none;
 	pid_t pid;
-	size_t i;
 
 	fflush(stdout);
 	fflush(stderr);
@@ -57,12 +70,8 @@ term_spawn(char *const argv[], char *const envp[], bool own_group, char **cause)
 		}
 		return pid;
 	}
-	/* the child: the dispositions and mask a program started from a
-	 * shell has, then the program */
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		signal(sigs[i], SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* the child */
+	term_child_defaults();
 	if (own_group) {
 		setpgid(0, 0);
 		term_foreground(getpid());
@@ -219,7 +228,7 @@ term_capture_start(struct loop *loop, char *const argv[], double limit, size_t m
     void (*done)(int, const char *, bool, void *), void *arg, char **cause)
 {
 	struct term_capture *c;
-	int fds[2], devnull;
+	int fds[2], devnull, err;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -228,12 +237,14 @@ term_capture_start(struct loop *loop, char *const argv[], double limit, size_t m
 	}
 	pid = fork();
 	if (pid < 0) {
+		err = errno;
 		close(fds[0]);
 		close(fds[1]);
-		*cause = xstrdup(strerror(errno));
+		*cause = xstrdup(strerror(err));
 		return NULL;
 	}
 	if (pid == 0) {
+		term_child_defaults();
 		setpgid(0, 0);
 		devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)

@@ -4,7 +4,8 @@
 # status and output and stops the run; a program past its timeout is sent
 # SIGTERM, and one that ignores it (holding its output open) is killed a
 # few seconds later, the step saying "(timed out)", its process group
-# gone; a program that is not on PATH says so. Each outcome is audited.
+# gone; a program that is not on PATH says so; the program starts with no
+# signal ignored or blocked. Each outcome is audited.
 . "$(dirname "$0")/../lib/common.sh"
 
 start_drill estate
@@ -32,6 +33,19 @@ assert_contains "$out" "| b"
 assert_contains "$out" "exec ok: exit 0: first line"
 assert_contains "$out" "note ok: after"
 ok "exit 0: output shown, the run goes on"
+
+# the program starts as from a shell: none of the signals opsdeck itself
+# ignores (SIGPIPE) or handles is ignored or blocked
+run_rb sigs "  - exec: grep -E '^Sig(Ign|Blk):' /proc/self/status"
+[ "$rc" -eq 0 ] || { printf '%s\n' "$out"; fail "signal dispositions step: run exited $rc"; }
+# SIGHUP, SIGINT, SIGPIPE, SIGTERM, SIGCHLD, SIGWINCH: bits 0, 1, 12, 14, 16, 27
+mask=$((0x8015003))
+for f in Ign Blk; do
+	v=$(printf '%s\n' "$out" | sed -n "s/^ *| Sig$f: *\([0-9a-f]*\)$/\1/p" | head -n 1)
+	[ -n "$v" ] || { printf '%s\n' "$out"; fail "no Sig$f line"; }
+	[ $((0x$v & mask)) -eq 0 ] || fail "the program starts with Sig$f $v"
+done
+ok "the program ignores and blocks none of the signals opsdeck handles"
 
 run_rb fails '  - exec: sh -c "echo broken >&2; exit 3"' '  - note: never'
 [ "$rc" -ne 0 ] || { printf '%s\n' "$out"; fail "a failing exec step exited 0"; }
@@ -63,5 +77,5 @@ ok "a program not on PATH: said, status 127"
 audit=${XDG_STATE_HOME:-$HOME/.local/state}/opsdeck/audit.jsonl
 [ -s "$audit" ] || fail "no audit log at $audit"
 n=$(grep -c '"EXEC"' "$audit" || true)
-[ "$n" -ge 5 ] || { tail -n 20 "$audit" >&2; fail "$n EXEC audit records, want 5 at least"; }
+[ "$n" -ge 6 ] || { tail -n 20 "$audit" >&2; fail "$n EXEC audit records, want 6 at least"; }
 ok "each exec step is audited ($n EXEC records)"
