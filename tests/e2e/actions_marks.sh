@@ -22,21 +22,27 @@ for c in prod-tokyo prod-osaka; do
 	[ "$(replicas $c)" != 4 ] || fail "$c websocket already at 4"
 done
 
+# production/websocket marked in both clusters, then ":scale N" up to its
+# confirmation
+scale_both_marked() {
+	cmd "deployments production"
+	wait_screen 30 "websocket"
+	keys "/websocket"; key Enter
+	wait_screen 10 "filter:/websocket/"
+	key g; key Space; key j; key Space
+	wait_screen 10 "marked:2"
+	cmd "scale $1"
+	wait_screen 30 "scale: 2 targets (dry run passed)"
+}
+
 start_console --kubeconfig "$KUBECONFIG" --context prod-tokyo,prod-osaka
 wait_screen 60 "prod-osaka(dr) live"
-cmd "deployments production"
-wait_screen 30 "websocket"
-keys "/websocket"; key Enter
-wait_screen 10 "filter:/websocket/"
-key g; key Space; key j; key Space
-wait_screen 10 "marked:2"
-cmd "scale 4"
-wait_screen 30 "scale: 2 targets (dry run passed)"
+scale_both_marked 4
 s=$(screen)
 assert_contains "$s" "prod-tokyo production/websocket replicas"
 assert_contains "$s" "prod-osaka production/websocket replicas"
 # both contexts are protected (the drill's kubeconfig says so): both names are typed,
-# in the order of --context whichever row sorts first on screen
+# in --context order, whichever row sorts first on screen
 wait_screen 10 "type prod-tokyo,prod-osaka"
 keys "prod-tokyo,prod-osaka"; key Enter
 both() { [ "$(replicas prod-tokyo)" = 4 ] && [ "$(replicas prod-osaka)" = 4 ]; }
@@ -64,14 +70,7 @@ jq '.contexts += [.contexts[] | select(.name == "prod-osaka") | .name = "prod"]'
 tm kill-server 2>/dev/null || true
 start_console --kubeconfig "$T/kc-prefix.json" --context prod-tokyo,prod
 wait_screen 60 "prod(dr) live"
-cmd "deployments production"
-wait_screen 30 "websocket"
-keys "/websocket"; key Enter
-wait_screen 10 "filter:/websocket/"
-key g; key Space; key j; key Space
-wait_screen 10 "marked:2"
-cmd "scale 6"
-wait_screen 30 "scale: 2 targets (dry run passed)"
+scale_both_marked 6
 wait_screen 10 "type prod-tokyo,prod at the prompt"
 key Escape
 wait_screen 10 "scale: cancelled"
