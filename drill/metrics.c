@@ -7,6 +7,7 @@
  * Every value is a function of the estate (no clock), so two readers at the
  * same moment see the same numbers. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,23 +60,38 @@ metrics_hpa_match(json_t *hpa, void *arg)
 	return 1;
 }
 
+/* One node being summed. */
+struct metrics_node {
+	json_t		*node;
+	double		 cores;
+	double		 bytes;
+};
+
+/* Walk state for a metrics request. */
+struct metrics_walk {
+	struct sim_cluster	*c;
+	const char		*ts;
+	struct label_selector	*sel;
+	json_t			*items;		/* pods: PodMetrics */
+	struct metrics_node	*nodes;		/* nodes: usage sums */
+	size_t			 nnodes;
+	struct map		*node_at;	/* node name -> its index + 1 in nodes */
+	struct map		*rs_use;	/* "namespace/replicaset" -> its pods' HPA
+						 * utilisation (a double; -1: none) */
+};
+
 /* The HPA's simulated utilisation (fraction of request) for the pods of
- * the deployment that owns pod, or -1 if no HPA scales it. */
+ * replica set rs (in ns), or -1 if no HPA scales its deployment. */
 static double
-metrics_hpa_use(struct sim_cluster *c, json_t *pod)
+metrics_hpa_use(struct sim_cluster *c, const char *ns, const char *rsname)
 {
-	const char *ns = json_path_str(pod, "metadata.namespace");
 	struct metrics_hpa f = { NULL, NULL };
-	json_t *ref, *rs = NULL, *deploy;
+	json_t *ref, *rs, *deploy;
 	double load;
 	int64_t ready;
 	size_t i;
 
-	json_array_foreach(json_path(pod, "metadata.ownerReferences"), i, ref) {
-		if (strcmp(json_path_str_or(ref, "kind", ""), "ReplicaSet") == 0)
-			rs = sim_obj_get(c, kind_find_api("apps", "replicasets"), ns,
-			    json_path_str_or(ref, "name", ""));
-	}
+	rs = sim_obj_get(c, kind_find_api("apps", "replicasets"), ns, rsname);
 	json_array_foreach(json_path(rs, "metadata.ownerReferences"), i, ref) {
 		if (strcmp(json_path_str_or(ref, "kind", ""), "Deployment") == 0)
 			f.deploy = json_path_str(ref, "name");
@@ -94,63 +110,85 @@ metrics_hpa_use(struct sim_cluster *c, json_t *pod)
 	return load / (double)(ready > 0 ? ready : 1);
 }
 
-/* A pod's usage now: its PodMetrics (new), or NULL if it is not running
- * (metrics-server only reports running pods). cores and bytes get the
- * totals. */
-static json_t *
-metrics_pod(struct sim_cluster *c, json_t *pod, const char *ts, double *cores, double *bytes)
+/* The utilisation of pod's replica set (once per replica set and request:
+ * its pods share it), or -1. */
+static double
+metrics_pod_hpa_use(struct metrics_walk *w, json_t *pod, const char *ns)
+{
+	const char *rs = NULL;
+	json_t *ref;
+	double *use;
+	char *key;
+	size_t i;
+
+	json_array_foreach(json_path(pod, "metadata.ownerReferences"), i, ref) {
+		if (strcmp(json_path_str_or(ref, "kind", ""), "ReplicaSet") == 0)
+			rs = json_path_str_or(ref, "name", "");
+	}
+	if (rs == NULL)
+		return -1;
+	if (w->rs_use == NULL)
+		w->rs_use = map_new();
+	key = xasprintf("%s/%s", ns, rs);
+	use = map_get(w->rs_use, key);
+	if (use == NULL) {
+		use = xmalloc(sizeof *use);
+		*use = metrics_hpa_use(w->c, ns, rs);
+		map_put(w->rs_use, key, use);
+	}
+	free(key);
+	return *use;
+}
+
+/* A pod's usage now, its totals in cores and bytes; false if it is not
+ * running (metrics-server only reports running pods). Its PodMetrics (new)
+ * in *pm if pm is not NULL. */
+static bool
+metrics_pod(struct metrics_walk *w, json_t *pod, double *cores, double *bytes, json_t **pm)
 {
 	const char *name = json_path_str_or(pod, "metadata.name", "");
-	json_t *containers, *ct, *labels;
+	const char *ns = json_path_str_or(pod, "metadata.namespace", "");
+	json_t *containers = NULL, *ct;
 	double use, jit, cpu, mem;
 	size_t i;
 
 	*cores = *bytes = 0;
 	if (strcmp(json_path_str_or(pod, "status.phase", ""), "Running") != 0 ||
 	    json_path_str(pod, "spec.nodeName") == NULL)
-		return NULL;
-	use = metrics_hpa_use(c, pod);
+		return false;
+	use = metrics_pod_hpa_use(w, pod, ns);
 	if (use < 0)
 		use = 0.15 + 0.25 * metrics_hash(name, 1);
 	jit = 0.9 + 0.2 * metrics_hash(name, 2);
-	containers = json_array();
+	if (pm != NULL)
+		containers = json_array();
 	json_array_foreach(json_path(pod, "spec.containers"), i, ct) {
 		char cbuf[32], mbuf[32];
+		long long n, ki;
 
 		cpu = metrics_quantity(ct, "resources.requests.cpu", DEFAULT_CPU_REQUEST) *
 		    use * jit;
 		mem = metrics_quantity(ct, "resources.requests.memory", DEFAULT_MEM_REQUEST) *
 		    (0.4 + 0.35 * fmin(use, 1.5)) * (0.9 + 0.2 * metrics_hash(name, 3));
-		snprintf(cbuf, sizeof cbuf, "%lldn", (long long)llround(cpu * 1e9));
-		snprintf(mbuf, sizeof mbuf, "%lldKi", (long long)llround(mem / 1024));
+		n = llround(cpu * 1e9);
+		ki = llround(mem / 1024);
+		*cores += (double)n / 1e9;
+		*bytes += (double)ki * 1024;
+		if (containers == NULL)
+			continue;
+		snprintf(cbuf, sizeof cbuf, "%lldn", n);
+		snprintf(mbuf, sizeof mbuf, "%lldKi", ki);
 		json_array_append_new(containers, json_pack("{s:s,s:{s:s,s:s}}", "name",
 		    json_path_str_or(ct, "name", ""), "usage", "cpu", cbuf, "memory", mbuf));
-		*cores += (double)llround(cpu * 1e9) / 1e9;
-		*bytes += (double)llround(mem / 1024) * 1024;
 	}
-	labels = json_path(pod, "metadata.labels");
-	return json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:O?},s:s,s:s,s:o}", "kind", "PodMetrics",
-	    "apiVersion", METRICS_API, "metadata", "name", name, "namespace",
-	    json_path_str_or(pod, "metadata.namespace", ""), "creationTimestamp", ts,
-	    "labels", labels, "timestamp", ts, "window", "15s", "containers", containers);
+	if (pm != NULL)
+		*pm = json_pack("{s:s,s:s,s:{s:s,s:s,s:s,s:O?},s:s,s:s,s:o}", "kind",
+		    "PodMetrics", "apiVersion", METRICS_API, "metadata", "name", name,
+		    "namespace", ns, "creationTimestamp", w->ts, "labels",
+		    json_path(pod, "metadata.labels"), "timestamp", w->ts, "window", "15s",
+		    "containers", containers);
+	return true;
 }
-
-/* One node being summed. */
-struct metrics_node {
-	json_t		*node;
-	double		 cores;
-	double		 bytes;
-};
-
-/* Walk state for a metrics request. */
-struct metrics_walk {
-	struct sim_cluster	*c;
-	const char		*ts;
-	struct label_selector	*sel;
-	json_t			*items;		/* pods: PodMetrics */
-	struct metrics_node	*nodes;		/* nodes: usage sums */
-	size_t			 nnodes;
-};
 
 /* sim_obj_foreach over pods: their PodMetrics, or their share of nodes. */
 static int
@@ -165,20 +203,16 @@ metrics_pod_cb(json_t *pod, void *arg)
 	if (w->items != NULL && w->sel != NULL &&
 	    !label_selector_match(w->sel, json_path(pod, "metadata.labels")))
 		return 0;
-	pm = metrics_pod(w->c, pod, w->ts, &cores, &bytes);
-	if (pm == NULL)
+	if (!metrics_pod(w, pod, &cores, &bytes, w->items != NULL ? &pm : NULL))
 		return 0;
 	if (w->items != NULL) {
 		json_array_append_new(w->items, pm);
 		return 0;
 	}
-	json_decref(pm);
-	for (i = 0; i < w->nnodes; i++) {
-		if (strcmp(json_path_str_or(w->nodes[i].node, "metadata.name", ""), node) == 0) {
-			w->nodes[i].cores += cores;
-			w->nodes[i].bytes += bytes;
-			break;
-		}
+	i = (size_t)(uintptr_t)map_get(w->node_at, node);
+	if (i > 0) {
+		w->nodes[i - 1].cores += cores;
+		w->nodes[i - 1].bytes += bytes;
 	}
 	return 0;
 }
@@ -199,6 +233,7 @@ metrics_node_cb(json_t *node, void *arg)
 	w->nodes[w->nnodes].cores = 0;
 	w->nodes[w->nnodes].bytes = 0;
 	w->nnodes++;
+	map_put(w->node_at, json_path_str_or(node, "metadata.name", ""), (void *)(uintptr_t)w->nnodes);
 	return 0;
 }
 
@@ -242,6 +277,7 @@ sim_metrics(struct sim_cluster *c, const struct kind *res, const char *ns, const
 	}
 	items = json_array();
 	if (nodes) {
+		w.node_at = map_new();
 		sim_obj_foreach(c, kind_find_api("", "nodes"), NULL, metrics_node_cb, &w);
 		sim_obj_foreach(c, pods, NULL, metrics_pod_cb, &w);
 		for (i = 0; i < w.nnodes; i++)
@@ -263,6 +299,10 @@ sim_metrics(struct sim_cluster *c, const struct kind *res, const char *ns, const
 	}
 	json_decref(items);
 	free(w.nodes);
+	if (w.node_at != NULL)
+		map_free(w.node_at, NULL);
+	if (w.rs_use != NULL)
+		map_free(w.rs_use, free);
 	label_selector_free(w.sel);
 	return out;
 }
