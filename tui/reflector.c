@@ -77,6 +77,7 @@ struct reflector {
 	double				 last_failure;
 	int				 once_retries;	/* one-shot retries made */
 	int				 poll_failures;	/* metrics polls failed in a row */
+	int				 deferred;	/* usage polls put off (rows first) */
 	bool				 capped;	/* a polled object met the row cap */
 };
 
@@ -889,6 +890,37 @@ again:
 	r->timer = loop_timer_add(r->c->loop, delay, reflector_poll_fire, r);
 }
 
+/*
+ * Usage is put off while the first list of the objects it belongs to (the
+ * pods of pods.metrics.k8s.io) is still coming in from the same cluster:
+ * both are decoded on this one thread, and a usage list of every pod is
+ * as costly to serve as the pods; the rows come first, their usage a
+ * moment after. Checked every USAGE_DEFER_STEP seconds, for at most
+ * USAGE_DEFER_MAX checks: a list that never completes does not hold the
+ * usage back for more than 30 s.
+ */
+#define USAGE_DEFER_STEP	0.25
+#define USAGE_DEFER_MAX		120
+
+static bool
+reflector_usage_waits(const struct reflector *r)
+{
+	const struct kind *base;
+	const struct reflector *b;
+	size_t i;
+
+	if (r->res->source != KIND_METRICS || r->deferred >= USAGE_DEFER_MAX)
+		return false;
+	base = kind_find_api("", r->res->resource);
+	for (i = 0; base != NULL && i < r->c->nrefs; i++) {
+		b = r->c->refs[i];
+		if (b->cluster == r->cluster && b->res == base && b->phase == REF_LISTING &&
+		    !store_synced(r->c->store, r->cluster, kind_store_name(base)))
+			return true;
+	}
+	return false;
+}
+
 /* Poll Alertmanager for alerts or silences, or the metrics API. */
 static void
 reflector_poll(struct reflector *r)
@@ -896,6 +928,12 @@ reflector_poll(struct reflector *r)
 	struct creq_spec s;
 	char *path;
 
+	if (reflector_usage_waits(r)) {
+		r->deferred++;
+		r->phase = REF_WAITING;
+		r->timer = loop_timer_add(r->c->loop, USAGE_DEFER_STEP, reflector_poll_fire, r);
+		return;
+	}
 	if (r->res->source == KIND_METRICS) {
 		path = reflector_base(r);
 		if (r->selector != NULL)
@@ -1014,10 +1052,14 @@ client_watch_scoped(struct client *c, const char *resource, const char *ns,
 	c->unwatch_all = client_unwatch_all;
 	for (i = 0; i < c->nconns; i++) {
 		const char *scope = ns;
+		struct reflector *r;
 
 		if (scope != NULL && *scope == '\0')
 			scope = client_context(c, i)->namespace_;
-		c->refs[c->nrefs++] = reflector_new(c, i, res, scope, selector);
+		/* a new reflector may look at the others (reflector_usage_waits):
+		 * it is counted once it is there */
+		r = reflector_new(c, i, res, scope, selector);
+		c->refs[c->nrefs++] = r;
 	}
 	return 0;
 }

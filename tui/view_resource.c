@@ -279,11 +279,10 @@ struct res_walk {
 
 static void	res_event_fade(struct view *, size_t, const struct row *, struct table_row *);
 
-/* The usage and trend cells of a row (rv->extra). Usage is "n/a" where
- * the cluster serves no metrics, empty for an object it has none for
- * (a pod not running, a node not ready), as kubectl top leaves them out. */
-/* The usage cells of a row from m, its metrics row (NULL: none; "n/a"
- * when the cluster serves none). */
+/* The usage cells of a row from m, its metrics row (NULL: none). Usage is
+ * "n/a" where the cluster serves no metrics (or failed to), empty for an
+ * object it has none for (a pod not running, a node not ready: kubectl top
+ * leaves them out) and while the first answer is awaited. */
 static void
 res_usage_cells(struct view *v, size_t cluster, const struct row *m, struct table_row *tr)
 {
@@ -293,9 +292,13 @@ res_usage_cells(struct view *v, size_t cluster, const struct row *m, struct tabl
 	bool none;
 	size_t i;
 
-	none = m == NULL &&
-	    (store_kind_state(v->ui->store, cluster, x->metrics, &why) != CONN_LIVE ||
-	    (why != NULL && strcmp(why, "not installed") == 0));
+	if (m == NULL) {
+		enum conn_state st = store_kind_state(v->ui->store, cluster, x->metrics, &why);
+
+		none = (st != CONN_LIVE && st != CONN_CONNECTING) ||
+		    (why != NULL && strcmp(why, "not installed") == 0);
+	} else
+		none = false;
 	for (i = 0; i < x->ncols; i++) {
 		if (x->cols[i].what != RES_CPU && x->cols[i].what != RES_MEMORY)
 			continue;

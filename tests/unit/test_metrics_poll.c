@@ -4,7 +4,7 @@
  * change; a pod gone is removed; items under an escaped "items" key still
  * count. Bad answers (a broken item, a cut body, no list) put the kind in
  * error with a reason that says so and keep every row the last good poll
- * left. */
+ * left. Usage waits for the first list of its pods. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -253,6 +253,45 @@ test_poll_bad_answers(void **state)
 	free(cut);
 }
 
+/* A cluster's pods' usage is not asked for while the first list of its
+ * pods is still coming in, and is asked for once that list is complete. */
+static void
+test_usage_after_rows(void **state)
+{
+	static const char page[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\","
+	    "\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[{\"metadata\":"
+	    "{\"name\":\"web-1\",\"namespace\":\"shop\",\"uid\":\"u1\"}}]}";
+	struct client c;
+	struct reflector *pods, *usage;
+	struct cresult res;
+
+	(void)state;
+	fuzz_client_init(&c, 0);
+	c.refs = xcalloc(2, sizeof *c.refs);
+	pods = reflector_new(&c, 0, kind_find("pods"), NULL, NULL);
+	c.refs[c.nrefs++] = pods;
+	assert_true(reflector_take_list(pods));		/* its first page, unanswered */
+	usage = reflector_new(&c, 0, kind_find(RES), NULL, NULL);
+	c.refs[c.nrefs++] = usage;
+	/* a second of the loop (four checks): the usage is not asked for */
+	assert_int_not_equal(loop_run_until(fuzz_loop, fuzz_listing, usage, 1.0), 0);
+
+	memset(&res, 0, sizeof res);
+	res.status = 200;
+	res.retry_after = -1;
+	res.body = page;
+	res.len = strlen(page);
+	reflector_list_done(&res, pods);
+	assert_true(store_synced(c.store, 0, "pods"));
+	assert_int_equal(store_count(c.store, 0, "pods"), 1);
+	assert_int_equal(loop_run_until(fuzz_loop, fuzz_listing, usage, 1.0), 0);
+
+	reflector_free(usage);
+	reflector_free(pods);
+	free(c.refs);
+	store_free(c.store);
+}
+
 int
 main(void)
 {
@@ -260,6 +299,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_poll_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll_escaped_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll_bad_answers, setup, teardown),
+		cmocka_unit_test(test_usage_after_rows),
 	};
 
 	(void)fuzz_client_next_page;
