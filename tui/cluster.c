@@ -779,6 +779,8 @@ client_new(struct loop *loop, struct store *store, struct kube_context **ctxs, s
 		c->opts.health_interval = CONN_PROBE_INTERVAL;
 	if (c->opts.am_interval <= 0)
 		c->opts.am_interval = 10;
+	if (c->opts.metrics_interval <= 0)
+		c->opts.metrics_interval = 15;
 	if (c->opts.max_object == 0)
 		c->opts.max_object = CLIENT_DEFAULT_MAX_OBJECT;
 	if (c->opts.max_rows == 0)

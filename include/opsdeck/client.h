@@ -35,7 +35,9 @@ struct client_opts {
 	double		 connect_timeout;	/* seconds (5) */
 	double		 list_low_speed;	/* abort a list stalled this long (30) */
 	double		 health_interval;	/* seconds between /version probes (5) */
-	double		 am_interval;		/* Alertmanager and metrics poll period (10) */
+	double		 am_interval;		/* Alertmanager poll period (10) */
+	double		 metrics_interval;	/* usage (metrics.k8s.io) poll period (15:
+						 * metrics-server's resolution) */
 	size_t		 max_object;		/* per-object cap (CLIENT_DEFAULT_MAX_OBJECT) */
 	size_t		 max_rows;		/* rows kept per cluster, all kinds
 						 * (CLIENT_DEFAULT_MAX_ROWS) */

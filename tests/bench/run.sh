@@ -11,7 +11,7 @@
 #            again while the drill is asked to churn BENCH_CHURN (2500) watch
 #            events a second across the estate (the rate reached is measured from the
 #            clusters' resourceVersions); idle CPU and the bytes it writes
-#            to the terminal per second when idle (over BENCH_IDLE, 30 s);
+#            to the terminal per second when idle (over BENCH_IDLE, 45 s);
 #            the bytes written for one row change (one visible pod's
 #            restart count, patched with kubectl)
 #   get      opsdeck get pods -A over every context at once vs kubectl get
@@ -32,7 +32,7 @@ CLUSTERS=${BENCH_CLUSTERS:-3}
 PODS=${BENCH_PODS:-5000}
 KEYS=${BENCH_KEYS:-60}
 CHURN=${BENCH_CHURN:-2500}
-IDLE=${BENCH_IDLE:-30}
+IDLE=${BENCH_IDLE:-45}
 KUBECTL=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.33}
 [ -x "$KUBECTL" ] || KUBECTL=$(command -v kubectl)
 RESULTS=${RESULTS:-$(cd "$(dirname "$0")" && pwd)/results.md}
@@ -196,9 +196,9 @@ while [ "$settle" -lt 60 ]; do
 	settle=$((settle + 2))
 	[ $((b - a)) -lt 10 ] && break
 done
-# idle: CPU and terminal bytes over IDLE seconds (three metrics polls of
-# each cluster at the default 30: one poll more or less in the window
-# moves the figure by a third at 10)
+# idle: CPU and terminal bytes over IDLE seconds (three usage polls of
+# each cluster at the default 45, one every 15 s: one poll more or less in
+# the window would move the figure by half at 30)
 $TM pipe-pane -o -t bench "cat >$T/pane.bytes"
 sleep 1
 a=$(awk '{ print $14 + $15 }' "/proc/$cpid/stat")

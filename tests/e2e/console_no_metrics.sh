@@ -17,9 +17,9 @@ ok "pods view: n/a where the cluster serves no metrics"
 screen | sed -n '47,48p' | grep -qi "metrics" && { screen >&2; fail "an error about metrics on the status line"; }
 ok "no error about the missing metrics on the status line"
 
-# node usage is asked for from the start, after 10 s, 20 s more, 40 s
-# more...: three times in the first 45 s (every 10 s would be five; a storm
-# hundreds)
+# node usage is asked for from the start, after 15 s, 30 s more, 60 s
+# more...: two or three times in the first ~50 s (every 15 s would be
+# four; a storm hundreds)
 nodes() { grep -c 'metrics.k8s.io/v1beta1/nodes' "$T/fake-healthy.log" || true; }
 first=$(grep -m1 -n 'metrics.k8s.io/v1beta1/nodes' "$T/fake-healthy.log" | cut -d: -f1)
 [ -n "$first" ] || fail "node usage never asked for"
@@ -28,6 +28,6 @@ alive "$CONSOLE_PID" || fail "console exited"
 n=$(nodes)
 echo "node usage requests in the first ~50 s: $n"
 [ "$n" -ge 2 ] || fail "the metrics were never asked for again"
-[ "$n" -le 4 ] || fail "$n node usage requests: the polls do not back off"
+[ "$n" -le 3 ] || fail "$n node usage requests: the polls do not back off"
 ok "a missing metrics API is asked for $n times in the first ~50 s, backing off"
 quit_console
