@@ -91,6 +91,9 @@ struct res_view {
 
 	struct history		 hist;		/* deployments: the revision history pane */
 	struct loop_timer	*more;		/* the next slice of changes, or NULL */
+	size_t			 usage_next;	/* usage set in place: the next table
+						 * row + 1 (0: not under way) */
+	uint64_t		 usage_target;	/* the usage version it brings rows to */
 };
 
 /* Upper-case a column name into buf. */
@@ -439,11 +442,82 @@ res_apply(struct res_walk *w, uint64_t *upto)
 			return RES_APPLY_FAILED;
 		}
 	}
+	/* each row placed or taken out moves those after it by one: the usage
+	 * being set in place starts again that many rows back (a row placed
+	 * was built with the usage now) */
+	if (rv->usage_next > 0)
+		rv->usage_next = rv->usage_next > i ? rv->usage_next - i : 1;
 	if (i < n) {
 		*upto = ch[i - 1].seq;
 		return RES_APPLY_SLICE;
 	}
 	return RES_APPLY_DONE;
+}
+
+/*
+ * Usage for many rows at once (a cluster's first poll, every pod's usage
+ * moving, or more changes than the journal keeps) is set in the rows where
+ * they are, RES_USAGE_ROWS table rows a loop turn, instead of each row
+ * taken out and put back (or a rebuild of the table): the order does not
+ * depend on usage unless the rows sort by it. The rows still to be set
+ * show the usage they had.
+ */
+#define RES_USAGE_ROWS	2048
+
+/* True if the rows sort by a usage column. */
+static bool
+res_usage_sorted(struct view *v)
+{
+	struct res_view *rv = v->data;
+	int dir, col = table_sort_col(v->table, &dir);
+	size_t i;
+
+	for (i = 0; col >= 0 && i < rv->extra->ncols; i++) {
+		if ((rv->extra->cols[i].what == RES_CPU || rv->extra->cols[i].what == RES_MEMORY) &&
+		    (size_t)col == rv->extra_at + i)
+			return true;
+	}
+	return false;
+}
+
+/* The next RES_USAGE_ROWS rows' usage set from the store; *upto: the
+ * usage version the rows then show (since until every row is set). */
+static enum res_applied
+res_usage_refresh(struct res_walk *w, uint64_t since, uint64_t *upto)
+{
+	struct view *v = w->v;
+	struct res_view *rv = v->data;
+	struct store *st = v->ui->store;
+	struct table_row *tr;
+	size_t i, end, total = table_total(v->table);
+	char key[600];
+
+	if (rv->usage_next == 0) {
+		rv->usage_target = store_version(st, rv->extra->metrics);
+		rv->usage_next = 1;
+	}
+	end = rv->usage_next - 1 + RES_USAGE_ROWS;
+	if (end > total)
+		end = total;
+	for (i = rv->usage_next - 1; i < end; i++) {
+		tr = table_row_raw(v->table, i);
+		if (tr->src == NULL)
+			continue;
+		/* the store's key of a usage row: "namespace/name" */
+		snprintf(key, sizeof key, "%s/%s", tr->src->ns != NULL ? tr->src->ns : "",
+		    tr->src->name);
+		res_usage_cells(v, tr->cluster, store_get_key(st, tr->cluster,
+		    rv->extra->metrics, key), tr);
+	}
+	if (end < total) {
+		rv->usage_next = end + 1;
+		*upto = since;
+		return RES_APPLY_SLICE;
+	}
+	rv->usage_next = 0;
+	*upto = rv->usage_target;
+	return rv->usage_target == store_version(st, rv->extra->metrics) ?
+	    RES_APPLY_DONE : RES_APPLY_SLICE;
 }
 
 /* Apply the usage polled since metrics version since, at most
@@ -466,10 +540,18 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 	} *hit;
 	struct map *was;
 	char key[600];
-	size_t i, n, nhit = 0, nwas = 0;
-	bool ok = true, more = false;
+	size_t i, n = 0, nhit = 0, nwas = 0;
+	bool ok = true, more = false, kept;
 
-	if (!store_changes(v->ui->store, rv->extra->metrics, since, &ch, &n))
+	if (rv->usage_next > 0 && res_usage_sorted(v)) {
+		rv->usage_next = 0;	/* sorted by usage since it began: rebuild */
+		return RES_APPLY_FAILED;
+	}
+	kept = store_changes(v->ui->store, rv->extra->metrics, since, &ch, &n);
+	if (rv->usage_next > 0 ||
+	    ((!kept || n > RES_PLACE_MAX) && !res_usage_sorted(v)))
+		return res_usage_refresh(w, since, upto);
+	if (!kept)
 		return RES_APPLY_FAILED;
 	if (n == 0)
 		return RES_APPLY_FAILED;	/* synced, no row changed: "n/a" may now be "" */
@@ -709,6 +791,7 @@ res_update(struct view *v, int64_t now)
 	}
 	rv->version = ver;
 	rv->res_version = res_ver;
+	rv->usage_next = 0;	/* the rows are built with the usage now */
 	rv->built_at = now;
 	free(rv->ns_built);
 	rv->ns_built = ns != NULL ? xstrdup(ns) : NULL;

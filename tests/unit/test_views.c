@@ -807,6 +807,20 @@ test_usage_incremental(void **state)
 	ui_current = NULL;
 }
 
+/* The CPU column of view v. */
+static size_t
+cpu_col(struct view *v)
+{
+	size_t i;
+
+	for (i = 0; i < table_ncols(v->table); i++) {
+		if (strcmp(table_col_at(v->table, i)->name, "CPU(cores)") == 0)
+			return i;
+	}
+	fail_msg("no CPU(cores) column");
+	return SIZE_MAX;
+}
+
 /* Pod n of the churn test, restarted `restarts` times. */
 static json_t *
 churn_pod(unsigned n, int restarts)
@@ -835,6 +849,87 @@ assert_sorted(struct table *t)
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
+}
+
+/* A first poll of many pods (3,000: more than a slice of changes, and of
+ * rows): the usage is set in the rows where they are, a slice of rows per
+ * update, and no row is rebuilt; a pod that changes meanwhile is placed,
+ * and every row ends with its usage, as a view built afresh shows it. */
+static void
+test_usage_in_place(void **state)
+{
+	struct store *st = store_new();
+	size_t tokyo = store_add_cluster(st, "prod-tokyo");
+	struct ui *ui = fake_ui(st);
+	struct view *v, *fresh;
+	struct table_row *tr;
+	static int untouched;
+	char *cause = NULL, *a, *b, name[32], cpu_s[16], buf[256];
+	size_t i, cpu, with = 0;
+	unsigned k;
+	int turns;
+
+	store_set_state(st, tokyo, CONN_LIVE, NULL);
+	for (k = 0; k < 3000; k++)
+		put(st, tokyo, "pods", churn_pod(k, 0));
+	v = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	cpu = cpu_col(v);
+	assert_int_equal(table_count(v->table), 3000);
+	for (i = 0; i < table_count(v->table); i++) {
+		tr = table_row_at(v->table, i);
+		/* the first answer awaited: empty, not "n/a" */
+		assert_string_equal(table_cell_text(tr, cpu, buf, sizeof buf), "");
+		tr->data = &untouched;
+	}
+
+	store_set_kind_state(st, tokyo, "pods.metrics.k8s.io", CONN_LIVE, NULL);
+	store_relist_begin(st, tokyo, "pods.metrics.k8s.io");
+	for (k = 0; k < 3000; k++) {
+		snprintf(name, sizeof name, "churn-%04u", k);
+		snprintf(cpu_s, sizeof cpu_s, "%um", k % 900 + 1);
+		put(st, tokyo, "pods.metrics.k8s.io", pod_usage(name, cpu_s, "64Mi", 5));
+	}
+	store_relist_end(st, tokyo, "pods.metrics.k8s.io");
+
+	/* one update: some rows have their usage, not all, none rebuilt */
+	v->cls->update(v, time(NULL));
+	for (i = 0; i < table_count(v->table); i++) {
+		tr = table_row_at(v->table, i);
+		assert_ptr_equal(tr->data, &untouched);
+		if (*table_cell_text(tr, cpu, buf, sizeof buf) != '\0')
+			with++;
+	}
+	assert_true(with > 0);
+	assert_true(with < 3000);
+	/* a pod restarts meanwhile: its row is placed anew */
+	put(st, tokyo, "pods", churn_pod(7, 3));
+	for (turns = 0; turns < 10; turns++)
+		v->cls->update(v, time(NULL));
+	assert_int_equal(table_count(v->table), 3000);
+	for (i = 0; i < table_count(v->table); i++) {
+		tr = table_row_at(v->table, i);
+		assert_int_equal(sscanf(tr->name, "churn-%u", &k), 1);
+		if (table_cell_num(tr, cpu) != (int64_t)(k % 900 + 1))
+			fail_msg("%s: CPU %s", tr->name, table_cell_text(tr, cpu, buf, sizeof buf));
+		if (k == 7)
+			assert_ptr_not_equal(tr->data, &untouched);
+		else
+			assert_ptr_equal(tr->data, &untouched);
+	}
+	fresh = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
+	assert_non_null(fresh);
+	a = dump(v->table);
+	b = dump(fresh->table);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	view_free(fresh);
+	view_free(v);
+	ui->view = NULL;
+	store_free(st);
+	ui_current = NULL;
+	(void)state;
 }
 
 /* A stream of watch changes larger than one slice is placed a slice per
@@ -1046,6 +1141,7 @@ main(void)
 		cmocka_unit_test(test_rows_from_store),
 		cmocka_unit_test(test_usage_incremental),
 		cmocka_unit_test(test_churn_slices),
+		cmocka_unit_test(test_usage_in_place),
 		cmocka_unit_test(test_pager_wrap),
 		cmocka_unit_test(test_short_image),
 		cmocka_unit_test(test_vs_traffic),
