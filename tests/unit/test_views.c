@@ -836,6 +836,29 @@ churn_pod(unsigned n, int restarts)
 	return p;
 }
 
+/* A pods view over n churn pods (k restarted k % 7 times) on one live
+ * cluster of a new store. */
+static struct view *
+churn_view(struct store **st, unsigned n)
+{
+	struct ui *ui;
+	struct view *v;
+	char *cause = NULL;
+	size_t tokyo;
+	unsigned k;
+
+	*st = store_new();
+	tokyo = store_add_cluster(*st, "prod-tokyo");
+	ui = fake_ui(*st);
+	store_set_state(*st, tokyo, CONN_LIVE, NULL);
+	for (k = 0; k < n; k++)
+		put(*st, tokyo, "pods", churn_pod(k, (int)(k % 7)));
+	v = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	assert_int_equal(table_count(v->table), n);
+	return v;
+}
+
 /* The view's rows are where a full sort of the same rows puts them: sorting
  * them again (twice, to keep the direction) changes nothing. */
 static void
@@ -858,24 +881,16 @@ assert_sorted(struct table *t)
 static void
 test_usage_in_place(void **state)
 {
-	struct store *st = store_new();
-	size_t tokyo = store_add_cluster(st, "prod-tokyo");
-	struct ui *ui = fake_ui(st);
-	struct view *v, *fresh;
+	struct store *st;
+	struct view *v = churn_view(&st, 3000), *fresh;
+	struct ui *ui = v->ui;
+	size_t tokyo = 0, i, cpu = cpu_col(v), with = 0;
 	struct table_row *tr;
 	static int untouched;
 	char *cause = NULL, *a, *b, name[32], cpu_s[16], buf[256];
-	size_t i, cpu, with = 0;
 	unsigned k;
 	int turns;
 
-	store_set_state(st, tokyo, CONN_LIVE, NULL);
-	for (k = 0; k < 3000; k++)
-		put(st, tokyo, "pods", churn_pod(k, 0));
-	v = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
-	assert_non_null(v);
-	cpu = cpu_col(v);
-	assert_int_equal(table_count(v->table), 3000);
 	for (i = 0; i < table_count(v->table); i++) {
 		tr = table_row_at(v->table, i);
 		/* the first answer awaited: empty, not "n/a" */
@@ -940,22 +955,16 @@ test_usage_in_place(void **state)
 static void
 test_churn_slices(void **state)
 {
-	struct store *st = store_new();
-	size_t tokyo = store_add_cluster(st, "prod-tokyo");
-	struct ui *ui = fake_ui(st);
-	struct view *v, *fresh;
+	struct store *st;
+	struct view *v = churn_view(&st, 3000), *fresh;
+	struct ui *ui = v->ui;
+	size_t tokyo = 0, i, n, changed, rcol = SIZE_MAX, total;
 	struct table_row *tr;
 	char *cause = NULL, *a, *b, buf[256], key[64];
-	size_t i, n, changed, rcol = SIZE_MAX, total;
 	unsigned k;
 	json_t *gone;
 	int turns;
 
-	store_set_state(st, tokyo, CONN_LIVE, NULL);
-	for (k = 0; k < 3000; k++)
-		put(st, tokyo, "pods", churn_pod(k, (int)(k % 7)));
-	v = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
-	assert_non_null(v);
 	assert_int_equal(table_sort_by(v->table, "RESTARTS", &cause), 0);
 	for (i = 0; i < table_ncols(v->table); i++) {
 		if (strcmp(table_col_at(v->table, i)->name, "RESTARTS") == 0)
