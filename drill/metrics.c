@@ -118,7 +118,7 @@ metrics_pod_hpa_use(struct metrics_walk *w, json_t *pod, const char *ns)
 	const char *rs = NULL;
 	json_t *ref;
 	double *use;
-	char *key;
+	char key[512];
 	size_t i;
 
 	json_array_foreach(json_path(pod, "metadata.ownerReferences"), i, ref) {
@@ -129,14 +129,13 @@ metrics_pod_hpa_use(struct metrics_walk *w, json_t *pod, const char *ns)
 		return -1;
 	if (w->rs_use == NULL)
 		w->rs_use = map_new();
-	key = xasprintf("%s/%s", ns, rs);
+	snprintf(key, sizeof key, "%s/%s", ns, rs);
 	use = map_get(w->rs_use, key);
 	if (use == NULL) {
 		use = xmalloc(sizeof *use);
 		*use = metrics_hpa_use(w->c, ns, rs);
 		map_put(w->rs_use, key, use);
 	}
-	free(key);
 	return *use;
 }
 

@@ -313,6 +313,19 @@ res_usage_cells(struct view *v, size_t cluster, const struct row *m, struct tabl
 	}
 }
 
+/* The usage cells of the row of object r, from its usage row in the store
+ * (a usage object has no uid: its key is "namespace/name"). */
+static void
+res_usage_of(struct view *v, size_t cluster, const struct row *r, struct table_row *tr)
+{
+	struct res_view *rv = v->data;
+	char key[600];
+
+	snprintf(key, sizeof key, "%s/%s", r->ns, r->name);
+	res_usage_cells(v, cluster, store_get_key(v->ui->store, cluster, rv->extra->metrics, key),
+	    tr);
+}
+
 static void
 res_extra_cells(struct view *v, size_t cluster, const struct row *r, struct table_row *tr)
 {
@@ -322,11 +335,8 @@ res_extra_cells(struct view *v, size_t cluster, const struct row *r, struct tabl
 	char key[600], *spark;
 	size_t i, col;
 
-	if (x->metrics != NULL) {
-		snprintf(key, sizeof key, "%s/%s", r->ns, r->name);
-		res_usage_cells(v, cluster, store_get_key(v->ui->store, cluster, x->metrics, key),
-		    tr);
-	}
+	if (x->metrics != NULL)
+		res_usage_of(v, cluster, r, tr);
 	for (i = 0; i < x->ncols; i++) {
 		col = rv->extra_at + i;
 		switch (x->cols[i].what) {
@@ -490,7 +500,6 @@ res_usage_refresh(struct res_walk *w, uint64_t since, uint64_t *upto)
 	struct store *st = v->ui->store;
 	struct table_row *tr;
 	size_t i, end, total = table_total(v->table);
-	char key[600];
 
 	if (rv->usage_next == 0) {
 		rv->usage_target = store_version(st, rv->extra->metrics);
@@ -501,13 +510,8 @@ res_usage_refresh(struct res_walk *w, uint64_t since, uint64_t *upto)
 		end = total;
 	for (i = rv->usage_next - 1; i < end; i++) {
 		tr = table_row_raw(v->table, i);
-		if (tr->src == NULL)
-			continue;
-		/* the store's key of a usage row: "namespace/name" */
-		snprintf(key, sizeof key, "%s/%s", tr->src->ns != NULL ? tr->src->ns : "",
-		    tr->src->name);
-		res_usage_cells(v, tr->cluster, store_get_key(st, tr->cluster,
-		    rv->extra->metrics, key), tr);
+		if (tr->src != NULL)
+			res_usage_of(v, tr->cluster, tr->src, tr);
 	}
 	if (end < total) {
 		rv->usage_next = end + 1;
@@ -541,15 +545,14 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 	struct map *was;
 	char key[600];
 	size_t i, n = 0, nhit = 0, nwas = 0;
-	bool ok = true, more = false, kept;
+	bool ok = true, more = false, kept, sorted = res_usage_sorted(v);
 
-	if (rv->usage_next > 0 && res_usage_sorted(v)) {
+	if (rv->usage_next > 0 && sorted) {
 		rv->usage_next = 0;	/* sorted by usage since it began: rebuild */
 		return RES_APPLY_FAILED;
 	}
 	kept = store_changes(v->ui->store, rv->extra->metrics, since, &ch, &n);
-	if (rv->usage_next > 0 ||
-	    ((!kept || n > RES_PLACE_MAX) && !res_usage_sorted(v)))
+	if (rv->usage_next > 0 || ((!kept || n > RES_PLACE_MAX) && !sorted))
 		return res_usage_refresh(w, since, upto);
 	if (!kept)
 		return RES_APPLY_FAILED;
