@@ -859,6 +859,37 @@ churn_view(struct store **st, unsigned n)
 	return v;
 }
 
+/* v's rows are those of a pods view built afresh (sorted by sort, if
+ * not NULL): the rows' text (new string). */
+static char *
+assert_as_fresh(struct view *v, const char *sort)
+{
+	struct view *fresh;
+	char *cause = NULL, *a, *b;
+
+	fresh = ui_push(v->ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
+	assert_non_null(fresh);
+	if (sort != NULL)
+		assert_int_equal(table_sort_by(fresh->table, sort, &cause), 0);
+	assert_int_equal(table_count(fresh->table), table_count(v->table));
+	a = dump(v->table);
+	b = dump(fresh->table);
+	assert_string_equal(a, b);
+	free(b);
+	view_free(fresh);
+	return a;
+}
+
+/* Free churn_view's view and store. */
+static void
+churn_view_free(struct view *v, struct store *st)
+{
+	v->ui->view = NULL;
+	view_free(v);
+	store_free(st);
+	ui_current = NULL;
+}
+
 /* The view's rows are where a full sort of the same rows puts them: sorting
  * them again (twice, to keep the direction) changes nothing. */
 static void
@@ -882,12 +913,11 @@ static void
 test_usage_in_place(void **state)
 {
 	struct store *st;
-	struct view *v = churn_view(&st, 3000), *fresh;
-	struct ui *ui = v->ui;
+	struct view *v = churn_view(&st, 3000);
 	size_t tokyo = 0, i, cpu = cpu_col(v), with = 0;
 	struct table_row *tr;
 	static int untouched;
-	char *cause = NULL, *a, *b, name[32], cpu_s[16], buf[256];
+	char name[32], cpu_s[16], buf[256];
 	unsigned k;
 	int turns;
 
@@ -932,18 +962,8 @@ test_usage_in_place(void **state)
 		else
 			assert_ptr_equal(tr->data, &untouched);
 	}
-	fresh = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
-	assert_non_null(fresh);
-	a = dump(v->table);
-	b = dump(fresh->table);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
-	view_free(fresh);
-	view_free(v);
-	ui->view = NULL;
-	store_free(st);
-	ui_current = NULL;
+	free(assert_as_fresh(v, NULL));
+	churn_view_free(v, st);
 	(void)state;
 }
 
@@ -956,11 +976,10 @@ static void
 test_churn_slices(void **state)
 {
 	struct store *st;
-	struct view *v = churn_view(&st, 3000), *fresh;
-	struct ui *ui = v->ui;
-	size_t tokyo = 0, i, n, changed, rcol = SIZE_MAX, total;
+	struct view *v = churn_view(&st, 3000);
+	size_t tokyo = 0, i, changed, rcol = SIZE_MAX, total;
 	struct table_row *tr;
-	char *cause = NULL, *a, *b, buf[256], key[64];
+	char *cause = NULL, *a, buf[256], key[64];
 	unsigned k;
 	json_t *gone;
 	int turns;
@@ -1018,24 +1037,12 @@ test_churn_slices(void **state)
 	/* slices until done: the rows of a view built afresh, in its order */
 	for (turns = 0; turns < 10; turns++)
 		v->cls->update(v, time(NULL));
-	fresh = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
-	assert_non_null(fresh);
-	assert_int_equal(table_sort_by(fresh->table, "RESTARTS", &cause), 0);
-	n = table_count(fresh->table);
-	assert_int_equal(n, 3000);
-	assert_int_equal(table_count(v->table), n);
-	a = dump(v->table);
-	b = dump(fresh->table);
-	assert_string_equal(a, b);
+	assert_int_equal(table_count(v->table), 3000);
+	a = assert_as_fresh(v, "RESTARTS");
 	assert_null(strstr(a, "churn-0000|"));	/* deleted */
 	assert_non_null(strstr(a, "churn-5099|"));	/* added */
 	free(a);
-	free(b);
-	view_free(fresh);
-	view_free(v);
-	ui->view = NULL;
-	store_free(st);
-	ui_current = NULL;
+	churn_view_free(v, st);
 	(void)state;
 }
 
