@@ -894,13 +894,15 @@ again:
 }
 
 /*
- * Usage is put off while the first list of the objects it belongs to (the
- * pods of pods.metrics.k8s.io) is still coming in from the same cluster:
- * both are decoded on this one thread, and a usage list of every pod is
- * as costly to serve as the pods; the rows come first, their usage a
- * moment after. Checked every USAGE_DEFER_STEP seconds, for at most
- * USAGE_DEFER_MAX checks: a list that never completes does not hold the
- * usage back for more than 30 s.
+ * Usage is put off while a first list of the objects it belongs to (the
+ * pods of pods.metrics.k8s.io) is still coming in: from the same cluster,
+ * or from another one whose rows have begun to arrive. Every cluster is
+ * decoded on this one thread, and a usage list of every pod costs about
+ * as much to read as the pods: the estate's rows come first, their usage
+ * a moment after. A cluster that has not answered at all (hung, or slow
+ * to connect) holds back only its own usage. Checked every
+ * USAGE_DEFER_STEP seconds, for at most USAGE_DEFER_MAX checks: a list
+ * that never completes does not hold the usage back for more than 30 s.
  */
 #define USAGE_DEFER_STEP	0.25
 #define USAGE_DEFER_MAX		120
@@ -910,15 +912,20 @@ reflector_usage_waits(const struct reflector *r)
 {
 	const struct kind *base;
 	const struct reflector *b;
+	const char *name;
 	size_t i;
 
 	if (r->res->source != KIND_METRICS || r->deferred >= USAGE_DEFER_MAX)
 		return false;
-	base = kind_find_api("", r->res->resource);
-	for (i = 0; base != NULL && i < r->c->nrefs; i++) {
+	if ((base = kind_find_api("", r->res->resource)) == NULL)
+		return false;
+	name = kind_store_name(base);
+	for (i = 0; i < r->c->nrefs; i++) {
 		b = r->c->refs[i];
-		if (b->cluster == r->cluster && b->res == base && b->phase == REF_LISTING &&
-		    !store_synced(r->c->store, r->cluster, kind_store_name(base)))
+		if (b->res != base || b->phase != REF_LISTING ||
+		    store_synced(r->c->store, b->cluster, name))
+			continue;
+		if (b->cluster == r->cluster || store_count(r->c->store, b->cluster, name) > 0)
 			return true;
 	}
 	return false;

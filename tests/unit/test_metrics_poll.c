@@ -61,17 +61,24 @@ pod_metrics(const char *name, const char *cpu, const char *mem)
 	    "{\"cpu\":\"1m\",\"memory\":\"1Mi\"}}]}", name, cpu, mem);
 }
 
+/* A 200 answer with body into *res. */
+static void
+ok_result(struct cresult *res, const char *body)
+{
+	memset(res, 0, sizeof *res);
+	res->status = 200;
+	res->retry_after = -1;
+	res->body = body;
+	res->len = strlen(body);
+}
+
 /* Hand r a 200 answer with body, then run the loop until r asks again. */
 static void
 answer(struct fx *f, const char *body)
 {
 	struct cresult res;
 
-	memset(&res, 0, sizeof res);
-	res.status = 200;
-	res.retry_after = -1;
-	res.body = body;
-	res.len = strlen(body);
+	ok_result(&res, body);
 	reflector_poll_done(&res, f->r);
 	assert_int_equal(loop_run_until(fuzz_loop, fuzz_listing, f->r, 5.0), 0);
 }
@@ -223,12 +230,8 @@ test_poll_bad_answers(void **state)
 
 	/* the decoder stops the transfer at a broken item: its reason is
 	 * the one shown, not the abort it caused */
-	memset(&res, 0, sizeof res);
-	res.status = 200;
-	res.retry_after = -1;
+	ok_result(&res, bad[0].body);
 	res.error = "aborted";
-	res.body = bad[0].body;
-	res.len = strlen(bad[0].body);
 	reflector_poll_done(&res, f->r);
 	assert_int_equal(kind_state(f, &why), CONN_ERROR);
 	assert_int_equal(strncmp(why, bad[0].reason, strlen(bad[0].reason)), 0);
@@ -253,6 +256,16 @@ test_poll_bad_answers(void **state)
 	free(cut);
 }
 
+/* Answer r's list request with a 200 and body. */
+static void
+list_answer(struct reflector *r, const char *body)
+{
+	struct cresult res;
+
+	ok_result(&res, body);
+	reflector_list_done(&res, r);
+}
+
 /* A cluster's pods' usage is not asked for while the first list of its
  * pods is still coming in, and is asked for once that list is complete. */
 static void
@@ -263,7 +276,6 @@ test_usage_after_rows(void **state)
 	    "{\"name\":\"web-1\",\"namespace\":\"shop\",\"uid\":\"u1\"}}]}";
 	struct client c;
 	struct reflector *pods, *usage;
-	struct cresult res;
 
 	(void)state;
 	fuzz_client_init(&c, 0);
@@ -276,18 +288,67 @@ test_usage_after_rows(void **state)
 	/* a second of the loop (four checks): the usage is not asked for */
 	assert_int_not_equal(loop_run_until(fuzz_loop, fuzz_listing, usage, 1.0), 0);
 
-	memset(&res, 0, sizeof res);
-	res.status = 200;
-	res.retry_after = -1;
-	res.body = page;
-	res.len = strlen(page);
-	reflector_list_done(&res, pods);
+	list_answer(pods, page);
 	assert_true(store_synced(c.store, 0, "pods"));
 	assert_int_equal(store_count(c.store, 0, "pods"), 1);
 	assert_int_equal(loop_run_until(fuzz_loop, fuzz_listing, usage, 1.0), 0);
 
 	reflector_free(usage);
 	reflector_free(pods);
+	free(c.refs);
+	store_free(c.store);
+}
+
+/* Another cluster's first list holds this cluster's usage back once its
+ * rows have begun to arrive (one thread decodes every cluster), and not
+ * while it has not answered at all (a hung cluster delays no one). */
+static void
+test_usage_after_estate_rows(void **state)
+{
+	static const char first[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\","
+	    "\"metadata\":{\"resourceVersion\":\"7\",\"continue\":\"c2\"},\"items\":"
+	    "[{\"metadata\":{\"name\":\"web-1\",\"namespace\":\"shop\",\"uid\":\"u1\"}}]}";
+	static const char last[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\","
+	    "\"metadata\":{\"resourceVersion\":\"7\"},\"items\":"
+	    "[{\"metadata\":{\"name\":\"web-2\",\"namespace\":\"shop\",\"uid\":\"u2\"}}]}";
+	struct client c;
+	struct reflector *pods0, *pods1, *usage;
+
+	(void)state;
+	fuzz_client_init(&c, 0);
+	store_add_cluster(c.store, "osaka");
+	c.refs = xcalloc(3, sizeof *c.refs);
+	/* cluster 0's pods are in */
+	pods0 = reflector_new(&c, 0, kind_find("pods"), NULL, NULL);
+	c.refs[c.nrefs++] = pods0;
+	assert_true(reflector_take_list(pods0));
+	list_answer(pods0, last);
+	assert_true(store_synced(c.store, 0, "pods"));
+	/* cluster 1 has not answered: cluster 0's usage is asked for at once */
+	pods1 = reflector_new(&c, 1, kind_find("pods"), NULL, NULL);
+	c.refs[c.nrefs++] = pods1;
+	assert_true(reflector_take_list(pods1));
+	usage = reflector_new(&c, 0, kind_find(RES), NULL, NULL);
+	assert_true(reflector_take_list(usage));
+	reflector_free(usage);
+
+	/* cluster 1's first page is in, more to come: usage waits */
+	list_answer(pods1, first);
+	assert_true(reflector_take_list(pods1));	/* the next page, unanswered */
+	assert_false(store_synced(c.store, 1, "pods"));
+	assert_int_equal(store_count(c.store, 1, "pods"), 1);
+	usage = reflector_new(&c, 0, kind_find(RES), NULL, NULL);
+	c.refs[c.nrefs++] = usage;
+	assert_int_not_equal(loop_run_until(fuzz_loop, fuzz_listing, usage, 1.0), 0);
+
+	/* its last page: cluster 0's usage is asked for */
+	list_answer(pods1, last);
+	assert_true(store_synced(c.store, 1, "pods"));
+	assert_int_equal(loop_run_until(fuzz_loop, fuzz_listing, usage, 1.0), 0);
+
+	reflector_free(usage);
+	reflector_free(pods1);
+	reflector_free(pods0);
 	free(c.refs);
 	store_free(c.store);
 }
@@ -300,6 +361,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_poll_escaped_items, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll_bad_answers, setup, teardown),
 		cmocka_unit_test(test_usage_after_rows),
+		cmocka_unit_test(test_usage_after_estate_rows),
 	};
 
 	(void)fuzz_client_next_page;
