@@ -194,11 +194,14 @@ table_walk_start(struct table *t, size_t *src, size_t n, bool own)
 static bool
 table_walk(struct table *t, double budget)
 {
-	double t0 = budget > 0 ? table_clock() : 0;
+	double t0;
 	struct table_row *r;
 	size_t i, c;
 
-	while (t->walking && t->wpos < t->nwalk) {
+	if (!t->walking)
+		return true;	/* none under way: the selection is kept as rows move */
+	t0 = budget > 0 ? table_clock() : 0;
+	while (t->wpos < t->nwalk) {
 		r = t->rows[t->walk[t->wpos++]];
 		if (table_row_passes(t, r)) {
 			t->vis[t->nvis++] = t->walk[t->wpos - 1];
@@ -210,7 +213,7 @@ table_walk(struct table *t, double budget)
 		if (budget > 0 && (t->wpos & 255) == 0 && table_clock() - t0 > budget)
 			break;
 	}
-	if (t->walking && t->wpos < t->nwalk) {
+	if (t->wpos < t->nwalk) {
 		if (t->sel >= t->nvis)
 			t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
 		return false;
