@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "opsdeck/json_util.h"
+#include "opsdeck/loop.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/store.h"
 #include "opsdeck/table.h"
@@ -162,16 +163,6 @@ table_order(struct table *t)
 	t->order_valid = true;
 }
 
-/* Seconds on a monotonic clock. */
-static double
-table_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Filter anew from src (n sorted indices; a copy the table now owns if
  * own): the matches so far are the visible rows. */
 static void
@@ -200,7 +191,7 @@ table_walk(struct table *t, double budget)
 
 	if (!t->walking)
 		return true;	/* none under way: the selection is kept as rows move */
-	t0 = budget > 0 ? table_clock() : 0;
+	t0 = budget > 0 ? loop_now() : 0;
 	while (t->wpos < t->nwalk) {
 		r = t->rows[t->walk[t->wpos++]];
 		if (table_row_passes(t, r)) {
@@ -210,7 +201,7 @@ table_walk(struct table *t, double budget)
 					t->maxw[c] = r->widths[c];
 			}
 		}
-		if (budget > 0 && (t->wpos & 255) == 0 && table_clock() - t0 > budget)
+		if (budget > 0 && (t->wpos & 255) == 0 && loop_now() - t0 > budget)
 			break;
 	}
 	if (t->wpos < t->nwalk) {
@@ -361,6 +352,74 @@ table_place(struct table *t, struct table_row *r)
 		return false;
 	table_walk(t, 0);
 	table_place_at(t, i);
+	return true;
+}
+
+/* Merge a (na indices) and b (nb), each in row order, into out. */
+static void
+order_merge(const struct table *t, const size_t *a, size_t na, const size_t *b, size_t nb,
+    size_t *out)
+{
+	size_t i = 0, j = 0, k = 0;
+
+	while (i < na && j < nb)
+		out[k++] = row_order(t, a[i], b[j]) < 0 ? a[i++] : b[j++];
+	while (i < na)
+		out[k++] = a[i++];
+	while (j < nb)
+		out[k++] = b[j++];
+}
+
+bool
+table_place_from(struct table *t, size_t first)
+{
+	size_t n = first <= t->nrows ? t->nrows - first : 0, i, keep = 0, c, p;
+	size_t *add, *merged, was = SIZE_MAX;
+
+	if (first > t->nrows || !t->order_valid)
+		return false;
+	for (i = first; i < t->nrows; i++) {
+		if (t->rows[i]->src == NULL)
+			return false;
+	}
+	if (n == 0)
+		return true;
+	table_walk(t, 0);
+	add = xreallocarray(NULL, n, sizeof *add);
+	for (i = 0; i < n; i++)
+		add[i] = first + i;
+	sorting = t;
+	qsort(add, n, sizeof *add, row_cmp);
+	sorting = NULL;
+	merged = xreallocarray(NULL, t->nrows + 1, sizeof *merged);
+	order_merge(t, t->order, first, add, n, merged);
+	free(t->order);
+	t->order = merged;
+
+	/* the new rows that pass the filter join vis; the selection stays on
+	 * its row, or moves to a new row with the remembered key (one taken
+	 * out and placed again) */
+	for (i = 0; i < n; i++) {
+		if (!table_row_passes(t, t->rows[add[i]]))
+			continue;
+		add[keep++] = add[i];
+		for (c = 0; c < t->ncols; c++) {
+			if (t->rows[add[i]]->widths[c] > t->maxw[c])
+				t->maxw[c] = t->rows[add[i]]->widths[c];
+		}
+		if (t->sel_key != NULL && strcmp(t->rows[add[i]]->key, t->sel_key) == 0)
+			was = add[i];
+	}
+	if (was == SIZE_MAX && t->sel < t->nvis)
+		was = t->vis[t->sel];
+	merged = xreallocarray(NULL, t->nvis + keep + 2, sizeof *merged);
+	order_merge(t, t->vis, t->nvis, add, keep, merged);
+	free(t->vis);
+	t->vis = merged;
+	t->nvis += keep;
+	free(add);
+	if (was != SIZE_MAX && (p = order_at(t, t->vis, t->nvis, was)) != SIZE_MAX)
+		t->sel = p;
 	return true;
 }
 

@@ -419,7 +419,8 @@ enum res_applied {
 
 /* Apply the store's changes since the table was built, at most
  * RES_PLACE_MAX of them, each row taken out and put back where it now
- * sorts; *upto is the store's version the table then shows. Failed if the
+ * sorts (when every one is a new row, all of them, merged in at once);
+ * *upto is the store's version the table then shows. Failed if the
  * table must be rebuilt (changes forgotten, or views whose rows depend on
  * other rows). */
 static enum res_applied
@@ -429,13 +430,29 @@ res_apply(struct res_walk *w, uint64_t *upto)
 	struct res_view *rv = v->data;
 	const struct store_change *ch;
 	struct table_row *po, *pn;
-	size_t i, n;
+	size_t i, n, first;
 	bool ok;
 
-	/* a list page into a table much smaller than it: rebuild */
 	if (strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0 ||
-	    !store_changes(v->ui->store, v->resource, rv->res_version, &ch, &n) ||
-	    (n > RES_PLACE_MAX && n > table_total(v->table) / 4))
+	    !store_changes(v->ui->store, v->resource, rv->res_version, &ch, &n))
+		return RES_APPLY_FAILED;
+	/* rows new to the store only (list pages): placed in one merge */
+	for (i = 0; i < n && ch[i].old == NULL; i++)
+		;
+	if (n > 1 && i == n) {
+		first = table_total(v->table);
+		for (i = 0; i < n; i++)
+			res_row(w, ch[i].cluster, ch[i].row);
+		if (!table_place_from(v->table, first)) {
+			rv->version = UINT64_MAX;
+			return RES_APPLY_FAILED;
+		}
+		if (rv->usage_next > 0)
+			rv->usage_next = rv->usage_next > n ? rv->usage_next - n : 1;
+		return RES_APPLY_DONE;
+	}
+	/* many changes into a table much smaller than them: rebuild */
+	if (n > RES_PLACE_MAX && n > table_total(v->table) / 4)
 		return RES_APPLY_FAILED;
 	for (i = 0; i < n && i < RES_PLACE_MAX; i++) {
 		/* a probe built like the row shown, and the row now */

@@ -103,6 +103,10 @@ void		 table_end(struct table *);
  * source and cells): both go, true if there was one. */
 bool		 table_place(struct table *, struct table_row *);
 bool		 table_remove_like(struct table *, struct table_row *probe);
+/* Every row added since rows numbered first (table_total before them),
+ * none yet in the order, placed at once where a full sort puts them: one
+ * merge, for a batch of new rows (a list page). */
+bool		 table_place_from(struct table *, size_t first);
 /* Both at once for the two rows just added, probe then r: the row built
  * like probe goes and r goes where a full sort puts it; in its place, with
  * no other row moved, when it sorts there (a watch event that left the

@@ -836,6 +836,106 @@ test_incremental_order(void **state)
 	(void)state;
 }
 
+/* The store row of put_pod's pod id. */
+static const struct row *
+pod_src(struct store *st, unsigned id)
+{
+	char uid[32];
+
+	snprintf(uid, sizeof uid, "uid-%u", id);
+	return store_get_key(st, id % 2, "pods", uid);
+}
+
+/* Batches of new pods (list pages) placed in one merge each: after each,
+ * the same rows in the same order and the same column widths as a table
+ * built afresh, and the selection on the row it was on; a row taken out
+ * while selected and placed again in a batch is selected again. */
+static void
+test_batch_order(void **state)
+{
+	static const struct {
+		const char	*sort;
+		int		 toggles;
+		const char	*filter;
+	} cases[] = {
+		{ NULL, 0, "" }, { "NAME", 1, "" }, { "RESTARTS", 2, "" },
+		{ "AGE", 1, "run" }, { "CLUSTER", 2, "!pend" },
+	};
+	struct store *st;
+	struct table *t, *ref;
+	const struct table_row *sel;
+	const struct row *src;
+	struct table_row *probe;
+	char *key;
+	unsigned next;
+	size_t k, b, i, nb, first, c;
+	int wt[7], wr[7];
+	bool from_empty;
+
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		srand((unsigned)k + 31);
+		st = store_new();
+		store_add_cluster(st, pod_clusters[0]);
+		store_add_cluster(st, pod_clusters[1]);
+		from_empty = k % 2 == 0;	/* the first page into an empty table */
+		for (next = 0; next < (from_empty ? 0u : 50u); next++)
+			put_pod(st, next % 2, next);
+		t = pods_table(st, cases[k].sort, cases[k].toggles, cases[k].filter);
+		for (b = 0; b < 12; b++) {
+			if (table_count(t) > 3)
+				table_move(t, (long)(rand() % 3));
+			sel = table_count(t) > 0 ? table_selected(t) : NULL;
+			key = sel != NULL ? xstrdup(sel->key) : NULL;
+			first = table_total(t);
+			nb = 1 + (size_t)rand() % 40;
+			for (i = 0; i < nb; i++, next++) {
+				put_pod(st, next % 2, next);
+				add_pod_row(t, next % 2, pod_src(st, next));
+			}
+			assert_true(table_place_from(t, first));
+			ref = pods_table(st, cases[k].sort, cases[k].toggles, cases[k].filter);
+			table_fit(t, 1000, true, wt);
+			table_fit(ref, 1000, true, wr);
+			assert_memory_equal(wt, wr, sizeof wt);
+			assert_int_equal(table_total(t), table_total(ref));
+			same_rows(t, ref);
+			if (key != NULL)
+				assert_string_equal(table_selected(t)->key, key);
+			free(key);
+		}
+		/* the selected row taken out, then back in a batch: selected */
+		if (table_count(t) > 5) {
+			table_move(t, 4);
+			src = table_selected(t)->src;
+			c = table_selected(t)->cluster;
+			key = xstrdup(table_selected(t)->key);
+			probe = add_pod_row(t, c, src);
+			assert_true(table_remove_like(t, probe));
+			first = table_total(t);
+			add_pod_row(t, c, src);
+			put_pod(st, next % 2, next);
+			add_pod_row(t, next % 2, pod_src(st, next));
+			next++;
+			assert_true(table_place_from(t, first));
+			assert_string_equal(table_selected(t)->key, key);
+			free(key);
+		}
+		table_free(t);
+		store_free(st);
+	}
+
+	/* refused: a row with no source, or no order to place into */
+	t = table_new(podview_cols, sizeof podview_cols / sizeof podview_cols[0]);
+	table_begin(t);
+	table_end(t);
+	first = table_total(t);
+	table_set(table_add(t, "plain", 0), 2, "plain", 0);
+	assert_false(table_place_from(t, first));
+	assert_false(table_place_from(t, table_total(t) + 1));
+	table_free(t);
+	(void)state;
+}
+
 /* Pod name of the shop namespace in phase (the same object each time). */
 static const struct row *
 put_phase(struct store *st, const char *name, const char *phase)
@@ -990,6 +1090,7 @@ main(void)
 		cmocka_unit_test(test_fit_bytes),
 		cmocka_unit_test(test_live_filter),
 		cmocka_unit_test(test_incremental_order),
+		cmocka_unit_test(test_batch_order),
 		cmocka_unit_test(test_replace_in_place),
 		cmocka_unit_test(test_ages_drawn_only),
 	};

@@ -864,7 +864,7 @@ churn_view(struct store **st, unsigned n)
 static char *
 assert_as_fresh(struct view *v, const char *sort)
 {
-	struct view *fresh;
+	struct view *fresh, *top = v->ui->view;
 	char *cause = NULL, *a, *b;
 
 	fresh = ui_push(v->ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
@@ -877,6 +877,7 @@ assert_as_fresh(struct view *v, const char *sort)
 	assert_string_equal(a, b);
 	free(b);
 	view_free(fresh);
+	v->ui->view = top;	/* popped */
 	return a;
 }
 
@@ -963,6 +964,56 @@ test_usage_in_place(void **state)
 			assert_ptr_equal(tr->data, &untouched);
 	}
 	free(assert_as_fresh(v, NULL));
+	churn_view_free(v, st);
+	(void)state;
+}
+
+/* List pages of new pods, five times the rows shown: merged in by one
+ * update, the rows shown kept (none rebuilt) and the selection on its
+ * row; the table is the one a fresh view builds. Pages with a changed pod
+ * among the new ones are placed too, and end the same. */
+static void
+test_page_merged(void **state)
+{
+	struct store *st;
+	struct view *v = churn_view(&st, 200);
+	struct table_row *tr;
+	static int untouched;
+	char *key;
+	size_t i, kept = 0;
+	unsigned k;
+	int turns;
+
+	for (i = 0; i < table_count(v->table); i++)
+		table_row_at(v->table, i)->data = &untouched;
+	table_move(v->table, 17);
+	key = xstrdup(table_selected(v->table)->key);
+	for (k = 200; k < 1200; k++)
+		put(st, 0, "pods", churn_pod(k, (int)(k % 7)));
+	v->cls->update(v, time(NULL));
+	assert_int_equal(table_count(v->table), 1200);
+	for (i = 0; i < table_count(v->table); i++) {
+		tr = table_row_at(v->table, i);
+		assert_int_equal(sscanf(tr->name, "churn-%u", &k), 1);
+		if (k < 200) {
+			assert_ptr_equal(tr->data, &untouched);
+			kept++;
+		} else
+			assert_null(tr->data);
+	}
+	assert_int_equal(kept, 200);
+	assert_string_equal(table_selected(v->table)->key, key);
+	free(assert_as_fresh(v, NULL));
+
+	/* new pods and a changed one */
+	for (k = 1200; k < 1700; k++)
+		put(st, 0, "pods", churn_pod(k, (int)(k % 7)));
+	put(st, 0, "pods", churn_pod(3, 6));
+	for (turns = 0; turns < 10; turns++)
+		v->cls->update(v, time(NULL));
+	assert_int_equal(table_count(v->table), 1700);
+	free(assert_as_fresh(v, NULL));
+	free(key);
 	churn_view_free(v, st);
 	(void)state;
 }
@@ -1158,6 +1209,7 @@ main(void)
 		cmocka_unit_test(test_usage_incremental),
 		cmocka_unit_test(test_churn_slices),
 		cmocka_unit_test(test_usage_in_place),
+		cmocka_unit_test(test_page_merged),
 		cmocka_unit_test(test_pager_wrap),
 		cmocka_unit_test(test_short_image),
 		cmocka_unit_test(test_vs_traffic),
