@@ -18,6 +18,7 @@
 #include "opsdeck/auth.h"
 #include "opsdeck/buf.h"
 #include "opsdeck/kubeconfig.h"
+#include "opsdeck/loop.h"
 #include "opsdeck/sanitize.h"
 #include "opsdeck/term.h"
 #include "opsdeck/xmalloc.h"
@@ -42,16 +43,6 @@ struct auth_exec {
 	double			 started;
 	double			 deadline;	/* monotonic seconds */
 };
-
-/* Monotonic seconds. */
-static double
-auth_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Untrusted plugin text made safe and short for one status line: runs of
  * white space become one space, the rest goes through sanitize(). */
@@ -498,7 +489,7 @@ auth_exec_start(struct kube_context *ctx, char **cause)
 	ae->pid = pid;
 	ae->out_fd = out[0];
 	ae->err_fd = errfd;
-	ae->started = auth_now();
+	ae->started = loop_now();
 	ae->deadline = ae->started + (e->timeout > 0 ? e->timeout : 30.0);
 	return ae;
 }
@@ -521,7 +512,7 @@ auth_exec_pid(const struct auth_exec *ae)
 double
 auth_exec_timeout(const struct auth_exec *ae)
 {
-	double left = ae->deadline - auth_now();
+	double left = ae->deadline - loop_now();
 
 	return left > 0 ? left : 0;
 }
@@ -571,7 +562,7 @@ static void
 auth_exec_reap(struct auth_exec *ae)
 {
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
-	double until = auth_now() + AUTH_REAP_WAIT;
+	double until = loop_now() + AUTH_REAP_WAIT;
 	pid_t r;
 
 	while (ae->pid > 0) {
@@ -585,7 +576,7 @@ auth_exec_reap(struct auth_exec *ae)
 			ae->pid = -1;
 			return;
 		}
-		if (auth_now() >= until) {
+		if (loop_now() >= until) {
 			auth_exec_kill(ae);
 			return;
 		}
@@ -668,7 +659,7 @@ auth_exec_free(struct auth_exec *ae)
 	if (ae == NULL)
 		return;
 	if (!ae->finished && ae->pid > 0) {
-		msg = auth_now() >= ae->deadline - 0.05 ?
+		msg = loop_now() >= ae->deadline - 0.05 ?
 		    xasprintf("credential plugin %s timed out after %.0f s and was killed",
 		    ae->ctx->exec->command, ae->deadline - ae->started) :
 		    xasprintf("credential plugin %s was cancelled", ae->ctx->exec->command);
@@ -700,7 +691,7 @@ auth_exec_run(struct kube_context *ctx, char **cause)
 	for (;;) {
 		left = auth_exec_timeout(ae);
 		if (left <= 0) {
-			ae->deadline = auth_now();
+			ae->deadline = loop_now();
 			auth_exec_free(ae);
 			*cause = xstrdup(ctx->exec->last_error);
 			return -1;
