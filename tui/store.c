@@ -9,6 +9,7 @@
 
 #include "opsdeck/json_util.h"
 #include "opsdeck/kinds.h"
+#include "opsdeck/loop.h"
 #include "opsdeck/map.h"
 #include "opsdeck/printers.h"
 #include "opsdeck/sanitize.h"
@@ -54,6 +55,7 @@ struct store {
 	uint64_t		 counter;
 	bool			 server_tables;	/* rows in the API server's columns */
 	size_t			 max_rows;	/* per cluster; 0: no cap */
+	double			 journal_age;	/* seconds a change is kept */
 };
 
 /* Names of connection states. */
@@ -237,7 +239,16 @@ row_free_any(void *r)
 struct store *
 store_new(void)
 {
-	return xcalloc(1, sizeof(struct store));
+	struct store *s = xcalloc(1, sizeof(struct store));
+
+	s->journal_age = STORE_JOURNAL_AGE;
+	return s;
+}
+
+void
+store_set_journal_age(struct store *s, double seconds)
+{
+	s->journal_age = seconds;
 }
 
 /* Free a kind and its rows. */
@@ -445,7 +456,13 @@ store_journal(struct store *s, struct store_kind *k, const struct row *old,
 {
 	struct store_version *v = store_version_of(s, k->resource);
 	struct store_change *c;
+	double now = loop_now();
+	size_t old_ones = 0;
 
+	while (old_ones < v->njournal && now - v->journal[old_ones].at > s->journal_age)
+		old_ones++;
+	if (old_ones > 0)
+		journal_drop(v, old_ones);
 	if (v->njournal == STORE_JOURNAL)
 		journal_drop(v, STORE_JOURNAL / 2);
 	if (v->njournal == v->ajournal) {
@@ -458,6 +475,7 @@ store_journal(struct store *s, struct store_kind *k, const struct row *old,
 	c->cluster = k->cluster;
 	c->old = old;
 	c->row = row;
+	c->at = now;
 	if (old != NULL)
 		store_row_hold(old);
 	if (row != NULL)

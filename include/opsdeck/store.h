@@ -147,20 +147,28 @@ const struct row *store_get_key(struct store *, size_t cluster, const char *reso
 void		 store_row_hold(const struct row *);
 void		 store_row_release(const struct row *);
 /* One change to a row: old (NULL: added) became row (NULL: removed), on
- * cluster, at version seq. */
+ * cluster, at version seq, at time at (loop_now). */
 struct store_change {
 	uint64_t	 seq;
 	size_t		 cluster;
 	const struct row *old;
 	const struct row *row;
+	double		 at;
 };
 /* The changes to resource's rows after version since (oldest first; the
  * rows valid while the changes are kept, until the next store change);
  * false when some of them are no longer kept: rebuild from store_foreach.
  * The store keeps the last STORE_JOURNAL changes of each resource (half
  * of them at least): a second or more of a busy estate's watch events, so
- * a view that spent a while rebuilding catches up by changes. */
-#define STORE_JOURNAL	8192
+ * a view that spent a while rebuilding catches up by changes. It forgets
+ * changes older than STORE_JOURNAL_AGE seconds as new ones come: a view
+ * shown applies its changes within a frame, and one not shown rebuilds
+ * when it is shown again, so older changes would only hold replaced rows
+ * in memory (a quiet estate's journal would fill for hours). */
+#define STORE_JOURNAL		8192
+#define STORE_JOURNAL_AGE	10.0
+/* Set the journal's age limit in seconds (tests). */
+void		 store_set_journal_age(struct store *, double seconds);
 bool		 store_changes(const struct store *, const char *resource, uint64_t since,
 		    const struct store_change **out, size_t *n);
 /* Changes whenever anything of resource changes (any cluster): views

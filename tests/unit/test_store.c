@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -464,6 +465,40 @@ test_changes(void **state)
 	store_free(s);
 }
 
+/* Changes older than the journal's age are forgotten as new ones come (a
+ * view that far behind rebuilds); younger ones stay. */
+static void
+test_changes_age(void **state)
+{
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod");
+	const struct store_change *ch;
+	struct timespec pause = { 0, 300 * 1000 * 1000 };
+	uint64_t v0, v1;
+	size_t n;
+
+	(void)state;
+	store_set_journal_age(s, 0.2);
+	put_pod(s, c, "shop", "a", "u-a", "1");
+	v0 = store_version(s, "pods");
+	put_pod(s, c, "shop", "a", "u-a", "2");
+	assert_true(store_changes(s, "pods", v0, &ch, &n));
+	assert_int_equal(n, 1);
+	nanosleep(&pause, NULL);
+	/* still kept until a change comes */
+	assert_true(store_changes(s, "pods", v0, &ch, &n));
+	assert_int_equal(n, 1);
+	v1 = store_version(s, "pods");
+	put_pod(s, c, "shop", "b", "u-b", "1");
+	assert_false(store_changes(s, "pods", v0, &ch, &n));
+	put_pod(s, c, "shop", "c", "u-c", "1");
+	assert_true(store_changes(s, "pods", v1, &ch, &n));
+	assert_int_equal(n, 2);
+	assert_string_equal(ch[0].row->name, "b");
+	assert_string_equal(ch[1].row->name, "c");
+	store_free(s);
+}
+
 /* Rows repeating a text share one copy of it, which outlives the rows
  * and the store that made it while a row is held. */
 static void
@@ -512,6 +547,7 @@ main(void)
 		cmocka_unit_test(test_alertmanager_keys),
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_changes_age),
 		cmocka_unit_test(test_shared_strings),
 		cmocka_unit_test(test_empty_list_free),
 	};
