@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "opsdeck/loop.h"
 #include "opsdeck/map.h"
 #include "opsdeck/names.h"
 #include "opsdeck/sim.h"
@@ -56,6 +57,7 @@ struct sim_store {
 	uint64_t		 dropped_rv;	/* newest rv dropped from history */
 	size_t			 ring_bytes;	/* of the lines kept */
 	size_t			 ring_bytes_max;
+	double			 ring_fresh;	/* seconds an event is kept */
 	struct sim_pending	*pending;
 	size_t			 npending;
 	uint64_t		 rand;
@@ -96,6 +98,7 @@ sim_store_new(struct sim_cluster *c)
 		s->r[i].uids = map_new();
 	s->ring_max = SIM_HISTORY_MAX;
 	s->ring_bytes_max = SIM_HISTORY_BYTES;
+	s->ring_fresh = SIM_HISTORY_FRESH;
 	s->interned = map_new();
 	s->rv = 1;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -154,6 +157,13 @@ void
 sim_store_set_history_bytes(struct sim_store *s, size_t max)
 {
 	s->ring_bytes_max = max;
+}
+
+/* Keep events for seconds (tests). */
+void
+sim_store_set_history_fresh(struct sim_store *s, double seconds)
+{
+	s->ring_fresh = seconds;
 }
 
 /* Free one entry. */
@@ -457,12 +467,16 @@ store_record(struct sim_store *s, const struct kind *res, const char *type,
 	struct sim_event	*ev;
 	char			*line;
 	size_t			 len;
+	double			 now = loop_now();
 
 	line = xasprintf("{\"type\":\"%s\",\"object\":%s}", type, json);
 	len = strlen(line);
-	/* Drop the oldest past the count or the bytes the history keeps. */
+	/* Drop the oldest past the count or the bytes the history keeps, and
+	 * those no longer fresh beyond the newest SIM_HISTORY_MIN. */
 	while (s->ring_len > 0 && (s->ring_len == s->ring_max ||
-	    s->ring_bytes + len > s->ring_bytes_max)) {
+	    s->ring_bytes + len > s->ring_bytes_max ||
+	    (s->ring_len >= SIM_HISTORY_MIN &&
+	    now - s->ring[s->ring_head].at > s->ring_fresh))) {
 		ev = &s->ring[s->ring_head];
 		s->dropped_rv = ev->rv;
 		s->ring_bytes -= strlen(ev->line);
@@ -476,6 +490,7 @@ store_record(struct sim_store *s, const struct kind *res, const char *type,
 	s->ring_len++;
 	s->ring_bytes += len;
 	ev->rv = s->rv;
+	ev->at = now;
 	ev->res = res;
 	snprintf(ev->type, sizeof ev->type, "%s", type);
 	ev->ns = xstrdup(meta_str(obj, "namespace"));

@@ -11,9 +11,15 @@
 #include "opsdeck/sim.h"
 
 /* Default number of watch events kept per cluster, and most bytes of
- * their lines. */
+ * their lines. Within those, events older than SIM_HISTORY_FRESH seconds
+ * go as new ones come, the newest SIM_HISTORY_MIN kept whatever their
+ * age: as kube-apiserver's watch cache sizes itself to keep 75 s of events
+ * (DefaultEventFreshDuration) and no fewer than a lower bound. A watch
+ * resumed from older than that is answered 410 Gone. */
 #define SIM_HISTORY_MAX		4096
 #define SIM_HISTORY_BYTES	(8 * 1024 * 1024)
+#define SIM_HISTORY_FRESH	75.0
+#define SIM_HISTORY_MIN		100
 
 struct sim_store	*sim_store_new(struct sim_cluster *);
 void			 sim_store_free(struct sim_store *);
@@ -26,6 +32,8 @@ void			 sim_store_seed(struct sim_cluster *c, uint64_t seed);
 /* Keep at most max bytes of event lines in the history (tests;
  * SIM_HISTORY_BYTES by default). */
 void			 sim_store_set_history_bytes(struct sim_store *, size_t max);
+/* Keep events for seconds (tests; SIM_HISTORY_FRESH by default). */
+void			 sim_store_set_history_fresh(struct sim_store *, double seconds);
 
 /* Call cb with each object of res (ns NULL: all) in namespace/name order,
  * starting after (after_ns, after_name) if after_name is not NULL, with its

@@ -139,6 +139,7 @@ struct sim_event {
 							 * (NULL for ADDED): a watch with a
 							 * selector turns MODIFIED into ADDED
 							 * or DELETED when the match changes */
+	double				 at;		/* when recorded (loop_now) */
 };
 /* Copy into *out the events with rv > since for res (ns NULL: all), up to
  * max; returns how many, or -1 if since is older than the history keeps

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -328,6 +329,37 @@ test_history_grows(void **state)
 	sim_free(sim);
 }
 
+/* Events older than the history's freshness go as new ones come, the
+ * newest SIM_HISTORY_MIN kept whatever their age; a watch from before them
+ * is 410, one from within them whole. */
+static void
+test_history_fresh(void **state)
+{
+	struct sim		*sim = sim_new();
+	struct sim_cluster	*c = sim_add_cluster(sim, "a", "r", "primary", false);
+	const struct kind *pods = kind_find_api("", "pods");
+	struct timespec		 pause = { 0, 300 * 1000 * 1000 };
+	uint64_t		 start, mid;
+
+	(void)state;
+	sim_store_set_history_fresh(c->store, 0.2);
+	start = sim_store_rv(c);
+	add_pods(c, "a", SIM_HISTORY_MIN + 20);
+	assert_history_whole(c, pods, start, SIM_HISTORY_MIN + 20);	/* all fresh */
+	nanosleep(&pause, NULL);
+	mid = sim_store_rv(c);
+	add_pods(c, "b", 20);
+	/* the stale ones went, but the newest SIM_HISTORY_MIN stay */
+	assert_int_equal(sim_history_since(c, pods, NULL, start, NULL, 0), -1);
+	assert_history_whole(c, pods, sim_store_rv(c) - SIM_HISTORY_MIN, SIM_HISTORY_MIN);
+	assert_true(sim_history_floor(c) >= sim_store_rv(c) - SIM_HISTORY_MIN);
+	/* fresh ones stay beyond that count */
+	sim_store_set_history_fresh(c->store, 60);
+	add_pods(c, "c", SIM_HISTORY_MIN);
+	assert_history_whole(c, pods, mid, (long)(sim_store_rv(c) - mid));
+	sim_free(sim);
+}
+
 /* The same seed gives the same uids; another seed, others. */
 static void
 test_seed(void **state)
@@ -393,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_history_bytes),
 		cmocka_unit_test(test_history_grows),
+		cmocka_unit_test(test_history_fresh),
 		cmocka_unit_test(test_seed),
 	};
 
