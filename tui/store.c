@@ -39,7 +39,8 @@ struct store_version {
 	struct store_change	*journal;	/* oldest first; rows held */
 	size_t			 njournal;
 	size_t			 ajournal;	/* room for this many (grows to
-						 * STORE_JOURNAL) */
+						 * STORE_JOURNAL_MAX) */
+	size_t			 nheavy;	/* of them, rows replaced or removed */
 	uint64_t		 lost;		/* seq of the newest change dropped */
 };
 
@@ -438,8 +439,10 @@ journal_drop(struct store_version *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		v->lost = v->journal[i].seq;
-		if (v->journal[i].old != NULL)
+		if (v->journal[i].old != NULL) {
 			store_row_release(v->journal[i].old);
+			v->nheavy--;
+		}
 		if (v->journal[i].row != NULL)
 			store_row_release(v->journal[i].row);
 	}
@@ -447,6 +450,11 @@ journal_drop(struct store_version *v, size_t n)
 		memmove(v->journal, v->journal + n,
 		    (v->njournal - n) * sizeof *v->journal);
 	v->njournal -= n;
+	/* a burst's room goes back once the journal is a quarter of it */
+	if (v->ajournal > 64 && v->njournal < v->ajournal / 4) {
+		v->ajournal /= 2;
+		v->journal = xreallocarray(v->journal, v->ajournal, sizeof *v->journal);
+	}
 }
 
 /* Record that old became row on k (before the store_touch that follows). */
@@ -463,8 +471,10 @@ store_journal(struct store *s, struct store_kind *k, const struct row *old,
 		old_ones++;
 	if (old_ones > 0)
 		journal_drop(v, old_ones);
-	if (v->njournal == STORE_JOURNAL)
-		journal_drop(v, STORE_JOURNAL / 2);
+	/* new rows cost an entry only (the store holds them); a row
+	 * replaced or removed is held by the journal alone */
+	if (v->nheavy == STORE_JOURNAL || v->njournal == STORE_JOURNAL_MAX)
+		journal_drop(v, v->njournal / 2);
 	if (v->njournal == v->ajournal) {
 		/* most kinds change a few rows at a time: room as they need it */
 		v->ajournal = v->ajournal == 0 ? 64 : v->ajournal * 2;
@@ -476,8 +486,10 @@ store_journal(struct store *s, struct store_kind *k, const struct row *old,
 	c->old = old;
 	c->row = row;
 	c->at = now;
-	if (old != NULL)
+	if (old != NULL) {
 		store_row_hold(old);
+		v->nheavy++;
+	}
 	if (row != NULL)
 		store_row_hold(row);
 }

@@ -158,14 +158,18 @@ struct store_change {
 /* The changes to resource's rows after version since (oldest first; the
  * rows valid while the changes are kept, until the next store change);
  * false when some of them are no longer kept: rebuild from store_foreach.
- * The store keeps the last STORE_JOURNAL changes of each resource (half
- * of them at least): a second or more of a busy estate's watch events, so
- * a view that spent a while rebuilding catches up by changes. It forgets
- * changes older than STORE_JOURNAL_AGE seconds as new ones come: a view
- * shown applies its changes within a frame, and one not shown rebuilds
- * when it is shown again, so older changes would only hold replaced rows
- * in memory (a quiet estate's journal would fill for hours). */
+ * The store keeps each resource's last changes up to STORE_JOURNAL that
+ * replaced or removed a row (which only the journal then holds in memory)
+ * and STORE_JOURNAL_MAX in all (new rows cost an entry: the store holds
+ * them), half of them at least: a second or more of a busy estate's watch
+ * events, or of a large estate's first list pages, so a view that spent a
+ * while drawing or rebuilding catches up by changes. It forgets changes
+ * older than STORE_JOURNAL_AGE seconds as new ones come: a view shown
+ * applies its changes within a frame, and one not shown rebuilds when it
+ * is shown again, so older changes would only hold replaced rows in
+ * memory (a quiet estate's journal would fill for hours). */
 #define STORE_JOURNAL		8192
+#define STORE_JOURNAL_MAX	65536
 #define STORE_JOURNAL_AGE	10.0
 /* Set the journal's age limit in seconds (tests). */
 void		 store_set_journal_age(struct store *, double seconds);

@@ -452,14 +452,30 @@ test_changes(void **state)
 	assert_true(ch[0].seq > v0 && ch[2].seq == v1);
 	assert_true(store_changes(s, "pods", v1, &ch, &n));
 	assert_int_equal(n, 0);
-	/* more changes than it keeps: the oldest are forgotten */
+	/* new rows beyond STORE_JOURNAL (a large first list): all kept */
+	for (i = 0; i < STORE_JOURNAL + 100; i++) {
+		snprintf(name, sizeof name, "p-%zu", i);
+		put_pod(s, c, "shop", name, name, "1");
+	}
+	assert_true(store_changes(s, "pods", v0, &ch, &n));
+	assert_int_equal(n, 3 + STORE_JOURNAL + 100);
+	/* more replaced rows than it keeps (fewer changes in all than
+	 * STORE_JOURNAL_MAX): the oldest changes are forgotten */
 	for (i = 0; i < STORE_JOURNAL; i++) {
 		snprintf(name, sizeof name, "p-%zu", i);
-		o = pod("shop", name, name, "1");
-		store_upsert(s, c, "pods", o);
-		json_decref(o);
+		put_pod(s, c, "shop", name, name, "2");
 	}
 	assert_false(store_changes(s, "pods", v0, &ch, &n));
+	assert_true(store_changes(s, "pods", store_version(s, "pods") - 10, &ch, &n));
+	assert_int_equal(n, 10);
+	assert_string_equal(ch[9].old->rv, "1");
+	/* and more changes in all than it keeps */
+	v1 = store_version(s, "pods");
+	for (i = 0; i < STORE_JOURNAL_MAX; i++) {
+		snprintf(name, sizeof name, "q-%zu", i);
+		put_pod(s, c, "shop", name, name, "1");
+	}
+	assert_false(store_changes(s, "pods", v1, &ch, &n));
 	assert_true(store_changes(s, "pods", store_version(s, "pods") - 10, &ch, &n));
 	assert_int_equal(n, 10);
 	store_free(s);
