@@ -409,6 +409,43 @@ test_live_cluster(void **state)
 	store_free(st);
 }
 
+/* n pods prefix-0... in shop at rv. */
+static void
+put_pods(struct store *s, size_t c, const char *prefix, size_t n, const char *rv)
+{
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s-%zu", prefix, i);
+		put_pod(s, c, "shop", name, name, rv);
+	}
+}
+
+/* The changes since v are no longer kept; the last ten are. */
+static void
+assert_forgotten(struct store *s, uint64_t v)
+{
+	const struct store_change *ch;
+	size_t n;
+
+	assert_false(store_changes(s, "pods", v, &ch, &n));
+	assert_true(store_changes(s, "pods", store_version(s, "pods") - 10, &ch, &n));
+	assert_int_equal(n, 10);
+}
+
+/* The newest change of pods. */
+static const struct store_change *
+ch_last(struct store *s)
+{
+	const struct store_change *ch;
+	size_t n;
+
+	assert_true(store_changes(s, "pods", store_version(s, "pods") - 1, &ch, &n));
+	assert_int_equal(n, 1);
+	return ch;
+}
+
 /* The journal: each change with the row before and after, in order, the
  * rows kept valid while it holds them; a view too far behind is told so. */
 static void
@@ -420,8 +457,7 @@ test_changes(void **state)
 	const struct row *a1, *a2;
 	uint64_t v0, v1;
 	json_t *o;
-	size_t n, i;
-	char name[32];
+	size_t n;
 
 	(void)state;
 	assert_true(store_changes(s, "pods", 0, &ch, &n));
@@ -453,31 +489,18 @@ test_changes(void **state)
 	assert_true(store_changes(s, "pods", v1, &ch, &n));
 	assert_int_equal(n, 0);
 	/* new rows beyond STORE_JOURNAL (a large first list): all kept */
-	for (i = 0; i < STORE_JOURNAL + 100; i++) {
-		snprintf(name, sizeof name, "p-%zu", i);
-		put_pod(s, c, "shop", name, name, "1");
-	}
+	put_pods(s, c, "p", STORE_JOURNAL + 100, "1");
 	assert_true(store_changes(s, "pods", v0, &ch, &n));
 	assert_int_equal(n, 3 + STORE_JOURNAL + 100);
 	/* more replaced rows than it keeps (fewer changes in all than
 	 * STORE_JOURNAL_MAX): the oldest changes are forgotten */
-	for (i = 0; i < STORE_JOURNAL; i++) {
-		snprintf(name, sizeof name, "p-%zu", i);
-		put_pod(s, c, "shop", name, name, "2");
-	}
-	assert_false(store_changes(s, "pods", v0, &ch, &n));
-	assert_true(store_changes(s, "pods", store_version(s, "pods") - 10, &ch, &n));
-	assert_int_equal(n, 10);
-	assert_string_equal(ch[9].old->rv, "1");
+	put_pods(s, c, "p", STORE_JOURNAL, "2");
+	assert_forgotten(s, v0);
+	assert_string_equal(ch_last(s)->old->rv, "1");
 	/* and more changes in all than it keeps */
 	v1 = store_version(s, "pods");
-	for (i = 0; i < STORE_JOURNAL_MAX; i++) {
-		snprintf(name, sizeof name, "q-%zu", i);
-		put_pod(s, c, "shop", name, name, "1");
-	}
-	assert_false(store_changes(s, "pods", v1, &ch, &n));
-	assert_true(store_changes(s, "pods", store_version(s, "pods") - 10, &ch, &n));
-	assert_int_equal(n, 10);
+	put_pods(s, c, "q", STORE_JOURNAL_MAX, "1");
+	assert_forgotten(s, v1);
 	store_free(s);
 }
 
