@@ -567,7 +567,7 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 		size_t		 cluster;
 		const struct row *old;	/* the usage its table row shows */
 	} *hit;
-	struct map *was;
+	struct map *was, *names;
 	char key[600];
 	size_t i, n = 0, nhit = 0, nwas = 0;
 	bool ok = true, more = false, kept, sorted = res_usage_sorted(v);
@@ -588,14 +588,17 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 		*upto = ch[n - 1].seq;
 		more = true;
 	}
-	/* per object, its first change: the usage its row was built with */
+	/* per object, its first change: the usage its row was built with;
+	 * and their names, which most rows are told apart by at once */
 	was = map_new();
+	names = map_new();
 	for (i = 0; i < n; i++) {
 		const struct row *m = ch[i].row != NULL ? ch[i].row : ch[i].old;
 
 		snprintf(key, sizeof key, "%zu/%s/%s", ch[i].cluster, m->ns, m->name);
 		if (map_get(was, key) == NULL) {
 			map_put(was, key, (void *)(uintptr_t)&ch[i]);
+			map_put(names, m->name, (void *)(uintptr_t)1);
 			nwas++;
 		}
 	}
@@ -603,7 +606,7 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 	hit = xcalloc(n, sizeof *hit);
 	for (i = 0; i < table_total(v->table) && nhit < nwas; i++) {
 		tr = table_row_raw(v->table, i);
-		if (tr->src == NULL)
+		if (tr->src == NULL || map_get(names, tr->src->name) == NULL)
 			continue;
 		snprintf(key, sizeof key, "%zu/%s/%s", tr->cluster, tr->src->ns, tr->src->name);
 		if ((c = map_take(was, key)) != NULL) {
@@ -613,6 +616,7 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 		}
 	}
 	map_free(was, NULL);
+	map_free(names, NULL);
 	/* each out (a probe with the old usage finds it; one placed by an
 	 * earlier slice shows the usage now) and back in */
 	for (i = 0; i < nhit && ok; i++) {
