@@ -23,7 +23,10 @@ rows() {
 	"$OPSDECK" get pods -A --context "$ctxs" -o json 2>"$T/err" |
 		jq -r '.[] | "\(.cluster) \(.namespace) \(.name)"' | sort
 }
-[ -n "$(rows)" ] || { cat "$T/err" >&2; fail "no pods listed directly"; }
+# the estate's controllers make its pods on their first ticks, after the
+# kubeconfig is written (a loaded machine once listed none yet)
+have_rows() { [ -n "$(rows)" ]; }
+wait_for 30 have_rows || { cat "$T/err" >&2; fail "no pods listed directly"; }
 
 # direct_rows: rows listed without any proxy.
 direct_rows() { KUBECONFIG=$DRILL_KC rows; }
