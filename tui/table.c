@@ -110,17 +110,11 @@ table_cell_text(const struct table_row *r, size_t col, char *buf, size_t len)
 static void
 table_measure(struct table *t)
 {
-	size_t i, c;
-	struct table_row *r;
+	size_t i;
 
 	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
-	for (i = 0; i < t->nvis; i++) {
-		r = t->rows[t->vis[i]];
-		for (c = 0; c < t->ncols; c++) {
-			if (r->widths[c] > t->maxw[c])
-				t->maxw[c] = r->widths[c];
-		}
-	}
+	for (i = 0; i < t->nvis; i++)
+		table_widen(t, t->rows[t->vis[i]]);
 	t->maxw_stale = false;
 }
 

@@ -62,6 +62,18 @@ struct table {
 	unsigned		 flag_first;
 };
 
+/* The widest visible cell of each column takes in row r's (r shown). */
+static inline void
+table_widen(struct table *t, const struct table_row *r)
+{
+	size_t c;
+
+	for (c = 0; c < t->ncols; c++) {
+		if (r->widths[c] > t->maxw[c])
+			t->maxw[c] = r->widths[c];
+	}
+}
+
 /* table.c */
 void			 table_row_free(struct table_row *r, size_t ncols);
 const struct cell	*src_cell(const struct table_row *r, size_t col);

@@ -187,7 +187,7 @@ table_walk(struct table *t, double budget)
 {
 	double t0;
 	struct table_row *r;
-	size_t i, c;
+	size_t i;
 
 	if (!t->walking)
 		return true;	/* none under way: the selection is kept as rows move */
@@ -196,10 +196,7 @@ table_walk(struct table *t, double budget)
 		r = t->rows[t->walk[t->wpos++]];
 		if (table_row_passes(t, r)) {
 			t->vis[t->nvis++] = t->walk[t->wpos - 1];
-			for (c = 0; c < t->ncols; c++) {
-				if (r->widths[c] > t->maxw[c])
-					t->maxw[c] = r->widths[c];
-			}
+			table_widen(t, r);
 		}
 		if (budget > 0 && (t->wpos & 255) == 0 && loop_now() - t0 > budget)
 			break;
@@ -324,7 +321,7 @@ static void
 table_place_at(struct table *t, size_t i)
 {
 	struct table_row *r = t->rows[i];
-	size_t p, c;
+	size_t p;
 
 	t->order = xreallocarray(t->order, t->nrows + 1, sizeof *t->order);
 	order_insert(t->order, t->nrows - 1, order_find(t, t->order, t->nrows - 1, i), i);
@@ -337,10 +334,7 @@ table_place_at(struct table *t, size_t i)
 		t->sel = p;		/* the selected row, changed */
 	else if (p <= t->sel && t->nvis > 1)
 		t->sel++;
-	for (c = 0; c < t->ncols; c++) {
-		if (r->widths[c] > t->maxw[c])
-			t->maxw[c] = r->widths[c];
-	}
+	table_widen(t, r);
 }
 
 bool
@@ -373,11 +367,12 @@ order_merge(const struct table *t, const size_t *a, size_t na, const size_t *b, 
 bool
 table_place_from(struct table *t, size_t first)
 {
-	size_t n = first <= t->nrows ? t->nrows - first : 0, i, keep = 0, c, p;
+	size_t n, i, keep = 0, p;
 	size_t *add, *merged, was = SIZE_MAX;
 
 	if (first > t->nrows || !t->order_valid)
 		return false;
+	n = t->nrows - first;
 	for (i = first; i < t->nrows; i++) {
 		if (t->rows[i]->src == NULL)
 			return false;
@@ -403,10 +398,7 @@ table_place_from(struct table *t, size_t first)
 		if (!table_row_passes(t, t->rows[add[i]]))
 			continue;
 		add[keep++] = add[i];
-		for (c = 0; c < t->ncols; c++) {
-			if (t->rows[add[i]]->widths[c] > t->maxw[c])
-				t->maxw[c] = t->rows[add[i]]->widths[c];
-		}
+		table_widen(t, t->rows[add[i]]);
 		if (t->sel_key != NULL && strcmp(t->rows[add[i]]->key, t->sel_key) == 0)
 			was = add[i];
 	}
@@ -535,12 +527,8 @@ table_swap_in(struct table *t, size_t i, struct table_row *r)
 		else if (q <= t->sel && t->nvis > 1)
 			t->sel++;
 	}
-	if (shown) {
-		for (c = 0; c < t->ncols; c++) {
-			if (r->widths[c] > t->maxw[c])
-				t->maxw[c] = r->widths[c];
-		}
-	}
+	if (shown)
+		table_widen(t, r);
 	table_row_free(old, t->ncols);
 }
 
