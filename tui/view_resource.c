@@ -421,6 +421,16 @@ enum res_applied {
 	RES_APPLY_DONE,		/* every change placed */
 };
 
+/* n rows were placed or taken out: each moves those after it by one, so
+ * usage being set in place (res_usage_refresh) starts again that many rows
+ * back (a row placed was built with the usage now). */
+static void
+res_usage_back(struct res_view *rv, size_t n)
+{
+	if (rv->usage_next > 0)
+		rv->usage_next = rv->usage_next > n ? rv->usage_next - n : 1;
+}
+
 /* Apply the store's changes since the table was built, at most
  * RES_PLACE_MAX of them, each row taken out and put back where it now
  * sorts (when every one is a new row, all of them, merged in at once);
@@ -452,8 +462,7 @@ res_apply(struct res_walk *w, uint64_t *upto)
 			rv->version = UINT64_MAX;
 			return RES_APPLY_FAILED;
 		}
-		if (rv->usage_next > 0)
-			rv->usage_next = rv->usage_next > n ? rv->usage_next - n : 1;
+		res_usage_back(rv, n);
 		return RES_APPLY_DONE;
 	}
 	/* many changes into a table much smaller than them: rebuild */
@@ -477,11 +486,7 @@ res_apply(struct res_walk *w, uint64_t *upto)
 			return RES_APPLY_FAILED;
 		}
 	}
-	/* each row placed or taken out moves those after it by one: the usage
-	 * being set in place starts again that many rows back (a row placed
-	 * was built with the usage now) */
-	if (rv->usage_next > 0)
-		rv->usage_next = rv->usage_next > i ? rv->usage_next - i : 1;
+	res_usage_back(rv, i);
 	if (i < n) {
 		*upto = ch[i - 1].seq;
 		return RES_APPLY_SLICE;
