@@ -724,6 +724,13 @@ add_pod_cb(size_t cluster, const struct row *src, void *arg)
 	return 0;
 }
 
+/* How a pods table is sorted (sort clicked toggles times) and filtered. */
+struct pods_sort {
+	const char	*sort;
+	int		 toggles;
+	const char	*filter;
+};
+
 /* A pods table built afresh from the store, sorted and filtered so. */
 static struct table *
 pods_table(struct store *st, const char *sort, int toggles, const char *filter)
@@ -746,11 +753,7 @@ pods_table(struct store *st, const char *sort, int toggles, const char *filter)
 static void
 test_incremental_order(void **state)
 {
-	static const struct {
-		const char	*sort;
-		int		 toggles;
-		const char	*filter;
-	} cases[] = {
+	static const struct pods_sort cases[] = {
 		{ NULL, 0, "" }, { "NAME", 1, "" }, { "STATUS", 1, "" },
 		{ "RESTARTS", 2, "" }, { "AGE", 1, "run" }, { "NAMESPACE", 1, "" },
 		{ "CLUSTER", 2, "!pend" }, { "READY", 1, "" },
@@ -853,11 +856,7 @@ pod_src(struct store *st, unsigned id)
 static void
 test_batch_order(void **state)
 {
-	static const struct {
-		const char	*sort;
-		int		 toggles;
-		const char	*filter;
-	} cases[] = {
+	static const struct pods_sort cases[] = {
 		{ NULL, 0, "" }, { "NAME", 1, "" }, { "RESTARTS", 2, "" },
 		{ "AGE", 1, "run" }, { "CLUSTER", 2, "!pend" },
 	};
