@@ -106,16 +106,35 @@ table_cell_text(const struct table_row *r, size_t col, char *buf, size_t len)
 	return buf;
 }
 
-/* Widest visible cell of each column, measured again. */
+/* Widest visible cell of each column, found again from the counts. */
 static void
 table_measure(struct table *t)
 {
-	size_t i;
+	size_t c;
+	int w;
 
-	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
-	for (i = 0; i < t->nvis; i++)
-		table_widen(t, t->rows[t->vis[i]]);
+	for (c = 0; c < t->ncols; c++) {
+		for (w = TABLE_MAX_CELL; w > 0 && t->wcount[c * TABLE_WIDTHS + (size_t)w] == 0; w--)
+			;
+		t->maxw[c] = w;
+	}
 	t->maxw_stale = false;
+}
+
+bool
+table_edit(struct table *t, struct table_row *r)
+{
+	bool shown = r->shown;
+
+	table_unshow(t, r);
+	return shown;
+}
+
+void
+table_edit_done(struct table *t, struct table_row *r, bool shown)
+{
+	if (shown)
+		table_show(t, r);
 }
 
 /* The sort key of a cell: its number, or an age in seconds at build time. */
@@ -147,6 +166,7 @@ table_new(const struct table_col *cols, size_t ncols)
 	t->ncols = ncols;
 	t->hidden = xcalloc(ncols, sizeof *t->hidden);
 	t->maxw = xcalloc(ncols, sizeof *t->maxw);
+	t->wcount = xcalloc(ncols * TABLE_WIDTHS, sizeof *t->wcount);
 	t->give_way = xcalloc(ncols, sizeof *t->give_way);
 	t->sort_col = -1;
 	t->sort_dir = 1;
@@ -180,6 +200,7 @@ table_free(struct table *t)
 		regfree(&t->re);
 	free(t->hidden);
 	free(t->maxw);
+	free(t->wcount);
 	free(t->give_way);
 	free(t->cols);
 	free(t);
@@ -231,6 +252,7 @@ table_begin(struct table *t)
 		table_row_free(t->rows[i], t->ncols);
 	t->nrows = 0;
 	t->nvis = 0;
+	memset(t->wcount, 0, t->ncols * TABLE_WIDTHS * sizeof *t->wcount);
 	t->order_valid = false;
 	table_walk_stop(t);
 }

@@ -38,6 +38,10 @@ struct table {
 	bool			 walking;
 	int			*maxw;		/* widest visible cell per column */
 	bool			 maxw_stale;	/* a widest one may have gone */
+	/* how many visible rows have each width, per column (TABLE_WIDTHS
+	 * counts a column): the widest found again without a walk of the
+	 * rows when the widest row goes */
+	uint32_t		*wcount;
 
 	size_t			 sel;		/* index into vis */
 	size_t			 top;
@@ -62,15 +66,38 @@ struct table {
 	unsigned		 flag_first;
 };
 
-/* The widest visible cell of each column takes in row r's (r shown). */
+#define TABLE_WIDTHS	(TABLE_MAX_CELL + 1)	/* widths 0 to TABLE_MAX_CELL */
+
+/* Row r joins the visible rows: its cells count in their columns' widths. */
 static inline void
-table_widen(struct table *t, const struct table_row *r)
+table_show(struct table *t, struct table_row *r)
 {
 	size_t c;
 
+	if (r->shown)
+		return;
+	r->shown = true;
 	for (c = 0; c < t->ncols; c++) {
+		t->wcount[c * TABLE_WIDTHS + r->widths[c]]++;
 		if (r->widths[c] > t->maxw[c])
 			t->maxw[c] = r->widths[c];
+	}
+}
+
+/* Row r leaves the visible rows: if it was a column's last widest, that
+ * column's width is found again from the counts before the next draw. */
+static inline void
+table_unshow(struct table *t, struct table_row *r)
+{
+	size_t c;
+
+	if (!r->shown)
+		return;
+	r->shown = false;
+	for (c = 0; c < t->ncols; c++) {
+		if (--t->wcount[c * TABLE_WIDTHS + r->widths[c]] == 0 &&
+		    r->widths[c] >= t->maxw[c])
+			t->maxw_stale = true;
 	}
 }
 

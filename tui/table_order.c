@@ -168,15 +168,20 @@ table_order(struct table *t)
 static void
 table_walk_start(struct table *t, size_t *src, size_t n, bool own)
 {
+	size_t i;
+
 	table_walk_stop(t);
 	t->walk = src;
 	t->nwalk = n;
 	t->walk_own = own;
 	t->walking = true;
+	for (i = 0; i < t->nvis; i++)
+		t->rows[t->vis[i]]->shown = false;
 	free(t->vis);
 	t->vis = xcalloc(n + 1, sizeof *t->vis);
 	t->nvis = 0;
 	memset(t->maxw, 0, t->ncols * sizeof *t->maxw);
+	memset(t->wcount, 0, t->ncols * TABLE_WIDTHS * sizeof *t->wcount);
 	t->maxw_stale = false;
 }
 
@@ -196,7 +201,7 @@ table_walk(struct table *t, double budget)
 		r = t->rows[t->walk[t->wpos++]];
 		if (table_row_passes(t, r)) {
 			t->vis[t->nvis++] = t->walk[t->wpos - 1];
-			table_widen(t, r);
+			table_show(t, r);
 		}
 		if (budget > 0 && (t->wpos & 255) == 0 && loop_now() - t0 > budget)
 			break;
@@ -334,7 +339,7 @@ table_place_at(struct table *t, size_t i)
 		t->sel = p;		/* the selected row, changed */
 	else if (p <= t->sel && t->nvis > 1)
 		t->sel++;
-	table_widen(t, r);
+	table_show(t, r);
 }
 
 bool
@@ -398,7 +403,7 @@ table_place_from(struct table *t, size_t first)
 		if (!table_row_passes(t, t->rows[add[i]]))
 			continue;
 		add[keep++] = add[i];
-		table_widen(t, t->rows[add[i]]);
+		table_show(t, t->rows[add[i]]);
 		if (t->sel_key != NULL && strcmp(t->rows[add[i]]->key, t->sel_key) == 0)
 			was = add[i];
 	}
@@ -421,7 +426,7 @@ static void
 table_drop(struct table *t, size_t i, size_t p)
 {
 	struct table_row *r = t->rows[i];
-	size_t q, c, last = t->nrows - 1;
+	size_t q, last = t->nrows - 1;
 
 	memmove(&t->order[p], &t->order[p + 1], (t->nrows - p - 1) * sizeof *t->order);
 	if ((q = order_at(t, t->vis, t->nvis, i)) != SIZE_MAX) {
@@ -433,10 +438,7 @@ table_drop(struct table *t, size_t i, size_t p)
 		}
 		if (q < t->sel)
 			t->sel--;
-		for (c = 0; c < t->ncols; c++) {
-			if (r->widths[c] >= t->maxw[c])
-				t->maxw_stale = true;
-		}
+		table_unshow(t, r);
 		if (t->sel >= t->nvis)
 			t->sel = t->nvis == 0 ? 0 : t->nvis - 1;
 	}
@@ -496,17 +498,12 @@ static void
 table_swap_in(struct table *t, size_t i, struct table_row *r)
 {
 	struct table_row *old = t->rows[i];
-	size_t q = order_at(t, t->vis, t->nvis, i), c;
+	size_t q = order_at(t, t->vis, t->nvis, i);
 	bool shown;
 
 	t->rows[i] = r;
 	shown = table_row_passes(t, r);
-	if (q != SIZE_MAX) {
-		for (c = 0; c < t->ncols; c++) {
-			if (old->widths[c] >= t->maxw[c] && (!shown || r->widths[c] < old->widths[c]))
-				t->maxw_stale = true;
-		}
-	}
+	table_unshow(t, old);
 	if (q != SIZE_MAX && !shown) {
 		memmove(&t->vis[q], &t->vis[q + 1], (t->nvis - q - 1) * sizeof *t->vis);
 		t->nvis--;
@@ -528,7 +525,7 @@ table_swap_in(struct table *t, size_t i, struct table_row *r)
 			t->sel++;
 	}
 	if (shown)
-		table_widen(t, r);
+		table_show(t, r);
 	table_row_free(old, t->ncols);
 }
 

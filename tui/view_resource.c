@@ -530,6 +530,7 @@ res_usage_refresh(struct res_walk *w, uint64_t since, uint64_t *upto)
 	struct store *st = v->ui->store;
 	struct table_row *tr;
 	size_t i, end, total = table_total(v->table);
+	bool shown;
 
 	if (rv->usage_next == 0) {
 		rv->usage_target = store_version(st, rv->extra->metrics);
@@ -540,8 +541,11 @@ res_usage_refresh(struct res_walk *w, uint64_t since, uint64_t *upto)
 		end = total;
 	for (i = rv->usage_next - 1; i < end; i++) {
 		tr = table_row_raw(v->table, i);
-		if (tr->src != NULL)
+		if (tr->src != NULL) {
+			shown = table_edit(v->table, tr);
 			res_usage_of(v, tr->cluster, tr->src, tr);
+			table_edit_done(v->table, tr, shown);
+		}
 	}
 	if (end < total) {
 		rv->usage_next = end + 1;

@@ -49,6 +49,7 @@ struct table_row {
 	size_t		 ncols;		/* the table's column count */
 	char		*labels;	/* "k=v,k2=v2" or NULL */
 	unsigned	 flags;		/* enum row_flag: colour */
+	bool		 shown;		/* the table's: among the visible rows */
 	unsigned long	 attr;		/* explicit curses attributes, or 0: by flags */
 	void		*data;		/* the view's (not freed) */
 	char		*ns;		/* for command targets */
@@ -82,6 +83,12 @@ void		 table_set(struct table_row *, size_t col, const char *text, int64_t num);
  * its rows as the clock moves. The sort key is the cell's number, or its
  * age in seconds at now. */
 void		 table_set_cell(struct table_row *, size_t col, const struct cell *, int64_t now);
+/* Cells of a row already in the table set in place, where its place does
+ * not change (the usage of rows not sorted by it): table_edit before, and
+ * table_edit_done with what it returned after, so that the columns'
+ * widths follow the new cells. */
+bool		 table_edit(struct table *, struct table_row *);
+void		 table_edit_done(struct table *, struct table_row *, bool shown);
 /* Set a cell to text that outlives the row (a cluster's name, a string of
  * the row's source): not copied. */
 void		 table_set_ref(struct table_row *, size_t col, const char *text, int64_t num);

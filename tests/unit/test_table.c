@@ -765,7 +765,7 @@ test_incremental_order(void **state)
 	char uid[32];
 	unsigned next, id;
 	size_t k, n, c, moved = 0, in_place = 0;
-	int op;
+	int op, wt[7], wr[7];
 	json_t *gone;
 
 	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -815,6 +815,10 @@ test_incremental_order(void **state)
 			}
 			ref = pods_table(st, cases[k].sort, cases[k].toggles, cases[k].filter);
 			assert_int_equal(table_total(t), table_total(ref));
+			/* the widest row gone, the next widest sets the width */
+			table_fit(t, 1000, true, wt);
+			table_fit(ref, 1000, true, wr);
+			assert_memory_equal(wt, wr, sizeof wt);
 			same_rows(t, ref);
 		}
 		/* the selected row changes and moves: still selected (when
@@ -1013,6 +1017,70 @@ test_replace_in_place(void **state)
 	(void)state;
 }
 
+/* Column col of row r, in t, set to text in place; true if r was shown. */
+static bool
+edit_cell(struct table *t, struct table_row *r, size_t col, const char *text)
+{
+	bool shown = table_edit(t, r);
+
+	table_set(r, col, text, 0);
+	table_edit_done(t, r, shown);
+	return shown;
+}
+
+/* The width table_fit gives column col of t. */
+static int
+fit_col(struct table *t, size_t col)
+{
+	int w[7];
+
+	table_fit(t, 1000, true, w);
+	return w[col];
+}
+
+/* Cells set in place between table_edit and table_edit_done: the column
+ * widens to a wider cell and narrows again when it goes; a row the filter
+ * hides counts only once it is shown. */
+static void
+test_edit_in_place(void **state)
+{
+	struct store *st = store_new();
+	struct table *t;
+	struct table_row *r = NULL;
+	char name[16], *cause = NULL;
+	size_t i;
+
+	store_add_cluster(st, pod_clusters[0]);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "web-%02zu", i);
+		put_phase(st, name, i == 5 ? "Pending" : "Running");
+	}
+	t = pods_table(st, NULL, 0, "Running");
+	assert_int_equal(fit_col(t, 1), 9);	/* "NAMESPACE" over "shop" */
+	assert_true(edit_cell(t, table_row_at(t, 3), 1, "a-much-longer-namespace"));
+	assert_int_equal(fit_col(t, 1), 23);
+	/* a second row as wide: the first going back leaves it the widest */
+	edit_cell(t, table_row_at(t, 8), 1, "another-long-namespace!");
+	edit_cell(t, table_row_at(t, 3), 1, "shop");
+	assert_int_equal(fit_col(t, 1), 23);
+	edit_cell(t, table_row_at(t, 8), 1, "shop");
+	assert_int_equal(fit_col(t, 1), 9);
+	/* web-05 is filtered out: its width counts once it shows */
+	for (i = 0; i < table_total(t); i++) {
+		r = table_row_raw(t, i);
+		if (strcmp(r->name, "web-05") == 0)
+			break;
+	}
+	assert_string_equal(r->name, "web-05");
+	assert_false(edit_cell(t, r, 1, "the-namespace-of-a-pending-pod"));
+	assert_int_equal(fit_col(t, 1), 9);
+	assert_int_equal(table_set_filter(t, "", &cause), 0);
+	assert_int_equal(fit_col(t, 1), 30);
+	table_free(t);
+	store_free(st);
+	(void)state;
+}
+
 /* Ages are formatted for the rows drawn only: built, an age column is as
  * wide as an age's room to grow; a wider age widens it once it is shown. */
 static void
@@ -1091,6 +1159,7 @@ main(void)
 		cmocka_unit_test(test_incremental_order),
 		cmocka_unit_test(test_batch_order),
 		cmocka_unit_test(test_replace_in_place),
+		cmocka_unit_test(test_edit_in_place),
 		cmocka_unit_test(test_ages_drawn_only),
 	};
 

@@ -860,12 +860,13 @@ churn_view(struct store **st, unsigned n)
 }
 
 /* v's rows are those of a pods view built afresh (sorted by sort, if
- * not NULL): the rows' text (new string). */
+ * not NULL), and its columns as wide: the rows' text (new string). */
 static char *
 assert_as_fresh(struct view *v, const char *sort)
 {
 	struct view *fresh, *top = v->ui->view;
 	char *cause = NULL, *a, *b;
+	int wv[64], wf[64];
 
 	fresh = ui_push(v->ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
 	assert_non_null(fresh);
@@ -876,6 +877,10 @@ assert_as_fresh(struct view *v, const char *sort)
 	b = dump(fresh->table);
 	assert_string_equal(a, b);
 	free(b);
+	assert_int_equal(table_ncols(v->table), table_ncols(fresh->table));
+	table_fit(v->table, 1000, true, wv);
+	table_fit(fresh->table, 1000, true, wf);
+	assert_memory_equal(wv, wf, table_ncols(v->table) * sizeof *wv);
 	view_free(fresh);
 	v->ui->view = top;	/* popped */
 	return a;
@@ -934,7 +939,9 @@ test_usage_in_place(void **state)
 	for (k = 0; k < 3000; k++) {
 		snprintf(name, sizeof name, "churn-%04u", k);
 		snprintf(cpu_s, sizeof cpu_s, "%um", k % 900 + 1);
-		put(st, tokyo, "pods.metrics.k8s.io", pod_usage(name, cpu_s, "64Mi", 5));
+		/* one pod's memory wider than the column: it widens */
+		put(st, tokyo, "pods.metrics.k8s.io", pod_usage(name, cpu_s,
+		    k == 2345 ? "987654321098765Mi" : "64Mi", 5));
 	}
 	store_relist_end(st, tokyo, "pods.metrics.k8s.io");
 
