@@ -94,6 +94,9 @@ struct res_view {
 	size_t			 usage_next;	/* usage set in place: the next table
 						 * row + 1 (0: not under way) */
 	uint64_t		 usage_target;	/* the usage version it brings rows to */
+	bool			*usage_of;	/* the clusters whose rows it sets
+						 * (NULL: every cluster) */
+	size_t			 nusage_of;
 };
 
 /* Upper-case a column name into buf. */
@@ -269,6 +272,7 @@ res_free(struct view *v)
 	free(rv->owner_uid);
 	free(rv->fixed_ns);
 	free(rv->of);
+	free(rv->usage_of);
 	free(rv);
 	v->data = NULL;
 }
@@ -503,6 +507,7 @@ res_apply(struct res_walk *w, uint64_t *upto)
  * show the usage they had.
  */
 #define RES_USAGE_ROWS	2048
+#define RES_USAGE_PASS	(16 * RES_USAGE_ROWS)
 
 /* True if the rows sort by a usage column. */
 static bool
@@ -521,34 +526,50 @@ res_usage_sorted(struct view *v)
 }
 
 /* The next RES_USAGE_ROWS rows' usage set from the store; *upto: the
- * usage version the rows then show (since until every row is set). */
+ * usage version the rows then show (since until every row is set). When
+ * it begins, ch (n changes, or NULL: the journal lost some) says which
+ * clusters' usage moved: only their rows are set (an estate's clusters
+ * are polled one at a time), and the walk passes over the others'. */
 static enum res_applied
-res_usage_refresh(struct res_walk *w, uint64_t since, uint64_t *upto)
+res_usage_refresh(struct res_walk *w, uint64_t since, const struct store_change *ch, size_t n,
+    uint64_t *upto)
 {
 	struct view *v = w->v;
 	struct res_view *rv = v->data;
 	struct store *st = v->ui->store;
 	struct table_row *tr;
-	size_t i, end, total = table_total(v->table);
+	size_t i, set = 0, total = table_total(v->table);
 	bool shown;
 
 	if (rv->usage_next == 0) {
 		rv->usage_target = store_version(st, rv->extra->metrics);
 		rv->usage_next = 1;
-	}
-	end = rv->usage_next - 1 + RES_USAGE_ROWS;
-	if (end > total)
-		end = total;
-	for (i = rv->usage_next - 1; i < end; i++) {
-		tr = table_row_raw(v->table, i);
-		if (tr->src != NULL) {
-			shown = table_edit(v->table, tr);
-			res_usage_of(v, tr->cluster, tr->src, tr);
-			table_edit_done(v->table, tr, shown);
+		free(rv->usage_of);
+		rv->usage_of = NULL;
+		if (ch != NULL) {
+			rv->nusage_of = store_ncluster(st);
+			rv->usage_of = xcalloc(rv->nusage_of + 1, sizeof *rv->usage_of);
+			for (i = 0; i < n; i++) {
+				if (ch[i].cluster < rv->nusage_of)
+					rv->usage_of[ch[i].cluster] = true;
+			}
 		}
 	}
-	if (end < total) {
-		rv->usage_next = end + 1;
+	/* a slice sets RES_USAGE_ROWS rows, and passes over at most
+	 * RES_USAGE_PASS rows in all */
+	for (i = rv->usage_next - 1; i < total && set < RES_USAGE_ROWS &&
+	    i - (rv->usage_next - 1) < RES_USAGE_PASS; i++) {
+		tr = table_row_raw(v->table, i);
+		if (tr->src == NULL || (rv->usage_of != NULL &&
+		    (tr->cluster >= rv->nusage_of || !rv->usage_of[tr->cluster])))
+			continue;
+		shown = table_edit(v->table, tr);
+		res_usage_of(v, tr->cluster, tr->src, tr);
+		table_edit_done(v->table, tr, shown);
+		set++;
+	}
+	if (i < total) {
+		rv->usage_next = i + 1;
 		*upto = since;
 		return RES_APPLY_SLICE;
 	}
@@ -587,7 +608,7 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 	}
 	kept = store_changes(v->ui->store, rv->extra->metrics, since, &ch, &n);
 	if (rv->usage_next > 0 || ((!kept || n > RES_PLACE_MAX) && !sorted))
-		return res_usage_refresh(w, since, upto);
+		return res_usage_refresh(w, since, kept ? ch : NULL, n, upto);
 	if (!kept)
 		return RES_APPLY_FAILED;
 	if (n == 0)

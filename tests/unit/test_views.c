@@ -975,6 +975,88 @@ test_usage_in_place(void **state)
 	(void)state;
 }
 
+/* Cluster c's poll of n pods' usage: pod k uses k % mod + add millicores. */
+static void
+poll_usage(struct store *st, size_t c, unsigned n, unsigned mod, unsigned add)
+{
+	char name[32], cpu_s[16];
+	unsigned k;
+
+	store_set_kind_state(st, c, "pods.metrics.k8s.io", CONN_LIVE, NULL);
+	store_relist_begin(st, c, "pods.metrics.k8s.io");
+	for (k = 0; k < n; k++) {
+		snprintf(name, sizeof name, "churn-%04u", k);
+		snprintf(cpu_s, sizeof cpu_s, "%um", k % mod + add);
+		put(st, c, "pods.metrics.k8s.io", pod_usage(name, cpu_s, "64Mi", 5));
+	}
+	store_relist_end(st, c, "pods.metrics.k8s.io");
+}
+
+/* Every row of v shows its pod's CPU as poll_usage(mod, add) of its
+ * cluster (tokyo's or the other's) left it. */
+static void
+assert_cpu(struct view *v, size_t tokyo, unsigned mod_t, unsigned add_t, unsigned mod_o,
+    unsigned add_o)
+{
+	struct table_row *tr;
+	char buf[256];
+	size_t i, cpu = cpu_col(v);
+	unsigned k, want;
+
+	for (i = 0; i < table_count(v->table); i++) {
+		tr = table_row_at(v->table, i);
+		assert_int_equal(sscanf(tr->name, "churn-%u", &k), 1);
+		want = tr->cluster == tokyo ? k % mod_t + add_t : k % mod_o + add_o;
+		if (table_cell_num(tr, cpu) != (int64_t)want)
+			fail_msg("%zu %s: CPU %s, want %um", tr->cluster, tr->name,
+			    table_cell_text(tr, cpu, buf, sizeof buf), want);
+	}
+}
+
+/* Two clusters' usage: polls of both set the rows of both in place; a
+ * poll of one sets its rows; the other polling while that is under way
+ * has its rows set after it. Every row ends with its own cluster's newest
+ * usage, as a view built afresh shows it. */
+static void
+test_usage_per_cluster(void **state)
+{
+	struct store *st;
+	struct ui *ui;
+	struct view *v;
+	char *cause = NULL;
+	size_t tokyo, osaka, i;
+	unsigned k;
+	int turns;
+
+	st = store_new();
+	tokyo = store_add_cluster(st, "prod-tokyo");
+	osaka = store_add_cluster(st, "prod-osaka");
+	ui = fake_ui(st);
+	for (i = 0; i < 2; i++) {
+		store_set_state(st, i, CONN_LIVE, NULL);
+		for (k = 0; k < 3000; k++)
+			put(st, i, "pods", churn_pod(k, (int)(k % 7)));
+	}
+	v = ui_push(ui, &view_resource_class, "pods", NULL, SIZE_MAX, &cause);
+	assert_non_null(v);
+	assert_int_equal(table_count(v->table), 6000);
+	poll_usage(st, tokyo, 3000, 900, 1);
+	poll_usage(st, osaka, 3000, 500, 1);
+	for (turns = 0; turns < 20; turns++)
+		v->cls->update(v, time(NULL));
+	assert_cpu(v, tokyo, 900, 1, 500, 1);
+	/* tokyo polls again; osaka polls once that is under way */
+	poll_usage(st, tokyo, 3000, 800, 2);
+	v->cls->update(v, time(NULL));
+	poll_usage(st, osaka, 3000, 700, 3);
+	for (turns = 0; turns < 20; turns++)
+		v->cls->update(v, time(NULL));
+	assert_cpu(v, tokyo, 800, 2, 700, 3);
+	free(assert_as_fresh(v, NULL));
+	churn_view_free(v, st);
+	(void)state;
+}
+
 /* List pages of new pods, five times the rows shown: merged in by one
  * update, the rows shown kept (none rebuilt) and the selection on its
  * row; the table is the one a fresh view builds. Pages with a changed pod
@@ -1216,6 +1298,7 @@ main(void)
 		cmocka_unit_test(test_usage_incremental),
 		cmocka_unit_test(test_churn_slices),
 		cmocka_unit_test(test_usage_in_place),
+		cmocka_unit_test(test_usage_per_cluster),
 		cmocka_unit_test(test_page_merged),
 		cmocka_unit_test(test_pager_wrap),
 		cmocka_unit_test(test_short_image),
