@@ -1002,7 +1002,30 @@ row_find(const char *key, void *rv, void *arg)
 	return 0;
 }
 
-/* Row of resource on cluster by namespace and name, or NULL. */
+/* The first of k's rows in order named name in namespace ns (the order
+ * made again first if k changed since), or NULL: a binary search. */
+static struct row *
+store_kind_find(struct store_kind *k, const char *ns, const char *name)
+{
+	struct row **rows = store_kind_sorted(k);
+	size_t lo = 0, hi = k->nsorted, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(rows[mid]->ns, ns)) == 0)
+			c = strcmp(rows[mid]->name, name);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->nsorted && strcmp(rows[lo]->ns, ns) == 0 &&
+	    strcmp(rows[lo]->name, name) == 0 ? rows[lo] : NULL;
+}
+
+/* Row of resource on cluster by namespace and name, or NULL: a binary
+ * search when the kind's order is up to date, else a scan. */
 const struct row *
 store_get(struct store *s, size_t cluster, const char *resource, const char *ns,
     const char *name)
@@ -1012,8 +1035,21 @@ store_get(struct store *s, size_t cluster, const char *resource, const char *ns,
 
 	if (k == NULL)
 		return NULL;
+	if (ns != NULL && k->sorted_valid && k->sorted_version == k->version)
+		return store_kind_find(k, ns, name);
 	map_sweep(k->rows, row_find, &f);
 	return f.found;
+}
+
+const struct row *
+store_lookup(struct store *s, size_t cluster, const char *resource, const char *ns,
+    const char *name)
+{
+	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
+
+	if (k == NULL || ns == NULL)
+		return store_get(s, cluster, resource, ns, name);
+	return store_kind_find(k, ns, name);
 }
 
 const struct row *

@@ -590,16 +590,16 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 {
 	struct view *v = w->v;
 	struct res_view *rv = v->data;
-	const struct store_change *ch, *c;
+	const struct store_change *ch;
 	struct table_row *tr;
 	struct res_usage_hit {
 		const struct row *src;	/* the object's row */
 		size_t		 cluster;
 		const struct row *old;	/* the usage its table row shows */
 	} *hit;
-	struct map *was, *names;
+	struct map *was;
 	char key[600];
-	size_t i, n = 0, nhit = 0, nwas = 0;
+	size_t i, n = 0, nhit = 0;
 	bool ok = true, more = false, kept, sorted = res_usage_sorted(v);
 
 	if (rv->usage_next > 0 && sorted) {
@@ -618,47 +618,37 @@ res_apply_usage(struct res_walk *w, uint64_t since, uint64_t *upto)
 		*upto = ch[n - 1].seq;
 		more = true;
 	}
-	/* per object, its first change: the usage its row was built with;
-	 * and their names, which most rows are told apart by at once */
+	/* per object, its first change: the usage its row was built with.
+	 * Every change of the kind's rows is placed (usage comes after them),
+	 * so the row each table row holds is the store's: found by name */
 	was = map_new();
-	names = map_new();
+	hit = xcalloc(n, sizeof *hit);
 	for (i = 0; i < n; i++) {
-		const struct row *m = ch[i].row != NULL ? ch[i].row : ch[i].old;
+		const struct row *m = ch[i].row != NULL ? ch[i].row : ch[i].old, *src;
 
 		snprintf(key, sizeof key, "%zu/%s/%s", ch[i].cluster, m->ns, m->name);
-		if (map_get(was, key) == NULL) {
-			map_put(was, key, (void *)(uintptr_t)&ch[i]);
-			map_put(names, m->name, (void *)(uintptr_t)1);
-			nwas++;
-		}
-	}
-	/* the rows shown for those objects: one walk, no sort */
-	hit = xcalloc(n, sizeof *hit);
-	for (i = 0; i < table_total(v->table) && nhit < nwas; i++) {
-		tr = table_row_raw(v->table, i);
-		if (tr->src == NULL || map_get(names, tr->src->name) == NULL)
+		if (map_get(was, key) != NULL)
 			continue;
-		snprintf(key, sizeof key, "%zu/%s/%s", tr->cluster, tr->src->ns, tr->src->name);
-		if ((c = map_take(was, key)) != NULL) {
-			hit[nhit].src = tr->src;
-			hit[nhit].cluster = tr->cluster;
-			hit[nhit++].old = c->old;
-		}
+		map_put(was, key, (void *)(uintptr_t)1);
+		src = store_lookup(v->ui->store, ch[i].cluster, v->resource, m->ns, m->name);
+		if (src == NULL)
+			continue;	/* no such object (gone, or not listed yet) */
+		hit[nhit].src = src;
+		hit[nhit].cluster = ch[i].cluster;
+		hit[nhit++].old = ch[i].old;
 	}
 	map_free(was, NULL);
-	map_free(names, NULL);
 	/* each out (a probe with the old usage finds it; one placed by an
 	 * earlier slice shows the usage now) and back in */
 	for (i = 0; i < nhit && ok; i++) {
-		ok = (tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL;
-		if (ok) {
-			res_usage_cells(v, hit[i].cluster, hit[i].old, tr);
-			ok = (table_remove_like(v->table, tr) ||
-			    ((tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL &&
-			    table_remove_like(v->table, tr))) &&
-			    (tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL &&
-			    table_place(v->table, tr);
-		}
+		if ((tr = res_row(w, hit[i].cluster, hit[i].src)) == NULL)
+			continue;	/* not a row of this view */
+		res_usage_cells(v, hit[i].cluster, hit[i].old, tr);
+		ok = (table_remove_like(v->table, tr) ||
+		    ((tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL &&
+		    table_remove_like(v->table, tr))) &&
+		    (tr = res_row(w, hit[i].cluster, hit[i].src)) != NULL &&
+		    table_place(v->table, tr);
 	}
 	free(hit);
 	if (!ok) {

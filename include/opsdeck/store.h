@@ -131,9 +131,14 @@ size_t		 store_count(struct store *, size_t cluster, const char *resource);
 /* The row of resource on cluster named name in namespace ns, or NULL. With
  * ns NULL (any namespace) and the name in several namespaces, the row of
  * the first namespace in store_foreach's order (byte order), whatever order
- * the rows arrived in. A scan of the kind's rows; store_get_key is the hash
- * lookup. Valid until the next store change. */
+ * the rows arrived in. A scan of the kind's rows unless their order is up
+ * to date; store_get_key is the hash lookup. Valid until the next store
+ * change. */
 const struct row *store_get(struct store *, size_t cluster, const char *resource,
+		    const char *ns, const char *name);
+/* store_get for many lookups between changes: the kind's rows are put in
+ * order once (again after a change), and each lookup is a binary search. */
+const struct row *store_lookup(struct store *, size_t cluster, const char *resource,
 		    const char *ns, const char *name);
 /* The row of resource on cluster stored under key: its uid, or for an
  * object without one (usage from metrics.k8s.io) "namespace/name" ("/name"

@@ -285,6 +285,69 @@ test_get_any_namespace(void **state)
 	store_free(s);
 }
 
+/* store_lookup (and store_get once the order is made) finds by binary
+ * search the row the scan finds: of two pods with one name in one
+ * namespace, the one with the lower uid; none for a name not there. */
+static void
+test_lookup(void **state)
+{
+	static const char *nss[] = { "a", "b", "kube-system" };
+	struct store *s = store_new();
+	size_t c = store_add_cluster(s, "prod"), i, k, checked = 0;
+	const struct row *scan, *found;
+	uint64_t ver;
+	unsigned flip = 0;
+	char name[32], uid[32];
+	json_t *o;
+
+	(void)state;
+	srand(7);
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < 60; i++) {	/* names repeat: same-name pairs */
+			snprintf(name, sizeof name, "web-%d", rand() % 25);
+			snprintf(uid, sizeof uid, "uid-%03d", rand() % 900);
+			put_pod(s, c, nss[rand() % 3], name, uid, "1");
+		}
+		for (i = 0; i < 10; i++) {
+			snprintf(name, sizeof name, "web-%d", rand() % 25);
+			o = json_pack("{s:{s:s,s:s,s:s}}", "metadata", "name", name,
+			    "namespace", nss[rand() % 3], "uid", "none");
+			store_remove(s, c, "pods", o);
+			json_decref(o);
+		}
+		for (i = 0; i < 3 * 27; i++) {
+			snprintf(name, sizeof name, "web-%zu", i % 27);	/* 25, 26: never */
+			/* the order is stale after a change: store_get scans */
+			ver = store_version(s, "pods");
+			if (flip++ % 2 == 0)
+				put_pod(s, c, "zz", "marker", "m", "1");
+			else {
+				o = json_pack("{s:{s:s,s:s,s:s}}", "metadata", "name", "marker",
+				    "namespace", "zz", "uid", "m");
+				store_remove(s, c, "pods", o);
+				json_decref(o);
+			}
+			assert_int_not_equal(store_version(s, "pods"), ver);
+			scan = store_get(s, c, "pods", nss[i / 27], name);
+			found = store_lookup(s, c, "pods", nss[i / 27], name);
+			assert_ptr_equal(found, scan);
+			assert_ptr_equal(store_get(s, c, "pods", nss[i / 27], name), scan);
+			if (i % 27 >= 25)
+				assert_null(found);
+			checked += scan != NULL;
+		}
+	}
+	assert_true(checked > 100);
+	/* one name twice in one namespace: the lower uid */
+	put_pod(s, c, "b", "twin", "uid-9", "1");
+	put_pod(s, c, "b", "twin", "uid-10", "1");
+	assert_string_equal(store_lookup(s, c, "pods", "b", "twin")->uid, "uid-10");
+	assert_string_equal(store_get(s, c, "pods", "b", "twin")->uid, "uid-10");
+	assert_null(store_lookup(s, c, "pods", "a", "twin"));
+	assert_null(store_lookup(s, c, "nodes", "", "twin"));
+	store_free(s);
+}
+
 /* Untrusted names are sanitised in identity fields and cells. */
 static void
 test_sanitised(void **state)
@@ -582,6 +645,7 @@ main(void)
 		cmocka_unit_test(test_relist_unchanged),
 		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_get_any_namespace),
+		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_sanitised),
 		cmocka_unit_test(test_alertmanager_keys),
 		cmocka_unit_test(test_states),

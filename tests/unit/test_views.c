@@ -801,6 +801,18 @@ test_usage_incremental(void **state)
 	tr = row_named(v->table, "backend-3");
 	assert_ptr_equal(tr->data, &untouched);
 	assert_string_equal(table_cell_text(tr, cpu, buf, sizeof buf), "300m");
+
+	/* usage of a pod the store has not (yet) got beside backend-3's:
+	 * backend-3's row is placed, the others stay as built (no rebuild) */
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("ghost-1", "900m", "1Gi", 5));
+	put(st, tokyo, "pods.metrics.k8s.io", pod_usage("backend-3", "333m", "64Mi", 5));
+	v->cls->update(v, time(NULL));
+	assert_int_equal(table_count(v->table), 3);
+	assert_null(row_named(v->table, "ghost-1"));
+	tr = row_named(v->table, "backend-3");
+	assert_int_equal(table_cell_num(tr, cpu), 333);
+	assert_ptr_not_equal(tr->data, &untouched);
+	assert_ptr_equal(row_named(v->table, "backend-1")->data, &untouched);
 	view_free(v);
 	ui->view = NULL;
 	store_free(st);
