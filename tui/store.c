@@ -955,6 +955,43 @@ store_foreach(struct store *s, size_t cluster, const char *resource, const char 
 	}
 }
 
+/* map_sweep: store_foreach_any's callback for one row. */
+struct store_any {
+	size_t		 cluster;
+	int		(*cb)(size_t, const struct row *, void *);
+	void		*arg;
+	int		 stop;
+};
+
+static int
+row_any(const char *key, void *r, void *arg)
+{
+	struct store_any *a = arg;
+
+	(void)key;
+	if (a->stop == 0)
+		a->stop = a->cb(a->cluster, r, a->arg);
+	return 0;
+}
+
+void
+store_foreach_any(struct store *s, size_t cluster, const char *resource,
+    int (*cb)(size_t, const struct row *, void *), void *arg)
+{
+	struct store_any a = { 0, cb, arg, 0 };
+	struct store_kind *k;
+	size_t c;
+
+	for (c = 0; c < s->nclusters && a.stop == 0; c++) {
+		if (cluster != SIZE_MAX && c != cluster)
+			continue;
+		if ((k = store_kind_get(s, c, resource, 0)) == NULL)
+			continue;
+		a.cluster = c;
+		map_sweep(k->rows, row_any, &a);
+	}
+}
+
 /* Number of rows of resource (cluster SIZE_MAX: all). */
 size_t
 store_count(struct store *s, size_t cluster, const char *resource)

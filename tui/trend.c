@@ -317,18 +317,18 @@ trends_sample(struct trends *ts, struct store *st)
 
 	ts->round++;
 	for (c = 0; c < store_ncluster(st); c++) {
-		store_foreach(st, c, "horizontalpodautoscalers", NULL, trends_hpa, &w);
-		store_foreach(st, c, "deployments", NULL, trends_deployment, &w);
-		store_foreach(st, c, "pods", NULL, trends_pod, &w);
+		store_foreach_any(st, c, "horizontalpodautoscalers", trends_hpa, &w);
+		store_foreach_any(st, c, "deployments", trends_deployment, &w);
+		store_foreach_any(st, c, "pods", trends_pod, &w);
 		w.cluster_cpu = 0;
 		w.firing = 0;
 		if (store_count(st, c, nodes) > 0) {
-			store_foreach(st, c, nodes, NULL, trends_node, &w);
+			store_foreach_any(st, c, nodes, trends_node, &w);
 			snprintf(key, sizeof key, "cluster-cpu/%zu", c);
 			trends_put(ts, key, w.cluster_cpu);
 		}
 		if (store_synced(st, c, "alerts")) {
-			store_foreach(st, c, "alerts", NULL, trends_alert, &w);
+			store_foreach_any(st, c, "alerts", trends_alert, &w);
 			snprintf(key, sizeof key, "alerts/%zu", c);
 			trends_put(ts, key, (double)w.firing);
 		}

@@ -127,6 +127,10 @@ void		 store_relist_end(struct store *, size_t cluster, const char *resource);
 void		 store_foreach(struct store *, size_t cluster, const char *resource,
 		    const char *ns, int (*cb)(size_t cluster, const struct row *, void *arg),
 		    void *arg);
+/* store_foreach in no set order, for a walk that only sums or counts: the
+ * rows are not put in order first (a sort after every change). */
+void		 store_foreach_any(struct store *, size_t cluster, const char *resource,
+		    int (*cb)(size_t cluster, const struct row *, void *arg), void *arg);
 size_t		 store_count(struct store *, size_t cluster, const char *resource);
 /* The row of resource on cluster named name in namespace ns, or NULL. With
  * ns NULL (any namespace) and the name in several namespaces, the row of

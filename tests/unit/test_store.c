@@ -61,6 +61,13 @@ visit(size_t cluster, const struct row *r, void *arg)
 	return s->stop_at != 0 && s->n >= s->stop_at;
 }
 
+/* qsort: names seen, in byte order. */
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 /* Upsert projects identity fields; the same uid replaces; remove drops;
  * versions change with every change and only for that resource. */
 static void
@@ -186,6 +193,22 @@ test_foreach_order(void **state)
 	memset(&seen, 0, sizeof seen);
 	seen.stop_at = 2;
 	store_foreach(s, SIZE_MAX, "pods", NULL, visit, &seen);
+	assert_int_equal(seen.n, 2);
+
+	/* in any order: the same rows of each cluster asked, and a stop */
+	memset(&seen, 0, sizeof seen);
+	store_foreach_any(s, c1, "pods", visit, &seen);
+	assert_int_equal(seen.n, 4);
+	qsort(seen.names, seen.n, sizeof seen.names[0], by_name);
+	assert_string_equal(seen.names[0], "a/b");
+	assert_string_equal(seen.names[3], "b/x");
+	assert_int_equal(seen.clusters[3], c1);
+	memset(&seen, 0, sizeof seen);
+	store_foreach_any(s, SIZE_MAX, "pods", visit, &seen);
+	assert_int_equal(seen.n, 5);
+	memset(&seen, 0, sizeof seen);
+	seen.stop_at = 2;
+	store_foreach_any(s, SIZE_MAX, "pods", visit, &seen);
 	assert_int_equal(seen.n, 2);
 
 	o = pod("a", "a", "c1-new", "1");
