@@ -770,6 +770,18 @@ res_more(struct view *v)
 		rv->more = loop_timer_add(v->ui->loop, 0, res_more_cb, v);
 }
 
+/* Seconds after which a view whose rows change with the clock beyond
+ * their ages (events fade, backups breach their RPO) is built again; other
+ * views' rows change only with the store (ages are formatted as drawn). */
+#define RES_TIMED_REBUILD	60
+
+/* True if the rows of v change with the clock. */
+static bool
+res_timed(const struct view *v)
+{
+	return strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0;
+}
+
 /* Rebuild rows when the store changed or the second ticked (ages). */
 static void
 res_update(struct view *v, int64_t now)
@@ -782,7 +794,7 @@ res_update(struct view *v, int64_t now)
 	    rv->fixed_ns != NULL ? rv->fixed_ns : ui_namespace(v->ui);
 	bool want_cluster = ui_nclusters(v->ui, v) > 1, want_ns = ns == NULL &&
 	    (rv->kind == NULL || rv->kind->namespaced);
-	bool ns_changed;
+	bool ns_changed, fresh = !res_timed(v) || now - rv->built_at < RES_TIMED_REBUILD;
 	double t0 = loop_now();
 	uint64_t seen_usage, upto = 0;
 	enum res_applied applied;
@@ -799,7 +811,7 @@ res_update(struct view *v, int64_t now)
 		rv->trend_round = round;
 		rv->version = UINT64_MAX - 1;
 	}
-	if (ver == rv->version && !ns_changed && now - rv->built_at < 60 &&
+	if (ver == rv->version && !ns_changed && fresh &&
 	    want_cluster == rv->cluster_col && want_ns == rv->ns_col)
 		return;
 	/* while a typed filter is being applied, changes wait for it */
@@ -809,7 +821,7 @@ res_update(struct view *v, int64_t now)
 	 * at a time (the rest on the next loop turn); usage once they are */
 	w.ns = ns;
 	seen_usage = rv->version - rv->res_version;
-	if (!ns_changed && rv->version < UINT64_MAX - 1 && now - rv->built_at < 60 &&
+	if (!ns_changed && rv->version < UINT64_MAX - 1 && fresh &&
 	    want_cluster == rv->cluster_col && want_ns == rv->ns_col &&
 	    (applied = res_ver == rv->res_version ? RES_APPLY_DONE :
 	    res_apply(&w, &upto)) != RES_APPLY_FAILED) {
