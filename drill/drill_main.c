@@ -72,14 +72,34 @@ report_save(struct sim *sim)
 	json_decref(st);
 }
 
+/* True once the estate has settled after `passes` controller passes over
+ * `secs` seconds: a pass made no pod (the first makes ReplicaSets, the
+ * next their pods), or DRILL_SETTLE_SECONDS went by. *pods: the count
+ * after the last pass. */
+#define DRILL_SETTLE_SECONDS	3.0
+static bool
+drill_settled(struct sim *sim, size_t *pods, int passes, double secs)
+{
+	const struct kind *k = kind_find("pods");
+	size_t i, n = 0;
+	bool same;
+
+	for (i = 0; i < sim->nclusters; i++)
+		n += sim_obj_count(sim->clusters[i], k, NULL);
+	same = n == *pods;
+	*pods = n;
+	return (same && passes >= 2) || secs >= DRILL_SETTLE_SECONDS;
+}
+
 /* The clock and fault thread: ticks controllers about ten times a second. */
 static void *
 ticker(void *arg)
 {
 	struct sim	*sim = arg;
 	struct timespec	 ts = { 0, 100 * 1000 * 1000 };
-	double		 last = sim_wallclock(), now;
-	size_t		 i;
+	double		 last = sim_wallclock(), first = last, now;
+	size_t		 i, pods = SIZE_MAX;
+	int		 passes = 0;
 
 	sim_lock(sim);
 	sim->realtime = true;
@@ -95,6 +115,10 @@ ticker(void *arg)
 		sim_tick(sim, now - last);
 		for (i = 0; i < sim->nclusters; i++)
 			sim_store_reap(sim->clusters[i], now);
+		if (!sim->ticked && drill_settled(sim, &pods, ++passes, now - first)) {
+			sim->ticked = true;
+			pthread_cond_broadcast(&sim->changed);
+		}
 		sim_unlock(sim);
 		last = now;
 		drill_server_poll(sim);
@@ -228,6 +252,12 @@ drill_serve(int argc, char **argv)
 		goto fail;
 	}
 	started = 1;
+	/* the kubeconfig is the sign that the estate is ready: its controllers
+	 * have made their pods (a client listing at once sees them) */
+	sim_lock(sim);
+	while (!sim->ticked)
+		pthread_cond_wait(&sim->changed, &sim->lock);
+	sim_unlock(sim);
 	if (drill_kubeconfig_write(sim, &creds, out, self, &cause) != 0)
 		goto fail;
 	written = 1;

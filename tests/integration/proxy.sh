@@ -23,8 +23,8 @@ rows() {
 	"$OPSDECK" get pods -A --context "$ctxs" -o json 2>"$T/err" |
 		jq -r '.[] | "\(.cluster) \(.namespace) \(.name)"' | sort
 }
-# the estate's controllers make its pods on their first ticks, after the
-# kubeconfig is written (a loaded machine once listed none yet)
+# the drill writes its kubeconfig once its controllers have made the
+# estate's pods (drill_ready); a loaded machine may still be slow to list
 have_rows() { [ -n "$(rows)" ]; }
 wait_for 30 have_rows || { cat "$T/err" >&2; fail "no pods listed directly"; }
 
