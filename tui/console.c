@@ -49,6 +49,8 @@
 
 #define CONSOLE_MAX_KEYS	512	/* keys handled per loop turn */
 #define CONSOLE_MIN_FRAME	0.1	/* seconds between redraws caused by the store */
+#define CONSOLE_READ_TURN	0.008	/* seconds of a turn spent reading clusters:
+					 * a key waits no longer to be read */
 #define DRILL_START_TIMEOUT	60.0
 
 /* The drill child, stopped on every exit path. */
@@ -818,6 +820,7 @@ console_main(int argc, char **argv)
 	nctx = kubeconfig_fold(ctxs, nctx, all ? kc->current_context : NULL, also);
 
 	ui->loop = loop_new();
+	loop_set_budget(ui->loop, CONSOLE_READ_TURN);
 	actions_set_loop(ui->loop);
 	ui->store = store_new();
 	memset(&copts, 0, sizeof copts);

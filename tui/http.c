@@ -22,6 +22,7 @@ struct http_req {
 	int			(*on_line)(const char *, size_t, void *);
 	int			(*on_data)(const char *, size_t, void *);
 	size_t			 data_len;	/* data mode: bytes handed over */
+	uint64_t		 fed_turn;	/* the loop turn it last had data */
 
 	struct buf		 body;		/* body mode, or non-2xx in stream mode */
 	size_t			 max_body;
@@ -158,6 +159,16 @@ http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 
 	if (r->status == 0)
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+	/* a stream's data waits for the next turn once this one is spent
+	 * (each stream is read at least once a turn) */
+	if ((r->on_line != NULL || r->on_data != NULL) && r->status >= 200 &&
+	    r->status < 300) {
+		if (r->fed_turn == loop_turn(r->loop) && loop_busy(r->loop)) {
+			loop_pause(r->loop, r->easy);
+			return CURL_WRITEFUNC_PAUSE;
+		}
+		r->fed_turn = loop_turn(r->loop);
+	}
 	if (r->on_line != NULL && r->status >= 200 && r->status < 300) {
 		rc = splitter_feed(&r->split, ptr, n, http_line, r);
 		if (rc == 0)

@@ -24,6 +24,7 @@ struct loop_transfer {
 	CURL		*easy;
 	void		(*done)(CURL *, CURLcode, void *);
 	void		*arg;
+	bool		 paused;	/* loop_pause: resumed next turn */
 };
 
 /* A watched descriptor. */
@@ -68,6 +69,10 @@ struct loop {
 	size_t			 hooks_cap;
 	bool			 stop;
 	int			 in_fd_dispatch;
+	size_t			 npaused;
+	double			 budget;	/* loop_set_budget, or 0 */
+	double			 io_at;		/* when this turn's I/O began */
+	uint64_t		 turn;		/* turns begun */
 };
 
 /* Monotonic seconds. */
@@ -139,6 +144,7 @@ loop_add_transfer(struct loop *l, CURL *easy,
 	l->xfers[l->nxfers].easy = easy;
 	l->xfers[l->nxfers].done = done;
 	l->xfers[l->nxfers].arg = arg;
+	l->xfers[l->nxfers].paused = false;
 	l->nxfers++;
 	curl_multi_add_handle(l->multi, easy);
 }
@@ -154,11 +160,72 @@ loop_take_transfer(struct loop *l, CURL *easy, struct loop_transfer *out)
 			continue;
 		if (out != NULL)
 			*out = l->xfers[i];
+		if (l->xfers[i].paused)
+			l->npaused--;
 		l->xfers[i] = l->xfers[l->nxfers - 1];
 		l->nxfers--;
 		return true;
 	}
 	return false;
+}
+
+void
+loop_set_budget(struct loop *l, double seconds)
+{
+	l->budget = seconds;
+}
+
+bool
+loop_busy(const struct loop *l)
+{
+	return l->budget > 0 && loop_now() - l->io_at > l->budget;
+}
+
+uint64_t
+loop_turn(const struct loop *l)
+{
+	return l->turn;
+}
+
+void
+loop_pause(struct loop *l, CURL *easy)
+{
+	size_t i;
+
+	for (i = 0; i < l->nxfers; i++) {
+		if (l->xfers[i].easy == easy && !l->xfers[i].paused) {
+			l->xfers[i].paused = true;
+			l->npaused++;
+		}
+	}
+}
+
+/* Resume the transfers paused last turn: curl hands over what it kept of
+ * each at once (a transfer may pause again if the turn is spent). */
+static void
+loop_resume(struct loop *l)
+{
+	CURL **easy;
+	size_t i, j, n = 0;
+
+	if (l->npaused == 0)
+		return;
+	easy = xcalloc(l->npaused, sizeof *easy);
+	for (i = 0; i < l->nxfers && n < l->npaused; i++) {
+		if (l->xfers[i].paused)
+			easy[n++] = l->xfers[i].easy;
+	}
+	for (i = 0; i < n; i++) {
+		/* (an earlier one's data may have ended or cancelled it) */
+		for (j = 0; j < l->nxfers && l->xfers[j].easy != easy[i]; j++)
+			;
+		if (j == l->nxfers || !l->xfers[j].paused)
+			continue;
+		l->xfers[j].paused = false;
+		l->npaused--;
+		curl_easy_pause(easy[i], CURLPAUSE_CONT);
+	}
+	free(easy);
 }
 
 /* Abort a running transfer without calling done. */
@@ -409,8 +476,8 @@ loop_once(struct loop *l, double maxwait)
 		if (d < wait)
 			wait = d;
 	}
-	if (wait < 0)
-		wait = 0;
+	if (wait < 0 || l->npaused > 0)
+		wait = 0;	/* (paused transfers hold data already read) */
 	timeout_ms = (int)ceil(wait * 1000.0);
 
 	n = l->nfds;
@@ -428,6 +495,9 @@ loop_once(struct loop *l, double maxwait)
 	}
 	nready = 0;
 	curl_multi_poll(l->multi, wfd, (unsigned)n, timeout_ms, &nready);
+	l->turn++;
+	l->io_at = loop_now();
+	loop_resume(l);
 	curl_multi_perform(l->multi, &running);
 	loop_finish_transfers(l);
 

@@ -6,6 +6,7 @@
 #ifndef OPSDECK_LOOP_H
 #define OPSDECK_LOOP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <curl/curl.h>
@@ -24,6 +25,17 @@ void		 loop_add_transfer(struct loop *, CURL *easy,
 		    void (*done)(CURL *easy, CURLcode rc, void *arg), void *arg);
 /* Abort a running transfer without calling its done callback. */
 void		 loop_cancel_transfer(struct loop *, CURL *easy);
+
+/* A turn's budget for reading transfers (the console: keys are read
+ * between turns); 0, the default, is none. loop_busy says the turn has
+ * spent it: a streaming transfer's data callback that had data this turn
+ * (loop_turn counts turns) then calls loop_pause and returns
+ * CURL_WRITEFUNC_PAUSE, and the loop resumes it next turn (curl keeps the
+ * data). */
+void		 loop_set_budget(struct loop *, double seconds);
+bool		 loop_busy(const struct loop *);
+uint64_t	 loop_turn(const struct loop *);
+void		 loop_pause(struct loop *, CURL *easy);
 
 /* Watch fd for events (POLLIN, ...); cb gets revents. One watch per fd. */
 void		 loop_add_fd(struct loop *, int fd, short events,

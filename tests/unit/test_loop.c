@@ -1,6 +1,7 @@
 /* Unit tests for the event loop: timer order, cancellation, fd callbacks,
- * before-sleep hooks, loop_run_until's timeout, and a real HTTP transfer
- * finishing through the loop while a timer keeps running. */
+ * before-sleep hooks, loop_run_until's timeout, a real HTTP transfer
+ * finishing through the loop while a timer keeps running, and a streamed
+ * body read a slice a turn under a turn's budget. */
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +13,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <microhttpd.h>
 
+#include "opsdeck/http.h"
 #include "opsdeck/loop.h"
 
 /* A record of which timers fired, in order. */
@@ -292,6 +295,126 @@ test_transfer_refused(void **state)
 	loop_free(l);
 }
 
+/* The streamed body: 2 MiB of numbered lines. */
+#define STREAM_LEN	(2u << 20)
+static char *stream_body;
+
+static enum MHD_Result
+serve_stream(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_size, void **ptr)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+
+	(void)cls; (void)url; (void)method; (void)version; (void)upload; (void)upload_size;
+	(void)ptr;
+	resp = MHD_create_response_from_buffer(STREAM_LEN, stream_body, MHD_RESPMEM_PERSISTENT);
+	rc = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/* What a streamed request saw: its bytes, and the most data callbacks of
+ * one loop turn. */
+struct stream {
+	struct loop	*loop;
+	char		*got;
+	size_t		 len;
+	uint64_t	 turn;
+	int		 in_turn, most, turns, done;
+	long		 status;
+};
+
+static int
+stream_data(const char *data, size_t len, void *arg)
+{
+	struct stream *st = arg;
+
+	if (st->len + len > STREAM_LEN)
+		return 1;
+	memcpy(st->got + st->len, data, len);
+	st->len += len;
+	if (loop_turn(st->loop) != st->turn) {
+		st->turn = loop_turn(st->loop);
+		st->in_turn = 0;
+		st->turns++;
+	}
+	if (++st->in_turn > st->most)
+		st->most = st->in_turn;
+	return 0;
+}
+
+static void
+stream_done(struct http_req *r, void *arg)
+{
+	struct stream *st = arg;
+
+	st->status = http_status(r);
+	st->done = 1;
+}
+
+static int
+stream_finished(void *arg)
+{
+	return ((struct stream *)arg)->done;
+}
+
+/* Read the stream at port with a turn's budget of budget seconds. */
+static void
+read_stream(unsigned port, double budget, struct stream *st)
+{
+	struct http_opts o;
+	CURL *easy = curl_easy_init();
+	char url[64];
+
+	memset(st, 0, sizeof *st);
+	st->loop = loop_new();
+	st->got = calloc(1, STREAM_LEN);
+	loop_set_budget(st->loop, budget);
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/", port);
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	memset(&o, 0, sizeof o);
+	o.max_body = 2 * STREAM_LEN;
+	o.on_data = stream_data;
+	http_start(st->loop, easy, &o, stream_done, st);
+	assert_int_equal(loop_run_until(st->loop, stream_finished, st, 60), 0);
+	assert_int_equal(st->status, 200);
+	assert_int_equal(st->len, STREAM_LEN);
+	assert_memory_equal(st->got, stream_body, STREAM_LEN);
+	free(st->got);
+	loop_free(st->loop);
+}
+
+/* Under a turn's budget (here always spent) a streamed body is read one
+ * piece a turn, paused between turns, and arrives whole and in order; with
+ * none, pieces are read as they come. */
+static void
+test_read_budget(void **state)
+{
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *di;
+	struct stream st;
+	size_t i;
+
+	stream_body = malloc(STREAM_LEN + 1);	/* (the last line's NUL) */
+	for (i = 0; i < STREAM_LEN; i += 32)
+		snprintf(stream_body + i, 33, "line %08zu of the stream ...\n", i / 32);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, serve_stream, NULL,
+	    MHD_OPTION_END);
+	assert_non_null(d);
+	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	assert_non_null(di);
+
+	read_stream(di->port, 1e-9, &st);
+	assert_int_equal(st.most, 1);
+	assert_true(st.turns > 1);
+	read_stream(di->port, 0, &st);		/* no budget: as before */
+
+	MHD_stop_daemon(d);
+	free(stream_body);
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -303,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_fd_hangup),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_transfer_refused),
+		cmocka_unit_test(test_read_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
