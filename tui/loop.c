@@ -73,6 +73,7 @@ struct loop {
 	double			 budget;	/* loop_set_budget, or 0 */
 	double			 io_at;		/* when this turn's I/O began */
 	uint64_t		 turn;		/* turns begun */
+	uint64_t		 yield_turn;	/* the turn input was found waiting */
 };
 
 /* Monotonic seconds. */
@@ -176,9 +177,27 @@ loop_set_budget(struct loop *l, double seconds)
 }
 
 bool
-loop_busy(const struct loop *l)
+loop_busy(struct loop *l)
 {
-	return l->budget > 0 && loop_now() - l->io_at > l->budget;
+	struct pollfd pfd[16];
+	size_t i, n = 0;
+
+	if (l->budget <= 0 || loop_now() - l->io_at <= l->budget)
+		return false;
+	if (l->yield_turn == l->turn)
+		return true;
+	/* only input waiting (a key) is a reason to stop reading */
+	for (i = 0; i < l->nfds && n < sizeof pfd / sizeof pfd[0]; i++) {
+		if (!l->fds[i].dead && (l->fds[i].events & POLLIN)) {
+			pfd[n].fd = l->fds[i].fd;
+			pfd[n].events = POLLIN;
+			pfd[n++].revents = 0;
+		}
+	}
+	if (n == 0 || poll(pfd, n, 0) <= 0)
+		return false;
+	l->yield_turn = l->turn;
+	return true;
 }
 
 uint64_t

@@ -26,14 +26,15 @@ void		 loop_add_transfer(struct loop *, CURL *easy,
 /* Abort a running transfer without calling its done callback. */
 void		 loop_cancel_transfer(struct loop *, CURL *easy);
 
-/* A turn's budget for reading transfers (the console: keys are read
- * between turns); 0, the default, is none. loop_busy says the turn has
- * spent it: a streaming transfer's data callback that had data this turn
- * (loop_turn counts turns) then calls loop_pause and returns
- * CURL_WRITEFUNC_PAUSE, and the loop resumes it next turn (curl keeps the
- * data). */
+/* A turn's budget for reading transfers while input waits (the console:
+ * keys are read between turns); 0, the default, is none. loop_busy says
+ * the turn has spent it and a watched descriptor has input: a streaming
+ * transfer's data callback that had data this turn (loop_turn counts
+ * turns) then calls loop_pause and returns CURL_WRITEFUNC_PAUSE, and the
+ * loop resumes it next turn (curl keeps the data). With no input waiting,
+ * transfers are read as they come (no pause costs a launch anything). */
 void		 loop_set_budget(struct loop *, double seconds);
-bool		 loop_busy(const struct loop *);
+bool		 loop_busy(struct loop *);
 uint64_t	 loop_turn(const struct loop *);
 void		 loop_pause(struct loop *, CURL *easy);
 

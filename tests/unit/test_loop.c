@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -359,18 +360,34 @@ stream_finished(void *arg)
 	return ((struct stream *)arg)->done;
 }
 
-/* Read the stream at port with a turn's budget of budget seconds. */
+/* A descriptor with input that nobody reads: input always waits. */
 static void
-read_stream(unsigned port, double budget, struct stream *st)
+input_unread(int fd, short revents, void *arg)
+{
+	(void)fd;
+	(void)revents;
+	(void)arg;
+}
+
+/* Read the stream at port with a turn's budget of budget seconds, and
+ * input waiting all along if `input`. */
+static void
+read_stream(unsigned port, double budget, bool input, struct stream *st)
 {
 	struct http_opts o;
 	CURL *easy = curl_easy_init();
 	char url[64];
+	int p[2];
 
 	memset(st, 0, sizeof *st);
 	st->loop = loop_new();
 	st->got = calloc(1, STREAM_LEN);
 	loop_set_budget(st->loop, budget);
+	assert_int_equal(pipe(p), 0);
+	if (input) {
+		assert_int_equal(write(p[1], "k", 1), 1);
+		loop_add_fd(st->loop, p[0], POLLIN, input_unread, NULL);
+	}
 	snprintf(url, sizeof url, "http://127.0.0.1:%u/", port);
 	curl_easy_setopt(easy, CURLOPT_URL, url);
 	memset(&o, 0, sizeof o);
@@ -383,11 +400,14 @@ read_stream(unsigned port, double budget, struct stream *st)
 	assert_memory_equal(st->got, stream_body, STREAM_LEN);
 	free(st->got);
 	loop_free(st->loop);
+	close(p[0]);
+	close(p[1]);
 }
 
-/* Under a turn's budget (here always spent) a streamed body is read one
- * piece a turn, paused between turns, and arrives whole and in order; with
- * none, pieces are read as they come. */
+/* Under a turn's budget (here always spent) and with input waiting, a
+ * streamed body is read one piece a turn, paused between turns, and
+ * arrives whole and in order; with no input waiting, or no budget, pieces
+ * are read as they come. */
 static void
 test_read_budget(void **state)
 {
@@ -405,10 +425,12 @@ test_read_budget(void **state)
 	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	assert_non_null(di);
 
-	read_stream(di->port, 1e-9, &st);
+	read_stream(di->port, 1e-9, true, &st);
 	assert_int_equal(st.most, 1);
 	assert_true(st.turns > 1);
-	read_stream(di->port, 0, &st);		/* no budget: as before */
+	read_stream(di->port, 1e-9, false, &st);	/* no key waits: */
+	assert_true(st.most > 1);			/* not paused */
+	read_stream(di->port, 0, true, &st);		/* no budget */
 
 	MHD_stop_daemon(d);
 	free(stream_body);
