@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "opsdeck/benchlog.h"
 #include "opsdeck/keymap.h"
@@ -45,6 +46,7 @@ void
 bench_log_frame(struct ui *ui)
 {
 	struct view *v = ui->view;
+	struct timespec wall;
 	double now;
 	size_t i, n, total;
 	bool synced;
@@ -53,8 +55,11 @@ bench_log_frame(struct ui *ui)
 		return;
 	now = loop_now();
 	if (bench_key_at != 0) {
-		fprintf(bench_f, "key %s %.3f\n", keymap_key_name(bench_key),
-		    (now - bench_key_at) * 1e3);
+		/* the frame's wall-clock time too: a bench that knows when it
+		 * sent the key measures the wait before it was read as well */
+		clock_gettime(CLOCK_REALTIME, &wall);
+		fprintf(bench_f, "key %s %.3f %lld.%06ld\n", keymap_key_name(bench_key),
+		    (now - bench_key_at) * 1e3, (long long)wall.tv_sec, wall.tv_nsec / 1000);
 		bench_key_at = 0;
 	}
 	if (v == NULL || v->table == NULL || v->resource == NULL || bench_full)
