@@ -14,8 +14,8 @@
  * body. */
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <pthread.h>
-
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +85,30 @@ fuzz_alive(void *arg)
  * in, a byte out when the session closed it. */
 static int	drain_in[2], drain_out[2];
 
+/* read(2), again when a signal interrupted it: libFuzzer's timeout timer
+ * (SIGALRM every timeout/2 + 1 seconds, its handler without SA_RESTART)
+ * lands in any thread. */
+static ssize_t
+read_again(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	while ((n = read(fd, buf, len)) < 0 && errno == EINTR)
+		;
+	return n;
+}
+
+/* write(2), the same. */
+static ssize_t
+write_again(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	while ((n = write(fd, buf, len)) < 0 && errno == EINTR)
+		;
+	return n;
+}
+
 /* Read and drop what each session sends, until it closes its end. */
 static void *
 fuzz_drain(void *arg)
@@ -93,10 +117,10 @@ fuzz_drain(void *arg)
 	int	fd;
 
 	(void)arg;
-	while (read(drain_in[0], &fd, sizeof fd) == sizeof fd) {
-		while (read(fd, buf, sizeof buf) > 0)
+	while (read_again(drain_in[0], &fd, sizeof fd) == sizeof fd) {
+		while (read_again(fd, buf, sizeof buf) > 0)
 			;
-		if (write(drain_out[1], &done, 1) != 1)
+		if (write_again(drain_out[1], &done, 1) != 1)
 			break;
 	}
 	return NULL;
@@ -132,14 +156,14 @@ fuzz_session(struct drill_resp *resp, const char *body, size_t len)
 
 	if (len <= 4096 && fuzz_drain_start() &&
 	    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
-		if (write(sv[0], body, len) == (ssize_t)len && shutdown(sv[0], SHUT_WR) == 0 &&
-		    write(drain_in[1], &sv[0], sizeof sv[0]) == sizeof sv[0]) {
+		if (write_again(sv[0], body, len) == (ssize_t)len && shutdown(sv[0], SHUT_WR) == 0 &&
+		    write_again(drain_in[1], &sv[0], sizeof sv[0]) == sizeof sv[0]) {
 			if (resp->exec->portforward)
 				drill_pf_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
 			else
 				drill_exec_run(resp->exec, sv[1], NULL, 0, fuzz_alive, NULL);
 			shutdown(sv[1], SHUT_RDWR);
-			if (read(drain_out[0], &done, 1) != 1)
+			if (read_again(drain_out[0], &done, 1) != 1)
 				abort();
 		}
 		close(sv[0]);
