@@ -216,14 +216,7 @@ drill_serve(int argc, char **argv)
 	else
 		self[n] = '\0';
 
-	/* Signals are taken by sigwait below; every thread inherits the mask. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
 	sim = sim_new();
 	sim->speed = speed;
 	if (optind < argc && scenario_load(sim, argv[optind], &cause) != 0)
@@ -242,6 +235,14 @@ drill_serve(int argc, char **argv)
 			sim_store_set_history(sim->clusters[i]->store,
 			    (size_t)strtol(hist, NULL, 10));
 	}
+	/* Signals are taken by sigwait below; every thread inherits the mask.
+	 * Until now (a large --generate takes seconds) they end the process
+	 * as they would any program: nothing is written or started yet. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (drill_creds_generate(&creds, &cause) != 0)
 		goto fail;
 	if (drill_server_start(sim, &creds, port_base, &cause) != 0)

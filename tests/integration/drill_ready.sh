@@ -3,7 +3,9 @@
 # estate's pods (a pass that made none, or 3 s at most): kubectl listing
 # every context the moment the kubeconfig appears sees nearly every pod it
 # sees three seconds later (before, the kubeconfig came before the first
-# controller pass and the same listing found none).
+# controller pass and the same listing found none). And a drill stopped
+# while it still generates a large estate ends there, without writing a
+# kubeconfig (it used to finish, start serving, and only then stop).
 . "$(dirname "$0")/../lib/common.sh"
 command -v kubectl >/dev/null 2>&1 || skip "kubectl not installed"
 command -v jq >/dev/null || skip "jq is not installed"
@@ -39,3 +41,16 @@ echo "pods listed at once: $first; three seconds later (kubectl): $later"
 [ $((first * 10)) -ge $((later * 9)) ] ||
 	fail "only $first of $later pods listed when the kubeconfig appeared"
 ok "the estate's pods are there when the kubeconfig is"
+
+# SIGTERM half a second into generating 60,000 pods (seconds of work)
+"$OPSDECK" drill serve --generate clusters=4,pods=15000 --kubeconfig-out "$T/big.kubeconfig" \
+	--port-base "$(free_port_base)" >"$T/big.log" 2>&1 &
+big=$!
+_cleanup_pids+=("$big")
+sleep 0.5
+kill -TERM "$big"
+rc=0
+wait "$big" || rc=$?
+[ ! -e "$T/big.kubeconfig" ] || fail "the drill stopped while generating wrote a kubeconfig"
+[ "$rc" -eq 143 ] || fail "the drill stopped while generating exited $rc, not by SIGTERM (143)"
+ok "a drill stopped while it generates ends there"
