@@ -425,6 +425,21 @@ enum res_applied {
 	RES_APPLY_DONE,		/* every change placed */
 };
 
+/* Seconds after which a view of derived rows (res_derived) is built
+ * again; other views' rows change only with the store (ages are formatted
+ * as drawn). */
+#define RES_TIMED_REBUILD	60
+
+/* True if the view derives its rows from more than their own objects:
+ * events fade once their object is gone, backups breach their RPO as time
+ * goes by. Such rows change with the clock and with other rows: they are
+ * built afresh, never placed one by one. */
+static bool
+res_derived(const struct view *v)
+{
+	return strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0;
+}
+
 /* n rows were placed or taken out: each moves those after it by one, so
  * usage being set in place (res_usage_refresh) starts again that many rows
  * back (a row placed was built with the usage now). */
@@ -452,7 +467,7 @@ res_apply(struct res_walk *w, uint64_t *upto)
 	double t0;
 	bool ok;
 
-	if (strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0 ||
+	if (res_derived(v) ||
 	    !store_changes(v->ui->store, v->resource, rv->res_version, &ch, &n))
 		return RES_APPLY_FAILED;
 	/* rows new to the store only (list pages): placed in one merge */
@@ -770,18 +785,6 @@ res_more(struct view *v)
 		rv->more = loop_timer_add(v->ui->loop, 0, res_more_cb, v);
 }
 
-/* Seconds after which a view whose rows change with the clock beyond
- * their ages (events fade, backups breach their RPO) is built again; other
- * views' rows change only with the store (ages are formatted as drawn). */
-#define RES_TIMED_REBUILD	60
-
-/* True if the rows of v change with the clock. */
-static bool
-res_timed(const struct view *v)
-{
-	return strcmp(v->resource, "events") == 0 || strcmp(v->resource, "backups") == 0;
-}
-
 /* Rebuild rows when the store changed or the second ticked (ages). */
 static void
 res_update(struct view *v, int64_t now)
@@ -794,7 +797,7 @@ res_update(struct view *v, int64_t now)
 	    rv->fixed_ns != NULL ? rv->fixed_ns : ui_namespace(v->ui);
 	bool want_cluster = ui_nclusters(v->ui, v) > 1, want_ns = ns == NULL &&
 	    (rv->kind == NULL || rv->kind->namespaced);
-	bool ns_changed, fresh = !res_timed(v) || now - rv->built_at < RES_TIMED_REBUILD;
+	bool ns_changed, fresh = !res_derived(v) || now - rv->built_at < RES_TIMED_REBUILD;
 	double t0 = loop_now();
 	uint64_t seen_usage, upto = 0;
 	enum res_applied applied;
