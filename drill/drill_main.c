@@ -115,8 +115,8 @@ ticker(void *arg)
 		sim_tick(sim, now - last);
 		for (i = 0; i < sim->nclusters; i++)
 			sim_store_reap(sim->clusters[i], now);
-		if (!sim->ticked && drill_settled(sim, &pods, ++passes, now - first)) {
-			sim->ticked = true;
+		if (!sim->settled && drill_settled(sim, &pods, ++passes, now - first)) {
+			sim->settled = true;
 			pthread_cond_broadcast(&sim->changed);
 		}
 		sim_unlock(sim);
@@ -256,7 +256,7 @@ drill_serve(int argc, char **argv)
 	/* the kubeconfig is the sign that the estate is ready: its controllers
 	 * have made their pods (a client listing at once sees them) */
 	sim_lock(sim);
-	while (!sim->ticked)
+	while (!sim->settled)
 		pthread_cond_wait(&sim->changed, &sim->lock);
 	sim_unlock(sim);
 	if (drill_kubeconfig_write(sim, &creds, out, self, &cause) != 0)

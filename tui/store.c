@@ -1084,7 +1084,9 @@ store_lookup(struct store *s, size_t cluster, const char *resource, const char *
 {
 	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
 
-	if (k == NULL || ns == NULL)
+	if (k == NULL)
+		return NULL;
+	if (ns == NULL)		/* the first namespace with the name: a scan */
 		return store_get(s, cluster, resource, ns, name);
 	return store_kind_find(k, ns, name);
 }

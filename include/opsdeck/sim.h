@@ -67,7 +67,7 @@ struct sim {
 	 * ticks by hand, as the unit tests do): every pass runs when due, so
 	 * the outcome does not hang on how fast the machine is. */
 	bool			 realtime;
-	bool			 ticked;	/* the controllers' first passes have
+	bool			 settled;	/* the controllers' first passes have
 						 * made the estate's pods */
 	volatile int		 stopping;
 };
