@@ -480,6 +480,11 @@ reflector_list(struct reflector *r)
 	free(lim);
 	if (r->cont != NULL)
 		path = http_query_add(path, "continue", r->cont);
+	else
+		r->relisting = false;	/* from the first page: an attempt cut
+					 * short (an expired token, a failure)
+					 * counts for nothing, its first item
+					 * begins the relist again */
 	if (r->selector != NULL)
 		path = http_query_add(path, "labelSelector", r->selector);
 	memset(&s, 0, sizeof s);

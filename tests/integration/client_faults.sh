@@ -143,6 +143,22 @@ grep -q 'watch=1&resourceVersion=40&' "$T/fake-gone.log" || fail "gone: no watch
 [ "$(grep -c '"name":"pod-a0"' "$T/watch-gone.out")" = 1 ] || fail "gone: pod-a0 duplicated"
 ok "watch ERROR 410 relists and watches from the new RV"
 
+# A paged list whose continue token expires is listed again from its
+# first page: what the cut-short attempt read counts for nothing, neither
+# printed twice (get keeps no store rows) nor kept when it was deleted
+# meanwhile (the store's relist begins again, get --watch).
+start_fake expired-page
+"$OPSDECK" get pods -A --kubeconfig "$T/fake-expired-page.kubeconfig" >"$T/expired-page.out" \
+	2>"$T/expired-page.err" || { cat "$T/expired-page.err"; fail "expired-page: get failed"; }
+cat "$T/expired-page.out"
+[ "$(grep -c 'continue=c1' "$T/fake-expired-page.log")" = 1 ] || fail "expired-page: the expired page was not asked once"
+[ "$(awk 'NR > 1 {print $3}' "$T/expired-page.out" | tr '\n' ' ')" = "pod-a0 pod-b0 pod-c0 " ] ||
+	fail "expired-page: get printed other rows than the second list's, once each"
+watch_until expired-page '"name":"pod-c0"'
+assert_not_contains "$(cat "$T/watch-expired-page.out")" pod-gone "expired-page --watch"
+[ "$(grep -c '"name":"pod-a0"' "$T/watch-expired-page.out")" = 1 ] || fail "expired-page: --watch printed pod-a0 twice"
+ok "a list whose continue token expired is read again from its first page, once"
+
 # 403 on one kind: that kind fails with the server's message, the other
 # kind's rows still print.
 start_fake forbid

@@ -25,6 +25,10 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
   MODE huge: the list holds pod-a0, then a pod with a 200 MB annotation;
              a GET of that pod (pod-huge) sends it alone.
   MODE many: the list holds 100,000 pods in one page (limit ignored).
+  MODE expired-page: lists are paged; every other list's second page
+             answers 410 (its continue token expired). The list begun again holds
+             pod-a0 and pod-b0, then pod-c0; pod-gone was only on the
+             first attempt's first page (deleted meanwhile).
   MODE bomb: the list is gzip-encoded: pod-a0, then blanks without end
              (1 GiB inflated from about 1 MB), sent as long as it is read.
 While the file LOGFILE.healthy exists, every mode serves as a healthy server.
@@ -212,6 +216,23 @@ class Handler(BaseHTTPRequestHandler):
         if u.path not in ("/api/v1/pods", "/api/v1/namespaces/default/pods"):
             return self.send_json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
                                         "message": "not found", "reason": "NotFound", "code": 404})
+        if q.get("watch") != ["1"] and mode == "expired-page":
+            cont = q.get("continue", [""])[0]
+            if cont == "c1":
+                return self.send_status(410, "Expired",
+                                        "The provided continue parameter is too old to display "
+                                        "a consistent list result. You can start a new list "
+                                        "without the continue parameter.")
+            if cont == "":  # every client's first list is cut short, its second is not
+                with lock:
+                    state["lists"] += 1
+                    first = state["lists"] % 2 == 1
+                items = [pod("pod-a0", 10), pod("pod-gone" if first else "pod-b0", 11)]
+                meta = {"resourceVersion": "20", "continue": "c1" if first else "c2"}
+            else:
+                items, meta = [pod("pod-c0", 12)], {"resourceVersion": "20"}
+            return self.send_json(200, {"kind": "PodList", "apiVersion": "v1",
+                                        "metadata": meta, "items": items})
         if q.get("watch") != ["1"]:
             with lock:
                 state["lists"] += 1
