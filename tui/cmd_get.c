@@ -67,6 +67,9 @@ struct get_ctx {
 	size_t				 nheaders;
 	const struct kind		*prefix_kind;	/* whose name prefix is prefix */
 	char				*prefix;	/* with several kinds, else NULL */
+	struct get_kept			*kept;		/* not --watch: per kind */
+	struct cell			*ucells;	/* a kept row's cells, unpacked */
+	size_t				 nucells;
 };
 
 /* Print usage. */
@@ -159,6 +162,191 @@ name_prefix(const struct kind *res)
 		out = xasprintf("%s/", kind);
 	free(kind);
 	return out;
+}
+
+/*
+ * get without --watch keeps no store rows (store_set_sink): each row, as
+ * the store builds it, is packed into its kind's buffer, only what a line
+ * or a JSON element reads (namespace, name, uid, labels and the cells: a
+ * text cell's text, another's type, number, time and text), and unpacked
+ * for printing once every list is in. Times stay times: ages are
+ * formatted when the table is printed, as kubectl does. A pod packs into
+ * about half of what its store row takes, and nothing is kept per row
+ * but its bytes and where they are.
+ */
+struct get_kept {
+	struct buf	 data;		/* packed rows, one after another */
+	size_t		*offs;		/* where each row begins in data */
+	size_t		*clusters;	/* and its cluster */
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* Pack a string that may be NULL: a flag byte, then it NUL-terminated. */
+static void
+get_pack_str(struct buf *b, const char *s)
+{
+	buf_add(b, s != NULL ? "1" : "0", 1);
+	if (s != NULL)
+		buf_add(b, s, strlen(s) + 1);
+}
+
+/* Unpack what get_pack_str packed at *p; moves *p past it. */
+static const char *
+get_unpack_str(const char **p)
+{
+	const char *s = *p + 1;
+
+	if (**p == '0') {
+		*p += 1;
+		return NULL;
+	}
+	*p = s + strlen(s) + 1;
+	return s;
+}
+
+/* store sink: keep a row of one of the kinds asked for (NULL: forget the
+ * rows of resource on cluster, a list begun again). */
+static void
+get_keep(size_t cluster, const char *resource, const struct row *row, void *arg)
+{
+	struct get_ctx *g = arg;
+	struct get_kept *kp = NULL;
+	unsigned char type;
+	size_t i, j;
+
+	for (i = 0; i < g->nkinds && kp == NULL; i++) {
+		if (strcmp(kind_store_name(g->kinds[i]), resource) == 0)
+			kp = &g->kept[i];
+	}
+	if (kp == NULL)
+		return;
+	if (row == NULL) {
+		for (i = j = 0; i < kp->n; i++) {
+			if (kp->clusters[i] == cluster)
+				continue;
+			kp->offs[j] = kp->offs[i];
+			kp->clusters[j++] = kp->clusters[i];
+		}
+		kp->n = j;
+		return;
+	}
+	if (kp->n == kp->cap) {
+		kp->cap = kp->cap ? kp->cap * 2 : 256;
+		kp->offs = xreallocarray(kp->offs, kp->cap, sizeof *kp->offs);
+		kp->clusters = xreallocarray(kp->clusters, kp->cap, sizeof *kp->clusters);
+	}
+	kp->offs[kp->n] = kp->data.len;
+	kp->clusters[kp->n++] = cluster;
+	buf_add(&kp->data, &row->ncells, sizeof row->ncells);
+	get_pack_str(&kp->data, row->ns);
+	get_pack_str(&kp->data, row->name);
+	get_pack_str(&kp->data, row->uid);
+	get_pack_str(&kp->data, row->labels);
+	for (i = 0; i < row->ncells; i++) {
+		type = (unsigned char)row->cells[i].type;
+		buf_add(&kp->data, &type, 1);
+		if (row->cells[i].type != CELL_TEXT) {
+			buf_add(&kp->data, &row->cells[i].n, sizeof row->cells[i].n);
+			buf_add(&kp->data, &row->cells[i].when, sizeof row->cells[i].when);
+		}
+		get_pack_str(&kp->data, row->cells[i].text);
+	}
+}
+
+/* Unpack the kept row at p into *row; its strings and cells point into
+ * the kept data and g->ucells, valid until the next row is unpacked. */
+static void
+get_unpack(struct get_ctx *g, const char *p, struct row *row)
+{
+	size_t i;
+
+	memset(row, 0, sizeof *row);
+	memcpy(&row->ncells, p, sizeof row->ncells);
+	p += sizeof row->ncells;
+	if (row->ncells > g->nucells) {
+		g->ucells = xreallocarray(g->ucells, row->ncells, sizeof *g->ucells);
+		g->nucells = row->ncells;
+	}
+	row->ns = (char *)(uintptr_t)get_unpack_str(&p);
+	row->name = (char *)(uintptr_t)get_unpack_str(&p);
+	row->uid = (char *)(uintptr_t)get_unpack_str(&p);
+	row->labels = (char *)(uintptr_t)get_unpack_str(&p);
+	row->cells = g->ucells;
+	for (i = 0; i < row->ncells; i++) {
+		struct cell *c = &g->ucells[i];
+
+		memset(c, 0, sizeof *c);
+		c->type = (enum cell_type)(unsigned char)*p++;
+		if (c->type != CELL_TEXT) {
+			memcpy(&c->n, p, sizeof c->n);
+			p += sizeof c->n;
+			memcpy(&c->when, p, sizeof c->when);
+			p += sizeof c->when;
+		}
+		c->text = (char *)(uintptr_t)get_unpack_str(&p);
+	}
+}
+
+/* A kept row, in the order of printing. */
+struct get_order {
+	size_t		 cluster;
+	const char	*ns;
+	const char	*name;
+	const char	*uid;
+	size_t		 off;
+};
+
+/* qsort: cluster, then namespace, name, uid, as store_foreach visits. */
+static int
+get_order_cmp(const void *a, const void *b)
+{
+	const struct get_order *x = a, *y = b;
+	int c;
+
+	if (x->cluster != y->cluster)
+		return x->cluster < y->cluster ? -1 : 1;
+	if ((c = strcmp(x->ns != NULL ? x->ns : "", y->ns != NULL ? y->ns : "")) != 0)
+		return c;
+	if ((c = strcmp(x->name != NULL ? x->name : "", y->name != NULL ? y->name : "")) != 0)
+		return c;
+	return strcmp(x->uid != NULL ? x->uid : "", y->uid != NULL ? y->uid : "");
+}
+
+/* Call cb for each row of res as store_foreach would: the kept rows
+ * without --watch, else the store's. */
+static void
+get_foreach(struct get_ctx *g, const struct kind *res,
+    int (*cb)(size_t cluster, const struct row *, void *arg), void *arg)
+{
+	struct get_kept *kp = NULL;
+	struct get_order *o;
+	struct row row;
+	const char *p;
+	size_t i;
+
+	for (i = 0; g->kept != NULL && i < g->nkinds && kp == NULL; i++) {
+		if (g->kinds[i] == res)
+			kp = &g->kept[i];
+	}
+	if (kp == NULL) {
+		store_foreach(g->store, SIZE_MAX, kind_store_name(res), NULL, cb, arg);
+		return;
+	}
+	o = xcalloc(kp->n + 1, sizeof *o);
+	for (i = 0; i < kp->n; i++) {
+		get_unpack(g, kp->data.p + kp->offs[i], &row);
+		o[i] = (struct get_order){ kp->clusters[i], row.ns, row.name, row.uid,
+		    kp->offs[i] };
+	}
+	qsort(o, kp->n, sizeof *o, get_order_cmp);
+	for (i = 0; i < kp->n; i++) {
+		p = kp->data.p + o[i].off;
+		get_unpack(g, p, &row);
+		if (cb(o[i].cluster, &row, arg) != 0)
+			break;
+	}
+	free(o);
 }
 
 /* The formatted cells of one table line (CLUSTER, NAMESPACE, columns) are
@@ -327,7 +515,7 @@ get_print_table(struct get_ctx *g, const struct kind *res, bool blank_before)
 	t.nwidths = get_header(g, res, p, &hdr);
 	t.widths = xcalloc(t.nwidths, sizeof *t.widths);
 	get_line_measure(hdr.p, hdr.len, t.widths, t.nwidths);
-	store_foreach(g->store, SIZE_MAX, kind_store_name(res), NULL, get_table_add, &t);
+	get_foreach(g, res, get_table_add, &t);
 	n = t.n;
 	if (n > 0) {
 		if (blank_before)
@@ -972,6 +1160,10 @@ get_main(int argc, char **argv)
 	if (get_parse_kinds(&g, argv[optind], crd_why) != 0)
 		goto out;
 	g.multi_kind = g.nkinds > 1;
+	if (!watch) {
+		g.kept = xcalloc(g.nkinds, sizeof *g.kept);
+		store_set_sink(g.store, get_keep, &g);
+	}
 	for (k = 0; k < g.nkinds; k++) {
 		const char *scope = g.all_ns ? NULL : (g.ns != NULL ? g.ns : "");
 
@@ -992,8 +1184,7 @@ get_main(int argc, char **argv)
 			struct get_json j = { &g, g.kinds[k], 0 };
 
 			if (!watch)
-				store_foreach(g.store, SIZE_MAX, kind_store_name(g.kinds[k]), NULL,
-				    get_json_add, &j);
+				get_foreach(&g, g.kinds[k], get_json_add, &j);
 			total += j.n;
 		} else {
 			total += get_print_table(&g, g.kinds[k], total > 0);
@@ -1037,6 +1228,13 @@ out:
 	free(cause);
 	free(crd_why);
 	hl_session_close(&s);
+	for (k = 0; g.kept != NULL && k < g.nkinds; k++) {
+		buf_free(&g.kept[k].data);
+		free(g.kept[k].offs);
+		free(g.kept[k].clusters);
+	}
+	free(g.kept);
+	free(g.ucells);
 	free(g.kinds);
 	free(g.widths);
 	free(g.versions);

@@ -25,6 +25,7 @@ struct store_kind {
 	char			*reason;
 	int			 synced;
 	int			 relisting;
+	size_t			 handed;	/* rows handed to the sink since the list began */
 	uint64_t		 version;	/* bumped on every row change */
 	struct row		**sorted;	/* cache, valid while sorted_version == version */
 	size_t			 nsorted;
@@ -57,6 +58,8 @@ struct store {
 	bool			 server_tables;	/* rows in the API server's columns */
 	size_t			 max_rows;	/* per cluster; 0: no cap */
 	double			 journal_age;	/* seconds a change is kept */
+	store_sink_fn		 sink;		/* rows handed over, not kept */
+	void			*sink_arg;
 };
 
 /* Names of connection states. */
@@ -169,20 +172,31 @@ row_share(struct row *r, const struct printer *p)
 	}
 }
 
-/* Free a row and everything it owns. */
+/* Free a string a row holds, a shared copy or its own. */
 static void
-row_destroy(struct row *r)
+let_go(char *s, bool shared)
+{
+	if (shared)
+		unshare(s);
+	else
+		free(s);
+}
+
+/* Free a row and everything it owns: its repeated strings are shared
+ * copies (row_share) unless it was never kept (a sink's). */
+static void
+row_destroy(struct row *r, bool shared)
 {
 	size_t i;
 
 	free(r->uid);
-	unshare(r->ns);
+	let_go(r->ns, shared);
 	free(r->name);
 	free(r->rv);
-	unshare(r->owner_kind);
-	unshare(r->owner_name);
-	unshare(r->owner_uid);
-	unshare(r->labels);
+	let_go(r->owner_kind, shared);
+	let_go(r->owner_name, shared);
+	let_go(r->owner_uid, shared);
+	let_go(r->labels, shared);
 	free(r->selector);
 	for (i = 0; i < r->ncells && i < 32; i++) {
 		if (r->shared & ((uint32_t)1 << i)) {
@@ -205,7 +219,7 @@ row_free(struct row *r)
 		r->dropped = true;
 		return;
 	}
-	row_destroy(r);
+	row_destroy(r, true);
 }
 
 void
@@ -224,7 +238,7 @@ store_row_release(const struct row *cr)
 	if (r == NULL || r->holds == 0)
 		return;
 	if (--r->holds == 0 && r->dropped)
-		row_destroy(r);
+		row_destroy(r, true);
 }
 
 static void	journal_drop(struct store_version *, size_t);
@@ -706,7 +720,7 @@ store_max_rows(const struct store *s)
 	return s->max_rows;
 }
 
-/* Rows of cluster, all kinds. */
+/* Rows of cluster, all kinds (with a sink, those handed over). */
 size_t
 store_cluster_rows(const struct store *s, size_t cluster)
 {
@@ -714,9 +728,17 @@ store_cluster_rows(const struct store *s, size_t cluster)
 
 	for (i = 0; i < s->nkinds; i++) {
 		if (s->kinds[i]->cluster == cluster)
-			n += map_count(s->kinds[i]->rows);
+			n += map_count(s->kinds[i]->rows) + s->kinds[i]->handed;
 	}
 	return n;
+}
+
+/* Hand rows to cb instead of keeping them. */
+void
+store_set_sink(struct store *s, store_sink_fn cb, void *arg)
+{
+	s->sink = cb;
+	s->sink_arg = arg;
 }
 
 /* True if the strings are both NULL or equal. */
@@ -773,6 +795,14 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	}
 	p = store_printer(s, resource);		/* once a row: a lookup by name */
 	r = row_build(p, resource, obj, key);
+	if (s->sink != NULL) {
+		s->sink(cluster, resource, r, s->sink_arg);
+		row_destroy(r, false);
+		free(key);
+		k->handed++;
+		store_touch(s, k);
+		return 0;
+	}
 	row_share(r, p);
 	r->seen = true;
 	old = map_get(k->rows, key);
@@ -844,6 +874,11 @@ store_relist_begin(struct store *s, size_t cluster, const char *resource)
 		return;
 	map_sweep(k->rows, row_unsee, NULL);
 	k->relisting = 1;
+	if (s->sink != NULL && k->handed > 0) {
+		/* the list begins again: what it handed over is void */
+		k->handed = 0;
+		s->sink(cluster, resource, NULL, s->sink_arg);
+	}
 }
 
 /* A relist's sweep: the store, the kind, whether a row went. */

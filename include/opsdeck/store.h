@@ -108,8 +108,20 @@ int		 store_upsert(struct store *, size_t cluster, const char *resource, json_t 
  * of a new row beyond it keeps nothing and returns -1 (else 0). */
 void		 store_set_max_rows(struct store *, size_t n);
 size_t		 store_max_rows(const struct store *);
-/* Rows kept for cluster, all kinds. */
+/* Rows kept for cluster, all kinds (with a sink: handed over, as the cap
+ * counts them). */
 size_t		 store_cluster_rows(const struct store *, size_t cluster);
+/* A store for a reader that only prints what arrives (opsdeck get, not
+ * --watch): each row store_upsert builds is handed to cb (valid during the
+ * call) and not kept, so a list of 150,000 objects needs no 150,000 rows
+ * at once. A row handed over counts against its cluster's cap. When a
+ * list of (cluster, resource) begins again (store_relist_begin after rows
+ * were handed over: a list cut short and retried), cb gets a NULL row:
+ * the rows it was given for that pair are void. Set before the first row;
+ * store_foreach and the lookups then see no rows. */
+typedef void	(*store_sink_fn)(size_t cluster, const char *resource,
+		    const struct row *, void *arg);
+void		 store_set_sink(struct store *, store_sink_fn cb, void *arg);
 void		 store_remove(struct store *, size_t cluster, const char *resource, json_t *obj);
 /* During a relist: keep the row stored under key as it is (a poll that
  * brought it back unchanged), without building it again; false if there

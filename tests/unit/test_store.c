@@ -151,6 +151,80 @@ test_relist_sweep(void **state)
 	store_free(s);
 }
 
+/* What a sink was handed: rows as "cluster:ns/name:owner", NULL rows as
+ * "cluster:void:resource". */
+struct handed {
+	char	 what[16][64];
+	size_t	 n;
+};
+
+/* store sink: record a row or a void. */
+static void
+hand(size_t cluster, const char *resource, const struct row *r, void *arg)
+{
+	struct handed *h = arg;
+
+	assert_true(h->n < 16);
+	if (r == NULL)
+		snprintf(h->what[h->n++], sizeof h->what[0], "%zu:void:%s", cluster, resource);
+	else
+		snprintf(h->what[h->n++], sizeof h->what[0], "%zu:%s/%s:%s", cluster, r->ns,
+		    r->name, r->owner_name != NULL ? r->owner_name : "-");
+}
+
+/* A sink is handed each row as it is built (its fields whole: the
+ * shared strings too) and the store keeps none; handed rows count
+ * against the cluster's cap; a list begun again after rows were handed
+ * voids them, a first list or one that handed nothing does not. */
+static void
+test_sink(void **state)
+{
+	struct store *s = store_new();
+	size_t c0 = store_add_cluster(s, "prod"), c1 = store_add_cluster(s, "dr");
+	struct handed h;
+	json_t *o;
+
+	(void)state;
+	memset(&h, 0, sizeof h);
+	store_set_sink(s, hand, &h);
+	store_set_max_rows(s, 3);
+	store_relist_begin(s, c0, "pods");
+	put_pod(s, c0, "ns", "a", "ua", "1");
+	put_pod(s, c0, "ns", "b", "ub", "1");
+	store_relist_begin(s, c1, "pods");
+	put_pod(s, c1, "ns", "a", "ua", "1");
+	assert_int_equal(h.n, 3);
+	assert_string_equal(h.what[0], "0:ns/a:web-7d9f");
+	assert_string_equal(h.what[1], "0:ns/b:web-7d9f");
+	assert_string_equal(h.what[2], "1:ns/a:web-7d9f");
+	assert_int_equal(store_count(s, c0, "pods"), 0);
+	assert_null(store_get(s, c0, "pods", "ns", "a"));
+	assert_int_equal(store_cluster_rows(s, c0), 2);
+
+	/* the cap counts what was handed: a third row fits, a fourth not */
+	put_pod(s, c0, "ns", "c", "uc", "1");
+	o = pod("ns", "d", "ud", "1");
+	assert_int_equal(store_upsert(s, c0, "pods", o), -1);
+	json_decref(o);
+	assert_int_equal(h.n, 4);
+
+	/* prod's list begins again: its rows are void, dr's stay */
+	store_relist_begin(s, c0, "pods");
+	assert_int_equal(h.n, 5);
+	assert_string_equal(h.what[4], "0:void:pods");
+	assert_int_equal(store_cluster_rows(s, c0), 0);
+	assert_int_equal(store_cluster_rows(s, c1), 1);
+	put_pod(s, c0, "ns", "d", "ud", "2");
+	store_relist_end(s, c0, "pods");
+	assert_true(store_synced(s, c0, "pods"));
+	/* begun again with nothing handed since: nothing to void */
+	store_relist_begin(s, c1, "deployments");
+	assert_int_equal(h.n, 6);
+	assert_string_equal(h.what[5], "0:ns/d:web-7d9f");
+
+	store_free(s);
+}
+
 /* Iteration: cluster order, then namespace/name; namespace filter; the
  * callback can stop it; the cached order follows changes. */
 static void
@@ -664,6 +738,7 @@ main(void)
 		cmocka_unit_test(test_live_cluster),
 		cmocka_unit_test(test_upsert_replace_remove),
 		cmocka_unit_test(test_relist_sweep),
+		cmocka_unit_test(test_sink),
 		cmocka_unit_test(test_foreach_order),
 		cmocka_unit_test(test_relist_unchanged),
 		cmocka_unit_test(test_many_rows),
