@@ -636,6 +636,11 @@ store_key(json_t *obj)
 	return xasprintf("%s/%s", ns != NULL ? ns : "", s);
 }
 
+/* A row in the 128-byte chunk of malloc (the 150,000 rows of a fleet take
+ * 2.4 MB less than in the next one up): see struct row. */
+_Static_assert(sizeof(struct row) <= 120 || sizeof(void *) != 8,
+    "struct row outgrew its 128-byte malloc chunk");
+
 /* Project obj into a new row through p, resource's printer (or the API
  * server's Table columns). */
 static struct row *
