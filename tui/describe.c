@@ -608,8 +608,14 @@ generic_render(struct dw *w, json_t *obj, json_t *related, int64_t now)
 		    strcmp(k, "apiVersion") == 0)
 			continue;
 		if (json_is_object(sec)) {
-			W(w, 0, "%c%s:\n", k[0] >= 'a' && k[0] <= 'z' ? k[0] - 'a' + 'A' : k[0],
-			    V(w, k + 1));
+			/* the key capitalised, then sanitised whole (its first
+			 * byte may be a control, or the key empty) */
+			char *cap = xstrdup(k);
+
+			if (cap[0] >= 'a' && cap[0] <= 'z')
+				cap[0] = (char)(cap[0] - 'a' + 'A');
+			W(w, 0, "%s:\n", V(w, cap));
+			free(cap);
 			generic_tree(w, sec, 1, 0);
 		} else {
 			char *s = json_dumps(sec, JSON_ENCODE_ANY);

@@ -136,6 +136,25 @@ test_annotation_shortened(void **state)
 	free(obj);
 }
 
+/* The generic describer's sections are named by the object's keys,
+ * capitalised: an empty key is an empty name (it was read past its end),
+ * and a key that begins with a control shows it escaped like the rest. */
+static void
+test_generic_section_names(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = describe("configmaps", "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},"
+	    "\"\":{\"a\":\"1\"},\"\\u001b[31mred\":{\"b\":\"2\"},\"spec\":{\"c\":\"3\"}}", NULL, NULL);
+	assert_non_null(s);
+	assert_null(strchr(s, 0x1b));
+	assert_non_null(strstr(s, "\n:\n"));
+	assert_non_null(strstr(s, "[31mred:\n"));
+	assert_non_null(strstr(s, "\nSpec:\n"));
+	free(s);
+}
+
 /* The requests a describe reads besides the object and its events. */
 static void
 test_related_paths(void **state)
@@ -183,6 +202,7 @@ main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_related_paths),
 		cmocka_unit_test(test_annotation_shortened),
+		cmocka_unit_test(test_generic_section_names),
 	};
 
 	setenv("TZ", "UTC", 1);
