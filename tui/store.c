@@ -793,7 +793,8 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	key = store_key(obj);
 	if (key == NULL)
 		return 0;
-	if (map_get(k->rows, key) == NULL && s->max_rows != 0 &&
+	old = s->sink == NULL ? map_get(k->rows, key) : NULL;	/* one lookup a row */
+	if (old == NULL && s->max_rows != 0 &&
 	    store_cluster_rows(s, cluster) >= s->max_rows) {
 		free(key);
 		return -1;
@@ -810,7 +811,6 @@ store_upsert(struct store *s, size_t cluster, const char *resource, json_t *obj)
 	}
 	row_share(r, p);
 	r->seen = true;
-	old = map_get(k->rows, key);
 	if (old != NULL && row_same(old, r)) {
 		old->seen = true;	/* renewed: no change, no new version */
 		row_free(r);
