@@ -706,8 +706,10 @@ reflector_usage_same(struct store *st, size_t cluster, const char *resource, jso
 	if (row == NULL || row->ncells < 3)
 		return false;
 	metrics_usage(obj, &m, &b);
-	return m == row->cells[1].n && b == row->cells[2].n &&
-	    store_renew(st, cluster, resource, key);
+	if (m != row->cells[1].n || b != row->cells[2].n)
+		return false;
+	store_renew(st, row);
+	return true;
 }
 
 /* Keep one polled object (borrowed): a usage object whose usage is what

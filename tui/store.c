@@ -857,16 +857,11 @@ row_unsee(const char *key, void *r, void *arg)
 }
 
 /* Renew a row during a relist. */
-bool
-store_renew(struct store *s, size_t cluster, const char *resource, const char *key)
+void
+store_renew(struct store *s, const struct row *r)
 {
-	struct store_kind *k = store_kind_get(s, cluster, resource, 0);
-	struct row *r = k != NULL ? map_get(k->rows, key) : NULL;
-
-	if (r == NULL)
-		return false;
-	r->seen = true;
-	return true;
+	(void)s;
+	((struct row *)(uintptr_t)r)->seen = true;	/* the store's own row */
 }
 
 /* Begin a relist: every row becomes unseen. */

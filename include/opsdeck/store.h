@@ -125,11 +125,10 @@ typedef void	(*store_sink_fn)(size_t cluster, const char *resource,
 		    const struct row *, void *arg);
 void		 store_set_sink(struct store *, store_sink_fn cb, void *arg);
 void		 store_remove(struct store *, size_t cluster, const char *resource, json_t *obj);
-/* During a relist: keep the row stored under key as it is (a poll that
- * brought it back unchanged), without building it again; false if there
- * is none. */
-bool		 store_renew(struct store *, size_t cluster, const char *resource,
-		    const char *key);
+/* During a relist: keep row (the store's, as store_get_key found it) as it
+ * is (a poll that brought it back unchanged), without building it again or
+ * looking it up a second time. */
+void		 store_renew(struct store *, const struct row *);
 /* Relist: begin marks every row of (cluster, resource) old; upserts during
  * the relist renew them; end removes those not seen and marks synced. */
 void		 store_relist_begin(struct store *, size_t cluster, const char *resource);
