@@ -143,7 +143,7 @@ reflector_retry(void *arg)
 	struct reflector *r = arg;
 
 	r->timer = NULL;
-	if (r->res->source == KIND_ALERTMANAGER)
+	if (r->res->source != KIND_API)	/* polled: Alertmanager, usage */
 		reflector_poll(r);
 	else if (r->rv != NULL && !r->relisting)
 		reflector_watch(r);
@@ -169,9 +169,9 @@ reflector_wait(struct reflector *r, double min)
 			return;
 		}
 		r->once_retries++;
-		store_kind_state(r->c->store, r->cluster, r->res->resource, &why);
+		store_kind_state(r->c->store, r->cluster, kind_store_name(r->res), &why);
 		keep = why != NULL ? xstrdup(why) : NULL;
-		store_set_kind_state(r->c->store, r->cluster, r->res->resource,
+		store_set_kind_state(r->c->store, r->cluster, kind_store_name(r->res),
 		    CONN_CONNECTING, keep);
 		free(keep);
 		r->phase = REF_WAITING;
@@ -480,11 +480,12 @@ reflector_list(struct reflector *r)
 	free(lim);
 	if (r->cont != NULL)
 		path = http_query_add(path, "continue", r->cont);
-	else
-		r->relisting = false;	/* from the first page: an attempt cut
-					 * short (an expired token, a failure)
-					 * counts for nothing, its first item
-					 * begins the relist again */
+	else if (r->relisting)	/* from the first page again (an expired
+				 * token, a failed page): what the attempt
+				 * cut short read counts for nothing. The
+				 * relist stays under way (a retry lists,
+				 * never watches from a part of a list). */
+		store_relist_begin(r->c->store, r->cluster, r->res->resource);
 	if (r->selector != NULL)
 		path = http_query_add(path, "labelSelector", r->selector);
 	memset(&s, 0, sizeof s);

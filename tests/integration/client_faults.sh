@@ -146,14 +146,21 @@ ok "watch ERROR 410 relists and watches from the new RV"
 # A paged list whose continue token expires is listed again from its
 # first page: what the cut-short attempt read counts for nothing, neither
 # printed twice (get keeps no store rows) nor kept when it was deleted
-# meanwhile (the store's relist begins again, get --watch).
-start_fake expired-page
-"$OPSDECK" get pods -A --kubeconfig "$T/fake-expired-page.kubeconfig" >"$T/expired-page.out" \
-	2>"$T/expired-page.err" || { cat "$T/expired-page.err"; fail "expired-page: get failed"; }
-cat "$T/expired-page.out"
-[ "$(grep -c 'continue=c1' "$T/fake-expired-page.log")" = 1 ] || fail "expired-page: the expired page was not asked once"
-[ "$(awk 'NR > 1 {print $3}' "$T/expired-page.out" | tr '\n' ' ')" = "pod-a0 pod-b0 pod-c0 " ] ||
-	fail "expired-page: get printed other rows than the second list's, once each"
+# meanwhile (the store's relist begins again, get --watch); when that
+# first page is refused (429), the retry lists again, it does not watch
+# from the part of a list read before (expired-busy).
+for mode in expired-page expired-busy; do
+	start_fake $mode
+	"$OPSDECK" get pods -A --kubeconfig "$T/fake-$mode.kubeconfig" >"$T/$mode.out" \
+		2>"$T/$mode.err" || { cat "$T/$mode.err"; fail "$mode: get failed"; }
+	cat "$T/$mode.out"
+	[ "$(grep -c 'continue=c1' "$T/fake-$mode.log")" = 1 ] || fail "$mode: the expired page was not asked once"
+	[ "$(grep -c '^GET /api/v1/pods?limit=500$' "$T/fake-$mode.log")" = $([ $mode = expired-busy ] && echo 3 || echo 2) ] ||
+		{ cat "$T/fake-$mode.log"; fail "$mode: the list was not begun again as often as it was cut short or refused"; }
+	assert_not_contains "$(cat "$T/fake-$mode.log")" "watch=1" "$mode: get (no --watch)"
+	[ "$(awk 'NR > 1 {print $3}' "$T/$mode.out" | tr '\n' ' ')" = "pod-a0 pod-b0 pod-c0 " ] ||
+		fail "$mode: get printed other rows than the last list's, once each"
+done
 watch_until expired-page '"name":"pod-c0"'
 assert_not_contains "$(cat "$T/watch-expired-page.out")" pod-gone "expired-page --watch"
 [ "$(grep -c '"name":"pod-a0"' "$T/watch-expired-page.out")" = 1 ] || fail "expired-page: --watch printed pod-a0 twice"
@@ -185,6 +192,17 @@ print("retry after %.2fs (Retry-After: 2)" % gap)
 sys.exit(0 if gap >= 1.9 else 1)
 PY
 ok "429 Retry-After honoured"
+
+# The same for a usage poll in a one-shot get: polled again after the
+# server's Retry-After, not listed as if it were the pods.
+"$OPSDECK" get pods.metrics.k8s.io -A --kubeconfig "$T/fake-busy.kubeconfig" >"$T/busy-metrics.out" \
+	2>"$T/busy-metrics.err" || { cat "$T/busy-metrics.err"; fail "busy: get pods.metrics.k8s.io failed"; }
+cat "$T/busy-metrics.out"
+assert_contains "$(cat "$T/busy-metrics.out")" "pod-a0" "busy: usage"
+assert_contains "$(cat "$T/busy-metrics.out")" "250m" "busy: usage"
+[ "$(grep -c '^GET /apis/metrics.k8s.io/v1beta1/pods$' "$T/fake-busy.log")" = 2 ] ||
+	{ grep metrics "$T/fake-busy.log"; fail "busy: the usage poll was not asked exactly twice"; }
+ok "a usage poll answered 429 is polled again after Retry-After"
 
 # 401: the exec plugin runs again once and the retried request succeeds
 # with the new token; a plugin whose tokens are never accepted ends

@@ -8,9 +8,10 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
   MODE gone: first watch answers with an ERROR 410 event; the relist then
              holds pod-c as well.
   MODE forbid: deployments answer 403 Forbidden; pods are served.
-  MODE busy: the first list answers 429 with Retry-After: 2; so does the
+  MODE busy: the first list answers 429 with Retry-After: 2; so do the
              first Alertmanager poll (/api/v2/alerts through the service
-             proxy), then it holds one alert.
+             proxy), then it holds one alert, and the first pod usage poll
+             (metrics.k8s.io), then it holds pod-a0's.
   MODE am-slow: Alertmanager polls answer 429 with Retry-After: 30.
   MODE auth: only "Authorization: Bearer tok-2" is accepted, else 401.
   MODE expired: every watch answers HTTP 410 Gone (lists are served).
@@ -29,6 +30,8 @@ Usage: fake_kube.py PORTFILE LOGFILE MODE
              answers 410 (its continue token expired). The list begun again holds
              pod-a0 and pod-b0, then pod-c0; pod-gone was only on the
              first attempt's first page (deleted meanwhile).
+  MODE expired-busy: as expired-page, but the first page of the list begun
+             again answers 429 with Retry-After: 1 (the next one is whole).
   MODE bomb: the list is gzip-encoded: pod-a0, then blanks without end
              (1 GiB inflated from about 1 MB), sent as long as it is read.
 While the file LOGFILE.healthy exists, every mode serves as a healthy server.
@@ -211,22 +214,41 @@ class Handler(BaseHTTPRequestHandler):
                 "updatedAt": "2026-01-01T00:00:00Z",
                 "status": {"state": "active", "silencedBy": [], "inhibitedBy": []},
                 "receivers": [{"name": "pager"}]}])
+        if u.path == "/apis/metrics.k8s.io/v1beta1/pods" and mode == "busy":
+            with lock:
+                state["metrics"] = state.get("metrics", 0) + 1
+                n = state["metrics"]
+            if n == 1:
+                return self.send_status(429, "TooManyRequests", "metrics are busy",
+                                        [("Retry-After", "2")])
+            return self.send_json(200, {
+                "kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "metadata": {},
+                "items": [{"metadata": {"name": "pod-a0", "namespace": "default",
+                                        "creationTimestamp": "2026-01-01T00:00:00Z"},
+                           "timestamp": "2026-01-01T00:00:00Z", "window": "15s",
+                           "containers": [{"name": "c",
+                                           "usage": {"cpu": "250m", "memory": "64Mi"}}]}]})
         if mode == "huge" and u.path == "/api/v1/namespaces/default/pods/pod-huge":
             return self.send_hostile_list("huge-one")
         if u.path not in ("/api/v1/pods", "/api/v1/namespaces/default/pods"):
             return self.send_json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
                                         "message": "not found", "reason": "NotFound", "code": 404})
-        if q.get("watch") != ["1"] and mode == "expired-page":
+        if q.get("watch") != ["1"] and mode in ("expired-page", "expired-busy"):
             cont = q.get("continue", [""])[0]
             if cont == "c1":
                 return self.send_status(410, "Expired",
                                         "The provided continue parameter is too old to display "
                                         "a consistent list result. You can start a new list "
                                         "without the continue parameter.")
-            if cont == "":  # every client's first list is cut short, its second is not
+            if cont == "":  # a client's first list is cut short (then refused)
+                cycle = 3 if mode == "expired-busy" else 2
                 with lock:
                     state["lists"] += 1
-                    first = state["lists"] % 2 == 1
+                    step = state["lists"] % cycle
+                    first = step == 1
+                if step == 2:
+                    return self.send_status(429, "TooManyRequests", "too many requests",
+                                            [("Retry-After", "1")])
                 items = [pod("pod-a0", 10), pod("pod-gone" if first else "pod-b0", 11)]
                 meta = {"resourceVersion": "20", "continue": "c1" if first else "c2"}
             else:
