@@ -205,20 +205,30 @@ get_unpack_str(const char **p)
 	return s;
 }
 
+/* The kept rows of the kind the store names resource, or NULL (--watch,
+ * or a kind not asked for). */
+static struct get_kept *
+get_kept_of(struct get_ctx *g, const char *resource)
+{
+	size_t i;
+
+	for (i = 0; g->kept != NULL && i < g->nkinds; i++) {
+		if (strcmp(kind_store_name(g->kinds[i]), resource) == 0)
+			return &g->kept[i];
+	}
+	return NULL;
+}
+
 /* store sink: keep a row of one of the kinds asked for (NULL: forget the
  * rows of resource on cluster, a list begun again). */
 static void
 get_keep(size_t cluster, const char *resource, const struct row *row, void *arg)
 {
 	struct get_ctx *g = arg;
-	struct get_kept *kp = NULL;
+	struct get_kept *kp = get_kept_of(g, resource);
 	unsigned char type;
 	size_t i, j;
 
-	for (i = 0; i < g->nkinds && kp == NULL; i++) {
-		if (strcmp(kind_store_name(g->kinds[i]), resource) == 0)
-			kp = &g->kept[i];
-	}
 	if (kp == NULL)
 		return;
 	if (row == NULL) {
@@ -254,6 +264,22 @@ get_keep(size_t cluster, const char *resource, const struct row *row, void *arg)
 	}
 }
 
+/* Unpack the identity of the kept row at p (its cell count, namespace,
+ * name, uid, labels) into *row, pointing into the kept data; returns
+ * where its cells begin. */
+static const char *
+get_unpack_ids(const char *p, struct row *row)
+{
+	memset(row, 0, sizeof *row);
+	memcpy(&row->ncells, p, sizeof row->ncells);
+	p += sizeof row->ncells;
+	row->ns = (char *)(uintptr_t)get_unpack_str(&p);
+	row->name = (char *)(uintptr_t)get_unpack_str(&p);
+	row->uid = (char *)(uintptr_t)get_unpack_str(&p);
+	row->labels = (char *)(uintptr_t)get_unpack_str(&p);
+	return p;
+}
+
 /* Unpack the kept row at p into *row; its strings and cells point into
  * the kept data and g->ucells, valid until the next row is unpacked. */
 static void
@@ -261,17 +287,11 @@ get_unpack(struct get_ctx *g, const char *p, struct row *row)
 {
 	size_t i;
 
-	memset(row, 0, sizeof *row);
-	memcpy(&row->ncells, p, sizeof row->ncells);
-	p += sizeof row->ncells;
+	p = get_unpack_ids(p, row);
 	if (row->ncells > g->nucells) {
 		g->ucells = xreallocarray(g->ucells, row->ncells, sizeof *g->ucells);
 		g->nucells = row->ncells;
 	}
-	row->ns = (char *)(uintptr_t)get_unpack_str(&p);
-	row->name = (char *)(uintptr_t)get_unpack_str(&p);
-	row->uid = (char *)(uintptr_t)get_unpack_str(&p);
-	row->labels = (char *)(uintptr_t)get_unpack_str(&p);
 	row->cells = g->ucells;
 	for (i = 0; i < row->ncells; i++) {
 		struct cell *c = &g->ucells[i];
@@ -319,30 +339,24 @@ static void
 get_foreach(struct get_ctx *g, const struct kind *res,
     int (*cb)(size_t cluster, const struct row *, void *arg), void *arg)
 {
-	struct get_kept *kp = NULL;
+	struct get_kept *kp = get_kept_of(g, kind_store_name(res));
 	struct get_order *o;
 	struct row row;
-	const char *p;
 	size_t i;
 
-	for (i = 0; g->kept != NULL && i < g->nkinds && kp == NULL; i++) {
-		if (g->kinds[i] == res)
-			kp = &g->kept[i];
-	}
 	if (kp == NULL) {
 		store_foreach(g->store, SIZE_MAX, kind_store_name(res), NULL, cb, arg);
 		return;
 	}
 	o = xcalloc(kp->n + 1, sizeof *o);
 	for (i = 0; i < kp->n; i++) {
-		get_unpack(g, kp->data.p + kp->offs[i], &row);
+		(void)get_unpack_ids(kp->data.p + kp->offs[i], &row);	/* the sort keys */
 		o[i] = (struct get_order){ kp->clusters[i], row.ns, row.name, row.uid,
 		    kp->offs[i] };
 	}
 	qsort(o, kp->n, sizeof *o, get_order_cmp);
 	for (i = 0; i < kp->n; i++) {
-		p = kp->data.p + o[i].off;
-		get_unpack(g, p, &row);
+		get_unpack(g, kp->data.p + o[i].off, &row);
 		if (cb(o[i].cluster, &row, arg) != 0)
 			break;
 	}
